@@ -1,0 +1,1 @@
+"""The after-sales bot service: FastAPI app, settings, API routes and the launcher."""

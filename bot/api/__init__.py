@@ -1,0 +1,1 @@
+"""HTTP routes, dependencies and the error envelope."""

@@ -1,0 +1,58 @@
+"""Every injectable of the API, as ``Annotated`` aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from bot.api.errors import ApiError
+from bot.auth import AuthError, Principal, verify_token
+from bot.services import Services
+from bot.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_principal(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthorized", "missing bearer token in the Authorization header")
+    try:
+        return verify_token(credentials.credentials, settings.jwt_secret)
+    except AuthError as e:
+        raise ApiError(401, "unauthorized", str(e)) from e
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_agent(principal: PrincipalDep) -> Principal:
+    if principal.role != "agent":
+        raise ApiError(403, "forbidden", "this endpoint needs an agent token")
+    return principal
+
+
+def require_buyer(principal: PrincipalDep) -> Principal:
+    if principal.role != "buyer":
+        raise ApiError(403, "forbidden", "this endpoint needs a buyer token")
+    return principal
+
+
+AgentDep = Annotated[Principal, Depends(require_agent)]
+BuyerDep = Annotated[Principal, Depends(require_buyer)]

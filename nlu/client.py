@@ -1,0 +1,101 @@
+"""The :class:`Parser` protocol and its real implementation over Rasa's HTTP API."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import httpx
+
+from nlu.adapter import parse_result_from_rasa
+from nlu.errors import NluBadResponse, NluUnavailable
+from nlu.types import ParseResult, Thresholds
+
+
+@runtime_checkable
+class Parser(Protocol):
+    """Anything that turns a buyer message into a :class:`ParseResult`."""
+
+    async def parse(self, text: str) -> ParseResult: ...
+
+    async def is_ready(self) -> bool: ...
+
+    async def aclose(self) -> None: ...
+
+
+class RasaHttpParser:
+    """Client of a ``rasa run --enable-api`` server (``POST /model/parse``).
+
+    One pooled :class:`httpx.AsyncClient` per instance; build it once (in the app's lifespan)
+    and share it. A connection failure, a timeout or a 5xx is retried once, then raised as
+    :class:`NluUnavailable` so the caller can hand the case to a person.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float = 2.0,
+        thresholds: Thresholds | None = None,
+        retries: int = 1,
+        max_connections: int = 32,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.thresholds = thresholds or Thresholds()
+        self.retries = retries
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            # The whole budget applies to each attempt; connecting gets less so that a dead
+            # server is noticed quickly and the retry still fits.
+            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 0.5)),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            transport=transport,
+        )
+
+    async def parse(self, text: str) -> ParseResult:
+        last_error: Exception | None = None
+        for _attempt in range(self.retries + 1):
+            try:
+                response = await self._client.post("/model/parse", json={"text": text})
+            except httpx.TimeoutException as e:
+                last_error = e
+                continue
+            except httpx.TransportError as e:
+                last_error = e
+                continue
+            if response.status_code >= 500:
+                last_error = NluUnavailable(f"Rasa answered HTTP {response.status_code}")
+                continue
+            if response.status_code != 200:
+                raise NluBadResponse(
+                    f"Rasa refused the parse request: HTTP {response.status_code} "
+                    f"{response.text[:200]}"
+                )
+            try:
+                payload = response.json()
+            except ValueError as e:
+                raise NluBadResponse("Rasa answered with a body that is not JSON") from e
+            return parse_result_from_rasa(payload, text, self.thresholds)
+        raise NluUnavailable(
+            f"Rasa at {self.base_url} did not answer within {self.timeout_s}s "
+            f"after {self.retries + 1} attempts: {last_error!r}"
+        ) from last_error
+
+    async def is_ready(self) -> bool:
+        """True when the server answers and has a model loaded."""
+        try:
+            response = await self._client.get("/status")
+        except httpx.HTTPError:
+            return False
+        if response.status_code != 200:
+            return False
+        try:
+            return bool(response.json().get("model_file"))
+        except ValueError:
+            return False
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,99 @@
+"""Start and stop a local Rasa server (``rasa run --enable-api``) on a loopback port.
+
+Used by the launcher (``make run``), the integration tests, the evaluation and the benchmark,
+so there is one way to run Rasa.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from nlu.model import DEFAULT_RASA_BIN, REPO_ROOT, rasa_env
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class RasaServer:
+    """A Rasa NLU server process serving one model."""
+
+    def __init__(
+        self,
+        model: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        rasa_bin: Path = DEFAULT_RASA_BIN,
+        log_file: Path | None = None,
+    ) -> None:
+        self.model = model
+        self.host = host
+        self.port = port or free_port(host)
+        self.rasa_bin = rasa_bin
+        self.log_file = log_file
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout_s: float = 180.0) -> RasaServer:
+        cmd = [
+            str(self.rasa_bin), "run", "--enable-api",
+            "-m", str(self.model),
+            "-i", self.host, "-p", str(self.port),
+        ]  # fmt: skip
+        log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=rasa_env(), cwd=REPO_ROOT
+        )
+        self.wait_ready(timeout_s)
+        return self
+
+    def wait_ready(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(
+                    f"Rasa server exited with code {self.process.returncode} while starting"
+                    + (f"; see {self.log_file}" if self.log_file else "")
+                )
+            try:
+                response = httpx.get(f"{self.url}/status", timeout=1.0)
+                if response.status_code == 200 and response.json().get("model_file"):
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise TimeoutError(f"Rasa server on {self.url} not ready after {timeout_s}s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> RasaServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

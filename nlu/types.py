@@ -1,0 +1,86 @@
+"""Typed values that cross the NLU package boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OUT_OF_SCOPE = "out_of_scope"
+
+# Extractors whose spans come from the project's regexes: for structured ids they are exact,
+# so on an overlap they win over DIET's learned guess.
+REGEX_EXTRACTOR = "RegexEntityExtractor"
+STRUCTURED_ENTITIES = frozenset({"order_id", "tracking_number", "email", "amount"})
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When a parse is reported as ``out_of_scope`` instead of its best intent.
+
+    ``confidence``: the best intent's confidence must be at least this.
+    ``ambiguity``: the best intent must lead the second by at least this margin.
+    """
+
+    confidence: float = 0.5
+    ambiguity: float = 0.1
+
+    def __post_init__(self) -> None:
+        for name in ("confidence", "ambiguity"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"threshold {name}={value} must be between 0 and 1")
+
+
+@dataclass(frozen=True, slots=True)
+class IntentScore:
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    entity: str
+    value: str
+    start: int
+    end: int
+    extractor: str | None = None
+    confidence: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """One message as the NLU understood it.
+
+    ``intent`` is what the bot acts on: the model's best intent, or ``out_of_scope`` when the
+    thresholds rejected it (then ``fallback_reason`` says why). ``intent_ranking`` is the raw
+    ranking of the model, always kept.
+    """
+
+    text: str
+    intent: IntentScore
+    intent_ranking: tuple[IntentScore, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    fallback_reason: str | None = None
+
+    @property
+    def top_intent(self) -> IntentScore:
+        """The model's own best intent, before thresholds."""
+        return self.intent_ranking[0] if self.intent_ranking else self.intent
+
+    def entity_values(self, name: str) -> list[str]:
+        return [e.value for e in self.entities if e.entity == name]
+
+    def to_dict(self) -> dict:
+        """The contract's JSON shape of ``POST /v1/nlu/parse``."""
+        out: dict = {
+            "intent": {"name": self.intent.name, "confidence": self.intent.confidence},
+            "intent_ranking": [
+                {"name": i.name, "confidence": i.confidence} for i in self.intent_ranking
+            ],
+            "entities": [
+                {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end}
+                for e in self.entities
+            ],
+        }
+        if self.fallback_reason:
+            out["fallback_reason"] = self.fallback_reason
+        return out

@@ -1,0 +1,99 @@
+import asyncio
+
+import httpx
+import pytest
+
+from nlu.client import Parser, RasaHttpParser
+from nlu.errors import NluBadResponse, NluUnavailable
+
+OK_BODY = {
+    "intent": {"name": "track_order", "confidence": 0.93},
+    "intent_ranking": [
+        {"name": "track_order", "confidence": 0.93},
+        {"name": "item_not_received", "confidence": 0.04},
+    ],
+    "entities": [],
+}
+
+
+def make_parser(handler, **kwargs) -> RasaHttpParser:
+    return RasaHttpParser("http://rasa.test", transport=httpx.MockTransport(handler), **kwargs)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_parses_a_good_answer_and_sends_the_text():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=OK_BODY)
+
+    parser = make_parser(handler)
+    result = run(parser.parse("where is my parcel"))
+    assert isinstance(parser, Parser)
+    assert result.intent.name == "track_order"
+    assert seen[0].url.path == "/model/parse"
+    assert b"where is my parcel" in seen[0].content
+
+
+def test_one_retry_after_a_connection_error():
+    calls = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, json=OK_BODY)
+
+    assert run(make_parser(handler).parse("hi")).intent.name == "track_order"
+    assert calls["n"] == 2
+
+
+def test_unavailable_after_retries_are_exhausted():
+    calls = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with pytest.raises(NluUnavailable, match="did not answer"):
+        run(make_parser(handler, retries=1).parse("hi"))
+    assert calls["n"] == 2
+
+
+def test_server_error_is_retried_then_unavailable():
+    with pytest.raises(NluUnavailable):
+        run(make_parser(lambda r: httpx.Response(500, text="boom")).parse("hi"))
+
+
+def test_client_error_is_a_bad_response_not_retried():
+    calls = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        return httpx.Response(400, json={"message": "bad"})
+
+    with pytest.raises(NluBadResponse):
+        run(make_parser(handler).parse("hi"))
+    assert calls["n"] == 1
+
+
+def test_non_json_body_is_a_bad_response():
+    with pytest.raises(NluBadResponse, match="not JSON"):
+        run(make_parser(lambda r: httpx.Response(200, text="<html>")).parse("hi"))
+
+
+def test_is_ready_needs_a_loaded_model():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"model_file": "models/nlu-x.tar.gz"})
+
+    assert run(make_parser(handler).is_ready()) is True
+    assert run(make_parser(lambda r: httpx.Response(200, json={})).is_ready()) is False
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    assert run(make_parser(down).is_ready()) is False
