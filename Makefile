@@ -58,7 +58,7 @@ eval-nlu: setup
 bench-nlu: setup
 	$(PY) -m nlu.bench --out reports/nlu/bench.json
 
-# Cross-validates every candidate pipeline in nlu/candidates/ on the training data only.
+# Compares every candidate pipeline in nlu/candidates/ on a split of the training data only.
 compare-nlu: setup
 	$(PY) -m nlu.compare --out reports/nlu/pipelines
 

@@ -1,0 +1,227 @@
+"""``make eval-nlu``: the trained model, served by a real Rasa server, on the held-out test set.
+
+The messages go through the product's own client (:class:`RasaHttpParser`), so the report
+measures what the bot sees, thresholds included. Writes ``reports/nlu/``: ``metrics.json``,
+``report.md``, ``confusion_matrix.png`` and ``errors.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
+
+from nlu.client import RasaHttpParser
+from nlu.dataset import Example, load_examples
+from nlu.model import REPO_ROOT, require_model
+from nlu.server import RasaServer
+from nlu.types import OUT_OF_SCOPE, ParseResult, Thresholds
+
+PRIMARY_METRIC = "intent_macro_f1"
+
+
+async def _parse_all(url: str, texts: list[str], thresholds: Thresholds) -> list[ParseResult]:
+    parser = RasaHttpParser(url, timeout_s=10.0, thresholds=thresholds)
+    try:
+        return [await parser.parse(t) for t in texts]
+    finally:
+        await parser.aclose()
+
+
+def intent_metrics(gold: list[str], predicted: list[str]) -> dict:
+    labels = sorted(set(gold) | set(predicted))
+    p, r, f, support = precision_recall_fscore_support(
+        gold, predicted, labels=labels, zero_division=0
+    )
+    per_intent = {
+        label: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(support[i])}
+        for i, label in enumerate(labels)
+    }
+    gold_labels = sorted(set(gold))
+    return {
+        "accuracy": accuracy_score(gold, predicted),
+        # Macro over the intents of the test set: a spurious predicted label does not add a
+        # zero-support class that would dilute the average.
+        "macro_f1": f1_score(gold, predicted, labels=gold_labels, average="macro", zero_division=0),
+        "per_intent": per_intent,
+        "labels": labels,
+    }
+
+
+def entity_metrics(examples: list[Example], results: list[ParseResult]) -> dict:
+    """Exact-span precision/recall/F1 per entity type (value compared after synonym mapping)."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for example, result in zip(examples, results, strict=True):
+        gold = {(e.entity, e.start, e.end) for e in example.entities}
+        predicted = {(e.entity, e.start, e.end) for e in result.entities}
+        for name, *_ in gold & predicted:
+            tp[name] += 1
+        for name, *_ in predicted - gold:
+            fp[name] += 1
+        for name, *_ in gold - predicted:
+            fn[name] += 1
+    out = {}
+    for name in sorted(set(tp) | set(fp) | set(fn)):
+        precision = tp[name] / (tp[name] + fp[name]) if tp[name] + fp[name] else 0.0
+        recall = tp[name] / (tp[name] + fn[name]) if tp[name] + fn[name] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[name] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": tp[name] + fn[name],
+        }
+    return out
+
+
+def plot_confusion(gold: list[str], predicted: list[str], labels: list[str], path: Path) -> None:
+    matrix = confusion_matrix(gold, predicted, labels=labels)
+    fig, ax = plt.subplots(figsize=(11, 9))
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=70, ha="right", fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if matrix[i, j]:
+                colour = "white" if matrix[i, j] > matrix.max() / 2 else "black"
+                ax.text(j, i, matrix[i, j], ha="center", va="center", fontsize=7, color=colour)
+    ax.set_xlabel("predicted (after thresholds)")
+    ax.set_ylabel("gold")
+    ax.set_title("NLU intent confusion on data/nlu/test.yml")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _markdown(metrics: dict) -> str:
+    lines = [
+        "# NLU evaluation (held-out test set)",
+        "",
+        f"Model: `{metrics['model']}`; test set: `{metrics['test_set']}` "
+        f"({metrics['n_messages']} messages); thresholds: confidence "
+        f"{metrics['thresholds']['confidence']}, ambiguity {metrics['thresholds']['ambiguity']}.",
+        "",
+        "| metric | with thresholds | raw model (no thresholds) |",
+        "| --- | --- | --- |",
+    ]
+    for key in ("accuracy", "macro_f1"):
+        lines.append(
+            f"| intent {key} | {metrics['intent'][key]:.3f} | {metrics['intent_raw'][key]:.3f} |"
+        )
+    oos, oos_raw = metrics["out_of_scope"], metrics["out_of_scope_raw"]
+    lines += [
+        f"| out_of_scope precision | {oos['precision']:.3f} | {oos_raw['precision']:.3f} |",
+        f"| out_of_scope recall | {oos['recall']:.3f} | {oos_raw['recall']:.3f} |",
+        "",
+        "## Intents",
+        "",
+        "| intent | precision | recall | F1 | support |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, m in metrics["intent"]["per_intent"].items():
+        lines.append(
+            f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
+            f"| {m['support']} |"
+        )
+    lines += [
+        "",
+        "## Entities (exact span)",
+        "",
+        "| entity | precision | recall | F1 | support |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, m in metrics["entities"].items():
+        lines.append(
+            f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
+            f"| {m['support']} |"
+        )
+    lines += ["", "Confusion matrix: `confusion_matrix.png`; misclassified: `errors.json`.", ""]
+    return "\n".join(lines)
+
+
+def evaluate(test_set: Path, out: Path, thresholds: Thresholds, rasa_url: str | None) -> dict:
+    examples = load_examples(test_set)
+    texts = [e.text for e in examples]
+    model = require_model()
+    if rasa_url:
+        results = asyncio.run(_parse_all(rasa_url, texts, thresholds))
+    else:
+        with RasaServer(model) as server:
+            results = asyncio.run(_parse_all(server.url, texts, thresholds))
+    gold = [e.intent for e in examples]
+    predicted = [r.intent.name for r in results]
+    raw = [r.top_intent.name for r in results]
+    intent = intent_metrics(gold, predicted)
+    intent_raw = intent_metrics(gold, raw)
+    none = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+    metrics = {
+        "primary_metric": PRIMARY_METRIC,
+        PRIMARY_METRIC: intent["macro_f1"],
+        "model": model.name,
+        "test_set": str(test_set.relative_to(REPO_ROOT)),
+        "n_messages": len(examples),
+        "thresholds": {"confidence": thresholds.confidence, "ambiguity": thresholds.ambiguity},
+        "intent": {k: v for k, v in intent.items() if k != "labels"},
+        "intent_raw": {k: v for k, v in intent_raw.items() if k != "labels"},
+        "out_of_scope": intent["per_intent"].get(OUT_OF_SCOPE, none),
+        "out_of_scope_raw": intent_raw["per_intent"].get(OUT_OF_SCOPE, none),
+        "fallback_reasons": dict(Counter(r.fallback_reason for r in results if r.fallback_reason)),
+        "entities": entity_metrics(examples, results),
+    }
+    errors = [
+        {
+            "text": e.text,
+            "gold": e.intent,
+            "predicted": r.intent.name,
+            "raw_top": {"name": r.top_intent.name, "confidence": round(r.top_intent.confidence, 4)},
+            "fallback_reason": r.fallback_reason,
+        }
+        for e, r in zip(examples, results, strict=True)
+        if e.intent != r.intent.name
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    (out / "errors.json").write_text(json.dumps(errors, indent=2, ensure_ascii=False))
+    (out / "report.md").write_text(_markdown(metrics))
+    plot_confusion(gold, predicted, intent["labels"], out / "confusion_matrix.png")
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    defaults = Thresholds()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--test-set", type=Path, default=REPO_ROOT / "data" / "nlu" / "test.yml")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "reports" / "nlu")
+    parser.add_argument("--confidence", type=float, default=defaults.confidence)
+    parser.add_argument("--ambiguity", type=float, default=defaults.ambiguity)
+    parser.add_argument("--rasa-url", help="use a running server instead of starting one")
+    args = parser.parse_args(argv)
+    metrics = evaluate(
+        args.test_set.resolve(),
+        args.out,
+        Thresholds(args.confidence, args.ambiguity),
+        args.rasa_url,
+    )
+    print((args.out / "report.md").read_text())
+    print(f"{PRIMARY_METRIC} = {metrics[PRIMARY_METRIC]:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
