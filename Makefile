@@ -10,9 +10,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup nlu-model lint format eval-nlu bench-nlu compare-nlu token clean
+.PHONY: run test setup migrate nlu-model lint format eval-nlu bench-nlu compare-nlu token clean
 
-run: setup
+run: setup migrate
 	$(PY) -m bot.launcher
 
 test: setup
@@ -38,6 +38,10 @@ $(RASA_VENV)/.installed: nlu/requirements-rasa.txt
 	$(RASA_VENV)/bin/pip install --quiet --no-deps --ignore-requires-python -r nlu/requirements-rasa.txt
 	$(RASA_VENV)/bin/pip install --quiet --no-deps setuptools==70.3.0 wheel
 	touch $@
+
+# Brings the database of AFTERSALES_DATABASE_URL to the newest schema; a no-op when it is.
+migrate: $(VENV)/.installed
+	$(PY) -m bot.store.migrate
 
 # Trains only when data/nlu/train, nlu/config.yml or the Rasa requirements changed
 # (the model is named by their content hash).

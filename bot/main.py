@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.api import health, nlu
+from bot.api import health, nlu, orders
 from bot.api.errors import install_error_handlers
 from bot.log_config import configure_logging
 from bot.services import Services, build_services
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(nlu.router)
+    app.include_router(orders.router)
     return app
 
 

@@ -24,9 +24,20 @@ def test_production_with_real_secrets(monkeypatch):
         env="production",
         jwt_secret="s" * 40,
         webhook_secret="w" * 20,
+        database_url="postgresql://aftersales@db.internal/aftersales",
         _env_file=None,
     )
     assert settings.env == "production"
+
+
+def test_demo_database_refused_in_production():
+    with pytest.raises(ValidationError, match="AFTERSALES_DATABASE_URL"):
+        Settings(env="production", jwt_secret="s" * 40, webhook_secret="w" * 20, _env_file=None)
+
+
+def test_unsupported_database_is_refused():
+    with pytest.raises(ValidationError, match="unsupported database URL scheme 'mysql'"):
+        Settings(database_url="mysql://localhost/aftersales", _env_file=None)
 
 
 def test_thresholds_come_from_settings():

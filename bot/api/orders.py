@@ -1,0 +1,236 @@
+"""``PUT /v1/orders/{order_id}``: the commerce platform pushes an order (create or replace).
+
+The request is authenticated by ``X-Signature: sha256=<hex HMAC-SHA256 of the raw body>``
+with the setting ``webhook_secret``; the signature is checked on the raw bytes before any
+parsing, so an unsigned request costs no JSON work and learns nothing about validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+from starlette.concurrency import run_in_threadpool
+
+from bot.api.deps import SettingsDep
+from bot.api.errors import ApiError
+from bot.api.store_deps import OrderRepositoryDep
+from bot.store.orders import BuyerChangeRefused
+from policies.types import Category, Order, OrderItem, OrderStatus, PaymentMethod
+
+router = APIRouter(prefix="/v1/orders", tags=["orders"])
+
+SIGNATURE_HEADER = "X-Signature"
+_SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
+# An order is a few KB; anything near this is not an order.
+MAX_BODY_BYTES = 1_000_000
+MAX_ITEMS = 500
+
+# Ids as the platform issues them ("A1001", "SO-2026-000123"): safe in a URL path.
+PlatformId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# Money in the order's currency: at most 2 decimals and 12 digits (the column is
+# Numeric(12, 2)); a JSON number on the way out, as the contract shows it.
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+
+
+def _inconsistent(message: str) -> PydanticCustomError:
+    return PydanticCustomError("order_inconsistent", message)
+
+
+class OrderItemPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: ShortText
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    category: Category
+    unit_price: Money
+    quantity: StrictInt = Field(ge=1)
+
+
+class OrderPayload(BaseModel):
+    """The contract's order (contract.md, section 3), field by field.
+
+    Cross-field rules are field validators reading the fields declared before them, so each
+    error names the field that is wrong (e.g. ``delivered_at`` before ``shipped_at`` names
+    ``delivered_at``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: PlatformId
+    buyer_id: PlatformId
+    seller_id: PlatformId
+    status: OrderStatus
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    items: list[OrderItemPayload] = Field(min_length=1, max_length=MAX_ITEMS)
+    placed_at: AwareDatetime
+    shipped_at: AwareDatetime | None = None
+    promised_delivery_by: AwareDatetime | None = None
+    delivered_at: AwareDatetime | None = Field(None, validate_default=True)
+    carrier: ShortText | None = None
+    tracking_number: ShortText | None = None
+    payment_method: PaymentMethod
+    refunded_amount: Money = Decimal("0")
+    refunded_at: AwareDatetime | None = Field(None, validate_default=True)
+
+    @field_validator("items")
+    @classmethod
+    def _skus_unique(cls, items: list[OrderItemPayload]) -> list[OrderItemPayload]:
+        # Claims name items by sku; two lines with one sku would make a claim ambiguous.
+        skus = [item.sku for item in items]
+        duplicates = sorted({sku for sku in skus if skus.count(sku) > 1})
+        if duplicates:
+            raise _inconsistent(
+                f"each sku may appear on one line only, repeated: {', '.join(duplicates)}; "
+                "merge the lines and add up the quantities"
+            )
+        return items
+
+    @field_validator("shipped_at", "promised_delivery_by")
+    @classmethod
+    def _not_before_placed(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        placed_at = info.data.get("placed_at")
+        if value is not None and placed_at is not None and value < placed_at:
+            raise _inconsistent("must not be before placed_at")
+        return value
+
+    @field_validator("delivered_at")
+    @classmethod
+    def _delivery_consistent(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if value is None:
+            if info.data.get("status") is OrderStatus.DELIVERED:
+                raise _inconsistent("required when status is delivered")
+            return value
+        shipped_at, placed_at = info.data.get("shipped_at"), info.data.get("placed_at")
+        if shipped_at is not None and value < shipped_at:
+            raise _inconsistent("must not be before shipped_at")
+        if placed_at is not None and value < placed_at:
+            raise _inconsistent("must not be before placed_at")
+        return value
+
+    @field_validator("refunded_at")
+    @classmethod
+    def _refund_dated(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        # The buyer's refund history (REV-6.2) counts refunds by this date.
+        refunded = (
+            info.data.get("status") is OrderStatus.REFUNDED
+            or (info.data.get("refunded_amount") or 0) > 0
+        )
+        if value is None and refunded:
+            raise _inconsistent(
+                "required when the order is refunded (status refunded or refunded_amount above 0)"
+            )
+        placed_at = info.data.get("placed_at")
+        if value is not None and placed_at is not None and value < placed_at:
+            raise _inconsistent("must not be before placed_at")
+        return value
+
+    def to_order(self) -> Order:
+        """The domain order the store and the rules work with."""
+        fields = self.model_dump(exclude={"items"})
+        items = tuple(OrderItem(**item.model_dump()) for item in self.items)
+        return Order(**fields, items=items)
+
+    @classmethod
+    def from_order(cls, order: Order) -> OrderPayload:
+        """The contract's shape of a stored order."""
+        items = [
+            OrderItemPayload.model_validate(item, from_attributes=True) for item in order.items
+        ]
+        fields = {name: getattr(order, name) for name in cls.model_fields if name != "items"}
+        return cls.model_validate({**fields, "items": items})
+
+
+async def signed_body(request: Request, settings: SettingsDep) -> bytes:
+    """The raw body, once its ``X-Signature`` proves it came from the platform (else 401)."""
+    header = request.headers.get(SIGNATURE_HEADER)
+    if header is None:
+        raise ApiError(401, "bad_signature", f"missing {SIGNATURE_HEADER} header")
+    match = _SIGNATURE.fullmatch(header.strip())
+    if match is None:
+        raise ApiError(401, "bad_signature", f"{SIGNATURE_HEADER} must be sha256=<64 hex digits>")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise ApiError(413, "payload_too_large", f"body over {MAX_BODY_BYTES} bytes")
+    expected = hmac.new(settings.webhook_secret.encode(), bytes(body), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, match.group(1).lower()):
+        raise ApiError(401, "bad_signature", "signature does not match the body")
+    return bytes(body)
+
+
+SignedBodyDep = Annotated[bytes, Depends(signed_body)]
+
+
+def _parse(body: bytes) -> OrderPayload:
+    try:
+        return OrderPayload.model_validate_json(body)
+    except ValidationError as e:
+        # Same envelope as any other body error: the first error, its field named.
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in e.errors()]
+        ) from e
+
+
+_REQUEST_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrderPayload"}}},
+    }
+}
+
+
+@router.put(
+    "/{order_id}",
+    response_model=OrderPayload,
+    status_code=200,
+    responses={201: {"model": OrderPayload, "description": "Order created"}},
+    openapi_extra=_REQUEST_BODY,
+)
+async def put_order(
+    order_id: str, body: SignedBodyDep, orders: OrderRepositoryDep, response: Response
+) -> OrderPayload:
+    """Create (201) or replace (200) the order; replaying the stored order changes nothing
+    (200). The body is the order as stored."""
+    payload = _parse(body)
+    if payload.order_id != order_id:
+        raise ApiError(
+            422,
+            "validation_error",
+            f"order_id: the body's order_id {payload.order_id!r} differs from the path's "
+            f"{order_id!r}",
+            field="order_id",
+        )
+    try:
+        stored, created, _changed = await run_in_threadpool(orders.upsert, payload.to_order())
+    except BuyerChangeRefused as e:
+        raise ApiError(422, "validation_error", f"buyer_id: {e}", field="buyer_id") from e
+    response.status_code = 201 if created else 200
+    return OrderPayload.from_order(stored)

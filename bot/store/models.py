@@ -1,0 +1,275 @@
+"""SQLAlchemy models: the tables of the store.
+
+Rows are the store's private business. Outside `bot.store`, orders travel as the domain types of
+`policies.types`; `bot.store.orders` converts between the two in one place.
+
+Portability choices (SQLite and PostgreSQL run the same schema):
+
+- Enums are stored as short strings with a CHECK constraint (`native_enum=False`), so adding a
+  value later is a CHECK change, not a PostgreSQL type migration.
+- Timestamps are stored in UTC and always read back timezone-aware (`UtcDateTime`); SQLite
+  keeps no timezone, PostgreSQL uses ``timestamptz``.
+- Money is ``Numeric(12, 2)`` in the order's currency and read back as `Decimal`.
+- Ids of the bot's own records (cases, actions, decisions) are UUID strings: not guessable,
+  and the same on both backends.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy import Enum as SqlEnum
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.store.db import utcnow
+from policies.types import Category, OrderStatus, PaymentMethod, require_aware
+
+# Deterministic constraint names: migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 64  # ids that come from the commerce platform (orders, buyers, sellers, skus)
+ENUM_LENGTH = 32  # room for new enum values without widening the column
+MONEY = Numeric(12, 2)
+
+
+class ActionType(StrEnum):
+    """What an action did (the contract's action types, exact names)."""
+
+    CANCEL = "cancel"
+    REFUND = "refund"
+    RETURN = "return"
+    REPLACEMENT = "replacement"
+    VOUCHER = "voucher"
+
+
+class DecisionRoute(StrEnum):
+    """Who resolves a case: the bot on its own, or a human agent."""
+
+    AUTO = "auto"
+    HUMAN = "human"
+
+
+def new_id() -> str:
+    """A fresh id for a record the bot creates."""
+    return str(uuid.uuid4())
+
+
+def _enum(enum: type[StrEnum], name: str) -> SqlEnum:
+    # Store the values ("pending"), not the member names ("PENDING"): the values are the contract.
+    return SqlEnum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=ENUM_LENGTH,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC; a naive datetime is refused on the way in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        require_aware(value, "a stored timestamp")
+        value = value.astimezone(UTC)
+        # SQLite has no timezone type: store naive UTC, reattached on the way out.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# JSONB on PostgreSQL (indexable, compact); JSON text elsewhere.
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime(), Decimal: MONEY}  # noqa: RUF012
+
+
+class BuyerRow(Base):
+    """A buyer, created the first time an order of theirs arrives."""
+
+    __tablename__ = "buyers"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    region: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SellerRow(Base):
+    """A seller, created the first time an order of theirs arrives."""
+
+    __tablename__ = "sellers"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderRow(Base):
+    """An order as last pushed by the commerce platform."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("refunded_amount >= 0", name="refunded_amount_not_negative"),
+        # The buyer's orders by date: the buyer's order list and the 6.2 history counts.
+        Index("ix_orders_buyer_id_placed_at", "buyer_id", "placed_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    buyer_id: Mapped[str] = mapped_column(ForeignKey("buyers.id"))
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"))
+    currency: Mapped[str] = mapped_column(String(3))
+    placed_at: Mapped[datetime]
+    shipped_at: Mapped[datetime | None]
+    promised_delivery_by: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    carrier: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    tracking_number: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    payment_method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "payment_method"))
+    refunded_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    refunded_at: Mapped[datetime | None]
+    # sha256 of the last accepted order's canonical form: a replayed webhook changes nothing.
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[OrderItemRow]] = relationship(
+        back_populates="order",
+        cascade="all, delete-orphan",
+        order_by="OrderItemRow.position",
+        lazy="selectin",
+    )
+
+
+class OrderItemRow(Base):
+    """One line of an order, in the order the platform sent them."""
+
+    __tablename__ = "order_items"
+    __table_args__ = (
+        # Claims name items by sku, so a sku appears once per order.
+        UniqueConstraint("order_id", "sku"),
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    order_id: Mapped[str] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(ID_LENGTH))
+    title: Mapped[str] = mapped_column(String(500))
+    category: Mapped[Category] = mapped_column(_enum(Category, "category"))
+    unit_price: Mapped[Decimal]
+    quantity: Mapped[int]
+
+    order: Mapped[OrderRow] = relationship(back_populates="items")
+
+
+class CaseRow(Base):
+    """A buyer's after-sales case: what they asked for, and where it stands."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        # The agent queue: open cases, highest priority first, oldest first.
+        Index("ix_cases_status_priority", "status", "priority", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    # The conversations table belongs to the dialogue store; no foreign key across that line yet.
+    conversation_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    buyer_id: Mapped[str] = mapped_column(ForeignKey("buyers.id"), index=True)
+    # None when the case is about no particular order (e.g. a request for a person).
+    order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    intent: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    # Values are owned by the dialogue manager (e.g. "bot", "waiting_for_agent", "closed").
+    status: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    priority: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActionRow(Base):
+    """Something the bot or an agent did to an order: cancel, refund, return, replacement,
+    voucher. Money moves through here, so the constraints guard against doing it twice."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        # INR-4.3: a late-delivery voucher is given once per order, whoever asks and however often.
+        Index(
+            "uq_actions_one_voucher_per_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("type = 'voucher'"),
+            postgresql_where=text("type = 'voucher'"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    type: Mapped[ActionType] = mapped_column(_enum(ActionType, "action_type"))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    # Values are owned by the action executor (e.g. "approved", "executed", "failed").
+    status: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    # The caller's key for "this one action": a retried request finds the first one instead of
+    # moving money again.
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # "bot" or the agent's id.
+    actor: Mapped[str] = mapped_column(String(ID_LENGTH))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DecisionRow(Base):
+    """Why a case went the way it did: the route, the reasons and clauses, the full trace."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    route: Mapped[DecisionRoute] = mapped_column(_enum(DecisionRoute, "decision_route"))
+    reasons: Mapped[list[str]] = mapped_column(JsonDocument)
+    clauses: Mapped[list[str]] = mapped_column(JsonDocument)
+    trace: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    model_version: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,284 @@
+import copy
+import hashlib
+import hmac
+import json
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import NoMatchFound
+
+from bot.api import orders as orders_api
+from bot.main import create_app
+from bot.services import Services
+from bot.settings import Settings
+from bot.store.db import Database
+from bot.store.migrate import upgrade
+from bot.store.models import OrderRow
+from tests.bot.conftest import SECRET
+from tests.utils.fakes import FakeParser
+
+WEBHOOK_SECRET = "unit-test-webhook-secret-0123456789"
+
+ORDER = {
+    "order_id": "A1001",
+    "buyer_id": "B17",
+    "seller_id": "S3",
+    "status": "shipped",
+    "currency": "USD",
+    "items": [
+        {
+            "sku": "SKU-1",
+            "title": "Wireless earbuds",
+            "category": "electronics",
+            "unit_price": 39.99,
+            "quantity": 1,
+        }
+    ],
+    "placed_at": "2026-11-01T10:00:00Z",
+    "shipped_at": "2026-11-02T09:00:00Z",
+    "promised_delivery_by": "2026-11-08T00:00:00Z",
+    "delivered_at": None,
+    "carrier": "SPX",
+    "tracking_number": "SPX0123456789SG",
+    "payment_method": "card",
+    "refunded_amount": 0,
+    "refunded_at": None,
+}
+
+
+def sign(body: bytes, secret: str = WEBHOOK_SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def order(**changes) -> dict:
+    return {**copy.deepcopy(ORDER), **changes}
+
+
+def with_item(**changes) -> dict:
+    return order(items=[{**ORDER["items"][0], **changes}])
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("orders-api") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db(template_db, tmp_path):
+    shutil.copyfile(template_db, tmp_path / "orders.db")
+    database = Database(f"sqlite:///{tmp_path / 'orders.db'}")
+    yield database
+    database.dispose()
+
+
+def make_client(database: Database) -> TestClient:
+    settings = Settings(
+        env="test", jwt_secret=SECRET, webhook_secret=WEBHOOK_SECRET, _env_file=None
+    )
+    parser = FakeParser()
+    services = Services(
+        parser=parser, readiness={"rasa": parser.is_ready, "database": database.is_ready}
+    )
+    # Until Services declares the field, the store's dependency reads it as an attribute.
+    services.database = database
+    app = create_app(settings, services)
+    try:
+        app.url_path_for("put_order", order_id="A1001")
+    except NoMatchFound:  # until create_app includes the orders router itself
+        app.include_router(orders_api.router)
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(db):
+    with make_client(db) as c:
+        yield c
+
+
+def put(client, body, order_id: str = "A1001", signature: str | None = None):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", "X-Signature": signature or sign(raw)}
+    return client.put(f"/v1/orders/{order_id}", content=raw, headers=headers)
+
+
+def updated_at(db, order_id: str = "A1001"):
+    with db.sessions() as session:
+        return session.get(OrderRow, order_id).updated_at
+
+
+def assert_error(response, status: int, code: str, field: str | None = None) -> None:
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert error.get("field") == field
+    assert error["message"]
+
+
+# Signature
+
+
+def test_missing_signature_is_refused(client):
+    response = client.put("/v1/orders/A1001", json=ORDER)
+    assert_error(response, 401, "bad_signature")
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "sha256=" + "0" * 64,
+        sign(b"another body"),
+        sign(json.dumps(ORDER).encode(), secret="not-the-webhook-secret"),
+        "sha1=" + "0" * 40,
+        hashlib.sha256(json.dumps(ORDER).encode()).hexdigest(),
+        "sha256=zz",
+    ],
+    ids=["zeros", "other-body", "other-secret", "sha1", "no-prefix", "not-hex"],
+)
+def test_bad_signature_is_refused(client, db, signature):
+    assert_error(put(client, ORDER, signature=signature), 401, "bad_signature")
+    with db.sessions() as session:
+        assert session.get(OrderRow, "A1001") is None
+
+
+def test_signature_is_checked_before_the_body_is_parsed(client):
+    assert_error(put(client, b"{not json", signature=sign(b"x")), 401, "bad_signature")
+    assert_error(put(client, b"{not json"), 400, "invalid_json")
+
+
+def test_signature_hex_is_case_insensitive(client):
+    raw = json.dumps(ORDER).encode()
+    assert (
+        put(client, raw, signature=sign(raw).upper().replace("SHA256=", "sha256=")).status_code
+        == 201
+    )
+
+
+def test_oversized_body_is_refused(client):
+    huge = b" " * 1_000_001
+    assert_error(put(client, huge), 413, "payload_too_large")
+
+
+# Create, replay, replace
+
+
+def test_create_returns_201_and_the_stored_order(client):
+    response = put(client, ORDER)
+    assert response.status_code == 201
+    assert response.json() == ORDER
+
+
+def test_replay_returns_200_and_changes_nothing(client, db):
+    put(client, ORDER)
+    first = updated_at(db)
+
+    response = put(client, ORDER)
+
+    assert response.status_code == 200
+    assert response.json() == ORDER
+    assert updated_at(db) == first
+
+
+def test_same_order_written_differently_is_a_replay(client, db):
+    put(client, ORDER)
+    first = updated_at(db)
+    rewritten = dict(reversed(list(order(placed_at="2026-11-01T18:00:00+08:00").items())))
+    raw = json.dumps(rewritten, indent=2).encode()
+
+    assert put(client, raw).status_code == 200
+    assert updated_at(db) == first
+
+
+def test_replace_returns_200_and_the_new_order(client, db):
+    put(client, ORDER)
+    first = updated_at(db)
+    delivered = order(status="delivered", delivered_at="2026-11-07T15:30:00Z")
+
+    response = put(client, delivered)
+
+    assert response.status_code == 200
+    assert response.json() == delivered
+    assert updated_at(db) > first
+
+
+def test_buyer_of_an_order_cannot_change(client):
+    put(client, ORDER)
+    response = put(client, order(buyer_id="B99"))
+    assert_error(response, 422, "validation_error", "buyer_id")
+    assert put(client, ORDER).status_code == 200
+
+
+def test_path_and_body_order_ids_must_agree(client):
+    assert_error(put(client, ORDER, order_id="A1002"), 422, "validation_error", "order_id")
+
+
+# Validation: every rule names its field
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (order(surprise=1), "surprise"),
+        ({k: v for k, v in ORDER.items() if k != "buyer_id"}, "buyer_id"),
+        (order(order_id="A 1001"), "order_id"),
+        (order(status="lost"), "status"),
+        (order(payment_method="cash"), "payment_method"),
+        (order(currency="usd"), "currency"),
+        (order(currency="USDT"), "currency"),
+        (order(items=[]), "items"),
+        (order(items=[ORDER["items"][0], ORDER["items"][0]]), "items"),
+        (with_item(category="weapons"), "items.0.category"),
+        (with_item(quantity=0), "items.0.quantity"),
+        (with_item(quantity=1.5), "items.0.quantity"),
+        (with_item(unit_price=-1), "items.0.unit_price"),
+        (with_item(unit_price=1.999), "items.0.unit_price"),
+        (with_item(colour="blue"), "items.0.colour"),
+        (order(placed_at="2026-11-01T10:00:00"), "placed_at"),
+        (order(shipped_at="2026-10-31T10:00:00Z"), "shipped_at"),
+        (order(promised_delivery_by="2026-10-31T10:00:00Z"), "promised_delivery_by"),
+        (order(status="delivered", delivered_at="2026-11-02T08:00:00Z"), "delivered_at"),
+        (order(shipped_at=None, delivered_at="2026-10-31T10:00:00Z"), "delivered_at"),
+        (order(status="delivered"), "delivered_at"),
+        (order(status="refunded", refunded_amount=39.99), "refunded_at"),
+        (order(refunded_amount=5, refunded_at=None), "refunded_at"),
+        (order(refunded_amount=-1, refunded_at="2026-11-03T00:00:00Z"), "refunded_amount"),
+        (order(refunded_at="2026-10-01T00:00:00Z", refunded_amount=1), "refunded_at"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_invalid_order_names_the_field(client, body, field):
+    response = put(client, body)
+    assert_error(response, 422, "validation_error", field)
+    assert field in response.json()["error"]["message"]
+
+
+def test_refunded_order_with_its_date_is_accepted(client):
+    refunded = order(status="refunded", refunded_amount=39.99, refunded_at="2026-11-05T00:00:00Z")
+    response = put(client, refunded)
+    assert response.status_code == 201
+    assert response.json() == refunded
+
+
+# Wiring
+
+
+def test_ready_checks_the_database(client):
+    assert client.get("/ready").json()["checks"]["database"] is True
+
+
+def test_not_ready_when_the_database_is_unreachable():
+    unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
+    with make_client(unreachable) as c:
+        response = c.get("/ready")
+    assert response.status_code == 503
+    assert "database" in response.json()["error"]["message"]
+
+
+def test_openapi_documents_the_order_body(client):
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/v1/orders/{order_id}"]["put"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/OrderPayload"
+    assert "items" in spec["components"]["schemas"]["OrderPayload"]["properties"]
