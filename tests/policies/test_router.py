@@ -1,0 +1,278 @@
+"""Router precedence: each level wins over the later ones; the cost rule at level 4."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policies.features import case_features
+from policies.router import (
+    Level,
+    Route,
+    RouterConfig,
+    RoutingCase,
+    auto_by_risk,
+    p_abuse_threshold,
+    route,
+    route_many,
+)
+from policies.types import (
+    BuyerHistory,
+    Category,
+    Claim,
+    ClaimType,
+    Order,
+    OrderItem,
+    OrderStatus,
+)
+
+PLACED = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+DELIVERED = PLACED + timedelta(days=4)
+NOW = DELIVERED + timedelta(days=2)
+CLEAN = BuyerHistory(
+    refunds_last_90_days=0, orders_last_365_days=4, refunded_orders_last_365_days=0
+)
+FLAGGED = BuyerHistory(
+    refunds_last_90_days=3, orders_last_365_days=10, refunded_orders_last_365_days=3
+)
+
+
+class FakeRisk:
+    """Returns one fixed P(abusive) for every row; counts how often it was asked."""
+
+    version = "fake-risk-1"
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+        self.calls = 0
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        self.calls += 1
+        return np.column_stack([np.full(len(X), 1 - self.p), np.full(len(X), self.p)])
+
+
+def order(price: str = "20.00", **overrides: object) -> Order:
+    values = {
+        "order_id": "A1001",
+        "buyer_id": "B17",
+        "seller_id": "S3",
+        "status": OrderStatus.DELIVERED,
+        "currency": "USD",
+        "items": (OrderItem("SKU-1", "lamp", Category.HOME, Decimal(price), 1),),
+        "placed_at": PLACED,
+        "shipped_at": PLACED + timedelta(days=1),
+        "promised_delivery_by": PLACED + timedelta(days=5),
+        "delivered_at": DELIVERED,
+        "carrier": "SPX",
+        "tracking_number": "SPX0123456789SG",
+    }
+    values.update(overrides)
+    return Order(**values)
+
+
+def case(
+    claim_type: ClaimType = ClaimType.DAMAGED,
+    *,
+    price: str = "20.00",
+    photo: bool = True,
+    history: BuyerHistory = CLEAN,
+    intent: str = "damaged_item",
+    **overrides: object,
+) -> RoutingCase:
+    the_order = order(price)
+    claim = Claim(claim_type, has_photo=photo)
+    features = case_features(
+        the_order,
+        claim,
+        history,
+        NOW,
+        account_created_at=PLACED - timedelta(days=400),
+        seller_defect_rate=0.03,
+    )
+    values = {
+        "now": NOW,
+        "nlu_intent": intent,
+        "nlu_confidence": 0.95,
+        "order": the_order,
+        "claim": claim,
+        "history": history,
+        "risk_features": features,
+        "case_id": "C1",
+    }
+    values.update(overrides)
+    return RoutingCase(**values)
+
+
+def policy_question(confident: bool | None) -> RoutingCase:
+    return RoutingCase(
+        now=NOW, nlu_intent="ask_policy", nlu_confidence=0.9, retrieval_confident=confident
+    )
+
+
+RISKY = FakeRisk(0.9)  # would send any paid claim to a person
+SAFE = FakeRisk(0.01)  # would let any claim up to $250 through
+
+
+# --- level 1 wins over everything --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code", "clause"),
+    [
+        ({"claim_type": ClaimType.PAYMENT_PROBLEM}, "payment_problem", "REV-6.3"),
+        ({"claim_type": ClaimType.HUMAN_REQUESTED}, "human_requested", "REV-6.4"),
+        ({"claim_type": ClaimType.DISPUTE}, "dispute", "REV-6.5"),
+        ({"price": "150.00"}, "over_auto_limit", "REV-6.1"),
+        ({"history": FLAGGED}, "refund_history_90d", "REV-6.2"),
+        ({"intent": "request_human"}, "human_requested", "REV-6.4"),
+        ({"intent": "payment_issue"}, "payment_problem", "REV-6.3"),
+    ],
+)
+def test_always_human_beats_nlu_retrieval_and_risk(kwargs, code, clause) -> None:
+    the_case = case(
+        **kwargs,
+        nlu_fallback_reason="ambiguous",
+        nlu_confidence=0.1,
+        retrieval_confident=False,
+    )
+    decision = route(the_case, risk_model=SAFE)
+    assert decision.route is Route.HUMAN
+    assert decision.level is Level.ALWAYS_HUMAN
+    assert code in decision.reason_codes
+    assert clause in decision.clause_ids
+    assert decision.confidence == 1.0
+
+
+def test_a_claim_the_rules_refuse_goes_to_a_person() -> None:
+    decision = route(case(photo=False), risk_model=SAFE)
+    assert decision.route is Route.HUMAN
+    assert decision.reason_codes == ("not_eligible", "no_photo")
+    assert decision.clause_ids == ("DMG-3.1",)
+    assert decision.trace["eligibility"]["eligible"] is False
+
+
+# --- level 2 wins over 3 and 4 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"nlu_fallback_reason": "ambiguous"}, "nlu_fallback"),
+        ({"nlu_confidence": 0.2}, "nlu_low_confidence"),
+        ({"nlu_intent": "out_of_scope"}, "nlu_out_of_scope"),
+    ],
+)
+def test_nlu_fallback_beats_retrieval_and_risk(overrides, code) -> None:
+    for the_case in (
+        case(**overrides),  # an eligible claim the safe model would let through
+        replace(policy_question(True), **overrides),  # a question retrieval could answer
+    ):
+        decision = route(the_case, risk_model=SAFE)
+        assert decision.route is Route.HUMAN
+        assert decision.level is Level.NLU
+        assert decision.reason_codes[0] == code
+
+
+def test_nlu_fallback_reason_is_kept() -> None:
+    decision = route(case(nlu_fallback_reason="ambiguous"), risk_model=SAFE)
+    assert decision.reason_codes == ("nlu_fallback", "nlu_fallback:ambiguous")
+
+
+def test_nlu_threshold_is_configurable() -> None:
+    strict = RouterConfig(nlu_confidence_threshold=0.99)
+    assert route(case(), risk_model=SAFE, config=strict).reason_codes == ("nlu_low_confidence",)
+
+
+# --- level 3 wins over 4 ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("confident", [False, None])
+def test_policy_question_without_a_confident_answer_goes_to_a_person(confident) -> None:
+    model = FakeRisk(0.0)
+    decision = route(policy_question(confident), risk_model=model)
+    assert (decision.route, decision.level) == (Route.HUMAN, Level.RETRIEVAL)
+    assert decision.reason_codes == ("retrieval_not_confident",)
+    assert model.calls == 0
+
+
+def test_confident_policy_answer_is_automatic() -> None:
+    decision = route(policy_question(True), risk_model=RISKY)
+    assert (decision.route, decision.reason_codes) == (Route.AUTO, ("policy_answer",))
+
+
+# --- level 4: the cost rule -----------------------------------------------------------------------
+
+
+def test_low_risk_claim_is_automatic_with_a_full_trace() -> None:
+    decision = route(case(), risk_model=SAFE)
+    assert decision.route is Route.AUTO
+    assert decision.level is Level.RISK
+    assert decision.reason_codes == ("risk_below_threshold",)
+    assert decision.confidence == pytest.approx(0.99)
+    assert "DMG-3.2" in decision.clause_ids
+    trace = decision.trace
+    assert trace["model_version"] == "fake-risk-1"
+    assert trace["score"] == pytest.approx(0.01)
+    assert trace["threshold"] == pytest.approx(2.5 / 20)
+    assert trace["inputs"]["claim_type"] == "damaged"
+    assert trace["eligibility"]["amount"] == "20.00"
+
+
+def test_high_risk_claim_goes_to_a_person() -> None:
+    decision = route(case(), risk_model=RISKY)
+    assert (decision.route, decision.reason_codes) == (Route.HUMAN, ("risk_above_threshold",))
+    assert decision.confidence == pytest.approx(0.9)
+
+
+def test_the_rule_is_p_times_amount_against_review_cost() -> None:
+    # $20 at review cost $2.50: threshold 0.125. Just below is automatic; the tie is not.
+    assert route(case(), risk_model=FakeRisk(0.124)).route is Route.AUTO
+    assert route(case(), risk_model=FakeRisk(0.125)).route is Route.HUMAN
+    assert route(case(price="80.00"), risk_model=FakeRisk(0.124)).route is Route.HUMAN
+    cheap = RouterConfig(review_cost=Decimal("0.50"))
+    assert route(case(), risk_model=FakeRisk(0.05), config=cheap).route is Route.HUMAN
+    assert p_abuse_threshold(Decimal("20.00"), Decimal("2.50")) == pytest.approx(0.125)
+    assert auto_by_risk(0.1, 20, 2.5) and not auto_by_risk(0.2, 20, 2.5)
+
+
+def test_no_model_means_a_person() -> None:
+    decision = route(case(), risk_model=None)
+    assert (decision.route, decision.reason_codes) == (Route.HUMAN, ("no_risk_model",))
+    assert route(case(risk_features=None), risk_model=SAFE).reason_codes == ("no_risk_features",)
+
+
+def test_claims_checked_against_records_are_not_scored() -> None:
+    late = order(delivered_at=PLACED + timedelta(days=10))
+    the_case = replace(
+        case(ClaimType.LATE_DELIVERY, intent="item_not_received"),
+        order=late,
+        now=PLACED + timedelta(days=11),
+    )
+    model = FakeRisk(0.99)
+    decision = route(the_case, risk_model=model)
+    assert (decision.route, decision.reason_codes) == (Route.AUTO, ("facts_on_record",))
+    assert model.calls == 0
+
+
+def test_route_many_scores_in_one_batch_and_keeps_order() -> None:
+    model = FakeRisk(0.01)
+    cases = [case(), case(photo=False), policy_question(True), case(price="24.00")]
+    decisions = route_many(cases, risk_model=model)
+    assert [d.route for d in decisions] == [Route.AUTO, Route.HUMAN, Route.AUTO, Route.AUTO]
+    assert model.calls == 1
+
+
+def test_decision_is_frozen_and_claims_need_history() -> None:
+    decision = route(case(), risk_model=SAFE)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        decision.route = Route.HUMAN  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        decision.trace["score"] = 0.5  # type: ignore[index]
+    with pytest.raises(ValueError, match="history"):
+        RoutingCase(NOW, "damaged_item", 0.9, order=order(), claim=Claim(ClaimType.DAMAGED))
