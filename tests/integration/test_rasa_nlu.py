@@ -1,0 +1,72 @@
+"""The real Rasa server with the trained model, through the project's client and the bot."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.auth import mint_token
+from bot.main import create_app
+from bot.settings import Settings
+from nlu.client import RasaHttpParser
+from nlu.errors import NluUnavailable
+from nlu.server import free_port
+from nlu.types import Thresholds
+
+pytestmark = pytest.mark.integration
+
+
+def parse(url: str, text: str, **kwargs):
+    async def go():
+        parser = RasaHttpParser(url, **kwargs)
+        try:
+            return await parser.parse(text)
+        finally:
+            await parser.aclose()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("i want to cancel my order pls, bought it by mistake", "cancel_order"),
+        ("my parcel says delivered but nothing came to my house", "item_not_received"),
+        ("the screen was cracked when i opened the box", "damaged_item"),
+        ("can i talk to a real person", "request_human"),
+    ],
+)
+def test_real_model_understands_clear_messages(rasa_server, text, intent):
+    result = parse(rasa_server.url, text, thresholds=Thresholds(0.3, 0.05))
+    assert result.intent.name == intent
+    assert result.intent_ranking[0].name == intent
+
+
+def test_real_model_extracts_structured_ids(rasa_server):
+    result = parse(rasa_server.url, "where is order SO-2026-000123, tracking SPX0123456789SG")
+    assert "SO-2026-000123" in result.entity_values("order_id")
+    assert "SPX0123456789SG" in result.entity_values("tracking_number")
+    assert "SPX0123456789SG" not in result.entity_values("order_id")
+
+
+def test_unreachable_rasa_raises_nlu_unavailable():
+    with pytest.raises(NluUnavailable):
+        parse(f"http://127.0.0.1:{free_port()}", "hello", timeout_s=0.5)
+
+
+def test_bot_parse_endpoint_against_real_rasa(rasa_server):
+    settings = Settings(env="test", rasa_url=rasa_server.url, _env_file=None)
+    token = mint_token("agent-1", "agent", settings.jwt_secret)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/ready").status_code == 200
+        response = client.post(
+            "/v1/nlu/parse",
+            json={"text": "refund me for order #1042 please, the blender never worked"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["intent"]["name"] in {"request_refund", "damaged_item"}
+    assert "#1042" in [e["value"] for e in body["entities"] if e["entity"] == "order_id"]
