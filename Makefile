@@ -10,16 +10,30 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup migrate nlu-model lint format eval-nlu bench-nlu compare-nlu token clean
+.PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu bench-nlu compare-nlu \
+	eval-retrieval bench-retrieval token clean
 
 run: setup migrate
 	$(PY) -m bot.launcher
 
-test: setup
+test: setup system-packages
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed nlu-model
+setup: $(VENV)/.installed $(RASA_VENV)/.installed nlu-model index
+
+# Debian packages the tests need: chromium (browser tests, driven by Playwright, which cannot
+# download browsers here) and PostgreSQL (the store runs its tests on both backends).
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages (their tests will skip): sudo apt-get install$$missing"; fi; \
+	fi
 
 # torch first and pinned: this machine type carries the CPU build on disk, while an unpinned
 # resolution would pull a multi-GB CUDA build.
@@ -48,6 +62,10 @@ migrate: $(VENV)/.installed
 nlu-model: $(VENV)/.installed $(RASA_VENV)/.installed
 	$(PY) -m nlu.model
 
+# Embeds the knowledge base into a FAISS index only when data/policies (or the model) changed.
+index: $(VENV)/.installed
+	$(PY) -m retrieval.build --kb data/policies --out artifacts/retrieval
+
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -65,6 +83,13 @@ bench-nlu: setup
 # Compares every candidate pipeline in nlu/candidates/ on a split of the training data only.
 compare-nlu: setup
 	$(PY) -m nlu.compare --out reports/nlu/pipelines
+
+eval-retrieval: $(VENV)/.installed
+	$(PY) -m retrieval.evaluation --kb data/policies --questions data/eval/policy_questions.jsonl \
+		--out reports/retrieval
+
+bench-retrieval: $(VENV)/.installed
+	$(PY) -m retrieval.bench --out reports/retrieval/bench.json
 
 token: $(VENV)/.installed
 	@$(PY) -m bot.cli token --sub $(or $(SUB),agent-1) --role $(or $(ROLE),agent)

@@ -1,0 +1,1 @@
+"""The web pages the bot serves: the buyer chat (``/chat``)."""

@@ -1,0 +1,55 @@
+"""The buyer chat page: ``GET /chat`` and its script and stylesheet.
+
+The page is static (plain HTML, vanilla JS, CSS; no build step, nothing loaded from outside), so
+the files are read once, when this module is imported, and served from memory. It talks to the
+conversation API of the contract on the same origin, so no CORS is involved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# Only our own files run or style the page; the buyer's photo URLs may be on any http(s) host.
+# connect-src 'self': the page talks to its own origin's API and to nothing else.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' https: http: data:; form-action 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # The token may sit in the page's URL (?token=...): never send it on in a Referer.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+_ASSETS: dict[str, tuple[bytes, str]] = {
+    "chat.js": ((STATIC_DIR / "chat.js").read_bytes(), "text/javascript; charset=utf-8"),
+    "chat.css": ((STATIC_DIR / "chat.css").read_bytes(), "text/css; charset=utf-8"),
+}
+_CHAT_HTML = (STATIC_DIR / "chat.html").read_text(encoding="utf-8")
+
+router = APIRouter(tags=["console"], include_in_schema=False)
+
+
+@router.get("/chat", response_class=HTMLResponse)
+async def chat_page() -> HTMLResponse:
+    """The buyer chat page."""
+    return HTMLResponse(_CHAT_HTML, headers=_HEADERS)
+
+
+@router.get("/chat/static/chat.js")
+async def chat_script() -> Response:
+    body, media_type = _ASSETS["chat.js"]
+    return Response(body, media_type=media_type, headers=_HEADERS)
+
+
+@router.get("/chat/static/chat.css")
+async def chat_stylesheet() -> Response:
+    body, media_type = _ASSETS["chat.css"]
+    return Response(body, media_type=media_type, headers=_HEADERS)
