@@ -1,0 +1,65 @@
+"""Build the dense index when the knowledge base (or the model) changed.
+
+Usage: ``python -m retrieval.build --kb data/policies --out artifacts/retrieval [--force]``
+
+Compares the knowledge base's corpus hash and the model name with the saved index's metadata
+before loading any model, so an up-to-date index costs a file read, not a model load.
+Exit codes: 0 built or up to date, 2 bad knowledge base or index error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from retrieval.errors import RetrievalError
+from retrieval.index import read_metadata
+from retrieval.kb import PASSAGE_FORMAT, corpus_hash, load_knowledge_base
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the policy clause index if stale.")
+    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
+    parser.add_argument("--out", type=Path, default=Path("artifacts/retrieval"))
+    parser.add_argument("--model-path", type=Path, default=None, help="default: packaged MiniLM")
+    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    args = parser.parse_args(argv)
+
+    # Only the CLI decides the process environment; nothing may come from a model hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from retrieval.embedder import make_embedder
+    from retrieval.index import DenseRetriever
+
+    try:
+        clauses = load_knowledge_base(args.kb)
+        digest = corpus_hash(clauses)
+        embedder = make_embedder(model_path=args.model_path)
+        saved = read_metadata(args.out)
+        if (
+            not args.force
+            and saved is not None
+            and saved.get("corpus_hash") == digest
+            and saved.get("model_name") == embedder.name
+            and saved.get("passage_format") == PASSAGE_FORMAT
+        ):
+            print(f"index up to date ({len(clauses)} clauses, corpus {digest[:12]}) at {args.out}")
+            return 0
+        started = time.perf_counter()
+        embedder.load()
+        retriever = DenseRetriever(embedder).build(clauses)
+        retriever.save(args.out)
+    except RetrievalError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(
+        f"built index of {len(clauses)} clauses (corpus {digest[:12]}, model {embedder.name}) "
+        f"at {args.out} in {time.perf_counter() - started:.1f}s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

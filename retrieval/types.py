@@ -1,0 +1,32 @@
+"""Typed values shared across the package boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One retrieved clause.
+
+    ``score`` is the retriever's own similarity: cosine for the dense and hybrid retrievers
+    (the hybrid keeps the dense cosine of each fused hit so that one confidence threshold
+    means the same thing for both), BM25 score for the lexical retriever.
+    """
+
+    clause_id: str
+    title: str
+    text: str
+    score: float
+
+
+@runtime_checkable
+class Retriever(Protocol):
+    """Anything that ranks knowledge-base clauses for a question."""
+
+    name: str
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """Return at most ``k`` hits, best first."""
+        ...

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer import NOT_SURE_REPLY, PolicyAnswerer
+from retrieval.errors import InvalidQueryError
+from retrieval.index import DenseRetriever
+from retrieval.types import Hit
+
+CLAUSE_TEXT = (
+    "Card refunds take 5 to 10 business days. Wallet refunds are instant.\n\n"
+    "- Bank transfers take up to 3 days."
+)
+
+
+class FixedRetriever:
+    """Always returns the same hits: isolates the answerer from ranking."""
+
+    name = "fixed"
+
+    def __init__(self, score: float) -> None:
+        self.hits = [
+            Hit("REF-5.1", "Refund timing", CLAUSE_TEXT, score),
+            Hit("RET-2.1", "Return window", "Return within 30 days.", score - 0.1),
+        ]
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        if not query.strip():
+            raise InvalidQueryError("query is empty")
+        return self.hits[:k]
+
+
+def test_refuses_below_threshold_without_citation() -> None:
+    answer = PolicyAnswerer(FixedRetriever(0.30), threshold=0.40).answer("can I pay with shells")
+
+    assert not answer.confident
+    assert answer.citations == ()
+    assert answer.text == NOT_SURE_REPLY
+    assert "agent" in answer.text
+    assert [h.clause_id for h in answer.hits] == ["REF-5.1", "RET-2.1"]
+
+
+def test_answers_at_threshold_with_first_sentence_and_citation() -> None:
+    answer = PolicyAnswerer(FixedRetriever(0.40), threshold=0.40).answer("when is my refund")
+
+    assert answer.confident
+    assert answer.citations == ("REF-5.1",)
+    assert answer.text == "Card refunds take 5 to 10 business days."
+
+
+def test_quotes_the_sentences_closest_to_the_question(fake_embedder) -> None:
+    answerer = PolicyAnswerer(FixedRetriever(0.9), threshold=0.5, embedder=fake_embedder)
+
+    answer = answerer.answer("bank transfers")
+
+    assert answer.text == "Bank transfers take up to 3 days."
+    assert answer.citations == ("REF-5.1",)
+    calls = fake_embedder.calls
+    answerer.answer("bank transfers")
+    assert (
+        fake_embedder.calls == calls + 1
+    )  # clause sentences are cached, only the question is embedded
+
+
+def test_threshold_above_every_cosine_refuses_everything(fake_embedder, tiny_clauses) -> None:
+    retriever = DenseRetriever(fake_embedder).build(tiny_clauses)
+    answer = PolicyAnswerer(retriever, threshold=1.01).answer("return window")
+
+    assert not answer.confident and answer.citations == ()
+
+
+def test_invalid_question_propagates() -> None:
+    with pytest.raises(InvalidQueryError):
+        PolicyAnswerer(FixedRetriever(0.9), threshold=0.5).answer("   ")

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from retrieval.errors import (
+    EmbedderNotLoadedError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexNotLoadedError,
+    InvalidQueryError,
+)
+from retrieval.index import (
+    CLAUSES_FILE,
+    FLAT,
+    HNSW,
+    IVF,
+    METADATA_FILE,
+    DenseRetriever,
+    IndexConfig,
+    hits_from_faiss,
+    ivf_nlist,
+    read_metadata,
+)
+from retrieval.kb import corpus_hash
+from retrieval.types import Hit
+from tests.retrieval.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def dense(fake_embedder, tiny_clauses) -> DenseRetriever:
+    return DenseRetriever(fake_embedder).build(tiny_clauses)
+
+
+def test_hits_from_faiss_drops_padding_ids_and_keeps_order(tiny_clauses) -> None:
+    scores = np.array([0.9, 0.5, -3.4e38, -3.4e38], dtype=np.float32)
+    ids = np.array([2, 0, -1, -1], dtype=np.int64)
+
+    hits = hits_from_faiss(scores, ids, tiny_clauses)
+
+    assert hits == [
+        Hit("REF-2.1", tiny_clauses[2].title, tiny_clauses[2].text, pytest.approx(0.9)),
+        Hit("RET-1.1", tiny_clauses[0].title, tiny_clauses[0].text, pytest.approx(0.5)),
+    ]
+    assert all(isinstance(h.score, float) for h in hits)
+
+
+def test_search_ranks_the_clause_sharing_the_question_words_first(dense) -> None:
+    hits = dense.search("how many days is the return window", 2)
+
+    assert hits[0].clause_id == "RET-1.1"
+    assert hits[0].score >= hits[1].score
+    assert -1.0 <= hits[1].score <= hits[0].score <= 1.0 + 1e-6
+
+
+def test_k_larger_than_the_corpus_returns_every_clause_once(dense, tiny_clauses) -> None:
+    hits = dense.search("refund", 50)
+
+    assert sorted(h.clause_id for h in hits) == sorted(c.clause_id for c in tiny_clauses)
+
+
+@pytest.mark.parametrize(("query", "k"), [("", 3), ("   ", 3), ("x" * 1001, 3), ("refund", 0)])
+def test_bad_queries_are_refused_before_embedding(fake_embedder, tiny_clauses, query, k) -> None:
+    dense = DenseRetriever(fake_embedder).build(tiny_clauses)
+    calls = fake_embedder.calls
+
+    with pytest.raises(InvalidQueryError):
+        dense.search(query, k)
+    assert fake_embedder.calls == calls
+
+
+def test_search_before_build_or_load_is_a_named_error(fake_embedder) -> None:
+    with pytest.raises(IndexNotLoadedError, match="call build"):
+        DenseRetriever(fake_embedder).search("refund", 3)
+
+
+def test_constructor_does_no_work(fake_embedder) -> None:
+    DenseRetriever(fake_embedder)
+    assert fake_embedder.calls == 0
+
+
+def test_save_and_load_round_trip(dense, fake_embedder, tiny_clauses, tmp_path: Path) -> None:
+    target = dense.save(tmp_path / "index")
+    loaded = DenseRetriever(fake_embedder).load(
+        target, expected_corpus_hash=corpus_hash(tiny_clauses)
+    )
+
+    query = "card refund business days"
+    assert loaded.search(query, 4) == dense.search(query, 4)
+    assert loaded.clauses == tiny_clauses
+    meta = json.loads((target / METADATA_FILE).read_text(encoding="utf-8"))
+    assert meta["model_name"] == "fake-bow"
+    assert meta["dimension"] == 64
+    assert meta["corpus_hash"] == corpus_hash(tiny_clauses)
+    assert meta["clause_ids"] == ["RET-1.1", "RET-1.2", "REF-2.1", "REF-2.2"]
+    assert meta["index_type"] == FLAT
+    assert {"faiss", "sentence-transformers", "torch"} <= set(meta["versions"])
+    assert meta["created_at"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        "clauses.json",
+        "index.faiss",
+        "metadata.json",
+    ]
+
+
+def test_save_leaves_other_files_in_the_directory_alone(dense, tmp_path: Path) -> None:
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / "model.onnx").write_bytes(b"keep me")
+
+    dense.save(tmp_path)
+
+    assert (tmp_path / "onnx" / "model.onnx").read_bytes() == b"keep me"
+
+
+def test_save_replaces_an_older_index(dense, fake_embedder, tiny_clauses, tmp_path: Path) -> None:
+    target = tmp_path / "index"
+    DenseRetriever(fake_embedder).build(tiny_clauses[:2]).save(target)
+    dense.save(target)
+
+    assert read_metadata(target)["clause_ids"] == [c.clause_id for c in tiny_clauses]
+
+
+def test_load_refuses_another_model(dense, tmp_path: Path) -> None:
+    dense.save(tmp_path)
+    with pytest.raises(IndexMismatchError, match=r"model name 'fake-bow'.*make index"):
+        DenseRetriever(FakeEmbedder(name="other-model")).load(tmp_path)
+
+
+def test_load_refuses_another_dimension(dense, tmp_path: Path) -> None:
+    dense.save(tmp_path)
+    with pytest.raises(IndexMismatchError, match=r"dimension 64, expected 32.*make index"):
+        DenseRetriever(FakeEmbedder(dimension=32)).load(tmp_path)
+
+
+def test_load_refuses_a_stale_corpus(dense, fake_embedder, tmp_path: Path) -> None:
+    dense.save(tmp_path)
+    with pytest.raises(
+        IndexMismatchError, match=r"corpus hash .*expected 'abc'; rebuild it with `make index`"
+    ):
+        DenseRetriever(fake_embedder).load(tmp_path, expected_corpus_hash="abc")
+
+
+def test_load_refuses_tampered_clauses(dense, fake_embedder, tmp_path: Path) -> None:
+    dense.save(tmp_path)
+    clauses = json.loads((tmp_path / CLAUSES_FILE).read_text(encoding="utf-8"))
+    clauses[0]["text"] = "Something else entirely."
+    (tmp_path / CLAUSES_FILE).write_text(json.dumps(clauses), encoding="utf-8")
+
+    with pytest.raises(IndexMismatchError, match="contradicts its own metadata"):
+        DenseRetriever(fake_embedder).load(tmp_path)
+
+
+def test_load_refuses_a_corrupt_index_file(dense, fake_embedder, tmp_path: Path) -> None:
+    dense.save(tmp_path)
+    (tmp_path / "index.faiss").write_bytes(b"not a faiss index")
+
+    with pytest.raises(IndexMismatchError, match="unreadable"):
+        DenseRetriever(fake_embedder).load(tmp_path)
+
+
+def test_load_of_a_missing_index_says_how_to_build_it(fake_embedder, tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="make index"):
+        DenseRetriever(fake_embedder).load(tmp_path / "nothing")
+
+
+def test_load_needs_a_loaded_embedder(dense, tmp_path: Path) -> None:
+    from retrieval.embedder import SentenceTransformerEmbedder
+
+    dense.save(tmp_path)
+    unloaded = SentenceTransformerEmbedder(tmp_path, model_name="fake-bow")
+    with pytest.raises(EmbedderNotLoadedError, match="call load"):
+        DenseRetriever(unloaded).load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("large_index", "faiss_class", "type_name"),
+    [("ivf", faiss.IndexIVFFlat, IVF), ("hnsw", faiss.IndexHNSWFlat, HNSW)],
+)
+def test_large_corpora_get_an_approximate_index_that_survives_save_and_load(
+    fake_embedder, tiny_clauses, tmp_path: Path, large_index, faiss_class, type_name
+) -> None:
+    config = IndexConfig(large_corpus_threshold=2, large_index=large_index)
+    dense = DenseRetriever(fake_embedder, config=config).build(tiny_clauses)
+    assert isinstance(dense.index_, faiss_class)
+    dense.save(tmp_path)
+    assert read_metadata(tmp_path)["index_type"] == type_name
+
+    query_config = IndexConfig(
+        large_corpus_threshold=2, large_index=large_index, hnsw_ef_search=33, ivf_nprobe=3
+    )
+    loaded = DenseRetriever(fake_embedder, config=query_config).load(tmp_path)
+    if large_index == "hnsw":
+        assert loaded.index_.hnsw.efSearch == 33
+    else:
+        assert loaded.index_.nprobe == 3
+    assert loaded.search("photos of a broken item", 1)[0].clause_id == "REF-2.2"
+    assert len(loaded.search("refund", 10)) == len(tiny_clauses)
+    vector = loaded.encode_query("wallet")
+    assert set(loaded.similarities(vector, ["REF-2.1"])) == {"REF-2.1"}
+
+
+def test_ivf_list_count_follows_corpus_size_within_what_can_be_trained() -> None:
+    assert ivf_nlist(100_000) == 512
+    assert ivf_nlist(1_000_000) == 2048
+    assert ivf_nlist(4) == 1
+
+
+def test_similarities_are_the_cosines_search_reports(dense) -> None:
+    vector = dense.encode_query("wallet refunds")
+    hits = dense.search_vector(vector, 4)
+
+    cosines = dense.similarities(vector, [h.clause_id for h in hits] + ["NOPE-1.1"])
+
+    assert cosines == {h.clause_id: pytest.approx(h.score, abs=1e-5) for h in hits}
