@@ -204,8 +204,14 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         *,
         training_window: Mapping[str, object] | None = None,
         metrics: Mapping[str, object] | None = None,
+        extra: Mapping[str, object] | None = None,
     ) -> dict:
-        """Write `model.skops` and `metadata.json` to `directory`; return the metadata."""
+        """Write `model.skops` and `metadata.json` to `directory`; return the metadata.
+
+        `extra` adds top-level metadata fields (e.g. `inputs` for the up-to-date check of
+        `policies.train_router_model`, `router` for the router's price index); it cannot
+        replace the fields `load` checks.
+        """
         self._check_fitted()
         directory.mkdir(parents=True, exist_ok=True)
         model_path = directory / MODEL_FILE
@@ -224,6 +230,10 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             "metrics": dict(metrics or {}),
             "versions": _versions(),
         }
+        for key, value in (extra or {}).items():
+            if key in metadata:
+                raise ValueError(f"extra metadata may not replace {key!r}")
+            metadata[key] = value
         (directory / METADATA_FILE).write_text(
             json.dumps(metadata, indent=2, sort_keys=True) + "\n"
         )
@@ -242,7 +252,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         for path in (model_path, meta_path):
             if not path.is_file():
                 raise RiskArtifactMissingError(
-                    f"no {path.name} in {directory}; train one with `python -m policies.evaluate`"
+                    f"no {path.name} in {directory}; train one with "
+                    "`python -m policies.train_router_model`"
                 )
         try:
             metadata = json.loads(meta_path.read_text())

@@ -21,6 +21,24 @@ this order; the first that sends the case to a person wins, and its reason codes
    which minimises the expected cost of each case when p is calibrated, under the cost model's
    simplifications: a reviewer catches the abuse, and a genuine buyer loses nothing by waiting
    for a person. Ties (p * A == review_cost) go to a person. No model or no features: a person.
+
+   **Regional price index** (`RouterConfig.price_index`, the fairness mitigation, see
+   policies/fairness.py and reports/fairness/): when set, the review cost is expressed at the
+   buyer's market's price level L (median order value of the region over the marketplace's,
+   estimated on the training window), i.e. auto iff p * A < review_cost * L. Amounts are
+   USD-equivalent, so without it the same share of a basket costs a Singapore buyer a review
+   far more often than an Indonesian one (SG prices are 1.6x TH, ID 0.8x), which is what made
+   the router fail the equalized-odds constraint across regions. The region (a market, not a
+   person) is used only to scale that threshold, never as a model feature; a case whose region
+   is unknown or not in the index uses L = 1.
+
+   **Equalized-odds thresholds** (`RouterConfig.region_thresholds`, the deployed mitigation when
+   the price index alone does not meet the constraint on the training window; fitted by
+   fairlearn's ThresholdOptimizer, `policies.fairness.fit_equalized_odds_thresholds`): for a
+   region in the mapping, the case goes to a person with probability
+   `RegionThresholds.p_human(p * A / review_cost)`, a mix of two thresholds on the same cost
+   ratio, drawn with `case_uniform(case_id)` (a hash: the same case always routes the same way,
+   and an audit can replay it). They take precedence over the price index.
    Claims with nothing to pay (A = 0) and claims checked against records (a cancellation, a
    late-delivery voucher) are resolved automatically without a score.
 
@@ -31,6 +49,7 @@ the route being warranted: P(genuine) = 1 - p when automatic, P(abusive) = p whe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,6 +92,53 @@ class Level(StrEnum):
     RISK = "risk"
 
 
+@dataclass(frozen=True)
+class RegionThresholds:
+    """One region's randomised threshold rule on the cost ratio r = p * A / review_cost.
+
+    P(person | r) = constant + sum(weight for (weight, op, t) in terms if r op t), op "<" or ">":
+    the shape of fairlearn's interpolated thresholder (`policies.fairness` builds it).
+    """
+
+    constant: float
+    terms: tuple[tuple[float, str, float], ...]
+
+    def __post_init__(self) -> None:
+        for weight, op, _threshold in self.terms:
+            if op not in ("<", ">") or weight < 0:
+                raise ValueError(f"bad threshold term ({weight}, {op!r}, {_threshold})")
+
+    def p_human(self, ratio: np.ndarray | float) -> np.ndarray:
+        r = np.asarray(ratio, dtype=float)
+        p = np.full(r.shape, float(self.constant))
+        for weight, op, threshold in self.terms:
+            p = p + weight * (r > threshold if op == ">" else r < threshold)
+        return np.clip(p, 0.0, 1.0)
+
+    def to_dict(self) -> dict:
+        return {
+            "constant": self.constant,
+            "terms": [[w, op, _json_float(t)] for w, op, t in self.terms],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> RegionThresholds:
+        terms = tuple(
+            (float(w), str(op), float(t))
+            for w, op, t in data["terms"]  # type: ignore[union-attr]
+        )
+        return cls(float(data["constant"]), terms)  # type: ignore[arg-type]
+
+
+def _json_float(value: float) -> float | str:
+    return value if np.isfinite(value) else ("inf" if value > 0 else "-inf")
+
+
+def case_uniform(key: str) -> float:
+    """A uniform number in [0, 1) fixed by `key` (sha256): the randomised rule's draw."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:15], 16) / 16**15
+
+
 class RiskScorer(Protocol):
     """What the router needs from a risk model (`policies.risk.RiskModel` is one)."""
 
@@ -89,10 +155,32 @@ class RouterConfig:
     review_cost: Decimal = DEFAULT_REVIEW_COST
     nlu_confidence_threshold: float = DEFAULT_NLU_CONFIDENCE_THRESHOLD
     auto_refund_limit: Decimal = AUTO_REFUND_LIMIT
+    # Region -> price level (see the module docstring); None: one review cost everywhere.
+    price_index: Mapping[str, Decimal] | None = None
+    # Region -> equalized-odds threshold rule (see the module docstring); wins over price_index.
+    region_thresholds: Mapping[str, RegionThresholds] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.review_cost, Decimal) or self.review_cost <= 0:
             raise ValueError(f"review_cost must be a positive Decimal, got {self.review_cost!r}")
+        if self.price_index is not None:
+            index = {}
+            for region, level in self.price_index.items():
+                level = Decimal(str(level))
+                if not level > 0:
+                    raise ValueError(f"price_index[{region!r}] must be positive, got {level}")
+                index[str(region)] = level
+            object.__setattr__(self, "price_index", MappingProxyType(index))
+        if self.region_thresholds is not None:
+            object.__setattr__(
+                self, "region_thresholds", MappingProxyType(dict(self.region_thresholds))
+            )
+
+    def review_cost_for(self, region: str | None) -> Decimal:
+        """The review cost at the region's price level (the plain review cost without an index)."""
+        if self.price_index is None or region is None:
+            return self.review_cost
+        return self.review_cost * self.price_index.get(region, Decimal("1"))
         if not 0.0 <= self.nlu_confidence_threshold <= 1.0:
             raise ValueError(
                 f"nlu_confidence_threshold must be in [0, 1], got {self.nlu_confidence_threshold}"
@@ -119,6 +207,8 @@ class RoutingCase:
     risk_features: Mapping[str, object] | None = None
     voucher_already_given: bool = False
     case_id: str | None = None
+    # The buyer's market (e.g. "SG"); only read when RouterConfig.price_index is set.
+    region: str | None = None
 
     def __post_init__(self) -> None:
         require_aware(self.now, "now")
@@ -267,12 +357,14 @@ def _risk_decision(
     config: RouterConfig,
 ) -> Decision:
     amount = eligibility.amount
-    threshold = p_abuse_threshold(amount, config.review_cost)
+    review_cost = config.review_cost_for(case.region)
+    threshold = p_abuse_threshold(amount, review_cost)
     risk = {
         "model_version": risk_model.version if risk_model is not None else None,
         "score": score,
         "threshold": threshold,
-        "review_cost": str(config.review_cost),
+        "review_cost": str(review_cost),
+        "region": case.region,
         "expected_loss": None if score is None else round(score * float(amount), 4),
     }
     if score is None:
@@ -280,7 +372,20 @@ def _risk_decision(
         return _decide(
             case, Route.HUMAN, Level.RISK, (code,), eligibility.clauses, eligibility, risk
         )
-    if auto_by_risk(score, amount, config.review_cost):
+    rule = (config.region_thresholds or {}).get(case.region or "")
+    if rule is not None:
+        p_human = float(rule.p_human(score * float(amount) / float(config.review_cost)))
+        draw = case_uniform(_draw_key(case))
+        risk.update(
+            review_cost=str(config.review_cost),
+            mitigation="equalized_odds_thresholds",
+            p_human=round(p_human, 6),
+            draw=round(draw, 6),
+        )
+        auto = draw >= p_human
+    else:
+        auto = auto_by_risk(score, amount, review_cost)
+    if auto:
         return _decide(
             case,
             Route.AUTO,
@@ -301,6 +406,14 @@ def _risk_decision(
         risk,
         confidence=score,
     )
+
+
+def _draw_key(case: RoutingCase) -> str:
+    if case.case_id is not None:
+        return case.case_id
+    order_id = case.order.order_id if case.order is not None else ""
+    claim = case.claim.type.value if case.claim is not None else ""
+    return f"{order_id}|{claim}|{case.now.isoformat()}"
 
 
 def _decide(
@@ -350,6 +463,7 @@ def _inputs(case: RoutingCase) -> dict[str, object]:
         "nlu_confidence": case.nlu_confidence,
         "nlu_fallback_reason": case.nlu_fallback_reason,
         "retrieval_confident": case.retrieval_confident,
+        "region": case.region,
     }
     if case.order is not None:
         inputs["order_id"] = case.order.order_id
@@ -370,11 +484,13 @@ __all__ = [
     "DEFAULT_REVIEW_COST",
     "Decision",
     "Level",
+    "RegionThresholds",
     "RiskScorer",
     "Route",
     "RouterConfig",
     "RoutingCase",
     "auto_by_risk",
+    "case_uniform",
     "p_abuse_threshold",
     "route",
     "route_many",

@@ -26,7 +26,7 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -689,9 +689,15 @@ def _seller_id(i: int) -> str:
     return f"S{i:05d}"
 
 
-def order_as_of(row: pd.Series, now: datetime) -> Order:
-    """Build the `Order` an `orders` table row showed at `now` (future events hidden)."""
-    i = int(str(row.name)[1:])
+def order_as_of(
+    row: pd.Series | Mapping[str, object], now: datetime, order_id: str | None = None
+) -> Order:
+    """Build the `Order` an `orders` table row showed at `now` (future events hidden).
+
+    `row` is a row of the table (a Series named by its order id) or, much faster in a loop, a
+    `to_dict(orient="index")` record with its `order_id` passed.
+    """
+    i = int(str(row.name if order_id is None else order_id)[1:])  # type: ignore[union-attr]
 
     def seconds(value: object) -> int:
         return -1 if pd.isna(value) else int(pd.Timestamp(value).timestamp())
@@ -716,7 +722,7 @@ def order_as_of(row: pd.Series, now: datetime) -> Order:
     return _order_from_arrays(i, arrays, now)
 
 
-def claim_of(row: pd.Series) -> Claim:
+def claim_of(row: pd.Series | Mapping[str, object]) -> Claim:
     """Build the `Claim` of a `cases` table row."""
     opened = row["opened"]
     return Claim(

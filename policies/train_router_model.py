@@ -1,0 +1,235 @@
+"""Train the product's risk model on a generated world and save it, only when its inputs changed.
+
+    python -m policies.train_router_model --out artifacts/risk [--seed 7] [--force]
+
+Generates the synthetic world (`policies.world`, default 60,000 cases; ~25 s of CPU on one
+core in all, ~4 s when up to date), fits `policies.risk.RiskModel` on the cases of the first
+`--train-share` of the period, scores the rest as a hold-out check, and writes `model.skops`
+and `metadata.json` with `RiskModel.save`. The metadata also carries:
+
+- `inputs`: what the model was made from (world arguments, the sha256 of the policies code that
+  generates and learns, the library versions) and their combined `sha256`. When the saved
+  model's `inputs.sha256` equals the current one and the model loads, nothing is done: the
+  command is cheap to call from `make run` / `make test` set-up.
+- `router`: the review cost and the fairness mitigation chosen on the training window by the
+  evaluation's own rule (`policies.evaluate.fit_mitigation`): the regional price index and,
+  when the index alone does not meet the constraint there, the per-region equalized-odds
+  thresholds. `load_router_config(out)` turns it into the `policies.router.RouterConfig` to
+  route with (reports/fairness/ has the audit).
+
+Exit status 0 whether trained or up to date; the one-line JSON printed says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from threadpoolctl import threadpool_limits
+
+from policies import fairness
+from policies.evaluate import fit_mitigation
+from policies.features import build_feature_frame
+from policies.risk import (
+    METADATA_FILE,
+    SCORED_CLAIM_TYPES,
+    RiskModel,
+    RiskModelError,
+    _versions,
+)
+from policies.router import RegionThresholds, RouterConfig
+from policies.world import generate_world
+
+# The modules whose code decides what the saved model is; a change in any retrains it.
+CODE_FILES = (
+    "world.py",
+    "features.py",
+    "risk.py",
+    "rules.py",
+    "types.py",
+    "fairness.py",
+    "router.py",
+    "evaluate.py",
+    "train_router_model.py",
+)
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    seed: int = 7
+    cases: int = 60_000
+    buyers: int = 40_000
+    sellers: int = 2_000
+    days: int = 730
+    start: str = "2025-01-01"
+    train_share: float = 0.7
+    review_cost: str = "2.50"
+
+
+def code_hash() -> str:
+    """sha256 over the source of `CODE_FILES` (names and contents)."""
+    digest = hashlib.sha256()
+    for name in CODE_FILES:
+        digest.update(name.encode())
+        digest.update((_HERE / name).read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_of(config: TrainConfig) -> dict:
+    """Everything the model depends on, and its combined hash."""
+    versions = _versions()
+    inputs = {
+        "world": asdict(config),
+        "code_sha256": code_hash(),
+        "versions": {k: versions[k] for k in ("sklearn", "skops", "numpy", "pandas")},
+    }
+    document = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
+    return {**inputs, "sha256": hashlib.sha256(document.encode()).hexdigest()}
+
+
+def is_up_to_date(out: Path, inputs: dict) -> bool:
+    """True if `out` holds a loadable model made from exactly `inputs`."""
+    try:
+        metadata = json.loads((out / METADATA_FILE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    if metadata.get("inputs", {}).get("sha256") != inputs["sha256"]:
+        return False
+    try:
+        RiskModel.load(out)  # hash, versions, features, allow-listed types
+    except RiskModelError:
+        return False
+    return True
+
+
+def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
+    """Train and save unless up to date; returns a summary (`status`: trained / up_to_date)."""
+    inputs = inputs_of(config)
+    if not force and is_up_to_date(out, inputs):
+        return {"status": "up_to_date", "out": str(out), "inputs_sha256": inputs["sha256"]}
+    t0 = time.perf_counter()
+    with threadpool_limits(limits=1):  # see policies.evaluate: one thread is faster here
+        start = datetime.fromisoformat(config.start).replace(tzinfo=UTC)
+        world = generate_world(
+            config.seed, config.buyers, config.sellers, config.cases, start, config.days
+        )
+        frame = build_feature_frame(world)
+        opened = frame["opened_at"]
+        cutoff = opened.min() + (opened.max() - opened.min()) * config.train_share
+        scored = frame[frame["claim_type"].isin([t.value for t in SCORED_CLAIM_TYPES])]
+        train_s = scored[scored["opened_at"] < cutoff]
+        hold_s = scored[scored["opened_at"] >= cutoff]
+        model = RiskModel(random_state=config.seed).fit(
+            train_s, train_s["is_abusive"].to_numpy(dtype=int)
+        )
+        y = hold_s["is_abusive"].to_numpy(dtype=int)
+        p = model.predict_proba(hold_s)[:, 1] if len(hold_s) else np.array([])
+        orders = world.orders[world.orders["placed_at"] < cutoff]
+        index = fairness.price_index(
+            orders["total"].to_numpy(),
+            world.buyers["region"].reindex(orders["buyer_id"]).to_numpy(),
+        )
+        mitigation = fit_mitigation(
+            world,
+            frame[frame["opened_at"] < cutoff],
+            train_s,
+            SimpleNamespace(review_cost=Decimal(config.review_cost), seed=config.seed),
+            index,
+        )
+    metrics = (
+        {
+            "roc_auc": round(float(roc_auc_score(y, p)), 4),
+            "pr_auc": round(float(average_precision_score(y, p)), 4),
+            "brier": round(float(brier_score_loss(y, p)), 4),
+            "n": len(y),
+        }
+        if len(np.unique(y)) == 2
+        else {"n": len(y)}
+    )
+    window = {
+        "train_start": opened.min().isoformat(),
+        "train_end": cutoff.isoformat(),
+        "train_cases": len(train_s),
+        "world_seed": config.seed,
+    }
+    metadata = model.save(
+        out,
+        training_window=window,
+        metrics=metrics,
+        extra={
+            "inputs": inputs,
+            "router": {
+                "review_cost": config.review_cost,
+                "mitigation": mitigation["chosen"],
+                "selection_rule": mitigation["rule"],
+                "training_window_fairness": mitigation["training_window"],
+                "price_index": index,
+                "region_thresholds": mitigation["region_thresholds"],
+            },
+        },
+    )
+    return {
+        "status": "trained",
+        "out": str(out),
+        "model_version": metadata["model_version"],
+        "holdout": metrics,
+        "mitigation": mitigation["chosen"],
+        "seconds": round(time.perf_counter() - t0, 1),
+        "inputs_sha256": inputs["sha256"],
+    }
+
+
+def load_router_config(directory: Path) -> RouterConfig:
+    """The `RouterConfig` a saved model's metadata prescribes (review cost and mitigation)."""
+    metadata = json.loads((directory / METADATA_FILE).read_text())
+    router = metadata["router"]
+    review_cost = Decimal(router["review_cost"])
+    if router["mitigation"] == "threshold_optimizer":
+        rules = {g: RegionThresholds.from_dict(r) for g, r in router["region_thresholds"].items()}
+        return RouterConfig(review_cost, region_thresholds=rules)
+    index = {g: Decimal(str(v)) for g, v in router["price_index"].items()}
+    return RouterConfig(review_cost, price_index=index)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m policies.train_router_model", description=__doc__.split("\n\n")[0]
+    )
+    defaults = TrainConfig()
+    parser.add_argument("--out", type=Path, default=Path("artifacts/risk"))
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--cases", type=int, default=defaults.cases)
+    parser.add_argument("--buyers", type=int, default=defaults.buyers)
+    parser.add_argument("--sellers", type=int, default=defaults.sellers)
+    parser.add_argument("--days", type=int, default=defaults.days)
+    parser.add_argument("--start", default=defaults.start, help="first day (UTC), YYYY-MM-DD")
+    parser.add_argument("--train-share", type=float, default=defaults.train_share)
+    parser.add_argument("--force", action="store_true", help="train even if up to date")
+    args = parser.parse_args(argv)
+    config = TrainConfig(
+        seed=args.seed,
+        cases=args.cases,
+        buyers=args.buyers,
+        sellers=args.sellers,
+        days=args.days,
+        start=args.start,
+        train_share=args.train_share,
+    )
+    print(json.dumps(train(config, args.out, force=args.force)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The fairness mitigation inside the router: the review cost at the region's price level."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from types import MappingProxyType
+
+import numpy as np
+import pytest
+
+from policies.router import RegionThresholds, Route, RouterConfig, case_uniform, route
+from tests.policies.test_router import FakeRisk, case
+
+INDEX = {"SG": Decimal("1.6"), "ID": Decimal("0.8")}
+
+
+def test_the_review_cost_scales_with_the_region_price_level() -> None:
+    config = RouterConfig(price_index=INDEX)
+    assert config.review_cost_for("SG") == Decimal("4.000")
+    assert config.review_cost_for("ID") == Decimal("2.000")
+    assert config.review_cost_for("XX") == Decimal("2.50")  # unknown region: level 1
+    assert config.review_cost_for(None) == Decimal("2.50")
+    assert RouterConfig().review_cost_for("SG") == Decimal("2.50")  # no index: one cost
+    assert isinstance(config.price_index, MappingProxyType)
+
+
+def test_price_index_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="price_index"):
+        RouterConfig(price_index={"SG": Decimal("0")})
+
+
+def test_the_same_claim_routes_by_the_local_threshold() -> None:
+    # $20 claim at p = 0.15: p * A = $3.00. Above $2.50 (no index, ID at $2.00), below SG's $4.00.
+    config = RouterConfig(price_index=INDEX)
+    risk = FakeRisk(0.15)
+    assert route(case(), risk_model=risk).route is Route.HUMAN
+    singapore = route(case(region="SG"), risk_model=risk, config=config)
+    assert singapore.route is Route.AUTO
+    assert singapore.trace["review_cost"] == "4.000"
+    assert singapore.trace["region"] == "SG"
+    assert singapore.trace["threshold"] == pytest.approx(4.0 / 20)
+    assert route(case(region="ID"), risk_model=risk, config=config).route is Route.HUMAN
+    assert route(case(region=None), risk_model=risk, config=config).route is Route.HUMAN
+
+
+# --- equalized-odds thresholds -----------------------------------------------------------------
+
+# Ratio r = p * A / $2.50. SG: a person iff r > 0.5; ID: a person with probability 0.3 when
+# r > 2, plus 0.1 always.
+RULES = {
+    "SG": RegionThresholds(0.0, ((1.0, ">", 0.5),)),
+    "ID": RegionThresholds(0.1, ((0.3, ">", 2.0),)),
+}
+
+
+def test_region_threshold_rule_gives_the_probability_of_a_person() -> None:
+    assert RULES["SG"].p_human(np.array([0.4, 0.6])).tolist() == [0.0, 1.0]
+    assert RULES["ID"].p_human(np.array([1.0, 3.0])) == pytest.approx([0.1, 0.4])
+    assert RegionThresholds.from_dict(RULES["ID"].to_dict()) == RULES["ID"]
+    unbounded = RegionThresholds(0.0, ((1.0, "<", float("inf")),))
+    assert RegionThresholds.from_dict(json.loads(json.dumps(unbounded.to_dict()))) == unbounded
+    with pytest.raises(ValueError):
+        RegionThresholds(0.0, ((1.0, ">=", 0.5),))
+
+
+def test_case_uniform_is_a_fixed_uniform_draw() -> None:
+    assert case_uniform("C1") == case_uniform("C1") != case_uniform("C2")
+    draws = np.array([case_uniform(f"C{i}") for i in range(4000)])
+    assert draws.min() >= 0 and draws.max() < 1
+    assert draws.mean() == pytest.approx(0.5, abs=0.02)
+
+
+def test_router_applies_region_thresholds_before_the_price_index() -> None:
+    config = RouterConfig(price_index=INDEX, region_thresholds=RULES)
+    # $20 at p = 0.1: r = 0.8 > 0.5, so SG goes to a person although the price index lets it by.
+    singapore = route(case(region="SG"), risk_model=FakeRisk(0.1), config=config)
+    assert singapore.route is Route.HUMAN
+    assert singapore.trace["mitigation"] == "equalized_odds_thresholds"
+    assert singapore.trace["p_human"] == 1.0
+    assert route(case(region="SG"), risk_model=FakeRisk(0.05), config=config).route is Route.AUTO
+    # ID at r = 0.8: P(person) = 0.1, decided by the case's own draw, the same every time.
+    routes = {
+        route(case(region="ID", case_id=f"C{i}"), risk_model=FakeRisk(0.1), config=config).route
+        for i in range(60)
+    }
+    assert routes == {Route.AUTO, Route.HUMAN}
+    again = route(case(region="ID", case_id="C7"), risk_model=FakeRisk(0.1), config=config)
+    assert again.route is route(case(region="ID", case_id="C7"), risk_model=FakeRisk(0.1),
+                                config=config).route  # fmt: skip
+    assert again.trace["draw"] == pytest.approx(case_uniform("C7"), abs=1e-6)
+    # A region without a rule falls back to the price index (TH: level 1, $2.50).
+    assert route(case(region="TH"), risk_model=FakeRisk(0.1), config=config).route is Route.AUTO
