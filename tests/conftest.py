@@ -12,6 +12,9 @@ from nlu.server import RasaServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# SQLite and PostgreSQL databases (migrated) for every test that needs a real store.
+pytest_plugins = ["tests.utils.databases"]
+
 
 @pytest.fixture(scope="session")
 def rasa_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer]:

@@ -219,3 +219,22 @@ def _ensure_exists(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(model).values(id=row_id, created_at=now).on_conflict_do_nothing()
     session.execute(statement)
+
+
+# --- inside a caller's transaction (the dialogue manager's turn) ------------------------------
+
+
+def load_order_in(session: Session, order_id: str) -> Order | None:
+    """The order as the turn's transaction sees it."""
+    row = session.get(OrderRow, order_id)
+    return None if row is None else _to_order(row)
+
+
+def buyer_orders_in(session: Session, buyer_id: str) -> list[Order]:
+    """The buyer's orders, newest first, as the turn's transaction sees them."""
+    rows = session.scalars(
+        select(OrderRow)
+        .where(OrderRow.buyer_id == buyer_id)
+        .order_by(OrderRow.placed_at.desc(), OrderRow.id)
+    )
+    return [_to_order(row) for row in rows]

@@ -1,4 +1,4 @@
-"""Databases for the store tests: SQLite files and a throwaway PostgreSQL cluster.
+"""Databases for the bot tests: SQLite files and a throwaway PostgreSQL cluster.
 
 Both are migrated with Alembic (the real migrations, not ``create_all``). The PostgreSQL cluster
 starts once per session when its binaries are installed; without them its tests are skipped,

@@ -1,0 +1,1 @@
+"""The dialogue manager: state per conversation, after-sales flows, confirmation, handoff."""

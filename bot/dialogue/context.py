@@ -1,0 +1,158 @@
+"""What one turn knows and can do: the buyer's orders, history, cases and actions, all read and
+written inside the turn's transaction (which holds the conversation's lock)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from bot.store import cases as case_store
+from bot.store.cases import ActionRecord
+from bot.store.models import ActionType
+from bot.store.orders import buyer_orders_in
+from policies.features import case_features, smoothed_defect_rate
+from policies.router import Decision, RiskScorer, RouterConfig
+from policies.rules import DAMAGE_CLAIMS
+from policies.types import BuyerHistory, Claim, Order
+from retrieval.answer import PolicyAnswer
+
+# Orders older than this are not offered as quick replies (they can still be typed).
+RECENT = timedelta(days=90)
+DAMAGE_INTENTS = {"damaged_item", "wrong_item"} | {t.value for t in DAMAGE_CLAIMS}
+
+
+class Answerer(Protocol):
+    """What the dialogue needs from retrieval (`retrieval.answer.PolicyAnswerer` is one)."""
+
+    def answer(self, question: str) -> PolicyAnswer: ...
+
+
+@dataclass
+class Engines:
+    """The models a turn may consult; None when the artifact failed to load."""
+
+    answerer: Answerer | None
+    risk_model: RiskScorer | None
+    router_config: RouterConfig = field(default_factory=RouterConfig)
+
+
+class TurnContext:
+    """The buyer, the time, and the store, for one turn."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        conversation_id: str,
+        buyer_id: str,
+        now: datetime,
+        engines: Engines,
+    ) -> None:
+        self.session = session
+        self.conversation_id = conversation_id
+        self.buyer_id = buyer_id
+        self.now = now
+        self.engines = engines
+        self.executed: list[ActionRecord] = []
+
+    @cached_property
+    def orders(self) -> list[Order]:
+        """The buyer's orders, newest first."""
+        return buyer_orders_in(self.session, self.buyer_id)
+
+    def recent_orders(self) -> list[Order]:
+        return [o for o in self.orders if self.now - o.placed_at <= RECENT]
+
+    def find_order(self, order_id: str) -> Order | None:
+        """The buyer's order with this id (case and a leading # ignored); None if it is not
+        theirs, whether or not it exists."""
+        wanted = order_id.strip().lstrip("#").upper()
+        return next((o for o in self.orders if o.order_id.upper() == wanted), None)
+
+    def history(self) -> BuyerHistory:
+        return BuyerHistory.from_orders(self.orders, self.now)
+
+    def voucher_given(self, order_id: str) -> bool:
+        return case_store.voucher_given_in(self.session, order_id)
+
+    def return_pending(self, order_id: str) -> bool:
+        return any(
+            a.type is ActionType.RETURN and a.order_id == order_id
+            for a in case_store.actions_of_conversation_in(self.session, self.conversation_id)
+        )
+
+    def risk_features(self, order: Order, claim: Claim, history: BuyerHistory) -> dict[str, Any]:
+        # The account is at least as old as its oldest order: the buyer row only says when the
+        # bot first heard of the buyer (orders pushed in bulk all look new), which would make
+        # every long-standing customer score as a brand-new account.
+        known = case_store.buyer_since_in(self.session, self.buyer_id)
+        oldest = min((o.placed_at for o in self.orders), default=order.placed_at)
+        since = min(known, oldest) if known is not None else oldest
+        claims, deliveries = case_store.seller_claim_counts_in(
+            self.session, order.seller_id, DAMAGE_INTENTS
+        )
+        return case_features(
+            order,
+            claim,
+            history,
+            self.now,
+            account_created_at=min(since, self.now),
+            seller_defect_rate=smoothed_defect_rate(claims, deliveries),
+        )
+
+    def open_case(
+        self,
+        *,
+        intent: str,
+        order_id: str | None,
+        status: str,
+        priority: int,
+        summary: dict[str, Any],
+    ) -> str:
+        return case_store.open_case_in(
+            self.session,
+            conversation_id=self.conversation_id,
+            buyer_id=self.buyer_id,
+            order_id=order_id,
+            intent=intent,
+            status=status,
+            priority=priority,
+            summary=summary,
+            now=self.now,
+        )
+
+    def update_case(self, case_id: str, **changes: Any) -> None:
+        case_store.update_case_in(self.session, case_id, self.now, **changes)
+
+    def record_decision(self, case_id: str, decision: Decision) -> None:
+        case_store.record_decision_in(self.session, case_id, decision, self.now)
+
+    def execute(
+        self,
+        *,
+        case_id: str,
+        order_id: str,
+        type: ActionType,
+        amount: Decimal,
+        currency: str,
+        idempotency_key: str,
+    ) -> tuple[ActionRecord | None, bool]:
+        action, created = case_store.record_action_in(
+            self.session,
+            case_id=case_id,
+            order_id=order_id,
+            type=type,
+            amount=amount,
+            currency=currency,
+            idempotency_key=idempotency_key,
+            actor="bot",
+            now=self.now,
+        )
+        if action is not None and created:
+            self.executed.append(action)
+        return action, created

@@ -1,0 +1,810 @@
+"""The after-sales flows: from the buyer's message and the state to replies, actions and
+handoffs. One `TurnHandler` per turn; it reads and changes the `DialogueState` in place.
+
+A turn goes through these steps, first match wins:
+
+1. a request for a person or a payment problem hands over at once (REV-6.4, REV-6.3);
+2. while a proposal waits for a yes: yes executes it, no drops it, a question is answered and
+   the proposal asked again, a new order number corrects it, a new request replaces it;
+3. a new order number for the open request replaces the old one and the request re-runs;
+4. the answer to what the bot asked fills its slot (order, reason, photo, choice);
+5. "never mind" (or a no) drops the open request;
+6. a policy question is answered from retrieval, then the open request is asked again;
+7. a new after-sales request starts its flow; small talk is answered; anything else gets the
+   list of what the bot can do.
+
+A flow then advances until it needs something from the buyer or reaches its outcome: a tracking
+answer, an explained refusal, a proposal to confirm, or a handoff.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from bot.dialogue import replies
+from bot.dialogue.context import TurnContext
+from bot.dialogue.handoff import manual_decision, priority, summary
+from bot.dialogue.state import Choice, DialogueState, Flow, Proposal, ProposedAction, normalise
+from bot.store.cases import CaseStatus
+from bot.store.models import ActionType
+from nlu.types import ParseResult
+from policies.attribution import attribute
+from policies.router import Decision, Route, RoutingCase, route
+from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_eligibility
+from policies.types import Claim, ClaimType, Eligibility, Order, OrderStatus, Reason, Remedy
+from retrieval.errors import RetrievalError
+
+CLAIM_OF_INTENT = {
+    "cancel_order": ClaimType.CANCEL,
+    "damaged_item": ClaimType.DAMAGED,
+    "wrong_item": ClaimType.WRONG_ITEM,
+    "item_not_received": ClaimType.NOT_RECEIVED,
+}
+ASKS_REASON = {"request_refund", "return_item"}
+TRACKING = {"track_order", "track_refund"}
+FLOW_INTENTS = {*CLAIM_OF_INTENT, *ASKS_REASON, *TRACKING, "change_order", "complaint"}
+ACTION_OF_REMEDY = {
+    Remedy.CANCEL: ActionType.CANCEL,
+    Remedy.REFUND: ActionType.REFUND,
+    Remedy.RETURN_THEN_REFUND: ActionType.RETURN,
+    Remedy.REPLACEMENT: ActionType.REPLACEMENT,
+    Remedy.VOUCHER: ActionType.VOUCHER,
+}
+YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "go ahead", "confirm"}
+NO_WORDS = {"no", "n", "nope", "no thanks", "no, thanks", "don't", "do not", "no don't"}
+# A typed answer that opens with a yes or a no ("ok do it", "hmm no, leave it") answers the
+# question even when the NLU reads the whole sentence as something else; a yes with a negation
+# or a "but" in it is not a plain yes.
+_FILLER = r"^(?:(?:hmm+|um+|uh+|well|oh|ah|alright|right)[,.!]* +)?"
+YES_LEAD = re.compile(_FILLER + r"(?:yes|yeah|yep|yup|ok|okay|sure|go ahead|please do)\b")
+NO_LEAD = re.compile(_FILLER + r"(?:no|nope|nah)\b")
+NOT_PLAIN_YES = re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b")
+NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
+OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
+NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")
+# Free-text reasons, for buyers who type instead of tapping (the NLU intent is tried first).
+REASON_WORDS = (
+    (re.compile(r"\b(broken|damaged|cracked|smashed|defective|not working|faulty)\b"), "damaged"),
+    (re.compile(r"\b(wrong|not what i ordered|different (colou?r|size|item))\b"), "wrong_item"),
+    (re.compile(r"\b(never (arrived|came)|not (arrived|received)|lost)\b"), "not_received"),
+    (re.compile(r"\blate\b"), "late_delivery"),
+    (re.compile(r"\b(changed my mind|don'?t (want|need|like)|doesn'?t fit|too (big|small))\b"),
+     "change_of_mind_return"),
+)  # fmt: skip
+REASON_OF_INTENT = {
+    "damaged_item": "damaged",
+    "wrong_item": "wrong_item",
+    "item_not_received": "not_received",
+}
+# Which orders are plausible for a request (offered first, proposed alone if only one).
+_PLAUSIBLE = {
+    "cancel_order": {OrderStatus.PENDING},
+    "change_order": {OrderStatus.PENDING},
+    "track_order": {OrderStatus.PENDING, OrderStatus.SHIPPED, OrderStatus.DELIVERED},
+    "item_not_received": {OrderStatus.SHIPPED, OrderStatus.DELIVERED},
+    "damaged_item": {OrderStatus.DELIVERED},
+    "wrong_item": {OrderStatus.DELIVERED},
+    "return_item": {OrderStatus.DELIVERED},
+    "request_refund": {OrderStatus.PENDING, OrderStatus.SHIPPED, OrderStatus.DELIVERED},
+}
+MAX_ORDER_CHOICES = 5
+# What filling a slot did (see `TurnHandler._fill_slot`).
+FILLED, HANDLED = "filled", "handled"
+
+
+@dataclass
+class BotMessage:
+    text: str
+    citations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    messages: list[BotMessage] = field(default_factory=list)
+    # Set when this turn handed the conversation to a person.
+    handoff_case_id: str | None = None
+
+
+class TurnHandler:
+    """Runs one buyer turn against the state (see the module docstring for the steps)."""
+
+    def __init__(
+        self,
+        state: DialogueState,
+        ctx: TurnContext,
+        parse: ParseResult,
+        attachments: list[dict],
+    ) -> None:
+        self.state = state
+        self.ctx = ctx
+        self.parse = parse
+        self.intent = parse.intent.name
+        self.text = parse.text
+        self.said = normalise(parse.text)
+        self.photos = [a["url"] for a in attachments if a.get("type") == "image"]
+        self.option = state.options.get(self.said)
+        self.out = Outcome()
+
+    # --- entry ------------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        state, flow = self.state, self.state.flow
+        if self.intent == "request_human" or self.option == "person":
+            return self._handoff("human_requested", ("REV-6.4",), replies.ASKED_FOR_PERSON)
+        if self.intent == "payment_issue":
+            return self._handoff("payment_problem", ("REV-6.3",), replies.PAYMENT_ISSUE)
+        if self.option == "no_thanks":
+            state.end_flow()
+            return self._say(replies.ANYTHING_ELSE)
+        if state.choice is Choice.PERSON and state.proposal is None:
+            # "Would you like a person?" answered in words ("yes please", "no thanks").
+            if self._is_yes():
+                return self._handoff("human_requested", ("REV-6.4",), replies.ASKED_FOR_PERSON)
+            if self._is_no():
+                state.end_flow()
+                return self._say(replies.ANYTHING_ELSE)
+        if state.proposal is not None:
+            return self._confirmation()
+        if flow is not None and self.photos:
+            flow.photos.extend(self.photos)
+        new_order = self._order_entity()
+        if flow is not None and new_order and new_order != (flow.order_id or "").upper():
+            return self._correct_order(new_order)
+        if flow is not None and state.expecting:
+            filled = self._fill_slot()
+            if filled is FILLED:
+                return self._advance()
+            if filled is HANDLED:
+                return self.out
+        if flow is not None and (NEVER_MIND.search(self.said) or self._is_no()):
+            state.end_flow()
+            return self._say(replies.DROPPED)
+        if self.intent == "ask_policy":
+            return self._answer_question()
+        if self.intent in FLOW_INTENTS:
+            return self._start(self.intent)
+        return self._small_talk()
+
+    def nlu_unavailable(self) -> Outcome:
+        """Rasa is down or too slow: a person helps, the message is kept (REV-6.4)."""
+        return self._handoff("nlu_unavailable", ("REV-6.4",), replies.NLU_DOWN)
+
+    # --- steps --------------------------------------------------------------------------------
+
+    def _confirmation(self) -> Outcome:
+        state = self.state
+        proposal = state.proposal
+        assert proposal is not None
+        new_request = (
+            self.intent in FLOW_INTENTS
+            and state.flow is not None
+            and self.intent != state.flow.intent
+        )
+        new_order = self._order_entity()
+        if new_order and state.flow and new_order != proposal.order_id.upper() and not new_request:
+            return self._correct_order(new_order)
+        if self._is_yes():
+            return self._execute(proposal)
+        if self._is_no() or NEVER_MIND.search(self.said):
+            self.ctx.update_case(proposal.case_id, status=CaseStatus.DECLINED)
+            state.end_flow()
+            return self._say(replies.declined(proposal.remedy))
+        if self.intent == "ask_policy":
+            return self._answer_question()
+        if new_request:
+            self.ctx.update_case(proposal.case_id, status=CaseStatus.DECLINED)
+            state.end_flow()
+            return self._start(self.intent)
+        return self._say(replies.CONFIRM_AGAIN, prompt_keep=True)
+
+    def _correct_order(self, order_id: str) -> Outcome:
+        flow = self.state.flow
+        assert flow is not None
+        if self.state.proposal is not None:
+            self.ctx.update_case(self.state.proposal.case_id, status=CaseStatus.DECLINED)
+            self.state.proposal = None
+        self.state.clear_prompt()
+        flow.order_id = None
+        flow.reset_order_details()
+        if not self._take_order(order_id):
+            return self._ask_order()
+        return self._advance()
+
+    def _start(self, intent: str) -> Outcome:
+        self.state.end_flow()
+        flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
+        flow.claim_type = CLAIM_OF_INTENT.get(intent)
+        flow.photos.extend(self.photos)
+        self.state.flow = flow
+        order_id = self._order_entity()
+        if order_id and not self._take_order(order_id):
+            return self._ask_order()
+        return self._advance()
+
+    def _fill_slot(self) -> str | None:
+        """Fill what the bot asked for from this message: FILLED (advance the flow), HANDLED
+        (the bot has answered, e.g. asked again), or None (the message was about something
+        else)."""
+        flow, state = self.state.flow, self.state
+        assert flow is not None
+        if state.expecting == "order_id":
+            return self._fill_order()
+        if state.expecting == "reason":
+            reason = self._reason()
+            if reason is None:
+                return None
+            flow.claim_type = ClaimType(reason)
+            return FILLED
+        if state.expecting == "evidence":
+            if self.photos:
+                return FILLED
+            if self.option == "no_photo" or NO_PHOTO.search(self.said) or self._is_no():
+                flow.no_photo = True
+                self._reply(replies.NO_PHOTO_POLICY, ["DMG-3.1"])
+                self._prompt("evidence", [replies.PERSON, replies.PHOTO_LATER])
+                return HANDLED
+            if self.option == "later":
+                self._reply(replies.PHOTO_LATER_OK)
+                return HANDLED
+            return None
+        if state.expecting == "choice":
+            return self._fill_choice()
+        return None
+
+    def _fill_order(self) -> str | None:
+        if self.option and self.option.startswith("order:"):
+            order_id = self.option.removeprefix("order:")
+        elif self.option == "other_order" or OTHER_ORDER.search(self.said):
+            self._ask_order(exclude_offered=True)
+            return HANDLED
+        elif len(self._offered()) == 1 and (self._is_yes() or self._is_no()):
+            if self._is_no():
+                self._ask_order(exclude_offered=True)
+                return HANDLED
+            order_id = self._offered()[0]
+        else:
+            order_id = self._typed_order()
+            if order_id is None:
+                return None
+        if self._take_order(order_id):
+            return FILLED
+        self._ask_order()
+        return HANDLED
+
+    def _fill_choice(self) -> str | None:
+        flow, choice = self.state.flow, self.state.choice
+        assert flow is not None
+        if choice is Choice.ITEMS:
+            if self.option == "sku:*":
+                flow.skus = []
+                return FILLED
+            if self.option and self.option.startswith("sku:"):
+                flow.skus = [self.option.removeprefix("sku:")]
+                return FILLED
+            return None
+        if choice is Choice.OPENED:
+            if self.option in ("opened", "sealed"):
+                flow.opened = self.option == "opened"
+                return FILLED
+            if self._is_yes() or self._is_no():
+                flow.opened = self._is_yes()
+                return FILLED
+            return None
+        if choice is Choice.REMEDY:
+            if self.option in ("refund", "replacement"):
+                flow.prefers_replacement = self.option == "replacement"
+                return FILLED
+            if "replace" in self.said or "refund" in self.said:
+                flow.prefers_replacement = "replace" in self.said
+                return FILLED
+            return None
+        return None
+
+    def _answer_question(self) -> Outcome:
+        answerer = self.ctx.engines.answerer
+        resume = self._resume_prompt()
+        if answerer is None:
+            self._reply(replies.with_resume(replies.NO_RETRIEVAL, resume))
+            return self._offer_person_keep_flow()
+        try:
+            answer = answerer.answer(self.text)
+        except RetrievalError:
+            answer = None
+        if answer is None or not answer.confident:
+            text = answer.text if answer is not None else replies.NO_RETRIEVAL
+            self._reply(replies.with_resume(text, resume))
+            return self._offer_person_keep_flow()
+        self._reply(replies.with_resume(answer.text, resume), list(answer.citations))
+        return self.out
+
+    def _small_talk(self) -> Outcome:
+        resume = self._resume_prompt()
+        if self.intent == "greet":
+            text = "Hi again!" if self.state.flow else replies.GREETING
+        elif self.intent == "thank":
+            text = replies.THANKS + ("" if self.state.flow else " " + replies.ANYTHING_ELSE)
+        elif self.intent == "goodbye":
+            self.state.end_flow()
+            return self._say(replies.GOODBYE)
+        elif self.state.proposal is None and self._is_yes() and self.state.flow is None:
+            text = replies.NOTHING_TO_CONFIRM
+        elif (self.intent == "deny" or self.said in NO_WORDS) and self.state.flow is None:
+            # "No thanks" to "anything else I can help with?" ends the chat politely.
+            self.state.end_flow()
+            return self._say(replies.NOTHING_ELSE)
+        elif self.state.flow is not None and self.state.expecting:
+            text = "Sorry, I didn't catch that."
+        else:
+            text = replies.OUT_OF_SCOPE
+        keep = self.state.flow is not None
+        return self._say(replies.with_resume(text, resume), prompt_keep=keep)
+
+    # --- the flow -------------------------------------------------------------------------------
+
+    def _advance(self) -> Outcome:
+        flow = self.state.flow
+        assert flow is not None
+        self.state.clear_prompt()
+        if flow.intent == "complaint":
+            self._reply(replies.COMPLAINT, ["REV-6.5"])
+            self._prompt("choice", [replies.PERSON, replies.NO_THANKS], choice=Choice.PERSON)
+            return self.out
+        if flow.order_id is None:
+            return self._ask_order()
+        order = self.ctx.find_order(flow.order_id)
+        if order is None:  # the order left the buyer's account between turns
+            flow.order_id = None
+            return self._ask_order()
+        if flow.intent == "track_order":
+            if _overdue(order, self.ctx.now):
+                # More than 3 days past the promised date: the answer to "where is it" is the
+                # refund the buyer is owed (INR-4.1), offered for confirmation.
+                self._reply(replies.track_order(order))
+                flow.intent, flow.claim_type = "item_not_received", ClaimType.NOT_RECEIVED
+                return self._decide(order)
+            self.state.end_flow()
+            return self._say(replies.track_order(order), ["REF-5.2"] if order.was_refunded else [])
+        if flow.intent == "track_refund":
+            self.state.end_flow()
+            pending = self.ctx.return_pending(order.order_id)
+            return self._say(replies.track_refund(order, pending), ["REF-5.1", "REF-5.2"])
+        if flow.intent == "change_order":
+            if order.status is OrderStatus.PENDING:
+                return self._handoff("change_order", (), replies.CHANGE_ORDER, order=order)
+            self.state.end_flow()
+            return self._say(
+                f"Order {order.order_id} is already {order.status.value}, so it can no longer "
+                "be changed. Once it has arrived you can return it.",
+                ["CAN-1.2"],
+            )
+        if flow.claim_type is None:
+            return self._ask_reason()
+        if (
+            flow.claim_type is ClaimType.CHANGE_OF_MIND_RETURN
+            and order.status is OrderStatus.PENDING
+        ):
+            # Changing one's mind before shipping is a cancellation (CAN-1.1), which is better.
+            flow.claim_type = ClaimType.CANCEL
+        per_item = DAMAGE_CLAIMS | {ClaimType.CHANGE_OF_MIND_RETURN}
+        if flow.claim_type in per_item and len(order.items) > 1 and flow.skus is None:
+            return self._ask_items(order)
+        return self._decide(order)
+
+    def _decide(self, order: Order) -> Outcome:
+        flow = self.state.flow
+        assert flow is not None and flow.claim_type is not None
+        claim = Claim(
+            type=flow.claim_type,
+            skus=tuple(flow.skus or ()),
+            has_photo=bool(flow.photos),
+            opened=flow.opened,
+            prefers_replacement=bool(flow.prefers_replacement),
+        )
+        history = self.ctx.history()
+        voucher_given = self.ctx.voucher_given(order.order_id)
+        eligibility = check_eligibility(
+            order,
+            claim,
+            history,
+            self.ctx.now,
+            auto_refund_limit=self.ctx.engines.router_config.auto_refund_limit,
+            voucher_already_given=voucher_given,
+        )
+        reasons = set(eligibility.reasons)
+        if Reason.NO_PHOTO in reasons and not flow.no_photo:
+            self._reply(replies.ASK_PHOTO, ["DMG-3.1"])
+            self._prompt("evidence", [replies.NO_PHOTO])
+            return self.out
+        if Reason.NO_PHOTO in reasons:
+            self._reply(replies.NO_PHOTO_POLICY, ["DMG-3.1"])
+            self._prompt("evidence", [replies.PERSON, replies.PHOTO_LATER])
+            return self.out
+        if Reason.BEAUTY_OPENED_UNKNOWN in reasons:
+            self._reply(replies.ASK_OPENED, ["RET-2.2"])
+            self._prompt("choice", [replies.OPENED, replies.SEALED], choice=Choice.OPENED)
+            return self.out
+        if (
+            claim.type in DAMAGE_CLAIMS
+            and eligibility.eligible
+            and eligibility.remedy is Remedy.RETURN_THEN_REFUND
+            and flow.prefers_replacement is None
+        ):
+            self._reply(replies.ASK_REMEDY, ["DMG-3.3"])
+            self._prompt(
+                "choice", [replies.REFUND_CHOICE, replies.REPLACEMENT_CHOICE], choice=Choice.REMEDY
+            )
+            return self.out
+
+        decision = route(
+            RoutingCase(
+                now=self.ctx.now,
+                nlu_intent=flow.intent,
+                nlu_confidence=flow.confidence,
+                order=order,
+                claim=claim,
+                history=history,
+                risk_features=self.ctx.risk_features(order, claim, history),
+                voucher_already_given=voucher_given,
+            ),
+            risk_model=self.ctx.engines.risk_model,
+            config=self.ctx.engines.router_config,
+        )
+        attribution = attribute(order, claim, self.ctx.now)
+        case_summary = summary(
+            intent=flow.intent,
+            order=order,
+            decision=decision,
+            eligibility=eligibility,
+            attribution=attribution,
+            claim_type=claim.type.value,
+            photos=flow.photos,
+        )
+        citations = list(eligibility.clauses)
+        if not eligibility.eligible and not eligibility.needs_human:
+            # A refusal the rules explain (a shipped order, a closed window...) needs no agent;
+            # the buyer can still ask for one (REV-6.4) or dispute it (REV-6.5).
+            self._open_case(order, decision, case_summary, CaseStatus.DECLINED, 0)
+            self.state.end_flow()
+            self._reply(eligibility.explanation, citations)
+            self._prompt("choice", [replies.PERSON, replies.NO_THANKS], choice=Choice.PERSON)
+            return self.out
+        if decision.route is Route.HUMAN or eligibility.remedy not in ACTION_OF_REMEDY:
+            score = decision.trace.get("score")
+            level = priority(
+                decision.reason_codes,
+                eligibility.amount,
+                score if isinstance(score, float) else None,
+            )
+            case_id = self._open_case(
+                order, decision, case_summary, CaseStatus.WAITING_FOR_AGENT, level
+            )
+            text = eligibility.explanation
+            if not eligibility.needs_human and eligibility.eligible:
+                text += " A colleague will review it and confirm before anything is done."
+            return self._to_agent(case_id, f"{text} {replies.HANDOFF_NOTICE}", citations)
+        case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
+        return self._propose(order, claim, eligibility, case_id)
+
+    def _propose(
+        self, order: Order, claim: Claim, eligibility: Eligibility, case_id: str
+    ) -> Outcome:
+        action = ACTION_OF_REMEDY[eligibility.remedy]
+        titles = _titles(order, claim)
+        self.state.proposal = Proposal(
+            proposal_id=str(uuid.uuid4()),
+            case_id=case_id,
+            order_id=order.order_id,
+            remedy=eligibility.remedy.value,
+            actions=[
+                ProposedAction(
+                    type=action.value, amount=eligibility.amount, currency=order.currency
+                )
+            ],
+            clauses=list(eligibility.clauses),
+        )
+        effect = replies.what_will_happen(
+            eligibility.remedy.value, order, eligibility.amount, titles
+        )
+        self._reply(
+            f"{eligibility.explanation}\n\nTo confirm: {effect} Shall I go ahead?",
+            list(eligibility.clauses),
+        )
+        self._prompt("confirmation", [replies.YES, replies.NO])
+        return self.out
+
+    def _execute(self, proposal: Proposal) -> Outcome:
+        order = self.ctx.find_order(proposal.order_id)
+        assert order is not None
+        notes: list[str] = []
+        for planned in proposal.actions:
+            key = f"{self.ctx.conversation_id}:{proposal.proposal_id}:{planned.type}"
+            action, _created = self.ctx.execute(
+                case_id=proposal.case_id,
+                order_id=proposal.order_id,
+                type=ActionType(planned.type),
+                amount=planned.amount,
+                currency=planned.currency,
+                idempotency_key=key,
+            )
+            if action is None:
+                notes.append(
+                    f"A late-delivery voucher was already issued for order {order.order_id}; "
+                    "it is given once per order."
+                )
+        self.ctx.update_case(proposal.case_id, status=CaseStatus.RESOLVED)
+        self.state.end_flow()
+        amount = sum((a.amount for a in proposal.actions), Decimal("0"))
+        text = " ".join(notes) or replies.done(proposal.remedy, order, amount)
+        return self._say(f"{text} {replies.ANYTHING_ELSE}", proposal.clauses)
+
+    # --- asking ---------------------------------------------------------------------------------
+
+    def _ask_order(self, exclude_offered: bool = False) -> Outcome:
+        flow = self.state.flow
+        assert flow is not None
+        excluded = set(self._offered()) if exclude_offered else set()
+        recent = [o for o in self.ctx.recent_orders() if o.order_id not in excluded]
+        wanted = _PLAUSIBLE.get(flow.intent)
+        if flow.intent == "track_refund":
+            plausible = [o for o in recent if o.was_refunded or o.status is OrderStatus.CANCELLED]
+        else:
+            plausible = [o for o in recent if wanted is None or o.status in wanted]
+        last = [o for o in plausible if o.order_id == self.state.last_order_id]
+        if last and not exclude_offered:
+            plausible = last
+        if len(plausible) == 1 and not exclude_offered:
+            offered = plausible
+            labels = [replies.order_label(plausible[0]), replies.OTHER_ORDER]
+        else:
+            others = [o for o in recent if o not in plausible]
+            offered = (plausible + others)[:MAX_ORDER_CHOICES]
+            labels = [replies.order_label(o) for o in offered]
+        self._reply(replies.ask_order(offered))
+        options = {normalise(replies.order_label(o)): f"order:{o.order_id}" for o in offered}
+        if replies.OTHER_ORDER in labels:
+            options[normalise(replies.OTHER_ORDER)] = "other_order"
+        if not offered:
+            labels = [replies.PERSON]
+            options[normalise(replies.PERSON)] = "person"
+        self.state.expecting, self.state.choice = "order_id", None
+        self.state.quick_replies, self.state.options = labels, options
+        return self.out
+
+    def _ask_reason(self) -> Outcome:
+        self._reply(replies.ASK_REASON)
+        self.state.expecting, self.state.choice = "reason", None
+        self.state.quick_replies = list(replies.REASONS)
+        self.state.options = {normalise(k): v for k, v in replies.REASONS.items()}
+        return self.out
+
+    def _ask_items(self, order: Order) -> Outcome:
+        self._reply(replies.ASK_ITEMS)
+        labels = [item.title for item in order.items] + [replies.ALL_ITEMS]
+        options = {normalise(item.title): f"sku:{item.sku}" for item in order.items}
+        options[normalise(replies.ALL_ITEMS)] = "sku:*"
+        self.state.expecting, self.state.choice = "choice", Choice.ITEMS
+        self.state.quick_replies, self.state.options = labels, options
+        return self.out
+
+    def _prompt(
+        self,
+        expecting: str,
+        labels: list[str],
+        *,
+        choice: Choice | None = None,
+    ) -> None:
+        meaning = {
+            replies.YES: "yes",
+            replies.NO: "no",
+            replies.PERSON: "person",
+            replies.NO_THANKS: "no_thanks",
+            replies.PHOTO_LATER: "later",
+            replies.NO_PHOTO: "no_photo",
+            replies.OPENED: "opened",
+            replies.SEALED: "sealed",
+            replies.REFUND_CHOICE: "refund",
+            replies.REPLACEMENT_CHOICE: "replacement",
+        }
+        self.state.expecting = expecting  # type: ignore[assignment]
+        self.state.choice = choice
+        self.state.quick_replies = labels
+        self.state.options = {normalise(label): meaning[label] for label in labels}
+
+    def _resume_prompt(self) -> str | None:
+        """The question the open flow is waiting on, to ask again after a side question."""
+        state = self.state
+        if state.flow is None or state.expecting is None:
+            return None
+        return {
+            "order_id": "Now, which order is it about?",
+            "reason": "Now, " + replies.ASK_REASON[0].lower() + replies.ASK_REASON[1:],
+            "evidence": "When you're ready, please attach a photo of the problem.",
+            "confirmation": "Shall I go ahead with what I proposed above?",
+            "choice": "Now, please pick one of the options below.",
+        }[state.expecting]
+
+    def _offer_person_keep_flow(self) -> Outcome:
+        if self.state.expecting is None:
+            self._prompt("choice", [replies.PERSON, replies.NO_THANKS], choice=Choice.PERSON)
+        else:
+            label = normalise(replies.PERSON)
+            if replies.PERSON not in self.state.quick_replies:
+                self.state.quick_replies = [*self.state.quick_replies, replies.PERSON]
+            self.state.options[label] = "person"
+        return self.out
+
+    # --- handoff ------------------------------------------------------------------------------
+
+    def _handoff(
+        self,
+        reason: str,
+        clauses: tuple[str, ...],
+        text: str,
+        *,
+        order: Order | None = None,
+    ) -> Outcome:
+        flow = self.state.flow
+        if order is None and flow is not None and flow.order_id:
+            order = self.ctx.find_order(flow.order_id)
+        if order is None:
+            entity = self._order_entity()
+            order = self.ctx.find_order(entity) if entity else None
+        if reason == "nlu_unavailable":
+            decision = manual_decision(reason, clauses, self.ctx.now)
+        else:
+            decision = route(
+                RoutingCase(
+                    now=self.ctx.now,
+                    nlu_intent=self.intent,
+                    nlu_confidence=self.parse.intent.confidence,
+                    order=order,
+                ),
+                risk_model=self.ctx.engines.risk_model,
+                config=self.ctx.engines.router_config,
+            )
+            if decision.route is not Route.HUMAN or reason not in decision.reason_codes:
+                decision = manual_decision(reason, clauses, self.ctx.now)
+        if self.state.proposal is not None:
+            self.ctx.update_case(self.state.proposal.case_id, status=CaseStatus.DECLINED)
+        amount = order.refundable if order is not None else Decimal("0")
+        case_summary = summary(
+            intent=self.intent if reason != "nlu_unavailable" else "unknown",
+            order=order,
+            decision=decision,
+            claim_type=flow.claim_type.value if flow and flow.claim_type else None,
+            photos=flow.photos if flow else None,
+        )
+        case_summary["flow_intent"] = flow.intent if flow else None
+        case_id = self._open_case(
+            order,
+            decision,
+            case_summary,
+            CaseStatus.WAITING_FOR_AGENT,
+            priority(decision.reason_codes, amount, None),
+            intent=case_summary["intent"],
+        )
+        return self._to_agent(case_id, text, list(clauses))
+
+    def _to_agent(self, case_id: str, text: str, citations: list[str]) -> Outcome:
+        self.state.end_flow()
+        self.state.handoff_case_id = case_id
+        self.state.handoff_notice_sent = False
+        self.out.handoff_case_id = case_id
+        return self._say(text, citations)
+
+    def _open_case(
+        self,
+        order: Order | None,
+        decision: Decision,
+        case_summary: dict,
+        status: str,
+        level: int,
+        *,
+        intent: str | None = None,
+    ) -> str:
+        flow = self.state.flow
+        case_id = self.ctx.open_case(
+            intent=intent or (flow.intent if flow else self.intent),
+            order_id=order.order_id if order else None,
+            status=status,
+            priority=level,
+            summary=case_summary,
+        )
+        self.ctx.record_decision(case_id, decision)
+        return case_id
+
+    # --- reading the message --------------------------------------------------------------------
+
+    def _order_entity(self) -> str | None:
+        values = self.parse.entity_values("order_id")
+        if values:
+            return values[0].strip().lstrip("#").upper()
+        if self.option and self.option.startswith("order:"):
+            return self.option.removeprefix("order:").upper()
+        return None
+
+    def _typed_order(self) -> str | None:
+        """An order id of the buyer's typed without the NLU spotting it (e.g. "it's 5512")."""
+        own = {o.order_id.upper() for o in self.ctx.orders}
+        for token in re.findall(r"[#\w-]+", self.text):
+            candidate = token.lstrip("#").upper()
+            if candidate in own:
+                return candidate
+        return None
+
+    def _take_order(self, order_id: str) -> bool:
+        """Set the flow's order if it is the buyer's; otherwise say it can't be found."""
+        flow = self.state.flow
+        assert flow is not None
+        order = self.ctx.find_order(order_id)
+        if order is None:
+            self._reply(replies.not_your_order(order_id.lstrip("#")))
+            return False
+        flow.order_id = order.order_id
+        self.state.last_order_id = order.order_id
+        return True
+
+    def _offered(self) -> list[str]:
+        return [
+            value.removeprefix("order:")
+            for value in self.state.options.values()
+            if value.startswith("order:")
+        ]
+
+    def _reason(self) -> str | None:
+        if self.option in replies.REASONS.values():
+            return self.option
+        if self.intent in REASON_OF_INTENT:
+            return REASON_OF_INTENT[self.intent]
+        for pattern, reason in REASON_WORDS:
+            if pattern.search(self.said):
+                return reason
+        return None
+
+    def _is_yes(self) -> bool:
+        return (
+            self.option == "yes"
+            or self.intent == "affirm"
+            or self.said in YES_WORDS
+            or (bool(YES_LEAD.match(self.said)) and not NOT_PLAIN_YES.search(self.said))
+        )
+
+    def _is_no(self) -> bool:
+        return (
+            self.option == "no"
+            or self.intent == "deny"
+            or self.said in NO_WORDS
+            or bool(NO_LEAD.match(self.said))
+        )
+
+    # --- output -------------------------------------------------------------------------------
+
+    def _reply(self, text: str, citations: list[str] | None = None) -> None:
+        self.out.messages.append(BotMessage(text, list(citations or [])))
+
+    def _say(
+        self, text: str, citations: list[str] | None = None, *, prompt_keep: bool = False
+    ) -> Outcome:
+        if not prompt_keep:
+            self.state.clear_prompt()
+        self._reply(text, citations)
+        return self.out
+
+
+def _overdue(order: Order, now: datetime) -> bool:
+    """Not delivered and more than 3 days past its promised date (INR-4.1)."""
+    return (
+        order.status in (OrderStatus.PENDING, OrderStatus.SHIPPED)
+        and order.promised_delivery_by is not None
+        and now > order.promised_delivery_by + LATE_GRACE
+    )
+
+
+def _titles(order: Order, claim: Claim) -> str:
+    items = [i for i in order.items if not claim.skus or i.sku in claim.skus]
+    titles = [i.title for i in items]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]

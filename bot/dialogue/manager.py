@@ -1,0 +1,265 @@
+"""The dialogue manager: the one orchestrator of a buyer's turn.
+
+A turn, in order:
+
+1. the buyer's message is committed (`ConversationRepository.record_inbound`) before anything
+   else happens; a retried request with the same idempotency key gets the first response;
+2. turns of one conversation run one at a time: an asyncio lock per conversation in this
+   process, and the conversation row's lock in the database across processes;
+3. the NLU reads the message (Rasa down or slower than its timeout: a person takes over);
+4. the flows decide, and the replies, state, cases, decisions, actions and the stored response
+   commit in one transaction.
+
+Why async routes with the database in a thread: the parser is an async httpx client bound to
+the event loop, and the NLU wait (up to 2 s) must not hold a thread; the database work is
+synchronous SQLAlchemy, so it runs in starlette's thread pool (`run_in_threadpool`), which
+keeps it off the event loop without an async driver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import structlog
+from starlette.concurrency import run_in_threadpool
+
+from bot.dialogue import replies
+from bot.dialogue.context import Engines, TurnContext
+from bot.dialogue.flows import BotMessage, TurnHandler
+from bot.dialogue.state import DialogueState
+from bot.store.cases import CaseRepository
+from bot.store.conversations import ConversationRepository
+from bot.store.db import Database, utcnow
+from bot.store.models import ConversationStatus, MessageRole
+from nlu.client import Parser
+from nlu.errors import NluError
+from nlu.types import IntentScore, ParseResult
+
+log = structlog.get_logger(__name__)
+
+
+class DialogueError(Exception):
+    """Base of the dialogue manager's errors."""
+
+
+class ConversationClosed(DialogueError):
+    """The conversation was closed by an agent; the buyer starts a new one."""
+
+
+class DialogueManager:
+    """Starts conversations, runs buyer turns, shows transcripts."""
+
+    def __init__(
+        self,
+        database: Database,
+        parser: Parser,
+        engines: Engines,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.conversations = ConversationRepository(database.sessions, clock=clock)
+        self.cases = CaseRepository(database.sessions, clock=clock)
+        self.parser = parser
+        self.engines = engines
+        self.clock = clock
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
+
+    async def start(self, buyer_id: str) -> str:
+        conversation = await run_in_threadpool(
+            self.conversations.create, buyer_id, DialogueState().dump()
+        )
+        return conversation.conversation_id
+
+    async def post(
+        self,
+        conversation_id: str,
+        buyer_id: str,
+        text: str,
+        attachments: list[dict[str, Any]],
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """Run one buyer turn and return the contract's turn response.
+
+        Raises `ConversationNotFound` (not the buyer's, or no such conversation) and
+        `ConversationClosed`.
+        """
+        conversation = await run_in_threadpool(
+            self.conversations.get_for_buyer, conversation_id, buyer_id
+        )
+        if conversation.status is ConversationStatus.CLOSED:
+            raise ConversationClosed(conversation_id)
+        inbound = await run_in_threadpool(
+            self.conversations.record_inbound,
+            conversation_id,
+            buyer_id,
+            text,
+            attachments,
+            idempotency_key,
+        )
+        if inbound.response is not None:
+            return inbound.response
+        async with self._serialised(conversation_id):
+            current = await run_in_threadpool(self.conversations.get, conversation_id)
+            parse, nlu_failed = None, False
+            if current is not None and current.status is ConversationStatus.BOT:
+                parse, nlu_failed = await self._read(text)
+            return await run_in_threadpool(
+                self._process,
+                conversation_id,
+                buyer_id,
+                inbound.message_id,
+                text,
+                attachments,
+                parse,
+                nlu_failed,
+            )
+
+    async def view(self, conversation_id: str, buyer_id: str) -> dict[str, Any]:
+        """The transcript, status, what the bot waits for, every action and case so far."""
+        conversation = await run_in_threadpool(
+            self.conversations.get_for_buyer, conversation_id, buyer_id
+        )
+        messages = await run_in_threadpool(self.conversations.messages, conversation_id)
+        actions, case_ids = await run_in_threadpool(self.cases.of_conversation, conversation_id)
+        state = DialogueState.load(conversation.state)
+        return {
+            "conversation_id": conversation.conversation_id,
+            "status": conversation.status.value,
+            "messages": [transcript_entry(m) for m in messages],
+            "expecting": state.expecting,
+            "quick_replies": state.quick_replies,
+            "actions": [a.to_dict() for a in actions],
+            "case_ids": case_ids,
+            "created_at": conversation.created_at.isoformat(),
+            "updated_at": conversation.updated_at.isoformat(),
+        }
+
+    # --- internals ------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _serialised(self, conversation_id: str) -> AsyncIterator[None]:
+        """One turn at a time per conversation in this process (FIFO: asyncio.Lock is fair)."""
+        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
+        self._users[conversation_id] = self._users.get(conversation_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[conversation_id] -= 1
+            if not self._users[conversation_id]:
+                del self._users[conversation_id], self._locks[conversation_id]
+
+    async def _read(self, text: str) -> tuple[ParseResult | None, bool]:
+        if not text.strip():
+            # A photo without words answers whatever the bot asked; nothing to parse.
+            return ParseResult(text="", intent=IntentScore("inform", 1.0)), False
+        try:
+            return await self.parser.parse(text), False
+        except NluError as e:
+            log.warning("nlu_failed_handing_over", error=str(e))
+            return None, True
+
+    def _process(
+        self,
+        conversation_id: str,
+        buyer_id: str,
+        message_id: str,
+        text: str,
+        attachments: list[dict[str, Any]],
+        parse: ParseResult | None,
+        nlu_failed: bool,
+    ) -> dict[str, Any]:
+        with self.conversations.turn(conversation_id) as turn:
+            stored = turn.response_of(message_id)
+            if stored is not None:
+                return stored  # processed meanwhile (a retry raced its first attempt)
+            conversation = turn.conversation
+            state = DialogueState.load(conversation.state)
+            status = conversation.status
+            ctx = TurnContext(
+                turn.session,
+                conversation_id=conversation_id,
+                buyer_id=buyer_id,
+                now=self.clock(),
+                engines=self.engines,
+            )
+            messages: list[BotMessage] = []
+            if status is ConversationStatus.WAITING_FOR_AGENT:
+                # The agent answers now; the buyer hears once that the message reached them.
+                if not state.handoff_notice_sent:
+                    messages.append(BotMessage(replies.STILL_WAITING))
+                    state.handoff_notice_sent = True
+            elif status is ConversationStatus.CLOSED:
+                messages.append(BotMessage(replies.CLOSED))
+            else:
+                reading = parse or ParseResult(text=text, intent=IntentScore("unknown", 0.0))
+                handler = TurnHandler(state, ctx, reading, attachments)
+                outcome = handler.nlu_unavailable() if nlu_failed else handler.run()
+                messages = outcome.messages
+                if outcome.handoff_case_id is not None:
+                    status = ConversationStatus.WAITING_FOR_AGENT
+            for i, message in enumerate(messages):
+                last = i == len(messages) - 1
+                turn.add_message(
+                    MessageRole.BOT,
+                    message.text,
+                    citations=message.citations,
+                    quick_replies=state.quick_replies if last else None,
+                    expecting=state.expecting if last else None,
+                )
+            nlu = nlu_of(parse)
+            response = {
+                "conversation_id": conversation_id,
+                "status": status.value,
+                "messages": [
+                    {"role": "bot", "text": m.text, "citations": m.citations} for m in messages
+                ],
+                "expecting": state.expecting,
+                "quick_replies": state.quick_replies,
+                "actions": [a.to_dict() for a in ctx.executed],
+                "nlu": nlu,
+            }
+            turn.finish(
+                state=state.dump(),
+                status=status,
+                message_id=message_id,
+                nlu=parse.to_dict() if parse is not None else None,
+                response=response,
+            )
+            log.info(
+                "turn",
+                conversation_id=conversation_id,
+                intent=nlu["intent"]["name"] if nlu else None,
+                status=status.value,
+                expecting=state.expecting,
+                actions=len(ctx.executed),
+            )
+            return response
+
+
+def nlu_of(parse: ParseResult | None) -> dict[str, Any] | None:
+    """The turn response's ``nlu``: the intent acted on and the entities."""
+    if parse is None:
+        return None
+    data = parse.to_dict()
+    return {"intent": data["intent"], "entities": data["entities"]}
+
+
+def transcript_entry(message: Any) -> dict[str, Any]:
+    entry = {
+        "seq": message.seq,
+        "role": message.role.value,
+        "text": message.text,
+        "citations": message.citations,
+        "created_at": message.created_at.isoformat(),
+    }
+    if message.attachments:
+        entry["attachments"] = message.attachments
+    if message.quick_replies:
+        entry["quick_replies"] = message.quick_replies
+    return entry

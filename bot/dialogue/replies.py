@@ -1,0 +1,256 @@
+"""Everything the bot says, in one place: plain words, the amounts and dates from the record,
+and the clause ids they rest on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from policies.types import Order, OrderStatus, PaymentMethod
+
+# Quick replies (also matched when the buyer types them).
+YES, NO = "Yes", "No"
+PERSON = "Talk to a person"
+NO_THANKS = "No, thanks"
+OTHER_ORDER = "A different order"
+ALL_ITEMS = "All of them"
+NO_PHOTO = "I don't have a photo"
+PHOTO_LATER = "I'll send one later"
+OPENED, SEALED = "Yes, it's opened", "No, still sealed"
+REFUND_CHOICE, REPLACEMENT_CHOICE = "A refund", "A replacement"
+
+REASONS = {
+    "It arrived damaged": "damaged",
+    "Wrong item": "wrong_item",
+    "It never arrived": "not_received",
+    "It came late": "late_delivery",
+    "I changed my mind": "change_of_mind_return",
+}
+
+CAPABILITIES = (
+    "I can help with after-sales requests: cancelling an order, refunds and returns, parcels "
+    "that are late or missing, damaged or wrong items, tracking an order or a refund, and "
+    "questions about our policy. I can also pass you to a person."
+)
+GREETING = "Hi! I'm the shop's after-sales assistant. " + CAPABILITIES
+THANKS = "You're welcome!"
+GOODBYE = "Thanks for chatting with us. Goodbye!"
+NOTHING_ELSE = "All right. " + GOODBYE
+ANYTHING_ELSE = "Is there anything else I can help with?"
+DROPPED = "OK, I've dropped that request; nothing was changed. " + ANYTHING_ELSE
+NOTHING_TO_CONFIRM = "There is nothing waiting for your confirmation right now. " + ANYTHING_ELSE
+CONFIRM_AGAIN = "Please answer Yes to go ahead, or No to leave things as they are."
+OUT_OF_SCOPE = "Sorry, that's outside what I can do here. " + CAPABILITIES
+
+HANDOFF_NOTICE = (
+    "I've passed this to a person on our customer-service team; an agent will reply here."
+)
+STILL_WAITING = "Thanks, I've added this to your case. An agent will reply here."
+NLU_DOWN = (
+    "Sorry, I'm having trouble understanding messages right now, so a person will help you "
+    "instead. I've kept your message; an agent will reply here."
+)
+ASKED_FOR_PERSON = "Of course. " + HANDOFF_NOTICE
+PAYMENT_ISSUE = (
+    "Payment problems such as a double charge or a failed payment that took money are checked "
+    "by an agent. " + HANDOFF_NOTICE
+)
+CHANGE_ORDER = (
+    "Changes to an order that has not shipped yet are made by an agent. " + HANDOFF_NOTICE
+)
+COMPLAINT = (
+    "I'm sorry this has been a bad experience. Would you like a person from our team to look "
+    "into it? If you disagree with a decision, an agent reviews it and the seller has 48 hours "
+    "to respond."
+)
+NO_RETRIEVAL = (
+    "I can't look up the policy right now. Would you like a person to answer your question?"
+)
+RELEASED_TO_BOT = "You're back with the assistant. " + ANYTHING_ELSE
+CLOSED = "This conversation has been closed. Start a new one any time."
+
+ASK_REASON = "What went wrong with the order?"
+ASK_PHOTO = (
+    "Please send a photo of the problem (attach it here). We need at least one photo to "
+    "handle a damaged or wrong item."
+)
+NO_PHOTO_POLICY = (
+    "Our policy asks for at least one photo when an item is reported damaged or wrong, within "
+    "15 days of delivery. Without one I can't settle this myself, but a person can look at it "
+    "with you, or you can send a photo here later."
+)
+PHOTO_LATER_OK = "No problem: send the photo here whenever you're ready."
+ASK_OPENED = (
+    "Has the item been opened? Beauty items can be returned for a change of mind only if unopened."
+)
+ASK_REMEDY = (
+    "Would you prefer a refund or a replacement? Either way the return is free, with a prepaid "
+    "label."
+)
+ASK_ITEMS = "Which item is it about?"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return f"${amount:.2f}" if currency == "USD" else f"{currency} {amount:.2f}"
+
+
+def day(moment: datetime | date) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def order_label(order: Order) -> str:
+    """A quick reply naming an order: its id and a short title."""
+    title = order.items[0].title if order.items else "order"
+    if len(title) > 32:
+        title = title[:31] + "…"
+    more = f" +{len(order.items) - 1}" if len(order.items) > 1 else ""
+    return f"{order.order_id} · {title}{more}"
+
+
+def refund_destination(order: Order) -> str:
+    """Where a refund goes and how long it takes to appear (REF-5.1)."""
+    if order.payment_method is PaymentMethod.CARD:
+        return "to your card; card refunds take 5–10 business days to appear"
+    if order.payment_method is PaymentMethod.WALLET:
+        return "to your wallet, instantly"
+    return "to your wallet (you paid cash on delivery), instantly"
+
+
+def add_business_days(start: date, days: int) -> date:
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def ask_order(orders: list[Order]) -> str:
+    if len(orders) == 1:
+        order = orders[0]
+        title, placed = order.items[0].title, day(order.placed_at)
+        return f"Is it about order {order.order_id} ({title}, placed {placed})?"
+    if orders:
+        return "Which order is it about? Pick one below or type the order number."
+    return (
+        "I can't find any recent orders on your account. If you have the order number, type it "
+        "here, or I can pass you to a person."
+    )
+
+
+def not_your_order(order_id: str) -> str:
+    return f"I can't find order {order_id} on your account. Please check the number."
+
+
+def track_order(order: Order) -> str:
+    status = order.status
+    if status is OrderStatus.PENDING:
+        due = (
+            f" It is due by {day(order.promised_delivery_by)}."
+            if order.promised_delivery_by
+            else ""
+        )
+        placed = day(order.placed_at)
+        return f"Order {order.order_id} was placed on {placed} and has not shipped yet.{due}"
+    if status is OrderStatus.SHIPPED:
+        carrier = order.carrier or "the carrier"
+        tracking = f", tracking number {order.tracking_number}" if order.tracking_number else ""
+        shipped = f" on {day(order.shipped_at)}" if order.shipped_at else ""
+        due = (
+            f" It is due by {day(order.promised_delivery_by)}."
+            if order.promised_delivery_by
+            else ""
+        )
+        return f"Order {order.order_id} shipped{shipped} with {carrier}{tracking}.{due}"
+    if status is OrderStatus.DELIVERED and order.delivered_at is not None:
+        return (
+            f"Order {order.order_id} was delivered on {day(order.delivered_at)}"
+            f"{' by ' + order.carrier if order.carrier else ''}. If it did not reach you, tell "
+            "me and I'll look into it."
+        )
+    if status is OrderStatus.CANCELLED:
+        return f"Order {order.order_id} was cancelled."
+    return f"Order {order.order_id} was refunded ({money(order.refunded_amount, order.currency)})."
+
+
+def track_refund(order: Order, return_pending: bool) -> str:
+    if order.refunded_amount > 0 and order.refunded_at is not None:
+        issued = order.refunded_at.date()
+        text = (
+            f"A refund of {money(order.refunded_amount, order.currency)} on order "
+            f"{order.order_id} was issued on {day(issued)}, {refund_destination(order)}."
+        )
+        if order.payment_method is PaymentMethod.CARD:
+            text += f" It should show by {day(add_business_days(issued, 10))}."
+        return text
+    if return_pending:
+        return (
+            f"No refund has been issued on order {order.order_id} yet: your return is authorised, "
+            "and the refund is issued within 3 business days after the seller receives it."
+        )
+    return f"No refund has been issued on order {order.order_id}."
+
+
+def what_will_happen(remedy: str, order: Order, amount: Decimal, titles: str) -> str:
+    """The exact effect of a confirmed remedy: what, how much, where the money goes, when."""
+    sum_ = money(amount, order.currency)
+    if remedy == "cancel":
+        if amount <= 0:
+            return (
+                f"I'll cancel order {order.order_id}. Nothing was charged, so nothing is refunded."
+            )
+        return f"I'll cancel order {order.order_id} and refund {sum_} {refund_destination(order)}."
+    if remedy == "refund":
+        return (
+            f"I'll refund {sum_} for the {titles} on order {order.order_id} "
+            f"{refund_destination(order)}. You don't need to send anything back."
+        )
+    if remedy == "return_then_refund":
+        return (
+            f"I'll authorise the return of the {titles} from order {order.order_id}. Once the "
+            f"seller receives it, {sum_} is refunded within 3 business days, "
+            f"{refund_destination(order)}."
+        )
+    if remedy == "replacement":
+        return (
+            f"I'll arrange a replacement of the {titles} from order {order.order_id}; send the "
+            "item back with the free prepaid label. No money changes hands."
+        )
+    return f"I'll add a voucher of {sum_} to your account for order {order.order_id}."
+
+
+def done(remedy: str, order: Order, amount: Decimal) -> str:
+    """What was done and when the buyer sees it."""
+    sum_ = money(amount, order.currency)
+    if remedy == "cancel":
+        if amount <= 0:
+            return f"Done: order {order.order_id} is cancelled."
+        where = refund_destination(order)
+        return f"Done: order {order.order_id} is cancelled and {sum_} is refunded {where}."
+    if remedy == "refund":
+        return f"Done: {sum_} is refunded {refund_destination(order)}."
+    if remedy == "return_then_refund":
+        return (
+            "Done: your return is authorised; the return instructions are on their way by email. "
+            f"Once the seller receives the item, {sum_} is refunded within 3 business days, "
+            f"{refund_destination(order)}."
+        )
+    if remedy == "replacement":
+        return (
+            "Done: the replacement is arranged. The return label is on its way by email; the "
+            "seller ships the replacement once it is processed."
+        )
+    return f"Done: a voucher of {sum_} is on your account; it applies to your next order."
+
+
+def declined(remedy: str) -> str:
+    other = (
+        " You can still ask me about a return or refund later, or talk to a person."
+        if remedy != "cancel"
+        else " You can still ask me about a return once it arrives, or talk to a person."
+    )
+    return "OK, I haven't changed anything." + other
+
+
+def with_resume(text: str, prompt: str | None) -> str:
+    return text if not prompt else f"{text}\n\n{prompt}"

@@ -1,0 +1,107 @@
+"""The dialogue state of one conversation: typed here, stored as JSON in ``conversations.state``.
+
+Everything the next turn needs lives in this value (nothing in process memory), so a restarted
+bot, or another bot process, continues the conversation where it stood.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from policies.types import ClaimType
+
+STATE_VERSION = 1
+
+Expecting = Literal["order_id", "reason", "evidence", "confirmation", "choice"]
+
+
+class Choice(StrEnum):
+    """Which question an ``expecting: "choice"`` is about."""
+
+    ITEMS = "items"  # which item of a multi-item order
+    OPENED = "opened"  # was the beauty item opened (RET-2.2)
+    REMEDY = "remedy"  # refund or replacement (DMG-3.3)
+    PERSON = "person"  # would you like a person (complaints, unsure answers)
+
+
+class Flow(BaseModel):
+    """One after-sales request in progress: what is known so far."""
+
+    intent: str
+    confidence: float = 1.0
+    claim_type: ClaimType | None = None
+    order_id: str | None = None
+    # Item skus the claim is about; None: not asked yet, []: the whole order.
+    skus: list[str] | None = None
+    photos: list[str] = Field(default_factory=list)
+    no_photo: bool = False
+    opened: bool | None = None
+    prefers_replacement: bool | None = None
+
+    def reset_order_details(self) -> None:
+        """A different order: what was said about the old one's items no longer holds."""
+        self.skus = None
+        self.photos = []
+        self.no_photo = False
+        self.opened = None
+        self.prefers_replacement = None
+
+
+class ProposedAction(BaseModel):
+    type: str
+    amount: Decimal
+    currency: str
+
+
+class Proposal(BaseModel):
+    """A money-moving remedy the buyer was asked to confirm. ``proposal_id`` makes the
+    actions' idempotency keys, so one proposal moves money at most once."""
+
+    proposal_id: str
+    case_id: str
+    order_id: str
+    remedy: str
+    actions: list[ProposedAction]
+    clauses: list[str]
+
+
+class DialogueState(BaseModel):
+    version: int = STATE_VERSION
+    flow: Flow | None = None
+    proposal: Proposal | None = None
+    expecting: Expecting | None = None
+    choice: Choice | None = None
+    quick_replies: list[str] = Field(default_factory=list)
+    # What each offered quick reply means: normalised label -> "order:A1001", "sku:S1", ...
+    options: dict[str, str] = Field(default_factory=dict)
+    # The order of the latest request: offered first when the next request names no order
+    # ("it was damaged too" right after a refused return is about the same order).
+    last_order_id: str | None = None
+    # The open handoff case, and whether the buyer was already told an agent will reply.
+    handoff_case_id: str | None = None
+    handoff_notice_sent: bool = False
+
+    @classmethod
+    def load(cls, data: dict[str, Any] | None) -> DialogueState:
+        return cls.model_validate(data or {})
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def clear_prompt(self) -> None:
+        self.expecting, self.choice = None, None
+        self.quick_replies, self.options = [], {}
+
+    def end_flow(self) -> None:
+        """The request is finished (or dropped): the next message starts afresh."""
+        self.flow, self.proposal = None, None
+        self.clear_prompt()
+
+
+def normalise(text: str) -> str:
+    """A quick reply's key: lower case, single spaces, no trailing punctuation."""
+    return " ".join(text.lower().split()).strip(" .!?")

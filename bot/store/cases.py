@@ -1,0 +1,400 @@
+"""Cases, decisions and actions: what the bot and the agents decided and did.
+
+The ``*_in`` functions work inside a caller's transaction (the dialogue manager's turn, which
+holds the conversation's lock); `CaseRepository` answers the agent console's reads.
+
+Money moves only through `record_action`: it inserts with ``ON CONFLICT DO NOTHING`` on the
+unique idempotency key (and the one-voucher-per-order index), so a repeated "yes", a retried
+request or two racing processes write one action, and only the writer that inserted it
+changes the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.db import utcnow
+from bot.store.models import (
+    ActionRow,
+    ActionType,
+    BuyerRow,
+    CaseRow,
+    DecisionRoute,
+    DecisionRow,
+    OrderRow,
+    new_id,
+)
+from policies.router import Decision
+from policies.types import OrderStatus, to_cents
+
+
+class CaseStatus:
+    """Where a case stands (values owned by the dialogue manager)."""
+
+    BOT = "bot"  # the bot is resolving it (e.g. waiting for the buyer's yes)
+    RESOLVED = "resolved"  # the bot executed the remedy
+    DECLINED = "declined"  # the buyer said no, or the rules refused and the bot explained
+    WAITING_FOR_AGENT = "waiting_for_agent"  # in the agent queue
+    RETURNED_TO_BOT = "returned_to_bot"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    action_id: str
+    case_id: str | None
+    order_id: str
+    type: ActionType
+    amount: Decimal
+    currency: str
+    status: str
+    actor: str
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's action shape (money as a JSON number)."""
+        return {
+            "action_id": self.action_id,
+            "type": self.type.value,
+            "order_id": self.order_id,
+            "amount": float(self.amount),
+            "currency": self.currency,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    conversation_id: str | None
+    buyer_id: str
+    order_id: str | None
+    intent: str
+    status: str
+    priority: int
+    summary: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    decision_id: str
+    route: str
+    reasons: list[str]
+    clauses: list[str]
+    trace: dict[str, Any]
+    model_version: str | None
+    created_at: datetime
+
+
+def _action(row: ActionRow) -> ActionRecord:
+    return ActionRecord(
+        row.id,
+        row.case_id,
+        row.order_id,
+        row.type,
+        row.amount,
+        row.currency,
+        row.status,
+        row.actor,
+        row.created_at,
+    )
+
+
+def _case(row: CaseRow) -> Case:
+    return Case(
+        row.id,
+        row.conversation_id,
+        row.buyer_id,
+        row.order_id,
+        row.intent,
+        row.status,
+        row.priority,
+        dict(row.summary or {}),
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def _decision(row: DecisionRow) -> DecisionRecord:
+    return DecisionRecord(
+        row.id,
+        row.route.value,
+        list(row.reasons),
+        list(row.clauses),
+        dict(row.trace),
+        row.model_version,
+        row.created_at,
+    )
+
+
+# --- inside a turn's transaction ------------------------------------------------------------
+
+
+def open_case_in(
+    session: Session,
+    *,
+    conversation_id: str | None,
+    buyer_id: str,
+    order_id: str | None,
+    intent: str,
+    status: str,
+    priority: int,
+    summary: dict[str, Any],
+    now: datetime,
+) -> str:
+    # A buyer who has no order yet has no buyer row; a case still needs one (foreign key).
+    if session.get(BuyerRow, buyer_id) is None:
+        session.add(BuyerRow(id=buyer_id, created_at=now))
+        session.flush()
+    row = CaseRow(
+        conversation_id=conversation_id,
+        buyer_id=buyer_id,
+        order_id=order_id,
+        intent=intent,
+        status=status,
+        priority=priority,
+        summary=summary,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def update_case_in(
+    session: Session,
+    case_id: str,
+    now: datetime,
+    *,
+    status: str | None = None,
+    priority: int | None = None,
+    summary: dict[str, Any] | None = None,
+) -> Case | None:
+    row = session.get(CaseRow, case_id)
+    if row is None:
+        return None
+    if status is not None:
+        row.status = status
+    if priority is not None:
+        row.priority = priority
+    if summary is not None:
+        row.summary = summary
+    row.updated_at = now
+    session.flush()
+    return _case(row)
+
+
+def record_decision_in(session: Session, case_id: str, decision: Decision, now: datetime) -> str:
+    """Store the router's decision with its full trace (JSON-safe)."""
+    trace = _json_safe(dict(decision.trace))
+    row = DecisionRow(
+        case_id=case_id,
+        route=DecisionRoute(decision.route.value),
+        reasons=list(decision.reason_codes),
+        clauses=list(decision.clause_ids),
+        trace=trace,
+        model_version=trace.get("model_version"),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def record_action_in(
+    session: Session,
+    *,
+    case_id: str | None,
+    order_id: str,
+    type: ActionType,
+    amount: Decimal,
+    currency: str,
+    idempotency_key: str,
+    actor: str,
+    now: datetime,
+    status: str = "approved",
+    reason: str | None = None,
+) -> tuple[ActionRecord | None, bool]:
+    """Insert the action unless its key (or the order's one voucher) exists.
+
+    Returns ``(action, created)``; the action is None only when another voucher for the order
+    took the one-per-order slot (INR-4.3). When ``created`` is True the order was updated as
+    the action implies, in the same transaction.
+    """
+    values = {
+        "id": new_id(),
+        "case_id": case_id,
+        "order_id": order_id,
+        "type": type.value,
+        "amount": to_cents(amount),
+        "currency": currency,
+        "status": status,
+        "idempotency_key": idempotency_key,
+        "actor": actor,
+        "reason": reason,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # No conflict target: the key and the voucher index are both "already done". RETURNING
+    # says whether this statement inserted (rowcount is not reliable across drivers).
+    table = ActionRow.__table__
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    created = session.execute(statement).scalar() is not None
+    row = session.scalar(select(ActionRow).where(ActionRow.idempotency_key == idempotency_key))
+    if created:
+        _apply_to_order(session, order_id, type, to_cents(amount), now)
+    return (None if row is None else _action(row)), created
+
+
+def _apply_to_order(
+    session: Session, order_id: str, type: ActionType, amount: Decimal, now: datetime
+) -> None:
+    """Record what the action means for the order: a cancellation or a refund moves money now;
+    a return's refund follows receipt, a replacement and a voucher refund nothing."""
+    order = session.get(OrderRow, order_id)
+    if order is None:
+        return
+    if type is ActionType.CANCEL:
+        order.status = OrderStatus.CANCELLED
+    if type in (ActionType.CANCEL, ActionType.REFUND) and amount > 0:
+        order.refunded_amount = to_cents(order.refunded_amount + amount)
+        order.refunded_at = now
+        total = sum((item.unit_price * item.quantity for item in order.items), Decimal("0"))
+        if type is ActionType.REFUND and order.refunded_amount >= to_cents(total):
+            order.status = OrderStatus.REFUNDED
+    order.updated_at = now
+    session.flush()
+
+
+def voucher_given_in(session: Session, order_id: str) -> bool:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ActionRow)
+            .where(ActionRow.order_id == order_id, ActionRow.type == ActionType.VOUCHER)
+        )
+        or 0
+    ) > 0
+
+
+def actions_of_conversation_in(session: Session, conversation_id: str) -> list[ActionRecord]:
+    rows = session.scalars(
+        select(ActionRow)
+        .join(CaseRow, ActionRow.case_id == CaseRow.id)
+        .where(CaseRow.conversation_id == conversation_id)
+        .order_by(ActionRow.created_at, ActionRow.id)
+    )
+    return [_action(row) for row in rows]
+
+
+def case_ids_of_conversation_in(session: Session, conversation_id: str) -> list[str]:
+    return list(
+        session.scalars(
+            select(CaseRow.id)
+            .where(CaseRow.conversation_id == conversation_id)
+            .order_by(CaseRow.created_at, CaseRow.id)
+        )
+    )
+
+
+def get_case_in(session: Session, case_id: str) -> Case | None:
+    row = session.get(CaseRow, case_id)
+    return None if row is None else _case(row)
+
+
+def seller_claim_counts_in(session: Session, seller_id: str, intents: set[str]) -> tuple[int, int]:
+    """(damage-family cases, delivered orders) of a seller, for its smoothed defect rate."""
+    claims = session.scalar(
+        select(func.count())
+        .select_from(CaseRow)
+        .join(OrderRow, CaseRow.order_id == OrderRow.id)
+        .where(OrderRow.seller_id == seller_id, CaseRow.intent.in_(intents))
+    )
+    deliveries = session.scalar(
+        select(func.count())
+        .select_from(OrderRow)
+        .where(OrderRow.seller_id == seller_id, OrderRow.delivered_at.is_not(None))
+    )
+    return int(claims or 0), int(deliveries or 0)
+
+
+def buyer_since_in(session: Session, buyer_id: str) -> datetime | None:
+    row = session.get(BuyerRow, buyer_id)
+    return None if row is None else row.created_at
+
+
+# --- the agent console's reads ----------------------------------------------------------------
+
+
+class CaseRepository:
+    """Cases for the agent console. Each method is its own transaction."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def open_cases(self, limit: int = 500) -> list[Case]:
+        """Cases waiting for an agent, highest stored priority first, oldest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(CaseRow)
+                .where(CaseRow.status == CaseStatus.WAITING_FOR_AGENT)
+                .order_by(CaseRow.priority.desc(), CaseRow.created_at, CaseRow.id)
+                .limit(limit)
+            )
+            return [_case(row) for row in rows]
+
+    def get(self, case_id: str) -> Case | None:
+        with self._sessions() as session:
+            return get_case_in(session, case_id)
+
+    def decisions(self, case_id: str) -> list[DecisionRecord]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(DecisionRow)
+                .where(DecisionRow.case_id == case_id)
+                .order_by(DecisionRow.created_at, DecisionRow.id)
+            )
+            return [_decision(row) for row in rows]
+
+    def of_conversation(self, conversation_id: str) -> tuple[list[ActionRecord], list[str]]:
+        """Every action and every case id of a conversation, oldest first."""
+        with self._sessions() as session:
+            return (
+                actions_of_conversation_in(session, conversation_id),
+                case_ids_of_conversation_in(session, conversation_id),
+            )
+
+    def actions(self, case_id: str) -> list[ActionRecord]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(ActionRow).where(ActionRow.case_id == case_id).order_by(ActionRow.created_at)
+            )
+            return [_action(row) for row in rows]
+
+
+def _json_safe(value: Any) -> Any:
+    """The trace as plain JSON: mappings, lists, strings, numbers (NaN becomes None)."""
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,278 @@
+"""Conversations and their messages: stored before they are processed, processed one at a time.
+
+Two transactions per buyer message:
+
+1. `ConversationRepository.record_inbound` commits the buyer's message (and nothing else), so a
+   crash, a failing dependency or a bug later in the turn loses nothing.
+2. `ConversationRepository.turn` opens the turn's transaction and locks the conversation row
+   (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` takes the database's
+   write lock), so two bot processes never run turns of one conversation at the same time. The
+   replies, the new state, the actions and the stored response commit together, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.db import StoreError, utcnow, write_session
+from bot.store.models import ConversationRow, ConversationStatus, MessageRole, MessageRow
+
+
+class ConversationNotFound(StoreError):
+    """No conversation with that id belongs to that buyer."""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    conversation_id: str
+    buyer_id: str
+    status: ConversationStatus
+    state: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Message:
+    message_id: str
+    seq: int
+    role: MessageRole
+    text: str
+    attachments: list[dict[str, Any]]
+    citations: list[str]
+    quick_replies: list[str]
+    expecting: str | None
+    nlu: dict[str, Any] | None
+    author: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A stored buyer message. ``response`` is set when it was already processed (a retry)."""
+
+    message_id: str
+    seq: int
+    response: dict[str, Any] | None
+
+
+def _conversation(row: ConversationRow) -> Conversation:
+    return Conversation(
+        row.id, row.buyer_id, row.status, dict(row.state), row.created_at, row.updated_at
+    )
+
+
+def _message(row: MessageRow) -> Message:
+    return Message(
+        message_id=row.id,
+        seq=row.seq,
+        role=row.role,
+        text=row.text,
+        attachments=list(row.attachments),
+        citations=list(row.citations),
+        quick_replies=list(row.quick_replies),
+        expecting=row.expecting,
+        nlu=row.nlu,
+        author=row.author,
+        created_at=row.created_at,
+    )
+
+
+class Turn:
+    """The open transaction of one turn, with the conversation row locked."""
+
+    def __init__(self, session: Session, row: ConversationRow, clock: Callable[[], datetime]):
+        self.session = session
+        self._row = row
+        self._clock = clock
+
+    @property
+    def conversation(self) -> Conversation:
+        return _conversation(self._row)
+
+    def response_of(self, message_id: str) -> dict[str, Any] | None:
+        """The stored response of a buyer message, if it was processed already."""
+        row = self.session.get(MessageRow, message_id)
+        return None if row is None else row.response
+
+    def add_message(
+        self,
+        role: MessageRole,
+        text: str,
+        *,
+        citations: list[str] | None = None,
+        quick_replies: list[str] | None = None,
+        expecting: str | None = None,
+        author: str | None = None,
+    ) -> Message:
+        row = MessageRow(
+            conversation_id=self._row.id,
+            seq=_next_seq(self.session, self._row.id),
+            role=role,
+            text=text,
+            attachments=[],
+            citations=citations or [],
+            quick_replies=quick_replies or [],
+            expecting=expecting,
+            author=author,
+            created_at=self._clock(),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _message(row)
+
+    def finish(
+        self,
+        *,
+        state: dict[str, Any],
+        status: ConversationStatus,
+        message_id: str | None = None,
+        nlu: dict[str, Any] | None = None,
+        response: dict[str, Any] | None = None,
+    ) -> None:
+        """Save the new state and status, and the buyer message's reading and response."""
+        self._row.state = state
+        self._row.status = status
+        self._row.updated_at = self._clock()
+        if message_id is not None:
+            message = self.session.get(MessageRow, message_id)
+            if message is not None:
+                message.nlu = nlu
+                message.response = response
+        self.session.flush()
+
+
+def _next_seq(session: Session, conversation_id: str) -> int:
+    # Safe without a sequence: every writer holds the conversation's lock (see `_lock`).
+    current = session.scalar(
+        select(func.max(MessageRow.seq)).where(MessageRow.conversation_id == conversation_id)
+    )
+    return (current or 0) + 1
+
+
+def _lock(session: Session, conversation_id: str) -> ConversationRow | None:
+    return session.scalar(
+        select(ConversationRow).where(ConversationRow.id == conversation_id).with_for_update()
+    )
+
+
+class ConversationRepository:
+    """Conversations, messages and turns. Each public method is its own transaction."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def create(self, buyer_id: str, state: dict[str, Any]) -> Conversation:
+        now = self._clock()
+        with write_session(self._sessions) as session:
+            row = ConversationRow(
+                buyer_id=buyer_id,
+                status=ConversationStatus.BOT,
+                state=state,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return _conversation(row)
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        with self._sessions() as session:
+            row = session.get(ConversationRow, conversation_id)
+            return None if row is None else _conversation(row)
+
+    def get_for_buyer(self, conversation_id: str, buyer_id: str) -> Conversation:
+        """The conversation if it is ``buyer_id``'s; `ConversationNotFound` otherwise (the
+        caller answers 404 either way, so nobody learns that it exists)."""
+        conversation = self.get(conversation_id)
+        if conversation is None or conversation.buyer_id != buyer_id:
+            raise ConversationNotFound(conversation_id)
+        return conversation
+
+    def messages(self, conversation_id: str) -> list[Message]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(MessageRow)
+                .where(MessageRow.conversation_id == conversation_id)
+                .order_by(MessageRow.seq)
+            )
+            return [_message(row) for row in rows]
+
+    def record_inbound(
+        self,
+        conversation_id: str,
+        buyer_id: str,
+        text: str,
+        attachments: list[dict[str, Any]],
+        idempotency_key: str | None = None,
+    ) -> Inbound:
+        """Commit the buyer's message before anything processes it.
+
+        With an ``idempotency_key`` already used in this conversation, nothing is stored and
+        the first message is returned (with its response, once it has one).
+        """
+        try:
+            return self._record_inbound(
+                conversation_id, buyer_id, text, attachments, idempotency_key
+            )
+        except IntegrityError:
+            # The same key raced in from another process: the winner's message is the one.
+            return self._record_inbound(
+                conversation_id, buyer_id, text, attachments, idempotency_key
+            )
+
+    def _record_inbound(
+        self,
+        conversation_id: str,
+        buyer_id: str,
+        text: str,
+        attachments: list[dict[str, Any]],
+        idempotency_key: str | None,
+    ) -> Inbound:
+        with write_session(self._sessions) as session:
+            conversation = _lock(session, conversation_id)
+            if conversation is None or conversation.buyer_id != buyer_id:
+                raise ConversationNotFound(conversation_id)
+            if idempotency_key is not None:
+                first = session.scalar(
+                    select(MessageRow).where(
+                        MessageRow.conversation_id == conversation_id,
+                        MessageRow.idempotency_key == idempotency_key,
+                    )
+                )
+                if first is not None:
+                    return Inbound(first.id, first.seq, first.response)
+            row = MessageRow(
+                conversation_id=conversation_id,
+                seq=_next_seq(session, conversation_id),
+                role=MessageRole.BUYER,
+                text=text,
+                attachments=attachments,
+                citations=[],
+                quick_replies=[],
+                idempotency_key=idempotency_key,
+                created_at=self._clock(),
+            )
+            session.add(row)
+            session.flush()
+            return Inbound(row.id, row.seq, None)
+
+    @contextmanager
+    def turn(self, conversation_id: str) -> Iterator[Turn]:
+        """A transaction holding the conversation's lock; committed when the block ends."""
+        with write_session(self._sessions) as session:
+            row = _lock(session, conversation_id)
+            if row is None:
+                raise ConversationNotFound(conversation_id)
+            yield Turn(session, row, self._clock)

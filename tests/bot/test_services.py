@@ -1,0 +1,33 @@
+"""The real services start without their model artifacts, and /ready names what is missing."""
+
+from fastapi.testclient import TestClient
+
+from bot import services as services_module
+from bot.main import create_app
+from bot.settings import Settings
+from tests.bot.conftest import SECRET, token_headers
+from tests.utils.builders import Chat
+
+
+def test_missing_artifacts_do_not_stop_the_bot(tmp_path, monkeypatch, sqlite_db):
+    monkeypatch.setattr(services_module, "RETRIEVAL_INDEX_DIR", tmp_path / "no-index")
+    monkeypatch.setattr(services_module, "RISK_MODEL_DIR", tmp_path / "no-risk")
+    settings = Settings(
+        env="test",
+        jwt_secret=SECRET,
+        database_url=str(sqlite_db.url),
+        rasa_url="http://127.0.0.1:9",  # nothing listens: Rasa counts as down
+        _env_file=None,
+    )
+    services = services_module.build_services(settings)
+    assert services.answerer is None and services.risk_model is None
+    with TestClient(create_app(settings, services)) as client:
+        ready = client.get("/ready")
+        assert ready.status_code == 503
+        checks = ready.json()["checks"]
+        assert checks["retrieval"] is False and checks["risk_model"] is False
+        assert checks["database"] is True
+        assert "retrieval" in ready.json()["error"]["message"]
+        # Still serving buyers: Rasa is down too, so a person takes over.
+        turn = Chat(client, token_headers("B17")).say("hello")
+        assert turn["status"] == "waiting_for_agent"
