@@ -11,16 +11,17 @@ export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu bench-nlu compare-nlu \
-	eval-retrieval bench-retrieval token clean
+	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
+	eval-assist
 
-run: setup migrate
+run: setup migrate seed-demo
 	$(PY) -m bot.launcher
 
 test: setup system-packages
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed nlu-model index
+setup: $(VENV)/.installed $(RASA_VENV)/.installed nlu-model index risk-model assist-index
 
 # Debian packages the tests need: chromium (browser tests, driven by Playwright, which cannot
 # download browsers here) and PostgreSQL (the store runs its tests on both backends).
@@ -66,6 +67,24 @@ nlu-model: $(VENV)/.installed $(RASA_VENV)/.installed
 index: $(VENV)/.installed
 	$(PY) -m retrieval.build --kb data/policies --out artifacts/retrieval
 
+# FAISS over past agent resolutions (suggested replies); rebuilt only when its inputs changed.
+assist-index: $(VENV)/.installed
+	$(PY) -m bot.assist.build --out artifacts/assist
+
+# The product's risk model + the router's fairness settings; retrained only when the world
+# arguments, the policies code or the libraries changed (inputs hash in metadata.json).
+risk-model: $(VENV)/.installed
+	$(PY) -m policies.train_router_model --out artifacts/risk
+
+# The demo world with buyers B1..B5 (policies/WORLD.md, "Demo world"); a no-op when already
+# seeded today with the same seed and generator.
+seed-demo: migrate
+	$(PY) -m bot.cli world seed --small
+
+# Risk model, router and fairness reports on the 300,000-case world (~2.5 min of CPU).
+eval-policies: $(VENV)/.installed
+	$(PY) -m policies.evaluate --out reports --artifacts artifacts/risk-eval
+
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -90,6 +109,9 @@ eval-retrieval: $(VENV)/.installed
 
 bench-retrieval: $(VENV)/.installed
 	$(PY) -m retrieval.bench --out reports/retrieval/bench.json
+
+eval-assist: $(VENV)/.installed
+	$(PY) -m bot.assist.evaluate --out reports/assist
 
 token: $(VENV)/.installed
 	@$(PY) -m bot.cli token --sub $(or $(SUB),agent-1) --role $(or $(ROLE),agent)

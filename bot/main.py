@@ -7,11 +7,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.api import health, nlu, orders
+from bot.api import agent, conversations, health, nlu, orders
 from bot.api.errors import install_error_handlers
+from bot.assist.console import AgentConsole
+from bot.assist.suggest import Suggester
+from bot.console import routes as console_routes
+from bot.dialogue.agents import AgentDesk
+from bot.dialogue.context import Engines
+from bot.dialogue.manager import DialogueManager
 from bot.log_config import configure_logging
 from bot.services import Services, build_services
 from bot.settings import Settings, get_settings
+from policies.router import RouterConfig
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -23,7 +30,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
-        app.state.services = services or build_services(settings)
+        app.state.services = built = services or build_services(settings)
+        app.state.dialogue, app.state.agent_desk = _dialogue(settings, built)
+        app.state.agent_console = _console(built, app.state.agent_desk)
         try:
             yield
         finally:
@@ -36,7 +45,38 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(health.router)
     app.include_router(nlu.router)
     app.include_router(orders.router)
+    app.include_router(conversations.router)
+    app.include_router(agent.router)
+    app.include_router(console_routes.router)
     return app
+
+
+def _dialogue(
+    settings: Settings, services: Services
+) -> tuple[DialogueManager | None, AgentDesk | None]:
+    """The dialogue manager and the agent desk over the services (None without a database)."""
+    if services.database is None:
+        return None, None
+    engines = Engines(
+        answerer=services.answerer,
+        risk_model=services.risk_model,
+        router_config=RouterConfig(nlu_confidence_threshold=settings.nlu_confidence_threshold),
+    )
+    dialogue = DialogueManager(services.database, services.parser, engines, clock=services.clock)
+    return dialogue, AgentDesk(services.database, clock=services.clock)
+
+
+def _console(services: Services, desk: AgentDesk | None) -> AgentConsole | None:
+    """The agent console over the desk (None without a database)."""
+    if services.database is None or desk is None:
+        return None
+    return AgentConsole(
+        services.database,
+        desk,
+        Suggester(services.assist_index),
+        risk_model=services.risk_model,
+        clock=services.clock,
+    )
 
 
 def app_factory() -> FastAPI:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from bot.settings import Settings
-from bot.store.db import Database
+import structlog
+
+from bot.dialogue.context import Answerer
+from bot.settings import REPO_ROOT, Settings
+from bot.store.db import Database, utcnow
 from nlu.client import Parser, RasaHttpParser
+from policies.router import RiskScorer
+
+log = structlog.get_logger(__name__)
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+
+KNOWLEDGE_BASE_DIR = REPO_ROOT / "data" / "policies"
+RETRIEVAL_INDEX_DIR = REPO_ROOT / "artifacts" / "retrieval"
+RISK_MODEL_DIR = REPO_ROOT / "artifacts" / "risk"
+ASSIST_INDEX_DIR = REPO_ROOT / "artifacts" / "assist"
 
 
 @dataclass
@@ -19,6 +33,16 @@ class Services:
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     # None only in unit tests that touch no store; the store's routes then answer 503.
     database: Database | None = None
+    # Policy answers (retrieval.answer.PolicyAnswerer); None when the index failed to load:
+    # policy questions are then offered a person.
+    answerer: Answerer | None = None
+    # The abuse-risk model; None when it failed to load: scored claims go to a person.
+    risk_model: RiskScorer | None = None
+    # Past agent resolutions for suggested replies (bot.assist.index.ResolutionIndex); None when
+    # the artifact is missing: the console suggests policy-grounded replies only.
+    assist_index: Any = None
+    # The time the dialogue decides at (tests pin it).
+    clock: Callable[[], datetime] = utcnow
 
     async def aclose(self) -> None:
         await self.parser.aclose()
@@ -26,15 +50,84 @@ class Services:
             self.database.dispose()
 
 
+def _always(value: bool) -> ReadinessCheck:
+    async def check() -> bool:
+        return value
+
+    return check
+
+
+def load_answerer(
+    kb_dir: Path = KNOWLEDGE_BASE_DIR, index_dir: Path = RETRIEVAL_INDEX_DIR
+) -> Answerer:
+    """The policy answerer over the saved index (MiniLM loaded once, offline)."""
+    from retrieval.embedder import make_embedder
+    from retrieval.errors import IndexMissingError
+    from retrieval.factory import make_answerer
+    from retrieval.index import read_metadata
+    from retrieval.kb import load_knowledge_base
+
+    # Checked before the model loads: a missing index should cost nothing at startup.
+    if read_metadata(index_dir) is None:
+        raise IndexMissingError(f"no saved index at {index_dir}; build it with `make index`")
+    clauses = load_knowledge_base(kb_dir)
+    embedder = make_embedder().load()
+    return make_answerer(clauses, embedder, index_dir=index_dir)
+
+
+def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) -> Any:
+    """The past-resolutions index (MiniLM: the answerer's if given, else loaded here, offline)."""
+    from bot.assist.index import AssistIndexMissing, ResolutionIndex, read_metadata
+    from retrieval.embedder import make_embedder
+
+    # Checked before the model loads: a missing index should cost nothing at startup.
+    if read_metadata(directory) is None:
+        raise AssistIndexMissing(
+            f"no resolution index at {directory}; build it with python -m bot.assist.build"
+        )
+    return ResolutionIndex(embedder or make_embedder().load()).load(directory)
+
+
+def load_risk_model(directory: Path = RISK_MODEL_DIR) -> RiskScorer:
+    from policies.risk import RiskModel
+
+    return RiskModel.load(directory)
+
+
 def build_services(settings: Settings) -> Services:
+    """The real services. A model whose artifact is missing or refused does not stop the bot:
+    /ready names it ("retrieval", "risk_model") and the cases that need it go to a person."""
     parser = RasaHttpParser(
         settings.rasa_url,
         timeout_s=settings.rasa_timeout_s,
         thresholds=settings.nlu_thresholds(),
     )
     database = Database(settings.database_url)
+    answerer = risk_model = None
+    try:
+        answerer = load_answerer(KNOWLEDGE_BASE_DIR, RETRIEVAL_INDEX_DIR)
+    except Exception as e:  # any failure here means "no policy answers", never "no bot"
+        log.error("retrieval_unavailable", error=str(e))
+    assist_index = None
+    try:
+        assist_index = load_assist_index(ASSIST_INDEX_DIR, getattr(answerer, "embedder", None))
+    except Exception as e:  # the console still suggests policy-grounded replies
+        log.error("assist_index_unavailable", error=str(e))
+    try:
+        risk_model = load_risk_model(RISK_MODEL_DIR)
+    except Exception as e:  # same: scored claims go to a person
+        log.error("risk_model_unavailable", error=str(e))
     return Services(
         parser=parser,
-        readiness={"rasa": parser.is_ready, "database": database.is_ready},
+        readiness={
+            "rasa": parser.is_ready,
+            "database": database.is_ready,
+            "retrieval": _always(answerer is not None),
+            "risk_model": _always(risk_model is not None),
+            "assist_index": _always(assist_index is not None),
+        },
         database=database,
+        answerer=answerer,
+        risk_model=risk_model,
+        assist_index=assist_index,
     )

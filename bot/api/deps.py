@@ -8,7 +8,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.api.errors import ApiError
+from bot.assist.console import AgentConsole
 from bot.auth import AuthError, Principal, verify_token
+from bot.dialogue.agents import AgentDesk
+from bot.dialogue.manager import DialogueManager
 from bot.services import Services
 from bot.settings import Settings
 
@@ -56,3 +59,31 @@ def require_buyer(principal: PrincipalDep) -> Principal:
 
 AgentDep = Annotated[Principal, Depends(require_agent)]
 BuyerDep = Annotated[Principal, Depends(require_buyer)]
+
+
+def get_dialogue(request: Request) -> DialogueManager:
+    dialogue = getattr(request.app.state, "dialogue", None)
+    if dialogue is None:
+        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+    return dialogue
+
+
+def get_agent_desk(request: Request) -> AgentDesk:
+    desk = getattr(request.app.state, "agent_desk", None)
+    if desk is None:
+        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+    return desk
+
+
+DialogueDep = Annotated[DialogueManager, Depends(get_dialogue)]
+AgentDeskDep = Annotated[AgentDesk, Depends(get_agent_desk)]
+
+
+def get_agent_console(request: Request) -> AgentConsole:
+    console = getattr(request.app.state, "agent_console", None)
+    if console is None:
+        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+    return console
+
+
+AgentConsoleDep = Annotated[AgentConsole, Depends(get_agent_console)]

@@ -13,6 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.dialogue.agents import CaseConflict, CaseNotFound
+from bot.dialogue.manager import ConversationClosed
+from bot.store.conversations import ConversationNotFound
 from nlu.errors import NluError, NluUnavailable
 
 log = structlog.get_logger(__name__)
@@ -87,6 +90,19 @@ async def _nlu_error(_: Request, exc: NluError) -> JSONResponse:
     return envelope(502, "nlu_bad_response", "the language-understanding service failed")
 
 
+async def _not_found(_: Request, exc: Exception) -> JSONResponse:
+    # The same answer whether it does not exist or is someone else's: nothing leaks.
+    what = "case" if isinstance(exc, CaseNotFound) else "conversation"
+    return envelope(404, "not_found", f"{what} {exc} not found")
+
+
+async def _conflict(_: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, ConversationClosed):
+        message = f"conversation {exc} is closed; start a new one with POST /v1/conversations"
+        return envelope(409, "conversation_closed", message)
+    return envelope(409, "conflict", str(exc))
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", error=repr(exc))
     return envelope(500, "internal_error", "internal error; the request was not processed")
@@ -97,4 +113,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(NluError, _nlu_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ConversationNotFound, _not_found)
+    app.add_exception_handler(CaseNotFound, _not_found)
+    app.add_exception_handler(ConversationClosed, _conflict)
+    app.add_exception_handler(CaseConflict, _conflict)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,4 +1,5 @@
-"""The buyer chat page: ``GET /chat`` and its script and stylesheet.
+"""The buyer chat page (``GET /chat``) and the agent console (``GET /console``), with their
+scripts and stylesheets.
 
 The page is static (plain HTML, vanilla JS, CSS; no build step, nothing loaded from outside), so
 the files are read once, when this module is imported, and served from memory. It talks to the
@@ -33,6 +34,11 @@ _ASSETS: dict[str, tuple[bytes, str]] = {
     "chat.css": ((STATIC_DIR / "chat.css").read_bytes(), "text/css; charset=utf-8"),
 }
 _CHAT_HTML = (STATIC_DIR / "chat.html").read_text(encoding="utf-8")
+_CONSOLE_ASSETS: dict[str, tuple[bytes, str]] = {
+    "console.js": ((STATIC_DIR / "console.js").read_bytes(), "text/javascript; charset=utf-8"),
+    "console.css": ((STATIC_DIR / "console.css").read_bytes(), "text/css; charset=utf-8"),
+}
+_CONSOLE_HTML = (STATIC_DIR / "console.html").read_text(encoding="utf-8")
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 
@@ -52,4 +58,20 @@ async def chat_script() -> Response:
 @router.get("/chat/static/chat.css")
 async def chat_stylesheet() -> Response:
     body, media_type = _ASSETS["chat.css"]
+    return Response(body, media_type=media_type, headers=_HEADERS)
+
+
+@router.get("/console", response_class=HTMLResponse)
+async def console_page() -> HTMLResponse:
+    """The agent console (sign in with an agent token: ``make -s token SUB=agent-1 ROLE=agent``,
+    pasted into the page or passed as ``/console?token=...``)."""
+    return HTMLResponse(_CONSOLE_HTML, headers=_HEADERS)
+
+
+@router.get("/console/static/{name}")
+async def console_asset(name: str) -> Response:
+    asset = _CONSOLE_ASSETS.get(name)
+    if asset is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    body, media_type = asset
     return Response(body, media_type=media_type, headers=_HEADERS)

@@ -69,6 +69,23 @@ class ActionType(StrEnum):
     VOUCHER = "voucher"
 
 
+class MessageRole(StrEnum):
+    """Who wrote a message of a conversation."""
+
+    BUYER = "buyer"
+    BOT = "bot"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class ConversationStatus(StrEnum):
+    """Who is answering the buyer (the contract's conversation statuses, exact names)."""
+
+    BOT = "bot"
+    WAITING_FOR_AGENT = "waiting_for_agent"
+    CLOSED = "closed"
+
+
 class DecisionRoute(StrEnum):
     """Who resolves a case: the bot on its own, or a human agent."""
 
@@ -203,6 +220,50 @@ class OrderItemRow(Base):
     order: Mapped[OrderRow] = relationship(back_populates="items")
 
 
+class ConversationRow(Base):
+    """A buyer's conversation with the bot; ``state`` is the dialogue manager's JSON state, so a
+    restarted bot continues where it left off."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    buyer_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    status: Mapped[ConversationStatus] = mapped_column(
+        _enum(ConversationStatus, "conversation_status")
+    )
+    state: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageRow(Base):
+    """One message of a conversation, in order (``seq``). A buyer message keeps the response
+    it got (``response``): a retried request with the same idempotency key gets it again."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq"),
+        UniqueConstraint("conversation_id", "idempotency_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[MessageRole] = mapped_column(_enum(MessageRole, "message_role"))
+    text: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
+    nlu: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    citations: Mapped[list[str]] = mapped_column(JsonDocument)
+    quick_replies: Mapped[list[str]] = mapped_column(JsonDocument)
+    expecting: Mapped[str | None] = mapped_column(String(ENUM_LENGTH))
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    # Buyer messages only: the turn's response once processed; None means not processed yet.
+    response: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    # The agent who wrote it (role agent).
+    author: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CaseRow(Base):
     """A buyer's after-sales case: what they asked for, and where it stands."""
 
@@ -213,8 +274,8 @@ class CaseRow(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    # The conversations table belongs to the dialogue store; no foreign key across that line yet.
-    conversation_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # None for a case opened outside a conversation (e.g. by an agent tool).
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     buyer_id: Mapped[str] = mapped_column(ForeignKey("buyers.id"), index=True)
     # None when the case is about no particular order (e.g. a request for a person).
     order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -222,6 +283,9 @@ class CaseRow(Base):
     # Values are owned by the dialogue manager (e.g. "bot", "waiting_for_agent", "closed").
     status: Mapped[str] = mapped_column(String(ENUM_LENGTH))
     priority: Mapped[int] = mapped_column(default=0)
+    # What the agent needs at a glance: intent, order, eligibility, risk, attribution, reasons,
+    # clauses (written by the dialogue manager's handoff).
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -272,4 +336,27 @@ class DecisionRow(Base):
     clauses: Mapped[list[str]] = mapped_column(JsonDocument)
     trace: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     model_version: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AgentAuditRow(Base):
+    """Who did what to a case, when and why: every agent action, override, reply and hand-back.
+
+    Money itself moves through `ActionRow` (actor and reason there too); this table is the
+    audit trail around it, including what the eligibility rules said at the time (``details``),
+    so an override can be reviewed later against the rules it set aside.
+    """
+
+    __tablename__ = "agent_audit"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    agent_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    # What the agent did: an action type, "deny", "request_evidence", "reply", "release"...
+    kind: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    action_id: Mapped[str | None] = mapped_column(ForeignKey("actions.id"))
+    amount: Mapped[Decimal | None]
+    override: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

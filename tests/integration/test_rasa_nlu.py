@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,7 +27,10 @@ def parse(url: str, text: str, **kwargs):
         finally:
             await parser.aclose()
 
-    return asyncio.run(go())
+    # A fresh thread: a session-scoped Playwright (browser tests) keeps an event loop running in
+    # the main thread, where asyncio.run would refuse to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -21,7 +22,10 @@ def make_parser(handler, **kwargs) -> RasaHttpParser:
 
 
 def run(coro):
-    return asyncio.run(coro)
+    # A fresh thread: a session-scoped Playwright (browser tests) may keep an event loop running
+    # in the main thread, where asyncio.run would refuse to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_parses_a_good_answer_and_sends_the_text():

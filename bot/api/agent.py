@@ -1,0 +1,153 @@
+"""The agents' API: the queue, a case, suggestions, replying, actions, handing back.
+
+Routes validate and shape; `bot.assist.console.AgentConsole` does the work. Every write is
+audited (who, when, what, why) in the same transaction as the write itself.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Header, Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from bot.api.conversations import _KEY, MAX_KEY_CHARS
+from bot.api.deps import AgentConsoleDep, AgentDep
+from bot.api.errors import ApiError
+from bot.api.orders import OrderPayload
+from bot.assist.console import ActionRefused, ActionRequest
+
+router = APIRouter(prefix="/v1/agent", tags=["agent"])
+
+MAX_REPLY_CHARS = 4000
+MAX_REASON_CHARS = 2000
+MAX_FILTER_CHARS = 64
+
+
+class ReplyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: Annotated[str, StringConstraints(max_length=MAX_REPLY_CHARS)]
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be empty")
+        return value
+
+
+class ReleaseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    to: Literal["bot", "closed"]
+
+
+class ActionBody(BaseModel):
+    """An agent decision. Money actions are the bot's own types; ``deny`` and
+    ``request_evidence`` move nothing and need a ``reason``. ``message``, when given, is sent
+    to the buyer in the same transaction."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    type: Literal[
+        "cancel", "refund", "return", "replacement", "voucher", "deny", "request_evidence"
+    ]
+    amount: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=MAX_REASON_CHARS)] | None = None
+    override: bool = False
+    message: Annotated[str, StringConstraints(max_length=MAX_REPLY_CHARS)] | None = None
+
+
+Filter = Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)]
+
+
+@router.get("/queue")
+async def queue(
+    _agent: AgentDep,
+    console: AgentConsoleDep,
+    intent: Filter = None,
+    region: Filter = None,
+    status: Filter = None,
+) -> dict:
+    """Cases waiting for an agent, highest priority first, with SLA timers; optional filters
+    ``intent``, ``region`` and ``status`` (``new``, ``replied``, ``buyer_replied``)."""
+    cases = await run_in_threadpool(
+        lambda: console.queue(intent=intent or None, region=region or None, status=status or None)
+    )
+    return {"cases": cases}
+
+
+@router.get("/cases/{case_id}")
+async def case_view(case_id: str, _agent: AgentDep, console: AgentConsoleDep) -> dict:
+    """Transcript (with the NLU reading of each buyer message), order, the buyer's history,
+    eligibility, risk with its attribution, responsibility, decision trace, audit trail."""
+    view, order = await run_in_threadpool(console.case_view, case_id)
+    view["order"] = OrderPayload.from_order(order).model_dump(mode="json") if order else None
+    return view
+
+
+@router.get("/cases/{case_id}/suggestions")
+async def suggestions(case_id: str, _agent: AgentDep, console: AgentConsoleDep) -> dict:
+    """Up to three replies for the case's current state, best first."""
+    return {"suggestions": await run_in_threadpool(console.suggestions, case_id)}
+
+
+@router.post("/cases/{case_id}/reply")
+async def reply(
+    case_id: str,
+    agent: AgentDep,
+    console: AgentConsoleDep,
+    request: Annotated[ReplyRequest, Body()],
+) -> dict:
+    """Write to the buyer; they see it in the conversation."""
+    message = await run_in_threadpool(console.reply, case_id, agent.subject, request.text)
+    return {"case_id": case_id, "message": message}
+
+
+@router.post("/cases/{case_id}/actions")
+async def act(
+    case_id: str,
+    agent: AgentDep,
+    console: AgentConsoleDep,
+    body: Annotated[ActionBody, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> dict:
+    """Execute a decision through the eligibility rules: one they refuse needs
+    ``"override": true`` and a ``reason``. Retries (same Idempotency-Key, or the same action
+    type on the case without one) return the first action and move no money."""
+    if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):
+        raise ApiError(
+            422,
+            "validation_error",
+            f"Idempotency-Key: must be 1-{MAX_KEY_CHARS} printable ASCII characters "
+            "without spaces (a UUID works)",
+            "Idempotency-Key",
+        )
+    message = body.message if body.message and body.message.strip() else None
+    request = ActionRequest(
+        type=body.type,
+        amount=None if body.amount is None else Decimal(str(body.amount)),
+        reason=body.reason,
+        override=body.override,
+        message=message,
+    )
+    try:
+        return await run_in_threadpool(
+            console.act, case_id, agent.subject, request, idempotency_key
+        )
+    except ActionRefused as e:
+        raise ApiError(422, e.code, e.message, e.field) from e
+
+
+@router.post("/cases/{case_id}/release")
+async def release(
+    case_id: str,
+    agent: AgentDep,
+    console: AgentConsoleDep,
+    request: Annotated[ReleaseRequest, Body()],
+) -> dict:
+    """Hand the conversation back to the bot (``to: "bot"``) or close it (``"closed"``)."""
+    return await run_in_threadpool(console.release, case_id, agent.subject, request.to)

@@ -1,0 +1,1 @@
+"""The agent's assistant: a case's facts, suggested replies, risk attribution, agent actions."""

@@ -1,0 +1,161 @@
+"""The past-resolutions index: MiniLM vectors of each past case's situation in FAISS.
+
+Saved layout (``save`` / ``load``)::
+
+    <dir>/index.faiss         faiss.write_index (inner product over unit vectors = cosine)
+    <dir>/resolutions.json    the resolutions, in index order
+    <dir>/metadata.json       model name, dimension, count, corpus hash, the world's parameters
+
+``load`` refuses an index built with another model or dimension, or whose resolutions file
+does not match its hash, instead of retrieving from the wrong vectors. No pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from bot.assist.corpus import Resolution
+from retrieval.embedder import Embedder
+from retrieval.index import build_faiss_index
+
+INDEX_FILE = "index.faiss"
+RESOLUTIONS_FILE = "resolutions.json"
+METADATA_FILE = "metadata.json"
+FORMAT_VERSION = 1
+
+
+class AssistIndexError(Exception):
+    """Base of the resolution index's errors."""
+
+
+class AssistIndexMissing(AssistIndexError, FileNotFoundError):
+    """No saved index where one was expected."""
+
+
+class AssistIndexMismatch(AssistIndexError):
+    """The saved index does not fit the embedder or its own files."""
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """A past resolution and how close its situation is to the case's (cosine)."""
+
+    resolution: Resolution
+    similarity: float
+
+
+def corpus_hash(resolutions: Sequence[Resolution]) -> str:
+    payload = json.dumps([r.to_dict() for r in resolutions], sort_keys=True).encode()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def read_metadata(directory: Path) -> dict | None:
+    path = Path(directory) / METADATA_FILE
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+class ResolutionIndex:
+    """Nearest past resolutions of a situation. Build or load, then search."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.resolutions_: list[Resolution] | None = None
+        self.index_: faiss.Index | None = None
+        self.metadata_: dict = {}
+
+    def __len__(self) -> int:
+        return len(self.resolutions_ or ())
+
+    def build(self, resolutions: Sequence[Resolution], **extra: object) -> ResolutionIndex:
+        if not resolutions:
+            raise AssistIndexError("cannot build an index of no resolutions")
+        vectors = self.embedder.encode([r.situation for r in resolutions])
+        self.index_ = build_faiss_index(vectors)
+        self.resolutions_ = list(resolutions)
+        self.metadata_ = {
+            "format_version": FORMAT_VERSION,
+            "model_name": self.embedder.name,
+            "dimension": int(vectors.shape[1]),
+            "count": len(resolutions),
+            "corpus_hash": corpus_hash(resolutions),
+            "decisions": _counts(r.decision for r in resolutions),
+            "faiss_version": faiss.__version__,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            **extra,
+        }
+        return self
+
+    def vectors(self) -> np.ndarray:
+        """The stored vectors, in resolution order (exact for the flat index used here)."""
+        if self.index_ is None:
+            raise AssistIndexError("the resolution index is not built or loaded")
+        return self.index_.reconstruct_n(0, self.index_.ntotal)
+
+    def search(self, text: str, k: int = 10) -> list[Precedent]:
+        """The `k` past resolutions whose situation is closest to `text`, closest first."""
+        if self.index_ is None or self.resolutions_ is None:
+            raise AssistIndexError("the resolution index is not built or loaded")
+        query = np.ascontiguousarray(self.embedder.encode([text]), dtype=np.float32)
+        scores, ids = self.index_.search(query, min(k, len(self.resolutions_)))
+        # FAISS pads with -1 when it finds fewer than k: dropped here, the one conversion point.
+        return [
+            Precedent(self.resolutions_[int(i)], float(s))
+            for s, i in zip(scores[0], ids[0], strict=True)
+            if i >= 0
+        ]
+
+    def save(self, directory: Path) -> None:
+        if self.index_ is None or self.resolutions_ is None:
+            raise AssistIndexError("nothing to save: build the index first")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(self.index_, str(directory / INDEX_FILE))
+        (directory / RESOLUTIONS_FILE).write_text(
+            json.dumps([r.to_dict() for r in self.resolutions_], indent=0) + "\n"
+        )
+        (directory / METADATA_FILE).write_text(json.dumps(self.metadata_, indent=2) + "\n")
+
+    def load(self, directory: Path) -> ResolutionIndex:
+        directory = Path(directory)
+        metadata = read_metadata(directory)
+        if metadata is None:
+            raise AssistIndexMissing(
+                f"no resolution index at {directory}; build it with "
+                f"`python -m bot.assist.build --out {directory}`"
+            )
+        if metadata.get("format_version") != FORMAT_VERSION:
+            raise AssistIndexMismatch(f"index format {metadata.get('format_version')} unsupported")
+        if metadata.get("model_name") != self.embedder.name:
+            raise AssistIndexMismatch(
+                f"index built with {metadata.get('model_name')!r}, embedder is "
+                f"{self.embedder.name!r}; rebuild with python -m bot.assist.build"
+            )
+        resolutions = [
+            Resolution.from_dict(d) for d in json.loads((directory / RESOLUTIONS_FILE).read_text())
+        ]
+        if corpus_hash(resolutions) != metadata.get("corpus_hash"):
+            raise AssistIndexMismatch(f"{RESOLUTIONS_FILE} does not match the index's metadata")
+        index = faiss.read_index(str(directory / INDEX_FILE))
+        if index.ntotal != len(resolutions) or index.d != metadata.get("dimension"):
+            raise AssistIndexMismatch("index.faiss does not match the resolutions or dimension")
+        if index.d != self.embedder.dimension:
+            raise AssistIndexMismatch(
+                f"index dimension {index.d} != embedder dimension {self.embedder.dimension}"
+            )
+        self.index_, self.resolutions_, self.metadata_ = index, resolutions, metadata
+        return self
+
+
+def _counts(values) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return dict(sorted(out.items()))

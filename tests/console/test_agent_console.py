@@ -1,0 +1,172 @@
+"""The agent console in a real browser, against the real app (SQLite store, scripted NLU, fake
+risk model and answerer), served by uvicorn in a thread; the buyer uses the real chat page."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect
+
+from bot.auth import mint_token
+from bot.main import create_app
+from bot.services import Services
+from bot.settings import Settings
+from bot.store.db import Database
+from tests.console.conftest import JWT_SECRET
+from tests.utils.builders import NOW, demo_orders, seed
+from tests.utils.fakes import FakeAnswerer, FakeRiskModel, ScriptedParser
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1400, "height": 1000}
+
+
+def moving_clock():
+    """NOW, moving with real time: the demo orders are dated relative to NOW."""
+    started = time.monotonic()
+    return lambda: NOW + timedelta(seconds=time.monotonic() - started)
+
+
+@pytest.fixture
+def real_app(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    path = tmp_path / "console.db"
+    shutil.copyfile(sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    seed(database, demo_orders())
+    parser = ScriptedParser()
+    services = Services(
+        parser=parser,
+        readiness={"rasa": parser.is_ready, "database": database.is_ready},
+        database=database,
+        answerer=FakeAnswerer(),
+        # High risk: S300's late-parcel refund goes to an agent instead of the bot.
+        risk_model=FakeRiskModel(p_abuse=0.8),
+        clock=moving_clock(),
+    )
+    app = create_app(Settings(env="test", jwt_secret=JWT_SECRET, _env_file=None), services)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        database.dispose()
+
+
+def new_page(browser: Browser, base_url: str, problems: list[str]) -> Page:
+    context = browser.new_context(viewport=DESKTOP, base_url=base_url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console: {msg.text}")
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    return page
+
+
+def test_agent_answers_with_a_suggestion_and_refunds_and_the_buyer_sees_both(
+    browser: Browser, real_app: str, screenshot_dir: Path
+) -> None:
+    problems: list[str] = []
+    buyer = new_page(browser, real_app, problems)
+    buyer.goto(f"/chat?token={mint_token('B17', 'buyer', JWT_SECRET)}")
+    buyer.get_by_label("Your message").fill("S300 never arrived")
+    buyer.get_by_role("button", name="Send").click()
+    expect(buyer.locator(".banner-agent")).to_be_visible()
+
+    agent = new_page(browser, real_app, problems)
+    agent.goto("/console")
+    agent.get_by_label("Agent token").fill(mint_token("agent-1", "agent", JWT_SECRET))
+    agent.get_by_role("button", name="Open the queue").click()
+    queue = agent.get_by_role("list", name="Queue")
+    expect(queue.get_by_role("button")).to_have_count(1)
+    expect(queue).to_contain_text("item not received")
+    expect(queue).to_contain_text("SLA")
+    queue.get_by_role("button").first.click()
+
+    suggestions = agent.get_by_role("list", name="Suggested replies")
+    first = suggestions.get_by_role("listitem").first
+    expect(first).to_contain_text("$60.00")
+    expect(first).to_contain_text("INR-4.1")
+    expect(agent.locator("#eligibility")).to_contain_text("eligible")
+    expect(agent.get_by_role("table", name="Features that moved the risk score")).to_be_visible()
+    expect(agent.get_by_role("list", name="Transcript")).to_contain_text("NLU: item_not_received")
+    agent.screenshot(path=screenshot_dir / "console-01-case.png", full_page=True)
+
+    reply_text = first.locator(".text").inner_text()
+    agent.get_by_role("button", name="Send suggestion 1", exact=True).click()
+    expect(agent.get_by_role("list", name="Transcript")).to_contain_text(reply_text)
+
+    # The actions form comes prefilled with what the rules grant: a $60.00 refund.
+    expect(agent.get_by_label("Action type")).to_have_value("refund")
+    expect(agent.get_by_label("Amount", exact=True)).to_have_value("60.00")
+    agent.get_by_role("button", name="Execute").click()
+    expect(agent.locator("#action-result")).to_contain_text("Done: refund $60.00")
+    expect(agent.get_by_role("list", name="Audit trail")).to_contain_text("refund")
+    agent.screenshot(path=screenshot_dir / "console-02-refunded.png", full_page=True)
+
+    # The buyer's page polls while an agent handles the case.
+    messages = buyer.get_by_role("list", name="Conversation")
+    expect(messages.locator(".msg-agent").filter(has_text=reply_text)).to_be_visible()
+    expect(buyer.locator("body")).to_contain_text("$60.00")
+    buyer.screenshot(path=screenshot_dir / "console-03-buyer.png", full_page=True)
+    assert not problems, problems
+
+
+def test_a_refused_action_asks_for_override_and_reason(browser: Browser, real_app: str) -> None:
+    problems: list[str] = []
+    buyer = new_page(browser, real_app, problems)
+    buyer.goto(f"/chat?token={mint_token('B17', 'buyer', JWT_SECRET)}")
+    buyer.get_by_label("Your message").fill("S300 never arrived")
+    buyer.get_by_role("button", name="Send").click()
+    expect(buyer.locator(".banner-agent")).to_be_visible()
+
+    agent = new_page(browser, real_app, problems)
+    agent.goto(f"/console?token={mint_token('agent-1', 'agent', JWT_SECRET)}")
+    agent.get_by_role("list", name="Queue").get_by_role("button").first.click()
+    expect(agent.get_by_label("Action type")).to_have_value("refund")
+    agent.get_by_label("Action type").select_option("voucher")
+    agent.get_by_label("Amount", exact=True).fill("5")
+    agent.get_by_role("button", name="Execute").click()
+    result = agent.locator("#action-result")
+    expect(result).to_contain_text("override")
+    agent.get_by_label("Override the eligibility rules").check()
+    agent.get_by_role("button", name="Execute").click()
+    expect(result).to_contain_text("reason")
+    agent.get_by_label("Reason (needed to deny, ask for evidence, or override)").fill("goodwill")
+    agent.get_by_role("button", name="Execute").click()
+    expect(result).to_contain_text("override recorded")
+    expect(agent.get_by_role("list", name="Audit trail")).to_contain_text("OVERRIDE · goodwill")
+    assert not problems, problems
+
+
+def test_a_buyer_token_is_refused(browser: Browser, real_app: str) -> None:
+    problems: list[str] = []
+    agent = new_page(browser, real_app, problems)
+    agent.goto(f"/console?token={mint_token('B17', 'buyer', JWT_SECRET)}")
+    expect(agent.get_by_role("alert")).to_contain_text("agent token")
+    expect(agent.get_by_label("Agent token")).to_be_visible()
+    assert not problems, problems

@@ -1,0 +1,102 @@
+"""The bot as buyers meet it: one app per session, real Rasa, real models, real HTTP."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from bot.auth import mint_token
+from bot.main import create_app
+from bot.settings import Settings
+from bot.store.migrate import upgrade
+from nlu.server import RasaServer
+from tests.e2e.support import Chat, LiveServer, Shop
+
+JWT_SECRET = "e2e-jwt-secret-0123456789abcdef-0123456789"
+WEBHOOK_SECRET = "e2e-webhook-secret-0123456789"
+
+
+@dataclass
+class Bot:
+    """The running bot: its address, its settings, the platform and an agent's client."""
+
+    server: LiveServer
+    settings: Settings
+    shop: Shop
+    agent: httpx.Client
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def chat(self, buyer_id: str) -> Chat:
+        return Chat(self.url, self.settings, buyer_id)
+
+
+def e2e_settings(rasa_url: str, database_url: str) -> Settings:
+    return Settings(
+        env="test",
+        rasa_url=rasa_url,
+        database_url=database_url,
+        jwt_secret=JWT_SECRET,
+        webhook_secret=WEBHOOK_SECRET,
+        log_level="WARNING",
+        _env_file=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def offline_models() -> Iterator[None]:
+    """MiniLM is loaded from the local cache only: no network in the tests."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        mp.setenv("TRANSFORMERS_OFFLINE", "1")
+        yield
+
+
+@pytest.fixture(scope="session")
+def bot(
+    rasa_server: RasaServer, offline_models: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Bot]:
+    """The bot with its real services (built once by the app's lifespan), served on a free
+    loopback port, over a freshly migrated SQLite file."""
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
+    path = tmp_path_factory.mktemp("e2e-db") / "aftersales.db"
+    upgrade(f"sqlite:///{path}")
+    settings = e2e_settings(rasa_server.url, f"sqlite:///{path}")
+    server = LiveServer(create_app(settings)).start()
+    agent = httpx.Client(
+        base_url=server.url,
+        timeout=30,
+        headers={"Authorization": f"Bearer {mint_token('agent-e2e', 'agent', JWT_SECRET)}"},
+    )
+    try:
+        ready = agent.get("/ready")
+        assert ready.status_code == 200, ready.text  # Rasa, index, risk model, database
+        yield Bot(server, settings, Shop(server.url, settings), agent)
+    finally:
+        agent.close()
+        server.stop()
+
+
+@pytest.fixture
+def shop(bot: Bot) -> Shop:
+    return bot.shop
+
+
+@pytest.fixture
+def new_chat(bot: Bot) -> Iterator[Callable[[str], Chat]]:
+    chats: list[Chat] = []
+
+    def make(buyer_id: str) -> Chat:
+        chat = bot.chat(buyer_id)
+        chats.append(chat)
+        return chat
+
+    yield make
+    for chat in chats:
+        chat.close()

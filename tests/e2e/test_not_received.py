@@ -1,0 +1,109 @@
+"""Parcels that are late, missing or marked delivered (INR-4.x), and the late-delivery voucher."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.support import Item
+
+pytestmark = pytest.mark.integration
+
+
+def test_parcel_more_than_three_days_late_is_refunded(shop, new_chat):
+    buyer = shop.new_buyer("inr-late")
+    shop.loyal_history(buyer)
+    fryer = shop.order(buyer, Item("Air fryer", "64"), status="shipped", placed=14, promised=6)
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"my parcel {fryer} never arrived, it was due almost a week ago!!")
+    assert turn.intent == "item_not_received"
+    assert turn.expecting == "confirmation", chat.transcript()
+    assert "INR-4.1" in turn.citations and "$64.00" in turn.text
+    turn = chat.say("yes please")
+    [action] = turn.actions
+    assert (action["type"], action["order_id"], action["amount"]) == ("refund", fryer, 64.0)
+
+
+def test_asking_where_a_very_late_parcel_is_offers_the_refund(shop, new_chat):
+    buyer = shop.new_buyer("inr-track-late")
+    shop.loyal_history(buyer)
+    blender = shop.order(buyer, Item("Blender", "55"), status="shipped", placed=15, promised=7)
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"where is my order {blender}? its been forever")
+    assert turn.intent == "track_order"
+    assert "SPX0123456789SG" in turn.text  # the tracking answer...
+    assert turn.expecting == "confirmation", chat.transcript()  # ...and the refund it earned
+    assert "INR-4.1" in turn.citations and "$55.00" in turn.text
+    assert turn.actions == []
+    assert chat.say("yes")["actions"][0]["type"] == "refund"
+
+
+def test_parcel_not_late_yet_means_waiting(shop, new_chat):
+    buyer = shop.new_buyer("inr-wait")
+    shoes = shop.order(
+        buyer, Item("Running shoes", "58", "shoes"), status="shipped", placed=3, promised=-2
+    )
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"my running shoes {shoes} never came, i ordered them 3 days ago")
+    assert turn.intent == "item_not_received"
+    assert turn.citations == {"INR-4.1"}
+    assert "due by" in turn.text and "full refund" in turn.text
+    assert turn.actions == [] and turn.status == "bot"
+
+
+def test_marked_delivered_hours_ago_means_check_around(bot, shop, new_chat):
+    buyer = shop.new_buyer("inr-scan-new")
+    game = shop.order(buyer, Item("Board game", "27", "toys"), placed=5, delivered=0.2)
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"tracking says {game} was delivered this morning but theres nothing here")
+    assert turn.intent == "item_not_received"
+    assert turn.citations == {"INR-4.2"}
+    assert "neighbours" in turn.text
+    assert turn.status == "bot" and turn.actions == []
+    queue = bot.agent.get("/v1/agent/queue").json()["cases"]
+    assert all(c["conversation_id"] != chat.id for c in queue)
+
+
+def test_marked_delivered_days_ago_goes_to_a_person_then_the_bot_is_quiet(bot, shop, new_chat):
+    buyer = shop.new_buyer("inr-scan-old")
+    chair = shop.order(buyer, Item("Desk chair", "89"), placed=9, delivered=4)
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"app says my desk chair was delivered days ago but I never got it. {chair}")
+    assert turn.status == "waiting_for_agent", chat.transcript()
+    assert turn.citations == {"INR-4.2"} and turn.actions == []
+    assert "investigate" in turn.text
+    case = [c for c in bot.agent.get("/v1/agent/queue").json()["cases"] if c["order_id"] == chair]
+    assert case and case[0]["conversation_id"] == chat.id
+
+    first = chat.say("hello??")
+    assert first.status == "waiting_for_agent" and "agent will reply" in first.text
+    second = chat.say("any news on this")
+    assert second.status == "waiting_for_agent" and second["messages"] == []
+    # The buyer's messages are kept for the agent.
+    texts = [m["text"] for m in chat.view()["messages"] if m["role"] == "buyer"]
+    assert texts[-2:] == ["hello??", "any news on this"]
+
+
+def test_late_delivery_voucher_is_given_once_per_order(shop, new_chat):
+    buyer = shop.new_buyer("voucher")
+    lamp = shop.order(buyer, Item("Floor lamp", "48"), placed=12, promised=9, delivered=4)
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"i want some money back on {lamp}")
+    assert turn.expecting == "reason"
+    turn = chat.tap("It came late")
+    assert turn.expecting == "confirmation", chat.transcript()
+    assert turn.citations == {"INR-4.3"} and "$4.80" in turn.text  # 10% of $48
+    [action] = chat.say("yes")["actions"]
+    assert (action["type"], action["order_id"], action["amount"]) == ("voucher", lamp, 4.8)
+
+    # Another conversation, the same order: the voucher is not given twice.
+    again = new_chat(buyer)
+    again.say(f"hello, can I get a refund for order {lamp}")
+    turn = again.tap("It came late")
+    assert turn.actions == [] and turn.citations == {"INR-4.3"}
+    assert "already issued" in turn.text
