@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
-	eval-assist
+	eval-assist bench
 
 run: setup migrate seed-demo
 	$(PY) -m bot.launcher
@@ -98,6 +98,14 @@ eval-nlu: setup
 
 bench-nlu: setup
 	$(PY) -m nlu.bench --out reports/nlu/bench.json
+
+# Conversation load: simulated buyers (loopback, bounded) against an own Rasa + bot stack over a
+# fresh SQLite file: 1/8/32 concurrent, 20 turns/s open loop, then a 10-minute soak (~17 min).
+# Against a running `make run`: make bench BENCH_ARGS="--url http://127.0.0.1:8000"
+# Where a turn's time goes: make bench BENCH_ARGS="--profile --soak 0 --concurrency 8 --duration 30"
+bench: setup
+	$(PY) -m bot.loadtest --concurrency 1 8 32 --duration 60 --rate 20 --soak 600 \
+		--out reports/bench $(BENCH_ARGS)
 
 # Compares every candidate pipeline in nlu/candidates/ on a split of the training data only.
 compare-nlu: setup

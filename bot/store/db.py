@@ -7,8 +7,10 @@ through psycopg 3 (production). `make_engine` is the only place that knows their
 from __future__ import annotations
 
 import asyncio
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,12 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option set by `write_session`: on SQLite the transaction takes the write lock at
 # BEGIN (BEGIN IMMEDIATE), so read-then-write transactions cannot interleave; ignored elsewhere.
 _SQLITE_IMMEDIATE = "aftersales_sqlite_immediate"
+# One writer at a time per SQLite engine, queued in the process: a writer that finds SQLite's
+# lock taken would otherwise sleep in SQLite's busy handler (backing off to 100 ms naps) and
+# wake long after the lock was released; under concurrent turns that waiting cost several
+# times the time the lock is held (measured by `python -m bot.loadtest --profile`). Other
+# processes still meet SQLite's own lock and the busy timeout.
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 class StoreError(Exception):
@@ -68,6 +76,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+    _SQLITE_WRITERS[engine] = threading.RLock()
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -100,9 +109,12 @@ def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A session in a transaction meant to write: committed on success, rolled back on error.
 
     On SQLite the transaction holds the write lock from its first statement, so a concurrent
-    writer waits (up to the busy timeout) instead of failing on a stale read.
+    writer waits (up to the busy timeout) instead of failing on a stale read; writers of the
+    same engine queue in the process first (`_SQLITE_WRITERS`).
     """
-    with sessions.begin() as session:
+    bind = sessions.kw.get("bind")
+    writers = _SQLITE_WRITERS.get(bind) if bind is not None else None
+    with writers if writers is not None else nullcontext(), sessions.begin() as session:
         session.connection(execution_options={_SQLITE_IMMEDIATE: True})
         yield session
 

@@ -1,0 +1,194 @@
+"""The servers under test: started here like ``make run`` does, or found by their ports.
+
+`OwnStack` starts Rasa (`nlu.server.RasaServer`, free port, the model of `require_model`) and
+the bot (uvicorn in a subprocess on a free loopback port) over a fresh SQLite file migrated by
+`bot.store.migrate`, with secrets of its own in the bot's environment. Everything lives in a
+temporary directory (logs included) that is removed on exit unless asked to keep it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+import psutil
+
+from bot.settings import REPO_ROOT
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def require_loopback(url: str) -> str:
+    """The URL if its host is a loopback address; the benchmark never loads anything else."""
+    host = httpx.URL(url).host
+    if host in LOOPBACK_NAMES:
+        return url
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return url
+    except ValueError:
+        pass
+    raise ValueError(f"{url}: the load benchmark only targets loopback addresses (127.0.0.1)")
+
+
+def listener_pid(port: int) -> int | None:
+    """The process listening on a local TCP port (None if not found or not allowed to see)."""
+    try:
+        connections = psutil.net_connections(kind="tcp")
+    except (psutil.AccessDenied, PermissionError):
+        return None
+    for c in connections:
+        if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port and c.pid:
+            return c.pid
+    return None
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process and all its children, in MiB (None once it is gone)."""
+    try:
+        process = psutil.Process(pid)
+        total = process.memory_info().rss
+        for child in process.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += child.memory_info().rss
+        return total / 2**20
+    except psutil.NoSuchProcess:
+        return None
+
+
+def wait_ready(url: str, timeout_s: float, process: subprocess.Popen[bytes] | None) -> None:
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the bot exited with code {process.returncode} while starting")
+        try:
+            response = httpx.get(f"{url}/ready", timeout=2.0)
+            if response.status_code == 200:
+                return
+            last = response.text
+        except httpx.HTTPError as e:
+            last = repr(e)
+        time.sleep(0.5)
+    raise TimeoutError(f"{url}/ready not green after {timeout_s}s: {last}")
+
+
+@dataclass
+class Target:
+    """Where the simulated buyers go, with what secrets, and which processes to measure."""
+
+    url: str
+    jwt_secret: str
+    webhook_secret: str
+    bot_pid: int | None
+    rasa_pid: int | None
+    nlu_model: str | None = None
+
+
+class OwnStack:
+    """Rasa + the bot on free loopback ports over a fresh database; a context manager."""
+
+    def __init__(
+        self,
+        *,
+        profile_dir: Path | None = None,
+        cprofile: bool = True,
+        keep: bool = False,
+        nlu_model: Path | None = None,
+    ) -> None:
+        self.profile_dir = profile_dir
+        self.nlu_model = nlu_model
+        self.cprofile = cprofile
+        self.keep = keep
+        self.workdir = Path(tempfile.mkdtemp(prefix="aftersales-loadtest-"))
+        self.jwt_secret = secrets.token_urlsafe(32)
+        self.webhook_secret = secrets.token_urlsafe(24)
+        self.database_url = f"sqlite:///{self.workdir / 'aftersales.db'}"
+        self.rasa = None
+        self.bot: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Target:
+        from bot.store.migrate import upgrade
+        from nlu.model import require_model
+        from nlu.server import RasaServer, free_port
+
+        upgrade(self.database_url)
+        # The model `make run` serves (trained for the current data and config) unless given.
+        model = self.nlu_model or require_model()
+        self.rasa = RasaServer(model, log_file=self.workdir / "rasa.log")
+        print(f"loadtest: starting Rasa on {self.rasa.url} ...", flush=True)
+        self.rasa.start()
+        port = free_port()
+        env = dict(
+            os.environ,
+            AFTERSALES_HOST="127.0.0.1",
+            AFTERSALES_PORT=str(port),
+            AFTERSALES_RASA_URL=self.rasa.url,
+            AFTERSALES_DATABASE_URL=self.database_url,
+            AFTERSALES_JWT_SECRET=self.jwt_secret,
+            AFTERSALES_WEBHOOK_SECRET=self.webhook_secret,
+            HF_HUB_OFFLINE="1",
+            TRANSFORMERS_OFFLINE="1",
+        )
+        if self.profile_dir is not None:
+            cmd = [
+                sys.executable, "-m", "bot.loadtest.profiled",
+                "--port", str(port), "--out", str(self.profile_dir),
+            ] + ([] if self.cprofile else ["--no-cprofile"])  # fmt: skip
+        else:
+            cmd = [
+                sys.executable, "-m", "uvicorn", "--factory", "bot.main:app_factory",
+                "--host", "127.0.0.1", "--port", str(port),
+                "--no-access-log", "--log-level", "warning",
+            ]  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        print(f"loadtest: starting the bot on {url} (logs: {self.workdir}) ...", flush=True)
+        # The bot logs a JSON line per turn at INFO, as under `make run`; into a file here.
+        log = open(self.workdir / "bot.log", "ab")  # noqa: SIM115
+        self.bot = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT, stdout=log, stderr=log)
+        log.close()
+        wait_ready(url, 180.0, self.bot)
+        return Target(
+            nlu_model=str(model),
+            url=url,
+            jwt_secret=self.jwt_secret,
+            webhook_secret=self.webhook_secret,
+            bot_pid=self.bot.pid,
+            rasa_pid=self.rasa.process.pid if self.rasa.process else None,
+        )
+
+    def stop(self) -> None:
+        if self.bot is not None and self.bot.poll() is None:
+            self.bot.terminate()
+            try:
+                # A profiled bot writes its profile on the way out.
+                self.bot.wait(timeout=120 if self.profile_dir else 15)
+            except subprocess.TimeoutExpired:
+                self.bot.kill()
+                self.bot.wait(timeout=5)
+        if self.rasa is not None:
+            self.rasa.stop()
+        if not self.keep:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> OwnStack:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
