@@ -229,6 +229,22 @@ def _demo_orders(anchor: datetime) -> list[Order]:
         delivered("D-5005", "B5", _item("HO-404", "Cushion", Category.HOME, "14.00"), 200),
         delivered("D-5006", "B5", _item("TO-501", "Puzzle", Category.TOYS, "18.00"), 300),
         delivered("D-5007", "B5", _item("HO-405", "Teapot", Category.HOME, "20.00"), 2),
+        # B1..B4 are long-standing customers with no refunds, as most buyers are: without this
+        # history their accounts would look days old, and the risk model rightly sends claims
+        # of brand-new accounts to a person, which would hide the automatic flows they demo.
+        *(
+            delivered(
+                f"D-{n}9{k}", buyer, _item(f"HI-{n}9{k}", title, Category.HOME, price), days_ago
+            )
+            for n, buyer in enumerate(("B1", "B2", "B3", "B4"), start=1)
+            for k, (title, price, days_ago) in enumerate(
+                (
+                    ("Photo frame", "14.00", 420),
+                    ("Storage box", "22.00", 260),
+                    ("Candle", "9.00", 150),
+                )
+            )
+        ),
     ]
 
 
