@@ -10,13 +10,14 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.conversations import _KEY, MAX_KEY_CHARS
 from bot.api.deps import AgentConsoleDep, AgentDep
 from bot.api.errors import ApiError
 from bot.api.orders import OrderPayload
+from bot.api.schemas import NonBlank
 from bot.assist.console import ActionRefused, ActionRequest
 
 router = APIRouter(prefix="/v1/agent", tags=["agent"])
@@ -29,14 +30,7 @@ MAX_FILTER_CHARS = 64
 class ReplyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    text: Annotated[str, StringConstraints(max_length=MAX_REPLY_CHARS)]
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be empty")
-        return value
+    text: Annotated[str, StringConstraints(max_length=MAX_REPLY_CHARS), NonBlank]
 
 
 class ReleaseRequest(BaseModel):

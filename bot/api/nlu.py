@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from bot.api.deps import AgentDep, ServicesDep
+from bot.api.schemas import NonBlank
 
 router = APIRouter(prefix="/v1/nlu", tags=["nlu"])
 
@@ -17,14 +18,7 @@ MAX_TEXT_CHARS = 2000
 class ParseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    text: Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be empty")
-        return value
+    text: Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS), NonBlank]
 
 
 @router.post("/parse")
