@@ -24,11 +24,13 @@ test: setup system-packages
 setup: $(VENV)/.installed $(RASA_VENV)/.installed nlu-model index risk-model assist-index
 
 # Debian packages the tests need: chromium (browser tests, driven by Playwright, which cannot
-# download browsers here) and PostgreSQL (the store runs its tests on both backends).
+# download browsers here), PostgreSQL (the store runs its tests on both backends) and a Java
+# runtime (the analytics run once on PySpark in local mode).
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

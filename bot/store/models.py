@@ -328,6 +328,7 @@ class DecisionRow(Base):
     """Why a case went the way it did: the route, the reasons and clauses, the full trace."""
 
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_experiment", "experiment", "arm"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -336,6 +337,10 @@ class DecisionRow(Base):
     clauses: Mapped[list[str]] = mapped_column(JsonDocument)
     trace: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     model_version: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    # The routing experiment and arm the decision was taken under (None: no experiment ran);
+    # the arm's settings are in ``trace["experiment"]``.
+    experiment: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    arm: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -359,4 +364,18 @@ class AgentAuditRow(Base):
     override: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RatingRow(Base):
+    """The buyer's 1-5 satisfaction rating, asked at the end of a resolved case (one per case)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_one_to_five"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), unique=True)
+    buyer_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    score: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
