@@ -12,10 +12,13 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
-	eval-assist bench
+	eval-assist bench simulate analytics-report bench-analytics
 
+# The product runs with the refund-limit experiment (data/experiments); set
+# AFTERSALES_EXPERIMENTS_FILE= (empty) to run without one.
 run: setup migrate seed-demo
-	$(PY) -m bot.launcher
+	AFTERSALES_EXPERIMENTS_FILE=$${AFTERSALES_EXPERIMENTS_FILE-data/experiments/refund_limit.yml} \
+	  $(PY) -m bot.launcher
 
 test: setup system-packages
 	$(VENV)/bin/ruff check .
@@ -108,6 +111,24 @@ bench-nlu: setup
 bench: setup
 	$(PY) -m bot.loadtest --concurrency 1 8 32 --duration 60 --rate 20 --soak 600 \
 		--out reports/bench $(BENCH_ARGS)
+
+# Buyers of the synthetic world (genuine and abusive) hold conversations with a running
+# `make run` (loopback only): var/simulate/<run-id>/ gets truth.csv, summary.json, transcripts.
+# With its own Rasa + bot over a fresh database: make simulate SIMULATE_ARGS="--own-stack"
+simulate: $(VENV)/.installed
+	$(PY) -m bot.simulate --conversations $(or $(N),200) --concurrency $(or $(C),8) $(SIMULATE_ARGS)
+
+# Conversation-log analytics of the settings' database for a window (default: the last 7 days):
+# reports/analytics/report.{json,html} and a CSV per table.
+# make analytics-report ANALYTICS_ARGS="--since 2026-11-01 --until 2026-11-08 [--engine pyspark]"
+analytics-report: $(VENV)/.installed
+	$(PY) -m bot.cli analytics report --out reports/analytics $(ANALYTICS_ARGS)
+
+# The full report over synthetic logs of 100k and 1M conversations on DuckDB (wall time, peak
+# RSS): reports/bench/analytics.{json,md}; snapshots are kept in var/bench-analytics.
+# PySpark (local mode) on 100k too: make bench-analytics BENCH_ANALYTICS_ARGS="--pyspark 100000"
+bench-analytics: $(VENV)/.installed
+	$(PY) -m bot.analytics.bench --sizes 100000 1000000 --out reports/bench $(BENCH_ANALYTICS_ARGS)
 
 # Compares every candidate pipeline in nlu/candidates/ on a split of the training data only.
 compare-nlu: setup

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from fastapi import FastAPI
 
-from bot.api import agent, conversations, health, nlu, orders
+from bot.api import agent, analytics, conversations, health, nlu, orders
 from bot.api.errors import install_error_handlers
 from bot.assist.console import AgentConsole
 from bot.assist.suggest import Suggester
@@ -18,6 +19,7 @@ from bot.dialogue.manager import DialogueManager
 from bot.log_config import configure_logging
 from bot.services import Services, build_services
 from bot.settings import Settings, get_settings
+from policies.experiments import Experiments
 from policies.router import RouterConfig
 
 
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(orders.router)
     app.include_router(conversations.router)
     app.include_router(agent.router)
+    app.include_router(analytics.router)
     app.include_router(console_routes.router)
     return app
 
@@ -60,7 +63,13 @@ def _dialogue(
     engines = Engines(
         answerer=services.answerer,
         risk_model=services.risk_model,
-        router_config=RouterConfig(nlu_confidence_threshold=settings.nlu_confidence_threshold),
+        router_config=replace(
+            services.router_config or RouterConfig(),
+            nlu_confidence_threshold=settings.nlu_confidence_threshold,
+        ),
+        experiments=Experiments.load(settings.experiments_file)
+        if settings.experiments_file is not None
+        else None,
     )
     dialogue = DialogueManager(services.database, services.parser, engines, clock=services.clock)
     return dialogue, AgentDesk(services.database, clock=services.clock)

@@ -14,7 +14,7 @@ from bot.dialogue.context import Answerer
 from bot.settings import REPO_ROOT, Settings
 from bot.store.db import Database, utcnow
 from nlu.client import Parser, RasaHttpParser
-from policies.router import RiskScorer
+from policies.router import RiskScorer, RouterConfig
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +38,9 @@ class Services:
     answerer: Answerer | None = None
     # The abuse-risk model; None when it failed to load: scored claims go to a person.
     risk_model: RiskScorer | None = None
+    # The router configuration the risk model was audited with (review cost, per-region
+    # fairness thresholds); None: the router's defaults.
+    router_config: RouterConfig | None = None
     # Past agent resolutions for suggested replies (bot.assist.index.ResolutionIndex); None when
     # the artifact is missing: the console suggests policy-grounded replies only.
     assist_index: Any = None
@@ -94,6 +97,13 @@ def load_risk_model(directory: Path = RISK_MODEL_DIR) -> RiskScorer:
     return RiskModel.load(directory)
 
 
+def load_router_config(directory: Path = RISK_MODEL_DIR) -> RouterConfig:
+    """The router configuration saved with the risk model (its fairness mitigation)."""
+    from policies.train_router_model import load_router_config as load
+
+    return load(directory)
+
+
 def build_services(settings: Settings) -> Services:
     """The real services. A model whose artifact is missing or refused does not stop the bot:
     /ready names it ("retrieval", "risk_model") and the cases that need it go to a person."""
@@ -115,8 +125,10 @@ def build_services(settings: Settings) -> Services:
         log.error("assist_index_unavailable", error=str(e))
     try:
         risk_model = load_risk_model(RISK_MODEL_DIR)
+        router_config = load_router_config(RISK_MODEL_DIR)
     except Exception as e:  # same: scored claims go to a person
         log.error("risk_model_unavailable", error=str(e))
+        risk_model = router_config = None
     return Services(
         parser=parser,
         readiness={
@@ -129,5 +141,6 @@ def build_services(settings: Settings) -> Services:
         database=database,
         answerer=answerer,
         risk_model=risk_model,
+        router_config=router_config,
         assist_index=assist_index,
     )

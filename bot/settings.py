@@ -44,7 +44,15 @@ class Settings(BaseSettings):
     # The best intent must lead the second by at least this margin, else out_of_scope.
     nlu_ambiguity_threshold: float = Field(_NLU_DEFAULTS.ambiguity, ge=0, le=1)
 
+    # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
+    experiments_file: Path | None = None
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("experiments_file", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("database_url")
     @classmethod

@@ -175,16 +175,16 @@ class RouterConfig:
             object.__setattr__(
                 self, "region_thresholds", MappingProxyType(dict(self.region_thresholds))
             )
+        if not 0.0 <= self.nlu_confidence_threshold <= 1.0:
+            raise ValueError(
+                f"nlu_confidence_threshold must be in [0, 1], got {self.nlu_confidence_threshold}"
+            )
 
     def review_cost_for(self, region: str | None) -> Decimal:
         """The review cost at the region's price level (the plain review cost without an index)."""
         if self.price_index is None or region is None:
             return self.review_cost
         return self.review_cost * self.price_index.get(region, Decimal("1"))
-        if not 0.0 <= self.nlu_confidence_threshold <= 1.0:
-            raise ValueError(
-                f"nlu_confidence_threshold must be in [0, 1], got {self.nlu_confidence_threshold}"
-            )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from bot.store import cases as case_store
 from bot.store.cases import ActionRecord
 from bot.store.models import ActionType
 from bot.store.orders import buyer_orders_in
+from policies.experiments import Experiments, Exposure
 from policies.features import case_features, smoothed_defect_rate
 from policies.router import Decision, RiskScorer, RouterConfig
 from policies.rules import DAMAGE_CLAIMS
@@ -39,6 +40,8 @@ class Engines:
     answerer: Answerer | None
     risk_model: RiskScorer | None
     router_config: RouterConfig = field(default_factory=RouterConfig)
+    # Routing-policy experiments (None: every buyer gets `router_config`).
+    experiments: Experiments | None = None
 
 
 class TurnContext:
@@ -61,6 +64,24 @@ class TurnContext:
         self.executed: list[ActionRecord] = []
 
     @cached_property
+    def _routing(self) -> tuple[RouterConfig, Exposure | None]:
+        if self.engines.experiments is None:
+            return self.engines.router_config, None
+        return self.engines.experiments.route_config(
+            self.buyer_id, self.now, self.engines.router_config
+        )
+
+    @property
+    def router_config(self) -> RouterConfig:
+        """The router's configuration for this buyer: the experiment arm's, if one runs."""
+        return self._routing[0]
+
+    @property
+    def exposure(self) -> Exposure | None:
+        """The experiment arm this buyer's decisions are taken under (logged with each)."""
+        return self._routing[1]
+
+    @cached_property
     def orders(self) -> list[Order]:
         """The buyer's orders, newest first."""
         return buyer_orders_in(self.session, self.buyer_id)
@@ -73,6 +94,11 @@ class TurnContext:
         theirs, whether or not it exists."""
         wanted = order_id.strip().lstrip("#").upper()
         return next((o for o in self.orders if o.order_id.upper() == wanted), None)
+
+    @cached_property
+    def region(self) -> str | None:
+        """The buyer's market: the router's fairness thresholds are per region."""
+        return case_store.buyer_region_in(self.session, self.buyer_id)
 
     def history(self) -> BuyerHistory:
         return BuyerHistory.from_orders(self.orders, self.now)
@@ -126,11 +152,23 @@ class TurnContext:
             now=self.now,
         )
 
+    def record_rating(self, case_id: str, score: int) -> None:
+        case_store.record_rating_in(
+            self.session,
+            conversation_id=self.conversation_id,
+            case_id=case_id,
+            buyer_id=self.buyer_id,
+            score=score,
+            now=self.now,
+        )
+
     def update_case(self, case_id: str, **changes: Any) -> None:
         case_store.update_case_in(self.session, case_id, self.now, **changes)
 
     def record_decision(self, case_id: str, decision: Decision) -> None:
-        case_store.record_decision_in(self.session, case_id, decision, self.now)
+        case_store.record_decision_in(
+            self.session, case_id, decision, self.now, exposure=self.exposure
+        )
 
     def execute(
         self,

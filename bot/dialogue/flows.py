@@ -133,6 +133,12 @@ class TurnHandler:
 
     def run(self) -> Outcome:
         state, flow = self.state, self.state.flow
+        if state.expecting == "rating":
+            score = rating_of(self.text)
+            if score is not None:
+                return self._rated(score)
+            # Not a rating: the buyer moved on; the question lapses and the turn goes on.
+            state.clear_prompt()
         if self.intent == "request_human" or self.option == "person":
             return self._handoff("human_requested", ("REV-6.4",), replies.ASKED_FOR_PERSON)
         if self.intent == "payment_issue":
@@ -411,7 +417,7 @@ class TurnHandler:
             claim,
             history,
             self.ctx.now,
-            auto_refund_limit=self.ctx.engines.router_config.auto_refund_limit,
+            auto_refund_limit=self.ctx.router_config.auto_refund_limit,
             voucher_already_given=voucher_given,
         )
         reasons = set(eligibility.reasons)
@@ -449,9 +455,10 @@ class TurnHandler:
                 history=history,
                 risk_features=self.ctx.risk_features(order, claim, history),
                 voucher_already_given=voucher_given,
+                region=self.ctx.region,
             ),
             risk_model=self.ctx.engines.risk_model,
-            config=self.ctx.engines.router_config,
+            config=self.ctx.router_config,
         )
         attribution = attribute(order, claim, self.ctx.now)
         case_summary = summary(
@@ -539,7 +546,19 @@ class TurnHandler:
         self.state.end_flow()
         amount = sum((a.amount for a in proposal.actions), Decimal("0"))
         text = " ".join(notes) or replies.done(proposal.remedy, order, amount)
-        return self._say(f"{text} {replies.ANYTHING_ELSE}", proposal.clauses)
+        # A resolved case ends with the satisfaction question (the analytics' CSAT).
+        self._reply(f"{text} {replies.RATE_CHAT}", proposal.clauses)
+        self.state.expecting = "rating"
+        self.state.quick_replies = list(replies.RATINGS)
+        self.state.rating_case_id = proposal.case_id
+        return self.out
+
+    def _rated(self, score: int) -> Outcome:
+        case_id = self.state.rating_case_id
+        self.state.clear_prompt()
+        if case_id is not None:
+            self.ctx.record_rating(case_id, score)
+        return self._say(replies.THANKS_FOR_RATING if score >= 3 else replies.SORRY_FOR_RATING)
 
     # --- asking ---------------------------------------------------------------------------------
 
@@ -664,7 +683,7 @@ class TurnHandler:
                     order=order,
                 ),
                 risk_model=self.ctx.engines.risk_model,
-                config=self.ctx.engines.router_config,
+                config=self.ctx.router_config,
             )
             if decision.route is not Route.HUMAN or reason not in decision.reason_codes:
                 decision = manual_decision(reason, clauses, self.ctx.now)
@@ -793,6 +812,23 @@ class TurnHandler:
             self.state.clear_prompt()
         self._reply(text, citations)
         return self.out
+
+
+RATING = re.compile(
+    r"^(?:i(?:'d| would)? (?:give|rate) (?:it |you |this )?)?"  # "i'd give it ..."
+    r"([1-5])(?: ?(?:/ ?5|out of 5|stars?))?$"
+)
+STARS = re.compile(r"^[⭐★]{1,5}$")
+
+
+def rating_of(text: str) -> int | None:
+    """A 1-5 rating in the buyer's words ("4", "5 stars", "4/5", "⭐⭐⭐"); None otherwise."""
+    said = normalise(text)
+    stars = said.replace("\ufe0f", "").replace(" ", "")  # emoji variation selectors
+    if STARS.match(stars):
+        return len(stars)
+    match = RATING.match(said)
+    return int(match.group(1)) if match else None
 
 
 def _overdue(order: Order, now: datetime) -> bool:

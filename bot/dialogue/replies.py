@@ -37,6 +37,16 @@ THANKS = "You're welcome!"
 GOODBYE = "Thanks for chatting with us. Goodbye!"
 NOTHING_ELSE = "All right. " + GOODBYE
 ANYTHING_ELSE = "Is there anything else I can help with?"
+RATE_CHAT = (
+    "How would you rate this chat, from 1 (poor) to 5 (great)? "
+    "If there's anything else, just tell me."
+)
+RATINGS = ["1", "2", "3", "4", "5"]
+THANKS_FOR_RATING = "Thank you for the rating! " + ANYTHING_ELSE
+SORRY_FOR_RATING = (
+    "Thank you for telling us; I'm sorry this chat wasn't better. If something is still wrong, "
+    "tell me, or ask for a person. " + ANYTHING_ELSE
+)
 DROPPED = "OK, I've dropped that request; nothing was changed. " + ANYTHING_ELSE
 NOTHING_TO_CONFIRM = "There is nothing waiting for your confirmation right now. " + ANYTHING_ELSE
 CONFIRM_AGAIN = "Please answer Yes to go ahead, or No to leave things as they are."

@@ -16,7 +16,7 @@ from policies.types import ClaimType
 
 STATE_VERSION = 1
 
-Expecting = Literal["order_id", "reason", "evidence", "confirmation", "choice"]
+Expecting = Literal["order_id", "reason", "evidence", "confirmation", "choice", "rating"]
 
 
 class Choice(StrEnum):
@@ -84,6 +84,8 @@ class DialogueState(BaseModel):
     # The open handoff case, and whether the buyer was already told an agent will reply.
     handoff_case_id: str | None = None
     handoff_notice_sent: bool = False
+    # The case the bot just resolved, while it asks the buyer for a 1-5 rating of the chat.
+    rating_case_id: str | None = None
 
     @classmethod
     def load(cls, data: dict[str, Any] | None) -> DialogueState:
@@ -95,6 +97,7 @@ class DialogueState(BaseModel):
     def clear_prompt(self) -> None:
         self.expecting, self.choice = None, None
         self.quick_replies, self.options = [], {}
+        self.rating_case_id = None
 
     def end_flow(self) -> None:
         """The request is finished (or dropped): the next message starts afresh."""

@@ -30,8 +30,10 @@ from bot.store.models import (
     DecisionRoute,
     DecisionRow,
     OrderRow,
+    RatingRow,
     new_id,
 )
+from policies.experiments import Exposure
 from policies.router import Decision
 from policies.types import OrderStatus, to_cents
 
@@ -195,10 +197,22 @@ def update_case_in(
     return _case(row)
 
 
-def record_decision_in(session: Session, case_id: str, decision: Decision, now: datetime) -> str:
-    """Store the router's decision with its full trace (JSON-safe)."""
+def record_decision_in(
+    session: Session,
+    case_id: str,
+    decision: Decision,
+    now: datetime,
+    *,
+    exposure: Exposure | None = None,
+) -> str:
+    """Store the router's decision with its full trace (JSON-safe) and, when an experiment
+    runs, the arm it was taken under (the exposure)."""
     trace = _json_safe(dict(decision.trace))
+    if exposure is not None:
+        trace["experiment"] = exposure.to_trace()
     row = DecisionRow(
+        experiment=exposure.experiment if exposure else None,
+        arm=exposure.arm if exposure else None,
         case_id=case_id,
         route=DecisionRoute(decision.route.value),
         reasons=list(decision.reason_codes),
@@ -256,6 +270,38 @@ def record_action_in(
     if created:
         _apply_to_order(session, order_id, type, to_cents(amount), now)
     return (None if row is None else _action(row)), created
+
+
+def record_rating_in(
+    session: Session,
+    *,
+    conversation_id: str,
+    case_id: str,
+    buyer_id: str,
+    score: int,
+    now: datetime,
+) -> bool:
+    """Store the buyer's 1-5 rating of a resolved case; one per case (a second one, e.g. a
+    retried request, is ignored). True when this call stored it."""
+    if not 1 <= score <= 5:
+        raise ValueError(f"score must be 1-5, got {score}")
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = RatingRow.__table__
+    statement = (
+        insert(table)
+        .values(
+            id=new_id(),
+            conversation_id=conversation_id,
+            case_id=case_id,
+            buyer_id=buyer_id,
+            score=score,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+    return session.execute(statement).scalar() is not None
 
 
 def _apply_to_order(
@@ -333,6 +379,11 @@ def seller_claim_counts_in(session: Session, seller_id: str, intents: set[str]) 
 def buyer_since_in(session: Session, buyer_id: str) -> datetime | None:
     row = session.get(BuyerRow, buyer_id)
     return None if row is None else row.created_at
+
+
+def buyer_region_in(session: Session, buyer_id: str) -> str | None:
+    row = session.get(BuyerRow, buyer_id)
+    return None if row is None else row.region
 
 
 # --- the agent console's reads ----------------------------------------------------------------

@@ -30,7 +30,8 @@ def test_pending_card_order_is_cancelled_and_refunded_once(bot, shop, new_chat):
         ("cancel", order, 39.99, "USD")
     ]
     assert turn.actions[0]["status"] == "approved"
-    assert turn.expecting is None and "cancelled" in turn.text
+    # A resolved case ends with the satisfaction question.
+    assert turn.expecting == "rating" and "cancelled" in turn.text
 
     # The buyer taps "Yes" again (double tap, flaky network): nothing more happens.
     again = chat.say("Yes")
@@ -60,6 +61,11 @@ def test_cash_on_delivery_order_is_cancelled_with_nothing_to_refund(shop, new_ch
     [action] = turn.actions
     assert (action["type"], action["order_id"], action["amount"]) == ("cancel", order, 0.0)
     assert "cancelled" in turn.text and "refunded" not in turn.text
+
+    # The buyer rates the chat in their own words; the real NLU's reading doesn't matter.
+    assert turn.expecting == "rating" and turn.quick_replies == ["1", "2", "3", "4", "5"]
+    turn = chat.say("4 stars")
+    assert "Thank you for the rating" in turn.text and turn.expecting is None
 
 
 def test_shipped_order_cannot_be_cancelled(shop, new_chat):
