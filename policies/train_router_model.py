@@ -145,7 +145,12 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
             world,
             frame[frame["opened_at"] < cutoff],
             train_s,
-            SimpleNamespace(review_cost=Decimal(config.review_cost), seed=config.seed),
+            SimpleNamespace(
+                review_cost=Decimal(config.review_cost),
+                seed=config.seed,
+                mitigation_fit="out_of_time",
+                calibration_share=0.3,
+            ),
             index,
         )
     metrics = (
