@@ -98,6 +98,13 @@ class OrderPayload(BaseModel):
     payment_method: PaymentMethod
     refunded_amount: Money = Decimal("0")
     refunded_at: AwareDatetime | None = Field(None, validate_default=True)
+    # An extension of the contract: the buyer's market (ISO 3166 alpha-2, e.g. "SG"). Kept on
+    # the buyer, not the order: the router's fairness thresholds and the analytics' fairness
+    # slices are per region.
+    # Echoed only when sent: the contract's shape stays as it was for platforms that don't.
+    buyer_region: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, exclude_if=lambda value: value is None
+    )
 
     @field_validator("items")
     @classmethod
@@ -153,7 +160,7 @@ class OrderPayload(BaseModel):
 
     def to_order(self) -> Order:
         """The domain order the store and the rules work with."""
-        fields = self.model_dump(exclude={"items"})
+        fields = self.model_dump(exclude={"items", "buyer_region"})
         items = tuple(OrderItem(**item.model_dump()) for item in self.items)
         return Order(**fields, items=items)
 
@@ -163,7 +170,11 @@ class OrderPayload(BaseModel):
         items = [
             OrderItemPayload.model_validate(item, from_attributes=True) for item in order.items
         ]
-        fields = {name: getattr(order, name) for name in cls.model_fields if name != "items"}
+        fields = {
+            name: getattr(order, name)
+            for name in cls.model_fields
+            if name not in ("items", "buyer_region")
+        }
         return cls.model_validate({**fields, "items": items})
 
 
@@ -229,8 +240,12 @@ async def put_order(
             field="order_id",
         )
     try:
-        stored, created, _changed = await run_in_threadpool(orders.upsert, payload.to_order())
+        stored, created, _changed = await run_in_threadpool(
+            orders.upsert, payload.to_order(), buyer_region=payload.buyer_region
+        )
     except BuyerChangeRefused as e:
         raise ApiError(422, "validation_error", f"buyer_id: {e}", field="buyer_id") from e
     response.status_code = 201 if created else 200
-    return OrderPayload.from_order(stored)
+    return OrderPayload.from_order(stored).model_copy(
+        update={"buyer_region": payload.buyer_region}
+    )

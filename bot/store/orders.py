@@ -127,21 +127,24 @@ class OrderRepository:
         self._sessions = sessions
         self._clock = clock
 
-    def upsert(self, order: Order) -> tuple[Order, bool, bool]:
+    def upsert(
+        self, order: Order, *, buyer_region: str | None = None
+    ) -> tuple[Order, bool, bool]:
         """Create or replace ``order``; returns ``(stored order, created, changed)``.
 
         Idempotent: pushing an order identical to the stored one (by `fingerprint`) writes
         nothing, so ``updated_at`` stays. The buyer and seller get rows on first sight. Raises
-        `BuyerChangeRefused` if the order exists under another buyer.
+        `BuyerChangeRefused` if the order exists under another buyer. ``buyer_region``, when
+        given, becomes the buyer's region (their market; it is not part of the order).
         """
         try:
-            return self._upsert(order)
+            return self._upsert(order, buyer_region)
         except IntegrityError:
             # Two first pushes of the same order raced (PostgreSQL); the loser finds the
             # winner's row on the retry and replaces or replays it.
-            return self._upsert(order)
+            return self._upsert(order, buyer_region)
 
-    def _upsert(self, order: Order) -> tuple[Order, bool, bool]:
+    def _upsert(self, order: Order, buyer_region: str | None) -> tuple[Order, bool, bool]:
         digest = fingerprint(order)
         with write_session(self._sessions) as session:
             row = session.scalar(
@@ -149,6 +152,11 @@ class OrderRepository:
             )
             if row is not None and row.buyer_id != order.buyer_id:
                 raise BuyerChangeRefused(order.order_id, row.buyer_id, order.buyer_id)
+            if buyer_region is not None:
+                _ensure_exists(session, BuyerRow, order.buyer_id, self._clock())
+                buyer = session.get(BuyerRow, order.buyer_id)
+                if buyer is not None and buyer.region != buyer_region:
+                    buyer.region = buyer_region
             if row is not None and row.payload_hash == digest:
                 return _to_order(row), False, False
 

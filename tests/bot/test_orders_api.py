@@ -282,3 +282,24 @@ def test_openapi_documents_the_order_body(client):
     ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert ref == "#/components/schemas/OrderPayload"
     assert "items" in spec["components"]["schemas"]["OrderPayload"]["properties"]
+
+
+def test_buyer_region_is_kept_on_the_buyer_and_echoed_only_when_sent(client, db):
+    from bot.store.models import BuyerRow
+
+    response = put(client, order(buyer_region="SG"))
+    assert response.status_code == 201 and response.json()["buyer_region"] == "SG"
+    with db.sessions() as session:
+        assert session.get(BuyerRow, ORDER["buyer_id"]).region == "SG"
+    # A replay without the extension changes nothing and answers the contract's shape.
+    replay = put(client, ORDER)
+    assert replay.status_code == 200 and "buyer_region" not in replay.json()
+    with db.sessions() as session:
+        assert session.get(BuyerRow, ORDER["buyer_id"]).region == "SG"
+
+
+@pytest.mark.parametrize("region", ["sg", "SGP", "", 5])
+def test_a_bad_buyer_region_names_the_field(client, region):
+    response = put(client, order(buyer_region=region))
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "buyer_region"
