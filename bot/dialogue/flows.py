@@ -214,8 +214,11 @@ class TurnHandler:
             self.ctx.update_case(self.state.proposal.case_id, status=CaseStatus.DECLINED)
             self.state.proposal = None
         self.state.clear_prompt()
-        flow.order_id = None
-        flow.reset_order_details()
+        if flow.order_id is not None:
+            # A different order: what was said about the old one's items no longer holds. (With
+            # no order yet, the buyer is naming it: the photo they already sent stays.)
+            flow.order_id = None
+            flow.reset_order_details()
         if not self._take_order(order_id):
             return self._ask_order()
         return self._advance()

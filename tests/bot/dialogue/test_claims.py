@@ -61,6 +61,15 @@ def test_photo_in_the_first_message_is_enough(chat):
     assert turn["expecting"] == "confirmation"
 
 
+def test_a_photo_sent_before_the_order_is_named_is_kept(chat):
+    # Found by the simulator: naming the order used to count as correcting it, which dropped
+    # the photo and asked for it again.
+    turn = chat.say("my mug arrived broken", photo=PHOTO)
+    assert turn["expecting"] == "order_id"
+    turn = chat.say("D201")
+    assert turn["expecting"] == "confirmation"
+
+
 def test_no_photo_explains_the_rule_and_offers_a_person(chat):
     chat.say("D201 arrived damaged")
     turn = chat.say("I don't have a photo")
