@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.dialogue import replies
 from bot.dialogue.context import Engines, TurnContext
-from bot.dialogue.flows import BotMessage, TurnHandler
+from bot.dialogue.flows import BotMessage, TurnHandler, rating_of
 from bot.dialogue.state import DialogueState
 from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
@@ -107,7 +107,12 @@ class DialogueManager:
             current = await run_in_threadpool(self.conversations.get, conversation_id)
             parse, nlu_failed = None, False
             if current is not None and current.status is ConversationStatus.BOT:
-                parse, nlu_failed = await self._read(text)
+                if _answers_rating(current.state, text):
+                    # "4" answering "how would you rate this chat?" needs no NLU (which would
+                    # read a bare digit as out_of_scope and count it as a fallback).
+                    parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
+                else:
+                    parse, nlu_failed = await self._read(text)
             return await run_in_threadpool(
                 self._process,
                 conversation_id,
@@ -240,6 +245,10 @@ class DialogueManager:
                 actions=len(ctx.executed),
             )
             return response
+
+
+def _answers_rating(state: dict[str, Any] | None, text: str) -> bool:
+    return (state or {}).get("expecting") == "rating" and rating_of(text) is not None
 
 
 def nlu_of(parse: ParseResult | None) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.dialogue.flows import rating_of
 from bot.main import create_app
-from bot.store.models import DecisionRow, RatingRow
+from bot.store.models import DecisionRow, MessageRow, RatingRow
 from policies.experiments import Experiments
 from tests.bot.conftest import make_services
 from tests.utils.builders import Chat, bot_text
@@ -125,3 +125,14 @@ def test_decisions_log_the_buyers_experiment_arm(
     else:
         assert turn["expecting"] == "confirmation"
         assert decision.trace["experiment"]["overrides"] == {}
+
+
+def test_a_rating_is_not_sent_to_the_nlu_nor_counted_as_a_fallback(chat, nlu, world_db):
+    cancel_and_confirm(chat)
+    chat.say("5")
+    assert "5" not in nlu.texts  # a bare digit would read as out_of_scope
+    turn = chat.view()["messages"]
+    assert [m["text"] for m in turn if m["role"] == "buyer"][-1] == "5"
+    with world_db.sessions() as session:
+        [stored] = session.scalars(select(MessageRow).where(MessageRow.text == "5"))
+    assert stored.nlu["intent"] == {"name": "inform", "confidence": 1.0}
