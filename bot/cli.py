@@ -2,6 +2,8 @@
 
     aftersales world generate --seed 7 --buyers 40000 --sellers 2000 --cases 60000 --out DIR
     aftersales world seed [--seed 11] [--anchor YYYY-MM-DD] [--force]   (alias: seed-demo)
+    aftersales simulate --conversations N --concurrency C [--base-url URL] [--seed S]
+    aftersales analytics report|export --since YYYY-MM-DD --until YYYY-MM-DD --out DIR
 
 `world generate` writes a synthetic world as CSV (policies/WORLD.md); `world seed` migrates the
 settings' database and loads the small demo world with the demo buyers B1..B5 into it,
@@ -44,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         world_sub.add_parser("seed", help="load the small demo world into the database")
     )
     _seed_arguments(sub.add_parser("seed-demo", help="same as `world seed`"))
+    from bot.simulate.cli import add_arguments as simulate_arguments  # argparse only: cheap
+
+    simulate_arguments(
+        sub.add_parser("simulate", help="buyers of the synthetic world talk to a running bot")
+    )
+    from bot.analytics.cli import add_arguments as analytics_arguments  # argparse only: cheap
+
+    analytics_arguments(
+        sub.add_parser("analytics", help="conversation-log analytics: reports and exports")
+    )
     args = parser.parse_args(argv)
 
     if args.command == "token":
@@ -53,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         from bot.launcher import main as run_main
 
         return run_main()
+    if args.command == "simulate":
+        from bot.simulate.cli import run as simulate
+
+        return simulate(args)
+    if args.command == "analytics":
+        from bot.analytics.cli import run as analytics
+
+        return analytics(args)
     if args.command == "world" and args.world_command == "generate":
         return _generate(args)
     if args.command == "seed-demo" or args.command == "world":

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from fastapi import FastAPI
 
-from bot.api import agent, conversations, health, nlu, orders
+from bot.api import agent, analytics, conversations, health, nlu, orders
 from bot.api.errors import install_error_handlers
 from bot.assist.console import AgentConsole
 from bot.assist.suggest import Suggester
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(orders.router)
     app.include_router(conversations.router)
     app.include_router(agent.router)
+    app.include_router(analytics.router)
     app.include_router(console_routes.router)
     return app
 

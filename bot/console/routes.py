@@ -1,5 +1,5 @@
-"""The buyer chat page (``GET /chat``) and the agent console (``GET /console``), with their
-scripts and stylesheets.
+"""The buyer chat page (``GET /chat``), the agent console (``GET /console``) and its analytics
+dashboard (``GET /console/analytics``), with their scripts and stylesheets.
 
 The page is static (plain HTML, vanilla JS, CSS; no build step, nothing loaded from outside), so
 the files are read once, when this module is imported, and served from memory. It talks to the
@@ -37,8 +37,11 @@ _CHAT_HTML = (STATIC_DIR / "chat.html").read_text(encoding="utf-8")
 _CONSOLE_ASSETS: dict[str, tuple[bytes, str]] = {
     "console.js": ((STATIC_DIR / "console.js").read_bytes(), "text/javascript; charset=utf-8"),
     "console.css": ((STATIC_DIR / "console.css").read_bytes(), "text/css; charset=utf-8"),
+    "analytics.js": ((STATIC_DIR / "analytics.js").read_bytes(), "text/javascript; charset=utf-8"),
+    "analytics.css": ((STATIC_DIR / "analytics.css").read_bytes(), "text/css; charset=utf-8"),
 }
 _CONSOLE_HTML = (STATIC_DIR / "console.html").read_text(encoding="utf-8")
+_ANALYTICS_HTML = (STATIC_DIR / "analytics.html").read_text(encoding="utf-8")
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 
@@ -66,6 +69,13 @@ async def console_page() -> HTMLResponse:
     """The agent console (sign in with an agent token: ``make -s token SUB=agent-1 ROLE=agent``,
     pasted into the page or passed as ``/console?token=...``)."""
     return HTMLResponse(_CONSOLE_HTML, headers=_HEADERS)
+
+
+@router.get("/console/analytics", response_class=HTMLResponse)
+async def analytics_page() -> HTMLResponse:
+    """The analytics dashboard (agent token, the console's sign-in): one window's report from
+    ``GET /v1/analytics/report`` as tiles and charts."""
+    return HTMLResponse(_ANALYTICS_HTML, headers=_HEADERS)
 
 
 @router.get("/console/static/{name}")

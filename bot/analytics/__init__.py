@@ -1,0 +1,1 @@
+"""Conversation-log analytics: snapshots, metrics, reports, PII redaction, failure clusters."""

@@ -1,0 +1,375 @@
+"""Failure clusters: what the bot keeps failing on, as groups an analyst can read.
+
+Input: the buyer messages the bot fell back or escalated on. Output: clusters of similar
+messages, each labelled with key phrases, plus the count of messages that fit no cluster.
+This is BERTopic's recipe with what this environment has:
+
+1. **Redact** again (cheap, and an analytics report must never show PII even if an upstream
+   step forgot).
+2. **Embed** with MiniLM (``retrieval.embedder``), L2-normalised.
+3. **Reduce** with PCA to ``n_components`` (15) dimensions. For unit vectors Euclidean
+   distance is a cosine distance, and the projection keeps it along the main directions.
+   (Rows are not re-normalised afterwards: that would inflate messages the main directions
+   explain badly, i.e. the odd ones, and pull them into clusters.) BERTopic uses UMAP here;
+   umap-learn is not installed. Without any reduction HDBSCAN's density estimates degrade in
+   384 dimensions: on the integration set (158 messages, 6 themes) 72 messages became noise
+   and 2 themes were lost, against 30 and none with PCA to 10, 15 or 20 dimensions.
+4. **Cluster** with ``sklearn.cluster.HDBSCAN``: no number of clusters to choose, and messages
+   that fit nowhere are reported as noise instead of being forced into a theme.
+   ``min_cluster_size`` grows with the number of messages (``adaptive_min_cluster_size``).
+5. **Label** with class-based TF-IDF (c-TF-IDF, as BERTopic): a cluster's messages form one
+   document; candidate terms are spaCy noun chunks and lemmatised content words; a term scores
+   high when it is frequent in the cluster and rare in the others (noise included).
+
+Everything is deterministic for the same input: PCA uses a full SVD, HDBSCAN has no random
+state, and ties are broken by position.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from bot.analytics.redact import CHAT_WORDS, Redactor, load_nlp, load_redactor
+from retrieval.embedder import Embedder, normalise
+
+# Dimensions after PCA: enough for MiniLM's main topical directions, few enough for density.
+DEFAULT_COMPONENTS = 15
+KEY_PHRASES = 5
+LABEL_PHRASES = 3
+EXAMPLES = 5
+# A key phrase must occur in at least this many of a cluster's messages (typos stay out).
+MIN_PHRASE_SUPPORT = 2
+_POS_KEPT = {"NOUN", "PROPN", "VERB", "ADJ"}
+_PLACEHOLDER = re.compile(r"\[(?:NAME|PLACE|EMAIL|PHONE|CARD|ADDRESS)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCluster:
+    """One theme the bot fails on: its label, key phrases, size and typical messages."""
+
+    label: str
+    key_phrases: list[str]
+    size: int
+    share: float  # of all messages given, noise included
+    examples: list[str]  # up to five messages closest to the centroid, closest first
+    example_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterReport:
+    """The clusters, largest first, and how many messages fit none (``noise``)."""
+
+    clusters: list[FailureCluster]
+    noise: int
+    total: int
+    min_cluster_size: int
+    dimensions: int | None  # after PCA; None when the embeddings were clustered as they are
+    embedder: str | None
+    # Per input message, the index of its cluster in ``clusters`` (-1: noise). Not in
+    # ``to_dict``, which is the report's shape.
+    assignments: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def noise_share(self) -> float:
+        return round(self.noise / self.total, 4) if self.total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "clusters": [c.to_dict() for c in self.clusters],
+            "noise": self.noise,
+            "noise_share": self.noise_share,
+            "total": self.total,
+            "min_cluster_size": self.min_cluster_size,
+            "dimensions": self.dimensions,
+            "embedder": self.embedder,
+        }
+
+
+def adaptive_min_cluster_size(n: int) -> int:
+    """Smallest theme worth reporting among ``n`` messages: about sqrt(n)/2, within [3, 50].
+
+    150 messages give 6, 1,000 give 16, 10,000 give 50: small enough that a new theme shows up
+    early, large enough that a handful of near-duplicates is not called a theme.
+    """
+    return int(min(50, max(3, round(math.sqrt(max(n, 0)) / 2))))
+
+
+def find_failure_clusters(
+    texts: Sequence[str],
+    *,
+    ids: Sequence[str] | None = None,
+    embedder: Embedder | None = None,
+    nlp: Any = None,
+    min_cluster_size: int | None = None,
+    n_components: int | None = DEFAULT_COMPONENTS,
+    redact: bool = True,
+) -> ClusterReport:
+    """Cluster the messages the bot failed on and label each cluster with key phrases.
+
+    ``ids`` (e.g. message ids, same length as ``texts``) are carried into ``example_ids``.
+    ``embedder`` defaults to the packaged MiniLM and ``nlp`` to the shared spaCy pipeline
+    (both loaded once per process); tests inject fakes. ``n_components=None`` skips PCA.
+    """
+    texts = [str(t) for t in texts]
+    ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(len(texts))]
+    if len(ids) != len(texts):
+        raise ValueError(f"ids has {len(ids)} entries but texts has {len(texts)}")
+    size = min_cluster_size or adaptive_min_cluster_size(len(texts))
+    if size < 2:
+        raise ValueError(f"min_cluster_size must be at least 2, got {size}")
+    nlp = nlp if nlp is not None else load_nlp()
+    if redact and texts:
+        texts = _redactor_for(nlp).redact_many(texts)
+
+    kept = [i for i, t in enumerate(texts) if t.strip()]
+    if len(kept) < size:
+        # Too few messages for even one theme: everything is noise, no model is loaded.
+        return ClusterReport(
+            [], len(texts), len(texts), size, None, _name(embedder), [-1] * len(texts)
+        )
+
+    embedder = embedder if embedder is not None else _default_embedder()
+    vectors = normalise(embedder.encode([texts[i] for i in kept]))
+    reduced, dimensions = _reduce(vectors, n_components)
+    labels = _hdbscan(reduced, size)
+
+    found = []
+    members_of = {c: np.flatnonzero(labels == c) for c in sorted(set(labels.tolist())) if c >= 0}
+    phrases = _key_phrases([texts[i] for i in kept], labels, nlp)
+    for cluster, members in members_of.items():
+        centroid = vectors[members].mean(axis=0)
+        order = members[np.lexsort((members, -(vectors[members] @ centroid)))]
+        examples, example_ids = _examples(order, [texts[i] for i in kept], [ids[i] for i in kept])
+        key = phrases.get(cluster, [])
+        summary = FailureCluster(
+            label=" / ".join(key[:LABEL_PHRASES]) or "(no key phrase)",
+            key_phrases=key,
+            size=len(members),
+            share=round(len(members) / len(texts), 4),
+            examples=examples,
+            example_ids=example_ids,
+        )
+        found.append((summary, [kept[i] for i in members.tolist()]))
+    found.sort(key=lambda pair: (-pair[0].size, pair[0].label, pair[1][0]))
+    assignments = [-1] * len(texts)
+    for index, (_, members) in enumerate(found):
+        for i in members:
+            assignments[i] = index
+    clusters = [summary for summary, _ in found]
+    noise = len(texts) - sum(c.size for c in clusters)
+    return ClusterReport(clusters, noise, len(texts), size, dimensions, embedder.name, assignments)
+
+
+def _reduce(vectors: np.ndarray, n_components: int | None) -> tuple[np.ndarray, int | None]:
+    n, dim = vectors.shape
+    components = min(n_components or 0, dim, n - 1)
+    if components < 2 or components >= dim:
+        return vectors, None
+    from sklearn.decomposition import PCA
+
+    # A full SVD is exact and deterministic; randomized SVD would need a seed and drift.
+    reduced = PCA(n_components=components, svd_solver="full").fit_transform(vectors)
+    return reduced, components
+
+
+def _hdbscan(points: np.ndarray, min_cluster_size: int) -> np.ndarray:
+    """Cluster labels (-1: noise).
+
+    HDBSCAN never calls everything one cluster unless allowed, and allowing it up front makes
+    it prefer the root on real data (all 158 integration messages became one cluster). So it
+    is allowed only when the first pass finds nothing: a day when every failure is one theme
+    still shows that theme.
+    """
+    from sklearn.cluster import HDBSCAN
+
+    labels = None
+    for single in (False, True):
+        # min_samples = min_cluster_size (sklearn's default) keeps clusters dense; "eom"
+        # prefers a few stable clusters to many small leaves, which is what a report needs.
+        labels = HDBSCAN(
+            min_cluster_size=min_cluster_size,
+            min_samples=min(min_cluster_size, len(points)),
+            metric="euclidean",
+            cluster_selection_method="eom",
+            allow_single_cluster=single,
+            copy=True,
+        ).fit_predict(np.asarray(points, dtype=np.float64))
+        if labels.max() >= 0:
+            break
+    return labels
+
+
+def _examples(
+    order: np.ndarray, texts: Sequence[str], ids: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """The first ``EXAMPLES`` distinct messages in ``order`` (closest to the centroid first)."""
+    examples: list[str] = []
+    example_ids: list[str] = []
+    for i in order.tolist():
+        if texts[i] not in examples:
+            examples.append(texts[i])
+            example_ids.append(ids[i])
+        if len(examples) == EXAMPLES:
+            break
+    return examples, example_ids
+
+
+def _terms(doc: Any, stop_words: frozenset[str]) -> dict[str, str]:
+    """Candidate key phrases of one message, lemma key -> the words as written (lower-cased).
+
+    Counting by lemma merges "voucher" and "vouchers"; showing the written form keeps
+    "customs" from becoming its lemma "custom".
+    """
+
+    def content(t: Any) -> bool:
+        return t.is_alpha and not t.is_stop and t.lower_ not in stop_words and len(t.text) > 2
+
+    terms: dict[str, str] = {}
+    for chunk in doc.noun_chunks:
+        words = [t for t in chunk if content(t) and t.pos_ in ("NOUN", "PROPN", "ADJ")]
+        if 2 <= len(words) <= 3:
+            terms[" ".join(t.lemma_.lower() for t in words)] = " ".join(t.lower_ for t in words)
+    for t in doc:
+        if content(t) and t.pos_ in _POS_KEPT:
+            terms.setdefault(t.lemma_.lower(), t.lower_)
+    return terms
+
+
+def _key_phrases(texts: Sequence[str], labels: np.ndarray, nlp: Any) -> dict[int, list[str]]:
+    """Top phrases per cluster by c-TF-IDF: ``tf(t, c) * log(1 + A / f(t))``.
+
+    ``tf`` is the share of the cluster's term occurrences that are ``t`` (each message counts a
+    term once, so one long message cannot dominate), ``f(t)`` the term's count over all
+    classes, ``A`` the average number of term occurrences per class. Noise is a class too, so
+    words that are everywhere score low everywhere.
+    """
+    cleaned = (_PLACEHOLDER.sub(" ", t) for t in texts)
+    disabled = [p for p in ("ner",) if p in nlp.pipe_names]
+    docs = nlp.pipe(cleaned, batch_size=256, disable=disabled)
+    doc_terms = [_terms(doc, CHAT_WORDS) for doc in docs]
+    classes = sorted(set(labels.tolist()))
+    counts: dict[int, Counter[str]] = {c: Counter() for c in classes}
+    written: dict[int, dict[str, Counter[str]]] = {c: {} for c in classes}
+    for terms, label in zip(doc_terms, labels.tolist(), strict=True):
+        counts[label].update(terms.keys())
+        for key, form in terms.items():
+            written[label].setdefault(key, Counter())[form] += 1
+    totals: Counter[str] = Counter()
+    for counter in counts.values():
+        totals.update(counter)
+    average = sum(totals.values()) / len(classes)
+    phrases: dict[int, list[str]] = {}
+    for c in classes:
+        if c < 0 or not counts[c]:
+            continue
+        class_total = sum(counts[c].values())
+        # Terms shared by several messages; in a tiny cluster that shares none, any term.
+        support = MIN_PHRASE_SUPPORT if max(counts[c].values()) >= MIN_PHRASE_SUPPORT else 1
+        scored = sorted(
+            (-(n / class_total) * math.log(1 + average / totals[t]), -len(t.split()), t)
+            for t, n in counts[c].items()
+            if n >= support
+        )
+        # The most common written form of each lemma key; ties go to the alphabetical first.
+        shown = [min(written[c][t].items(), key=lambda f: (-f[1], f[0]))[0] for *_, t in scored]
+        phrases[c] = _distinct(shown)
+    return phrases
+
+
+def _distinct(ranked: Sequence[str], k: int = KEY_PHRASES) -> list[str]:
+    """The top ``k`` phrases without repeats: a word already inside a chosen phrase is skipped,
+    and a phrase replaces a chosen single word it contains ("tax" -> "import tax")."""
+    chosen: list[str] = []
+    for phrase in ranked:
+        words = set(phrase.split())
+        if any(words <= set(c.split()) for c in chosen):
+            continue
+        contained = [i for i, c in enumerate(chosen) if set(c.split()) < words]
+        if contained:
+            chosen[contained[0]] = phrase
+            for i in reversed(contained[1:]):
+                del chosen[i]
+            continue
+        if len(chosen) < k:
+            chosen.append(phrase)
+    return chosen
+
+
+def _name(embedder: Embedder | None) -> str | None:
+    return embedder.name if embedder is not None else None
+
+
+@lru_cache(maxsize=1)
+def _default_embedder() -> Embedder:
+    from retrieval.embedder import make_embedder
+
+    return make_embedder().load()
+
+
+def _redactor_for(nlp: Any) -> Redactor:
+    # The shared pipeline has a shared redactor; an injected pipeline gets its own.
+    if load_nlp.cache_info().currsize and nlp is load_nlp():
+        return load_redactor()
+    return Redactor(nlp)
+
+
+# --- the report's section ---------------------------------------------------------------------
+
+# Replies that carry no topic of their own: in an escalated conversation, only the messages
+# that say what the buyer wanted are clustered.
+_NO_TOPIC_INTENTS = ("affirm", "deny", "inform", "greet", "thank", "goodbye")
+# The most messages one report clusters (the most recent ones): embedding is the cost.
+MAX_MESSAGES = 5_000
+
+
+def failed_messages(tables: Any, window: Any, limit: int = MAX_MESSAGES) -> list[tuple[str, str]]:
+    """``(message_id, text)`` of the window's buyer messages the bot failed on: those the NLU
+    could not read confidently (the fallback rate's numerator), and the requests of
+    conversations a person had to take (escalated cases, as `bot.analytics.metrics` defines
+    them), most recent first."""
+    from bot.analytics import metrics as m
+
+    s = m.scope(tables, window)
+    f = m.case_facts(s)
+    escalated = f.filter(f.escalated).select(e_conversation=f.conversation_id).distinct()
+    msg = s.messages.filter((s.messages.role == m.BUYER) & s.messages.text.notnull())
+    in_escalated = msg.semi_join(escalated, msg.conversation_id == escalated.e_conversation)
+    failed = msg.filter(m._unreadable(msg)).union(
+        in_escalated.filter(~in_escalated.intent.isin(_NO_TOPIC_INTENTS).fill_null(False))
+    )
+    rows = m.records(
+        failed.select("message_id", "text", "created_at")
+        .distinct()
+        .order_by(failed.created_at.desc())
+        .limit(limit)
+    )
+    return [(row["message_id"], row["text"]) for row in rows if str(row["text"]).strip()]
+
+
+def report_section(
+    tables: Any, window: Any, *, embedder: Embedder | None = None
+) -> dict[str, Any]:
+    """The "What the bot fails on" section of the analytics report (`bot.analytics.report`
+    calls it with the window's tables; the API passes the app's loaded MiniLM, else the
+    packaged one is loaded once per process)."""
+    messages = failed_messages(tables, window)
+    report = find_failure_clusters(
+        [text for _id, text in messages], ids=[i for i, _text in messages], embedder=embedder
+    )
+    themes = len(report.clusters)
+    return {
+        "summary": f"{report.total} failed buyer messages: {themes} theme(s), "
+        f"{report.noise} message(s) in no theme.",
+        **report.to_dict(),
+    }

@@ -1,0 +1,843 @@
+"""Routing-policy experiments, per arm: exposures, automation, escalation, losses, CSAT and
+fairness, each with a 95% interval, a test against control, and guardrail warnings.
+
+The decision log is the whole source (`policies.experiments` logs the arm with every decision),
+read from an analytics snapshot through Ibis, so the same expressions run on DuckDB and PySpark;
+only aggregates (per arm, per arm and region, per buyer, per rating score) reach pandas and the
+statistics (`bot.analytics.experiment_stats`). A ground-truth file of the simulator
+(``var/simulate/<run>/truth.csv``) adds the realised loss.
+
+Definitions (per case: a case's latest decision taken under an experiment decides its arm):
+
+escalated
+    the case went to the agent queue: a status only agents give (waiting for an agent, returned
+    to the bot, closed), or route ``human`` and not ``declined`` (a refusal by the rules has
+    route ``human`` too, but the bot explains it and no agent sees it).
+automated
+    route ``auto`` and not escalated (the bot resolves it: proposal, cancellation, answer).
+auto-approved
+    the bot executed an action with an amount on the case (as in `bot.analytics.metrics`).
+expected loss per case
+    automated: the risk trace's p(abuse) x amount (``expected_loss``; 0 when no score was
+    needed: facts on record, nothing to pay); escalated: the review cost (the trace's, else the
+    arm's override, else the router's default); refused: 0. The router's own cost model.
+realised loss per case (with a truth file)
+    what the bot paid out on a claim the truth marks not genuine, plus the review cost of an
+    escalated case. Agents are assumed to catch abuse (the router's assumption too).
+CSAT
+    mean rating (1-5) of the arm's rated cases; the bot asks only after it resolved a case, so
+    the rated share is reported beside it (and a guardrail fires when it differs by arm).
+fairness gap
+    max - min over regions of the auto-approval rate, regions with at least
+    ``MIN_REGION_CASES`` cases; the region is the buyer row's, else the truth file's.
+
+``aftersales analytics experiment --snapshot DIR [--truth FILE] --out reports/experiments``
+(also ``python -m bot.analytics.experiments``; `bot.analytics.experiment_cli`) writes
+``experiments.json``, ``experiments.md``, ``experiments.html`` (a fragment) and a PNG per metric
+(`bot.analytics.experiment_render`); `report_section` plugs the same into
+``aftersales analytics report``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from bot.analytics import experiment_stats as st
+from bot.analytics.experiment_render import LABELS, fmt_diff, fmt_pct, fmt_value
+from bot.analytics.experiment_stats import Interval, Test
+from bot.store.cases import CaseStatus
+from policies.experiments import Experiment, Experiments
+from policies.router import DEFAULT_REVIEW_COST
+from policies.rules import AUTO_REFUND_LIMIT
+
+if TYPE_CHECKING:
+    from bot.analytics.tables import Tables, Window
+
+CONTROL = "control"
+BOT_ACTOR = "bot"
+DECLINED = CaseStatus.DECLINED
+# Statuses only the agent queue gives a case: it was escalated, whatever its route says.
+AGENT_STATUSES = (CaseStatus.WAITING_FOR_AGENT, CaseStatus.RETURNED_TO_BOT, CaseStatus.CLOSED)
+UNKNOWN = "unknown"
+FAIRNESS_LIMIT = 0.05  # the largest tolerated gap in auto-approval rate between regions
+SRM_ALPHA = 0.001  # a sample-ratio mismatch this unlikely means the assignment is broken
+MIN_CASES = 30  # per arm, below which no comparison is worth reading
+MIN_RATINGS = 10
+MIN_REGION_CASES = 10
+PRIMARY = "expected_loss_per_case"
+# The metrics whose inconclusive comparison earns a warning with its minimum detectable effect.
+KEY_METRICS = (PRIMARY, "realised_loss_per_case", "automation_rate", "escalation_rate", "csat")
+# Loss metric -> (sum column, count column) of the per-arm and per-buyer aggregates.
+LOSS_COLUMNS = {
+    "expected_loss_per_case": ("expected_loss", "cases"),
+    "realised_loss_per_case": ("realised_loss", "realised_cases"),
+}
+DEFINITIONS = {
+    "automated": "The case's decision under the experiment routed it 'auto' and no agent got it.",
+    "escalated": "The case reached the agent queue (a refusal by the rules, routed 'human' too,"
+    " does not).",
+    "auto_approval_rate": "Cases on which the bot executed an action with an amount / cases.",
+    "band_automation_rate": "Automation rate of the cases whose amount lies between the arms'"
+    " automatic refund limits: the only cases a limit can route differently (the amount is"
+    " fixed before routing, so the comparison stays randomised).",
+    "expected_loss_per_case": "Automated: trace p(abuse) x amount (0 if unscored); escalated:"
+    " review cost; refused: 0. Mean per case; bootstrap CI over buyers.",
+    "realised_loss_per_case": "Bot payouts on claims the truth file marks not genuine, plus the"
+    " review cost of escalated cases. Mean per case; bootstrap CI over buyers.",
+    "csat": "Mean 1-5 rating of rated cases (asked after a bot resolution); t CI, Welch t-test"
+    " and Mann-Whitney U against control.",
+    "fairness_gap": f"max - min over regions (>= {MIN_REGION_CASES} cases) of the auto-approval"
+    " rate; bootstrap CI resampling cases within regions.",
+    "srm": f"Chi-square of buyers per arm against the design's weights; p < {SRM_ALPHA} warns.",
+}
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guardrail:
+    """A warning about an experiment: what, about which metric and arm, and in words."""
+
+    code: str
+    message: str
+    metric: str | None = None
+    arm: str | None = None
+
+
+@dataclass(frozen=True)
+class ArmResult:
+    name: str
+    weight: float
+    overrides: dict[str, str]
+    buyers: int
+    cases: int
+    triggered: int  # cases whose amount lies between the arms' automatic refund limits
+    metrics: dict[str, Interval]
+    regions: list[dict[str, Any]]
+    regions_differ_p: float | None = None  # chi-square: do the regions' rates differ at all
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    name: str
+    control: str
+    design: str  # where the weights came from
+    arms: list[ArmResult]
+    comparisons: dict[str, dict[str, Test]]  # arm -> metric -> test against control
+    srm: dict[str, Any]
+    guardrails: list[Guardrail]
+
+    def arm(self, name: str) -> ArmResult:
+        return next(a for a in self.arms if a.name == name)
+
+
+@dataclass(frozen=True)
+class ExperimentReport:
+    experiments: list[ExperimentResult]
+    alpha: float
+    power: float
+    truth: bool
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe (no NaN, no Decimal): what `experiments.json` and the report hold."""
+        return _json_safe(
+            {
+                "kind": "aftersales-experiment-report",
+                "version": 1,
+                "alpha": self.alpha,
+                "power": self.power,
+                "primary_metric": PRIMARY,
+                "truth": self.truth,
+                "definitions": DEFINITIONS,
+                "notes": self.notes,
+                "experiments": [_experiment_dict(e) for e in self.experiments],
+            }
+        )
+
+    def definitions(self) -> dict[str, str]:
+        return dict(DEFINITIONS)
+
+    def to_markdown(self) -> str:
+        from bot.analytics.experiment_render import render_markdown
+
+        return render_markdown(self)
+
+    def to_html(self) -> str:
+        """An HTML fragment (tables and guardrails) for the analytics report's page."""
+        from bot.analytics.experiment_render import render_html
+
+        return render_html(self)
+
+
+def _experiment_dict(e: ExperimentResult) -> dict[str, Any]:
+    return {
+        "name": e.name,
+        "control": e.control,
+        "design": e.design,
+        "srm": e.srm,
+        "arms": [
+            {
+                "name": a.name,
+                "weight": a.weight,
+                "overrides": a.overrides,
+                "buyers": a.buyers,
+                "cases": a.cases,
+                "triggered_cases": a.triggered,
+                "metrics": {k: v.to_dict() for k, v in a.metrics.items()},
+                "regions": a.regions,
+                "regions_differ_p_value": a.regions_differ_p,
+            }
+            for a in e.arms
+        ],
+        "comparisons": {
+            arm: {
+                metric: test.to_dict() | {"significant": test.significant()}
+                for metric, test in tests.items()
+            }
+            for arm, tests in e.comparisons.items()
+        },
+        "guardrails": [g.__dict__ for g in e.guardrails],
+    }
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# --- reading the tables ---------------------------------------------------------------------------
+
+TableLike = ir.Table | pd.DataFrame
+NEEDED = ("decisions", "cases", "actions", "ratings", "buyers")
+_RISK_COLUMNS = ("score", "amount", "review_cost", "expected_loss")
+
+
+def ibis_tables(tables: Tables | Mapping[str, TableLike]) -> dict[str, ir.Table]:
+    """The tables the report reads, as Ibis tables (pandas frames become memtables)."""
+    get = tables.get if isinstance(tables, Mapping) else lambda n: getattr(tables, n, None)
+    out = {}
+    for name in NEEDED:
+        table = get(name)
+        if table is None:
+            raise ValueError(f"the experiment report needs a {name!r} table")
+        if isinstance(table, pd.DataFrame):
+            table = ibis.memtable(_flat_trace(table) if name == "decisions" else table)
+        out[name] = table
+    return out
+
+
+def _flat_trace(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decisions given as a frame with a ``trace`` dict column: the four risk fields, flat."""
+    if "trace" not in frame.columns:
+        return frame
+    traces = [t if isinstance(t, dict) else json.loads(t or "{}") for t in frame["trace"]]
+    flat = frame.drop(columns="trace").copy()
+    eligibility = [t.get("eligibility") or {} for t in traces]
+    columns = {
+        "score": [t.get("score") for t in traces],
+        "amount": [e.get("amount") for e in eligibility],
+        "review_cost": [t.get("review_cost") for t in traces],
+        "expected_loss": [t.get("expected_loss") for t in traces],
+    }
+    for name, values in columns.items():
+        if name not in flat.columns:
+            flat[name] = pd.to_numeric(pd.Series(values, index=flat.index), errors="coerce")
+    return flat
+
+
+def _risk_columns(d: ir.Table) -> tuple[ir.Table, bool]:
+    """Decisions with float ``score, amount, review_cost, expected_loss`` (null where absent);
+    from flat columns (the snapshot's), else a JSON ``trace`` string (DuckDB); False when the
+    log carries neither, so the loss metrics cannot be computed."""
+    have = set(d.columns)
+    if have.issuperset(_RISK_COLUMNS):
+        return d.mutate(**{c: d[c].cast("float64") for c in _RISK_COLUMNS}), True
+    if "trace" in have:
+        j = d.trace.cast("json")
+        return d.mutate(
+            score=j["score"].float,
+            amount=j["eligibility"]["amount"].str.cast("float64"),
+            review_cost=j["review_cost"].str.cast("float64"),
+            expected_loss=j["expected_loss"].float,
+        ), True
+    null = ibis.null().cast("float64")
+    return d.mutate(**{c: d[c].cast("float64") if c in have else null for c in _RISK_COLUMNS}), (
+        False
+    )
+
+
+def case_facts(
+    tables: Mapping[str, ir.Table],
+    designs: Mapping[str, Experiment],
+    truth: pd.DataFrame | None = None,
+) -> tuple[ir.Table, bool]:
+    """One row per case decided under an experiment: arm, buyer, region and what happened."""
+    d, has_risk = _risk_columns(tables["decisions"])
+    d = d.filter(d.experiment.notnull() & d.arm.notnull())
+    if "created_at" in d.columns:  # a re-decided case counts once, by its latest decision
+        rank = ibis.row_number().over(group_by=d.case_id, order_by=ibis.desc(d.created_at))
+        d = d.mutate(_rank=rank).filter(lambda t: t._rank == 0)
+    c = tables["cases"]
+    cases = c.select(c_case=c.case_id, conversation_id=c.conversation_id, buyer_id=c.buyer_id,
+                     status=c.status)  # fmt: skip
+    a = tables["actions"]
+    money = a.amount.cast("float64")
+    paid = (
+        a.filter(a.actor == BOT_ACTOR)
+        .group_by(a_case=a.case_id)
+        .agg(bot_amount=money.sum(), bot_money=(money > 0).any())
+    )
+    b = tables["buyers"]
+    buyers = b.select(b_id=b.buyer_id, buyer_region=b.region)
+    j = d.join(cases, d.case_id == cases.c_case)
+    j = j.left_join(paid, j.case_id == paid.a_case)
+    j = j.left_join(buyers, j.buyer_id == buyers.b_id)
+    truth_region = ibis.null().cast("string")
+    genuine = ibis.null().cast("boolean")
+    if truth is not None:
+        t = ibis.memtable(
+            pd.DataFrame(
+                {
+                    "t_conversation": truth["conversation_id"].astype(str),
+                    "t_genuine": truth["claim_genuine"].map(_as_bool).astype("boolean"),
+                    "t_region": truth["region"].astype(str),
+                }
+            )
+        )
+        j = j.left_join(t, j.conversation_id == t.t_conversation)
+        truth_region, genuine = j.t_region, j.t_genuine
+    region = ibis.coalesce(j.buyer_region, truth_region, ibis.literal(UNKNOWN))
+    # A refusal by the rules is routed "human" but never reaches an agent; a case the bot
+    # hands over with nothing to execute may be routed "auto" and still reach one.
+    escalated = j.status.isin(AGENT_STATUSES) | ((j.route == "human") & (j.status != DECLINED))
+    auto = (j.route == "auto") & ~escalated
+    review_cost = ibis.coalesce(j.review_cost, _arm_review_cost(j, designs))
+    expected = ibis.cases(
+        (auto, ibis.coalesce(j.expected_loss, j.score * j.amount, 0.0)),
+        (escalated, review_cost),
+        else_=0.0,
+    )
+    paid_out = j.bot_amount.fill_null(0.0)
+    realised = ibis.cases(
+        (genuine.isnull(), ibis.null().cast("float64")),
+        else_=(~genuine).ifelse(paid_out, 0.0) + escalated.ifelse(review_cost, 0.0),
+    )
+    low, high = _limit_band(designs)
+    facts = j.select(
+        experiment=j.experiment,
+        arm=j.arm,
+        case_id=j.case_id,
+        buyer_id=j.buyer_id,
+        conversation_id=j.conversation_id,
+        region=region,
+        automated=auto,
+        escalated=escalated,
+        auto_approved=j.bot_money.fill_null(False),
+        expected_loss=expected.cast("float64"),
+        realised_loss=realised.cast("float64"),
+        triggered=((j.amount > low) & (j.amount <= high)).fill_null(False),
+    )
+    return facts, has_risk
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return {"true": True, "1": True, "false": False, "0": False}.get(text)
+
+
+def _arm_review_cost(j: ir.Table, designs: Mapping[str, Experiment]) -> ir.FloatingValue:
+    branches = [
+        ((j.experiment == e.name) & (j.arm == arm.name), float(arm.review_cost))
+        for e in designs.values()
+        for arm in e.arms
+        if arm.review_cost is not None
+    ]
+    default = float(DEFAULT_REVIEW_COST)
+    return ibis.cases(*branches, else_=default) if branches else ibis.literal(default)
+
+
+def _limit_band(designs: Mapping[str, Experiment]) -> tuple[float, float]:
+    """(lowest, highest) automatic refund limit over the arms: the amounts arms treat apart."""
+    limits = [
+        float(arm.auto_refund_limit or AUTO_REFUND_LIMIT)
+        for e in designs.values()
+        for arm in e.arms
+    ] or [float(AUTO_REFUND_LIMIT)]
+    return min(limits), max(limits)
+
+
+# --- aggregates -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Aggregates:
+    """What the statistics need, materialised (small: per arm, region, buyer, score)."""
+
+    arms: pd.DataFrame
+    buyers: pd.DataFrame
+    regions: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def aggregate(facts: ir.Table, ratings: ir.Table) -> Aggregates:
+    def n_true(value: ir.BooleanValue) -> ir.IntegerScalar:
+        return value.ifelse(1, 0).sum().fill_null(0)
+
+    arms = facts.group_by("experiment", "arm").agg(
+        cases=facts.count(),
+        buyers=facts.buyer_id.nunique(),
+        automated=n_true(facts.automated),
+        escalated=n_true(facts.escalated),
+        auto_approved=n_true(facts.auto_approved),
+        triggered=n_true(facts.triggered),
+        triggered_automated=n_true(facts.triggered & facts.automated),
+        expected_loss=facts.expected_loss.sum(),
+        realised_cases=facts.realised_loss.count(),
+        realised_loss=facts.realised_loss.sum(),
+    )
+    per_buyer = facts.group_by("experiment", "arm", "buyer_id").agg(
+        cases=facts.count(),
+        expected_loss=facts.expected_loss.sum(),
+        realised_cases=facts.realised_loss.count(),
+        realised_loss=facts.realised_loss.sum().fill_null(0.0),
+    )
+    regions = facts.group_by("experiment", "arm", "region").agg(
+        cases=facts.count(), auto_approved=n_true(facts.auto_approved)
+    )
+    by_case = facts.select(r_case=facts.case_id, e1=facts.experiment, a1=facts.arm)
+    by_conversation = facts.select(
+        r_conversation=facts.conversation_id, e2=facts.experiment, a2=facts.arm
+    ).distinct()
+    r = ratings.select("case_id", "conversation_id", "score")
+    rated = r.left_join(by_case, r.case_id == by_case.r_case)
+    rated = rated.left_join(
+        by_conversation, rated.conversation_id == by_conversation.r_conversation
+    )
+    rated = rated.select(
+        experiment=ibis.coalesce(rated.e1, rated.e2),
+        arm=ibis.coalesce(rated.a1, rated.a2),
+        score=rated.score.cast("int64"),
+    ).filter(lambda t: t.experiment.notnull())
+    scores = rated.group_by("experiment", "arm", "score").agg(ratings=rated.count())
+    # Sorted here: engines return groups in any order, and the bootstrap resamples by position,
+    # so an unsorted frame would give other intervals on another engine (or another run).
+    return Aggregates(
+        arms=_sorted(arms.execute(), ["experiment", "arm"]),
+        buyers=_sorted(per_buyer.execute(), ["experiment", "arm", "buyer_id"]),
+        regions=_sorted(regions.execute(), ["experiment", "arm", "region"]),
+        scores=_sorted(scores.execute(), ["experiment", "arm", "score"]),
+    )
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+# --- the analysis ---------------------------------------------------------------------------------
+
+
+def analyse(
+    tables: Tables | Mapping[str, TableLike],
+    *,
+    designs: Mapping[str, Experiment] | Sequence[Experiment] | None = None,
+    truth: pd.DataFrame | None = None,
+    alpha: float = st.ALPHA,
+    power: float = st.POWER,
+    n_boot: int = st.N_BOOT,
+    seed: int = 0,
+) -> ExperimentReport:
+    """Every experiment in the decision log, per arm, against its control arm."""
+    if designs is None:
+        designs = {}
+    elif not isinstance(designs, Mapping):
+        designs = {e.name: e for e in designs}
+    t = ibis_tables(tables)
+    facts, has_risk = case_facts(t, designs, truth)
+    agg = aggregate(facts, t["ratings"])
+    notes = [
+        "p-values are per comparison, not corrected for the several metrics compared per arm: "
+        "with nine of them, an experiment without any effect shows at least one 'significant' "
+        "difference up to a third of the time. A guardrail that fires alone, on a metric the "
+        "arms cannot plausibly move, asks for more data before action."
+    ]
+    if not has_risk:
+        notes.append(
+            "The decisions carry no risk trace (score, amount, review_cost, expected_loss), "
+            "so expected losses count review costs only."
+        )
+    rng = np.random.default_rng(seed)
+    results = [
+        _analyse_one(name, agg, designs.get(name), truth is not None, alpha, power, n_boot, rng)
+        for name in sorted(agg.arms["experiment"].unique())
+    ]
+    return ExperimentReport(results, alpha, power, truth is not None, notes)
+
+
+@dataclass
+class _Arm:
+    """One arm's aggregates and bootstrap replicates (internal)."""
+
+    name: str
+    row: pd.Series
+    buyers: pd.DataFrame
+    regions: pd.DataFrame
+    scores: np.ndarray
+    replicates: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _analyse_one(
+    name: str,
+    agg: Aggregates,
+    design: Experiment | None,
+    with_truth: bool,
+    alpha: float,
+    power: float,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> ExperimentResult:
+    rows = agg.arms[agg.arms["experiment"] == name].set_index("arm")
+    names = _arm_order(list(rows.index), design)
+    control = CONTROL if CONTROL in names else names[0]
+    weights = _weights(names, design)
+    arms: dict[str, _Arm] = {}
+    for arm in names:
+        sel = lambda f, arm=arm: f[(f["experiment"] == name) & (f["arm"] == arm)]  # noqa: E731
+        scores = sel(agg.scores)
+        arms[arm] = _Arm(
+            arm,
+            rows.loc[arm] if arm in rows.index else _empty_row(),
+            sel(agg.buyers),
+            sel(agg.regions),
+            st.scores_from_counts(dict(zip(scores["score"], scores["ratings"], strict=True))),
+        )
+    results = [
+        _arm_result(arms[a], weights[a], design, with_truth, alpha, n_boot, rng) for a in names
+    ]
+    comparisons = {
+        a: _compare(arms[a], arms[control], with_truth, alpha, power) for a in names if a != control
+    }
+    observed = [int(arms[a].row["buyers"]) for a in names]
+    chi2, p = st.sample_ratio_mismatch(observed, [weights[a] for a in names])
+    srm = {
+        "unit": "buyers",
+        "observed": dict(zip(names, observed, strict=True)),
+        "weights": {a: weights[a] for a in names},
+        "chi2": chi2,
+        "p_value": p,
+    }
+    result = ExperimentResult(
+        name=name,
+        control=control,
+        design="experiments file" if design else "not given: equal weights assumed",
+        arms=results,
+        comparisons=comparisons,
+        srm=srm,
+        guardrails=[],
+    )
+    result.guardrails.extend(guardrails(result, alpha))
+    return result
+
+
+def _arm_order(present: list[str], design: Experiment | None) -> list[str]:
+    if design is not None:
+        ordered = [a.name for a in design.arms]
+        return ordered + sorted(set(present) - set(ordered))
+    return sorted(present, key=lambda a: (a != CONTROL, a))
+
+
+def _weights(names: list[str], design: Experiment | None) -> dict[str, float]:
+    given = {a.name: float(a.weight) for a in design.arms} if design else {}
+    return {a: given.get(a, 1.0) for a in names}
+
+
+def _empty_row() -> pd.Series:
+    keys = ("cases", "buyers", "automated", "escalated", "auto_approved", "triggered",
+            "triggered_automated",
+            "expected_loss", "realised_cases", "realised_loss")  # fmt: skip
+    return pd.Series(dict.fromkeys(keys, 0))
+
+
+def _arm_result(
+    arm: _Arm,
+    weight: float,
+    design: Experiment | None,
+    with_truth: bool,
+    alpha: float,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> ArmResult:
+    row, cases = arm.row, int(arm.row["cases"])
+    metrics = {
+        "automation_rate": st.wilson(int(row["automated"]), cases, alpha),
+        "escalation_rate": st.wilson(int(row["escalated"]), cases, alpha),
+        "auto_approval_rate": st.wilson(int(row["auto_approved"]), cases, alpha),
+        "rating_coverage": st.wilson(len(arm.scores), cases, alpha),
+        "band_automation_rate": st.wilson(
+            int(row["triggered_automated"]), int(row["triggered"]), alpha
+        ),
+        "csat": st.mean_t(arm.scores, alpha, bounds=(1.0, 5.0)),
+    }
+    b = arm.buyers
+    loss_columns = [("expected_loss_per_case", "expected_loss", "cases")]
+    if with_truth:
+        loss_columns.append(("realised_loss_per_case", "realised_loss", "realised_cases"))
+    for metric, total, count in loss_columns:
+        n = int(row[count])
+        value = float(row[total]) / n if n else None
+        reps = st.bootstrap_ratio(b[total].to_numpy(float), b[count].to_numpy(float), rng, n_boot)
+        arm.replicates[metric] = reps
+        metrics[metric] = st.percentile_interval(value, reps, n, alpha)
+    counted = arm.regions[(arm.regions["region"] != UNKNOWN)
+                          & (arm.regions["cases"] >= MIN_REGION_CASES)]  # fmt: skip
+    counted = counted.sort_values("region")
+    totals = counted["cases"].to_numpy(float)
+    approved = counted["auto_approved"].to_numpy(float)
+    rates = list(approved / totals) if len(totals) else []
+    reps = st.bootstrap_gap(approved, totals, rng, n_boot)
+    arm.replicates["fairness_gap"] = reps
+    homogeneity = st.homogeneity(approved, totals)
+    metrics["fairness_gap"] = st.percentile_interval(st.gap(rates), reps, int(totals.sum()), alpha)
+    regions = [
+        {"region": r["region"], "cases": int(r["cases"]), "auto_approved": int(r["auto_approved"]),
+         "auto_approval_rate": r["auto_approved"] / r["cases"] if r["cases"] else None,
+         "in_gap": r["region"] in set(counted["region"])}
+        for _, r in arm.regions.sort_values("region").iterrows()
+    ]  # fmt: skip
+    overrides = {}
+    if design is not None:
+        spec = next((a for a in design.arms if a.name == arm.name), None)
+        overrides = spec.overrides() if spec else {}
+    return ArmResult(
+        name=arm.name,
+        weight=weight,
+        overrides=overrides,
+        buyers=int(row["buyers"]),
+        cases=cases,
+        triggered=int(row["triggered"]),
+        metrics=metrics,
+        regions=regions,
+        regions_differ_p=homogeneity,
+    )
+
+
+def _compare(
+    arm: _Arm, control: _Arm, with_truth: bool, alpha: float, power: float
+) -> dict[str, Test]:
+    tests: dict[str, Test] = {}
+    count_of = {"automation_rate": "automated", "escalation_rate": "escalated",
+                "auto_approval_rate": "auto_approved"}  # fmt: skip
+    for metric, column in count_of.items():
+        tests[metric] = st.compare_proportions(
+            int(arm.row[column]), int(arm.row["cases"]),
+            int(control.row[column]), int(control.row["cases"]), alpha, power,
+        )  # fmt: skip
+    tests["band_automation_rate"] = st.compare_proportions(
+        int(arm.row["triggered_automated"]), int(arm.row["triggered"]),
+        int(control.row["triggered_automated"]), int(control.row["triggered"]), alpha, power,
+    )  # fmt: skip
+    tests["rating_coverage"] = st.compare_proportions(
+        len(arm.scores), int(arm.row["cases"]), len(control.scores), int(control.row["cases"]),
+        alpha, power,
+    )  # fmt: skip
+    tests["csat"] = st.compare_means(arm.scores, control.scores, alpha, power)
+    metrics = ["expected_loss_per_case", "fairness_gap"]
+    if with_truth:
+        metrics.append("realised_loss_per_case")
+    for metric in metrics:
+        a_value, c_value = _point(arm, metric), _point(control, metric)
+        difference = None if a_value is None or c_value is None else a_value - c_value
+        tests[metric] = st.compare_bootstrap(
+            difference, arm.replicates[metric], control.replicates[metric], alpha, power
+        )
+    return tests
+
+
+def _point(arm: _Arm, metric: str) -> float | None:
+    if metric == "fairness_gap":
+        r = arm.regions[(arm.regions["region"] != UNKNOWN)
+                        & (arm.regions["cases"] >= MIN_REGION_CASES)]  # fmt: skip
+        return st.gap(list(r["auto_approved"] / r["cases"]))
+    total, count = LOSS_COLUMNS[metric]
+    n = int(arm.row[count])
+    return float(arm.row[total]) / n if n else None
+
+
+# --- guardrails -----------------------------------------------------------------------------------
+
+
+def guardrails(result: ExperimentResult, alpha: float = st.ALPHA) -> list[Guardrail]:
+    """The warnings a reader must see before believing the comparison."""
+    out: list[Guardrail] = []
+    srm = result.srm
+    if srm["p_value"] < SRM_ALPHA:
+        out.append(Guardrail(
+            "sample_ratio_mismatch",
+            f"Buyers per arm {srm['observed']} do not match the weights {srm['weights']} "
+            f"(chi-square p = {srm['p_value']:.2g} < {SRM_ALPHA}): the assignment or the logging "
+            "is broken; no comparison of this experiment can be trusted.",
+        ))  # fmt: skip
+    for arm in result.arms:
+        if arm.cases < MIN_CASES:
+            out.append(Guardrail(
+                "too_few_samples",
+                f"Arm {arm.name} has {arm.cases} cases (< {MIN_CASES}): too few for a conclusion.",
+                arm=arm.name,
+            ))  # fmt: skip
+        gap = arm.metrics["fairness_gap"]
+        if gap.value is not None and gap.value > FAIRNESS_LIMIT:
+            differ = arm.regions_differ_p
+            verdict = (
+                "the regions' rates differ significantly"
+                if differ is not None and differ < alpha
+                else "but the regions' rates do not differ significantly: small regions make "
+                "a wide gap by chance, so this needs more cases before it means anything"
+            )
+            out.append(Guardrail(
+                "fairness_gap",
+                f"Arm {arm.name}: auto-approval rates differ by {gap.value:.1%} between regions "
+                f"(95% CI {fmt_pct(gap.low)} to {fmt_pct(gap.high)}), above the "
+                f"{FAIRNESS_LIMIT:.0%} limit; {verdict} (chi-square p = "
+                f"{'–' if differ is None else f'{differ:.2g}'}).",
+                metric="fairness_gap", arm=arm.name,
+            ))  # fmt: skip
+    for arm, tests in result.comparisons.items():
+        esc = tests["escalation_rate"]
+        if esc.significant(alpha) and (esc.difference or 0) > 0:
+            out.append(Guardrail(
+                "escalations_up",
+                f"Arm {arm} escalates significantly more than {result.control}: "
+                f"{fmt_diff('escalation_rate', esc)} (p = {esc.p_value:.2g}).",
+                metric="escalation_rate", arm=arm,
+            ))  # fmt: skip
+        csat = tests["csat"]
+        if csat.significant(alpha) and (csat.difference or 0) < 0:
+            out.append(Guardrail(
+                "csat_down",
+                f"Arm {arm} is rated significantly lower than {result.control}: "
+                f"{fmt_diff('csat', csat)} (Welch p = {csat.p_value:.2g}).",
+                metric="csat", arm=arm,
+            ))  # fmt: skip
+        coverage = tests["rating_coverage"]
+        if coverage.significant(alpha):
+            out.append(Guardrail(
+                "csat_selection",
+                f"Arm {arm} has a different share of rated cases than {result.control} "
+                f"({fmt_diff('rating_coverage', coverage)}): ratings are asked only after the "
+                "bot resolves a case, so the CSAT of the two arms rates different cases.",
+                metric="csat", arm=arm,
+            ))  # fmt: skip
+        if result.arm(arm).metrics["csat"].n < MIN_RATINGS:
+            out.append(Guardrail(
+                "too_few_samples",
+                f"Arm {arm} has {result.arm(arm).metrics['csat'].n} ratings "
+                f"(< {MIN_RATINGS}): CSAT cannot be compared.",
+                metric="csat", arm=arm,
+            ))  # fmt: skip
+        for metric in KEY_METRICS:
+            test = tests.get(metric)
+            if test is None or test.p_value is None or test.significant(alpha):
+                continue
+            power_note = (
+                "the sample is too small to say which difference it could detect"
+                if test.mde is None
+                else f"at this sample size only a difference of about "
+                f"{fmt_value(metric, test.mde)} or more would be detected with 80% power"
+            )
+            out.append(Guardrail(
+                "inconclusive",
+                f"{LABELS[metric]}: no significant difference between {arm} and "
+                f"{result.control} (observed {fmt_diff(metric, test)}, p = {test.p_value:.2g}); "
+                f"{power_note}.",
+                metric=metric, arm=arm,
+            ))  # fmt: skip
+    return out
+
+
+# --- the analytics report's section, and the command line -----------------------------------------
+
+
+def load_designs(path: Path | None) -> dict[str, Experiment]:
+    """The experiments file's designs by name (empty without a file)."""
+    if path is None:
+        return {}
+    return {e.name: e for e in Experiments.load(path).experiments}
+
+
+def default_designs_path() -> Path | None:
+    from bot.settings import get_settings
+
+    return get_settings().experiments_file
+
+
+def report_section(
+    tables: Tables,
+    window: Window,
+    *,
+    designs_path: Path | Literal["settings"] | None = "settings",
+    with_figures: bool = True,
+) -> dict[str, Any]:
+    """The "Routing experiments" section of ``aftersales analytics report`` (see its
+    `run_sections`): the window's cases, the designs of an experiments file (by default the
+    settings'; the API passes its app's). The live dashboard draws its own charts, so it asks
+    for no figures (matplotlib was half of its response time)."""
+    from bot.analytics import charts
+    from bot.analytics import metrics as m
+    from bot.analytics.experiment_render import arm_rows, figures, metric_rows
+
+    s = m.scope(tables, window)
+    scoped = {"decisions": s.decisions, "cases": s.cases, "actions": s.actions,
+              "ratings": s.ratings, "buyers": s.buyers}  # fmt: skip
+    path = default_designs_path() if designs_path == "settings" else designs_path
+    report = analyse(scoped, designs=load_designs(path))
+    names = ", ".join(e.name for e in report.experiments) or "none"
+    warnings = sum(len(e.guardrails) for e in report.experiments)
+    return {
+        "summary": f"Experiments in the window: {names}; {warnings} guardrail warning(s).",
+        "figures": {name: charts.to_svg(fig) for name, fig in figures(report).items()}
+        if with_figures
+        else {},
+        "tables": {
+            **{f"{e.name}: arms": arm_rows(e) for e in report.experiments},
+            **{f"{e.name}: metrics": metric_rows(e) for e in report.experiments},
+            **{
+                f"{e.name}: guardrails": [g.__dict__ for g in e.guardrails]
+                for e in report.experiments
+            },
+        },
+        "report": report.to_dict(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bot.analytics.experiments`` (same as ``aftersales analytics experiment``)."""
+    from bot.analytics.experiment_cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Analytics for agents and team leads: the summary (the contract) and the full report JSON.
+
+Both compute from the live store: the window is exported into memory and measured by an
+in-memory DuckDB (`bot.analytics.report`); no file is written. Windows are ``[since, until)``,
+ISO dates or datetimes (naive means UTC); the default is the last 7 days.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from bot.analytics.export import Redactor
+from bot.analytics.tables import Window, WindowError
+from bot.api.deps import AgentDep, ServicesDep
+from bot.api.errors import ApiError
+from bot.store.db import Database
+
+router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
+
+# The live endpoints hold the window's rows in memory; longer windows belong to
+# `aftersales analytics report` over a snapshot.
+MAX_LIVE_WINDOW = timedelta(days=366)
+Bound = Annotated[str | None, Query(max_length=40, description="ISO date or datetime (UTC)")]
+
+
+@router.get("/summary")
+async def summary(
+    _agent: AgentDep, services: ServicesDep, since: Bound = None, until: Bound = None
+) -> dict[str, Any]:
+    """Conversations, automation/escalation/fallback rates (with numerators and denominators),
+    intents, refunds by the bot and by agents, CSAT."""
+    from bot.analytics.report import live_summary
+
+    window = _window(since, until, services.clock)
+    database = _database(services.database)
+    return await run_in_threadpool(live_summary, database, window)
+
+
+@router.get("/report")
+async def report(
+    request: Request,
+    _agent: AgentDep,
+    services: ServicesDep,
+    since: Bound = None,
+    until: Bound = None,
+) -> dict[str, Any]:
+    """The full report JSON (shape: bot/analytics/README.md); the dashboard reads it."""
+    from bot.analytics.report import live_report
+
+    window = _window(since, until, services.clock)
+    database = _database(services.database)
+    redactor = await run_in_threadpool(_redactor, request)
+    return await run_in_threadpool(
+        live_report, database, window, redactor=redactor, hooks=_hooks(request, services)
+    )
+
+
+def _hooks(request: Request, services: Any) -> dict[str, Any]:
+    """The optional sections bound to this app: its experiments file (not the process-wide
+    settings') and the MiniLM its policy answers already loaded."""
+    from bot.analytics import clusters, experiments
+
+    settings = request.app.state.settings
+    embedder = getattr(services.answerer, "embedder", None)
+    return {
+        "experiments": partial(
+            experiments.report_section,
+            designs_path=settings.experiments_file,
+            with_figures=False,
+        ),
+        "clusters": partial(clusters.report_section, embedder=embedder),
+    }
+
+
+def _window(since: str | None, until: str | None, clock: Any) -> Window:
+    try:
+        window = Window.parse(since, until, now=clock())
+    except WindowError as e:
+        raise ApiError(422, "validation_error", str(e), e.field) from e
+    if window.until - window.since > MAX_LIVE_WINDOW:
+        raise ApiError(
+            422,
+            "validation_error",
+            f"since: the window spans more than {MAX_LIVE_WINDOW.days} days; use "
+            "`aftersales analytics report` over an exported snapshot for longer ones",
+            "since",
+        )
+    return window
+
+
+def _database(database: Database | None) -> Database:
+    if database is None:
+        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+    return database
+
+
+def _redactor(request: Request) -> Redactor | None:
+    """The PII redactor, loaded on first use and kept on the app, and only when a report
+    section reads message text (the failure clusters); otherwise no text leaves the store."""
+    from bot.analytics.report import needs_text, optional_redactor
+
+    if not needs_text():
+        return None
+    state = request.app.state
+    if getattr(state, "analytics_redactor", None) is None:
+        state.analytics_redactor = optional_redactor()
+    return state.analytics_redactor

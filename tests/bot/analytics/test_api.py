@@ -1,0 +1,128 @@
+"""``GET /v1/analytics/summary`` and ``/report``: auth, window validation, the contract's keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat
+
+ENDPOINTS = ("/v1/analytics/summary", "/v1/analytics/report")
+CONTRACT = {
+    "conversations",
+    "automation_rate",
+    "escalation_rate",
+    "fallback_rate",
+    "intents",
+    "refunds",
+    "csat",
+}
+
+
+@pytest.fixture
+def two_conversations(bot_client) -> None:
+    """A cancel the bot executes and a request for a person (both at the tests' NOW)."""
+    done = Chat(bot_client, token_headers("B17"))
+    done.say("please cancel order P100")
+    done.say("Yes")
+    person = Chat(bot_client, token_headers("B17"))
+    assert person.say("let me talk to a person")["status"] == "waiting_for_agent"
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_without_a_token_401(bot_client, path):
+    response = bot_client.get(path)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_a_buyer_token_is_refused_403(bot_client, buyer_headers, path):
+    response = bot_client.get(path, headers=buyer_headers)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"since": "last week"}, "since"),
+        ({"until": "2026-02-30"}, "until"),
+        ({"since": "2026-11-10", "until": "2026-11-01"}, "until"),
+        ({"since": "2026-11-10T00:00:00Z", "until": "2026-11-10"}, "until"),
+        ({"since": "2020-01-01", "until": "2026-01-01"}, "since"),
+        ({"since": "x" * 41}, "since"),
+    ],
+)
+def test_bad_windows_are_422_naming_the_field(bot_client, agent_headers, path, query, field):
+    response = bot_client.get(path, params=query, headers=agent_headers)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["field"] == field
+    assert error["message"].startswith(f"{field}: ")
+
+
+def test_summary_of_the_last_seven_days_by_default(bot_client, agent_headers, two_conversations):
+    response = bot_client.get("/v1/analytics/summary", headers=agent_headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) >= CONTRACT
+    assert set(body["refunds"]) == {"auto", "human"}
+    assert body["conversations"] == 2
+    assert body["automation"] == {"numerator": 1, "denominator": 2}
+    assert body["escalation"] == {"numerator": 1, "denominator": 2}
+    assert body["automation_rate"] == 0.5 and body["escalation_rate"] == 0.5
+    assert body["intents"] == {"cancel_order": 1, "affirm": 1, "request_human": 1}
+    assert body["money"]["auto"] == {"count": 1, "amount": {"USD": 39.99}}
+    assert body["refunds"]["auto"] == {"count": 0, "amount": {}}
+    assert body["fallback_rate"] == 0.0
+    assert set(body["csat"]) >= {"mean", "count", "distribution", "by_route"}
+
+
+def test_summary_of_an_explicit_window_without_conversations(
+    bot_client, agent_headers, two_conversations
+):
+    response = bot_client.get(
+        "/v1/analytics/summary",
+        params={"since": "2026-01-01", "until": "2026-01-08T00:00:00Z"},
+        headers=agent_headers,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["conversations"] == 0 and body["automation_rate"] is None
+    assert body["window"] == {"since": "2026-01-01T00:00:00Z", "until": "2026-01-08T00:00:00Z"}
+
+
+def test_report_is_the_full_self_describing_document(bot_client, agent_headers, two_conversations):
+    response = bot_client.get(
+        "/v1/analytics/report",
+        params={"since": "2026-11-20", "until": "2026-11-21"},
+        headers=agent_headers,
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["report"] == "aftersales-analytics-report" and report["schema_version"] == 1
+    assert report["window"] == {
+        "since": "2026-11-20T00:00:00Z",
+        "until": "2026-11-21T00:00:00Z",
+        "grain": "hour",
+    }
+    assert len(report["volume"]["series"]) == 24
+    assert sum(b["conversations"] for b in report["volume"]["series"]) == 2
+    assert set(report["summary"]) >= CONTRACT
+    for key in ("intents", "automation", "fallback", "resolution", "money", "csat", "fairness"):
+        assert key in report, key
+    assert report["resolution"]["bot"]["cases"] == 1
+    assert set(report["fairness"]) == {"region", "account_age"}
+    assert set(report["sections"]) == {"clusters", "experiments"}
+    assert all("figures" not in section for section in report["sections"].values())
+    assert report["source"]["text"] in ("omitted", "redacted")
+    assert "automation_rate" in report["definitions"]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_without_a_store_503(client, agent_headers, path):
+    response = client.get(path, headers=agent_headers)
+    assert response.status_code == 503

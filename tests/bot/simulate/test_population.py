@@ -1,0 +1,86 @@
+"""The planned conversations: drawn from the world deterministically, with its truth, and with
+orders that the webhook accepts and that the rules judge as the world's policy did."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.api.orders import OrderPayload
+from bot.simulate.population import RunIds, build_population, plan_world
+from policies.rules import check_eligibility
+from policies.types import BuyerHistory
+from policies.world import claim_of
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+# The NLU's order_id regex for 15-digit ids (data/nlu/train/regex_lookup_synonyms.yml).
+ORDER_ID = re.compile(r"^\d{15}$")
+N = 60
+SEED = 5
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return build_population(N, SEED, RunIds(1234567))
+
+
+def test_plans_are_repeatable_by_seed_and_change_with_it(plans):
+    again = build_population(N, SEED, RunIds(1234567))
+    assert [(p.scenario, p.buyer.buyer_id, p.order_id) for p in plans] == [
+        (p.scenario, p.buyer.buyer_id, p.order_id) for p in again
+    ]
+    other = build_population(N, SEED + 1, RunIds(1234567))
+    assert [p.buyer.world_buyer_id for p in plans] != [p.buyer.world_buyer_id for p in other]
+
+
+def test_one_conversation_per_buyer_with_the_worlds_truth(plans):
+    assert len(plans) == N and [p.index for p in plans] == list(range(N))
+    assert len({p.buyer.buyer_id for p in plans}) == N  # one conversation per buyer
+    policy = [p for p in plans if p.scenario == "policy_question"]
+    assert 0 < len(policy) < N / 4 and all(p.claim_genuine and p.order_id is None for p in policy)
+    for p in plans:
+        assert p.buyer.latent_type in ("genuine", "abusive")
+        assert p.buyer.region in ("SG", "MY", "TH", "VN", "PH", "ID")
+        if not p.claim_genuine:  # an abusive claim comes from a buyer of the abusive type
+            assert p.buyer.latent_type == "abusive"
+    kinds = Counter(p.scenario for p in plans)
+    assert len(kinds) >= 6  # the world's mix of cases, not one script
+
+
+def test_ids_are_tagged_per_run_and_in_shapes_the_nlu_extracts(plans):
+    other = build_population(N, SEED, RunIds(7654321))
+    ours = {o.order_id for p in plans for o in p.history}
+    theirs = {o.order_id for p in other for o in p.history}
+    assert ours and not ours & theirs  # a rerun never collides with an earlier run's orders
+    assert all(ORDER_ID.match(order_id) for order_id in ours)
+    assert all(p.buyer.buyer_id.startswith("SIM1234567-") for p in plans)
+
+
+def test_payloads_pass_the_webhook_schema_and_open_the_case_now(plans):
+    for p in plans:
+        payloads = p.order_payloads(NOW)
+        assert payloads and {o["buyer_id"] for o in payloads} == {p.buyer.buyer_id}
+        assert {o["buyer_region"] for o in payloads} == {p.buyer.region}
+        orders = [OrderPayload.model_validate(o).to_order() for o in payloads]
+        assert all(o.placed_at <= NOW for o in orders)
+        if p.order_id is not None:
+            assert p.order_id in {o.order_id for o in orders}
+
+
+def test_the_rules_see_the_claim_as_the_worlds_policy_did(plans):
+    """Shifting the world's times to now keeps every date-dependent answer (late, lost, window
+    closed...): the world's recorded policy outcome is what the rules say about the payload."""
+    world = plan_world(N - round(N * 0.08), SEED)
+    claims = [p for p in plans if p.world_case_id is not None]
+    assert claims
+    for p in claims:
+        case = world.cases.loc[p.world_case_id]
+        payload = next(o for o in p.order_payloads(NOW) if o["order_id"] == p.order_id)
+        order = OrderPayload.model_validate(payload).to_order()
+        outcome = check_eligibility(order, claim_of(case), BuyerHistory(0, 0, 0), NOW)
+        assert outcome.eligible == case["policy_eligible"], p.world_case_id
+        assert outcome.remedy.value == case["policy_remedy"], p.world_case_id
+        assert float(outcome.amount) == pytest.approx(case["policy_amount"]), p.world_case_id
