@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
-	eval-assist bench simulate analytics-report bench-analytics
+	eval-assist bench simulate analytics-report bench-analytics eval-privacy
 
 # The product runs with the refund-limit experiment (data/experiments); set
 # AFTERSALES_EXPERIMENTS_FILE= (empty) to run without one.
@@ -122,7 +122,13 @@ simulate: $(VENV)/.installed
 # reports/analytics/report.{json,html} and a CSV per table.
 # make analytics-report ANALYTICS_ARGS="--since 2026-11-01 --until 2026-11-08 [--engine pyspark]"
 analytics-report: $(VENV)/.installed
-	$(PY) -m bot.cli analytics report --out reports/analytics $(ANALYTICS_ARGS)
+	AFTERSALES_EXPERIMENTS_FILE=$${AFTERSALES_EXPERIMENTS_FILE-data/experiments/refund_limit.yml} \
+	  $(PY) -m bot.cli analytics report --out reports/analytics $(ANALYTICS_ARGS)
+
+# PII redaction on data/eval/pii_messages.jsonl (recall per type, wrongly removed tokens):
+# reports/privacy/redaction.{json,md}
+eval-privacy: $(VENV)/.installed
+	$(PY) -m bot.analytics.redact --eval data/eval/pii_messages.jsonl
 
 # The full report over synthetic logs of 100k and 1M conversations on DuckDB (wall time, peak
 # RSS): reports/bench/analytics.{json,md}; snapshots are kept in var/bench-analytics.

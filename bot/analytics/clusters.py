@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import ibis
 import numpy as np
 
 from bot.analytics.redact import CHAT_WORDS, Redactor, load_nlp, load_redactor
@@ -326,34 +327,36 @@ def _redactor_for(nlp: Any) -> Redactor:
 
 # --- the report's section ---------------------------------------------------------------------
 
-# Replies that carry no topic of their own: in an escalated conversation, only the messages
-# that say what the buyer wanted are clustered.
-_NO_TOPIC_INTENTS = ("affirm", "deny", "inform", "greet", "thank", "goodbye")
+# Small talk carries no topic: a conversation's opening request is its first other message.
+_NO_TOPIC_INTENTS = ("greet", "goodbye", "thank", "affirm", "deny")
 # The most messages one report clusters (the most recent ones): embedding is the cost.
 MAX_MESSAGES = 5_000
 
 
 def failed_messages(tables: Any, window: Any, limit: int = MAX_MESSAGES) -> list[tuple[str, str]]:
-    """``(message_id, text)`` of the window's buyer messages the bot failed on: those the NLU
-    could not read confidently (the fallback rate's numerator), and the requests of
-    conversations a person had to take (escalated cases, as `bot.analytics.metrics` defines
-    them), most recent first."""
+    """``(message_id, text)`` of the window's buyer messages the bot failed on, most recent
+    first: those the NLU could not read confidently (the fallback rate's numerator), and the
+    opening request of each conversation a person had to take (escalated, as
+    `bot.analytics.metrics` defines it). Later turns of an escalated conversation are mostly
+    answers to the bot's own questions and quick replies ("Talk to a person", "A refund"),
+    which would cluster as themes of the bot's wording, not of what buyers needed."""
     from bot.analytics import metrics as m
 
     s = m.scope(tables, window)
     f = m.case_facts(s)
     escalated = f.filter(f.escalated).select(e_conversation=f.conversation_id).distinct()
-    msg = s.messages.filter((s.messages.role == m.BUYER) & s.messages.text.notnull())
-    in_escalated = msg.semi_join(escalated, msg.conversation_id == escalated.e_conversation)
-    failed = msg.filter(m._unreadable(msg)).union(
-        in_escalated.filter(~in_escalated.intent.isin(_NO_TOPIC_INTENTS).fill_null(False))
+    msg = s.messages
+    buyer = msg.filter((msg.role == m.BUYER) & msg.text.notnull())
+    topical = buyer.filter(~buyer.intent.isin(_NO_TOPIC_INTENTS).fill_null(False))
+    topical = topical.semi_join(escalated, topical.conversation_id == escalated.e_conversation)
+    first = topical.group_by(o_conversation=topical.conversation_id).agg(o_seq=topical.seq.min())
+    openings = topical.semi_join(
+        first,
+        [topical.conversation_id == first.o_conversation, topical.seq == first.o_seq],
     )
-    rows = m.records(
-        failed.select("message_id", "text", "created_at")
-        .distinct()
-        .order_by(failed.created_at.desc())
-        .limit(limit)
-    )
+    columns = ("message_id", "text", "created_at")
+    failed = buyer.filter(m._unreadable(buyer)).select(*columns).union(openings.select(*columns))
+    rows = m.records(failed.distinct().order_by(ibis.desc("created_at")).limit(limit))
     return [(row["message_id"], row["text"]) for row in rows if str(row["text"]).strip()]
 
 

@@ -217,3 +217,14 @@ def test_bad_windows_name_the_field(since, until, field):
         Window.parse(since, until, now=datetime.now(UTC))
     assert error.value.field == field
     assert str(error.value).startswith(f"{field}: ")
+
+
+def test_failed_messages_are_unreadable_ones_and_openings_of_escalated_conversations(tables):
+    from bot.analytics.clusters import failed_messages
+
+    ids = {message_id for message_id, _text in failed_messages(tables, WINDOW)}
+    # Unreadable: C2's low-confidence reading (M9), C6's out_of_scope (M28) and nlu_fallback
+    # (M30). Openings of escalated conversations: C2's damage report (M7), C4's message while
+    # Rasa was down (M18), C8's parcel that never came (M34). Not C3 (a refusal the bot
+    # explained), nor later turns such as C2's "request_human".
+    assert ids == {"M7", "M9", "M18", "M28", "M30", "M34"}
