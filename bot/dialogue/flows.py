@@ -45,6 +45,9 @@ CLAIM_OF_INTENT = {
     "item_not_received": ClaimType.NOT_RECEIVED,
 }
 ASKS_REASON = {"request_refund", "return_item"}
+# Requests whose message, when it names late delivery as its only reason, is a late-delivery
+# claim: INR-4.3's voucher once delivered, INR-4.1's refund before (see `_claim_type`).
+LATE_CAN_MEAN = {*ASKS_REASON, "item_not_received"}
 TRACKING = {"track_order", "track_refund"}
 FLOW_INTENTS = {*CLAIM_OF_INTENT, *ASKS_REASON, *TRACKING, "change_order", "complaint"}
 ACTION_OF_REMEDY = {
@@ -66,12 +69,23 @@ NOT_PLAIN_YES = re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b"
 NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
 OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
 NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")
-# Free-text reasons, for buyers who type instead of tapping (the NLU intent is tried first).
+# Free-text reasons, for buyers who type instead of tapping. A message that names exactly one
+# of them is read as that reason, whatever the intent: the NLU has no late-delivery intent, so
+# "it came late" comes back as damaged_item or item_not_received. With none or several, the
+# intent decides, then the first that matches (see `TurnHandler._reason`).
+_NOT = r"(?<!not )(?<!n't )(?<!nt )(?<!never )"  # "wasn't late" is not a late delivery
 REASON_WORDS = (
     (re.compile(r"\b(broken|damaged|cracked|smashed|defective|not working|faulty)\b"), "damaged"),
-    (re.compile(r"\b(wrong|not what i ordered|different (colou?r|size|item))\b"), "wrong_item"),
-    (re.compile(r"\b(never (arrived|came)|not (arrived|received)|lost)\b"), "not_received"),
-    (re.compile(r"\blate\b"), "late_delivery"),
+    (re.compile(r"(?<!nothing )(?<!not )\b(wrong|not what i ordered"
+                r"|different (colou?r|size|item))\b"), "wrong_item"),
+    (re.compile(r"\b(never (arrived|came|got it|received)|not (arrived|received|here|delivered)"
+                r"|(didn'?t|did not|haven'?t|have not|hasn'?t|has not) (arrive|come|get|got|"
+                r"gotten|receive)d?|nothing (came|arrived)|(don'?t|do not) have (it|them)"
+                r"|no parcel|lost)\b"), "not_received"),
+    (re.compile(_NOT + r"\b(late|delayed|overdue|later than (promised|expected|it should)"
+                r"|took (forever|ages|so long|too long)"
+                r"|(after|past) the (promised|delivery|due|expected|estimated) date)\b"),
+     "late_delivery"),
     (re.compile(r"\b(changed my mind|don'?t (want|need|like)|doesn'?t fit|too (big|small))\b"),
      "change_of_mind_return"),
 )  # fmt: skip
@@ -227,6 +241,10 @@ class TurnHandler:
         self.state.end_flow()
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT.get(intent)
+        if intent in LATE_CAN_MEAN and self._typed_reasons() == ["late_delivery"]:
+            # "it came 5 days late, do i get something": no intent means late, so the reason
+            # comes with the request and is not asked again.
+            flow.claim_type = ClaimType.LATE_DELIVERY
         flow.photos.extend(self.photos)
         self.state.flow = flow
         order_id = self._order_entity()
@@ -407,7 +425,7 @@ class TurnHandler:
         flow = self.state.flow
         assert flow is not None and flow.claim_type is not None
         claim = Claim(
-            type=flow.claim_type,
+            type=_claim_type(flow.claim_type, order),
             skus=tuple(flow.skus or ()),
             has_photo=bool(flow.photos),
             opened=flow.opened,
@@ -778,14 +796,21 @@ class TurnHandler:
         ]
 
     def _reason(self) -> str | None:
+        """What went wrong: a tapped reason; else a typed one if the message names only one
+        (it beats the intent, which cannot say "late"); else the intent's; else the first
+        typed one."""
         if self.option in replies.REASONS.values():
             return self.option
+        typed = self._typed_reasons()
+        if len(typed) == 1:
+            return typed[0]
         if self.intent in REASON_OF_INTENT:
             return REASON_OF_INTENT[self.intent]
-        for pattern, reason in REASON_WORDS:
-            if pattern.search(self.said):
-                return reason
-        return None
+        return typed[0] if typed else None
+
+    def _typed_reasons(self) -> list[str]:
+        """The reasons the message names in words, in REASON_WORDS order."""
+        return [reason for pattern, reason in REASON_WORDS if pattern.search(self.said)]
 
     def _is_yes(self) -> bool:
         return (
@@ -832,6 +857,18 @@ def rating_of(text: str) -> int | None:
         return len(stars)
     match = RATING.match(said)
     return int(match.group(1)) if match else None
+
+
+def _claim_type(claim_type: ClaimType, order: Order) -> ClaimType:
+    """A parcel said to be late that has not been delivered is a not-received claim: INR-4.1
+    (a refund when over 3 days late) is what applies to it, not the voucher for late
+    deliveries (INR-4.3)."""
+    if claim_type is ClaimType.LATE_DELIVERY and order.status in (
+        OrderStatus.PENDING,
+        OrderStatus.SHIPPED,
+    ):
+        return ClaimType.NOT_RECEIVED
+    return claim_type
 
 
 def _overdue(order: Order, now: datetime) -> bool:

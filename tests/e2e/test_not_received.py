@@ -107,3 +107,60 @@ def test_late_delivery_voucher_is_given_once_per_order(shop, new_chat):
     turn = again.tap("It came late")
     assert turn.actions == [] and turn.citations == {"INR-4.3"}
     assert "already issued" in turn.text
+
+
+def test_buyer_who_says_the_order_came_late_gets_the_voucher(shop, new_chat):
+    # Found by the simulator: compensation for a late delivery read as a policy question.
+    buyer = shop.new_buyer("late-typed")
+    fan = shop.order(buyer, Item("Standing fan", "70"), placed=15, promised=11, delivered=5)
+    chat = new_chat(buyer)
+
+    turn = chat.say(
+        f"hi, order {fan} only reached me 6 days after the due date. can i get something?"
+    )
+    assert turn.expecting == "confirmation", chat.transcript()  # the reason was in the request
+    assert turn.citations == {"INR-4.3"} and "$7.00" in turn.text  # 10% of $70
+    [action] = chat.say("ok go ahead")["actions"]
+    assert (action["type"], action["order_id"], action["amount"]) == ("voucher", fan, 7.0)
+
+
+def test_late_said_without_the_order_then_the_order_picked(shop, new_chat):
+    buyer = shop.new_buyer("late-no-id")
+    shop.loyal_history(buyer)
+    kettle = shop.order(buyer, Item("Electric kettle", "36"), placed=12, promised=9, delivered=3)
+    chat = new_chat(buyer)
+
+    turn = chat.say("my parcel came late by almost a week, any compensation for that??")
+    assert turn.expecting == "order_id", chat.transcript()
+    turn = chat.tap(kettle)
+    assert turn.expecting == "confirmation", chat.transcript()
+    assert turn.citations == {"INR-4.3"} and "$3.60" in turn.text
+
+
+def test_late_typed_as_the_reason_is_not_read_as_damage(shop, new_chat):
+    # Found by the simulator: asked what went wrong, "it came late" was read as damaged_item
+    # and the bot asked for a photo.
+    buyer = shop.new_buyer("late-reason")
+    rug = shop.order(buyer, Item("Bath rug", "25"), placed=14, promised=10, delivered=4)
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"i want some money back for {rug}")
+    assert turn.expecting == "reason", chat.transcript()
+    turn = chat.say("it came late, 6 days after the date")
+    assert turn.expecting == "confirmation", chat.transcript()
+    assert turn.citations == {"INR-4.3"} and "$2.50" in turn.text
+
+
+def test_late_typed_as_the_reason_for_a_parcel_still_on_its_way_is_refunded(shop, new_chat):
+    buyer = shop.new_buyer("late-in-transit")
+    shop.loyal_history(buyer)
+    drill = shop.order(buyer, Item("Cordless drill", "48"), status="shipped", placed=13, promised=6)
+    chat = new_chat(buyer)
+
+    turn = chat.say(f"can i get a refund for order {drill}")
+    assert turn.expecting == "reason", chat.transcript()
+    turn = chat.say("the parcel is late, way past the date they gave")
+    assert turn.expecting == "confirmation", chat.transcript()
+    assert "INR-4.1" in turn.citations and "$48.00" in turn.text  # INR-4.1, not the voucher
+    [action] = chat.say("yes")["actions"]
+    assert (action["type"], action["amount"]) == ("refund", 48.0)

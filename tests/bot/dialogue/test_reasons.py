@@ -1,0 +1,141 @@
+"""Reading what went wrong when the buyer types it instead of tapping a reason.
+
+The real NLU has no late-delivery intent: "it came late" comes back as damaged_item or
+item_not_received (found by the buyer simulator). The scripted readings below do the same.
+"""
+
+import pytest
+
+from tests.utils.builders import bot_text, citations
+
+
+def test_typed_late_wins_over_a_damage_intent(chat, nlu):
+    # (Typed exactly as the quick reply, "it came late" is the tap itself.)
+    nlu.script["it came late, like a week after"] = "damaged_item"
+    assert chat.say("I want a refund for D206")["expecting"] == "reason"
+    turn = chat.say("it came late, like a week after")
+    assert turn["expecting"] == "confirmation", bot_text(turn)  # no photo asked
+    assert citations(turn) == {"INR-4.3"} and "$5.00" in bot_text(turn)  # 10% of $50
+    [action] = chat.say("yes")["actions"]
+    assert action["type"] == "voucher" and action["amount"] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("the parcel was late", "item_not_received"),
+        ("came 7 days late!!", "damaged_item"),
+        ("nothing wrong with it, it just came late", "wrong_item"),
+        ("it arrived way after the promised date", "item_not_received"),
+    ],
+)
+def test_a_clear_late_delivery_reads_as_late(chat, nlu, text, intent):
+    nlu.script[text] = intent
+    chat.say("I want a refund for D206")
+    turn = chat.say(text)
+    assert "INR-4.3" in citations(turn) and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_late_parcel_not_yet_delivered_gets_the_not_received_refund(chat, nlu):
+    # "It's late" about an order still in transit: INR-4.1 (refund), not the voucher.
+    nlu.script["it's late"] = "damaged_item"
+    chat.say("I want a refund for S300")
+    turn = chat.say("it's late")
+    assert turn["expecting"] == "confirmation"
+    assert "INR-4.1" in citations(turn) and "$60.00" in bot_text(turn)
+    [action] = chat.say("yes")["actions"]
+    assert action["type"] == "refund" and action["amount"] == 60.0
+
+
+def test_tapping_it_came_late_on_a_parcel_in_transit_explains_the_wait(chat):
+    chat.say("I want a refund for S301")
+    turn = chat.say("It came late")
+    assert "INR-4.1" in citations(turn) and "due by" in bot_text(turn)
+    assert turn["actions"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expecting"),
+    [
+        # The other reasons typed, still read (with or without a helpful intent).
+        ("it arrived damaged", "damaged_item", "evidence"),
+        ("the screen is cracked", "out_of_scope", "evidence"),
+        ("you sent the wrong colour", "wrong_item", "evidence"),
+        ("it wasn't late, it's just not what i ordered", "item_not_received", "evidence"),
+        # Several reasons named: the intent decides.
+        ("it came late and the box was smashed", "damaged_item", "evidence"),
+    ],
+)
+def test_other_typed_reasons_still_work(chat, nlu, text, intent, expecting):
+    nlu.script[text] = intent
+    chat.say("I want a refund for D200")
+    turn = chat.say(text)
+    assert turn["expecting"] == expecting, bot_text(turn)
+    assert "DMG-3.1" in citations(turn)
+
+
+def test_never_arrived_typed_with_a_late_word_is_not_received(chat, nlu):
+    text = "it's 5 days late and still not here"
+    nlu.script[text] = "track_order"
+    chat.say("I want a refund for S300")
+    turn = chat.say(text)
+    assert "INR-4.1" in citations(turn) and turn["expecting"] == "confirmation"
+
+
+def test_changed_my_mind_is_still_a_return(chat):
+    chat.say("I want a refund for D200")
+    turn = chat.say("i dont want it anymore")
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn)
+
+
+# --- the reason given with the request ------------------------------------------------------
+
+
+def test_a_refund_request_that_says_late_is_not_asked_the_reason_again(chat, nlu):
+    text = "my order D206 came a week late, can I get something for that?"
+    nlu.script[text] = "request_refund"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert citations(turn) == {"INR-4.3"} and "$5.00" in bot_text(turn)
+
+
+def test_late_said_before_the_order_is_named_is_kept(chat, nlu):
+    text = "parcel was late, any compensation"
+    nlu.script[text] = "request_refund"
+    assert chat.say(text)["expecting"] == "order_id"
+    turn = chat.say("D206")
+    assert turn["expecting"] == "confirmation" and citations(turn) == {"INR-4.3"}
+
+
+def test_a_refund_request_with_several_reasons_still_asks(chat, nlu):
+    text = "D200 came late and i dont need it anymore, refund"
+    nlu.script[text] = "request_refund"
+    assert chat.say(text)["expecting"] == "reason"
+
+
+def test_a_refund_request_without_a_reason_still_asks(chat):
+    assert chat.say("I want a refund for D206")["expecting"] == "reason"
+
+
+def test_a_not_received_reading_of_a_delivered_late_parcel_gets_the_voucher(chat, nlu):
+    # The NLU reads "the parcel was late" as item_not_received; the order was delivered (late),
+    # so INR-4.3 applies, not the missing-parcel check (INR-4.2).
+    text = "D206 the parcel was late"
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert citations(turn) == {"INR-4.3"}
+
+
+def test_a_not_received_reading_of_a_late_parcel_in_transit_is_refunded(chat, nlu):
+    text = "S300 is late"
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert "INR-4.1" in citations(turn) and turn["expecting"] == "confirmation"
+
+
+def test_delivered_but_missing_and_late_is_still_the_missing_parcel_check(chat, nlu):
+    text = "D206 says delivered but i dont have it, and it was late already"
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert "INR-4.2" in citations(turn) and "INR-4.3" not in citations(turn)
