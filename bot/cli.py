@@ -26,11 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aftersales")
     sub = parser.add_subparsers(dest="command", required=True)
     token = sub.add_parser(
-        "token", help="mint a JWT for local use (signed with the settings' secret)"
+        "token", help="mint a JWT for local use (the role's secret and audience of the settings)"
     )
     token.add_argument("--sub", required=True, help="buyer or agent id, e.g. B17 or agent-1")
     token.add_argument("--role", required=True, choices=ROLES)
-    token.add_argument("--ttl", type=int, default=24 * 3600, help="lifetime in seconds")
+    token.add_argument(
+        "--ttl",
+        type=int,
+        default=None,
+        help="lifetime in seconds (default and at most: AFTERSALES_JWT_MAX_LIFETIME_S)",
+    )
     sub.add_parser("run", help="start Rasa and the bot (what `make run` does after set-up)")
     world = sub.add_parser("world", help="the synthetic marketplace (policies/WORLD.md)")
     world_sub = world.add_subparsers(dest="world_command", required=True)
@@ -59,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "token":
-        print(mint_token(args.sub, args.role, get_settings().jwt_secret, ttl_s=args.ttl))
+        try:
+            print(mint_token(args.sub, args.role, get_settings().jwt_policy(), ttl_s=args.ttl))
+        except ValueError as e:
+            print(f"token: {e}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "run":
         from bot.launcher import main as run_main

@@ -46,10 +46,16 @@ def run(settings: Settings) -> int:
         host=rasa_url.host or "127.0.0.1",
         port=rasa_url.port or RASA_PORT,
         log_file=logs / "rasa.log",
+        auth_token=settings.rasa_token,
     )
     print(f"starting Rasa on {rasa.url} (log: {logs / 'rasa.log'}) ...", flush=True)
     rasa.start()
-    env = dict(os.environ, AFTERSALES_RASA_URL=rasa.url, HF_HUB_OFFLINE="1")
+    env = dict(
+        os.environ,
+        AFTERSALES_RASA_URL=rasa.url,
+        AFTERSALES_RASA_TOKEN=rasa.auth_token,
+        HF_HUB_OFFLINE="1",
+    )
     bot_url = f"http://{settings.host}:{settings.port}"
     cmd = [
         sys.executable, "-m", "uvicorn", "--factory", "bot.main:app_factory",

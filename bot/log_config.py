@@ -8,6 +8,9 @@ import structlog
 
 
 def configure_logging(level: str = "INFO") -> None:
+    # httpx logs every request's URL at INFO, and the Rasa client's URLs carry Rasa's token
+    # (?token=): never let those lines through, whatever the root logger is set to.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from bot.api import agent, analytics, conversations, health, nlu, orders
+from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
 from bot.assist.console import AgentConsole
 from bot.assist.suggest import Suggester
@@ -19,6 +21,7 @@ from bot.dialogue.manager import DialogueManager
 from bot.log_config import configure_logging
 from bot.services import Services, build_services
 from bot.settings import Settings, get_settings
+from bot.store.limits import BuyerActivity
 from policies.experiments import Experiments
 from policies.router import RouterConfig
 
@@ -35,6 +38,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = built = services or build_services(settings)
         app.state.dialogue, app.state.agent_desk = _dialogue(settings, built)
         app.state.agent_console = _console(built, app.state.agent_desk)
+        app.state.buyer_activity = (
+            None
+            if built.database is None
+            else BuyerActivity(built.database.sessions, clock=built.clock)
+        )
         try:
             yield
         finally:
@@ -44,6 +52,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(title="After-sales bot", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
+    # Oversized bodies are refused before any route parses them (the order webhook: 1 MB).
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(nlu.router)
     app.include_router(orders.router)
@@ -71,7 +81,13 @@ def _dialogue(
         if settings.experiments_file is not None
         else None,
     )
-    dialogue = DialogueManager(services.database, services.parser, engines, clock=services.clock)
+    dialogue = DialogueManager(
+        services.database,
+        services.parser,
+        engines,
+        clock=services.clock,
+        proposal_ttl=timedelta(minutes=settings.proposal_ttl_minutes),
+    )
     return dialogue, AgentDesk(services.database, clock=services.clock)
 
 

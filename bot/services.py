@@ -111,6 +111,7 @@ def build_services(settings: Settings) -> Services:
         settings.rasa_url,
         timeout_s=settings.rasa_timeout_s,
         thresholds=settings.nlu_thresholds(),
+        token=settings.rasa_token,
     )
     database = Database(settings.database_url)
     answerer = risk_model = None

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.auth import DEFAULT_AUDIENCES, JwtPolicy
 from bot.store.db import normalize_url
 from nlu.types import Thresholds
 
@@ -20,6 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 _NLU_DEFAULTS = Thresholds()
 DEMO_JWT_SECRET = "demo-jwt-secret-change-me-0123456789abcdef"
 DEMO_WEBHOOK_SECRET = "demo-webhook-secret-change-me"
+DEMO_RASA_TOKEN = "demo-rasa-token-change-me"
 DEMO_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'aftersales.db'}"
 
 
@@ -33,16 +35,50 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
 
     jwt_secret: str = Field(DEMO_JWT_SECRET, min_length=32)
+    # Per-role JWT secrets; each defaults to jwt_secret when not set (backward compatibility).
+    # Production should set both, to different values: then a buyer-token issuer cannot sign
+    # agent tokens. The demo-secret refusal in production applies to both.
+    buyer_jwt_secret: str | None = Field(None, min_length=32)
+    agent_jwt_secret: str | None = Field(None, min_length=32)
+    # The `aud` each role's tokens must carry (verified exactly, one audience per token).
+    buyer_jwt_audience: str = Field(DEFAULT_AUDIENCES["buyer"], min_length=1)
+    agent_jwt_audience: str = Field(DEFAULT_AUDIENCES["agent"], min_length=1)
+    # A token whose exp - iat (or exp - now without iat) is longer than this is refused.
+    jwt_max_lifetime_s: int = Field(24 * 3600, ge=60, le=30 * 24 * 3600)
     webhook_secret: str = Field(DEMO_WEBHOOK_SECRET, min_length=16)
     database_url: str = DEMO_DATABASE_URL
 
     rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa's HTTP API token (`rasa run --auth-token`, sent as ?token=); refused in production
+    # when left at the demo value.
+    rasa_token: str = Field(DEMO_RASA_TOKEN, min_length=16)
     # The contract: Rasa slower than 2 s means a person takes over.
     rasa_timeout_s: float = Field(2.0, gt=0, le=30)
     # Below this confidence the best intent is reported as out_of_scope.
     nlu_confidence_threshold: float = Field(_NLU_DEFAULTS.confidence, ge=0, le=1)
     # The best intent must lead the second by at least this margin, else out_of_scope.
     nlu_ambiguity_threshold: float = Field(_NLU_DEFAULTS.ambiguity, ge=0, le=1)
+
+    # A remedy the buyer was asked to confirm lapses after this many minutes: a late "yes" gets
+    # the case checked again and proposed anew, never the old offer.
+    proposal_ttl_minutes: float = Field(30.0, gt=0, le=24 * 60)
+    # The order webhook's signed timestamp (X-Signature-Timestamp) may differ from the bot's
+    # clock by at most this many seconds; an older (replayed) push is refused with 401.
+    webhook_tolerance_s: int = Field(300, ge=1, le=86_400)
+    # False accepts the contract's first signature form (HMAC of the body alone, no timestamp)
+    # for platforms not yet sending X-Signature-Timestamp; stale pushes are then caught only by
+    # the order's version, and the ledger keeps money safe either way.
+    webhook_require_timestamp: bool = True
+
+    # Request bodies over this many bytes are refused with 413 before they are parsed (the
+    # order webhook, PUT /v1/orders/{id}, has its own 1 MB limit).
+    max_body_bytes: int = Field(65_536, ge=1024, le=10_000_000)
+    # Per-buyer limits, counted in the database (they hold across bot processes); over one:
+    # 429 rate_limited with Retry-After. 0 turns a limit off.
+    buyer_max_conversations_per_hour: int = Field(20, ge=0)
+    buyer_max_messages_per_minute: int = Field(30, ge=0)
+    # A buyer with this many cases waiting for an agent cannot start another conversation.
+    buyer_max_waiting_cases: int = Field(5, ge=0)
 
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
@@ -54,6 +90,23 @@ class Settings(BaseSettings):
     def _empty_means_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("buyer_jwt_secret", "agent_jwt_secret", mode="before")
+    @classmethod
+    def _empty_secret_means_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _role_secrets_default_to_jwt_secret(self) -> Settings:
+        if self.buyer_jwt_secret is None:
+            self.buyer_jwt_secret = self.jwt_secret
+        if self.agent_jwt_secret is None:
+            self.agent_jwt_secret = self.jwt_secret
+        if self.buyer_jwt_audience == self.agent_jwt_audience:
+            raise ValueError(
+                "AFTERSALES_BUYER_JWT_AUDIENCE and AFTERSALES_AGENT_JWT_AUDIENCE must differ"
+            )
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
@@ -63,13 +116,30 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_demo_secrets_in_production(self) -> Settings:
         if self.env == "production":
-            if self.jwt_secret == DEMO_JWT_SECRET:
-                raise ValueError("AFTERSALES_JWT_SECRET must be set in production")
+            for role in ("buyer", "agent"):
+                if getattr(self, f"{role}_jwt_secret") == DEMO_JWT_SECRET:
+                    raise ValueError(
+                        f"AFTERSALES_{role.upper()}_JWT_SECRET (or AFTERSALES_JWT_SECRET) "
+                        "must be set in production"
+                    )
             if self.webhook_secret == DEMO_WEBHOOK_SECRET:
                 raise ValueError("AFTERSALES_WEBHOOK_SECRET must be set in production")
             if self.database_url == DEMO_DATABASE_URL:
                 raise ValueError("AFTERSALES_DATABASE_URL must be set in production")
+            if self.rasa_token == DEMO_RASA_TOKEN:
+                raise ValueError("AFTERSALES_RASA_TOKEN must be set in production")
         return self
+
+    def jwt_policy(self) -> JwtPolicy:
+        """The secrets, audiences and maximum lifetime of buyer and agent tokens."""
+        return JwtPolicy(
+            secrets={
+                "buyer": self.buyer_jwt_secret or self.jwt_secret,
+                "agent": self.agent_jwt_secret or self.jwt_secret,
+            },
+            audiences={"buyer": self.buyer_jwt_audience, "agent": self.agent_jwt_audience},
+            max_lifetime_s=self.jwt_max_lifetime_s,
+        )
 
     def nlu_thresholds(self) -> Thresholds:
         return Thresholds(

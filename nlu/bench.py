@@ -90,11 +90,12 @@ def _wait(url: str, timeout_s: float = 60.0) -> None:
 
 
 def run(requests: int, out: Path) -> dict:
-    from bot.auth import mint_token  # the benchmark drives the bot as an agent would
+    from bot.auth import JwtPolicy, mint_token  # the benchmark drives the bot as an agent would
 
     texts = [e.text for e in load_examples(REPO_ROOT / "data" / "nlu" / "test.yml")]
     secret = "bench-secret-0123456789abcdef-0123456789"
-    token = mint_token("bench-agent", "agent", secret)
+    jwt = JwtPolicy.shared(secret)
+    token = mint_token("bench-agent", "agent", jwt)
     results: dict = {"requests_per_run": requests, "runs": []}
     with RasaServer(require_model()) as rasa:
         port = free_port()
@@ -102,6 +103,12 @@ def run(requests: int, out: Path) -> dict:
             os.environ,
             AFTERSALES_RASA_URL=rasa.url,
             AFTERSALES_JWT_SECRET=secret,
+            AFTERSALES_BUYER_JWT_SECRET=secret,
+            AFTERSALES_AGENT_JWT_SECRET=secret,
+            AFTERSALES_AGENT_JWT_AUDIENCE=jwt.audiences["agent"],
+            AFTERSALES_BUYER_JWT_AUDIENCE=jwt.audiences["buyer"],
+            AFTERSALES_JWT_MAX_LIFETIME_S=str(jwt.max_lifetime_s),
+            AFTERSALES_RASA_TOKEN=rasa.auth_token,
             AFTERSALES_LOG_LEVEL="WARNING",
         )
         cmd = [
@@ -112,7 +119,7 @@ def run(requests: int, out: Path) -> dict:
         try:
             _wait(f"http://127.0.0.1:{port}/ready")
             targets = {
-                "rasa_direct": (f"{rasa.url}/model/parse", {}),
+                "rasa_direct": (f"{rasa.url}/model/parse?token={rasa.auth_token}", {}),
                 "via_bot": (
                     f"http://127.0.0.1:{port}/v1/nlu/parse",
                     {"Authorization": f"Bearer {token}"},

@@ -23,7 +23,11 @@ class Parser(Protocol):
 
 
 class RasaHttpParser:
-    """Client of a ``rasa run --enable-api`` server (``POST /model/parse``).
+    """Client of a ``rasa run --enable-api --auth-token TOKEN`` server (``POST /model/parse``).
+
+    ``token`` is sent as the ``token`` query parameter of every request, which is how Rasa's
+    HTTP API takes it (``rasa.server.requires_auth``: ``/status`` and ``/model/parse`` answer
+    401 without it when the server was started with ``--auth-token``).
 
     One pooled :class:`httpx.AsyncClient` per instance; build it once (in the app's lifespan)
     and share it. A connection failure, a timeout or a 5xx is retried once, then raised as
@@ -39,6 +43,7 @@ class RasaHttpParser:
         retries: int = 1,
         max_connections: int = 32,
         transport: httpx.AsyncBaseTransport | None = None,
+        token: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
@@ -53,6 +58,7 @@ class RasaHttpParser:
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
             transport=transport,
+            params={"token": token} if token else None,
         )
 
     async def parse(self, text: str) -> ParseResult:
@@ -69,6 +75,11 @@ class RasaHttpParser:
             if response.status_code >= 500:
                 last_error = NluUnavailable(f"Rasa answered HTTP {response.status_code}")
                 continue
+            if response.status_code in (401, 403):
+                raise NluBadResponse(
+                    f"Rasa refused the bot's token: HTTP {response.status_code} (the bot's "
+                    "AFTERSALES_RASA_TOKEN must be Rasa's --auth-token)"
+                )
             if response.status_code != 200:
                 raise NluBadResponse(
                     f"Rasa refused the parse request: HTTP {response.status_code} "

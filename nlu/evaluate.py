@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -34,8 +35,10 @@ from nlu.types import OUT_OF_SCOPE, ParseResult, Thresholds
 PRIMARY_METRIC = "intent_macro_f1"
 
 
-async def _parse_all(url: str, texts: list[str], thresholds: Thresholds) -> list[ParseResult]:
-    parser = RasaHttpParser(url, timeout_s=10.0, thresholds=thresholds)
+async def _parse_all(
+    url: str, texts: list[str], thresholds: Thresholds, token: str | None
+) -> list[ParseResult]:
+    parser = RasaHttpParser(url, timeout_s=10.0, thresholds=thresholds, token=token)
     try:
         return [await parser.parse(t) for t in texts]
     finally:
@@ -155,15 +158,21 @@ def _markdown(metrics: dict) -> str:
     return "\n".join(lines)
 
 
-def evaluate(test_set: Path, out: Path, thresholds: Thresholds, rasa_url: str | None) -> dict:
+def evaluate(
+    test_set: Path,
+    out: Path,
+    thresholds: Thresholds,
+    rasa_url: str | None,
+    rasa_token: str | None = None,
+) -> dict:
     examples = load_examples(test_set)
     texts = [e.text for e in examples]
     model = require_model()
     if rasa_url:
-        results = asyncio.run(_parse_all(rasa_url, texts, thresholds))
+        results = asyncio.run(_parse_all(rasa_url, texts, thresholds, rasa_token))
     else:
         with RasaServer(model) as server:
-            results = asyncio.run(_parse_all(server.url, texts, thresholds))
+            results = asyncio.run(_parse_all(server.url, texts, thresholds, server.auth_token))
     gold = [e.intent for e in examples]
     predicted = [r.intent.name for r in results]
     raw = [r.top_intent.name for r in results]
@@ -211,12 +220,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--confidence", type=float, default=defaults.confidence)
     parser.add_argument("--ambiguity", type=float, default=defaults.ambiguity)
     parser.add_argument("--rasa-url", help="use a running server instead of starting one")
+    parser.add_argument(
+        "--rasa-token",
+        default=os.environ.get("AFTERSALES_RASA_TOKEN"),
+        help="with --rasa-url: its --auth-token (default: $AFTERSALES_RASA_TOKEN)",
+    )
     args = parser.parse_args(argv)
     metrics = evaluate(
         args.test_set.resolve(),
         args.out,
         Thresholds(args.confidence, args.ambiguity),
         args.rasa_url,
+        args.rasa_token,
     )
     print((args.out / "report.md").read_text())
     print(f"{PRIMARY_METRIC} = {metrics[PRIMARY_METRIC]:.3f}")

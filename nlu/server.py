@@ -1,11 +1,15 @@
 """Start and stop a local Rasa server (``rasa run --enable-api``) on a loopback port.
 
 Used by the launcher (``make run``), the integration tests, the evaluation and the benchmark,
-so there is one way to run Rasa.
+so there is one way to run Rasa. The API always requires a token (``--auth-token``): the one
+given, else a random one per server; clients send it as ``?token=`` (`RasaHttpParser(token=)`).
+Rasa takes the token on its command line only, so it is visible to local users in the process
+list: keep the machine (or container) to the bot and Rasa.
 """
 
 from __future__ import annotations
 
+import secrets
 import socket
 import subprocess
 import time
@@ -34,8 +38,11 @@ class RasaServer:
         port: int | None = None,
         rasa_bin: Path = DEFAULT_RASA_BIN,
         log_file: Path | None = None,
+        auth_token: str | None = None,
     ) -> None:
         self.model = model
+        # Without one, a random token: nothing else on the machine can use this server's API.
+        self.auth_token = auth_token or secrets.token_urlsafe(24)
         self.host = host
         self.port = port or free_port(host)
         self.rasa_bin = rasa_bin
@@ -49,6 +56,7 @@ class RasaServer:
     def start(self, timeout_s: float = 180.0) -> RasaServer:
         cmd = [
             str(self.rasa_bin), "run", "--enable-api",
+            "--auth-token", self.auth_token,
             "-m", str(self.model),
             "-i", self.host, "-p", str(self.port),
         ]  # fmt: skip
@@ -68,7 +76,10 @@ class RasaServer:
                     + (f"; see {self.log_file}" if self.log_file else "")
                 )
             try:
-                response = httpx.get(f"{self.url}/status", timeout=1.0)
+                # /status needs the token like /model/parse (Rasa's requires_auth).
+                response = httpx.get(
+                    f"{self.url}/status", params={"token": self.auth_token}, timeout=1.0
+                )
                 if response.status_code == 200 and response.json().get("model_file"):
                     return
             except httpx.HTTPError:

@@ -236,6 +236,8 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
     if delivered_at is None:
         return _not_delivered_yet(order, "RET-2.1", "A return can be arranged once it has arrived.")
     items = _affected_items(order, claim)
+    if not items:
+        return _already_remedied(order)
     blocked = {item.sku: _return_block(item, claim, delivered_at, now) for item in items}
     unknown = [item for item in items if blocked[item.sku] is Reason.BEAUTY_OPENED_UNKNOWN]
     if unknown:
@@ -273,6 +275,7 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
         (*policy_clauses, "RET-2.3", "RET-2.4", "REF-5.1"),
         explanation,
         reasons=reasons,
+        items=returnable,
     )
 
 
@@ -308,6 +311,8 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
             f"Please send at least one photo of the problem; you have until {last_day}.",
         )
     items = _affected_items(order, claim)
+    if not items:
+        return _already_remedied(order)
     # 3.4: exclusions from change-of-mind returns do not limit section 3; cite it so agents see why.
     covered_note = (
         ("DMG-3.4",) if any(_excluded_from_change_of_mind(item, claim) for item in items) else ()
@@ -323,6 +328,7 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
             f"Sorry about the {_titles(items)}. You get a full refund of "
             f"{_money(amount, order.currency)} and do not need to send it back; it goes "
             f"{_refund_route(order)}.",
+            items=items,
         )
     if claim.prefers_replacement and claim.seller_has_stock:
         return _grant(
@@ -332,6 +338,7 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
             ("DMG-3.1", "DMG-3.3", *covered_note),
             f"Sorry about the {_titles(items)}. The seller will send a replacement; please send "
             "the item back with the free prepaid return label.",
+            items=items,
         )
     reasons = (Reason.NO_STOCK_FOR_REPLACEMENT,) if claim.prefers_replacement else ()
     stock_note = "The seller has no replacement in stock, so please" if reasons else "Please"
@@ -344,6 +351,7 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
         f"return label; once it is received, you get a full refund of "
         f"{_money(amount, order.currency)} {_refund_route(order)}.",
         reasons=reasons,
+        items=items,
     )
 
 
@@ -454,6 +462,7 @@ def check_late_delivery_voucher(
         f"Order {order.order_id} arrived more than 3 days late, so you get a voucher of "
         f"{_money(amount, order.currency)} (10% of the order, at most "
         f"{_money(VOUCHER_CAP, order.currency)}).",
+        items=[],
     )
 
 
@@ -468,7 +477,15 @@ def _grant(
     explanation: str,
     *,
     reasons: tuple[Reason, ...] = (),
+    items: list[OrderItem] | None = None,
 ) -> Eligibility:
+    """An eligible outcome covering ``items`` (None: every item not yet remedied)."""
+    if items is None:
+        items = [
+            replace(item, quantity=order.remaining_quantity(item.sku))
+            for item in order.items
+            if order.remaining_quantity(item.sku) > 0
+        ]
     return Eligibility(
         eligible=True,
         remedy=remedy,
@@ -478,6 +495,7 @@ def _grant(
         reasons=_unique(reasons),
         clauses=_unique(clauses),
         explanation=explanation,
+        items=tuple((item.sku, item.quantity) for item in items),
     )
 
 
@@ -549,8 +567,9 @@ def _not_delivered_yet(order: Order, clause: str, hint: str) -> Eligibility:
 
 
 def _affected_items(order: Order, claim: Claim) -> list[OrderItem]:
-    if not claim.skus:
-        return list(order.items)
+    """The items the claim is about, each with the quantity no earlier remedy has covered
+    (the ledger's, in `Order.remedied`); items already fully remedied are left out, so the same
+    item is never refunded, returned or replaced twice."""
     by_sku = {item.sku: item for item in order.items}
     missing = [sku for sku in claim.skus if sku not in by_sku]
     if missing:
@@ -558,7 +577,26 @@ def _affected_items(order: Order, claim: Claim) -> list[OrderItem]:
             f"claim names SKU(s) {', '.join(missing)} not in order {order.order_id}; "
             f"its SKUs are {', '.join(by_sku)}"
         )
-    return [by_sku[sku] for sku in dict.fromkeys(claim.skus)]
+    named = [by_sku[sku] for sku in dict.fromkeys(claim.skus)] if claim.skus else order.items
+    affected = []
+    for item in named:
+        left = order.remaining_quantity(item.sku)
+        if left == item.quantity:
+            affected.append(item)
+        elif left > 0:
+            affected.append(replace(item, quantity=left))
+    return affected
+
+
+def _already_remedied(order: Order) -> Eligibility:
+    return _refuse(
+        order,
+        (Reason.ALREADY_REMEDIED,),
+        ("REF-5.2",),
+        f"The item(s) you mean on order {order.order_id} were already refunded, returned or "
+        "replaced, so there is nothing more to settle on them; you can ask where that refund "
+        "stands at any time.",
+    )
 
 
 def _excluded_from_change_of_mind(item: OrderItem, claim: Claim) -> bool:

@@ -121,11 +121,20 @@ class Order:
     payment_method: PaymentMethod = PaymentMethod.CARD
     refunded_amount: Decimal = Decimal("0")
     refunded_at: datetime | None = None
+    # What the bot's ledger has already promised on this order, beyond the platform's figures:
+    # money committed (refunds paid plus returns whose refund follows receipt), and the
+    # quantity of each sku already cancelled, refunded, returned or replaced, as (sku, quantity)
+    # pairs. Both default to nothing, as for an order the bot has not acted on.
+    committed_amount: Decimal = Decimal("0")
+    remedied: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         for name in _ORDER_DATETIMES:
             require_aware(getattr(self, name), f"order {self.order_id}: {name}")
         _require_decimal(self.refunded_amount, f"order {self.order_id}: refunded_amount")
+        _require_decimal(self.committed_amount, f"order {self.order_id}: committed_amount")
+        if not isinstance(self.remedied, tuple):
+            object.__setattr__(self, "remedied", tuple(self.remedied))
         if not isinstance(self.items, tuple):
             # Frozen means the items must not change under the rules' feet; a list would.
             object.__setattr__(self, "items", tuple(self.items))
@@ -137,8 +146,16 @@ class Order:
 
     @property
     def refundable(self) -> Decimal:
-        """What is left to refund after earlier (possibly partial) refunds, never below 0."""
-        return max(to_cents(self.total - self.refunded_amount), Decimal("0.00"))
+        """What is left to refund after earlier (possibly partial) refunds and the refunds
+        already promised (returns in transit), never below 0."""
+        spent = max(self.refunded_amount, self.committed_amount)
+        return max(to_cents(self.total - spent), Decimal("0.00"))
+
+    def remaining_quantity(self, sku: str) -> int:
+        """How many of ``sku`` no remedy has covered yet (0 for a sku not in the order)."""
+        ordered = sum(item.quantity for item in self.items if item.sku == sku)
+        done = sum(quantity for remedied_sku, quantity in self.remedied if remedied_sku == sku)
+        return max(ordered - done, 0)
 
     @property
     def was_refunded(self) -> bool:
@@ -244,6 +261,8 @@ class Reason(StrEnum):
     DISPUTE = "dispute"
     ALREADY_REFUNDED = "already_refunded"
     ALREADY_CANCELLED = "already_cancelled"
+    # Every item the claim names was already refunded, returned or replaced (the ledger).
+    ALREADY_REMEDIED = "already_remedied"
     NOT_DELIVERED_YET = "not_delivered_yet"
     SHIPPED_CANNOT_CANCEL = "shipped_cannot_cancel"
     DELIVERED_CANNOT_CANCEL = "delivered_cannot_cancel"
@@ -271,6 +290,9 @@ class Eligibility:
     reasons: tuple[Reason, ...]
     clauses: tuple[str, ...]
     explanation: str
+    # The items the remedy covers, as (sku, quantity): what the ledger records as settled
+    # (empty for a refusal or a voucher).
+    items: tuple[tuple[str, int], ...] = ()
 
 
 class Party(StrEnum):

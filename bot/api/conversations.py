@@ -2,19 +2,28 @@
 
 Routes validate and shape; the dialogue manager does the rest. A conversation that is not the
 caller's answers 404 exactly like one that does not exist.
+
+Per-buyer limits (settings ``buyer_max_*``) are checked before anything is stored, from counts
+in the database (`bot.store.limits`), and answered with 429 ``rate_limited`` and
+``Retry-After``. A message retried with an Idempotency-Key already stored is a replay and is
+never limited: it gets its first response again.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Body, Header
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from starlette.concurrency import run_in_threadpool
 
-from bot.api.deps import BuyerDep, DialogueDep
-from bot.api.errors import ApiError
+from bot.api.deps import BuyerActivityDep, BuyerDep, DialogueDep, SettingsDep
+from bot.api.errors import ApiError, RateLimited
+from bot.settings import Settings
+from bot.store.limits import BuyerActivity
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -24,6 +33,9 @@ MAX_URL_CHARS = 2048
 MAX_KEY_CHARS = 128
 # Printable ASCII without spaces: what clients put in an Idempotency-Key (UUIDs, hashes...).
 _KEY = re.compile(rf"^[\x21-\x7e]{{1,{MAX_KEY_CHARS}}}$")
+# A buyer at the waiting-cases limit may start a conversation once an agent has taken one of
+# theirs; agents answer within minutes, so that is when to try again.
+WAITING_CASES_RETRY_AFTER_S = 300
 
 
 class Attachment(BaseModel):
@@ -49,8 +61,11 @@ class MessageRequest(BaseModel):
 
 
 @router.post("", status_code=201)
-async def start_conversation(buyer: BuyerDep, dialogue: DialogueDep) -> dict:
+async def start_conversation(
+    buyer: BuyerDep, dialogue: DialogueDep, activity: BuyerActivityDep, settings: SettingsDep
+) -> dict:
     """Open a conversation for the calling buyer."""
+    await _limit_new_conversation(activity, settings, buyer.subject)
     return {"conversation_id": await dialogue.start(buyer.subject)}
 
 
@@ -59,6 +74,8 @@ async def post_message(
     conversation_id: str,
     buyer: BuyerDep,
     dialogue: DialogueDep,
+    activity: BuyerActivityDep,
+    settings: SettingsDep,
     message: Annotated[MessageRequest, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> dict:
@@ -75,6 +92,7 @@ async def post_message(
             "without spaces (a UUID works)",
             "Idempotency-Key",
         )
+    await _limit_messages(activity, settings, buyer.subject, conversation_id, idempotency_key)
     return await dialogue.post(
         conversation_id,
         buyer.subject,
@@ -88,3 +106,56 @@ async def post_message(
 async def get_conversation(conversation_id: str, buyer: BuyerDep, dialogue: DialogueDep) -> dict:
     """The transcript, status, every action and case id so far."""
     return await dialogue.view(conversation_id, buyer.subject)
+
+
+# --- per-buyer limits -------------------------------------------------------------------------
+
+
+async def _limit_new_conversation(
+    activity: BuyerActivity, settings: Settings, buyer_id: str
+) -> None:
+    cap = settings.buyer_max_waiting_cases
+    if cap:
+        waiting = await run_in_threadpool(activity.waiting_cases, buyer_id)
+        if waiting >= cap:
+            raise RateLimited(
+                f"you already have {waiting} requests waiting for an agent (at most {cap}); "
+                "a person will answer you in those conversations. Start a new conversation "
+                "once one of them has been answered.",
+                WAITING_CASES_RETRY_AFTER_S,
+            )
+    cap = settings.buyer_max_conversations_per_hour
+    window = await run_in_threadpool(
+        lambda: activity.conversations_started(buyer_id, within=timedelta(hours=1), cap=cap)
+    )
+    if window.full:
+        raise RateLimited(
+            f"too many new conversations: at most {cap} an hour. Continue one of your open "
+            f"conversations, or start a new one in {window.retry_after_s} s.",
+            window.retry_after_s,
+        )
+
+
+async def _limit_messages(
+    activity: BuyerActivity,
+    settings: Settings,
+    buyer_id: str,
+    conversation_id: str,
+    idempotency_key: str | None,
+) -> None:
+    cap = settings.buyer_max_messages_per_minute
+    if not cap:
+        return
+    if idempotency_key is not None and await run_in_threadpool(
+        activity.is_replay, conversation_id, buyer_id, idempotency_key
+    ):
+        return  # a retry of a stored message: answered from its stored response
+    window = await run_in_threadpool(
+        lambda: activity.messages_sent(buyer_id, within=timedelta(minutes=1), cap=cap)
+    )
+    if window.full:
+        raise RateLimited(
+            f"too many messages: at most {cap} a minute across your conversations. "
+            f"Send this one again in {window.retry_after_s} s.",
+            window.retry_after_s,
+        )

@@ -14,6 +14,7 @@ from bot.dialogue.agents import AgentDesk
 from bot.dialogue.manager import DialogueManager
 from bot.services import Services
 from bot.settings import Settings
+from bot.store.limits import BuyerActivity
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -37,7 +38,7 @@ def get_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "missing bearer token in the Authorization header")
     try:
-        return verify_token(credentials.credentials, settings.jwt_secret)
+        return verify_token(credentials.credentials, settings.jwt_policy())
     except AuthError as e:
         raise ApiError(401, "unauthorized", str(e)) from e
 
@@ -87,3 +88,13 @@ def get_agent_console(request: Request) -> AgentConsole:
 
 
 AgentConsoleDep = Annotated[AgentConsole, Depends(get_agent_console)]
+
+
+def get_buyer_activity(request: Request) -> BuyerActivity:
+    activity = getattr(request.app.state, "buyer_activity", None)
+    if activity is None:
+        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+    return activity
+
+
+BuyerActivityDep = Annotated[BuyerActivity, Depends(get_buyer_activity)]

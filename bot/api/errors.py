@@ -30,6 +30,7 @@ _CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
+    429: "rate_limited",
     503: "service_unavailable",
 }
 
@@ -40,6 +41,14 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class RateLimited(Exception):
+    """A per-buyer limit is reached: 429 ``rate_limited`` with ``Retry-After`` (seconds)."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.message, self.retry_after_s = message, max(1, int(retry_after_s))
 
 
 def envelope(
@@ -83,6 +92,11 @@ async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
     return envelope(exc.status, exc.code, exc.message, exc.field, headers=headers)
 
 
+async def _rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+    body = {"error": {"code": "rate_limited", "message": exc.message, "field": None}}
+    return JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after_s)})
+
+
 async def _nlu_error(_: Request, exc: NluError) -> JSONResponse:
     log.warning("nlu_failed", error=str(exc))
     if isinstance(exc, NluUnavailable):
@@ -112,6 +126,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
     app.add_exception_handler(NluError, _nlu_error)  # type: ignore[arg-type]
     app.add_exception_handler(ConversationNotFound, _not_found)
     app.add_exception_handler(CaseNotFound, _not_found)

@@ -1,8 +1,16 @@
 """``PUT /v1/orders/{order_id}``: the commerce platform pushes an order (create or replace).
 
-The request is authenticated by ``X-Signature: sha256=<hex HMAC-SHA256 of the raw body>``
-with the setting ``webhook_secret``; the signature is checked on the raw bytes before any
-parsing, so an unsigned request costs no JSON work and learns nothing about validation.
+The request is authenticated by two headers (contract extension, see the README):
+``X-Signature-Timestamp: <unix seconds>`` and ``X-Signature: sha256=<hex HMAC-SHA256 of
+"<timestamp>." + raw body>`` with the setting ``webhook_secret``. The signature is checked on
+the raw bytes before any parsing, so an unsigned request costs no JSON work and learns nothing
+about validation; a timestamp further than ``webhook_tolerance_s`` from the bot's clock is
+refused, so a captured push cannot be replayed later. With ``webhook_require_timestamp`` off,
+the contract's first form (HMAC of the body alone, no timestamp) is accepted too.
+
+A push older than the stored order (its optional ``version`` not above the stored one, or its
+signed timestamp before the stored push's) is acknowledged with 200 and ignored; the response
+says so in ``X-Order-Push: stale``. Pushes never touch the bot's ledger of remedies.
 """
 
 from __future__ import annotations
@@ -10,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from datetime import datetime
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -40,7 +50,10 @@ from policies.types import Category, Order, OrderItem, OrderStatus, PaymentMetho
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
 SIGNATURE_HEADER = "X-Signature"
+TIMESTAMP_HEADER = "X-Signature-Timestamp"
+PUSH_RESULT_HEADER = "X-Order-Push"
 _SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 # An order is a few KB; anything near this is not an order.
 MAX_BODY_BYTES = 1_000_000
 MAX_ITEMS = 500
@@ -105,6 +118,9 @@ class OrderPayload(BaseModel):
     buyer_region: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
         None, exclude_if=lambda value: value is None
     )
+    # An extension of the contract: the platform's version of the order, higher for every
+    # newer state. A push whose version is not above the stored one is ignored (stale).
+    version: StrictInt | None = Field(None, ge=0, le=2**62, exclude_if=lambda value: value is None)
 
     @field_validator("items")
     @classmethod
@@ -160,7 +176,7 @@ class OrderPayload(BaseModel):
 
     def to_order(self) -> Order:
         """The domain order the store and the rules work with."""
-        fields = self.model_dump(exclude={"items", "buyer_region"})
+        fields = self.model_dump(exclude={"items", "buyer_region", "version"})
         items = tuple(OrderItem(**item.model_dump()) for item in self.items)
         return Order(**fields, items=items)
 
@@ -173,31 +189,63 @@ class OrderPayload(BaseModel):
         fields = {
             name: getattr(order, name)
             for name in cls.model_fields
-            if name not in ("items", "buyer_region")
+            if name not in ("items", "buyer_region", "version")
         }
         return cls.model_validate({**fields, "items": items})
 
 
-async def signed_body(request: Request, settings: SettingsDep) -> bytes:
-    """The raw body, once its ``X-Signature`` proves it came from the platform (else 401)."""
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """The signature headers of a push of ``body`` at ``timestamp`` (default: now), as the
+    platform sends them; for the bot's own tools and tests."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return {SIGNATURE_HEADER: f"sha256={digest.hexdigest()}", TIMESTAMP_HEADER: str(timestamp)}
+
+
+@dataclass(frozen=True)
+class SignedPush:
+    body: bytes
+    # When the platform signed it (None for the legacy body-only signature).
+    signed_at: datetime | None
+
+
+async def signed_body(request: Request, settings: SettingsDep) -> SignedPush:
+    """The raw body, once its signature proves it came from the platform recently (else 401)."""
     header = request.headers.get(SIGNATURE_HEADER)
     if header is None:
         raise ApiError(401, "bad_signature", f"missing {SIGNATURE_HEADER} header")
     match = _SIGNATURE.fullmatch(header.strip())
     if match is None:
         raise ApiError(401, "bad_signature", f"{SIGNATURE_HEADER} must be sha256=<64 hex digits>")
+    stamp = request.headers.get(TIMESTAMP_HEADER)
+    if stamp is None and settings.webhook_require_timestamp:
+        raise ApiError(401, "bad_signature", f"missing {TIMESTAMP_HEADER} header")
+    if stamp is not None:
+        stamp = stamp.strip()
+        if not _TIMESTAMP.fullmatch(stamp):
+            raise ApiError(401, "bad_signature", f"{TIMESTAMP_HEADER} must be unix seconds")
+        skew = abs(time.time() - int(stamp))
+        if skew > settings.webhook_tolerance_s:
+            raise ApiError(
+                401,
+                "bad_signature",
+                f"{TIMESTAMP_HEADER} is {int(skew)} s away from the bot's clock (at most "
+                f"{settings.webhook_tolerance_s} s): a delayed or replayed push",
+            )
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise ApiError(413, "payload_too_large", f"body over {MAX_BODY_BYTES} bytes")
-    expected = hmac.new(settings.webhook_secret.encode(), bytes(body), hashlib.sha256).hexdigest()
+    signed = bytes(body) if stamp is None else f"{stamp}.".encode() + bytes(body)
+    expected = hmac.new(settings.webhook_secret.encode(), signed, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, match.group(1).lower()):
         raise ApiError(401, "bad_signature", "signature does not match the body")
-    return bytes(body)
+    signed_at = None if stamp is None else datetime.fromtimestamp(int(stamp), UTC)
+    return SignedPush(bytes(body), signed_at)
 
 
-SignedBodyDep = Annotated[bytes, Depends(signed_body)]
+SignedBodyDep = Annotated[SignedPush, Depends(signed_body)]
 
 
 def _parse(body: bytes) -> OrderPayload:
@@ -226,11 +274,12 @@ _REQUEST_BODY: dict[str, Any] = {
     openapi_extra=_REQUEST_BODY,
 )
 async def put_order(
-    order_id: str, body: SignedBodyDep, orders: OrderRepositoryDep, response: Response
+    order_id: str, push: SignedBodyDep, orders: OrderRepositoryDep, response: Response
 ) -> OrderPayload:
-    """Create (201) or replace (200) the order; replaying the stored order changes nothing
-    (200). The body is the order as stored."""
-    payload = _parse(body)
+    """Create (201) or replace (200) the order; replaying the stored order, or pushing an older
+    one, changes nothing (200, ``X-Order-Push: unchanged`` or ``stale``). The body is the
+    order as the bot holds it (the platform's figures with the bot's own remedies)."""
+    payload = _parse(push.body)
     if payload.order_id != order_id:
         raise ApiError(
             422,
@@ -240,12 +289,20 @@ async def put_order(
             field="order_id",
         )
     try:
-        stored, created, _changed = await run_in_threadpool(
-            orders.upsert, payload.to_order(), buyer_region=payload.buyer_region
+        result = await run_in_threadpool(
+            lambda: orders.upsert(
+                payload.to_order(),
+                buyer_region=payload.buyer_region,
+                version=payload.version,
+                pushed_at=push.signed_at,
+            )
         )
     except BuyerChangeRefused as e:
         raise ApiError(422, "validation_error", f"buyer_id: {e}", field="buyer_id") from e
-    response.status_code = 201 if created else 200
-    return OrderPayload.from_order(stored).model_copy(
-        update={"buyer_region": payload.buyer_region}
+    response.status_code = 201 if result.created else 200
+    response.headers[PUSH_RESULT_HEADER] = (
+        "stale" if result.stale else "applied" if result.changed else "unchanged"
+    )
+    return OrderPayload.from_order(result.order).model_copy(
+        update={"buyer_region": payload.buyer_region, "version": payload.version}
     )

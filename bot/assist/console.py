@@ -2,10 +2,12 @@
 suggestions, and agent actions checked by the same eligibility rules as the bot's.
 
 Agent actions follow the bot's discipline (`bot.dialogue.manager`): they run inside the
-conversation's turn transaction (its lock), money moves only through
-`bot.store.cases.record_action_in` under an idempotency key (the caller's Idempotency-Key, or
-one derived from the case and the action type), and the audit row commits with the action.
-A retried approval finds the first action and moves nothing.
+conversation's turn transaction (its lock), then take the order's and the buyer's locks, and
+check the rules, the caps and the ledger with the order as it is then; money moves only
+through `bot.store.ledger.record_remedy_in`, and the audit row commits with the action. An
+action is idempotent per case and remedy: a second click, a second tab or a second agent
+approving the same remedy on the same case gets the first action back and moves nothing.
+A money action resolves the case.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from bot.assist.facts import (
 from bot.assist.suggest import Suggester, default_amount
 from bot.dialogue.agents import AgentDesk, CaseConflict, CaseNotFound, ReleaseTarget
 from bot.store import cases as case_store
-from bot.store.audit import AuditRepository, action_by_key_in, record_audit_in
+from bot.store import ledger
+from bot.store.audit import AuditRepository, record_audit_in
 from bot.store.cases import Case, CaseStatus
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow, write_session
 from bot.store.models import ActionType, ConversationStatus, MessageRole
-from bot.store.orders import OrderRepository
+from bot.store.orders import OrderRepository, load_order_in
 from policies.attribution import attribute
 from policies.features import case_features, smoothed_defect_rate
 from policies.router import RiskScorer
@@ -208,98 +211,105 @@ class AgentConsole:
     ) -> dict[str, Any]:
         """Execute an agent decision; see the module docstring for the guarantees."""
         case = self._case(case_id)
-        if case.status != CaseStatus.WAITING_FOR_AGENT:
-            raise CaseConflict(f"case {case_id} is {case.status}, not waiting for an agent")
         reason = (request.reason or "").strip() or None
         if request.type not in MONEY_ACTIONS:
+            if case.status != CaseStatus.WAITING_FOR_AGENT:
+                raise CaseConflict(f"case {case_id} is {case.status}, not waiting for an agent")
             if not reason:
                 raise ActionRefused(
                     "validation_error", f"reason: a {request.type} needs a reason", "reason"
                 )
             return self._decide(case, agent_id, request, reason)
-        order = self.orders.get(case.order_id) if case.order_id else None
-        if order is None:
+        if case.order_id is None:
             raise CaseConflict(f"case {case_id} is about no order; nothing to {request.type}")
-        key = f"agent:{case_id}:" + (idempotency_key or request.type)
-        with self.database.sessions() as session:
-            done = action_by_key_in(session, key)
-        if done is not None:
-            # A retry: answered before the rules, which now see the money already moved.
-            return {
-                "case_id": case_id,
-                "decision": done.type.value,
-                "action": done.to_dict(),
-                "override": None,
-                "policy_granted": None,
-                "replayed": True,
-                "audit_id": None,
-            }
-        facts = self.facts(case, order)
-        granted = facts.policy_action == request.type
-        amount = request.amount
-        if amount is None:
-            amount = default_amount(request.type, facts)
-        refusal = self._refusal(request.type, amount, facts)
-        if refusal is not None and not request.override:
-            raise ActionRefused(
-                "override_required",
-                f'{refusal} Send "override": true with a "reason" to do it anyway.',
-                "override",
-                {"eligibility": _eligibility_dict(facts.eligibility)},
-            )
-        if refusal is not None and not reason:
-            raise ActionRefused(
-                "validation_error", "reason: an override needs a non-empty reason", "reason"
-            )
-        cap = order.refundable if request.type in ("refund", "cancel", "return") else order.total
-        if amount > cap:
-            raise ActionRefused(
-                "validation_error",
-                f"amount: {money(amount, order.currency)} is more than the "
-                f"{money(cap, order.currency)} this order allows",
-                "amount",
-            )
+        # One remedy of a type per case, whoever clicks and however often. (The caller's
+        # Idempotency-Key is not part of it: a console sends a fresh one per click.)
+        key = f"agent:{case_id}:{request.type}"
         with self._turn(case, agent_id) as (session, add_message):
-            action, created = case_store.record_action_in(
-                session,
-                case_id=case_id,
-                order_id=order.order_id,
-                type=ActionType(request.type),
-                amount=amount,
-                currency=order.currency,
-                idempotency_key=key,
-                actor=agent_id,
-                now=self.clock(),
-                reason=reason,
-            )
-            if action is None:
-                raise CaseConflict(
-                    f"a late-delivery voucher was already issued for order {order.order_id} "
-                    "(INR-4.3: once per order)"
+            done = ledger.action_by_key_in(session, key)
+            if done is not None:
+                # A retry: answered before the rules, which now see the money already moved.
+                return {
+                    "case_id": case_id,
+                    "decision": done.type.value,
+                    "action": done.to_dict(),
+                    "override": None,
+                    "policy_granted": None,
+                    "replayed": True,
+                    "audit_id": None,
+                }
+            current = case_store.get_case_in(session, case_id)
+            if current is None or current.status != CaseStatus.WAITING_FOR_AGENT:
+                status = current.status if current else "gone"
+                raise CaseConflict(f"case {case_id} is {status}, not waiting for an agent")
+            ledger.lock_order_in(session, case.order_id)
+            ledger.lock_buyer_in(session, case.buyer_id)
+            order = load_order_in(session, case.order_id)
+            assert order is not None  # a case's order is never deleted
+            facts = self.facts(case, order)
+            granted = facts.policy_action == request.type
+            amount = request.amount
+            if amount is None:
+                amount = default_amount(request.type, facts)
+            refusal = self._refusal(request.type, amount, facts)
+            if refusal is not None and not request.override:
+                raise ActionRefused(
+                    "override_required",
+                    f"{refusal} Confirm it as an override, with the reason, to do it anyway.",
+                    "override",
+                    {"eligibility": _eligibility_dict(facts.eligibility)},
                 )
-            audit_id = None
-            if created:
-                entry = record_audit_in(
+            if refusal is not None and not reason:
+                raise ActionRefused(
+                    "validation_error", "reason: an override needs a non-empty reason", "reason"
+                )
+            cap = order.refundable if request.type in MONEY_BACK else order.total
+            if amount > cap:
+                raise ActionRefused(
+                    "validation_error",
+                    f"amount: {money(amount, order.currency)} is more than the "
+                    f"{money(cap, order.currency)} this order allows",
+                    "amount",
+                )
+            try:
+                action, created = ledger.record_remedy_in(
                     session,
                     case_id=case_id,
-                    agent_id=agent_id,
-                    kind=request.type,
-                    now=self.clock(),
-                    action_id=action.action_id,
+                    order_id=order.order_id,
+                    type=ActionType(request.type),
                     amount=amount,
-                    override=refusal is not None,
+                    currency=order.currency,
+                    items=_items_for(request.type, facts, order, self._claim(case)),
+                    idempotency_key=key,
+                    actor=agent_id,
+                    now=self.clock(),
                     reason=reason,
-                    details={
-                        "refusal": refusal,
-                        "override_requested": request.override,
-                        "policy_action": facts.policy_action,
-                        "eligibility": _eligibility_dict(facts.eligibility),
-                        "idempotency_key": key,
-                    },
                 )
-                audit_id = entry.audit_id
-                if request.message:
-                    add_message(request.message)
+            except ledger.LedgerRefused as e:
+                raise ActionRefused(e.code, e.message, "type") from e
+            entry = record_audit_in(
+                session,
+                case_id=case_id,
+                agent_id=agent_id,
+                kind=request.type,
+                now=self.clock(),
+                action_id=action.action_id,
+                amount=amount,
+                override=refusal is not None,
+                reason=reason,
+                details={
+                    "refusal": refusal,
+                    "override_requested": request.override,
+                    "policy_action": facts.policy_action,
+                    "eligibility": _eligibility_dict(facts.eligibility),
+                    "idempotency_key": key,
+                    "client_idempotency_key": idempotency_key,
+                },
+            )
+            audit_id = entry.audit_id
+            case_store.update_case_in(session, case_id, self.clock(), status=CaseStatus.RESOLVED)
+            if request.message:
+                add_message(request.message)
         log.info(
             "agent_action",
             case_id=case_id,
@@ -411,7 +421,11 @@ class AgentConsole:
             kind = None
         if kind is None:
             return None
-        return Claim(type=kind, has_photo=bool(summary.get("photos")))
+        return Claim(
+            type=kind,
+            skus=tuple(summary.get("skus") or ()),
+            has_photo=bool(summary.get("photos")),
+        )
 
     def _transcript(self, case: Case) -> list[dict[str, Any]]:
         from bot.dialogue.manager import transcript_entry
@@ -490,6 +504,27 @@ class AgentConsole:
         except Exception as e:  # an explanation must never break the case view
             log.warning("risk_attribution_failed", case_id=case.case_id, error=str(e))
             return None
+
+
+MONEY_BACK = ("refund", "cancel", "return")
+
+
+def _items_for(
+    type_: str, facts: CaseFacts, order: Order, claim: Claim | None
+) -> list[tuple[str, int]]:
+    """The items an agent's remedy settles in the ledger: what the rules grant when the agent
+    gives the granted remedy; the whole order for a cancellation; the claim's items
+    otherwise; none for a voucher or money not tied to a claim (goodwill)."""
+    if type_ == "voucher":
+        return []
+    e = facts.eligibility
+    if e is not None and e.eligible and facts.policy_action == type_:
+        return list(e.items)
+    if type_ == "cancel" or (claim is not None and not claim.skus):
+        skus = [item.sku for item in order.items]
+    else:
+        skus = list(claim.skus) if claim is not None else []
+    return [(sku, order.remaining_quantity(sku)) for sku in skus if order.remaining_quantity(sku)]
 
 
 def _eligibility_dict(e: Eligibility | None) -> dict[str, Any] | None:

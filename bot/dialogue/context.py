@@ -12,8 +12,10 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from bot.store import cases as case_store
+from bot.store import ledger
 from bot.store.cases import ActionRecord
-from bot.store.models import ActionType
+from bot.store.ledger import ProposalRecord
+from bot.store.models import ActionType, ProposalStatus
 from bot.store.orders import buyer_orders_in
 from policies.experiments import Experiments, Exposure
 from policies.features import case_features, smoothed_defect_rate
@@ -24,6 +26,8 @@ from retrieval.answer import PolicyAnswer
 
 # Orders older than this are not offered as quick replies (they can still be typed).
 RECENT = timedelta(days=90)
+# How long a proposed remedy waits for the buyer's yes (the setting proposal_ttl_minutes).
+DEFAULT_PROPOSAL_TTL = timedelta(minutes=30)
 DAMAGE_INTENTS = {"damaged_item", "wrong_item"} | {t.value for t in DAMAGE_CLAIMS}
 
 
@@ -55,12 +59,14 @@ class TurnContext:
         buyer_id: str,
         now: datetime,
         engines: Engines,
+        proposal_ttl: timedelta = DEFAULT_PROPOSAL_TTL,
     ) -> None:
         self.session = session
         self.conversation_id = conversation_id
         self.buyer_id = buyer_id
         self.now = now
         self.engines = engines
+        self.proposal_ttl = proposal_ttl
         self.executed: list[ActionRecord] = []
 
     @cached_property
@@ -85,6 +91,15 @@ class TurnContext:
     def orders(self) -> list[Order]:
         """The buyer's orders, newest first."""
         return buyer_orders_in(self.session, self.buyer_id)
+
+    def lock_for_money(self, order_id: str) -> Order | None:
+        """Lock the order, then the buyer, until the turn commits, and read the buyer's orders
+        afresh: what another conversation, an agent or a webhook committed meanwhile is seen,
+        and nothing changes under the decision before its remedy is written."""
+        ledger.lock_order_in(self.session, order_id)
+        ledger.lock_buyer_in(self.session, self.buyer_id)
+        self.__dict__.pop("orders", None)
+        return self.find_order(order_id)
 
     def recent_orders(self) -> list[Order]:
         return [o for o in self.orders if self.now - o.placed_at <= RECENT]
@@ -170,6 +185,38 @@ class TurnContext:
             self.session, case_id, decision, self.now, exposure=self.exposure
         )
 
+    def open_proposal(
+        self,
+        *,
+        proposal_id: str,
+        order: Order,
+        case_id: str,
+        type: ActionType,
+        amount: Decimal,
+        items: tuple[tuple[str, int], ...],
+    ) -> None:
+        """Record the remedy the buyer is asked to confirm; an open one on the same order (in
+        another conversation) is superseded."""
+        ledger.open_proposal_in(
+            self.session,
+            proposal_id=proposal_id,
+            order_id=order.order_id,
+            case_id=case_id,
+            conversation_id=self.conversation_id,
+            type=type,
+            amount=amount,
+            currency=order.currency,
+            items=items,
+            now=self.now,
+            ttl=self.proposal_ttl,
+        )
+
+    def proposal(self, proposal_id: str) -> ProposalRecord | None:
+        return ledger.proposal_in(self.session, proposal_id)
+
+    def close_proposal(self, proposal_id: str, status: ProposalStatus) -> None:
+        ledger.close_proposal_in(self.session, proposal_id, status, self.now)
+
     def execute(
         self,
         *,
@@ -178,19 +225,23 @@ class TurnContext:
         type: ActionType,
         amount: Decimal,
         currency: str,
+        items: tuple[tuple[str, int], ...],
         idempotency_key: str,
-    ) -> tuple[ActionRecord | None, bool]:
-        action, created = case_store.record_action_in(
+    ) -> ActionRecord:
+        """Write the remedy to the ledger (raises `bot.store.ledger.LedgerRefused` when it would
+        break an invariant); a retry with the same key moves nothing."""
+        action, created = ledger.record_remedy_in(
             self.session,
             case_id=case_id,
             order_id=order_id,
             type=type,
             amount=amount,
             currency=currency,
+            items=items,
             idempotency_key=idempotency_key,
             actor="bot",
             now=self.now,
         )
-        if action is not None and created:
+        if created:
             self.executed.append(action)
-        return action, created
+        return action

@@ -30,12 +30,22 @@ from bot.dialogue.context import TurnContext
 from bot.dialogue.handoff import manual_decision, priority, summary
 from bot.dialogue.state import Choice, DialogueState, Flow, Proposal, ProposedAction, normalise
 from bot.store.cases import CaseStatus
-from bot.store.models import ActionType
+from bot.store.ledger import LedgerRefused
+from bot.store.models import ActionType, ProposalStatus
 from nlu.types import ParseResult
 from policies.attribution import attribute
 from policies.router import Decision, Route, RoutingCase, route
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_eligibility
-from policies.types import Claim, ClaimType, Eligibility, Order, OrderStatus, Reason, Remedy
+from policies.types import (
+    BuyerHistory,
+    Claim,
+    ClaimType,
+    Eligibility,
+    Order,
+    OrderStatus,
+    Reason,
+    Remedy,
+)
 from retrieval.errors import RetrievalError
 
 CLAIM_OF_INTENT = {
@@ -108,6 +118,23 @@ _PLAUSIBLE = {
 MAX_ORDER_CHOICES = 5
 # What filling a slot did (see `TurnHandler._fill_slot`).
 FILLED, HANDLED = "filled", "handled"
+
+
+_LAPSED_NOTE = {
+    ProposalStatus.EXPIRED: replies.PROPOSAL_EXPIRED,
+    ProposalStatus.SUPERSEDED: replies.PROPOSAL_SUPERSEDED,
+    ProposalStatus.CHANGED: replies.PROPOSAL_CHANGED,
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A claim as the rules see it at one moment."""
+
+    claim: Claim
+    history: BuyerHistory
+    voucher_given: bool
+    eligibility: Eligibility
 
 
 @dataclass
@@ -210,13 +237,13 @@ class TurnHandler:
         if self._is_yes():
             return self._execute(proposal)
         if self._is_no() or NEVER_MIND.search(self.said):
-            self.ctx.update_case(proposal.case_id, status=CaseStatus.DECLINED)
+            self._drop_proposal()
             state.end_flow()
             return self._say(replies.declined(proposal.remedy))
         if self.intent == "ask_policy":
             return self._answer_question()
         if new_request:
-            self.ctx.update_case(proposal.case_id, status=CaseStatus.DECLINED)
+            self._drop_proposal()
             state.end_flow()
             return self._start(self.intent)
         return self._say(replies.CONFIRM_AGAIN, prompt_keep=True)
@@ -224,9 +251,7 @@ class TurnHandler:
     def _correct_order(self, order_id: str) -> Outcome:
         flow = self.state.flow
         assert flow is not None
-        if self.state.proposal is not None:
-            self.ctx.update_case(self.state.proposal.case_id, status=CaseStatus.DECLINED)
-            self.state.proposal = None
+        self._drop_proposal()
         self.state.clear_prompt()
         if flow.order_id is not None:
             # A different order: what was said about the old one's items no longer holds. (With
@@ -421,7 +446,8 @@ class TurnHandler:
             return self._ask_items(order)
         return self._decide(order)
 
-    def _decide(self, order: Order) -> Outcome:
+    def _assess(self, order: Order) -> Assessment:
+        """The flow's claim on ``order`` as the rules see it now."""
         flow = self.state.flow
         assert flow is not None and flow.claim_type is not None
         claim = Claim(
@@ -441,6 +467,32 @@ class TurnHandler:
             auto_refund_limit=self.ctx.router_config.auto_refund_limit,
             voucher_already_given=voucher_given,
         )
+        return Assessment(claim, history, voucher_given, eligibility)
+
+    def _route(self, order: Order, assessed: Assessment) -> Decision:
+        flow = self.state.flow
+        assert flow is not None
+        return route(
+            RoutingCase(
+                now=self.ctx.now,
+                nlu_intent=flow.intent,
+                nlu_confidence=flow.confidence,
+                order=order,
+                claim=assessed.claim,
+                history=assessed.history,
+                risk_features=self.ctx.risk_features(order, assessed.claim, assessed.history),
+                voucher_already_given=assessed.voucher_given,
+                region=self.ctx.region,
+            ),
+            risk_model=self.ctx.engines.risk_model,
+            config=self.ctx.router_config,
+        )
+
+    def _decide(self, order: Order) -> Outcome:
+        flow = self.state.flow
+        assert flow is not None
+        assessed = self._assess(order)
+        claim, eligibility = assessed.claim, assessed.eligibility
         reasons = set(eligibility.reasons)
         if Reason.NO_PHOTO in reasons and not flow.no_photo:
             self._reply(replies.ASK_PHOTO, ["DMG-3.1"])
@@ -466,21 +518,7 @@ class TurnHandler:
             )
             return self.out
 
-        decision = route(
-            RoutingCase(
-                now=self.ctx.now,
-                nlu_intent=flow.intent,
-                nlu_confidence=flow.confidence,
-                order=order,
-                claim=claim,
-                history=history,
-                risk_features=self.ctx.risk_features(order, claim, history),
-                voucher_already_given=voucher_given,
-                region=self.ctx.region,
-            ),
-            risk_model=self.ctx.engines.risk_model,
-            config=self.ctx.router_config,
-        )
+        decision = self._route(order, assessed)
         attribution = attribute(order, claim, self.ctx.now)
         case_summary = summary(
             intent=flow.intent,
@@ -491,6 +529,8 @@ class TurnHandler:
             claim_type=claim.type.value,
             photos=flow.photos,
         )
+        # The items the claim is about ([]: the whole order), for the agent's re-check.
+        case_summary["skus"] = list(claim.skus)
         citations = list(eligibility.clauses)
         if not eligibility.eligible and not eligibility.needs_human:
             # A refusal the rules explain (a shipped order, a closed window...) needs no agent;
@@ -522,8 +562,18 @@ class TurnHandler:
     ) -> Outcome:
         action = ACTION_OF_REMEDY[eligibility.remedy]
         titles = _titles(order, claim)
+        proposal_id = str(uuid.uuid4())
+        # Recorded in the store too: one open proposal per order across every conversation.
+        self.ctx.open_proposal(
+            proposal_id=proposal_id,
+            order=order,
+            case_id=case_id,
+            type=action,
+            amount=eligibility.amount,
+            items=eligibility.items,
+        )
         self.state.proposal = Proposal(
-            proposal_id=str(uuid.uuid4()),
+            proposal_id=proposal_id,
             case_id=case_id,
             order_id=order.order_id,
             remedy=eligibility.remedy.value,
@@ -545,34 +595,80 @@ class TurnHandler:
         return self.out
 
     def _execute(self, proposal: Proposal) -> Outcome:
-        order = self.ctx.find_order(proposal.order_id)
-        assert order is not None
-        notes: list[str] = []
-        for planned in proposal.actions:
-            key = f"{self.ctx.conversation_id}:{proposal.proposal_id}:{planned.type}"
-            action, _created = self.ctx.execute(
-                case_id=proposal.case_id,
-                order_id=proposal.order_id,
-                type=ActionType(planned.type),
-                amount=planned.amount,
-                currency=planned.currency,
-                idempotency_key=key,
-            )
-            if action is None:
-                notes.append(
-                    f"A late-delivery voucher was already issued for order {order.order_id}; "
-                    "it is given once per order."
-                )
+        """The buyer said yes: lock the order, decide the case again with the order, history and
+        ledger as they are now, and move money only if the remedy, amount and items are what
+        the buyer agreed to; otherwise say why and propose (or refuse, or hand over) afresh."""
+        order = self.ctx.lock_for_money(proposal.order_id)
+        if order is None:  # the order left the buyer's account meanwhile
+            self._drop_proposal()
+            return self._advance()
+        lapsed = self._lapsed(proposal, order)
+        if lapsed is None:
+            try:
+                for planned in proposal.actions:
+                    self.ctx.execute(
+                        case_id=proposal.case_id,
+                        order_id=proposal.order_id,
+                        type=ActionType(planned.type),
+                        amount=planned.amount,
+                        currency=planned.currency,
+                        items=self._proposed_items(proposal),
+                        idempotency_key=f"{self.ctx.conversation_id}:{proposal.proposal_id}:"
+                        f"{planned.type}",
+                    )
+            except LedgerRefused:
+                lapsed = ProposalStatus.CHANGED
+        if lapsed is not None:
+            self._drop_proposal(lapsed)
+            self._reply(_LAPSED_NOTE[lapsed])
+            return self._decide(order)
+        self.ctx.close_proposal(proposal.proposal_id, ProposalStatus.EXECUTED)
         self.ctx.update_case(proposal.case_id, status=CaseStatus.RESOLVED)
         self.state.end_flow()
         amount = sum((a.amount for a in proposal.actions), Decimal("0"))
-        text = " ".join(notes) or replies.done(proposal.remedy, order, amount)
+        text = replies.done(proposal.remedy, order, amount)
         # A resolved case ends with the satisfaction question (the analytics' CSAT).
         self._reply(f"{text} {replies.RATE_CHAT}", proposal.clauses)
         self.state.expecting = "rating"
         self.state.quick_replies = list(replies.RATINGS)
         self.state.rating_case_id = proposal.case_id
         return self.out
+
+    def _lapsed(self, proposal: Proposal, order: Order) -> ProposalStatus | None:
+        """Why the proposal can no longer be executed as agreed; None when it still can."""
+        stored = self.ctx.proposal(proposal.proposal_id)
+        if stored is None or stored.status is ProposalStatus.SUPERSEDED:
+            return ProposalStatus.SUPERSEDED
+        if stored.status is not ProposalStatus.OPEN:
+            return ProposalStatus.CHANGED
+        if self.ctx.now > stored.expires_at:
+            return ProposalStatus.EXPIRED
+        assessed = self._assess(order)
+        eligibility = assessed.eligibility
+        planned = proposal.actions[0]
+        if (
+            not eligibility.eligible
+            or eligibility.needs_human
+            or eligibility.remedy.value != proposal.remedy
+            or eligibility.amount != planned.amount
+            or tuple(eligibility.items) != stored.items
+            or self._route(order, assessed).route is not Route.AUTO
+        ):
+            return ProposalStatus.CHANGED
+        return None
+
+    def _proposed_items(self, proposal: Proposal) -> tuple[tuple[str, int], ...]:
+        stored = self.ctx.proposal(proposal.proposal_id)
+        return stored.items if stored is not None else ()
+
+    def _drop_proposal(self, status: ProposalStatus = ProposalStatus.DECLINED) -> None:
+        """The open proposal will not be executed: its case is declined, its record closed."""
+        proposal = self.state.proposal
+        if proposal is None:
+            return
+        self.ctx.update_case(proposal.case_id, status=CaseStatus.DECLINED)
+        self.ctx.close_proposal(proposal.proposal_id, status)
+        self.state.proposal = None
 
     def _rated(self, score: int) -> Outcome:
         case_id = self.state.rating_case_id
@@ -708,8 +804,7 @@ class TurnHandler:
             )
             if decision.route is not Route.HUMAN or reason not in decision.reason_codes:
                 decision = manual_decision(reason, clauses, self.ctx.now)
-        if self.state.proposal is not None:
-            self.ctx.update_case(self.state.proposal.case_id, status=CaseStatus.DECLINED)
+        self._drop_proposal()
         amount = order.refundable if order is not None else Decimal("0")
         case_summary = summary(
             intent=self.intent if reason != "nlu_unavailable" else "unknown",

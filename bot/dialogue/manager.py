@@ -21,14 +21,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 from starlette.concurrency import run_in_threadpool
 
 from bot.dialogue import replies
-from bot.dialogue.context import Engines, TurnContext
+from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, TurnContext
 from bot.dialogue.flows import BotMessage, TurnHandler, rating_of
 from bot.dialogue.state import DialogueState
 from bot.store.cases import CaseRepository
@@ -60,7 +60,9 @@ class DialogueManager:
         engines: Engines,
         *,
         clock: Callable[[], datetime] = utcnow,
+        proposal_ttl: timedelta = DEFAULT_PROPOSAL_TTL,
     ) -> None:
+        self.proposal_ttl = proposal_ttl
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.cases = CaseRepository(database.sessions, clock=clock)
         self.parser = parser
@@ -192,6 +194,7 @@ class DialogueManager:
                 buyer_id=buyer_id,
                 now=self.clock(),
                 engines=self.engines,
+                proposal_ttl=self.proposal_ttl,
             )
             messages: list[BotMessage] = []
             if status is ConversationStatus.WAITING_FOR_AGENT:

@@ -50,6 +50,13 @@ SORRY_FOR_RATING = (
 DROPPED = "OK, I've dropped that request; nothing was changed. " + ANYTHING_ELSE
 NOTHING_TO_CONFIRM = "There is nothing waiting for your confirmation right now. " + ANYTHING_ELSE
 CONFIRM_AGAIN = "Please answer Yes to go ahead, or No to leave things as they are."
+# Said when a "yes" arrives for a proposal that can no longer be executed as it was; the case
+# is then checked again with the order as it is now.
+PROPOSAL_EXPIRED = "That offer has lapsed, so I checked your order again."
+PROPOSAL_SUPERSEDED = (
+    "This order has a newer request in another chat, so I checked it again before doing anything."
+)
+PROPOSAL_CHANGED = "Something changed on this order since my offer, so I checked it again."
 OUT_OF_SCOPE = "Sorry, that's outside what I can do here. " + CAPABILITIES
 
 HANDOFF_NOTICE = (

@@ -16,20 +16,19 @@ import argparse
 import asyncio
 import contextlib
 import functools
-import hashlib
-import hmac
 import json
 import os
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
 
+from bot.api.orders import sign
 from bot.auth import mint_token
 from bot.loadtest import report
 from bot.loadtest.scenarios import (
@@ -116,21 +115,23 @@ class LoadRun:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one LoadRun per process)
     def headers(self, buyer_id: str) -> dict[str, str]:
         """The buyer's bearer token, as the shop's backend would mint it."""
-        token = mint_token(buyer_id, "buyer", self.target.jwt_secret)
+        token = mint_token(buyer_id, "buyer", self.target.jwt)
         return {"Authorization": f"Bearer {token}"}
 
     # --- requests -------------------------------------------------------------------------------
 
     async def push_order(self, phase: Phase | None, payload: dict[str, Any]) -> bool:
         body = json.dumps(payload).encode()
-        digest = hmac.new(self.target.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
         started = time.monotonic()
         status: int | None = None
         try:
             response = await self.client.put(
                 f"/v1/orders/{payload['order_id']}",
                 content=body,
-                headers={"Content-Type": "application/json", "X-Signature": f"sha256={digest}"},
+                headers={
+                    "Content-Type": "application/json",
+                    **sign(self.target.webhook_secret, body),
+                },
             )
             status = response.status_code
         except httpx.HTTPError:
@@ -433,7 +434,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--rasa-url",
         help="with --url: the Rasa server whose memory to sample (default: the settings')",
     )
-    parser.add_argument("--jwt-secret", help="with --url (default: the settings')")
+    parser.add_argument(
+        "--jwt-secret", help="with --url: the buyer tokens' secret (default: the settings')"
+    )
     parser.add_argument("--webhook-secret", help="with --url (default: the settings')")
     parser.add_argument("--concurrency", type=int, nargs="*", default=[1, 8, 32])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
@@ -474,9 +477,12 @@ def _external_target(args: argparse.Namespace) -> Target:
     settings = get_settings()
     url = require_loopback(args.url.rstrip("/"))
     rasa_url = require_loopback(args.rasa_url or settings.rasa_url)
+    jwt = settings.jwt_policy()
+    if args.jwt_secret:
+        jwt = replace(jwt, secrets={**jwt.secrets, "buyer": args.jwt_secret})
     return Target(
         url=url,
-        jwt_secret=args.jwt_secret or settings.jwt_secret,
+        jwt=jwt,
         webhook_secret=args.webhook_secret or settings.webhook_secret,
         bot_pid=listener_pid(httpx.URL(url).port or 80),
         rasa_pid=listener_pid(httpx.URL(rasa_url).port or 80),

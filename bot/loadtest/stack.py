@@ -24,6 +24,7 @@ from types import TracebackType
 import httpx
 import psutil
 
+from bot.auth import JwtPolicy
 from bot.settings import REPO_ROOT
 
 LOOPBACK_NAMES = {"localhost"}
@@ -89,7 +90,8 @@ class Target:
     """Where the simulated buyers go, with what secrets, and which processes to measure."""
 
     url: str
-    jwt_secret: str
+    # The keys of buyer and agent tokens (a secret shared by both roles works too).
+    jwt: JwtPolicy | str
     webhook_secret: str
     bot_pid: int | None
     rasa_pid: int | None
@@ -112,7 +114,10 @@ class OwnStack:
         self.cprofile = cprofile
         self.keep = keep
         self.workdir = Path(tempfile.mkdtemp(prefix="aftersales-loadtest-"))
-        self.jwt_secret = secrets.token_urlsafe(32)
+        # A secret per role, as production should have.
+        self.jwt = JwtPolicy(
+            {"buyer": secrets.token_urlsafe(32), "agent": secrets.token_urlsafe(32)}
+        )
         self.webhook_secret = secrets.token_urlsafe(24)
         self.database_url = f"sqlite:///{self.workdir / 'aftersales.db'}"
         self.rasa = None
@@ -136,7 +141,18 @@ class OwnStack:
             AFTERSALES_PORT=str(port),
             AFTERSALES_RASA_URL=self.rasa.url,
             AFTERSALES_DATABASE_URL=self.database_url,
-            AFTERSALES_JWT_SECRET=self.jwt_secret,
+            AFTERSALES_JWT_SECRET=secrets.token_urlsafe(32),  # unused: both roles have theirs
+            AFTERSALES_BUYER_JWT_SECRET=self.jwt.secrets["buyer"],
+            AFTERSALES_AGENT_JWT_SECRET=self.jwt.secrets["agent"],
+            AFTERSALES_BUYER_JWT_AUDIENCE=self.jwt.audiences["buyer"],
+            AFTERSALES_AGENT_JWT_AUDIENCE=self.jwt.audiences["agent"],
+            AFTERSALES_JWT_MAX_LIFETIME_S=str(self.jwt.max_lifetime_s),
+            AFTERSALES_RASA_TOKEN=self.rasa.auth_token,
+            # The load test reuses a few dozen buyers at up to 20 turns/s, far beyond what one
+            # person types: the per-buyer limits (429) are off in the own stack.
+            AFTERSALES_BUYER_MAX_CONVERSATIONS_PER_HOUR="0",
+            AFTERSALES_BUYER_MAX_MESSAGES_PER_MINUTE="0",
+            AFTERSALES_BUYER_MAX_WAITING_CASES="0",
             AFTERSALES_WEBHOOK_SECRET=self.webhook_secret,
             HF_HUB_OFFLINE="1",
             TRANSFORMERS_OFFLINE="1",
@@ -162,7 +178,7 @@ class OwnStack:
         return Target(
             nlu_model=str(model),
             url=url,
-            jwt_secret=self.jwt_secret,
+            jwt=self.jwt,
             webhook_secret=self.webhook_secret,
             bot_pid=self.bot.pid,
             rasa_pid=self.rasa.process.pid if self.rasa.process else None,

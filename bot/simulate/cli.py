@@ -12,6 +12,7 @@ import json
 import secrets
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -24,7 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=7, help="world, personas and wording")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="time bound of the run")
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
-    parser.add_argument("--jwt-secret", help="default: the settings' (AFTERSALES_JWT_SECRET)")
+    parser.add_argument(
+        "--jwt-secret",
+        help="the buyer tokens' secret (default: the settings' AFTERSALES_BUYER_JWT_SECRET, "
+        "else AFTERSALES_JWT_SECRET)",
+    )
     parser.add_argument(
         "--webhook-secret", help="default: the settings' (AFTERSALES_WEBHOOK_SECRET)"
     )
@@ -83,16 +88,19 @@ def run(args: argparse.Namespace) -> int:
 
         with OwnStack(keep=args.keep_stack) as stack:
             target = stack.start()
-            simulation = simulate(Endpoint(target.url, target.jwt_secret, target.webhook_secret))
+            simulation = simulate(Endpoint(target.url, target.jwt, target.webhook_secret))
             if args.keep_stack:
                 print(f"simulate: the stack's database and logs stay in {stack.workdir}")
     else:
         from bot.settings import get_settings
 
         settings = get_settings()
+        jwt = settings.jwt_policy()
+        if args.jwt_secret:
+            jwt = replace(jwt, secrets={**jwt.secrets, "buyer": args.jwt_secret})
         endpoint = Endpoint(
             args.base_url.rstrip("/"),
-            args.jwt_secret or settings.jwt_secret,
+            jwt,
             args.webhook_secret or settings.webhook_secret,
         )
         simulation = simulate(endpoint)

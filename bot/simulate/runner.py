@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import functools
-import hashlib
-import hmac
 import json
 import logging
 import random
@@ -31,7 +29,8 @@ from typing import Any
 
 import httpx
 
-from bot.auth import mint_token
+from bot.api.orders import sign
+from bot.auth import JwtPolicy, mint_token
 from bot.loadtest.stack import require_loopback
 from bot.loadtest.stats import percentile
 from bot.simulate.persona import BotTurn, Message, Persona
@@ -52,7 +51,9 @@ class Endpoint:
     """Where the buyers go and the secrets a shop's backend and platform would hold."""
 
     url: str
-    jwt_secret: str
+    # The buyer tokens' keys: the bot's JWT policy, or one secret for both roles (default
+    # audiences).
+    jwt: JwtPolicy | str
     webhook_secret: str
 
     def __post_init__(self) -> None:
@@ -128,7 +129,7 @@ class Simulation:
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019 (one Simulation per run)
     def _headers(self, buyer_id: str) -> dict[str, str]:
-        token = mint_token(buyer_id, "buyer", self.endpoint.jwt_secret)
+        token = mint_token(buyer_id, "buyer", self.endpoint.jwt)
         return {"Authorization": f"Bearer {token}"}
 
     async def run(self) -> list[Record]:
@@ -212,9 +213,7 @@ class Simulation:
         self, client: httpx.AsyncClient, record: Record, payload: dict[str, Any]
     ) -> bool:
         body = json.dumps(payload).encode()
-        secret = self.endpoint.webhook_secret.encode()
-        signature = hmac.new(secret, body, hashlib.sha256).hexdigest()
-        headers = {"Content-Type": "application/json", "X-Signature": f"sha256={signature}"}
+        headers = {"Content-Type": "application/json", **sign(self.endpoint.webhook_secret, body)}
         try:
             response = await client.put(
                 f"/v1/orders/{payload['order_id']}", content=body, headers=headers

@@ -12,10 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.store.cases import ActionRecord
-from bot.store.cases import _action as action_record
 from bot.store.db import utcnow
-from bot.store.models import ActionRow, AgentAuditRow, BuyerRow, CaseRow, MessageRole, MessageRow
+from bot.store.models import AgentAuditRow, BuyerRow, CaseRow, MessageRole, MessageRow
 from policies.types import to_cents
 
 
@@ -163,9 +161,3 @@ class AuditRepository:
                 else:
                     states.setdefault(conversation_id, current)
             return states
-
-
-def action_by_key_in(session: Session, idempotency_key: str) -> ActionRecord | None:
-    """The action already recorded under this key (a retried request), if any."""
-    row = session.scalar(select(ActionRow).where(ActionRow.idempotency_key == idempotency_key))
-    return None if row is None else action_record(row)

@@ -3,10 +3,8 @@
 The ``*_in`` functions work inside a caller's transaction (the dialogue manager's turn, which
 holds the conversation's lock); `CaseRepository` answers the agent console's reads.
 
-Money moves only through `record_action`: it inserts with ``ON CONFLICT DO NOTHING`` on the
-unique idempotency key (and the one-voucher-per-order index), so a repeated "yes", a retried
-request or two racing processes write one action, and only the writer that inserted it
-changes the order.
+Money moves only through `bot.store.ledger.record_remedy_in` (the ledger and its invariants);
+this module reads the actions it wrote.
 """
 
 from __future__ import annotations
@@ -35,7 +33,6 @@ from bot.store.models import (
 )
 from policies.experiments import Exposure
 from policies.router import Decision
-from policies.types import OrderStatus, to_cents
 
 
 class CaseStatus:
@@ -98,7 +95,7 @@ class DecisionRecord:
     created_at: datetime
 
 
-def _action(row: ActionRow) -> ActionRecord:
+def action_record(row: ActionRow) -> ActionRecord:
     return ActionRecord(
         row.id,
         row.case_id,
@@ -226,52 +223,6 @@ def record_decision_in(
     return row.id
 
 
-def record_action_in(
-    session: Session,
-    *,
-    case_id: str | None,
-    order_id: str,
-    type: ActionType,
-    amount: Decimal,
-    currency: str,
-    idempotency_key: str,
-    actor: str,
-    now: datetime,
-    status: str = "approved",
-    reason: str | None = None,
-) -> tuple[ActionRecord | None, bool]:
-    """Insert the action unless its key (or the order's one voucher) exists.
-
-    Returns ``(action, created)``; the action is None only when another voucher for the order
-    took the one-per-order slot (INR-4.3). When ``created`` is True the order was updated as
-    the action implies, in the same transaction.
-    """
-    values = {
-        "id": new_id(),
-        "case_id": case_id,
-        "order_id": order_id,
-        "type": type.value,
-        "amount": to_cents(amount),
-        "currency": currency,
-        "status": status,
-        "idempotency_key": idempotency_key,
-        "actor": actor,
-        "reason": reason,
-        "created_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # No conflict target: the key and the voucher index are both "already done". RETURNING
-    # says whether this statement inserted (rowcount is not reliable across drivers).
-    table = ActionRow.__table__
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    created = session.execute(statement).scalar() is not None
-    row = session.scalar(select(ActionRow).where(ActionRow.idempotency_key == idempotency_key))
-    if created:
-        _apply_to_order(session, order_id, type, to_cents(amount), now)
-    return (None if row is None else _action(row)), created
-
-
 def record_rating_in(
     session: Session,
     *,
@@ -304,26 +255,6 @@ def record_rating_in(
     return session.execute(statement).scalar() is not None
 
 
-def _apply_to_order(
-    session: Session, order_id: str, type: ActionType, amount: Decimal, now: datetime
-) -> None:
-    """Record what the action means for the order: a cancellation or a refund moves money now;
-    a return's refund follows receipt, a replacement and a voucher refund nothing."""
-    order = session.get(OrderRow, order_id)
-    if order is None:
-        return
-    if type is ActionType.CANCEL:
-        order.status = OrderStatus.CANCELLED
-    if type in (ActionType.CANCEL, ActionType.REFUND) and amount > 0:
-        order.refunded_amount = to_cents(order.refunded_amount + amount)
-        order.refunded_at = now
-        total = sum((item.unit_price * item.quantity for item in order.items), Decimal("0"))
-        if type is ActionType.REFUND and order.refunded_amount >= to_cents(total):
-            order.status = OrderStatus.REFUNDED
-    order.updated_at = now
-    session.flush()
-
-
 def voucher_given_in(session: Session, order_id: str) -> bool:
     return (
         session.scalar(
@@ -342,7 +273,7 @@ def actions_of_conversation_in(session: Session, conversation_id: str) -> list[A
         .where(CaseRow.conversation_id == conversation_id)
         .order_by(ActionRow.created_at, ActionRow.id)
     )
-    return [_action(row) for row in rows]
+    return [action_record(row) for row in rows]
 
 
 def case_ids_of_conversation_in(session: Session, conversation_id: str) -> list[str]:
@@ -435,7 +366,7 @@ class CaseRepository:
             rows = session.scalars(
                 select(ActionRow).where(ActionRow.case_id == case_id).order_by(ActionRow.created_at)
             )
-            return [_action(row) for row in rows]
+            return [action_record(row) for row in rows]
 
 
 def _json_safe(value: Any) -> Any:

@@ -68,14 +68,16 @@ def normalize_url(url: str | URL) -> URL:
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """An engine for ``url``: SQLite in WAL mode with foreign keys enforced, or PostgreSQL via
     psycopg. Connections are tested before use (``pool_pre_ping``), so a restarted database
-    does not fail the first request after it."""
+    does not fail the first request after it. Bound parameters (buyers' words, ids) are kept
+    out of error messages and echo logs (``hide_parameters``): a failing statement shows its
+    SQL, never the values."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+    engine = create_engine(parsed, echo=echo, pool_pre_ping=True, hide_parameters=True)
     _SQLITE_WRITERS[engine] = threading.RLock()
 
     @event.listens_for(engine, "connect")

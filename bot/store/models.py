@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -181,10 +182,17 @@ class OrderRow(Base):
     carrier: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     tracking_number: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     payment_method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "payment_method"))
+    # The platform's own figures, as last pushed. The bot never writes them: its remedies are
+    # rows of `ActionRow` (the ledger), and the order the rules see is derived from both
+    # (`bot.store.orders._to_order`), so no push can roll back money the bot moved.
     refunded_amount: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     refunded_at: Mapped[datetime | None]
     # sha256 of the last accepted order's canonical form: a replayed webhook changes nothing.
     payload_hash: Mapped[str] = mapped_column(String(64))
+    # The platform's version of the order (monotonic; optional in the webhook) and the signed
+    # time of the last accepted push: an older push is acknowledged and ignored.
+    version: Mapped[int | None] = mapped_column(BigInteger)
+    pushed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -193,6 +201,10 @@ class OrderRow(Base):
         cascade="all, delete-orphan",
         order_by="OrderItemRow.position",
         lazy="selectin",
+    )
+    # The ledger of this order (read-only here: money moves through `bot.store.ledger`).
+    actions: Mapped[list[ActionRow]] = relationship(
+        order_by="ActionRow.created_at", lazy="selectin", viewonly=True
     )
 
 
@@ -291,8 +303,10 @@ class CaseRow(Base):
 
 
 class ActionRow(Base):
-    """Something the bot or an agent did to an order: cancel, refund, return, replacement,
-    voucher. Money moves through here, so the constraints guard against doing it twice."""
+    """The ledger: every remedy the bot or an agent gave on an order (cancel, refund, return,
+    replacement, voucher), with its amount and the items it covers. Rows are only ever added,
+    through `bot.store.ledger.record_remedy_in`, which checks the order's invariants under the
+    order's lock; the unique indexes below hold even against a writer that did not."""
 
     __tablename__ = "actions"
     __table_args__ = (
@@ -304,6 +318,14 @@ class ActionRow(Base):
             unique=True,
             sqlite_where=text("type = 'voucher'"),
             postgresql_where=text("type = 'voucher'"),
+        ),
+        # An order is cancelled once.
+        Index(
+            "uq_actions_one_cancel_per_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("type = 'cancel'"),
+            postgresql_where=text("type = 'cancel'"),
         ),
     )
 
@@ -321,7 +343,52 @@ class ActionRow(Base):
     # "bot" or the agent's id.
     actor: Mapped[str] = mapped_column(String(ID_LENGTH))
     reason: Mapped[str | None] = mapped_column(Text)
+    # The items the remedy covers: [{"sku": ..., "quantity": ...}] ([] for a voucher, or money
+    # not tied to items, e.g. an agent's goodwill refund).
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposalStatus(StrEnum):
+    """Where a money proposal stands."""
+
+    OPEN = "open"  # waiting for the buyer's yes
+    EXECUTED = "executed"
+    DECLINED = "declined"  # the buyer said no, or moved on
+    SUPERSEDED = "superseded"  # a newer proposal on the same order (another conversation)
+    EXPIRED = "expired"
+    CHANGED = "changed"  # re-checked at the yes, the case came out differently
+
+
+class ProposalRow(Base):
+    """A money-moving remedy the buyer was asked to confirm. At most one is open per order
+    across all conversations (the partial unique index), so two chats cannot both hold a
+    "yes" to the same money."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        Index(
+            "uq_proposals_one_open_per_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"))
+    type: Mapped[ActionType] = mapped_column(_enum(ActionType, "action_type"))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
+    status: Mapped[ProposalStatus] = mapped_column(_enum(ProposalStatus, "proposal_status"))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DecisionRow(Base):

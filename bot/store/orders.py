@@ -11,18 +11,17 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.db import StoreError, utcnow, write_session
+from bot.store.ledger import LedgerTotals
 from bot.store.models import BuyerRow, OrderItemRow, OrderRow, SellerRow
 from policies.types import (
-    ORDER_LOOKBACK,
-    REFUND_LOOKBACK,
     BuyerHistory,
     Order,
     OrderItem,
@@ -59,22 +58,41 @@ def fingerprint(order: Order) -> str:
 
 
 def _to_order(row: OrderRow) -> Order:
+    """The order as the rules see it: the platform's figures with the bot's ledger beside them.
+
+    The platform's refunded amount is taken to include the bot's refunds once it has processed
+    them, so the larger of the two counts (never their sum); a cancellation in the ledger makes
+    the order cancelled whatever the platform last pushed, and refunds covering the total make
+    it refunded. A push can therefore never undo money the bot moved.
+    """
+    ledger = LedgerTotals.of(row.actions)
+    refunded_amount, refunded_at = row.refunded_amount, row.refunded_at
+    if ledger.paid > refunded_amount:
+        refunded_amount = ledger.paid
+        refunded_at = max(filter(None, (refunded_at, ledger.paid_at)), default=None)
+    items = tuple(
+        OrderItem(
+            sku=item.sku,
+            title=item.title,
+            category=item.category,
+            unit_price=item.unit_price,
+            quantity=item.quantity,
+        )
+        for item in row.items
+    )
+    total = to_cents(sum((item.subtotal for item in items), Decimal("0")))
+    status = row.status
+    if ledger.cancelled:
+        status = OrderStatus.CANCELLED
+    elif ledger.refunded_by_refund > 0 and refunded_amount >= total:
+        status = OrderStatus.REFUNDED
     return Order(
         order_id=row.id,
         buyer_id=row.buyer_id,
         seller_id=row.seller_id,
-        status=row.status,
+        status=status,
         currency=row.currency,
-        items=tuple(
-            OrderItem(
-                sku=item.sku,
-                title=item.title,
-                category=item.category,
-                unit_price=item.unit_price,
-                quantity=item.quantity,
-            )
-            for item in row.items
-        ),
+        items=items,
         placed_at=row.placed_at,
         shipped_at=row.shipped_at,
         promised_delivery_by=row.promised_delivery_by,
@@ -82,8 +100,10 @@ def _to_order(row: OrderRow) -> Order:
         carrier=row.carrier,
         tracking_number=row.tracking_number,
         payment_method=row.payment_method,
-        refunded_amount=row.refunded_amount,
-        refunded_at=row.refunded_at,
+        refunded_amount=to_cents(refunded_amount),
+        refunded_at=refunded_at,
+        committed_amount=ledger.committed,
+        remedied=ledger.remedied,
     )
 
 
@@ -118,6 +138,26 @@ def _write_order(session: Session, row: OrderRow, order: Order) -> None:
     )
 
 
+class Upserted(NamedTuple):
+    """What a push did: the order as stored now, and whether the push created it, changed it,
+    or was older than what is stored (``stale``: acknowledged, nothing written)."""
+
+    order: Order
+    created: bool
+    changed: bool
+    stale: bool = False
+
+
+def _is_stale(row: OrderRow, version: int | None, pushed_at: datetime | None) -> bool:
+    if version is not None and row.version is not None:
+        # A new state of the order comes with a higher version; the same version with other
+        # content is a retry of something older than what is stored.
+        return version <= row.version
+    if pushed_at is not None and row.pushed_at is not None:
+        return pushed_at < row.pushed_at
+    return False
+
+
 class OrderRepository:
     """Orders as the platform last pushed them. Every method is its own transaction."""
 
@@ -128,23 +168,36 @@ class OrderRepository:
         self._clock = clock
 
     def upsert(
-        self, order: Order, *, buyer_region: str | None = None
-    ) -> tuple[Order, bool, bool]:
-        """Create or replace ``order``; returns ``(stored order, created, changed)``.
+        self,
+        order: Order,
+        *,
+        buyer_region: str | None = None,
+        version: int | None = None,
+        pushed_at: datetime | None = None,
+    ) -> Upserted:
+        """Create or replace ``order`` as the platform pushed it; see `Upserted`.
 
         Idempotent: pushing an order identical to the stored one (by `fingerprint`) writes
-        nothing, so ``updated_at`` stays. The buyer and seller get rows on first sight. Raises
-        `BuyerChangeRefused` if the order exists under another buyer. ``buyer_region``, when
-        given, becomes the buyer's region (their market; it is not part of the order).
+        nothing, so ``updated_at`` stays. A push older than the stored one is acknowledged and
+        ignored (``stale``): its ``version`` is not above the stored version, or, without
+        versions, its signed ``pushed_at`` is before the stored push's. The buyer and seller
+        get rows on first sight. Raises `BuyerChangeRefused` if the order exists under another
+        buyer. ``buyer_region``, when given, becomes the buyer's region (their market).
         """
         try:
-            return self._upsert(order, buyer_region)
+            return self._upsert(order, buyer_region, version, pushed_at)
         except IntegrityError:
             # Two first pushes of the same order raced (PostgreSQL); the loser finds the
             # winner's row on the retry and replaces or replays it.
-            return self._upsert(order, buyer_region)
+            return self._upsert(order, buyer_region, version, pushed_at)
 
-    def _upsert(self, order: Order, buyer_region: str | None) -> tuple[Order, bool, bool]:
+    def _upsert(
+        self,
+        order: Order,
+        buyer_region: str | None,
+        version: int | None,
+        pushed_at: datetime | None,
+    ) -> Upserted:
         digest = fingerprint(order)
         with write_session(self._sessions) as session:
             row = session.scalar(
@@ -152,13 +205,15 @@ class OrderRepository:
             )
             if row is not None and row.buyer_id != order.buyer_id:
                 raise BuyerChangeRefused(order.order_id, row.buyer_id, order.buyer_id)
+            if row is not None and row.payload_hash == digest:
+                return Upserted(_to_order(row), created=False, changed=False)
+            if row is not None and _is_stale(row, version, pushed_at):
+                return Upserted(_to_order(row), created=False, changed=False, stale=True)
             if buyer_region is not None:
                 _ensure_exists(session, BuyerRow, order.buyer_id, self._clock())
                 buyer = session.get(BuyerRow, order.buyer_id)
                 if buyer is not None and buyer.region != buyer_region:
                     buyer.region = buyer_region
-            if row is not None and row.payload_hash == digest:
-                return _to_order(row), False, False
 
             now = self._clock()
             _ensure_exists(session, SellerRow, order.seller_id, now)
@@ -169,11 +224,15 @@ class OrderRepository:
                 session.add(row)
             _write_order(session, row, order)
             row.payload_hash = digest
+            if version is not None:
+                row.version = version
+            if pushed_at is not None:
+                row.pushed_at = pushed_at
             row.updated_at = now
             session.flush()
-            # Read back what the database holds (UTC times, cents), as `get` would.
+            # Read back what the database holds (UTC times, cents, the ledger), as `get` would.
             session.refresh(row)
-            return _to_order(row), created, True
+            return Upserted(_to_order(row), created=created, changed=True)
 
     def get(self, order_id: str) -> Order | None:
         """The order, or None if it was never pushed."""
@@ -201,22 +260,10 @@ class OrderRepository:
             return [_to_order(row) for row in rows]
 
     def history(self, buyer_id: str, now: datetime) -> BuyerHistory:
-        """The buyer's refund history for REV-6.2, counted in SQL with exactly the rules of
-        `BuyerHistory.from_orders`: a refund counts in the 90-day window by ``refunded_at``, an
-        order in the 365-day window by ``placed_at`` (both ends inclusive), and as refunded if
-        its status is refunded or any money was refunded on it."""
+        """The buyer's refund history for REV-6.2: `BuyerHistory.from_orders` over their orders
+        as the rules see them (the platform's refunds and the bot's ledger)."""
         require_aware(now, "now")
-        refund_in_window = OrderRow.refunded_at.between(now - REFUND_LOOKBACK, now)
-        placed_in_window = OrderRow.placed_at.between(now - ORDER_LOOKBACK, now)
-        was_refunded = (OrderRow.status == OrderStatus.REFUNDED) | (OrderRow.refunded_amount > 0)
-        query = select(
-            func.count(case((refund_in_window, 1))),
-            func.count(case((placed_in_window, 1))),
-            func.count(case((placed_in_window & was_refunded, 1))),
-        ).where(OrderRow.buyer_id == buyer_id)
-        with self._sessions() as session:
-            refunds_90, orders_365, refunded_365 = session.execute(query).one()
-        return BuyerHistory(refunds_90, orders_365, refunded_365)
+        return BuyerHistory.from_orders(self.list_for_buyer(buyer_id), now)
 
 
 def _ensure_exists(
@@ -239,10 +286,12 @@ def load_order_in(session: Session, order_id: str) -> Order | None:
 
 
 def buyer_orders_in(session: Session, buyer_id: str) -> list[Order]:
-    """The buyer's orders, newest first, as the turn's transaction sees them."""
+    """The buyer's orders, newest first, as the turn's transaction sees them now (rows already
+    loaded in the session are read again, with their ledger)."""
     rows = session.scalars(
         select(OrderRow)
         .where(OrderRow.buyer_id == buyer_id)
         .order_by(OrderRow.placed_at.desc(), OrderRow.id)
+        .execution_options(populate_existing=True)
     )
     return [_to_order(row) for row in rows]

@@ -92,7 +92,7 @@ def seed_demo(
         repository = OrderRepository(database.sessions)
         created = changed = 0
         for order in orders:
-            _, was_created, was_changed = repository.upsert(order)
+            _, was_created, was_changed, _stale = repository.upsert(order)
             created += was_created
             changed += was_changed
     finally:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from bot.dialogue.handoff import effective_priority, priority
+from tests.bot.conftest import token_headers
 from tests.utils.builders import NOW, bot_text
 
 
@@ -347,3 +348,41 @@ def test_missing_assist_index_is_named_without_loading_a_model(tmp_path):
 
     with pytest.raises(AssistIndexMissing, match=r"bot\.assist\.build"):
         load_assist_index(tmp_path / "nothing-here")
+
+
+def test_two_clicks_with_fresh_keys_pay_once_and_resolve_the_case(
+    bot_client, chat, agent_headers, risk_model
+):
+    """A console sends a fresh Idempotency-Key per click: one remedy per case and type."""
+    case_id = _late_parcel_case(bot_client, chat, agent_headers, risk_model)["case_id"]
+    first = _act(bot_client, case_id, agent_headers, key="click-1", type="refund", amount=20)
+    second = _act(bot_client, case_id, agent_headers, key="click-2", type="refund", amount=20)
+    assert first.status_code == second.status_code == 200, second.text
+    assert second.json()["replayed"] is True
+    assert second.json()["action"]["action_id"] == first.json()["action"]["action_id"]
+    assert _view(bot_client, case_id, agent_headers)["order"]["refunded_amount"] == 20.0
+    assert _view(bot_client, case_id, agent_headers)["status"] == "resolved"
+    assert _queue(bot_client, agent_headers) == []
+    # Another remedy on a resolved case is a conflict, not a second payment.
+    assert _act(bot_client, case_id, agent_headers, type="return").status_code == 409
+
+
+def test_two_agents_racing_on_one_case_pay_once(bot_client, chat, agent_headers, risk_model):
+    from concurrent.futures import ThreadPoolExecutor
+
+    case_id = _late_parcel_case(bot_client, chat, agent_headers, risk_model)["case_id"]
+    other = token_headers("agent-2", "agent")
+
+    def click(headers, key):
+        return _act(bot_client, case_id, headers, key=key, type="refund", amount=20)
+
+    with ThreadPoolExecutor(4) as pool:
+        calls = [
+            pool.submit(click, headers, f"k{i}")
+            for i, headers in enumerate([agent_headers, other] * 2)
+        ]
+        responses = [c.result() for c in calls]
+    assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+    assert sum(not r.json()["replayed"] for r in responses) == 1
+    assert len({r.json()["action"]["action_id"] for r in responses}) == 1
+    assert _view(bot_client, case_id, agent_headers)["order"]["refunded_amount"] == 20.0

@@ -1,9 +1,17 @@
 """The buyer conversation API: auth, ownership, validation, idempotency, the response shape."""
 
-import pytest
+from datetime import timedelta
 
-from tests.bot.conftest import token_headers
-from tests.utils.builders import Chat
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.main import create_app
+from bot.settings import Settings
+from bot.store.cases import CaseStatus
+from bot.store.db import Database, write_session
+from bot.store.models import CaseRow
+from tests.bot.conftest import SECRET, make_services, token_headers
+from tests.utils.builders import NOW, Chat
 
 TURN_KEYS = {
     "conversation_id",
@@ -137,3 +145,156 @@ def test_a_closed_conversation_refuses_new_messages(bot_client, chat, agent_head
 
 def test_buyer_can_start_several_conversations(bot_client, buyer_headers):
     assert Chat(bot_client, buyer_headers).id != Chat(bot_client, buyer_headers).id
+
+
+# --- per-buyer limits: 429 rate_limited with Retry-After ------------------------------------------
+
+
+class SteppingClock:
+    """NOW, a millisecond later at each call; `advance` jumps ahead."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self):
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def limited_app(database, nlu, answerer, risk_model, clock, **limits):
+    settings = Settings(env="test", jwt_secret=SECRET, _env_file=None, **limits)
+    services = make_services(database, nlu, answerer, risk_model)
+    services.clock = clock
+    return create_app(settings, services)
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    return SteppingClock()
+
+
+@pytest.fixture
+def limited(world_db, nlu, answerer, risk_model, clock):
+    app = limited_app(
+        world_db,
+        nlu,
+        answerer,
+        risk_model,
+        clock,
+        buyer_max_conversations_per_hour=3,
+        buyer_max_messages_per_minute=4,
+        buyer_max_waiting_cases=2,
+    )
+    with TestClient(app) as client:
+        yield client
+
+
+def assert_rate_limited(response, retry_after: int | None = None) -> dict:
+    assert response.status_code == 429, response.text
+    error = response.json()["error"]
+    assert error["code"] == "rate_limited" and error["field"] is None and error["message"]
+    assert set(error) == {"code", "message", "field"}
+    seconds = int(response.headers["Retry-After"])
+    assert seconds >= 1
+    if retry_after is not None:
+        assert seconds == retry_after
+    return error
+
+
+def test_a_buyer_may_start_a_limited_number_of_conversations_an_hour(limited, clock):
+    b17 = token_headers("B17")
+    for _ in range(3):
+        assert limited.post("/v1/conversations", headers=b17).status_code == 201
+    refused = limited.post("/v1/conversations", headers=b17)
+    error = assert_rate_limited(refused, retry_after=3600)
+    assert "3 an hour" in error["message"]
+    # Another buyer is not affected.
+    assert limited.post("/v1/conversations", headers=token_headers("B99")).status_code == 201
+    # An hour after the first one, there is room again.
+    clock.advance(hours=1)
+    assert limited.post("/v1/conversations", headers=b17).status_code == 201
+
+
+def test_buyer_messages_are_limited_across_conversations(limited, clock):
+    first, second = Chat(limited, token_headers("B17")), Chat(limited, token_headers("B17"))
+    for chat in (first, second, first, second):
+        chat.say("hi")
+    clock.advance(seconds=20)
+    refused = _post(limited, first.id, {"text": "hello?"}, first.headers)
+    error = assert_rate_limited(refused, retry_after=40)
+    assert "4 a minute" in error["message"]
+    assert_rate_limited(_post(limited, second.id, {"text": "hello?"}, second.headers))
+    # Refused messages are not stored (and were not parsed).
+    assert [m["text"] for m in first.view()["messages"] if m["role"] == "buyer"] == ["hi", "hi"]
+    clock.advance(seconds=41)
+    assert _post(limited, first.id, {"text": "hello?"}, first.headers).status_code == 200
+
+
+def test_a_replayed_idempotency_key_is_not_rate_limited(limited, nlu):
+    chat = Chat(limited, token_headers("B17"))
+    first = chat.say("hi", key="k-1")
+    for i in range(2, 5):
+        chat.say("hi", key=f"k-{i}")
+    assert_rate_limited(
+        _post(limited, chat.id, {"text": "hi"}, {**chat.headers, "Idempotency-Key": "k-5"})
+    )
+    # The retry of a stored message is answered with its first response.
+    again = _post(limited, chat.id, {"text": "hi"}, {**chat.headers, "Idempotency-Key": "k-1"})
+    assert again.status_code == 200 and again.json() == first
+    assert nlu.texts.count("hi") == 4
+
+
+def test_a_buyer_with_too_many_cases_waiting_cannot_start_another(limited, world_db):
+    b17 = token_headers("B17")
+    with write_session(world_db.sessions) as session:
+        cases = [
+            CaseRow(
+                buyer_id="B17", intent="request_human", status=CaseStatus.WAITING_FOR_AGENT,
+                created_at=NOW, updated_at=NOW,
+            )
+            for _ in range(2)
+        ]  # fmt: skip
+        session.add_all(cases)
+        session.flush()
+        case_id = cases[0].id
+    error = assert_rate_limited(limited.post("/v1/conversations", headers=b17), retry_after=300)
+    assert "2 requests waiting for an agent" in error["message"]
+    with write_session(world_db.sessions) as session:
+        session.get(CaseRow, case_id).status = "resolved"  # type: ignore[union-attr]
+    assert limited.post("/v1/conversations", headers=b17).status_code == 201
+
+
+def test_limits_hold_across_bot_processes(world_db, nlu, answerer, risk_model, clock):
+    # Two apps (two processes' worth of state) over one database: the counts are shared.
+    other_db = Database(world_db.url)
+    limits = {"buyer_max_conversations_per_hour": 3}
+    app_a = limited_app(world_db, nlu, answerer, risk_model, clock, **limits)
+    app_b = limited_app(other_db, nlu, answerer, risk_model, clock, **limits)
+    b17 = token_headers("B17")
+    try:
+        with TestClient(app_a) as a, TestClient(app_b) as b:
+            assert a.post("/v1/conversations", headers=b17).status_code == 201
+            assert b.post("/v1/conversations", headers=b17).status_code == 201
+            assert a.post("/v1/conversations", headers=b17).status_code == 201
+            assert_rate_limited(b.post("/v1/conversations", headers=b17))
+    finally:
+        other_db.dispose()
+
+
+def test_a_limit_of_zero_is_no_limit(world_db, nlu, answerer, risk_model, clock):
+    app = limited_app(
+        world_db, nlu, answerer, risk_model, clock, buyer_max_conversations_per_hour=0
+    )
+    with TestClient(app) as client:
+        for _ in range(25):
+            assert client.post("/v1/conversations", headers=token_headers("B17")).status_code == 201
+
+
+def test_default_limits_apply(bot_client):
+    b17 = token_headers("B17")
+    for _ in range(20):
+        assert bot_client.post("/v1/conversations", headers=b17).status_code == 201
+    assert_rate_limited(bot_client.post("/v1/conversations", headers=b17))

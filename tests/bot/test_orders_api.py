@@ -3,6 +3,7 @@ import hashlib
 import hmac
 import json
 import shutil
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -47,8 +48,11 @@ ORDER = {
 }
 
 
-def sign(body: bytes, secret: str = WEBHOOK_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    """The X-Signature of a push signed now (or at ``timestamp``)."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
 
 
 def order(**changes) -> dict:
@@ -74,9 +78,9 @@ def db(template_db, tmp_path):
     database.dispose()
 
 
-def make_client(database: Database) -> TestClient:
+def make_client(database: Database, **overrides) -> TestClient:
     settings = Settings(
-        env="test", jwt_secret=SECRET, webhook_secret=WEBHOOK_SECRET, _env_file=None
+        env="test", jwt_secret=SECRET, webhook_secret=WEBHOOK_SECRET, _env_file=None, **overrides
     )
     parser = FakeParser()
     services = Services(
@@ -98,9 +102,20 @@ def client(db):
         yield c
 
 
-def put(client, body, order_id: str = "A1001", signature: str | None = None):
+def put(
+    client,
+    body,
+    order_id: str = "A1001",
+    signature: str | None = None,
+    timestamp: int | None = None,
+):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", "X-Signature": signature or sign(raw)}
+    stamp = int(time.time()) if timestamp is None else timestamp
+    headers = {
+        "Content-Type": "application/json",
+        "X-Signature": signature or sign(raw, timestamp=stamp),
+        "X-Signature-Timestamp": str(stamp),
+    }
     return client.put(f"/v1/orders/{order_id}", content=raw, headers=headers)
 
 
@@ -150,10 +165,73 @@ def test_signature_is_checked_before_the_body_is_parsed(client):
 
 def test_signature_hex_is_case_insensitive(client):
     raw = json.dumps(ORDER).encode()
-    assert (
-        put(client, raw, signature=sign(raw).upper().replace("SHA256=", "sha256=")).status_code
-        == 201
+    stamp = int(time.time())
+    upper = sign(raw, timestamp=stamp).upper().replace("SHA256=", "sha256=")
+    assert put(client, raw, signature=upper, timestamp=stamp).status_code == 201
+
+
+def test_the_signature_covers_the_timestamp(client):
+    raw = json.dumps(ORDER).encode()
+    stamp = int(time.time())
+    # Signed for one moment, sent as another: a replay with a fresh timestamp header.
+    response = put(client, raw, signature=sign(raw, timestamp=stamp - 1), timestamp=stamp)
+    assert_error(response, 401, "bad_signature")
+
+
+def test_a_push_signed_long_ago_is_refused_as_a_replay(client, db):
+    old = int(time.time()) - 301
+    response = put(client, ORDER, timestamp=old)
+    assert_error(response, 401, "bad_signature")
+    assert "replayed" in response.json()["error"]["message"]
+    with db.sessions() as session:
+        assert session.get(OrderRow, "A1001") is None
+
+
+def test_the_timestamp_header_is_required(client):
+    raw = json.dumps(ORDER).encode()
+    body_only = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    response = client.put(
+        "/v1/orders/A1001",
+        content=raw,
+        headers={"Content-Type": "application/json", "X-Signature": body_only},
     )
+    assert_error(response, 401, "bad_signature")
+    assert "X-Signature-Timestamp" in response.json()["error"]["message"]
+
+
+def test_body_only_signatures_are_accepted_when_the_setting_allows(db):
+    raw = json.dumps(ORDER).encode()
+    body_only = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    with make_client(db, webhook_require_timestamp=False) as legacy:
+        response = legacy.put(
+            "/v1/orders/A1001",
+            content=raw,
+            headers={"Content-Type": "application/json", "X-Signature": body_only},
+        )
+    assert response.status_code == 201, response.text
+
+
+def test_an_older_signed_push_is_acknowledged_and_ignored(client, db):
+    now = int(time.time())
+    assert put(client, order(status="shipped", shipped_at="2026-11-02T10:00:00Z"),
+               timestamp=now).status_code == 201  # fmt: skip
+    # A platform retry of the earlier (pending) state arrives after the shipped one.
+    response = put(client, ORDER, timestamp=now - 10)
+    assert response.status_code == 200
+    assert response.headers["X-Order-Push"] == "stale"
+    assert response.json()["status"] == "shipped"
+
+
+def test_a_version_not_above_the_stored_one_is_stale(client):
+    shipped = order(status="shipped", shipped_at="2026-11-02T10:00:00Z", version=7)
+    first = put(client, shipped)
+    assert first.headers["X-Order-Push"] == "applied" and first.json()["version"] == 7
+    response = put(client, order(version=6))
+    assert response.headers["X-Order-Push"] == "stale"
+    assert response.json()["status"] == "shipped"
+    assert put(client, order(status="delivered", shipped_at="2026-11-02T10:00:00Z",
+                             delivered_at="2026-11-05T10:00:00Z", version=8)
+               ).headers["X-Order-Push"] == "applied"  # fmt: skip
 
 
 def test_oversized_body_is_refused(client):

@@ -31,3 +31,21 @@ def test_missing_artifacts_do_not_stop_the_bot(tmp_path, monkeypatch, sqlite_db)
         # Still serving buyers: Rasa is down too, so a person takes over.
         turn = Chat(client, token_headers("B17")).say("hello")
         assert turn["status"] == "waiting_for_agent"
+
+
+def test_the_rasa_client_carries_the_settings_token(tmp_path, monkeypatch, sqlite_db):
+    monkeypatch.setattr(services_module, "RETRIEVAL_INDEX_DIR", tmp_path / "no-index")
+    monkeypatch.setattr(services_module, "RISK_MODEL_DIR", tmp_path / "no-risk")
+    monkeypatch.setattr(services_module, "ASSIST_INDEX_DIR", tmp_path / "no-assist")
+    settings = Settings(
+        env="test",
+        database_url=str(sqlite_db.url),
+        rasa_token="services-token-0123456789",
+        _env_file=None,
+    )
+    services = services_module.build_services(settings)
+    try:
+        params = services.parser._client.params  # type: ignore[attr-defined]
+        assert params["token"] == "services-token-0123456789"
+    finally:
+        services.database.dispose()  # type: ignore[union-attr]

@@ -27,7 +27,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.auth import AuthError, verify_token
+from bot.auth import AuthError, JwtPolicy, verify_token
 from bot.console.routes import router as console_router
 
 
@@ -196,7 +196,7 @@ class FakeConversationApi:
                 401, "unauthorized", "missing bearer token in the Authorization header"
             )
         try:
-            principal = verify_token(token, self.jwt_secret)
+            principal = verify_token(token, JwtPolicy.shared(self.jwt_secret))
         except AuthError as e:
             raise FakeApiError(401, "unauthorized", str(e)) from e
         if principal.role != "buyer":

@@ -37,10 +37,11 @@ class Bot:
         return Chat(self.url, self.settings, buyer_id)
 
 
-def e2e_settings(rasa_url: str, database_url: str) -> Settings:
+def e2e_settings(rasa_url: str, database_url: str, rasa_token: str) -> Settings:
     return Settings(
         env="test",
         rasa_url=rasa_url,
+        rasa_token=rasa_token,
         database_url=database_url,
         jwt_secret=JWT_SECRET,
         webhook_secret=WEBHOOK_SECRET,
@@ -67,12 +68,11 @@ def bot(
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
     path = tmp_path_factory.mktemp("e2e-db") / "aftersales.db"
     upgrade(f"sqlite:///{path}")
-    settings = e2e_settings(rasa_server.url, f"sqlite:///{path}")
+    settings = e2e_settings(rasa_server.url, f"sqlite:///{path}", rasa_server.auth_token)
     server = LiveServer(create_app(settings)).start()
+    agent_token = mint_token("agent-e2e", "agent", settings.jwt_policy())
     agent = httpx.Client(
-        base_url=server.url,
-        timeout=30,
-        headers={"Authorization": f"Bearer {mint_token('agent-e2e', 'agent', JWT_SECRET)}"},
+        base_url=server.url, timeout=30, headers={"Authorization": f"Bearer {agent_token}"}
     )
     try:
         ready = agent.get("/ready")

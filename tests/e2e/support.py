@@ -8,8 +8,6 @@ Orders are dated relative to the real clock, because the bot decides at the real
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import threading
@@ -22,6 +20,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from bot.api.orders import sign
 from bot.auth import mint_token
 from bot.settings import Settings
 from nlu.server import free_port
@@ -109,13 +108,12 @@ class Shop:
 
     def push(self, payload: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps(payload).encode()
-        digest = hmac.new(self.settings.webhook_secret.encode(), body, hashlib.sha256)
         response = self.http.put(
             f"/v1/orders/{payload['order_id']}",
             content=body,
             headers={
                 "Content-Type": "application/json",
-                "X-Signature": f"sha256={digest.hexdigest()}",
+                **sign(self.settings.webhook_secret, body),
             },
         )
         assert response.status_code in (200, 201), response.text
@@ -217,7 +215,7 @@ class Chat:
 
     def __init__(self, base_url: str, settings: Settings, buyer_id: str) -> None:
         self.buyer_id = buyer_id
-        token = mint_token(buyer_id, "buyer", settings.jwt_secret)
+        token = mint_token(buyer_id, "buyer", settings.jwt_policy())
         self.headers = {"Authorization": f"Bearer {token}"}
         self.http = httpx.Client(base_url=base_url, timeout=30, headers=self.headers)
         response = self.http.post("/v1/conversations")

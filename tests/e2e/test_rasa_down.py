@@ -28,10 +28,13 @@ def test_rasa_stopping_mid_conversation_hands_over_and_keeps_the_message(bot, tm
     rasa = RasaServer(require_model(), log_file=tmp_path / "rasa.log").start(timeout_s=240)
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade(url)
-    settings = e2e_settings(rasa.url, url)
+    settings = e2e_settings(rasa.url, url, rasa.auth_token)
     loaded = bot.server.app.state.services
     parser = RasaHttpParser(
-        rasa.url, timeout_s=settings.rasa_timeout_s, thresholds=settings.nlu_thresholds()
+        rasa.url,
+        timeout_s=settings.rasa_timeout_s,
+        thresholds=settings.nlu_thresholds(),
+        token=settings.rasa_token,
     )
     database = Database(url)
     services = Services(

@@ -12,7 +12,7 @@ from bot.auth import mint_token
 from bot.main import create_app
 from bot.settings import Settings
 from nlu.client import RasaHttpParser
-from nlu.errors import NluUnavailable
+from nlu.errors import NluBadResponse, NluUnavailable
 from nlu.server import free_port
 from nlu.types import Thresholds
 
@@ -43,13 +43,19 @@ def parse(url: str, text: str, **kwargs):
     ],
 )
 def test_real_model_understands_clear_messages(rasa_server, text, intent):
-    result = parse(rasa_server.url, text, thresholds=Thresholds(0.3, 0.05))
+    result = parse(
+        rasa_server.url, text, thresholds=Thresholds(0.3, 0.05), token=rasa_server.auth_token
+    )
     assert result.intent.name == intent
     assert result.intent_ranking[0].name == intent
 
 
 def test_real_model_extracts_structured_ids(rasa_server):
-    result = parse(rasa_server.url, "where is order SO-2026-000123, tracking SPX0123456789SG")
+    result = parse(
+        rasa_server.url,
+        "where is order SO-2026-000123, tracking SPX0123456789SG",
+        token=rasa_server.auth_token,
+    )
     assert "SO-2026-000123" in result.entity_values("order_id")
     assert "SPX0123456789SG" in result.entity_values("tracking_number")
     assert "SPX0123456789SG" not in result.entity_values("order_id")
@@ -61,8 +67,10 @@ def test_unreachable_rasa_raises_nlu_unavailable():
 
 
 def test_bot_parse_endpoint_against_real_rasa(rasa_server):
-    settings = Settings(env="test", rasa_url=rasa_server.url, _env_file=None)
-    token = mint_token("agent-1", "agent", settings.jwt_secret)
+    settings = Settings(
+        env="test", rasa_url=rasa_server.url, rasa_token=rasa_server.auth_token, _env_file=None
+    )
+    token = mint_token("agent-1", "agent", settings.jwt_policy())
     with TestClient(create_app(settings)) as client:
         assert client.get("/ready").status_code == 200
         response = client.post(
@@ -74,3 +82,10 @@ def test_bot_parse_endpoint_against_real_rasa(rasa_server):
     body = response.json()
     assert body["intent"]["name"] in {"request_refund", "damaged_item"}
     assert "#1042" in [e["value"] for e in body["entities"] if e["entity"] == "order_id"]
+
+
+def test_rasa_refuses_requests_without_its_token(rasa_server):
+    with pytest.raises(NluBadResponse, match="AFTERSALES_RASA_TOKEN"):
+        parse(rasa_server.url, "where is my parcel")
+    with pytest.raises(NluBadResponse):
+        parse(rasa_server.url, "where is my parcel", token="not-the-token-0123")

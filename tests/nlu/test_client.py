@@ -101,3 +101,48 @@ def test_is_ready_needs_a_loaded_model():
         raise httpx.ConnectError("refused", request=request)
 
     assert run(make_parser(down).is_ready()) is False
+
+
+# --- Rasa's API token (rasa run --enable-api --auth-token TOKEN) --------------------------------
+
+
+def rasa_with_token(token: str, seen: list[httpx.Request]):
+    """Answers like Rasa's requires_auth: 401 NotAuthenticated unless ?token= matches."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.params.get("token") != token:
+            return httpx.Response(401, json={"status": "failure", "reason": "NotAuthenticated"})
+        if request.url.path == "/status":
+            return httpx.Response(200, json={"model_file": "models/nlu-x.tar.gz"})
+        return httpx.Response(200, json=OK_BODY)
+
+    return handler
+
+
+def test_the_token_is_sent_as_the_token_query_parameter():
+    seen: list[httpx.Request] = []
+    parser = make_parser(rasa_with_token("s3cr3t-rasa-token", seen), token="s3cr3t-rasa-token")
+    assert run(parser.parse("where is my parcel")).intent.name == "track_order"
+    assert run(parser.is_ready()) is True
+    assert [(r.url.path, r.url.params.get("token")) for r in seen] == [
+        ("/model/parse", "s3cr3t-rasa-token"),
+        ("/status", "s3cr3t-rasa-token"),
+    ]
+    # The token travels in the query only, never in the body (the buyer's text does).
+    assert b"s3cr3t" not in seen[0].content and b"where is my parcel" in seen[0].content
+
+
+def test_a_refused_token_is_a_bad_response_naming_the_setting():
+    seen: list[httpx.Request] = []
+    parser = make_parser(rasa_with_token("right-token-0123", seen), token="wrong-token-0123")
+    with pytest.raises(NluBadResponse, match="AFTERSALES_RASA_TOKEN"):
+        run(parser.parse("hi"))
+    assert len(seen) == 1  # not retried: a wrong token does not get better
+    assert run(parser.is_ready()) is False
+
+
+def test_without_a_token_no_parameter_is_sent():
+    seen: list[httpx.Request] = []
+    run(make_parser(rasa_with_token("t" * 16, seen)).is_ready())
+    assert "token" not in seen[0].url.params

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.main import create_app
-from bot.store.cases import record_action_in
 from bot.store.db import Database, write_session
+from bot.store.ledger import record_remedy_in
 from bot.store.models import ActionType
 from bot.store.orders import OrderRepository
 from tests.bot.conftest import make_services
@@ -89,8 +89,9 @@ def test_same_idempotency_key_racing_in_two_processes_is_processed_once(two_apps
 def test_the_same_action_key_inserts_once(store):
     def write():
         with write_session(store.sessions) as session:
-            return record_action_in(
+            return record_remedy_in(
                 session,
+                items=[],
                 case_id=None,
                 order_id="D201",
                 type=ActionType.REFUND,

@@ -39,6 +39,7 @@ def live_bot(
     settings = Settings(
         env="test",
         rasa_url=rasa_server.url,
+        rasa_token=rasa_server.auth_token,
         database_url=url,
         jwt_secret=JWT_SECRET,
         webhook_secret=WEBHOOK_SECRET,

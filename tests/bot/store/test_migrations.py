@@ -17,7 +17,7 @@ def test_migrated_schema_matches_the_models(db):
 
 
 def test_migrated_database_is_at_head(db):
-    assert migrate.current_revision(db.url) == migrate.head_revision() == "0004"
+    assert migrate.current_revision(db.url) == migrate.head_revision() == "0005"
 
 
 def test_downgrade_to_base_and_upgrade_again(make_database):
@@ -34,5 +34,5 @@ def test_downgrade_to_base_and_upgrade_again(make_database):
 def test_command_line_upgrades_the_given_database(make_database, capsys):
     database = make_database("cli.db")
     assert migrate.main(["--url", str(database.url)]) == 0
-    assert "revision 0004" in capsys.readouterr().out
+    assert "revision 0005" in capsys.readouterr().out
     assert _schema_diff(database) == []

@@ -70,7 +70,7 @@ def _row(db, order_id: str = "A1001") -> OrderRow:
 def test_create_stores_the_order_and_its_buyer_and_seller(db, orders):
     order = make_order()
 
-    stored, created, changed = orders.upsert(order)
+    stored, created, changed, _ = orders.upsert(order)
 
     assert (created, changed) == (True, True)
     assert stored == order
@@ -87,7 +87,7 @@ def test_replay_changes_nothing(db, orders, clock):
     orders.upsert(make_order())
     clock.now = NOW + timedelta(minutes=5)
 
-    stored, created, changed = orders.upsert(make_order())
+    stored, created, changed, _ = orders.upsert(make_order())
 
     assert (created, changed) == (False, False)
     assert stored == make_order()
@@ -105,7 +105,7 @@ def test_replace_updates_fields_and_items(db, orders, clock):
         items=(OrderItem("SKU-2", "Phone case", Category.ELECTRONICS, Decimal("9.50"), 3),),
     )
 
-    stored, created, changed = orders.upsert(delivered)
+    stored, created, changed, _ = orders.upsert(delivered)
 
     assert (created, changed) == (False, True)
     assert stored == delivered == orders.get("A1001")
@@ -144,7 +144,7 @@ def test_times_come_back_aware_in_utc_and_money_as_decimal(orders):
         refunded_at=datetime(2026, 11, 3, 8, 0, 0, 123456, tzinfo=plus8),
     )
 
-    stored, _, _ = orders.upsert(order)
+    stored, _, _, _ = orders.upsert(order)
 
     assert stored == order
     assert stored.placed_at.tzinfo is UTC
@@ -270,5 +270,5 @@ def test_concurrent_first_pushes_create_one_order(db, orders):
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: orders.upsert(make_order()), range(8)))
 
-    assert sum(created for _, created, _ in results) == 1
-    assert all(stored == make_order() for stored, _, _ in results)
+    assert sum(result.created for result in results) == 1
+    assert all(result.order == make_order() for result in results)

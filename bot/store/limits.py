@@ -1,0 +1,105 @@
+"""What a buyer has done lately, counted in the database for the API's per-buyer limits.
+
+Counting rows (not in-process counters) makes a limit hold across every bot process sharing the
+database. Each count reads at most ``cap`` rows through an indexed column (``buyer_id``, then
+the conversation's messages), so it stays cheap however busy the buyer was. The check and the
+write that follows it are not one transaction: requests racing in at the same instant can pass
+a limit together, by at most the number in flight (a limit against floods, not an invariant).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+
+from bot.store.cases import CaseStatus
+from bot.store.db import utcnow
+from bot.store.models import CaseRow, ConversationRow, MessageRole, MessageRow
+
+
+@dataclass(frozen=True)
+class Window:
+    """How many events of a sliding window were seen (at most the cap), and when the window
+    has room again (0 when it has room now)."""
+
+    count: int
+    retry_after_s: int
+
+    @property
+    def full(self) -> bool:
+        return self.retry_after_s > 0
+
+
+class BuyerActivity:
+    """Per-buyer counts over the store. Each method is one short read transaction."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def conversations_started(self, buyer_id: str, *, within: timedelta, cap: int) -> Window:
+        """Conversations the buyer started in the last ``within``."""
+        created = select(ConversationRow.created_at).where(ConversationRow.buyer_id == buyer_id)
+        return self._window(created, ConversationRow.created_at, within, cap)
+
+    def messages_sent(self, buyer_id: str, *, within: timedelta, cap: int) -> Window:
+        """Messages the buyer wrote in the last ``within``, across all their conversations."""
+        created = (
+            select(MessageRow.created_at)
+            .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
+            .where(ConversationRow.buyer_id == buyer_id, MessageRow.role == MessageRole.BUYER)
+        )
+        return self._window(created, MessageRow.created_at, within, cap)
+
+    def waiting_cases(self, buyer_id: str) -> int:
+        """The buyer's cases waiting in the agent queue."""
+        waiting = (
+            select(func.count())
+            .select_from(CaseRow)
+            .where(CaseRow.buyer_id == buyer_id, CaseRow.status == CaseStatus.WAITING_FOR_AGENT)
+        )
+        with self._sessions() as session:
+            return session.scalar(waiting) or 0
+
+    def is_replay(self, conversation_id: str, buyer_id: str, idempotency_key: str) -> bool:
+        """True when the buyer already sent a message with this key in this conversation: a
+        retry, answered from the stored response, not a new message."""
+        with self._sessions() as session:
+            found = session.scalar(
+                select(MessageRow.id)
+                .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
+                .where(
+                    MessageRow.conversation_id == conversation_id,
+                    MessageRow.idempotency_key == idempotency_key,
+                    ConversationRow.buyer_id == buyer_id,
+                )
+                .limit(1)
+            )
+            return found is not None
+
+    def _window(
+        self,
+        created: Select[tuple[datetime]],
+        column: InstrumentedAttribute[datetime],
+        within: timedelta,
+        cap: int,
+    ) -> Window:
+        """The newest ``cap`` timestamps of ``created`` inside the window: with ``cap`` of them
+        the window is full until the oldest of those leaves it. ``cap`` 0: no limit."""
+        if cap <= 0:
+            return Window(0, 0)
+        now = self._clock()
+        newest = created.where(column > now - within).order_by(column.desc()).limit(cap)
+        with self._sessions() as session:
+            stamps = list(session.scalars(newest))
+        if len(stamps) < cap:
+            return Window(len(stamps), 0)
+        frees_at = stamps[-1] + within
+        return Window(len(stamps), max(1, math.ceil((frees_at - now).total_seconds())))

@@ -1,0 +1,53 @@
+"""`make run` starts Rasa with the settings' API token and hands the same token to the bot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import launcher
+from bot.settings import Settings
+
+
+class Stop(Exception):
+    pass
+
+
+def test_rasa_and_the_bot_share_the_settings_token(monkeypatch):
+    started: dict = {}
+
+    class FakeRasa:
+        def __init__(self, model, **kwargs):
+            started["rasa"] = kwargs
+            self.auth_token = kwargs["auth_token"]
+            self.url = "http://127.0.0.1:5005"
+
+        def start(self):
+            return self
+
+        def stop(self):
+            started["stopped"] = True
+
+    class FakeBot:
+        def poll(self):
+            return 0
+
+    def popen(cmd, env, cwd):
+        started["bot_env"] = env
+        return FakeBot()
+
+    def not_ready(*args):
+        raise Stop
+
+    monkeypatch.setattr(launcher, "require_model", lambda: Path("models/m.tar.gz"))
+    monkeypatch.setattr(launcher, "RasaServer", FakeRasa)
+    monkeypatch.setattr(launcher.subprocess, "Popen", popen)
+    monkeypatch.setattr(launcher, "_wait_ready", not_ready)
+    monkeypatch.setattr(launcher.signal, "signal", lambda *args: None)
+    settings = Settings(env="test", rasa_token="launcher-token-0123456789", _env_file=None)
+    with pytest.raises(Stop):
+        launcher.run(settings)
+    assert started["rasa"]["auth_token"] == "launcher-token-0123456789"
+    assert started["bot_env"]["AFTERSALES_RASA_TOKEN"] == "launcher-token-0123456789"
+    assert started["stopped"]
