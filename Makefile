@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu bench-nlu compare-nlu \
+.PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy
 
@@ -98,8 +98,14 @@ format:
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The held-out test set, then the blind set (written from the contract and a style brief only).
 eval-nlu: setup
 	$(PY) -m nlu.evaluate --out reports/nlu
+	$(PY) -m nlu.evaluate --test-set data/nlu/blind/blind_test.yml --out reports/nlu-blind
+
+# 5-fold cross-validation of nlu/config.yml on the training data (five trainings).
+cv-nlu: $(VENV)/.installed $(RASA_VENV)/.installed
+	$(PY) -m nlu.crossval --out reports/nlu/crossval
 
 bench-nlu: setup
 	$(PY) -m nlu.bench --out reports/nlu/bench.json

@@ -93,6 +93,40 @@ def entity_metrics(examples: list[Example], results: list[ParseResult]) -> dict:
     return out
 
 
+CALIBRATION_BINS = 10
+
+
+def calibration(gold: list[str], results: list[ParseResult]) -> dict:
+    """How far the model's confidence is from its accuracy (raw top intent, before thresholds).
+
+    Expected calibration error over `CALIBRATION_BINS` equal-width confidence bins: the mean of
+    |accuracy - confidence| per bin, weighted by the bin's share of messages. A wrong answer at
+    confidence 1.0 is worse than a fallback, so the share of confident mistakes is reported too.
+    """
+    confidences = [r.top_intent.confidence for r in results]
+    correct = [g == r.top_intent.name for g, r in zip(gold, results, strict=True)]
+    bins = []
+    ece = 0.0
+    for b in range(CALIBRATION_BINS):
+        low, high = b / CALIBRATION_BINS, (b + 1) / CALIBRATION_BINS
+        members = [i for i, c in enumerate(confidences) if low < c <= high or (b == 0 and c == 0.0)]
+        if not members:
+            continue
+        accuracy = sum(correct[i] for i in members) / len(members)
+        confidence = sum(confidences[i] for i in members) / len(members)
+        ece += len(members) / len(results) * abs(accuracy - confidence)
+        bins.append({"range": [low, high], "n": len(members), "accuracy": accuracy,
+                     "confidence": confidence})  # fmt: skip
+    wrong = [c for c, ok in zip(confidences, correct, strict=True) if not ok]
+    return {
+        "ece": ece,
+        "bins": bins,
+        "wrong": len(wrong),
+        "wrong_at_0_9_or_more": sum(c >= 0.9 for c in wrong),
+        "mean_confidence_when_wrong": sum(wrong) / len(wrong) if wrong else None,
+    }
+
+
 def plot_confusion(gold: list[str], predicted: list[str], labels: list[str], path: Path) -> None:
     matrix = confusion_matrix(gold, predicted, labels=labels)
     fig, ax = plt.subplots(figsize=(11, 9))
@@ -106,7 +140,7 @@ def plot_confusion(gold: list[str], predicted: list[str], labels: list[str], pat
                 ax.text(j, i, matrix[i, j], ha="center", va="center", fontsize=7, color=colour)
     ax.set_xlabel("predicted (after thresholds)")
     ax.set_ylabel("gold")
-    ax.set_title("NLU intent confusion on data/nlu/test.yml")
+    ax.set_title(f"NLU intent confusion on {path.parent.name}")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -131,6 +165,10 @@ def _markdown(metrics: dict) -> str:
     lines += [
         f"| out_of_scope precision | {oos['precision']:.3f} | {oos_raw['precision']:.3f} |",
         f"| out_of_scope recall | {oos['recall']:.3f} | {oos_raw['recall']:.3f} |",
+        "",
+        f"Calibration (raw top intent): expected calibration error "
+        f"{metrics['calibration']['ece']:.3f}; {metrics['calibration']['wrong']} wrong, of which "
+        f"{metrics['calibration']['wrong_at_0_9_or_more']} at confidence 0.9 or more.",
         "",
         "## Intents",
         "",
@@ -164,10 +202,11 @@ def evaluate(
     thresholds: Thresholds,
     rasa_url: str | None,
     rasa_token: str | None = None,
+    model: Path | None = None,
 ) -> dict:
     examples = load_examples(test_set)
     texts = [e.text for e in examples]
-    model = require_model()
+    model = model or require_model()
     if rasa_url:
         results = asyncio.run(_parse_all(rasa_url, texts, thresholds, rasa_token))
     else:
@@ -192,6 +231,7 @@ def evaluate(
         "out_of_scope_raw": intent_raw["per_intent"].get(OUT_OF_SCOPE, none),
         "fallback_reasons": dict(Counter(r.fallback_reason for r in results if r.fallback_reason)),
         "entities": entity_metrics(examples, results),
+        "calibration": calibration(gold, results),
     }
     errors = [
         {
@@ -225,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("AFTERSALES_RASA_TOKEN"),
         help="with --rasa-url: its --auth-token (default: $AFTERSALES_RASA_TOKEN)",
     )
+    parser.add_argument(
+        "--model", type=Path, help="a trained model archive (default: the current one)"
+    )
     args = parser.parse_args(argv)
     metrics = evaluate(
         args.test_set.resolve(),
@@ -232,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         Thresholds(args.confidence, args.ambiguity),
         args.rasa_url,
         args.rasa_token,
+        model=args.model.resolve() if args.model else None,
     )
     print((args.out / "report.md").read_text())
     print(f"{PRIMARY_METRIC} = {metrics[PRIMARY_METRIC]:.3f}")
