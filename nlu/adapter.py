@@ -55,7 +55,7 @@ def parse_result_from_rasa(
         text=text,
         intent=intent,
         intent_ranking=ranking,
-        entities=resolve_overlaps(entities),
+        entities=resolve_overlaps(tuple(e for e in entities if plausible(e))),
         fallback_reason=reason,
     )
 
@@ -75,6 +75,20 @@ def _apply_thresholds(
     if top.confidence - second < thresholds.ambiguity - 1e-9:
         return IntentScore(OUT_OF_SCOPE, top.confidence), "ambiguous"
     return top, None
+
+
+# Order and tracking numbers are typed with several digits (the contract's shortest form is
+# "#1042"); a number DIET tags as one from its context alone ("6 days after the date") is not.
+_MIN_DIGITS = {"order_id": 3, "tracking_number": 6}
+
+
+def plausible(entity: Entity) -> bool:
+    """False for an id DIET guessed that cannot be one (too few digits); the regex extractor's
+    ids are plausible by construction."""
+    least = _MIN_DIGITS.get(entity.entity)
+    if least is None or entity.extractor == REGEX_EXTRACTOR:
+        return True
+    return sum(ch.isdigit() for ch in entity.value) >= least
 
 
 def resolve_overlaps(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:

@@ -82,3 +82,18 @@ def test_to_dict_has_the_contract_shape():
 def test_thresholds_are_validated(bad):
     with pytest.raises(ValueError):
         Thresholds(**bad)
+
+
+def test_an_id_diet_guessed_with_too_few_digits_is_dropped():
+    payload = {
+        "intent": {"name": "request_refund", "confidence": 0.99},
+        "intent_ranking": [{"name": "request_refund", "confidence": 0.99}],
+        "entities": [
+            {"entity": "order_id", "value": "6", "start": 13, "end": 14,
+             "extractor": "DIETClassifier"},
+            {"entity": "order_id", "value": "5567", "start": 30, "end": 34,
+             "extractor": "DIETClassifier"},
+        ],
+    }  # fmt: skip
+    result = parse_result_from_rasa(payload, "it came late, 6 days after; order 5567", Thresholds())
+    assert [e.value for e in result.entities] == ["5567"]
