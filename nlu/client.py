@@ -6,6 +6,7 @@ from typing import Protocol, runtime_checkable
 
 import httpx
 
+from nlu import long_text
 from nlu.adapter import parse_result_from_rasa
 from nlu.errors import NluBadResponse, NluUnavailable
 from nlu.types import ParseResult, Thresholds
@@ -62,6 +63,17 @@ class RasaHttpParser:
         )
 
     async def parse(self, text: str) -> ParseResult:
+        """The message's reading; a long one is also read sentence by sentence
+        (:mod:`nlu.long_text`), one request per sentence after the whole."""
+        whole = await self._parse_once(text)
+        if not long_text.is_long(text):
+            return whole
+        parts = []
+        for start, end in long_text.spans_to_read(text):
+            parts.append(((start, end), await self._parse_once(text[start:end])))
+        return long_text.combine(whole, parts)
+
+    async def _parse_once(self, text: str) -> ParseResult:
         last_error: Exception | None = None
         for _attempt in range(self.retries + 1):
             try:

@@ -97,14 +97,18 @@ CALIBRATION_BINS = 10
 
 
 def calibration(gold: list[str], results: list[ParseResult]) -> dict:
-    """How far the model's confidence is from its accuracy (raw top intent, before thresholds).
+    """How far the model's confidence is from its accuracy (raw top intent, before thresholds)."""
+    return calibration_of(
+        [g == r.top_intent.name for g, r in zip(gold, results, strict=True)],
+        [r.top_intent.confidence for r in results],
+    )
 
-    Expected calibration error over `CALIBRATION_BINS` equal-width confidence bins: the mean of
-    |accuracy - confidence| per bin, weighted by the bin's share of messages. A wrong answer at
-    confidence 1.0 is worse than a fallback, so the share of confident mistakes is reported too.
-    """
-    confidences = [r.top_intent.confidence for r in results]
-    correct = [g == r.top_intent.name for g, r in zip(gold, results, strict=True)]
+
+def calibration_of(correct: list[bool], confidences: list[float]) -> dict:
+    """Expected calibration error over `CALIBRATION_BINS` equal-width confidence bins: the mean
+    of |accuracy - confidence| per bin, weighted by the bin's share of predictions. A wrong
+    answer at confidence 1.0 is worse than a fallback, so the share of confident mistakes is
+    reported too."""
     bins = []
     ece = 0.0
     for b in range(CALIBRATION_BINS):
@@ -114,7 +118,7 @@ def calibration(gold: list[str], results: list[ParseResult]) -> dict:
             continue
         accuracy = sum(correct[i] for i in members) / len(members)
         confidence = sum(confidences[i] for i in members) / len(members)
-        ece += len(members) / len(results) * abs(accuracy - confidence)
+        ece += len(members) / len(confidences) * abs(accuracy - confidence)
         bins.append({"range": [low, high], "n": len(members), "accuracy": accuracy,
                      "confidence": confidence})  # fmt: skip
     wrong = [c for c, ok in zip(confidences, correct, strict=True) if not ok]

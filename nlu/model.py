@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,11 @@ DEFAULT_CONFIG = REPO_ROOT / "nlu" / "config.yml"
 DEFAULT_REQUIREMENTS = REPO_ROOT / "nlu" / "requirements-rasa.txt"
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_RASA_BIN = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
+# Also inputs of the model: the custom components' code, the labelled data of MessageLabels and
+# the MiniLM export the featurizer reads (its source model's fingerprint, `make nlu-encoder`).
+DEFAULT_COMPONENTS = REPO_ROOT / "nlu" / "components"
+DEFAULT_LABELS_DIR = REPO_ROOT / "data" / "nlu" / "labels"
+DEFAULT_ENCODER_INFO = REPO_ROOT / "artifacts" / "nlu-encoder" / "export.json"
 
 
 def rasa_env() -> dict[str, str]:
@@ -37,7 +43,12 @@ def fingerprint(paths: Iterable[Path]) -> str:
     """A short content hash of the given files and of the files under the given folders."""
     digest = hashlib.sha256()
     for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
+        else:
+            files = [path] if path.exists() else []
         for file in files:
             digest.update(file.name.encode())
             digest.update(b"\0")
@@ -46,12 +57,22 @@ def fingerprint(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+def encoder_identity(info: Path = DEFAULT_ENCODER_INFO) -> str:
+    """What the exported encoder is (format and source model), not where it was built."""
+    if not info.exists():
+        return "no-encoder"
+    data = json.loads(info.read_text())
+    return f"{data.get('format')}:{data.get('source_fingerprint')}"
+
+
 def model_name(
     train_dir: Path = DEFAULT_TRAIN_DIR,
     config: Path = DEFAULT_CONFIG,
     requirements: Path = DEFAULT_REQUIREMENTS,
 ) -> str:
-    return f"nlu-{fingerprint([train_dir, config, requirements])}"
+    files = fingerprint([train_dir, config, requirements, DEFAULT_COMPONENTS, DEFAULT_LABELS_DIR])
+    encoder = hashlib.sha256(encoder_identity().encode()).hexdigest()[:8]
+    return f"nlu-{hashlib.sha256(f'{files}:{encoder}'.encode()).hexdigest()[:16]}"
 
 
 def model_path(models_dir: Path = DEFAULT_MODELS_DIR, **inputs: Path) -> Path:

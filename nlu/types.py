@@ -52,7 +52,8 @@ class ParseResult:
 
     ``intent`` is what the bot acts on: the model's best intent, or ``out_of_scope`` when the
     thresholds rejected it (then ``fallback_reason`` says why). ``intent_ranking`` is the raw
-    ranking of the model, always kept.
+    ranking of the model, always kept. ``read_by`` is ``"sentence"`` when a long message's
+    intent came from one of its sentences (``nlu.long_text``), else ``"whole"``.
     """
 
     text: str
@@ -60,6 +61,14 @@ class ParseResult:
     intent_ranking: tuple[IntentScore, ...] = ()
     entities: tuple[Entity, ...] = ()
     fallback_reason: str | None = None
+    read_by: str = "whole"
+    # What the message does (question / request / inform) and what went wrong, as named in it
+    # (damaged, wrong_item, not_received, late_delivery, change_of_mind, none): the
+    # MessageLabels components' labels; None when the model has no such component.
+    dialogue_act: IntentScore | None = None
+    claim_reason: IntentScore | None = None
+    # The rule of nlu.reconcile that settled the intent from the act and reason, if one did.
+    reconciled: str | None = None
 
     @property
     def top_intent(self) -> IntentScore:
@@ -83,4 +92,12 @@ class ParseResult:
         }
         if self.fallback_reason:
             out["fallback_reason"] = self.fallback_reason
+        if self.read_by != "whole":
+            out["read_by"] = self.read_by
+        if self.reconciled:
+            out["reconciled"] = self.reconciled
+        for key in ("dialogue_act", "claim_reason"):
+            label = getattr(self, key)
+            if label is not None:
+                out[key] = {"name": label.name, "confidence": label.confidence}
         return out

@@ -79,26 +79,14 @@ NOT_PLAIN_YES = re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b"
 NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
 OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
 NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")
-# Free-text reasons, for buyers who type instead of tapping. A message that names exactly one
-# of them is read as that reason, whatever the intent: the NLU has no late-delivery intent, so
-# "it came late" comes back as damaged_item or item_not_received. With none or several, the
-# intent decides, then the first that matches (see `TurnHandler._reason`).
-_NOT = r"(?<!not )(?<!n't )(?<!nt )(?<!never )"  # "wasn't late" is not a late delivery
-REASON_WORDS = (
-    (re.compile(r"\b(broken|damaged|cracked|smashed|defective|not working|faulty)\b"), "damaged"),
-    (re.compile(r"(?<!nothing )(?<!not )\b(wrong|not what i ordered"
-                r"|different (colou?r|size|item))\b"), "wrong_item"),
-    (re.compile(r"\b(never (arrived|came|got it|received)|not (arrived|received|here|delivered)"
-                r"|(didn'?t|did not|haven'?t|have not|hasn'?t|has not) (arrive|come|get|got|"
-                r"gotten|receive)d?|nothing (came|arrived)|(don'?t|do not) have (it|them)"
-                r"|no parcel|lost)\b"), "not_received"),
-    (re.compile(_NOT + r"\b(late|delayed|overdue|later than (promised|expected|it should)"
-                r"|took (forever|ages|so long|too long)"
-                r"|(after|past) the (promised|delivery|due|expected|estimated) date)\b"),
-     "late_delivery"),
-    (re.compile(r"\b(changed my mind|don'?t (want|need|like)|doesn'?t fit|too (big|small))\b"),
-     "change_of_mind_return"),
-)  # fmt: skip
+# What went wrong, as the NLU reads it from the message (its claim_reason label; the blind set
+# measures it in reports/nlu-labels). A named reason beats the intent's, which cannot say "late"
+# ("it came late" comes back as damaged_item or item_not_received). Below this confidence the
+# intent decides, and the bot asks when the intent cannot.
+REASON_MIN_CONFIDENCE = 0.5
+NO_REASON = "none"
+# The NLU's reason names that differ from the claim types'.
+CLAIM_OF_REASON = {"change_of_mind": ClaimType.CHANGE_OF_MIND_RETURN.value}
 REASON_OF_INTENT = {
     "damaged_item": "damaged",
     "wrong_item": "wrong_item",
@@ -266,7 +254,7 @@ class TurnHandler:
         self.state.end_flow()
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT.get(intent)
-        if intent in LATE_CAN_MEAN and self._typed_reasons() == ["late_delivery"]:
+        if intent in LATE_CAN_MEAN and self._named_reason() == ClaimType.LATE_DELIVERY.value:
             # "it came 5 days late, do i get something": no intent means late, so the reason
             # comes with the request and is not asked again.
             flow.claim_type = ClaimType.LATE_DELIVERY
@@ -891,21 +879,18 @@ class TurnHandler:
         ]
 
     def _reason(self) -> str | None:
-        """What went wrong: a tapped reason; else a typed one if the message names only one
-        (it beats the intent, which cannot say "late"); else the intent's; else the first
-        typed one."""
+        """What went wrong: a tapped reason; else the one the message names (it beats the
+        intent, which cannot say "late"); else the intent's."""
         if self.option in replies.REASONS.values():
             return self.option
-        typed = self._typed_reasons()
-        if len(typed) == 1:
-            return typed[0]
-        if self.intent in REASON_OF_INTENT:
-            return REASON_OF_INTENT[self.intent]
-        return typed[0] if typed else None
+        return self._named_reason() or REASON_OF_INTENT.get(self.intent)
 
-    def _typed_reasons(self) -> list[str]:
-        """The reasons the message names in words, in REASON_WORDS order."""
-        return [reason for pattern, reason in REASON_WORDS if pattern.search(self.said)]
+    def _named_reason(self) -> str | None:
+        """The claim reason the NLU read in the message, when it names one surely enough."""
+        reason = self.parse.claim_reason
+        if reason is None or reason.name == NO_REASON or reason.confidence < REASON_MIN_CONFIDENCE:
+            return None
+        return CLAIM_OF_REASON.get(reason.name, reason.name)
 
     def _is_yes(self) -> bool:
         return (

@@ -89,3 +89,31 @@ def test_rasa_refuses_requests_without_its_token(rasa_server):
         parse(rasa_server.url, "where is my parcel")
     with pytest.raises(NluBadResponse):
         parse(rasa_server.url, "where is my parcel", token="not-the-token-0123")
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "reason"),
+    [
+        ("can I still cancel an order once it has shipped?", "question", "none"),
+        ("my parcel came 6 days late, I want something for it", "request", "late_delivery"),
+        ("it's order A1001", "inform", "none"),
+    ],
+)
+def test_every_parse_carries_a_dialogue_act_and_a_claim_reason(rasa_server, text, act, reason):
+    result = parse(rasa_server.url, text, token=rasa_server.auth_token)
+    assert (result.dialogue_act.name, result.claim_reason.name) == (act, reason)
+    assert 0 < result.dialogue_act.confidence <= 1 and 0 < result.claim_reason.confidence <= 1
+
+
+def test_a_long_story_is_read_by_its_sentences(rasa_server):
+    story = (
+        "Good evening, I hope you are doing well and not too busy with the holiday rush. "
+        "Last month I ordered a set of ceramic bowls as a gift for my sister, who just moved "
+        "into her first apartment, and I paid extra for the faster shipping option because the "
+        "housewarming party was planned for the weekend after. "
+        "The party came and went and the bowls never showed up, the tracking page has said "
+        "'in transit' for three weeks now and nobody answers at the courier's hotline. "
+        "Honestly I am quite disappointed, I have ordered here for years without trouble. "
+    ) * 3
+    result = parse(rasa_server.url, story, token=rasa_server.auth_token)
+    assert result.intent.name in {"item_not_received", "track_order", "complaint"}

@@ -97,3 +97,22 @@ def test_an_id_diet_guessed_with_too_few_digits_is_dropped():
     }  # fmt: skip
     result = parse_result_from_rasa(payload, "it came late, 6 days after; order 5567", Thresholds())
     assert [e.value for e in result.entities] == ["5567"]
+
+
+def test_the_dialogue_act_and_claim_reason_are_carried_into_the_result_and_its_json():
+    payload = {
+        **rasa_payload([("item_not_received", 0.9)]),
+        "dialogue_act": {"name": "question", "confidence": 0.8},
+        "claim_reason": {"name": "late_delivery", "confidence": 0.7},
+    }
+    result = parse_result_from_rasa(payload, "x", Thresholds())
+    assert (result.dialogue_act.name, result.claim_reason.name) == ("question", "late_delivery")
+    assert result.to_dict()["claim_reason"] == {"name": "late_delivery", "confidence": 0.7}
+    plain = parse_result_from_rasa(rasa_payload([("greet", 0.9)]), "x", Thresholds())
+    assert plain.dialogue_act is None and "dialogue_act" not in plain.to_dict()
+
+
+def test_a_malformed_label_is_a_bad_response():
+    payload = {**rasa_payload([("greet", 0.9)]), "dialogue_act": {"name": "question"}}
+    with pytest.raises(NluBadResponse):
+        parse_result_from_rasa(payload, "x", Thresholds())

@@ -45,3 +45,30 @@ def test_the_cross_validation_summary_reads_rasas_report():
         "out_of_scope_recall": 0.6,
         "n_examples": 100,
     }
+
+
+def test_the_threshold_is_chosen_on_out_of_fold_predictions(tmp_path):
+    import json
+
+    from nlu.crossval import choose_confidence_threshold, out_of_fold_predictions
+
+    # Wrong answers are unsure (0.32, 0.4): a threshold above them turns them into
+    # out_of_scope, which is right for the out-of-scope one and costs nothing else.
+    successes = [
+        {"text": "a", "intent": "greet", "intent_prediction": {"name": "greet", "confidence": 0.9}},
+        {"text": "b", "intent": "deny", "intent_prediction": {"name": "deny", "confidence": 0.8}},
+        {"text": "c", "intent": "deny", "intent_prediction": {"name": "deny", "confidence": 0.7}},
+    ]
+    errors = [
+        {"text": "d", "intent": "out_of_scope",
+         "intent_prediction": {"name": "greet", "confidence": 0.4}},
+        {"text": "e", "intent": "greet", "intent_prediction": {"name": "deny", "confidence": 0.32}},
+    ]  # fmt: skip
+    (tmp_path / "intent_successes.json").write_text(json.dumps(successes))
+    (tmp_path / "intent_errors.json").write_text(json.dumps(errors))
+    predictions = out_of_fold_predictions(tmp_path)
+    assert len(predictions) == 5
+    chosen = choose_confidence_threshold(predictions)
+    assert chosen["chosen"]["threshold"] == 0.45  # the lowest of the best (0.45 .. 0.7)
+    assert chosen["chosen"]["out_of_scope_recall"] == 1.0
+    assert 0 <= chosen["ece"] <= 1

@@ -67,15 +67,28 @@ _RULES = (
     (r"^(yes|yeah|yep|sure|ok|okay|go ahead)\b", "affirm"),
     (r"^(no|nope)\b", "deny"),
 )
+# Keyword rules standing in for the NLU's claim_reason (first match wins; none: "none").
+_REASON_RULES = (
+    (r"\b(broken|damaged|cracked|smashed|defective|not working|faulty)\b", "damaged"),
+    (r"(?<!not )\b(wrong|not what i ordered|different (colou?r|size|item))\b", "wrong_item"),
+    (r"\b(never (arrived|came)|not (arrived|received|delivered)|didn'?t (arrive|come)|lost)\b",
+     "not_received"),
+    (r"(?<!not )(?<!n't )\b(late|delayed|overdue|took (forever|ages|so long))\b", "late_delivery"),
+    (r"\b(changed my mind|don'?t (want|need|like)|doesn'?t fit|too (big|small))\b",
+     "change_of_mind"),
+)  # fmt: skip
 _ORDER_ID = re.compile(r"#?\b([A-Z]\d{3,}|\d{4,})\b")
 
 
 class ScriptedParser:
-    """A stand-in for Rasa: keyword rules for the intent, a regex for order ids."""
+    """A stand-in for Rasa: keyword rules for the intent and the claim reason, a regex for
+    order ids; `script` and `reasons` fix the reading of exact texts."""
 
     def __init__(self, confidence: float = 0.95) -> None:
         self.confidence = confidence
         self.script: dict[str, str] = {}
+        # Exact texts' claim reasons: a name, or (name, confidence).
+        self.reasons: dict[str, str | tuple[str, float]] = {}
         self.down = False
         self.delay_s = 0.0
         self.texts: list[str] = []
@@ -96,7 +109,16 @@ class ScriptedParser:
             intent=IntentScore(intent, self.confidence),
             intent_ranking=(IntentScore(intent, self.confidence),),
             entities=entities,
+            claim_reason=self._reason(text),
         )
+
+    def _reason(self, text: str) -> IntentScore:
+        scripted = self.reasons.get(text)
+        if isinstance(scripted, tuple):
+            return IntentScore(*scripted)
+        lowered = text.lower()
+        rule = next((r for p, r in _REASON_RULES if re.search(p, lowered)), "none")
+        return IntentScore(scripted or rule, self.confidence)
 
     @staticmethod
     def _intent(text: str, has_order: bool) -> str:

@@ -106,8 +106,7 @@ def test_decisions_log_the_buyers_experiment_arm(
     salt = next(
         s
         for s in map(str, range(100))
-        if Experiments.load(experiments_file(tmp_path, s)).experiments[0].assign("B17").name
-        == arm
+        if Experiments.load(experiments_file(tmp_path, s)).experiments[0].assign("B17").name == arm
     )
     app = create_app(
         settings.model_copy(update={"experiments_file": experiments_file(tmp_path, salt)}),

@@ -1,0 +1,94 @@
+"""One reading from the NLU's three readers: DIET's intent, the dialogue act, the claim reason.
+
+They are trained on different data (intents on ``data/nlu/train``, the labels on
+``data/nlu/labels``), so when one is unsure the others can settle it. Three rules, each
+recorded in ``ParseResult.reconciled``:
+
+- ``question``: a sure question act with ``ask_policy`` among the two best intents is a policy
+  question ("can I still cancel once it shipped?" reads cancel_order 0.49 / ask_policy 0.48;
+  "do I need to keep the tags on for a return?" reads return_item 0.63 / ask_policy 0.36).
+- ``reason_agrees``: an intent the thresholds rejected stands when the claim reason, read
+  independently, names the same problem ("the racket frame is bent, it came like that":
+  damaged_item 0.40, reason damaged).
+- ``request_with_reason``: a message read as ``inform`` or rejected, that the act reader surely
+  calls a request naming a problem, is the best-ranked intent for that problem ("my running
+  shoes never came, i ordered them 3 days ago": inform 0.58 / item_not_received 0.27).
+
+A raw ``out_of_scope`` at the top is never overridden: that reader is trained on the neighbours
+of after-sales topics, the label readers are not.
+
+A settled intent carries the confidence of the reader that settled it (the act's, the reason's,
+the lower of both for the third rule), since the router sends unsure readings to a person; the
+raw ranking stays as DIET gave it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from nlu.types import OUT_OF_SCOPE, IntentScore, ParseResult
+
+ASK_POLICY = "ask_policy"
+SURE_QUESTION = 0.8
+SURE_REQUEST = 0.9
+SURE_REASON = 0.5
+# The intents through which a buyer asks for a remedy for each problem, in no particular order.
+INTENTS_OF_REASON = {
+    "damaged": frozenset({"damaged_item", "request_refund", "return_item"}),
+    "wrong_item": frozenset({"wrong_item", "request_refund", "return_item"}),
+    "not_received": frozenset({"item_not_received", "track_order", "request_refund"}),
+    "late_delivery": frozenset({"item_not_received", "track_order", "request_refund"}),
+    "change_of_mind": frozenset({"return_item", "request_refund", "cancel_order"}),
+}
+# Rule 3 picks among these only: the intents that open a claim for that problem.
+CLAIM_INTENT_OF_REASON = {
+    "damaged": ("damaged_item",),
+    "wrong_item": ("wrong_item",),
+    "not_received": ("item_not_received",),
+    "late_delivery": ("item_not_received",),
+    "change_of_mind": ("return_item",),
+}
+
+
+def reconcile(parse: ParseResult) -> ParseResult:
+    """The parse with its intent settled by the act and reason readers where a rule applies."""
+    ranking = parse.intent_ranking
+    if not ranking or ranking[0].name == OUT_OF_SCOPE:
+        return parse
+    act, reason = parse.dialogue_act, parse.claim_reason
+    top = ranking[0]
+    if act is not None and act.name == "question" and act.confidence >= SURE_QUESTION:
+        policy = next((i for i in ranking[:2] if i.name == ASK_POLICY), None)
+        if policy is not None and parse.intent.name != ASK_POLICY:
+            return _settle(parse, policy.name, act.confidence, "question")
+        return parse
+    named = (
+        reason.name
+        if reason is not None
+        and reason.name in INTENTS_OF_REASON
+        and reason.confidence >= SURE_REASON
+        else None
+    )
+    if named is None:
+        return parse
+    if parse.fallback_reason and top.name in INTENTS_OF_REASON[named]:
+        return _settle(parse, top.name, reason.confidence, "reason_agrees")
+    rejected_or_inform = parse.fallback_reason is not None or parse.intent.name == "inform"
+    if (
+        rejected_or_inform
+        and act is not None
+        and act.name == "request"
+        and act.confidence >= SURE_REQUEST
+    ):
+        wanted = CLAIM_INTENT_OF_REASON[named]
+        best = next((i for i in ranking if i.name in wanted), None)
+        if best is not None:
+            confidence = min(act.confidence, reason.confidence)
+            return _settle(parse, best.name, confidence, "request_with_reason")
+    return parse
+
+
+def _settle(parse: ParseResult, intent: str, confidence: float, rule: str) -> ParseResult:
+    return dataclasses.replace(
+        parse, intent=IntentScore(intent, confidence), fallback_reason=None, reconciled=rule
+    )
