@@ -189,6 +189,10 @@ class TurnHandler:
         new_order = self._order_entity()
         if flow is not None and new_order and new_order != (flow.order_id or "").upper():
             return self._correct_order(new_order)
+        if self.intent == "ask_policy":
+            # A question gets its answer first, whatever the bot was waiting for; the open
+            # question is asked again after it (`_resume_prompt`).
+            return self._answer_question()
         if flow is not None and state.expecting:
             filled = self._fill_slot()
             if filled is FILLED:
@@ -198,8 +202,6 @@ class TurnHandler:
         if flow is not None and (NEVER_MIND.search(self.said) or self._is_no()):
             state.end_flow()
             return self._say(replies.DROPPED)
-        if self.intent == "ask_policy":
-            return self._answer_question()
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
         return self._small_talk()
@@ -254,7 +256,11 @@ class TurnHandler:
         self.state.end_flow()
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT.get(intent)
-        if intent in LATE_CAN_MEAN and self._named_reason() == ClaimType.LATE_DELIVERY.value:
+        named = self._named_reason()
+        if intent in ASKS_REASON and named is not None:
+            # "return D200, it doesn't fit": the reason came with the request; never asked again.
+            flow.claim_type = ClaimType(named)
+        elif intent in LATE_CAN_MEAN and named == ClaimType.LATE_DELIVERY.value:
             # "it came 5 days late, do i get something": no intent means late, so the reason
             # comes with the request and is not asked again.
             flow.claim_type = ClaimType.LATE_DELIVERY

@@ -152,3 +152,18 @@ def test_delivered_but_missing_and_late_is_still_the_missing_parcel_check(chat, 
     nlu.reasons[text] = "not_received"
     turn = chat.say(text)
     assert "INR-4.2" in citations(turn) and "INR-4.3" not in citations(turn)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "cited"),
+    [
+        ("I want to return order D200, it doesn't fit", "change_of_mind", "RET-2.3"),
+        ("refund for D200 please, it arrived ripped", "damaged", "DMG-3.1"),
+    ],
+)
+def test_a_request_that_names_its_reason_is_not_asked_it(chat, nlu, text, reason, cited):
+    nlu.script[text] = "return_item" if "return" in text else "request_refund"
+    nlu.reasons[text] = reason
+    turn = chat.say(text)
+    assert turn["expecting"] in {"confirmation", "evidence"}, bot_text(turn)
+    assert cited in citations(turn)
