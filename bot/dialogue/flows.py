@@ -261,11 +261,11 @@ class TurnHandler:
         self.state.end_flow()
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT.get(intent)
-        named = self._named_reason()
-        if intent in ASKS_REASON and self._named_reason(REASON_OPENING_CONFIDENCE) is not None:
+        sure = self._named_reason(REASON_OPENING_CONFIDENCE)
+        if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.
-            flow.claim_type = ClaimType(named)
-        elif intent in LATE_CAN_MEAN and named == ClaimType.LATE_DELIVERY.value:
+            flow.claim_type = ClaimType(sure)
+        elif intent in LATE_CAN_MEAN and self._named_reason() == ClaimType.LATE_DELIVERY.value:
             # "it came 5 days late, do i get something": no intent means late, so the reason
             # comes with the request and is not asked again.
             flow.claim_type = ClaimType.LATE_DELIVERY
