@@ -89,6 +89,8 @@ class ScriptedParser:
         self.script: dict[str, str] = {}
         # Exact texts' claim reasons: a name, or (name, confidence).
         self.reasons: dict[str, str | tuple[str, float]] = {}
+        # Exact texts' dialogue acts (none otherwise): a name, or (name, confidence).
+        self.acts: dict[str, str | tuple[str, float]] = {}
         self.down = False
         self.delay_s = 0.0
         self.texts: list[str] = []
@@ -110,6 +112,15 @@ class ScriptedParser:
             intent_ranking=(IntentScore(intent, self.confidence),),
             entities=entities,
             claim_reason=self._reason(text),
+            dialogue_act=self._act(text),
+        )
+
+    def _act(self, text: str) -> IntentScore | None:
+        scripted = self.acts.get(text)
+        if scripted is None:
+            return None
+        return (
+            IntentScore(*scripted) if isinstance(scripted, tuple) else IntentScore(scripted, 0.99)
         )
 
     def _reason(self, text: str) -> IntentScore:

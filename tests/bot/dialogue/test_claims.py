@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from bot.store.orders import OrderRepository
 from policies.types import OrderStatus
 from tests.utils.builders import bot_text, citations
@@ -219,3 +221,31 @@ def test_without_a_risk_model_scored_claims_go_to_an_agent(
     # Claims checked against records need no score: a cancellation still runs automatically.
     with TestClient(create_app(settings, make_services(world_db, nlu, answerer, None))) as c:
         assert Chat(c, buyer_headers).say("cancel P100")["expecting"] == "confirmation"
+
+
+@pytest.mark.parametrize(
+    ("answer", "opened"),
+    [("i tried it once", True), ("used it twice", True), ("never opened it", False),
+     ("it's still in the plastic wrap", False)],
+)  # fmt: skip
+def test_was_it_opened_answered_in_words(chat, nlu, answer, opened):
+    chat.say("I want to return D203")
+    chat.say("I changed my mind")
+    # The NLU reads such answers as new requests ("i tried it once": damaged_item 0.95).
+    nlu.script[answer] = "damaged_item"
+    nlu.acts[answer] = "inform"
+    turn = chat.say(answer)
+    if opened:
+        assert "opened" in bot_text(turn) and turn["expecting"] != "confirmation"
+    else:
+        assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_an_unreadable_answer_is_asked_again_not_taken_for_a_new_request(chat, nlu):
+    chat.say("I want to return D203")
+    chat.say("I changed my mind")
+    nlu.script["the purple one"] = "wrong_item"
+    nlu.acts["the purple one"] = "inform"
+    turn = chat.say("the purple one")
+    assert turn["expecting"] == "choice" and "didn't catch" in bot_text(turn)
+    assert chat.say("No, still sealed")["expecting"] == "confirmation"
