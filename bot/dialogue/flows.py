@@ -28,6 +28,7 @@ from decimal import Decimal
 from bot.dialogue import replies
 from bot.dialogue.context import TurnContext
 from bot.dialogue.handoff import manual_decision, priority, summary
+from bot.dialogue.order_match import match_order_id, orders_named_by_product
 from bot.dialogue.state import Choice, DialogueState, Flow, Proposal, ProposedAction, normalise
 from bot.store.cases import CaseStatus
 from bot.store.ledger import LedgerRefused
@@ -285,7 +286,7 @@ class TurnHandler:
             flow.claim_type = ClaimType.LATE_DELIVERY
         flow.photos.extend(self.photos)
         self.state.flow = flow
-        order_id = self._order_entity()
+        order_id = self._order_entity() or self._typed_order()
         if order_id and not self._take_order(order_id):
             return self._ask_order()
         return self._advance()
@@ -880,19 +881,27 @@ class TurnHandler:
         return None
 
     def _typed_order(self) -> str | None:
-        """An order id of the buyer's typed without the NLU spotting it (e.g. "it's 5512")."""
-        own = {o.order_id.upper() for o in self.ctx.orders}
+        """The buyer's order a message means without the NLU spotting its id: an id typed
+        loosely ("it's 5512", "D2002" for D-2002), else the one order whose item it names
+        ("the headphones one")."""
+        own = [o.order_id for o in self.ctx.orders]
         for token in re.findall(r"[#\w-]+", self.text):
-            candidate = token.lstrip("#").upper()
-            if candidate in own:
-                return candidate
-        return None
+            if sum(ch.isdigit() for ch in token) >= 3:
+                found = match_order_id(token, own)
+                if found is not None:
+                    return found
+        named = orders_named_by_product(self.text, self.ctx.orders)
+        return named[0].order_id if len(named) == 1 else None
 
     def _take_order(self, order_id: str) -> bool:
-        """Set the flow's order if it is the buyer's; otherwise say it can't be found."""
+        """Set the flow's order if it is the buyer's (also typed loosely: a dash dropped, one
+        character off); otherwise say it can't be found."""
         flow = self.state.flow
         assert flow is not None
         order = self.ctx.find_order(order_id)
+        if order is None:
+            loose = match_order_id(order_id, [o.order_id for o in self.ctx.orders])
+            order = self.ctx.find_order(loose) if loose else None
         if order is None:
             self._reply(replies.not_your_order(order_id.lstrip("#")))
             return False

@@ -1,0 +1,62 @@
+"""Orders named loosely: a dash dropped, one character off, or the item named."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.dialogue.order_match import match_order_id, orders_named_by_product
+from tests.utils.builders import bot_text, citations, demo_orders
+
+OWN = ["D-2002", "A1001", "SO-2026-000123", "113542617735902", "A1002"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("D2002", "D-2002"),
+        ("d-2002", "D-2002"),
+        ("#SO2026000123", "SO-2026-000123"),
+        ("113542617735903", None),  # one off, but so would be other long ids: see below
+        ("A1001", "A1001"),
+        ("A10O1", "A1001"),  # O for 0, the only one within one edit
+        ("A1003", None),  # one edit from both A1001 and A1002: not guessed
+        ("A101", None),  # too short to correct
+        ("B7777", None),
+    ],
+)
+def test_ids_typed_loosely(typed, found):
+    own = OWN if typed != "113542617735903" else [*OWN, "113542617735904"]
+    assert match_order_id(typed, own) == found
+
+
+@given(st.text(alphabet="AD0123-#", max_size=12))
+def test_a_match_is_always_one_of_the_buyers_orders(typed):
+    assert match_order_id(typed, OWN) in {None, *OWN}
+
+
+def test_orders_named_by_their_item():
+    orders = demo_orders()
+    assert [o.order_id for o in orders_named_by_product("the headphones one", orders)] == ["S300"]
+    assert [o.order_id for o in orders_named_by_product("my yoga mats", orders)] == ["D206"]
+    assert orders_named_by_product("the blue one", orders) == []  # colours name no item
+
+
+def test_an_id_typed_with_a_stray_dash_is_understood_in_the_chat(chat, nlu):
+    nlu.script["where is S-300"] = "track_order"
+    turn = chat.say("where is S-300")
+    assert "S300" in bot_text(turn) and turn["expecting"] != "order_id"
+
+
+def test_naming_the_item_picks_the_order(chat, nlu):
+    nlu.script["I want a refund for the yoga mat"] = "request_refund"
+    turn = chat.say("I want a refund for the yoga mat")
+    assert turn["expecting"] == "reason", bot_text(turn)  # D206 taken, no order question
+    assert "INR-4.3" in citations(chat.say("It came late"))
+
+
+def test_naming_the_item_answers_which_order(chat, nlu):
+    nlu.script["I want to return something"] = "return_item"
+    assert chat.say("I want to return something")["expecting"] == "order_id"
+    nlu.script["the linen shirt one"] = "inform"
+    turn = chat.say("the linen shirt one")
+    assert turn["expecting"] != "order_id", bot_text(turn)
