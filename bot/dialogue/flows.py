@@ -103,6 +103,21 @@ NO_REASON = "none"
 SURE_INFORM = 0.9
 # The NLU's reason names that differ from the claim types'.
 CLAIM_OF_REASON = {"change_of_mind": ClaimType.CHANGE_OF_MIND_RETURN.value}
+# A situation a policy question names, the claim it would be, and the orders it can be about.
+INTENT_OF_SITUATION = {
+    "damaged": "damaged_item",
+    "wrong_item": "wrong_item",
+    "not_received": "item_not_received",
+    "late_delivery": "item_not_received",
+    "change_of_mind_return": "return_item",
+}
+SITUATION_STATUSES = {
+    "damaged": {OrderStatus.DELIVERED},
+    "wrong_item": {OrderStatus.DELIVERED},
+    "not_received": {OrderStatus.SHIPPED, OrderStatus.DELIVERED},
+    "late_delivery": {OrderStatus.SHIPPED, OrderStatus.DELIVERED},
+    "change_of_mind_return": {OrderStatus.DELIVERED},
+}
 REASON_OF_INTENT = {
     "damaged_item": "damaged",
     "wrong_item": "wrong_item",
@@ -364,6 +379,14 @@ class TurnHandler:
                 flow.opened = not SEALED_WORDS.search(self.said)
                 return FILLED
             return None
+        if choice is Choice.CHECK_ORDER:
+            if self._is_yes():
+                return FILLED
+            if self._is_no():
+                self.state.end_flow()
+                self._reply(replies.ANYTHING_ELSE)
+                return HANDLED
+            return None
         if choice is Choice.REMEDY:
             if self.option in ("refund", "replacement"):
                 flow.prefers_replacement = self.option == "replacement"
@@ -389,7 +412,30 @@ class TurnHandler:
             self._reply(replies.with_resume(text, resume))
             return self._offer_person_keep_flow()
         self._reply(replies.with_resume(answer.text, resume), list(answer.citations))
+        self._offer_check()
         return self.out
+
+    def _offer_check(self) -> None:
+        """After a question that names a situation ("my parcel is a week late, when am I
+        entitled to a refund?"), offer to check the buyer's order it may be about: the one the
+        question names by id or item, else the newest in a state the situation fits."""
+        reason = self._named_reason()
+        if self.state.flow is not None or reason not in SITUATION_STATUSES:
+            return
+        fits = [o for o in self.ctx.recent_orders() if o.status in SITUATION_STATUSES[reason]]
+        named = self._typed_order()
+        order = next((o for o in fits if o.order_id == named), fits[0] if fits else None)
+        if order is None:
+            return
+        flow = Flow(
+            intent=INTENT_OF_SITUATION[reason], confidence=self.parse.claim_reason.confidence
+        )
+        flow.claim_type = ClaimType(reason)
+        flow.order_id = order.order_id
+        flow.photos.extend(self.photos)
+        self.state.flow = flow
+        self._reply(replies.check_order(order))
+        self._prompt("choice", [replies.YES, replies.NO_THANKS], choice=Choice.CHECK_ORDER)
 
     def _small_talk(self) -> Outcome:
         resume = self._resume_prompt()

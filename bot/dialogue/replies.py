@@ -115,6 +115,12 @@ def day(moment: datetime | date) -> str:
     return f"{moment.day} {moment:%b %Y}"
 
 
+def check_order(order: Order) -> str:
+    """After answering a question that names a situation: the order it may be about."""
+    title = order.items[0].title if order.items else "your order"
+    return f"Shall I check order {order.order_id} ({title}) for you?"
+
+
 def order_label(order: Order) -> str:
     """A quick reply naming an order: its id and a short title."""
     title = order.items[0].title if order.items else "order"

@@ -26,6 +26,7 @@ class Choice(StrEnum):
     OPENED = "opened"  # was the beauty item opened (RET-2.2)
     REMEDY = "remedy"  # refund or replacement (DMG-3.3)
     PERSON = "person"  # would you like a person (complaints, unsure answers)
+    CHECK_ORDER = "check_order"  # shall I check the order a policy question's situation names
 
 
 class Flow(BaseModel):

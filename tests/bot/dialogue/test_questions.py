@@ -33,3 +33,29 @@ def test_a_buyer_without_an_open_flow_can_ask(chat, nlu, answerer):
     nlu.script["how long do refunds take?"] = "ask_policy"
     turn = chat.say("how long do refunds take?")
     assert answerer.questions == ["how long do refunds take?"] and citations(turn) == {"RET-2.1"}
+
+
+def test_a_question_naming_a_situation_offers_to_check_the_order_it_names(chat, nlu):
+    question = "my yoga mat came a week late, when am I entitled to something?"
+    nlu.script[question] = "ask_policy"
+    nlu.reasons[question] = "late_delivery"
+    turn = chat.say(question)
+    assert citations(turn) == {"RET-2.1"}  # the answer first (the fake answerer's clause)
+    assert "Shall I check order D206" in bot_text(turn) and turn["expecting"] == "choice"
+    turn = chat.say("yes")
+    assert "INR-4.3" in citations(turn) and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_no_thanks_to_checking_ends_it_politely(chat, nlu):
+    question = "what happens if my parcel never arrives?"
+    nlu.script[question] = "ask_policy"
+    nlu.reasons[question] = "not_received"
+    assert "Shall I check order" in bot_text(chat.say(question))
+    turn = chat.say("No, thanks")
+    assert turn["expecting"] is None and turn["actions"] == []
+
+
+def test_a_general_question_offers_nothing_to_check(chat, nlu):
+    nlu.script["how long do refunds take?"] = "ask_policy"
+    turn = chat.say("how long do refunds take?")
+    assert "Shall I check" not in bot_text(turn) and turn["expecting"] is None
