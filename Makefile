@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages migrate nlu-model nlu-encoder index lint format eval-nlu cv-nlu bench-nlu compare-nlu \
+.PHONY: run test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy
 
@@ -112,6 +112,12 @@ eval-nlu: setup
 # 5-fold cross-validation of nlu/config.yml on the training data (five trainings).
 cv-nlu: $(VENV)/.installed $(RASA_VENV)/.installed nlu-encoder
 	$(PY) -m nlu.crossval --out reports/nlu/crossval
+
+# The blind conversation set (data/eval/conversations_blind.yml) played by scripted buyers against
+# an own Rasa + bot stack (loopback, fresh SQLite): task success, turns, redundant questions,
+# policy answers, dead ends -> reports/conversations/.
+eval-conversations: setup
+	$(PY) -m bot.simulate.conversations --out reports/conversations $(EVAL_ARGS)
 
 bench-nlu: setup
 	$(PY) -m nlu.bench --out reports/nlu/bench.json

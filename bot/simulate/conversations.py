@@ -1,0 +1,350 @@
+"""``make eval-conversations``: scripted buyers against the real stack, judged by their outcome.
+
+The set (``data/eval/conversations_blind.yml``) was written from the policy spec, the contract
+and a brief only: each conversation is a buyer (orders, account history), an opening message,
+the answers this buyer gives when asked (by what the bot is ``expecting``), and the outcome a
+correct bot reaches. :class:`Player` pushes the orders through the signed webhook, opens a
+conversation and answers the bot until it stops asking (at most ``MAX_BUYER_TURNS`` messages);
+:func:`judge` compares what happened with the expectation. Reported: task success, buyer turns
+(and whether a fully specified opening took at most the expected number), the redundant-question
+rate (the bot asked for what the opening already gave), policy questions answered with the right
+clause and number, and dead ends (the bot asked something this buyer has no answer for, or the
+turns ran out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from bot.api.orders import sign
+from bot.auth import mint_token
+from bot.dialogue import replies
+from bot.simulate.runner import Endpoint
+
+DEFAULT_SET = Path(__file__).resolve().parents[2] / "data" / "eval" / "conversations_blind.yml"
+MAX_BUYER_TURNS = 8
+PHOTO_URL = "https://img.example.com/eval/photo.jpg"
+# What an opening can already give, and the bot question that asks for it again.
+ASKS_FOR = {"order_id": "order_id", "reason": "reason", "photo": "evidence", "opened": "opened"}
+
+
+@dataclass
+class Played:
+    """What one conversation did: the bot's turns, in order, and how the buyer ran out."""
+
+    id: str
+    kind: str
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)  # what the bot was expecting, turn by turn
+    dead_end: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class Verdict:
+    id: str
+    kind: str
+    success: bool
+    outcome: str
+    buyer_turns: int
+    within_turns: bool
+    redundant: list[str]
+    dead_end: str | None
+    problems: list[str]
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    conversations = data.get("conversations")
+    if not isinstance(conversations, list):
+        raise ValueError(f"{path}: expected a top-level 'conversations' list")
+    return conversations
+
+
+def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[str, Any]:
+    """The webhook body of one scripted order (days relative to ``now``)."""
+
+    def ago(days: Any) -> str | None:
+        if days is None:
+            return None
+        return (now - timedelta(days=float(days))).isoformat().replace("+00:00", "Z")
+
+    placed = float(order.get("placed_days_ago", 10))
+    status = order.get("status", "delivered")
+    shipped = placed - 0.5 if status in ("shipped", "delivered", "refunded") else None
+    refunded = float(order.get("refunded_amount") or 0)
+    return {
+        "order_id": str(order["id"]),
+        "buyer_id": buyer_id,
+        "seller_id": f"SEL-{buyer_id}",
+        "status": status,
+        "currency": "USD",
+        "items": [
+            {
+                "sku": f"SKU-{i}",
+                "title": it["title"],
+                "category": it.get("category", "home"),
+                "unit_price": float(it["price"]),
+                "quantity": int(it.get("quantity", 1)),
+            }
+            for i, it in enumerate(order["items"])
+        ],
+        "placed_at": ago(placed),
+        "shipped_at": ago(shipped),
+        "promised_delivery_by": ago(order.get("promised_days_ago", placed - 7)),
+        "delivered_at": ago(order.get("delivered_days_ago")),
+        "carrier": "SPX" if shipped is not None else None,
+        "tracking_number": "SPX0123456789SG" if shipped is not None else None,
+        "payment_method": order.get("payment", "card"),
+        "refunded_amount": refunded,
+        "refunded_at": ago(max(placed - 4, 0)) if refunded or status == "refunded" else None,
+    }
+
+
+def history_orders(kind: str, buyer_id: str) -> list[dict[str, Any]]:
+    """Past orders that make the account loyal (a year of orders, no refunds) or a frequent
+    refunder (3 refunds in the last 90 days); a new account has none."""
+    lamp = {"title": "Desk lamp", "category": "home", "price": 30}
+    if kind == "loyal":
+        return [
+            {"id": f"{buyer_id}-H{i}", "items": [lamp], "status": "delivered",
+             "placed_days_ago": days, "delivered_days_ago": days - 3}
+            for i, days in enumerate((400, 300, 200, 120))
+        ]  # fmt: skip
+    if kind == "frequent_refunder":
+        return [
+            {"id": f"{buyer_id}-H{i}", "items": [lamp], "status": "refunded",
+             "placed_days_ago": days, "delivered_days_ago": days - 3, "refunded_amount": 30}
+            for i, days in enumerate((80, 50, 30))
+        ]  # fmt: skip
+    return []
+
+
+class Player:
+    """Plays scripted buyers against one bot (``endpoint``), one conversation at a time."""
+
+    def __init__(self, endpoint: Endpoint, run_id: str, timeout_s: float = 30.0) -> None:
+        self.endpoint, self.run_id = endpoint, run_id
+        self.client = httpx.AsyncClient(base_url=endpoint.url, timeout=timeout_s)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def play(self, conversation: dict[str, Any]) -> Played:
+        played = Played(id=str(conversation["id"]), kind=str(conversation.get("kind", "")))
+        buyer_id = f"EVAL-{self.run_id}-{played.id}"
+        now = datetime.now(UTC)
+        orders = [*history_orders(conversation.get("history", "new"), buyer_id)]
+        orders += [{**o, "id": f"{o['id']}"} for o in conversation.get("orders") or ()]
+        try:
+            for order in orders:
+                await self._push(order_payload(order, buyer_id, now))
+            headers = {
+                "Authorization": f"Bearer {mint_token(buyer_id, 'buyer', self.endpoint.jwt)}"
+            }
+            response = await self.client.post("/v1/conversations", headers=headers)
+            response.raise_for_status()
+            conversation_id = response.json()["conversation_id"]
+            answers = {k: list(v) if isinstance(v, list) else [v]
+                       for k, v in (conversation.get("answers") or {}).items()}  # fmt: skip
+            message = {"text": conversation["opening"]}
+            if conversation.get("photo_with_opening"):
+                message["attachments"] = [{"type": "image", "url": PHOTO_URL}]
+            for _ in range(MAX_BUYER_TURNS):
+                response = await self.client.post(
+                    f"/v1/conversations/{conversation_id}/messages", json=message, headers=headers
+                )
+                response.raise_for_status()
+                turn = response.json()
+                played.turns.append(turn)
+                asked = what_is_asked(turn)
+                played.asked.append(asked or "")
+                if asked is None:
+                    return played
+                message = next_message(asked, answers)
+                if message is None:
+                    played.dead_end = f"no answer for '{asked}'"
+                    return played
+            played.dead_end = f"still asking after {MAX_BUYER_TURNS} buyer messages"
+        except (httpx.HTTPError, KeyError, ValueError) as e:
+            played.error = repr(e)[:300]
+        return played
+
+    async def _push(self, payload: dict[str, Any]) -> None:
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", **sign(self.endpoint.webhook_secret, body)}
+        response = await self.client.put(
+            f"/v1/orders/{payload['order_id']}", content=body, headers=headers
+        )
+        response.raise_for_status()
+
+
+def what_is_asked(turn: dict[str, Any]) -> str | None:
+    """The bot's open question, by the answer it needs; None when it asks nothing."""
+    if turn.get("status") != "bot":
+        return None
+    expecting = turn.get("expecting")
+    if expecting != "choice":
+        return expecting
+    labels = set(turn.get("quick_replies") or ())
+    if replies.OPENED in labels:
+        return "opened"
+    if replies.REFUND_CHOICE in labels:
+        return "remedy"
+    if replies.YES in labels:  # "Shall I check order X?"
+        return "confirm"
+    if replies.PERSON in labels:
+        return "person"
+    return "items"
+
+
+def next_message(asked: str, answers: dict[str, list[Any]]) -> dict[str, Any] | None:
+    key = {"confirmation": "confirm", "evidence": "evidence"}.get(asked, asked)
+    if key == "person":  # "would you like a person?": the scripted buyer declines
+        return {"text": "no thanks"}
+    queue = answers.get(key)
+    if not queue:
+        return None
+    answer = queue.pop(0) if len(queue) > 1 else queue[0]
+    if key == "evidence" and str(answer).strip().lower() == "photo":
+        return {"text": "", "attachments": [{"type": "image", "url": PHOTO_URL}]}
+    return {"text": str(answer)}
+
+
+def judge(conversation: dict[str, Any], played: Played) -> Verdict:
+    expect = conversation.get("expect") or {}
+    wanted = expect.get("outcome", "")
+    problems: list[str] = []
+    actions = [a for t in played.turns for a in t.get("actions") or ()]
+    texts = " ".join(m["text"] for t in played.turns for m in t.get("messages") or ())
+    cited = {c for t in played.turns for m in t.get("messages") or () for c in m.get("citations")}
+    last = played.turns[-1] if played.turns else {}
+    if played.error:
+        outcome = "error"
+        problems.append(played.error)
+    elif actions:
+        outcome = "action"
+    elif last.get("status") == "waiting_for_agent":
+        outcome = "handoff"
+    else:
+        outcome = wanted if wanted in ("answer", "refusal", "waiting") else "no_action"
+    if outcome != wanted:
+        problems.append(f"outcome {outcome}, expected {wanted}")
+    if wanted == "action" and actions:
+        want = expect.get("action") or {}
+        got = actions[-1]
+        if got.get("type") != want.get("type") or str(got.get("order_id")) != str(
+            want.get("order_id")
+        ):
+            problems.append(f"action {got.get('type')} on {got.get('order_id')}, expected {want}")
+        elif (
+            want.get("amount") is not None
+            and abs(float(got["amount"]) - float(want["amount"])) > 0.005
+        ):
+            problems.append(f"amount {got['amount']}, expected {want['amount']}")
+    missing = set(expect.get("clauses") or ()) - cited
+    if missing:
+        problems.append(f"clauses not cited: {sorted(missing)}")
+    absent = [n for n in expect.get("numbers") or () if str(n) not in texts]
+    if absent:
+        problems.append(f"numbers not stated: {absent}")
+    if played.dead_end:
+        problems.append(played.dead_end)
+    gives = set(conversation.get("gives") or ())
+    redundant = [asked for g, asked in ASKS_FOR.items() if g in gives and asked in played.asked]
+    turns = len(played.turns)
+    limit = int(expect.get("max_buyer_turns") or MAX_BUYER_TURNS)
+    return Verdict(
+        id=played.id,
+        kind=played.kind,
+        success=not problems,
+        outcome=outcome,
+        buyer_turns=turns,
+        within_turns=turns <= limit,
+        redundant=redundant,
+        dead_end=played.dead_end,
+        problems=problems,
+    )
+
+
+def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> dict[str, Any]:
+    by_id = {str(c["id"]): c for c in conversations}
+    full = [v for v in verdicts if {"order_id", "reason"} <= set(by_id[v.id].get("gives") or ())
+            or {"product", "reason"} <= set(by_id[v.id].get("gives") or ())]  # fmt: skip
+    questions = [v for v in verdicts if v.kind == "question"]
+    n = len(verdicts) or 1
+    return {
+        "conversations": len(verdicts),
+        "task_success": sum(v.success for v in verdicts) / n,
+        "task_success_by_kind": {
+            kind: sum(v.success for v in vs) / len(vs)
+            for kind in sorted({v.kind for v in verdicts})
+            if (vs := [v for v in verdicts if v.kind == kind])
+        },
+        "median_buyer_turns_fully_specified": (
+            statistics.median(v.buyer_turns for v in full) if full else None
+        ),
+        "within_expected_turns": sum(v.within_turns for v in verdicts) / n,
+        "redundant_question_rate": sum(bool(v.redundant) for v in verdicts) / n,
+        "policy_questions_right": (
+            sum(v.success for v in questions) / len(questions) if questions else None
+        ),
+        "dead_ends": sum(v.dead_end is not None for v in verdicts),
+        "outcomes": dict(Counter(v.outcome for v in verdicts)),
+    }
+
+
+async def evaluate(endpoint: Endpoint, conversations: list[dict[str, Any]], run_id: str) -> list:
+    player = Player(endpoint, run_id)
+    try:
+        results = []
+        for conversation in conversations:
+            played = await player.play(conversation)
+            results.append((played, judge(conversation, played)))
+        return results
+    finally:
+        await player.aclose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--out", type=Path, default=Path("reports/conversations"))
+    parser.add_argument("--limit", type=int, help="only the first N conversations")
+    args = parser.parse_args(argv)
+    from bot.loadtest.stack import OwnStack
+
+    conversations = load(args.set)[: args.limit]
+    run_id = datetime.now(UTC).strftime("%H%M%S")
+    with OwnStack() as stack:
+        target = stack.start()
+        endpoint = Endpoint(target.url, target.jwt, target.webhook_secret)
+        results = asyncio.run(evaluate(endpoint, conversations, run_id))
+    verdicts = [v for _, v in results]
+    summary = summarise(conversations, verdicts)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
+    (args.out / "verdicts.json").write_text(
+        json.dumps([asdict(v) for v in verdicts], indent=2, ensure_ascii=False)
+    )
+    (args.out / "transcripts.json").write_text(
+        json.dumps([asdict(p) for p, _ in results], indent=2, ensure_ascii=False)
+    )
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The conversation evaluation's judge and scripted answers (the HTTP part runs in make)."""
+
+from datetime import UTC, datetime
+
+from bot.dialogue import replies
+from bot.simulate.conversations import (
+    Played,
+    history_orders,
+    judge,
+    next_message,
+    order_payload,
+    summarise,
+    what_is_asked,
+)
+
+RETURN = {
+    "id": "c1",
+    "kind": "claim",
+    "gives": ["order_id", "reason"],
+    "expect": {"outcome": "action", "action": {"type": "return", "order_id": "K1", "amount": 40},
+               "clauses": ["RET-2.3"], "numbers": ["$40.00"], "max_buyer_turns": 2},
+}  # fmt: skip
+
+
+def bot_turn(text, expecting=None, citations=(), actions=(), status="bot", quick=()):
+    return {"status": status, "expecting": expecting, "actions": list(actions),
+            "quick_replies": list(quick),
+            "messages": [{"role": "bot", "text": text, "citations": list(citations)}]}  # fmt: skip
+
+
+def test_a_fully_specified_return_confirmed_once_succeeds():
+    played = Played("c1", "claim", asked=["confirmation", ""])
+    played.turns = [
+        bot_turn("I can authorise a return: $40.00 back", "confirmation", ["RET-2.3"]),
+        bot_turn("Done", actions=[{"type": "return", "order_id": "K1", "amount": 40.0}]),
+    ]
+    verdict = judge(RETURN, played)
+    assert verdict.success and verdict.within_turns and verdict.redundant == []
+
+
+def test_asking_for_what_the_opening_gave_is_redundant_and_too_many_turns_fail_the_limit():
+    played = Played("c1", "claim", asked=["reason", "confirmation", ""])
+    played.turns = [
+        bot_turn("What went wrong?", "reason"),
+        bot_turn("$40.00 back", "confirmation", ["RET-2.3"]),
+        bot_turn("Done", actions=[{"type": "return", "order_id": "K1", "amount": 40.0}]),
+    ]
+    verdict = judge(RETURN, played)
+    assert verdict.redundant == ["reason"] and not verdict.within_turns
+    assert verdict.success  # the outcome is right; turns and redundancy are reported apart
+
+
+def test_a_wrong_amount_a_missing_clause_and_a_handoff_are_failures():
+    played = Played("c1", "claim")
+    played.turns = [bot_turn("Done", actions=[{"type": "return", "order_id": "K1", "amount": 45}])]
+    assert any("amount" in p for p in judge(RETURN, played).problems)
+    played.turns = [bot_turn("A colleague will look", status="waiting_for_agent")]
+    verdict = judge(RETURN, played)
+    assert verdict.outcome == "handoff" and not verdict.success
+
+
+def test_a_policy_answer_needs_its_clause_and_number():
+    expect = {"outcome": "answer", "clauses": ["RET-2.1"], "numbers": ["30"]}
+    question = {"id": "q1", "kind": "question", "expect": expect}
+    played = Played("q1", "question", asked=[""])
+    played.turns = [bot_turn("You have 30 days after delivery.", citations=["RET-2.1"])]
+    assert judge(question, played).success
+    played.turns = [bot_turn("Some items cannot be returned:", citations=["RET-2.1"])]
+    assert judge(question, played).problems == ["numbers not stated: ['30']"]
+    summary = summarise([question], [judge(question, played)])
+    assert summary["policy_questions_right"] == 0.0 and summary["dead_ends"] == 0
+
+
+def test_what_is_asked_and_the_scripted_answers():
+    assert what_is_asked(bot_turn("?", "reason")) == "reason"
+    assert (
+        what_is_asked(bot_turn("?", "choice", quick=[replies.OPENED, replies.SEALED])) == "opened"
+    )
+    assert what_is_asked(bot_turn("ok", status="waiting_for_agent", expecting="reason")) is None
+    answers = {"confirm": ["what if it shows up later?", "yes"], "evidence": ["photo"]}
+    assert next_message("confirmation", answers) == {"text": "what if it shows up later?"}
+    assert next_message("confirmation", answers) == {"text": "yes"}
+    assert next_message("confirmation", answers) == {"text": "yes"}  # the last answer stays
+    assert next_message("evidence", answers)["attachments"][0]["type"] == "image"
+    assert next_message("order_id", answers) is None  # a dead end
+
+
+def test_scripted_orders_become_webhook_bodies():
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    body = order_payload(
+        {"id": "K1", "items": [{"title": "Jeans", "category": "apparel", "price": 45}],
+         "status": "delivered", "placed_days_ago": 9, "delivered_days_ago": 5}, "B1", now,
+    )  # fmt: skip
+    assert body["delivered_at"] == "2026-11-26T00:00:00Z" and body["items"][0]["unit_price"] == 45
+    assert len(history_orders("frequent_refunder", "B1")) == 3 and history_orders("new", "B1") == []
