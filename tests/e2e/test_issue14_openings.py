@@ -11,18 +11,20 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize(
-    ("question", "clause"),
+    ("question", "clauses"),
     [
-        ("can I still cancel an order once it has shipped?", "CAN-1.2"),
-        ("do the tags need to stay on if I return something?", "RET-2.3"),
+        # CAN-1.1 ("free while pending, i.e. not yet shipped") answers it too; CAN-1.2 says it
+        # outright. Which one retrieval ranks first is retrieval's measure, not this test's.
+        ("can I still cancel an order once it has shipped?", {"CAN-1.1", "CAN-1.2"}),
+        ("do the tags need to stay on if I return something?", {"RET-2.3"}),
     ],
 )
-def test_a_policy_question_is_answered_not_taken_for_a_request(shop, new_chat, question, clause):
+def test_a_policy_question_is_answered_not_taken_for_a_request(shop, new_chat, question, clauses):
     buyer = shop.new_buyer("ask")
     shop.order(buyer, Item("Linen shirt", "30", "apparel"), status="shipped", placed=2)
     chat = new_chat(buyer)
     turn = chat.say(question)
-    assert clause in turn.citations, chat.transcript()
+    assert clauses & turn.citations, chat.transcript()
     assert "Is it about order" not in turn.text and turn.expecting != "order_id"
 
 
