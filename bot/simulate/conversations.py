@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import statistics
 import sys
 from collections import Counter
@@ -83,7 +84,11 @@ def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[s
 
     placed = float(order.get("placed_days_ago", 10))
     status = order.get("status", "delivered")
-    shipped = placed - 0.5 if status in ("shipped", "delivered", "refunded") else None
+    delivered = order.get("delivered_days_ago")
+    shipped = None
+    if status in ("shipped", "delivered", "refunded"):
+        # Half a day after placing, and never after the delivery.
+        shipped = max(placed - 0.5, float(delivered)) if delivered is not None else placed - 0.5
     refunded = float(order.get("refunded_amount") or 0)
     return {
         "order_id": str(order["id"]),
@@ -104,7 +109,7 @@ def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[s
         "placed_at": ago(placed),
         "shipped_at": ago(shipped),
         "promised_delivery_by": ago(order.get("promised_days_ago", placed - 7)),
-        "delivered_at": ago(order.get("delivered_days_ago")),
+        "delivered_at": ago(delivered),
         "carrier": "SPX" if shipped is not None else None,
         "tracking_number": "SPX0123456789SG" if shipped is not None else None,
         "payment_method": order.get("payment", "card"),
@@ -173,7 +178,9 @@ class Player:
                 played.asked.append(asked or "")
                 if asked is None:
                     return played
-                message = next_message(asked, answers)
+                message = next_message(asked, answers) or default_answer(
+                    asked, conversation, turn, played.asked
+                )
                 if message is None:
                     played.dead_end = f"no answer for '{asked}'"
                     return played
@@ -192,10 +199,13 @@ class Player:
 
 
 def what_is_asked(turn: dict[str, Any]) -> str | None:
-    """The bot's open question, by the answer it needs; None when it asks nothing."""
+    """The bot's open question, by the answer it needs; None when it asks nothing (a rating
+    request ends the conversation: the case is settled)."""
     if turn.get("status") != "bot":
         return None
     expecting = turn.get("expecting")
+    if expecting == "rating":
+        return None
     if expecting != "choice":
         return expecting
     labels = set(turn.get("quick_replies") or ())
@@ -221,6 +231,42 @@ def next_message(asked: str, answers: dict[str, list[Any]]) -> dict[str, Any] | 
     if key == "evidence" and str(answer).strip().lower() == "photo":
         return {"text": "", "attachments": [{"type": "image", "url": PHOTO_URL}]}
     return {"text": str(answer)}
+
+
+def default_answer(
+    asked: str, conversation: dict[str, Any], turn: dict[str, Any], history: list[str]
+) -> dict[str, Any] | None:
+    """What the buyer says to a question their script did not foresee, as a buyer would: taps
+    their order, wants the remedy they came for, confirms what they came for, or says again
+    what their first message said. The same question a third time is a dead end."""
+    if history.count(asked) >= 3:
+        return None
+    expect = conversation.get("expect") or {}
+    wanted = (expect.get("action") or {}).get("type")
+    if asked == "order_id":
+        ids = [str((expect.get("action") or {}).get("order_id") or "")]
+        ids += [str(o["id"]) for o in conversation.get("orders") or ()]
+        for label in turn.get("quick_replies") or ():
+            if any(i and label.startswith(i) for i in ids):
+                return {"text": label}
+        return None
+    if asked == "remedy":
+        return {
+            "text": replies.REPLACEMENT_CHOICE if wanted == "replacement" else replies.REFUND_CHOICE
+        }
+    if asked == "confirm":
+        return {"text": "yes" if expect.get("outcome") == "action" else "no thanks"}
+    if asked == "evidence":
+        if conversation.get("photo_with_opening") or "photo" in (conversation.get("gives") or ()):
+            return {"text": "", "attachments": [{"type": "image", "url": PHOTO_URL}]}
+        return {"text": "I don't have a photo"}
+    return {"text": str(conversation["opening"])}
+
+
+def _numbers(expected: str) -> list[str]:
+    """The figures of an expected string ("15 days" -> 15, "$40.00" -> $40.00): the answer must
+    state the number, in whatever words ("15-day window")."""
+    return re.findall(r"\$?\d+(?:[.,]\d+)?%?", expected) or [expected]
 
 
 def judge(conversation: dict[str, Any], played: Played) -> Verdict:
@@ -257,7 +303,9 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
     missing = set(expect.get("clauses") or ()) - cited
     if missing:
         problems.append(f"clauses not cited: {sorted(missing)}")
-    absent = [n for n in expect.get("numbers") or () if str(n) not in texts]
+    absent = [
+        n for n in expect.get("numbers") or () if any(f not in texts for f in _numbers(str(n)))
+    ]
     if absent:
         problems.append(f"numbers not stated: {absent}")
     if played.dead_end:
