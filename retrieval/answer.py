@@ -7,6 +7,7 @@ not sure and offers a person instead of guessing (the same idea as Rasa's Fallba
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -73,22 +74,67 @@ class PolicyAnswerer:
         if not sentences:
             return hit.text
         if self.embedder is None or len(sentences) == 1:
-            return sentences[0]
-        return " ".join(self._closest_sentences(question, hit.clause_id, sentences))
+            return render(complete({0}, sentences), sentences)
+        similarity = self._similarity(question, hit.clause_id, sentences)
+        ranked = [int(i) for i in np.argsort(-similarity, kind="stable")]
+        chosen = {ranked[0]}
+        top, runner_up = similarity[ranked[0]], similarity[ranked[1]]
+        if top > 0 and runner_up >= SECOND_SENTENCE_RATIO * top:
+            chosen.add(ranked[1])
+        if not any(_NUMBER.search(sentences[i]) for i in chosen):
+            # The rule's number (days, dollars) is the answer buyers need: the closest sentence
+            # that has one comes along.
+            numbered = next((i for i in ranked if _NUMBER.search(sentences[i])), None)
+            if numbered is not None:
+                chosen.add(numbered)
+        # Quote in the clause's own order so the sentences read as the policy does.
+        return render(complete(chosen, sentences), sentences)
 
-    def _closest_sentences(
-        self, question: str, clause_id: str, sentences: Sequence[str]
-    ) -> list[str]:
+    def _similarity(self, question: str, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
         assert self.embedder is not None
         cached = self._sentence_vectors.get(clause_id)
         if cached is None or cached[0] != list(sentences):
             cached = (list(sentences), self.embedder.encode(list(sentences)))
             self._sentence_vectors[clause_id] = cached
-        similarity = cached[1] @ self.embedder.encode([question])[0]
-        ranked = np.argsort(-similarity, kind="stable")
-        chosen = [int(ranked[0])]
-        top, runner_up = similarity[ranked[0]], similarity[ranked[1]]
-        if top > 0 and runner_up >= SECOND_SENTENCE_RATIO * top:
-            chosen.append(int(ranked[1]))
-        # Quote in the clause's own order so the two sentences read as the policy does.
-        return [sentences[i] for i in sorted(chosen)]
+        return cached[1] @ self.embedder.encode([question])[0]
+
+
+_NUMBER = re.compile(r"\d")
+_EXAMPLE = re.compile(r"^(examples?|for (example|instance)|e\.g\.)\b", re.IGNORECASE)
+# At most this many list items follow a sentence that introduces them.
+_MAX_LIST_ITEMS = 6
+
+
+def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
+    """The chosen sentences made whole: a sentence that introduces a list (it ends with a
+    colon) brings the list's items, and an example alone brings the rule it illustrates (the
+    clause's first sentence). Indices in the clause's order."""
+    out = set(chosen)
+    for i in sorted(chosen):
+        if sentences[i].rstrip().endswith(":"):
+            for j in range(i + 1, min(len(sentences), i + 1 + _MAX_LIST_ITEMS)):
+                out.add(j)
+                if sentences[j].rstrip().endswith((".", "!", "?")):
+                    break
+        if _EXAMPLE.match(sentences[i]):
+            out.add(0)
+    return sorted(out)
+
+
+def render(indices: list[int], sentences: Sequence[str]) -> str:
+    """The sentences as one text; the items of a list (what follows a colon, without an end
+    mark of its own) are joined by semicolons, and the list ends with a full stop."""
+    parts: list[str] = []
+    in_list = previous_was_item = False
+    for i in indices:
+        sentence = sentences[i].strip()
+        is_item = in_list and not sentence.endswith((".", "!", "?", ":"))
+        if previous_was_item:
+            parts[-1] += ";" if is_item else "."
+        parts.append(sentence)
+        previous_was_item = is_item
+        if not is_item:
+            in_list = sentence.endswith(":")
+    if previous_was_item:
+        parts[-1] += "."
+    return " ".join(parts)

@@ -1,0 +1,28 @@
+"""A quoted answer is whole: never a sentence cut at a colon, never an example without its rule."""
+
+from retrieval.answer import complete, render
+
+CLAUSE = [
+    "You can return an item within 30 days.",  # 0: the rule
+    "Some items cannot be returned:",  # 1: introduces a list
+    "grocery",  # 2
+    "underwear",  # 3
+    "Examples: shoes delivered on 1 March can go back until 31 March.",  # 4
+    "Opened beauty items are excluded.",  # 5
+]
+
+
+def test_a_sentence_ending_with_a_colon_brings_its_list():
+    assert complete({1}, CLAUSE) == [1, 2, 3, 4]
+    text = render([1, 2, 3], CLAUSE)
+    assert text == "Some items cannot be returned: grocery; underwear."
+    assert not text.rstrip().endswith(":")
+
+
+def test_an_example_brings_the_rule_it_illustrates():
+    assert complete({4}, CLAUSE) == [0, 4]
+
+
+def test_plain_sentences_are_quoted_as_they_are():
+    assert complete({5}, CLAUSE) == [5]
+    assert render([0, 5], CLAUSE) == CLAUSE[0] + " " + CLAUSE[5]
