@@ -1,8 +1,10 @@
 """Which of the buyer's orders a message means when it does not type the id exactly.
 
-Buyers drop the dash ("D2002" for "D-2002"), slip one character ("A10O1"), or name the item
-("the headphones one", "cookbook"). Only the buyer's own orders are candidates, and a guess is
-taken only when exactly one order fits: two fits are asked about, never picked.
+Buyers drop the dash ("D2002" for "D-2002"), type a look-alike character ("A10O1" for A1001),
+drop or double one character, or name the item ("the headphones one", "cookbook"). Only the
+buyer's own orders are candidates, and a guess is taken only when exactly one order fits: two
+fits are asked about, never picked. One digit for another is never corrected: order ids are
+sequential, so "K41022" is most likely somebody else's order, not a slip for the buyer's K41023.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def canonical(order_id: str) -> str:
 
 def match_order_id(typed: str, own: Iterable[str]) -> str | None:
     """The buyer's order ``typed`` means: equal once separators are dropped, else the only one
-    within one edit (substitution, insertion, deletion or swap of neighbours)."""
+    one slip away (a look-alike character, or one character dropped or doubled)."""
     wanted = canonical(typed)
     if not wanted:
         return None
@@ -67,16 +69,18 @@ def _stem(word: str) -> str:
     return word
 
 
+# Characters typed for one another because they look alike.
+_LOOK_ALIKE = frozenset({frozenset(p) for p in ("O0", "I1", "L1", "S5", "B8", "Z2", "G6")})
+
+
 def _within_one_edit(a: str, b: str) -> bool:
+    """Equal, one look-alike character apart, or one character dropped or added."""
     if a == b:
         return True
-    if abs(len(a) - len(b)) > 1:
-        return False
     if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diffs) == 1:
-            return True
-        i, j = diffs[0], diffs[-1]
-        return len(diffs) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+        diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        return len(diffs) == 1 and frozenset(diffs[0]) in _LOOK_ALIKE
+    if abs(len(a) - len(b)) != 1:
+        return False
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
