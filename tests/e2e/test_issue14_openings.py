@@ -59,3 +59,19 @@ def test_tried_it_once_answers_was_it_opened(shop, new_chat):
     turn = chat.say("i tried it once")
     assert "because it was opened" in turn.text, chat.transcript()
     assert turn.actions == []
+
+
+def test_a_different_order_lists_the_other_orders(shop, new_chat):
+    buyer = shop.new_buyer("other-order")
+    shop.loyal_history(buyer)
+    lamp = shop.order(buyer, Item("Desk lamp", "32"), status="shipped", placed=12, promised=6)
+    book = shop.order(buyer, Item("Cookbook", "18", "books"), status="pending", placed=1,
+                      promised=-5)  # fmt: skip
+    chat = new_chat(buyer)
+    turn = chat.say("my parcel never came")
+    # Only the shipped lamp can be a parcel that never came: it is proposed alone.
+    assert turn.expecting == "order_id" and lamp in turn.text, chat.transcript()
+    assert "A different order" in turn.quick_replies
+    turn = chat.tap("A different order")
+    assert "can't find order" not in turn.text, chat.transcript()
+    assert any(label.startswith(book) for label in turn.quick_replies), chat.transcript()
