@@ -370,9 +370,10 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
                 (Reason.DELIVERED_SCAN_UNDER_48H,),
                 ("INR-4.2",),
                 f"The carrier marked order {order.order_id} delivered on {_when(delivered_at)}. "
-                "Please check with neighbours, your building's reception and safe places around "
-                f"your door; if it has not turned up by {_when(wait_until)}, tell us and an agent "
-                "will investigate.",
+                "Parcels scanned as delivered often turn up within 48 hours: please check with "
+                "neighbours, your building's reception and safe places around your door. If it "
+                f"has not turned up by {_when(wait_until)}, tell us and an agent will "
+                "investigate.",
                 remedy=Remedy.WAIT_AND_CHECK,
             )
         return _refuse(

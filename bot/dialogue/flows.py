@@ -84,6 +84,14 @@ SEALED_WORDS = re.compile(
     r"|still (in (the )?(box|wrapping|plastic)|wrapped))\b"
 )
 OPENED_WORDS = re.compile(r"\b(opened|open|used|tried|tested|applied|swatched|unsealed)\b")
+# "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
+# or "the right size, please" read as new refund requests; a closed question's answer is read
+# against its own options first.
+REPLACEMENT_WORDS = re.compile(
+    r"\b(replac\w*|exchange|swap|another one|new one|(the )?(right|correct) (size|colou?r|one|item"
+    r"|model|version)|send (me )?(a |the )?(new|another|right|correct))\b"
+)
+REFUND_WORDS = re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
 NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
 OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
 NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")
@@ -98,9 +106,21 @@ REASON_MIN_CONFIDENCE = 0.5
 # saved net of wrong offers are equal, and 0.7 makes half as many wrong offers.
 REASON_OPENING_CONFIDENCE = 0.7
 NO_REASON = "none"
+# The answer to "What went wrong?" names a reason by construction: the reader's best reason is
+# taken from this low bar (a wrong one costs a declined offer; asking again costs a turn and,
+# the second time, a person).
+REASON_ANSWER_CONFIDENCE = 0.3
+# Reasons a request can have: a return is never about a parcel that did not come, so a reading
+# of "not received" or "late" on "return the webcam, dont need it anymor" is a misreading.
+REASONS_OF_REQUEST = {
+    "return_item": {"damaged", "wrong_item", ClaimType.CHANGE_OF_MIND_RETURN.value},
+}
 # The dialogue act's confidence from which an unreadable answer to a question is re-asked rather
 # than taken for a new request (the act reader's inform precision on its blind set: 1.000).
 SURE_INFORM = 0.9
+# A question the buyer's answer left open is asked once more, in other words; the next time a
+# person takes over (no dead ends: issue 14).
+MAX_ASKED_AGAIN = 2
 # The NLU's reason names that differ from the claim types'.
 CLAIM_OF_REASON = {"change_of_mind": ClaimType.CHANGE_OF_MIND_RETURN.value}
 # A situation a policy question names, the claim it would be, and the orders it can be about.
@@ -188,10 +208,37 @@ class TurnHandler:
         self.photos = [a["url"] for a in attachments if a.get("type") == "image"]
         self.option = state.options.get(self.said)
         self.out = Outcome()
+        # Whether this turn moved the open request on (a slot filled or handled, a decision
+        # made), or was a side turn (a policy question answered, a greeting or thanks).
+        self._progressed = False
+        self._side_turn = False
 
     # --- entry ------------------------------------------------------------------------------
 
     def run(self) -> Outcome:
+        before = self.state.question()
+        out = self._run()
+        return self._unless_stuck(before, out)
+
+    def _unless_stuck(self, before: str | None, out: Outcome) -> Outcome:
+        """A turn that ends on the question it began with, having read no answer to it, counts
+        once; the second such turn in a row hands the conversation to a person instead of
+        asking a third time ("What went wrong?" to a buyer who keeps telling their story)."""
+        state = self.state
+        after = state.question()
+        if out.handoff_case_id or after is None or after != before or self._progressed:
+            state.asked_again = 0
+            return out
+        if self._side_turn:
+            return out
+        state.asked_again += 1
+        if state.asked_again < MAX_ASKED_AGAIN:
+            return out
+        state.asked_again = 0
+        self.out = Outcome()
+        return self._handoff("not_understood", ("REV-6.4",), replies.NOT_UNDERSTOOD)
+
+    def _run(self) -> Outcome:
         state, flow = self.state, self.state.flow
         if state.expecting == "rating":
             score = rating_of(self.text)
@@ -218,7 +265,7 @@ class TurnHandler:
         if flow is not None and self.photos:
             flow.photos.extend(self.photos)
         new_order = self._order_entity()
-        if flow is not None and new_order and new_order != (flow.order_id or "").upper():
+        if flow is not None and new_order and not self._same_order(new_order, flow.order_id):
             return self._correct_order(new_order)
         if self.intent == "ask_policy":
             # A question gets its answer first, whatever the bot was waiting for; the open
@@ -226,6 +273,7 @@ class TurnHandler:
             return self._answer_question()
         if flow is not None and state.expecting:
             filled = self._fill_slot()
+            self._progressed = filled is not None
             if filled is FILLED:
                 return self._advance()
             if filled is HANDLED:
@@ -233,9 +281,10 @@ class TurnHandler:
         if flow is not None and (NEVER_MIND.search(self.said) or self._is_no()):
             state.end_flow()
             return self._say(replies.DROPPED)
-        if flow is not None and state.expecting and self._informs():
-            # An answer the slot could not read is not a new request, whatever its intent: the
-            # question is asked again (`_small_talk`), the flow is kept.
+        if flow is not None and state.expecting and (self._informs() or self.intent == flow.intent):
+            # An answer the slot could not read is not a new request, whatever its intent, nor
+            # is the same request said again ("MONEY BACK. I said it already."): the question
+            # is asked again (`_small_talk`), the flow and what it knows are kept.
             return self._small_talk()
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
@@ -257,7 +306,12 @@ class TurnHandler:
             and self.intent != state.flow.intent
         )
         new_order = self._order_entity()
-        if new_order and state.flow and new_order != proposal.order_id.upper() and not new_request:
+        if (
+            new_order
+            and state.flow
+            and not self._same_order(new_order, proposal.order_id)
+            and not new_request
+        ):
             return self._correct_order(new_order)
         if self._is_yes():
             return self._execute(proposal)
@@ -291,11 +345,14 @@ class TurnHandler:
         self.state.end_flow()
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT.get(intent)
-        sure = self._named_reason(REASON_OPENING_CONFIDENCE)
+        sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
         if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.
             flow.claim_type = ClaimType(sure)
-        elif intent in LATE_CAN_MEAN and self._named_reason() == ClaimType.LATE_DELIVERY.value:
+        elif (
+            intent in LATE_CAN_MEAN
+            and self._named_reason(intent=intent) == ClaimType.LATE_DELIVERY.value
+        ):
             # "it came 5 days late, do i get something": no intent means late, so the reason
             # comes with the request and is not asked again.
             flow.claim_type = ClaimType.LATE_DELIVERY
@@ -391,13 +448,15 @@ class TurnHandler:
             if self.option in ("refund", "replacement"):
                 flow.prefers_replacement = self.option == "replacement"
                 return FILLED
-            if "replace" in self.said or "refund" in self.said:
-                flow.prefers_replacement = "replace" in self.said
+            replacement = REPLACEMENT_WORDS.search(self.said)
+            if replacement or REFUND_WORDS.search(self.said) or self.intent == "request_refund":
+                flow.prefers_replacement = replacement is not None
                 return FILLED
             return None
         return None
 
     def _answer_question(self) -> Outcome:
+        self._side_turn = True
         answerer = self.ctx.engines.answerer
         resume = self._resume_prompt()
         if answerer is None:
@@ -438,6 +497,7 @@ class TurnHandler:
         self._prompt("choice", [replies.YES, replies.NO_THANKS], choice=Choice.CHECK_ORDER)
 
     def _small_talk(self) -> Outcome:
+        self._side_turn = self.intent in ("greet", "thank")
         resume = self._resume_prompt()
         if self.intent == "greet":
             text = "Hi again!" if self.state.flow else replies.GREETING
@@ -553,6 +613,7 @@ class TurnHandler:
         )
 
     def _decide(self, order: Order) -> Outcome:
+        self._progressed = True
         flow = self.state.flow
         assert flow is not None
         assessed = self._assess(order)
@@ -955,6 +1016,14 @@ class TurnHandler:
         self.state.last_order_id = order.order_id
         return True
 
+    def _same_order(self, named: str, order_id: str | None) -> bool:
+        """Whether an id the buyer typed (maybe loosely: "SO2026000218") is ``order_id``."""
+        if order_id is None:
+            return False
+        if named == order_id.upper():
+            return True
+        return match_order_id(named, [o.order_id for o in self.ctx.orders]) == order_id
+
     def _offered(self) -> list[str]:
         return [
             value.removeprefix("order:")
@@ -964,17 +1033,28 @@ class TurnHandler:
 
     def _reason(self) -> str | None:
         """What went wrong: a tapped reason; else the one the message names (it beats the
-        intent, which cannot say "late"); else the intent's."""
+        intent, which cannot say "late"); else the intent's; else a hesitant reading."""
         if self.option in replies.REASONS.values():
             return self.option
-        return self._named_reason() or REASON_OF_INTENT.get(self.intent)
+        return (
+            self._named_reason()
+            or REASON_OF_INTENT.get(self.intent)
+            or self._named_reason(REASON_ANSWER_CONFIDENCE)
+        )
 
-    def _named_reason(self, at_least: float = REASON_MIN_CONFIDENCE) -> str | None:
-        """The claim reason the NLU read in the message, when it names one surely enough."""
+    def _named_reason(
+        self, at_least: float = REASON_MIN_CONFIDENCE, intent: str | None = None
+    ) -> str | None:
+        """The claim reason the NLU read in the message, when it names one surely enough and
+        one the request (``intent``, else the open flow's) can have."""
         reason = self.parse.claim_reason
         if reason is None or reason.name == NO_REASON or reason.confidence < at_least:
             return None
-        return CLAIM_OF_REASON.get(reason.name, reason.name)
+        name = CLAIM_OF_REASON.get(reason.name, reason.name)
+        request = intent or (self.state.flow.intent if self.state.flow else self.intent)
+        if name not in REASONS_OF_REQUEST.get(request, {name}):
+            return None
+        return name
 
     def _informs(self) -> bool:
         """The NLU surely reads the message as giving information, not asking or requesting."""

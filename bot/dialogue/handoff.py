@@ -43,11 +43,16 @@ def effective_priority(stored: int, waiting_since: datetime, now: datetime) -> i
     return stored + min(int(waited // MINUTES_PER_WAIT_POINT), MAX_WAIT_POINTS)
 
 
+# Hand-offs because the bot could not read the buyer: Rasa down, or the same question unanswered
+# twice (`flows.MAX_ASKED_AGAIN`).
+NLU_REASONS = frozenset({"nlu_unavailable", "not_understood"})
+
+
 def manual_decision(reason: str, clauses: tuple[str, ...], now: datetime) -> Decision:
     """A decision the bot takes without the router (e.g. Rasa is down), traced the same way."""
     trace: dict[str, object] = {
         "case_id": None,
-        "level": Level.NLU.value if reason == "nlu_unavailable" else Level.ALWAYS_HUMAN.value,
+        "level": Level.NLU.value if reason in NLU_REASONS else Level.ALWAYS_HUMAN.value,
         "inputs": {"now": now.isoformat(), "reason": reason},
         "rules_fired": [],
         "eligibility": None,

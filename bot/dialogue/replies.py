@@ -68,6 +68,9 @@ NLU_DOWN = (
     "instead. I've kept your message; an agent will reply here."
 )
 ASKED_FOR_PERSON = "Of course. " + HANDOFF_NOTICE
+# The same question asked twice without an answer the bot can read: a person takes over rather
+# than a third attempt (everything the buyer said stays in the case).
+NOT_UNDERSTOOD = "Sorry, I'm not getting this right. " + HANDOFF_NOTICE
 PAYMENT_ISSUE = (
     "Payment problems such as a double charge or a failed payment that took money are checked "
     "by an agent. " + HANDOFF_NOTICE

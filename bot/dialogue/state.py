@@ -87,6 +87,8 @@ class DialogueState(BaseModel):
     handoff_notice_sent: bool = False
     # The case the bot just resolved, while it asks the buyer for a 1-5 rating of the chat.
     rating_case_id: str | None = None
+    # How many turns in a row ended on the question the turn began with, unanswered.
+    asked_again: int = 0
 
     @classmethod
     def load(cls, data: dict[str, Any] | None) -> DialogueState:
@@ -94,6 +96,12 @@ class DialogueState(BaseModel):
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+    def question(self) -> str | None:
+        """The open question, as a key: what the bot is expecting (and which choice)."""
+        if self.expecting is None:
+            return None
+        return f"{self.expecting}:{self.choice or ''}"
 
     def clear_prompt(self) -> None:
         self.expecting, self.choice = None, None

@@ -173,7 +173,7 @@ class Player:
                 )
                 response.raise_for_status()
                 turn = response.json()
-                played.turns.append(turn)
+                played.turns.append({"buyer": message, **turn})
                 asked = what_is_asked(turn)
                 played.asked.append(asked or "")
                 if asked is None:

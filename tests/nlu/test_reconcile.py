@@ -83,3 +83,35 @@ def test_a_sure_request_naming_a_problem_read_as_inform_opens_the_claim():
 )
 def test_nothing_changes_without_a_rule(p):
     assert reconcile(p) is p
+
+
+def test_a_change_request_a_sure_reason_calls_a_wrong_item_is_a_wrong_item_claim():
+    # "I ordered the sage green cushion cover but received a mustard yellow one instead."
+    p = parse([("change_order", 0.48), ("wrong_item", 0.25)], ("request", 1.0),
+              ("wrong_item", 0.86))  # fmt: skip
+    after = reconcile(p)
+    assert after.intent == IntentScore("wrong_item", 0.86)
+    assert after.reconciled == "reason_overrules"
+
+
+def test_a_complaint_about_a_late_parcel_is_a_not_received_claim():
+    p = parse([("complaint", 0.69), ("track_order", 0.13)], ("request", 0.95),
+              ("late_delivery", 0.83))  # fmt: skip
+    assert reconcile(p).intent == IntentScore("item_not_received", 0.83)
+
+
+@pytest.mark.parametrize(
+    ("ranking", "act", "reason"),
+    [
+        # A cancellation naming a late parcel stays a cancellation.
+        ([("cancel_order", 0.9)], ("request", 0.99), ("late_delivery", 0.9)),
+        # A reason below the overruling bar, or a request the act reader doubts.
+        ([("change_order", 0.6)], ("request", 0.99), ("wrong_item", 0.6)),
+        ([("change_order", 0.6)], ("request", 0.7), ("wrong_item", 0.9)),
+        # A complaint with no problem named.
+        ([("complaint", 0.8)], ("request", 0.99), ("none", 0.9)),
+    ],
+)
+def test_other_requests_are_not_overruled(ranking, act, reason):
+    p = parse(ranking, act, reason)
+    assert reconcile(p) is p
