@@ -44,7 +44,8 @@ class PolicyAnswerer:
 
     ``threshold`` is on the retriever's score scale (cosine for dense and hybrid); see
     ``retrieval.defaults`` for the calibrated value. Without an ``embedder`` the reply is the
-    clause's first sentence; with one, the sentence(s) closest to the question.
+    first sentence of the hit's best passage; with one, the sentence(s) of that passage
+    closest to the question.
     """
 
     def __init__(
@@ -73,18 +74,22 @@ class PolicyAnswerer:
         sentences = split_sentences(hit.text)
         if not sentences:
             return hit.text
-        if self.embedder is None or len(sentences) == 1:
-            return render(complete({0}, sentences), sentences)
+        # The best-matching passage (retrieval.passages) bounds the quote: the retriever found
+        # the clause through those sentences. Unknown (BM25, older hits): the whole clause.
+        passage = [i for i in hit.passage if 0 <= i < len(sentences)] or list(range(len(sentences)))
+        if self.embedder is None or len(passage) == 1:
+            return render(complete({passage[0]}, sentences), sentences)
         similarity = self._similarity(question, hit.clause_id, sentences)
         ranked = [int(i) for i in np.argsort(-similarity, kind="stable")]
-        chosen = {ranked[0]}
-        top, runner_up = similarity[ranked[0]], similarity[ranked[1]]
+        in_passage = [i for i in ranked if i in passage]
+        chosen = {in_passage[0]}
+        top, runner_up = similarity[in_passage[0]], similarity[in_passage[1]]
         if top > 0 and runner_up >= SECOND_SENTENCE_RATIO * top:
-            chosen.add(ranked[1])
+            chosen.add(in_passage[1])
         if not any(_NUMBER.search(sentences[i]) for i in chosen):
             # The rule's number (days, dollars) is the answer buyers need: the closest sentence
-            # that has one comes along.
-            numbered = next((i for i in ranked if _NUMBER.search(sentences[i])), None)
+            # that has one comes along, from the passage if it has one, else from the clause.
+            numbered = next((i for i in in_passage + ranked if _NUMBER.search(sentences[i])), None)
             if numbered is not None:
                 chosen.add(numbered)
         # Quote in the clause's own order so the sentences read as the policy does.

@@ -2,8 +2,9 @@
 
 Usage: ``python -m retrieval.build --kb data/policies --out artifacts/retrieval [--force]``
 
-Compares the knowledge base's corpus hash and the model name with the saved index's metadata
-before loading any model, so an up-to-date index costs a file read, not a model load.
+Compares the knowledge base's corpus hash, the model name and the index and passage formats
+with the saved index's metadata before loading any model, so an up-to-date index costs a file
+read, not a model load.
 Exit codes: 0 built or up to date, 2 bad knowledge base or index error.
 """
 
@@ -16,8 +17,9 @@ import time
 from pathlib import Path
 
 from retrieval.errors import RetrievalError
-from retrieval.index import read_metadata
+from retrieval.index import FORMAT_VERSION, read_metadata
 from retrieval.kb import PASSAGE_FORMAT, corpus_hash, load_knowledge_base
+from retrieval.passages import PASSAGE_WINDOW
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             and saved.get("corpus_hash") == digest
             and saved.get("model_name") == embedder.name
             and saved.get("passage_format") == PASSAGE_FORMAT
+            and saved.get("passage_window") == PASSAGE_WINDOW
+            and saved.get("format_version") == FORMAT_VERSION
         ):
             print(f"index up to date ({len(clauses)} clauses, corpus {digest[:12]}) at {args.out}")
             return 0

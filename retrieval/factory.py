@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from retrieval.answer import PolicyAnswerer
-from retrieval.defaults import CONFIDENCE_THRESHOLD, DEFAULT_RETRIEVER
+from retrieval.defaults import CONFIDENCE_THRESHOLD, DEFAULT_ITEM_CATEGORIES, DEFAULT_RETRIEVER
 from retrieval.embedder import Embedder
+from retrieval.expansion import ExpandingRetriever, ItemCategories
 from retrieval.hybrid import HybridRetriever
 from retrieval.index import DenseRetriever
 from retrieval.kb import Clause, corpus_hash
 from retrieval.lexical import BM25Retriever
+from retrieval.query import DEFAULT_MAX_QUERY_CHARS
 from retrieval.types import Retriever
 
 RETRIEVER_NAMES = ("bm25", "dense", "hybrid")
@@ -23,26 +25,41 @@ def make_retriever(
     *,
     embedder: Embedder | None = None,
     index_dir: Path | str | None = None,
+    item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
 ) -> Retriever:
     """A ready-to-search retriever over ``clauses``.
 
     Dense parts load the saved index from ``index_dir`` when given (refusing one built for
     other clauses), otherwise they embed the clauses now. ``embedder`` must be loaded.
+    ``item_categories`` (a lexicon or its YAML path; ``None``: no expansion) adds the
+    categories of the items a question names to the query (``retrieval.expansion``).
     """
     if name not in RETRIEVER_NAMES:
         raise ValueError(f"unknown retriever {name!r}; choose one of {', '.join(RETRIEVER_NAMES)}")
+    if isinstance(item_categories, (str, Path)):
+        item_categories = ItemCategories.load(item_categories)
+    # The inner retrievers see the expanded question, so they allow for the added words.
+    room = item_categories.expansion_length() if item_categories is not None else 0
+    max_chars = DEFAULT_MAX_QUERY_CHARS + room
+    retriever: Retriever
     if name == "bm25":
-        return BM25Retriever().build(clauses)
-    if embedder is None:
-        raise ValueError(f"the {name!r} retriever needs an embedder")
-    dense = DenseRetriever(embedder)
-    if index_dir is not None:
-        dense.load(index_dir, expected_corpus_hash=corpus_hash(clauses))
+        retriever = BM25Retriever(max_query_chars=max_chars).build(clauses)
     else:
-        dense.build(clauses)
-    if name == "dense":
-        return dense
-    return HybridRetriever(dense, BM25Retriever().build(clauses))
+        if embedder is None:
+            raise ValueError(f"the {name!r} retriever needs an embedder")
+        dense = DenseRetriever(embedder, max_query_chars=max_chars)
+        if index_dir is not None:
+            dense.load(index_dir, expected_corpus_hash=corpus_hash(clauses))
+        else:
+            dense.build(clauses)
+        retriever = dense
+        if name == "hybrid":
+            retriever = HybridRetriever(
+                dense, BM25Retriever(max_query_chars=max_chars).build(clauses)
+            )
+    if item_categories is None:
+        return retriever
+    return ExpandingRetriever(retriever, item_categories)
 
 
 def make_answerer(
@@ -52,7 +69,14 @@ def make_answerer(
     index_dir: Path | str | None = None,
     retriever_name: str = DEFAULT_RETRIEVER,
     threshold: float = CONFIDENCE_THRESHOLD,
+    item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
 ) -> PolicyAnswerer:
     """The policy answerer with the evaluated defaults (see ``retrieval.defaults``)."""
-    retriever = make_retriever(retriever_name, clauses, embedder=embedder, index_dir=index_dir)
+    retriever = make_retriever(
+        retriever_name,
+        clauses,
+        embedder=embedder,
+        index_dir=index_dir,
+        item_categories=item_categories,
+    )
     return PolicyAnswerer(retriever, threshold, embedder=embedder)

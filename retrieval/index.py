@@ -1,10 +1,15 @@
 """Dense retrieval: MiniLM vectors in a FAISS inner-product index (cosine on unit vectors).
 
+Each clause is indexed as several passages (``retrieval.passages``: the whole clause plus
+sentence windows); a clause scores as its best passage (max-sim).
+
 Saved layout (``save``/``load``)::
 
-    <dir>/index.faiss     faiss.write_index
+    <dir>/index.faiss     faiss.write_index, one vector per passage
     <dir>/clauses.json    the clauses, in index order (so hits need no knowledge-base parse)
-    <dir>/metadata.json   model name, dimension, corpus hash, clause ids, versions, index type
+    <dir>/passages.json   clause id, position and sentence indices of each vector
+    <dir>/metadata.json   model name, dimension, corpus hash, clause ids, passage format and
+                          window, versions, index type
 
 ``load`` checks metadata against the embedder it is given and the corpus hash the caller
 expects, and refuses a mismatch instead of answering from a stale index. No pickle anywhere.
@@ -27,14 +32,21 @@ import numpy as np
 
 from retrieval.embedder import Embedder
 from retrieval.errors import IndexMismatchError, IndexMissingError, IndexNotLoadedError
-from retrieval.kb import PASSAGE_FORMAT, Clause, clause_passage, corpus_hash
+from retrieval.kb import PASSAGE_FORMAT, Clause, corpus_hash
+from retrieval.passages import PASSAGE_WINDOW, WHOLE, Passage, corpus_passages
 from retrieval.query import DEFAULT_MAX_QUERY_CHARS, validate_query
 from retrieval.types import Hit
 
 INDEX_FILE = "index.faiss"
 CLAUSES_FILE = "clauses.json"
+PASSAGES_FILE = "passages.json"
 METADATA_FILE = "metadata.json"
-FORMAT_VERSION = 1
+# 2: one vector per passage instead of one per clause (index files of version 1 are refused).
+FORMAT_VERSION = 2
+# A search for k clauses reads this many passages per wanted clause from FAISS before grouping
+# them by clause; clauses have 1-12 passages, so the best passage of each of the k best clauses
+# is almost always among them, and every clause found is then scored exactly.
+PASSAGES_PER_CLAUSE = 8
 
 FLAT = "IndexFlatIP"
 IVF = "IndexIVFFlat"
@@ -75,22 +87,6 @@ def ivf_nlist(n: int, train_per_list: int = 64) -> int:
     """About 2*sqrt(n) lists (a power of two), never more than the data can train."""
     target = 1 << round(np.log2(max(2 * np.sqrt(n), 1)))
     return int(max(1, min(target, n // train_per_list)))
-
-
-def hits_from_faiss(scores: np.ndarray, ids: np.ndarray, clauses: Sequence[Clause]) -> list[Hit]:
-    """The one place FAISS output becomes ``Hit`` values.
-
-    Takes one query's row of scores and ids; drops FAISS's ``-1`` padding, which it returns
-    when fewer than ``k`` vectors could be found (k > corpus size, or an IVF / HNSW search
-    that ran out of candidates).
-    """
-    hits: list[Hit] = []
-    for score, idx in zip(np.asarray(scores).ravel(), np.asarray(ids).ravel(), strict=True):
-        if idx < 0:
-            continue
-        clause = clauses[int(idx)]
-        hits.append(Hit(clause.clause_id, clause.title, clause.text, float(score)))
-    return hits
 
 
 def build_faiss_index(vectors: np.ndarray, config: IndexConfig | None = None) -> faiss.Index:
@@ -134,8 +130,24 @@ def index_type(index: faiss.Index) -> str:
     return FLAT
 
 
+@dataclass(frozen=True, slots=True)
+class ClauseMatch:
+    """How close one clause is to a query: its whole text, its best sentence window, overall."""
+
+    clause_id: str
+    whole: float  # cosine of the whole-clause passage
+    window: float  # best cosine among its sentence windows
+    best: float  # max(whole, window): the clause's score (max-sim)
+    sentences: tuple[int, ...]  # the best passage's sentence indices
+
+
+def _passage_key(passage: Passage) -> list:
+    """What passages.json stores per row (the text is re-derived from the clause)."""
+    return [passage.clause_id, passage.position, list(passage.sentences)]
+
+
 class DenseRetriever:
-    """Cosine search over clause embeddings.
+    """Cosine search over clause passages; a clause scores as its best passage (max-sim).
 
     Cheap to construct; ``build(clauses)`` or ``load(directory)`` does the work. Learned state
     lives in trailing-underscore attributes.
@@ -149,25 +161,40 @@ class DenseRetriever:
         *,
         config: IndexConfig | None = None,
         max_query_chars: int = DEFAULT_MAX_QUERY_CHARS,
+        window: int = PASSAGE_WINDOW,
     ) -> None:
         self.embedder = embedder
         self.config = config or IndexConfig()
         self.max_query_chars = max_query_chars
+        self.window = window
         self.index_: faiss.Index | None = None
         self.clauses_: list[Clause] = []
+        self.passages_: list[Passage] = []
         self.corpus_hash_: str | None = None
+        self._rows: dict[str, list[int]] = {}  # clause id -> its passages' rows in the index
 
     # -- building and storage -------------------------------------------------------------
 
     def build(self, clauses: Sequence[Clause]) -> DenseRetriever:
-        """Embed every clause passage and index it."""
+        """Embed every passage of every clause and index it."""
         if not clauses:
             raise ValueError("cannot build an index over an empty list of clauses")
-        vectors = self.embedder.encode([clause_passage(c) for c in clauses])
-        self.index_ = build_faiss_index(vectors, self.config)
-        self.clauses_ = list(clauses)
+        passages = corpus_passages(clauses, self.window)
+        vectors = self.embedder.encode([p.text for p in passages])
+        self._set_state(build_faiss_index(vectors, self.config), clauses, passages)
         self.corpus_hash_ = corpus_hash(self.clauses_)
         return self
+
+    def _set_state(
+        self, index: faiss.Index, clauses: Sequence[Clause], passages: Sequence[Passage]
+    ) -> None:
+        self.index_ = index
+        self.clauses_ = list(clauses)
+        self.passages_ = list(passages)
+        self._by_id = {c.clause_id: c for c in self.clauses_}
+        self._rows = {}
+        for row, passage in enumerate(self.passages_):
+            self._rows.setdefault(passage.clause_id, []).append(row)
 
     def save(self, directory: Path | str) -> Path:
         """Write the index, its clauses and metadata into ``directory``.
@@ -183,6 +210,7 @@ class DenseRetriever:
         staged = {
             INDEX_FILE: None,
             CLAUSES_FILE: json.dumps(clauses, ensure_ascii=False, indent=1),
+            PASSAGES_FILE: json.dumps([_passage_key(p) for p in self.passages_]),
             METADATA_FILE: json.dumps(self._metadata(index), indent=2),
         }
         for name, text in staged.items():
@@ -198,6 +226,7 @@ class DenseRetriever:
         return {
             "format_version": FORMAT_VERSION,
             "passage_format": PASSAGE_FORMAT,
+            "passage_window": self.window,
             "model_name": self.embedder.name,
             "dimension": int(index.d),
             "corpus_hash": self.corpus_hash_,
@@ -227,6 +256,7 @@ class DenseRetriever:
         checks = [
             ("format version", meta.get("format_version"), FORMAT_VERSION),
             ("passage format", meta.get("passage_format"), PASSAGE_FORMAT),
+            ("passage window", meta.get("passage_window"), self.window),
             ("model name", meta.get("model_name"), self.embedder.name),
             ("dimension", meta.get("dimension"), self.embedder.dimension),
         ]
@@ -243,20 +273,27 @@ class DenseRetriever:
             index = faiss.read_index(str(source / INDEX_FILE))
             raw_clauses = json.loads((source / CLAUSES_FILE).read_text(encoding="utf-8"))
             clauses = [Clause(**item) for item in raw_clauses]
+            saved_passages = json.loads((source / PASSAGES_FILE).read_text(encoding="utf-8"))
         except (RuntimeError, OSError, ValueError, TypeError) as e:
             raise IndexMismatchError(f"index at {source} is unreadable ({e}); {fix}") from e
+        passages = corpus_passages(clauses, self.window)
         ids = [c.clause_id for c in clauses]
-        if ids != meta.get("clause_ids") or index.ntotal != len(clauses):
+        if ids != meta.get("clause_ids") or index.ntotal != len(passages):
             raise IndexMismatchError(
-                f"index at {source} holds {index.ntotal} vectors for {len(clauses)} clauses and "
-                f"its clause list disagrees with its metadata; {fix}"
+                f"index at {source} holds {index.ntotal} vectors for {len(passages)} passages of "
+                f"{len(clauses)} clauses and its clause list disagrees with its metadata; {fix}"
             )
         if index.d != self.embedder.dimension or corpus_hash(clauses) != meta.get("corpus_hash"):
             raise IndexMismatchError(f"index at {source} contradicts its own metadata; {fix}")
+        # The rows must be the passages this code would cut from these clauses, in this order;
+        # otherwise a hit would cite one clause with another clause's sentences.
+        if saved_passages != [_passage_key(p) for p in passages]:
+            raise IndexMismatchError(
+                f"index at {source} was cut into other passages than this code makes; {fix}"
+            )
         # efSearch / nprobe are query-time knobs: the configured values win over the saved ones.
         apply_search_params(index, self.config)
-        self.index_ = index
-        self.clauses_ = clauses
+        self._set_state(index, clauses, passages)
         self.corpus_hash_ = meta["corpus_hash"]
         return self
 
@@ -273,23 +310,57 @@ class DenseRetriever:
         return self.embedder.encode([query])
 
     def search_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
-        """Search with an already-embedded query (shape ``(1, dimension)``)."""
-        index = self._require_index()
-        scores, ids = index.search(
-            np.ascontiguousarray(vector, dtype=np.float32), min(k, index.ntotal)
-        )
-        return hits_from_faiss(scores[0], ids[0], self.clauses_)
+        """Search with an already-embedded query (shape ``(1, dimension)``), best passage first."""
+        matches = self.match(vector, self.candidates(vector, k))
+        ranked = sorted(matches.values(), key=lambda m: (-m.best, m.clause_id))[:k]
+        return [self.hit(m) for m in ranked]
 
-    def similarities(self, vector: np.ndarray, clause_ids: Sequence[str]) -> dict[str, float]:
-        """Exact cosine between a query vector and the named clauses (for fused rankings)."""
+    def candidates(self, vector: np.ndarray, k: int) -> list[str]:
+        """Ids of (at least) the ``k`` clauses whose best passage is closest, in FAISS order."""
         index = self._require_index()
-        positions = {c.clause_id: i for i, c in enumerate(self.clauses_)}
-        wanted = [positions[cid] for cid in clause_ids if cid in positions]
+        wanted = min(index.ntotal, max(k, 1) * PASSAGES_PER_CLAUSE)
+        _, rows = index.search(np.ascontiguousarray(vector, dtype=np.float32), wanted)
+        seen: dict[str, None] = {}
+        for row in rows[0]:
+            if row >= 0:
+                seen.setdefault(self.passages_[int(row)].clause_id, None)
+        return list(seen)
+
+    def match(self, vector: np.ndarray, clause_ids: Sequence[str]) -> dict[str, ClauseMatch]:
+        """Exact cosines between a query vector and every passage of the named clauses."""
+        self._require_index()
+        wanted = [cid for cid in dict.fromkeys(clause_ids) if cid in self._rows]
         if not wanted:
             return {}
-        stored = index.reconstruct_batch(np.asarray(wanted, dtype=np.int64))
-        cosines = stored @ np.asarray(vector, dtype=np.float32).ravel()
-        return {self.clauses_[i].clause_id: float(s) for i, s in zip(wanted, cosines, strict=True)}
+        rows = [row for cid in wanted for row in self._rows[cid]]
+        stored = self.index_.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        cosines = dict(
+            zip(rows, stored @ np.asarray(vector, dtype=np.float32).ravel(), strict=True)
+        )
+        matches = {}
+        for cid in wanted:
+            own = self._rows[cid]
+            best_row = max(own, key=lambda r: cosines[r])
+            windows = [float(cosines[r]) for r in own if self.passages_[r].position != WHOLE]
+            whole = float(cosines[own[0]])
+            matches[cid] = ClauseMatch(
+                clause_id=cid,
+                whole=whole,
+                # A clause too short for windows is its own single window.
+                window=max(windows) if windows else whole,
+                best=float(cosines[best_row]),
+                sentences=self.passages_[best_row].sentences,
+            )
+        return matches
+
+    def hit(self, match: ClauseMatch) -> Hit:
+        """The hit for a match: best-passage cosine as score, its sentences as the passage."""
+        clause = self._by_id[match.clause_id]
+        return Hit(clause.clause_id, clause.title, clause.text, match.best, match.sentences)
+
+    def similarities(self, vector: np.ndarray, clause_ids: Sequence[str]) -> dict[str, float]:
+        """Best-passage cosine between a query vector and the named clauses."""
+        return {cid: m.best for cid, m in self.match(vector, clause_ids).items()}
 
     @property
     def clauses(self) -> list[Clause]:

@@ -159,8 +159,9 @@ def _normalise_body(body: Sequence[str]) -> str:
     return "\n\n".join(paragraphs)
 
 
-# Bump when ``clause_passage`` changes: saved indexes record it, and load refuses a different one.
-PASSAGE_FORMAT = 1
+# Bump when ``clause_passage`` or ``retrieval.passages`` changes: saved indexes record it, and
+# load refuses a different one. 2: clauses are indexed as passages (whole + sentence windows).
+PASSAGE_FORMAT = 2
 
 
 def clause_passage(clause: Clause) -> str:

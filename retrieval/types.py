@@ -11,14 +11,18 @@ class Hit:
     """One retrieved clause.
 
     ``score`` is the retriever's own similarity: cosine for the dense and hybrid retrievers
-    (the hybrid keeps the dense cosine of each fused hit so that one confidence threshold
-    means the same thing for both), BM25 score for the lexical retriever.
+    (the cosine of the clause's best passage; the hybrid keeps it for each fused hit so that
+    one confidence threshold means the same thing for both), BM25 score for the lexical one.
+
+    ``passage`` names the sentences (indices into ``kb.split_sentences(text)``) of the passage
+    that matched best; empty when the retriever does not know (BM25), which means "the clause".
     """
 
     clause_id: str
     title: str
     text: str
     score: float
+    passage: tuple[int, ...] = ()
 
 
 @runtime_checkable

@@ -72,3 +72,43 @@ def test_threshold_above_every_cosine_refuses_everything(fake_embedder, tiny_cla
 def test_invalid_question_propagates() -> None:
     with pytest.raises(InvalidQueryError):
         PolicyAnswerer(FixedRetriever(0.9), threshold=0.5).answer("   ")
+
+
+LONG_TEXT = (
+    "Refunds go to the original payment method. Card refunds take 5 to 10 business days. "
+    "Wallet refunds are instant. Bank transfers take up to 3 days. "
+    "Vouchers are never paid out as cash."
+)
+
+
+class PassageRetriever:
+    name = "passage"
+
+    def __init__(self, passage: tuple[int, ...]) -> None:
+        self.passage = passage
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return [Hit("REF-5.1", "Refund timing", LONG_TEXT, 0.9, self.passage)]
+
+
+def test_the_quote_comes_from_the_best_matching_passage(fake_embedder) -> None:
+    # "card" would match sentence 1 best, but the retriever found the clause through 3-4.
+    answerer = PolicyAnswerer(PassageRetriever((3, 4)), threshold=0.5, embedder=fake_embedder)
+
+    answer = answerer.answer("vouchers as cash for my card")
+
+    assert answer.citations == ("REF-5.1",)
+    # The passage's closest sentence, plus the passage's sentence with the rule's number.
+    assert answer.text == "Bank transfers take up to 3 days. Vouchers are never paid out as cash."
+
+
+def test_without_a_passage_or_embedder_the_whole_clause_or_passage_start_is_used(
+    fake_embedder,
+) -> None:
+    whole = PolicyAnswerer(PassageRetriever(()), threshold=0.5, embedder=fake_embedder)
+    assert whole.answer("card refunds").text.startswith("Card refunds take 5 to 10")
+    plain = PolicyAnswerer(PassageRetriever((2, 3)), threshold=0.5)
+    assert plain.answer("anything").text == "Wallet refunds are instant."
+    # Out-of-range indices (a hit from another corpus version) fall back to the whole clause.
+    stale = PolicyAnswerer(PassageRetriever((40, 41)), threshold=0.5)
+    assert stale.answer("anything").text == "Refunds go to the original payment method."

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import faiss
-import numpy as np
 import pytest
 
 from retrieval.errors import (
@@ -20,33 +19,19 @@ from retrieval.index import (
     HNSW,
     IVF,
     METADATA_FILE,
+    PASSAGES_FILE,
     DenseRetriever,
     IndexConfig,
-    hits_from_faiss,
     ivf_nlist,
     read_metadata,
 )
 from retrieval.kb import corpus_hash
-from retrieval.types import Hit
 from tests.retrieval.fakes import FakeEmbedder
 
 
 @pytest.fixture
 def dense(fake_embedder, tiny_clauses) -> DenseRetriever:
     return DenseRetriever(fake_embedder).build(tiny_clauses)
-
-
-def test_hits_from_faiss_drops_padding_ids_and_keeps_order(tiny_clauses) -> None:
-    scores = np.array([0.9, 0.5, -3.4e38, -3.4e38], dtype=np.float32)
-    ids = np.array([2, 0, -1, -1], dtype=np.int64)
-
-    hits = hits_from_faiss(scores, ids, tiny_clauses)
-
-    assert hits == [
-        Hit("REF-2.1", tiny_clauses[2].title, tiny_clauses[2].text, pytest.approx(0.9)),
-        Hit("RET-1.1", tiny_clauses[0].title, tiny_clauses[0].text, pytest.approx(0.5)),
-    ]
-    assert all(isinstance(h.score, float) for h in hits)
 
 
 def test_search_ranks_the_clause_sharing_the_question_words_first(dense) -> None:
@@ -104,6 +89,7 @@ def test_save_and_load_round_trip(dense, fake_embedder, tiny_clauses, tmp_path: 
         "clauses.json",
         "index.faiss",
         "metadata.json",
+        "passages.json",
     ]
 
 
@@ -216,3 +202,80 @@ def test_similarities_are_the_cosines_search_reports(dense) -> None:
     cosines = dense.similarities(vector, [h.clause_id for h in hits] + ["NOPE-1.1"])
 
     assert cosines == {h.clause_id: pytest.approx(h.score, abs=1e-5) for h in hits}
+
+
+LONG_KB = {
+    "01-returns.md": """# Returns
+
+## RET-1.1 Return window
+
+You can return an item within 30 days of delivery. Calendar days count, weekends included.
+Ask the seller first. Keep the receipt. Wrap the parcel well. Print the label at home.
+Vouchers and wallet balance are never paid out as cash.
+
+## RET-1.2 Return shipping fee
+
+A flat fee of 5 dollars is deducted from the refund.
+""",
+}
+
+
+@pytest.fixture
+def long_dense(fake_embedder, tmp_path: Path) -> DenseRetriever:
+    from retrieval.kb import load_knowledge_base
+    from tests.retrieval.conftest import write_kb
+
+    clauses = load_knowledge_base(write_kb(tmp_path / "kb", LONG_KB))
+    return DenseRetriever(fake_embedder).build(clauses)
+
+
+def test_a_long_clause_is_indexed_as_passages_and_found_once_by_its_best_one(long_dense) -> None:
+    assert long_dense.index_.ntotal == len(long_dense.passages_) > len(long_dense.clauses)
+
+    hits = long_dense.search("vouchers wallet balance cash", 5)
+
+    assert [h.clause_id for h in hits] == ["RET-1.1", "RET-1.2"]
+    # The last window (sentences 5 and 6) matched; the hit says so for the answerer.
+    assert hits[0].passage == (5, 6)
+    vector = long_dense.encode_query("vouchers wallet balance cash")
+    match = long_dense.match(vector, ["RET-1.1"])["RET-1.1"]
+    assert (
+        match.best == pytest.approx(hits[0].score) == pytest.approx(max(match.whole, match.window))
+    )
+    assert match.window > match.whole
+
+
+def test_passages_survive_save_and_load(long_dense, fake_embedder, tmp_path: Path) -> None:
+    long_dense.save(tmp_path / "index")
+    loaded = DenseRetriever(fake_embedder).load(tmp_path / "index")
+
+    assert loaded.passages_ == long_dense.passages_
+    assert loaded.search("receipt", 2) == long_dense.search("receipt", 2)
+    assert read_metadata(tmp_path / "index")["passage_window"] == long_dense.window
+
+
+def test_load_refuses_an_index_of_the_old_one_vector_per_clause_format(
+    long_dense, fake_embedder, tmp_path: Path
+) -> None:
+    long_dense.save(tmp_path)
+    meta = json.loads((tmp_path / METADATA_FILE).read_text(encoding="utf-8"))
+    meta.update(format_version=1, passage_format=1)
+    meta.pop("passage_window")
+    (tmp_path / METADATA_FILE).write_text(json.dumps(meta), encoding="utf-8")
+
+    with pytest.raises(IndexMismatchError, match=r"format version 1, expected 2.*make index"):
+        DenseRetriever(fake_embedder).load(tmp_path)
+
+
+def test_load_refuses_another_passage_window_or_other_passages(
+    long_dense, fake_embedder, tmp_path: Path
+) -> None:
+    long_dense.save(tmp_path)
+    with pytest.raises(IndexMismatchError, match=r"passage window 2, expected 3.*make index"):
+        DenseRetriever(fake_embedder, window=3).load(tmp_path)
+
+    passages = json.loads((tmp_path / PASSAGES_FILE).read_text(encoding="utf-8"))
+    passages[1][2] = [5, 6]
+    (tmp_path / PASSAGES_FILE).write_text(json.dumps(passages), encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="other passages"):
+        DenseRetriever(fake_embedder).load(tmp_path)

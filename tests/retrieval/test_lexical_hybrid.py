@@ -4,7 +4,7 @@ import pytest
 
 from retrieval.errors import IndexNotLoadedError, InvalidQueryError
 from retrieval.factory import make_retriever
-from retrieval.hybrid import RRF_K, HybridRetriever
+from retrieval.hybrid import HybridRetriever, rrf
 from retrieval.index import DenseRetriever
 from retrieval.lexical import BM25Retriever
 
@@ -51,16 +51,19 @@ def test_hybrid_fuses_both_rankings_and_reports_dense_cosines(hybrid) -> None:
     assert {h.clause_id: h.score for h in hits} == pytest.approx(dense_scores)
 
 
-def test_hybrid_order_is_reciprocal_rank_fusion(hybrid) -> None:
+def test_hybrid_order_is_reciprocal_rank_fusion_of_whole_window_and_bm25(hybrid) -> None:
     query = "return shipping fee for a damaged item"
-    dense_rank = {h.clause_id: r for r, h in enumerate(hybrid.dense.search(query, 4), 1)}
-    lexical_rank = {h.clause_id: r for r, h in enumerate(hybrid.lexical.search(query, 4), 1)}
-
-    def rrf(cid: str) -> float:
-        return sum(1 / (RRF_K + ranks[cid]) for ranks in (dense_rank, lexical_rank) if cid in ranks)
+    vector = hybrid.dense.encode_query(query)
+    matches = hybrid.dense.match(vector, [c.clause_id for c in hybrid.dense.clauses])
+    whole = sorted(matches, key=lambda c: -matches[c].whole)
+    window = sorted(matches, key=lambda c: -matches[c].window)
+    lexical = [h.clause_id for h in hybrid.lexical.search(query, 4)]
+    expected = rrf([whole, window, lexical])
 
     fused = [h.clause_id for h in hybrid.search(query, 4)]
-    assert [rrf(c) for c in fused] == sorted((rrf(c) for c in fused), reverse=True)
+
+    assert [expected[c] for c in fused] == sorted(expected.values(), reverse=True)
+    assert rrf([["a", "b"], ["b"]]) == pytest.approx({"a": 1 / 61, "b": 1 / 62 + 1 / 61})
 
 
 def test_hybrid_k_larger_than_corpus_and_bad_query(hybrid, tiny_clauses) -> None:
@@ -84,3 +87,24 @@ def test_factory_refuses_unknown_names_and_loads_saved_indexes(
     DenseRetriever(fake_embedder).build(tiny_clauses).save(tmp_path)
     loaded = make_retriever("dense", tiny_clauses, embedder=fake_embedder, index_dir=tmp_path)
     assert loaded.search("wallet", 1)[0].clause_id == "REF-2.1"
+
+
+def test_factory_expands_item_words_into_categories_for_every_retriever(
+    fake_embedder, tiny_clauses, tmp_path
+) -> None:
+    lexicon = tmp_path / "cats.yml"
+    lexicon.write_text(
+        "electronics:\n  expand: [electronics]\n  items: [earbuds]\n", encoding="utf-8"
+    )
+    # "earbuds" is in no clause; "electronics" is in RET-1.1 (15 day window).
+    plain = make_retriever("bm25", tiny_clauses, item_categories=None)
+    assert plain.search("earbuds", 1) == []
+    for name in ("bm25", "dense", "hybrid"):
+        expanded = make_retriever(
+            name, tiny_clauses, embedder=fake_embedder, item_categories=lexicon
+        )
+        assert expanded.search("earbuds", 1)[0].clause_id == "RET-1.1"
+        assert expanded.name == name
+        # The buyer's limit stays 1000 characters, expansion or not.
+        with pytest.raises(InvalidQueryError):
+            expanded.search("earbuds " * 130, 1)
