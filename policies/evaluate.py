@@ -63,6 +63,7 @@ from policies.risk import (
     make_logistic_baseline,
 )
 from policies.router import (
+    DEFAULT_RETURN_EXPOSURE_SHARE,
     Decision,
     Level,
     Route,
@@ -103,6 +104,8 @@ class EvaluationConfig:
     start: datetime = datetime(2025, 1, 1, tzinfo=UTC)
     train_share: float = 0.7
     review_cost: Decimal = Decimal("2.50")
+    # The share of a return-then-refund an abusive buyer still takes (policies.router, "Exposure").
+    return_exposure_share: Decimal = DEFAULT_RETURN_EXPOSURE_SHARE
     out: Path = Path("reports")
     artifacts: Path = Path("artifacts/risk-eval")
     threads: int = 1
@@ -189,7 +192,7 @@ def _run(config: EvaluationConfig) -> dict:
     mitigation = fit_mitigation(world, train, train_s, config, index)
     timer.lap("fit_mitigation")
     hold_cases = _routing_cases(world, hold)
-    uniform = RouterConfig(config.review_cost)
+    uniform = RouterConfig(config.review_cost, return_exposure_share=config.return_exposure_share)
     routed_before = _decision_frame(
         hold, route_many(hold_cases, risk_model=reloaded, config=uniform), index
     )
@@ -348,12 +351,19 @@ def _decimal_index(index: dict[str, float]) -> dict[str, Decimal]:
     return {region: Decimal(str(level)) for region, level in index.items()}
 
 
+def exposure_of(d: Decision) -> float:
+    """The money an abusive claim takes if this decision's remedy is granted automatically: the
+    router's exposure on scored cases (a return-then-refund's share the seller's check on
+    receipt misses, `policies.router`), the amount the rules grant otherwise."""
+    if d.trace.get("exposure") is not None:
+        return float(d.trace["exposure"])  # type: ignore[arg-type]
+    eligibility = d.trace["eligibility"]
+    return float(eligibility["amount"]) if eligibility else 0.0  # type: ignore[index]
+
+
 def _decision_frame(
     hold: pd.DataFrame, decisions: Sequence[Decision], index: dict[str, float] | None
 ) -> pd.DataFrame:
-    def amount(d: Decision) -> float:
-        eligibility = d.trace["eligibility"]
-        return float(eligibility["amount"]) if eligibility else 0.0  # type: ignore[index]
 
     return pd.DataFrame(
         {
@@ -361,7 +371,7 @@ def _decision_frame(
             "level": [d.level.value for d in decisions],
             "reason": [d.reason_codes[0] for d in decisions],
             "score": [d.trace["score"] for d in decisions],
-            "amount": [amount(d) for d in decisions],
+            "exposure": [exposure_of(d) for d in decisions],
             "is_abusive": hold["is_abusive"].to_numpy(),
             "region": hold["region"].to_numpy(),
             "price_level": hold["region"].map(index or {}).fillna(1.0).to_numpy(dtype=float),
@@ -375,17 +385,17 @@ def _decision_frame(
 def _costs(
     human: np.ndarray,
     abusive: np.ndarray,
-    amount: np.ndarray,
+    exposure: np.ndarray,
     review_cost: float,
     price_level: np.ndarray | None = None,
 ) -> dict:
-    """Realised cost: each review costs review_cost, each automatic abusive claim its amount.
+    """Realised cost: each review costs review_cost, each automatic abusive claim its exposure.
 
     With `price_level`, also the loss if each review cost review_cost at the case's market's
     price level (the assumption under which the price-indexed rule is the cost-optimal one).
     """
     auto = ~human
-    lost = float(np.sum(amount[auto & abusive]))
+    lost = float(np.sum(exposure[auto & abusive]))
     reviews = float(np.sum(human)) * review_cost
     regional = None
     if price_level is not None and len(human):
@@ -413,15 +423,15 @@ def _router_report(
     """`routed`: the deployed, price-indexed router; `routed_before`: one review cost for all."""
     days = (routed["opened_at"].max() - routed["opened_at"].min()) / np.timedelta64(1, "D")
     abusive = routed["is_abusive"].to_numpy(dtype=bool)
-    amount = routed["amount"].to_numpy()
+    exposure = routed["exposure"].to_numpy()
     level = routed["price_level"].to_numpy()
     human = routed["route"].eq(Route.HUMAN.value).to_numpy()
     human_uniform = routed_before["route"].eq(Route.HUMAN.value).to_numpy()
     # Rules alone: everything that passes levels 1-3 is resolved automatically.
     rules_human = ~routed["level"].eq(Level.RISK.value).to_numpy()
-    risk_router = _costs(human, abusive, amount, review_cost, level)
-    uniform_router = _costs(human_uniform, abusive, amount, review_cost, level)
-    rules_router = _costs(rules_human, abusive, amount, review_cost, level)
+    risk_router = _costs(human, abusive, exposure, review_cost, level)
+    uniform_router = _costs(human_uniform, abusive, exposure, review_cost, level)
+    rules_router = _costs(rules_human, abusive, exposure, review_cost, level)
     for block, h in (
         (risk_router, human),
         (uniform_router, human_uniform),
@@ -432,17 +442,18 @@ def _router_report(
 
     scope = in_scope.to_numpy()
     p = routed["score"].to_numpy()
-    thresholds = review_cost / amount[scope]
+    thresholds = review_cost / exposure[scope]
     budgets = np.unique(np.concatenate([np.geomspace(0.05, 200, 80), [review_cost]]))
     taus = np.linspace(0.0, 1.0, 101)
 
     def sweep(human_in_scope: np.ndarray) -> dict:
         h = rules_human.copy()
         h[scope] = human_in_scope
-        return _costs(h, abusive, amount, review_cost)
+        return _costs(h, abusive, exposure, review_cost)
 
     by_budget = [
-        {"budget_usd": round(float(b), 4), **sweep(p[scope] * amount[scope] >= b)} for b in budgets
+        {"budget_usd": round(float(b), 4), **sweep(p[scope] * exposure[scope] >= b)}
+        for b in budgets
     ]
     by_tau = [{"p_threshold": round(float(t), 2), **sweep(p[scope] >= t)} for t in taus]
     best_budget = min(by_budget, key=lambda r: r["expected_loss_per_case_usd"])
@@ -450,7 +461,7 @@ def _router_report(
     return {
         "review_cost_usd": review_cost,
         "decision_rule": "risk_router: the deployed fairness mitigation (reports/fairness); "
-        "risk_router_uniform_review_cost: auto iff p_abuse * amount < review_cost",
+        "risk_router_uniform_review_cost: auto iff p_abuse * exposure < review_cost",
         "price_index": index,
         "holdout_cases": len(routed),
         "holdout_days": round(float(days), 1),
@@ -459,16 +470,16 @@ def _router_report(
         "risk_router_uniform_review_cost": uniform_router,
         "rules_only_router": rules_router,
         "model_scope_only": {
-            "risk_router": _costs(human[scope], abusive[scope], amount[scope], review_cost),
+            "risk_router": _costs(human[scope], abusive[scope], exposure[scope], review_cost),
             "risk_router_uniform_review_cost": _costs(
-                human_uniform[scope], abusive[scope], amount[scope], review_cost
+                human_uniform[scope], abusive[scope], exposure[scope], review_cost
             ),
             "rules_only_router": _costs(
-                np.zeros(int(scope.sum()), dtype=bool), abusive[scope], amount[scope], review_cost
+                np.zeros(int(scope.sum()), dtype=bool), abusive[scope], exposure[scope], review_cost
             ),
         },
         "chosen_threshold": {
-            "rule": "uniform rule: per case p < review_cost / amount",
+            "rule": "uniform rule: per case p < review_cost / exposure",
             "p_threshold_quantiles_in_scope": {
                 q: round(float(np.quantile(thresholds, float(q))), 4)
                 for q in ("0.1", "0.25", "0.5", "0.75", "0.9")
@@ -476,7 +487,7 @@ def _router_report(
             if scope.any()
             else {},
             "expected_loss_estimate_auto_usd": round(
-                float(np.sum((p * amount)[scope & ~human])), 2
+                float(np.sum((p * exposure)[scope & ~human])), 2
             ),
             "realised_loss_auto_usd": risk_router["abusive_auto_approved_usd"],
         },
@@ -496,7 +507,7 @@ def _sweep_plot(router: dict, path: Path, review_cost: float) -> None:
     fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
     rules = router["rules_only_router"]
     rows = (
-        ("sweep_by_budget", "budget_usd", "risk budget b: auto iff p * amount < b ($, log)"),
+        ("sweep_by_budget", "budget_usd", "risk budget b: auto iff p * exposure < b ($, log)"),
         ("sweep_by_global_p_threshold", "p_threshold", "global threshold t: auto iff p < t"),
     )
     panels = (
@@ -519,7 +530,7 @@ def _sweep_plot(router: dict, path: Path, review_cost: float) -> None:
             ax.set_ylabel(label)
             ax.legend(fontsize=7)
     fig.suptitle(
-        "Hold-out routing versus the threshold (cost: amount of each automatic abusive claim"
+        "Hold-out routing versus the threshold (cost: exposure of each automatic abusive claim"
         " + review cost per human case)"
     )
     fig.tight_layout()
@@ -553,17 +564,14 @@ def fit_mitigation(
     """
     review_cost = float(config.review_cost)
     decisions = route_many(
-        _routing_cases(world, train), risk_model=None, config=RouterConfig(config.review_cost)
+        _routing_cases(world, train),
+        risk_model=None,
+        config=RouterConfig(config.review_cost, return_exposure_share=config.return_exposure_share),
     )
     in_scope = np.array(
         [d.level is Level.RISK and d.reason_codes == ("no_risk_model",) for d in decisions]
     )
-    amount = np.array(
-        [
-            float(d.trace["eligibility"]["amount"]) if d.trace["eligibility"] else 0.0  # type: ignore[index]
-            for d in decisions
-        ]
-    )
+    exposure = np.array([exposure_of(d) for d in decisions])
     method = config.mitigation_fit
     scores = _mitigation_scores(train_s, config, method)
     fitted = in_scope & train.index.isin(scores.index)
@@ -575,15 +583,27 @@ def fit_mitigation(
         fitted = in_scope & train.index.isin(scores.index)
     fit_ids = train.index[fitted]
     p = scores.reindex(fit_ids).to_numpy()
-    a = amount[fitted]
+    a = exposure[fitted]
     y = train.loc[fit_ids, "is_abusive"].to_numpy(dtype=int)
     regions = train.loc[fit_ids, "region"].to_numpy().astype(str)
     level = np.array([index.get(r, 1.0) for r in regions])
     human_indexed = (p * a >= review_cost * level).astype(int)
-    rules = fairness.fit_equalized_odds_thresholds(p * a / review_cost, y, regions)
-    human_thresholds = fairness.apply_thresholds(
-        rules, p * a / review_cost, regions, draws=_draws(fit_ids)
+    # Both objectives fairlearn allows under equalized odds are fitted (balanced accuracy weighs
+    # a missed abuser as much as all the honest buyers reviewed per abuser; accuracy weighs one
+    # as one), and `_cheaper_objective` keeps one by its cost on the training window.
+    objectives = {}
+    for objective in fairness.EQUALIZED_ODDS_OBJECTIVES:
+        candidate = fairness.fit_equalized_odds_thresholds(
+            p * a / review_cost, y, regions, objective=objective
+        )
+        decided = fairness.apply_thresholds(
+            candidate, p * a / review_cost, regions, draws=_draws(fit_ids)
+        )
+        objectives[objective] = (candidate, decided.astype(bool))
+    objective, comparison = _cheaper_objective(
+        {o: human for o, (_, human) in objectives.items()}, y.astype(bool), a, review_cost
     )
+    rules, human_thresholds = objectives[objective][0], objectives[objective][1].astype(int)
     training = {
         "scores": "out-of-fold scores (3-fold)"
         if method == "out_of_fold"
@@ -598,6 +618,8 @@ def fit_mitigation(
         },
         "threshold_optimizer_in_sample": {
             "eod_region": round(equalized_odds_gap(y, human_thresholds, regions), 4),
+            "objective": objective,
+            "objective_comparison": comparison,
         },
     }
     indexed = training["price_index"]
@@ -609,6 +631,7 @@ def fit_mitigation(
     )
     router_config = RouterConfig(
         config.review_cost,
+        return_exposure_share=config.return_exposure_share,
         price_index=_decimal_index(index) if chosen == "price_index" else None,
         region_thresholds=rules if chosen == "threshold_optimizer" else None,
     )
@@ -623,6 +646,43 @@ def fit_mitigation(
         "region_thresholds": {g: r.to_dict() for g, r in rules.items()},
         "rules": rules,
         "router_config": router_config,
+    }
+
+
+# How many standard errors a cost difference must span to count as measured.
+MEASURED_DIFFERENCE_SE = 2.0
+
+
+def _cheaper_objective(
+    human_by_objective: dict[str, np.ndarray],
+    abusive: np.ndarray,
+    exposure: np.ndarray,
+    review_cost: float,
+) -> tuple[str, dict]:
+    """The objective whose decisions cost less per case (each automatic abusive claim loses its
+    exposure, each review costs review_cost), unless the difference is within
+    MEASURED_DIFFERENCE_SE standard errors of the paired per-case difference: then the one that
+    sends fewer buyers to a person. The cost model counts nothing for an honest buyer's wait
+    for a person; a saving the data cannot tell from noise does not justify that wait."""
+    per_case = {
+        o: np.where(human, review_cost, np.where(abusive, exposure, 0.0))
+        for o, human in human_by_objective.items()
+    }
+    cheapest = min(per_case, key=lambda o: per_case[o].mean())
+    fewest_reviews = min(human_by_objective, key=lambda o: human_by_objective[o].mean())
+    diff = per_case[fewest_reviews] - per_case[cheapest]
+    se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
+    measured = float(diff.mean()) > MEASURED_DIFFERENCE_SE * se
+    chosen = cheapest if measured else fewest_reviews
+    return chosen, {
+        "rule": "the cheaper objective per case on the training window, unless the difference is "
+        f"within {MEASURED_DIFFERENCE_SE} standard errors: then the one with fewer reviews",
+        "cost_by_objective": {
+            o: _costs(h, abusive, exposure, review_cost) for o, h in human_by_objective.items()
+        },
+        "extra_cost_per_case_usd": round(float(diff.mean()), 4),
+        "standard_error_usd": round(se, 4),
+        "chosen": chosen,
     }
 
 
@@ -690,14 +750,14 @@ def _fairness_report(
     scope = routed_before[in_scope]
     y = scope["is_abusive"].to_numpy(dtype=int)
     review_cost = float(config.review_cost)
-    p, amount = scope["score"].to_numpy(), scope["amount"].to_numpy()
+    p, exposure = scope["score"].to_numpy(), scope["exposure"].to_numpy()
     regions = scope["region"].to_numpy().astype(str)
     level = scope["price_level"].to_numpy()
     human = {
         "before": scope["route"].eq(Route.HUMAN.value).to_numpy(dtype=int),
-        "price_index": (p * amount >= review_cost * level).astype(int),
+        "price_index": (p * exposure >= review_cost * level).astype(int),
         "threshold_optimizer": fairness.apply_thresholds(
-            mitigation["rules"], p * amount / review_cost, regions, draws=_draws(scope.index)
+            mitigation["rules"], p * exposure / review_cost, regions, draws=_draws(scope.index)
         ),
     }
     deployed = mitigation["chosen"]
@@ -719,7 +779,7 @@ def _fairness_report(
             "age_band_bootstrap": fairness.bootstrap_eod(
                 y, h, scope["age_band"], random_state=config.seed
             ),
-            "cost_in_scope": _costs(h.astype(bool), abusive, amount, review_cost, level),
+            "cost_in_scope": _costs(h.astype(bool), abusive, exposure, review_cost, level),
         }
     after = stages[deployed]["region"]["equalized_odds_difference"]
     everything = {
@@ -730,7 +790,7 @@ def _fairness_report(
     }
     return {
         "scope": "hold-out cases decided by the risk model (eligible, no review flag, scored "
-        "claim type, amount > 0); y_pred = sent to a person, y_true = abusive (ground truth)",
+        "claim type, exposure > 0); y_pred = sent to a person, y_true = abusive (ground truth)",
         "constraint": {
             "metric": "equalized_odds_difference across regions (fairlearn, between groups, "
             "worst case)",
@@ -742,13 +802,14 @@ def _fairness_report(
         "constraint_met": bool(after <= fairness.EOD_LIMIT),
         "selection": {k: mitigation[k] for k in ("rule", "training_window")},
         "candidates": {
-            "price_index": "auto iff p * amount < review_cost * price_level[region]; price "
+            "price_index": "auto iff p * exposure < review_cost * price_level[region]; price "
             "level = the region's median order value / the marketplace's, from orders placed in "
             "the training window",
             "threshold_optimizer": "fairlearn ThresholdOptimizer(constraints='equalized_odds', "
-            "objective='balanced_accuracy_score', prefit) on the cost ratio p * amount / "
-            "review_cost, fitted on the training window's in-scope cases with scores from a model "
-            "that did not see them (see selection.training_window.scores); "
+            "objective=balanced accuracy or accuracy, whichever costs less on the training "
+            "window, prefit) on the cost ratio p * exposure / review_cost, fitted on the "
+            "training window's in-scope cases with scores from a model that did not see them "
+            "(see selection.training_window.scores); "
             "randomised per-region thresholds, drawn per case by a hash of the case id",
         },
         "price_index": index,
@@ -815,9 +876,9 @@ def _router_markdown(r: dict) -> str:
         f"{r['holdout_cases']} hold-out cases over {r['holdout_days']} days, "
         f"{r['model_scored_cases']} of them decided by the risk model.\n\n"
         f"{_table(rows, columns)}\n\n"
-        "Expected loss = (amount of every automatically resolved abusive claim + review cost "
+        "Expected loss = (exposure of every automatically resolved abusive claim + review cost "
         "of every case sent to a person) / cases.\n\n"
-        f"Per-case p thresholds (review cost / amount) in scope, quantiles: "
+        f"Per-case p thresholds (review cost / exposure) in scope, quantiles: "
         f"{r['chosen_threshold']['p_threshold_quantiles_in_scope']}. Model-estimated loss on "
         f"automatic cases ${r['chosen_threshold']['expected_loss_estimate_auto_usd']} vs "
         f"realised ${r['chosen_threshold']['realised_loss_auto_usd']}.\n\n"
@@ -831,7 +892,7 @@ def _router_markdown(r: dict) -> str:
 
 
 _STAGE_NAMES = {
-    "before": "before: auto iff p * amount < review cost",
+    "before": "before: auto iff p * exposure < review cost",
     "price_index": "price-indexed review cost",
     "threshold_optimizer": "ThresholdOptimizer per-region thresholds",
 }
@@ -943,6 +1004,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--mitigation-fit", choices=("out_of_time", "out_of_fold"), default="out_of_time"
     )
     parser.add_argument("--calibration-share", type=float, default=0.3)
+    parser.add_argument(
+        "--return-exposure-share",
+        default=str(DEFAULT_RETURN_EXPOSURE_SHARE),
+        help="share of a return-then-refund an abusive buyer still takes (the check on receipt "
+        "misses it); 1 weighs the whole amount as before",
+    )
     args = parser.parse_args(argv)
     summary = run(
         EvaluationConfig(
@@ -953,6 +1020,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             days=args.days,
             train_share=args.train_share,
             review_cost=Decimal(args.review_cost),
+            return_exposure_share=Decimal(args.return_exposure_share),
             out=args.out,
             artifacts=args.artifacts,
             threads=args.threads,

@@ -143,6 +143,10 @@ class _ScoreColumn(BaseEstimator):
         return np.asarray(X["score"], dtype=float)
 
 
+# The objectives fairlearn's ThresholdOptimizer accepts under equalized odds.
+EQUALIZED_ODDS_OBJECTIVES = ("balanced_accuracy_score", "accuracy_score")
+
+
 def fit_equalized_odds_thresholds(
     fit_score: np.ndarray,
     fit_y: np.ndarray,

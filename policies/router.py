@@ -12,15 +12,24 @@ this order; the first that sends the case to a person wins, and its reason codes
 3. **Retrieval**: a policy question (`ask_policy`) without a confident answer (`False` or
    `None`: no answer counts as not confident). A confident answer is given automatically.
 4. **Risk**: an eligible claim that rests on the buyer's word (`risk.SCORED_CLAIM_TYPES`) and
-   moves money is scored by the risk model. With p = P(abusive) and A = the amount the policy
-   grants, resolving it automatically costs p * A in expectation (a wrong automatic refund loses
-   its amount) and a review costs `config.review_cost` (default $2.50). The rule is
+   moves money is scored by the risk model. With p = P(abusive) and A = the exposure (the
+   money a wrong automatic grant loses; below), resolving it automatically costs p * A in
+   expectation and a review costs `config.review_cost` (default $2.50). The rule is
 
        auto  if and only if  p * A < review_cost     (equivalently p < review_cost / A)
 
    which minimises the expected cost of each case when p is calibrated, under the cost model's
    simplifications: a reviewer catches the abuse, and a genuine buyer loses nothing by waiting
    for a person. Ties (p * A == review_cost) go to a person. No model or no features: a person.
+
+   **Exposure, not the amount.** A is the money an abusive claim would take if resolved
+   automatically (`RouterConfig.exposure`). For a refund paid now that is the whole amount. A
+   return-then-refund (spec 2.4 and 3.3) pays only once the seller has the item back and has
+   checked it (2.3: unused, with tags and original packaging; a damage claim's item is seen),
+   so an abusive return approved automatically loses only what that check misses:
+   A = amount * `return_exposure_share` (default 0.25, an assumption: a quarter of abusive
+   returns get past the seller's check; `make eval-policies` reports the trade at other
+   shares). A replacement ships before the return is checked: its whole value is exposed.
 
    **Regional price index** (`RouterConfig.price_index`, the fairness mitigation, see
    policies/fairness.py and reports/fairness/): when set, the review cost is expressed at the
@@ -64,10 +73,15 @@ import pandas as pd
 from policies.features import feature_frame
 from policies.risk import SCORED_CLAIM_TYPES
 from policies.rules import AUTO_REFUND_LIMIT, check_eligibility
-from policies.types import BuyerHistory, Claim, Eligibility, Order, require_aware
+from policies.types import BuyerHistory, Claim, Eligibility, Order, Remedy, require_aware
 
 DEFAULT_REVIEW_COST = Decimal("2.50")
 DEFAULT_NLU_CONFIDENCE_THRESHOLD = 0.5  # the NLU's own default threshold (nlu.types.Thresholds)
+# The share of an abusive return-then-refund the seller's check on receipt misses (see the module
+# docstring, "Exposure"): an assumption, not a measurement; the evaluation sweeps it.
+DEFAULT_RETURN_EXPOSURE_SHARE = Decimal("0.25")
+# Remedies that pay only after the seller has received and checked the item (spec 2.4, 3.3).
+PAID_AFTER_RECEIPT = frozenset({Remedy.RETURN_THEN_REFUND})
 
 # Intents that go to a person whatever else the case says (contract intents, spec 6.3 / 6.4).
 _HUMAN_INTENTS = {
@@ -159,6 +173,8 @@ class RouterConfig:
     price_index: Mapping[str, Decimal] | None = None
     # Region -> equalized-odds threshold rule (see the module docstring); wins over price_index.
     region_thresholds: Mapping[str, RegionThresholds] | None = None
+    # What share of a paid-after-receipt remedy an abusive claim would still take (docstring).
+    return_exposure_share: Decimal = DEFAULT_RETURN_EXPOSURE_SHARE
 
     def __post_init__(self) -> None:
         if not isinstance(self.review_cost, Decimal) or self.review_cost <= 0:
@@ -175,10 +191,19 @@ class RouterConfig:
             object.__setattr__(
                 self, "region_thresholds", MappingProxyType(dict(self.region_thresholds))
             )
+        share = self.return_exposure_share
+        if not isinstance(share, Decimal) or not Decimal(0) <= share <= Decimal(1):
+            raise ValueError(f"return_exposure_share must be a Decimal in [0, 1], got {share!r}")
         if not 0.0 <= self.nlu_confidence_threshold <= 1.0:
             raise ValueError(
                 f"nlu_confidence_threshold must be in [0, 1], got {self.nlu_confidence_threshold}"
             )
+
+    def exposure(self, eligibility: Eligibility) -> Decimal:
+        """The money an abusive claim would take if this remedy were granted automatically."""
+        if eligibility.remedy in PAID_AFTER_RECEIPT:
+            return eligibility.amount * self.return_exposure_share
+        return eligibility.amount
 
     def review_cost_for(self, region: str | None) -> Decimal:
         """The review cost at the region's price level (the plain review cost without an index)."""
@@ -356,16 +381,17 @@ def _risk_decision(
     risk_model: RiskScorer | None,
     config: RouterConfig,
 ) -> Decision:
-    amount = eligibility.amount
+    exposure = config.exposure(eligibility)
     review_cost = config.review_cost_for(case.region)
-    threshold = p_abuse_threshold(amount, review_cost)
+    threshold = p_abuse_threshold(exposure, review_cost)
     risk = {
         "model_version": risk_model.version if risk_model is not None else None,
         "score": score,
         "threshold": threshold,
         "review_cost": str(review_cost),
         "region": case.region,
-        "expected_loss": None if score is None else round(score * float(amount), 4),
+        "exposure": str(exposure),
+        "expected_loss": None if score is None else round(score * float(exposure), 4),
     }
     if score is None:
         code = "no_risk_model" if risk_model is None else "no_risk_features"
@@ -374,7 +400,7 @@ def _risk_decision(
         )
     rule = (config.region_thresholds or {}).get(case.region or "")
     if rule is not None:
-        p_human = float(rule.p_human(score * float(amount) / float(config.review_cost)))
+        p_human = float(rule.p_human(score * float(exposure) / float(config.review_cost)))
         draw = case_uniform(_draw_key(case))
         risk.update(
             review_cost=str(config.review_cost),
@@ -384,7 +410,7 @@ def _risk_decision(
         )
         auto = draw >= p_human
     else:
-        auto = auto_by_risk(score, amount, review_cost)
+        auto = auto_by_risk(score, exposure, review_cost)
     if auto:
         return _decide(
             case,

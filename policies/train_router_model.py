@@ -48,7 +48,7 @@ from policies.risk import (
     RiskModelError,
     _versions,
 )
-from policies.router import RegionThresholds, RouterConfig
+from policies.router import DEFAULT_RETURN_EXPOSURE_SHARE, RegionThresholds, RouterConfig
 from policies.world import generate_world
 
 # The modules whose code decides what the saved model is; a change in any retrains it.
@@ -147,6 +147,7 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
             train_s,
             SimpleNamespace(
                 review_cost=Decimal(config.review_cost),
+                return_exposure_share=DEFAULT_RETURN_EXPOSURE_SHARE,
                 seed=config.seed,
                 mitigation_fit="out_of_time",
                 calibration_share=0.3,

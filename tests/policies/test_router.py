@@ -234,11 +234,35 @@ def test_the_rule_is_p_times_amount_against_review_cost() -> None:
     # $20 at review cost $2.50: threshold 0.125. Just below is automatic; the tie is not.
     assert route(case(), risk_model=FakeRisk(0.124)).route is Route.AUTO
     assert route(case(), risk_model=FakeRisk(0.125)).route is Route.HUMAN
-    assert route(case(price="80.00"), risk_model=FakeRisk(0.124)).route is Route.HUMAN
+    # $80 damaged is a free return refunded on receipt: only its exposure counts (below).
+    whole = RouterConfig(return_exposure_share=Decimal("1"))
+    assert route(case(price="80.00"), risk_model=FakeRisk(0.124), config=whole).route is Route.HUMAN
     cheap = RouterConfig(review_cost=Decimal("0.50"))
     assert route(case(), risk_model=FakeRisk(0.05), config=cheap).route is Route.HUMAN
     assert p_abuse_threshold(Decimal("20.00"), Decimal("2.50")) == pytest.approx(0.125)
     assert auto_by_risk(0.1, 20, 2.5) and not auto_by_risk(0.2, 20, 2.5)
+
+
+def test_a_refund_paid_after_receipt_weighs_only_its_exposure() -> None:
+    # $80 damaged: a free return, refunded once the seller has checked the item (spec 3.3).
+    returned = route(case(price="80.00"), risk_model=FakeRisk(0.1))
+    assert returned.trace["eligibility"]["remedy"] == "return_then_refund"
+    assert returned.trace["exposure"] == "20.0000"  # 80.00 x the default share 0.25
+    assert returned.trace["threshold"] == pytest.approx(2.5 / 20)
+    assert returned.trace["expected_loss"] == pytest.approx(0.1 * 20)
+    assert returned.route is Route.AUTO
+    # The same probability on a $20 refund paid now (no return) weighs its whole amount.
+    assert route(case(price="20.00"), risk_model=FakeRisk(0.13)).route is Route.HUMAN
+    assert route(case(price="20.00"), risk_model=FakeRisk(0.13)).trace["exposure"] == "20.00"
+    # With no faith in the check on receipt, the whole amount is exposed again.
+    whole = RouterConfig(return_exposure_share=Decimal("1"))
+    assert route(case(price="80.00"), risk_model=FakeRisk(0.1), config=whole).route is Route.HUMAN
+
+
+@pytest.mark.parametrize("share", [Decimal("-0.1"), Decimal("1.5"), 0.25])
+def test_return_exposure_share_must_be_a_decimal_share(share) -> None:
+    with pytest.raises(ValueError, match="return_exposure_share"):
+        RouterConfig(return_exposure_share=share)
 
 
 def test_no_model_means_a_person() -> None:
