@@ -360,9 +360,7 @@ def failed_messages(tables: Any, window: Any, limit: int = MAX_MESSAGES) -> list
     return [(row["message_id"], row["text"]) for row in rows if str(row["text"]).strip()]
 
 
-def report_section(
-    tables: Any, window: Any, *, embedder: Embedder | None = None
-) -> dict[str, Any]:
+def report_section(tables: Any, window: Any, *, embedder: Embedder | None = None) -> dict[str, Any]:
     """The "What the bot fails on" section of the analytics report (`bot.analytics.report`
     calls it with the window's tables; the API passes the app's loaded MiniLM, else the
     packaged one is loaded once per process)."""

@@ -28,11 +28,12 @@ from decimal import Decimal
 from bot.dialogue import replies
 from bot.dialogue.context import TurnContext
 from bot.dialogue.handoff import manual_decision, priority, summary
-from bot.dialogue.order_match import match_order_id, orders_named_by_product
+from bot.dialogue.order_match import items_named, match_order_id, orders_named_by_product
 from bot.dialogue.state import Choice, DialogueState, Flow, Proposal, ProposedAction, normalise
 from bot.store.cases import CaseStatus
 from bot.store.ledger import LedgerRefused
 from bot.store.models import ActionType, ProposalStatus
+from nlu.reconcile import SURE_QUESTION
 from nlu.types import ParseResult
 from policies.attribution import attribute
 from policies.router import Decision, Route, RoutingCase, route
@@ -79,7 +80,7 @@ NO_LEAD = re.compile(_FILLER + r"(?:no|nope|nah)\b")
 NOT_PLAIN_YES = re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b")
 # "Was it opened?" answered in words: the negations first ("never opened" is sealed).
 SEALED_WORDS = re.compile(
-    r"\b(sealed|unopened|never (been )?(opened|used|tried)|not (been )?(opened|used|tried)"
+    r"\b(seale?d|unopene?d|never (been )?(opene?d|used|tried)|not (been )?(opene?d|used|tried)"
     r"|(hasn'?t|haven'?t|didn'?t) (been )?(open|opened|use|used|try|tried)|untouched|brand new"
     r"|still (in (the )?(box|wrapping|plastic)|wrapped))\b"
 )
@@ -92,6 +93,11 @@ REPLACEMENT_WORDS = re.compile(
     r"|model|version)|send (me )?(a |the )?(new|another|right|correct))\b"
 )
 REFUND_WORDS = re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
+# "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
+DECLINE_WORDS = re.compile(
+    r"\b((do not|don'?t) (cancel|do|go ahead|proceed|return|refund|send)|(i'?ll|i will|i shall"
+    r"|i'?d like to|i want to) keep (it|them|the order|the item)|leave it|changed my mind)\b"
+)
 NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
 OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
 NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")
@@ -138,6 +144,8 @@ SITUATION_STATUSES = {
     "late_delivery": {OrderStatus.SHIPPED, OrderStatus.DELIVERED},
     "change_of_mind_return": {OrderStatus.DELIVERED},
 }
+# The problems a tracking request can turn out to be about (`TurnHandler._tracked_problem`).
+TRACKED_PROBLEMS = {"damaged", "wrong_item", "not_received", "late_delivery"}
 REASON_OF_INTENT = {
     "damaged_item": "damaged",
     "wrong_item": "wrong_item",
@@ -265,7 +273,14 @@ class TurnHandler:
         if flow is not None and self.photos:
             flow.photos.extend(self.photos)
         new_order = self._order_entity()
-        if flow is not None and new_order and not self._same_order(new_order, flow.order_id):
+        if (
+            flow is not None
+            and new_order
+            and not self._same_order(new_order, flow.order_id)
+            # An id that is none of the buyer's, said again once the order is settled ("Order
+            # 20041934, the hair dryer" after agreeing on 20041143), corrects nothing.
+            and (flow.order_id is None or self._owned(new_order) is not None)
+        ):
             return self._correct_order(new_order)
         if self.intent == "ask_policy":
             # A question gets its answer first, whatever the bot was waiting for; the open
@@ -278,6 +293,10 @@ class TurnHandler:
                 return self._advance()
             if filled is HANDLED:
                 return self.out
+        if flow is not None and state.expecting and self._asks():
+            # "Is 30 days for shoes also?" while the order is asked: the act reader is sure it
+            # is a question even when the intent reader is not; answered, then asked again.
+            return self._answer_question()
         if flow is not None and (NEVER_MIND.search(self.said) or self._is_no()):
             state.end_flow()
             return self._say(replies.DROPPED)
@@ -315,11 +334,11 @@ class TurnHandler:
             return self._correct_order(new_order)
         if self._is_yes():
             return self._execute(proposal)
-        if self._is_no() or NEVER_MIND.search(self.said):
+        if self._is_no() or NEVER_MIND.search(self.said) or DECLINE_WORDS.search(self.said):
             self._drop_proposal()
             state.end_flow()
             return self._say(replies.declined(proposal.remedy))
-        if self.intent == "ask_policy":
+        if self.intent == "ask_policy" or self._asks():
             return self._answer_question()
         if new_request:
             self._drop_proposal()
@@ -356,6 +375,11 @@ class TurnHandler:
             # "it came 5 days late, do i get something": no intent means late, so the reason
             # comes with the request and is not asked again.
             flow.claim_type = ClaimType.LATE_DELIVERY
+        elif intent in TRACKING:
+            # "A-8025 was due a week ago, still not here. refund?" reads as tracking a refund;
+            # the problem it names is kept, and decides once the order is known (`_tracked`).
+            named = self._named_reason(intent=intent)
+            flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
         flow.photos.extend(self.photos)
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
@@ -422,6 +446,13 @@ class TurnHandler:
                 return FILLED
             if self.option and self.option.startswith("sku:"):
                 flow.skus = [self.option.removeprefix("sku:")]
+                return FILLED
+            order = self.ctx.find_order(flow.order_id) if flow.order_id else None
+            named = items_named(self.text, order.items) if order is not None else []
+            if named:
+                # "Only the saucer is broken; the teapot is fine": the item named first (the
+                # offer that follows names it, so a wrong pick is declined, not executed).
+                flow.skus = [named[0].sku]
                 return FILLED
             return None
         if choice is Choice.OPENED:
@@ -535,6 +566,10 @@ class TurnHandler:
         if order is None:  # the order left the buyer's account between turns
             flow.order_id = None
             return self._ask_order()
+        if flow.intent in TRACKING and self._tracked_problem(order):
+            flow.intent = INTENT_OF_SITUATION[flow.claim_type.value]  # type: ignore[union-attr]
+        elif flow.intent in TRACKING:
+            flow.claim_type = None
         if flow.intent == "track_order":
             if _overdue(order, self.ctx.now):
                 # More than 3 days past the promised date: the answer to "where is it" is the
@@ -559,6 +594,13 @@ class TurnHandler:
             )
         if flow.claim_type is None:
             return self._ask_reason()
+        if flow.claim_type is ClaimType.CANCEL and order.status is OrderStatus.DELIVERED:
+            # A delivered order cannot be cancelled (CAN-1.2); what the buyer wants is their
+            # money back for an item they no longer need, which is a return: offered at once.
+            named = self._named_reason(intent="return_item")
+            self._reply(replies.cancel_delivered_return(order), ["CAN-1.2"])
+            flow.intent = "return_item"
+            flow.claim_type = ClaimType(named or ClaimType.CHANGE_OF_MIND_RETURN.value)
         if (
             flow.claim_type is ClaimType.CHANGE_OF_MIND_RETURN
             and order.status is OrderStatus.PENDING
@@ -997,8 +1039,15 @@ class TurnHandler:
                 found = match_order_id(token, own)
                 if found is not None:
                     return found
+        # "the lamp": among the orders just offered first, then the recent ones, then all (a
+        # buyer with four desk lamps over the years means the one in question).
         named = orders_named_by_product(self.text, self.ctx.orders)
-        return named[0].order_id if len(named) == 1 else None
+        recent = {o.order_id for o in self.ctx.recent_orders()}
+        for pool in (set(self._offered()), recent, None):
+            fits = [o for o in named if pool is None or o.order_id in pool]
+            if len(fits) == 1:
+                return fits[0].order_id
+        return None
 
     def _take_order(self, order_id: str) -> bool:
         """Set the flow's order if it is the buyer's (also typed loosely: a dash dropped, one
@@ -1055,6 +1104,31 @@ class TurnHandler:
         if name not in REASONS_OF_REQUEST.get(request, {name}):
             return None
         return name
+
+    def _tracked_problem(self, order: Order) -> bool:
+        """Whether the problem a tracking request named (`_start`) is a claim on ``order``: a
+        parcel not there or late, damaged or wrong once delivered; for "where is my refund",
+        only while there is no refund to track."""
+        flow = self.state.flow
+        assert flow is not None
+        if flow.claim_type is None or flow.claim_type.value not in TRACKED_PROBLEMS:
+            return False
+        if flow.intent == "track_refund" and (
+            order.was_refunded or flow.claim_type.value not in ("not_received", "late_delivery")
+        ):
+            return False
+        return order.status in SITUATION_STATUSES[flow.claim_type.value]
+
+    def _asks(self) -> bool:
+        """The NLU surely reads the message as a question (reconcile's bar for a question)."""
+        act = self.parse.dialogue_act
+        return act is not None and act.name == "question" and act.confidence >= SURE_QUESTION
+
+    def _owned(self, order_id: str) -> str | None:
+        """The buyer's order this id means (exactly or loosely typed), else None."""
+        if self.ctx.find_order(order_id) is not None:
+            return order_id
+        return match_order_id(order_id, [o.order_id for o in self.ctx.orders])
 
     def _informs(self) -> bool:
         """The NLU surely reads the message as giving information, not asking or requesting."""

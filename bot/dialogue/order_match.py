@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from policies.types import Order
+from policies.types import Order, OrderItem
 
 # Ids shorter than this are not corrected by one character ("A12" could be many things).
 _MIN_FUZZY_LENGTH = 5
@@ -20,6 +20,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Words of item titles that name no item.
 _STOP = frozenset(
     {"the", "and", "with", "for", "set", "pack", "pair", "one", "new", "size", "colour", "color"}
+    | {"led", "usb", "mini", "pro", "max", "kid", "men", "big"}
     | {"black", "white", "blue", "red", "green", "pink", "grey"}
 )
 
@@ -55,11 +56,28 @@ def orders_named_by_product(text: str, orders: Sequence[Order]) -> list[Order]:
             _stem(w)
             for item in order.items
             for w in _WORD.findall(item.title.lower())
-            if len(w) >= 4 and w not in _STOP
+            if _names_item(w)
         }
         if words & said:
             found.append(order)
     return found
+
+
+def items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
+    """The items whose title shares a word with ``text``, in the order the text first names
+    them ("only the saucer is broken; the teapot is fine" -> saucer, teapot)."""
+    said = [_stem(w) for w in _WORD.findall(text.lower())]
+    first: dict[int, int] = {}
+    for n, item in enumerate(items):
+        words = {_stem(w) for w in _WORD.findall(item.title.lower()) if _names_item(w)}
+        at = [i for i, w in enumerate(said) if w in words]
+        if at:
+            first[n] = min(at)
+    return [items[n] for n in sorted(first, key=first.__getitem__)]
+
+
+def _names_item(word: str) -> bool:
+    return len(word) >= 3 and word not in _STOP
 
 
 def _stem(word: str) -> str:

@@ -280,3 +280,10 @@ def declined(remedy: str) -> str:
 
 def with_resume(text: str, prompt: str | None) -> str:
     return text if not prompt else f"{text}\n\n{prompt}"
+
+
+def cancel_delivered_return(order: Order) -> str:
+    return (
+        f"Order {order.order_id} has already been delivered, so it can no longer be cancelled; "
+        "you can return it instead."
+    )

@@ -371,10 +371,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=DEFAULT_SET)
     parser.add_argument("--out", type=Path, default=Path("reports/conversations"))
     parser.add_argument("--limit", type=int, help="only the first N conversations")
+    parser.add_argument("--only", nargs="+", metavar="ID", help="only these conversations")
     args = parser.parse_args(argv)
     from bot.loadtest.stack import OwnStack
 
     conversations = load(args.set)[: args.limit]
+    if args.only:
+        conversations = [c for c in conversations if str(c["id"]) in set(args.only)]
     run_id = datetime.now(UTC).strftime("%H%M%S")
     with OwnStack() as stack:
         target = stack.start()

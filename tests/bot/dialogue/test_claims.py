@@ -66,10 +66,16 @@ def test_photo_in_the_first_message_is_enough(chat):
 def test_a_photo_sent_before_the_order_is_named_is_kept(chat):
     # Found by the simulator: naming the order used to count as correcting it, which dropped
     # the photo and asked for it again.
-    turn = chat.say("my mug arrived broken", photo=PHOTO)
+    turn = chat.say("my parcel arrived broken", photo=PHOTO)
     assert turn["expecting"] == "order_id"
     turn = chat.say("D201")
     assert turn["expecting"] == "confirmation"
+
+
+def test_the_item_named_picks_its_order_and_the_photo_is_kept(chat):
+    # "mug" names D201's Coffee mug and no other order of the buyer's.
+    turn = chat.say("my mug arrived broken", photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "D201" in bot_text(turn)
 
 
 def test_no_photo_explains_the_rule_and_offers_a_person(chat):

@@ -76,3 +76,66 @@ def test_the_order_typed_loosely_again_is_the_same_order(chat, nlu):
     assert chat.say(text)["expecting"] == "reason"
     turn = chat.say(text)  # the buyer repeats the opening
     assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
+
+
+def test_an_offer_declined_in_words_is_declined(chat, nlu):
+    chat.say("please cancel P100")
+    assert chat.view()["expecting"] == "confirmation"
+    text = "On reflection, please do not cancel it. I shall keep the order after all."
+    nlu.script[text] = "cancel_order"  # as the real NLU reads it: it names cancelling
+    turn = chat.say(text)
+    assert turn["actions"] == [] and turn["expecting"] is None, bot_text(turn)
+
+
+def test_a_question_the_act_reader_is_sure_of_is_answered_while_a_slot_waits(chat, nlu, answerer):
+    assert chat.say("I want to return something")["expecting"] == "order_id"
+    question = "Is 30 days for shoes also, same like clothes"
+    nlu.script[question] = "inform"
+    nlu.acts[question] = ("question", 0.95)
+    turn = chat.say(question)
+    assert answerer.questions == [question] and turn["expecting"] == "order_id"
+
+
+def test_where_is_my_refund_for_a_parcel_that_never_came_is_the_refund_it_is_owed(chat, nlu):
+    text = "S300 still not here. was due days ago. refund?"
+    nlu.script[text] = "track_refund"
+    nlu.reasons[text] = ("late_delivery", 0.65)
+    turn = chat.say(text)
+    assert "INR-4.1" in citations(turn) and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_refund_already_made_is_still_tracked(chat, nlu):
+    text = "where is my refund for R400, the parcel was late"
+    nlu.script[text] = "track_refund"
+    nlu.reasons[text] = ("late_delivery", 0.8)
+    turn = chat.say(text)
+    assert "REF-5.2" in citations(turn) and turn["expecting"] is None
+
+
+def test_tracking_a_delivered_order_that_came_broken_is_a_damage_claim(chat, nlu):
+    text = "Hello, in my order D201 one thing is broken when it arrive."
+    nlu.script[text] = "track_order"
+    nlu.reasons[text] = ("damaged", 0.54)
+    assert chat.say(text)["expecting"] == "evidence"
+
+
+def test_cancelling_a_delivered_order_offers_its_return(chat, nlu):
+    turn = chat.say("please cancel D206, I don't need the mat anymore")
+    assert "CAN-1.2" in citations(turn) and "return it instead" in bot_text(turn)
+    assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn)
+    [action] = chat.say("yes")["actions"]
+    assert action["type"] == "return" and action["amount"] == 45.0  # $50 - $5
+
+
+def test_an_id_that_is_not_the_buyers_said_again_corrects_nothing(chat, nlu):
+    assert chat.say("I want a refund for D206")["expecting"] == "reason"
+    turn = chat.say("Order D999 like I said. It came late")
+    assert "INR-4.3" in citations(turn) and "D206" in bot_text(turn), bot_text(turn)
+
+
+def test_the_item_is_picked_in_words(chat, nlu):
+    text = "the shirt from D202 is damaged"
+    chat.say(text, photo=PHOTO)
+    assert chat.view()["expecting"] == "choice"
+    turn = chat.say("only the linen shirt; the socks are fine")
+    assert turn["expecting"] == "confirmation" and "$20.00" in bot_text(turn), bot_text(turn)
