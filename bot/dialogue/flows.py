@@ -305,6 +305,12 @@ class TurnHandler:
             # is the same request said again ("MONEY BACK. I said it already."): the question
             # is asked again (`_small_talk`), the flow and what it knows are kept.
             return self._small_talk()
+        if flow is None and self._asks() and self.intent not in ("request_human", "complaint"):
+            # A policy question the intent reader took for a request or for something else
+            # ("wallet refund. how fast", "if a delivery shows up late do i get a voucher?"):
+            # the act reader is sure it asks about the policy. Answered from retrieval (which
+            # refuses what it cannot answer), then the order it names is offered for a check.
+            return self._answer_question()
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
         return self._small_talk()

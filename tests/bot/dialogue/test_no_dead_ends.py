@@ -139,3 +139,18 @@ def test_the_item_is_picked_in_words(chat, nlu):
     assert chat.view()["expecting"] == "choice"
     turn = chat.say("only the linen shirt; the socks are fine")
     assert turn["expecting"] == "confirmation" and "$20.00" in bot_text(turn), bot_text(turn)
+
+
+def test_a_sure_question_the_intent_reader_missed_is_answered(chat, nlu, answerer):
+    for text, intent in (("wallet refund. how fast", "track_refund"),
+                         ("late delivery voucher. max amount?", "out_of_scope")):  # fmt: skip
+        nlu.script[text] = intent
+        nlu.acts[text] = ("question", 0.93)
+        turn = chat.say(text)
+        assert answerer.questions[-1] == text and citations(turn) == {"RET-2.1"}, bot_text(turn)
+
+
+def test_a_request_the_act_reader_doubts_is_still_a_request(chat, nlu, answerer):
+    nlu.acts["where is my refund for R400"] = ("question", 0.6)
+    turn = chat.say("where is my refund for R400")
+    assert answerer.questions == [] and "REF-5.2" in citations(turn)
