@@ -116,6 +116,11 @@ NO_REASON = "none"
 # taken from this low bar (a wrong one costs a declined offer; asking again costs a turn and,
 # the second time, a person).
 REASON_ANSWER_CONFIDENCE = 0.3
+# The reason a request says by itself: a return with no problem named is a change of mind. A
+# reading that agrees with it is taken at REASON_MIN_CONFIDENCE in an opening, since a wrong one
+# costs no more than asking (the offer names the $5 return shipping; a buyer with a broken item
+# declines it and says so).
+AGREEING_REASON = {"return_item": ClaimType.CHANGE_OF_MIND_RETURN.value}
 # Reasons a request can have: a return is never about a parcel that did not come, so a reading
 # of "not received" or "late" on "return the webcam, dont need it anymor" is a misreading.
 REASONS_OF_REQUEST = {
@@ -371,6 +376,11 @@ class TurnHandler:
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT.get(intent)
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
+        agreeing = AGREEING_REASON.get(intent)
+        if sure is None and agreeing and self._named_reason(intent=intent) == agreeing:
+            # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58:
+            # a reason that only confirms what the request says needs the ordinary bar.
+            sure = agreeing
         if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.
             flow.claim_type = ClaimType(sure)
