@@ -4,9 +4,10 @@ They are trained on different data (intents on ``data/nlu/train``, the labels on
 ``data/nlu/labels``), so when one is unsure the others can settle it. Three rules, each
 recorded in ``ParseResult.reconciled``:
 
-- ``question``: a sure question act with ``ask_policy`` among the two best intents is a policy
-  question ("can I still cancel once it shipped?" reads cancel_order 0.49 / ask_policy 0.48;
-  "do I need to keep the tags on for a return?" reads return_item 0.63 / ask_policy 0.36).
+- ``question``: a sure question act with ``ask_policy`` among the two best intents (at 0.2 or
+  more) is a policy question ("can I still cancel once it shipped?" reads cancel_order 0.49 /
+  ask_policy 0.48; "do I need to keep the tags on for a return?" reads return_item 0.63 /
+  ask_policy 0.36).
 - ``reason_agrees``: an intent the thresholds rejected stands when the claim reason, read
   independently, names the same problem ("the racket frame is bent, it came like that":
   damaged_item 0.40, reason damaged).
@@ -38,6 +39,9 @@ from nlu.types import OUT_OF_SCOPE, IntentScore, ParseResult
 ASK_POLICY = "ask_policy"
 SURE_QUESTION = 0.8
 SURE_REQUEST = 0.9
+# Rule 1 settles what DIET is torn about, not what it is sure of: "I want to return an item"
+# reads return_item 0.99 / ask_policy 0.01 and a question act at 0.90 (the act reader's error).
+QUESTION_POLICY_FLOOR = 0.2
 SURE_REASON = 0.5
 # Rule 4 overrules an accepted intent, so it needs the bar at which the dialogue trusts a reason
 # named unprompted (bot.dialogue.flows.REASON_OPENING_CONFIDENCE: precision 0.949 out of fold).
@@ -70,7 +74,11 @@ def reconcile(parse: ParseResult) -> ParseResult:
     top = ranking[0]
     if act is not None and act.name == "question" and act.confidence >= SURE_QUESTION:
         policy = next((i for i in ranking[:2] if i.name == ASK_POLICY), None)
-        if policy is not None and parse.intent.name != ASK_POLICY:
+        if (
+            policy is not None
+            and policy.confidence >= QUESTION_POLICY_FLOOR
+            and parse.intent.name != ASK_POLICY
+        ):
             return _settle(parse, policy.name, act.confidence, "question")
         return parse
     named = (

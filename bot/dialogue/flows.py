@@ -33,7 +33,7 @@ from bot.dialogue.state import Choice, DialogueState, Flow, Proposal, ProposedAc
 from bot.store.cases import CaseStatus
 from bot.store.ledger import LedgerRefused
 from bot.store.models import ActionType, ProposalStatus
-from nlu.reconcile import SURE_QUESTION
+from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from nlu.types import ParseResult
 from policies.attribution import attribute
 from policies.router import Decision, Route, RoutingCase, route
@@ -310,7 +310,7 @@ class TurnHandler:
             # is the same request said again ("MONEY BACK. I said it already."): the question
             # is asked again (`_small_talk`), the flow and what it knows are kept.
             return self._small_talk()
-        if flow is None and self._asks() and self.intent not in ("request_human", "complaint"):
+        if flow is None and self._asks() and self._intent_unsure():
             # A policy question the intent reader took for a request or for something else
             # ("wallet refund. how fast", "if a delivery shows up late do i get a voucher?"):
             # the act reader is sure it asks about the policy. Answered from retrieval (which
@@ -1139,6 +1139,12 @@ class TurnHandler:
         """The NLU surely reads the message as a question (reconcile's bar for a question)."""
         act = self.parse.dialogue_act
         return act is not None and act.name == "question" and act.confidence >= SURE_QUESTION
+
+    def _intent_unsure(self) -> bool:
+        """The intent reader is not sure of a request: out of scope, or below SURE_REQUEST."""
+        if self.intent in ("request_human", "payment_issue", "complaint"):
+            return False
+        return self.intent == "out_of_scope" or self.parse.intent.confidence < SURE_REQUEST
 
     def _owned(self, order_id: str) -> str | None:
         """The buyer's order this id means (exactly or loosely typed), else None."""

@@ -115,3 +115,9 @@ def test_a_complaint_about_a_late_parcel_is_a_not_received_claim():
 def test_other_requests_are_not_overruled(ranking, act, reason):
     p = parse(ranking, act, reason)
     assert reconcile(p) is p
+
+
+def test_a_question_act_does_not_overrule_an_intent_diet_is_sure_of():
+    # "I want to return an item": the act reader's error, DIET's certainty.
+    p = parse([("return_item", 0.99), ("ask_policy", 0.01)], ("question", 0.90))
+    assert reconcile(p) is p

@@ -142,6 +142,7 @@ def test_the_item_is_picked_in_words(chat, nlu):
 
 
 def test_a_sure_question_the_intent_reader_missed_is_answered(chat, nlu, answerer):
+    nlu.confidence = 0.8  # DIET unsure of its request reading
     for text, intent in (("wallet refund. how fast", "track_refund"),
                          ("late delivery voucher. max amount?", "out_of_scope")):  # fmt: skip
         nlu.script[text] = intent
@@ -168,3 +169,9 @@ def test_a_hesitant_reason_a_refund_request_does_not_say_is_asked_about(chat, nl
     text = "I want a refund for D206, I changed my mind"
     nlu.reasons[text] = ("change_of_mind", 0.58)
     assert chat.say(text)["expecting"] == "reason"
+
+
+def test_a_request_diet_is_sure_of_stays_a_request_whatever_the_act(chat, nlu, answerer):
+    nlu.acts["I want to return something"] = ("question", 0.9)
+    turn = chat.say("I want to return something")
+    assert answerer.questions == [] and turn["expecting"] == "order_id"
