@@ -213,9 +213,10 @@ def check_cancellation(order: Order) -> Eligibility:
         return _refuse(
             order,
             (Reason.SHIPPED_CANNOT_CANCEL,),
-            ("CAN-1.2",),
+            ("CAN-1.2", "RET-2.1"),
             f"Order {order.order_id} has already shipped, so it can no longer be cancelled. You "
-            "can refuse the delivery, or return it after delivery.",
+            "can refuse the delivery, or return it within "
+            f"{_window_days(order)} days after delivery.",
         )
     return _refuse(
         order,
@@ -400,8 +401,9 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
             order,
             (Reason.NOT_YET_LATE,),
             ("INR-4.1",),
-            f"Order {order.order_id} is due by {_when(order.promised_delivery_by)}. If it has not "
-            f"arrived by {_when(deadline)}, you will get a full refund.",
+            f"Order {order.order_id} is due by {_when(order.promised_delivery_by)}. A full "
+            "refund is due once it is more than 3 days late: if it has not arrived by "
+            f"{_when(deadline)}, you will get one.",
             remedy=Remedy.WAIT_AND_CHECK,
         )
     if order.payment_method is PaymentMethod.COD:
@@ -529,11 +531,18 @@ def _route_to_human(order: Order, claim_type: ClaimType) -> Eligibility:
 def _closed_order(order: Order) -> Eligibility | None:
     """Refuse claims on orders that are already settled, so nothing is paid twice."""
     if order.status is OrderStatus.CANCELLED:
+        refunded = (
+            f" {_money(to_cents(order.refunded_amount), order.currency)} was refunded "
+            f"{_refund_route(order)}."
+            if order.refunded_amount > 0
+            else ""
+        )
         return _refuse(
             order,
             (Reason.ALREADY_CANCELLED,),
             ("CAN-1.1",),
-            f"Order {order.order_id} was already cancelled, so there is nothing more to do on it.",
+            f"Order {order.order_id} was already cancelled, so there is nothing more to do on "
+            f"it.{refunded}",
         )
     if order.status is OrderStatus.REFUNDED or (
         order.refunded_amount > 0 and order.refundable == 0
@@ -654,6 +663,11 @@ def _value(items: list[OrderItem]) -> Decimal:
 def _titles(items: list[OrderItem]) -> str:
     titles = [item.title for item in items]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
+def _window_days(order: Order) -> int:
+    """The order's change-of-mind return window in days (RET-2.1): its shortest item's."""
+    return min(_return_window_days(item) for item in order.items)
 
 
 def _refund_route(order: Order) -> str:

@@ -230,19 +230,23 @@ class TurnHandler:
 
     def run(self) -> Outcome:
         before = self.state.question()
+        repeated = self.said != "" and self.said == self.state.last_said
+        self.state.last_said = self.said
         out = self._run()
-        return self._unless_stuck(before, out)
+        return self._unless_stuck(before, out, repeated)
 
-    def _unless_stuck(self, before: str | None, out: Outcome) -> Outcome:
+    def _unless_stuck(self, before: str | None, out: Outcome, repeated: bool) -> Outcome:
         """A turn that ends on the question it began with, having read no answer to it, counts
         once; the second such turn in a row hands the conversation to a person instead of
-        asking a third time ("What went wrong?" to a buyer who keeps telling their story)."""
+        asking a third time ("What went wrong?" to a buyer who keeps telling their story). A
+        side turn (a question answered, a greeting) does not count, unless the buyer said the
+        very same thing again: then the answer did not help either."""
         state = self.state
         after = state.question()
         if out.handoff_case_id or after is None or after != before or self._progressed:
             state.asked_again = 0
             return out
-        if self._side_turn:
+        if self._side_turn and not repeated:
             return out
         state.asked_again += 1
         if state.asked_again < MAX_ASKED_AGAIN:
@@ -349,7 +353,7 @@ class TurnHandler:
             self._drop_proposal()
             state.end_flow()
             return self._say(replies.declined(proposal.remedy))
-        if self.intent == "ask_policy" or self._asks():
+        if self.intent == "ask_policy" or self._asks() or self._asks_about_the_offer():
             return self._answer_question()
         if new_request:
             self._drop_proposal()
@@ -1135,6 +1139,12 @@ class TurnHandler:
             return False
         return order.status in SITUATION_STATUSES[flow.claim_type.value]
 
+    def _asks_about_the_offer(self) -> bool:
+        """At a confirmation, a question read as tracking ("will the money go back to my card
+        or to my wallet?" reads track_refund) is about the offer on the table, not a new
+        request to track something."""
+        return self.intent in TRACKING and self.text.rstrip().endswith("?")
+
     def _asks(self) -> bool:
         """The NLU surely reads the message as a question (reconcile's bar for a question)."""
         act = self.parse.dialogue_act
@@ -1158,11 +1168,16 @@ class TurnHandler:
         return act is not None and act.name == "inform" and act.confidence >= SURE_INFORM
 
     def _is_yes(self) -> bool:
+        # "Oh, I see. Yes, please set up the return then.": a sentence that opens with a yes.
+        sentences = [part.strip() for part in re.split(r"[.!?;]+", self.said) if part.strip()]
         return (
             self.option == "yes"
             or self.intent == "affirm"
             or self.said in YES_WORDS
-            or (bool(YES_LEAD.match(self.said)) and not NOT_PLAIN_YES.search(self.said))
+            or (
+                any(YES_LEAD.match(part) for part in sentences)
+                and not NOT_PLAIN_YES.search(self.said)
+            )
         )
 
     def _is_no(self) -> bool:

@@ -89,6 +89,8 @@ class DialogueState(BaseModel):
     rating_case_id: str | None = None
     # How many turns in a row ended on the question the turn began with, unanswered.
     asked_again: int = 0
+    # The buyer's previous message, normalised: the same message twice is a loop sign.
+    last_said: str | None = None
 
     @classmethod
     def load(cls, data: dict[str, Any] | None) -> DialogueState:

@@ -175,3 +175,29 @@ def test_a_request_diet_is_sure_of_stays_a_request_whatever_the_act(chat, nlu, a
     nlu.acts["I want to return something"] = ("question", 0.9)
     turn = chat.say("I want to return something")
     assert answerer.questions == [] and turn["expecting"] == "order_id"
+
+
+def test_a_yes_after_a_first_sentence_confirms(chat, nlu):
+    chat.say("please cancel P100")
+    text = "Oh, I see. Yes, please go ahead then."
+    nlu.script[text] = "ask_policy"  # as the real NLU read a similar one
+    [action] = chat.say(text)["actions"]
+    assert action["type"] == "cancel"
+
+
+def test_the_same_side_question_again_and_again_ends_with_a_person(chat, nlu, answerer):
+    chat.say("please cancel P100")
+    question = "is that really everything?"
+    nlu.script[question] = "ask_policy"
+    assert chat.say(question)["expecting"] == "confirmation"
+    assert chat.say(question)["expecting"] == "confirmation"  # asked again: counted once
+    assert chat.say(question)["status"] == "waiting_for_agent"
+
+
+def test_a_tracking_question_at_a_confirmation_is_about_the_offer(chat, nlu, answerer):
+    chat.say("please cancel P100")
+    question = "Before I confirm: will the money go back to my card or to my wallet?"
+    nlu.script[question] = "track_refund"
+    turn = chat.say(question)
+    assert answerer.questions == [question] and turn["expecting"] == "confirmation"
+    assert chat.say("yes")["actions"]
