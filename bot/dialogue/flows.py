@@ -314,11 +314,16 @@ class TurnHandler:
             # is the same request said again ("MONEY BACK. I said it already."): the question
             # is asked again (`_small_talk`), the flow and what it knows are kept.
             return self._small_talk()
-        if flow is None and self._asks() and self._intent_unsure():
+        if flow is None and (
+            (self._asks() and self._intent_unsure())
+            or (self._may_ask() and not self.ctx.recent_orders())
+        ):
             # A policy question the intent reader took for a request or for something else
             # ("wallet refund. how fast", "if a delivery shows up late do i get a voucher?"):
             # the act reader is sure it asks about the policy. Answered from retrieval (which
             # refuses what it cannot answer), then the order it names is offered for a check.
+            # A buyer with no recent orders asking anything like a question is answered too:
+            # a request flow could only ask for an order they do not have.
             return self._answer_question()
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
@@ -1138,6 +1143,13 @@ class TurnHandler:
         ):
             return False
         return order.status in SITUATION_STATUSES[flow.claim_type.value]
+
+    def _may_ask(self) -> bool:
+        """A question mark, or a question act at even odds."""
+        act = self.parse.dialogue_act
+        return self.text.rstrip().endswith("?") or (
+            act is not None and act.name == "question" and act.confidence >= 0.5
+        )
 
     def _asks_about_the_offer(self) -> bool:
         """At a confirmation, a question read as tracking ("will the money go back to my card

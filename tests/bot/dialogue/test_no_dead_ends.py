@@ -201,3 +201,14 @@ def test_a_tracking_question_at_a_confirmation_is_about_the_offer(chat, nlu, ans
     turn = chat.say(question)
     assert answerer.questions == [question] and turn["expecting"] == "confirmation"
     assert chat.say("yes")["actions"]
+
+
+def test_a_buyer_without_orders_asking_like_a_request_gets_the_answer(bot_client, nlu, answerer):
+    from tests.bot.conftest import token_headers
+    from tests.utils.builders import Chat
+
+    chat = Chat(bot_client, token_headers("B-NO-ORDERS"))
+    text = "can i get a refund for a game download code i bougth by mistake?"
+    nlu.script[text] = "request_refund"  # DIET sure it is a request
+    turn = chat.say(text)
+    assert answerer.questions == [text] and "can't find any recent orders" not in bot_text(turn)
