@@ -44,7 +44,7 @@ SURE_REQUEST = 0.9
 QUESTION_POLICY_FLOOR = 0.2
 SURE_REASON = 0.5
 # Rule 4 overrules an accepted intent, so it needs the bar at which the dialogue trusts a reason
-# named unprompted (bot.dialogue.flows.REASON_OPENING_CONFIDENCE: precision 0.949 out of fold).
+# named unprompted (bot.dialogue.vocabulary.REASON_OPENING_CONFIDENCE: precision 0.949 out of fold).
 SURE_OVERRULING_REASON = 0.7
 OVERRULED_BY_REASON = frozenset({"change_order", "complaint"})
 # The intents through which a buyer asks for a remedy for each problem, in no particular order.

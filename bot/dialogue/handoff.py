@@ -44,7 +44,7 @@ def effective_priority(stored: int, waiting_since: datetime, now: datetime) -> i
 
 
 # Hand-offs because the bot could not read the buyer: Rasa down, or the same question unanswered
-# twice (`flows.MAX_ASKED_AGAIN`).
+# twice (`vocabulary.MAX_ASKED_AGAIN`).
 NLU_REASONS = frozenset({"nlu_unavailable", "not_understood"})
 
 

@@ -29,8 +29,10 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.dialogue import replies
 from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, TurnContext
-from bot.dialogue.flows import BotMessage, TurnHandler, rating_of
+from bot.dialogue.flows import TurnHandler
 from bot.dialogue.state import DialogueState
+from bot.dialogue.turn import BotMessage
+from bot.dialogue.wording import rating_of
 from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.dialogue.flows import rating_of
+from bot.dialogue.wording import rating_of
 from bot.main import create_app
 from bot.store.models import DecisionRow, MessageRow, RatingRow
 from policies.experiments import Experiments

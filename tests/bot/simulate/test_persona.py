@@ -12,8 +12,9 @@ from dataclasses import replace
 import pytest
 
 from bot.dialogue import replies
-from bot.dialogue.flows import CLAIM_OF_REASON, NO_PHOTO, YES_LEAD, rating_of
 from bot.dialogue.state import normalise
+from bot.dialogue.vocabulary import CLAIM_OF_REASON
+from bot.dialogue.wording import NO_PHOTO, YES_LEAD, rating_of
 from bot.simulate import phrases
 from bot.simulate.persona import BotTurn, Persona, rating_score, rating_text
 from bot.simulate.population import RunIds, SimCase, build_population

@@ -1,0 +1,373 @@
+"""Deciding a claim: the rules' eligibility, the questions they still need (a photo, opened or
+not, refund or replacement), the router's decision, the case opened for it, and the proposal
+the buyer confirms; executing a confirmed proposal against the order as it is then; handing a
+conversation to a person."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.dialogue import replies
+from bot.dialogue.handoff import manual_decision, priority, summary
+from bot.dialogue.slots import SlotFilling
+from bot.dialogue.state import Choice, Proposal, ProposedAction
+from bot.dialogue.turn import Outcome
+from bot.dialogue.vocabulary import ACTION_OF_REMEDY
+from bot.store.cases import CaseStatus
+from bot.store.ledger import LedgerRefused
+from bot.store.models import ActionType, ProposalStatus
+from policies.attribution import attribute
+from policies.router import Decision, Route, RoutingCase, route
+from policies.rules import DAMAGE_CLAIMS, check_eligibility
+from policies.types import (
+    BuyerHistory,
+    Claim,
+    ClaimType,
+    Eligibility,
+    Order,
+    OrderStatus,
+    Reason,
+    Remedy,
+)
+
+_LAPSED_NOTE = {
+    ProposalStatus.EXPIRED: replies.PROPOSAL_EXPIRED,
+    ProposalStatus.SUPERSEDED: replies.PROPOSAL_SUPERSEDED,
+    ProposalStatus.CHANGED: replies.PROPOSAL_CHANGED,
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A claim as the rules see it at one moment."""
+
+    claim: Claim
+    history: BuyerHistory
+    voucher_given: bool
+    eligibility: Eligibility
+
+
+class Deciding(SlotFilling):
+    """A claim from eligibility to proposal, execution or a person."""
+
+    def _assess(self, order: Order) -> Assessment:
+        """The flow's claim on ``order`` as the rules see it now."""
+        flow = self.state.flow
+        assert flow is not None and flow.claim_type is not None
+        claim = Claim(
+            type=_claim_type(flow.claim_type, order),
+            skus=tuple(flow.skus or ()),
+            has_photo=bool(flow.photos),
+            opened=flow.opened,
+            prefers_replacement=bool(flow.prefers_replacement),
+        )
+        history = self.ctx.history()
+        voucher_given = self.ctx.voucher_given(order.order_id)
+        eligibility = check_eligibility(
+            order,
+            claim,
+            history,
+            self.ctx.now,
+            auto_refund_limit=self.ctx.router_config.auto_refund_limit,
+            voucher_already_given=voucher_given,
+        )
+        return Assessment(claim, history, voucher_given, eligibility)
+
+    def _route(self, order: Order, assessed: Assessment) -> Decision:
+        flow = self.state.flow
+        assert flow is not None
+        return route(
+            RoutingCase(
+                now=self.ctx.now,
+                nlu_intent=flow.intent,
+                nlu_confidence=flow.confidence,
+                order=order,
+                claim=assessed.claim,
+                history=assessed.history,
+                risk_features=self.ctx.risk_features(order, assessed.claim, assessed.history),
+                voucher_already_given=assessed.voucher_given,
+                region=self.ctx.region,
+            ),
+            risk_model=self.ctx.engines.risk_model,
+            config=self.ctx.router_config,
+        )
+
+    def _decide(self, order: Order) -> Outcome:
+        self._progressed = True
+        flow = self.state.flow
+        assert flow is not None
+        assessed = self._assess(order)
+        claim, eligibility = assessed.claim, assessed.eligibility
+        reasons = set(eligibility.reasons)
+        if Reason.NO_PHOTO in reasons and not flow.no_photo:
+            self._reply(replies.ASK_PHOTO, ["DMG-3.1"])
+            self._prompt("evidence", [replies.NO_PHOTO])
+            return self.out
+        if Reason.NO_PHOTO in reasons:
+            self._reply(replies.NO_PHOTO_POLICY, ["DMG-3.1"])
+            self._prompt("evidence", [replies.PERSON, replies.PHOTO_LATER])
+            return self.out
+        if Reason.BEAUTY_OPENED_UNKNOWN in reasons:
+            self._reply(replies.ASK_OPENED, ["RET-2.2"])
+            self._prompt("choice", [replies.OPENED, replies.SEALED], choice=Choice.OPENED)
+            return self.out
+        if (
+            claim.type in DAMAGE_CLAIMS
+            and eligibility.eligible
+            and eligibility.remedy is Remedy.RETURN_THEN_REFUND
+            and flow.prefers_replacement is None
+        ):
+            self._reply(replies.ASK_REMEDY, ["DMG-3.3"])
+            self._prompt(
+                "choice", [replies.REFUND_CHOICE, replies.REPLACEMENT_CHOICE], choice=Choice.REMEDY
+            )
+            return self.out
+
+        decision = self._route(order, assessed)
+        attribution = attribute(order, claim, self.ctx.now)
+        case_summary = summary(
+            intent=flow.intent,
+            order=order,
+            decision=decision,
+            eligibility=eligibility,
+            attribution=attribution,
+            claim_type=claim.type.value,
+            photos=flow.photos,
+        )
+        # The items the claim is about ([]: the whole order), for the agent's re-check.
+        case_summary["skus"] = list(claim.skus)
+        citations = list(eligibility.clauses)
+        if not eligibility.eligible and not eligibility.needs_human:
+            # A refusal the rules explain (a shipped order, a closed window...) needs no agent;
+            # the buyer can still ask for one (REV-6.4) or dispute it (REV-6.5).
+            self._open_case(order, decision, case_summary, CaseStatus.DECLINED, 0)
+            self.state.end_flow()
+            self._reply(eligibility.explanation, citations)
+            self._prompt("choice", [replies.PERSON, replies.NO_THANKS], choice=Choice.PERSON)
+            return self.out
+        if decision.route is Route.HUMAN or eligibility.remedy not in ACTION_OF_REMEDY:
+            score = decision.trace.get("score")
+            level = priority(
+                decision.reason_codes,
+                eligibility.amount,
+                score if isinstance(score, float) else None,
+            )
+            case_id = self._open_case(
+                order, decision, case_summary, CaseStatus.WAITING_FOR_AGENT, level
+            )
+            text = eligibility.explanation
+            if not eligibility.needs_human and eligibility.eligible:
+                text += " A colleague will review it and confirm before anything is done."
+            return self._to_agent(case_id, f"{text} {replies.HANDOFF_NOTICE}", citations)
+        case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
+        return self._propose(order, claim, eligibility, case_id)
+
+    def _propose(
+        self, order: Order, claim: Claim, eligibility: Eligibility, case_id: str
+    ) -> Outcome:
+        action = ACTION_OF_REMEDY[eligibility.remedy]
+        titles = _titles(order, claim)
+        proposal_id = str(uuid.uuid4())
+        # Recorded in the store too: one open proposal per order across every conversation.
+        self.ctx.open_proposal(
+            proposal_id=proposal_id,
+            order=order,
+            case_id=case_id,
+            type=action,
+            amount=eligibility.amount,
+            items=eligibility.items,
+        )
+        self.state.proposal = Proposal(
+            proposal_id=proposal_id,
+            case_id=case_id,
+            order_id=order.order_id,
+            remedy=eligibility.remedy.value,
+            actions=[
+                ProposedAction(
+                    type=action.value, amount=eligibility.amount, currency=order.currency
+                )
+            ],
+            clauses=list(eligibility.clauses),
+        )
+        effect = replies.what_will_happen(
+            eligibility.remedy.value, order, eligibility.amount, titles
+        )
+        self._reply(
+            f"{eligibility.explanation}\n\nTo confirm: {effect} Shall I go ahead?",
+            list(eligibility.clauses),
+        )
+        self._prompt("confirmation", [replies.YES, replies.NO])
+        return self.out
+
+    def _execute(self, proposal: Proposal) -> Outcome:
+        """The buyer said yes: lock the order, decide the case again with the order, history and
+        ledger as they are now, and move money only if the remedy, amount and items are what
+        the buyer agreed to; otherwise say why and propose (or refuse, or hand over) afresh."""
+        order = self.ctx.lock_for_money(proposal.order_id)
+        if order is None:  # the order left the buyer's account meanwhile
+            self._drop_proposal()
+            return self._advance()
+        lapsed = self._lapsed(proposal, order)
+        if lapsed is None:
+            try:
+                for planned in proposal.actions:
+                    self.ctx.execute(
+                        case_id=proposal.case_id,
+                        order_id=proposal.order_id,
+                        type=ActionType(planned.type),
+                        amount=planned.amount,
+                        currency=planned.currency,
+                        items=self._proposed_items(proposal),
+                        idempotency_key=f"{self.ctx.conversation_id}:{proposal.proposal_id}:"
+                        f"{planned.type}",
+                    )
+            except LedgerRefused:
+                lapsed = ProposalStatus.CHANGED
+        if lapsed is not None:
+            self._drop_proposal(lapsed)
+            self._reply(_LAPSED_NOTE[lapsed])
+            return self._decide(order)
+        self.ctx.close_proposal(proposal.proposal_id, ProposalStatus.EXECUTED)
+        self.ctx.update_case(proposal.case_id, status=CaseStatus.RESOLVED)
+        self.state.end_flow()
+        amount = sum((a.amount for a in proposal.actions), Decimal("0"))
+        text = replies.done(proposal.remedy, order, amount)
+        # A resolved case ends with the satisfaction question (the analytics' CSAT).
+        self._reply(f"{text} {replies.RATE_CHAT}", proposal.clauses)
+        self.state.expecting = "rating"
+        self.state.quick_replies = list(replies.RATINGS)
+        self.state.rating_case_id = proposal.case_id
+        return self.out
+
+    def _lapsed(self, proposal: Proposal, order: Order) -> ProposalStatus | None:
+        """Why the proposal can no longer be executed as agreed; None when it still can."""
+        stored = self.ctx.proposal(proposal.proposal_id)
+        if stored is None or stored.status is ProposalStatus.SUPERSEDED:
+            return ProposalStatus.SUPERSEDED
+        if stored.status is not ProposalStatus.OPEN:
+            return ProposalStatus.CHANGED
+        if self.ctx.now > stored.expires_at:
+            return ProposalStatus.EXPIRED
+        assessed = self._assess(order)
+        eligibility = assessed.eligibility
+        planned = proposal.actions[0]
+        if (
+            not eligibility.eligible
+            or eligibility.needs_human
+            or eligibility.remedy.value != proposal.remedy
+            or eligibility.amount != planned.amount
+            or tuple(eligibility.items) != stored.items
+            or self._route(order, assessed).route is not Route.AUTO
+        ):
+            return ProposalStatus.CHANGED
+        return None
+
+    def _proposed_items(self, proposal: Proposal) -> tuple[tuple[str, int], ...]:
+        stored = self.ctx.proposal(proposal.proposal_id)
+        return stored.items if stored is not None else ()
+
+    def _drop_proposal(self, status: ProposalStatus = ProposalStatus.DECLINED) -> None:
+        """The open proposal will not be executed: its case is declined, its record closed."""
+        proposal = self.state.proposal
+        if proposal is None:
+            return
+        self.ctx.update_case(proposal.case_id, status=CaseStatus.DECLINED)
+        self.ctx.close_proposal(proposal.proposal_id, status)
+        self.state.proposal = None
+
+    def _handoff(
+        self,
+        reason: str,
+        clauses: tuple[str, ...],
+        text: str,
+        *,
+        order: Order | None = None,
+    ) -> Outcome:
+        flow = self.state.flow
+        if order is None and flow is not None and flow.order_id:
+            order = self.ctx.find_order(flow.order_id)
+        if order is None:
+            entity = self._order_entity()
+            order = self.ctx.find_order(entity) if entity else None
+        if reason == "nlu_unavailable":
+            decision = manual_decision(reason, clauses, self.ctx.now)
+        else:
+            decision = route(
+                RoutingCase(
+                    now=self.ctx.now,
+                    nlu_intent=self.intent,
+                    nlu_confidence=self.parse.intent.confidence,
+                    order=order,
+                ),
+                risk_model=self.ctx.engines.risk_model,
+                config=self.ctx.router_config,
+            )
+            if decision.route is not Route.HUMAN or reason not in decision.reason_codes:
+                decision = manual_decision(reason, clauses, self.ctx.now)
+        self._drop_proposal()
+        amount = order.refundable if order is not None else Decimal("0")
+        case_summary = summary(
+            intent=self.intent if reason != "nlu_unavailable" else "unknown",
+            order=order,
+            decision=decision,
+            claim_type=flow.claim_type.value if flow and flow.claim_type else None,
+            photos=flow.photos if flow else None,
+        )
+        case_summary["flow_intent"] = flow.intent if flow else None
+        case_id = self._open_case(
+            order,
+            decision,
+            case_summary,
+            CaseStatus.WAITING_FOR_AGENT,
+            priority(decision.reason_codes, amount, None),
+            intent=case_summary["intent"],
+        )
+        return self._to_agent(case_id, text, list(clauses))
+
+    def _to_agent(self, case_id: str, text: str, citations: list[str]) -> Outcome:
+        self.state.end_flow()
+        self.state.handoff_case_id = case_id
+        self.state.handoff_notice_sent = False
+        self.out.handoff_case_id = case_id
+        return self._say(text, citations)
+
+    def _open_case(
+        self,
+        order: Order | None,
+        decision: Decision,
+        case_summary: dict,
+        status: str,
+        level: int,
+        *,
+        intent: str | None = None,
+    ) -> str:
+        flow = self.state.flow
+        case_id = self.ctx.open_case(
+            intent=intent or (flow.intent if flow else self.intent),
+            order_id=order.order_id if order else None,
+            status=status,
+            priority=level,
+            summary=case_summary,
+        )
+        self.ctx.record_decision(case_id, decision)
+        return case_id
+
+
+def _claim_type(claim_type: ClaimType, order: Order) -> ClaimType:
+    """A parcel said to be late that has not been delivered is a not-received claim: INR-4.1
+    (a refund when over 3 days late) is what applies to it, not the voucher for late
+    deliveries (INR-4.3)."""
+    if claim_type is ClaimType.LATE_DELIVERY and order.status in (
+        OrderStatus.PENDING,
+        OrderStatus.SHIPPED,
+    ):
+        return ClaimType.NOT_RECEIVED
+    return claim_type
+
+
+def _titles(order: Order, claim: Claim) -> str:
+    items = [i for i in order.items if not claim.skus or i.sku in claim.skus]
+    titles = [i.title for i in items]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]

@@ -1,0 +1,151 @@
+"""Reading the buyer's message beyond the NLU's intent: the order it means (an entity, an id
+typed loosely, an item named), the reason it names, and whether it asks, informs, agrees or
+declines."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import replies
+from bot.dialogue.order_match import match_order_id, orders_named_by_product
+from bot.dialogue.turn import TurnBase
+from bot.dialogue.vocabulary import (
+    CLAIM_OF_REASON,
+    NO_REASON,
+    REASON_ANSWER_CONFIDENCE,
+    REASON_MIN_CONFIDENCE,
+    REASON_OF_INTENT,
+    REASONS_OF_REQUEST,
+    SURE_INFORM,
+    TRACKING,
+)
+from bot.dialogue.wording import NO_LEAD, NO_WORDS, NOT_PLAIN_YES, YES_LEAD, YES_WORDS
+from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
+
+
+class MessageReading(TurnBase):
+    """What this turn's message says, read against the state and the buyer's orders."""
+
+    def _order_entity(self) -> str | None:
+        values = self.parse.entity_values("order_id")
+        if values:
+            return values[0].strip().lstrip("#").upper()
+        if self.option and self.option.startswith("order:"):
+            return self.option.removeprefix("order:").upper()
+        return None
+
+    def _typed_order(self) -> str | None:
+        """The buyer's order a message means without the NLU spotting its id: an id typed
+        loosely ("it's 5512", "D2002" for D-2002), else the one order whose item it names
+        ("the headphones one")."""
+        own = [o.order_id for o in self.ctx.orders]
+        for token in re.findall(r"[#\w-]+", self.text):
+            if sum(ch.isdigit() for ch in token) >= 3:
+                found = match_order_id(token, own)
+                if found is not None:
+                    return found
+        # "the lamp": among the orders just offered first, then the recent ones, then all (a
+        # buyer with four desk lamps over the years means the one in question).
+        named = orders_named_by_product(self.text, self.ctx.orders)
+        recent = {o.order_id for o in self.ctx.recent_orders()}
+        for pool in (set(self._offered()), recent, None):
+            fits = [o for o in named if pool is None or o.order_id in pool]
+            if len(fits) == 1:
+                return fits[0].order_id
+        return None
+
+    def _same_order(self, named: str, order_id: str | None) -> bool:
+        """Whether an id the buyer typed (maybe loosely: "SO2026000218") is ``order_id``."""
+        if order_id is None:
+            return False
+        if named == order_id.upper():
+            return True
+        return match_order_id(named, [o.order_id for o in self.ctx.orders]) == order_id
+
+    def _owned(self, order_id: str) -> str | None:
+        """The buyer's order this id means (exactly or loosely typed), else None."""
+        if self.ctx.find_order(order_id) is not None:
+            return order_id
+        return match_order_id(order_id, [o.order_id for o in self.ctx.orders])
+
+    def _offered(self) -> list[str]:
+        return [
+            value.removeprefix("order:")
+            for value in self.state.options.values()
+            if value.startswith("order:")
+        ]
+
+    def _reason(self) -> str | None:
+        """What went wrong: a tapped reason; else the one the message names (it beats the
+        intent, which cannot say "late"); else the intent's; else a hesitant reading."""
+        if self.option in replies.REASONS.values():
+            return self.option
+        return (
+            self._named_reason()
+            or REASON_OF_INTENT.get(self.intent)
+            or self._named_reason(REASON_ANSWER_CONFIDENCE)
+        )
+
+    def _named_reason(
+        self, at_least: float = REASON_MIN_CONFIDENCE, intent: str | None = None
+    ) -> str | None:
+        """The claim reason the NLU read in the message, when it names one surely enough and
+        one the request (``intent``, else the open flow's) can have."""
+        reason = self.parse.claim_reason
+        if reason is None or reason.name == NO_REASON or reason.confidence < at_least:
+            return None
+        name = CLAIM_OF_REASON.get(reason.name, reason.name)
+        request = intent or (self.state.flow.intent if self.state.flow else self.intent)
+        if name not in REASONS_OF_REQUEST.get(request, {name}):
+            return None
+        return name
+
+    def _may_ask(self) -> bool:
+        """A question mark, or a question act at even odds."""
+        act = self.parse.dialogue_act
+        return self.text.rstrip().endswith("?") or (
+            act is not None and act.name == "question" and act.confidence >= 0.5
+        )
+
+    def _asks_about_the_offer(self) -> bool:
+        """At a confirmation, a question read as tracking ("will the money go back to my card
+        or to my wallet?" reads track_refund) is about the offer on the table, not a new
+        request to track something."""
+        return self.intent in TRACKING and self.text.rstrip().endswith("?")
+
+    def _asks(self) -> bool:
+        """The NLU surely reads the message as a question (reconcile's bar for a question)."""
+        act = self.parse.dialogue_act
+        return act is not None and act.name == "question" and act.confidence >= SURE_QUESTION
+
+    def _intent_unsure(self) -> bool:
+        """The intent reader is not sure of a request: out of scope, or below SURE_REQUEST."""
+        if self.intent in ("request_human", "payment_issue", "complaint"):
+            return False
+        return self.intent == "out_of_scope" or self.parse.intent.confidence < SURE_REQUEST
+
+    def _informs(self) -> bool:
+        """The NLU surely reads the message as giving information, not asking or requesting."""
+        act = self.parse.dialogue_act
+        return act is not None and act.name == "inform" and act.confidence >= SURE_INFORM
+
+    def _is_yes(self) -> bool:
+        # "Oh, I see. Yes, please set up the return then.": a sentence that opens with a yes.
+        sentences = [part.strip() for part in re.split(r"[.!?;]+", self.said) if part.strip()]
+        return (
+            self.option == "yes"
+            or self.intent == "affirm"
+            or self.said in YES_WORDS
+            or (
+                any(YES_LEAD.match(part) for part in sentences)
+                and not NOT_PLAIN_YES.search(self.said)
+            )
+        )
+
+    def _is_no(self) -> bool:
+        return (
+            self.option == "no"
+            or self.intent == "deny"
+            or self.said in NO_WORDS
+            or bool(NO_LEAD.match(self.said))
+        )

@@ -1,0 +1,59 @@
+"""The dialogue's own word rules: how a typed answer to a closed question is read when the NLU
+has no label for it (yes or no, opened or sealed, refund or replacement, "never mind", a
+rating). The NLU reads requests; these read answers to the bot's own questions, where the
+options are known and a few words settle them."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue.state import normalise
+
+YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "go ahead", "confirm"}
+NO_WORDS = {"no", "n", "nope", "no thanks", "no, thanks", "don't", "do not", "no don't"}
+# A typed answer that opens with a yes or a no ("ok do it", "hmm no, leave it") answers the
+# question even when the NLU reads the whole sentence as something else; a yes with a negation
+# or a "but" in it is not a plain yes.
+_FILLER = r"^(?:(?:hmm+|um+|uh+|well|oh|ah|alright|right)[,.!]* +)?"
+YES_LEAD = re.compile(_FILLER + r"(?:yes|yeah|yep|yup|ok|okay|sure|go ahead|please do)\b")
+NO_LEAD = re.compile(_FILLER + r"(?:no|nope|nah)\b")
+NOT_PLAIN_YES = re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b")
+# "Was it opened?" answered in words: the negations first ("never opened" is sealed).
+SEALED_WORDS = re.compile(
+    r"\b(seale?d|unopene?d|never (been )?(opene?d|used|tried)|not (been )?(opene?d|used|tried)"
+    r"|(hasn'?t|haven'?t|didn'?t) (been )?(open|opened|use|used|try|tried)|untouched|brand new"
+    r"|still (in (the )?(box|wrapping|plastic)|wrapped))\b"
+)
+OPENED_WORDS = re.compile(r"\b(opened|open|used|tried|tested|applied|swatched|unsealed)\b")
+# "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
+# or "the right size, please" read as new refund requests; a closed question's answer is read
+# against its own options first.
+REPLACEMENT_WORDS = re.compile(
+    r"\b(replac\w*|exchange|swap|another one|new one|(the )?(right|correct) (size|colou?r|one|item"
+    r"|model|version)|send (me )?(a |the )?(new|another|right|correct))\b"
+)
+REFUND_WORDS = re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
+# "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
+DECLINE_WORDS = re.compile(
+    r"\b((do not|don'?t) (cancel|do|go ahead|proceed|return|refund|send)|(i'?ll|i will|i shall"
+    r"|i'?d like to|i want to) keep (it|them|the order|the item)|leave it|changed my mind)\b"
+)
+NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
+OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
+NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")
+
+RATING = re.compile(
+    r"^(?:i(?:'d| would)? (?:give|rate) (?:it |you |this )?)?"  # "i'd give it ..."
+    r"([1-5])(?: ?(?:/ ?5|out of 5|stars?))?$"
+)
+STARS = re.compile(r"^[⭐★]{1,5}$")
+
+
+def rating_of(text: str) -> int | None:
+    """A 1-5 rating in the buyer's words ("4", "5 stars", "4/5", "⭐⭐⭐"); None otherwise."""
+    said = normalise(text)
+    stars = said.replace("\ufe0f", "").replace(" ", "")  # emoji variation selectors
+    if STARS.match(stars):
+        return len(stars)
+    match = RATING.match(said)
+    return int(match.group(1)) if match else None
