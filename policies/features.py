@@ -285,7 +285,7 @@ def _count_in(
 
 
 def _calendar_days(start: datetime, now: datetime) -> int:
-    # The rules count calendar days in the timezone of the delivery scan (rules._days_since).
+    # The rules count calendar days in the delivery scan's timezone (rules.windows.days_since).
     return (now.astimezone(start.tzinfo or UTC).date() - start.date()).days
 
 

@@ -51,12 +51,13 @@ from policies.risk import (
 from policies.router import DEFAULT_RETURN_EXPOSURE_SHARE, RegionThresholds, RouterConfig
 from policies.world import generate_world
 
-# The modules whose code decides what the saved model is; a change in any retrains it.
+# The modules whose code decides what the saved model is; a change in any retrains it. Globs
+# cover the packages, so a module added to the rules counts without an edit here.
 CODE_FILES = (
     "world.py",
     "features.py",
     "risk.py",
-    "rules.py",
+    "rules/*.py",
     "types.py",
     "fairness.py",
     "router.py",
@@ -81,9 +82,13 @@ class TrainConfig:
 def code_hash() -> str:
     """sha256 over the source of `CODE_FILES` (names and contents)."""
     digest = hashlib.sha256()
-    for name in CODE_FILES:
-        digest.update(name.encode())
-        digest.update((_HERE / name).read_bytes())
+    for pattern in CODE_FILES:
+        paths = sorted(_HERE.glob(pattern))
+        if not paths:  # a renamed module must not silently drop out of the hash
+            raise FileNotFoundError(f"no policies code matches {pattern!r}")
+        for path in paths:
+            digest.update(path.relative_to(_HERE).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

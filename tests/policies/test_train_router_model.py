@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -58,3 +59,15 @@ def test_changed_inputs_or_a_damaged_file_retrain(tmp_path, trained) -> None:
     (copy / MODEL_FILE).write_bytes(b"not a model")
     assert not trm.is_up_to_date(copy, trm.inputs_of(TINY))
     assert not trm.is_up_to_date(tmp_path / "nothing", trm.inputs_of(TINY))
+
+
+@pytest.mark.parametrize("module", ["rules/windows.py", "rules/returns.py"])
+def test_a_change_to_any_rules_module_retrains(tmp_path, monkeypatch, module) -> None:
+    # The rules are a package: every module in it decides what the model learns.
+    copy = tmp_path / "policies"
+    shutil.copytree(trm._HERE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(trm, "_HERE", copy)
+    before = trm.code_hash()
+    with (copy / module).open("a") as source:
+        source.write("\n# changed\n")
+    assert trm.code_hash() != before

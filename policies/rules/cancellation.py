@@ -1,0 +1,52 @@
+"""Section 1 of the spec: cancelling an order before it ships."""
+
+from __future__ import annotations
+
+from policies.rules.amounts import ZERO
+from policies.rules.outcomes import closed_order, grant, refuse
+from policies.rules.windows import order_return_window_days
+from policies.rules.wording import money, refund_route
+from policies.types import Eligibility, Order, OrderStatus, PaymentMethod, Reason, Remedy
+
+
+def check_cancellation(order: Order) -> Eligibility:
+    """Section 1: a pending order is cancelled free with a full refund; a shipped one is not."""
+    closed = closed_order(order)
+    if closed is not None:
+        return closed
+    if order.status is OrderStatus.PENDING:
+        if order.payment_method is PaymentMethod.COD:
+            return grant(
+                order,
+                Remedy.CANCEL,
+                ZERO,
+                ("CAN-1.1", "CAN-1.3"),
+                f"Order {order.order_id} has not shipped yet, so it can be cancelled free of "
+                "charge. You paid cash on delivery, so there is nothing to refund.",
+                reasons=(Reason.COD_NOTHING_TO_REFUND,),
+            )
+        amount = order.refundable
+        return grant(
+            order,
+            Remedy.CANCEL,
+            amount,
+            ("CAN-1.1", "REF-5.1"),
+            f"Order {order.order_id} has not shipped yet, so it can be cancelled free of charge; "
+            f"{money(amount, order.currency)} goes back {refund_route(order)}.",
+        )
+    if order.status is OrderStatus.SHIPPED:
+        return refuse(
+            order,
+            (Reason.SHIPPED_CANNOT_CANCEL,),
+            ("CAN-1.2", "RET-2.1"),
+            f"Order {order.order_id} has already shipped, so it can no longer be cancelled. You "
+            "can refuse the delivery, or return it within "
+            f"{order_return_window_days(order)} days after delivery.",
+        )
+    return refuse(
+        order,
+        (Reason.DELIVERED_CANNOT_CANCEL,),
+        ("CAN-1.2", "RET-2.1"),
+        f"Order {order.order_id} has already been delivered, so it can no longer be cancelled; "
+        "you may be able to return it instead.",
+    )

@@ -1,0 +1,141 @@
+"""Section 4 of the spec: a parcel that has not arrived, and a voucher for a late one.
+
+- Lateness (INR-4.1, INR-4.3) and the 48-hour wait (INR-4.2) are measured in elapsed time from the
+  recorded timestamps, since they hang on a precise moment (the promised time, the delivery scan).
+- "More than 3 days after the promised date" is strict: exactly 3 days late is not yet late.
+- "Within 48 hours of the delivery scan" is inclusive: exactly 48 hours is still "wait and check".
+- A cash-on-delivery order that never arrived has not been paid for: it is cancelled (CAN-1.3)
+  instead of refunded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from policies.rules.amounts import ZERO
+from policies.rules.limits import DELIVERY_SCAN_WAIT, LATE_GRACE, VOUCHER_CAP, VOUCHER_RATE
+from policies.rules.outcomes import closed_order, grant, not_delivered_yet, refuse
+from policies.rules.windows import delivered_at
+from policies.rules.wording import money, refund_route, when
+from policies.types import (
+    Eligibility,
+    Order,
+    PaymentMethod,
+    Reason,
+    Remedy,
+    require_aware,
+    to_cents,
+)
+
+
+def check_not_received(order: Order, now: datetime) -> Eligibility:
+    """Section 4.1/4.2: a late parcel is refunded; a "delivered" one that is missing is checked."""
+    require_aware(now, "now")
+    closed = closed_order(order)
+    if closed is not None:
+        return closed
+    delivered = delivered_at(order)
+    if delivered is not None:
+        wait_until = delivered + DELIVERY_SCAN_WAIT
+        if now <= wait_until:
+            return refuse(
+                order,
+                (Reason.DELIVERED_SCAN_UNDER_48H,),
+                ("INR-4.2",),
+                f"The carrier marked order {order.order_id} delivered on {when(delivered)}. "
+                "Parcels scanned as delivered often turn up within 48 hours: please check with "
+                "neighbours, your building's reception and safe places around your door. If it "
+                f"has not turned up by {when(wait_until)}, tell us and an agent will "
+                "investigate.",
+                remedy=Remedy.WAIT_AND_CHECK,
+            )
+        return refuse(
+            order,
+            (Reason.DELIVERED_SCAN_OVER_48H_INVESTIGATE,),
+            ("INR-4.2",),
+            f"The carrier marked order {order.order_id} delivered on {when(delivered)}, more "
+            "than 48 hours ago. An agent will investigate with the carrier.",
+            needs_human=True,
+        )
+    if order.promised_delivery_by is None:
+        # Without a promised date, 4.1 has no deadline to measure; a person must look.
+        return refuse(
+            order,
+            (Reason.NOT_DELIVERED_YET,),
+            ("INR-4.1",),
+            f"Order {order.order_id} has no promised delivery date on record, so an agent will "
+            "check where it is.",
+            needs_human=True,
+        )
+    deadline = order.promised_delivery_by + LATE_GRACE
+    if now <= deadline:
+        return refuse(
+            order,
+            (Reason.NOT_YET_LATE,),
+            ("INR-4.1",),
+            f"Order {order.order_id} is due by {when(order.promised_delivery_by)}. A full "
+            "refund is due once it is more than 3 days late: if it has not arrived by "
+            f"{when(deadline)}, you will get one.",
+            remedy=Remedy.WAIT_AND_CHECK,
+        )
+    if order.payment_method is PaymentMethod.COD:
+        return grant(
+            order,
+            Remedy.CANCEL,
+            ZERO,
+            ("INR-4.1", "CAN-1.3"),
+            f"Order {order.order_id} is more than 3 days past its promised delivery date, so it "
+            "is cancelled. You pay cash on delivery, so nothing was charged.",
+            reasons=(Reason.COD_NOTHING_TO_REFUND,),
+        )
+    amount = order.refundable
+    return grant(
+        order,
+        Remedy.REFUND,
+        amount,
+        ("INR-4.1", "REF-5.1"),
+        f"Order {order.order_id} is more than 3 days past its promised delivery date, so you get "
+        f"a full refund of {money(amount, order.currency)} {refund_route(order)}.",
+    )
+
+
+def check_late_delivery_voucher(
+    order: Order, *, voucher_already_given: bool = False
+) -> Eligibility:
+    """Section 4.3: delivery more than 3 days late earns 10% of the order, at most $10, once."""
+    closed = closed_order(order)
+    if closed is not None:
+        return closed
+    delivered = delivered_at(order)
+    if delivered is None:
+        return not_delivered_yet(
+            order, "INR-4.3", "If it is very late, you may be entitled to a refund instead."
+        )
+    promised = order.promised_delivery_by
+    if promised is None or delivered <= promised + LATE_GRACE:
+        return refuse(
+            order,
+            (Reason.DELIVERED_ON_TIME,),
+            ("INR-4.3",),
+            f"Order {order.order_id} arrived within 3 days of its promised delivery date, so no "
+            "late-delivery voucher applies.",
+        )
+    if voucher_already_given:
+        return refuse(
+            order,
+            (Reason.VOUCHER_ALREADY_GIVEN,),
+            ("INR-4.3",),
+            f"A late-delivery voucher was already issued for order {order.order_id}; it is given "
+            "once per order.",
+        )
+    amount = min(to_cents(order.total * VOUCHER_RATE), VOUCHER_CAP)
+    return grant(
+        order,
+        Remedy.VOUCHER,
+        amount,
+        ("INR-4.3",),
+        f"Order {order.order_id} arrived more than 3 days late, so you get a voucher of "
+        f"{money(amount, order.currency)} (10% of the order, at most "
+        f"{money(VOUCHER_CAP, order.currency)}).",
+        items=[],
+    )

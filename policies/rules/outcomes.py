@@ -1,0 +1,123 @@
+"""Building `Eligibility` outcomes, and the refusals every family of claims shares.
+
+A family rule ends in `grant` or `refuse`; before its own checks it calls `closed_order`, so a
+settled order is refused the same way whatever the claim.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from policies.rules.amounts import ZERO, remaining_items
+from policies.rules.wording import money, refund_route
+from policies.types import (
+    Eligibility,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Reason,
+    Remedy,
+    to_cents,
+)
+
+
+def grant(
+    order: Order,
+    remedy: Remedy,
+    amount: Decimal,
+    clauses: tuple[str, ...],
+    explanation: str,
+    *,
+    reasons: tuple[Reason, ...] = (),
+    items: list[OrderItem] | None = None,
+) -> Eligibility:
+    """An eligible outcome covering ``items`` (None: every item not yet remedied)."""
+    if items is None:
+        items = remaining_items(order)
+    return Eligibility(
+        eligible=True,
+        remedy=remedy,
+        amount=to_cents(amount),
+        currency=order.currency,
+        needs_human=False,
+        reasons=unique(reasons),
+        clauses=unique(clauses),
+        explanation=explanation,
+        items=tuple((item.sku, item.quantity) for item in items),
+    )
+
+
+def refuse(
+    order: Order,
+    reasons: tuple[Reason, ...],
+    clauses: tuple[str, ...],
+    explanation: str,
+    *,
+    remedy: Remedy = Remedy.NONE,
+    needs_human: bool = False,
+) -> Eligibility:
+    return Eligibility(
+        eligible=False,
+        remedy=remedy,
+        amount=ZERO,
+        currency=order.currency,
+        needs_human=needs_human,
+        reasons=unique(reasons),
+        clauses=unique(clauses),
+        explanation=explanation,
+    )
+
+
+def closed_order(order: Order) -> Eligibility | None:
+    """Refuse claims on orders that are already settled, so nothing is paid twice."""
+    if order.status is OrderStatus.CANCELLED:
+        refunded = (
+            f" {money(to_cents(order.refunded_amount), order.currency)} was refunded "
+            f"{refund_route(order)}."
+            if order.refunded_amount > 0
+            else ""
+        )
+        return refuse(
+            order,
+            (Reason.ALREADY_CANCELLED,),
+            ("CAN-1.1",),
+            f"Order {order.order_id} was already cancelled, so there is nothing more to do on "
+            f"it.{refunded}",
+        )
+    if order.status is OrderStatus.REFUNDED or (
+        order.refunded_amount > 0 and order.refundable == 0
+    ):
+        return refuse(
+            order,
+            (Reason.ALREADY_REFUNDED,),
+            ("REF-5.1", "REF-5.2"),
+            f"Order {order.order_id} was already refunded "
+            f"({money(to_cents(order.refunded_amount), order.currency)}); you can ask for the "
+            "status of that refund at any time.",
+        )
+    return None
+
+
+def not_delivered_yet(order: Order, clause: str, hint: str) -> Eligibility:
+    return refuse(
+        order,
+        (Reason.NOT_DELIVERED_YET,),
+        (clause,),
+        f"Order {order.order_id} has not been delivered yet. {hint}",
+    )
+
+
+def already_remedied(order: Order) -> Eligibility:
+    return refuse(
+        order,
+        (Reason.ALREADY_REMEDIED,),
+        ("REF-5.2",),
+        f"The item(s) you mean on order {order.order_id} were already refunded, returned or "
+        "replaced, so there is nothing more to settle on them; you can ask where that refund "
+        "stands at any time.",
+    )
+
+
+def unique(values: tuple) -> tuple:
+    """Drop repeats, keep first-seen order (clauses read in the order they apply)."""
+    return tuple(dict.fromkeys(values))

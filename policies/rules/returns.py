@@ -1,0 +1,125 @@
+"""Section 2 of the spec: returns for a change of mind, decided item by item.
+
+A return of several items is granted for the returnable ones and refused for the rest (each
+refused item gives its reason); the $5 return shipping is deducted once per return.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from policies.rules.amounts import ZERO, affected_items, items_value
+from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND, RETURN_SHIPPING_FEE
+from policies.rules.outcomes import (
+    already_remedied,
+    closed_order,
+    grant,
+    not_delivered_yet,
+    refuse,
+    unique,
+)
+from policies.rules.windows import days_since, delivered_at, return_window_days
+from policies.rules.wording import last_day, money, refund_route, titles
+from policies.types import (
+    Category,
+    Claim,
+    Eligibility,
+    Order,
+    OrderItem,
+    Reason,
+    Remedy,
+    require_aware,
+)
+
+
+def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> Eligibility:
+    """Section 2: return for change of mind, per item, with the $5 return shipping deducted."""
+    require_aware(now, "now")
+    closed = closed_order(order)
+    if closed is not None:
+        return closed
+    delivered = delivered_at(order)
+    if delivered is None:
+        return not_delivered_yet(order, "RET-2.1", "A return can be arranged once it has arrived.")
+    items = affected_items(order, claim)
+    if not items:
+        return already_remedied(order)
+    blocked = {item.sku: _return_block(item, claim, delivered, now) for item in items}
+    unknown = [item for item in items if blocked[item.sku] is Reason.BEAUTY_OPENED_UNKNOWN]
+    if unknown:
+        return refuse(
+            order,
+            (Reason.BEAUTY_OPENED_UNKNOWN,),
+            ("RET-2.2",),
+            f"Has the {titles(unknown)} been opened? Beauty items can be returned for a change "
+            "of mind only if unopened.",
+        )
+    returnable = [item for item in items if blocked[item.sku] is None]
+    refused = [item for item in items if blocked[item.sku] is not None]
+    reasons = unique(tuple(blocked[item.sku] for item in refused))
+    refused_note = " ".join(_return_refusal(item, blocked[item.sku], delivered) for item in refused)
+    policy_clauses = ("RET-2.1", "RET-2.2") if _excluded_reason(reasons) else ("RET-2.1",)
+    if not returnable:
+        return refuse(order, reasons, policy_clauses, refused_note)
+    value = items_value(returnable)
+    # The flat return shipping comes off the refund once, and a refund is never negative.
+    amount = min(max(value - RETURN_SHIPPING_FEE, ZERO), order.refundable)
+    explanation = (
+        f"You can return the {titles(returnable)} unused, with tags and original packaging. "
+        f"Once the seller receives it, {money(amount, order.currency)} "
+        f"({money(value, order.currency)} minus {money(RETURN_SHIPPING_FEE, order.currency)} "
+        f"return shipping) is refunded within 3 business days, {refund_route(order)}."
+    )
+    if refused_note:
+        explanation = f"{explanation} {refused_note}"
+    return grant(
+        order,
+        Remedy.RETURN_THEN_REFUND,
+        amount,
+        (*policy_clauses, "RET-2.3", "RET-2.4", "REF-5.1"),
+        explanation,
+        reasons=reasons,
+        items=returnable,
+    )
+
+
+def excluded_from_change_of_mind(item: OrderItem, claim: Claim) -> bool:
+    """Whether RET-2.2 keeps this item out of change-of-mind returns (beauty: unless unopened)."""
+    return item.category in EXCLUDED_FROM_CHANGE_OF_MIND or (
+        item.category is Category.BEAUTY and claim.opened is not False
+    )
+
+
+def _return_block(
+    item: OrderItem, claim: Claim, delivered: datetime, now: datetime
+) -> Reason | None:
+    """Why this item cannot be returned for change of mind, or None if it can."""
+    # A category exclusion is permanent, so it is the more useful reason to give first.
+    if item.category in EXCLUDED_FROM_CHANGE_OF_MIND:
+        return Reason.EXCLUDED_CATEGORY
+    if item.category is Category.BEAUTY and claim.opened:
+        return Reason.OPENED_BEAUTY
+    if days_since(delivered, now) > return_window_days(item):
+        return Reason.OUTSIDE_RETURN_WINDOW
+    if item.category is Category.BEAUTY and claim.opened is None:
+        return Reason.BEAUTY_OPENED_UNKNOWN
+    return None
+
+
+def _return_refusal(item: OrderItem, reason: Reason | None, delivered: datetime) -> str:
+    if reason is Reason.OUTSIDE_RETURN_WINDOW:
+        days = return_window_days(item)
+        return (
+            f"The {item.title} cannot be returned for a change of mind: its {days}-day return "
+            f"window ended on {last_day(delivered, days)}."
+        )
+    if reason is Reason.OPENED_BEAUTY:
+        return f"The {item.title} cannot be returned for a change of mind because it was opened."
+    return (
+        f"The {item.title} cannot be returned for a change of mind ({item.category} items are "
+        "excluded), though it is covered if it arrived damaged or faulty."
+    )
+
+
+def _excluded_reason(reasons: tuple[Reason, ...]) -> bool:
+    return Reason.EXCLUDED_CATEGORY in reasons or Reason.OPENED_BEAUTY in reasons

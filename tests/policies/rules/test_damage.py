@@ -1,0 +1,119 @@
+"""Section 3, damaged, defective, wrong or not-as-described items."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from policies.rules import check_damaged_or_wrong
+from policies.types import (
+    Claim,
+    ClaimType,
+    OrderItem,
+    OrderStatus,
+    Reason,
+    Remedy,
+)
+from tests.policies.rules.factories import (
+    DAY,
+    DAY_END,
+    DELIVERED,
+    NEXT_DAY,
+    check,
+    item,
+    make_order,
+)
+
+
+@pytest.mark.parametrize(
+    "claim_type",
+    [ClaimType.DAMAGED, ClaimType.DEFECTIVE, ClaimType.WRONG_ITEM, ClaimType.NOT_AS_DESCRIBED],
+)
+@pytest.mark.parametrize(
+    ("elapsed", "eligible"),
+    [
+        (timedelta(days=15), True),  # day 15: in
+        (timedelta(days=15) + DAY_END, True),
+        (timedelta(days=15) + NEXT_DAY, False),  # day 16: out
+        (timedelta(days=16), False),
+    ],
+)
+def test_report_window(claim_type: ClaimType, elapsed: timedelta, eligible: bool) -> None:
+    result = check(make_order(), claim_type, DELIVERED + elapsed, has_photo=True)
+    assert result.eligible is eligible
+    assert "DMG-3.1" in result.clauses
+    if not eligible:
+        assert result.reasons == (Reason.REPORT_WINDOW_PASSED,)
+
+
+def test_missing_photo_asks_for_evidence() -> None:
+    result = check(make_order(), ClaimType.DAMAGED, DELIVERED + DAY, has_photo=False)
+    assert not result.eligible
+    assert not result.needs_human
+    assert result.remedy is Remedy.NONE
+    assert result.reasons == (Reason.NO_PHOTO,)
+    assert result.clauses == ("DMG-3.1",)
+    assert "photo" in result.explanation
+
+
+@pytest.mark.parametrize(
+    ("items", "skus", "remedy", "amount"),
+    [
+        ((item("25.00"),), (), Remedy.REFUND, "25.00"),
+        ((item("25.01"),), (), Remedy.RETURN_THEN_REFUND, "25.01"),
+        ((item("12.50", quantity=2),), (), Remedy.REFUND, "25.00"),
+        # only the affected items count towards the $25
+        ((item("20.00", sku="A"), item("80.00", sku="B")), ("A",), Remedy.REFUND, "20.00"),
+        ((item("20.00", sku="A"), item("5.01", sku="B")), (), Remedy.RETURN_THEN_REFUND, "25.01"),
+    ],
+)
+def test_refund_without_return_up_to_25(
+    items: tuple[OrderItem, ...], skus: tuple[str, ...], remedy: Remedy, amount: str
+) -> None:
+    order = make_order(OrderStatus.DELIVERED, *items)
+    result = check(order, ClaimType.DEFECTIVE, DELIVERED + DAY, has_photo=True, skus=skus)
+    assert result.eligible
+    assert result.remedy is remedy
+    assert result.amount == Decimal(amount)
+    clause = "DMG-3.2" if remedy is Remedy.REFUND else "DMG-3.3"
+    assert clause in result.clauses
+    assert "REF-5.1" in result.clauses
+
+
+@pytest.mark.parametrize(
+    ("price", "prefers", "stock", "remedy", "reasons"),
+    [
+        ("60.00", True, True, Remedy.REPLACEMENT, ()),
+        ("60.00", True, False, Remedy.RETURN_THEN_REFUND, (Reason.NO_STOCK_FOR_REPLACEMENT,)),
+        ("60.00", False, True, Remedy.RETURN_THEN_REFUND, ()),
+        ("20.00", True, True, Remedy.REFUND, ()),  # 3.2 applies below $25
+    ],
+)
+def test_replacement_only_if_preferred_and_in_stock(
+    price: str, prefers: bool, stock: bool, remedy: Remedy, reasons: tuple[Reason, ...]
+) -> None:
+    order = make_order(OrderStatus.DELIVERED, item(price))
+    result = check(
+        order,
+        ClaimType.WRONG_ITEM,
+        DELIVERED + DAY,
+        has_photo=True,
+        prefers_replacement=prefers,
+        seller_has_stock=stock,
+    )
+    assert result.eligible
+    assert result.remedy is remedy
+    assert result.reasons == reasons
+    assert ("REF-5.1" in result.clauses) is (remedy is not Remedy.REPLACEMENT)
+
+
+def test_damage_checker_refuses_other_claim_types() -> None:
+    with pytest.raises(ValueError, match="check_damaged_or_wrong"):
+        check_damaged_or_wrong(make_order(), Claim(ClaimType.CANCEL), DELIVERED)
+
+
+def test_unknown_sku_is_an_error() -> None:
+    with pytest.raises(ValueError, match="NOPE"):
+        check(make_order(), ClaimType.DAMAGED, DELIVERED + DAY, has_photo=True, skus=("NOPE",))
