@@ -52,7 +52,7 @@ from policies.router import DEFAULT_RETURN_EXPOSURE_SHARE, RegionThresholds, Rou
 from policies.world import generate_world
 
 # The modules whose code decides what the saved model is; a change in any retrains it. Globs
-# cover the packages, so a module added to the rules counts without an edit here.
+# cover the packages, so a module added to the rules or the router counts without an edit here.
 CODE_FILES = (
     "world.py",
     "features.py",
@@ -60,7 +60,7 @@ CODE_FILES = (
     "rules/*.py",
     "types.py",
     "fairness.py",
-    "router.py",
+    "router/*.py",
     "evaluate.py",
     "train_router_model.py",
 )

@@ -61,9 +61,9 @@ def test_changed_inputs_or_a_damaged_file_retrain(tmp_path, trained) -> None:
     assert not trm.is_up_to_date(tmp_path / "nothing", trm.inputs_of(TINY))
 
 
-@pytest.mark.parametrize("module", ["rules/windows.py", "rules/returns.py"])
-def test_a_change_to_any_rules_module_retrains(tmp_path, monkeypatch, module) -> None:
-    # The rules are a package: every module in it decides what the model learns.
+@pytest.mark.parametrize("module", ["rules/windows.py", "router/levels.py"])
+def test_a_change_to_any_rules_or_router_module_retrains(tmp_path, monkeypatch, module) -> None:
+    # The rules and the router are packages: every module in them decides what the model learns.
     copy = tmp_path / "policies"
     shutil.copytree(trm._HERE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(trm, "_HERE", copy)

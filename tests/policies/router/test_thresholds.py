@@ -1,51 +1,17 @@
-"""The fairness mitigation inside the router: the review cost at the region's price level."""
+"""The per-region equalized-odds thresholds and the case's fixed draw, inside the router."""
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal
-from types import MappingProxyType
 
 import numpy as np
 import pytest
 
 from policies.router import RegionThresholds, Route, RouterConfig, case_uniform, route
-from tests.policies.test_router import FakeRisk, case
+from tests.policies.router.factories import FakeRisk, case
 
 INDEX = {"SG": Decimal("1.6"), "ID": Decimal("0.8")}
-
-
-def test_the_review_cost_scales_with_the_region_price_level() -> None:
-    config = RouterConfig(price_index=INDEX)
-    assert config.review_cost_for("SG") == Decimal("4.000")
-    assert config.review_cost_for("ID") == Decimal("2.000")
-    assert config.review_cost_for("XX") == Decimal("2.50")  # unknown region: level 1
-    assert config.review_cost_for(None) == Decimal("2.50")
-    assert RouterConfig().review_cost_for("SG") == Decimal("2.50")  # no index: one cost
-    assert isinstance(config.price_index, MappingProxyType)
-
-
-def test_price_index_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="price_index"):
-        RouterConfig(price_index={"SG": Decimal("0")})
-
-
-def test_the_same_claim_routes_by_the_local_threshold() -> None:
-    # $20 claim at p = 0.15: p * A = $3.00. Above $2.50 (no index, ID at $2.00), below SG's $4.00.
-    config = RouterConfig(price_index=INDEX)
-    risk = FakeRisk(0.15)
-    assert route(case(), risk_model=risk).route is Route.HUMAN
-    singapore = route(case(region="SG"), risk_model=risk, config=config)
-    assert singapore.route is Route.AUTO
-    assert singapore.trace["review_cost"] == "4.000"
-    assert singapore.trace["region"] == "SG"
-    assert singapore.trace["threshold"] == pytest.approx(4.0 / 20)
-    assert route(case(region="ID"), risk_model=risk, config=config).route is Route.HUMAN
-    assert route(case(region=None), risk_model=risk, config=config).route is Route.HUMAN
-
-
-# --- equalized-odds thresholds -----------------------------------------------------------------
-
 # Ratio r = p * A / $2.50. SG: a person iff r > 0.5; ID: a person with probability 0.3 when
 # r > 2, plus 0.1 always.
 RULES = {

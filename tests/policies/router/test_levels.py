@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from policies.features import case_features
 from policies.router import (
     Level,
     Route,
@@ -22,102 +19,18 @@ from policies.router import (
     route,
     route_many,
 )
-from policies.types import (
-    BuyerHistory,
-    Category,
-    Claim,
-    ClaimType,
-    Order,
-    OrderItem,
-    OrderStatus,
+from policies.types import Claim, ClaimType
+from tests.policies.router.factories import (
+    FLAGGED,
+    NOW,
+    PLACED,
+    RISKY,
+    SAFE,
+    FakeRisk,
+    case,
+    order,
+    policy_question,
 )
-
-PLACED = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
-DELIVERED = PLACED + timedelta(days=4)
-NOW = DELIVERED + timedelta(days=2)
-CLEAN = BuyerHistory(
-    refunds_last_90_days=0, orders_last_365_days=4, refunded_orders_last_365_days=0
-)
-FLAGGED = BuyerHistory(
-    refunds_last_90_days=3, orders_last_365_days=10, refunded_orders_last_365_days=3
-)
-
-
-class FakeRisk:
-    """Returns one fixed P(abusive) for every row; counts how often it was asked."""
-
-    version = "fake-risk-1"
-
-    def __init__(self, p: float) -> None:
-        self.p = p
-        self.calls = 0
-
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        self.calls += 1
-        return np.column_stack([np.full(len(X), 1 - self.p), np.full(len(X), self.p)])
-
-
-def order(price: str = "20.00", **overrides: object) -> Order:
-    values = {
-        "order_id": "A1001",
-        "buyer_id": "B17",
-        "seller_id": "S3",
-        "status": OrderStatus.DELIVERED,
-        "currency": "USD",
-        "items": (OrderItem("SKU-1", "lamp", Category.HOME, Decimal(price), 1),),
-        "placed_at": PLACED,
-        "shipped_at": PLACED + timedelta(days=1),
-        "promised_delivery_by": PLACED + timedelta(days=5),
-        "delivered_at": DELIVERED,
-        "carrier": "SPX",
-        "tracking_number": "SPX0123456789SG",
-    }
-    values.update(overrides)
-    return Order(**values)
-
-
-def case(
-    claim_type: ClaimType = ClaimType.DAMAGED,
-    *,
-    price: str = "20.00",
-    photo: bool = True,
-    history: BuyerHistory = CLEAN,
-    intent: str = "damaged_item",
-    **overrides: object,
-) -> RoutingCase:
-    the_order = order(price)
-    claim = Claim(claim_type, has_photo=photo)
-    features = case_features(
-        the_order,
-        claim,
-        history,
-        NOW,
-        account_created_at=PLACED - timedelta(days=400),
-        seller_defect_rate=0.03,
-    )
-    values = {
-        "now": NOW,
-        "nlu_intent": intent,
-        "nlu_confidence": 0.95,
-        "order": the_order,
-        "claim": claim,
-        "history": history,
-        "risk_features": features,
-        "case_id": "C1",
-    }
-    values.update(overrides)
-    return RoutingCase(**values)
-
-
-def policy_question(confident: bool | None) -> RoutingCase:
-    return RoutingCase(
-        now=NOW, nlu_intent="ask_policy", nlu_confidence=0.9, retrieval_confident=confident
-    )
-
-
-RISKY = FakeRisk(0.9)  # would send any paid claim to a person
-SAFE = FakeRisk(0.01)  # would let any claim up to $250 through
-
 
 # --- level 1 wins over everything --------------------------------------------------------------
 
@@ -257,12 +170,6 @@ def test_a_refund_paid_after_receipt_weighs_only_its_exposure() -> None:
     # With no faith in the check on receipt, the whole amount is exposed again.
     whole = RouterConfig(return_exposure_share=Decimal("1"))
     assert route(case(price="80.00"), risk_model=FakeRisk(0.1), config=whole).route is Route.HUMAN
-
-
-@pytest.mark.parametrize("share", [Decimal("-0.1"), Decimal("1.5"), 0.25])
-def test_return_exposure_share_must_be_a_decimal_share(share) -> None:
-    with pytest.raises(ValueError, match="return_exposure_share"):
-        RouterConfig(return_exposure_share=share)
 
 
 def test_no_model_means_a_person() -> None:

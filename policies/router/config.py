@@ -1,0 +1,90 @@
+"""The router's knobs (`RouterConfig`): review cost, NLU threshold, limits, fairness mitigation.
+
+**Exposure, not the amount.** The risk rule (policies/router/thresholds.py) weighs the money an
+abusive claim would take if resolved automatically (`RouterConfig.exposure`). For a refund paid
+now that is the whole amount. A return-then-refund (spec 2.4 and 3.3) pays only once the seller
+has the item back and has checked it (2.3: unused, with tags and original packaging; a damage
+claim's item is seen), so an abusive return approved automatically loses only what that check
+misses: A = amount * `return_exposure_share` (default 0.25, an assumption: a quarter of abusive
+returns get past the seller's check; `make eval-policies` reports the trade at other shares). A
+replacement ships before the return is checked: its whole value is exposed.
+
+**Regional price index** (`RouterConfig.price_index`, the fairness mitigation, see
+policies/fairness.py and reports/fairness/): when set, the review cost is expressed at the
+buyer's market's price level L (median order value of the region over the marketplace's,
+estimated on the training window), i.e. auto iff p * A < review_cost * L. Amounts are
+USD-equivalent, so without it the same share of a basket costs a Singapore buyer a review
+far more often than an Indonesian one (SG prices are 1.6x TH, ID 0.8x), which is what made
+the router fail the equalized-odds constraint across regions. The region (a market, not a
+person) is used only to scale that threshold, never as a model feature; a case whose region
+is unknown or not in the index uses L = 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+
+from policies.router.thresholds import RegionThresholds
+from policies.rules import AUTO_REFUND_LIMIT
+from policies.types import Eligibility, Remedy
+
+DEFAULT_REVIEW_COST = Decimal("2.50")
+DEFAULT_NLU_CONFIDENCE_THRESHOLD = 0.5  # the NLU's own default threshold (nlu.types.Thresholds)
+# The share of an abusive return-then-refund the seller's check on receipt misses (see the module
+# docstring, "Exposure"): an assumption, not a measurement; the evaluation sweeps it.
+DEFAULT_RETURN_EXPOSURE_SHARE = Decimal("0.25")
+# Remedies that pay only after the seller has received and checked the item (spec 2.4, 3.3).
+PAID_AFTER_RECEIPT = frozenset({Remedy.RETURN_THEN_REFUND})
+
+
+@dataclass(frozen=True)
+class RouterConfig:
+    """The router's knobs; the lead's settings object supplies them."""
+
+    review_cost: Decimal = DEFAULT_REVIEW_COST
+    nlu_confidence_threshold: float = DEFAULT_NLU_CONFIDENCE_THRESHOLD
+    auto_refund_limit: Decimal = AUTO_REFUND_LIMIT
+    # Region -> price level (see the module docstring); None: one review cost everywhere.
+    price_index: Mapping[str, Decimal] | None = None
+    # Region -> equalized-odds threshold rule (policies/router/thresholds.py); wins over the index.
+    region_thresholds: Mapping[str, RegionThresholds] | None = None
+    # What share of a paid-after-receipt remedy an abusive claim would still take (docstring).
+    return_exposure_share: Decimal = DEFAULT_RETURN_EXPOSURE_SHARE
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.review_cost, Decimal) or self.review_cost <= 0:
+            raise ValueError(f"review_cost must be a positive Decimal, got {self.review_cost!r}")
+        if self.price_index is not None:
+            index = {}
+            for region, level in self.price_index.items():
+                level = Decimal(str(level))
+                if not level > 0:
+                    raise ValueError(f"price_index[{region!r}] must be positive, got {level}")
+                index[str(region)] = level
+            object.__setattr__(self, "price_index", MappingProxyType(index))
+        if self.region_thresholds is not None:
+            object.__setattr__(
+                self, "region_thresholds", MappingProxyType(dict(self.region_thresholds))
+            )
+        share = self.return_exposure_share
+        if not isinstance(share, Decimal) or not Decimal(0) <= share <= Decimal(1):
+            raise ValueError(f"return_exposure_share must be a Decimal in [0, 1], got {share!r}")
+        if not 0.0 <= self.nlu_confidence_threshold <= 1.0:
+            raise ValueError(
+                f"nlu_confidence_threshold must be in [0, 1], got {self.nlu_confidence_threshold}"
+            )
+
+    def exposure(self, eligibility: Eligibility) -> Decimal:
+        """The money an abusive claim would take if this remedy were granted automatically."""
+        if eligibility.remedy in PAID_AFTER_RECEIPT:
+            return eligibility.amount * self.return_exposure_share
+        return eligibility.amount
+
+    def review_cost_for(self, region: str | None) -> Decimal:
+        """The review cost at the region's price level (the plain review cost without an index)."""
+        if self.price_index is None or region is None:
+            return self.review_cost
+        return self.review_cost * self.price_index.get(region, Decimal("1"))

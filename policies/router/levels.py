@@ -1,0 +1,211 @@
+"""Decide whether a case is resolved automatically or handed to a person, and say why.
+
+`route(case, risk_model=..., config=...)` returns a frozen `Decision`. The levels are checked in
+this order; the first that sends the case to a person wins, and its reason codes are reported:
+
+1. **Always human** (spec section 6): the NLU read a request for a person (REV-6.4) or a
+   payment problem (REV-6.3); or `check_eligibility` says the claim needs a person (payment
+   problem, request for a person, dispute, an amount over the $100 limit, a REV-6.2 review
+   flag, a missing parcel scanned delivered over 48 hours ago...) or is not eligible at all.
+2. **NLU fallback**: the NLU gave a fallback reason (low confidence, ambiguity...), its
+   confidence is below `config.nlu_confidence_threshold`, or the intent is `out_of_scope`.
+3. **Retrieval**: a policy question (`ask_policy`) without a confident answer (`False` or
+   `None`: no answer counts as not confident). A confident answer is given automatically.
+4. **Risk**: an eligible claim that rests on the buyer's word (`risk.SCORED_CLAIM_TYPES`) and
+   moves money is scored by the risk model and goes to a person when its expected loss is not
+   below the review cost (policies/router/thresholds.py has the rule and the per-region
+   thresholds; policies/router/config.py the exposure and the regional price index). No model
+   or no features: a person. Claims with nothing to pay (A = 0) and claims checked against
+   records (a cancellation, a late-delivery voucher) are resolved automatically without a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from policies.features import feature_frame
+from policies.risk import SCORED_CLAIM_TYPES
+from policies.router.case import RiskScorer, RoutingCase
+from policies.router.config import RouterConfig
+from policies.router.decision import Decision, Level, Route, decide
+from policies.router.thresholds import auto_by_risk, case_uniform, p_abuse_threshold
+from policies.rules import check_eligibility
+from policies.types import Eligibility
+
+# Intents that go to a person whatever else the case says (contract intents, spec 6.3 / 6.4).
+_HUMAN_INTENTS = {
+    "request_human": ("human_requested", "REV-6.4"),
+    "payment_issue": ("payment_problem", "REV-6.3"),
+}
+POLICY_QUESTION_INTENT = "ask_policy"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+# One shared default: RouterConfig is frozen, so sharing it across calls is safe.
+DEFAULT_CONFIG = RouterConfig()
+
+
+def route(
+    case: RoutingCase,
+    *,
+    risk_model: RiskScorer | None,
+    config: RouterConfig = DEFAULT_CONFIG,
+) -> Decision:
+    """Route one case (see the module docstring for the precedence and the rule)."""
+    return route_many([case], risk_model=risk_model, config=config)[0]
+
+
+def route_many(
+    cases: Sequence[RoutingCase],
+    *,
+    risk_model: RiskScorer | None,
+    config: RouterConfig = DEFAULT_CONFIG,
+) -> list[Decision]:
+    """Route many cases, scoring those that reach level 4 in one batch."""
+    decisions: list[Decision | None] = []
+    pending: list[tuple[int, RoutingCase, Eligibility]] = []
+    for i, case in enumerate(cases):
+        decision, eligibility = _before_risk(case, config)
+        decisions.append(decision)
+        if decision is None:
+            pending.append((i, case, eligibility))
+    if pending:
+        scores = _scores([case for _, case, _ in pending], risk_model)
+        for (i, case, eligibility), score in zip(pending, scores, strict=True):
+            decisions[i] = _risk_decision(case, eligibility, score, risk_model, config)
+    return [d for d in decisions if d is not None]
+
+
+def _before_risk(
+    case: RoutingCase, config: RouterConfig
+) -> tuple[Decision | None, Eligibility | None]:
+    """Levels 1-3, and the unscored automatic cases; None means "score it"."""
+    eligibility = None
+    if case.nlu_intent in _HUMAN_INTENTS:
+        code, clause = _HUMAN_INTENTS[case.nlu_intent]
+        return decide(case, Route.HUMAN, Level.ALWAYS_HUMAN, (code,), (clause,)), None
+    if case.claim is not None:
+        assert case.order is not None and case.history is not None  # RoutingCase guarantees
+        eligibility = check_eligibility(
+            case.order,
+            case.claim,
+            case.history,
+            case.now,
+            auto_refund_limit=config.auto_refund_limit,
+            voucher_already_given=case.voucher_already_given,
+        )
+        reasons = tuple(r.value for r in eligibility.reasons)
+        if eligibility.needs_human or not eligibility.eligible:
+            codes = reasons if eligibility.needs_human else ("not_eligible", *reasons)
+            return decide(
+                case, Route.HUMAN, Level.ALWAYS_HUMAN, codes, eligibility.clauses, eligibility
+            ), eligibility
+
+    clauses = eligibility.clauses if eligibility else ()
+    if case.nlu_fallback_reason:
+        codes = ("nlu_fallback", f"nlu_fallback:{case.nlu_fallback_reason}")
+        return decide(case, Route.HUMAN, Level.NLU, codes, clauses, eligibility), eligibility
+    if case.nlu_confidence < config.nlu_confidence_threshold:
+        return decide(
+            case, Route.HUMAN, Level.NLU, ("nlu_low_confidence",), clauses, eligibility
+        ), eligibility
+    if case.nlu_intent == OUT_OF_SCOPE_INTENT:
+        return decide(
+            case, Route.HUMAN, Level.NLU, ("nlu_out_of_scope",), clauses, eligibility
+        ), eligibility
+
+    if case.nlu_intent == POLICY_QUESTION_INTENT and case.claim is None:
+        if case.retrieval_confident:
+            return decide(case, Route.AUTO, Level.RETRIEVAL, ("policy_answer",), ()), None
+        return decide(case, Route.HUMAN, Level.RETRIEVAL, ("retrieval_not_confident",), ()), None
+
+    if case.claim is None or eligibility is None:
+        return decide(case, Route.AUTO, Level.RISK, ("no_claim",), ()), None
+    if case.claim.type not in SCORED_CLAIM_TYPES:
+        return decide(
+            case, Route.AUTO, Level.RISK, ("facts_on_record",), clauses, eligibility
+        ), eligibility
+    if eligibility.amount <= 0:
+        return decide(
+            case, Route.AUTO, Level.RISK, ("nothing_to_pay",), clauses, eligibility
+        ), eligibility
+    return None, eligibility
+
+
+def _scores(cases: Sequence[RoutingCase], risk_model: RiskScorer | None) -> list[float | None]:
+    if risk_model is None:
+        return [None] * len(cases)
+    rows = [i for i, case in enumerate(cases) if case.risk_features is not None]
+    scores: list[float | None] = [None] * len(cases)
+    if rows:
+        frame = feature_frame([cases[i].risk_features for i in rows])  # type: ignore[misc]
+        p = risk_model.predict_proba(frame)[:, 1]
+        for i, value in zip(rows, p, strict=True):
+            scores[i] = float(value)
+    return scores
+
+
+def _risk_decision(
+    case: RoutingCase,
+    eligibility: Eligibility,
+    score: float | None,
+    risk_model: RiskScorer | None,
+    config: RouterConfig,
+) -> Decision:
+    exposure = config.exposure(eligibility)
+    review_cost = config.review_cost_for(case.region)
+    threshold = p_abuse_threshold(exposure, review_cost)
+    risk = {
+        "model_version": risk_model.version if risk_model is not None else None,
+        "score": score,
+        "threshold": threshold,
+        "review_cost": str(review_cost),
+        "region": case.region,
+        "exposure": str(exposure),
+        "expected_loss": None if score is None else round(score * float(exposure), 4),
+    }
+    if score is None:
+        code = "no_risk_model" if risk_model is None else "no_risk_features"
+        return decide(
+            case, Route.HUMAN, Level.RISK, (code,), eligibility.clauses, eligibility, risk
+        )
+    rule = (config.region_thresholds or {}).get(case.region or "")
+    if rule is not None:
+        p_human = float(rule.p_human(score * float(exposure) / float(config.review_cost)))
+        draw = case_uniform(_draw_key(case))
+        risk.update(
+            review_cost=str(config.review_cost),
+            mitigation="equalized_odds_thresholds",
+            p_human=round(p_human, 6),
+            draw=round(draw, 6),
+        )
+        auto = draw >= p_human
+    else:
+        auto = auto_by_risk(score, exposure, review_cost)
+    if auto:
+        return decide(
+            case,
+            Route.AUTO,
+            Level.RISK,
+            ("risk_below_threshold",),
+            eligibility.clauses,
+            eligibility,
+            risk,
+            confidence=1.0 - score,
+        )
+    return decide(
+        case,
+        Route.HUMAN,
+        Level.RISK,
+        ("risk_above_threshold",),
+        eligibility.clauses,
+        eligibility,
+        risk,
+        confidence=score,
+    )
+
+
+def _draw_key(case: RoutingCase) -> str:
+    if case.case_id is not None:
+        return case.case_id
+    order_id = case.order.order_id if case.order is not None else ""
+    claim = case.claim.type.value if case.claim is not None else ""
+    return f"{order_id}|{claim}|{case.now.isoformat()}"
