@@ -85,8 +85,10 @@ function addOptions(select, known, values) {
   values.forEach((v) => {
     if (!v || known.has(v)) return;
     known.add(v);
-    select.append(el("option", v.replace(/_/g, " "))).value = v;
-    select.lastChild.value = v;
+    // append() returns undefined: set the value on the option itself (issue 15's red banner).
+    const option = el("option", v.replace(/_/g, " "));
+    option.value = v;
+    select.append(option);
   });
 }
 
