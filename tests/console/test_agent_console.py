@@ -105,6 +105,13 @@ def test_agent_answers_with_a_suggestion_and_refunds_and_the_buyer_sees_both(
     expect(queue.get_by_role("button")).to_have_count(1)
     expect(queue).to_contain_text("item not received")
     expect(queue).to_contain_text("SLA")
+    # Issue 15: the filters' options once threw on every new value ("Could not refresh: Cannot
+    # set properties of undefined"), held the queue back a poll per value and kept the label as
+    # the value, so filtering by intent emptied the queue.
+    expect(agent.locator("#error")).to_be_hidden()
+    agent.get_by_label("Intent").select_option("item_not_received")
+    expect(queue.get_by_role("button")).to_have_count(1)
+    expect(agent.locator("#error")).to_be_hidden()
     queue.get_by_role("button").first.click()
 
     suggestions = agent.get_by_role("list", name="Suggested replies")

@@ -22,12 +22,10 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from bot.analytics.clusters import ClusterReport, FailureCluster
 from bot.auth import mint_token
-from bot.console.routes import CONTENT_SECURITY_POLICY
 from bot.main import create_app
 from bot.services import Services
 from bot.settings import Settings
@@ -401,20 +399,3 @@ def test_optional_sections_render_as_text_in_each_shape(open_page, live_app: Liv
     expect(arms.get_by_role("columnheader")).to_have_text(["arm", "cases"])
     expect(arms.get_by_role("rowheader")).to_have_text(["control", "<i>b</i>"])
     expect(arms.get_by_role("cell")).to_have_text(["3", "2"])
-
-
-def test_the_page_and_its_assets_carry_the_consoles_headers() -> None:
-    parser = ScriptedParser()
-    services = Services(parser=parser, readiness={"rasa": parser.is_ready})
-    settings = Settings(env="test", jwt_secret=JWT_SECRET, _env_file=None)
-    with TestClient(create_app(settings, services)) as client:
-        for path, kind in [
-            ("/console/analytics", "text/html"),
-            ("/console/static/analytics.js", "text/javascript"),
-            ("/console/static/analytics.css", "text/css"),
-        ]:
-            response = client.get(path)
-            assert response.status_code == 200, path
-            assert response.headers["content-type"].startswith(kind)
-            assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
-            assert response.headers["referrer-policy"] == "no-referrer"

@@ -139,7 +139,7 @@ def test_an_action_card_appears_after_confirming(
     expect(card.locator(".action-title")).to_contain_text("Refund")
     expect(card.locator(".action-status")).to_have_text("approved")
     expect(card.locator("dl")).to_contain_text("refund")
-    expect(card.locator("dl")).to_contain_text("39.99 USD")
+    expect(card.locator("dl")).to_contain_text("$39.99")
     expect(card.locator("dl")).to_contain_text("A1001")
     page.screenshot(path=screenshot_dir / "04-action-card-phone.png")
     action_id = live_server.api.only_conversation_of(buyer.buyer_id).actions[0]["action_id"]
@@ -315,7 +315,7 @@ def test_a_reload_continues_the_conversation(
     expect(page.get_by_role("button", name="Yes")).to_be_visible()
 
     page.get_by_role("button", name="Yes").click()
-    expect(messages(page).locator(".action-card")).to_contain_text("39.99 USD")
+    expect(messages(page).locator(".action-card")).to_contain_text("$39.99")
     conv = live_server.api.only_conversation_of(buyer.buyer_id)  # still one conversation
     assert [body["text"] for body in conv.received][-1] == "Yes"
 

@@ -1,767 +1,488 @@
 // The buyer chat page. Talks to the conversation API of the contract (same origin):
 //   POST /v1/conversations, POST /v1/conversations/{id}/messages, GET /v1/conversations/{id}.
-// Everything the server sends is put on the page as text (textContent), never as HTML.
-(() => {
-  "use strict";
+// Everything the server sends is put on the page as text (textContent), never as HTML. The
+// plumbing (api, ApiError, sign-in, el, money) is common.js's; messages are built in chat-render.js.
+import {
+  ApiError, api, el, errorBanner, idempotencyKey, signInPanel,
+} from "./common.js";
+import { buildMessage, fillActionCard, safeHttpUrl, signature } from "./chat-render.js";
 
-  const API = "/v1";
-  const TOKEN_KEY = "aftersales.chat.token";
-  const CONVERSATION_KEY = "aftersales.chat.conversation";
-  const POLL_MS = 2000;
-  const MAX_ATTACHMENTS = 5;
+const TOKEN_KEY = "aftersales.chat.token";
+const CONVERSATION_KEY = "aftersales.chat.conversation";
+const POLL_MS = 2000;
+const MAX_ATTACHMENTS = 5;
 
-  const ACTION_TITLES = {
-    cancel: "Order cancelled",
-    refund: "Refund",
-    return: "Return authorised",
-    replacement: "Replacement",
-    voucher: "Voucher",
-  };
-  const PLACEHOLDERS = {
-    order_id: "Your order number…",
-    reason: "What happened?",
-    evidence: "Add details or a photo…",
-    confirmation: "Yes or No…",
-    choice: "Your choice…",
-  };
-  const DEFAULT_PLACEHOLDER = "Type your message…";
+const PLACEHOLDERS = {
+  order_id: "Your order number…",
+  reason: "What happened?",
+  evidence: "Add details or a photo…",
+  confirmation: "Yes or No…",
+  choice: "Your choice…",
+};
+const DEFAULT_PLACEHOLDER = "Type your message…";
 
-  const $ = (id) => document.getElementById(id);
-  const els = {
-    login: $("login"),
-    loginForm: $("login-form"),
-    tokenInput: $("token-input"),
-    chat: $("chat"),
-    signedInAs: $("signed-in-as"),
-    signOut: $("sign-out"),
-    newConversation: $("new-conversation"),
-    banner: $("status-banner"),
-    messages: $("messages"),
-    typing: $("typing"),
-    error: $("error"),
-    errorText: $("error-text"),
-    errorDismiss: $("error-dismiss"),
-    quickReplies: $("quick-replies"),
-    composer: $("composer"),
-    input: $("message-input"),
-    send: $("send"),
-    attachToggle: $("attach-toggle"),
-    attachRow: $("attach-row"),
-    photoUrl: $("photo-url"),
-    photoAdd: $("photo-add"),
-    pending: $("pending-attachments"),
-  };
+const $ = (id) => document.getElementById(id);
+const els = {
+  login: $("login"),
+  loginForm: $("login-form"),
+  tokenInput: $("token-input"),
+  chat: $("chat"),
+  newConversation: $("new-conversation"),
+  banner: $("status-banner"),
+  messages: $("messages"),
+  typing: $("typing"),
+  quickReplies: $("quick-replies"),
+  composer: $("composer"),
+  input: $("message-input"),
+  send: $("send"),
+  attachToggle: $("attach-toggle"),
+  attachRow: $("attach-row"),
+  photoUrl: $("photo-url"),
+  photoAdd: $("photo-add"),
+  pending: $("pending-attachments"),
+};
 
-  const state = {
-    token: null,
-    conversationId: null,
-    status: null,
-    rendered: [], // transcript messages on the page, in order: {sig, el}
-    actionCards: new Map(), // action_id -> card element
-    quickReplies: [],
-    attachments: [], // {type: "image", url} waiting to be sent
-    sending: false,
-    epoch: 0, // bumped by every send, so a poll answer from before it is dropped
-    pollTimer: null,
-    errorSource: null,
-    // A message that may or may not have reached the server (network error, 5xx): sending the
-    // same again reuses its Idempotency-Key, so the server runs the turn at most once.
-    retry: null, // {sig, key}
-  };
+const state = {
+  conversationId: null,
+  status: null,
+  rendered: [], // transcript messages on the page, in order: {sig, el}
+  actionCards: new Map(), // action_id -> card element
+  quickReplies: [],
+  attachments: [], // {type: "image", url} waiting to be sent
+  sending: false,
+  epoch: 0, // bumped by every send, so a poll answer from before it is dropped
+  pollTimer: null,
+  errorSource: null,
+  // A message that may or may not have reached the server (network error, 5xx): sending the
+  // same again reuses its Idempotency-Key, so the server runs the turn at most once.
+  retry: null, // {sig, key}
+};
 
-  class ApiError extends Error {
-    constructor(status, code, message, field) {
-      super(message);
-      this.status = status;
-      this.code = code;
-      this.field = field || null;
-    }
+const conversationPath = (suffix = "") =>
+  `/conversations/${encodeURIComponent(state.conversationId)}${suffix}`;
+
+// ---- errors --------------------------------------------------------------------------------
+
+function showError(err, context, source) {
+  let text = err instanceof ApiError ? err.message : String(err && err.message ? err.message : err);
+  if (context) text = `${context}: ${text}`;
+  if (err instanceof ApiError) {
+    const details = [];
+    if (err.field && !err.message.includes(err.field)) details.push(`field “${err.field}”`);
+    if (err.status) details.push(`error ${err.status} ${err.code}`);
+    if (details.length) text += ` (${details.join(", ")})`;
   }
+  errors.show(text);
+  state.errorSource = source || "send";
+}
 
-  // ---- the API -------------------------------------------------------------------------------
+function clearError(source) {
+  if (source && state.errorSource !== source) return;
+  errors.clear();
+  state.errorSource = null;
+}
 
-  async function api(method, path, body, extraHeaders = {}) {
-    const headers = {
-      ...extraHeaders,
-      Accept: "application/json",
-      Authorization: `Bearer ${state.token}`,
-    };
-    const init = { method, headers };
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(API + path, init);
-    } catch (_) {
-      throw new ApiError(0, "network_error",
-        "Could not reach the server. Check your connection and try again.");
-    }
-    const raw = await response.text();
-    let data = null;
-    if (raw) {
-      try {
-        data = JSON.parse(raw);
-      } catch (_) {
-        data = null;
-      }
-    }
-    if (!response.ok) {
-      const e = data && typeof data === "object" ? data.error : null;
-      if (e && typeof e.message === "string") {
-        throw new ApiError(response.status, e.code || "error", e.message, e.field);
-      }
-      throw new ApiError(response.status, `http_${response.status}`,
-        `The server answered ${response.status} ${response.statusText || ""}`.trim() + ".");
-    }
-    if (data === null || typeof data !== "object") {
-      throw new ApiError(response.status, "bad_response",
-        "The server sent an answer this page cannot read.");
-    }
-    return data;
-  }
+// ---- sign in -------------------------------------------------------------------------------
 
-  const conversationPath = (suffix = "") =>
-    `/conversations/${encodeURIComponent(state.conversationId)}${suffix}`;
-
-  // ---- errors --------------------------------------------------------------------------------
-
-  function showError(err, context, source) {
-    let text = err instanceof ApiError ? err.message : String(err && err.message ? err.message : err);
-    if (context) text = `${context}: ${text}`;
-    if (err instanceof ApiError) {
-      const details = [];
-      if (err.field && !err.message.includes(err.field)) details.push(`field “${err.field}”`);
-      if (err.status) details.push(`error ${err.status} ${err.code}`);
-      if (details.length) text += ` (${details.join(", ")})`;
-    }
-    els.errorText.textContent = text;
-    els.error.hidden = false;
-    state.errorSource = source || "send";
-  }
-
-  function clearError(source) {
-    if (source && state.errorSource !== source) return;
-    els.error.hidden = true;
-    els.errorText.textContent = "";
-    state.errorSource = null;
-  }
-
-  // ---- token ---------------------------------------------------------------------------------
-
-  function tokenSubject(token) {
-    try {
-      const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      const claims = JSON.parse(atob(part.padEnd(Math.ceil(part.length / 4) * 4, "=")));
-      return typeof claims.sub === "string" ? claims.sub : null;
-    } catch (_) {
-      return null;
-    }
-  }
-
-  function storeToken(token) {
-    const previous = sessionStorage.getItem(TOKEN_KEY);
+const errors = errorBanner();
+const panel = signInPanel({
+  storageKey: TOKEN_KEY,
+  main: els.chat,
+  onSignIn: (token, previous) => {
     if (previous !== token) sessionStorage.removeItem(CONVERSATION_KEY); // someone else's chat
-    sessionStorage.setItem(TOKEN_KEY, token);
-  }
-
-  function takeTokenFromUrl() {
-    const params = new URLSearchParams(window.location.search);
-    const token = (params.get("token") || "").trim();
-    if (!token) return;
-    storeToken(token);
-    // Keep the token out of the address bar, the history and bookmarks.
-    params.delete("token");
-    const query = params.toString();
-    history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : "") +
-      window.location.hash);
-  }
-
-  function showLogin(err) {
+    const note = els.login.querySelector(".login-error");
+    if (note) note.remove();
+    showChat();
+  },
+  // `refused`: the ApiError of a refused token; without one, the buyer signed out.
+  onSignOut: (refused) => {
     stopPolling();
-    els.chat.hidden = true;
-    els.login.hidden = false;
-    els.signOut.hidden = true;
     els.newConversation.hidden = true;
-    els.signedInAs.textContent = "";
     els.tokenInput.value = "";
-    if (err) {
+    if (refused) {
       // The error box lives in the chat panel; on the login panel say it in the form.
       let note = els.login.querySelector(".login-error");
       if (!note) {
-        note = document.createElement("p");
-        note.className = "login-error";
+        note = el("p", null, "login-error");
         note.setAttribute("role", "alert");
         els.loginForm.before(note);
       }
-      note.textContent = `Your token was refused: ${err.message}`;
-    }
-    els.tokenInput.focus();
-  }
-
-  function handleUnauthorized(err) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    state.token = null;
-    showLogin(err);
-  }
-
-  // ---- rendering -----------------------------------------------------------------------------
-
-  function normalRole(role) {
-    if (role === "user" || role === "buyer") return "buyer";
-    if (role === "agent" || role === "human") return "agent";
-    if (role === "system") return "system";
-    return "bot";
-  }
-
-  function signature(message) {
-    return `${normalRole(message.role)}\u0000${message.text || ""}`;
-  }
-
-  function safeHttpUrl(value) {
-    try {
-      const url = new URL(value, window.location.href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-    } catch (_) {
-      return null;
-    }
-  }
-
-  function citationId(citation) {
-    if (typeof citation === "string") return citation;
-    if (citation && typeof citation === "object") {
-      return citation.clause_id || citation.id || null;
-    }
-    return null;
-  }
-
-  function renderAttachment(attachment) {
-    const li = document.createElement("li");
-    li.className = "attachment";
-    const url = safeHttpUrl(attachment && attachment.url);
-    if (!url) {
-      li.textContent = "Attached photo (link not shown)";
-      return li;
-    }
-    const link = document.createElement("a");
-    link.href = url;
-    link.target = "_blank";
-    link.rel = "noopener noreferrer";
-    const img = document.createElement("img");
-    img.src = url;
-    img.alt = "Attached photo";
-    img.loading = "lazy";
-    img.referrerPolicy = "no-referrer";
-    img.addEventListener("error", () => {
-      img.remove();
-      link.classList.add("broken");
-    });
-    const caption = document.createElement("span");
-    caption.className = "attachment-url";
-    caption.textContent = url;
-    link.append(img, caption);
-    li.append(link);
-    return li;
-  }
-
-  function buildMessage(message, options = {}) {
-    const role = normalRole(message.role);
-    const li = document.createElement("li");
-    li.className = `msg msg-${role}`;
-    if (options.pending) li.classList.add("pending");
-
-    const label = document.createElement("div");
-    label.className = "msg-label";
-    if (role === "buyer") {
-      label.classList.add("sr-only");
-      label.textContent = "You";
-    } else if (role === "agent") {
-      const name = message.agent_name || message.author_name;
-      label.textContent = name ? `Agent · ${name}` : "Agent";
-    } else if (role === "system") {
-      label.classList.add("sr-only");
-      label.textContent = "Notice";
+      note.textContent = `Your token was refused: ${refused.message}`;
     } else {
-      label.textContent = "Assistant";
-    }
-    li.append(label);
-
-    const bubble = document.createElement("div");
-    bubble.className = "bubble";
-    if (message.text) {
-      const text = document.createElement("p");
-      text.className = "text";
-      text.textContent = message.text;
-      bubble.append(text);
-    }
-    const attachments = Array.isArray(message.attachments) ? message.attachments : [];
-    if (attachments.length) {
-      const list = document.createElement("ul");
-      list.className = "attachments";
-      list.setAttribute("aria-label", "Attached photos");
-      attachments.forEach((a) => list.append(renderAttachment(a)));
-      bubble.append(list);
-    }
-    li.append(bubble);
-
-    const citations = (Array.isArray(message.citations) ? message.citations : [])
-      .map(citationId)
-      .filter(Boolean);
-    if (citations.length) {
-      const list = document.createElement("ul");
-      list.className = "citations";
-      list.setAttribute("aria-label", "Policy clauses");
-      citations.forEach((id) => {
-        const chip = document.createElement("li");
-        chip.className = "chip";
-        chip.title = `Policy clause ${id}`;
-        chip.textContent = id;
-        list.append(chip);
-      });
-      li.append(list);
-    }
-
-    if (options.pending) {
-      const note = document.createElement("div");
-      note.className = "msg-note";
-      note.textContent = "Sending…";
-      li.append(note);
-    }
-    return li;
-  }
-
-  function scrollToEnd() {
-    els.messages.scrollTop = els.messages.scrollHeight;
-  }
-
-  function appendMessage(message, options) {
-    const el = buildMessage(message, options);
-    els.messages.append(el);
-    const entry = { sig: signature(message), el };
-    state.rendered.push(entry);
-    scrollToEnd();
-    return entry;
-  }
-
-  function removeEntry(entry) {
-    const i = state.rendered.indexOf(entry);
-    if (i >= 0) state.rendered.splice(i, 1);
-    entry.el.remove();
-  }
-
-  function formatAmount(amount, currency) {
-    if (amount === null || amount === undefined || amount === "") return null;
-    const n = Number(amount);
-    const value = Number.isFinite(n) ? n.toFixed(2) : String(amount);
-    return currency ? `${value} ${currency}` : value;
-  }
-
-  function fillActionCard(card, action) {
-    card.replaceChildren();
-    const title = document.createElement("div");
-    title.className = "action-title";
-    title.textContent = ACTION_TITLES[action.type] || action.type || "Action";
-    const status = document.createElement("span");
-    status.className = `action-status status-${String(action.status || "").replace(/[^a-z_]/gi, "")}`;
-    status.textContent = action.status || "pending";
-    title.append(" ", status);
-    card.append(title);
-
-    const rows = [
-      ["Type", action.type],
-      ["Amount", formatAmount(action.amount, action.currency)],
-      ["Order", action.order_id],
-    ];
-    const dl = document.createElement("dl");
-    rows.forEach(([name, value]) => {
-      if (value === null || value === undefined || value === "") return;
-      const dt = document.createElement("dt");
-      dt.textContent = name;
-      const dd = document.createElement("dd");
-      dd.textContent = String(value);
-      dl.append(dt, dd);
-    });
-    card.append(dl);
-  }
-
-  function upsertAction(action) {
-    if (!action || typeof action !== "object") return;
-    const key = action.action_id || `${action.type}:${action.order_id}:${action.amount}`;
-    let card = state.actionCards.get(key);
-    if (!card) {
-      card = document.createElement("li");
-      card.className = "action-card";
-      card.dataset.actionId = key;
-      card.setAttribute("aria-label", "Action on your order");
-      els.messages.append(card);
-      state.actionCards.set(key, card);
-      scrollToEnd();
-    }
-    fillActionCard(card, action);
-  }
-
-  function setQuickReplies(replies) {
-    state.quickReplies = Array.isArray(replies) ? replies.filter((r) => typeof r === "string") : [];
-    els.quickReplies.replaceChildren();
-    state.quickReplies.forEach((reply) => {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "quick-reply";
-      button.textContent = reply;
-      button.disabled = state.sending || state.status === "closed";
-      button.addEventListener("click", () => send(reply, { fromQuickReply: true }));
-      els.quickReplies.append(button);
-    });
-    els.quickReplies.hidden = state.quickReplies.length === 0;
-  }
-
-  function setExpecting(expecting) {
-    els.input.placeholder = PLACEHOLDERS[expecting] || DEFAULT_PLACEHOLDER;
-  }
-
-  function setStatus(status) {
-    if (!status) return;
-    state.status = status;
-    els.banner.replaceChildren();
-    els.banner.className = "banner";
-    const closed = status === "closed";
-    if (status === "waiting_for_agent") {
-      els.banner.classList.add("banner-agent");
-      els.banner.textContent =
-        "A customer-service agent is handling your case. Their replies will appear here.";
-      els.banner.hidden = false;
-      startPolling();
-    } else if (closed) {
-      els.banner.classList.add("banner-closed");
-      const text = document.createElement("span");
-      text.textContent = "This conversation is closed.";
-      const again = document.createElement("button");
-      again.type = "button";
-      again.className = "link-button";
-      again.textContent = "Start a new conversation";
-      again.addEventListener("click", newConversation);
-      els.banner.append(text, " ", again);
-      els.banner.hidden = false;
-      stopPolling();
-      setQuickReplies([]);
-    } else {
-      els.banner.hidden = true;
-      stopPolling();
-    }
-    els.input.disabled = closed;
-    els.send.disabled = closed || state.sending;
-    els.attachToggle.disabled = closed;
-    els.photoAdd.disabled = closed;
-    els.photoUrl.disabled = closed;
-  }
-
-  function applyTranscript(data) {
-    const messages = Array.isArray(data.messages) ? data.messages : [];
-    // Keep what is already on the page and matches; redraw from the first difference on, so
-    // only new messages are added (and announced by the live region).
-    let same = 0;
-    while (same < state.rendered.length && same < messages.length &&
-           state.rendered[same].sig === signature(messages[same])) {
-      same += 1;
-    }
-    state.rendered.splice(same).forEach((entry) => entry.el.remove());
-    messages.slice(same).forEach((m) => appendMessage(m));
-    (Array.isArray(data.actions) ? data.actions : []).forEach(upsertAction);
-    if ("quick_replies" in data) setQuickReplies(data.quick_replies);
-    else if (data.status && data.status !== state.status) setQuickReplies([]);
-    if ("expecting" in data) setExpecting(data.expecting);
-    setStatus(data.status);
-  }
-
-  function resetConversationView() {
-    stopPolling();
-    state.rendered = [];
-    state.actionCards.clear();
-    state.status = null;
-    els.messages.replaceChildren();
-    setQuickReplies([]);
-    setExpecting(null);
-    setStatus("bot");
-    clearError();
-  }
-
-  function setConversation(id) {
-    if (id !== state.conversationId) state.retry = null;
-    state.conversationId = id;
-    if (id) sessionStorage.setItem(CONVERSATION_KEY, id);
-    else sessionStorage.removeItem(CONVERSATION_KEY);
-    els.newConversation.hidden = !id;
-  }
-
-  function newConversation() {
-    setConversation(null);
-    resetConversationView();
-    els.input.focus();
-  }
-
-  // ---- polling while a person handles the case ----------------------------------------------
-
-  function startPolling() {
-    if (state.pollTimer === null) state.pollTimer = setTimeout(pollOnce, POLL_MS);
-  }
-
-  function stopPolling() {
-    if (state.pollTimer !== null) clearTimeout(state.pollTimer);
-    state.pollTimer = null;
-  }
-
-  async function pollOnce() {
-    state.pollTimer = null;
-    if (!state.conversationId || state.status !== "waiting_for_agent") return;
-    const epoch = state.epoch;
-    try {
-      const data = await api("GET", conversationPath());
-      if (epoch === state.epoch && !state.sending) {
-        clearError("poll");
-        applyTranscript(data);
-      }
-    } catch (err) {
-      if (err.status === 401) return handleUnauthorized(err);
-      showError(err, "Could not check for new replies (retrying)", "poll");
-    }
-    if (state.status === "waiting_for_agent") startPolling();
-  }
-
-  // ---- sending -------------------------------------------------------------------------------
-
-  function setBusy(busy) {
-    state.sending = busy;
-    const closed = state.status === "closed";
-    els.send.disabled = busy || closed;
-    els.typing.textContent =
-      state.status === "waiting_for_agent" ? "Sending…" : "The assistant is typing…";
-    els.typing.hidden = !busy;
-    els.quickReplies.querySelectorAll("button").forEach((b) => { b.disabled = busy || closed; });
-  }
-
-  function renderPendingAttachments() {
-    els.pending.replaceChildren();
-    state.attachments.forEach((attachment, index) => {
-      const li = document.createElement("li");
-      li.className = "pending-attachment";
-      const name = document.createElement("span");
-      name.className = "attachment-url";
-      name.textContent = attachment.url;
-      const remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "link-button";
-      remove.textContent = "Remove";
-      remove.setAttribute("aria-label", `Remove photo ${attachment.url}`);
-      remove.addEventListener("click", () => {
-        state.attachments.splice(index, 1);
-        renderPendingAttachments();
-      });
-      li.append(name, " ", remove);
-      els.pending.append(li);
-    });
-    els.pending.hidden = state.attachments.length === 0;
-  }
-
-  function addPhoto() {
-    const value = els.photoUrl.value.trim();
-    if (!value) {
-      els.photoUrl.focus();
-      return;
-    }
-    const url = safeHttpUrl(value);
-    if (!url || !/^https?:\/\//i.test(value)) {
-      showError(new Error("enter a link that starts with https:// (or http://)"),
-        "That photo URL cannot be used", "photo");
-      els.photoUrl.focus();
-      return;
-    }
-    if (state.attachments.length >= MAX_ATTACHMENTS) {
-      showError(new Error(`at most ${MAX_ATTACHMENTS} photos per message`),
-        "Photo not added", "photo");
-      return;
-    }
-    clearError("photo");
-    state.attachments.push({ type: "image", url });
-    renderPendingAttachments();
-    els.photoUrl.value = "";
-    els.input.focus();
-  }
-
-  function newIdempotencyKey() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") {
-      return window.crypto.randomUUID();
-    }
-    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
-  function closeAttachRow() {
-    els.attachRow.hidden = true;
-    els.attachToggle.setAttribute("aria-expanded", "false");
-  }
-
-  async function send(rawText, options = {}) {
-    if (state.sending || state.status === "closed") return;
-    const text = (rawText || "").trim();
-    const attachments = state.attachments.slice();
-    if (!text && attachments.length === 0) {
-      els.input.focus();
-      return;
-    }
-    const sig = JSON.stringify([text, attachments]);
-    const key = state.retry && state.retry.sig === sig ? state.retry.key : newIdempotencyKey();
-    state.epoch += 1;
-    setBusy(true);
-    clearError();
-    const previousReplies = state.quickReplies;
-    const draft = options.fromQuickReply ? null : els.input.value;
-    const entry = appendMessage({ role: "buyer", text, attachments }, { pending: true });
-    if (!options.fromQuickReply) els.input.value = "";
-    state.attachments = [];
-    renderPendingAttachments();
-    setQuickReplies([]);
-    autoGrow();
-
-    try {
-      if (!state.conversationId) {
-        const created = await api("POST", "/conversations", {});
-        if (!created.conversation_id) {
-          throw new ApiError(0, "bad_response", "The server did not return a conversation id.");
-        }
-        setConversation(created.conversation_id);
-      }
-      const body = { text };
-      if (attachments.length) body.attachments = attachments;
-      const reply = await api("POST", conversationPath("/messages"), body, {
-        "Idempotency-Key": key,
-      });
-      state.retry = null;
-      entry.el.classList.remove("pending");
-      const note = entry.el.querySelector(".msg-note");
-      if (note) note.remove();
-      (Array.isArray(reply.messages) ? reply.messages : []).forEach((m) => appendMessage(m));
-      (Array.isArray(reply.actions) ? reply.actions : []).forEach(upsertAction);
-      closeAttachRow();
-      setExpecting(reply.expecting);
-      setBusy(false);
-      setStatus(reply.status);
-      setQuickReplies(reply.quick_replies);
-    } catch (err) {
-      // Nothing the buyer wrote is lost: the text and photos go back into the composer.
-      const uncertain = !(err instanceof ApiError) || err.status === 0 || err.status >= 500;
-      state.retry = uncertain ? { sig, key } : null;
-      removeEntry(entry);
-      if (draft !== null && !els.input.value) els.input.value = draft;
-      state.attachments = attachments.concat(state.attachments);
-      renderPendingAttachments();
-      setBusy(false);
-      setQuickReplies(previousReplies);
-      autoGrow();
-      if (err.status === 401) {
-        handleUnauthorized(err);
-        return;
-      }
-      if (err.status === 404 && state.conversationId) {
-        setConversation(null);
-        showError(err, "This conversation could not be found, so your message was not sent. " +
-          "Send it again to start a new conversation");
-        return;
-      }
-      showError(err, "Your message was not sent");
-    } finally {
-      setBusy(false);
-    }
-    els.input.focus();
-  }
-
-  function autoGrow() {
-    if (!els.input.value) {
-      els.input.style.height = ""; // back to one line, whatever the placeholder says
-      return;
-    }
-    els.input.style.height = "auto";
-    els.input.style.height = `${Math.min(els.input.scrollHeight, 140)}px`;
-  }
-
-  // ---- start ---------------------------------------------------------------------------------
-
-  async function loadConversation() {
-    try {
-      const data = await api("GET", conversationPath());
-      applyTranscript(data);
-    } catch (err) {
-      if (err.status === 401) return handleUnauthorized(err);
-      if (err.status === 404) {
-        setConversation(null); // gone or not this buyer's: start afresh
-        return;
-      }
-      showError(err, "Could not load your conversation", "load");
-    }
-  }
-
-  async function showChat() {
-    els.login.hidden = true;
-    els.chat.hidden = false;
-    els.signOut.hidden = false;
-    const subject = tokenSubject(state.token);
-    els.signedInAs.textContent = subject ? `Signed in as ${subject}` : "";
-    resetConversationView();
-    setConversation(sessionStorage.getItem(CONVERSATION_KEY));
-    if (state.conversationId) await loadConversation();
-    els.input.focus();
-  }
-
-  function wire() {
-    els.loginForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const token = els.tokenInput.value.trim();
-      if (!token) return;
-      const note = els.login.querySelector(".login-error");
-      if (note) note.remove();
-      storeToken(token);
-      state.token = token;
-      showChat();
-    });
-    els.signOut.addEventListener("click", () => {
-      sessionStorage.removeItem(TOKEN_KEY);
       sessionStorage.removeItem(CONVERSATION_KEY);
-      state.token = null;
       setConversation(null);
       resetConversationView();
-      showLogin();
+    }
+    els.tokenInput.focus();
+  },
+});
+
+function handleUnauthorized(err) {
+  panel.signOut(err);
+}
+
+// ---- rendering -----------------------------------------------------------------------------
+
+function scrollToEnd() {
+  els.messages.scrollTop = els.messages.scrollHeight;
+}
+
+function appendMessage(message, options) {
+  const node = buildMessage(message, options);
+  els.messages.append(node);
+  const entry = { sig: signature(message), el: node };
+  state.rendered.push(entry);
+  scrollToEnd();
+  return entry;
+}
+
+function removeEntry(entry) {
+  const i = state.rendered.indexOf(entry);
+  if (i >= 0) state.rendered.splice(i, 1);
+  entry.el.remove();
+}
+
+function upsertAction(action) {
+  if (!action || typeof action !== "object") return;
+  const key = action.action_id || `${action.type}:${action.order_id}:${action.amount}`;
+  let card = state.actionCards.get(key);
+  if (!card) {
+    card = document.createElement("li");
+    card.className = "action-card";
+    card.dataset.actionId = key;
+    card.setAttribute("aria-label", "Action on your order");
+    els.messages.append(card);
+    state.actionCards.set(key, card);
+    scrollToEnd();
+  }
+  fillActionCard(card, action);
+}
+
+function setQuickReplies(replies) {
+  state.quickReplies = Array.isArray(replies) ? replies.filter((r) => typeof r === "string") : [];
+  els.quickReplies.replaceChildren();
+  state.quickReplies.forEach((reply) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "quick-reply";
+    button.textContent = reply;
+    button.disabled = state.sending || state.status === "closed";
+    button.addEventListener("click", () => send(reply, { fromQuickReply: true }));
+    els.quickReplies.append(button);
+  });
+  els.quickReplies.hidden = state.quickReplies.length === 0;
+}
+
+function setExpecting(expecting) {
+  els.input.placeholder = PLACEHOLDERS[expecting] || DEFAULT_PLACEHOLDER;
+}
+
+function setStatus(status) {
+  if (!status) return;
+  state.status = status;
+  els.banner.replaceChildren();
+  els.banner.className = "banner";
+  const closed = status === "closed";
+  if (status === "waiting_for_agent") {
+    els.banner.classList.add("banner-agent");
+    els.banner.textContent =
+      "A customer-service agent is handling your case. Their replies will appear here.";
+    els.banner.hidden = false;
+    startPolling();
+  } else if (closed) {
+    els.banner.classList.add("banner-closed");
+    const text = document.createElement("span");
+    text.textContent = "This conversation is closed.";
+    const again = document.createElement("button");
+    again.type = "button";
+    again.className = "link-button";
+    again.textContent = "Start a new conversation";
+    again.addEventListener("click", newConversation);
+    els.banner.append(text, " ", again);
+    els.banner.hidden = false;
+    stopPolling();
+    setQuickReplies([]);
+  } else {
+    els.banner.hidden = true;
+    stopPolling();
+  }
+  els.input.disabled = closed;
+  els.send.disabled = closed || state.sending;
+  els.attachToggle.disabled = closed;
+  els.photoAdd.disabled = closed;
+  els.photoUrl.disabled = closed;
+}
+
+function applyTranscript(data) {
+  const messages = Array.isArray(data.messages) ? data.messages : [];
+  // Keep what is already on the page and matches; redraw from the first difference on, so
+  // only new messages are added (and announced by the live region).
+  let same = 0;
+  while (same < state.rendered.length && same < messages.length &&
+         state.rendered[same].sig === signature(messages[same])) {
+    same += 1;
+  }
+  state.rendered.splice(same).forEach((entry) => entry.el.remove());
+  messages.slice(same).forEach((m) => appendMessage(m));
+  (Array.isArray(data.actions) ? data.actions : []).forEach(upsertAction);
+  if ("quick_replies" in data) setQuickReplies(data.quick_replies);
+  else if (data.status && data.status !== state.status) setQuickReplies([]);
+  if ("expecting" in data) setExpecting(data.expecting);
+  setStatus(data.status);
+}
+
+function resetConversationView() {
+  stopPolling();
+  state.rendered = [];
+  state.actionCards.clear();
+  state.status = null;
+  els.messages.replaceChildren();
+  setQuickReplies([]);
+  setExpecting(null);
+  setStatus("bot");
+  clearError();
+}
+
+function setConversation(id) {
+  if (id !== state.conversationId) state.retry = null;
+  state.conversationId = id;
+  if (id) sessionStorage.setItem(CONVERSATION_KEY, id);
+  else sessionStorage.removeItem(CONVERSATION_KEY);
+  els.newConversation.hidden = !id;
+}
+
+function newConversation() {
+  setConversation(null);
+  resetConversationView();
+  els.input.focus();
+}
+
+// ---- polling while a person handles the case ----------------------------------------------
+
+function startPolling() {
+  if (state.pollTimer === null) state.pollTimer = setTimeout(pollOnce, POLL_MS);
+}
+
+function stopPolling() {
+  if (state.pollTimer !== null) clearTimeout(state.pollTimer);
+  state.pollTimer = null;
+}
+
+async function pollOnce() {
+  state.pollTimer = null;
+  if (!state.conversationId || state.status !== "waiting_for_agent") return;
+  const epoch = state.epoch;
+  try {
+    const data = await api("GET", conversationPath());
+    if (epoch === state.epoch && !state.sending) {
+      clearError("poll");
+      applyTranscript(data);
+    }
+  } catch (err) {
+    if (err.status === 401) return handleUnauthorized(err);
+    showError(err, "Could not check for new replies (retrying)", "poll");
+  }
+  if (state.status === "waiting_for_agent") startPolling();
+}
+
+// ---- sending -------------------------------------------------------------------------------
+
+function setBusy(busy) {
+  state.sending = busy;
+  const closed = state.status === "closed";
+  els.send.disabled = busy || closed;
+  els.typing.textContent =
+    state.status === "waiting_for_agent" ? "Sending…" : "The assistant is typing…";
+  els.typing.hidden = !busy;
+  els.quickReplies.querySelectorAll("button").forEach((b) => { b.disabled = busy || closed; });
+}
+
+function renderPendingAttachments() {
+  els.pending.replaceChildren();
+  state.attachments.forEach((attachment, index) => {
+    const li = document.createElement("li");
+    li.className = "pending-attachment";
+    const name = document.createElement("span");
+    name.className = "attachment-url";
+    name.textContent = attachment.url;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link-button";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", `Remove photo ${attachment.url}`);
+    remove.addEventListener("click", () => {
+      state.attachments.splice(index, 1);
+      renderPendingAttachments();
     });
-    els.newConversation.addEventListener("click", newConversation);
-    els.composer.addEventListener("submit", (event) => {
+    li.append(name, " ", remove);
+    els.pending.append(li);
+  });
+  els.pending.hidden = state.attachments.length === 0;
+}
+
+function addPhoto() {
+  const value = els.photoUrl.value.trim();
+  if (!value) {
+    els.photoUrl.focus();
+    return;
+  }
+  const url = safeHttpUrl(value);
+  if (!url || !/^https?:\/\//i.test(value)) {
+    showError(new Error("enter a link that starts with https:// (or http://)"),
+      "That photo URL cannot be used", "photo");
+    els.photoUrl.focus();
+    return;
+  }
+  if (state.attachments.length >= MAX_ATTACHMENTS) {
+    showError(new Error(`at most ${MAX_ATTACHMENTS} photos per message`),
+      "Photo not added", "photo");
+    return;
+  }
+  clearError("photo");
+  state.attachments.push({ type: "image", url });
+  renderPendingAttachments();
+  els.photoUrl.value = "";
+  els.input.focus();
+}
+
+function closeAttachRow() {
+  els.attachRow.hidden = true;
+  els.attachToggle.setAttribute("aria-expanded", "false");
+}
+
+async function send(rawText, options = {}) {
+  if (state.sending || state.status === "closed") return;
+  const text = (rawText || "").trim();
+  const attachments = state.attachments.slice();
+  if (!text && attachments.length === 0) {
+    els.input.focus();
+    return;
+  }
+  const sig = JSON.stringify([text, attachments]);
+  const key = state.retry && state.retry.sig === sig ? state.retry.key : idempotencyKey();
+  state.epoch += 1;
+  setBusy(true);
+  clearError();
+  const previousReplies = state.quickReplies;
+  const draft = options.fromQuickReply ? null : els.input.value;
+  const entry = appendMessage({ role: "buyer", text, attachments }, { pending: true });
+  if (!options.fromQuickReply) els.input.value = "";
+  state.attachments = [];
+  renderPendingAttachments();
+  setQuickReplies([]);
+  autoGrow();
+
+  try {
+    if (!state.conversationId) {
+      const created = await api("POST", "/conversations", {});
+      if (!created.conversation_id) {
+        throw new ApiError(0, "bad_response", "The server did not return a conversation id.");
+      }
+      setConversation(created.conversation_id);
+    }
+    const body = { text };
+    if (attachments.length) body.attachments = attachments;
+    const reply = await api("POST", conversationPath("/messages"), body, {
+      "Idempotency-Key": key,
+    });
+    state.retry = null;
+    entry.el.classList.remove("pending");
+    const note = entry.el.querySelector(".msg-note");
+    if (note) note.remove();
+    (Array.isArray(reply.messages) ? reply.messages : []).forEach((m) => appendMessage(m));
+    (Array.isArray(reply.actions) ? reply.actions : []).forEach(upsertAction);
+    closeAttachRow();
+    setExpecting(reply.expecting);
+    setBusy(false);
+    setStatus(reply.status);
+    setQuickReplies(reply.quick_replies);
+  } catch (err) {
+    // Nothing the buyer wrote is lost: the text and photos go back into the composer.
+    const uncertain = !(err instanceof ApiError) || err.status === 0 || err.status >= 500;
+    state.retry = uncertain ? { sig, key } : null;
+    removeEntry(entry);
+    if (draft !== null && !els.input.value) els.input.value = draft;
+    state.attachments = attachments.concat(state.attachments);
+    renderPendingAttachments();
+    setBusy(false);
+    setQuickReplies(previousReplies);
+    autoGrow();
+    if (err.status === 401) {
+      handleUnauthorized(err);
+      return;
+    }
+    if (err.status === 404 && state.conversationId) {
+      setConversation(null);
+      showError(err, "This conversation could not be found, so your message was not sent. " +
+        "Send it again to start a new conversation");
+      return;
+    }
+    showError(err, "Your message was not sent");
+  } finally {
+    setBusy(false);
+  }
+  els.input.focus();
+}
+
+function autoGrow() {
+  if (!els.input.value) {
+    els.input.style.height = ""; // back to one line, whatever the placeholder says
+    return;
+  }
+  els.input.style.height = "auto";
+  els.input.style.height = `${Math.min(els.input.scrollHeight, 140)}px`;
+}
+
+// ---- start ---------------------------------------------------------------------------------
+
+async function loadConversation() {
+  try {
+    const data = await api("GET", conversationPath());
+    applyTranscript(data);
+  } catch (err) {
+    if (err.status === 401) return handleUnauthorized(err);
+    if (err.status === 404) {
+      setConversation(null); // gone or not this buyer's: start afresh
+      return;
+    }
+    showError(err, "Could not load your conversation", "load");
+  }
+}
+
+async function showChat() {
+  resetConversationView();
+  setConversation(sessionStorage.getItem(CONVERSATION_KEY));
+  if (state.conversationId) await loadConversation();
+  els.input.focus();
+}
+
+function wire() {
+  els.newConversation.addEventListener("click", newConversation);
+  els.composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(els.input.value);
+  });
+  els.input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       send(els.input.value);
-    });
-    els.input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        send(els.input.value);
-      }
-    });
-    els.input.addEventListener("input", autoGrow);
-    els.attachToggle.addEventListener("click", () => {
-      if (!els.attachRow.hidden) return closeAttachRow();
-      els.attachRow.hidden = false;
-      els.attachToggle.setAttribute("aria-expanded", "true");
-      els.photoUrl.focus();
-    });
-    els.photoAdd.addEventListener("click", addPhoto);
-    els.photoUrl.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") {
-        event.preventDefault();
-        addPhoto();
-      }
-    });
-    els.errorDismiss.addEventListener("click", () => clearError());
-  }
+    }
+  });
+  els.input.addEventListener("input", autoGrow);
+  els.attachToggle.addEventListener("click", () => {
+    if (!els.attachRow.hidden) return closeAttachRow();
+    els.attachRow.hidden = false;
+    els.attachToggle.setAttribute("aria-expanded", "true");
+    els.photoUrl.focus();
+  });
+  els.photoAdd.addEventListener("click", addPhoto);
+  els.photoUrl.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      addPhoto();
+    }
+  });
+}
 
-  wire();
-  takeTokenFromUrl();
-  state.token = sessionStorage.getItem(TOKEN_KEY);
-  if (state.token) showChat();
-  else showLogin();
-})();
+wire();
+panel.start();

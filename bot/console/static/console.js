@@ -1,550 +1,473 @@
 // The agent console: the queue, one case, suggestions, replies and actions. Vanilla JS, no
-// dependencies; talks to the agent API of the contract on the same origin. Every value from
-// the server is written with textContent (never innerHTML).
-(function () {
-  "use strict";
+// dependencies; talks to the agent API of the contract on the same origin through common.js.
+// Every value from the server is written with textContent (never innerHTML).
+import {
+  api, el, errorBanner, formatDate, idempotencyKey, money, signInPanel, whenRefused,
+} from "./common.js";
 
-  const API = "/v1";
-  const TOKEN_KEY = "aftersales.console.token";
-  const POLL_MS = 2500;
-  const MONEY = ["cancel", "refund", "return", "replacement", "voucher"];
-  const LABEL = {
-    cancel: "cancel", refund: "refund", return: "return", replacement: "replacement",
-    voucher: "voucher", deny: "deny", request_evidence: "ask for evidence", investigate: "investigate",
-  };
+const TOKEN_KEY = "aftersales.console.token";
+const POLL_MS = 2500;
+const MONEY = ["cancel", "refund", "return", "replacement", "voucher"];
+const LABEL = {
+  cancel: "cancel", refund: "refund", return: "return", replacement: "replacement",
+  voucher: "voucher", deny: "deny", request_evidence: "ask for evidence", investigate: "investigate",
+};
 
-  const $ = (id) => document.getElementById(id);
-  const els = {
-    login: $("login"), loginForm: $("login-form"), tokenInput: $("token-input"),
-    console: $("console"), signedIn: $("signed-in-as"), signOut: $("sign-out"),
-    error: $("error"), errorText: $("error-text"), errorDismiss: $("error-dismiss"),
-    queue: $("queue"), queueEmpty: $("queue-empty"), queueCount: $("queue-count"),
-    queueUpdated: $("queue-updated"),
-    fIntent: $("filter-intent"), fRegion: $("filter-region"), fStatus: $("filter-status"),
-    casePane: $("case"), noCase: $("no-case"), caseTitle: $("case-title"), caseSubtitle: $("case-subtitle"),
-    suggestions: $("suggestions"), suggestionsEmpty: $("suggestions-empty"),
-    replyForm: $("reply-form"), replyInput: $("reply-input"),
-    actionForm: $("action-form"), actionType: $("action-type"), actionAmount: $("action-amount"),
-    actionReason: $("action-reason"), actionOverride: $("action-override"),
-    actionPolicy: $("action-policy"), actionResult: $("action-result"),
-    transcript: $("transcript"), eligibility: $("eligibility"), risk: $("risk"),
-    responsibility: $("responsibility"), order: $("order"), buyer: $("buyer"), trace: $("trace"),
-    audit: $("audit"), handBack: $("hand-back"), closeCase: $("close-case"),
-  };
+const $ = (id) => document.getElementById(id);
+const els = {
+  console: $("console"),
+  queue: $("queue"), queueEmpty: $("queue-empty"), queueCount: $("queue-count"),
+  queueUpdated: $("queue-updated"),
+  fIntent: $("filter-intent"), fRegion: $("filter-region"), fStatus: $("filter-status"),
+  casePane: $("case"), noCase: $("no-case"), caseTitle: $("case-title"), caseSubtitle: $("case-subtitle"),
+  suggestions: $("suggestions"), suggestionsEmpty: $("suggestions-empty"),
+  replyForm: $("reply-form"), replyInput: $("reply-input"),
+  actionForm: $("action-form"), actionType: $("action-type"), actionAmount: $("action-amount"),
+  actionReason: $("action-reason"), actionOverride: $("action-override"),
+  actionPolicy: $("action-policy"), actionResult: $("action-result"),
+  transcript: $("transcript"), eligibility: $("eligibility"), risk: $("risk"),
+  responsibility: $("responsibility"), order: $("order"), buyer: $("buyer"), trace: $("trace"),
+  audit: $("audit"), handBack: $("hand-back"), closeCase: $("close-case"),
+};
 
-  const state = {
-    token: null, cases: [], caseId: null, view: null, lastSeq: 0, pollTimer: null,
-    intents: new Set(), regions: new Set(), busy: false,
-  };
+const state = {
+  cases: [], caseId: null, view: null, lastSeq: 0, pollTimer: null,
+  intents: new Set(), regions: new Set(), busy: false,
+};
 
-  // ---- helpers ---------------------------------------------------------------------------------
+// ---- helpers ---------------------------------------------------------------------------------
 
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function money(amount, currency) {
-    if (amount === null || amount === undefined || amount === "") return "—";
-    const value = Number(amount).toFixed(2);
-    return !currency || currency === "USD" ? "$" + value : currency + " " + value;
-  }
-
-  function facts(pairs) {
-    const dl = el("dl", null, "facts");
-    pairs.forEach(([k, v]) => {
-      if (v === undefined) return;
-      dl.append(el("dt", k), el("dd", v === null || v === "" ? "—" : v));
-    });
-    return dl;
-  }
-
-  function clock(seconds) {
-    const s = Math.max(0, Math.floor(Math.abs(seconds)));
-    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-    const two = (n) => String(n).padStart(2, "0");
-    return (h ? h + ":" + two(m) : String(m)) + ":" + two(r);
-  }
-
-  function showError(message) {
-    els.errorText.textContent = message;
-    els.error.hidden = false;
-  }
-
-  function clearError() {
-    els.error.hidden = true;
-  }
-
-  class ApiError extends Error {
-    constructor(status, body) {
-      const error = (body && body.error) || {};
-      super(error.message || "request failed (" + status + ")");
-      this.status = status; this.code = error.code; this.field = error.field;
-    }
-  }
-
-  async function api(method, path, body, headers) {
-    const init = { method, headers: Object.assign({ Authorization: "Bearer " + state.token }, headers || {}) };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    const response = await fetch(API + path, init);
-    let data = null;
-    try { data = await response.json(); } catch (_) { data = null; }
-    if (response.status === 401 || response.status === 403) {
-      signOut(response.status === 403 ? "This page needs an agent token (role agent)." : "Your token was refused; paste a new one.");
-      throw new ApiError(response.status, data);
-    }
-    if (!response.ok) throw new ApiError(response.status, data);
-    return data;
-  }
-
-  // ---- sign in ---------------------------------------------------------------------------------
-
-  function subjectOf(token) {
-    try {
-      const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
-      return payload.sub || "";
-    } catch (_) { return ""; }
-  }
-
-  function signIn(token) {
-    state.token = token.trim();
-    sessionStorage.setItem(TOKEN_KEY, state.token);
-    els.login.hidden = true;
-    els.console.hidden = false;
-    els.signOut.hidden = false;
-    els.signedIn.textContent = "Signed in as " + (subjectOf(state.token) || "agent");
-    refresh();
-  }
-
-  function signOut(message) {
-    stopPolling();
-    sessionStorage.removeItem(TOKEN_KEY);
-    state.token = null;
-    els.console.hidden = true;
-    els.signOut.hidden = true;
-    els.signedIn.textContent = "";
-    els.login.hidden = false;
-    if (message) showError(message);
-  }
-
-  // ---- queue -------------------------------------------------------------------------------------
-
-  function queueQuery() {
-    const params = new URLSearchParams();
-    if (els.fIntent.value) params.set("intent", els.fIntent.value);
-    if (els.fRegion.value) params.set("region", els.fRegion.value);
-    if (els.fStatus.value) params.set("status", els.fStatus.value);
-    const q = params.toString();
-    return q ? "?" + q : "";
-  }
-
-  function addOptions(select, known, values) {
-    values.forEach((v) => {
-      if (!v || known.has(v)) return;
-      known.add(v);
-      select.append(el("option", v.replace(/_/g, " "))).value = v;
-      select.lastChild.value = v;
-    });
-  }
-
-  async function loadQueue() {
-    const data = await api("GET", "/agent/queue" + queueQuery());
-    state.cases = data.cases || [];
-    state.loadedAt = Date.now();
-    addOptions(els.fIntent, state.intents, state.cases.map((c) => c.intent));
-    addOptions(els.fRegion, state.regions, state.cases.map((c) => c.region));
-    renderQueue();
-  }
-
-  function renderQueue() {
-    els.queue.replaceChildren();
-    els.queueCount.textContent = "(" + state.cases.length + ")";
-    els.queueEmpty.hidden = state.cases.length > 0;
-    state.cases.forEach((c, i) => {
-      const li = el("li");
-      const button = el("button");
-      button.type = "button";
-      button.dataset.caseId = c.case_id;
-      button.setAttribute("aria-label", "Case " + (i + 1) + ": " + c.intent.replace(/_/g, " ") + (c.order_id ? ", order " + c.order_id : ""));
-      if (c.case_id === state.caseId) button.setAttribute("aria-current", "true");
-      const top = el("span", null, "line");
-      top.append(el("span", c.intent.replace(/_/g, " ")), el("span", "P" + c.priority, "priority"));
-      const mid = el("span", null, "line");
-      mid.append(
-        el("span", (c.order_id || "no order") + " · " + c.buyer_id + (c.region ? " · " + c.region : "")),
-        el("span", c.amount ? money(c.amount, c.currency) : "")
-      );
-      const bottom = el("span", null, "line");
-      const badges = el("span");
-      badges.append(el("span", (c.status || "new").replace(/_/g, " "), "badge " + (c.status || "new")));
-      (c.reasons || []).slice(0, 2).forEach((r) => badges.append(el("span", r.replace(/_/g, " "), "badge")));
-      const sla = el("span", "", "sla");
-      sla.dataset.due = c.sla_due_at;
-      bottom.append(badges, sla);
-      button.append(top, mid, bottom);
-      button.addEventListener("click", () => openCase(c.case_id));
-      li.append(button);
-      els.queue.append(li);
-    });
-    tickSla();
-  }
-
-  function tickSla() {
-    const now = Date.now();
-    els.queue.querySelectorAll(".sla").forEach((node) => {
-      const due = Date.parse(node.dataset.due);
-      if (Number.isNaN(due)) return;
-      const left = (due - now) / 1000;
-      node.textContent = left >= 0 ? "SLA " + clock(left) : "SLA over by " + clock(-left);
-      node.classList.toggle("breached", left < 0);
-    });
-    if (state.loadedAt) els.queueUpdated.textContent = "updated " + new Date(state.loadedAt).toLocaleTimeString();
-  }
-
-  // ---- one case ----------------------------------------------------------------------------------
-
-  async function openCase(caseId) {
-    state.caseId = caseId;
-    state.lastSeq = -1;
-    els.actionResult.textContent = "";
-    els.actionOverride.checked = false;
-    els.actionReason.value = "";
-    renderQueue();
-    await loadCase(true);
-  }
-
-  async function loadCase(withSuggestions) {
-    if (!state.caseId) return;
-    const caseId = state.caseId;
-    const view = await api("GET", "/agent/cases/" + encodeURIComponent(caseId));
-    if (caseId !== state.caseId) return;
-    const last = view.transcript.length ? view.transcript[view.transcript.length - 1].seq : 0;
-    const changed = last !== state.lastSeq;
-    state.view = view;
-    renderCase(view, changed);
-    if (withSuggestions || (changed && state.lastSeq !== -1)) await loadSuggestions();
-    state.lastSeq = last;
-  }
-
-  async function loadSuggestions() {
-    const caseId = state.caseId;
-    const data = await api("GET", "/agent/cases/" + encodeURIComponent(caseId) + "/suggestions");
-    if (caseId !== state.caseId) return;
-    renderSuggestions(data.suggestions || []);
-  }
-
-  function renderCase(v, transcriptChanged) {
-    els.noCase.hidden = true;
-    els.casePane.hidden = false;
-    els.caseTitle.textContent = v.intent.replace(/_/g, " ") + (v.order_id ? " · order " + v.order_id : "");
-    els.caseSubtitle.textContent = "Case " + v.case_id + " · buyer " + v.buyer_id + (v.region ? " (" + v.region + ")" : "") +
-      " · " + v.status.replace(/_/g, " ") + " · waiting since " + new Date(v.waiting_since).toLocaleString();
-    if (transcriptChanged) renderTranscript(v.transcript);
-    renderEligibility(v);
-    renderRisk(v);
-    renderResponsibility(v.responsibility);
-    renderOrder(v.order);
-    renderBuyer(v.buyer);
-    renderTrace(v);
-    renderAudit(v.audit || []);
-    const policy = v.allowed_actions || {};
-    els.actionPolicy.textContent = policy.policy_action
-      ? "The rules grant: " + policy.policy_action + " of " + money(policy.policy_amount, v.order && v.order.currency) + ". Anything else needs an override and a reason."
-      : "The rules grant no money action on this case: any money action needs an override and a reason.";
-    if (!els.actionAmount.value && policy.policy_action) {
-      els.actionType.value = policy.policy_action;
-      els.actionAmount.value = Number(policy.policy_amount).toFixed(2);
-    }
-  }
-
-  function renderTranscript(messages) {
-    els.transcript.replaceChildren();
-    messages.forEach((m) => {
-      const li = el("li", null, m.role);
-      li.append(el("div", m.role + (m.author ? " · " + m.author : "") + " · " + new Date(m.created_at).toLocaleTimeString(), "who muted"));
-      li.append(el("div", m.text));
-      (m.attachments || []).forEach((a) => li.append(el("div", "📎 " + a.url, "small muted")));
-      if (m.citations && m.citations.length) li.append(el("div", "cites " + m.citations.join(", "), "small muted"));
-      if (m.nlu && m.nlu.intent) {
-        const ents = (m.nlu.entities || []).map((e) => e.entity + "=" + e.value).join(", ");
-        li.append(el("div", "NLU: " + m.nlu.intent.name + " (" + Number(m.nlu.intent.confidence).toFixed(2) + ")" + (ents ? " · " + ents : ""), "nlu"));
-      }
-      els.transcript.append(li);
-    });
-    els.transcript.scrollTop = els.transcript.scrollHeight;
-  }
-
-  function renderEligibility(v) {
-    const e = v.eligibility_now || v.eligibility;
-    els.eligibility.replaceChildren();
-    if (!e) { els.eligibility.append(el("p", "No claim to check (no order or no claim type).", "muted")); return; }
-    const verdict = el("span", e.eligible ? "eligible" : "not eligible", "badge " + (e.eligible ? "ok" : "bad"));
-    const p = el("p"); p.append(verdict, el("span", e.remedy.replace(/_/g, " ") + " · " + money(e.amount, e.currency) + (e.needs_human ? " · needs an agent" : "")));
-    els.eligibility.append(p, el("p", e.explanation));
-    els.eligibility.append(facts([["Clauses", (e.clauses || []).join(", ")], ["Reasons", (e.reasons || []).join(", ").replace(/_/g, " ")]]));
-  }
-
-  function renderRisk(v) {
-    els.risk.replaceChildren();
-    const r = v.risk || {};
-    const a = v.risk_attribution;
-    const score = a ? a.score : r.score;
-    els.risk.append(facts([
-      ["Score", score === null || score === undefined ? "not scored" : Number(score).toFixed(3)],
-      ["Threshold", r.threshold === null || r.threshold === undefined ? "—" : Number(r.threshold).toFixed(3)],
-      ["Model", (a && a.model_version) || r.model_version || "—"],
-    ]));
-    if (!a) return;
-    const table = el("table");
-    table.setAttribute("aria-label", "Features that moved the risk score");
-    const head = el("tr");
-    ["Feature", "This case", "Typical", "Effect"].forEach((h) => head.append(el("th", h)));
-    table.append(head);
-    a.features.forEach((f) => {
-      const tr = el("tr");
-      const effect = el("td", (f.contribution > 0 ? "+" : "") + Number(f.contribution).toFixed(3), "num " + (f.contribution > 0 ? "up" : f.contribution < 0 ? "down" : ""));
-      tr.append(el("td", f.feature.replace(/_/g, " ")), el("td", String(f.value)), el("td", String(f.baseline)), effect);
-      table.append(tr);
-    });
-    els.risk.append(table, el("p", "How: " + a.description, "small muted"));
-  }
-
-  function renderResponsibility(r) {
-    els.responsibility.replaceChildren();
-    if (!r) { els.responsibility.append(el("p", "Not determined.", "muted")); return; }
-    els.responsibility.append(facts([["Party", r.party || "undetermined"], ["Clauses", (r.clauses || []).join(", ")]]));
-    const ul = el("ul");
-    (r.evidence || []).forEach((e) => ul.append(el("li", e)));
-    els.responsibility.append(ul);
-  }
-
-  function renderOrder(o) {
-    els.order.replaceChildren();
-    if (!o) { els.order.append(el("p", "No order on this case.", "muted")); return; }
-    els.order.append(facts([
-      ["Order", o.order_id + " (" + o.status + ")"],
-      ["Items", (o.items || []).map((i) => i.quantity + "× " + i.title + " (" + i.category + ") " + money(i.unit_price, o.currency)).join("; ")],
-      ["Payment", o.payment_method],
-      ["Placed", o.placed_at], ["Shipped", o.shipped_at], ["Promised by", o.promised_delivery_by],
-      ["Delivered", o.delivered_at], ["Carrier", (o.carrier || "—") + " " + (o.tracking_number || "")],
-      ["Refunded", money(o.refunded_amount, o.currency)],
-    ]));
-  }
-
-  function renderBuyer(b) {
-    els.buyer.replaceChildren();
-    if (!b) return;
-    els.buyer.append(facts([
-      ["Account age", b.account_age_days === null ? "unknown" : Math.round(b.account_age_days) + " days"],
-      ["Refunds, 90 days", b.refunds_last_90_days],
-      ["Refunded orders, 365 days", b.refunded_orders_last_365_days + " of " + b.orders_last_365_days],
-      ["Cases", (b.cases || []).length],
-    ]));
-    const table = el("table");
-    table.setAttribute("aria-label", "Buyer's orders");
-    const head = el("tr");
-    ["Order", "Items", "Status", "Total", "Refunded"].forEach((h) => head.append(el("th", h)));
-    table.append(head);
-    (b.orders || []).forEach((o) => {
-      const tr = el("tr");
-      tr.append(el("td", o.order_id), el("td", o.items), el("td", o.status), el("td", money(o.total, o.currency), "num"), el("td", money(o.refunded_amount, o.currency), "num"));
-      table.append(tr);
-    });
-    els.buyer.append(table);
-  }
-
-  function renderTrace(v) {
-    els.trace.replaceChildren();
-    const t = v.decision_trace;
-    if (!t) { els.trace.append(el("p", "No router decision.", "muted")); return; }
-    const latest = (v.decisions || [])[v.decisions.length - 1] || {};
-    els.trace.append(facts([
-      ["Route", latest.route], ["Level", t.level], ["Reasons", (latest.reasons || []).join(", ")],
-      ["Rules fired", (t.rules_fired || []).join(", ")],
-    ]));
-    const details = el("details");
-    details.append(el("summary", "Full trace"), el("pre", JSON.stringify(t, null, 2)));
-    els.trace.append(details);
-  }
-
-  function renderAudit(entries) {
-    els.audit.replaceChildren();
-    if (!entries.length) { els.audit.append(el("li", "Nothing yet.", "muted")); return; }
-    entries.forEach((a) => {
-      const text = new Date(a.created_at).toLocaleTimeString() + " · " + a.agent_id + " · " + a.kind.replace(/_/g, " ") +
-        (a.amount !== null ? " " + money(a.amount) : "") + (a.override ? " · OVERRIDE" : "") + (a.reason ? " · " + a.reason : "");
-      els.audit.append(el("li", text));
-    });
-  }
-
-  function renderSuggestions(list) {
-    els.suggestions.replaceChildren();
-    els.suggestionsEmpty.hidden = list.length > 0;
-    list.forEach((s, i) => {
-      const li = el("li", null, "suggestion");
-      li.setAttribute("aria-label", "Suggestion " + (i + 1));
-      const text = el("div", s.text, "text");
-      const meta = el("div", null, "meta");
-      const meter = el("meter");
-      meter.min = 0; meter.max = 1; meter.value = s.confidence;
-      meter.setAttribute("aria-label", "Confidence");
-      meta.append(el("span", LABEL[s.decision] || s.decision, "badge"), meter, el("span", Math.round(s.confidence * 100) + "%"));
-      (s.citations || []).forEach((c) => meta.append(el("span", c, "badge")));
-      meta.append(el("span", s.source.replace("+", " + ")));
-      if (s.needs_override) meta.append(el("span", "needs override", "badge bad"));
-      const buttons = el("div", null, "buttons");
-      const send = el("button", "Send");
-      send.type = "button";
-      send.setAttribute("aria-label", "Send suggestion " + (i + 1));
-      send.addEventListener("click", () => sendReply(s.text));
-      const edit = el("button", "Edit", "secondary");
-      edit.type = "button";
-      edit.setAttribute("aria-label", "Edit suggestion " + (i + 1));
-      edit.addEventListener("click", () => { els.replyInput.value = s.text; els.replyInput.focus(); prefillAction(s); });
-      buttons.append(send, edit);
-      if (s.action && MONEY.includes(s.action.type) && !s.needs_override) {
-        const both = el("button", "Send + " + s.action.type + " " + money(s.action.amount), "secondary");
-        both.type = "button";
-        both.setAttribute("aria-label", "Send suggestion " + (i + 1) + " and " + s.action.type);
-        both.addEventListener("click", () => execute({ type: s.action.type, amount: s.action.amount, message: s.text }));
-        buttons.append(both);
-      }
-      li.append(text, meta, buttons);
-      els.suggestions.append(li);
-    });
-  }
-
-  function prefillAction(s) {
-    if (!s.action) return;
-    els.actionType.value = s.action.type;
-    els.actionAmount.value = s.action.amount ? Number(s.action.amount).toFixed(2) : "";
-  }
-
-  // ---- writing -----------------------------------------------------------------------------------
-
-  function setBusy(busy) {
-    // Disabled, not ignored: a click while a write is in flight waits instead of vanishing.
-    state.busy = busy;
-    els.casePane.querySelectorAll("button").forEach((b) => { b.disabled = busy; });
-  }
-
-  async function guarded(work) {
-    if (state.busy) return;
-    setBusy(true);
-    try {
-      clearError();
-      await work();
-    } catch (err) {
-      if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) showError(err.message || String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function sendReply(text) {
-    if (!text.trim() || !state.caseId) return;
-    return guarded(async () => {
-      await api("POST", "/agent/cases/" + encodeURIComponent(state.caseId) + "/reply", { text });
-      els.replyInput.value = "";
-      await loadCase(false);
-    });
-  }
-
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return Date.now().toString(36) + Math.random().toString(36).slice(2);
-  }
-
-  function execute(body) {
-    if (!state.caseId) return;
-    return guarded(async () => {
-      els.actionResult.className = "result";
-      els.actionResult.textContent = "Working…";
-      try {
-        // One key per click: a network retry of this request moves no money twice.
-        const result = await api("POST", "/agent/cases/" + encodeURIComponent(state.caseId) + "/actions", body, { "Idempotency-Key": newKey() });
-        const a = result.action;
-        els.actionResult.className = "result ok";
-        els.actionResult.textContent = a
-          ? "Done: " + a.type + " " + money(a.amount, a.currency) + (result.override ? " (override recorded)" : "") + (result.replayed ? " (already done)" : "")
-          : "Recorded: " + body.type.replace(/_/g, " ");
-        els.actionOverride.checked = false;
-        await loadCase(true);
-      } catch (err) {
-        els.actionResult.className = "result bad";
-        els.actionResult.textContent = err.message || String(err);
-        if (err.field === "override") els.actionOverride.focus();
-        if (err.field === "reason") els.actionReason.focus();
-        throw err;
-      }
-    });
-  }
-
-  function release(to) {
-    if (!state.caseId) return;
-    return guarded(async () => {
-      await api("POST", "/agent/cases/" + encodeURIComponent(state.caseId) + "/release", { to });
-      state.caseId = null;
-      els.casePane.hidden = true;
-      els.noCase.hidden = false;
-      await loadQueue();
-    });
-  }
-
-  // ---- polling -----------------------------------------------------------------------------------
-
-  async function refresh() {
-    try {
-      await loadQueue();
-      if (state.caseId) await loadCase(false);
-    } catch (err) {
-      if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) showError("Could not refresh: " + (err.message || err));
-    }
-    schedule();
-  }
-
-  function schedule() {
-    stopPolling();
-    if (state.token) state.pollTimer = setTimeout(refresh, POLL_MS);
-  }
-
-  function stopPolling() {
-    if (state.pollTimer !== null) clearTimeout(state.pollTimer);
-    state.pollTimer = null;
-  }
-
-  // ---- wiring ------------------------------------------------------------------------------------
-
-  els.loginForm.addEventListener("submit", (e) => { e.preventDefault(); if (els.tokenInput.value.trim()) signIn(els.tokenInput.value); });
-  els.signOut.addEventListener("click", () => signOut());
-  els.errorDismiss.addEventListener("click", clearError);
-  [els.fIntent, els.fRegion, els.fStatus].forEach((s) => s.addEventListener("change", () => guarded(loadQueue)));
-  els.replyForm.addEventListener("submit", (e) => { e.preventDefault(); sendReply(els.replyInput.value); });
-  els.actionForm.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const type = els.actionType.value;
-    const body = { type };
-    if (MONEY.includes(type) && els.actionAmount.value) body.amount = Number(els.actionAmount.value);
-    if (els.actionReason.value.trim()) body.reason = els.actionReason.value.trim();
-    if (els.actionOverride.checked) body.override = true;
-    execute(body);
+function facts(pairs) {
+  const dl = el("dl", null, "facts");
+  pairs.forEach(([k, v]) => {
+    if (v === undefined) return;
+    dl.append(el("dt", k), el("dd", v === null || v === "" ? "—" : v));
   });
-  els.handBack.addEventListener("click", () => release("bot"));
-  els.closeCase.addEventListener("click", () => release("closed"));
-  setInterval(tickSla, 1000);
+  return dl;
+}
 
-  const fromUrl = new URLSearchParams(location.search).get("token");
-  if (fromUrl) {
-    history.replaceState(null, "", location.pathname); // the token leaves the address bar
-    signIn(fromUrl);
-  } else if (sessionStorage.getItem(TOKEN_KEY)) {
-    signIn(sessionStorage.getItem(TOKEN_KEY));
-  } else {
-    els.login.hidden = false;
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(Math.abs(seconds)));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  return (h ? h + ":" + two(m) : String(m)) + ":" + two(r);
+}
+
+// ---- sign in (the dashboard's token too: same storage key) -------------------------------------
+
+const errors = errorBanner();
+const panel = signInPanel({
+  storageKey: TOKEN_KEY,
+  main: els.console,
+  defaultName: "agent",
+  onSignIn: () => refresh(),
+  onSignOut: (message) => {
+    stopPolling();
+    if (message) errors.show(message);
+  },
+});
+whenRefused((err) => panel.signOut(err.status === 403
+  ? "This page needs an agent token (role agent)."
+  : "Your token was refused; paste a new one."));
+
+// ---- queue -------------------------------------------------------------------------------------
+
+function queueQuery() {
+  const params = new URLSearchParams();
+  if (els.fIntent.value) params.set("intent", els.fIntent.value);
+  if (els.fRegion.value) params.set("region", els.fRegion.value);
+  if (els.fStatus.value) params.set("status", els.fStatus.value);
+  const q = params.toString();
+  return q ? "?" + q : "";
+}
+
+function addOptions(select, known, values) {
+  values.forEach((v) => {
+    if (!v || known.has(v)) return;
+    known.add(v);
+    // append() returns undefined: set the value on the option itself (issue 15's red banner).
+    const option = el("option", v.replace(/_/g, " "));
+    option.value = v;
+    select.append(option);
+  });
+}
+
+async function loadQueue() {
+  const data = await api("GET", "/agent/queue" + queueQuery());
+  state.cases = data.cases || [];
+  state.loadedAt = Date.now();
+  addOptions(els.fIntent, state.intents, state.cases.map((c) => c.intent));
+  addOptions(els.fRegion, state.regions, state.cases.map((c) => c.region));
+  renderQueue();
+}
+
+function renderQueue() {
+  els.queue.replaceChildren();
+  els.queueCount.textContent = "(" + state.cases.length + ")";
+  els.queueEmpty.hidden = state.cases.length > 0;
+  state.cases.forEach((c, i) => {
+    const li = el("li");
+    const button = el("button");
+    button.type = "button";
+    button.dataset.caseId = c.case_id;
+    button.setAttribute("aria-label", "Case " + (i + 1) + ": " + c.intent.replace(/_/g, " ") + (c.order_id ? ", order " + c.order_id : ""));
+    if (c.case_id === state.caseId) button.setAttribute("aria-current", "true");
+    const top = el("span", null, "line");
+    top.append(el("span", c.intent.replace(/_/g, " ")), el("span", "P" + c.priority, "priority"));
+    const mid = el("span", null, "line");
+    mid.append(
+      el("span", (c.order_id || "no order") + " · " + c.buyer_id + (c.region ? " · " + c.region : "")),
+      el("span", c.amount ? money(c.amount, c.currency) : "")
+    );
+    const bottom = el("span", null, "line");
+    const badges = el("span");
+    badges.append(el("span", (c.status || "new").replace(/_/g, " "), "badge " + (c.status || "new")));
+    (c.reasons || []).slice(0, 2).forEach((r) => badges.append(el("span", r.replace(/_/g, " "), "badge")));
+    const sla = el("span", "", "sla");
+    sla.dataset.due = c.sla_due_at;
+    bottom.append(badges, sla);
+    button.append(top, mid, bottom);
+    button.addEventListener("click", () => openCase(c.case_id));
+    li.append(button);
+    els.queue.append(li);
+  });
+  tickSla();
+}
+
+function tickSla() {
+  const now = Date.now();
+  els.queue.querySelectorAll(".sla").forEach((node) => {
+    const due = Date.parse(node.dataset.due);
+    if (Number.isNaN(due)) return;
+    const left = (due - now) / 1000;
+    node.textContent = left >= 0 ? "SLA " + clock(left) : "SLA over by " + clock(-left);
+    node.classList.toggle("breached", left < 0);
+  });
+  if (state.loadedAt) els.queueUpdated.textContent = "updated " + formatDate(state.loadedAt, { date: false, seconds: true });
+}
+
+// ---- one case ----------------------------------------------------------------------------------
+
+async function openCase(caseId) {
+  state.caseId = caseId;
+  state.lastSeq = -1;
+  els.actionResult.textContent = "";
+  els.actionOverride.checked = false;
+  els.actionReason.value = "";
+  renderQueue();
+  await loadCase(true);
+}
+
+async function loadCase(withSuggestions) {
+  if (!state.caseId) return;
+  const caseId = state.caseId;
+  const view = await api("GET", "/agent/cases/" + encodeURIComponent(caseId));
+  if (caseId !== state.caseId) return;
+  const last = view.transcript.length ? view.transcript[view.transcript.length - 1].seq : 0;
+  const changed = last !== state.lastSeq;
+  state.view = view;
+  renderCase(view, changed);
+  if (withSuggestions || (changed && state.lastSeq !== -1)) await loadSuggestions();
+  state.lastSeq = last;
+}
+
+async function loadSuggestions() {
+  const caseId = state.caseId;
+  const data = await api("GET", "/agent/cases/" + encodeURIComponent(caseId) + "/suggestions");
+  if (caseId !== state.caseId) return;
+  renderSuggestions(data.suggestions || []);
+}
+
+function renderCase(v, transcriptChanged) {
+  els.noCase.hidden = true;
+  els.casePane.hidden = false;
+  els.caseTitle.textContent = v.intent.replace(/_/g, " ") + (v.order_id ? " · order " + v.order_id : "");
+  els.caseSubtitle.textContent = "Case " + v.case_id + " · buyer " + v.buyer_id + (v.region ? " (" + v.region + ")" : "") +
+    " · " + v.status.replace(/_/g, " ") + " · waiting since " + formatDate(v.waiting_since);
+  if (transcriptChanged) renderTranscript(v.transcript);
+  renderEligibility(v);
+  renderRisk(v);
+  renderResponsibility(v.responsibility);
+  renderOrder(v.order);
+  renderBuyer(v.buyer);
+  renderTrace(v);
+  renderAudit(v.audit || [], v.order && v.order.currency);
+  const policy = v.allowed_actions || {};
+  els.actionPolicy.textContent = policy.policy_action
+    ? "The rules grant: " + policy.policy_action + " of " + money(policy.policy_amount, v.order && v.order.currency) + ". Anything else needs an override and a reason."
+    : "The rules grant no money action on this case: any money action needs an override and a reason.";
+  if (!els.actionAmount.value && policy.policy_action) {
+    els.actionType.value = policy.policy_action;
+    els.actionAmount.value = Number(policy.policy_amount).toFixed(2);
   }
-})();
+}
+
+function renderTranscript(messages) {
+  els.transcript.replaceChildren();
+  messages.forEach((m) => {
+    const li = el("li", null, m.role);
+    li.append(el("div", m.role + (m.author ? " · " + m.author : "") + " · " + formatDate(m.created_at, { date: false, seconds: true }), "who muted"));
+    li.append(el("div", m.text));
+    (m.attachments || []).forEach((a) => li.append(el("div", "📎 " + a.url, "small muted")));
+    if (m.citations && m.citations.length) li.append(el("div", "cites " + m.citations.join(", "), "small muted"));
+    if (m.nlu && m.nlu.intent) {
+      const ents = (m.nlu.entities || []).map((e) => e.entity + "=" + e.value).join(", ");
+      li.append(el("div", "NLU: " + m.nlu.intent.name + " (" + Number(m.nlu.intent.confidence).toFixed(2) + ")" + (ents ? " · " + ents : ""), "nlu"));
+    }
+    els.transcript.append(li);
+  });
+  els.transcript.scrollTop = els.transcript.scrollHeight;
+}
+
+function renderEligibility(v) {
+  const e = v.eligibility_now || v.eligibility;
+  els.eligibility.replaceChildren();
+  if (!e) { els.eligibility.append(el("p", "No claim to check (no order or no claim type).", "muted")); return; }
+  const verdict = el("span", e.eligible ? "eligible" : "not eligible", "badge " + (e.eligible ? "ok" : "bad"));
+  const p = el("p"); p.append(verdict, el("span", e.remedy.replace(/_/g, " ") + " · " + money(e.amount, e.currency) + (e.needs_human ? " · needs an agent" : "")));
+  els.eligibility.append(p, el("p", e.explanation));
+  els.eligibility.append(facts([["Clauses", (e.clauses || []).join(", ")], ["Reasons", (e.reasons || []).join(", ").replace(/_/g, " ")]]));
+}
+
+function renderRisk(v) {
+  els.risk.replaceChildren();
+  const r = v.risk || {};
+  const a = v.risk_attribution;
+  const score = a ? a.score : r.score;
+  els.risk.append(facts([
+    ["Score", score === null || score === undefined ? "not scored" : Number(score).toFixed(3)],
+    ["Threshold", r.threshold === null || r.threshold === undefined ? "—" : Number(r.threshold).toFixed(3)],
+    ["Model", (a && a.model_version) || r.model_version || "—"],
+  ]));
+  if (!a) return;
+  const table = el("table");
+  table.setAttribute("aria-label", "Features that moved the risk score");
+  const head = el("tr");
+  ["Feature", "This case", "Typical", "Effect"].forEach((h) => head.append(el("th", h)));
+  table.append(head);
+  a.features.forEach((f) => {
+    const tr = el("tr");
+    const effect = el("td", (f.contribution > 0 ? "+" : "") + Number(f.contribution).toFixed(3), "num " + (f.contribution > 0 ? "up" : f.contribution < 0 ? "down" : ""));
+    tr.append(el("td", f.feature.replace(/_/g, " ")), el("td", String(f.value)), el("td", String(f.baseline)), effect);
+    table.append(tr);
+  });
+  els.risk.append(table, el("p", "How: " + a.description, "small muted"));
+}
+
+function renderResponsibility(r) {
+  els.responsibility.replaceChildren();
+  if (!r) { els.responsibility.append(el("p", "Not determined.", "muted")); return; }
+  els.responsibility.append(facts([["Party", r.party || "undetermined"], ["Clauses", (r.clauses || []).join(", ")]]));
+  const ul = el("ul");
+  (r.evidence || []).forEach((e) => ul.append(el("li", e)));
+  els.responsibility.append(ul);
+}
+
+function renderOrder(o) {
+  els.order.replaceChildren();
+  if (!o) { els.order.append(el("p", "No order on this case.", "muted")); return; }
+  els.order.append(facts([
+    ["Order", o.order_id + " (" + o.status + ")"],
+    ["Items", (o.items || []).map((i) => i.quantity + "× " + i.title + " (" + i.category + ") " + money(i.unit_price, o.currency)).join("; ")],
+    ["Payment", o.payment_method],
+    ["Placed", o.placed_at], ["Shipped", o.shipped_at], ["Promised by", o.promised_delivery_by],
+    ["Delivered", o.delivered_at], ["Carrier", (o.carrier || "—") + " " + (o.tracking_number || "")],
+    ["Refunded", money(o.refunded_amount, o.currency)],
+  ]));
+}
+
+function renderBuyer(b) {
+  els.buyer.replaceChildren();
+  if (!b) return;
+  els.buyer.append(facts([
+    ["Account age", b.account_age_days === null ? "unknown" : Math.round(b.account_age_days) + " days"],
+    ["Refunds, 90 days", b.refunds_last_90_days],
+    ["Refunded orders, 365 days", b.refunded_orders_last_365_days + " of " + b.orders_last_365_days],
+    ["Cases", (b.cases || []).length],
+  ]));
+  const table = el("table");
+  table.setAttribute("aria-label", "Buyer's orders");
+  const head = el("tr");
+  ["Order", "Items", "Status", "Total", "Refunded"].forEach((h) => head.append(el("th", h)));
+  table.append(head);
+  (b.orders || []).forEach((o) => {
+    const tr = el("tr");
+    tr.append(el("td", o.order_id), el("td", o.items), el("td", o.status), el("td", money(o.total, o.currency), "num"), el("td", money(o.refunded_amount, o.currency), "num"));
+    table.append(tr);
+  });
+  els.buyer.append(table);
+}
+
+function renderTrace(v) {
+  els.trace.replaceChildren();
+  const t = v.decision_trace;
+  if (!t) { els.trace.append(el("p", "No router decision.", "muted")); return; }
+  const latest = (v.decisions || [])[v.decisions.length - 1] || {};
+  els.trace.append(facts([
+    ["Route", latest.route], ["Level", t.level], ["Reasons", (latest.reasons || []).join(", ")],
+    ["Rules fired", (t.rules_fired || []).join(", ")],
+  ]));
+  const details = el("details");
+  details.append(el("summary", "Full trace"), el("pre", JSON.stringify(t, null, 2)));
+  els.trace.append(details);
+}
+
+function renderAudit(entries, currency) {
+  els.audit.replaceChildren();
+  if (!entries.length) { els.audit.append(el("li", "Nothing yet.", "muted")); return; }
+  entries.forEach((a) => {
+    const text = formatDate(a.created_at, { date: false, seconds: true }) + " · " + a.agent_id + " · " + a.kind.replace(/_/g, " ") +
+      (a.amount !== null ? " " + money(a.amount, currency) : "") + (a.override ? " · OVERRIDE" : "") + (a.reason ? " · " + a.reason : "");
+    els.audit.append(el("li", text));
+  });
+}
+
+function renderSuggestions(list) {
+  els.suggestions.replaceChildren();
+  els.suggestionsEmpty.hidden = list.length > 0;
+  list.forEach((s, i) => {
+    const li = el("li", null, "suggestion");
+    li.setAttribute("aria-label", "Suggestion " + (i + 1));
+    const text = el("div", s.text, "text");
+    const meta = el("div", null, "meta");
+    const meter = el("meter");
+    meter.min = 0; meter.max = 1; meter.value = s.confidence;
+    meter.setAttribute("aria-label", "Confidence");
+    meta.append(el("span", LABEL[s.decision] || s.decision, "badge"), meter, el("span", Math.round(s.confidence * 100) + "%"));
+    (s.citations || []).forEach((c) => meta.append(el("span", c, "badge")));
+    meta.append(el("span", s.source.replace("+", " + ")));
+    if (s.needs_override) meta.append(el("span", "needs override", "badge bad"));
+    const buttons = el("div", null, "buttons");
+    const send = el("button", "Send");
+    send.type = "button";
+    send.setAttribute("aria-label", "Send suggestion " + (i + 1));
+    send.addEventListener("click", () => sendReply(s.text));
+    const edit = el("button", "Edit", "secondary");
+    edit.type = "button";
+    edit.setAttribute("aria-label", "Edit suggestion " + (i + 1));
+    edit.addEventListener("click", () => { els.replyInput.value = s.text; els.replyInput.focus(); prefillAction(s); });
+    buttons.append(send, edit);
+    if (s.action && MONEY.includes(s.action.type) && !s.needs_override) {
+      const both = el("button", "Send + " + s.action.type + " " + money(s.action.amount, s.action.currency || (state.view && state.view.order && state.view.order.currency)), "secondary");
+      both.type = "button";
+      both.setAttribute("aria-label", "Send suggestion " + (i + 1) + " and " + s.action.type);
+      both.addEventListener("click", () => execute({ type: s.action.type, amount: s.action.amount, message: s.text }));
+      buttons.append(both);
+    }
+    li.append(text, meta, buttons);
+    els.suggestions.append(li);
+  });
+}
+
+function prefillAction(s) {
+  if (!s.action) return;
+  els.actionType.value = s.action.type;
+  els.actionAmount.value = s.action.amount ? Number(s.action.amount).toFixed(2) : "";
+}
+
+// ---- writing -----------------------------------------------------------------------------------
+
+function setBusy(busy) {
+  // Disabled, not ignored: a click while a write is in flight waits instead of vanishing.
+  state.busy = busy;
+  els.casePane.querySelectorAll("button").forEach((b) => { b.disabled = busy; });
+}
+
+async function guarded(work) {
+  if (state.busy) return;
+  setBusy(true);
+  try {
+    errors.clear();
+    await work();
+  } catch (err) {
+    if (!err.refused) errors.show(err.message || String(err));
+  } finally {
+    setBusy(false);
+  }
+}
+
+function sendReply(text) {
+  if (!text.trim() || !state.caseId) return;
+  return guarded(async () => {
+    await api("POST", "/agent/cases/" + encodeURIComponent(state.caseId) + "/reply", { text });
+    els.replyInput.value = "";
+    await loadCase(false);
+  });
+}
+
+function execute(body) {
+  if (!state.caseId) return;
+  return guarded(async () => {
+    els.actionResult.className = "result";
+    els.actionResult.textContent = "Working…";
+    try {
+      // One key per click: a network retry of this request moves no money twice.
+      const result = await api("POST", "/agent/cases/" + encodeURIComponent(state.caseId) + "/actions", body, { "Idempotency-Key": idempotencyKey() });
+      const a = result.action;
+      els.actionResult.className = "result ok";
+      els.actionResult.textContent = a
+        ? "Done: " + a.type + " " + money(a.amount, a.currency) + (result.override ? " (override recorded)" : "") + (result.replayed ? " (already done)" : "")
+        : "Recorded: " + body.type.replace(/_/g, " ");
+      els.actionOverride.checked = false;
+      await loadCase(true);
+    } catch (err) {
+      els.actionResult.className = "result bad";
+      els.actionResult.textContent = err.message || String(err);
+      if (err.field === "override") els.actionOverride.focus();
+      if (err.field === "reason") els.actionReason.focus();
+      throw err;
+    }
+  });
+}
+
+function release(to) {
+  if (!state.caseId) return;
+  return guarded(async () => {
+    await api("POST", "/agent/cases/" + encodeURIComponent(state.caseId) + "/release", { to });
+    state.caseId = null;
+    els.casePane.hidden = true;
+    els.noCase.hidden = false;
+    await loadQueue();
+  });
+}
+
+// ---- polling -----------------------------------------------------------------------------------
+
+async function refresh() {
+  try {
+    await loadQueue();
+    if (state.caseId) await loadCase(false);
+  } catch (err) {
+    if (!err.refused) errors.show("Could not refresh: " + (err.message || err));
+  }
+  schedule();
+}
+
+function schedule() {
+  stopPolling();
+  if (panel.token()) state.pollTimer = setTimeout(refresh, POLL_MS);
+}
+
+function stopPolling() {
+  if (state.pollTimer !== null) clearTimeout(state.pollTimer);
+  state.pollTimer = null;
+}
+
+// ---- wiring ------------------------------------------------------------------------------------
+
+[els.fIntent, els.fRegion, els.fStatus].forEach((s) => s.addEventListener("change", () => guarded(loadQueue)));
+els.replyForm.addEventListener("submit", (e) => { e.preventDefault(); sendReply(els.replyInput.value); });
+els.actionForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const type = els.actionType.value;
+  const body = { type };
+  if (MONEY.includes(type) && els.actionAmount.value) body.amount = Number(els.actionAmount.value);
+  if (els.actionReason.value.trim()) body.reason = els.actionReason.value.trim();
+  if (els.actionOverride.checked) body.override = true;
+  execute(body);
+});
+els.handBack.addEventListener("click", () => release("bot"));
+els.closeCase.addEventListener("click", () => release("closed"));
+setInterval(tickSla, 1000);
+
+panel.start();

@@ -1,0 +1,128 @@
+// The buyer chat page's pieces: a message (label, bubble, photos, clause chips) and an action card,
+// built from what the API sends. Everything goes on the page as text, never as markup; a photo is
+// shown only from an http(s) link.
+import { el, money } from "./common.js";
+
+const ACTION_TITLES = {
+  cancel: "Order cancelled",
+  refund: "Refund",
+  return: "Return authorised",
+  replacement: "Replacement",
+  voucher: "Voucher",
+};
+
+export function normalRole(role) {
+  if (role === "user" || role === "buyer") return "buyer";
+  if (role === "agent" || role === "human") return "agent";
+  if (role === "system") return "system";
+  return "bot";
+}
+
+// What identifies a message on the page: a transcript read again matches it by this.
+export function signature(message) {
+  return `${normalRole(message.role)}\u0000${message.text || ""}`;
+}
+
+export function safeHttpUrl(value) {
+  try {
+    const url = new URL(value, window.location.href);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+function citationId(citation) {
+  if (typeof citation === "string") return citation;
+  if (citation && typeof citation === "object") return citation.clause_id || citation.id || null;
+  return null;
+}
+
+function renderAttachment(attachment) {
+  const li = el("li", null, "attachment");
+  const url = safeHttpUrl(attachment && attachment.url);
+  if (!url) {
+    li.textContent = "Attached photo (link not shown)";
+    return li;
+  }
+  const link = el("a");
+  link.href = url;
+  link.target = "_blank";
+  link.rel = "noopener noreferrer";
+  const img = el("img");
+  img.src = url;
+  img.alt = "Attached photo";
+  img.loading = "lazy";
+  img.referrerPolicy = "no-referrer";
+  img.addEventListener("error", () => {
+    img.remove();
+    link.classList.add("broken");
+  });
+  link.append(img, el("span", url, "attachment-url"));
+  li.append(link);
+  return li;
+}
+
+function label(message, role) {
+  if (role === "buyer") return el("div", "You", "msg-label sr-only");
+  if (role === "system") return el("div", "Notice", "msg-label sr-only");
+  if (role === "agent") {
+    const name = message.agent_name || message.author_name;
+    return el("div", name ? `Agent · ${name}` : "Agent", "msg-label");
+  }
+  return el("div", "Assistant", "msg-label");
+}
+
+export function buildMessage(message, options = {}) {
+  const role = normalRole(message.role);
+  const li = el("li", null, `msg msg-${role}`);
+  if (options.pending) li.classList.add("pending");
+  li.append(label(message, role));
+
+  const bubble = el("div", null, "bubble");
+  if (message.text) bubble.append(el("p", message.text, "text"));
+  const attachments = Array.isArray(message.attachments) ? message.attachments : [];
+  if (attachments.length) {
+    const list = el("ul", null, "attachments");
+    list.setAttribute("aria-label", "Attached photos");
+    attachments.forEach((a) => list.append(renderAttachment(a)));
+    bubble.append(list);
+  }
+  li.append(bubble);
+
+  const citations = (Array.isArray(message.citations) ? message.citations : [])
+    .map(citationId)
+    .filter(Boolean);
+  if (citations.length) {
+    const list = el("ul", null, "citations");
+    list.setAttribute("aria-label", "Policy clauses");
+    citations.forEach((id) => {
+      const chip = el("li", id, "chip");
+      chip.title = `Policy clause ${id}`;
+      list.append(chip);
+    });
+    li.append(list);
+  }
+
+  if (options.pending) li.append(el("div", "Sending…", "msg-note"));
+  return li;
+}
+
+export function fillActionCard(card, action) {
+  card.replaceChildren();
+  const title = el("div", ACTION_TITLES[action.type] || action.type || "Action", "action-title");
+  const status = el("span", action.status || "pending",
+    `action-status status-${String(action.status || "").replace(/[^a-z_]/gi, "")}`);
+  title.append(" ", status);
+  card.append(title);
+
+  const amount = action.amount === null || action.amount === undefined || action.amount === ""
+    ? null : money(action.amount, action.currency);
+  const rows = [["Type", action.type], ["Amount", amount], ["Order", action.order_id]];
+  const dl = el("dl");
+  rows.forEach(([name, value]) => {
+    if (value === null || value === undefined || value === "") return;
+    dl.append(el("dt", name), el("dd", value));
+  });
+  card.append(dl);
+}
