@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
@@ -204,23 +204,12 @@ class DenseRetriever:
         that disagree with their metadata, which ``load`` refuses.
         """
         index = self._require_index()
-        target = Path(directory)
-        target.mkdir(parents=True, exist_ok=True)
         clauses = [dataclasses.asdict(c) for c in self.clauses_]
-        staged = {
-            INDEX_FILE: None,
+        files = {
             CLAUSES_FILE: json.dumps(clauses, ensure_ascii=False, indent=1),
             PASSAGES_FILE: json.dumps([_passage_key(p) for p in self.passages_]),
-            METADATA_FILE: json.dumps(self._metadata(index), indent=2),
         }
-        for name, text in staged.items():
-            partial = target / f".{name}.partial"
-            if text is None:
-                faiss.write_index(index, str(partial))
-            else:
-                partial.write_text(text, encoding="utf-8")
-            os.replace(partial, target / name)
-        return target
+        return save_index(directory, index, files, self._metadata(index))
 
     def _metadata(self, index: faiss.Index) -> dict:
         return {
@@ -270,7 +259,7 @@ class DenseRetriever:
                 )
 
         try:
-            index = faiss.read_index(str(source / INDEX_FILE))
+            index = read_index(source)
             raw_clauses = json.loads((source / CLAUSES_FILE).read_text(encoding="utf-8"))
             clauses = [Clause(**item) for item in raw_clauses]
             saved_passages = json.loads((source / PASSAGES_FILE).read_text(encoding="utf-8"))
@@ -373,6 +362,51 @@ class DenseRetriever:
                 "dense retriever has no index; call build(clauses) or load(directory) first"
             )
         return self.index_
+
+
+# -- the store on disk ----------------------------------------------------------------------
+# Any FAISS index with its JSON side files and metadata: the clause index above and the agents'
+# past resolutions (`bot.agent.suggestions.precedents`) are saved, read and searched alike.
+
+
+def save_index(
+    directory: Path | str, index: faiss.Index, files: Mapping[str, str], metadata: Mapping
+) -> Path:
+    """Write ``index.faiss``, the side ``files`` (name -> text) and ``metadata.json``.
+
+    Other files in the directory are left alone. Each file is written beside its target and
+    moved into place, metadata last: a crash leaves either the old index or files that
+    disagree with their metadata, which a loader refuses.
+    """
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    staged: dict[str, str | None] = {
+        INDEX_FILE: None,
+        **files,
+        METADATA_FILE: json.dumps(metadata, indent=2),
+    }
+    for name, text in staged.items():
+        partial = target / f".{name}.partial"
+        if text is None:
+            faiss.write_index(index, str(partial))
+        else:
+            partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target / name)
+    return target
+
+
+def read_index(directory: Path | str) -> faiss.Index:
+    return faiss.read_index(str(Path(directory) / INDEX_FILE))
+
+
+def nearest(index: faiss.Index, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """(row, score) of the ``k`` rows closest to one query vector, closest first."""
+    k = min(k, index.ntotal)
+    if k <= 0:
+        return []
+    scores, rows = index.search(np.ascontiguousarray(vector, dtype=np.float32), k)
+    # FAISS pads with -1 when it finds fewer than k: dropped here, the one conversion point.
+    return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
 
 
 def read_metadata(directory: Path | str) -> dict | None:

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from bot.assist.explain import attribute_risk
 from bot.assist.facts import (
-    CLAIM_OF_INTENT,
     MONEY_ACTIONS,
     CaseFacts,
     evaluate_facts,
@@ -32,9 +31,11 @@ from bot.assist.facts import (
 )
 from bot.assist.suggest import Suggester, default_amount
 from bot.dialogue.agents import AgentDesk, CaseConflict, CaseNotFound, ReleaseTarget
+from bot.dialogue.vocabulary import CLAIM_OF_INTENT
 from bot.store import cases as case_store
 from bot.store import ledger
 from bot.store.audit import AuditRepository, record_audit_in
+from bot.store.case_summary import AttributionRecord, eligibility_json
 from bot.store.cases import Case, CaseStatus
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow, write_session
@@ -43,7 +44,7 @@ from bot.store.orders import OrderRepository, load_order_in
 from policies.attribution import attribute
 from policies.features import case_features, smoothed_defect_rate
 from policies.router import RiskScorer
-from policies.types import BuyerHistory, Claim, ClaimType, Eligibility, Order
+from policies.types import BuyerHistory, Claim, ClaimType, Order
 
 log = structlog.get_logger(__name__)
 
@@ -137,7 +138,7 @@ class AgentConsole:
         view["transcript"] = self._transcript(case)
         view["region"] = self.audit.regions([case.buyer_id]).get(case.buyer_id)
         view["buyer"] = self._buyer(case, facts)
-        view["eligibility_now"] = _eligibility_dict(facts.eligibility)
+        view["eligibility_now"] = eligibility_json(facts.eligibility)
         view["claim_type"] = facts.claim_type.value if facts.claim_type else None
         view["responsibility"] = view.get("attribution") or self._responsibility(facts)
         view["risk_attribution"] = self._risk_attribution(case, facts)
@@ -257,7 +258,7 @@ class AgentConsole:
                     "override_required",
                     f"{refusal} Confirm it as an override, with the reason, to do it anyway.",
                     "override",
-                    {"eligibility": _eligibility_dict(facts.eligibility)},
+                    {"eligibility": eligibility_json(facts.eligibility)},
                 )
             if refusal is not None and not reason:
                 raise ActionRefused(
@@ -301,7 +302,7 @@ class AgentConsole:
                     "refusal": refusal,
                     "override_requested": request.override,
                     "policy_action": facts.policy_action,
-                    "eligibility": _eligibility_dict(facts.eligibility),
+                    "eligibility": eligibility_json(facts.eligibility),
                     "idempotency_key": key,
                     "client_idempotency_key": idempotency_key,
                 },
@@ -345,7 +346,7 @@ class AgentConsole:
             )
             if request.message:
                 add_message(request.message)
-            summary = {**case.summary, "agent_decision": request.type}
+            summary = case.summary.with_agent_decision(request.type)
             case_store.update_case_in(session, case.case_id, self.clock(), summary=summary)
         return {
             "case_id": case.case_id,
@@ -413,8 +414,8 @@ class AgentConsole:
     @staticmethod
     def _claim(case: Case) -> Claim | None:
         summary = case.summary
-        claim_type = summary.get("claim_type")
-        intent = summary.get("flow_intent") or case.intent
+        claim_type = summary.claim_type
+        intent = summary.flow_intent or case.intent
         try:
             kind = ClaimType(claim_type) if claim_type else CLAIM_OF_INTENT.get(intent)
         except ValueError:
@@ -423,8 +424,8 @@ class AgentConsole:
             return None
         return Claim(
             type=kind,
-            skus=tuple(summary.get("skus") or ()),
-            has_photo=bool(summary.get("photos")),
+            skus=summary.skus or (),
+            has_photo=bool(summary.photos),
         )
 
     def _transcript(self, case: Case) -> list[dict[str, Any]]:
@@ -476,12 +477,7 @@ class AgentConsole:
     def _responsibility(facts: CaseFacts) -> dict[str, Any] | None:
         if facts.order is None or facts.claim is None:
             return None
-        a = attribute(facts.order, facts.claim, facts.now)
-        return {
-            "party": a.party.value if a.party else None,
-            "clauses": list(a.clauses),
-            "evidence": list(a.evidence),
-        }
+        return AttributionRecord.of(attribute(facts.order, facts.claim, facts.now)).to_json()
 
     def _risk_attribution(self, case: Case, facts: CaseFacts) -> dict[str, Any] | None:
         if self.risk_model is None or facts.order is None or facts.claim is None:
@@ -525,18 +521,3 @@ def _items_for(
     else:
         skus = list(claim.skus) if claim is not None else []
     return [(sku, order.remaining_quantity(sku)) for sku in skus if order.remaining_quantity(sku)]
-
-
-def _eligibility_dict(e: Eligibility | None) -> dict[str, Any] | None:
-    if e is None:
-        return None
-    return {
-        "eligible": e.eligible,
-        "remedy": e.remedy.value,
-        "amount": str(e.amount),
-        "currency": e.currency,
-        "needs_human": e.needs_human,
-        "reasons": [r.value for r in e.reasons],
-        "clauses": list(e.clauses),
-        "explanation": e.explanation,
-    }

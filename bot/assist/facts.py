@@ -28,17 +28,6 @@ ACTION_OF_REMEDY = {
 # Claim types an agent settles by looking into it (charges, a dispute, a plain request).
 INVESTIGATED = frozenset({ClaimType.PAYMENT_PROBLEM, ClaimType.HUMAN_REQUESTED, ClaimType.DISPUTE})
 
-# The claim an intent stands for when the bot never got as far as naming one.
-CLAIM_OF_INTENT = {
-    "cancel_order": ClaimType.CANCEL,
-    "return_item": ClaimType.CHANGE_OF_MIND_RETURN,
-    "damaged_item": ClaimType.DAMAGED,
-    "wrong_item": ClaimType.WRONG_ITEM,
-    "item_not_received": ClaimType.NOT_RECEIVED,
-    "payment_issue": ClaimType.PAYMENT_PROBLEM,
-    "request_human": ClaimType.HUMAN_REQUESTED,
-    "complaint": ClaimType.DISPUTE,
-}
 # The clause an agent cites for a claim when the rules name none.
 DEFAULT_CLAUSE = {
     ClaimType.CANCEL: "CAN-1.1",

@@ -46,6 +46,7 @@ class AgentDesk:
         rows = []
         for case in self.cases.open_cases():
             level = effective_priority(case.priority, case.created_at, now)
+            summary = case.summary
             rows.append(
                 {
                     "case_id": case.case_id,
@@ -55,10 +56,12 @@ class AgentDesk:
                     "intent": case.intent,
                     "priority": level,
                     "waiting_since": case.created_at.isoformat(),
-                    "reasons": case.summary.get("reasons", []),
-                    "clauses": case.summary.get("clauses", []),
-                    "amount": (case.summary.get("eligibility") or {}).get("amount"),
-                    "currency": case.summary.get("currency"),
+                    "reasons": list(summary.reasons),
+                    "clauses": list(summary.clauses),
+                    "amount": None
+                    if summary.eligibility is None
+                    else str(summary.eligibility.amount),
+                    "currency": summary.currency,
                 }
             )
         rows.sort(key=lambda row: (-row["priority"], row["waiting_since"]))
@@ -76,6 +79,7 @@ class AgentDesk:
         )
         order = self.orders.get(case.order_id) if case.order_id else None
         latest = decisions[-1] if decisions else None
+        summary = case.summary.to_json()
         view = {
             "case_id": case.case_id,
             "conversation_id": case.conversation_id,
@@ -85,10 +89,10 @@ class AgentDesk:
             "status": case.status,
             "priority": case.priority,
             "waiting_since": case.created_at.isoformat(),
-            "summary": case.summary,
-            "eligibility": case.summary.get("eligibility"),
-            "risk": case.summary.get("risk"),
-            "attribution": case.summary.get("attribution"),
+            "summary": summary,
+            "eligibility": summary["eligibility"],
+            "risk": summary["risk"],
+            "attribution": summary["attribution"],
             "decision_trace": latest.trace if latest else None,
             "decisions": [
                 {

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.store import cases as case_store
 from bot.store import ledger
+from bot.store.case_summary import CaseSummary
 from bot.store.cases import ActionRecord
 from bot.store.ledger import ProposalRecord
 from bot.store.models import ActionType, ProposalStatus
@@ -153,7 +154,7 @@ class TurnContext:
         order_id: str | None,
         status: str,
         priority: int,
-        summary: dict[str, Any],
+        summary: CaseSummary,
     ) -> str:
         return case_store.open_case_in(
             self.session,

@@ -15,6 +15,7 @@ from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
+from bot.store.case_summary import CaseSummary
 from bot.store.cases import CaseStatus
 from bot.store.ledger import LedgerRefused
 from bot.store.models import ActionType, ProposalStatus
@@ -135,9 +136,8 @@ class Deciding(SlotFilling):
             attribution=attribution,
             claim_type=claim.type.value,
             photos=flow.photos,
+            skus=claim.skus,  # the items the claim is about ([]: the whole order)
         )
-        # The items the claim is about ([]: the whole order), for the agent's re-check.
-        case_summary["skus"] = list(claim.skus)
         citations = list(eligibility.clauses)
         if not eligibility.eligible and not eligibility.needs_human:
             # A refusal the rules explain (a shipped order, a closed window...) needs no agent;
@@ -314,15 +314,15 @@ class Deciding(SlotFilling):
             decision=decision,
             claim_type=flow.claim_type.value if flow and flow.claim_type else None,
             photos=flow.photos if flow else None,
+            flow_intent=flow.intent if flow else None,
         )
-        case_summary["flow_intent"] = flow.intent if flow else None
         case_id = self._open_case(
             order,
             decision,
             case_summary,
             CaseStatus.WAITING_FOR_AGENT,
             priority(decision.reason_codes, amount, None),
-            intent=case_summary["intent"],
+            intent=case_summary.intent,
         )
         return self._to_agent(case_id, text, list(clauses))
 
@@ -337,7 +337,7 @@ class Deciding(SlotFilling):
         self,
         order: Order | None,
         decision: Decision,
-        case_summary: dict,
+        case_summary: CaseSummary,
         status: str,
         level: int,
         *,

@@ -40,6 +40,7 @@ from bot.dialogue.vocabulary import (
     INTENT_OF_SITUATION,
     LATE_CAN_MEAN,
     MAX_ASKED_AGAIN,
+    NAMED_CLAIMS,
     REASON_OPENING_CONFIDENCE,
     SITUATION_STATUSES,
     TRACKED_PROBLEMS,
@@ -207,7 +208,7 @@ class TurnHandler(Deciding):
     def _start(self, intent: str) -> Outcome:
         self.state.end_flow()
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
-        flow.claim_type = CLAIM_OF_INTENT.get(intent)
+        flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
         agreeing = AGREEING_REASON.get(intent)
         if sure is None and agreeing and self._named_reason(intent=intent) == agreeing:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
 
+from bot.store.case_summary import AttributionRecord, CaseSummary, EligibilityRecord, RiskNote
 from policies.router import Decision, Level, Route
 from policies.types import Attribution, Eligibility, Order
 
@@ -72,41 +72,24 @@ def summary(
     attribution: Attribution | None = None,
     claim_type: str | None = None,
     photos: list[str] | None = None,
-) -> dict[str, Any]:
-    """What the agent sees at a glance (JSON)."""
-    trace = dict(decision.trace)
-    return {
-        "intent": intent,
-        "order_id": order.order_id if order else None,
-        "order_total": str(order.total) if order else None,
-        "currency": order.currency if order else None,
-        "claim_type": claim_type,
-        "route": decision.route.value,
-        "reasons": list(decision.reason_codes),
-        "clauses": list(decision.clause_ids),
-        "eligibility": None
-        if eligibility is None
-        else {
-            "eligible": eligibility.eligible,
-            "remedy": eligibility.remedy.value,
-            "amount": str(eligibility.amount),
-            "currency": eligibility.currency,
-            "needs_human": eligibility.needs_human,
-            "reasons": [r.value for r in eligibility.reasons],
-            "clauses": list(eligibility.clauses),
-            "explanation": eligibility.explanation,
-        },
-        "risk": {
-            "score": trace.get("score"),
-            "threshold": trace.get("threshold"),
-            "model_version": trace.get("model_version"),
-        },
-        "attribution": None
-        if attribution is None
-        else {
-            "party": attribution.party.value if attribution.party else None,
-            "clauses": list(attribution.clauses),
-            "evidence": list(attribution.evidence),
-        },
-        "photos": photos or [],
-    }
+    skus: tuple[str, ...] | list[str] | None = None,
+    flow_intent: str | None = None,
+) -> CaseSummary:
+    """What the agent sees at a glance (stored as JSON by `CaseSummary.to_json`)."""
+    trace = decision.trace
+    return CaseSummary(
+        intent=intent,
+        order_id=order.order_id if order else None,
+        order_total=order.total if order else None,
+        currency=order.currency if order else None,
+        claim_type=claim_type,
+        route=decision.route.value,
+        reasons=tuple(decision.reason_codes),
+        clauses=tuple(decision.clause_ids),
+        eligibility=None if eligibility is None else EligibilityRecord.of(eligibility),
+        risk=RiskNote(trace.get("score"), trace.get("threshold"), trace.get("model_version")),
+        attribution=None if attribution is None else AttributionRecord.of(attribution),
+        photos=tuple(photos or ()),
+        skus=None if skus is None else tuple(skus),
+        flow_intent=flow_intent,
+    )

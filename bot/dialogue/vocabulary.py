@@ -7,18 +7,26 @@ from __future__ import annotations
 from bot.store.models import ActionType
 from policies.types import ClaimType, OrderStatus, Remedy
 
+# The claim an intent stands for (the one table of it). A claim flow starts with it only for
+# the intents that name their claim (NAMED_CLAIMS: a return or a refund asks its reason); the
+# agent side falls back on it for a case handed over before a claim was named.
 CLAIM_OF_INTENT = {
     "cancel_order": ClaimType.CANCEL,
+    "return_item": ClaimType.CHANGE_OF_MIND_RETURN,
     "damaged_item": ClaimType.DAMAGED,
     "wrong_item": ClaimType.WRONG_ITEM,
     "item_not_received": ClaimType.NOT_RECEIVED,
+    "payment_issue": ClaimType.PAYMENT_PROBLEM,
+    "request_human": ClaimType.HUMAN_REQUESTED,
+    "complaint": ClaimType.DISPUTE,
 }
+NAMED_CLAIMS = frozenset({"cancel_order", "damaged_item", "wrong_item", "item_not_received"})
 ASKS_REASON = {"request_refund", "return_item"}
 # Requests whose message, when it names late delivery as its only reason, is a late-delivery
 # claim: INR-4.3's voucher once delivered, INR-4.1's refund before (see `_claim_type`).
 LATE_CAN_MEAN = {*ASKS_REASON, "item_not_received"}
 TRACKING = {"track_order", "track_refund"}
-FLOW_INTENTS = {*CLAIM_OF_INTENT, *ASKS_REASON, *TRACKING, "change_order", "complaint"}
+FLOW_INTENTS = {*NAMED_CLAIMS, *ASKS_REASON, *TRACKING, "change_order", "complaint"}
 ACTION_OF_REMEDY = {
     Remedy.CANCEL: ActionType.CANCEL,
     Remedy.REFUND: ActionType.REFUND,

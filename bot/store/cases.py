@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.case_summary import CaseSummary
 from bot.store.db import utcnow
 from bot.store.models import (
     ActionRow,
@@ -79,7 +80,7 @@ class Case:
     intent: str
     status: str
     priority: int
-    summary: dict[str, Any]
+    summary: CaseSummary
     created_at: datetime
     updated_at: datetime
 
@@ -118,7 +119,7 @@ def _case(row: CaseRow) -> Case:
         row.intent,
         row.status,
         row.priority,
-        dict(row.summary or {}),
+        CaseSummary.from_json(row.summary),
         row.created_at,
         row.updated_at,
     )
@@ -148,7 +149,7 @@ def open_case_in(
     intent: str,
     status: str,
     priority: int,
-    summary: dict[str, Any],
+    summary: CaseSummary,
     now: datetime,
 ) -> str:
     # A buyer who has no order yet has no buyer row; a case still needs one (foreign key).
@@ -162,7 +163,7 @@ def open_case_in(
         intent=intent,
         status=status,
         priority=priority,
-        summary=summary,
+        summary=summary.to_json(),
         created_at=now,
         updated_at=now,
     )
@@ -178,7 +179,7 @@ def update_case_in(
     *,
     status: str | None = None,
     priority: int | None = None,
-    summary: dict[str, Any] | None = None,
+    summary: CaseSummary | None = None,
 ) -> Case | None:
     row = session.get(CaseRow, case_id)
     if row is None:
@@ -188,7 +189,7 @@ def update_case_in(
     if priority is not None:
         row.priority = priority
     if summary is not None:
-        row.summary = summary
+        row.summary = summary.to_json()
     row.updated_at = now
     session.flush()
     return _case(row)

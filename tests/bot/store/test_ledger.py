@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import ledger
+from bot.store.case_summary import CaseSummary
 from bot.store.cases import open_case_in
 from bot.store.db import Database, write_session
 from bot.store.ledger import LedgerRefused, record_remedy_in
@@ -184,7 +185,7 @@ def test_one_open_proposal_per_order_and_a_newer_one_supersedes(store):
                 intent="cancel_order",
                 status="bot",
                 priority=0,
-                summary={},
+                summary=CaseSummary(),
                 now=NOW,
             )
             ledger.open_proposal_in(
