@@ -78,8 +78,11 @@ index: $(VENV)/.installed
 	$(PY) -m retrieval.build --kb data/policies --out artifacts/retrieval
 
 # FAISS over past agent resolutions (suggested replies); rebuilt only when its inputs changed.
+# The corpus comes from the lab (the synthetic world's resolved cases); the product's build
+# step reads only that file and the embedding model.
 assist-index: $(VENV)/.installed
-	$(PY) -m bot.assist.build --out artifacts/assist
+	$(PY) -m lab.assist.corpus --out var/assist/corpus.json
+	$(PY) -m bot.agent.suggestions.build --corpus var/assist/corpus.json --out artifacts/assist
 
 # The product's risk model + the router's fairness settings; retrained only when the world
 # arguments, the policies code or the libraries changed (inputs hash in metadata.json).
@@ -166,7 +169,7 @@ bench-retrieval: $(VENV)/.installed
 	$(PY) -m retrieval.bench --out reports/retrieval/bench.json
 
 eval-assist: $(VENV)/.installed
-	$(PY) -m bot.assist.evaluate --out reports/assist
+	$(PY) -m lab.assist.evaluate --out reports/assist
 
 token: $(VENV)/.installed
 	@$(PY) -m bot.cli token --sub $(or $(SUB),agent-1) --role $(or $(ROLE),agent)

@@ -9,13 +9,12 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
+from bot.agent.service import AgentConsole
+from bot.agent.suggestions.suggest import Suggester
 from bot.api import agent, analytics, conversations, health, nlu, orders
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
-from bot.assist.console import AgentConsole
-from bot.assist.suggest import Suggester
 from bot.console import routes as console_routes
-from bot.dialogue.agents import AgentDesk
 from bot.dialogue.context import Engines
 from bot.dialogue.manager import DialogueManager
 from bot.log_config import configure_logging
@@ -36,8 +35,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = built = services or build_services(settings)
-        app.state.dialogue, app.state.agent_desk = _dialogue(settings, built)
-        app.state.agent_console = _console(built, app.state.agent_desk)
+        app.state.dialogue = _dialogue(settings, built)
+        app.state.agent_console = _console(built)
         app.state.buyer_activity = (
             None
             if built.database is None
@@ -64,12 +63,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     return app
 
 
-def _dialogue(
-    settings: Settings, services: Services
-) -> tuple[DialogueManager | None, AgentDesk | None]:
-    """The dialogue manager and the agent desk over the services (None without a database)."""
+def _dialogue(settings: Settings, services: Services) -> DialogueManager | None:
+    """The dialogue manager over the services (None without a database)."""
     if services.database is None:
-        return None, None
+        return None
     engines = Engines(
         answerer=services.answerer,
         risk_model=services.risk_model,
@@ -81,23 +78,21 @@ def _dialogue(
         if settings.experiments_file is not None
         else None,
     )
-    dialogue = DialogueManager(
+    return DialogueManager(
         services.database,
         services.parser,
         engines,
         clock=services.clock,
         proposal_ttl=timedelta(minutes=settings.proposal_ttl_minutes),
     )
-    return dialogue, AgentDesk(services.database, clock=services.clock)
 
 
-def _console(services: Services, desk: AgentDesk | None) -> AgentConsole | None:
-    """The agent console over the desk (None without a database)."""
-    if services.database is None or desk is None:
+def _console(services: Services) -> AgentConsole | None:
+    """The agent console's service (None without a database)."""
+    if services.database is None:
         return None
     return AgentConsole(
         services.database,
-        desk,
         Suggester(services.assist_index),
         risk_model=services.risk_model,
         clock=services.clock,

@@ -41,8 +41,9 @@ class Services:
     # The router configuration the risk model was audited with (review cost, per-region
     # fairness thresholds); None: the router's defaults.
     router_config: RouterConfig | None = None
-    # Past agent resolutions for suggested replies (bot.assist.index.ResolutionIndex); None when
-    # the artifact is missing: the console suggests policy-grounded replies only.
+    # Past agent resolutions for suggested replies (bot.agent.suggestions.precedents's
+    # ResolutionIndex); None when the artifact is missing: the console suggests
+    # policy-grounded replies only.
     assist_index: Any = None
     # The time the dialogue decides at (tests pin it).
     clock: Callable[[], datetime] = utcnow
@@ -80,14 +81,17 @@ def load_answerer(
 
 def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) -> Any:
     """The past-resolutions index (MiniLM: the answerer's if given, else loaded here, offline)."""
-    from bot.assist.index import AssistIndexMissing, ResolutionIndex, read_metadata
+    from bot.agent.suggestions.precedents import (
+        BUILD,
+        AssistIndexMissing,
+        ResolutionIndex,
+        read_metadata,
+    )
     from retrieval.embedder import make_embedder
 
     # Checked before the model loads: a missing index should cost nothing at startup.
     if read_metadata(directory) is None:
-        raise AssistIndexMissing(
-            f"no resolution index at {directory}; build it with python -m bot.assist.build"
-        )
+        raise AssistIndexMissing(f"no resolution index at {directory}; build it with {BUILD}")
     return ResolutionIndex(embedder or make_embedder().load()).load(directory)
 
 

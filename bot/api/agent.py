@@ -1,7 +1,9 @@
 """The agents' API: the queue, a case, suggestions, replying, actions, handing back.
 
-Routes validate and shape; `bot.assist.console.AgentConsole` does the work. Every write is
-audited (who, when, what, why) in the same transaction as the write itself.
+Thin routes: each validates the request and calls one method of the console service
+(`bot.agent.service.AgentConsole`), which reads and updates the case; every write is audited
+(who, when, what, why) in the same transaction as the write itself. The responses' shapes are
+the models in `bot.api.agent_models`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,20 @@ from fastapi import APIRouter, Body, Header, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
+from bot.agent.service import ActionRefused, ActionRequest
+from bot.api.agent_models import (
+    ActResponse,
+    CaseView,
+    QueueResponse,
+    ReleaseResponse,
+    ReplyResponse,
+    SuggestionsResponse,
+)
 from bot.api.conversations import _KEY, MAX_KEY_CHARS
 from bot.api.deps import AgentConsoleDep, AgentDep
 from bot.api.errors import ApiError
 from bot.api.orders import OrderPayload
 from bot.api.schemas import NonBlank
-from bot.assist.console import ActionRefused, ActionRequest
 
 router = APIRouter(prefix="/v1/agent", tags=["agent"])
 
@@ -58,7 +68,7 @@ class ActionBody(BaseModel):
 Filter = Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)]
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueueResponse)
 async def queue(
     _agent: AgentDep,
     console: AgentConsoleDep,
@@ -74,22 +84,21 @@ async def queue(
     return {"cases": cases}
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", response_model=CaseView)
 async def case_view(case_id: str, _agent: AgentDep, console: AgentConsoleDep) -> dict:
     """Transcript (with the NLU reading of each buyer message), order, the buyer's history,
     eligibility, risk with its attribution, responsibility, decision trace, audit trail."""
     view, order = await run_in_threadpool(console.case_view, case_id)
-    view["order"] = OrderPayload.from_order(order).model_dump(mode="json") if order else None
-    return view
+    return {**view, "order": OrderPayload.from_order(order) if order else None}
 
 
-@router.get("/cases/{case_id}/suggestions")
+@router.get("/cases/{case_id}/suggestions", response_model=SuggestionsResponse)
 async def suggestions(case_id: str, _agent: AgentDep, console: AgentConsoleDep) -> dict:
     """Up to three replies for the case's current state, best first."""
     return {"suggestions": await run_in_threadpool(console.suggestions, case_id)}
 
 
-@router.post("/cases/{case_id}/reply")
+@router.post("/cases/{case_id}/reply", response_model=ReplyResponse)
 async def reply(
     case_id: str,
     agent: AgentDep,
@@ -97,11 +106,13 @@ async def reply(
     request: Annotated[ReplyRequest, Body()],
 ) -> dict:
     """Write to the buyer; they see it in the conversation."""
-    message = await run_in_threadpool(console.reply, case_id, agent.subject, request.text)
-    return {"case_id": case_id, "message": message}
+    return await run_in_threadpool(console.reply, case_id, agent.subject, request.text)
 
 
-@router.post("/cases/{case_id}/actions")
+# Unset keys stay out: a decision that moves no money has no `policy_granted`.
+@router.post(
+    "/cases/{case_id}/actions", response_model=ActResponse, response_model_exclude_unset=True
+)
 async def act(
     case_id: str,
     agent: AgentDep,
@@ -136,7 +147,7 @@ async def act(
         raise ApiError(422, e.code, e.message, e.field) from e
 
 
-@router.post("/cases/{case_id}/release")
+@router.post("/cases/{case_id}/release", response_model=ReleaseResponse)
 async def release(
     case_id: str,
     agent: AgentDep,

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from bot.agent.service import AgentConsole
 from bot.api.errors import ApiError
-from bot.assist.console import AgentConsole
 from bot.auth import AuthError, Principal, verify_token
-from bot.dialogue.agents import AgentDesk
 from bot.dialogue.manager import DialogueManager
 from bot.services import Services
 from bot.settings import Settings
@@ -69,15 +68,7 @@ def get_dialogue(request: Request) -> DialogueManager:
     return dialogue
 
 
-def get_agent_desk(request: Request) -> AgentDesk:
-    desk = getattr(request.app.state, "agent_desk", None)
-    if desk is None:
-        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
-    return desk
-
-
 DialogueDep = Annotated[DialogueManager, Depends(get_dialogue)]
-AgentDeskDep = Annotated[AgentDesk, Depends(get_agent_desk)]
 
 
 def get_agent_console(request: Request) -> AgentConsole:

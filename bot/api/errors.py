@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.dialogue.agents import CaseConflict, CaseNotFound
+from bot.agent.desk import CaseConflict, CaseNotFound
 from bot.dialogue.manager import ConversationClosed
 from bot.store.conversations import ConversationNotFound
 from nlu.errors import NluError, NluUnavailable

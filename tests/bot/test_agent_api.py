@@ -343,10 +343,10 @@ def test_queue_has_sla_timers_and_filters(bot_client, chat, agent_headers, buyer
 def test_missing_assist_index_is_named_without_loading_a_model(tmp_path):
     import pytest
 
-    from bot.assist.index import AssistIndexMissing
+    from bot.agent.suggestions.precedents import AssistIndexMissing
     from bot.services import load_assist_index
 
-    with pytest.raises(AssistIndexMissing, match=r"bot\.assist\.build"):
+    with pytest.raises(AssistIndexMissing, match="make assist-index"):
         load_assist_index(tmp_path / "nothing-here")
 
 
@@ -386,3 +386,13 @@ def test_two_agents_racing_on_one_case_pay_once(bot_client, chat, agent_headers,
     assert sum(not r.json()["replayed"] for r in responses) == 1
     assert len({r.json()["action"]["action_id"] for r in responses}) == 1
     assert _view(bot_client, case_id, agent_headers)["order"]["refunded_amount"] == 20.0
+
+
+def test_every_agent_route_declares_its_response_model(bot_client):
+    paths = bot_client.get("/openapi.json").json()["paths"]
+    agent = {p: ops for p, ops in paths.items() if p.startswith("/v1/agent/")}
+    assert len(agent) == 6
+    for ops in agent.values():
+        for op in ops.values():
+            schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+            assert schema["$ref"].startswith("#/components/schemas/")

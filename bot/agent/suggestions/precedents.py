@@ -1,10 +1,10 @@
 """The past-resolutions index: MiniLM vectors of each past case's situation in FAISS.
 
-Saved layout (``save`` / ``load``)::
+Stored with `retrieval.index`'s store (files staged and moved into place, metadata last)::
 
-    <dir>/index.faiss         faiss.write_index (inner product over unit vectors = cosine)
+    <dir>/index.faiss         inner product over unit vectors = cosine
     <dir>/resolutions.json    the resolutions, in index order
-    <dir>/metadata.json       model name, dimension, count, corpus hash, the world's parameters
+    <dir>/metadata.json       model name, dimension, count, corpus hash, the corpus's source
 
 ``load`` refuses an index built with another model or dimension, or whose resolutions file
 does not match its hash, instead of retrieving from the wrong vectors. No pickle.
@@ -14,21 +14,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from bot.assist.corpus import Resolution
 from retrieval.embedder import Embedder
-from retrieval.index import build_faiss_index
+from retrieval.index import (
+    build_faiss_index,
+    nearest,
+    read_index,
+    read_metadata,
+    save_index,
+)
 
-INDEX_FILE = "index.faiss"
 RESOLUTIONS_FILE = "resolutions.json"
-METADATA_FILE = "metadata.json"
 FORMAT_VERSION = 1
 
 
@@ -45,6 +48,29 @@ class AssistIndexMismatch(AssistIndexError):
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """One resolved past case: its situation, the agent's decision, their reply."""
+
+    case_id: str
+    claim_type: str
+    decision: str
+    situation: str
+    reply: str
+    citations: tuple[str, ...]
+    variant: int
+    opened_at: str
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["citations"] = list(self.citations)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Resolution:
+        return cls(**{**data, "citations": tuple(data["citations"])})
+
+
+@dataclass(frozen=True)
 class Precedent:
     """A past resolution and how close its situation is to the case's (cosine)."""
 
@@ -55,11 +81,6 @@ class Precedent:
 def corpus_hash(resolutions: Sequence[Resolution]) -> str:
     payload = json.dumps([r.to_dict() for r in resolutions], sort_keys=True).encode()
     return hashlib.sha256(payload).hexdigest()
-
-
-def read_metadata(directory: Path) -> dict | None:
-    path = Path(directory) / METADATA_FILE
-    return json.loads(path.read_text()) if path.is_file() else None
 
 
 class ResolutionIndex:
@@ -75,6 +96,7 @@ class ResolutionIndex:
         return len(self.resolutions_ or ())
 
     def build(self, resolutions: Sequence[Resolution], **extra: object) -> ResolutionIndex:
+        """Embed and index; ``extra`` goes into the metadata (where the corpus came from)."""
         if not resolutions:
             raise AssistIndexError("cannot build an index of no resolutions")
         vectors = self.embedder.encode([r.situation for r in resolutions])
@@ -103,47 +125,33 @@ class ResolutionIndex:
         """The `k` past resolutions whose situation is closest to `text`, closest first."""
         if self.index_ is None or self.resolutions_ is None:
             raise AssistIndexError("the resolution index is not built or loaded")
-        query = np.ascontiguousarray(self.embedder.encode([text]), dtype=np.float32)
-        scores, ids = self.index_.search(query, min(k, len(self.resolutions_)))
-        # FAISS pads with -1 when it finds fewer than k: dropped here, the one conversion point.
-        return [
-            Precedent(self.resolutions_[int(i)], float(s))
-            for s, i in zip(scores[0], ids[0], strict=True)
-            if i >= 0
-        ]
+        rows = nearest(self.index_, self.embedder.encode([text]), k)
+        return [Precedent(self.resolutions_[row], score) for row, score in rows]
 
     def save(self, directory: Path) -> None:
         if self.index_ is None or self.resolutions_ is None:
             raise AssistIndexError("nothing to save: build the index first")
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        faiss.write_index(self.index_, str(directory / INDEX_FILE))
-        (directory / RESOLUTIONS_FILE).write_text(
-            json.dumps([r.to_dict() for r in self.resolutions_], indent=0) + "\n"
-        )
-        (directory / METADATA_FILE).write_text(json.dumps(self.metadata_, indent=2) + "\n")
+        resolutions = json.dumps([r.to_dict() for r in self.resolutions_], indent=0) + "\n"
+        save_index(directory, self.index_, {RESOLUTIONS_FILE: resolutions}, self.metadata_)
 
     def load(self, directory: Path) -> ResolutionIndex:
         directory = Path(directory)
         metadata = read_metadata(directory)
         if metadata is None:
-            raise AssistIndexMissing(
-                f"no resolution index at {directory}; build it with "
-                f"`python -m bot.assist.build --out {directory}`"
-            )
+            raise AssistIndexMissing(f"no resolution index at {directory}; build it with {BUILD}")
         if metadata.get("format_version") != FORMAT_VERSION:
             raise AssistIndexMismatch(f"index format {metadata.get('format_version')} unsupported")
         if metadata.get("model_name") != self.embedder.name:
             raise AssistIndexMismatch(
                 f"index built with {metadata.get('model_name')!r}, embedder is "
-                f"{self.embedder.name!r}; rebuild with python -m bot.assist.build"
+                f"{self.embedder.name!r}; rebuild it with {BUILD}"
             )
         resolutions = [
             Resolution.from_dict(d) for d in json.loads((directory / RESOLUTIONS_FILE).read_text())
         ]
         if corpus_hash(resolutions) != metadata.get("corpus_hash"):
             raise AssistIndexMismatch(f"{RESOLUTIONS_FILE} does not match the index's metadata")
-        index = faiss.read_index(str(directory / INDEX_FILE))
+        index = read_index(directory)
         if index.ntotal != len(resolutions) or index.d != metadata.get("dimension"):
             raise AssistIndexMismatch("index.faiss does not match the resolutions or dimension")
         if index.d != self.embedder.dimension:
@@ -154,7 +162,10 @@ class ResolutionIndex:
         return self
 
 
-def _counts(values) -> dict[str, int]:
+BUILD = "`make assist-index`"
+
+
+def _counts(values: Iterable[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for v in values:
         out[v] = out.get(v, 0) + 1

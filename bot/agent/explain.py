@@ -23,7 +23,7 @@ from policies.features import FEATURE_NAMES, feature_frame
 from policies.router import RiskScorer
 
 METHOD = "difference_from_baseline"
-# Medians / modes over the 6,000 cases of bot.assist.corpus's world (seed 20261129).
+# Medians / modes over the 6,000 cases of lab.assist.corpus's world (seed 20261129).
 BASELINE: Mapping[str, object] = {
     "buyer_refunds_90d": 0.0,
     "buyer_refund_rate_365d": 0.0,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.assist.facts import CaseFacts, money
+from bot.agent.facts import CaseFacts, money
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "refund": (

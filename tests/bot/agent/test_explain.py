@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bot.assist.explain import BASELINE, METHOD, attribute_risk
+from bot.agent.explain import BASELINE, METHOD, attribute_risk
 
 
 class RefundCounter:

@@ -1,12 +1,12 @@
 """Evaluate the suggestions on held-out past resolutions:
-``python -m bot.assist.evaluate --out reports/assist``.
+``python -m lab.assist.evaluate --out reports/assist``.
 
 The synthetic world's cases are split by time: the older 80% form the index, the newer 20%
 are held out (the agents' later decisions, as in production). For every held-out case the
 suggester sees the facts at the case's opening and we check
 
 - **top-1 accuracy** (primary metric) and **top-3 accuracy** of the suggested decision
-  against the agent's (see `bot.assist.corpus.agent_decision`);
+  against the agent's (see `lab.assist.corpus.agent_decision`);
 - **clause citation**: the top suggestion cites every clause of the case's eligibility result,
   and its text names the first one.
 
@@ -62,7 +62,7 @@ def evaluate(suggester, cases) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.assist.evaluate")
+    parser = argparse.ArgumentParser(prog="python -m lab.assist.evaluate")
     parser.add_argument("--out", type=Path, default=Path("reports/assist"))
     parser.add_argument(
         "--index",
@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    from bot.assist.corpus import (
+    from bot.agent.suggestions.precedents import ResolutionIndex
+    from bot.agent.suggestions.suggest import NEIGHBOURS, POLICY_WEIGHT, Suggester
+    from lab.assist.corpus import (
         WORLD_CASES,
         WORLD_SEED,
         agent_decision,
@@ -81,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         default_world,
         world_cases,
     )
-    from bot.assist.index import ResolutionIndex
-    from bot.assist.suggest import NEIGHBOURS, POLICY_WEIGHT, Suggester
     from retrieval.embedder import make_embedder
 
     started = time.perf_counter()
@@ -152,7 +152,7 @@ class _CachedEmbedder:
 
 def _cached(embedder, directory: Path, corpus) -> _CachedEmbedder:
     """Seed the cache from a saved index of this very corpus, when there is one."""
-    from bot.assist.index import ResolutionIndex, corpus_hash, read_metadata
+    from bot.agent.suggestions.precedents import ResolutionIndex, corpus_hash, read_metadata
 
     table: dict = {}
     saved = read_metadata(directory)
@@ -179,7 +179,7 @@ def _report(m: dict) -> str:
     )
     return f"""# Suggested replies: evaluation
 
-`python -m bot.assist.evaluate --out reports/assist` (primary metric: **top-1 accuracy** of the
+`python -m lab.assist.evaluate --out reports/assist` (primary metric: **top-1 accuracy** of the
 suggested decision against the historical agent's).
 
 Synthetic world seed {m["world"]["seed"]}, {m["world"]["cases"]} cases, split by time:

@@ -1,23 +1,30 @@
 """Past resolutions from the synthetic world: what a human agent decided on each case, and the
-reply they wrote, as the corpus the suggestions retrieve from.
+reply they wrote, as the corpus the suggestions retrieve from:
+``python -m lab.assist.corpus --out var/assist/corpus.json`` (then
+``python -m bot.agent.suggestions.build --corpus var/assist/corpus.json``; `make assist-index`
+runs both).
 
 The world (`policies.world`) records each historical case's policy outcome and the agent's
 approve / deny. That becomes a decision in the console's vocabulary (`agent_decision`), and the
-reply is one of the templated wordings of that decision (`bot.assist.replies`), drawn per case
-with a seeded generator so the corpus varies the way several agents would.
+reply is one of the templated wordings of that decision (`bot.agent.suggestions.replies`), drawn
+per case with a seeded generator so the corpus varies the way several agents would.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bot.assist.facts import INVESTIGATED, CaseFacts, evaluate_facts, situation_text
-from bot.assist.replies import TEMPLATES, fill
+from bot.agent.facts import INVESTIGATED, CaseFacts, evaluate_facts, situation_text
+from bot.agent.suggestions.build import write_corpus
+from bot.agent.suggestions.precedents import Resolution
+from bot.agent.suggestions.replies import TEMPLATES, fill
 from policies.features import build_feature_frame, history_of
 from policies.types import Reason, Remedy
 from policies.world import World, generate_world
@@ -30,29 +37,6 @@ WORLD_SELLERS = 400
 WORLD_CASES = 6_000
 WORLD_START = datetime(2025, 1, 1, tzinfo=UTC)
 WORLD_DAYS = 365
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """One resolved past case: its situation, the agent's decision, their reply."""
-
-    case_id: str
-    claim_type: str
-    decision: str
-    situation: str
-    reply: str
-    citations: tuple[str, ...]
-    variant: int
-    opened_at: str
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["citations"] = list(self.citations)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Resolution:
-        return cls(**{**data, "citations": tuple(data["citations"])})
 
 
 def agent_decision(facts: CaseFacts, approved: bool) -> str:
@@ -138,3 +122,17 @@ def build_corpus(world: World, seed: int = 0) -> list[Resolution]:
             )
         )
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lab.assist.corpus")
+    parser.add_argument("--out", type=Path, default=Path("var/assist/corpus.json"))
+    args = parser.parse_args(argv)
+    resolutions = build_corpus(default_world())
+    write_corpus(args.out, resolutions, {"world_seed": WORLD_SEED, "world_cases": WORLD_CASES})
+    print(f"wrote {len(resolutions)} past resolutions of the synthetic world to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,7 +1,7 @@
 """What the assistant knows about one case, as typed values, and the text that describes it.
 
-`CaseFacts` is built from the store for a live case (`bot.assist.console`) and from the
-synthetic world for past resolutions and the evaluation (`bot.assist.corpus`); both go through
+`CaseFacts` is built from the store for a live case (`bot.agent.service`) and from the
+synthetic world for past resolutions and the evaluation (`lab.assist.corpus`); both go through
 `situation_text`, so a live case and a past one are embedded from the same wording.
 """
 

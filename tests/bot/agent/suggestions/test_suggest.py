@@ -6,11 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from bot.assist.corpus import Resolution, agent_decision
-from bot.assist.facts import CaseFacts, evaluate_facts, situation_text
-from bot.assist.index import AssistIndexMismatch, AssistIndexMissing, ResolutionIndex
-from bot.assist.replies import TEMPLATES, fill
-from bot.assist.suggest import Suggester, policy_priors
+from bot.agent.facts import CaseFacts, evaluate_facts, situation_text
+from bot.agent.suggestions.precedents import (
+    AssistIndexMismatch,
+    AssistIndexMissing,
+    Resolution,
+    ResolutionIndex,
+)
+from bot.agent.suggestions.replies import TEMPLATES, fill
+from bot.agent.suggestions.suggest import Suggester, policy_priors
 from policies.types import BuyerHistory, Category, Claim, ClaimType, OrderStatus
 from tests.retrieval.fakes import FakeEmbedder
 from tests.utils.builders import NOW, item, order
@@ -120,13 +124,6 @@ def test_every_template_fills_for_every_kind_of_case():
                 assert "{" not in reply.text and reply.citations
 
 
-def test_agent_decision_maps_the_worlds_approve_and_deny():
-    assert agent_decision(late_parcel(), approved=True) == "refund"
-    assert agent_decision(late_parcel(), approved=False) == "deny"
-    assert agent_decision(damaged_without_photo(), approved=True) == "request_evidence"
-    assert agent_decision(late_return(), approved=True) == "deny"
-
-
 def test_index_round_trips_and_refuses_another_model(tmp_path):
     facts = late_parcel()
     index = index_of(resolution("C1", facts, "refund"), resolution("C2", late_return(), "deny"))
@@ -153,3 +150,13 @@ def test_situation_text_describes_the_claim_the_rules_and_the_buyer():
     assert "not received claim on a electronics order worth $60.00" in text
     assert "eligible for refund of $60.00" in text and "0 refunds in 90 days" in text
     assert late_parcel().now - timedelta(days=1) < NOW
+
+
+def test_index_is_saved_through_the_retrieval_store_with_its_metadata(tmp_path):
+    from retrieval.index import read_metadata
+
+    index_of(resolution("C1", late_parcel(), "refund")).save(tmp_path)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["index.faiss", "metadata.json", "resolutions.json"]  # nothing staged left
+    meta = read_metadata(tmp_path)
+    assert meta is not None and meta["count"] == 1 and meta["decisions"] == {"refund": 1}

@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bot.assist.facts import (
+from bot.agent.facts import (
     DECISIONS,
     INVESTIGATED,
     MONEY_ACTIONS,
     CaseFacts,
     situation_text,
 )
-from bot.assist.index import Precedent, ResolutionIndex
-from bot.assist.replies import fill
+from bot.agent.suggestions.precedents import Precedent, ResolutionIndex
+from bot.agent.suggestions.replies import fill
 from policies.rules import VOUCHER_CAP, VOUCHER_RATE
 from policies.types import Reason, Remedy, to_cents
 

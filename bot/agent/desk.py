@@ -1,0 +1,138 @@
+"""The case on the agents' desk: the queue's order and SLA timers, the buyer's conversation an
+agent writes to, and handing the conversation back.
+
+Writing to the buyer takes the conversation's lock like a buyer turn does (`case_turn`), so an
+agent's message and a bot turn never interleave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from bot.dialogue import replies
+from bot.dialogue.handoff import effective_priority
+from bot.dialogue.manager import transcript_entry
+from bot.dialogue.state import DialogueState
+from bot.store.cases import Case, CaseStatus, update_case_in
+from bot.store.conversations import ConversationRepository, Turn
+from bot.store.db import Database, write_session
+from bot.store.models import ConversationStatus, MessageRole
+
+
+class CaseNotFound(LookupError):
+    """No case with that id."""
+
+
+class CaseConflict(Exception):
+    """The case is not in a state that allows this (e.g. already closed)."""
+
+
+ReleaseTarget = Literal["bot", "closed"]
+# First-response targets by queue priority (minutes): urgent cases are answered first.
+SLA_MINUTES = ((80, 15), (50, 30), (0, 60))
+
+AddMessage = Callable[[str], dict[str, Any]]
+
+
+def sla_minutes(priority: int) -> int:
+    return next(minutes for floor, minutes in SLA_MINUTES if priority >= floor)
+
+
+def queue_row(case: Case, now: datetime, region: str | None, status: str) -> dict[str, Any]:
+    """One open case as the queue lists it: priority with time waited, its SLA timer."""
+    level = effective_priority(case.priority, case.created_at, now)
+    minutes = sla_minutes(level)
+    due = case.created_at + timedelta(minutes=minutes)
+    summary = case.summary
+    return {
+        "case_id": case.case_id,
+        "conversation_id": case.conversation_id,
+        "buyer_id": case.buyer_id,
+        "order_id": case.order_id,
+        "intent": case.intent,
+        "priority": level,
+        "waiting_since": case.created_at.isoformat(),
+        "reasons": list(summary.reasons),
+        "clauses": list(summary.clauses),
+        "amount": str(e.amount) if (e := summary.eligibility) else None,
+        "currency": summary.currency,
+        "region": region,
+        "status": status,
+        "sla_minutes": minutes,
+        "sla_due_at": due.isoformat(),
+        "sla_breached": now > due,
+        "waiting_seconds": max(int((now - case.created_at).total_seconds()), 0),
+    }
+
+
+def queue_rows(
+    cases: Iterable[Case],
+    now: datetime,
+    regions: Mapping[str, str | None],
+    states: Mapping[str, str],
+    *,
+    intent: str | None = None,
+    region: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """Open cases, highest priority first (stored priority plus time waited), filtered."""
+    rows = [
+        queue_row(c, now, regions.get(c.buyer_id), states.get(c.conversation_id or "", "new"))
+        for c in cases
+    ]
+    rows.sort(key=lambda row: (-row["priority"], row["waiting_since"]))
+    return [
+        row
+        for row in rows
+        if (not intent or row["intent"] == intent)
+        and (not region or (row["region"] or "") == region)
+        and (not status or row["status"] == status)
+    ]
+
+
+@contextmanager
+def case_turn(
+    database: Database, conversations: ConversationRepository, case: Case, author: str
+) -> Iterator[tuple[Session, AddMessage]]:
+    """The case's conversation turn (locked) and a way to post the agent's message in it, or a
+    plain write transaction for a case without a conversation (posting then refuses)."""
+    if case.conversation_id is None:
+        with write_session(database.sessions) as session:
+
+            def no_conversation(_text: str) -> dict[str, Any]:
+                raise CaseConflict(f"case {case.case_id} has no conversation to write to")
+
+            yield session, no_conversation
+        return
+    with conversations.turn(case.conversation_id) as turn:
+        conversation = turn.conversation
+        if conversation.status is ConversationStatus.CLOSED:
+            raise CaseConflict(f"conversation {case.conversation_id} is closed")
+
+        def add_message(text: str) -> dict[str, Any]:
+            return transcript_entry(turn.add_message(MessageRole.AGENT, text, author=author))
+
+        yield turn.session, add_message
+        # Keep the state and status; bumps updated_at so the buyer's page sees a change.
+        turn.finish(state=turn.conversation.state, status=turn.conversation.status)
+
+
+def hand_back_in(turn: Turn, case: Case, agent_id: str, to: ReleaseTarget, now: datetime) -> str:
+    """Hand the conversation back to the bot, or close it; the case leaves the queue. Returns
+    the conversation's new status."""
+    if to == "bot":
+        status, text, role = ConversationStatus.BOT, replies.RELEASED_TO_BOT, MessageRole.BOT
+        case_status = CaseStatus.RETURNED_TO_BOT
+    else:
+        status, text, role = ConversationStatus.CLOSED, replies.CLOSED, MessageRole.SYSTEM
+        case_status = CaseStatus.CLOSED
+    turn.add_message(role, text, author=agent_id if role is MessageRole.SYSTEM else None)
+    # The bot starts afresh: whatever it was asking before the handoff is settled.
+    turn.finish(state=DialogueState().dump(), status=status)
+    update_case_in(turn.session, case.case_id, now, status=case_status)
+    return status.value

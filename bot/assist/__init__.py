@@ -1,1 +1,0 @@
-"""The agent's assistant: a case's facts, suggested replies, risk attribution, agent actions."""

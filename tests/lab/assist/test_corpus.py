@@ -1,0 +1,30 @@
+"""The world's approve / deny as console decisions, and the corpus file the build reads."""
+
+from __future__ import annotations
+
+from bot.agent.suggestions.build import read_corpus, write_corpus
+from lab.assist.corpus import agent_decision
+from tests.bot.agent.suggestions.test_suggest import (
+    damaged_without_photo,
+    late_parcel,
+    late_return,
+    resolution,
+)
+
+
+def test_agent_decision_maps_the_worlds_approve_and_deny():
+    assert agent_decision(late_parcel(), approved=True) == "refund"
+    assert agent_decision(late_parcel(), approved=False) == "deny"
+    assert agent_decision(damaged_without_photo(), approved=True) == "request_evidence"
+    assert agent_decision(late_return(), approved=True) == "deny"
+
+
+def test_the_corpus_file_round_trips_with_its_source(tmp_path):
+    resolutions = [
+        resolution("C1", late_parcel(), "refund"),
+        resolution("C2", late_return(), "deny"),
+    ]
+    path = tmp_path / "assist" / "corpus.json"
+    write_corpus(path, resolutions, {"world_seed": 7, "world_cases": 2})
+    assert read_corpus(path) == (resolutions, {"world_seed": 7, "world_cases": 2})
+    assert [p.name for p in path.parent.iterdir()] == ["corpus.json"]  # nothing staged is left
