@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.embedder import Embedder
+from retrieval.expansion import ItemCategories
 from retrieval.kb import split_sentences
+from retrieval.quantity import asks_quantity, category_words, mentions, states_number, words
 from retrieval.types import Hit, Retriever
 
 NOT_SURE_REPLY = (
@@ -27,6 +29,10 @@ ANSWER_DEPTH = 3
 # A second sentence is quoted only when it is nearly as relevant as the best one; otherwise
 # one sentence is the clearer answer. A readability heuristic, not tuned on the eval set.
 SECOND_SENTENCE_RATIO = 0.9
+# A numbered sentence that names the category of the item asked about ("For electronics the
+# window is shorter: 15 days") is that item's rule; this bonus (on the cosine scale) lets it
+# beat the general rule's sentence. Chosen on data/retrieval/dev_questions.jsonl.
+CATEGORY_BONUS = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +61,15 @@ class PolicyAnswerer:
         *,
         embedder: Embedder | None = None,
         depth: int = ANSWER_DEPTH,
+        categories: ItemCategories | None = None,
     ) -> None:
         self.retriever = retriever
         self.threshold = threshold
         self.embedder = embedder
         self.depth = depth
+        # The item -> category lexicon (``retrieval.expansion``): a quantity answer prefers the
+        # sentence about the category of the item the buyer names.
+        self.categories = categories
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def answer(self, question: str) -> PolicyAnswer:
@@ -77,34 +87,87 @@ class PolicyAnswerer:
         # The best-matching passage (retrieval.passages) bounds the quote: the retriever found
         # the clause through those sentences. Unknown (BM25, older hits): the whole clause.
         passage = [i for i in hit.passage if 0 <= i < len(sentences)] or list(range(len(sentences)))
-        if self.embedder is None or len(passage) == 1:
-            return render(complete({passage[0]}, sentences), sentences)
-        similarity = self._similarity(question, hit.clause_id, sentences)
+        numbered = [i for i, sentence in enumerate(sentences) if states_number(sentence)]
+        about_item = category_words(question, self.categories)
+        if numbered and asks_quantity(question):
+            chosen = self._quantity_quote(question, hit.clause_id, sentences, numbered, about_item)
+        elif self.embedder is None or len(passage) == 1:
+            chosen = {passage[0]}
+        else:
+            chosen = self._passage_quote(question, hit.clause_id, sentences, passage)
+        if about_item and not any(mentions(sentences[i], about_item) for i in chosen):
+            # The rule for the item's own category ("For electronics the window is shorter:
+            # 15 days") comes along, even when the question matched the general rule better.
+            own_rule = [i for i in numbered if mentions(sentences[i], about_item)]
+            chosen.update(own_rule[:1])
+        # Quote in the clause's own order so the sentences read as the policy does.
+        return render(complete(chosen, sentences), sentences)
+
+    def _passage_quote(
+        self, question: str, clause_id: str, sentences: Sequence[str], passage: list[int]
+    ) -> set[int]:
+        """The sentence(s) of the best passage closest to the question, plus a number."""
+        similarity = self._similarity(question, clause_id, sentences)
         ranked = [int(i) for i in np.argsort(-similarity, kind="stable")]
         in_passage = [i for i in ranked if i in passage]
         chosen = {in_passage[0]}
         top, runner_up = similarity[in_passage[0]], similarity[in_passage[1]]
         if top > 0 and runner_up >= SECOND_SENTENCE_RATIO * top:
             chosen.add(in_passage[1])
-        if not any(_NUMBER.search(sentences[i]) for i in chosen):
+        if not any(states_number(sentences[i]) for i in chosen):
             # The rule's number (days, dollars) is the answer buyers need: the closest sentence
             # that has one comes along, from the passage if it has one, else from the clause.
-            numbered = next((i for i in in_passage + ranked if _NUMBER.search(sentences[i])), None)
+            numbered = next((i for i in in_passage + ranked if states_number(sentences[i])), None)
             if numbered is not None:
                 chosen.add(numbered)
-        # Quote in the clause's own order so the sentences read as the policy does.
-        return render(complete(chosen, sentences), sentences)
+        return chosen
 
-    def _similarity(self, question: str, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
+    def _quantity_quote(
+        self,
+        question: str,
+        clause_id: str,
+        sentences: Sequence[str],
+        numbered: list[int],
+        about_item: set[str],
+    ) -> set[int]:
+        """For "how long / how much / what fee" questions: the clause's sentence(s) stating a
+        number that best match the question and the categories of the items it names.
+
+        The whole clause is searched, not just the best passage: the window that matched a
+        question about headphones may be the example sentences, while the electronics rule is
+        the sentence before them."""
+        expanded = self.categories.expand(question) if self.categories else question
+        if self.embedder is not None:
+            similarity = self._similarity(expanded, clause_id, sentences)
+        else:
+            # Without an embedder: the share of the question's words a sentence repeats.
+            asked = words(expanded)
+            similarity = np.array([len(asked & words(s)) / (len(asked) or 1) for s in sentences])
+        score = {
+            i: float(similarity[i]) + CATEGORY_BONUS * mentions(sentences[i], about_item)
+            for i in numbered
+        }
+        ranked = sorted(numbered, key=lambda i: (-score[i], i))
+        chosen = {ranked[0]}
+        top = score[ranked[0]]
+        if len(ranked) > 1 and top > 0 and score[ranked[1]] >= SECOND_SENTENCE_RATIO * top:
+            chosen.add(ranked[1])
+        return chosen
+
+    def _vectors(self, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
+        """The clause's sentence vectors, embedded once per clause text."""
         assert self.embedder is not None
         cached = self._sentence_vectors.get(clause_id)
         if cached is None or cached[0] != list(sentences):
             cached = (list(sentences), self.embedder.encode(list(sentences)))
             self._sentence_vectors[clause_id] = cached
-        return cached[1] @ self.embedder.encode([question])[0]
+        return cached[1]
+
+    def _similarity(self, question: str, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
+        assert self.embedder is not None
+        return self._vectors(clause_id, sentences) @ self.embedder.encode([question])[0]
 
 
-_NUMBER = re.compile(r"\d")
 _EXAMPLE = re.compile(r"^(examples?|for (example|instance)|e\.g\.)\b", re.IGNORECASE)
 # At most this many list items follow a sentence that introduces them.
 _MAX_LIST_ITEMS = 6
@@ -113,9 +176,13 @@ _MAX_LIST_ITEMS = 6
 def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
     """The chosen sentences made whole: a sentence that introduces a list (it ends with a
     colon) brings the list's items, and an example alone brings the rule it illustrates (the
-    clause's first sentence). Indices in the clause's order."""
+    clause's first sentence). A list item alone brings the sentence that introduces its list
+    (and so the whole list): "underwear" by itself answers nothing. Indices in the clause's
+    order."""
     out = set(chosen)
-    for i in sorted(chosen):
+    intros = {j for i in chosen if (j := _list_intro(i, sentences)) is not None}
+    for i in sorted(set(chosen) | intros):
+        out.add(i)
         if sentences[i].rstrip().endswith(":"):
             for j in range(i + 1, min(len(sentences), i + 1 + _MAX_LIST_ITEMS)):
                 out.add(j)
@@ -124,6 +191,20 @@ def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
         if _EXAMPLE.match(sentences[i]):
             out.add(0)
     return sorted(out)
+
+
+def _list_intro(i: int, sentences: Sequence[str]) -> int | None:
+    """The sentence ending with a colon whose list sentence ``i`` is an item of, if any. Like
+    ``render``, only a sentence without an end mark of its own counts as an item."""
+    if sentences[i].rstrip().endswith((".", "!", "?", ":")):
+        return None
+    for j in range(i - 1, max(-1, i - 1 - _MAX_LIST_ITEMS), -1):
+        previous = sentences[j].rstrip()
+        if previous.endswith(":"):
+            return j
+        if previous.endswith((".", "!", "?")):
+            return None
+    return None
 
 
 def render(indices: list[int], sentences: Sequence[str]) -> str:

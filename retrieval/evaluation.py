@@ -16,6 +16,10 @@ maximises refused unanswerable questions under the constraint); apply it to the 
 The pooled held-out decisions give the refusal precision/recall that we report; the deployed
 threshold is then the same rule applied to all questions.
 
+For the chosen retriever it also reports what the buyer reads (``retrieval.answer_metrics``):
+the share of answerable questions whose quoted answer cites a relevant clause, and the share of
+questions with an ``answer_contains`` list whose quote contains every listed string.
+
 Writes metrics.json, report.md, score_distributions.png and misses.json into ``--out``.
 """
 
@@ -50,6 +54,8 @@ class EvalQuestion:
     question: str
     relevant: tuple[str, ...]
     answerable: bool
+    # Strings the quoted answer must contain (e.g. "15 days") where a fact is the point.
+    answer_contains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +92,15 @@ def load_questions(path: Path | str, known_clause_ids: Sequence[str]) -> list[Ev
             continue
         try:
             item = json.loads(line)
+            contains = item.get("answer_contains", [])
+            if not isinstance(contains, list):
+                raise TypeError("'answer_contains' must be a list of strings")
             question = EvalQuestion(
                 str(item["id"]),
                 str(item["question"]),
                 tuple(item["relevant"]),
                 bool(item["answerable"]),
+                tuple(str(s) for s in contains),
             )
         except (json.JSONDecodeError, KeyError, TypeError) as e:
             raise EvaluationDataError(f"{source}:{number}: not a valid question line ({e})") from e
@@ -99,6 +109,8 @@ def load_questions(path: Path | str, known_clause_ids: Sequence[str]) -> list[Ev
             problem = f"duplicate id {question.question_id!r}"
         elif question.answerable != bool(question.relevant):
             problem = "'answerable' must be true exactly when 'relevant' is non-empty"
+        elif question.answer_contains and not question.answerable:
+            problem = "'answer_contains' is only meaningful for answerable questions"
         elif unknown := [c for c in question.relevant if c not in known]:
             problem = f"cites clause ids missing from the knowledge base: {unknown}"
         if problem:
@@ -335,6 +347,10 @@ def _plot(path: Path, result: RetrievalResult, refusal: RefusalReport) -> None:
     plt.close(fig)
 
 
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None or value != value else f"{value:.1%}"
+
+
 def _markdown(summary: dict, misses: dict[str, list[dict]]) -> str:
     names = list(summary["retrievers"])
     metric_names = ["recall@1", "recall@3", "recall@5", "hit@1", "hit@3", "mrr@10", "ndcg@10"]
@@ -390,6 +406,11 @@ def _markdown(summary: dict, misses: dict[str, list[dict]]) -> str:
         f"**threshold {chosen['threshold']:.3f}** on its top-hit score "
         f"(fold thresholds {', '.join(f'{t:.3f}' for t in chosen['fold_thresholds'])}).",
         "",
+        "What the buyer reads (the chosen retriever's quoted answer, threshold off): "
+        f"answer cites a relevant clause **{chosen['answer_correct']:.1%}**; answer contains "
+        f"the asked-for fact **{_percent(chosen['answer_contains'])}** "
+        f"(of {chosen['answer_contains_questions']} questions with `answer_contains`).",
+        "",
         "![score distributions](score_distributions.png)",
         "",
     ]
@@ -397,6 +418,13 @@ def _markdown(summary: dict, misses: dict[str, list[dict]]) -> str:
         ("relevant_not_in_top3", "Answerable questions without a relevant clause in the top 3"),
         ("answerable_refused", "Answerable questions refused (held-out decision)"),
         ("unanswerable_answered", "Unanswerable questions answered (held-out decision)"),
+    ]
+    lines += [
+        f"## Quoted answers citing a wrong clause or missing the fact "
+        f"({len(misses.get('answer_wrong_or_missing_fact', []))})",
+        "",
+        "Listed in misses.json.",
+        "",
     ]
     for key, title in sections:
         lines += [f"## {title} ({len(misses[key])})", ""]
@@ -424,7 +452,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from retrieval.answer import PolicyAnswerer
+    from retrieval.answer_metrics import answer_misses, evaluate_answers
+    from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
     from retrieval.embedder import make_embedder
+    from retrieval.expansion import ItemCategories
     from retrieval.factory import RETRIEVER_NAMES, make_retriever
     from retrieval.kb import corpus_hash, load_knowledge_base
 
@@ -443,6 +475,15 @@ def main(argv: list[str] | None = None) -> int:
     refusals = {r.retriever: cross_validate_threshold(r.per_question) for r in results}
     chosen = choose_retriever(results)
     chosen_refusal = refusals[chosen.retriever]
+    # What the buyer would read from the chosen retriever (threshold off: see answer_metrics).
+    categories = ItemCategories.load(DEFAULT_ITEM_CATEGORIES)
+    answerer = PolicyAnswerer(
+        make_retriever(chosen.retriever, clauses, embedder=embedder, item_categories=categories),
+        -math.inf,
+        embedder=embedder,
+        categories=categories,
+    )
+    answer_figures, answer_results = evaluate_answers(answerer, questions)
     summary = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "knowledge_base": {"clauses": len(clauses), "corpus_hash": corpus_hash(clauses)},
@@ -470,9 +511,12 @@ def main(argv: list[str] | None = None) -> int:
             "answered_answerable": chosen_refusal.answered_answerable,
             "refused_unanswerable": chosen_refusal.refused_unanswerable,
             "refusal_precision": chosen_refusal.refusal_precision,
+            # No question with `answer_contains` (the held-out set): no figure, not NaN.
+            **{k: None if v != v else v for k, v in answer_figures.items()},
         },
     }
     misses = _misses(chosen, chosen_refusal)
+    misses["answer_wrong_or_missing_fact"] = answer_misses(answer_results)
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "metrics.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
@@ -492,7 +536,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(
         f"chosen: {chosen.retriever} with threshold {chosen_refusal.threshold:.3f}; "
-        f"report in {args.out}"
+        f"answer correct {answer_figures['answer_correct']:.3f}, answer contains the fact "
+        f"{_percent(answer_figures['answer_contains'])} "
+        f"(of {answer_figures['answer_contains_questions']}); report in {args.out}"
     )
     return 0
 

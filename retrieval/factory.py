@@ -72,6 +72,8 @@ def make_answerer(
     item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
 ) -> PolicyAnswerer:
     """The policy answerer with the evaluated defaults (see ``retrieval.defaults``)."""
+    if isinstance(item_categories, (str, Path)):
+        item_categories = ItemCategories.load(item_categories)
     retriever = make_retriever(
         retriever_name,
         clauses,
@@ -79,4 +81,4 @@ def make_answerer(
         index_dir=index_dir,
         item_categories=item_categories,
     )
-    return PolicyAnswerer(retriever, threshold, embedder=embedder)
+    return PolicyAnswerer(retriever, threshold, embedder=embedder, categories=item_categories)

@@ -26,3 +26,10 @@ def test_an_example_brings_the_rule_it_illustrates():
 def test_plain_sentences_are_quoted_as_they_are():
     assert complete({5}, CLAUSE) == [5]
     assert render([0, 5], CLAUSE) == CLAUSE[0] + " " + CLAUSE[5]
+
+
+def test_a_list_item_alone_brings_its_introduction_and_list():
+    assert complete({3}, CLAUSE) == [1, 2, 3, 4]
+    # A sentence with its own end mark after a list is not an item of it.
+    assert complete({4}, CLAUSE) == [0, 4]
+    assert render([1, 2, 3], CLAUSE).startswith("Some items cannot be returned: grocery")

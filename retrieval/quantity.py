@@ -1,0 +1,54 @@
+"""Which questions ask for a quantity, and which sentences state one.
+
+Buyers who ask "how long", "how much" or "what fee" need the rule's number, and for an item
+with its own rule (electronics: 15 days, not 30) the number of that item's category. These
+helpers let the answerer (``retrieval.answer``) pick such sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from retrieval.expansion import ItemCategories
+
+_DIGIT = re.compile(r"\d")
+# A cross-reference such as "(DMG-3.1)" has digits but states no number.
+_CLAUSE_REF = re.compile(r"\b[A-Z]{2,5}-\d+(\.\d+)+\b")
+_WORD = re.compile(r"[a-z]+")
+# An explicit ask for a duration, an amount, a limit or a deadline. A number the buyer merely
+# states ("I got it 10 days ago") is not an ask: such questions are often about something else
+# ("the seller took 5 days to ship, who pays?").
+_ASKS = re.compile(
+    r"\b(how\s+(long|many|much|soon|fast|late)|what\s+(fee|amount|limit|percent(age)?)|"
+    r"max(imum)?|limit|deadline|time\s+limit|last\s+day|window|period|by\s+when|until\s+when)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_quantity(question: str) -> bool:
+    """Whether the buyer asks how long, how much, how many, what fee, the maximum, ..."""
+    return bool(_ASKS.search(question))
+
+
+def states_number(sentence: str) -> bool:
+    """Whether a sentence states a number (days, dollars), not counting clause references."""
+    return bool(_DIGIT.search(_CLAUSE_REF.sub("", sentence)))
+
+
+def words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def category_words(question: str, categories: ItemCategories | None) -> set[str]:
+    """The policy's words for the categories of the items the question names ("earbuds" ->
+    {"electronics"}); empty without a lexicon or when no item is named."""
+    if categories is None:
+        return set()
+    by_name = {c.name: c for c in categories.categories}
+    names = categories.categories_in(question)
+    return {w.lower() for name in names for w in (name, *by_name[name].expand)}
+
+
+def mentions(sentence: str, wanted: Iterable[str]) -> bool:
+    return bool(words(sentence) & set(wanted))

@@ -1,0 +1,88 @@
+"""The answerer quotes the sentence with the asked-for number (retrieval.quantity)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer import PolicyAnswerer
+from retrieval.expansion import ItemCategories, parse_categories
+from retrieval.factory import make_answerer
+from retrieval.types import Hit
+
+WINDOW = (
+    "You can return an item within 30 days after delivery. "
+    "For electronics the window is shorter: 15 days after delivery. "
+    "Examples: headphones delivered on 1 March can be returned until 16 March. "
+    "Faulty items have their own rules (DMG-3.1)."
+)
+CATEGORIES = ItemCategories(
+    parse_categories(
+        {
+            "electronics": {"expand": ["electronics"], "items": ["headphones", "earbuds"]},
+            "apparel": {"expand": ["clothes"], "items": ["dress"]},
+        }
+    )
+)
+
+
+class OneHit:
+    name = "one"
+
+    def __init__(self, text: str, passage: tuple[int, ...]) -> None:
+        self.hit = Hit("RET-2.1", "Return window", text, 0.9, passage)
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return [self.hit]
+
+
+@pytest.mark.parametrize("with_embedder", [True, False])
+def test_a_quantity_question_gets_the_number_for_the_items_category(
+    fake_embedder, with_embedder: bool
+) -> None:
+    # The examples window matched best; the electronics rule sits before it.
+    answerer = PolicyAnswerer(
+        OneHit(WINDOW, (2, 3)),
+        threshold=0.5,
+        embedder=fake_embedder if with_embedder else None,
+        categories=CATEGORIES,
+    )
+
+    text = answerer.answer("how many days do I have to return headphones I don't like?").text
+
+    assert "15 days" in text
+    assert "(DMG-3.1)" not in text
+
+
+def test_without_a_category_the_closest_numbered_sentence_is_quoted(fake_embedder) -> None:
+    answerer = PolicyAnswerer(
+        OneHit(WINDOW, (2, 3)), threshold=0.5, embedder=fake_embedder, categories=CATEGORIES
+    )
+
+    text = answerer.answer("how long can I return an item after delivery").text
+
+    assert text.startswith("You can return an item within 30 days after delivery.")
+
+
+def test_an_item_question_brings_its_categorys_rule_along(fake_embedder) -> None:
+    answerer = PolicyAnswerer(
+        OneHit(WINDOW, (0, 1)), threshold=0.5, embedder=fake_embedder, categories=CATEGORIES
+    )
+
+    text = answerer.answer("can I send my earbuds back").text
+
+    assert "For electronics the window is shorter: 15 days after delivery." in text
+
+
+def test_a_clause_reference_does_not_count_as_the_rules_number(fake_embedder) -> None:
+    text = "Faulty items have their own rules (DMG-3.1). You can report them within 15 days."
+    answerer = PolicyAnswerer(OneHit(text, (0, 1)), threshold=0.5, embedder=fake_embedder)
+
+    answer = answerer.answer("faulty items rules")
+
+    assert "15 days" in answer.text
+
+
+def test_make_answerer_hands_the_lexicon_to_the_answerer(fake_embedder, tiny_clauses) -> None:
+    answerer = make_answerer(tiny_clauses, fake_embedder, retriever_name="dense")
+    assert isinstance(answerer.categories, ItemCategories)
+    assert make_answerer(tiny_clauses, fake_embedder, item_categories=None).categories is None
