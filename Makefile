@@ -89,10 +89,10 @@ assist-index: $(VENV)/.installed
 risk-model: $(VENV)/.installed
 	$(PY) -m policies.train_router_model --out artifacts/risk
 
-# The demo world with buyers B1..B5 (policies/WORLD.md, "Demo world"); a no-op when already
+# The demo world with buyers B1..B5 (lab/world/WORLD.md, "Demo world"); a no-op when already
 # seeded today with the same seed and generator.
 seed-demo: migrate
-	$(PY) -m bot.cli world seed --small
+	$(PY) -m lab world seed --small
 
 # Risk model, router and fairness reports on the 300,000-case world (~2.5 min of CPU).
 eval-policies: $(VENV)/.installed

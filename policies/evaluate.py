@@ -54,6 +54,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from threadpoolctl import threadpool_limits
 
+from lab.world import World, claim_of, generate_world, order_as_of
 from policies import fairness
 from policies.features import FEATURE_NAMES, build_feature_frame
 from policies.risk import (
@@ -73,7 +74,6 @@ from policies.router import (
     route_many,
 )
 from policies.types import BuyerHistory, ClaimType
-from policies.world import World, claim_of, generate_world, order_as_of
 
 # The price index is deployed only if the training window shows no gap beyond noise at this level.
 NO_GAP_P_VALUE = 0.05

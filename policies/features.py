@@ -6,15 +6,17 @@ refund comes after it opens) nor anything later. Region is deliberately *not* a 
 model must earn its accuracy from behaviour, and the fairness audit uses region only to check.
 
 `case_features` builds one row from the typed values the router has; `build_feature_frame`
-builds every case of a `World` at once (vectorised), with the same columns and dtypes, plus
-the ground truth and bookkeeping columns the evaluation needs.
+builds every case of a world's tables at once (vectorised), with the same columns and dtypes,
+plus the ground truth and bookkeeping columns the evaluation needs. The two live side by side so
+that training and serving compute the same features; the tables' shape is a `WorldTables`
+protocol, so this module does not import the synthetic world (lab/world), which imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -35,9 +37,6 @@ from policies.types import (
     Order,
     require_aware,
 )
-
-if TYPE_CHECKING:
-    from policies.world import World
 
 # The carriers the model knows by name; any other is "other", no carrier yet is "none".
 KNOWN_CARRIERS = ("SPX", "JNT", "NinjaVan", "Flash", "LEX", "GHN")
@@ -71,6 +70,22 @@ _AGE_EDGES = (30.0, 180.0, 365.0, 3 * 365.0)
 _DAY = 86_400
 _EPOCH = pd.Timestamp(0, tz="UTC")
 _GROUP = np.int64(2**33)  # key = group * 2**33 + Unix seconds; seconds stay below 2**33
+
+
+class WorldTables(Protocol):
+    """The tables of a synthetic world (`lab.world.World` has them; columns in WORLD.md)."""
+
+    @property
+    def buyers(self) -> pd.DataFrame: ...
+
+    @property
+    def sellers(self) -> pd.DataFrame: ...
+
+    @property
+    def orders(self) -> pd.DataFrame: ...
+
+    @property
+    def cases(self) -> pd.DataFrame: ...
 
 
 def account_age_band(days: float | np.ndarray) -> np.ndarray:
@@ -143,7 +158,7 @@ def as_model_input(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def build_feature_frame(world: World) -> pd.DataFrame:
+def build_feature_frame(world: WorldTables) -> pd.DataFrame:
     """Every case of `world` with its decision-time features, sorted by `opened_at`.
 
     Besides `FEATURE_NAMES` the frame carries: `opened_at`, `order_id`, `buyer_id`, `region`,

@@ -1,6 +1,6 @@
 """``aftersales simulate``: buyers from the synthetic world hold real conversations with the bot.
 
-The buyers come from `policies.world` (region, account age, a latent genuine/abusive type, and
+The buyers come from `lab.world` (region, account age, a latent genuine/abusive type, and
 the case they bring with its truth); their orders go through the signed webhook; they talk over
 the real HTTP API of a running bot (loopback only), follow what the bot asks, and rate the chat
 when asked. Each run writes ``var/simulate/<run-id>/``: ``truth.csv`` (who was who, which claims

@@ -1,6 +1,6 @@
 """Who the simulated buyers are and what happened to them: drawn from the synthetic world.
 
-`build_population(n, seed, ids)` generates a small world (`policies.world.generate_world`,
+`build_population(n, seed, ids)` generates a small world (`lab.world.generate_world`,
 deterministic by seed) and turns it into `n` planned conversations (`SimCase`). Most are the
 world's own after-sales cases, one per buyer: the claim type, the photo, whether a beauty item
 was opened, the preference for a replacement, and the truth (was the claim abusive) all come
@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lab.world import World, generate_world, order_as_of
 from policies.types import Order
-from policies.world import World, generate_world, order_as_of
 
 # The world's calendar (deterministic by seed); conversations are shifted to the real clock.
 WORLD_START = datetime(2025, 1, 1, tzinfo=UTC)

@@ -4,7 +4,7 @@ reply they wrote, as the corpus the suggestions retrieve from:
 ``python -m bot.agent.suggestions.build --corpus var/assist/corpus.json``; `make assist-index`
 runs both).
 
-The world (`policies.world`) records each historical case's policy outcome and the agent's
+The world (`lab.world`) records each historical case's policy outcome and the agent's
 approve / deny. That becomes a decision in the console's vocabulary (`agent_decision`), and the
 reply is one of the templated wordings of that decision (`bot.agent.suggestions.replies`), drawn
 per case with a seeded generator so the corpus varies the way several agents would.
@@ -25,9 +25,9 @@ from bot.agent.facts import INVESTIGATED, CaseFacts, evaluate_facts, situation_t
 from bot.agent.suggestions.build import write_corpus
 from bot.agent.suggestions.precedents import Resolution
 from bot.agent.suggestions.replies import TEMPLATES, fill
+from lab.world import World, generate_world
 from policies.features import build_feature_frame, history_of
 from policies.types import Reason, Remedy
-from policies.world import World, generate_world
 
 # The corpus's world: big enough for a few thousand precedents, built in seconds. Pinned so the
 # artifact (and the evaluation's split) is reproducible.

@@ -11,6 +11,7 @@ import pytest
 import skops.io
 from threadpoolctl import threadpool_limits
 
+from lab.world import generate_world
 from policies.features import FEATURE_NAMES, build_feature_frame
 from policies.risk import (
     SCORED_CLAIM_TYPES,
@@ -22,7 +23,6 @@ from policies.risk import (
     UntrustedArtifactError,
     make_logistic_baseline,
 )
-from policies.world import generate_world
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -11,9 +11,9 @@ import pytest
 
 from bot.api.orders import OrderPayload
 from bot.simulate.population import RunIds, build_population, plan_world
+from lab.world import claim_of
 from policies.rules import check_eligibility
 from policies.types import BuyerHistory
-from policies.world import claim_of
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 # The NLU's order_id regex for 15-digit ids (data/nlu/train/regex_lookup_synonyms.yml).

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from policies.demo import (
+from lab.world.demo import (
     DEMO_BUYER_IDS,
     DEMO_SCENARIOS,
     anchor_for,

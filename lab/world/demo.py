@@ -1,31 +1,36 @@
-"""The small demo world that `aftersales world seed` loads into the bot's database.
+"""The small demo world that `aftersales-lab world seed` loads into the bot's database.
 
 Two parts, both deterministic given (seed, anchor):
 
-- a background marketplace from `policies.world.generate_world` (60 buyers, 12 sellers, ~400
+- a background marketplace from `lab.world.generate_world` (60 buyers, 12 sellers, ~400
   orders placed over the 180 days before the anchor), each order as the platform shows it *at
   the anchor* (`order_as_of`): recent ones pending or in transit, some late, some lost, older
   ones delivered, a few refunded;
 - five named demo buyers, `B1`..`B5`, with hand-written orders dated relative to the anchor so
   that every policy branch can be shown in a conversation. `DEMO_SCENARIOS` lists, per order,
-  the claim to try and what the rules answer; tests/policies/test_demo.py checks each against
-  `check_eligibility`, and policies/WORLD.md ("Demo world") documents them.
+  the claim to try and what the rules answer; tests/lab/world/test_demo.py checks each against
+  `check_eligibility`, and lab/world/WORLD.md ("Demo world") documents them.
 
 The anchor is a UTC midnight (by default today's): every date-dependent scenario keeps a margin
 of at least a day, so the documented answers hold for the whole anchor day. Nothing here
-touches a database (the library must not import `bot`); bot/store/seed.py writes the orders.
+touches a database; lab/world/seed.py writes the orders.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from lab.world import generate, parameters, records
+from lab.world.generate import generate_world
+from lab.world.records import order_as_of
+from policies import types
 from policies.types import (
     BuyerHistory,
     Category,
@@ -37,7 +42,6 @@ from policies.types import (
     PaymentMethod,
     Remedy,
 )
-from policies.world import generate_world, order_as_of
 
 DEMO_SEED = 11
 DEMO_BUYERS = 60
@@ -45,7 +49,11 @@ DEMO_SELLERS = 12  # generate_world needs one seller per category
 DEMO_CASES = 45  # ~9 orders per case: ~400 orders
 DEMO_DAYS = 180
 DEMO_BUYER_IDS = ("B1", "B2", "B3", "B4", "B5")
-_HERE = Path(__file__).resolve().parent
+# The source files that decide the demo's orders (the world generator was one file, world.py).
+_FINGERPRINTED = tuple(
+    Path(module.__file__).resolve()  # type: ignore[arg-type]
+    for module in (sys.modules[__name__], generate, parameters, records, types)
+)
 
 
 def anchor_for(moment: datetime) -> datetime:
@@ -58,9 +66,9 @@ def generator_fingerprint(seed: int = DEMO_SEED) -> str:
     """sha256 of what decides the demo's orders except the anchor: this module, the world
     generator, the types, and the seed. The seeding marker compares it (plus the anchor)."""
     digest = hashlib.sha256(json.dumps({"seed": seed}).encode())
-    for name in ("demo.py", "world.py", "types.py"):
-        digest.update(name.encode())
-        digest.update((_HERE / name).read_bytes())
+    for path in _FINGERPRINTED:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lab.world import DAY, REGIONS, generate_world, read_world, write_world
+from lab.world.generate import _buyers
 from policies.features import (
     FEATURE_NAMES,
     build_feature_frame,
@@ -16,7 +18,6 @@ from policies.features import (
     history_of,
 )
 from policies.types import BuyerHistory, ClaimType
-from policies.world import DAY, REGIONS, _buyers, generate_world, read_world, write_world
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 SMALL = {"n_buyers": 600, "n_sellers": 40, "n_cases": 1_500, "start": START, "days": 240}

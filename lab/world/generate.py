@@ -2,7 +2,7 @@
 
 `generate_world` is deterministic by seed (one `numpy.random.Generator`). It exists so the risk
 model, the router and the fairness audit can be trained and judged against a truth that a real
-log never has: which claims were abusive. policies/WORLD.md documents every modelling choice;
+log never has: which claims were abusive. lab/world/WORLD.md documents every modelling choice;
 the short version:
 
 - Money is in USD-equivalent for every region (a region's price level scales its prices), so the
@@ -22,187 +22,60 @@ the short version:
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
-import sys
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from policies.features import KNOWN_CARRIERS
+from lab.world.parameters import (
+    ABUSE_AGE_CORRELATION,
+    ABUSE_BETA,
+    AGENT_APPROVES_ABUSIVE,
+    AGENT_APPROVES_GENUINE,
+    CARRIER_LOSS_RATE,
+    CARRIER_SPEED,
+    CARRIERS,
+    CATEGORIES,
+    CATEGORY_SHARE,
+    CHANGE_OF_MIND,
+    DAMAGE_TYPES,
+    DAY,
+    EXTRA_QUANTITY,
+    FALSE_DAMAGE_MIX,
+    FRAGILITY,
+    GENUINE_DAMAGE_MIX,
+    KIND_INDEX,
+    KINDS,
+    LOG_AGE_CENTRE,
+    LOG_AGE_SCALE,
+    MEAN_ACCOUNT_AGE_DAYS,
+    MONEY_REMEDIES,
+    NEW_ACCOUNT_SHARE,
+    NO_TRACKING_RATE,
+    ORDERS_PER_CASE,
+    PAYMENT_MIX,
+    PRICE,
+    PRICE_LEVEL,
+    PROMISED_DAYS,
+    REGION_CARRIERS,
+    REGION_SHARE,
+    REGIONS,
+)
+from lab.world.records import (
+    buyer_table,
+    case_table,
+    claim_from_arrays,
+    claim_of,
+    order_as_of,
+    order_from_arrays,
+    order_table,
+    seller_table,
+    utc,
+)
 from policies.rules import check_eligibility
-from policies.types import (
-    BuyerHistory,
-    Category,
-    Claim,
-    ClaimType,
-    Order,
-    OrderItem,
-    OrderStatus,
-    PaymentMethod,
-    Reason,
-    Remedy,
-)
-
-DAY = 86_400  # seconds; every time inside the generator is an int of Unix seconds
-CURRENCY = "USD"  # USD-equivalent everywhere, see the module docstring
-
-REGIONS = ("SG", "MY", "TH", "VN", "PH", "ID")
-REGION_SHARE = {"SG": 0.10, "MY": 0.12, "TH": 0.16, "VN": 0.17, "PH": 0.15, "ID": 0.30}
-# Price level relative to TH, applied to every category's price distribution.
-PRICE_LEVEL = {"SG": 1.6, "MY": 1.15, "TH": 1.0, "VN": 0.85, "PH": 0.85, "ID": 0.8}
-# Mean account age at the world's start, days. Younger markets have more new accounts; this is
-# the only route by which region is related to abuse (through account age).
-MEAN_ACCOUNT_AGE_DAYS = {"SG": 1100, "MY": 900, "TH": 800, "VN": 600, "PH": 600, "ID": 550}
-# Payment mix (card, wallet, cash on delivery).
-PAYMENT_MIX = {
-    "SG": (0.60, 0.38, 0.02),
-    "MY": (0.45, 0.45, 0.10),
-    "TH": (0.35, 0.40, 0.25),
-    "VN": (0.20, 0.45, 0.35),
-    "PH": (0.20, 0.40, 0.40),
-    "ID": (0.20, 0.50, 0.30),
-}
-PROMISED_DAYS = {"SG": 3, "MY": 5, "TH": 5, "VN": 6, "PH": 7, "ID": 7}
-CARRIERS = KNOWN_CARRIERS
-CARRIER_LOSS_RATE = {
-    "SPX": 0.010,
-    "JNT": 0.015,
-    "NinjaVan": 0.012,
-    "Flash": 0.020,
-    "LEX": 0.010,
-    "GHN": 0.018,
-}
-CARRIER_SPEED = {"SPX": 0.9, "JNT": 1.0, "NinjaVan": 1.0, "Flash": 1.1, "LEX": 0.95, "GHN": 1.05}
-REGION_CARRIERS = {
-    "SG": ("SPX", "NinjaVan", "LEX"),
-    "MY": ("SPX", "JNT", "NinjaVan", "LEX"),
-    "TH": ("SPX", "Flash", "JNT", "LEX"),
-    "VN": ("SPX", "GHN", "JNT", "LEX"),
-    "PH": ("SPX", "JNT", "NinjaVan", "LEX"),
-    "ID": ("SPX", "JNT", "NinjaVan", "LEX"),
-}
-NO_TRACKING_RATE = 0.02  # some sellers ship without a tracking number
-
-CATEGORIES = tuple(Category)
-CATEGORY_SHARE = {
-    Category.APPAREL: 0.18,
-    Category.SHOES: 0.06,
-    Category.ELECTRONICS: 0.11,
-    Category.HOME: 0.13,
-    Category.BEAUTY: 0.12,
-    Category.TOYS: 0.05,
-    Category.SPORTS: 0.05,
-    Category.BOOKS: 0.04,
-    Category.GROCERY: 0.12,
-    Category.UNDERWEAR: 0.05,
-    Category.DIGITAL: 0.04,
-    Category.CUSTOM: 0.05,
-}
-# Unit price: lognormal with this median (USD at TH price level) and log-sd.
-PRICE = {
-    Category.APPAREL: (14.0, 0.6),
-    Category.SHOES: (28.0, 0.5),
-    Category.ELECTRONICS: (55.0, 0.95),
-    Category.HOME: (18.0, 0.8),
-    Category.BEAUTY: (11.0, 0.6),
-    Category.TOYS: (14.0, 0.65),
-    Category.SPORTS: (22.0, 0.7),
-    Category.BOOKS: (9.0, 0.4),
-    Category.GROCERY: (5.0, 0.6),
-    Category.UNDERWEAR: (7.0, 0.45),
-    Category.DIGITAL: (8.0, 0.8),
-    Category.CUSTOM: (24.0, 0.7),
-}
-EXTRA_QUANTITY = {Category.GROCERY: 0.8, Category.UNDERWEAR: 0.5, Category.BEAUTY: 0.3}
-# How often an item of the category breaks or disappoints (multiplies the seller's defect rate).
-FRAGILITY = {
-    Category.APPAREL: 0.7,
-    Category.SHOES: 0.7,
-    Category.ELECTRONICS: 1.6,
-    Category.HOME: 1.3,
-    Category.BEAUTY: 1.1,
-    Category.TOYS: 1.0,
-    Category.SPORTS: 0.8,
-    Category.BOOKS: 0.6,
-    Category.GROCERY: 1.2,
-    Category.UNDERWEAR: 0.5,
-    Category.DIGITAL: 0.4,
-    Category.CUSTOM: 1.3,
-}
-# How often buyers change their mind about an item of the category.
-CHANGE_OF_MIND = {
-    Category.APPAREL: 2.0,
-    Category.SHOES: 2.0,
-    Category.ELECTRONICS: 1.0,
-    Category.HOME: 0.8,
-    Category.BEAUTY: 0.6,
-    Category.TOYS: 0.6,
-    Category.SPORTS: 0.8,
-    Category.BOOKS: 0.4,
-    Category.GROCERY: 0.1,
-    Category.UNDERWEAR: 0.3,
-    Category.DIGITAL: 0.2,
-    Category.CUSTOM: 0.3,
-}
-
-# Latent abuse propensity: Beta(a, b) marginal, tied to account age by a Gaussian copula.
-ABUSE_BETA = (0.1, 5.0)  # mean ~0.02, long right tail: a few buyers abuse a lot
-ABUSE_AGE_CORRELATION = 0.45  # copula correlation of propensity with -log(account age)
-NEW_ACCOUNT_SHARE = 0.25  # accounts that sign up during the generated period
-LOG_AGE_CENTRE, LOG_AGE_SCALE = 6.0, 1.3  # fixed standardisation of log(age + 30 days)
-
-# The human agent of the historical log: right most of the time, fooled by some abuse.
-AGENT_APPROVES_GENUINE = 0.95
-AGENT_APPROVES_ABUSIVE = 0.45
-
-# Orders generated per requested case; the case weights are rescaled to hit the case count.
-ORDERS_PER_CASE = 9
-DAMAGE_TYPES = (
-    ClaimType.DAMAGED,
-    ClaimType.DEFECTIVE,
-    ClaimType.WRONG_ITEM,
-    ClaimType.NOT_AS_DESCRIBED,
-)
-GENUINE_DAMAGE_MIX = (0.35, 0.30, 0.15, 0.20)
-FALSE_DAMAGE_MIX = (0.30, 0.25, 0.15, 0.30)  # "not as described" is the abuser's favourite
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """One way a case comes about: its claim type, truth, and evidence habits."""
-
-    name: str
-    claim_type: ClaimType | None  # None: a damage-family type drawn per case
-    abusive: bool
-    photo_rate: float
-    opened_rate: float  # for beauty items only
-
-
-KINDS = (
-    _Kind("cancel", ClaimType.CANCEL, False, 0.0, 0.0),
-    _Kind("change_of_mind", ClaimType.CHANGE_OF_MIND_RETURN, False, 0.15, 0.30),
-    _Kind("wardrobing", ClaimType.CHANGE_OF_MIND_RETURN, True, 0.10, 0.65),
-    _Kind("damage", None, False, 0.88, 0.70),
-    _Kind("false_damage", None, True, 0.55, 0.70),
-    _Kind("lost_parcel", ClaimType.NOT_RECEIVED, False, 0.05, 0.0),
-    _Kind("in_transit", ClaimType.NOT_RECEIVED, False, 0.05, 0.0),
-    _Kind("porch_theft", ClaimType.NOT_RECEIVED, False, 0.15, 0.0),
-    _Kind("false_not_received", ClaimType.NOT_RECEIVED, True, 0.05, 0.0),
-    _Kind("late_voucher", ClaimType.LATE_DELIVERY, False, 0.0, 0.0),
-    _Kind("payment_problem", ClaimType.PAYMENT_PROBLEM, False, 0.10, 0.0),
-    _Kind("human_requested", ClaimType.HUMAN_REQUESTED, False, 0.05, 0.0),
-    _Kind("dispute", ClaimType.DISPUTE, False, 0.30, 0.0),
-)
-KIND_INDEX = {kind.name: i for i, kind in enumerate(KINDS)}
-_MONEY_REMEDIES = frozenset({Remedy.REFUND, Remedy.RETURN_THEN_REFUND, Remedy.CANCEL})
+from policies.types import BuyerHistory, Category, Claim, ClaimType, Order, Reason, Remedy
 
 
 @dataclass(frozen=True)
@@ -289,10 +162,10 @@ def generate_world(
         seed=seed,
         start=start,
         days=days,
-        buyers=_buyer_table(buyers),
-        sellers=_seller_table(sellers),
-        orders=_order_table(orders),
-        cases=_case_table(cases, orders),
+        buyers=buyer_table(buyers),
+        sellers=seller_table(sellers),
+        orders=order_table(orders),
+        cases=case_table(cases, orders),
     )
 
 
@@ -579,17 +452,17 @@ def _record_outcomes(
     return_lag_days = rng.uniform(7, 14, size=m)
     refunded_at = np.full(m, -1, dtype=np.int64)
     for i in range(m):
-        now = _utc(int(cases["opened_at"][i]))
+        now = utc(int(cases["opened_at"][i]))
         row = {name: values[cases["order"][i]] for name, values in orders.items()}
-        order = _order_from_arrays(int(cases["order"][i]), row, now)
-        outcome = check_eligibility(order, _claim_from_arrays(cases, i), clean, now)
+        order = order_from_arrays(int(cases["order"][i]), row, now)
+        outcome = check_eligibility(order, claim_from_arrays(cases, i), clean, now)
         eligible[i], needs_human[i] = outcome.eligible, outcome.needs_human
         remedy[i] = outcome.remedy.value
         amount[i] = float(outcome.amount)
         reasons[i] = "|".join(r.value for r in outcome.reasons)
         if not cases["agent_approves"][i]:
             continue
-        if outcome.eligible and outcome.remedy in _MONEY_REMEDIES and outcome.amount > 0:
+        if outcome.eligible and outcome.remedy in MONEY_REMEDIES and outcome.amount > 0:
             refund[i] = float(outcome.amount)
             lag = return_lag_days[i] if outcome.remedy is Remedy.RETURN_THEN_REFUND else lag_days[i]
         elif Reason.DELIVERED_SCAN_OVER_48H_INVESTIGATE in outcome.reasons:
@@ -613,296 +486,3 @@ def _record_outcomes(
 
 
 # --- typed values for the rules ------------------------------------------------------------------
-
-
-def _utc(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=UTC)
-
-
-def _money(value: float) -> Decimal:
-    return Decimal(f"{value:.2f}")
-
-
-def _order_id(i: int) -> str:
-    return f"O{i:07d}"
-
-
-def _order_from_arrays(i: int, row: dict, now: datetime) -> Order:
-    t = int(now.timestamp())
-    shipped = int(row["shipped"]) <= t
-    delivered = shipped and not row["lost"] and int(row["delivered"]) <= t
-    if delivered:
-        status = OrderStatus.DELIVERED
-    elif shipped:
-        status = OrderStatus.SHIPPED
-    else:
-        status = OrderStatus.PENDING
-    refunded = 0 <= int(row["refunded_at"]) <= t
-    carrier = CARRIERS[int(row["carrier"])]
-    category = CATEGORIES[int(row["category"])]
-    return Order(
-        order_id=_order_id(i),
-        buyer_id=_buyer_id(int(row["buyer"])),
-        seller_id=_seller_id(int(row["seller"])),
-        status=OrderStatus.REFUNDED if refunded else status,
-        currency=CURRENCY,
-        items=(
-            OrderItem(
-                sku=f"SKU-{i}",
-                title=f"{category.value} item",
-                category=category,
-                unit_price=_money(float(row["unit_price"])),
-                quantity=int(row["quantity"]),
-            ),
-        ),
-        placed_at=_utc(int(row["placed"])),
-        shipped_at=_utc(int(row["shipped"])) if shipped else None,
-        promised_delivery_by=_utc(int(row["promised"])),
-        delivered_at=_utc(int(row["delivered"])) if delivered else None,
-        carrier=carrier if shipped else None,
-        tracking_number=_tracking(i, carrier) if shipped and row["tracked"] else None,
-        payment_method=tuple(PaymentMethod)[int(row["payment"])],
-        refunded_amount=_money(float(row["refund_amount"])) if refunded else Decimal("0"),
-        refunded_at=_utc(int(row["refunded_at"])) if refunded else None,
-    )
-
-
-def _claim_from_arrays(cases: dict[str, np.ndarray], i: int) -> Claim:
-    return Claim(
-        type=ClaimType(cases["claim_type"][i]),
-        has_photo=bool(cases["has_photo"][i]),
-        opened=bool(cases["opened"][i]) if cases["beauty"][i] else None,
-        prefers_replacement=bool(cases["prefers_replacement"][i]),
-        seller_has_stock=bool(cases["seller_has_stock"][i]),
-    )
-
-
-def _tracking(i: int, carrier: str) -> str:
-    return f"{carrier[:3].upper()}{i:010d}"
-
-
-def _buyer_id(i: int) -> str:
-    return f"B{i:06d}"
-
-
-def _seller_id(i: int) -> str:
-    return f"S{i:05d}"
-
-
-def order_as_of(
-    row: pd.Series | Mapping[str, object], now: datetime, order_id: str | None = None
-) -> Order:
-    """Build the `Order` an `orders` table row showed at `now` (future events hidden).
-
-    `row` is a row of the table (a Series named by its order id) or, much faster in a loop, a
-    `to_dict(orient="index")` record with its `order_id` passed.
-    """
-    i = int(str(row.name if order_id is None else order_id)[1:])  # type: ignore[union-attr]
-
-    def seconds(value: object) -> int:
-        return -1 if pd.isna(value) else int(pd.Timestamp(value).timestamp())
-
-    arrays = {
-        "buyer": int(str(row["buyer_id"])[1:]),
-        "seller": int(str(row["seller_id"])[1:]),
-        "category": CATEGORIES.index(Category(row["category"])),
-        "unit_price": float(row["unit_price"]),
-        "quantity": int(row["quantity"]),
-        "payment": tuple(PaymentMethod).index(PaymentMethod(row["payment_method"])),
-        "carrier": CARRIERS.index(row["carrier"]),
-        "tracked": bool(row["tracked"]),
-        "placed": seconds(row["placed_at"]),
-        "shipped": seconds(row["shipped_at"]),
-        "promised": seconds(row["promised_delivery_by"]),
-        "delivered": seconds(row["delivered_at"]),
-        "lost": bool(row["lost"]),
-        "refund_amount": float(row["refunded_amount"]),
-        "refunded_at": seconds(row["refunded_at"]),
-    }
-    return _order_from_arrays(i, arrays, now)
-
-
-def claim_of(row: pd.Series | Mapping[str, object]) -> Claim:
-    """Build the `Claim` of a `cases` table row."""
-    opened = row["opened"]
-    return Claim(
-        type=ClaimType(row["claim_type"]),
-        has_photo=bool(row["has_photo"]),
-        opened=None if pd.isna(opened) else bool(opened),
-        prefers_replacement=bool(row["prefers_replacement"]),
-        seller_has_stock=bool(row["seller_has_stock"]),
-    )
-
-
-# --- tables --------------------------------------------------------------------------------------
-
-
-def _times(seconds: np.ndarray, missing: np.ndarray | None = None) -> pd.DatetimeIndex:
-    # An index, not a Series: a Series would be aligned on the table's index and come out NaT.
-    values = pd.to_datetime(np.asarray(seconds, dtype=np.int64), unit="s", utc=True)
-    return values if missing is None else values.where(~np.asarray(missing))
-
-
-def _buyer_table(b: dict[str, np.ndarray]) -> pd.DataFrame:
-    n = len(b["region"])
-    return pd.DataFrame(
-        {
-            "region": np.array(REGIONS)[b["region"]],
-            "account_created_at": _times(b["created"]),
-            "abuse_propensity": np.round(b["propensity"], 6),
-        },
-        index=pd.Index([_buyer_id(i) for i in range(n)], name="buyer_id"),
-    )
-
-
-def _seller_table(s: dict[str, np.ndarray]) -> pd.DataFrame:
-    n = len(s["category"])
-    return pd.DataFrame(
-        {
-            "category": np.array([c.value for c in CATEGORIES])[s["category"]],
-            "defect_rate": np.round(s["defect_rate"], 6),
-            "late_ship_rate": np.round(s["late_ship_rate"], 6),
-        },
-        index=pd.Index([_seller_id(i) for i in range(n)], name="seller_id"),
-    )
-
-
-def _order_table(o: dict[str, np.ndarray]) -> pd.DataFrame:
-    n = len(o["placed"])
-    carrier = np.array(CARRIERS)[o["carrier"]]
-    ids = np.arange(n)
-    refunded = o["refunded_at"] >= 0
-    return pd.DataFrame(
-        {
-            "buyer_id": [_buyer_id(i) for i in o["buyer"]],
-            "seller_id": [_seller_id(i) for i in o["seller"]],
-            "category": np.array([c.value for c in CATEGORIES])[o["category"]],
-            "unit_price": o["unit_price"],
-            "quantity": o["quantity"],
-            "total": o["total"],
-            "payment_method": np.array([p.value for p in PaymentMethod])[o["payment"]],
-            "carrier": carrier,
-            "tracked": o["tracked"],
-            "tracking_number": [
-                _tracking(i, c) if t else ""
-                for i, c, t in zip(ids, carrier, o["tracked"], strict=True)
-            ],
-            "placed_at": _times(o["placed"]),
-            "shipped_at": _times(o["shipped"]),
-            "promised_delivery_by": _times(o["promised"]),
-            "delivered_at": _times(o["delivered"], missing=o["lost"]),
-            "lost": o["lost"],
-            "refunded_amount": o["refund_amount"],
-            "refunded_at": _times(np.where(refunded, o["refunded_at"], 0), missing=~refunded),
-        },
-        index=pd.Index([_order_id(i) for i in range(n)], name="order_id"),
-    )
-
-
-def _case_table(c: dict[str, np.ndarray], orders: dict[str, np.ndarray]) -> pd.DataFrame:
-    order = c["order"]
-    refunded = c["refunded_at"] >= 0
-    table = pd.DataFrame(
-        {
-            "order_id": [_order_id(i) for i in order],
-            "buyer_id": [_buyer_id(i) for i in orders["buyer"][order]],
-            "seller_id": [_seller_id(i) for i in orders["seller"][order]],
-            "opened_at": _times(c["opened_at"]),
-            "claim_type": c["claim_type"].astype(str),
-            "has_photo": c["has_photo"],
-            "opened": pd.array(np.where(c["beauty"], c["opened"], False), dtype="boolean"),
-            "prefers_replacement": c["prefers_replacement"],
-            "seller_has_stock": c["seller_has_stock"],
-            "policy_eligible": c["policy_eligible"],
-            "policy_needs_human": c["policy_needs_human"],
-            "policy_remedy": c["policy_remedy"].astype(str),
-            "policy_amount": c["policy_amount"],
-            "policy_reasons": c["policy_reasons"].astype(str),
-            "kind": np.array([k.name for k in KINDS])[c["kind"]],
-            "is_abusive": c["is_abusive"],
-            "agent_decision": np.where(c["agent_approves"], "approve", "deny"),
-            "refund_amount": c["refund_amount"],
-            "refunded_at": _times(np.where(refunded, c["refunded_at"], 0), missing=~refunded),
-        }
-    )
-    table.loc[~c["beauty"], "opened"] = pd.NA  # the rules only ask about opened beauty items
-    table = table.sort_values(["opened_at", "order_id"], kind="stable").reset_index(drop=True)
-    table.index = pd.Index([f"C{i:07d}" for i in range(len(table))], name="case_id")
-    return table
-
-
-# --- files ---------------------------------------------------------------------------------------
-
-TABLES = ("buyers", "sellers", "orders", "cases")
-_TIME_COLUMNS = {
-    "buyers": ("account_created_at",),
-    "sellers": (),
-    "orders": ("placed_at", "shipped_at", "promised_delivery_by", "delivered_at", "refunded_at"),
-    "cases": ("opened_at", "refunded_at"),
-}
-
-
-def write_world(world: World, out: Path) -> dict:
-    """Write the four tables as CSV (ISO-8601 UTC times) plus a manifest.json; return it."""
-    out.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for name in TABLES:
-        path = out / f"{name}.csv"
-        getattr(world, name).to_csv(path, date_format="%Y-%m-%dT%H:%M:%SZ")
-        files[name] = {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-    manifest = {
-        "generator": "policies.world",
-        "currency": CURRENCY,
-        **world.summary(),
-        "files": files,
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return manifest
-
-
-def read_world(directory: Path) -> World:
-    """Read back what `write_world` wrote."""
-    manifest = json.loads((directory / "manifest.json").read_text())
-    tables = {}
-    for name in TABLES:
-        table = pd.read_csv(
-            directory / f"{name}.csv", index_col=0, keep_default_na=False, na_values=[""]
-        )
-        for column in _TIME_COLUMNS[name]:
-            table[column] = pd.to_datetime(table[column], utc=True)
-        tables[name] = table
-    cases = tables["cases"]
-    cases["opened"] = cases["opened"].astype("boolean")
-    for column in ("policy_reasons", "policy_remedy"):
-        cases[column] = cases[column].fillna("").astype(str)
-    tables["orders"]["tracking_number"] = tables["orders"]["tracking_number"].fillna("").astype(str)
-    return World(
-        seed=int(manifest["seed"]),
-        start=datetime.fromisoformat(manifest["start"]),
-        days=int(manifest["days"]),
-        **tables,
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m policies.world generate --seed 7 --cases 60000 --out var/world`."""
-    parser = argparse.ArgumentParser(prog="python -m policies.world")
-    sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="generate a synthetic world and write it as CSV")
-    gen.add_argument("--seed", type=int, required=True)
-    gen.add_argument("--buyers", type=int, default=40_000)
-    gen.add_argument("--sellers", type=int, default=2_000)
-    gen.add_argument("--cases", type=int, default=60_000)
-    gen.add_argument("--start", default="2025-01-01", help="first day (UTC), YYYY-MM-DD")
-    gen.add_argument("--days", type=int, default=730)
-    gen.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    start = datetime.fromisoformat(args.start).replace(tzinfo=UTC)
-    world = generate_world(args.seed, args.buyers, args.sellers, args.cases, start, args.days)
-    manifest = write_world(world, args.out)
-    print(json.dumps({k: manifest[k] for k in ("buyers", "sellers", "orders", "cases")}))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Load the small demo world (`policies.demo`) into the bot's database.
+"""Load the small demo world (`lab.world.demo`) into the bot's database.
 
 `seed_demo(url)` migrates the database to the newest schema, then upserts every demo order
 through `OrderRepository.upsert`, the same path the platform's `PUT /v1/orders` takes (so the
@@ -6,7 +6,7 @@ buyers and sellers get their rows the same way). It is idempotent twice over: an
 is a no-op for `upsert` (by fingerprint), and a marker file remembers what was seeded, so a
 second run with the same seed, generator code and anchor day does not even rebuild the orders.
 
-The marker holds the seed, `policies.demo.generator_fingerprint` and the anchor day. The anchor
+The marker holds the seed, `lab.world.demo.generator_fingerprint` and the anchor day. The anchor
 is today's UTC midnight by default, so the first `make run` of a new day re-seeds (same order
 ids, dates moved forward) and the documented demo scenarios ("delivered 2 days ago") stay true.
 A missing demo order in the database (e.g. a fresh database with an old marker) re-seeds too.
@@ -28,7 +28,7 @@ from bot.store.db import Database, normalize_url, utcnow
 from bot.store.migrate import upgrade
 from bot.store.models import OrderRow
 from bot.store.orders import OrderRepository
-from policies.demo import DEMO_SEED, anchor_for, demo_orders, generator_fingerprint
+from lab.world.demo import DEMO_SEED, anchor_for, demo_orders, generator_fingerprint
 
 MARKER_DIR = REPO_ROOT / "var"
 
