@@ -87,7 +87,7 @@ assist-index: $(VENV)/.installed
 # The product's risk model + the router's fairness settings; retrained only when the world
 # arguments, the policies code or the libraries changed (inputs hash in metadata.json).
 risk-model: $(VENV)/.installed
-	$(PY) -m policies.train_router_model --out artifacts/risk
+	$(PY) -m lab.policies.train_router_model --out artifacts/risk
 
 # The demo world with buyers B1..B5 (lab/world/WORLD.md, "Demo world"); a no-op when already
 # seeded today with the same seed and generator.
@@ -96,7 +96,7 @@ seed-demo: migrate
 
 # Risk model, router and fairness reports on the 300,000-case world (~2.5 min of CPU).
 eval-policies: $(VENV)/.installed
-	$(PY) -m policies.evaluate --out reports --artifacts artifacts/risk-eval
+	$(PY) -m lab.policies.evaluate --out reports --artifacts artifacts/risk-eval
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -103,7 +103,7 @@ def load_risk_model(directory: Path = RISK_MODEL_DIR) -> RiskScorer:
 
 def load_router_config(directory: Path = RISK_MODEL_DIR) -> RouterConfig:
     """The router configuration saved with the risk model (its fairness mitigation)."""
-    from policies.train_router_model import load_router_config as load
+    from policies.risk_artifact import load_router_config as load
 
     return load(directory)
 

@@ -209,7 +209,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         """Write `model.skops` and `metadata.json` to `directory`; return the metadata.
 
         `extra` adds top-level metadata fields (e.g. `inputs` for the up-to-date check of
-        `policies.train_router_model`, `router` for the router's price index); it cannot
+        `lab.policies.train_router_model`, `router` for the router's price index); it cannot
         replace the fields `load` checks.
         """
         self._check_fitted()
@@ -253,7 +253,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             if not path.is_file():
                 raise RiskArtifactMissingError(
                     f"no {path.name} in {directory}; train one with "
-                    "`python -m policies.train_router_model`"
+                    "`make risk-model` (python -m lab.policies.train_router_model)"
                 )
         try:
             metadata = json.loads(meta_path.read_text())
@@ -280,7 +280,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         if not isinstance(model, CalibratedClassifierCV):
             raise RiskArtifactMismatchError(
                 f"{model_path} holds a {type(model).__name__}, not the CalibratedClassifierCV "
-                "a RiskModel saves; retrain with `python -m policies.evaluate`"
+                "a RiskModel saves; retrain with `make risk-model`"
             )
         params = {k: v for k, v in metadata.get("params", {}).items() if k in cls().get_params()}
         risk = cls(**params)
@@ -305,7 +305,7 @@ def check_metadata(metadata: Mapping[str, object]) -> None:
         if metadata.get(key) != value:
             raise RiskArtifactMismatchError(
                 f"saved risk model has {key}={metadata.get(key)!r}, this code expects {value!r}; "
-                "retrain with `python -m policies.evaluate`"
+                "retrain with `make risk-model`"
             )
     versions = metadata.get("versions")
     current = _versions()
@@ -315,7 +315,7 @@ def check_metadata(metadata: Mapping[str, object]) -> None:
         if versions.get(library) != current[library]:
             raise RiskArtifactMismatchError(
                 f"saved risk model was trained with {library} {versions.get(library)}, this "
-                f"environment has {current[library]}; retrain with `python -m policies.evaluate`"
+                f"environment has {current[library]}; retrain with `make risk-model`"
             )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policies.fairness import (
+from lab.policies.fairness import (
     apply_thresholds,
     audit,
     bootstrap_eod,
@@ -129,7 +129,7 @@ def test_parity_noise_floor_tells_noise_from_a_real_gap() -> None:
 def test_thresholds_read_out_of_fairlearn_give_its_probabilities() -> None:
     from fairlearn.postprocessing import ThresholdOptimizer
 
-    from policies.fairness import _ScoreColumn
+    from lab.policies.fairness import _ScoreColumn
 
     rng = np.random.default_rng(1)
     n = 3_000

@@ -25,7 +25,7 @@ candidates, both using the region (a market) at decision time only to equalise e
   training scores, read out as per-region randomised thresholds (`RouterConfig.
   region_thresholds`; the router draws per case from a hash of the case id).
 
-`policies.evaluate.fit_mitigation` chooses between them on the training window only.
+`lab.policies.mitigation.fit_mitigation` chooses between them on the training window only.
 
 Uncertainty. A worst-case gap between six groups is a noisy statistic: `bootstrap_eod` gives a
 percentile interval (Poisson bootstrap, vectorised) and `parity_noise_floor` the distribution

@@ -1,21 +1,22 @@
 """Train the product's risk model on a generated world and save it, only when its inputs changed.
 
-    python -m policies.train_router_model --out artifacts/risk [--seed 7] [--force]
+    python -m lab.policies.train_router_model --out artifacts/risk [--seed 7] [--force]
 
 Generates the synthetic world (`lab.world`, default 60,000 cases; ~25 s of CPU on one
 core in all, ~4 s when up to date), fits `policies.risk.RiskModel` on the cases of the first
 `--train-share` of the period, scores the rest as a hold-out check, and writes `model.skops`
 and `metadata.json` with `RiskModel.save`. The metadata also carries:
 
-- `inputs`: what the model was made from (world arguments, the sha256 of the policies code that
-  generates and learns, the library versions) and their combined `sha256`. When the saved
+- `inputs`: what the model was made from (world arguments, the sha256 of the code that generates
+  and learns: this module and every project module it imports, transitively (`code_files`);
+  not the evaluation's reports), the library versions) and their combined `sha256`. When the saved
   model's `inputs.sha256` equals the current one and the model loads, nothing is done: the
   command is cheap to call from `make run` / `make test` set-up.
 - `router`: the review cost and the fairness mitigation chosen on the training window by the
-  evaluation's own rule (`policies.evaluate.fit_mitigation`): the regional price index and,
+  evaluation's own rule (`lab.policies.mitigation.fit_mitigation`): the regional price index and,
   when the index alone does not meet the constraint there, the per-region equalized-odds
-  thresholds. `load_router_config(out)` turns it into the `policies.router.RouterConfig` to
-  route with (reports/fairness/ has the audit).
+  thresholds. `policies.risk_artifact.load_router_config(out)` turns it into the
+  `policies.router.RouterConfig` the bot routes with (reports/fairness/ has the audit).
 
 Exit status 0 whether trained or up to date; the one-line JSON printed says which.
 """
@@ -23,7 +24,9 @@ Exit status 0 whether trained or up to date; the one-line JSON printed says whic
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
+import importlib.util
 import json
 import sys
 import time
@@ -38,9 +41,9 @@ import numpy as np
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from threadpoolctl import threadpool_limits
 
-from lab.world import generate_world
-from policies import fairness
-from policies.evaluate import fit_mitigation
+from lab.policies import fairness
+from lab.policies.mitigation import fit_mitigation
+from lab.world.generate import generate_world
 from policies.features import build_feature_frame
 from policies.risk import (
     METADATA_FILE,
@@ -49,24 +52,13 @@ from policies.risk import (
     RiskModelError,
     _versions,
 )
-from policies.router import DEFAULT_RETURN_EXPOSURE_SHARE, RegionThresholds, RouterConfig
+from policies.router import DEFAULT_RETURN_EXPOSURE_SHARE
 
-# The modules whose code decides what the saved model is; a change in any retrains it. Globs
-# cover the packages, so a module added to the rules or the router counts without an edit here.
-CODE_FILES = (
-    "../lab/world/generate.py",
-    "../lab/world/parameters.py",
-    "../lab/world/records.py",
-    "features.py",
-    "risk.py",
-    "rules/*.py",
-    "types.py",
-    "fairness.py",
-    "router/*.py",
-    "evaluate.py",
-    "train_router_model.py",
-)
-_HERE = Path(__file__).resolve().parent
+# The project's top-level packages: imports of anything else (numpy, sklearn...) are covered by
+# the library versions in `inputs`.
+_PROJECT_PACKAGES = ("lab", "policies", "nlu", "retrieval", "bot")
+# This module by name: under `python -m` its __name__ is "__main__".
+_TRAINING_MODULE = "lab.policies.train_router_model"
 
 
 @dataclass(frozen=True)
@@ -81,16 +73,53 @@ class TrainConfig:
     review_cost: str = "2.50"
 
 
+def code_files(root: str = _TRAINING_MODULE) -> tuple[Path, ...]:
+    """The source files whose code decides the saved model: `root`'s and those of every project
+    module it imports, transitively, read from the source (so the answer does not depend on
+    what the process happens to have imported). The evaluation's report writers are not among
+    them, so rewording a report does not retrain the product's model; a package's
+    `__init__.py` counts only when it is imported by name."""
+    return tuple(sorted(_code_modules(root).values()))
+
+
+def _code_modules(root: str) -> dict[str, Path]:
+    seen: dict[str, Path] = {}
+    pending = [root]
+    while pending:
+        name = pending.pop()
+        spec = importlib.util.find_spec(name)
+        if name in seen or spec is None or spec.origin is None:
+            continue
+        path = Path(spec.origin)
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                pending += [alias.name for alias in node.names if _in_project(alias.name)]
+            elif isinstance(node, ast.ImportFrom) and node.module and _in_project(node.module):
+                # `from a.b import c` imports the module a.b.c when there is one, else a.b.
+                for alias in node.names:
+                    child = f"{node.module}.{alias.name}"
+                    pending.append(child if _is_module(child) else node.module)
+    return seen
+
+
+def _in_project(module: str) -> bool:
+    return module.split(".")[0] in _PROJECT_PACKAGES
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def code_hash() -> str:
-    """sha256 over the source of `CODE_FILES` (names and contents)."""
+    """sha256 over the modules of `code_files()` (their dotted names and contents)."""
     digest = hashlib.sha256()
-    for pattern in CODE_FILES:
-        paths = sorted(_HERE.glob(pattern))
-        if not paths:  # a renamed module must not silently drop out of the hash
-            raise FileNotFoundError(f"no policies code matches {pattern!r}")
-        for path in paths:
-            digest.update(path.relative_to(_HERE).as_posix().encode())
-            digest.update(path.read_bytes())
+    for name, path in sorted(_code_modules(_TRAINING_MODULE).items()):
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -127,7 +156,7 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
     if not force and is_up_to_date(out, inputs):
         return {"status": "up_to_date", "out": str(out), "inputs_sha256": inputs["sha256"]}
     t0 = time.perf_counter()
-    with threadpool_limits(limits=1):  # see policies.evaluate: one thread is faster here
+    with threadpool_limits(limits=1):  # see lab.policies.evaluate: one thread is faster here
         start = datetime.fromisoformat(config.start).replace(tzinfo=UTC)
         world = generate_world(
             config.seed, config.buyers, config.sellers, config.cases, start, config.days
@@ -204,21 +233,9 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
     }
 
 
-def load_router_config(directory: Path) -> RouterConfig:
-    """The `RouterConfig` a saved model's metadata prescribes (review cost and mitigation)."""
-    metadata = json.loads((directory / METADATA_FILE).read_text())
-    router = metadata["router"]
-    review_cost = Decimal(router["review_cost"])
-    if router["mitigation"] == "threshold_optimizer":
-        rules = {g: RegionThresholds.from_dict(r) for g, r in router["region_thresholds"].items()}
-        return RouterConfig(review_cost, region_thresholds=rules)
-    index = {g: Decimal(str(v)) for g, v in router["price_index"].items()}
-    return RouterConfig(review_cost, price_index=index)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m policies.train_router_model", description=__doc__.split("\n\n")[0]
+        prog="python -m lab.policies.train_router_model", description=__doc__.split("\n\n")[0]
     )
     defaults = TrainConfig()
     parser.add_argument("--out", type=Path, default=Path("artifacts/risk"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from policies.evaluate import _cheaper_objective, exposure_of
+from lab.policies.mitigation import _cheaper_objective, exposure_of
 from policies.router import Decision, Route
 
 

@@ -1,0 +1,337 @@
+"""The fairness mitigation the product's router deploys, chosen and fitted on a training window.
+
+`fit_mitigation` is a step of training the product's risk artifact
+(`lab.policies.train_router_model` stores its choice in artifacts/risk/metadata.json, which
+`policies.risk_artifact.load_router_config` reads); the policy evaluation
+(`lab.policies.evaluate`) calls the same function so that what it reports is what ships. Only
+what changes the artifact lives here: the reports are written elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from lab.policies import fairness
+from lab.world.generate import World
+from lab.world.records import claim_of, order_as_of
+from policies.features import FEATURE_NAMES
+from policies.risk import RiskModel
+from policies.router import (
+    Decision,
+    Level,
+    RouterConfig,
+    RoutingCase,
+    case_uniform,
+    route_many,
+)
+from policies.types import BuyerHistory, ClaimType
+
+# The price index is deployed only if the training window shows no gap beyond noise at this level.
+NO_GAP_P_VALUE = 0.05
+PRIMARY_METRIC = "pr_auc"  # abuse is the minority class; ranking quality where it matters
+# The intent the NLU reports for each claim type (contract.md section 1).
+CLAIM_INTENT = {
+    ClaimType.CANCEL: "cancel_order",
+    ClaimType.CHANGE_OF_MIND_RETURN: "return_item",
+    ClaimType.DAMAGED: "damaged_item",
+    ClaimType.DEFECTIVE: "damaged_item",
+    ClaimType.WRONG_ITEM: "wrong_item",
+    ClaimType.NOT_AS_DESCRIBED: "wrong_item",
+    ClaimType.NOT_RECEIVED: "item_not_received",
+    ClaimType.LATE_DELIVERY: "item_not_received",
+    ClaimType.PAYMENT_PROBLEM: "payment_issue",
+    ClaimType.HUMAN_REQUESTED: "request_human",
+    ClaimType.DISPUTE: "complaint",
+}
+
+
+class MitigationSettings(Protocol):
+    """What `fit_mitigation` reads of a configuration (`EvaluationConfig` has it, and so does
+    the training's)."""
+
+    review_cost: Decimal
+    return_exposure_share: Decimal
+    seed: int
+    mitigation_fit: str
+    calibration_share: float
+
+
+_CLAIM_COLUMNS = ("claim_type", "has_photo", "opened", "prefers_replacement", "seller_has_stock")
+
+
+def routing_cases(world: World, frame: pd.DataFrame) -> list[RoutingCase]:
+    """One `RoutingCase` per row of `frame` (perfect NLU), with the buyer's region.
+
+    Built from `to_dict` records: a pandas `.loc` per case cost ~1 ms, 90% of the routing time.
+    """
+    features = frame[list(FEATURE_NAMES)].astype(object).to_dict(orient="index")
+    orders = world.orders.loc[frame["order_id"].unique()].to_dict(orient="index")
+    claims = world.cases.loc[frame.index, list(_CLAIM_COLUMNS)].to_dict(orient="index")
+    counts = zip(
+        frame["buyer_refunds_90d"].to_numpy(dtype=int),
+        frame["buyer_orders_365d"].to_numpy(dtype=int),
+        frame["buyer_refunded_orders_365d"].to_numpy(dtype=int),
+        strict=True,
+    )
+    cases = []
+    for case_id, order_id, opened, region, (refunds, orders_365, refunded_365) in zip(
+        frame.index, frame["order_id"], frame["opened_at"], frame["region"], counts, strict=True
+    ):
+        now = opened.to_pydatetime()
+        claim = claim_of(claims[case_id])
+        cases.append(
+            RoutingCase(
+                now=now,
+                nlu_intent=CLAIM_INTENT[claim.type],
+                nlu_confidence=1.0,
+                order=order_as_of(orders[order_id], now, order_id=order_id),
+                claim=claim,
+                history=BuyerHistory(int(refunds), int(orders_365), int(refunded_365)),
+                risk_features=features[case_id],
+                case_id=str(case_id),
+                region=str(region),
+            )
+        )
+    return cases
+
+
+def decimal_index(index: dict[str, float]) -> dict[str, Decimal]:
+    return {region: Decimal(str(level)) for region, level in index.items()}
+
+
+def exposure_of(d: Decision) -> float:
+    """The money an abusive claim takes if this decision's remedy is granted automatically: the
+    router's exposure on scored cases (a return-then-refund's share the seller's check on
+    receipt misses, `policies.router`), the amount the rules grant otherwise."""
+    if d.trace.get("exposure") is not None:
+        return float(d.trace["exposure"])  # type: ignore[arg-type]
+    eligibility = d.trace["eligibility"]
+    return float(eligibility["amount"]) if eligibility else 0.0  # type: ignore[index]
+
+
+def costs(
+    human: np.ndarray,
+    abusive: np.ndarray,
+    exposure: np.ndarray,
+    review_cost: float,
+    price_level: np.ndarray | None = None,
+) -> dict:
+    """Realised cost: each review costs review_cost, each automatic abusive claim its exposure.
+
+    With `price_level`, also the loss if each review cost review_cost at the case's market's
+    price level (the assumption under which the price-indexed rule is the cost-optimal one).
+    """
+    auto = ~human
+    lost = float(np.sum(exposure[auto & abusive]))
+    reviews = float(np.sum(human)) * review_cost
+    regional = None
+    if price_level is not None and len(human):
+        regional = round((lost + float(np.sum(human * price_level)) * review_cost) / len(human), 4)
+    n = len(human)
+    return {
+        "cases": n,
+        "automation_rate": round(float(np.mean(auto)), 4),
+        "human_cases": int(np.sum(human)),
+        "abusive_auto_approved": int(np.sum(auto & abusive)),
+        "abusive_auto_approved_usd": round(lost, 2),
+        "review_cost_usd": round(reviews, 2),
+        "expected_loss_per_case_usd": round((lost + reviews) / n, 4) if n else None,
+        **({} if regional is None else {"loss_per_case_regional_review_cost_usd": regional}),
+    }
+
+
+def fit_mitigation(
+    world: World,
+    train: pd.DataFrame,
+    train_s: pd.DataFrame,
+    config: MitigationSettings,
+    index: dict[str, float],
+) -> dict:
+    """Choose and fit the fairness mitigation on the training window (the hold-out is not read).
+
+    The rule: the price-indexed review cost fits nothing on labels, so its equalized-odds
+    difference on training-window scores from a model that did not see those cases
+    (`_mitigation_scores`) is an honest estimate; it is
+    deployed only if that is within the limit *and* shows no residual gap beyond noise (parity
+    p-value >= `NO_GAP_P_VALUE`), because the hold-out adds noise of the same order as the
+    limit. Otherwise the deployed mitigation is fairlearn's ThresholdOptimizer per-region
+    thresholds, fitted on the same scores (on the training window they meet the
+    constraint by construction). The p-value condition was added after the first 300,000-case
+    run, where the index measured 0.0485 on the training window (p 0.028) and 0.092 on the
+    hold-out (reports/fairness/report.md says so). `config` needs `review_cost`, `seed`,
+    `mitigation_fit` and `calibration_share`.
+    """
+    review_cost = float(config.review_cost)
+    decisions = route_many(
+        routing_cases(world, train),
+        risk_model=None,
+        config=RouterConfig(config.review_cost, return_exposure_share=config.return_exposure_share),
+    )
+    in_scope = np.array(
+        [d.level is Level.RISK and d.reason_codes == ("no_risk_model",) for d in decisions]
+    )
+    exposure = np.array([exposure_of(d) for d in decisions])
+    method = config.mitigation_fit
+    scores = _mitigation_scores(train_s, config, method)
+    fitted = in_scope & train.index.isin(scores.index)
+    if method == "out_of_time" and _degenerate(train.loc[fitted]):
+        # A small world leaves some region of the late slice with one class only, where no
+        # threshold can equalise anything: fall back to out-of-fold scores over the window.
+        method = "out_of_fold"
+        scores = _mitigation_scores(train_s, config, method)
+        fitted = in_scope & train.index.isin(scores.index)
+    fit_ids = train.index[fitted]
+    p = scores.reindex(fit_ids).to_numpy()
+    a = exposure[fitted]
+    y = train.loc[fit_ids, "is_abusive"].to_numpy(dtype=int)
+    regions = train.loc[fit_ids, "region"].to_numpy().astype(str)
+    level = np.array([index.get(r, 1.0) for r in regions])
+    human_indexed = (p * a >= review_cost * level).astype(int)
+    # Both objectives fairlearn allows under equalized odds are fitted (balanced accuracy weighs
+    # a missed abuser as much as all the honest buyers reviewed per abuser; accuracy weighs one
+    # as one), and `_cheaper_objective` keeps one by its cost on the training window.
+    objectives = {}
+    for objective in fairness.EQUALIZED_ODDS_OBJECTIVES:
+        candidate = fairness.fit_equalized_odds_thresholds(
+            p * a / review_cost, y, regions, objective=objective
+        )
+        decided = fairness.apply_thresholds(
+            candidate, p * a / review_cost, regions, draws=draws(fit_ids)
+        )
+        objectives[objective] = (candidate, decided.astype(bool))
+    objective, comparison = _cheaper_objective(
+        {o: human for o, (_, human) in objectives.items()}, y.astype(bool), a, review_cost
+    )
+    rules, human_thresholds = objectives[objective][0], objectives[objective][1].astype(int)
+    training = {
+        "scores": "out-of-fold scores (3-fold)"
+        if method == "out_of_fold"
+        else f"out-of-time scores: the last {config.calibration_share:.0%} of the window, scored "
+        "by a model trained on the part before",
+        "in_scope_cases": len(fit_ids),
+        "price_index": {
+            "eod_region": round(equalized_odds_gap(y, human_indexed, regions), 4),
+            "parity_noise_floor": fairness.parity_noise_floor(
+                y, human_indexed, regions, random_state=config.seed
+            ),
+        },
+        "threshold_optimizer_in_sample": {
+            "eod_region": round(equalized_odds_gap(y, human_thresholds, regions), 4),
+            "objective": objective,
+            "objective_comparison": comparison,
+        },
+    }
+    indexed = training["price_index"]
+    chosen = (
+        "price_index"
+        if indexed["eod_region"] <= fairness.EOD_LIMIT
+        and indexed["parity_noise_floor"]["p_value"] >= NO_GAP_P_VALUE
+        else "threshold_optimizer"
+    )
+    router_config = RouterConfig(
+        config.review_cost,
+        return_exposure_share=config.return_exposure_share,
+        price_index=decimal_index(index) if chosen == "price_index" else None,
+        region_thresholds=rules if chosen == "threshold_optimizer" else None,
+    )
+    return {
+        "chosen": chosen,
+        "rule": "deploy price_index if its training-window EOD (scores from a model that did "
+        "not see those cases) <= "
+        f"{fairness.EOD_LIMIT} and its parity p-value there >= {NO_GAP_P_VALUE} (no residual "
+        "gap beyond noise), else threshold_optimizer",
+        "training_window": training,
+        "price_index": index,
+        "region_thresholds": {g: r.to_dict() for g, r in rules.items()},
+        "rules": rules,
+        "router_config": router_config,
+    }
+
+
+# How many standard errors a cost difference must span to count as measured.
+MEASURED_DIFFERENCE_SE = 2.0
+
+
+def _cheaper_objective(
+    human_by_objective: dict[str, np.ndarray],
+    abusive: np.ndarray,
+    exposure: np.ndarray,
+    review_cost: float,
+) -> tuple[str, dict]:
+    """The objective whose decisions cost less per case (each automatic abusive claim loses its
+    exposure, each review costs review_cost), unless the difference is within
+    MEASURED_DIFFERENCE_SE standard errors of the paired per-case difference: then the one that
+    sends fewer buyers to a person. The cost model counts nothing for an honest buyer's wait
+    for a person; a saving the data cannot tell from noise does not justify that wait."""
+    per_case = {
+        o: np.where(human, review_cost, np.where(abusive, exposure, 0.0))
+        for o, human in human_by_objective.items()
+    }
+    cheapest = min(per_case, key=lambda o: per_case[o].mean())
+    fewest_reviews = min(human_by_objective, key=lambda o: human_by_objective[o].mean())
+    diff = per_case[fewest_reviews] - per_case[cheapest]
+    se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
+    measured = float(diff.mean()) > MEASURED_DIFFERENCE_SE * se
+    chosen = cheapest if measured else fewest_reviews
+    return chosen, {
+        "rule": "the cheaper objective per case on the training window, unless the difference is "
+        f"within {MEASURED_DIFFERENCE_SE} standard errors: then the one with fewer reviews",
+        "cost_by_objective": {
+            o: costs(h, abusive, exposure, review_cost) for o, h in human_by_objective.items()
+        },
+        "extra_cost_per_case_usd": round(float(diff.mean()), 4),
+        "standard_error_usd": round(se, 4),
+        "chosen": chosen,
+    }
+
+
+def _degenerate(cases: pd.DataFrame) -> bool:
+    """True when some region has only genuine or only abusive claims (or none)."""
+    classes = cases.groupby("region")["is_abusive"].nunique()
+    return bool(len(classes) == 0 or (classes < 2).any())
+
+
+def _mitigation_scores(train_s: pd.DataFrame, config: MitigationSettings, method: str) -> pd.Series:
+    """P(abusive) for training-window cases from a model that did not see them.
+
+    Out of time (the default): a model trained on the window's first part scores its last
+    `calibration_share`. The per-region thresholds are then fitted where the scores look like
+    the deployed model's on the future: the same model type, scoring cases later than any it
+    learned from, with the buyers' histories and account ages of that later time. Out-of-fold
+    scores (the first design) mix past and future within the window; on a fresh world (seed 8)
+    thresholds fitted on them met the constraint in sample (0.013) and missed it on the
+    hold-out (0.071), SG's abusive claims being caught more often than the thresholds expected.
+    """
+    y = train_s["is_abusive"].to_numpy(dtype=int)
+    if method == "out_of_fold":
+        oof = cross_val_predict(
+            RiskModel(random_state=config.seed),
+            train_s,
+            y,
+            cv=StratifiedKFold(3, shuffle=True, random_state=config.seed),
+            method="predict_proba",
+        )[:, 1]
+        return pd.Series(oof, index=train_s.index)
+    if method != "out_of_time":
+        raise ValueError(f"mitigation_fit must be out_of_time or out_of_fold, not {method!r}")
+    opened = train_s["opened_at"]
+    split = opened.min() + (opened.max() - opened.min()) * (1 - config.calibration_share)
+    early = (opened < split).to_numpy()
+    model = RiskModel(random_state=config.seed).fit(train_s[early], y[early])
+    late = train_s[~early]
+    return pd.Series(model.predict_proba(late)[:, 1], index=late.index)
+
+
+def equalized_odds_gap(y: np.ndarray, human: np.ndarray, groups: np.ndarray) -> float:
+    return fairness.equalized_odds_gap(y, human, pd.Series(groups))
+
+
+def draws(case_ids: Sequence[object]) -> np.ndarray:
+    """The router's per-case draws (`case_uniform(case_id)`)."""
+    return np.array([case_uniform(str(case_id)) for case_id in case_ids])

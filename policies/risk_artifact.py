@@ -1,0 +1,27 @@
+"""The router settings a saved risk model prescribes (the `router` section of its metadata).
+
+The risk model is trained offline (`lab.policies.train_router_model`, `make risk-model`), which
+chooses the review cost and the fairness mitigation on the training window and saves them beside
+the model; the bot reads them back here when it starts, so serving never imports the lab.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from policies.risk import METADATA_FILE
+from policies.router import RegionThresholds, RouterConfig
+
+
+def load_router_config(directory: Path) -> RouterConfig:
+    """The `RouterConfig` a saved model's metadata prescribes (review cost and mitigation)."""
+    metadata = json.loads((directory / METADATA_FILE).read_text())
+    router = metadata["router"]
+    review_cost = Decimal(router["review_cost"])
+    if router["mitigation"] == "threshold_optimizer":
+        rules = {g: RegionThresholds.from_dict(r) for g, r in router["region_thresholds"].items()}
+        return RouterConfig(review_cost, region_thresholds=rules)
+    index = {g: Decimal(str(v)) for g, v in router["price_index"].items()}
+    return RouterConfig(review_cost, price_index=index)
