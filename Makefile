@@ -120,7 +120,7 @@ cv-nlu: $(VENV)/.installed $(RASA_VENV)/.installed nlu-encoder
 # an own Rasa + bot stack (loopback, fresh SQLite): task success, turns, redundant questions,
 # policy answers, dead ends -> reports/conversations/.
 eval-conversations: setup
-	$(PY) -m bot.simulate.conversations --out reports/conversations $(EVAL_ARGS)
+	$(PY) -m lab.simulate.conversations --out reports/conversations $(EVAL_ARGS)
 
 bench-nlu: setup
 	$(PY) -m nlu.bench --out reports/nlu/bench.json
@@ -130,14 +130,14 @@ bench-nlu: setup
 # Against a running `make run`: make bench BENCH_ARGS="--url http://127.0.0.1:8000"
 # Where a turn's time goes: make bench BENCH_ARGS="--profile --soak 0 --concurrency 8 --duration 30"
 bench: setup
-	$(PY) -m bot.loadtest --concurrency 1 8 32 --duration 60 --rate 20 --soak 600 \
+	$(PY) -m lab.loadtest --concurrency 1 8 32 --duration 60 --rate 20 --soak 600 \
 		--out reports/bench $(BENCH_ARGS)
 
 # Buyers of the synthetic world (genuine and abusive) hold conversations with a running
 # `make run` (loopback only): var/simulate/<run-id>/ gets truth.csv, summary.json, transcripts.
 # With its own Rasa + bot over a fresh database: make simulate SIMULATE_ARGS="--own-stack"
 simulate: $(VENV)/.installed
-	$(PY) -m bot.simulate --conversations $(or $(N),200) --concurrency $(or $(C),8) $(SIMULATE_ARGS)
+	$(PY) -m lab.simulate --conversations $(or $(N),200) --concurrency $(or $(C),8) $(SIMULATE_ARGS)
 
 # Conversation-log analytics of the settings' database for a window (default: the last 7 days):
 # reports/analytics/report.{json,html} and a CSV per table.

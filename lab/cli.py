@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         world_sub.add_parser("seed", help="load the small demo world into the database")
     )
     _seed_arguments(sub.add_parser("seed-demo", help="same as `world seed`"))
-    from bot.simulate.cli import add_arguments as simulate_arguments  # argparse only: cheap
+    from lab.simulate.cli import add_arguments as simulate_arguments  # argparse only: cheap
 
     simulate_arguments(
         sub.add_parser("simulate", help="buyers of the synthetic world talk to a running bot")
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "simulate":
-        from bot.simulate.cli import run as simulate
+        from lab.simulate.cli import run as simulate
 
         return simulate(args)
     if args.command == "world" and args.world_command == "generate":

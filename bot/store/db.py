@@ -31,7 +31,7 @@ _SQLITE_IMMEDIATE = "aftersales_sqlite_immediate"
 # One writer at a time per SQLite engine, queued in the process: a writer that finds SQLite's
 # lock taken would otherwise sleep in SQLite's busy handler (backing off to 100 ms naps) and
 # wake long after the lock was released; under concurrent turns that waiting cost several
-# times the time the lock is held (measured by `python -m bot.loadtest --profile`). Other
+# times the time the lock is held (measured by `python -m lab.loadtest --profile`). Other
 # processes still meet SQLite's own lock and the busy timeout.
 _SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 

@@ -9,17 +9,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.loadtest import report
-from bot.loadtest.runner import parse_args, verdict
-from bot.loadtest.scenarios import (
+from lab.loadtest import report
+from lab.loadtest.runner import parse_args, verdict
+from lab.loadtest.scenarios import (
     WEIGHTS,
     OrderIds,
     ScenarioGenerator,
     buyer_orders,
     make_buyers,
 )
-from bot.loadtest.stack import require_loopback
-from bot.loadtest.stats import (
+from lab.loadtest.stack import require_loopback
+from lab.loadtest.stats import (
     Sample,
     memory_trend,
     percentile,

@@ -31,12 +31,12 @@ import httpx
 
 from bot.api.orders import sign
 from bot.auth import JwtPolicy, mint_token
-from bot.loadtest.stack import require_loopback
-from bot.loadtest.stats import percentile
-from bot.simulate.persona import BotTurn, Message, Persona
-from bot.simulate.population import SimCase
+from lab.loadtest.stack import require_loopback
+from lab.loadtest.stats import percentile
+from lab.simulate.persona import BotTurn, Message, Persona
+from lab.simulate.population import SimCase
 
-log = logging.getLogger("bot.simulate")
+log = logging.getLogger("lab.simulate")
 
 TRUTH_COLUMNS = (
     "buyer_id", "region", "latent_type", "conversation_id", "claim_genuine", "scenario",

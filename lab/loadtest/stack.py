@@ -159,7 +159,7 @@ class OwnStack:
         )
         if self.profile_dir is not None:
             cmd = [
-                sys.executable, "-m", "bot.loadtest.profiled",
+                sys.executable, "-m", "lab.loadtest.profiled",
                 "--port", str(port), "--out", str(self.profile_dir),
             ] + ([] if self.cprofile else ["--no-cprofile"])  # fmt: skip
         else:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.api.orders import OrderPayload
-from bot.simulate.population import RunIds, build_population, plan_world
+from lab.simulate.population import RunIds, build_population, plan_world
 from lab.world import claim_of
 from policies.rules import check_eligibility
 from policies.types import BuyerHistory

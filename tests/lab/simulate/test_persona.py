@@ -15,9 +15,9 @@ from bot.dialogue import replies
 from bot.dialogue.state import normalise
 from bot.dialogue.vocabulary import CLAIM_OF_REASON
 from bot.dialogue.wording import NO_PHOTO, YES_LEAD, rating_of
-from bot.simulate import phrases
-from bot.simulate.persona import BotTurn, Persona, rating_score, rating_text
-from bot.simulate.population import RunIds, SimCase, build_population
+from lab.simulate import phrases
+from lab.simulate.persona import BotTurn, Persona, rating_score, rating_text
+from lab.simulate.population import RunIds, SimCase, build_population
 from tests.utils.fakes import ScriptedParser
 
 

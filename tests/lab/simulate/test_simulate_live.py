@@ -15,9 +15,9 @@ from sqlalchemy import create_engine, text
 
 from bot.main import create_app
 from bot.settings import REPO_ROOT, Settings
-from bot.simulate.population import RunIds, SimCase, build_population
-from bot.simulate.runner import Endpoint, Simulation, write_run
 from bot.store.migrate import upgrade
+from lab.simulate.population import RunIds, SimCase, build_population
+from lab.simulate.runner import Endpoint, Simulation, write_run
 from nlu.server import RasaServer
 from policies.types import OrderStatus
 from tests.e2e.support import LiveServer

@@ -1,4 +1,4 @@
-"""The bot served for profiling: ``python -m bot.loadtest.profiled --port P --out DIR``.
+"""The bot served for profiling: ``python -m lab.loadtest.profiled --port P --out DIR``.
 
 The same app as ``make run`` (``create_app()`` from the environment's settings) under uvicorn in
 this process, with two instruments, both stdlib and added from outside (nothing in the bot is
@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.loadtest.stats import percentile
+from lab.loadtest.stats import percentile
 
 _lock = threading.Lock()
 _stages: dict[str, list[float]] = {}

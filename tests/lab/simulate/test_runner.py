@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.simulate.cli import main
-from bot.simulate.population import RunIds, build_population
-from bot.simulate.runner import TRUTH_COLUMNS, Endpoint, Simulation, write_run
+from lab.simulate.cli import main
+from lab.simulate.population import RunIds, build_population
+from lab.simulate.runner import TRUTH_COLUMNS, Endpoint, Simulation, write_run
 
 URL = "http://127.0.0.1:9"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

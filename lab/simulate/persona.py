@@ -19,9 +19,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.simulate import phrases
-from bot.simulate.phrases import pick, roughen
-from bot.simulate.population import SimCase
+from lab.simulate import phrases
+from lab.simulate.phrases import pick, roughen
+from lab.simulate.population import SimCase
 
 # The claims whose evidence is a photo (DMG-3.1): a buyer who has one may attach it at once.
 PHOTO_CLAIMS = {"damaged", "defective", "wrong_item", "not_as_described"}

@@ -9,10 +9,10 @@ optional soak at that rate (memory over time).
 By default it starts its own stack like ``make run`` does (Rasa on a free port, the bot under
 uvicorn over a fresh, migrated SQLite file with its own secrets); ``--url`` points it at a
 running stack instead. ``--profile`` serves the bot under cProfile with per-stage timers
-(`bot.loadtest.profiled`) to show where a turn's time goes.
+(`lab.loadtest.profiled`) to show where a turn's time goes.
 
 Modules: `stats` (percentiles, summaries, memory slope), `scenarios` (the phrase bank, the
 conversations and the orders they need), `stack` (starting the servers, finding their
-processes), `runner` (the simulated buyers), `report` (bench.json, bench.md, the PNG),
-`profiled` (the profiled bot server).
+processes), `load` (the simulated buyers), `runner` (the phases and the command line),
+`report` (bench.json, bench.md, the PNG), `profiled` (the profiled bot server).
 """

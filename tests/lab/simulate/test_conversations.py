@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from bot.dialogue import replies
-from bot.simulate.conversations import (
+from lab.simulate.conversations import (
     Played,
     history_orders,
     judge,

@@ -1,4 +1,4 @@
-"""``aftersales simulate``: buyers from the synthetic world hold real conversations with the bot.
+"""``aftersales-lab simulate``: buyers of the synthetic world hold real conversations with the bot.
 
 The buyers come from `lab.world` (region, account age, a latent genuine/abusive type, and
 the case they bring with its truth); their orders go through the signed webhook; they talk over

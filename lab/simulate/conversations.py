@@ -32,7 +32,7 @@ import yaml
 from bot.api.orders import sign
 from bot.auth import mint_token
 from bot.dialogue import replies
-from bot.simulate.runner import Endpoint
+from lab.simulate.runner import Endpoint
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "data" / "eval" / "conversations_blind.yml"
 MAX_BUYER_TURNS = 8
@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N conversations")
     parser.add_argument("--only", nargs="+", metavar="ID", help="only these conversations")
     args = parser.parse_args(argv)
-    from bot.loadtest.stack import OwnStack
+    from lab.loadtest.stack import OwnStack
 
     conversations = load(args.set)[: args.limit]
     if args.only:

@@ -8,7 +8,7 @@ demanding, repeats itself, and pushes back on evidence. Templates use ``{order}`
 so an order number is never mangled (the bot has to find it, as it would in a real chat).
 
 Every line here was written for the simulator (the load benchmark's bank in
-bot/loadtest/scenarios.py is smaller and only needs the happy paths).
+lab/loadtest/scenarios.py is smaller and only needs the happy paths).
 """
 
 from __future__ import annotations

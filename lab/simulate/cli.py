@@ -1,4 +1,4 @@
-"""``aftersales simulate`` / ``python -m bot.simulate``: the command line of the simulator.
+"""``aftersales-lab simulate`` / ``python -m lab.simulate``: the command line of the simulator.
 
 Kept free of heavy imports (numpy, pandas, the world generator load only when a run starts),
 because `bot.cli` builds its parser on every command.
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--own-stack",
         action="store_true",
         help="start Rasa and the bot on free loopback ports over a fresh database "
-        "(bot.loadtest.stack.OwnStack) instead of --base-url; the environment's "
+        "(lab.loadtest.stack.OwnStack) instead of --base-url; the environment's "
         "AFTERSALES_EXPERIMENTS_FILE is passed on",
     )
     parser.add_argument(
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.conversations < 1 or args.concurrency < 1 or args.max_seconds <= 0:
         print("conversations, concurrency and max-seconds must be positive", file=sys.stderr)
         return 2
-    from bot.loadtest.stack import require_loopback
+    from lab.loadtest.stack import require_loopback
 
     try:
         require_loopback(args.base_url)
@@ -63,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.simulate.population import RunIds, build_population
-    from bot.simulate.runner import Endpoint, Simulation, write_run
+    from lab.simulate.population import RunIds, build_population
+    from lab.simulate.runner import Endpoint, Simulation, write_run
 
     tag = args.run_tag if args.run_tag is not None else secrets.randbelow(10**7)
     run_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-s{args.seed}-{tag:07d}"
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         return simulation
 
     if args.own_stack:
-        from bot.loadtest.stack import OwnStack
+        from lab.loadtest.stack import OwnStack
 
         with OwnStack(keep=args.keep_stack) as stack:
             target = stack.start()
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.simulate",
+        prog="python -m lab.simulate",
         description="Simulated buyers from the synthetic world talk to a running bot over HTTP.",
     )
     add_arguments(parser)

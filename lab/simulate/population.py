@@ -9,7 +9,7 @@ case opened*. A few buyers without a case ask a policy question instead.
 
 A buyer's latent type is "abusive" when the world realised their abuse propensity as at least
 one abusive case (the world draws abusive cases in proportion to that propensity), "genuine"
-otherwise. The type decides how they talk (`bot.simulate.persona`); the chosen case decides
+otherwise. The type decides how they talk (`lab.simulate.persona`); the chosen case decides
 what they claim, so an abusive buyer can have a genuine problem (``claim_genuine`` records it).
 
 Every order carries the buyer's region (the webhook's optional ``buyer_region``), as a platform
@@ -39,7 +39,7 @@ WORLD_DAYS = 365
 # Conversations that are a policy question by a buyer with no case (the world has none).
 POLICY_SHARE = 0.08
 
-# What the buyer claims, by the world's kind of case (claim wording: bot.simulate.phrases).
+# What the buyer claims, by the world's kind of case (claim wording: lab.simulate.phrases).
 CLAIM_OF_KIND = {
     "cancel": "cancel",
     "change_of_mind": "return",

@@ -1,5 +1,0 @@
-import sys
-
-from bot.loadtest.runner import main
-
-sys.exit(main())

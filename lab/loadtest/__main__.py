@@ -1,0 +1,5 @@
+import sys
+
+from lab.loadtest.runner import main
+
+sys.exit(main())
