@@ -108,13 +108,13 @@ format:
 
 # The held-out test set, then the blind set (written from the contract and a style brief only).
 eval-nlu: setup
-	$(PY) -m nlu.evaluate --out reports/nlu
-	$(PY) -m nlu.evaluate --test-set data/nlu/blind/blind_test.yml --out reports/nlu-blind
-	$(PY) -m nlu.evaluate_labels --test-set data/nlu/blind/labels_blind.yml --out reports/nlu-labels
+	$(PY) -m lab.nlu.evaluate --out reports/nlu
+	$(PY) -m lab.nlu.evaluate --test-set data/nlu/blind/blind_test.yml --out reports/nlu-blind
+	$(PY) -m lab.nlu.evaluate_labels --test-set data/nlu/blind/labels_blind.yml --out reports/nlu-labels
 
 # 5-fold cross-validation of nlu/config.yml on the training data (five trainings).
 cv-nlu: $(VENV)/.installed $(RASA_VENV)/.installed nlu-encoder
-	$(PY) -m nlu.crossval --out reports/nlu/crossval
+	$(PY) -m lab.nlu.crossval --out reports/nlu/crossval
 
 # The blind conversation set (data/eval/conversations_blind.yml) played by scripted buyers against
 # an own Rasa + bot stack (loopback, fresh SQLite): task success, turns, redundant questions,
@@ -123,7 +123,7 @@ eval-conversations: setup
 	$(PY) -m lab.simulate.conversations --out reports/conversations $(EVAL_ARGS)
 
 bench-nlu: setup
-	$(PY) -m nlu.bench --out reports/nlu/bench.json
+	$(PY) -m lab.nlu.bench --out reports/nlu/bench.json
 
 # Conversation load: simulated buyers (loopback, bounded) against an own Rasa + bot stack over a
 # fresh SQLite file: 1/8/32 concurrent, 20 turns/s open loop, then a 10-minute soak (~17 min).
@@ -159,7 +159,7 @@ bench-analytics: $(VENV)/.installed
 
 # Compares every candidate pipeline in nlu/candidates/ on a split of the training data only.
 compare-nlu: setup
-	$(PY) -m nlu.compare --out reports/nlu/pipelines
+	$(PY) -m lab.nlu.compare --out reports/nlu/pipelines
 
 eval-retrieval: $(VENV)/.installed
 	$(PY) -m retrieval.evaluation --kb data/policies --questions data/eval/policy_questions.jsonl \

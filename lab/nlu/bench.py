@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from nlu.dataset import load_examples
+from lab.nlu.dataset import load_examples
 from nlu.model import REPO_ROOT, require_model
 from nlu.server import RasaServer, free_port
 

@@ -26,8 +26,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
+from lab.nlu.dataset import Example, load_examples
 from nlu.client import RasaHttpParser
-from nlu.dataset import Example, load_examples
 from nlu.model import REPO_ROOT, require_model
 from nlu.server import RasaServer
 from nlu.types import OUT_OF_SCOPE, ParseResult, Thresholds

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from nlu.evaluate import calibration_of
+from lab.nlu.evaluate import calibration_of
 from nlu.model import DEFAULT_CONFIG, DEFAULT_RASA_BIN, DEFAULT_TRAIN_DIR, REPO_ROOT, rasa_env
 
 OUT_OF_SCOPE = "out_of_scope"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlu.evaluate import calibration
+from lab.nlu.evaluate import calibration
 from nlu.types import IntentScore, ParseResult
 
 
@@ -31,7 +31,7 @@ def test_confident_mistakes_are_counted_and_raise_the_error():
 
 
 def test_the_cross_validation_summary_reads_rasas_report():
-    from nlu.crossval import summarise
+    from lab.nlu.crossval import summarise
 
     report = {
         "accuracy": 0.9,
@@ -50,7 +50,7 @@ def test_the_cross_validation_summary_reads_rasas_report():
 def test_the_threshold_is_chosen_on_out_of_fold_predictions(tmp_path):
     import json
 
-    from nlu.crossval import choose_confidence_threshold, out_of_fold_predictions
+    from lab.nlu.crossval import choose_confidence_threshold, out_of_fold_predictions
 
     # Wrong answers are unsure (0.32, 0.4): a threshold above them turns them into
     # out_of_scope, which is right for the out-of-scope one and costs nothing else.

@@ -1,6 +1,6 @@
 """Evaluate the dialogue act and the claim reason of every parse on a labelled set.
 
-    python -m nlu.evaluate_labels [--test-set data/nlu/blind/labels_blind.yml] [--out DIR]
+    python -m lab.nlu.evaluate_labels [--test-set data/nlu/blind/labels_blind.yml] [--out DIR]
 
 Parses each message through the served model (``POST /model/parse``, the product's path,
 long messages by their sentences too) and writes, per label: accuracy, macro-F1, per-label
@@ -22,8 +22,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
+from lab.nlu.evaluate import _parse_all, calibration_of
 from nlu.components.label_model import load_labelled
-from nlu.evaluate import _parse_all, calibration_of
 from nlu.model import REPO_ROOT, require_model
 from nlu.server import RasaServer
 from nlu.types import ParseResult, Thresholds
