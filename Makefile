@@ -162,11 +162,11 @@ compare-nlu: setup
 	$(PY) -m lab.nlu.compare --out reports/nlu/pipelines
 
 eval-retrieval: $(VENV)/.installed
-	$(PY) -m retrieval.evaluation --kb data/policies --questions data/eval/policy_questions.jsonl \
+	$(PY) -m lab.retrieval.evaluate --kb data/policies --questions data/eval/policy_questions.jsonl \
 		--out reports/retrieval
 
 bench-retrieval: $(VENV)/.installed
-	$(PY) -m retrieval.bench --out reports/retrieval/bench.json
+	$(PY) -m lab.retrieval.bench --out reports/retrieval/bench.json
 
 eval-assist: $(VENV)/.installed
 	$(PY) -m lab.assist.evaluate --out reports/assist

@@ -2,8 +2,8 @@
 
 ``nlu.components.minilm_featurizer.MiniLMFeaturizer`` runs in ``.venv-rasa`` (no torch), so the
 encoder reaches it as ONNX files plus the model's ``tokenizer.json``. Unlike
-``retrieval.onnx_export`` (whose graph returns only the pooled sentence vector), this graph has
-two outputs:
+``lab.retrieval.onnx_export`` (whose graph returns only the pooled sentence vector), this graph
+has two outputs:
 
 - ``token_embeddings``: the transformer's last hidden state, ``(batch, wordpieces, 384)``;
 - ``sentence_embedding``: attention-masked mean pooling + L2 normalisation, ``(batch, 384)``,

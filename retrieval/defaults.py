@@ -1,6 +1,6 @@
 """Behaviour-defining defaults for policy answers, pinned from the retrieval evaluation.
 
-Both values come from ``python -m retrieval.evaluation`` (``make eval-retrieval``) against the
+Both values come from ``python -m lab.retrieval.evaluate`` (``make eval-retrieval``) against the
 knowledge base of 51 clauses (corpus 6d0a0044db25) and data/eval/policy_questions.jsonl
 (261 answerable, 61 unanswerable questions), embedder all-MiniLM-L6-v2 (torch), with passages
 (``retrieval.passages``, window 2) and item -> category expansion (``retrieval.expansion``).

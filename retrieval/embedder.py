@@ -45,7 +45,7 @@ class SentenceTransformerEmbedder:
     """MiniLM (or any mean-pooled sentence-transformers model) on CPU.
 
     ``backend="torch"`` runs sentence-transformers itself. ``backend="onnx"`` runs an ONNX file
-    made by ``retrieval.onnx_export`` with onnxruntime and the model's own tokenizer; pooling
+    made by ``lab.retrieval.onnx_export`` with onnxruntime and the model's own tokenizer; pooling
     and normalisation are inside that graph. (sentence-transformers' built-in ONNX backend needs
     optimum-onnx, whose releases pin transformers < 4.58, which this environment is past.)
 
@@ -65,7 +65,9 @@ class SentenceTransformerEmbedder:
         if backend not in ("torch", "onnx"):
             raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
         if backend == "onnx" and onnx_file is None:
-            raise ValueError("backend='onnx' needs onnx_file (make one with retrieval.onnx_export)")
+            raise ValueError(
+                "backend='onnx' needs onnx_file (make one with lab.retrieval.onnx_export)"
+            )
         self.model_path = Path(model_path)
         self.model_name = model_name or self.model_path.name
         self.batch_size = batch_size
@@ -127,7 +129,8 @@ class SentenceTransformerEmbedder:
         assert self.onnx_file is not None
         if not self.onnx_file.is_file():
             raise RetrievalError(
-                f"ONNX file {self.onnx_file} does not exist; export it with retrieval.onnx_export"
+                f"ONNX file {self.onnx_file} does not exist; "
+                "export it with python -m lab.retrieval.onnx_export"
             )
         self._max_length = _max_seq_length(self.model_path)
         tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))

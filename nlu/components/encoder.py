@@ -115,7 +115,7 @@ class MiniLMEncoder:
         if set(outputs) != {"token_embeddings", "sentence_embedding"}:
             raise ValueError(
                 f"{self.model_path} has outputs {sorted(outputs)}, expected token_embeddings and "
-                f"sentence_embedding; {BUILD_HINT} (retrieval.onnx_export has sentences only)"
+                f"sentence_embedding; {BUILD_HINT} (lab.retrieval.onnx_export has sentences only)"
             )
         self.dimension = int(outputs["sentence_embedding"][-1])
 

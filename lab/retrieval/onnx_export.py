@@ -10,7 +10,7 @@ both go through optimum-onnx, whose releases (<= 0.1.0) require transformers < 4
 this environment has transformers 5.x. ``torch.onnx.export`` + onnxruntime's
 ``quantize_dynamic`` do the same two steps without that pin.
 
-Usage: ``python -m retrieval.onnx_export --out artifacts/retrieval-onnx``. This module imports
+Usage: ``python -m lab.retrieval.onnx_export --out artifacts/retrieval-onnx``. This module imports
 torch at import time; the CLI and the benchmark are its only users, and both set
 ``HF_HUB_OFFLINE=1`` before importing it.
 """

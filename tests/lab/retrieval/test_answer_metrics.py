@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from lab.retrieval.answer_metrics import answer_misses, evaluate_answers
+from lab.retrieval.evaluation import EvalQuestion, load_questions
 from retrieval.answer import PolicyAnswer
-from retrieval.answer_metrics import answer_misses, evaluate_answers
 from retrieval.errors import EvaluationDataError
-from retrieval.evaluation import EvalQuestion, load_questions
 from retrieval.kb import load_knowledge_base
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 class CannedAnswerer:

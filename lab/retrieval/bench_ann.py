@@ -1,33 +1,20 @@
-"""Benchmarks for the retrieval hot path and for FAISS index types at larger scale.
-
-Usage::
-
-    HF_HUB_OFFLINE=1 python -m retrieval.bench --out reports/retrieval/bench.json
-
-(a) Encoders: single-query latency (embed + FAISS search over the knowledge base) for the
-    torch backend, ONNX fp32 and ONNX dynamic int8, with recall@3 of each on the eval set.
-(b) Index types on synthetic corpora of 10k, 100k and 1M passages built from real text (see
-    ``synthetic_corpus`` for the method): exact IndexFlatIP vs IndexHNSWFlat vs IndexIVFFlat:
-    build time, single-query latency p50/p95, recall@10 against exact search, index bytes.
-
-Writes bench.json and bench.md beside it. Sized to finish in about 15 minutes on 2 cores.
+"""Benchmark part (b): FAISS index types on synthetic corpora of real text, for
+`lab.retrieval.bench` (exact IndexFlatIP vs IndexHNSWFlat vs IndexIVFFlat: build time,
+single-query latency, recall@10 against exact search, index bytes).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
-import os
-import platform
 import random
 import re
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+
+from lab.retrieval.bench_timing import percentile_ms, time_calls
 
 SIZES = (10_000, 100_000, 1_000_000)
 N_QUERIES = 200  # per latency figure; the brief asks for at least 200
@@ -83,82 +70,6 @@ _PREFIXES = [
     "Remember that ",
 ]
 _WORD = re.compile(r"[A-Za-z]+|[^A-Za-z]+")
-
-
-def percentile_ms(samples: Sequence[float], q: float) -> float:
-    return float(np.percentile(np.asarray(samples) * 1000.0, q))
-
-
-def time_calls(call: Callable[[int], object], n: int) -> list[float]:
-    """Latency of ``call(i)`` for i in range(n), after one untimed pass over the same inputs.
-
-    The untimed pass lets onnxruntime and torch grow their buffers for every input length,
-    so the figures are steady-state serving latency, not first-call cost.
-    """
-    for i in range(n):
-        call(i)
-    samples = []
-    for i in range(n):
-        started = time.perf_counter()
-        call(i)
-        samples.append(time.perf_counter() - started)
-    return samples
-
-
-# -- (a) encoders ------------------------------------------------------------------------
-
-
-def bench_encoders(kb: Path, questions_path: Path, onnx_dir: Path) -> list[dict]:
-    import faiss
-
-    from retrieval.embedder import make_embedder
-    from retrieval.evaluation import RetrievalEvaluator, load_questions
-    from retrieval.factory import make_retriever
-    from retrieval.kb import load_knowledge_base
-    from retrieval.onnx_export import export_onnx
-
-    faiss.omp_set_num_threads(QUERY_THREADS)
-    clauses = load_knowledge_base(kb)
-    questions = load_questions(questions_path, [c.clause_id for c in clauses])
-    evaluator = RetrievalEvaluator(questions)
-    texts = [q.question for q in questions]
-    while len(texts) < N_QUERIES:
-        texts = texts + texts
-    texts = texts[: max(N_QUERIES, len(questions))]
-
-    embedder = make_embedder()
-    export = export_onnx(embedder.model_path, onnx_dir)
-    variants = [
-        ("torch", make_embedder("torch"), None),
-        ("onnx-fp32", make_embedder("onnx", onnx_file=export.fp32), export.fp32_cosine),
-        ("onnx-int8", make_embedder("onnx", onnx_file=export.int8), export.int8_cosine),
-    ]
-    rows = []
-    for label, variant, cosine in variants:
-        variant.load()
-        dense = make_retriever("dense", clauses, embedder=variant)
-        hybrid = make_retriever("hybrid", clauses, embedder=variant)
-        dense_latency = time_calls(lambda i, r=dense: r.search(texts[i], 3), len(texts))
-        hybrid_latency = time_calls(lambda i, r=hybrid: r.search(texts[i], 3), len(texts))
-        dense_metrics = evaluator(dense).metrics
-        hybrid_metrics = evaluator(hybrid).metrics
-        rows.append(
-            {
-                "backend": label,
-                "queries": len(texts),
-                "dense_p50_ms": percentile_ms(dense_latency, 50),
-                "dense_p95_ms": percentile_ms(dense_latency, 95),
-                "hybrid_p50_ms": percentile_ms(hybrid_latency, 50),
-                "hybrid_p95_ms": percentile_ms(hybrid_latency, 95),
-                "dense_recall@3": dense_metrics["recall@3"],
-                "hybrid_recall@3": hybrid_metrics["recall@3"],
-                "dense_mrr@10": dense_metrics["mrr@10"],
-                "hybrid_mrr@10": hybrid_metrics["mrr@10"],
-                "cosine_to_torch": cosine if cosine is not None else 1.0,
-            }
-        )
-        print(f"encoder {label}: {rows[-1]}", flush=True)
-    return rows
 
 
 # -- (b) synthetic corpora ---------------------------------------------------------------
@@ -391,10 +302,10 @@ def bench_synthetic(kb: Path, questions_path: Path, onnx_dir: Path, sizes: Seque
     import faiss
     import psutil
 
+    from lab.retrieval.evaluation import load_questions
+    from lab.retrieval.onnx_export import FP32_FILE
     from retrieval.embedder import make_embedder
-    from retrieval.evaluation import load_questions
     from retrieval.kb import clause_passage, clause_sentences, load_knowledge_base
-    from retrieval.onnx_export import FP32_FILE
 
     faiss.omp_set_num_threads(BUILD_THREADS)
     process = psutil.Process()
@@ -437,175 +348,3 @@ def bench_synthetic(kb: Path, questions_path: Path, onnx_dir: Path, sizes: Seque
         "rows": rows,
         "best": best_configs(rows),
     }
-
-
-def _run_line(part: dict) -> str:
-    run = part["run"]
-    return (
-        f"Run {run['created_at']}, {run['seconds']:.0f}s; 1-minute load average "
-        f"{run['load_average_before']:.1f} before and {run['load_average_after']:.1f} after "
-        "(2.0 = both cores busy; more means other processes competed for the CPU, which "
-        "inflates latencies, tails most)."
-    )
-
-
-def _markdown(result: dict) -> str:
-    env = result["environment"]
-    method = result["synthetic"]["method"]
-    lines = [
-        "# Retrieval benchmark",
-        "",
-        f"{env['cpu_count']} cores ({env['machine']}), faiss {env['faiss']}, torch "
-        f"{env['torch']} ({env['torch_threads']} threads), onnxruntime {env['onnxruntime']}. "
-        f"FAISS OpenMP threads: {method['faiss_omp_threads_build']} to build, "
-        f"{method['faiss_omp_threads_query']} per single query (with 2, one exact query "
-        "over 100k vectors measured ~4x slower).",
-        "",
-        "## Encoders: one query, embed + search over the knowledge base",
-        "",
-        _run_line(result["encoders"]),
-        "",
-        "| backend | dense p50 ms | dense p95 ms | hybrid p50 ms | hybrid p95 ms "
-        "| dense recall@3 | hybrid recall@3 | cosine to torch |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in result["encoders"]["rows"]:
-        lines.append(
-            f"| {r['backend']} | {r['dense_p50_ms']:.2f} | {r['dense_p95_ms']:.2f} "
-            f"| {r['hybrid_p50_ms']:.2f} | {r['hybrid_p95_ms']:.2f} | {r['dense_recall@3']:.3f} "
-            f"| {r['hybrid_recall@3']:.3f} | {r['cosine_to_torch']:.4f} |"
-        )
-    lines += [
-        "",
-        f"{result['encoders']['rows'][0]['queries']} single queries per backend "
-        "(the eval-set questions).",
-        "",
-    ]
-    lines += [
-        "## Index types on synthetic corpora",
-        "",
-        _run_line(result["synthetic"]),
-        "",
-        f"Method: {method['real_texts_embedded']} variant sentences were generated from the "
-        "knowledge base's real sentences (domain-synonym substitutions, splices of two "
-        "sentences at a comma, short prefixes) and embedded with MiniLM "
-        f"({method['embed_seconds']:.0f}s). "
-        f"{method['synthesis']} "
-        f"Queries: {method['queries']} {method['query_source']}; "
-        "recall@10 is against exact search.",
-        "",
-        "| n | mix | index | params | build s | p50 ms | p95 ms | recall@10 | index MB |",
-        "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in result["synthetic"]["rows"]:
-        params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "-"
-        lines.append(
-            f"| {r['n']:,} | {r['mix']} | {r['index']} | {params} | {r['build_s']:.1f} "
-            f"| {r['p50_ms']:.3f} | "
-            f"{r['p95_ms']:.3f} | {r['recall@10']:.3f} | {r['bytes'] / 2**20:.0f} |"
-        )
-    crowding = [
-        f"{r['n']:,} {r['mix']}: {r['query_top1_cosine']:.3f} / {r['query_top10_cosine']:.3f}"
-        for r in result["synthetic"]["rows"]
-        if r["index"] == "flat"
-    ]
-    lines += [
-        "",
-        "Mean cosine of each query's 1st / 10th exact neighbour (how crowded the neighbourhoods "
-        "are; for reference, the 51 real clauses give "
-        f"{result['synthetic']['method']['kb_top1_cosine']:.3f} for the 1st): "
-        + "; ".join(crowding)
-        + ".",
-    ]
-    lines += [
-        "",
-        f"Fastest setting with recall@10 >= {RECALL_TARGET} "
-        "(target at 1M: >= 20x faster than flat):",
-        "",
-    ]
-    lines += [
-        "| n | mix | index | params | recall@10 | p50 ms | speed-up vs flat | >= 20x |",
-        "| ---: | --- | --- | --- | ---: | ---: | ---: | --- |",
-    ]
-    for b in result["synthetic"]["best"]:
-        if "params" not in b:
-            lines.append(
-                f"| {b['n']:,} | {b['mix']} | {b['index']} | none reached {RECALL_TARGET} "
-                "| | | | no |"
-            )
-            continue
-        params = ", ".join(f"{k}={v}" for k, v in b["params"].items())
-        lines.append(
-            f"| {b['n']:,} | {b['mix']} | {b['index']} | {params} | {b['recall@10']:.3f} "
-            f"| {b['p50_ms']:.3f} | "
-            f"{b['speedup_p50_vs_flat']:.0f}x | {'yes' if b['meets_target'] else 'no'} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _timed_part(run: Callable[[], dict | list]) -> dict:
-    """Run one benchmark part and record when, how long, and how busy the machine was."""
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    result = run()
-    part = result if isinstance(result, dict) else {"rows": result}
-    part["run"] = {
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "seconds": time.perf_counter() - started,
-        # Other work on the machine inflates latencies; the 1-minute load average before and
-        # after says how much there was (2.0 = both cores busy).
-        "load_average_before": load_before,
-        "load_average_after": os.getloadavg()[0],
-    }
-    return part
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark encoders and FAISS index types.")
-    parser.add_argument("--out", type=Path, default=Path("reports/retrieval/bench.json"))
-    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
-    parser.add_argument("--questions", type=Path, default=Path("data/eval/policy_questions.jsonl"))
-    # Not inside artifacts/retrieval: that is the index's directory, owned by retrieval.build.
-    parser.add_argument("--onnx-dir", type=Path, default=Path("artifacts/retrieval-onnx"))
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    parser.add_argument(
-        "--only",
-        choices=["encoders", "synthetic"],
-        default=None,
-        help="re-run one part and keep the other from the existing --out file",
-    )
-    args = parser.parse_args(argv)
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import faiss
-    import onnxruntime
-    import torch
-
-    result = {}
-    if args.only is not None and args.out.is_file():
-        result = json.loads(args.out.read_text(encoding="utf-8"))
-    if args.only in (None, "encoders"):
-        result["encoders"] = _timed_part(
-            lambda: bench_encoders(args.kb, args.questions, args.onnx_dir)
-        )
-    if args.only in (None, "synthetic"):
-        result["synthetic"] = _timed_part(
-            lambda: bench_synthetic(args.kb, args.questions, args.onnx_dir, args.sizes)
-        )
-    result["environment"] = {
-        "cpu_count": os.cpu_count(),
-        "machine": platform.processor() or platform.machine(),
-        "faiss": faiss.__version__,
-        "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
-        "onnxruntime": onnxruntime.__version__,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    args.out.with_suffix(".md").write_text(_markdown(result), encoding="utf-8")
-    print(_markdown(result))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

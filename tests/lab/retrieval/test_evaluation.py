@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation import (
+from lab.retrieval.evaluation import (
     PRIMARY_METRIC,
     EvalQuestion,
     QuestionResult,
@@ -22,6 +21,7 @@ from retrieval.evaluation import (
     recall_at,
     reciprocal_rank,
 )
+from retrieval.errors import EvaluationDataError
 from retrieval.lexical import BM25Retriever
 
 
