@@ -149,13 +149,13 @@ analytics-report: $(VENV)/.installed
 # PII redaction on data/eval/pii_messages.jsonl (recall per type, wrongly removed tokens):
 # reports/privacy/redaction.{json,md}
 eval-privacy: $(VENV)/.installed
-	$(PY) -m bot.analytics.redact --eval data/eval/pii_messages.jsonl
+	$(PY) -m lab.analytics.redact_eval --eval data/eval/pii_messages.jsonl
 
 # The full report over synthetic logs of 100k and 1M conversations on DuckDB (wall time, peak
 # RSS): reports/bench/analytics.{json,md}; snapshots are kept in var/bench-analytics.
 # PySpark (local mode) on 100k too: make bench-analytics BENCH_ANALYTICS_ARGS="--pyspark 100000"
 bench-analytics: $(VENV)/.installed
-	$(PY) -m bot.analytics.bench --sizes 100000 1000000 --out reports/bench $(BENCH_ANALYTICS_ARGS)
+	$(PY) -m lab.analytics.bench --sizes 100000 1000000 --out reports/bench $(BENCH_ANALYTICS_ARGS)
 
 # Compares every candidate pipeline in nlu/candidates/ on a split of the training data only.
 compare-nlu: setup

@@ -1,8 +1,8 @@
 """How long the full report takes, and how much memory, at 100k and 1M conversations.
 
-    python -m bot.analytics.bench --sizes 100000 1000000 [--pyspark 100000] --out reports/bench
+    python -m lab.analytics.bench --sizes 100000 1000000 [--pyspark 100000] --out reports/bench
 
-For each size a synthetic snapshot is generated (`bot.analytics.synthetic`; reused when one
+For each size a synthetic snapshot is generated (`lab.analytics.synthetic`; reused when one
 with the same size and seed is already in ``--work``), then the report (every metric, report.json,
 the CSVs and report.html) is computed in a fresh child process, so that its peak memory is its
 own: the parent samples the resident set of the child and its children (Spark's JVM is one)
@@ -30,7 +30,7 @@ SAMPLE_S = 0.05
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.analytics.bench")
+    parser = argparse.ArgumentParser(prog="python -m lab.analytics.bench")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--pyspark", type=int, nargs="*", default=[], help="sizes for PySpark")
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _snapshot(work: Path, n: int, seed: int) -> tuple[Path, dict[str, Any]]:
-    from bot.analytics.synthetic import generate_snapshot
     from bot.analytics.tables import SnapshotError, read_manifest
+    from lab.analytics.synthetic import generate_snapshot
 
     directory = work / f"snapshot-{n}-seed{seed}"
     try:
@@ -79,7 +79,7 @@ def _snapshot(work: Path, n: int, seed: int) -> tuple[Path, dict[str, Any]]:
 
 def _measure(snapshot: Path, engine: str, out: Path) -> dict[str, Any]:
     command = [
-        sys.executable, "-m", "bot.analytics.bench", "--child", str(snapshot),
+        sys.executable, "-m", "lab.analytics.bench", "--child", str(snapshot),
         "--engine", engine, "--report-out", str(out),
     ]  # fmt: skip
     load_before = os.getloadavg()[0]
@@ -182,7 +182,7 @@ def _markdown(document: dict[str, Any]) -> str:
         "",
         f"{machine['cpus']} CPUs, {machine['memory_gb']} GB, Python {machine['python']}, "
         f"Ibis {machine['ibis']}, DuckDB {machine['duckdb']}; {machine['when']}.",
-        "Synthetic logs (`bot.analytics.synthetic`); the report is every metric, report.json, "
+        "Synthetic logs (`lab.analytics.synthetic`); the report is every metric, report.json, "
         "the CSVs and report.html, computed in a fresh process from the Parquet snapshot.",
         "",
         "| conversations | engine | messages | snapshot MB | report s (compute + write) "

@@ -9,10 +9,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from bot.analytics import bench
 from bot.analytics import metrics as m
-from bot.analytics.synthetic import generate_snapshot
 from bot.analytics.tables import SCHEMAS, TABLE_NAMES, Window, open_snapshot, parse_bound
+from lab.analytics import bench
+from lab.analytics.synthetic import generate_snapshot
 
 N = 3000
 

@@ -1,6 +1,6 @@
 """Synthetic conversation logs, generated directly as a snapshot (Parquet, `SCHEMAS`), vectorised.
 
-For the scale benchmark (`bot.analytics.bench`) and for trying the report without a store. The
+For the scale benchmark (`lab.analytics.bench`) and for trying the report without a store. The
 mixes are plausible for an after-sales marketplace, not fitted to anything: the opening intent
 (`INTENT_MIX`), whether it opens a case, escalation odds by intent that rise for new accounts
 (and, slightly, in one region: the fairness slices have something to show), reason codes, bot
@@ -476,7 +476,7 @@ def _ts(micros: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.analytics.synthetic", description="write a synthetic snapshot"
+        prog="python -m lab.analytics.synthetic", description="write a synthetic snapshot"
     )
     parser.add_argument("--conversations", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
