@@ -1,5 +1,5 @@
-"""``aftersales analytics experiment`` / ``python -m bot.analytics.experiments``: the command line
-of the experiment report. Argument parsing only at import (cheap: `bot.cli` builds every
+"""``aftersales analytics experiment`` / ``python -m bot.analytics.experiment_cli``: the command
+line of the experiment report. Argument parsing only at import (cheap: `bot.cli` builds every
 parser on every command); the analysis loads when it runs.
 
     aftersales analytics experiment --snapshot DIR [--truth var/simulate/<run>/truth.csv] \\
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     """Analyse the snapshot, write json, md, html and PNGs to --out, print the markdown."""
     import pandas as pd
 
-    from bot.analytics.experiment_render import write_report
+    from bot.analytics.experiment_render import render_markdown, write_report
     from bot.analytics.experiments import analyse, default_designs_path, load_designs
     from bot.analytics.tables import open_snapshot
 
@@ -54,15 +54,19 @@ def run(args: argparse.Namespace) -> int:
     finally:
         tables.close()
     paths = write_report(report, args.out)
-    print(report.to_markdown())
+    print(render_markdown(report))
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.analytics.experiments",
+        prog="python -m bot.analytics.experiment_cli",
         description="Routing experiments per arm, from an analytics snapshot.",
     )
     add_arguments(parser)
     return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,5 +1,6 @@
 """How an experiment report reads: values by metric (money, points, scores), the markdown and HTML
-tables, and a chart per metric with each arm's interval (`bot.analytics.experiments` computes).
+tables, and a chart per metric with each arm's interval (`bot.analytics.experiments` computes
+the report, `bot.analytics.experiment_result` is its shape).
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.analytics.experiment_result import ExperimentReport, ExperimentResult
 from bot.analytics.experiment_stats import Interval, Test
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from bot.analytics.experiments import ExperimentReport, ExperimentResult
 
 LABELS = {
     "automation_rate": "automation rate",
@@ -223,8 +224,8 @@ def write_report(report: ExperimentReport, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "experiments.json", out_dir / "experiments.md", out_dir / "experiments.html"]
     paths[0].write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-    paths[1].write_text(report.to_markdown(), encoding="utf-8")
-    paths[2].write_text(report.to_html() + "\n", encoding="utf-8")
+    paths[1].write_text(render_markdown(report), encoding="utf-8")
+    paths[2].write_text(render_html(report) + "\n", encoding="utf-8")
     for name, fig in figures(report).items():
         path = out_dir / f"{name}.png"
         fig.savefig(path, dpi=120)

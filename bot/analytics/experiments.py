@@ -32,430 +32,56 @@ fairness gap
     ``MIN_REGION_CASES`` cases; the region is the buyer row's, else the truth file's.
 
 ``aftersales analytics experiment --snapshot DIR [--truth FILE] --out reports/experiments``
-(also ``python -m bot.analytics.experiments``; `bot.analytics.experiment_cli`) writes
-``experiments.json``, ``experiments.md``, ``experiments.html`` (a fragment) and a PNG per metric
+(also ``python -m bot.analytics.experiment_cli``) writes ``experiments.json``,
+``experiments.md``, ``experiments.html`` (a fragment) and a PNG per metric
 (`bot.analytics.experiment_render`); `report_section` plugs the same into
 ``aftersales analytics report``.
+
+Modules, each importing only the ones before it: `experiment_stats` (intervals and tests),
+`experiment_result` (the result's shape and the definitions), `experiment_render` (Markdown, HTML,
+figures), `experiment_facts` (one row per case from the snapshot, aggregates per arm), this one
+(the analysis, the guardrails, the report's section), `experiment_cli` (the command line).
 """
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import ibis
-import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from bot.analytics import experiment_stats as st
 from bot.analytics.experiment_render import LABELS, fmt_diff, fmt_pct, fmt_value
-from bot.analytics.experiment_stats import Interval, Test
-from bot.store.cases import CaseStatus
+from bot.analytics.experiment_stats import Test
 from policies.experiments import Experiment, Experiments
-from policies.router import DEFAULT_REVIEW_COST
-from policies.rules import AUTO_REFUND_LIMIT
 
 if TYPE_CHECKING:
     from bot.analytics.tables import Tables, Window
-
-CONTROL = "control"
-BOT_ACTOR = "bot"
-DECLINED = CaseStatus.DECLINED
-# Statuses only the agent queue gives a case: it was escalated, whatever its route says.
-AGENT_STATUSES = (CaseStatus.WAITING_FOR_AGENT, CaseStatus.RETURNED_TO_BOT, CaseStatus.CLOSED)
-UNKNOWN = "unknown"
-FAIRNESS_LIMIT = 0.05  # the largest tolerated gap in auto-approval rate between regions
-SRM_ALPHA = 0.001  # a sample-ratio mismatch this unlikely means the assignment is broken
-MIN_CASES = 30  # per arm, below which no comparison is worth reading
-MIN_RATINGS = 10
-MIN_REGION_CASES = 10
-PRIMARY = "expected_loss_per_case"
-# The metrics whose inconclusive comparison earns a warning with its minimum detectable effect.
-KEY_METRICS = (PRIMARY, "realised_loss_per_case", "automation_rate", "escalation_rate", "csat")
-# Loss metric -> (sum column, count column) of the per-arm and per-buyer aggregates.
-LOSS_COLUMNS = {
-    "expected_loss_per_case": ("expected_loss", "cases"),
-    "realised_loss_per_case": ("realised_loss", "realised_cases"),
-}
-DEFINITIONS = {
-    "automated": "The case's decision under the experiment routed it 'auto' and no agent got it.",
-    "escalated": "The case reached the agent queue (a refusal by the rules, routed 'human' too,"
-    " does not).",
-    "auto_approval_rate": "Cases on which the bot executed an action with an amount / cases.",
-    "band_automation_rate": "Automation rate of the cases whose amount lies between the arms'"
-    " automatic refund limits: the only cases a limit can route differently (the amount is"
-    " fixed before routing, so the comparison stays randomised).",
-    "expected_loss_per_case": "Automated: trace p(abuse) x amount (0 if unscored); escalated:"
-    " review cost; refused: 0. Mean per case; bootstrap CI over buyers.",
-    "realised_loss_per_case": "Bot payouts on claims the truth file marks not genuine, plus the"
-    " review cost of escalated cases. Mean per case; bootstrap CI over buyers.",
-    "csat": "Mean 1-5 rating of rated cases (asked after a bot resolution); t CI, Welch t-test"
-    " and Mann-Whitney U against control.",
-    "fairness_gap": f"max - min over regions (>= {MIN_REGION_CASES} cases) of the auto-approval"
-    " rate; bootstrap CI resampling cases within regions.",
-    "srm": f"Chi-square of buyers per arm against the design's weights; p < {SRM_ALPHA} warns.",
-}
-
-
-# --- the result -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Guardrail:
-    """A warning about an experiment: what, about which metric and arm, and in words."""
-
-    code: str
-    message: str
-    metric: str | None = None
-    arm: str | None = None
-
-
-@dataclass(frozen=True)
-class ArmResult:
-    name: str
-    weight: float
-    overrides: dict[str, str]
-    buyers: int
-    cases: int
-    triggered: int  # cases whose amount lies between the arms' automatic refund limits
-    metrics: dict[str, Interval]
-    regions: list[dict[str, Any]]
-    regions_differ_p: float | None = None  # chi-square: do the regions' rates differ at all
-
-
-@dataclass(frozen=True)
-class ExperimentResult:
-    name: str
-    control: str
-    design: str  # where the weights came from
-    arms: list[ArmResult]
-    comparisons: dict[str, dict[str, Test]]  # arm -> metric -> test against control
-    srm: dict[str, Any]
-    guardrails: list[Guardrail]
-
-    def arm(self, name: str) -> ArmResult:
-        return next(a for a in self.arms if a.name == name)
-
-
-@dataclass(frozen=True)
-class ExperimentReport:
-    experiments: list[ExperimentResult]
-    alpha: float
-    power: float
-    truth: bool
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe (no NaN, no Decimal): what `experiments.json` and the report hold."""
-        return _json_safe(
-            {
-                "kind": "aftersales-experiment-report",
-                "version": 1,
-                "alpha": self.alpha,
-                "power": self.power,
-                "primary_metric": PRIMARY,
-                "truth": self.truth,
-                "definitions": DEFINITIONS,
-                "notes": self.notes,
-                "experiments": [_experiment_dict(e) for e in self.experiments],
-            }
-        )
-
-    def definitions(self) -> dict[str, str]:
-        return dict(DEFINITIONS)
-
-    def to_markdown(self) -> str:
-        from bot.analytics.experiment_render import render_markdown
-
-        return render_markdown(self)
-
-    def to_html(self) -> str:
-        """An HTML fragment (tables and guardrails) for the analytics report's page."""
-        from bot.analytics.experiment_render import render_html
-
-        return render_html(self)
-
-
-def _experiment_dict(e: ExperimentResult) -> dict[str, Any]:
-    return {
-        "name": e.name,
-        "control": e.control,
-        "design": e.design,
-        "srm": e.srm,
-        "arms": [
-            {
-                "name": a.name,
-                "weight": a.weight,
-                "overrides": a.overrides,
-                "buyers": a.buyers,
-                "cases": a.cases,
-                "triggered_cases": a.triggered,
-                "metrics": {k: v.to_dict() for k, v in a.metrics.items()},
-                "regions": a.regions,
-                "regions_differ_p_value": a.regions_differ_p,
-            }
-            for a in e.arms
-        ],
-        "comparisons": {
-            arm: {
-                metric: test.to_dict() | {"significant": test.significant()}
-                for metric, test in tests.items()
-            }
-            for arm, tests in e.comparisons.items()
-        },
-        "guardrails": [g.__dict__ for g in e.guardrails],
-    }
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-# --- reading the tables ---------------------------------------------------------------------------
-
-TableLike = ir.Table | pd.DataFrame
-NEEDED = ("decisions", "cases", "actions", "ratings", "buyers")
-_RISK_COLUMNS = ("score", "amount", "review_cost", "expected_loss")
-
-
-def ibis_tables(tables: Tables | Mapping[str, TableLike]) -> dict[str, ir.Table]:
-    """The tables the report reads, as Ibis tables (pandas frames become memtables)."""
-    get = tables.get if isinstance(tables, Mapping) else lambda n: getattr(tables, n, None)
-    out = {}
-    for name in NEEDED:
-        table = get(name)
-        if table is None:
-            raise ValueError(f"the experiment report needs a {name!r} table")
-        if isinstance(table, pd.DataFrame):
-            table = ibis.memtable(_flat_trace(table) if name == "decisions" else table)
-        out[name] = table
-    return out
-
-
-def _flat_trace(frame: pd.DataFrame) -> pd.DataFrame:
-    """Decisions given as a frame with a ``trace`` dict column: the four risk fields, flat."""
-    if "trace" not in frame.columns:
-        return frame
-    traces = [t if isinstance(t, dict) else json.loads(t or "{}") for t in frame["trace"]]
-    flat = frame.drop(columns="trace").copy()
-    eligibility = [t.get("eligibility") or {} for t in traces]
-    columns = {
-        "score": [t.get("score") for t in traces],
-        "amount": [e.get("amount") for e in eligibility],
-        "review_cost": [t.get("review_cost") for t in traces],
-        "expected_loss": [t.get("expected_loss") for t in traces],
-    }
-    for name, values in columns.items():
-        if name not in flat.columns:
-            flat[name] = pd.to_numeric(pd.Series(values, index=flat.index), errors="coerce")
-    return flat
-
-
-def _risk_columns(d: ir.Table) -> tuple[ir.Table, bool]:
-    """Decisions with float ``score, amount, review_cost, expected_loss`` (null where absent);
-    from flat columns (the snapshot's), else a JSON ``trace`` string (DuckDB); False when the
-    log carries neither, so the loss metrics cannot be computed."""
-    have = set(d.columns)
-    if have.issuperset(_RISK_COLUMNS):
-        return d.mutate(**{c: d[c].cast("float64") for c in _RISK_COLUMNS}), True
-    if "trace" in have:
-        j = d.trace.cast("json")
-        return d.mutate(
-            score=j["score"].float,
-            amount=j["eligibility"]["amount"].str.cast("float64"),
-            review_cost=j["review_cost"].str.cast("float64"),
-            expected_loss=j["expected_loss"].float,
-        ), True
-    null = ibis.null().cast("float64")
-    return d.mutate(**{c: d[c].cast("float64") if c in have else null for c in _RISK_COLUMNS}), (
-        False
-    )
-
-
-def case_facts(
-    tables: Mapping[str, ir.Table],
-    designs: Mapping[str, Experiment],
-    truth: pd.DataFrame | None = None,
-) -> tuple[ir.Table, bool]:
-    """One row per case decided under an experiment: arm, buyer, region and what happened."""
-    d, has_risk = _risk_columns(tables["decisions"])
-    d = d.filter(d.experiment.notnull() & d.arm.notnull())
-    if "created_at" in d.columns:  # a re-decided case counts once, by its latest decision
-        rank = ibis.row_number().over(group_by=d.case_id, order_by=ibis.desc(d.created_at))
-        d = d.mutate(_rank=rank).filter(lambda t: t._rank == 0)
-    c = tables["cases"]
-    cases = c.select(c_case=c.case_id, conversation_id=c.conversation_id, buyer_id=c.buyer_id,
-                     status=c.status)  # fmt: skip
-    a = tables["actions"]
-    money = a.amount.cast("float64")
-    paid = (
-        a.filter(a.actor == BOT_ACTOR)
-        .group_by(a_case=a.case_id)
-        .agg(bot_amount=money.sum(), bot_money=(money > 0).any())
-    )
-    b = tables["buyers"]
-    buyers = b.select(b_id=b.buyer_id, buyer_region=b.region)
-    j = d.join(cases, d.case_id == cases.c_case)
-    j = j.left_join(paid, j.case_id == paid.a_case)
-    j = j.left_join(buyers, j.buyer_id == buyers.b_id)
-    truth_region = ibis.null().cast("string")
-    genuine = ibis.null().cast("boolean")
-    if truth is not None:
-        t = ibis.memtable(
-            pd.DataFrame(
-                {
-                    "t_conversation": truth["conversation_id"].astype(str),
-                    "t_genuine": truth["claim_genuine"].map(_as_bool).astype("boolean"),
-                    "t_region": truth["region"].astype(str),
-                }
-            )
-        )
-        j = j.left_join(t, j.conversation_id == t.t_conversation)
-        truth_region, genuine = j.t_region, j.t_genuine
-    region = ibis.coalesce(j.buyer_region, truth_region, ibis.literal(UNKNOWN))
-    # A refusal by the rules is routed "human" but never reaches an agent; a case the bot
-    # hands over with nothing to execute may be routed "auto" and still reach one.
-    escalated = j.status.isin(AGENT_STATUSES) | ((j.route == "human") & (j.status != DECLINED))
-    auto = (j.route == "auto") & ~escalated
-    review_cost = ibis.coalesce(j.review_cost, _arm_review_cost(j, designs))
-    expected = ibis.cases(
-        (auto, ibis.coalesce(j.expected_loss, j.score * j.amount, 0.0)),
-        (escalated, review_cost),
-        else_=0.0,
-    )
-    paid_out = j.bot_amount.fill_null(0.0)
-    realised = ibis.cases(
-        (genuine.isnull(), ibis.null().cast("float64")),
-        else_=(~genuine).ifelse(paid_out, 0.0) + escalated.ifelse(review_cost, 0.0),
-    )
-    low, high = _limit_band(designs)
-    facts = j.select(
-        experiment=j.experiment,
-        arm=j.arm,
-        case_id=j.case_id,
-        buyer_id=j.buyer_id,
-        conversation_id=j.conversation_id,
-        region=region,
-        automated=auto,
-        escalated=escalated,
-        auto_approved=j.bot_money.fill_null(False),
-        expected_loss=expected.cast("float64"),
-        realised_loss=realised.cast("float64"),
-        triggered=((j.amount > low) & (j.amount <= high)).fill_null(False),
-    )
-    return facts, has_risk
-
-
-def _as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    return {"true": True, "1": True, "false": False, "0": False}.get(text)
-
-
-def _arm_review_cost(j: ir.Table, designs: Mapping[str, Experiment]) -> ir.FloatingValue:
-    branches = [
-        ((j.experiment == e.name) & (j.arm == arm.name), float(arm.review_cost))
-        for e in designs.values()
-        for arm in e.arms
-        if arm.review_cost is not None
-    ]
-    default = float(DEFAULT_REVIEW_COST)
-    return ibis.cases(*branches, else_=default) if branches else ibis.literal(default)
-
-
-def _limit_band(designs: Mapping[str, Experiment]) -> tuple[float, float]:
-    """(lowest, highest) automatic refund limit over the arms: the amounts arms treat apart."""
-    limits = [
-        float(arm.auto_refund_limit or AUTO_REFUND_LIMIT)
-        for e in designs.values()
-        for arm in e.arms
-    ] or [float(AUTO_REFUND_LIMIT)]
-    return min(limits), max(limits)
-
-
-# --- aggregates -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Aggregates:
-    """What the statistics need, materialised (small: per arm, region, buyer, score)."""
-
-    arms: pd.DataFrame
-    buyers: pd.DataFrame
-    regions: pd.DataFrame
-    scores: pd.DataFrame
-
-
-def aggregate(facts: ir.Table, ratings: ir.Table) -> Aggregates:
-    def n_true(value: ir.BooleanValue) -> ir.IntegerScalar:
-        return value.ifelse(1, 0).sum().fill_null(0)
-
-    arms = facts.group_by("experiment", "arm").agg(
-        cases=facts.count(),
-        buyers=facts.buyer_id.nunique(),
-        automated=n_true(facts.automated),
-        escalated=n_true(facts.escalated),
-        auto_approved=n_true(facts.auto_approved),
-        triggered=n_true(facts.triggered),
-        triggered_automated=n_true(facts.triggered & facts.automated),
-        expected_loss=facts.expected_loss.sum(),
-        realised_cases=facts.realised_loss.count(),
-        realised_loss=facts.realised_loss.sum(),
-    )
-    per_buyer = facts.group_by("experiment", "arm", "buyer_id").agg(
-        cases=facts.count(),
-        expected_loss=facts.expected_loss.sum(),
-        realised_cases=facts.realised_loss.count(),
-        realised_loss=facts.realised_loss.sum().fill_null(0.0),
-    )
-    regions = facts.group_by("experiment", "arm", "region").agg(
-        cases=facts.count(), auto_approved=n_true(facts.auto_approved)
-    )
-    by_case = facts.select(r_case=facts.case_id, e1=facts.experiment, a1=facts.arm)
-    by_conversation = facts.select(
-        r_conversation=facts.conversation_id, e2=facts.experiment, a2=facts.arm
-    ).distinct()
-    r = ratings.select("case_id", "conversation_id", "score")
-    rated = r.left_join(by_case, r.case_id == by_case.r_case)
-    rated = rated.left_join(
-        by_conversation, rated.conversation_id == by_conversation.r_conversation
-    )
-    rated = rated.select(
-        experiment=ibis.coalesce(rated.e1, rated.e2),
-        arm=ibis.coalesce(rated.a1, rated.a2),
-        score=rated.score.cast("int64"),
-    ).filter(lambda t: t.experiment.notnull())
-    scores = rated.group_by("experiment", "arm", "score").agg(ratings=rated.count())
-    # Sorted here: engines return groups in any order, and the bootstrap resamples by position,
-    # so an unsorted frame would give other intervals on another engine (or another run).
-    return Aggregates(
-        arms=_sorted(arms.execute(), ["experiment", "arm"]),
-        buyers=_sorted(per_buyer.execute(), ["experiment", "arm", "buyer_id"]),
-        regions=_sorted(regions.execute(), ["experiment", "arm", "region"]),
-        scores=_sorted(scores.execute(), ["experiment", "arm", "score"]),
-    )
-
-
-def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
-
+from bot.analytics.experiment_facts import (
+    Aggregates,
+    TableLike,
+    aggregate,
+    case_facts,
+    ibis_tables,
+)
+from bot.analytics.experiment_result import (
+    CONTROL,
+    FAIRNESS_LIMIT,
+    KEY_METRICS,
+    LOSS_COLUMNS,
+    MIN_CASES,
+    MIN_RATINGS,
+    MIN_REGION_CASES,
+    SRM_ALPHA,
+    UNKNOWN,
+    ArmResult,
+    ExperimentReport,
+    ExperimentResult,
+    Guardrail,
+)
 
 # --- the analysis ---------------------------------------------------------------------------------
 
@@ -830,14 +456,3 @@ def report_section(
         },
         "report": report.to_dict(),
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.analytics.experiments`` (same as ``aftersales analytics experiment``)."""
-    from bot.analytics.experiment_cli import main as cli_main
-
-    return cli_main(argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -17,7 +17,7 @@ from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from bot.analytics import experiment_stats as st
-from bot.analytics.experiment_render import figures, write_report
+from bot.analytics.experiment_render import figures, render_html, render_markdown, write_report
 from bot.analytics.experiments import analyse
 from policies.experiments import Arm, Experiment
 
@@ -338,9 +338,9 @@ def test_report_is_repeatable_json_safe_and_rendered(balanced, tmp_path):
     assert again.to_dict() == report.to_dict()
     text = json.dumps(report.to_dict(), allow_nan=False)
     assert '"primary_metric": "expected_loss_per_case"' in text
-    markdown = report.to_markdown()
+    markdown = render_markdown(report)
     assert "| expected loss per case ($) |" in markdown and "escalations_up" in markdown
-    assert "<table>" in report.to_html()
+    assert "<table>" in render_html(report)
     paths = write_report(report, tmp_path)
     pngs = [p for p in paths if p.suffix == ".png"]
     assert len(pngs) == len(figures(report)) == 9
@@ -352,7 +352,7 @@ def test_no_experiment_in_the_log():
     log.case("control", "auto")
     log.decisions[0]["experiment"] = None
     report = analyse(log.tables(), n_boot=10)
-    assert report.experiments == [] and "No decision" in report.to_markdown()
+    assert report.experiments == [] and "No decision" in render_markdown(report)
 
 
 # --- the statistics on their own ------------------------------------------------------------------
