@@ -123,7 +123,8 @@ def _child(snapshot: Path, engine: str, out: Path) -> int:
     """Open, compute the full report, write it; print the timings as one JSON line."""
     import resource
 
-    from bot.analytics.report import build_report, write_report
+    from bot.analytics.report import build_report
+    from bot.analytics.report_output import write_report
     from bot.analytics.tables import Window, local_spark, open_snapshot, parse_bound, read_manifest
 
     started = time.perf_counter()

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from bot.analytics import report as r
+from bot.analytics.report_output import write_report
 from bot.analytics.tables import make_manifest, read_manifest, write_manifest
 from bot.cli import main as cli
 from tests.bot.analytics.handbuilt import EXPECTED, WINDOW, arrow_tables
@@ -169,7 +170,7 @@ def test_a_hook_fills_its_section_and_a_failing_one_only_costs_its_own(snapshot,
         "title": "Routing experiments: results per arm",
         "note": "failed: RuntimeError('no arms')",
     }
-    written = r.write_report(report, tmp_path)
+    written = write_report(report, tmp_path)
     page = written["html"].read_text()
     assert "clusters-figure" in page and "refund &lt;ORDER_ID&gt;" in page
     stored = json.loads(written["json"].read_text())
