@@ -10,7 +10,7 @@ returns get past the seller's check; `make eval-policies` reports the trade at o
 replacement ships before the return is checked: its whole value is exposed.
 
 **Regional price index** (`RouterConfig.price_index`, the fairness mitigation, see
-policies/fairness.py and reports/fairness/): when set, the review cost is expressed at the
+lab/policies/fairness.py and reports/fairness/): when set, the review cost is expressed at the
 buyer's market's price level L (median order value of the region over the marketplace's,
 estimated on the training window), i.e. auto iff p * A < review_cost * L. Amounts are
 USD-equivalent, so without it the same share of a basket costs a Singapore buyer a review

@@ -12,7 +12,7 @@ for a person. Ties (p * A == review_cost) go to a person.
 
 **Equalized-odds thresholds** (`RegionThresholds`, the deployed mitigation when the price index
 alone does not meet the constraint on the training window; fitted by fairlearn's
-ThresholdOptimizer, `policies.fairness.fit_equalized_odds_thresholds`): for a region in
+ThresholdOptimizer, `lab.policies.fairness.fit_equalized_odds_thresholds`): for a region in
 `RouterConfig.region_thresholds`, the case goes to a person with probability
 `RegionThresholds.p_human(p * A / review_cost)`, a mix of two thresholds on the same cost ratio,
 drawn with `case_uniform(case_id)` (a hash: the same case always routes the same way, and an
@@ -46,7 +46,7 @@ class RegionThresholds:
     """One region's randomised threshold rule on the cost ratio r = p * A / review_cost.
 
     P(person | r) = constant + sum(weight for (weight, op, t) in terms if r op t), op "<" or ">":
-    the shape of fairlearn's interpolated thresholder (`policies.fairness` builds it).
+    the shape of fairlearn's interpolated thresholder (`lab.policies.fairness` builds it).
     """
 
     constant: float
