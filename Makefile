@@ -22,6 +22,7 @@ run: setup migrate seed-demo
 
 test: setup system-packages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed nlu-model index risk-model assist-index
@@ -61,7 +62,7 @@ $(RASA_VENV)/.installed: nlu/requirements-rasa.txt
 
 # Brings the database of AFTERSALES_DATABASE_URL to the newest schema; a no-op when it is.
 migrate: $(VENV)/.installed
-	$(PY) -m bot.store.migrate
+	$(PY) -m bot.migrate
 
 # Trains only when its inputs changed: data/nlu/train and labels, nlu/config.yml, the custom
 # components, the Rasa requirements, the encoder (the model is named by their content hash).
@@ -101,6 +102,7 @@ eval-policies: $(VENV)/.installed
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix .
@@ -175,4 +177,4 @@ token: $(VENV)/.installed
 	@$(PY) -m bot.cli token --sub $(or $(SUB),agent-1) --role $(or $(ROLE),agent)
 
 clean:
-	rm -rf models reports var .rasa .pytest_cache .ruff_cache
+	rm -rf models reports var .rasa .pytest_cache .ruff_cache .import_linter_cache

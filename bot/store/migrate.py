@@ -1,15 +1,12 @@
-"""Schema migrations with Alembic, driven from code: ``python -m bot.store.migrate``.
+"""Schema migrations with Alembic, driven from code (the command line is `bot.migrate`).
 
-The Alembic environment lives in ``bot/store/migrations``; there is no alembic.ini. The commands:
-
-    python -m bot.store.migrate                    # upgrade the settings' database to head
-    python -m bot.store.migrate revision -m "add x" # autogenerate a revision from the models
+The Alembic environment lives in ``bot/store/migrations``; there is no alembic.ini. The store
+takes a database URL and never reads the settings (they import the store); `bot.migrate`
+applies these to the settings' database.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,27 +68,3 @@ def _run(url: str | URL, action: Callable[[Config], None]) -> None:
             action(config)
     finally:
         engine.dispose()
-
-
-def main(argv: list[str] | None = None) -> int:
-    from bot.settings import get_settings
-
-    parser = argparse.ArgumentParser(prog="python -m bot.store.migrate")
-    parser.add_argument("--url", help="database URL (default: the setting AFTERSALES_DATABASE_URL)")
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("upgrade", help="upgrade to head (the default)")
-    revision = sub.add_parser("revision", help="autogenerate a revision from the models")
-    revision.add_argument("-m", "--message", required=True)
-    args = parser.parse_args(argv)
-
-    url = args.url or get_settings().database_url
-    if args.command == "revision":
-        autogenerate(url, args.message)
-    else:
-        upgrade(url)
-        print(f"database at revision {current_revision(url)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Alembic environment, driven from `bot.store.migrate` (no alembic.ini).
+"""Alembic environment, driven from `bot.store.migrate` (command line: `python -m bot.migrate`).
 
 The caller passes an open connection in ``config.attributes["connection"]``; migrations run
 online only, in that connection's transaction.
@@ -15,7 +15,7 @@ config = context.config
 connection: Connection | None = config.attributes.get("connection")
 if connection is None:
     raise RuntimeError(
-        "run migrations through bot.store.migrate (python -m bot.store.migrate), "
+        "run migrations through bot.store.migrate (python -m bot.migrate), "
         "which passes the database connection to Alembic"
     )
 

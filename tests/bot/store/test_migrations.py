@@ -29,10 +29,3 @@ def test_downgrade_to_base_and_upgrade_again(make_database):
 
     migrate.upgrade(database.url)
     assert _schema_diff(database) == []
-
-
-def test_command_line_upgrades_the_given_database(make_database, capsys):
-    database = make_database("cli.db")
-    assert migrate.main(["--url", str(database.url)]) == 0
-    assert "revision 0005" in capsys.readouterr().out
-    assert _schema_diff(database) == []
