@@ -61,8 +61,11 @@ def test_apparel_after_thirty_days_is_refused(shop, new_chat):
     chat = new_chat(buyer)
 
     turn = chat.say(f"I'd like my money back for the scarf, order {scarf}")
-    assert turn.intent == "request_refund" and turn.expecting == "reason"
-    turn = chat.tap("I changed my mind")
+    assert turn.intent == "request_refund", chat.transcript()
+    # No reason named: asked, unless the reason reader is sure it is a change of mind (a
+    # refund asked for an item with nothing said against it).
+    if turn.expecting == "reason":
+        turn = chat.tap("I changed my mind")
     assert turn.citations == {"RET-2.1"}
     assert "30-day return window ended" in turn.text
     assert turn.actions == []
