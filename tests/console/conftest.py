@@ -72,9 +72,13 @@ def live_server() -> Iterator[LiveServer]:
         sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Debian's chromium; skipped where it is missing, except in CI, where that is a failure."""
+    """Debian's chromium; skipped where it is missing, except in CI, where that is a failure.
+
+    Package-scoped: Playwright's sync API keeps an event loop running in the main thread while
+    it is open, so it must close before the packages after tests/console (whose asyncio.run
+    would otherwise fail with "cannot be called from a running event loop")."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
         if os.environ.get("CI") == "true":
