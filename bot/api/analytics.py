@@ -15,10 +15,10 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from bot.analytics.export import Redactor
-from bot.analytics.tables import Window, WindowError
+from bot.analytics.tables import Window
 from bot.api.deps import AgentDep, ServicesDep
-from bot.api.errors import ApiError
 from bot.store.db import Database
+from common.errors import InvalidInput, Unavailable
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
 
@@ -78,24 +78,19 @@ def _hooks(request: Request, services: Any) -> dict[str, Any]:
 
 
 def _window(since: str | None, until: str | None, clock: Any) -> Window:
-    try:
-        window = Window.parse(since, until, now=clock())
-    except WindowError as e:
-        raise ApiError(422, "validation_error", str(e), e.field) from e
+    window = Window.parse(since, until, now=clock())  # WindowError: 422 naming the bound
     if window.until - window.since > MAX_LIVE_WINDOW:
-        raise ApiError(
-            422,
-            "validation_error",
+        raise InvalidInput(
             f"since: the window spans more than {MAX_LIVE_WINDOW.days} days; use "
             "`aftersales analytics report` over an exported snapshot for longer ones",
-            "since",
+            field="since",
         )
     return window
 
 
 def _database(database: Database | None) -> Database:
     if database is None:
-        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+        raise Unavailable("the conversation store is not configured")
     return database
 
 

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import BuyerActivityDep, BuyerDep, DialogueDep, SettingsDep
-from bot.api.errors import ApiError, RateLimited
 from bot.settings import Settings
 from bot.store.limits import BuyerActivity
+from common.errors import InvalidInput, RateLimited
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -81,16 +81,12 @@ async def post_message(
 ) -> dict:
     """One buyer turn: the bot's replies, what it waits for, the actions it executed."""
     if not message.text.strip() and not message.attachments:
-        raise ApiError(
-            422, "validation_error", "text: must not be empty unless an image is attached", "text"
-        )
+        raise InvalidInput("text: must not be empty unless an image is attached", field="text")
     if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):
-        raise ApiError(
-            422,
-            "validation_error",
+        raise InvalidInput(
             f"Idempotency-Key: must be 1-{MAX_KEY_CHARS} printable ASCII characters "
             "without spaces (a UUID works)",
-            "Idempotency-Key",
+            field="Idempotency-Key",
         )
     await _limit_messages(activity, settings, buyer.subject, conversation_id, idempotency_key)
     return await dialogue.post(
