@@ -42,6 +42,7 @@ from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import SettingsDep
+from bot.api.schemas import error_responses
 from bot.api.store_deps import OrderRepositoryDep
 from common.errors import InvalidInput, TooLarge, Unauthorized
 from policies.types import Category, Order, OrderItem, OrderStatus, PaymentMethod
@@ -273,7 +274,10 @@ _REQUEST_BODY: dict[str, Any] = {
     "/{order_id}",
     response_model=OrderPayload,
     status_code=200,
-    responses={201: {"model": OrderPayload, "description": "Order created"}},
+    responses={
+        201: {"model": OrderPayload, "description": "Order created"},
+        **error_responses(401, 413, 422, 503),
+    },
     openapi_extra=_REQUEST_BODY,
 )
 async def put_order(
