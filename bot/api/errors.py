@@ -104,15 +104,6 @@ def error_response(exc: AftersalesError) -> JSONResponse:
     return envelope(status, exc.code, message, exc.field, headers=headers)
 
 
-def ApiError(status: int, code: str, message: str, field: str | None = None) -> AftersalesError:
-    """The kind of ``status`` carrying ``code``: for code written before the tree (new code
-    raises the kind itself, e.g. ``InvalidInput(message, field=...)``)."""
-    kind = next((k for k, s in STATUS_OF_KIND.items() if s == status), AftersalesError)
-    if kind is RateLimited:
-        return RateLimited(message, 1)
-    return kind(message, code=code, field=field)
-
-
 def _field_of(loc: tuple[Any, ...]) -> str | None:
     # FastAPI prefixes the location with where it came from ("body", "query", ...).
     parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path") else []

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from bot.agent.actions import ActionRefused
 from bot.agent.desk import CaseConflict, CaseNotFound
 from bot.analytics.tables import WindowError
-from bot.api.errors import ApiError, install_error_handlers, status_of
+from bot.api.errors import install_error_handlers, status_of
 from bot.auth import AuthError
 from bot.dialogue.manager import ConversationClosed
 from bot.store.conversations import ConversationNotFound
@@ -159,12 +159,3 @@ def test_the_first_kind_in_the_mro_wins_over_a_package_root():
     # NluUnavailable is an NluError (502) but first an Unavailable (503).
     assert status_of(NluUnavailable("down")) == 503
     assert status_of(NluBadResponse("junk")) == 502
-
-
-@pytest.mark.parametrize(
-    ("status", "kind"),
-    [(401, Unauthorized), (403, Forbidden), (422, InvalidInput), (503, Unavailable)],
-)
-def test_api_error_builds_the_kind_of_its_status(status, kind):
-    exc = ApiError(status, "bad_signature", "m", "f")
-    assert isinstance(exc, kind) and (exc.code, exc.field, str(exc)) == ("bad_signature", "f", "m")
