@@ -18,6 +18,8 @@ from typing import Literal
 
 import jwt
 
+from common.errors import Unauthorized
+
 Role = Literal["buyer", "agent"]
 ROLES: tuple[Role, ...] = ("buyer", "agent")
 
@@ -28,7 +30,7 @@ DEFAULT_MAX_LIFETIME_S = 24 * 3600
 ALGORITHM = "HS256"
 
 
-class AuthError(Exception):
+class AuthError(Unauthorized):
     """The token is missing, malformed, expired or has the wrong role."""
 
 

@@ -33,6 +33,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.errors import AftersalesError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "artifacts" / "nlu-encoder"
 FP32_FILE = "model.onnx"
@@ -59,7 +61,7 @@ _CHECK_TEXTS = (
 )
 
 
-class ExportError(RuntimeError):
+class ExportError(AftersalesError, RuntimeError):
     """The export could not be made, or disagrees with the torch model."""
 
 

@@ -44,6 +44,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from common.errors import AftersalesError
 from policies.features import (
     CATEGORICAL_FEATURES,
     FEATURE_NAMES,
@@ -84,7 +85,7 @@ TRUSTED_TYPES = (
 )
 
 
-class RiskModelError(Exception):
+class RiskModelError(AftersalesError):
     """Base class of the risk model's errors."""
 
 

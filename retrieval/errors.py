@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from common.errors import AftersalesError, InvalidInput
 
-class RetrievalError(Exception):
+
+class RetrievalError(AftersalesError):
     """Base class for every error raised by the retrieval package."""
 
 
@@ -43,7 +45,7 @@ class EmbedderNotLoadedError(NotLoadedError):
     """An embedder was used before ``load()``."""
 
 
-class InvalidQueryError(RetrievalError, ValueError):
+class InvalidQueryError(RetrievalError, InvalidInput, ValueError):
     """A query (or its ``k``) cannot be searched: empty, whitespace only, too long, or k < 1."""
 
 

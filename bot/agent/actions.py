@@ -18,6 +18,7 @@ from bot.store.audit import record_audit_in
 from bot.store.case_summary import eligibility_json
 from bot.store.cases import ActionRecord
 from bot.store.models import ActionType
+from common.errors import InvalidInput
 from policies.types import Claim, Order
 
 AGENT_DECISIONS = (*MONEY_ACTIONS, "deny", "request_evidence")
@@ -25,7 +26,7 @@ AGENT_DECISIONS = (*MONEY_ACTIONS, "deny", "request_evidence")
 MONEY_BACK = ("refund", "cancel", "return")
 
 
-class ActionRefused(Exception):
+class ActionRefused(InvalidInput):
     """An agent action the API answers with 422 (`field` names what to fix)."""
 
     def __init__(self, code: str, message: str, field: str, details: dict | None = None) -> None:

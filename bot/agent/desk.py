@@ -22,13 +22,14 @@ from bot.store.cases import Case, CaseStatus, update_case_in
 from bot.store.conversations import ConversationRepository, Turn
 from bot.store.db import Database, write_session
 from bot.store.models import ConversationStatus, MessageRole
+from common.errors import Conflict, NotFound
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound, what="case"):
     """No case with that id."""
 
 
-class CaseConflict(Exception):
+class CaseConflict(Conflict):
     """The case is not in a state that allows this (e.g. already closed)."""
 
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 
+from common.errors import AftersalesError, InvalidInput
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends import BaseBackend
@@ -134,7 +136,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 
 
-class AnalyticsError(Exception):
+class AnalyticsError(AftersalesError):
     """Base of every error the analytics package raises on purpose."""
 
 
@@ -142,7 +144,7 @@ class SnapshotError(AnalyticsError):
     """A snapshot directory is missing, incomplete or of another format version."""
 
 
-class WindowError(AnalyticsError, ValueError):
+class WindowError(AnalyticsError, InvalidInput, ValueError):
     """A bad reporting window; ``field`` names the offending bound (``since`` or ``until``)."""
 
     def __init__(self, field: str, message: str) -> None:

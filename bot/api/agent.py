@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Header, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
-from bot.agent.service import ActionRefused, ActionRequest
+from bot.agent.service import ActionRequest
 from bot.api.agent_models import (
     ActResponse,
     CaseView,
@@ -26,9 +26,9 @@ from bot.api.agent_models import (
 )
 from bot.api.conversations import _KEY, MAX_KEY_CHARS
 from bot.api.deps import AgentConsoleDep, AgentDep
-from bot.api.errors import ApiError
 from bot.api.orders import OrderPayload
 from bot.api.schemas import NonBlank
+from common.errors import InvalidInput
 
 router = APIRouter(prefix="/v1/agent", tags=["agent"])
 
@@ -124,12 +124,10 @@ async def act(
     ``"override": true`` and a ``reason``. Retries (same Idempotency-Key, or the same action
     type on the case without one) return the first action and move no money."""
     if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):
-        raise ApiError(
-            422,
-            "validation_error",
+        raise InvalidInput(
             f"Idempotency-Key: must be 1-{MAX_KEY_CHARS} printable ASCII characters "
             "without spaces (a UUID works)",
-            "Idempotency-Key",
+            field="Idempotency-Key",
         )
     message = body.message if body.message and body.message.strip() else None
     request = ActionRequest(
@@ -139,12 +137,8 @@ async def act(
         override=body.override,
         message=message,
     )
-    try:
-        return await run_in_threadpool(
-            console.act, case_id, agent.subject, request, idempotency_key
-        )
-    except ActionRefused as e:
-        raise ApiError(422, e.code, e.message, e.field) from e
+    # ActionRefused is an InvalidInput: 422 with its own code and field.
+    return await run_in_threadpool(console.act, case_id, agent.subject, request, idempotency_key)
 
 
 @router.post("/cases/{case_id}/release", response_model=ReleaseResponse)

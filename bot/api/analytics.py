@@ -12,13 +12,15 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.analytics.export import Redactor
-from bot.analytics.tables import Window, WindowError
+from bot.analytics.tables import Window
 from bot.api.deps import AgentDep, ServicesDep
-from bot.api.errors import ApiError
+from bot.api.schemas import AUTH_ERRORS, error_responses
 from bot.store.db import Database
+from common.errors import InvalidInput, Unavailable
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
 
@@ -26,9 +28,85 @@ router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
 # `aftersales analytics report` over a snapshot.
 MAX_LIVE_WINDOW = timedelta(days=366)
 Bound = Annotated[str | None, Query(max_length=40, description="ISO date or datetime (UTC)")]
+ERRORS = error_responses(*AUTH_ERRORS, 422, 503)
+
+# --- responses (shapes: bot/analytics/README.md; rates are null when the denominator is 0) -----
 
 
-@router.get("/summary")
+class WindowBounds(BaseModel):
+    since: str = Field(description="ISO 8601 UTC, inclusive.")
+    until: str = Field(description="ISO 8601 UTC, exclusive.")
+
+
+class Ratio(BaseModel):
+    numerator: int
+    denominator: int
+
+
+class Money(BaseModel):
+    count: int
+    amount: dict[str, float] = Field(description="Sum per currency.")
+
+
+class ByWhom(BaseModel):
+    auto: Money
+    human: Money
+
+
+class Ratings(BaseModel):
+    mean: float | None
+    count: int
+    distribution: dict[str, int] = Field(description='Ratings per score, "1" to "5".')
+
+
+class Csat(Ratings):
+    by_route: dict[str, Ratings] = Field(description="``auto`` and ``human``.")
+
+
+class Summary(BaseModel):
+    """The contract's keys, extended (never renamed)."""
+
+    window: WindowBounds
+    conversations: int
+    case_conversations: int
+    automation_rate: float | None
+    escalation_rate: float | None
+    fallback_rate: float | None
+    automation: Ratio
+    escalation: Ratio
+    fallback: Ratio
+    intents: dict[str, int] = Field(description="Buyer messages per intent acted on.")
+    refunds: ByWhom
+    money: ByWhom = Field(description="As ``refunds``, every action type.")
+    csat: Csat
+
+
+Section = dict[str, Any]
+
+
+class Report(BaseModel):
+    """The full report; each block is documented in bot/analytics/README.md."""
+
+    report: str
+    schema_version: int
+    generated_at: str
+    engine: str
+    window: Section
+    source: Section
+    summary: Summary
+    volume: Section
+    intents: Section
+    automation: Section
+    fallback: Section
+    resolution: Section
+    money: Section
+    csat: Csat
+    fairness: Section
+    sections: Section
+    definitions: dict[str, str]
+
+
+@router.get("/summary", response_model=Summary, responses=ERRORS)
 async def summary(
     _agent: AgentDep, services: ServicesDep, since: Bound = None, until: Bound = None
 ) -> dict[str, Any]:
@@ -41,7 +119,7 @@ async def summary(
     return await run_in_threadpool(live_summary, database, window)
 
 
-@router.get("/report")
+@router.get("/report", response_model=Report, responses=ERRORS)
 async def report(
     request: Request,
     _agent: AgentDep,
@@ -78,24 +156,19 @@ def _hooks(request: Request, services: Any) -> dict[str, Any]:
 
 
 def _window(since: str | None, until: str | None, clock: Any) -> Window:
-    try:
-        window = Window.parse(since, until, now=clock())
-    except WindowError as e:
-        raise ApiError(422, "validation_error", str(e), e.field) from e
+    window = Window.parse(since, until, now=clock())  # WindowError: 422 naming the bound
     if window.until - window.since > MAX_LIVE_WINDOW:
-        raise ApiError(
-            422,
-            "validation_error",
+        raise InvalidInput(
             f"since: the window spans more than {MAX_LIVE_WINDOW.days} days; use "
             "`aftersales analytics report` over an exported snapshot for longer ones",
-            "since",
+            field="since",
         )
     return window
 
 
 def _database(database: Database | None) -> Database:
     if database is None:
-        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+        raise Unavailable("the conversation store is not configured")
     return database
 
 

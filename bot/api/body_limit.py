@@ -5,15 +5,17 @@ A pure ASGI middleware (no `BaseHTTPMiddleware`, which would buffer and wrap the
 app; a body without one (chunked) is counted chunk by chunk as the app reads it, and the read
 that crosses the limit fails, so at most one chunk past the limit is ever held, and never
 handed to the app. The app's own answer to that failed read (FastAPI turns it into a 400) is
-dropped and the 413 sent instead, in the contract's envelope.
+dropped and the 413 sent instead, in the contract's envelope (`bot.api.errors`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.api.errors import error_response
+from common.errors import TooLarge
 
 # The order webhook (PUT /v1/orders/{id}) carries whole orders and checks its own 1 MB limit
 # while it streams the body (bot/api/orders.py); the middleware only keeps larger ones out.
@@ -22,7 +24,7 @@ ORDER_WEBHOOK_MAX_BYTES = 1_000_000
 PREFIX_LIMITS = ((ORDER_WEBHOOK_PREFIX, ORDER_WEBHOOK_MAX_BYTES),)
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(TooLarge):
     """Raised into the app by ``receive`` when the body crosses the limit."""
 
 
@@ -53,7 +55,7 @@ class BodySizeLimit:
         limit = self.limit_for(scope.get("path", ""))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _refuse(send, limit)
+            await _refuse(scope, receive, send, limit)
             return
 
         received = 0
@@ -88,7 +90,7 @@ class BodySizeLimit:
             if not exceeded or started:
                 raise
         if exceeded and not started:
-            await _refuse(send, limit)
+            await _refuse(scope, receive, send, limit)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -101,26 +103,8 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {
-            "error": {
-                "code": "payload_too_large",
-                "message": f"request body over {limit} bytes",
-                "field": None,
-            }
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                # The rest of the body is never read: do not reuse the connection.
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    response = error_response(BodyTooLarge(f"request body over {limit} bytes"))
+    # The rest of the body is never read: do not reuse the connection.
+    response.headers["connection"] = "close"
+    await response(scope, receive, send)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Body, Header
@@ -21,9 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import BuyerActivityDep, BuyerDep, DialogueDep, SettingsDep
-from bot.api.errors import ApiError, RateLimited
+from bot.api.nlu import ParsedEntity, Scored
+from bot.api.schemas import AUTH_ERRORS, error_responses
+from bot.dialogue.state import Expecting
 from bot.settings import Settings
 from bot.store.limits import BuyerActivity
+from bot.store.models import ActionType, ConversationStatus, MessageRole
+from common.errors import InvalidInput, RateLimited
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -60,7 +64,85 @@ class MessageRequest(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
 
 
-@router.post("", status_code=201)
+# --- responses (contract section 3; the dialogue manager writes them as dicts) -------------------
+
+
+def _absent_if_none(value: Any) -> bool:
+    return value is None
+
+
+class Started(BaseModel):
+    conversation_id: str
+
+
+class ExecutedAction(BaseModel):
+    """A remedy the bot or an agent executed (``bot.store.cases.ActionRecord.to_dict``)."""
+
+    action_id: str
+    type: ActionType
+    order_id: str
+    amount: float
+    currency: str
+    status: str
+
+
+class BotReply(BaseModel):
+    role: Literal["bot"]
+    text: str
+    citations: list[str] = Field(description="Clause ids of the policy the reply rests on.")
+
+
+class TurnNlu(BaseModel):
+    """The intent the bot acted on and the entities of the buyer's message."""
+
+    intent: Scored
+    entities: list[ParsedEntity]
+
+
+class Turn(BaseModel):
+    """One buyer turn's answer."""
+
+    conversation_id: str
+    status: ConversationStatus
+    messages: list[BotReply]
+    expecting: Expecting | None = Field(description="What the bot waits for (null: nothing).")
+    quick_replies: list[str]
+    actions: list[ExecutedAction] = Field(description="What this turn executed.")
+    # null when the message was not read (Rasa down, or a conversation with an agent).
+    nlu: TurnNlu | None
+
+
+class TranscriptEntry(BaseModel):
+    seq: int
+    role: MessageRole
+    text: str
+    citations: list[str]
+    created_at: str = Field(description="ISO 8601 (UTC).")
+    # Only on the messages that have them.
+    attachments: list[dict[str, Any]] | None = Field(None, exclude_if=_absent_if_none)
+    quick_replies: list[str] | None = Field(None, exclude_if=_absent_if_none)
+
+
+class ConversationView(BaseModel):
+    """The transcript, status, what the bot waits for, every action and case so far."""
+
+    conversation_id: str
+    status: ConversationStatus
+    messages: list[TranscriptEntry]
+    expecting: Expecting | None
+    quick_replies: list[str]
+    actions: list[ExecutedAction]
+    case_ids: list[str]
+    created_at: str = Field(description="ISO 8601 (UTC).")
+    updated_at: str = Field(description="ISO 8601 (UTC).")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Started,
+    responses=error_responses(*AUTH_ERRORS, 429, 503),
+)
 async def start_conversation(
     buyer: BuyerDep, dialogue: DialogueDep, activity: BuyerActivityDep, settings: SettingsDep
 ) -> dict:
@@ -69,7 +151,11 @@ async def start_conversation(
     return {"conversation_id": await dialogue.start(buyer.subject)}
 
 
-@router.post("/{conversation_id}/messages")
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=Turn,
+    responses=error_responses(*AUTH_ERRORS, 404, 409, 413, 422, 429, 503),
+)
 async def post_message(
     conversation_id: str,
     buyer: BuyerDep,
@@ -81,16 +167,12 @@ async def post_message(
 ) -> dict:
     """One buyer turn: the bot's replies, what it waits for, the actions it executed."""
     if not message.text.strip() and not message.attachments:
-        raise ApiError(
-            422, "validation_error", "text: must not be empty unless an image is attached", "text"
-        )
+        raise InvalidInput("text: must not be empty unless an image is attached", field="text")
     if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):
-        raise ApiError(
-            422,
-            "validation_error",
+        raise InvalidInput(
             f"Idempotency-Key: must be 1-{MAX_KEY_CHARS} printable ASCII characters "
             "without spaces (a UUID works)",
-            "Idempotency-Key",
+            field="Idempotency-Key",
         )
     await _limit_messages(activity, settings, buyer.subject, conversation_id, idempotency_key)
     return await dialogue.post(
@@ -102,7 +184,11 @@ async def post_message(
     )
 
 
-@router.get("/{conversation_id}")
+@router.get(
+    "/{conversation_id}",
+    response_model=ConversationView,
+    responses=error_responses(*AUTH_ERRORS, 404, 422, 503),
+)
 async def get_conversation(conversation_id: str, buyer: BuyerDep, dialogue: DialogueDep) -> dict:
     """The transcript, status, every action and case id so far."""
     return await dialogue.view(conversation_id, buyer.subject)

@@ -8,12 +8,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.agent.service import AgentConsole
-from bot.api.errors import ApiError
-from bot.auth import AuthError, Principal, verify_token
+from bot.auth import Principal, verify_token
 from bot.dialogue.manager import DialogueManager
 from bot.services import Services
 from bot.settings import Settings
 from bot.store.limits import BuyerActivity
+from common.errors import Forbidden, Unauthorized, Unavailable
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -35,11 +35,8 @@ def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "unauthorized", "missing bearer token in the Authorization header")
-    try:
-        return verify_token(credentials.credentials, settings.jwt_policy())
-    except AuthError as e:
-        raise ApiError(401, "unauthorized", str(e)) from e
+        raise Unauthorized("missing bearer token in the Authorization header")
+    return verify_token(credentials.credentials, settings.jwt_policy())  # AuthError: 401
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -47,13 +44,13 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 def require_agent(principal: PrincipalDep) -> Principal:
     if principal.role != "agent":
-        raise ApiError(403, "forbidden", "this endpoint needs an agent token")
+        raise Forbidden("this endpoint needs an agent token")
     return principal
 
 
 def require_buyer(principal: PrincipalDep) -> Principal:
     if principal.role != "buyer":
-        raise ApiError(403, "forbidden", "this endpoint needs a buyer token")
+        raise Forbidden("this endpoint needs a buyer token")
     return principal
 
 
@@ -64,7 +61,7 @@ BuyerDep = Annotated[Principal, Depends(require_buyer)]
 def get_dialogue(request: Request) -> DialogueManager:
     dialogue = getattr(request.app.state, "dialogue", None)
     if dialogue is None:
-        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+        raise Unavailable("the conversation store is not configured")
     return dialogue
 
 
@@ -74,7 +71,7 @@ DialogueDep = Annotated[DialogueManager, Depends(get_dialogue)]
 def get_agent_console(request: Request) -> AgentConsole:
     console = getattr(request.app.state, "agent_console", None)
     if console is None:
-        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+        raise Unavailable("the conversation store is not configured")
     return console
 
 
@@ -84,7 +81,7 @@ AgentConsoleDep = Annotated[AgentConsole, Depends(get_agent_console)]
 def get_buyer_activity(request: Request) -> BuyerActivity:
     activity = getattr(request.app.state, "buyer_activity", None)
     if activity is None:
-        raise ApiError(503, "service_unavailable", "the conversation store is not configured")
+        raise Unavailable("the conversation store is not configured")
     return activity
 
 

@@ -1,6 +1,8 @@
 """The contract's error envelope, ``{"error": {"code", "message", "field"?}}``, in one place.
 
-Every failure that reaches HTTP goes through these handlers, so no route shapes errors itself.
+Every failure that reaches HTTP goes through these handlers, so no route shapes errors itself:
+the project raises the kinds of `common.errors`, and this module alone says what each kind
+means over HTTP (status, headers, what the client is told).
 """
 
 from __future__ import annotations
@@ -13,13 +15,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.agent.desk import CaseConflict, CaseNotFound
-from bot.dialogue.manager import ConversationClosed
-from bot.store.conversations import ConversationNotFound
-from nlu.errors import NluError, NluUnavailable
+from common.errors import (
+    AftersalesError,
+    Conflict,
+    DependencyFailed,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+)
 
 log = structlog.get_logger(__name__)
 
+# The codes of statuses that Starlette or FastAPI raise themselves (no kind of ours).
 _CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -34,21 +45,32 @@ _CODES = {
     503: "service_unavailable",
 }
 
+# Each kind's status. An error's status is that of the first kind in its class's MRO, so a
+# package root (StoreError, NluError, ...) placed before a kind never hides it; the root
+# comes last, as everything derives from it.
+STATUS_OF_KIND: dict[type[AftersalesError], int] = {
+    InvalidInput: 422,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    RateLimited: 429,
+    DependencyFailed: 502,
+    Unavailable: 503,
+    AftersalesError: 500,
+}
+INTERNAL_MESSAGE = "internal error; the request was not processed"
+# These two envelopes always carried ``"field": null``; clients may read it, so they keep it.
+_FIELD_ALWAYS = (RateLimited, TooLarge)
 
-class ApiError(Exception):
-    """An error a route raises on purpose; rendered as the envelope."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
+def kind_of(exc: AftersalesError) -> type[AftersalesError]:
+    return next(k for k in type(exc).__mro__ if k in STATUS_OF_KIND)
 
 
-class RateLimited(Exception):
-    """A per-buyer limit is reached: 429 ``rate_limited`` with ``Retry-After`` (seconds)."""
-
-    def __init__(self, message: str, retry_after_s: int) -> None:
-        super().__init__(message)
-        self.message, self.retry_after_s = message, max(1, int(retry_after_s))
+def status_of(exc: AftersalesError) -> int:
+    return STATUS_OF_KIND[kind_of(exc)]
 
 
 def envelope(
@@ -58,6 +80,28 @@ def envelope(
     if field:
         body["field"] = field
     return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def error_response(exc: AftersalesError) -> JSONResponse:
+    """The envelope of ``exc`` by its kind; also what the body-size middleware sends."""
+    kind = kind_of(exc)
+    status = STATUS_OF_KIND[kind]
+    if kind is AftersalesError:
+        # Our own fault: the details are for the logs, not the client.
+        log.error("internal_error", code=exc.code, error=repr(exc), exc_info=exc)
+        return envelope(500, "internal_error", INTERNAL_MESSAGE)
+    if status >= 500:
+        log.warning("dependency_failed", code=exc.code, error=str(exc))
+    message = exc.public_message or str(exc)
+    headers: dict[str, str] | None = None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after_s)}
+    if isinstance(exc, _FIELD_ALWAYS):
+        body = {"error": {"code": exc.code, "message": message, "field": exc.field}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    return envelope(status, exc.code, message, exc.field, headers=headers)
 
 
 def _field_of(loc: tuple[Any, ...]) -> str | None:
@@ -87,49 +131,17 @@ async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     return envelope(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
 
 
-async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return envelope(exc.status, exc.code, exc.message, exc.field, headers=headers)
-
-
-async def _rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
-    body = {"error": {"code": "rate_limited", "message": exc.message, "field": None}}
-    return JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after_s)})
-
-
-async def _nlu_error(_: Request, exc: NluError) -> JSONResponse:
-    log.warning("nlu_failed", error=str(exc))
-    if isinstance(exc, NluUnavailable):
-        return envelope(503, "nlu_unavailable", "the language-understanding service is unavailable")
-    return envelope(502, "nlu_bad_response", "the language-understanding service failed")
-
-
-async def _not_found(_: Request, exc: Exception) -> JSONResponse:
-    # The same answer whether it does not exist or is someone else's: nothing leaks.
-    what = "case" if isinstance(exc, CaseNotFound) else "conversation"
-    return envelope(404, "not_found", f"{what} {exc} not found")
-
-
-async def _conflict(_: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, ConversationClosed):
-        message = f"conversation {exc} is closed; start a new one with POST /v1/conversations"
-        return envelope(409, "conversation_closed", message)
-    return envelope(409, "conflict", str(exc))
+async def _aftersales_error(_: Request, exc: AftersalesError) -> JSONResponse:
+    return error_response(exc)
 
 
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", error=repr(exc))
-    return envelope(500, "internal_error", "internal error; the request was not processed")
+    return envelope(500, "internal_error", INTERNAL_MESSAGE)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
-    app.add_exception_handler(NluError, _nlu_error)  # type: ignore[arg-type]
-    app.add_exception_handler(ConversationNotFound, _not_found)
-    app.add_exception_handler(CaseNotFound, _not_found)
-    app.add_exception_handler(ConversationClosed, _conflict)
-    app.add_exception_handler(CaseConflict, _conflict)
+    app.add_exception_handler(AftersalesError, _aftersales_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from bot.api.deps import AgentDep, ServicesDep
-from bot.api.schemas import NonBlank
+from bot.api.schemas import AUTH_ERRORS, NonBlank, error_responses
 
 router = APIRouter(prefix="/v1/nlu", tags=["nlu"])
 
@@ -21,7 +21,40 @@ class ParseRequest(BaseModel):
     text: Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS), NonBlank]
 
 
-@router.post("/parse")
+class Scored(BaseModel):
+    """A label and how sure the model is of it (0 to 1)."""
+
+    name: str
+    confidence: float
+
+
+class ParsedEntity(BaseModel):
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+class ParseResponse(BaseModel):
+    """The contract's parse (``nlu.types.ParseResult.to_dict``); the optional extensions are
+    absent, not null, when they do not apply."""
+
+    intent: Scored
+    intent_ranking: list[Scored]
+    entities: list[ParsedEntity]
+    fallback_reason: str | None = None
+    read_by: str | None = None
+    reconciled: str | None = None
+    dialogue_act: Scored | None = None
+    claim_reason: Scored | None = None
+
+
+@router.post(
+    "/parse",
+    response_model=ParseResponse,
+    response_model_exclude_none=True,
+    responses=error_responses(*AUTH_ERRORS, 413, 422, 502, 503),
+)
 async def parse(
     _agent: AgentDep, services: ServicesDep, request: Annotated[ParseRequest, Body()]
 ) -> dict:

@@ -42,9 +42,9 @@ from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import SettingsDep
-from bot.api.errors import ApiError
+from bot.api.schemas import error_responses
 from bot.api.store_deps import OrderRepositoryDep
-from bot.store.orders import BuyerChangeRefused
+from common.errors import InvalidInput, TooLarge, Unauthorized
 from policies.types import Category, Order, OrderItem, OrderStatus, PaymentMethod
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
@@ -202,6 +202,12 @@ def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, st
     return {SIGNATURE_HEADER: f"sha256={digest.hexdigest()}", TIMESTAMP_HEADER: str(timestamp)}
 
 
+class BadSignature(Unauthorized):
+    """The push is not signed by the platform, or not recently."""
+
+    code = "bad_signature"
+
+
 @dataclass(frozen=True)
 class SignedPush:
     body: bytes
@@ -213,22 +219,20 @@ async def signed_body(request: Request, settings: SettingsDep) -> SignedPush:
     """The raw body, once its signature proves it came from the platform recently (else 401)."""
     header = request.headers.get(SIGNATURE_HEADER)
     if header is None:
-        raise ApiError(401, "bad_signature", f"missing {SIGNATURE_HEADER} header")
+        raise BadSignature(f"missing {SIGNATURE_HEADER} header")
     match = _SIGNATURE.fullmatch(header.strip())
     if match is None:
-        raise ApiError(401, "bad_signature", f"{SIGNATURE_HEADER} must be sha256=<64 hex digits>")
+        raise BadSignature(f"{SIGNATURE_HEADER} must be sha256=<64 hex digits>")
     stamp = request.headers.get(TIMESTAMP_HEADER)
     if stamp is None and settings.webhook_require_timestamp:
-        raise ApiError(401, "bad_signature", f"missing {TIMESTAMP_HEADER} header")
+        raise BadSignature(f"missing {TIMESTAMP_HEADER} header")
     if stamp is not None:
         stamp = stamp.strip()
         if not _TIMESTAMP.fullmatch(stamp):
-            raise ApiError(401, "bad_signature", f"{TIMESTAMP_HEADER} must be unix seconds")
+            raise BadSignature(f"{TIMESTAMP_HEADER} must be unix seconds")
         skew = abs(time.time() - int(stamp))
         if skew > settings.webhook_tolerance_s:
-            raise ApiError(
-                401,
-                "bad_signature",
+            raise BadSignature(
                 f"{TIMESTAMP_HEADER} is {int(skew)} s away from the bot's clock (at most "
                 f"{settings.webhook_tolerance_s} s): a delayed or replayed push",
             )
@@ -236,11 +240,11 @@ async def signed_body(request: Request, settings: SettingsDep) -> SignedPush:
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY_BYTES:
-            raise ApiError(413, "payload_too_large", f"body over {MAX_BODY_BYTES} bytes")
+            raise TooLarge(f"body over {MAX_BODY_BYTES} bytes")
     signed = bytes(body) if stamp is None else f"{stamp}.".encode() + bytes(body)
     expected = hmac.new(settings.webhook_secret.encode(), signed, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, match.group(1).lower()):
-        raise ApiError(401, "bad_signature", "signature does not match the body")
+        raise BadSignature("signature does not match the body")
     signed_at = None if stamp is None else datetime.fromtimestamp(int(stamp), UTC)
     return SignedPush(bytes(body), signed_at)
 
@@ -270,7 +274,10 @@ _REQUEST_BODY: dict[str, Any] = {
     "/{order_id}",
     response_model=OrderPayload,
     status_code=200,
-    responses={201: {"model": OrderPayload, "description": "Order created"}},
+    responses={
+        201: {"model": OrderPayload, "description": "Order created"},
+        **error_responses(401, 413, 422, 503),
+    },
     openapi_extra=_REQUEST_BODY,
 )
 async def put_order(
@@ -281,24 +288,20 @@ async def put_order(
     order as the bot holds it (the platform's figures with the bot's own remedies)."""
     payload = _parse(push.body)
     if payload.order_id != order_id:
-        raise ApiError(
-            422,
-            "validation_error",
+        raise InvalidInput(
             f"order_id: the body's order_id {payload.order_id!r} differs from the path's "
             f"{order_id!r}",
             field="order_id",
         )
-    try:
-        result = await run_in_threadpool(
-            lambda: orders.upsert(
-                payload.to_order(),
-                buyer_region=payload.buyer_region,
-                version=payload.version,
-                pushed_at=push.signed_at,
-            )
+    # An order pushed again with another buyer: BuyerChangeRefused, 422 naming buyer_id.
+    result = await run_in_threadpool(
+        lambda: orders.upsert(
+            payload.to_order(),
+            buyer_region=payload.buyer_region,
+            version=payload.version,
+            pushed_at=push.signed_at,
         )
-    except BuyerChangeRefused as e:
-        raise ApiError(422, "validation_error", f"buyer_id: {e}", field="buyer_id") from e
+    )
     response.status_code = 201 if result.created else 200
     response.headers[PUSH_RESULT_HEADER] = (
         "stale" if result.stale else "applied" if result.changed else "unchanged"

@@ -7,15 +7,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from bot.api.errors import ApiError
 from bot.store.db import Database
 from bot.store.orders import OrderRepository
+from common.errors import Unavailable
 
 
 async def get_database(request: Request) -> Database:
     database = getattr(request.app.state.services, "database", None)
     if database is None:
-        raise ApiError(503, "service_unavailable", "the database is not configured")
+        raise Unavailable("the database is not configured")
     return database
 
 

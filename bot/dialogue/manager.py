@@ -37,6 +37,7 @@ from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow
 from bot.store.models import ConversationStatus, MessageRole
+from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
 from nlu.errors import NluError
 from nlu.types import IntentScore, ParseResult
@@ -44,12 +45,20 @@ from nlu.types import IntentScore, ParseResult
 log = structlog.get_logger(__name__)
 
 
-class DialogueError(Exception):
+class DialogueError(AftersalesError):
     """Base of the dialogue manager's errors."""
 
 
-class ConversationClosed(DialogueError):
+class ConversationClosed(DialogueError, Conflict):
     """The conversation was closed by an agent; the buyer starts a new one."""
+
+    code = "conversation_closed"
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__(
+            f"conversation {conversation_id} is closed; start a new one with POST /v1/conversations"
+        )
+        self.conversation_id = conversation_id
 
 
 class DialogueManager:

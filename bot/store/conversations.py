@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.db import StoreError, utcnow, write_session
 from bot.store.models import ConversationRow, ConversationStatus, MessageRole, MessageRow
+from common.errors import NotFound
 
 
-class ConversationNotFound(StoreError):
+class ConversationNotFound(StoreError, NotFound, what="conversation"):
     """No conversation with that id belongs to that buyer."""
 
 

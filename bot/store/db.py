@@ -21,6 +21,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.errors import AftersalesError
+
 log = structlog.get_logger(__name__)
 
 # Writers wait this long for SQLite's single write lock before failing with "database is locked".
@@ -36,7 +38,7 @@ _SQLITE_IMMEDIATE = "aftersales_sqlite_immediate"
 _SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
-class StoreError(Exception):
+class StoreError(AftersalesError):
     """Base of every error the store raises on purpose."""
 
 

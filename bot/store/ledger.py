@@ -46,6 +46,7 @@ from bot.store.models import (
     ProposalStatus,
     new_id,
 )
+from common.errors import Conflict
 from policies.types import to_cents
 
 # Money back to the buyer: now (cancel, refund) or once the item is back (return).
@@ -60,7 +61,7 @@ _ZERO = Decimal("0.00")
 ItemQuantities = tuple[tuple[str, int], ...]
 
 
-class LedgerRefused(StoreError):
+class LedgerRefused(StoreError, Conflict):
     """The remedy would break one of the ledger's invariants; nothing was written."""
 
     def __init__(self, code: str, message: str) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.store.db import StoreError, utcnow, write_session
 from bot.store.ledger import LedgerTotals
 from bot.store.models import BuyerRow, OrderItemRow, OrderRow, SellerRow
+from common.errors import InvalidInput
 from policies.types import (
     BuyerHistory,
     Order,
@@ -31,13 +32,14 @@ from policies.types import (
 )
 
 
-class BuyerChangeRefused(StoreError):
+class BuyerChangeRefused(StoreError, InvalidInput):
     """An existing order was pushed again with a different buyer."""
 
     def __init__(self, order_id: str, stored_buyer_id: str, new_buyer_id: str) -> None:
         super().__init__(
-            f"order {order_id} belongs to buyer {stored_buyer_id}; an order cannot move to "
-            f"another buyer ({new_buyer_id}). Push the order with its original buyer_id."
+            f"buyer_id: order {order_id} belongs to buyer {stored_buyer_id}; an order cannot "
+            f"move to another buyer ({new_buyer_id}). Push the order with its original buyer_id.",
+            field="buyer_id",
         )
         self.order_id = order_id
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from common.errors import AftersalesError
 from retrieval.embedder import Embedder
 from retrieval.index import (
     build_faiss_index,
@@ -35,7 +36,7 @@ RESOLUTIONS_FILE = "resolutions.json"
 FORMAT_VERSION = 1
 
 
-class AssistIndexError(Exception):
+class AssistIndexError(AftersalesError):
     """Base of the resolution index's errors."""
 
 

@@ -1,0 +1,84 @@
+"""``/openapi.json`` describes every response: each route outside the agent's and the pages'
+declares a response model, and errors are documented with the contract's envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+# The agent routes and the web pages have their own owners (and the pages are not in the
+# schema at all).
+SKIPPED_TAGS = {"agent", "console"}
+ENVELOPE = "#/components/schemas/ErrorEnvelope"
+
+
+@pytest.fixture
+def spec(client) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    found = [
+        (method.upper(), path, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if not SKIPPED_TAGS & set(operation.get("tags", []))
+    ]
+    assert len(found) >= 9  # health, ready, parse, orders, three conversation routes, analytics
+    return found
+
+
+def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def test_every_operation_has_a_described_success_response(spec):
+    for method, path, operation in operations(spec):
+        success = {s: r for s, r in operation["responses"].items() if s.startswith("2")}
+        assert success, f"{method} {path} documents no 2xx response"
+        for status, response in success.items():
+            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            model = resolve(spec, schema)
+            # A bare `dict` return gives {"type": "object", "additionalProperties": true}: not
+            # a description.
+            assert model.get("properties"), f"{method} {path} {status}: {schema or 'no schema'}"
+
+
+def test_errors_are_documented_with_the_envelope(spec):
+    envelope = resolve(spec, {"$ref": ENVELOPE})
+    assert set(envelope["properties"]) == {"error"}
+    error = resolve(spec, envelope["properties"]["error"])
+    assert set(error["properties"]) == {"code", "message", "field"}
+    assert set(error["required"]) == {"code", "message"}
+    for method, path, operation in operations(spec):
+        if path in ("/health", "/ready"):
+            continue  # /ready's 503 is the readiness document itself, naming the checks
+        errors = {s: r for s, r in operation["responses"].items() if s[0] in "45"}
+        refs = {
+            s: r.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref")
+            for s, r in errors.items()
+        }
+        assert refs, f"{method} {path} documents no error"
+        assert set(refs.values()) == {ENVELOPE}, f"{method} {path}: {refs}"
+
+
+def test_the_contracts_routes_name_their_response_models(spec):
+    def model_of(path: str, method: str, status: str = "200") -> str:
+        response = spec["paths"][path][method]["responses"][status]
+        return response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+    assert model_of("/v1/conversations", "post", "201") == "Started"
+    assert model_of("/v1/conversations/{conversation_id}/messages", "post") == "Turn"
+    assert model_of("/v1/conversations/{conversation_id}", "get") == "ConversationView"
+    assert model_of("/v1/nlu/parse", "post") == "ParseResponse"
+    assert model_of("/v1/orders/{order_id}", "put") == "OrderPayload"
+    assert model_of("/v1/analytics/summary", "get") == "Summary"
+    assert model_of("/v1/analytics/report", "get") == "Report"
+    turn = spec["components"]["schemas"]["Turn"]["properties"]
+    assert {"conversation_id", "status", "messages", "expecting", "actions", "nlu"} <= set(turn)
