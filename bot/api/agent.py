@@ -27,10 +27,16 @@ from bot.api.agent_models import (
 from bot.api.conversations import _KEY, MAX_KEY_CHARS
 from bot.api.deps import AgentConsoleDep, AgentDep
 from bot.api.orders import OrderPayload
-from bot.api.schemas import NonBlank
+from bot.api.schemas import AUTH_ERRORS, NonBlank, error_responses
 from common.errors import InvalidInput
 
-router = APIRouter(prefix="/v1/agent", tags=["agent"])
+# Every agent route can be refused (401/403), miss its case (404), meet a concurrent change
+# (409), refuse its input (422) or lose the database (503); all in the one envelope.
+router = APIRouter(
+    prefix="/v1/agent",
+    tags=["agent"],
+    responses=error_responses(*AUTH_ERRORS, 404, 409, 422, 503),
+)
 
 MAX_REPLY_CHARS = 4000
 MAX_REASON_CHARS = 2000
