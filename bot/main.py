@@ -15,6 +15,7 @@ from bot.api import agent, analytics, conversations, health, nlu, orders
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
 from bot.console import routes as console_routes
+from bot.console.docs import docs_router
 from bot.dialogue.context import Engines
 from bot.dialogue.manager import DialogueManager
 from bot.log_config import configure_logging
@@ -48,7 +49,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if owned:
                 await app.state.services.aclose()
 
-    app = FastAPI(title="After-sales bot", version="0.1.0", lifespan=lifespan)
+    # The docs pages are the bot's own (bot/console/docs.py): their assets come from a package,
+    # not from the CDN FastAPI's defaults load them from.
+    app = FastAPI(
+        title="After-sales bot",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     install_error_handlers(app)
     # Oversized bodies are refused before any route parses them (the order webhook: 1 MB).
@@ -60,6 +69,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(agent.router)
     app.include_router(analytics.router)
     app.include_router(console_routes.router)
+    app.include_router(docs_router(app.title, app.openapi_url or "/openapi.json"))
     return app
 
 

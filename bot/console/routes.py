@@ -7,12 +7,12 @@ memory like the scripts and stylesheets (plain HTML, ES modules, CSS; no build s
 loaded from outside). The pages talk to the API of the contract on the same origin (no CORS).
 
 Every response of this router carries the same security headers, set in one place: the router's
-route class (``_WithSecurityHeaders``), so a page or file added here cannot be served without them.
+route class (``with_security_headers``), so a page or file added here cannot be served without them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -65,21 +65,30 @@ PAGES: dict[str, str] = {
 }
 
 
-class _WithSecurityHeaders(APIRoute):
-    """The one place the web pages' security headers are set: on every response of this router."""
+def with_security_headers(headers: Mapping[str, str]) -> type[APIRoute]:
+    """A route class setting ``headers`` on every response of the routes it makes: the one way the
+    web pages' security headers are set (here ``SECURITY_HEADERS``; the API docs pages of
+    ``docs.py`` the same with their own policy)."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        handler = super().get_route_handler()
+    class _WithSecurityHeaders(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+            handler = super().get_route_handler()
 
-        async def with_headers(request: Request) -> Response:
-            response = await handler(request)
-            response.headers.update(SECURITY_HEADERS)
-            return response
+            async def with_headers(request: Request) -> Response:
+                response = await handler(request)
+                response.headers.update(headers)
+                return response
 
-        return with_headers
+            return with_headers
+
+    return _WithSecurityHeaders
 
 
-router = APIRouter(tags=["console"], include_in_schema=False, route_class=_WithSecurityHeaders)
+router = APIRouter(
+    tags=["console"],
+    include_in_schema=False,
+    route_class=with_security_headers(SECURITY_HEADERS),
+)
 
 
 @router.get("/chat", response_class=HTMLResponse)
