@@ -3,6 +3,7 @@ risk model and answerer), served by uvicorn in a thread; the buyer uses the real
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect
@@ -21,7 +23,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store.db import Database
 from tests.console.conftest import JWT_SECRET
-from tests.utils.builders import NOW, demo_orders, seed
+from tests.utils.builders import NOW, Chat, demo_orders, seed
 from tests.utils.fakes import FakeAnswerer, FakeRiskModel, ScriptedParser
 
 pytestmark = pytest.mark.browser
@@ -176,4 +178,59 @@ def test_a_buyer_token_is_refused(browser: Browser, real_app: str) -> None:
     agent.goto(f"/console?token={mint_token('B17', 'buyer', JWT_SECRET)}")
     expect(agent.get_by_role("alert")).to_contain_text("agent token")
     expect(agent.get_by_label("Agent token")).to_be_visible()
+    assert not problems, problems
+
+
+def handed_over(base_url: str, buyer_id: str, text: str) -> str:
+    """A buyer conversation through the HTTP API that ends with a person: its id."""
+    headers = {"Authorization": f"Bearer {mint_token(buyer_id, 'buyer', JWT_SECRET)}"}
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        chat = Chat(client, headers)  # type: ignore[arg-type]  # a TestClient is an httpx.Client
+        assert chat.say(text)["status"] == "waiting_for_agent"
+        return chat.id
+
+
+def test_the_action_form_is_reset_from_each_case(browser: Browser, real_app: str) -> None:
+    # Issue 15: a case without an order still showed the case before's amount and action.
+    handed_over(real_app, "B17", "S300 never arrived")  # the rules grant a $60.00 refund
+    handed_over(real_app, "B18", "I need a human")  # no order: no money action to offer
+    problems: list[str] = []
+    agent = new_page(browser, real_app, problems)
+    agent.goto(f"/console?token={mint_token('agent-1', 'agent', JWT_SECRET)}")
+    queue = agent.get_by_role("list", name="Queue")
+    expect(queue.get_by_role("button")).to_have_count(2)
+    kind, amount = agent.get_by_label("Action type"), agent.get_by_label("Amount", exact=True)
+    reason = agent.get_by_label("Reason (needed to deny, ask for evidence, or override)")
+    override = agent.get_by_label("Override the eligibility rules")
+
+    queue.get_by_role("button", name=re.compile("item not received")).click()
+    expect(kind).to_have_value("refund")
+    expect(amount).to_have_value("60.00")
+    # The agent starts something on case A and leaves it unfinished.
+    kind.select_option("deny")
+    amount.fill("79")
+    reason.fill("not for this case")
+    override.check()
+
+    queue.get_by_role("button", name=re.compile("request human")).click()
+    expect(agent.locator("#case-title")).to_contain_text("request human")
+    expect(agent.locator("#order")).to_contain_text("No order on this case.")
+    expect(kind).to_have_value("")
+    expect(amount).to_have_value("")
+    expect(reason).to_have_value("")
+    expect(override).not_to_be_checked()
+    # Nothing chosen, nothing sent: the browser asks for an action first.
+    agent.get_by_role("button", name="Execute").click()
+    expect(agent.locator("#action-result")).to_have_text("")
+    expect(agent.get_by_role("list", name="Audit trail")).to_contain_text("Nothing yet.")
+    # A poll later the form is still this case's.
+    agent.wait_for_timeout(3000)
+    expect(amount).to_have_value("")
+
+    queue.get_by_role("button", name=re.compile("item not received")).click()
+    expect(agent.locator("#case-title")).to_contain_text("order S300")
+    expect(kind).to_have_value("refund")
+    expect(amount).to_have_value("60.00")
+    expect(reason).to_have_value("")
+    expect(override).not_to_be_checked()
     assert not problems, problems

@@ -33,6 +33,7 @@ const els = {
 const state = {
   cases: [], caseId: null, view: null, lastSeq: 0, pollTimer: null,
   intents: new Set(), regions: new Set(), busy: false,
+  formCaseId: null, // the case the action form was last filled from
 };
 
 // ---- helpers ---------------------------------------------------------------------------------
@@ -151,11 +152,34 @@ function tickSla() {
 async function openCase(caseId) {
   state.caseId = caseId;
   state.lastSeq = -1;
-  els.actionResult.textContent = "";
-  els.actionOverride.checked = false;
-  els.actionReason.value = "";
+  resetActionForm();
   renderQueue();
   await loadCase(true);
+}
+
+// The action form belongs to one case: emptied when a case opens, then filled once from that case
+// (what the rules grant, or nothing: no amount and no action chosen), never from the case before
+// (issue 15: a case without an order kept the previous case's 79.00 and Deny). Polls leave the
+// agent's edits alone.
+function resetActionForm() {
+  state.formCaseId = null;
+  els.actionType.value = "";
+  els.actionAmount.value = "";
+  els.actionReason.value = "";
+  els.actionOverride.checked = false;
+  els.actionPolicy.textContent = "";
+  els.actionResult.className = "result";
+  els.actionResult.textContent = "";
+}
+
+function fillActionForm(v) {
+  state.formCaseId = v.case_id;
+  const policy = v.allowed_actions || {};
+  if (policy.policy_action && MONEY.includes(policy.policy_action)) {
+    els.actionType.value = policy.policy_action;
+    els.actionAmount.value = policy.policy_amount === null || policy.policy_amount === undefined
+      ? "" : Number(policy.policy_amount).toFixed(2);
+  }
 }
 
 async function loadCase(withSuggestions) {
@@ -196,10 +220,7 @@ function renderCase(v, transcriptChanged) {
   els.actionPolicy.textContent = policy.policy_action
     ? "The rules grant: " + policy.policy_action + " of " + money(policy.policy_amount, v.order && v.order.currency) + ". Anything else needs an override and a reason."
     : "The rules grant no money action on this case: any money action needs an override and a reason.";
-  if (!els.actionAmount.value && policy.policy_action) {
-    els.actionType.value = policy.policy_action;
-    els.actionAmount.value = Number(policy.policy_amount).toFixed(2);
-  }
+  if (state.formCaseId !== v.case_id) fillActionForm(v);
 }
 
 function renderTranscript(messages) {
