@@ -234,3 +234,40 @@ def test_the_action_form_is_reset_from_each_case(browser: Browser, real_app: str
     expect(reason).to_have_value("")
     expect(override).not_to_be_checked()
     assert not problems, problems
+
+
+def test_close_case_asks_first(browser: Browser, real_app: str) -> None:
+    conversation_id = handed_over(real_app, "B18", "I need a human")
+    problems: list[str] = []
+    agent = new_page(browser, real_app, problems)
+    agent.goto(f"/console?token={mint_token('agent-1', 'agent', JWT_SECRET)}")
+    queue = agent.get_by_role("list", name="Queue")
+    queue.get_by_role("button").first.click()
+    confirm = agent.get_by_role("alertdialog")
+    expect(confirm).to_be_hidden()
+
+    agent.get_by_role("button", name="Close case").click()
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("Close this case?")
+    expect(agent.get_by_role("button", name="Keep it open")).to_be_focused()
+    agent.get_by_role("button", name="Keep it open").click()
+    expect(confirm).to_be_hidden()
+    expect(agent.locator("#case")).to_be_visible()
+    agent.wait_for_timeout(3000)  # a poll: the case is still waiting, on the server too
+    expect(queue.get_by_role("button")).to_have_count(1)
+    assert conversation_status(real_app, "B18", conversation_id) == "waiting_for_agent"
+
+    agent.get_by_role("button", name="Close case").click()
+    agent.get_by_role("button", name="Yes, close it").click()
+    expect(queue.get_by_role("button")).to_have_count(0)
+    expect(agent.locator("#case")).to_be_hidden()
+    expect(agent.locator("#no-case")).to_be_visible()
+    assert conversation_status(real_app, "B18", conversation_id) == "closed"
+    assert not problems, problems
+
+
+def conversation_status(base_url: str, buyer_id: str, conversation_id: str) -> str:
+    headers = {"Authorization": f"Bearer {mint_token(buyer_id, 'buyer', JWT_SECRET)}"}
+    response = httpx.get(f"{base_url}/v1/conversations/{conversation_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["status"]

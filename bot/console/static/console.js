@@ -28,6 +28,7 @@ const els = {
   transcript: $("transcript"), eligibility: $("eligibility"), risk: $("risk"),
   responsibility: $("responsibility"), order: $("order"), buyer: $("buyer"), trace: $("trace"),
   audit: $("audit"), handBack: $("hand-back"), closeCase: $("close-case"),
+  closeConfirm: $("close-confirm"), closeYes: $("close-confirm-yes"), closeNo: $("close-confirm-no"),
 };
 
 const state = {
@@ -152,6 +153,7 @@ function tickSla() {
 async function openCase(caseId) {
   state.caseId = caseId;
   state.lastSeq = -1;
+  askToClose(false);
   resetActionForm();
   renderQueue();
   await loadCase(true);
@@ -452,6 +454,14 @@ function release(to) {
   });
 }
 
+// Closing ends the buyer's conversation: the button asks first, in the page; "Keep it open" (or
+// Escape, or opening another case) leaves the case as it was.
+function askToClose(ask) {
+  els.closeConfirm.hidden = !ask;
+  els.closeCase.setAttribute("aria-expanded", String(ask));
+  if (ask) els.closeNo.focus();
+}
+
 // ---- polling -----------------------------------------------------------------------------------
 
 async function refresh() {
@@ -488,7 +498,12 @@ els.actionForm.addEventListener("submit", (e) => {
   execute(body);
 });
 els.handBack.addEventListener("click", () => release("bot"));
-els.closeCase.addEventListener("click", () => release("closed"));
+els.closeCase.addEventListener("click", () => askToClose(true));
+els.closeNo.addEventListener("click", () => { askToClose(false); els.closeCase.focus(); });
+els.closeYes.addEventListener("click", () => { askToClose(false); release("closed"); });
+els.closeConfirm.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") { askToClose(false); els.closeCase.focus(); }
+});
 setInterval(tickSla, 1000);
 
 panel.start();
