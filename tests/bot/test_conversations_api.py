@@ -327,7 +327,10 @@ def test_a_buyer_lists_their_own_conversations_newest_first(bot_client, buyer_he
     assert older["updated_at"] >= older["created_at"]
     # A turn makes a conversation the most recently updated one again.
     first.say("no")
-    assert [c["conversation_id"] for c in _listed(bot_client, buyer_headers)][0] == first.id
+    assert [c["conversation_id"] for c in _listed(bot_client, buyer_headers)] == [
+        first.id,
+        second.id,
+    ]
     assert [c["conversation_id"] for c in _listed(bot_client, buyer_headers, limit=1)] == [first.id]
 
 
