@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Body, Header
+from fastapi import APIRouter, Body, Header, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from starlette.concurrency import run_in_threadpool
 
@@ -135,6 +135,44 @@ class ConversationView(BaseModel):
     case_ids: list[str]
     created_at: str = Field(description="ISO 8601 (UTC).")
     updated_at: str = Field(description="ISO 8601 (UTC).")
+
+
+class LastMessage(BaseModel):
+    role: MessageRole
+    text: str = Field(description="The message's first 120 characters on one line, … when cut.")
+    created_at: str = Field(description="ISO 8601 (UTC).")
+
+
+class ConversationSummary(BaseModel):
+    conversation_id: str
+    status: ConversationStatus
+    created_at: str = Field(description="ISO 8601 (UTC).")
+    updated_at: str = Field(description="ISO 8601 (UTC): the last turn, agent reply or close.")
+    last_message: LastMessage | None = Field(description="null before anything was said.")
+
+
+class ConversationList(BaseModel):
+    """The calling buyer's own conversations, most recently updated first (contract extension)."""
+
+    conversations: list[ConversationSummary]
+
+
+MAX_LISTED = 100
+
+
+@router.get(
+    "",
+    response_model=ConversationList,
+    responses=error_responses(*AUTH_ERRORS, 422, 503),
+)
+async def list_conversations(
+    buyer: BuyerDep,
+    dialogue: DialogueDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_LISTED)] = 20,
+) -> dict:
+    """The calling buyer's conversations (nobody else's), most recently updated first, with
+    their status and a preview of the last message: what a returning buyer resumes."""
+    return {"conversations": await dialogue.of_buyer(buyer.subject, limit)}
 
 
 @router.post(

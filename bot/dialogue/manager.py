@@ -157,6 +157,27 @@ class DialogueManager:
             "updated_at": conversation.updated_at.isoformat(),
         }
 
+    async def of_buyer(self, buyer_id: str, limit: int) -> list[dict[str, Any]]:
+        """The buyer's own conversations, most recently updated first, each with a preview of
+        its last message (``PREVIEW_CHARS`` at most; None before anything was said)."""
+        summaries = await run_in_threadpool(self.conversations.of_buyer, buyer_id, limit=limit)
+        return [
+            {
+                "conversation_id": s.conversation.conversation_id,
+                "status": s.conversation.status.value,
+                "created_at": s.conversation.created_at.isoformat(),
+                "updated_at": s.conversation.updated_at.isoformat(),
+                "last_message": None
+                if s.last_message is None
+                else {
+                    "role": s.last_message.role.value,
+                    "text": preview(s.last_message.text),
+                    "created_at": s.last_message.created_at.isoformat(),
+                },
+            }
+            for s in summaries
+        ]
+
     # --- internals ------------------------------------------------------------------------------
 
     @asynccontextmanager
@@ -271,6 +292,15 @@ def nlu_of(parse: ParseResult | None) -> dict[str, Any] | None:
         return None
     data = parse.to_dict()
     return {"intent": data["intent"], "entities": data["entities"]}
+
+
+PREVIEW_CHARS = 120
+
+
+def preview(text: str) -> str:
+    """A message's first ``PREVIEW_CHARS`` characters on one line, "…" when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
 
 
 def transcript_entry(message: Any) -> dict[str, Any]:

@@ -57,6 +57,14 @@ class Message:
 
 
 @dataclass(frozen=True)
+class ConversationSummary:
+    """One of a buyer's conversations as their list shows it: no transcript, its last message."""
+
+    conversation: Conversation
+    last_message: Message | None
+
+
+@dataclass(frozen=True)
 class Inbound:
     """A stored buyer message. ``response`` is set when it was already processed (a retry)."""
 
@@ -200,6 +208,45 @@ class ConversationRepository:
         if conversation is None or conversation.buyer_id != buyer_id:
             raise ConversationNotFound(conversation_id)
         return conversation
+
+    def of_buyer(self, buyer_id: str, *, limit: int) -> list[ConversationSummary]:
+        """The buyer's conversations, most recently updated first (then newest), at most
+        ``limit``, each with its last message (None for one nothing was said in yet)."""
+        with self._sessions() as session:
+            rows = list(
+                session.scalars(
+                    select(ConversationRow)
+                    .where(ConversationRow.buyer_id == buyer_id)
+                    .order_by(
+                        ConversationRow.updated_at.desc(),
+                        ConversationRow.created_at.desc(),
+                        ConversationRow.id,
+                    )
+                    .limit(limit)
+                )
+            )
+            ids = [row.id for row in rows]
+            last_seq = (
+                select(MessageRow.conversation_id, func.max(MessageRow.seq).label("seq"))
+                .where(MessageRow.conversation_id.in_(ids))
+                .group_by(MessageRow.conversation_id)
+                .subquery()
+            )
+            last = (
+                {
+                    message.conversation_id: _message(message)
+                    for message in session.scalars(
+                        select(MessageRow).join(
+                            last_seq,
+                            (MessageRow.conversation_id == last_seq.c.conversation_id)
+                            & (MessageRow.seq == last_seq.c.seq),
+                        )
+                    )
+                }
+                if ids
+                else {}
+            )
+            return [ConversationSummary(_conversation(row), last.get(row.id)) for row in rows]
 
     def messages(self, conversation_id: str) -> list[Message]:
         with self._sessions() as session:

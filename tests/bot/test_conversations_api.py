@@ -298,3 +298,75 @@ def test_default_limits_apply(bot_client):
     for _ in range(20):
         assert bot_client.post("/v1/conversations", headers=b17).status_code == 201
     assert_rate_limited(bot_client.post("/v1/conversations", headers=b17))
+
+
+# --- the buyer's own conversations (GET /v1/conversations, a contract extension) -----------------
+
+
+def _listed(client, headers, **params) -> list[dict]:
+    response = client.get("/v1/conversations", headers=headers, params=params)
+    assert response.status_code == 200, response.text
+    assert set(response.json()) == {"conversations"}
+    return response.json()["conversations"]
+
+
+def test_a_buyer_lists_their_own_conversations_newest_first(bot_client, buyer_headers):
+    first = Chat(bot_client, buyer_headers)
+    first.say("cancel P100")
+    second = Chat(bot_client, buyer_headers)
+    listed = _listed(bot_client, buyer_headers)
+    assert [c["conversation_id"] for c in listed] == [second.id, first.id]
+    fresh, older = listed
+    assert set(older) == {"conversation_id", "status", "created_at", "updated_at", "last_message"}
+    assert fresh["status"] == "bot" and fresh["last_message"] is None
+    last = first.view()["messages"][-1]
+    shown = older["last_message"]
+    assert shown["role"] == "bot" and shown["created_at"] == last["created_at"]
+    assert len(last["text"]) > 120 and len(shown["text"]) <= 120
+    assert shown["text"].endswith("…") and last["text"].startswith(shown["text"][:-1])
+    assert older["updated_at"] >= older["created_at"]
+    # A turn makes a conversation the most recently updated one again.
+    first.say("no")
+    assert [c["conversation_id"] for c in _listed(bot_client, buyer_headers)] == [
+        first.id,
+        second.id,
+    ]
+    assert [c["conversation_id"] for c in _listed(bot_client, buyer_headers, limit=1)] == [first.id]
+
+
+def test_a_long_last_message_is_cut_for_the_preview(bot_client, buyer_headers, nlu):
+    chat = Chat(bot_client, buyer_headers)
+    chat.say("I need a human")
+    [case] = bot_client.get("/v1/agent/queue", headers=token_headers("agent-1", "agent")).json()[
+        "cases"
+    ]
+    bot_client.post(
+        f"/v1/agent/cases/{case['case_id']}/reply",
+        json={"text": "word " * 60},
+        headers=token_headers("agent-1", "agent"),
+    )
+    [listed] = _listed(bot_client, buyer_headers)
+    assert listed["status"] == "waiting_for_agent"
+    preview = listed["last_message"]
+    assert preview["role"] == "agent" and len(preview["text"]) == 120
+    assert preview["text"].startswith("word word") and preview["text"].endswith("…")
+
+
+def test_another_buyers_conversations_are_not_listed(bot_client, buyer_headers):
+    mine = Chat(bot_client, buyer_headers)
+    Chat(bot_client, token_headers("B99")).say("hello")
+    assert [c["conversation_id"] for c in _listed(bot_client, buyer_headers)] == [mine.id]
+    assert _listed(bot_client, token_headers("B42")) == []
+
+
+def test_listing_conversations_needs_a_buyer_token(bot_client, agent_headers):
+    assert bot_client.get("/v1/conversations").status_code == 401
+    refused = bot_client.get("/v1/conversations", headers=agent_headers)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "many"])
+def test_a_bad_limit_is_refused_naming_it(bot_client, buyer_headers, limit):
+    response = bot_client.get("/v1/conversations", headers=buyer_headers, params={"limit": limit})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "limit"

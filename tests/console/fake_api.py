@@ -1,6 +1,7 @@
 """A small scripted stand-in for the conversation API of the contract (section 3), for the chat
 page's browser tests only. It serves the real page (``bot.console.routes.router``) on the same
-origin and answers the three buyer endpoints with canned turns:
+origin and answers the buyer endpoints (and the extension ``GET /v1/conversations``, the buyer's
+own, most recently updated first) with canned turns; every message carries ``created_at``:
 
 - a message with "refund": a confirmation question (Yes/No quick replies, two citations);
 - "Yes" while confirming: a refund action card; "No": nothing happens;
@@ -22,6 +23,7 @@ import threading
 import uuid
 import zlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
@@ -84,6 +86,24 @@ class FakeConversation:
     idempotency_keys: list[str | None] = field(default_factory=list)
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)  # by Idempotency-Key
     transcript_reads: int = 0
+    created_at: str = field(default_factory=lambda: _now())
+    updated_at: str = field(default_factory=lambda: _now())
+
+    def summary(self) -> dict[str, Any]:
+        last = self.messages[-1] if self.messages else None
+        return {
+            "conversation_id": self.conversation_id,
+            "status": self.status,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "last_message": None
+            if last is None
+            else {
+                "role": last["role"],
+                "text": last["text"][:120],
+                "created_at": last["created_at"],
+            },
+        }
 
     def transcript(self) -> dict[str, Any]:
         return {
@@ -96,8 +116,12 @@ class FakeConversation:
         }
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
 def _bot(text: str, citations: list[str] | None = None) -> dict[str, Any]:
-    return {"role": "bot", "text": text, "citations": citations or []}
+    return {"role": "bot", "text": text, "citations": citations or [], "created_at": _now()}
 
 
 class FakeConversationApi:
@@ -121,15 +145,42 @@ class FakeConversationApi:
         assert len(found) == 1, f"expected one conversation of {buyer_id}, found {len(found)}"
         return found[0]
 
-    def agent_reply(self, conversation_id: str, text: str) -> None:
+    def seed(
+        self,
+        buyer_id: str,
+        messages: list[dict[str, Any]],
+        *,
+        status: str = "bot",
+        updated_at: str | None = None,
+    ) -> FakeConversation:
+        """A conversation the buyer had before this page opened (another tab, another day)."""
         with self._lock:
-            self.conversations[conversation_id].messages.append(
-                {"role": "agent", "text": text, "citations": [], "agent_name": "Dana"}
+            conv = FakeConversation(f"conv-{uuid.uuid4().hex[:12]}", buyer_id, status=status)
+            conv.messages = [{"citations": [], **m} for m in messages]
+            if messages:
+                conv.created_at = messages[0]["created_at"]
+            conv.updated_at = updated_at or (messages[-1]["created_at"] if messages else _now())
+            self.conversations[conv.conversation_id] = conv
+            return conv
+
+    def agent_reply(self, conversation_id: str, text: str, at: str | None = None) -> None:
+        with self._lock:
+            conv = self.conversations[conversation_id]
+            conv.messages.append(
+                {
+                    "role": "agent",
+                    "text": text,
+                    "citations": [],
+                    "agent_name": "Dana",
+                    "created_at": at or _now(),
+                }
             )
+            conv.updated_at = _now()
 
     def close(self, conversation_id: str) -> None:
         with self._lock:
             self.conversations[conversation_id].status = "closed"
+            self.conversations[conversation_id].updated_at = _now()
 
     # -- the script ---------------------------------------------------------------------------
 
@@ -143,7 +194,10 @@ class FakeConversationApi:
             )
         if conv.status == "closed":
             raise FakeApiError(409, "conflict", "the conversation is closed")
-        conv.messages.append({"role": "buyer", "text": text, "attachments": attachments})
+        conv.messages.append(
+            {"role": "buyer", "text": text, "attachments": attachments, "created_at": _now()}
+        )
+        conv.updated_at = _now()
         replies: list[dict[str, Any]] = []
         actions: list[dict[str, Any]] = []
         lowered = text.lower()
@@ -223,6 +277,14 @@ class FakeConversationApi:
         @app.get("/fake/photo.png")
         async def photo() -> Response:
             return Response(PHOTO_PNG, media_type="image/png")
+
+        @app.get("/v1/conversations")
+        async def listing(authorization: AuthHeader = None) -> dict[str, Any]:
+            buyer = self._buyer(authorization)
+            with self._lock:
+                mine = [c for c in self.conversations.values() if c.buyer_id == buyer]
+                mine.sort(key=lambda c: (c.updated_at, c.created_at), reverse=True)
+                return {"conversations": [c.summary() for c in mine]}
 
         @app.post("/v1/conversations", status_code=201)
         async def create(authorization: AuthHeader = None) -> dict[str, str]:

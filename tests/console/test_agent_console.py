@@ -142,6 +142,16 @@ def test_agent_answers_with_a_suggestion_and_refunds_and_the_buyer_sees_both(
     expect(messages.locator(".msg-agent").filter(has_text=reply_text)).to_be_visible()
     expect(buyer.locator("body")).to_contain_text("$60.00")
     buyer.screenshot(path=screenshot_dir / "console-03-buyer.png", full_page=True)
+
+    # Issue 15: the buyer coming back in a new tab (GET /v1/conversations of the real API) sees
+    # the whole conversation with the agent's answer, not an empty chat.
+    later = new_page(browser, real_app, problems)
+    later.goto(f"/chat?token={mint_token('B17', 'buyer', JWT_SECRET)}")
+    resumed = later.get_by_role("list", name="Conversation")
+    expect(resumed.locator(".msg-buyer").filter(has_text="S300 never arrived")).to_be_visible()
+    expect(resumed.locator(".msg-agent").filter(has_text=reply_text)).to_be_visible()
+    expect(resumed.locator(".msg-welcome")).to_have_count(0)
+    expect(resumed.locator(".msg-agent time")).to_have_count(1)
     assert not problems, problems
 
 

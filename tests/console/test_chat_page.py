@@ -19,6 +19,8 @@ TOKEN_KEY = "aftersales.chat.token"
 def open_chat(page: Page, buyer: Buyer) -> None:
     page.goto(f"/chat?token={buyer.token}")
     expect(page.get_by_label("Your message")).to_be_visible()
+    # Loaded: the tab's or the buyer's open conversation, else the greeting.
+    expect(messages(page)).not_to_have_attribute("aria-busy", "true")
 
 
 def send(page: Page, text: str) -> None:
@@ -216,7 +218,8 @@ def test_handoff_shows_a_banner_and_agent_replies_arrive_by_polling(
 
     page.get_by_role("button", name="Start a new conversation").click()
     expect(page.get_by_label("Your message")).to_be_enabled()
-    expect(messages(page).locator(".msg")).to_have_count(0)
+    expect(messages(page).locator(".msg")).to_have_count(1)  # the greeting, nothing else
+    expect(messages(page).locator(".msg-welcome")).to_have_count(1)
     assert page.evaluate(f"() => sessionStorage.getItem('{CONVERSATION_KEY}')") is None
 
 
@@ -274,7 +277,7 @@ def test_a_lost_answer_is_retried_with_the_same_idempotency_key(
 
 def test_a_refused_token_asks_for_a_new_one(page: Page, buyer: Buyer) -> None:
     page.goto("/chat?token=not-a-jwt")
-    send(page, "hello")
+    # Refused on opening already: the page asks for the buyer's open conversation.
     expect(page.get_by_role("alert")).to_contain_text("Your token was refused")
     token_box = page.get_by_label("Buyer token")
     expect(token_box).to_be_visible()

@@ -1,7 +1,8 @@
 // The buyer chat page's pieces: a message (label, bubble, photos, clause chips) and an action card,
 // built from what the API sends. Everything goes on the page as text, never as markup; a photo is
-// shown only from an http(s) link.
-import { el, money } from "./common.js";
+// shown only from an http(s) link. Times are the buyer's: common.js's formatDate in the browser's
+// time zone (Intl), the clock alone for today, day and clock otherwise.
+import { el, formatDate, money } from "./common.js";
 
 const ACTION_TITLES = {
   cancel: "Order cancelled",
@@ -73,6 +74,30 @@ function label(message, role) {
   return el("div", "Assistant", "msg-label");
 }
 
+// The browser's time zone (e.g. "Asia/Singapore"), named in each time's tooltip.
+export function localTimeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+  } catch (_) {
+    return "local time";
+  }
+}
+
+function sameLocalDay(a, b) {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() &&
+    a.getDate() === b.getDate();
+}
+
+// A <time> for an ISO 8601 moment, in the buyer's time zone; null without a valid one.
+export function messageTime(value, now = new Date()) {
+  const moment = value ? new Date(value) : null;
+  if (!moment || Number.isNaN(moment.getTime())) return null;
+  const node = el("time", formatDate(moment, { date: !sameLocalDay(moment, now) }), "msg-time");
+  node.dateTime = moment.toISOString();
+  node.title = `${formatDate(moment)} (${localTimeZone()})`;
+  return node;
+}
+
 export function buildMessage(message, options = {}) {
   const role = normalRole(message.role);
   const li = el("li", null, `msg msg-${role}`);
@@ -104,6 +129,8 @@ export function buildMessage(message, options = {}) {
     li.append(list);
   }
 
+  const time = messageTime(message.created_at);
+  if (time) li.append(time);
   if (options.pending) li.append(el("div", "Sending…", "msg-note"));
   return li;
 }

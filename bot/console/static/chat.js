@@ -1,5 +1,9 @@
 // The buyer chat page. Talks to the conversation API of the contract (same origin):
-//   POST /v1/conversations, POST /v1/conversations/{id}/messages, GET /v1/conversations/{id}.
+//   POST /v1/conversations, POST /v1/conversations/{id}/messages, GET /v1/conversations/{id},
+//   and the extension GET /v1/conversations (the buyer's own, most recently updated first).
+// On opening it continues the tab's conversation, else resumes the buyer's open one (not
+// closed, e.g. waiting for an agent) with its whole history, else greets with WELCOME (a static
+// line of the page, not part of any transcript) and starts a conversation on the first send.
 // Everything the server sends is put on the page as text (textContent), never as HTML. The
 // plumbing (api, ApiError, sign-in, el, money) is common.js's; messages are built in chat-render.js.
 import {
@@ -20,6 +24,9 @@ const PLACEHOLDERS = {
   choice: "Your choice…",
 };
 const DEFAULT_PLACEHOLDER = "Type your message…";
+const WELCOME =
+  "Hello! I'm the after-sales assistant. Tell me what happened with your order: a refund, a " +
+  "return, a cancellation, or a parcel that is late, missing or damaged.";
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -53,6 +60,7 @@ const state = {
   epoch: 0, // bumped by every send, so a poll answer from before it is dropped
   pollTimer: null,
   errorSource: null,
+  loading: null, // the promise of the opening load (tab's or open conversation), while it runs
   // A message that may or may not have reached the server (network error, 5xx): sending the
   // same again reuses its Idempotency-Key, so the server runs the turn at most once.
   retry: null, // {sig, key}
@@ -134,6 +142,14 @@ function appendMessage(message, options) {
   state.rendered.push(entry);
   scrollToEnd();
   return entry;
+}
+
+// The greeting of a buyer with no open conversation: a bot bubble outside the transcript.
+function showWelcome() {
+  if (els.messages.querySelector(".msg-welcome")) return;
+  const node = buildMessage({ role: "bot", text: WELCOME });
+  node.classList.add("msg-welcome");
+  els.messages.prepend(node);
 }
 
 function removeEntry(entry) {
@@ -254,6 +270,7 @@ function setConversation(id) {
 function newConversation() {
   setConversation(null);
   resetConversationView();
+  showWelcome();
   els.input.focus();
 }
 
@@ -351,6 +368,7 @@ function closeAttachRow() {
 }
 
 async function send(rawText, options = {}) {
+  if (state.loading) await state.loading; // a conversation being resumed takes this message
   if (state.sending || state.status === "closed") return;
   const text = (rawText || "").trim();
   const attachments = state.attachments.slice();
@@ -365,7 +383,8 @@ async function send(rawText, options = {}) {
   clearError();
   const previousReplies = state.quickReplies;
   const draft = options.fromQuickReply ? null : els.input.value;
-  const entry = appendMessage({ role: "buyer", text, attachments }, { pending: true });
+  const entry = appendMessage(
+    { role: "buyer", text, attachments, created_at: new Date().toISOString() }, { pending: true });
   if (!options.fromQuickReply) els.input.value = "";
   state.attachments = [];
   renderPendingAttachments();
@@ -389,7 +408,10 @@ async function send(rawText, options = {}) {
     entry.el.classList.remove("pending");
     const note = entry.el.querySelector(".msg-note");
     if (note) note.remove();
-    (Array.isArray(reply.messages) ? reply.messages : []).forEach((m) => appendMessage(m));
+    // A turn's replies carry no time: they were written just now.
+    const now = new Date().toISOString();
+    (Array.isArray(reply.messages) ? reply.messages : [])
+      .forEach((m) => appendMessage({ created_at: now, ...m }));
     (Array.isArray(reply.actions) ? reply.actions : []).forEach(upsertAction);
     closeAttachRow();
     setExpecting(reply.expecting);
@@ -449,10 +471,44 @@ async function loadConversation() {
   }
 }
 
-async function showChat() {
-  resetConversationView();
+// The buyer's most recently updated conversation that is not closed, if any.
+async function findOpenConversation() {
+  try {
+    const listed = await api("GET", "/conversations?limit=20");
+    const all = Array.isArray(listed.conversations) ? listed.conversations : [];
+    const open = all.find((c) => c && c.conversation_id && c.status !== "closed");
+    return open ? open.conversation_id : null;
+  } catch (err) {
+    if (err.status === 401) handleUnauthorized(err);
+    else showError(err, "Could not look for your open conversation", "load");
+    return null;
+  }
+}
+
+async function openConversation() {
   setConversation(sessionStorage.getItem(CONVERSATION_KEY));
   if (state.conversationId) await loadConversation();
+  if (!state.conversationId) {
+    const open = await findOpenConversation();
+    if (open) {
+      setConversation(open);
+      await loadConversation();
+    }
+  }
+  if (!state.conversationId) showWelcome();
+}
+
+async function showChat() {
+  resetConversationView();
+  els.messages.setAttribute("aria-busy", "true");
+  const loading = openConversation();
+  state.loading = loading;
+  try {
+    await loading;
+  } finally {
+    if (state.loading === loading) state.loading = null;
+    els.messages.removeAttribute("aria-busy");
+  }
   els.input.focus();
 }
 
