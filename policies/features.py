@@ -14,7 +14,7 @@ protocol, so this module does not import the synthetic world (lab/world), which 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -96,6 +96,23 @@ def account_age_band(days: float | np.ndarray) -> np.ndarray:
 def smoothed_defect_rate(damage_claims: int, deliveries: int) -> float:
     """The seller's smoothed share of delivered orders with a damage-family claim."""
     return (damage_claims + SELLER_PRIOR_DEFECTS) / (deliveries + SELLER_PRIOR_DELIVERIES)
+
+
+def account_created_at(
+    recorded: datetime | None, orders: Iterable[Order], now: datetime
+) -> datetime:
+    """When the buyer's account began, as the risk features count its age: the platform's record
+    of the buyer, but never later than their oldest order, nor than `now`.
+
+    The buyer row of a live store only says when the bot first heard of the buyer (orders pushed
+    in bulk all look new), which would score every long-standing customer as a brand-new account;
+    an account is at least as old as its first order.
+    """
+    require_aware(now, "now")
+    candidates = [o.placed_at for o in orders]
+    if recorded is not None:
+        candidates.append(recorded)
+    return min([*candidates, now])
 
 
 def case_features(
@@ -331,6 +348,7 @@ __all__ = [
     "KNOWN_CARRIERS",
     "NUMERIC_FEATURES",
     "account_age_band",
+    "account_created_at",
     "as_model_input",
     "build_feature_frame",
     "case_features",

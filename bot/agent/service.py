@@ -34,21 +34,19 @@ from bot.agent.explain import attribute_risk
 from bot.agent.facts import MONEY_ACTIONS, CaseFacts, evaluate_facts
 from bot.agent.suggestions.suggest import Suggester
 from bot.dialogue.vocabulary import CLAIM_OF_INTENT
+from bot.risk_features import buyer_record_in, risk_features_in
 from bot.store import cases as case_store
 from bot.store import ledger
 from bot.store.audit import AuditRepository, record_audit_in
 from bot.store.case_summary import eligibility_json
-from bot.store.cases import Case, CaseStatus
+from bot.store.cases import Case, CaseStatus, DecisionRecord
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow
 from bot.store.orders import OrderRepository, load_order_in
-from policies.features import case_features, smoothed_defect_rate
 from policies.router import RiskScorer
-from policies.types import BuyerHistory, Claim, ClaimType, Order
+from policies.types import Claim, ClaimType, Order
 
 log = structlog.get_logger(__name__)
-
-DAMAGE_INTENTS = {"damaged_item", "wrong_item", "damaged", "defective", "not_as_described"}
 
 __all__ = ["ActionRefused", "ActionRequest", "AgentConsole"]
 
@@ -94,6 +92,7 @@ class AgentConsole:
         decisions = self.cases.decisions(case_id)
         messages = self.conversations.messages(case.conversation_id) if case.conversation_id else []
         summary = case.summary.to_json()
+        risk, risk_attribution = self._risk(case, order, decisions)
         result = {
             "case_id": case.case_id,
             "conversation_id": case.conversation_id,
@@ -105,7 +104,7 @@ class AgentConsole:
             "waiting_since": case.created_at.isoformat(),
             "summary": summary,
             "eligibility": summary["eligibility"],
-            "risk": summary["risk"],
+            "risk": risk,
             "attribution": summary["attribution"],
             "decision_trace": decisions[-1].trace if decisions else None,
             "decisions": view.decisions(decisions),
@@ -121,7 +120,7 @@ class AgentConsole:
             "eligibility_now": eligibility_json(facts.eligibility),
             "claim_type": facts.claim_type.value if facts.claim_type else None,
             "responsibility": view.responsibility(case, facts),
-            "risk_attribution": self._risk_attribution(case, facts),
+            "risk_attribution": risk_attribution,
             "audit": [e.to_dict() for e in self.audit.of_case(case_id)],
             "allowed_actions": {
                 "policy_action": facts.policy_action,
@@ -138,24 +137,33 @@ class AgentConsole:
         return [s.to_dict() for s in self.suggester.suggest(self.facts(case, order))]
 
     def facts(self, case: Case, order: Order | None) -> CaseFacts:
-        """The case as the rules see it now: its claim, the order, the buyer's history."""
+        """The case as the rules see it now: its claim, the order, the buyer's history (read as
+        the dialogue reads it, `bot.risk_features.buyer_record_in`)."""
         now = self.clock()
-        history = self.orders.history(case.buyer_id, now) if order is not None else None
-        created = self.audit.buyer_created_at(case.buyer_id)
-        age = (now - created).total_seconds() / 86_400 if created is not None else None
         voucher_given = False
-        if order is not None:
-            with self.database.sessions() as session:
+        with self.database.sessions() as session:
+            buyer = buyer_record_in(session, case.buyer_id, now)
+            if order is not None:
                 voucher_given = case_store.voucher_given_in(session, order.order_id)
         return evaluate_facts(
             case.intent,
             claim_of(case),
             order,
-            history,
+            buyer.history if order is not None else None,
             now,
             voucher_already_given=voucher_given,
-            account_age_days=age,
+            account_age_days=buyer.account_age_days,
         )
+
+    def risk_features(self, case: Case, order: Order) -> dict[str, object] | None:
+        """The case's risk features now, built as the router builds them (None without a
+        claim)."""
+        claim = claim_of(case)
+        if claim is None:
+            return None
+        with self.database.sessions() as session:
+            buyer = buyer_record_in(session, case.buyer_id, self.clock())
+            return risk_features_in(session, order, claim, buyer)
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -306,24 +314,61 @@ class AgentConsole:
             raise CaseNotFound(case_id)
         return case
 
-    def _risk_attribution(self, case: Case, facts: CaseFacts) -> dict[str, Any] | None:
-        if self.risk_model is None or facts.order is None or facts.claim is None:
+    def _risk(
+        self, case: Case, order: Order | None, decisions: list[DecisionRecord]
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The risk panel and its explanation. The score is the one the router recorded for
+        the case's latest scored decision (`source: "decision"`), explained from the features
+        it recorded with it; only a case the router never scored is scored now, with the
+        features built as the router builds them (`source: "computed"`)."""
+        scored = next(
+            (d.trace for d in reversed(decisions) if d.trace.get("score") is not None), None
+        )
+        if scored is not None:
+            risk = {
+                "score": scored["score"],
+                "threshold": scored.get("threshold"),
+                "model_version": scored.get("model_version"),
+                "source": "decision",
+            }
+            recorded = scored.get("features")
+            attribution = None
+            if isinstance(recorded, dict):
+                attribution = self._explain(case, {**recorded}, basis="decision")
+            elif order is not None:  # a decision recorded before its features were
+                attribution = self._explain(case, self._features_now(case, order), basis="now")
+            return risk, attribution
+        none: dict[str, Any] = {"score": None, "threshold": None, "model_version": None}
+        if order is None:
+            return {**none, "source": None}, None
+        attribution = self._explain(case, self._features_now(case, order), basis="now")
+        if attribution is None:
+            return {**none, "source": None}, None
+        risk = {
+            "score": attribution["score"],
+            "threshold": None,
+            "model_version": attribution["model_version"],
+            "source": "computed",
+        }
+        return risk, attribution
+
+    def _features_now(self, case: Case, order: Order) -> dict[str, object] | None:
+        if self.risk_model is None:
             return None
         try:
-            with self.database.sessions() as session:
-                claims, deliveries = case_store.seller_claim_counts_in(
-                    session, facts.order.seller_id, DAMAGE_INTENTS
-                )
-            since = self.audit.buyer_created_at(case.buyer_id) or facts.order.placed_at
-            features = case_features(
-                facts.order,
-                facts.claim,
-                facts.history or BuyerHistory(0, 0, 0),
-                facts.now,
-                account_created_at=min(since, facts.now),
-                seller_defect_rate=smoothed_defect_rate(claims, deliveries),
-            )
-            return attribute_risk(self.risk_model, features)
+            return self.risk_features(case, order)
+        except Exception as e:  # an explanation must never break the case view
+            log.warning("risk_features_failed", case_id=case.case_id, error=str(e))
+            return None
+
+    def _explain(
+        self, case: Case, features: dict[str, object] | None, *, basis: str
+    ) -> dict[str, Any] | None:
+        if self.risk_model is None or features is None:
+            return None
+        features = {k: float("nan") if v is None else v for k, v in features.items()}
+        try:
+            return {**attribute_risk(self.risk_model, features), "basis": basis}
         except Exception as e:  # an explanation must never break the case view
             log.warning("risk_attribution_failed", case_id=case.case_id, error=str(e))
             return None

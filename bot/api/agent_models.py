@@ -8,7 +8,7 @@ documents (the stored summary, the router's trace, audit details) stay objects.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -65,6 +65,11 @@ class RiskOut(BaseModel):
     score: float | None
     threshold: float | None
     model_version: str | None
+    source: Literal["decision", "computed"] | None = Field(
+        default=None,
+        description='"decision": the score the router recorded for the case\'s decision; '
+        '"computed": the case was never scored, so it is scored now with the router\'s features',
+    )
 
 
 class AttributionOut(BaseModel):

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from bot.risk_features import BuyerRecord, buyer_record, risk_features_in
 from bot.store import cases as case_store
 from bot.store import ledger
 from bot.store.case_summary import CaseSummary
@@ -19,9 +20,7 @@ from bot.store.ledger import ProposalRecord
 from bot.store.models import ActionType, ProposalStatus
 from bot.store.orders import buyer_orders_in
 from policies.experiments import Experiments, Exposure
-from policies.features import case_features, smoothed_defect_rate
 from policies.router import Decision, RiskScorer, RouterConfig
-from policies.rules import DAMAGE_CLAIMS
 from policies.types import BuyerHistory, Claim, Order
 from retrieval.answer import PolicyAnswer
 
@@ -29,7 +28,6 @@ from retrieval.answer import PolicyAnswer
 RECENT = timedelta(days=90)
 # How long a proposed remedy waits for the buyer's yes (the setting proposal_ttl_minutes).
 DEFAULT_PROPOSAL_TTL = timedelta(minutes=30)
-DAMAGE_INTENTS = {"damaged_item", "wrong_item"} | {t.value for t in DAMAGE_CLAIMS}
 
 
 class Answerer(Protocol):
@@ -117,7 +115,7 @@ class TurnContext:
         return case_store.buyer_region_in(self.session, self.buyer_id)
 
     def history(self) -> BuyerHistory:
-        return BuyerHistory.from_orders(self.orders, self.now)
+        return self.buyer().history
 
     def voucher_given(self, order_id: str) -> bool:
         return case_store.voucher_given_in(self.session, order_id)
@@ -128,24 +126,13 @@ class TurnContext:
             for a in case_store.actions_of_conversation_in(self.session, self.conversation_id)
         )
 
-    def risk_features(self, order: Order, claim: Claim, history: BuyerHistory) -> dict[str, Any]:
-        # The account is at least as old as its oldest order: the buyer row only says when the
-        # bot first heard of the buyer (orders pushed in bulk all look new), which would make
-        # every long-standing customer score as a brand-new account.
-        known = case_store.buyer_since_in(self.session, self.buyer_id)
-        oldest = min((o.placed_at for o in self.orders), default=order.placed_at)
-        since = min(known, oldest) if known is not None else oldest
-        claims, deliveries = case_store.seller_claim_counts_in(
-            self.session, order.seller_id, DAMAGE_INTENTS
-        )
-        return case_features(
-            order,
-            claim,
-            history,
-            self.now,
-            account_created_at=min(since, self.now),
-            seller_defect_rate=smoothed_defect_rate(claims, deliveries),
-        )
+    def buyer(self) -> BuyerRecord:
+        """The buyer's orders, history and account start as this turn sees them now."""
+        return buyer_record(self.session, self.buyer_id, self.orders, self.now)
+
+    def risk_features(self, order: Order, claim: Claim) -> dict[str, Any]:
+        """The features the router scores (the agent console builds them the same way)."""
+        return risk_features_in(self.session, order, claim, self.buyer())
 
     def open_case(
         self,

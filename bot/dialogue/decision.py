@@ -87,7 +87,7 @@ class Deciding(SlotFilling):
                 order=order,
                 claim=assessed.claim,
                 history=assessed.history,
-                risk_features=self.ctx.risk_features(order, assessed.claim, assessed.history),
+                risk_features=self.ctx.risk_features(order, assessed.claim),
                 voucher_already_given=assessed.voucher_given,
                 region=self.ctx.region,
             ),

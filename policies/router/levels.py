@@ -21,7 +21,8 @@ this order; the first that sends the case to a person wins, and its reason codes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 from policies.features import feature_frame
 from policies.risk import SCORED_CLAIM_TYPES
@@ -143,6 +144,13 @@ def _scores(cases: Sequence[RoutingCase], risk_model: RiskScorer | None) -> list
     return scores
 
 
+def _recorded(features: Mapping[str, object] | None) -> dict[str, object] | None:
+    """The features as JSON can hold them (a missing number, NaN, as null)."""
+    if features is None:
+        return None
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in features.items()}
+
+
 def _risk_decision(
     case: RoutingCase,
     eligibility: Eligibility,
@@ -161,6 +169,8 @@ def _risk_decision(
         "region": case.region,
         "exposure": str(exposure),
         "expected_loss": None if score is None else round(score * float(exposure), 4),
+        # What was scored, so the score can be explained later from exactly these values.
+        "features": _recorded(case.risk_features),
     }
     if score is None:
         code = "no_risk_model" if risk_model is None else "no_risk_features"

@@ -256,9 +256,13 @@ function renderRisk(v) {
   els.risk.replaceChildren();
   const r = v.risk || {};
   const a = v.risk_attribution;
-  const score = a ? a.score : r.score;
+  // The router's recorded score when it scored the case; otherwise one computed now.
+  const score = r.score;
+  const source = r.source === "decision" ? "recorded by the router at its decision"
+    : r.source === "computed" ? "computed now (the router did not score this case)" : "";
   els.risk.append(facts([
     ["Score", score === null || score === undefined ? "not scored" : Number(score).toFixed(3)],
+    ["Source", source || "—"],
     ["Threshold", r.threshold === null || r.threshold === undefined ? "—" : Number(r.threshold).toFixed(3)],
     ["Model", (a && a.model_version) || r.model_version || "—"],
   ]));
@@ -274,7 +278,8 @@ function renderRisk(v) {
     tr.append(el("td", f.feature.replace(/_/g, " ")), el("td", String(f.value)), el("td", String(f.baseline)), effect);
     table.append(tr);
   });
-  els.risk.append(table, el("p", "How: " + a.description, "small muted"));
+  const basis = a.basis === "now" ? " Features as they are now (the decision did not record its own)." : "";
+  els.risk.append(table, el("p", "How: " + a.description + basis, "small muted"));
 }
 
 function renderResponsibility(r) {
