@@ -20,11 +20,12 @@ from nlu.server import RasaServer
 RASA_PORT = 5005
 
 
-def _wait_ready(url: str, timeout_s: float, bot: subprocess.Popen[bytes]) -> None:
+def wait_ready(url: str, timeout_s: float, bot: subprocess.Popen[bytes] | None) -> None:
+    """Until ``url``/ready answers 200; fails early when the ``bot`` process (if ours) exits."""
     deadline = time.monotonic() + timeout_s
     last = "no answer"
     while time.monotonic() < deadline:
-        if bot.poll() is not None:
+        if bot is not None and bot.poll() is not None:
             raise RuntimeError(f"the bot exited with code {bot.returncode} while starting")
         try:
             response = httpx.get(f"{url}/ready", timeout=2.0)
@@ -72,7 +73,7 @@ def run(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        _wait_ready(bot_url, 120.0, bot)
+        wait_ready(bot_url, 120.0, bot)
         print(
             "\nready:\n"
             f"  bot API      {bot_url}  (docs: {bot_url}/docs)\n"

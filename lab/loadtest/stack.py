@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +24,7 @@ import httpx
 import psutil
 
 from bot.auth import JwtPolicy
+from bot.launcher import wait_ready
 from bot.settings import REPO_ROOT
 
 LOOPBACK_NAMES = {"localhost"}
@@ -66,23 +66,6 @@ def rss_mb(pid: int) -> float | None:
         return total / 2**20
     except psutil.NoSuchProcess:
         return None
-
-
-def wait_ready(url: str, timeout_s: float, process: subprocess.Popen[bytes] | None) -> None:
-    deadline = time.monotonic() + timeout_s
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the bot exited with code {process.returncode} while starting")
-        try:
-            response = httpx.get(f"{url}/ready", timeout=2.0)
-            if response.status_code == 200:
-                return
-            last = response.text
-        except httpx.HTTPError as e:
-            last = repr(e)
-        time.sleep(0.5)
-    raise TimeoutError(f"{url}/ready not green after {timeout_s}s: {last}")
 
 
 @dataclass

@@ -43,7 +43,7 @@ def test_rasa_and_the_bot_share_the_settings_token(monkeypatch):
     monkeypatch.setattr(launcher, "require_model", lambda: Path("models/m.tar.gz"))
     monkeypatch.setattr(launcher, "RasaServer", FakeRasa)
     monkeypatch.setattr(launcher.subprocess, "Popen", popen)
-    monkeypatch.setattr(launcher, "_wait_ready", not_ready)
+    monkeypatch.setattr(launcher, "wait_ready", not_ready)
     monkeypatch.setattr(launcher.signal, "signal", lambda *args: None)
     settings = Settings(env="test", rasa_token="launcher-token-0123456789", _env_file=None)
     with pytest.raises(Stop):
