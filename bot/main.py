@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from bot.agent.service import AgentConsole
 from bot.agent.suggestions.suggest import Suggester
-from bot.api import agent, analytics, conversations, health, nlu, orders
+from bot.api import agent, analytics, conversations, health, media, nlu, orders
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
 from bot.console import routes as console_routes
@@ -19,6 +19,8 @@ from bot.console.docs import docs_router
 from bot.dialogue.context import Engines
 from bot.dialogue.manager import DialogueManager
 from bot.log_config import configure_logging
+from bot.media.library import Limits, PhotoLibrary
+from bot.media.storage import LocalMediaStore
 from bot.services import Services, build_services
 from bot.settings import Settings, get_settings
 from bot.store.limits import BuyerActivity
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = built = services or build_services(settings)
         app.state.dialogue = _dialogue(settings, built)
         app.state.agent_console = _console(built)
+        app.state.photos = _photos(settings, built)
         app.state.buyer_activity = (
             None
             if built.database is None
@@ -61,11 +64,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.settings = settings
     install_error_handlers(app)
     # Oversized bodies are refused before any route parses them (the order webhook: 1 MB).
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # A photo upload may carry up to the photo limit (its route checks the file itself).
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        pattern_limits=[
+            (
+                media.PHOTO_UPLOAD_PATH,
+                settings.media_max_bytes + media.MULTIPART_OVERHEAD_BYTES,
+            )
+        ],
+    )
     app.include_router(health.router)
     app.include_router(nlu.router)
     app.include_router(orders.router)
     app.include_router(conversations.router)
+    app.include_router(media.router)
     app.include_router(agent.router)
     app.include_router(analytics.router)
     app.include_router(console_routes.router)
@@ -95,6 +109,18 @@ def _dialogue(settings: Settings, services: Services) -> DialogueManager | None:
         clock=services.clock,
         proposal_ttl=timedelta(minutes=settings.proposal_ttl_minutes),
     )
+
+
+def _photos(settings: Settings, services: Services) -> PhotoLibrary | None:
+    """Buyers' photos in the local media store (None without a database)."""
+    if services.database is None:
+        return None
+    limits = Limits(
+        max_bytes=settings.media_max_bytes,
+        max_pixels=settings.media_max_pixels,
+        max_per_conversation=settings.media_max_per_conversation,
+    )
+    return PhotoLibrary(services.database, LocalMediaStore(settings.media_dir), limits)
 
 
 def _console(services: Services) -> AgentConsole | None:

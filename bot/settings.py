@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     # A buyer with this many cases waiting for an agent cannot start another conversation.
     buyer_max_waiting_cases: int = Field(5, ge=0)
 
+    # Buyers' photos (POST /v1/conversations/{id}/photos): kept in this folder (the local media
+    # store), at most this many bytes per upload (413 naming `file`) and this many pixels once
+    # decoded (a decompression bomb is refused from its header), at most this many per
+    # conversation (0: no limit).
+    media_dir: Path = REPO_ROOT / "var" / "media"
+    media_max_bytes: int = Field(8 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    media_max_pixels: int = Field(40_000_000, ge=10_000, le=200_000_000)
+    media_max_per_conversation: int = Field(20, ge=0)
+
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
 
@@ -89,6 +98,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("media_dir", mode="before")
+    @classmethod
+    def _empty_means_default_media_dir(cls, value: object) -> object:
+        return REPO_ROOT / "var" / "media" if value == "" else value
 
     @field_validator("buyer_jwt_secret", "agent_jwt_secret", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ dropped and the 413 sent instead, in the contract's envelope (`bot.api.errors`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,14 +38,21 @@ class BodySizeLimit:
         *,
         max_bytes: int,
         prefix_limits: Sequence[tuple[str, int]] = PREFIX_LIMITS,
+        pattern_limits: Sequence[tuple[str, int]] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.prefix_limits = tuple(prefix_limits)
+        # (regular expression over the whole path, limit): routes with an id inside the path,
+        # such as a photo upload, POST /v1/conversations/{id}/photos.
+        self.pattern_limits = tuple((re.compile(p), limit) for p, limit in pattern_limits)
 
     def limit_for(self, path: str) -> int:
         for prefix, limit in self.prefix_limits:
             if path.startswith(prefix):
+                return limit
+        for pattern, limit in self.pattern_limits:
+            if pattern.fullmatch(path):
                 return limit
         return self.max_bytes
 

@@ -21,9 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import BuyerActivityDep, BuyerDep, DialogueDep, SettingsDep
+from bot.api.media import PhotosDep
 from bot.api.nlu import ParsedEntity, Scored
 from bot.api.schemas import AUTH_ERRORS, error_responses
 from bot.dialogue.state import Expecting
+from bot.media.library import MEDIA_PATH
+from bot.media.links import take_image_links
 from bot.settings import Settings
 from bot.store.limits import BuyerActivity
 from bot.store.models import ActionType, ConversationStatus, MessageRole
@@ -43,17 +46,28 @@ WAITING_CASES_RETRY_AFTER_S = 300
 
 
 class Attachment(BaseModel):
+    """A photo: a link to one elsewhere (http or https), or one uploaded with POST
+    /v1/conversations/{id}/photos (its ``url`` is ``/v1/media/<key>``; ``media_id`` and
+    ``thumbnail_url`` as that answer gave them, checked against the stored photo)."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
     type: Literal["image"]
     url: Annotated[str, StringConstraints(min_length=1, max_length=MAX_URL_CHARS)]
+    media_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    thumbnail_url: Annotated[str, StringConstraints(max_length=MAX_URL_CHARS)] | None = None
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        if value.startswith(MEDIA_PATH):
+            return value  # one of ours: the route checks it is the buyer's
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("must be an http or https URL, e.g. https://example.com/photo.jpg")
+            raise ValueError(
+                "must be an http or https URL, e.g. https://example.com/photo.jpg, or the url "
+                "of a photo uploaded with POST /v1/conversations/{id}/photos"
+            )
         return value
 
 
@@ -200,10 +214,12 @@ async def post_message(
     dialogue: DialogueDep,
     activity: BuyerActivityDep,
     settings: SettingsDep,
+    photos: PhotosDep,
     message: Annotated[MessageRequest, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> dict:
-    """One buyer turn: the bot's replies, what it waits for, the actions it executed."""
+    """One buyer turn: the bot's replies, what it waits for, the actions it executed. A photo
+    link (.jpg, .png, .webp...) in the text is taken out of it as an attachment."""
     if not message.text.strip() and not message.attachments:
         raise InvalidInput("text: must not be empty unless an image is attached", field="text")
     if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):
@@ -213,13 +229,11 @@ async def post_message(
             field="Idempotency-Key",
         )
     await _limit_messages(activity, settings, buyer.subject, conversation_id, idempotency_key)
-    return await dialogue.post(
-        conversation_id,
-        buyer.subject,
-        message.text,
-        [attachment.model_dump() for attachment in message.attachments],
-        idempotency_key,
-    )
+    text, links = take_image_links(message.text, MAX_ATTACHMENTS - len(message.attachments))
+    sent = [a.model_dump(exclude_none=True) for a in message.attachments]
+    sent += [{"type": "image", "url": link} for link in links]
+    attachments = await run_in_threadpool(photos.resolve, conversation_id, buyer.subject, sent)
+    return await dialogue.post(conversation_id, buyer.subject, text, attachments, idempotency_key)
 
 
 @router.get(

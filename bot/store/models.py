@@ -446,3 +446,27 @@ class RatingRow(Base):
     buyer_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     score: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MediaRow(Base):
+    """A buyer's photo, uploaded into one of their conversations. Its bytes (and its
+    thumbnail's) are in the media store under ``key`` and ``key + ".thumb"``; ``key`` is random
+    (`secrets.token_urlsafe`), so it cannot be guessed, and it is served only to the buyer who
+    owns it and to agents."""
+
+    __tablename__ = "media"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    buyer_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    # Of the stored photo (re-encoded without metadata), not of the upload.
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumbnail_size: Mapped[int] = mapped_column(Integer)
+    # The upload's own hash: the same picture sent again (another claim, another buyer) shows.
+    upload_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,8 +19,9 @@ SECRET = "unit-test-secret-0123456789abcdef-xyz"
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(env="test", jwt_secret=SECRET, _env_file=None)
+def settings(tmp_path: Path) -> Settings:
+    # Photos go to the test's own folder, never to the checkout's var/media.
+    return Settings(env="test", jwt_secret=SECRET, media_dir=tmp_path / "media", _env_file=None)
 
 
 @pytest.fixture
