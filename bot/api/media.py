@@ -97,7 +97,7 @@ async def _read_at_most(file: UploadFile, limit: int, message: str) -> bytes:
 
 _READ_DOC = {
     "responses": {200: {"content": _IMAGE_CONTENT, "description": "The image bytes."}}
-    | error_responses(401, 404, 503),
+    | error_responses(401, 404, 422, 503),
     "response_class": Response,
 }
 

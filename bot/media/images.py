@@ -78,12 +78,12 @@ def _open(raw: bytes, max_pixels: int) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(raw), formats=list(ACCEPTED))
-    except UnidentifiedImageError as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise TooManyPixels(f"file: the image has too many pixels ({e})", field="file") from e
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise NotAPhoto(
             "file: not a photo we can read; send a JPEG, PNG or WebP image", field="file"
         ) from e
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise TooManyPixels(f"file: the image has too many pixels ({e})", field="file") from e
     # The header alone says the size: refuse before decoding a single pixel.
     width, height = image.size
     if width * height > max_pixels:

@@ -43,7 +43,13 @@ def test_every_operation_has_a_described_success_response(spec):
         success = {s: r for s, r in operation["responses"].items() if s.startswith("2")}
         assert success, f"{method} {path} documents no 2xx response"
         for status, response in success.items():
-            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            content = response.get("content", {})
+            if path.startswith("/v1/media/"):
+                # Photos are image bytes, in the formats the upload keeps.
+                assert set(content) == {"image/jpeg", "image/png", "image/webp"}, path
+                assert {c["schema"]["format"] for c in content.values()} == {"binary"}
+                continue
+            schema = content.get("application/json", {}).get("schema", {})
             model = resolve(spec, schema)
             # A bare `dict` return gives {"type": "object", "additionalProperties": true}: not
             # a description.
@@ -80,5 +86,13 @@ def test_the_contracts_routes_name_their_response_models(spec):
     assert model_of("/v1/orders/{order_id}", "put") == "OrderPayload"
     assert model_of("/v1/analytics/summary", "get") == "Summary"
     assert model_of("/v1/analytics/report", "get") == "Report"
+    assert model_of("/v1/conversations/{conversation_id}/photos", "post", "201") == (
+        "PhotoAttachment"
+    )
+    upload = spec["paths"]["/v1/conversations/{conversation_id}/photos"]["post"]["requestBody"]
+    form = resolve(spec, upload["content"]["multipart/form-data"]["schema"])
+    assert form["required"] == ["file"]
+    attachment = spec["components"]["schemas"]["Attachment"]["properties"]
+    assert {"type", "url", "media_id", "thumbnail_url"} <= set(attachment)
     turn = spec["components"]["schemas"]["Turn"]["properties"]
     assert {"conversation_id", "status", "messages", "expecting", "actions", "nlu"} <= set(turn)
