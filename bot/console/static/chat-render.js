@@ -1,8 +1,9 @@
 // The buyer chat page's pieces: a message (label, bubble, photos, clause chips) and an action card,
 // built from what the API sends. Everything goes on the page as text, never as markup; a photo is
-// shown only from an http(s) link. Times are the buyer's: common.js's formatDate in the browser's
+// shown only from an http(s) link, or, uploaded, from its bytes fetched with the buyer's token
+// (common.js, mediaImage): its thumbnail, opening full size in a dialog. Times are the buyer's: common.js's formatDate in the browser's
 // time zone (Intl), the clock alone for today, day and clock otherwise.
-import { el, formatDate, money } from "./common.js";
+import { el, formatDate, isOwnMedia, mediaImage, money, showPhoto } from "./common.js";
 
 const ACTION_TITLES = {
   cancel: "Order cancelled",
@@ -39,8 +40,23 @@ function citationId(citation) {
   return null;
 }
 
+// An uploaded photo: its thumbnail, a button that shows it full size.
+export function uploadedPhoto(attachment) {
+  const button = el("button", null, "photo-thumb");
+  button.type = "button";
+  button.title = "Show the photo full size";
+  const thumb = isOwnMedia(attachment.thumbnail_url) ? attachment.thumbnail_url : attachment.url;
+  button.append(mediaImage(thumb, "Attached photo"));
+  button.addEventListener("click", () => showPhoto(attachment.url));
+  return button;
+}
+
 function renderAttachment(attachment) {
   const li = el("li", null, "attachment");
+  if (attachment && isOwnMedia(attachment.url)) {
+    li.append(uploadedPhoto(attachment));
+    return li;
+  }
   const url = safeHttpUrl(attachment && attachment.url);
   if (!url) {
     li.textContent = "Attached photo (link not shown)";

@@ -4,17 +4,24 @@
 // On opening it continues the tab's conversation, else resumes the buyer's open one (not
 // closed, e.g. waiting for an agent) with its whole history, else greets with WELCOME (a static
 // line of the page, not part of any transcript) and starts a conversation on the first send.
+// Photos: the camera button opens a file picker (and a field for a photo's link); a chosen file is
+// uploaded at once (POST /v1/conversations/{id}/photos, with progress) and its attachment sent
+// with the next message.
 // Everything the server sends is put on the page as text (textContent), never as HTML. The
 // plumbing (api, ApiError, sign-in, el, money) is common.js's; messages are built in chat-render.js.
 import {
-  ApiError, api, el, errorBanner, idempotencyKey, signInPanel,
+  ApiError, api, el, errorBanner, idempotencyKey, isOwnMedia, rememberMedia, signInPanel,
+  uploadFile,
 } from "./common.js";
-import { buildMessage, fillActionCard, safeHttpUrl, signature } from "./chat-render.js";
+import { buildMessage, fillActionCard, safeHttpUrl, signature, uploadedPhoto } from "./chat-render.js";
 
 const TOKEN_KEY = "aftersales.chat.token";
 const CONVERSATION_KEY = "aftersales.chat.conversation";
 const POLL_MS = 2000;
 const MAX_ATTACHMENTS = 5;
+// The server's default limit (AFTERSALES_MEDIA_MAX_BYTES); checked here too so that a phone does
+// not send 20 MB only to hear it was too big.
+const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
 const PLACEHOLDERS = {
   order_id: "Your order number…",
@@ -46,6 +53,7 @@ const els = {
   attachRow: $("attach-row"),
   photoUrl: $("photo-url"),
   photoAdd: $("photo-add"),
+  photoFile: $("photo-file"),
   pending: $("pending-attachments"),
 };
 
@@ -55,7 +63,9 @@ const state = {
   rendered: [], // transcript messages on the page, in order: {sig, el}
   actionCards: new Map(), // action_id -> card element
   quickReplies: [],
-  attachments: [], // {type: "image", url} waiting to be sent
+  attachments: [], // {type: "image", url[, media_id, thumbnail_url]} waiting to be sent
+  uploads: [], // photos being uploaded, or whose upload failed: {name, preview, progress, error}
+  creating: null, // the promise of the conversation being started
   sending: false,
   epoch: 0, // bumped by every send, so a poll answer from before it is dropped
   pollTimer: null,
@@ -227,6 +237,7 @@ function setStatus(status) {
   els.attachToggle.disabled = closed;
   els.photoAdd.disabled = closed;
   els.photoUrl.disabled = closed;
+  els.photoFile.disabled = closed;
 }
 
 function applyTranscript(data) {
@@ -253,6 +264,10 @@ function resetConversationView() {
   state.actionCards.clear();
   state.status = null;
   els.messages.replaceChildren();
+  // Uploaded photos belong to the conversation they were uploaded into.
+  state.attachments = state.attachments.filter((a) => !isOwnMedia(a.url));
+  state.uploads = [];
+  renderPendingAttachments();
   setQuickReplies([]);
   setExpecting(null);
   setStatus("bot");
@@ -316,17 +331,19 @@ function setBusy(busy) {
 
 function renderPendingAttachments() {
   els.pending.replaceChildren();
+  state.uploads.forEach((upload) => els.pending.append(renderUpload(upload)));
   state.attachments.forEach((attachment, index) => {
     const li = document.createElement("li");
     li.className = "pending-attachment";
-    const name = document.createElement("span");
-    name.className = "attachment-url";
-    name.textContent = attachment.url;
+    const name = isOwnMedia(attachment.url)
+      ? uploadedPhoto(attachment)
+      : el("span", attachment.url, "attachment-url");
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "link-button";
     remove.textContent = "Remove";
-    remove.setAttribute("aria-label", `Remove photo ${attachment.url}`);
+    remove.setAttribute("aria-label",
+      `Remove photo ${isOwnMedia(attachment.url) ? index + 1 : attachment.url}`);
     remove.addEventListener("click", () => {
       state.attachments.splice(index, 1);
       renderPendingAttachments();
@@ -334,7 +351,108 @@ function renderPendingAttachments() {
     li.append(name, " ", remove);
     els.pending.append(li);
   });
-  els.pending.hidden = state.attachments.length === 0;
+  els.pending.hidden = state.attachments.length === 0 && state.uploads.length === 0;
+}
+
+// A photo on its way up (its preview, a progress bar), or one that failed (why; Remove).
+function renderUpload(upload) {
+  const li = el("li", null, "pending-attachment uploading");
+  const img = el("img");
+  img.src = upload.preview;
+  img.alt = `Photo ${upload.name}`;
+  li.append(img);
+  if (upload.error) {
+    li.classList.add("failed");
+    li.append(el("span", `Not uploaded: ${upload.error}`, "upload-error"));
+    const remove = el("button", "Remove", "link-button");
+    remove.type = "button";
+    remove.addEventListener("click", () => {
+      state.uploads.splice(state.uploads.indexOf(upload), 1);
+      URL.revokeObjectURL(upload.preview);
+      renderPendingAttachments();
+    });
+    li.append(" ", remove);
+  } else {
+    upload.bar = el("progress");
+    upload.bar.max = 100;
+    upload.bar.setAttribute("aria-label", `Uploading ${upload.name}`);
+    upload.note = el("span", null, "upload-status");
+    li.append(upload.bar, upload.note);
+    showProgress(upload);
+  }
+  return li;
+}
+
+function showProgress(upload) {
+  const percent = Math.round(upload.progress * 100);
+  upload.bar.value = percent;
+  upload.note.textContent = `Uploading… ${percent}%`;
+}
+
+// The conversation the next message or photo goes to, started if there is none yet.
+async function ensureConversation() {
+  if (state.conversationId) return state.conversationId;
+  if (!state.creating) {
+    state.creating = api("POST", "/conversations", {}).then((created) => {
+      if (!created.conversation_id) {
+        throw new ApiError(0, "bad_response", "The server did not return a conversation id.");
+      }
+      setConversation(created.conversation_id);
+      return created.conversation_id;
+    }).finally(() => { state.creating = null; });
+  }
+  return state.creating;
+}
+
+function uploadsInFlight() {
+  return state.uploads.some((u) => !u.error);
+}
+
+async function uploadPhoto(file) {
+  const upload = { name: file.name || "photo", preview: URL.createObjectURL(file), progress: 0, error: null };
+  state.uploads.push(upload);
+  renderPendingAttachments();
+  if (file.size > MAX_PHOTO_BYTES) {
+    upload.error = `the photo is larger than ${MAX_PHOTO_BYTES / (1024 * 1024)} MB`;
+    renderPendingAttachments();
+    return;
+  }
+  try {
+    const conversationId = await ensureConversation();
+    const attachment = await uploadFile(conversationPath("/photos"), file, (fraction) => {
+      upload.progress = fraction;
+      if (upload.bar) showProgress(upload);
+    });
+    if (conversationId !== state.conversationId || !state.uploads.includes(upload)) {
+      return; // the buyer moved to another conversation meanwhile: the photo was that one's
+    }
+    const sendable = {
+      type: "image", url: attachment.url, media_id: attachment.media_id, thumbnail_url: attachment.thumbnail_url,
+    };
+    // The file just picked is the photo: no need to download it again to show it.
+    rememberMedia(sendable.thumbnail_url, upload.preview);
+    rememberMedia(sendable.url, upload.preview);
+    state.uploads.splice(state.uploads.indexOf(upload), 1);
+    state.attachments.push(sendable);
+    clearError("photo");
+  } catch (err) {
+    if (err.status === 401) return handleUnauthorized(err);
+    upload.error = err.message || String(err);
+    showError(err, "Your photo was not uploaded", "photo");
+  }
+  renderPendingAttachments();
+}
+
+function addFiles(files) {
+  const room = MAX_ATTACHMENTS - state.attachments.length - state.uploads.length;
+  const chosen = Array.from(files || []);
+  if (chosen.length > room) {
+    showError(new Error(`at most ${MAX_ATTACHMENTS} photos per message`), "Photo not added", "photo");
+  }
+  chosen.slice(0, Math.max(room, 0)).forEach((file) => uploadPhoto(file));
+  els.photoFile.value = ""; // choosing the same file again is a new choice
+  closeAttachRow();
+  els.input.focus();
 }
 
 function addPhoto() {
@@ -370,6 +488,10 @@ function closeAttachRow() {
 async function send(rawText, options = {}) {
   if (state.loading) await state.loading; // a conversation being resumed takes this message
   if (state.sending || state.status === "closed") return;
+  if (uploadsInFlight()) {
+    showError(new Error("wait until your photo has finished uploading"), "Not sent yet", "photo");
+    return;
+  }
   const text = (rawText || "").trim();
   const attachments = state.attachments.slice();
   if (!text && attachments.length === 0) {
@@ -392,13 +514,7 @@ async function send(rawText, options = {}) {
   autoGrow();
 
   try {
-    if (!state.conversationId) {
-      const created = await api("POST", "/conversations", {});
-      if (!created.conversation_id) {
-        throw new ApiError(0, "bad_response", "The server did not return a conversation id.");
-      }
-      setConversation(created.conversation_id);
-    }
+    await ensureConversation();
     const body = { text };
     if (attachments.length) body.attachments = attachments;
     const reply = await api("POST", conversationPath("/messages"), body, {
@@ -525,12 +641,15 @@ function wire() {
     }
   });
   els.input.addEventListener("input", autoGrow);
+  // The camera button opens the file picker at once; the row beside it also takes a link.
   els.attachToggle.addEventListener("click", () => {
     if (!els.attachRow.hidden) return closeAttachRow();
     els.attachRow.hidden = false;
     els.attachToggle.setAttribute("aria-expanded", "true");
     els.photoUrl.focus();
+    els.photoFile.click();
   });
+  els.photoFile.addEventListener("change", () => addFiles(els.photoFile.files));
   els.photoAdd.addEventListener("click", addPhoto);
   els.photoUrl.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {

@@ -131,6 +131,7 @@ export function signInPanel({ storageKey, main, defaultName = "", onSignIn, onSi
   function signOut(reason) {
     sessionStorage.removeItem(storageKey);
     session.token = null;
+    forgetMedia(); // the next token's reader may not see these photos
     main.hidden = true;
     signOutButton.hidden = true;
     signedInAs.textContent = "";
@@ -208,4 +209,109 @@ export function formatDate(value, { date = true, time = true, seconds = false, u
   if (date) parts.push(`${part("Date")} ${MONTHS[part("Month")]} ${part("FullYear")}`);
   if (time) parts.push(`${two(part("Hours"))}:${two(part("Minutes"))}` + (seconds ? `:${two(part("Seconds"))}` : ""));
   return parts.join(" ");
+}
+
+// ---- photos --------------------------------------------------------------------------------------
+
+// Uploaded photos (/v1/media/<key>, and <key>/thumbnail) are served to their owner and to agents
+// only, behind the same bearer token as every API call. An <img src> cannot send that header,
+// and a token in a URL would end up in logs and histories, so the page fetches the bytes with
+// the token and shows them from a blob: URL, kept per path for the page's life.
+const MEDIA_PREFIX = `${API}/media/`;
+const mediaUrls = new Map(); // path -> Promise of a blob: URL
+
+export function isOwnMedia(url) {
+  return typeof url === "string" && url.startsWith(MEDIA_PREFIX);
+}
+
+export function mediaBlobUrl(path) {
+  if (!mediaUrls.has(path)) {
+    const loading = fetch(path, { headers: { Authorization: `Bearer ${session.token}` } })
+      .then(async (response) => {
+        if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, "The photo could not be loaded.");
+        return URL.createObjectURL(await response.blob());
+      });
+    loading.catch(() => mediaUrls.delete(path)); // a later look tries again
+    mediaUrls.set(path, loading);
+  }
+  return mediaUrls.get(path);
+}
+
+// A blob: URL the page already has for `path` (the photo the buyer just picked).
+export function rememberMedia(path, blobUrl) {
+  mediaUrls.set(path, Promise.resolve(blobUrl));
+}
+
+function forgetMedia() {
+  mediaUrls.forEach((loading) => loading.then((url) => URL.revokeObjectURL(url), () => {}));
+  mediaUrls.clear();
+}
+
+// An <img> of an uploaded photo, filled once its bytes arrive; alt text says when they cannot.
+export function mediaImage(path, alt) {
+  const img = el("img");
+  img.alt = alt;
+  mediaBlobUrl(path).then((url) => { img.src = url; }, () => { img.alt = `${alt} (could not be loaded)`; });
+  return img;
+}
+
+let viewer = null;
+
+// The full-size photo in a modal dialog over the page (Escape, the Close button or a click
+// outside the photo closes it).
+export function showPhoto(path) {
+  if (!viewer) {
+    viewer = el("dialog", null, "photo-viewer");
+    viewer.setAttribute("aria-label", "Photo, full size");
+    const close = el("button", "Close", "photo-viewer-close");
+    close.type = "button";
+    close.addEventListener("click", () => viewer.close());
+    viewer.addEventListener("click", (event) => { if (event.target === viewer) viewer.close(); });
+    viewer.append(close, el("img"));
+    document.body.append(viewer);
+  }
+  const img = viewer.querySelector("img");
+  img.removeAttribute("src");
+  img.alt = "Photo, full size";
+  viewer.showModal();
+  mediaBlobUrl(path).then((url) => { img.src = url; }, () => { img.alt = "The photo could not be loaded."; });
+}
+
+// POST a photo file as multipart `file` to `path` (under /v1) with the page's token. XHR, not
+// fetch: only XHR reports upload progress, onProgress(fraction). Resolves to the answer's JSON,
+// rejects with an ApiError like api().
+export function uploadFile(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", API + path);
+    xhr.setRequestHeader("Authorization", `Bearer ${session.token}`);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable && onProgress) onProgress(event.loaded / event.total);
+    });
+    xhr.addEventListener("load", () => {
+      let data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch (_) {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && data && typeof data === "object") {
+        resolve(data);
+        return;
+      }
+      const e = data && typeof data === "object" ? data.error : null;
+      const err = e && typeof e.message === "string"
+        ? new ApiError(xhr.status, e.code || "error", e.message, e.field)
+        : new ApiError(xhr.status, `http_${xhr.status}`, `The server answered ${xhr.status}.`);
+      if (err.refused && session.onRefused) session.onRefused(err);
+      reject(err);
+    });
+    xhr.addEventListener("error", () => {
+      reject(new ApiError(0, "network_error", "Could not reach the server. Check your connection and try again."));
+    });
+    const form = new FormData();
+    form.append("file", file, file.name || "photo");
+    xhr.send(form);
+  });
 }

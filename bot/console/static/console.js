@@ -2,7 +2,8 @@
 // dependencies; talks to the agent API of the contract on the same origin through common.js.
 // Every value from the server is written with textContent (never innerHTML).
 import {
-  api, el, errorBanner, formatDate, idempotencyKey, money, signInPanel, whenRefused,
+  api, el, errorBanner, formatDate, idempotencyKey, isOwnMedia, mediaImage, money, showPhoto,
+  signInPanel, whenRefused,
 } from "./common.js";
 
 const TOKEN_KEY = "aftersales.console.token";
@@ -231,7 +232,10 @@ function renderTranscript(messages) {
     const li = el("li", null, m.role);
     li.append(el("div", m.role + (m.author ? " · " + m.author : "") + " · " + formatDate(m.created_at, { date: false, seconds: true }), "who muted"));
     li.append(el("div", m.text));
-    (m.attachments || []).forEach((a) => li.append(el("div", "📎 " + a.url, "small muted")));
+    const photos = (m.attachments || []).filter((a) => isOwnMedia(a.url));
+    (m.attachments || []).filter((a) => !isOwnMedia(a.url))
+      .forEach((a) => li.append(el("div", "📎 " + a.url, "small muted")));
+    if (photos.length) li.append(photoStrip(photos));
     if (m.citations && m.citations.length) li.append(el("div", "cites " + m.citations.join(", "), "small muted"));
     if (m.nlu && m.nlu.intent) {
       const ents = (m.nlu.entities || []).map((e) => e.entity + "=" + e.value).join(", ");
@@ -240,6 +244,24 @@ function renderTranscript(messages) {
     els.transcript.append(li);
   });
   els.transcript.scrollTop = els.transcript.scrollHeight;
+}
+
+// The buyer's uploaded photos: thumbnails (fetched with the agent's token), each opening the
+// photo full size.
+function photoStrip(photos) {
+  const list = el("ul", null, "photos");
+  list.setAttribute("aria-label", "Buyer's photos");
+  photos.forEach((a, i) => {
+    const button = el("button", null, "photo-thumb");
+    button.type = "button";
+    button.title = "Show the photo full size";
+    button.append(mediaImage(isOwnMedia(a.thumbnail_url) ? a.thumbnail_url : a.url, `Buyer's photo ${i + 1}`));
+    button.addEventListener("click", () => showPhoto(a.url));
+    const item = el("li");
+    item.append(button);
+    list.append(item);
+  });
+  return list;
 }
 
 function renderEligibility(v) {
