@@ -26,8 +26,9 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 # Only our own files run or style the pages (module scripts are fetched from 'self' too); the
 # buyer's photo URLs may be on any http(s) host, and uploaded photos are shown from blob: URLs
-# (fetched with the page's token: common.js, mediaBlobUrl). connect-src 'self': the pages talk to their own
-# origin's API and to nothing else. frame-ancestors 'none': no one may frame a signed-in page.
+# (fetched with the page's token: common.js, mediaBlobUrl). connect-src 'self': the pages talk
+# to their own origin's API and to nothing else. frame-ancestors 'none': no one may frame a
+# signed-in page.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' https: http: data: blob:; form-action 'none'; base-uri 'none'; "

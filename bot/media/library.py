@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,9 @@ THUMBNAIL_SUFFIX = ".thumb"
 # token_urlsafe(24): 32 characters, 192 random bits.
 _KEY_BYTES = 24
 MEDIA_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
+# Cleaning a 12-megapixel photo holds ~200 MB for about a second (README, "Photos"): a few at a
+# time per process, the others wait, so a burst of uploads cannot exhaust memory.
+CONCURRENT_CLEANINGS = 2
 
 
 class PhotoLimitReached(Conflict):
@@ -80,6 +84,7 @@ class PhotoLibrary:
         self.limits = limits
         self.media = MediaRepository(database.sessions)
         self.conversations = ConversationRepository(database.sessions)
+        self._cleaning = threading.BoundedSemaphore(CONCURRENT_CLEANINGS)
 
     # --- upload ----------------------------------------------------------------------------
 
@@ -100,7 +105,8 @@ class PhotoLibrary:
             raise TooLarge(self.too_big_message(), field="file")
         if not raw:
             raise InvalidInput("file: the file is empty", field="file")
-        clean = clean_photo(raw, max_pixels=self.limits.max_pixels)
+        with self._cleaning:
+            clean = clean_photo(raw, max_pixels=self.limits.max_pixels)
         media = self._keep(conversation_id, buyer_id, raw, clean)
         log.info(
             "photo_stored",

@@ -53,7 +53,10 @@ def real_app(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
         risk_model=FakeRiskModel(p_abuse=0.8),
         clock=moving_clock(),
     )
-    app = create_app(Settings(env="test", jwt_secret=JWT_SECRET, _env_file=None), services)
+    settings = Settings(
+        env="test", jwt_secret=JWT_SECRET, media_dir=tmp_path / "media", _env_file=None
+    )
+    app = create_app(settings, services)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))

@@ -48,12 +48,12 @@ def test_page_fits_a_phone_without_horizontal_scroll(
 ) -> None:
     open_chat(page, buyer)
     page.screenshot(path=screenshot_dir / "01-empty-phone.png")
-    for name in ("Send", "Attach a photo by URL"):
+    for name in ("Send", "Attach a photo"):
         expect(page.get_by_role("button", name=name)).to_be_visible()
     assert no_horizontal_scroll(page)
 
     long_word = "x" * 300
-    page.get_by_role("button", name="Attach a photo by URL").click()
+    page.get_by_role("button", name="Attach a photo").click()
     page.get_by_label("Photo URL").fill(f"{live_server.base_url}/fake/photo.png?{'q' * 200}")
     page.get_by_role("button", name="Add", exact=True).click()
     send(page, f"broken {long_word}")
@@ -156,7 +156,7 @@ def test_a_photo_url_is_sent_as_an_image_attachment(
     expect(bubble(page, "bot", PHOTO_REQUEST)).to_be_visible()
 
     photo_url = f"{live_server.base_url}/fake/photo.png"
-    page.get_by_role("button", name="Attach a photo by URL").click()
+    page.get_by_role("button", name="Attach a photo").click()
     page.get_by_label("Photo URL").fill("not a url")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("https://")
