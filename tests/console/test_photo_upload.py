@@ -26,9 +26,7 @@ def loaded(page: Page, selector: str) -> None:
 
 
 def natural_size(page: Page, selector: str) -> tuple[int, int]:
-    return tuple(
-        page.eval_on_selector(selector, "i => [i.naturalWidth, i.naturalHeight]")
-    )  # type: ignore[return-value]
+    return tuple(page.eval_on_selector(selector, "i => [i.naturalWidth, i.naturalHeight]"))  # type: ignore[return-value]
 
 
 def test_a_buyer_uploads_a_photo_and_the_agent_sees_it(
