@@ -26,7 +26,7 @@ from bot.api.nlu import ParsedEntity, Scored
 from bot.api.schemas import AUTH_ERRORS, error_responses
 from bot.dialogue.state import Expecting
 from bot.media.library import MEDIA_PATH
-from bot.media.links import take_image_links
+from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.settings import Settings
 from bot.store.limits import BuyerActivity
 from bot.store.models import ActionType, ConversationStatus, MessageRole
@@ -35,7 +35,7 @@ from common.errors import InvalidInput, RateLimited
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
 MAX_TEXT_CHARS = 2000
-MAX_ATTACHMENTS = 5
+MAX_ATTACHMENTS = MAX_PHOTOS_PER_MESSAGE
 MAX_URL_CHARS = 2048
 MAX_KEY_CHARS = 128
 # Printable ASCII without spaces: what clients put in an Idempotency-Key (UUIDs, hashes...).

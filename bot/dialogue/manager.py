@@ -33,6 +33,7 @@ from bot.dialogue.flows import TurnHandler
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
 from bot.dialogue.wording import rating_of
+from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow
@@ -106,6 +107,12 @@ class DialogueManager:
         )
         if conversation.status is ConversationStatus.CLOSED:
             raise ConversationClosed(conversation_id)
+        if (conversation.state or {}).get("expecting") == "evidence":
+            # Asked for a photo, any link is the photo (the API already took those naming an
+            # image file): read as words it would only be "Sorry, I didn't catch that".
+            room = MAX_PHOTOS_PER_MESSAGE - len(attachments)
+            text, links = take_image_links(text, room, any_link=True)
+            attachments = [*attachments, *({"type": "image", "url": link} for link in links)]
         inbound = await run_in_threadpool(
             self.conversations.record_inbound,
             conversation_id,

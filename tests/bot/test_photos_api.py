@@ -208,3 +208,13 @@ def chat_say(client, chat: Chat, body: dict) -> dict:
     response = client.post(f"/v1/conversations/{chat.id}/messages", json=body, headers=chat.headers)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_asked_for_a_photo_a_shared_album_link_answers(chat):
+    assert chat.say("D201 arrived damaged")["expecting"] == "evidence"
+    turn = chat.say("https://photos.example.com/share/AbC123")
+    assert turn["expecting"] == "confirmation"
+    [message] = [m for m in chat.view()["messages"] if m.get("attachments")]
+    assert message["attachments"] == [
+        {"type": "image", "url": "https://photos.example.com/share/AbC123"}
+    ]

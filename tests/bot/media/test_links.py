@@ -35,3 +35,9 @@ def test_no_more_than_there_is_room_for():
     rest, links = take_image_links(text, room=2)
     assert links == ["https://a.example/1.jpg", "https://a.example/2.jpg"]
     assert rest == "https://a.example/3.jpg"
+
+
+def test_asked_for_a_photo_any_link_is_the_photo():
+    text = "https://photos.example.com/share/AbC123"
+    assert take_image_links(text, room=5) == (text, [])
+    assert take_image_links(text, room=5, any_link=True) == ("", [text])
