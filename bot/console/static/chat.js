@@ -646,7 +646,7 @@ function wire() {
     if (!els.attachRow.hidden) return closeAttachRow();
     els.attachRow.hidden = false;
     els.attachToggle.setAttribute("aria-expanded", "true");
-    els.photoUrl.focus();
+    // Not the link field's focus: on a phone that would raise the keyboard over the picker.
     els.photoFile.click();
   });
   els.photoFile.addEventListener("change", () => addFiles(els.photoFile.files));
