@@ -53,7 +53,11 @@ def clean_photo(raw: bytes, *, max_pixels: int, thumbnail_edge: int = THUMBNAIL_
     """The photo re-encoded without metadata, upright, and its thumbnail (longest side at most
     ``thumbnail_edge``). Raises `NotAPhoto` (422, field ``file``) or `TooManyPixels` (413)."""
     image = _open(raw, max_pixels)
-    fmt = image.format or ""
+    # A multi-picture JPEG (MPO: some phones' and 3D cameras' photos) is a JPEG; its first
+    # picture is the photo.
+    fmt = "JPEG" if image.format == "MPO" else image.format or ""
+    if fmt not in ACCEPTED:
+        raise NotAPhoto(f"file: {fmt or 'this'} images are not accepted", field="file")
     content_type, options = ACCEPTED[fmt]
     try:
         with warnings.catch_warnings():
@@ -63,7 +67,8 @@ def clean_photo(raw: bytes, *, max_pixels: int, thumbnail_edge: int = THUMBNAIL_
             upright = ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise TooManyPixels(f"file: the image has too many pixels ({e})", field="file") from e
-    except (OSError, ValueError, SyntaxError) as e:
+    except (OSError, ValueError, SyntaxError, EOFError, KeyError, IndexError, TypeError) as e:
+        # A damaged file, or EXIF Pillow cannot parse: the buyer's upload, not our fault.
         raise NotAPhoto(f"file: the image could not be decoded ({e})", field="file") from e
     pixels = _pixels_only(upright)
     icc = image.info.get("icc_profile")

@@ -62,6 +62,7 @@ def test_a_buyer_uploads_a_photo_and_the_agent_sees_it(
         buyer.get_by_role("button", name="Attach a photo").click()
     chooser.value.set_files(photo)
     expect(pending.get_by_role("img", name="Attached photo")).to_be_visible()
+    buyer.screenshot(path=screenshot_dir / "photo-00-composer.png")
     buyer.get_by_label("Your message").fill("here it is")
     buyer.get_by_role("button", name="Send").click()
     sent = messages.locator(".msg-buyer").filter(has_text="here it is")

@@ -92,3 +92,14 @@ def test_the_pixel_limit_is_ours_to_set():
     with pytest.raises(TooManyPixels):
         clean_photo(image_bytes("PNG", (200, 200)), max_pixels=10_000)
     assert clean_photo(image_bytes("PNG", (100, 100)), max_pixels=10_000).photo.width == 100
+
+
+def test_a_multi_picture_jpeg_is_a_jpeg_of_its_first_picture():
+    first, second = Image.new("RGB", (30, 20), "red"), Image.new("RGB", (30, 20), "blue")
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    clean = clean_photo(buffer.getvalue(), max_pixels=MAX)
+    assert clean.photo.content_type == "image/jpeg"
+    image = Image.open(io.BytesIO(clean.photo.data))
+    assert image.format == "JPEG" and image.size == (30, 20)
+    assert image.convert("RGB").getpixel((15, 10))[0] > 200  # red: the first picture
