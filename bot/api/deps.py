@@ -54,7 +54,14 @@ def require_buyer(principal: PrincipalDep) -> Principal:
     return principal
 
 
+def require_seller(principal: PrincipalDep) -> Principal:
+    if principal.role != "seller":
+        raise Forbidden("this endpoint needs a seller token")
+    return principal
+
+
 AgentDep = Annotated[Principal, Depends(require_agent)]
+SellerDep = Annotated[Principal, Depends(require_seller)]
 BuyerDep = Annotated[Principal, Depends(require_buyer)]
 
 
