@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     # A buyer with this many cases waiting for an agent cannot start another conversation.
     buyer_max_waiting_cases: int = Field(5, ge=0)
 
+    # REV-6.5: the seller has this long to answer a dispute before it is decided for the buyer,
+    # and is reminded this long after it opened (no reminder when not before the deadline).
+    dispute_response_hours: float = Field(48.0, gt=0, le=30 * 24)
+    dispute_reminder_hours: float = Field(24.0, gt=0, le=30 * 24)
+    # How often the job runner (dispute reminders and timeouts) polls the database; 0: no
+    # runner in this process (another process runs the jobs).
+    scheduler_poll_s: float = Field(5.0, ge=0, le=3600)
+
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
 

@@ -36,6 +36,7 @@ from bot.dialogue.wording import rating_of
 from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow
+from bot.store.disputes import DisputeRepository
 from bot.store.models import ConversationStatus, MessageRole
 from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
@@ -76,6 +77,7 @@ class DialogueManager:
         self.proposal_ttl = proposal_ttl
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.cases = CaseRepository(database.sessions, clock=clock)
+        self.disputes = DisputeRepository(database.sessions, clock)
         self.parser = parser
         self.engines = engines
         self.clock = clock
@@ -144,6 +146,7 @@ class DialogueManager:
         )
         messages = await run_in_threadpool(self.conversations.messages, conversation_id)
         actions, case_ids = await run_in_threadpool(self.cases.of_conversation, conversation_id)
+        disputes = await run_in_threadpool(self.disputes.of_cases, case_ids)
         state = DialogueState.load(conversation.state)
         return {
             "conversation_id": conversation.conversation_id,
@@ -153,6 +156,7 @@ class DialogueManager:
             "quick_replies": state.quick_replies,
             "actions": [a.to_dict() for a in actions],
             "case_ids": case_ids,
+            "disputes": [d.to_dict("buyer") for d in disputes],
             "created_at": conversation.created_at.isoformat(),
             "updated_at": conversation.updated_at.isoformat(),
         }
