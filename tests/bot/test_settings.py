@@ -98,10 +98,10 @@ def test_role_secrets_and_audiences_come_from_the_environment(monkeypatch):
         "agent": "a" * 40,
     }
     assert dict(policy.audiences) == {
-            "buyer": "aftersales-buyer",
-            "agent": "shop-agents",
-            "seller": "aftersales-seller",
-        }
+        "buyer": "aftersales-buyer",
+        "agent": "shop-agents",
+        "seller": "aftersales-seller",
+    }
     assert policy.max_lifetime_s == 900
 
 
