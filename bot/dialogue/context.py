@@ -216,6 +216,7 @@ class TurnContext:
         currency: str,
         items: tuple[tuple[str, int], ...],
         idempotency_key: str,
+        responsible_party: str | None = None,
     ) -> ActionRecord:
         """Write the remedy to the ledger (raises `bot.store.ledger.LedgerRefused` when it would
         break an invariant); a retry with the same key moves nothing."""
@@ -230,6 +231,7 @@ class TurnContext:
             idempotency_key=idempotency_key,
             actor="bot",
             now=self.now,
+            responsible_party=responsible_party,
         )
         if created:
             self.executed.append(action)

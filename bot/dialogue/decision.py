@@ -53,17 +53,21 @@ class Assessment:
 class Deciding(SlotFilling):
     """A claim from eligibility to proposal, execution or a person."""
 
-    def _assess(self, order: Order) -> Assessment:
-        """The flow's claim on ``order`` as the rules see it now."""
+    def _claim(self, order: Order) -> Claim:
+        """The flow's claim on ``order``."""
         flow = self.state.flow
         assert flow is not None and flow.claim_type is not None
-        claim = Claim(
+        return Claim(
             type=_claim_type(flow.claim_type, order),
             skus=tuple(flow.skus or ()),
             has_photo=bool(flow.photos),
             opened=flow.opened,
             prefers_replacement=bool(flow.prefers_replacement),
         )
+
+    def _assess(self, order: Order) -> Assessment:
+        """The flow's claim on ``order`` as the rules see it now."""
+        claim = self._claim(order)
         history = self.ctx.history()
         voucher_given = self.ctx.voucher_given(order.order_id)
         eligibility = check_eligibility(
@@ -211,6 +215,8 @@ class Deciding(SlotFilling):
             return self._advance()
         lapsed = self._lapsed(proposal, order)
         if lapsed is None:
+            # Who bears the cost, as section 7 says for the claim now (the statements add it up).
+            party = attribute(order, self._claim(order), self.ctx.now).party
             try:
                 for planned in proposal.actions:
                     self.ctx.execute(
@@ -222,6 +228,7 @@ class Deciding(SlotFilling):
                         items=self._proposed_items(proposal),
                         idempotency_key=f"{self.ctx.conversation_id}:{proposal.proposal_id}:"
                         f"{planned.type}",
+                        responsible_party=None if party is None else party.value,
                     )
             except LedgerRefused:
                 lapsed = ProposalStatus.CHANGED
