@@ -21,11 +21,11 @@ from bot.console.docs import docs_router
 from bot.dialogue.context import Engines
 from bot.dialogue.manager import DialogueManager
 from bot.disputes.scheduler import JobRunner
-from bot.disputes.service import DisputeClock, DisputeDesk
+from bot.disputes.service import DisputeDesk
 from bot.log_config import configure_logging
 from bot.services import Services, build_services
 from bot.settings import Settings, get_settings
-from bot.store.disputes import REMINDER_JOB, TIMEOUT_JOB
+from bot.store.disputes import REMINDER_JOB, TIMEOUT_JOB, DisputeTiming
 from bot.store.jobs import JobStore
 from bot.store.limits import BuyerActivity
 from policies.experiments import Experiments
@@ -111,6 +111,7 @@ def _dialogue(settings: Settings, services: Services) -> DialogueManager | None:
         engines,
         clock=services.clock,
         proposal_ttl=timedelta(minutes=settings.proposal_ttl_minutes),
+        dispute_timing=_dispute_timing(settings),
     )
 
 
@@ -130,11 +131,14 @@ def _disputes(settings: Settings, services: Services) -> DisputeDesk | None:
     """The disputes' service (None without a database)."""
     if services.database is None:
         return None
-    timing = DisputeClock(
+    return DisputeDesk(services.database, clock=services.clock, timing=_dispute_timing(settings))
+
+
+def _dispute_timing(settings: Settings) -> DisputeTiming:
+    return DisputeTiming(
         respond_within=timedelta(hours=settings.dispute_response_hours),
         remind_after=timedelta(hours=settings.dispute_reminder_hours),
     )
-    return DisputeDesk(services.database, clock=services.clock, timing=timing)
 
 
 def _job_runner(services: Services, desk: DisputeDesk | None) -> JobRunner | None:

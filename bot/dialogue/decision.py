@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.dialogue import replies
+from bot.dialogue import dispute_replies, replies
 from bot.dialogue.handoff import manual_decision, priority, summary
 from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction
@@ -331,6 +331,15 @@ class Deciding(SlotFilling):
             priority(decision.reason_codes, amount, None),
             intent=case_summary.intent,
         )
+        if flow is not None and flow.intent == "complaint" and flow.order_id and order is not None:
+            # A complaint about a named order that the buyer takes to a person is a dispute
+            # (REV-6.5): the seller is asked first and has 48 hours; a person decides if they
+            # disagree. The case leaves the queue until the seller answers.
+            reason = f"The buyer disputes how order {order.order_id} was handled (opened in chat)."
+            respond_by = self.ctx.open_dispute(case_id, order, reason)
+            return self._to_agent(
+                case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
+            )
         return self._to_agent(case_id, text, list(clauses))
 
     def _to_agent(self, case_id: str, text: str, citations: list[str]) -> Outcome:

@@ -36,7 +36,7 @@ from bot.dialogue.wording import rating_of
 from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow
-from bot.store.disputes import DisputeRepository
+from bot.store.disputes import DisputeRepository, DisputeTiming
 from bot.store.models import ConversationStatus, MessageRole
 from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
@@ -73,8 +73,10 @@ class DialogueManager:
         *,
         clock: Callable[[], datetime] = utcnow,
         proposal_ttl: timedelta = DEFAULT_PROPOSAL_TTL,
+        dispute_timing: DisputeTiming | None = None,
     ) -> None:
         self.proposal_ttl = proposal_ttl
+        self.dispute_timing = dispute_timing or DisputeTiming()
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.cases = CaseRepository(database.sessions, clock=clock)
         self.disputes = DisputeRepository(database.sessions, clock)
@@ -231,6 +233,7 @@ class DialogueManager:
                 now=self.clock(),
                 engines=self.engines,
                 proposal_ttl=self.proposal_ttl,
+                dispute_timing=self.dispute_timing,
             )
             messages: list[BotMessage] = []
             if status is ConversationStatus.WAITING_FOR_AGENT:

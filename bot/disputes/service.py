@@ -15,15 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import structlog
 from sqlalchemy.orm import Session
 
+from bot.dialogue import dispute_replies as wording
 from bot.dialogue.vocabulary import CLAIM_OF_INTENT
-from bot.disputes import wording
 from bot.disputes.machine import PAYS_BUYER, TERMINAL, Move, is_replay, next_status
 from bot.store import disputes as store
 from bot.store import ledger
@@ -58,14 +58,6 @@ class CaseHasNoOrder(Conflict):
 
 
 @dataclass(frozen=True)
-class DisputeClock:
-    """How long the seller has to answer, and when they are reminded (REV-6.5: 48 hours)."""
-
-    respond_within: timedelta = timedelta(hours=48)
-    remind_after: timedelta = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
 class Remedy:
     """What the buyer gets when they win: a refund of ``amount`` or a replacement."""
 
@@ -81,11 +73,11 @@ class DisputeDesk:
         database: Database,
         *,
         clock: Callable[[], datetime],
-        timing: DisputeClock | None = None,
+        timing: store.DisputeTiming | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
-        self.timing = timing or DisputeClock()
+        self.timing = timing or store.DisputeTiming()
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.repository = store.DisputeRepository(database.sessions, clock)
 
@@ -159,8 +151,7 @@ class DisputeDesk:
                 amount=asked,
                 currency=order.currency,
                 now=now,
-                respond_within=self.timing.respond_within,
-                remind_after=self.timing.remind_after,
+                timing=self.timing,
             )
             update_case_in(session, case_id, now, status=CaseStatus.IN_DISPUTE)
             post(wording.opened(order.order_id, dispute.respond_by))

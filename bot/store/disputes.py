@@ -21,6 +21,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.store.jobs import schedule_in
 from bot.store.models import DisputeEventRow, DisputeRow, DisputeStatus, new_id
 
+
+@dataclass(frozen=True)
+class DisputeTiming:
+    """How long the seller has to answer, and when they are reminded (REV-6.5: 48 hours;
+    the settings dispute_response_hours and dispute_reminder_hours)."""
+
+    respond_within: timedelta = timedelta(hours=48)
+    remind_after: timedelta = timedelta(hours=24)
+
+
 REMINDER_JOB = "dispute_reminder"
 TIMEOUT_JOB = "dispute_timeout"
 Audience = Literal["seller", "buyer", "agent"]
@@ -208,8 +218,7 @@ def open_dispute_in(
     amount: Decimal,
     currency: str,
     now: datetime,
-    respond_within: timedelta,
-    remind_after: timedelta,
+    timing: DisputeTiming,
 ) -> tuple[Dispute, bool]:
     """Open the case's dispute with its clock (reminder and timeout jobs), unless it has one:
     returns ``(dispute, created)``; a second opening returns the first dispute."""
@@ -217,7 +226,7 @@ def open_dispute_in(
     if existing is not None:
         return existing, False
     dispute_id = new_id()
-    respond_by = now + respond_within
+    respond_by = now + timing.respond_within
     session.add(
         DisputeRow(
             id=dispute_id,
@@ -246,10 +255,9 @@ def open_dispute_in(
         statement=reason,
         details={"respond_by": respond_by.isoformat(), "amount": str(amount)},
     )
-    if remind_after < respond_within:
-        schedule_in(
-            session, kind=REMINDER_JOB, subject_id=dispute_id, due_at=now + remind_after, now=now
-        )
+    if timing.remind_after < timing.respond_within:
+        remind_at = now + timing.remind_after
+        schedule_in(session, kind=REMINDER_JOB, subject_id=dispute_id, due_at=remind_at, now=now)
     schedule_in(session, kind=TIMEOUT_JOB, subject_id=dispute_id, due_at=respond_by, now=now)
     created = dispute_in(session, dispute_id)
     assert created is not None

@@ -125,3 +125,26 @@ def test_no_answer_in_48_hours_decides_for_the_buyer(
     view = buyer_chat.view()
     assert view["disputes"][0]["status"] == "decided_for_buyer"
     assert "did not respond to your dispute" in _last_bot_text(buyer_chat)
+
+
+def test_a_buyer_opens_a_dispute_in_chat(
+    app_client, buyer_chat, seller_headers, agent_headers, clock
+):
+    turn = buyer_chat.say("worst seller ever, D200 was a disaster")
+    assert "Talk to a person" in turn["quick_replies"]
+    opened = buyer_chat.say("Talk to a person")
+    assert "The seller has until" in opened["messages"][-1]["text"]
+    assert "REV-6.5" in opened["messages"][-1]["citations"]
+    [dispute] = buyer_chat.view()["disputes"]
+    assert (dispute["order_id"], dispute["status"], dispute["amount"]) == (
+        "D200",
+        "awaiting_seller",
+        45.0,
+    )
+    [seen] = app_client.get("/v1/seller/disputes", headers=seller_headers).json()["disputes"]
+    assert seen["dispute_id"] == dispute["dispute_id"] and seen["opened_by"] == "buyer"
+    # Not in the agents' queue while the seller has time to answer.
+    assert app_client.get("/v1/agent/queue", headers=agent_headers).json()["cases"] == []
+    clock.advance(timedelta(hours=48, seconds=1))
+    assert run_jobs(app_client) == 2
+    assert buyer_chat.view()["disputes"][0]["status"] == "decided_for_buyer"
