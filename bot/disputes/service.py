@@ -98,14 +98,7 @@ class DisputeDesk:
         dispute = self.repository.get(dispute_id)
         if dispute is None:
             raise DisputeNotFound(dispute_id)
-        return {
-            **dispute.to_dict("agent"),
-            # Both sides' statements side by side, for the decision.
-            "statements": {
-                "buyer": dispute.statements("buyer") + dispute.statements("agent"),
-                "seller": dispute.statements("seller"),
-            },
-        }
+        return dispute.for_agent()
 
     def of_cases(self, case_ids: list[str]) -> list[dict[str, Any]]:
         """The disputes of a conversation's cases, as the buyer sees them."""
@@ -416,11 +409,19 @@ class DisputeDesk:
         party: str,
         actor: str,
         now: datetime,
-    ) -> str:
+    ) -> str | None:
         order = load_order_in(session, row.order_id)
         assert order is not None
-        items = _items(order, remedy)
         amount = remedy.amount
+        if remedy.type is ActionType.REFUND and amount > order.refundable:
+            # Another remedy paid part of it since the dispute opened: the buyer gets what is
+            # left, never more than the order (the ledger would refuse it, and a timeout job
+            # would retry forever).
+            remedy = Remedy(remedy.type, order.refundable)
+            amount = remedy.amount
+        if amount <= 0 and remedy.type is ActionType.REFUND:
+            return None  # nothing left to refund: decided, no money moves
+        items = _items(order, remedy)
         if remedy.type is ActionType.REPLACEMENT:
             prices = {i.sku: i.unit_price for i in order.items}
             amount = to_cents(sum((prices[sku] * q for sku, q in items), Decimal("0")))

@@ -84,6 +84,17 @@ class Dispute:
         """What one side said, with its evidence, oldest first."""
         return [e.to_dict("agent") for e in self.events if e.actor_role == role and e.statement]
 
+    def for_agent(self) -> dict[str, Any]:
+        """The agents' view: everything, and both sides' statements side by side (the buyer's
+        side holds what the buyer and the agent who opened it for them said)."""
+        return {
+            **self.to_dict("agent"),
+            "statements": {
+                "buyer": self.statements("buyer") + self.statements("agent"),
+                "seller": self.statements("seller"),
+            },
+        }
+
     def to_dict(self, audience: Audience) -> dict[str, Any]:
         out: dict[str, Any] = {
             "dispute_id": self.dispute_id,

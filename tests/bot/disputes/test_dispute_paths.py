@@ -81,6 +81,10 @@ def test_dispute_then_seller_contests_then_agent_decides(
     both = app_client.get(agent_path, headers=agent_headers).json()["statements"]
     assert both["seller"][0]["attachments"] == [photo]
     assert both["buyer"][0]["statement"].startswith("Buyer disagrees")
+    # The case view carries the same, for the console.
+    case_view = app_client.get(f"/v1/agent/cases/{case['case_id']}", headers=agent_headers)
+    assert case_view.json()["dispute"]["statements"] == both
+    assert case_view.json()["dispute"]["status"] == "seller_contested"
 
     decided = app_client.post(
         f"{agent_path}/decide",
