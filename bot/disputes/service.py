@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from bot.dialogue import dispute_replies as wording
 from bot.dialogue.vocabulary import CLAIM_OF_INTENT
-from bot.disputes.machine import PAYS_BUYER, TERMINAL, Move, is_replay, next_status
+from bot.disputes.machine import (
+    PAYS_BUYER,
+    TERMINAL,
+    DisputeConflict,
+    Move,
+    is_replay,
+    next_status,
+)
 from bot.store import disputes as store
 from bot.store import ledger
 from bot.store.cases import Case, CaseStatus, get_case_in, update_case_in
@@ -167,6 +174,11 @@ class DisputeDesk:
         """Accept, contest (a statement and evidence) or offer (a partial refund or a
         replacement) for the seller of the dispute's order."""
         dispute = self._own(dispute_id, seller_id)
+        if dispute.status is DisputeStatus.AWAITING_SELLER and self.clock() >= dispute.respond_by:
+            # Past the deadline the buyer has won (the timeout job records it within seconds).
+            raise DisputeConflict(
+                f"the seller's time to answer ended at {dispute.respond_by.isoformat()}"
+            )
         details: dict[str, Any] = {}
         if move is Move.OFFER:
             assert offer is not None

@@ -115,9 +115,11 @@ def test_no_answer_in_48_hours_decides_for_the_buyer(
     assert _ledger(app_client, "D205") == []
 
     clock.advance(timedelta(hours=24))
+    path = f"/v1/seller/disputes/{dispute['dispute_id']}"
+    # Past the deadline, before the job ran: too late to answer.
+    assert app_client.post(f"{path}/accept", headers=seller_headers).status_code == 409
     assert run_jobs(app_client) == 1  # the timeout
     assert run_jobs(app_client) == 0  # done once
-    path = f"/v1/seller/disputes/{dispute['dispute_id']}"
     final = app_client.get(path, headers=seller_headers).json()
     assert final["status"] == "decided_for_buyer"
     assert [e["kind"] for e in final["events"]] == ["opened", "reminder", "timeout"]
