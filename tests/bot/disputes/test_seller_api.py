@@ -3,10 +3,13 @@ the field, the feed's cursor, offers, idempotent answers."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from bot.store.models import ActionRow
 from tests.bot.conftest import token_headers
 from tests.bot.disputes.conftest import agent_case, open_dispute
 
@@ -144,3 +147,23 @@ def test_deciding_for_the_seller_moves_no_money(
     assert decided["status"] == "decided_for_seller" and decided.get("action_id") is None
     assert buyer_chat.view()["actions"] == []
     assert "decided for the seller" in buyer_chat.view()["messages"][-1]["text"]
+
+
+def test_racing_answers_change_the_dispute_once(app_client, dispute, seller_headers, clock):
+    path = f"/v1/seller/disputes/{dispute['dispute_id']}"
+
+    def accept(_i: int):
+        return app_client.post(f"{path}/accept", headers=seller_headers)
+
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(accept, range(4)))
+    assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+    assert sum(not r.json()["replayed"] for r in responses) == 1
+    # The timeout job, had it run late, finds the dispute answered and moves nothing.
+    clock.advance(timedelta(hours=49))
+    assert app_client.app.state.job_runner.run_due() == 2  # reminder and timeout, both no-ops
+    final = app_client.get(path, headers=seller_headers).json()
+    assert [e["kind"] for e in final["events"]] == ["opened", "accept"]
+    with app_client.app.state.services.database.sessions() as session:
+        amounts = session.scalars(select(ActionRow.amount)).all()
+    assert [float(a) for a in amounts] == [300.0]
