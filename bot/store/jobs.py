@@ -81,13 +81,18 @@ class JobStore:
         now = self._clock()
         free = or_(JobRow.locked_until.is_(None), JobRow.locked_until < now)
         claimed: list[Job] = []
-        with write_session(self._sessions) as session:
+        # Looked up first without the write lock: most polls find nothing due, and on SQLite
+        # a write transaction would hold up every other writer for nothing.
+        with self._sessions() as session:
             candidates = session.scalars(
                 select(JobRow.id)
                 .where(JobRow.done_at.is_(None), JobRow.due_at <= now, free)
                 .order_by(JobRow.due_at)
                 .limit(limit)
             ).all()
+        if not candidates:
+            return claimed
+        with write_session(self._sessions) as session:
             for job_id in candidates:
                 result = session.execute(
                     update(JobRow)
