@@ -20,11 +20,14 @@ import jwt
 
 from common.errors import Unauthorized
 
-Role = Literal["buyer", "agent"]
-ROLES: tuple[Role, ...] = ("buyer", "agent")
+Role = Literal["buyer", "agent", "seller"]
+ROLES: tuple[Role, ...] = ("buyer", "agent", "seller")
+# Every policy has buyer and agent keys; a seller key is optional (a policy without one refuses
+# seller tokens), so deployments that never talk to sellers need no third secret.
+REQUIRED_ROLES: tuple[Role, ...] = ("buyer", "agent")
 
 DEFAULT_AUDIENCES: Mapping[Role, str] = MappingProxyType(
-    {"buyer": "aftersales-buyer", "agent": "aftersales-agent"}
+    {"buyer": "aftersales-buyer", "agent": "aftersales-agent", "seller": "aftersales-seller"}
 )
 DEFAULT_MAX_LIFETIME_S = 24 * 3600
 ALGORITHM = "HS256"
@@ -49,28 +52,38 @@ class JwtPolicy:
     max_lifetime_s: int = DEFAULT_MAX_LIFETIME_S
 
     def __post_init__(self) -> None:
-        for role in ROLES:
+        for role in REQUIRED_ROLES:
             if not self.secrets.get(role) or not self.audiences.get(role):
                 raise ValueError(f"the JWT policy needs a secret and an audience for {role}")
-        if self.audiences["buyer"] == self.audiences["agent"]:
-            raise ValueError("buyer and agent tokens need different audiences")
+        if self.secrets.get("seller") and not self.audiences.get("seller"):
+            raise ValueError("the JWT policy needs an audience for seller")
+        used = [self.audiences[role] for role in self.roles]
+        if len(set(used)) != len(used):
+            raise ValueError("buyer, agent and seller tokens need different audiences")
         if self.max_lifetime_s <= 0:
             raise ValueError("max_lifetime_s must be positive")
 
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The roles this policy can verify (buyer and agent always; seller when keyed)."""
+        return tuple(role for role in ROLES if self.secrets.get(role))
+
     @classmethod
     def shared(cls, secret: str, *, max_lifetime_s: int = DEFAULT_MAX_LIFETIME_S) -> JwtPolicy:
-        """One secret for both roles, the default audiences (local use, tests)."""
-        return cls({"buyer": secret, "agent": secret}, max_lifetime_s=max_lifetime_s)
+        """One secret for every role, the default audiences (local use, tests)."""
+        return cls(
+            {"buyer": secret, "agent": secret, "seller": secret}, max_lifetime_s=max_lifetime_s
+        )
 
 
-def _unverified_role(token: str) -> Role:
+def _unverified_role(token: str, policy: JwtPolicy) -> Role:
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.InvalidTokenError as e:
         raise AuthError(f"invalid token: {e}") from e
     role = claims.get("role") if isinstance(claims, dict) else None
-    if role not in ROLES:
-        raise AuthError(f"invalid token: role must be one of {', '.join(ROLES)}")
+    if role not in policy.roles:
+        raise AuthError(f"invalid token: role must be one of {', '.join(policy.roles)}")
     return role
 
 
@@ -80,7 +93,7 @@ def verify_token(token: str, policy: JwtPolicy, *, now: float | None = None) -> 
     The claimed role picks the secret and audience; it is not trusted: the signature, the
     audience (exactly that role's) and the lifetime are all checked with that role's key.
     """
-    role = _unverified_role(token)
+    role = _unverified_role(token, policy)
     now = time.time() if now is None else now
     try:
         claims = jwt.decode(
@@ -112,16 +125,17 @@ def verify_token(token: str, policy: JwtPolicy, *, now: float | None = None) -> 
 
 
 def mint_token(subject: str, role: Role, policy: JwtPolicy | str, ttl_s: int | None = None) -> str:
-    """A token like the shop's backend (buyers) or the agents' login (agents) would mint, signed
-    with the role's secret for the role's audience; for local use and tests.
+    """A token like the shop's backend (buyers), the agents' login (agents) or the seller
+    portal (sellers) would mint, signed with the role's secret for the role's audience; for
+    local use and tests.
 
-    ``policy`` may be a bare secret: both roles' secret, with the default audiences. ``ttl_s``
+    ``policy`` may be a bare secret: every role's secret, with the default audiences. ``ttl_s``
     defaults to the policy's maximum lifetime and may not exceed it.
     """
     if isinstance(policy, str):
         policy = JwtPolicy.shared(policy)
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role not in policy.roles:
+        raise ValueError(f"role must be one of {', '.join(policy.roles)}")
     ttl_s = policy.max_lifetime_s if ttl_s is None else ttl_s
     if not 0 < ttl_s <= policy.max_lifetime_s:
         raise ValueError(

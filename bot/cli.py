@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     token = sub.add_parser(
         "token", help="mint a JWT for local use (the role's secret and audience of the settings)"
     )
-    token.add_argument("--sub", required=True, help="buyer or agent id, e.g. B17 or agent-1")
+    token.add_argument(
+        "--sub", required=True, help="buyer, agent or seller id, e.g. B17, agent-1 or S1"
+    )
     token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument(
         "--ttl",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -11,18 +13,22 @@ from fastapi import FastAPI
 
 from bot.agent.service import AgentConsole
 from bot.agent.suggestions.suggest import Suggester
-from bot.api import agent, analytics, conversations, health, media, nlu, orders
+from bot.api import agent, analytics, conversations, disputes, health, media, nlu, orders
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
 from bot.console import routes as console_routes
 from bot.console.docs import docs_router
 from bot.dialogue.context import Engines
 from bot.dialogue.manager import DialogueManager
+from bot.disputes.scheduler import JobRunner
+from bot.disputes.service import DisputeDesk
 from bot.log_config import configure_logging
 from bot.media.library import Limits, PhotoLibrary
 from bot.media.storage import LocalMediaStore
 from bot.services import Services, build_services
 from bot.settings import Settings, get_settings
+from bot.store.disputes import REMINDER_JOB, TIMEOUT_JOB, DisputeTiming
+from bot.store.jobs import JobStore
 from bot.store.limits import BuyerActivity
 from policies.experiments import Experiments
 from policies.router import RouterConfig
@@ -46,9 +52,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if built.database is None
             else BuyerActivity(built.database.sessions, clock=built.clock)
         )
+        app.state.disputes = _disputes(settings, built)
+        app.state.job_runner = runner = _job_runner(built, app.state.disputes)
+        task = None
+        if runner is not None and settings.scheduler_poll_s > 0:
+            task = asyncio.create_task(runner.run_forever(settings.scheduler_poll_s))
         try:
             yield
         finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if owned:
                 await app.state.services.aclose()
 
@@ -81,6 +96,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(conversations.router)
     app.include_router(media.router)
     app.include_router(agent.router)
+    app.include_router(disputes.agent_router)
+    app.include_router(disputes.seller_router)
     app.include_router(analytics.router)
     app.include_router(console_routes.router)
     app.include_router(docs_router(app.title, app.openapi_url or "/openapi.json"))
@@ -108,6 +125,7 @@ def _dialogue(settings: Settings, services: Services) -> DialogueManager | None:
         engines,
         clock=services.clock,
         proposal_ttl=timedelta(minutes=settings.proposal_ttl_minutes),
+        dispute_timing=_dispute_timing(settings),
     )
 
 
@@ -133,6 +151,31 @@ def _console(services: Services) -> AgentConsole | None:
         risk_model=services.risk_model,
         clock=services.clock,
     )
+
+
+def _disputes(settings: Settings, services: Services) -> DisputeDesk | None:
+    """The disputes' service (None without a database)."""
+    if services.database is None:
+        return None
+    return DisputeDesk(services.database, clock=services.clock, timing=_dispute_timing(settings))
+
+
+def _dispute_timing(settings: Settings) -> DisputeTiming:
+    return DisputeTiming(
+        respond_within=timedelta(hours=settings.dispute_response_hours),
+        remind_after=timedelta(hours=settings.dispute_reminder_hours),
+    )
+
+
+def _job_runner(services: Services, desk: DisputeDesk | None) -> JobRunner | None:
+    """The runner of the database's jobs: a dispute's reminder and timeout."""
+    if services.database is None or desk is None:
+        return None
+    handlers = {
+        REMINDER_JOB: lambda job: desk.remind(job.subject_id),
+        TIMEOUT_JOB: lambda job: desk.time_out(job.subject_id),
+    }
+    return JobRunner(JobStore(services.database.sessions, services.clock), handlers)
 
 
 def app_factory() -> FastAPI:

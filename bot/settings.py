@@ -40,9 +40,12 @@ class Settings(BaseSettings):
     # agent tokens. The demo-secret refusal in production applies to both.
     buyer_jwt_secret: str | None = Field(None, min_length=32)
     agent_jwt_secret: str | None = Field(None, min_length=32)
+    # Sellers answer disputes (REV-6.5) through /v1/seller/*; their own key, same fallback.
+    seller_jwt_secret: str | None = Field(None, min_length=32)
     # The `aud` each role's tokens must carry (verified exactly, one audience per token).
     buyer_jwt_audience: str = Field(DEFAULT_AUDIENCES["buyer"], min_length=1)
     agent_jwt_audience: str = Field(DEFAULT_AUDIENCES["agent"], min_length=1)
+    seller_jwt_audience: str = Field(DEFAULT_AUDIENCES["seller"], min_length=1)
     # A token whose exp - iat (or exp - now without iat) is longer than this is refused.
     jwt_max_lifetime_s: int = Field(24 * 3600, ge=60, le=30 * 24 * 3600)
     webhook_secret: str = Field(DEMO_WEBHOOK_SECRET, min_length=16)
@@ -88,6 +91,13 @@ class Settings(BaseSettings):
     media_max_bytes: int = Field(8 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
     media_max_pixels: int = Field(40_000_000, ge=10_000, le=200_000_000)
     media_max_per_conversation: int = Field(20, ge=0)
+    # REV-6.5: the seller has this long to answer a dispute before it is decided for the buyer,
+    # and is reminded this long after it opened (no reminder when not before the deadline).
+    dispute_response_hours: float = Field(48.0, gt=0, le=30 * 24)
+    dispute_reminder_hours: float = Field(24.0, gt=0, le=30 * 24)
+    # How often the job runner (dispute reminders and timeouts) polls the database; 0: no
+    # runner in this process (another process runs the jobs).
+    scheduler_poll_s: float = Field(5.0, ge=0, le=3600)
 
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
@@ -104,7 +114,7 @@ class Settings(BaseSettings):
     def _empty_means_default_media_dir(cls, value: object) -> object:
         return REPO_ROOT / "var" / "media" if value == "" else value
 
-    @field_validator("buyer_jwt_secret", "agent_jwt_secret", mode="before")
+    @field_validator("buyer_jwt_secret", "agent_jwt_secret", "seller_jwt_secret", mode="before")
     @classmethod
     def _empty_secret_means_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -115,9 +125,13 @@ class Settings(BaseSettings):
             self.buyer_jwt_secret = self.jwt_secret
         if self.agent_jwt_secret is None:
             self.agent_jwt_secret = self.jwt_secret
-        if self.buyer_jwt_audience == self.agent_jwt_audience:
+        if self.seller_jwt_secret is None:
+            self.seller_jwt_secret = self.jwt_secret
+        audiences = (self.buyer_jwt_audience, self.agent_jwt_audience, self.seller_jwt_audience)
+        if len(set(audiences)) != len(audiences):
             raise ValueError(
-                "AFTERSALES_BUYER_JWT_AUDIENCE and AFTERSALES_AGENT_JWT_AUDIENCE must differ"
+                "AFTERSALES_BUYER_JWT_AUDIENCE, AFTERSALES_AGENT_JWT_AUDIENCE and "
+                "AFTERSALES_SELLER_JWT_AUDIENCE must differ"
             )
         return self
 
@@ -130,6 +144,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_demo_secrets_in_production(self) -> Settings:
         if self.env == "production":
+            # Sellers are optional: with no seller secret of its own in production, the seller
+            # role is off (`jwt_policy` leaves it out) rather than keyed with the demo secret.
             for role in ("buyer", "agent"):
                 if getattr(self, f"{role}_jwt_secret") == DEMO_JWT_SECRET:
                     raise ValueError(
@@ -145,13 +161,21 @@ class Settings(BaseSettings):
         return self
 
     def jwt_policy(self) -> JwtPolicy:
-        """The secrets, audiences and maximum lifetime of buyer and agent tokens."""
+        """The secrets, audiences and maximum lifetime of buyer, agent and seller tokens."""
+        seller = self.seller_jwt_secret or self.jwt_secret
+        if self.env == "production" and seller == DEMO_JWT_SECRET:
+            seller = ""  # no seller key: seller tokens are refused
         return JwtPolicy(
             secrets={
                 "buyer": self.buyer_jwt_secret or self.jwt_secret,
                 "agent": self.agent_jwt_secret or self.jwt_secret,
+                "seller": seller,
             },
-            audiences={"buyer": self.buyer_jwt_audience, "agent": self.agent_jwt_audience},
+            audiences={
+                "buyer": self.buyer_jwt_audience,
+                "agent": self.agent_jwt_audience,
+                "seller": self.seller_jwt_audience,
+            },
             max_lifetime_s=self.jwt_max_lifetime_s,
         )
 

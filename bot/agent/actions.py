@@ -19,6 +19,7 @@ from bot.store.case_summary import eligibility_json
 from bot.store.cases import ActionRecord
 from bot.store.models import ActionType
 from common.errors import InvalidInput
+from policies.attribution import attribute
 from policies.types import Claim, Order
 
 AGENT_DECISIONS = (*MONEY_ACTIONS, "deny", "request_evidence")
@@ -133,6 +134,9 @@ def record_money_action_in(
             f"{money(cap, order.currency)} this order allows",
             "amount",
         )
+    # Who bears the cost (section 7) for the case's claim; None when there is no claim to
+    # attribute (a goodwill refund) or the rules name nobody (a dispute).
+    found = attribute(order, claim, now).party if claim is not None else None
     try:
         action, created = ledger.record_remedy_in(
             session,
@@ -146,6 +150,7 @@ def record_money_action_in(
             actor=agent_id,
             now=now,
             reason=reason,
+            responsible_party=None if found is None else found.value,
         )
     except ledger.LedgerRefused as e:
         raise ActionRefused(e.code, e.message, "type") from e

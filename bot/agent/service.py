@@ -42,6 +42,7 @@ from bot.store.case_summary import eligibility_json
 from bot.store.cases import Case, CaseStatus, DecisionRecord
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow
+from bot.store.disputes import DisputeRepository
 from bot.store.orders import OrderRepository, load_order_in
 from policies.router import RiskScorer
 from policies.types import Claim, ClaimType, Order
@@ -70,6 +71,7 @@ class AgentConsole:
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.orders = OrderRepository(database.sessions, clock=clock)
         self.audit = AuditRepository(database.sessions, clock=clock)
+        self.disputes = DisputeRepository(database.sessions, clock)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -122,6 +124,7 @@ class AgentConsole:
             "responsibility": view.responsibility(case, facts),
             "risk_attribution": risk_attribution,
             "audit": [e.to_dict() for e in self.audit.of_case(case_id)],
+            "dispute": dispute.for_agent() if (dispute := self.disputes.of_case(case_id)) else None,
             "allowed_actions": {
                 "policy_action": facts.policy_action,
                 "policy_amount": None

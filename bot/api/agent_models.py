@@ -185,6 +185,8 @@ class CaseView(BaseModel):
     risk_attribution: dict[str, Any] | None = Field(description="bot.agent.explain.attribute_risk")
     audit: list[AuditOut]
     allowed_actions: AllowedActions
+    # Issue 18: the case's dispute (REV-6.5) with both sides' statements; null without one.
+    dispute: dict[str, Any] | None = None
     order: OrderPayload | None
 
 

@@ -7,11 +7,14 @@ ISO dates or datetimes (naive means UTC); the default is the last 7 days.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +23,7 @@ from bot.analytics.tables import Window
 from bot.api.deps import AgentDep, ServicesDep
 from bot.api.schemas import AUTH_ERRORS, error_responses
 from bot.store.db import Database
+from bot.store.statements import PER_ID, StatementParty, parties_in, statement_in
 from common.errors import InvalidInput, Unavailable
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
@@ -136,6 +140,85 @@ async def report(
     return await run_in_threadpool(
         live_report, database, window, redactor=redactor, hooks=_hooks(request, services)
     )
+
+
+class StatementLineView(BaseModel):
+    action_id: str
+    created_at: str
+    order_id: str
+    case_id: str | None
+    type: str
+    amount: float
+    currency: str
+    actor: str
+
+
+class StatementView(BaseModel):
+    """What one party bears for the period (issue 18): the ledger's rows charged to it."""
+
+    party: str
+    id: str | None
+    since: str
+    until: str
+    count: int
+    totals: dict[str, dict[str, float]] = Field(
+        description='Sums per currency: "total" and one per remedy type.'
+    )
+    lines: list[StatementLineView]
+    parties: list[dict[str, str | None]] | None = Field(
+        None, description="Every statement with a line in the period (party, id)."
+    )
+
+
+STATEMENT_CSV_FIELDS = tuple(StatementLineView.model_fields)
+
+
+@router.get(
+    "/statements",
+    response_model=StatementView,
+    responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
+)
+async def statements(
+    _agent: AgentDep,
+    services: ServicesDep,
+    party: StatementParty,
+    id: Annotated[str | None, Query(max_length=64, description="seller or carrier id")] = None,
+    since: Bound = None,
+    until: Bound = None,
+    format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """A party's statement for ``[since, until)``: every remedy the ledger charged to it
+    (``party``: seller or carrier with their ``id``; platform, buyer, or none for the
+    unattributed), with totals per currency and type. CSV with ``format=csv`` or ``Accept:
+    text/csv``. All statements of a period add up to its ledger."""
+    if party in PER_ID and not id:
+        raise InvalidInput(f"id: a {party} statement needs the {party}'s id", field="id")
+    window = _window(since, until, services.clock)
+    database = _database(services.database)
+
+    def read() -> tuple[Any, list[tuple[str, str | None]]]:
+        with database.sessions() as session:
+            found = statement_in(
+                session, party=party, party_id=id, since=window.since, until=window.until
+            )
+            return found, parties_in(session, since=window.since, until=window.until)
+
+    statement, parties = await run_in_threadpool(read)
+    wants_csv = format == "csv" or (format is None and "text/csv" in (accept or ""))
+    if wants_csv:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=STATEMENT_CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for line in statement.lines:
+            writer.writerow(line.to_dict())
+        name = f"statement-{party}-{id or 'all'}-{window.since.date()}.csv"
+        return Response(
+            out.getvalue(),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return {**statement.to_dict(), "parties": [{"party": p, "id": i} for p, i in parties]}
 
 
 def _hooks(request: Request, services: Any) -> dict[str, Any]:

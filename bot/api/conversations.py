@@ -137,6 +137,23 @@ class TranscriptEntry(BaseModel):
     quick_replies: list[str] | None = Field(None, exclude_if=_absent_if_none)
 
 
+class BuyerDispute(BaseModel):
+    """A dispute of one of the conversation's cases, where it stands (REV-6.5; issue 18)."""
+
+    dispute_id: str
+    order_id: str
+    status: str = Field(
+        description="awaiting_seller, seller_accepted, seller_contested, seller_offered, "
+        "decided_for_buyer or decided_for_seller"
+    )
+    amount: float
+    currency: str
+    respond_by: str = Field(description="ISO 8601 (UTC): the seller's deadline.")
+    offer: dict[str, Any] | None
+    opened_at: str
+    decided_at: str | None
+
+
 class ConversationView(BaseModel):
     """The transcript, status, what the bot waits for, every action and case so far."""
 
@@ -147,6 +164,8 @@ class ConversationView(BaseModel):
     quick_replies: list[str]
     actions: list[ExecutedAction]
     case_ids: list[str]
+    # Contract extension (issue 18): the disputes of these cases, oldest first.
+    disputes: list[BuyerDispute] = Field(default_factory=list)
     created_at: str = Field(description="ISO 8601 (UTC).")
     updated_at: str = Field(description="ISO 8601 (UTC).")
 

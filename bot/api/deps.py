@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from bot.agent.service import AgentConsole
 from bot.auth import Principal, verify_token
 from bot.dialogue.manager import DialogueManager
+from bot.disputes.service import DisputeDesk
 from bot.services import Services
 from bot.settings import Settings
 from bot.store.limits import BuyerActivity
@@ -54,7 +55,14 @@ def require_buyer(principal: PrincipalDep) -> Principal:
     return principal
 
 
+def require_seller(principal: PrincipalDep) -> Principal:
+    if principal.role != "seller":
+        raise Forbidden("this endpoint needs a seller token")
+    return principal
+
+
 AgentDep = Annotated[Principal, Depends(require_agent)]
+SellerDep = Annotated[Principal, Depends(require_seller)]
 BuyerDep = Annotated[Principal, Depends(require_buyer)]
 
 
@@ -86,3 +94,13 @@ def get_buyer_activity(request: Request) -> BuyerActivity:
 
 
 BuyerActivityDep = Annotated[BuyerActivity, Depends(get_buyer_activity)]
+
+
+def get_dispute_desk(request: Request) -> DisputeDesk:
+    desk = getattr(request.app.state, "disputes", None)
+    if desk is None:
+        raise Unavailable("the dispute store is not configured")
+    return desk
+
+
+DisputeDeskDep = Annotated[DisputeDesk, Depends(get_dispute_desk)]

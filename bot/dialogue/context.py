@@ -15,7 +15,8 @@ from bot.risk_features import BuyerRecord, buyer_record, risk_features_in
 from bot.store import cases as case_store
 from bot.store import ledger
 from bot.store.case_summary import CaseSummary
-from bot.store.cases import ActionRecord
+from bot.store.cases import ActionRecord, CaseStatus
+from bot.store.disputes import DisputeTiming, open_dispute_in
 from bot.store.ledger import ProposalRecord
 from bot.store.models import ActionType, ProposalStatus
 from bot.store.orders import buyer_orders_in
@@ -59,6 +60,7 @@ class TurnContext:
         now: datetime,
         engines: Engines,
         proposal_ttl: timedelta = DEFAULT_PROPOSAL_TTL,
+        dispute_timing: DisputeTiming | None = None,
     ) -> None:
         self.session = session
         self.conversation_id = conversation_id
@@ -66,6 +68,7 @@ class TurnContext:
         self.now = now
         self.engines = engines
         self.proposal_ttl = proposal_ttl
+        self.dispute_timing = dispute_timing or DisputeTiming()
         self.executed: list[ActionRecord] = []
 
     @cached_property
@@ -166,6 +169,26 @@ class TurnContext:
             now=self.now,
         )
 
+    def open_dispute(self, case_id: str, order: Order, reason: str) -> datetime:
+        """Open the buyer's dispute of ``order`` on the case (REV-6.5), with its clock; returns
+        the seller's deadline. The seller sees it in their feed (`/v1/seller/disputes`)."""
+        dispute, _ = open_dispute_in(
+            self.session,
+            case_id=case_id,
+            order_id=order.order_id,
+            buyer_id=self.buyer_id,
+            seller_id=order.seller_id,
+            opened_by="buyer",
+            actor=self.buyer_id,
+            reason=reason,
+            amount=order.refundable,
+            currency=order.currency,
+            now=self.now,
+            timing=self.dispute_timing,
+        )
+        case_store.update_case_in(self.session, case_id, self.now, status=CaseStatus.IN_DISPUTE)
+        return dispute.respond_by
+
     def update_case(self, case_id: str, **changes: Any) -> None:
         case_store.update_case_in(self.session, case_id, self.now, **changes)
 
@@ -216,6 +239,7 @@ class TurnContext:
         currency: str,
         items: tuple[tuple[str, int], ...],
         idempotency_key: str,
+        responsible_party: str | None = None,
     ) -> ActionRecord:
         """Write the remedy to the ledger (raises `bot.store.ledger.LedgerRefused` when it would
         break an invariant); a retry with the same key moves nothing."""
@@ -230,6 +254,7 @@ class TurnContext:
             idempotency_key=idempotency_key,
             actor="bot",
             now=self.now,
+            responsible_party=responsible_party,
         )
         if created:
             self.executed.append(action)

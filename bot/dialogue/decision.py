@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.dialogue import replies
+from bot.dialogue import dispute_replies, replies
 from bot.dialogue.handoff import manual_decision, priority, summary
 from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction
@@ -53,17 +53,21 @@ class Assessment:
 class Deciding(SlotFilling):
     """A claim from eligibility to proposal, execution or a person."""
 
-    def _assess(self, order: Order) -> Assessment:
-        """The flow's claim on ``order`` as the rules see it now."""
+    def _claim(self, order: Order) -> Claim:
+        """The flow's claim on ``order``."""
         flow = self.state.flow
         assert flow is not None and flow.claim_type is not None
-        claim = Claim(
+        return Claim(
             type=_claim_type(flow.claim_type, order),
             skus=tuple(flow.skus or ()),
             has_photo=bool(flow.photos),
             opened=flow.opened,
             prefers_replacement=bool(flow.prefers_replacement),
         )
+
+    def _assess(self, order: Order) -> Assessment:
+        """The flow's claim on ``order`` as the rules see it now."""
+        claim = self._claim(order)
         history = self.ctx.history()
         voucher_given = self.ctx.voucher_given(order.order_id)
         eligibility = check_eligibility(
@@ -211,6 +215,8 @@ class Deciding(SlotFilling):
             return self._advance()
         lapsed = self._lapsed(proposal, order)
         if lapsed is None:
+            # Who bears the cost, as section 7 says for the claim now (the statements add it up).
+            party = attribute(order, self._claim(order), self.ctx.now).party
             try:
                 for planned in proposal.actions:
                     self.ctx.execute(
@@ -222,6 +228,7 @@ class Deciding(SlotFilling):
                         items=self._proposed_items(proposal),
                         idempotency_key=f"{self.ctx.conversation_id}:{proposal.proposal_id}:"
                         f"{planned.type}",
+                        responsible_party=None if party is None else party.value,
                     )
             except LedgerRefused:
                 lapsed = ProposalStatus.CHANGED
@@ -324,6 +331,15 @@ class Deciding(SlotFilling):
             priority(decision.reason_codes, amount, None),
             intent=case_summary.intent,
         )
+        if flow is not None and flow.intent == "complaint" and flow.order_id and order is not None:
+            # A complaint about a named order that the buyer takes to a person is a dispute
+            # (REV-6.5): the seller is asked first and has 48 hours; a person decides if they
+            # disagree. The case leaves the queue until the seller answers.
+            reason = f"The buyer disputes how order {order.order_id} was handled (opened in chat)."
+            respond_by = self.ctx.open_dispute(case_id, order, reason)
+            return self._to_agent(
+                case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
+            )
         return self._to_agent(case_id, text, list(clauses))
 
     def _to_agent(self, case_id: str, text: str, citations: list[str]) -> Outcome:

@@ -37,6 +37,7 @@ from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, utcnow
+from bot.store.disputes import DisputeRepository, DisputeTiming
 from bot.store.models import ConversationStatus, MessageRole
 from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
@@ -73,10 +74,13 @@ class DialogueManager:
         *,
         clock: Callable[[], datetime] = utcnow,
         proposal_ttl: timedelta = DEFAULT_PROPOSAL_TTL,
+        dispute_timing: DisputeTiming | None = None,
     ) -> None:
         self.proposal_ttl = proposal_ttl
+        self.dispute_timing = dispute_timing or DisputeTiming()
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.cases = CaseRepository(database.sessions, clock=clock)
+        self.disputes = DisputeRepository(database.sessions, clock)
         self.parser = parser
         self.engines = engines
         self.clock = clock
@@ -151,6 +155,7 @@ class DialogueManager:
         )
         messages = await run_in_threadpool(self.conversations.messages, conversation_id)
         actions, case_ids = await run_in_threadpool(self.cases.of_conversation, conversation_id)
+        disputes = await run_in_threadpool(self.disputes.of_cases, case_ids)
         state = DialogueState.load(conversation.state)
         return {
             "conversation_id": conversation.conversation_id,
@@ -160,6 +165,7 @@ class DialogueManager:
             "quick_replies": state.quick_replies,
             "actions": [a.to_dict() for a in actions],
             "case_ids": case_ids,
+            "disputes": [d.to_dict("buyer") for d in disputes],
             "created_at": conversation.created_at.isoformat(),
             "updated_at": conversation.updated_at.isoformat(),
         }
@@ -234,6 +240,7 @@ class DialogueManager:
                 now=self.clock(),
                 engines=self.engines,
                 proposal_ttl=self.proposal_ttl,
+                dispute_timing=self.dispute_timing,
             )
             messages: list[BotMessage] = []
             if status is ConversationStatus.WAITING_FOR_AGENT:

@@ -45,6 +45,7 @@ class CaseStatus:
     WAITING_FOR_AGENT = "waiting_for_agent"  # in the agent queue
     RETURNED_TO_BOT = "returned_to_bot"
     CLOSED = "closed"
+    IN_DISPUTE = "in_dispute"  # the seller has until the dispute's respond_by to answer (REV-6.5)
 
 
 @dataclass(frozen=True)

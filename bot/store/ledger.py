@@ -149,9 +149,13 @@ def record_remedy_in(
     now: datetime,
     reason: str | None = None,
     status: str = "approved",
+    responsible_party: str | None = None,
 ) -> tuple[ActionRecord, bool]:
     """Write one remedy to the ledger unless its key already did; returns ``(action,
     created)``. ``created`` is False for a retry (the first action comes back, no money moves).
+
+    ``responsible_party`` is who bears the cost (seller, carrier, platform, buyer; None: not
+    attributed), the column the per-party statements add up.
 
     Raises `LedgerRefused` when the remedy would break an invariant (see the module docstring),
     and LookupError when the order does not exist.
@@ -179,6 +183,7 @@ def record_remedy_in(
         "idempotency_key": idempotency_key,
         "actor": actor,
         "reason": reason,
+        "responsible_party": responsible_party,
         "items": [{"sku": sku, "quantity": quantity} for sku, quantity in items],
         "created_at": now,
     }

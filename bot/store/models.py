@@ -346,6 +346,10 @@ class ActionRow(Base):
     # The items the remedy covers: [{"sku": ..., "quantity": ...}] ([] for a voucher, or money
     # not tied to items, e.g. an agent's goodwill refund).
     items: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
+    # Who bears the cost (spec section 7, `policies.attribution`): seller, carrier, platform,
+    # buyer; None when nobody was attributed (rows written before issue 18 too). The
+    # per-party statements (`bot.store.statements`) are sums of this column.
+    responsible_party: Mapped[str | None] = mapped_column(String(ENUM_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -469,4 +473,99 @@ class MediaRow(Base):
     thumbnail_size: Mapped[int] = mapped_column(Integer)
     # The upload's own hash: the same picture sent again (another claim, another buyer) shows.
     upload_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DisputeStatus(StrEnum):
+    """Where a dispute stands (REV-6.5; `bot.disputes.machine` says which moves are allowed)."""
+
+    AWAITING_SELLER = "awaiting_seller"
+    SELLER_ACCEPTED = "seller_accepted"
+    SELLER_CONTESTED = "seller_contested"
+    SELLER_OFFERED = "seller_offered"
+    DECIDED_FOR_BUYER = "decided_for_buyer"
+    DECIDED_FOR_SELLER = "decided_for_seller"
+
+
+class DisputeRow(Base):
+    """A buyer's dispute of a decision (REV-6.5): the seller answers by ``respond_by``, else the
+    buyer wins; a person decides a contested one. Each step is a `DisputeEventRow`."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (
+        # The seller's feed, newest change first.
+        Index("ix_disputes_seller_id_updated_at", "seller_id", "updated_at"),
+        # One dispute per case: opening it twice (a retry, two agents) finds the first.
+        UniqueConstraint("case_id"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    buyer_id: Mapped[str] = mapped_column(ForeignKey("buyers.id"), index=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"))
+    # "buyer" (in chat) or "agent".
+    opened_by: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    reason: Mapped[str] = mapped_column(Text)
+    # What the buyer asks back (a refund), in the order's currency.
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus, "dispute_status"))
+    respond_by: Mapped[datetime]
+    # The seller's offer, when they made one: {"type": "refund"|"replacement", "amount": ...}.
+    offer: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    # The remedy's ledger row once money moved (None: nothing moved, e.g. decided for seller).
+    action_id: Mapped[str | None] = mapped_column(ForeignKey("actions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+
+class DisputeEventRow(Base):
+    """One step of a dispute, timed and attributed: opened, a statement, evidence, the seller's
+    answer, a reminder, the timeout, a decision."""
+
+    __tablename__ = "dispute_events"
+    __table_args__ = (
+        # A seller's or agent's retried request with the same key records one step.
+        UniqueConstraint("dispute_id", "idempotency_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    dispute_id: Mapped[str] = mapped_column(ForeignKey("disputes.id"), index=True)
+    # "buyer", "seller", "agent" or "system" (the scheduler).
+    actor_role: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    actor: Mapped[str] = mapped_column(String(ID_LENGTH))
+    kind: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    statement: Mapped[str | None] = mapped_column(Text)
+    # [{"type": "image", "url": ...}], the chat's attachment shape.
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobRow(Base):
+    """A job due at a time (a dispute's reminder or timeout): claimed by one runner at a time
+    (``locked_by`` until ``locked_until``), done once (``done_at``). Kept in the database, so
+    it survives restarts and is shared by every bot process."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_done_at_due_at", "done_at", "due_at"),
+        # One job of a kind per subject (scheduling it twice is a no-op).
+        UniqueConstraint("kind", "subject_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(ENUM_LENGTH))
+    subject_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    due_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    locked_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    locked_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

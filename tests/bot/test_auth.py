@@ -191,3 +191,61 @@ def test_api_answers_401_in_the_envelope(api, token):
 
 def test_api_buyer_token_on_an_agent_endpoint_is_still_403(api):
     assert _parse(api, mint_token("B17", "buyer", POLICY)).status_code == 403
+
+
+# --- sellers (issue 18) -------------------------------------------------------------------------
+
+SELLER_SECRET = "seller-secret-0123456789abcdef-0123456789"
+WITH_SELLERS = JwtPolicy(
+    {"buyer": BUYER_SECRET, "agent": AGENT_SECRET, "seller": SELLER_SECRET}, max_lifetime_s=3600
+)
+
+
+def test_a_seller_token_verifies_with_the_seller_key_only():
+    token = mint_token("S1", "seller", WITH_SELLERS, ttl_s=60)
+    decoded = jwt.decode(token, SELLER_SECRET, algorithms=["HS256"], audience="aftersales-seller")
+    assert decoded["role"] == "seller"
+    assert verify_token(token, WITH_SELLERS) == verify_token(token, WITH_SELLERS)
+    assert verify_token(token, WITH_SELLERS).subject == "S1"
+    # A buyer token relabelled as a seller's fails: wrong audience and secret.
+    with pytest.raises(AuthError):
+        verify_token(forge({**claims("buyer"), "role": "seller"}, BUYER_SECRET), WITH_SELLERS)
+    # Signed with the agent secret for the seller audience: the signature fails.
+    seller_claims = {**claims("buyer"), "role": "seller", "aud": "aftersales-seller"}
+    with pytest.raises(AuthError, match=r"(?i)signature"):
+        verify_token(forge(seller_claims, AGENT_SECRET), WITH_SELLERS)
+
+
+def test_a_policy_without_a_seller_key_refuses_seller_tokens():
+    token = mint_token("S1", "seller", WITH_SELLERS, ttl_s=60)
+    with pytest.raises(AuthError, match="role must be one of buyer, agent"):
+        verify_token(token, POLICY)
+    with pytest.raises(ValueError, match="role must be one of"):
+        mint_token("S1", "seller", POLICY)
+
+
+def test_the_seller_audience_must_differ_from_the_others():
+    with pytest.raises(ValueError, match="different audiences"):
+        JwtPolicy(
+            {"buyer": "x", "agent": "y", "seller": "z"},
+            audiences={"buyer": "a", "agent": "b", "seller": "a"},
+        )
+
+
+def test_settings_give_sellers_their_own_secret_and_audience():
+    settings = Settings(env="test", seller_jwt_secret=SELLER_SECRET, _env_file=None)
+    policy = settings.jwt_policy()
+    assert policy.secrets["seller"] == SELLER_SECRET
+    assert policy.audiences["seller"] == "aftersales-seller"
+    assert verify_token(mint_token("S1", "seller", policy), policy).role == "seller"
+    # Unset, it falls back to the shared secret like the other roles.
+    assert Settings(env="test", _env_file=None).jwt_policy().secrets["seller"] == (
+        Settings(env="test", _env_file=None).jwt_secret
+    )
+
+
+def test_api_seller_token_on_an_agent_endpoint_is_403(api):
+    # The api fixture sets no seller secret: it falls back to the (demo) shared jwt_secret.
+    demo = Settings(env="test", _env_file=None).jwt_secret
+    policy = JwtPolicy({**POLICY.secrets, "seller": demo}, max_lifetime_s=3600)
+    assert _parse(api, mint_token("S1", "seller", policy)).status_code == 403

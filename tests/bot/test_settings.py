@@ -83,7 +83,7 @@ def test_role_secrets_default_to_jwt_secret(monkeypatch):
     settings = Settings(jwt_secret="j" * 40, _env_file=None)
     assert settings.buyer_jwt_secret == settings.agent_jwt_secret == "j" * 40
     policy = settings.jwt_policy()
-    assert dict(policy.secrets) == {"buyer": "j" * 40, "agent": "j" * 40}
+    assert dict(policy.secrets) == {"buyer": "j" * 40, "agent": "j" * 40, "seller": "j" * 40}
     assert policy.max_lifetime_s == settings.jwt_max_lifetime_s
 
 
@@ -93,8 +93,15 @@ def test_role_secrets_and_audiences_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("AFTERSALES_AGENT_JWT_AUDIENCE", "shop-agents")
     monkeypatch.setenv("AFTERSALES_JWT_MAX_LIFETIME_S", "900")
     policy = Settings(_env_file=None).jwt_policy()
-    assert dict(policy.secrets) == {"buyer": "b" * 40, "agent": "a" * 40}
-    assert dict(policy.audiences) == {"buyer": "aftersales-buyer", "agent": "shop-agents"}
+    assert {role: policy.secrets[role] for role in ("buyer", "agent")} == {
+        "buyer": "b" * 40,
+        "agent": "a" * 40,
+    }
+    assert dict(policy.audiences) == {
+        "buyer": "aftersales-buyer",
+        "agent": "shop-agents",
+        "seller": "aftersales-seller",
+    }
     assert policy.max_lifetime_s == 900
 
 
@@ -123,6 +130,15 @@ def test_production_refuses_a_demo_role_secret(role):
 def test_production_with_both_role_secrets_needs_no_jwt_secret():
     settings = Settings(**PRODUCTION, buyer_jwt_secret="b" * 40, agent_jwt_secret="a" * 40)
     assert settings.jwt_secret == DEMO_JWT_SECRET  # unused: both roles have their own
+    # No seller secret of its own: the seller role is off, never keyed with the demo secret.
+    assert settings.jwt_policy().roles == ("buyer", "agent")
+    with_sellers = Settings(
+        **PRODUCTION,
+        buyer_jwt_secret="b" * 40,
+        agent_jwt_secret="a" * 40,
+        seller_jwt_secret="s" * 40,
+    )
+    assert with_sellers.jwt_policy().roles == ("buyer", "agent", "seller")
 
 
 def test_production_refuses_the_demo_rasa_token():

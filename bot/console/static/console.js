@@ -30,7 +30,14 @@ const els = {
   responsibility: $("responsibility"), order: $("order"), buyer: $("buyer"), trace: $("trace"),
   audit: $("audit"), handBack: $("hand-back"), closeCase: $("close-case"),
   closeConfirm: $("close-confirm"), closeYes: $("close-confirm-yes"), closeNo: $("close-confirm-no"),
+  disputeCard: $("dispute-card"), disputeFacts: $("dispute-facts"),
+  disputeBuyer: $("dispute-buyer"), disputeSeller: $("dispute-seller"),
+  decideForm: $("decide-form"), decideOutcome: $("decide-outcome"), decideAmount: $("decide-amount"),
+  decideResponsible: $("decide-responsible"), decideReason: $("decide-reason"),
+  decideResult: $("decide-result"),
 };
+// A dispute an agent decides: the seller has answered (contested or offered).
+const DECIDABLE = ["seller_contested", "seller_offered"];
 
 const state = {
   cases: [], caseId: null, view: null, lastSeq: 0, pollTimer: null,
@@ -219,11 +226,71 @@ function renderCase(v, transcriptChanged) {
   renderBuyer(v.buyer);
   renderTrace(v);
   renderAudit(v.audit || [], v.order && v.order.currency);
+  renderDispute(v.dispute);
   const policy = v.allowed_actions || {};
   els.actionPolicy.textContent = policy.policy_action
     ? "The rules grant: " + policy.policy_action + " of " + money(policy.policy_amount, v.order && v.order.currency) + ". Anything else needs an override and a reason."
     : "The rules grant no money action on this case: any money action needs an override and a reason.";
   if (state.formCaseId !== v.case_id) fillActionForm(v);
+}
+
+// The dispute: where it stands and both sides' statements side by side (issue 18).
+function renderDispute(d) {
+  els.disputeCard.hidden = !d;
+  if (!d) return;
+  const offer = d.offer
+    ? (d.offer.type === "replacement" ? "a replacement" : "refund of " + money(d.offer.amount, d.currency))
+    : null;
+  els.disputeFacts.replaceChildren(facts([
+    ["Status", d.status.replace(/_/g, " ")],
+    ["Disputed", money(d.amount, d.currency)],
+    ["Seller", d.seller_id],
+    ["Seller answers by", formatDate(d.respond_by)],
+    ["Seller's offer", offer],
+  ]));
+  renderStatements(els.disputeBuyer, (d.statements || {}).buyer || []);
+  renderStatements(els.disputeSeller, (d.statements || {}).seller || []);
+  els.decideForm.hidden = !DECIDABLE.includes(d.status);
+}
+
+function renderStatements(list, statements) {
+  list.replaceChildren();
+  if (!statements.length) { list.append(el("li", "Nothing said yet.", "muted")); return; }
+  statements.forEach((s) => {
+    const li = el("li");
+    li.append(el("span", formatDate(s.at) + " · " + s.by + ": ", "muted small"), el("span", s.statement));
+    (s.attachments || []).forEach((a) => {
+      const link = el("a", "evidence");
+      link.href = a.url; // an http(s) URL checked by the API
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      li.append(" ", link);
+    });
+    list.append(li);
+  });
+}
+
+function decide() {
+  const d = state.view && state.view.dispute;
+  if (!d) return;
+  const body = { outcome: els.decideOutcome.value, reason: els.decideReason.value.trim() };
+  if (body.outcome === "buyer" && els.decideAmount.value) body.amount = Number(els.decideAmount.value);
+  if (body.outcome === "buyer" && els.decideResponsible.value) body.responsible = els.decideResponsible.value;
+  return guarded(async () => {
+    els.decideResult.className = "result";
+    els.decideResult.textContent = "Working…";
+    try {
+      const result = await api("POST", "/agent/disputes/" + encodeURIComponent(d.dispute_id) + "/decide", body);
+      els.decideResult.className = "result ok";
+      els.decideResult.textContent = "Decided: " + result.status.replace(/_/g, " ");
+      els.decideReason.value = "";
+      await loadCase(false);
+    } catch (err) {
+      els.decideResult.className = "result bad";
+      els.decideResult.textContent = err.message || String(err);
+      throw err;
+    }
+  });
 }
 
 function renderTranscript(messages) {
@@ -524,6 +591,7 @@ els.actionForm.addEventListener("submit", (e) => {
   if (els.actionOverride.checked) body.override = true;
   execute(body);
 });
+els.decideForm.addEventListener("submit", (e) => { e.preventDefault(); decide(); });
 els.handBack.addEventListener("click", () => release("bot"));
 els.closeCase.addEventListener("click", () => askToClose(true));
 els.closeNo.addEventListener("click", () => { askToClose(false); els.closeCase.focus(); });
