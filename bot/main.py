@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -43,9 +44,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if built.database is None
             else BuyerActivity(built.database.sessions, clock=built.clock)
         )
+        refreshing = (
+            asyncio.create_task(analytics.refresh_loop(app, settings.analytics_refresh_s))
+            if settings.analytics_refresh_s and built.database is not None
+            else None
+        )
         try:
             yield
         finally:
+            if refreshing is not None:
+                refreshing.cancel()
             if owned:
                 await app.state.services.aclose()
 
