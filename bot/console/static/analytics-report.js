@@ -1,8 +1,8 @@
 // The analytics dashboard's report, section by section, drawn into the page's #report:
 // tiles, charts, fairness slices, failure clusters, routing experiments and definitions.
-import { el, formatDate, money } from "./common.js";
+import { el, money } from "./common.js";
 import {
-  amounts, bucketLabel, columnChart, count, duration, hbarChart, missing, note, pct, points,
+  amounts, bucketLabel, columnChart, stampText, count, duration, hbarChart, missing, note, pct, points,
   pValue, simpleBars, table, words,
 } from "./analytics-charts.js";
 
@@ -386,7 +386,15 @@ export function renderReport(report) {
 
 function describeWindow(report) {
   const w = report.window || {};
-  const stamp = (iso) => formatDate(iso, { utc: true });
-  els.windowText.textContent = "Conversations created " + stamp(w.since) + " – " + stamp(w.until) + " UTC (until exclusive), per " +
-    (w.grain || "day") + " · generated " + stamp(report.generated_at) + " UTC";
+  els.windowText.textContent = "Conversations created " + stampText(w.since) + " – " + stampText(w.until) + " UTC (until exclusive), per " +
+    (w.grain || "day") + " · computed " + stampText(report.generated_at) + " UTC" + cacheText(report.cache);
+}
+
+// Whether the figures were kept from an earlier computation (the store has not changed since) or
+// computed for this request.
+function cacheText(cache) {
+  if (!cache) return "";
+  return cache.status === "hit"
+    ? " (kept: nothing changed since)"
+    : " (computed now in " + Number(cache.compute_seconds).toFixed(1) + " s)";
 }
