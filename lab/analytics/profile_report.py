@@ -41,7 +41,9 @@ def profile(url: str, days: int, experiments_file: Path | None) -> dict[str, flo
     redactor = _timed(timings, "load redactor (spaCy)", optional_redactor)
     embedder = _timed(timings, "load MiniLM", clusters._default_embedder)
     arrow, manifest = _timed(
-        timings, "export window (redacting text)", lambda: snapshot_arrow(database, window, redactor=redactor)
+        timings,
+        "export window (redacting text)",
+        lambda: snapshot_arrow(database, window, redactor=redactor),
     )
     tables = _timed(timings, "into DuckDB", lambda: from_arrow(arrow, manifest))
 
