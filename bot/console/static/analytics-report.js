@@ -168,12 +168,13 @@ function extremes(groups, key) {
 
 function renderFairness(fairness) {
   els.fairness.replaceChildren();
-  [["region", "By region"], ["account_age", "By account age at case time"]].forEach(([slice, heading]) => {
+  [["region", "By region"], ["account_age", "By account age when the first case opened"]].forEach(([slice, heading]) => {
     const part = fairness[slice];
     if (!part) return;
     const box = el("div", null, "slice");
     box.dataset.slice = slice;
     box.append(el("h3", heading));
+    box.append(note("Case conversations, counted as in the automation and escalation tiles: the groups add up to them."));
     const groups = part.groups || [];
     if (!groups.length) { box.append(note("No cases.")); els.fairness.append(box); return; }
     box.append(fairnessChart(slice, groups), ...gapLines(slice, groups, part.gap || {}));
@@ -183,18 +184,21 @@ function renderFairness(fairness) {
 
 function fairnessChart(slice, groups) {
   const ends = FAIRNESS_METRICS.map(([key]) => extremes(groups, key));
-  const description = groups.map((g) => g.group + " (" + g.cases + " cases): auto-approval " + pct(g.auto_approval_rate) +
+  const n = (g) => (missing(g.case_conversations) ? g.cases : g.case_conversations);
+  const noun = (g) => (n(g) === 1 ? " case conversation" : " case conversations");
+  const description = groups.map((g) => g.group + " (" + count(n(g)) + noun(g) + "): automation " + pct(g.automation_rate) +
+    ", auto-approval " + pct(g.auto_approval_rate) +
     ", escalation " + pct(g.escalation_rate)).join("; ");
   return hbarChart({
     title: "Auto-approval and escalation rates " + (slice === "region" ? "by region" : "by account age"),
     description, max: 1, format: pct,
     series: FAIRNESS_METRICS.map(([, , name, className]) => ({ name, className })),
     groups: groups.map((g) => ({
-      label: g.group + " · " + count(g.cases) + (g.cases === 1 ? " case" : " cases"),
+      label: g.group + " · " + count(n(g)) + noun(g),
       bars: FAIRNESS_METRICS.map(([key, , name, className], i) => ({
         value: g[key], className,
         highlight: Boolean(ends[i] && ends[i].high[key] > ends[i].low[key] && (ends[i].high === g || ends[i].low === g)),
-        title: g.group + ", " + name + ": " + pct(g[key]) + " of " + g.cases + " cases",
+        title: g.group + ", " + name + ": " + pct(g[key]) + " of " + count(n(g)) + noun(g),
       })),
     })),
   });
@@ -342,7 +346,7 @@ function shownMetrics(e) {
 function armsTable(e) {
   const metrics = shownMetrics(e);
   return table("Per arm, with 95% confidence intervals",
-    ["Arm", "Buyers", "Cases (exposures)"].concat(metrics.map(([, label]) => label)),
+    ["Arm", "Buyers", "Case conversations (exposures)"].concat(metrics.map(([, label]) => label)),
     (e.arms || []).map((a) => [a.name + (a.name === e.control ? " (control)" : ""), count(a.buyers), count(a.cases)]
       .concat(metrics.map(([metric]) => interval(metric, (a.metrics || {})[metric])))));
 }
