@@ -4,7 +4,8 @@
 through `OrderRepository.upsert`, the same path the platform's `PUT /v1/orders` takes (so the
 buyers and sellers get their rows the same way, each buyer with its region: `demo_regions`).
 It is idempotent twice over: an identical order is a no-op for `upsert` (by fingerprint; only
-a missing region is set), and a marker file remembers what was seeded, so a second run with the same seed, generator code and anchor day does not even rebuild the orders.
+a missing region is set), and a marker file remembers what was seeded, so a second run with
+the same seed, generator code and anchor day does not even rebuild the orders.
 
 The marker holds the seed, `lab.world.demo.generator_fingerprint` and the anchor day. The anchor
 is today's UTC midnight by default, so the first `make run` of a new day re-seeds (same order
