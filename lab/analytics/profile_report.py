@@ -42,8 +42,13 @@ def profile(url: str, days: int, experiments_file: Path | None) -> dict[str, flo
     embedder = _timed(timings, "load MiniLM", clusters._default_embedder)
     arrow, manifest = _timed(
         timings,
-        "export window (redacting text)",
+        "export window (all text redacted, as before)",
         lambda: snapshot_arrow(database, window, redactor=redactor),
+    )
+    arrow, manifest = _timed(
+        timings,
+        "export window (buyers' text redacted, as live_report)",
+        lambda: snapshot_arrow(database, window, redactor=redactor, text_roles=(m.BUYER,)),
     )
     tables = _timed(timings, "into DuckDB", lambda: from_arrow(arrow, manifest))
 
@@ -52,10 +57,13 @@ def profile(url: str, days: int, experiments_file: Path | None) -> dict[str, flo
             _measure(s, tables, window)
 
     _timed(timings, "metrics (summary .. fairness)", metrics)
+    failed = _timed(
+        timings, "clusters: failed messages", lambda: clusters.failed_messages(tables, window)
+    )
     _timed(
         timings,
-        "section: failure clusters",
-        lambda: clusters.report_section(tables, window, embedder=embedder),
+        f"clusters: redact, embed, cluster, label ({len(failed)} messages)",
+        lambda: clusters.find_failure_clusters([t for _i, t in failed], embedder=embedder),
     )
     _timed(
         timings,
