@@ -170,3 +170,35 @@ def test_the_preset_windows_end_with_the_current_hour():
     windows = preset_windows(datetime(2026, 11, 20, 15, 42, tzinfo=UTC))
     assert [(w.until - w.since).total_seconds() / 3600 for w in windows] == [24, 168, 720]
     assert {w.until for w in windows} == {datetime(2026, 11, 20, 16, tzinfo=UTC)}
+
+
+def test_the_refresh_loop_computes_the_quick_windows(bot_client, agent_headers, two_conversations):
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from bot.api.analytics import refresh_loop
+    from bot.store.models import AnalyticsReportRow
+
+    app = bot_client.app
+    database = app.state.services.database
+
+    def kept() -> int:
+        with database.sessions() as session:
+            return session.scalar(select(func.count()).select_from(AnalyticsReportRow))
+
+    async def run() -> None:
+        task = asyncio.create_task(refresh_loop(app, 0.01))
+        try:
+            for _ in range(1200):
+                await asyncio.sleep(0.05)
+                if kept() == 3:
+                    break
+        finally:
+            task.cancel()
+
+    asyncio.run(run())
+    assert kept() == 3
+    # The page's default window is one of them: its first load is a hit.
+    report = bot_client.get("/v1/analytics/report", headers=agent_headers).json()
+    assert report["cache"]["status"] == "hit"
