@@ -54,13 +54,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )
         app.state.disputes = _disputes(settings, built)
         app.state.job_runner = runner = _job_runner(built, app.state.disputes)
-        task = None
+        tasks = []
         if runner is not None and settings.scheduler_poll_s > 0:
-            task = asyncio.create_task(runner.run_forever(settings.scheduler_poll_s))
+            tasks.append(asyncio.create_task(runner.run_forever(settings.scheduler_poll_s)))
+        if settings.analytics_refresh_s and built.database is not None:
+            tasks.append(
+                asyncio.create_task(analytics.refresh_loop(app, settings.analytics_refresh_s))
+            )
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

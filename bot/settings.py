@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
 
+    # The analytics dashboard's preset windows (24 h, 7 d, 30 d) are recomputed this often when
+    # the store changed (bot.api.analytics.refresh_loop); 0: only on request.
+    analytics_refresh_s: int = Field(600, ge=0, le=86_400)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("experiments_file", mode="before")

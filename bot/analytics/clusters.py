@@ -145,20 +145,28 @@ def find_failure_clusters(
     reduced, dimensions = _reduce(vectors, n_components)
     labels = _hdbscan(reduced, size)
 
+    kept_texts = [texts[i] for i in kept]
+    kept_ids = [ids[i] for i in kept]
+    phrases = _key_phrases(kept_texts, labels, nlp)
+    while True:  # a merged theme's new label may coincide with another's: until none do
+        examples = _all_examples(labels, vectors, kept_texts, kept_ids)
+        merged = merge_themes(labels, phrases, examples)
+        if merged is labels:
+            break
+        labels = merged
+        phrases = _key_phrases(kept_texts, labels, nlp)
+
     found = []
     members_of = {c: np.flatnonzero(labels == c) for c in sorted(set(labels.tolist())) if c >= 0}
-    phrases = _key_phrases([texts[i] for i in kept], labels, nlp)
     for cluster, members in members_of.items():
-        centroid = vectors[members].mean(axis=0)
-        order = members[np.lexsort((members, -(vectors[members] @ centroid)))]
-        examples, example_ids = _examples(order, [texts[i] for i in kept], [ids[i] for i in kept])
+        shown, example_ids = examples[cluster]
         key = phrases.get(cluster, [])
         summary = FailureCluster(
             label=" / ".join(key[:LABEL_PHRASES]) or "(no key phrase)",
             key_phrases=key,
             size=len(members),
             share=round(len(members) / len(texts), 4),
-            examples=examples,
+            examples=shown,
             example_ids=example_ids,
         )
         found.append((summary, [kept[i] for i in members.tolist()]))
@@ -170,6 +178,54 @@ def find_failure_clusters(
     clusters = [summary for summary, _ in found]
     noise = len(texts) - sum(c.size for c in clusters)
     return ClusterReport(clusters, noise, len(texts), size, dimensions, embedder.name, assignments)
+
+
+def _all_examples(
+    labels: np.ndarray, vectors: np.ndarray, texts: Sequence[str], ids: Sequence[str]
+) -> dict[int, tuple[list[str], list[str]]]:
+    """Per cluster, its typical messages: closest to the cluster's centroid first."""
+    out = {}
+    for cluster in sorted(c for c in set(labels.tolist()) if c >= 0):
+        members = np.flatnonzero(labels == cluster)
+        centroid = vectors[members].mean(axis=0)
+        order = members[np.lexsort((members, -(vectors[members] @ centroid)))]
+        out[cluster] = _examples(order, texts, ids)
+    return out
+
+
+def merge_themes(
+    labels: np.ndarray,
+    phrases: dict[int, list[str]],
+    examples: dict[int, tuple[list[str], list[str]]],
+) -> np.ndarray:
+    """Clusters that are one theme to a reader, merged: the same label (its first key phrases,
+    in any order) or the same typical messages. HDBSCAN may split one dense theme into several
+    clusters of near-identical messages, which c-TF-IDF then labels alike; shown apart they
+    read as the same theme repeated. Returns ``labels`` itself when nothing merges, else new
+    labels where each merged group takes its smallest cluster number."""
+    clusters = sorted(c for c in set(labels.tolist()) if c >= 0)
+    parent = {c: c for c in clusters}
+
+    def root(c: int) -> int:
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    seen: dict[tuple[str, ...], int] = {}
+    for cluster in clusters:
+        label = tuple(sorted(phrases.get(cluster, [])[:LABEL_PHRASES]))
+        shown = tuple(sorted(examples.get(cluster, ([], []))[0]))
+        for key in (("label", *label) if label else None, ("examples", *shown) if shown else None):
+            if key is None:
+                continue
+            if key in seen:
+                a, b = root(seen[key]), root(cluster)
+                parent[max(a, b)] = min(a, b)
+            else:
+                seen[key] = cluster
+    if all(root(c) == c for c in clusters):
+        return labels
+    return np.array([root(c) if c >= 0 else c for c in labels.tolist()], dtype=labels.dtype)
 
 
 def _reduce(vectors: np.ndarray, n_components: int | None) -> tuple[np.ndarray, int | None]:

@@ -20,10 +20,14 @@ from policies.rules import AUTO_REFUND_LIMIT
 if TYPE_CHECKING:
     from bot.analytics.tables import Tables
 from bot.analytics.experiment_result import (
-    AGENT_STATUSES,
     BOT_ACTOR,
-    DECLINED,
     UNKNOWN,
+)
+from bot.analytics.metrics_scope import (
+    HUMAN,
+    case_closed_by_bot,
+    case_escalated,
+    conversation_automated,
 )
 
 # --- reading the tables ---------------------------------------------------------------------------
@@ -92,9 +96,16 @@ def case_facts(
     designs: Mapping[str, Experiment],
     truth: pd.DataFrame | None = None,
 ) -> tuple[ir.Table, bool]:
-    """One row per case decided under an experiment: arm, buyer, region and what happened."""
-    d, has_risk = _risk_columns(tables["decisions"])
-    d = d.filter(d.experiment.notnull() & d.arm.notnull())
+    """One row per case conversation decided under an experiment (the unit the summary and the
+    fairness slices count, `bot.analytics.metrics`): its arm (that of the conversation's latest
+    experiment decision), buyer, region, whether it was automated or escalated (the metrics'
+    definitions) and its losses (summed over its cases)."""
+    all_decisions, has_risk = _risk_columns(tables["decisions"])
+    # A person took the case when any decision routed it to one (as the metrics count it).
+    human = all_decisions.group_by(h_case=all_decisions.case_id).agg(
+        human_decision=(all_decisions.route == HUMAN).any()
+    )
+    d = all_decisions.filter(all_decisions.experiment.notnull() & all_decisions.arm.notnull())
     if "created_at" in d.columns:  # a re-decided case counts once, by its latest decision
         rank = ibis.row_number().over(group_by=d.case_id, order_by=ibis.desc(d.created_at))
         d = d.mutate(_rank=rank).filter(lambda t: t._rank == 0)
@@ -111,6 +122,7 @@ def case_facts(
     b = tables["buyers"]
     buyers = b.select(b_id=b.buyer_id, buyer_region=b.region)
     j = d.join(cases, d.case_id == cases.c_case)
+    j = j.left_join(human, j.case_id == human.h_case)
     j = j.left_join(paid, j.case_id == paid.a_case)
     j = j.left_join(buyers, j.buyer_id == buyers.b_id)
     truth_region = ibis.null().cast("string")
@@ -128,13 +140,12 @@ def case_facts(
         j = j.left_join(t, j.conversation_id == t.t_conversation)
         truth_region, genuine = j.t_region, j.t_genuine
     region = ibis.coalesce(j.buyer_region, truth_region, ibis.literal(UNKNOWN))
-    # A refusal by the rules is routed "human" but never reaches an agent; a case the bot
-    # hands over with nothing to execute may be routed "auto" and still reach one.
-    escalated = j.status.isin(AGENT_STATUSES) | ((j.route == "human") & (j.status != DECLINED))
-    auto = (j.route == "auto") & ~escalated
+    escalated = case_escalated(j.status, j.human_decision)
+    # The router's cost model: a case it let the bot handle risks p(abuse) x amount.
+    auto_route = (j.route == "auto") & ~escalated
     review_cost = ibis.coalesce(j.review_cost, _arm_review_cost(j, designs))
     expected = ibis.cases(
-        (auto, ibis.coalesce(j.expected_loss, j.score * j.amount, 0.0)),
+        (auto_route, ibis.coalesce(j.expected_loss, j.score * j.amount, 0.0)),
         (escalated, review_cost),
         else_=0.0,
     )
@@ -144,21 +155,66 @@ def case_facts(
         else_=(~genuine).ifelse(paid_out, 0.0) + escalated.ifelse(review_cost, 0.0),
     )
     low, high = _limit_band(designs)
-    facts = j.select(
+    decided_at = j.created_at if "created_at" in d.columns else ibis.literal(0)
+    per_case = j.select(
         experiment=j.experiment,
         arm=j.arm,
+        decided_at=decided_at,
         case_id=j.case_id,
         buyer_id=j.buyer_id,
         conversation_id=j.conversation_id,
         region=region,
-        automated=auto,
         escalated=escalated,
+        closed_by_bot=case_closed_by_bot(j.status),
         auto_approved=j.bot_money.fill_null(False),
         expected_loss=expected.cast("float64"),
         realised_loss=realised.cast("float64"),
         triggered=((j.amount > low) & (j.amount <= high)).fill_null(False),
     )
-    return facts, has_risk
+    return _per_conversation(per_case), has_risk
+
+
+def _per_conversation(f: ir.Table) -> ir.Table:
+    """The case rows of a conversation as one row: the arm of its latest experiment decision."""
+    rank = ibis.row_number().over(
+        group_by=f.conversation_id, order_by=[ibis.desc(f.decided_at), ibis.desc(f.case_id)]
+    )
+    latest = f.mutate(_rank=rank).filter(lambda t: t._rank == 0)
+    arms = latest.select(
+        l_conversation=latest.conversation_id,
+        experiment=latest.experiment,
+        arm=latest.arm,
+        case_id=latest.case_id,
+        buyer_id=latest.buyer_id,
+        region=latest.region,
+    )
+    per = f.group_by(p_conversation=f.conversation_id).agg(
+        escalated=f.escalated.any(),
+        closed_by_bot=f.closed_by_bot.any(),
+        auto_approved=f.auto_approved.any(),
+        expected_loss=f.expected_loss.sum(),
+        realised_cases=f.realised_loss.count(),
+        realised_loss=f.realised_loss.sum(),
+        triggered=f.triggered.any(),
+    )
+    j = arms.join(per, arms.l_conversation == per.p_conversation)
+    return j.select(
+        "experiment",
+        "arm",
+        "case_id",
+        "buyer_id",
+        conversation_id=j.l_conversation,
+        region=j.region,
+        automated=conversation_automated(j.escalated, j.closed_by_bot),
+        escalated=j.escalated,
+        auto_approved=j.auto_approved,
+        expected_loss=j.expected_loss,
+        # Null when no case of it has a truth (the realised loss is unknown), else the sum.
+        realised_loss=ibis.cases((j.realised_cases > 0, j.realised_loss), else_=ibis.null()).cast(
+            "float64"
+        ),
+        triggered=j.triggered,
+    )
 
 
 def _as_bool(value: Any) -> bool | None:

@@ -38,9 +38,12 @@ LOSS_COLUMNS = {
     "realised_loss_per_case": ("realised_loss", "realised_cases"),
 }
 DEFINITIONS = {
-    "automated": "The case's decision under the experiment routed it 'auto' and no agent got it.",
-    "escalated": "The case reached the agent queue (a refusal by the rules, routed 'human' too,"
-    " does not).",
+    "unit": "A case conversation (as the summary and fairness count them): its arm is that of"
+    " its latest decision under the experiment; 'cases' per arm count these.",
+    "automated": "As in the summary: no case of it reached an agent and the bot closed one"
+    " (resolved, or declined: a refusal the bot explained).",
+    "escalated": "A case of it reached the agent queue (a refusal by the rules, routed 'human'"
+    " too, does not).",
     "auto_approval_rate": "Cases on which the bot executed an action with an amount / cases.",
     "band_automation_rate": "Automation rate of the cases whose amount lies between the arms'"
     " automatic refund limits: the only cases a limit can route differently (the amount is"

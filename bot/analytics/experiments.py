@@ -7,14 +7,16 @@ only aggregates (per arm, per arm and region, per buyer, per rating score) reach
 statistics (`bot.analytics.experiment_stats`). A ground-truth file of the simulator
 (``var/simulate/<run>/truth.csv``) adds the realised loss.
 
-Definitions (per case: a case's latest decision taken under an experiment decides its arm):
+Definitions (per case conversation, the unit the summary and the fairness slices count: the
+conversation's latest decision taken under an experiment decides its arm; "cases" per arm count
+case conversations; escalated and automated are `bot.analytics.metrics`' own definitions):
 
 escalated
-    the case went to the agent queue: a status only agents give (waiting for an agent, returned
-    to the bot, closed), or route ``human`` and not ``declined`` (a refusal by the rules has
-    route ``human`` too, but the bot explains it and no agent sees it).
+    a case of it went to the agent queue: a status only agents give (waiting for an agent,
+    returned to the bot, closed), or a decision routed it ``human`` and it is not ``declined``
+    (a refusal by the rules has route ``human`` too, but the bot explains it; no agent sees it).
 automated
-    route ``auto`` and not escalated (the bot resolves it: proposal, cancellation, answer).
+    not escalated, and the bot closed a case of it (resolved, or declined).
 auto-approved
     the bot executed an action with an amount on the case (as in `bot.analytics.metrics`).
 expected loss per case

@@ -47,11 +47,18 @@ csat
     Ratings (1-5) of the window's conversations: mean, count, distribution; by route: human when
     the rated case (or, for a rating without a case, the conversation) was escalated, else auto.
 fairness slices
-    Cases by buyer region and by account-age band at case time (<30d, 30-180d, 180-365d,
-    >365d; age from the earlier of the buyer's first sighting and oldest order; ``unknown``
-    without a buyer row or region): cases, auto-approval rate (the bot executed a money action,
-    amount > 0, on the case), escalation rate (a human decision); and per slice the largest gap
-    between its groups (max - min rate).
+    Case conversations (the unit of the automation figures, so a slice's groups add up to the
+    summary's case conversations) by buyer region and by account-age band when the
+    conversation's first case opened (<30d, 30-180d, 180-365d, >365d; age from the earlier of
+    the buyer's first sighting and oldest order; ``unknown`` without a buyer row or region):
+    case conversations, their cases, automation rate and escalation rate (as above),
+    auto-approval rate (the bot executed a money action, amount > 0, on one of its cases); and
+    per slice the largest gap between its groups (max - min rate).
+
+One definition: `metrics_scope.case_escalated`, `case_closed_by_bot` and
+`conversation_automated` say what escalated and automated mean, and
+`metrics_cases.outcomes_per_conversation` counts case conversations with them, for the summary,
+the fairness slices and the experiments section alike.
 """
 
 # The definitions live in four modules (scope and helpers, cases, outcomes, running them); this
@@ -65,11 +72,13 @@ from bot.analytics.metrics_cases import (
     buyer_readings,
     case_facts,
     case_intents,
+    case_outcomes,
     conversation_outcomes,
     escalation_reasons,
     fallback,
     fallback_reasons,
     message_intents,
+    outcomes_per_conversation,
     volume,
 )
 from bot.analytics.metrics_outcomes import (
@@ -107,6 +116,9 @@ from bot.analytics.metrics_scope import (
     _epoch_ms,
     _minutes,
     _ratio,
+    case_closed_by_bot,
+    case_escalated,
+    conversation_automated,
     scope,
 )
 from bot.analytics.metrics_summary import (
@@ -151,9 +163,13 @@ __all__ = [
     "automation",
     "buyer_readings",
     "cached",
+    "case_closed_by_bot",
+    "case_escalated",
     "case_facts",
     "case_groups",
     "case_intents",
+    "case_outcomes",
+    "conversation_automated",
     "conversation_outcomes",
     "count",
     "csat",
@@ -167,6 +183,7 @@ __all__ = [
     "message_intents",
     "money",
     "one_row",
+    "outcomes_per_conversation",
     "plain",
     "rated",
     "records",

@@ -8,17 +8,17 @@ import ibis.expr.types as ir
 from ibis import _
 
 from bot.analytics.metrics_scope import (
-    AGENT_STATUSES,
     BOT_ACTOR,
-    BOT_TERMINAL,
     BUYER,
-    DECLINED,
     HUMAN,
     NLU_UNAVAILABLE,
     UNREADABLE_INTENTS,
     Scope,
     _count_true,
     _ratio,
+    case_closed_by_bot,
+    case_escalated,
+    conversation_automated,
 )
 
 # --- conversations and intents --------------------------------------------------------------------
@@ -68,16 +68,22 @@ def case_facts(s: Scope) -> ir.Table:
     """
     if s.facts is not None:
         return s.facts
-    d = s.decisions
+    return case_outcomes(s.cases, s.decisions, s.actions)
+
+
+def case_outcomes(cases: ir.Table, decisions: ir.Table, actions: ir.Table) -> ir.Table:
+    """`case_facts` of any cases with their decisions and actions (the experiments section
+    counts with it too)."""
+    d = decisions
     decided = d.group_by(d_case=d.case_id).agg(escalated=(d.route == HUMAN).any())
-    a = s.actions
+    a = actions
     by_bot = a.actor == BOT_ACTOR
     acted = a.group_by(a_case=a.case_id).agg(
         bot_money=(by_bot & (a.amount > 0)).any(),
         bot_action_at=a.created_at.min(where=by_bot),
         agent_action_at=a.created_at.min(where=~by_bot),
     )
-    c = s.cases
+    c = cases
     joined = c.left_join(decided, c.case_id == decided.d_case)
     # The second predicate names the join's column, not ``c``'s: Ibis refuses ``c`` here
     # because the decisions and actions were scoped through the cases themselves.
@@ -90,10 +96,7 @@ def case_facts(s: Scope) -> ir.Table:
         "status",
         "created_at",
         "updated_at",
-        # A person took the case: it sits (or sat) in the agent queue. A refusal the rules
-        # explained is routed "human" too, but the bot closed it ("declined"): not escalated.
-        escalated=(joined.escalated.fill_null(False) & (joined.status != DECLINED))
-        | joined.status.isin(AGENT_STATUSES),
+        escalated=case_escalated(joined.status, joined.escalated),
         bot_money=joined.bot_money.fill_null(False),
         bot_action_at=joined.bot_action_at,
         agent_action_at=joined.agent_action_at,
@@ -102,15 +105,30 @@ def case_facts(s: Scope) -> ir.Table:
 
 def conversation_outcomes(s: Scope) -> ir.Table:
     """One row per case-bearing conversation: ``escalated``, ``automated``."""
-    f = case_facts(s)
+    return outcomes_per_conversation(case_facts(s)).select(
+        "conversation_id", "escalated", "automated"
+    )
+
+
+def outcomes_per_conversation(f: ir.Table) -> ir.Table:
+    """Case facts (`case_outcomes`) per case conversation: ``conversation_id, buyer_id,
+    first_case_at, cases, escalated, automated, bot_money``: the unit every section counts."""
     per = f.group_by("conversation_id").agg(
+        buyer_id=f.buyer_id.min(),
+        first_case_at=f.created_at.min(),
+        cases=f.count(),
         escalated=f.escalated.any(),
-        bot_terminal=f.status.isin(BOT_TERMINAL).any(),
+        closed_by_bot=case_closed_by_bot(f.status).any(),
+        bot_money=f.bot_money.any(),
     )
     return per.select(
         "conversation_id",
+        "buyer_id",
+        "first_case_at",
+        "cases",
         "escalated",
-        automated=~per.escalated & per.bot_terminal,
+        automated=conversation_automated(per.escalated, per.closed_by_bot),
+        bot_money=per.bot_money,
     )
 
 

@@ -12,11 +12,11 @@ from ibis import _
 from bot.analytics.metrics_cases import (
     case_facts,
     conversation_outcomes,
+    outcomes_per_conversation,
 )
 from bot.analytics.metrics_scope import (
     AGE_BANDS,
     BOT_ACTOR,
-    BOT_TERMINAL,
     BUYER,
     LONGEST_BIN,
     MINUTE_BINS,
@@ -29,6 +29,7 @@ from bot.analytics.metrics_scope import (
     _count_true,
     _minutes,
     _ratio,
+    case_closed_by_bot,
 )
 
 # --- resolution -----------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ def resolutions(s: Scope) -> ir.Table:
     if s.resolved is not None:
         return s.resolved
     f = case_facts(s)
-    by_bot = f.status.isin(BOT_TERMINAL) & ~f.escalated
+    by_bot = case_closed_by_bot(f.status) & ~f.escalated
     by_agent = f.escalated & f.agent_action_at.notnull()
     kind = ibis.cases((by_bot, "bot"), (by_agent, "human"))
     end = ibis.cases(
@@ -150,24 +151,27 @@ def csat(s: Scope) -> ir.Table:
 
 
 def case_groups(s: Scope) -> ir.Table:
-    """Case facts with the buyer's ``region`` and ``account_age`` band at case time."""
+    """Case conversations (`outcomes_per_conversation`, the unit of the automation figures) with
+    the buyer's ``region`` and ``account_age`` band when the conversation's first case opened."""
     b = s.buyers
     buyers = b.select(
         b_id=b.buyer_id,
         region=b.region,
         account_since=ibis.least(b.created_at, b.first_order_at),
     )
-    f = case_facts(s)
-    joined = f.left_join(buyers, f.buyer_id == buyers.b_id)
-    days = _minutes(joined.account_since, joined.created_at) / (24 * 60)
+    o = outcomes_per_conversation(case_facts(s))
+    joined = o.left_join(buyers, o.buyer_id == buyers.b_id)
+    days = _minutes(joined.account_since, joined.first_case_at) / (24 * 60)
     band = ibis.cases(
         (joined.account_since.isnull(), UNKNOWN),
         *[(days < bound, label) for bound, label in AGE_BANDS],
         else_=OLDEST_BAND,
     )
     return joined.select(
-        "case_id",
+        "conversation_id",
+        "cases",
         "escalated",
+        "automated",
         "bot_money",
         region=joined.region.fill_null(UNKNOWN),
         account_age=band,
@@ -175,16 +179,21 @@ def case_groups(s: Scope) -> ir.Table:
 
 
 def fairness(s: Scope, by: Slice) -> ir.Table:
-    """Per group of the slice: ``cases``, ``auto_approved``, ``escalated`` and their rates."""
+    """Per group of the slice: ``case_conversations`` (the rates' denominator, as in the
+    summary), ``cases``, and ``automated``, ``auto_approved``, ``escalated`` conversations with
+    their rates. The groups' case conversations add up to the summary's."""
     g = case_groups(s)
     counts = g.group_by(group=g[by]).agg(
-        cases=_.count(),
+        case_conversations=_.count(),
+        cases=g.cases.sum(),
+        automated=_count_true(g.automated),
         auto_approved=_count_true(g.bot_money),
         escalated=_count_true(g.escalated),
     )
     return counts.mutate(
-        auto_approval_rate=_ratio(counts.auto_approved, counts.cases),
-        escalation_rate=_ratio(counts.escalated, counts.cases),
+        automation_rate=_ratio(counts.automated, counts.case_conversations),
+        auto_approval_rate=_ratio(counts.auto_approved, counts.case_conversations),
+        escalation_rate=_ratio(counts.escalated, counts.case_conversations),
     ).order_by("group")
 
 

@@ -79,6 +79,30 @@ def scope(tables: Tables, window: Window) -> Scope:
     )
 
 
+# --- the one definition of outcomes (every section counts with these) --------------------------
+
+
+def case_escalated(status: ir.StringValue, human_decision: ir.BooleanValue) -> ir.BooleanValue:
+    """A person took the case: it sits (or sat) in the agent queue, or a decision routed it to a
+    person. A refusal the rules explained is routed "human" too, but the bot closed it
+    ("declined"): not escalated."""
+    return (human_decision.fill_null(False) & (status != DECLINED)) | status.isin(AGENT_STATUSES)
+
+
+def case_closed_by_bot(status: ir.StringValue) -> ir.BooleanValue:
+    """The bot brought the case to an end: "resolved" (remedy executed) or "declined"."""
+    return status.isin(BOT_TERMINAL)
+
+
+def conversation_automated(
+    any_escalated: ir.BooleanValue, any_closed_by_bot: ir.BooleanValue
+) -> ir.BooleanValue:
+    """A case conversation is automated when none of its cases was escalated and the bot closed
+    one of them; it is escalated when one was; otherwise it is open. Every section (the summary,
+    automation, fairness, the experiments) counts case conversations with these."""
+    return ~any_escalated & any_closed_by_bot
+
+
 # --- small helpers (expressions) ------------------------------------------------------------------
 
 

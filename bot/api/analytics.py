@@ -2,22 +2,32 @@
 
 Both compute from the live store: the window is exported into memory and measured by an
 in-memory DuckDB (`bot.analytics.report`); no file is written. Windows are ``[since, until)``,
-ISO dates or datetimes (naive means UTC); the default is the last 7 days.
+ISO dates or datetimes (naive means UTC); the default is the 7 days up to the end of the current
+UTC hour (an hour-aligned window, so that its computed report can be reused).
+
+Computed bodies are kept per window in the store (`bot.analytics.cache.ReportCache`) and reused
+while the store's data version holds; each answer says so in its ``cache`` block. The
+dashboard's preset windows are recomputed in the background (`refresh_loop`, every
+``analytics_refresh_s`` when the store changed) and on ``POST /v1/analytics/refresh``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import hashlib
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+import structlog
+from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from bot.analytics.cache import Cached, Kind, ReportCache
 from bot.analytics.export import Redactor
 from bot.analytics.tables import Window
 from bot.api.deps import AgentDep, ServicesDep
@@ -26,6 +36,7 @@ from bot.store.db import Database
 from bot.store.statements import PER_ID, StatementParty, parties_in, statement_in
 from common.errors import InvalidInput, Unavailable
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
 
 # The live endpoints hold the window's rows in memory; longer windows belong to
@@ -83,6 +94,14 @@ class Summary(BaseModel):
     refunds: ByWhom
     money: ByWhom = Field(description="As ``refunds``, every action type.")
     csat: Csat
+    cache: CacheInfo | None = None
+
+
+class CacheInfo(BaseModel):
+    status: str = Field(description="``hit``: reused; ``computed``: computed for this request.")
+    data_version: str = Field(description="The store's fingerprint the figures are valid for.")
+    computed_at: str = Field(description="ISO 8601 UTC.")
+    compute_seconds: float
 
 
 Section = dict[str, Any]
@@ -108,11 +127,16 @@ class Report(BaseModel):
     fairness: Section
     sections: Section
     definitions: dict[str, str]
+    cache: CacheInfo | None = None
 
 
 @router.get("/summary", response_model=Summary, responses=ERRORS)
 async def summary(
-    _agent: AgentDep, services: ServicesDep, since: Bound = None, until: Bound = None
+    request: Request,
+    _agent: AgentDep,
+    services: ServicesDep,
+    since: Bound = None,
+    until: Bound = None,
 ) -> dict[str, Any]:
     """Conversations, automation/escalation/fallback rates (with numerators and denominators),
     intents, refunds by the bot and by agents, CSAT."""
@@ -120,7 +144,11 @@ async def summary(
 
     window = _window(since, until, services.clock)
     database = _database(services.database)
-    return await run_in_threadpool(live_summary, database, window)
+    cache = _cache(request.app, database)
+    cached = await run_in_threadpool(
+        cache.get, "summary", window, partial(live_summary, database, window)
+    )
+    return _answer(cached)
 
 
 @router.get("/report", response_model=Report, responses=ERRORS)
@@ -131,15 +159,38 @@ async def report(
     since: Bound = None,
     until: Bound = None,
 ) -> dict[str, Any]:
-    """The full report JSON (shape: bot/analytics/README.md); the dashboard reads it."""
+    """The full report JSON (shape: bot/analytics/README.md); the dashboard reads it. Reused
+    while the store has not changed since it was computed (the ``cache`` block says)."""
+    window = _window(since, until, services.clock)
+    return _answer(await _report(request.app, window, "get"))
+
+
+@router.post("/refresh", response_model=Report, responses=ERRORS)
+async def refresh(
+    request: Request,
+    _agent: AgentDep,
+    services: ServicesDep,
+    since: Bound = None,
+    until: Bound = None,
+) -> dict[str, Any]:
+    """Recompute the window's report now (whatever is cached) and answer it."""
+    window = _window(since, until, services.clock)
+    return _answer(await _report(request.app, window, "refresh"))
+
+
+async def _report(app: FastAPI, window: Window, how: str) -> Cached:
     from bot.analytics.report import live_report
 
-    window = _window(since, until, services.clock)
+    services = app.state.services
     database = _database(services.database)
-    redactor = await run_in_threadpool(_redactor, request)
-    return await run_in_threadpool(
-        live_report, database, window, redactor=redactor, hooks=_hooks(request, services)
-    )
+    cache = _cache(app, database)
+
+    def compute() -> dict[str, Any]:
+        return live_report(database, window, redactor=_redactor(app), hooks=_hooks(app, services))
+
+    kind: Kind = "report"
+    method = cache.get if how == "get" else cache.refresh
+    return await run_in_threadpool(method, kind, window, compute)
 
 
 class StatementLineView(BaseModel):
@@ -221,12 +272,44 @@ async def statements(
     return {**statement.to_dict(), "parties": [{"party": p, "id": i} for p, i in parties]}
 
 
-def _hooks(request: Request, services: Any) -> dict[str, Any]:
+def _answer(cached: Cached) -> dict[str, Any]:
+    return {**cached.body, "cache": cached.meta()}
+
+
+# --- the scheduled refresh ------------------------------------------------------------------------
+
+# The dashboard's quick windows (bot/console/static/analytics.js), in hours up to the end of the
+# current UTC hour.
+PRESET_HOURS = (24, 168, 720)
+
+
+def preset_windows(now: datetime) -> list[Window]:
+    """The dashboard's quick windows at ``now``: the last N hours up to the end of this hour."""
+    until = _end_of_hour(now)
+    return [Window(until - timedelta(hours=hours), until) for hours in PRESET_HOURS]
+
+
+async def refresh_loop(app: FastAPI, interval_s: float) -> None:
+    """Every ``interval_s``, the preset windows' reports recomputed where the store changed
+    (a current one is a cache hit and costs nothing). Runs until cancelled (the lifespan)."""
+    while True:
+        await asyncio.sleep(interval_s)
+        services = app.state.services
+        if services.database is None:
+            continue
+        for window in preset_windows(services.clock()):
+            try:
+                await _report(app, window, "get")
+            except Exception:  # the next round tries again; the API computes on demand meanwhile
+                log.exception("analytics_refresh_failed", window=window.to_dict())
+
+
+def _hooks(app: FastAPI, services: Any) -> dict[str, Any]:
     """The optional sections bound to this app: its experiments file (not the process-wide
     settings') and the MiniLM its policy answers already loaded."""
     from bot.analytics import clusters, experiments
 
-    settings = request.app.state.settings
+    settings = app.state.settings
     embedder = getattr(services.answerer, "embedder", None)
     return {
         "experiments": partial(
@@ -238,8 +321,26 @@ def _hooks(request: Request, services: Any) -> dict[str, Any]:
     }
 
 
+def _cache(app: FastAPI, database: Database) -> ReportCache:
+    """The app's report cache, made on first use. Its salt is the experiments file's content:
+    another file gives other experiment figures from the same data."""
+    cache = getattr(app.state, "analytics_cache", None)
+    if cache is None:
+        path = app.state.settings.experiments_file
+        salt = hashlib.sha256(path.read_bytes()).hexdigest() if path and path.is_file() else ""
+        cache = app.state.analytics_cache = ReportCache(database, salt=salt)
+    return cache
+
+
+def _end_of_hour(moment: datetime) -> datetime:
+    start = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return start + timedelta(hours=1)
+
+
 def _window(since: str | None, until: str | None, clock: Any) -> Window:
-    window = Window.parse(since, until, now=clock())  # WindowError: 422 naming the bound
+    # The default ``until`` is the end of the current hour: the same window all hour long, so
+    # its computed report is reused (nothing can have been created after now anyway).
+    window = Window.parse(since, until, now=_end_of_hour(clock()))  # WindowError: 422
     if window.until - window.since > MAX_LIVE_WINDOW:
         raise InvalidInput(
             f"since: the window spans more than {MAX_LIVE_WINDOW.days} days; use "
@@ -255,14 +356,14 @@ def _database(database: Database | None) -> Database:
     return database
 
 
-def _redactor(request: Request) -> Redactor | None:
+def _redactor(app: FastAPI) -> Redactor | None:
     """The PII redactor, loaded on first use and kept on the app, and only when a report
     section reads message text (the failure clusters); otherwise no text leaves the store."""
     from bot.analytics.report import needs_text, optional_redactor
 
     if not needs_text():
         return None
-    state = request.app.state
+    state = app.state
     if getattr(state, "analytics_redactor", None) is None:
         state.analytics_redactor = optional_redactor()
     return state.analytics_redactor

@@ -28,6 +28,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -569,3 +570,21 @@ class JobRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnalyticsReportRow(Base):
+    """A computed analytics report (or summary) of one window, kept so that the dashboard does
+    not recompute it per request (`bot.analytics.cache`). ``data_version`` fingerprints the
+    store when it was computed: a row whose version differs from the store's is stale."""
+
+    __tablename__ = "analytics_reports"
+    __table_args__ = (UniqueConstraint("kind", "since", "until"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(ENUM_LENGTH))  # report | summary
+    since: Mapped[datetime]
+    until: Mapped[datetime]
+    data_version: Mapped[str] = mapped_column(String(64))
+    body: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    compute_seconds: Mapped[float] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -207,15 +207,19 @@ class OrderRepository:
             )
             if row is not None and row.buyer_id != order.buyer_id:
                 raise BuyerChangeRefused(order.order_id, row.buyer_id, order.buyer_id)
-            if row is not None and row.payload_hash == digest:
-                return Upserted(_to_order(row), created=False, changed=False)
-            if row is not None and _is_stale(row, version, pushed_at):
-                return Upserted(_to_order(row), created=False, changed=False, stale=True)
-            if buyer_region is not None:
+            identical = row is not None and row.payload_hash == digest
+            stale = row is not None and not identical and _is_stale(row, version, pushed_at)
+            # The region is the buyer's, not the order's: a replayed (identical) order still
+            # carries it (a store seeded before regions were sent gets them); a stale one not.
+            if buyer_region is not None and not stale:
                 _ensure_exists(session, BuyerRow, order.buyer_id, self._clock())
                 buyer = session.get(BuyerRow, order.buyer_id)
                 if buyer is not None and buyer.region != buyer_region:
                     buyer.region = buyer_region
+            if identical:
+                return Upserted(_to_order(row), created=False, changed=False)
+            if stale:
+                return Upserted(_to_order(row), created=False, changed=False, stale=True)
 
             now = self._clock()
             _ensure_exists(session, SellerRow, order.seller_id, now)

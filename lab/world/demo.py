@@ -49,6 +49,9 @@ DEMO_SELLERS = 12  # generate_world needs one seller per category
 DEMO_CASES = 45  # ~9 orders per case: ~400 orders
 DEMO_DAYS = 180
 DEMO_BUYER_IDS = ("B1", "B2", "B3", "B4", "B5")
+# The named buyers' markets (the analytics' region slices and the router's regional thresholds
+# read the buyer's region); the background buyers keep the world generator's.
+DEMO_REGIONS = {"B1": "SG", "B2": "MY", "B3": "TH", "B4": "VN", "B5": "PH"}
 # The source files that decide the demo's orders (the world generator was one file, world.py).
 _FINGERPRINTED = tuple(
     Path(module.__file__).resolve()  # type: ignore[arg-type]
@@ -308,11 +311,8 @@ DEMO_SCENARIOS: tuple[DemoScenario, ...] = (
 )  # fmt: skip
 
 
-def demo_orders(anchor: datetime, seed: int = DEMO_SEED) -> list[Order]:
-    """Every order of the demo world at `anchor` (a UTC midnight): background, then B1..B5."""
-    if anchor != anchor_for(anchor):
-        raise ValueError(f"anchor must be a UTC midnight, got {anchor.isoformat()}")
-    world = generate_world(
+def _world(anchor: datetime, seed: int) -> generate.World:
+    return generate_world(
         seed,
         DEMO_BUYERS,
         DEMO_SELLERS,
@@ -320,9 +320,23 @@ def demo_orders(anchor: datetime, seed: int = DEMO_SEED) -> list[Order]:
         anchor - timedelta(days=DEMO_DAYS),
         DEMO_DAYS,
     )
-    records = world.orders.to_dict(orient="index")
+
+
+def demo_orders(anchor: datetime, seed: int = DEMO_SEED) -> list[Order]:
+    """Every order of the demo world at `anchor` (a UTC midnight): background, then B1..B5."""
+    if anchor != anchor_for(anchor):
+        raise ValueError(f"anchor must be a UTC midnight, got {anchor.isoformat()}")
+    records = _world(anchor, seed).orders.to_dict(orient="index")
     background = [order_as_of(row, anchor, order_id=str(oid)) for oid, row in records.items()]
     return background + _demo_orders(anchor)
+
+
+def demo_regions(anchor: datetime, seed: int = DEMO_SEED) -> dict[str, str]:
+    """Every demo buyer's region: the world generator's for the background buyers, the fixed
+    `DEMO_REGIONS` for B1..B5 (seeded with their orders, as a platform sends it)."""
+    world = _world(anchor, seed)
+    regions = {str(buyer): str(region) for buyer, region in world.buyers["region"].items()}
+    return {**regions, **DEMO_REGIONS}
 
 
 def demo_history(orders: Sequence[Order], buyer_id: str, now: datetime) -> BuyerHistory:
@@ -332,11 +346,13 @@ def demo_history(orders: Sequence[Order], buyer_id: str, now: datetime) -> Buyer
 
 __all__ = [
     "DEMO_BUYER_IDS",
+    "DEMO_REGIONS",
     "DEMO_SCENARIOS",
     "DEMO_SEED",
     "DemoScenario",
     "anchor_for",
     "demo_history",
     "demo_orders",
+    "demo_regions",
     "generator_fingerprint",
 ]

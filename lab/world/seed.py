@@ -2,9 +2,10 @@
 
 `seed_demo(url)` migrates the database to the newest schema, then upserts every demo order
 through `OrderRepository.upsert`, the same path the platform's `PUT /v1/orders` takes (so the
-buyers and sellers get their rows the same way). It is idempotent twice over: an identical order
-is a no-op for `upsert` (by fingerprint), and a marker file remembers what was seeded, so a
-second run with the same seed, generator code and anchor day does not even rebuild the orders.
+buyers and sellers get their rows the same way, each buyer with its region: `demo_regions`).
+It is idempotent twice over: an identical order is a no-op for `upsert` (by fingerprint; only
+a missing region is set), and a marker file remembers what was seeded, so a second run with
+the same seed, generator code and anchor day does not even rebuild the orders.
 
 The marker holds the seed, `lab.world.demo.generator_fingerprint` and the anchor day. The anchor
 is today's UTC midnight by default, so the first `make run` of a new day re-seeds (same order
@@ -28,7 +29,13 @@ from bot.store.db import Database, normalize_url, utcnow
 from bot.store.migrate import upgrade
 from bot.store.models import OrderRow
 from bot.store.orders import OrderRepository
-from lab.world.demo import DEMO_SEED, anchor_for, demo_orders, generator_fingerprint
+from lab.world.demo import (
+    DEMO_SEED,
+    anchor_for,
+    demo_orders,
+    demo_regions,
+    generator_fingerprint,
+)
 
 MARKER_DIR = REPO_ROOT / "var"
 
@@ -90,9 +97,12 @@ def seed_demo(
             if present == len(ids):
                 return SeedResult("up_to_date", len(orders), 0, 0, key["anchor"], str(marker))
         repository = OrderRepository(database.sessions)
+        regions = demo_regions(anchor, seed)
         created = changed = 0
         for order in orders:
-            _, was_created, was_changed, _stale = repository.upsert(order)
+            _, was_created, was_changed, _stale = repository.upsert(
+                order, buyer_region=regions.get(order.buyer_id)
+            )
             created += was_created
             changed += was_changed
     finally:

@@ -376,6 +376,18 @@ def test_buyer_region_is_kept_on_the_buyer_and_echoed_only_when_sent(client, db)
         assert session.get(BuyerRow, ORDER["buyer_id"]).region == "SG"
 
 
+def test_an_identical_order_still_carries_the_buyers_region(client, db):
+    """The region is the buyer's: a replayed order that now sends it sets it (a store seeded
+    before regions were sent gets them), though the order itself is unchanged."""
+    from bot.store.models import BuyerRow
+
+    assert put(client, ORDER).status_code == 201
+    replay = put(client, order(buyer_region="MY"))
+    assert replay.status_code == 200
+    with db.sessions() as session:
+        assert session.get(BuyerRow, ORDER["buyer_id"]).region == "MY"
+
+
 @pytest.mark.parametrize("region", ["sg", "SGP", "", 5])
 def test_a_bad_buyer_region_names_the_field(client, region):
     response = put(client, order(buyer_region=region))

@@ -200,7 +200,9 @@ def open_page(browser: Browser, live_app: LiveApp) -> Iterator[Callable[[], Page
     contexts, problems = [], []
 
     def new_page() -> Page:
-        context = browser.new_context(viewport=DESKTOP, base_url=live_app.base_url)
+        context = browser.new_context(
+            viewport=DESKTOP, base_url=live_app.base_url, locale="en-US", timezone_id="UTC"
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -236,9 +238,9 @@ def test_the_dashboard_shows_what_the_buyers_and_agents_did(
     page.get_by_role("link", name="Analytics").click()
     expect(page).to_have_url(re.compile(r"/console/analytics$"))
     expect(page.get_by_role("button", name="7 d")).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#window-text")).to_contain_text(
-        "13 Nov 2026 15:00 – 20 Nov 2026 15:00 UTC"
-    )
+    # The last 7 days up to the end of the browser's current hour, dates in its locale's format
+    # (the date pickers' own: en-US here).
+    expect(page.locator("#window-text")).to_contain_text("11/13/2026 16:00 – 11/20/2026 16:00 UTC")
 
     # Six conversations, five with a case (all but "reset my password").
     expect(tile(page, "conversations")).to_contain_text("6")
@@ -262,7 +264,7 @@ def test_the_dashboard_shows_what_the_buyers_and_agents_did(
 
     # Charts are SVG drawn by the page, named by their title, with the numbers in the description.
     volume = page.get_by_role("img", name="Conversations per day (UTC)")
-    expect(volume.locator("desc")).to_contain_text("Total 6 conversations. Nov 20: 6")
+    expect(volume.locator("desc")).to_contain_text("Total 6 conversations. 11/20: 6")
     reasons = page.get_by_role("img", name="Escalation reasons")
     expect(reasons.locator("desc")).to_contain_text("over auto limit: 2 decisions")
     expect(reasons.locator("desc")).to_contain_text("human requested: 1 decision;")
@@ -277,10 +279,12 @@ def test_the_dashboard_shows_what_the_buyers_and_agents_did(
     expect(page.get_by_role("img", name="Ratings 1 to 5 by route").locator("desc")).to_contain_text(
         "bot (auto): 1★ 0, 2★ 0, 3★ 0, 4★ 1, 5★ 1"
     )
-    # Fairness: SG (B17) 2 of 3 cases auto-approved, MY (B99) none of 2: a gap over 5 pp.
+    # Fairness: SG (B17) 2 of 3 case conversations auto-approved, MY (B99) none of 2: a gap
+    # over 5 pp. The groups add up to the tiles' 5 case conversations, 2 automated.
     region = page.locator('[data-slice="region"]')
     expect(region.get_by_role("img").locator("desc")).to_contain_text(
-        "MY (2 cases): auto-approval 0.0%, escalation 100.0%; SG (3 cases): auto-approval 66.7%"
+        "MY (2 case conversations): automation 0.0%, auto-approval 0.0%, escalation 100.0%; "
+        "SG (3 case conversations): automation 66.7%, auto-approval 66.7%"
     )
     expect(region.locator(".warning").first).to_contain_text(
         "Largest gap in auto-approval: 66.7 pp (SG 66.7% vs MY 0.0%), above the 5.0 pp limit"
@@ -313,7 +317,7 @@ def test_windows_quick_buttons_dates_an_empty_window_and_bad_ones(open_page) -> 
 
     with page.expect_request(REPORT) as request:
         page.get_by_role("button", name="24 h").click()
-    assert "since=2026-11-19T15%3A00%3A00Z&until=2026-11-20T15%3A00%3A00Z" in request.value.url
+    assert "since=2026-11-19T16%3A00%3A00Z&until=2026-11-20T16%3A00%3A00Z" in request.value.url
     expect(page.get_by_role("img", name="Conversations per hour (UTC)")).to_be_visible()
     expect(page.get_by_label("From (UTC)")).to_have_value("2026-11-19")
 
@@ -399,3 +403,50 @@ def test_optional_sections_render_as_text_in_each_shape(open_page, live_app: Liv
     expect(arms.get_by_role("columnheader")).to_have_text(["arm", "cases"])
     expect(arms.get_by_role("rowheader")).to_have_text(["control", "<i>b</i>"])
     expect(arms.get_by_role("cell")).to_have_text(["3", "2"])
+
+
+# --- the cache: a warm window paints at once, a cold one shows that it is loading -----------
+
+PAGE_7D = {"since": "2026-11-13T16:00:00Z", "until": "2026-11-20T16:00:00Z"}  # at BROWSER_NOW
+
+
+@pytest.mark.browser
+def test_a_warm_window_paints_its_figures_within_two_seconds(open_page, live_app) -> None:
+    with httpx.Client(base_url=live_app.base_url, timeout=60) as client:
+        warm = client.get("/v1/analytics/report", params=PAGE_7D, headers=AGENT)
+        assert warm.status_code == 200, warm.text
+        again = client.get("/v1/analytics/report", params=PAGE_7D, headers=AGENT)
+    assert again.json()["cache"]["status"] == "hit"
+    page = open_page()
+    started = time.monotonic()
+    page.goto(f"/console/analytics?token={mint_token('agent-1', 'agent', JWT_SECRET)}")
+    expect(tile(page, "automation")).to_contain_text("2 of 5 case conversations", timeout=2_000)
+    painted = time.monotonic() - started
+    assert painted <= 2.0, f"first paint with data took {painted:.2f} s"
+    expect(page.locator("#window-text")).to_contain_text("kept: nothing changed since")
+    expect(page.locator("#loading")).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_while_a_window_loads_the_previous_figures_are_gone(open_page) -> None:
+    page = open_page()
+    page.goto(f"/console/analytics?token={mint_token('agent-1', 'agent', JWT_SECRET)}")
+    expect(tile(page, "conversations")).to_contain_text("6")
+
+    # A window the server has to compute: its answer held back until the test releases it.
+    held: list = []
+    page.route(REPORT, lambda route: held.append(route))
+    page.get_by_role("button", name="30 d").click()
+    loading = page.locator("#loading")
+    expect(loading).to_be_visible()
+    expect(loading).to_contain_text("Loading the report for 10/21/2026 – 11/20/2026 (UTC)")
+    expect(page.locator("#report")).to_be_hidden()  # no figure of the 7 days stays on screen
+    expect(page.locator("#dashboard")).to_have_attribute("aria-busy", "true")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    page.unroute(REPORT)
+    expect(tile(page, "conversations")).to_contain_text("6")
+    expect(loading).to_be_hidden()
+    expect(page.locator("#dashboard")).not_to_have_attribute("aria-busy", "true")

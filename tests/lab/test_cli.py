@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select
 from bot.api.orders import OrderPayload
 from bot.store.models import BuyerRow, OrderItemRow, OrderRow, SellerRow
 from lab.cli import main
-from lab.world.demo import demo_orders
+from lab.world.demo import DEMO_REGIONS, demo_orders
 from lab.world.seed import marker_path
 from tests.lab.world.test_demo import ANCHOR
 
@@ -91,3 +91,16 @@ def test_demo_orders_are_valid_contract_orders() -> None:
     for order in demo_orders(ANCHOR):
         payload = OrderPayload.from_order(order)
         assert OrderPayload.model_validate_json(payload.model_dump_json()).to_order() == order
+
+
+def test_seeded_buyers_have_regions(url, capsys) -> None:
+    """The demo world's buyers carry their market, so the analytics' region slices are not all
+    "unknown": B1..B5 the documented ones, the background buyers the world generator's."""
+    assert main(["seed-demo", "--anchor", ANCHOR.date().isoformat(), "--database-url", url]) == 0
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        regions = dict(connection.execute(select(BuyerRow.id, BuyerRow.region)).all())
+    engine.dispose()
+    assert {b: regions[b] for b in DEMO_REGIONS} == DEMO_REGIONS
+    assert all(regions.values()), [b for b, r in regions.items() if not r]
+    assert set(regions.values()) <= {"SG", "MY", "TH", "VN", "PH", "ID"}

@@ -4,7 +4,6 @@
 import { el, money } from "./common.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 let chartIds = 0;
 
 // ---- formatting --------------------------------------------------------------------------------
@@ -56,13 +55,25 @@ export function isoSeconds(date) {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function shortDay(date) {
-  return MONTHS[date.getUTCMonth()] + " " + date.getUTCDate();
+// Dates as text in the browser's own numeric format, the one its date pickers show (a US
+// browser: 11/25/2026, a British one: 25/11/2026), always of the UTC day; times as 24-hour UTC.
+const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" });
+const SHORT_DAY_FORMAT = new Intl.DateTimeFormat(undefined, { month: "2-digit", day: "2-digit", timeZone: "UTC" });
+
+export function dayText(date) {
+  return DAY_FORMAT.format(date);
+}
+
+export function stampText(value) {
+  const date = value instanceof Date ? value : new Date(value);
+  if (value === null || value === undefined || Number.isNaN(date.getTime())) return "—";
+  return dayText(date) + " " + two(date.getUTCHours()) + ":" + two(date.getUTCMinutes());
 }
 
 export function bucketLabel(iso, grain) {
   const date = new Date(iso);
-  return grain === "hour" ? shortDay(date) + " " + two(date.getUTCHours()) + ":00" : shortDay(date);
+  const day = SHORT_DAY_FORMAT.format(date);
+  return grain === "hour" ? day + " " + two(date.getUTCHours()) + ":00" : day;
 }
 
 // ---- DOM helpers ---------------------------------------------------------------------------------

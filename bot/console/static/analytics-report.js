@@ -1,8 +1,8 @@
 // The analytics dashboard's report, section by section, drawn into the page's #report:
 // tiles, charts, fairness slices, failure clusters, routing experiments and definitions.
-import { el, formatDate, money } from "./common.js";
+import { el, money } from "./common.js";
 import {
-  amounts, bucketLabel, columnChart, count, duration, hbarChart, missing, note, pct, points,
+  amounts, bucketLabel, columnChart, stampText, count, duration, hbarChart, missing, note, pct, points,
   pValue, simpleBars, table, words,
 } from "./analytics-charts.js";
 
@@ -168,12 +168,13 @@ function extremes(groups, key) {
 
 function renderFairness(fairness) {
   els.fairness.replaceChildren();
-  [["region", "By region"], ["account_age", "By account age at case time"]].forEach(([slice, heading]) => {
+  [["region", "By region"], ["account_age", "By account age when the first case opened"]].forEach(([slice, heading]) => {
     const part = fairness[slice];
     if (!part) return;
     const box = el("div", null, "slice");
     box.dataset.slice = slice;
     box.append(el("h3", heading));
+    box.append(note("Case conversations, counted as in the automation and escalation tiles: the groups add up to them."));
     const groups = part.groups || [];
     if (!groups.length) { box.append(note("No cases.")); els.fairness.append(box); return; }
     box.append(fairnessChart(slice, groups), ...gapLines(slice, groups, part.gap || {}));
@@ -183,18 +184,21 @@ function renderFairness(fairness) {
 
 function fairnessChart(slice, groups) {
   const ends = FAIRNESS_METRICS.map(([key]) => extremes(groups, key));
-  const description = groups.map((g) => g.group + " (" + g.cases + " cases): auto-approval " + pct(g.auto_approval_rate) +
+  const n = (g) => (missing(g.case_conversations) ? g.cases : g.case_conversations);
+  const noun = (g) => (n(g) === 1 ? " case conversation" : " case conversations");
+  const description = groups.map((g) => g.group + " (" + count(n(g)) + noun(g) + "): automation " + pct(g.automation_rate) +
+    ", auto-approval " + pct(g.auto_approval_rate) +
     ", escalation " + pct(g.escalation_rate)).join("; ");
   return hbarChart({
     title: "Auto-approval and escalation rates " + (slice === "region" ? "by region" : "by account age"),
     description, max: 1, format: pct,
     series: FAIRNESS_METRICS.map(([, , name, className]) => ({ name, className })),
     groups: groups.map((g) => ({
-      label: g.group + " · " + count(g.cases) + (g.cases === 1 ? " case" : " cases"),
+      label: g.group + " · " + count(n(g)) + noun(g),
       bars: FAIRNESS_METRICS.map(([key, , name, className], i) => ({
         value: g[key], className,
         highlight: Boolean(ends[i] && ends[i].high[key] > ends[i].low[key] && (ends[i].high === g || ends[i].low === g)),
-        title: g.group + ", " + name + ": " + pct(g[key]) + " of " + g.cases + " cases",
+        title: g.group + ", " + name + ": " + pct(g[key]) + " of " + count(n(g)) + noun(g),
       })),
     })),
   });
@@ -342,7 +346,7 @@ function shownMetrics(e) {
 function armsTable(e) {
   const metrics = shownMetrics(e);
   return table("Per arm, with 95% confidence intervals",
-    ["Arm", "Buyers", "Cases (exposures)"].concat(metrics.map(([, label]) => label)),
+    ["Arm", "Buyers", "Case conversations (exposures)"].concat(metrics.map(([, label]) => label)),
     (e.arms || []).map((a) => [a.name + (a.name === e.control ? " (control)" : ""), count(a.buyers), count(a.cases)]
       .concat(metrics.map(([metric]) => interval(metric, (a.metrics || {})[metric])))));
 }
@@ -386,7 +390,15 @@ export function renderReport(report) {
 
 function describeWindow(report) {
   const w = report.window || {};
-  const stamp = (iso) => formatDate(iso, { utc: true });
-  els.windowText.textContent = "Conversations created " + stamp(w.since) + " – " + stamp(w.until) + " UTC (until exclusive), per " +
-    (w.grain || "day") + " · generated " + stamp(report.generated_at) + " UTC";
+  els.windowText.textContent = "Conversations created " + stampText(w.since) + " – " + stampText(w.until) + " UTC (until exclusive), per " +
+    (w.grain || "day") + " · computed " + stampText(report.generated_at) + " UTC" + cacheText(report.cache);
+}
+
+// Whether the figures were kept from an earlier computation (the store has not changed since) or
+// computed for this request.
+function cacheText(cache) {
+  if (!cache) return "";
+  return cache.status === "hit"
+    ? " (kept: nothing changed since)"
+    : " (computed now in " + Number(cache.compute_seconds).toFixed(1) + " s)";
 }

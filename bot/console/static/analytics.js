@@ -2,7 +2,7 @@
 // tables (drawn by analytics-report.js). This module owns the page: sign-in (the console's token),
 // the reporting window and loading. Vanilla JS, no dependencies, nothing loaded from elsewhere.
 import { api, errorBanner, signInPanel, whenRefused } from "./common.js";
-import { isoDay, isoSeconds } from "./analytics-charts.js";
+import { dayText, isoDay, isoSeconds } from "./analytics-charts.js";
 import { renderReport } from "./analytics-report.js";
 
 const TOKEN_KEY = "aftersales.console.token"; // shared with the console: one sign-in for both
@@ -12,7 +12,7 @@ const DEFAULT_HOURS = 168;
 
 const $ = (id) => document.getElementById(id);
 const els = {
-  dashboard: $("dashboard"),
+  dashboard: $("dashboard"), report: $("report"), empty: $("empty"), loading: $("loading"),
   windowForm: $("window-form"), sinceInput: $("since-input"), untilInput: $("until-input"),
   windowText: $("window-text"), quick: document.querySelectorAll(".quick button"),
 };
@@ -21,13 +21,15 @@ const state = { hours: DEFAULT_HOURS, since: null, until: null, request: 0 };
 
 // ---- the window ----------------------------------------------------------------------------------
 
-// A quick window: the last `hours` up to now (to the minute).
+// A quick window: the last `hours` up to the end of the current UTC hour. Whole hours, so the
+// same window is asked for all hour long and the server answers it from its cache (it keeps each
+// window's report until the store changes, and refreshes these windows in the background).
 function usePreset(hours) {
   state.hours = hours;
-  state.until = new Date(Math.floor(Date.now() / 60000) * 60000);
+  state.until = new Date((Math.floor(Date.now() / HOUR_MS) + 1) * HOUR_MS);
   state.since = new Date(state.until.getTime() - hours * HOUR_MS);
   els.sinceInput.value = isoDay(state.since);
-  els.untilInput.value = isoDay(state.until);
+  els.untilInput.value = isoDay(new Date(state.until.getTime() - 1));
   els.quick.forEach((b) => b.setAttribute("aria-pressed", String(Number(b.dataset.hours) === hours)));
 }
 
@@ -48,8 +50,16 @@ function useDates() {
 async function load() {
   const mine = ++state.request;
   const query = new URLSearchParams({ since: isoSeconds(state.since), until: isoSeconds(state.until) });
+  const range = dayText(state.since) + " – " + dayText(new Date(state.until.getTime() - 1));
+  // The previous window's figures go away at once: nothing on screen may look like the answer
+  // for the window being loaded.
   els.dashboard.setAttribute("aria-busy", "true");
-  els.windowText.textContent = "Loading " + isoDay(state.since) + " – " + isoDay(new Date(state.until.getTime() - 1)) + "…";
+  els.report.hidden = true;
+  els.empty.hidden = true;
+  els.loading.textContent = "Loading the report for " + range + " (UTC)… A window not computed since the last " +
+    "change of the data takes longer (up to half a minute).";
+  els.loading.hidden = false;
+  els.windowText.textContent = "Loading " + range + "…";
   errors.clear();
   try {
     const report = await api("GET", "/analytics/report?" + query);
@@ -60,7 +70,10 @@ async function load() {
     els.windowText.textContent = "";
     if (!err.refused) errors.show("Could not load the report: " + (err.message || err));
   } finally {
-    if (mine === state.request) els.dashboard.removeAttribute("aria-busy");
+    if (mine === state.request) {
+      els.dashboard.removeAttribute("aria-busy");
+      els.loading.hidden = true;
+    }
   }
 }
 

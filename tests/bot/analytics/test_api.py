@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.bot.conftest import token_headers
@@ -126,3 +128,77 @@ def test_report_is_the_full_self_describing_document(bot_client, agent_headers, 
 def test_without_a_store_503(client, agent_headers, path):
     response = client.get(path, headers=agent_headers)
     assert response.status_code == 503
+
+
+def test_refresh_needs_an_agent_token(bot_client, buyer_headers):
+    assert bot_client.post("/v1/analytics/refresh").status_code == 401
+    assert bot_client.post("/v1/analytics/refresh", headers=buyer_headers).status_code == 403
+
+
+def test_a_report_is_reused_until_the_store_changes(bot_client, agent_headers, two_conversations):
+    window = {"since": "2026-11-20", "until": "2026-11-21"}
+    get = lambda: bot_client.get(  # noqa: E731
+        "/v1/analytics/report", params=window, headers=agent_headers
+    ).json()
+    first, second = get(), get()
+    assert (first["cache"]["status"], second["cache"]["status"]) == ("computed", "hit")
+    assert second["generated_at"] == first["generated_at"]
+    assert second["summary"] == first["summary"]
+
+    # A new conversation: the kept report is stale, the next answer counts it.
+    Chat(bot_client, token_headers("B17")).say("please cancel order P100")
+    third = get()
+    assert third["cache"]["status"] == "computed"
+    assert third["cache"]["data_version"] != first["cache"]["data_version"]
+    assert third["summary"]["conversations"] == first["summary"]["conversations"] + 1
+
+    refreshed = bot_client.post("/v1/analytics/refresh", params=window, headers=agent_headers)
+    assert refreshed.status_code == 200 and refreshed.json()["cache"]["status"] == "computed"
+    assert get()["cache"]["status"] == "hit"
+
+
+def test_the_summary_is_kept_too(bot_client, agent_headers, two_conversations):
+    get = lambda: bot_client.get("/v1/analytics/summary", headers=agent_headers).json()  # noqa: E731
+    first, second = get(), get()
+    assert (first["cache"]["status"], second["cache"]["status"]) == ("computed", "hit")
+    assert first["conversations"] == second["conversations"] == 2
+
+
+def test_the_preset_windows_end_with_the_current_hour():
+    from bot.api.analytics import preset_windows
+
+    windows = preset_windows(datetime(2026, 11, 20, 15, 42, tzinfo=UTC))
+    assert [(w.until - w.since).total_seconds() / 3600 for w in windows] == [24, 168, 720]
+    assert {w.until for w in windows} == {datetime(2026, 11, 20, 16, tzinfo=UTC)}
+
+
+def test_the_refresh_loop_computes_the_quick_windows(bot_client, agent_headers, two_conversations):
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from bot.api.analytics import refresh_loop
+    from bot.store.models import AnalyticsReportRow
+
+    app = bot_client.app
+    database = app.state.services.database
+
+    def kept() -> int:
+        with database.sessions() as session:
+            return session.scalar(select(func.count()).select_from(AnalyticsReportRow))
+
+    async def run() -> None:
+        task = asyncio.create_task(refresh_loop(app, 0.01))
+        try:
+            for _ in range(1200):
+                await asyncio.sleep(0.05)
+                if kept() == 3:
+                    break
+        finally:
+            task.cancel()
+
+    asyncio.run(run())
+    assert kept() == 3
+    # The page's default window is one of them: its first load is a hit.
+    report = bot_client.get("/v1/analytics/report", headers=agent_headers).json()
+    assert report["cache"]["status"] == "hit"

@@ -15,6 +15,7 @@ from bot.analytics.clusters import (
     _distinct,
     adaptive_min_cluster_size,
     find_failure_clusters,
+    merge_themes,
 )
 from bot.analytics.redact import load_nlp
 from retrieval.embedder import normalise
@@ -215,6 +216,31 @@ def test_distinct_phrases_prefer_the_longer_phrase() -> None:
         "customs",
         "duty",
     ]
+
+
+def test_themes_with_the_same_label_or_examples_merge() -> None:
+    labels = np.array([0, 0, 1, 1, -1, 2, 2, 3, 3])
+    phrases = {
+        0: ["fee", "cancel", "order"],
+        1: ["cancel", "fee", "order", "charge"],  # the same label, phrases in another order
+        2: ["parcel", "lost"],
+        3: ["refund", "late"],
+    }
+    examples = {
+        0: (["what is the cancel fee"], ["m1"]),
+        1: (["cancel fee for order?"], ["m3"]),
+        2: (["where is my parcel", "parcel lost"], ["m6", "m7"]),
+        3: (["parcel lost", "where is my parcel"], ["m8", "m9"]),  # the same messages shown
+    }
+    merged = merge_themes(labels, phrases, examples)
+    assert merged.tolist() == [0, 0, 0, 0, -1, 2, 2, 2, 2]
+
+
+def test_distinct_themes_stay_apart() -> None:
+    labels = np.array([0, 0, 1, 1, -1])
+    phrases = {0: ["fee", "cancel"], 1: ["parcel", "lost"]}
+    examples = {0: (["cancel fee"], ["m1"]), 1: (["lost parcel"], ["m3"])}
+    assert merge_themes(labels, phrases, examples) is labels
 
 
 # Messages the bot failed on, by theme: realistic, with typos and mixed languages. Written

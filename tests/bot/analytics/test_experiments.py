@@ -141,7 +141,9 @@ def test_rates_and_wilson_intervals_match_statsmodels(balanced):
     assert e.control == "control" and [a.name for a in e.arms] == ["control", "limit-50"]
     control, arm = e.arm("control"), e.arm("limit-50")
     assert (control.cases, control.buyers, arm.cases) == (100, 100, 100)
-    for a, auto, escalated in ((control, 40, 35), (arm, 30, 50)):
+    # Automated as the summary counts it: the bot closed the case, refusals included (40 + 25
+    # and 30 + 20).
+    for a, auto, escalated in ((control, 65, 35), (arm, 50, 50)):
         rate = a.metrics["automation_rate"]
         low, high = proportion_confint(auto, 100, alpha=0.05, method="wilson")
         assert rate.value == auto / 100
@@ -196,7 +198,10 @@ def test_guardrails_on_the_balanced_log(balanced):
     assert not any(code == "sample_ratio_mismatch" for code, _ in codes)  # 100 / 100 buyers
     assert ("csat_selection", "csat") not in codes  # 40% vs 30% rated: p ~ 0.14
     inconclusive = [g for g in report.experiments[0].guardrails if g.code == "inconclusive"]
-    assert {g.metric for g in inconclusive} >= {"automation_rate", "csat"}
+    # Automation 65% vs 50% (refusals count as the bot's) is a difference at p ~ 0.03, not an
+    # inconclusive one; CSAT stays inconclusive.
+    assert "csat" in {g.metric for g in inconclusive}
+    assert "automation_rate" not in {g.metric for g in inconclusive}
     assert all("80% power" in g.message for g in inconclusive)
 
 
@@ -293,7 +298,8 @@ def test_escalation_is_where_the_case_went_not_only_its_route():
     [e] = analyse(log.tables(), designs=[DESIGN], n_boot=20).experiments
     metrics = e.arm("control").metrics
     assert metrics["escalation_rate"].value == pytest.approx(2 / 3)
-    assert metrics["automation_rate"].value == 0.0
+    # The refusal is the bot's: automated, as the summary counts it.
+    assert metrics["automation_rate"].value == pytest.approx(1 / 3)
 
 
 def test_the_cases_between_the_limits_are_counted_apart():

@@ -119,6 +119,16 @@ def test_message_text_is_redacted_and_the_nlu_reading_kept(store, tmp_path):
     assert {m["role"] for m in messages} >= {"buyer", "bot"}
 
 
+def test_text_roles_redact_only_those_messages(store):
+    redactor = MarkingRedactor()
+    arrow, manifest = snapshot_arrow(store, WINDOW, redactor=redactor, text_roles=("buyer",))
+    messages = arrow["messages"].to_pylist()
+    assert {m["text"] is None for m in messages if m["role"] != "buyer"} == {True}
+    buyer = [m for m in messages if m["role"] == "buyer"]
+    assert buyer and all(m["text"].startswith("<redacted ") for m in buyer)
+    assert manifest["text_roles"] == ["buyer"]
+
+
 def test_without_a_redactor_no_text_leaves_the_store(store, tmp_path):
     manifest = export_snapshot(store, tmp_path, WINDOW, redactor=None)
     assert manifest["text"] == "omitted" and manifest["redactor"] is None

@@ -140,11 +140,14 @@ def test_csat_overall_and_by_route(s):
 @pytest.mark.parametrize("slice_", m.SLICES)
 def test_fairness_slices_and_their_gaps(s, slice_):
     rows = m.records(m.fairness(s, slice_))
-    got = {r["group"]: (r["cases"], r["auto_approved"], r["escalated"]) for r in rows}
+    keys = ("case_conversations", "cases", "automated", "auto_approved", "escalated")
+    got = {r["group"]: tuple(r[k] for k in keys) for r in rows}
     assert got == EXPECTED["fairness"][slice_]
     for r in rows:
-        assert r["auto_approval_rate"] == pytest.approx(r["auto_approved"] / r["cases"])
-        assert r["escalation_rate"] == pytest.approx(r["escalated"] / r["cases"])
+        n = r["case_conversations"]
+        assert r["automation_rate"] == pytest.approx(r["automated"] / n)
+        assert r["auto_approval_rate"] == pytest.approx(r["auto_approved"] / n)
+        assert r["escalation_rate"] == pytest.approx(r["escalated"] / n)
     gap = m.one_row(m.fairness_gap(s, slice_))
     groups, auto_gap, escalation_gap = EXPECTED["fairness_gap"][slice_]
     assert gap == pytest.approx(

@@ -88,7 +88,12 @@ def test_each_csv_is_a_result_table(written):
         assert len(rows) == count, name
     with (written / "fairness_region.csv").open() as handle:
         north = next(row for row in csv.DictReader(handle) if row["group"] == "north")
-    assert (north["cases"], north["auto_approval_rate"]) == ("5", "0.4")
+    # 4 case conversations (5 cases), 2 of them auto-approved (handbuilt.EXPECTED).
+    assert (north["case_conversations"], north["cases"], north["auto_approval_rate"]) == (
+        "4",
+        "5",
+        "0.5",
+    )
 
 
 def test_html_is_self_contained_with_charts(written):
