@@ -24,6 +24,9 @@ KNOWLEDGE_BASE_DIR = REPO_ROOT / "data" / "policies"
 RETRIEVAL_INDEX_DIR = REPO_ROOT / "artifacts" / "retrieval"
 RISK_MODEL_DIR = REPO_ROOT / "artifacts" / "risk"
 ASSIST_INDEX_DIR = REPO_ROOT / "artifacts" / "assist"
+# The serving process embeds one short question per turn while other turns use the cores: one
+# onnxruntime thread each, rather than every turn's embedding fighting for both cores.
+SERVING_THREADS = 1
 
 
 @dataclass
@@ -75,7 +78,7 @@ def load_answerer(
     if read_metadata(index_dir) is None:
         raise IndexMissingError(f"no saved index at {index_dir}; build it with `make index`")
     clauses = load_knowledge_base(kb_dir)
-    embedder = make_embedder().load()
+    embedder = make_embedder(threads=SERVING_THREADS).load()
     return make_answerer(clauses, embedder, index_dir=index_dir)
 
 
@@ -92,7 +95,9 @@ def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) 
     # Checked before the model loads: a missing index should cost nothing at startup.
     if read_metadata(directory) is None:
         raise AssistIndexMissing(f"no resolution index at {directory}; build it with {BUILD}")
-    return ResolutionIndex(embedder or make_embedder().load()).load(directory)
+    return ResolutionIndex(embedder or make_embedder(threads=SERVING_THREADS).load()).load(
+        directory
+    )
 
 
 def load_risk_model(directory: Path = RISK_MODEL_DIR) -> RiskScorer:
