@@ -100,10 +100,35 @@ def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) 
     )
 
 
+class SingleThreadScorer:
+    """A risk model that scores on the calling thread only.
+
+    scikit-learn's boosted trees predict with OpenMP threads, one per core by default. A turn
+    scores one case (a few rows for the console's explanations): fanning out to both cores for
+    that costs more in hand-over than it saves, and contends with the other turns. OpenMP's
+    thread count is per calling thread, so the limit is set around each call.
+    """
+
+    def __init__(self, model: RiskScorer) -> None:
+        from threadpoolctl import ThreadpoolController
+
+        self.model = model
+        # Found once: a controller scans the loaded libraries when it is made.
+        self._controller = ThreadpoolController()
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def predict_proba(self, X: Any) -> Any:
+        with self._controller.limit(limits=1, user_api="openmp"):
+            return self.model.predict_proba(X)
+
+
 def load_risk_model(directory: Path = RISK_MODEL_DIR) -> RiskScorer:
     from policies.risk import RiskModel
 
-    return RiskModel.load(directory)
+    return SingleThreadScorer(RiskModel.load(directory))
 
 
 def load_router_config(directory: Path = RISK_MODEL_DIR) -> RouterConfig:
