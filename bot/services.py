@@ -24,6 +24,9 @@ KNOWLEDGE_BASE_DIR = REPO_ROOT / "data" / "policies"
 RETRIEVAL_INDEX_DIR = REPO_ROOT / "artifacts" / "retrieval"
 RISK_MODEL_DIR = REPO_ROOT / "artifacts" / "risk"
 ASSIST_INDEX_DIR = REPO_ROOT / "artifacts" / "assist"
+# The serving process embeds one short question per turn while other turns use the cores: one
+# onnxruntime thread each, rather than every turn's embedding fighting for both cores.
+SERVING_THREADS = 1
 
 
 @dataclass
@@ -75,7 +78,7 @@ def load_answerer(
     if read_metadata(index_dir) is None:
         raise IndexMissingError(f"no saved index at {index_dir}; build it with `make index`")
     clauses = load_knowledge_base(kb_dir)
-    embedder = make_embedder().load()
+    embedder = make_embedder(threads=SERVING_THREADS).load()
     return make_answerer(clauses, embedder, index_dir=index_dir)
 
 
@@ -92,13 +95,40 @@ def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) 
     # Checked before the model loads: a missing index should cost nothing at startup.
     if read_metadata(directory) is None:
         raise AssistIndexMissing(f"no resolution index at {directory}; build it with {BUILD}")
-    return ResolutionIndex(embedder or make_embedder().load()).load(directory)
+    return ResolutionIndex(embedder or make_embedder(threads=SERVING_THREADS).load()).load(
+        directory
+    )
+
+
+class SingleThreadScorer:
+    """A risk model that scores on the calling thread only.
+
+    scikit-learn's boosted trees predict with OpenMP threads, one per core by default. A turn
+    scores one case (a few rows for the console's explanations): fanning out to both cores for
+    that costs more in hand-over than it saves, and contends with the other turns. OpenMP's
+    thread count is per calling thread, so the limit is set around each call.
+    """
+
+    def __init__(self, model: RiskScorer) -> None:
+        from threadpoolctl import ThreadpoolController
+
+        self.model = model
+        # Found once: a controller scans the loaded libraries when it is made.
+        self._controller = ThreadpoolController()
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def predict_proba(self, X: Any) -> Any:
+        with self._controller.limit(limits=1, user_api="openmp"):
+            return self.model.predict_proba(X)
 
 
 def load_risk_model(directory: Path = RISK_MODEL_DIR) -> RiskScorer:
     from policies.risk import RiskModel
 
-    return RiskModel.load(directory)
+    return SingleThreadScorer(RiskModel.load(directory))
 
 
 def load_router_config(directory: Path = RISK_MODEL_DIR) -> RouterConfig:

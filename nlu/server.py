@@ -53,7 +53,8 @@ class RasaServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout_s: float = 180.0) -> RasaServer:
+    def start(self, timeout_s: float = 180.0, *, wait: bool = True) -> RasaServer:
+        """Start the server; with ``wait`` (the default) return once its model is loaded."""
         cmd = [
             str(self.rasa_bin), "run", "--enable-api",
             "--auth-token", self.auth_token,
@@ -64,7 +65,8 @@ class RasaServer:
         self.process = subprocess.Popen(
             cmd, stdout=log, stderr=subprocess.STDOUT, env=rasa_env(), cwd=REPO_ROOT
         )
-        self.wait_ready(timeout_s)
+        if wait:
+            self.wait_ready(timeout_s)
         return self
 
     def wait_ready(self, timeout_s: float) -> None:

@@ -27,18 +27,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
     parser.add_argument("--out", type=Path, default=Path("artifacts/retrieval"))
     parser.add_argument("--model-path", type=Path, default=None, help="default: packaged MiniLM")
+    parser.add_argument("--backend", choices=("torch", "onnx"), default=None, help="default: onnx")
+    parser.add_argument(
+        "--onnx-file", type=Path, default=None, help="default: artifacts/nlu-encoder/model.onnx"
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = parser.parse_args(argv)
 
     # Only the CLI decides the process environment; nothing may come from a model hub.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from retrieval.embedder import make_embedder
+    from retrieval.embedder import DEFAULT_BACKEND, make_embedder
     from retrieval.index import DenseRetriever
 
     try:
         clauses = load_knowledge_base(args.kb)
         digest = corpus_hash(clauses)
-        embedder = make_embedder(model_path=args.model_path)
+        embedder = make_embedder(
+            args.backend or DEFAULT_BACKEND, model_path=args.model_path, onnx_file=args.onnx_file
+        )
         saved = read_metadata(args.out)
         if (
             not args.force

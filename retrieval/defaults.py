@@ -2,7 +2,8 @@
 
 Both values come from ``python -m lab.retrieval.evaluate`` (``make eval-retrieval``) against the
 knowledge base of 51 clauses (corpus 6d0a0044db25) and data/eval/policy_questions.jsonl
-(261 answerable, 61 unanswerable questions), embedder all-MiniLM-L6-v2 (torch), with passages
+(261 answerable, 61 unanswerable questions), embedder all-MiniLM-L6-v2 (torch; ONNX fp32, served
+since issue 17, gives the same figures), with passages
 (``retrieval.passages``, window 2) and item -> category expansion (``retrieval.expansion``).
 Re-run it and update both together when the knowledge base, the passages, the lexicon, the
 questions or the model change. Design choices were made on data/retrieval/dev_questions.jsonl,

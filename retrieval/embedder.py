@@ -8,6 +8,8 @@ Library code never touches the environment: callers (the CLIs, the app) set
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -19,6 +21,16 @@ from retrieval.errors import EmbedderNotLoadedError, RetrievalError
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 Backend = Literal["torch", "onnx"]
+
+# The one MiniLM export of the project (`make nlu-encoder`, ``nlu.export_encoder``): the NLU's
+# featurizer reads its token vectors, retrieval and the suggestions its ``sentence_embedding``
+# output (mean-pooled and L2-normalised inside the graph).
+DEFAULT_ONNX_FILE = Path(__file__).resolve().parents[1] / "artifacts" / "nlu-encoder" / "model.onnx"
+# The graph output holding the sentence vector; an export with one output uses that one.
+SENTENCE_OUTPUT = "sentence_embedding"
+# ONNX fp32: the same vectors as torch (cosine >= 0.9999, checked by the export) at a fraction
+# of the cost, and no torch in the serving process.
+DEFAULT_BACKEND: Backend = "onnx"
 
 
 @runtime_checkable
@@ -45,9 +57,11 @@ class SentenceTransformerEmbedder:
     """MiniLM (or any mean-pooled sentence-transformers model) on CPU.
 
     ``backend="torch"`` runs sentence-transformers itself. ``backend="onnx"`` runs an ONNX file
-    made by ``lab.retrieval.onnx_export`` with onnxruntime and the model's own tokenizer; pooling
-    and normalisation are inside that graph. (sentence-transformers' built-in ONNX backend needs
-    optimum-onnx, whose releases pin transformers < 4.58, which this environment is past.)
+    made by ``nlu.export_encoder`` (or ``lab.retrieval.onnx_export``) with onnxruntime and the
+    model's own tokenizer; pooling and normalisation are inside that graph, whose
+    ``sentence_embedding`` output (or only output) is the vector. (sentence-transformers'
+    built-in ONNX backend needs optimum-onnx, whose releases pin transformers < 4.58, which
+    this environment is past.)
 
     The ``name`` recorded in saved indexes includes the ONNX file stem, so an index built with
     one numeric variant (e.g. int8) is never silently queried with another.
@@ -61,23 +75,26 @@ class SentenceTransformerEmbedder:
         batch_size: int = 64,
         backend: Backend = "torch",
         onnx_file: Path | str | None = None,
+        threads: int | None = None,
     ) -> None:
         if backend not in ("torch", "onnx"):
             raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
         if backend == "onnx" and onnx_file is None:
-            raise ValueError(
-                "backend='onnx' needs onnx_file (make one with lab.retrieval.onnx_export)"
-            )
+            raise ValueError("backend='onnx' needs onnx_file (make one with `make nlu-encoder`)")
         self.model_path = Path(model_path)
         self.model_name = model_name or self.model_path.name
         self.batch_size = batch_size
         self.backend = backend
         self.onnx_file = Path(onnx_file) if onnx_file is not None else None
+        # onnxruntime's intra-op threads (None: its default, one per core). A server that embeds
+        # one question per turn while other turns use the cores wants 1; a batch build wants all.
+        self.threads = threads
         self._model: Any = None
         self._session: Any = None
         self._tokenizer: Any = None
         self._max_length = 256
         self._dimension: int | None = None
+        self._output: str | None = None
 
     @property
     def name(self) -> str:
@@ -129,8 +146,7 @@ class SentenceTransformerEmbedder:
         assert self.onnx_file is not None
         if not self.onnx_file.is_file():
             raise RetrievalError(
-                f"ONNX file {self.onnx_file} does not exist; "
-                "export it with python -m lab.retrieval.onnx_export"
+                f"ONNX file {self.onnx_file} does not exist; export it with `make nlu-encoder`"
             )
         self._max_length = _max_seq_length(self.model_path)
         tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
@@ -139,10 +155,16 @@ class SentenceTransformerEmbedder:
         self._tokenizer = tokenizer
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if self.threads is not None:
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(
             str(self.onnx_file), options, providers=["CPUExecutionProvider"]
         )
-        self._dimension = int(self._session.get_outputs()[0].shape[-1])
+        outputs = {o.name: o for o in self._session.get_outputs()}
+        output = outputs.get(SENTENCE_OUTPUT) or self._session.get_outputs()[0]
+        self._output = output.name
+        self._dimension = int(output.shape[-1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` as float32, L2-normalised, C-contiguous ``(len(texts), dimension)``."""
@@ -176,7 +198,7 @@ class SentenceTransformerEmbedder:
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        return self._session.run(None, feeds)[0]
+        return self._session.run([self._output], feeds)[0]
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
@@ -196,18 +218,64 @@ def _max_seq_length(model_path: Path) -> int:
 
 
 def make_embedder(
-    backend: Backend = "torch",
+    backend: Backend = DEFAULT_BACKEND,
     *,
     model_path: Path | str | None = None,
     onnx_file: Path | str | None = None,
     batch_size: int = 64,
+    threads: int | None = None,
 ) -> SentenceTransformerEmbedder:
-    """Factory for the packaged MiniLM (not loaded yet: call ``load()``)."""
+    """Factory for the packaged MiniLM (not loaded yet: call ``load()``); the ONNX backend reads
+    ``DEFAULT_ONNX_FILE`` unless given another file."""
     path = Path(model_path) if model_path is not None else default_model_path()
+    if backend == "onnx" and onnx_file is None:
+        onnx_file = DEFAULT_ONNX_FILE
     return SentenceTransformerEmbedder(
         path,
         model_name=DEFAULT_MODEL_NAME if model_path is None else None,
         batch_size=batch_size,
         backend=backend,
         onnx_file=onnx_file,
+        threads=threads,
     )
+
+
+class MemoEmbedder:
+    """An embedder that remembers the vectors of the last ``size`` single texts it embedded.
+
+    A policy question is embedded by the retriever (to search) and again by the answerer (to
+    pick the sentence to quote); with one memo shared by both, a question costs one model call.
+    Batches (index builds, clustering) pass straight through. Thread-safe: turns run in a
+    thread pool.
+    """
+
+    def __init__(self, inner: Embedder, size: int = 256) -> None:
+        self.inner = inner
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if len(texts) != 1:
+            return self.inner.encode(texts)
+        text = texts[0]
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return vector.copy()
+        vector = self.inner.encode([text])
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector.copy()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from retrieval.answer import PolicyAnswerer
 from retrieval.defaults import CONFIDENCE_THRESHOLD, DEFAULT_ITEM_CATEGORIES, DEFAULT_RETRIEVER
-from retrieval.embedder import Embedder
+from retrieval.embedder import Embedder, MemoEmbedder
 from retrieval.expansion import ExpandingRetriever, ItemCategories
 from retrieval.hybrid import HybridRetriever
 from retrieval.index import DenseRetriever
@@ -71,7 +71,12 @@ def make_answerer(
     threshold: float = CONFIDENCE_THRESHOLD,
     item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
 ) -> PolicyAnswerer:
-    """The policy answerer with the evaluated defaults (see ``retrieval.defaults``)."""
+    """The policy answerer with the evaluated defaults (see ``retrieval.defaults``).
+
+    The retriever and the answerer share one memo of the embedder, so a question is embedded
+    once although both need its vector."""
+    if not isinstance(embedder, MemoEmbedder):
+        embedder = MemoEmbedder(embedder)
     if isinstance(item_categories, (str, Path)):
         item_categories = ItemCategories.load(item_categories)
     retriever = make_retriever(

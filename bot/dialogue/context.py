@@ -37,6 +37,39 @@ class Answerer(Protocol):
     def answer(self, question: str) -> PolicyAnswer: ...
 
 
+class PreparedAnswerer:
+    """An answerer that already holds the answer to this turn's message.
+
+    The dialogue manager answers a message that may be a policy question before the turn's
+    transaction (`DialogueManager.post`): embedding and search then never hold the
+    conversation's lock nor SQLite's write queue. Any other question is answered as usual.
+    """
+
+    def __init__(
+        self, inner: Answerer, question: str, answer: PolicyAnswer | None, error: Exception | None
+    ) -> None:
+        self.inner = inner
+        self.question = question
+        self._answer = answer
+        self._error = error
+
+    def answer(self, question: str) -> PolicyAnswer:
+        if question != self.question:
+            return self.inner.answer(question)
+        if self._error is not None:
+            raise self._error
+        assert self._answer is not None
+        return self._answer
+
+    @classmethod
+    def prepare(cls, inner: Answerer, question: str) -> PreparedAnswerer:
+        """Answer now; an error (an over-long question) is raised when the flow asks."""
+        try:
+            return cls(inner, question, inner.answer(question), None)
+        except Exception as e:  # kept and raised where the flow asks, as it would have been
+            return cls(inner, question, None, e)
+
+
 @dataclass
 class Engines:
     """The models a turn may consult; None when the artifact failed to load."""

@@ -19,6 +19,7 @@ keeps it off the event loop without an async driver.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -28,7 +29,7 @@ import structlog
 from starlette.concurrency import run_in_threadpool
 
 from bot.dialogue import replies
-from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, TurnContext
+from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, PreparedAnswerer, TurnContext
 from bot.dialogue.flows import TurnHandler
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
@@ -137,6 +138,7 @@ class DialogueManager:
                     parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
                 else:
                     parse, nlu_failed = await self._read(text)
+            engines = await self._prepared(parse)
             return await run_in_threadpool(
                 self._process,
                 conversation_id,
@@ -146,6 +148,7 @@ class DialogueManager:
                 attachments,
                 parse,
                 nlu_failed,
+                engines,
             )
 
     async def view(self, conversation_id: str, buyer_id: str) -> dict[str, Any]:
@@ -216,6 +219,16 @@ class DialogueManager:
             log.warning("nlu_failed_handing_over", error=str(e))
             return None, True
 
+    async def _prepared(self, parse: ParseResult | None) -> Engines:
+        """The engines for this turn: a message the flows may answer from the knowledge base is
+        answered now, outside the turn's transaction (the model call then holds no lock)."""
+        answerer = self.engines.answerer
+        if answerer is None or parse is None or not may_ask_policy(parse):
+            return self.engines
+        # The flows ask about the text the NLU read (`TurnHandler.text`).
+        prepared = await run_in_threadpool(PreparedAnswerer.prepare, answerer, parse.text)
+        return dataclasses.replace(self.engines, answerer=prepared)
+
     def _process(
         self,
         conversation_id: str,
@@ -225,6 +238,7 @@ class DialogueManager:
         attachments: list[dict[str, Any]],
         parse: ParseResult | None,
         nlu_failed: bool,
+        engines: Engines | None = None,
     ) -> dict[str, Any]:
         with self.conversations.turn(conversation_id) as turn:
             stored = turn.response_of(message_id)
@@ -238,7 +252,7 @@ class DialogueManager:
                 conversation_id=conversation_id,
                 buyer_id=buyer_id,
                 now=self.clock(),
-                engines=self.engines,
+                engines=engines or self.engines,
                 proposal_ttl=self.proposal_ttl,
                 dispute_timing=self.dispute_timing,
             )
@@ -294,6 +308,18 @@ class DialogueManager:
                 actions=len(ctx.executed),
             )
             return response
+
+
+def may_ask_policy(parse: ParseResult) -> bool:
+    """Whether the flows may answer this message from the knowledge base: every path to
+    `TurnHandler._answer_question` needs `ask_policy`, a question act at even odds or better,
+    or a question mark (`bot.dialogue.reading`)."""
+    act = parse.dialogue_act
+    return (
+        parse.intent.name == "ask_policy"
+        or parse.text.rstrip().endswith("?")
+        or (act is not None and act.name == "question" and act.confidence >= 0.5)
+    )
 
 
 def _answers_rating(state: dict[str, Any] | None, text: str) -> bool:

@@ -25,6 +25,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from lab.retrieval.embedders import DEFAULT_ONNX_DIR, DEFAULT_VARIANT, VARIANTS, make_variant
+
 PRIMARY_METRIC = "top1_accuracy"
 HOLDOUT_SHARE = 0.2
 
@@ -64,6 +66,8 @@ def evaluate(suggester, cases) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lab.assist.evaluate")
     parser.add_argument("--out", type=Path, default=Path("reports/assist"))
+    parser.add_argument("--embedder", choices=VARIANTS, default=DEFAULT_VARIANT)
+    parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
     parser.add_argument(
         "--index",
         type=Path,
@@ -83,7 +87,6 @@ def main(argv: list[str] | None = None) -> int:
         default_world,
         world_cases,
     )
-    from retrieval.embedder import make_embedder
 
     started = time.perf_counter()
     world = default_world()
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if case_id in held_ids
     ]
     held = [(f, d) for f, d in held if d != "investigate"]
-    embedder = _cached(make_embedder().load(), args.index, corpus)
+    embedder = _cached(make_variant(args.embedder, args.onnx_dir).load(), args.index, corpus)
     index = ResolutionIndex(embedder).build(train)
     results = {
         "rules_only": evaluate(Suggester(None), held),

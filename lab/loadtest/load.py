@@ -33,6 +33,9 @@ from lab.loadtest.scenarios import (
 from lab.loadtest.stack import Target, rss_mb
 from lab.loadtest.stats import Sample, percentile, summarize
 
+# The floor replays at most this many of the texts the buyers sent.
+MAX_TEXTS_KEPT = 2000
+
 
 def load_1m() -> float:
     return os.getloadavg()[0]
@@ -93,6 +96,8 @@ class LoadRun:
             trust_env=False,  # no proxy between the buyers and a loopback server
         )
         self.memory: list[dict[str, Any]] = []
+        # What the buyers typed, for the floor (Rasa parsing the same texts alone).
+        self.texts: list[str] = []
         self.phase_name = "setup"
         self.started = time.monotonic()
 
@@ -153,6 +158,9 @@ class LoadRun:
         """Send the conversation's next step; True when it has more and may go on."""
         step: Step = conversation.scenario.steps[conversation.index]
         conversation.index += 1
+        body = step.body()
+        if len(self.texts) < MAX_TEXTS_KEPT and body.get("text"):
+            self.texts.append(str(body["text"]))
         phase.turns_sent += 1
         started = time.monotonic()
         status: int | None = None
@@ -160,7 +168,7 @@ class LoadRun:
         try:
             response = await self.client.post(
                 f"/v1/conversations/{conversation.conversation_id}/messages",
-                json=step.body(),
+                json=body,
                 headers=self.headers(conversation.scenario.buyer_id),
             )
             status = response.status_code

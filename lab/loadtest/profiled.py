@@ -7,7 +7,8 @@ changed):
 - stage timers: wall-clock time of each part of a turn, across the event loop and the thread
   pool: the Rasa parse (awaited), the thread-pool queue wait and run time of each database step
   (`bot.dialogue.manager.run_in_threadpool`), SQLite's write lock (waiting for it, holding it),
-  loading the buyer's orders, the policy answer and its embedding, the risk model;
+  loading the buyer's orders, the policy answer (before the transaction) and its embedding,
+  the eligibility rules, the router and the risk model, the JSON response's serialisation;
 - cProfile in every thread (the event loop's and the thread pool's), merged into one profile.
 
 On SIGTERM/SIGINT uvicorn stops, then ``DIR/stages.json``, ``DIR/cprofile.pstats`` and
@@ -69,7 +70,9 @@ def _timed_async(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
 def install_stage_timers() -> None:
     """Wrap the parts of a turn (module attributes, looked up at call time) with timers."""
-    from bot.dialogue import context, manager
+    from starlette.responses import JSONResponse
+
+    from bot.dialogue import context, decision, manager
     from bot.store import conversations
     from nlu.client import RasaHttpParser
     from retrieval.answer import PolicyAnswerer
@@ -82,6 +85,13 @@ def install_stage_timers() -> None:
         "embedding (MiniLM encode)", SentenceTransformerEmbedder.encode
     )
     context.buyer_orders_in = _timed("load buyer's orders", context.buyer_orders_in)
+    # Answered before the turn's transaction (`DialogueManager._prepared`): no lock held.
+    context.PreparedAnswerer.prepare = classmethod(
+        _timed("policy answer, before the transaction", context.PreparedAnswerer.prepare.__func__)
+    )
+    decision.check_eligibility = _timed("eligibility rules", decision.check_eligibility)
+    decision.route = _timed("router (rules + risk)", decision.route)
+    JSONResponse.render = _timed("serialisation (JSON response)", JSONResponse.render)
     try:
         from policies.risk import RiskModel
 

@@ -23,6 +23,39 @@ def one_line(row: dict) -> str:
     )
 
 
+def floor_line(row: dict) -> str:
+    return (
+        f"{row['name']}: {row['parses']} parses, {row['parses_per_s']:.1f} parses/s, "
+        f"p50 {_ms(row['p50_ms'])} / p95 {_ms(row['p95_ms'])} / p99 {_ms(row['p99_ms'])} ms, "
+        f"errors {row['errors']}"
+    )
+
+
+def _floor_table(results: dict) -> list[str]:
+    """Each closed-loop phase beside Rasa parsing the same texts alone (the floor)."""
+    floor = {row["concurrency"]: row for row in results.get("floor") or ()}
+    if not floor:
+        return []
+    lines = [
+        "**Turns beside the floor** (Rasa's bare `/model/parse` of the buyers' texts, same run,"
+        " same server):",
+        "",
+        "| concurrent | turn p50 ms | turn p95 ms | turns/s | parse p50 ms | parse p95 ms "
+        "| parses/s |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in results["phases"]:
+        parse = floor.get(row.get("concurrency")) if row["kind"] == "closed" else None
+        if parse is None:
+            continue
+        lines.append(
+            f"| {row['concurrency']} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | "
+            f"{row['turns_per_s']:.1f} | {_ms(parse['p50_ms'])} | {_ms(parse['p95_ms'])} | "
+            f"{parse['parses_per_s']:.1f} |"
+        )
+    return [*lines, ""]
+
+
 def _memory_at(results: dict, phase: str) -> tuple[str, str]:
     rows = [m for m in results.get("memory_samples", []) if m["phase"] == phase]
 
@@ -66,7 +99,12 @@ def markdown(results: dict) -> str:
             f"{row['load_1m_before']:.2f} → {row['load_1m_after']:.2f} |"
         )
     lines.append("")
-    for key, title in (("verdict", "Target (open loop)"), ("soak_verdict", "Target (soak)")):
+    lines += _floor_table(results)
+    for key, title in (
+        ("turn_targets", "Turn targets (issue 17)"),
+        ("verdict", "Target (open loop)"),
+        ("soak_verdict", "Target (soak)"),
+    ):
         v = results.get(key)
         if v:
             checks = ", ".join(f"{k}: {'yes' if ok else 'NO'}" for k, ok in v.items()

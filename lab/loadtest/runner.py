@@ -25,6 +25,7 @@ import httpx
 
 from bot.settings import REPO_ROOT
 from lab.loadtest import report
+from lab.loadtest.floor import rasa_floor, turn_targets
 from lab.loadtest.load import LoadRun, load_1m, phase_result
 from lab.loadtest.stack import OwnStack, Target, listener_pid, require_loopback
 from lab.loadtest.stats import memory_trend, windows
@@ -77,6 +78,22 @@ async def run(args: argparse.Namespace, target: Target) -> dict:
             row = phase_result(phase, before, load_1m(), concurrency=concurrency)
             results["phases"].append(row)
             print(report.one_line(row), flush=True)
+        results["turn_targets"] = turn_targets(results["phases"])
+        if target.rasa_url and bench.texts and args.floor > 0:
+            # The floor, in the same run and against the same Rasa: the buyers' texts parsed
+            # alone, at the turn phases' concurrencies.
+            results["floor"] = []
+            for concurrency in args.concurrency:
+                row = await rasa_floor(
+                    target.rasa_url,
+                    target.rasa_token,
+                    bench.texts,
+                    concurrency=concurrency,
+                    duration_s=args.floor,
+                    max_requests=args.max_turns,
+                )
+                results["floor"].append(row)
+                print(report.floor_line(row), flush=True)
         if args.rate > 0:
             before = load_1m()
             phase = await bench.open_loop(
@@ -138,6 +155,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--rate", type=float, default=TARGET_RATE, help="open-loop turns/s (0: skip)"
     )
     parser.add_argument("--soak", type=float, default=0.0, help="soak seconds at --rate (0: none)")
+    parser.add_argument(
+        "--floor",
+        type=float,
+        default=30.0,
+        help="seconds of bare Rasa parses per concurrency (0: none)",
+    )
     parser.add_argument("--buyers", type=int, default=64, help="synthetic buyers seeded")
     parser.add_argument("--seed", type=int, default=7, help="scenario and wording seed")
     parser.add_argument("--max-turns", type=int, default=20000, help="bound per phase")
@@ -172,6 +195,7 @@ def _external_target(args: argparse.Namespace) -> Target:
     url = require_loopback(args.url.rstrip("/"))
     rasa_url = require_loopback(args.rasa_url or settings.rasa_url)
     jwt = settings.jwt_policy()
+    floor_rasa = {"rasa_url": rasa_url, "rasa_token": settings.rasa_token}
     if args.jwt_secret:
         jwt = replace(jwt, secrets={**jwt.secrets, "buyer": args.jwt_secret})
     return Target(
@@ -180,6 +204,7 @@ def _external_target(args: argparse.Namespace) -> Target:
         webhook_secret=args.webhook_secret or settings.webhook_secret,
         bot_pid=listener_pid(httpx.URL(url).port or 80),
         rasa_pid=listener_pid(httpx.URL(rasa_url).port or 80),
+        **floor_rasa,
     )
 
 

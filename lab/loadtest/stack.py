@@ -79,6 +79,9 @@ class Target:
     bot_pid: int | None
     rasa_pid: int | None
     nlu_model: str | None = None
+    # Rasa itself, for the floor (a bare parse, `lab.loadtest.floor`); None: not measured.
+    rasa_url: str | None = None
+    rasa_token: str | None = None
 
 
 class OwnStack:
@@ -165,6 +168,8 @@ class OwnStack:
             webhook_secret=self.webhook_secret,
             bot_pid=self.bot.pid,
             rasa_pid=self.rasa.process.pid if self.rasa.process else None,
+            rasa_url=self.rasa.url,
+            rasa_token=self.rasa.auth_token,
         )
 
     def stop(self) -> None:

@@ -20,6 +20,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lab.retrieval.embedders import DEFAULT_ONNX_DIR, DEFAULT_VARIANT, VARIANTS, make_variant
 from lab.retrieval.evaluation import (
     PRIMARY_METRIC,
     RetrievalEvaluator,
@@ -36,13 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
     parser.add_argument("--questions", type=Path, default=Path("data/eval/policy_questions.jsonl"))
     parser.add_argument("--out", type=Path, default=Path("reports/retrieval"))
+    parser.add_argument("--embedder", choices=VARIANTS, default=DEFAULT_VARIANT)
+    parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from lab.retrieval.answer_metrics import answer_misses, evaluate_answers
     from retrieval.answer import PolicyAnswerer
     from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
-    from retrieval.embedder import make_embedder
     from retrieval.expansion import ItemCategories
     from retrieval.factory import RETRIEVER_NAMES, make_retriever
     from retrieval.kb import corpus_hash, load_knowledge_base
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         clauses = load_knowledge_base(args.kb)
         questions = load_questions(args.questions, [c.clause_id for c in clauses])
-        embedder = make_embedder().load()
+        embedder = make_variant(args.embedder, args.onnx_dir).load()
         evaluator = RetrievalEvaluator(questions)
         results = [
             evaluator(make_retriever(name, clauses, embedder=embedder)) for name in RETRIEVER_NAMES

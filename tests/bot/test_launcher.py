@@ -23,8 +23,12 @@ def test_rasa_and_the_bot_share_the_settings_token(monkeypatch):
             self.auth_token = kwargs["auth_token"]
             self.url = "http://127.0.0.1:5005"
 
-        def start(self):
+        def start(self, wait=True):
+            started["rasa_waited"] = wait
             return self
+
+        def wait_ready(self, timeout_s):
+            started["rasa_ready"] = True
 
         def stop(self):
             started["stopped"] = True
@@ -51,3 +55,5 @@ def test_rasa_and_the_bot_share_the_settings_token(monkeypatch):
     assert started["rasa"]["auth_token"] == "launcher-token-0123456789"
     assert started["bot_env"]["AFTERSALES_RASA_TOKEN"] == "launcher-token-0123456789"
     assert started["stopped"]
+    # Rasa loads its model while the bot starts: nobody waits for it before the bot's Popen.
+    assert started["rasa_waited"] is False and started["rasa_ready"]

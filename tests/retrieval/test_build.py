@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.build import main as build_main
-from retrieval.embedder import DEFAULT_MODEL_NAME
+from retrieval.embedder import DEFAULT_MODEL_NAME, make_embedder
 from retrieval.index import DenseRetriever
 from tests.retrieval.fakes import FakeEmbedder
 
@@ -15,9 +15,8 @@ def test_up_to_date_index_is_reported_without_loading_a_model(
 ) -> None:
     out = tmp_path / "index"
     # Same model name as the real default, so only the corpus hash decides.
-    DenseRetriever(FakeEmbedder(dimension=384, name=DEFAULT_MODEL_NAME)).build(tiny_clauses).save(
-        out
-    )
+    default_name = make_embedder().name
+    DenseRetriever(FakeEmbedder(dimension=384, name=default_name)).build(tiny_clauses).save(out)
 
     assert build_main(["--kb", str(tiny_kb_dir), "--out", str(out)]) == 0
 
@@ -46,7 +45,7 @@ def test_an_index_of_an_older_passage_format_is_rebuilt(
             return self
 
     fake = LoadableFake(dimension=384, name=DEFAULT_MODEL_NAME)
-    monkeypatch.setattr(retrieval.embedder, "make_embedder", lambda model_path=None: fake)
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", lambda *args, **kwargs: fake)
     out = tmp_path / "index"
     DenseRetriever(fake).build(tiny_clauses).save(out)
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))

@@ -7,7 +7,9 @@ import pytest
 
 from retrieval.embedder import (
     DEFAULT_MODEL_NAME,
+    DEFAULT_ONNX_FILE,
     Embedder,
+    MemoEmbedder,
     SentenceTransformerEmbedder,
     default_model_path,
     make_embedder,
@@ -40,12 +42,16 @@ def test_constructor_is_cheap_and_use_before_load_is_named(tmp_path: Path) -> No
 
 
 def test_names_identify_the_numeric_variant(tmp_path: Path) -> None:
-    torch_variant = make_embedder()
+    torch_variant = make_embedder("torch")
     onnx_variant = make_embedder("onnx", onnx_file=tmp_path / "model_qint8.onnx")
+    served = make_embedder()
 
     assert torch_variant.name == DEFAULT_MODEL_NAME
     assert onnx_variant.name == f"{DEFAULT_MODEL_NAME}:onnx:model_qint8"
     assert torch_variant.model_path == default_model_path()
+    # The product serves the project's one export, fp32 (`make nlu-encoder`).
+    assert served.backend == "onnx" and served.onnx_file == DEFAULT_ONNX_FILE
+    assert served.name == f"{DEFAULT_MODEL_NAME}:onnx:model"
 
 
 def test_onnx_backend_needs_a_file_and_backends_are_checked(tmp_path: Path) -> None:
@@ -61,3 +67,24 @@ def test_fake_satisfies_the_protocol() -> None:
     vectors = fake.encode(["refund days", "refund days", "zebra"])
     assert vectors.shape == (3, 64)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+
+
+def test_memo_embeds_a_text_once_and_passes_batches_through() -> None:
+    fake = FakeEmbedder()
+    memo = MemoEmbedder(fake, size=2)
+
+    first = memo.encode(["how long do refunds take?"])
+    again = memo.encode(["how long do refunds take?"])
+    assert fake.calls == 1 and np.array_equal(first, again)
+    again[0, 0] = 42.0  # a caller's edit does not reach the memo
+    assert memo.encode(["how long do refunds take?"])[0, 0] == first[0, 0]
+
+    memo.encode(["a", "b"])
+    memo.encode(["a", "b"])
+    assert fake.calls == 3  # batches are never memoised
+
+    memo.encode(["x"])
+    memo.encode(["y"])  # the oldest entry (the refund question) is dropped
+    memo.encode(["how long do refunds take?"])
+    assert fake.calls == 6
+    assert memo.name == fake.name and memo.dimension == fake.dimension

@@ -39,17 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.agent.suggestions.build")
     parser.add_argument("--corpus", type=Path, required=True, help="the resolutions corpus file")
     parser.add_argument("--out", type=Path, default=Path("artifacts/assist"))
+    parser.add_argument("--backend", choices=("torch", "onnx"), default=None, help="default: onnx")
+    parser.add_argument(
+        "--onnx-file", type=Path, default=None, help="default: artifacts/nlu-encoder/model.onnx"
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the CLI decides the environment; no hub
 
     from bot.agent.suggestions.precedents import ResolutionIndex, corpus_hash, read_metadata
-    from retrieval.embedder import make_embedder
+    from retrieval.embedder import DEFAULT_BACKEND, make_embedder
 
     started = time.perf_counter()
     resolutions, source = read_corpus(args.corpus)
     digest = corpus_hash(resolutions)
-    embedder = make_embedder()
+    embedder = make_embedder(args.backend or DEFAULT_BACKEND, onnx_file=args.onnx_file)
     saved = read_metadata(args.out)
     if (
         not args.force

@@ -1,0 +1,322 @@
+"""``make setup``: the set-up steps as a graph, independent steps in parallel, one line each.
+
+Runs with the system Python before any environment exists, so it uses the standard library
+only. Each step's output goes to ``var/setup/<step>.log``; the console gets a line when a step
+starts and when it ends, with its elapsed time, and the total at the end::
+
+    [setup] nlu-model done in 6m12s
+
+A step is incremental: either it has a stamp file that is newer than its inputs (make's rule:
+the environments), or its command itself checks a content hash and returns at once when up to
+date (the NLU model, the encoder, the indexes, the risk model). When a step fails, the steps
+still running are stopped, the failed step's log tail is printed, and the run exits non-zero.
+
+Usage: ``python -m bot.setup_runner [STEP ...]`` (no step: all of them; a step brings the steps
+it needs). ``SETUP_JOBS`` caps how many run at once (default 4: the two environments are mostly
+download and unpack, and the model steps overlap NLU training's single-threaded phases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOG_TAIL_LINES = 40
+
+
+@dataclass(frozen=True)
+class Step:
+    """One set-up step: a bash script run from the repository root.
+
+    ``stamp`` and ``inputs`` (paths relative to the root) make it skip, as make does, when the
+    stamp exists and is newer than every input; the runner touches the stamp after success.
+    """
+
+    name: str
+    script: str
+    needs: tuple[str, ...] = ()
+    stamp: str | None = None
+    inputs: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # "done" | "up to date" | "failed" | "stopped"
+    seconds: float
+    returncode: int = 0
+
+
+@dataclass
+class RunResult:
+    ok: bool
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def duration(seconds: float) -> str:
+    """``6m12s``, ``42.1s``: minutes only when there are any."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}m{rest:02d}s"
+
+
+def closure(steps: Sequence[Step], wanted: Iterable[str]) -> list[Step]:
+    """The wanted steps and everything they need, in the declared order."""
+    by_name = {s.name: s for s in steps}
+    chosen: set[str] = set()
+    pending = list(wanted)
+    while pending:
+        name = pending.pop()
+        if name not in by_name:
+            raise KeyError(f"unknown set-up step {name!r}; known: {', '.join(by_name)}")
+        if name not in chosen:
+            chosen.add(name)
+            pending.extend(by_name[name].needs)
+    return [s for s in steps if s.name in chosen]
+
+
+def check_graph(steps: Sequence[Step]) -> None:
+    """Every need names a step declared before it (so the graph has no cycles)."""
+    seen: set[str] = set()
+    for step in steps:
+        missing = [n for n in step.needs if n not in seen]
+        if missing:
+            raise ValueError(f"step {step.name!r} needs {missing}, not declared before it")
+        seen.add(step.name)
+
+
+def stamp_fresh(root: Path, step: Step) -> bool:
+    if step.stamp is None:
+        return False
+    stamp = root / step.stamp
+    if not stamp.exists():
+        return False
+    newest = max(
+        ((root / p).stat().st_mtime for p in step.inputs if (root / p).exists()), default=0
+    )
+    return stamp.stat().st_mtime >= newest
+
+
+class Runner:
+    """Runs steps as their needs finish, at most ``jobs`` at a time."""
+
+    def __init__(
+        self,
+        steps: Sequence[Step],
+        *,
+        root: Path = REPO_ROOT,
+        log_dir: Path | None = None,
+        jobs: int = 4,
+        env: dict[str, str] | None = None,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        check_graph(steps)
+        self.steps = list(steps)
+        self.root = root
+        self.log_dir = log_dir or root / "var" / "setup"
+        self.jobs = max(1, jobs)
+        self.env = env
+        self._say = say
+
+    def say(self, line: str) -> None:
+        self._say(f"[setup] {line}")
+
+    def log_path(self, step: Step) -> Path:
+        return self.log_dir / f"{step.name}.log"
+
+    def run(self) -> RunResult:
+        started = time.monotonic()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        result = RunResult(ok=True)
+        waiting = list(self.steps)
+        running: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+        finished: queue.Queue[tuple[str, int]] = queue.Queue()
+        failed: Step | None = None
+
+        while waiting or running:
+            # Start whatever is ready, unless a step failed.
+            for step in list(waiting):
+                if failed is not None or len(running) >= self.jobs:
+                    break
+                if not all(
+                    result.outcomes.get(n, Outcome(n, "", 0)).status in _OK for n in step.needs
+                ):
+                    continue
+                waiting.remove(step)
+                if stamp_fresh(self.root, step):
+                    result.outcomes[step.name] = Outcome(step.name, "up to date", 0.0)
+                    self.say(f"{step.name} up to date")
+                    continue
+                running[step.name] = (self._start(step, finished), time.monotonic())
+                self.say(f"{step.name} started (log: {self._shown(self.log_path(step))})")
+            if not running:
+                if waiting and failed is None:
+                    # Only reachable when a need never succeeded; check_graph rules out cycles.
+                    raise RuntimeError(f"steps cannot start: {[s.name for s in waiting]}")
+                break
+            try:
+                name, code = finished.get()
+            except KeyboardInterrupt:
+                # The steps run in their own sessions, so Ctrl-C does not reach them: stop them.
+                for proc, _ in running.values():
+                    _terminate(proc)
+                raise
+            _, since = running.pop(name)
+            step = next(s for s in self.steps if s.name == name)
+            elapsed = time.monotonic() - since
+            if failed is not None:
+                result.outcomes[name] = Outcome(name, "stopped", elapsed, code)
+                continue
+            if code == 0:
+                if step.stamp is not None:
+                    (self.root / step.stamp).touch()
+                result.outcomes[name] = Outcome(name, "done", elapsed)
+                self.say(f"{name} done in {duration(elapsed)}")
+                continue
+            failed = step
+            result.ok = False
+            result.outcomes[name] = Outcome(name, "failed", elapsed, code)
+            self.say(f"{name} FAILED in {duration(elapsed)} (exit {code})")
+            for other, (proc, _) in running.items():
+                self.say(f"stopping {other}")
+                _terminate(proc)
+            waiting.clear()
+
+        result.seconds = time.monotonic() - started
+        if failed is not None:
+            log = self.log_path(failed)
+            self.say(f"last lines of {self._shown(log)}:")
+            for line in _tail(log, LOG_TAIL_LINES):
+                self._say(f"    {line}")
+            self.say(f"failed after {duration(result.seconds)}")
+        else:
+            self.say(f"all {len(self.steps)} steps ready in {duration(result.seconds)}")
+        return result
+
+    def _start(self, step: Step, finished: queue.Queue[tuple[str, int]]) -> subprocess.Popen[bytes]:
+        log = self.log_path(step).open("wb")
+        process = subprocess.Popen(
+            ["bash", "-euo", "pipefail", "-c", step.script],
+            cwd=self.root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=self.env,
+            # Its own process group, so stopping it stops what it started (pip, rasa, ...).
+            start_new_session=True,
+        )
+
+        def wait() -> None:
+            code = process.wait()
+            log.close()
+            finished.put((step.name, code))
+
+        threading.Thread(target=wait, name=f"setup-{step.name}", daemon=True).start()
+        return process
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+_OK = ("done", "up to date")
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+
+
+def _tail(path: Path, lines: int) -> list[str]:
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return text.splitlines()[-lines:]
+
+
+def project_steps(python: str = "python3.11") -> list[Step]:
+    """The project's set-up graph (the Makefile's targets call it by step name)."""
+    py = ".venv/bin/python"
+    return [
+        # torch first and pinned: this machine type carries the CPU build on disk, while an
+        # unpinned resolution would pull a multi-GB CUDA build.
+        Step(
+            "venv",
+            f"test -x {py} || {python} -m venv .venv\n"
+            f"{py} -m pip install --quiet --upgrade pip\n"
+            f"{py} -m pip install --quiet torch==2.13.0\n"
+            f"{py} -m pip install --quiet -e '.[dev]'",
+            stamp=".venv/.installed",
+            inputs=("pyproject.toml",),
+        ),
+        # Rasa 3.6 pins old libraries (TensorFlow 2.12, numpy 1.23, pydantic 1): its own
+        # environment, from a complete, verified list (--no-deps makes the list the whole truth).
+        Step(
+            "rasa-venv",
+            f"rm -rf .venv-rasa\n{python} -m venv .venv-rasa\n"
+            ".venv-rasa/bin/pip install --quiet --no-deps --ignore-requires-python "
+            "-r nlu/requirements-rasa.txt\n"
+            ".venv-rasa/bin/pip install --quiet --no-deps setuptools==70.3.0 wheel",
+            stamp=".venv-rasa/.installed",
+            inputs=("nlu/requirements-rasa.txt",),
+        ),
+        # all-MiniLM-L6-v2 as ONNX (token and sentence vectors): the NLU's featurizer, the
+        # policy index and the suggestions all embed with it. A no-op when up to date.
+        Step("nlu-encoder", f"{py} -m nlu.export_encoder --out artifacts/nlu-encoder", ("venv",)),
+        # The risk model and the router's fairness settings; retrained only when the world
+        # arguments, the policies code or the libraries changed (inputs hash in metadata.json).
+        Step(
+            "risk-model", f"{py} -m lab.policies.train_router_model --out artifacts/risk", ("venv",)
+        ),
+        # FAISS over the knowledge base; rebuilt only when data/policies or the model changed.
+        Step(
+            "index",
+            f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval",
+            ("venv", "nlu-encoder"),
+        ),
+        # FAISS over past agent resolutions (suggested replies). The corpus comes from the lab
+        # (the synthetic world's resolved cases); the product's build reads only that file.
+        Step(
+            "assist-index",
+            f"{py} -m lab.assist.corpus --out var/assist/corpus.json\n"
+            f"{py} -m bot.agent.suggestions.build --corpus var/assist/corpus.json "
+            "--out artifacts/assist",
+            ("venv", "nlu-encoder"),
+        ),
+        # Trains only when its inputs changed (the model is named by their content hash).
+        Step("nlu-model", f"{py} -m nlu.model", ("venv", "rasa-venv", "nlu-encoder")),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.setup_runner", description=__doc__)
+    parser.add_argument("steps", nargs="*", help="steps to bring up to date (default: all)")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("SETUP_JOBS", "4")))
+    parser.add_argument("--python", default=os.environ.get("PYTHON", "python3.11"))
+    args = parser.parse_args(argv)
+    steps = project_steps(args.python)
+    try:
+        chosen = closure(steps, args.steps or [s.name for s in steps])
+    except KeyError as e:
+        parser.error(str(e.args[0]))
+    result = Runner(chosen, jobs=args.jobs, say=lambda line: print(line, flush=True)).run()
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The set-up runner: order by needs, parallel where independent, incremental, stops on failure."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.setup_runner import Runner, Step, check_graph, closure, duration, main, project_steps
+
+
+def _runner(tmp_path: Path, steps: list[Step], jobs: int = 4) -> tuple[Runner, list[str]]:
+    lines: list[str] = []
+    return Runner(
+        steps, root=tmp_path, log_dir=tmp_path / "logs", jobs=jobs, say=lines.append
+    ), lines
+
+
+def _events(tmp_path: Path) -> list[str]:
+    return (tmp_path / "events").read_text().split()
+
+
+def test_a_step_starts_only_after_what_it_needs(tmp_path: Path) -> None:
+    steps = [
+        Step("a", "sleep 0.2; echo a-end >> events"),
+        Step("b", "echo b-start >> events", needs=("a",)),
+        Step("c", "echo c-start >> events; sleep 0.1; echo c-end >> events", needs=("a",)),
+        Step("d", "echo d-start >> events", needs=("b", "c")),
+    ]
+    runner, lines = _runner(tmp_path, steps)
+    result = runner.run()
+    events = _events(tmp_path)
+    assert result.ok
+    assert events[0] == "a-end"
+    assert events.index("d-start") > events.index("c-end")
+    assert {o.status for o in result.outcomes.values()} == {"done"}
+    assert any(line.startswith("[setup] d done in ") for line in lines)
+    assert lines[-1].startswith("[setup] all 4 steps ready in ")
+
+
+def test_independent_steps_run_at_the_same_time(tmp_path: Path) -> None:
+    steps = [Step(name, "sleep 0.5") for name in ("x", "y", "z")]
+    started = time.monotonic()
+    assert _runner(tmp_path, steps)[0].run().ok
+    assert time.monotonic() - started < 1.2  # three half-second steps, not one after another
+
+
+def test_jobs_caps_how_many_run_at_once(tmp_path: Path) -> None:
+    steps = [Step(name, "sleep 0.3") for name in ("x", "y", "z")]
+    started = time.monotonic()
+    assert _runner(tmp_path, steps, jobs=1)[0].run().ok
+    assert time.monotonic() - started >= 0.9
+
+
+def test_a_fresh_stamp_skips_the_step_and_a_newer_input_reruns_it(tmp_path: Path) -> None:
+    (tmp_path / "reqs.txt").write_text("a==1\n")
+    step = Step("env", "echo ran >> events", stamp="env.stamp", inputs=("reqs.txt",))
+    runner, lines = _runner(tmp_path, [step])
+    assert runner.run().outcomes["env"].status == "done"
+    assert (tmp_path / "env.stamp").exists()
+
+    result = runner.run()
+    assert result.outcomes["env"].status == "up to date"
+    assert "[setup] env up to date" in lines
+    assert _events(tmp_path) == ["ran"]
+
+    later = time.time() + 5
+    os.utime(tmp_path / "reqs.txt", (later, later))
+    assert runner.run().outcomes["env"].status == "done"
+    assert _events(tmp_path) == ["ran", "ran"]
+
+
+def test_a_failure_stops_the_run_and_shows_its_log(tmp_path: Path) -> None:
+    steps = [
+        Step("slow", "sleep 30; echo finished >> events"),
+        Step("broken", "echo 'building the index'; echo 'error: no such clause' >&2; exit 3"),
+        Step("after", "echo after >> events", needs=("broken",)),
+    ]
+    runner, lines = _runner(tmp_path, steps)
+    started = time.monotonic()
+    result = runner.run()
+    assert not result.ok
+    assert time.monotonic() - started < 10  # the slow step was stopped, not waited for
+    assert result.outcomes["broken"].status == "failed"
+    assert result.outcomes["broken"].returncode == 3
+    assert result.outcomes["slow"].status == "stopped"
+    assert "after" not in result.outcomes
+    assert not (tmp_path / "events").exists()
+    text = "\n".join(lines)
+    assert "[setup] broken FAILED" in text
+    assert "    error: no such clause" in text  # the log's tail, stderr included
+    assert (tmp_path / "logs" / "broken.log").read_text().startswith("building the index")
+
+
+def test_a_failed_stamp_step_is_not_stamped(tmp_path: Path) -> None:
+    step = Step("env", "exit 1", stamp="env.stamp", inputs=())
+    assert not _runner(tmp_path, [step])[0].run().ok
+    assert not (tmp_path / "env.stamp").exists()
+
+
+def test_closure_brings_the_needs_in_declared_order() -> None:
+    steps = project_steps()
+    assert [s.name for s in closure(steps, ["index"])] == ["venv", "nlu-encoder", "index"]
+    assert [s.name for s in closure(steps, ["nlu-model"])] == [
+        "venv",
+        "rasa-venv",
+        "nlu-encoder",
+        "nlu-model",
+    ]
+    with pytest.raises(KeyError):
+        closure(steps, ["nope"])
+
+
+def test_the_project_graph_is_valid_and_a_need_must_come_first() -> None:
+    check_graph(project_steps())
+    with pytest.raises(ValueError, match="needs"):
+        check_graph([Step("b", "true", needs=("a",)), Step("a", "true")])
+
+
+def test_an_unknown_step_on_the_command_line_is_refused(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["nope"])
+    assert exit_info.value.code == 2
+    assert "unknown set-up step 'nope'" in capsys.readouterr().err
+
+
+def test_duration_reads_like_the_progress_lines() -> None:
+    assert duration(42.14) == "42.1s"
+    assert duration(372) == "6m12s"
