@@ -229,7 +229,10 @@ def test_a_refused_action_needs_override_and_a_reason(bot_client, chat, agent_he
     assert refused.status_code == 422
     error = refused.json()["error"]
     assert error["code"] == "override_required" and error["field"] == "override"
-    assert "override" in error["message"] and "INR-4.1" in error["message"]
+    # In the agent's words (issue 15): what the policy allows and how to go ahead, no codes.
+    assert "does not allow a voucher" in error["message"] and "allows a refund" in error["message"]
+    assert "Override the eligibility rules" in error["message"]
+    assert "INR-4.1" not in error["message"]
     for reason in (None, "", "   "):
         body = {"type": "voucher", "amount": 5, "override": True}
         if reason is not None:
