@@ -399,3 +399,31 @@ def test_every_agent_route_declares_its_response_model(bot_client):
         for op in ops.values():
             schema = op["responses"]["200"]["content"]["application/json"]["schema"]
             assert schema["$ref"].startswith("#/components/schemas/")
+
+
+# --- issue 15: a case opened by a handoff is linked to the order the conversation is about -----
+
+
+def test_a_person_asked_for_after_a_refusal_gets_a_case_on_that_order(
+    bot_client, chat, agent_headers
+):
+    turn = chat.say("I want to return D204, I changed my mind")
+    assert "Talk to a person" in turn["quick_replies"]  # refused: the return window is over
+    assert chat.say("Talk to a person")["status"] == "waiting_for_agent"
+    [case] = _queue(bot_client, agent_headers)
+    assert case["intent"] == "request_human" and case["order_id"] == "D204"
+    assert _view(bot_client, case["case_id"], agent_headers)["order"]["order_id"] == "D204"
+
+
+def test_a_person_asked_for_in_a_message_naming_the_order_gets_it(bot_client, chat, agent_headers):
+    chat.say("I need a human about D205")
+    [case] = _queue(bot_client, agent_headers)
+    assert case["order_id"] == "D205"
+
+
+def test_a_person_asked_for_with_no_order_named_gets_a_case_without_one(
+    bot_client, chat, agent_headers
+):
+    chat.say("I need a human")
+    [case] = _queue(bot_client, agent_headers)
+    assert case["order_id"] is None
