@@ -25,6 +25,7 @@ from bot.agent.actions import ActionRefused, ActionRequest, record_money_action_
 from bot.agent.desk import (
     CaseConflict,
     CaseNotFound,
+    QueueSearch,
     ReleaseTarget,
     case_turn,
     hand_back_in,
@@ -75,13 +76,32 @@ class AgentConsole:
     # --- reading ----------------------------------------------------------------------------
 
     def queue(
-        self, *, intent: str | None = None, region: str | None = None, status: str | None = None
+        self,
+        *,
+        intent: str | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        search: QueueSearch | None = None,
     ) -> list[dict[str, Any]]:
         cases = self.cases.open_cases()
+        conversations = [c.conversation_id for c in cases if c.conversation_id]
         regions = self.audit.regions(c.buyer_id for c in cases)
-        states = self.audit.reply_states(c.conversation_id for c in cases if c.conversation_id)
+        states = self.audit.reply_states(conversations)
+        texts = (
+            self.conversations.texts_containing(conversations, search.terms)
+            if search is not None
+            else None
+        )
         return queue_rows(
-            cases, self.clock(), regions, states, intent=intent, region=region, status=status
+            cases,
+            self.clock(),
+            regions,
+            states,
+            intent=intent,
+            region=region,
+            status=status,
+            search=search,
+            texts=texts,
         )
 
     def case_view(self, case_id: str) -> tuple[dict[str, Any], Order | None]:

@@ -427,3 +427,50 @@ def test_a_person_asked_for_with_no_order_named_gets_a_case_without_one(
     chat.say("I need a human")
     [case] = _queue(bot_client, agent_headers)
     assert case["order_id"] is None
+
+
+# --- issue 15: searching the queue ---------------------------------------------------------------
+
+
+def _search(client, headers, **params):
+    response = client.get("/v1/agent/queue", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["cases"]
+
+
+def test_the_queue_searches_by_buyer_order_and_message_text(
+    bot_client, chat, agent_headers, buyer_headers
+):
+    from tests.utils.builders import Chat
+
+    chat.say("I need a human about D205, the screen flickers")
+    other = Chat(bot_client, token_headers("B99"))
+    other.say("I was charged twice this morning")
+    everything = _queue(bot_client, agent_headers)
+    assert len(everything) == 2
+    laptop = next(c for c in everything if c["buyer_id"] == "B17")
+
+    assert [c["case_id"] for c in _search(bot_client, agent_headers, buyer_id="b17")] == [
+        laptop["case_id"]
+    ]
+    assert [c["buyer_id"] for c in _search(bot_client, agent_headers, order_id="#D205")] == ["B17"]
+    assert _search(bot_client, agent_headers, order_id="D999") == []
+    # Free text: every word, in the ids or the messages (case-insensitive); the match is shown.
+    [found] = _search(bot_client, agent_headers, q="SCREEN flickers")
+    assert found["case_id"] == laptop["case_id"] and "screen flickers" in found["match"]
+    [found] = _search(bot_client, agent_headers, q="charged twice")
+    assert found["buyer_id"] == "B99"
+    [found] = _search(bot_client, agent_headers, q="d205")
+    assert found["case_id"] == laptop["case_id"]
+    assert _search(bot_client, agent_headers, q="screen charged") == []
+    assert _search(bot_client, agent_headers, q="100%") == []  # % is literal, not a wildcard
+    # Combined with the filters; an empty search is no search.
+    assert _search(bot_client, agent_headers, q="twice", intent="request_human") == []
+    assert len(_search(bot_client, agent_headers, q="  ")) == 2
+    assert all(c["match"] is None for c in _search(bot_client, agent_headers))
+
+
+def test_queue_search_is_validated_and_agents_only(bot_client, agent_headers, buyer_headers):
+    too_long = bot_client.get("/v1/agent/queue", params={"q": "x" * 201}, headers=agent_headers)
+    assert too_long.status_code == 422 and too_long.json()["error"]["field"] == "q"
+    assert bot_client.get("/v1/agent/queue?q=x", headers=buyer_headers).status_code == 403
