@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from bot.agent.service import AgentConsole
 from bot.agent.suggestions.suggest import Suggester
-from bot.api import agent, analytics, conversations, health, nlu, orders
+from bot.api import agent, analytics, conversations, health, nlu, orders, policies
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
 from bot.console import routes as console_routes
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(orders.router)
     app.include_router(conversations.router)
     app.include_router(agent.router)
+    app.include_router(policies.router)
     app.include_router(analytics.router)
     app.include_router(console_routes.router)
     app.include_router(docs_router(app.title, app.openapi_url or "/openapi.json"))
