@@ -9,7 +9,9 @@
 import {
   ApiError, api, el, errorBanner, idempotencyKey, signInPanel,
 } from "./common.js";
-import { buildMessage, fillActionCard, safeHttpUrl, signature } from "./chat-render.js";
+import {
+  buildMessage, fillActionCard, loadClauseTitles, safeHttpUrl, signature,
+} from "./chat-render.js";
 
 const TOKEN_KEY = "aftersales.chat.token";
 const CONVERSATION_KEY = "aftersales.chat.conversation";
@@ -500,6 +502,8 @@ async function openConversation() {
 
 async function showChat() {
   resetConversationView();
+  // The citations' titles; until they come (or if they cannot), a citation reads "Our policy".
+  loadClauseTitles(els.messages).catch(() => {});
   els.messages.setAttribute("aria-busy", "true");
   const loading = openConversation();
   state.loading = loading;
