@@ -69,7 +69,8 @@ def refusal(type_: str, amount: Decimal, facts: CaseFacts) -> str | None:
     if facts.policy_action != type_:
         on = f" on order {facts.order.order_id}" if facts.order else ""
         granted = f" (it allows a {facts.policy_action} instead)" if facts.policy_action else ""
-        return f"The policy does not allow a {what}{on}{granted}. {e.explanation}".strip()
+        said = f' What the rules tell the buyer: "{e.explanation.strip()}"' if e.explanation else ""
+        return f"The policy does not allow a {what}{on}{granted}.{said}"
     if amount > e.amount:
         return (
             f"The policy allows at most {money(e.amount, e.currency)} here, not "
