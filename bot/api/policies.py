@@ -1,14 +1,11 @@
 """The policy's clauses by id, for people: the chat shows a citation by its title and the clause
 on a tap, the console names the clauses a suggestion cites. Read with a buyer or an agent token.
 
-The clauses are the knowledge base the answers are retrieved from (`data/policies`, parsed by
-`retrieval.kb`), read once per process.
+The clauses are the knowledge base the answers are retrieved from (`bot.clauses`).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -17,9 +14,8 @@ from pydantic import BaseModel
 
 from bot.api.deps import PrincipalDep
 from bot.api.schemas import AUTH_ERRORS, error_responses
-from bot.services import KNOWLEDGE_BASE_DIR
+from bot.clauses import clause_book
 from common.errors import NotFound
-from retrieval.kb import Clause, load_knowledge_base
 
 router = APIRouter(
     prefix="/v1/policies", tags=["policies"], responses=error_responses(*AUTH_ERRORS)
@@ -42,12 +38,6 @@ class ClauseOut(ClauseTitle):
 
 class ClauseList(BaseModel):
     clauses: list[ClauseTitle]
-
-
-@lru_cache(maxsize=4)
-def clause_book(directory: Path = KNOWLEDGE_BASE_DIR) -> dict[str, Clause]:
-    """The knowledge base's clauses by id, in the policy's order."""
-    return {c.clause_id: c for c in load_knowledge_base(directory)}
 
 
 @router.get("/clauses", response_model=ClauseList)

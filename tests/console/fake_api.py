@@ -29,8 +29,8 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.api.policies import clause_book
 from bot.auth import AuthError, JwtPolicy, verify_token
+from bot.clauses import clause_book
 from bot.console.routes import router as console_router
 
 
