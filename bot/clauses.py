@@ -16,8 +16,9 @@ from pathlib import Path
 from retrieval.kb import Clause, load_knowledge_base
 
 KNOWLEDGE_BASE_DIR = Path(__file__).resolve().parents[1] / "data" / "policies"
-# A clause id as the knowledge base writes them (`retrieval.kb.CLAUSE_ID_PATTERN`), in text.
-CLAUSE_CODE = re.compile(r"\b[A-Z]{2,5}-\d+(?:\.\d+)+\b")
+# A clause id as the knowledge base writes them (`retrieval.kb.CLAUSE_ID_PATTERN`), in text;
+# also a range ("REV-6.3..6.5"), as the rules' docstrings write some.
+CLAUSE_CODE = re.compile(r"\b[A-Z]{2,5}-\d+(?:\.\d+)+(?:\.\.\d+(?:\.\d+)*)?\b")
 # "(RET-2.6)", "(RET-2.1 to RET-2.4)", "(see RET-2.7 for what counts as opened)".
 _BARE_REFERENCE = re.compile(
     r"\((?:see\s+)?("

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.agent.facts import MONEY_ACTIONS, CaseFacts, money
+from bot.clauses import CLAUSE_CODE
 from policies.rules import VOUCHER_CAP, VOUCHER_RATE
 from policies.types import Reason, to_cents
 
@@ -87,8 +88,7 @@ DENY_EXPLANATION = "After reviewing the case, we are not able to approve a remed
 DISPUTE_CLAUSE = "REV-6.5"
 TIMING_CLAUSE = "REF-5.1"
 
-# A clause id (`retrieval.kb.CLAUSE_ID_PATTERN`, "DMG-3.1", "REV-6.3..6.5"), alone or in a list.
-CLAUSE_CODE = re.compile(r"\b[A-Z]{2,5}-\d+(?:\.\d+)+(?:\.\.\d+(?:\.\d+)*)?\b")
+# "(DMG-3.1)", "(clauses DMG-3.1, REF-5.1)": a clause code alone or in a list.
 _CODE_PARENTHESES = re.compile(
     r"\s*\((?:clauses?\s+)?"
     + CLAUSE_CODE.pattern
