@@ -25,7 +25,7 @@ from decimal import Decimal
 from bot.agent.facts import MONEY_ACTIONS, CaseFacts, money
 from bot.clauses import CLAUSE_CODE
 from policies.rules import VOUCHER_CAP, VOUCHER_RATE
-from policies.types import Reason, to_cents
+from policies.types import Reason, Remedy, to_cents
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "refund": (
@@ -67,6 +67,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Could you send a clear photo of {items} from {order}? We need one before we can decide.",
         "Before I decide on {order}: please check with neighbours and your building's "
         "reception, and tell me what you find.",
+        "{Order} is still on its way and isn't late yet. If it hasn't arrived in a few days, "
+        "tell me here and I'll look into it again.",
     ),
     "investigate": (
         "I'm looking into this for you now. Could you tell me the order number and what happened?",
@@ -75,10 +77,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# The wordings of a request for evidence by what is missing: a photo, or the buyer's own check
-# of a parcel the carrier scanned as delivered.
-PHOTO_REQUESTS = (0, 1)
-DELIVERY_CHECKS = (2,)
+# The wordings of a request for evidence by what is missing: a photo, the buyer's own check of a
+# parcel the carrier scanned as delivered, or time for a parcel that is not late yet.
+EVIDENCE_WORDINGS = {"photo": (0, 1), "delivery_check": (2,), "wait": (3,)}
 # Wordings that ask for the order number: only when the case names no order.
 ASKS_FOR_ORDER = {"investigate": (0,)}
 
@@ -120,14 +121,16 @@ def photo_given(facts: CaseFacts) -> bool:
 
 
 def missing_evidence(facts: CaseFacts) -> str | None:
-    """What a request for evidence may ask for: "photo", "delivery_check", or None when the
-    buyer already gave everything the rules ask for."""
+    """What a request for evidence may ask for: "photo", "delivery_check", "wait" (a parcel
+    not late yet), or None when the buyer already gave everything the rules ask for."""
     e = facts.eligibility
     reasons = set(e.reasons) if e is not None else set()
     if any(r.value.startswith("delivered_scan") for r in reasons):
         return "delivery_check"
     if Reason.NO_PHOTO in reasons and not photo_given(facts):
         return "photo"
+    if e is not None and e.remedy is Remedy.WAIT_AND_CHECK:
+        return "wait"
     return None
 
 
@@ -137,7 +140,7 @@ def wordings(decision: str, facts: CaseFacts) -> tuple[int, ...]:
     every = tuple(range(len(TEMPLATES[decision])))
     if decision == "request_evidence":
         missing = missing_evidence(facts)
-        return PHOTO_REQUESTS if missing == "photo" else DELIVERY_CHECKS if missing else ()
+        return EVIDENCE_WORDINGS[missing] if missing else ()
     asks = ASKS_FOR_ORDER.get(decision, ())
     if facts.order is not None:
         return tuple(i for i in every if i not in asks) or every

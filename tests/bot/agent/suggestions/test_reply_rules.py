@@ -165,3 +165,12 @@ def test_a_refused_replacement_is_explained_in_the_agents_words():
     assert over == "The policy allows at most $12.00 here, not $50.00."
     no_claim = replace(facts, eligibility=None)
     assert "no claim" in (refusal("refund", Decimal("1"), no_claim) or "")
+
+
+def test_a_parcel_not_late_yet_is_answered_with_time_not_a_photo_request():
+    o = order("S301", item("Kettle", "30.00"), status=OrderStatus.SHIPPED, placed=3, shipped=2,
+              promised=-2)  # fmt: skip
+    facts = evaluate_facts("item_not_received", Claim(ClaimType.NOT_RECEIVED), o, CLEAN, NOW)
+    [ask, *_] = Suggester(None).suggest(facts)
+    assert ask.decision == "request_evidence"
+    assert "isn't late yet" in ask.text and "photo" not in ask.text and "neighbours" not in ask.text
