@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from bot.agent.service import AgentConsole
 from bot.agent.suggestions.suggest import Suggester
-from bot.api import agent, analytics, conversations, disputes, health, media, nlu, orders
+from bot.api import agent, analytics, conversations, disputes, health, media, nlu, orders, policies
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
 from bot.console import routes as console_routes
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(agent.router)
     app.include_router(disputes.agent_router)
     app.include_router(disputes.seller_router)
+    app.include_router(policies.router)
     app.include_router(analytics.router)
     app.include_router(console_routes.router)
     app.include_router(docs_router(app.title, app.openapi_url or "/openapi.json"))

@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from bot.clauses import KNOWLEDGE_BASE_DIR
 from bot.dialogue.context import Answerer
 from bot.settings import REPO_ROOT, Settings
 from bot.store.db import Database, utcnow
@@ -20,7 +21,6 @@ log = structlog.get_logger(__name__)
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 
-KNOWLEDGE_BASE_DIR = REPO_ROOT / "data" / "policies"
 RETRIEVAL_INDEX_DIR = REPO_ROOT / "artifacts" / "retrieval"
 RISK_MODEL_DIR = REPO_ROOT / "artifacts" / "risk"
 ASSIST_INDEX_DIR = REPO_ROOT / "artifacts" / "assist"

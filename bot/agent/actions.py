@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.agent.facts import MONEY_ACTIONS, CaseFacts, money
-from bot.agent.suggestions.suggest import default_amount
+from bot.agent.suggestions.replies import default_amount
 from bot.store import ledger
 from bot.store.audit import record_audit_in
 from bot.store.case_summary import eligibility_json
@@ -56,22 +56,26 @@ class MoneyAction:
     audit_id: str
 
 
+# What an agent reads when the rules refuse their action: how to go ahead, in the console's words
+# (the API's `field: "override"` tells a program the same).
+OVERRIDE_HINT = 'To do it anyway, tick "Override the eligibility rules" and write your reason.'
+
+
 def refusal(type_: str, amount: Decimal, facts: CaseFacts) -> str | None:
-    """Why the rules do not grant this action at this amount; None when they do."""
+    """Why the rules refuse an agent's money action, in plain words (None: they allow it)."""
     e = facts.eligibility
+    what = type_.replace("_", " ")
     if e is None:
-        return f"The eligibility rules have no claim to check a {type_} against."
+        return f"There is no claim on this case for the policy to allow a {what}."
     if facts.policy_action != type_:
-        granted = facts.policy_action or "nothing"
-        return (
-            f"The eligibility rules grant {granted}, not {type_}, on order "
-            f"{facts.order.order_id if facts.order else ''}: {e.explanation} "
-            f"(clauses {', '.join(e.clauses) or 'none'})."
-        )
+        on = f" on order {facts.order.order_id}" if facts.order else ""
+        granted = f" (it allows a {facts.policy_action} instead)" if facts.policy_action else ""
+        said = f' What the rules tell the buyer: "{e.explanation.strip()}"' if e.explanation else ""
+        return f"The policy does not allow a {what}{on}{granted}.{said}"
     if amount > e.amount:
         return (
-            f"The rules grant {money(e.amount, e.currency)}, less than "
-            f"{money(amount, e.currency)} ({', '.join(e.clauses)})."
+            f"The policy allows at most {money(e.amount, e.currency)} here, not "
+            f"{money(amount, e.currency)}."
         )
     return None
 
@@ -118,7 +122,7 @@ def record_money_action_in(
     if refused is not None and not request.override:
         raise ActionRefused(
             "override_required",
-            f"{refused} Confirm it as an override, with the reason, to do it anyway.",
+            f"{refused} {OVERRIDE_HINT}",
             "override",
             {"eligibility": eligibility_json(facts.eligibility)},
         )

@@ -7,8 +7,9 @@ agent's message and a bot turn never interleave.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -36,6 +37,8 @@ class CaseConflict(Conflict):
 ReleaseTarget = Literal["bot", "closed"]
 # First-response targets by queue priority (minutes): urgent cases are answered first.
 SLA_MINUTES = ((80, 15), (50, 30), (0, 60))
+# How much of the message that matched a search the queue shows.
+MATCH_CHARS = 160
 
 AddMessage = Callable[[str], dict[str, Any]]
 
@@ -71,6 +74,43 @@ def queue_row(case: Case, now: datetime, region: str | None, status: str) -> dic
     }
 
 
+@dataclass(frozen=True)
+class QueueSearch:
+    """What the agent looks for in the queue: a buyer, an order (exact ids, any case), and free
+    text whose every word must appear in the case's ids or its conversation's messages."""
+
+    buyer_id: str | None = None
+    order_id: str | None = None
+    text: str | None = None
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.text.lower().split())) if self.text else ()
+
+    def keeps(self, case: Case, texts: Sequence[str]) -> tuple[bool, str | None]:
+        """Whether the case matches, and the first message text that matched a term (to show
+        the agent why the case is listed)."""
+        if self.buyer_id and case.buyer_id.lower() != self.buyer_id.strip().lower():
+            return False, None
+        if (
+            self.order_id
+            and (case.order_id or "").lower() != self.order_id.strip().lstrip("#").lower()
+        ):
+            return False, None
+        ids = " ".join(filter(None, (case.case_id, case.buyer_id, case.order_id))).lower()
+        lowered = [t.lower() for t in texts]
+        snippet = None
+        for term in self.terms:
+            bare = term.lstrip("#")
+            if bare in ids:
+                continue
+            hit = next((texts[i] for i, t in enumerate(lowered) if term in t), None)
+            if hit is None:
+                return False, None
+            snippet = snippet or hit
+        return True, snippet
+
+
 def queue_rows(
     cases: Iterable[Case],
     now: datetime,
@@ -80,12 +120,20 @@ def queue_rows(
     intent: str | None = None,
     region: str | None = None,
     status: str | None = None,
+    search: QueueSearch | None = None,
+    texts: Mapping[str, Sequence[str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Open cases, highest priority first (stored priority plus time waited), filtered."""
-    rows = [
-        queue_row(c, now, regions.get(c.buyer_id), states.get(c.conversation_id or "", "new"))
-        for c in cases
-    ]
+    """Open cases, highest priority first (stored priority plus time waited), filtered; with a
+    search, only the cases it keeps, each with ``match``, the message text that matched."""
+    rows = []
+    for c in cases:
+        row = queue_row(c, now, regions.get(c.buyer_id), states.get(c.conversation_id or "", "new"))
+        if search is not None:
+            kept, snippet = search.keeps(c, (texts or {}).get(c.conversation_id or "", ()))
+            if not kept:
+                continue
+            row["match"] = snippet[:MATCH_CHARS] if snippet else None
+        rows.append(row)
     rows.sort(key=lambda row: (-row["priority"], row["waiting_since"]))
     return [
         row

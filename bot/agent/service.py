@@ -14,7 +14,7 @@ A money action resolves the case.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from bot.agent.actions import ActionRefused, ActionRequest, record_money_action_
 from bot.agent.desk import (
     CaseConflict,
     CaseNotFound,
+    QueueSearch,
     ReleaseTarget,
     case_turn,
     hand_back_in,
@@ -40,9 +41,10 @@ from bot.store import ledger
 from bot.store.audit import AuditRepository, record_audit_in
 from bot.store.case_summary import eligibility_json
 from bot.store.cases import Case, CaseStatus, DecisionRecord
-from bot.store.conversations import ConversationRepository
+from bot.store.conversations import ConversationRepository, Message
 from bot.store.db import Database, utcnow
 from bot.store.disputes import DisputeRepository
+from bot.store.models import MessageRole
 from bot.store.orders import OrderRepository, load_order_in
 from policies.router import RiskScorer
 from policies.types import Claim, ClaimType, Order
@@ -76,13 +78,32 @@ class AgentConsole:
     # --- reading ----------------------------------------------------------------------------
 
     def queue(
-        self, *, intent: str | None = None, region: str | None = None, status: str | None = None
+        self,
+        *,
+        intent: str | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        search: QueueSearch | None = None,
     ) -> list[dict[str, Any]]:
         cases = self.cases.open_cases()
+        conversations = [c.conversation_id for c in cases if c.conversation_id]
         regions = self.audit.regions(c.buyer_id for c in cases)
-        states = self.audit.reply_states(c.conversation_id for c in cases if c.conversation_id)
+        states = self.audit.reply_states(conversations)
+        texts = (
+            self.conversations.texts_containing(conversations, search.terms)
+            if search is not None
+            else None
+        )
         return queue_rows(
-            cases, self.clock(), regions, states, intent=intent, region=region, status=status
+            cases,
+            self.clock(),
+            regions,
+            states,
+            intent=intent,
+            region=region,
+            status=status,
+            search=search,
+            texts=texts,
         )
 
     def case_view(self, case_id: str) -> tuple[dict[str, Any], Order | None]:
@@ -150,7 +171,7 @@ class AgentConsole:
                 voucher_given = case_store.voucher_given_in(session, order.order_id)
         return evaluate_facts(
             case.intent,
-            claim_of(case),
+            self.claim(case),
             order,
             buyer.history if order is not None else None,
             now,
@@ -158,10 +179,15 @@ class AgentConsole:
             account_age_days=buyer.account_age_days,
         )
 
+    def claim(self, case: Case) -> Claim | None:
+        """The case's claim, with the photos of its whole conversation."""
+        messages = self.conversations.messages(case.conversation_id) if case.conversation_id else []
+        return claim_of(case, photo_in_transcript=sent_photo(messages))
+
     def risk_features(self, case: Case, order: Order) -> dict[str, object] | None:
         """The case's risk features now, built as the router builds them (None without a
         claim)."""
-        claim = claim_of(case)
+        claim = self.claim(case)
         if claim is None:
             return None
         with self.database.sessions() as session:
@@ -256,7 +282,7 @@ class AgentConsole:
                 reason=reason,
                 facts=self.facts(case, order),
                 order=order,
-                claim=claim_of(case),
+                claim=self.claim(case),
                 key=key,
                 client_key=idempotency_key,
                 now=self.clock(),
@@ -377,9 +403,10 @@ class AgentConsole:
             return None
 
 
-def claim_of(case: Case) -> Claim | None:
+def claim_of(case: Case, photo_in_transcript: bool = False) -> Claim | None:
     """The claim the case is about: the one the dialogue named, else the one its intent (or the
-    flow a handoff interrupted) stands for."""
+    flow a handoff interrupted) stands for. A photo the buyer sent anywhere in the conversation
+    counts (one sent after the handoff is not in the summary): nobody asks for it again."""
     summary = case.summary
     intent = summary.flow_intent or case.intent
     try:
@@ -388,4 +415,14 @@ def claim_of(case: Case) -> Claim | None:
         kind = None
     if kind is None:
         return None
-    return Claim(type=kind, skus=summary.skus or (), has_photo=bool(summary.photos))
+    return Claim(
+        type=kind, skus=summary.skus or (), has_photo=bool(summary.photos) or photo_in_transcript
+    )
+
+
+def sent_photo(messages: Iterable[Message]) -> bool:
+    """Whether the buyer attached a photo (an image, as the dialogue reads one) to a message."""
+    return any(
+        m.role is MessageRole.BUYER and any(a.get("type") == "image" for a in m.attachments)
+        for m in messages
+    )

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Body, Header, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
+from bot.agent.desk import QueueSearch
 from bot.agent.service import ActionRequest
 from bot.api.agent_models import (
     ActResponse,
@@ -41,6 +42,7 @@ router = APIRouter(
 MAX_REPLY_CHARS = 4000
 MAX_REASON_CHARS = 2000
 MAX_FILTER_CHARS = 64
+MAX_SEARCH_CHARS = 200
 
 
 class ReplyRequest(BaseModel):
@@ -72,6 +74,7 @@ class ActionBody(BaseModel):
 
 
 Filter = Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)]
+Search = Annotated[str | None, Query(max_length=MAX_SEARCH_CHARS)]
 
 
 @router.get("/queue", response_model=QueueResponse)
@@ -81,11 +84,22 @@ async def queue(
     intent: Filter = None,
     region: Filter = None,
     status: Filter = None,
+    buyer_id: Filter = None,
+    order_id: Filter = None,
+    q: Search = None,
 ) -> dict:
     """Cases waiting for an agent, highest priority first, with SLA timers; optional filters
-    ``intent``, ``region`` and ``status`` (``new``, ``replied``, ``buyer_replied``)."""
+    ``intent``, ``region`` and ``status`` (``new``, ``replied``, ``buyer_replied``), and search:
+    ``buyer_id`` and ``order_id`` (exact, case-insensitive), ``q`` (free text: every word must
+    appear in the case's id, buyer id or order id, or in a message of its conversation; each
+    case then has ``match``, the message that matched)."""
+    search = None
+    if buyer_id or order_id or (q and q.strip()):
+        search = QueueSearch(buyer_id or None, order_id or None, (q or "").strip() or None)
     cases = await run_in_threadpool(
-        lambda: console.queue(intent=intent or None, region=region or None, status=status or None)
+        lambda: console.queue(
+            intent=intent or None, region=region or None, status=status or None, search=search
+        )
     )
     return {"cases": cases}
 

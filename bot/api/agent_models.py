@@ -42,6 +42,9 @@ class QueueCase(BaseModel):
     sla_due_at: str
     sla_breached: bool
     waiting_seconds: int
+    match: str | None = Field(
+        default=None, description="with a search (q): the message text that matched"
+    )
 
 
 class QueueResponse(BaseModel):

@@ -293,11 +293,8 @@ class Deciding(SlotFilling):
         order: Order | None = None,
     ) -> Outcome:
         flow = self.state.flow
-        if order is None and flow is not None and flow.order_id:
-            order = self.ctx.find_order(flow.order_id)
         if order is None:
-            entity = self._order_entity()
-            order = self.ctx.find_order(entity) if entity else None
+            order = self._conversation_order()
         if reason == "nlu_unavailable":
             decision = manual_decision(reason, clauses, self.ctx.now)
         else:
@@ -341,6 +338,26 @@ class Deciding(SlotFilling):
                 case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
             )
         return self._to_agent(case_id, text, list(clauses))
+
+    def _conversation_order(self) -> Order | None:
+        """The order this conversation is about, for a case opened without one in hand: the
+        open flow's, the open proposal's, the one this message names, else the latest one the
+        conversation resolved (a person asked for after a refusal is about that order; issue
+        15: such cases reached the queue with no order)."""
+        flow = self.state.flow
+        proposal = self.state.proposal
+        candidates = (
+            flow.order_id if flow is not None else None,
+            proposal.order_id if proposal is not None else None,
+            self._order_entity(),
+            self._typed_order(),
+            self.state.last_order_id,
+        )
+        for order_id in candidates:
+            order = self.ctx.find_order(order_id) if order_id else None
+            if order is not None:
+                return order
+        return None
 
     def _to_agent(self, case_id: str, text: str, citations: list[str]) -> Outcome:
         self.state.end_flow()

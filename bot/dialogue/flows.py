@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.clauses import readable
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
 from bot.dialogue.slots import FILLED, HANDLED
@@ -252,7 +253,10 @@ class TurnHandler(Deciding):
             text = answer.text if answer is not None else replies.NO_RETRIEVAL
             self._reply(replies.with_resume(text, resume))
             return self._offer_person_keep_flow()
-        self._reply(replies.with_resume(answer.text, resume), list(answer.citations))
+        # The quote names the clauses it refers to by title, and cites them too (issue 15).
+        quoted, referred = readable(answer.text)
+        citations = list(dict.fromkeys((*answer.citations, *referred)))
+        self._reply(replies.with_resume(quoted, resume), citations)
         self._offer_check()
         return self.out
 

@@ -12,13 +12,13 @@ Two transactions per buyer message:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -247,6 +247,28 @@ class ConversationRepository:
                 else {}
             )
             return [ConversationSummary(_conversation(row), last.get(row.id)) for row in rows]
+
+    def texts_containing(
+        self, conversation_ids: Iterable[str], terms: Sequence[str]
+    ) -> dict[str, list[str]]:
+        """Per conversation, its messages' texts that contain any of `terms` (case-insensitive,
+        `%` and `_` taken literally), in order: the agent queue's search."""
+        ids = sorted(set(conversation_ids))
+        if not ids or not terms:
+            return {}
+        found: dict[str, list[str]] = {}
+        with self._sessions() as session:
+            rows = session.execute(
+                select(MessageRow.conversation_id, MessageRow.text)
+                .where(
+                    MessageRow.conversation_id.in_(ids),
+                    or_(*(MessageRow.text.icontains(term, autoescape=True) for term in terms)),
+                )
+                .order_by(MessageRow.conversation_id, MessageRow.seq)
+            )
+            for conversation_id, text in rows:
+                found.setdefault(conversation_id, []).append(text)
+        return found
 
     def messages(self, conversation_id: str) -> list[Message]:
         with self._sessions() as session:

@@ -229,7 +229,10 @@ def test_a_refused_action_needs_override_and_a_reason(bot_client, chat, agent_he
     assert refused.status_code == 422
     error = refused.json()["error"]
     assert error["code"] == "override_required" and error["field"] == "override"
-    assert "override" in error["message"] and "INR-4.1" in error["message"]
+    # In the agent's words (issue 15): what the policy allows and how to go ahead, no codes.
+    assert "does not allow a voucher" in error["message"] and "allows a refund" in error["message"]
+    assert "Override the eligibility rules" in error["message"]
+    assert "INR-4.1" not in error["message"]
     for reason in (None, "", "   "):
         body = {"type": "voucher", "amount": 5, "override": True}
         if reason is not None:
@@ -397,3 +400,78 @@ def test_every_agent_route_declares_its_response_model(bot_client):
             ok = op["responses"].get("200") or op["responses"]["201"]
             schema = ok["content"]["application/json"]["schema"]
             assert schema["$ref"].startswith("#/components/schemas/")
+
+
+# --- issue 15: a case opened by a handoff is linked to the order the conversation is about -----
+
+
+def test_a_person_asked_for_after_a_refusal_gets_a_case_on_that_order(
+    bot_client, chat, agent_headers
+):
+    turn = chat.say("I want to return D204, I changed my mind")
+    assert "Talk to a person" in turn["quick_replies"]  # refused: the return window is over
+    assert chat.say("Talk to a person")["status"] == "waiting_for_agent"
+    [case] = _queue(bot_client, agent_headers)
+    assert case["intent"] == "request_human" and case["order_id"] == "D204"
+    assert _view(bot_client, case["case_id"], agent_headers)["order"]["order_id"] == "D204"
+
+
+def test_a_person_asked_for_in_a_message_naming_the_order_gets_it(bot_client, chat, agent_headers):
+    chat.say("I need a human about D205")
+    [case] = _queue(bot_client, agent_headers)
+    assert case["order_id"] == "D205"
+
+
+def test_a_person_asked_for_with_no_order_named_gets_a_case_without_one(
+    bot_client, chat, agent_headers
+):
+    chat.say("I need a human")
+    [case] = _queue(bot_client, agent_headers)
+    assert case["order_id"] is None
+
+
+# --- issue 15: searching the queue ---------------------------------------------------------------
+
+
+def _search(client, headers, **params):
+    response = client.get("/v1/agent/queue", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["cases"]
+
+
+def test_the_queue_searches_by_buyer_order_and_message_text(
+    bot_client, chat, agent_headers, buyer_headers
+):
+    from tests.utils.builders import Chat
+
+    chat.say("I need a human about D205, the screen flickers")
+    other = Chat(bot_client, token_headers("B99"))
+    other.say("I was charged twice this morning")
+    everything = _queue(bot_client, agent_headers)
+    assert len(everything) == 2
+    laptop = next(c for c in everything if c["buyer_id"] == "B17")
+
+    assert [c["case_id"] for c in _search(bot_client, agent_headers, buyer_id="b17")] == [
+        laptop["case_id"]
+    ]
+    assert [c["buyer_id"] for c in _search(bot_client, agent_headers, order_id="#D205")] == ["B17"]
+    assert _search(bot_client, agent_headers, order_id="D999") == []
+    # Free text: every word, in the ids or the messages (case-insensitive); the match is shown.
+    [found] = _search(bot_client, agent_headers, q="SCREEN flickers")
+    assert found["case_id"] == laptop["case_id"] and "screen flickers" in found["match"]
+    [found] = _search(bot_client, agent_headers, q="charged twice")
+    assert found["buyer_id"] == "B99"
+    [found] = _search(bot_client, agent_headers, q="d205")
+    assert found["case_id"] == laptop["case_id"]
+    assert _search(bot_client, agent_headers, q="screen charged") == []
+    assert _search(bot_client, agent_headers, q="100%") == []  # % is literal, not a wildcard
+    # Combined with the filters; an empty search is no search.
+    assert _search(bot_client, agent_headers, q="twice", intent="request_human") == []
+    assert len(_search(bot_client, agent_headers, q="  ")) == 2
+    assert all(c["match"] is None for c in _search(bot_client, agent_headers))
+
+
+def test_queue_search_is_validated_and_agents_only(bot_client, agent_headers, buyer_headers):
+    too_long = bot_client.get("/v1/agent/queue", params={"q": "x" * 201}, headers=agent_headers)
+    assert too_long.status_code == 422 and too_long.json()["error"]["field"] == "q"
+    assert bot_client.get("/v1/agent/queue?q=x", headers=buyer_headers).status_code == 403

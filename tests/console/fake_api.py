@@ -30,6 +30,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from bot.auth import AuthError, JwtPolicy, verify_token
+from bot.clauses import clause_book
 from bot.console.routes import router as console_router
 
 
@@ -131,6 +132,7 @@ class FakeConversationApi:
         self.jwt_secret = jwt_secret
         self.conversations: dict[str, FakeConversation] = {}
         self.created = 0
+        self.clause_reads: list[str] = []  # clause ids whose text the page asked for
         self._lock = threading.Lock()
         self.app = self._build_app()
 
@@ -216,7 +218,7 @@ class FakeConversationApi:
                 }
                 actions.append(action)
                 conv.actions.append(action)
-                replies.append(_bot(REFUND_DONE, ["RFT-5.1"]))
+                replies.append(_bot(REFUND_DONE, ["REF-5.1"]))
             else:
                 replies.append(_bot("All right, nothing was changed."))
         elif "person" in lowered or "agent" in lowered:
@@ -224,7 +226,7 @@ class FakeConversationApi:
             replies.append(_bot(HANDOFF, ["HLP-8.1"]))
         elif "refund" in lowered or (conv.expecting == "evidence" and attachments):
             conv.expecting, conv.quick_replies = "confirmation", ["Yes", "No"]
-            replies.append(_bot(REFUND_QUESTION, ["RET-2.1", "RFT-5.1"]))
+            replies.append(_bot(REFUND_QUESTION, ["RET-2.1", "REF-5.1"]))
         elif "broken" in lowered:
             conv.expecting, conv.quick_replies = "evidence", []
             replies.append(_bot(PHOTO_REQUEST, ["DMG-3.1"]))
@@ -273,6 +275,28 @@ class FakeConversationApi:
             if exc.field:
                 body["field"] = exc.field
             return JSONResponse({"error": body}, status_code=exc.status)
+
+        # The policy's clauses, from the real knowledge base (any signed-in buyer).
+        @app.get("/v1/policies/clauses")
+        async def clause_titles(authorization: AuthHeader = None) -> dict[str, Any]:
+            self._buyer(authorization)
+            return {
+                "clauses": [
+                    {"clause_id": c.clause_id, "title": c.title, "section": c.section}
+                    for c in clause_book().values()
+                ]
+            }
+
+        @app.get("/v1/policies/clauses/{clause_id}")
+        async def clause(clause_id: str, authorization: AuthHeader = None) -> dict[str, Any]:
+            self._buyer(authorization)
+            with self._lock:
+                self.clause_reads.append(clause_id)
+            found = clause_book().get(clause_id)
+            if found is None:
+                raise FakeApiError(404, "not_found", f"clause {clause_id} not found")
+            return {"clause_id": found.clause_id, "title": found.title,
+                    "section": found.section, "text": found.text}  # fmt: skip
 
         @app.get("/fake/photo.png")
         async def photo() -> Response:

@@ -122,7 +122,12 @@ def test_agent_answers_with_a_suggestion_and_refunds_and_the_buyer_sees_both(
     suggestions = agent.get_by_role("list", name="Suggested replies")
     first = suggestions.get_by_role("listitem").first
     expect(first).to_contain_text("$60.00")
-    expect(first).to_contain_text("INR-4.1")
+    # The clause is named by its title (its code in the tooltip), not inside the reply's text.
+    expect(first.locator(".badge.clause").first).to_have_text(
+        "Not delivered more than 3 days after the promised date: full refund"
+    )
+    expect(first.locator(".badge.clause").first).to_have_attribute("title", "INR-4.1")
+    expect(first.locator(".text")).not_to_contain_text("INR-4.1")
     expect(agent.locator("#eligibility")).to_contain_text("eligible")
     expect(agent.get_by_role("table", name="Features that moved the risk score")).to_be_visible()
     expect(agent.get_by_role("list", name="Transcript")).to_contain_text("NLU: item_not_received")
@@ -174,7 +179,7 @@ def test_a_refused_action_asks_for_override_and_reason(browser: Browser, real_ap
     agent.get_by_label("Amount", exact=True).fill("5")
     agent.get_by_role("button", name="Execute").click()
     result = agent.locator("#action-result")
-    expect(result).to_contain_text("override")
+    expect(result).to_contain_text("Override the eligibility rules")
     agent.get_by_label("Override the eligibility rules").check()
     agent.get_by_role("button", name="Execute").click()
     expect(result).to_contain_text("reason")
@@ -194,12 +199,16 @@ def test_a_buyer_token_is_refused(browser: Browser, real_app: str) -> None:
     assert not problems, problems
 
 
-def handed_over(base_url: str, buyer_id: str, text: str) -> str:
-    """A buyer conversation through the HTTP API that ends with a person: its id."""
+def handed_over(base_url: str, buyer_id: str, *texts: str, photo: str | None = None) -> str:
+    """A buyer conversation through the HTTP API that ends with a person: its id. The photo,
+    if any, comes with the first message."""
     headers = {"Authorization": f"Bearer {mint_token(buyer_id, 'buyer', JWT_SECRET)}"}
     with httpx.Client(base_url=base_url, timeout=10) as client:
         chat = Chat(client, headers)  # type: ignore[arg-type]  # a TestClient is an httpx.Client
-        assert chat.say(text)["status"] == "waiting_for_agent"
+        turn: dict = {}
+        for i, text in enumerate(texts):
+            turn = chat.say(text, photo=photo if i == 0 else None)
+        assert turn["status"] == "waiting_for_agent", turn
         return chat.id
 
 
@@ -284,3 +293,133 @@ def conversation_status(base_url: str, buyer_id: str, conversation_id: str) -> s
     response = httpx.get(f"{base_url}/v1/conversations/{conversation_id}", headers=headers)
     assert response.status_code == 200, response.text
     return response.json()["status"]
+
+
+# --- issue 15: a console without traps ----------------------------------------------------------
+
+CLAUSE_CODE = re.compile(r"\b[A-Z]{2,5}-\d+\.\d+")
+
+
+def open_console(browser: Browser, base_url: str, problems: list[str]) -> Page:
+    agent = new_page(browser, base_url, problems)
+    agent.goto(f"/console?token={mint_token('agent-1', 'agent', JWT_SECRET)}")
+    return agent
+
+
+def test_suggestions_never_contradict_themselves_nor_ask_for_the_photo_sent(
+    browser: Browser, real_app: str
+) -> None:
+    # A $12 mug, reported broken with a photo: the rules grant a refund; the (fake) risk model
+    # sends it to a person.
+    handed_over(
+        real_app, "B17", "the mug D201 arrived broken", photo="https://img.example.com/m.jpg"
+    )
+    problems: list[str] = []
+    agent = open_console(browser, real_app, problems)
+    agent.get_by_role("list", name="Queue").get_by_role("button").first.click()
+    suggestions = agent.get_by_role("list", name="Suggested replies").get_by_role("listitem")
+    expect(suggestions.first).to_contain_text("$12.00")
+    texts = suggestions.locator(".text").all_inner_texts()
+    assert texts and not any(CLAUSE_CODE.search(t) for t in texts), texts
+    assert not any("photo" in t.lower() for t in texts), texts
+    badges = suggestions.locator(".badge").all_inner_texts()
+    assert "ask for evidence" not in badges, badges
+    for item in suggestions.all():
+        if item.locator(".badge").first.inner_text() == "deny":
+            assert "refund" not in item.locator(".text").inner_text().lower()
+    assert not problems, problems
+
+
+def test_a_refused_replacement_is_explained_in_words(browser: Browser, real_app: str) -> None:
+    handed_over(
+        real_app, "B17", "the mug D201 arrived broken", photo="https://img.example.com/m.jpg"
+    )
+    problems: list[str] = []
+    agent = open_console(browser, real_app, problems)
+    agent.get_by_role("list", name="Queue").get_by_role("button").first.click()
+    expect(agent.get_by_label("Action type")).to_have_value("refund")
+    agent.get_by_label("Action type").select_option("replacement")
+    agent.get_by_role("button", name="Execute").click()
+    result = agent.locator("#action-result")
+    expect(result).to_contain_text("The policy does not allow a replacement on order D201")
+    expect(result).to_contain_text('tick "Override the eligibility rules" and write your reason')
+    assert '"override": true' not in result.inner_text() and not CLAUSE_CODE.search(
+        result.inner_text()
+    )
+    assert not problems, problems
+
+
+def test_the_queue_is_searched_by_order_buyer_and_words(browser: Browser, real_app: str) -> None:
+    handed_over(real_app, "B17", "S300 never arrived")
+    handed_over(real_app, "B18", "I need a human, my parcel box was soaked")
+    handed_over(real_app, "B19", "I need a human")
+    problems: list[str] = []
+    agent = open_console(browser, real_app, problems)
+    queue = agent.get_by_role("list", name="Queue")
+    expect(queue.get_by_role("button")).to_have_count(3)
+    search = agent.get_by_label("Search")
+
+    search.fill("s300")
+    expect(queue.get_by_role("button")).to_have_count(1)
+    expect(queue).to_contain_text("S300 · B17")
+    search.fill("B18")
+    expect(queue.get_by_role("button")).to_have_count(1)
+    expect(queue).to_contain_text("· B18")
+    search.fill("box soaked")  # words from the chat, in any order
+    expect(queue.get_by_role("button")).to_have_count(1)
+    expect(queue.locator(".match")).to_contain_text("my parcel box was soaked")
+    search.fill("umbrella")
+    expect(queue.get_by_role("button")).to_have_count(0)
+    expect(agent.get_by_text("No waiting case matches this search.")).to_be_visible()
+    search.fill("")
+    expect(queue.get_by_role("button")).to_have_count(3)
+    # The search holds across polls, and an opened case stays open.
+    search.fill("s300")
+    search.press("Enter")
+    queue.get_by_role("button").first.click()
+    expect(agent.locator("#case-title")).to_contain_text("order S300")
+    agent.wait_for_timeout(3000)
+    expect(queue.get_by_role("button")).to_have_count(1)
+    assert not problems, problems
+
+
+def test_a_click_on_a_case_survives_a_queue_redraw(browser: Browser, real_app: str) -> None:
+    """Issue 15: a press on a case while the queue redrew (a poll, a new handoff) did nothing:
+    the row's button was replaced between the press and the release."""
+    handed_over(real_app, "B18", "I need a human")
+    problems: list[str] = []
+    agent = open_console(browser, real_app, problems)
+    queue = agent.get_by_role("list", name="Queue")
+    expect(queue.get_by_role("button")).to_have_count(1)
+    row = queue.get_by_role("button").first
+    box = row.bounding_box()
+    assert box is not None
+    agent.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    agent.mouse.down()
+    # A new, more urgent case arrives and a poll or two go by while the button is held.
+    handed_over(real_app, "B17", "I was charged twice for P100")
+    agent.wait_for_timeout(3500)
+    agent.mouse.up()
+    expect(agent.locator("#case-title")).to_have_text("request human")
+    # The queue catches up after the release, the opened case marked.
+    expect(queue.get_by_role("button")).to_have_count(2)
+    expect(queue.locator("button[aria-current=true]")).to_contain_text("request human")
+    # Rows are kept across polls: the same element before and after one.
+    queue.locator("button[aria-current=true]").evaluate("b => { b.dataset.marker = 'kept'; }")
+    agent.wait_for_timeout(3000)
+    expect(queue.locator("button[data-marker=kept]")).to_have_count(1)
+    assert not problems, problems
+
+
+def test_a_person_asked_for_after_a_refusal_shows_the_order(
+    browser: Browser, real_app: str
+) -> None:
+    handed_over(real_app, "B17", "I want to return D204, I changed my mind", "Talk to a person")
+    problems: list[str] = []
+    agent = open_console(browser, real_app, problems)
+    queue = agent.get_by_role("list", name="Queue")
+    expect(queue).to_contain_text("D204 · B17")
+    queue.get_by_role("button").first.click()
+    expect(agent.locator("#case-title")).to_contain_text("order D204")
+    expect(agent.locator("#order")).to_contain_text("Desk lamp")
+    assert not problems, problems

@@ -16,7 +16,6 @@ precedent, re-filled with this case's facts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from bot.agent.facts import (
@@ -27,9 +26,10 @@ from bot.agent.facts import (
     situation_text,
 )
 from bot.agent.suggestions.precedents import Precedent, ResolutionIndex
-from bot.agent.suggestions.replies import fill
-from policies.rules import VOUCHER_CAP, VOUCHER_RATE
-from policies.types import Reason, Remedy, to_cents
+from bot.agent.suggestions.replies import allowed, default_amount, fill
+from policies.types import Reason, Remedy
+
+__all__ = ["Suggester", "Suggestion", "default_amount", "policy_priors"]
 
 # From the evaluation (reports/assist, 1,059 held-out synthetic cases), top-1: rules alone
 # 0.840, precedents alone 0.754, blend 0.834 at 0.5 and 0.835 at 0.7. The precedents do not
@@ -84,21 +84,6 @@ def policy_priors(facts: CaseFacts) -> dict[str, float]:
     return {"deny": 0.85, "investigate": 0.15}
 
 
-def default_amount(decision: str, facts: CaseFacts) -> Decimal:
-    """The amount of a money decision: the rules' amount when they grant it, else the order's."""
-    e = facts.eligibility
-    if e is not None and facts.policy_action == decision and e.amount > 0:
-        return e.amount
-    order = facts.order
-    if order is None:
-        return Decimal("0.00")
-    if decision == "voucher":
-        return min(to_cents(order.total * VOUCHER_RATE), VOUCHER_CAP)
-    if decision == "replacement":
-        return to_cents(order.total)
-    return order.refundable
-
-
 class Suggester:
     """Ranks replies for a case. `index` None: policy-grounded suggestions only."""
 
@@ -128,7 +113,11 @@ class Suggester:
             d: weight * priors.get(d, 0.0) + (1 - weight) * votes.get(d, 0.0)
             for d in set(priors) | set(votes)
         }
-        ranked = sorted(scores, key=lambda d: (-scores[d], DECISIONS.index(d)))
+        # A decision that cannot be worded for this case (money without an order, evidence the
+        # buyer already gave) is not suggested at all.
+        ranked = sorted(
+            (d for d in scores if allowed(d, facts)), key=lambda d: (-scores[d], DECISIONS.index(d))
+        )
         out: list[Suggestion] = []
         for decision in ranked[:top]:
             near = closest.get(decision)

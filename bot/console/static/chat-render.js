@@ -1,9 +1,9 @@
-// The buyer chat page's pieces: a message (label, bubble, photos, clause chips) and an action card,
+// The buyer chat page's pieces: a message (label, bubble, photos, the policy it cites) and an action card,
 // built from what the API sends. Everything goes on the page as text, never as markup; a photo is
 // shown only from an http(s) link, or, uploaded, from its bytes fetched with the buyer's token
 // (common.js, mediaImage): its thumbnail, opening full size in a dialog. Times are the buyer's: common.js's formatDate in the browser's
 // time zone (Intl), the clock alone for today, day and clock otherwise.
-import { el, formatDate, isOwnMedia, mediaImage, money, showPhoto } from "./common.js";
+import { api, el, formatDate, isOwnMedia, mediaImage, money, showPhoto } from "./common.js";
 
 const ACTION_TITLES = {
   cancel: "Order cancelled",
@@ -49,6 +49,62 @@ export function uploadedPhoto(attachment) {
   button.append(mediaImage(thumb, "Attached photo"));
   button.addEventListener("click", () => showPhoto(attachment.url));
   return button;
+}
+
+// ---- citations: the policy's clauses by their titles, the clause's text on a tap -----------------
+// A citation is shown by its clause's title (GET /v1/policies/clauses, once per page), never by
+// its code; opening it fetches the clause's text (GET /v1/policies/clauses/{id}, once per clause).
+
+const clauses = { titles: new Map(), texts: new Map(), loading: null };
+const UNTITLED = "Our policy";
+
+function clauseTitle(id) {
+  return clauses.titles.get(id) || UNTITLED;
+}
+
+// Loads the titles once (again after a failure) and renames the citations already on the page.
+export function loadClauseTitles(root = document) {
+  if (!clauses.loading) {
+    clauses.loading = api("GET", "/policies/clauses")
+      .then((data) => (data.clauses || []).forEach((c) => clauses.titles.set(c.clause_id, c.title)))
+      .catch((err) => { clauses.loading = null; throw err; });
+  }
+  return clauses.loading.then(() => {
+    root.querySelectorAll(".citation summary[data-clause-id]").forEach((summary) => {
+      summary.textContent = clauseTitle(summary.dataset.clauseId);
+    });
+  });
+}
+
+function fillClause(body, clause) {
+  body.replaceChildren();
+  String(clause.text || "").split(/\n\s*\n/).forEach((paragraph) => body.append(el("p", paragraph)));
+}
+
+async function openClause(id, body) {
+  if (clauses.texts.has(id)) { fillClause(body, clauses.texts.get(id)); return; }
+  body.replaceChildren(el("p", "Loading…", "muted"));
+  try {
+    const clause = await api("GET", "/policies/clauses/" + encodeURIComponent(id));
+    clauses.texts.set(id, clause);
+    if (clause.title) clauses.titles.set(id, clause.title);
+    fillClause(body, clause);
+  } catch (_) {
+    body.replaceChildren(el("p", "This part of the policy could not be loaded. Tap again to retry.", "muted"));
+    body.parentElement.open = false;
+  }
+}
+
+function renderCitation(id) {
+  const li = el("li", null, "citation");
+  const details = el("details");
+  const summary = el("summary", clauseTitle(id), "chip");
+  summary.dataset.clauseId = id;
+  const body = el("div", null, "clause-text");
+  details.append(summary, body);
+  details.addEventListener("toggle", () => { if (details.open) openClause(id, body); });
+  li.append(details);
+  return li;
 }
 
 function renderAttachment(attachment) {
@@ -137,11 +193,7 @@ export function buildMessage(message, options = {}) {
   if (citations.length) {
     const list = el("ul", null, "citations");
     list.setAttribute("aria-label", "Policy clauses");
-    citations.forEach((id) => {
-      const chip = el("li", id, "chip");
-      chip.title = `Policy clause ${id}`;
-      list.append(chip);
-    });
+    citations.forEach((id) => list.append(renderCitation(id)));
     li.append(list);
   }
 

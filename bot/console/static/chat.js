@@ -13,7 +13,9 @@ import {
   ApiError, api, el, errorBanner, idempotencyKey, isOwnMedia, rememberMedia, signInPanel,
   uploadFile,
 } from "./common.js";
-import { buildMessage, fillActionCard, safeHttpUrl, signature, uploadedPhoto } from "./chat-render.js";
+import {
+  buildMessage, fillActionCard, loadClauseTitles, safeHttpUrl, signature, uploadedPhoto,
+} from "./chat-render.js";
 
 const TOKEN_KEY = "aftersales.chat.token";
 const CONVERSATION_KEY = "aftersales.chat.conversation";
@@ -616,6 +618,8 @@ async function openConversation() {
 
 async function showChat() {
   resetConversationView();
+  // The citations' titles; until they come (or if they cannot), a citation reads "Our policy".
+  loadClauseTitles(els.messages).catch(() => {});
   els.messages.setAttribute("aria-busy", "true");
   const loading = openConversation();
   state.loading = loading;

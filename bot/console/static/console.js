@@ -20,6 +20,7 @@ const els = {
   queue: $("queue"), queueEmpty: $("queue-empty"), queueCount: $("queue-count"),
   queueUpdated: $("queue-updated"),
   fIntent: $("filter-intent"), fRegion: $("filter-region"), fStatus: $("filter-status"),
+  search: $("queue-search"), queueNoMatch: $("queue-no-match"),
   casePane: $("case"), noCase: $("no-case"), caseTitle: $("case-title"), caseSubtitle: $("case-subtitle"),
   suggestions: $("suggestions"), suggestionsEmpty: $("suggestions-empty"),
   replyForm: $("reply-form"), replyInput: $("reply-input"),
@@ -43,7 +44,15 @@ const state = {
   cases: [], caseId: null, view: null, lastSeq: 0, pollTimer: null,
   intents: new Set(), regions: new Set(), busy: false,
   formCaseId: null, // the case the action form was last filled from
+  rows: new Map(), // case id -> its <li> in the queue, kept across redraws (see renderQueue)
+  pressing: false, // a pointer is down on the queue: its redraw waits (see renderQueue)
+  redrawPending: false,
+  pressedAt: 0,
+  queueTicket: 0,
+  clauses: new Map(), // clause id -> title, from GET /v1/policies/clauses
 };
+const SEARCH_DELAY_MS = 300;
+const PRESS_MS = 5000;
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -87,8 +96,10 @@ function queueQuery() {
   if (els.fIntent.value) params.set("intent", els.fIntent.value);
   if (els.fRegion.value) params.set("region", els.fRegion.value);
   if (els.fStatus.value) params.set("status", els.fStatus.value);
-  const q = params.toString();
-  return q ? "?" + q : "";
+  const q = els.search.value.trim();
+  if (q) params.set("q", q);
+  const query = params.toString();
+  return query ? "?" + query : "";
 }
 
 function addOptions(select, known, values) {
@@ -103,7 +114,10 @@ function addOptions(select, known, values) {
 }
 
 async function loadQueue() {
+  // Typing a search sends a request per pause: only the latest one's answer is drawn.
+  const ticket = ++state.queueTicket;
   const data = await api("GET", "/agent/queue" + queueQuery());
+  if (ticket !== state.queueTicket) return;
   state.cases = data.cases || [];
   state.loadedAt = Date.now();
   addOptions(els.fIntent, state.intents, state.cases.map((c) => c.intent));
@@ -111,37 +125,72 @@ async function loadQueue() {
   renderQueue();
 }
 
+// The queue is redrawn on every poll. A row's element is kept for as long as its case is listed
+// (only its contents change, and only when they do), clicks are handled once on the list, and a
+// redraw waits while a pointer is down on it: issue 15's click that did nothing had its button
+// replaced between mousedown and mouseup, and a click needs both on the same element.
 function renderQueue() {
-  els.queue.replaceChildren();
+  // A press longer than PRESS_MS is no click (or its release was missed): redraw anyway.
+  if (state.pressing && Date.now() - state.pressedAt < PRESS_MS) { state.redrawPending = true; return; }
+  state.pressing = false;
+  state.redrawPending = false;
+  const searching = Boolean(els.search.value.trim());
   els.queueCount.textContent = "(" + state.cases.length + ")";
-  els.queueEmpty.hidden = state.cases.length > 0;
+  els.queueEmpty.hidden = state.cases.length > 0 || searching;
+  els.queueNoMatch.hidden = state.cases.length > 0 || !searching;
+  const listed = new Set(state.cases.map((c) => c.case_id));
+  state.rows.forEach((li, caseId) => {
+    if (!listed.has(caseId)) { li.remove(); state.rows.delete(caseId); }
+  });
   state.cases.forEach((c, i) => {
-    const li = el("li");
-    const button = el("button");
-    button.type = "button";
-    button.dataset.caseId = c.case_id;
-    button.setAttribute("aria-label", "Case " + (i + 1) + ": " + c.intent.replace(/_/g, " ") + (c.order_id ? ", order " + c.order_id : ""));
-    if (c.case_id === state.caseId) button.setAttribute("aria-current", "true");
-    const top = el("span", null, "line");
-    top.append(el("span", c.intent.replace(/_/g, " ")), el("span", "P" + c.priority, "priority"));
-    const mid = el("span", null, "line");
-    mid.append(
-      el("span", (c.order_id || "no order") + " · " + c.buyer_id + (c.region ? " · " + c.region : "")),
-      el("span", c.amount ? money(c.amount, c.currency) : "")
-    );
-    const bottom = el("span", null, "line");
-    const badges = el("span");
-    badges.append(el("span", (c.status || "new").replace(/_/g, " "), "badge " + (c.status || "new")));
-    (c.reasons || []).slice(0, 2).forEach((r) => badges.append(el("span", r.replace(/_/g, " "), "badge")));
-    const sla = el("span", "", "sla");
-    sla.dataset.due = c.sla_due_at;
-    bottom.append(badges, sla);
-    button.append(top, mid, bottom);
-    button.addEventListener("click", () => openCase(c.case_id));
-    li.append(button);
-    els.queue.append(li);
+    let li = state.rows.get(c.case_id);
+    if (!li) {
+      li = el("li");
+      const button = el("button");
+      button.type = "button";
+      button.dataset.caseId = c.case_id;
+      li.append(button);
+      state.rows.set(c.case_id, li);
+    }
+    fillRow(li.firstElementChild, c, i);
+    // Moved only when out of place: a row that stays put is never detached.
+    if (els.queue.children[i] !== li) els.queue.insertBefore(li, els.queue.children[i] || null);
   });
   tickSla();
+}
+
+function fillRow(button, c, i) {
+  const label = "Case " + (i + 1) + ": " + c.intent.replace(/_/g, " ") + (c.order_id ? ", order " + c.order_id : "");
+  if (button.getAttribute("aria-label") !== label) button.setAttribute("aria-label", label);
+  if (c.case_id === state.caseId) button.setAttribute("aria-current", "true");
+  else button.removeAttribute("aria-current");
+  const content = JSON.stringify([c.intent, c.priority, c.order_id, c.buyer_id, c.region, c.amount,
+    c.currency, c.status, c.reasons, c.sla_due_at, c.match]);
+  if (button.dataset.content === content) return;
+  button.dataset.content = content;
+  const top = el("span", null, "line");
+  top.append(el("span", c.intent.replace(/_/g, " ")), el("span", "P" + c.priority, "priority"));
+  const mid = el("span", null, "line");
+  mid.append(
+    el("span", (c.order_id || "no order") + " · " + c.buyer_id + (c.region ? " · " + c.region : "")),
+    el("span", c.amount ? money(c.amount, c.currency) : "")
+  );
+  const bottom = el("span", null, "line");
+  const badges = el("span");
+  badges.append(el("span", (c.status || "new").replace(/_/g, " "), "badge " + (c.status || "new")));
+  (c.reasons || []).slice(0, 2).forEach((r) => badges.append(el("span", r.replace(/_/g, " "), "badge")));
+  const sla = el("span", "", "sla");
+  sla.dataset.due = c.sla_due_at;
+  bottom.append(badges, sla);
+  button.replaceChildren(top, mid, bottom);
+  if (c.match) button.append(el("span", "“" + c.match + "”", "match"));
+}
+
+function pressRelease() {
+  if (!state.pressing) return;
+  state.pressing = false;
+  // After the click that this release makes has run.
+  if (state.redrawPending) setTimeout(renderQueue, 0);
 }
 
 function tickSla() {
@@ -163,6 +212,7 @@ async function openCase(caseId) {
   state.lastSeq = -1;
   askToClose(false);
   resetActionForm();
+  state.pressing = false;
   renderQueue();
   await loadCase(true);
 }
@@ -303,7 +353,7 @@ function renderTranscript(messages) {
     (m.attachments || []).filter((a) => !isOwnMedia(a.url))
       .forEach((a) => li.append(el("div", "📎 " + a.url, "small muted")));
     if (photos.length) li.append(photoStrip(photos));
-    if (m.citations && m.citations.length) li.append(el("div", "cites " + m.citations.join(", "), "small muted"));
+    if (m.citations && m.citations.length) li.append(el("div", "cites " + clauseNames(m.citations), "small muted"));
     if (m.nlu && m.nlu.intent) {
       const ents = (m.nlu.entities || []).map((e) => e.entity + "=" + e.value).join(", ");
       li.append(el("div", "NLU: " + m.nlu.intent.name + " (" + Number(m.nlu.intent.confidence).toFixed(2) + ")" + (ents ? " · " + ents : ""), "nlu"));
@@ -439,6 +489,27 @@ function renderAudit(entries, currency) {
   });
 }
 
+// Clause titles for people (the console may show them; the codes stay in the tooltip).
+async function loadClauses() {
+  if (state.clauses.size) return;
+  try {
+    const data = await api("GET", "/policies/clauses");
+    (data.clauses || []).forEach((c) => state.clauses.set(c.clause_id, c.title));
+  } catch (err) {
+    if (err.refused) throw err; // otherwise the codes are shown, and the next sign-in tries again
+  }
+}
+
+function clauseBadge(id) {
+  const badge = el("span", state.clauses.get(id) || id, "badge clause");
+  badge.title = id;
+  return badge;
+}
+
+function clauseNames(ids) {
+  return ids.map((id) => state.clauses.get(id) ? state.clauses.get(id) + " (" + id + ")" : id).join("; ");
+}
+
 function renderSuggestions(list) {
   els.suggestions.replaceChildren();
   els.suggestionsEmpty.hidden = list.length > 0;
@@ -451,7 +522,7 @@ function renderSuggestions(list) {
     meter.min = 0; meter.max = 1; meter.value = s.confidence;
     meter.setAttribute("aria-label", "Confidence");
     meta.append(el("span", LABEL[s.decision] || s.decision, "badge"), meter, el("span", Math.round(s.confidence * 100) + "%"));
-    (s.citations || []).forEach((c) => meta.append(el("span", c, "badge")));
+    (s.citations || []).forEach((c) => meta.append(clauseBadge(c)));
     meta.append(el("span", s.source.replace("+", " + ")));
     if (s.needs_override) meta.append(el("span", "needs override", "badge bad"));
     const buttons = el("div", null, "buttons");
@@ -560,6 +631,7 @@ function askToClose(ask) {
 
 async function refresh() {
   try {
+    await loadClauses();
     await loadQueue();
     if (state.caseId) await loadCase(false);
   } catch (err) {
@@ -581,6 +653,21 @@ function stopPolling() {
 // ---- wiring ------------------------------------------------------------------------------------
 
 [els.fIntent, els.fRegion, els.fStatus].forEach((s) => s.addEventListener("change", () => guarded(loadQueue)));
+// Search as the agent types (once they pause), and at once on Enter.
+let searchTimer = null;
+function searchNow() {
+  clearTimeout(searchTimer);
+  loadQueue().catch((err) => { if (!err.refused) errors.show("Could not search: " + (err.message || err)); });
+}
+els.search.addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(searchNow, SEARCH_DELAY_MS); });
+$("filters").addEventListener("submit", (e) => { e.preventDefault(); searchNow(); });
+els.queue.addEventListener("click", (e) => {
+  const button = e.target.closest("button[data-case-id]");
+  if (button && els.queue.contains(button)) openCase(button.dataset.caseId);
+});
+els.queue.addEventListener("pointerdown", () => { state.pressing = true; state.pressedAt = Date.now(); });
+["pointerup", "pointercancel"].forEach((type) => document.addEventListener(type, pressRelease));
+window.addEventListener("blur", pressRelease);
 els.replyForm.addEventListener("submit", (e) => { e.preventDefault(); sendReply(els.replyInput.value); });
 els.actionForm.addEventListener("submit", (e) => {
   e.preventDefault();
