@@ -102,9 +102,10 @@ class Settings(BaseSettings):
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
 
-    # The analytics dashboard's preset windows (24 h, 7 d, 30 d) are recomputed this often when
-    # the store changed (bot.api.analytics.refresh_loop); 0: only on request.
-    analytics_refresh_s: int = Field(600, ge=0, le=86_400)
+    # The analytics dashboard's preset windows (24 h, 7 d, 30 d) are recomputed once the store
+    # has not changed for this long (bot.api.analytics.refresh_loop: the store's data version is
+    # read this often); 0: only on request.
+    analytics_refresh_s: int = Field(60, ge=0, le=86_400)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

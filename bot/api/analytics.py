@@ -290,12 +290,25 @@ def preset_windows(now: datetime) -> list[Window]:
 
 
 async def refresh_loop(app: FastAPI, interval_s: float) -> None:
-    """Every ``interval_s``, the preset windows' reports recomputed where the store changed
-    (a current one is a cache hit and costs nothing). Runs until cancelled (the lifespan)."""
+    """Keeps the preset windows' reports ready for the dashboard. Every ``interval_s`` it reads
+    the store's data version; once the store has been quiet for a whole interval (the same
+    version twice running), the preset windows are brought up to date (a current one is a cache
+    hit and costs nothing). While conversations keep arriving (a simulation, a busy hour) it
+    waits rather than recompute reports that the next message makes stale; the API still
+    computes on demand meanwhile. Runs until cancelled (the lifespan)."""
+    seen: str | None = None
     while True:
         await asyncio.sleep(interval_s)
         services = app.state.services
         if services.database is None:
+            continue
+        try:
+            version = await run_in_threadpool(_cache(app, services.database).data_version)
+        except Exception:  # the store is down: try again next round
+            log.exception("analytics_refresh_failed")
+            continue
+        quiet, seen = version == seen, version
+        if not quiet:
             continue
         for window in preset_windows(services.clock()):
             try:

@@ -202,3 +202,45 @@ def test_the_refresh_loop_computes_the_quick_windows(bot_client, agent_headers, 
     # The page's default window is one of them: its first load is a hit.
     report = bot_client.get("/v1/analytics/report", headers=agent_headers).json()
     assert report["cache"]["status"] == "hit"
+
+
+def test_the_refresh_loop_waits_while_the_store_keeps_changing(
+    bot_client, agent_headers, two_conversations
+):
+    """A busy store (every poll reads a new data version) is not recomputed on every poll:
+    the reports would be stale at the next message. Once it is quiet, they are made."""
+    import asyncio
+    import itertools
+
+    from sqlalchemy import func, select
+
+    from bot.api.analytics import _cache, refresh_loop
+    from bot.store.models import AnalyticsReportRow
+
+    app = bot_client.app
+    database = app.state.services.database
+    cache = _cache(app, database)
+    real_version = cache.data_version
+    busy = itertools.count()
+
+    def kept() -> int:
+        with database.sessions() as session:
+            return session.scalar(select(func.count()).select_from(AnalyticsReportRow))
+
+    async def run() -> tuple[int, int]:
+        cache.data_version = lambda: f"busy-{next(busy)}"
+        task = asyncio.create_task(refresh_loop(app, 0.01))
+        try:
+            while next(busy) < 40:  # well past two polls, each with a new version
+                await asyncio.sleep(0.01)
+            while_busy = kept()
+            cache.data_version = real_version
+            for _ in range(1200):
+                await asyncio.sleep(0.05)
+                if kept() == 3:
+                    break
+            return while_busy, kept()
+        finally:
+            task.cancel()
+
+    assert asyncio.run(run()) == (0, 3)
