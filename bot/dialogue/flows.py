@@ -261,7 +261,7 @@ class TurnHandler(Deciding):
         entitled to a refund?"), offer to check the buyer's order it may be about: the one the
         question names by id or item, else the newest in a state the situation fits."""
         reason = self._named_reason()
-        if self.state.flow is not None or reason not in SITUATION_STATUSES:
+        if not self.offers_check or self.state.flow is not None or reason not in SITUATION_STATUSES:
             return
         fits = [o for o in self.ctx.recent_orders() if o.status in SITUATION_STATUSES[reason]]
         named = self._typed_order()
@@ -287,6 +287,7 @@ class TurnHandler(Deciding):
             text = replies.THANKS + ("" if self.state.flow else " " + replies.ANYTHING_ELSE)
         elif self.intent == "goodbye":
             self.state.end_flow()
+            self.state.pending = []
             return self._say(replies.GOODBYE)
         elif self.state.proposal is None and self._is_yes() and self.state.flow is None:
             text = replies.NOTHING_TO_CONFIRM

@@ -27,11 +27,12 @@ from typing import Any
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from bot.dialogue import replies
+from bot.dialogue import replies, several
 from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, TurnContext
 from bot.dialogue.flows import TurnHandler
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
+from bot.dialogue.vocabulary import FLOW_INTENTS
 from bot.dialogue.wording import rating_of
 from bot.store.cases import CaseRepository
 from bot.store.conversations import ConversationRepository
@@ -118,7 +119,7 @@ class DialogueManager:
             return inbound.response
         async with self._serialised(conversation_id):
             current = await run_in_threadpool(self.conversations.get, conversation_id)
-            parse, nlu_failed = None, False
+            parse, nlu_failed, parts = None, False, None
             if current is not None and current.status is ConversationStatus.BOT:
                 if _answers_rating(current.state, text):
                     # "4" answering "how would you rate this chat?" needs no NLU (which would
@@ -126,6 +127,8 @@ class DialogueManager:
                     parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
                 else:
                     parse, nlu_failed = await self._read(text)
+                if parse is not None and _may_hold_several(current.state, parse):
+                    parts = await self._read_parts(text)
             return await run_in_threadpool(
                 self._process,
                 conversation_id,
@@ -135,6 +138,7 @@ class DialogueManager:
                 attachments,
                 parse,
                 nlu_failed,
+                parts,
             )
 
     async def view(self, conversation_id: str, buyer_id: str) -> dict[str, Any]:
@@ -203,6 +207,15 @@ class DialogueManager:
             log.warning("nlu_failed_handing_over", error=str(e))
             return None, True
 
+    async def _read_parts(self, text: str) -> list[ParseResult] | None:
+        """The parts of a message with several requests (`several.read_parts`); None when it
+        has one, or when the NLU fails on a part (the whole reading then stands)."""
+        try:
+            return await several.read_parts(self.parser, text)
+        except NluError as e:
+            log.warning("nlu_failed_on_a_part", error=str(e))
+            return None
+
     def _process(
         self,
         conversation_id: str,
@@ -212,6 +225,7 @@ class DialogueManager:
         attachments: list[dict[str, Any]],
         parse: ParseResult | None,
         nlu_failed: bool,
+        parts: list[ParseResult] | None = None,
     ) -> dict[str, Any]:
         with self.conversations.turn(conversation_id) as turn:
             stored = turn.response_of(message_id)
@@ -238,8 +252,10 @@ class DialogueManager:
                 messages.append(BotMessage(replies.CLOSED))
             else:
                 reading = parse or ParseResult(text=text, intent=IntentScore("unknown", 0.0))
-                handler = TurnHandler(state, ctx, reading, attachments)
-                outcome = handler.nlu_unavailable() if nlu_failed else handler.run()
+                if nlu_failed:
+                    outcome = TurnHandler(state, ctx, reading, attachments).nlu_unavailable()
+                else:
+                    outcome = several.run(state, ctx, reading, attachments, parts)
                 messages = outcome.messages
                 if outcome.handoff_case_id is not None:
                     status = ConversationStatus.WAITING_FOR_AGENT
@@ -280,6 +296,20 @@ class DialogueManager:
                 actions=len(ctx.executed),
             )
             return response
+
+
+def _may_hold_several(state: dict[str, Any] | None, parse: ParseResult) -> bool:
+    """Whether to look for several requests in the message: an opening (nothing open, nothing
+    waiting) that the NLU read as a request or a question; answers to the bot's questions and
+    small talk are read whole."""
+    current = DialogueState.load(state)
+    fresh = (
+        current.flow is None
+        and current.proposal is None
+        and not current.pending
+        and current.expecting in (None, "rating")
+    )
+    return fresh and (parse.intent.name in FLOW_INTENTS or parse.intent.name == "ask_policy")
 
 
 def _answers_rating(state: dict[str, Any] | None, text: str) -> bool:
