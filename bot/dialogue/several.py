@@ -25,7 +25,7 @@ from bot.dialogue.context import TurnContext
 from bot.dialogue.flows import TurnHandler
 from bot.dialogue.state import Choice, DialogueState
 from bot.dialogue.turn import BotMessage, Outcome
-from bot.dialogue.vocabulary import FLOW_INTENTS, SURE_INFORM
+from bot.dialogue.vocabulary import FLOW_INTENTS, TRACKING
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
 from nlu.types import ParseResult
@@ -58,12 +58,15 @@ def is_question(part: ParseResult) -> bool:
 
 
 def is_request(part: ParseResult) -> bool:
-    """An after-sales request, not a statement: "my parcel is a week late" reads as a
-    not-received claim told as information, and with a question after it, it is the situation
-    the question is about (answered, then the order offered for a check), not a second thing."""
+    """An after-sales request, said as one: the act reader calls it a request (or there is no
+    act reader), or it asks where an order or a refund is. Not a statement ("my parcel is a
+    week late" reads as a not-received claim told as information: with a question after it, it
+    is the situation the question is about) nor a question about a request ("can I return an
+    opened lipstick and get a full refund?" is a policy question in two clauses)."""
+    if part.intent.name not in FLOW_INTENTS:
+        return False
     act = part.dialogue_act
-    told = act is not None and act.name == "inform" and act.confidence >= SURE_INFORM
-    return part.intent.name in FLOW_INTENTS and not told
+    return act is None or act.name == "request" or part.intent.name in TRACKING
 
 
 async def read_parts(parser: Parser, text: str) -> list[ParseResult] | None:

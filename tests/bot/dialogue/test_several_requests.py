@@ -83,3 +83,13 @@ def test_a_handoff_drops_what_was_waiting(chat, nlu):
     turn = chat.say("I want to talk to a person")
     assert turn["status"] == "waiting_for_agent"
     assert "Now for your next request" not in bot_text(turn)
+
+
+def test_a_policy_question_in_two_clauses_stays_one_question(chat, nlu, answerer):
+    message = "can I return an opened lipstick and get a full refund?"
+    nlu.script[message] = "ask_policy"
+    nlu.acts["can I return an opened lipstick"] = "question"  # read as return_item
+    nlu.script["get a full refund?"] = "ask_policy"
+    turn = chat.say(message)
+    assert answerer.questions == [message]
+    assert turn["expecting"] is None and "Now for your next request" not in bot_text(turn)
