@@ -1,7 +1,10 @@
 """Several requests in one message are handled one after the other (issue 14)."""
 
-from bot.dialogue.several import pieces
+import asyncio
+
+from bot.dialogue.several import pieces, read_parts
 from tests.utils.builders import bot_text, citations
+from tests.utils.fakes import ScriptedParser
 
 
 def test_a_message_is_cut_at_sentences_and_conjunctions():
@@ -93,3 +96,21 @@ def test_a_policy_question_in_two_clauses_stays_one_question(chat, nlu, answerer
     turn = chat.say(message)
     assert answerer.questions == [message]
     assert turn["expecting"] is None and "Now for your next request" not in bot_text(turn)
+
+
+def test_a_piece_that_asks_nothing_joins_the_next_and_is_read_again():
+    parser = ScriptedParser()
+    text = "I ordered two things last week. Cancel P100 and return the dress from D200"
+    parts = asyncio.run(read_parts(parser, text))
+    assert parts is not None
+    assert [p.text for p in parts] == [
+        "I ordered two things last week. Cancel P100",
+        "return the dress from D200",
+    ]
+    assert [p.intent.name for p in parts] == ["cancel_order", "return_item"]
+
+
+def test_one_piece_or_small_talk_around_one_request_is_not_several():
+    parser = ScriptedParser()
+    assert asyncio.run(read_parts(parser, "cancel P100 please")) is None
+    assert asyncio.run(read_parts(parser, "Hello there! Cancel P100 and thanks a lot")) is None
