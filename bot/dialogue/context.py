@@ -33,7 +33,7 @@ DEFAULT_PROPOSAL_TTL = timedelta(minutes=30)
 class Answerer(Protocol):
     """What the dialogue needs from retrieval (`retrieval.answer.PolicyAnswerer` is one)."""
 
-    def answer(self, question: str) -> PolicyAnswer: ...
+    def answer(self, question: str, situation: str | None = None) -> PolicyAnswer: ...
 
 
 @dataclass

@@ -41,6 +41,7 @@ from bot.dialogue.vocabulary import (
     LATE_CAN_MEAN,
     MAX_ASKED_AGAIN,
     NAMED_CLAIMS,
+    NO_REASON,
     REASON_OPENING_CONFIDENCE,
     SITUATION_STATUSES,
     TRACKED_PROBLEMS,
@@ -50,6 +51,7 @@ from bot.dialogue.wording import DECLINE_WORDS, NEVER_MIND, NO_WORDS, rating_of
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderStatus
 from retrieval.errors import RetrievalError
+from retrieval.situation import SITUATION_MIN_CONFIDENCE
 
 
 class TurnHandler(Deciding):
@@ -245,7 +247,7 @@ class TurnHandler(Deciding):
             self._reply(replies.with_resume(replies.NO_RETRIEVAL, resume))
             return self._offer_person_keep_flow()
         try:
-            answer = answerer.answer(self.text)
+            answer = answerer.answer(self.text, self._situation())
         except RetrievalError:
             answer = None
         if answer is None or not answer.confident:
@@ -255,6 +257,14 @@ class TurnHandler(Deciding):
         self._reply(replies.with_resume(answer.text, resume), list(answer.citations))
         self._offer_check()
         return self.out
+
+    def _situation(self) -> str | None:
+        """The problem a question names ("my parcel is a week late, when..."), as the NLU's
+        claim reason reads it: retrieval prefers that problem's section (`retrieval.situation`)."""
+        reason = self.parse.claim_reason
+        if reason is None or reason.confidence < SITUATION_MIN_CONFIDENCE:
+            return None
+        return None if reason.name == NO_REASON else reason.name
 
     def _offer_check(self) -> None:
         """After a question that names a situation ("my parcel is a week late, when am I
