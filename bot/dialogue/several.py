@@ -63,7 +63,9 @@ def is_request(part: ParseResult) -> bool:
     week late" reads as a not-received claim told as information: with a question after it, it
     is the situation the question is about) nor a question about a request ("can I return an
     opened lipstick and get a full refund?" is a policy question in two clauses)."""
-    if part.intent.name not in FLOW_INTENTS:
+    if part.intent.name not in FLOW_INTENTS or part.intent.name == "complaint":
+        # A complaint is how the buyer feels about what happened ("buying shoes online is a
+        # gamble every time"), not a second thing to do.
         return False
     act = part.dialogue_act
     return act is None or act.name == "request" or part.intent.name in TRACKING
@@ -102,6 +104,10 @@ def plan(parts: list[ParseResult], state: DialogueState, ctx: TurnContext) -> li
     """The order in which to handle the parts: questions first, then the requests; or one
     part (the whole message, ``parts`` being its reading alone) when they are not several
     requests after all."""
+    if not ctx.recent_orders():
+        # A request would only ask for an order the buyer does not have: a buyer with no
+        # recent orders is answered (`TurnHandler._run`), the message read whole.
+        return []
     questions = [p for p in parts if is_question(p)]
     requests = [p for p in parts if is_request(p) and not is_question(p)]
     if not requests or len(questions) + len(requests) != len(parts):

@@ -114,3 +114,12 @@ def test_one_piece_or_small_talk_around_one_request_is_not_several():
     parser = ScriptedParser()
     assert asyncio.run(read_parts(parser, "cancel P100 please")) is None
     assert asyncio.run(read_parts(parser, "Hello there! Cancel P100 and thanks a lot")) is None
+
+
+def test_a_complaint_beside_a_question_is_not_a_second_request(chat, nlu, answerer):
+    story = "buying shoes online is the worst gamble every time"  # read as complaint
+    question = "how long do I have for boots?"
+    nlu.script[f"{story}. {question}"] = "ask_policy"
+    turn = chat.say(f"{story}. {question}")
+    assert answerer.questions == [f"{story}. {question}"]
+    assert "Now for your next request" not in bot_text(turn)
