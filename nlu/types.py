@@ -81,6 +81,32 @@ class ParseResult:
     def entity_values(self, name: str) -> list[str]:
         return [e.value for e in self.entities if e.entity == name]
 
+    @classmethod
+    def from_dict(cls, data: dict) -> ParseResult:
+        """The inverse of `to_dict` (the dialogue keeps a part of a message read but not yet
+        handled in its state); the text is not in that shape, so it is stored beside it."""
+
+        def label(key: str) -> IntentScore | None:
+            value = data.get(key)
+            return None if value is None else IntentScore(value["name"], value["confidence"])
+
+        return cls(
+            text=data.get("text", ""),
+            intent=IntentScore(data["intent"]["name"], data["intent"]["confidence"]),
+            intent_ranking=tuple(
+                IntentScore(i["name"], i["confidence"]) for i in data.get("intent_ranking", ())
+            ),
+            entities=tuple(
+                Entity(e["entity"], e["value"], e["start"], e["end"])
+                for e in data.get("entities", ())
+            ),
+            fallback_reason=data.get("fallback_reason"),
+            read_by=data.get("read_by", "whole"),
+            dialogue_act=label("dialogue_act"),
+            claim_reason=label("claim_reason"),
+            reconciled=data.get("reconciled"),
+        )
+
     def to_dict(self) -> dict:
         """The contract's JSON shape of ``POST /v1/nlu/parse``."""
         out: dict = {

@@ -17,6 +17,7 @@ from retrieval.embedder import Embedder
 from retrieval.expansion import ItemCategories
 from retrieval.kb import split_sentences
 from retrieval.quantity import asks_quantity, category_words, mentions, states_number, words
+from retrieval.situation import SITUATION_BOOST, prefer_situation, section_of
 from retrieval.types import Hit, Retriever
 
 NOT_SURE_REPLY = (
@@ -62,19 +63,29 @@ class PolicyAnswerer:
         embedder: Embedder | None = None,
         depth: int = ANSWER_DEPTH,
         categories: ItemCategories | None = None,
+        situation_boost: int = SITUATION_BOOST,
     ) -> None:
         self.retriever = retriever
         self.threshold = threshold
         self.embedder = embedder
         self.depth = depth
+        # Places a clause of the situation's section moves up (`retrieval.situation`; 0: off).
+        self.situation_boost = situation_boost
         # The item -> category lexicon (``retrieval.expansion``): a quantity answer prefers the
         # sentence about the category of the item the buyer names.
         self.categories = categories
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
-    def answer(self, question: str) -> PolicyAnswer:
-        """Raises ``InvalidQueryError`` for an empty or over-long question."""
-        hits = tuple(self.retriever.search(question, self.depth))
+    def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
+        """Raises ``InvalidQueryError`` for an empty or over-long question. ``situation`` is
+        the problem the question names, as the NLU read it (``retrieval.situation``): its
+        section's clauses move up the ranking, read deeper by the boost's places."""
+        boost = self.situation_boost
+        if section_of(situation) is None or boost <= 0:
+            hits = tuple(self.retriever.search(question, self.depth))
+        else:
+            deeper = self.retriever.search(question, self.depth + boost)
+            hits = tuple(prefer_situation(deeper, situation, boost)[: self.depth])
         if not hits or hits[0].score < self.threshold:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]

@@ -34,7 +34,7 @@ DEFAULT_PROPOSAL_TTL = timedelta(minutes=30)
 class Answerer(Protocol):
     """What the dialogue needs from retrieval (`retrieval.answer.PolicyAnswerer` is one)."""
 
-    def answer(self, question: str) -> PolicyAnswer: ...
+    def answer(self, question: str, situation: str | None = None) -> PolicyAnswer: ...
 
 
 class PreparedAnswerer:
@@ -46,28 +46,34 @@ class PreparedAnswerer:
     """
 
     def __init__(
-        self, inner: Answerer, question: str, answer: PolicyAnswer | None, error: Exception | None
+        self,
+        inner: Answerer,
+        question: str,
+        situation: str | None,
+        answer: PolicyAnswer | None,
+        error: Exception | None,
     ) -> None:
         self.inner = inner
         self.question = question
+        self.situation = situation
         self._answer = answer
         self._error = error
 
-    def answer(self, question: str) -> PolicyAnswer:
-        if question != self.question:
-            return self.inner.answer(question)
+    def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
+        if (question, situation) != (self.question, self.situation):
+            return self.inner.answer(question, situation)
         if self._error is not None:
             raise self._error
         assert self._answer is not None
         return self._answer
 
     @classmethod
-    def prepare(cls, inner: Answerer, question: str) -> PreparedAnswerer:
+    def prepare(cls, inner: Answerer, question: str, situation: str | None) -> PreparedAnswerer:
         """Answer now; an error (an over-long question) is raised when the flow asks."""
         try:
-            return cls(inner, question, inner.answer(question), None)
+            return cls(inner, question, situation, inner.answer(question, situation), None)
         except Exception as e:  # kept and raised where the flow asks, as it would have been
-            return cls(inner, question, None, e)
+            return cls(inner, question, situation, None, e)
 
 
 @dataclass

@@ -241,6 +241,10 @@ class Deciding(SlotFilling):
         self.state.end_flow()
         amount = sum((a.amount for a in proposal.actions), Decimal("0"))
         text = replies.done(proposal.remedy, order, amount)
+        if self.state.pending:
+            # Another request of the buyer's message comes next (`bot.dialogue.several`); the
+            # chat is rated once, after the last.
+            return self._say(text, proposal.clauses)
         # A resolved case ends with the satisfaction question (the analytics' CSAT).
         self._reply(f"{text} {replies.RATE_CHAT}", proposal.clauses)
         self.state.expecting = "rating"

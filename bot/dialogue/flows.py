@@ -42,15 +42,18 @@ from bot.dialogue.vocabulary import (
     LATE_CAN_MEAN,
     MAX_ASKED_AGAIN,
     NAMED_CLAIMS,
+    NO_REASON,
     REASON_OPENING_CONFIDENCE,
     SITUATION_STATUSES,
     TRACKED_PROBLEMS,
     TRACKING,
 )
 from bot.dialogue.wording import DECLINE_WORDS, NEVER_MIND, NO_WORDS, rating_of
+from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderStatus
 from retrieval.errors import RetrievalError
+from retrieval.situation import SITUATION_MIN_CONFIDENCE
 
 
 class TurnHandler(Deciding):
@@ -246,7 +249,7 @@ class TurnHandler(Deciding):
             self._reply(replies.with_resume(replies.NO_RETRIEVAL, resume))
             return self._offer_person_keep_flow()
         try:
-            answer = answerer.answer(self.text)
+            answer = answerer.answer(self.text, self._situation())
         except RetrievalError:
             answer = None
         if answer is None or not answer.confident:
@@ -260,12 +263,15 @@ class TurnHandler(Deciding):
         self._offer_check()
         return self.out
 
+    def _situation(self) -> str | None:
+        return situation_of(self.parse)
+
     def _offer_check(self) -> None:
         """After a question that names a situation ("my parcel is a week late, when am I
         entitled to a refund?"), offer to check the buyer's order it may be about: the one the
         question names by id or item, else the newest in a state the situation fits."""
         reason = self._named_reason()
-        if self.state.flow is not None or reason not in SITUATION_STATUSES:
+        if not self.offers_check or self.state.flow is not None or reason not in SITUATION_STATUSES:
             return
         fits = [o for o in self.ctx.recent_orders() if o.status in SITUATION_STATUSES[reason]]
         named = self._typed_order()
@@ -291,6 +297,7 @@ class TurnHandler(Deciding):
             text = replies.THANKS + ("" if self.state.flow else " " + replies.ANYTHING_ELSE)
         elif self.intent == "goodbye":
             self.state.end_flow()
+            self.state.pending = []
             return self._say(replies.GOODBYE)
         elif self.state.proposal is None and self._is_yes() and self.state.flow is None:
             text = replies.NOTHING_TO_CONFIRM
@@ -397,3 +404,12 @@ def _overdue(order: Order, now: datetime) -> bool:
         and order.promised_delivery_by is not None
         and now > order.promised_delivery_by + LATE_GRACE
     )
+
+
+def situation_of(parse: ParseResult) -> str | None:
+    """The problem a question names ("my parcel is a week late, when..."), as the NLU's claim
+    reason reads it: retrieval prefers that problem's section (`retrieval.situation`)."""
+    reason = parse.claim_reason
+    if reason is None or reason.confidence < SITUATION_MIN_CONFIDENCE:
+        return None
+    return None if reason.name == NO_REASON else reason.name

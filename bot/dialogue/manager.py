@@ -28,11 +28,12 @@ from typing import Any
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from bot.dialogue import replies
+from bot.dialogue import replies, several
 from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, PreparedAnswerer, TurnContext
-from bot.dialogue.flows import TurnHandler
+from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
+from bot.dialogue.vocabulary import FLOW_INTENTS
 from bot.dialogue.wording import rating_of
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.store.cases import CaseRepository
@@ -130,7 +131,7 @@ class DialogueManager:
             return inbound.response
         async with self._serialised(conversation_id):
             current = await run_in_threadpool(self.conversations.get, conversation_id)
-            parse, nlu_failed = None, False
+            parse, nlu_failed, parts = None, False, None
             if current is not None and current.status is ConversationStatus.BOT:
                 if _answers_rating(current.state, text):
                     # "4" answering "how would you rate this chat?" needs no NLU (which would
@@ -138,7 +139,10 @@ class DialogueManager:
                     parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
                 else:
                     parse, nlu_failed = await self._read(text)
-            engines = await self._prepared(parse)
+                if parse is not None and _may_hold_several(current.state, parse):
+                    parts = await self._read_parts(text)
+            # A message read in parts asks its question in a part: answered in the turn.
+            engines = self.engines if parts else await self._prepared(parse)
             return await run_in_threadpool(
                 self._process,
                 conversation_id,
@@ -149,6 +153,7 @@ class DialogueManager:
                 parse,
                 nlu_failed,
                 engines,
+                parts,
             )
 
     async def view(self, conversation_id: str, buyer_id: str) -> dict[str, Any]:
@@ -226,8 +231,19 @@ class DialogueManager:
         if answerer is None or parse is None or not may_ask_policy(parse):
             return self.engines
         # The flows ask about the text the NLU read (`TurnHandler.text`).
-        prepared = await run_in_threadpool(PreparedAnswerer.prepare, answerer, parse.text)
+        prepared = await run_in_threadpool(
+            PreparedAnswerer.prepare, answerer, parse.text, situation_of(parse)
+        )
         return dataclasses.replace(self.engines, answerer=prepared)
+
+    async def _read_parts(self, text: str) -> list[ParseResult] | None:
+        """The parts of a message with several requests (`several.read_parts`); None when it
+        has one, or when the NLU fails on a part (the whole reading then stands)."""
+        try:
+            return await several.read_parts(self.parser, text)
+        except NluError as e:
+            log.warning("nlu_failed_on_a_part", error=str(e))
+            return None
 
     def _process(
         self,
@@ -239,6 +255,7 @@ class DialogueManager:
         parse: ParseResult | None,
         nlu_failed: bool,
         engines: Engines | None = None,
+        parts: list[ParseResult] | None = None,
     ) -> dict[str, Any]:
         with self.conversations.turn(conversation_id) as turn:
             stored = turn.response_of(message_id)
@@ -266,8 +283,10 @@ class DialogueManager:
                 messages.append(BotMessage(replies.CLOSED))
             else:
                 reading = parse or ParseResult(text=text, intent=IntentScore("unknown", 0.0))
-                handler = TurnHandler(state, ctx, reading, attachments)
-                outcome = handler.nlu_unavailable() if nlu_failed else handler.run()
+                if nlu_failed:
+                    outcome = TurnHandler(state, ctx, reading, attachments).nlu_unavailable()
+                else:
+                    outcome = several.run(state, ctx, reading, attachments, parts)
                 messages = outcome.messages
                 if outcome.handoff_case_id is not None:
                     status = ConversationStatus.WAITING_FOR_AGENT
@@ -320,6 +339,20 @@ def may_ask_policy(parse: ParseResult) -> bool:
         or parse.text.rstrip().endswith("?")
         or (act is not None and act.name == "question" and act.confidence >= 0.5)
     )
+
+
+def _may_hold_several(state: dict[str, Any] | None, parse: ParseResult) -> bool:
+    """Whether to look for several requests in the message: an opening (nothing open, nothing
+    waiting) that the NLU read as a request or a question; answers to the bot's questions and
+    small talk are read whole."""
+    current = DialogueState.load(state)
+    fresh = (
+        current.flow is None
+        and current.proposal is None
+        and not current.pending
+        and current.expecting in (None, "rating")
+    )
+    return fresh and (parse.intent.name in FLOW_INTENTS or parse.intent.name == "ask_policy")
 
 
 def _answers_rating(state: dict[str, Any] | None, text: str) -> bool:

@@ -278,6 +278,11 @@ def declined(remedy: str) -> str:
     return "OK, I haven't changed anything." + other
 
 
+def next_request(said: str) -> str:
+    """Before the next request of a message that had several, in the buyer's own words."""
+    return f'Now for your next request: "{said.strip().rstrip(".!")}".'
+
+
 def with_resume(text: str, prompt: str | None) -> str:
     return text if not prompt else f"{text}\n\n{prompt}"
 

@@ -91,6 +91,9 @@ class DialogueState(BaseModel):
     asked_again: int = 0
     # The buyer's previous message, normalised: the same message twice is a loop sign.
     last_said: str | None = None
+    # The parts of a message with several requests not handled yet (`bot.dialogue.several`):
+    # each the NLU's reading of its part (`ParseResult.to_dict` plus its "text").
+    pending: list[dict[str, Any]] = Field(default_factory=list)
 
     @classmethod
     def load(cls, data: dict[str, Any] | None) -> DialogueState:

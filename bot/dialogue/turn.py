@@ -50,6 +50,9 @@ class TurnBase:
         # made), or was a side turn (a policy question answered, a greeting or thanks).
         self._progressed = False
         self._side_turn = False
+        # Whether an answer to a question naming a situation offers to check the order; not
+        # when a request of the same message comes next (`bot.dialogue.several`).
+        self.offers_check = True
 
     def _advance(self) -> Outcome:
         """Move the open flow on (the turn loop's: `flows.TurnHandler._advance`)."""

@@ -119,7 +119,8 @@ class OwnStack:
         model = self.nlu_model or require_model()
         self.rasa = RasaServer(model, log_file=self.workdir / "rasa.log")
         print(f"loadtest: starting Rasa on {self.rasa.url} ...", flush=True)
-        self.rasa.start()
+        # Loading the model takes minutes when the machine is busy (the tests' 180 s is short).
+        self.rasa.start(timeout_s=900)
         port = free_port()
         env = dict(
             os.environ,
@@ -160,7 +161,7 @@ class OwnStack:
         log = open(self.workdir / "bot.log", "ab")  # noqa: SIM115
         self.bot = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT, stdout=log, stderr=log)
         log.close()
-        wait_ready(url, 180.0, self.bot)
+        wait_ready(url, 600.0, self.bot)
         return Target(
             nlu_model=str(model),
             url=url,

@@ -157,9 +157,11 @@ class FakeAnswerer:
     ) -> None:
         self.text, self.citations, self.confident = text, citations, confident
         self.questions: list[str] = []
+        self.situations: list[str | None] = []
 
-    def answer(self, question: str) -> PolicyAnswer:
+    def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
         self.questions.append(question)
+        self.situations.append(situation)
         if not self.confident:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, ())
         return PolicyAnswer(self.text, self.citations, True, ())

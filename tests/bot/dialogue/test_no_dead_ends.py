@@ -154,7 +154,9 @@ def test_a_sure_question_the_intent_reader_missed_is_answered(chat, nlu, answere
 def test_a_request_the_act_reader_doubts_is_still_a_request(chat, nlu, answerer):
     nlu.acts["where is my refund for R400"] = ("question", 0.6)
     turn = chat.say("where is my refund for R400")
-    assert answerer.questions == [] and "REF-5.2" in citations(turn)
+    # The message may be a question, so it is answered ahead of the turn's transaction
+    # (`DialogueManager._prepared`); the flow must not use that answer.
+    assert answerer.text not in bot_text(turn) and "REF-5.2" in citations(turn)
 
 
 def test_a_return_whose_reader_hesitates_on_change_of_mind_is_not_asked_why(chat, nlu):
@@ -174,7 +176,8 @@ def test_a_hesitant_reason_a_refund_request_does_not_say_is_asked_about(chat, nl
 def test_a_request_diet_is_sure_of_stays_a_request_whatever_the_act(chat, nlu, answerer):
     nlu.acts["I want to return something"] = ("question", 0.9)
     turn = chat.say("I want to return something")
-    assert answerer.questions == [] and turn["expecting"] == "order_id"
+    # Answered ahead of the transaction as a possible question, the answer goes unused.
+    assert answerer.text not in bot_text(turn) and turn["expecting"] == "order_id"
 
 
 def test_a_yes_after_a_first_sentence_confirms(chat, nlu):

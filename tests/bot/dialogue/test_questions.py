@@ -59,3 +59,14 @@ def test_a_general_question_offers_nothing_to_check(chat, nlu):
     nlu.script["how long do refunds take?"] = "ask_policy"
     turn = chat.say("how long do refunds take?")
     assert "Shall I check" not in bot_text(turn) and turn["expecting"] is None
+
+
+def test_the_situation_a_question_names_goes_to_retrieval(chat, nlu, answerer):
+    # The NLU's claim reason lets retrieval prefer that problem's section (retrieval.situation).
+    question = "my parcel is a week late, when am I entitled to a refund?"
+    nlu.script[question] = "ask_policy"
+    nlu.reasons[question] = "late_delivery"
+    chat.say(question)
+    nlu.script["how long do refunds take?"] = "ask_policy"
+    chat.say("how long do refunds take?")
+    assert answerer.situations == ["late_delivery", None]

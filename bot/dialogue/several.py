@@ -1,0 +1,183 @@
+"""Several requests in one message, handled one after the other (issue 14).
+
+"Cancel A1001 and return the shoes from B2002", "where is my parcel and how long do refunds
+take?": read whole, such a message is one intent with two order ids, and the bot does the first
+thing and forgets the second. So an opening message is cut where a new clause may start (a
+sentence end, "and", "also", "plus") and each piece is read by the NLU on its own:
+
+- pieces that ask nothing and request nothing ("I ordered them last week") join the next piece
+  and the joined text is read again; greetings and thanks are dropped;
+- a policy question and a request: the question is answered first, then the request proceeds;
+- two requests about two different orders: the first is handled; once it is settled (done,
+  refused, declined), the bot says it now turns to the next one and does it.
+
+Anything else (one request, a request whose second half names no other order: "my order A1001
+arrived broken and I want a refund") stays one message, read whole. The parts not yet handled
+wait in `DialogueState.pending`; a handoff drops them (the person reads the whole message).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import replies
+from bot.dialogue.context import TurnContext
+from bot.dialogue.flows import TurnHandler
+from bot.dialogue.state import Choice, DialogueState
+from bot.dialogue.turn import BotMessage, Outcome
+from bot.dialogue.vocabulary import FLOW_INTENTS, TRACKING
+from nlu.client import Parser
+from nlu.long_text import sentence_spans
+from nlu.types import ParseResult
+
+# Where a new clause may start inside a sentence: "and", "and also", "also", "plus", "as well as".
+_JOIN = re.compile(r"\s*[;,]?\s*\b(?:and(?:\s+(?:also|then))?|also|plus|as well as)\b[\s,]+", re.I)
+# More pieces than this is a story, not a list of requests: read whole (and by sentence,
+# `nlu.long_text`), as before. It also bounds the extra NLU calls of one message.
+MAX_PIECES = 4
+# Pieces that say nothing the bot acts on.
+SMALL_TALK = frozenset({"greet", "thank", "goodbye", "affirm", "deny"})
+
+
+def pieces(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` spans of the clauses of ``text``: its sentences, cut at conjunctions."""
+    spans: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        cut = start
+        for match in _JOIN.finditer(text, start, end):
+            if match.start() > cut:
+                spans.append((cut, match.start()))
+            cut = match.end()
+        if end > cut:
+            spans.append((cut, end))
+    return [(s, e) for s, e in spans if text[s:e].strip(" .,!?;")]
+
+
+def is_question(part: ParseResult) -> bool:
+    return part.intent.name == "ask_policy"
+
+
+def is_request(part: ParseResult) -> bool:
+    """An after-sales request, said as one: the act reader calls it a request (or there is no
+    act reader), or it asks where an order or a refund is. Not a statement ("my parcel is a
+    week late" reads as a not-received claim told as information: with a question after it, it
+    is the situation the question is about) nor a question about a request ("can I return an
+    opened lipstick and get a full refund?" is a policy question in two clauses)."""
+    if part.intent.name not in FLOW_INTENTS or part.intent.name == "complaint":
+        # A complaint is how the buyer feels about what happened ("buying shoes online is a
+        # gamble every time"), not a second thing to do.
+        return False
+    act = part.dialogue_act
+    return act is None or act.name == "request" or part.intent.name in TRACKING
+
+
+async def read_parts(parser: Parser, text: str) -> list[ParseResult] | None:
+    """The message's parts, each read by ``parser``, in the message's order; None when it is
+    one piece, too many, or fewer than two of them ask or request something."""
+    spans = pieces(text)
+    if not 2 <= len(spans) <= MAX_PIECES:
+        return None
+    readings = [await parser.parse(text[s:e]) for s, e in spans]
+    groups: list[list[int]] = []  # indices of the pieces of each part
+    waiting: list[int] = []  # pieces that join the next part
+    for i, reading in enumerate(readings):
+        if reading.intent.name in SMALL_TALK:
+            continue
+        waiting.append(i)
+        if is_question(reading) or is_request(reading):
+            groups.append(waiting)
+            waiting = []
+    if waiting and groups:
+        groups[-1].extend(waiting)
+    if len(groups) < 2:
+        return None
+    parts = []
+    for group in groups:
+        if len(group) == 1:
+            parts.append(readings[group[0]])
+        else:  # joined pieces are read again as one text
+            parts.append(await parser.parse(text[spans[group[0]][0] : spans[group[-1]][1]]))
+    return parts
+
+
+def plan(parts: list[ParseResult], state: DialogueState, ctx: TurnContext) -> list[ParseResult]:
+    """The order in which to handle the parts: questions first, then the requests; or one
+    part (the whole message, ``parts`` being its reading alone) when they are not several
+    requests after all."""
+    if not ctx.recent_orders():
+        # A request would only ask for an order the buyer does not have: a buyer with no
+        # recent orders is answered (`TurnHandler._run`), the message read whole.
+        return []
+    questions = [p for p in parts if is_question(p)]
+    requests = [p for p in parts if is_request(p) and not is_question(p)]
+    if not requests or len(questions) + len(requests) != len(parts):
+        return []
+    if len(requests) > 1:
+        orders = [_order_of(p, state, ctx) for p in requests]
+        if None in orders or len(set(orders)) != len(orders):
+            return []
+    return questions + requests
+
+
+def _order_of(part: ParseResult, state: DialogueState, ctx: TurnContext) -> str | None:
+    """The buyer's order a part names: by id (exact or loose) or by an item only it has."""
+    reading = TurnHandler(state, ctx, part, [])
+    named = reading._order_entity()
+    if named is not None:
+        return reading._owned(named)
+    return reading._typed_order()
+
+
+def run(
+    state: DialogueState,
+    ctx: TurnContext,
+    parse: ParseResult,
+    attachments: list[dict],
+    parts: list[ParseResult] | None = None,
+) -> Outcome:
+    """One buyer turn: the message's parts one after the other when it has several, else the
+    message; then any part still waiting from an earlier message, once nothing is open."""
+    ordered = plan(parts, state, ctx) if parts else []
+    if ordered:
+        first, rest = ordered[0], ordered[1:]
+        state.pending = [_stored(p) for p in rest]
+        handler = TurnHandler(state, ctx, first, attachments)
+        # A question answered ahead of a request offers no check of an order: the request is
+        # what the buyer wants done.
+        handler.offers_check = not rest
+        out = handler.run()
+    else:
+        out = TurnHandler(state, ctx, parse, attachments).run()
+    return go_on(state, ctx, out)
+
+
+def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:
+    """Start the next waiting part once the one before is settled: no flow, no offer, and
+    nothing asked but the rating of the chat or the optional "would you like a person?"."""
+    while state.pending and out.handoff_case_id is None and _settled(state):
+        stored = state.pending.pop(0)
+        part = ParseResult.from_dict(stored)
+        was_question = is_question(part)
+        state.clear_prompt()
+        handler = TurnHandler(state, ctx, part, [])
+        handler.offers_check = not state.pending
+        more = handler.run()
+        if not was_question:
+            out.messages.append(BotMessage(replies.next_request(part.text)))
+        out.messages.extend(more.messages)
+        out.handoff_case_id = more.handoff_case_id
+    if out.handoff_case_id is not None:
+        state.pending = []
+    return out
+
+
+def _settled(state: DialogueState) -> bool:
+    if state.flow is not None or state.proposal is not None:
+        return False
+    return state.expecting in (None, "rating") or (
+        state.expecting == "choice" and state.choice is Choice.PERSON
+    )
+
+
+def _stored(part: ParseResult) -> dict:
+    return {**part.to_dict(), "text": part.text}

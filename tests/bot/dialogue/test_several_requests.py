@@ -1,0 +1,125 @@
+"""Several requests in one message are handled one after the other (issue 14)."""
+
+import asyncio
+
+from bot.dialogue.several import pieces, read_parts
+from tests.utils.builders import bot_text, citations
+from tests.utils.fakes import ScriptedParser
+
+
+def test_a_message_is_cut_at_sentences_and_conjunctions():
+    text = "Hi. Cancel P100 and also return the dress from D200, plus one more thing"
+    assert [text[s:e] for s, e in pieces(text)] == [
+        "Hi. Cancel P100",  # "Hi." is too short to stand alone (nlu.long_text)
+        "return the dress from D200",
+        "one more thing",
+    ]
+
+
+def test_two_requests_on_two_orders_are_done_one_after_the_other(chat, nlu):
+    turn = chat.say("Cancel order P100 and return the dress from D200, I changed my mind")
+    # The first request: the pending order's free cancellation, offered for a yes.
+    assert turn["expecting"] == "confirmation" and "P100" in bot_text(turn), bot_text(turn)
+    assert "CAN-1.1" in citations(turn)
+    turn = chat.say("yes")
+    assert [a["order_id"] for a in turn["actions"]] == ["P100"]
+    # Then the bot says it turns to the second one and does it: the dress's return, proposed.
+    text = bot_text(turn)
+    assert 'Now for your next request: "return the dress from D200' in text, text
+    assert "rate this chat" not in text.split("Now for")[0]  # rated once, after the last
+    assert turn["expecting"] == "confirmation" and "D200" in text
+    turn = chat.say("yes")
+    assert [a["order_id"] for a in turn["actions"]] == ["D200"]
+    assert turn["expecting"] == "rating"
+
+
+def test_the_second_request_starts_when_the_first_is_declined(chat):
+    chat.say("Cancel order P100 and return the dress from D200, I changed my mind")
+    turn = chat.say("no")
+    assert turn["actions"] == []
+    assert "Now for your next request" in bot_text(turn) and turn["expecting"] == "confirmation"
+
+
+def test_a_question_and_a_request_answer_first_then_proceed(chat, nlu, answerer):
+    message = "where is my order S301 and how long do refunds take?"
+    nlu.script["how long do refunds take?"] = "ask_policy"
+    turn = chat.say(message)
+    assert answerer.questions == ["how long do refunds take?"]
+    text = bot_text(turn)
+    # The answer first, then the tracking of S301, in the same turn.
+    assert turn["messages"][0]["citations"] == ["RET-2.1"]
+    assert "S301" in text and text.index("30 days") < text.index("S301"), text
+    assert len(nlu.texts) == 3  # the whole message, then its two parts
+
+
+def test_one_request_told_in_two_clauses_stays_one(chat, nlu):
+    # The second clause names no other order: the same request, read whole.
+    turn = chat.say("my order D200 arrived broken and I want my money back")
+    assert "Now for your next request" not in bot_text(turn)
+    assert turn["expecting"] in ("evidence", "confirmation", "choice"), bot_text(turn)
+
+
+def test_two_requests_on_the_same_order_stay_one(chat, nlu):
+    turn = chat.say("where is order S301 and also cancel S301")
+    assert "Now for your next request" not in bot_text(turn)
+
+
+def test_a_situation_told_then_asked_about_is_one_question(chat, nlu, answerer):
+    # "My parcel is a week late" tells the situation the question is about: one question,
+    # answered and followed by the offer to check the order (not a claim started at once).
+    told = "my yoga mat came a week late"
+    nlu.script[told] = "item_not_received"
+    nlu.acts[told] = "inform"
+    question = "when am I entitled to something?"
+    nlu.script[question] = "ask_policy"
+    message = f"{told} and {question}"
+    nlu.script[message] = "ask_policy"
+    nlu.reasons[message] = "late_delivery"
+    turn = chat.say(message)
+    assert answerer.questions == [message]
+    assert "Shall I check order D206" in bot_text(turn)
+
+
+def test_a_handoff_drops_what_was_waiting(chat, nlu):
+    turn = chat.say("Cancel order P100 and return the laptop from D205, I changed my mind")
+    assert turn["expecting"] == "confirmation"
+    turn = chat.say("I want to talk to a person")
+    assert turn["status"] == "waiting_for_agent"
+    assert "Now for your next request" not in bot_text(turn)
+
+
+def test_a_policy_question_in_two_clauses_stays_one_question(chat, nlu, answerer):
+    message = "can I return an opened lipstick and get a full refund?"
+    nlu.script[message] = "ask_policy"
+    nlu.acts["can I return an opened lipstick"] = "question"  # read as return_item
+    nlu.script["get a full refund?"] = "ask_policy"
+    turn = chat.say(message)
+    assert answerer.questions == [message]
+    assert turn["expecting"] is None and "Now for your next request" not in bot_text(turn)
+
+
+def test_a_piece_that_asks_nothing_joins_the_next_and_is_read_again():
+    parser = ScriptedParser()
+    text = "I ordered two things last week. Cancel P100 and return the dress from D200"
+    parts = asyncio.run(read_parts(parser, text))
+    assert parts is not None
+    assert [p.text for p in parts] == [
+        "I ordered two things last week. Cancel P100",
+        "return the dress from D200",
+    ]
+    assert [p.intent.name for p in parts] == ["cancel_order", "return_item"]
+
+
+def test_one_piece_or_small_talk_around_one_request_is_not_several():
+    parser = ScriptedParser()
+    assert asyncio.run(read_parts(parser, "cancel P100 please")) is None
+    assert asyncio.run(read_parts(parser, "Hello there! Cancel P100 and thanks a lot")) is None
+
+
+def test_a_complaint_beside_a_question_is_not_a_second_request(chat, nlu, answerer):
+    story = "buying shoes online is the worst gamble every time"  # read as complaint
+    question = "how long do I have for boots?"
+    nlu.script[f"{story}. {question}"] = "ask_policy"
+    turn = chat.say(f"{story}. {question}")
+    assert answerer.questions == [f"{story}. {question}"]
+    assert "Now for your next request" not in bot_text(turn)
