@@ -162,7 +162,13 @@ class Deciding(SlotFilling):
                 order, decision, case_summary, CaseStatus.WAITING_FOR_AGENT, level
             )
             text = eligibility.explanation
-            if not eligibility.needs_human and eligibility.eligible:
+            eligible_for_bot = eligibility.eligible and not eligibility.needs_human
+            if eligible_for_bot and eligibility.remedy in ACTION_OF_REMEDY:
+                # A remedy the rules grant, held for a person: what it would be, nothing to do yet.
+                text = replies.under_review(
+                    eligibility.remedy.value, order, eligibility.amount, _titles(order, claim)
+                )
+            elif eligible_for_bot:
                 text += " A colleague will review it and confirm before anything is done."
             return self._to_agent(case_id, f"{text} {replies.HANDOFF_NOTICE}", citations)
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)

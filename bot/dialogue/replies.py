@@ -245,6 +245,24 @@ def what_will_happen(remedy: str, order: Order, amount: Decimal, titles: str) ->
     return f"I'll add a voucher of {sum_} to your account for order {order.order_id}."
 
 
+def under_review(remedy: str, order: Order, amount: Decimal, titles: str) -> str:
+    """An eligible claim the router hands to a person: what the policy provides, and that
+    nothing happens (nothing to send back either) until a colleague confirms it. The rules'
+    own explanation is not quoted: it tells the buyer what to do now ("send it back with the
+    prepaid label"), which would contradict the review."""
+    sum_ = money(amount, order.currency)
+    provides = {
+        "cancel": f"cancelling order {order.order_id} with a refund of {sum_}",
+        "refund": f"a refund of {sum_} for the {titles}",
+        "return_then_refund": f"a return of the {titles} with a refund of {sum_} once it is back",
+        "replacement": f"a replacement of the {titles}",
+    }.get(remedy, f"a voucher of {sum_}")
+    return (
+        f"Under our policy this qualifies for {provides}. A colleague will review it and confirm "
+        "before anything is done, so please don't send anything back until they reply."
+    )
+
+
 def done(remedy: str, order: Order, amount: Decimal) -> str:
     """What was done and when the buyer sees it."""
     sum_ = money(amount, order.currency)

@@ -211,6 +211,18 @@ def test_risky_claim_goes_to_an_agent(chat, risk_model):
     assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
 
 
+def test_a_risky_return_held_for_review_tells_the_buyer_to_wait(chat, risk_model):
+    # The rules grant a free return (DMG-3.3) but the router wants a person: the buyer hears
+    # what the policy provides and to wait, never "send it back" beside "before anything is done".
+    risk_model.p_abuse = 0.9
+    chat.say("the dress from D200 is damaged", photo=PHOTO)
+    turn = chat.say("A refund")
+    text = bot_text(turn)
+    assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
+    assert "$45.00" in text and "don't send anything back" in text, text
+    assert "prepaid" not in text, text
+
+
 def test_without_a_risk_model_scored_claims_go_to_an_agent(
     settings, world_db, nlu, answerer, buyer_headers
 ):
