@@ -80,9 +80,7 @@ def scope(tables: Tables, window: Window) -> Scope:
         ratings=tables.ratings.semi_join(ids, "conversation_id"),
         buyers=tables.buyers,
         disputes=disputes,
-        dispute_events=tables.dispute_events.semi_join(
-            disputes.select("dispute_id"), "dispute_id"
-        ),
+        dispute_events=tables.dispute_events.semi_join(disputes.select("dispute_id"), "dispute_id"),
     )
 
 

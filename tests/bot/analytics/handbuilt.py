@@ -251,17 +251,31 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
             for bid, region, created, first in buyers
         ],
         "disputes": [
-            {"dispute_id": did, "case_id": kid, "order_id": f"O-{kid}", "seller_id": seller,
-             "opened_by": "buyer", "amount": Decimal(amount), "currency": currency,
-             "status": status, "created_at": opened, "decided_at": decided}
+            {
+                "dispute_id": did,
+                "case_id": kid,
+                "order_id": f"O-{kid}",
+                "seller_id": seller,
+                "opened_by": "buyer",
+                "amount": Decimal(amount),
+                "currency": currency,
+                "status": status,
+                "created_at": opened,
+                "decided_at": decided,
+            }
             for did, kid, seller, amount, currency, status, opened, decided in DISPUTES
-        ],  # fmt: skip
+        ],
         "dispute_events": [
-            {"event_id": f"{did}-{i}", "dispute_id": did, "actor_role": role, "kind": kind,
-             "created_at": created}
+            {
+                "event_id": f"{did}-{i}",
+                "dispute_id": did,
+                "actor_role": role,
+                "kind": kind,
+                "created_at": created,
+            }
             for did, events in DISPUTE_EVENTS.items()
             for i, (role, kind, created) in enumerate(events)
-        ],  # fmt: skip
+        ],
     }
 
 
