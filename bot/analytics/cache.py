@@ -38,6 +38,8 @@ from bot.store.models import (
     CaseRow,
     ConversationRow,
     DecisionRow,
+    DisputeEventRow,
+    DisputeRow,
     MessageRow,
     OrderRow,
     RatingRow,
@@ -48,7 +50,7 @@ log = structlog.get_logger(__name__)
 Kind = Literal["report", "summary"]
 Status = Literal["hit", "computed"]
 # Bumped when the report's code changes what a cached body would hold: old rows become stale.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def _fingerprint_query() -> Select[Any]:
@@ -64,6 +66,8 @@ def _fingerprint_query() -> Select[Any]:
         select(func.count(), func.max(RatingRow.created_at)).select_from(RatingRow),
         select(func.count(), func.count(BuyerRow.region)).select_from(BuyerRow),
         select(func.count(), func.max(OrderRow.updated_at)).select_from(OrderRow),
+        select(func.count(), func.max(DisputeRow.updated_at)).select_from(DisputeRow),
+        select(func.count(), func.max(DisputeEventRow.created_at)).select_from(DisputeEventRow),
     ]
     # One statement: each part's two aggregates as scalar subqueries.
     return select(

@@ -42,6 +42,8 @@ from bot.store.models import (
     CaseRow,
     ConversationRow,
     DecisionRow,
+    DisputeEventRow,
+    DisputeRow,
     MessageRow,
     OrderRow,
     RatingRow,
@@ -122,9 +124,11 @@ def _statements(window: Window) -> dict[str, Select[Any]]:
         BuyerRow,
         OrderRow,
     )
+    dp, de = DisputeRow, DisputeEventRow
     in_window = and_(c.created_at >= window.since, c.created_at < window.until)
     conversation_ids = select(c.id).where(in_window)
     case_ids = select(k.id).where(k.conversation_id.in_(conversation_ids))
+    dispute_ids = select(dp.id).where(dp.case_id.in_(case_ids))
     first_order = (
         select(o.buyer_id, func.min(o.placed_at).label("first_order_at"))
         .group_by(o.buyer_id)
@@ -185,7 +189,10 @@ def _statements(window: Window) -> dict[str, Select[Any]]:
             a.status,
             a.actor,
             a.created_at,
+            a.responsible_party,
+            o.seller_id,
         )
+        .join(o, o.id == a.order_id)
         .where(a.case_id.in_(case_ids))
         .order_by(a.created_at, a.id),
         "ratings": select(r.id, r.conversation_id, r.case_id, r.buyer_id, r.score, r.created_at)
@@ -195,6 +202,24 @@ def _statements(window: Window) -> dict[str, Select[Any]]:
         .outerjoin(first_order, first_order.c.buyer_id == b.id)
         .where(b.id.in_(select(c.buyer_id).where(in_window)))
         .order_by(b.id),
+        # No reason, offer or statement text: who did what when is all the report needs.
+        "disputes": select(
+            dp.id,
+            dp.case_id,
+            dp.order_id,
+            dp.seller_id,
+            dp.opened_by,
+            dp.amount,
+            dp.currency,
+            dp.status,
+            dp.created_at,
+            dp.decided_at,
+        )
+        .where(dp.id.in_(dispute_ids))
+        .order_by(dp.created_at, dp.id),
+        "dispute_events": select(de.id, de.dispute_id, de.actor_role, de.kind, de.created_at)
+        .where(de.dispute_id.in_(dispute_ids))
+        .order_by(de.created_at, de.id),
     }
     assert tuple(statements) == TABLE_NAMES
     return statements
@@ -290,9 +315,24 @@ _CONVERTERS: dict[str, Converter] = {
         "status",
         "actor",
         "created_at",
+        "responsible_party",
+        "seller_id",
     ),
     "ratings": _named("rating_id", "conversation_id", "case_id", "buyer_id", "score", "created_at"),
     "buyers": _named("buyer_id", "region", "created_at", "first_order_at"),
+    "disputes": _named(
+        "dispute_id",
+        "case_id",
+        "order_id",
+        "seller_id",
+        "opened_by",
+        "amount",
+        "currency",
+        "status",
+        "created_at",
+        "decided_at",
+    ),
+    "dispute_events": _named("event_id", "dispute_id", "actor_role", "kind", "created_at"),
 }
 
 

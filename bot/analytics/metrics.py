@@ -54,6 +54,18 @@ fairness slices
     case conversations, their cases, automation rate and escalation rate (as above),
     auto-approval rate (the bot executed a money action, amount > 0, on one of its cases); and
     per slice the largest gap between its groups (max - min rate).
+who pays (refund cost)
+    Refund actions by ``responsible_party`` (seller, carrier, platform, buyer; ``none`` when
+    nobody was attributed), count and amount per currency; the top sellers by the refund cost
+    attributed to the seller (per currency, largest first, ten at most).
+disputes
+    Disputes of the window's cases. Dispute rate: case conversations with a dispute / case
+    conversations (the automation rate's denominator). Seller response: hours from opening to
+    the seller's first answer (accept, contest or offer), median and p90 over answered
+    disputes; unanswered counted apart. Outcomes: disputes whose log holds each event (seller
+    accepted, contested, offered; decided for the buyer by the timeout; decided by an agent for
+    the buyer or the seller), and those still awaiting the seller. Seller win rate: decided for
+    the seller / decided (for either side, the timeout included).
 
 One definition: `metrics_scope.case_escalated`, `case_closed_by_bot` and
 `conversation_automated` say what escalated and automated mean, and
@@ -80,6 +92,13 @@ from bot.analytics.metrics_cases import (
     message_intents,
     outcomes_per_conversation,
     volume,
+)
+from bot.analytics.metrics_disputes import (
+    dispute_conversations,
+    dispute_outcomes,
+    dispute_stats,
+    refund_cost_by_party,
+    top_sellers,
 )
 from bot.analytics.metrics_outcomes import (
     case_groups,
@@ -174,6 +193,9 @@ __all__ = [
     "count",
     "csat",
     "csat_from",
+    "dispute_conversations",
+    "dispute_outcomes",
+    "dispute_stats",
     "escalation_reasons",
     "fairness",
     "fairness_gap",
@@ -187,6 +209,7 @@ __all__ = [
     "plain",
     "rated",
     "records",
+    "refund_cost_by_party",
     "refunds_from",
     "resolution_histogram",
     "resolution_stats",
@@ -194,5 +217,6 @@ __all__ = [
     "scope",
     "summary",
     "summary_from",
+    "top_sellers",
     "volume",
 ]

@@ -56,6 +56,8 @@ class Scope:
     actions: ir.Table
     ratings: ir.Table
     buyers: ir.Table
+    disputes: ir.Table
+    dispute_events: ir.Table
     # Set by `cached`: the case facts and resolutions, materialised once for many queries.
     facts: ir.Table | None = None
     resolved: ir.Table | None = None
@@ -67,6 +69,7 @@ def scope(tables: Tables, window: Window) -> Scope:
     ids = conversations.select("conversation_id")
     cases = tables.cases.semi_join(ids, "conversation_id")
     case_ids = cases.select("case_id")
+    disputes = tables.disputes.semi_join(case_ids, "case_id")
     return Scope(
         window=window,
         conversations=conversations,
@@ -76,6 +79,8 @@ def scope(tables: Tables, window: Window) -> Scope:
         actions=tables.actions.semi_join(case_ids, "case_id"),
         ratings=tables.ratings.semi_join(ids, "conversation_id"),
         buyers=tables.buyers,
+        disputes=disputes,
+        dispute_events=tables.dispute_events.semi_join(disputes.select("dispute_id"), "dispute_id"),
     )
 
 

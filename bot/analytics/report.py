@@ -83,6 +83,12 @@ DEFINITIONS: dict[str, str] = {
     " first sighting and oldest order): automation and escalation rate (as above),"
     " auto-approval rate (bot executed a money action); gap = max - min over the slice's"
     " groups.",
+    "who_pays": "Refund actions by responsible party (none = not attributed), count and amount"
+    " per currency; top sellers by refund cost attributed to the seller. Disputes of the"
+    " window's cases: dispute rate = case conversations with a dispute / case conversations;"
+    " seller response = hours from opening to the seller's first accept/contest/offer (median,"
+    " p90; unanswered apart); outcomes = disputes whose log holds each event; seller win rate ="
+    " decided for seller / decided (timeouts included).",
 }
 
 AGE_ORDER = [label for _bound, label in m.AGE_BANDS] + [m.OLDEST_BAND, m.UNKNOWN]
@@ -198,6 +204,33 @@ def _measure(s: m.Scope, tables: Tables, window: Window) -> dict[str, Any]:
         },
         "csat": m.csat_from(measured["csat"]),
         "fairness": {by: _fairness(s, by) for by in m.SLICES},
+        "who_pays": _who_pays(s),
+    }
+
+
+def _who_pays(s: m.Scope) -> dict[str, Any]:
+    """Refund cost by responsible party and by seller, and the disputes (issue 18)."""
+    stats = m.one_row(m.dispute_stats(s))
+    rate = m.one_row(m.dispute_conversations(s))
+    return {
+        "refunds_by_party": m.records(m.refund_cost_by_party(s)),
+        "top_sellers": m.records(m.top_sellers(s)),
+        "disputes": {
+            "opened": stats["disputes"],
+            "case_conversations": rate["case_conversations"],
+            "disputed_conversations": rate["disputed"],
+            "dispute_rate": rate["dispute_rate"],
+            "seller_response_hours": {
+                "answered": stats["answered"],
+                "unanswered": stats["unanswered"],
+                "median": stats["hours_median"],
+                "p90": stats["hours_p90"],
+            },
+            "outcomes": m.one_row(m.dispute_outcomes(s)),
+            "decided": stats["decided"],
+            "decided_for_seller": stats["decided_for_seller"],
+            "seller_win_rate": stats["seller_win_rate"],
+        },
     }
 
 

@@ -65,7 +65,35 @@ def result_tables(report: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     tables["fairness_gaps"] = [
         {"slice": by, **part["gap"]} for by, part in report["fairness"].items()
     ]
+    tables.update(who_pays_tables(report.get("who_pays")))
     return tables
+
+
+def who_pays_tables(part: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    """The "who pays and disputes" section as three tables (none for a report without it)."""
+    if not part:
+        return {}
+    disputes = part["disputes"]
+    response = disputes["seller_response_hours"]
+    flat = {
+        "opened": disputes["opened"],
+        "case_conversations": disputes["case_conversations"],
+        "disputed_conversations": disputes["disputed_conversations"],
+        "dispute_rate": disputes["dispute_rate"],
+        "answered": response["answered"],
+        "unanswered": response["unanswered"],
+        "response_hours_median": response["median"],
+        "response_hours_p90": response["p90"],
+        **disputes["outcomes"],
+        "decided": disputes["decided"],
+        "decided_for_seller": disputes["decided_for_seller"],
+        "seller_win_rate": disputes["seller_win_rate"],
+    }
+    return {
+        "refunds_by_party": part["refunds_by_party"],
+        "top_sellers": part["top_sellers"],
+        "disputes": [flat],
+    }
 
 
 def write_report(report: Mapping[str, Any], out_dir: str | Path) -> dict[str, Path]:
@@ -179,6 +207,16 @@ def render_html(report: Mapping[str, Any]) -> str:
                 charts.fairness(part["groups"], by),
                 _table(part["groups"]),
                 _table([part["gap"]]),
+            )
+        )
+    who_pays = who_pays_tables(report.get("who_pays"))
+    if who_pays:
+        parts.append(
+            _section(
+                "Who pays and disputes",
+                _table(who_pays["refunds_by_party"]),
+                _table(who_pays["top_sellers"]),
+                _table(who_pays["disputes"]),
             )
         )
     for section in report.get("sections", {}).values():

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 FORMAT = "aftersales-analytics-snapshot"
-SCHEMA_VERSION = 1
+# 2: actions carry responsible_party and seller_id; disputes and dispute_events (issue 18).
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 Engine = Literal["duckdb", "pyspark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "pyspark")
@@ -112,6 +113,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("status", _S),
             ("actor", _S),  # "bot" or the agent's id
             ("created_at", TIMESTAMP),
+            # Who bears the cost (policies.attribution): seller | carrier | platform | buyer;
+            # null when nobody was attributed. The order's seller, for the per-seller cost.
+            ("responsible_party", _S),
+            ("seller_id", _S),
         ]
     ),
     "ratings": pa.schema(
@@ -130,6 +135,31 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("region", _S),
             ("created_at", TIMESTAMP),  # when the bot first heard of the buyer
             ("first_order_at", TIMESTAMP),  # the buyer's oldest order: the account's real age
+        ]
+    ),
+    # Disputes of the window's cases (REV-6.5) and their steps; no reason or statement text
+    # leaves the store, only who did what when.
+    "disputes": pa.schema(
+        [
+            ("dispute_id", _S),
+            ("case_id", _S),
+            ("order_id", _S),
+            ("seller_id", _S),
+            ("opened_by", _S),  # buyer | agent
+            ("amount", MONEY),  # what the buyer asks back
+            ("currency", _S),
+            ("status", _S),  # bot.store.models.DisputeStatus
+            ("created_at", TIMESTAMP),
+            ("decided_at", TIMESTAMP),
+        ]
+    ),
+    "dispute_events": pa.schema(
+        [
+            ("event_id", _S),
+            ("dispute_id", _S),
+            ("actor_role", _S),  # buyer | seller | agent | system
+            ("kind", _S),  # opened, accept, contest, offer, reminder, timeout, decide_for_...
+            ("created_at", TIMESTAMP),
         ]
     ),
 }
@@ -296,6 +326,8 @@ class Tables:
     actions: ir.Table
     ratings: ir.Table
     buyers: ir.Table
+    disputes: ir.Table
+    dispute_events: ir.Table
     engine: Engine
     backend: BaseBackend = field(repr=False)
     manifest: dict[str, Any] = field(default_factory=dict)

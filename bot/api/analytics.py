@@ -125,6 +125,11 @@ class Report(BaseModel):
     money: Section
     csat: Csat
     fairness: Section
+    who_pays: Section | None = Field(
+        default=None,
+        description="Refund cost by responsible party and by seller; disputes (rate, seller"
+        " response time, outcomes, seller win rate).",
+    )
     sections: Section
     definitions: dict[str, str]
     cache: CacheInfo | None = None

@@ -429,6 +429,9 @@ def _actions(
                 pa.string(),
             ),
             "created_at": _ts(np.concatenate([bot_at[bot], agent_at[agent]])),
+            # The synthetic log attributes no cost and has no sellers or disputes.
+            "responsible_party": pa.nulls(len(who), pa.string()),
+            "seller_id": pa.nulls(len(who), pa.string()),
         },
         schema=SCHEMAS["actions"],
     )

@@ -300,6 +300,18 @@ def test_the_dashboard_shows_what_the_buyers_and_agents_did(
     expect(experiment.get_by_role("table", name="limit-50 against control")).to_contain_text("0.14")
     banner = experiment.get_by_role("region", name="Guardrail warnings for refund-limit")
     expect(banner).to_contain_text("Arm limit-50 has 2 cases (< 30)")
+    # Who pays: the three refunds by responsible party; no dispute was opened in this store.
+    who_pays = page.locator("#who-pays")
+    parties = who_pays.get_by_role("table", name="Refund cost by responsible party")
+    # Lost and broken in transit: all three refunds ($72 by the bot, $70 by an agent) fall to
+    # the carrier (policies.attribution), none to a seller.
+    expect(parties.get_by_role("row", name="carrier")).to_contain_text("3$142.00")
+    expect(who_pays).to_contain_text("No refund was attributed to a seller.")
+    disputes = who_pays.get_by_role("table", name="Disputes")
+    expect(disputes.get_by_role("row", name="Opened")).to_contain_text("0")
+    expect(disputes.get_by_role("row", name="Seller win rate")).to_contain_text(
+        "— (0 of 0 decided)"
+    )
     # Clusters: whichever way the section comes (its hook may not be plugged in yet).
     expect(page.locator("#clusters .cluster, #clusters .section-note").first).to_be_visible()
     page.screenshot(path=screenshot_dir / "analytics-dashboard.png", full_page=True)

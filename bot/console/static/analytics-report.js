@@ -23,7 +23,8 @@ const $ = (id) => document.getElementById(id);
 const els = {
   windowText: $("window-text"), empty: $("empty"), report: $("report"), kpis: $("kpis"),
   volume: $("volume"), intents: $("intents"), escalation: $("escalation"),
-  resolution: $("resolution"), csat: $("csat"), money: $("money"), fairness: $("fairness"),
+  resolution: $("resolution"), csat: $("csat"), money: $("money"), whoPays: $("who-pays"),
+  fairness: $("fairness"),
   clusters: $("clusters"), clustersTitle: $("clusters-title"),
   experiments: $("experiments"), experimentsTitle: $("experiments-title"),
   definitions: $("definitions"),
@@ -148,6 +149,50 @@ function renderMoney(part) {
       : note("No action moved money in this window."),
     el("p", "All money actions: bot " + count(all.auto.count || 0) + " (" + amounts(all.auto.amount) + ") · agents " +
       count(all.human.count || 0) + " (" + amounts(all.human.amount) + ")", "small"),
+  );
+}
+
+// ---- who pays and disputes ---------------------------------------------------------------------
+
+// Dispute outcomes in the order a dispute goes through them.
+const OUTCOMES = [
+  ["seller_accepted", "Seller accepted"],
+  ["seller_contested", "Seller contested"],
+  ["seller_offered", "Seller offered"],
+  ["timeout_for_buyer", "Decided for buyer: no answer in time"],
+  ["agent_for_buyer", "Decided by an agent for the buyer"],
+  ["agent_for_seller", "Decided by an agent for the seller"],
+  ["awaiting_seller", "Awaiting the seller"],
+];
+
+function hours(value) {
+  return missing(value) ? "—" : Number(value).toFixed(1) + " h";
+}
+
+function renderWhoPays(part) {
+  els.whoPays.replaceChildren();
+  if (!part) { els.whoPays.append(note("This report has no who-pays section.")); return; }
+  const parties = (part.refunds_by_party || []).map((r) => [words(r.party), r.currency, count(r.refunds), money(r.amount, r.currency)]);
+  const sellers = (part.top_sellers || []).map((r) => [r.seller_id, r.currency, count(r.refunds), money(r.amount, r.currency)]);
+  const d = part.disputes || {};
+  const response = d.seller_response_hours || {};
+  const outcomes = d.outcomes || {};
+  els.whoPays.append(
+    parties.length
+      ? table("Refund cost by responsible party", ["Party", "Currency", "Refunds", "Cost"], parties, [1])
+      : note("No refund in this window."),
+    sellers.length
+      ? table("Top sellers by refund cost they bear", ["Seller", "Currency", "Refunds", "Cost"], sellers, [1])
+      : note("No refund was attributed to a seller."),
+    table("Disputes", ["Measure", "Value"], [
+      ["Opened", count(d.opened)],
+      ["Dispute rate", pct(d.dispute_rate) + " (" + count(d.disputed_conversations) + " of " + count(d.case_conversations) + " case conversations)"],
+      ["Seller response, median", hours(response.median)],
+      ["Seller response, p90", hours(response.p90)],
+      ["Answered / unanswered", count(response.answered) + " / " + count(response.unanswered)],
+      ...OUTCOMES.map(([key, label]) => [label, count(outcomes[key] || 0)]),
+      ["Seller win rate", pct(d.seller_win_rate) + " (" + count(d.decided_for_seller) + " of " + count(d.decided) + " decided)"],
+    ]),
   );
 }
 
@@ -382,6 +427,7 @@ export function renderReport(report) {
   renderResolution(report.resolution || {});
   renderCsat(report.csat || {});
   renderMoney(report.money || {});
+  renderWhoPays(report.who_pays);
   renderFairness(report.fairness || {});
   renderClusters(sections.clusters || { available: false, note: "the report has no such section." });
   renderExperiments(sections.experiments || { available: false, note: "the report has no such section." });

@@ -13,6 +13,14 @@ C6 B2 policy question, no case; one out_of_scope and one nlu_fallback reading.
 C7 B3 return, still waiting for the buyer's yes.
 C8 B4 not received, high risk: an agent gives a 10 EUR voucher and refunds 60 EUR, after the
    window's end (still counted: the conversation started in it); rated 1.
+
+Who pays (refund actions; the order's seller): A0 (C0, outside) seller S1; A1 45 USD seller S1,
+attributed to the seller; A2 30 USD seller S2, attributed to nobody; A8b 60 EUR seller S2,
+attributed to the seller. Disputes (`DISPUTES`, `DISPUTE_EVENTS`): DP0 on K0 (outside, ignored);
+DP1 on K1 accepted by S1 2 h after opening; DP2 on K2 contested by S2 after 6 h, then an agent
+decides for the seller; DP3 on K8 (opened after the window's end, still counted) never answered:
+a reminder, then the timeout decides for the buyer; DP4 on K6: a seller statement after 1 h (not
+an answer), an offer after 24 h; DP5 on K5 still awaiting the seller.
 """
 
 from __future__ import annotations
@@ -124,6 +132,15 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
         ("A8a", "K8", "voucher", "10.00", "EUR", "agent-2", at(8, 1, 31)),
         ("A8b", "K8", "refund", "60.00", "EUR", "agent-2", at(8, 1, 40)),
     ]
+    # action -> (the order's seller, responsible party)
+    parties = {
+        "A0": ("S1", "seller"),
+        "A1": ("S1", "seller"),
+        "A2": ("S2", None),
+        "A6": ("S1", "seller"),
+        "A8a": ("S2", "platform"),
+        "A8b": ("S2", "seller"),
+    }
     # (rating, conversation, case, buyer, score)
     ratings = [
         ("R0", "C0", "K0", "B1", 5),
@@ -213,6 +230,8 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
                 "status": "approved",
                 "actor": actor,
                 "created_at": created,
+                "seller_id": parties[aid][0],
+                "responsible_party": parties[aid][1],
             }
             for aid, kid, type_, amount, currency, actor, created in actions
         ],
@@ -231,7 +250,65 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
             {"buyer_id": bid, "region": region, "created_at": created, "first_order_at": first}
             for bid, region, created, first in buyers
         ],
+        "disputes": [
+            {
+                "dispute_id": did,
+                "case_id": kid,
+                "order_id": f"O-{kid}",
+                "seller_id": seller,
+                "opened_by": "buyer",
+                "amount": Decimal(amount),
+                "currency": currency,
+                "status": status,
+                "created_at": opened,
+                "decided_at": decided,
+            }
+            for did, kid, seller, amount, currency, status, opened, decided in DISPUTES
+        ],
+        "dispute_events": [
+            {
+                "event_id": f"{did}-{i}",
+                "dispute_id": did,
+                "actor_role": role,
+                "kind": kind,
+                "created_at": created,
+            }
+            for did, events in DISPUTE_EVENTS.items()
+            for i, (role, kind, created) in enumerate(events)
+        ],
     }
+
+
+# (dispute, case, seller, amount, currency, status, opened, decided)
+DISPUTES = [
+    ("DP0", "K0", "S1", "99.00", "USD", "seller_accepted", at(1, 1), None),
+    ("DP1", "K1", "S1", "45.00", "USD", "seller_accepted", at(1, 11), None),
+    ("DP2", "K2", "S2", "30.00", "USD", "decided_for_seller", at(2, 10), at(3, 9)),
+    ("DP3", "K8", "S2", "60.00", "EUR", "decided_for_buyer", at(8, 2), at(10, 2)),
+    ("DP4", "K6", "S1", "20.00", "USD", "seller_offered", at(4, 9), None),
+    ("DP5", "K5", "S1", "15.00", "USD", "awaiting_seller", at(4, 10), None),
+]
+# dispute -> [(actor role, kind, at)]
+DISPUTE_EVENTS = {
+    "DP0": [("buyer", "opened", at(1, 1)), ("seller", "accept", at(1, 2))],
+    "DP1": [("buyer", "opened", at(1, 11)), ("seller", "accept", at(1, 13))],
+    "DP2": [
+        ("buyer", "opened", at(2, 10)),
+        ("seller", "contest", at(2, 16)),
+        ("agent", "decide_for_seller", at(3, 9)),
+    ],
+    "DP3": [
+        ("buyer", "opened", at(8, 2)),
+        ("system", "reminder", at(9, 2)),
+        ("system", "timeout", at(10, 2)),
+    ],
+    "DP4": [
+        ("buyer", "opened", at(4, 9)),
+        ("seller", "statement", at(4, 10)),
+        ("seller", "offer", at(5, 9)),
+    ],
+    "DP5": [("buyer", "opened", at(4, 10))],
+}
 
 
 def subsecond_tables() -> dict[str, pa.Table]:

@@ -23,6 +23,8 @@ from bot.store.models import (
     CaseRow,
     ConversationRow,
     DecisionRow,
+    DisputeEventRow,
+    DisputeRow,
     MessageRow,
     OrderRow,
     RatingRow,
@@ -281,7 +283,7 @@ def test_export_on_both_backends(db, tmp_path):
     assert manifest["source"] == db.backend
     assert manifest["rows"] == {
         "conversations": 1, "messages": 2, "cases": 1, "decisions": 1, "actions": 0,
-        "ratings": 0, "buyers": 1,
+        "ratings": 0, "buyers": 1, "disputes": 0, "dispute_events": 0,
     }  # fmt: skip
     first = read(tmp_path, "messages")[0]
     assert first["text"] == "<redacted 12>" and first["attachments"] == 1
@@ -338,3 +340,41 @@ def test_amounts_keep_their_cents(db):
         )
     [action] = snapshot_arrow(db, WINDOW, redactor=None)[0]["actions"].to_pylist()
     assert action["amount"] == Decimal("12.34") and action["actor"] == "agent-9"
+
+
+def test_disputes_and_who_pays_leave_the_store_without_their_text(db):
+    """The action's responsible party and its order's seller; the dispute and its steps, but
+    not the buyer's reason nor anyone's statement (free text)."""
+    _write_rows(db)
+    _add_orders(db, 5)
+    with write_session(db.sessions) as s:
+        s.add(
+            ActionRow(id="a1", case_id="k-in", order_id="o0", type="refund",
+                      amount=Decimal("12.34"), currency="USD", status="approved",
+                      idempotency_key="k1", actor="bot", responsible_party="seller",
+                      created_at=NOW)
+        )  # fmt: skip
+        s.add(
+            DisputeRow(id="d1", order_id="o0", case_id="k-in", buyer_id="B1", seller_id="S1",
+                       opened_by="buyer", reason="call me on 0412 345 678",
+                       amount=Decimal("12.34"), currency="USD", status="seller_contested",
+                       respond_by=NOW + timedelta(days=2), created_at=NOW)
+        )  # fmt: skip
+        s.flush()
+        s.add(
+            DisputeEventRow(dispute_id="d1", actor_role="seller", actor="S1", kind="contest",
+                            statement="the buyer Jane Roe lies", created_at=NOW)
+        )  # fmt: skip
+    arrow = snapshot_arrow(db, WINDOW, redactor=MarkingRedactor())[0]
+    [action] = arrow["actions"].to_pylist()
+    assert (action["responsible_party"], action["seller_id"]) == ("seller", "S1")
+    [dispute] = arrow["disputes"].to_pylist()
+    assert (dispute["dispute_id"], dispute["seller_id"], dispute["status"]) == (
+        "d1",
+        "S1",
+        "seller_contested",
+    )
+    [event] = arrow["dispute_events"].to_pylist()
+    assert (event["actor_role"], event["kind"]) == ("seller", "contest")
+    exported = json.dumps([dispute, event], default=str)
+    assert "0412" not in exported and "Jane" not in exported

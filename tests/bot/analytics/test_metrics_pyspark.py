@@ -90,6 +90,11 @@ METRICS: dict[str, Callable[[m.Scope], Any]] = {
     "csat": m.csat,
     "fairness_region": lambda s: m.fairness(s, "region"),
     "fairness_gap_account_age": lambda s: m.fairness_gap(s, "account_age"),
+    "refund_cost_by_party": m.refund_cost_by_party,
+    "top_sellers": m.top_sellers,
+    "dispute_conversations": m.dispute_conversations,
+    "dispute_stats": m.dispute_stats,
+    "dispute_outcomes": m.dispute_outcomes,
 }
 
 

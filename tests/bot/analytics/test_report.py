@@ -36,6 +36,9 @@ CSVS = {
     "fairness_region": 3,
     "fairness_account_age": 4,
     "fairness_gaps": 2,
+    "refunds_by_party": 3,
+    "top_sellers": 2,
+    "disputes": 1,
 }
 
 
