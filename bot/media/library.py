@@ -160,7 +160,10 @@ class PhotoLibrary:
         if not MEDIA_KEY.fullmatch(key):
             raise MediaNotFound(key)
         media = self.media.by_key(key)
-        if reader.role != "agent" and media.buyer_id != reader.subject:
+        # Only a buyer token can own a photo: a seller whose id happened to equal a buyer's
+        # must not read that buyer's photos.
+        owner = reader.role == "buyer" and media.buyer_id == reader.subject
+        if reader.role != "agent" and not owner:
             raise MediaNotFound(key)
         return self.store.get(key + THUMBNAIL_SUFFIX if thumbnail else key)
 

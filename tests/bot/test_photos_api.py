@@ -82,6 +82,14 @@ def test_another_buyer_gets_404_an_agent_reads_it(bot_client, chat, agent_header
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
+def test_a_seller_token_with_the_buyers_id_reads_nothing(bot_client, chat):
+    attachment = upload(bot_client, chat, image_bytes("PNG"))  # the chat's buyer is B17
+    assert bot_client.get(attachment["url"], headers=chat.headers).status_code == 200
+    seller = token_headers("B17", "seller")
+    for url in (attachment["url"], attachment["thumbnail_url"]):
+        assert bot_client.get(url, headers=seller).status_code == 404
+
+
 def test_nobody_uploads_into_someone_elses_conversation(bot_client, chat, agent_headers):
     upload(bot_client, chat, image_bytes(), headers=token_headers("B18"), status=404)
     upload(bot_client, chat, image_bytes(), headers=agent_headers, status=403)
