@@ -1,0 +1,124 @@
+"""Count and check the multilingual NLU training data (issue 16).
+
+    python -m lab.nlu.multilingual_counts [--root data/nlu/multilingual]
+
+Prints a Markdown table of examples per language and intent, entities per language, and the
+label counts; exits 1 when a file breaks a rule the data promises (unknown intent or entity,
+an annotation left unparsed, fewer than MIN_EXAMPLES examples or MIN_PER_INTENT per intent,
+fewer than MIN_LABELS labelled messages, a label outside the English label sets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from lab.nlu.dataset import load_examples
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("ms", "id", "th", "vi", "tl")
+MIN_EXAMPLES = 320
+MIN_PER_INTENT = 8
+MIN_LABELS = 100
+ENTITIES = frozenset({"order_id", "amount", "product", "date"})
+ACTS = frozenset({"question", "request", "inform"})
+REASONS = frozenset(
+    {"damaged", "wrong_item", "not_received", "late_delivery", "change_of_mind", "none"}
+)
+# Bracket or parenthesis pairs still in the text after parsing mean a malformed annotation.
+_LEFTOVER = re.compile(r"\[[^\]]*\]\(|\]\{")
+
+
+@dataclass
+class LanguageCounts:
+    language: str
+    intents: Counter[str] = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=Counter)
+    acts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+
+def english_intents(root: Path) -> set[str]:
+    """The intents the English training data has: the multilingual files use the same set."""
+    return {e.intent for path in sorted(root.glob("*.yml")) for e in load_examples(path)}
+
+
+def count_language(root: Path, language: str, intents: set[str]) -> LanguageCounts:
+    counts = LanguageCounts(language)
+    train = root / "train" / f"nlu_{language}.yml"
+    labels = root / "labels" / f"{language}.yml"
+    if not train.exists():
+        counts.problems.append(f"{train} is missing")
+    else:
+        for example in load_examples(train):
+            counts.intents[example.intent] += 1
+            if _LEFTOVER.search(example.text):
+                counts.problems.append(f"malformed annotation: {example.text!r}")
+            for entity in example.entities:
+                counts.entities[entity.entity] += 1
+                if entity.entity not in ENTITIES:
+                    counts.problems.append(f"unknown entity {entity.entity!r}: {example.text!r}")
+        for intent in sorted(set(counts.intents) - intents):
+            counts.problems.append(f"intent {intent!r} is not in the English data")
+        for intent in sorted(intents):
+            if counts.intents[intent] < MIN_PER_INTENT:
+                counts.problems.append(f"{intent}: {counts.intents[intent]} < {MIN_PER_INTENT}")
+        if sum(counts.intents.values()) < MIN_EXAMPLES:
+            counts.problems.append(f"{sum(counts.intents.values())} examples < {MIN_EXAMPLES}")
+    if not labels.exists():
+        counts.problems.append(f"{labels} is missing")
+    else:
+        messages = yaml.safe_load(labels.read_text(encoding="utf-8"))["messages"]
+        for message in messages:
+            counts.acts[message["act"]] += 1
+            counts.reasons[message["reason"]] += 1
+            if message["act"] not in ACTS or message["reason"] not in REASONS:
+                counts.problems.append(f"label outside the sets: {message!r}")
+        if len(messages) < MIN_LABELS:
+            counts.problems.append(f"{len(messages)} labelled messages < {MIN_LABELS}")
+    return counts
+
+
+def markdown(all_counts: list[LanguageCounts], intents: set[str]) -> str:
+    header = "| intent | " + " | ".join(c.language for c in all_counts) + " |"
+    rule = "| --- |" + " ---: |" * len(all_counts)
+    lines = [header, rule]
+    for intent in sorted(intents):
+        lines.append(f"| `{intent}` | " + " | ".join(str(c.intents[intent]) for c in all_counts) + " |")
+    lines.append("| **all** | " + " | ".join(f"**{sum(c.intents.values())}**" for c in all_counts) + " |")
+    for entity in sorted(ENTITIES):
+        lines.append(
+            f"| entity `{entity}` | " + " | ".join(str(c.entities[entity]) for c in all_counts) + " |"
+        )
+    lines.append("| labelled messages | " + " | ".join(str(sum(c.acts.values())) for c in all_counts) + " |")
+    for act in sorted(ACTS):
+        lines.append(f"| act `{act}` | " + " | ".join(str(c.acts[act]) for c in all_counts) + " |")
+    for reason in sorted(REASONS):
+        lines.append(f"| reason `{reason}` | " + " | ".join(str(c.reasons[reason]) for c in all_counts) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=REPO_ROOT / "data" / "nlu" / "multilingual")
+    parser.add_argument("--english", type=Path, default=REPO_ROOT / "data" / "nlu" / "train")
+    parser.add_argument("--languages", nargs="+", default=list(LANGUAGES))
+    args = parser.parse_args(argv)
+    intents = english_intents(args.english)
+    all_counts = [count_language(args.root, lang, intents) for lang in args.languages]
+    print(markdown(all_counts, intents))
+    problems = [f"{c.language}: {p}" for c in all_counts for p in c.problems]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
