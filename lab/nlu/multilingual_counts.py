@@ -4,8 +4,9 @@
 
 Prints a Markdown table of examples per language and intent, entities per language, and the
 label counts; exits 1 when a file breaks a rule the data promises (unknown intent or entity,
-an annotation left unparsed, fewer than MIN_EXAMPLES examples or MIN_PER_INTENT per intent,
-fewer than MIN_LABELS labelled messages, a label outside the English label sets).
+an annotation left unparsed, the same text twice, fewer than MIN_EXAMPLES examples or
+MIN_PER_INTENT per intent, fewer than MIN_LABELS labelled messages, a label outside the
+English label sets).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ ACTS = frozenset({"question", "request", "inform"})
 REASONS = frozenset(
     {"damaged", "wrong_item", "not_received", "late_delivery", "change_of_mind", "none"}
 )
-# Bracket or parenthesis pairs still in the text after parsing mean a malformed annotation.
-_LEFTOVER = re.compile(r"\[[^\]]*\]\(|\]\{")
+# A square bracket left in the text after parsing is an annotation the parser did not recognise
+# (buyers' messages in these files never contain one).
+_LEFTOVER = re.compile(r"[\[\]]")
 
 
 @dataclass
@@ -57,8 +59,15 @@ def count_language(root: Path, language: str, intents: set[str]) -> LanguageCoun
     if not train.exists():
         counts.problems.append(f"{train} is missing")
     else:
+        seen: dict[str, str] = {}
         for example in load_examples(train):
             counts.intents[example.intent] += 1
+            key = example.text.casefold()
+            if key in seen:
+                counts.problems.append(
+                    f"duplicate ({seen[key]}, {example.intent}): {example.text!r}"
+                )
+            seen[key] = example.intent
             if _LEFTOVER.search(example.text):
                 counts.problems.append(f"malformed annotation: {example.text!r}")
             for entity in example.entities:
@@ -86,22 +95,25 @@ def count_language(root: Path, language: str, intents: set[str]) -> LanguageCoun
     return counts
 
 
+def _row(label: str, values: list[object]) -> str:
+    return f"| {label} | " + " | ".join(str(v) for v in values) + " |"
+
+
 def markdown(all_counts: list[LanguageCounts], intents: set[str]) -> str:
-    header = "| intent | " + " | ".join(c.language for c in all_counts) + " |"
-    rule = "| --- |" + " ---: |" * len(all_counts)
-    lines = [header, rule]
+    lines = [
+        _row("intent", [c.language for c in all_counts]),
+        "| --- |" + " ---: |" * len(all_counts),
+    ]
     for intent in sorted(intents):
-        lines.append(f"| `{intent}` | " + " | ".join(str(c.intents[intent]) for c in all_counts) + " |")
-    lines.append("| **all** | " + " | ".join(f"**{sum(c.intents.values())}**" for c in all_counts) + " |")
+        lines.append(_row(f"`{intent}`", [c.intents[intent] for c in all_counts]))
+    lines.append(_row("**all**", [f"**{sum(c.intents.values())}**" for c in all_counts]))
     for entity in sorted(ENTITIES):
-        lines.append(
-            f"| entity `{entity}` | " + " | ".join(str(c.entities[entity]) for c in all_counts) + " |"
-        )
-    lines.append("| labelled messages | " + " | ".join(str(sum(c.acts.values())) for c in all_counts) + " |")
+        lines.append(_row(f"entity `{entity}`", [c.entities[entity] for c in all_counts]))
+    lines.append(_row("labelled messages", [sum(c.acts.values()) for c in all_counts]))
     for act in sorted(ACTS):
-        lines.append(f"| act `{act}` | " + " | ".join(str(c.acts[act]) for c in all_counts) + " |")
+        lines.append(_row(f"act `{act}`", [c.acts[act] for c in all_counts]))
     for reason in sorted(REASONS):
-        lines.append(f"| reason `{reason}` | " + " | ".join(str(c.reasons[reason]) for c in all_counts) + " |")
+        lines.append(_row(f"reason `{reason}`", [c.reasons[reason] for c in all_counts]))
     return "\n".join(lines)
 
 

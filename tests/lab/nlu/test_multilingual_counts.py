@@ -1,0 +1,68 @@
+"""The multilingual training data's checker, on the committed files and on small files made here."""
+
+from pathlib import Path
+
+from lab.nlu import multilingual_counts as mc
+
+ENGLISH = Path(__file__).resolve().parents[3] / "data" / "nlu" / "train"
+
+
+def write_language(root: Path, language: str, train: str, labels: str) -> None:
+    (root / "train").mkdir(parents=True, exist_ok=True)
+    (root / "labels").mkdir(parents=True, exist_ok=True)
+    (root / "train" / f"nlu_{language}.yml").write_text(train, encoding="utf-8")
+    (root / "labels" / f"{language}.yml").write_text(labels, encoding="utf-8")
+
+
+def test_the_committed_multilingual_data_meets_its_rules(capsys):
+    assert mc.main([]) == 0
+    table = capsys.readouterr().out
+    assert "| intent | ms | id | th | vi | tl |" in table
+
+
+def test_every_english_intent_is_required_in_every_language():
+    intents = mc.english_intents(ENGLISH)
+    assert {"cancel_order", "out_of_scope", "affirm", "inform"} <= intents
+    for language in mc.LANGUAGES:
+        counts = mc.count_language(
+            mc.REPO_ROOT / "data" / "nlu" / "multilingual", language, intents
+        )
+        assert counts.problems == []
+        assert set(counts.intents) == intents
+
+
+def test_a_bad_file_is_reported(tmp_path):
+    train = """version: "3.1"
+nlu:
+- intent: cancel_order
+  examples: |
+    - batal [A1001](order_id)
+    - batal [kasut](produk)
+    - batal [kasut(product)
+- intent: not_an_intent
+  examples: |
+    - apa ni
+    - Batal A1001
+"""
+    labels = """version: 1
+messages:
+- {text: "batal", act: request, reason: none}
+- {text: "rosak", act: complain, reason: broken}
+"""
+    write_language(tmp_path, "ms", train, labels)
+    counts = mc.count_language(tmp_path, "ms", {"cancel_order", "greet"})
+    problems = "\n".join(counts.problems)
+    assert "unknown entity 'produk'" in problems
+    assert "malformed annotation: 'batal [kasut(product)'" in problems
+    assert "intent 'not_an_intent' is not in the English data" in problems
+    assert "duplicate (cancel_order, not_an_intent): 'Batal A1001'" in problems
+    assert "greet: 0 < 8" in problems
+    assert "examples < 320" in problems
+    assert "label outside the sets" in problems
+    assert "2 labelled messages < 100" in problems
+
+
+def test_a_missing_language_is_reported(tmp_path):
+    counts = mc.count_language(tmp_path, "th", {"greet"})
+    assert any("nlu_th.yml is missing" in p for p in counts.problems)
+    assert any("th.yml is missing" in p and "labels" in p for p in counts.problems)
