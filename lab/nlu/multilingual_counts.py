@@ -32,6 +32,18 @@ ACTS = frozenset({"question", "request", "inform"})
 REASONS = frozenset(
     {"damaged", "wrong_item", "not_received", "late_delivery", "change_of_mind", "none"}
 )
+# Vietnamese typed without diacritics: only ASCII letters (numbers, "đ" after an amount aside).
+_AMOUNT_DONG = re.compile(r"\d+(?:[.,]\d+)*\s?đ")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def without_diacritics(text: str) -> bool:
+    """A message of two or more words typed in plain ASCII ("chua nhan dc hang")."""
+    rest = _AMOUNT_DONG.sub("", text)
+    return not _NON_ASCII.search(rest) and len(_ASCII_WORD.findall(rest)) >= 2
+
+
 # A square bracket left in the text after parsing is an annotation the parser did not recognise
 # (buyers' messages in these files never contain one).
 _LEFTOVER = re.compile(r"[\[\]]")
@@ -44,6 +56,7 @@ class LanguageCounts:
     entities: Counter[str] = field(default_factory=Counter)
     acts: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
+    plain_ascii: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -62,6 +75,7 @@ def count_language(root: Path, language: str, intents: set[str]) -> LanguageCoun
         seen: dict[str, str] = {}
         for example in load_examples(train):
             counts.intents[example.intent] += 1
+            counts.plain_ascii += without_diacritics(example.text)
             key = example.text.casefold()
             if key in seen:
                 counts.problems.append(
@@ -109,6 +123,9 @@ def markdown(all_counts: list[LanguageCounts], intents: set[str]) -> str:
     lines.append(_row("**all**", [f"**{sum(c.intents.values())}**" for c in all_counts]))
     for entity in sorted(ENTITIES):
         lines.append(_row(f"entity `{entity}`", [c.entities[entity] for c in all_counts]))
+    lines.append(
+        _row("in plain ASCII (for vi: no diacritics)", [c.plain_ascii for c in all_counts])
+    )
     lines.append(_row("labelled messages", [sum(c.acts.values()) for c in all_counts]))
     for act in sorted(ACTS):
         lines.append(_row(f"act `{act}`", [c.acts[act] for c in all_counts]))

@@ -66,3 +66,10 @@ def test_a_missing_language_is_reported(tmp_path):
     counts = mc.count_language(tmp_path, "th", {"greet"})
     assert any("nlu_th.yml is missing" in p for p in counts.problems)
     assert any("th.yml is missing" in p and "labels" in p for p in counts.problems)
+
+
+def test_vietnamese_without_diacritics_is_told_apart():
+    assert mc.without_diacritics("chua nhan dc hang ma bao da giao")
+    assert mc.without_diacritics("bi tru 210k, hoan 150.000đ di")
+    assert not mc.without_diacritics("chưa nhận được hàng")
+    assert not mc.without_diacritics("A1001")
