@@ -18,6 +18,7 @@ def test_the_committed_multilingual_data_meets_its_rules(capsys):
     assert mc.main([]) == 0
     table = capsys.readouterr().out
     assert "| intent | ms | id | th | vi | tl |" in table
+    assert "Malay vs Indonesian" in table
 
 
 def test_every_english_intent_is_required_in_every_language():
@@ -73,3 +74,10 @@ def test_vietnamese_without_diacritics_is_told_apart():
     assert mc.without_diacritics("bi tru 210k, hoan 150.000đ di")
     assert not mc.without_diacritics("chưa nhận được hàng")
     assert not mc.without_diacritics("A1001")
+
+
+def test_separation_tells_two_vocabularies_apart_and_not_one_from_itself():
+    first = [f"saya nak tukar barang nombor {i}" for i in range(20)]
+    second = [f"gue mau ganti pesanan nomor {i}" for i in range(20)]
+    assert mc.separation(first, second) == 1.0
+    assert mc.separation(first, [t + " " for t in first]) < 0.75
