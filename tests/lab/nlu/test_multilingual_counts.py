@@ -1,6 +1,9 @@
 """The multilingual training data's checker, on the committed files and on small files made here."""
 
+import re
 from pathlib import Path
+
+import yaml
 
 from lab.nlu import multilingual_counts as mc
 
@@ -81,3 +84,30 @@ def test_separation_tells_two_vocabularies_apart_and_not_one_from_itself():
     second = [f"gue mau ganti pesanan nomor {i}" for i in range(20)]
     assert mc.separation(first, second) == 1.0
     assert mc.separation(first, [t + " " for t in first]) < 0.75
+
+
+def _patterns(entity: str) -> list[re.Pattern[str]]:
+    path = mc.REPO_ROOT / "data" / "nlu" / "multilingual" / "patterns" / "regex.yml"
+    blocks = yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+    lines = next(b["examples"] for b in blocks if b.get("regex") == entity).splitlines()
+    return [re.compile(line[2:]) for line in lines if line.startswith("- ")]
+
+
+def _spans(entity: str, text: str) -> set[str]:
+    return {m.group() for p in _patterns(entity) for m in p.finditer(text)}
+
+
+def test_local_money_shapes_are_matched_whole():
+    assert _spans("amount", "refund Rp150.000 dong") == {"Rp150.000"}
+    assert "150rb" in _spans("amount", "balikin 150rb-nya")
+    assert _spans("amount", "ขอค่าส่ง45 บาทคืน") == {"45 บาท"}
+    assert _spans("amount", "hoàn 450.000đ giúp em") == {"450.000đ"}
+    assert _spans("amount", "trả lại 1tr2 đi") == {"1tr2"}
+    assert _spans("amount", "order 00123842 on 3/3") == set()
+
+
+def test_order_ids_glued_to_thai_words_are_matched_but_not_inside_tracking_numbers():
+    assert _spans("order_id", "ยกเลิก#77012นะคะ") == {"#77012"}
+    assert _spans("order_id", "ออเดอร์00451290ยังไม่ส่ง") == {"00451290"}
+    assert _spans("order_id", "tracking SPX0123456789SG") == set()
+    assert _spans("order_id", "call 0812-3456-7890") == set()
