@@ -99,6 +99,7 @@ def _spans(entity: str, text: str) -> set[str]:
 
 def test_local_money_shapes_are_matched_whole():
     assert _spans("amount", "refund Rp150.000 dong") == {"Rp150.000"}
+    assert _spans("amount", "kepotong Rp 238.000. Tolong") == {"Rp 238.000"}
     assert "150rb" in _spans("amount", "balikin 150rb-nya")
     assert _spans("amount", "ขอค่าส่ง45 บาทคืน") == {"45 บาท"}
     assert _spans("amount", "hoàn 450.000đ giúp em") == {"450.000đ"}
