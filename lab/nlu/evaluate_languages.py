@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     model = args.model.resolve() if args.model else require_model()
     thresholds = Thresholds()
     per_language = {}
-    with RasaServer(model) as server:
+    # Loading the model takes minutes on a busy machine (the server's default wait is 180 s).
+    server = RasaServer(model).start(timeout_s=900)
+    try:
         for language in args.languages:
             per_language[language] = evaluate(
                 SETS[language],
@@ -96,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                 server.auth_token,
                 model=model,
             )
+    finally:
+        server.stop()
     summary = summarise(per_language)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
