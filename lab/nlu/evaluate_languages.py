@@ -46,7 +46,7 @@ def summarise(per_language: dict[str, dict]) -> dict:
         for language, m in per_language.items()
     }
     met = {
-        language: row["intent_macro_f1"] >= TARGET and row["out_of_scope_recall"] >= TARGET
+        language: bool(row["intent_macro_f1"] >= TARGET and row["out_of_scope_recall"] >= TARGET)
         for language, row in rows.items()
     }
     return {"target": TARGET, "languages": rows, "target_met": met}
