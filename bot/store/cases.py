@@ -319,8 +319,13 @@ def seller_claim_counts_in(
 
 
 def buyer_since_in(session: Session, buyer_id: str) -> datetime | None:
+    """When the buyer's account opened as far as the store knows: the platform's date when it
+    sent one, else when the bot first heard of the buyer (`policies.features.account_created_at`
+    takes the earlier of this and the buyer's oldest order)."""
     row = session.get(BuyerRow, buyer_id)
-    return None if row is None else row.created_at
+    if row is None:
+        return None
+    return row.account_created_at if row.account_created_at is not None else row.created_at
 
 
 def buyer_region_in(session: Session, buyer_id: str) -> str | None:
