@@ -151,7 +151,11 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
-def ask_order(orders: list[Order]) -> str:
+def ask_order(orders: list[Order], *, others_declined: bool = False) -> str:
+    """Which order the request is about; ``others_declined``: the buyer said the order offered
+    is not the one, so there being no other is not "no orders on your account"."""
+    if not orders and others_declined:
+        return "Which order is it then? Type its order number here, or I can pass you to a person."
     if len(orders) == 1:
         order = orders[0]
         title, placed = order.items[0].title, day(order.placed_at)

@@ -10,6 +10,7 @@ from bot.dialogue.state import Choice, normalise
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import _PLAUSIBLE, MAX_ORDER_CHOICES
 from bot.dialogue.wording import (
+    NEVER_MIND,
     NO_PHOTO,
     OPENED_WORDS,
     OTHER_ORDER,
@@ -63,6 +64,10 @@ class SlotFilling(MessageReading):
             self._ask_order(exclude_offered=True)
             return HANDLED
         elif len(self._offered()) == 1 and (self._is_yes() or self._is_no()):
+            if NEVER_MIND.search(self.said):
+                # "Never mind" to "Is it about order X?" drops the request (the turn's step 5);
+                # it is not "another order" (the bot then claimed the buyer had no orders).
+                return None
             if self._is_no():
                 self._ask_order(exclude_offered=True)
                 return HANDLED
@@ -161,7 +166,7 @@ class SlotFilling(MessageReading):
             others = [o for o in recent if o not in plausible]
             offered = (plausible + others)[:MAX_ORDER_CHOICES]
             labels = [replies.order_label(o) for o in offered]
-        self._reply(replies.ask_order(offered))
+        self._reply(replies.ask_order(offered, others_declined=bool(excluded)))
         options = {normalise(replies.order_label(o)): f"order:{o.order_id}" for o in offered}
         if replies.OTHER_ORDER in labels:
             options[normalise(replies.OTHER_ORDER)] = "other_order"

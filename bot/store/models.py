@@ -149,7 +149,11 @@ class BuyerRow(Base):
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     region: Mapped[str | None] = mapped_column(String(32))
+    # When the bot first heard of the buyer (their first pushed order).
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the platform says the account was opened (the webhook's optional
+    # ``buyer_account_created_at``); None when it never said. The risk model's account age.
+    account_created_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SellerRow(Base):
