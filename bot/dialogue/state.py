@@ -52,6 +52,14 @@ class Flow(BaseModel):
         self.prefers_replacement = None
 
 
+class Refusal(BaseModel):
+    """A claim the rules refused, kept after the refusal ends the flow: the buyer may still
+    dispute that decision (REV-6.5) on the refusal's own case and order."""
+
+    case_id: str
+    order_id: str
+
+
 class ProposedAction(BaseModel):
     type: str
     amount: Decimal
@@ -82,6 +90,8 @@ class DialogueState(BaseModel):
     # The order of the latest request: offered first when the next request names no order
     # ("it was damaged too" right after a refused return is about the same order).
     last_order_id: str | None = None
+    # The latest refused claim, until a new request starts or it is disputed.
+    refusal: Refusal | None = None
     # The open handoff case, and whether the buyer was already told an agent will reply.
     handoff_case_id: str | None = None
     handoff_notice_sent: bool = False
