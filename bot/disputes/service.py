@@ -23,6 +23,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from bot.dialogue import dispute_replies as wording
+from bot.dialogue.state import DialogueState
 from bot.dialogue.vocabulary import CLAIM_OF_INTENT
 from bot.disputes.machine import (
     PAYS_BUYER,
@@ -37,7 +38,13 @@ from bot.store import ledger
 from bot.store.cases import Case, CaseStatus, get_case_in, update_case_in
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, write_session
-from bot.store.models import ActionType, DisputeRow, DisputeStatus, MessageRole
+from bot.store.models import (
+    ActionType,
+    ConversationStatus,
+    DisputeRow,
+    DisputeStatus,
+    MessageRole,
+)
 from bot.store.orders import load_order_in
 from common.errors import Conflict, InvalidInput, NotFound
 from policies.attribution import attribute
@@ -477,7 +484,24 @@ class DisputeDesk:
             current = get_case_in(turn.session, case_id)
             assert current is not None
             yield turn.session, current, post
-            turn.finish(state=turn.conversation.state, status=turn.conversation.status)
+            state, status = turn.conversation.state, turn.conversation.status
+            settled = get_case_in(turn.session, case_id)
+            if settled is not None and settled.status == CaseStatus.RESOLVED:
+                state, status = _hand_back(state, status, case_id)
+            turn.finish(state=state, status=status)
+
+
+def _hand_back(
+    state: dict[str, Any] | None, status: ConversationStatus, case_id: str
+) -> tuple[dict[str, Any], ConversationStatus]:
+    """A decided dispute settles the case the chat was handed over for: the conversation goes
+    back to the bot, so the buyer is no longer told that an agent will reply."""
+    dialogue = DialogueState.load(state)
+    if status is not ConversationStatus.WAITING_FOR_AGENT or dialogue.handoff_case_id != case_id:
+        return dialogue.dump(), status  # waiting for a person about something else
+    dialogue.handoff_case_id = None
+    dialogue.handoff_notice_sent = False
+    return dialogue.dump(), ConversationStatus.BOT
 
 
 def _underlying_claim(case: Case) -> Claim | None:

@@ -149,11 +149,19 @@ def test_a_buyer_opens_a_dispute_in_chat(
     )
     [seen] = app_client.get("/v1/seller/disputes", headers=seller_headers).json()["disputes"]
     assert seen["dispute_id"] == dispute["dispute_id"] and seen["opened_by"] == "buyer"
-    # Not in the agents' queue while the seller has time to answer.
-    assert app_client.get("/v1/agent/queue", headers=agent_headers).json()["cases"] == []
+    # The chat was told an agent will reply: the case stays in the agents' queue, marked as
+    # waiting for the seller, until the dispute is decided.
+    assert buyer_chat.view()["status"] == "waiting_for_agent"
+    [queued] = app_client.get("/v1/agent/queue", headers=agent_headers).json()["cases"]
+    assert (queued["order_id"], queued["case_status"]) == ("D200", "in_dispute")
     clock.advance(timedelta(hours=48, seconds=1))
     assert run_jobs(app_client) == 2
     assert buyer_chat.view()["disputes"][0]["status"] == "decided_for_buyer"
+    # Decided: out of the queue, and the chat is the bot's again (no "an agent will reply").
+    assert app_client.get("/v1/agent/queue", headers=agent_headers).json()["cases"] == []
+    assert buyer_chat.view()["status"] == "bot"
+    after = buyer_chat.say("thanks")
+    assert "An agent will reply" not in after["messages"][-1]["text"]
 
 
 def test_a_buyer_disputes_a_refusal_in_chat_and_hears_each_step(
