@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             else BuyerActivity(built.database.sessions, clock=built.clock)
         )
         app.state.disputes = _disputes(settings, built)
+        if app.state.dialogue is not None:
+            # A buyer's answer to a seller's offer in chat goes to the disputes' service.
+            app.state.dialogue.offer_answers = app.state.disputes
         app.state.job_runner = runner = _job_runner(built, app.state.disputes)
         tasks = []
         if runner is not None and settings.scheduler_poll_s > 0:

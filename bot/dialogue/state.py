@@ -27,6 +27,7 @@ class Choice(StrEnum):
     REMEDY = "remedy"  # refund or replacement (DMG-3.3)
     PERSON = "person"  # would you like a person (complaints, unsure answers)
     CHECK_ORDER = "check_order"  # shall I check the order a policy question's situation names
+    OFFER = "offer"  # accept or decline a seller's offer in a dispute (REV-6.5)
 
 
 class Flow(BaseModel):
@@ -92,6 +93,8 @@ class DialogueState(BaseModel):
     last_order_id: str | None = None
     # The latest refused claim, until a new request starts or it is disputed.
     refusal: Refusal | None = None
+    # The dispute whose seller's offer the buyer is asked to accept or decline.
+    offer_dispute_id: str | None = None
     # The open handoff case, and whether the buyer was already told an agent will reply.
     handoff_case_id: str | None = None
     handoff_notice_sent: bool = False
