@@ -240,8 +240,9 @@ class DisputeDesk:
         row.offer = {**offer, "buyer": "declined"}
         row.updated_at = now
         store.add_event_in(
-            session, dispute_id, actor_role="buyer", actor=buyer_id, kind="decline_offer", now=now
-        )
+            session, dispute_id, actor_role="buyer", actor=buyer_id, kind="decline_offer",
+            now=now, notify=self.timing.notify_seller,
+        )  # fmt: skip
         notes.post(wording.offer_declined(row.order_id))
         log.info("dispute_offer_declined", dispute_id=dispute_id)
         return notes
@@ -311,6 +312,7 @@ class DisputeDesk:
                 kind="reminder",
                 now=now,
                 details={"respond_by": row.respond_by.isoformat()},
+                notify=self.timing.notify_seller,
             )
             row.updated_at = now
         log.info("dispute_reminder", dispute_id=dispute_id)
@@ -407,6 +409,7 @@ class DisputeDesk:
             attachments=attachments,
             details=event_details,
             idempotency_key=idempotency_key,
+            notify=self.timing.notify_seller,
         )
         row.status = status
         row.updated_at = now
