@@ -182,3 +182,37 @@ def test_a_seller_who_ignores_a_dispute_loses_it_and_the_buyer_sees_it_in_chat(
     assert final["status"] == "decided_for_buyer"
     assert [e["kind"] for e in final["events"]] == ["opened", "reminder", "timeout"]
     assert not problems, problems
+
+
+def test_the_buyer_takes_the_sellers_offer_from_the_chat_page(
+    browser: Browser, clocked_app: tuple[str, ShiftableClock]
+) -> None:
+    base_url, _clock = clocked_app
+    problems: list[str] = []
+    page = new_page(browser, base_url, problems)
+    page.goto(f"/chat?token={mint_token('B17', 'buyer', JWT_SECRET)}")
+    page.get_by_label("Your message").fill("I want to return D204, I changed my mind")
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Dispute this decision").click()
+    log = page.locator("#messages")
+    expect(log).to_contain_text("Your dispute about order D204 is open")
+
+    seller = _headers("S3", "seller")
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        [dispute] = http.get("/v1/seller/disputes", headers=seller).json()["disputes"]
+        offered = http.post(
+            f"/v1/seller/disputes/{dispute['dispute_id']}/offer",
+            json={"type": "refund", "amount": 12},
+            headers=seller,
+        )
+        assert offered.status_code == 200, offered.text
+    # The page, polling while the chat waits, shows the offer and its quick replies.
+    expect(log).to_contain_text("offers a partial refund of 12.00 USD", timeout=15_000)
+    page.get_by_role("button", name="Accept the offer").click()
+    expect(log).to_contain_text("You accepted the seller's offer")
+    expect(page.get_by_role("button", name="Accept the offer")).to_have_count(0)
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        final = http.get(f"/v1/seller/disputes/{dispute['dispute_id']}", headers=seller).json()
+    assert final["status"] == "decided_for_buyer"
+    assert final["events"][-1]["kind"] == "accept_offer"
+    assert not problems, problems
