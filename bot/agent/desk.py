@@ -67,6 +67,7 @@ def queue_row(case: Case, now: datetime, region: str | None, status: str) -> dic
         "currency": summary.currency,
         "region": region,
         "status": status,
+        "case_status": case.status,
         "sla_minutes": minutes,
         "sla_due_at": due.isoformat(),
         "sla_breached": now > due,

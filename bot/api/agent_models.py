@@ -38,6 +38,10 @@ class QueueCase(BaseModel):
     currency: str | None
     region: str | None
     status: str = Field(description="new, replied or buyer_replied")
+    case_status: str = Field(
+        "waiting_for_agent",
+        description="waiting_for_agent, or in_dispute while the seller has time to answer",
+    )
     sla_minutes: int
     sla_due_at: str
     sla_breached: bool

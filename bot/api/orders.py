@@ -44,13 +44,14 @@ from starlette.concurrency import run_in_threadpool
 from bot.api.deps import SettingsDep
 from bot.api.schemas import error_responses
 from bot.api.store_deps import OrderRepositoryDep
+from bot.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from bot.signing import sign as sign  # re-exported: tools and tests sign pushes with it
 from common.errors import InvalidInput, TooLarge, Unauthorized
 from policies.types import Category, Order, OrderItem, OrderStatus, PaymentMethod
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
-SIGNATURE_HEADER = "X-Signature"
-TIMESTAMP_HEADER = "X-Signature-Timestamp"
+# The scheme is shared with the bot's own outbound webhook; `sign` stays importable from here.
 PUSH_RESULT_HEADER = "X-Order-Push"
 _SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -210,13 +211,6 @@ class OrderPayload(BaseModel):
         }
         return cls.model_validate({**fields, "items": items})
 
-
-def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    """The signature headers of a push of ``body`` at ``timestamp`` (default: now), as the
-    platform sends them; for the bot's own tools and tests."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return {SIGNATURE_HEADER: f"sha256={digest.hexdigest()}", TIMESTAMP_HEADER: str(timestamp)}
 
 
 class BadSignature(Unauthorized):

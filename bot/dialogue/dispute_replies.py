@@ -50,8 +50,34 @@ def offered(order_id: str, offer: dict) -> str:
         else f"a partial refund of {_money(offer['amount'], offer['currency'])}"
     )
     return (
-        f"The seller has responded to your dispute about order {order_id} and offers {what}. A "
-        "person from our team will review it with you."
+        f"The seller has responded to your dispute about order {order_id} and offers {what}. "
+        "Would you like to accept it? If you decline, a person from our team decides."
+    )
+
+
+def offer_accepted(order_id: str, remedy: str, amount: Decimal, currency: str) -> str:
+    what = (
+        "a replacement is on its way"
+        if remedy == "replacement"
+        else f"a refund of {_money(amount, currency)} is on its way"
+    )
+    return (
+        f"You accepted the seller's offer, so your dispute about order {order_id} is settled: "
+        f"{what}."
+    )
+
+
+def offer_declined(order_id: str) -> str:
+    return (
+        f"You declined the seller's offer on order {order_id}. A person from our team will look "
+        "at both sides and decide; an agent will reply here."
+    )
+
+
+def offer_closed(order_id: str) -> str:
+    return (
+        f"The seller's offer on order {order_id} is no longer open: your dispute has moved on. "
+        "I'll tell you here how it goes."
     )
 
 

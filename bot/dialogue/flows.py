@@ -48,7 +48,13 @@ from bot.dialogue.vocabulary import (
     TRACKED_PROBLEMS,
     TRACKING,
 )
-from bot.dialogue.wording import DECLINE_WORDS, NEVER_MIND, NO_WORDS, rating_of
+from bot.dialogue.wording import (
+    DECLINE_WORDS,
+    DISPUTE_WORDS,
+    NEVER_MIND,
+    NO_WORDS,
+    rating_of,
+)
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderStatus
@@ -94,6 +100,10 @@ class TurnHandler(Deciding):
                 return self._rated(score)
             # Not a rating: the buyer moved on; the question lapses and the turn goes on.
             state.clear_prompt()
+        if state.refusal is not None and (
+            self.option == "dispute" or DISPUTE_WORDS.search(self.said)
+        ):
+            return self._dispute_refusal()
         if self.intent == "request_human" or self.option == "person":
             return self._handoff("human_requested", ("REV-6.4",), replies.ASKED_FOR_PERSON)
         if self.intent == "payment_issue":
@@ -211,6 +221,7 @@ class TurnHandler(Deciding):
 
     def _start(self, intent: str) -> Outcome:
         self.state.end_flow()
+        self.state.refusal = None  # a new request: "dispute this" is no longer about that one
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)

@@ -12,6 +12,7 @@ from policies.types import Order, OrderStatus, PaymentMethod
 YES, NO = "Yes", "No"
 PERSON = "Talk to a person"
 NO_THANKS = "No, thanks"
+DISPUTE = "Dispute this decision"
 OTHER_ORDER = "A different order"
 ALL_ITEMS = "All of them"
 NO_PHOTO = "I don't have a photo"

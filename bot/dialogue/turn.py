@@ -81,6 +81,7 @@ class TurnBase:
             replies.NO: "no",
             replies.PERSON: "person",
             replies.NO_THANKS: "no_thanks",
+            replies.DISPUTE: "dispute",
             replies.PHOTO_LATER: "later",
             replies.NO_PHOTO: "no_photo",
             replies.OPENED: "opened",

@@ -38,6 +38,11 @@ DECLINE_WORDS = re.compile(
     r"\b((do not|don'?t) (cancel|do|go ahead|proceed|return|refund|send)|(i'?ll|i will|i shall"
     r"|i'?d like to|i want to) keep (it|them|the order|the item)|leave it|changed my mind)\b"
 )
+# The buyer disagrees with a decision and wants it looked at again (REV-6.5): "I want to
+# dispute this", "I disagree", "that's not fair", "can I appeal".
+DISPUTE_WORDS = re.compile(
+    r"\b(disput\w*|disagree\w*|appeal\w*|contest\w*|(not|isn'?t|un)\s?fair|object to)\b"
+)
 NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
 OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
 NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")

@@ -346,11 +346,13 @@ class CaseRepository:
         self._clock = clock
 
     def open_cases(self, limit: int = 500) -> list[Case]:
-        """Cases waiting for an agent, highest stored priority first, oldest first."""
+        """Cases waiting for an agent, highest stored priority first, oldest first. A case in
+        dispute stays in the queue until the dispute is decided: its chat was told that an
+        agent will reply, and the agent sees it wait for the seller."""
         with self._sessions() as session:
             rows = session.scalars(
                 select(CaseRow)
-                .where(CaseRow.status == CaseStatus.WAITING_FOR_AGENT)
+                .where(CaseRow.status.in_((CaseStatus.WAITING_FOR_AGENT, CaseStatus.IN_DISPUTE)))
                 .order_by(CaseRow.priority.desc(), CaseRow.created_at, CaseRow.id)
                 .limit(limit)
             )
