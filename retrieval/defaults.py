@@ -29,3 +29,9 @@ CONFIDENCE_THRESHOLD = 0.439
 # The item -> category lexicon appended to queries (retrieval.expansion); not part of the
 # knowledge-base corpus (the loader reads only *.md), so editing it needs no index rebuild.
 DEFAULT_ITEM_CATEGORIES = Path(__file__).resolve().parents[1] / "data/policies/item_categories.yml"
+
+# Labelled buyer questions (the design set) whose closest one ranks its clause
+# (retrieval.examples); not part of the corpus hash either: embedded when the retriever is built.
+DEFAULT_EXAMPLE_QUESTIONS = (
+    Path(__file__).resolve().parents[1] / "data/retrieval/dev_questions.jsonl"
+)
