@@ -48,7 +48,14 @@ from bot.dialogue.vocabulary import (
     TRACKED_PROBLEMS,
     TRACKING,
 )
-from bot.dialogue.wording import DECLINE_WORDS, NEVER_MIND, NO_WORDS, rating_of
+from bot.dialogue.wording import (
+    DECLINE_WORDS,
+    NEVER_MIND,
+    NO_WORDS,
+    REFUND_WORDS,
+    REPLACEMENT_WORDS,
+    rating_of,
+)
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderStatus
@@ -240,6 +247,9 @@ class TurnHandler(Deciding):
             # the problem it names is kept, and decides once the order is known (`_tracked`).
             named = self._named_reason(intent=intent)
             flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
+        if REPLACEMENT_WORDS.search(self.said) and not REFUND_WORDS.search(self.said):
+            # "...can u send me a new pair": the remedy came with the request; not asked again.
+            flow.prefers_replacement = True
         flow.photos.extend(self.photos)
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()

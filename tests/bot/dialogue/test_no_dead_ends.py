@@ -251,3 +251,16 @@ def test_an_order_named_with_no_request_asks_what_went_wrong(chat, nlu):
     turn = chat.say("problem with D200")
     assert turn["expecting"] == "reason", bot_text(turn)
     assert "outside what I can do" not in bot_text(turn)
+
+
+def test_a_replacement_asked_for_in_the_opening_is_not_asked_about_again(chat, nlu):
+    text = "the dress from D200 came damaged, can you send me a new one"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "replacement" in bot_text(turn), bot_text(turn)
+    assert turn["quick_replies"] != ["A refund", "A replacement"]
+
+
+def test_a_refund_asked_for_beside_a_replacement_word_is_no_replacement(chat, nlu):
+    text = "the dress from D200 came damaged, I want a refund not a replacement"
+    turn = chat.say(text, photo=PHOTO)
+    assert "replacement of" not in bot_text(turn), bot_text(turn)
