@@ -30,7 +30,7 @@ from datetime import datetime
 from bot.clauses import readable
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
-from bot.dialogue.slots import FILLED, HANDLED
+from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import (
@@ -53,6 +53,8 @@ from bot.dialogue.wording import (
     DISPUTE_WORDS,
     NEVER_MIND,
     NO_WORDS,
+    REFUND_WORDS,
+    REPLACEMENT_WORDS,
     rating_of,
 )
 from nlu.types import ParseResult
@@ -143,6 +145,8 @@ class TurnHandler(Deciding):
                 return self._advance()
             if filled is HANDLED:
                 return self.out
+            if filled is HAND_OVER:
+                return self._handoff("no_photo", ("DMG-3.1",), replies.NO_PHOTO_HANDOFF)
         if flow is not None and state.expecting and self._asks():
             # "Is 30 days for shoes also?" while the order is asked: the act reader is sure it
             # is a question even when the intent reader is not; answered, then asked again.
@@ -168,6 +172,10 @@ class TurnHandler(Deciding):
             return self._answer_question()
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
+        if flow is None and self.intent in ("inform", "out_of_scope") and self._id_typed():
+            # "problem with K9501": one of the buyer's orders named with no request the NLU
+            # can read. Not out of scope: what went wrong is asked (or taken from the message).
+            return self._start("request_refund")
         return self._small_talk()
 
     def nlu_unavailable(self) -> Outcome:
@@ -245,6 +253,9 @@ class TurnHandler(Deciding):
             # the problem it names is kept, and decides once the order is known (`_tracked`).
             named = self._named_reason(intent=intent)
             flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
+        if REPLACEMENT_WORDS.search(self.said) and not REFUND_WORDS.search(self.said):
+            # "...can u send me a new pair": the remedy came with the request; not asked again.
+            flow.prefers_replacement = True
         flow.photos.extend(self.photos)
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()

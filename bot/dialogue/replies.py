@@ -100,6 +100,7 @@ NO_PHOTO_POLICY = (
     "15 days of delivery. Without one I can't settle this myself, but a person can look at it "
     "with you, or you can send a photo here later."
 )
+NO_PHOTO_HANDOFF = "Then a person will look at it with you, without a photo. " + HANDOFF_NOTICE
 PHOTO_LATER_OK = "No problem: send the photo here whenever you're ready."
 ASK_OPENED = (
     "Has the item been opened? Beauty items can be returned for a change of mind only if unopened."

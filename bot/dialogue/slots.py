@@ -21,7 +21,7 @@ from bot.dialogue.wording import (
 from policies.types import ClaimType, Order, OrderStatus
 
 # What filling a slot did (see `SlotFilling._fill_slot`).
-FILLED, HANDLED = "filled", "handled"
+FILLED, HANDLED, HAND_OVER = "filled", "handled", "hand_over"
 
 
 class SlotFilling(MessageReading):
@@ -29,8 +29,8 @@ class SlotFilling(MessageReading):
 
     def _fill_slot(self) -> str | None:
         """Fill what the bot asked for from this message: FILLED (advance the flow), HANDLED
-        (the bot has answered, e.g. asked again), or None (the message was about something
-        else)."""
+        (the bot has answered, e.g. asked again), HAND_OVER (the answer leaves only a person),
+        or None (the message was about something else)."""
         flow, state = self.state.flow, self.state
         assert flow is not None
         if state.expecting == "order_id":
@@ -45,6 +45,10 @@ class SlotFilling(MessageReading):
             if self.photos:
                 return FILLED
             if self.option == "no_photo" or NO_PHOTO.search(self.said) or self._is_no():
+                if flow.no_photo:
+                    # Told the policy and offered a person or later, the buyer says again they
+                    # have no photo: asking a third time is a dead end, a person can look at it.
+                    return HAND_OVER
                 flow.no_photo = True
                 self._reply(replies.NO_PHOTO_POLICY, ["DMG-3.1"])
                 self._prompt("evidence", [replies.PERSON, replies.PHOTO_LATER])
