@@ -50,9 +50,7 @@ def load_translations(
         if ids != english_ids:
             missing = sorted(set(english_ids) - set(ids))
             extra = sorted(set(ids) - set(english_ids))
-            detail = (
-                f"missing {missing}, extra {extra}" if missing or extra else "order differs"
-            )
+            detail = f"missing {missing}, extra {extra}" if missing or extra else "order differs"
             raise KnowledgeBaseError(
                 directory, 0, f"{language} clause ids differ from the English ones: {detail}"
             )
