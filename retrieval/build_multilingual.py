@@ -19,6 +19,7 @@ from pathlib import Path
 from retrieval.errors import RetrievalError
 from retrieval.languages import LANGUAGES, load_translations
 from retrieval.multilingual import MultilingualIndex, load_e5, read_metadata, saved_vectors
+from retrieval.multilingual_text import clause_windows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         translations = load_translations(args.kb, args.languages)
-        if not args.force and read_metadata(args.out) == MultilingualIndex.metadata(translations):
+        if (
+            not args.force
+            and read_metadata(args.out) == MultilingualIndex.metadata(translations)
+            and _has_every_window(args.out, translations)
+        ):
             print(f"multilingual index up to date ({', '.join(translations)}) at {args.out}")
             return 0
         started = time.perf_counter()
@@ -47,6 +52,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(reuse)} reused) at {args.out} in {time.perf_counter() - started:.1f}s"
     )
     return 0
+
+
+def _has_every_window(directory: Path, translations) -> bool:
+    saved = saved_vectors(directory)
+    return all(
+        w.text in saved
+        for language, clauses in translations.items()
+        for c in clauses
+        for w in clause_windows(c, language)
+    )
 
 
 if __name__ == "__main__":

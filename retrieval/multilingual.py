@@ -160,7 +160,22 @@ class MultilingualIndex:
             raise IndexMismatchError(
                 f"multilingual index at {source} differs in {', '.join(differs)}; rebuild it"
             )
-        return cls.build(encoder, translations, reuse=saved_vectors(source))
+        saved_rows = saved_vectors(source)
+        missing = [
+            f"{language}:{w.clause_id}"
+            for language, clauses in translations.items()
+            for c in clauses
+            for w in clause_windows(c, language)
+            if w.text not in saved_rows
+        ]
+        if missing:
+            # The windows are cut by code (retrieval.multilingual_text): a change there must
+            # not turn the bot's start-up into a silent re-embedding.
+            raise IndexMismatchError(
+                f"multilingual index at {source} lacks {len(missing)} windows "
+                f"({', '.join(missing[:3])}...); rebuild it"
+            )
+        return cls.build(encoder, translations, reuse=saved_rows)
 
     # -- searching --------------------------------------------------------------------------
 

@@ -41,7 +41,6 @@ from retrieval.multilingual import (
     MODEL_NAME,
     MultilingualIndex,
     load_e5,
-    read_metadata,
     saved_vectors,
 )
 from retrieval.multilingual_answer import MultilingualAnswerer
@@ -227,10 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     translations = load_translations(args.kb, LANGUAGES)
     known = [c.clause_id for c in translations["en"]]
     encoder = MemoEncoder(load_e5(1))
-    if read_metadata(args.index) is not None:
-        index = MultilingualIndex.load(args.index, encoder, translations)
-    else:
-        index = MultilingualIndex.build(encoder, translations, reuse=saved_vectors(args.index))
+    # Saved vectors are reused; only windows missing from the saved index are embedded.
+    index = MultilingualIndex.build(encoder, translations, reuse=saved_vectors(args.index))
     dev = evaluate_dev(index, read_dev(args.dev, known))
     heldout = None
     if args.heldout is not None:

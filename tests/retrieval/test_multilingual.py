@@ -179,3 +179,12 @@ def test_quote_brings_the_sentence_stating_the_number(tmp_path: Path) -> None:
     text = quote("kiraan hari kalendar", hit, "ms")
     assert text.startswith("Barang elektronik ada tempoh 15 hari sahaja.")
     assert text.endswith("Kiraan menggunakan hari kalendar.")
+
+
+def test_load_refuses_an_index_whose_windows_were_cut_differently(tmp_path: Path, index) -> None:
+    index.save(tmp_path / "idx")
+    rows = json.loads((tmp_path / "idx/windows.json").read_text())
+    rows[0]["text"] += " (old cut)"
+    (tmp_path / "idx/windows.json").write_text(json.dumps(rows))
+    with pytest.raises(IndexMismatchError, match="lacks 1 windows"):
+        MultilingualIndex.load(tmp_path / "idx", FakeE5(), index.translations())
