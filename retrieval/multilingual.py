@@ -30,7 +30,7 @@ import numpy as np
 from retrieval.errors import IndexMismatchError, IndexMissingError
 from retrieval.hybrid import RRF_K, rrf
 from retrieval.kb import Clause, clause_passage, corpus_hash
-from retrieval.languages import check_language
+from retrieval.languages import ENGLISH, check_language
 from retrieval.multilingual_text import WINDOW, Window, clause_windows, tokenize
 from retrieval.query import validate_query
 from retrieval.types import Hit
@@ -42,6 +42,7 @@ VECTORS_FILE = "vectors.npy"
 WINDOWS_FILE = "windows.json"
 METADATA_FILE = "metadata.json"
 RANKERS = ("dense", "bm25")
+# Also available: "english" (the question against the English windows), tried on dev.
 
 
 class E5Encoder(Protocol):
@@ -190,17 +191,19 @@ class MultilingualIndex:
         the margin over the question's own background is what says "this clause is close"."""
         question = validate_query(question, k)
         index = self.languages[check_language(language)]
-        cosines = index.vectors @ np.asarray(self.encoder.query(question), dtype=np.float32)
-        best_window: dict[str, int] = {}
-        for row, clause_id in enumerate(index.window_clause):
-            if clause_id not in best_window or cosines[row] > cosines[best_window[clause_id]]:
-                best_window[clause_id] = row
+        vector = np.asarray(self.encoder.query(question), dtype=np.float32)
+        cosines, best_window = _best_windows(index, vector)
         rankings = []
         if "dense" in rankers:
             rankings.append(sorted(best_window, key=lambda cid: (-cosines[best_window[cid]], cid)))
         if "bm25" in rankers:
             rankings.append(_bm25_ranking(index, question))
-        fused = rrf(rankings, RRF_K)
+        if "english" in rankers and language != ENGLISH and ENGLISH in self.languages:
+            # The same question against the English windows: e5 is cross-lingual, and the
+            # English text is the original the translations were made from.
+            en_cosines, en_best = _best_windows(self.languages[ENGLISH], vector)
+            rankings.append(sorted(en_best, key=lambda cid: (-en_cosines[en_best[cid]], cid)))
+        fused = {cid: v for cid, v in rrf(rankings, RRF_K).items() if cid in best_window}
         order = sorted(fused, key=lambda cid: (-fused[cid], -cosines[best_window[cid]], cid))
         background = float(cosines.mean())
         hits = []
@@ -217,6 +220,16 @@ class MultilingualIndex:
                 )
             )
         return hits
+
+
+def _best_windows(index: LanguageIndex, vector: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
+    """Every window's cosine to the question, and each clause's best window (row)."""
+    cosines = index.vectors @ vector
+    best_window: dict[str, int] = {}
+    for row, clause_id in enumerate(index.window_clause):
+        if clause_id not in best_window or cosines[row] > cosines[best_window[clause_id]]:
+            best_window[clause_id] = row
+    return cosines, best_window
 
 
 def _language_index(

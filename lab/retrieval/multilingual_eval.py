@@ -45,7 +45,12 @@ from retrieval.multilingual import (
 )
 from retrieval.multilingual_answer import MultilingualAnswerer
 
-VARIANTS = {"dense": ("dense",), "bm25": ("bm25",), "hybrid": ("dense", "bm25")}
+VARIANTS = {
+    "dense": ("dense",),
+    "bm25": ("bm25",),
+    "hybrid": ("dense", "bm25"),
+    "hybrid+english": ("dense", "bm25", "english"),
+}
 SHIPPED = "hybrid"
 DEPTH = 10
 
