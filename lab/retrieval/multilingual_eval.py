@@ -51,7 +51,7 @@ VARIANTS = {
     "hybrid": ("dense", "bm25"),
     "hybrid+english": ("dense", "bm25", "english"),
 }
-SHIPPED = "hybrid"
+SHIPPED = "hybrid+english"  # = retrieval.multilingual.RANKERS, the default
 DEPTH = 10
 
 
