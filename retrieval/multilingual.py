@@ -77,7 +77,7 @@ class LanguageIndex:
 
     def __post_init__(self) -> None:
         self.by_id = {c.clause_id: c for c in self.clauses}
-        self.window_clause = np.array([w.clause_id for w in self.windows])
+        self.window_clause = [w.clause_id for w in self.windows]
 
 
 class MultilingualIndex:

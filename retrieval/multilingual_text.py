@@ -34,8 +34,13 @@ def split_sentences(text: str, language: str) -> list[str]:
     """Sentences of a clause body (``Clause.text``); each bullet counts as a sentence."""
     sentences: list[str] = []
     for paragraph in text.split("\n\n"):
+        bullets = {
+            line[2:].strip() for line in paragraph.split("\n") if line.startswith(("- ", "* "))
+        }
         for line in _logical_lines(paragraph):
-            if language == "th":
+            if line in bullets:
+                sentences.append(line.strip())  # a list item is one sentence in any script
+            elif language == "th":
                 sentences.extend(_thai_sentences(line))
             else:
                 sentences.extend(_latin_sentences(line))

@@ -188,3 +188,16 @@ def test_load_refuses_an_index_whose_windows_were_cut_differently(tmp_path: Path
     (tmp_path / "idx/windows.json").write_text(json.dumps(rows))
     with pytest.raises(IndexMismatchError, match="lacks 1 windows"):
         MultilingualIndex.load(tmp_path / "idx", FakeE5(), index.translations())
+
+
+def test_a_thai_list_item_stays_one_sentence() -> None:
+    text = "สินค้าบางประเภทคืนไม่ได้:\n- สินค้าดิจิทัล เช่น อีวอยเชอร์ โค้ดเกม โค้ดของขวัญ คีย์ซอฟต์แวร์"
+    assert split_sentences(text, "th") == [
+        "สินค้าบางประเภทคืนไม่ได้:",
+        "สินค้าดิจิทัล เช่น อีวอยเชอร์ โค้ดเกม โค้ดของขวัญ คีย์ซอฟต์แวร์",
+    ]
+
+
+def test_citations_are_plain_strings(index) -> None:
+    answer = MultilingualAnswerer(None, index, -1.0).answer("kos pos?", language="ms")
+    assert type(answer.citations[0]) is str
