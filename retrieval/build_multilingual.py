@@ -46,10 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     except RetrievalError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    windows = sum(len(i.windows) for i in index.languages.values())
+    texts = [w.text for i in index.languages.values() for w in i.windows]
+    windows, reused = len(texts), sum(t in reuse for t in texts)
     print(
         f"built multilingual index ({', '.join(translations)}; {windows} windows, "
-        f"{len(reuse)} reused) at {args.out} in {time.perf_counter() - started:.1f}s"
+        f"{reused} reused) at {args.out} in {time.perf_counter() - started:.1f}s"
     )
     return 0
 
