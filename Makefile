@@ -12,7 +12,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
-	eval-assist bench simulate analytics-report bench-analytics eval-privacy
+	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
+	index-multilingual eval-retrieval-multilingual
 
 # The product runs with the refund-limit experiment (data/experiments); set
 # AFTERSALES_EXPERIMENTS_FILE= (empty) to run without one.
@@ -73,6 +74,10 @@ nlu-encoder:
 # Embeds the knowledge base into a FAISS index only when data/policies (or the model) changed.
 index:
 	@$(SETUP) index
+
+# e5 vectors + BM25 of the knowledge base in all six languages; rebuilt only when it changed.
+index-multilingual:
+	@$(SETUP) index-multilingual
 
 # FAISS over past agent resolutions (suggested replies); rebuilt only when its inputs changed.
 assist-index:
@@ -163,6 +168,15 @@ compare-nlu: setup
 eval-retrieval: $(VENV)/.installed
 	$(PY) -m lab.retrieval.evaluate --kb data/policies --questions data/eval/policy_questions.jsonl \
 		--out reports/retrieval
+
+# Per-language recall@1/3/5, MRR@10, refusals and latency: dev questions, then the held-out
+# files (run it once, at the end) and English through e5 for comparison.
+eval-retrieval-multilingual: index-multilingual
+	$(PY) -m lab.retrieval.multilingual_eval --kb data/policies \
+		--index artifacts/retrieval-multilingual \
+		--dev data/retrieval/dev_questions_multilingual.jsonl \
+		--heldout data/eval/multilingual --english data/eval/policy_questions.jsonl \
+		--out reports/retrieval/multilingual
 
 bench-retrieval: $(VENV)/.installed
 	$(PY) -m lab.retrieval.bench --out reports/retrieval/bench.json
