@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import re
 
-MALAY = frozenset(
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+MALAY = _words(
     """
     rosak rosakkan nak tak takde tiada xde xnak xleh dah kedai percuma wang duit ringgit rm
     bayaran pulangan pulangkan pemulangan dipulangkan hantar dihantar penghantaran menghantar
@@ -19,9 +24,9 @@ MALAY = frozenset(
     awak korang encik cik puan tuan sila telefon nombor akaun kad resit teruk lambat camne
     macammana mcm macam je jer saje sahaja jualan tq tqvm bagi kat dekat ape meh kot pastu
     kasut seluar barangan tempahan ditempah pengguna tukar gantikan
-    """.split()
+    """
 )
-INDONESIAN = frozenset(
+INDONESIAN = _words(
     """
     rusak uang duitnya rupiah rp toko gratis kemarin besok sedikit karena karna benar bener
     mau nggak ngga gak ga enggak engga udah belom aja doang dong sih deh nih tuh kok banget
@@ -30,10 +35,9 @@ INDONESIAN = frozenset(
     kirimin paket kurir pengembalian dikembalikan kembalikan dana refundnya pesanannya
     tolongin barangnya bikin dikasih sepatu celana ongkir makasih terimakasih trims pengen
     ingin kapan gitu gini
-    """.split()
+    """
 )
 # "kenapa", "boleh", "barang", "saya" and the like are shared and left out.
-
 _WORD = re.compile(r"[a-z]+")
 
 
