@@ -19,6 +19,7 @@ from bot.dialogue import replies
 from bot.dialogue.handoff import effective_priority
 from bot.dialogue.manager import transcript_entry
 from bot.dialogue.state import DialogueState
+from bot.language.catalogue import english_of, speaking
 from bot.store.cases import Case, CaseStatus, update_case_in
 from bot.store.conversations import ConversationRepository, Turn
 from bot.store.db import Database, write_session
@@ -174,13 +175,25 @@ def case_turn(
 def hand_back_in(turn: Turn, case: Case, agent_id: str, to: ReleaseTarget, now: datetime) -> str:
     """Hand the conversation back to the bot, or close it; the case leaves the queue. Returns
     the conversation's new status."""
-    if to == "bot":
-        status, text, role = ConversationStatus.BOT, replies.RELEASED_TO_BOT, MessageRole.BOT
-        case_status = CaseStatus.RETURNED_TO_BOT
-    else:
-        status, text, role = ConversationStatus.CLOSED, replies.CLOSED, MessageRole.SYSTEM
-        case_status = CaseStatus.CLOSED
-    turn.add_message(role, text, author=agent_id if role is MessageRole.SYSTEM else None)
+    conversation = turn.conversation
+    # Said in the buyer's language, with its English beside it for the agent.
+    with speaking(conversation.language, conversation.locale) as voice:
+        if to == "bot":
+            status, role = ConversationStatus.BOT, MessageRole.BOT
+            text = replies.text("released_to_bot")
+            case_status = CaseStatus.RETURNED_TO_BOT
+        else:
+            status, role = ConversationStatus.CLOSED, MessageRole.SYSTEM
+            text = replies.text("closed")
+            case_status = CaseStatus.CLOSED
+    english = english_of(text)
+    turn.add_message(
+        role,
+        str(text),
+        author=agent_id if role is MessageRole.SYSTEM else None,
+        language=voice.language,
+        text_en=None if english == str(text) else english,
+    )
     # The bot starts afresh: whatever it was asking before the handoff is settled.
     turn.finish(state=DialogueState().dump(), status=status)
     update_case_in(turn.session, case.case_id, now, status=case_status)

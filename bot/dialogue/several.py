@@ -163,7 +163,7 @@ def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:
         handler.offers_check = not state.pending
         more = handler.run()
         if not was_question:
-            out.messages.append(BotMessage(replies.next_request(part.text)))
+            out.messages.append(BotMessage.of(replies.next_request(part.text)))
         out.messages.extend(more.messages)
         out.handoff_case_id = more.handoff_case_id
     if out.handoff_case_id is not None:

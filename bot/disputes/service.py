@@ -32,6 +32,7 @@ from bot.disputes.machine import (
     is_replay,
     next_status,
 )
+from bot.language.catalogue import english_of, speaking
 from bot.store import disputes as store
 from bot.store import ledger
 from bot.store.cases import Case, CaseStatus, get_case_in, update_case_in
@@ -470,14 +471,23 @@ class DisputeDesk:
                 yield session, case, lambda _text: None
             return
         with self.conversations.turn(case.conversation_id) as turn:
+            conversation = turn.conversation
 
             def post(text: str) -> None:
-                turn.add_message(MessageRole.BOT, text)
+                english = english_of(text)
+                turn.add_message(
+                    MessageRole.BOT,
+                    str(text),
+                    language=voice.language,
+                    text_en=None if english == str(text) else english,
+                )
 
             current = get_case_in(turn.session, case_id)
             assert current is not None
-            yield turn.session, current, post
-            turn.finish(state=turn.conversation.state, status=turn.conversation.status)
+            # The buyer is told in their language (`dispute_replies` renders in this voice).
+            with speaking(conversation.language, conversation.locale) as voice:
+                yield turn.session, current, post
+            turn.finish(state=conversation.state, status=conversation.status)
 
 
 def _underlying_claim(case: Case) -> Claim | None:
