@@ -175,7 +175,7 @@ def track_order(order: Order) -> Said:
 
 
 def change_too_late(order: Order) -> Said:
-    return say("change_too_late", order_id=order.order_id, status=order.status.value)
+    return say("change_too_late", order_id=order.order_id, status=say(f"status_{order.status}"))
 
 
 def track_refund(order: Order, return_pending: bool) -> Said:
