@@ -48,7 +48,9 @@ def sla_minutes(priority: int) -> int:
     return next(minutes for floor, minutes in SLA_MINUTES if priority >= floor)
 
 
-def queue_row(case: Case, now: datetime, region: str | None, status: str) -> dict[str, Any]:
+def queue_row(
+    case: Case, now: datetime, region: str | None, status: str, language: str | None = None
+) -> dict[str, Any]:
     """One open case as the queue lists it: priority with time waited, its SLA timer."""
     level = effective_priority(case.priority, case.created_at, now)
     minutes = sla_minutes(level)
@@ -67,6 +69,7 @@ def queue_row(case: Case, now: datetime, region: str | None, status: str) -> dic
         "amount": str(e.amount) if (e := summary.eligibility) else None,
         "currency": summary.currency,
         "region": region,
+        "language": language,
         "status": status,
         "sla_minutes": minutes,
         "sla_due_at": due.isoformat(),
@@ -117,6 +120,7 @@ def queue_rows(
     now: datetime,
     regions: Mapping[str, str | None],
     states: Mapping[str, str],
+    languages: Mapping[str, str] | None = None,
     *,
     intent: str | None = None,
     region: str | None = None,
@@ -128,7 +132,14 @@ def queue_rows(
     search, only the cases it keeps, each with ``match``, the message text that matched."""
     rows = []
     for c in cases:
-        row = queue_row(c, now, regions.get(c.buyer_id), states.get(c.conversation_id or "", "new"))
+        conversation = c.conversation_id or ""
+        row = queue_row(
+            c,
+            now,
+            regions.get(c.buyer_id),
+            states.get(conversation, "new"),
+            (languages or {}).get(conversation),
+        )
         if search is not None:
             kept, snippet = search.keeps(c, (texts or {}).get(c.conversation_id or "", ()))
             if not kept:

@@ -273,6 +273,19 @@ class ConversationRepository:
             )
             return [ConversationSummary(_conversation(row), last.get(row.id)) for row in rows]
 
+    def languages(self, conversation_ids: Iterable[str]) -> dict[str, str]:
+        """Each conversation's language, for those that have one (the agent queue's badge)."""
+        ids = sorted(set(conversation_ids))
+        if not ids:
+            return {}
+        with self._sessions() as session:
+            rows = session.execute(
+                select(ConversationRow.id, ConversationRow.language).where(
+                    ConversationRow.id.in_(ids), ConversationRow.language.is_not(None)
+                )
+            )
+            return {conversation_id: language for conversation_id, language in rows}
+
     def texts_containing(
         self, conversation_ids: Iterable[str], terms: Sequence[str]
     ) -> dict[str, list[str]]:
