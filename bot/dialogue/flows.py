@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clauses import readable
+from bot.clauses import policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
 from bot.dialogue.slots import FILLED, HANDLED
@@ -49,6 +49,7 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import DECLINE_WORDS, NEVER_MIND, NO_WORDS, rating_of
+from bot.language.catalogue import current
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderStatus
@@ -255,11 +256,12 @@ class TurnHandler(Deciding):
         except RetrievalError:
             answer = None
         if answer is None or not answer.confident:
-            text = answer.text if answer is not None else replies.text("no_retrieval")
+            text = replies.text("not_sure" if answer is not None else "no_retrieval")
             self._reply(replies.with_resume(text, resume))
             return self._offer_person_keep_flow()
-        # The quote names the clauses it refers to by title, and cites them too (issue 15).
-        quoted, referred = readable(answer.text)
+        # The quote names the clauses it refers to by title, and cites them too (issue 15); in
+        # the buyer's language when the knowledge base has the clause in it.
+        quoted, referred = policy_quote(answer, current().language)
         citations = list(dict.fromkeys((*answer.citations, *referred)))
         self._reply(replies.with_resume(quoted, resume), citations)
         self._offer_check()

@@ -75,6 +75,12 @@ def identify(
     return Detection(top, score, "detector")
 
 
+def warm_up() -> None:
+    """Load lid.176 now (about 0.4 s) rather than in the first buyer's turn, where it would
+    hold the event loop (`identify` runs there: a loaded model takes tens of microseconds)."""
+    detect("warm up the language model", model="lite", k=2)
+
+
 def _kept(conversation_language: str | None, hint: str | None) -> Detection:
     if conversation_language is not None:
         return Detection(conversation_language, None, "conversation")

@@ -74,3 +74,9 @@ def test_an_unsupported_language_is_answered_in_english():
     with speaking("fr") as voice:
         assert voice.language == "en"
         assert say("thanks") == "You're welcome!"
+
+
+def test_the_english_not_sure_reply_is_the_answerers():
+    from retrieval.answer import NOT_SURE_REPLY
+
+    assert ENGLISH["not_sure"] == NOT_SURE_REPLY
