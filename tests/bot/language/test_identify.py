@@ -66,3 +66,14 @@ def test_unsupported_languages_are_replied_to_in_english():
     assert formatting_locale("ms", "ms_MY") == "ms_MY"
     assert formatting_locale("ms", "en_US") == "ms_MY"  # the client's locale is of another language
     assert formatting_locale("en", "en_MY") == "en_MY"
+
+
+@pytest.mark.parametrize(
+    "text", ["pwede ba refund ko yung item", "nasaan na po yung parcel ko", "wala pa yung order ko"]
+)
+def test_taglish_is_told_by_its_grammar_words(text):
+    assert identify(text).language == "tl"
+
+
+def test_english_with_one_tagalog_word_stays_english():
+    assert identify("my parcel is late po").language == "en"
