@@ -67,10 +67,6 @@ def label(meaning: str) -> Said:
     return say(QUICK_REPLIES[meaning])
 
 
-def labels(*meanings: str) -> list[Said]:
-    return [label(meaning) for meaning in meanings]
-
-
 def reason_labels() -> dict[Said, str]:
     """The reasons' quick replies -> their option values."""
     return {say(key): reason for reason, key in REASONS.items()}

@@ -5,7 +5,7 @@
 `say(key, **params)` renders a key in the turn's language and in English together: the buyer
 reads the first, and the English is stored beside it for agents (`Said.english`). A `Said` is
 a `str` (the buyer's text), so the dialogue's code compares, normalises and stores it as
-before; joining two with `+` or `join` keeps both languages.
+before; joining with `+` keeps both languages.
 
 The turn's language is ambient, like its transaction: `speaking(language, locale)` is set
 once where a turn (or an agent's or a dispute's message) starts, instead of threading the
@@ -15,7 +15,7 @@ language through every reply function.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -47,12 +47,6 @@ class Said(str):
 
     def __radd__(self, other: str) -> Said:
         return Said(str(other) + str(self), english_of(other) + self.english)
-
-    def join(self, parts: Iterable[str]) -> Said:  # type: ignore[override]
-        items = list(parts)
-        return Said(
-            str.join(str(self), items), self.english.join(english_of(part) for part in items)
-        )
 
 
 def english_of(text: str) -> str:
