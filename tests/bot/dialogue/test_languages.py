@@ -162,3 +162,25 @@ def test_an_unsupported_language_is_stored_as_detected_and_answered_in_english(c
     turn = chat.say(text)
     assert turn["language"] == "fr"
     assert turn["quick_replies"] == ["Yes", "No"]
+
+
+@pytest.mark.parametrize(
+    ("language", "yes"),
+    [("ms", "boleh"), ("id", "iya"), ("th", "ได้ค่ะ"), ("vi", "dạ"), ("tl", "sige po")],
+)
+def test_a_typed_yes_in_the_buyer_language_confirms(language, yes, chat, nlu):
+    nlu.script[CANCEL[language]] = "cancel_order"
+    chat.say(CANCEL[language])
+    done = chat.say(yes)
+    assert done["actions"] and DONE[language] in bot_text(done)
+
+
+@pytest.mark.parametrize(
+    ("language", "no"), [("ms", "tak nak"), ("vi", "không ạ"), ("tl", "huwag")]
+)
+def test_a_typed_no_in_the_buyer_language_declines(language, no, chat, nlu):
+    nlu.script[CANCEL[language]] = "cancel_order"
+    chat.say(CANCEL[language])
+    turn = chat.say(no)
+    assert turn["actions"] == []
+    assert bot_text(turn) == catalogue(language)["declined_cancel"]
