@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     # How often the job runner (dispute reminders and timeouts) polls the database; 0: no
     # runner in this process (another process runs the jobs).
     scheduler_poll_s: float = Field(5.0, ge=0, le=3600)
+    # The sellers' outbound webhook (issue 18): every dispute step is POSTed there, signed like
+    # the inbound order webhook with this secret, by the job runner (retries with backoff).
+    # Unset: sellers poll GET /v1/seller/disputes.
+    seller_webhook_url: str | None = Field(None, pattern=r"^https?://\S+$")
+    seller_webhook_secret: str = ""
+    seller_webhook_timeout_s: float = Field(10.0, gt=0, le=60)
 
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
@@ -159,6 +165,11 @@ class Settings(BaseSettings):
                     )
             if self.webhook_secret == DEMO_WEBHOOK_SECRET:
                 raise ValueError("AFTERSALES_WEBHOOK_SECRET must be set in production")
+            if self.seller_webhook_url and len(self.seller_webhook_secret) < 16:
+                raise ValueError(
+                    "AFTERSALES_SELLER_WEBHOOK_SECRET (16+ characters) must be set with "
+                    "AFTERSALES_SELLER_WEBHOOK_URL"
+                )
             if self.database_url == DEMO_DATABASE_URL:
                 raise ValueError("AFTERSALES_DATABASE_URL must be set in production")
             if self.rasa_token == DEMO_RASA_TOKEN:

@@ -71,6 +71,7 @@ def queue_row(
         "region": region,
         "language": language,
         "status": status,
+        "case_status": case.status,
         "sla_minutes": minutes,
         "sla_due_at": due.isoformat(),
         "sla_breached": now > due,

@@ -40,6 +40,10 @@ class QueueCase(BaseModel):
     # Contract extension (issue 16): the buyer's language (ISO 639-1), null before identified.
     language: str | None = None
     status: str = Field(description="new, replied or buyer_replied")
+    case_status: str = Field(
+        "waiting_for_agent",
+        description="waiting_for_agent, or in_dispute while the seller has time to answer",
+    )
     sla_minutes: int
     sla_due_at: str
     sla_breached: bool

@@ -12,7 +12,7 @@ from decimal import Decimal
 from bot.dialogue import dispute_replies, replies
 from bot.dialogue.handoff import manual_decision, priority, summary
 from bot.dialogue.slots import SlotFilling
-from bot.dialogue.state import Choice, Proposal, ProposedAction
+from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
 from bot.store.case_summary import CaseSummary
@@ -150,12 +150,14 @@ class Deciding(SlotFilling):
         if not eligibility.eligible and not eligibility.needs_human:
             # A refusal the rules explain (a shipped order, a closed window...) needs no agent;
             # the buyer can still ask for one (REV-6.4) or dispute it (REV-6.5).
-            self._open_case(order, decision, case_summary, CaseStatus.DECLINED, 0)
+            case_id = self._open_case(order, decision, case_summary, CaseStatus.DECLINED, 0)
             self.state.end_flow()
+            # Kept past the flow: "I want to dispute this" is about this decision and order.
+            self.state.refusal = Refusal(case_id=case_id, order_id=order.order_id)
             self._reply(eligibility.explanation, citations)
             self._prompt(
                 "choice",
-                [replies.label("person"), replies.label("no_thanks")],
+                [replies.label("person"), replies.label("dispute"), replies.label("no_thanks")],
                 choice=Choice.PERSON,
             )
             return self.out
@@ -356,6 +358,25 @@ class Deciding(SlotFilling):
                 case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
             )
         return self._to_agent(case_id, text, list(clauses))
+
+    def _dispute_refusal(self) -> Outcome:
+        """The buyer disputes the claim the rules just refused (REV-6.5): a dispute on the
+        refusal's own case and order; the seller has 48 hours to answer, and the buyer is told
+        here at each step (`bot.disputes.service`)."""
+        refusal = self.state.refusal
+        assert refusal is not None
+        self.state.refusal = None
+        self._drop_proposal()
+        order = self.ctx.find_order(refusal.order_id)
+        if order is None or order.refundable <= 0:
+            # Nothing left to dispute on the order (refunded since): a person looks at it.
+            return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
+        reason = f"The buyer disputes the refusal of their claim on order {order.order_id}."
+        respond_by = self.ctx.open_dispute(refusal.case_id, order, reason)
+        self._progressed = True
+        return self._to_agent(
+            refusal.case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
+        )
 
     def _conversation_order(self) -> Order | None:
         """The order this conversation is about, for a case opened without one in hand: the

@@ -39,6 +39,23 @@ def offered(order_id: str, offer: dict) -> Said:
     return say("dispute_offered", order_id=order_id, what=what)
 
 
+def offer_accepted(order_id: str, remedy: str, amount: Decimal, currency: str) -> Said:
+    what = (
+        say("dispute_replacement_coming")
+        if remedy == "replacement"
+        else say("dispute_refund_coming", amount=_money(amount, currency))
+    )
+    return say("dispute_offer_accepted", order_id=order_id, what=what)
+
+
+def offer_declined(order_id: str) -> Said:
+    return say("dispute_offer_declined", order_id=order_id)
+
+
+def offer_closed(order_id: str) -> Said:
+    return say("dispute_offer_closed", order_id=order_id)
+
+
 def decided_for_buyer(order_id: str, remedy: str, amount: Decimal, currency: str) -> Said:
     what = (
         say("dispute_replacement_coming")

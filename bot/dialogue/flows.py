@@ -30,7 +30,7 @@ from datetime import datetime
 from bot.clauses import policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
-from bot.dialogue.slots import FILLED, HANDLED
+from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import (
@@ -48,7 +48,15 @@ from bot.dialogue.vocabulary import (
     TRACKED_PROBLEMS,
     TRACKING,
 )
-from bot.dialogue.wording import DECLINE_WORDS, NEVER_MIND, NO_WORDS, rating_of
+from bot.dialogue.wording import (
+    DECLINE_WORDS,
+    DISPUTE_WORDS,
+    NEVER_MIND,
+    NO_WORDS,
+    REFUND_WORDS,
+    REPLACEMENT_WORDS,
+    rating_of,
+)
 from bot.language.catalogue import current
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
@@ -95,6 +103,10 @@ class TurnHandler(Deciding):
                 return self._rated(score)
             # Not a rating: the buyer moved on; the question lapses and the turn goes on.
             state.clear_prompt()
+        if state.refusal is not None and (
+            self.option == "dispute" or DISPUTE_WORDS.search(self.said)
+        ):
+            return self._dispute_refusal()
         if self.intent == "request_human" or self.option == "person":
             return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
         if self.intent == "payment_issue":
@@ -136,6 +148,8 @@ class TurnHandler(Deciding):
                 return self._advance()
             if filled is HANDLED:
                 return self.out
+            if filled is HAND_OVER:
+                return self._handoff("no_photo", ("DMG-3.1",), replies.text("no_photo_handoff"))
         if flow is not None and state.expecting and self._asks():
             # "Is 30 days for shoes also?" while the order is asked: the act reader is sure it
             # is a question even when the intent reader is not; answered, then asked again.
@@ -161,6 +175,10 @@ class TurnHandler(Deciding):
             return self._answer_question()
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
+        if flow is None and self.intent in ("inform", "out_of_scope") and self._id_typed():
+            # "problem with K9501": one of the buyer's orders named with no request the NLU
+            # can read. Not out of scope: what went wrong is asked (or taken from the message).
+            return self._start("request_refund")
         return self._small_talk()
 
     def nlu_unavailable(self) -> Outcome:
@@ -214,6 +232,7 @@ class TurnHandler(Deciding):
 
     def _start(self, intent: str) -> Outcome:
         self.state.end_flow()
+        self.state.refusal = None  # a new request: "dispute this" is no longer about that one
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
@@ -237,6 +256,9 @@ class TurnHandler(Deciding):
             # the problem it names is kept, and decides once the order is known (`_tracked`).
             named = self._named_reason(intent=intent)
             flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
+        if REPLACEMENT_WORDS.search(self.said) and not REFUND_WORDS.search(self.said):
+            # "...can u send me a new pair": the remedy came with the request; not asked again.
+            flow.prefers_replacement = True
         flow.photos.extend(self.photos)
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
@@ -314,7 +336,7 @@ class TurnHandler(Deciding):
             self.state.end_flow()
             return self._say(replies.text("nothing_else"))
         elif self.state.flow is not None and self.state.expecting:
-            text = "Sorry, I didn't catch that."
+            text = replies.text("not_caught")
         else:
             text = replies.text("out_of_scope")
         keep = self.state.flow is not None

@@ -28,9 +28,10 @@ from typing import Any
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from bot.dialogue import replies, several
+from bot.dialogue import offers, replies, several
 from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, PreparedAnswerer, TurnContext
 from bot.dialogue.flows import TurnHandler, situation_of
+from bot.dialogue.offers import OfferAnswers
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
 from bot.dialogue.vocabulary import FLOW_INTENTS
@@ -79,8 +80,11 @@ class DialogueManager:
         clock: Callable[[], datetime] = utcnow,
         proposal_ttl: timedelta = DEFAULT_PROPOSAL_TTL,
         dispute_timing: DisputeTiming | None = None,
+        offer_answers: OfferAnswers | None = None,
     ) -> None:
         self.proposal_ttl = proposal_ttl
+        # The disputes' service, for a buyer's answer to a seller's offer (wired in bot.main).
+        self.offer_answers = offer_answers
         self.dispute_timing = dispute_timing or DisputeTiming()
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.cases = CaseRepository(database.sessions, clock=clock)
@@ -313,7 +317,21 @@ class DialogueManager:
             dispute_timing=self.dispute_timing,
         )
         messages: list[BotMessage] = []
-        if status is ConversationStatus.WAITING_FOR_AGENT:
+        answer = offers.answer_of(state, text) if self.offer_answers else None
+        if (
+            answer is not None
+            and state.offer_dispute_id
+            and status is not ConversationStatus.CLOSED
+        ):
+            # "Accept the offer": the seller's offer in a dispute, answered even while the
+            # chat waits for an agent (the dispute is what the agent is waiting on).
+            assert self.offer_answers is not None
+            notes = self.offer_answers.answer_offer_in(
+                turn.session, buyer_id, state.offer_dispute_id, answer
+            )
+            status = offers.apply(state, status, notes.case_id or "", notes)
+            messages = [BotMessage.of(t, ["REV-6.5"]) for t in notes.texts]
+        elif status is ConversationStatus.WAITING_FOR_AGENT:
             # The agent answers now; the buyer hears once that the message reached them.
             if not state.handoff_notice_sent:
                 messages.append(BotMessage.of(replies.text("still_waiting")))

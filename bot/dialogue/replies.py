@@ -19,6 +19,7 @@ QUICK_REPLIES = {
     "no": "answer_no",
     "person": "person",
     "no_thanks": "no_thanks",
+    "dispute": "dispute_choice",
     "later": "photo_later",
     "no_photo": "no_photo",
     "opened": "opened",
@@ -27,6 +28,8 @@ QUICK_REPLIES = {
     "replacement": "replacement_choice",
     "other_order": "other_order",
     "all_items": "all_items",
+    "accept_offer": "accept_offer",
+    "decline_offer": "decline_offer",
 }
 # The claim reasons offered when the bot asks what went wrong: option value -> label key.
 REASONS = {
@@ -52,6 +55,7 @@ _SHARED_PARTS = {
     "not_understood": {"handoff_notice": "handoff_notice"},
     "payment_issue": {"handoff_notice": "handoff_notice"},
     "change_order": {"handoff_notice": "handoff_notice"},
+    "no_photo_handoff": {"handoff_notice": "handoff_notice"},
 }
 
 
@@ -109,7 +113,11 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
-def ask_order(orders: list[Order]) -> Said:
+def ask_order(orders: list[Order], *, others_declined: bool = False) -> Said:
+    """Which order the request is about; ``others_declined``: the buyer said the order offered
+    is not the one, so there being no other is not "no orders on your account"."""
+    if not orders and others_declined:
+        return say("which_order_then")
     if len(orders) == 1:
         order = orders[0]
         return say(

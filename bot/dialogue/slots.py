@@ -10,6 +10,7 @@ from bot.dialogue.state import Choice, normalise
 from bot.dialogue.turn import Outcome, typed
 from bot.dialogue.vocabulary import _PLAUSIBLE, MAX_ORDER_CHOICES
 from bot.dialogue.wording import (
+    NEVER_MIND,
     NO_PHOTO,
     OPENED_WORDS,
     OTHER_ORDER,
@@ -20,7 +21,7 @@ from bot.dialogue.wording import (
 from policies.types import ClaimType, Order, OrderStatus
 
 # What filling a slot did (see `SlotFilling._fill_slot`).
-FILLED, HANDLED = "filled", "handled"
+FILLED, HANDLED, HAND_OVER = "filled", "handled", "hand_over"
 
 
 class SlotFilling(MessageReading):
@@ -28,8 +29,8 @@ class SlotFilling(MessageReading):
 
     def _fill_slot(self) -> str | None:
         """Fill what the bot asked for from this message: FILLED (advance the flow), HANDLED
-        (the bot has answered, e.g. asked again), or None (the message was about something
-        else)."""
+        (the bot has answered, e.g. asked again), HAND_OVER (the answer leaves only a person),
+        or None (the message was about something else)."""
         flow, state = self.state.flow, self.state
         assert flow is not None
         if state.expecting == "order_id":
@@ -44,6 +45,10 @@ class SlotFilling(MessageReading):
             if self.photos:
                 return FILLED
             if self.option == "no_photo" or NO_PHOTO.search(self.said) or self._is_no():
+                if flow.no_photo:
+                    # Told the policy and offered a person or later, the buyer says again they
+                    # have no photo: asking a third time is a dead end, a person can look at it.
+                    return HAND_OVER
                 flow.no_photo = True
                 self._reply(replies.text("no_photo_policy"), ["DMG-3.1"])
                 self._prompt("evidence", [replies.label("person"), replies.label("later")])
@@ -63,6 +68,10 @@ class SlotFilling(MessageReading):
             self._ask_order(exclude_offered=True)
             return HANDLED
         elif len(self._offered()) == 1 and (self._is_yes() or self._is_no()):
+            if NEVER_MIND.search(self.said):
+                # "Never mind" to "Is it about order X?" drops the request (the turn's step 5);
+                # it is not "another order" (the bot then claimed the buyer had no orders).
+                return None
             if self._is_no():
                 self._ask_order(exclude_offered=True)
                 return HANDLED
@@ -161,7 +170,7 @@ class SlotFilling(MessageReading):
             others = [o for o in recent if o not in plausible]
             offered = (plausible + others)[:MAX_ORDER_CHOICES]
             labels = [replies.order_label(o) for o in offered]
-        self._reply(replies.ask_order(offered))
+        self._reply(replies.ask_order(offered, others_declined=bool(excluded)))
         options = {normalise(replies.order_label(o)): f"order:{o.order_id}" for o in offered}
         if replies.label("other_order") in labels:
             options.update(typed(replies.label("other_order"), "other_order"))

@@ -151,7 +151,11 @@ class BuyerRow(Base):
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     region: Mapped[str | None] = mapped_column(String(32))
+    # When the bot first heard of the buyer (their first pushed order).
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the platform says the account was opened (the webhook's optional
+    # ``buyer_account_created_at``); None when it never said. The risk model's account age.
+    account_created_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SellerRow(Base):
@@ -473,8 +477,14 @@ class MediaRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The owner's id: a buyer's (``owner_role`` buyer), or a seller's for a dispute's evidence.
     buyer_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    owner_role: Mapped[str] = mapped_column(String(16), default="buyer", server_default="buyer")
+    # A buyer's photo is in a conversation; a seller's is for a dispute (issue 18).
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id"), index=True
+    )
+    dispute_id: Mapped[str | None] = mapped_column(ForeignKey("disputes.id"), index=True)
     # Of the stored photo (re-encoded without metadata), not of the upload.
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)

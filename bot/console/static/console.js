@@ -165,7 +165,7 @@ function fillRow(button, c, i) {
   if (c.case_id === state.caseId) button.setAttribute("aria-current", "true");
   else button.removeAttribute("aria-current");
   const content = JSON.stringify([c.intent, c.priority, c.order_id, c.buyer_id, c.region, c.amount,
-    c.currency, c.status, c.reasons, c.sla_due_at, c.match, c.language]);
+    c.currency, c.status, c.case_status, c.reasons, c.sla_due_at, c.match, c.language]);
   if (button.dataset.content === content) return;
   button.dataset.content = content;
   const top = el("span", null, "line");
@@ -178,6 +178,7 @@ function fillRow(button, c, i) {
   const bottom = el("span", null, "line");
   const badges = el("span");
   badges.append(el("span", (c.status || "new").replace(/_/g, " "), "badge " + (c.status || "new")));
+  if (c.case_status === "in_dispute") badges.append(el("span", "awaiting seller", "badge in-dispute"));
   if (c.language) badges.append(languageBadge(c.language));
   (c.reasons || []).slice(0, 2).forEach((r) => badges.append(el("span", r.replace(/_/g, " "), "badge")));
   const sla = el("span", "", "sla");

@@ -204,3 +204,16 @@ def test_the_rating_question_gets_a_rating(plans):
     message = persona.reply(turn("rating", replies.RATINGS))
     assert persona.outcome == "resolved"
     assert message is None or rating_of(message.text) == persona.rating
+
+
+def test_a_buyer_resolved_once_stays_resolved_when_the_bot_later_finds_the_claim_settled(plans):
+    """A genuine buyer whose return was authorised, then repeated the claim (a queued opening
+    line) and heard it is already settled, was resolved, not refused."""
+    plan = claim_plan(plans, "damaged", latent="genuine")
+    persona = talking(plan, 5)
+    persona.reply(BotTurn("bot", None, (), ("Done",), actions=({"type": "return"},)))
+    persona.reply(turn("choice", [replies.label("person"), replies.label("no_thanks")]))
+    assert persona.outcome == "resolved"
+    fresh = talking(plan, 5)
+    fresh.reply(turn("choice", [replies.label("person"), replies.label("no_thanks")]))
+    assert fresh.outcome == "refused"

@@ -1,10 +1,11 @@
 """The buyer's language: on conversations (with the app locale) and on messages (with the
 English of a bot message written in another language).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02
 
+Numbered 0011 after main's 0009 (buyer account age) and 0010 (seller photos).
 Written to match bot/store/models.py; the migration test checks that it does. Existing rows
 keep NULL: their language was never identified (the bot replied in English).
 """
@@ -14,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
