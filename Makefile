@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 .PHONY: run test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
-	index-multilingual eval-retrieval-multilingual
+	index-multilingual eval-retrieval-multilingual eval-language eval-language-dev
 
 # The product runs with the refund-limit experiment (data/experiments); set
 # AFTERSALES_EXPERIMENTS_FILE= (empty) to run without one.
@@ -154,6 +154,15 @@ analytics-report: $(VENV)/.installed
 # reports/privacy/redaction.{json,md}
 eval-privacy: $(VENV)/.installed
 	$(PY) -m lab.analytics.redact_eval --eval data/eval/pii_messages.jsonl
+
+# Language ID (bot/language) on the blind set: accuracy per language and confusion ->
+# reports/language/; says so and fails when the set is not there yet. The dev set written with
+# the rules is eval-language-dev -> reports/language-dev/.
+eval-language: $(VENV)/.installed
+	$(PY) -m lab.language.evaluate --data data/eval/multilingual/language_id.jsonl --out reports/language
+
+eval-language-dev: $(VENV)/.installed
+	$(PY) -m lab.language.evaluate --data lab/language/dev.jsonl --out reports/language-dev
 
 # The full report over synthetic logs of 100k and 1M conversations on DuckDB (wall time, peak
 # RSS): reports/bench/analytics.{json,md}; snapshots are kept in var/bench-analytics.

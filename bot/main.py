@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from bot.agent.service import AgentConsole
 from bot.agent.suggestions.suggest import Suggester
@@ -23,6 +24,7 @@ from bot.dialogue.manager import DialogueManager
 from bot.disputes.scheduler import JobRunner
 from bot.disputes.service import DisputeDesk
 from bot.disputes.webhook import SellerWebhook
+from bot.language import identify as language_id
 from bot.log_config import configure_logging
 from bot.media.library import Limits, PhotoLibrary
 from bot.media.storage import LocalMediaStore
@@ -45,6 +47,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = built = services or build_services(settings)
+        if owned:
+            await run_in_threadpool(language_id.warm_up)
         app.state.dialogue = _dialogue(settings, built)
         app.state.agent_console = _console(built)
         app.state.photos = _photos(settings, built)

@@ -34,9 +34,9 @@ from policies.types import (
 )
 
 _LAPSED_NOTE = {
-    ProposalStatus.EXPIRED: replies.PROPOSAL_EXPIRED,
-    ProposalStatus.SUPERSEDED: replies.PROPOSAL_SUPERSEDED,
-    ProposalStatus.CHANGED: replies.PROPOSAL_CHANGED,
+    ProposalStatus.EXPIRED: "proposal_expired",
+    ProposalStatus.SUPERSEDED: "proposal_superseded",
+    ProposalStatus.CHANGED: "proposal_changed",
 }
 
 
@@ -107,16 +107,18 @@ class Deciding(SlotFilling):
         claim, eligibility = assessed.claim, assessed.eligibility
         reasons = set(eligibility.reasons)
         if Reason.NO_PHOTO in reasons and not flow.no_photo:
-            self._reply(replies.ASK_PHOTO, ["DMG-3.1"])
-            self._prompt("evidence", [replies.NO_PHOTO])
+            self._reply(replies.text("ask_photo"), ["DMG-3.1"])
+            self._prompt("evidence", [replies.label("no_photo")])
             return self.out
         if Reason.NO_PHOTO in reasons:
-            self._reply(replies.NO_PHOTO_POLICY, ["DMG-3.1"])
-            self._prompt("evidence", [replies.PERSON, replies.PHOTO_LATER])
+            self._reply(replies.text("no_photo_policy"), ["DMG-3.1"])
+            self._prompt("evidence", [replies.label("person"), replies.label("later")])
             return self.out
         if Reason.BEAUTY_OPENED_UNKNOWN in reasons:
-            self._reply(replies.ASK_OPENED, ["RET-2.2"])
-            self._prompt("choice", [replies.OPENED, replies.SEALED], choice=Choice.OPENED)
+            self._reply(replies.text("ask_opened"), ["RET-2.2"])
+            self._prompt(
+                "choice", [replies.label("opened"), replies.label("sealed")], choice=Choice.OPENED
+            )
             return self.out
         if (
             claim.type in DAMAGE_CLAIMS
@@ -124,9 +126,11 @@ class Deciding(SlotFilling):
             and eligibility.remedy is Remedy.RETURN_THEN_REFUND
             and flow.prefers_replacement is None
         ):
-            self._reply(replies.ASK_REMEDY, ["DMG-3.3"])
+            self._reply(replies.text("ask_remedy"), ["DMG-3.3"])
             self._prompt(
-                "choice", [replies.REFUND_CHOICE, replies.REPLACEMENT_CHOICE], choice=Choice.REMEDY
+                "choice",
+                [replies.label("refund"), replies.label("replacement")],
+                choice=Choice.REMEDY,
             )
             return self.out
 
@@ -153,7 +157,7 @@ class Deciding(SlotFilling):
             self._reply(eligibility.explanation, citations)
             self._prompt(
                 "choice",
-                [replies.PERSON, replies.DISPUTE, replies.NO_THANKS],
+                [replies.label("person"), replies.label("dispute"), replies.label("no_thanks")],
                 choice=Choice.PERSON,
             )
             return self.out
@@ -175,8 +179,8 @@ class Deciding(SlotFilling):
                     eligibility.remedy.value, order, eligibility.amount, _titles(order, claim)
                 )
             elif eligible_for_bot:
-                text += " A colleague will review it and confirm before anything is done."
-            return self._to_agent(case_id, f"{text} {replies.HANDOFF_NOTICE}", citations)
+                text = replies.colleague_confirms(text)
+            return self._to_agent(case_id, replies.with_handoff(text), citations)
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
         return self._propose(order, claim, eligibility, case_id)
 
@@ -211,10 +215,10 @@ class Deciding(SlotFilling):
             eligibility.remedy.value, order, eligibility.amount, titles
         )
         self._reply(
-            f"{eligibility.explanation}\n\nTo confirm: {effect} Shall I go ahead?",
+            replies.to_confirm(eligibility.explanation, effect),
             list(eligibility.clauses),
         )
-        self._prompt("confirmation", [replies.YES, replies.NO])
+        self._prompt("confirmation", [replies.label("yes"), replies.label("no")])
         return self.out
 
     def _execute(self, proposal: Proposal) -> Outcome:
@@ -246,7 +250,7 @@ class Deciding(SlotFilling):
                 lapsed = ProposalStatus.CHANGED
         if lapsed is not None:
             self._drop_proposal(lapsed)
-            self._reply(_LAPSED_NOTE[lapsed])
+            self._reply(replies.text(_LAPSED_NOTE[lapsed]))
             return self._decide(order)
         self.ctx.close_proposal(proposal.proposal_id, ProposalStatus.EXECUTED)
         self.ctx.update_case(proposal.case_id, status=CaseStatus.RESOLVED)
@@ -258,7 +262,7 @@ class Deciding(SlotFilling):
             # chat is rated once, after the last.
             return self._say(text, proposal.clauses)
         # A resolved case ends with the satisfaction question (the analytics' CSAT).
-        self._reply(f"{text} {replies.RATE_CHAT}", proposal.clauses)
+        self._reply(replies.done_and_rate(text), proposal.clauses)
         self.state.expecting = "rating"
         self.state.quick_replies = list(replies.RATINGS)
         self.state.rating_case_id = proposal.case_id
@@ -366,7 +370,7 @@ class Deciding(SlotFilling):
         order = self.ctx.find_order(refusal.order_id)
         if order is None or order.refundable <= 0:
             # Nothing left to dispute on the order (refunded since): a person looks at it.
-            return self._handoff("human_requested", ("REV-6.4",), replies.ASKED_FOR_PERSON)
+            return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
         reason = f"The buyer disputes the refusal of their claim on order {order.order_id}."
         respond_by = self.ctx.open_dispute(refusal.case_id, order, reason)
         self._progressed = True

@@ -36,9 +36,11 @@ from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
 from bot.dialogue.vocabulary import FLOW_INTENTS
 from bot.dialogue.wording import rating_of
+from bot.language.catalogue import Voice, speaking
+from bot.language.identify import identify
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.store.cases import CaseRepository
-from bot.store.conversations import ConversationRepository
+from bot.store.conversations import Conversation, ConversationRepository, Language, Turn
 from bot.store.db import Database, utcnow
 from bot.store.disputes import DisputeRepository, DisputeTiming
 from bot.store.models import ConversationStatus, MessageRole
@@ -106,8 +108,11 @@ class DialogueManager:
         text: str,
         attachments: list[dict[str, Any]],
         idempotency_key: str | None = None,
+        locale: str | None = None,
     ) -> dict[str, Any]:
-        """Run one buyer turn and return the contract's turn response.
+        """Run one buyer turn and return the contract's turn response. ``locale`` is the
+        buyer's app locale, normalised ("ms_MY"): a hint to language ID and how amounts and
+        dates are written.
 
         Raises `ConversationNotFound` (not the buyer's, or no such conversation) and
         `ConversationClosed`.
@@ -123,6 +128,9 @@ class DialogueManager:
             room = MAX_PHOTOS_PER_MESSAGE - len(attachments)
             text, links = take_image_links(text, room, any_link=True)
             attachments = [*attachments, *({"type": "image", "url": link} for link in links)]
+        detected = identify(
+            text, locale=locale, conversation_language=conversation.language
+        ).language
         inbound = await run_in_threadpool(
             self.conversations.record_inbound,
             conversation_id,
@@ -130,6 +138,7 @@ class DialogueManager:
             text,
             attachments,
             idempotency_key,
+            Language(detected, locale),
         )
         if inbound.response is not None:
             return inbound.response
@@ -178,6 +187,7 @@ class DialogueManager:
             "actions": [a.to_dict() for a in actions],
             "case_ids": case_ids,
             "disputes": [d.to_dict("buyer") for d in disputes],
+            "language": conversation.language,
             "created_at": conversation.created_at.isoformat(),
             "updated_at": conversation.updated_at.isoformat(),
         }
@@ -266,85 +276,117 @@ class DialogueManager:
             if stored is not None:
                 return stored  # processed meanwhile (a retry raced its first attempt)
             conversation = turn.conversation
-            state = DialogueState.load(conversation.state)
-            status = conversation.status
-            ctx = TurnContext(
-                turn.session,
-                conversation_id=conversation_id,
-                buyer_id=buyer_id,
-                now=self.clock(),
-                engines=engines or self.engines,
-                proposal_ttl=self.proposal_ttl,
-                dispute_timing=self.dispute_timing,
-            )
-            messages: list[BotMessage] = []
-            answer = offers.answer_of(state, text) if self.offer_answers else None
-            if (
-                answer is not None
-                and state.offer_dispute_id
-                and status is not ConversationStatus.CLOSED
-            ):
-                # "Accept the offer": the seller's offer in a dispute, answered even while the
-                # chat waits for an agent (the dispute is what the agent is waiting on).
-                assert self.offer_answers is not None
-                notes = self.offer_answers.answer_offer_in(
-                    turn.session, buyer_id, state.offer_dispute_id, answer
+            with speaking(conversation.language, conversation.locale) as voice:
+                return self._run_turn(
+                    turn,
+                    conversation,
+                    voice,
+                    message_id,
+                    text,
+                    attachments,
+                    parse,
+                    nlu_failed,
+                    engines,
+                    parts,
                 )
-                status = offers.apply(state, status, notes.case_id or "", notes)
-                messages = [BotMessage(t, ["REV-6.5"]) for t in notes.texts]
-            elif status is ConversationStatus.WAITING_FOR_AGENT:
-                # The agent answers now; the buyer hears once that the message reached them.
-                if not state.handoff_notice_sent:
-                    messages.append(BotMessage(replies.STILL_WAITING))
-                    state.handoff_notice_sent = True
-            elif status is ConversationStatus.CLOSED:
-                messages.append(BotMessage(replies.CLOSED))
+
+    def _run_turn(
+        self,
+        turn: Turn,
+        conversation: Conversation,
+        voice: Voice,
+        message_id: str,
+        text: str,
+        attachments: list[dict[str, Any]],
+        parse: ParseResult | None,
+        nlu_failed: bool,
+        engines: Engines | None,
+        parts: list[ParseResult] | None,
+    ) -> dict[str, Any]:
+        """The turn in the conversation's language (`speaking`), its transaction open."""
+        conversation_id, buyer_id = conversation.conversation_id, conversation.buyer_id
+        state = DialogueState.load(conversation.state)
+        status = conversation.status
+        ctx = TurnContext(
+            turn.session,
+            conversation_id=conversation_id,
+            buyer_id=buyer_id,
+            now=self.clock(),
+            engines=engines or self.engines,
+            proposal_ttl=self.proposal_ttl,
+            dispute_timing=self.dispute_timing,
+        )
+        messages: list[BotMessage] = []
+        answer = offers.answer_of(state, text) if self.offer_answers else None
+        if (
+            answer is not None
+            and state.offer_dispute_id
+            and status is not ConversationStatus.CLOSED
+        ):
+            # "Accept the offer": the seller's offer in a dispute, answered even while the
+            # chat waits for an agent (the dispute is what the agent is waiting on).
+            assert self.offer_answers is not None
+            notes = self.offer_answers.answer_offer_in(
+                turn.session, buyer_id, state.offer_dispute_id, answer
+            )
+            status = offers.apply(state, status, notes.case_id or "", notes)
+            messages = [BotMessage.of(t, ["REV-6.5"]) for t in notes.texts]
+        elif status is ConversationStatus.WAITING_FOR_AGENT:
+            # The agent answers now; the buyer hears once that the message reached them.
+            if not state.handoff_notice_sent:
+                messages.append(BotMessage.of(replies.text("still_waiting")))
+                state.handoff_notice_sent = True
+        elif status is ConversationStatus.CLOSED:
+            messages.append(BotMessage.of(replies.text("closed")))
+        else:
+            reading = parse or ParseResult(text=text, intent=IntentScore("unknown", 0.0))
+            if nlu_failed:
+                outcome = TurnHandler(state, ctx, reading, attachments).nlu_unavailable()
             else:
-                reading = parse or ParseResult(text=text, intent=IntentScore("unknown", 0.0))
-                if nlu_failed:
-                    outcome = TurnHandler(state, ctx, reading, attachments).nlu_unavailable()
-                else:
-                    outcome = several.run(state, ctx, reading, attachments, parts)
-                messages = outcome.messages
-                if outcome.handoff_case_id is not None:
-                    status = ConversationStatus.WAITING_FOR_AGENT
-            for i, message in enumerate(messages):
-                last = i == len(messages) - 1
-                turn.add_message(
-                    MessageRole.BOT,
-                    message.text,
-                    citations=message.citations,
-                    quick_replies=state.quick_replies if last else None,
-                    expecting=state.expecting if last else None,
-                )
-            nlu = nlu_of(parse)
-            response = {
-                "conversation_id": conversation_id,
-                "status": status.value,
-                "messages": [
-                    {"role": "bot", "text": m.text, "citations": m.citations} for m in messages
-                ],
-                "expecting": state.expecting,
-                "quick_replies": state.quick_replies,
-                "actions": [a.to_dict() for a in ctx.executed],
-                "nlu": nlu,
-            }
-            turn.finish(
-                state=state.dump(),
-                status=status,
-                message_id=message_id,
-                nlu=parse.to_dict() if parse is not None else None,
-                response=response,
+                outcome = several.run(state, ctx, reading, attachments, parts)
+            messages = outcome.messages
+            if outcome.handoff_case_id is not None:
+                status = ConversationStatus.WAITING_FOR_AGENT
+        for i, message in enumerate(messages):
+            last = i == len(messages) - 1
+            turn.add_message(
+                MessageRole.BOT,
+                message.text,
+                citations=message.citations,
+                quick_replies=state.quick_replies if last else None,
+                expecting=state.expecting if last else None,
+                language=voice.language,
+                text_en=message.english,
             )
-            log.info(
-                "turn",
-                conversation_id=conversation_id,
-                intent=nlu["intent"]["name"] if nlu else None,
-                status=status.value,
-                expecting=state.expecting,
-                actions=len(ctx.executed),
-            )
-            return response
+        nlu = nlu_of(parse)
+        response = {
+            "conversation_id": conversation_id,
+            "status": status.value,
+            "messages": [
+                {"role": "bot", "text": m.text, "citations": m.citations} for m in messages
+            ],
+            "expecting": state.expecting,
+            "quick_replies": state.quick_replies,
+            "actions": [a.to_dict() for a in ctx.executed],
+            "nlu": nlu,
+            "language": conversation.language,
+        }
+        turn.finish(
+            state=state.dump(),
+            status=status,
+            message_id=message_id,
+            nlu=parse.to_dict() if parse is not None else None,
+            response=response,
+        )
+        log.info(
+            "turn",
+            conversation_id=conversation_id,
+            intent=nlu["intent"]["name"] if nlu else None,
+            status=status.value,
+            expecting=state.expecting,
+            actions=len(ctx.executed),
+        )
+        return response
 
 
 def may_ask_policy(parse: ParseResult) -> bool:

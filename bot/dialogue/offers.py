@@ -10,12 +10,12 @@ from typing import Literal, Protocol
 
 from sqlalchemy.orm import Session
 
+from bot.dialogue import replies
 from bot.dialogue.state import Choice, DialogueState, normalise
+from bot.dialogue.turn import typed
 from bot.dialogue.wording import NO_LEAD, NO_WORDS, YES_LEAD, YES_WORDS
 from bot.store.models import ConversationStatus
 
-ACCEPT_OFFER = "Accept the offer"
-DECLINE_OFFER = "Decline the offer"
 OfferAnswer = Literal["accept", "decline"]
 
 
@@ -43,11 +43,15 @@ class OfferAnswers(Protocol):
 
 
 def ask(state: DialogueState, dispute_id: str) -> None:
-    """Put the offer to the buyer: accept or decline, with quick replies."""
+    """Put the offer to the buyer: accept or decline, with quick replies in the conversation's
+    language (the caller's `speaking`), matched when typed in it or in English."""
     state.offer_dispute_id = dispute_id
     state.expecting, state.choice = "choice", Choice.OFFER
-    state.quick_replies = [ACCEPT_OFFER, DECLINE_OFFER]
-    state.options = {normalise(ACCEPT_OFFER): "accept", normalise(DECLINE_OFFER): "decline"}
+    labels = {"accept": replies.label("accept_offer"), "decline": replies.label("decline_offer")}
+    state.quick_replies = list(labels.values())
+    state.options = {}
+    for value, label in labels.items():
+        state.options.update(typed(label, value))
 
 
 def answer_of(state: DialogueState, text: str) -> OfferAnswer | None:

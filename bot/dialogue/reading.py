@@ -92,7 +92,7 @@ class MessageReading(TurnBase):
     def _reason(self) -> str | None:
         """What went wrong: a tapped reason; else the one the message names (it beats the
         intent, which cannot say "late"); else the intent's; else a hesitant reading."""
-        if self.option in replies.REASONS.values():
+        if self.option in replies.REASONS:
             return self.option
         return (
             self._named_reason()

@@ -11,6 +11,20 @@ from bot.dialogue.state import normalise
 
 YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "go ahead", "confirm"}
 NO_WORDS = {"no", "n", "nope", "no thanks", "no, thanks", "don't", "do not", "no don't"}
+# A bare yes or no typed in the buyer's language (issue 16): the quick replies' own labels are
+# matched already (`turn.typed`); these are the other short answers of each market's chat.
+YES_WORDS |= {
+    "ya", "iya", "ye", "yup", "boleh", "oke", "ok je", "baik", "setuju", "teruskan", "lanjut",
+    "ใช่", "ได้", "ได้ค่ะ", "ได้ครับ", "ตกลง", "ค่ะ", "ครับ",
+    "có", "vâng", "dạ", "được", "đồng ý", "ok ạ",
+    "oo", "opo", "sige", "sige po", "oo po",
+}  # fmt: skip
+NO_WORDS |= {
+    "tidak", "tak", "tak nak", "taknak", "tidak usah", "gak", "nggak", "ga", "enggak", "jangan",
+    "ไม่", "ไม่ใช่", "ไม่ค่ะ", "ไม่ครับ", "ไม่ต้อง",
+    "không", "không ạ", "thôi",
+    "hindi", "hindi po", "ayoko", "huwag", "wag",
+}  # fmt: skip
 # A typed answer that opens with a yes or a no ("ok do it", "hmm no, leave it") answers the
 # question even when the NLU reads the whole sentence as something else; a yes with a negation
 # or a "but" in it is not a plain yes.

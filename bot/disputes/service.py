@@ -35,6 +35,7 @@ from bot.disputes.machine import (
     is_replay,
     next_status,
 )
+from bot.language.catalogue import english_of, speaking
 from bot.store import disputes as store
 from bot.store import ledger
 from bot.store.cases import Case, CaseStatus, get_case_in, update_case_in
@@ -540,18 +541,25 @@ class DisputeDesk:
                 yield session, case, notes
             return
         with self.conversations.turn(case.conversation_id) as turn:
+            conversation = turn.conversation
             current = get_case_in(turn.session, case_id)
             assert current is not None
-            yield turn.session, current, notes
-            state = DialogueState.load(turn.conversation.state)
-            status = offers.apply(state, turn.conversation.status, case_id, notes)
+            # The buyer is told in their language (`dispute_replies` and the offer's quick
+            # replies render in this voice).
+            with speaking(conversation.language, conversation.locale) as voice:
+                yield turn.session, current, notes
+                state = DialogueState.load(conversation.state)
+                status = offers.apply(state, conversation.status, case_id, notes)
             for i, text in enumerate(notes.texts):
                 last = i == len(notes.texts) - 1
+                english = english_of(text)
                 turn.add_message(
                     MessageRole.BOT,
-                    text,
+                    str(text),
                     quick_replies=state.quick_replies if last and notes.offer_dispute_id else None,
                     expecting=state.expecting if last and notes.offer_dispute_id else None,
+                    language=voice.language,
+                    text_en=None if english == str(text) else english,
                 )
             turn.finish(state=state.dump(), status=status)
 

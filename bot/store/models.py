@@ -58,6 +58,8 @@ NAMING_CONVENTION = {
 
 ID_LENGTH = 64  # ids that come from the commerce platform (orders, buyers, sellers, skus)
 ENUM_LENGTH = 32  # room for new enum values without widening the column
+LANGUAGE_LENGTH = 8  # "en", "tl", "ceb": ISO 639-1/3 codes
+LOCALE_LENGTH = 16  # "ms_MY", "fil_PH"
 MONEY = Numeric(12, 2)
 
 
@@ -249,6 +251,10 @@ class ConversationRow(Base):
         _enum(ConversationStatus, "conversation_status")
     )
     state: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # The buyer's language as last identified (ISO 639-1 as lid.176 spells it, stored as
+    # detected even when the bot replies in English), and the app locale the client last sent.
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    locale: Mapped[str | None] = mapped_column(String(LOCALE_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -278,6 +284,10 @@ class MessageRow(Base):
     response: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     # The agent who wrote it (role agent).
     author: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    # A buyer's message: the language identified; a bot's: the language it was written in,
+    # and its English when that differs (what agents read beside it).
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    text_en: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
