@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from retrieval.answer import ANSWER_DEPTH, NOT_SURE_REPLY, PolicyAnswer, complete, render
-from retrieval.languages import ENGLISH, check_language
+from retrieval.languages import ENGLISH, LANGUAGES, check_language
 from retrieval.multilingual import MultilingualIndex
 from retrieval.multilingual_text import split_sentences, tokenize
 from retrieval.quantity import states_number
@@ -47,6 +47,8 @@ class MultilingualAnswerer:
     ) -> None:
         self.english = english
         self.index = index
+        # What the dialogue binds a conversation's language to (`bot.dialogue.context`).
+        self.languages = LANGUAGES
         self.threshold = threshold
         self.depth = depth
 

@@ -29,7 +29,13 @@ import structlog
 from starlette.concurrency import run_in_threadpool
 
 from bot.dialogue import offers, replies, several
-from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, PreparedAnswerer, TurnContext
+from bot.dialogue.context import (
+    DEFAULT_PROPOSAL_TTL,
+    Engines,
+    InLanguage,
+    PreparedAnswerer,
+    TurnContext,
+)
 from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.offers import OfferAnswers
 from bot.dialogue.state import DialogueState
@@ -154,8 +160,12 @@ class DialogueManager:
                     parse, nlu_failed = await self._read(text)
                 if parse is not None and _may_hold_several(current.state, parse):
                     parts = await self._read_parts(text)
+            # Policy answers in the conversation's language (the language ID just updated it).
+            language = current.language if current is not None else detected
+            engines = self._in_language(language)
             # A message read in parts asks its question in a part: answered in the turn.
-            engines = self.engines if parts else await self._prepared(parse)
+            if not parts:
+                engines = await self._prepared(engines, parse)
             return await run_in_threadpool(
                 self._process,
                 conversation_id,
@@ -238,17 +248,23 @@ class DialogueManager:
             log.warning("nlu_failed_handing_over", error=str(e))
             return None, True
 
-    async def _prepared(self, parse: ParseResult | None) -> Engines:
+    def _in_language(self, language: str | None) -> Engines:
+        answerer = self.engines.answerer
+        if answerer is None:
+            return self.engines
+        return dataclasses.replace(self.engines, answerer=InLanguage(answerer, language))
+
+    async def _prepared(self, engines: Engines, parse: ParseResult | None) -> Engines:
         """The engines for this turn: a message the flows may answer from the knowledge base is
         answered now, outside the turn's transaction (the model call then holds no lock)."""
-        answerer = self.engines.answerer
+        answerer = engines.answerer
         if answerer is None or parse is None or not may_ask_policy(parse):
-            return self.engines
+            return engines
         # The flows ask about the text the NLU read (`TurnHandler.text`).
         prepared = await run_in_threadpool(
             PreparedAnswerer.prepare, answerer, parse.text, situation_of(parse)
         )
-        return dataclasses.replace(self.engines, answerer=prepared)
+        return dataclasses.replace(engines, answerer=prepared)
 
     async def _read_parts(self, text: str) -> list[ParseResult] | None:
         """The parts of a message with several requests (`several.read_parts`); None when it

@@ -10,6 +10,7 @@ from bot.language.catalogue import catalogue
 from bot.store.conversations import ConversationRepository
 from bot.store.orders import OrderRepository
 from policies.types import OrderStatus
+from retrieval.answer import PolicyAnswer
 from tests.utils.builders import bot_text
 
 PHOTO = "https://img.example.com/damage.jpg"
@@ -184,3 +185,22 @@ def test_a_typed_no_in_the_buyer_language_declines(language, no, chat, nlu):
     turn = chat.say(no)
     assert turn["actions"] == []
     assert bot_text(turn) == catalogue(language)["declined_cancel"]
+
+
+def test_a_multilingual_answerer_answers_from_the_clause_in_the_buyer_language(
+    chat, nlu, answerer, monkeypatch
+):
+    asked = []
+
+    def answer(question, situation=None, language="en"):
+        asked.append(language)
+        text = "Pulangan dalam 30 hari." if language == "ms" else "Returns within 30 days."
+        return PolicyAnswer(text, ("RET-2.1",), True, ())
+
+    monkeypatch.setattr(answerer, "answer", answer)
+    monkeypatch.setattr(answerer, "languages", ("en", "ms"), raising=False)
+    nlu.script[POLICY["ms"]] = "ask_policy"
+    turn = chat.say(POLICY["ms"])
+    assert asked == ["ms"]
+    assert "Pulangan dalam 30 hari." in bot_text(turn)
+    assert turn["messages"][0]["citations"] == ["RET-2.1"]
