@@ -96,13 +96,18 @@ def _url(settings: Settings) -> str:
 def test_the_launcher_starts_the_bot_processes_and_the_rasa_servers(stack):
     ready = httpx.get(f"{_url(stack)}/ready", timeout=10)
     assert ready.status_code == 200, ready.text
-    listening = {
+    (master,) = {
         conn.pid
         for conn in psutil.net_connections(kind="tcp")
         if conn.status == psutil.CONN_LISTEN and conn.laddr.port == stack.port
     }
-    # uvicorn's workers share the listening socket: the master and each worker hold it.
-    assert len(listening) >= WORKERS, listening
+    # uvicorn's master holds the socket; its workers are spawned children serving on it.
+    workers = [
+        child
+        for child in psutil.Process(master).children()
+        if "spawn_main" in " ".join(child.cmdline())
+    ]
+    assert len(workers) == WORKERS, [child.cmdline() for child in workers]
 
 
 def test_one_order_is_cancelled_once_whichever_process_takes_each_yes(stack):
