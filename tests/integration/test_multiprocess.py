@@ -28,6 +28,7 @@ pytestmark = pytest.mark.integration
 
 WORKERS = 2
 RASA_SERVERS = 2
+LAUNCHED: list[int] = []  # the launcher's pid, once the stack is up
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,7 @@ def stack(multi_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     try:
         # Two Rasa servers and two bots load their models at once on a shared machine.
         wait_ready(f"http://127.0.0.1:{settings.port}", 900.0, launcher)
+        LAUNCHED.append(launcher.pid)
         yield settings
     except Exception:
         print(log.read_text(errors="replace")[-5000:])
@@ -96,18 +98,13 @@ def _url(settings: Settings) -> str:
 def test_the_launcher_starts_the_bot_processes_and_the_rasa_servers(stack):
     ready = httpx.get(f"{_url(stack)}/ready", timeout=10)
     assert ready.status_code == 200, ready.text
-    (master,) = {
-        conn.pid
-        for conn in psutil.net_connections(kind="tcp")
-        if conn.status == psutil.CONN_LISTEN and conn.laddr.port == stack.port
-    }
-    # uvicorn's master holds the socket; its workers are spawned children serving on it.
-    workers = [
-        child
-        for child in psutil.Process(master).children()
-        if "spawn_main" in " ".join(child.cmdline())
-    ]
-    assert len(workers) == WORKERS, [child.cmdline() for child in workers]
+    tree = psutil.Process(LAUNCHED[-1]).children(recursive=True)
+    commands = [" ".join(process.cmdline()) for process in tree]
+    # uvicorn's master spawns its workers with multiprocessing; Rasa servers are `rasa run`.
+    workers = [c for c in commands if "multiprocessing" in c and "spawn_main" in c]
+    rasas = [c for c in commands if " run --enable-api" in c]
+    assert len(workers) == WORKERS, commands
+    assert len(rasas) == RASA_SERVERS, commands
 
 
 def test_one_order_is_cancelled_once_whichever_process_takes_each_yes(stack):
