@@ -120,7 +120,14 @@ def test_one_order_is_cancelled_once_whichever_process_takes_each_yes(stack):
         with ThreadPoolExecutor(max_workers=len(chats)) as pool:
             answers = list(pool.map(lambda chat: chat.say("yes"), chats))
         moved = [a for turn in answers for a in turn.actions if a["type"] == "cancel"]
-        assert len(moved) == 1, [t.text for t in answers]
+        # At most one: a "yes" to a proposal another chat superseded is checked again and
+        # proposed anew, so the race may also end with nothing done yet.
+        assert len(moved) <= 1, [t.text for t in answers]
+        # Each chat confirms again, one after the other: the order is cancelled exactly once.
+        for chat in chats:
+            if chat.turns[-1].expecting == "confirmation":
+                moved += [a for a in chat.say("yes").actions if a["type"] == "cancel"]
+        assert len(moved) == 1, [chat.transcript() for chat in chats]
     finally:
         for chat in chats:
             chat.close()
