@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
+.PHONY: run run-multi bench-multi test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
 	index-multilingual eval-retrieval-multilingual eval-language eval-language-dev
@@ -20,6 +20,18 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 run: setup migrate seed-demo
 	AFTERSALES_EXPERIMENTS_FILE=$${AFTERSALES_EXPERIMENTS_FILE-data/experiments/refund_limit.yml} \
 	  $(PY) -m bot.launcher
+
+# Several processes (issue 17): WORKERS bot processes (uvicorn workers on one port) and
+# RASA_SERVERS Rasa servers over a local PostgreSQL kept in var/postgres, started here and left
+# running (`$(PY) -m bot.store.local_postgres stop` stops it). In production, point
+# AFTERSALES_DATABASE_URL at your PostgreSQL and run `python -m bot.launcher --workers N`.
+WORKERS ?= 2
+RASA_SERVERS ?= 2
+run-multi: setup system-packages
+	@url=$$($(PY) -m bot.store.local_postgres start) && echo "PostgreSQL: $$url" && \
+	export AFTERSALES_DATABASE_URL=$$url && $(MAKE) --no-print-directory migrate seed-demo && \
+	AFTERSALES_EXPERIMENTS_FILE=$${AFTERSALES_EXPERIMENTS_FILE-data/experiments/refund_limit.yml} \
+	  $(PY) -m bot.launcher --workers $(WORKERS) --rasa-servers $(RASA_SERVERS)
 
 test: setup system-packages
 	$(VENV)/bin/ruff check .
@@ -136,6 +148,13 @@ bench-nlu: setup
 bench: setup
 	$(PY) -m lab.loadtest --concurrency 1 8 32 --duration 60 --rate 20 --soak 600 \
 		--out reports/bench $(BENCH_ARGS)
+
+# The same buyers against the multi-process mode (WORKERS bot processes, RASA_SERVERS Rasa
+# servers, a throwaway PostgreSQL); 1 and 8 concurrent buyers beside the bare Rasa floor.
+bench-multi: setup system-packages
+	$(PY) -m lab.loadtest --workers $(WORKERS) --rasa-servers $(RASA_SERVERS) \
+		--concurrency 1 8 --duration 30 --rate 0 --soak 0 --floor 15 \
+		--out reports/bench-multi $(BENCH_ARGS)
 
 # Buyers of the synthetic world (genuine and abusive) hold conversations with a running
 # `make run` (loopback only): var/simulate/<run-id>/ gets truth.csv, summary.json, transcripts.

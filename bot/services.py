@@ -14,7 +14,7 @@ from bot.clauses import KNOWLEDGE_BASE_DIR
 from bot.dialogue.context import Answerer
 from bot.settings import REPO_ROOT, Settings
 from bot.store.db import Database, utcnow
-from nlu.client import Parser, RasaHttpParser
+from nlu.client import Parser, RasaHttpParser, RasaPool
 from policies.router import RiskScorer, RouterConfig
 
 log = structlog.get_logger(__name__)
@@ -154,12 +154,16 @@ def load_router_config(directory: Path = RISK_MODEL_DIR) -> RouterConfig:
 def build_services(settings: Settings) -> Services:
     """The real services. A model whose artifact is missing or refused does not stop the bot:
     /ready names it ("retrieval", "risk_model") and the cases that need it go to a person."""
-    parser = RasaHttpParser(
-        settings.rasa_url,
-        timeout_s=settings.rasa_timeout_s,
-        thresholds=settings.nlu_thresholds(),
-        token=settings.rasa_token,
-    )
+    servers = [
+        RasaHttpParser(
+            url,
+            timeout_s=settings.rasa_timeout_s,
+            thresholds=settings.nlu_thresholds(),
+            token=settings.rasa_token,
+        )
+        for url in settings.rasa_servers()
+    ]
+    parser = servers[0] if len(servers) == 1 else RasaPool(servers)
     database = Database(settings.database_url)
     answerer = risk_model = None
     try:

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     database_url: str = DEMO_DATABASE_URL
 
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa servers, comma-separated (`make run-multi` starts two): when set, parses go
+    # to the least busy of them (`nlu.client.RasaPool`) and rasa_url is not used for parsing.
+    rasa_urls: str = ""
     # Rasa's HTTP API token (`rasa run --auth-token`, sent as ?token=); refused in production
     # when left at the demo value.
     rasa_token: str = Field(DEMO_RASA_TOKEN, min_length=16)
@@ -175,6 +178,11 @@ class Settings(BaseSettings):
             if self.rasa_token == DEMO_RASA_TOKEN:
                 raise ValueError("AFTERSALES_RASA_TOKEN must be set in production")
         return self
+
+    def rasa_servers(self) -> list[str]:
+        """The Rasa servers the bot parses with: ``rasa_urls`` if set, else ``rasa_url``."""
+        listed = [url.strip() for url in self.rasa_urls.split(",") if url.strip()]
+        return listed or [self.rasa_url]
 
     def jwt_policy(self) -> JwtPolicy:
         """The secrets, audiences and maximum lifetime of buyer, agent and seller tokens."""
