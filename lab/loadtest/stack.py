@@ -198,7 +198,8 @@ class OwnStack:
         bin_dir = postgres_bin()
         if bin_dir is None:
             raise RuntimeError("the multi-process stack needs PostgreSQL (make system-packages)")
-        self.postgres = PostgresCluster(bin_dir, root=self.workdir / "postgres")
+        # Its own temporary directory: the postgres user cannot enter the 0700 workdir.
+        self.postgres = PostgresCluster(bin_dir)
         self.postgres.start()
         self.database_url = self.postgres.url
         upgrade(self.database_url)
