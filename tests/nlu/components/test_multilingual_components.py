@@ -131,3 +131,11 @@ def test_a_tiny_multilingual_pipeline_trains_loads_and_parses(check: dict) -> No
         assert parses[text]["intent"] in {"cancel_order", "track_order"}
         assert parses[text]["ranking"] == 2
     assert parses["ยกเลิกคำสั่งซื้อ"]["tokens"] == 3
+
+
+def test_message_labels_append_the_e5_vector_to_minilm(check: dict) -> None:
+    labels = check["labels"]
+    assert labels["vector_size"] == 384 + 384
+    assert labels["coefficients"] == labels["words_and_chars"] + 768
+    assert labels["reason"]["name"] in {"damaged", "not_received"}
+    assert 0.5 <= labels["reason"]["confidence"] <= 1.0
