@@ -217,7 +217,7 @@ _E5_CACHE: dict[str, np.ndarray] = {}
 def _e5_vectors(texts: list[str]) -> np.ndarray:
     """e5 vectors as E5Featurizer computes them (defaults), remembered per text in the process:
     the act and the reason components train on the same files, so they are encoded once."""
-    from nlu.components.e5_featurizer import embed_texts, shared_e5
+    from nlu.components.e5 import embed_texts, shared_e5
 
     missing = sorted({t for t in texts if t not in _E5_CACHE})
     if missing:

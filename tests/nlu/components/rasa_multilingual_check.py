@@ -86,7 +86,8 @@ def main() -> None:
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from nlu.components.e5_featurizer import E5Featurizer, cut_to_tokens
+    from nlu.components.e5 import cut_to_tokens
+    from nlu.components.e5_featurizer import E5Featurizer
     from nlu.components.thai_tokenizer import ThaiWordTokenizer
 
     out: dict = {}
