@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu cv-nlu bench-nlu compare-nlu compare-nlu-multilingual \
+.PHONY: run test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu compare-nlu-multilingual \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy
 
@@ -106,6 +106,10 @@ eval-nlu: setup
 	$(PY) -m lab.nlu.evaluate --out reports/nlu
 	$(PY) -m lab.nlu.evaluate --test-set data/nlu/blind/blind_test.yml --out reports/nlu-blind
 	$(PY) -m lab.nlu.evaluate_labels --test-set data/nlu/blind/labels_blind.yml --out reports/nlu-labels
+
+# The model on each language's blind set (en, ms, id, th, vi, tl) -> reports/nlu-languages/.
+eval-nlu-languages: setup
+	$(PY) -m lab.nlu.evaluate_languages --out reports/nlu-languages
 
 # 5-fold cross-validation of nlu/config.yml on the training data (five trainings).
 cv-nlu: nlu-encoder $(RASA_VENV)/.installed
