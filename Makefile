@@ -163,7 +163,7 @@ compare-nlu: setup
 # The multilingual candidates (issue 16): 80/20 split of each language's training data,
 # per-language macro-F1 and out-of-scope recall through the product's client.
 compare-nlu-multilingual: setup
-	$(PY) -m lab.nlu.compare_multilingual --out reports/nlu/multilingual nlu/candidates/ml_*.yml
+	$(PY) -m lab.nlu.compare_multilingual --out reports/nlu/multilingual nlu/candidates/multilingual/*.yml
 
 eval-retrieval: $(VENV)/.installed
 	$(PY) -m lab.retrieval.evaluate --kb data/policies --questions data/eval/policy_questions.jsonl \
