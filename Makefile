@@ -10,15 +10,28 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu compare-nlu-multilingual \
+.PHONY: run run-multi bench-multi test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu compare-nlu-multilingual \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
-	eval-assist bench simulate analytics-report bench-analytics eval-privacy
+	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
+	index-multilingual eval-retrieval-multilingual eval-language eval-language-dev
 
 # The product runs with the refund-limit experiment (data/experiments); set
 # AFTERSALES_EXPERIMENTS_FILE= (empty) to run without one.
 run: setup migrate seed-demo
 	AFTERSALES_EXPERIMENTS_FILE=$${AFTERSALES_EXPERIMENTS_FILE-data/experiments/refund_limit.yml} \
 	  $(PY) -m bot.launcher
+
+# Several processes (issue 17): WORKERS bot processes (uvicorn workers on one port) and
+# RASA_SERVERS Rasa servers over a local PostgreSQL kept in var/postgres, started here and left
+# running (`$(PY) -m bot.store.local_postgres stop` stops it). In production, point
+# AFTERSALES_DATABASE_URL at your PostgreSQL and run `python -m bot.launcher --workers N`.
+WORKERS ?= 2
+RASA_SERVERS ?= 2
+run-multi: setup system-packages
+	@url=$$($(PY) -m bot.store.local_postgres start) && echo "PostgreSQL: $$url" && \
+	export AFTERSALES_DATABASE_URL=$$url && $(MAKE) --no-print-directory migrate seed-demo && \
+	AFTERSALES_EXPERIMENTS_FILE=$${AFTERSALES_EXPERIMENTS_FILE-data/experiments/refund_limit.yml} \
+	  $(PY) -m bot.launcher --workers $(WORKERS) --rasa-servers $(RASA_SERVERS)
 
 test: setup system-packages
 	$(VENV)/bin/ruff check .
@@ -73,6 +86,10 @@ nlu-encoder:
 # Embeds the knowledge base into a FAISS index only when data/policies (or the model) changed.
 index:
 	@$(SETUP) index
+
+# e5 vectors + BM25 of the knowledge base in all six languages; rebuilt only when it changed.
+index-multilingual:
+	@$(SETUP) index-multilingual
 
 # FAISS over past agent resolutions (suggested replies); rebuilt only when its inputs changed.
 assist-index:
@@ -132,6 +149,13 @@ bench: setup
 	$(PY) -m lab.loadtest --concurrency 1 8 32 --duration 60 --rate 20 --soak 600 \
 		--out reports/bench $(BENCH_ARGS)
 
+# The same buyers against the multi-process mode (WORKERS bot processes, RASA_SERVERS Rasa
+# servers, a throwaway PostgreSQL); 1 and 8 concurrent buyers beside the bare Rasa floor.
+bench-multi: setup system-packages
+	$(PY) -m lab.loadtest --workers $(WORKERS) --rasa-servers $(RASA_SERVERS) \
+		--concurrency 1 8 --duration 30 --rate 0 --soak 0 --floor 15 \
+		--out reports/bench-multi $(BENCH_ARGS)
+
 # Buyers of the synthetic world (genuine and abusive) hold conversations with a running
 # `make run` (loopback only): var/simulate/<run-id>/ gets truth.csv, summary.json, transcripts.
 # With its own Rasa + bot over a fresh database: make simulate SIMULATE_ARGS="--own-stack"
@@ -149,6 +173,15 @@ analytics-report: $(VENV)/.installed
 # reports/privacy/redaction.{json,md}
 eval-privacy: $(VENV)/.installed
 	$(PY) -m lab.analytics.redact_eval --eval data/eval/pii_messages.jsonl
+
+# Language ID (bot/language) on the blind set: accuracy per language and confusion ->
+# reports/language/; says so and fails when the set is not there yet. The dev set written with
+# the rules is eval-language-dev -> reports/language-dev/.
+eval-language: $(VENV)/.installed
+	$(PY) -m lab.language.evaluate --data data/eval/multilingual/language_id.jsonl --out reports/language
+
+eval-language-dev: $(VENV)/.installed
+	$(PY) -m lab.language.evaluate --data lab/language/dev.jsonl --out reports/language-dev
 
 # The full report over synthetic logs of 100k and 1M conversations on DuckDB (wall time, peak
 # RSS): reports/bench/analytics.{json,md}; snapshots are kept in var/bench-analytics.
@@ -168,6 +201,15 @@ compare-nlu-multilingual: setup
 eval-retrieval: $(VENV)/.installed
 	$(PY) -m lab.retrieval.evaluate --kb data/policies --questions data/eval/policy_questions.jsonl \
 		--out reports/retrieval
+
+# Per-language recall@1/3/5, MRR@10, refusals and latency: dev questions, then the held-out
+# files (run it once, at the end) and English through e5 for comparison.
+eval-retrieval-multilingual: index-multilingual
+	$(PY) -m lab.retrieval.multilingual_eval --kb data/policies \
+		--index artifacts/retrieval-multilingual \
+		--dev data/retrieval/dev_questions_multilingual.jsonl \
+		--heldout data/eval/multilingual --english data/eval/policy_questions.jsonl \
+		--out reports/retrieval/multilingual
 
 bench-retrieval: $(VENV)/.installed
 	$(PY) -m lab.retrieval.bench --out reports/retrieval/bench.json

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from bot.language.catalogue import say
+from retrieval.answer import PolicyAnswer
 from retrieval.kb import Clause, load_knowledge_base
 
 KNOWLEDGE_BASE_DIR = Path(__file__).resolve().parents[1] / "data" / "policies"
@@ -58,3 +60,16 @@ def readable(text: str, book: dict[str, Clause] | None = None) -> tuple[str, tup
     text = _BARE_REFERENCE.sub(bare, text)
     text = CLAUSE_CODE.sub(lambda m: title(m.group(0)), text)
     return text, tuple(sorted(referred, key=original.find))
+
+
+def policy_quote(answer: PolicyAnswer, language: str) -> tuple[str, tuple[str, ...]]:
+    """The quote a confident answer gives the buyer, made `readable`, and the codes it refers to.
+
+    The knowledge base is English only for now, so the quote is the English sentence(s),
+    introduced in the buyer's language (catalogue key `policy_quote`: "Our policy says, in
+    English: ..."). Translated clauses with the same ids would be chosen here, by `language`.
+    """
+    quoted, referred = readable(answer.text)
+    if language == "en":
+        return quoted, referred
+    return say("policy_quote", quote=quoted), referred

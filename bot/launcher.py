@@ -1,24 +1,31 @@
 """``make run``: start Rasa and the bot, wait until ``/ready`` is green, print the URLs.
 
-Ctrl-C (or SIGTERM) stops both.
+``make run-multi`` (``--workers N --rasa-servers M``): N bot processes on one port (uvicorn's
+workers) and M Rasa servers, the bot spreading its parses over them; several bot processes
+need PostgreSQL (row locks and one writer queue across processes), which that target starts.
+Ctrl-C (or SIGTERM) stops them all.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
 from bot.settings import REPO_ROOT, Settings, get_settings
 from nlu.model import require_model
-from nlu.server import RasaServer
+from nlu.server import RasaServer, free_port
 
 RASA_PORT = 5005
-RASA_START_TIMEOUT_S = 180.0
+# Loading a Rasa model takes ~30 s on a quiet machine and minutes on a busy one (two servers
+# load side by side in the multi-process mode); a server that exits is noticed at once.
+RASA_START_TIMEOUT_S = 600.0
 
 
 def wait_ready(url: str, timeout_s: float, bot: subprocess.Popen[bytes] | None) -> None:
@@ -39,26 +46,39 @@ def wait_ready(url: str, timeout_s: float, bot: subprocess.Popen[bytes] | None) 
     raise TimeoutError(f"{url}/ready not green after {timeout_s}s: {last}")
 
 
-def run(settings: Settings) -> int:
+def _rasa_servers(settings: Settings, count: int, logs: Path) -> list[RasaServer]:
+    """The first on the settings' Rasa URL, the others on free loopback ports."""
+    model = require_model()
+    first = httpx.URL(settings.rasa_url)
+    host = first.host or "127.0.0.1"
+    servers = []
+    print(f"Rasa logs: {logs}/rasa*.log", flush=True)
+    for index in range(count):
+        port = (first.port or RASA_PORT) if index == 0 else free_port(host)
+        name = "rasa.log" if index == 0 else f"rasa-{index + 1}.log"
+        servers.append(
+            RasaServer(
+                model, host=host, port=port, log_file=logs / name, auth_token=settings.rasa_token
+            )
+        )
+    return servers
+
+
+def run(settings: Settings, *, workers: int = 1, rasa_servers: int = 1) -> int:
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise SystemExit(
+            "several bot processes need PostgreSQL (AFTERSALES_DATABASE_URL=postgresql+psycopg://"
+            "...): SQLite has no row locks across processes. `make run-multi` starts a local one."
+        )
     logs = REPO_ROOT / "var" / "log"
     logs.mkdir(parents=True, exist_ok=True)
-    rasa_url = httpx.URL(settings.rasa_url)
-    rasa = RasaServer(
-        require_model(),
-        host=rasa_url.host or "127.0.0.1",
-        port=rasa_url.port or RASA_PORT,
-        log_file=logs / "rasa.log",
-        auth_token=settings.rasa_token,
-    )
-    print(f"starting Rasa on {rasa.url} (log: {logs / 'rasa.log'}) ...", flush=True)
-    # Rasa loads its model while the bot loads its own (MiniLM, indexes, risk model): the two
-    # start side by side, and the bot's /ready turns green once Rasa answers too.
+    rasas = _rasa_servers(settings, rasa_servers, logs)
     started = time.monotonic()
-    rasa.start(wait=False)
     env = dict(
         os.environ,
-        AFTERSALES_RASA_URL=rasa.url,
-        AFTERSALES_RASA_TOKEN=rasa.auth_token,
+        AFTERSALES_RASA_URL=rasas[0].url,
+        AFTERSALES_RASA_URLS=",".join(rasa.url for rasa in rasas) if len(rasas) > 1 else "",
+        AFTERSALES_RASA_TOKEN=rasas[0].auth_token,
         HF_HUB_OFFLINE="1",
     )
     bot_url = f"http://{settings.host}:{settings.port}"
@@ -66,8 +86,8 @@ def run(settings: Settings) -> int:
         sys.executable, "-m", "uvicorn", "--factory", "bot.main:app_factory",
         "--host", settings.host, "--port", str(settings.port), "--no-access-log",
     ]  # fmt: skip
-    print(f"starting the bot on {bot_url} ...", flush=True)
-    bot = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT)
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
     stopping = False
 
     def _stop(*_: object) -> None:
@@ -76,33 +96,53 @@ def run(settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    bot: subprocess.Popen[bytes] | None = None
     try:
-        rasa.wait_ready(RASA_START_TIMEOUT_S)
-        wait_ready(bot_url, 120.0, bot)
+        for rasa in rasas:
+            print(f"starting Rasa on {rasa.url} ...", flush=True)
+            # Rasa loads its model while the bot loads its own (MiniLM, indexes, risk model):
+            # they start side by side, and the bot's /ready turns green once Rasa answers too.
+            rasa.start(wait=False)
+        print(f"starting the bot on {bot_url} ({workers} process(es)) ...", flush=True)
+        bot = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT)
+        for rasa in rasas:
+            rasa.wait_ready(RASA_START_TIMEOUT_S)
+        wait_ready(bot_url, 300.0, bot)
         print(
             f"\nready in {time.monotonic() - started:.0f}s:\n"
-            f"  bot API      {bot_url}  (docs: {bot_url}/docs)\n"
+            f"  bot API      {bot_url}  (docs: {bot_url}/docs; {workers} process(es))\n"
             f"  readiness    {bot_url}/ready\n"
-            f"  Rasa NLU     {rasa.url}\n"
+            f"  Rasa NLU     {', '.join(rasa.url for rasa in rasas)}\n"
             "press Ctrl-C to stop\n",
             flush=True,
         )
-        while not stopping and bot.poll() is None and rasa.process.poll() is None:  # type: ignore[union-attr]
+        while (
+            not stopping
+            and bot.poll() is None
+            and all(rasa.process.poll() is None for rasa in rasas)  # type: ignore[union-attr]
+        ):
             time.sleep(0.5)
     finally:
         print("stopping ...", flush=True)
-        if bot.poll() is None:
+        if bot is not None and bot.poll() is None:
             bot.terminate()
             try:
                 bot.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 bot.kill()
-        rasa.stop()
+        for rasa in rasas:
+            rasa.stop()
     return 0
 
 
-def main() -> int:
-    return run(get_settings())
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.launcher")
+    parser.add_argument("--workers", type=int, default=1, help="bot processes (uvicorn workers)")
+    parser.add_argument("--rasa-servers", type=int, default=1, help="Rasa servers")
+    args = parser.parse_args(argv)
+    if args.workers < 1 or args.rasa_servers < 1:
+        parser.error("--workers and --rasa-servers must be at least 1")
+    return run(get_settings(), workers=args.workers, rasa_servers=args.rasa_servers)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from bot.agent.service import AgentConsole
 from bot.agent.suggestions.suggest import Suggester
@@ -22,13 +23,15 @@ from bot.dialogue.context import Engines
 from bot.dialogue.manager import DialogueManager
 from bot.disputes.scheduler import JobRunner
 from bot.disputes.service import DisputeDesk
+from bot.disputes.webhook import SellerWebhook
+from bot.language import identify as language_id
 from bot.log_config import configure_logging
 from bot.media.library import Limits, PhotoLibrary
 from bot.media.storage import LocalMediaStore
 from bot.services import Services, build_services
 from bot.settings import Settings, get_settings
-from bot.store.disputes import REMINDER_JOB, TIMEOUT_JOB, DisputeTiming
-from bot.store.jobs import JobStore
+from bot.store.disputes import REMINDER_JOB, SELLER_WEBHOOK_JOB, TIMEOUT_JOB, DisputeTiming
+from bot.store.jobs import Job, JobStore
 from bot.store.limits import BuyerActivity
 from policies.experiments import Experiments
 from policies.router import RouterConfig
@@ -44,6 +47,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = built = services or build_services(settings)
+        if owned:
+            await run_in_threadpool(language_id.warm_up)
         app.state.dialogue = _dialogue(settings, built)
         app.state.agent_console = _console(built)
         app.state.photos = _photos(settings, built)
@@ -53,7 +58,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             else BuyerActivity(built.database.sessions, clock=built.clock)
         )
         app.state.disputes = _disputes(settings, built)
-        app.state.job_runner = runner = _job_runner(built, app.state.disputes)
+        if app.state.dialogue is not None:
+            # A buyer's answer to a seller's offer in chat goes to the disputes' service.
+            app.state.dialogue.offer_answers = app.state.disputes
+        app.state.job_runner = runner = _job_runner(settings, built, app.state.disputes)
         tasks = []
         if runner is not None and settings.scheduler_poll_s > 0:
             tasks.append(asyncio.create_task(runner.run_forever(settings.scheduler_poll_s)))
@@ -169,17 +177,33 @@ def _dispute_timing(settings: Settings) -> DisputeTiming:
     return DisputeTiming(
         respond_within=timedelta(hours=settings.dispute_response_hours),
         remind_after=timedelta(hours=settings.dispute_reminder_hours),
+        notify_seller=_seller_webhook_on(settings),
     )
 
 
-def _job_runner(services: Services, desk: DisputeDesk | None) -> JobRunner | None:
+def _seller_webhook_on(settings: Settings) -> bool:
+    return bool(settings.seller_webhook_url and settings.seller_webhook_secret)
+
+
+def _job_runner(
+    settings: Settings, services: Services, desk: DisputeDesk | None
+) -> JobRunner | None:
     """The runner of the database's jobs: a dispute's reminder and timeout."""
     if services.database is None or desk is None:
         return None
-    handlers = {
+    handlers: dict[str, Callable[[Job], object]] = {
         REMINDER_JOB: lambda job: desk.remind(job.subject_id),
         TIMEOUT_JOB: lambda job: desk.time_out(job.subject_id),
     }
+    if _seller_webhook_on(settings):
+        assert settings.seller_webhook_url is not None
+        handlers[SELLER_WEBHOOK_JOB] = SellerWebhook(
+            services.database,
+            url=settings.seller_webhook_url,
+            secret=settings.seller_webhook_secret,
+            clock=services.clock,
+            timeout_s=settings.seller_webhook_timeout_s,
+        ).deliver
     return JobRunner(JobStore(services.database.sessions, services.clock), handlers)
 
 

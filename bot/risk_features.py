@@ -58,8 +58,13 @@ def buyer_record_in(session: Session, buyer_id: str, now: datetime) -> BuyerReco
     return buyer_record(session, buyer_id, buyer_orders_in(session, buyer_id), now)
 
 
-def seller_defect_rate_in(session: Session, seller_id: str) -> float:
-    claims, deliveries = case_store.seller_claim_counts_in(session, seller_id, set(DAMAGE_INTENTS))
+def seller_defect_rate_in(
+    session: Session, seller_id: str, *, except_order: str | None = None
+) -> float:
+    """The seller's smoothed defect rate; ``except_order``'s own cases not counted."""
+    claims, deliveries = case_store.seller_claim_counts_in(
+        session, seller_id, set(DAMAGE_INTENTS), except_order=except_order
+    )
     return smoothed_defect_rate(claims, deliveries)
 
 
@@ -73,7 +78,9 @@ def risk_features_in(
         buyer.history,
         buyer.now,
         account_created_at=buyer.account_created_at,
-        seller_defect_rate=seller_defect_rate_in(session, order.seller_id),
+        seller_defect_rate=seller_defect_rate_in(
+            session, order.seller_id, except_order=order.order_id
+        ),
     )
 
 

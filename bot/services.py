@@ -14,7 +14,7 @@ from bot.clauses import KNOWLEDGE_BASE_DIR
 from bot.dialogue.context import Answerer
 from bot.settings import REPO_ROOT, Settings
 from bot.store.db import Database, utcnow
-from nlu.client import Parser, RasaHttpParser
+from nlu.client import Parser, RasaHttpParser, RasaPool
 from policies.router import RiskScorer, RouterConfig
 
 log = structlog.get_logger(__name__)
@@ -22,6 +22,7 @@ log = structlog.get_logger(__name__)
 ReadinessCheck = Callable[[], Awaitable[bool]]
 
 RETRIEVAL_INDEX_DIR = REPO_ROOT / "artifacts" / "retrieval"
+MULTILINGUAL_INDEX_DIR = REPO_ROOT / "artifacts" / "retrieval-multilingual"
 RISK_MODEL_DIR = REPO_ROOT / "artifacts" / "risk"
 ASSIST_INDEX_DIR = REPO_ROOT / "artifacts" / "assist"
 # The serving process embeds one short question per turn while other turns use the cores: one
@@ -80,6 +81,18 @@ def load_answerer(
     clauses = load_knowledge_base(kb_dir)
     embedder = make_embedder(threads=SERVING_THREADS).load()
     return make_answerer(clauses, embedder, index_dir=index_dir)
+
+
+def load_multilingual_answerer(
+    english: Answerer, kb_dir: Path = KNOWLEDGE_BASE_DIR, index_dir: Path = MULTILINGUAL_INDEX_DIR
+) -> Answerer:
+    """English through ``english``; ms, id, th, vi, tl through the multilingual index (e5)."""
+    from retrieval.languages import load_translations
+    from retrieval.multilingual import MultilingualIndex, load_e5
+    from retrieval.multilingual_answer import MultilingualAnswerer
+
+    index = MultilingualIndex.load(index_dir, load_e5(SERVING_THREADS), load_translations(kb_dir))
+    return MultilingualAnswerer(english, index)
 
 
 def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) -> Any:
@@ -141,18 +154,27 @@ def load_router_config(directory: Path = RISK_MODEL_DIR) -> RouterConfig:
 def build_services(settings: Settings) -> Services:
     """The real services. A model whose artifact is missing or refused does not stop the bot:
     /ready names it ("retrieval", "risk_model") and the cases that need it go to a person."""
-    parser = RasaHttpParser(
-        settings.rasa_url,
-        timeout_s=settings.rasa_timeout_s,
-        thresholds=settings.nlu_thresholds(),
-        token=settings.rasa_token,
-    )
+    servers = [
+        RasaHttpParser(
+            url,
+            timeout_s=settings.rasa_timeout_s,
+            thresholds=settings.nlu_thresholds(),
+            token=settings.rasa_token,
+        )
+        for url in settings.rasa_servers()
+    ]
+    parser = servers[0] if len(servers) == 1 else RasaPool(servers)
     database = Database(settings.database_url)
     answerer = risk_model = None
     try:
         answerer = load_answerer(KNOWLEDGE_BASE_DIR, RETRIEVAL_INDEX_DIR)
     except Exception as e:  # any failure here means "no policy answers", never "no bot"
         log.error("retrieval_unavailable", error=str(e))
+    if answerer is not None:
+        try:
+            answerer = load_multilingual_answerer(answerer)
+        except Exception as e:  # English answers still work; other languages get a person
+            log.error("multilingual_retrieval_unavailable", error=str(e))
     assist_index = None
     try:
         assist_index = load_assist_index(ASSIST_INDEX_DIR, getattr(answerer, "embedder", None))

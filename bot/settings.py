@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     database_url: str = DEMO_DATABASE_URL
 
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa servers, comma-separated (`make run-multi` starts two): when set, parses go
+    # to the least busy of them (`nlu.client.RasaPool`) and rasa_url is not used for parsing.
+    rasa_urls: str = ""
     # Rasa's HTTP API token (`rasa run --auth-token`, sent as ?token=); refused in production
     # when left at the demo value.
     rasa_token: str = Field(DEMO_RASA_TOKEN, min_length=16)
@@ -98,6 +101,12 @@ class Settings(BaseSettings):
     # How often the job runner (dispute reminders and timeouts) polls the database; 0: no
     # runner in this process (another process runs the jobs).
     scheduler_poll_s: float = Field(5.0, ge=0, le=3600)
+    # The sellers' outbound webhook (issue 18): every dispute step is POSTed there, signed like
+    # the inbound order webhook with this secret, by the job runner (retries with backoff).
+    # Unset: sellers poll GET /v1/seller/disputes.
+    seller_webhook_url: str | None = Field(None, pattern=r"^https?://\S+$")
+    seller_webhook_secret: str = ""
+    seller_webhook_timeout_s: float = Field(10.0, gt=0, le=60)
 
     # Routing-policy A/B experiments (policies/experiments.py); None: no experiment runs.
     experiments_file: Path | None = None
@@ -159,11 +168,21 @@ class Settings(BaseSettings):
                     )
             if self.webhook_secret == DEMO_WEBHOOK_SECRET:
                 raise ValueError("AFTERSALES_WEBHOOK_SECRET must be set in production")
+            if self.seller_webhook_url and len(self.seller_webhook_secret) < 16:
+                raise ValueError(
+                    "AFTERSALES_SELLER_WEBHOOK_SECRET (16+ characters) must be set with "
+                    "AFTERSALES_SELLER_WEBHOOK_URL"
+                )
             if self.database_url == DEMO_DATABASE_URL:
                 raise ValueError("AFTERSALES_DATABASE_URL must be set in production")
             if self.rasa_token == DEMO_RASA_TOKEN:
                 raise ValueError("AFTERSALES_RASA_TOKEN must be set in production")
         return self
+
+    def rasa_servers(self) -> list[str]:
+        """The Rasa servers the bot parses with: ``rasa_urls`` if set, else ``rasa_url``."""
+        listed = [url.strip() for url in self.rasa_urls.split(",") if url.strip()]
+        return listed or [self.rasa_url]
 
     def jwt_policy(self) -> JwtPolicy:
         """The secrets, audiences and maximum lifetime of buyer, agent and seller tokens."""

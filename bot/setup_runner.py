@@ -289,6 +289,14 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval",
             ("venv", "nlu-encoder"),
         ),
+        # e5 vectors of the knowledge base in all six languages (policy answers in the buyer's
+        # language); rebuilt only when a translation changed (corpus hashes in metadata.json).
+        Step(
+            "index-multilingual",
+            f"{py} -m retrieval.build_multilingual --kb data/policies "
+            "--out artifacts/retrieval-multilingual",
+            ("venv",),
+        ),
         # FAISS over past agent resolutions (suggested replies). The corpus comes from the lab
         # (the synthetic world's resolved cases); the product's build reads only that file.
         Step(

@@ -16,7 +16,15 @@ import numpy as np
 from retrieval.embedder import Embedder
 from retrieval.expansion import ItemCategories
 from retrieval.kb import split_sentences
-from retrieval.quantity import asks_quantity, category_words, mentions, states_number, words
+from retrieval.quantity import (
+    asked_kinds,
+    asks_quantity,
+    category_words,
+    mentions,
+    stated_kinds,
+    states_number,
+    words,
+)
 from retrieval.situation import SITUATION_BOOST, prefer_situation, section_of
 from retrieval.types import Hit, Retriever
 
@@ -98,14 +106,25 @@ class PolicyAnswerer:
         # The best-matching passage (retrieval.passages) bounds the quote: the retriever found
         # the clause through those sentences. Unknown (BM25, older hits): the whole clause.
         passage = [i for i in hit.passage if 0 <= i < len(sentences)] or list(range(len(sentences)))
-        numbered = [i for i, sentence in enumerate(sentences) if states_number(sentence)]
+        numbered = [i for i, s in enumerate(sentences) if states_number(s) or stated_kinds(s)]
         about_item = category_words(question, self.categories)
+        # The sentences stating the kind of quantity asked for ("how much": money, "how long":
+        # time); a quote about money must not answer with a number of days.
+        asked = asked_kinds(question)
+        of_kind = [i for i in numbered if asked & stated_kinds(sentences[i])]
         if numbered and asks_quantity(question):
-            chosen = self._quantity_quote(question, hit.clause_id, sentences, numbered, about_item)
+            chosen = self._quantity_quote(
+                question, hit.clause_id, sentences, of_kind or numbered, about_item
+            )
         elif self.embedder is None or len(passage) == 1:
             chosen = {passage[0]}
         else:
             chosen = self._passage_quote(question, hit.clause_id, sentences, passage)
+        if of_kind and not chosen & set(of_kind):
+            # "What compensation do I get?" matched "up to 3 days late does not qualify"
+            # best; the voucher's amount comes along.
+            scores = self._scores(question, hit.clause_id, sentences, of_kind, about_item)
+            chosen.add(max(of_kind, key=lambda i: (scores[i], -i)))
         if about_item and not any(mentions(sentences[i], about_item) for i in chosen):
             # The rule for the item's own category ("For electronics the window is shorter:
             # 15 days") comes along, even when the question matched the general rule better.
@@ -147,6 +166,24 @@ class PolicyAnswerer:
         The whole clause is searched, not just the best passage: the window that matched a
         question about headphones may be the example sentences, while the electronics rule is
         the sentence before them."""
+        score = self._scores(question, clause_id, sentences, numbered, about_item)
+        ranked = sorted(numbered, key=lambda i: (-score[i], i))
+        chosen = {ranked[0]}
+        top = score[ranked[0]]
+        if len(ranked) > 1 and top > 0 and score[ranked[1]] >= SECOND_SENTENCE_RATIO * top:
+            chosen.add(ranked[1])
+        return chosen
+
+    def _scores(
+        self,
+        question: str,
+        clause_id: str,
+        sentences: Sequence[str],
+        candidates: Sequence[int],
+        about_item: set[str],
+    ) -> dict[int, float]:
+        """How well each candidate sentence answers the question (with the items' categories
+        appended), plus a bonus for naming the category of the item asked about."""
         expanded = self.categories.expand(question) if self.categories else question
         if self.embedder is not None:
             similarity = self._similarity(expanded, clause_id, sentences)
@@ -154,16 +191,10 @@ class PolicyAnswerer:
             # Without an embedder: the share of the question's words a sentence repeats.
             asked = words(expanded)
             similarity = np.array([len(asked & words(s)) / (len(asked) or 1) for s in sentences])
-        score = {
+        return {
             i: float(similarity[i]) + CATEGORY_BONUS * mentions(sentences[i], about_item)
-            for i in numbered
+            for i in candidates
         }
-        ranked = sorted(numbered, key=lambda i: (-score[i], i))
-        chosen = {ranked[0]}
-        top = score[ranked[0]]
-        if len(ranked) > 1 and top > 0 and score[ranked[1]] >= SECOND_SENTENCE_RATIO * top:
-            chosen.add(ranked[1])
-        return chosen
 
     def _vectors(self, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
         """The clause's sentence vectors, embedded once per clause text."""
@@ -186,10 +217,10 @@ _MAX_LIST_ITEMS = 6
 
 def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
     """The chosen sentences made whole: a sentence that introduces a list (it ends with a
-    colon) brings the list's items, and an example alone brings the rule it illustrates (the
-    clause's first sentence). A list item alone brings the sentence that introduces its list
-    (and so the whole list): "underwear" by itself answers nothing. Indices in the clause's
-    order."""
+    colon) brings the list's items, and an example brings the rule it illustrates (the
+    closest numbered sentence before it, and the clause's first sentence). A list item alone
+    brings the sentence that introduces its list (and so the whole list): "underwear" by
+    itself answers nothing. Indices in the clause's order."""
     out = set(chosen)
     intros = {j for i in chosen if (j := _list_intro(i, sentences)) is not None}
     for i in sorted(set(chosen) | intros):
@@ -200,8 +231,17 @@ def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
                 if sentences[j].rstrip().endswith((".", "!", "?")):
                     break
         if _EXAMPLE.match(sentences[i]):
-            out.add(0)
+            out.update({0, _illustrated_rule(i, sentences)})
     return sorted(out)
+
+
+def _illustrated_rule(i: int, sentences: Sequence[str]) -> int:
+    """The rule an example (sentence ``i``) illustrates with its figures: the closest sentence
+    before it that states a number ("a flat $5 is deducted" before "a $40 jacket gives a $35
+    refund"), else the clause's first sentence. The first sentence comes too (``complete``):
+    it is the clause's main rule, and "Examples:" often illustrate both."""
+    before = (j for j in range(i - 1, -1, -1) if states_number(sentences[j]))
+    return next(before, 0)
 
 
 def _list_intro(i: int, sentences: Sequence[str]) -> int | None:
@@ -218,6 +258,11 @@ def _list_intro(i: int, sentences: Sequence[str]) -> int | None:
     return None
 
 
+# A list item that runs on into the next ("refuse the parcel, or" / "accept it and return
+# it."): no semicolon or full stop after it.
+_CONTINUES = re.compile(r"(,|\b(or|and|but))$")
+
+
 def render(indices: list[int], sentences: Sequence[str]) -> str:
     """The sentences as one text; the items of a list (what follows a colon, without an end
     mark of its own) are joined by semicolons, and the list ends with a full stop."""
@@ -226,7 +271,7 @@ def render(indices: list[int], sentences: Sequence[str]) -> str:
     for i in indices:
         sentence = sentences[i].strip()
         is_item = in_list and not sentence.endswith((".", "!", "?", ":"))
-        if previous_was_item:
+        if previous_was_item and not _CONTINUES.search(parts[-1]):
             parts[-1] += ";" if is_item else "."
         parts.append(sentence)
         previous_was_item = is_item

@@ -6,8 +6,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from retrieval.answer import PolicyAnswerer
-from retrieval.defaults import CONFIDENCE_THRESHOLD, DEFAULT_ITEM_CATEGORIES, DEFAULT_RETRIEVER
+from retrieval.defaults import (
+    CONFIDENCE_THRESHOLD,
+    DEFAULT_EXAMPLE_QUESTIONS,
+    DEFAULT_ITEM_CATEGORIES,
+    DEFAULT_RETRIEVER,
+)
 from retrieval.embedder import Embedder, MemoEmbedder
+from retrieval.examples import Example, ExampleIndex, load_examples
 from retrieval.expansion import ExpandingRetriever, ItemCategories
 from retrieval.hybrid import HybridRetriever
 from retrieval.index import DenseRetriever
@@ -26,6 +32,7 @@ def make_retriever(
     embedder: Embedder | None = None,
     index_dir: Path | str | None = None,
     item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
+    examples: Sequence[Example] | Path | str | None = DEFAULT_EXAMPLE_QUESTIONS,
 ) -> Retriever:
     """A ready-to-search retriever over ``clauses``.
 
@@ -33,6 +40,8 @@ def make_retriever(
     other clauses), otherwise they embed the clauses now. ``embedder`` must be loaded.
     ``item_categories`` (a lexicon or its YAML path; ``None``: no expansion) adds the
     categories of the items a question names to the query (``retrieval.expansion``).
+    ``examples`` (labelled questions or their JSON-lines path; ``None``: none) add the hybrid's
+    example-question ranking (``retrieval.examples``).
     """
     if name not in RETRIEVER_NAMES:
         raise ValueError(f"unknown retriever {name!r}; choose one of {', '.join(RETRIEVER_NAMES)}")
@@ -54,8 +63,13 @@ def make_retriever(
             dense.build(clauses)
         retriever = dense
         if name == "hybrid":
+            if isinstance(examples, (str, Path)):
+                examples = load_examples(examples, [c.clause_id for c in clauses])
+            example_index = ExampleIndex(examples, embedder, item_categories) if examples else None
             retriever = HybridRetriever(
-                dense, BM25Retriever(max_query_chars=max_chars).build(clauses)
+                dense,
+                BM25Retriever(max_query_chars=max_chars).build(clauses),
+                examples=example_index,
             )
     if item_categories is None:
         return retriever
@@ -70,6 +84,7 @@ def make_answerer(
     retriever_name: str = DEFAULT_RETRIEVER,
     threshold: float = CONFIDENCE_THRESHOLD,
     item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
+    examples: Sequence[Example] | Path | str | None = DEFAULT_EXAMPLE_QUESTIONS,
 ) -> PolicyAnswerer:
     """The policy answerer with the evaluated defaults (see ``retrieval.defaults``).
 
@@ -85,5 +100,6 @@ def make_answerer(
         embedder=embedder,
         index_dir=index_dir,
         item_categories=item_categories,
+        examples=examples,
     )
     return PolicyAnswerer(retriever, threshold, embedder=embedder, categories=item_categories)

@@ -52,3 +52,50 @@ def category_words(question: str, categories: ItemCategories | None) -> set[str]
 
 def mentions(sentence: str, wanted: Iterable[str]) -> bool:
     return bool(words(sentence) & set(wanted))
+
+
+# What kind of quantity a question asks for, and what kind a sentence states. A buyer asking
+# "what compensation do I get" wants the voucher's amount, not "up to 3 days late does not
+# qualify", which states a number too, of the other kind.
+MONEY, TIME = "money", "time"
+_ASKS_MONEY = re.compile(
+    r"\b(how\s+much|cost|costs|charged?|charges|fees?|pay|paid|price|compensation|"
+    r"voucher|deduct(ed|s)?|dollars?|what\s+do\s+i\s+get|how\s+big)\b",
+    re.IGNORECASE,
+)
+_ASKS_TIME = re.compile(
+    r"\b(how\s+(long|soon|fast|quickly|many\s+(days|hours|weeks)|much\s+time)|when|deadline|"
+    r"time\s+limit|last\s+day|by\s+when|until\s+when|window|period|still\s+in\s+time)\b",
+    re.IGNORECASE,
+)
+_STATES_MONEY = re.compile(r"\$\s?\d|\d\s?%|\b\d+(\.\d+)?\s*(dollars?|usd)\b", re.IGNORECASE)
+_STATES_TIME = re.compile(
+    r"\b\d+(\s*[-\u2013]\s*\d+)?\s*(business\s+|calendar\s+)?(days?|hours?|weeks?|months?)\b|"
+    r"\b(instant|instantly|immediately)\b|"
+    r"\b\d{1,2}\s+(january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of quantity the question asks for: money ("how much", "fee", "what do I
+    get"), time ("how long", "when", "deadline"), both or neither."""
+    kinds = set()
+    if _ASKS_MONEY.search(question):
+        kinds.add(MONEY)
+    if _ASKS_TIME.search(question):
+        kinds.add(TIME)
+    return kinds
+
+
+def stated_kinds(sentence: str) -> set[str]:
+    """The kinds of quantity a sentence states: "$5", "10%" are money; "15 days", "48 hours",
+    "instantly", "16 March" are time. Clause references ("DMG-3.1") are neither."""
+    text = _CLAUSE_REF.sub("", sentence)
+    kinds = set()
+    if _STATES_MONEY.search(text):
+        kinds.add(MONEY)
+    if _STATES_TIME.search(text):
+        kinds.add(TIME)
+    return kinds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,8 @@ def rasa_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer
     """The real Rasa server with the model trained by `make nlu-model` (part of `make test`)."""
     log_file = tmp_path_factory.mktemp("rasa") / "rasa.log"
     server = RasaServer(require_model(), log_file=log_file)
-    server.start(timeout_s=240)
+    # A shared, loaded machine can need longer than the default to load the model.
+    server.start(timeout_s=float(os.environ.get("AFTERSALES_RASA_START_TIMEOUT_S", "240")))
     try:
         yield server
     finally:

@@ -19,6 +19,7 @@ from bot.dialogue import replies
 from bot.dialogue.handoff import effective_priority
 from bot.dialogue.manager import transcript_entry
 from bot.dialogue.state import DialogueState
+from bot.language.catalogue import english_of, speaking
 from bot.store.cases import Case, CaseStatus, update_case_in
 from bot.store.conversations import ConversationRepository, Turn
 from bot.store.db import Database, write_session
@@ -47,7 +48,9 @@ def sla_minutes(priority: int) -> int:
     return next(minutes for floor, minutes in SLA_MINUTES if priority >= floor)
 
 
-def queue_row(case: Case, now: datetime, region: str | None, status: str) -> dict[str, Any]:
+def queue_row(
+    case: Case, now: datetime, region: str | None, status: str, language: str | None = None
+) -> dict[str, Any]:
     """One open case as the queue lists it: priority with time waited, its SLA timer."""
     level = effective_priority(case.priority, case.created_at, now)
     minutes = sla_minutes(level)
@@ -66,7 +69,9 @@ def queue_row(case: Case, now: datetime, region: str | None, status: str) -> dic
         "amount": str(e.amount) if (e := summary.eligibility) else None,
         "currency": summary.currency,
         "region": region,
+        "language": language,
         "status": status,
+        "case_status": case.status,
         "sla_minutes": minutes,
         "sla_due_at": due.isoformat(),
         "sla_breached": now > due,
@@ -116,6 +121,7 @@ def queue_rows(
     now: datetime,
     regions: Mapping[str, str | None],
     states: Mapping[str, str],
+    languages: Mapping[str, str] | None = None,
     *,
     intent: str | None = None,
     region: str | None = None,
@@ -127,7 +133,14 @@ def queue_rows(
     search, only the cases it keeps, each with ``match``, the message text that matched."""
     rows = []
     for c in cases:
-        row = queue_row(c, now, regions.get(c.buyer_id), states.get(c.conversation_id or "", "new"))
+        conversation = c.conversation_id or ""
+        row = queue_row(
+            c,
+            now,
+            regions.get(c.buyer_id),
+            states.get(conversation, "new"),
+            (languages or {}).get(conversation),
+        )
         if search is not None:
             kept, snippet = search.keeps(c, (texts or {}).get(c.conversation_id or "", ()))
             if not kept:
@@ -174,13 +187,25 @@ def case_turn(
 def hand_back_in(turn: Turn, case: Case, agent_id: str, to: ReleaseTarget, now: datetime) -> str:
     """Hand the conversation back to the bot, or close it; the case leaves the queue. Returns
     the conversation's new status."""
-    if to == "bot":
-        status, text, role = ConversationStatus.BOT, replies.RELEASED_TO_BOT, MessageRole.BOT
-        case_status = CaseStatus.RETURNED_TO_BOT
-    else:
-        status, text, role = ConversationStatus.CLOSED, replies.CLOSED, MessageRole.SYSTEM
-        case_status = CaseStatus.CLOSED
-    turn.add_message(role, text, author=agent_id if role is MessageRole.SYSTEM else None)
+    conversation = turn.conversation
+    # Said in the buyer's language, with its English beside it for the agent.
+    with speaking(conversation.language, conversation.locale) as voice:
+        if to == "bot":
+            status, role = ConversationStatus.BOT, MessageRole.BOT
+            text = replies.text("released_to_bot")
+            case_status = CaseStatus.RETURNED_TO_BOT
+        else:
+            status, role = ConversationStatus.CLOSED, MessageRole.SYSTEM
+            text = replies.text("closed")
+            case_status = CaseStatus.CLOSED
+    english = english_of(text)
+    turn.add_message(
+        role,
+        str(text),
+        author=agent_id if role is MessageRole.SYSTEM else None,
+        language=voice.language,
+        text_en=None if english == str(text) else english,
+    )
     # The bot starts afresh: whatever it was asking before the handoff is settled.
     turn.finish(state=DialogueState().dump(), status=status)
     update_case_in(turn.session, case.case_id, now, status=case_status)

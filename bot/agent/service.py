@@ -89,6 +89,7 @@ class AgentConsole:
         conversations = [c.conversation_id for c in cases if c.conversation_id]
         regions = self.audit.regions(c.buyer_id for c in cases)
         states = self.audit.reply_states(conversations)
+        languages = self.conversations.languages(conversations)
         texts = (
             self.conversations.texts_containing(conversations, search.terms)
             if search is not None
@@ -99,6 +100,7 @@ class AgentConsole:
             self.clock(),
             regions,
             states,
+            languages,
             intent=intent,
             region=region,
             status=status,
@@ -133,6 +135,14 @@ class AgentConsole:
             "decisions": view.decisions(decisions),
             "actions": [a.to_dict() for a in self.cases.actions(case_id)],
             "transcript": view.transcript(messages),
+            "language": next(
+                (
+                    m.language
+                    for m in reversed(messages)
+                    if m.role is MessageRole.BUYER and m.language
+                ),
+                None,
+            ),
             "region": self.audit.regions([case.buyer_id]).get(case.buyer_id),
             "buyer": view.buyer_panel(
                 case,

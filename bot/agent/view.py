@@ -22,6 +22,10 @@ def transcript(messages: Iterable[Message]) -> list[dict[str, Any]]:
         entry = transcript_entry(message)
         if message.author:
             entry["author"] = message.author
+        if message.language:
+            entry["language"] = message.language
+        if message.text_en:
+            entry["text_en"] = message.text_en
         if message.nlu:
             entry["nlu"] = {
                 "intent": message.nlu.get("intent"),

@@ -13,7 +13,9 @@ every window. That over-invalidates a little (an old window's report is recomput
 rows did not change) but cannot miss a change, and it is one cheap aggregate per table.
 
 Concurrent requests for the same window compute it once: the others wait for the first
-(`threading.Lock` per key, in this process) and then read its row.
+(`threading.Lock` per key, in this process) and then read its row. Several bot processes
+(`make run-multi`) may each compute a window at the same moment; the one whose row lands second
+keeps the first's (the table holds one row per window) and answers with its own equal body.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any, Literal
 
 import structlog
 from sqlalchemy import Select, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.analytics.tables import Window, iso
 from bot.store.db import Database, utcnow, write_session
@@ -144,6 +147,22 @@ class ReportCache:
         body = compute()
         seconds = time.perf_counter() - started
         computed_at = utcnow()
+        try:
+            self._store(kind, window, version, body, seconds, computed_at)
+        except IntegrityError:  # another process stored this window meanwhile
+            log.info("analytics_cache_stored_elsewhere", kind=kind, window=window.to_dict())
+        log.info("analytics_cache_computed", kind=kind, window=window.to_dict(), seconds=seconds)
+        return Cached(body, "computed", version, computed_at, seconds)
+
+    def _store(
+        self,
+        kind: Kind,
+        window: Window,
+        version: str,
+        body: dict[str, Any],
+        seconds: float,
+        computed_at: datetime,
+    ) -> None:
         with write_session(self._database.sessions) as session:
             session.execute(
                 delete(AnalyticsReportRow).where(
@@ -163,8 +182,6 @@ class ReportCache:
                     computed_at=computed_at,
                 )
             )
-        log.info("analytics_cache_computed", kind=kind, window=window.to_dict(), seconds=seconds)
-        return Cached(body, "computed", version, computed_at, seconds)
 
     def _read(self, kind: Kind, window: Window, version: str) -> Cached | None:
         with self._database.sessions() as session:

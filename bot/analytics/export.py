@@ -135,7 +135,7 @@ def _statements(window: Window) -> dict[str, Select[Any]]:
         .subquery()
     )
     statements: dict[str, Select[Any]] = {
-        "conversations": select(c.id, c.buyer_id, c.status, c.created_at, c.updated_at)
+        "conversations": select(c.id, c.buyer_id, c.status, c.created_at, c.updated_at, c.language)
         .where(in_window)
         .order_by(c.created_at, c.id),
         "messages": select(
@@ -291,7 +291,9 @@ def _named(*names: str) -> Converter:
 
 
 _CONVERTERS: dict[str, Converter] = {
-    "conversations": _named("conversation_id", "buyer_id", "status", "created_at", "updated_at"),
+    "conversations": _named(
+        "conversation_id", "buyer_id", "status", "created_at", "updated_at", "language"
+    ),
     "messages": _messages,
     "cases": _named(
         "case_id",

@@ -152,7 +152,8 @@ def csat(s: Scope) -> ir.Table:
 
 def case_groups(s: Scope) -> ir.Table:
     """Case conversations (`outcomes_per_conversation`, the unit of the automation figures) with
-    the buyer's ``region`` and ``account_age`` band when the conversation's first case opened."""
+    the buyer's ``region``, ``account_age`` band when the conversation's first case opened, and
+    the conversation's ``language``."""
     b = s.buyers
     buyers = b.select(
         b_id=b.buyer_id,
@@ -160,7 +161,11 @@ def case_groups(s: Scope) -> ir.Table:
         account_since=ibis.least(b.created_at, b.first_order_at),
     )
     o = outcomes_per_conversation(case_facts(s))
+    languages = s.conversations.select(
+        c_id=s.conversations.conversation_id, language=s.conversations.language
+    )
     joined = o.left_join(buyers, o.buyer_id == buyers.b_id)
+    joined = joined.left_join(languages, joined.conversation_id == languages.c_id)
     days = _minutes(joined.account_since, joined.first_case_at) / (24 * 60)
     band = ibis.cases(
         (joined.account_since.isnull(), UNKNOWN),
@@ -175,6 +180,7 @@ def case_groups(s: Scope) -> ir.Table:
         "bot_money",
         region=joined.region.fill_null(UNKNOWN),
         account_age=band,
+        language=joined.language.fill_null(UNKNOWN),
     )
 
 

@@ -40,8 +40,8 @@ MINUTE_BINS = (
 )
 LONGEST_BIN = ">24h"
 SCORES = (1, 2, 3, 4, 5)
-SLICES = ("region", "account_age")
-Slice = Literal["region", "account_age"]
+SLICES = ("region", "account_age", "language")
+Slice = Literal["region", "account_age", "language"]
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ DEFINITIONS: dict[str, str] = {
     " without a case, the conversation) was escalated.",
     "fairness": "Case conversations (as in the automation rate: the groups add up to it) by"
     " buyer region and account-age band when the first case opened (age from the earlier of"
-    " first sighting and oldest order): automation and escalation rate (as above),"
+    " first sighting and oldest order), and by the conversation's language: automation and"
+    " escalation rate (as above),"
     " auto-approval rate (bot executed a money action); gap = max - min over the slice's"
     " groups.",
     "who_pays": "Refund actions by responsible party (none = not attributed), count and amount"

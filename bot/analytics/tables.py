@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 FORMAT = "aftersales-analytics-snapshot"
 # 2: actions carry responsible_party and seller_id; disputes and dispute_events (issue 18).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 Engine = Literal["duckdb", "pyspark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "pyspark")
@@ -52,6 +52,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("status", _S),
             ("created_at", TIMESTAMP),
             ("updated_at", TIMESTAMP),
+            # The buyer's language (issue 16), null when never identified.
+            ("language", _S),
         ]
     ),
     "messages": pa.schema(

@@ -37,7 +37,13 @@ class QueueCase(BaseModel):
     amount: str | None = Field(description="what the rules grant, a decimal string")
     currency: str | None
     region: str | None
+    # Contract extension (issue 16): the buyer's language (ISO 639-1), null before identified.
+    language: str | None = None
     status: str = Field(description="new, replied or buyer_replied")
+    case_status: str = Field(
+        "waiting_for_agent",
+        description="waiting_for_agent, or in_dispute while the seller has time to answer",
+    )
     sla_minutes: int
     sla_due_at: str
     sla_breached: bool
@@ -102,6 +108,10 @@ class MessageOut(BaseModel):
     quick_replies: list[str] | None = _optional()
     author: str | None = _optional()
     nlu: dict[str, Any] | None = _optional(description="the NLU's reading of a buyer message")
+    language: str | None = _optional(description="the message's language (issue 16)")
+    text_en: str | None = _optional(
+        description="a bot message written in another language: its English (issue 16)"
+    )
 
 
 class DecisionOut(BaseModel):
@@ -181,6 +191,8 @@ class CaseView(BaseModel):
     actions: list[ActionOut]
     transcript: list[MessageOut]
     region: str | None
+    # Contract extension (issue 16): the language of the buyer's last identified message.
+    language: str | None = None
     buyer: BuyerOut
     eligibility_now: EligibilityOut | None
     claim_type: str | None

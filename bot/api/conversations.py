@@ -25,6 +25,7 @@ from bot.api.media import PhotosDep
 from bot.api.nlu import ParsedEntity, Scored
 from bot.api.schemas import AUTH_ERRORS, error_responses
 from bot.dialogue.state import Expecting
+from bot.language.locales import InvalidLocale, normalise_locale
 from bot.media.library import MEDIA_PATH
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.settings import Settings
@@ -76,6 +77,24 @@ class MessageRequest(BaseModel):
 
     text: Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)] = ""
     attachments: list[Attachment] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+    # Contract extension (issue 16): the buyer's app locale, a hint to language ID and how
+    # amounts and dates are written.
+    locale: str | None = Field(
+        default=None,
+        max_length=16,
+        description='The buyer\'s app locale, BCP 47 ("ms-MY", "fil-PH", "en").',
+        examples=["ms-MY"],
+    )
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return normalise_locale(value)
+        except InvalidLocale as e:
+            raise ValueError(str(e)) from e
 
 
 # --- responses (contract section 3; the dialogue manager writes them as dicts) -------------------
@@ -124,6 +143,10 @@ class Turn(BaseModel):
     actions: list[ExecutedAction] = Field(description="What this turn executed.")
     # null when the message was not read (Rasa down, or a conversation with an agent).
     nlu: TurnNlu | None
+    # Contract extension (issue 16): the conversation's language after this message (ISO 639-1
+    # as identified, even when the bot replies in English: en, ms, id, th, vi, tl are replied
+    # to in their own language).
+    language: str | None = None
 
 
 class TranscriptEntry(BaseModel):
@@ -166,6 +189,8 @@ class ConversationView(BaseModel):
     case_ids: list[str]
     # Contract extension (issue 18): the disputes of these cases, oldest first.
     disputes: list[BuyerDispute] = Field(default_factory=list)
+    # Contract extension (issue 16): the conversation's language (null before a message).
+    language: str | None = None
     created_at: str = Field(description="ISO 8601 (UTC).")
     updated_at: str = Field(description="ISO 8601 (UTC).")
 
@@ -252,7 +277,9 @@ async def post_message(
     sent = [a.model_dump(exclude_none=True) for a in message.attachments]
     sent += [{"type": "image", "url": link} for link in links]
     attachments = await run_in_threadpool(photos.resolve, conversation_id, buyer.subject, sent)
-    return await dialogue.post(conversation_id, buyer.subject, text, attachments, idempotency_key)
+    return await dialogue.post(
+        conversation_id, buyer.subject, text, attachments, idempotency_key, message.locale
+    )
 
 
 @router.get(

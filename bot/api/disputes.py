@@ -13,14 +13,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Depends, File, Header, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.conversations import _KEY, MAX_ATTACHMENTS, MAX_KEY_CHARS, Attachment
 from bot.api.deps import AgentDep, DisputeDeskDep, SellerDep
+from bot.api.media import PhotoAttachment, PhotosDep, read_upload
 from bot.api.schemas import AUTH_ERRORS, NonBlank, error_responses
 from bot.disputes.machine import Move
+from bot.media.library import PhotoLibrary
 from common.errors import InvalidInput
 
 MAX_STATEMENT_CHARS = 4000
@@ -167,6 +169,14 @@ def _since(value: str | None) -> datetime | None:
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
+def _optional_photos(request: Request) -> PhotoLibrary | None:
+    return getattr(request.app.state, "photos", None)
+
+
+# Links need no photo store; uploaded photos are checked against it when there is one.
+OptionalPhotosDep = Annotated[PhotoLibrary | None, Depends(_optional_photos)]
+
+
 # --- sellers ------------------------------------------------------------------------------------
 
 
@@ -219,24 +229,55 @@ async def seller_accept(
 
 
 @seller_router.post(
+    "/disputes/{dispute_id}/photos",
+    status_code=201,
+    response_model=PhotoAttachment,
+    responses=error_responses(413),
+)
+async def seller_photo(
+    dispute_id: str,
+    seller: SellerDep,
+    desk: DisputeDeskDep,
+    photos: PhotosDep,
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo.")],
+) -> dict:
+    """Upload a photo as evidence for one of the seller's disputes (checked and cleaned like a
+    buyer's: no metadata survives). Only this seller and agents can read it; send the returned
+    attachment with ``contest`` (or ``offer``)."""
+    await run_in_threadpool(desk.seller_view, dispute_id, seller.subject)  # 404: not theirs
+    raw = await read_upload(file, photos)
+    return await run_in_threadpool(photos.upload_evidence, dispute_id, seller.subject, raw)
+
+
+def _evidence(
+    photos: PhotoLibrary | None, dispute_id: str, seller_id: str, attachments: list[Attachment]
+) -> list[dict[str, Any]]:
+    given = [a.model_dump(exclude_none=True) for a in attachments]
+    if photos is None:
+        return given
+    return photos.resolve_evidence(dispute_id, seller_id, given)
+
+
+@seller_router.post(
     "/disputes/{dispute_id}/contest", response_model=DisputeView, response_model_exclude_none=True
 )
 async def seller_contest(
     dispute_id: str,
     seller: SellerDep,
     desk: DisputeDeskDep,
+    photos: OptionalPhotosDep,
     body: Annotated[ContestBody, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> dict:
-    """Contest the dispute with a statement and evidence (``{"type": "image", "url"}``); an
-    agent decides."""
+    """Contest the dispute with a statement and evidence (``{"type": "image", "url"}``: a link,
+    or a photo uploaded with ``POST .../photos``); an agent decides."""
     return await run_in_threadpool(
         lambda: desk.seller_move(
             dispute_id,
             seller.subject,
             Move.CONTEST,
             statement=body.statement,
-            attachments=[a.model_dump(exclude_none=True) for a in body.attachments],
+            attachments=_evidence(photos, dispute_id, seller.subject, body.attachments),
             idempotency_key=_key(idempotency_key),
         )
     )
@@ -249,6 +290,7 @@ async def seller_offer(
     dispute_id: str,
     seller: SellerDep,
     desk: DisputeDeskDep,
+    photos: OptionalPhotosDep,
     body: Annotated[OfferBody, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> dict:
@@ -263,7 +305,7 @@ async def seller_offer(
             seller.subject,
             Move.OFFER,
             statement=body.statement,
-            attachments=[a.model_dump(exclude_none=True) for a in body.attachments],
+            attachments=_evidence(photos, dispute_id, seller.subject, body.attachments),
             offer=offer,
             idempotency_key=_key(idempotency_key),
         )

@@ -26,7 +26,7 @@ router = APIRouter(tags=["photos"])
 # Room for the multipart framing around the file (boundaries, part headers); the body-size
 # middleware lets an upload through up to the photo limit plus this (bot.main).
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
-PHOTO_UPLOAD_PATH = r"^/v1/conversations/[^/]+/photos$"
+PHOTO_UPLOAD_PATH = r"^/v1/(conversations|seller/disputes)/[^/]+/photos$"
 _CHUNK = 256 * 1024
 # A photo never changes under its key; it is the reader's own (never in a shared cache).
 _IMAGE_HEADERS = {
@@ -85,6 +85,11 @@ async def upload_photo(
     return await run_in_threadpool(photos.upload, conversation_id, buyer.subject, raw)
 
 
+async def read_upload(file: UploadFile, photos: PhotoLibrary) -> bytes:
+    """The uploaded file's bytes, refused (413 naming ``file``) past the photo limit."""
+    return await _read_at_most(file, photos.limits.max_bytes, photos.too_big_message())
+
+
 async def _read_at_most(file: UploadFile, limit: int, message: str) -> bytes:
     chunks, size = [], 0
     while chunk := await file.read(_CHUNK):
@@ -104,7 +109,8 @@ _READ_DOC = {
 
 @router.get("/v1/media/{key}", **_READ_DOC)
 async def get_photo(key: str, reader: PrincipalDep, photos: PhotosDep) -> Response:
-    """A photo: to the buyer who uploaded it, or to an agent. Anyone else gets 404."""
+    """A photo: to the buyer (or, for a dispute's evidence, the seller) who uploaded it, or to
+    an agent. Anyone else gets 404."""
     found = await run_in_threadpool(photos.read, key, reader)
     return Response(found.data, media_type=found.content_type, headers=_IMAGE_HEADERS)
 

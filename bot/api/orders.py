@@ -44,13 +44,14 @@ from starlette.concurrency import run_in_threadpool
 from bot.api.deps import SettingsDep
 from bot.api.schemas import error_responses
 from bot.api.store_deps import OrderRepositoryDep
+from bot.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from bot.signing import sign as sign  # re-exported: tools and tests sign pushes with it
 from common.errors import InvalidInput, TooLarge, Unauthorized
 from policies.types import Category, Order, OrderItem, OrderStatus, PaymentMethod
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
-SIGNATURE_HEADER = "X-Signature"
-TIMESTAMP_HEADER = "X-Signature-Timestamp"
+# The scheme is shared with the bot's own outbound webhook; `sign` stays importable from here.
 PUSH_RESULT_HEADER = "X-Order-Push"
 _SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -70,6 +71,10 @@ Money = Annotated[
     Field(ge=0, max_digits=12, decimal_places=2),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
+
+
+# The payload's fields that are not the domain order's (the contract's extensions, the items).
+_EXTENSIONS = {"items", "buyer_region", "buyer_account_created_at", "version"}
 
 
 def _inconsistent(message: str) -> PydanticCustomError:
@@ -118,9 +123,24 @@ class OrderPayload(BaseModel):
     buyer_region: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
         None, exclude_if=lambda value: value is None
     )
+    # An extension of the contract: when the buyer's account was opened on the platform. The
+    # risk model's account age is learnt from it; without it the bot only knows the buyer's
+    # oldest pushed order, and a long-standing customer whose old orders were never pushed
+    # looks brand new. Kept on the buyer; echoed only when sent.
+    buyer_account_created_at: AwareDatetime | None = Field(
+        None, exclude_if=lambda value: value is None
+    )
     # An extension of the contract: the platform's version of the order, higher for every
     # newer state. A push whose version is not above the stored one is ignored (stale).
     version: StrictInt | None = Field(None, ge=0, le=2**62, exclude_if=lambda value: value is None)
+
+    @field_validator("buyer_account_created_at")
+    @classmethod
+    def _account_before_order(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        placed_at = info.data.get("placed_at")
+        if value is not None and placed_at is not None and value > placed_at:
+            raise _inconsistent("must not be after placed_at (the account placed this order)")
+        return value
 
     @field_validator("items")
     @classmethod
@@ -176,7 +196,7 @@ class OrderPayload(BaseModel):
 
     def to_order(self) -> Order:
         """The domain order the store and the rules work with."""
-        fields = self.model_dump(exclude={"items", "buyer_region", "version"})
+        fields = self.model_dump(exclude=_EXTENSIONS)
         items = tuple(OrderItem(**item.model_dump()) for item in self.items)
         return Order(**fields, items=items)
 
@@ -187,19 +207,10 @@ class OrderPayload(BaseModel):
             OrderItemPayload.model_validate(item, from_attributes=True) for item in order.items
         ]
         fields = {
-            name: getattr(order, name)
-            for name in cls.model_fields
-            if name not in ("items", "buyer_region", "version")
+            name: getattr(order, name) for name in cls.model_fields if name not in _EXTENSIONS
         }
         return cls.model_validate({**fields, "items": items})
 
-
-def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    """The signature headers of a push of ``body`` at ``timestamp`` (default: now), as the
-    platform sends them; for the bot's own tools and tests."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return {SIGNATURE_HEADER: f"sha256={digest.hexdigest()}", TIMESTAMP_HEADER: str(timestamp)}
 
 
 class BadSignature(Unauthorized):
@@ -298,6 +309,7 @@ async def put_order(
         lambda: orders.upsert(
             payload.to_order(),
             buyer_region=payload.buyer_region,
+            buyer_account_created_at=payload.buyer_account_created_at,
             version=payload.version,
             pushed_at=push.signed_at,
         )
@@ -307,5 +319,9 @@ async def put_order(
         "stale" if result.stale else "applied" if result.changed else "unchanged"
     )
     return OrderPayload.from_order(result.order).model_copy(
-        update={"buyer_region": payload.buyer_region, "version": payload.version}
+        update={
+            "buyer_region": payload.buyer_region,
+            "buyer_account_created_at": payload.buyer_account_created_at,
+            "version": payload.version,
+        }
     )

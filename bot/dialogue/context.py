@@ -37,6 +37,23 @@ class Answerer(Protocol):
     def answer(self, question: str, situation: str | None = None) -> PolicyAnswer: ...
 
 
+class InLanguage:
+    """An answerer bound to the buyer's language. A multilingual one (it lists ``languages``,
+    as `retrieval.multilingual_answer.MultilingualAnswerer` does) answers a question in Malay
+    from the Malay clause, citing the same clause ids; English, a language it does not hold, or
+    an English-only answerer answer as before."""
+
+    def __init__(self, inner: Answerer, language: str | None) -> None:
+        self.inner = inner
+        self.language = language or "en"
+
+    def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
+        languages = getattr(self.inner, "languages", ())
+        if self.language == "en" or self.language not in languages:
+            return self.inner.answer(question, situation)
+        return self.inner.answer(question, situation, language=self.language)  # type: ignore[call-arg]
+
+
 class PreparedAnswerer:
     """An answerer that already holds the answer to this turn's message.
 

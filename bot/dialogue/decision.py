@@ -12,7 +12,7 @@ from decimal import Decimal
 from bot.dialogue import dispute_replies, replies
 from bot.dialogue.handoff import manual_decision, priority, summary
 from bot.dialogue.slots import SlotFilling
-from bot.dialogue.state import Choice, Proposal, ProposedAction
+from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
 from bot.store.case_summary import CaseSummary
@@ -34,9 +34,9 @@ from policies.types import (
 )
 
 _LAPSED_NOTE = {
-    ProposalStatus.EXPIRED: replies.PROPOSAL_EXPIRED,
-    ProposalStatus.SUPERSEDED: replies.PROPOSAL_SUPERSEDED,
-    ProposalStatus.CHANGED: replies.PROPOSAL_CHANGED,
+    ProposalStatus.EXPIRED: "proposal_expired",
+    ProposalStatus.SUPERSEDED: "proposal_superseded",
+    ProposalStatus.CHANGED: "proposal_changed",
 }
 
 
@@ -107,16 +107,18 @@ class Deciding(SlotFilling):
         claim, eligibility = assessed.claim, assessed.eligibility
         reasons = set(eligibility.reasons)
         if Reason.NO_PHOTO in reasons and not flow.no_photo:
-            self._reply(replies.ASK_PHOTO, ["DMG-3.1"])
-            self._prompt("evidence", [replies.NO_PHOTO])
+            self._reply(replies.text("ask_photo"), ["DMG-3.1"])
+            self._prompt("evidence", [replies.label("no_photo")])
             return self.out
         if Reason.NO_PHOTO in reasons:
-            self._reply(replies.NO_PHOTO_POLICY, ["DMG-3.1"])
-            self._prompt("evidence", [replies.PERSON, replies.PHOTO_LATER])
+            self._reply(replies.text("no_photo_policy"), ["DMG-3.1"])
+            self._prompt("evidence", [replies.label("person"), replies.label("later")])
             return self.out
         if Reason.BEAUTY_OPENED_UNKNOWN in reasons:
-            self._reply(replies.ASK_OPENED, ["RET-2.2"])
-            self._prompt("choice", [replies.OPENED, replies.SEALED], choice=Choice.OPENED)
+            self._reply(replies.text("ask_opened"), ["RET-2.2"])
+            self._prompt(
+                "choice", [replies.label("opened"), replies.label("sealed")], choice=Choice.OPENED
+            )
             return self.out
         if (
             claim.type in DAMAGE_CLAIMS
@@ -124,9 +126,11 @@ class Deciding(SlotFilling):
             and eligibility.remedy is Remedy.RETURN_THEN_REFUND
             and flow.prefers_replacement is None
         ):
-            self._reply(replies.ASK_REMEDY, ["DMG-3.3"])
+            self._reply(replies.text("ask_remedy"), ["DMG-3.3"])
             self._prompt(
-                "choice", [replies.REFUND_CHOICE, replies.REPLACEMENT_CHOICE], choice=Choice.REMEDY
+                "choice",
+                [replies.label("refund"), replies.label("replacement")],
+                choice=Choice.REMEDY,
             )
             return self.out
 
@@ -146,10 +150,16 @@ class Deciding(SlotFilling):
         if not eligibility.eligible and not eligibility.needs_human:
             # A refusal the rules explain (a shipped order, a closed window...) needs no agent;
             # the buyer can still ask for one (REV-6.4) or dispute it (REV-6.5).
-            self._open_case(order, decision, case_summary, CaseStatus.DECLINED, 0)
+            case_id = self._open_case(order, decision, case_summary, CaseStatus.DECLINED, 0)
             self.state.end_flow()
+            # Kept past the flow: "I want to dispute this" is about this decision and order.
+            self.state.refusal = Refusal(case_id=case_id, order_id=order.order_id)
             self._reply(eligibility.explanation, citations)
-            self._prompt("choice", [replies.PERSON, replies.NO_THANKS], choice=Choice.PERSON)
+            self._prompt(
+                "choice",
+                [replies.label("person"), replies.label("dispute"), replies.label("no_thanks")],
+                choice=Choice.PERSON,
+            )
             return self.out
         if decision.route is Route.HUMAN or eligibility.remedy not in ACTION_OF_REMEDY:
             score = decision.trace.get("score")
@@ -169,8 +179,8 @@ class Deciding(SlotFilling):
                     eligibility.remedy.value, order, eligibility.amount, _titles(order, claim)
                 )
             elif eligible_for_bot:
-                text += " A colleague will review it and confirm before anything is done."
-            return self._to_agent(case_id, f"{text} {replies.HANDOFF_NOTICE}", citations)
+                text = replies.colleague_confirms(text)
+            return self._to_agent(case_id, replies.with_handoff(text), citations)
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
         return self._propose(order, claim, eligibility, case_id)
 
@@ -205,10 +215,10 @@ class Deciding(SlotFilling):
             eligibility.remedy.value, order, eligibility.amount, titles
         )
         self._reply(
-            f"{eligibility.explanation}\n\nTo confirm: {effect} Shall I go ahead?",
+            replies.to_confirm(eligibility.explanation, effect),
             list(eligibility.clauses),
         )
-        self._prompt("confirmation", [replies.YES, replies.NO])
+        self._prompt("confirmation", [replies.label("yes"), replies.label("no")])
         return self.out
 
     def _execute(self, proposal: Proposal) -> Outcome:
@@ -240,7 +250,7 @@ class Deciding(SlotFilling):
                 lapsed = ProposalStatus.CHANGED
         if lapsed is not None:
             self._drop_proposal(lapsed)
-            self._reply(_LAPSED_NOTE[lapsed])
+            self._reply(replies.text(_LAPSED_NOTE[lapsed]))
             return self._decide(order)
         self.ctx.close_proposal(proposal.proposal_id, ProposalStatus.EXECUTED)
         self.ctx.update_case(proposal.case_id, status=CaseStatus.RESOLVED)
@@ -252,7 +262,7 @@ class Deciding(SlotFilling):
             # chat is rated once, after the last.
             return self._say(text, proposal.clauses)
         # A resolved case ends with the satisfaction question (the analytics' CSAT).
-        self._reply(f"{text} {replies.RATE_CHAT}", proposal.clauses)
+        self._reply(replies.done_and_rate(text), proposal.clauses)
         self.state.expecting = "rating"
         self.state.quick_replies = list(replies.RATINGS)
         self.state.rating_case_id = proposal.case_id
@@ -348,6 +358,25 @@ class Deciding(SlotFilling):
                 case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
             )
         return self._to_agent(case_id, text, list(clauses))
+
+    def _dispute_refusal(self) -> Outcome:
+        """The buyer disputes the claim the rules just refused (REV-6.5): a dispute on the
+        refusal's own case and order; the seller has 48 hours to answer, and the buyer is told
+        here at each step (`bot.disputes.service`)."""
+        refusal = self.state.refusal
+        assert refusal is not None
+        self.state.refusal = None
+        self._drop_proposal()
+        order = self.ctx.find_order(refusal.order_id)
+        if order is None or order.refundable <= 0:
+            # Nothing left to dispute on the order (refunded since): a person looks at it.
+            return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
+        reason = f"The buyer disputes the refusal of their claim on order {order.order_id}."
+        respond_by = self.ctx.open_dispute(refusal.case_id, order, reason)
+        self._progressed = True
+        return self._to_agent(
+            refusal.case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
+        )
 
     def _conversation_order(self) -> Order | None:
         """The order this conversation is about, for a case opened without one in hand: the

@@ -1,71 +1,69 @@
-"""What the buyer reads in their chat as their dispute moves (REV-6.5)."""
+"""What the buyer reads in their chat as their dispute moves (REV-6.5), by catalogue key
+(`bot/language/messages/`), in the language the caller speaks (`catalogue.speaking`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-
-def _money(amount: Decimal | float, currency: str) -> str:
-    return f"{Decimal(str(amount)):.2f} {currency}"
-
-
-def _when(at: datetime) -> str:
-    return at.strftime("%d %b %Y, %H:%M UTC")
+from bot.language.catalogue import Said, say
+from bot.language.formatting import CodedMoney, Moment
 
 
-def opened(order_id: str, respond_by: datetime) -> str:
-    return (
-        f"Your dispute about order {order_id} is open. The seller has until {_when(respond_by)} "
-        "to respond (REV-6.5); if they do not, it is decided in your favour. A person from our "
-        "team decides if the seller disagrees. I'll tell you here how it goes."
-    )
+def _money(amount: Decimal | float, currency: str) -> CodedMoney:
+    return CodedMoney(Decimal(str(amount)), currency)
 
 
-def accepted(order_id: str, amount: Decimal, currency: str) -> str:
-    return (
-        f"Good news: the seller accepted your dispute about order {order_id}. A refund of "
-        f"{_money(amount, currency)} is on its way."
-    )
+def opened(order_id: str, respond_by: datetime) -> Said:
+    return say("dispute_opened", order_id=order_id, respond_by=Moment(respond_by))
 
 
-def timed_out(order_id: str, amount: Decimal, currency: str) -> str:
-    return (
-        f"The seller did not respond to your dispute about order {order_id} in time, so it is "
-        f"decided in your favour (REV-6.5): a refund of {_money(amount, currency)} is on its way."
-    )
+def accepted(order_id: str, amount: Decimal, currency: str) -> Said:
+    return say("dispute_accepted", order_id=order_id, amount=_money(amount, currency))
 
 
-def contested(order_id: str) -> str:
-    return (
-        f"The seller has responded to your dispute about order {order_id} and disagrees. A "
-        "person from our team will look at both sides and decide."
-    )
+def timed_out(order_id: str, amount: Decimal, currency: str) -> Said:
+    return say("dispute_timed_out", order_id=order_id, amount=_money(amount, currency))
 
 
-def offered(order_id: str, offer: dict) -> str:
+def contested(order_id: str) -> Said:
+    return say("dispute_contested", order_id=order_id)
+
+
+def offered(order_id: str, offer: dict) -> Said:
     what = (
-        "a replacement"
+        say("dispute_offer_replacement")
         if offer["type"] == "replacement"
-        else f"a partial refund of {_money(offer['amount'], offer['currency'])}"
+        else say("dispute_offer_partial", amount=_money(offer["amount"], offer["currency"]))
     )
-    return (
-        f"The seller has responded to your dispute about order {order_id} and offers {what}. A "
-        "person from our team will review it with you."
-    )
+    return say("dispute_offered", order_id=order_id, what=what)
 
 
-def decided_for_buyer(order_id: str, remedy: str, amount: Decimal, currency: str) -> str:
+def offer_accepted(order_id: str, remedy: str, amount: Decimal, currency: str) -> Said:
     what = (
-        "a replacement is on its way"
+        say("dispute_replacement_coming")
         if remedy == "replacement"
-        else (f"a refund of {_money(amount, currency)} is on its way")
+        else say("dispute_refund_coming", amount=_money(amount, currency))
     )
-    return f"Our team has decided your dispute about order {order_id} in your favour: {what}."
+    return say("dispute_offer_accepted", order_id=order_id, what=what)
 
 
-def decided_for_seller(order_id: str, reason: str) -> str:
-    return (
-        f"Our team has reviewed your dispute about order {order_id} and decided for the seller: "
-        f"{reason}"
+def offer_declined(order_id: str) -> Said:
+    return say("dispute_offer_declined", order_id=order_id)
+
+
+def offer_closed(order_id: str) -> Said:
+    return say("dispute_offer_closed", order_id=order_id)
+
+
+def decided_for_buyer(order_id: str, remedy: str, amount: Decimal, currency: str) -> Said:
+    what = (
+        say("dispute_replacement_coming")
+        if remedy == "replacement"
+        else say("dispute_refund_coming", amount=_money(amount, currency))
     )
+    return say("dispute_for_buyer", order_id=order_id, what=what)
+
+
+def decided_for_seller(order_id: str, reason: str) -> Said:
+    return say("dispute_for_seller", order_id=order_id, reason=reason)

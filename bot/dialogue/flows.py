@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clauses import readable
+from bot.clauses import policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
-from bot.dialogue.slots import FILLED, HANDLED
+from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import (
@@ -48,7 +48,16 @@ from bot.dialogue.vocabulary import (
     TRACKED_PROBLEMS,
     TRACKING,
 )
-from bot.dialogue.wording import DECLINE_WORDS, NEVER_MIND, NO_WORDS, rating_of
+from bot.dialogue.wording import (
+    DECLINE_WORDS,
+    DISPUTE_WORDS,
+    NEVER_MIND,
+    NO_WORDS,
+    REFUND_WORDS,
+    REPLACEMENT_WORDS,
+    rating_of,
+)
+from bot.language.catalogue import current
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderStatus
@@ -84,7 +93,7 @@ class TurnHandler(Deciding):
             return out
         state.asked_again = 0
         self.out = Outcome()
-        return self._handoff("not_understood", ("REV-6.4",), replies.NOT_UNDERSTOOD)
+        return self._handoff("not_understood", ("REV-6.4",), replies.text("not_understood"))
 
     def _run(self) -> Outcome:
         state, flow = self.state, self.state.flow
@@ -94,20 +103,26 @@ class TurnHandler(Deciding):
                 return self._rated(score)
             # Not a rating: the buyer moved on; the question lapses and the turn goes on.
             state.clear_prompt()
+        if state.refusal is not None and (
+            self.option == "dispute" or DISPUTE_WORDS.search(self.said)
+        ):
+            return self._dispute_refusal()
         if self.intent == "request_human" or self.option == "person":
-            return self._handoff("human_requested", ("REV-6.4",), replies.ASKED_FOR_PERSON)
+            return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
         if self.intent == "payment_issue":
-            return self._handoff("payment_problem", ("REV-6.3",), replies.PAYMENT_ISSUE)
+            return self._handoff("payment_problem", ("REV-6.3",), replies.text("payment_issue"))
         if self.option == "no_thanks":
             state.end_flow()
-            return self._say(replies.ANYTHING_ELSE)
+            return self._say(replies.text("anything_else"))
         if state.choice is Choice.PERSON and state.proposal is None:
             # "Would you like a person?" answered in words ("yes please", "no thanks").
             if self._is_yes():
-                return self._handoff("human_requested", ("REV-6.4",), replies.ASKED_FOR_PERSON)
+                return self._handoff(
+                    "human_requested", ("REV-6.4",), replies.text("asked_for_person")
+                )
             if self._is_no():
                 state.end_flow()
-                return self._say(replies.ANYTHING_ELSE)
+                return self._say(replies.text("anything_else"))
         if state.proposal is not None:
             return self._confirmation()
         if flow is not None and self.photos:
@@ -133,13 +148,15 @@ class TurnHandler(Deciding):
                 return self._advance()
             if filled is HANDLED:
                 return self.out
+            if filled is HAND_OVER:
+                return self._handoff("no_photo", ("DMG-3.1",), replies.text("no_photo_handoff"))
         if flow is not None and state.expecting and self._asks():
             # "Is 30 days for shoes also?" while the order is asked: the act reader is sure it
             # is a question even when the intent reader is not; answered, then asked again.
             return self._answer_question()
         if flow is not None and (NEVER_MIND.search(self.said) or self._is_no()):
             state.end_flow()
-            return self._say(replies.DROPPED)
+            return self._say(replies.text("dropped"))
         if flow is not None and state.expecting and (self._informs() or self.intent == flow.intent):
             # An answer the slot could not read is not a new request, whatever its intent, nor
             # is the same request said again ("MONEY BACK. I said it already."): the question
@@ -158,11 +175,15 @@ class TurnHandler(Deciding):
             return self._answer_question()
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
+        if flow is None and self.intent in ("inform", "out_of_scope") and self._id_typed():
+            # "problem with K9501": one of the buyer's orders named with no request the NLU
+            # can read. Not out of scope: what went wrong is asked (or taken from the message).
+            return self._start("request_refund")
         return self._small_talk()
 
     def nlu_unavailable(self) -> Outcome:
         """Rasa is down or too slow: a person helps, the message is kept (REV-6.4)."""
-        return self._handoff("nlu_unavailable", ("REV-6.4",), replies.NLU_DOWN)
+        return self._handoff("nlu_unavailable", ("REV-6.4",), replies.text("nlu_down"))
 
     def _confirmation(self) -> Outcome:
         state = self.state
@@ -193,7 +214,7 @@ class TurnHandler(Deciding):
             self._drop_proposal()
             state.end_flow()
             return self._start(self.intent)
-        return self._say(replies.CONFIRM_AGAIN, prompt_keep=True)
+        return self._say(replies.text("confirm_again"), prompt_keep=True)
 
     def _correct_order(self, order_id: str) -> Outcome:
         flow = self.state.flow
@@ -211,6 +232,7 @@ class TurnHandler(Deciding):
 
     def _start(self, intent: str) -> Outcome:
         self.state.end_flow()
+        self.state.refusal = None  # a new request: "dispute this" is no longer about that one
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
@@ -234,6 +256,9 @@ class TurnHandler(Deciding):
             # the problem it names is kept, and decides once the order is known (`_tracked`).
             named = self._named_reason(intent=intent)
             flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
+        if REPLACEMENT_WORDS.search(self.said) and not REFUND_WORDS.search(self.said):
+            # "...can u send me a new pair": the remedy came with the request; not asked again.
+            flow.prefers_replacement = True
         flow.photos.extend(self.photos)
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
@@ -246,18 +271,19 @@ class TurnHandler(Deciding):
         answerer = self.ctx.engines.answerer
         resume = self._resume_prompt()
         if answerer is None:
-            self._reply(replies.with_resume(replies.NO_RETRIEVAL, resume))
+            self._reply(replies.with_resume(replies.text("no_retrieval"), resume))
             return self._offer_person_keep_flow()
         try:
             answer = answerer.answer(self.text, self._situation())
         except RetrievalError:
             answer = None
         if answer is None or not answer.confident:
-            text = answer.text if answer is not None else replies.NO_RETRIEVAL
+            text = replies.text("not_sure" if answer is not None else "no_retrieval")
             self._reply(replies.with_resume(text, resume))
             return self._offer_person_keep_flow()
-        # The quote names the clauses it refers to by title, and cites them too (issue 15).
-        quoted, referred = readable(answer.text)
+        # The quote names the clauses it refers to by title, and cites them too (issue 15); in
+        # the buyer's language when the knowledge base has the clause in it.
+        quoted, referred = policy_quote(answer, current().language)
         citations = list(dict.fromkeys((*answer.citations, *referred)))
         self._reply(replies.with_resume(quoted, resume), citations)
         self._offer_check()
@@ -286,29 +312,33 @@ class TurnHandler(Deciding):
         flow.photos.extend(self.photos)
         self.state.flow = flow
         self._reply(replies.check_order(order))
-        self._prompt("choice", [replies.YES, replies.NO_THANKS], choice=Choice.CHECK_ORDER)
+        self._prompt(
+            "choice", [replies.label("yes"), replies.label("no_thanks")], choice=Choice.CHECK_ORDER
+        )
 
     def _small_talk(self) -> Outcome:
         self._side_turn = self.intent in ("greet", "thank")
         resume = self._resume_prompt()
         if self.intent == "greet":
-            text = "Hi again!" if self.state.flow else replies.GREETING
+            text = replies.text("hi_again" if self.state.flow else "greeting")
         elif self.intent == "thank":
-            text = replies.THANKS + ("" if self.state.flow else " " + replies.ANYTHING_ELSE)
+            text = replies.text("thanks")
+            if not self.state.flow:
+                text += " " + replies.text("anything_else")
         elif self.intent == "goodbye":
             self.state.end_flow()
             self.state.pending = []
-            return self._say(replies.GOODBYE)
+            return self._say(replies.text("goodbye"))
         elif self.state.proposal is None and self._is_yes() and self.state.flow is None:
-            text = replies.NOTHING_TO_CONFIRM
+            text = replies.text("nothing_to_confirm")
         elif (self.intent == "deny" or self.said in NO_WORDS) and self.state.flow is None:
             # "No thanks" to "anything else I can help with?" ends the chat politely.
             self.state.end_flow()
-            return self._say(replies.NOTHING_ELSE)
+            return self._say(replies.text("nothing_else"))
         elif self.state.flow is not None and self.state.expecting:
-            text = "Sorry, I didn't catch that."
+            text = replies.text("not_caught")
         else:
-            text = replies.OUT_OF_SCOPE
+            text = replies.text("out_of_scope")
         keep = self.state.flow is not None
         return self._say(replies.with_resume(text, resume), prompt_keep=keep)
 
@@ -317,15 +347,21 @@ class TurnHandler(Deciding):
         self.state.clear_prompt()
         if case_id is not None:
             self.ctx.record_rating(case_id, score)
-        return self._say(replies.THANKS_FOR_RATING if score >= 3 else replies.SORRY_FOR_RATING)
+        return self._say(
+            replies.text("thanks_for_rating") if score >= 3 else replies.text("sorry_for_rating")
+        )
 
     def _advance(self) -> Outcome:
         flow = self.state.flow
         assert flow is not None
         self.state.clear_prompt()
         if flow.intent == "complaint":
-            self._reply(replies.COMPLAINT, ["REV-6.5"])
-            self._prompt("choice", [replies.PERSON, replies.NO_THANKS], choice=Choice.PERSON)
+            self._reply(replies.text("complaint"), ["REV-6.5"])
+            self._prompt(
+                "choice",
+                [replies.label("person"), replies.label("no_thanks")],
+                choice=Choice.PERSON,
+            )
             return self.out
         if flow.order_id is None:
             return self._ask_order()
@@ -352,13 +388,9 @@ class TurnHandler(Deciding):
             return self._say(replies.track_refund(order, pending), ["REF-5.1", "REF-5.2"])
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:
-                return self._handoff("change_order", (), replies.CHANGE_ORDER, order=order)
+                return self._handoff("change_order", (), replies.text("change_order"), order=order)
             self.state.end_flow()
-            return self._say(
-                f"Order {order.order_id} is already {order.status.value}, so it can no longer "
-                "be changed. Once it has arrived you can return it.",
-                ["CAN-1.2"],
-            )
+            return self._say(replies.change_too_late(order), ["CAN-1.2"])
         if flow.claim_type is None:
             return self._ask_reason()
         if flow.claim_type is ClaimType.CANCEL and order.status is OrderStatus.DELIVERED:

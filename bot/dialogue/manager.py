@@ -28,16 +28,25 @@ from typing import Any
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from bot.dialogue import replies, several
-from bot.dialogue.context import DEFAULT_PROPOSAL_TTL, Engines, PreparedAnswerer, TurnContext
+from bot.dialogue import offers, replies, several
+from bot.dialogue.context import (
+    DEFAULT_PROPOSAL_TTL,
+    Engines,
+    InLanguage,
+    PreparedAnswerer,
+    TurnContext,
+)
 from bot.dialogue.flows import TurnHandler, situation_of
+from bot.dialogue.offers import OfferAnswers
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
 from bot.dialogue.vocabulary import FLOW_INTENTS
 from bot.dialogue.wording import rating_of
+from bot.language.catalogue import Voice, speaking
+from bot.language.identify import identify
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.store.cases import CaseRepository
-from bot.store.conversations import ConversationRepository
+from bot.store.conversations import Conversation, ConversationRepository, Language, Turn
 from bot.store.db import Database, utcnow
 from bot.store.disputes import DisputeRepository, DisputeTiming
 from bot.store.models import ConversationStatus, MessageRole
@@ -77,8 +86,11 @@ class DialogueManager:
         clock: Callable[[], datetime] = utcnow,
         proposal_ttl: timedelta = DEFAULT_PROPOSAL_TTL,
         dispute_timing: DisputeTiming | None = None,
+        offer_answers: OfferAnswers | None = None,
     ) -> None:
         self.proposal_ttl = proposal_ttl
+        # The disputes' service, for a buyer's answer to a seller's offer (wired in bot.main).
+        self.offer_answers = offer_answers
         self.dispute_timing = dispute_timing or DisputeTiming()
         self.conversations = ConversationRepository(database.sessions, clock=clock)
         self.cases = CaseRepository(database.sessions, clock=clock)
@@ -102,8 +114,11 @@ class DialogueManager:
         text: str,
         attachments: list[dict[str, Any]],
         idempotency_key: str | None = None,
+        locale: str | None = None,
     ) -> dict[str, Any]:
-        """Run one buyer turn and return the contract's turn response.
+        """Run one buyer turn and return the contract's turn response. ``locale`` is the
+        buyer's app locale, normalised ("ms_MY"): a hint to language ID and how amounts and
+        dates are written.
 
         Raises `ConversationNotFound` (not the buyer's, or no such conversation) and
         `ConversationClosed`.
@@ -119,6 +134,9 @@ class DialogueManager:
             room = MAX_PHOTOS_PER_MESSAGE - len(attachments)
             text, links = take_image_links(text, room, any_link=True)
             attachments = [*attachments, *({"type": "image", "url": link} for link in links)]
+        detected = identify(
+            text, locale=locale, conversation_language=conversation.language
+        ).language
         inbound = await run_in_threadpool(
             self.conversations.record_inbound,
             conversation_id,
@@ -126,6 +144,7 @@ class DialogueManager:
             text,
             attachments,
             idempotency_key,
+            Language(detected, locale),
         )
         if inbound.response is not None:
             return inbound.response
@@ -141,8 +160,12 @@ class DialogueManager:
                     parse, nlu_failed = await self._read(text)
                 if parse is not None and _may_hold_several(current.state, parse):
                     parts = await self._read_parts(text)
+            # Policy answers in the conversation's language (the language ID just updated it).
+            language = current.language if current is not None else detected
+            engines = self._in_language(language)
             # A message read in parts asks its question in a part: answered in the turn.
-            engines = self.engines if parts else await self._prepared(parse)
+            if not parts:
+                engines = await self._prepared(engines, parse)
             return await run_in_threadpool(
                 self._process,
                 conversation_id,
@@ -174,6 +197,7 @@ class DialogueManager:
             "actions": [a.to_dict() for a in actions],
             "case_ids": case_ids,
             "disputes": [d.to_dict("buyer") for d in disputes],
+            "language": conversation.language,
             "created_at": conversation.created_at.isoformat(),
             "updated_at": conversation.updated_at.isoformat(),
         }
@@ -224,17 +248,23 @@ class DialogueManager:
             log.warning("nlu_failed_handing_over", error=str(e))
             return None, True
 
-    async def _prepared(self, parse: ParseResult | None) -> Engines:
+    def _in_language(self, language: str | None) -> Engines:
+        answerer = self.engines.answerer
+        if answerer is None:
+            return self.engines
+        return dataclasses.replace(self.engines, answerer=InLanguage(answerer, language))
+
+    async def _prepared(self, engines: Engines, parse: ParseResult | None) -> Engines:
         """The engines for this turn: a message the flows may answer from the knowledge base is
         answered now, outside the turn's transaction (the model call then holds no lock)."""
-        answerer = self.engines.answerer
+        answerer = engines.answerer
         if answerer is None or parse is None or not may_ask_policy(parse):
-            return self.engines
+            return engines
         # The flows ask about the text the NLU read (`TurnHandler.text`).
         prepared = await run_in_threadpool(
             PreparedAnswerer.prepare, answerer, parse.text, situation_of(parse)
         )
-        return dataclasses.replace(self.engines, answerer=prepared)
+        return dataclasses.replace(engines, answerer=prepared)
 
     async def _read_parts(self, text: str) -> list[ParseResult] | None:
         """The parts of a message with several requests (`several.read_parts`); None when it
@@ -262,71 +292,117 @@ class DialogueManager:
             if stored is not None:
                 return stored  # processed meanwhile (a retry raced its first attempt)
             conversation = turn.conversation
-            state = DialogueState.load(conversation.state)
-            status = conversation.status
-            ctx = TurnContext(
-                turn.session,
-                conversation_id=conversation_id,
-                buyer_id=buyer_id,
-                now=self.clock(),
-                engines=engines or self.engines,
-                proposal_ttl=self.proposal_ttl,
-                dispute_timing=self.dispute_timing,
-            )
-            messages: list[BotMessage] = []
-            if status is ConversationStatus.WAITING_FOR_AGENT:
-                # The agent answers now; the buyer hears once that the message reached them.
-                if not state.handoff_notice_sent:
-                    messages.append(BotMessage(replies.STILL_WAITING))
-                    state.handoff_notice_sent = True
-            elif status is ConversationStatus.CLOSED:
-                messages.append(BotMessage(replies.CLOSED))
-            else:
-                reading = parse or ParseResult(text=text, intent=IntentScore("unknown", 0.0))
-                if nlu_failed:
-                    outcome = TurnHandler(state, ctx, reading, attachments).nlu_unavailable()
-                else:
-                    outcome = several.run(state, ctx, reading, attachments, parts)
-                messages = outcome.messages
-                if outcome.handoff_case_id is not None:
-                    status = ConversationStatus.WAITING_FOR_AGENT
-            for i, message in enumerate(messages):
-                last = i == len(messages) - 1
-                turn.add_message(
-                    MessageRole.BOT,
-                    message.text,
-                    citations=message.citations,
-                    quick_replies=state.quick_replies if last else None,
-                    expecting=state.expecting if last else None,
+            with speaking(conversation.language, conversation.locale) as voice:
+                return self._run_turn(
+                    turn,
+                    conversation,
+                    voice,
+                    message_id,
+                    text,
+                    attachments,
+                    parse,
+                    nlu_failed,
+                    engines,
+                    parts,
                 )
-            nlu = nlu_of(parse)
-            response = {
-                "conversation_id": conversation_id,
-                "status": status.value,
-                "messages": [
-                    {"role": "bot", "text": m.text, "citations": m.citations} for m in messages
-                ],
-                "expecting": state.expecting,
-                "quick_replies": state.quick_replies,
-                "actions": [a.to_dict() for a in ctx.executed],
-                "nlu": nlu,
-            }
-            turn.finish(
-                state=state.dump(),
-                status=status,
-                message_id=message_id,
-                nlu=parse.to_dict() if parse is not None else None,
-                response=response,
+
+    def _run_turn(
+        self,
+        turn: Turn,
+        conversation: Conversation,
+        voice: Voice,
+        message_id: str,
+        text: str,
+        attachments: list[dict[str, Any]],
+        parse: ParseResult | None,
+        nlu_failed: bool,
+        engines: Engines | None,
+        parts: list[ParseResult] | None,
+    ) -> dict[str, Any]:
+        """The turn in the conversation's language (`speaking`), its transaction open."""
+        conversation_id, buyer_id = conversation.conversation_id, conversation.buyer_id
+        state = DialogueState.load(conversation.state)
+        status = conversation.status
+        ctx = TurnContext(
+            turn.session,
+            conversation_id=conversation_id,
+            buyer_id=buyer_id,
+            now=self.clock(),
+            engines=engines or self.engines,
+            proposal_ttl=self.proposal_ttl,
+            dispute_timing=self.dispute_timing,
+        )
+        messages: list[BotMessage] = []
+        answer = offers.answer_of(state, text) if self.offer_answers else None
+        if (
+            answer is not None
+            and state.offer_dispute_id
+            and status is not ConversationStatus.CLOSED
+        ):
+            # "Accept the offer": the seller's offer in a dispute, answered even while the
+            # chat waits for an agent (the dispute is what the agent is waiting on).
+            assert self.offer_answers is not None
+            notes = self.offer_answers.answer_offer_in(
+                turn.session, buyer_id, state.offer_dispute_id, answer
             )
-            log.info(
-                "turn",
-                conversation_id=conversation_id,
-                intent=nlu["intent"]["name"] if nlu else None,
-                status=status.value,
-                expecting=state.expecting,
-                actions=len(ctx.executed),
+            status = offers.apply(state, status, notes.case_id or "", notes)
+            messages = [BotMessage.of(t, ["REV-6.5"]) for t in notes.texts]
+        elif status is ConversationStatus.WAITING_FOR_AGENT:
+            # The agent answers now; the buyer hears once that the message reached them.
+            if not state.handoff_notice_sent:
+                messages.append(BotMessage.of(replies.text("still_waiting")))
+                state.handoff_notice_sent = True
+        elif status is ConversationStatus.CLOSED:
+            messages.append(BotMessage.of(replies.text("closed")))
+        else:
+            reading = parse or ParseResult(text=text, intent=IntentScore("unknown", 0.0))
+            if nlu_failed:
+                outcome = TurnHandler(state, ctx, reading, attachments).nlu_unavailable()
+            else:
+                outcome = several.run(state, ctx, reading, attachments, parts)
+            messages = outcome.messages
+            if outcome.handoff_case_id is not None:
+                status = ConversationStatus.WAITING_FOR_AGENT
+        for i, message in enumerate(messages):
+            last = i == len(messages) - 1
+            turn.add_message(
+                MessageRole.BOT,
+                message.text,
+                citations=message.citations,
+                quick_replies=state.quick_replies if last else None,
+                expecting=state.expecting if last else None,
+                language=voice.language,
+                text_en=message.english,
             )
-            return response
+        nlu = nlu_of(parse)
+        response = {
+            "conversation_id": conversation_id,
+            "status": status.value,
+            "messages": [
+                {"role": "bot", "text": m.text, "citations": m.citations} for m in messages
+            ],
+            "expecting": state.expecting,
+            "quick_replies": state.quick_replies,
+            "actions": [a.to_dict() for a in ctx.executed],
+            "nlu": nlu,
+            "language": conversation.language,
+        }
+        turn.finish(
+            state=state.dump(),
+            status=status,
+            message_id=message_id,
+            nlu=parse.to_dict() if parse is not None else None,
+            response=response,
+        )
+        log.info(
+            "turn",
+            conversation_id=conversation_id,
+            intent=nlu["intent"]["name"] if nlu else None,
+            status=status.value,
+            expecting=state.expecting,
+            actions=len(ctx.executed),
+        )
+        return response
 
 
 def may_ask_policy(parse: ParseResult) -> bool:

@@ -19,7 +19,14 @@ from bot.dialogue.vocabulary import (
     SURE_INFORM,
     TRACKING,
 )
-from bot.dialogue.wording import NO_LEAD, NO_WORDS, NOT_PLAIN_YES, YES_LEAD, YES_WORDS
+from bot.dialogue.wording import (
+    NO_LEAD,
+    NO_WORDS,
+    NOT_PLAIN_YES,
+    REASON_WORDS,
+    YES_LEAD,
+    YES_WORDS,
+)
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 
 
@@ -38,12 +45,9 @@ class MessageReading(TurnBase):
         """The buyer's order a message means without the NLU spotting its id: an id typed
         loosely ("it's 5512", "D2002" for D-2002), else the one order whose item it names
         ("the headphones one")."""
-        own = [o.order_id for o in self.ctx.orders]
-        for token in re.findall(r"[#\w-]+", self.text):
-            if sum(ch.isdigit() for ch in token) >= 3:
-                found = match_order_id(token, own)
-                if found is not None:
-                    return found
+        found = self._id_typed()
+        if found is not None:
+            return found
         # "the lamp": among the orders just offered first, then the recent ones, then all (a
         # buyer with four desk lamps over the years means the one in question).
         named = orders_named_by_product(self.text, self.ctx.orders)
@@ -52,6 +56,16 @@ class MessageReading(TurnBase):
             fits = [o for o in named if pool is None or o.order_id in pool]
             if len(fits) == 1:
                 return fits[0].order_id
+        return None
+
+    def _id_typed(self) -> str | None:
+        """The buyer's order whose id the message types, exactly or loosely ("D2002")."""
+        own = [o.order_id for o in self.ctx.orders]
+        for token in re.findall(r"[#\w-]+", self.text):
+            if sum(ch.isdigit() for ch in token) >= 3:
+                found = match_order_id(token, own)
+                if found is not None:
+                    return found
         return None
 
     def _same_order(self, named: str, order_id: str | None) -> bool:
@@ -78,13 +92,24 @@ class MessageReading(TurnBase):
     def _reason(self) -> str | None:
         """What went wrong: a tapped reason; else the one the message names (it beats the
         intent, which cannot say "late"); else the intent's; else a hesitant reading."""
-        if self.option in replies.REASONS.values():
+        if self.option in replies.REASONS:
             return self.option
         return (
             self._named_reason()
             or REASON_OF_INTENT.get(self.intent)
             or self._named_reason(REASON_ANSWER_CONFIDENCE)
+            or self._reason_in_words()
         )
+
+    def _reason_in_words(self) -> str | None:
+        """The one reason whose quick reply's words the answer uses ("changed my mind", "it
+        came broken"), when the NLU read none; two reasons named are no answer."""
+        named = [name for name, words in REASON_WORDS.items() if words.search(self.said)]
+        if len(named) != 1:
+            return None
+        request = self.state.flow.intent if self.state.flow else self.intent
+        allowed = REASONS_OF_REQUEST.get(request)
+        return named[0] if allowed is None or named[0] in allowed else None
 
     def _named_reason(
         self, at_least: float = REASON_MIN_CONFIDENCE, intent: str | None = None

@@ -1,131 +1,93 @@
-"""Everything the bot says, in one place: plain words, the amounts and dates from the record,
-and the clause ids they rest on."""
+"""Everything the bot says, by catalogue key (`bot/language/messages/`): the amounts and dates
+from the record, the clause ids they rest on, and the choice of message for each case. The
+words are in the catalogue, in every language; `say` renders them in the turn's language with
+the English beside it (`bot.language.catalogue`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+from bot.language.catalogue import Said, say
+from bot.language.formatting import Money
 from policies.types import Order, OrderStatus, PaymentMethod
 
-# Quick replies (also matched when the buyer types them).
-YES, NO = "Yes", "No"
-PERSON = "Talk to a person"
-NO_THANKS = "No, thanks"
-OTHER_ORDER = "A different order"
-ALL_ITEMS = "All of them"
-NO_PHOTO = "I don't have a photo"
-PHOTO_LATER = "I'll send one later"
-OPENED, SEALED = "Yes, it's opened", "No, still sealed"
-REFUND_CHOICE, REPLACEMENT_CHOICE = "A refund", "A replacement"
-
+# Quick replies: the dialogue's option value -> catalogue key. The labels are also matched when
+# the buyer types them, in their language or in English (`TurnBase._prompt`).
+QUICK_REPLIES = {
+    "yes": "answer_yes",
+    "no": "answer_no",
+    "person": "person",
+    "no_thanks": "no_thanks",
+    "dispute": "dispute_choice",
+    "later": "photo_later",
+    "no_photo": "no_photo",
+    "opened": "opened",
+    "sealed": "sealed",
+    "refund": "refund_choice",
+    "replacement": "replacement_choice",
+    "other_order": "other_order",
+    "all_items": "all_items",
+    "accept_offer": "accept_offer",
+    "decline_offer": "decline_offer",
+}
+# The claim reasons offered when the bot asks what went wrong: option value -> label key.
 REASONS = {
-    "It arrived damaged": "damaged",
-    "Wrong item": "wrong_item",
-    "It never arrived": "not_received",
-    "It came late": "late_delivery",
-    "I changed my mind": "change_of_mind_return",
+    "damaged": "reason_damaged",
+    "wrong_item": "reason_wrong_item",
+    "not_received": "reason_not_received",
+    "late_delivery": "reason_late_delivery",
+    "change_of_mind_return": "reason_change_of_mind",
+}
+RATINGS = ["1", "2", "3", "4", "5"]
+
+# Messages that embed a shared sentence: key -> {placeholder: key of the sentence}.
+_SHARED_PARTS = {
+    "greeting": {"capabilities": "capabilities"},
+    "out_of_scope": {"capabilities": "capabilities"},
+    "nothing_else": {"goodbye": "goodbye"},
+    "thanks_for_rating": {"anything_else": "anything_else"},
+    "sorry_for_rating": {"anything_else": "anything_else"},
+    "dropped": {"anything_else": "anything_else"},
+    "nothing_to_confirm": {"anything_else": "anything_else"},
+    "released_to_bot": {"anything_else": "anything_else"},
+    "asked_for_person": {"handoff_notice": "handoff_notice"},
+    "not_understood": {"handoff_notice": "handoff_notice"},
+    "payment_issue": {"handoff_notice": "handoff_notice"},
+    "change_order": {"handoff_notice": "handoff_notice"},
+    "no_photo_handoff": {"handoff_notice": "handoff_notice"},
 }
 
-CAPABILITIES = (
-    "I can help with after-sales requests: cancelling an order, refunds and returns, parcels "
-    "that are late or missing, damaged or wrong items, tracking an order or a refund, and "
-    "questions about our policy. I can also pass you to a person."
-)
-GREETING = "Hi! I'm the shop's after-sales assistant. " + CAPABILITIES
-THANKS = "You're welcome!"
-GOODBYE = "Thanks for chatting with us. Goodbye!"
-NOTHING_ELSE = "All right. " + GOODBYE
-ANYTHING_ELSE = "Is there anything else I can help with?"
-RATE_CHAT = (
-    "How would you rate this chat, from 1 (poor) to 5 (great)? "
-    "If there's anything else, just tell me."
-)
-RATINGS = ["1", "2", "3", "4", "5"]
-THANKS_FOR_RATING = "Thank you for the rating! " + ANYTHING_ELSE
-SORRY_FOR_RATING = (
-    "Thank you for telling us; I'm sorry this chat wasn't better. If something is still wrong, "
-    "tell me, or ask for a person. " + ANYTHING_ELSE
-)
-DROPPED = "OK, I've dropped that request; nothing was changed. " + ANYTHING_ELSE
-NOTHING_TO_CONFIRM = "There is nothing waiting for your confirmation right now. " + ANYTHING_ELSE
-CONFIRM_AGAIN = "Please answer Yes to go ahead, or No to leave things as they are."
-# Said when a "yes" arrives for a proposal that can no longer be executed as it was; the case
-# is then checked again with the order as it is now.
-PROPOSAL_EXPIRED = "That offer has lapsed, so I checked your order again."
-PROPOSAL_SUPERSEDED = (
-    "This order has a newer request in another chat, so I checked it again before doing anything."
-)
-PROPOSAL_CHANGED = "Something changed on this order since my offer, so I checked it again."
-OUT_OF_SCOPE = "Sorry, that's outside what I can do here. " + CAPABILITIES
 
-HANDOFF_NOTICE = (
-    "I've passed this to a person on our customer-service team; an agent will reply here."
-)
-STILL_WAITING = "Thanks, I've added this to your case. An agent will reply here."
-NLU_DOWN = (
-    "Sorry, I'm having trouble understanding messages right now, so a person will help you "
-    "instead. I've kept your message; an agent will reply here."
-)
-ASKED_FOR_PERSON = "Of course. " + HANDOFF_NOTICE
-# The same question asked twice without an answer the bot can read: a person takes over rather
-# than a third attempt (everything the buyer said stays in the case).
-NOT_UNDERSTOOD = "Sorry, I'm not getting this right. " + HANDOFF_NOTICE
-PAYMENT_ISSUE = (
-    "Payment problems such as a double charge or a failed payment that took money are checked "
-    "by an agent. " + HANDOFF_NOTICE
-)
-CHANGE_ORDER = (
-    "Changes to an order that has not shipped yet are made by an agent. " + HANDOFF_NOTICE
-)
-COMPLAINT = (
-    "I'm sorry this has been a bad experience. Would you like a person from our team to look "
-    "into it? If you disagree with a decision, an agent reviews it and the seller has 48 hours "
-    "to respond."
-)
-NO_RETRIEVAL = (
-    "I can't look up the policy right now. Would you like a person to answer your question?"
-)
-RELEASED_TO_BOT = "You're back with the assistant. " + ANYTHING_ELSE
-CLOSED = "This conversation has been closed. Start a new one any time."
-
-ASK_REASON = "What went wrong with the order?"
-ASK_PHOTO = (
-    "Please send a photo of the problem (attach it here). We need at least one photo to "
-    "handle a damaged or wrong item."
-)
-NO_PHOTO_POLICY = (
-    "Our policy asks for at least one photo when an item is reported damaged or wrong, within "
-    "15 days of delivery. Without one I can't settle this myself, but a person can look at it "
-    "with you, or you can send a photo here later."
-)
-PHOTO_LATER_OK = "No problem: send the photo here whenever you're ready."
-ASK_OPENED = (
-    "Has the item been opened? Beauty items can be returned for a change of mind only if unopened."
-)
-ASK_REMEDY = (
-    "Would you prefer a refund or a replacement? Either way the return is free, with a prepaid "
-    "label."
-)
-ASK_ITEMS = "Which item is it about?"
+def text(key: str) -> Said:
+    """A message with no values of its own (the greeting, the hand-off notice...), with the
+    shared sentences it embeds."""
+    parts = _SHARED_PARTS.get(key, {})
+    return say(key, **{name: say(part) for name, part in parts.items()})
 
 
-def money(amount: Decimal, currency: str) -> str:
-    return f"${amount:.2f}" if currency == "USD" else f"{currency} {amount:.2f}"
+def label(meaning: str) -> Said:
+    """The quick reply for an option value ("yes", "person", "later"...)."""
+    return say(QUICK_REPLIES[meaning])
 
 
-def day(moment: datetime | date) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+def reason_labels() -> dict[Said, str]:
+    """The reasons' quick replies -> their option values."""
+    return {say(key): reason for reason, key in REASONS.items()}
 
 
-def check_order(order: Order) -> str:
+def money(amount: Decimal, currency: str) -> Money:
+    return Money(amount, currency)
+
+
+def check_order(order: Order) -> Said:
     """After answering a question that names a situation: the order it may be about."""
-    title = order.items[0].title if order.items else "your order"
-    return f"Shall I check order {order.order_id} ({title}) for you?"
+    title = order.items[0].title if order.items else say("your_order")
+    return say("check_order", order_id=order.order_id, title=title)
 
 
 def order_label(order: Order) -> str:
-    """A quick reply naming an order: its id and a short title."""
+    """A quick reply naming an order: its id and a short title (the seller's words)."""
     title = order.items[0].title if order.items else "order"
     if len(title) > 32:
         title = title[:31] + "…"
@@ -133,13 +95,13 @@ def order_label(order: Order) -> str:
     return f"{order.order_id} · {title}{more}"
 
 
-def refund_destination(order: Order) -> str:
+def refund_destination(order: Order) -> Said:
     """Where a refund goes and how long it takes to appear (REF-5.1)."""
     if order.payment_method is PaymentMethod.CARD:
-        return "to your card; card refunds take 5–10 business days to appear"
+        return say("to_card")
     if order.payment_method is PaymentMethod.WALLET:
-        return "to your wallet, instantly"
-    return "to your wallet (you paid cash on delivery), instantly"
+        return say("to_wallet")
+    return say("to_wallet_cod")
 
 
 def add_business_days(start: date, days: int) -> date:
@@ -151,162 +113,179 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
-def ask_order(orders: list[Order]) -> str:
+def ask_order(orders: list[Order], *, others_declined: bool = False) -> Said:
+    """Which order the request is about; ``others_declined``: the buyer said the order offered
+    is not the one, so there being no other is not "no orders on your account"."""
+    if not orders and others_declined:
+        return say("which_order_then")
     if len(orders) == 1:
         order = orders[0]
-        title, placed = order.items[0].title, day(order.placed_at)
-        return f"Is it about order {order.order_id} ({title}, placed {placed})?"
+        return say(
+            "ask_one_order",
+            order_id=order.order_id,
+            title=order.items[0].title,
+            placed=order.placed_at,
+        )
     if orders:
-        return "Which order is it about? Pick one below or type the order number."
-    return (
-        "I can't find any recent orders on your account. If you have the order number, type it "
-        "here, or I can pass you to a person."
+        return say("ask_which_order")
+    return say("no_recent_orders")
+
+
+def not_your_order(order_id: str) -> Said:
+    return say("not_your_order", order_id=order_id)
+
+
+def _due(order: Order) -> Said | str:
+    if order.promised_delivery_by is None:
+        return ""
+    return say("track_due", date=order.promised_delivery_by)
+
+
+def track_order(order: Order) -> Said:
+    status, order_id = order.status, order.order_id
+    if status is OrderStatus.PENDING:
+        return say("track_pending", order_id=order_id, placed=order.placed_at, due=_due(order))
+    if status is OrderStatus.SHIPPED:
+        tracking = (
+            say("track_tracking", tracking_number=order.tracking_number)
+            if order.tracking_number
+            else ""
+        )
+        shipped = say("track_shipped_on", date=order.shipped_at) if order.shipped_at else ""
+        return say(
+            "track_shipped",
+            order_id=order_id,
+            shipped=shipped,
+            carrier=order.carrier or say("the_carrier"),
+            tracking=tracking,
+            due=_due(order),
+        )
+    if status is OrderStatus.DELIVERED and order.delivered_at is not None:
+        if order.carrier:
+            return say(
+                "track_delivered_by",
+                order_id=order_id,
+                date=order.delivered_at,
+                carrier=order.carrier,
+            )
+        return say("track_delivered", order_id=order_id, date=order.delivered_at)
+    if status is OrderStatus.CANCELLED:
+        return say("track_cancelled", order_id=order_id)
+    return say(
+        "track_refunded",
+        order_id=order_id,
+        amount=money(order.refunded_amount, order.currency),
     )
 
 
-def not_your_order(order_id: str) -> str:
-    return f"I can't find order {order_id} on your account. Please check the number."
+def change_too_late(order: Order) -> Said:
+    return say("change_too_late", order_id=order.order_id, status=say(f"status_{order.status}"))
 
 
-def track_order(order: Order) -> str:
-    status = order.status
-    if status is OrderStatus.PENDING:
-        due = (
-            f" It is due by {day(order.promised_delivery_by)}."
-            if order.promised_delivery_by
-            else ""
-        )
-        placed = day(order.placed_at)
-        return f"Order {order.order_id} was placed on {placed} and has not shipped yet.{due}"
-    if status is OrderStatus.SHIPPED:
-        carrier = order.carrier or "the carrier"
-        tracking = f", tracking number {order.tracking_number}" if order.tracking_number else ""
-        shipped = f" on {day(order.shipped_at)}" if order.shipped_at else ""
-        due = (
-            f" It is due by {day(order.promised_delivery_by)}."
-            if order.promised_delivery_by
-            else ""
-        )
-        return f"Order {order.order_id} shipped{shipped} with {carrier}{tracking}.{due}"
-    if status is OrderStatus.DELIVERED and order.delivered_at is not None:
-        return (
-            f"Order {order.order_id} was delivered on {day(order.delivered_at)}"
-            f"{' by ' + order.carrier if order.carrier else ''}. If it did not reach you, tell "
-            "me and I'll look into it."
-        )
-    if status is OrderStatus.CANCELLED:
-        return f"Order {order.order_id} was cancelled."
-    return f"Order {order.order_id} was refunded ({money(order.refunded_amount, order.currency)})."
-
-
-def track_refund(order: Order, return_pending: bool) -> str:
+def track_refund(order: Order, return_pending: bool) -> Said:
     if order.refunded_amount > 0 and order.refunded_at is not None:
         issued = order.refunded_at.date()
-        text = (
-            f"A refund of {money(order.refunded_amount, order.currency)} on order "
-            f"{order.order_id} was issued on {day(issued)}, {refund_destination(order)}."
+        text = say(
+            "refund_issued",
+            amount=money(order.refunded_amount, order.currency),
+            order_id=order.order_id,
+            date=issued,
+            destination=refund_destination(order),
         )
         if order.payment_method is PaymentMethod.CARD:
-            text += f" It should show by {day(add_business_days(issued, 10))}."
+            text += say("refund_should_show", date=add_business_days(issued, 10))
         return text
     if return_pending:
-        return (
-            f"No refund has been issued on order {order.order_id} yet: your return is authorised, "
-            "and the refund is issued within 3 business days after the seller receives it."
-        )
-    return f"No refund has been issued on order {order.order_id}."
+        return say("refund_return_pending", order_id=order.order_id)
+    return say("refund_none", order_id=order.order_id)
 
 
-def what_will_happen(remedy: str, order: Order, amount: Decimal, titles: str) -> str:
+def what_will_happen(remedy: str, order: Order, amount: Decimal, titles: str) -> Said:
     """The exact effect of a confirmed remedy: what, how much, where the money goes, when."""
-    sum_ = money(amount, order.currency)
+    values = {"order_id": order.order_id, "amount": money(amount, order.currency)}
     if remedy == "cancel":
         if amount <= 0:
-            return (
-                f"I'll cancel order {order.order_id}. Nothing was charged, so nothing is refunded."
-            )
-        return f"I'll cancel order {order.order_id} and refund {sum_} {refund_destination(order)}."
+            return say("will_cancel_free", order_id=order.order_id)
+        return say("will_cancel", destination=refund_destination(order), **values)
     if remedy == "refund":
-        return (
-            f"I'll refund {sum_} for the {titles} on order {order.order_id} "
-            f"{refund_destination(order)}. You don't need to send anything back."
-        )
+        return say("will_refund", titles=titles, destination=refund_destination(order), **values)
     if remedy == "return_then_refund":
-        return (
-            f"I'll authorise the return of the {titles} from order {order.order_id}. Once the "
-            f"seller receives it, {sum_} is refunded within 3 business days, "
-            f"{refund_destination(order)}."
-        )
+        return say("will_return", titles=titles, destination=refund_destination(order), **values)
     if remedy == "replacement":
-        return (
-            f"I'll arrange a replacement of the {titles} from order {order.order_id}; send the "
-            "item back with the free prepaid label. No money changes hands."
-        )
-    return f"I'll add a voucher of {sum_} to your account for order {order.order_id}."
+        return say("will_replace", titles=titles, order_id=order.order_id)
+    return say("will_voucher", **values)
 
 
-def under_review(remedy: str, order: Order, amount: Decimal, titles: str) -> str:
+def to_confirm(explanation: str, effect: Said) -> Said:
+    """The proposal: the rules' explanation (English, like a policy quote) and its effect."""
+    return say("to_confirm", explanation=explanation, effect=effect)
+
+
+def under_review(remedy: str, order: Order, amount: Decimal, titles: str) -> Said:
     """An eligible claim the router hands to a person: what the policy provides, and that
     nothing happens (nothing to send back either) until a colleague confirms it. The rules'
     own explanation is not quoted: it tells the buyer what to do now ("send it back with the
     prepaid label"), which would contradict the review."""
     sum_ = money(amount, order.currency)
     provides = {
-        "cancel": f"cancelling order {order.order_id} with a refund of {sum_}",
-        "refund": f"a refund of {sum_} for the {titles}",
-        "return_then_refund": f"a return of the {titles} with a refund of {sum_} once it is back",
-        "replacement": f"a replacement of the {titles}",
-    }.get(remedy, f"a voucher of {sum_}")
-    return (
-        f"Under our policy this qualifies for {provides}. A colleague will review it and confirm "
-        "before anything is done, so please don't send anything back until they reply."
-    )
+        "cancel": lambda: say("provides_cancel", order_id=order.order_id, amount=sum_),
+        "refund": lambda: say("provides_refund", amount=sum_, titles=titles),
+        "return_then_refund": lambda: say("provides_return", amount=sum_, titles=titles),
+        "replacement": lambda: say("provides_replacement", titles=titles),
+    }.get(remedy, lambda: say("provides_voucher", amount=sum_))()
+    return say("under_review", provides=provides)
 
 
-def done(remedy: str, order: Order, amount: Decimal) -> str:
+def colleague_confirms(explanation: str) -> Said:
+    return say("colleague_confirms", explanation=explanation)
+
+
+def with_handoff(text: str) -> Said:
+    return say("with_handoff", text=text, handoff_notice=say("handoff_notice"))
+
+
+def done(remedy: str, order: Order, amount: Decimal) -> Said:
     """What was done and when the buyer sees it."""
-    sum_ = money(amount, order.currency)
+    values = {"amount": money(amount, order.currency)}
     if remedy == "cancel":
         if amount <= 0:
-            return f"Done: order {order.order_id} is cancelled."
-        where = refund_destination(order)
-        return f"Done: order {order.order_id} is cancelled and {sum_} is refunded {where}."
+            return say("done_cancel_free", order_id=order.order_id)
+        return say(
+            "done_cancel",
+            order_id=order.order_id,
+            destination=refund_destination(order),
+            **values,
+        )
     if remedy == "refund":
-        return f"Done: {sum_} is refunded {refund_destination(order)}."
+        return say("done_refund", destination=refund_destination(order), **values)
     if remedy == "return_then_refund":
-        return (
-            "Done: your return is authorised; the return instructions are on their way by email. "
-            f"Once the seller receives the item, {sum_} is refunded within 3 business days, "
-            f"{refund_destination(order)}."
-        )
+        return say("done_return", destination=refund_destination(order), **values)
     if remedy == "replacement":
-        return (
-            "Done: the replacement is arranged. The return label is on its way by email; the "
-            "seller ships the replacement once it is processed."
-        )
-    return f"Done: a voucher of {sum_} is on your account; it applies to your next order."
+        return say("done_replace")
+    return say("done_voucher", **values)
 
 
-def declined(remedy: str) -> str:
-    other = (
-        " You can still ask me about a return or refund later, or talk to a person."
-        if remedy != "cancel"
-        else " You can still ask me about a return once it arrives, or talk to a person."
-    )
-    return "OK, I haven't changed anything." + other
+def done_and_rate(done_text: Said) -> Said:
+    return say("done_rate", done=done_text, rate_chat=say("rate_chat"))
 
 
-def next_request(said: str) -> str:
+def declined(remedy: str) -> Said:
+    return say("declined_cancel" if remedy == "cancel" else "declined")
+
+
+def next_request(said: str) -> Said:
     """Before the next request of a message that had several, in the buyer's own words."""
-    return f'Now for your next request: "{said.strip().rstrip(".!")}".'
+    return say("next_request", said=said.strip().rstrip(".!"))
 
 
 def with_resume(text: str, prompt: str | None) -> str:
-    return text if not prompt else f"{text}\n\n{prompt}"
+    return text if not prompt else text + "\n\n" + prompt
 
 
-def cancel_delivered_return(order: Order) -> str:
-    return (
-        f"Order {order.order_id} has already been delivered, so it can no longer be cancelled; "
-        "you can return it instead."
-    )
+def cancel_delivered_return(order: Order) -> Said:
+    return say("cancel_delivered_return", order_id=order.order_id)
+
+
+def resume_prompt(expecting: str) -> Said:
+    """The question the open flow waits on, asked again after a side question."""
+    return say(f"resume_{expecting}")

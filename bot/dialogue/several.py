@@ -24,7 +24,7 @@ from bot.dialogue import replies
 from bot.dialogue.context import TurnContext
 from bot.dialogue.flows import TurnHandler
 from bot.dialogue.state import Choice, DialogueState
-from bot.dialogue.turn import BotMessage, Outcome
+from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, TRACKING
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
@@ -158,17 +158,36 @@ def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:
         stored = state.pending.pop(0)
         part = ParseResult.from_dict(stored)
         was_question = is_question(part)
+        person_offered = state.expecting == "choice" and state.choice is Choice.PERSON
         state.clear_prompt()
         handler = TurnHandler(state, ctx, part, [])
         handler.offers_check = not state.pending
         more = handler.run()
+        if person_offered and more.handoff_case_id is None:
+            _keep_person_offer(state)
         if not was_question:
-            out.messages.append(BotMessage(replies.next_request(part.text)))
+            out.messages.append(BotMessage.of(replies.next_request(part.text)))
         out.messages.extend(more.messages)
         out.handoff_case_id = more.handoff_case_id
     if out.handoff_case_id is not None:
         state.pending = []
     return out
+
+
+def _keep_person_offer(state: DialogueState) -> None:
+    """The first request was refused with "Talk to a person" on offer: the next request's
+    question keeps that button (a tap hands over at once), and when the next request asks
+    nothing the offer is made again, so a refusal never loses its way to a person."""
+    person, no_thanks = replies.label("person"), replies.label("no_thanks")
+    if state.expecting is None:
+        state.expecting, state.choice = "choice", Choice.PERSON
+        state.quick_replies = [person, no_thanks]
+        state.options = {**typed(person, "person"), **typed(no_thanks, "no_thanks")}
+        return
+    if state.expecting == "rating" or person in state.quick_replies:
+        return
+    state.quick_replies = [*state.quick_replies, person]
+    state.options.update(typed(person, "person"))
 
 
 def _settled(state: DialogueState) -> bool:

@@ -7,9 +7,10 @@ from bot.dialogue import replies
 from bot.dialogue.order_match import items_named, match_order_id
 from bot.dialogue.reading import MessageReading
 from bot.dialogue.state import Choice, normalise
-from bot.dialogue.turn import Outcome
+from bot.dialogue.turn import Outcome, typed
 from bot.dialogue.vocabulary import _PLAUSIBLE, MAX_ORDER_CHOICES
 from bot.dialogue.wording import (
+    NEVER_MIND,
     NO_PHOTO,
     OPENED_WORDS,
     OTHER_ORDER,
@@ -20,7 +21,7 @@ from bot.dialogue.wording import (
 from policies.types import ClaimType, Order, OrderStatus
 
 # What filling a slot did (see `SlotFilling._fill_slot`).
-FILLED, HANDLED = "filled", "handled"
+FILLED, HANDLED, HAND_OVER = "filled", "handled", "hand_over"
 
 
 class SlotFilling(MessageReading):
@@ -28,8 +29,8 @@ class SlotFilling(MessageReading):
 
     def _fill_slot(self) -> str | None:
         """Fill what the bot asked for from this message: FILLED (advance the flow), HANDLED
-        (the bot has answered, e.g. asked again), or None (the message was about something
-        else)."""
+        (the bot has answered, e.g. asked again), HAND_OVER (the answer leaves only a person),
+        or None (the message was about something else)."""
         flow, state = self.state.flow, self.state
         assert flow is not None
         if state.expecting == "order_id":
@@ -44,12 +45,16 @@ class SlotFilling(MessageReading):
             if self.photos:
                 return FILLED
             if self.option == "no_photo" or NO_PHOTO.search(self.said) or self._is_no():
+                if flow.no_photo:
+                    # Told the policy and offered a person or later, the buyer says again they
+                    # have no photo: asking a third time is a dead end, a person can look at it.
+                    return HAND_OVER
                 flow.no_photo = True
-                self._reply(replies.NO_PHOTO_POLICY, ["DMG-3.1"])
-                self._prompt("evidence", [replies.PERSON, replies.PHOTO_LATER])
+                self._reply(replies.text("no_photo_policy"), ["DMG-3.1"])
+                self._prompt("evidence", [replies.label("person"), replies.label("later")])
                 return HANDLED
             if self.option == "later":
-                self._reply(replies.PHOTO_LATER_OK)
+                self._reply(replies.text("photo_later_ok"))
                 return HANDLED
             return None
         if state.expecting == "choice":
@@ -63,6 +68,10 @@ class SlotFilling(MessageReading):
             self._ask_order(exclude_offered=True)
             return HANDLED
         elif len(self._offered()) == 1 and (self._is_yes() or self._is_no()):
+            if NEVER_MIND.search(self.said):
+                # "Never mind" to "Is it about order X?" drops the request (the turn's step 5);
+                # it is not "another order" (the bot then claimed the buyer had no orders).
+                return None
             if self._is_no():
                 self._ask_order(exclude_offered=True)
                 return HANDLED
@@ -111,7 +120,7 @@ class SlotFilling(MessageReading):
                 return FILLED
             if self._is_no():
                 self.state.end_flow()
-                self._reply(replies.ANYTHING_ELSE)
+                self._reply(replies.text("anything_else"))
                 return HANDLED
             return None
         if choice is Choice.REMEDY:
@@ -156,34 +165,37 @@ class SlotFilling(MessageReading):
             plausible = last
         if len(plausible) == 1 and not exclude_offered:
             offered = plausible
-            labels = [replies.order_label(plausible[0]), replies.OTHER_ORDER]
+            labels = [replies.order_label(plausible[0]), replies.label("other_order")]
         else:
             others = [o for o in recent if o not in plausible]
             offered = (plausible + others)[:MAX_ORDER_CHOICES]
             labels = [replies.order_label(o) for o in offered]
-        self._reply(replies.ask_order(offered))
+        self._reply(replies.ask_order(offered, others_declined=bool(excluded)))
         options = {normalise(replies.order_label(o)): f"order:{o.order_id}" for o in offered}
-        if replies.OTHER_ORDER in labels:
-            options[normalise(replies.OTHER_ORDER)] = "other_order"
+        if replies.label("other_order") in labels:
+            options.update(typed(replies.label("other_order"), "other_order"))
         if not offered:
-            labels = [replies.PERSON]
-            options[normalise(replies.PERSON)] = "person"
+            labels = [replies.label("person")]
+            options.update(typed(labels[0], "person"))
         self.state.expecting, self.state.choice = "order_id", None
         self.state.quick_replies, self.state.options = labels, options
         return self.out
 
     def _ask_reason(self) -> Outcome:
-        self._reply(replies.ASK_REASON)
+        self._reply(replies.text("ask_reason"))
         self.state.expecting, self.state.choice = "reason", None
-        self.state.quick_replies = list(replies.REASONS)
-        self.state.options = {normalise(k): v for k, v in replies.REASONS.items()}
+        reasons = replies.reason_labels()
+        self.state.quick_replies = list(reasons)
+        self.state.options = {}
+        for reason_label, reason in reasons.items():
+            self.state.options.update(typed(reason_label, reason))
         return self.out
 
     def _ask_items(self, order: Order) -> Outcome:
-        self._reply(replies.ASK_ITEMS)
-        labels = [item.title for item in order.items] + [replies.ALL_ITEMS]
+        self._reply(replies.text("ask_items"))
+        labels = [item.title for item in order.items] + [replies.label("all_items")]
         options = {normalise(item.title): f"sku:{item.sku}" for item in order.items}
-        options[normalise(replies.ALL_ITEMS)] = "sku:*"
+        options.update(typed(labels[-1], "sku:*"))
         self.state.expecting, self.state.choice = "choice", Choice.ITEMS
         self.state.quick_replies, self.state.options = labels, options
         return self.out
@@ -193,20 +205,18 @@ class SlotFilling(MessageReading):
         state = self.state
         if state.flow is None or state.expecting is None:
             return None
-        return {
-            "order_id": "Now, which order is it about?",
-            "reason": "Now, " + replies.ASK_REASON[0].lower() + replies.ASK_REASON[1:],
-            "evidence": "When you're ready, please attach a photo of the problem.",
-            "confirmation": "Shall I go ahead with what I proposed above?",
-            "choice": "Now, please pick one of the options below.",
-        }[state.expecting]
+        return replies.resume_prompt(state.expecting)
 
     def _offer_person_keep_flow(self) -> Outcome:
         if self.state.expecting is None:
-            self._prompt("choice", [replies.PERSON, replies.NO_THANKS], choice=Choice.PERSON)
+            self._prompt(
+                "choice",
+                [replies.label("person"), replies.label("no_thanks")],
+                choice=Choice.PERSON,
+            )
         else:
-            label = normalise(replies.PERSON)
-            if replies.PERSON not in self.state.quick_replies:
-                self.state.quick_replies = [*self.state.quick_replies, replies.PERSON]
-            self.state.options[label] = "person"
+            person = replies.label("person")
+            if person not in self.state.quick_replies:
+                self.state.quick_replies = [*self.state.quick_replies, person]
+            self.state.options.update(typed(person, "person"))
         return self.out

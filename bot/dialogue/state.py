@@ -27,6 +27,7 @@ class Choice(StrEnum):
     REMEDY = "remedy"  # refund or replacement (DMG-3.3)
     PERSON = "person"  # would you like a person (complaints, unsure answers)
     CHECK_ORDER = "check_order"  # shall I check the order a policy question's situation names
+    OFFER = "offer"  # accept or decline a seller's offer in a dispute (REV-6.5)
 
 
 class Flow(BaseModel):
@@ -50,6 +51,14 @@ class Flow(BaseModel):
         self.no_photo = False
         self.opened = None
         self.prefers_replacement = None
+
+
+class Refusal(BaseModel):
+    """A claim the rules refused, kept after the refusal ends the flow: the buyer may still
+    dispute that decision (REV-6.5) on the refusal's own case and order."""
+
+    case_id: str
+    order_id: str
 
 
 class ProposedAction(BaseModel):
@@ -82,6 +91,10 @@ class DialogueState(BaseModel):
     # The order of the latest request: offered first when the next request names no order
     # ("it was damaged too" right after a refused return is about the same order).
     last_order_id: str | None = None
+    # The latest refused claim, until a new request starts or it is disputed.
+    refusal: Refusal | None = None
+    # The dispute whose seller's offer the buyer is asked to accept or decline.
+    offer_dispute_id: str | None = None
     # The open handoff case, and whether the buyer was already told an agent will reply.
     handoff_case_id: str | None = None
     handoff_notice_sent: bool = False

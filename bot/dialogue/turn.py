@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bot.dialogue import replies
 from bot.dialogue.context import TurnContext
 from bot.dialogue.state import Choice, DialogueState, normalise
+from bot.language.catalogue import Said, english_of
 from nlu.types import ParseResult
 
 
@@ -18,6 +19,13 @@ from nlu.types import ParseResult
 class BotMessage:
     text: str
     citations: list[str] = field(default_factory=list)
+    # The English of the catalogue text the buyer read (None when it is the same), for agents.
+    english: str | None = None
+
+    @classmethod
+    def of(cls, text: str, citations: list[str] | None = None) -> BotMessage:
+        english = english_of(text)
+        return cls(str(text), list(citations or []), None if english == str(text) else english)
 
 
 @dataclass
@@ -59,7 +67,7 @@ class TurnBase:
         raise NotImplementedError
 
     def _reply(self, text: str, citations: list[str] | None = None) -> None:
-        self.out.messages.append(BotMessage(text, list(citations or [])))
+        self.out.messages.append(BotMessage.of(text, citations))
 
     def _say(
         self, text: str, citations: list[str] | None = None, *, prompt_keep: bool = False
@@ -72,23 +80,20 @@ class TurnBase:
     def _prompt(
         self,
         expecting: str,
-        labels: list[str],
+        labels: list[Said],
         *,
         choice: Choice | None = None,
     ) -> None:
-        meaning = {
-            replies.YES: "yes",
-            replies.NO: "no",
-            replies.PERSON: "person",
-            replies.NO_THANKS: "no_thanks",
-            replies.PHOTO_LATER: "later",
-            replies.NO_PHOTO: "no_photo",
-            replies.OPENED: "opened",
-            replies.SEALED: "sealed",
-            replies.REFUND_CHOICE: "refund",
-            replies.REPLACEMENT_CHOICE: "replacement",
-        }
+        meaning = {str(replies.label(value)): value for value in replies.QUICK_REPLIES}
         self.state.expecting = expecting  # type: ignore[assignment]
         self.state.choice = choice
-        self.state.quick_replies = labels
-        self.state.options = {normalise(label): meaning[label] for label in labels}
+        self.state.quick_replies = list(labels)
+        self.state.options = {}
+        for label in labels:
+            self.state.options.update(typed(label, meaning[label]))
+
+
+def typed(label: str, value: str) -> dict[str, str]:
+    """The ways a buyer may type a quick reply: its label in their language and in English
+    (a Malay buyer may well type "yes")."""
+    return {normalise(label): value, normalise(english_of(label)): value}

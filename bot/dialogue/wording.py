@@ -11,6 +11,20 @@ from bot.dialogue.state import normalise
 
 YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "go ahead", "confirm"}
 NO_WORDS = {"no", "n", "nope", "no thanks", "no, thanks", "don't", "do not", "no don't"}
+# A bare yes or no typed in the buyer's language (issue 16): the quick replies' own labels are
+# matched already (`turn.typed`); these are the other short answers of each market's chat.
+YES_WORDS |= {
+    "ya", "iya", "ye", "yup", "boleh", "oke", "ok je", "baik", "setuju", "teruskan", "lanjut",
+    "ใช่", "ได้", "ได้ค่ะ", "ได้ครับ", "ตกลง", "ค่ะ", "ครับ",
+    "có", "vâng", "dạ", "được", "đồng ý", "ok ạ",
+    "oo", "opo", "sige", "sige po", "oo po",
+}  # fmt: skip
+NO_WORDS |= {
+    "tidak", "tak", "tak nak", "taknak", "tidak usah", "gak", "nggak", "ga", "enggak", "jangan",
+    "ไม่", "ไม่ใช่", "ไม่ค่ะ", "ไม่ครับ", "ไม่ต้อง",
+    "không", "không ạ", "thôi",
+    "hindi", "hindi po", "ayoko", "huwag", "wag",
+}  # fmt: skip
 # A typed answer that opens with a yes or a no ("ok do it", "hmm no, leave it") answers the
 # question even when the NLU reads the whole sentence as something else; a yes with a negation
 # or a "but" in it is not a plain yes.
@@ -30,7 +44,8 @@ OPENED_WORDS = re.compile(r"\b(opened|open|used|tried|tested|applied|swatched|un
 # against its own options first.
 REPLACEMENT_WORDS = re.compile(
     r"\b(replac\w*|exchange|swap|another one|new one|(the )?(right|correct) (size|colou?r|one|item"
-    r"|model|version)|send (me )?(a |the )?(new|another|right|correct))\b"
+    r"|model|version)|send (me )?(a |the )?(new|another|right|correct)"
+    r"|(a )?(new|another|fresh) (one|pair|piece|unit|set))\b"
 )
 REFUND_WORDS = re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
 # "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
@@ -38,6 +53,26 @@ DECLINE_WORDS = re.compile(
     r"\b((do not|don'?t) (cancel|do|go ahead|proceed|return|refund|send)|(i'?ll|i will|i shall"
     r"|i'?d like to|i want to) keep (it|them|the order|the item)|leave it|changed my mind)\b"
 )
+# The buyer disagrees with a decision and wants it looked at again (REV-6.5): "I want to
+# dispute this", "I disagree", "that's not fair", "can I appeal".
+DISPUTE_WORDS = re.compile(
+    r"\b(disput\w*|disagree\w*|appeal\w*|contest\w*|(not|isn'?t|un)\s?fair|object to)\b"
+)
+# "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
+# out_of_scope without a subject): the reason quick replies' own words, read only for that
+# question and only when the NLU named no reason. Claim type values (`ClaimType`).
+REASON_WORDS = {
+    "change_of_mind_return": re.compile(
+        r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed)\b"
+    ),
+    "damaged": re.compile(r"\b(damaged?|broken?|cracked|smashed|shattered|dented|torn|ripped)\b"),
+    "wrong_item": re.compile(r"\b(wrong (item|one|colou?r|product|thing)|not what i ordered)\b"),
+    "not_received": re.compile(
+        r"\b(never (arrived|came|got it)|(didn'?t|did not|hasn'?t|has not) (arrive|come)"
+        r"|not (arrived|received|here))\b"
+    ),
+    "late_delivery": re.compile(r"\b((came|arrived|was) (very |really )?late|delayed)\b"),
+}
 NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
 OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
 NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")

@@ -4,6 +4,7 @@ status to which, and which of them move money to the buyer.
     awaiting_seller --accept--> seller_accepted        (the buyer is refunded)
                     --contest-> seller_contested --decide--> decided_for_buyer | _for_seller
                     --offer---> seller_offered   --decide--> decided_for_buyer | _for_seller
+                                                 --accept_offer (the buyer)--> decided_for_buyer
                     --timeout-> decided_for_buyer          (no answer by respond_by)
 
 An agent decides only once the seller has answered (contested or offered): the seller's 48
@@ -27,6 +28,7 @@ class Move(StrEnum):
     TIMEOUT = "timeout"
     DECIDE_FOR_BUYER = "decide_for_buyer"
     DECIDE_FOR_SELLER = "decide_for_seller"
+    ACCEPT_OFFER = "accept_offer"  # the buyer takes the seller's offer in chat
 
 
 S = DisputeStatus
@@ -42,12 +44,12 @@ TRANSITIONS = MappingProxyType(
             }
         ),
         S.SELLER_CONTESTED: MappingProxyType(_DECIDE),
-        S.SELLER_OFFERED: MappingProxyType(_DECIDE),
+        S.SELLER_OFFERED: MappingProxyType({**_DECIDE, Move.ACCEPT_OFFER: S.DECIDED_FOR_BUYER}),
     }
 )
 TERMINAL = frozenset({S.SELLER_ACCEPTED, S.DECIDED_FOR_BUYER, S.DECIDED_FOR_SELLER})
 # Moves after which the buyer gets money (or goods) back through the ledger.
-PAYS_BUYER = frozenset({Move.ACCEPT, Move.TIMEOUT, Move.DECIDE_FOR_BUYER})
+PAYS_BUYER = frozenset({Move.ACCEPT, Move.TIMEOUT, Move.DECIDE_FOR_BUYER, Move.ACCEPT_OFFER})
 # Moves that answer for the seller: only the seller of the order may make them.
 SELLER_MOVES = frozenset({Move.ACCEPT, Move.CONTEST, Move.OFFER})
 
@@ -60,6 +62,8 @@ def is_replay(status: DisputeStatus, move: Move) -> bool:
     """The move was already made: the dispute stands where that move leads."""
     if move in _DECIDE:
         return status is _DECIDE[move]
+    if move is Move.ACCEPT_OFFER:
+        return status is S.DECIDED_FOR_BUYER
     return status is TRANSITIONS[S.AWAITING_SELLER][move]
 
 

@@ -23,6 +23,9 @@ import structlog
 from sqlalchemy.orm import Session
 
 from bot.dialogue import dispute_replies as wording
+from bot.dialogue import offers
+from bot.dialogue.offers import ChatNotes, OfferAnswer
+from bot.dialogue.state import DialogueState
 from bot.dialogue.vocabulary import CLAIM_OF_INTENT
 from bot.disputes.machine import (
     PAYS_BUYER,
@@ -32,12 +35,18 @@ from bot.disputes.machine import (
     is_replay,
     next_status,
 )
+from bot.language.catalogue import english_of, speaking
 from bot.store import disputes as store
 from bot.store import ledger
 from bot.store.cases import Case, CaseStatus, get_case_in, update_case_in
 from bot.store.conversations import ConversationRepository
 from bot.store.db import Database, write_session
-from bot.store.models import ActionType, DisputeRow, DisputeStatus, MessageRole
+from bot.store.models import (
+    ActionType,
+    DisputeRow,
+    DisputeStatus,
+    MessageRole,
+)
 from bot.store.orders import load_order_in
 from common.errors import Conflict, InvalidInput, NotFound
 from policies.attribution import attribute
@@ -45,7 +54,7 @@ from policies.types import Claim, ClaimType, Order, Party, to_cents
 
 log = structlog.get_logger(__name__)
 
-PostMessage = Callable[[str], None]
+
 # Claims that name no fault by themselves (`policies.attribution`): a dispute about them is
 # charged to the seller when the buyer wins (RESP-7.1: the seller answers for the sale).
 _NO_FAULT = frozenset({ClaimType.DISPUTE, ClaimType.HUMAN_REQUESTED})
@@ -123,7 +132,7 @@ class DisputeDesk:
         amount: Decimal | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """Open the case's dispute (or return the one it has: ``created`` False)."""
-        with self._case_turn(case_id) as (session, case, post):
+        with self._case_turn(case_id) as (session, case, notes):
             existing = store.dispute_of_case_in(session, case_id)
             if existing is not None:
                 return existing.to_dict("agent"), False
@@ -154,7 +163,7 @@ class DisputeDesk:
                 timing=self.timing,
             )
             update_case_in(session, case_id, now, status=CaseStatus.IN_DISPUTE)
-            post(wording.opened(order.order_id, dispute.respond_by))
+            notes.post(wording.opened(order.order_id, dispute.respond_by))
         log.info("dispute_opened", dispute_id=dispute.dispute_id, case_id=case_id, by=opened_by)
         return dispute.to_dict("agent"), True
 
@@ -201,6 +210,43 @@ class DisputeDesk:
             offer=offer,
             idempotency_key=idempotency_key,
         )
+
+    # --- the buyer's answer to an offer ---------------------------------------------------------
+
+    def answer_offer_in(
+        self, session: Session, buyer_id: str, dispute_id: str, answer: OfferAnswer
+    ) -> ChatNotes:
+        """The buyer takes or leaves the seller's offer in chat, in the conversation's own turn
+        (`bot.dialogue.offers`): taking it settles the dispute and moves the offer once through
+        the ledger; leaving it is for an agent to decide. Asked again, nothing changes."""
+        row = store.lock_dispute_in(session, dispute_id)
+        if row is None or row.buyer_id != buyer_id:
+            raise DisputeNotFound(dispute_id)
+        notes = ChatNotes(case_id=row.case_id)
+        offer = dict(row.offer or {})
+        if row.status is not DisputeStatus.SELLER_OFFERED or offer.get("buyer"):
+            notes.post(wording.offer_closed(row.order_id))
+            return notes
+        if answer == "accept":
+            case = get_case_in(session, row.case_id)
+            assert case is not None
+            amount = Decimal(str(offer["amount"])) if "amount" in offer else row.amount
+            row.offer = {**offer, "buyer": "accepted"}
+            self._move_in(
+                session, case, notes, dispute_id, Move.ACCEPT_OFFER, actor_role="buyer",
+                actor=buyer_id, remedy=Remedy(ActionType(offer["type"]), to_cents(amount)),
+            )  # fmt: skip
+            return notes
+        now = self.clock()
+        row.offer = {**offer, "buyer": "declined"}
+        row.updated_at = now
+        store.add_event_in(
+            session, dispute_id, actor_role="buyer", actor=buyer_id, kind="decline_offer",
+            now=now, notify=self.timing.notify_seller,
+        )  # fmt: skip
+        notes.post(wording.offer_declined(row.order_id))
+        log.info("dispute_offer_declined", dispute_id=dispute_id)
+        return notes
 
     # --- an agent's decision --------------------------------------------------------------------
 
@@ -267,6 +313,7 @@ class DisputeDesk:
                 kind="reminder",
                 now=now,
                 details={"respond_by": row.respond_by.isoformat()},
+                notify=self.timing.notify_seller,
             )
             row.updated_at = now
         log.info("dispute_reminder", dispute_id=dispute_id)
@@ -299,6 +346,28 @@ class DisputeDesk:
         *,
         actor_role: str,
         actor: str,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        dispute = self.repository.get(dispute_id)
+        if dispute is None:
+            raise DisputeNotFound(dispute_id)
+        with self._case_turn(dispute.case_id) as (session, case, notes):
+            result = self._move_in(
+                session, case, notes, dispute_id, move, actor_role=actor_role, actor=actor,
+                **kwargs,
+            )  # fmt: skip
+        return result
+
+    def _move_in(
+        self,
+        session: Session,
+        case: Case,
+        notes: ChatNotes,
+        dispute_id: str,
+        move: Move,
+        *,
+        actor_role: str,
+        actor: str,
         statement: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
         details: dict[str, Any] | None = None,
@@ -307,64 +376,60 @@ class DisputeDesk:
         responsible: str | None = None,
         idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        dispute = self.repository.get(dispute_id)
-        if dispute is None:
-            raise DisputeNotFound(dispute_id)
-        with self._case_turn(dispute.case_id) as (session, case, post):
-            row = store.lock_dispute_in(session, dispute_id)
-            assert row is not None
-            if is_replay(row.status, move):
-                current = store.dispute_in(session, dispute_id)
-                assert current is not None
-                return {
-                    **current.to_dict("seller" if actor_role == "seller" else "agent"),
-                    "replayed": True,
-                }
-            status = next_status(row.status, move)  # DisputeConflict: 409
-            now = self.clock()
-            event_details = dict(details or {})
-            if move in PAYS_BUYER:
-                paid = remedy or Remedy(ActionType.REFUND, row.amount)
-                party, facts = self._party(session, case, row, now, responsible)
-                action_id = self._pay_in(session, row, paid, party, actor, now)
-                row.action_id = action_id
-                event_details.update(
-                    remedy=paid.type.value,
-                    amount=str(paid.amount),
-                    action_id=action_id,
-                    responsible=party,
-                    attribution=facts,
-                )
-            store.add_event_in(
-                session,
-                dispute_id,
-                actor_role=actor_role,
-                actor=actor,
-                kind=move.value,
-                now=now,
-                statement=statement,
-                attachments=attachments,
-                details=event_details,
-                idempotency_key=idempotency_key,
-            )
-            row.status = status
-            row.updated_at = now
-            if offer is not None:
-                row.offer = offer
-            if status in TERMINAL:
-                row.decided_at = now
-                update_case_in(session, row.case_id, now, status=CaseStatus.RESOLVED)
-            else:  # answered: a person decides, so the case goes to the agents' queue
-                update_case_in(session, row.case_id, now, status=CaseStatus.WAITING_FOR_AGENT)
-            post(self._notice(row, move, remedy, statement))
-            session.flush()
+        """One move inside the case's turn: the dispute's row lock, the ledger, the event."""
+        view = "seller" if actor_role == "seller" else "agent"
+        row = store.lock_dispute_in(session, dispute_id)
+        assert row is not None
+        if is_replay(row.status, move):
             current = store.dispute_in(session, dispute_id)
             assert current is not None
+            return {**current.to_dict(view), "replayed": True}
+        status = next_status(row.status, move)  # DisputeConflict: 409
+        now = self.clock()
+        event_details = dict(details or {})
+        if move in PAYS_BUYER:
+            paid = remedy or Remedy(ActionType.REFUND, row.amount)
+            party, facts = self._party(session, case, row, now, responsible)
+            action_id = self._pay_in(session, row, paid, party, actor, now)
+            row.action_id = action_id
+            event_details.update(
+                remedy=paid.type.value,
+                amount=str(paid.amount),
+                action_id=action_id,
+                responsible=party,
+                attribution=facts,
+            )
+        store.add_event_in(
+            session,
+            dispute_id,
+            actor_role=actor_role,
+            actor=actor,
+            kind=move.value,
+            now=now,
+            statement=statement,
+            attachments=attachments,
+            details=event_details,
+            idempotency_key=idempotency_key,
+            notify=self.timing.notify_seller,
+        )
+        row.status = status
+        row.updated_at = now
+        if offer is not None:
+            row.offer = offer
+        if status in TERMINAL:
+            row.decided_at = now
+            update_case_in(session, row.case_id, now, status=CaseStatus.RESOLVED)
+            notes.settled = True
+        else:  # answered: a person decides, so the case goes to the agents' queue
+            update_case_in(session, row.case_id, now, status=CaseStatus.WAITING_FOR_AGENT)
+        notes.post(self._notice(row, move, remedy, statement))
+        if move is Move.OFFER:
+            notes.offer_dispute_id = row.id  # the buyer may take it or leave it in chat
+        session.flush()
+        current = store.dispute_in(session, dispute_id)
+        assert current is not None
         log.info("dispute_move", dispute_id=dispute_id, move=move.value, status=status.value)
-        return {
-            **current.to_dict("seller" if actor_role == "seller" else "agent"),
-            "replayed": False,
-        }
+        return {**current.to_dict(view), "replayed": False}
 
     def _notice(
         self, row: DisputeRow, move: Move, remedy: Remedy | None, statement: str | None
@@ -378,6 +443,11 @@ class DisputeDesk:
         if move is Move.OFFER:
             assert row.offer is not None
             return wording.offered(row.order_id, row.offer)
+        if move is Move.ACCEPT_OFFER:
+            assert remedy is not None
+            return wording.offer_accepted(
+                row.order_id, remedy.type.value, remedy.amount, row.currency
+            )
         if move is Move.DECIDE_FOR_BUYER:
             assert remedy is not None
             return wording.decided_for_buyer(
@@ -458,26 +528,40 @@ class DisputeDesk:
         return action.action_id
 
     @contextmanager
-    def _case_turn(self, case_id: str) -> Iterator[tuple[Session, Case, PostMessage]]:
+    def _case_turn(self, case_id: str) -> Iterator[tuple[Session, Case, ChatNotes]]:
         """The case's conversation turn (the buyer is told in the same commit), or a plain
         write transaction for a case without a conversation (nothing to tell then)."""
         with self.database.sessions() as probe:
             case = get_case_in(probe, case_id)
         if case is None:
             raise DisputedCaseNotFound(case_id)
+        notes = ChatNotes()
         if case.conversation_id is None:
             with write_session(self.database.sessions) as session:
-                yield session, case, lambda _text: None
+                yield session, case, notes
             return
         with self.conversations.turn(case.conversation_id) as turn:
-
-            def post(text: str) -> None:
-                turn.add_message(MessageRole.BOT, text)
-
+            conversation = turn.conversation
             current = get_case_in(turn.session, case_id)
             assert current is not None
-            yield turn.session, current, post
-            turn.finish(state=turn.conversation.state, status=turn.conversation.status)
+            # The buyer is told in their language (`dispute_replies` and the offer's quick
+            # replies render in this voice).
+            with speaking(conversation.language, conversation.locale) as voice:
+                yield turn.session, current, notes
+                state = DialogueState.load(conversation.state)
+                status = offers.apply(state, conversation.status, case_id, notes)
+            for i, text in enumerate(notes.texts):
+                last = i == len(notes.texts) - 1
+                english = english_of(text)
+                turn.add_message(
+                    MessageRole.BOT,
+                    str(text),
+                    quick_replies=state.quick_replies if last and notes.offer_dispute_id else None,
+                    expecting=state.expecting if last and notes.offer_dispute_id else None,
+                    language=voice.language,
+                    text_en=None if english == str(text) else english,
+                )
+            turn.finish(state=state.dump(), status=status)
 
 
 def _underlying_claim(case: Case) -> Claim | None:

@@ -101,12 +101,7 @@ class PhotoLibrary:
         cap = self.limits.max_per_conversation
         if cap and self.media.count_in_conversation(conversation_id) >= cap:
             raise PhotoLimitReached(f"at most {cap} photos per conversation")
-        if len(raw) > self.limits.max_bytes:
-            raise TooLarge(self.too_big_message(), field="file")
-        if not raw:
-            raise InvalidInput("file: the file is empty", field="file")
-        with self._cleaning:
-            clean = clean_photo(raw, max_pixels=self.limits.max_pixels)
+        clean = self._clean(raw)
         media = self._keep(conversation_id, buyer_id, raw, clean)
         log.info(
             "photo_stored",
@@ -115,6 +110,29 @@ class PhotoLibrary:
             size=media.size,
             content_type=media.content_type,
         )
+        return self._stored(media)
+
+    def upload_evidence(self, dispute_id: str, seller_id: str, raw: bytes) -> dict[str, Any]:
+        """Store a seller's photo for their dispute (the caller checked the dispute is theirs),
+        cleaned like a buyer's; only that seller and agents can read it."""
+        cap = self.limits.max_per_conversation
+        if cap and self.media.count_for_dispute(dispute_id, seller_id) >= cap:
+            raise PhotoLimitReached(f"at most {cap} photos per dispute")
+        clean = self._clean(raw)
+        media = self._keep(None, seller_id, raw, clean, owner_role="seller", dispute_id=dispute_id)
+        log.info("evidence_stored", dispute_id=dispute_id, media_id=media.media_id)
+        return self._stored(media)
+
+    def _clean(self, raw: bytes) -> CleanPhoto:
+        if len(raw) > self.limits.max_bytes:
+            raise TooLarge(self.too_big_message(), field="file")
+        if not raw:
+            raise InvalidInput("file: the file is empty", field="file")
+        with self._cleaning:
+            return clean_photo(raw, max_pixels=self.limits.max_pixels)
+
+    @staticmethod
+    def _stored(media: Media) -> dict[str, Any]:
         return {
             **attachment_of(media),
             "content_type": media.content_type,
@@ -126,7 +144,16 @@ class PhotoLibrary:
     def too_big_message(self) -> str:
         return f"file: the photo is larger than {self.limits.max_bytes:,} bytes"
 
-    def _keep(self, conversation_id: str, buyer_id: str, raw: bytes, clean: CleanPhoto) -> Media:
+    def _keep(
+        self,
+        conversation_id: str | None,
+        buyer_id: str,
+        raw: bytes,
+        clean: CleanPhoto,
+        *,
+        owner_role: str = "buyer",
+        dispute_id: str | None = None,
+    ) -> Media:
         key = secrets.token_urlsafe(_KEY_BYTES)
         photo, thumb = clean.photo, clean.thumbnail
         self.store.put(key, photo.data, photo.content_type)
@@ -144,6 +171,8 @@ class PhotoLibrary:
                     height=photo.height,
                     thumbnail_size=len(thumb.data),
                     upload_sha256=hashlib.sha256(raw).hexdigest(),
+                    owner_role=owner_role,
+                    dispute_id=dispute_id,
                 )
             )
         except BaseException:
@@ -160,9 +189,9 @@ class PhotoLibrary:
         if not MEDIA_KEY.fullmatch(key):
             raise MediaNotFound(key)
         media = self.media.by_key(key)
-        # Only a buyer token can own a photo: a seller whose id happened to equal a buyer's
-        # must not read that buyer's photos.
-        owner = reader.role == "buyer" and media.buyer_id == reader.subject
+        # The owner is a role and an id: a seller whose id happened to equal a buyer's must not
+        # read that buyer's photos, nor a buyer a seller's evidence.
+        owner = reader.role == media.owner_role and media.buyer_id == reader.subject
         if reader.role != "agent" and not owner:
             raise MediaNotFound(key)
         return self.store.get(key + THUMBNAIL_SUFFIX if thumbnail else key)
@@ -192,6 +221,36 @@ class PhotoLibrary:
             resolved.append(attachment_of(media))
         return resolved
 
+    def resolve_evidence(
+        self, dispute_id: str, seller_id: str, attachments: Sequence[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """A seller's contest attachments as stored: a link elsewhere as sent; one of our photos
+        checked to be this seller's for this dispute, written out in full."""
+        resolved = []
+        for i, attachment in enumerate(attachments):
+            key = key_of_url(attachment["url"])
+            if key is None:
+                resolved.append({"type": attachment["type"], "url": attachment["url"]})
+                continue
+            try:
+                media = self.media.by_key(key) if key else None
+            except MediaNotFound:
+                media = None
+            given = attachment.get("media_id")
+            if (
+                media is None
+                or (media.owner_role, media.buyer_id, media.dispute_id)
+                != ("seller", seller_id, dispute_id)
+                or (given is not None and given != media.media_id)
+            ):
+                raise InvalidInput(
+                    f"attachments.{i}.url: not a photo uploaded for this dispute; upload it "
+                    f"with POST /v1/seller/disputes/{dispute_id}/photos first",
+                    field=f"attachments.{i}.url",
+                )
+            resolved.append(attachment_of(media))
+        return resolved
+
     def _own(self, key: str, conversation_id: str, buyer_id: str) -> Media | None:
         if not key:
             return None
@@ -199,6 +258,10 @@ class PhotoLibrary:
             media = self.media.by_key(key)
         except MediaNotFound:
             return None
-        if media.buyer_id != buyer_id or media.conversation_id != conversation_id:
+        if (
+            media.owner_role != "buyer"
+            or media.buyer_id != buyer_id
+            or media.conversation_id != conversation_id
+        ):
             return None
         return media

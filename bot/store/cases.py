@@ -293,13 +293,22 @@ def get_case_in(session: Session, case_id: str) -> Case | None:
     return None if row is None else _case(row)
 
 
-def seller_claim_counts_in(session: Session, seller_id: str, intents: set[str]) -> tuple[int, int]:
-    """(damage-family cases, delivered orders) of a seller, for its smoothed defect rate."""
+def seller_claim_counts_in(
+    session: Session, seller_id: str, intents: set[str], *, except_order: str | None = None
+) -> tuple[int, int]:
+    """(damage-family cases, delivered orders) of a seller, for its smoothed defect rate.
+
+    ``except_order``: the order being scored. Its own case must not count (the model learnt the
+    rate from claims strictly before each case); otherwise a claim scores higher once its case
+    is open, at the buyer's confirmation or in the agent console, than when it was proposed."""
+    conditions = [OrderRow.seller_id == seller_id, CaseRow.intent.in_(intents)]
+    if except_order is not None:
+        conditions.append(CaseRow.order_id != except_order)
     claims = session.scalar(
         select(func.count())
         .select_from(CaseRow)
         .join(OrderRow, CaseRow.order_id == OrderRow.id)
-        .where(OrderRow.seller_id == seller_id, CaseRow.intent.in_(intents))
+        .where(*conditions)
     )
     deliveries = session.scalar(
         select(func.count())
@@ -310,8 +319,13 @@ def seller_claim_counts_in(session: Session, seller_id: str, intents: set[str]) 
 
 
 def buyer_since_in(session: Session, buyer_id: str) -> datetime | None:
+    """When the buyer's account opened as far as the store knows: the platform's date when it
+    sent one, else when the bot first heard of the buyer (`policies.features.account_created_at`
+    takes the earlier of this and the buyer's oldest order)."""
     row = session.get(BuyerRow, buyer_id)
-    return None if row is None else row.created_at
+    if row is None:
+        return None
+    return row.account_created_at if row.account_created_at is not None else row.created_at
 
 
 def buyer_region_in(session: Session, buyer_id: str) -> str | None:
@@ -332,11 +346,13 @@ class CaseRepository:
         self._clock = clock
 
     def open_cases(self, limit: int = 500) -> list[Case]:
-        """Cases waiting for an agent, highest stored priority first, oldest first."""
+        """Cases waiting for an agent, highest stored priority first, oldest first. A case in
+        dispute stays in the queue until the dispute is decided: its chat was told that an
+        agent will reply, and the agent sees it wait for the seller."""
         with self._sessions() as session:
             rows = session.scalars(
                 select(CaseRow)
-                .where(CaseRow.status == CaseStatus.WAITING_FOR_AGENT)
+                .where(CaseRow.status.in_((CaseStatus.WAITING_FOR_AGENT, CaseStatus.IN_DISPUTE)))
                 .order_by(CaseRow.priority.desc(), CaseRow.created_at, CaseRow.id)
                 .limit(limit)
             )

@@ -39,6 +39,8 @@ class Conversation:
     state: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    language: str | None = None
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,16 @@ class Message:
     nlu: dict[str, Any] | None
     author: str | None
     created_at: datetime
+    language: str | None = None
+    text_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Language:
+    """A buyer message's language and the app locale the client sent with it (if any)."""
+
+    language: str
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,14 @@ class Inbound:
 
 def _conversation(row: ConversationRow) -> Conversation:
     return Conversation(
-        row.id, row.buyer_id, row.status, dict(row.state), row.created_at, row.updated_at
+        row.id,
+        row.buyer_id,
+        row.status,
+        dict(row.state),
+        row.created_at,
+        row.updated_at,
+        row.language,
+        row.locale,
     )
 
 
@@ -92,6 +111,8 @@ def _message(row: MessageRow) -> Message:
         nlu=row.nlu,
         author=row.author,
         created_at=row.created_at,
+        language=row.language,
+        text_en=row.text_en,
     )
 
 
@@ -121,6 +142,8 @@ class Turn:
         quick_replies: list[str] | None = None,
         expecting: str | None = None,
         author: str | None = None,
+        language: str | None = None,
+        text_en: str | None = None,
     ) -> Message:
         row = MessageRow(
             conversation_id=self._row.id,
@@ -132,6 +155,8 @@ class Turn:
             quick_replies=quick_replies or [],
             expecting=expecting,
             author=author,
+            language=language,
+            text_en=text_en,
             created_at=self._clock(),
         )
         self.session.add(row)
@@ -248,6 +273,19 @@ class ConversationRepository:
             )
             return [ConversationSummary(_conversation(row), last.get(row.id)) for row in rows]
 
+    def languages(self, conversation_ids: Iterable[str]) -> dict[str, str]:
+        """Each conversation's language, for those that have one (the agent queue's badge)."""
+        ids = sorted(set(conversation_ids))
+        if not ids:
+            return {}
+        with self._sessions() as session:
+            rows = session.execute(
+                select(ConversationRow.id, ConversationRow.language).where(
+                    ConversationRow.id.in_(ids), ConversationRow.language.is_not(None)
+                )
+            )
+            return {conversation_id: language for conversation_id, language in rows}
+
     def texts_containing(
         self, conversation_ids: Iterable[str], terms: Sequence[str]
     ) -> dict[str, list[str]]:
@@ -286,21 +324,20 @@ class ConversationRepository:
         text: str,
         attachments: list[dict[str, Any]],
         idempotency_key: str | None = None,
+        language: Language | None = None,
     ) -> Inbound:
-        """Commit the buyer's message before anything processes it.
+        """Commit the buyer's message before anything processes it, with its language, which
+        becomes the conversation's (with the app locale, when the client sent one).
 
         With an ``idempotency_key`` already used in this conversation, nothing is stored and
         the first message is returned (with its response, once it has one).
         """
+        args = (conversation_id, buyer_id, text, attachments, idempotency_key, language)
         try:
-            return self._record_inbound(
-                conversation_id, buyer_id, text, attachments, idempotency_key
-            )
+            return self._record_inbound(*args)
         except IntegrityError:
             # The same key raced in from another process: the winner's message is the one.
-            return self._record_inbound(
-                conversation_id, buyer_id, text, attachments, idempotency_key
-            )
+            return self._record_inbound(*args)
 
     def _record_inbound(
         self,
@@ -309,6 +346,7 @@ class ConversationRepository:
         text: str,
         attachments: list[dict[str, Any]],
         idempotency_key: str | None,
+        language: Language | None,
     ) -> Inbound:
         with write_session(self._sessions) as session:
             conversation = _lock(session, conversation_id)
@@ -332,8 +370,12 @@ class ConversationRepository:
                 citations=[],
                 quick_replies=[],
                 idempotency_key=idempotency_key,
+                language=language.language if language else None,
                 created_at=self._clock(),
             )
+            if language is not None:
+                conversation.language = language.language
+                conversation.locale = language.locale or conversation.locale
             session.add(row)
             session.flush()
             return Inbound(row.id, row.seq, None)

@@ -29,10 +29,14 @@ class DisputeTiming:
 
     respond_within: timedelta = timedelta(hours=48)
     remind_after: timedelta = timedelta(hours=24)
+    # A seller webhook is configured: every step is queued for it (`SELLER_WEBHOOK_JOB`).
+    notify_seller: bool = False
 
 
 REMINDER_JOB = "dispute_reminder"
 TIMEOUT_JOB = "dispute_timeout"
+# One per dispute event: POST it to the seller's webhook (`bot.disputes.webhook`).
+SELLER_WEBHOOK_JOB = "seller_webhook"
 Audience = Literal["seller", "buyer", "agent"]
 
 
@@ -198,10 +202,14 @@ def add_event_in(
     attachments: list[dict[str, Any]] | None = None,
     details: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
-) -> None:
+    notify: bool = False,
+) -> str:
+    """Record a step of the dispute; with ``notify``, queue it for the seller's webhook in the
+    same transaction (the job's subject is the event: sent at least once, keyed by its id)."""
+    event_id = new_id()
     session.add(
         DisputeEventRow(
-            id=new_id(),
+            id=event_id,
             dispute_id=dispute_id,
             actor_role=actor_role,
             actor=actor,
@@ -214,6 +222,15 @@ def add_event_in(
         )
     )
     session.flush()
+    if notify:
+        schedule_in(session, kind=SELLER_WEBHOOK_JOB, subject_id=event_id, due_at=now, now=now)
+    return event_id
+
+
+def event_in(session: Session, event_id: str) -> tuple[str, DisputeEvent] | None:
+    """A dispute event and its dispute's id (for the seller's webhook)."""
+    row = session.get(DisputeEventRow, event_id)
+    return None if row is None else (row.dispute_id, _event(row))
 
 
 def open_dispute_in(
@@ -265,6 +282,7 @@ def open_dispute_in(
         now=now,
         statement=reason,
         details={"respond_by": respond_by.isoformat(), "amount": str(amount)},
+        notify=timing.notify_seller,
     )
     if timing.remind_after < timing.respond_within:
         remind_at = now + timing.remind_after

@@ -24,8 +24,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.store.db import write_session
 from bot.store.models import JobRow, new_id
 
-# A job that failed is tried again after this long (and its error kept in last_error).
+# A job that failed is tried again after this long, doubled at each further failure up to
+# `MAX_RETRY_AFTER` (and its error kept in last_error): 1, 2, 4 ... 60 minutes.
 RETRY_AFTER = timedelta(minutes=1)
+MAX_RETRY_AFTER = timedelta(hours=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its ``attempts``-th failed run a job is tried again."""
+    return min(RETRY_AFTER * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
 
 
 @dataclass(frozen=True)
@@ -124,12 +131,15 @@ class JobStore:
             return result.rowcount == 1
 
     def retry_later(self, job: Job, worker: str, error: str) -> None:
-        """Keep the error and release the job to be claimed again after `RETRY_AFTER`."""
+        """Keep the error and release the job to be claimed again after `retry_delay`."""
         with write_session(self._sessions) as session:
             session.execute(
                 update(JobRow)
                 .where(JobRow.id == job.job_id, JobRow.locked_by == worker)
-                .values(last_error=error[:2000], locked_until=self._clock() + RETRY_AFTER)
+                .values(
+                    last_error=error[:2000],
+                    locked_until=self._clock() + retry_delay(job.attempts),
+                )
                 .execution_options(synchronize_session=False)
             )
 

@@ -24,7 +24,7 @@ class Media:
     media_id: str
     key: str
     buyer_id: str
-    conversation_id: str
+    conversation_id: str | None
     content_type: str
     size: int
     sha256: str
@@ -33,13 +33,15 @@ class Media:
     thumbnail_size: int
     upload_sha256: str
     created_at: datetime
+    owner_role: str = "buyer"  # or "seller": a dispute's evidence (issue 18)
+    dispute_id: str | None = None
 
 
 @dataclass(frozen=True)
 class NewMedia:
     key: str
     buyer_id: str
-    conversation_id: str
+    conversation_id: str | None
     content_type: str
     size: int
     sha256: str
@@ -47,6 +49,8 @@ class NewMedia:
     height: int
     thumbnail_size: int
     upload_sha256: str
+    owner_role: str = "buyer"
+    dispute_id: str | None = None
 
 
 def _media(row: MediaRow) -> Media:
@@ -63,6 +67,8 @@ def _media(row: MediaRow) -> Media:
         thumbnail_size=row.thumbnail_size,
         upload_sha256=row.upload_sha256,
         created_at=row.created_at,
+        owner_role=row.owner_role,
+        dispute_id=row.dispute_id,
     )
 
 
@@ -97,6 +103,17 @@ class MediaRepository:
                     select(func.count())
                     .select_from(MediaRow)
                     .where(MediaRow.conversation_id == conversation_id)
+                )
+                or 0
+            )
+
+    def count_for_dispute(self, dispute_id: str, seller_id: str) -> int:
+        with self._sessions() as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(MediaRow)
+                    .where(MediaRow.dispute_id == dispute_id, MediaRow.buyer_id == seller_id)
                 )
                 or 0
             )

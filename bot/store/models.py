@@ -58,6 +58,8 @@ NAMING_CONVENTION = {
 
 ID_LENGTH = 64  # ids that come from the commerce platform (orders, buyers, sellers, skus)
 ENUM_LENGTH = 32  # room for new enum values without widening the column
+LANGUAGE_LENGTH = 8  # "en", "tl", "ceb": ISO 639-1/3 codes
+LOCALE_LENGTH = 16  # "ms_MY", "fil_PH"
 MONEY = Numeric(12, 2)
 
 
@@ -149,7 +151,11 @@ class BuyerRow(Base):
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     region: Mapped[str | None] = mapped_column(String(32))
+    # When the bot first heard of the buyer (their first pushed order).
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the platform says the account was opened (the webhook's optional
+    # ``buyer_account_created_at``); None when it never said. The risk model's account age.
+    account_created_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SellerRow(Base):
@@ -245,6 +251,10 @@ class ConversationRow(Base):
         _enum(ConversationStatus, "conversation_status")
     )
     state: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # The buyer's language as last identified (ISO 639-1 as lid.176 spells it, stored as
+    # detected even when the bot replies in English), and the app locale the client last sent.
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    locale: Mapped[str | None] = mapped_column(String(LOCALE_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -274,6 +284,10 @@ class MessageRow(Base):
     response: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     # The agent who wrote it (role agent).
     author: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    # A buyer's message: the language identified; a bot's: the language it was written in,
+    # and its English when that differs (what agents read beside it).
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    text_en: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -463,8 +477,14 @@ class MediaRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The owner's id: a buyer's (``owner_role`` buyer), or a seller's for a dispute's evidence.
     buyer_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    owner_role: Mapped[str] = mapped_column(String(16), default="buyer", server_default="buyer")
+    # A buyer's photo is in a conversation; a seller's is for a dispute (issue 18).
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id"), index=True
+    )
+    dispute_id: Mapped[str | None] = mapped_column(ForeignKey("disputes.id"), index=True)
     # Of the stored photo (re-encoded without metadata), not of the upload.
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)

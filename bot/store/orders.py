@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -174,6 +174,7 @@ class OrderRepository:
         order: Order,
         *,
         buyer_region: str | None = None,
+        buyer_account_created_at: datetime | None = None,
         version: int | None = None,
         pushed_at: datetime | None = None,
     ) -> Upserted:
@@ -184,19 +185,21 @@ class OrderRepository:
         ignored (``stale``): its ``version`` is not above the stored version, or, without
         versions, its signed ``pushed_at`` is before the stored push's. The buyer and seller
         get rows on first sight. Raises `BuyerChangeRefused` if the order exists under another
-        buyer. ``buyer_region``, when given, becomes the buyer's region (their market).
+        buyer. ``buyer_region``, when given, becomes the buyer's region (their market), and
+        ``buyer_account_created_at`` when their account was opened (`BuyerFacts`).
         """
+        buyer = BuyerFacts(buyer_region, buyer_account_created_at)
         try:
-            return self._upsert(order, buyer_region, version, pushed_at)
+            return self._upsert(order, buyer, version, pushed_at)
         except IntegrityError:
             # Two first pushes of the same order raced (PostgreSQL); the loser finds the
             # winner's row on the retry and replaces or replays it.
-            return self._upsert(order, buyer_region, version, pushed_at)
+            return self._upsert(order, buyer, version, pushed_at)
 
     def _upsert(
         self,
         order: Order,
-        buyer_region: str | None,
+        buyer_facts: BuyerFacts,
         version: int | None,
         pushed_at: datetime | None,
     ) -> Upserted:
@@ -209,13 +212,14 @@ class OrderRepository:
                 raise BuyerChangeRefused(order.order_id, row.buyer_id, order.buyer_id)
             identical = row is not None and row.payload_hash == digest
             stale = row is not None and not identical and _is_stale(row, version, pushed_at)
-            # The region is the buyer's, not the order's: a replayed (identical) order still
-            # carries it (a store seeded before regions were sent gets them); a stale one not.
-            if buyer_region is not None and not stale:
+            # The region and account date are the buyer's, not the order's: a replayed
+            # (identical) order still carries them (a store seeded before they were sent gets
+            # them); a stale one not.
+            if buyer_facts.any() and not stale:
                 _ensure_exists(session, BuyerRow, order.buyer_id, self._clock())
                 buyer = session.get(BuyerRow, order.buyer_id)
-                if buyer is not None and buyer.region != buyer_region:
-                    buyer.region = buyer_region
+                if buyer is not None:
+                    buyer_facts.apply(buyer)
             if identical:
                 return Upserted(_to_order(row), created=False, changed=False)
             if stale:
@@ -270,6 +274,27 @@ class OrderRepository:
         as the rules see them (the platform's refunds and the bot's ledger)."""
         require_aware(now, "now")
         return BuyerHistory.from_orders(self.list_for_buyer(buyer_id), now)
+
+
+@dataclass(frozen=True)
+class BuyerFacts:
+    """What an order push may say about its buyer (the webhook's contract extensions)."""
+
+    region: str | None = None
+    account_created_at: datetime | None = None
+
+    def any(self) -> bool:
+        return self.region is not None or self.account_created_at is not None
+
+    def apply(self, buyer: BuyerRow) -> None:
+        if self.region is not None and buyer.region != self.region:
+            buyer.region = self.region
+        if self.account_created_at is not None:
+            # The platform's latest word on when the account opened (compared as UTC: SQLite
+            # hands back what it stored).
+            created = self.account_created_at.astimezone(UTC)
+            if buyer.account_created_at != created:
+                buyer.account_created_at = created
 
 
 def _ensure_exists(

@@ -280,6 +280,8 @@ def _conversations(
             "status": pa.array(status, pa.string()),
             "created_at": _ts(created),
             "updated_at": _ts(created + 600 * US),
+            # The synthetic buyers write English.
+            "language": pa.array(np.full(len(conv), "en"), pa.string()),
         },
         schema=SCHEMAS["conversations"],
     )

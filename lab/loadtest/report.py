@@ -99,6 +99,12 @@ def markdown(results: dict) -> str:
             f"{row['load_1m_before']:.2f} → {row['load_1m_after']:.2f} |"
         )
     lines.append("")
+    processes = results.get("bot_processes", 1)
+    if processes > 1:
+        per = ", ".join(
+            f"{row['name']} {row['turns_per_s'] / processes:.1f}" for row in results["phases"]
+        )
+        lines += [f"Turns/s per bot process ({processes} processes): {per}.", ""]
     lines += _floor_table(results)
     for key, title in (
         ("turn_targets", "Turn targets (issue 17)"),

@@ -180,9 +180,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--nlu-model", type=Path, help="own stack: this Rasa model (default: `make nlu-model`'s)"
     )
     parser.add_argument("--keep-stack", action="store_true", help="keep the own stack's files")
+    parser.add_argument(
+        "--workers", type=int, default=1,
+        help="own stack: bot processes (above 1: the multi-process mode over PostgreSQL)",
+    )  # fmt: skip
+    parser.add_argument("--rasa-servers", type=int, default=1, help="own stack: Rasa servers")
     args = parser.parse_args(argv)
     if any(c < 1 for c in args.concurrency) or args.duration <= 0 or args.buyers < 1:
         parser.error("concurrency, duration and buyers must be positive")
+    if args.workers < 1 or args.rasa_servers < 1:
+        parser.error("--workers and --rasa-servers must be at least 1")
+    if args.url and (args.workers > 1 or args.rasa_servers > 1):
+        parser.error("--workers and --rasa-servers start an own stack; not with --url")
+    if args.profile and (args.workers > 1 or args.rasa_servers > 1):
+        parser.error("--profile profiles one bot process; not with --workers/--rasa-servers")
     if args.url and args.profile:
         parser.error("--profile starts its own (profiled) bot; it cannot be used with --url")
     return args
@@ -222,10 +233,17 @@ def main(argv: list[str] | None = None) -> int:
             cprofile=args.profile == "cprofile",
             keep=args.keep_stack,
             nlu_model=args.nlu_model,
+            workers=args.workers,
+            rasa_servers=args.rasa_servers,
         ) as stack:
             target = stack.start()
             results = asyncio.run(run(args, target))
         results["stack"] = f"own, profiled ({args.profile})" if args.profile else "own"
+        if args.workers > 1 or args.rasa_servers > 1:
+            results["stack"] = (
+                f"own, {args.workers} bot processes, {args.rasa_servers} Rasa servers, PostgreSQL"
+            )
+        results["bot_processes"] = args.workers
         if profile_dir is not None:
             results["profile"] = report.read_profile(profile_dir)
     paths = report.write(results, args.out)

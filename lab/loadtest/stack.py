@@ -4,6 +4,12 @@
 the bot (uvicorn in a subprocess on a free loopback port) over a fresh SQLite file migrated by
 `bot.store.migrate`, with secrets of its own in the bot's environment. Everything lives in a
 temporary directory (logs included) that is removed on exit unless asked to keep it.
+
+With ``workers`` or ``rasa_servers`` above one it starts the multi-process mode instead, as
+``make run-multi`` does: a throwaway PostgreSQL cluster (`bot.store.local_postgres`) and
+``python -m bot.launcher --workers N --rasa-servers M`` (uvicorn's workers on one port, the bot
+spreading parses over the Rasa servers). Memory is then sampled for the launcher's whole tree
+(every bot and Rasa process) under "bot".
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import psutil
 from bot.auth import JwtPolicy
 from bot.launcher import wait_ready
 from bot.settings import REPO_ROOT
+from bot.store.local_postgres import PostgresCluster
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -94,7 +101,12 @@ class OwnStack:
         cprofile: bool = True,
         keep: bool = False,
         nlu_model: Path | None = None,
+        workers: int = 1,
+        rasa_servers: int = 1,
     ) -> None:
+        self.workers = workers
+        self.rasa_servers = rasa_servers
+        self.postgres: PostgresCluster | None = None
         self.profile_dir = profile_dir
         self.nlu_model = nlu_model
         self.cprofile = cprofile
@@ -114,6 +126,8 @@ class OwnStack:
         from nlu.model import require_model
         from nlu.server import RasaServer, free_port
 
+        if self.workers > 1 or self.rasa_servers > 1:
+            return self._start_multi()
         upgrade(self.database_url)
         # The model `make run` serves (trained for the current data and config) unless given.
         model = self.nlu_model or require_model()
@@ -122,28 +136,7 @@ class OwnStack:
         # Loading the model takes minutes when the machine is busy (the tests' 180 s is short).
         self.rasa.start(timeout_s=900)
         port = free_port()
-        env = dict(
-            os.environ,
-            AFTERSALES_HOST="127.0.0.1",
-            AFTERSALES_PORT=str(port),
-            AFTERSALES_RASA_URL=self.rasa.url,
-            AFTERSALES_DATABASE_URL=self.database_url,
-            AFTERSALES_JWT_SECRET=secrets.token_urlsafe(32),  # unused: both roles have theirs
-            AFTERSALES_BUYER_JWT_SECRET=self.jwt.secrets["buyer"],
-            AFTERSALES_AGENT_JWT_SECRET=self.jwt.secrets["agent"],
-            AFTERSALES_BUYER_JWT_AUDIENCE=self.jwt.audiences["buyer"],
-            AFTERSALES_AGENT_JWT_AUDIENCE=self.jwt.audiences["agent"],
-            AFTERSALES_JWT_MAX_LIFETIME_S=str(self.jwt.max_lifetime_s),
-            AFTERSALES_RASA_TOKEN=self.rasa.auth_token,
-            # The load test reuses a few dozen buyers at up to 20 turns/s, far beyond what one
-            # person types: the per-buyer limits (429) are off in the own stack.
-            AFTERSALES_BUYER_MAX_CONVERSATIONS_PER_HOUR="0",
-            AFTERSALES_BUYER_MAX_MESSAGES_PER_MINUTE="0",
-            AFTERSALES_BUYER_MAX_WAITING_CASES="0",
-            AFTERSALES_WEBHOOK_SECRET=self.webhook_secret,
-            HF_HUB_OFFLINE="1",
-            TRANSFORMERS_OFFLINE="1",
-        )
+        env = self._bot_env(port, self.rasa.url, self.rasa.auth_token)
         if self.profile_dir is not None:
             cmd = [
                 sys.executable, "-m", "lab.loadtest.profiled",
@@ -173,6 +166,69 @@ class OwnStack:
             rasa_token=self.rasa.auth_token,
         )
 
+    def _bot_env(self, port: int, rasa_url: str, rasa_token: str) -> dict[str, str]:
+        return dict(
+            os.environ,
+            AFTERSALES_HOST="127.0.0.1",
+            AFTERSALES_PORT=str(port),
+            AFTERSALES_RASA_URL=rasa_url,
+            AFTERSALES_DATABASE_URL=self.database_url,
+            AFTERSALES_JWT_SECRET=secrets.token_urlsafe(32),  # unused: both roles have theirs
+            AFTERSALES_BUYER_JWT_SECRET=self.jwt.secrets["buyer"],
+            AFTERSALES_AGENT_JWT_SECRET=self.jwt.secrets["agent"],
+            AFTERSALES_BUYER_JWT_AUDIENCE=self.jwt.audiences["buyer"],
+            AFTERSALES_AGENT_JWT_AUDIENCE=self.jwt.audiences["agent"],
+            AFTERSALES_JWT_MAX_LIFETIME_S=str(self.jwt.max_lifetime_s),
+            AFTERSALES_RASA_TOKEN=rasa_token,
+            # The load test reuses a few dozen buyers at up to 20 turns/s, far beyond what one
+            # person types: the per-buyer limits (429) are off in the own stack.
+            AFTERSALES_BUYER_MAX_CONVERSATIONS_PER_HOUR="0",
+            AFTERSALES_BUYER_MAX_MESSAGES_PER_MINUTE="0",
+            AFTERSALES_BUYER_MAX_WAITING_CASES="0",
+            AFTERSALES_WEBHOOK_SECRET=self.webhook_secret,
+            HF_HUB_OFFLINE="1",
+            TRANSFORMERS_OFFLINE="1",
+        )
+
+    def _start_multi(self) -> Target:
+        from bot.store.local_postgres import postgres_bin
+        from bot.store.migrate import upgrade
+        from nlu.server import free_port
+
+        bin_dir = postgres_bin()
+        if bin_dir is None:
+            raise RuntimeError("the multi-process stack needs PostgreSQL (make system-packages)")
+        self.postgres = PostgresCluster(bin_dir, root=self.workdir / "postgres")
+        self.postgres.start()
+        self.database_url = self.postgres.url
+        upgrade(self.database_url)
+        port, rasa_port = free_port(), free_port()
+        rasa_url, rasa_token = f"http://127.0.0.1:{rasa_port}", secrets.token_urlsafe(24)
+        env = self._bot_env(port, rasa_url, rasa_token)
+        cmd = [
+            sys.executable, "-m", "bot.launcher",
+            "--workers", str(self.workers), "--rasa-servers", str(self.rasa_servers),
+        ]  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        print(
+            f"loadtest: starting {self.workers} bot process(es) and {self.rasa_servers} Rasa "
+            f"server(s) on {url} over PostgreSQL (logs: {self.workdir}) ...",
+            flush=True,
+        )
+        log = open(self.workdir / "launcher.log", "ab")  # noqa: SIM115
+        self.bot = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT, stdout=log, stderr=log)
+        log.close()
+        wait_ready(url, 900.0, self.bot)
+        return Target(
+            url=url,
+            jwt=self.jwt,
+            webhook_secret=self.webhook_secret,
+            bot_pid=self.bot.pid,
+            rasa_pid=None,
+            rasa_url=rasa_url,
+            rasa_token=rasa_token,
+        )
+
     def stop(self) -> None:
         if self.bot is not None and self.bot.poll() is None:
             self.bot.terminate()
@@ -184,6 +240,8 @@ class OwnStack:
                 self.bot.wait(timeout=5)
         if self.rasa is not None:
             self.rasa.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
         if not self.keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
 

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from lab.retrieval.answer_metrics import answer_misses, evaluate_answers
     from retrieval.answer import PolicyAnswerer
-    from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
+    from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
     from retrieval.expansion import ItemCategories
     from retrieval.factory import RETRIEVER_NAMES, make_retriever
     from retrieval.kb import corpus_hash, load_knowledge_base
@@ -53,9 +53,17 @@ def main(argv: list[str] | None = None) -> int:
         clauses = load_knowledge_base(args.kb)
         questions = load_questions(args.questions, [c.clause_id for c in clauses])
         embedder = make_variant(args.embedder, args.onnx_dir).load()
+        # The example questions (retrieval.examples) are the dev set: judged on itself it would
+        # answer from its own labels, so a dev run goes without them (lab.retrieval.examples
+        # cross-validates them instead).
+        examples = DEFAULT_EXAMPLE_QUESTIONS
+        if args.questions.resolve() == DEFAULT_EXAMPLE_QUESTIONS.resolve():
+            print("these questions are the example questions: evaluating without examples")
+            examples = None
         evaluator = RetrievalEvaluator(questions)
         results = [
-            evaluator(make_retriever(name, clauses, embedder=embedder)) for name in RETRIEVER_NAMES
+            evaluator(make_retriever(name, clauses, embedder=embedder, examples=examples))
+            for name in RETRIEVER_NAMES
         ]
     except RetrievalError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -67,7 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     # What the buyer would read from the chosen retriever (threshold off: see answer_metrics).
     categories = ItemCategories.load(DEFAULT_ITEM_CATEGORIES)
     answerer = PolicyAnswerer(
-        make_retriever(chosen.retriever, clauses, embedder=embedder, item_categories=categories),
+        make_retriever(
+            chosen.retriever,
+            clauses,
+            embedder=embedder,
+            item_categories=categories,
+            examples=examples,
+        ),
         -math.inf,
         embedder=embedder,
         categories=categories,

@@ -209,13 +209,13 @@ def what_is_asked(turn: dict[str, Any]) -> str | None:
     if expecting != "choice":
         return expecting
     labels = set(turn.get("quick_replies") or ())
-    if replies.OPENED in labels:
+    if replies.label("opened") in labels:
         return "opened"
-    if replies.REFUND_CHOICE in labels:
+    if replies.label("refund") in labels:
         return "remedy"
-    if replies.YES in labels:  # "Shall I check order X?"
+    if replies.label("yes") in labels:  # "Shall I check order X?"
         return "confirm"
-    if replies.PERSON in labels:
+    if replies.label("person") in labels:
         return "person"
     return "items"
 
@@ -252,7 +252,9 @@ def default_answer(
         return None
     if asked == "remedy":
         return {
-            "text": replies.REPLACEMENT_CHOICE if wanted == "replacement" else replies.REFUND_CHOICE
+            "text": replies.label("replacement")
+            if wanted == "replacement"
+            else replies.label("refund")
         }
     if asked == "confirm":
         return {"text": "yes" if expect.get("outcome") == "action" else "no thanks"}

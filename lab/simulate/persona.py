@@ -284,7 +284,10 @@ class Persona:
                 return self._tap(person)
             self._finished = True
             return self._tap(no_thanks)
-        self.outcome = "refused"
+        if self.outcome != "resolved":
+            # Refused after a remedy was done (the buyer said their claim again and the bot
+            # found it settled): still a resolved buyer, not a refused one.
+            self.outcome = "refused"
         roll = self.rng.random()
         if self.register == "abusive":
             if roll < 0.25 and self._pushbacks < 1:

@@ -12,11 +12,11 @@ one abusive case (the world draws abusive cases in proportion to that propensity
 otherwise. The type decides how they talk (`lab.simulate.persona`); the chosen case decides
 what they claim, so an abusive buyer can have a genuine problem (``claim_genuine`` records it).
 
-Every order carries the buyer's region (the webhook's optional ``buyer_region``), as a platform
-that sends it would. Times are shifted so that the case opens *now*: the bot, which decides at
-the real clock, sees the order exactly as the world's policy saw it (a parcel 6 days late is 6
-days late). Ids are tagged per run (`RunIds`), so reruns against the same database never
-collide.
+Every order carries the buyer's region and account creation date (the webhook's optional
+``buyer_region`` and ``buyer_account_created_at``), as a platform that sends them would. Times
+are shifted so that the case opens *now*: the bot, which decides at the real clock, sees the
+order exactly as the world's policy saw it (a parcel 6 days late is 6 days late). Ids are tagged
+per run (`RunIds`), so reruns against the same database never collide.
 """
 
 from __future__ import annotations
@@ -146,7 +146,8 @@ class SimCase:
     def order_payloads(self, now: datetime) -> list[dict[str, Any]]:
         """The buyer's orders as the platform pushes them, dated so that the case opens now."""
         shift = now - self.opened_at
-        return [order_payload(order, shift, self.buyer.region) for order in self.history]
+        created = _iso(self.buyer.account_created_at, shift)
+        return [order_payload(order, shift, self.buyer.region, created) for order in self.history]
 
 
 def _iso(moment: datetime | None, shift: timedelta) -> str | None:
@@ -156,11 +157,15 @@ def _iso(moment: datetime | None, shift: timedelta) -> str | None:
 
 
 def order_payload(
-    order: Order, shift: timedelta, buyer_region: str | None = None
+    order: Order,
+    shift: timedelta,
+    buyer_region: str | None = None,
+    buyer_account_created_at: str | None = None,
 ) -> dict[str, Any]:
     """The contract's order JSON (contract.md section 3) of a domain order, times shifted; with
     the webhook's optional ``buyer_region`` (the router's regional thresholds, the analytics'
-    region slices)."""
+    region slices) and ``buyer_account_created_at`` (the risk model's account age: the world's
+    orders span one year, so the oldest order alone makes every buyer under a year old)."""
     payload: dict[str, Any] = {
         "order_id": order.order_id,
         "buyer_id": order.buyer_id,
@@ -189,6 +194,8 @@ def order_payload(
     }
     if buyer_region is not None:
         payload["buyer_region"] = buyer_region
+    if buyer_account_created_at is not None:
+        payload["buyer_account_created_at"] = buyer_account_created_at
     return payload
 
 

@@ -316,6 +316,12 @@ class Simulation:
                 t: by(lambda r: r.outcome, [r for r in started if r.case.latent_type == t])
                 for t in ("genuine", "abusive")
             },
+            # An abusive buyer (latent type) may bring a genuine claim (the world's case is
+            # genuine): the abusive *claims* are what the router should not pay.
+            "outcomes_by_claim": {
+                name: by(lambda r: r.outcome, [r for r in started if r.case.claim_genuine is truth])
+                for name, truth in (("genuine_claim", True), ("abusive_claim", False))
+            },
             "actions": dict(sorted(Counter(a for r in records for a in r.actions).items())),
             "ratings": {
                 "given": len(ratings),

@@ -214,8 +214,13 @@ def _risk_decision(
 
 
 def _draw_key(case: RoutingCase) -> str:
+    """The randomised rule's key: the case id, else the order and the claim type. Never the
+    clock: a claim decided again (at the buyer's confirmation, or asked anew) must draw the same
+    number, or each re-decision is a fresh lottery - a second draw that can only send a genuine
+    buyer to a person, and a retry that lets an abusive one try until the draw lets them through.
+    """
     if case.case_id is not None:
         return case.case_id
     order_id = case.order.order_id if case.order is not None else ""
     claim = case.claim.type.value if case.claim is not None else ""
-    return f"{order_id}|{claim}|{case.now.isoformat()}"
+    return f"{order_id}|{claim}"

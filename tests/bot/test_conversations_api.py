@@ -21,6 +21,7 @@ TURN_KEYS = {
     "quick_replies",
     "actions",
     "nlu",
+    "language",  # contract extension (issue 16)
 }
 
 

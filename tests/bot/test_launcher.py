@@ -57,3 +57,51 @@ def test_rasa_and_the_bot_share_the_settings_token(monkeypatch):
     assert started["stopped"]
     # Rasa loads its model while the bot starts: nobody waits for it before the bot's Popen.
     assert started["rasa_waited"] is False and started["rasa_ready"]
+
+
+def test_several_processes_start_several_rasas_and_uvicorn_workers(monkeypatch):
+    started: dict = {"rasa": [], "stopped": 0}
+
+    class FakeRasa:
+        def __init__(self, model, **kwargs):
+            started["rasa"].append(kwargs)
+            self.auth_token = kwargs["auth_token"]
+            self.url = f"http://{kwargs['host']}:{kwargs['port']}"
+
+        def start(self, wait=True):
+            return self
+
+        def wait_ready(self, timeout_s):
+            pass
+
+        def stop(self):
+            started["stopped"] += 1
+
+    def popen(cmd, env, cwd):
+        started["cmd"], started["env"] = cmd, env
+        raise Stop
+
+    monkeypatch.setattr(launcher, "require_model", lambda: Path("models/m.tar.gz"))
+    monkeypatch.setattr(launcher, "RasaServer", FakeRasa)
+    monkeypatch.setattr(launcher, "free_port", lambda host: 5999)
+    monkeypatch.setattr(launcher.subprocess, "Popen", popen)
+    monkeypatch.setattr(launcher.signal, "signal", lambda *args: None)
+    settings = Settings(
+        env="test", database_url="postgresql+psycopg://postgres@127.0.0.1:5432/x", _env_file=None
+    )
+    with pytest.raises(Stop):
+        launcher.run(settings, workers=3, rasa_servers=2)
+    assert [r["port"] for r in started["rasa"]] == [5005, 5999]
+    assert started["cmd"][-2:] == ["--workers", "3"]
+    assert started["stopped"] == 2  # a bot that failed to start stops the Rasas too
+    assert started["env"]["AFTERSALES_RASA_URLS"] == "http://127.0.0.1:5005,http://127.0.0.1:5999"
+    assert Settings(**{"rasa_urls": started["env"]["AFTERSALES_RASA_URLS"]}).rasa_servers() == [
+        "http://127.0.0.1:5005",
+        "http://127.0.0.1:5999",
+    ]
+
+
+def test_several_bot_processes_refuse_sqlite():
+    settings = Settings(env="test", database_url="sqlite:///var/x.db", _env_file=None)
+    with pytest.raises(SystemExit, match="PostgreSQL"):
+        launcher.run(settings, workers=2)

@@ -7,5 +7,5 @@ from tests.bot.store.test_migrations import _schema_diff
 def test_command_line_upgrades_the_given_database(make_database, capsys):
     database = make_database("cli.db")
     assert migrate.main(["--url", str(database.url)]) == 0
-    assert "revision 0008" in capsys.readouterr().out
+    assert "revision 0011" in capsys.readouterr().out
     assert _schema_diff(database) == []

@@ -393,3 +393,43 @@ def test_a_bad_buyer_region_names_the_field(client, region):
     response = put(client, order(buyer_region=region))
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "buyer_region"
+
+
+def test_buyer_account_date_is_kept_on_the_buyer_and_feeds_the_account_age(client, db):
+    """The platform's account date (an extension) is the risk model's account age: a buyer
+    whose only pushed order is a week old but whose account is three years old is not new."""
+    from bot.store.cases import buyer_since_in
+    from bot.store.models import BuyerRow
+
+    opened = "2023-01-05T08:00:00Z"
+    response = put(client, order(buyer_account_created_at=opened))
+    assert response.status_code == 201
+    assert response.json()["buyer_account_created_at"] == opened
+    with db.sessions() as session:
+        row = session.get(BuyerRow, ORDER["buyer_id"])
+        assert row.account_created_at.isoformat() == "2023-01-05T08:00:00+00:00"
+        assert buyer_since_in(session, ORDER["buyer_id"]) == row.account_created_at
+    # A replay without the extension keeps it and answers the contract's shape.
+    replay = put(client, ORDER)
+    assert replay.status_code == 200 and "buyer_account_created_at" not in replay.json()
+    with db.sessions() as session:
+        assert session.get(BuyerRow, ORDER["buyer_id"]).account_created_at is not None
+
+
+def test_without_an_account_date_the_store_knows_when_it_first_heard_of_the_buyer(client, db):
+    from bot.store.cases import buyer_since_in
+    from bot.store.models import BuyerRow
+
+    assert put(client, ORDER).status_code == 201
+    with db.sessions() as session:
+        row = session.get(BuyerRow, ORDER["buyer_id"])
+        assert row.account_created_at is None
+        assert buyer_since_in(session, ORDER["buyer_id"]) == row.created_at
+
+
+@pytest.mark.parametrize("value", ["2099-01-01T00:00:00Z", "2023-01-05", "yesterday"])
+def test_a_bad_buyer_account_date_names_the_field(client, value):
+    """After the order was placed, or without a time zone, or not a date: 422 naming it."""
+    response = put(client, order(buyer_account_created_at=value))
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "buyer_account_created_at"

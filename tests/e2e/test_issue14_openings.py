@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.support import Item
+from tests.e2e.support import Item, next_order_id
 
 pytestmark = pytest.mark.integration
 
@@ -17,6 +17,8 @@ pytestmark = pytest.mark.integration
         # outright. Which one retrieval ranks first is retrieval's measure, not this test's.
         ("can I still cancel an order once it has shipped?", {"CAN-1.1", "CAN-1.2"}),
         ("do the tags need to stay on if I return something?", {"RET-2.3"}),
+        # REF-5.1 states it in its last sentence; REF-5.4 is the wallet clause.
+        ("if I paid cash on delivery, where does my refund go?", {"REF-5.1", "REF-5.4"}),
     ],
 )
 def test_a_policy_question_is_answered_not_taken_for_a_request(shop, new_chat, question, clauses):
@@ -158,3 +160,46 @@ def test_a_new_accounts_small_return_is_not_sent_to_a_person(shop, new_chat):
     turn = chat.say(f"I want to return {jeans}, I changed my mind about it")
     assert turn.expecting == "confirmation" and "$30.00" in turn.text, chat.transcript()
     assert turn.status == "bot"
+
+
+# Measured 2026-12-02: retrieval answers these from a neighbouring clause (RET-2.3's example,
+# RET-2.2's beauty sentence, HELP-8.5's currency note). Retrieval is being reworked on its own
+# branch (its issue's recall@3 and MRR targets); strict, so the marker must go once it passes.
+_NEIGHBOUR = pytest.mark.xfail(
+    strict=True, reason="retrieval ranks a neighbouring clause first (retrieval's branch)"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "numbers"),
+    [
+        # Apparel and shoes: the 30-day window, stated as a number of days.
+        pytest.param("how long do I have to return shoes?", "RET-2.1", ("30 days",),
+                     marks=_NEIGHBOUR),
+        pytest.param("what is the window for returning something I changed my mind about?",
+                     "RET-2.1", ("30 days",), marks=_NEIGHBOUR),
+        pytest.param("do you charge for returns?", "RET-2.3", ("$5",), marks=_NEIGHBOUR),
+    ],
+)  # fmt: skip
+def test_a_policy_answer_is_whole_and_states_the_rule_number(
+    shop, new_chat, question, clause, numbers
+):
+    buyer = shop.new_buyer("whole-answer")
+    shop.order(buyer, Item("Leather boots", "90", "shoes"), placed=6, delivered=2)
+    chat = new_chat(buyer)
+    turn = chat.say(question)
+    assert clause in turn.citations, chat.transcript()
+    assert all(n in turn.text for n in numbers), chat.transcript()
+    # Never a sentence cut at a colon, nor an answer about something else (price drops).
+    assert not any(m["text"].rstrip().endswith(":") for m in turn["messages"]), chat.transcript()
+    assert "REF-5.7" not in turn.citations and "Is it about order" not in turn.text
+
+
+def test_an_id_with_a_dash_typed_without_it_is_found(shop, new_chat):
+    buyer = shop.new_buyer("dash-dropped")
+    shop.loyal_history(buyer)
+    dashed = "D-" + next_order_id()[1:]  # D-41001, typed D41001 as "D2002" for D-2002
+    mug = shop.order(buyer, Item("Ceramic mug", "20"), placed=8, delivered=3, order_id=dashed)
+    chat = new_chat(buyer)
+    turn = chat.say(f"where is my order {dashed.replace('-', '')}")
+    assert mug in turn.text and "can't find" not in turn.text, chat.transcript()

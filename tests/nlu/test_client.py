@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from nlu.client import Parser, RasaHttpParser
+from nlu.client import Parser, RasaHttpParser, RasaPool
 from nlu.errors import NluBadResponse, NluUnavailable
 
 OK_BODY = {
@@ -146,3 +146,60 @@ def test_without_a_token_no_parameter_is_sent():
     seen: list[httpx.Request] = []
     run(make_parser(rasa_with_token("t" * 16, seen)).is_ready())
     assert "token" not in seen[0].url.params
+
+
+# --- several Rasa servers (`make run-multi`) ---------------------------------------------------
+
+
+def server(name: str, calls: list[str], *, up: bool = True, gate: asyncio.Event | None = None):
+    async def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(name)
+        if not up:
+            raise httpx.ConnectError("connection refused", request=request)
+        if gate is not None:
+            await gate.wait()
+        return httpx.Response(200, json=OK_BODY)
+
+    return RasaHttpParser(f"http://{name}.test", transport=httpx.MockTransport(handler))
+
+
+def test_a_pool_spreads_parses_over_its_servers():
+    calls: list[str] = []
+    pool = RasaPool([server("a", calls), server("b", calls)])
+    assert isinstance(pool, Parser)
+    for _ in range(4):
+        run(pool.parse("where is my parcel"))
+    assert sorted(calls) == ["a", "a", "b", "b"]
+
+
+def test_a_pool_sends_a_parse_to_the_server_with_fewer_in_flight():
+    async def scenario() -> list[str]:
+        calls: list[str] = []
+        gate = asyncio.Event()
+        pool = RasaPool([server("a", calls, gate=gate), server("b", calls, gate=gate)])
+        first = asyncio.create_task(pool.parse("one"))
+        await asyncio.sleep(0.01)
+        second = asyncio.create_task(pool.parse("two"))
+        await asyncio.sleep(0.01)
+        gate.set()
+        await asyncio.gather(first, second)
+        return calls
+
+    assert sorted(run(scenario())) == ["a", "b"]
+
+
+def test_a_pool_fails_over_to_the_next_server_and_is_ready_while_one_is():
+    calls: list[str] = []
+    pool = RasaPool([server("down", calls, up=False), server("up", calls)])
+    for _ in range(2):
+        assert run(pool.parse("cancel my order")).intent.name == "track_order"
+    assert calls.count("up") == 2
+
+
+def test_a_pool_with_every_server_down_is_unavailable():
+    calls: list[str] = []
+    pool = RasaPool([server("a", calls, up=False), server("b", calls, up=False)])
+    with pytest.raises(NluUnavailable):
+        run(pool.parse("hello"))
+    with pytest.raises(ValueError, match="at least one"):
+        RasaPool([])

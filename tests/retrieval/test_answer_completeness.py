@@ -33,3 +33,27 @@ def test_a_list_item_alone_brings_its_introduction_and_list():
     # A sentence with its own end mark after a list is not an item of it.
     assert complete({4}, CLAUSE) == [0, 4]
     assert render([1, 2, 3], CLAUSE).startswith("Some items cannot be returned: grocery")
+
+
+FEE = [
+    "A return must be unused, with its tags.",  # 0: the clause's first rule
+    "You pay the return shipping: a flat $5 is deducted from your refund.",  # 1
+    "For example, a $40 jacket returned unused gives you a $35 refund.",  # 2
+]
+
+
+def test_an_example_brings_the_numbered_rule_just_before_it_and_the_first_rule():
+    """ "$35" alone does not say why: the $5 rule it illustrates comes along."""
+    assert complete({2}, FEE) == [0, 1, 2]
+
+
+def test_a_list_item_running_on_into_the_next_gets_no_full_stop():
+    clause = [
+        "You still have two ways out:",
+        "refuse the parcel at the door, or",
+        "accept it and return it within 30 days.",
+    ]
+    assert render([0, 1, 2], clause) == (
+        "You still have two ways out: refuse the parcel at the door, or accept it and return "
+        "it within 30 days."
+    )

@@ -86,3 +86,39 @@ def test_make_answerer_hands_the_lexicon_to_the_answerer(fake_embedder, tiny_cla
     answerer = make_answerer(tiny_clauses, fake_embedder, retriever_name="dense")
     assert isinstance(answerer.categories, ItemCategories)
     assert make_answerer(tiny_clauses, fake_embedder, item_categories=None).categories is None
+
+
+VOUCHER = (
+    "If your order arrives more than 3 days late, you get a voucher worth 10% of the order "
+    "value, capped at $10. "
+    "An order earns only one voucher, however late it is. "
+    "Arriving on the promised date, or up to 3 days after it, does not qualify."
+)
+
+
+@pytest.mark.parametrize("with_embedder", [True, False])
+def test_a_money_question_gets_a_sentence_stating_money_not_only_days(
+    fake_embedder, with_embedder: bool
+) -> None:
+    """The best passage (sentences 1-2) states "3 days", a number of the wrong kind for
+    "what compensation do I get": the amount's sentence comes along."""
+    answerer = PolicyAnswerer(
+        OneHit(VOUCHER, (1, 2)),
+        threshold=0.5,
+        embedder=fake_embedder if with_embedder else None,
+        categories=CATEGORIES,
+    )
+
+    text = answerer.answer("my order came a week late, what compensation do i get").text
+
+    assert "10%" in text and "$10" in text
+
+
+def test_a_time_question_prefers_the_sentence_stating_a_time(fake_embedder) -> None:
+    clause = (
+        "Wallet refunds appear instantly, as soon as the refund is issued. "
+        "You can withdraw the wallet balance to your bank; any fee is shown first."
+    )
+    answerer = PolicyAnswerer(OneHit(clause, (1,)), threshold=0.5, embedder=fake_embedder)
+
+    assert "instantly" in answerer.answer("how fast do wallet refunds come").text

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 
 from retrieval.expansion import ItemCategories, parse_categories
-from retrieval.quantity import asks_quantity, category_words, mentions, states_number
+from retrieval.quantity import (
+    asked_kinds,
+    asks_quantity,
+    category_words,
+    mentions,
+    stated_kinds,
+    states_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +58,36 @@ def test_category_words_of_the_items_named() -> None:
     assert category_words("earbuds", None) == set()
     assert mentions("For electronics the window is shorter.", {"electronics"})
     assert not mentions("Within 30 days.", {"electronics"})
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("how much does return shipping cost", {"money"}),
+        ("do you charge for returns", {"money"}),
+        ("order came a week late, what do i get", {"money"}),
+        ("how many days do I have to report it", {"time"}),
+        ("how fast are wallet refunds", {"time"}),
+        ("when will I get my refund", {"time"}),
+        ("how much time do i have to return it, and is there a fee", {"money", "time"}),
+        ("can i return underwear", set()),
+    ],
+)
+def test_asked_kinds(question: str, kinds: set[str]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("A flat $5 is deducted from your refund.", {"money"}),
+        ("You get a voucher worth 10% of the order value.", {"money"}),
+        ("Card refunds take 5–10 business days.", {"time"}),
+        ("Wallet refunds appear instantly.", {"time"}),
+        ("Headphones delivered on 1 March can be returned until 16 March.", {"time"}),
+        ("Up to 3 days late does not qualify; the voucher is capped at $10.", {"money", "time"}),
+        ("Faulty items follow other rules (DMG-3.1).", set()),
+    ],
+)
+def test_stated_kinds(sentence: str, kinds: set[str]) -> None:
+    assert stated_kinds(sentence) == kinds

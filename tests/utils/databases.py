@@ -7,12 +7,8 @@ except under ``CI=true``, where they fail: CI must not pass by silently testing 
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.store.db import Database
+from bot.store.local_postgres import PostgresCluster, postgres_bin
 from bot.store.migrate import upgrade
 from bot.store.models import Base
 
@@ -44,73 +41,10 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-def _postgres_bin() -> Path | None:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-    if shutil.which("pg_ctl") and shutil.which("initdb"):
-        candidates.append(str(Path(shutil.which("pg_ctl")).parent))  # type: ignore[arg-type]
-    for directory in candidates:
-        if (Path(directory) / "pg_ctl").exists() and (Path(directory) / "initdb").exists():
-            return Path(directory)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres_user(command: list[str]) -> list[str]:
-    # initdb and postgres refuse to run as root.
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
-
-
-class PostgresCluster:
-    """A PostgreSQL cluster in a temporary directory, listening on a free loopback port."""
-
-    def __init__(self, bin_dir: Path) -> None:
-        self.bin_dir = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="aftersales-pg-"))
-        self.data = self.root / "data"
-        self.port = _free_port()
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _run(self, *command: str) -> None:
-        result = subprocess.run(
-            _as_postgres_user([str(self.bin_dir / command[0]), *command[1:]]),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"{command[0]} failed: {result.stdout}\n{result.stderr}")
-
-    def start(self) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(self.root, user="postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        options = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-            f"-c unix_socket_directories={self.root} -c fsync=off"
-        )
-        self._run(
-            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w",
-            "start",
-        )  # fmt: skip
-
-    def stop(self) -> None:
-        try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgresql_url() -> Iterator[str]:
     """The URL of a migrated database in a throwaway PostgreSQL cluster (once per session)."""
-    bin_dir = _postgres_bin()
+    bin_dir = postgres_bin()
     if bin_dir is None:
         reason = (
             "PostgreSQL binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin "

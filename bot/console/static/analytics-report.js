@@ -213,7 +213,7 @@ function extremes(groups, key) {
 
 function renderFairness(fairness) {
   els.fairness.replaceChildren();
-  [["region", "By region"], ["account_age", "By account age when the first case opened"]].forEach(([slice, heading]) => {
+  [["region", "By region"], ["account_age", "By account age when the first case opened"], ["language", "By the buyer's language"]].forEach(([slice, heading]) => {
     const part = fairness[slice];
     if (!part) return;
     const box = el("div", null, "slice");
@@ -235,7 +235,7 @@ function fairnessChart(slice, groups) {
     ", auto-approval " + pct(g.auto_approval_rate) +
     ", escalation " + pct(g.escalation_rate)).join("; ");
   return hbarChart({
-    title: "Auto-approval and escalation rates " + (slice === "region" ? "by region" : "by account age"),
+    title: "Auto-approval and escalation rates " + ({ region: "by region", account_age: "by account age", language: "by language" }[slice]),
     description, max: 1, format: pct,
     series: FAIRNESS_METRICS.map(([, , name, className]) => ({ name, className })),
     groups: groups.map((g) => ({

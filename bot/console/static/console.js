@@ -165,7 +165,7 @@ function fillRow(button, c, i) {
   if (c.case_id === state.caseId) button.setAttribute("aria-current", "true");
   else button.removeAttribute("aria-current");
   const content = JSON.stringify([c.intent, c.priority, c.order_id, c.buyer_id, c.region, c.amount,
-    c.currency, c.status, c.reasons, c.sla_due_at, c.match]);
+    c.currency, c.status, c.case_status, c.reasons, c.sla_due_at, c.match, c.language]);
   if (button.dataset.content === content) return;
   button.dataset.content = content;
   const top = el("span", null, "line");
@@ -178,12 +178,24 @@ function fillRow(button, c, i) {
   const bottom = el("span", null, "line");
   const badges = el("span");
   badges.append(el("span", (c.status || "new").replace(/_/g, " "), "badge " + (c.status || "new")));
+  if (c.case_status === "in_dispute") badges.append(el("span", "awaiting seller", "badge in-dispute"));
+  if (c.language) badges.append(languageBadge(c.language));
   (c.reasons || []).slice(0, 2).forEach((r) => badges.append(el("span", r.replace(/_/g, " "), "badge")));
   const sla = el("span", "", "sla");
   sla.dataset.due = c.sla_due_at;
   bottom.append(badges, sla);
   button.replaceChildren(top, mid, bottom);
   if (c.match) button.append(el("span", "“" + c.match + "”", "match"));
+}
+
+// The buyer's language (issue 16): its code, with the language's English name to hover.
+const LANGUAGE_NAMES = { en: "English", ms: "Malay", id: "Indonesian", th: "Thai", vi: "Vietnamese", tl: "Tagalog" };
+
+function languageBadge(code) {
+  const badge = el("span", code.toUpperCase(), "badge lang");
+  badge.title = "Buyer writes in " + (LANGUAGE_NAMES[code] || code) + (LANGUAGE_NAMES[code] ? "" : " (the bot replies in English)");
+  badge.setAttribute("aria-label", "language: " + (LANGUAGE_NAMES[code] || code));
+  return badge;
 }
 
 function pressRelease() {
@@ -268,6 +280,7 @@ function renderCase(v, transcriptChanged) {
   els.caseTitle.textContent = v.intent.replace(/_/g, " ") + (v.order_id ? " · order " + v.order_id : "");
   els.caseSubtitle.textContent = "Case " + v.case_id + " · buyer " + v.buyer_id + (v.region ? " (" + v.region + ")" : "") +
     " · " + v.status.replace(/_/g, " ") + " · waiting since " + formatDate(v.waiting_since);
+  if (v.language) els.caseSubtitle.append(" ", languageBadge(v.language));
   if (transcriptChanged) renderTranscript(v.transcript);
   renderEligibility(v);
   renderRisk(v);
@@ -349,6 +362,8 @@ function renderTranscript(messages) {
     const li = el("li", null, m.role);
     li.append(el("div", m.role + (m.author ? " · " + m.author : "") + " · " + formatDate(m.created_at, { date: false, seconds: true }), "who muted"));
     li.append(el("div", m.text));
+    // A bot message the buyer read in their language: its English, for the agent.
+    if (m.text_en) li.append(el("div", "EN: " + m.text_en, "small muted english"));
     const photos = (m.attachments || []).filter((a) => isOwnMedia(a.url));
     (m.attachments || []).filter((a) => !isOwnMedia(a.url))
       .forEach((a) => li.append(el("div", "📎 " + a.url, "small muted")));

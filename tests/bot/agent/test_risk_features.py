@@ -136,3 +136,32 @@ def test_a_case_the_router_did_not_score_is_scored_with_the_routers_features(
     assert _plain(console_features) == _plain(router_features)
     assert router_features["account_age_days"] == pytest.approx(400 + 1 / 24)
     assert router_features["has_photo"] == 1.0
+
+
+def test_the_scored_orders_own_case_does_not_raise_its_sellers_defect_rate(world_db):
+    """The model learnt the seller's rate from claims strictly before each case: the case of the
+    order being scored must not count, or the same claim scores higher at the buyer's "yes"
+    (its case now open) than when it was proposed, and can flip to a person."""
+    from bot.risk_features import seller_defect_rate_in
+    from bot.store.case_summary import CaseSummary
+    from bot.store.cases import CaseStatus, open_case_in
+    from bot.store.orders import load_order_in
+
+    with world_db.sessions.begin() as session:
+        s300 = load_order_in(session, "S300")
+        assert s300 is not None
+        before = seller_defect_rate_in(session, s300.seller_id, except_order="S300")
+        open_case_in(
+            session,
+            conversation_id=None,
+            buyer_id=s300.buyer_id,
+            order_id="S300",
+            intent="damaged_item",
+            status=CaseStatus.BOT,
+            priority=0,
+            summary=CaseSummary(intent="damaged_item"),
+            now=NOW,
+        )
+        assert seller_defect_rate_in(session, s300.seller_id, except_order="S300") == before
+        # Any other order's claim (the seller's record) still counts.
+        assert seller_defect_rate_in(session, s300.seller_id) > before

@@ -38,6 +38,10 @@ UNTIL = datetime(2026, 11, 8, tzinfo=UTC)
 WINDOW = Window(SINCE, UNTIL)
 
 
+# The language each buyer's conversations were identified in (None: never identified).
+LANGUAGE_OF_BUYER = {"B1": "ms", "B2": "th", "B4": "ms"}
+
+
 def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
@@ -187,6 +191,7 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
                 "status": "bot",
                 "created_at": created,
                 "updated_at": created,
+                "language": LANGUAGE_OF_BUYER.get(buyer),
             }
             for cid, buyer, created in conversations
         ],
@@ -409,7 +414,13 @@ EXPECTED: dict[str, Any] = {
             "<30d": (1, 1, 0, 0, 1), "30-180d": (2, 2, 1, 0, 0), "180-365d": (2, 3, 1, 1, 1),
             ">365d": (2, 2, 1, 1, 1),
         },
+        # Each buyer writes in one language (B3's conversations were never identified).
+        "language": {
+            "ms": (4, 5, 2, 2, 2), "th": (1, 1, 0, 0, 1), "unknown": (2, 2, 1, 0, 0),
+        },
     },
     # slice -> (groups, auto-approval gap, escalation gap)
-    "fairness_gap": {"region": (3, 0.5, 1.0), "account_age": (4, 0.5, 1.0)},
+    "fairness_gap": {
+        "region": (3, 0.5, 1.0), "account_age": (4, 0.5, 1.0), "language": (3, 0.5, 1.0),
+    },
 }  # fmt: skip

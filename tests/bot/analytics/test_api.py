@@ -117,7 +117,7 @@ def test_report_is_the_full_self_describing_document(bot_client, agent_headers, 
     for key in ("intents", "automation", "fallback", "resolution", "money", "csat", "fairness"):
         assert key in report, key
     assert report["resolution"]["bot"]["cases"] == 1
-    assert set(report["fairness"]) == {"region", "account_age"}
+    assert set(report["fairness"]) == {"region", "account_age", "language"}
     assert set(report["sections"]) == {"clusters", "experiments"}
     assert all("figures" not in section for section in report["sections"].values())
     assert report["source"]["text"] in ("omitted", "redacted")

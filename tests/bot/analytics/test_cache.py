@@ -7,10 +7,19 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.analytics.cache import ReportCache
 from bot.analytics.tables import Window
-from bot.store.models import BuyerRow, CaseRow, ConversationRow, MessageRole, MessageRow
+from bot.store.models import (
+    AnalyticsReportRow,
+    BuyerRow,
+    CaseRow,
+    ConversationRow,
+    MessageRole,
+    MessageRow,
+)
 
 WEEK = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 8, tzinfo=UTC))
 T0 = datetime(2026, 11, 2, 10, tzinfo=UTC)
@@ -129,3 +138,39 @@ def test_concurrent_requests_for_one_window_compute_it_once(cache):
     assert len(calls) == 1
     assert sorted(r.status for r in results) == ["computed", "hit", "hit", "hit"]
     assert all(r.body == {"run": 1} for r in results)
+
+
+def test_two_processes_computing_one_window_both_answer_and_one_row_stays(db, cache):
+    # Two bot processes are two caches with their own locks over one database: both compute,
+    # both store; the table keeps one row per window and neither request fails.
+    other = ReportCache(db)
+    barrier = threading.Barrier(2)
+
+    def computed_together() -> dict:
+        barrier.wait(5)
+        return {"run": 1}
+
+    results = []
+    threads = [
+        threading.Thread(
+            target=lambda c=c: results.append(c.get("report", WEEK, computed_together))
+        )
+        for c in (cache, other)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert [r.body for r in results] == [{"run": 1}, {"run": 1}]
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AnalyticsReportRow)) == 1
+    assert cache.get("report", WEEK, Counting()).status == "hit"
+
+
+def test_a_window_stored_by_another_process_meanwhile_is_not_an_error(cache, monkeypatch):
+    def stored_elsewhere(*_args, **_kwargs):
+        raise IntegrityError("INSERT INTO analytics_reports", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(cache, "_store", stored_elsewhere)
+    result = cache.get("report", WEEK, lambda: {"run": 1})
+    assert (result.status, result.body) == ("computed", {"run": 1})

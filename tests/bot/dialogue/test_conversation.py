@@ -216,3 +216,24 @@ def test_a_restarted_bot_continues_the_conversation(
         assert chat.view()["expecting"] == "reason"
         assert chat.say("I changed my mind")["expecting"] == "confirmation"
         assert len(chat.say("yes")["actions"]) == 1
+
+
+def test_never_mind_to_the_one_order_offered_drops_the_request(bot_client, world_db):
+    """ "Never mind" to "Is it about order X?" is not "another order": the request is dropped
+    (the bot used to answer that it could find no orders on the buyer's account)."""
+    seed(world_db, [order("Q1", buyer_id="B18", status=OrderStatus.PENDING, placed=1)])
+    chat = Chat(bot_client, token_headers("B18"))
+    assert "Q1" in bot_text(chat.say("cancel my order"))
+    turn = chat.say("never mind")
+    assert turn["expecting"] is None and "dropped" in bot_text(turn)
+    assert "can't find any recent orders" not in bot_text(turn)
+
+
+def test_no_to_the_only_order_asks_for_its_number(bot_client, world_db):
+    seed(world_db, [order("Q1", buyer_id="B18", status=OrderStatus.PENDING, placed=1)])
+    chat = Chat(bot_client, token_headers("B18"))
+    chat.say("cancel my order")
+    turn = chat.say("no")
+    assert turn["expecting"] == "order_id"
+    assert "Which order is it then" in bot_text(turn)
+    assert "can't find any recent orders" not in bot_text(turn)

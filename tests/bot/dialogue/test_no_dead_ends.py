@@ -215,3 +215,52 @@ def test_a_buyer_without_orders_asking_like_a_request_gets_the_answer(bot_client
     nlu.script[text] = "request_refund"  # DIET sure it is a request
     turn = chat.say(text)
     assert answerer.questions == [text] and "can't find any recent orders" not in bot_text(turn)
+
+
+def test_the_reason_in_the_quick_replys_words_is_read_when_the_nlu_reads_none(chat, nlu):
+    assert chat.say("I want a refund for D200")["expecting"] == "reason"
+    nlu.script["changed my mind"] = "out_of_scope"  # as the real NLU reads the bare phrase
+    nlu.reasons["changed my mind"] = "none"
+    turn = chat.say("changed my mind")
+    assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
+
+
+def test_two_reasons_in_words_are_no_answer(chat, nlu):
+    assert chat.say("I want a refund for D200")["expecting"] == "reason"
+    text = "it came broken and i changed my mind"
+    nlu.script[text], nlu.reasons[text] = "out_of_scope", "none"
+    assert chat.say(text)["expecting"] == "reason"
+
+
+def test_a_new_pair_means_a_replacement(chat, nlu):
+    _remedy_asked(chat)
+    nlu.script["a new pair pls"] = "out_of_scope"
+    turn = chat.say("a new pair pls")
+    assert turn["expecting"] == "confirmation" and "replacement" in bot_text(turn)
+
+
+def test_no_photo_said_again_after_the_policy_hands_over_instead_of_looping(chat, nlu):
+    assert chat.say("the dress from D200 is damaged")["expecting"] == "evidence"
+    first = chat.say("I don't have a photo right now")
+    assert first["expecting"] == "evidence" and "DMG-3.1" in citations(first)
+    second = chat.say("I don't have a photo right now")
+    assert second["status"] == "waiting_for_agent", bot_text(second)
+
+
+def test_an_order_named_with_no_request_asks_what_went_wrong(chat, nlu):
+    turn = chat.say("problem with D200")
+    assert turn["expecting"] == "reason", bot_text(turn)
+    assert "outside what I can do" not in bot_text(turn)
+
+
+def test_a_replacement_asked_for_in_the_opening_is_not_asked_about_again(chat, nlu):
+    text = "the dress from D200 came damaged, can you send me a new one"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "replacement" in bot_text(turn), bot_text(turn)
+    assert turn["quick_replies"] != ["A refund", "A replacement"]
+
+
+def test_a_refund_asked_for_beside_a_replacement_word_is_no_replacement(chat, nlu):
+    text = "the dress from D200 came damaged, I want a refund not a replacement"
+    turn = chat.say(text, photo=PHOTO)
+    assert "replacement of" not in bot_text(turn), bot_text(turn)

@@ -123,3 +123,15 @@ def test_a_complaint_beside_a_question_is_not_a_second_request(chat, nlu, answer
     turn = chat.say(f"{story}. {question}")
     assert answerer.questions == [f"{story}. {question}"]
     assert "Now for your next request" not in bot_text(turn)
+
+
+def test_a_refused_first_request_keeps_its_way_to_a_person_when_the_next_starts(chat, nlu):
+    # D204 was delivered 50 days ago: its return is refused (RET-2.1), with a person on offer.
+    turn = chat.say("Return the desk lamp from D204, I changed my mind, and cancel order P100")
+    text = bot_text(turn)
+    assert "RET-2.1" in citations(turn) and "Now for your next request" in text, text
+    assert turn["expecting"] == "confirmation" and "P100" in text
+    assert "Talk to a person" in turn["quick_replies"], turn["quick_replies"]
+    turn = chat.say("Talk to a person")
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert turn["actions"] == []

@@ -149,8 +149,51 @@ def test_a_buyer_opens_a_dispute_in_chat(
     )
     [seen] = app_client.get("/v1/seller/disputes", headers=seller_headers).json()["disputes"]
     assert seen["dispute_id"] == dispute["dispute_id"] and seen["opened_by"] == "buyer"
-    # Not in the agents' queue while the seller has time to answer.
-    assert app_client.get("/v1/agent/queue", headers=agent_headers).json()["cases"] == []
+    # The chat was told an agent will reply: the case stays in the agents' queue, marked as
+    # waiting for the seller, until the dispute is decided.
+    assert buyer_chat.view()["status"] == "waiting_for_agent"
+    [queued] = app_client.get("/v1/agent/queue", headers=agent_headers).json()["cases"]
+    assert (queued["order_id"], queued["case_status"]) == ("D200", "in_dispute")
     clock.advance(timedelta(hours=48, seconds=1))
     assert run_jobs(app_client) == 2
     assert buyer_chat.view()["disputes"][0]["status"] == "decided_for_buyer"
+    # Decided: out of the queue, and the chat is the bot's again (no "an agent will reply").
+    assert app_client.get("/v1/agent/queue", headers=agent_headers).json()["cases"] == []
+    assert buyer_chat.view()["status"] == "bot"
+    after = buyer_chat.say("thanks")
+    assert "An agent will reply" not in after["messages"][-1]["text"]
+
+
+def test_a_buyer_disputes_a_refusal_in_chat_and_hears_each_step(
+    app_client, buyer_chat, seller_headers, agent_headers
+):
+    refused = buyer_chat.say("I want to return D204, I changed my mind")
+    assert "Dispute this decision" in refused["quick_replies"]
+    opened = buyer_chat.say("I disagree, I want to dispute this")
+    assert "Your dispute about order D204 is open" in opened["messages"][-1]["text"]
+    assert "REV-6.5" in opened["messages"][-1]["citations"]
+    [dispute] = buyer_chat.view()["disputes"]
+    assert (dispute["order_id"], dispute["status"], dispute["amount"]) == (
+        "D204",
+        "awaiting_seller",
+        30.0,
+    )
+    # On the refused decision's own case: the dispute is against that decision.
+    agent_view = app_client.get(
+        f"/v1/agent/disputes/{dispute['dispute_id']}", headers=agent_headers
+    ).json()
+    case = app_client.get(f"/v1/agent/cases/{agent_view['case_id']}", headers=agent_headers)
+    assert case.json()["intent"] == "return_item", case.text
+    path = f"/v1/seller/disputes/{dispute['dispute_id']}"
+    assert app_client.post(f"{path}/accept", headers=seller_headers).status_code == 200
+    assert "seller accepted your dispute about order D204" in _last_bot_text(buyer_chat)
+    assert buyer_chat.view()["disputes"][0]["status"] == "seller_accepted"
+    [refund] = _ledger(app_client, "D204")
+    assert (refund.type.value, float(refund.amount)) == ("refund", 30.0)
+    assert refund.responsible_party == "seller"  # a change of mind names no one: RESP-7.1
+
+
+def test_dispute_words_need_a_refusal_to_dispute(app_client, buyer_chat):
+    turn = buyer_chat.say("I want to dispute this")
+    assert buyer_chat.view()["disputes"] == []
+    assert "Your dispute" not in turn["messages"][-1]["text"]

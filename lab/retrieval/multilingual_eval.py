@@ -1,0 +1,257 @@
+"""Policy retrieval in six languages: per-language ranking metrics, refusals and latency.
+
+Usage (``make eval-retrieval-multilingual``)::
+
+    python -m lab.retrieval.multilingual_eval --kb data/policies \\
+        --index artifacts/retrieval-multilingual \\
+        --dev data/retrieval/dev_questions_multilingual.jsonl \\
+        [--heldout data/eval/multilingual --english data/eval/policy_questions.jsonl] \\
+        --out reports/retrieval/multilingual
+
+On the dev questions (what the design was chosen on): dense, BM25 and their RRF hybrid per
+language, and the refusal threshold by stratified 5-fold cross-validation (the English rule:
+the highest threshold answering >= 90% of answerable questions), for the margin score the
+product uses and for the raw cosine. With ``--heldout``: the shipped configuration (hybrid,
+the dev-calibrated threshold, never re-fitted) on the held-out files, once, and English
+through e5 on the English held-out set for comparison; latency per answer (p50/p95).
+Metrics follow ``lab.retrieval.evaluation`` (recall@k = share of a question's relevant
+clauses in the top k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from lab.retrieval.evaluation import (
+    EvalQuestion,
+    QuestionResult,
+    cross_validate_threshold,
+    load_questions,
+    ranking_metrics,
+)
+from retrieval.languages import LANGUAGES, TRANSLATED, load_translations
+from retrieval.multilingual import (
+    MODEL_NAME,
+    MultilingualIndex,
+    load_e5,
+    saved_vectors,
+)
+from retrieval.multilingual_answer import MultilingualAnswerer
+
+VARIANTS = {
+    "dense": ("dense",),
+    "bm25": ("bm25",),
+    "hybrid": ("dense", "bm25"),
+    "hybrid+english": ("dense", "bm25", "english"),
+}
+SHIPPED = "hybrid+english"  # = retrieval.multilingual.RANKERS, the default
+DEPTH = 10
+
+
+class MemoEncoder:
+    """Embeds each question once although search and the raw-cosine report both need it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self._memo: dict[str, np.ndarray] = {}
+
+    def query(self, text: str) -> np.ndarray:
+        if text not in self._memo:
+            self._memo[text] = np.asarray(self.inner.query(text), dtype=np.float32)
+        return self._memo[text]
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return self.inner.passage(texts)
+
+
+def read_dev(path: Path, known: Sequence[str]) -> dict[str, list[EvalQuestion]]:
+    """The dev file carries a ``language`` per line; load_questions checks the rest."""
+    languages = [json.loads(line)["language"] for line in path.read_text().splitlines() if line]
+    questions = load_questions(path, known)
+    out: dict[str, list[EvalQuestion]] = {}
+    for language, question in zip(languages, questions, strict=True):
+        out.setdefault(language, []).append(question)
+    return out
+
+
+def run(
+    index: MultilingualIndex,
+    questions: Sequence[EvalQuestion],
+    language: str,
+    rankers: Sequence[str],
+) -> tuple[list[QuestionResult], list[float]]:
+    """Results with the margin score, and each question's raw top cosine."""
+    results, raw = [], []
+    vectors = index.languages[language].vectors
+    for q in questions:
+        hits = index.search(q.question, language, DEPTH, rankers=rankers)
+        results.append(
+            QuestionResult(q, tuple(h.clause_id for h in hits), hits[0].score if hits else None)
+        )
+        cosines = vectors @ index.encoder.query(q.question.strip())
+        raw.append(float(hits[0].score + cosines.mean()) if hits else float("-inf"))
+    return results, raw
+
+
+def refusal(results: Sequence[QuestionResult]) -> dict[str, float]:
+    report = cross_validate_threshold(results)
+    return {
+        "threshold": report.threshold,
+        "answered_answerable": report.answered_answerable,
+        "refused_unanswerable": report.refused_unanswerable,
+        "refusal_precision": report.refusal_precision,
+    }
+
+
+def with_scores(results: Sequence[QuestionResult], scores: Sequence[float]) -> list[QuestionResult]:
+    return [QuestionResult(r.question, r.ranked, s) for r, s in zip(results, scores, strict=True)]
+
+
+def evaluate_dev(index: MultilingualIndex, dev: dict[str, list[EvalQuestion]]) -> dict:
+    out: dict = {"per_language": {}, "refusal": {}}
+    pooled: list[QuestionResult] = []
+    pooled_raw: list[float] = []
+    for language, questions in dev.items():
+        out["per_language"][language] = {}
+        for name, rankers in VARIANTS.items():
+            results, raw = run(index, questions, language, rankers)
+            out["per_language"][language][name] = ranking_metrics(results)
+            if name == SHIPPED:
+                pooled += results
+                pooled_raw += raw
+    out["refusal"]["margin"] = refusal(pooled)
+    out["refusal"]["raw_cosine"] = refusal(with_scores(pooled, pooled_raw))
+    return out
+
+
+def evaluate_heldout(
+    index: MultilingualIndex,
+    heldout: dict[str, list[EvalQuestion]],
+    threshold: float,
+) -> dict:
+    answerer = MultilingualAnswerer(None, index, threshold)
+    out: dict = {"threshold": threshold, "per_language": {}}
+    latencies: list[float] = []
+    for language, questions in heldout.items():
+        results = []
+        for q in questions:
+            started = time.perf_counter()
+            answer = answerer.answer(q.question, language=language) if language != "en" else None
+            hits = index.search(q.question, language, DEPTH)
+            if answer is not None:
+                latencies.append(time.perf_counter() - started)
+            results.append(
+                QuestionResult(q, tuple(h.clause_id for h in hits), hits[0].score if hits else None)
+            )
+        scores = np.array([r.top_score for r in results])
+        answerable = np.array([r.question.answerable for r in results])
+        metrics = ranking_metrics(results)
+        metrics["answered_answerable"] = float((scores[answerable] >= threshold).mean())
+        metrics["refused_unanswerable"] = (
+            float((scores[~answerable] < threshold).mean()) if (~answerable).any() else None
+        )
+        metrics["questions"] = len(results)
+        metrics["unanswerable"] = int((~answerable).sum())
+        out["per_language"][language] = metrics
+    if latencies:
+        ms = np.array(latencies) * 1000
+        out["latency_ms"] = {f"p{p}": float(np.percentile(ms, p)) for p in (50, 95)}
+    return out
+
+
+def markdown(dev: dict, heldout: dict | None, meta: dict) -> str:
+    lines = [
+        "# Multilingual policy retrieval",
+        "",
+        f"Measured {meta['date']}; model {meta['model']}.",
+        "",
+        "## Dev questions (design; data/retrieval/dev_questions_multilingual.jsonl)",
+        "",
+        "| language | ranker | recall@1 | recall@3 | recall@5 | MRR@10 |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for language, variants in dev["per_language"].items():
+        for name, m in variants.items():
+            lines.append(
+                f"| {language} | {name} | {m['recall@1']:.3f} | {m['recall@3']:.3f} | "
+                f"{m['recall@5']:.3f} | {m['mrr@10']:.3f} |"
+            )
+    lines += ["", "Refusal threshold, 5-fold cross-validated on dev (held-out folds):", ""]
+    for name, r in dev["refusal"].items():
+        lines.append(
+            f"- {name}: threshold {r['threshold']:.4f}, answerable answered "
+            f"{r['answered_answerable']:.1%}, unanswerable refused {r['refused_unanswerable']:.1%},"
+            f" refusal precision {r['refusal_precision']:.1%}"
+        )
+    if heldout is not None:
+        lines += [
+            "",
+            f"## Held-out questions (run once; threshold {heldout['threshold']:.4f} from dev)",
+            "",
+            "| language | questions | recall@1 | recall@3 | recall@5 | MRR@10 | answered "
+            "(answerable) | refused (unanswerable) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for language, m in heldout["per_language"].items():
+            refused = m["refused_unanswerable"]
+            lines.append(
+                f"| {language} | {m['questions']} | {m['recall@1']:.3f} | {m['recall@3']:.3f} | "
+                f"{m['recall@5']:.3f} | {m['mrr@10']:.3f} | {m['answered_answerable']:.1%} | "
+                f"{'-' if refused is None else f'{refused:.1%}'} |"
+            )
+        if "latency_ms" in heldout:
+            lat = heldout["latency_ms"]
+            lines += [
+                "",
+                f"Latency per answer (embed + rank + quote): p50 {lat['p50']:.1f} ms, "
+                f"p95 {lat['p95']:.1f} ms.",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
+    parser.add_argument("--index", type=Path, default=Path("artifacts/retrieval-multilingual"))
+    parser.add_argument(
+        "--dev", type=Path, default=Path("data/retrieval/dev_questions_multilingual.jsonl")
+    )
+    parser.add_argument("--heldout", type=Path, default=None, help="dir of policy_questions_*")
+    parser.add_argument("--english", type=Path, default=None, help="English held-out questions")
+    parser.add_argument("--out", type=Path, default=Path("reports/retrieval/multilingual"))
+    args = parser.parse_args(argv)
+
+    translations = load_translations(args.kb, LANGUAGES)
+    known = [c.clause_id for c in translations["en"]]
+    encoder = MemoEncoder(load_e5(1))
+    # Saved vectors are reused; only windows missing from the saved index are embedded.
+    index = MultilingualIndex.build(encoder, translations, reuse=saved_vectors(args.index))
+    dev = evaluate_dev(index, read_dev(args.dev, known))
+    heldout = None
+    if args.heldout is not None:
+        sets = {
+            lang: load_questions(args.heldout / f"policy_questions_{lang}.jsonl", known)
+            for lang in TRANSLATED
+        }
+        if args.english is not None:
+            sets["en"] = load_questions(args.english, known)
+        heldout = evaluate_heldout(index, sets, dev["refusal"]["margin"]["threshold"])
+    meta = {"date": datetime.now(UTC).date().isoformat(), "model": MODEL_NAME}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(
+        json.dumps({"meta": meta, "dev": dev, "heldout": heldout}, indent=1), encoding="utf-8"
+    )
+    (args.out / "report.md").write_text(markdown(dev, heldout, meta), encoding="utf-8")
+    print(markdown(dev, heldout, meta))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

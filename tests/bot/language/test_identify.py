@@ -1,0 +1,79 @@
+import pytest
+
+from bot.language.identify import identify
+from bot.language.locales import (
+    InvalidLocale,
+    formatting_locale,
+    language_of_locale,
+    normalise_locale,
+    reply_language,
+)
+from bot.language.malay import malay_or_indonesian
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("my parcel never came and I want my money back", "en"),
+        ("tôi muốn hoàn tiền cho đơn hàng này", "vi"),
+        ("สินค้าเสียหาย ขอคืนเงินค่ะ", "th"),
+        ("sira yung item ko, gusto ko ng refund", "tl"),
+        ("barang saya rosak, saya nak pulangkan", "ms"),
+        ("barang saya rusak, mau dikembalikan", "id"),
+        ("Je voudrais un remboursement pour ma commande", "fr"),
+    ],
+)
+def test_a_message_in_each_language(text, language):
+    assert identify(text).language == language
+
+
+@pytest.mark.parametrize("text", ["ok", "yes", "ORD-123456", "4", "SPX0123456789SG", "👍"])
+def test_short_or_language_less_messages_keep_the_conversation_language(text):
+    found = identify(text, conversation_language="vi")
+    assert (found.language, found.source) == ("vi", "conversation")
+
+
+def test_a_first_short_message_takes_the_locale_then_english():
+    assert identify("ok", locale="ms-MY").language == "ms"
+    assert identify("ok").language == "en"
+
+
+def test_malay_and_indonesian_by_their_own_words():
+    assert malay_or_indonesian("duit saya tak dipulangkan lagi") == "ms"
+    assert malay_or_indonesian("uang saya belum dikembalikan, gimana nih") == "id"
+    assert malay_or_indonesian("saya mahu uang") is None  # one each: a tie
+
+
+def test_the_locale_settles_malay_or_indonesian_when_the_words_do_not():
+    text = "barang saya belum sampai"  # no distinctive word either way
+    assert identify(text, locale="ms-MY").language == "ms"
+    assert identify(text, locale="id-ID").language == "id"
+    assert identify(text, conversation_language="ms").language == "ms"
+
+
+def test_locales_are_validated_and_normalised():
+    assert normalise_locale("ms-my") == "ms_MY"
+    assert normalise_locale("fil-PH") == "fil_PH"
+    for bad in ["xx-YY", "ms MY", "english", ""]:
+        with pytest.raises(InvalidLocale):
+            normalise_locale(bad)
+    assert language_of_locale("fil_PH") == "tl"
+
+
+def test_unsupported_languages_are_replied_to_in_english():
+    assert reply_language("fr") == "en"
+    assert reply_language("th") == "th"
+    assert formatting_locale("ms", "ms_MY") == "ms_MY"
+    assert formatting_locale("ms", "en_US") == "ms_MY"  # the client's locale is of another language
+    assert formatting_locale("en", "en_MY") == "en_MY"
+
+
+@pytest.mark.parametrize(
+    "text", ["pwede ba refund ko yung item", "nasaan na po yung parcel ko", "wala pa yung order ko"]
+)
+def test_taglish_is_told_by_its_grammar_words(text):
+    assert identify(text).language == "tl"
+
+
+def test_english_with_one_tagalog_word_stays_english():
+    assert identify("my parcel is late po").language == "en"

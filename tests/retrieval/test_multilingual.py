@@ -1,0 +1,203 @@
+"""The multilingual index and answerer, with a fake e5 (the real one: test_multilingual_e5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.answer import PolicyAnswer
+from retrieval.errors import IndexMismatchError, IndexMissingError
+from retrieval.kb import Clause, load_knowledge_base
+from retrieval.multilingual import MultilingualIndex
+from retrieval.multilingual_answer import MultilingualAnswerer, quote
+from retrieval.multilingual_text import clause_windows, split_sentences, tokenize
+from retrieval.types import Hit
+from tests.retrieval.fakes import FakeE5
+
+MS_KB = {
+    "01-returns.md": """# Pemulangan
+
+## RET-1.1 Tempoh pemulangan
+
+Anda boleh memulangkan barang dalam masa 30 hari selepas penghantaran. Barang elektronik ada
+tempoh 15 hari sahaja. Kiraan menggunakan hari kalendar.
+
+## RET-1.2 Kos pos pemulangan
+
+Kos pos pemulangan tetap $5 ditolak daripada bayaran balik. Barang rosak dipulangkan percuma.
+""",
+    "02-refunds.md": """# Bayaran balik
+
+## REF-2.1 Masa bayaran balik kad dan dompet
+
+Bayaran balik ke kad mengambil masa 5 hingga 10 hari bekerja. Bayaran balik ke dompet adalah
+segera.
+""",
+}
+TH_TEXT = (
+    "คุณคืนสินค้าเพราะเปลี่ยนใจได้ภายใน 30 วันหลังได้รับสินค้า สำหรับเครื่องใช้ไฟฟ้า"
+    "และอิเล็กทรอนิกส์ ระยะเวลาสั้นกว่า คือ 15 วันหลังได้รับ"
+)
+
+
+def _clauses(tmp_path: Path, files: dict[str, str]) -> list[Clause]:
+    root = tmp_path / "kb"
+    root.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return load_knowledge_base(root)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> MultilingualIndex:
+    return MultilingualIndex.build(FakeE5(), {"ms": _clauses(tmp_path, MS_KB)})
+
+
+class FakeEnglish:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str | None]] = []
+
+    def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
+        self.asked.append((question, situation))
+        return PolicyAnswer("english", ("RET-1.1",), True, ())
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def test_latin_sentences_split_before_any_capital_including_vietnamese_d() -> None:
+    text = "Hàng đã gửi. Đơn không thể hủy nữa. Bạn có thể trả hàng e.g. sau đó."
+    assert split_sentences(text, "vi") == [
+        "Hàng đã gửi.",
+        "Đơn không thể hủy nữa.",
+        "Bạn có thể trả hàng e.g. sau đó.",
+    ]
+
+
+def test_thai_sentences_break_at_spaces_and_keep_short_phrases_together() -> None:
+    sentences = split_sentences(TH_TEXT, "th")
+    assert len(sentences) >= 2
+    assert "".join(sentences).replace(" ", "") == TH_TEXT.replace(" ", "")
+    assert all(len(s) >= 20 for s in sentences)
+
+
+def test_thai_tokens_are_trigrams_that_keep_vowel_and_tone_marks() -> None:
+    tokens = tokenize("คืนสินค้า 30 วัน", "th")
+    assert "คืน" in tokens and "สิน" in tokens and "30" in tokens
+    assert tokenize("Boleh PULANG barang?", "ms") == ["boleh", "pulang", "barang"]
+
+
+def test_windows_are_title_led_pairs_of_sentences(tmp_path: Path) -> None:
+    clause = _clauses(tmp_path, MS_KB)[0]
+    windows = clause_windows(clause, "ms")
+    assert [w.sentences for w in windows] == [(0, 1), (1, 2)]
+    assert all(w.text.startswith("Tempoh pemulangan. ") for w in windows)
+
+
+# -- index ---------------------------------------------------------------------------------
+
+
+def test_search_ranks_the_language_s_clauses_with_the_best_window(index) -> None:
+    hits = index.search("berapa lama bayaran balik ke kad?", "ms", 3)
+    assert hits[0].clause_id == "REF-2.1"
+    assert "kad" in hits[0].text
+    assert len({h.clause_id for h in hits}) == len(hits) == 3
+    assert hits[0].score > hits[-1].score
+
+
+def test_search_with_one_ranker_differs_only_in_what_is_fused(index) -> None:
+    question = "kos pos pemulangan barang"
+    assert index.search(question, "ms", 1, rankers=("bm25",))[0].clause_id == "RET-1.2"
+    assert index.search(question, "ms", 1, rankers=("dense",))[0].clause_id == "RET-1.2"
+
+
+def test_save_load_round_trip_embeds_nothing_again(tmp_path: Path, index) -> None:
+    index.save(tmp_path / "idx")
+    encoder = FakeE5()
+    loaded = MultilingualIndex.load(tmp_path / "idx", encoder, index.translations())
+    assert encoder.passages_embedded == 0
+    np.testing.assert_allclose(loaded.languages["ms"].vectors, index.languages["ms"].vectors)
+    meta = json.loads((tmp_path / "idx/metadata.json").read_text())
+    assert set(meta["corpus_hashes"]) == {"ms"}
+
+
+def test_load_refuses_an_index_built_from_other_clauses(tmp_path: Path, index) -> None:
+    index.save(tmp_path / "idx")
+    changed = dict(MS_KB)
+    changed["02-refunds.md"] = changed["02-refunds.md"].replace("5 hingga 10", "7 hingga 14")
+    with pytest.raises(IndexMismatchError, match="corpus_hashes"):
+        MultilingualIndex.load(tmp_path / "idx", FakeE5(), {"ms": _clauses(tmp_path, changed)})
+    with pytest.raises(IndexMissingError):
+        MultilingualIndex.load(tmp_path / "none", FakeE5(), index.translations())
+
+
+def test_rebuild_embeds_only_the_changed_windows(tmp_path: Path, index) -> None:
+    index.save(tmp_path / "idx")
+    from retrieval.multilingual import saved_vectors
+
+    changed = dict(MS_KB)
+    changed["02-refunds.md"] = changed["02-refunds.md"].replace("5 hingga 10", "7 hingga 14")
+    encoder = FakeE5()
+    MultilingualIndex.build(
+        encoder, {"ms": _clauses(tmp_path, changed)}, reuse=saved_vectors(tmp_path / "idx")
+    )
+    assert encoder.passages_embedded == 1  # REF-2.1 is one window; the others are reused
+
+
+def test_unknown_language_is_refused(index) -> None:
+    with pytest.raises(ValueError, match="language"):
+        index.search("apa", "fr", 3)
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+def test_english_goes_to_the_english_answerer_unchanged(index) -> None:
+    english = FakeEnglish()
+    answer = MultilingualAnswerer(english, index, 0.0).answer("return window?", "damaged")
+    assert answer.text == "english" and english.asked == [("return window?", "damaged")]
+
+
+def test_malay_answer_quotes_the_malay_clause_and_cites_its_id(index) -> None:
+    answerer = MultilingualAnswerer(FakeEnglish(), index, -1.0)
+    answer = answerer.answer("kos pos pemulangan berapa?", language="ms")
+    assert answer.confident and answer.citations == ("RET-1.2",)
+    assert answer.text == "Kos pos pemulangan tetap $5 ditolak daripada bayaran balik."
+
+
+def test_below_the_threshold_it_declines_without_citations(index) -> None:
+    answer = MultilingualAnswerer(None, index, 10.0).answer("apa khabar?", language="ms")
+    assert not answer.confident and answer.citations == () and answer.hits
+
+
+def test_quote_brings_the_sentence_stating_the_number(tmp_path: Path) -> None:
+    clause = _clauses(tmp_path, MS_KB)[0]
+    hit = Hit(clause.clause_id, clause.title, clause.text, 1.0, (1, 2))
+    text = quote("kiraan hari kalendar", hit, "ms")
+    assert text.startswith("Barang elektronik ada tempoh 15 hari sahaja.")
+    assert text.endswith("Kiraan menggunakan hari kalendar.")
+
+
+def test_load_refuses_an_index_whose_windows_were_cut_differently(tmp_path: Path, index) -> None:
+    index.save(tmp_path / "idx")
+    rows = json.loads((tmp_path / "idx/windows.json").read_text())
+    rows[0]["text"] += " (old cut)"
+    (tmp_path / "idx/windows.json").write_text(json.dumps(rows))
+    with pytest.raises(IndexMismatchError, match="lacks 1 windows"):
+        MultilingualIndex.load(tmp_path / "idx", FakeE5(), index.translations())
+
+
+def test_a_thai_list_item_stays_one_sentence() -> None:
+    text = "สินค้าบางประเภทคืนไม่ได้:\n- สินค้าดิจิทัล เช่น อีวอยเชอร์ โค้ดเกม โค้ดของขวัญ คีย์ซอฟต์แวร์"
+    assert split_sentences(text, "th") == [
+        "สินค้าบางประเภทคืนไม่ได้:",
+        "สินค้าดิจิทัล เช่น อีวอยเชอร์ โค้ดเกม โค้ดของขวัญ คีย์ซอฟต์แวร์",
+    ]
+
+
+def test_citations_are_plain_strings(index) -> None:
+    answer = MultilingualAnswerer(None, index, -1.0).answer("kos pos?", language="ms")
+    assert type(answer.citations[0]) is str
