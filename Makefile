@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run run-multi bench-multi test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu compare-nlu-multilingual \
+.PHONY: run run-multi bench-multi test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
 	index-multilingual eval-retrieval-multilingual eval-language eval-language-dev
@@ -192,11 +192,6 @@ bench-analytics: $(VENV)/.installed
 # Compares every candidate pipeline in nlu/candidates/ on a split of the training data only.
 compare-nlu: setup
 	$(PY) -m lab.nlu.compare --out reports/nlu/pipelines
-
-# The multilingual candidates (issue 16): 80/20 split of each language's training data,
-# per-language macro-F1 and out-of-scope recall through the product's client.
-compare-nlu-multilingual: setup
-	$(PY) -m lab.nlu.compare_multilingual --out reports/nlu/multilingual nlu/candidates/multilingual/*.yml
 
 eval-retrieval: $(VENV)/.installed
 	$(PY) -m lab.retrieval.evaluate --kb data/policies --questions data/eval/policy_questions.jsonl \

