@@ -172,7 +172,9 @@ def build_services(settings: Settings) -> Services:
         log.error("retrieval_unavailable", error=str(e))
     if answerer is not None:
         try:
-            answerer = load_multilingual_answerer(answerer)
+            answerer = load_multilingual_answerer(
+                answerer, KNOWLEDGE_BASE_DIR, MULTILINGUAL_INDEX_DIR
+            )
         except Exception as e:  # English answers still work; other languages get a person
             log.error("multilingual_retrieval_unavailable", error=str(e))
     assist_index = None
