@@ -9,11 +9,11 @@ dollars) when the chosen ones state none, as the English quote choice does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from retrieval.answer import ANSWER_DEPTH, NOT_SURE_REPLY, PolicyAnswer, complete, render
-from retrieval.languages import ENGLISH, LANGUAGES, check_language
+from retrieval.languages import ENGLISH, LANGUAGES, TRANSLATED, check_language
 from retrieval.multilingual import MultilingualIndex
 from retrieval.multilingual_text import split_sentences, tokenize
 from retrieval.quantity import states_number
@@ -27,6 +27,7 @@ from retrieval.types import Hit
 # On the held-out files it answered 58.5% (ms) to 92.9% (th) of answerable questions: see the
 # README before trusting it in Malay.
 MULTILINGUAL_THRESHOLD = 0.0375
+MULTILINGUAL_THRESHOLDS = {lang: MULTILINGUAL_THRESHOLD for lang in TRANSLATED}
 
 
 class EnglishAnswerer(Protocol):
@@ -41,7 +42,7 @@ class MultilingualAnswerer:
         self,
         english: EnglishAnswerer | None,
         index: MultilingualIndex,
-        threshold: float = MULTILINGUAL_THRESHOLD,
+        threshold: float | Mapping[str, float] = MULTILINGUAL_THRESHOLDS,
         *,
         depth: int = ANSWER_DEPTH,
     ) -> None:
@@ -49,7 +50,15 @@ class MultilingualAnswerer:
         self.index = index
         # What the dialogue binds a conversation's language to (`bot.dialogue.context`).
         self.languages = LANGUAGES
-        self.threshold = threshold
+        # One threshold for every language, or one per language (a language without one is
+        # refused at construction, not when a buyer first writes in it).
+        if isinstance(threshold, Mapping):
+            missing = [lang for lang in TRANSLATED if lang not in threshold]
+            if missing:
+                raise ValueError(f"no refusal threshold for {', '.join(missing)}")
+            self.thresholds = dict(threshold)
+        else:
+            self.thresholds = {lang: float(threshold) for lang in TRANSLATED}
         self.depth = depth
 
     @property
@@ -67,7 +76,7 @@ class MultilingualAnswerer:
                 raise ValueError("no English answerer was given")
             return self.english.answer(question, situation)
         hits = tuple(self.index.search(question, language, self.depth))
-        if not hits or hits[0].score < self.threshold:
+        if not hits or hits[0].score < self.thresholds[language]:
             # The reply text in the buyer's language is the reply catalogue's (issue 16).
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
