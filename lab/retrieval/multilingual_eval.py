@@ -38,7 +38,8 @@ from lab.retrieval.evaluation import (
     ranking_metrics,
 )
 from retrieval.build_multilingual import multilingual_examples
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
+from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
+from retrieval.expansion import ItemCategories
 from retrieval.languages import LANGUAGES, TRANSLATED, load_translations
 from retrieval.multilingual import (
     MODEL_NAME,
@@ -48,6 +49,7 @@ from retrieval.multilingual import (
     saved_vectors,
 )
 from retrieval.multilingual_answer import MultilingualAnswerer
+from retrieval.multilingual_items import MultilingualItems
 
 VARIANTS = {
     "dense": ("dense",),
@@ -253,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         examples=multilingual_examples(args.kb, args.examples),
         reuse=saved_vectors(args.index),
         reuse_examples=saved_example_vectors(args.index),
+        items=MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES)),
     )
     dev = evaluate_dev(index, read_dev(args.dev, known))
     heldout = None
