@@ -276,10 +276,9 @@ class MultilingualIndex:
         question = validate_query(question, k)
         index = self.languages[check_language(language)]
         # The buyer's question is validated as typed; the category words are appended after.
-        words = self.expansion_words(question, language)
-        question = f"{question} ({' '.join(words)})" if words else question
+        question = self.query_text(question, language)
         vector = np.asarray(self.encoder.query(question), dtype=np.float32)
-        cosines, best_window = _best_windows(index, vector)
+        cosines, best_window = best_windows(index, vector)
         rankings = []
         if "dense" in rankers:
             rankings.append(sorted(best_window, key=lambda cid: (-cosines[best_window[cid]], cid)))
@@ -288,7 +287,7 @@ class MultilingualIndex:
         if "english" in rankers and language != ENGLISH and ENGLISH in self.languages:
             # The same question against the English windows: e5 is cross-lingual, and the
             # English text is the original the translations were made from.
-            en_cosines, en_best = _best_windows(self.languages[ENGLISH], vector)
+            en_cosines, en_best = best_windows(self.languages[ENGLISH], vector)
             rankings.append(sorted(en_best, key=lambda cid: (-en_cosines[en_best[cid]], cid)))
         if "examples" in rankers and self.examples:
             # Each clause by its closest English example question: e5 matches a question to
@@ -312,6 +311,11 @@ class MultilingualIndex:
             )
         return hits
 
+    def query_text(self, question: str, language: str) -> str:
+        """What is embedded and BM25-scored: the question plus its categories' words."""
+        words = self.expansion_words(question, language)
+        return f"{question} ({' '.join(words)})" if words else question
+
     def expansion_words(self, question: str, language: str) -> list[str]:
         """The policy's words for the categories of the items the question names: on the dev
         questions naming an item (58), recall@3 0.879 -> 0.931 with them appended."""
@@ -326,7 +330,7 @@ class MultilingualIndex:
         return sorted(best, key=lambda cid: (-best[cid], cid))
 
 
-def _best_windows(index: LanguageIndex, vector: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
+def best_windows(index: LanguageIndex, vector: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
     """Every window's cosine to the question, and each clause's best window (row). A window
     embedded twice (Vietnamese, with and without diacritics) counts its closer version: on
     the dev questions typed without diacritics, recall@3 0.263 -> 0.579 (with them 0.940 ->

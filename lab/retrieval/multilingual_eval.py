@@ -44,6 +44,7 @@ from retrieval.languages import LANGUAGES, TRANSLATED, load_translations
 from retrieval.multilingual import (
     MODEL_NAME,
     MultilingualIndex,
+    best_windows,
     load_e5,
     saved_example_vectors,
     saved_vectors,
@@ -96,13 +97,13 @@ def run(
 ) -> tuple[list[QuestionResult], list[float]]:
     """Results with the margin score, and each question's raw top cosine."""
     results, raw = [], []
-    vectors = index.languages[language].vectors
     for q in questions:
         hits = index.search(q.question, language, DEPTH, rankers=rankers)
         results.append(
             QuestionResult(q, tuple(h.clause_id for h in hits), hits[0].score if hits else None)
         )
-        cosines = vectors @ index.encoder.query(q.question.strip())
+        vector = index.encoder.query(index.query_text(q.question.strip(), language))
+        cosines, _ = best_windows(index.languages[language], vector)
         raw.append(float(hits[0].score + cosines.mean()) if hits else float("-inf"))
     return results, raw
 
