@@ -87,11 +87,19 @@ def load_multilingual_answerer(
     english: Answerer, kb_dir: Path = KNOWLEDGE_BASE_DIR, index_dir: Path = MULTILINGUAL_INDEX_DIR
 ) -> Answerer:
     """English through ``english``; ms, id, th, vi, tl through the multilingual index (e5)."""
+    from retrieval.build_multilingual import multilingual_examples
+    from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
+    from retrieval.expansion import ItemCategories
     from retrieval.languages import load_translations
     from retrieval.multilingual import MultilingualIndex, load_e5
     from retrieval.multilingual_answer import MultilingualAnswerer
+    from retrieval.multilingual_items import MultilingualItems
 
-    index = MultilingualIndex.load(index_dir, load_e5(SERVING_THREADS), load_translations(kb_dir))
+    examples = multilingual_examples(kb_dir, DEFAULT_EXAMPLE_QUESTIONS)
+    items = MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES))
+    index = MultilingualIndex.load(
+        index_dir, load_e5(SERVING_THREADS), load_translations(kb_dir), examples, items
+    )
     return MultilingualAnswerer(english, index)
 
 

@@ -290,7 +290,9 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             ("venv", "nlu-encoder"),
         ),
         # e5 vectors of the knowledge base in all six languages (policy answers in the buyer's
-        # language); rebuilt only when a translation changed (corpus hashes in metadata.json).
+        # language) and of the English example questions; rebuilt only when a translation or
+        # data/retrieval/dev_questions.jsonl changed (hashes in metadata.json), embedding only
+        # the changed windows and questions.
         Step(
             "index-multilingual",
             f"{py} -m retrieval.build_multilingual --kb data/policies "

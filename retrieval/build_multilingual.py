@@ -1,11 +1,11 @@
 """Build the multilingual policy index when a translation (or the model) changed.
 
 Usage: ``python -m retrieval.build_multilingual --kb data/policies
---out artifacts/retrieval-multilingual [--force]``
+--out artifacts/retrieval-multilingual [--examples data/retrieval/dev_questions.jsonl] [--force]``
 
 Compares each language's corpus hash, the model and the format with the saved metadata before
 loading the model, so an up-to-date index costs a file read. A rebuild embeds only the windows
-whose text changed (the saved vectors of the others are reused).
+and example questions whose text changed (the saved vectors of the others are reused).
 Exit codes: 0 built or up to date, 2 bad knowledge base or index error.
 """
 
@@ -16,10 +16,18 @@ import sys
 import time
 from pathlib import Path
 
+from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
 from retrieval.errors import RetrievalError
-from retrieval.languages import LANGUAGES, load_translations
-from retrieval.multilingual import MultilingualIndex, load_e5, read_metadata, saved_vectors
-from retrieval.multilingual_text import clause_windows
+from retrieval.examples import Example, load_examples
+from retrieval.languages import ENGLISH, LANGUAGES, load_translations
+from retrieval.multilingual import (
+    MultilingualIndex,
+    load_e5,
+    read_metadata,
+    saved_example_vectors,
+    saved_vectors,
+)
+from retrieval.multilingual_text import clause_windows, embedded_texts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,41 +35,75 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
     parser.add_argument("--out", type=Path, default=Path("artifacts/retrieval-multilingual"))
     parser.add_argument("--languages", nargs="+", default=list(LANGUAGES))
+    parser.add_argument(
+        "--examples",
+        type=Path,
+        default=DEFAULT_EXAMPLE_QUESTIONS,
+        help="labelled English questions ranking clauses by their closest one",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = parser.parse_args(argv)
     try:
         translations = load_translations(args.kb, args.languages)
+        examples = multilingual_examples(args.kb, args.examples)
         if (
             not args.force
-            and read_metadata(args.out) == MultilingualIndex.metadata(translations)
+            and read_metadata(args.out) == MultilingualIndex.metadata(translations, examples)
             and _has_every_window(args.out, translations)
+            and _has_every_example(args.out, examples)
         ):
             print(f"multilingual index up to date ({', '.join(translations)}) at {args.out}")
             return 0
         started = time.perf_counter()
         reuse = {} if args.force else saved_vectors(args.out)
-        index = MultilingualIndex.build(load_e5(args.threads), translations, reuse=reuse)
+        reuse_examples = {} if args.force else saved_example_vectors(args.out)
+        index = MultilingualIndex.build(
+            load_e5(args.threads),
+            translations,
+            examples=examples,
+            reuse=reuse,
+            reuse_examples=reuse_examples,
+        )
         index.save(args.out)
     except RetrievalError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    texts = [w.text for i in index.languages.values() for w in i.windows]
+    texts = [
+        t for lang, i in index.languages.items() for w in i.windows for t in embedded_texts(w, lang)
+    ]
     windows, reused = len(texts), sum(t in reuse for t in texts)
+    examples_reused = sum(e.question in reuse_examples for e in examples)
     print(
         f"built multilingual index ({', '.join(translations)}; {windows} windows, "
-        f"{reused} reused) at {args.out} in {time.perf_counter() - started:.1f}s"
+        f"{reused} reused; {len(examples)} example questions, {examples_reused} reused) "
+        f"at {args.out} in {time.perf_counter() - started:.1f}s"
     )
     return 0
+
+
+def multilingual_examples(kb_dir: Path, path: Path | None) -> list[Example]:
+    """The example questions the index ranks by (none when ``path`` is ``None``), keeping
+    only the clause ids of the knowledge base at ``kb_dir``."""
+    if path is None:
+        return []
+    english = load_translations(kb_dir, [ENGLISH])[ENGLISH]
+    return load_examples(path, [c.clause_id for c in english])
+
+
+def _has_every_example(directory: Path, examples: list[Example]) -> bool:
+    saved = saved_example_vectors(directory)
+    return all(e.question in saved for e in examples)
 
 
 def _has_every_window(directory: Path, translations) -> bool:
     saved = saved_vectors(directory)
     return all(
-        w.text in saved
+        t in saved
         for language, clauses in translations.items()
         for c in clauses
         for w in clause_windows(c, language)
+        for t in embedded_texts(w, language)
     )
 
 

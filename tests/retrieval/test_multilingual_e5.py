@@ -33,3 +33,17 @@ def test_scores_rank_the_asked_clause_above_the_others(answerer) -> None:
     hits = answerer.index.search("boleh batal pesanan sebelum dihantar?", "ms", 3)
     assert hits[0].clause_id == "CAN-1.1"
     assert hits[0].score > hits[1].score
+
+
+def test_a_malay_question_about_earbuds_quotes_the_15_day_electronics_rule(answerer) -> None:
+    from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
+    from retrieval.expansion import ItemCategories
+    from retrieval.multilingual_items import MultilingualItems
+
+    answerer.index.items = MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES))
+    try:
+        answer = answerer.answer("earbuds saya boleh pulang dalam berapa hari?", language="ms")
+    finally:
+        answerer.index.items = None
+    assert answer.citations == ("RET-2.1",)
+    assert "15 hari" in answer.text and "30 hari" not in answer.text

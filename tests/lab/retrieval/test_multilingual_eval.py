@@ -1,0 +1,56 @@
+"""The multilingual evaluation's dev report: every ranker, a threshold pooled and per language,
+and the held-out run with one threshold per language (fake e5; no data files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lab.retrieval.evaluation import EvalQuestion
+from lab.retrieval.multilingual_eval import VARIANTS, evaluate_dev, evaluate_heldout
+from retrieval.multilingual import MultilingualIndex
+from tests.retrieval.fakes import FakeE5
+from tests.retrieval.test_multilingual import MS_KB, _clauses
+
+QUESTIONS = [
+    ("kos pos pemulangan $5", ("RET-1.2",), True),
+    ("tempoh pemulangan 30 hari", ("RET-1.1",), True),
+    ("bayaran balik ke kad berapa hari bekerja", ("REF-2.1",), True),
+    ("bayaran balik dompet segera", ("REF-2.1",), True),
+    ("barang elektronik tempoh 15 hari", ("RET-1.1",), True),
+    ("kos pos barang rosak percuma", ("RET-1.2",), True),
+    ("kiraan hari kalendar pemulangan", ("RET-1.1",), True),
+    ("berapa lama refund kad", ("REF-2.1",), True),
+    ("boleh bayar guna bitcoin", (), False),
+    ("kedai buka pukul berapa", (), False),
+]
+
+
+@pytest.fixture
+def dev(tmp_path: Path) -> tuple[MultilingualIndex, dict[str, list[EvalQuestion]]]:
+    clauses = _clauses(tmp_path, MS_KB)
+    index = MultilingualIndex.build(FakeE5(), {"ms": clauses, "tl": clauses})
+    questions = [
+        EvalQuestion(f"q{i}", text, relevant, answerable)
+        for i, (text, relevant, answerable) in enumerate(QUESTIONS)
+    ]
+    return index, {"ms": questions, "tl": questions}
+
+
+def test_dev_report_has_every_ranker_and_a_threshold_per_language(dev) -> None:
+    index, questions = dev
+    report = evaluate_dev(index, questions)
+    assert set(report["per_language"]["ms"]) == set(VARIANTS)
+    assert set(report["refusal_per_language"]) == {"ms", "tl"}
+    assert report["per_language"]["ms"]["dense"]["recall@3"] > 0.5
+    for refusal in (report["refusal"]["margin"], *report["refusal_per_language"].values()):
+        assert 0.0 <= refusal["answered_answerable"] <= 1.0
+
+
+def test_held_out_uses_each_language_s_threshold(dev) -> None:
+    index, questions = dev
+    report = evaluate_heldout(index, questions, {"ms": -1.0, "tl": 10.0, "id": 0, "th": 0, "vi": 0})
+    assert report["per_language"]["ms"]["answered_answerable"] == 1.0
+    assert report["per_language"]["tl"]["answered_answerable"] == 0.0
+    assert report["latency_ms"]["p95"] >= report["latency_ms"]["p50"] > 0
