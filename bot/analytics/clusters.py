@@ -49,7 +49,7 @@ EXAMPLES = 5
 # A key phrase must occur in at least this many of a cluster's messages (typos stay out).
 MIN_PHRASE_SUPPORT = 2
 _POS_KEPT = {"NOUN", "PROPN", "VERB", "ADJ"}
-_PLACEHOLDER = re.compile(r"\[(?:NAME|PLACE|EMAIL|PHONE|CARD|ADDRESS)\]")
+_PLACEHOLDER = re.compile(r"\[(?:NAME|PLACE|EMAIL|PHONE|CARD|ADDRESS|ID_CARD)\]")
 
 
 @dataclass(frozen=True, slots=True)
