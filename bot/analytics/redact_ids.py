@@ -58,8 +58,15 @@ _MYKAD_PB = {*range(1, 17), *range(21, 69), 71, 72, *range(74, 80), *range(82, 1
 # NIK province codes (Kemendagri): Sumatra, Riau Islands, Java, Bali/Nusa Tenggara,
 # Kalimantan, Sulawesi, Maluku, Papua.
 _NIK_PROVINCES = {
-    *range(11, 20), 21, *range(31, 37), *range(51, 54), *range(61, 66), *range(71, 77),
-    81, 82, *range(91, 98),
+    *range(11, 20),
+    21,
+    *range(31, 37),
+    *range(51, 54),
+    *range(61, 66),
+    *range(71, 77),
+    81,
+    82,
+    *range(91, 98),
 }
 
 

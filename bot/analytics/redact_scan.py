@@ -58,7 +58,6 @@ from bot.analytics.redact_types import (
 )
 from bot.analytics.redact_words import (
     _GREETINGS,
-    _words,
     _NAME_BREAKERS,
     _NAME_PARTICLES,
     _NOT_NAME_EDGES,
@@ -66,6 +65,7 @@ from bot.analytics.redact_words import (
     _PLACES,
     COUNTRIES,
     DEFAULT_KEEP_TERMS,
+    _words,
 )
 
 
