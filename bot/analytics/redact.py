@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -80,6 +81,7 @@ from bot.analytics.redact_words import (
     _GREETINGS,
     _HONORIFIC_WORDS,
     _NAME_BREAKERS,
+    _NOT_ALONE,
     _NOT_NAME_EDGES,
     CHAT_WORDS,
     COUNTRIES,
@@ -103,6 +105,7 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 class Redactor:
@@ -216,6 +219,10 @@ class Redactor:
             if _starts_with_keep_term(phrase, self.keep_terms) or phrase.lower() in COUNTRIES:
                 continue
             if not any(c.isalpha() for c in phrase):
+                continue
+            if _THAI.search(phrase):
+                continue  # the English model cannot read Thai: the Thai cues find Thai names
+            if len(tokens) == 1 and words[0].lower() in _NOT_ALONE:
                 continue
             if phrase.islower() and (
                 len(tokens) == 1

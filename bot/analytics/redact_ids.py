@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from bot.analytics.redact_patterns import _NOT_AFTER, _ORDER_CONTEXT
+from bot.analytics.redact_patterns import _NOT_AFTER, _ORDER_CONTEXT, _ORDER_WORD
 from bot.analytics.redact_types import ID_CARD, Redaction
 
 # 9 to 16 digits, single spaces or hyphens allowed between them; not glued to a word or number.
@@ -50,7 +50,9 @@ _CUE_WORDS = (
     r"citizen\s*id|thai\s+id|passport)\b"
     r"|บัตรประชาชน|บัตรประจำตัวประชาชน|เลขประจำตัวประชาชน|เลขบัตร"
 )
-_ID_CUE = re.compile(rf"(?:{_CUE_WORDS})\D{{0,25}}$", re.IGNORECASE)
+# The gap holds no digit and no placeholder: "NIK [ID_CARD], pesanan 2211..." (a second pass)
+# is no cue for the order id.
+_ID_CUE = re.compile(rf"(?:{_CUE_WORDS})(?P<gap>[^\d\[\]]{{0,25}})$", re.IGNORECASE)
 _CUE_WINDOW = 45
 
 # MyKad place-of-birth codes: states 01-16 and 21-59, countries 60-68, 71-72, 74-79, 82-99.
@@ -86,7 +88,9 @@ def id_card_redactions(text: str) -> Iterator[Redaction]:
 
 
 def _cued(text: str, start: int) -> bool:
-    return bool(_ID_CUE.search(text[max(0, start - _CUE_WINDOW) : start]))
+    """A cue just before ``start``, and no order word between them ("IC no, order 2405...")."""
+    m = _ID_CUE.search(text[max(0, start - _CUE_WINDOW) : start])
+    return bool(m) and not _ORDER_WORD.search(m.group("gap"))
 
 
 def _after_order_word(text: str, start: int) -> bool:

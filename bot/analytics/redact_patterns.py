@@ -147,11 +147,12 @@ _PHONE_CONTEXT = re.compile(
     r"\W*+(?:\w++\W++){0,3}+$",
     re.IGNORECASE,
 )
-_ORDER_CONTEXT = re.compile(
-    r"(?:order|orders|order\s*(?:no|id|number)\.?|pesanan|đơn(?:\s*hàng)?|ref(?:erence)?|"
-    r"invoice|tracking|awb|resi|vận\s*đơn|คำสั่งซื้อ|ออเดอร์|พัสดุ)\W*$",
-    re.IGNORECASE,
+_ORDER_WORDS = (
+    r"order|orders|order\s*(?:no|id|number)\.?|pesanan|đơn(?:\s*hàng)?|ref(?:erence)?|"
+    r"invoice|tracking|awb|resi|vận\s*đơn|คำสั่งซื้อ|ออเดอร์|พัสดุ"
 )
+_ORDER_CONTEXT = re.compile(rf"(?:{_ORDER_WORDS})\W*$", re.IGNORECASE)
+_ORDER_WORD = re.compile(_ORDER_WORDS, re.IGNORECASE)
 
 # Addresses: an anchor (something only addresses have) starts a span, which then grows over the
 # comma-separated parts that follow while they look like address parts (see _grow_address).

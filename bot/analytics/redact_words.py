@@ -56,6 +56,17 @@ CHAT_WORDS = _words(
     được chưa không bị hư bi hu rồi roi mình minh tôi toi cho xin sđt sdt duoc chua khong ko
     vay nhe
     khun krub nong phi
+    kayo sila siya kami tayo natin nila niya ninyo tawag tawagan padala order ko nyo
+    kotak kosong sampai datang paket resi nomor nombor hantar terima salah rosak pesan
+    """
+)
+# Capitalised words that open a sentence in the markets' chat, or name an identity document;
+# the English model takes them for a name or a place when they stand alone ("Nama saya ...",
+# "Yung order ko", "KTP").
+_NOT_ALONE = _words(
+    """
+    nama alamat yung salam barang pesanan paket resi kotak tolong mohon halo
+    ktp nik nric fin ic mykad cccd cmnd umid tin sss psn philsys philid
     """
 )
 # Form-field words buyers put before their data ("email ...", "tel ...", "name ...").
