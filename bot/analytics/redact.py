@@ -9,7 +9,17 @@ What goes, and the placeholder it becomes (``PLACEHOLDERS``)::
     [PHONE]    +65/+60/+66/+84/+63/+62 numbers and local formats (0-prefixed, SG 8 digits)
     [CARD]     13-19 digit payment card numbers that pass Luhn *and* carry a card brand prefix
     [ADDRESS]  street addresses: "Blk 123", "#05-12", "Jalan ...", "... Street", "Soi ...",
-               grown over the comma-separated parts that follow (district, city, postcode)
+               grown over the comma-separated parts that follow (district, city, postcode);
+               administrative units ("Kec. Tebet", "phường 7", "Brgy. San Isidro": alone a
+               [PLACE]); Thai addresses by their keywords (เลขที่, หมู่, ซอย, ถนน, ตำบล/แขวง,
+               อำเภอ/เขต, จังหวัด) up to the postcode
+    [ID_CARD]  national identity numbers: MyKad, NIK, Thai ID, CCCD/CMND, PhilSys/UMID/SSS/TIN,
+               NRIC/FIN, on a cue ("IC", "NIK", "KTP", "บัตรประชาชน", "CCCD"), a checksum or
+               the card's layout (``redact_ids``); an order id stays
+
+Names in Malay, Indonesian, Vietnamese, Tagalog and Thai come from cues ("nama saya", "atas
+nama", "ako si", "tên tôi là", "ชื่อ"): the English NER model cannot read those languages (its
+entities in Thai script are dropped).
 
 What stays, because analysts need it: order ids (A1001, #A1001, SO-2026-000123, 8/15-digit
 ids), tracking numbers (SPX..., 1Z..., JT..., NJV...), money amounts, dates, product, brand and
@@ -31,12 +41,14 @@ instead: see "bounded time" below.
 
 Everything is measured on ``data/eval/pii_messages.jsonl``:
 ``python -m lab.analytics.redact_eval --eval data/eval/pii_messages.jsonl`` (``make eval-privacy``)
-writes ``reports/privacy/redaction.{json,md}``.
+writes ``reports/privacy/redaction.{json,md}``; per language on the dev set
+``lab/analytics/pii_dev`` (``make eval-privacy-dev``) and the blind set
+``data/eval/pii_multilingual`` (``make eval-privacy-multilingual``).
 
 The redactor is split by stage: `redact_types` (PII types, placeholders, `Redaction`),
-`redact_words` (word lists), `redact_patterns` (the regular expressions), `redact_scan` (the
-pattern stage), `redact_budget` (bounded time); this module holds `Redactor` (patterns, then NER)
-and re-exports what its callers use.
+`redact_words` (word lists), `redact_patterns` (the regular expressions), `redact_ids` (identity
+numbers), `redact_scan` (the pattern stage), `redact_budget` (bounded time); this module holds
+`Redactor` (patterns, then NER) and re-exports what its callers use.
 """
 
 from __future__ import annotations

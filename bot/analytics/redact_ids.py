@@ -75,7 +75,7 @@ _NIK_PROVINCES = {
 def id_card_redactions(text: str) -> Iterator[Redaction]:
     """Every identity number of ``text`` (see the module docstring); they do not overlap."""
     for m in _NRIC.finditer(text):
-        if _nric_valid(m.group().upper()) or _cued(text, m.start()):
+        if nric_valid(m.group().upper()) or _cued(text, m.start()):
             yield Redaction(*m.span(), ID_CARD, "pattern")
     for m in _ID_NUMBER.finditer(text):
         number = m.group()
@@ -145,7 +145,7 @@ _NRIC_WEIGHTS = (2, 7, 6, 5, 4, 3, 2)
 _NRIC_LETTERS = {"S": "JZIHGFEDCBA", "T": "JZIHGFEDCBA", "F": "XWUTRQPNMLK", "G": "XWUTRQPNMLK"}
 
 
-def _nric_valid(nric: str) -> bool:
+def nric_valid(nric: str) -> bool:
     """Singapore NRIC/FIN: the check letter of the seven digits (T and G add 4)."""
     prefix, body, letter = nric[0], nric[1:8], nric[8]
     if prefix not in _NRIC_LETTERS:
