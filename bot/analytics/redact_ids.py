@@ -47,8 +47,8 @@ _CUE_WORDS = (
     r"\b(?:n?ric|fin|i/?c|my\s?kad|kad\s+pengenalan|no\.?\s*k/?p|nik|e-?ktp|ktp|kartu\s+keluarga|"
     r"cccd|cmnd|cmt|căn\s+cước|can\s+cuoc|chứng\s+minh|chung\s+minh|phil\s?sys|psn|phil\s?id|pcn|"
     r"umid|crn|tin|sss|gsis|national\s+id|id\s*card|id\s*(?:no|number|num)|identity\s+card|"
-    r"citizen\s*id|thai\s+id|passport)\b"
-    r"|บัตรประชาชน|บัตรประจำตัวประชาชน|เลขประจำตัวประชาชน|เลขบัตร"
+    r"citizen\s*id|thai\s+id|passport|định\s+danh|dinh\s+danh)\b"
+    r"|บัตรประชาชน|บัตรประจำตัวประชาชน|เลขประจำตัว|เลขบัตร"
 )
 # The gap holds no digit and no placeholder: "NIK [ID_CARD], pesanan 2211..." (a second pass)
 # is no cue for the order id.

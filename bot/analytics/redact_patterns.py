@@ -183,7 +183,8 @@ _ADDRESS_START = re.compile(
             r"\b(?:[A-Z][a-z]+\s+){1,3}(?:Ave|Avenue|Street|St|Road|Rd|Drive|Walk|Crescent|"
             r"Lane|Link)\s+\d{1,3}\b",
             # Jalan SS 2/24, Jl. Sudirman No. 45, Soi Sukhumvit 55, 45 Phố Huế
-            rf"(?:(?<![\w#]){_HOUSE_NO},?\s+)?(?<![\w])(?:số\s+\d+\s+)?{_STREET_PREFIX}\s+"
+            rf"(?:(?<![\w#]){_HOUSE_NO},?\s+)?(?<![\w])(?:(?i:số)\s+\d+[A-Z]?(?:/\d+)?,?\s+)?"
+            rf"{_STREET_PREFIX}\s+"
             r"(?:(?:No\.?\s*)?[\w'’/.-]+(?:[ \t]+|(?=[,;]|$))){0,4}",
             r"\b(?:Singapore|S'pore|SG)\s*+\(?\d{6}\)?(?!\w)",
         )
@@ -228,6 +229,8 @@ _NAME_CUE = re.compile(
     r"\bname\s+on\s+card|\b(?:acc(?:ount)?\s+)?holder|\brefund\s+to|\bmy\s+(?:wife|husband|mum|"
     r"mom|mother|father|dad|sister|brother|colleague|son|daughter|friend|boss)|\bistri\s+saya|"
     r"\bsuami\s+saya)(?:\s*+[:,-]\s++|\s++)(?=[A-ZÀ-ÞĐ])"
+    # Tagalog marks a person's name with "si" / "kay" ("pakitawagan si Maria", "kay Pedro").
+    r"|(?<![\w])(?:si|kay)\s++(?=[A-Z])"
 )
 _HONORIFIC = re.compile(rf"(?<![\w])(?:{_HONORIFICS})\.?\s++(?=[A-ZÀ-ÞĐ])")
 # A message or sentence that opens with a name: "Rajesh Kumar here", or ends with one after a
@@ -254,7 +257,13 @@ _ADMIN_UNIT = re.compile(
     r"(?<![\w.])(?i:kel\.|kec\.|kab\.|kelurahan|kecamatan|kabupaten|desa|dusun|kota|phường|"
     r"quận|huyện|tỉnh|xã|thôn|ấp|thị\s+trấn|thị\s+xã|thành\s+phố|tp\.|brgy\.?|barangay|purok|"
     r"sitio|taman)[ \t]*+(?:\d{1,3}(?!\w)|[A-ZÀ-ÞĐƠƯ][\w'’-]*+(?:[ \t][A-ZÀ-ÞĐƠƯ][\w'’-]*+){0,3})"
+    # Vietnamese wards and districts abbreviated: "P.13", "Q.3", "P. Bến Nghé"
+    r"|(?<![\w.])[PQ]\.[ \t]?"
+    r"(?:\d{1,2}(?!\w)|[A-ZÀ-ÞĐƠƯ][\w'’-]*+(?:[ \t][A-ZÀ-ÞĐƠƯ][\w'’-]*+){0,2})"
 )
+# The street before an administrative unit, without a street word: "45 Nguyễn Trãi, phường 7",
+# "123/4 Lê Văn Sỹ, P.13" (searched in the 60 characters before the unit only).
+_STREET_BEFORE = re.compile(rf"(?<![\w#]){_HOUSE_NO}[ \t]+(?:{_CAP}[ \t]+){{0,3}}{_CAP},[ \t]*$")
 
 # Thai addresses: no capitals and no spaces between words, so they are read by their own
 # keywords (house number, village, soi, road, sub-district, district, province) and chained
@@ -284,6 +293,8 @@ _TH_PARTICLE = re.compile(r"(?:นะ)?(?:ครับ|ค่ะ|คะ|คั�
 _TH_NAME_CUE = re.compile(
     r"(?:ชื่อ(?:ผู้รับ|จริง|ผู้สั่ง|ลูกค้า)?|ผู้รับ)(?!สินค้า|ร้าน|รุ่น|ไฟล์|แบรนด์|บัญชี)[ \t]*+(?::[ \t]*+)?"
     r"(?:คุณ|นางสาว|นาง|นาย|น\.ส\.|ด\.ช\.|ด\.ญ\.)?[ \t]*+"
+    # A title alone ("นายสมชาย", "นางสาวพรทิพย์"); not "คุณ", which is also "you" ("ขอบคุณ").
+    r"|(?:นางสาว|น\.ส\.|นาย)(?=[\u0E01-\u0E4E])"
 )
 _TH_WORD = re.compile(rf"[{_TH_LETTERS}]{{2,25}}+")
 _TH_NOT_SURNAME = (

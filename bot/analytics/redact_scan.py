@@ -34,6 +34,7 @@ from bot.analytics.redact_patterns import (
     _PLACE_CUE,
     _PROTECTED,
     _SHOP,
+    _STREET_BEFORE,
     _TH_ADDRESS,
     _TH_KEY,
     _TH_NAME_CUE,
@@ -222,7 +223,11 @@ def _candidates(text: str, deadline: float = math.inf) -> Iterator[Redaction]:
     _check(deadline)
     for m in _ADMIN_UNIT.finditer(text):
         start, end = _grow_address(text, *m.span())
-        yield Redaction(start, end, ADDRESS if end > m.end() else PLACE, "pattern")
+        before = _STREET_BEFORE.search(text[max(0, start - 60) : start])
+        if before:
+            start = max(0, start - 60) + before.start()
+        grown = end > m.end() or before is not None
+        yield Redaction(start, end, ADDRESS if grown else PLACE, "pattern")
     _check(deadline)
     yield from _thai_addresses(text)
     _check(deadline)

@@ -58,6 +58,8 @@ CHAT_WORDS = _words(
     khun krub nong phi
     kayo sila siya kami tayo natin nila niya ninyo tawag tawagan padala order ko nyo
     kotak kosong sampai datang paket resi nomor nombor hantar terima salah rosak pesan
+    số so định dinh danh của cua và va là la có co đã da này nay đó do với voi thì thi mà ma
+    nhưng nhung để de vì vi nên nen tiền tien hoàn hoan nhận nhan muốn muon hủy huy
     """
 )
 # Capitalised words that open a sentence in the markets' chat, or name an identity document;
@@ -79,7 +81,7 @@ _GREETINGS = _words("hi hii hello helo hallo halo hey dear chào chao kak bro si
 
 _HONORIFICS = (
     r"Mr|Mrs|Ms|Miss|Mdm|Madam|Dr|Encik|Cik|Puan|Tuan|Datuk|Dato'?|Bapak|Pak|Ibu|Bu|Mbak|"
-    r"Khun|khun|Kuya|Ate|Tita|Tito|Sir|Ma'am|Anh|Chị|Cô|Chú"
+    r"Khun|khun|Kuya|Ate|Tita|Tito|Sir|Ma'am|Anh|Chị|Cô|Chú|anh|chị|cô|chú|Mas"
 )
 _HONORIFIC_WORDS = frozenset(w.lower().rstrip("'?") for w in _HONORIFICS.split("|"))
 # Lower-case words that sit inside names (Juan dela Cruz, Siti binti Hassan, Ma. Theresa).
