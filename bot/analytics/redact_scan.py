@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,11 +13,13 @@ from functools import lru_cache
 from bot.analytics.redact_budget import (
     _check,
 )
+from bot.analytics.redact_ids import id_card_redactions
 from bot.analytics.redact_patterns import (
     _ADDRESS_CUE,
     _ADDRESS_PART,
     _ADDRESS_START,
     _ADDRESS_WORDS,
+    _ADMIN_UNIT,
     _CARD,
     _EMAIL,
     _HONORIFIC,
@@ -31,6 +34,15 @@ from bot.analytics.redact_patterns import (
     _PLACE_CUE,
     _PROTECTED,
     _SHOP,
+    _STREET_BEFORE,
+    _TH_ADDRESS,
+    _TH_KEY,
+    _TH_NAME_CUE,
+    _TH_NOT_SURNAME,
+    _TH_PARTICLE,
+    _TH_PLACE_KEYS,
+    _TH_VALUE,
+    _TH_WORD,
     _WORD,
     _card_brand_valid,
     _luhn_valid,
@@ -54,6 +66,7 @@ from bot.analytics.redact_words import (
     _PLACES,
     COUNTRIES,
     DEFAULT_KEEP_TERMS,
+    _words,
 )
 
 
@@ -64,6 +77,15 @@ class _Token:
     end: int
 
 
+# Short words with a period that do not end a sentence: abbreviations of addresses and names.
+_ABBREVIATIONS = _words(
+    """
+    st. rd. ave. jl. jln. lor. gg. kel. kec. kab. brgy. blk. no. tp. p. q. ma. mr. mrs. ms. dr.
+    sr. jr. sta. sto. hwy. bldg. lt. ph. bt. bte. mdm. pt. cv.
+    """
+)
+
+
 def _words_from(text: str, pos: int) -> Iterator[_Token]:
     """Word tokens from ``pos`` to the end of the clause (a comma, colon, newline, period)."""
     for m in _WORD.finditer(text, pos):
@@ -71,7 +93,7 @@ def _words_from(text: str, pos: int) -> Iterator[_Token]:
             return
         word = m.group()
         # A sentence-ending period ends the clause; an abbreviation's does not ("St.", "Ma.").
-        if word.endswith(".") and len(word) > 4 and word[:-1].isalpha():
+        if word.endswith(".") and word[:-1].isalpha() and word.lower() not in _ABBREVIATIONS:
             yield _Token(word[:-1], m.start(), m.end() - 1)
             return
         yield _Token(word, m.start(), m.end())
@@ -108,6 +130,9 @@ def _take_name(text: str, pos: int, *, lower_ok: bool, max_words: int = 4) -> tu
         if not _is_name_word(token.text, first=not tokens, lower_ok=lower_ok):
             break
         tokens.append(token)
+        # After a capitalised first word only capitalised words follow ("Ramon Dizon taga
+        # Cebu" ends at "Dizon"); a name typed in lower case stays lower case.
+        lower_ok = lower_ok and token.text[:1].islower()
     while tokens and tokens[-1].text.lower() in _NAME_PARTICLES:  # not "Siti binti"
         tokens.pop()
     return (tokens[0].start, tokens[-1].end) if tokens else (pos, pos)
@@ -166,6 +191,8 @@ def _candidates(text: str, deadline: float = math.inf) -> Iterator[Redaction]:
     for m in _EMAIL.finditer(text):
         yield Redaction(*(m.span("at") if m.start("at") >= 0 else m.span()), EMAIL, "pattern")
     _check(deadline)
+    yield from id_card_redactions(text)
+    _check(deadline)
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if (
@@ -193,6 +220,18 @@ def _candidates(text: str, deadline: float = math.inf) -> Iterator[Redaction]:
     _check(deadline)
     for m in _ADDRESS_CUE.finditer(text):
         yield Redaction(*_grow_address(text, *m.span(1)), ADDRESS, "pattern")
+    _check(deadline)
+    for m in _ADMIN_UNIT.finditer(text):
+        start, end = _grow_address(text, *m.span())
+        before = _STREET_BEFORE.search(text[max(0, start - 60) : start])
+        if before:
+            start = max(0, start - 60) + before.start()
+        grown = end > m.end() or before is not None
+        yield Redaction(start, end, ADDRESS if grown else PLACE, "pattern")
+    _check(deadline)
+    yield from _thai_addresses(text)
+    _check(deadline)
+    yield from _thai_names(text)
     _check(deadline)
     for m in _NAME_CUE_LOWER_OK.finditer(text):
         yield Redaction(*_take_name(text, m.end(), lower_ok=True), NAME, "cue")
@@ -261,7 +300,7 @@ def _free_piece(text: str, r: Redaction, blocked: Sequence[tuple[int, int]]) -> 
     for s, e in pieces:
         while s < e and not (text[s].isalnum() or text[s] in "#+("):
             s += 1
-        while e > s and not (text[e - 1].isalnum() or text[e - 1] in ".)"):
+        while e > s and not (_letter_or_mark(text[e - 1]) or text[e - 1] in ".)"):
             e -= 1
         if (best is None or e - s > best[1] - best[0]) and _has_two_alnum(text, s, e):
             best = (s, e)
@@ -282,3 +321,41 @@ def _has_two_alnum(text: str, start: int, end: int) -> bool:
 def _starts_with_keep_term(phrase: str, keep: frozenset[str] = DEFAULT_KEEP_TERMS) -> bool:
     words = [w.strip(".,'’").lower() for w in phrase.split()]
     return any(" ".join(words[:k]) in keep for k in range(1, min(len(words), 3) + 1))
+
+
+def _letter_or_mark(char: str) -> bool:
+    # Thai and Vietnamese words may end in a combining mark ("สมศรี"): it belongs to the word.
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+_TH_SINGLE_PART = re.compile(rf"{_TH_KEY}{_TH_VALUE}")
+
+
+def _strip_particle(text: str, start: int, end: int) -> int:
+    """The end of ``text[start:end]`` without a polite particle glued to it ("...ครับ")."""
+    m = _TH_PARTICLE.search(text, start, end)
+    return m.start() if m and m.start() > start + 1 else end
+
+
+def _thai_addresses(text: str) -> Iterator[Redaction]:
+    """Thai addresses; a lone sub-district, district or province ("จังหวัดขอนแก่น") is a place."""
+    for m in _TH_ADDRESS.finditer(text):
+        start, end = m.start(), _strip_particle(text, *m.span())
+        span = text[start:end]
+        alone = _TH_SINGLE_PART.fullmatch(span) and span.startswith(_TH_PLACE_KEYS)
+        yield Redaction(start, end, PLACE if alone else ADDRESS, "pattern")
+
+
+def _thai_names(text: str) -> Iterator[Redaction]:
+    """A name after "ชื่อ" or "ผู้รับ": the given name, and the surname after one space."""
+    for m in _TH_NAME_CUE.finditer(text):
+        given = _TH_WORD.match(text, m.end())
+        if given is None:  # a name in Latin letters: "ชื่อ John Tan"
+            yield Redaction(*_take_name(text, m.end(), lower_ok=False), NAME, "cue")
+            continue
+        end = _strip_particle(text, *given.span())
+        if end == given.end() and text[end : end + 1] == " ":
+            surname = _TH_WORD.match(text, end + 1)
+            if surname and not surname.group().startswith(_TH_NOT_SURNAME):
+                end = _strip_particle(text, *surname.span())
+        yield Redaction(given.start(), end, NAME, "cue")

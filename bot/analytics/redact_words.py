@@ -56,6 +56,19 @@ CHAT_WORDS = _words(
     được chưa không bị hư bi hu rồi roi mình minh tôi toi cho xin sđt sdt duoc chua khong ko
     vay nhe
     khun krub nong phi
+    kayo sila siya kami tayo natin nila niya ninyo tawag tawagan padala order ko nyo
+    kotak kosong sampai datang paket resi nomor nombor hantar terima salah rosak pesan
+    số so định dinh danh của cua và va là la có co đã da này nay đó do với voi thì thi mà ma
+    nhưng nhung để de vì vi nên nen tiền tien hoàn hoan nhận nhan muốn muon hủy huy
+    """
+)
+# Capitalised words that open a sentence in the markets' chat, or name an identity document;
+# the English model takes them for a name or a place when they stand alone ("Nama saya ...",
+# "Yung order ko", "KTP").
+_NOT_ALONE = _words(
+    """
+    nama alamat yung salam barang pesanan paket resi kotak tolong mohon halo
+    ktp nik nric fin ic mykad cccd cmnd umid tin sss psn philsys philid
     """
 )
 # Form-field words buyers put before their data ("email ...", "tel ...", "name ...").
@@ -68,7 +81,7 @@ _GREETINGS = _words("hi hii hello helo hallo halo hey dear chào chao kak bro si
 
 _HONORIFICS = (
     r"Mr|Mrs|Ms|Miss|Mdm|Madam|Dr|Encik|Cik|Puan|Tuan|Datuk|Dato'?|Bapak|Pak|Ibu|Bu|Mbak|"
-    r"Khun|khun|Kuya|Ate|Tita|Tito|Sir|Ma'am|Anh|Chị|Cô|Chú"
+    r"Khun|khun|Kuya|Ate|Tita|Tito|Sir|Ma'am|Anh|Chị|Cô|Chú|anh|chị|cô|chú|Mas"
 )
 _HONORIFIC_WORDS = frozenset(w.lower().rstrip("'?") for w in _HONORIFICS.split("|"))
 # Lower-case words that sit inside names (Juan dela Cruz, Siti binti Hassan, Ma. Theresa).

@@ -212,7 +212,6 @@ class OrderPayload(BaseModel):
         return cls.model_validate({**fields, "items": items})
 
 
-
 class BadSignature(Unauthorized):
     """The push is not signed by the platform, or not recently."""
 

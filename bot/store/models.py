@@ -481,9 +481,7 @@ class MediaRow(Base):
     buyer_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     owner_role: Mapped[str] = mapped_column(String(16), default="buyer", server_default="buyer")
     # A buyer's photo is in a conversation; a seller's is for a dispute (issue 18).
-    conversation_id: Mapped[str | None] = mapped_column(
-        ForeignKey("conversations.id"), index=True
-    )
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     dispute_id: Mapped[str | None] = mapped_column(ForeignKey("disputes.id"), index=True)
     # Of the stored photo (re-encoded without metadata), not of the upload.
     content_type: Mapped[str] = mapped_column(String(64))

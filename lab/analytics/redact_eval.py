@@ -1,9 +1,11 @@
 """The PII redactor's evaluation on ``data/eval/pii_messages.jsonl`` (``make eval-privacy``).
 
     python -m lab.analytics.redact_eval --eval data/eval/pii_messages.jsonl [--out reports/privacy]
+    python -m lab.analytics.redact_eval --eval lab/analytics/pii_dev --out reports/privacy-dev
 
-Recall per PII type, tokens wrongly removed, throughput and idempotence, per split of the set,
-into ``reports/privacy/redaction.{json,md}``.
+Recall and precision per PII type, tokens wrongly removed, throughput and idempotence, per split
+and per language of the set (field "language", default "en"), into
+``reports/privacy/redaction.{json,md}``. ``--eval`` is a JSONL file or a directory of them.
 """
 
 from __future__ import annotations
@@ -38,14 +40,21 @@ class EvalMessage:
     message_id: str
     region: str
     split: str
+    language: str
     text: str
     pii: tuple[tuple[str, int, int], ...]  # (type, start, end)
     keep: tuple[tuple[str, int, int], ...]  # (token, start, end)
 
 
 def load_eval_set(path: Path | str) -> list[EvalMessage]:
-    """Read the JSONL test set; every listed span must occur in its message."""
+    """Read the JSONL test set (a file, or every ``*.jsonl`` of a directory, by name); every
+    listed span must occur in its message."""
     source = Path(path)
+    if source.is_dir():
+        files = sorted(source.glob("*.jsonl"))
+        if not files:
+            raise RedactionError(f"PII test set {source} holds no .jsonl file")
+        return [m for f in files for m in load_eval_set(f)]
     if not source.is_file():
         raise RedactionError(f"PII test set {source} does not exist")
     messages = []
@@ -71,7 +80,15 @@ def load_eval_set(path: Path | str) -> list[EvalMessage]:
         if unknown:
             raise RedactionError(f"{source}:{line_no}: unknown PII types {sorted(unknown)}")
         messages.append(
-            EvalMessage(raw["id"], raw.get("region", "?"), raw.get("split", "dev"), text, pii, keep)
+            EvalMessage(
+                raw["id"],
+                raw.get("region", "?"),
+                raw.get("split", "dev"),
+                raw.get("language") or "en",
+                text,
+                pii,
+                keep,
+            )
         )
     return messages
 
@@ -91,19 +108,33 @@ def _covered(start: int, end: int, text: str, spans: Sequence[Redaction]) -> tup
 
 
 def evaluate(redactor: Redactor, messages: Sequence[EvalMessage]) -> dict[str, Any]:
-    """Recall of PII spans per type and the false-removal rate of must-keep tokens.
+    """Recall and precision of PII spans per type and the false-removal rate of must-keep tokens.
 
     A PII span counts as redacted when none of its letters or digits survive (whatever the
     placeholder); ``type_accuracy`` is the share of redacted spans whose placeholders include
     the right type. A must-keep token counts as removed when any of its characters is redacted.
-    The primary metric is overall PII recall: a leak is the costly error of a redactor.
+    Precision is over the redactor's spans: of those it labelled T, the share that overlap an
+    annotated span of type T (per type), or any annotated PII span (``pii_precision``); a span
+    that overlaps none removed text that was not PII. The primary metric is overall PII recall:
+    a leak is the costly error of a redactor.
     """
     found = redactor.find_many(m.text for m in messages)
     by_type: dict[str, Counter] = defaultdict(Counter)
     misses: list[dict[str, str]] = []
     removed: list[dict[str, str]] = []
     keep_total = keep_removed = 0
+    predicted: Counter[str] = Counter()
+    predicted_right: Counter[str] = Counter()
+    predicted_any = predicted_pii = 0
     for message, spans in zip(messages, found, strict=True):
+        for r in spans:
+            if r.label not in PII_TYPES:  # [TRUNCATED], the conservative [REDACTED]
+                continue
+            hits = {kind for kind, s, e in message.pii if r.start < e and s < r.end}
+            predicted[r.label] += 1
+            predicted_right[r.label] += r.label in hits
+            predicted_any += 1
+            predicted_pii += bool(hits)
         for kind, start, end in message.pii:
             full, _ = _covered(start, end, message.text, spans)
             stats = by_type[kind]
@@ -139,15 +170,19 @@ def evaluate(redactor: Redactor, messages: Sequence[EvalMessage]) -> dict[str, A
             "spans": by_type[kind]["spans"],
             "recall": _ratio(by_type[kind]["redacted"], by_type[kind]["spans"]),
             "type_accuracy": _ratio(by_type[kind]["right_type"], by_type[kind]["redacted"]),
+            "predicted": predicted[kind],
+            "precision": _ratio(predicted_right[kind], predicted[kind]),
         }
         for kind in PII_TYPES
-        if by_type[kind]["spans"]
+        if by_type[kind]["spans"] or predicted[kind]
     }
     return {
         "messages": len(messages),
         "primary_metric": "pii_recall",
         "pii_recall": _ratio(redacted_total, spans_total),
         "pii_spans": spans_total,
+        "pii_precision": _ratio(predicted_pii, predicted_any),
+        "predicted_spans": predicted_any,
         "per_type": per_type,
         "keep_tokens": keep_total,
         "false_removal_rate": _ratio(keep_removed, keep_total),
@@ -176,6 +211,7 @@ def measure_throughput(
         "mean_chars": round(sum(map(len, batch)) / n, 1),
         "seconds": round(best, 3),
         "messages_per_s": round(n / best, 1),
+        "ms_per_message": round(1000 * best / n, 3),
     }
 
 
@@ -219,15 +255,19 @@ def _markdown(report: dict[str, Any]) -> str:
         "| --- | ---: | ---: | " + " | ".join("---:" for _ in splits) + " | ---: |",
     ]
     for kind, r in report["splits"]["all"]["per_type"].items():
+        if not r["spans"]:
+            continue
         by_split = [report["splits"][s]["per_type"].get(kind) for s in splits]
-        cells = " | ".join(f"{b['recall']:.1%}" if b else "-" for b in by_split)
+        cells = " | ".join(f"{b['recall']:.1%}" if b and b["spans"] else "-" for b in by_split)
         lines.append(
             f"| {kind} | {r['spans']} | {r['recall']:.1%} | {cells} | {r['type_accuracy']:.1%} |"
         )
+    lines += ["", *language_tables(report["languages"])]
     t = report["throughput"]
     lines += [
         "",
-        f"Throughput: **{t['messages_per_s']:.0f} messages/s** (`redact_many`, {t['messages']} "
+        f"Throughput: **{t['messages_per_s']:.0f} messages/s**, {t['ms_per_message']:.2f} ms per "
+        f"message (`redact_many`, {t['messages']} "
         f"messages of {t['mean_chars']:.0f} characters on average, {t['seconds']} s, 1 process).",
         f"Idempotence: redacting twice equals redacting once for "
         f"{report['idempotent_share']:.1%} of the messages.",
@@ -247,6 +287,40 @@ def _markdown(report: dict[str, Any]) -> str:
                 lines.append(f"| {m['id']} | {what} | {output} |")
             lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def language_tables(languages: dict[str, dict[str, Any]]) -> list[str]:
+    """Markdown: per language, PII recall and precision, false removal; then recall / precision
+    per language and type ("-": no annotated span, or no span of that type predicted)."""
+    kinds = [k for k in PII_TYPES if any(k in r["per_type"] for r in languages.values())]
+    lines = [
+        "| language | messages | PII spans | recall | precision | must-keep | false removal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for language, r in languages.items():
+        lines.append(
+            f"| {language} | {r['messages']} | {r['pii_spans']} | {r['pii_recall']:.1%} "
+            f"| {r['pii_precision']:.1%} | {r['keep_tokens']} | {r['false_removal_rate']:.1%} |"
+        )
+    lines += [
+        "",
+        "Recall / precision per language and type (annotated spans in brackets):",
+        "",
+        "| language | " + " | ".join(kinds) + " |",
+        "| --- | " + " | ".join("---:" for _ in kinds) + " |",
+    ]
+    for language, r in languages.items():
+        cells = []
+        for kind in kinds:
+            t = r["per_type"].get(kind)
+            if t is None:
+                cells.append("-")
+                continue
+            recall = f"{t['recall']:.0%}" if t["spans"] else "-"
+            precision = f"{t['precision']:.0%}" if t["predicted"] else "-"
+            cells.append(f"{recall} / {precision} ({t['spans']})")
+        lines.append(f"| {language} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
         "eval_set": str(args.eval),
         "placeholders": PLACEHOLDERS,
         "splits": {name: evaluate(redactor, subset) for name, subset in splits.items()},
+        "languages": {
+            language: evaluate(redactor, [m for m in messages if m.language == language])
+            for language in sorted({m.language for m in messages})
+        },
         "throughput": measure_throughput(
             redactor, texts, n=args.throughput_n, repeats=args.throughput_repeats
         ),
@@ -289,8 +367,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:>7}: recall {r['pii_recall']:.1%} ({per_type}); "
             f"false removal {r['false_removal_rate']:.1%} of {r['keep_tokens']} tokens"
         )
+    for name, r in report["languages"].items():
+        print(
+            f"{name:>7}: recall {r['pii_recall']:.1%}, precision {r['pii_precision']:.1%}; "
+            f"false removal {r['false_removal_rate']:.1%} of {r['keep_tokens']} tokens"
+        )
     t = report["throughput"]
-    print(f"throughput {t['messages_per_s']:.0f} messages/s; report in {args.out}")
+    print(
+        f"throughput {t['messages_per_s']:.0f} messages/s ({t['ms_per_message']:.2f} ms each); "
+        f"report in {args.out}"
+    )
     return 0
 
 

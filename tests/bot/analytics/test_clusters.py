@@ -187,6 +187,7 @@ def test_report_to_dict_is_json(embedder: ThemeEmbedder, nlp) -> None:
         "min_cluster_size",
         "dimensions",
         "embedder",
+        "languages",
     }
     assert set(out["clusters"][0]) == {
         "label",
@@ -195,6 +196,7 @@ def test_report_to_dict_is_json(embedder: ThemeEmbedder, nlp) -> None:
         "share",
         "examples",
         "example_ids",
+        "language",
     }
 
 
@@ -472,3 +474,119 @@ def test_real_minilm_separates_the_failure_themes(minilm, nlp) -> None:
             phrases = " ".join(report.clusters[index].key_phrases).split()
             assert THEME_WORDS[theme] & set(phrases), (theme, report.clusters[index])
     assert find_failure_clusters(texts, embedder=minilm, nlp=nlp).to_dict() == report.to_dict()
+
+
+# --- per language (issue 16) ----------------------------------------------------------------------
+
+# Two themes (a refund that has not come, a voucher that fails) written in three languages. The
+# fake embedders read the theme by keyword whatever the language, as a multilingual encoder
+# would: only clustering per language keeps the Malay and the Thai messages in clusters of their
+# own.
+THEMES_BY_LANGUAGE = {
+    "en": [f"where is my refund for order A10{i:02d}, waited {i + 3} days" for i in range(8)]
+    + [f"voucher code SAVE{i} says invalid at checkout" for i in range(8)],
+    "ms": [f"mana duit refund saya untuk order A20{i:02d}, dah {i + 3} hari" for i in range(8)]
+    + [f"kod voucher JIMAT{i} tak boleh guna masa checkout" for i in range(8)],
+    "th": [f"ยังไม่ได้เงินคืน refund คำสั่งซื้อ A30{i:02d} รอมา {i + 3} วันแล้วค่ะ" for i in range(8)]
+    + [f"ใช้โค้ด voucher ลด{i} ไม่ได้ตอนจ่ายเงินค่ะ" for i in range(8)],
+}
+
+
+def _theme_embedder() -> ThemeEmbedder:
+    return ThemeEmbedder({"refund": "refund", "voucher": "voucher"})
+
+
+def _mixed_messages() -> tuple[list[str], list[str]]:
+    texts, languages = [], []
+    for i in range(16):  # interleaved, as a log would be
+        for language, messages in THEMES_BY_LANGUAGE.items():
+            texts.append(messages[i])
+            languages.append(language)
+    return texts, languages
+
+
+def _members(report: ClusterReport, index: int) -> list[int]:
+    return [i for i, a in enumerate(report.assignments) if a == index]
+
+
+def test_each_language_is_clustered_on_its_own(nlp) -> None:
+    english, multilingual = _theme_embedder(), _theme_embedder()
+    texts, languages = _mixed_messages()
+    report = find_failure_clusters(
+        texts,
+        languages=languages,
+        embedder=english,
+        multilingual_embedder=multilingual,
+        nlp=nlp,
+        min_cluster_size=4,
+        redact=False,  # what each embedder reads is compared with the input below
+    )
+    assert sorted(c.language for c in report.clusters) == ["en", "en", "ms", "ms", "th", "th"]
+    for index, cluster in enumerate(report.clusters):
+        assert {languages[i] for i in _members(report, index)} == {cluster.language}
+    # The Malay group and the Thai group: every message in a cluster of its own language.
+    for language in ("ms", "th"):
+        mine = [i for i, lang in enumerate(languages) if lang == language]
+        assert all(report.clusters[report.assignments[i]].language == language for i in mine)
+    thai_voucher = next(
+        c for c in report.clusters if c.language == "th" and "voucher" in c.examples[0]
+    )
+    assert thai_voucher.size == 8 and all("โค้ด" in e for e in thai_voucher.examples)
+    # MiniLM reads English only; the multilingual encoder reads the rest.
+    assert sorted(english.seen) == sorted(THEMES_BY_LANGUAGE["en"])
+    assert sorted(multilingual.seen) == sorted(THEMES_BY_LANGUAGE["ms"] + THEMES_BY_LANGUAGE["th"])
+    assert report.languages == {
+        language: {"messages": 16, "embedder": "fake-themes"} for language in ("en", "ms", "th")
+    }
+    out = json.loads(json.dumps(report.to_dict()))
+    assert {c["language"] for c in out["clusters"]} == {"en", "ms", "th"}
+
+
+def test_without_languages_the_themes_mix_languages(nlp) -> None:
+    # What clustering all messages together does with a language-blind reading of the themes.
+    texts, languages = _mixed_messages()
+    report = find_failure_clusters(texts, embedder=_theme_embedder(), nlp=nlp, min_cluster_size=4)
+    assert len(report.clusters) == 2
+    for index, cluster in enumerate(report.clusters):
+        assert cluster.language is None
+        assert {languages[i] for i in _members(report, index)} == {"en", "ms", "th"}
+
+
+def test_a_language_with_too_few_messages_is_noise_and_loads_no_model(nlp) -> None:
+    texts, languages = _mixed_messages()
+    texts, languages = [*texts, "tôi muốn hoàn tiền"], [*languages, "vi"]
+
+    class Refuses(ThemeEmbedder):
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            if any("hoàn tiền" in t for t in texts):
+                raise AssertionError("a lone Vietnamese message was embedded")
+            return super().encode(texts)
+
+    report = find_failure_clusters(
+        texts,
+        languages=languages,
+        embedder=_theme_embedder(),
+        multilingual_embedder=Refuses({"refund": "refund", "voucher": "voucher"}),
+        nlp=nlp,
+        min_cluster_size=4,
+    )
+    assert report.assignments[-1] == -1
+    assert report.languages["vi"] == {"messages": 1, "embedder": None}
+
+
+def test_messages_without_a_language_count_as_english(nlp) -> None:
+    texts = THEMES_BY_LANGUAGE["en"]
+    report = find_failure_clusters(
+        texts,
+        languages=[None] * len(texts),
+        embedder=_theme_embedder(),
+        multilingual_embedder=ThemeEmbedder({}),
+        nlp=nlp,
+        min_cluster_size=4,
+    )
+    assert [c.language for c in report.clusters] == ["en", "en"]
+
+
+def test_languages_must_match_the_texts(nlp) -> None:
+    with pytest.raises(ValueError, match="languages"):
+        find_failure_clusters(["a", "b"], languages=["en"], embedder=ThemeEmbedder({}), nlp=nlp)

@@ -231,3 +231,11 @@ def test_failed_messages_are_unreadable_ones_and_openings_of_escalated_conversat
     # Rasa was down (M18), C8's parcel that never came (M34). Not C3 (a refusal the bot
     # explained), nor later turns such as C2's "request_human".
     assert ids == {"M7", "M9", "M18", "M28", "M30", "M34"}
+
+
+def test_failed_messages_carry_their_conversations_language(tables):
+    from bot.analytics.clusters import _failed_rows
+
+    languages = {row["message_id"]: row["language"] for row in _failed_rows(tables, WINDOW)}
+    # C2 and C6 are B2's (Thai), C4 and C8 are B1's and B4's (Malay).
+    assert languages == {"M7": "th", "M9": "th", "M28": "th", "M30": "th", "M18": "ms", "M34": "ms"}

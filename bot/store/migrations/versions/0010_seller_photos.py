@@ -26,9 +26,7 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("dispute_id", sa.String(36), nullable=True))
         batch.alter_column("conversation_id", existing_type=sa.String(36), nullable=True)
-        batch.create_foreign_key(
-            "fk_media_dispute_id_disputes", "disputes", ["dispute_id"], ["id"]
-        )
+        batch.create_foreign_key("fk_media_dispute_id_disputes", "disputes", ["dispute_id"], ["id"])
         batch.create_index("ix_media_dispute_id", ["dispute_id"])
 
 
