@@ -33,7 +33,6 @@ from retrieval.rerank import (
     Candidate,
     Question,
     features,
-    file_hash,
     fit,
     folds,
     read_provenance,
@@ -68,9 +67,7 @@ def held_out_candidates(
             hybrid.examples = ExampleIndex(others, embedder, retriever.categories)
             for example in held:
                 fusion = hybrid.fuse(retriever.categories.expand(example.question), depth)
-                out.append(
-                    (example, fusion.question, fusion.candidates(fusion.order[:depth]))
-                )
+                out.append((example, fusion.question, fusion.candidates(fusion.order[:depth])))
     finally:
         hybrid.examples, hybrid.reranker = saved
     return out
@@ -108,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         embedder = make_embedder()
         provenance = reranker_provenance(clauses, embedder.name, examples_path)
         saved = read_provenance(args.index)
-        if not args.force and saved is not None and all(
-            saved.get(k) == v for k, v in provenance.items()
+        if (
+            not args.force
+            and saved is not None
+            and all(saved.get(k) == v for k, v in provenance.items())
         ):
             print(f"re-ranker up to date at {args.index}")
             return 0
