@@ -170,3 +170,41 @@ def test_the_factory_loads_the_reranker_saved_beside_the_index(
         make_retriever(
             "hybrid", tiny_clauses, embedder=fake_embedder, index_dir=index, examples=examples
         )
+
+
+def test_train_reranker_trains_once_then_reports_up_to_date(
+    tiny_kb_dir, tiny_clauses, tmp_path, monkeypatch, capsys
+) -> None:
+    import retrieval.embedder
+    from retrieval.train_reranker import main as train_main
+    from tests.retrieval.fakes import FakeEmbedder
+
+    class LoadableFake(FakeEmbedder):
+        def load(self) -> LoadableFake:
+            return self
+
+    fake = LoadableFake(dimension=32, name="fake-bow")
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", lambda *args, **kwargs: fake)
+    index = tmp_path / "index"
+    DenseRetriever(fake).build(tiny_clauses).save(index)
+    examples = tmp_path / "q.jsonl"
+    rows = [
+        ("how many days to return", "RET-1.1"),
+        ("return window for earbuds", "RET-1.1"),
+        ("what is the shipping fee", "RET-1.2"),
+        ("who pays postage", "RET-1.2"),
+        ("wallet refund speed", "REF-2.1"),
+        ("card refund days", "REF-2.1"),
+        ("my vase arrived broken", "REF-2.2"),
+        ("photos of the damage", "REF-2.2"),
+    ]
+    examples.write_text(
+        "".join(json.dumps({"question": q, "relevant": [c]}) + "\n" for q, c in rows)
+    )
+    argv = ["--kb", str(tiny_kb_dir), "--index", str(index), "--examples", str(examples)]
+
+    assert train_main(argv) == 0
+    assert "trained the re-ranker on 8 example questions" in capsys.readouterr().out
+    assert load_reranker(index, reranker_provenance(tiny_clauses, fake.name, examples))
+    assert train_main(argv) == 0
+    assert "re-ranker up to date" in capsys.readouterr().out
