@@ -203,9 +203,10 @@ bench-analytics: $(VENV)/.installed
 compare-nlu: setup
 	$(PY) -m lab.nlu.compare --out reports/nlu/pipelines
 
-eval-retrieval: $(VENV)/.installed
+# Reads the saved index and the re-ranker trained beside it (`make index`), as the bot does.
+eval-retrieval: index
 	$(PY) -m lab.retrieval.evaluate --kb data/policies --questions data/eval/policy_questions.jsonl \
-		--out reports/retrieval
+		--index artifacts/retrieval --out reports/retrieval
 
 # Per-language recall@1/3/5, MRR@10, refusals and latency: dev questions, then the held-out
 # files (run it once, at the end) and English through e5 for comparison.

@@ -284,9 +284,12 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             "risk-model", f"{py} -m lab.policies.train_router_model --out artifacts/risk", ("venv",)
         ),
         # FAISS over the knowledge base; rebuilt only when data/policies or the model changed.
+        # Then the re-ranker of its top clauses, trained on the example questions; retrained
+        # only when the knowledge base, the model or the examples changed (retrieval.rerank).
         Step(
             "index",
-            f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval",
+            f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval\n"
+            f"{py} -m retrieval.train_reranker --kb data/policies --index artifacts/retrieval",
             ("venv", "nlu-encoder"),
         ),
         # e5 vectors of the knowledge base in all six languages (policy answers in the buyer's

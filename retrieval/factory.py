@@ -20,6 +20,7 @@ from retrieval.index import DenseRetriever
 from retrieval.kb import Clause, corpus_hash
 from retrieval.lexical import BM25Retriever
 from retrieval.query import DEFAULT_MAX_QUERY_CHARS
+from retrieval.rerank import file_hash, load_reranker
 from retrieval.types import Retriever
 
 RETRIEVER_NAMES = ("bm25", "dense", "hybrid")
@@ -63,17 +64,35 @@ def make_retriever(
             dense.build(clauses)
         retriever = dense
         if name == "hybrid":
+            reranker = None
             if isinstance(examples, (str, Path)):
+                # Trained on these examples by `make index` (retrieval.train_reranker); an
+                # index without one answers in RRF order.
+                if index_dir is not None:
+                    wanted = reranker_provenance(clauses, embedder.name, examples)
+                    reranker = load_reranker(index_dir, wanted)
                 examples = load_examples(examples, [c.clause_id for c in clauses])
             example_index = ExampleIndex(examples, embedder, item_categories) if examples else None
             retriever = HybridRetriever(
                 dense,
                 BM25Retriever(max_query_chars=max_chars).build(clauses),
                 examples=example_index,
+                reranker=reranker if example_index is not None else None,
             )
     if item_categories is None:
         return retriever
     return ExpandingRetriever(retriever, item_categories)
+
+
+def reranker_provenance(
+    clauses: Sequence[Clause], model_name: str, examples: Path | str
+) -> dict[str, str]:
+    """What a saved re-ranker must have been trained with to serve these clauses."""
+    return {
+        "corpus_hash": corpus_hash(clauses),
+        "model_name": model_name,
+        "examples_hash": file_hash(examples),
+    }
 
 
 def make_answerer(

@@ -39,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports/retrieval"))
     parser.add_argument("--embedder", choices=VARIANTS, default=DEFAULT_VARIANT)
     parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        help="a saved index (`make index`): its vectors and the re-ranker trained beside it; "
+        "default: embed the clauses now, no re-ranker",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -62,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             examples = None
         evaluator = RetrievalEvaluator(questions)
         results = [
-            evaluator(make_retriever(name, clauses, embedder=embedder, examples=examples))
+            evaluator(
+                make_retriever(
+                    name, clauses, embedder=embedder, examples=examples, index_dir=args.index
+                )
+            )
             for name in RETRIEVER_NAMES
         ]
     except RetrievalError as e:
@@ -81,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             embedder=embedder,
             item_categories=categories,
             examples=examples,
+            index_dir=args.index,
         ),
         -math.inf,
         embedder=embedder,

@@ -1,0 +1,98 @@
+"""Does the re-ranker help? 5-fold cross-validation on the dev questions.
+
+Usage: ``python -m lab.retrieval.rerank [--questions data/retrieval/dev_questions.jsonl]
+[--misses FILE]``
+
+Every dev question's candidates are found with the other folds' questions as examples
+(``retrieval.train_reranker.held_out_candidates``, what the product trains on); then each fold
+is re-ranked by a re-ranker trained on the other four folds' candidates. Printed: recall@1,
+recall@3, MRR@10 of the RRF order and of the re-ranked order on the same candidates, and the
+weights of a re-ranker trained on all of them. Never run on the held-out set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from lab.retrieval.evaluation import EvalQuestion, QuestionResult, ranking_metrics
+
+REPORTED = ("recall@1", "recall@3", "mrr@10")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
+    parser.add_argument(
+        "--questions", type=Path, default=Path("data/retrieval/dev_questions.jsonl")
+    )
+    parser.add_argument("--misses", type=Path, default=None, help="write re-ranked misses here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from lab.retrieval.embedders import make_variant
+    from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
+    from retrieval.embedder import MemoEmbedder
+    from retrieval.examples import load_examples
+    from retrieval.expansion import ExpandingRetriever, ItemCategories
+    from retrieval.factory import make_retriever
+    from retrieval.kb import load_knowledge_base
+    from retrieval.rerank import FEATURES, features, fit
+    from retrieval.train_reranker import CV_FOLDS, held_out_candidates, training_rows
+
+    clauses = load_knowledge_base(args.kb)
+    examples = load_examples(args.questions, [c.clause_id for c in clauses])
+    embedder = MemoEmbedder(make_variant().load(), size=4096)
+    retriever = make_retriever(
+        "hybrid",
+        clauses,
+        embedder=embedder,
+        item_categories=ItemCategories.load(DEFAULT_ITEM_CATEGORIES),
+        examples=None,
+    )
+    assert isinstance(retriever, ExpandingRetriever)
+    items = held_out_candidates(retriever, examples)
+    # held_out_candidates deals the same folds in order: fold i is every CV_FOLDS-th slice.
+    sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
+    bounds = np.cumsum([0, *sizes])
+    parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
+
+    before, after, misses = [], [], []
+    for i, held in enumerate(parts):
+        train = [item for j, part in enumerate(parts) if j != i for item in part]
+        reranker = fit(*training_rows(train))
+        for number, (example, question, candidates) in enumerate(held):
+            q = EvalQuestion(f"{i}-{number}", example.question, example.clause_ids, True)
+            rrf_order = tuple(c.clause_id for c in candidates)
+            reranked = tuple(reranker.order(question, candidates))
+            before.append(QuestionResult(q, rrf_order, None))
+            after.append(QuestionResult(q, reranked, None))
+            if reranked[:1] != rrf_order[:1] or reranked[0] not in example.clause_ids:
+                misses.append(
+                    {
+                        "question": example.question,
+                        "relevant": list(example.clause_ids),
+                        "rrf": list(rrf_order[:3]),
+                        "reranked": list(reranked[:3]),
+                    }
+                )
+    for label, results in (("RRF order", before), ("re-ranked", after)):
+        metrics = ranking_metrics(results)
+        print(f"{label:>10}: " + " ".join(f"{m} {metrics[m]:.3f}" for m in REPORTED))
+    full = fit(*training_rows(items))
+    print("weights (standardised features):")
+    for name, weight in sorted(zip(FEATURES, full.weights, strict=True), key=lambda p: -abs(p[1])):
+        print(f"  {name:>14} {weight:+.3f}")
+    print(f"{len(items)} questions, {sum(len(features(q, c)) for _, q, c in items)} candidates")
+    if args.misses:
+        args.misses.write_text(
+            "\n".join(json.dumps(m, ensure_ascii=False) for m in misses) + "\n", encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
