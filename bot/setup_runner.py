@@ -315,10 +315,14 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             ("venv",),
             seconds=60,
         ),
-        # FAISS over the knowledge base; rebuilt only when data/policies or the model changed.
+        # The embedding steps run on one onnxruntime thread: beside NLU training, two threads each
+        # oversubscribe the 2 cores, and their spinning threads burn CPU that DIET needs (1,000
+        # situations under load: 24.0-25.1 s of CPU on one thread, 29.0-30.8 s on two).
+        # FAISS over the knowledge base and the example questions' vectors; rebuilt only when
+        # data/policies, the examples or the model changed.
         Step(
             "index",
-            f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval",
+            f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval --threads 1",
             ("venv", "nlu-encoder"),
             seconds=40,
         ),
@@ -337,7 +341,7 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             "assist-index",
             f"{py} -m lab.assist.corpus --out var/assist/corpus.json\n"
             f"{py} -m bot.agent.suggestions.build --corpus var/assist/corpus.json "
-            "--out artifacts/assist",
+            "--out artifacts/assist --threads 1",
             ("venv", "nlu-encoder"),
             seconds=240,
         ),

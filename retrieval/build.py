@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLE_QUESTIONS)
     parser.add_argument("--item-categories", type=Path, default=DEFAULT_ITEM_CATEGORIES)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="onnxruntime threads (default: one per core; set-up passes 1, see bot/setup_runner)",
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = parser.parse_args(argv)
 
@@ -51,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         clauses = load_knowledge_base(args.kb)
         digest = corpus_hash(clauses)
         embedder = make_embedder(
-            args.backend or DEFAULT_BACKEND, model_path=args.model_path, onnx_file=args.onnx_file
+            args.backend or DEFAULT_BACKEND,
+            model_path=args.model_path,
+            onnx_file=args.onnx_file,
+            threads=args.threads,
         )
         # The same examples and categories the bot's retriever uses (retrieval.factory).
         categories = ItemCategories.load(args.item_categories)

@@ -162,3 +162,10 @@ def test_an_unknown_step_on_the_command_line_is_refused(capsys: pytest.CaptureFi
 def test_duration_reads_like_the_progress_lines() -> None:
     assert duration(42.14) == "42.1s"
     assert duration(372) == "6m12s"
+
+
+def test_the_embedding_steps_run_on_one_thread_beside_nlu_training() -> None:
+    steps = {s.name: s for s in project_steps()}
+    for name in ("index", "assist-index"):
+        assert "--threads 1" in steps[name].script
+    assert "--threads" not in steps["index-multilingual"].script  # one thread by default

@@ -105,3 +105,23 @@ def test_an_index_of_an_older_passage_format_is_rebuilt(
 
     assert "built index of 4 clauses" in capsys.readouterr().out
     DenseRetriever(fake).load(out)  # the rebuilt index loads again
+
+
+def test_threads_reach_the_embedder(tiny_kb_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """Set-up passes --threads 1: steps running side by side must not each spin on both cores."""
+    import retrieval.embedder
+
+    asked: list[dict] = []
+    fake = LoadableFake(dimension=384, name=DEFAULT_MODEL_NAME)
+
+    def make(*args, **kwargs) -> LoadableFake:
+        asked.append(kwargs)
+        return fake
+
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", make)
+    out = str(tmp_path / "index")
+
+    assert build_main(["--kb", str(tiny_kb_dir), "--out", out, "--threads", "1"]) == 0
+    assert build_main(["--kb", str(tiny_kb_dir), "--out", out, "--force"]) == 0
+
+    assert [kwargs["threads"] for kwargs in asked] == [1, None]

@@ -118,7 +118,10 @@ def test_factory_reads_examples_from_a_path(fake_embedder, tiny_clauses, tmp_pat
     assert none.inner.examples is None
 
 
-_POSTAGE = [Example("what postage do I pay", ("RET-1.2",)), Example("card refund for earbuds", ("REF-2.1",))]
+_POSTAGE = [
+    Example("what postage do I pay", ("RET-1.2",)),
+    Example("card refund for earbuds", ("REF-2.1",)),
+]
 
 
 def test_saved_example_vectors_are_read_back_instead_of_embedded(fake_embedder, tmp_path) -> None:
