@@ -6,6 +6,10 @@ starts and when it ends, with its elapsed time, and the total at the end::
 
     [setup] nlu-model done in 6m12s
 
+When several steps are ready and a slot is free, the one heading the longest chain of work
+(its own expected seconds plus the longest chain of the steps that need it) starts first, so
+NLU training, the critical path, never waits behind an index that could run beside it.
+
 A step is incremental: either it has a stamp file that is newer than its inputs (make's rule:
 the environments), or its command itself checks a content hash and returns at once when up to
 date (the NLU model, the encoder, the indexes, the risk model). When a step fails, the steps
@@ -41,6 +45,7 @@ class Step:
 
     ``stamp`` and ``inputs`` (paths relative to the root) make it skip, as make does, when the
     stamp exists and is newer than every input; the runner touches the stamp after success.
+    ``seconds`` is how long it takes when it has work to do (measured; for the start order).
     """
 
     name: str
@@ -48,6 +53,7 @@ class Step:
     needs: tuple[str, ...] = ()
     stamp: str | None = None
     inputs: tuple[str, ...] = ()
+    seconds: float = 0.0
 
 
 @dataclass
@@ -98,6 +104,16 @@ def check_graph(steps: Sequence[Step]) -> None:
         seen.add(step.name)
 
 
+def chain_seconds(steps: Sequence[Step]) -> dict[str, float]:
+    """Each step's own seconds plus the longest chain of the steps that (transitively) need it:
+    the steps that head the longest chains go first (critical-path scheduling)."""
+    chain: dict[str, float] = {}
+    for step in reversed(steps):  # needs are declared first, so dependents come later
+        after = [chain[s.name] for s in steps if step.name in s.needs]
+        chain[step.name] = step.seconds + max(after, default=0.0)
+    return chain
+
+
 def stamp_fresh(root: Path, step: Step) -> bool:
     if step.stamp is None:
         return False
@@ -125,6 +141,9 @@ class Runner:
     ) -> None:
         check_graph(steps)
         self.steps = list(steps)
+        chain = chain_seconds(self.steps)
+        # Ties keep the declared order (sorted is stable).
+        self._by_priority = sorted(self.steps, key=lambda s: -chain[s.name])
         self.root = root
         self.log_dir = log_dir or root / "var" / "setup"
         self.jobs = max(1, jobs)
@@ -141,7 +160,7 @@ class Runner:
         started = time.monotonic()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         result = RunResult(ok=True)
-        waiting = list(self.steps)
+        waiting = list(self._by_priority)
         running: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
         finished: queue.Queue[tuple[str, int]] = queue.Queue()
         failed: Step | None = None
@@ -250,7 +269,10 @@ def _tail(path: Path, lines: int) -> list[str]:
 
 
 def project_steps(python: str = "python3.11") -> list[Step]:
-    """The project's set-up graph (the Makefile's targets call it by step name)."""
+    """The project's set-up graph (the Makefile's targets call it by step name).
+
+    ``seconds``: each step's time in the fresh-clone CI runs of 2026-12-02 (shared machine,
+    steps side by side), rounded; only their order matters (which step starts first)."""
     py = ".venv/bin/python"
     return [
         # torch first and pinned: this machine type carries the CPU build on disk, while an
@@ -263,6 +285,7 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             f"{py} -m pip install --quiet -e '.[dev]'",
             stamp=".venv/.installed",
             inputs=("pyproject.toml",),
+            seconds=150,
         ),
         # Rasa 3.6 pins old libraries (TensorFlow 2.12, numpy 1.23, pydantic 1): its own
         # environment, from a complete, verified list (--no-deps makes the list the whole truth).
@@ -274,23 +297,37 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             ".venv-rasa/bin/pip install --quiet --no-deps setuptools==70.3.0 wheel",
             stamp=".venv-rasa/.installed",
             inputs=("nlu/requirements-rasa.txt",),
+            seconds=150,
         ),
         # all-MiniLM-L6-v2 as ONNX (token and sentence vectors): the NLU's featurizer, the
         # policy index and the suggestions all embed with it. A no-op when up to date.
-        Step("nlu-encoder", f"{py} -m nlu.export_encoder --out artifacts/nlu-encoder", ("venv",)),
+        Step(
+            "nlu-encoder",
+            f"{py} -m nlu.export_encoder --out artifacts/nlu-encoder",
+            ("venv",),
+            seconds=25,
+        ),
         # The risk model and the router's fairness settings; retrained only when the world
         # arguments, the policies code or the libraries changed (inputs hash in metadata.json).
         Step(
-            "risk-model", f"{py} -m lab.policies.train_router_model --out artifacts/risk", ("venv",)
+            "risk-model",
+            f"{py} -m lab.policies.train_router_model --out artifacts/risk",
+            ("venv",),
+            seconds=60,
         ),
-        # FAISS over the knowledge base; rebuilt only when data/policies or the model changed.
-        # Then the re-ranker of its top clauses, trained on the example questions; retrained
-        # only when the knowledge base, the model or the examples changed (retrieval.rerank).
+        # The embedding steps run on one onnxruntime thread: beside NLU training, two threads each
+        # oversubscribe the 2 cores, and their spinning threads burn CPU that DIET needs (1,000
+        # situations under load: 24.0-25.1 s of CPU on one thread, 29.0-30.8 s on two).
+        # FAISS over the knowledge base and the example questions' vectors; rebuilt only when
+        # data/policies, the examples or the model changed. Then the re-ranker of its top
+        # clauses, trained on the example questions; retrained only when the knowledge base, the
+        # model or the examples changed (retrieval.rerank).
         Step(
             "index",
-            f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval\n"
+            f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval --threads 1\n"
             f"{py} -m retrieval.train_reranker --kb data/policies --index artifacts/retrieval",
             ("venv", "nlu-encoder"),
+            seconds=40,
         ),
         # e5 vectors of the knowledge base in all six languages (policy answers in the buyer's
         # language) and of the English example questions; rebuilt only when a translation or
@@ -301,6 +338,7 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             f"{py} -m retrieval.build_multilingual --kb data/policies "
             "--out artifacts/retrieval-multilingual",
             ("venv",),
+            seconds=295,
         ),
         # FAISS over past agent resolutions (suggested replies). The corpus comes from the lab
         # (the synthetic world's resolved cases); the product's build reads only that file.
@@ -308,11 +346,13 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             "assist-index",
             f"{py} -m lab.assist.corpus --out var/assist/corpus.json\n"
             f"{py} -m bot.agent.suggestions.build --corpus var/assist/corpus.json "
-            "--out artifacts/assist",
+            "--out artifacts/assist --threads 1",
             ("venv", "nlu-encoder"),
+            seconds=240,
         ),
         # Trains only when its inputs changed (the model is named by their content hash).
-        Step("nlu-model", f"{py} -m nlu.model", ("venv", "rasa-venv", "nlu-encoder")),
+        # The critical path (DIET; 9-10 minutes of the 12-14): it starts before the indexes.
+        Step("nlu-model", f"{py} -m nlu.model", ("venv", "rasa-venv", "nlu-encoder"), seconds=600),
     ]
 
 

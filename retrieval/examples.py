@@ -9,11 +9,18 @@ by its closest example; the hybrid retriever fuses that ranking with its other t
 lab.retrieval.examples``), it moved recall@1 0.707 -> 0.743 and recall@3 0.895 -> 0.926.
 
 Only answerable examples count; an example with several relevant clauses votes for each.
+
+Embedding the ~500 examples took 24-30 s of every bot start on a loaded machine, so the index
+step (``retrieval.build``) saves their vectors beside the clause index (``example_vectors.npy``
+and ``example_vectors.json``, keyed by a hash of the embedded texts and the model name); the bot
+reads them and embeds only when they are missing or stale.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,26 +64,115 @@ def load_examples(path: Path | str, known_clause_ids: Sequence[str]) -> list[Exa
     return examples
 
 
+VECTORS_FILE = "example_vectors.npy"
+VECTORS_METADATA_FILE = "example_vectors.json"
+
+
+def example_texts(examples: Sequence[Example], categories: ItemCategories | None) -> list[str]:
+    """What is embedded for each example: its question with the item categories appended
+    (``retrieval.expansion``), as the retriever's queries are."""
+    return [categories.expand(e.question) if categories else e.question for e in examples]
+
+
+def texts_hash(texts: Sequence[str], model_name: str) -> str:
+    """Names exactly what saved vectors are: these texts, in this order, by this model."""
+    digest = hashlib.sha256(model_name.encode())
+    for text in texts:
+        digest.update(b"\0")
+        digest.update(text.encode())
+    return digest.hexdigest()
+
+
+def saved_vectors_fresh(directory: Path | str, texts: Sequence[str], model_name: str) -> bool:
+    """Whether ``directory`` holds the vectors of exactly these texts (reads the JSON only)."""
+    meta = _read_vectors_metadata(Path(directory))
+    return (
+        meta is not None
+        and meta.get("texts_hash") == texts_hash(texts, model_name)
+        and (Path(directory) / VECTORS_FILE).is_file()
+    )
+
+
+def load_saved_vectors(
+    directory: Path | str, texts: Sequence[str], model_name: str, dimension: int
+) -> np.ndarray | None:
+    """The saved vectors of ``texts``, or ``None`` when missing, stale or malformed."""
+    if not saved_vectors_fresh(directory, texts, model_name):
+        return None
+    try:
+        vectors = np.load(Path(directory) / VECTORS_FILE, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if vectors.dtype != np.float32 or vectors.shape != (len(texts), dimension):
+        return None
+    return vectors
+
+
+def save_vectors(
+    directory: Path | str, texts: Sequence[str], vectors: np.ndarray, model_name: str
+) -> None:
+    """Write the vectors, then their metadata (written last: a crash leaves stale metadata,
+    which a reader refuses, never metadata vouching for the wrong vectors)."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    partial = target / f".{VECTORS_FILE}.partial"
+    with partial.open("wb") as f:
+        np.save(f, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+    os.replace(partial, target / VECTORS_FILE)
+    meta = {
+        "model_name": model_name,
+        "count": len(texts),
+        "texts_hash": texts_hash(texts, model_name),
+    }
+    partial = target / f".{VECTORS_METADATA_FILE}.partial"
+    partial.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(partial, target / VECTORS_METADATA_FILE)
+
+
+def _read_vectors_metadata(directory: Path) -> dict | None:
+    try:
+        meta = json.loads((directory / VECTORS_METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 class ExampleIndex:
     """Clauses ranked by the cosine of their closest example question.
 
     Examples are embedded as the retriever's queries are: with the item categories appended
     (``retrieval.expansion``), so "return my earbuds" and "return window for headphones" meet
-    on "electronics"."""
+    on "electronics". With ``saved_dir``, the vectors saved there are used when they are the
+    vectors of exactly these texts by this model (``loaded`` tells); otherwise they are embedded.
+    """
 
     def __init__(
         self,
         examples: Sequence[Example],
         embedder: Embedder,
         categories: ItemCategories | None = None,
+        *,
+        saved_dir: Path | str | None = None,
     ) -> None:
         self.examples = tuple(examples)
-        texts = [categories.expand(e.question) if categories else e.question for e in examples]
-        self.vectors = (
-            np.asarray(embedder.encode(texts), dtype=np.float32)
-            if texts
-            else np.zeros((0, 1), dtype=np.float32)
+        self.model_name = embedder.name
+        self.texts = example_texts(self.examples, categories)
+        saved = (
+            load_saved_vectors(saved_dir, self.texts, embedder.name, embedder.dimension)
+            if saved_dir is not None and self.texts
+            else None
         )
+        self.loaded = saved is not None
+        if saved is not None:
+            self.vectors = saved
+        elif self.texts:
+            self.vectors = np.asarray(embedder.encode(self.texts), dtype=np.float32)
+        else:
+            self.vectors = np.zeros((0, 1), dtype=np.float32)
+
+    def save(self, directory: Path | str) -> None:
+        """Save the vectors for a later ``ExampleIndex(..., saved_dir=directory)``."""
+        save_vectors(directory, self.texts, self.vectors, self.model_name)
 
     def __len__(self) -> int:
         return len(self.examples)

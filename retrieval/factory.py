@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from retrieval.types import Retriever
 
 RETRIEVER_NAMES = ("bm25", "dense", "hybrid")
 
+log = logging.getLogger(__name__)
+
 
 def make_retriever(
     name: str,
@@ -38,7 +41,9 @@ def make_retriever(
     """A ready-to-search retriever over ``clauses``.
 
     Dense parts load the saved index from ``index_dir`` when given (refusing one built for
-    other clauses), otherwise they embed the clauses now. ``embedder`` must be loaded.
+    other clauses), otherwise they embed the clauses now; the same goes for the example
+    questions' vectors (embedded now when the saved ones are missing or for other texts).
+    ``embedder`` must be loaded.
     ``item_categories`` (a lexicon or its YAML path; ``None``: no expansion) adds the
     categories of the items a question names to the query (``retrieval.expansion``).
     ``examples`` (labelled questions or their JSON-lines path; ``None``: none) add the hybrid's
@@ -72,7 +77,18 @@ def make_retriever(
                     wanted = reranker_provenance(clauses, embedder.name, examples)
                     reranker = load_reranker(index_dir, wanted)
                 examples = load_examples(examples, [c.clause_id for c in clauses])
-            example_index = ExampleIndex(examples, embedder, item_categories) if examples else None
+            example_index = (
+                ExampleIndex(examples, embedder, item_categories, saved_dir=index_dir)
+                if examples
+                else None
+            )
+            if example_index is not None and index_dir is not None and not example_index.loaded:
+                log.warning(
+                    "example question vectors missing or stale in %s: embedded %d now "
+                    "(`make index` saves them)",
+                    index_dir,
+                    len(example_index),
+                )
             retriever = HybridRetriever(
                 dense,
                 BM25Retriever(max_query_chars=max_chars).build(clauses),

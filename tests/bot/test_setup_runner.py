@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.setup_runner import Runner, Step, check_graph, closure, duration, main, project_steps
+from bot.setup_runner import (
+    Runner,
+    Step,
+    chain_seconds,
+    check_graph,
+    closure,
+    duration,
+    main,
+    project_steps,
+)
 
 
 def _runner(tmp_path: Path, steps: list[Step], jobs: int = 4) -> tuple[Runner, list[str]]:
@@ -52,6 +61,30 @@ def test_jobs_caps_how_many_run_at_once(tmp_path: Path) -> None:
     started = time.monotonic()
     assert _runner(tmp_path, steps, jobs=1)[0].run().ok
     assert time.monotonic() - started >= 0.9
+
+
+def test_the_step_heading_the_longest_chain_starts_first(tmp_path: Path) -> None:
+    """One slot: "short" leads to "long" (3 + 10 s), so it goes before "medium" (5 s), which
+    the declared order would have started first."""
+    steps = [
+        Step("medium", "echo medium >> events", seconds=5),
+        Step("leaf", "echo leaf >> events", seconds=1),
+        Step("short", "echo short >> events", seconds=3),
+        Step("long", "echo long >> events", needs=("short",), seconds=10),
+    ]
+    assert chain_seconds(steps) == {"medium": 5, "leaf": 1, "short": 13, "long": 10}
+
+    assert _runner(tmp_path, steps, jobs=1)[0].run().ok
+
+    assert _events(tmp_path) == ["short", "long", "medium", "leaf"]
+
+
+def test_nlu_training_starts_before_the_indexes_that_wait_with_it() -> None:
+    """The project's critical path: NLU training, then the longest index, ..., the shortest."""
+    chain = chain_seconds(project_steps())
+    after_encoder = ["nlu-model", "index-multilingual", "assist-index", "risk-model", "index"]
+    assert sorted(after_encoder, key=lambda name: -chain[name]) == after_encoder
+    assert chain["nlu-encoder"] > chain["index-multilingual"]
 
 
 def test_a_fresh_stamp_skips_the_step_and_a_newer_input_reruns_it(tmp_path: Path) -> None:
@@ -129,3 +162,10 @@ def test_an_unknown_step_on_the_command_line_is_refused(capsys: pytest.CaptureFi
 def test_duration_reads_like_the_progress_lines() -> None:
     assert duration(42.14) == "42.1s"
     assert duration(372) == "6m12s"
+
+
+def test_the_embedding_steps_run_on_one_thread_beside_nlu_training() -> None:
+    steps = {s.name: s for s in project_steps()}
+    for name in ("index", "assist-index"):
+        assert "--threads 1" in steps[name].script
+    assert "--threads" not in steps["index-multilingual"].script  # one thread by default

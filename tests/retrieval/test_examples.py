@@ -3,17 +3,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
+from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
 from retrieval.errors import KnowledgeBaseError
-from retrieval.examples import Example, ExampleIndex, load_examples
+from retrieval.examples import VECTORS_FILE, Example, ExampleIndex, load_examples
+from retrieval.expansion import ItemCategories
 from retrieval.factory import make_retriever
 from retrieval.hybrid import HybridRetriever, rrf
 from retrieval.index import DenseRetriever
 from retrieval.kb import load_knowledge_base
 from retrieval.lexical import BM25Retriever
 from tests.retrieval.conftest import REPO_ROOT
+from tests.retrieval.fakes import FakeEmbedder
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -113,3 +116,62 @@ def test_factory_reads_examples_from_a_path(fake_embedder, tiny_clauses, tmp_pat
 
     assert len(retriever.inner.examples) == 1
     assert none.inner.examples is None
+
+
+_POSTAGE = [
+    Example("what postage do I pay", ("RET-1.2",)),
+    Example("card refund for earbuds", ("REF-2.1",)),
+]
+
+
+def test_saved_example_vectors_are_read_back_instead_of_embedded(fake_embedder, tmp_path) -> None:
+    built = ExampleIndex(_POSTAGE, fake_embedder)
+    built.save(tmp_path)
+    calls = fake_embedder.calls
+
+    loaded = ExampleIndex(_POSTAGE, fake_embedder, saved_dir=tmp_path)
+
+    assert loaded.loaded and fake_embedder.calls == calls
+    np.testing.assert_array_equal(loaded.vectors, built.vectors)
+
+
+@pytest.mark.parametrize("change", ["question", "model", "categories", "shape"])
+def test_stale_or_malformed_example_vectors_are_embedded_again(
+    fake_embedder, tmp_path, change
+) -> None:
+    ExampleIndex(_POSTAGE, fake_embedder).save(tmp_path)
+    examples, embedder, categories = list(_POSTAGE), fake_embedder, None
+    if change == "question":
+        examples[0] = Example("what postage do I pay back", ("RET-1.2",))
+    elif change == "model":
+        embedder = FakeEmbedder(name="another-model")
+    elif change == "categories":
+        categories = ItemCategories.load(DEFAULT_ITEM_CATEGORIES)  # "earbuds": electronics
+    else:
+        np.save(tmp_path / VECTORS_FILE, np.zeros((2, 3), dtype=np.float32))
+
+    index = ExampleIndex(examples, embedder, categories, saved_dir=tmp_path)
+
+    assert not index.loaded
+    assert index.vectors.shape == (2, embedder.dimension)
+
+
+def test_factory_reads_the_example_vectors_saved_with_the_index(
+    fake_embedder, tiny_clauses, tmp_path, caplog
+) -> None:
+    path = _write(tmp_path / "q.jsonl", [{"question": "what postage", "relevant": ["RET-1.2"]}])
+    index_dir = tmp_path / "index"
+    DenseRetriever(fake_embedder).build(tiny_clauses).save(index_dir)
+
+    first = make_retriever(
+        "hybrid", tiny_clauses, embedder=fake_embedder, examples=path, index_dir=index_dir
+    )
+    assert not first.inner.examples.loaded
+    assert "example question vectors missing or stale" in caplog.text
+    first.inner.examples.save(index_dir)
+    again = make_retriever(
+        "hybrid", tiny_clauses, embedder=fake_embedder, examples=path, index_dir=index_dir
+    )
+
+    assert again.inner.examples.loaded
+    np.testing.assert_array_equal(again.inner.examples.vectors, first.inner.examples.vectors)

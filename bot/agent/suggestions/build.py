@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--onnx-file", type=Path, default=None, help="default: artifacts/nlu-encoder/model.onnx"
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="onnxruntime threads (default: one per core; set-up passes 1, see bot/setup_runner)",
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the CLI decides the environment; no hub
@@ -53,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     resolutions, source = read_corpus(args.corpus)
     digest = corpus_hash(resolutions)
-    embedder = make_embedder(args.backend or DEFAULT_BACKEND, onnx_file=args.onnx_file)
+    embedder = make_embedder(
+        args.backend or DEFAULT_BACKEND, onnx_file=args.onnx_file, threads=args.threads
+    )
     saved = read_metadata(args.out)
     if (
         not args.force

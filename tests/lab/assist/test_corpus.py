@@ -28,3 +28,28 @@ def test_the_corpus_file_round_trips_with_its_source(tmp_path):
     write_corpus(path, resolutions, {"world_seed": 7, "world_cases": 2})
     assert read_corpus(path) == (resolutions, {"world_seed": 7, "world_cases": 2})
     assert [p.name for p in path.parent.iterdir()] == ["corpus.json"]  # nothing staged is left
+
+
+def test_the_build_passes_its_threads_to_the_embedder(tmp_path, monkeypatch):
+    """Set-up runs it with --threads 1 beside NLU training (one core each, no spinning)."""
+    import retrieval.embedder
+    from bot.agent.suggestions.build import main
+    from tests.retrieval.fakes import FakeEmbedder
+
+    asked: list[int | None] = []
+
+    class Loadable(FakeEmbedder):
+        def load(self) -> Loadable:
+            return self
+
+    def make(*args, **kwargs) -> Loadable:
+        asked.append(kwargs["threads"])
+        return Loadable()
+
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", make)
+    corpus = tmp_path / "corpus.json"
+    write_corpus(corpus, [resolution("C1", late_parcel(), "refund")], {})
+
+    assert main(["--corpus", str(corpus), "--out", str(tmp_path / "a"), "--threads", "1"]) == 0
+    assert main(["--corpus", str(corpus), "--out", str(tmp_path / "b")]) == 0
+    assert asked == [1, None]
