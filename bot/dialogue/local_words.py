@@ -142,7 +142,8 @@ NOT_PLAIN_YES = Words(
 # i-cancel", "อย่าเพิ่งยกเลิก", "เก็บไว้").
 DECLINE = Words(
     malay=words(
-        r"jangan (?:di)?(?:cancel|batal\w*|teruskan|lanjut\w*|proses\w*|refund|pulang\w*|hantar)",
+        r"jangan(?: \w+){0,2} (?:di)?(?:cancel|batal\w*|teruskan|lanjut\w*|proses\w*|refund"
+        r"|pulang\w*|hantar)",
         r"(?:tak|gak|nggak|ga|tidak) (?:jadi|usah)", "tak payah", "tak perlu",
         r"simpan (?:je|aja|saja|sahaja)", r"(?:tukar|ubah|berubah) (?:fikiran|pikiran)",
     ),
@@ -152,7 +153,8 @@ DECLINE = Words(
         "giu lai", "doi y",
     ),
     tagalog=words(
-        r"(?:wag|huwag)(?: po)?(?: nyo| mo| muna)? (?:i-?cancel|ituloy|i-?refund|i-?return)",
+        # "wag nyo na i-cancel", "huwag po muna ituloy": a few words may come between.
+        r"(?:wag|huwag)(?: \w+){0,3} (?:i-?cancel|ituloy|i-?refund|i-?return)",
         "wag na", "huwag na", "hindi na", r"nagbago (?:ang )?isip",
     ),
 )  # fmt: skip
@@ -231,7 +233,7 @@ REFUND = Words(
     ),
     thai=thai("คืนเงิน", "เงินคืน"),
     vietnamese=words("hoan tien", r"tra (?:lai )?tien", "lay lai tien"),
-    tagalog=words(r"ibalik (?:ang |yung )?(?:pera|bayad)", r"(?:pera|bayad) ko"),
+    tagalog=words(r"ibalik(?: \w+){0,4} (?:pera|bayad)", r"(?:pera|bayad) ko"),
 )  # fmt: skip
 REPLACEMENT = Words(
     malay=words(
