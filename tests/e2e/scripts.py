@@ -31,6 +31,8 @@ MAX_ANSWERS = 8
 # REV-6.2 flags none), in the market of their app locale ("ms-MY" -> MY). A first-ever order
 # from a new account is the risk model's to doubt, which is no part of the policy's letter.
 ACCOUNT_AGE_DAYS = 730
+# The scripts name the market's category "fashion"; the platform's list calls it "apparel".
+CATEGORY = {"fashion": "apparel"}
 TITLES = {"home": "Home item", "fashion": "Fashion item", "electronics": "Electronics item",
           "beauty": "Beauty item"}  # fmt: skip
 
@@ -92,7 +94,7 @@ def order_payload(script: Script, buyer_id: str, now: datetime) -> dict[str, Any
             {
                 "sku": f"SKU-{script.id}",
                 "title": TITLES.get(order["category"], "Item"),
-                "category": order["category"],
+                "category": CATEGORY.get(order["category"], order["category"]),
                 "unit_price": float(order["total"]),
                 "quantity": 1,
             }
