@@ -200,7 +200,27 @@ def outcome_problems(chat: Chat, script: Script) -> list[str]:
     languages = [t.get("language") for t in chat.turns]
     if any(language != script.language for language in languages):
         problems.append(f"conversation language per turn {languages}, expected {script.language}")
+    english = [m["text"][:60] for t in chat.turns for m in t["messages"] if written_in_english(
+        m["text"], script.language)]  # fmt: skip
+    if english:
+        problems.append(f"replies in English in a {script.language} conversation: {english}")
     return problems
+
+
+def _openings(language: str) -> set[str]:
+    """The fixed start of each catalogue message of ``language`` (up to its first
+    placeholder), long enough to tell one language's message from another's."""
+    starts = {template.split("{")[0].strip()[:30] for template in catalogue(language).values()}
+    return {start for start in starts if len(start) >= 12}
+
+
+def written_in_english(text: str, language: str) -> bool:
+    """A reply that opens like an English catalogue message none of ``language``'s opens like
+    (a reply rendered in English where the buyer's language was due)."""
+    if language == "en":
+        return False
+    english_only = _openings("en") - _openings(language)
+    return any(text.startswith(start) for start in english_only)
 
 
 def summary(chat: Chat) -> str:
