@@ -5,6 +5,8 @@ checked against its expected outcome by the policy spec's letter (`tests/e2e/scr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from tests.e2e.conftest import Bot
@@ -21,15 +23,33 @@ def handoff_reasons(bot: Bot, conversation_id: str) -> list[str]:
     return [r for c in cases if c["conversation_id"] == conversation_id for r in c["reasons"]]
 
 
+@dataclass(frozen=True)
+class Speaking:
+    """The bot the scripts talk to and the languages its NLU was trained to read."""
+
+    bot: Bot
+    nlu_languages: frozenset[str]
+
+
 @pytest.fixture(scope="session")
-def speaking_bot(bot: Bot) -> Bot:
-    """The bot the scripts talk to: the one place to swap in the fixture that serves every
-    language's NLU model once there is one (today the English model reads every message)."""
-    return bot
+def speaking(bot: Bot) -> Speaking:
+    """The one place to swap in the fixture that serves every language's NLU model once there
+    is one (the multilingual Rasa server routed by language). Today the English model reads
+    every message, so a script in another language is expected to fail on its NLU: it runs and
+    is reported as xfail (or XPASS), its failure's reasons shown by `pytest -rxX`."""
+    return Speaking(bot, frozenset({"en"}))
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[f"{s.language}-{s.flow}" for s in SCRIPTS])
-def test_script(speaking_bot: Bot, script) -> None:
+def test_script(speaking: Speaking, script, request: pytest.FixtureRequest) -> None:
+    if script.language not in speaking.nlu_languages:
+        request.applymarker(
+            pytest.mark.xfail(
+                reason=f"the NLU serving this run is not trained on {script.language}",
+                strict=False,
+            )
+        )
+    speaking_bot = speaking.bot
     shop = speaking_bot.shop
     buyer = shop.new_buyer(script.id)
     push_order(shop, script, buyer)
