@@ -129,7 +129,7 @@ class SlotFilling(MessageReading):
                 return FILLED
             replacement = REPLACEMENT_WORDS.search(self.said)
             if replacement or REFUND_WORDS.search(self.said) or self.intent == "request_refund":
-                flow.prefers_replacement = replacement is not None
+                flow.prefers_replacement = replacement
                 return FILLED
             return None
         return None

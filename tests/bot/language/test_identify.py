@@ -33,6 +33,32 @@ def test_short_or_language_less_messages_keep_the_conversation_language(text):
     assert (found.language, found.source) == ("vi", "conversation")
 
 
+@pytest.mark.parametrize(
+    ("text", "conversation", "locale", "language"),
+    [
+        # fastText reads these as Portuguese, Malagasy, Serbian: chat words of the market.
+        ("shop oi em muon doi size, duoc khong", None, "vi-VN", "vi"),
+        ("ni gambar dia", "ms", None, "ms"),
+        ("eto po pic", "tl", None, "tl"),
+    ],
+)
+def test_an_unsupported_guess_keeps_the_conversation_or_the_locale_language(
+    text, conversation, locale, language
+):
+    found = identify(text, conversation_language=conversation, locale=locale)
+    assert found.language == language
+
+
+def test_malay_words_settle_a_guess_the_bot_does_not_answer():
+    assert identify("saya nak refund je").language == "ms"
+
+
+def test_links_and_ids_are_not_read_as_words():
+    plain = identify("ini fotonya kak", locale="id-ID")
+    linked = identify("ini fotonya kak https://example.com/uploads/a-8812.jpg", locale="id-ID")
+    assert linked == plain
+
+
 def test_a_first_short_message_takes_the_locale_then_english():
     assert identify("ok", locale="ms-MY").language == "ms"
     assert identify("ok").language == "en"

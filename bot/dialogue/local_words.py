@@ -1,0 +1,327 @@
+"""The dialogue's word rules in the other languages it answers (issue 16): Malay, Indonesian,
+Thai, Vietnamese and Tagalog/Taglish words for each concept `wording.py` reads in English (yes
+and no, "don't do it", "never mind", a dispute, opened or sealed, refund or replacement, what
+went wrong, no photo, another order).
+
+Each concept is written for the whole concept in each language, chat registers included
+(Malaysian and Indonesian short forms, Vietnamese typed without its diacritics, Taglish), not
+for any one sentence. A language's words are read only in a conversation in that language (the
+turn's `speaking` voice; Malay and Indonesian share theirs): short words of one language are
+other words in another ("be", "hu" and "gay" are Vietnamese damage words once unaccented).
+English words are read in every conversation, since buyers mix them in ("refund", "cancel").
+Vietnamese is matched on the text folded to plain letters (`fold`: "hủy" reads "huy", "đơn"
+reads "don"), so each word is written once, without its diacritics, and typed either way;
+Thai has no spaces between words, so its words are matched without word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.language.catalogue import current
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Hoàn tiền" -> "hoan tien"; "đ" -> "d")."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+Finder = Callable[[re.Pattern[str], str], object]
+
+
+@dataclass(frozen=True)
+class Words:
+    """One concept's words: English, read in every conversation, and each other language's,
+    read in a conversation in that language. `search` and `match` answer like a compiled
+    pattern's for the dialogue's truth tests."""
+
+    english: re.Pattern[str] | None = None
+    malay: re.Pattern[str] | None = None  # Malay and Indonesian
+    thai: re.Pattern[str] | None = None
+    vietnamese: re.Pattern[str] | None = None  # on the folded text
+    tagalog: re.Pattern[str] | None = None
+    language: str | None = field(default=None, compare=False)  # None: the turn's
+
+    def search(self, text: str) -> bool:
+        return self._find(text, re.Pattern.search)
+
+    def match(self, text: str) -> bool:
+        return self._find(text, re.Pattern.match)
+
+    def _find(self, text: str, find: Finder) -> bool:
+        if self.english is not None and find(self.english, text):
+            return True
+        local = self.local(self.language or current().language)
+        if local is None:
+            return False
+        return bool(find(local, fold(text) if local is self.vietnamese else text))
+
+    def local(self, language: str) -> re.Pattern[str] | None:
+        """The words of ``language``, if this concept has them."""
+        return {
+            "ms": self.malay,
+            "id": self.malay,
+            "th": self.thai,
+            "vi": self.vietnamese,
+            "tl": self.tagalog,
+        }.get(language)
+
+
+def words(*alternatives: str) -> re.Pattern[str]:
+    """Whole words or phrases (Malay, Indonesian, Vietnamese unaccented, Tagalog)."""
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+def thai(*alternatives: str) -> re.Pattern[str]:
+    """Thai words, matched anywhere (no spaces between Thai words)."""
+    return re.compile("(?:" + "|".join(alternatives) + ")")
+
+
+_LEAD_FILLER = r"^(?:(?:eh|hmm+|ah|aa|oh|uh|um)[,.!]* +)?"
+
+
+def lead(*alternatives: str) -> re.Pattern[str]:
+    """A message that opens with one of these words (after a filler like "eh" or "hmm")."""
+    return re.compile(_LEAD_FILLER + r"(?:" + "|".join(alternatives) + r")\b")
+
+
+def thai_lead(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(alternatives) + ")")
+
+
+# --- yes and no ----------------------------------------------------------------------------
+# A message that opens with a yes ("ya, batalkan", "iya lanjut", "da dung roi, huy di", "opo,
+# i-cancel nyo na"). Thai's "ใช่" and "ได้" are a yes only at the start: "ไม่ใช่", "ไม่ได้" are no.
+# Vietnamese "dung" is both "đúng" (right) and "đừng" (don't) once folded: "dung roi" (that's
+# right) opens a yes, "dung" alone a no (typed with its accents, the two stay apart).
+YES_LEAD = Words(
+    malay=lead(
+        "ya+", "iya+", "ye+", "yup", "boleh", "ok(?:e|ey|ay)?", "baik(?:lah)?", "setuju",
+        "teruskan", "lanjut(?:kan)?", "betul", "benar", "bener", "sip", "siap", "jadi",
+        "proses(?:kan)?",
+    ),
+    thai=thai_lead(
+        "ใช่", "ได้", "ตกลง", "โอเค", "ค่ะ", "คะ", "ครับ", "จ้า", "จ้ะ", "เอา", "ยืนยัน",
+    ),
+    vietnamese=lead(
+        "co", "vang", "da", "u", "um", "uh", "ok", "oke", "duoc", "dong y", "dung roi",
+        "dung vay", "chac chan",
+    ),
+    tagalog=lead("oo", "opo", "oho", "sige", "game", "tara", "ayos", "ok(?:ay)?"),
+)  # fmt: skip
+# A message that opens with a no ("tak, tunggu kejap", "nggak, nanti dulu", "khong, khoan da",
+# "hindi po, teka lang", "ไม่ค่ะ").
+NO_LEAD = Words(
+    malay=lead(
+        "tak", "tidak", "taknak", "tak nak", "tak payah", "tak jadi", "jangan", "gak", "ga",
+        "nggak", "ngga", "enggak", "engga", "gausah", "ndak", "bukan", "belum", "nanti dulu",
+    ),
+    thai=thai_lead("ไม่", "อย่า", "ยังไม่", "รอก่อน", "เดี๋ยว"),
+    vietnamese=lead(
+        "khong", "ko", "k", "hong", "dung(?! roi| vay)", "khoan", "thoi", "chua", "khoi",
+    ),
+    tagalog=lead("hindi", "hinde", "di", "wag", "huwag", "hwag", "ayoko", "ayaw", "teka"),
+)  # fmt: skip
+# A yes that carries a negation, a "but" or a "wait" is not a plain yes.
+NOT_PLAIN_YES = Words(
+    malay=words(
+        "tak", "tidak", "jangan", "bukan", "tapi", "tetapi", "gak", "ga", "nggak", "enggak",
+        "tunggu", "nanti dulu", "belum", "kejap", "jap",
+    ),
+    thai=thai("ไม่", "อย่า", "แต่", "รอ", "เดี๋ยว"),
+    vietnamese=words("khong", "ko", "nhung", "khoan", "chua", "cho da", "thoi"),
+    tagalog=words("hindi", "huwag", "wag", "pero", "teka", "di", "sandali"),
+)  # fmt: skip
+
+# --- declining an offer, dropping a request --------------------------------------------------
+# "Shall I go ahead?" declined in words ("jangan cancel", "gak jadi", "dung huy", "wag nyo
+# i-cancel", "อย่าเพิ่งยกเลิก", "เก็บไว้").
+DECLINE = Words(
+    malay=words(
+        r"jangan(?: \w+){0,2} (?:di)?(?:cancel|batal\w*|teruskan|lanjut\w*|proses\w*|refund"
+        r"|pulang\w*|hantar)",
+        r"(?:tak|gak|nggak|ga|tidak) (?:jadi|usah)", "tak payah", "tak perlu",
+        r"simpan (?:je|aja|saja|sahaja)", r"(?:tukar|ubah|berubah) (?:fikiran|pikiran)",
+    ),
+    thai=thai("ไม่ต้อง", "อย่า(?:เพิ่ง)?ยกเลิก", "ไม่ยกเลิก", "เก็บไว้", "เปลี่ยนใจ", "ไม่เอาแล้ว"),
+    vietnamese=words(
+        r"dung (?:huy|hoan|tra|lam|gui)", r"khong (?:huy|hoan tien) nua", "thoi khong",
+        "giu lai", "doi y",
+    ),
+    tagalog=words(
+        # "wag nyo na i-cancel", "huwag po muna ituloy": a few words may come between.
+        r"(?:wag|huwag)(?: \w+){0,3} (?:i-?cancel|ituloy|i-?refund|i-?return)",
+        "wag na", "huwag na", "hindi na", r"nagbago (?:ang )?isip",
+    ),
+)  # fmt: skip
+NEVER_MIND = Words(
+    malay=words(
+        r"tak ?apa(?:lah)?", "takpe", "xpe", "lupakan", "abaikan", "sudahlah", "udahlah",
+        "gapapa", r"(?:gak|nggak|ga) apa-?apa", r"(?:gak|nggak|ga|tak|tidak) jadi",
+    ),
+    thai=thai("ช่างมัน", "ช่างเถอะ", "ไม่เป็นไร", "ลืมไปเถอะ", "ไม่เอาแล้ว"),
+    vietnamese=words("thoi bo di", "bo qua", "thoi khoi", "quen di", "khong sao"),
+    tagalog=words(
+        "di bale", "hindi bale", r"hayaan (?:mo|nyo) na", r"kalimutan (?:mo|nyo) na",
+    ),
+)  # fmt: skip
+
+# --- disputing a decision (REV-6.5) ----------------------------------------------------------
+DISPUTE = Words(
+    malay=words(
+        r"(?:tak|tidak|gak|nggak|ga) (?:adil|setuju)", r"bantah\w*", r"rayu(?:an)?",
+        r"pertikai\w*", "banding", r"sanggah\w*", "keberatan",
+    ),
+    thai=thai("ไม่ยุติธรรม", "ไม่เห็นด้วย", "อุทธรณ์", "โต้แย้ง", "คัดค้าน"),
+    vietnamese=words(
+        "khong cong bang", "khieu nai", "khong dong y", "phan doi", "khang nghi",
+    ),
+    tagalog=words(
+        r"(?:hindi|di) (?:patas|makatarungan)", r"(?:hindi|di) ako (?:sang-?ayon|payag)",
+        r"(?:i-?)?apela", "tutol",
+    ),
+)  # fmt: skip
+
+# --- was it opened? (RET-2.2) ----------------------------------------------------------------
+# The negations first: "belum dibuka" is sealed, though it says "buka".
+SEALED = Words(
+    malay=words(
+        r"(?:belum|tak|tidak|gak|nggak|ga)(?: pernah)? (?:di)?(?:buka|pakai|pake|guna\w*|cuba"
+        r"|coba)",
+        r"masih (?:sealed|seal|bersegel|tersegel|baru|dalam plastik|dalam kotak|utuh)",
+        r"segel(?:nya)? (?:masih )?utuh",
+    ),
+    thai=thai(
+        "ยังไม่ได้แกะ", "ยังไม่แกะ", "ไม่ได้แกะ", "ยังไม่ได้เปิด", "ยังไม่เปิด", "ไม่ได้เปิด",
+        "ยังไม่ได้ใช้", "ไม่ได้ใช้", "ซีลยังอยู่", "ยังไม่ได้ทา", "ไม่ได้ทา", "ยังไม่ได้ลอง",
+    ),
+    vietnamese=words(
+        r"(?:chua|khong) (?:mo|khui|boc|dung|su dung|xai|thu)", r"con (?:nguyen )?(?:seal|tem)",
+        r"nguyen (?:seal|tem|hop)",
+    ),
+    tagalog=words(
+        r"(?:hindi|di) (?:ko )?pa (?:nabubuksan|binubuksan|binuksan|nagagamit|ginagamit"
+        r"|nagamit|ginamit|natry|nasubukan)",
+        "selyado", "sealed pa",
+    ),
+)  # fmt: skip
+OPENED = Words(
+    malay=words(
+        r"(?:dah|sudah|udah|telah)? ?(?:di)?(?:buka|pakai|pake|guna\w*|cuba|coba)",
+        r"segel(?:nya)? (?:rosak|rusak|sobek|koyak|terbuka)",
+    ),
+    # "ทา" (put on) alone is part of other words ("ทาง"): only with what follows it.
+    thai=thai("แกะ", "เปิด", "ใช้", "ทาแล้ว", "ทาไป", "ลองทา", "ลองแล้ว", "ลองใช้"),
+    vietnamese=words(
+        r"(?:mo|khui|boc|dung|su dung|xai|thu) roi", r"da (?:mo|khui|boc|dung|su dung|xai|thu)",
+    ),
+    tagalog=words(
+        "nabuksan", "binuksan", "bukas na", "nagamit", "ginamit", r"na-?try", "nasubukan",
+    ),
+)  # fmt: skip
+
+# --- refund or replacement? (DMG-3.3) --------------------------------------------------------
+REFUND = Words(
+    malay=words(
+        r"duit (?:saya )?balik", r"wang (?:saya )?(?:balik|dikembalikan)", "pulangan wang",
+        "bayaran balik", r"uang(?:nya| saya)? (?:kembali|balik)", r"balikin (?:uang|duit)\w*",
+        "pengembalian dana", "dana kembali",
+    ),
+    thai=thai("คืนเงิน", "เงินคืน"),
+    vietnamese=words("hoan tien", r"tra (?:lai )?tien", "lay lai tien"),
+    tagalog=words(r"ibalik(?: \w+){0,4} (?:pera|bayad)", r"(?:pera|bayad) ko"),
+)  # fmt: skip
+REPLACEMENT = Words(
+    malay=words(
+        r"tukar(?!\s+(?:fikiran|pikiran|minda))", r"ganti(?!\s+rugi)\w*", "penggantian",
+        r"(?:hantar|kirim|kirimkan) (?:yang |barang )?baru", "barang baru",
+    ),
+    thai=thai("เปลี่ยนสินค้า", "เปลี่ยนของ", "เปลี่ยนใหม่", "ส่งใหม่", "ชิ้นใหม่", "อันใหม่", "ขอเปลี่ยน"),
+    vietnamese=words(
+        r"doi (?:hang|cai|moi|san pham|lai)", r"gui (?:lai )?cai (?:moi|khac)",
+    ),
+    tagalog=words(r"(?:pa|pinapa|ipa|papa)?palit\w*", r"bagong (?:item|isa|unit)"),
+)  # fmt: skip
+
+# --- what went wrong? (claim types) ----------------------------------------------------------
+REASONS = {
+    "change_of_mind_return": Words(
+        malay=words(
+            r"(?:tukar|ubah|berubah|ganti) (?:fikiran|pikiran|minda)",
+            r"(?:tak|tidak|gak|nggak|ga) (?:nak|mau|mahu|jadi|perlu|butuh|suka)",
+        ),
+        thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ"),
+        vietnamese=words("doi y", r"(?:khong|ko|het) (?:can|thich|muon)"),
+        tagalog=words(
+            r"nagbago (?:ang )?isip", "ayoko na", "ayaw ko na",
+            r"(?:hindi|di) ko na (?:kailangan|gusto)",
+        ),
+    ),
+    "damaged": Words(
+        malay=words(
+            "rosak", "rusak", "pecah", "retak", "penyek", "penyok", "remuk", "koyak", "sobek",
+            "robek", "calar", "lecet", "cacat",
+        ),
+        thai=thai("แตก", "ชำรุด", "บุบ", "ร้าว", "หัก", "ฉีกขาด", "พัง", "เสียหาย", "เสีย"),
+        vietnamese=words(
+            "vo", "be", "hu", "hong", "nut", "mop", "gay", "rach", "tray", "bi loi",
+        ),
+        tagalog=words(
+            "sira", r"(?:na)?basag", "durog", "yupi", "punit", "gasgas", "lamat",
+        ),
+    ),
+    "wrong_item": Words(
+        malay=words(
+            r"salah (?:barang|kirim|hantar|item|produk)", "barang salah",
+            r"bukan (?:barang )?(?:yang|apa yang) (?:saya|aku|sy) (?:order|pesan|beli)",
+        ),
+        thai=thai("ส่งผิด", "ได้ผิด", "ไม่ตรงปก", "ไม่ใช่ของที่สั่ง", "ไม่ตรงกับที่สั่ง"),
+        vietnamese=words(
+            r"(?:giao|gui) (?:sai|nham)", r"(?:sai|nham) (?:hang|san pham)",
+            r"khong (?:dung|giong) (?:hang|mau|hinh)",
+        ),
+        tagalog=words(
+            r"maling (?:item|produkto|binigay|pinadala)",
+            r"mali (?:ang|yung) (?:dumating|pinadala|binigay|item)",
+            r"(?:hindi|di) (?:ito |eto )?(?:yung|ang) (?:inorder|in-order|binili) ko",
+        ),
+    ),
+    "not_received": Words(
+        malay=words(
+            r"(?:tak|tidak|belum|gak|nggak|ga)(?: pernah)? (?:sampai|sampe|nyampe|dapat|terima"
+            r"|diterima|datang|dateng)",
+            "hilang",
+        ),
+        thai=thai("ไม่ได้รับ", "ไม่มาส่ง", "ของไม่มา", "ไม่ถึง", "ของหาย", "พัสดุหาย"),
+        vietnamese=words(
+            r"(?:chua|khong)(?: bao gio)? (?:nhan duoc|nhan|toi|den)", "mat hang", "that lac",
+        ),
+        tagalog=words(r"(?:hindi|di)(?: pa)? (?:dumating|natanggap|dumarating)", "nawala"),
+    ),
+    "late_delivery": Words(
+        malay=words("lambat", "lewat", "terlambat", "telat"),
+        thai=thai("มาช้า", "ส่งช้า", "ล่าช้า", "เลยกำหนด"),
+        vietnamese=words("tre", "cham", "muon"),
+        tagalog=words(r"na-?late", "natagalan", "matagal dumating"),
+    ),
+}  # fmt: skip
+
+# --- no photo, another order -----------------------------------------------------------------
+NO_PHOTO = Words(
+    malay=words(r"(?:tak|tiada|takde|tak de|tidak|gak|nggak|ga|belum) (?:ada )?(?:gambar|foto)"),
+    thai=thai("ไม่มีรูป", "ไม่ได้ถ่าย", "ไม่มีภาพ"),
+    vietnamese=words(r"(?:khong|ko|chua) (?:co )?(?:hinh|anh)", "chua chup"),
+    tagalog=words(r"wala(?:ng)? (?:akong |po )?(?:picture|pic|litrato|larawan|photo)"),
+)  # fmt: skip
+OTHER_ORDER = Words(
+    malay=words(
+        r"(?:order|pesanan|tempahan) (?:yang )?lain", r"bukan (?:order|pesanan) (?:ni|ini|itu)",
+    ),
+    thai=thai("คำสั่งซื้ออื่น", "ออเดอร์อื่น"),
+    vietnamese=words(r"don (?:hang )?khac"),
+    tagalog=words("ibang order"),
+)  # fmt: skip

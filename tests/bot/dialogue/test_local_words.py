@@ -1,0 +1,201 @@
+"""The dialogue's word rules in each language it answers (`bot/dialogue/local_words.py`), as
+`wording.py` offers them to the dialogue: each concept in each language, read only in a
+conversation in that language, English read in all of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue import wording
+from bot.language.catalogue import speaking
+
+
+def reads(concept, language: str, text: str) -> bool:
+    with speaking(language):
+        return bool(concept.search(text))
+
+
+def opens(concept, language: str, text: str) -> bool:
+    with speaking(language):
+        return bool(concept.match(text))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "ya betul, teruskan je"),
+        ("ms", "boleh la, buat macam tu"),
+        ("id", "iya kak, lanjutkan"),
+        ("id", "oke siap"),
+        ("th", "ใช่ครับ ทำเลย"),
+        ("th", "ได้เลยค่ะ"),
+        ("vi", "vâng, làm vậy đi ạ"),
+        ("vi", "vang lam di"),
+        ("vi", "đúng rồi shop"),
+        ("tl", "oo sige, ituloy mo"),
+        ("tl", "opo, paki-proceed"),
+    ],
+)
+def test_a_yes_opens_the_answer_in_each_language(language, text):
+    assert opens(wording.YES_LEAD, language, text)
+    assert not reads(wording.NOT_PLAIN_YES, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "tak, saya fikir dulu"),
+        ("id", "nggak kak, makasih"),
+        ("id", "belum, nanti aja"),
+        ("th", "ไม่ครับ ขอบคุณ"),
+        ("th", "ไม่ใช่ค่ะ"),
+        ("vi", "không cần đâu"),
+        ("vi", "đừng làm gì cả"),
+        ("tl", "hindi na po, salamat"),
+        ("tl", "huwag muna"),
+    ],
+)
+def test_a_no_opens_the_answer_in_each_language(language, text):
+    assert opens(wording.NO_LEAD, language, text)
+    assert not opens(wording.YES_LEAD, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "ya tapi tunggu sekejap"),
+        ("id", "iya, tapi jangan dulu"),
+        ("th", "ได้ แต่รอก่อนนะ"),
+        ("vi", "vâng nhưng khoan đã"),
+        ("tl", "oo pero teka lang"),
+    ],
+)
+def test_a_yes_with_a_but_or_a_wait_is_not_a_plain_yes(language, text):
+    assert reads(wording.NOT_PLAIN_YES, language, text)
+
+
+def test_a_language_words_are_read_only_in_its_conversations():
+    # "be" is Vietnamese for broken once unaccented, and English for... "be".
+    assert reads(wording.REASON_WORDS["damaged"], "vi", "hang bi be roi")
+    assert not reads(wording.REASON_WORDS["damaged"], "en", "it will be fine")
+    assert not reads(wording.REASON_WORDS["damaged"], "tl", "it will be fine")
+
+
+@pytest.mark.parametrize("language", ["ms", "id", "th", "vi", "tl"])
+def test_english_is_read_in_every_conversation(language):
+    assert opens(wording.YES_LEAD, language, "yes please")
+    assert reads(wording.REFUND_WORDS, language, "refund")
+    assert reads(wording.DISPUTE_WORDS, language, "this is not fair")
+
+
+def test_vietnamese_is_read_with_or_without_its_diacritics():
+    assert reads(wording.REFUND_WORDS, "vi", "hoàn tiền giúp em")
+    assert reads(wording.REFUND_WORDS, "vi", "hoan tien giup em")
+    assert reads(wording.DECLINE_WORDS, "vi", "đừng hủy nha")
+    assert reads(wording.DECLINE_WORDS, "vi", "dung huy nha")
+
+
+@pytest.mark.parametrize(
+    ("language", "sealed", "opened"),
+    [
+        ("ms", "belum buka lagi", "dah buka sekali"),
+        ("id", "belum dipakai sama sekali", "udah dibuka kak"),
+        ("th", "ยังไม่ได้แกะเลยค่ะ", "แกะแล้วค่ะ"),
+        ("vi", "chưa mở hộp", "mở rồi"),
+        ("tl", "hindi ko pa binubuksan", "nabuksan ko na"),
+    ],
+)
+def test_opened_or_sealed_in_each_language(language, sealed, opened):
+    assert reads(wording.SEALED_WORDS, language, sealed)
+    assert reads(wording.OPENED_WORDS, language, opened)
+    assert not reads(wording.SEALED_WORDS, language, opened)
+
+
+@pytest.mark.parametrize(
+    ("language", "replacement", "refund"),
+    [
+        ("ms", "tukar yang baru boleh?", "saya nak duit balik"),
+        ("id", "ganti barang baru aja", "uangnya kembali aja"),
+        ("th", "ขอเปลี่ยนสินค้าค่ะ", "ขอคืนเงินค่ะ"),
+        ("vi", "đổi hàng mới cho em", "trả tiền lại cho em"),
+        ("tl", "papalitan ko na lang", "ibalik nyo na lang yung pera"),
+    ],
+)
+def test_refund_or_replacement_in_each_language(language, replacement, refund):
+    assert reads(wording.REPLACEMENT_WORDS, language, replacement)
+    assert not reads(wording.REFUND_WORDS, language, replacement)
+    assert reads(wording.REFUND_WORDS, language, refund)
+    assert not reads(wording.REPLACEMENT_WORDS, language, refund)
+
+
+def test_a_change_of_mind_is_no_replacement_in_malay():
+    assert not reads(wording.REPLACEMENT_WORDS, "ms", "saya tukar fikiran")
+    assert reads(wording.REASON_WORDS["change_of_mind_return"], "ms", "saya tukar fikiran")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "keputusan ni tak adil"),
+        ("id", "saya mau banding keputusan ini"),
+        ("th", "ไม่ยุติธรรมเลยค่ะ"),
+        ("vi", "vậy là không công bằng"),
+        ("tl", "hindi patas yan"),
+    ],
+)
+def test_a_dispute_in_each_language(language, text):
+    assert reads(wording.DISPUTE_WORDS, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "reason", "text"),
+    [
+        ("ms", "damaged", "skrin retak"),
+        ("ms", "not_received", "parcel tak pernah sampai"),
+        ("ms", "change_of_mind_return", "dah tak perlu"),
+        ("id", "damaged", "layarnya retak"),
+        ("id", "not_received", "paket belum diterima"),
+        ("id", "wrong_item", "salah kirim barang"),
+        ("id", "late_delivery", "datangnya telat banget"),
+        ("th", "damaged", "จอร้าว"),
+        ("th", "not_received", "ยังไม่ได้รับของเลย"),
+        ("th", "wrong_item", "ร้านส่งผิดสี"),
+        ("vi", "damaged", "màn hình bị nứt"),
+        ("vi", "not_received", "chưa nhận được hàng"),
+        ("vi", "wrong_item", "shop giao sai hàng"),
+        ("tl", "damaged", "sira na pagdating"),
+        ("tl", "not_received", "hindi dumating yung parcel"),
+        ("tl", "change_of_mind_return", "ayoko na pala"),
+    ],
+)
+def test_what_went_wrong_in_each_language(language, reason, text):
+    named = [name for name, words in wording.REASON_WORDS.items() if reads(words, language, text)]
+    assert named == [reason]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "takde gambar la"),
+        ("id", "gak ada foto kak"),
+        ("th", "ไม่มีรูปค่ะ"),
+        ("vi", "em không có hình"),
+        ("tl", "wala akong picture"),
+    ],
+)
+def test_no_photo_in_each_language(language, text):
+    assert reads(wording.NO_PHOTO, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "jangan cancel, saya simpan je"),
+        ("id", "gak jadi deh"),
+        ("th", "อย่าเพิ่งยกเลิกนะคะ"),
+        ("vi", "thôi không hủy nữa"),
+        ("tl", "wag nyo na i-cancel"),
+    ],
+)
+def test_declining_an_offer_in_each_language(language, text):
+    assert reads(wording.DECLINE_WORDS, language, text) or reads(wording.NEVER_MIND, language, text)
