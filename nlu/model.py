@@ -219,9 +219,7 @@ def staged_multilingual_data(english_share: float) -> Iterator[_Staged]:
         yield _Staged(staged, examples)
 
 
-def _rasa_train(
-    data: Path, config: Path, models_dir: Path, name: str, rasa_bin: Path
-) -> Path:
+def _rasa_train(data: Path, config: Path, models_dir: Path, name: str, rasa_bin: Path) -> Path:
     target = models_dir / f"{name}.tar.gz"
     models_dir.mkdir(parents=True, exist_ok=True)
     cmd = [

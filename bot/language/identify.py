@@ -31,6 +31,8 @@ MIN_WORDS = 2
 # Below this top score the detector is not sure: the locale's language wins if it is the
 # runner-up, and the conversation keeps its language otherwise.
 SURE = 0.5
+# At or above this detector score an English message is read by the English NLU model only.
+SURE_ENGLISH = 0.8
 # Ids, amounts and links carry no language.
 _NOT_WORDS = re.compile(r"https?://\S+|\S*\d\S*|[^\w\s]", re.UNICODE)
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -78,6 +80,19 @@ def identify(
         if conversation_language is not None:
             return Detection(conversation_language, score, "conversation")
     return Detection(top, score, "detector")
+
+
+def is_sure_english(detection: Detection) -> bool:
+    """English, and said so by the detector with a high score: such a message is read by the
+    English NLU model only. Anything less sure that the English model calls out of scope is read
+    by the multilingual model too (`nlu.routing`): a short Malay or Taglish message is often
+    detected as English. The bar was chosen on the multilingual training data's dev split
+    (README, "NLU in six languages")."""
+    return (
+        detection.language == "en"
+        and detection.source == "detector"
+        and (detection.score or 0.0) >= SURE_ENGLISH
+    )
 
 
 def warm_up() -> None:
