@@ -275,6 +275,16 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             stamp=".venv-rasa/.installed",
             inputs=("nlu/requirements-rasa.txt",),
         ),
+        # The multilingual model's extra packages (issue 16); its stamp lives in .venv-rasa, so a
+        # rebuilt Rasa environment installs them again.
+        Step(
+            "rasa-venv-multilingual",
+            ".venv-rasa/bin/pip install --quiet --no-deps "
+            "-r nlu/requirements-rasa-multilingual.txt",
+            ("rasa-venv",),
+            stamp=".venv-rasa/.installed-multilingual",
+            inputs=("nlu/requirements-rasa-multilingual.txt", ".venv-rasa/.installed"),
+        ),
         # all-MiniLM-L6-v2 as ONNX (token and sentence vectors): the NLU's featurizer, the
         # policy index and the suggestions all embed with it. A no-op when up to date.
         Step("nlu-encoder", f"{py} -m nlu.export_encoder --out artifacts/nlu-encoder", ("venv",)),
@@ -308,6 +318,12 @@ def project_steps(python: str = "python3.11") -> list[Step]:
         ),
         # Trains only when its inputs changed (the model is named by their content hash).
         Step("nlu-model", f"{py} -m nlu.model", ("venv", "rasa-venv", "nlu-encoder")),
+        # The multilingual model (issue 16), beside the English one, with the same rule.
+        Step(
+            "nlu-model-multilingual",
+            f"{py} -m nlu.model --multilingual",
+            ("venv", "rasa-venv-multilingual", "nlu-encoder"),
+        ),
     ]
 
 

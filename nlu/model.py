@@ -38,6 +38,7 @@ MULTILINGUAL_PREFIX = "nlu-ml-"
 MULTILINGUAL_DIR = REPO_ROOT / "data" / "nlu" / "multilingual"
 MULTILINGUAL_CONFIG = REPO_ROOT / "nlu" / "config-multilingual.yml"
 MULTILINGUAL_COMPONENTS = REPO_ROOT / "nlu" / "ml_components"
+MULTILINGUAL_REQUIREMENTS = REPO_ROOT / "nlu" / "requirements-rasa-multilingual.txt"
 # The share of data/nlu/train's examples the multilingual model trains on (see README, "NLU in
 # six languages": measured on a dev split against all of it).
 MULTILINGUAL_ENGLISH_SHARE = 1.0
@@ -96,6 +97,7 @@ def multilingual_model_name(
     english_share: float = MULTILINGUAL_ENGLISH_SHARE,
     config: Path = MULTILINGUAL_CONFIG,
     requirements: Path = DEFAULT_REQUIREMENTS,
+    extra_requirements: Path = MULTILINGUAL_REQUIREMENTS,
 ) -> str:
     """``nlu-ml-<hash>`` of everything the multilingual model is built from."""
     files = fingerprint(
@@ -104,6 +106,7 @@ def multilingual_model_name(
             MULTILINGUAL_DIR,  # train/, labels/ and patterns/
             config,
             requirements,
+            extra_requirements,
             DEFAULT_COMPONENTS,
             MULTILINGUAL_COMPONENTS,
             DEFAULT_LABELS_DIR,
