@@ -41,7 +41,7 @@ MULTILINGUAL_COMPONENTS = REPO_ROOT / "nlu" / "ml_components"
 MULTILINGUAL_REQUIREMENTS = REPO_ROOT / "nlu" / "requirements-rasa-multilingual.txt"
 # The share of data/nlu/train's examples the multilingual model trains on (see README, "NLU in
 # six languages": measured on a dev split against all of it).
-MULTILINGUAL_ENGLISH_SHARE = 1.0
+MULTILINGUAL_ENGLISH_SHARE = 0.3
 
 
 def rasa_env() -> dict[str, str]:

@@ -82,7 +82,7 @@ def identify(
     return Detection(top, score, "detector")
 
 
-def is_sure_english(detection: Detection) -> bool:
+def is_sure_english(detection: Detection, bar: float = SURE_ENGLISH) -> bool:
     """English, and said so by the detector with a high score: such a message is read by the
     English NLU model only. Anything less sure that the English model calls out of scope is read
     by the multilingual model too (`nlu.routing`): a short Malay or Taglish message is often
@@ -91,7 +91,7 @@ def is_sure_english(detection: Detection) -> bool:
     return (
         detection.language == "en"
         and detection.source == "detector"
-        and (detection.score or 0.0) >= SURE_ENGLISH
+        and (detection.score or 0.0) >= bar
     )
 
 
