@@ -24,14 +24,16 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     """Asks the server once per distinct request, then answers from what it said."""
 
     def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
         self._answers: dict[tuple[str, bytes], tuple[int, bytes]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         key = (request.url.path, request.content)
         if key not in self._answers:
-            response = await self._inner.handle_async_request(request)
-            body = await response.aread()
+            # A transport per miss: each sweep runs in its own event loop (asyncio.run), and a
+            # pooled connection must not outlive the loop it was opened in.
+            async with httpx.AsyncHTTPTransport() as inner:
+                response = await inner.handle_async_request(request)
+                body = await response.aread()
             self._answers[key] = (response.status_code, body)
         status, body = self._answers[key]
         return httpx.Response(status, content=body, headers={"content-type": "application/json"})
@@ -62,9 +64,7 @@ class Routed:
     model: str  # "english", "multilingual" or "english+multilingual" (asked both)
 
 
-async def _read_all(
-    routed: LanguageRoutedParser, texts: Sequence[str], bar: float
-) -> list[Routed]:
+async def _read_all(routed: LanguageRoutedParser, texts: Sequence[str], bar: float) -> list[Routed]:
     out = []
     for text in texts:
         detection = identify(text)
