@@ -157,10 +157,14 @@ def main(argv: list[str] | None = None) -> int:
                 per_language[language] = routed_metrics(language, examples, routed)
             if args.bench:
                 latency["english"] = bench(
-                    english_server, _training_texts(sorted(ENGLISH_TRAIN.glob("nlu_*.yml")))
+                    english_server,
+                    _training_texts(sorted(ENGLISH_TRAIN.glob("nlu_*.yml"))),
+                    args.bench,
                 )
                 latency["multilingual"] = bench(
-                    ml_server, _training_texts(sorted(MULTILINGUAL_TRAIN.glob("nlu_*.yml")))
+                    ml_server,
+                    _training_texts(sorted(MULTILINGUAL_TRAIN.glob("nlu_*.yml"))),
+                    args.bench,
                 )
         finally:
             ml_server.stop()
