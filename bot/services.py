@@ -15,6 +15,7 @@ from bot.dialogue.context import Answerer
 from bot.settings import REPO_ROOT, Settings
 from bot.store.db import Database, utcnow
 from nlu.client import Parser, RasaHttpParser, RasaPool
+from nlu.routing import LanguageRoutedParser
 from policies.router import RiskScorer, RouterConfig
 
 log = structlog.get_logger(__name__)
@@ -171,7 +172,20 @@ def build_services(settings: Settings) -> Services:
         )
         for url in settings.rasa_servers()
     ]
-    parser = servers[0] if len(servers) == 1 else RasaPool(servers)
+    english: Parser = servers[0] if len(servers) == 1 else RasaPool(servers)
+    parser: Parser = english
+    readiness_of_rasa = {"rasa": english.is_ready}
+    if settings.rasa_multilingual_url:
+        # Issue 16: a second Rasa model for ms, id, th, vi and tl, chosen per message by its
+        # language (nlu.routing); /ready waits for both.
+        multilingual = RasaHttpParser(
+            settings.rasa_multilingual_url,
+            timeout_s=settings.rasa_timeout_s,
+            thresholds=settings.nlu_multilingual_thresholds(),
+            token=settings.rasa_token,
+        )
+        parser = LanguageRoutedParser(english, multilingual)
+        readiness_of_rasa["rasa_multilingual"] = multilingual.is_ready
     database = Database(settings.database_url)
     answerer = risk_model = None
     try:
@@ -199,7 +213,7 @@ def build_services(settings: Settings) -> Services:
     return Services(
         parser=parser,
         readiness={
-            "rasa": parser.is_ready,
+            **readiness_of_rasa,
             "database": database.is_ready,
             "retrieval": _always(answerer is not None),
             "risk_model": _always(risk_model is not None),

@@ -15,10 +15,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.auth import DEFAULT_AUDIENCES, JwtPolicy
 from bot.store.db import normalize_url
-from nlu.types import Thresholds
+from nlu.types import MULTILINGUAL_THRESHOLDS, Thresholds
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _NLU_DEFAULTS = Thresholds()
+_NLU_MULTILINGUAL_DEFAULTS = MULTILINGUAL_THRESHOLDS
 DEMO_JWT_SECRET = "demo-jwt-secret-change-me-0123456789abcdef"
 DEMO_WEBHOOK_SECRET = "demo-webhook-secret-change-me"
 DEMO_RASA_TOKEN = "demo-rasa-token-change-me"
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     # Several Rasa servers, comma-separated (`make run-multi` starts two): when set, parses go
     # to the least busy of them (`nlu.client.RasaPool`) and rasa_url is not used for parsing.
     rasa_urls: str = ""
+    # The multilingual Rasa model's server (issue 16: ms, id, th, vi, tl; `make run` starts it).
+    # Empty: every message is read by the English model, the behaviour before issue 16.
+    rasa_multilingual_url: str = ""
     # Rasa's HTTP API token (`rasa run --auth-token`, sent as ?token=); refused in production
     # when left at the demo value.
     rasa_token: str = Field(DEMO_RASA_TOKEN, min_length=16)
@@ -64,6 +68,14 @@ class Settings(BaseSettings):
     nlu_confidence_threshold: float = Field(_NLU_DEFAULTS.confidence, ge=0, le=1)
     # The best intent must lead the second by at least this margin, else out_of_scope.
     nlu_ambiguity_threshold: float = Field(_NLU_DEFAULTS.ambiguity, ge=0, le=1)
+    # The same two for the multilingual model: its own, calibrated on a dev split of
+    # data/nlu/multilingual (lab/nlu/calibrate_multilingual.py), never on the blind sets.
+    nlu_multilingual_confidence_threshold: float = Field(
+        _NLU_MULTILINGUAL_DEFAULTS.confidence, ge=0, le=1
+    )
+    nlu_multilingual_ambiguity_threshold: float = Field(
+        _NLU_MULTILINGUAL_DEFAULTS.ambiguity, ge=0, le=1
+    )
 
     # A remedy the buyer was asked to confirm lapses after this many minutes: a late "yes" gets
     # the case checked again and proposed anew, never the old offer.
@@ -206,6 +218,12 @@ class Settings(BaseSettings):
     def nlu_thresholds(self) -> Thresholds:
         return Thresholds(
             confidence=self.nlu_confidence_threshold, ambiguity=self.nlu_ambiguity_threshold
+        )
+
+    def nlu_multilingual_thresholds(self) -> Thresholds:
+        return Thresholds(
+            confidence=self.nlu_multilingual_confidence_threshold,
+            ambiguity=self.nlu_multilingual_ambiguity_threshold,
         )
 
 

@@ -299,6 +299,17 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             inputs=("nlu/requirements-rasa.txt",),
             seconds=150,
         ),
+        # The multilingual model's extra packages (issue 16); its stamp lives in .venv-rasa, so a
+        # rebuilt Rasa environment installs them again.
+        Step(
+            "rasa-venv-multilingual",
+            ".venv-rasa/bin/pip install --quiet --no-deps "
+            "-r nlu/requirements-rasa-multilingual.txt",
+            ("rasa-venv",),
+            stamp=".venv-rasa/.installed-multilingual",
+            inputs=("nlu/requirements-rasa-multilingual.txt", ".venv-rasa/.installed"),
+            seconds=20,
+        ),
         # all-MiniLM-L6-v2 as ONNX (token and sentence vectors): the NLU's featurizer, the
         # policy index and the suggestions all embed with it. A no-op when up to date.
         Step(
@@ -353,6 +364,13 @@ def project_steps(python: str = "python3.11") -> list[Step]:
         # Trains only when its inputs changed (the model is named by their content hash).
         # The critical path (DIET; 9-10 minutes of the 12-14): it starts before the indexes.
         Step("nlu-model", f"{py} -m nlu.model", ("venv", "rasa-venv", "nlu-encoder"), seconds=600),
+        # The multilingual model (issue 16), beside the English one, with the same rule.
+        Step(
+            "nlu-model-multilingual",
+            f"{py} -m nlu.model --multilingual",
+            ("venv", "rasa-venv-multilingual", "nlu-encoder"),
+            seconds=900,
+        ),
     ]
 
 

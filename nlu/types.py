@@ -33,6 +33,11 @@ class Thresholds:
                 raise ValueError(f"threshold {name}={value} must be between 0 and 1")
 
 
+# The multilingual model's own (issue 16), picked on the dev split of data/nlu/multilingual
+# (lab/nlu/calibrate_multilingual.py, README "NLU in six languages"); never on the blind sets.
+MULTILINGUAL_THRESHOLDS = Thresholds(confidence=0.45, ambiguity=0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class IntentScore:
     name: str

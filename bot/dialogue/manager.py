@@ -43,7 +43,7 @@ from bot.dialogue.turn import BotMessage
 from bot.dialogue.vocabulary import FLOW_INTENTS
 from bot.dialogue.wording import rating_of
 from bot.language.catalogue import Voice, speaking
-from bot.language.identify import identify
+from bot.language.identify import Detection, identify, is_sure_english
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.store.cases import CaseRepository
 from bot.store.conversations import Conversation, ConversationRepository, Language, Turn
@@ -53,6 +53,7 @@ from bot.store.models import ConversationStatus, MessageRole
 from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
 from nlu.errors import NluError
+from nlu.routing import LanguageRoutedParser
 from nlu.types import IntentScore, ParseResult
 
 log = structlog.get_logger(__name__)
@@ -134,9 +135,8 @@ class DialogueManager:
             room = MAX_PHOTOS_PER_MESSAGE - len(attachments)
             text, links = take_image_links(text, room, any_link=True)
             attachments = [*attachments, *({"type": "image", "url": link} for link in links)]
-        detected = identify(
-            text, locale=locale, conversation_language=conversation.language
-        ).language
+        detection = identify(text, locale=locale, conversation_language=conversation.language)
+        detected = detection.language
         inbound = await run_in_threadpool(
             self.conversations.record_inbound,
             conversation_id,
@@ -151,15 +151,16 @@ class DialogueManager:
         async with self._serialised(conversation_id):
             current = await run_in_threadpool(self.conversations.get, conversation_id)
             parse, nlu_failed, parts = None, False, None
+            reader = self._reader(detection)
             if current is not None and current.status is ConversationStatus.BOT:
                 if _answers_rating(current.state, text):
                     # "4" answering "how would you rate this chat?" needs no NLU (which would
                     # read a bare digit as out_of_scope and count it as a fallback).
                     parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
                 else:
-                    parse, nlu_failed = await self._read(text)
+                    parse, nlu_failed = await self._read(reader, text)
                 if parse is not None and _may_hold_several(current.state, parse):
-                    parts = await self._read_parts(text)
+                    parts = await self._read_parts(reader, text)
             # Policy answers in the conversation's language (the language ID just updated it).
             language = current.language if current is not None else detected
             engines = self._in_language(language)
@@ -238,12 +239,19 @@ class DialogueManager:
             if not self._users[conversation_id]:
                 del self._users[conversation_id], self._locks[conversation_id]
 
-    async def _read(self, text: str) -> tuple[ParseResult | None, bool]:
+    def _reader(self, detection: Detection) -> Parser:
+        """The parser for this message: with two NLU models (issue 16), the one for its
+        language, asking the other too when an unsure "English" reads as out of scope."""
+        if isinstance(self.parser, LanguageRoutedParser):
+            return self.parser.bound(detection.language, sure=is_sure_english(detection))
+        return self.parser
+
+    async def _read(self, reader: Parser, text: str) -> tuple[ParseResult | None, bool]:
         if not text.strip():
             # A photo without words answers whatever the bot asked; nothing to parse.
             return ParseResult(text="", intent=IntentScore("inform", 1.0)), False
         try:
-            return await self.parser.parse(text), False
+            return await reader.parse(text), False
         except NluError as e:
             log.warning("nlu_failed_handing_over", error=str(e))
             return None, True
@@ -266,11 +274,11 @@ class DialogueManager:
         )
         return dataclasses.replace(engines, answerer=prepared)
 
-    async def _read_parts(self, text: str) -> list[ParseResult] | None:
+    async def _read_parts(self, reader: Parser, text: str) -> list[ParseResult] | None:
         """The parts of a message with several requests (`several.read_parts`); None when it
         has one, or when the NLU fails on a part (the whole reading then stands)."""
         try:
-            return await several.read_parts(self.parser, text)
+            return await several.read_parts(reader, text)
         except NluError as e:
             log.warning("nlu_failed_on_a_part", error=str(e))
             return None

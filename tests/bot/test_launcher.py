@@ -45,6 +45,9 @@ def test_rasa_and_the_bot_share_the_settings_token(monkeypatch):
         raise Stop
 
     monkeypatch.setattr(launcher, "require_model", lambda: Path("models/m.tar.gz"))
+    monkeypatch.setattr(
+        launcher, "require_multilingual_model", lambda: Path("models/nlu-ml-m.tar.gz")
+    )
     monkeypatch.setattr(launcher, "RasaServer", FakeRasa)
     monkeypatch.setattr(launcher.subprocess, "Popen", popen)
     monkeypatch.setattr(launcher, "wait_ready", not_ready)
@@ -64,7 +67,7 @@ def test_several_processes_start_several_rasas_and_uvicorn_workers(monkeypatch):
 
     class FakeRasa:
         def __init__(self, model, **kwargs):
-            started["rasa"].append(kwargs)
+            started["rasa"].append({**kwargs, "model": model})
             self.auth_token = kwargs["auth_token"]
             self.url = f"http://{kwargs['host']}:{kwargs['port']}"
 
@@ -82,8 +85,12 @@ def test_several_processes_start_several_rasas_and_uvicorn_workers(monkeypatch):
         raise Stop
 
     monkeypatch.setattr(launcher, "require_model", lambda: Path("models/m.tar.gz"))
+    monkeypatch.setattr(
+        launcher, "require_multilingual_model", lambda: Path("models/nlu-ml-m.tar.gz")
+    )
     monkeypatch.setattr(launcher, "RasaServer", FakeRasa)
-    monkeypatch.setattr(launcher, "free_port", lambda host: 5999)
+    ports = iter([5999, 6001])
+    monkeypatch.setattr(launcher, "free_port", lambda host: next(ports))
     monkeypatch.setattr(launcher.subprocess, "Popen", popen)
     monkeypatch.setattr(launcher.signal, "signal", lambda *args: None)
     settings = Settings(
@@ -91,10 +98,16 @@ def test_several_processes_start_several_rasas_and_uvicorn_workers(monkeypatch):
     )
     with pytest.raises(Stop):
         launcher.run(settings, workers=3, rasa_servers=2)
-    assert [r["port"] for r in started["rasa"]] == [5005, 5999]
+    # Two English servers (--rasa-servers 2) and one multilingual (issue 16).
+    assert [(r["port"], r["model"].name) for r in started["rasa"]] == [
+        (5005, "m.tar.gz"),
+        (5999, "m.tar.gz"),
+        (6001, "nlu-ml-m.tar.gz"),
+    ]
     assert started["cmd"][-2:] == ["--workers", "3"]
-    assert started["stopped"] == 2  # a bot that failed to start stops the Rasas too
+    assert started["stopped"] == 3  # a bot that failed to start stops the Rasas too
     assert started["env"]["AFTERSALES_RASA_URLS"] == "http://127.0.0.1:5005,http://127.0.0.1:5999"
+    assert started["env"]["AFTERSALES_RASA_MULTILINGUAL_URL"] == "http://127.0.0.1:6001"
     assert Settings(**{"rasa_urls": started["env"]["AFTERSALES_RASA_URLS"]}).rasa_servers() == [
         "http://127.0.0.1:5005",
         "http://127.0.0.1:5999",

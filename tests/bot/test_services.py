@@ -49,3 +49,44 @@ def test_the_rasa_client_carries_the_settings_token(tmp_path, monkeypatch, sqlit
         assert params["token"] == "services-token-0123456789"
     finally:
         services.database.dispose()  # type: ignore[union-attr]
+
+
+def test_a_multilingual_url_builds_the_routed_parser_and_ready_waits_for_both(
+    tmp_path, monkeypatch, sqlite_db
+):
+    from nlu.routing import LanguageRoutedParser
+
+    monkeypatch.setattr(services_module, "RETRIEVAL_INDEX_DIR", tmp_path / "no-index")
+    monkeypatch.setattr(services_module, "RISK_MODEL_DIR", tmp_path / "no-risk")
+    monkeypatch.setattr(services_module, "ASSIST_INDEX_DIR", tmp_path / "no-assist")
+    settings = Settings(
+        env="test",
+        database_url=str(sqlite_db.url),
+        rasa_url="http://127.0.0.1:9",
+        rasa_multilingual_url="http://127.0.0.1:9",  # nothing listens: both count as down
+        nlu_multilingual_confidence_threshold=0.61,
+        _env_file=None,
+    )
+    services = services_module.build_services(settings)
+    try:
+        assert isinstance(services.parser, LanguageRoutedParser)
+        assert services.parser.multilingual.thresholds.confidence == 0.61  # type: ignore[attr-defined]
+        assert services.parser.english.thresholds.confidence == 0.45  # type: ignore[attr-defined]
+        assert {"rasa", "rasa_multilingual"} <= set(services.readiness)
+    finally:
+        services.database.dispose()  # type: ignore[union-attr]
+
+
+def test_without_a_multilingual_url_the_parser_is_english_only(tmp_path, monkeypatch, sqlite_db):
+    from nlu.client import RasaHttpParser
+
+    monkeypatch.setattr(services_module, "RETRIEVAL_INDEX_DIR", tmp_path / "no-index")
+    monkeypatch.setattr(services_module, "RISK_MODEL_DIR", tmp_path / "no-risk")
+    monkeypatch.setattr(services_module, "ASSIST_INDEX_DIR", tmp_path / "no-assist")
+    settings = Settings(env="test", database_url=str(sqlite_db.url), _env_file=None)
+    services = services_module.build_services(settings)
+    try:
+        assert isinstance(services.parser, RasaHttpParser)
+        assert "rasa_multilingual" not in services.readiness
+    finally:
+        services.database.dispose()  # type: ignore[union-attr]

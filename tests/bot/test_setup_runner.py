@@ -142,6 +142,14 @@ def test_closure_brings_the_needs_in_declared_order() -> None:
         "nlu-encoder",
         "nlu-model",
     ]
+    # The multilingual model needs its packages on top of Rasa's environment (issue 16).
+    assert [s.name for s in closure(steps, ["nlu-model-multilingual"])] == [
+        "venv",
+        "rasa-venv",
+        "rasa-venv-multilingual",
+        "nlu-encoder",
+        "nlu-model-multilingual",
+    ]
     with pytest.raises(KeyError):
         closure(steps, ["nope"])
 

@@ -37,10 +37,13 @@ class Bot:
         return Chat(self.url, self.settings, buyer_id)
 
 
-def e2e_settings(rasa_url: str, database_url: str, rasa_token: str) -> Settings:
+def e2e_settings(
+    rasa_url: str, database_url: str, rasa_token: str, rasa_multilingual_url: str = ""
+) -> Settings:
     return Settings(
         env="test",
         rasa_url=rasa_url,
+        rasa_multilingual_url=rasa_multilingual_url,
         rasa_token=rasa_token,
         database_url=database_url,
         jwt_secret=JWT_SECRET,
@@ -61,14 +64,22 @@ def offline_models() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def bot(
-    rasa_server: RasaServer, offline_models: None, tmp_path_factory: pytest.TempPathFactory
+    rasa_server: RasaServer,
+    rasa_multilingual_server: RasaServer,
+    offline_models: None,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Bot]:
     """The bot with its real services (built once by the app's lifespan), served on a free
-    loopback port, over a freshly migrated SQLite file."""
+    loopback port, over a freshly migrated SQLite file: the routed stack of the product, both
+    NLU models behind it (English, and ms/id/th/vi/tl by language ID, issue 16)."""
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
     path = tmp_path_factory.mktemp("e2e-db") / "aftersales.db"
     upgrade(f"sqlite:///{path}")
-    settings = e2e_settings(rasa_server.url, f"sqlite:///{path}", rasa_server.auth_token)
+    # Both servers were started with one token (tests/conftest.py), as the launcher does.
+    assert rasa_multilingual_server.auth_token == rasa_server.auth_token
+    settings = e2e_settings(
+        rasa_server.url, f"sqlite:///{path}", rasa_server.auth_token, rasa_multilingual_server.url
+    )
     server = LiveServer(create_app(settings)).start()
     agent_token = mint_token("agent-e2e", "agent", settings.jwt_policy())
     agent = httpx.Client(

@@ -16,6 +16,19 @@ pytestmark = pytest.mark.integration
 
 SCRIPTS = load_scripts()
 
+# Scripts that fail on the routed stack today, each for a reason that is other work's (strict:
+# one that starts passing turns red, so this list shrinks as they are fixed).
+KNOWN_FAILURES = {
+    "th-damaged_refund": (
+        "the router holds the eligible 79 THB refund for a person (risk_above_threshold), and "
+        "'A1177' after 'is it about order A1177?' asks for the reason the opening gave"
+    ),
+    "th-policy_question": (
+        "the multilingual NLU reads the question as return_item and the Thai retrieval is "
+        "not sure (RET-2.2 / RET-2.7 not cited)"
+    ),
+}
+
 
 def handoff_reasons(bot: Bot, conversation_id: str) -> list[str]:
     """Why the case went to a person, as the agents' queue says (for a failure's message)."""
@@ -33,16 +46,17 @@ class Speaking:
 
 @pytest.fixture(scope="session")
 def speaking(bot: Bot) -> Speaking:
-    """The one place to swap in the fixture that serves every language's NLU model once there
-    is one (the multilingual Rasa server routed by language). Today the English model reads
-    every message, so a script in another language is expected to fail on its NLU: it runs and
-    is reported as xfail (or XPASS), its failure's reasons shown by `pytest -rxX`."""
-    return Speaking(bot, frozenset({"en"}))
+    """The bot with both Rasa models (English, and the multilingual one for ms, id, th, vi,
+    tl), routed by each message's language (`nlu.routing`): every script's language is read."""
+    return Speaking(bot, frozenset({"en", "ms", "id", "th", "vi", "tl"}))
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[f"{s.language}-{s.flow}" for s in SCRIPTS])
 def test_script(speaking: Speaking, script, request: pytest.FixtureRequest) -> None:
-    if script.language not in speaking.nlu_languages:
+    known = KNOWN_FAILURES.get(f"{script.language}-{script.flow}")
+    if known is not None:
+        request.applymarker(pytest.mark.xfail(reason=known, strict=True))
+    elif script.language not in speaking.nlu_languages:
         request.applymarker(
             pytest.mark.xfail(
                 reason=f"the NLU serving this run is not trained on {script.language}",

@@ -104,7 +104,8 @@ def test_the_launcher_starts_the_bot_processes_and_the_rasa_servers(stack):
     workers = [c for c in commands if "multiprocessing" in c and "spawn_main" in c]
     rasas = [c for c in commands if " run --enable-api" in c]
     assert len(workers) == WORKERS, commands
-    assert len(rasas) == RASA_SERVERS, commands
+    # The English servers (--rasa-servers) and the multilingual one (issue 16).
+    assert len(rasas) == RASA_SERVERS + 1, commands
 
 
 def test_one_order_is_cancelled_once_whichever_process_takes_each_yes(stack):

@@ -103,3 +103,15 @@ def test_taglish_is_told_by_its_grammar_words(text):
 
 def test_english_with_one_tagalog_word_stays_english():
     assert identify("my parcel is late po").language == "en"
+
+
+def test_only_english_said_by_the_detector_is_sure_english():
+    from bot.language.identify import Detection, is_sure_english
+
+    assert is_sure_english(Detection("en", 0.97, "detector"))
+    assert is_sure_english(Detection("en", 0.4, "detector"))  # a close call: still English
+    assert not is_sure_english(Detection("en", 0.4, "detector"), bar=0.8)
+    assert not is_sure_english(Detection("en", None, "conversation"))  # "ok": kept, not read
+    assert not is_sure_english(Detection("en", None, "default"))
+    assert not is_sure_english(Detection("ms", 0.99, "detector"))
+    assert is_sure_english(Detection("en", 0.6, "detector"), bar=0.5)
