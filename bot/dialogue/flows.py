@@ -237,8 +237,9 @@ class TurnHandler(Deciding):
         self.state.refusal = None  # a new request: "dispute this" is no longer about that one
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
+        flow.reason_read = self._named_reason(intent=intent)
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
-        carried = None if sure or self._named_reason(intent=intent) else before
+        carried = None if flow.reason_read else before
         if carried is not None and self._problem_carried(carried, intent):
             # "the glass came broken" then "I'd like my money back": the refund is the remedy
             # for the problem already told, which is not asked again (nor the photo sent).
@@ -281,10 +282,15 @@ class TurnHandler(Deciding):
     @staticmethod
     def _problem_carried(before: Flow, intent: str) -> bool:
         """Whether the open claim named a problem (damaged, wrong item, not received, late) that
-        the new request asks the reason of and can have (a refund, a return)."""
+        the new request asks the reason of and can have (a refund, a return), and the intent
+        and the reason reader agreed on it when the claim opened: a problem only the intent
+        read (a charger that "does not charge" read as not received) is asked again, which
+        lets the buyer correct it."""
         if before.claim_type is None or intent not in ASKS_REASON:
             return False
         problem = before.claim_type.value
+        if before.reason_read != problem:
+            return False
         allowed = REASONS_OF_REQUEST.get(intent)
         return problem in TRACKED_PROBLEMS and (allowed is None or problem in allowed)
 

@@ -195,3 +195,15 @@ def test_a_cancellation_is_not_a_problem_carried_to_a_refund(chat, nlu):
     chat.say("refund please")
     turn = chat.say("D200")
     assert turn["expecting"] == "reason", bot_text(turn)
+
+
+def test_a_problem_only_the_intent_read_is_asked_again(chat, nlu):
+    # The intent reader says "not received", the reason reader "damaged": the two disagree,
+    # so the refund that follows asks what went wrong instead of carrying either.
+    nlu.script["the charger that came does not charge at all"] = "item_not_received"
+    nlu.reasons["the charger that came does not charge at all"] = "damaged"
+    chat.say("the charger that came does not charge at all")
+    nlu.reasons["refund please"] = "none"
+    chat.say("refund please")
+    turn = chat.say("D200")
+    assert turn["expecting"] == "reason", bot_text(turn)
