@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from policies.currency import usd_equivalent
 from policies.rules import (
     DAMAGE_CLAIMS,
     ELECTRONICS_RETURN_WINDOW_DAYS,
@@ -142,7 +143,8 @@ def case_features(
         "buyer_refund_rate_365d": history.refunded_orders_last_365_days / orders if orders else 0.0,
         "buyer_orders_365d": float(orders),
         "account_age_days": (now - account_created_at).total_seconds() / _DAY,
-        "order_value": float(order.total),
+        # The model's money is USD-equivalent (policies/currency.py); the order's is its own.
+        "order_value": float(usd_equivalent(order.total, order.currency)),
         "days_since_delivery": days_since,
         "days_left_in_window": _days_left(claim.type, category, days_since),
         "has_photo": float(claim.has_photo),

@@ -25,6 +25,9 @@ from retrieval.multilingual_text import FOLDED, fold_diacritics
 DEFAULT_LOCAL_ITEMS = Path(__file__).resolve().parents[1] / "data/policies/i18n/item_categories.yml"
 # Thai is written without spaces between words: its items are found as substrings.
 _NO_SPACES = frozenset({"th"})
+# A short Thai item that is also the tail of another word is not read after that word's start:
+# "ลิป" (lip, what buyers call a lipstick or a tint) ends "คลิป" (a video clip).
+_THAI_NOT_AFTER = {"ลิป": "ค"}
 
 
 class MultilingualItems:
@@ -93,5 +96,6 @@ def _item_pattern(item: str, language: str) -> re.Pattern[str]:
         item = fold_diacritics(item)
     body = re.escape(item).replace(r"\ ", r"[\s-]+")
     if language in _NO_SPACES:
-        return re.compile(body)
+        before = _THAI_NOT_AFTER.get(item) if language == "th" else None
+        return re.compile(rf"(?<!{re.escape(before)}){body}" if before else body)
     return re.compile(rf"\b{body}\b")

@@ -40,7 +40,11 @@ def rasa_multilingual_server(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """The real Rasa server with the multilingual model (issue 16: ms, id, th, vi, tl), trained
     by `make nlu-model-multilingual` (part of `make test`'s set-up)."""
     log_file = tmp_path_factory.mktemp("rasa-multilingual") / "rasa.log"
-    server = RasaServer(require_multilingual_model(), log_file=log_file, auth_token=RASA_TOKEN)
+    # AFTERSALES_TEST_MULTILINGUAL_MODEL: a model file to run instead (one trained elsewhere,
+    # e.g. into /tmp, before it is copied into models/).
+    chosen = os.environ.get("AFTERSALES_TEST_MULTILINGUAL_MODEL")
+    model = Path(chosen) if chosen else require_multilingual_model()
+    server = RasaServer(model, log_file=log_file, auth_token=RASA_TOKEN)
     server.start(timeout_s=float(os.environ.get("AFTERSALES_RASA_START_TIMEOUT_S", "240")))
     try:
         yield server

@@ -44,6 +44,7 @@ from bot.dialogue.vocabulary import (
     NAMED_CLAIMS,
     NO_REASON,
     REASON_OPENING_CONFIDENCE,
+    REASONS_OF_REQUEST,
     SITUATION_STATUSES,
     TRACKED_PROBLEMS,
     TRACKING,
@@ -231,11 +232,21 @@ class TurnHandler(Deciding):
         return self._advance()
 
     def _start(self, intent: str) -> Outcome:
+        before = self.state.flow
         self.state.end_flow()
         self.state.refusal = None  # a new request: "dispute this" is no longer about that one
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
+        flow.reason_read = self._named_reason(intent=intent)
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
+        carried = None if flow.reason_read else before
+        if carried is not None and self._problem_carried(carried, intent):
+            # "the glass came broken" then "I'd like my money back": the refund is the remedy
+            # for the problem already told, which is not asked again (nor the photo sent).
+            sure = carried.claim_type.value if carried.claim_type else None
+            flow.photos.extend(carried.photos)
+        else:
+            carried = None
         agreeing = AGREEING_REASON.get(intent)
         if sure is None and agreeing and self._named_reason(intent=intent) == agreeing:
             # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58:
@@ -262,9 +273,26 @@ class TurnHandler(Deciding):
         flow.photos.extend(self.photos)
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
+        if order_id is None and carried is not None:
+            order_id = carried.order_id  # the same problem: the same order, if it was known
         if order_id and not self._take_order(order_id):
             return self._ask_order()
         return self._advance()
+
+    @staticmethod
+    def _problem_carried(before: Flow, intent: str) -> bool:
+        """Whether the open claim named a problem (damaged, wrong item, not received, late) that
+        the new request asks the reason of and can have (a refund, a return), and the intent
+        and the reason reader agreed on it when the claim opened: a problem only the intent
+        read (a charger that "does not charge" read as not received) is asked again, which
+        lets the buyer correct it."""
+        if before.claim_type is None or intent not in ASKS_REASON:
+            return False
+        problem = before.claim_type.value
+        if before.reason_read != problem:
+            return False
+        allowed = REASONS_OF_REQUEST.get(intent)
+        return problem in TRACKED_PROBLEMS and (allowed is None or problem in allowed)
 
     def _answer_question(self) -> Outcome:
         self._side_turn = True

@@ -43,6 +43,8 @@ class Flow(BaseModel):
     no_photo: bool = False
     opened: bool | None = None
     prefers_replacement: bool | None = None
+    # The problem the reason reader named in the message that opened the flow (none: None).
+    reason_read: str | None = None
 
     def reset_order_details(self) -> None:
         """A different order: what was said about the old one's items no longer holds."""

@@ -73,7 +73,9 @@ def count_language(root: Path, language: str, intents: set[str]) -> LanguageCoun
         counts.problems.append(f"{train} is missing")
     else:
         seen: dict[str, str] = {}
-        for example in load_examples(train):
+        # nlu_<lang>.yml and any other file of the language beside it (oos_<lang>.yml).
+        files = [train, *sorted(set((root / "train").glob(f"*_{language}.yml")) - {train})]
+        for example in (e for path in files for e in load_examples(path)):
             counts.intents[example.intent] += 1
             counts.plain_ascii += without_diacritics(example.text)
             key = example.text.casefold()
@@ -111,7 +113,9 @@ def count_language(root: Path, language: str, intents: set[str]) -> LanguageCoun
 
 def messages_of(root: Path, language: str, min_words: int = 3) -> list[str]:
     """Training and labelled messages of one language with at least ``min_words`` words."""
-    texts = [e.text for e in load_examples(root / "train" / f"nlu_{language}.yml")]
+    texts = [
+        e.text for p in sorted((root / "train").glob(f"*_{language}.yml")) for e in load_examples(p)
+    ]
     labels = yaml.safe_load((root / "labels" / f"{language}.yml").read_text(encoding="utf-8"))
     texts += [m["text"] for m in labels["messages"]]
     return [t for t in texts if len(t.split()) >= min_words]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from policies.currency import usd_equivalent
 from policies.features import feature_frame
 from policies.risk import SCORED_CLAIM_TYPES
 from policies.router.case import RiskScorer, RoutingCase
@@ -158,7 +159,9 @@ def _risk_decision(
     risk_model: RiskScorer | None,
     config: RouterConfig,
 ) -> Decision:
-    exposure = config.exposure(eligibility)
+    # The review cost and the model are in USD-equivalent money; the remedy is in the order's
+    # currency (a ฿79 refund is about $2, not $79: policies/currency.py).
+    exposure = usd_equivalent(config.exposure(eligibility), eligibility.currency)
     review_cost = config.review_cost_for(case.region)
     threshold = p_abuse_threshold(exposure, review_cost)
     risk = {
@@ -167,7 +170,8 @@ def _risk_decision(
         "threshold": threshold,
         "review_cost": str(review_cost),
         "region": case.region,
-        "exposure": str(exposure),
+        "exposure": str(exposure),  # USD-equivalent
+        "currency": eligibility.currency,
         "expected_loss": None if score is None else round(score * float(exposure), 4),
         # What was scored, so the score can be explained later from exactly these values.
         "features": _recorded(case.risk_features),

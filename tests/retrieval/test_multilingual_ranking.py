@@ -176,6 +176,15 @@ def test_items_are_found_in_each_language_and_in_code_mixed_english() -> None:
     assert items.expansion_words("baju dalem", "id") == ["underwear"]
 
 
+def test_thai_lip_products_are_beauty_but_a_video_clip_is_not() -> None:
+    # "ลิป" is what Thai buyers call any lip product; it is also the end of "คลิป" (a clip).
+    items = MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES))
+    assert items.categories_in("ลิปเปิดแล้วคืนได้ไหม", "th") == ["beauty"]
+    assert items.categories_in("ซื้อลิปมาสองแท่ง", "th") == ["beauty"]
+    assert items.categories_in("รองพื้นแกะแล้ว", "th") == ["beauty"]
+    assert items.categories_in("ส่งคลิปตอนแกะกล่องได้ไหม", "th") == []
+
+
 def test_a_lexicon_naming_an_unknown_category_or_language_is_refused(tmp_path: Path) -> None:
     english = ItemCategories.load(DEFAULT_ITEM_CATEGORIES)
     bad = tmp_path / "items.yml"

@@ -167,3 +167,43 @@ def test_a_request_that_names_its_reason_is_not_asked_it(chat, nlu, text, reason
     turn = chat.say(text)
     assert turn["expecting"] in {"confirmation", "evidence"}, bot_text(turn)
     assert cited in citations(turn)
+
+
+def test_a_refund_asked_after_the_problem_keeps_the_problem(chat, nlu):
+    # "the glass came broken" (no order yet), then "can I have my money back": the refund is
+    # the remedy for the problem told, so the order is asked and then the photo, never the
+    # reason again (issue 16's Thai damaged-refund script, any language).
+    assert chat.say("it arrived broken")["expecting"] == "order_id"
+    nlu.reasons["can I have my money back please"] = "none"
+    assert chat.say("can I have my money back please")["expecting"] == "order_id"
+    turn = chat.say("D200")
+    assert turn["expecting"] == "evidence", bot_text(turn)
+    assert "DMG-3.1" in citations(turn)
+
+
+def test_a_refund_that_names_its_own_problem_is_read_for_it(chat, nlu):
+    chat.say("it arrived broken")
+    nlu.reasons["refund please, I changed my mind"] = "change_of_mind"
+    chat.say("refund please, I changed my mind")
+    turn = chat.say("D200")
+    assert turn["expecting"] != "evidence", bot_text(turn)  # no damage photo for a change of mind
+
+
+def test_a_cancellation_is_not_a_problem_carried_to_a_refund(chat, nlu):
+    chat.say("please cancel my order")
+    nlu.reasons["refund please"] = "none"
+    chat.say("refund please")
+    turn = chat.say("D200")
+    assert turn["expecting"] == "reason", bot_text(turn)
+
+
+def test_a_problem_only_the_intent_read_is_asked_again(chat, nlu):
+    # The intent reader says "not received", the reason reader "damaged": the two disagree,
+    # so the refund that follows asks what went wrong instead of carrying either.
+    nlu.script["the charger that came does not charge at all"] = "item_not_received"
+    nlu.reasons["the charger that came does not charge at all"] = "damaged"
+    chat.say("the charger that came does not charge at all")
+    nlu.reasons["refund please"] = "none"
+    chat.say("refund please")
+    turn = chat.say("D200")
+    assert turn["expecting"] == "reason", bot_text(turn)

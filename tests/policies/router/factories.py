@@ -71,9 +71,10 @@ def case(
     photo: bool = True,
     history: BuyerHistory = CLEAN,
     intent: str = "damaged_item",
+    currency: str = "USD",
     **overrides: object,
 ) -> RoutingCase:
-    the_order = order(price)
+    the_order = order(price, currency=currency)
     claim = Claim(claim_type, has_photo=photo)
     features = case_features(
         the_order,

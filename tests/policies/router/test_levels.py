@@ -207,3 +207,19 @@ def test_decision_is_frozen_and_claims_need_history() -> None:
         decision.trace["score"] = 0.5  # type: ignore[index]
     with pytest.raises(ValueError, match="history"):
         RoutingCase(NOW, "damaged_item", 0.9, order=order(), claim=Claim(ClaimType.DAMAGED))
+
+
+def test_the_risk_rule_weighs_the_money_in_usd_equivalent() -> None:
+    # A 79 baht refund is about $2.30 (policies/currency.py): at p = 0.5 its expected loss is
+    # under the $2.50 review cost, where $79 would be far over it (issue 16, the Thai script).
+    thai = route(case(price="79.00", currency="THB"), risk_model=FakeRisk(0.5))
+    assert thai.trace["currency"] == "THB"
+    assert Decimal(thai.trace["exposure"]) < Decimal("2.5")
+    assert thai.route is Route.AUTO
+    dollars = route(case(price="79.00", currency="USD"), risk_model=FakeRisk(0.5))
+    assert dollars.route is Route.HUMAN
+
+
+def test_the_order_value_feature_is_usd_equivalent() -> None:
+    assert case(price="79.00", currency="THB").risk_features["order_value"] < 3.5
+    assert case(price="79.00").risk_features["order_value"] == 79.0
