@@ -1,5 +1,9 @@
 """Grounded policy answers: quote the best clause's most relevant sentence(s), or hand over.
 
+When the re-ranker scores the first two clauses nearly alike, both are quoted and cited: a
+buyer reading two close rules finds the one they asked about, while a guess between them is
+wrong about half the time (``SECOND_CLAUSE_MARGIN``).
+
 Extractive on purpose: every word the bot says about the policy is the policy's own, and the
 clause id travels with it as the citation. Below the confidence threshold the bot says it is
 not sure and offers a person instead of guessing (the same idea as Rasa's FallbackClassifier).
@@ -42,6 +46,12 @@ SECOND_SENTENCE_RATIO = 0.9
 # window is shorter: 15 days") is that item's rule; this bonus (on the cosine scale) lets it
 # beat the general rule's sentence. Chosen on data/retrieval/dev_questions.jsonl.
 CATEGORY_BONUS = 0.2
+# When the re-ranker scores the second clause within this many logits of the first, it could
+# not tell which of the two the buyer asks about ("the window for a change-of-mind return":
+# RET-2.2's exclusions or RET-2.1's 30 days), and the answer quotes both, each cited, rather
+# than guess. Chosen on the dev questions, cross-validated (``python -m lab.retrieval.rerank``,
+# README "Policy retrieval"), never on a held-out set.
+SECOND_CLAUSE_MARGIN = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,7 @@ class PolicyAnswerer:
         depth: int = ANSWER_DEPTH,
         categories: ItemCategories | None = None,
         situation_boost: int = SITUATION_BOOST,
+        second_clause_margin: float = SECOND_CLAUSE_MARGIN,
     ) -> None:
         self.retriever = retriever
         self.threshold = threshold
@@ -82,6 +93,7 @@ class PolicyAnswerer:
         # The item -> category lexicon (``retrieval.expansion``): a quantity answer prefers the
         # sentence about the category of the item the buyer names.
         self.categories = categories
+        self.second_clause_margin = second_clause_margin
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
@@ -97,7 +109,24 @@ class PolicyAnswerer:
         if not hits or hits[0].score < self.threshold:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
-        return PolicyAnswer(self._quote(question, best), (best.clause_id,), True, hits)
+        second = self._close_second(hits)
+        if second is None:
+            return PolicyAnswer(self._quote(question, best), (best.clause_id,), True, hits)
+        quotes = (self._quote(question, best), self._quote(question, second))
+        text = quotes[0] if quotes[1] == quotes[0] else " ".join(quotes)
+        return PolicyAnswer(text, (best.clause_id, second.clause_id), True, hits)
+
+    def _close_second(self, hits: Sequence[Hit]) -> Hit | None:
+        """The second hit when the re-ranker could not tell it from the first: another clause,
+        scored within ``second_clause_margin`` of the first and itself above the threshold."""
+        if len(hits) < 2:
+            return None
+        first, second = hits[0], hits[1]
+        if first.rank_score is None or second.rank_score is None:
+            return None
+        if second.clause_id == first.clause_id or second.score < self.threshold:
+            return None
+        return second if first.rank_score - second.rank_score < self.second_clause_margin else None
 
     def _quote(self, question: str, hit: Hit) -> str:
         sentences = split_sentences(hit.text)
