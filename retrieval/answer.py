@@ -156,6 +156,13 @@ class PolicyAnswerer:
             # best; the voucher's amount comes along.
             scores = self._scores(question, hit.clause_id, sentences, of_kind, about_item)
             chosen.add(max(of_kind, key=lambda i: (scores[i], -i)))
+        if not about_item and asks_quantity(question):
+            # A window asked about no item in particular: the general rule and its exception
+            # for a category ("within 30 days" and "for electronics ... 15 days"), since the
+            # buyer's item may be in it, whichever of the two matched the question.
+            chosen |= self._rule_and_exception(
+                question, hit.clause_id, sentences, of_kind or numbered, chosen
+            )
         if about_item and not any(mentions(sentences[i], about_item) for i in chosen):
             # The rule for the item's own category ("For electronics the window is shorter:
             # 15 days") comes along, even when the question matched the general rule better.
@@ -163,6 +170,39 @@ class PolicyAnswerer:
             chosen.update(own_rule[:1])
         # Quote in the clause's own order so the sentences read as the policy does.
         return render(complete(chosen, sentences), sentences)
+
+    def _rule_and_exception(
+        self,
+        question: str,
+        clause_id: str,
+        sentences: Sequence[str],
+        candidates: list[int],
+        chosen: set[int],
+    ) -> set[int]:
+        """The closest candidate naming a category when ``chosen`` names none, or the closest
+        naming none when ``chosen`` names only categories (nothing when there is no such)."""
+        names = self._category_words()
+        names_category = [i for i in candidates if mentions(sentences[i], names)]
+        chosen_exception = any(mentions(sentences[i], names) for i in chosen)
+        chosen_rule = any(not mentions(sentences[i], names) for i in chosen)
+        if chosen_exception and chosen_rule:
+            return set()
+        # The side the quote lacks: an exception after a general rule, or the rule after one.
+        pool = names_category if chosen_rule else [i for i in candidates if i not in names_category]
+        wanted = [i for i in pool if i not in chosen]
+        if not wanted:
+            return set()
+        scores = self._scores(question, clause_id, sentences, wanted, set())
+        return {max(wanted, key=lambda i: (scores[i], -i))}
+
+    def _category_words(self) -> set[str]:
+        """Every category's own words in the policy ("electronics", "apparel"); empty without
+        a lexicon."""
+        if self.categories is None:
+            return set()
+        return {
+            w.lower() for c in self.categories.categories for w in (c.name, *c.expand)
+        }
 
     def _passage_quote(
         self, question: str, clause_id: str, sentences: Sequence[str], passage: list[int]
