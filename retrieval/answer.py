@@ -1,5 +1,9 @@
 """Grounded policy answers: quote the best clause's most relevant sentence(s), or hand over.
 
+When the re-ranker scores the first two clauses nearly alike, both are quoted and cited: a
+buyer reading two close rules finds the one they asked about, while a guess between them is
+wrong about half the time (``SECOND_CLAUSE_MARGIN``).
+
 Extractive on purpose: every word the bot says about the policy is the policy's own, and the
 clause id travels with it as the citation. Below the confidence threshold the bot says it is
 not sure and offers a person instead of guessing (the same idea as Rasa's FallbackClassifier).
@@ -42,6 +46,14 @@ SECOND_SENTENCE_RATIO = 0.9
 # window is shorter: 15 days") is that item's rule; this bonus (on the cosine scale) lets it
 # beat the general rule's sentence. Chosen on data/retrieval/dev_questions.jsonl.
 CATEGORY_BONUS = 0.2
+# When the re-ranker scores the second clause within this many logits of the first, it could
+# not tell which of the two the buyer asks about ("the window for a change-of-mind return":
+# RET-2.2's exclusions or RET-2.1's 30 days), and the answer quotes both, each cited, rather
+# than guess. Chosen on the dev questions, cross-validated (``python -m lab.retrieval.rerank``,
+# README "Policy retrieval"), never on a held-out set, by a rule set beforehand: the widest
+# margin at which at most a quarter of answers quote two clauses (1.5: 21%; a relevant clause
+# in the answer 0.760 -> 0.835).
+SECOND_CLAUSE_MARGIN = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +84,7 @@ class PolicyAnswerer:
         depth: int = ANSWER_DEPTH,
         categories: ItemCategories | None = None,
         situation_boost: int = SITUATION_BOOST,
+        second_clause_margin: float = SECOND_CLAUSE_MARGIN,
     ) -> None:
         self.retriever = retriever
         self.threshold = threshold
@@ -82,6 +95,7 @@ class PolicyAnswerer:
         # The item -> category lexicon (``retrieval.expansion``): a quantity answer prefers the
         # sentence about the category of the item the buyer names.
         self.categories = categories
+        self.second_clause_margin = second_clause_margin
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
@@ -97,7 +111,24 @@ class PolicyAnswerer:
         if not hits or hits[0].score < self.threshold:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
-        return PolicyAnswer(self._quote(question, best), (best.clause_id,), True, hits)
+        second = self._close_second(hits)
+        if second is None:
+            return PolicyAnswer(self._quote(question, best), (best.clause_id,), True, hits)
+        quotes = (self._quote(question, best), self._quote(question, second))
+        text = quotes[0] if quotes[1] == quotes[0] else " ".join(quotes)
+        return PolicyAnswer(text, (best.clause_id, second.clause_id), True, hits)
+
+    def _close_second(self, hits: Sequence[Hit]) -> Hit | None:
+        """The second hit when the re-ranker could not tell it from the first: another clause,
+        scored within ``second_clause_margin`` of the first and itself above the threshold."""
+        if len(hits) < 2:
+            return None
+        first, second = hits[0], hits[1]
+        if first.rank_score is None or second.rank_score is None:
+            return None
+        if second.clause_id == first.clause_id or second.score < self.threshold:
+            return None
+        return second if first.rank_score - second.rank_score < self.second_clause_margin else None
 
     def _quote(self, question: str, hit: Hit) -> str:
         sentences = split_sentences(hit.text)
@@ -125,6 +156,13 @@ class PolicyAnswerer:
             # best; the voucher's amount comes along.
             scores = self._scores(question, hit.clause_id, sentences, of_kind, about_item)
             chosen.add(max(of_kind, key=lambda i: (scores[i], -i)))
+        if not about_item and asks_quantity(question):
+            # A window asked about no item in particular: the general rule and its exception
+            # for a category ("within 30 days" and "for electronics ... 15 days"), since the
+            # buyer's item may be in it, whichever of the two matched the question.
+            chosen |= self._rule_and_exception(
+                question, hit.clause_id, sentences, of_kind or numbered, chosen
+            )
         if about_item and not any(mentions(sentences[i], about_item) for i in chosen):
             # The rule for the item's own category ("For electronics the window is shorter:
             # 15 days") comes along, even when the question matched the general rule better.
@@ -132,6 +170,39 @@ class PolicyAnswerer:
             chosen.update(own_rule[:1])
         # Quote in the clause's own order so the sentences read as the policy does.
         return render(complete(chosen, sentences), sentences)
+
+    def _rule_and_exception(
+        self,
+        question: str,
+        clause_id: str,
+        sentences: Sequence[str],
+        candidates: list[int],
+        chosen: set[int],
+    ) -> set[int]:
+        """The closest candidate naming a category when ``chosen`` names none, or the closest
+        naming none when ``chosen`` names only categories (nothing when there is no such)."""
+        names = self._category_words()
+        names_category = [i for i in candidates if mentions(sentences[i], names)]
+        chosen_exception = any(mentions(sentences[i], names) for i in chosen)
+        chosen_rule = any(not mentions(sentences[i], names) for i in chosen)
+        if chosen_exception and chosen_rule:
+            return set()
+        # The side the quote lacks: an exception after a general rule, or the rule after one.
+        pool = names_category if chosen_rule else [i for i in candidates if i not in names_category]
+        wanted = [i for i in pool if i not in chosen]
+        if not wanted:
+            return set()
+        scores = self._scores(question, clause_id, sentences, wanted, set())
+        return {max(wanted, key=lambda i: (scores[i], -i))}
+
+    def _category_words(self) -> set[str]:
+        """Every category's own words in the policy ("electronics", "apparel"); empty without
+        a lexicon."""
+        if self.categories is None:
+            return set()
+        return {
+            w.lower() for c in self.categories.categories for w in (c.name, *c.expand)
+        }
 
     def _passage_quote(
         self, question: str, clause_id: str, sentences: Sequence[str], passage: list[int]
@@ -246,8 +317,15 @@ def _illustrated_rule(i: int, sentences: Sequence[str]) -> int:
 
 def _list_intro(i: int, sentences: Sequence[str]) -> int | None:
     """The sentence ending with a colon whose list sentence ``i`` is an item of, if any. Like
-    ``render``, only a sentence without an end mark of its own counts as an item."""
-    if sentences[i].rstrip().endswith((".", "!", "?", ":")):
+    ``render``, a sentence without an end mark of its own counts as an item; so does the last
+    item, which has one, when the item before runs on into it ("refuse the parcel, or" /
+    "accept it and return it within 30 days."): alone it reads "accept it" with no subject."""
+    own = sentences[i].rstrip()
+    if own.endswith(":"):
+        return None
+    if own.endswith((".", "!", "?")) and not (
+        i > 0 and _CONTINUES.search(sentences[i - 1].rstrip())
+    ):
         return None
     for j in range(i - 1, max(-1, i - 1 - _MAX_LIST_ITEMS), -1):
         previous = sentences[j].rstrip()

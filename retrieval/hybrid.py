@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retrieval.examples import ExampleIndex
 from retrieval.index import ClauseMatch, DenseRetriever
@@ -70,12 +70,16 @@ class HybridRetriever:
         query = validate_query(query, k, self.dense.max_query_chars)
         fusion = self.fuse(query, k)
         order = fusion.order
+        rank_scores: dict[str, float] = {}
         if self.reranker is not None:
             head = order[: self.reranker.depth]
-            order = (
-                self.reranker.order(fusion.question, fusion.candidates(head)) + order[len(head) :]
-            )
-        return [self.dense.hit(fusion.matches[cid]) for cid in order[:k]]
+            scored = self.reranker.scored(fusion.question, fusion.candidates(head))
+            rank_scores = dict(scored)
+            order = [cid for cid, _ in scored] + order[len(head) :]
+        return [
+            replace(self.dense.hit(fusion.matches[cid]), rank_score=rank_scores.get(cid))
+            for cid in order[:k]
+        ]
 
     def fuse(self, query: str, k: int) -> Fusion:
         """The RRF order of the clauses found by any ranking, with what each ranking said."""

@@ -63,8 +63,9 @@ _ASKS_MONEY = re.compile(
     r"voucher|deduct(ed|s)?|dollars?|what\s+do\s+i\s+get|how\s+big)\b",
     re.IGNORECASE,
 )
+# "how many day": buyers drop the plural.
 _ASKS_TIME = re.compile(
-    r"\b(how\s+(long|soon|fast|quickly|many\s+(days|hours|weeks)|much\s+time)|when|deadline|"
+    r"\b(how\s+(long|soon|fast|quickly|many\s+(days?|hours?|weeks?)|much\s+time)|when|deadline|"
     r"time\s+limit|last\s+day|by\s+when|until\s+when|window|period|still\s+in\s+time)\b",
     re.IGNORECASE,
 )

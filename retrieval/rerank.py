@@ -127,9 +127,15 @@ class Reranker:
 
     def order(self, question: Question, candidates: Sequence[Candidate]) -> list[str]:
         """The candidates' clause ids, best first. Ties keep the given (RRF) order."""
+        return [cid for cid, _ in self.scored(question, candidates)]
+
+    def scored(
+        self, question: Question, candidates: Sequence[Candidate]
+    ) -> list[tuple[str, float]]:
+        """The candidates' clause ids with their scores, best first (ties: the given order)."""
         scores = self.scores(features(question, candidates))
         ranked = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
-        return [candidates[i].clause_id for i in ranked]
+        return [(candidates[i].clause_id, float(scores[i])) for i in ranked]
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, *, depth: int = RERANK_DEPTH) -> Reranker:

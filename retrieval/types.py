@@ -16,6 +16,10 @@ class Hit:
 
     ``passage`` names the sentences (indices into ``kb.split_sentences(text)``) of the passage
     that matched best; empty when the retriever does not know (BM25), which means "the clause".
+
+    ``rank_score`` is the re-ranker's score (``retrieval.rerank``, a logit) for a clause it
+    re-ordered; ``None`` otherwise. Only differences between hits of one search mean anything:
+    a small gap between the first two says the re-ranker could not tell them apart.
     """
 
     clause_id: str
@@ -23,6 +27,7 @@ class Hit:
     text: str
     score: float
     passage: tuple[int, ...] = ()
+    rank_score: float | None = None
 
 
 @runtime_checkable

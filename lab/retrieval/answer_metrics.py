@@ -17,7 +17,7 @@ from typing import Protocol
 
 from retrieval.answer import PolicyAnswer
 
-ANSWER_METRICS = ("answer_correct", "answer_contains")
+ANSWER_METRICS = ("answer_correct", "answer_contains", "answer_two_clauses")
 
 
 class Answerer(Protocol):
@@ -70,6 +70,9 @@ def evaluate_answers(answerer: Answerer, questions: Sequence) -> tuple[dict, lis
         "answer_correct": _share([r.cites_relevant for r in results]),
         "answer_contains": _share([r.contains_all for r in with_facts]),
         "answer_contains_questions": len(with_facts),
+        # Answers quoting two clauses (the re-ranker could not tell them apart): the price of
+        # answer_correct counting either.
+        "answer_two_clauses": _share([len(r.citations) > 1 for r in results]),
     }
     return metrics, results
 

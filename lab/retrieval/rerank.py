@@ -31,6 +31,13 @@ def main(argv: list[str] | None = None) -> int:
         "--questions", type=Path, default=Path("data/retrieval/dev_questions.jsonl")
     )
     parser.add_argument("--misses", type=Path, default=None, help="write re-ranked misses here")
+    parser.add_argument(
+        "--margins",
+        type=float,
+        nargs="*",
+        default=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0),
+        help="score gaps under which the answer quotes the second clause too",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from lab.retrieval.embedders import make_variant
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
 
     before, after, misses = [], [], []
+    gaps: list[tuple[float, bool, bool]] = []  # (top-2 score gap, top 1 relevant, top 2 relevant)
     for i, held in enumerate(parts):
         train = [item for j, part in enumerate(parts) if j != i for item in part]
         reranker = fit(*training_rows(train))
@@ -68,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
             q = EvalQuestion(f"{i}-{number}", example.question, example.clause_ids, True)
             rrf_order = tuple(c.clause_id for c in candidates)
             reranked = tuple(reranker.order(question, candidates))
+            scores = np.sort(reranker.scores(features(question, candidates)))[::-1]
+            if len(scores) > 1:
+                relevant = set(example.clause_ids)
+                gaps.append(
+                    (float(scores[0] - scores[1]), reranked[0] in relevant, reranked[1] in relevant)
+                )
             before.append(QuestionResult(q, rrf_order, None))
             after.append(QuestionResult(q, reranked, None))
             if reranked[:1] != rrf_order[:1] or reranked[0] not in example.clause_ids:
@@ -82,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, results in (("RRF order", before), ("re-ranked", after)):
         metrics = ranking_metrics(results)
         print(f"{label:>10}: " + " ".join(f"{m} {metrics[m]:.3f}" for m in REPORTED))
+    print_margins(gaps, args.margins)
     full = fit(*training_rows(items))
     print("weights (standardised features):")
     for name, weight in sorted(zip(FEATURES, full.weights, strict=True), key=lambda p: -abs(p[1])):
@@ -92,6 +107,21 @@ def main(argv: list[str] | None = None) -> int:
             "\n".join(json.dumps(m, ensure_ascii=False) for m in misses) + "\n", encoding="utf-8"
         )
     return 0
+
+
+def print_margins(gaps: list[tuple[float, bool, bool]], margins: list[float]) -> None:
+    """For each margin: how often the answer holds a relevant clause when the second clause is
+    quoted too whenever its score is within the margin of the first (``retrieval.answer``)."""
+    n = len(gaps) or 1
+    top1 = sum(first for _, first, _ in gaps) / n
+    print(f"answer holds a relevant clause, top 1 only: {top1:.3f}")
+    for margin in margins:
+        close = [(first, second) for gap, first, second in gaps if gap < margin]
+        held = top1 + sum(second and not first for first, second in close) / n
+        print(
+            f"  margin {margin:.2f}: {held:.3f}, two clauses quoted in {len(close) / n:.3f}"
+            f" of answers, the second relevant in {sum(s for _, s in close)}/{len(close)}"
+        )
 
 
 if __name__ == "__main__":

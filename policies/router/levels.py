@@ -182,7 +182,12 @@ def _risk_decision(
             case, Route.HUMAN, Level.RISK, (code,), eligibility.clauses, eligibility, risk
         )
     rule = (config.region_thresholds or {}).get(case.region or "")
-    if rule is not None:
+    if exposure < review_cost:
+        # Even a certain abuse loses less than a review costs (a $2 refund, a $8 return paid
+        # after the item is back): a person is never worth it, whatever the score or the draw.
+        risk.update(floor="exposure_below_review_cost")
+        auto = True
+    elif rule is not None:
         p_human = float(rule.p_human(score * float(exposure) / float(config.review_cost)))
         draw = case_uniform(_draw_key(case))
         risk.update(

@@ -112,3 +112,43 @@ def test_without_a_passage_or_embedder_the_whole_clause_or_passage_start_is_used
     # Out-of-range indices (a hit from another corpus version) fall back to the whole clause.
     stale = PolicyAnswerer(PassageRetriever((40, 41)), threshold=0.5)
     assert stale.answer("anything").text == "Refunds go to the original payment method."
+
+
+class RerankedRetriever:
+    """Two clauses with the re-ranker's scores as a hybrid with a re-ranker returns them."""
+
+    name = "reranked"
+
+    def __init__(self, gap: float | None, second_cosine: float = 0.5) -> None:
+        first_score, second_score = (None, None) if gap is None else (1.0, 1.0 - gap)
+        self.hits = [
+            Hit("RET-2.2", "Exclusions", "Swimwear cannot be returned.", 0.6, (), first_score),
+            Hit("RET-2.1", "Window", "Return within 30 days.", second_cosine, (), second_score),
+        ]
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return self.hits[:k]
+
+
+def test_two_clauses_the_reranker_cannot_tell_apart_are_both_quoted_and_cited() -> None:
+    answerer = PolicyAnswerer(RerankedRetriever(gap=0.1), 0.4, second_clause_margin=0.5)
+
+    answer = answerer.answer("what is the window for a change-of-mind return")
+
+    assert answer.citations == ("RET-2.2", "RET-2.1")
+    assert answer.text == "Swimwear cannot be returned. Return within 30 days."
+
+
+@pytest.mark.parametrize(
+    ("gap", "second_cosine"),
+    [(0.9, 0.5), (None, 0.5), (0.1, 0.3)],
+    ids=["clear winner", "not re-ranked", "second below the threshold"],
+)
+def test_one_clause_is_quoted_when_the_first_is_clearly_better_or_the_second_unsure(
+    gap, second_cosine
+) -> None:
+    retriever = RerankedRetriever(gap, second_cosine)
+    answer = PolicyAnswerer(retriever, 0.4, second_clause_margin=0.5).answer("window?")
+
+    assert answer.citations == ("RET-2.2",)
+    assert answer.text == "Swimwear cannot be returned."

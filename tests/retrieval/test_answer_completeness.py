@@ -57,3 +57,20 @@ def test_a_list_item_running_on_into_the_next_gets_no_full_stop():
         "You still have two ways out: refuse the parcel at the door, or accept it and return "
         "it within 30 days."
     )
+
+
+def test_the_last_item_of_a_list_brings_its_introduction_when_the_item_before_runs_on():
+    clause = [
+        "Shipped orders cannot be cancelled.",
+        "You still have two ways out:",
+        "refuse the parcel, or",
+        "accept it and return it within 30 days.",
+        "A return costs $5.",
+    ]
+    assert complete({3}, clause) == [1, 2, 3]
+    assert render([0, 1, 2, 3], clause) == (
+        "Shipped orders cannot be cancelled. You still have two ways out: refuse the parcel,"
+        " or accept it and return it within 30 days."
+    )
+    # A sentence after a finished one is no list item.
+    assert complete({4}, clause) == [4]

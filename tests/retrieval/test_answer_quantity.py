@@ -122,3 +122,24 @@ def test_a_time_question_prefers_the_sentence_stating_a_time(fake_embedder) -> N
     answerer = PolicyAnswerer(OneHit(clause, (1,)), threshold=0.5, embedder=fake_embedder)
 
     assert "instantly" in answerer.answer("how fast do wallet refunds come").text
+
+
+@pytest.mark.parametrize("with_embedder", [True, False])
+def test_a_window_asked_about_no_item_brings_the_categorys_exception(
+    fake_embedder, with_embedder: bool
+) -> None:
+    answerer = PolicyAnswerer(
+        OneHit(WINDOW, (0, 1)),
+        threshold=0.5,
+        embedder=fake_embedder if with_embedder else None,
+        categories=CATEGORIES,
+    )
+
+    text = answerer.answer("what is the time limit for a return if I don't like it?").text
+
+    assert text == (
+        "You can return an item within 30 days after delivery. "
+        "For electronics the window is shorter: 15 days after delivery."
+    )
+    # Not a quantity question: no exception comes along.
+    assert "15 days" not in answerer.answer("can I return an item after delivery?").text

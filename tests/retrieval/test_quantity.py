@@ -67,6 +67,7 @@ def test_category_words_of_the_items_named() -> None:
         ("do you charge for returns", {"money"}),
         ("order came a week late, what do i get", {"money"}),
         ("how many days do I have to report it", {"time"}),
+        ("how many day i have for return clothes", {"time"}),
         ("how fast are wallet refunds", {"time"}),
         ("when will I get my refund", {"time"}),
         ("how much time do i have to return it, and is there a fee", {"money", "time"}),

@@ -118,6 +118,10 @@ def test_the_hybrid_reorders_its_fused_head_and_keeps_cosines_as_scores(
     assert [h.clause_id for h in hits] == list(reversed(rrf_order))[:4]
     matches = dense.match(dense.encode_query(query), rrf_order)
     assert [h.score for h in hits] == [pytest.approx(matches[h.clause_id].best) for h in hits]
+    # The re-ranker's scores travel with its hits, best first (the answer reads their gap).
+    scores = [h.rank_score for h in hits]
+    assert None not in scores and scores == sorted(scores, reverse=True)
+    assert all(h.rank_score is None for h in plain.search(query, 4))
 
 
 def test_training_candidates_never_see_their_own_question_as_an_example(

@@ -77,3 +77,14 @@ def test_a_claim_without_a_case_id_draws_the_same_number_at_every_moment() -> No
     # Another claim type on the same order is another case: its own draw.
     other = case(ClaimType.WRONG_ITEM, region="ID", case_id=None)
     assert route(other, risk_model=FakeRisk(0.1), config=config).trace["draw"] not in draws
+
+
+def test_a_claim_exposing_less_than_a_review_costs_is_automatic_whatever_the_rule() -> None:
+    """A person in every case (P = 1) and a certain abuse: a $2 damage refund still goes
+    through, since reviewing it costs more than it can lose; $3 goes to the person."""
+    config = RouterConfig(region_thresholds={"ID": RegionThresholds(1.0, ())})
+    small = route(case(price="2.00", region="ID"), risk_model=FakeRisk(1.0), config=config)
+    assert small.route is Route.AUTO
+    assert small.trace["floor"] == "exposure_below_review_cost"
+    larger = route(case(price="3.00", region="ID"), risk_model=FakeRisk(1.0), config=config)
+    assert larger.route is Route.HUMAN
