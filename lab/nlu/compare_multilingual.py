@@ -1,7 +1,7 @@
 """``make compare-nlu-multilingual``: the multilingual pipeline, chosen on a TRAINING-data split.
 
 Each language's training data (English: ``data/nlu/train``; ms, id, th, vi, tl:
-``data/nlu/multilingual/train/nlu_{lang}.yml``) is split 80/20, stratified by intent within
+``data/nlu/multilingual/train/*_{lang}.yml``) is split 80/20, stratified by intent within
 the language (fixed seed). Every candidate config is trained on the union of the 80% parts
 (plus the regexes, lookups and synonyms, which are not examples) and served by a real Rasa
 server; each language's 20% goes through the product's client (thresholds and reconciliation
@@ -47,7 +47,9 @@ SEED = 16
 def language_files(lang: str) -> list[Path]:
     if lang == "en":
         return sorted(ENGLISH_DIR.glob("*.yml"))
-    return [MULTILINGUAL_DIR / f"nlu_{lang}.yml"]
+    # Every file of the language (nlu_<lang>.yml, oos_<lang>.yml...), as the shipped model's
+    # staging reads them; the split is of all of it.
+    return sorted(MULTILINGUAL_DIR.glob(f"*_{lang}.yml"))
 
 
 def read_blocks(files: list[Path]) -> tuple[dict[str, list[str]], list[dict]]:
