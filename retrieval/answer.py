@@ -95,6 +95,13 @@ class PolicyAnswerer:
         # The item -> category lexicon (``retrieval.expansion``): a quantity answer prefers the
         # sentence about the category of the item the buyer names.
         self.categories = categories
+        # Every category's own words in the policy ("electronics", "apparel"), for telling a
+        # general rule from its category exception; empty without a lexicon.
+        self._category_names: set[str] = (
+            {w.lower() for c in categories.categories for w in (c.name, *c.expand)}
+            if categories is not None
+            else set()
+        )
         self.second_clause_margin = second_clause_margin
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
@@ -181,7 +188,7 @@ class PolicyAnswerer:
     ) -> set[int]:
         """The closest candidate naming a category when ``chosen`` names none, or the closest
         naming none when ``chosen`` names only categories (nothing when there is no such)."""
-        names = self._category_words()
+        names = self._category_names
         names_category = [i for i in candidates if mentions(sentences[i], names)]
         chosen_exception = any(mentions(sentences[i], names) for i in chosen)
         chosen_rule = any(not mentions(sentences[i], names) for i in chosen)
@@ -194,15 +201,6 @@ class PolicyAnswerer:
             return set()
         scores = self._scores(question, clause_id, sentences, wanted, set())
         return {max(wanted, key=lambda i: (scores[i], -i))}
-
-    def _category_words(self) -> set[str]:
-        """Every category's own words in the policy ("electronics", "apparel"); empty without
-        a lexicon."""
-        if self.categories is None:
-            return set()
-        return {
-            w.lower() for c in self.categories.categories for w in (c.name, *c.expand)
-        }
 
     def _passage_quote(
         self, question: str, clause_id: str, sentences: Sequence[str], passage: list[int]

@@ -237,6 +237,7 @@ class TurnHandler(Deciding):
         self.state.refusal = None  # a new request: "dispute this" is no longer about that one
         flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
+        # The reason at the ordinary bar, read once: the checks below all compare with it.
         flow.reason_read = self._named_reason(intent=intent)
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
         carried = None if flow.reason_read else before
@@ -248,17 +249,14 @@ class TurnHandler(Deciding):
         else:
             carried = None
         agreeing = AGREEING_REASON.get(intent)
-        if sure is None and agreeing and self._named_reason(intent=intent) == agreeing:
+        if sure is None and agreeing and flow.reason_read == agreeing:
             # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58:
             # a reason that only confirms what the request says needs the ordinary bar.
             sure = agreeing
         if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.
             flow.claim_type = ClaimType(sure)
-        elif (
-            intent in LATE_CAN_MEAN
-            and self._named_reason(intent=intent) == ClaimType.LATE_DELIVERY.value
-        ):
+        elif intent in LATE_CAN_MEAN and flow.reason_read == ClaimType.LATE_DELIVERY.value:
             # "it came 5 days late, do i get something": no intent means late, so the reason
             # comes with the request and is not asked again.
             flow.claim_type = ClaimType.LATE_DELIVERY
