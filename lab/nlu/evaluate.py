@@ -45,6 +45,13 @@ async def _parse_all(
         await parser.aclose()
 
 
+def shown_path(path: Path) -> str:
+    """The path relative to the repository when it is inside it (reports stay portable), else
+    as given (a dev split written to a temporary directory)."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
+
+
 def intent_metrics(gold: list[str], predicted: list[str]) -> dict:
     labels = sorted(set(gold) | set(predicted))
     p, r, f, support = precision_recall_fscore_support(
@@ -226,7 +233,7 @@ def evaluate(
         "primary_metric": PRIMARY_METRIC,
         PRIMARY_METRIC: intent["macro_f1"],
         "model": model.name,
-        "test_set": str(test_set.relative_to(REPO_ROOT)),
+        "test_set": shown_path(test_set),
         "n_messages": len(examples),
         "thresholds": {"confidence": thresholds.confidence, "ambiguity": thresholds.ambiguity},
         "intent": {k: v for k, v in intent.items() if k != "labels"},
