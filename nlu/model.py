@@ -42,6 +42,17 @@ MULTILINGUAL_REQUIREMENTS = REPO_ROOT / "nlu" / "requirements-rasa-multilingual.
 # The share of data/nlu/train's examples the multilingual model trains on (see README, "NLU in
 # six languages": measured on a dev split against all of it).
 MULTILINGUAL_ENGLISH_SHARE = 0.3
+MULTILINGUAL_LANGUAGES = ("ms", "id", "th", "vi", "tl")
+
+
+def multilingual_training_files(language: str, train_dir: Path | None = None) -> list[Path]:
+    """One language's training files: every ``<kind>_<language>.yml`` (nlu_ms.yml, oos_ms.yml).
+
+    The model trains on every file of the folder; this is the one place that says which
+    language a file is, so the dev split and the counts read exactly what training reads (a
+    split that listed only nlu_<lang>.yml once left the out-of-scope files out)."""
+    folder = train_dir if train_dir is not None else MULTILINGUAL_DIR / "train"
+    return sorted(folder.glob(f"*_{language}.yml"))
 
 
 def rasa_env() -> dict[str, str]:

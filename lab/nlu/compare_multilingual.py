@@ -32,7 +32,7 @@ import yaml
 
 from lab.nlu.dataset import load_examples
 from lab.nlu.evaluate import evaluate
-from nlu.model import DEFAULT_RASA_BIN, REPO_ROOT, rasa_env
+from nlu.model import DEFAULT_RASA_BIN, REPO_ROOT, multilingual_training_files, rasa_env
 from nlu.server import RasaServer
 from nlu.types import OUT_OF_SCOPE, Thresholds
 
@@ -47,9 +47,7 @@ SEED = 16
 def language_files(lang: str) -> list[Path]:
     if lang == "en":
         return sorted(ENGLISH_DIR.glob("*.yml"))
-    # Every file of the language (nlu_<lang>.yml, oos_<lang>.yml...), as the shipped model's
-    # staging reads them; the split is of all of it.
-    return sorted(MULTILINGUAL_DIR.glob(f"*_{lang}.yml"))
+    return multilingual_training_files(lang, MULTILINGUAL_DIR)
 
 
 def read_blocks(files: list[Path]) -> tuple[dict[str, list[str]], list[dict]]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from lab.nlu.dataset import load_examples
+from nlu.model import multilingual_training_files
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("ms", "id", "th", "vi", "tl")
@@ -73,8 +74,7 @@ def count_language(root: Path, language: str, intents: set[str]) -> LanguageCoun
         counts.problems.append(f"{train} is missing")
     else:
         seen: dict[str, str] = {}
-        # nlu_<lang>.yml and any other file of the language beside it (oos_<lang>.yml).
-        files = [train, *sorted(set((root / "train").glob(f"*_{language}.yml")) - {train})]
+        files = multilingual_training_files(language, root / "train")
         for example in (e for path in files for e in load_examples(path)):
             counts.intents[example.intent] += 1
             counts.plain_ascii += without_diacritics(example.text)
@@ -114,7 +114,9 @@ def count_language(root: Path, language: str, intents: set[str]) -> LanguageCoun
 def messages_of(root: Path, language: str, min_words: int = 3) -> list[str]:
     """Training and labelled messages of one language with at least ``min_words`` words."""
     texts = [
-        e.text for p in sorted((root / "train").glob(f"*_{language}.yml")) for e in load_examples(p)
+        e.text
+        for p in multilingual_training_files(language, root / "train")
+        for e in load_examples(p)
     ]
     labels = yaml.safe_load((root / "labels" / f"{language}.yml").read_text(encoding="utf-8"))
     texts += [m["text"] for m in labels["messages"]]

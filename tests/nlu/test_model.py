@@ -99,3 +99,16 @@ def test_staged_multilingual_data_has_every_language_and_the_patterns():
         original = yaml.safe_load(Path("data/nlu/train/regex_lookup_synonyms.yml").read_text())
         kinds = [next(iter(b)) for b in document["nlu"]]
         assert kinds == [next(iter(b)) for b in original["nlu"]]
+
+
+def test_every_multilingual_training_file_belongs_to_exactly_one_language() -> None:
+    # The model trains on every file of data/nlu/multilingual/train; the dev split and the counts
+    # read a language's files through multilingual_training_files. A file no language claims
+    # would be trained on but never split or counted.
+    from nlu.model import MULTILINGUAL_DIR, MULTILINGUAL_LANGUAGES, multilingual_training_files
+
+    every = sorted((MULTILINGUAL_DIR / "train").glob("*.yml"))
+    claimed = [f for lang in MULTILINGUAL_LANGUAGES for f in multilingual_training_files(lang)]
+    assert sorted(claimed) == every
+    assert len(set(claimed)) == len(claimed)
+    assert all(any(f.name == f"nlu_{lang}.yml" for f in claimed) for lang in MULTILINGUAL_LANGUAGES)
