@@ -49,7 +49,7 @@ from retrieval.multilingual import (
     saved_example_vectors,
     saved_vectors,
 )
-from retrieval.multilingual_answer import MultilingualAnswerer
+from retrieval.multilingual_answer import GATE_DEPTH, MultilingualAnswerer, gate_score
 from retrieval.multilingual_items import MultilingualItems
 
 VARIANTS = {
@@ -60,7 +60,10 @@ VARIANTS = {
     "hybrid+english+examples": ("dense", "bm25", "english", "examples"),
 }
 SHIPPED = "hybrid+english+examples"  # = retrieval.multilingual.RANKERS, the default
+RANKERS_SHIPPED = VARIANTS[SHIPPED]
 DEPTH = 10
+# The answer-or-decline gate's depths compared on dev (retrieval.multilingual_answer.GATE_DEPTH).
+GATE_DEPTHS = (1, 2, 3, 5)
 
 
 class MemoEncoder:
@@ -94,13 +97,15 @@ def run(
     questions: Sequence[EvalQuestion],
     language: str,
     rankers: Sequence[str],
+    gate_depth: int = GATE_DEPTH,
 ) -> tuple[list[QuestionResult], list[float]]:
-    """Results with the margin score, and each question's raw top cosine."""
+    """Results with the gate's score (the best margin of the first ``gate_depth`` hits), and
+    each question's raw top cosine."""
     results, raw = [], []
     for q in questions:
         hits = index.search(q.question, language, DEPTH, rankers=rankers)
         results.append(
-            QuestionResult(q, tuple(h.clause_id for h in hits), hits[0].score if hits else None)
+            QuestionResult(q, tuple(h.clause_id for h in hits), gate_score(hits, gate_depth))
         )
         vector = index.encoder.query(index.query_text(q.question.strip(), language))
         cosines, _ = best_windows(index.languages[language], vector)
@@ -123,7 +128,12 @@ def with_scores(results: Sequence[QuestionResult], scores: Sequence[float]) -> l
 
 
 def evaluate_dev(index: MultilingualIndex, dev: dict[str, list[EvalQuestion]]) -> dict:
-    out: dict = {"per_language": {}, "refusal": {}, "refusal_per_language": {}}
+    out: dict = {
+        "per_language": {},
+        "refusal": {},
+        "refusal_per_language": {},
+        "gate_depths": gate_depths(index, dev),
+    }
     pooled: list[QuestionResult] = []
     pooled_raw: list[float] = []
     for language, questions in dev.items():
@@ -139,6 +149,29 @@ def evaluate_dev(index: MultilingualIndex, dev: dict[str, list[EvalQuestion]]) -
                 out["refusal_per_language"][language] = refusal(results)
     out["refusal"]["margin"] = refusal(pooled)
     out["refusal"]["raw_cosine"] = refusal(with_scores(pooled, pooled_raw))
+    return out
+
+
+def gate_depths(index: MultilingualIndex, dev: dict[str, list[EvalQuestion]]) -> dict:
+    """Per gate depth: each language's threshold re-fitted by the same rule and its 5-fold
+    cross-validated refusals, the unanswerable questions refused in all, and the gate score's
+    ROC AUC (answerable against unanswerable) per language."""
+    from sklearn.metrics import roc_auc_score
+
+    out: dict = {}
+    for depth in GATE_DEPTHS:
+        row: dict = {"per_language": {}, "refused": 0, "unanswerable": 0}
+        for language, questions in dev.items():
+            results, _ = run(index, questions, language, RANKERS_SHIPPED, depth)
+            answerable = [r.question.answerable for r in results]
+            report = refusal(results)
+            if not all(answerable):
+                report["auc"] = float(roc_auc_score(answerable, [r.top_score for r in results]))
+            row["per_language"][language] = report
+            unanswerable = answerable.count(False)
+            row["unanswerable"] += unanswerable
+            row["refused"] += round(report["refused_unanswerable"] * unanswerable)
+        out[depth] = row
     return out
 
 
@@ -159,9 +192,7 @@ def evaluate_heldout(
             hits = index.search(q.question, language, DEPTH)
             if answer is not None:
                 latencies.append(time.perf_counter() - started)
-            results.append(
-                QuestionResult(q, tuple(h.clause_id for h in hits), hits[0].score if hits else None)
-            )
+            results.append(QuestionResult(q, tuple(h.clause_id for h in hits), gate_score(hits)))
         threshold = thresholds[language]
         scores = np.array([r.top_score for r in results])
         answerable = np.array([r.question.answerable for r in results])
@@ -203,6 +234,17 @@ def markdown(dev: dict, heldout: dict | None, meta: dict) -> str:
             f"- {name}: threshold {r['threshold']:.4f}, answerable answered "
             f"{r['answered_answerable']:.1%}, unanswerable refused {r['refused_unanswerable']:.1%},"
             f" refusal precision {r['refusal_precision']:.1%}"
+        )
+    lines += ["", "Answer-or-decline gate: the best margin of the first k hits (dev, 5-fold):", ""]
+    for depth, row in dev.get("gate_depths", {}).items():
+        per = ", ".join(
+            f"{lang} {r['threshold']:.4f} ({r['answered_answerable']:.1%} / "
+            f"{r['refused_unanswerable']:.1%}, AUC {r.get('auc', float('nan')):.3f})"
+            for lang, r in row["per_language"].items()
+        )
+        lines.append(
+            f"- k={depth}: unanswerable refused {row['refused']}/{row['unanswerable']}; "
+            f"threshold (answered / refused) per language: {per}"
         )
     if heldout is not None:
         lines += [

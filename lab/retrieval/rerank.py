@@ -40,28 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from lab.retrieval.embedders import make_variant
-    from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
-    from retrieval.embedder import MemoEmbedder
-    from retrieval.examples import load_examples
-    from retrieval.expansion import ExpandingRetriever, ItemCategories
-    from retrieval.factory import make_retriever
-    from retrieval.kb import load_knowledge_base
     from retrieval.rerank import FEATURES, features, fit
-    from retrieval.train_reranker import CV_FOLDS, held_out_candidates, training_rows
+    from retrieval.train_reranker import CV_FOLDS, training_rows
 
-    clauses = load_knowledge_base(args.kb)
-    examples = load_examples(args.questions, [c.clause_id for c in clauses])
-    embedder = MemoEmbedder(make_variant().load(), size=4096)
-    retriever = make_retriever(
-        "hybrid",
-        clauses,
-        embedder=embedder,
-        item_categories=ItemCategories.load(DEFAULT_ITEM_CATEGORIES),
-        examples=None,
-    )
-    assert isinstance(retriever, ExpandingRetriever)
-    items = held_out_candidates(retriever, examples)
+    _, _, items = dev_candidates(args.kb, args.questions)
+    examples = [example for example, _, _ in items]
     # held_out_candidates deals the same folds in order: fold i is every CV_FOLDS-th slice.
     sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
     bounds = np.cumsum([0, *sizes])
@@ -107,6 +90,32 @@ def main(argv: list[str] | None = None) -> int:
             "\n".join(json.dumps(m, ensure_ascii=False) for m in misses) + "\n", encoding="utf-8"
         )
     return 0
+
+
+def dev_candidates(kb: Path, questions: Path):
+    """The knowledge base's clauses, the hybrid (MiniLM, no examples) and every dev question's
+    held-out candidates (``retrieval.train_reranker.held_out_candidates``), in fold order."""
+    from lab.retrieval.embedders import make_variant
+    from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
+    from retrieval.embedder import MemoEmbedder
+    from retrieval.examples import load_examples
+    from retrieval.expansion import ExpandingRetriever, ItemCategories
+    from retrieval.factory import make_retriever
+    from retrieval.kb import load_knowledge_base
+    from retrieval.train_reranker import held_out_candidates
+
+    clauses = load_knowledge_base(kb)
+    examples = load_examples(questions, [c.clause_id for c in clauses])
+    embedder = MemoEmbedder(make_variant().load(), size=4096)
+    retriever = make_retriever(
+        "hybrid",
+        clauses,
+        embedder=embedder,
+        item_categories=ItemCategories.load(DEFAULT_ITEM_CATEGORIES),
+        examples=None,
+    )
+    assert isinstance(retriever, ExpandingRetriever)
+    return clauses, retriever, held_out_candidates(retriever, examples)
 
 
 def print_margins(gaps: list[tuple[float, bool, bool]], margins: list[float]) -> None:

@@ -12,7 +12,7 @@ from retrieval.answer import PolicyAnswer
 from retrieval.errors import IndexMismatchError, IndexMissingError
 from retrieval.kb import Clause, load_knowledge_base
 from retrieval.multilingual import MultilingualIndex
-from retrieval.multilingual_answer import MultilingualAnswerer, quote
+from retrieval.multilingual_answer import GATE_DEPTH, MultilingualAnswerer, gate_score, quote
 from retrieval.multilingual_text import clause_windows, split_sentences, tokenize
 from retrieval.types import Hit
 from tests.retrieval.fakes import FakeE5
@@ -201,3 +201,48 @@ def test_a_thai_list_item_stays_one_sentence() -> None:
 def test_citations_are_plain_strings(index) -> None:
     answer = MultilingualAnswerer(None, index, -1.0).answer("kos pos?", language="ms")
     assert type(answer.citations[0]) is str
+
+
+# -- the answer-or-decline gate ----------------------------------------------------------------
+
+
+class FixedHits:
+    """An index whose search returns the given hits (what the gate reads, nothing else)."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = hits
+
+    def search(self, question: str, language: str, k: int) -> list[Hit]:
+        return self.hits[:k]
+
+    def expansion_words(self, question: str, language: str) -> list[str]:
+        return []
+
+
+_FIRST_LOW = [
+    Hit("RET-2.7", "Dibuka", "Barang dibuka tidak boleh dipulangkan.", 0.040, (0,)),
+    Hit("RET-2.2", "Tidak boleh", "Barang kecantikan dibuka tidak boleh.", 0.048, (0,)),
+    Hit("CAN-1.1", "Batal", "Batal dalam 30 minit.", 0.050, (0,)),
+]
+
+
+def test_gate_score_is_the_best_margin_of_the_first_hits() -> None:
+    assert gate_score(_FIRST_LOW, 1) == pytest.approx(0.040)
+    assert gate_score(_FIRST_LOW, 2) == pytest.approx(0.048)
+    assert gate_score(_FIRST_LOW, 3) == pytest.approx(0.050)
+    assert gate_score([], 3) is None
+
+
+def test_the_gate_reads_the_first_hit_only_by_default() -> None:
+    answer = MultilingualAnswerer(None, FixedHits(_FIRST_LOW), 0.042).answer("x?", language="ms")
+    assert GATE_DEPTH == 1 and not answer.confident and answer.citations == ()
+
+
+def test_a_deeper_gate_answers_from_the_first_hit_when_a_lower_one_is_close() -> None:
+    answerer = MultilingualAnswerer(None, FixedHits(_FIRST_LOW), 0.042, gate_depth=2)
+    answer = answerer.answer("x?", language="ms")
+    # Confident because RET-2.2 clears the threshold; the first hit is still what is quoted.
+    assert answer.confident and answer.citations == ("RET-2.7",)
+    assert answer.text == "Barang dibuka tidak boleh dipulangkan."
+    below = MultilingualAnswerer(None, FixedHits(_FIRST_LOW), 0.049, gate_depth=2)
+    assert not below.answer("x?", language="ms").confident

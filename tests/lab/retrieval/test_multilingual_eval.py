@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from lab.retrieval.evaluation import EvalQuestion
-from lab.retrieval.multilingual_eval import VARIANTS, evaluate_dev, evaluate_heldout
+from lab.retrieval.multilingual_eval import GATE_DEPTHS, VARIANTS, evaluate_dev, evaluate_heldout
 from retrieval.multilingual import MultilingualIndex
+from retrieval.multilingual_answer import GATE_DEPTH
 from tests.retrieval.fakes import FakeE5
 from tests.retrieval.test_multilingual import MS_KB, _clauses
 
@@ -54,3 +55,17 @@ def test_held_out_uses_each_language_s_threshold(dev) -> None:
     assert report["per_language"]["ms"]["answered_answerable"] == 1.0
     assert report["per_language"]["tl"]["answered_answerable"] == 0.0
     assert report["latency_ms"]["p95"] >= report["latency_ms"]["p50"] > 0
+
+
+def test_dev_report_compares_gate_depths_with_a_refitted_threshold_each(dev) -> None:
+    index, questions = dev
+    depths = evaluate_dev(index, questions)["gate_depths"]
+    assert set(depths) == set(GATE_DEPTHS) and GATE_DEPTH in depths
+    for row in depths.values():
+        assert set(row["per_language"]) == {"ms", "tl"}
+        assert row["unanswerable"] == 2 * sum(not a for _, _, a in QUESTIONS)
+        assert 0 <= row["refused"] <= row["unanswerable"]
+    # A deeper gate reads a maximum over more hits: its re-fitted threshold is never lower.
+    assert (
+        depths[5]["per_language"]["ms"]["threshold"] >= depths[1]["per_language"]["ms"]["threshold"]
+    )
