@@ -9,6 +9,7 @@ list: keep the machine (or container) to the bot and Rasa.
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import subprocess
@@ -101,7 +102,9 @@ class RasaServer:
             self.process.wait(timeout=5)
 
     def __enter__(self) -> RasaServer:
-        return self.start()
+        # On a loaded machine a model can take minutes to load (the lab's evaluations start their
+        # servers this way): AFTERSALES_RASA_START_TIMEOUT_S lengthens the wait, as in the tests.
+        return self.start(float(os.environ.get("AFTERSALES_RASA_START_TIMEOUT_S", "180")))
 
     def __exit__(
         self,
