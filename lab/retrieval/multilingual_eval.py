@@ -14,7 +14,9 @@ the highest threshold answering >= 90% of answerable questions), pooled over the
 and per language, for the margin score the product uses and for the raw cosine. With
 ``--heldout``: the shipped configuration (all four rankings, the per-language dev thresholds,
 never re-fitted) on the held-out files, once, and English through e5 on the English held-out
-set (the pooled threshold) for comparison; latency per answer (p50/p95).
+set (the pooled threshold) for comparison; latency per answer (p50/p95); per language, the
+answerable questions whose answer cites a relevant clause, with the close second clause quoted
+and with the first clause only, and the share of answers quoting two.
 Metrics follow ``lab.retrieval.evaluation`` (recall@k = share of a question's relevant
 clauses in the top k).
 """
@@ -37,6 +39,7 @@ from lab.retrieval.evaluation import (
     load_questions,
     ranking_metrics,
 )
+from retrieval.answer import PolicyAnswer
 from retrieval.build_multilingual import multilingual_examples
 from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
 from retrieval.expansion import ItemCategories
@@ -182,16 +185,21 @@ def evaluate_heldout(
 ) -> dict:
     """``thresholds``: one per language (``en`` included, for the comparison row)."""
     answerer = MultilingualAnswerer(None, index, thresholds)
+    # The same answerer quoting the first clause only (before the close second clause was
+    # quoted too, 2026-12-03): the same gate, so the difference is the second clause alone.
+    first_only = MultilingualAnswerer(None, index, thresholds, second_clause_margin=-np.inf)
     out: dict = {"thresholds": thresholds, "per_language": {}}
     latencies: list[float] = []
     for language, questions in heldout.items():
         results = []
+        answers: list[tuple[EvalQuestion, PolicyAnswer, PolicyAnswer]] = []
         for q in questions:
             started = time.perf_counter()
             answer = answerer.answer(q.question, language=language) if language != "en" else None
             hits = index.search(q.question, language, DEPTH)
             if answer is not None:
                 latencies.append(time.perf_counter() - started)
+                answers.append((q, answer, first_only.answer(q.question, language=language)))
             results.append(QuestionResult(q, tuple(h.clause_id for h in hits), gate_score(hits)))
         threshold = thresholds[language]
         scores = np.array([r.top_score for r in results])
@@ -201,6 +209,8 @@ def evaluate_heldout(
         metrics["refused_unanswerable"] = (
             float((scores[~answerable] < threshold).mean()) if (~answerable).any() else None
         )
+        if answers:
+            metrics.update(answer_metrics(answers))
         metrics["questions"] = len(results)
         metrics["unanswerable"] = int((~answerable).sum())
         out["per_language"][language] = metrics
@@ -208,6 +218,24 @@ def evaluate_heldout(
         ms = np.array(latencies) * 1000
         out["latency_ms"] = {f"p{p}": float(np.percentile(ms, p)) for p in (50, 95)}
     return out
+
+
+def answer_metrics(answers: Sequence[tuple[EvalQuestion, PolicyAnswer, PolicyAnswer]]) -> dict:
+    """Answerable questions whose answer cites a relevant clause (quoting a close second
+    clause, and the first only), and the share of answers quoting two clauses."""
+
+    def cites(q: EvalQuestion, a: PolicyAnswer) -> bool:
+        return a.confident and bool(set(a.citations) & set(q.relevant))
+
+    answerable = [(q, a, b) for q, a, b in answers if q.answerable]
+    confident = [a for _, a, _ in answers if a.confident]
+    n = len(answerable) or 1
+    return {
+        "answer_cites_relevant": sum(cites(q, a) for q, a, _ in answerable) / n,
+        "answer_cites_relevant_first_only": sum(cites(q, b) for q, _, b in answerable) / n,
+        "answers_two_clauses": sum(len(a.citations) == 2 for a in confident)
+        / (len(confident) or 1),
+    }
 
 
 def markdown(dev: dict, heldout: dict | None, meta: dict) -> str:
@@ -254,15 +282,22 @@ def markdown(dev: dict, heldout: dict | None, meta: dict) -> str:
             + ")",
             "",
             "| language | questions | recall@1 | recall@3 | recall@5 | MRR@10 | answered "
-            "(answerable) | refused (unanswerable) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "(answerable) | refused (unanswerable) | answer cites a relevant clause (first "
+            "only -> with a close second) | answers quoting two |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for language, m in heldout["per_language"].items():
             refused = m["refused_unanswerable"]
+            cited = (
+                f"{m['answer_cites_relevant_first_only']:.1%} -> {m['answer_cites_relevant']:.1%}"
+                f" | {m['answers_two_clauses']:.1%}"
+                if "answer_cites_relevant" in m
+                else "- | -"
+            )
             lines.append(
                 f"| {language} | {m['questions']} | {m['recall@1']:.3f} | {m['recall@3']:.3f} | "
                 f"{m['recall@5']:.3f} | {m['mrr@10']:.3f} | {m['answered_answerable']:.1%} | "
-                f"{'-' if refused is None else f'{refused:.1%}'} |"
+                f"{'-' if refused is None else f'{refused:.1%}'} | {cited} |"
             )
         if "latency_ms" in heldout:
             lat = heldout["latency_ms"]

@@ -12,7 +12,13 @@ from retrieval.answer import PolicyAnswer
 from retrieval.errors import IndexMismatchError, IndexMissingError
 from retrieval.kb import Clause, load_knowledge_base
 from retrieval.multilingual import MultilingualIndex
-from retrieval.multilingual_answer import GATE_DEPTH, MultilingualAnswerer, gate_score, quote
+from retrieval.multilingual_answer import (
+    GATE_DEPTH,
+    MULTILINGUAL_SECOND_CLAUSE_MARGIN,
+    MultilingualAnswerer,
+    gate_score,
+    quote,
+)
 from retrieval.multilingual_text import clause_windows, split_sentences, tokenize
 from retrieval.types import Hit
 from tests.retrieval.fakes import FakeE5
@@ -238,11 +244,75 @@ def test_the_gate_reads_the_first_hit_only_by_default() -> None:
     assert GATE_DEPTH == 1 and not answer.confident and answer.citations == ()
 
 
-def test_a_deeper_gate_answers_from_the_first_hit_when_a_lower_one_is_close() -> None:
+def test_a_deeper_gate_answers_when_a_lower_one_clears_the_threshold() -> None:
     answerer = MultilingualAnswerer(None, FixedHits(_FIRST_LOW), 0.042, gate_depth=2)
     answer = answerer.answer("x?", language="ms")
-    # Confident because RET-2.2 clears the threshold; the first hit is still what is quoted.
-    assert answer.confident and answer.citations == ("RET-2.7",)
-    assert answer.text == "Barang dibuka tidak boleh dipulangkan."
+    # Confident because RET-2.2 clears the threshold; scored above the first, it is quoted too.
+    assert answer.confident and answer.citations == ("RET-2.7", "RET-2.2")
+    assert answer.text == (
+        "Barang dibuka tidak boleh dipulangkan. Barang kecantikan dibuka tidak boleh."
+    )
     below = MultilingualAnswerer(None, FixedHits(_FIRST_LOW), 0.049, gate_depth=2)
     assert not below.answer("x?", language="ms").confident
+
+
+# -- a close second clause -------------------------------------------------------------------
+
+
+def _two(
+    first: float,
+    second: float,
+    text: str = "Barang rosak dipulangkan percuma.",
+    first_text: str = "Anda boleh memulangkan barang dalam 30 hari.",
+) -> list:
+    return [
+        Hit("RET-1.1", "Tempoh", first_text, first, (0,)),
+        Hit("RET-1.2", "Kos", text, second, (0,)),
+        Hit("REF-2.1", "Masa", "Bayaran balik ke dompet adalah segera.", second - 0.01, (0,)),
+    ]
+
+
+def test_a_second_clause_within_the_margin_is_quoted_and_cited_after_the_first() -> None:
+    close = _two(0.050, 0.050 - MULTILINGUAL_SECOND_CLAUSE_MARGIN / 2)
+    answer = MultilingualAnswerer(None, FixedHits(close), 0.03).answer("x?", language="ms")
+    assert answer.confident and answer.citations == ("RET-1.1", "RET-1.2")
+    assert answer.text == (
+        "Anda boleh memulangkan barang dalam 30 hari. Barang rosak dipulangkan percuma."
+    )
+
+
+def test_a_second_clause_scored_above_the_first_is_always_close() -> None:
+    above = _two(0.050, 0.060)
+    answerer = MultilingualAnswerer(None, FixedHits(above), 0.03, second_clause_margin=0.0)
+    assert answerer.answer("x?", language="ms").citations == ("RET-1.1", "RET-1.2")
+
+
+def test_a_second_clause_beyond_the_margin_is_not_quoted() -> None:
+    far = _two(0.050, 0.050 - 2 * MULTILINGUAL_SECOND_CLAUSE_MARGIN)
+    answer = MultilingualAnswerer(None, FixedHits(far), 0.03).answer("x?", language="ms")
+    assert answer.citations == ("RET-1.1",)
+    assert answer.text == "Anda boleh memulangkan barang dalam 30 hari."
+
+
+def test_a_close_second_clause_under_the_language_s_threshold_is_not_quoted() -> None:
+    # The first clears th's threshold, the second (close to it) does not: one clause.
+    close = _two(0.0430, 0.0415)
+    thresholds = {"ms": 0.0, "id": 0.0, "th": 0.042, "vi": 0.0, "tl": 0.0}
+    answer = MultilingualAnswerer(None, FixedHits(close), thresholds).answer("x?", language="th")
+    assert answer.confident and answer.citations == ("RET-1.1",)
+    answer = MultilingualAnswerer(None, FixedHits(close), thresholds).answer("x?", language="ms")
+    assert answer.citations == ("RET-1.1", "RET-1.2")
+
+
+def test_two_clauses_are_quoted_in_the_buyer_s_language() -> None:
+    close = _two(0.050, 0.049, TH_TEXT, first_text="สินค้าที่เสียหายส่งคืนได้ฟรี")
+    answer = MultilingualAnswerer(None, FixedHits(close), 0.03).answer("คืนสินค้าได้กี่วัน", language="th")
+    assert answer.citations == ("RET-1.1", "RET-1.2")
+    assert answer.text.startswith("สินค้าที่เสียหายส่งคืนได้ฟรี ") and "ภายใน 30 วัน" in answer.text
+
+
+def test_a_refused_question_quotes_no_second_clause() -> None:
+    answer = MultilingualAnswerer(None, FixedHits(_two(0.020, 0.019)), 0.03).answer(
+        "x?", language="ms"
+    )
+    assert not answer.confident and answer.citations == ()

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from lab.retrieval.evaluation import EvalQuestion
-from lab.retrieval.multilingual_eval import GATE_DEPTHS, VARIANTS, evaluate_dev, evaluate_heldout
+from lab.retrieval.multilingual_eval import (
+    GATE_DEPTHS,
+    VARIANTS,
+    answer_metrics,
+    evaluate_dev,
+    evaluate_heldout,
+)
+from retrieval.answer import PolicyAnswer
 from retrieval.multilingual import MultilingualIndex
 from retrieval.multilingual_answer import GATE_DEPTH
 from tests.retrieval.fakes import FakeE5
@@ -57,6 +64,19 @@ def test_held_out_uses_each_language_s_threshold(dev) -> None:
     assert report["latency_ms"]["p95"] >= report["latency_ms"]["p50"] > 0
 
 
+def test_held_out_counts_answers_citing_a_relevant_clause_with_and_without_a_second(dev) -> None:
+    index, questions = dev
+    everything = {"ms": -1.0, "tl": 10.0, "id": 0, "th": 0, "vi": 0}
+    per_language = evaluate_heldout(index, questions, everything)["per_language"]
+    ms, tl = per_language["ms"], per_language["tl"]
+    # Every question is answered in ms (threshold -1); a second clause can only add a
+    # relevant citation.
+    assert ms["answer_cites_relevant"] >= ms["answer_cites_relevant_first_only"] > 0.5
+    assert 0.0 <= ms["answers_two_clauses"] <= 1.0
+    # Nothing is answered in tl: no answer cites anything.
+    assert tl["answer_cites_relevant"] == tl["answer_cites_relevant_first_only"] == 0.0
+
+
 def test_dev_report_compares_gate_depths_with_a_refitted_threshold_each(dev) -> None:
     index, questions = dev
     depths = evaluate_dev(index, questions)["gate_depths"]
@@ -69,3 +89,24 @@ def test_dev_report_compares_gate_depths_with_a_refitted_threshold_each(dev) -> 
     assert (
         depths[5]["per_language"]["ms"]["threshold"] >= depths[1]["per_language"]["ms"]["threshold"]
     )
+
+
+def test_answer_metrics_credit_a_relevant_second_citation_and_count_two_clause_answers() -> None:
+    def said(*citations: str) -> PolicyAnswer:
+        return PolicyAnswer("x", citations, bool(citations), ())
+
+    asked = EvalQuestion("q1", "x", ("RET-2.2",), True)
+    other = EvalQuestion("q2", "y", ("CAN-1.1",), True)
+    unanswerable = EvalQuestion("q3", "z", (), False)
+    metrics = answer_metrics(
+        [
+            (asked, said("RET-2.7", "RET-2.2"), said("RET-2.7")),
+            (other, said("CAN-1.1"), said("CAN-1.1")),
+            (unanswerable, said("RET-1.1", "RET-1.2"), said("RET-1.1")),
+        ]
+    )
+    assert metrics == {
+        "answer_cites_relevant": 1.0,
+        "answer_cites_relevant_first_only": 0.5,
+        "answers_two_clauses": 2 / 3,
+    }
