@@ -287,9 +287,9 @@ class TurnHandler(Deciding):
             # the problem it names is kept, and decides once the order is known (`_tracked`).
             named = self._named_reason(intent=intent)
             flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
-        if REPLACEMENT_WORDS.search(self.said) and not REFUND_WORDS.search(self.said):
-            # "...can u send me a new pair": the remedy came with the request; not asked again.
-            flow.prefers_replacement = True
+        # "...can u send me a new pair", "...I want a refund": the remedy came with the request;
+        # not asked again (DMG-3.3's "refund or replacement?").
+        flow.prefers_replacement = self._remedy_named()
         flow.photos.extend(self.photos)
         if self._says_sealed():
             flow.opened = False
@@ -319,10 +319,22 @@ class TurnHandler(Deciding):
             if reason is not None:
                 flow.claim_type = ClaimType(reason)
                 took = True
+        if flow.prefers_replacement is None and self.state.choice is not Choice.REMEDY:
+            # Kept for when the remedy is asked, but no answer to anything asked before it: a
+            # refund named with another problem may be a new request ("refund please, I
+            # changed my mind" after a damage report), which the turn's later steps start.
+            flow.prefers_replacement = self._remedy_named()
         if flow.opened is None and self.state.choice is not Choice.OPENED and self._says_sealed():
             flow.opened = False
             took = True
         return took
+
+    def _remedy_named(self) -> bool | None:
+        """The remedy the message names: True for a replacement, False for a refund, None for
+        neither or both ("refund or replacement, which is faster?")."""
+        replacement = bool(REPLACEMENT_WORDS.search(self.said))
+        refund = bool(REFUND_WORDS.search(self.said))
+        return None if replacement == refund else replacement
 
     def _says_sealed(self) -> bool:
         """"still sealed", "never opened": said with the request, the opened question is not
