@@ -318,6 +318,8 @@ class TurnHandler(Deciding):
             reason = self._volunteered_reason()
             if reason is not None:
                 flow.claim_type = ClaimType(reason)
+                if self._named_reason() == reason:
+                    flow.reason_read = reason  # as if it came with the request (`_start`)
                 took = True
         if flow.prefers_replacement is None and self.state.choice is not Choice.REMEDY:
             # Kept for when the remedy is asked, but no answer to anything asked before it: a
@@ -343,18 +345,20 @@ class TurnHandler(Deciding):
 
     @staticmethod
     def _problem_carried(before: Flow, intent: str) -> bool:
-        """Whether the open claim named a problem (damaged, wrong item, not received, late) that
-        the new request asks the reason of and can have (a refund, a return), and the intent
-        and the reason reader agreed on it when the claim opened: a problem only the intent
-        read (a charger that "does not charge" read as not received) is asked again, which
-        lets the buyer correct it."""
+        """Whether the open claim named a problem (damaged, wrong item, not received, late) or a
+        change of mind that the new request asks the reason of and can have (a refund, a
+        return), and the intent and the reason reader agreed on it when the claim opened: a
+        problem only the intent read (a charger that "does not charge" read as not received) is
+        asked again, which lets the buyer correct it. ("return the jeans, they don't fit",
+        "Which order?", "the blue ones, I just want my money back": the refund is that return.)"""
         if before.claim_type is None or intent not in ASKS_REASON:
             return False
         problem = before.claim_type.value
         if before.reason_read != problem:
             return False
         allowed = REASONS_OF_REQUEST.get(intent)
-        return problem in TRACKED_PROBLEMS and (allowed is None or problem in allowed)
+        carried = {*TRACKED_PROBLEMS, ClaimType.CHANGE_OF_MIND_RETURN.value}
+        return problem in carried and (allowed is None or problem in allowed)
 
     def _answer_question(self) -> Outcome:
         self._side_turn = True

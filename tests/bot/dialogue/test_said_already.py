@@ -68,6 +68,27 @@ def test_a_policy_question_asked_at_the_order_question_gives_no_reason(chat, nlu
     assert turn["expecting"] == "reason", bot_text(turn)
 
 
+def test_a_change_of_mind_is_carried_to_the_refund_asked_next(chat, nlu):
+    # "Which order?" answered with a refund request: the refund is the return already told.
+    text = "I want to return something, I changed my mind"
+    assert chat.say(text)["expecting"] == "order_id"
+    nlu.script["can I just get my money back"] = "request_refund"
+    assert chat.say("can I just get my money back")["expecting"] == "order_id"
+    turn = chat.say("D200")
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
+
+
+def test_a_reason_volunteered_is_carried_like_one_told_with_the_request(chat, nlu):
+    assert chat.say("I want a refund")["expecting"] == "order_id"
+    nlu.script["it came broken"] = "inform"
+    chat.say("it came broken")
+    nlu.script["so I'd like to send it back"] = "return_item"
+    nlu.reasons["so I'd like to send it back"] = "none"
+    assert chat.say("so I'd like to send it back")["expecting"] == "order_id"
+    turn = chat.say("D201")
+    assert turn["expecting"] == "evidence" and "DMG-3.1" in citations(turn), bot_text(turn)
+
+
 # --- the reason in the opening, in the quick replies' words -------------------------------------
 
 
@@ -129,3 +150,25 @@ def test_a_sure_payment_problem_at_a_confirmation_still_goes_to_a_person(chat):
     assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
     turn = chat.say("I was charged twice for this order")
     assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
+
+
+# --- the remedy named unasked -------------------------------------------------------------------
+
+PHOTO = "https://img.example.com/said-already.jpg"
+
+
+def test_a_refund_named_with_a_damage_report_is_not_asked_refund_or_replacement(chat):
+    turn = chat.say("D200 arrived damaged, I want my money back", photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "DMG-3.3" in citations(turn), bot_text(turn)
+    assert "$45.00" in bot_text(turn)
+
+
+def test_a_refund_named_with_the_photo_is_not_asked_refund_or_replacement(chat):
+    assert chat.say("D200 arrived damaged")["expecting"] == "evidence"
+    turn = chat.say("here it is, a refund please", photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "DMG-3.3" in citations(turn), bot_text(turn)
+
+
+def test_both_remedies_named_still_ask_which(chat):
+    turn = chat.say("D200 arrived damaged, refund or replacement, which is faster", photo=PHOTO)
+    assert turn["expecting"] == "choice" and "DMG-3.3" in citations(turn), bot_text(turn)
