@@ -339,7 +339,7 @@ class TurnHandler(Deciding):
         return None if replacement == refund else replacement
 
     def _says_sealed(self) -> bool:
-        """"still sealed", "never opened": said with the request, the opened question is not
+        """ "still sealed", "never opened": said with the request, the opened question is not
         asked. (Only the negated form: "open" alone is too common a word to mean the item.)"""
         return bool(SEALED_WORDS.search(self.said))
 
