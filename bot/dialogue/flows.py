@@ -56,9 +56,11 @@ from bot.dialogue.wording import (
     NO_WORDS,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
+    SEALED_WORDS,
     rating_of,
 )
 from bot.language.catalogue import current
+from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderStatus
@@ -110,7 +112,11 @@ class TurnHandler(Deciding):
             return self._dispute_refusal()
         if self.intent == "request_human" or self.option == "person":
             return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
-        if self.intent == "payment_issue":
+        if self.intent == "payment_issue" and not (
+            state.proposal is not None and self.parse.intent.confidence < SURE_REQUEST
+        ):
+            # (At a confirmation, an unsure payment reading is a question about the offer: "will
+            # u charge me for shipping". `_confirmation` answers it.)
             return self._handoff("payment_problem", ("REV-6.3",), replies.text("payment_issue"))
         if self.option == "no_thanks":
             state.end_flow()
@@ -128,6 +134,7 @@ class TurnHandler(Deciding):
             return self._confirmation()
         if flow is not None and self.photos:
             flow.photos.extend(self.photos)
+        volunteered = flow is not None and self._take_volunteered()
         new_order = self._order_entity()
         if (
             flow is not None
@@ -151,6 +158,11 @@ class TurnHandler(Deciding):
                 return self.out
             if filled is HAND_OVER:
                 return self._handoff("no_photo", ("DMG-3.1",), replies.text("no_photo_handoff"))
+        if volunteered and not NEVER_MIND.search(self.said):
+            # The message answers another of the flow's questions than the one asked ("it
+            # arrived cracked" to "Which order?"): kept, and the flow asks what is still missing.
+            self._progressed = True
+            return self._advance()
         if flow is not None and state.expecting and self._asks():
             # "Is 30 days for shoes also?" while the order is asked: the act reader is sure it
             # is a question even when the intent reader is not; answered, then asked again.
@@ -215,6 +227,12 @@ class TurnHandler(Deciding):
             self._drop_proposal()
             state.end_flow()
             return self._start(self.intent)
+        if self.parse.intent.confidence < SURE_REQUEST and not self._informs():
+            # Neither a yes, a no, nor a request the reader is sure of, nor surely a statement:
+            # a question about the offer without its question mark ("will u charge me for
+            # shipping"). Answered (retrieval declines what it cannot answer), then the offer
+            # is asked again; "Please answer yes or no" would leave it unanswered.
+            return self._answer_question()
         return self._say(replies.text("confirm_again"), prompt_keep=True)
 
     def _correct_order(self, order_id: str) -> Outcome:
@@ -248,6 +266,10 @@ class TurnHandler(Deciding):
             flow.photos.extend(carried.photos)
         else:
             carried = None
+        if sure is None and intent in ASKS_REASON:
+            # "retrun (M1O20) changd my mind": the reason reader names nothing (or the same,
+            # unsurely), the reason quick replies' own words name one: it came with the request.
+            sure = self._reason_in_words_unopposed(intent)
         agreeing = AGREEING_REASON.get(intent)
         if sure is None and agreeing and flow.reason_read == agreeing:
             # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58:
@@ -265,10 +287,12 @@ class TurnHandler(Deciding):
             # the problem it names is kept, and decides once the order is known (`_tracked`).
             named = self._named_reason(intent=intent)
             flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
-        if REPLACEMENT_WORDS.search(self.said) and not REFUND_WORDS.search(self.said):
-            # "...can u send me a new pair": the remedy came with the request; not asked again.
-            flow.prefers_replacement = True
+        # "...can u send me a new pair", "...I want a refund": the remedy came with the request;
+        # not asked again (DMG-3.3's "refund or replacement?").
+        flow.prefers_replacement = self._remedy_named()
         flow.photos.extend(self.photos)
+        if self._says_sealed():
+            flow.opened = False
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
         if order_id is None and carried is not None:
@@ -277,20 +301,64 @@ class TurnHandler(Deciding):
             return self._ask_order()
         return self._advance()
 
+    def _take_volunteered(self) -> bool:
+        """Keep what a message of the open request says unasked: the reason of a request that
+        asks it, and that a beauty item is still sealed. Never from a policy question (its
+        situation is hypothetical), nor for the question asked (its slot reads it)."""
+        flow = self.state.flow
+        assert flow is not None
+        if self.intent == "ask_policy" or self._asks():
+            return False
+        took = False
+        if (
+            flow.claim_type is None
+            and flow.intent in ASKS_REASON
+            and self.state.expecting != "reason"
+        ):
+            reason = self._volunteered_reason()
+            if reason is not None:
+                flow.claim_type = ClaimType(reason)
+                if self._named_reason() == reason:
+                    flow.reason_read = reason  # as if it came with the request (`_start`)
+                took = True
+        if flow.prefers_replacement is None and self.state.choice is not Choice.REMEDY:
+            # Kept for when the remedy is asked, but no answer to anything asked before it: a
+            # refund named with another problem may be a new request ("refund please, I
+            # changed my mind" after a damage report), which the turn's later steps start.
+            flow.prefers_replacement = self._remedy_named()
+        if flow.opened is None and self.state.choice is not Choice.OPENED and self._says_sealed():
+            flow.opened = False
+            took = True
+        return took
+
+    def _remedy_named(self) -> bool | None:
+        """The remedy the message names: True for a replacement, False for a refund, None for
+        neither or both ("refund or replacement, which is faster?")."""
+        replacement = bool(REPLACEMENT_WORDS.search(self.said))
+        refund = bool(REFUND_WORDS.search(self.said))
+        return None if replacement == refund else replacement
+
+    def _says_sealed(self) -> bool:
+        """ "still sealed", "never opened": said with the request, the opened question is not
+        asked. (Only the negated form: "open" alone is too common a word to mean the item.)"""
+        return bool(SEALED_WORDS.search(self.said))
+
     @staticmethod
     def _problem_carried(before: Flow, intent: str) -> bool:
-        """Whether the open claim named a problem (damaged, wrong item, not received, late) that
-        the new request asks the reason of and can have (a refund, a return), and the intent
-        and the reason reader agreed on it when the claim opened: a problem only the intent
-        read (a charger that "does not charge" read as not received) is asked again, which
-        lets the buyer correct it."""
+        """Whether the open claim named a problem (damaged, wrong item, not received, late) or a
+        change of mind that the new request asks the reason of and can have (a refund, a
+        return), and the intent and the reason reader agreed on it when the claim opened: a
+        problem only the intent read (a charger that "does not charge" read as not received) is
+        asked again, which lets the buyer correct it. ("return the jeans, they don't fit",
+        "Which order?", "the blue ones, I just want my money back": the refund is that return.)"""
         if before.claim_type is None or intent not in ASKS_REASON:
             return False
         problem = before.claim_type.value
         if before.reason_read != problem:
             return False
         allowed = REASONS_OF_REQUEST.get(intent)
-        return problem in TRACKED_PROBLEMS and (allowed is None or problem in allowed)
+        carried = {*TRACKED_PROBLEMS, ClaimType.CHANGE_OF_MIND_RETURN.value}
+        return problem in carried and (allowed is None or problem in allowed)
 
     def _answer_question(self) -> Outcome:
         self._side_turn = True

@@ -53,6 +53,7 @@ from bot.store.models import ConversationStatus, MessageRole
 from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
 from nlu.errors import NluError
+from nlu.reconcile import SURE_REQUEST
 from nlu.routing import LanguageRoutedParser
 from nlu.types import IntentScore, ParseResult
 
@@ -166,7 +167,7 @@ class DialogueManager:
             engines = self._in_language(language)
             # A message read in parts asks its question in a part: answered in the turn.
             if not parts:
-                engines = await self._prepared(engines, parse)
+                engines = await self._prepared(engines, parse, current.state if current else None)
             return await run_in_threadpool(
                 self._process,
                 conversation_id,
@@ -262,11 +263,13 @@ class DialogueManager:
             return self.engines
         return dataclasses.replace(self.engines, answerer=InLanguage(answerer, language))
 
-    async def _prepared(self, engines: Engines, parse: ParseResult | None) -> Engines:
+    async def _prepared(
+        self, engines: Engines, parse: ParseResult | None, state: dict[str, Any] | None
+    ) -> Engines:
         """The engines for this turn: a message the flows may answer from the knowledge base is
         answered now, outside the turn's transaction (the model call then holds no lock)."""
         answerer = engines.answerer
-        if answerer is None or parse is None or not may_ask_policy(parse):
+        if answerer is None or parse is None or not may_ask_policy(parse, state):
             return engines
         # The flows ask about the text the NLU read (`TurnHandler.text`).
         prepared = await run_in_threadpool(
@@ -413,15 +416,20 @@ class DialogueManager:
         return response
 
 
-def may_ask_policy(parse: ParseResult) -> bool:
+def may_ask_policy(parse: ParseResult, state: dict[str, Any] | None = None) -> bool:
     """Whether the flows may answer this message from the knowledge base: every path to
     `TurnHandler._answer_question` needs `ask_policy`, a question act at even odds or better,
-    or a question mark (`bot.dialogue.reading`)."""
+    or a question mark (`bot.dialogue.reading`), or, while an offer waits for its yes, an
+    intent the reader is unsure of (`TurnHandler._confirmation`)."""
     act = parse.dialogue_act
     return (
         parse.intent.name == "ask_policy"
         or parse.text.rstrip().endswith("?")
         or (act is not None and act.name == "question" and act.confidence >= 0.5)
+        or (
+            parse.intent.confidence < SURE_REQUEST
+            and DialogueState.load(state).proposal is not None
+        )
     )
 
 

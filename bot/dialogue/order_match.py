@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from policies.types import Order, OrderItem
 
@@ -44,6 +45,25 @@ def match_order_id(typed: str, own: Iterable[str]) -> str | None:
         return None
     near = [i for i in ids if _within_one_edit(canonical(i), wanted)]
     return near[0] if len(near) == 1 else None
+
+
+def id_typed_in(text: str, own: Sequence[str]) -> str | None:
+    """The buyer's order whose id ``text`` types, exactly or loosely: one token ("D2002",
+    "#A-1001") or split by a space ("M 1007", "order no. 2005 1019"). A candidate needs at
+    least three digits, and the split form is joined only where its second part has digits."""
+    tokens = re.findall(r"[#\w-]+", text)
+    for token in tokens:
+        if sum(ch.isdigit() for ch in token) >= 3:
+            found = match_order_id(token, own)
+            if found is not None:
+                return found
+    for first, second in pairwise(tokens):
+        joined = first + second
+        if any(ch.isdigit() for ch in second) and sum(ch.isdigit() for ch in joined) >= 3:
+            found = match_order_id(joined, own)
+            if found is not None:
+                return found
+    return None
 
 
 def orders_named_by_product(text: str, orders: Sequence[Order]) -> list[Order]:

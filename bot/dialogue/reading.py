@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import replies
-from bot.dialogue.order_match import match_order_id, orders_named_by_product
+from bot.dialogue.order_match import id_typed_in, match_order_id, orders_named_by_product
 from bot.dialogue.turn import TurnBase
 from bot.dialogue.vocabulary import (
     CLAIM_OF_REASON,
@@ -36,7 +36,12 @@ class MessageReading(TurnBase):
     def _order_entity(self) -> str | None:
         values = self.parse.entity_values("order_id")
         if values:
-            return values[0].strip().lstrip("#").upper()
+            named = values[0].strip().lstrip("#").upper()
+            if self._owned(named) is None:
+                # "M 1007": the NLU takes "1007", which is nobody's; the id typed with a space
+                # in it is the buyer's order.
+                return self._id_typed() or named
+            return named
         if self.option and self.option.startswith("order:"):
             return self.option.removeprefix("order:").upper()
         return None
@@ -60,13 +65,7 @@ class MessageReading(TurnBase):
 
     def _id_typed(self) -> str | None:
         """The buyer's order whose id the message types, exactly or loosely ("D2002")."""
-        own = [o.order_id for o in self.ctx.orders]
-        for token in re.findall(r"[#\w-]+", self.text):
-            if sum(ch.isdigit() for ch in token) >= 3:
-                found = match_order_id(token, own)
-                if found is not None:
-                    return found
-        return None
+        return id_typed_in(self.text, [o.order_id for o in self.ctx.orders])
 
     def _same_order(self, named: str, order_id: str | None) -> bool:
         """Whether an id the buyer typed (maybe loosely: "SO2026000218") is ``order_id``."""
@@ -101,15 +100,46 @@ class MessageReading(TurnBase):
             or self._reason_in_words()
         )
 
-    def _reason_in_words(self) -> str | None:
+    def _reason_in_words(self, intent: str | None = None) -> str | None:
         """The one reason whose quick reply's words the answer uses ("changed my mind", "it
         came broken"), when the NLU read none; two reasons named are no answer."""
         named = [name for name, words in REASON_WORDS.items() if words.search(self.said)]
         if len(named) != 1:
             return None
-        request = self.state.flow.intent if self.state.flow else self.intent
+        request = intent or (self.state.flow.intent if self.state.flow else self.intent)
         allowed = REASONS_OF_REQUEST.get(request)
         return named[0] if allowed is None or named[0] in allowed else None
+
+    def _volunteered_reason(self) -> str | None:
+        """The reason a message gives unasked, in the answer to another question ("M1015 - it
+        arrived cracked" to "Which order?"): the reason reader's at the ordinary bar, else the
+        intent's own when the intent reader is sure of it, else the reason quick replies'
+        words; always one the open request can have."""
+        named = self._named_reason()
+        if named is not None:
+            return named
+        by_intent = REASON_OF_INTENT.get(self.intent)
+        request = self.state.flow.intent if self.state.flow else self.intent
+        allowed = REASONS_OF_REQUEST.get(request)
+        if (
+            by_intent is not None
+            and self.parse.intent.confidence >= SURE_REQUEST
+            and (allowed is None or by_intent in allowed)
+        ):
+            return by_intent
+        return self._reason_in_words_unopposed()
+
+    def _reason_in_words_unopposed(self, intent: str | None = None) -> str | None:
+        """The reason the quick replies' words name, unless the reason reader names another
+        one (even one the request cannot have, or unsurely): two readers that disagree leave
+        the reason to be asked."""
+        words = self._reason_in_words(intent)
+        reason = self.parse.claim_reason
+        if words is None or reason is None or reason.name == NO_REASON:
+            return words
+        if reason.confidence < REASON_ANSWER_CONFIDENCE:
+            return words
+        return words if CLAIM_OF_REASON.get(reason.name, reason.name) == words else None
 
     def _named_reason(
         self, at_least: float = REASON_MIN_CONFIDENCE, intent: str | None = None

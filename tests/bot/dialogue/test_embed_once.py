@@ -87,3 +87,15 @@ def test_what_is_answered_before_the_transaction() -> None:
     assert may_ask_policy(_parse("refund wallet how fast", act=("question", 0.6)))
     assert not may_ask_policy(_parse("refund wallet how fast", act=("question", 0.4)))
     assert not may_ask_policy(_parse("I want a refund for D206", act=("request", 0.9)))
+
+
+def test_an_unsure_reading_at_a_confirmation_is_answered_before_the_transaction():
+    # "will u charge me for shipping" at a confirmation (`TurnHandler._confirmation`).
+    offer = {"proposal_id": "p", "case_id": "c", "order_id": "D200", "remedy": "return_then_refund"}
+    waiting = {"proposal": {**offer, "actions": [], "clauses": []}}
+    text = "will u charge me for shipping"
+    unsure = ParseResult(text=text, intent=IntentScore("payment_issue", 0.64))
+    sure = ParseResult(text=text, intent=IntentScore("payment_issue", 0.95))
+    assert may_ask_policy(unsure, waiting)
+    assert not may_ask_policy(unsure, None)  # nothing on the table: a payment problem
+    assert not may_ask_policy(sure, waiting)

@@ -71,7 +71,7 @@ def test_a_return_is_never_about_a_parcel_that_did_not_come(chat, nlu):
 def test_the_opening_said_again_answers_the_reason_question(chat, nlu):
     # The reason question answered by repeating the opening, order id included: the id is the
     # open flow's order (not a correction), and the hesitant reading answers the question.
-    text = "I would like to return the yoga mat from order D206, I simply no longer need it"
+    text = "I would like to return the yoga mat from order D206, it is simply not for me"
     nlu.reasons[text] = ("change_of_mind", 0.45)  # below any opening's bar: asked
     assert chat.say(text)["expecting"] == "reason"
     turn = chat.say(text)
@@ -168,9 +168,17 @@ def test_a_return_whose_reader_hesitates_on_change_of_mind_is_not_asked_why(chat
 
 
 def test_a_hesitant_reason_a_refund_request_does_not_say_is_asked_about(chat, nlu):
-    text = "I want a refund for D206, I changed my mind"
+    text = "I want a refund for D206, it is just not for me"
     nlu.reasons[text] = ("change_of_mind", 0.58)
     assert chat.say(text)["expecting"] == "reason"
+
+
+def test_a_hesitant_reason_said_in_the_reason_replies_words_is_not_asked(chat, nlu):
+    # The reader hesitates, the buyer used the quick reply's own words: both readers agree.
+    text = "I want a refund for D206, I changed my mind"
+    nlu.reasons[text] = ("change_of_mind", 0.58)
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
 
 
 def test_a_request_diet_is_sure_of_stays_a_request_whatever_the_act(chat, nlu, answerer):

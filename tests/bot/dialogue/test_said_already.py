@@ -1,0 +1,174 @@
+"""Issue 14: no question whose answer the buyer already gave, in whatever message they gave it.
+
+The reason, the order id and "still sealed" are read from every message of the open request (the
+opening, and an answer to another question than the one asked), by the NLU's claim reason and
+intent and by the reason quick replies' own words; an order id typed with a space in it is the
+buyer's order; a question at a confirmation without its question mark is answered.
+"""
+
+from bot.dialogue.order_match import id_typed_in
+from tests.utils.builders import bot_text, citations
+
+# --- order ids typed with a space ---------------------------------------------------------------
+
+
+def test_an_id_split_by_a_space_is_the_buyers_order():
+    own = ["M1007", "20051019", "K-2002"]
+    assert id_typed_in("never came. order M 1007", own) == "M1007"
+    assert id_typed_in("Order no. 2005 1019 has never been delivered", own) == "20051019"
+    assert id_typed_in("it's k 2002", own) == "K-2002"
+
+
+def test_words_are_not_joined_to_a_number():
+    # "order 1007" is not M1007, and two ids of nobody's are not joined into one of the buyer's.
+    assert id_typed_in("order 1007 please", ["M1007"]) is None
+    assert id_typed_in("never came", ["M1007"]) is None
+
+
+def test_an_opening_with_a_spaced_id_is_not_asked_the_order(chat, nlu):
+    text = "S 300 never arrived, refund please"
+    turn = chat.say(text)
+    assert "can't find" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] == "confirmation" and "INR-4.1" in citations(turn), bot_text(turn)
+
+
+# --- the reason given in the answer to another question -----------------------------------------
+
+
+def test_a_reason_given_with_the_order_is_not_asked(chat):
+    assert chat.say("I want a refund")["expecting"] == "order_id"
+    turn = chat.say("D201 - it arrived cracked")
+    # The damage needs its photo (DMG-3.1), never "What went wrong?" again.
+    assert turn["expecting"] == "evidence" and "DMG-3.1" in citations(turn), bot_text(turn)
+
+
+def test_a_reason_given_instead_of_the_order_is_kept_while_the_order_is_asked(chat, nlu):
+    assert chat.say("I want a refund")["expecting"] == "order_id"
+    nlu.script["oh it came broken, the handle is off"] = "inform"
+    turn = chat.say("oh it came broken, the handle is off")
+    assert turn["expecting"] == "order_id", bot_text(turn)
+    turn = chat.say("D201")
+    assert turn["expecting"] == "evidence" and "DMG-3.1" in citations(turn), bot_text(turn)
+
+
+def test_a_reason_the_request_cannot_have_is_not_taken_from_another_answer(chat, nlu):
+    # A return is never about a parcel that did not come: the reason is still asked.
+    assert chat.say("I want to return something")["expecting"] == "order_id"
+    nlu.script["D200 it never arrived"] = "inform"
+    turn = chat.say("D200 it never arrived")
+    assert turn["expecting"] == "reason", bot_text(turn)
+
+
+def test_a_policy_question_asked_at_the_order_question_gives_no_reason(chat, nlu, answerer):
+    # "is it free to return a broken item?" names a situation, not this request's reason.
+    assert chat.say("I want a refund")["expecting"] == "order_id"
+    nlu.script["is it free to return a broken item?"] = "ask_policy"
+    chat.say("is it free to return a broken item?")
+    turn = chat.say("D201")
+    assert turn["expecting"] == "reason", bot_text(turn)
+
+
+def test_a_change_of_mind_is_carried_to_the_refund_asked_next(chat, nlu):
+    # "Which order?" answered with a refund request: the refund is the return already told.
+    text = "I want to return something, I changed my mind"
+    assert chat.say(text)["expecting"] == "order_id"
+    nlu.script["can I just get my money back"] = "request_refund"
+    assert chat.say("can I just get my money back")["expecting"] == "order_id"
+    turn = chat.say("D200")
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
+
+
+def test_a_reason_volunteered_is_carried_like_one_told_with_the_request(chat, nlu):
+    assert chat.say("I want a refund")["expecting"] == "order_id"
+    nlu.script["it came broken"] = "inform"
+    chat.say("it came broken")
+    nlu.script["so I'd like to send it back"] = "return_item"
+    nlu.reasons["so I'd like to send it back"] = "none"
+    assert chat.say("so I'd like to send it back")["expecting"] == "order_id"
+    turn = chat.say("D201")
+    assert turn["expecting"] == "evidence" and "DMG-3.1" in citations(turn), bot_text(turn)
+
+
+# --- the reason in the opening, in the quick replies' words -------------------------------------
+
+
+def test_an_opening_whose_reason_only_the_reply_words_name_is_not_asked(chat, nlu):
+    text = "retrun D200 changd my mind"
+    nlu.script[text] = "return_item"
+    nlu.reasons[text] = ("none", 0.53)
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
+    assert "$40.00" in bot_text(turn)
+
+
+def test_reply_words_against_a_sure_other_reading_still_ask(chat, nlu):
+    text = "refund D200, it came broken"
+    nlu.script[text] = "request_refund"
+    nlu.reasons[text] = ("wrong_item", 0.6)  # the readers disagree: asked
+    assert chat.say(text)["expecting"] == "reason"
+
+
+# --- "still sealed" said unasked ----------------------------------------------------------------
+
+
+def test_sealed_said_in_the_opening_is_not_asked(chat):
+    turn = chat.say("I want to return the lipstick from D203, I changed my mind, it's still sealed")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "RET-2.3" in citations(turn)
+
+
+def test_sealed_said_with_the_order_is_not_asked(chat, nlu):
+    chat.say("I want to return something")
+    nlu.script["D203, never opened"] = "inform"
+    assert chat.say("D203, never opened")["expecting"] == "reason"
+    turn = chat.say("I changed my mind")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_opened_alone_in_the_opening_is_still_asked(chat):
+    # "open" is too common a word to mean the item: only the negated form is taken unasked.
+    turn = chat.say("I want to return the lipstick from D203, I changed my mind, I opened the box")
+    assert turn["expecting"] == "choice" and "RET-2.2" in citations(turn), bot_text(turn)
+
+
+# --- a question at a confirmation without its question mark -------------------------------------
+
+
+def test_an_unsure_payment_reading_at_a_confirmation_is_answered(chat, nlu, answerer):
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    nlu.script["will u charge me for shipping"] = "payment_issue"
+    nlu.confidence = 0.64
+    turn = chat.say("will u charge me for shipping")
+    assert turn["status"] == "bot" and turn["expecting"] == "confirmation", bot_text(turn)
+    assert answerer.questions[-1] == "will u charge me for shipping"
+    nlu.confidence = 0.95
+    [action] = chat.say("yes")["actions"]
+    assert action["type"] == "return"
+
+
+def test_a_sure_payment_problem_at_a_confirmation_still_goes_to_a_person(chat):
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    turn = chat.say("I was charged twice for this order")
+    assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
+
+
+# --- the remedy named unasked -------------------------------------------------------------------
+
+PHOTO = "https://img.example.com/said-already.jpg"
+
+
+def test_a_refund_named_with_a_damage_report_is_not_asked_refund_or_replacement(chat):
+    turn = chat.say("D200 arrived damaged, I want my money back", photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "DMG-3.3" in citations(turn), bot_text(turn)
+    assert "$45.00" in bot_text(turn)
+
+
+def test_a_refund_named_with_the_photo_is_not_asked_refund_or_replacement(chat):
+    assert chat.say("D200 arrived damaged")["expecting"] == "evidence"
+    turn = chat.say("here it is, a refund please", photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "DMG-3.3" in citations(turn), bot_text(turn)
+
+
+def test_both_remedies_named_still_ask_which(chat):
+    turn = chat.say("D200 arrived damaged, refund or replacement, which is faster", photo=PHOTO)
+    assert turn["expecting"] == "choice" and "DMG-3.3" in citations(turn), bot_text(turn)
