@@ -32,8 +32,9 @@ def test_the_table_names_the_diet_entities():
         "train": {"wall_s": 600.0, "cpu_s": 700.0, "diet_wall_s": 500.0},
         "intent_macro_f1": 0.8341,
         "intent_accuracy": 0.8,
+        "diet_entity_micro_f1": 0.95,
         "entity_f1": {"product (DIETClassifier)": 0.9, "order_id (RegexEntityExtractor)": 1.0},
     }
     table = markdown([result])
     assert "product F1" in table and "order_id" not in table
-    assert "| f | 600 | 700 | 500 | 0.834 | 0.800 | 0.900 |" in table
+    assert "| f | 600 | 700 | 500 | 0.834 | 0.800 | 0.950 | 0.900 |" in table
