@@ -146,9 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     train, test = write_split(args.out, args.seed)
     results_path = args.out / "timed.json"
-    results = json.loads(results_path.read_text()) if results_path.exists() else []
     for config in args.candidates:
         result = run_candidate(config.resolve(), train, test, args.out)
+        # Read again: another candidate may have finished into the same folder meanwhile.
+        results = json.loads(results_path.read_text()) if results_path.exists() else []
         results = [r for r in results if r["candidate"] != result["candidate"]] + [result]
         results_path.write_text(json.dumps(results, indent=2))
         (args.out / "timed.md").write_text(markdown(results))
