@@ -42,7 +42,6 @@ MULTILINGUAL_REQUIREMENTS = REPO_ROOT / "nlu" / "requirements-rasa-multilingual.
 # The share of data/nlu/train's examples the multilingual model trains on (see README, "NLU in
 # six languages": measured on a dev split against all of it).
 MULTILINGUAL_ENGLISH_SHARE = 0.3
-MULTILINGUAL_LANGUAGES = ("ms", "id", "th", "vi", "tl")
 
 
 def multilingual_training_files(language: str, train_dir: Path | None = None) -> list[Path]:

@@ -105,7 +105,8 @@ def test_every_multilingual_training_file_belongs_to_exactly_one_language() -> N
     # The model trains on every file of data/nlu/multilingual/train; the dev split and the counts
     # read a language's files through multilingual_training_files. A file no language claims
     # would be trained on but never split or counted.
-    from nlu.model import MULTILINGUAL_DIR, MULTILINGUAL_LANGUAGES, multilingual_training_files
+    from nlu.model import MULTILINGUAL_DIR, multilingual_training_files
+    from nlu.routing import MULTILINGUAL_LANGUAGES
 
     every = sorted((MULTILINGUAL_DIR / "train").glob("*.yml"))
     claimed = [f for lang in MULTILINGUAL_LANGUAGES for f in multilingual_training_files(lang)]
