@@ -105,8 +105,9 @@ def load_multilingual_answerer(
 
 
 def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) -> Any:
-    """The past-resolutions index (MiniLM: the answerer's if given, else loaded here, offline)."""
+    """The past-resolutions index with its own MiniLM (int8, `ASSIST_ONNX_FILE`), offline."""
     from bot.agent.suggestions.precedents import (
+        ASSIST_ONNX_FILE,
         BUILD,
         AssistIndexMissing,
         ResolutionIndex,
@@ -117,9 +118,9 @@ def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) 
     # Checked before the model loads: a missing index should cost nothing at startup.
     if read_metadata(directory) is None:
         raise AssistIndexMissing(f"no resolution index at {directory}; build it with {BUILD}")
-    return ResolutionIndex(embedder or make_embedder(threads=SERVING_THREADS).load()).load(
-        directory
-    )
+    if embedder is None:
+        embedder = make_embedder(onnx_file=ASSIST_ONNX_FILE, threads=SERVING_THREADS).load()
+    return ResolutionIndex(embedder).load(directory)
 
 
 class SingleThreadScorer:
@@ -201,7 +202,7 @@ def build_services(settings: Settings) -> Services:
             log.error("multilingual_retrieval_unavailable", error=str(e))
     assist_index = None
     try:
-        assist_index = load_assist_index(ASSIST_INDEX_DIR, getattr(answerer, "embedder", None))
+        assist_index = load_assist_index(ASSIST_INDEX_DIR)
     except Exception as e:  # the console still suggests policy-grounded replies
         log.error("assist_index_unavailable", error=str(e))
     try:

@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from lab.retrieval.embedders import DEFAULT_ONNX_DIR, DEFAULT_VARIANT, VARIANTS, make_variant
+from lab.retrieval.embedders import DEFAULT_ONNX_DIR, VARIANTS, make_variant
 
 PRIMARY_METRIC = "top1_accuracy"
 HOLDOUT_SHARE = 0.2
@@ -68,7 +68,8 @@ def evaluate(suggester, cases) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lab.assist.evaluate")
     parser.add_argument("--out", type=Path, default=Path("reports/assist"))
-    parser.add_argument("--embedder", choices=VARIANTS, default=DEFAULT_VARIANT)
+    # The product's suggestions embed with int8 (bot.agent.suggestions.precedents).
+    parser.add_argument("--embedder", choices=VARIANTS, default="onnx-int8")
     parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
     parser.add_argument(
         "--index",

@@ -41,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("artifacts/assist"))
     parser.add_argument("--backend", choices=("torch", "onnx"), default=None, help="default: onnx")
     parser.add_argument(
-        "--onnx-file", type=Path, default=None, help="default: artifacts/nlu-encoder/model.onnx"
+        "--onnx-file",
+        type=Path,
+        default=None,
+        help="default: artifacts/nlu-encoder/model_qint8.onnx (precedents.ASSIST_ONNX_FILE)",
     )
     parser.add_argument(
         "--threads",
@@ -53,14 +56,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the CLI decides the environment; no hub
 
-    from bot.agent.suggestions.precedents import ResolutionIndex, corpus_hash, read_metadata
+    from bot.agent.suggestions.precedents import (
+        ASSIST_ONNX_FILE,
+        ResolutionIndex,
+        corpus_hash,
+        read_metadata,
+    )
     from retrieval.embedder import DEFAULT_BACKEND, make_embedder
 
     started = time.perf_counter()
     resolutions, source = read_corpus(args.corpus)
     digest = corpus_hash(resolutions)
     embedder = make_embedder(
-        args.backend or DEFAULT_BACKEND, onnx_file=args.onnx_file, threads=args.threads
+        args.backend or DEFAULT_BACKEND,
+        onnx_file=args.onnx_file or ASSIST_ONNX_FILE,
+        threads=args.threads,
     )
     saved = read_metadata(args.out)
     if (

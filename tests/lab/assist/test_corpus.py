@@ -53,3 +53,34 @@ def test_the_build_passes_its_threads_to_the_embedder(tmp_path, monkeypatch):
     assert main(["--corpus", str(corpus), "--out", str(tmp_path / "a"), "--threads", "1"]) == 0
     assert main(["--corpus", str(corpus), "--out", str(tmp_path / "b")]) == 0
     assert asked == [1, None]
+
+
+def test_the_build_embeds_with_the_int8_export_unless_told(tmp_path, monkeypatch):
+    """The suggestions' index is built (and queried, bot.services) with ASSIST_ONNX_FILE."""
+    import retrieval.embedder
+    from bot.agent.suggestions.build import main
+    from bot.agent.suggestions.precedents import ASSIST_ONNX_FILE
+    from tests.retrieval.fakes import FakeEmbedder
+
+    files: list[object] = []
+
+    class Loadable(FakeEmbedder):
+        def load(self) -> Loadable:
+            return self
+
+    def make(*args, **kwargs) -> Loadable:
+        files.append(kwargs["onnx_file"])
+        return Loadable()
+
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", make)
+    corpus = tmp_path / "corpus.json"
+    write_corpus(corpus, [resolution("C1", late_parcel(), "refund")], {})
+    other = tmp_path / "other.onnx"
+
+    assert main(["--corpus", str(corpus), "--out", str(tmp_path / "a")]) == 0
+    assert (
+        main(["--corpus", str(corpus), "--out", str(tmp_path / "b"), "--onnx-file", str(other)])
+        == 0
+    )
+    assert files == [ASSIST_ONNX_FILE, other]
+    assert ASSIST_ONNX_FILE.name == "model_qint8.onnx"
