@@ -52,7 +52,7 @@ from policies.risk import (
     RiskModelError,
     _versions,
 )
-from policies.router import DEFAULT_RETURN_EXPOSURE_SHARE
+from policies.router import DEFAULT_ESTABLISHED_ACCOUNT_DAYS, DEFAULT_RETURN_EXPOSURE_SHARE
 
 # The project's top-level packages: imports of anything else (numpy, sklearn...) are covered by
 # the library versions in `inputs`.
@@ -184,6 +184,7 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
             SimpleNamespace(
                 review_cost=Decimal(config.review_cost),
                 return_exposure_share=DEFAULT_RETURN_EXPOSURE_SHARE,
+                established_account_days=DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
                 seed=config.seed,
                 mitigation_fit="out_of_time",
                 calibration_share=0.3,
