@@ -229,7 +229,7 @@ def _figures(d: Decision) -> dict[str, object]:
         "remedy": eligibility.get("remedy"),
         "reason": d.reason_codes[0],
         "p_abuse": trace.get("score"),
-        "score_floor": trace.get("score_floor"),
+        "model_score": trace.get("model_score"),
         "exposure": None if trace.get("exposure") is None else float(trace["exposure"]),
         "expected_loss": trace.get("expected_loss"),
         "threshold": trace.get("threshold"),
