@@ -95,6 +95,8 @@ class EvaluationConfig:
     return_exposure_share: Decimal = DEFAULT_RETURN_EXPOSURE_SHARE
     # On a bounded exposure, score as an account at least this old (policies.router.account_age).
     established_account_days: float | None = DEFAULT_ESTABLISHED_ACCOUNT_DAYS
+    # The fair thresholds' objective; None: the mitigation's rule chooses (lab.policies.mitigation).
+    objective: str | None = None
     out: Path = Path("reports")
     artifacts: Path = Path("artifacts/risk-eval")
     threads: int = 1
@@ -349,6 +351,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="on a bounded exposure (paid after the item is back, or at most $25) score a claim "
         "as from an account at least this old when that is lower; 'none' scores as the model does",
     )
+    parser.add_argument(
+        "--objective",
+        choices=fairness.EQUALIZED_ODDS_OBJECTIVES,
+        default=None,
+        help="force the fair thresholds' objective (default: the cheaper on the training window)",
+    )
     args = parser.parse_args(argv)
     established = args.established_account_days
     summary = run(
@@ -362,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             review_cost=Decimal(args.review_cost),
             return_exposure_share=Decimal(args.return_exposure_share),
             established_account_days=None if established == "none" else float(established),
+            objective=args.objective,
             out=args.out,
             artifacts=args.artifacts,
             threads=args.threads,

@@ -60,6 +60,9 @@ class MitigationSettings(Protocol):
     return_exposure_share: Decimal
     # policies.router.account_age: None scores every case as the model does.
     established_account_days: float | None
+    # None: the objective `_cheaper_objective` chooses; else this one (fairness.EQUALIZED_ODDS_
+    # OBJECTIVES), to measure the other's trade.
+    objective: str | None
     seed: int
     mitigation_fit: str
     calibration_share: float
@@ -217,6 +220,9 @@ def fit_mitigation(
     objective, comparison = _cheaper_objective(
         {o: human for o, (_, human) in objectives.items()}, y.astype(bool), a, review_cost
     )
+    if config.objective is not None:
+        # A measurement knob (`evaluate --objective`): both objectives' trade on the hold-out.
+        objective = comparison["chosen"] = config.objective
     rules, human_thresholds = objectives[objective][0], objectives[objective][1].astype(int)
     training = {
         "scores": "out-of-fold scores (3-fold)"

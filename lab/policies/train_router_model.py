@@ -185,6 +185,7 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
                 review_cost=Decimal(config.review_cost),
                 return_exposure_share=DEFAULT_RETURN_EXPOSURE_SHARE,
                 established_account_days=DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
+                objective=None,
                 seed=config.seed,
                 mitigation_fit="out_of_time",
                 calibration_share=0.3,
