@@ -216,6 +216,8 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
             "inputs": inputs,
             "router": {
                 "review_cost": config.review_cost,
+                # The thresholds were fitted on scores capped from this age (account_age.py).
+                "established_account_days": DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
                 "mitigation": mitigation["chosen"],
                 "selection_rule": mitigation["rule"],
                 "training_window_fairness": mitigation["training_window"],
