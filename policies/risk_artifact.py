@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from policies.risk import METADATA_FILE
-from policies.router import RegionThresholds, RouterConfig
+from policies.router import DEFAULT_ESTABLISHED_ACCOUNT_DAYS, RegionThresholds, RouterConfig
 
 
 def load_router_config(directory: Path) -> RouterConfig:
@@ -20,8 +20,11 @@ def load_router_config(directory: Path) -> RouterConfig:
     metadata = json.loads((directory / METADATA_FILE).read_text())
     router = metadata["router"]
     review_cost = Decimal(router["review_cost"])
+    # The age the thresholds' scores were capped from (policies/router/account_age.py); a model
+    # saved before the cap has none and gets the code's default (retrain: `make risk-model`).
+    days = float(router.get("established_account_days", DEFAULT_ESTABLISHED_ACCOUNT_DAYS))
     if router["mitigation"] == "threshold_optimizer":
         rules = {g: RegionThresholds.from_dict(r) for g, r in router["region_thresholds"].items()}
-        return RouterConfig(review_cost, region_thresholds=rules)
+        return RouterConfig(review_cost, region_thresholds=rules, established_account_days=days)
     index = {g: Decimal(str(v)) for g, v in router["price_index"].items()}
-    return RouterConfig(review_cost, price_index=index)
+    return RouterConfig(review_cost, price_index=index, established_account_days=days)

@@ -369,6 +369,7 @@ class AgentConsole:
                 "threshold": scored.get("threshold"),
                 "model_version": scored.get("model_version"),
                 "source": "decision",
+                "model_score": scored.get("model_score"),
             }
             recorded = scored.get("features")
             attribution = None

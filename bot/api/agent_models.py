@@ -79,6 +79,12 @@ class RiskOut(BaseModel):
         description='"decision": the score the router recorded for the case\'s decision; '
         '"computed": the case was never scored, so it is scored now with the router\'s features',
     )
+    model_score: float | None = Field(
+        default=None,
+        description="the model's own score when the router decided on a lower one: a claim of "
+        "bounded exposure scored as from an established account (policies/router/account_age.py); "
+        "the explanation explains this one",
+    )
 
 
 class AttributionOut(BaseModel):

@@ -70,6 +70,7 @@ from policies.risk import (
     make_logistic_baseline,
 )
 from policies.router import (
+    DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
     DEFAULT_RETURN_EXPOSURE_SHARE,
     Decision,
     Level,
@@ -92,6 +93,10 @@ class EvaluationConfig:
     review_cost: Decimal = Decimal("2.50")
     # The share of a return-then-refund an abusive buyer still takes (policies.router, "Exposure").
     return_exposure_share: Decimal = DEFAULT_RETURN_EXPOSURE_SHARE
+    # On a bounded exposure, score as an account at least this old (policies.router.account_age).
+    established_account_days: float | None = DEFAULT_ESTABLISHED_ACCOUNT_DAYS
+    # The fair thresholds' objective; None: the mitigation's rule chooses (lab.policies.mitigation).
+    objective: str | None = None
     out: Path = Path("reports")
     artifacts: Path = Path("artifacts/risk-eval")
     threads: int = 1
@@ -178,7 +183,11 @@ def _run(config: EvaluationConfig) -> dict:
     mitigation = fit_mitigation(world, train, train_s, config, index)
     timer.lap("fit_mitigation")
     hold_cases = routing_cases(world, hold)
-    uniform = RouterConfig(config.review_cost, return_exposure_share=config.return_exposure_share)
+    uniform = RouterConfig(
+        config.review_cost,
+        return_exposure_share=config.return_exposure_share,
+        established_account_days=config.established_account_days,
+    )
     routed_before = _decision_frame(
         hold, route_many(hold_cases, risk_model=reloaded, config=uniform), index
     )
@@ -336,7 +345,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="share of a return-then-refund an abusive buyer still takes (the check on receipt "
         "misses it); 1 weighs the whole amount as before",
     )
+    parser.add_argument(
+        "--established-account-days",
+        default=str(DEFAULT_ESTABLISHED_ACCOUNT_DAYS),
+        help="on a bounded exposure (paid after the item is back, or at most $25) score a claim "
+        "as from an account at least this old when that is lower; 'none' scores as the model does",
+    )
+    parser.add_argument(
+        "--objective",
+        choices=fairness.EQUALIZED_ODDS_OBJECTIVES,
+        default=None,
+        help="force the fair thresholds' objective (default: the cheaper on the training window)",
+    )
     args = parser.parse_args(argv)
+    established = args.established_account_days
     summary = run(
         EvaluationConfig(
             seed=args.seed,
@@ -347,6 +369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             train_share=args.train_share,
             review_cost=Decimal(args.review_cost),
             return_exposure_share=Decimal(args.return_exposure_share),
+            established_account_days=None if established == "none" else float(established),
+            objective=args.objective,
             out=args.out,
             artifacts=args.artifacts,
             threads=args.threads,

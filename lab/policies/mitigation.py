@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 
 from lab.policies import fairness
 from lab.world.generate import World
@@ -30,6 +30,7 @@ from policies.router import (
     case_uniform,
     route_many,
 )
+from policies.router.account_age import bounded_of, capped_scores
 from policies.types import BuyerHistory, ClaimType
 
 # The price index is deployed only if the training window shows no gap beyond noise at this level.
@@ -57,6 +58,11 @@ class MitigationSettings(Protocol):
 
     review_cost: Decimal
     return_exposure_share: Decimal
+    # policies.router.account_age: None scores every case as the model does.
+    established_account_days: float | None
+    # None: the objective `_cheaper_objective` chooses; else this one (fairness.EQUALIZED_ODDS_
+    # OBJECTIVES), to measure the other's trade.
+    objective: str | None
     seed: int
     mitigation_fit: str
     calibration_share: float
@@ -173,18 +179,24 @@ def fit_mitigation(
         risk_model=None,
         config=RouterConfig(config.review_cost, return_exposure_share=config.return_exposure_share),
     )
+    # The thresholds are fitted on the scores the router will use: on a bounded exposure, a new
+    # account alone does not raise the score (policies/router/account_age.py).
+    bounded = pd.Series(
+        [bounded_of(d.trace["eligibility"]) for d in decisions],  # type: ignore[arg-type]
+        index=train.index,
+    ).reindex(train_s.index, fill_value=False)
     in_scope = np.array(
         [d.level is Level.RISK and d.reason_codes == ("no_risk_model",) for d in decisions]
     )
     exposure = np.array([exposure_of(d) for d in decisions])
     method = config.mitigation_fit
-    scores = _mitigation_scores(train_s, config, method)
+    scores = _mitigation_scores(train_s, bounded, config, method)
     fitted = in_scope & train.index.isin(scores.index)
     if method == "out_of_time" and _degenerate(train.loc[fitted]):
         # A small world leaves some region of the late slice with one class only, where no
         # threshold can equalise anything: fall back to out-of-fold scores over the window.
         method = "out_of_fold"
-        scores = _mitigation_scores(train_s, config, method)
+        scores = _mitigation_scores(train_s, bounded, config, method)
         fitted = in_scope & train.index.isin(scores.index)
     fit_ids = train.index[fitted]
     p = scores.reindex(fit_ids).to_numpy()
@@ -208,6 +220,9 @@ def fit_mitigation(
     objective, comparison = _cheaper_objective(
         {o: human for o, (_, human) in objectives.items()}, y.astype(bool), a, review_cost
     )
+    if config.objective is not None:
+        # A measurement knob (`evaluate --objective`): both objectives' trade on the hold-out.
+        objective = comparison["chosen"] = config.objective
     rules, human_thresholds = objectives[objective][0], objectives[objective][1].astype(int)
     training = {
         "scores": "out-of-fold scores (3-fold)"
@@ -237,6 +252,7 @@ def fit_mitigation(
     router_config = RouterConfig(
         config.review_cost,
         return_exposure_share=config.return_exposure_share,
+        established_account_days=config.established_account_days,
         price_index=decimal_index(index) if chosen == "price_index" else None,
         region_thresholds=rules if chosen == "threshold_optimizer" else None,
     )
@@ -297,8 +313,11 @@ def _degenerate(cases: pd.DataFrame) -> bool:
     return bool(len(classes) == 0 or (classes < 2).any())
 
 
-def _mitigation_scores(train_s: pd.DataFrame, config: MitigationSettings, method: str) -> pd.Series:
-    """P(abusive) for training-window cases from a model that did not see them.
+def _mitigation_scores(
+    train_s: pd.DataFrame, bounded: pd.Series, config: MitigationSettings, method: str
+) -> pd.Series:
+    """P(abusive) for training-window cases from a model that did not see them, as the router
+    scores them (`capped_scores` on the `bounded` cases).
 
     Out of time (the default): a model trained on the window's first part scores its last
     `calibration_share`. The per-region thresholds are then fitted where the scores look like
@@ -309,14 +328,16 @@ def _mitigation_scores(train_s: pd.DataFrame, config: MitigationSettings, method
     hold-out (0.071), SG's abusive claims being caught more often than the thresholds expected.
     """
     y = train_s["is_abusive"].to_numpy(dtype=int)
+    days = config.established_account_days
+    mask = bounded.reindex(train_s.index, fill_value=False).to_numpy(dtype=bool)
     if method == "out_of_fold":
-        oof = cross_val_predict(
-            RiskModel(random_state=config.seed),
-            train_s,
-            y,
-            cv=StratifiedKFold(3, shuffle=True, random_state=config.seed),
-            method="predict_proba",
-        )[:, 1]
+        oof = np.empty(len(train_s))
+        folds = StratifiedKFold(3, shuffle=True, random_state=config.seed)
+        for fit_rows, score_rows in folds.split(train_s, y):
+            model = RiskModel(random_state=config.seed).fit(train_s.iloc[fit_rows], y[fit_rows])
+            oof[score_rows] = capped_scores(
+                model, train_s.iloc[score_rows], mask[score_rows], days
+            )[0]
         return pd.Series(oof, index=train_s.index)
     if method != "out_of_time":
         raise ValueError(f"mitigation_fit must be out_of_time or out_of_fold, not {method!r}")
@@ -325,7 +346,7 @@ def _mitigation_scores(train_s: pd.DataFrame, config: MitigationSettings, method
     early = (opened < split).to_numpy()
     model = RiskModel(random_state=config.seed).fit(train_s[early], y[early])
     late = train_s[~early]
-    return pd.Series(model.predict_proba(late)[:, 1], index=late.index)
+    return pd.Series(capped_scores(model, late, mask[~early], days)[0], index=late.index)
 
 
 def equalized_odds_gap(y: np.ndarray, human: np.ndarray, groups: np.ndarray) -> float:

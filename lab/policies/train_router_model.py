@@ -52,7 +52,7 @@ from policies.risk import (
     RiskModelError,
     _versions,
 )
-from policies.router import DEFAULT_RETURN_EXPOSURE_SHARE
+from policies.router import DEFAULT_ESTABLISHED_ACCOUNT_DAYS, DEFAULT_RETURN_EXPOSURE_SHARE
 
 # The project's top-level packages: imports of anything else (numpy, sklearn...) are covered by
 # the library versions in `inputs`.
@@ -184,6 +184,8 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
             SimpleNamespace(
                 review_cost=Decimal(config.review_cost),
                 return_exposure_share=DEFAULT_RETURN_EXPOSURE_SHARE,
+                established_account_days=DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
+                objective=None,
                 seed=config.seed,
                 mitigation_fit="out_of_time",
                 calibration_share=0.3,
@@ -214,6 +216,8 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
             "inputs": inputs,
             "router": {
                 "review_cost": config.review_cost,
+                # The thresholds were fitted on scores capped from this age (account_age.py).
+                "established_account_days": DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
                 "mitigation": mitigation["chosen"],
                 "selection_rule": mitigation["rule"],
                 "training_window_fairness": mitigation["training_window"],

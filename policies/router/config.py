@@ -36,6 +36,9 @@ DEFAULT_NLU_CONFIDENCE_THRESHOLD = 0.5  # the NLU's own default threshold (nlu.t
 # The share of an abusive return-then-refund the seller's check on receipt misses (see the module
 # docstring, "Exposure"): an assumption, not a measurement; the evaluation sweeps it.
 DEFAULT_RETURN_EXPOSURE_SHARE = Decimal("0.25")
+# The age from which an account counts as established where the exposure is bounded
+# (policies/router/account_age.py): one year, the spec's REV-6.2 look-back. Fixed, not tuned.
+DEFAULT_ESTABLISHED_ACCOUNT_DAYS = 365.0
 # Remedies that pay only after the seller has received and checked the item (spec 2.4, 3.3).
 PAID_AFTER_RECEIPT = frozenset({Remedy.RETURN_THEN_REFUND})
 
@@ -53,6 +56,9 @@ class RouterConfig:
     region_thresholds: Mapping[str, RegionThresholds] | None = None
     # What share of a paid-after-receipt remedy an abusive claim would still take (docstring).
     return_exposure_share: Decimal = DEFAULT_RETURN_EXPOSURE_SHARE
+    # Where the exposure is bounded, a claim is scored as from an account at least this old when
+    # that scores lower (policies/router/account_age.py); None: the model's score as it is.
+    established_account_days: float | None = DEFAULT_ESTABLISHED_ACCOUNT_DAYS
 
     def __post_init__(self) -> None:
         if not isinstance(self.review_cost, Decimal) or self.review_cost <= 0:
@@ -72,6 +78,9 @@ class RouterConfig:
         share = self.return_exposure_share
         if not isinstance(share, Decimal) or not Decimal(0) <= share <= Decimal(1):
             raise ValueError(f"return_exposure_share must be a Decimal in [0, 1], got {share!r}")
+        days = self.established_account_days
+        if days is not None and not (isinstance(days, int | float) and days > 0):
+            raise ValueError(f"established_account_days must be a positive number, got {days!r}")
         if not 0.0 <= self.nlu_confidence_threshold <= 1.0:
             raise ValueError(
                 f"nlu_confidence_threshold must be in [0, 1], got {self.nlu_confidence_threshold}"

@@ -15,7 +15,9 @@ this order; the first that sends the case to a person wins, and its reason codes
    moves money is scored by the risk model and goes to a person when its expected loss is not
    below the review cost (policies/router/thresholds.py has the rule and the per-region
    thresholds; policies/router/config.py the exposure and the regional price index). No model
-   or no features: a person. Claims with nothing to pay (A = 0) and claims checked against
+   or no features: a person. Where the exposure is bounded (paid after the item is back, or at
+   most $25) a new account alone does not raise the score (policies/router/account_age.py).
+   Claims with nothing to pay (A = 0) and claims checked against
    records (a cancellation, a late-delivery voucher) are resolved automatically without a score.
 """
 
@@ -27,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from policies.currency import usd_equivalent
 from policies.features import feature_frame
 from policies.risk import SCORED_CLAIM_TYPES
+from policies.router.account_age import capped_scores, exposure_is_bounded
 from policies.router.case import RiskScorer, RoutingCase
 from policies.router.config import RouterConfig
 from policies.router.decision import Decision, Level, Route, decide
@@ -70,9 +73,9 @@ def route_many(
         if decision is None:
             pending.append((i, case, eligibility))
     if pending:
-        scores = _scores([case for _, case, _ in pending], risk_model)
-        for (i, case, eligibility), score in zip(pending, scores, strict=True):
-            decisions[i] = _risk_decision(case, eligibility, score, risk_model, config)
+        scores = _scores(pending, risk_model, config)
+        for (i, case, eligibility), (score, raw) in zip(pending, scores, strict=True):
+            decisions[i] = _risk_decision(case, eligibility, score, raw, risk_model, config)
     return [d for d in decisions if d is not None]
 
 
@@ -132,16 +135,22 @@ def _before_risk(
     return None, eligibility
 
 
-def _scores(cases: Sequence[RoutingCase], risk_model: RiskScorer | None) -> list[float | None]:
+def _scores(
+    pending: Sequence[tuple[int, RoutingCase, Eligibility]],
+    risk_model: RiskScorer | None,
+    config: RouterConfig,
+) -> list[tuple[float | None, float | None]]:
+    """(score the rule uses, the model's own score) per case; None without model or features."""
+    scores: list[tuple[float | None, float | None]] = [(None, None)] * len(pending)
     if risk_model is None:
-        return [None] * len(cases)
-    rows = [i for i, case in enumerate(cases) if case.risk_features is not None]
-    scores: list[float | None] = [None] * len(cases)
+        return scores
+    rows = [k for k, (_, case, _) in enumerate(pending) if case.risk_features is not None]
     if rows:
-        frame = feature_frame([cases[i].risk_features for i in rows])  # type: ignore[misc]
-        p = risk_model.predict_proba(frame)[:, 1]
-        for i, value in zip(rows, p, strict=True):
-            scores[i] = float(value)
+        frame = feature_frame([pending[k][1].risk_features for k in rows])  # type: ignore[misc]
+        bounded = [exposure_is_bounded(pending[k][2].remedy, pending[k][2].amount) for k in rows]
+        used, raw = capped_scores(risk_model, frame, bounded, config.established_account_days)
+        for k, value, own in zip(rows, used, raw, strict=True):
+            scores[k] = (float(value), float(own))
     return scores
 
 
@@ -156,6 +165,7 @@ def _risk_decision(
     case: RoutingCase,
     eligibility: Eligibility,
     score: float | None,
+    raw_score: float | None,
     risk_model: RiskScorer | None,
     config: RouterConfig,
 ) -> Decision:
@@ -176,6 +186,10 @@ def _risk_decision(
         # What was scored, so the score can be explained later from exactly these values.
         "features": _recorded(case.risk_features),
     }
+    if raw_score is not None and raw_score != score:
+        # The account's newness raised the model's score on a bounded exposure: the rule used
+        # the score as an established account (policies/router/account_age.py).
+        risk.update(model_score=raw_score, score_capped="established_account")
     if score is None:
         code = "no_risk_model" if risk_model is None else "no_risk_features"
         return decide(

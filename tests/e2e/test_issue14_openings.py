@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.support import Item, next_order_id
+from tests.e2e.support import PHOTO, Item, next_order_id
 
 pytestmark = pytest.mark.integration
 
@@ -160,6 +160,21 @@ def test_a_new_accounts_small_return_is_not_sent_to_a_person(shop, new_chat):
     turn = chat.say(f"I want to return {jeans}, I changed my mind about it")
     assert turn.expecting == "confirmation" and "$30.00" in turn.text, chat.transcript()
     assert turn.status == "bot"
+
+
+def test_a_new_accounts_damage_refund_after_the_return_is_not_sent_to_a_person(shop, new_chat):
+    # $79 is above DMG-3.2's $25: the refund follows the item's return (DMG-3.3), so the new
+    # account alone does not send it to a person (policies/router/account_age.py). The same claim
+    # as a replacement, which ships before the check, still does (tests/e2e/test_damaged.py).
+    buyer = shop.new_buyer("new-account-damage")
+    headphones = shop.order(
+        buyer, Item("Over-ear headphones", "79", "electronics"), placed=6, delivered=3
+    )
+    chat = new_chat(buyer)
+    chat.say(f"headphones {headphones} came with a cracked earcup", photo=PHOTO)
+    turn = chat.tap("A refund")
+    assert turn.expecting == "confirmation" and "$79.00" in turn.text, chat.transcript()
+    assert turn.status == "bot" and "DMG-3.3" in turn.citations
 
 
 # Measured 2026-12-02 with the re-ranker (retrieval.rerank): the window question still gets

@@ -30,6 +30,7 @@ def test_trains_and_saves_inputs_and_router_settings(trained) -> None:
     assert metadata["router"]["mitigation"] in ("price_index", "threshold_optimizer")
     assert set(metadata["router"]["region_thresholds"]) <= set(metadata["router"]["price_index"])
     config = load_router_config(out)
+    assert config.established_account_days == metadata["router"]["established_account_days"] == 365
     if metadata["router"]["mitigation"] == "threshold_optimizer":
         assert config.region_thresholds is not None and config.price_index is None
     else:
