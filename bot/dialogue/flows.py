@@ -201,9 +201,17 @@ class TurnHandler(Deciding):
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
         if flow is None and self.intent in ("inform", "out_of_scope"):
-            unread = self._request_not_read()
-            if unread is not None:
-                return self._start(unread)
+            problem = self._reason_in_words()
+            if problem is not None:
+                # "still waiting": the one problem the reason quick replies' own words name is
+                # that problem's claim, as sure as those words are.
+                intent = INTENT_OF_SITUATION[problem]
+                return self._start(intent, self._confidence_in(problem))
+            if self._id_typed() or HELP_WITH_ORDER.search(self.said):
+                # "problem with K9501", "Hi, I need help with an order please": a request the
+                # NLU cannot read. What went wrong is asked (or taken from the message), and
+                # the buyer's answer sets how sure the claim is (`SlotFilling._fill_slot`).
+                return self._start("request_refund")
         return self._small_talk()
 
     def _asks_why(self) -> bool:
@@ -241,19 +249,6 @@ class TurnHandler(Deciding):
         self._reply(quoted, citations)
         self._reply(replies.ask_order([]))
         return self._offer_person_keep_flow()
-
-    def _request_not_read(self) -> str | None:
-        """The request of an opening the NLU reads as no request ("out of scope"): one of the
-        buyer's orders named ("problem with K9501"), or a wish for help with an order ("Hi, I
-        need help with an order please"), asks what went wrong (a refund request, which asks
-        the order and the reason); the one problem the reason quick replies' own words name
-        ("still waiting", "doesn't fit") is that problem's claim."""
-        problem = self._reason_in_words()
-        if problem is not None:
-            return INTENT_OF_SITUATION[problem]
-        if self._id_typed() or HELP_WITH_ORDER.search(self.said):
-            return "request_refund"
-        return None
 
     def nlu_unavailable(self) -> Outcome:
         """Rasa is down or too slow: a person helps, the message is kept (REV-6.4)."""
@@ -310,11 +305,15 @@ class TurnHandler(Deciding):
             return self._ask_order()
         return self._advance()
 
-    def _start(self, intent: str) -> Outcome:
+    def _start(self, intent: str, confidence: float | None = None) -> Outcome:
+        """Open the flow of ``intent``; ``confidence``: how sure the reading of the request is
+        when it is not the NLU intent's (the router sends an unsure request to a person)."""
         before = self.state.flow
         self.state.end_flow()
         self.state.refusal = None  # a new request: "dispute this" is no longer about that one
-        flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
+        if confidence is None:
+            confidence = self.parse.intent.confidence
+        flow = Flow(intent=intent, confidence=confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
         # The reason at the ordinary bar, read once: the checks below all compare with it.
         flow.reason_read = self._named_reason(intent=intent)
