@@ -201,10 +201,11 @@ class TurnHandler(Deciding):
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
         if flow is None and self.intent in ("inform", "out_of_scope"):
-            problem = self._reason_in_words()
+            problem = self._reason_in_words_unopposed()
             if problem is not None:
                 # "still waiting": the one problem the reason quick replies' own words name is
-                # that problem's claim, as sure as those words are.
+                # that problem's claim, as sure as those words are (unless the reason reader
+                # names another: the order is then asked and what went wrong with it).
                 intent = INTENT_OF_SITUATION[problem]
                 return self._start(intent, self._confidence_in(problem))
             if self._id_typed() or HELP_WITH_ORDER.search(self.said):

@@ -96,6 +96,12 @@ def test_an_unread_opening_whose_words_name_a_problem_starts_that_claim(chat, nl
     assert chat.say("yes")["actions"][0]["type"] == "refund"
 
 
+def test_an_unread_opening_whose_readers_disagree_asks_what_went_wrong(chat, nlu):
+    text = "D200: third time writing, the dress came broken"
+    nlu.script[text], nlu.reasons[text] = "out_of_scope", ("wrong_item", 0.47)
+    assert chat.say(text)["expecting"] == "reason"
+
+
 def test_still_waiting_for_a_refund_is_no_parcel_claim(chat, nlu):
     text = "still waiting for my refund"
     nlu.script[text], nlu.reasons[text] = "out_of_scope", "none"
