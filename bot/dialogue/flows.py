@@ -52,12 +52,15 @@ from bot.dialogue.vocabulary import (
 from bot.dialogue.wording import (
     DECLINE_WORDS,
     DISPUTE_WORDS,
+    HELP_WITH_ORDER,
     NEVER_MIND,
     NO_WORDS,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     SEALED_WORDS,
+    WHY_QUESTION,
     rating_of,
+    without_declined_remedy,
 )
 from bot.language.catalogue import current
 from nlu.reconcile import SURE_REQUEST
@@ -177,6 +180,7 @@ class TurnHandler(Deciding):
             return self._small_talk()
         if flow is None and (
             (self._asks() and self._intent_unsure())
+            or self._asks_why()
             or (self._may_ask() and not self.ctx.recent_orders())
         ):
             # A policy question the intent reader took for a request or for something else
@@ -186,13 +190,66 @@ class TurnHandler(Deciding):
             # A buyer with no recent orders asking anything like a question is answered too:
             # a request flow could only ask for an order they do not have.
             return self._answer_question()
+        if flow is None and self.intent in FLOW_INTENTS - TRACKING and self._without_orders():
+            # A request from a buyer with no recent orders, naming none ("the tracking says
+            # delivered but there's nothing at my door, what happens now"): asking "which
+            # order?" could only say there are none. The rule for what they describe comes
+            # first; the order number is asked for with it (`_answer_without_orders`).
+            answered = self._answer_without_orders()
+            if answered is not None:
+                return answered
         if self.intent in FLOW_INTENTS:
             return self._start(self.intent)
-        if flow is None and self.intent in ("inform", "out_of_scope") and self._id_typed():
-            # "problem with K9501": one of the buyer's orders named with no request the NLU
-            # can read. Not out of scope: what went wrong is asked (or taken from the message).
-            return self._start("request_refund")
+        if flow is None and self.intent in ("inform", "out_of_scope"):
+            problem = self._reason_in_words_unopposed()
+            if problem is not None:
+                # "still waiting": the one problem the reason quick replies' own words name is
+                # that problem's claim, as sure as those words are (unless the reason reader
+                # names another: the order is then asked and what went wrong with it).
+                intent = INTENT_OF_SITUATION[problem]
+                return self._start(intent, self._confidence_in(problem))
+            if self._id_typed() or HELP_WITH_ORDER.search(self.said):
+                # "problem with K9501", "Hi, I need help with an order please": a request the
+                # NLU cannot read. What went wrong is asked (or taken from the message), and
+                # the buyer's answer sets how sure the claim is (`SlotFilling._fill_slot`).
+                return self._start("request_refund")
         return self._small_talk()
+
+    def _asks_why(self) -> bool:
+        """ "why you take 5 dollar from my refund??": a refund or return worded as "why" asks
+        for the rule behind an amount or a decision, not for a new claim (read as a request,
+        it asked "What went wrong?" until a person took over). A question naming one of the
+        buyer's orders stays that order's request."""
+        return (
+            self.intent in ASKS_REASON
+            and self._may_ask()
+            and bool(WHY_QUESTION.match(self.said))
+            and not (self._order_entity() or self._id_typed())
+        )
+
+    def _without_orders(self) -> bool:
+        """No recent orders, and the message names none of the buyer's older ones."""
+        return not self.ctx.recent_orders() and not self._order_entity() and not self._id_typed()
+
+    def _answer_without_orders(self) -> Outcome | None:
+        """The policy for the situation a buyer without orders describes, from retrieval, then
+        "type the order number, or a person"; None when retrieval has no confident answer
+        (the request then asks for the order, as for any buyer)."""
+        answerer = self.ctx.engines.answerer
+        if answerer is None:
+            return None
+        try:
+            answer = answerer.answer(self.text, self._situation())
+        except RetrievalError:
+            return None
+        if not answer.confident:
+            return None
+        self._side_turn = True
+        quoted, referred = policy_quote(answer, current().language)
+        citations = list(dict.fromkeys((*answer.citations, *referred)))
+        self._reply(quoted, citations)
+        self._reply(replies.ask_order([]))
+        return self._offer_person_keep_flow()
 
     def nlu_unavailable(self) -> Outcome:
         """Rasa is down or too slow: a person helps, the message is kept (REV-6.4)."""
@@ -249,11 +306,15 @@ class TurnHandler(Deciding):
             return self._ask_order()
         return self._advance()
 
-    def _start(self, intent: str) -> Outcome:
+    def _start(self, intent: str, confidence: float | None = None) -> Outcome:
+        """Open the flow of ``intent``; ``confidence``: how sure the reading of the request is
+        when it is not the NLU intent's (the router sends an unsure request to a person)."""
         before = self.state.flow
         self.state.end_flow()
         self.state.refusal = None  # a new request: "dispute this" is no longer about that one
-        flow = Flow(intent=intent, confidence=self.parse.intent.confidence)
+        if confidence is None:
+            confidence = self.parse.intent.confidence
+        flow = Flow(intent=intent, confidence=confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
         # The reason at the ordinary bar, read once: the checks below all compare with it.
         flow.reason_read = self._named_reason(intent=intent)
@@ -278,6 +339,10 @@ class TurnHandler(Deciding):
         if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.
             flow.claim_type = ClaimType(sure)
+            if carried is None:
+                # The claim is what the message names, as surely as it names it ("problem with
+                # K9501, it came broken" reads out_of_scope, its reason surely damaged).
+                flow.confidence = max(flow.confidence, self._confidence_in(sure))
         elif intent in LATE_CAN_MEAN and flow.reason_read == ClaimType.LATE_DELIVERY.value:
             # "it came 5 days late, do i get something": no intent means late, so the reason
             # comes with the request and is not asked again.
@@ -318,6 +383,7 @@ class TurnHandler(Deciding):
             reason = self._volunteered_reason()
             if reason is not None:
                 flow.claim_type = ClaimType(reason)
+                flow.confidence = max(flow.confidence, self._confidence_in(reason))
                 if self._named_reason() == reason:
                     flow.reason_read = reason  # as if it came with the request (`_start`)
                 took = True
@@ -334,8 +400,9 @@ class TurnHandler(Deciding):
     def _remedy_named(self) -> bool | None:
         """The remedy the message names: True for a replacement, False for a refund, None for
         neither or both ("refund or replacement, which is faster?")."""
-        replacement = bool(REPLACEMENT_WORDS.search(self.said))
-        refund = bool(REFUND_WORDS.search(self.said))
+        said = without_declined_remedy(self.said)
+        replacement = bool(REPLACEMENT_WORDS.search(said))
+        refund = bool(REFUND_WORDS.search(said))
         return None if replacement == refund else replacement
 
     def _says_sealed(self) -> bool:
@@ -371,6 +438,11 @@ class TurnHandler(Deciding):
             answer = answerer.answer(self.text, self._situation())
         except RetrievalError:
             answer = None
+        if answer is not None and not answer.confident and self._request_asked_as_question():
+            # "can i still return the kettle S2018? i dont need it anymore": the knowledge base
+            # has no sentence for it, the request has its answer: the rules decide the claim.
+            self._side_turn = False
+            return self._start(self.intent)
         if answer is None or not answer.confident:
             text = replies.text("not_sure" if answer is not None else "no_retrieval")
             self._reply(replies.with_resume(text, resume))
@@ -382,6 +454,11 @@ class TurnHandler(Deciding):
         self._reply(replies.with_resume(quoted, resume), citations)
         self._offer_check()
         return self.out
+
+    def _request_asked_as_question(self) -> bool:
+        """A new request worded as a question (nothing open): the NLU reads a request."""
+        state = self.state
+        return state.flow is None and state.proposal is None and self.intent in FLOW_INTENTS
 
     def _situation(self) -> str | None:
         return situation_of(self.parse)

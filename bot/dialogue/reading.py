@@ -100,6 +100,19 @@ class MessageReading(TurnBase):
             or self._reason_in_words()
         )
 
+    def _confidence_in(self, reason: str) -> float:
+        """How sure this message's reading of ``reason`` is: a tapped reason, or the reason
+        quick replies' own words, answer the bot's closed question (1.0); the reason reader's
+        confidence when it names it; the intent's when the intent stands for it."""
+        if self.option in replies.REASONS:
+            return 1.0
+        read = self.parse.claim_reason
+        if read is not None and CLAIM_OF_REASON.get(read.name, read.name) == reason:
+            return read.confidence
+        if REASON_OF_INTENT.get(self.intent) == reason:
+            return self.parse.intent.confidence
+        return 1.0
+
     def _reason_in_words(self, intent: str | None = None) -> str | None:
         """The one reason whose quick reply's words the answer uses ("changed my mind", "it
         came broken"), when the NLU read none; two reasons named are no answer."""

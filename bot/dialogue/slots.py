@@ -17,6 +17,7 @@ from bot.dialogue.wording import (
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     SEALED_WORDS,
+    without_declined_remedy,
 )
 from policies.types import ClaimType, Order, OrderStatus
 
@@ -40,6 +41,11 @@ class SlotFilling(MessageReading):
             if reason is None:
                 return None
             flow.claim_type = ClaimType(reason)
+            # The claim is now what the buyer answered to "What went wrong?", which the router
+            # weighs rather than the opening's reading (a flow the dialogue opened on a named
+            # order, or on "I need help with an order", began at the out_of_scope confidence,
+            # and every claim it reached went to a person as "nlu_low_confidence").
+            flow.confidence = max(flow.confidence, self._confidence_in(reason))
             return FILLED
         if state.expecting == "evidence":
             if self.photos:
@@ -127,8 +133,9 @@ class SlotFilling(MessageReading):
             if self.option in ("refund", "replacement"):
                 flow.prefers_replacement = self.option == "replacement"
                 return FILLED
-            replacement = REPLACEMENT_WORDS.search(self.said)
-            if replacement or REFUND_WORDS.search(self.said) or self.intent == "request_refund":
+            said = without_declined_remedy(self.said)
+            replacement = REPLACEMENT_WORDS.search(said)
+            if replacement or REFUND_WORDS.search(said) or self.intent == "request_refund":
                 flow.prefers_replacement = replacement
                 return FILLED
             return None

@@ -70,6 +70,19 @@ REPLACEMENT_WORDS = replace(
 REFUND_WORDS = replace(
     local.REFUND, english=re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
 )
+# A remedy named only to be turned down ("a replacement, not a refund", "no refund, I want the
+# right size"): dropped before the remedy words are read, so the other one is the buyer's.
+NOT_THIS_REMEDY = re.compile(
+    r"\b(not|no|instead of|rather than|(don'?t|do not) want)( an?| the| my)? (refund\w*|money"
+    r"|replac\w*|exchange|new one)\b"
+)
+
+
+def without_declined_remedy(said: str) -> str:
+    """The message without the remedy it turns down (`NOT_THIS_REMEDY`)."""
+    return NOT_THIS_REMEDY.sub(" ", said)
+
+
 # "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
 DECLINE_WORDS = replace(
     local.DECLINE,
@@ -90,14 +103,18 @@ DISPUTE_WORDS = replace(
 # out_of_scope without a subject): the reason quick replies' own words, read only for that
 # question and only when the NLU named no reason. Claim type values (`ClaimType`).
 _ENGLISH_REASONS = {
+    # A fit ("too big on me", "doesn't fit") is a change of mind: the item is as ordered.
     "change_of_mind_return": re.compile(
-        r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed)\b"
+        r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed"
+        r"|(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
+        r"|loose|narrow|wide|baggy))\b"
     ),
     "damaged": re.compile(r"\b(damaged?|broken?|cracked|smashed|shattered|dented|torn|ripped)\b"),
     "wrong_item": re.compile(r"\b(wrong (item|one|colou?r|product|thing)|not what i ordered)\b"),
     "not_received": re.compile(
         r"\b(never (arrived|came|got it)|(didn'?t|did not|hasn'?t|has not) (arrive|come)"
-        r"|not (arrived|received|here))\b"
+        r"|not (arrived|received|here)|still (waiting|not here)(?! (for|on) (my |the |a )?"
+        r"(refund|money))|(hasn'?t|has not|haven'?t|have not) (shown up|turned up|got it))\b"
     ),
     "late_delivery": re.compile(r"\b((came|arrived|was) (very |really )?late|delayed)\b"),
 }
@@ -105,6 +122,13 @@ REASON_WORDS = {
     name: replace(local.REASONS[name], english=english)
     for name, english in _ENGLISH_REASONS.items()
 }
+# "Hi, I need help with an order please", "I have a problem with my order": a request the NLU
+# reads as out of scope, which asks for the order and what went wrong (`TurnHandler`).
+HELP_WITH_ORDER = re.compile(
+    r"\b(help|problem|issue|trouble|question)s?\b.{0,25}\b(order|parcel|package|purchase)s?\b"
+)
+# A question asking for the reason behind something ("why you take 5 dollar from my refund??").
+WHY_QUESTION = re.compile(r"^(why|how come)\b")
 NEVER_MIND = replace(
     local.NEVER_MIND,
     english=re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b"),

@@ -374,6 +374,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports/conversations"))
     parser.add_argument("--limit", type=int, help="only the first N conversations")
     parser.add_argument("--only", nargs="+", metavar="ID", help="only these conversations")
+    parser.add_argument(
+        "--nlu-model",
+        type=Path,
+        help="the English NLU model to serve (default: the one trained for the current data)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the stack's folder (bot.log, rasa.log, the SQLite store with each turn's NLU "
+        "reading and each case's routing decision) to trace failures",
+    )
     args = parser.parse_args(argv)
     from lab.loadtest.stack import OwnStack
 
@@ -381,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         conversations = [c for c in conversations if str(c["id"]) in set(args.only)]
     run_id = datetime.now(UTC).strftime("%H%M%S")
-    with OwnStack() as stack:
+    with OwnStack(keep=args.keep, nlu_model=args.nlu_model) as stack:
         target = stack.start()
         endpoint = Endpoint(target.url, target.jwt, target.webhook_secret)
         results = asyncio.run(evaluate(endpoint, conversations, run_id))
@@ -396,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps([asdict(p) for p, _ in results], indent=2, ensure_ascii=False)
     )
     print(json.dumps(summary, indent=2))
+    if args.keep:
+        print(f"kept: {stack.workdir}")
     return 0
 
 
