@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.uv_install import UV_HOME, UV_VERSION
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOG_TAIL_LINES = 40
 
@@ -268,21 +270,52 @@ def _tail(path: Path, lines: int) -> list[str]:
     return text.splitlines()[-lines:]
 
 
+def _uv_or_pip(python: str, target: str, uv_arguments: str, pip_script: str) -> str:
+    """Install with uv (bot.uv_install: pip's configuration passed on), or, when uv is missing,
+    cannot take this machine's pip configuration or fails, with the pip commands; the log says
+    which. The same pins either way, so the environment is the same."""
+    return (
+        f"if {python} -m bot.uv_install --python {target} {uv_arguments}; then\n"
+        f"  echo 'installed into {target} with uv'\n"
+        "else\n"
+        f"  echo 'uv did not install into {target}: installing with pip'\n"
+        f"{pip_script}\n"
+        "fi"
+    )
+
+
 def project_steps(python: str = "python3.11") -> list[Step]:
     """The project's set-up graph (the Makefile's targets call it by step name).
 
     ``seconds``: each step's time in the fresh-clone CI runs of 2026-12-02 (shared machine,
-    steps side by side), rounded; only their order matters (which step starts first)."""
+    steps side by side), rounded (``uv``: 2026-12-03, 2.7-3.6 s); only their order matters
+    (which step starts first)."""
     py = ".venv/bin/python"
+    rasa_py = ".venv-rasa/bin/python"
     return [
+        # uv (pinned) for the two environments, from the index into .venv-uv with the base
+        # interpreter's pip. Never fails: without uv the environments install with pip.
+        Step(
+            "uv",
+            f"test -d {UV_HOME}/uv-{UV_VERSION}.dist-info || {{ rm -rf {UV_HOME}\n"
+            f"{python} -m pip install --quiet --target {UV_HOME} uv=={UV_VERSION}; }} "
+            "|| echo 'uv could not be installed: the environments install with pip'",
+            seconds=5,
+        ),
         # torch first and pinned: this machine type carries the CPU build on disk, while an
         # unpinned resolution would pull a multi-GB CUDA build.
         Step(
             "venv",
             f"test -x {py} || {python} -m venv .venv\n"
-            f"{py} -m pip install --quiet --upgrade pip\n"
-            f"{py} -m pip install --quiet torch==2.13.0\n"
-            f"{py} -m pip install --quiet -e '.[dev]'",
+            + _uv_or_pip(
+                python,
+                py,
+                "--upgrade-package pip pip torch==2.13.0 -e '.[dev]'",
+                f"{py} -m pip install --quiet --upgrade pip\n"
+                f"{py} -m pip install --quiet torch==2.13.0\n"
+                f"{py} -m pip install --quiet -e '.[dev]'",
+            ),
+            ("uv",),
             stamp=".venv/.installed",
             inputs=("pyproject.toml",),
             seconds=150,
@@ -292,9 +325,17 @@ def project_steps(python: str = "python3.11") -> list[Step]:
         Step(
             "rasa-venv",
             f"rm -rf .venv-rasa\n{python} -m venv .venv-rasa\n"
-            ".venv-rasa/bin/pip install --quiet --no-deps --ignore-requires-python "
-            "-r nlu/requirements-rasa.txt\n"
-            ".venv-rasa/bin/pip install --quiet --no-deps setuptools==70.3.0 wheel",
+            + _uv_or_pip(
+                python,
+                rasa_py,
+                "--no-deps -r nlu/requirements-rasa.txt setuptools==70.3.0 wheel",
+                # pip after a failed uv run: from a new environment, not a half-installed one.
+                f"rm -rf .venv-rasa\n{python} -m venv .venv-rasa\n"
+                ".venv-rasa/bin/pip install --quiet --no-deps --ignore-requires-python "
+                "-r nlu/requirements-rasa.txt\n"
+                ".venv-rasa/bin/pip install --quiet --no-deps setuptools==70.3.0 wheel",
+            ),
+            ("uv",),
             stamp=".venv-rasa/.installed",
             inputs=("nlu/requirements-rasa.txt",),
             seconds=150,
@@ -303,9 +344,14 @@ def project_steps(python: str = "python3.11") -> list[Step]:
         # rebuilt Rasa environment installs them again.
         Step(
             "rasa-venv-multilingual",
-            ".venv-rasa/bin/pip install --quiet --no-deps "
-            "-r nlu/requirements-rasa-multilingual.txt",
-            ("rasa-venv",),
+            _uv_or_pip(
+                python,
+                rasa_py,
+                "--no-deps -r nlu/requirements-rasa-multilingual.txt",
+                ".venv-rasa/bin/pip install --quiet --no-deps "
+                "-r nlu/requirements-rasa-multilingual.txt",
+            ),
+            ("uv", "rasa-venv"),
             stamp=".venv-rasa/.installed-multilingual",
             inputs=("nlu/requirements-rasa-multilingual.txt", ".venv-rasa/.installed"),
             seconds=20,

@@ -11,6 +11,7 @@ import pytest
 from bot.setup_runner import (
     Runner,
     Step,
+    _uv_or_pip,
     chain_seconds,
     check_graph,
     closure,
@@ -18,6 +19,7 @@ from bot.setup_runner import (
     main,
     project_steps,
 )
+from bot.uv_install import UV_VERSION
 
 
 def _runner(tmp_path: Path, steps: list[Step], jobs: int = 4) -> tuple[Runner, list[str]]:
@@ -135,8 +137,9 @@ def test_a_failed_stamp_step_is_not_stamped(tmp_path: Path) -> None:
 
 def test_closure_brings_the_needs_in_declared_order() -> None:
     steps = project_steps()
-    assert [s.name for s in closure(steps, ["index"])] == ["venv", "nlu-encoder", "index"]
+    assert [s.name for s in closure(steps, ["index"])] == ["uv", "venv", "nlu-encoder", "index"]
     assert [s.name for s in closure(steps, ["nlu-model"])] == [
+        "uv",
         "venv",
         "rasa-venv",
         "nlu-encoder",
@@ -144,6 +147,7 @@ def test_closure_brings_the_needs_in_declared_order() -> None:
     ]
     # The multilingual model needs its packages on top of Rasa's environment (issue 16).
     assert [s.name for s in closure(steps, ["nlu-model-multilingual"])] == [
+        "uv",
         "venv",
         "rasa-venv",
         "rasa-venv-multilingual",
@@ -177,3 +181,46 @@ def test_the_embedding_steps_run_on_one_thread_beside_nlu_training() -> None:
     for name in ("index", "assist-index"):
         assert "--threads 1" in steps[name].script
     assert "--threads" not in steps["index-multilingual"].script  # one thread by default
+
+
+def _install_step(python: str) -> Step:
+    return Step("env", _uv_or_pip(python, "env/bin/python", "--no-deps x==1", "echo pip >> events"))
+
+
+def test_an_environment_installs_with_uv_when_it_works(tmp_path: Path) -> None:
+    runner, _ = _runner(tmp_path, [_install_step("true")])  # `true -m bot.uv_install ...`: success
+    assert runner.run().ok
+    assert not (tmp_path / "events").exists()
+    assert "installed into env/bin/python with uv" in (tmp_path / "logs" / "env.log").read_text()
+
+
+def test_an_environment_falls_back_to_pip_when_uv_fails_and_says_so(tmp_path: Path) -> None:
+    runner, _ = _runner(tmp_path, [_install_step("false")])
+    assert runner.run().ok
+    assert _events(tmp_path) == ["pip"]
+    log = (tmp_path / "logs" / "env.log").read_text()
+    assert "uv did not install into env/bin/python: installing with pip" in log
+
+
+def test_uv_and_its_pip_fallback_install_the_same_pins() -> None:
+    steps = {s.name: s for s in project_steps()}
+    rasa = steps["rasa-venv"].script
+    assert rasa.count("--no-deps") == 3  # uv's one command, pip's two
+    assert rasa.count("-r nlu/requirements-rasa.txt") == 2
+    assert rasa.count("setuptools==70.3.0 wheel") == 2
+    venv = steps["venv"].script
+    assert venv.count("torch==2.13.0") == 2
+    assert venv.count("-e '.[dev]'") == 2
+    multilingual = steps["rasa-venv-multilingual"].script
+    assert multilingual.count("--no-deps -r nlu/requirements-rasa-multilingual.txt") == 2
+    for name in ("venv", "rasa-venv", "rasa-venv-multilingual"):
+        assert "uv" in steps[name].needs
+
+
+def test_the_uv_step_installs_the_pinned_release_and_never_fails(tmp_path: Path) -> None:
+    step = next(s for s in project_steps(python="false") if s.name == "uv")
+    assert f"uv=={UV_VERSION}" in step.script
+    runner, _ = _runner(tmp_path, [step])  # its pip cannot run: the step still succeeds
+    assert runner.run().ok
+    log = (tmp_path / "logs" / "uv.log").read_text()
+    assert "uv could not be installed: the environments install with pip" in log
