@@ -52,13 +52,21 @@ def _rasa_servers(settings: Settings, count: int, logs: Path) -> list[RasaServer
     first = httpx.URL(settings.rasa_url)
     host = first.host or "127.0.0.1"
     servers = []
+    # Several servers share the machine's cores rather than each taking all of them: on two
+    # cores, two servers with two TensorFlow threads each preempted each other under load.
+    threads = max(1, (os.cpu_count() or 1) // count) if count > 1 else None
     print(f"Rasa logs: {logs}/rasa*.log", flush=True)
     for index in range(count):
         port = (first.port or RASA_PORT) if index == 0 else free_port(host)
         name = "rasa.log" if index == 0 else f"rasa-{index + 1}.log"
         servers.append(
             RasaServer(
-                model, host=host, port=port, log_file=logs / name, auth_token=settings.rasa_token
+                model,
+                host=host,
+                port=port,
+                log_file=logs / name,
+                auth_token=settings.rasa_token,
+                cpu_threads=threads,
             )
         )
     return servers

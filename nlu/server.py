@@ -40,8 +40,15 @@ class RasaServer:
         rasa_bin: Path = DEFAULT_RASA_BIN,
         log_file: Path | None = None,
         auth_token: str | None = None,
+        cpu_threads: int | None = None,
     ) -> None:
         self.model = model
+        # TensorFlow's threads for one op (Rasa's TF_INTRA_OP_PARALLELISM_THREADS); None leaves
+        # TensorFlow's default, every core. Several servers on one machine each take their share
+        # of the cores instead of all of them, so their ops do not preempt each other.
+        if cpu_threads is not None and cpu_threads < 1:
+            raise ValueError(f"cpu_threads must be at least 1, got {cpu_threads}")
+        self.cpu_threads = cpu_threads
         # Without one, a random token: nothing else on the machine can use this server's API.
         self.auth_token = auth_token or secrets.token_urlsafe(24)
         self.host = host
@@ -64,11 +71,17 @@ class RasaServer:
         ]  # fmt: skip
         log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=rasa_env(), cwd=REPO_ROOT
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=self.environment(), cwd=REPO_ROOT
         )
         if wait:
             self.wait_ready(timeout_s)
         return self
+
+    def environment(self) -> dict[str, str]:
+        env = rasa_env()
+        if self.cpu_threads is not None:
+            env["TF_INTRA_OP_PARALLELISM_THREADS"] = str(self.cpu_threads)
+        return env
 
     def wait_ready(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s

@@ -118,3 +118,14 @@ def test_several_bot_processes_refuse_sqlite():
     settings = Settings(env="test", database_url="sqlite:///var/x.db", _env_file=None)
     with pytest.raises(SystemExit, match="PostgreSQL"):
         launcher.run(settings, workers=2)
+
+
+@pytest.mark.parametrize(
+    ("cores", "count", "threads"), [(2, 1, None), (2, 2, 1), (8, 2, 4), (2, 3, 1)]
+)
+def test_several_rasa_servers_share_the_cores(monkeypatch, tmp_path, cores, count, threads):
+    monkeypatch.setattr(launcher, "require_model", lambda: Path("models/m.tar.gz"))
+    monkeypatch.setattr(launcher.os, "cpu_count", lambda: cores)
+    settings = Settings(env="test", rasa_token="launcher-token-0123456789", _env_file=None)
+    servers = launcher._rasa_servers(settings, count, tmp_path)
+    assert [s.cpu_threads for s in servers] == [threads] * count

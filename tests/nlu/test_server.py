@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from nlu import server as server_module
 from nlu.server import RasaServer
@@ -42,3 +43,17 @@ def test_start_passes_the_auth_token_and_waits_with_it(monkeypatch, tmp_path):
 def test_a_random_token_when_none_is_given():
     first, second = RasaServer(Path("m"), port=1), RasaServer(Path("m"), port=1)
     assert len(first.auth_token) >= 24 and first.auth_token != second.auth_token
+
+
+def test_cpu_threads_reach_tensorflow_through_rasa_s_variable(monkeypatch):
+    monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
+    env = RasaServer(Path("models/m.tar.gz"), cpu_threads=1).environment()
+    assert env["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    # Without a share, TensorFlow keeps its default (every core).
+    default = RasaServer(Path("models/m.tar.gz")).environment()
+    assert "TF_INTRA_OP_PARALLELISM_THREADS" not in default
+
+
+def test_cpu_threads_below_one_are_refused():
+    with pytest.raises(ValueError, match="cpu_threads"):
+        RasaServer(Path("models/m.tar.gz"), cpu_threads=0)
