@@ -20,6 +20,12 @@ def one_line(row: dict) -> str:
         f"p50 {_ms(row['p50_ms'])} / p95 {_ms(row['p95_ms'])} / p99 {_ms(row['p99_ms'])} ms, "
         f"errors {row['errors']}/{row['requests']}, NLU handovers {row['nlu_handovers']}, "
         f"load {row['load_1m_before']:.2f}->{row['load_1m_after']:.2f}"
+        + (
+            f", cores busy {row['cpu']['busy']:.0%} (other processes "
+            f"{row['cpu']['share_of_cores']['other']:.0%})"
+            if row.get("cpu")
+            else ""
+        )
     )
 
 
@@ -64,6 +70,32 @@ def _memory_at(results: dict, phase: str) -> tuple[str, str]:
         return f"{max(values):.0f}" if values else "–"
 
     return peak("bot"), peak("rasa")
+
+
+def _cpu_table(results: dict) -> list[str]:
+    """Who took the cores in each phase (`lab.loadtest.cpu`): CPU seconds by kind of process,
+    with the share of all cores; "other" is everything outside the stack and the generator."""
+    rows = [r for r in results["phases"] if r.get("cpu")]
+    if not rows:
+        return []
+    from lab.loadtest.cpu import KINDS
+
+    lines = [
+        "",
+        '**Where the CPU went** (CPU seconds over the phase, and share of all cores; "other" '
+        "is everything on the machine outside the stack and the load generator):",
+        "",
+        "| phase | cores busy | " + " | ".join(KINDS) + " | bot processes, CPU s each |",
+        "| --- | ---: | " + " | ".join("---:" for _ in KINDS) + " | --- |",
+    ]
+    for row in rows:
+        c = row["cpu"]
+        cells = " | ".join(
+            f"{c['cpu_s'][k]:.1f} ({c['share_of_cores'].get(k, 0):.0%})" for k in KINDS
+        )
+        each = ", ".join(f"{v:.1f}" for v in c["bot_processes_cpu_s"]) or "–"
+        lines.append(f"| {row['name']} | {c['busy']:.0%} | {cells} | {each} |")
+    return [*lines, ""]
 
 
 def markdown(results: dict) -> str:
@@ -117,6 +149,7 @@ def markdown(results: dict) -> str:
                                if k not in ("target", "met"))  # fmt: skip
             lines.append(f"**{title}** — {v['target']}: **{'met' if v['met'] else 'NOT met'}** "
                          f"({checks}).")  # fmt: skip
+    lines += _cpu_table(results)
     lines.append("")
     lines.append(
         "Per phase: requests by kind (count, p50/p95 ms), conversations held, what the bot did."

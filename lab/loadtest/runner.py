@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from bot.settings import REPO_ROOT
-from lab.loadtest import report
+from lab.loadtest import cpu, report
 from lab.loadtest.floor import rasa_floor, turn_targets
 from lab.loadtest.load import LoadRun, load_1m, phase_result
 from lab.loadtest.stack import OwnStack, Target, listener_pid, require_loopback
@@ -66,6 +66,7 @@ async def run(args: argparse.Namespace, target: Target) -> dict:
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "phases": [],
     }
+    roots = [pid for pid in (target.bot_pid, target.rasa_pid) if pid is not None]
     try:
         seeded = await bench.seed()
         results["seeded_orders"] = seeded
@@ -73,9 +74,10 @@ async def run(args: argparse.Namespace, target: Target) -> dict:
         bench.phase_name = "warm-up"
         await bench.warm_up()
         for concurrency in args.concurrency:
-            before = load_1m()
+            before, cpu_before, started = load_1m(), cpu.snapshot(roots), time.monotonic()
             phase = await bench.closed_loop(concurrency, args.duration, args.max_turns)
             row = phase_result(phase, before, load_1m(), concurrency=concurrency)
+            row["cpu"] = cpu.usage(cpu_before, cpu.snapshot(roots), time.monotonic() - started)
             results["phases"].append(row)
             print(report.one_line(row), flush=True)
         results["turn_targets"] = turn_targets(results["phases"])
@@ -95,11 +97,12 @@ async def run(args: argparse.Namespace, target: Target) -> dict:
                 results["floor"].append(row)
                 print(report.floor_line(row), flush=True)
         if args.rate > 0:
-            before = load_1m()
+            before, cpu_before, started = load_1m(), cpu.snapshot(roots), time.monotonic()
             phase = await bench.open_loop(
                 args.rate, args.duration, args.max_turns, args.max_in_flight, "open"
             )
             row = phase_result(phase, before, load_1m(), rate=args.rate)
+            row["cpu"] = cpu.usage(cpu_before, cpu.snapshot(roots), time.monotonic() - started)
             results["phases"].append(row)
             results["verdict"] = verdict(row, args.rate)
             print(report.one_line(row), flush=True)

@@ -165,3 +165,40 @@ def test_markdown_report_has_a_row_per_phase(tmp_path):
     assert "| closed-1 | 1 concurrent |" in text and "| open-20/s | open loop 20/s |" in text
     assert "## Soak" in text and "flat" in text
     assert (tmp_path / "memory.png").stat().st_size > 1000 and len(paths) == 3
+
+
+def test_each_buyer_has_their_own_connections_and_the_webhooks_share_one_pool():
+    import asyncio
+
+    import httpx
+
+    from lab.loadtest.load import LoadRun, Phase
+    from lab.loadtest.scenarios import Scenario, Step
+    from lab.loadtest.stack import Target
+
+    target = Target("http://127.0.0.1:9", "secret-0123456789abcdef0123456789", "hook", None, None)
+    bench = LoadRun(target, buyers=4)
+    seen: list[tuple[int, str]] = []
+
+    def answer(client_id: int):
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append((client_id, request.url.path))
+            return httpx.Response(201, json={"conversation_id": "c1"})
+
+        return handler
+
+    async def go() -> None:
+        for index, buyer in enumerate(bench.buyers[:2]):
+            # The same buyer always gets the same client; another buyer another one.
+            client = bench.buyer_client(buyer.buyer_id)
+            assert bench.buyer_client(buyer.buyer_id) is client
+            client._transport = httpx.MockTransport(answer(index))
+        for buyer in bench.buyers[:2]:
+            phase = Phase("p", "closed")
+            scenario = Scenario("policy", buyer.buyer_id, (Step("hi"),))
+            assert await bench.open_conversation(phase, scenario) is not None
+        await bench.aclose()
+
+    asyncio.run(go())
+    assert seen == [(0, "/v1/conversations"), (1, "/v1/conversations")]
+    assert bench.buyer_client(bench.buyers[0].buyer_id) is not bench.client
