@@ -46,15 +46,26 @@ def wait_ready(url: str, timeout_s: float, bot: subprocess.Popen[bytes] | None) 
     raise TimeoutError(f"{url}/ready not green after {timeout_s}s: {last}")
 
 
-def _rasa_servers(settings: Settings, count: int, logs: Path) -> list[RasaServer]:
+def rasa_cpu_threads(count: int, asked: int | None = None) -> int | None:
+    """TensorFlow threads for each of ``count`` Rasa servers: ``asked`` when given; else several
+    servers share the machine's cores rather than each taking all of them (on two cores, two
+    servers with two TensorFlow threads each preempted each other: the bare parse at 8
+    concurrent had p95 225 ms against 151 ms with one thread each); one server keeps
+    TensorFlow's default (None: every core)."""
+    if asked is not None:
+        return asked
+    return max(1, (os.cpu_count() or 1) // count) if count > 1 else None
+
+
+def _rasa_servers(
+    settings: Settings, count: int, logs: Path, cpu_threads: int | None = None
+) -> list[RasaServer]:
     """The first on the settings' Rasa URL, the others on free loopback ports."""
     model = require_model()
     first = httpx.URL(settings.rasa_url)
     host = first.host or "127.0.0.1"
     servers = []
-    # Several servers share the machine's cores rather than each taking all of them: on two
-    # cores, two servers with two TensorFlow threads each preempted each other under load.
-    threads = max(1, (os.cpu_count() or 1) // count) if count > 1 else None
+    threads = rasa_cpu_threads(count, cpu_threads)
     print(f"Rasa logs: {logs}/rasa*.log", flush=True)
     for index in range(count):
         port = (first.port or RASA_PORT) if index == 0 else free_port(host)
@@ -85,7 +96,13 @@ def _multilingual_server(settings: Settings, logs: Path) -> RasaServer:
     )
 
 
-def run(settings: Settings, *, workers: int = 1, rasa_servers: int = 1) -> int:
+def run(
+    settings: Settings,
+    *,
+    workers: int = 1,
+    rasa_servers: int = 1,
+    rasa_threads: int | None = None,
+) -> int:
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise SystemExit(
             "several bot processes need PostgreSQL (AFTERSALES_DATABASE_URL=postgresql+psycopg://"
@@ -93,7 +110,7 @@ def run(settings: Settings, *, workers: int = 1, rasa_servers: int = 1) -> int:
         )
     logs = REPO_ROOT / "var" / "log"
     logs.mkdir(parents=True, exist_ok=True)
-    english = _rasa_servers(settings, rasa_servers, logs)
+    english = _rasa_servers(settings, rasa_servers, logs, rasa_threads)
     multilingual = _multilingual_server(settings, logs)
     rasas = [*english, multilingual]
     started = time.monotonic()
@@ -164,10 +181,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.launcher")
     parser.add_argument("--workers", type=int, default=1, help="bot processes (uvicorn workers)")
     parser.add_argument("--rasa-servers", type=int, default=1, help="Rasa servers")
+    parser.add_argument(
+        "--rasa-threads", type=int, default=None,
+        help="TensorFlow threads per English Rasa server (default: the cores shared among "
+        "several servers; one server: TensorFlow's default)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.workers < 1 or args.rasa_servers < 1:
         parser.error("--workers and --rasa-servers must be at least 1")
-    return run(get_settings(), workers=args.workers, rasa_servers=args.rasa_servers)
+    if args.rasa_threads is not None and args.rasa_threads < 1:
+        parser.error("--rasa-threads must be at least 1")
+    return run(
+        get_settings(),
+        workers=args.workers,
+        rasa_servers=args.rasa_servers,
+        rasa_threads=args.rasa_threads,
+    )
 
 
 if __name__ == "__main__":

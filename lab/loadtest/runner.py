@@ -188,13 +188,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="own stack: bot processes (above 1: the multi-process mode over PostgreSQL)",
     )  # fmt: skip
     parser.add_argument("--rasa-servers", type=int, default=1, help="own stack: Rasa servers")
+    parser.add_argument(
+        "--rasa-threads", type=int, default=None,
+        help="own stack: TensorFlow threads per Rasa server (default: as the launcher)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if any(c < 1 for c in args.concurrency) or args.duration <= 0 or args.buyers < 1:
         parser.error("concurrency, duration and buyers must be positive")
     if args.workers < 1 or args.rasa_servers < 1:
         parser.error("--workers and --rasa-servers must be at least 1")
-    if args.url and (args.workers > 1 or args.rasa_servers > 1):
-        parser.error("--workers and --rasa-servers start an own stack; not with --url")
+    if args.rasa_threads is not None and args.rasa_threads < 1:
+        parser.error("--rasa-threads must be at least 1")
+    if args.url and (args.workers > 1 or args.rasa_servers > 1 or args.rasa_threads):
+        parser.error(
+            "--workers, --rasa-servers and --rasa-threads start an own stack; not with --url"
+        )
     if args.profile and (args.workers > 1 or args.rasa_servers > 1):
         parser.error("--profile profiles one bot process; not with --workers/--rasa-servers")
     if args.url and args.profile:
@@ -238,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             nlu_model=args.nlu_model,
             workers=args.workers,
             rasa_servers=args.rasa_servers,
+            rasa_threads=args.rasa_threads,
         ) as stack:
             target = stack.start()
             results = asyncio.run(run(args, target))

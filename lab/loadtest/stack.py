@@ -103,9 +103,11 @@ class OwnStack:
         nlu_model: Path | None = None,
         workers: int = 1,
         rasa_servers: int = 1,
+        rasa_threads: int | None = None,
     ) -> None:
         self.workers = workers
         self.rasa_servers = rasa_servers
+        self.rasa_threads = rasa_threads
         self.postgres: PostgresCluster | None = None
         self.profile_dir = profile_dir
         self.nlu_model = nlu_model
@@ -131,7 +133,9 @@ class OwnStack:
         upgrade(self.database_url)
         # The model `make run` serves (trained for the current data and config) unless given.
         model = self.nlu_model or require_model()
-        self.rasa = RasaServer(model, log_file=self.workdir / "rasa.log")
+        self.rasa = RasaServer(
+            model, log_file=self.workdir / "rasa.log", cpu_threads=self.rasa_threads
+        )
         print(f"loadtest: starting Rasa on {self.rasa.url} ...", flush=True)
         # Loading the model takes minutes when the machine is busy (the tests' 180 s is short).
         self.rasa.start(timeout_s=900)
@@ -210,6 +214,8 @@ class OwnStack:
             sys.executable, "-m", "bot.launcher",
             "--workers", str(self.workers), "--rasa-servers", str(self.rasa_servers),
         ]  # fmt: skip
+        if self.rasa_threads is not None:
+            cmd += ["--rasa-threads", str(self.rasa_threads)]
         url = f"http://127.0.0.1:{port}"
         print(
             f"loadtest: starting {self.workers} bot process(es) and {self.rasa_servers} Rasa "

@@ -129,3 +129,15 @@ def test_several_rasa_servers_share_the_cores(monkeypatch, tmp_path, cores, coun
     settings = Settings(env="test", rasa_token="launcher-token-0123456789", _env_file=None)
     servers = launcher._rasa_servers(settings, count, tmp_path)
     assert [s.cpu_threads for s in servers] == [threads] * count
+
+
+def test_asked_rasa_threads_win_over_the_share(monkeypatch):
+    monkeypatch.setattr(launcher.os, "cpu_count", lambda: 2)
+    assert launcher.rasa_cpu_threads(1, 1) == 1
+    assert launcher.rasa_cpu_threads(2, 2) == 2
+    assert launcher.rasa_cpu_threads(1) is None
+
+
+def test_rasa_threads_below_one_are_refused():
+    with pytest.raises(SystemExit):
+        launcher.main(["--rasa-threads", "0"])
