@@ -1,0 +1,174 @@
+"""What the buyer reads, on dev data only: the right clause *and* its number, cross-validated.
+
+Usage: ``python -m lab.retrieval.answer_dev [--questions data/retrieval/dev_questions.jsonl]
+[--conversations lab/simulate/dev_conversations.yml] [--out FILE]``
+
+Two measures of the quoted answer (``retrieval.answer``), both with the product's retriever
+(hybrid, example questions, re-ranker) and nothing of the held-out sets:
+
+* the dev questions, 5-fold cross-validated as ``lab.retrieval.rerank`` does (each fold
+  answered with the other folds' questions as examples and a re-ranker trained on the other
+  folds' candidates), the refusal threshold off: the answer cites a relevant clause, states
+  the labelled fact (``answer_contains``), and both; how many answers quote two clauses and
+  how long answers are (the price of quoting more);
+* the policy questions of the dev conversations (``kind: question``), their openings answered
+  by the retriever with every dev question as an example and the re-ranker trained on all of
+  them (what ``make index`` ships): the expected clauses cited (the quote's own clause
+  references count, as the dialogue cites them) and the expected numbers stated, judged as
+  ``lab.simulate.conversations`` judges them. The dialogue around the answer (the NLU's
+  reading, a split opening) is not played: the conversation run is the end-to-end figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
+    parser.add_argument(
+        "--questions", type=Path, default=Path("data/retrieval/dev_questions.jsonl")
+    )
+    parser.add_argument(
+        "--conversations", type=Path, default=Path("lab/simulate/dev_conversations.yml")
+    )
+    parser.add_argument("--out", type=Path, default=None, help="write every answer here (JSONL)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from bot.clauses import readable
+    from lab.retrieval.rerank import dev_candidates
+    from lab.simulate.conversations import _numbers
+    from retrieval.answer import PolicyAnswerer
+    from retrieval.examples import ExampleIndex
+    from retrieval.rerank import fit
+    from retrieval.train_reranker import CV_FOLDS, training_rows
+
+    clauses, retriever, items = dev_candidates(args.kb, args.questions)
+    book = {c.clause_id: c for c in clauses}
+    hybrid = retriever.inner
+    embedder = hybrid.dense.embedder
+    facts = {}
+    for line in args.questions.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            facts[row["question"]] = tuple(row.get("answer_contains") or ())
+    examples = [example for example, _, _ in items]
+    sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
+    bounds = np.cumsum([0, *sizes])
+    parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
+
+    rows = []
+    for i, held in enumerate(parts):
+        train = [item for j, part in enumerate(parts) if j != i for item in part]
+        hybrid.examples = ExampleIndex([e for e, _, _ in train], embedder, retriever.categories)
+        hybrid.reranker = fit(*training_rows(train))
+        answerer = PolicyAnswerer(
+            retriever, float("-inf"), embedder=embedder, categories=retriever.categories
+        )
+        for example, _, _ in held:
+            reply = answerer.answer(example.question)
+            wanted = facts.get(example.question, ())
+            text = _plain(reply.text)
+            rows.append(
+                {
+                    "set": "dev_questions",
+                    "question": example.question,
+                    "relevant": list(example.clause_ids),
+                    "cited": list(reply.citations),
+                    "answer_contains": list(wanted),
+                    "first_relevant": reply.citations[0] in example.clause_ids,
+                    "cites_relevant": bool(set(reply.citations) & set(example.clause_ids)),
+                    "states_fact": all(_plain(f) in text for f in wanted),
+                    "words": len(reply.text.split()),
+                    "answer": reply.text,
+                }
+            )
+    with_facts = [r for r in rows if r["answer_contains"]]
+    n = len(rows)
+    print(
+        f"dev questions, 5-fold CV ({n} answerable, {len(with_facts)} with a fact): "
+        f"first clause relevant {_mean(rows, 'first_relevant'):.3f}, "
+        f"answer cites a relevant clause {_mean(rows, 'cites_relevant'):.3f}, "
+        f"two clauses quoted {sum(len(r['cited']) > 1 for r in rows) / n:.3f}, "
+        f"mean words {np.mean([r['words'] for r in rows]):.1f}"
+    )
+    both = [r["cites_relevant"] and r["states_fact"] for r in with_facts]
+    print(
+        f"  questions with a fact: states it {_mean(with_facts, 'states_fact'):.3f}, "
+        f"relevant clause and fact {sum(both)}/{len(both)} = {sum(both) / len(both):.3f}"
+    )
+
+    # The product's retriever: every dev question an example, the re-ranker trained on all.
+    hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
+    hybrid.reranker = fit(*training_rows(items))
+    answerer = PolicyAnswerer(
+        retriever, _threshold(), embedder=embedder, categories=retriever.categories
+    )
+    conversations = yaml.safe_load(args.conversations.read_text(encoding="utf-8"))
+    asked = [c for c in conversations["conversations"] if c.get("kind") == "question"]
+    right = 0
+    for conversation in asked:
+        expect = conversation.get("expect") or {}
+        reply = answerer.answer(str(conversation["opening"]))
+        text, referred = readable(reply.text, book)
+        cited = {*reply.citations, *referred}
+        missing = sorted(set(expect.get("clauses") or ()) - cited)
+        absent = [
+            n for n in expect.get("numbers") or () if any(f not in text for f in _numbers(str(n)))
+        ]
+        ok = reply.confident and not missing and not absent
+        right += ok
+        rows.append(
+            {
+                "set": "dev_conversations",
+                "id": conversation["id"],
+                "question": conversation["opening"],
+                "cited": list(reply.citations),
+                "missing_clauses": missing,
+                "missing_numbers": absent,
+                "right": ok,
+                "words": len(reply.text.split()),
+                "answer": text,
+            }
+        )
+        if not ok:
+            print(f"  {conversation['id']}: cited {sorted(cited)}, missing {missing} {absent}")
+    words = [r["words"] for r in rows if r["set"] == "dev_conversations"]
+    print(
+        f"dev conversations' policy questions (answerer alone): right clause and number "
+        f"{right}/{len(asked)}, mean words {np.mean(words):.1f}"
+    )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
+    return 0
+
+
+def _plain(text: str) -> str:
+    """Case, dash and space variants of one fact compare equal (as ``answer_metrics``)."""
+    from lab.retrieval.answer_metrics import _normalise
+
+    return _normalise(text)
+
+
+def _mean(rows: list[dict], key: str) -> float:
+    return sum(bool(r[key]) for r in rows) / (len(rows) or 1)
+
+
+def _threshold() -> float:
+    from retrieval.defaults import CONFIDENCE_THRESHOLD
+
+    return CONFIDENCE_THRESHOLD
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
