@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                     "states_fact": all(_plain(f) in text for f in wanted),
                     "words": len(reply.text.split()),
                     "answer": reply.text,
+                    "hits": _hits(reply.hits),
                 }
             )
     with_facts = [r for r in rows if r["answer_contains"]]
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 "right": ok,
                 "words": len(reply.text.split()),
                 "answer": text,
+                "hits": _hits(reply.hits),
             }
         )
         if not ok:
@@ -158,6 +160,14 @@ def _plain(text: str) -> str:
     from lab.retrieval.answer_metrics import _normalise
 
     return _normalise(text)
+
+
+def _hits(hits) -> list[list]:
+    """Each hit's clause, best-passage cosine and re-ranker score, for reading misses."""
+    return [
+        [h.clause_id, round(h.score, 3), None if h.rank_score is None else round(h.rank_score, 3)]
+        for h in hits
+    ]
 
 
 def _mean(rows: list[dict], key: str) -> float:
