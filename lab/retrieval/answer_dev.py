@@ -40,14 +40,38 @@ def main(argv: list[str] | None = None) -> int:
         "--conversations", type=Path, default=Path("lab/simulate/dev_conversations.yml")
     )
     parser.add_argument("--out", type=Path, default=None, help="write every answer here (JSONL)")
+    parser.add_argument(
+        "--kind-margins",
+        type=float,
+        nargs="*",
+        default=None,
+        help="answer with each of these kind_clause_margin values (default: the shipped one; "
+        "-inf: off)",
+    )
+    parser.add_argument(
+        "--situation-margins",
+        type=float,
+        nargs="*",
+        default=None,
+        help="and each of these situation_clause_margin values (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--readings",
+        type=Path,
+        default=None,
+        help="the NLU's claim reason of each question and opening (JSON: text -> reason, "
+        "confidence; lab.retrieval.situation's cache): passed as the situation, as the dialogue "
+        "does; without it no question names a situation",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bot.clauses import readable
     from lab.retrieval.rerank import dev_candidates
     from lab.simulate.conversations import _numbers
-    from retrieval.answer import PolicyAnswerer
+    from retrieval.answer import KIND_CLAUSE_MARGIN, SITUATION_CLAUSE_MARGIN, PolicyAnswerer
     from retrieval.examples import ExampleIndex
     from retrieval.rerank import fit
+    from retrieval.situation import SITUATION_MIN_CONFIDENCE
     from retrieval.train_reranker import CV_FOLDS, training_rows
 
     clauses, retriever, items = dev_candidates(args.kb, args.questions)
@@ -64,21 +88,43 @@ def main(argv: list[str] | None = None) -> int:
     bounds = np.cumsum([0, *sizes])
     parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
 
+    readings = json.loads(args.readings.read_text()) if args.readings else {}
+
+    def situation(text: str) -> str | None:
+        reading = readings.get(text)
+        if reading is None or reading["confidence"] < SITUATION_MIN_CONFIDENCE:
+            return None
+        return None if reading["reason"] == "none" else reading["reason"]
+
+    margins = [
+        (k, m)
+        for k in (args.kind_margins or [KIND_CLAUSE_MARGIN])
+        for m in (args.situation_margins or [SITUATION_CLAUSE_MARGIN])
+    ]
     rows = []
     for i, held in enumerate(parts):
         train = [item for j, part in enumerate(parts) if j != i for item in part]
         hybrid.examples = ExampleIndex([e for e, _, _ in train], embedder, retriever.categories)
         hybrid.reranker = fit(*training_rows(train))
-        answerer = PolicyAnswerer(
-            retriever, float("-inf"), embedder=embedder, categories=retriever.categories
-        )
-        for example, _, _ in held:
-            reply = answerer.answer(example.question)
+        answerers = {
+            m: PolicyAnswerer(
+                retriever,
+                float("-inf"),
+                embedder=embedder,
+                categories=retriever.categories,
+                kind_clause_margin=m[0],
+                situation_clause_margin=m[1],
+            )
+            for m in margins
+        }
+        for margin, example in ((m, e) for m in margins for e, _, _ in held):
+            reply = answerers[margin].answer(example.question, situation(example.question))
             wanted = facts.get(example.question, ())
             text = _plain(reply.text)
             rows.append(
                 {
                     "set": "dev_questions",
+                    "margins": margin,
                     "question": example.question,
                     "relevant": list(example.clause_ids),
                     "cited": list(reply.citations),
@@ -91,68 +137,87 @@ def main(argv: list[str] | None = None) -> int:
                     "hits": _hits(reply.hits),
                 }
             )
-    with_facts = [r for r in rows if r["answer_contains"]]
-    n = len(rows)
-    print(
-        f"dev questions, 5-fold CV ({n} answerable, {len(with_facts)} with a fact): "
-        f"first clause relevant {_mean(rows, 'first_relevant'):.3f}, "
-        f"answer cites a relevant clause {_mean(rows, 'cites_relevant'):.3f}, "
-        f"two clauses quoted {sum(len(r['cited']) > 1 for r in rows) / n:.3f}, "
-        f"mean words {np.mean([r['words'] for r in rows]):.1f}"
-    )
-    both = [r["cites_relevant"] and r["states_fact"] for r in with_facts]
-    print(
-        f"  questions with a fact: states it {_mean(with_facts, 'states_fact'):.3f}, "
-        f"relevant clause and fact {sum(both)}/{len(both)} = {sum(both) / len(both):.3f}"
-    )
+    for margin in margins:
+        report_questions([r for r in rows if r["margins"] == margin], margin)
 
     # The product's retriever: every dev question an example, the re-ranker trained on all.
     hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
     hybrid.reranker = fit(*training_rows(items))
-    answerer = PolicyAnswerer(
-        retriever, _threshold(), embedder=embedder, categories=retriever.categories
-    )
     conversations = yaml.safe_load(args.conversations.read_text(encoding="utf-8"))
     asked = [c for c in conversations["conversations"] if c.get("kind") == "question"]
-    right = 0
-    for conversation in asked:
-        expect = conversation.get("expect") or {}
-        reply = answerer.answer(str(conversation["opening"]))
-        text, referred = readable(reply.text, book)
-        cited = {*reply.citations, *referred}
-        missing = sorted(set(expect.get("clauses") or ()) - cited)
-        absent = [
-            n for n in expect.get("numbers") or () if any(f not in text for f in _numbers(str(n)))
-        ]
-        ok = reply.confident and not missing and not absent
-        right += ok
-        rows.append(
-            {
-                "set": "dev_conversations",
-                "id": conversation["id"],
-                "question": conversation["opening"],
-                "cited": list(reply.citations),
-                "missing_clauses": missing,
-                "missing_numbers": absent,
-                "right": ok,
-                "words": len(reply.text.split()),
-                "answer": text,
-                "hits": _hits(reply.hits),
-            }
+    for margin in margins:
+        answerer = PolicyAnswerer(
+            retriever,
+            _threshold(),
+            embedder=embedder,
+            categories=retriever.categories,
+            kind_clause_margin=margin[0],
+            situation_clause_margin=margin[1],
         )
-        if not ok:
-            print(f"  {conversation['id']}: cited {sorted(cited)}, missing {missing} {absent}")
-    words = [r["words"] for r in rows if r["set"] == "dev_conversations"]
-    print(
-        f"dev conversations' policy questions (answerer alone): right clause and number "
-        f"{right}/{len(asked)}, mean words {np.mean(words):.1f}"
-    )
+        right, words = 0, []
+        for conversation in asked:
+            expect = conversation.get("expect") or {}
+            opening = str(conversation["opening"])
+            reply = answerer.answer(opening, situation(opening))
+            text, referred = readable(reply.text, book)
+            cited = {*reply.citations, *referred}
+            missing = sorted(set(expect.get("clauses") or ()) - cited)
+            absent = [
+                n
+                for n in expect.get("numbers") or ()
+                if any(f not in text for f in _numbers(str(n)))
+            ]
+            ok = reply.confident and not missing and not absent
+            right += ok
+            words.append(len(reply.text.split()))
+            rows.append(
+                {
+                    "set": "dev_conversations",
+                    "margins": margin,
+                    "id": conversation["id"],
+                    "question": conversation["opening"],
+                    "cited": list(reply.citations),
+                    "missing_clauses": missing,
+                    "missing_numbers": absent,
+                    "right": ok,
+                    "words": words[-1],
+                    "answer": text,
+                    "hits": _hits(reply.hits),
+                }
+            )
+            if not ok:
+                print(f"  {conversation['id']}: cited {sorted(cited)}, missing {missing} {absent}")
+        print(
+            f"margins (kind, situation) {margin}: dev conversations' policy questions "
+            f"(answerer alone): right clause and number {right}/{len(asked)}, "
+            f"mean words {np.mean(words):.1f}",
+            flush=True,
+        )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
         )
     return 0
+
+
+def report_questions(rows: list[dict], margin: tuple[float, float]) -> None:
+    with_facts = [r for r in rows if r["answer_contains"]]
+    n = len(rows) or 1
+    print(
+        f"margins (kind, situation) {margin}: dev questions, 5-fold CV ({len(rows)} answerable, "
+        f"{len(with_facts)} with a fact): first clause relevant "
+        f"{_mean(rows, 'first_relevant'):.3f}, answer cites a relevant clause "
+        f"{_mean(rows, 'cites_relevant'):.3f}, two clauses quoted "
+        f"{sum(len(r['cited']) > 1 for r in rows) / n:.3f}, mean words "
+        f"{np.mean([r['words'] for r in rows]):.1f}"
+    )
+    both = [r["cites_relevant"] and r["states_fact"] for r in with_facts]
+    print(
+        f"  questions with a fact: states it {_mean(with_facts, 'states_fact'):.3f}, "
+        f"relevant clause and fact {sum(both)}/{len(both)} = {sum(both) / (len(both) or 1):.3f}",
+        flush=True,
+    )
 
 
 def _plain(text: str) -> str:

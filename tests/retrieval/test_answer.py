@@ -152,3 +152,45 @@ def test_one_clause_is_quoted_when_the_first_is_clearly_better_or_the_second_uns
 
     assert answer.citations == ("RET-2.2",)
     assert answer.text == "Swimwear cannot be returned."
+
+
+class KindRetriever:
+    """The exclusions clause first, the window clause (its title states the days) second, far
+    behind in the re-ranker's scores."""
+
+    name = "kind"
+
+    def __init__(self, first_text: str = "Swimwear cannot be returned.", gap: float = 2.5) -> None:
+        self.hits = [
+            Hit("RET-2.2", "Exclusions", first_text, 0.6, (), 1.0),
+            Hit("RET-2.1", "Return window: 30 days", "Return within 30 days.", 0.5, (), 1.0 - gap),
+        ]
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return self.hits[:k]
+
+
+def test_a_window_question_also_quotes_the_clause_whose_title_states_a_window() -> None:
+    answerer = PolicyAnswerer(KindRetriever(), 0.4, kind_clause_margin=3.0)
+
+    answer = answerer.answer("what is the window for returning something I changed my mind about?")
+
+    assert answer.citations == ("RET-2.2", "RET-2.1")
+    assert answer.text == "Swimwear cannot be returned. Return within 30 days."
+
+
+@pytest.mark.parametrize(
+    ("question", "first_text", "margin"),
+    [
+        ("can I return swimwear?", "Swimwear cannot be returned.", 3.0),
+        ("how long do I have?", "Swimwear cannot be returned after 14 days.", 3.0),
+        ("how long do I have?", "Swimwear cannot be returned.", 2.0),
+    ],
+    ids=["no quantity asked", "the first states the kind", "beyond the margin"],
+)
+def test_no_window_clause_comes_along_when_not_asked_stated_or_too_far(
+    question, first_text, margin
+) -> None:
+    answerer = PolicyAnswerer(KindRetriever(first_text), 0.4, kind_clause_margin=margin)
+
+    assert answerer.answer(question).citations == ("RET-2.2",)
