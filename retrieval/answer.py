@@ -67,8 +67,14 @@ KIND_CLAUSE_MARGIN = 4.0
 # A question naming a situation ("who pays the postage when I send back something that arrived
 # broken?", the NLU reading "damaged") whose first clause is outside that situation's section
 # (RET-2.3's $5 for a change of mind) also quotes the best hit of the section (DMG-3.3's free
-# return) when the re-ranker scores it within this many logits of the first. -inf: off.
-SITUATION_CLAUSE_MARGIN = float("-inf")
+# return) when the re-ranker scores it within this many logits of the first. Dev questions
+# with the NLU's readings, 5-fold cross-validated (``python -m lab.retrieval.answer_dev
+# --readings``, 2026-12-03), margins off / 1 / 2 / 3 / 4 / unbounded: a relevant clause in the
+# answer 0.841 / 0.841 / 0.843 / 0.847 / 0.849 / 0.851, two clauses quoted in 21.6% / 21.6% /
+# 22.2% / 23.2% / 24.2% / 28.1% of answers; chosen by ``SECOND_CLAUSE_MARGIN``'s rule, the
+# widest margin at which at most a quarter of answers quote two clauses (4 of the 13 clauses it
+# adds are relevant where the first was not).
+SITUATION_CLAUSE_MARGIN = 4.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,3 +194,38 @@ def test_no_window_clause_comes_along_when_not_asked_stated_or_too_far(
     answerer = PolicyAnswerer(KindRetriever(first_text), 0.4, kind_clause_margin=margin)
 
     assert answerer.answer(question).citations == ("RET-2.2",)
+
+
+class SituationRetriever:
+    """The change-of-mind fee first, the damaged items' free return second."""
+
+    name = "situation"
+
+    def __init__(self, gap: float = 2.0) -> None:
+        self.hits = [
+            Hit("RET-2.3", "Return shipping", "A change-of-mind return costs $5.", 0.6, (), 1.0),
+            Hit("DMG-3.3", "Free return", "Damaged items go back for free.", 0.5, (), 1.0 - gap),
+        ]
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return self.hits[:k]
+
+
+def test_a_question_naming_a_situation_also_quotes_its_sections_clause() -> None:
+    answerer = PolicyAnswerer(SituationRetriever(), 0.4)  # the shipped margin
+
+    answer = answerer.answer("who pays the postage for something that arrived broken?", "damaged")
+
+    assert answer.citations == ("RET-2.3", "DMG-3.3")
+    assert answer.text == "A change-of-mind return costs $5. Damaged items go back for free."
+
+
+@pytest.mark.parametrize(
+    ("situation", "gap"),
+    [(None, 2.0), ("change_of_mind", 2.0), ("damaged", 5.0)],
+    ids=["no situation", "the first is in its section", "beyond the margin"],
+)
+def test_no_section_clause_comes_along_without_a_situation_or_when_far(situation, gap) -> None:
+    answerer = PolicyAnswerer(SituationRetriever(gap), 0.4, situation_clause_margin=4.0)
+
+    assert answerer.answer("who pays the postage?", situation).citations == ("RET-2.3",)
