@@ -2,7 +2,11 @@
 
 When the re-ranker scores the first two clauses nearly alike, both are quoted and cited: a
 buyer reading two close rules finds the one they asked about, while a guess between them is
-wrong about half the time (``SECOND_CLAUSE_MARGIN``).
+wrong about half the time (``SECOND_CLAUSE_MARGIN``). A second clause is quoted as well when
+the first states no quantity of the kind asked and the other's title does
+(``KIND_CLAUSE_MARGIN``), or when the first lies outside the section of the situation the
+question names (``SITUATION_CLAUSE_MARGIN``); and every quote states the figure its clause's
+title states ("Return window: 30 days ...") when the clause has one.
 
 Extractive on purpose: every word the bot says about the policy is the policy's own, and the
 clause id travels with it as the citation. Below the confidence threshold the bot says it is
