@@ -56,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         help="and each of these situation_clause_margin values (default: the shipped one)",
     )
     parser.add_argument(
+        "--situation-depths",
+        type=int,
+        nargs="*",
+        default=None,
+        help="and each of these situation_clause_depth values (default: the shipped one)",
+    )
+    parser.add_argument(
         "--readings",
         type=Path,
         default=None,
@@ -68,7 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     from bot.clauses import readable
     from lab.retrieval.rerank import dev_candidates
     from lab.simulate.conversations import _numbers
-    from retrieval.answer import KIND_CLAUSE_MARGIN, SITUATION_CLAUSE_MARGIN, PolicyAnswerer
+    from retrieval.answer import (
+        KIND_CLAUSE_MARGIN,
+        SITUATION_CLAUSE_DEPTH,
+        SITUATION_CLAUSE_MARGIN,
+        PolicyAnswerer,
+    )
     from retrieval.examples import ExampleIndex
     from retrieval.rerank import fit
     from retrieval.situation import SITUATION_MIN_CONFIDENCE
@@ -96,10 +108,12 @@ def main(argv: list[str] | None = None) -> int:
             return None
         return None if reading["reason"] == "none" else reading["reason"]
 
+    # Variants: (kind_clause_margin, situation_clause_margin, situation_clause_depth).
     margins = [
-        (k, m)
+        (k, m, d)
         for k in (args.kind_margins or [KIND_CLAUSE_MARGIN])
         for m in (args.situation_margins or [SITUATION_CLAUSE_MARGIN])
+        for d in (args.situation_depths or [SITUATION_CLAUSE_DEPTH])
     ]
     rows = []
     for i, held in enumerate(parts):
@@ -114,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                 categories=retriever.categories,
                 kind_clause_margin=m[0],
                 situation_clause_margin=m[1],
+                situation_clause_depth=m[2],
             )
             for m in margins
         }
@@ -153,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             categories=retriever.categories,
             kind_clause_margin=margin[0],
             situation_clause_margin=margin[1],
+            situation_clause_depth=margin[2],
         )
         right, words = 0, []
         for conversation in asked:
@@ -188,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             if not ok:
                 print(f"  {conversation['id']}: cited {sorted(cited)}, missing {missing} {absent}")
         print(
-            f"margins (kind, situation) {margin}: dev conversations' policy questions "
+            f"{margin}: dev conversations' policy questions "
             f"(answerer alone): right clause and number {right}/{len(asked)}, "
             f"mean words {np.mean(words):.1f}",
             flush=True,
@@ -201,11 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report_questions(rows: list[dict], margin: tuple[float, float]) -> None:
+def report_questions(rows: list[dict], margin: tuple) -> None:
     with_facts = [r for r in rows if r["answer_contains"]]
     n = len(rows) or 1
     print(
-        f"margins (kind, situation) {margin}: dev questions, 5-fold CV ({len(rows)} answerable, "
+        f"{margin}: dev questions, 5-fold CV ({len(rows)} answerable, "
         f"{len(with_facts)} with a fact): first clause relevant "
         f"{_mean(rows, 'first_relevant'):.3f}, answer cites a relevant clause "
         f"{_mean(rows, 'cites_relevant'):.3f}, two clauses quoted "

@@ -229,3 +229,17 @@ def test_no_section_clause_comes_along_without_a_situation_or_when_far(situation
     answerer = PolicyAnswerer(SituationRetriever(gap), 0.4, situation_clause_margin=4.0)
 
     assert answerer.answer("who pays the postage?", situation).citations == ("RET-2.3",)
+
+
+def test_the_situations_clause_is_looked_for_below_the_quoted_depth() -> None:
+    retriever = SituationRetriever()
+    retriever.hits[1:1] = [
+        Hit("RESP-7.1", "Seller pays", "The seller pays the return shipping.", 0.6, (), -0.6),
+        Hit("RESP-7.2", "Carrier pays", "The carrier pays for lost parcels.", 0.6, (), -0.8),
+    ]
+    answerer = PolicyAnswerer(retriever, 0.4, depth=3)  # the shipped situation depth, 4
+
+    answer = answerer.answer("who pays the postage for something that arrived broken?", "damaged")
+
+    assert answer.citations == ("RET-2.3", "DMG-3.3")
+    assert [h.clause_id for h in answer.hits] == ["RET-2.3", "RESP-7.1", "RESP-7.2"]
