@@ -2,7 +2,11 @@
 
 When the re-ranker scores the first two clauses nearly alike, both are quoted and cited: a
 buyer reading two close rules finds the one they asked about, while a guess between them is
-wrong about half the time (``SECOND_CLAUSE_MARGIN``).
+wrong about half the time (``SECOND_CLAUSE_MARGIN``). A second clause is quoted as well when
+the first states no quantity of the kind asked and the other's title does
+(``KIND_CLAUSE_MARGIN``), or when the first lies outside the section of the situation the
+question names (``SITUATION_CLAUSE_MARGIN``); and every quote states the figure its clause's
+title states ("Return window: 30 days ...") when the clause has one.
 
 Extractive on purpose: every word the bot says about the policy is the policy's own, and the
 clause id travels with it as the citation. Below the confidence threshold the bot says it is
@@ -24,6 +28,7 @@ from retrieval.quantity import (
     asked_kinds,
     asks_quantity,
     category_words,
+    figures,
     mentions,
     stated_kinds,
     states_number,
@@ -54,6 +59,31 @@ CATEGORY_BONUS = 0.2
 # margin at which at most a quarter of answers quote two clauses (1.5: 21%; a relevant clause
 # in the answer 0.760 -> 0.835).
 SECOND_CLAUSE_MARGIN = 1.5
+# A question asking for a kind of quantity ("how long", "what fee") that the first clause does
+# not state at all (RET-2.2's exclusions for "the window for a change-of-mind return") also
+# quotes the next clause among the hits whose title states that kind (RET-2.1: "30 days, or 15
+# days for electronics") when the re-ranker scores it within this many logits of the first.
+# Dev questions, 5-fold cross-validated (``python -m lab.retrieval.answer_dev``, 2026-12-03):
+# the answer holds a relevant clause and the labelled fact for 101 / 102 / 103 / 104 / 104 of
+# 124 at margins off / 2 / 3 / 4 / unbounded (two clauses quoted in 21.0% / 21.2% / 21.4% /
+# 21.6% / 22.0% of answers): the narrowest margin with the most facts.
+KIND_CLAUSE_MARGIN = 4.0
+# A question naming a situation ("who pays the postage when I send back something that arrived
+# broken?", the NLU reading "damaged") whose first clause is outside that situation's section
+# (RET-2.3's $5 for a change of mind) also quotes the best hit of the section (DMG-3.3's free
+# return) when the re-ranker scores it within this many logits of the first. Dev questions
+# with the NLU's readings, 5-fold cross-validated (``python -m lab.retrieval.answer_dev
+# --readings``, 2026-12-03), margins off / 1 / 2 / 3 / 4 / unbounded: a relevant clause in the
+# answer 0.841 / 0.841 / 0.843 / 0.847 / 0.849 / 0.851, two clauses quoted in 21.6% / 21.6% /
+# 22.2% / 23.2% / 24.2% / 28.1% of answers; chosen by ``SECOND_CLAUSE_MARGIN``'s rule, the
+# widest margin at which at most a quarter of answers quote two clauses (4 of the 13 clauses it
+# adds are relevant where the first was not).
+SITUATION_CLAUSE_MARGIN = 4.0
+# How deep the situation's clause is looked for: the first ``SITUATION_CLAUSE_DEPTH`` hits (the
+# margin is the real bound). Dev questions (as above): depth 3 / 4 / 5 give the same figures but
+# for one more two-clause answer at 5; the dev conversations' s37 ("who pays the postage when I
+# send back something that arrived broken?") has DMG-3.3 fourth, 2.9 behind RESP-7.1: 4.
+SITUATION_CLAUSE_DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +115,9 @@ class PolicyAnswerer:
         categories: ItemCategories | None = None,
         situation_boost: int = SITUATION_BOOST,
         second_clause_margin: float = SECOND_CLAUSE_MARGIN,
+        kind_clause_margin: float = KIND_CLAUSE_MARGIN,
+        situation_clause_margin: float = SITUATION_CLAUSE_MARGIN,
+        situation_clause_depth: int = SITUATION_CLAUSE_DEPTH,
     ) -> None:
         self.retriever = retriever
         self.threshold = threshold
@@ -103,6 +136,9 @@ class PolicyAnswerer:
             else set()
         )
         self.second_clause_margin = second_clause_margin
+        self.kind_clause_margin = kind_clause_margin
+        self.situation_clause_margin = situation_clause_margin
+        self.situation_clause_depth = situation_clause_depth
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
@@ -110,15 +146,23 @@ class PolicyAnswerer:
         the problem the question names, as the NLU read it (``retrieval.situation``): its
         section's clauses move up the ranking, read deeper by the boost's places."""
         boost = self.situation_boost
-        if section_of(situation) is None or boost <= 0:
-            hits = tuple(self.retriever.search(question, self.depth))
+        named = section_of(situation) is not None
+        if not named:
+            found = self.retriever.search(question, self.depth)
+        elif boost <= 0:
+            found = self.retriever.search(question, max(self.depth, self.situation_clause_depth))
         else:
             deeper = self.retriever.search(question, self.depth + boost)
-            hits = tuple(prefer_situation(deeper, situation, boost)[: self.depth])
+            found = prefer_situation(deeper, situation, boost)
+        hits = tuple(found[: self.depth])
         if not hits or hits[0].score < self.threshold:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
-        second = self._close_second(hits)
+        second = (
+            self._close_second(hits)
+            or self._kind_clause(question, hits)
+            or self._situation_clause(found[: self.situation_clause_depth], situation)
+        )
         if second is None:
             return PolicyAnswer(self._quote(question, best), (best.clause_id,), True, hits)
         quotes = (self._quote(question, best), self._quote(question, second))
@@ -136,6 +180,36 @@ class PolicyAnswerer:
         if second.clause_id == first.clause_id or second.score < self.threshold:
             return None
         return second if first.rank_score - second.rank_score < self.second_clause_margin else None
+
+    def _kind_clause(self, question: str, hits: Sequence[Hit]) -> Hit | None:
+        """For a question asking for a kind of quantity that the first clause states nowhere
+        (title or text): the next hit whose title states that kind, above the threshold and
+        scored within ``kind_clause_margin`` of the first by the re-ranker."""
+        asked = asked_kinds(question)
+        if not asked or not asks_quantity(question):
+            return None
+        first = hits[0]
+        if asked & clause_kinds(first):
+            return None
+        for hit in hits[1:]:
+            if hit.clause_id == first.clause_id or hit.score < self.threshold:
+                continue
+            if not asked & stated_kinds(hit.title):
+                continue
+            return hit if _gap(first, hit) < self.kind_clause_margin else None
+        return None
+
+    def _situation_clause(self, hits: Sequence[Hit], situation: str | None) -> Hit | None:
+        """When the first clause is outside the section of the situation the question names:
+        that section's best hit, above the threshold and scored within
+        ``situation_clause_margin`` of the first by the re-ranker."""
+        section = section_of(situation)
+        if section is None or hits[0].clause_id.startswith(section):
+            return None
+        for hit in hits[1:]:
+            if hit.clause_id.startswith(section) and hit.score >= self.threshold:
+                return hit if _gap(hits[0], hit) < self.situation_clause_margin else None
+        return None
 
     def _quote(self, question: str, hit: Hit) -> str:
         sentences = split_sentences(hit.text)
@@ -175,8 +249,36 @@ class PolicyAnswerer:
             # 15 days") comes along, even when the question matched the general rule better.
             own_rule = [i for i in numbered if mentions(sentences[i], about_item)]
             chosen.update(own_rule[:1])
+        chosen |= self._governing_figure(
+            question, hit, sentences, complete(chosen, sentences), about_item
+        )
         # Quote in the clause's own order so the sentences read as the policy does.
         return render(complete(chosen, sentences), sentences)
+
+    def _governing_figure(
+        self,
+        question: str,
+        hit: Hit,
+        sentences: Sequence[str],
+        quoted: Sequence[int],
+        about_item: set[str],
+    ) -> set[int]:
+        """The sentence stating the clause's governing figure when the quote states none of it.
+
+        A clause whose title states a figure ("Return window: 30 days, or 15 days for
+        electronics", "Late delivery voucher: 10% of the order value, at most $10") is that
+        figure's rule, whatever the question's words: "if my parcel never shows up do I get my
+        money back?" needs INR-4.1's "more than 3 days", and "the biggest voucher" INR-4.3's
+        "$10", not only "up to 3 days after it does not qualify". The closest sentence stating
+        one of the title's figures comes along (nothing when the quote states one already)."""
+        governing = figures(hit.title)
+        if not governing or any(figures(sentences[i]) & governing for i in quoted):
+            return set()
+        carrying = [i for i, s in enumerate(sentences) if figures(s) & governing]
+        if not carrying:
+            return set()
+        scores = self._scores(question, hit.clause_id, sentences, carrying, about_item)
+        return {max(carrying, key=lambda i: (scores[i], -i))}
 
     def _rule_and_exception(
         self,
@@ -277,6 +379,21 @@ class PolicyAnswerer:
     def _similarity(self, question: str, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
         assert self.embedder is not None
         return self._vectors(clause_id, sentences) @ self.embedder.encode([question])[0]
+
+
+def _gap(first: Hit, other: Hit) -> float:
+    """How far the re-ranker scores ``other`` below ``first`` (0 when either is unscored)."""
+    if first.rank_score is None or other.rank_score is None:
+        return 0.0
+    return first.rank_score - other.rank_score
+
+
+def clause_kinds(hit: Hit) -> set[str]:
+    """The kinds of quantity a clause states anywhere: its title or any of its sentences."""
+    kinds = set(stated_kinds(hit.title))
+    for sentence in split_sentences(hit.text):
+        kinds |= stated_kinds(sentence)
+    return kinds
 
 
 _EXAMPLE = re.compile(r"^(examples?|for (example|instance)|e\.g\.)\b", re.IGNORECASE)

@@ -36,6 +36,15 @@ def states_number(sentence: str) -> bool:
     return bool(_DIGIT.search(_CLAUSE_REF.sub("", sentence)))
 
 
+# A figure as the policy writes it: "30", "$5", "10%", "4.50"; "5–10" is two figures.
+_FIGURE = re.compile(r"\$?\d+(?:[.,]\d+)?%?")
+
+
+def figures(text: str) -> set[str]:
+    """The figures a text states ("$5", "10%", "30"), not counting clause references."""
+    return set(_FIGURE.findall(_CLAUSE_REF.sub("", text)))
+
+
 def words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 

@@ -32,6 +32,8 @@ SECTION_OF_SITUATION = {
 # off. Questions name a situation far more often than they ask about that situation's rules
 # ("my blender arrived cracked, how long until the refund shows up?").
 SITUATION_BOOST = 0
+# The situation still counts in the answer: a first clause outside its section brings the
+# section's best hit along as a second quoted clause (`retrieval.answer.SITUATION_CLAUSE_MARGIN`).
 SITUATION_MIN_CONFIDENCE = 0.5
 
 

@@ -152,3 +152,94 @@ def test_one_clause_is_quoted_when_the_first_is_clearly_better_or_the_second_uns
 
     assert answer.citations == ("RET-2.2",)
     assert answer.text == "Swimwear cannot be returned."
+
+
+class KindRetriever:
+    """The exclusions clause first, the window clause (its title states the days) second, far
+    behind in the re-ranker's scores."""
+
+    name = "kind"
+
+    def __init__(self, first_text: str = "Swimwear cannot be returned.", gap: float = 2.5) -> None:
+        self.hits = [
+            Hit("RET-2.2", "Exclusions", first_text, 0.6, (), 1.0),
+            Hit("RET-2.1", "Return window: 30 days", "Return within 30 days.", 0.5, (), 1.0 - gap),
+        ]
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return self.hits[:k]
+
+
+def test_a_window_question_also_quotes_the_clause_whose_title_states_a_window() -> None:
+    answerer = PolicyAnswerer(KindRetriever(), 0.4)  # the shipped margin
+
+    answer = answerer.answer("what is the window for returning something I changed my mind about?")
+
+    assert answer.citations == ("RET-2.2", "RET-2.1")
+    assert answer.text == "Swimwear cannot be returned. Return within 30 days."
+
+
+@pytest.mark.parametrize(
+    ("question", "first_text", "margin"),
+    [
+        ("can I return swimwear?", "Swimwear cannot be returned.", 3.0),
+        ("how long do I have?", "Swimwear cannot be returned after 14 days.", 3.0),
+        ("how long do I have?", "Swimwear cannot be returned.", 2.0),
+    ],
+    ids=["no quantity asked", "the first states the kind", "beyond the margin"],
+)
+def test_no_window_clause_comes_along_when_not_asked_stated_or_too_far(
+    question, first_text, margin
+) -> None:
+    answerer = PolicyAnswerer(KindRetriever(first_text), 0.4, kind_clause_margin=margin)
+
+    assert answerer.answer(question).citations == ("RET-2.2",)
+
+
+class SituationRetriever:
+    """The change-of-mind fee first, the damaged items' free return second."""
+
+    name = "situation"
+
+    def __init__(self, gap: float = 2.0) -> None:
+        self.hits = [
+            Hit("RET-2.3", "Return shipping", "A change-of-mind return costs $5.", 0.6, (), 1.0),
+            Hit("DMG-3.3", "Free return", "Damaged items go back for free.", 0.5, (), 1.0 - gap),
+        ]
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return self.hits[:k]
+
+
+def test_a_question_naming_a_situation_also_quotes_its_sections_clause() -> None:
+    answerer = PolicyAnswerer(SituationRetriever(), 0.4)  # the shipped margin
+
+    answer = answerer.answer("who pays the postage for something that arrived broken?", "damaged")
+
+    assert answer.citations == ("RET-2.3", "DMG-3.3")
+    assert answer.text == "A change-of-mind return costs $5. Damaged items go back for free."
+
+
+@pytest.mark.parametrize(
+    ("situation", "gap"),
+    [(None, 2.0), ("change_of_mind", 2.0), ("damaged", 5.0)],
+    ids=["no situation", "the first is in its section", "beyond the margin"],
+)
+def test_no_section_clause_comes_along_without_a_situation_or_when_far(situation, gap) -> None:
+    answerer = PolicyAnswerer(SituationRetriever(gap), 0.4, situation_clause_margin=4.0)
+
+    assert answerer.answer("who pays the postage?", situation).citations == ("RET-2.3",)
+
+
+def test_the_situations_clause_is_looked_for_below_the_quoted_depth() -> None:
+    retriever = SituationRetriever()
+    retriever.hits[1:1] = [
+        Hit("RESP-7.1", "Seller pays", "The seller pays the return shipping.", 0.6, (), -0.6),
+        Hit("RESP-7.2", "Carrier pays", "The carrier pays for lost parcels.", 0.6, (), -0.8),
+    ]
+    answerer = PolicyAnswerer(retriever, 0.4, depth=3)  # the shipped situation depth, 4
+
+    answer = answerer.answer("who pays the postage for something that arrived broken?", "damaged")
+
+    assert answer.citations == ("RET-2.3", "DMG-3.3")
+    assert [h.clause_id for h in answer.hits] == ["RET-2.3", "RESP-7.1", "RESP-7.2"]

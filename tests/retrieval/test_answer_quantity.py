@@ -143,3 +143,58 @@ def test_a_window_asked_about_no_item_brings_the_categorys_exception(
     )
     # Not a quantity question: no exception comes along.
     assert "15 days" not in answerer.answer("can I return an item after delivery?").text
+
+
+class TitledHit:
+    name = "titled"
+
+    def __init__(self, title: str, text: str, passage: tuple[int, ...]) -> None:
+        self.hit = Hit("INR-4.3", title, text, 0.9, passage)
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return [self.hit]
+
+
+VOUCHER_TITLE = "Late delivery voucher: 10% of the order value, at most $10, once per order"
+
+
+def test_the_figure_the_title_states_is_quoted_whatever_the_question_asks(
+    fake_embedder,
+) -> None:
+    """ "when delivery is late" reads as a time question and the best passage states "3 days";
+    the clause's own figure, in its title, is the answer the buyer needs."""
+    answerer = PolicyAnswerer(
+        TitledHit(VOUCHER_TITLE, VOUCHER, (1, 2)), threshold=0.5, embedder=fake_embedder
+    )
+
+    text = answerer.answer("whats the biggest voucher u can get when delivery is late").text
+
+    assert "$10" in text
+
+
+def test_a_quote_stating_the_titles_figure_gets_no_other_sentence(fake_embedder) -> None:
+    answerer = PolicyAnswerer(
+        TitledHit(VOUCHER_TITLE, VOUCHER, (0, 1)), threshold=0.5, embedder=fake_embedder
+    )
+
+    text = answerer.answer("how much is the voucher worth").text
+
+    assert text == VOUCHER.split(" An order")[0]
+
+
+def test_a_not_received_question_gets_the_deadline_its_clause_is_named_after(
+    fake_embedder,
+) -> None:
+    clause = (
+        "If your order has still not been delivered more than 3 days after its promised "
+        "delivery date, you get a full refund. "
+        "The full refund goes to your original payment method. "
+        "A card refund shows in 5-10 business days, so if your parcel never shows up you get "
+        "your money back on the card."
+    )
+    title = "Not delivered more than 3 days after the promised date: full refund"
+    answerer = PolicyAnswerer(TitledHit(title, clause, (1, 2)), 0.5, embedder=fake_embedder)
+
+    text = answerer.answer("if my parcel never shows up do i get my money back").text
+
+    assert "more than 3 days after its promised delivery date" in text

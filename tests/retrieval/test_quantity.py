@@ -7,6 +7,7 @@ from retrieval.quantity import (
     asked_kinds,
     asks_quantity,
     category_words,
+    figures,
     mentions,
     stated_kinds,
     states_number,
@@ -92,3 +93,9 @@ def test_asked_kinds(question: str, kinds: set[str]) -> None:
 )
 def test_stated_kinds(sentence: str, kinds: set[str]) -> None:
     assert stated_kinds(sentence) == kinds
+
+
+def test_figures_are_the_numbers_stated_not_the_clause_references() -> None:
+    text = "Within 30 days (DMG-3.1), a flat $5, 10% capped at $10.00, in 5–10 days."
+    assert figures(text) == {"30", "$5", "10%", "$10.00", "5", "10"}
+    assert figures("Report it as DMG-3.5 explains") == set()

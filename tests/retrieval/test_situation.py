@@ -63,4 +63,6 @@ def test_the_deployed_answerer_has_the_prior_off():
     retriever = ListRetriever(_hits("REF-5.1", "INR-4.1"))
     answerer = PolicyAnswerer(retriever, threshold=0.5, depth=3)
     answer = answerer.answer("late, refund?", "late_delivery")
-    assert answer.citations == ("REF-5.1",) and retriever.asked == [3]
+    # REF-5.1 stays first; the situation's clause is quoted after it (SITUATION_CLAUSE_MARGIN),
+    # looked for SITUATION_CLAUSE_DEPTH deep.
+    assert answer.citations == ("REF-5.1", "INR-4.1") and retriever.asked == [4]

@@ -1,0 +1,265 @@
+"""What the buyer reads, on dev data only: the right clause *and* its number, cross-validated.
+
+Usage: ``python -m lab.retrieval.answer_dev [--questions data/retrieval/dev_questions.jsonl]
+[--conversations lab/simulate/dev_conversations.yml] [--out FILE]``
+
+Two measures of the quoted answer (``retrieval.answer``), both with the product's retriever
+(hybrid, example questions, re-ranker) and nothing of the held-out sets:
+
+* the dev questions, 5-fold cross-validated as ``lab.retrieval.rerank`` does (each fold
+  answered with the other folds' questions as examples and a re-ranker trained on the other
+  folds' candidates), the refusal threshold off: the answer cites a relevant clause, states
+  the labelled fact (``answer_contains``), and both; how many answers quote two clauses and
+  how long answers are (the price of quoting more);
+* the policy questions of the dev conversations (``kind: question``), their openings answered
+  by the retriever with every dev question as an example and the re-ranker trained on all of
+  them (what ``make index`` ships): the expected clauses cited (the quote's own clause
+  references count, as the dialogue cites them) and the expected numbers stated, judged as
+  ``lab.simulate.conversations`` judges them. The dialogue around the answer (the NLU's
+  reading, a split opening) is not played: the conversation run is the end-to-end figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
+    parser.add_argument(
+        "--questions", type=Path, default=Path("data/retrieval/dev_questions.jsonl")
+    )
+    parser.add_argument(
+        "--conversations", type=Path, default=Path("lab/simulate/dev_conversations.yml")
+    )
+    parser.add_argument("--out", type=Path, default=None, help="write every answer here (JSONL)")
+    parser.add_argument(
+        "--kind-margins",
+        type=float,
+        nargs="*",
+        default=None,
+        help="answer with each of these kind_clause_margin values (default: the shipped one; "
+        "-inf: off)",
+    )
+    parser.add_argument(
+        "--situation-margins",
+        type=float,
+        nargs="*",
+        default=None,
+        help="and each of these situation_clause_margin values (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--situation-depths",
+        type=int,
+        nargs="*",
+        default=None,
+        help="and each of these situation_clause_depth values (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--readings",
+        type=Path,
+        default=None,
+        help="the NLU's claim reason of each question and opening (JSON: text -> reason, "
+        "confidence; lab.retrieval.situation's cache): passed as the situation, as the dialogue "
+        "does; without it no question names a situation",
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from bot.clauses import readable
+    from lab.retrieval.rerank import dev_candidates
+    from lab.simulate.conversations import _numbers
+    from retrieval.answer import (
+        KIND_CLAUSE_MARGIN,
+        SITUATION_CLAUSE_DEPTH,
+        SITUATION_CLAUSE_MARGIN,
+        PolicyAnswerer,
+    )
+    from retrieval.examples import ExampleIndex
+    from retrieval.rerank import fit
+    from retrieval.situation import SITUATION_MIN_CONFIDENCE
+    from retrieval.train_reranker import CV_FOLDS, training_rows
+
+    clauses, retriever, items = dev_candidates(args.kb, args.questions)
+    book = {c.clause_id: c for c in clauses}
+    hybrid = retriever.inner
+    embedder = hybrid.dense.embedder
+    facts = {}
+    for line in args.questions.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            facts[row["question"]] = tuple(row.get("answer_contains") or ())
+    examples = [example for example, _, _ in items]
+    sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
+    bounds = np.cumsum([0, *sizes])
+    parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
+
+    readings = json.loads(args.readings.read_text()) if args.readings else {}
+
+    def situation(text: str) -> str | None:
+        reading = readings.get(text)
+        if reading is None or reading["confidence"] < SITUATION_MIN_CONFIDENCE:
+            return None
+        return None if reading["reason"] == "none" else reading["reason"]
+
+    # Variants: (kind_clause_margin, situation_clause_margin, situation_clause_depth).
+    margins = [
+        (k, m, d)
+        for k in (args.kind_margins or [KIND_CLAUSE_MARGIN])
+        for m in (args.situation_margins or [SITUATION_CLAUSE_MARGIN])
+        for d in (args.situation_depths or [SITUATION_CLAUSE_DEPTH])
+    ]
+    rows = []
+    for i, held in enumerate(parts):
+        train = [item for j, part in enumerate(parts) if j != i for item in part]
+        hybrid.examples = ExampleIndex([e for e, _, _ in train], embedder, retriever.categories)
+        hybrid.reranker = fit(*training_rows(train))
+        answerers = {
+            m: PolicyAnswerer(
+                retriever,
+                float("-inf"),
+                embedder=embedder,
+                categories=retriever.categories,
+                kind_clause_margin=m[0],
+                situation_clause_margin=m[1],
+                situation_clause_depth=m[2],
+            )
+            for m in margins
+        }
+        for margin, example in ((m, e) for m in margins for e, _, _ in held):
+            reply = answerers[margin].answer(example.question, situation(example.question))
+            wanted = facts.get(example.question, ())
+            text = _plain(reply.text)
+            rows.append(
+                {
+                    "set": "dev_questions",
+                    "margins": margin,
+                    "question": example.question,
+                    "relevant": list(example.clause_ids),
+                    "cited": list(reply.citations),
+                    "answer_contains": list(wanted),
+                    "first_relevant": reply.citations[0] in example.clause_ids,
+                    "cites_relevant": bool(set(reply.citations) & set(example.clause_ids)),
+                    "states_fact": all(_plain(f) in text for f in wanted),
+                    "words": len(reply.text.split()),
+                    "answer": reply.text,
+                    "hits": _hits(reply.hits),
+                }
+            )
+    for margin in margins:
+        report_questions([r for r in rows if r["margins"] == margin], margin)
+
+    # The product's retriever: every dev question an example, the re-ranker trained on all.
+    hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
+    hybrid.reranker = fit(*training_rows(items))
+    conversations = yaml.safe_load(args.conversations.read_text(encoding="utf-8"))
+    asked = [c for c in conversations["conversations"] if c.get("kind") == "question"]
+    for margin in margins:
+        answerer = PolicyAnswerer(
+            retriever,
+            _threshold(),
+            embedder=embedder,
+            categories=retriever.categories,
+            kind_clause_margin=margin[0],
+            situation_clause_margin=margin[1],
+            situation_clause_depth=margin[2],
+        )
+        right, words = 0, []
+        for conversation in asked:
+            expect = conversation.get("expect") or {}
+            opening = str(conversation["opening"])
+            reply = answerer.answer(opening, situation(opening))
+            text, referred = readable(reply.text, book)
+            cited = {*reply.citations, *referred}
+            missing = sorted(set(expect.get("clauses") or ()) - cited)
+            absent = [
+                n
+                for n in expect.get("numbers") or ()
+                if any(f not in text for f in _numbers(str(n)))
+            ]
+            ok = reply.confident and not missing and not absent
+            right += ok
+            words.append(len(reply.text.split()))
+            rows.append(
+                {
+                    "set": "dev_conversations",
+                    "margins": margin,
+                    "id": conversation["id"],
+                    "question": conversation["opening"],
+                    "cited": list(reply.citations),
+                    "missing_clauses": missing,
+                    "missing_numbers": absent,
+                    "right": ok,
+                    "words": words[-1],
+                    "answer": text,
+                    "hits": _hits(reply.hits),
+                }
+            )
+            if not ok:
+                print(f"  {conversation['id']}: cited {sorted(cited)}, missing {missing} {absent}")
+        print(
+            f"{margin}: dev conversations' policy questions "
+            f"(answerer alone): right clause and number {right}/{len(asked)}, "
+            f"mean words {np.mean(words):.1f}",
+            flush=True,
+        )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
+    return 0
+
+
+def report_questions(rows: list[dict], margin: tuple) -> None:
+    with_facts = [r for r in rows if r["answer_contains"]]
+    n = len(rows) or 1
+    print(
+        f"{margin}: dev questions, 5-fold CV ({len(rows)} answerable, "
+        f"{len(with_facts)} with a fact): first clause relevant "
+        f"{_mean(rows, 'first_relevant'):.3f}, answer cites a relevant clause "
+        f"{_mean(rows, 'cites_relevant'):.3f}, two clauses quoted "
+        f"{sum(len(r['cited']) > 1 for r in rows) / n:.3f}, mean words "
+        f"{np.mean([r['words'] for r in rows]):.1f}"
+    )
+    both = [r["cites_relevant"] and r["states_fact"] for r in with_facts]
+    print(
+        f"  questions with a fact: states it {_mean(with_facts, 'states_fact'):.3f}, "
+        f"relevant clause and fact {sum(both)}/{len(both)} = {sum(both) / (len(both) or 1):.3f}",
+        flush=True,
+    )
+
+
+def _plain(text: str) -> str:
+    """Case, dash and space variants of one fact compare equal (as ``answer_metrics``)."""
+    from lab.retrieval.answer_metrics import _normalise
+
+    return _normalise(text)
+
+
+def _hits(hits) -> list[list]:
+    """Each hit's clause, best-passage cosine and re-ranker score, for reading misses."""
+    return [
+        [h.clause_id, round(h.score, 3), None if h.rank_score is None else round(h.rank_score, 3)]
+        for h in hits
+    ]
+
+
+def _mean(rows: list[dict], key: str) -> float:
+    return sum(bool(r[key]) for r in rows) / (len(rows) or 1)
+
+
+def _threshold() -> float:
+    from retrieval.defaults import CONFIDENCE_THRESHOLD
+
+    return CONFIDENCE_THRESHOLD
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
