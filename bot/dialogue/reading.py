@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import replies
-from bot.dialogue.order_match import id_typed_in, match_order_id, orders_named_by_product
+from bot.dialogue.order_match import (
+    id_typed_in,
+    match_order_id,
+    orders_named_by_amount,
+    orders_named_by_date,
+    orders_named_by_product,
+)
 from bot.dialogue.turn import TurnBase
 from bot.dialogue.vocabulary import (
     CLAIM_OF_REASON,
@@ -28,6 +34,7 @@ from bot.dialogue.wording import (
     YES_WORDS,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
+from policies.types import Order
 
 
 class MessageReading(TurnBase):
@@ -53,15 +60,32 @@ class MessageReading(TurnBase):
         found = self._id_typed()
         if found is not None:
             return found
+        named = self._orders_named()
         # "the lamp": among the orders just offered first, then the recent ones, then all (a
         # buyer with four desk lamps over the years means the one in question).
-        named = orders_named_by_product(self.text, self.ctx.orders)
         recent = {o.order_id for o in self.ctx.recent_orders()}
         for pool in (set(self._offered()), recent, None):
             fits = [o for o in named if pool is None or o.order_id in pool]
             if len(fits) == 1:
                 return fits[0].order_id
         return None
+
+    def _orders_named(self) -> list[Order]:
+        """The orders the message names without their id: by item ("the yoga mat"), by amount
+        ("the $45 order") or by date ("the order I placed two weeks ago"); each cue that names
+        any order narrows the ones before it, unless it would leave none."""
+        orders = self.ctx.orders
+        named: list[Order] | None = None
+        for cue in (
+            orders_named_by_product(self.text, orders),
+            orders_named_by_amount(self.text, orders),
+            orders_named_by_date(self.text, orders, self.ctx.now),
+        ):
+            if not cue:
+                continue
+            narrowed = cue if named is None else [o for o in named if o in cue]
+            named = narrowed or named
+        return named or []
 
     def _id_typed(self) -> str | None:
         """The buyer's order whose id the message types, exactly or loosely ("D2002")."""

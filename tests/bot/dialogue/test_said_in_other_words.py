@@ -1,0 +1,103 @@
+"""Issue 14, dev conversations t01-t30: what the buyer said in other words is used.
+
+An order named by its amount ("the $45 order") or by the day it was placed or came ("the order
+I placed two weeks ago") is the buyer's order when exactly one fits, as one named by its item.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.dialogue.order_match import (
+    amounts_in,
+    days_ago_named,
+    orders_named_by_amount,
+    orders_named_by_date,
+)
+from tests.utils.builders import NOW, bot_text, demo_orders
+
+PHOTO = "https://img.example.com/lamp.jpg"
+
+
+def ids(orders):
+    return [o.order_id for o in orders]
+
+
+# --- an order named by its amount ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("the $45 order", {Decimal("45.00")}),
+        ("i paid 19.99 usd for it", {Decimal("19.99")}),
+        ("the 12 dollar mug", {Decimal("12.00")}),
+        ("why you take 5 dollar", {Decimal("5.00")}),
+        ("order 45 arrived", set()),  # a number alone is no amount
+        ("it came 5 days late", set()),
+    ],
+)
+def test_amounts_named(text, amounts):
+    assert amounts_in(text) == amounts
+
+
+def test_orders_named_by_their_amount():
+    orders = demo_orders()
+    assert ids(orders_named_by_amount("the $45 order arrived broken", orders)) == ["D200"]
+    assert ids(orders_named_by_amount("the 12 dollar one", orders)) == ["D201"]
+    # A line of a two-line order counts too (the shirt of D202 costs $20).
+    assert ids(orders_named_by_amount("the $20 shirt", orders)) == ["D202"]
+    assert orders_named_by_amount("the $46 order", orders) == []
+
+
+# --- an order named by its date ------------------------------------------------------------------
+
+
+def test_relative_dates_are_spans_of_days():
+    assert days_ago_named("the order i placed two weeks ago") == [(10.0, 18.0)]
+    lo, hi = days_ago_named("got it yesterday")[0]
+    assert lo < 1 < hi < 3
+    assert days_ago_named("it came 3 days late") == []  # late is no date
+
+
+def test_orders_named_by_the_day_they_were_placed_or_came():
+    orders = demo_orders()
+    # Placed 12 days ago: the only order of about two weeks.
+    assert ids(orders_named_by_date("the order i placed two weeks ago", orders, NOW)) == ["D202"]
+    # "Last month", loosely 20 to 62 days: the lamp (placed 55), the phone case (30), the yoga
+    # mat (20); with the item named, the chat narrows them to the lamp (`_orders_named`).
+    assert set(ids(orders_named_by_date("the lamp from last month", orders, NOW))) == {
+        "D204",
+        "R400",
+        "D206",
+    }
+    assert orders_named_by_date("nothing dated here", orders, NOW) == []
+    # Ages are counted from the moment given.
+    later = NOW + timedelta(days=40)
+    assert ids(orders_named_by_date("the order i placed two weeks ago", orders, later)) == []
+
+
+# --- in the chat ---------------------------------------------------------------------------------
+
+
+def test_the_amount_named_in_the_opening_picks_the_order(chat, nlu):
+    text = "Hi, the $45 order arrived broken and I'd like a refund."
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    # D200 ($45 dress, delivered 5 days ago): over $25, so refund or replacement is asked.
+    assert turn["expecting"] != "order_id" and "D200" in bot_text(turn), bot_text(turn)
+
+
+def test_the_date_named_in_the_answer_picks_the_order(chat, nlu):
+    nlu.script["I want to return something"] = "return_item"
+    assert chat.say("I want to return something")["expecting"] == "order_id"
+    # D202, placed 12 days ago: taken, and what went wrong with it is asked next.
+    assert chat.say("the one I ordered two weeks ago")["expecting"] == "reason"
+
+
+def test_an_item_and_a_date_that_disagree_keep_the_item(chat, nlu):
+    # The yoga mat was placed 20 days ago, not yesterday: the item decides.
+    nlu.script["the yoga mat from yesterday came late"] = "request_refund"
+    turn = chat.say("the yoga mat from yesterday came late")
+    assert turn["expecting"] != "order_id" and "D206" in bot_text(turn), bot_text(turn)
