@@ -70,6 +70,17 @@ REPLACEMENT_WORDS = replace(
 REFUND_WORDS = replace(
     local.REFUND, english=re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
 )
+# "Refund or replacement?" answered by describing the item wanted ("the M that I ordered", "the
+# black one please", "one that works"): with no refund word, the buyer wants the item, which is
+# the replacement ("the first one" names a quick reply by its place: not read here). Read only
+# as the answer to that question (English; the quick replies' labels match in every language).
+ITEM_WANTED = re.compile(
+    r"\b(?:(?:that|which) i (?:ordered|paid for|wanted|chose|picked|asked for)"
+    r"|(?:the|a|an) (?!(?:first|second|former|latter|last|other|top|bottom)\b)(?:\w+ ){0,2}"
+    r"(?:one|size|colou?r|model|version|pair)(?: \w+)?"
+    r"(?: (?:please|pls|plz|instead|i ordered|thanks?)|[.!]*$)"
+    r"|(?:one|pair) that works|working one)\b"
+)
 # A remedy named only to be turned down ("a replacement, not a refund", "no refund, I want the
 # right size"): dropped before the remedy words are read, so the other one is the buyer's.
 NOT_THIS_REMEDY = re.compile(

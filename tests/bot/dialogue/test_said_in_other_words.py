@@ -101,3 +101,29 @@ def test_an_item_and_a_date_that_disagree_keep_the_item(chat, nlu):
     nlu.script["the yoga mat from yesterday came late"] = "request_refund"
     turn = chat.say("the yoga mat from yesterday came late")
     assert turn["expecting"] != "order_id" and "D206" in bot_text(turn), bot_text(turn)
+
+
+# --- refund or replacement, answered by describing the item wanted -------------------------------
+
+
+def _remedy_asked(chat) -> None:
+    chat.say("the dress from D200 is damaged", photo=PHOTO)
+    assert chat.view()["quick_replies"] == ["A refund", "A replacement"]
+
+
+@pytest.mark.parametrize(
+    "answer", ["I'd like the M that I ordered please", "the black one please", "one that works"]
+)
+def test_the_item_wanted_is_a_replacement(chat, nlu, answer):
+    _remedy_asked(chat)
+    nlu.script[answer] = "inform"
+    turn = chat.say(answer)
+    assert turn["expecting"] == "confirmation" and "replacement" in bot_text(turn), bot_text(turn)
+
+
+@pytest.mark.parametrize("answer", ["the first one", "just the money for the black one"])
+def test_a_place_in_the_list_or_the_money_is_no_replacement(chat, nlu, answer):
+    _remedy_asked(chat)
+    nlu.script[answer] = "inform"
+    turn = chat.say(answer)
+    assert "replacement" not in bot_text(turn) or turn["expecting"] != "confirmation"
