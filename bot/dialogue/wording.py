@@ -113,21 +113,54 @@ DISPUTE_WORDS = replace(
 # "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
 # out_of_scope without a subject): the reason quick replies' own words, read only for that
 # question and only when the NLU named no reason. Claim type values (`ClaimType`).
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several)"
 _ENGLISH_REASONS = {
-    # A fit ("too big on me", "doesn't fit") is a change of mind: the item is as ordered.
+    # A fit ("too big on me", "doesn't fit") is a change of mind: the item is as ordered; so is
+    # an item the buyer no longer wants for their own reasons ("found it cheaper elsewhere", "my
+    # daughter already has one", "ordered it by mistake", "doesn't suit me").
     "change_of_mind_return": re.compile(
         r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed"
         r"|(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
-        r"|loose|narrow|wide|baggy))\b"
+        r"|loose|narrow|wide|baggy)|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
+        r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
+        r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
+        r"|(doesn'?t|does not|don'?t|do not) (suit|look good on)"
+        r"|(don'?t|do not) (love|use) (it|them))\b"
     ),
-    "damaged": re.compile(r"\b(damaged?|broken?|cracked|smashed|shattered|dented|torn|ripped)\b"),
-    "wrong_item": re.compile(r"\b(wrong (item|one|colou?r|product|thing)|not what i ordered)\b"),
+    # Damaged or defective: broken in transit, or not working.
+    "damaged": re.compile(
+        r"\b(damaged?|broken?|broke|cracked|smashed|shattered|dented|torn|ripped|chip(ped|s)?"
+        r"|scratch(ed|es)|bent|snapped|crushed|leak(s|ing|ed)?|in (pieces|bits|peices)"
+        r"|fell apart|falls apart|came apart|faulty|defective|dead on arrival"
+        r"|stopped working|(not|isn'?t|aren'?t) working|no sound|missing (a )?(parts?|pieces?)"
+        r"|(doesn'?t|does not|won'?t|will not|didn'?t|did not|can'?t|cannot) (work|turn on"
+        r"|switch on|power on|charge|start|hold (a )?charge))\b"
+    ),
+    # Wrong or not as described: another item, size or colour than ordered, or unlike the listing.
+    "wrong_item": re.compile(
+        r"\b(wrong (item|one|colou?r|product|thing|size|model|parcel|book)|not what i ordered"
+        r"|not the (one|item|colou?r|size|model) i ordered|instead of (the|a|an|my)"
+        r"|(looks?|is) nothing like|not as (described|pictured|advertised|shown)"
+        r"|(somebody|someone) else'?s|(than|from) (the|what the) (listing|description|picture"
+        r"|photos?|ad) (said|says|showed|shows)|ordered [^.!?]{1,40}?(, | but | and )(i )?(got"
+        r"|received|(you|they|the seller) sent( me)?) (an?|the) (?!(delivery|parcel|package"
+        r"|refund|message|email|notification)\b))\b"
+    ),
     "not_received": re.compile(
         r"\b(never (arrived|came|got it)|(didn'?t|did not|hasn'?t|has not) (arrive|come)"
         r"|not (arrived|received|here)|still (waiting|not here)(?! (for|on) (my |the |a )?"
-        r"(refund|money))|(hasn'?t|has not|haven'?t|have not) (shown up|turned up|got it))\b"
+        r"(refund|money))|(hasn'?t|has not|haven'?t|have not) (shown up|turned up|got it)"
+        r"|(hasn'?t|has not|not) (moved|been updated|updated) (in|for)"
+        r"|still (just )?(says |shows )?in transit|no sign of (it|them|my))\b"
     ),
-    "late_delivery": re.compile(r"\b((came|arrived|was) (very |really )?late|delayed)\b"),
+    # Came, but after the promised date.
+    "late_delivery": re.compile(
+        r"\b((came|arrived|was) (very |really )?late|delayed"
+        r"|(came|arrived|turned up|showed up|got (it|them|here)) " + _NUMBER + r" (days?|weeks?)"
+        r" late|(a |one )?(whole |full )?(" + _NUMBER + r" )?(days?|weeks?) (after|later than)"
+        r" (the|you|it|they|i was)|after the (promised|delivery) date"
+        r"|finally (came|arrived|turned up|showed up|got here))\b"
+    ),
 }
 REASON_WORDS = {
     name: replace(local.REASONS[name], english=english)

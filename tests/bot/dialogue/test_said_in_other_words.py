@@ -15,7 +15,8 @@ from bot.dialogue.order_match import (
     orders_named_by_amount,
     orders_named_by_date,
 )
-from tests.utils.builders import NOW, bot_text, demo_orders
+from bot.dialogue.wording import REASON_WORDS
+from tests.utils.builders import NOW, bot_text, citations, demo_orders
 
 PHOTO = "https://img.example.com/lamp.jpg"
 
@@ -127,3 +128,68 @@ def test_a_place_in_the_list_or_the_money_is_no_replacement(chat, nlu, answer):
     nlu.script[answer] = "inform"
     turn = chat.say(answer)
     assert "replacement" not in bot_text(turn) or turn["expecting"] != "confirmation"
+
+
+# --- the reason in other words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("the mug has a big chip on the rim", "damaged"),
+        ("the lamp won't turn on at all", "damaged"),
+        ("the speaker stopped working after two days", "damaged"),
+        ("the zip snapped first time i used it", "damaged"),
+        ("the vase inside in bits", "damaged"),
+        ("ordered the sweatshirt in m, got an xl", "wrong_item"),
+        ("it looks nothing like the photos", "wrong_item"),
+        ("about 30cm shorter than the listing said", "wrong_item"),
+        ("they sent me somebody else's parcel", "wrong_item"),
+        ("my daughter already has the exact same sneakers", "change_of_mind_return"),
+        ("found it cheaper somewhere else", "change_of_mind_return"),
+        ("they pinch my toes", "change_of_mind_return"),
+        ("it just doesn't look good on me", "change_of_mind_return"),
+        ("the courier's page has not moved in ten days", "not_received"),
+        ("the tracking still just says in transit", "not_received"),
+        ("it finally turned up two days ago", "late_delivery"),
+        ("it came a whole week after you said", "late_delivery"),
+        ("it arrived 5 days late", "late_delivery"),
+    ],
+)
+def test_reasons_said_in_other_words(said, reason):
+    named = [name for name, words in REASON_WORDS.items() if words.search(said)]
+    assert named == [reason]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i ordered a lamp and got the delivery yesterday",  # "got" is no other item
+        "where is my parcel",
+        "i want a refund",
+    ],
+)
+def test_words_that_name_no_reason(said):
+    assert [name for name, words in REASON_WORDS.items() if words.search(said)] == []
+
+
+def test_an_opening_whose_reason_is_in_other_words_is_not_asked_it(chat, nlu):
+    text = "I want a refund for D201, the mug has a big chip on the rim"
+    nlu.script[text], nlu.reasons[text] = "request_refund", "none"  # the reader names none
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "DMG-3.2" in citations(turn), bot_text(turn)
+
+
+def test_late_in_other_words_is_the_late_delivery_voucher(chat, nlu):
+    text = "the yoga mat from D206 finally turned up, what can you do for me"
+    nlu.script[text], nlu.reasons[text] = "request_refund", "none"
+    turn = chat.say(text)
+    # Promised 15 days ago, delivered 8 days ago: a week late.
+    assert turn["expecting"] == "confirmation" and "INR-4.3" in citations(turn), bot_text(turn)
+
+
+def test_a_change_of_mind_in_other_words_is_not_asked(chat, nlu):
+    text = "I want to return D200, my sister already has the same dress"
+    nlu.script[text], nlu.reasons[text] = "return_item", "none"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
