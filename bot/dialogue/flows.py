@@ -343,9 +343,14 @@ class TurnHandler(Deciding):
                 # The claim is what the message names, as surely as it names it ("problem with
                 # K9501, it came broken" reads out_of_scope, its reason surely damaged).
                 flow.confidence = max(flow.confidence, self._confidence_in(sure))
-        elif intent in LATE_CAN_MEAN and flow.reason_read == ClaimType.LATE_DELIVERY.value:
+        elif intent in LATE_CAN_MEAN and ClaimType.LATE_DELIVERY.value in (
+            flow.reason_read,
+            self._reason_in_words_unopposed(intent),
+        ):
             # "it came 5 days late, do i get something": no intent means late, so the reason
-            # comes with the request and is not asked again.
+            # comes with the request and is not asked again; nor when only the words say it
+            # ("it finally turned up", read as not received): a parcel still on its way is
+            # a not-received claim all the same (`decision._claim_type`).
             flow.claim_type = ClaimType.LATE_DELIVERY
         elif intent in TRACKING:
             # "A-8025 was due a week ago, still not here. refund?" reads as tracking a refund;

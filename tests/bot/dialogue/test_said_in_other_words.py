@@ -193,3 +193,18 @@ def test_a_change_of_mind_in_other_words_is_not_asked(chat, nlu):
     nlu.script[text], nlu.reasons[text] = "return_item", "none"
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
+
+
+def test_late_in_other_words_read_as_not_received_is_the_voucher(chat, nlu):
+    text = "my yoga mat D206 finally turned up, a whole week after the date"
+    nlu.script[text], nlu.reasons[text] = "item_not_received", "none"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "INR-4.3" in citations(turn), bot_text(turn)
+
+
+def test_late_words_on_a_parcel_still_on_its_way_are_the_missing_parcel_refund(chat, nlu):
+    text = "S300 should have come days after the date, a week late now"
+    nlu.script[text], nlu.reasons[text] = "item_not_received", "none"
+    turn = chat.say(text)
+    # Shipped, promised 4 days ago: more than 3 days late, not delivered (INR-4.1).
+    assert turn["expecting"] == "confirmation" and "INR-4.1" in citations(turn), bot_text(turn)
