@@ -41,14 +41,16 @@ class MessageReading(TurnBase):
     """What this turn's message says, read against the state and the buyer's orders."""
 
     def _order_entity(self) -> str | None:
-        values = self.parse.entity_values("order_id")
+        values = [v.strip().lstrip("#").upper() for v in self.parse.entity_values("order_id")]
         if values:
-            named = values[0].strip().lstrip("#").upper()
-            if self._owned(named) is None:
+            owned = next((v for v in values if self._owned(v) is not None), None)
+            if owned is None:
                 # "M 1007": the NLU takes "1007", which is nobody's; the id typed with a space
-                # in it is the buyer's order.
-                return self._id_typed() or named
-            return named
+                # in it is the buyer's order. A number that is no order of theirs ("the $45
+                # order", a year) beside an item, amount or date naming one of their orders:
+                # that order. Else the id they typed, to say it is not theirs.
+                return self._typed_order() or values[0]
+            return owned
         if self.option and self.option.startswith("order:"):
             return self.option.removeprefix("order:").upper()
         return None

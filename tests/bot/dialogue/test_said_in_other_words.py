@@ -208,3 +208,28 @@ def test_late_words_on_a_parcel_still_on_its_way_are_the_missing_parcel_refund(c
     turn = chat.say(text)
     # Shipped, promised 4 days ago: more than 3 days late, not delivered (INR-4.1).
     assert turn["expecting"] == "confirmation" and "INR-4.1" in citations(turn), bot_text(turn)
+
+
+# --- a number that is no order of the buyer's beside an order named otherwise ---------------------
+
+
+def test_a_number_that_is_no_order_beside_the_item_named_is_that_items_order(chat, nlu):
+    text = "the blue dress I bought for 2026's party arrived damaged"
+    nlu.script[text] = "damaged_item"  # the fake NLU takes "2026" for an order id
+    turn = chat.say(text, photo=PHOTO)
+    # D200's $45 dress: over $25, so refund or replacement is asked (no "can't find 2026").
+    assert "can't find" not in bot_text(turn) and turn["expecting"] == "choice", bot_text(turn)
+
+
+def test_an_id_that_is_not_the_buyers_is_still_said_to_be_unknown(chat, nlu):
+    text = "order 7777 arrived damaged"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert "7777" in bot_text(turn) and turn["expecting"] == "order_id", bot_text(turn)
+
+
+def test_the_buyers_id_among_other_numbers_is_taken(chat, nlu):
+    text = "order 2026 no wait D201 arrived damaged"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "confirmation" and "D201" in bot_text(turn), bot_text(turn)
