@@ -46,14 +46,18 @@ NOT_PLAIN_YES = replace(
 SEALED_WORDS = replace(
     local.SEALED,
     english=re.compile(
-        r"\b(seale?d|unopene?d|never (been )?(opene?d|used|tried)|not (been )?(opene?d|used|tried)"
-        r"|(hasn'?t|haven'?t|didn'?t) (been )?(open|opened|use|used|try|tried)|untouched|brand new"
-        r"|still (in (the )?(box|wrapping|plastic)|wrapped))\b"
+        r"\b(seale?d|unopene?d|(never|not|(has|have|did|was|is) ?n(o|')?t)( even| yet| ever)?"
+        r"( been)?( even| yet)? (opene?d?|used?|tried|try|tested|test|sprayed|spray|worn|wore"
+        r"|wear|applied|apply|swatched)|untouched|brand new"
+        r"|still (in (the )?(box|wrapping|plastic|packaging)|wrapped))\b"
     ),
 )
 OPENED_WORDS = replace(
     local.OPENED,
-    english=re.compile(r"\b(opened|open|used|tried|tested|applied|swatched|unsealed)\b"),
+    english=re.compile(
+        r"\b(opened|open|used|tried|tested|test|testing|applied|swatched|unsealed|spray(ed)?"
+        r"|wore|worn|put (it|some) on)\b"
+    ),
 )
 # "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
 # or "the right size, please" read as new refund requests; a closed question's answer is read

@@ -233,3 +233,22 @@ def test_the_buyers_id_among_other_numbers_is_taken(chat, nlu):
     nlu.script[text] = "damaged_item"
     turn = chat.say(text, photo=PHOTO)
     assert turn["expecting"] == "confirmation" and "D201" in bot_text(turn), bot_text(turn)
+
+
+# --- opened or not, in a sentence ----------------------------------------------------------------
+
+
+def test_tried_once_in_other_words_is_opened(chat, nlu):
+    text = "I want to return the lipstick from D203, I changed my mind"
+    assert chat.say(text)["expecting"] == "choice"  # opened or sealed? (RET-2.2)
+    answer = "I only sprayed it once on my wrist to test it."
+    nlu.script[answer] = "return_item"  # the real NLU reads such answers as new requests
+    turn = chat.say(answer)
+    assert "RET-2.2" in citations(turn) and turn["expecting"] != "confirmation", bot_text(turn)
+
+
+def test_not_even_opened_said_unasked_is_not_asked(chat, nlu):
+    text = "Can I return the lipstick from D203? Changed my mind, the box hasn't even been opened."
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
