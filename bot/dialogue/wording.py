@@ -170,10 +170,12 @@ REASON_WORDS = {
     name: replace(local.REASONS[name], english=english)
     for name, english in _ENGLISH_REASONS.items()
 }
-# "Hi, I need help with an order please", "I have a problem with my order": a request the NLU
-# reads as out of scope, which asks for the order and what went wrong (`TurnHandler`).
+# "Hi, I need help with an order please", "I have a problem with my order", "something's off
+# with my order": a request the NLU reads as out of scope, which asks for the order and what
+# went wrong (`TurnHandler`).
 HELP_WITH_ORDER = re.compile(
-    r"\b(help|problem|issue|trouble|question)s?\b.{0,25}\b(order|parcel|package|purchase)s?\b"
+    r"\b((help|problem|issue|trouble|question)s?|(something|sth)('?s| is)? (wrong|off|not right"
+    r"|up))\b.{0,25}\b(order|parcel|package|purchase)s?\b"
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")

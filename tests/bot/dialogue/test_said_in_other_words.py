@@ -252,3 +252,11 @@ def test_not_even_opened_said_unasked_is_not_asked(chat, nlu):
     nlu.script[text] = "return_item"
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
+
+
+def test_something_off_with_an_order_asks_the_order_then_what_went_wrong(chat, nlu):
+    text = "something's off with my order"
+    nlu.script[text], nlu.reasons[text] = "out_of_scope", "none"
+    nlu.confidence = 0.3
+    turn = chat.say(text)
+    assert turn["expecting"] == "order_id" and "outside what I can do" not in bot_text(turn)
