@@ -105,7 +105,7 @@ def test_reply_words_against_a_sure_other_reading_still_ask(chat, nlu):
     text = "refund D200, it came broken"
     nlu.script[text] = "request_refund"
     # The readers disagree across sections (damaged and wrong item would agree): asked.
-    nlu.reasons[text] = ("late_delivery", 0.6)
+    nlu.reasons[text] = ("not_received", 0.6)
     assert chat.say(text)["expecting"] == "reason"
 
 
