@@ -30,6 +30,7 @@ from bot.dialogue.wording import (
     NO_LEAD,
     NO_WORDS,
     NOT_PLAIN_YES,
+    OTHER_ORDER,
     REASON_WORDS,
     YES_LEAD,
     YES_WORDS,
@@ -210,8 +211,14 @@ class MessageReading(TurnBase):
     def _asks_about_the_offer(self) -> bool:
         """At a confirmation, a question read as tracking ("will the money go back to my card
         or to my wallet?" reads track_refund) is about the offer on the table, not a new
-        request to track something."""
-        return self.intent in TRACKING and self.text.rstrip().endswith("?")
+        request to track something; so is an unsure tracking reading without its question
+        mark ("will u charge me for shipping" reads track_order at 0.69), unless it names
+        another order."""
+        if self.intent not in TRACKING:
+            return False
+        if self.text.rstrip().endswith("?"):
+            return True
+        return self.parse.intent.confidence < SURE_REQUEST and not OTHER_ORDER.search(self.said)
 
     def _asks(self) -> bool:
         """The NLU surely reads the message as a question (reconcile's bar for a question)."""

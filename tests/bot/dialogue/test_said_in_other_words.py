@@ -260,3 +260,27 @@ def test_something_off_with_an_order_asks_the_order_then_what_went_wrong(chat, n
     nlu.confidence = 0.3
     turn = chat.say(text)
     assert turn["expecting"] == "order_id" and "outside what I can do" not in bot_text(turn)
+
+
+# --- a question about the offer, read as tracking ------------------------------------------------
+
+
+def test_an_unsure_tracking_reading_at_a_confirmation_is_a_question_about_the_offer(
+    chat, nlu, answerer
+):
+    assert chat.say("please cancel P100")["expecting"] == "confirmation"
+    question = "will u charge me for shipping"
+    nlu.script[question], nlu.confidence = "track_order", 0.69
+    turn = chat.say(question)
+    assert answerer.questions == [question], bot_text(turn)
+    assert turn["expecting"] == "confirmation"  # the offer is asked again, not "which order?"
+    nlu.confidence = 0.95
+    assert chat.say("yes")["actions"][0]["order_id"] == "P100"
+
+
+def test_a_sure_tracking_request_at_a_confirmation_is_a_new_request(chat, nlu, answerer):
+    assert chat.say("please cancel P100")["expecting"] == "confirmation"
+    text = "where is my other order S301"
+    nlu.script[text] = "track_order"
+    turn = chat.say(text)
+    assert answerer.questions == [] and "S301" in bot_text(turn), bot_text(turn)
