@@ -43,8 +43,10 @@ from bot.dialogue.vocabulary import (
     MAX_ASKED_AGAIN,
     NAMED_CLAIMS,
     NO_REASON,
+    REASON_OF_INTENT,
     REASON_OPENING_CONFIDENCE,
     REASONS_OF_REQUEST,
+    SAME_SECTION_REASONS,
     SITUATION_STATUSES,
     TRACKED_PROBLEMS,
     TRACKING,
@@ -55,6 +57,7 @@ from bot.dialogue.wording import (
     HELP_WITH_ORDER,
     NEVER_MIND,
     NO_WORDS,
+    PROBLEM_WITH_ORDER,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     SEALED_WORDS,
@@ -198,8 +201,18 @@ class TurnHandler(Deciding):
             answered = self._answer_without_orders()
             if answered is not None:
                 return answered
+        if (
+            flow is None
+            and self.intent in TRACKING
+            and self._intent_unsure()
+            and PROBLEM_WITH_ORDER.search(self.said)
+        ):
+            # "something's off with my order" read as tracking at 0.52: a problem, not a
+            # question of where the parcel is. What went wrong is asked (or taken from the
+            # message), as for "problem with K9501".
+            return self._start("request_refund")
         if self.intent in FLOW_INTENTS:
-            return self._start(self.intent)
+            return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
             problem = self._reason_in_words_unopposed()
             if problem is not None:
@@ -214,6 +227,20 @@ class TurnHandler(Deciding):
                 # the buyer's answer sets how sure the claim is (`SlotFilling._fill_slot`).
                 return self._start("request_refund")
         return self._small_talk()
+
+    def _intent_by_reason(self) -> str:
+        """The request to start: the intent's, unless it is a problem the intent reader is not
+        sure of (below SURE_REQUEST) and the reason reader surely names a problem another rule
+        settles ("the shirt i got last week is too small for me": wrong_item at 0.65, a change
+        of mind at 0.96, which is a return: no photo is asked for an item as ordered)."""
+        intent = self.intent
+        own = REASON_OF_INTENT.get(intent)
+        if own is None or self.parse.intent.confidence >= SURE_REQUEST:
+            return intent
+        named = self._named_reason(REASON_OPENING_CONFIDENCE)
+        if named is None or named == own or {named, own} <= SAME_SECTION_REASONS:
+            return intent
+        return INTENT_OF_SITUATION.get(named, intent)
 
     def _asks_why(self) -> bool:
         """ "why you take 5 dollar from my refund??": a refund or return worded as "why" asks

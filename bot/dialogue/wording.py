@@ -177,6 +177,11 @@ HELP_WITH_ORDER = re.compile(
     r"\b((help|problem|issue|trouble|question)s?|(something|sth)('?s| is)? (wrong|off|not right"
     r"|up))\b.{0,25}\b(order|parcel|package|purchase)s?\b"
 )
+# The same, naming a problem (not help or a question, which may be where the parcel is).
+PROBLEM_WITH_ORDER = re.compile(
+    r"\b((problem|issue|trouble)s?|(something|sth)('?s| is)? (wrong|off|not right|up))\b.{0,25}"
+    r"\b(order|parcel|package|purchase)s?\b"
+)
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
 NEVER_MIND = replace(

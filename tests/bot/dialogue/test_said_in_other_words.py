@@ -284,3 +284,31 @@ def test_a_sure_tracking_request_at_a_confirmation_is_a_new_request(chat, nlu, a
     nlu.script[text] = "track_order"
     turn = chat.say(text)
     assert answerer.questions == [] and "S301" in bot_text(turn), bot_text(turn)
+
+
+# --- the intent reader unsure, the reason reader sure of another problem -------------------------
+
+
+def test_an_unsure_wrong_item_the_reason_reader_calls_a_change_of_mind_is_a_return(chat, nlu):
+    text = "the dress from D200 is too small for me"
+    nlu.script[text], nlu.reasons[text] = "wrong_item", ("change_of_mind", 0.96)
+    nlu.confidence = 0.65
+    turn = chat.say(text)
+    # No photo asked for an item as ordered: the change-of-mind return, $45 less $5.
+    assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
+    assert "$40.00" in bot_text(turn)
+
+
+def test_a_sure_wrong_item_stays_a_wrong_item(chat, nlu):
+    text = "the dress from D200 is the wrong size, too small"
+    nlu.script[text], nlu.reasons[text] = "wrong_item", ("change_of_mind", 0.96)
+    turn = chat.say(text)  # the intent reader at 0.95
+    assert turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_something_off_read_as_tracking_asks_what_went_wrong(chat, nlu):
+    text = "something's off with my order D201"
+    nlu.script[text], nlu.reasons[text] = "track_order", "none"
+    nlu.confidence = 0.52
+    turn = chat.say(text)
+    assert turn["expecting"] == "reason", bot_text(turn)
