@@ -57,6 +57,7 @@ from bot.dialogue.wording import (
     HELP_WITH_ORDER,
     NEVER_MIND,
     NO_WORDS,
+    PERSON_IF_REFUSED,
     PROBLEM_WITH_ORDER,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
@@ -390,6 +391,7 @@ class TurnHandler(Deciding):
         flow.photos.extend(self.photos)
         if self._says_sealed():
             flow.opened = False
+        flow.person_if_refused = bool(PERSON_IF_REFUSED.search(self.said))
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
         if order_id is None and carried is not None:

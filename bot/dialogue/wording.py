@@ -182,6 +182,13 @@ PROBLEM_WITH_ORDER = re.compile(
     r"\b((problem|issue|trouble)s?|(something|sth)('?s| is)? (wrong|off|not right|up))\b.{0,25}"
     r"\b(order|parcel|package|purchase)s?\b"
 )
+# A person asked for in case the request is refused, with the request itself ("return the
+# headphones, changed my mind. if you can't, I want to talk to a person"): the refusal hands over.
+PERSON_IF_REFUSED = re.compile(
+    r"\b(if (you|u) (can'?t|cannot|won'?t|will not|don'?t|do not)|if not|if that'?s not possible"
+    r"|if it'?s not possible|otherwise|or else)\b.{0,60}\b(person|human|agent|someone|somebody"
+    r"|manager|supervisor)\b"
+)
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
 NEVER_MIND = replace(

@@ -312,3 +312,29 @@ def test_something_off_read_as_tracking_asks_what_went_wrong(chat, nlu):
     nlu.confidence = 0.52
     turn = chat.say(text)
     assert turn["expecting"] == "reason", bot_text(turn)
+
+
+# --- a person asked for in case of a refusal, with the request -----------------------------------
+
+
+def test_a_person_asked_for_if_the_request_is_refused_gets_one_when_it_is(chat, nlu):
+    text = "return the lamp from D204, changed my mind. if you can't, I want to talk to a person"
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    # Delivered 50 days ago: outside the 30-day window; the reason is said, then a person.
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "RET-2.1" in citations(turn) and "30" in bot_text(turn)
+
+
+def test_without_it_a_refusal_offers_a_person(chat, nlu):
+    text = "return the lamp from D204, changed my mind"
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["status"] == "bot" and "Talk to a person" in turn["quick_replies"]
+
+
+def test_a_person_asked_for_if_refused_does_not_stop_an_eligible_request(chat, nlu):
+    text = "return the dress from D200, changed my mind. otherwise get me a person"
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["status"] == "bot" and turn["expecting"] == "confirmation", bot_text(turn)
