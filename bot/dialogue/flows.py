@@ -30,6 +30,7 @@ from datetime import datetime
 from bot.clauses import policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
+from bot.dialogue.order_match import amounts_in
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow
 from bot.dialogue.turn import Outcome
@@ -248,8 +249,12 @@ class TurnHandler(Deciding):
         for the rule behind an amount or a decision, not for a new claim (read as a request,
         it asked "What went wrong?" until a person took over). A question naming one of the
         buyer's orders stays that order's request."""
+        # "...why only $35 back?": a refund's status asked about with an amount in a "why" asks
+        # for the rule behind that amount too (read as track_refund at 0.91, it showed the
+        # order's refund status and never said why).
+        about_an_amount = self.intent == "track_refund" and bool(amounts_in(self.said))
         return (
-            self.intent in ASKS_REASON
+            (self.intent in ASKS_REASON or about_an_amount)
             and self._may_ask()
             and bool(WHY_QUESTION.match(self.said))
             and not (self._order_entity() or self._id_typed())

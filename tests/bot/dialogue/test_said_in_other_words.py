@@ -338,3 +338,10 @@ def test_a_person_asked_for_if_refused_does_not_stop_an_eligible_request(chat, n
     nlu.script[text] = "return_item"
     turn = chat.say(text)
     assert turn["status"] == "bot" and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_why_question_about_an_amount_read_as_refund_status_is_answered(chat, nlu, answerer):
+    text = "why you take 5 dollar from my refund??"
+    nlu.script[text] = "track_refund"  # as the real NLU reads it, sure
+    turn = chat.say(text)
+    assert answerer.questions == [text] and turn["expecting"] != "order_id", bot_text(turn)
