@@ -187,6 +187,7 @@ class TurnHandler(Deciding):
             (self._asks() and self._intent_unsure())
             or self._asks_why()
             or (self._may_ask() and not self.ctx.recent_orders())
+            or self._policy_question_second()
         ):
             # A policy question the intent reader took for a request or for something else
             # ("wallet refund. how fast", "if a delivery shows up late do i get a voucher?"):
@@ -243,6 +244,20 @@ class TurnHandler(Deciding):
         if named is None or named == own or {named, own} <= SAME_SECTION_REASONS:
             return intent
         return INTENT_OF_SITUATION.get(named, intent)
+
+    def _policy_question_second(self) -> bool:
+        """ "whats the biggest voucher u can get when delivery is late": a request read below
+        even odds, the policy question its runner-up, and a question by the act reader at even
+        odds or better; naming none of the buyer's orders (a question about one is its
+        request)."""
+        ranking = self.parse.intent_ranking
+        return (
+            self.parse.intent.confidence < 0.5
+            and len(ranking) > 1
+            and ranking[1].name == "ask_policy"
+            and self._may_ask()
+            and not (self._order_entity() or self._id_typed())
+        )
 
     def _asks_why(self) -> bool:
         """ "why you take 5 dollar from my refund??": a refund or return worded as "why" asks

@@ -345,3 +345,25 @@ def test_a_why_question_about_an_amount_read_as_refund_status_is_answered(chat, 
     nlu.script[text] = "track_refund"  # as the real NLU reads it, sure
     turn = chat.say(text)
     assert answerer.questions == [text] and turn["expecting"] != "order_id", bot_text(turn)
+
+
+# --- a question read as an unsure request, the policy question its runner-up --------------------
+
+
+def test_an_unsure_request_whose_runner_up_is_a_question_is_answered(chat, nlu, answerer):
+    text = "whats the biggest voucher u can get when delivery is late"
+    nlu.script[text], nlu.acts[text] = "request_refund", ("question", 0.77)
+    nlu.runners_up[text] = (("ask_policy", 0.35),)
+    nlu.confidence = 0.49
+    turn = chat.say(text)
+    # (The answer may be prepared for any question: what counts is that it is given.)
+    assert "RET-2.1" in citations(turn) and turn["expecting"] != "order_id", bot_text(turn)
+
+
+def test_the_same_naming_an_order_stays_its_request(chat, nlu, answerer):
+    text = "whats the biggest voucher u can get for D206 its late"
+    nlu.script[text], nlu.acts[text] = "request_refund", ("question", 0.77)
+    nlu.runners_up[text] = (("ask_policy", 0.35),)
+    nlu.confidence = 0.49
+    turn = chat.say(text)
+    assert turn["expecting"] == "reason" and not citations(turn), bot_text(turn)
