@@ -38,6 +38,7 @@ from bot.dialogue.vocabulary import (
     AGREEING_REASON,
     ASKS_REASON,
     CLAIM_OF_INTENT,
+    EVEN_ODDS,
     FLOW_INTENTS,
     INTENT_OF_SITUATION,
     LATE_CAN_MEAN,
@@ -252,7 +253,7 @@ class TurnHandler(Deciding):
         request)."""
         ranking = self.parse.intent_ranking
         return (
-            self.parse.intent.confidence < 0.5
+            self.parse.intent.confidence < EVEN_ODDS
             and len(ranking) > 1
             and ranking[1].name == "ask_policy"
             and self._may_ask()

@@ -63,6 +63,9 @@ REASONS_OF_REQUEST = {
 # The dialogue act's confidence from which an unreadable answer to a question is re-asked rather
 # than taken for a new request (the act reader's inform precision on its blind set: 1.000).
 SURE_INFORM = 0.9
+# A reading below even odds is the reader's guess, not its reading: an unsure request whose
+# runner-up is a policy question is answered as one (`TurnHandler._policy_question_second`).
+EVEN_ODDS = 0.5
 # A question the buyer's answer left open is asked once more, in other words; the next time a
 # person takes over (no dead ends: issue 14).
 MAX_ASKED_AGAIN = 2
