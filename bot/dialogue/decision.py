@@ -147,6 +147,14 @@ class Deciding(SlotFilling):
             skus=claim.skus,  # the items the claim is about ([]: the whole order)
         )
         citations = list(eligibility.clauses)
+        if not eligibility.eligible and not eligibility.needs_human and flow.person_if_refused:
+            # "...if you can't, I want to talk to a person": asked already (REV-6.4).
+            return self._handoff(
+                "human_requested",
+                ("REV-6.4", *citations),
+                replies.with_handoff(eligibility.explanation),
+                order=order,
+            )
         if not eligibility.eligible and not eligibility.needs_human:
             # A refusal the rules explain (a shipped order, a closed window...) needs no agent;
             # the buyer can still ask for one (REV-6.4) or dispute it (REV-6.5).

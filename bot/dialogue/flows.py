@@ -30,6 +30,7 @@ from datetime import datetime
 from bot.clauses import policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
+from bot.dialogue.order_match import amounts_in
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow
 from bot.dialogue.turn import Outcome
@@ -37,14 +38,17 @@ from bot.dialogue.vocabulary import (
     AGREEING_REASON,
     ASKS_REASON,
     CLAIM_OF_INTENT,
+    EVEN_ODDS,
     FLOW_INTENTS,
     INTENT_OF_SITUATION,
     LATE_CAN_MEAN,
     MAX_ASKED_AGAIN,
     NAMED_CLAIMS,
     NO_REASON,
+    REASON_OF_INTENT,
     REASON_OPENING_CONFIDENCE,
     REASONS_OF_REQUEST,
+    SAME_SECTION_REASONS,
     SITUATION_STATUSES,
     TRACKED_PROBLEMS,
     TRACKING,
@@ -55,6 +59,8 @@ from bot.dialogue.wording import (
     HELP_WITH_ORDER,
     NEVER_MIND,
     NO_WORDS,
+    PERSON_IF_REFUSED,
+    PROBLEM_WITH_ORDER,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     SEALED_WORDS,
@@ -182,6 +188,7 @@ class TurnHandler(Deciding):
             (self._asks() and self._intent_unsure())
             or self._asks_why()
             or (self._may_ask() and not self.ctx.recent_orders())
+            or self._policy_question_second()
         ):
             # A policy question the intent reader took for a request or for something else
             # ("wallet refund. how fast", "if a delivery shows up late do i get a voucher?"):
@@ -198,8 +205,18 @@ class TurnHandler(Deciding):
             answered = self._answer_without_orders()
             if answered is not None:
                 return answered
+        if (
+            flow is None
+            and self.intent in TRACKING
+            and self._intent_unsure()
+            and PROBLEM_WITH_ORDER.search(self.said)
+        ):
+            # "something's off with my order" read as tracking at 0.52: a problem, not a
+            # question of where the parcel is. What went wrong is asked (or taken from the
+            # message), as for "problem with K9501".
+            return self._start("request_refund")
         if self.intent in FLOW_INTENTS:
-            return self._start(self.intent)
+            return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
             problem = self._reason_in_words_unopposed()
             if problem is not None:
@@ -215,13 +232,45 @@ class TurnHandler(Deciding):
                 return self._start("request_refund")
         return self._small_talk()
 
+    def _intent_by_reason(self) -> str:
+        """The request to start: the intent's, unless it is a problem the intent reader is not
+        sure of (below SURE_REQUEST) and the reason reader surely names a problem another rule
+        settles ("the shirt i got last week is too small for me": wrong_item at 0.65, a change
+        of mind at 0.96, which is a return: no photo is asked for an item as ordered)."""
+        intent = self.intent
+        own = REASON_OF_INTENT.get(intent)
+        if own is None or self.parse.intent.confidence >= SURE_REQUEST:
+            return intent
+        named = self._named_reason(REASON_OPENING_CONFIDENCE)
+        if named is None or named == own or {named, own} <= SAME_SECTION_REASONS:
+            return intent
+        return INTENT_OF_SITUATION.get(named, intent)
+
+    def _policy_question_second(self) -> bool:
+        """ "whats the biggest voucher u can get when delivery is late": a request read below
+        even odds, the policy question its runner-up, and a question by the act reader at even
+        odds or better; naming none of the buyer's orders (a question about one is its
+        request)."""
+        ranking = self.parse.intent_ranking
+        return (
+            self.parse.intent.confidence < EVEN_ODDS
+            and len(ranking) > 1
+            and ranking[1].name == "ask_policy"
+            and self._may_ask()
+            and not (self._order_entity() or self._id_typed())
+        )
+
     def _asks_why(self) -> bool:
         """ "why you take 5 dollar from my refund??": a refund or return worded as "why" asks
         for the rule behind an amount or a decision, not for a new claim (read as a request,
         it asked "What went wrong?" until a person took over). A question naming one of the
         buyer's orders stays that order's request."""
+        # "...why only $35 back?": a refund's status asked about with an amount in a "why" asks
+        # for the rule behind that amount too (read as track_refund at 0.91, it showed the
+        # order's refund status and never said why).
+        about_an_amount = self.intent == "track_refund" and bool(amounts_in(self.said))
         return (
-            self.intent in ASKS_REASON
+            (self.intent in ASKS_REASON or about_an_amount)
             and self._may_ask()
             and bool(WHY_QUESTION.match(self.said))
             and not (self._order_entity() or self._id_typed())
@@ -343,9 +392,14 @@ class TurnHandler(Deciding):
                 # The claim is what the message names, as surely as it names it ("problem with
                 # K9501, it came broken" reads out_of_scope, its reason surely damaged).
                 flow.confidence = max(flow.confidence, self._confidence_in(sure))
-        elif intent in LATE_CAN_MEAN and flow.reason_read == ClaimType.LATE_DELIVERY.value:
+        elif intent in LATE_CAN_MEAN and ClaimType.LATE_DELIVERY.value in (
+            flow.reason_read,
+            self._reason_in_words_unopposed(intent),
+        ):
             # "it came 5 days late, do i get something": no intent means late, so the reason
-            # comes with the request and is not asked again.
+            # comes with the request and is not asked again; nor when only the words say it
+            # ("it finally turned up", read as not received): a parcel still on its way is
+            # a not-received claim all the same (`decision._claim_type`).
             flow.claim_type = ClaimType.LATE_DELIVERY
         elif intent in TRACKING:
             # "A-8025 was due a week ago, still not here. refund?" reads as tracking a refund;
@@ -358,6 +412,7 @@ class TurnHandler(Deciding):
         flow.photos.extend(self.photos)
         if self._says_sealed():
             flow.opened = False
+        flow.person_if_refused = bool(PERSON_IF_REFUSED.search(self.said))
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
         if order_id is None and carried is not None:

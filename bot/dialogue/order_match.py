@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
 from policies.types import Order, OrderItem
@@ -79,6 +81,95 @@ def orders_named_by_product(text: str, orders: Sequence[Order]) -> list[Order]:
             if _names_item(w)
         }
         if words & said:
+            found.append(order)
+    return found
+
+
+# "the $45 order", "the 45 dollar one", "paid 19.99 usd": an amount the buyer names.
+_MONEY = re.compile(
+    r"(?:[$€£]\s?(\d+(?:[.,]\d{1,2})?))"
+    r"|(?:\b(\d+(?:[.,]\d{1,2})?)\s?(?:[$€£]|dollars?|bucks|usd|sgd)(?![a-z]))"
+)
+
+
+def amounts_in(text: str) -> set[Decimal]:
+    """The money amounts ``text`` names ("$45", "45 dollars", "19.99 usd")."""
+    found = set()
+    for match in _MONEY.finditer(text.lower()):
+        number = (match.group(1) or match.group(2)).replace(",", ".")
+        try:
+            found.add(Decimal(number).quantize(Decimal("0.01")))
+        except InvalidOperation:
+            continue
+    return found
+
+
+def orders_named_by_amount(text: str, orders: Sequence[Order]) -> list[Order]:
+    """The orders whose total, or one of whose lines, costs an amount ``text`` names ("the $45
+    order", "the 12 dollar one")."""
+    amounts = amounts_in(text)
+    if not amounts:
+        return []
+    return [
+        order
+        for order in orders
+        if order.total in amounts or any(item.subtotal in amounts for item in order.items)
+    ]
+
+
+_COUNT = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "couple of": 2,
+    "a couple": 2, "a few": 3, "few": 3,
+}  # fmt: skip
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+_AGO = re.compile(
+    r"\b(\d{1,2}|" + "|".join(sorted(map(re.escape, _COUNT), key=len, reverse=True)) + r")"
+    r"\s+(day|week|month)s?\s+ago\b"
+)
+# Days ago each phrase can mean, as a buyer says it (loosely: "last week" from 4 to 14 days).
+_SPANS = {
+    "today": (0.0, 1.0),
+    "this morning": (0.0, 1.0),
+    "last night": (0.2, 1.5),
+    "yesterday": (0.2, 2.0),
+    "the other day": (1.0, 6.0),
+    "last week": (4.0, 14.0),
+    "last month": (20.0, 62.0),
+}
+_SPAN = re.compile(r"\b(" + "|".join(map(re.escape, _SPANS)) + r")\b")
+
+
+def days_ago_named(text: str) -> list[tuple[float, float]]:
+    """The spans of days ago that ``text``'s relative dates name ("two weeks ago": 10-18 days,
+    "yesterday": 0.2-2 days), loosely, as buyers round them."""
+    said = text.lower()
+    spans = [_SPANS[m.group(1)] for m in _SPAN.finditer(said)]
+    for match in _AGO.finditer(said):
+        count, unit = match.group(1), match.group(2)
+        n = int(count) if count.isdigit() else _COUNT[count]
+        days = n * _UNIT_DAYS[unit]
+        slack = {"day": max(1.0, 0.3 * days), "week": 4.0, "month": 12.0}[unit]
+        if count in ("a few", "few"):
+            slack += _UNIT_DAYS[unit]
+        spans.append((max(days - slack, 0.0), days + slack))
+    return spans
+
+
+def orders_named_by_date(text: str, orders: Sequence[Order], now: datetime) -> list[Order]:
+    """The orders placed or delivered on a day ``text`` names ("the order I placed two weeks
+    ago", "what I got yesterday")."""
+    spans = days_ago_named(text)
+    if not spans:
+        return []
+    found = []
+    for order in orders:
+        ages = [
+            (now - moment).total_seconds() / 86400
+            for moment in (order.placed_at, order.delivered_at)
+            if moment is not None
+        ]
+        if any(lo <= age <= hi for age in ages for lo, hi in spans):
             found.append(order)
     return found
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import replies
-from bot.dialogue.order_match import id_typed_in, match_order_id, orders_named_by_product
+from bot.dialogue.order_match import (
+    id_typed_in,
+    match_order_id,
+    orders_named_by_amount,
+    orders_named_by_date,
+    orders_named_by_product,
+)
 from bot.dialogue.turn import TurnBase
 from bot.dialogue.vocabulary import (
     CLAIM_OF_REASON,
@@ -16,6 +22,7 @@ from bot.dialogue.vocabulary import (
     REASON_MIN_CONFIDENCE,
     REASON_OF_INTENT,
     REASONS_OF_REQUEST,
+    SAME_SECTION_REASONS,
     SURE_INFORM,
     TRACKING,
 )
@@ -23,25 +30,29 @@ from bot.dialogue.wording import (
     NO_LEAD,
     NO_WORDS,
     NOT_PLAIN_YES,
+    OTHER_ORDER,
     REASON_WORDS,
     YES_LEAD,
     YES_WORDS,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
+from policies.types import Order
 
 
 class MessageReading(TurnBase):
     """What this turn's message says, read against the state and the buyer's orders."""
 
     def _order_entity(self) -> str | None:
-        values = self.parse.entity_values("order_id")
+        values = [v.strip().lstrip("#").upper() for v in self.parse.entity_values("order_id")]
         if values:
-            named = values[0].strip().lstrip("#").upper()
-            if self._owned(named) is None:
+            owned = next((v for v in values if self._owned(v) is not None), None)
+            if owned is None:
                 # "M 1007": the NLU takes "1007", which is nobody's; the id typed with a space
-                # in it is the buyer's order.
-                return self._id_typed() or named
-            return named
+                # in it is the buyer's order. A number that is no order of theirs ("the $45
+                # order", a year) beside an item, amount or date naming one of their orders:
+                # that order. Else the id they typed, to say it is not theirs.
+                return self._typed_order() or values[0]
+            return owned
         if self.option and self.option.startswith("order:"):
             return self.option.removeprefix("order:").upper()
         return None
@@ -53,15 +64,32 @@ class MessageReading(TurnBase):
         found = self._id_typed()
         if found is not None:
             return found
+        named = self._orders_named()
         # "the lamp": among the orders just offered first, then the recent ones, then all (a
         # buyer with four desk lamps over the years means the one in question).
-        named = orders_named_by_product(self.text, self.ctx.orders)
         recent = {o.order_id for o in self.ctx.recent_orders()}
         for pool in (set(self._offered()), recent, None):
             fits = [o for o in named if pool is None or o.order_id in pool]
             if len(fits) == 1:
                 return fits[0].order_id
         return None
+
+    def _orders_named(self) -> list[Order]:
+        """The orders the message names without their id: by item ("the yoga mat"), by amount
+        ("the $45 order") or by date ("the order I placed two weeks ago"); each cue that names
+        any order narrows the ones before it, unless it would leave none."""
+        orders = self.ctx.orders
+        named: list[Order] | None = None
+        for cue in (
+            orders_named_by_product(self.text, orders),
+            orders_named_by_amount(self.text, orders),
+            orders_named_by_date(self.text, orders, self.ctx.now),
+        ):
+            if not cue:
+                continue
+            narrowed = cue if named is None else [o for o in named if o in cue]
+            named = narrowed or named
+        return named or []
 
     def _id_typed(self) -> str | None:
         """The buyer's order whose id the message types, exactly or loosely ("D2002")."""
@@ -152,7 +180,12 @@ class MessageReading(TurnBase):
             return words
         if reason.confidence < REASON_ANSWER_CONFIDENCE:
             return words
-        return words if CLAIM_OF_REASON.get(reason.name, reason.name) == words else None
+        read = CLAIM_OF_REASON.get(reason.name, reason.name)
+        if read == words or {read, words} <= SAME_SECTION_REASONS:
+            # "the shade came broken" read as a wrong item: section 3 settles both alike (a
+            # photo, then a refund, a return or a replacement), so the readers do not disagree.
+            return words
+        return None
 
     def _named_reason(
         self, at_least: float = REASON_MIN_CONFIDENCE, intent: str | None = None
@@ -178,8 +211,14 @@ class MessageReading(TurnBase):
     def _asks_about_the_offer(self) -> bool:
         """At a confirmation, a question read as tracking ("will the money go back to my card
         or to my wallet?" reads track_refund) is about the offer on the table, not a new
-        request to track something."""
-        return self.intent in TRACKING and self.text.rstrip().endswith("?")
+        request to track something; so is an unsure tracking reading without its question
+        mark ("will u charge me for shipping" reads track_order at 0.69), unless it names
+        another order."""
+        if self.intent not in TRACKING:
+            return False
+        if self.text.rstrip().endswith("?"):
+            return True
+        return self.parse.intent.confidence < SURE_REQUEST and not OTHER_ORDER.search(self.said)
 
     def _asks(self) -> bool:
         """The NLU surely reads the message as a question (reconcile's bar for a question)."""

@@ -9,7 +9,9 @@ sentence end, "and", "also", "plus") and each piece is read by the NLU on its ow
   and the joined text is read again; greetings and thanks are dropped;
 - a policy question and a request: the question is answered first, then the request proceeds;
 - two requests about two different orders: the first is handled; once it is settled (done,
-  refused, declined), the bot says it now turns to the next one and does it.
+  refused, declined), the bot says it now turns to the next one and does it. A problem told as
+  a statement ("The plates from T3017 arrived broken.") is such a request when another request
+  on another order follows it; with a question it is the situation the question is about.
 
 Anything else (one request, a request whose second half names no other order: "my order A1001
 arrived broken and I want a refund") stays one message, read whole. The parts not yet handled
@@ -25,7 +27,7 @@ from bot.dialogue.context import TurnContext
 from bot.dialogue.flows import TurnHandler
 from bot.dialogue.state import Choice, DialogueState
 from bot.dialogue.turn import BotMessage, Outcome, typed
-from bot.dialogue.vocabulary import FLOW_INTENTS, TRACKING
+from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
 from nlu.types import ParseResult
@@ -71,6 +73,19 @@ def is_request(part: ParseResult) -> bool:
     return act is None or act.name == "request" or part.intent.name in TRACKING
 
 
+def is_told_claim(part: ParseResult) -> bool:
+    """A problem told as a statement ("The plates from T3017 arrived broken."): the claim the
+    buyer wants settled when another request on another order follows it, the situation a
+    question is about when a question follows it (`plan`)."""
+    act = part.dialogue_act
+    return (
+        part.intent.name in REASON_OF_INTENT
+        and act is not None
+        and act.name == "inform"
+        and not is_request(part)
+    )
+
+
 async def read_parts(parser: Parser, text: str) -> list[ParseResult] | None:
     """The message's parts, each read by ``parser``, in the message's order; None when it is
     one piece, too many, or fewer than two of them ask or request something."""
@@ -84,7 +99,7 @@ async def read_parts(parser: Parser, text: str) -> list[ParseResult] | None:
         if reading.intent.name in SMALL_TALK:
             continue
         waiting.append(i)
-        if is_question(reading) or is_request(reading):
+        if is_question(reading) or is_request(reading) or is_told_claim(reading):
             groups.append(waiting)
             waiting = []
     if waiting and groups:
@@ -109,8 +124,15 @@ def plan(parts: list[ParseResult], state: DialogueState, ctx: TurnContext) -> li
         # recent orders is answered (`TurnHandler._run`), the message read whole.
         return []
     questions = [p for p in parts if is_question(p)]
-    requests = [p for p in parts if is_request(p) and not is_question(p)]
+    told = [p for p in parts if is_told_claim(p)]
+    if told and questions:
+        # "my parcel is a week late and when do I get something?": the situation the question
+        # is about, one message.
+        return []
+    requests = [p for p in parts if (is_request(p) or is_told_claim(p)) and not is_question(p)]
     if not requests or len(questions) + len(requests) != len(parts):
+        return []
+    if told and len(requests) < 2:
         return []
     if len(requests) > 1:
         orders = [_order_of(p, state, ctx) for p in requests]

@@ -10,6 +10,7 @@ from bot.dialogue.state import Choice, normalise
 from bot.dialogue.turn import Outcome, typed
 from bot.dialogue.vocabulary import _PLAUSIBLE, MAX_ORDER_CHOICES
 from bot.dialogue.wording import (
+    ITEM_WANTED,
     NEVER_MIND,
     NO_PHOTO,
     OPENED_WORDS,
@@ -134,8 +135,12 @@ class SlotFilling(MessageReading):
                 flow.prefers_replacement = self.option == "replacement"
                 return FILLED
             said = without_declined_remedy(self.said)
-            replacement = REPLACEMENT_WORDS.search(said)
-            if replacement or REFUND_WORDS.search(said) or self.intent == "request_refund":
+            replacement = bool(REPLACEMENT_WORDS.search(said))
+            refund = bool(REFUND_WORDS.search(said))
+            if not replacement and not refund and ITEM_WANTED.search(said):
+                # "the M that I ordered please": the item, not the money.
+                replacement = True
+            if replacement or refund or self.intent == "request_refund":
                 flow.prefers_replacement = replacement
                 return FILLED
             return None

@@ -45,6 +45,8 @@ class Flow(BaseModel):
     prefers_replacement: bool | None = None
     # The problem the reason reader named in the message that opened the flow (none: None).
     reason_read: str | None = None
+    # "...if you can't, I want to talk to a person": asked with the request, for a refusal.
+    person_if_refused: bool = False
 
     def reset_order_details(self) -> None:
         """A different order: what was said about the old one's items no longer holds."""

@@ -5,6 +5,7 @@ which orders each can be about, and the confidence bars at which the NLU's readi
 from __future__ import annotations
 
 from bot.store.models import ActionType
+from policies.rules import DAMAGE_CLAIMS
 from policies.types import ClaimType, OrderStatus, Remedy
 
 # The claim an intent stands for (the one table of it). A claim flow starts with it only for
@@ -62,9 +63,15 @@ REASONS_OF_REQUEST = {
 # The dialogue act's confidence from which an unreadable answer to a question is re-asked rather
 # than taken for a new request (the act reader's inform precision on its blind set: 1.000).
 SURE_INFORM = 0.9
+# A reading below even odds is the reader's guess, not its reading: an unsure request whose
+# runner-up is a policy question is answered as one (`TurnHandler._policy_question_second`).
+EVEN_ODDS = 0.5
 # A question the buyer's answer left open is asked once more, in other words; the next time a
 # person takes over (no dead ends: issue 14).
 MAX_ASKED_AGAIN = 2
+# Reasons the policy settles alike (section 3: damaged, defective, wrong or not as described):
+# two readers naming one each do not disagree on what to do.
+SAME_SECTION_REASONS = frozenset(claim.value for claim in DAMAGE_CLAIMS)
 # The NLU's reason names that differ from the claim types'.
 CLAIM_OF_REASON = {"change_of_mind": ClaimType.CHANGE_OF_MIND_RETURN.value}
 # A situation a policy question names, the claim it would be, and the orders it can be about.

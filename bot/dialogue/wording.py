@@ -46,14 +46,18 @@ NOT_PLAIN_YES = replace(
 SEALED_WORDS = replace(
     local.SEALED,
     english=re.compile(
-        r"\b(seale?d|unopene?d|never (been )?(opene?d|used|tried)|not (been )?(opene?d|used|tried)"
-        r"|(hasn'?t|haven'?t|didn'?t) (been )?(open|opened|use|used|try|tried)|untouched|brand new"
-        r"|still (in (the )?(box|wrapping|plastic)|wrapped))\b"
+        r"\b(seale?d|unopene?d|(never|not|(has|have|did|was|is) ?n(o|')?t)( even| yet| ever)?"
+        r"( been)?( even| yet)? (opene?d?|used?|tried|try|tested|test|sprayed|spray|worn|wore"
+        r"|wear|applied|apply|swatched)|untouched|brand new"
+        r"|still (in (the )?(box|wrapping|plastic|packaging)|wrapped))\b"
     ),
 )
 OPENED_WORDS = replace(
     local.OPENED,
-    english=re.compile(r"\b(opened|open|used|tried|tested|applied|swatched|unsealed)\b"),
+    english=re.compile(
+        r"\b(opened|open|used|tried|tested|test|testing|applied|swatched|unsealed|spray(ed)?"
+        r"|wore|worn|put (it|some) on)\b"
+    ),
 )
 # "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
 # or "the right size, please" read as new refund requests; a closed question's answer is read
@@ -69,6 +73,17 @@ REPLACEMENT_WORDS = replace(
 )
 REFUND_WORDS = replace(
     local.REFUND, english=re.compile(r"\b(refund\w*|money|reimburs\w*|cash back|pay (me )?back)\b")
+)
+# "Refund or replacement?" answered by describing the item wanted ("the M that I ordered", "the
+# black one please", "one that works"): with no refund word, the buyer wants the item, which is
+# the replacement ("the first one" names a quick reply by its place: not read here). Read only
+# as the answer to that question (English; the quick replies' labels match in every language).
+ITEM_WANTED = re.compile(
+    r"\b(?:(?:that|which) i (?:ordered|paid for|wanted|chose|picked|asked for)"
+    r"|(?:the|a|an) (?!(?:first|second|former|latter|last|other|top|bottom)\b)(?:\w+ ){0,2}"
+    r"(?:one|size|colou?r|model|version|pair)(?: \w+)?"
+    r"(?: (?:please|pls|plz|instead|i ordered|thanks?)|[.!]*$)"
+    r"|(?:one|pair) that works|working one)\b"
 )
 # A remedy named only to be turned down ("a replacement, not a refund", "no refund, I want the
 # right size"): dropped before the remedy words are read, so the other one is the buyer's.
@@ -102,30 +117,77 @@ DISPUTE_WORDS = replace(
 # "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
 # out_of_scope without a subject): the reason quick replies' own words, read only for that
 # question and only when the NLU named no reason. Claim type values (`ClaimType`).
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several)"
 _ENGLISH_REASONS = {
-    # A fit ("too big on me", "doesn't fit") is a change of mind: the item is as ordered.
+    # A fit ("too big on me", "doesn't fit") is a change of mind: the item is as ordered; so is
+    # an item the buyer no longer wants for their own reasons ("found it cheaper elsewhere", "my
+    # daughter already has one", "ordered it by mistake", "doesn't suit me").
     "change_of_mind_return": re.compile(
         r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed"
         r"|(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
-        r"|loose|narrow|wide|baggy))\b"
+        r"|loose|narrow|wide|baggy)|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
+        r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
+        r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
+        r"|(doesn'?t|does not|don'?t|do not) (suit|look good on)"
+        r"|(don'?t|do not) (love|use) (it|them))\b"
     ),
-    "damaged": re.compile(r"\b(damaged?|broken?|cracked|smashed|shattered|dented|torn|ripped)\b"),
-    "wrong_item": re.compile(r"\b(wrong (item|one|colou?r|product|thing)|not what i ordered)\b"),
+    # Damaged or defective: broken in transit, or not working.
+    "damaged": re.compile(
+        r"\b(damaged?|broken?|broke|cracked|smashed|shattered|dented|torn|ripped|chip(ped|s)?"
+        r"|scratch(ed|es)|bent|snapped|crushed|leak(s|ing|ed)?|in (pieces|bits|peices)"
+        r"|fell apart|falls apart|came apart|faulty|defective|dead on arrival"
+        r"|stopped working|(not|isn'?t|aren'?t) working|no sound|missing (a )?(parts?|pieces?)"
+        r"|(doesn'?t|does not|won'?t|will not|didn'?t|did not|can'?t|cannot) (work|turn on"
+        r"|switch on|power on|charge|start|hold (a )?charge))\b"
+    ),
+    # Wrong or not as described: another item, size or colour than ordered, or unlike the listing.
+    "wrong_item": re.compile(
+        r"\b(wrong (item|one|colou?r|product|thing|size|model|parcel|book)|not what i ordered"
+        r"|not the (one|item|colou?r|size|model) i ordered|instead of (the|a|an|my)"
+        r"|(looks?|is) nothing like|not as (described|pictured|advertised|shown)"
+        r"|(somebody|someone) else'?s|(than|from) (the|what the) (listing|description|picture"
+        r"|photos?|ad) (said|says|showed|shows)|ordered [^.!?]{1,40}?(, | but | and )(i )?(got"
+        r"|received|(you|they|the seller) sent( me)?) (an?|the) (?!(delivery|parcel|package"
+        r"|refund|message|email|notification)\b))\b"
+    ),
     "not_received": re.compile(
         r"\b(never (arrived|came|got it)|(didn'?t|did not|hasn'?t|has not) (arrive|come)"
         r"|not (arrived|received|here)|still (waiting|not here)(?! (for|on) (my |the |a )?"
-        r"(refund|money))|(hasn'?t|has not|haven'?t|have not) (shown up|turned up|got it))\b"
+        r"(refund|money))|(hasn'?t|has not|haven'?t|have not) (shown up|turned up|got it)"
+        r"|(hasn'?t|has not|not) (moved|been updated|updated) (in|for)"
+        r"|still (just )?(says |shows )?in transit|no sign of (it|them|my))\b"
     ),
-    "late_delivery": re.compile(r"\b((came|arrived|was) (very |really )?late|delayed)\b"),
+    # Came, but after the promised date.
+    "late_delivery": re.compile(
+        r"\b((came|arrived|was) (very |really )?late|delayed"
+        r"|(came|arrived|turned up|showed up|got (it|them|here)) " + _NUMBER + r" (days?|weeks?)"
+        r" late|(a |one )?(whole |full )?(" + _NUMBER + r" )?(days?|weeks?) (after|later than)"
+        r" (the|you|it|they|i was)|after the (promised|delivery) date"
+        r"|finally (came|arrived|turned up|showed up|got here))\b"
+    ),
 }
 REASON_WORDS = {
     name: replace(local.REASONS[name], english=english)
     for name, english in _ENGLISH_REASONS.items()
 }
-# "Hi, I need help with an order please", "I have a problem with my order": a request the NLU
-# reads as out of scope, which asks for the order and what went wrong (`TurnHandler`).
+# "Hi, I need help with an order please", "I have a problem with my order", "something's off
+# with my order": a request the NLU reads as out of scope, which asks for the order and what
+# went wrong (`TurnHandler`).
 HELP_WITH_ORDER = re.compile(
-    r"\b(help|problem|issue|trouble|question)s?\b.{0,25}\b(order|parcel|package|purchase)s?\b"
+    r"\b((help|problem|issue|trouble|question)s?|(something|sth)('?s| is)? (wrong|off|not right"
+    r"|up))\b.{0,25}\b(order|parcel|package|purchase)s?\b"
+)
+# The same, naming a problem (not help or a question, which may be where the parcel is).
+PROBLEM_WITH_ORDER = re.compile(
+    r"\b((problem|issue|trouble)s?|(something|sth)('?s| is)? (wrong|off|not right|up))\b.{0,25}"
+    r"\b(order|parcel|package|purchase)s?\b"
+)
+# A person asked for in case the request is refused, with the request itself ("return the
+# headphones, changed my mind. if you can't, I want to talk to a person"): the refusal hands over.
+PERSON_IF_REFUSED = re.compile(
+    r"\b(if (you|u) (can'?t|cannot|won'?t|will not|don'?t|do not)|if not|if that'?s not possible"
+    r"|if it'?s not possible|otherwise|or else)\b.{0,60}\b(person|human|agent|someone|somebody"
+    r"|manager|supervisor)\b"
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")

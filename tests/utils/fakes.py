@@ -91,6 +91,8 @@ class ScriptedParser:
         self.reasons: dict[str, str | tuple[str, float]] = {}
         # Exact texts' dialogue acts (none otherwise): a name, or (name, confidence).
         self.acts: dict[str, str | tuple[str, float]] = {}
+        # Exact texts' runners-up after the intent: (name, confidence) pairs.
+        self.runners_up: dict[str, tuple[tuple[str, float], ...]] = {}
         self.down = False
         self.delay_s = 0.0
         self.texts: list[str] = []
@@ -109,7 +111,10 @@ class ScriptedParser:
         return ParseResult(
             text=text,
             intent=IntentScore(intent, self.confidence),
-            intent_ranking=(IntentScore(intent, self.confidence),),
+            intent_ranking=(
+                IntentScore(intent, self.confidence),
+                *(IntentScore(*pair) for pair in self.runners_up.get(text, ())),
+            ),
             entities=entities,
             claim_reason=self._reason(text),
             dialogue_act=self._act(text),

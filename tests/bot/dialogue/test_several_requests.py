@@ -135,3 +135,24 @@ def test_a_refused_first_request_keeps_its_way_to_a_person_when_the_next_starts(
     turn = chat.say("Talk to a person")
     assert turn["status"] == "waiting_for_agent", bot_text(turn)
     assert turn["actions"] == []
+
+
+def test_a_problem_told_then_another_request_on_another_order_are_both_done(chat, nlu):
+    told = "The coffee mug from D201 arrived broken."
+    nlu.script[told], nlu.acts[told] = "damaged_item", "inform"  # told, not asked for
+    message = f"{told} I'd also like to cancel P100."
+    turn = chat.say(message, photo="https://img.example.com/mug.jpg")
+    # The mug first ($12, a refund without return), then the cancellation.
+    assert turn["expecting"] == "confirmation" and "DMG-3.2" in citations(turn), bot_text(turn)
+    turn = chat.say("yes")
+    assert [a["order_id"] for a in turn["actions"]] == ["D201"]
+    assert "Now for your next request" in bot_text(turn) and "P100" in bot_text(turn)
+    assert [a["order_id"] for a in chat.say("yes")["actions"]] == ["P100"]
+
+
+def test_a_problem_told_then_a_request_naming_no_other_order_stays_one(chat, nlu):
+    told = "The coffee mug from D201 arrived broken."
+    nlu.script[told], nlu.acts[told] = "damaged_item", "inform"
+    turn = chat.say(f"{told} I want my money back.", photo="https://img.example.com/mug.jpg")
+    assert "Now for your next request" not in bot_text(turn)
+    assert turn["expecting"] == "confirmation" and "DMG-3.2" in citations(turn), bot_text(turn)
