@@ -37,6 +37,7 @@ from lab.loadtest.stats import Sample, percentile, summarize
 MAX_TEXTS_KEPT = 2000
 # Connections per simulated buyer (their turns are sequential in the closed loop).
 BUYER_CONNECTIONS = 4
+CONNECTION_MODES = ("shared", "per-buyer")
 
 
 def load_1m() -> float:
@@ -83,7 +84,10 @@ class LoadRun:
         timeout_s: float = 30.0,
         max_connections: int = 160,
         run_tag: int | None = None,
+        connections: str = "shared",
     ) -> None:
+        if connections not in CONNECTION_MODES:
+            raise ValueError(f"connections must be one of {CONNECTION_MODES}, got {connections!r}")
         self.target = target
         tag = run_tag if run_tag is not None else int(time.time()) % 10000
         order_ids = OrderIds(tag)
@@ -92,11 +96,14 @@ class LoadRun:
         self.timeout_s = timeout_s
         # The platform's order webhooks share one pool, as one backend's would.
         self.client = self._new_client(max_connections)
-        # Each buyer talks over their own connections, as each buyer's app does. With several
-        # bot processes on one port (uvicorn's workers) the kernel gives each new connection to
-        # one process for its life: one shared pool of a few keep-alive connections pinned most
-        # buyers to the process that accepted them first (measured: 12.6 against 6.3 CPU s
-        # for the two processes over an 8-buyer phase), which no population of real buyers does.
+        # "shared": the buyers' requests share that pool too, as behind an ingress that keeps a
+        # few persistent connections to the bot (every figure before 2026-12-03 14:00).
+        # "per-buyer": each buyer has their own connections, as each app talking to the bot
+        # directly. uvicorn's workers are balanced per connection (the kernel gives a new one to
+        # one process for its life), so with several bot processes the shared pool skews the
+        # load (measured: 12.6 against 6.3 CPU s over an 8-buyer phase) and per-buyer balances it
+        # (14.6 and 13.9), at the price of connections reopened after the server's 5 s keep-alive.
+        self.connections = connections
         self.buyer_clients: dict[str, httpx.AsyncClient] = {}
         self.memory: list[dict[str, Any]] = []
         # What the buyers typed, for the floor (Rasa parsing the same texts alone).
@@ -115,6 +122,8 @@ class LoadRun:
         )
 
     def buyer_client(self, buyer_id: str) -> httpx.AsyncClient:
+        if self.connections == "shared":
+            return self.client
         client = self.buyer_clients.get(buyer_id)
         if client is None:
             # A few connections: in the open loop one buyer can have several turns in flight.

@@ -26,7 +26,7 @@ import httpx
 from bot.settings import REPO_ROOT
 from lab.loadtest import cpu, report
 from lab.loadtest.floor import rasa_floor, turn_targets
-from lab.loadtest.load import LoadRun, load_1m, phase_result
+from lab.loadtest.load import CONNECTION_MODES, LoadRun, load_1m, phase_result
 from lab.loadtest.stack import OwnStack, Target, listener_pid, require_loopback
 from lab.loadtest.stats import memory_trend, windows
 
@@ -54,6 +54,7 @@ async def run(args: argparse.Namespace, target: Target) -> dict:
         seed=args.seed,
         timeout_s=args.timeout,
         max_connections=max([*args.concurrency, args.max_in_flight]) + 8,
+        connections=args.connections,
     )
     stop = asyncio.Event()
     sampler = asyncio.create_task(bench.sample_memory(args.sample_every, stop))
@@ -188,6 +189,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="own stack: bot processes (above 1: the multi-process mode over PostgreSQL)",
     )  # fmt: skip
     parser.add_argument("--rasa-servers", type=int, default=1, help="own stack: Rasa servers")
+    parser.add_argument(
+        "--connections", choices=CONNECTION_MODES, default="shared",
+        help="the buyers' HTTP connections: one shared pool (as behind an ingress) or each "
+        "buyer's own (as apps talking to the bot directly; balances uvicorn's workers)",
+    )  # fmt: skip
     parser.add_argument(
         "--rasa-threads", type=int, default=None,
         help="own stack: TensorFlow threads per Rasa server (default: as the launcher)",

@@ -167,7 +167,7 @@ def test_markdown_report_has_a_row_per_phase(tmp_path):
     assert (tmp_path / "memory.png").stat().st_size > 1000 and len(paths) == 3
 
 
-def test_each_buyer_has_their_own_connections_and_the_webhooks_share_one_pool():
+def test_per_buyer_connections_give_each_buyer_their_own_and_the_webhooks_one_pool():
     import asyncio
 
     import httpx
@@ -177,7 +177,7 @@ def test_each_buyer_has_their_own_connections_and_the_webhooks_share_one_pool():
     from lab.loadtest.stack import Target
 
     target = Target("http://127.0.0.1:9", "secret-0123456789abcdef0123456789", "hook", None, None)
-    bench = LoadRun(target, buyers=4)
+    bench = LoadRun(target, buyers=4, connections="per-buyer")
     seen: list[tuple[int, str]] = []
 
     def answer(client_id: int):
@@ -202,3 +202,15 @@ def test_each_buyer_has_their_own_connections_and_the_webhooks_share_one_pool():
     asyncio.run(go())
     assert seen == [(0, "/v1/conversations"), (1, "/v1/conversations")]
     assert bench.buyer_client(bench.buyers[0].buyer_id) is not bench.client
+
+
+def test_the_buyers_share_the_pool_by_default_and_a_bad_mode_is_refused():
+    from lab.loadtest.load import LoadRun
+    from lab.loadtest.stack import Target
+
+    target = Target("http://127.0.0.1:9", "secret-0123456789abcdef0123456789", "hook", None, None)
+    bench = LoadRun(target, buyers=2)
+    assert bench.buyer_client(bench.buyers[0].buyer_id) is bench.client
+    with pytest.raises(ValueError, match="connections"):
+        LoadRun(target, buyers=2, connections="one-each")
+    assert parse_args(["--connections", "per-buyer"]).connections == "per-buyer"
