@@ -58,7 +58,8 @@ def test_a_busy_child_of_the_stack_is_measured():
     finally:
         spinner.kill()
         spinner.wait()
-    assert used["cpu_s"]["bot"] > 0.3, used
+    # A second of a spinning process: well above nothing even on a loaded machine.
+    assert used["cpu_s"]["bot"] > 0.1, used
     assert before.kinds[os.getpid()] == "load generator"
 
 
