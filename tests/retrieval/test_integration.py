@@ -65,10 +65,12 @@ def test_default_answerer_quotes_and_cites_or_hands_over(minilm, clauses) -> Non
 
     answer = answerer.answer("how long do i have to send back my shoes")
     assert answer.confident
-    (cited,) = answer.citations
-    assert cited == answer.hits[0].clause_id
-    # Extractive: every quoted sentence is the cited clause's own text.
-    assert all(part in by_id[cited].text for part in answer.text.split(". ") if part)
+    # The first hit is cited first; a second clause may follow (the clause stating the asked
+    # kind of quantity, or a close one: retrieval.answer).
+    assert answer.citations[0] == answer.hits[0].clause_id and len(answer.citations) <= 2
+    # Extractive: every quoted sentence is one of the cited clauses' own text.
+    cited_text = " ".join(by_id[c].text for c in answer.citations)
+    assert all(part in cited_text for part in answer.text.split(". ") if part)
 
     off_topic = answerer.answer("what is the capital of mongolia")
     assert not off_topic.confident and off_topic.citations == ()
