@@ -20,11 +20,12 @@ wait in `DialogueState.pending`; a handoff drops them (the person reads the whol
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from bot.dialogue import replies
 from bot.dialogue.context import TurnContext
-from bot.dialogue.flows import TurnHandler
+from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import Choice, DialogueState
 from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
@@ -153,6 +154,19 @@ def plan(
     return questions + requests
 
 
+def _with_situation(question: ParseResult, requests: list[ParseResult]) -> ParseResult:
+    """A question answered ahead of the message's request is about that request's problem
+    ("the cup came chipped, only 12 dollars. Do I need to send it back?"): when the question
+    names no problem itself, it takes the first request's, so retrieval prefers that problem's
+    section (`retrieval.situation`) over a clause that merely shares the question's words."""
+    if situation_of(question) is not None:
+        return question
+    for request in requests:
+        if situation_of(request) is not None:
+            return dataclasses.replace(question, claim_reason=request.claim_reason)
+    return question
+
+
 def _names_order(part: ParseResult) -> bool:
     return any(e.entity == "order_id" for e in part.entities)
 
@@ -178,6 +192,8 @@ def run(
     ordered = plan(parts, state, ctx, parse) if parts else []
     if ordered:
         first, rest = ordered[0], ordered[1:]
+        if is_question(first):
+            first = _with_situation(first, rest)
         state.pending = [_stored(p) for p in rest]
         handler = TurnHandler(state, ctx, first, attachments)
         # A question answered ahead of a request offers no check of an order: the request is

@@ -171,3 +171,18 @@ def test_a_question_whose_situation_reads_as_a_request_stays_one_question(chat, 
     assert answerer.questions == [message]
     text = bot_text(turn)
     assert "Now for your next request" not in text and "Shall I check order" in text, text
+
+
+def test_a_question_answered_ahead_of_its_request_takes_the_requests_problem(chat, nlu, answerer):
+    # "Do I need to send it back?" names no problem; the request beside it does (damaged):
+    # retrieval is told, so it prefers the damaged-item section for the answer.
+    told = "The coffee mug from D201 came chipped."
+    nlu.script[told], nlu.acts[told] = "damaged_item", "request"
+    nlu.reasons[told] = "damaged"
+    question = "Do I need to send it back?"
+    nlu.script[question] = "ask_policy"
+    message = f"{told} {question}"
+    nlu.script[message] = "damaged_item"  # read whole, a request: not one question
+    chat.say(message)
+    assert answerer.questions == [question]
+    assert answerer.situations == ["damaged"]
