@@ -609,8 +609,15 @@ class TurnHandler(Deciding):
             self.state.end_flow()
             return self._say(replies.track_order(order), ["REF-5.2"] if order.was_refunded else [])
         if flow.intent == "track_refund":
-            self.state.end_flow()
             pending = self.ctx.return_pending(order.order_id)
+            if not order.was_refunded and not pending and _overdue(order, self.ctx.now):
+                # No refund yet on a parcel more than 3 days past its promised date: the refund
+                # it is owed (INR-4.1) is the answer ("K7734 not here, way past due. refund"),
+                # offered for confirmation, as for "where is it" on an overdue order.
+                self._reply(replies.track_refund(order, pending), ["REF-5.2"])
+                flow.intent, flow.claim_type = "item_not_received", ClaimType.NOT_RECEIVED
+                return self._decide(order)
+            self.state.end_flow()
             return self._say(replies.track_refund(order, pending), ["REF-5.1", "REF-5.2"])
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:

@@ -20,11 +20,12 @@ wait in `DialogueState.pending`; a handoff drops them (the person reads the whol
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from bot.dialogue import replies
 from bot.dialogue.context import TurnContext
-from bot.dialogue.flows import TurnHandler
+from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import Choice, DialogueState
 from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
@@ -115,10 +116,15 @@ async def read_parts(parser: Parser, text: str) -> list[ParseResult] | None:
     return parts
 
 
-def plan(parts: list[ParseResult], state: DialogueState, ctx: TurnContext) -> list[ParseResult]:
+def plan(
+    parts: list[ParseResult],
+    state: DialogueState,
+    ctx: TurnContext,
+    whole: ParseResult | None = None,
+) -> list[ParseResult]:
     """The order in which to handle the parts: questions first, then the requests; or one
-    part (the whole message, ``parts`` being its reading alone) when they are not several
-    requests after all."""
+    part (the whole message, ``whole`` being its reading) when they are not several requests
+    after all."""
     if not ctx.recent_orders():
         # A request would only ask for an order the buyer does not have: a buyer with no
         # recent orders is answered (`TurnHandler._run`), the message read whole.
@@ -128,6 +134,13 @@ def plan(parts: list[ParseResult], state: DialogueState, ctx: TurnContext) -> li
     if told and questions:
         # "my parcel is a week late and when do I get something?": the situation the question
         # is about, one message.
+        return []
+    if questions and whole is not None and is_question(whole) and not any(map(_names_order, parts)):
+        # Read whole, the message is a question, and no part names an order: its other parts
+        # tell the situation the question is about, even when a part alone reads as a request
+        # ("My parcel is 5 days late. What are the rules, do I get my money back?", "My skirt
+        # arrived three weeks ago. Am I still within the time for returns?"). One question,
+        # answered with its situation, then the offer to check the order.
         return []
     requests = [p for p in parts if (is_request(p) or is_told_claim(p)) and not is_question(p)]
     if not requests or len(questions) + len(requests) != len(parts):
@@ -139,6 +152,23 @@ def plan(parts: list[ParseResult], state: DialogueState, ctx: TurnContext) -> li
         if None in orders or len(set(orders)) != len(orders):
             return []
     return questions + requests
+
+
+def _with_situation(question: ParseResult, requests: list[ParseResult]) -> ParseResult:
+    """A question answered ahead of the message's request is about that request's problem
+    ("the cup came chipped, only 12 dollars. Do I need to send it back?"): when the question
+    names no problem itself, it takes the first request's, so retrieval prefers that problem's
+    section (`retrieval.situation`) over a clause that merely shares the question's words."""
+    if situation_of(question) is not None:
+        return question
+    for request in requests:
+        if situation_of(request) is not None:
+            return dataclasses.replace(question, claim_reason=request.claim_reason)
+    return question
+
+
+def _names_order(part: ParseResult) -> bool:
+    return any(e.entity == "order_id" for e in part.entities)
 
 
 def _order_of(part: ParseResult, state: DialogueState, ctx: TurnContext) -> str | None:
@@ -159,9 +189,11 @@ def run(
 ) -> Outcome:
     """One buyer turn: the message's parts one after the other when it has several, else the
     message; then any part still waiting from an earlier message, once nothing is open."""
-    ordered = plan(parts, state, ctx) if parts else []
+    ordered = plan(parts, state, ctx, parse) if parts else []
     if ordered:
         first, rest = ordered[0], ordered[1:]
+        if is_question(first):
+            first = _with_situation(first, rest)
         state.pending = [_stored(p) for p in rest]
         handler = TurnHandler(state, ctx, first, attachments)
         # A question answered ahead of a request offers no check of an order: the request is

@@ -121,7 +121,8 @@ _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a coupl
 _ENGLISH_REASONS = {
     # A fit ("too big on me", "doesn't fit") is a change of mind: the item is as ordered; so is
     # an item the buyer no longer wants for their own reasons ("found it cheaper elsewhere", "my
-    # daughter already has one", "ordered it by mistake", "doesn't suit me").
+    # daughter already has one", "ordered it by mistake", "doesn't suit me", "lowkey regret the
+    # trail runners", "having second thoughts").
     "change_of_mind_return": re.compile(
         r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed"
         r"|(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
@@ -129,7 +130,7 @@ _ENGLISH_REASONS = {
         r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
         r"|(doesn'?t|does not|don'?t|do not) (suit|look good on)"
-        r"|(don'?t|do not) (love|use) (it|them))\b"
+        r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase))\b"
     ),
     # Damaged or defective: broken in transit, or not working.
     "damaged": re.compile(

@@ -267,3 +267,22 @@ def test_an_unreadable_answer_is_asked_again_not_taken_for_a_new_request(chat, n
     turn = chat.say("the purple one")
     assert turn["expecting"] == "choice" and "didn't catch" in bot_text(turn)
     assert chat.say("No, still sealed")["expecting"] == "confirmation"
+
+
+def test_no_refund_yet_on_an_overdue_parcel_offers_the_refund_it_is_owed(chat, nlu):
+    # Read as "where is my refund": S300 is more than 3 days past its promised date and has no
+    # refund, so the answer is the refund INR-4.1 gives it, offered for a yes.
+    message = "S300 not here. way past due. refund"
+    nlu.script[message] = "track_refund"
+    turn = chat.say(message)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "INR-4.1" in citations(turn)
+    [action] = chat.say("yes")["actions"]
+    assert action["type"] == "refund" and action["amount"] == 60.0
+
+
+def test_no_refund_yet_on_a_parcel_still_on_time_is_the_status_alone(chat, nlu):
+    nlu.script["where is my refund for S301"] = "track_refund"
+    turn = chat.say("where is my refund for S301")
+    assert turn["expecting"] != "confirmation" and turn["actions"] == []
+    assert "No refund has been issued on order S301" in bot_text(turn)

@@ -149,6 +149,8 @@ def test_a_place_in_the_list_or_the_money_is_no_replacement(chat, nlu, answer):
         ("found it cheaper somewhere else", "change_of_mind_return"),
         ("they pinch my toes", "change_of_mind_return"),
         ("it just doesn't look good on me", "change_of_mind_return"),
+        ("lowkey regret the trail runners, can i send em back", "change_of_mind_return"),
+        ("having second thoughts about the jacket", "change_of_mind_return"),
         ("the courier's page has not moved in ten days", "not_received"),
         ("the tracking still just says in transit", "not_received"),
         ("it finally turned up two days ago", "late_delivery"),

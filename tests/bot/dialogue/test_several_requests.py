@@ -156,3 +156,33 @@ def test_a_problem_told_then_a_request_naming_no_other_order_stays_one(chat, nlu
     turn = chat.say(f"{told} I want my money back.", photo="https://img.example.com/mug.jpg")
     assert "Now for your next request" not in bot_text(turn)
     assert turn["expecting"] == "confirmation" and "DMG-3.2" in citations(turn), bot_text(turn)
+
+
+def test_a_question_whose_situation_reads_as_a_request_stays_one_question(chat, nlu, answerer):
+    # The act reader calls the situation a request (it is said, not asked for): read whole the
+    # message is a question, and no part names an order, so it is one question about it.
+    told = "My yoga mat is 5 days late."
+    nlu.script[told], nlu.acts[told] = "item_not_received", "request"
+    question = "What are the rules, do I get my money back?"
+    nlu.script[question] = "ask_policy"
+    message = f"{told} {question}"
+    nlu.script[message] = "ask_policy"
+    turn = chat.say(message)
+    assert answerer.questions == [message]
+    text = bot_text(turn)
+    assert "Now for your next request" not in text and "Shall I check order" in text, text
+
+
+def test_a_question_answered_ahead_of_its_request_takes_the_requests_problem(chat, nlu, answerer):
+    # "Do I need to send it back?" names no problem; the request beside it does (damaged):
+    # retrieval is told, so it prefers the damaged-item section for the answer.
+    told = "The coffee mug from D201 came chipped."
+    nlu.script[told], nlu.acts[told] = "damaged_item", "request"
+    nlu.reasons[told] = "damaged"
+    question = "Do I need to send it back?"
+    nlu.script[question] = "ask_policy"
+    message = f"{told} {question}"
+    nlu.script[message] = "damaged_item"  # read whole, a request: not one question
+    chat.say(message)
+    assert answerer.questions == [question]
+    assert answerer.situations == ["damaged"]
