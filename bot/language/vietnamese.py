@@ -9,8 +9,10 @@ minh nha", "chua nhan dc hang"), so the English NLU model read it. Two cues, per
   ô, à, é, ã, õ and are not counted;
 - a syllable of frequent Vietnamese chat typed without diacritics (toi, minh, muon, huy, hoan
   tien, chua, duoc/dc, khong, nhan, giup, roi...), whole words only. Left out: syllables that
-  are words of English ("hang", "don", "can", "on", "mat", "may", "ban", "the", "an"), Malay,
-  Indonesian or Tagalog ("ko", "mau", "di", "na", "sa", "la", "ma", "da", "ang").
+  are words of English ("hang", "don", "can", "on", "mat", "may", "ban", "the", "an", "ve"),
+  Malay, Indonesian or Tagalog ("mau", "dong", "tuan", "dia", "di", "na", "sa", "la", "ma",
+  "da"). "ko" (không) is kept although it is Tagalog's "my": alone it never makes half of a
+  Tagalog message's words, and two syllables are needed without a Vietnamese letter.
 
 A message is Vietnamese when at least ``MIN_SHARE`` of its words carry a cue, and either one of
 them is a Vietnamese letter or at least ``MIN_SYLLABLES`` are syllables of the list (one
