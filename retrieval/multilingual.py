@@ -289,10 +289,11 @@ class MultilingualIndex:
             # English text is the original the translations were made from.
             en_cosines, en_best = best_windows(self.languages[ENGLISH], vector)
             rankings.append(sorted(en_best, key=lambda cid: (-en_cosines[en_best[cid]], cid)))
-        if "examples" in rankers and self.examples:
+        examples = self._example_scores(vector)
+        if "examples" in rankers and examples:
             # Each clause by its closest English example question: e5 matches a question to
             # another buyer's question better than to the policy's prose, across languages.
-            rankings.append(self._example_ranking(vector))
+            rankings.append(sorted(examples, key=lambda cid: (-examples[cid], cid)))
         fused = {cid: v for cid, v in rrf(rankings, RRF_K).items() if cid in best_window}
         order = sorted(fused, key=lambda cid: (-fused[cid], -cosines[best_window[cid]], cid))
         background = float(cosines.mean())
@@ -307,6 +308,7 @@ class MultilingualIndex:
                     clause.text,
                     float(cosines[row]) - background,
                     index.windows[row].sentences,
+                    example_score=examples.get(clause_id),
                 )
             )
         return hits
@@ -321,13 +323,18 @@ class MultilingualIndex:
         questions naming an item (58), recall@3 0.879 -> 0.931 with them appended."""
         return self.items.expansion_words(question, language) if self.items else []
 
-    def _example_ranking(self, vector: np.ndarray) -> list[str]:
+    def _example_scores(self, vector: np.ndarray) -> dict[str, float]:
+        """Each clause's closest example question's cosine minus the question's mean cosine
+        over all example questions (the background, as for the windows); {} without any."""
+        if not self.examples:
+            return {}
         cosines = self.example_vectors @ vector
+        background = float(cosines.mean())
         best: dict[str, float] = {}
         for example, cosine in zip(self.examples, cosines, strict=True):
             for clause_id in example.clause_ids:
                 best[clause_id] = max(best.get(clause_id, -2.0), float(cosine))
-        return sorted(best, key=lambda cid: (-best[cid], cid))
+        return {cid: score - background for cid, score in best.items()}
 
 
 def best_windows(index: LanguageIndex, vector: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:

@@ -20,6 +20,10 @@ class Hit:
     ``rank_score`` is the re-ranker's score (``retrieval.rerank``, a logit) for a clause it
     re-ordered; ``None`` otherwise. Only differences between hits of one search mean anything:
     a small gap between the first two says the re-ranker could not tell them apart.
+
+    ``example_score`` (multilingual retrieval only) is how close the question is to the
+    clause's closest example question (its e5 cosine minus the question's mean cosine over all
+    example questions); ``None`` when the index has no example question for the clause.
     """
 
     clause_id: str
@@ -28,6 +32,7 @@ class Hit:
     score: float
     passage: tuple[int, ...] = ()
     rank_score: float | None = None
+    example_score: float | None = None
 
 
 @runtime_checkable

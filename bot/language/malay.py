@@ -24,6 +24,7 @@ MALAY = _words(
     awak korang encik cik puan tuan sila telefon nombor akaun kad resit teruk lambat camne
     macammana mcm macam je jer saje sahaja jualan tq tqvm bagi kat dekat ape meh kot pastu
     kasut seluar barangan tempahan ditempah pengguna tukar gantikan
+    skrin syampu pampasan fon nk dh pulak biadap takpe
     """
 )
 INDONESIAN = _words(
@@ -35,6 +36,7 @@ INDONESIAN = _words(
     kirimin paket kurir pengembalian dikembalikan kembalikan dana refundnya pesanannya
     tolongin barangnya bikin dikasih sepatu celana ongkir makasih terimakasih trims pengen
     ingin kapan gitu gini
+    iya udh blm sampe retur dus ukuran mulu jelek ancur orderan batalin
     """
 )
 # "kenapa", "boleh", "barang", "saya" and the like are shared and left out.
@@ -49,3 +51,11 @@ def malay_or_indonesian(text: str) -> str | None:
     if malay == indonesian:
         return None
     return "ms" if malay > indonesian else "id"
+
+
+def distinctive_share(text: str) -> float:
+    """The share of the message's words that are Malay's or Indonesian's own (either list)."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    return sum(word in MALAY or word in INDONESIAN for word in words) / len(words)

@@ -6,6 +6,10 @@ adds per message.
 
 Each line is {"text", "language", "locale"?}. Every message is read as the first of its
 conversation (no conversation language): what the detector and the rules make of it alone.
+
+``--split DIR`` reads the multilingual NLU dev split instead (``lab.nlu.compare_multilingual
+--split-only``'s ``DIR/test_{lang}.yml``, no locale): the messages the routed dev figures
+(``lab.nlu.dev_routed``) read, so language ID is measured on what the NLU is measured on.
 """
 
 from __future__ import annotations
@@ -31,6 +35,20 @@ def load(path: Path) -> list[dict]:
             raise SystemExit(f"{path}:{number}: each line needs 'text' and 'language'")
         rows.append(row)
     return rows
+
+
+SPLIT_LANGUAGES = ("en", "ms", "id", "th", "vi", "tl")
+
+
+def load_split(split: Path, languages: tuple[str, ...] = SPLIT_LANGUAGES) -> list[dict]:
+    """The held-out 20% of each language of a multilingual dev split, as rows."""
+    from lab.nlu.dataset import load_examples
+
+    return [
+        {"text": example.text, "language": language}
+        for language in languages
+        for example in load_examples(split / f"test_{language}.yml")
+    ]
 
 
 def evaluate(rows: list[dict]) -> dict:
@@ -88,9 +106,14 @@ def markdown(result: dict, source: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", type=Path)
+    source.add_argument("--split", type=Path, help="a multilingual NLU dev split's directory")
     parser.add_argument("--out", type=Path, default=Path("reports/language"))
     args = parser.parse_args(argv)
+    if args.split is not None:
+        result = evaluate(load_split(args.split))
+        return _write(result, str(args.split), args.out)
     if not args.data.exists():
         print(
             f"eval-language: {args.data} is missing. It is the blind language-ID set (lines "
@@ -98,11 +121,14 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    result = evaluate(load(args.data))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "language_id.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    report = markdown(result, str(args.data))
-    (args.out / "language_id.md").write_text(report, encoding="utf-8")
+    return _write(evaluate(load(args.data)), str(args.data), args.out)
+
+
+def _write(result: dict, source: str, out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "language_id.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    report = markdown(result, source)
+    (out / "language_id.md").write_text(report, encoding="utf-8")
     print(report)
     return 0
 

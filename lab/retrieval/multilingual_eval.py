@@ -52,7 +52,14 @@ from retrieval.multilingual import (
     saved_example_vectors,
     saved_vectors,
 )
-from retrieval.multilingual_answer import GATE_DEPTH, MultilingualAnswerer, gate_score
+from retrieval.multilingual_answer import (
+    GATE_DEPTH,
+    MULTILINGUAL_EXAMPLE_WEIGHTS,
+    MULTILINGUAL_THRESHOLDS,
+    MultilingualAnswerer,
+    combined_score,
+    gate_score,
+)
 from retrieval.multilingual_items import MultilingualItems
 
 VARIANTS = {
@@ -182,13 +189,19 @@ def evaluate_heldout(
     index: MultilingualIndex,
     heldout: dict[str, list[EvalQuestion]],
     thresholds: dict[str, float],
+    weights: dict[str, float] | None = None,
 ) -> dict:
-    """``thresholds``: one per language (``en`` included, for the comparison row)."""
-    answerer = MultilingualAnswerer(None, index, thresholds)
+    """``thresholds``: one per language (``en`` included, for the comparison row), on the gate's
+    score: the first hit's margin plus ``weights[language]`` (0 when missing) times its example
+    score (``retrieval.multilingual_answer.combined_score``)."""
+    weights = {lang: (weights or {}).get(lang, 0.0) for lang in heldout}
+    answerer = MultilingualAnswerer(None, index, thresholds, example_weight=weights)
     # The same answerer quoting the first clause only (before the close second clause was
     # quoted too, 2026-12-03): the same gate, so the difference is the second clause alone.
-    first_only = MultilingualAnswerer(None, index, thresholds, second_clause_margin=-np.inf)
-    out: dict = {"thresholds": thresholds, "per_language": {}}
+    first_only = MultilingualAnswerer(
+        None, index, thresholds, second_clause_margin=-np.inf, example_weight=weights
+    )
+    out: dict = {"thresholds": thresholds, "weights": weights, "per_language": {}}
     latencies: list[float] = []
     for language, questions in heldout.items():
         results = []
@@ -200,7 +213,8 @@ def evaluate_heldout(
             if answer is not None:
                 latencies.append(time.perf_counter() - started)
                 answers.append((q, answer, first_only.answer(q.question, language=language)))
-            results.append(QuestionResult(q, tuple(h.clause_id for h in hits), gate_score(hits)))
+            score = combined_score(hits[0], weights[language]) if hits else None
+            results.append(QuestionResult(q, tuple(h.clause_id for h in hits), score))
         threshold = thresholds[language]
         scores = np.array([r.top_score for r in results])
         answerable = np.array([r.question.answerable for r in results])
@@ -344,9 +358,11 @@ def main(argv: list[str] | None = None) -> int:
         }
         if args.english is not None:
             sets["en"] = load_questions(args.english, known)
-        thresholds = {k: v["threshold"] for k, v in dev["refusal_per_language"].items()}
+        # The shipped gate (thresholds and weights fitted on dev by
+        # lab.retrieval.multilingual_gate); English, for comparison, by the pooled margin.
+        thresholds = dict(MULTILINGUAL_THRESHOLDS)
         thresholds["en"] = dev["refusal"]["margin"]["threshold"]
-        heldout = evaluate_heldout(index, sets, thresholds)
+        heldout = evaluate_heldout(index, sets, thresholds, dict(MULTILINGUAL_EXAMPLE_WEIGHTS))
     meta = {"date": datetime.now(UTC).date().isoformat(), "model": MODEL_NAME}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(

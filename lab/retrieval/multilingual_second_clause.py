@@ -39,7 +39,11 @@ from retrieval.multilingual import (
     saved_example_vectors,
     saved_vectors,
 )
-from retrieval.multilingual_answer import MULTILINGUAL_THRESHOLDS
+from retrieval.multilingual_answer import (
+    MULTILINGUAL_EXAMPLE_WEIGHTS,
+    MULTILINGUAL_THRESHOLDS,
+    combined_score,
+)
 from retrieval.multilingual_items import MultilingualItems
 
 # Closeness margins compared (on the e5 margin scale; dev gaps between the first two hits'
@@ -56,12 +60,12 @@ class Row:
     language: str
     group: str  # the question number shared by its parallel versions
     answerable: bool
-    answered: bool  # the first hit's margin clears the language's threshold
+    answered: bool  # the first hit's gate score clears the language's threshold
     first_relevant: bool
     second_relevant: bool
     gap: float  # first hit's margin minus the second's (+inf without a second clause)
-    second_clears: bool  # the second hit's margin clears the threshold
-    gate_two: bool  # the best margin of the first two clears the threshold
+    second_clears: bool  # the second hit's gate score clears the threshold
+    gate_two: bool  # the best gate score of the first two clears the threshold
 
 
 def rows_for(
@@ -69,10 +73,14 @@ def rows_for(
     dev: Mapping[str, Sequence],
     thresholds: Mapping[str, float],
     ids: Mapping[str, list[str]],
+    weights: Mapping[str, float] = MULTILINGUAL_EXAMPLE_WEIGHTS,
 ) -> list[Row]:
+    """The gate's score is the shipped one: a hit's margin plus the language's weight times
+    its example score (``combined_score``); ``gap`` compares margins."""
     rows = []
     for language, questions in dev.items():
         t = thresholds[language]
+        w = weights.get(language, 0.0)
         for q, qid in zip(questions, ids[language], strict=True):
             hits = index.search(q.question, language, ANSWER_DEPTH)
             first = hits[0] if hits else None
@@ -82,12 +90,12 @@ def rows_for(
                     language=language,
                     group=qid.split("-", 1)[1],
                     answerable=q.answerable,
-                    answered=first is not None and first.score >= t,
+                    answered=first is not None and combined_score(first, w) >= t,
                     first_relevant=first is not None and first.clause_id in q.relevant,
                     second_relevant=second is not None and second.clause_id in q.relevant,
                     gap=first.score - second.score if second is not None else float("inf"),
-                    second_clears=second is not None and second.score >= t,
-                    gate_two=any(h.score >= t for h in hits[:2]),
+                    second_clears=second is not None and combined_score(second, w) >= t,
+                    gate_two=any(combined_score(h, w) >= t for h in hits[:2]),
                 )
             )
     return rows

@@ -14,8 +14,11 @@ from retrieval.kb import Clause, load_knowledge_base
 from retrieval.multilingual import MultilingualIndex
 from retrieval.multilingual_answer import (
     GATE_DEPTH,
+    MULTILINGUAL_EXAMPLE_WEIGHTS,
     MULTILINGUAL_SECOND_CLAUSE_MARGIN,
+    MULTILINGUAL_THRESHOLDS,
     MultilingualAnswerer,
+    combined_score,
     gate_score,
     quote,
 )
@@ -254,6 +257,44 @@ def test_a_deeper_gate_answers_when_a_lower_one_clears_the_threshold() -> None:
     )
     below = MultilingualAnswerer(None, FixedHits(_FIRST_LOW), 0.049, gate_depth=2)
     assert not below.answer("x?", language="ms").confident
+
+
+def _with_examples(hits: list[Hit], scores: list[float | None]) -> list[Hit]:
+    return [
+        Hit(h.clause_id, h.title, h.text, h.score, h.passage, example_score=s)
+        for h, s in zip(hits, scores, strict=True)
+    ]
+
+
+def test_the_gate_score_adds_the_weighted_example_score() -> None:
+    first = _with_examples(_FIRST_LOW, [0.06, None, None])
+    assert combined_score(first[0], 0.5) == pytest.approx(0.040 + 0.5 * 0.06)
+    # Without an example score (an index without example questions): the margin alone.
+    assert combined_score(first[1], 0.5) == pytest.approx(0.048)
+
+
+def test_a_first_hit_close_to_its_example_questions_is_answered_despite_a_low_margin() -> None:
+    """The first hit's margin (0.040) is under the threshold, but the question is close to the
+    questions that clause answers: with the example score weighed in it clears the gate, and
+    the second clause, itself through the gate and scored above the first, is quoted too."""
+    hits = _with_examples(_FIRST_LOW, [0.05, 0.05, -0.01])
+    margin_only = MultilingualAnswerer(None, FixedHits(hits), 0.06, example_weight=0.0)
+    assert not margin_only.answer("x?", language="ms").confident
+    answer = MultilingualAnswerer(None, FixedHits(hits), 0.06, example_weight=0.5).answer(
+        "x?", language="ms"
+    )
+    assert answer.confident and answer.citations == ("RET-2.7", "RET-2.2")
+    # Far from every example question: refused.
+    far = _with_examples(_FIRST_LOW, [-0.02, -0.02, -0.02])
+    refused = MultilingualAnswerer(None, FixedHits(far), 0.06, example_weight=0.5)
+    assert not refused.answer("x?", language="ms").confident
+
+
+def test_the_shipped_gate_has_a_weight_and_a_threshold_for_every_language() -> None:
+    assert set(MULTILINGUAL_EXAMPLE_WEIGHTS) == set(MULTILINGUAL_THRESHOLDS)
+    assert all(w >= 0 for w in MULTILINGUAL_EXAMPLE_WEIGHTS.values())
+    answerer = MultilingualAnswerer(None, FixedHits(_FIRST_LOW))
+    assert answerer.example_weights == MULTILINGUAL_EXAMPLE_WEIGHTS
 
 
 # -- a close second clause -------------------------------------------------------------------

@@ -126,6 +126,22 @@ def test_example_questions_rank_the_clause_they_are_labelled_with(tmp_path: Path
     assert index.search("www yyy", "ms", 1, rankers=("examples",))[0].clause_id == "RET-1.2"
 
 
+def test_each_hit_carries_its_clause_s_example_score(tmp_path: Path) -> None:
+    examples = [Example("zzz qqq", ("REF-2.1",)), Example("www yyy", ("RET-1.2",))]
+    index = MultilingualIndex.build(FakeE5(), {"ms": _clauses(tmp_path, MS_KB)}, examples=examples)
+    hits = {h.clause_id: h for h in index.search("zzz qqq?", "ms", 10)}
+    vector = index.encoder.query(index.query_text("zzz qqq?", "ms"))
+    cosines = index.example_vectors @ vector
+    # The closest example's cosine minus the mean over all example questions; None for a
+    # clause no example question names.
+    assert hits["REF-2.1"].example_score == pytest.approx(cosines[0] - cosines.mean(), abs=1e-6)
+    assert hits["RET-1.2"].example_score == pytest.approx(cosines[1] - cosines.mean(), abs=1e-6)
+    assert hits["REF-2.1"].example_score > hits["RET-1.2"].example_score
+    assert all(h.example_score is None for c, h in hits.items() if c not in {"REF-2.1", "RET-1.2"})
+    without = MultilingualIndex.build(FakeE5(), {"ms": _clauses(tmp_path, MS_KB)})
+    assert all(h.example_score is None for h in without.search("zzz qqq?", "ms", 10))
+
+
 def test_examples_are_saved_reused_and_checked_on_load(tmp_path: Path) -> None:
     translations = {"ms": _clauses(tmp_path, MS_KB)}
     examples = [Example("zzz qqq", ("REF-2.1",))]

@@ -8,7 +8,7 @@ from bot.language.locales import (
     normalise_locale,
     reply_language,
 )
-from bot.language.malay import malay_or_indonesian
+from bot.language.malay import distinctive_share, malay_or_indonesian
 
 
 @pytest.mark.parametrize(
@@ -115,3 +115,29 @@ def test_only_english_said_by_the_detector_is_sure_english():
     assert not is_sure_english(Detection("en", None, "default"))
     assert not is_sure_english(Detection("ms", 0.99, "detector"))
     assert is_sure_english(Detection("en", 0.6, "detector"), bar=0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # lid.176 read these as hu, da, ca, pt (the dev split's design part): no Malay or
+        # Indonesian among its two guesses, so the word lists were never asked.
+        ("nak tukar alamat", "ms"),
+        ("tak nak", "ms"),
+        ("gak mau", "id"),
+        ("mau ganti alamat dong", "id"),
+    ],
+)
+def test_malay_or_indonesian_own_words_in_half_the_message_settle_any_guess(text, language):
+    found = identify(text)
+    assert (found.language, found.source) == (language, "words")
+
+
+def test_one_malay_word_in_an_english_message_does_not_make_it_malay():
+    assert identify("please cancel my order, the seller is too slow je").language == "en"
+
+
+def test_the_share_of_malay_or_indonesian_own_words():
+    assert distinctive_share("nak tukar alamat") == pytest.approx(2 / 3)
+    assert distinctive_share("saya mahu barang") == pytest.approx(1 / 3)
+    assert distinctive_share("1234") == 0.0
