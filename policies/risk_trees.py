@@ -42,6 +42,10 @@ from policies.features import (
 
 # Seeded probe rows per check (plus every category of every categorical at least once).
 PROBE_ROWS = 512
+# Above this many rows scikit-learn's own path is used: its per-call overhead is spread over the
+# rows, and walking every tree for every row at once in numpy takes memory in proportion (an
+# evaluation scores 100,000 cases in one call).
+MAX_COMPILED_ROWS = 256
 
 
 class _Fold:
@@ -210,6 +214,7 @@ class CompiledRiskModel:
         for fold in self.folds:
             if list(fold.estimator.classes_) != [0, 1]:
                 raise _Unsupported("a fold's booster has other classes")
+        self.calibrated_cv = calibrated_cv
         self.forest = _Forest(self.folds)
         self.vocabulary_index = {
             name: {value: k for k, value in enumerate(vocabulary)}
@@ -254,10 +259,14 @@ class CompiledRiskModel:
         return X
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        if len(frame) > MAX_COMPILED_ROWS:
+            return self.calibrated_cv.predict_proba(frame)  # type: ignore[attr-defined]
         return self.predict_encoded(self.encode(frame))
 
     def predict_proba_rows(self, rows: Sequence[Mapping[str, object]]) -> np.ndarray:
         """`predict_proba(feature_frame(rows))`, the same floats, without building the frame."""
+        if len(rows) > MAX_COMPILED_ROWS:
+            return self.calibrated_cv.predict_proba(feature_frame(rows))  # type: ignore[attr-defined]
         return self.predict_encoded(self.encode_rows(rows))
 
     def predict_encoded(self, X: np.ndarray) -> np.ndarray:
@@ -315,11 +324,13 @@ def compile_model(
         return None
     frame = probe_frame() if check is None else check
     expected = calibrated_cv.predict_proba(frame)  # type: ignore[attr-defined]
-    if not np.array_equal(compiled.predict_proba(frame), expected):
+    # The compiled path itself, whatever the probe's size (the public methods hand large
+    # batches to scikit-learn).
+    if not np.array_equal(compiled.predict_encoded(compiled.encode(frame)), expected):
         return None
     rows = frame.astype(object).to_dict("records")
     expected_rows = calibrated_cv.predict_proba(feature_frame(rows))  # type: ignore[attr-defined]
-    if not np.array_equal(compiled.predict_proba_rows(rows), expected_rows):
+    if not np.array_equal(compiled.predict_encoded(compiled.encode_rows(rows)), expected_rows):
         return None
     return compiled
 

@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 from lab.world import generate_world
 from policies.features import CATEGORICAL_FEATURES, build_feature_frame, feature_frame
 from policies.risk import SCORED_CLAIM_TYPES, RiskModel
-from policies.risk_trees import CompiledRiskModel, compile_model, probe_frame
+from policies.risk_trees import MAX_COMPILED_ROWS, CompiledRiskModel, compile_model, probe_frame
 from policies.router.account_age import capped_scores, capped_scores_of_rows
 
 
@@ -55,11 +55,16 @@ def _rows(frame):
 
 def test_a_fitted_model_is_compiled_and_scores_as_scikit_learn(fitted, data) -> None:
     frame, _ = data
-    assert isinstance(fitted.compiled_, CompiledRiskModel)
+    compiled = fitted.compiled_
+    assert isinstance(compiled, CompiledRiskModel)
     expected = fitted.model_.predict_proba(feature_frame(_rows(frame)))
-    assert np.array_equal(fitted.compiled_.predict_proba(frame), expected)
-    assert np.array_equal(fitted.predict_proba(frame), expected)
-    assert np.array_equal(fitted.predict_proba_rows(_rows(frame)), expected)
+    assert len(frame) > MAX_COMPILED_ROWS
+    assert np.array_equal(compiled.predict_encoded(compiled.encode(frame)), expected)
+    assert np.array_equal(compiled.predict_encoded(compiled.encode_rows(_rows(frame))), expected)
+    # Through the model: small batches compiled, large ones by scikit-learn; the same floats.
+    for part in (frame.head(1), frame.head(MAX_COMPILED_ROWS), frame):
+        assert np.array_equal(fitted.predict_proba(part), expected[: len(part)])
+        assert np.array_equal(fitted.predict_proba_rows(_rows(part)), expected[: len(part)])
 
 
 def test_probe_rows_with_unknown_and_missing_values_score_the_same(fitted) -> None:
@@ -71,8 +76,9 @@ def test_probe_rows_with_unknown_and_missing_values_score_the_same(fitted) -> No
     rows[0] = {**rows[0], "days_left_in_window": None, "carrier": None}
     rows[1] = {**rows[1], "category": "spaceships", "order_value": "12.5"}
     expected = fitted.model_.predict_proba(feature_frame(rows))
-    assert np.array_equal(fitted.predict_proba_rows(rows), expected)
-    assert np.array_equal(fitted.predict_proba(feature_frame(rows)), expected)
+    compiled = fitted.compiled_
+    assert np.array_equal(compiled.predict_encoded(compiled.encode_rows(rows)), expected)
+    assert np.array_equal(compiled.predict_encoded(compiled.encode(feature_frame(rows))), expected)
 
 
 def test_every_category_of_every_column_takes_its_own_path(fitted, data) -> None:
@@ -100,7 +106,9 @@ def test_a_loaded_model_is_compiled_and_does_not_call_scikit_learn(
         raise AssertionError("scikit-learn's predict_proba was called")
 
     loaded.model_.predict_proba = refuse
-    assert np.array_equal(loaded.predict_proba(frame), expected)
+    part = frame.head(MAX_COMPILED_ROWS)
+    assert np.array_equal(loaded.predict_proba(part), expected[: len(part)])
+    assert np.array_equal(loaded.predict_proba_rows(_rows(part)), expected[: len(part)])
     assert loaded.score_one(_rows(frame.head(1))[0]) == expected[0, 1]
 
 
@@ -119,15 +127,16 @@ def test_a_model_that_did_not_compile_scores_with_scikit_learn(fitted, data) -> 
     model = RiskModel.__new__(RiskModel)
     model.__dict__.update(fitted.__dict__)
     model.compiled_ = None
-    expected = fitted.model_.predict_proba(frame)
-    assert np.array_equal(model.predict_proba(frame), expected)
-    assert np.array_equal(model.predict_proba_rows(_rows(frame)), expected)
+    part = frame.head(100)
+    expected = fitted.model_.predict_proba(part)
+    assert np.array_equal(model.predict_proba(part), expected)
+    assert np.array_equal(model.predict_proba_rows(_rows(part)), expected)
 
 
 @pytest.mark.parametrize("days", [None, 365.0])
 def test_the_routers_row_scoring_caps_as_the_frame_scoring(fitted, data, days) -> None:
     frame, _ = data
-    rows = _rows(frame.head(300))
+    rows = _rows(frame.head(100))
     bounded = np.arange(len(rows)) % 3 == 0
     expected = capped_scores(fitted.model_, feature_frame(rows), bounded, days)
     got = capped_scores_of_rows(fitted, rows, bounded, days)
