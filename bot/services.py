@@ -147,6 +147,16 @@ class SingleThreadScorer:
         with self._controller.limit(limits=1, user_api="openmp"):
             return self.model.predict_proba(X)
 
+    def predict_proba_rows(self, rows: Any) -> Any:
+        """The model's `predict_proba_rows` (the router's path without a DataFrame)."""
+        with self._controller.limit(limits=1, user_api="openmp"):
+            rows_of = getattr(self.model, "predict_proba_rows", None)
+            if rows_of is None:
+                from policies.features import feature_frame
+
+                return self.model.predict_proba(feature_frame(rows))
+            return rows_of(rows)
+
 
 def load_risk_model(directory: Path = RISK_MODEL_DIR) -> RiskScorer:
     from policies.risk import RiskModel

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +52,7 @@ from policies.features import (
     as_model_input,
     feature_frame,
 )
+from policies.risk_trees import CompiledRiskModel, compile_model
 from policies.rules import review_flags
 from policies.types import BuyerHistory, ClaimType
 
@@ -171,12 +172,30 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         self.classes_ = self.model_.classes_
         self.feature_names_in_ = np.array(FEATURE_NAMES, dtype=object)
         self.n_features_in_ = len(FEATURE_NAMES)
+        self.compiled_ = compile_model(self.model_)
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Columns follow `classes_` ([0, 1]): P(genuine), P(abusive)."""
+        """Columns follow `classes_` ([0, 1]): P(genuine), P(abusive).
+
+        Through the compiled trees (`policies.risk_trees`, the same floats) when the fitted model
+        compiled, else scikit-learn's own predict_proba.
+        """
         self._check_fitted()
-        return self.model_.predict_proba(_model_input(X))
+        frame = _model_input(X)
+        compiled: CompiledRiskModel | None = getattr(self, "compiled_", None)
+        if compiled is not None:
+            return compiled.predict_proba(frame)
+        return self.model_.predict_proba(frame)
+
+    def predict_proba_rows(self, rows: Sequence[Mapping[str, object]]) -> np.ndarray:
+        """`predict_proba(feature_frame(rows))` for `case_features` dicts, without the frame
+        when the model compiled (a turn's one case: ~4 ms of pandas saved)."""
+        self._check_fitted()
+        compiled: CompiledRiskModel | None = getattr(self, "compiled_", None)
+        if compiled is not None:
+            return compiled.predict_proba_rows(rows)
+        return self.model_.predict_proba(feature_frame(rows))
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The more likely class; routing uses the probability with a cost, not this."""
@@ -184,7 +203,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
 
     def score_one(self, features: Mapping[str, object]) -> float:
         """P(abusive) of one case from a `policies.features.case_features` dict."""
-        return float(self.predict_proba(feature_frame([features]))[0, 1])
+        return float(self.predict_proba_rows([features])[0, 1])
 
     @property
     def version(self) -> str:
@@ -291,6 +310,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         risk.n_features_in_ = len(FEATURE_NAMES)
         risk.version_ = metadata["model_version"]
         risk.metadata_ = metadata
+        risk.compiled_ = compile_model(model)
         return risk
 
 

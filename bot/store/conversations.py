@@ -123,6 +123,7 @@ class Turn:
         self.session = session
         self._row = row
         self._clock = clock
+        self._last_seq: int | None = None
 
     @property
     def conversation(self) -> Conversation:
@@ -147,7 +148,7 @@ class Turn:
     ) -> Message:
         row = MessageRow(
             conversation_id=self._row.id,
-            seq=_next_seq(self.session, self._row.id),
+            seq=self._next_seq(),
             role=role,
             text=text,
             attachments=[],
@@ -162,6 +163,14 @@ class Turn:
         self.session.add(row)
         self.session.flush()
         return _message(row)
+
+    def _next_seq(self) -> int:
+        # The turn holds the conversation's lock, so no other writer adds a message meanwhile:
+        # the database is asked once, the turn's later messages counted on from there.
+        if self._last_seq is None:
+            self._last_seq = _next_seq(self.session, self._row.id) - 1
+        self._last_seq += 1
+        return self._last_seq
 
     def finish(
         self,

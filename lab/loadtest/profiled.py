@@ -11,8 +11,11 @@ changed):
   the eligibility rules, the router and the risk model, the JSON response's serialisation;
 - cProfile in every thread (the event loop's and the thread pool's), merged into one profile.
 
-On SIGTERM/SIGINT uvicorn stops, then ``DIR/stages.json``, ``DIR/cprofile.pstats`` and
-``DIR/cprofile.txt`` (top functions by cumulative and by own time) are written.
+On SIGTERM/SIGINT uvicorn stops, then ``DIR/stages.json``, ``DIR/sql.json`` (every SQL
+statement and COMMIT counted, by kind, per turn, the most frequent texts: the requests other
+than turns, conversation openings and order webhooks, are in the counts too),
+``DIR/cprofile.pstats`` and ``DIR/cprofile.txt`` (top functions by cumulative and by own time)
+are written.
 """
 
 from __future__ import annotations
@@ -140,6 +143,59 @@ def install_stage_timers() -> None:
     conversations.write_session = write_session
 
 
+_sql: dict[str, int] = {}
+_SQL_KINDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+
+def _statement_template(statement: str) -> str:
+    """The statement's first 160 characters on one line (bound values are not in it)."""
+    return " ".join(statement.split())[:160]
+
+
+def install_sql_counter() -> Callable[[], None]:
+    """Count every SQL statement (by kind and by text) and every COMMIT the bot's engines run:
+    what a turn costs the database, and which statements repeat (issue 17). Returns the
+    function that removes the listeners."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def count(key: str) -> None:
+        with _lock:
+            _sql[key] = _sql.get(key, 0) + 1
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _statement(conn, cursor, statement, parameters, context, executemany) -> None:
+        words = statement.lstrip().split(None, 1)
+        kind = words[0].upper() if words else ""
+        count(f"kind {kind if kind in _SQL_KINDS else 'other'}")
+        count(f"text {_statement_template(statement)}")
+
+    @event.listens_for(Engine, "commit")
+    def _commit(conn) -> None:
+        count("kind COMMIT")
+
+    def uninstall() -> None:
+        event.remove(Engine, "before_cursor_execute", _statement)
+        event.remove(Engine, "commit", _commit)
+
+    return uninstall
+
+
+def sql_summary() -> dict[str, object]:
+    """Statement counts by kind, the turns served, and the 40 most frequent statements."""
+    with _lock:
+        counts = dict(_sql)
+        turns = len(_stages.get("turn (server side)", []))
+    kinds = {k[5:]: v for k, v in counts.items() if k.startswith("kind ")}
+    texts = sorted(((v, k[5:]) for k, v in counts.items() if k.startswith("text ")), reverse=True)
+    return {
+        "turns": turns,
+        "by_kind": kinds,
+        "per_turn": {k: round(v / turns, 2) for k, v in kinds.items()} if turns else {},
+        "top_statements": [{"count": v, "statement": t} for v, t in texts[:40]],
+    }
+
+
 class AllThreadsProfile:
     """cProfile in the current thread and in every thread started after `start`."""
 
@@ -199,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.settings import get_settings
 
     install_stage_timers()
+    install_sql_counter()
     settings = get_settings()
     # The models load before the profiler starts: the profile is of serving, not of startup.
     services = build_services(settings)
@@ -216,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "stages.json").write_text(json.dumps(stage_summary(), indent=2))
+    (args.out / "sql.json").write_text(json.dumps(sql_summary(), indent=2))
     if profiler is not None:
         stats = profiler.stats()
         stats.dump_stats(str(args.out / "cprofile.pstats"))

@@ -25,6 +25,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from policies.features import feature_frame
 from policies.router.case import RiskScorer
 from policies.router.config import PAID_AFTER_RECEIPT
 from policies.rules import NO_RETURN_LIMIT
@@ -61,6 +62,38 @@ def capped_scores(
     capped = raw.copy()
     capped[mask] = np.minimum(raw[mask], p[len(frame) :])
     return capped, raw
+
+
+def capped_scores_of_rows(
+    model: RiskScorer,
+    rows: Sequence[Mapping[str, object]],
+    bounded: Sequence[bool] | np.ndarray,
+    days: float | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`capped_scores(model, feature_frame(rows), bounded, days)`, the same floats; without a
+    DataFrame when the model scores rows (`RiskModel.predict_proba_rows`): a turn scores one
+    case, and building its frames cost more than the compiled model's scoring."""
+    rows_of = getattr(model, "predict_proba_rows", None)
+    if rows_of is None:
+        return capped_scores(model, feature_frame(rows), bounded, days)
+    mask = np.asarray(bounded, dtype=bool)
+    batch = list(rows)
+    if days is not None and mask.any():
+        batch += [_established(rows[k], days) for k in np.flatnonzero(mask)]
+    p = np.asarray(rows_of(batch)[:, 1], dtype=float)
+    raw = p[: len(rows)]
+    if len(batch) == len(rows):
+        return raw, raw
+    capped = raw.copy()
+    capped[mask] = np.minimum(raw[mask], p[len(rows) :])
+    return capped, raw
+
+
+def _established(row: Mapping[str, object], days: float) -> dict[str, object]:
+    """`as_established` of one row: the age as `pd.to_numeric` reads it, at least `days`."""
+    age = row[ACCOUNT_AGE_FEATURE]
+    value = np.nan if age is None else float(age)  # type: ignore[arg-type]
+    return {**row, ACCOUNT_AGE_FEATURE: float(np.maximum(value, days))}
 
 
 def bounded_of(eligibility: Mapping[str, object] | None) -> bool:

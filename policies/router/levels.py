@@ -27,9 +27,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 from policies.currency import usd_equivalent
-from policies.features import feature_frame
 from policies.risk import SCORED_CLAIM_TYPES
-from policies.router.account_age import capped_scores, exposure_is_bounded
+from policies.router.account_age import capped_scores_of_rows, exposure_is_bounded
 from policies.router.case import RiskScorer, RoutingCase
 from policies.router.config import RouterConfig
 from policies.router.decision import Decision, Level, Route, decide
@@ -146,9 +145,14 @@ def _scores(
         return scores
     rows = [k for k, (_, case, _) in enumerate(pending) if case.risk_features is not None]
     if rows:
-        frame = feature_frame([pending[k][1].risk_features for k in rows])  # type: ignore[misc]
+        features = [pending[k][1].risk_features for k in rows]
         bounded = [exposure_is_bounded(pending[k][2].remedy, pending[k][2].amount) for k in rows]
-        used, raw = capped_scores(risk_model, frame, bounded, config.established_account_days)
+        used, raw = capped_scores_of_rows(
+            risk_model,
+            features,  # type: ignore[arg-type]
+            bounded,
+            config.established_account_days,
+        )
         for k, value, own in zip(rows, used, raw, strict=True):
             scores[k] = (float(value), float(own))
     return scores
