@@ -60,6 +60,8 @@ class MitigationSettings(Protocol):
     return_exposure_share: Decimal
     # policies.router.account_age: None scores every case as the model does.
     established_account_days: float | None
+    # policies.router.config: a replacement not shipped at once may ship after the return.
+    replacement_after_return: bool
     # None: the objective `_cheaper_objective` chooses; else this one (fairness.EQUALIZED_ODDS_
     # OBJECTIVES), to measure the other's trade.
     objective: str | None
@@ -121,6 +123,14 @@ def exposure_of(d: Decision) -> float:
     return float(eligibility["amount"]) if eligibility else 0.0  # type: ignore[index]
 
 
+def deciding_exposure(d: Decision) -> float:
+    """The exposure on which the rule decides whether the case goes to a person: a replacement
+    that may wait for the return is sent to one only when even that bounded exposure is not
+    approved (`exposure_after_return` in the trace); otherwise `exposure_of`."""
+    after = d.trace.get("exposure_after_return")
+    return float(after) if after is not None else exposure_of(d)  # type: ignore[arg-type]
+
+
 def costs(
     human: np.ndarray,
     abusive: np.ndarray,
@@ -174,21 +184,24 @@ def fit_mitigation(
     `mitigation_fit` and `calibration_share`.
     """
     review_cost = float(config.review_cost)
-    decisions = route_many(
-        routing_cases(world, train),
-        risk_model=None,
-        config=RouterConfig(config.review_cost, return_exposure_share=config.return_exposure_share),
+    router = RouterConfig(
+        config.review_cost,
+        return_exposure_share=config.return_exposure_share,
+        replacement_after_return=config.replacement_after_return,
     )
+    decisions = route_many(routing_cases(world, train), risk_model=None, config=router)
     # The thresholds are fitted on the scores the router will use: on a bounded exposure, a new
-    # account alone does not raise the score (policies/router/account_age.py).
+    # account alone does not raise the score (policies/router/account_age.py). A replacement
+    # that may wait for the return goes to a person only if it is not approved even then, so it
+    # is fitted on that bounded exposure and score (`deciding_exposure`).
     bounded = pd.Series(
-        [bounded_of(d.trace["eligibility"]) for d in decisions],  # type: ignore[arg-type]
+        [bounded_of(d.trace["eligibility"], router) for d in decisions],  # type: ignore[arg-type]
         index=train.index,
     ).reindex(train_s.index, fill_value=False)
     in_scope = np.array(
         [d.level is Level.RISK and d.reason_codes == ("no_risk_model",) for d in decisions]
     )
-    exposure = np.array([exposure_of(d) for d in decisions])
+    exposure = np.array([deciding_exposure(d) for d in decisions])
     method = config.mitigation_fit
     scores = _mitigation_scores(train_s, bounded, config, method)
     fitted = in_scope & train.index.isin(scores.index)
@@ -253,6 +266,7 @@ def fit_mitigation(
         config.review_cost,
         return_exposure_share=config.return_exposure_share,
         established_account_days=config.established_account_days,
+        replacement_after_return=config.replacement_after_return,
         price_index=decimal_index(index) if chosen == "price_index" else None,
         region_thresholds=rules if chosen == "threshold_optimizer" else None,
     )
