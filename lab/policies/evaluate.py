@@ -98,6 +98,9 @@ class EvaluationConfig:
     # A replacement not shipped at once ships after the return when that is approved
     # (policies.router.config); False: it goes to a person, as before issue 14's replacements.
     replacement_after_return: bool = True
+    # How replacements enter the fair thresholds' fit (lab.policies.mitigation): "at_once" or
+    # "after_return".
+    replacement_fit: str = "at_once"
     # The fair thresholds' objective; None: the mitigation's rule chooses (lab.policies.mitigation).
     objective: str | None = None
     out: Path = Path("reports")
@@ -382,6 +385,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "issue 14's replacements) instead of shipping it after the return is received",
     )
     parser.add_argument(
+        "--replacement-fit",
+        choices=("at_once", "after_return"),
+        default="at_once",
+        help="fit the fair thresholds on a replacement's exposure shipped at once (default) or "
+        "shipped after the return",
+    )
+    parser.add_argument(
         "--objective",
         choices=fairness.EQUALIZED_ODDS_OBJECTIVES,
         default=None,
@@ -401,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return_exposure_share=Decimal(args.return_exposure_share),
             established_account_days=None if established == "none" else float(established),
             replacement_after_return=not args.no_replacement_after_return,
+            replacement_fit=args.replacement_fit,
             objective=args.objective,
             out=args.out,
             artifacts=args.artifacts,

@@ -186,6 +186,7 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
                 return_exposure_share=DEFAULT_RETURN_EXPOSURE_SHARE,
                 established_account_days=DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
                 replacement_after_return=True,
+                replacement_fit="at_once",
                 objective=None,
                 seed=config.seed,
                 mitigation_fit="out_of_time",
@@ -219,7 +220,7 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
                 "review_cost": config.review_cost,
                 # The thresholds were fitted on scores capped from this age (account_age.py).
                 "established_account_days": DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
-                # Replacements were fitted on their exposure shipped after the return (config.py).
+                # A replacement not shipped at once ships after the return (config.py).
                 "replacement_after_return": True,
                 "mitigation": mitigation["chosen"],
                 "selection_rule": mitigation["rule"],

@@ -11,6 +11,7 @@ import pytest
 
 from policies.risk_artifact import load_router_config
 from policies.router import RegionThresholds, Route, RouterConfig, route
+from policies.router.account_age import bounded_of
 from policies.types import Claim, ClaimType, Remedy
 from tests.policies.router.factories import FakeRisk, case
 
@@ -113,3 +114,17 @@ def test_a_saved_models_router_config_waits_for_the_return_unless_it_says_not(tm
     metadata["router"]["replacement_after_return"] = False
     (tmp_path / "metadata.json").write_text(json.dumps(metadata))
     assert load_router_config(tmp_path).replacement_after_return is False
+
+
+def test_a_replacement_that_may_wait_for_the_return_is_bounded_for_the_fit() -> None:
+    eligibility = {"remedy": "replacement", "amount": "60.00"}
+    assert bounded_of(eligibility) is False  # shipped at once: the whole value
+    assert bounded_of(eligibility, RouterConfig()) is True
+    assert bounded_of(eligibility, RouterConfig(replacement_after_return=False)) is False
+
+
+def test_without_a_model_the_trace_still_says_the_exposure_after_the_return() -> None:
+    decision = route(replacement_case(), risk_model=None)
+    assert decision.reason_codes == ("no_risk_model",)
+    assert Decimal(decision.trace["exposure"]) == Decimal("60")
+    assert Decimal(decision.trace["exposure_after_return"]) == Decimal("15")
