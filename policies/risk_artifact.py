@@ -23,8 +23,12 @@ def load_router_config(directory: Path) -> RouterConfig:
     # The age the thresholds' scores were capped from (policies/router/account_age.py); a model
     # saved before the cap has none and gets the code's default (retrain: `make risk-model`).
     days = float(router.get("established_account_days", DEFAULT_ESTABLISHED_ACCOUNT_DAYS))
+    # Replacements not shipped at once ship after the return (policies/router/config.py); a model
+    # saved before that was fitted on their whole value and gets the code's default too.
+    after_return = bool(router.get("replacement_after_return", True))
+    common = {"established_account_days": days, "replacement_after_return": after_return}
     if router["mitigation"] == "threshold_optimizer":
         rules = {g: RegionThresholds.from_dict(r) for g, r in router["region_thresholds"].items()}
-        return RouterConfig(review_cost, region_thresholds=rules, established_account_days=days)
+        return RouterConfig(review_cost, region_thresholds=rules, **common)
     index = {g: Decimal(str(v)) for g, v in router["price_index"].items()}
-    return RouterConfig(review_cost, price_index=index, established_account_days=days)
+    return RouterConfig(review_cost, price_index=index, **common)

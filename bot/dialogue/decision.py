@@ -190,10 +190,15 @@ class Deciding(SlotFilling):
                 text = replies.colleague_confirms(text)
             return self._to_agent(case_id, replies.with_handoff(text), citations)
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
-        return self._propose(order, claim, eligibility, case_id)
+        return self._propose(order, claim, eligibility, case_id, _ships(decision))
 
     def _propose(
-        self, order: Order, claim: Claim, eligibility: Eligibility, case_id: str
+        self,
+        order: Order,
+        claim: Claim,
+        eligibility: Eligibility,
+        case_id: str,
+        ships: str | None = None,
     ) -> Outcome:
         action = ACTION_OF_REMEDY[eligibility.remedy]
         titles = _titles(order, claim)
@@ -218,9 +223,10 @@ class Deciding(SlotFilling):
                 )
             ],
             clauses=list(eligibility.clauses),
+            replacement_ships=ships,
         )
         effect = replies.what_will_happen(
-            eligibility.remedy.value, order, eligibility.amount, titles
+            eligibility.remedy.value, order, eligibility.amount, titles, ships
         )
         self._reply(
             replies.to_confirm(eligibility.explanation, effect),
@@ -264,7 +270,7 @@ class Deciding(SlotFilling):
         self.ctx.update_case(proposal.case_id, status=CaseStatus.RESOLVED)
         self.state.end_flow()
         amount = sum((a.amount for a in proposal.actions), Decimal("0"))
-        text = replies.done(proposal.remedy, order, amount)
+        text = replies.done(proposal.remedy, order, amount, proposal.replacement_ships)
         if self.state.pending:
             # Another request of the buyer's message comes next (`bot.dialogue.several`); the
             # chat is rated once, after the last.
@@ -294,8 +300,12 @@ class Deciding(SlotFilling):
             or eligibility.remedy.value != proposal.remedy
             or eligibility.amount != planned.amount
             or tuple(eligibility.items) != stored.items
-            or self._route(order, assessed).route is not Route.AUTO
         ):
+            return ProposalStatus.CHANGED
+        decision = self._route(order, assessed)
+        # A replacement agreed to ship at once that would now wait for the return (or the other
+        # way round) is not what the buyer agreed to.
+        if decision.route is not Route.AUTO or _ships(decision) != proposal.replacement_ships:
             return ProposalStatus.CHANGED
         return None
 
@@ -433,6 +443,13 @@ class Deciding(SlotFilling):
         )
         self.ctx.record_decision(case_id, decision)
         return case_id
+
+
+def _ships(decision: Decision) -> str | None:
+    """When the router ships a replacement (policies/router/config.py): "at_once",
+    "after_return_received", or None (not a replacement, or not resolved automatically)."""
+    ships = decision.trace.get("replacement_ships")
+    return ships if isinstance(ships, str) else None
 
 
 def _claim_type(claim_type: ClaimType, order: Order) -> ClaimType:

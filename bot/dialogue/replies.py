@@ -200,8 +200,15 @@ def track_refund(order: Order, return_pending: bool) -> Said:
     return say("refund_none", order_id=order.order_id)
 
 
-def what_will_happen(remedy: str, order: Order, amount: Decimal, titles: str) -> Said:
-    """The exact effect of a confirmed remedy: what, how much, where the money goes, when."""
+# The router's `replacement_ships` for a replacement held until the seller has the return.
+AFTER_RETURN = "after_return_received"
+
+
+def what_will_happen(
+    remedy: str, order: Order, amount: Decimal, titles: str, ships: str | None = None
+) -> Said:
+    """The exact effect of a confirmed remedy: what, how much, where the money goes, when (a
+    replacement: at once, or, `ships` AFTER_RETURN, as soon as the seller has the return)."""
     values = {"order_id": order.order_id, "amount": money(amount, order.currency)}
     if remedy == "cancel":
         if amount <= 0:
@@ -212,7 +219,8 @@ def what_will_happen(remedy: str, order: Order, amount: Decimal, titles: str) ->
     if remedy == "return_then_refund":
         return say("will_return", titles=titles, destination=refund_destination(order), **values)
     if remedy == "replacement":
-        return say("will_replace", titles=titles, order_id=order.order_id)
+        key = "will_replace_after_return" if ships == AFTER_RETURN else "will_replace"
+        return say(key, titles=titles, order_id=order.order_id)
     return say("will_voucher", **values)
 
 
@@ -244,8 +252,8 @@ def with_handoff(text: str) -> Said:
     return say("with_handoff", text=text, handoff_notice=say("handoff_notice"))
 
 
-def done(remedy: str, order: Order, amount: Decimal) -> Said:
-    """What was done and when the buyer sees it."""
+def done(remedy: str, order: Order, amount: Decimal, ships: str | None = None) -> Said:
+    """What was done and when the buyer sees it (`ships` as in `what_will_happen`)."""
     values = {"amount": money(amount, order.currency)}
     if remedy == "cancel":
         if amount <= 0:
@@ -261,7 +269,7 @@ def done(remedy: str, order: Order, amount: Decimal) -> Said:
     if remedy == "return_then_refund":
         return say("done_return", destination=refund_destination(order), **values)
     if remedy == "replacement":
-        return say("done_replace")
+        return say("done_replace_after_return" if ships == AFTER_RETURN else "done_replace")
     return say("done_voucher", **values)
 
 

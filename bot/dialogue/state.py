@@ -81,6 +81,9 @@ class Proposal(BaseModel):
     remedy: str
     actions: list[ProposedAction]
     clauses: list[str]
+    # When a replacement ships, as the router decided (its trace's `replacement_ships`:
+    # "at_once" or "after_return_received"); None for other remedies.
+    replacement_ships: str | None = None
 
 
 class DialogueState(BaseModel):

@@ -95,6 +95,12 @@ class EvaluationConfig:
     return_exposure_share: Decimal = DEFAULT_RETURN_EXPOSURE_SHARE
     # On a bounded exposure, score as an account at least this old (policies.router.account_age).
     established_account_days: float | None = DEFAULT_ESTABLISHED_ACCOUNT_DAYS
+    # A replacement not shipped at once ships after the return when that is approved
+    # (policies.router.config); False: it goes to a person, as before issue 14's replacements.
+    replacement_after_return: bool = True
+    # How replacements enter the fair thresholds' fit (lab.policies.mitigation): "at_once" or
+    # "after_return".
+    replacement_fit: str = "at_once"
     # The fair thresholds' objective; None: the mitigation's rule chooses (lab.policies.mitigation).
     objective: str | None = None
     out: Path = Path("reports")
@@ -187,6 +193,7 @@ def _run(config: EvaluationConfig) -> dict:
         config.review_cost,
         return_exposure_share=config.return_exposure_share,
         established_account_days=config.established_account_days,
+        replacement_after_return=config.replacement_after_return,
     )
     routed_before = _decision_frame(
         hold, route_many(hold_cases, risk_model=reloaded, config=uniform), index
@@ -244,6 +251,7 @@ def _run(config: EvaluationConfig) -> dict:
             k: router[k]
             for k in ("risk_router", "risk_router_uniform_review_cost", "rules_only_router")
         },
+        "replacements": _replacements(routed),
         "price_index": index,
         "deployed_mitigation": fair["deployed"],
         "fairness": {
@@ -300,6 +308,23 @@ def training_price_index(world: World, cutoff: pd.Timestamp) -> dict[str, float]
     return fairness.price_index(orders["total"].to_numpy(), regions)
 
 
+def _replacements(routed: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """The hold-out's eligible replacements by how they were resolved (policies.router.config):
+    shipped at once, shipped after the return, or sent to a person; all and abusive ones."""
+    rows = routed[routed["remedy"].eq("replacement") & routed["level"].eq(Level.RISK.value)]
+    how = np.where(rows["route"].eq("human"), "person", rows["replacement_ships"].fillna("auto"))
+    return {
+        "all": {str(k): int(v) for k, v in pd.Series(how).value_counts().sort_index().items()},
+        "abusive": {
+            str(k): int(v)
+            for k, v in pd.Series(how[rows["is_abusive"].to_numpy(dtype=bool)])
+            .value_counts()
+            .sort_index()
+            .items()
+        },
+    }
+
+
 def _decision_frame(
     hold: pd.DataFrame, decisions: Sequence[Decision], index: dict[str, float] | None
 ) -> pd.DataFrame:
@@ -311,6 +336,8 @@ def _decision_frame(
             "reason": [d.reason_codes[0] for d in decisions],
             "score": [d.trace["score"] for d in decisions],
             "exposure": [exposure_of(d) for d in decisions],
+            "remedy": [(d.trace["eligibility"] or {}).get("remedy") for d in decisions],
+            "replacement_ships": [d.trace.get("replacement_ships") for d in decisions],
             "is_abusive": hold["is_abusive"].to_numpy(),
             "region": hold["region"].to_numpy(),
             "price_level": hold["region"].map(index or {}).fillna(1.0).to_numpy(dtype=float),
@@ -352,6 +379,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "as from an account at least this old when that is lower; 'none' scores as the model does",
     )
     parser.add_argument(
+        "--no-replacement-after-return",
+        action="store_true",
+        help="send a replacement the risk level would not ship at once to a person (before "
+        "issue 14's replacements) instead of shipping it after the return is received",
+    )
+    parser.add_argument(
+        "--replacement-fit",
+        choices=("at_once", "after_return"),
+        default="at_once",
+        help="fit the fair thresholds on a replacement's exposure shipped at once (default) or "
+        "shipped after the return",
+    )
+    parser.add_argument(
         "--objective",
         choices=fairness.EQUALIZED_ODDS_OBJECTIVES,
         default=None,
@@ -370,6 +410,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             review_cost=Decimal(args.review_cost),
             return_exposure_share=Decimal(args.return_exposure_share),
             established_account_days=None if established == "none" else float(established),
+            replacement_after_return=not args.no_replacement_after_return,
+            replacement_fit=args.replacement_fit,
             objective=args.objective,
             out=args.out,
             artifacts=args.artifacts,

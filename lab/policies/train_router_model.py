@@ -185,6 +185,8 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
                 review_cost=Decimal(config.review_cost),
                 return_exposure_share=DEFAULT_RETURN_EXPOSURE_SHARE,
                 established_account_days=DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
+                replacement_after_return=True,
+                replacement_fit="at_once",
                 objective=None,
                 seed=config.seed,
                 mitigation_fit="out_of_time",
@@ -218,6 +220,8 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
                 "review_cost": config.review_cost,
                 # The thresholds were fitted on scores capped from this age (account_age.py).
                 "established_account_days": DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
+                # A replacement not shipped at once ships after the return (config.py).
+                "replacement_after_return": True,
                 "mitigation": mitigation["chosen"],
                 "selection_rule": mitigation["rule"],
                 "training_window_fairness": mitigation["training_window"],

@@ -10,7 +10,9 @@ least `RouterConfig.established_account_days` old (one year, the spec's own REV-
 whenever that score is lower. The account's newness can then not raise the score; everything the
 buyer did (refunds, refund rate, photo, window, seller, value) still counts. A claim paying more
 than $25 at once (a refund now, a replacement shipped before the return is checked) keeps the
-whole score: there a new account is what the abuse costs.
+whole score: there a new account is what the abuse costs. A replacement the router holds until
+the seller has received the return (policies/router/config.py) is bounded like a
+return-then-refund, and is weighed on the capped score then (`may_wait_for_return`).
 
 Both the router (`policies.router.levels`) and the fitting of the fairness thresholds
 (`lab.policies.mitigation`) score through `capped_scores`, so the thresholds are fitted on the
@@ -27,7 +29,7 @@ import pandas as pd
 
 from policies.features import feature_frame
 from policies.router.case import RiskScorer
-from policies.router.config import PAID_AFTER_RECEIPT
+from policies.router.config import CAN_WAIT_FOR_RETURN, PAID_AFTER_RECEIPT, RouterConfig
 from policies.rules import NO_RETURN_LIMIT
 from policies.types import Remedy
 
@@ -37,6 +39,12 @@ ACCOUNT_AGE_FEATURE = "account_age_days"
 def exposure_is_bounded(remedy: Remedy | str, amount: object) -> bool:
     """Paid only after the item is back, or at most the no-return limit (order's currency)."""
     return Remedy(remedy) in PAID_AFTER_RECEIPT or Decimal(str(amount)) <= NO_RETURN_LIMIT
+
+
+def may_wait_for_return(remedy: Remedy | str, config: RouterConfig) -> bool:
+    """A remedy the router may hold until the seller has the return (a replacement), which is then
+    bounded like a return-then-refund."""
+    return config.replacement_after_return and Remedy(remedy) in CAN_WAIT_FOR_RETURN
 
 
 def as_established(frame: pd.DataFrame, days: float) -> pd.DataFrame:
@@ -96,8 +104,15 @@ def _established(row: Mapping[str, object], days: float) -> dict[str, object]:
     return {**row, ACCOUNT_AGE_FEATURE: float(np.maximum(value, days))}
 
 
-def bounded_of(eligibility: Mapping[str, object] | None) -> bool:
-    """`exposure_is_bounded` of a decision trace's eligibility (False without one)."""
+def bounded_of(
+    eligibility: Mapping[str, object] | None, config: RouterConfig | None = None
+) -> bool:
+    """`exposure_is_bounded` of a decision trace's eligibility (False without one); with a
+    `config`, also a replacement that may wait for the return (`may_wait_for_return`): whether it
+    goes to a person is decided on its bounded exposure."""
     if not eligibility:
         return False
-    return exposure_is_bounded(str(eligibility["remedy"]), eligibility["amount"])
+    remedy = str(eligibility["remedy"])
+    if config is not None and may_wait_for_return(remedy, config):
+        return True
+    return exposure_is_bounded(remedy, eligibility["amount"])

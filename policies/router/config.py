@@ -7,7 +7,16 @@ has the item back and has checked it (2.3: unused, with tags and original packag
 claim's item is seen), so an abusive return approved automatically loses only what that check
 misses: A = amount * `return_exposure_share` (default 0.25, an assumption: a quarter of abusive
 returns get past the seller's check; `make eval-policies` reports the trade at other shares). A
-replacement ships before the return is checked: its whole value is exposed.
+replacement shipped at once, before the return is checked, exposes its whole value.
+
+**A replacement ships after the return when it must** (issue 14; the spec, 3.3, is silent on
+when a replacement ships, and the knowledge base's DMG-3.3 says what a well-run marketplace
+does): a replacement whose immediate shipment the risk level would not approve is offered
+automatically as "the replacement ships as soon as the seller receives the return"
+(`RouterConfig.replacement_after_return`), its exposure then bounded like a return-then-refund's
+(`exposure_after_return`: `return_exposure_share` of its value), instead of a hand-off; a
+low-risk replacement still ships at once. Only when even that is not approved does it go to a
+person.
 
 **Regional price index** (`RouterConfig.price_index`, the fairness mitigation, see
 lab/policies/fairness.py and reports/fairness/): when set, the review cost is expressed at the
@@ -41,6 +50,8 @@ DEFAULT_RETURN_EXPOSURE_SHARE = Decimal("0.25")
 DEFAULT_ESTABLISHED_ACCOUNT_DAYS = 365.0
 # Remedies that pay only after the seller has received and checked the item (spec 2.4, 3.3).
 PAID_AFTER_RECEIPT = frozenset({Remedy.RETURN_THEN_REFUND})
+# Remedies that can instead be held until the seller has received the return (docstring).
+CAN_WAIT_FOR_RETURN = frozenset({Remedy.REPLACEMENT})
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,9 @@ class RouterConfig:
     # Where the exposure is bounded, a claim is scored as from an account at least this old when
     # that scores lower (policies/router/account_age.py); None: the model's score as it is.
     established_account_days: float | None = DEFAULT_ESTABLISHED_ACCOUNT_DAYS
+    # A replacement the risk level would not ship at once ships after the return is received
+    # when that is approved (docstring); False: such a replacement goes to a person (before).
+    replacement_after_return: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.review_cost, Decimal) or self.review_cost <= 0:
@@ -91,6 +105,14 @@ class RouterConfig:
         if eligibility.remedy in PAID_AFTER_RECEIPT:
             return eligibility.amount * self.return_exposure_share
         return eligibility.amount
+
+    def exposure_after_return(self, eligibility: Eligibility) -> Decimal | None:
+        """The exposure if the remedy waits for the seller to receive the return (a replacement
+        shipped then: bounded like a return-then-refund); None when it cannot wait or the rule
+        is off."""
+        if not self.replacement_after_return or eligibility.remedy not in CAN_WAIT_FOR_RETURN:
+            return None
+        return eligibility.amount * self.return_exposure_share
 
     def review_cost_for(self, region: str | None) -> Decimal:
         """The review cost at the region's price level (the plain review cost without an index)."""

@@ -17,6 +17,9 @@ this order; the first that sends the case to a person wins, and its reason codes
    thresholds; policies/router/config.py the exposure and the regional price index). No model
    or no features: a person. Where the exposure is bounded (paid after the item is back, or at
    most $25) a new account alone does not raise the score (policies/router/account_age.py).
+   A replacement the rule would not ship at once is resolved automatically as a replacement
+   shipped once the seller has received the return, when the rule approves that bounded
+   exposure (trace `replacement_ships`; policies/router/config.py); else a person.
    Claims with nothing to pay (A = 0) and claims checked against
    records (a cancellation, a late-delivery voucher) are resolved automatically without a score.
 """
@@ -25,10 +28,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from policies.currency import usd_equivalent
 from policies.risk import SCORED_CLAIM_TYPES
-from policies.router.account_age import capped_scores_of_rows, exposure_is_bounded
+from policies.router.account_age import (
+    capped_scores_of_rows,
+    exposure_is_bounded,
+    may_wait_for_return,
+)
 from policies.router.case import RiskScorer, RoutingCase
 from policies.router.config import RouterConfig
 from policies.router.decision import Decision, Level, Route, decide
@@ -146,7 +154,13 @@ def _scores(
     rows = [k for k, (_, case, _) in enumerate(pending) if case.risk_features is not None]
     if rows:
         features = [pending[k][1].risk_features for k in rows]
-        bounded = [exposure_is_bounded(pending[k][2].remedy, pending[k][2].amount) for k in rows]
+        # A replacement that may wait for the return is scored both ways: the model's own score
+        # for shipping it at once, the capped one for shipping it after the return (bounded).
+        bounded = [
+            exposure_is_bounded(pending[k][2].remedy, pending[k][2].amount)
+            or may_wait_for_return(pending[k][2].remedy, config)
+            for k in rows
+        ]
         used, raw = capped_scores_of_rows(
             risk_model,
             features,  # type: ignore[arg-type]
@@ -176,47 +190,45 @@ def _risk_decision(
     # The review cost and the model are in USD-equivalent money; the remedy is in the order's
     # currency (a ฿79 refund is about $2, not $79: policies/currency.py).
     exposure = usd_equivalent(config.exposure(eligibility), eligibility.currency)
+    after = config.exposure_after_return(eligibility)
+    after_return = None if after is None else usd_equivalent(after, eligibility.currency)
     review_cost = config.review_cost_for(case.region)
-    threshold = p_abuse_threshold(exposure, review_cost)
-    risk = {
+    # Shipped at once, a replacement (never bounded above $25) is weighed on the model's own
+    # score; `score` is the capped one, which only an exposure bounded as it is may use.
+    now_score = raw_score if after_return is not None and not _bounded(eligibility) else score
+    risk: dict[str, object] = {
         "model_version": risk_model.version if risk_model is not None else None,
-        "score": score,
-        "threshold": threshold,
-        "review_cost": str(review_cost),
         "region": case.region,
-        "exposure": str(exposure),  # USD-equivalent
         "currency": eligibility.currency,
-        "expected_loss": None if score is None else round(score * float(exposure), 4),
         # What was scored, so the score can be explained later from exactly these values.
         "features": _recorded(case.risk_features),
     }
-    if raw_score is not None and raw_score != score:
-        # The account's newness raised the model's score on a bounded exposure: the rule used
-        # the score as an established account (policies/router/account_age.py).
-        risk.update(model_score=raw_score, score_capped="established_account")
-    if score is None:
+    if after_return is not None:
+        # USD-equivalent, like `exposure`: what the replacement exposes if it waits for the return.
+        risk["exposure_after_return"] = str(after_return)
+    if now_score is None or score is None:
+        risk.update(_weighed(None, None, exposure, review_cost))
         code = "no_risk_model" if risk_model is None else "no_risk_features"
         return decide(
             case, Route.HUMAN, Level.RISK, (code,), eligibility.clauses, eligibility, risk
         )
-    rule = (config.region_thresholds or {}).get(case.region or "")
-    if exposure < review_cost:
-        # Even a certain abuse loses less than a review costs (a $2 refund, a $8 return paid
-        # after the item is back): a person is never worth it, whatever the score or the draw.
-        risk.update(floor="exposure_below_review_cost")
-        auto = True
-    elif rule is not None:
-        p_human = float(rule.p_human(score * float(exposure) / float(config.review_cost)))
-        draw = case_uniform(_draw_key(case))
-        risk.update(
-            review_cost=str(config.review_cost),
-            mitigation="equalized_odds_thresholds",
-            p_human=round(p_human, 6),
-            draw=round(draw, 6),
-        )
-        auto = draw >= p_human
-    else:
-        auto = auto_by_risk(score, exposure, review_cost)
+    used, auto, weighed = now_score, *_rule(case, now_score, exposure, review_cost, config)
+    risk.update(_weighed(now_score, raw_score, exposure, review_cost), **weighed)
+    if after_return is not None:
+        if auto:
+            risk["replacement_ships"] = "at_once"
+        else:
+            # Not shipped at once: the same claim with the replacement held until the seller has
+            # the return, its exposure bounded like a return-then-refund's (same draw).
+            at_once = {k: risk[k] for k in ("score", "threshold", "exposure", "expected_loss")}
+            at_once.update({k: v for k, v in weighed.items() if k in ("p_human", "floor")})
+            for key in ("floor", "p_human", "draw", "mitigation", "model_score", "score_capped"):
+                risk.pop(key, None)
+            used, auto, weighed = score, *_rule(case, score, after_return, review_cost, config)
+            risk.update(_weighed(score, raw_score, after_return, review_cost), **weighed)
+            risk["replacement_at_once"] = at_once
+            if auto:
+                risk["replacement_ships"] = "after_return_received"
     if auto:
         return decide(
             case,
@@ -226,7 +238,7 @@ def _risk_decision(
             eligibility.clauses,
             eligibility,
             risk,
-            confidence=1.0 - score,
+            confidence=1.0 - used,
         )
     return decide(
         case,
@@ -236,8 +248,52 @@ def _risk_decision(
         eligibility.clauses,
         eligibility,
         risk,
-        confidence=score,
+        confidence=used,
     )
+
+
+def _bounded(eligibility: Eligibility) -> bool:
+    return exposure_is_bounded(eligibility.remedy, eligibility.amount)
+
+
+def _weighed(
+    score: float | None, raw_score: float | None, exposure: Decimal, review_cost: Decimal
+) -> dict[str, object]:
+    """The trace's view of one weighing: the score, its threshold, the exposure, the loss."""
+    weighed: dict[str, object] = {
+        "score": score,
+        "threshold": p_abuse_threshold(exposure, review_cost),
+        "review_cost": str(review_cost),
+        "exposure": str(exposure),  # USD-equivalent
+        "expected_loss": None if score is None else round(score * float(exposure), 4),
+    }
+    if score is not None and raw_score is not None and raw_score != score:
+        # The account's newness raised the model's score on a bounded exposure: the rule used
+        # the score as an established account (policies/router/account_age.py).
+        weighed.update(model_score=raw_score, score_capped="established_account")
+    return weighed
+
+
+def _rule(
+    case: RoutingCase, score: float, exposure: Decimal, review_cost: Decimal, config: RouterConfig
+) -> tuple[bool, dict[str, object]]:
+    """Whether the rule resolves the case automatically at this score and exposure, and what it
+    adds to the trace."""
+    rule = (config.region_thresholds or {}).get(case.region or "")
+    if exposure < review_cost:
+        # Even a certain abuse loses less than a review costs (a $2 refund, a $8 return paid
+        # after the item is back): a person is never worth it, whatever the score or the draw.
+        return True, {"floor": "exposure_below_review_cost"}
+    if rule is not None:
+        p_human = float(rule.p_human(score * float(exposure) / float(config.review_cost)))
+        draw = case_uniform(_draw_key(case))
+        return draw >= p_human, {
+            "review_cost": str(config.review_cost),
+            "mitigation": "equalized_odds_thresholds",
+            "p_human": round(p_human, 6),
+            "draw": round(draw, 6),
+        }
+    return auto_by_risk(score, exposure, review_cost), {}
 
 
 def _draw_key(case: RoutingCase) -> str:

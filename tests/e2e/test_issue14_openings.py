@@ -165,7 +165,7 @@ def test_a_new_accounts_small_return_is_not_sent_to_a_person(shop, new_chat):
 def test_a_new_accounts_damage_refund_after_the_return_is_not_sent_to_a_person(shop, new_chat):
     # $79 is above DMG-3.2's $25: the refund follows the item's return (DMG-3.3), so the new
     # account alone does not send it to a person (policies/router/account_age.py). The same claim
-    # as a replacement, which ships before the check, still does (tests/e2e/test_damaged.py).
+    # as a replacement is not shipped at once: it ships after the return (tests/e2e/test_damaged).
     buyer = shop.new_buyer("new-account-damage")
     headphones = shop.order(
         buyer, Item("Over-ear headphones", "79", "electronics"), placed=6, delivered=3

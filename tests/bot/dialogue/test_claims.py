@@ -102,6 +102,50 @@ def test_damaged_expensive_item_offers_refund_or_replacement(chat):
     assert action["type"] == "replacement"
 
 
+def test_a_low_risk_replacement_ships_at_once(chat):
+    chat.say("the dress from D200 is damaged", photo=PHOTO)
+    turn = chat.say("A replacement")  # 0.01 x $45: shipped at once
+    assert "ships it right away" in bot_text(turn)
+    assert "as soon as the seller receives your return" not in bot_text(turn)
+    done = chat.say("Yes")
+    assert done["actions"][0]["type"] == "replacement"
+    assert "ships it right away" in bot_text(done)
+
+
+def test_a_replacement_not_shipped_at_once_ships_after_the_return(chat, risk_model):
+    # 0.10 x $45 = $4.50 is not shipped at once; after the return 0.10 x $11.25 = $1.125 is
+    # (issue 14): the bot resolves it, saying when the replacement ships, instead of a person.
+    risk_model.p_abuse = 0.10
+    chat.say("the dress from D200 is damaged", photo=PHOTO)
+    turn = chat.say("A replacement")
+    assert turn["expecting"] == "confirmation" and turn["status"] == "bot"
+    assert "as soon as the seller receives your return" in bot_text(turn)
+    done = chat.say("Yes")
+    [action] = done["actions"]
+    assert action["type"] == "replacement" and action["order_id"] == "D200"
+    assert "as soon as the seller receives your return" in bot_text(done)
+
+
+def test_a_replacement_agreed_at_once_that_now_waits_for_the_return_is_proposed_again(
+    chat, risk_model
+):
+    chat.say("the dress from D200 is damaged", photo=PHOTO)
+    assert "ships it right away" in bot_text(chat.say("A replacement"))
+    risk_model.p_abuse = 0.10  # the score rose before the buyer said yes
+    turn = chat.say("Yes")
+    assert turn["actions"] == [] and turn["expecting"] == "confirmation"
+    assert "as soon as the seller receives your return" in bot_text(turn)
+    [action] = chat.say("Yes")["actions"]
+    assert action["type"] == "replacement"
+
+
+def test_a_replacement_not_approved_after_the_return_either_goes_to_a_person(chat, risk_model):
+    risk_model.p_abuse = 0.30  # 0.30 x $11.25 = $3.375 >= $2.50
+    chat.say("the dress from D200 is damaged", photo=PHOTO)
+    turn = chat.say("A replacement")
+    assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
+
+
 def test_damaged_expensive_item_refund_is_a_free_return(chat):
     chat.say("the dress from D200 is damaged", photo=PHOTO)
     turn = chat.say("A refund")

@@ -109,12 +109,31 @@ def test_money_paid_at_once_above_the_limit_keeps_the_whole_score() -> None:
     replacement = claim_case(
         Claim(ClaimType.WRONG_ITEM, has_photo=True, prefers_replacement=True), "60.00"
     )
+    at_once_only = RouterConfig(replacement_after_return=False)
     for the_case, remedy in ((not_received, Remedy.REFUND), (replacement, Remedy.REPLACEMENT)):
-        decision = route(the_case, risk_model=NEW_ACCOUNT_RISK)
+        decision = route(the_case, risk_model=NEW_ACCOUNT_RISK, config=at_once_only)
         assert decision.trace["eligibility"]["remedy"] == remedy.value
         assert decision.route is Route.HUMAN
         assert decision.trace["score"] == pytest.approx(0.40)
         assert "score_capped" not in decision.trace
+
+
+def test_a_replacement_shipped_at_once_keeps_the_whole_score_and_after_the_return_is_capped() -> (
+    None
+):
+    replacement = claim_case(
+        Claim(ClaimType.WRONG_ITEM, has_photo=True, prefers_replacement=True), "60.00"
+    )
+    decision = route(replacement, risk_model=NEW_ACCOUNT_RISK)
+    # At once: 0.40 x $60 = $24, not approved; after the return: 0.05 x $15 = $0.75.
+    at_once = decision.trace["replacement_at_once"]
+    assert at_once["score"] == pytest.approx(0.40)
+    assert at_once["exposure"] == "60.00"
+    assert decision.route is Route.AUTO
+    assert decision.trace["replacement_ships"] == "after_return_received"
+    assert decision.trace["score"] == pytest.approx(0.05)
+    assert decision.trace["model_score"] == pytest.approx(0.40)
+    assert Decimal(decision.trace["exposure"]) == Decimal("15")
 
 
 def test_what_the_buyer_did_still_counts() -> None:
