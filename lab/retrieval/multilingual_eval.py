@@ -323,6 +323,23 @@ def markdown(dev: dict, heldout: dict | None, meta: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def reused_index(
+    kb: Path, saved: Path, examples: Path = DEFAULT_EXAMPLE_QUESTIONS
+) -> tuple[MultilingualIndex, list[str]]:
+    """The multilingual index of ``kb`` and its clause ids, the index saved in ``saved`` reused:
+    only windows and example questions missing from it are embedded (e5, one thread)."""
+    translations = load_translations(kb, LANGUAGES)
+    index = MultilingualIndex.build(
+        MemoEncoder(load_e5(1)),
+        translations,
+        examples=multilingual_examples(kb, examples),
+        reuse=saved_vectors(saved),
+        reuse_examples=saved_example_vectors(saved),
+        items=MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES)),
+    )
+    return index, [c.clause_id for c in translations["en"]]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
@@ -336,19 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports/retrieval/multilingual"))
     args = parser.parse_args(argv)
 
-    translations = load_translations(args.kb, LANGUAGES)
-    known = [c.clause_id for c in translations["en"]]
-    encoder = MemoEncoder(load_e5(1))
-    # Saved vectors are reused; only windows and examples missing from the saved index are
-    # embedded.
-    index = MultilingualIndex.build(
-        encoder,
-        translations,
-        examples=multilingual_examples(args.kb, args.examples),
-        reuse=saved_vectors(args.index),
-        reuse_examples=saved_example_vectors(args.index),
-        items=MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES)),
-    )
+    index, known = reused_index(args.kb, args.index, args.examples)
     dev = evaluate_dev(index, read_dev(args.dev, known))
     heldout = None
     if args.heldout is not None:

@@ -175,18 +175,7 @@ def dev_rows(index, dev: dict[str, list[EvalQuestion]]) -> tuple[dict, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from lab.retrieval.multilingual_eval import MemoEncoder, read_dev
-    from retrieval.build_multilingual import multilingual_examples
-    from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
-    from retrieval.expansion import ItemCategories
-    from retrieval.languages import LANGUAGES, load_translations
-    from retrieval.multilingual import (
-        MultilingualIndex,
-        load_e5,
-        saved_example_vectors,
-        saved_vectors,
-    )
-    from retrieval.multilingual_items import MultilingualItems
+    from lab.retrieval.multilingual_eval import read_dev, reused_index
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
@@ -197,16 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write the comparison as JSON")
     args = parser.parse_args(argv)
 
-    translations = load_translations(args.kb, LANGUAGES)
-    known = [c.clause_id for c in translations["en"]]
-    index = MultilingualIndex.build(
-        MemoEncoder(load_e5(1)),
-        translations,
-        examples=multilingual_examples(args.kb, DEFAULT_EXAMPLE_QUESTIONS),
-        reuse=saved_vectors(args.index),
-        reuse_examples=saved_example_vectors(args.index),
-        items=MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES)),
-    )
+    index, known = reused_index(args.kb, args.index)
     rows, metrics = dev_rows(index, read_dev(args.dev, known))
     languages = list(rows)
     comparison = compare(rows)

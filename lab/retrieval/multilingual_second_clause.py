@@ -27,24 +27,17 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.retrieval.multilingual_eval import MemoEncoder, read_dev
+from lab.retrieval.multilingual_eval import read_dev, reused_index
 from retrieval.answer import ANSWER_DEPTH
-from retrieval.build_multilingual import multilingual_examples
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
-from retrieval.expansion import ItemCategories
-from retrieval.languages import LANGUAGES, load_translations
+from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
 from retrieval.multilingual import (
     MultilingualIndex,
-    load_e5,
-    saved_example_vectors,
-    saved_vectors,
 )
 from retrieval.multilingual_answer import (
     MULTILINGUAL_EXAMPLE_WEIGHTS,
     MULTILINGUAL_THRESHOLDS,
     combined_score,
 )
-from retrieval.multilingual_items import MultilingualItems
 
 # Closeness margins compared (on the e5 margin scale; dev gaps between the first two hits'
 # margins are mostly within +-0.03).
@@ -205,16 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLE_QUESTIONS)
     args = parser.parse_args(argv)
 
-    translations = load_translations(args.kb, LANGUAGES)
-    known = [c.clause_id for c in translations["en"]]
-    index = MultilingualIndex.build(
-        MemoEncoder(load_e5(1)),
-        translations,
-        examples=multilingual_examples(args.kb, args.examples),
-        reuse=saved_vectors(args.index),
-        reuse_examples=saved_example_vectors(args.index),
-        items=MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES)),
-    )
+    index, known = reused_index(args.kb, args.index, args.examples)
     dev = read_dev(args.dev, known)
     ids: dict[str, list[str]] = {}
     for line in args.dev.read_text().splitlines():
