@@ -323,6 +323,16 @@ def markdown(dev: dict, heldout: dict | None, meta: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def add_dev_arguments(parser: argparse.ArgumentParser) -> None:
+    """The knowledge base, the saved index to reuse and the dev questions: the options every
+    multilingual dev tool takes."""
+    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
+    parser.add_argument("--index", type=Path, default=Path("artifacts/retrieval-multilingual"))
+    parser.add_argument(
+        "--dev", type=Path, default=Path("data/retrieval/dev_questions_multilingual.jsonl")
+    )
+
+
 def reused_index(
     kb: Path, saved: Path, examples: Path = DEFAULT_EXAMPLE_QUESTIONS
 ) -> tuple[MultilingualIndex, list[str]]:
@@ -342,11 +352,7 @@ def reused_index(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
-    parser.add_argument("--index", type=Path, default=Path("artifacts/retrieval-multilingual"))
-    parser.add_argument(
-        "--dev", type=Path, default=Path("data/retrieval/dev_questions_multilingual.jsonl")
-    )
+    add_dev_arguments(parser)
     parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLE_QUESTIONS)
     parser.add_argument("--heldout", type=Path, default=None, help="dir of policy_questions_*")
     parser.add_argument("--english", type=Path, default=None, help="English held-out questions")

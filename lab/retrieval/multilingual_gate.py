@@ -175,14 +175,10 @@ def dev_rows(index, dev: dict[str, list[EvalQuestion]]) -> tuple[dict, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from lab.retrieval.multilingual_eval import read_dev, reused_index
+    from lab.retrieval.multilingual_eval import add_dev_arguments, read_dev, reused_index
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
-    parser.add_argument("--index", type=Path, default=Path("artifacts/retrieval-multilingual"))
-    parser.add_argument(
-        "--dev", type=Path, default=Path("data/retrieval/dev_questions_multilingual.jsonl")
-    )
+    add_dev_arguments(parser)
     parser.add_argument("--out", type=Path, default=None, help="write the comparison as JSON")
     args = parser.parse_args(argv)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.retrieval.multilingual_eval import read_dev, reused_index
+from lab.retrieval.multilingual_eval import add_dev_arguments, read_dev, reused_index
 from retrieval.answer import ANSWER_DEPTH
 from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
 from retrieval.multilingual import (
@@ -190,11 +190,7 @@ def report(rows: Sequence[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kb", type=Path, default=Path("data/policies"))
-    parser.add_argument("--index", type=Path, default=Path("artifacts/retrieval-multilingual"))
-    parser.add_argument(
-        "--dev", type=Path, default=Path("data/retrieval/dev_questions_multilingual.jsonl")
-    )
+    add_dev_arguments(parser)
     parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLE_QUESTIONS)
     args = parser.parse_args(argv)
 
