@@ -88,6 +88,7 @@ def load_multilingual_answerer(
     english: Answerer, kb_dir: Path = KNOWLEDGE_BASE_DIR, index_dir: Path = MULTILINGUAL_INDEX_DIR
 ) -> Answerer:
     """English through ``english``; ms, id, th, vi, tl through the multilingual index (e5)."""
+    from retrieval.base_rules import BaseRules
     from retrieval.build_multilingual import multilingual_examples
     from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
     from retrieval.expansion import ItemCategories
@@ -101,7 +102,7 @@ def load_multilingual_answerer(
     index = MultilingualIndex.load(
         index_dir, load_e5(SERVING_THREADS), load_translations(kb_dir), examples, items
     )
-    return MultilingualAnswerer(english, index)
+    return MultilingualAnswerer(english, index, base_rules=BaseRules.load())
 
 
 def load_assist_index(directory: Path = ASSIST_INDEX_DIR, embedder: Any = None) -> Any:

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.base_rules import BaseRules
 from retrieval.embedder import Embedder
 from retrieval.expansion import ItemCategories
-from retrieval.kb import split_sentences
+from retrieval.kb import Clause, split_sentences
 from retrieval.quantity import (
     asked_kinds,
     asks_quantity,
@@ -118,6 +119,8 @@ class PolicyAnswerer:
         kind_clause_margin: float = KIND_CLAUSE_MARGIN,
         situation_clause_margin: float = SITUATION_CLAUSE_MARGIN,
         situation_clause_depth: int = SITUATION_CLAUSE_DEPTH,
+        base_rules: BaseRules | None = None,
+        clauses: Sequence[Clause] = (),
     ) -> None:
         self.retriever = retriever
         self.threshold = threshold
@@ -139,6 +142,10 @@ class PolicyAnswerer:
         self.kind_clause_margin = kind_clause_margin
         self.situation_clause_margin = situation_clause_margin
         self.situation_clause_depth = situation_clause_depth
+        # The rule an answer's first clause elaborates is quoted first (`retrieval.base_rules`),
+        # from ``clauses`` (the knowledge base); None: off.
+        self.base_rules = base_rules
+        self._clauses = {c.clause_id: c for c in clauses}
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
@@ -163,11 +170,16 @@ class PolicyAnswerer:
             or self._kind_clause(question, hits)
             or self._situation_clause(found[: self.situation_clause_depth], situation)
         )
-        if second is None:
-            return PolicyAnswer(self._quote(question, best), (best.clause_id,), True, hits)
-        quotes = (self._quote(question, best), self._quote(question, second))
-        text = quotes[0] if quotes[1] == quotes[0] else " ".join(quotes)
-        return PolicyAnswer(text, (best.clause_id, second.clause_id), True, hits)
+        chosen = [best] if second is None else [best, second]
+        base = self.base_rules.base_hit(chosen, self._clauses) if self.base_rules else None
+        if base is not None:
+            chosen.insert(0, base)
+        return PolicyAnswer(
+            join_quotes([self._quote(question, hit) for hit in chosen]),
+            tuple(hit.clause_id for hit in chosen),
+            True,
+            hits,
+        )
 
     def _close_second(self, hits: Sequence[Hit]) -> Hit | None:
         """The second hit when the re-ranker could not tell it from the first: another clause,
@@ -379,6 +391,11 @@ class PolicyAnswerer:
     def _similarity(self, question: str, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
         assert self.embedder is not None
         return self._vectors(clause_id, sentences) @ self.embedder.encode([question])[0]
+
+
+def join_quotes(quotes: Sequence[str]) -> str:
+    """The quotes as one reply, each once (two clauses can share the quoted sentence)."""
+    return " ".join(dict.fromkeys(quotes))
 
 
 def _gap(first: Hit, other: Hit) -> float:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from retrieval.answer import PolicyAnswerer
+from retrieval.base_rules import DEFAULT_BASE_RULES, BaseRules
 from retrieval.defaults import (
     CONFIDENCE_THRESHOLD,
     DEFAULT_EXAMPLE_QUESTIONS,
@@ -120,6 +121,7 @@ def make_answerer(
     threshold: float = CONFIDENCE_THRESHOLD,
     item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
     examples: Sequence[Example] | Path | str | None = DEFAULT_EXAMPLE_QUESTIONS,
+    base_rules: BaseRules | Path | str | None = DEFAULT_BASE_RULES,
 ) -> PolicyAnswerer:
     """The policy answerer with the evaluated defaults (see ``retrieval.defaults``).
 
@@ -137,4 +139,15 @@ def make_answerer(
         item_categories=item_categories,
         examples=examples,
     )
-    return PolicyAnswerer(retriever, threshold, embedder=embedder, categories=item_categories)
+    if isinstance(base_rules, (str, Path)):
+        # Links to clauses ``clauses`` lacks are never followed (`BaseRules.base_hit`); the
+        # shipped file's ids are checked against every language's knowledge base by the tests.
+        base_rules = BaseRules.load(base_rules)
+    return PolicyAnswerer(
+        retriever,
+        threshold,
+        embedder=embedder,
+        categories=item_categories,
+        base_rules=base_rules,
+        clauses=clauses,
+    )

@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from retrieval.answer import ANSWER_DEPTH, NOT_SURE_REPLY, PolicyAnswer, complete, render
+from retrieval.answer import (
+    ANSWER_DEPTH,
+    NOT_SURE_REPLY,
+    PolicyAnswer,
+    complete,
+    join_quotes,
+    render,
+)
+from retrieval.base_rules import BaseRules
+from retrieval.kb import Clause
 from retrieval.languages import ENGLISH, LANGUAGES, TRANSLATED, check_language
 from retrieval.multilingual import MultilingualIndex
 from retrieval.multilingual_text import split_sentences, tokenize
@@ -119,6 +128,7 @@ class MultilingualAnswerer:
         gate_depth: int = GATE_DEPTH,
         second_clause_margin: float = MULTILINGUAL_SECOND_CLAUSE_MARGIN,
         example_weight: float | Mapping[str, float] | None = None,
+        base_rules: BaseRules | None = None,
     ) -> None:
         self.english = english
         self.index = index
@@ -145,6 +155,10 @@ class MultilingualAnswerer:
         self.depth = depth
         self.gate_depth = gate_depth
         self.second_clause_margin = second_clause_margin
+        # The rule an answer's first clause elaborates is quoted first (`retrieval.base_rules`),
+        # in the buyer's language; None: off.
+        self.base_rules = base_rules
+        self._clause_books: dict[str, dict[str, Clause]] = {}
 
     @property
     def embedder(self):  # the English answerer's MiniLM, shared with the assist index
@@ -169,13 +183,26 @@ class MultilingualAnswerer:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
         words = self.index.expansion_words(question, language)
-        first = quote(question, best, language, words)
         second = self._close_second(hits, language)
-        if second is None:
-            return PolicyAnswer(first, (best.clause_id,), True, hits)
-        other = quote(question, second, language, words)
-        text = first if other == first else f"{first} {other}"
-        return PolicyAnswer(text, (best.clause_id, second.clause_id), True, hits)
+        chosen = [best] if second is None else [best, second]
+        if self.base_rules is not None:
+            base = self.base_rules.base_hit(chosen, self._clauses_in(language))
+            if base is not None:
+                chosen.insert(0, base)
+        return PolicyAnswer(
+            join_quotes([quote(question, hit, language, words) for hit in chosen]),
+            tuple(hit.clause_id for hit in chosen),
+            True,
+            hits,
+        )
+
+    def _clauses_in(self, language: str) -> dict[str, Clause]:
+        """The knowledge base's clauses in ``language``, by id (read once per language)."""
+        book = self._clause_books.get(language)
+        if book is None:
+            book = {c.clause_id: c for c in self.index.translations().get(language, [])}
+            self._clause_books[language] = book
+        return book
 
     def _close_second(self, hits: Sequence[Hit], language: str) -> Hit | None:
         """The second hit when its margin is close to the first's: another clause, within

@@ -70,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         "confidence; lab.retrieval.situation's cache): passed as the situation, as the dialogue "
         "does; without it no question names a situation",
     )
+    parser.add_argument(
+        "--without-base-rules",
+        action="store_true",
+        help="answer without quoting the rule an added clause elaborates (retrieval.base_rules)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bot.clauses import readable
@@ -81,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         SITUATION_CLAUSE_MARGIN,
         PolicyAnswerer,
     )
+    from retrieval.base_rules import BaseRules
     from retrieval.examples import ExampleIndex
     from retrieval.rerank import fit
     from retrieval.situation import SITUATION_MIN_CONFIDENCE
@@ -88,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     clauses, retriever, items = dev_candidates(args.kb, args.questions)
     book = {c.clause_id: c for c in clauses}
+    base_rules = None if args.without_base_rules else BaseRules.load()
     hybrid = retriever.inner
     embedder = hybrid.dense.embedder
     facts = {}
@@ -129,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                 kind_clause_margin=m[0],
                 situation_clause_margin=m[1],
                 situation_clause_depth=m[2],
+                base_rules=base_rules,
+                clauses=clauses,
             )
             for m in margins
         }
@@ -144,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                     "relevant": list(example.clause_ids),
                     "cited": list(reply.citations),
                     "answer_contains": list(wanted),
-                    "first_relevant": reply.citations[0] in example.clause_ids,
+                    "first_relevant": reply.hits[0].clause_id in example.clause_ids,
                     "cites_relevant": bool(set(reply.citations) & set(example.clause_ids)),
                     "states_fact": all(_plain(f) in text for f in wanted),
                     "words": len(reply.text.split()),
@@ -169,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             kind_clause_margin=margin[0],
             situation_clause_margin=margin[1],
             situation_clause_depth=margin[2],
+            base_rules=base_rules,
+            clauses=clauses,
         )
         right, words = 0, []
         for conversation in asked:
