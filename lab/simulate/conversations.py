@@ -238,7 +238,9 @@ def default_answer(
 ) -> dict[str, Any] | None:
     """What the buyer says to a question their script did not foresee, as a buyer would: taps
     their order, wants the remedy they came for, confirms what they came for, or says again
-    what their first message said. The same question a third time is a dead end."""
+    what their first message said; asked for an order that is not among those offered, they
+    tap "A different order" when the bot offers it. The same question a third time is a dead
+    end."""
     if history.count(asked) >= 3:
         return None
     expect = conversation.get("expect") or {}
@@ -246,9 +248,14 @@ def default_answer(
     if asked == "order_id":
         ids = [str((expect.get("action") or {}).get("order_id") or "")]
         ids += [str(o["id"]) for o in conversation.get("orders") or ()]
-        for label in turn.get("quick_replies") or ():
+        labels = turn.get("quick_replies") or ()
+        for label in labels:
             if any(i and label.startswith(i) for i in ids):
                 return {"text": label}
+        # Their order is not among those offered: they tap "A different order", as the chat
+        # offers it (issue 14: it lists the other orders), rather than give up.
+        if replies.label("other_order") in labels:
+            return {"text": replies.label("other_order")}
         return None
     if asked == "remedy":
         return {

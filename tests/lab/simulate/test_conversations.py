@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from bot.dialogue import replies
 from lab.simulate.conversations import (
     Played,
+    default_answer,
     history_orders,
     judge,
     next_message,
@@ -96,3 +97,17 @@ def test_scripted_orders_become_webhook_bodies():
     )  # fmt: skip
     assert body["delivered_at"] == "2026-11-26T00:00:00Z" and body["items"][0]["unit_price"] == 45
     assert len(history_orders("frequent_refunder", "B1")) == 3 and history_orders("new", "B1") == []
+
+
+def test_a_buyer_whose_order_is_not_offered_taps_a_different_order():
+    script = {"opening": "where is my parcel", "orders": [{"id": "K1"}], "expect": {}}
+    guess = bot_turn("Is it about order Z9?", "order_id",
+                     quick=["Z9 · Lamp", replies.label("other_order")])  # fmt: skip
+    assert default_answer("order_id", script, guess, ["order_id"]) == {
+        "text": replies.label("other_order")
+    }
+    listed = bot_turn("Which order?", "order_id", quick=["Z8 · Mug", "K1 · Desk fan"])
+    assert default_answer("order_id", script, listed, ["order_id"] * 2) == {"text": "K1 · Desk fan"}
+    # Neither their order nor "A different order" offered: a dead end, as is a third ask.
+    assert default_answer("order_id", script, bot_turn("?", "order_id", quick=["Z8"]), []) is None
+    assert default_answer("order_id", script, guess, ["order_id"] * 3) is None
