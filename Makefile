@@ -204,6 +204,7 @@ eval-language: $(VENV)/.installed
 
 eval-language-dev: $(VENV)/.installed
 	$(PY) -m lab.language.evaluate --data lab/language/dev.jsonl --out reports/language-dev
+	$(PY) -m lab.language.evaluate --data lab/language/dev2.jsonl --out reports/language-dev2
 
 # The full report over synthetic logs of 100k and 1M conversations on DuckDB (wall time, peak
 # RSS): reports/bench/analytics.{json,md}; snapshots are kept in var/bench-analytics.

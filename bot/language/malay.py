@@ -25,6 +25,9 @@ MALAY = _words(
     macammana mcm macam je jer saje sahaja jualan tq tqvm bagi kat dekat ape meh kot pastu
     kasut seluar barangan tempahan ditempah pengguna tukar gantikan
     skrin syampu pampasan fon nk dh pulak biadap takpe
+    ni tu la x bila lepas selepas saiz caj baucar petang pasal maklumkan bil kod ganjaran
+    agaknya isnin khamis jumaat ahad koyak calar mesej pembungkusan tarikh semak beza pejabat
+    perlu tuntutan jugak camtu camni
     """
 )
 INDONESIAN = _words(
@@ -37,6 +40,9 @@ INDONESIAN = _words(
     tolongin barangnya bikin dikasih sepatu celana ongkir makasih terimakasih trims pengen
     ingin kapan gitu gini
     iya udh blm sampe retur dus ukuran mulu jelek ancur orderan batalin
+    bisa dateng pake dipake nyampe kepotong pas kantor balikin beda dapet oke butuh hp resi
+    resinya pesen cek dicek ternyata klaim rekening ilang bilang sore kode setelah senin kamis
+    jumat sobek lecet kemasan harusnya seharusnya tanggal
     """
 )
 # "kenapa", "boleh", "barang", "saya" and the like are shared and left out.
@@ -51,6 +57,11 @@ def malay_or_indonesian(text: str) -> str | None:
     if malay == indonesian:
         return None
     return "ms" if malay > indonesian else "id"
+
+
+def distinctive_count(text: str) -> int:
+    """How many of the message's words are Malay's or Indonesian's own (either list)."""
+    return sum(word in MALAY or word in INDONESIAN for word in _WORD.findall(text.lower()))
 
 
 def distinctive_share(text: str) -> float:

@@ -141,3 +141,27 @@ def test_the_share_of_malay_or_indonesian_own_words():
     assert distinctive_share("nak tukar alamat") == pytest.approx(2 / 3)
     assert distinctive_share("saya mahu barang") == pytest.approx(1 / 3)
     assert distinctive_share("1234") == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # English content words, Tagalog grammar: the detector reads English (sure or not), a
+        # language the bot does not answer, or Cebuano.
+        "punit yung balot, may gasgas pa",
+        "pa-cancel yung isa",
+        "refnd po, di dumating item",
+        "oo, yun nga",
+    ],
+)
+def test_taglish_is_read_by_its_grammar_words_and_affixed_verbs(text):
+    assert identify(text).language == "tl"
+
+
+def test_malay_chat_words_beat_a_guess_the_bot_does_not_answer():
+    assert identify("mana parcel sy ni").language == "ms"  # French 0.35
+    assert identify("brg tak sama macam gambar").language == "ms"  # Polish 0.43
+    # An English conversation's "ok la" is not a switch to Malay; a sure French sentence with
+    # one Malay-looking word ("je") stays French.
+    assert identify("okay la thanks", conversation_language="en").language == "en"
+    assert identify("Je voudrais un remboursement pour ma commande").language == "fr"
