@@ -65,7 +65,9 @@ class RasaServer:
         """Start the server; with ``wait`` (the default) return once its model is loaded."""
         cmd = [
             str(self.rasa_bin), "run", "--enable-api",
-            "--auth-token", self.auth_token,
+            # One argument, not two: a token starting with "-" (1 in 64 of token_urlsafe's)
+            # would be read as an option, and Rasa exit with "expected one argument".
+            f"--auth-token={self.auth_token}",
             "-m", str(self.model),
             "-i", self.host, "-p", str(self.port),
         ]  # fmt: skip

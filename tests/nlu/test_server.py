@@ -34,10 +34,19 @@ def test_start_passes_the_auth_token_and_waits_with_it(monkeypatch, tmp_path):
     rasa.start(timeout_s=5)
     command = commands[0]
     assert command[1:3] == ["run", "--enable-api"]
-    assert command[command.index("--auth-token") + 1] == "tok-0123456789abcdef"
+    assert "--auth-token=tok-0123456789abcdef" in command
     assert asked == [
         {"url": "http://127.0.0.1:5999/status", "params": {"token": "tok-0123456789abcdef"}}
     ]
+
+
+def test_a_token_starting_with_a_dash_is_one_argument(monkeypatch):
+    commands: list[list[str]] = []
+    monkeypatch.setattr(
+        server_module.subprocess, "Popen", lambda cmd, **kw: commands.append(cmd) or FakeProcess()
+    )
+    RasaServer(Path("m"), port=5999, auth_token="-dash").start(wait=False)
+    assert "--auth-token=-dash" in commands[0] and "-dash" not in commands[0]
 
 
 def test_a_random_token_when_none_is_given():
