@@ -62,6 +62,7 @@ from bot.dialogue.wording import (
     OWN_CASE,
     PERSON_IF_REFUSED,
     PROBLEM_WITH_ORDER,
+    QUESTION_OPENING,
     QUESTION_SENTENCE,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
@@ -249,7 +250,7 @@ class TurnHandler(Deciding):
                 # NLU cannot read. What went wrong is asked (or taken from the message), and
                 # the buyer's answer sets how sure the claim is (`SlotFilling._fill_slot`).
                 return self._start("request_refund")
-        if flow is None and self.intent == "out_of_scope" and QUESTION_SENTENCE.search(self.text):
+        if flow is None and self.intent == "out_of_scope" and self._looks_like_question():
             # A question the intent reader takes for out of scope, even at 1.00 ("can i send
             # bak a lipstik i alredy opend? just askng"): retrieval is tried before the list of
             # what the bot can do, and answers only when sure (a question about the weather
@@ -312,6 +313,15 @@ class TurnHandler(Deciding):
         return any(
             RULE_QUESTION.search(sentence) and not OWN_CASE.search(sentence)
             for sentence in QUESTION_SENTENCE.findall(self.text.lower())
+        )
+
+    def _looks_like_question(self) -> bool:
+        """A question by any sign: a question mark anywhere, the act reader's question at even
+        odds, or a question word opening it."""
+        return bool(
+            QUESTION_SENTENCE.search(self.text)
+            or self._may_ask()
+            or QUESTION_OPENING.match(self.said)
         )
 
     def _asks_about_payments(self) -> bool:

@@ -69,6 +69,14 @@ def test_a_question_read_as_out_of_scope_is_tried_on_retrieval(chat, nlu, answer
     assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
 
 
+def test_an_out_of_scope_question_without_its_question_mark_is_tried_too(chat, nlu, answerer):
+    text = "how do i see where my refund is up to"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
+    assert may_ask_policy(ParseResult(text=text, intent=IntentScore("out_of_scope", 0.99)))
+
+
 def test_an_out_of_scope_question_retrieval_is_unsure_of_stays_out_of_scope(chat, nlu, answerer):
     answerer.confident = False
     text = "what's the weather like in Paris?"
