@@ -38,10 +38,10 @@ from bot.dialogue.context import (
 )
 from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.offers import OfferAnswers
-from bot.dialogue.state import DialogueState, normalise
+from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
 from bot.dialogue.vocabulary import FLOW_INTENTS
-from bot.dialogue.wording import QUESTION_OPENING, rating_of
+from bot.dialogue.wording import rating_of
 from bot.language.catalogue import Voice, speaking
 from bot.language.identify import Detection, identify, is_sure_english
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
@@ -421,16 +421,12 @@ def may_ask_policy(parse: ParseResult, state: dict[str, Any] | None = None) -> b
     `TurnHandler._answer_question` needs `ask_policy`, a question act at even odds or better,
     or a question mark (`bot.dialogue.reading`; anywhere in the message: a story ending in a
     question about the rule, `TurnHandler._asks_the_rule`, or an out-of-scope reading with a
-    question in it, or opening with a question word), or, while an offer waits for its yes, an
-    intent the reader is unsure of (`TurnHandler._confirmation`)."""
+    question in it), or, while an offer waits for its yes, an intent the reader is unsure of
+    (`TurnHandler._confirmation`)."""
     act = parse.dialogue_act
     return (
         parse.intent.name == "ask_policy"
         or "?" in parse.text
-        or (
-            parse.intent.name == "out_of_scope"
-            and bool(QUESTION_OPENING.match(normalise(parse.text)))
-        )
         or (act is not None and act.name == "question" and act.confidence >= 0.5)
         or (
             parse.intent.confidence < SURE_REQUEST

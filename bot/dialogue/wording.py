@@ -194,12 +194,6 @@ PERSON_IF_REFUSED = re.compile(
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
 # The question sentences of a message: the words since the last sentence end, up to a "?".
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
-# A message opening the way a question does, question mark or not ("how do i see where my
-# refund is up to", "can beauty stuff go back if opened").
-QUESTION_OPENING = re.compile(
-    r"^(how|what|whats|when|where|who|whose|which|why|can|could|do|does|did|is|are|am|will"
-    r"|would|should|may)\b"
-)
 # A question sentence asking who answers for something, or how long, how much, how many: what
 # the policy states (responsibility, time limits, amounts), not something to do ("The seller
 # sat on my order for a week. Who is responsible for that mess?", "Once the seller has it, how

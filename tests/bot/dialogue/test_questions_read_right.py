@@ -69,12 +69,21 @@ def test_a_question_read_as_out_of_scope_is_tried_on_retrieval(chat, nlu, answer
     assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
 
 
-def test_an_out_of_scope_question_without_its_question_mark_is_tried_too(chat, nlu, answerer):
+def test_an_out_of_scope_question_by_the_act_reader_is_tried_too(chat, nlu, answerer):
+    # No question mark; the act reader calls it a question at even odds (below its sure bar).
     text = "how do i see where my refund is up to"
     nlu.script[text] = "out_of_scope"
+    nlu.acts[text] = ("question", 0.6)
     turn = chat.say(text)
     assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
-    assert may_ask_policy(ParseResult(text=text, intent=IntentScore("out_of_scope", 0.99)))
+
+
+def test_an_out_of_scope_request_opening_like_a_question_stays_out_of_scope(chat, nlu, answerer):
+    text = "can you track my friend's order"
+    nlu.script[text] = "out_of_scope"
+    nlu.acts[text] = ("inform", 0.68)
+    turn = chat.say(text)
+    assert answerer.questions == [] and "outside what I can do" in bot_text(turn)
 
 
 def test_an_out_of_scope_question_retrieval_is_unsure_of_stays_out_of_scope(chat, nlu, answerer):
