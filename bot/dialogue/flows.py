@@ -317,8 +317,7 @@ class TurnHandler(Deciding):
     def _looks_like_question(self) -> bool:
         """A question mark anywhere, or the act reader's question at even odds. (Not a question
         word opening it: "can you track my friend's order", out of scope, would then be
-        answered from INR-4.5; on the dev questions that answered 1 more of the 72
-        unanswerable ones and no answerable one.)"""
+        answered from INR-4.5: one more of the dev questions' 72 unanswerable ones.)"""
         return bool(QUESTION_SENTENCE.search(self.text) or self._may_ask())
 
     def _asks_about_payments(self) -> bool:
