@@ -59,10 +59,13 @@ from bot.dialogue.wording import (
     HELP_WITH_ORDER,
     NEVER_MIND,
     NO_WORDS,
+    OWN_CASE,
     PERSON_IF_REFUSED,
     PROBLEM_WITH_ORDER,
+    QUESTION_SENTENCE,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
+    RULE_QUESTION,
     SEALED_WORDS,
     WHY_QUESTION,
     rating_of,
@@ -126,6 +129,13 @@ class TurnHandler(Deciding):
         ):
             # (At a confirmation, an unsure payment reading is a question about the offer: "will
             # u charge me for shipping". `_confirmation` answers it.)
+            if flow is None and state.proposal is None and self._asks_about_payments():
+                # "if your checkout charges me twice, ... Who actually deals with that?": asked
+                # about, not reported; the rule (REV-6.3: an agent checks payment problems) is
+                # the answer, and a person is one tap away.
+                answered = self._answer_if_sure(offer_person=True)
+                if answered is not None:
+                    return answered
             return self._handoff("payment_problem", ("REV-6.3",), replies.text("payment_issue"))
         if self.option == "no_thanks":
             state.end_flow()
@@ -215,6 +225,15 @@ class TurnHandler(Deciding):
             # question of where the parcel is. What went wrong is asked (or taken from the
             # message), as for "problem with K9501".
             return self._start("request_refund")
+        if flow is None and self.intent in FLOW_INTENTS and self._asks_the_rule():
+            # A story ending in a question about the rule ("The seller sat on my order for a
+            # week before shipping it. Who is responsible for that mess?"): read whole, the
+            # story reads as the request it tells, but the buyer asked who answers for it, or
+            # how long or how much. Answered first when retrieval is sure, then the order it
+            # may be about is offered for a check (`_offer_check`); otherwise the request.
+            answered = self._answer_if_sure()
+            if answered is not None:
+                return answered
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
@@ -230,6 +249,14 @@ class TurnHandler(Deciding):
                 # NLU cannot read. What went wrong is asked (or taken from the message), and
                 # the buyer's answer sets how sure the claim is (`SlotFilling._fill_slot`).
                 return self._start("request_refund")
+        if flow is None and self.intent == "out_of_scope" and self._looks_like_question():
+            # A question the intent reader takes for out of scope, even at 1.00 ("can i send
+            # bak a lipstik i alredy opend? just askng"): retrieval is tried before the list of
+            # what the bot can do, and answers only when sure (a question about the weather
+            # stays out of scope).
+            answered = self._answer_if_sure()
+            if answered is not None:
+                return answered
         return self._small_talk()
 
     def _intent_by_reason(self) -> str:
@@ -275,6 +302,49 @@ class TurnHandler(Deciding):
             and bool(WHY_QUESTION.match(self.said))
             and not (self._order_entity() or self._id_typed())
         )
+
+    def _asks_the_rule(self) -> bool:
+        """A question sentence asking who answers for something, or how long, how much, how
+        many (`RULE_QUESTION`), not about the buyer's own case, in a message naming none of
+        their orders (a question about one is that order's request)."""
+        if self._order_entity() or self._id_typed():
+            return False
+        return any(
+            RULE_QUESTION.search(sentence) and not OWN_CASE.search(sentence)
+            for sentence in QUESTION_SENTENCE.findall(self.text.lower())
+        )
+
+    def _looks_like_question(self) -> bool:
+        """A question mark anywhere, or the act reader's question at even odds. (Not a question
+        word opening it: "can you track my friend's order", out of scope, would then be
+        answered from INR-4.5: one more of the dev questions' 72 unanswerable ones.)"""
+        return bool(QUESTION_SENTENCE.search(self.text) or self._may_ask())
+
+    def _asks_about_payments(self) -> bool:
+        """A payment problem the act reader surely reads as a question, naming no order."""
+        return self._asks() and not (self._order_entity() or self._id_typed())
+
+    def _answer_if_sure(self, *, offer_person: bool = False) -> Outcome | None:
+        """The policy answer to this message when retrieval is sure of it, then the order it
+        may be about offered for a check (or, with ``offer_person``, a person); None when
+        retrieval is not sure, and nothing said: the caller's request goes on as before."""
+        answerer = self.ctx.engines.answerer
+        if answerer is None:
+            return None
+        try:
+            answer = answerer.answer(self.text, self._situation())
+        except RetrievalError:
+            return None
+        if not answer.confident:
+            return None
+        self._side_turn = True
+        quoted, referred = policy_quote(answer, current().language)
+        self._reply(quoted, list(dict.fromkeys((*answer.citations, *referred))))
+        if offer_person:
+            self._offer_person_keep_flow()
+        else:
+            self._offer_check()
+        return self.out
 
     def _without_orders(self) -> bool:
         """No recent orders, and the message names none of the buyer's older ones."""

@@ -419,12 +419,14 @@ class DialogueManager:
 def may_ask_policy(parse: ParseResult, state: dict[str, Any] | None = None) -> bool:
     """Whether the flows may answer this message from the knowledge base: every path to
     `TurnHandler._answer_question` needs `ask_policy`, a question act at even odds or better,
-    or a question mark (`bot.dialogue.reading`), or, while an offer waits for its yes, an
-    intent the reader is unsure of (`TurnHandler._confirmation`)."""
+    or a question mark (`bot.dialogue.reading`; anywhere in the message: a story ending in a
+    question about the rule, `TurnHandler._asks_the_rule`, or an out-of-scope reading with a
+    question in it), or, while an offer waits for its yes, an intent the reader is unsure of
+    (`TurnHandler._confirmation`)."""
     act = parse.dialogue_act
     return (
         parse.intent.name == "ask_policy"
-        or parse.text.rstrip().endswith("?")
+        or "?" in parse.text
         or (act is not None and act.name == "question" and act.confidence >= 0.5)
         or (
             parse.intent.confidence < SURE_REQUEST

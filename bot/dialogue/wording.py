@@ -192,6 +192,17 @@ PERSON_IF_REFUSED = re.compile(
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
+# The question sentences of a message: the words since the last sentence end, up to a "?".
+QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+# A question sentence asking who answers for something, or how long, how much, how many: what
+# the policy states (responsibility, time limits, amounts), not something to do ("The seller
+# sat on my order for a week. Who is responsible for that mess?", "Once the seller has it, how
+# long until the refund is issued?"). A "can I"/"could you" question is often a request worded
+# politely, so it is not one of these.
+RULE_QUESTION = re.compile(r"\b(who|whom|whose|how (long|much|many))\b")
+# ... unless it asks about the buyer's own case ("how long until my refund comes?"): that is
+# their order's status or claim, which the request's flow answers.
+OWN_CASE = re.compile(r"\b(my|mine)\b")
 NEVER_MIND = replace(
     local.NEVER_MIND,
     english=re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b"),

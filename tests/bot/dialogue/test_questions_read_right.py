@@ -1,0 +1,124 @@
+"""Questions the intent reader takes for something else are still answered (issue 14): a story
+ending in a question about the rule, a question read as out of scope, a payment problem asked
+about rather than reported. Retrieval answers only when it is sure; otherwise the turn goes on
+as it did before."""
+
+from bot.dialogue.manager import may_ask_policy
+from nlu.types import IntentScore, ParseResult
+from tests.utils.builders import bot_text, citations
+
+STORY = (
+    "The seller sat on my order for a whole week before shipping it. "
+    "Who is responsible for that mess? Because it sure isn't me."
+)
+
+
+def test_a_story_ending_in_a_question_about_the_rule_is_answered(chat, nlu, answerer):
+    # Read whole, the story is a not-received request; the buyer asked who answers for it.
+    nlu.script[STORY] = "item_not_received"
+    nlu.acts[STORY] = ("request", 0.95)
+    turn = chat.say(STORY)
+    assert answerer.questions == [STORY]
+    assert citations(turn) == {"RET-2.1"}  # the fake answerer's clause
+    assert turn["expecting"] != "order_id", bot_text(turn)
+
+
+def test_a_how_long_question_after_a_story_is_answered_then_the_order_offered(chat, nlu, answerer):
+    text = (
+        "My parcel came a week late, so I sent the jacket back on Monday. "
+        "Once the seller has it, how long until the refund is issued?"
+    )
+    nlu.script[text] = "track_refund"
+    nlu.reasons[text] = "late_delivery"
+    turn = chat.say(text)
+    assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
+    assert "Shall I check order" in bot_text(turn)  # the story's order, for a check
+    assert turn["actions"] == []
+
+
+def test_a_question_about_the_buyers_own_case_stays_its_request(chat, nlu, answerer):
+    text = "I sent the jacket back on Monday. How long until my refund comes?"
+    nlu.script[text] = "track_refund"
+    turn = chat.say(text)
+    # (Retrieval may have been asked before the turn, `may_ask_policy`; its answer is unused.)
+    assert "RET-2.1" not in citations(turn)
+    assert turn["expecting"] == "order_id", bot_text(turn)
+
+
+def test_a_story_with_a_question_retrieval_is_unsure_of_starts_the_request(chat, nlu, answerer):
+    answerer.confident = False
+    nlu.script[STORY] = "item_not_received"
+    turn = chat.say(STORY)
+    assert answerer.questions == [STORY]
+    assert "not sure" not in bot_text(turn)
+    assert turn["expecting"] == "order_id", bot_text(turn)
+
+
+def test_a_request_worded_as_can_i_is_not_a_question_about_the_rule(chat, nlu, answerer):
+    text = "My mug arrived broken. Can I get a refund?"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text)
+    assert "RET-2.1" not in citations(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)  # the claim's photo
+
+
+def test_a_question_read_as_out_of_scope_is_tried_on_retrieval(chat, nlu, answerer):
+    text = "can i send bak a lipstik i alredy opend? just askng"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
+
+
+def test_an_out_of_scope_question_by_the_act_reader_is_tried_too(chat, nlu, answerer):
+    # No question mark; the act reader calls it a question at even odds (below its sure bar).
+    text = "how do i see where my refund is up to"
+    nlu.script[text] = "out_of_scope"
+    nlu.acts[text] = ("question", 0.6)
+    turn = chat.say(text)
+    assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
+
+
+def test_an_out_of_scope_request_opening_like_a_question_stays_out_of_scope(chat, nlu, answerer):
+    text = "can you track my friend's order"
+    nlu.script[text] = "out_of_scope"
+    nlu.acts[text] = ("inform", 0.68)
+    turn = chat.say(text)
+    assert answerer.questions == [] and "outside what I can do" in bot_text(turn)
+
+
+def test_an_out_of_scope_question_retrieval_is_unsure_of_stays_out_of_scope(chat, nlu, answerer):
+    answerer.confident = False
+    text = "what's the weather like in Paris?"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert answerer.questions == [text]
+    assert "outside what I can do" in bot_text(turn) and citations(turn) == set()
+
+
+def test_out_of_scope_without_a_question_is_not_searched(chat, nlu, answerer):
+    nlu.script["tell me a joke"] = "out_of_scope"
+    turn = chat.say("tell me a joke")
+    assert answerer.questions == [] and "outside what I can do" in bot_text(turn)
+
+
+def test_a_payment_problem_asked_about_is_answered_with_a_person_on_offer(chat, nlu, answerer):
+    text = "if your checkout charges me twice, does a bot sort that out too? Who deals with that?"
+    nlu.script[text] = "payment_issue"
+    nlu.acts[text] = ("question", 0.83)
+    turn = chat.say(text)
+    assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}
+    assert turn["expecting"] == "choice" and "Talk to a person" in turn["quick_replies"]
+    assert chat.say("no thanks")["expecting"] is None
+
+
+def test_a_payment_problem_reported_still_goes_to_a_person(chat, nlu, answerer):
+    text = "I was charged twice for order D206!! fix it"
+    nlu.acts[text] = ("request", 0.95)
+    turn = chat.say(text)
+    assert answerer.questions == []
+    assert "REV-6.3" in citations(turn)
+
+
+def test_a_question_anywhere_in_the_message_is_answered_before_the_transaction():
+    text = "can i send bak a lipstik i alredy opend? just askng"
+    assert may_ask_policy(ParseResult(text=text, intent=IntentScore("out_of_scope", 0.99)))
