@@ -108,3 +108,28 @@ def test_a_retry_of_a_processed_message_reads_and_writes_nothing_more(
     assert again == first
     assert seen.kinds()["INSERT"] == 0 and seen.kinds()["UPDATE"] == 0
     assert seen.reading("conversations") == 1
+
+
+def test_a_proposal_reads_the_buyer_and_the_orders_once(app_client, db, buyer_headers):
+    chat = Chat(app_client, buyer_headers)
+    chat.say("hi")
+    with counting(db) as seen:
+        turn = chat.say("where is S300")
+    assert turn["expecting"] == "confirmation"  # a case decided, a remedy proposed
+    assert seen.matching("INSERT INTO proposals") == 1
+    # The buyer's row is held for the turn (region, account start, the case's owner).
+    assert seen.reading("buyers") == 1
+    # The proposal locks the order without reading it (and its lines and ledger) again.
+    assert seen.matching("SELECT orders.id, orders.buyer_id") == 1
+    assert seen.reading("order_items") == 1
+
+
+def test_a_yes_reads_the_order_afresh_under_its_lock(app_client, db, buyer_headers):
+    chat = Chat(app_client, buyer_headers)
+    chat.say("where is S300")
+    with counting(db) as seen:
+        turn = chat.say("yes")
+    assert len(turn["actions"]) == 1
+    # Read once by the turn, once again after the order's and buyer's locks (`lock_for_money`),
+    # which take the order's lock without reading it.
+    assert seen.matching("SELECT orders.id, orders.buyer_id") == 2
