@@ -18,7 +18,7 @@ from bot.store.case_summary import CaseSummary
 from bot.store.cases import ActionRecord, CaseStatus
 from bot.store.disputes import DisputeTiming, open_dispute_in
 from bot.store.ledger import ProposalRecord
-from bot.store.models import ActionType, ProposalStatus
+from bot.store.models import ActionType, BuyerRow, ProposalStatus
 from bot.store.orders import buyer_orders_in
 from policies.experiments import Experiments, Exposure
 from policies.router import Decision, RiskScorer, RouterConfig
@@ -152,12 +152,24 @@ class TurnContext:
 
     def lock_for_money(self, order_id: str) -> Order | None:
         """Lock the order, then the buyer, until the turn commits, and read the buyer's orders
-        afresh: what another conversation, an agent or a webhook committed meanwhile is seen,
-        and nothing changes under the decision before its remedy is written."""
-        ledger.lock_order_in(self.session, order_id)
+        (and their row) afresh: what another conversation, an agent or a webhook committed
+        meanwhile is seen, and nothing changes under the decision before its remedy is
+        written."""
+        # The locks first, then the reads (new statements: they see what committed before the
+        # locks were granted).
+        ledger.lock_order_only_in(self.session, order_id)
         ledger.lock_buyer_in(self.session, self.buyer_id)
         self.__dict__.pop("orders", None)
+        if self.__dict__.pop("_buyer_row", None) is not None:
+            self._buyer_row = self.session.get(BuyerRow, self.buyer_id, populate_existing=True)
         return self.find_order(order_id)
+
+    @cached_property
+    def _buyer_row(self) -> BuyerRow | None:
+        """The buyer's row, held for the turn: the session keeps rows only while something
+        refers to them, so without this every read of the buyer (region, account start, a
+        case's owner) went to the database again (issue 17)."""
+        return self.session.get(BuyerRow, self.buyer_id)
 
     def recent_orders(self) -> list[Order]:
         return [o for o in self.orders if self.now - o.placed_at <= RECENT]
@@ -171,6 +183,7 @@ class TurnContext:
     @cached_property
     def region(self) -> str | None:
         """The buyer's market: the router's fairness thresholds are per region."""
+        self._buyer_row  # noqa: B018 - held: the read below comes from the session's map
         return case_store.buyer_region_in(self.session, self.buyer_id)
 
     def history(self) -> BuyerHistory:
@@ -188,6 +201,7 @@ class TurnContext:
 
     def buyer(self) -> BuyerRecord:
         """The buyer's orders, history and account start as this turn sees them now."""
+        self._buyer_row  # noqa: B018 - held: the read below comes from the session's map
         return buyer_record(self.session, self.buyer_id, self.orders, self.now)
 
     def risk_features(self, order: Order, claim: Claim) -> dict[str, Any]:
@@ -203,6 +217,7 @@ class TurnContext:
         priority: int,
         summary: CaseSummary,
     ) -> str:
+        self._buyer_row  # noqa: B018 - held: the read below comes from the session's map
         return case_store.open_case_in(
             self.session,
             conversation_id=self.conversation_id,

@@ -46,7 +46,14 @@ from bot.language.catalogue import Voice, speaking
 from bot.language.identify import Detection, identify, is_sure_english
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
 from bot.store.cases import CaseRepository
-from bot.store.conversations import Conversation, ConversationRepository, Language, Turn
+from bot.store.conversations import (
+    Conversation,
+    ConversationRepository,
+    Inbound,
+    Incoming,
+    Language,
+    Turn,
+)
 from bot.store.db import Database, utcnow
 from bot.store.disputes import DisputeRepository, DisputeTiming
 from bot.store.models import ConversationStatus, MessageRole
@@ -76,6 +83,32 @@ class ConversationClosed(DialogueError, Conflict):
         self.conversation_id = conversation_id
 
 
+class _Line:
+    """A message's place in its conversation's line in this process (`DialogueManager._in_line`):
+    one turn at a time per conversation (FIFO: asyncio.Lock is fair)."""
+
+    def __init__(self, turns_run: dict[str, int], conversation_id: str, lock: asyncio.Lock):
+        self._turns_run = turns_run
+        self._conversation_id = conversation_id
+        self._lock = lock
+        # The turns run so far: one more when the turn starts means another turn ran between
+        # this message's transaction and its turn.
+        self._seen = turns_run.get(conversation_id, 0)
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[bool]:
+        """Hold the conversation's turn; yields whether no other turn of it ran in this
+        process since this message was in line (what its transaction read still holds)."""
+        async with self._lock:
+            unchanged = self._turns_run.get(self._conversation_id, 0) == self._seen
+            try:
+                yield unchanged
+            finally:
+                self._turns_run[self._conversation_id] = (
+                    self._turns_run.get(self._conversation_id, 0) + 1
+                )
+
+
 class DialogueManager:
     """Starts conversations, runs buyer turns, shows transcripts."""
 
@@ -102,6 +135,8 @@ class DialogueManager:
         self.clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}
+        # Turns run per conversation while a message of it is in line (`_in_line`).
+        self._turns_run: dict[str, int] = {}
 
     async def start(self, buyer_id: str) -> str:
         conversation = await run_in_threadpool(
@@ -125,61 +160,93 @@ class DialogueManager:
         Raises `ConversationNotFound` (not the buyer's, or no such conversation) and
         `ConversationClosed`.
         """
-        conversation = await run_in_threadpool(
-            self.conversations.get_for_buyer, conversation_id, buyer_id
-        )
-        if conversation.status is ConversationStatus.CLOSED:
-            raise ConversationClosed(conversation_id)
-        if (conversation.state or {}).get("expecting") == "evidence":
-            # Asked for a photo, any link is the photo (the API already took those naming an
-            # image file): read as words it would only be "Sorry, I didn't catch that".
-            room = MAX_PHOTOS_PER_MESSAGE - len(attachments)
-            text, links = take_image_links(text, room, any_link=True)
-            attachments = [*attachments, *({"type": "image", "url": link} for link in links)]
-        detection = identify(text, locale=locale, conversation_language=conversation.language)
-        detected = detection.language
-        inbound = await run_in_threadpool(
-            self.conversations.record_inbound,
-            conversation_id,
-            buyer_id,
-            text,
-            attachments,
-            idempotency_key,
-            Language(detected, locale),
-        )
-        if inbound.response is not None:
-            return inbound.response
-        async with self._serialised(conversation_id):
-            current = await run_in_threadpool(self.conversations.get, conversation_id)
-            parse, nlu_failed, parts = None, False, None
-            reader = self._reader(detection)
-            if current is not None and current.status is ConversationStatus.BOT:
-                if _answers_rating(current.state, text):
-                    # "4" answering "how would you rate this chat?" needs no NLU (which would
-                    # read a bare digit as out_of_scope and count it as a fallback).
-                    parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
-                else:
-                    parse, nlu_failed = await self._read(reader, text)
-                if parse is not None and _may_hold_several(current.state, parse):
-                    parts = await self._read_parts(reader, text)
-            # Policy answers in the conversation's language (the language ID just updated it).
-            language = current.language if current is not None else detected
-            engines = self._in_language(language)
-            # A message read in parts asks its question in a part: answered in the turn.
-            if not parts:
-                engines = await self._prepared(engines, parse, current.state if current else None)
-            return await run_in_threadpool(
-                self._process,
+        read: list[tuple[Incoming, Detection]] = []
+
+        def prepare(conversation: Conversation) -> Incoming:
+            """The message read against the conversation as `record_inbound` locked it (one
+            read of the conversation before the turn's own, issue 17)."""
+            if conversation.status is ConversationStatus.CLOSED:
+                raise ConversationClosed(conversation_id)
+            words, photos = text, attachments
+            if (conversation.state or {}).get("expecting") == "evidence":
+                # Asked for a photo, any link is the photo (the API already took those naming
+                # an image file): read as words it would only be "Sorry, I didn't catch that".
+                room = MAX_PHOTOS_PER_MESSAGE - len(photos)
+                words, links = take_image_links(words, room, any_link=True)
+                photos = [*photos, *({"type": "image", "url": link} for link in links)]
+            detection = identify(words, locale=locale, conversation_language=conversation.language)
+            incoming = Incoming(words, photos, Language(detection.language, locale))
+            read[:] = [(incoming, detection)]
+            return incoming
+
+        async with self._in_line(conversation_id) as line:
+            inbound = await run_in_threadpool(
+                self.conversations.record_inbound,
                 conversation_id,
                 buyer_id,
-                inbound.message_id,
                 text,
                 attachments,
-                parse,
-                nlu_failed,
-                engines,
-                parts,
+                idempotency_key,
+                prepare=prepare,
             )
+            if inbound.response is not None:
+                return inbound.response
+            ((incoming, detection),) = read
+            async with line.turn() as unchanged:
+                return await self._turn(
+                    conversation_id,
+                    buyer_id,
+                    inbound,
+                    # As the message's transaction left it, unless a turn of this conversation
+                    # ran in this process meanwhile (then read afresh).
+                    inbound.conversation
+                    if unchanged
+                    else await run_in_threadpool(self.conversations.get, conversation_id),
+                    incoming.text,
+                    incoming.attachments,
+                    detection,
+                )
+
+    async def _turn(
+        self,
+        conversation_id: str,
+        buyer_id: str,
+        inbound: Inbound,
+        current: Conversation | None,
+        text: str,
+        attachments: list[dict[str, Any]],
+        detection: Detection,
+    ) -> dict[str, Any]:
+        """Read the message (NLU, parts, a policy answer), then run the turn's transaction."""
+        parse, nlu_failed, parts = None, False, None
+        reader = self._reader(detection)
+        if current is not None and current.status is ConversationStatus.BOT:
+            if _answers_rating(current.state, text):
+                # "4" answering "how would you rate this chat?" needs no NLU (which would
+                # read a bare digit as out_of_scope and count it as a fallback).
+                parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
+            else:
+                parse, nlu_failed = await self._read(reader, text)
+            if parse is not None and _may_hold_several(current.state, parse):
+                parts = await self._read_parts(reader, text)
+        # Policy answers in the conversation's language (the language ID just updated it).
+        language = current.language if current is not None else detection.language
+        engines = self._in_language(language)
+        # A message read in parts asks its question in a part: answered in the turn.
+        if not parts:
+            engines = await self._prepared(engines, parse, current.state if current else None)
+        return await run_in_threadpool(
+            self._process,
+            conversation_id,
+            buyer_id,
+            inbound.message_id,
+            text,
+            attachments,
+            parse,
+            nlu_failed,
+            engines,
+            parts,
+        )
 
     async def view(self, conversation_id: str, buyer_id: str) -> dict[str, Any]:
         """The transcript, status, what the bot waits for, every action and case so far."""
@@ -228,17 +295,18 @@ class DialogueManager:
     # --- internals ------------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _serialised(self, conversation_id: str) -> AsyncIterator[None]:
-        """One turn at a time per conversation in this process (FIFO: asyncio.Lock is fair)."""
+    async def _in_line(self, conversation_id: str) -> AsyncIterator[_Line]:
+        """This message's place among the conversation's turns in this process, from before
+        its message is stored until its turn ends (`_Line.turn`)."""
         lock = self._locks.setdefault(conversation_id, asyncio.Lock())
         self._users[conversation_id] = self._users.get(conversation_id, 0) + 1
         try:
-            async with lock:
-                yield
+            yield _Line(self._turns_run, conversation_id, lock)
         finally:
             self._users[conversation_id] -= 1
             if not self._users[conversation_id]:
                 del self._users[conversation_id], self._locks[conversation_id]
+                self._turns_run.pop(conversation_id, None)
 
     def _reader(self, detection: Detection) -> Parser:
         """The parser for this message: with two NLU models (issue 16), the one for its

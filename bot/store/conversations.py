@@ -3,11 +3,13 @@
 Two transactions per buyer message:
 
 1. `ConversationRepository.record_inbound` commits the buyer's message (and nothing else), so a
-   crash, a failing dependency or a bug later in the turn loses nothing.
+   crash, a failing dependency or a bug later in the turn loses nothing. It also hands back the
+   conversation as it found it (locked), so the turn needs no other read before its own.
 2. `ConversationRepository.turn` opens the turn's transaction and locks the conversation row
    (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` takes the database's
    write lock), so two bot processes never run turns of one conversation at the same time. The
-   replies, the new state, the actions and the stored response commit together, or not at all.
+   replies, the new state, the actions and the stored response commit together, or not at all,
+   in one flush at the end (issue 17: statements per turn).
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.db import StoreError, utcnow, write_session
-from bot.store.models import ConversationRow, ConversationStatus, MessageRole, MessageRow
+from bot.store.models import (
+    ConversationRow,
+    ConversationStatus,
+    MessageRole,
+    MessageRow,
+    new_id,
+)
 from common.errors import NotFound
 
 
@@ -78,11 +86,29 @@ class ConversationSummary:
 
 @dataclass(frozen=True)
 class Inbound:
-    """A stored buyer message. ``response`` is set when it was already processed (a retry)."""
+    """A stored buyer message. ``response`` is set when it was already processed (a retry).
+    ``conversation`` is the conversation as the message's transaction left it (its language
+    updated), read under the conversation's lock."""
 
     message_id: str
     seq: int
     response: dict[str, Any] | None
+    conversation: Conversation | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What `record_inbound` stores: the message as read against the conversation."""
+
+    text: str
+    attachments: list[dict[str, Any]]
+    language: Language | None
+
+
+# Reads the buyer's message against the conversation as its lock finds it (the dialogue
+# manager's: a closed conversation refuses it, a photo link answers "send a photo", the
+# language is identified with the conversation's); may raise to store nothing.
+Prepare = Callable[[Conversation], Incoming]
 
 
 def _conversation(row: ConversationRow) -> Conversation:
@@ -130,9 +156,22 @@ class Turn:
         return _conversation(self._row)
 
     def response_of(self, message_id: str) -> dict[str, Any] | None:
-        """The stored response of a buyer message, if it was processed already."""
-        row = self.session.get(MessageRow, message_id)
-        return None if row is None else row.response
+        """The stored response of a buyer message, if it was processed already. The same
+        statement reads the conversation's last ``seq``, for the turn's replies."""
+        last = (
+            select(func.max(MessageRow.seq))
+            .where(MessageRow.conversation_id == self._row.id)
+            .scalar_subquery()
+        )
+        found = self.session.execute(
+            select(MessageRow.response, last).where(MessageRow.id == message_id)
+        ).first()
+        if found is None:
+            return None
+        response, last_seq = found
+        if self._last_seq is None:
+            self._last_seq = last_seq or 0
+        return response
 
     def add_message(
         self,
@@ -146,7 +185,11 @@ class Turn:
         language: str | None = None,
         text_en: str | None = None,
     ) -> Message:
+        # Inserted when the turn flushes (all its messages in one statement where the driver
+        # batches), or before the session's next query (autoflush): the id is set here, so the
+        # message is complete without a flush.
         row = MessageRow(
+            id=new_id(),
             conversation_id=self._row.id,
             seq=self._next_seq(),
             role=role,
@@ -161,7 +204,6 @@ class Turn:
             created_at=self._clock(),
         )
         self.session.add(row)
-        self.session.flush()
         return _message(row)
 
     def _next_seq(self) -> int:
@@ -186,10 +228,13 @@ class Turn:
         self._row.status = status
         self._row.updated_at = self._clock()
         if message_id is not None:
-            message = self.session.get(MessageRow, message_id)
-            if message is not None:
-                message.nlu = nlu
-                message.response = response
+            # By id, without loading the row first.
+            self.session.execute(
+                update(MessageRow)
+                .where(MessageRow.id == message_id)
+                .values(nlu=nlu, response=response)
+                .execution_options(synchronize_session=False)
+            )
         self.session.flush()
 
 
@@ -334,14 +379,26 @@ class ConversationRepository:
         attachments: list[dict[str, Any]],
         idempotency_key: str | None = None,
         language: Language | None = None,
+        *,
+        prepare: Prepare | None = None,
     ) -> Inbound:
         """Commit the buyer's message before anything processes it, with its language, which
         becomes the conversation's (with the app locale, when the client sent one).
 
+        With ``prepare``, the text, attachments and language stored are those it reads from
+        the conversation as locked here (``text``, ``attachments`` and ``language`` are then
+        ignored); what it raises stores nothing.
+
         With an ``idempotency_key`` already used in this conversation, nothing is stored and
         the first message is returned (with its response, once it has one).
         """
-        args = (conversation_id, buyer_id, text, attachments, idempotency_key, language)
+        if prepare is None:
+            incoming = Incoming(text, attachments, language)
+
+            def prepare(_conversation: Conversation) -> Incoming:
+                return incoming
+
+        args = (conversation_id, buyer_id, idempotency_key, prepare)
         try:
             return self._record_inbound(*args)
         except IntegrityError:
@@ -352,15 +409,15 @@ class ConversationRepository:
         self,
         conversation_id: str,
         buyer_id: str,
-        text: str,
-        attachments: list[dict[str, Any]],
         idempotency_key: str | None,
-        language: Language | None,
+        prepare: Prepare,
     ) -> Inbound:
         with write_session(self._sessions) as session:
             conversation = _lock(session, conversation_id)
             if conversation is None or conversation.buyer_id != buyer_id:
                 raise ConversationNotFound(conversation_id)
+            incoming = prepare(_conversation(conversation))
+            text, attachments, language = incoming.text, incoming.attachments, incoming.language
             if idempotency_key is not None:
                 first = session.scalar(
                     select(MessageRow).where(
@@ -369,7 +426,7 @@ class ConversationRepository:
                     )
                 )
                 if first is not None:
-                    return Inbound(first.id, first.seq, first.response)
+                    return Inbound(first.id, first.seq, first.response, _conversation(conversation))
             row = MessageRow(
                 conversation_id=conversation_id,
                 seq=_next_seq(session, conversation_id),
@@ -387,7 +444,7 @@ class ConversationRepository:
                 conversation.locale = language.locale or conversation.locale
             session.add(row)
             session.flush()
-            return Inbound(row.id, row.seq, None)
+            return Inbound(row.id, row.seq, None, _conversation(conversation))
 
     @contextmanager
     def turn(self, conversation_id: str) -> Iterator[Turn]:

@@ -124,6 +124,13 @@ def lock_order_in(session: Session, order_id: str) -> OrderRow | None:
     )
 
 
+def lock_order_only_in(session: Session, order_id: str) -> None:
+    """Take the order's lock without reading the order: for a caller that reads it (or needs
+    nothing of it) after the lock is granted (issue 17: its lines and ledger are not loaded
+    twice)."""
+    session.execute(select(OrderRow.id).where(OrderRow.id == order_id).with_for_update())
+
+
 def lock_buyer_in(session: Session, buyer_id: str) -> None:
     """Take the buyer's lock: remedies on several orders of one buyer then run one at a time, so
     each sees the refunds the others made (REV-6.2's history). Taken after the order's lock."""
@@ -294,7 +301,7 @@ def open_proposal_in(
     """Open a proposal on the order; an open one from another conversation is superseded (the
     buyer's latest request wins, and the older chat's "yes" is checked again). Returns the
     case ids of the proposals it superseded (their cases are declined)."""
-    lock_order_in(session, order_id)
+    lock_order_only_in(session, order_id)
     superseded = list(
         session.scalars(
             select(ProposalRow.case_id).where(
