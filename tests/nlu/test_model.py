@@ -113,3 +113,41 @@ def test_every_multilingual_training_file_belongs_to_exactly_one_language() -> N
     assert sorted(claimed) == every
     assert len(set(claimed)) == len(claimed)
     assert all(any(f.name == f"nlu_{lang}.yml" for f in claimed) for lang in MULTILINGUAL_LANGUAGES)
+
+
+def test_share_cores_gives_one_thread_only_while_the_other_model_is_missing(tmp_path: Path):
+    from nlu.model import multilingual_model_path, shared_core_threads
+
+    models = tmp_path / "models"
+    models.mkdir()
+    # Neither model: the set-up trains both side by side, one TensorFlow thread each.
+    assert shared_core_threads(False, models) == 1
+    assert shared_core_threads(True, models) == 1
+    # The multilingual model exists: the English one trains alone, on every core.
+    multilingual_model_path(models).touch()
+    assert shared_core_threads(False, models) is None
+    assert shared_core_threads(True, models) == 1
+    model_path(models).touch()
+    assert shared_core_threads(True, models) is None
+
+
+def test_training_passes_the_thread_count_to_rasa_unless_set_by_hand(tmp_path: Path, monkeypatch):
+    import nlu.model as model_module
+
+    seen: list[dict[str, str]] = []
+
+    def run(cmd, check, env, cwd):
+        seen.append(env)
+        out = Path(cmd[cmd.index("--out") + 1])
+        (out / f"{cmd[cmd.index('--fixed-model-name') + 1]}.tar.gz").touch()
+
+    monkeypatch.setattr(model_module.subprocess, "run", run)
+    monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
+    args = (tmp_path, tmp_path / "config.yml", tmp_path / "models", "nlu-x", tmp_path / "rasa")
+    model_module._rasa_train(*args, tf_threads=1)
+    model_module._rasa_train(*args)
+    monkeypatch.setenv("TF_INTRA_OP_PARALLELISM_THREADS", "2")
+    model_module._rasa_train(*args, tf_threads=1)
+    assert seen[0]["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    assert "TF_INTRA_OP_PARALLELISM_THREADS" not in seen[1]
+    assert seen[2]["TF_INTRA_OP_PARALLELISM_THREADS"] == "2"
