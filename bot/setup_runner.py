@@ -423,18 +423,13 @@ def project_steps(python: str = "python3.11") -> list[Step]:
         ),
         # Trains only when its inputs changed (the model is named by their content hash).
         # The critical path (DIET; 9-10 minutes of the 12-14): it starts before the indexes.
-        # --share-cores: one TensorFlow thread each while both models train side by side
-        # (nlu.model.shared_core_threads; README "Set-up and turn speed").
-        Step(
-            "nlu-model",
-            f"{py} -m nlu.model --share-cores",
-            ("venv", "rasa-venv", "nlu-encoder"),
-            seconds=600,
-        ),
-        # The multilingual model (issue 16), beside the English one, with the same rule.
+        Step("nlu-model", f"{py} -m nlu.model", ("venv", "rasa-venv", "nlu-encoder"), seconds=600),
+        # The multilingual model (issue 16), beside the English one, with the same rule. Both
+        # keep TensorFlow's default threads: one thread each changes DIET's weights (other
+        # float sums; README "Set-up and turn speed").
         Step(
             "nlu-model-multilingual",
-            f"{py} -m nlu.model --multilingual --share-cores",
+            f"{py} -m nlu.model --multilingual",
             ("venv", "rasa-venv-multilingual", "nlu-encoder"),
             seconds=900,
         ),

@@ -67,21 +67,6 @@ def rasa_env() -> dict[str, str]:
     return env
 
 
-def shared_core_threads(multilingual: bool, models_dir: Path = DEFAULT_MODELS_DIR) -> int | None:
-    """TensorFlow's intra-op threads for a set-up training (``--share-cores``): 1 when the other
-    model (English beside multilingual and back) is missing too, so that the set-up trains the
-    two side by side, each on a core of the two; None (TensorFlow's default, every core) when
-    this one trains alone.
-
-    Side by side on the 2-core machine, two trainings of two threads each (plus the indexes
-    beside them) oversubscribe the cores, and TensorFlow's idle workers spin while they wait
-    for work (README, "Set-up and turn speed"). The thread count changes neither model: DIET's
-    weights are the same bytes (measured). Run alone while the other model is stale (``make
-    nlu-model`` without the other), a training gets one thread all the same."""
-    other = model_path(models_dir) if multilingual else multilingual_model_path(models_dir)
-    return None if other.exists() else 1
-
-
 def fingerprint(paths: Iterable[Path]) -> str:
     """A short content hash of the given files and of the files under the given folders."""
     digest = hashlib.sha256()
@@ -247,14 +232,7 @@ def staged_multilingual_data(english_share: float) -> Iterator[_Staged]:
         yield _Staged(staged, examples)
 
 
-def _rasa_train(
-    data: Path,
-    config: Path,
-    models_dir: Path,
-    name: str,
-    rasa_bin: Path,
-    tf_threads: int | None = None,
-) -> Path:
+def _rasa_train(data: Path, config: Path, models_dir: Path, name: str, rasa_bin: Path) -> Path:
     target = models_dir / f"{name}.tar.gz"
     models_dir.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -264,15 +242,8 @@ def _rasa_train(
         "--out", str(models_dir),
         "--fixed-model-name", name,
     ]  # fmt: skip
-    env = rasa_env()
-    if tf_threads is not None and "TF_INTRA_OP_PARALLELISM_THREADS" not in env:
-        # Rasa's own variable (rasa.utils.tensorflow.environment); one set by hand wins.
-        env["TF_INTRA_OP_PARALLELISM_THREADS"] = str(tf_threads)
-    threads = env.get("TF_INTRA_OP_PARALLELISM_THREADS", "default")
-    print(
-        f"training NLU model (TensorFlow intra-op threads: {threads}):", " ".join(cmd), flush=True
-    )
-    subprocess.run(cmd, check=True, env=env, cwd=REPO_ROOT)
+    print("training NLU model:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, env=rasa_env(), cwd=REPO_ROOT)
     if not target.exists():
         raise NluModelNotFound(f"rasa train finished but {target} is missing")
     return target
@@ -285,7 +256,6 @@ def train(
     models_dir: Path = DEFAULT_MODELS_DIR,
     rasa_bin: Path = DEFAULT_RASA_BIN,
     force: bool = False,
-    tf_threads: int | None = None,
 ) -> Path:
     """Train the English NLU model unless one for exactly these inputs exists already."""
     name = model_name(train_dir, config)
@@ -293,7 +263,7 @@ def train(
     if target.exists() and not force:
         print(f"NLU model up to date: {target}")
         return target
-    _rasa_train(train_dir, config, models_dir, name, rasa_bin, tf_threads)
+    _rasa_train(train_dir, config, models_dir, name, rasa_bin)
     remove_older(models_dir, target, ENGLISH_PREFIX)
     return target
 
@@ -304,7 +274,6 @@ def train_multilingual(
     rasa_bin: Path = DEFAULT_RASA_BIN,
     english_share: float = MULTILINGUAL_ENGLISH_SHARE,
     force: bool = False,
-    tf_threads: int | None = None,
 ) -> Path:
     """Train the multilingual NLU model unless one for exactly these inputs exists already."""
     name = multilingual_model_name(english_share)
@@ -314,7 +283,7 @@ def train_multilingual(
         return target
     with staged_multilingual_data(english_share) as staged:
         print(f"multilingual training data: {staged.examples} examples", flush=True)
-        _rasa_train(staged.folder, MULTILINGUAL_CONFIG, models_dir, name, rasa_bin, tf_threads)
+        _rasa_train(staged.folder, MULTILINGUAL_CONFIG, models_dir, name, rasa_bin)
     remove_older(models_dir, target, MULTILINGUAL_PREFIX)
     return target
 
@@ -331,22 +300,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--models-dir", type=Path, default=DEFAULT_MODELS_DIR, help="where models are kept"
     )
-    parser.add_argument(
-        "--share-cores",
-        action="store_true",
-        help="one TensorFlow thread when the other model is missing too (the set-up then "
-        "trains both side by side); see shared_core_threads",
-    )
     args = parser.parse_args(argv)
     models_dir = args.models_dir.resolve()
     if args.print_path:
         print(multilingual_model_path(models_dir) if args.multilingual else model_path(models_dir))
         return 0
-    threads = shared_core_threads(args.multilingual, models_dir) if args.share_cores else None
     if args.multilingual:
-        train_multilingual(force=args.force, models_dir=models_dir, tf_threads=threads)
+        train_multilingual(force=args.force, models_dir=models_dir)
     else:
-        train(force=args.force, models_dir=models_dir, tf_threads=threads)
+        train(force=args.force, models_dir=models_dir)
     return 0
 
 

@@ -244,11 +244,3 @@ def test_each_step_reports_its_cpu_seconds_with_its_children(tmp_path: Path) -> 
     )
     assert any(line.startswith("[setup] busy done in ") and "(CPU " in line for line in lines)
     assert "(CPU " in lines[-1]
-
-
-def test_both_trainings_share_the_cores() -> None:
-    """Side by side, each NLU training asks for one TensorFlow thread when the other model is
-    missing too (nlu.model --share-cores)."""
-    scripts = {s.name: s.script for s in project_steps()}
-    assert "--share-cores" in scripts["nlu-model"]
-    assert "--share-cores" in scripts["nlu-model-multilingual"]
