@@ -1,7 +1,7 @@
 """Train the re-ranker (``retrieval.rerank``) on the example questions and save it by the index.
 
 Usage: ``python -m retrieval.train_reranker --kb data/policies --index artifacts/retrieval
-[--examples data/retrieval/dev_questions.jsonl] [--force]``
+[--examples data/retrieval/dev_questions.jsonl] [--threads N] [--force]``
 
 Each example question is answered by the hybrid with the other folds' questions as its
 examples (5 folds), as an unseen buyer's question would be: answered with its own label among
@@ -89,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
     parser.add_argument("--index", type=Path, default=Path("artifacts/retrieval"))
     parser.add_argument("--examples", type=Path, default=None, help="default: the dev questions")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="onnxruntime threads (default: one per core; set-up passes 1, see bot/setup_runner)",
+    )
     parser.add_argument("--force", action="store_true", help="retrain even if up to date")
     args = parser.parse_args(argv)
 
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     examples_path = args.examples or DEFAULT_EXAMPLE_QUESTIONS
     try:
         clauses = load_knowledge_base(args.kb)
-        embedder = make_embedder()
+        embedder = make_embedder(threads=args.threads)
         provenance = reranker_provenance(clauses, embedder.name, examples_path)
         saved = read_provenance(args.index)
         if (

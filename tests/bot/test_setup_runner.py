@@ -224,3 +224,23 @@ def test_the_uv_step_installs_the_pinned_release_and_never_fails(tmp_path: Path)
     assert runner.run().ok
     log = (tmp_path / "logs" / "uv.log").read_text()
     assert "uv could not be installed: the environments install with pip" in log
+
+
+def test_each_step_reports_its_cpu_seconds_with_its_children(tmp_path: Path) -> None:
+    """The CPU of the step's whole process tree (a busy child of bash counted), not its wall
+    time: a sleeping step costs next to none."""
+    busy = (
+        'python3 -c "import time\nt = time.process_time()\n'
+        'while time.process_time() - t < 0.6: pass"'
+    )
+    steps = [Step("busy", busy), Step("idle", "sleep 0.6")]
+    runner, lines = _runner(tmp_path, steps)
+    result = runner.run()
+    assert result.ok
+    assert result.outcomes["busy"].cpu_seconds >= 0.6
+    assert result.outcomes["idle"].cpu_seconds < 0.3
+    assert result.cpu_seconds == pytest.approx(
+        result.outcomes["busy"].cpu_seconds + result.outcomes["idle"].cpu_seconds
+    )
+    assert any(line.startswith("[setup] busy done in ") and "(CPU " in line for line in lines)
+    assert "(CPU " in lines[-1]

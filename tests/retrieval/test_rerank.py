@@ -212,3 +212,34 @@ def test_train_reranker_trains_once_then_reports_up_to_date(
     assert load_reranker(index, reranker_provenance(tiny_clauses, fake.name, examples))
     assert train_main(argv) == 0
     assert "re-ranker up to date" in capsys.readouterr().out
+
+
+def test_train_reranker_embeds_on_the_threads_it_is_given(
+    tiny_kb_dir, tiny_clauses, tmp_path, monkeypatch
+) -> None:
+    """The set-up passes --threads 1 (as to the index builds): beside NLU training, two
+    onnxruntime threads oversubscribe the cores."""
+    import retrieval.embedder
+    from retrieval.train_reranker import main as train_main
+    from tests.retrieval.fakes import FakeEmbedder
+
+    class LoadableFake(FakeEmbedder):
+        def load(self) -> LoadableFake:
+            return self
+
+    fake = LoadableFake(dimension=32, name="fake-bow")
+    asked: list[int | None] = []
+
+    def make(*args, threads=None, **kwargs):
+        asked.append(threads)
+        return fake
+
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", make)
+    index = tmp_path / "index"
+    DenseRetriever(fake).build(tiny_clauses).save(index)
+    examples = tmp_path / "q.jsonl"
+    examples.write_text(json.dumps({"question": "return days", "relevant": ["RET-1.1"]}) + "\n")
+    common = ["--kb", str(tiny_kb_dir), "--index", str(index), "--examples", str(examples)]
+    train_main([*common, "--threads", "1", "--force"])
+    train_main([*common, "--force"])
+    assert asked == [1, None]
