@@ -328,23 +328,30 @@ class TurnHandler(Deciding):
         """The policy answer to this message when retrieval is sure of it, then the order it
         may be about offered for a check (or, with ``offer_person``, a person); None when
         retrieval is not sure, and nothing said: the caller's request goes on as before."""
-        answerer = self.ctx.engines.answerer
-        if answerer is None:
+        if not self._say_sure_answer():
             return None
-        try:
-            answer = answerer.answer(self.text, self._situation())
-        except RetrievalError:
-            return None
-        if not answer.confident:
-            return None
-        self._side_turn = True
-        quoted, referred = policy_quote(answer, current().language)
-        self._reply(quoted, list(dict.fromkeys((*answer.citations, *referred))))
         if offer_person:
             self._offer_person_keep_flow()
         else:
             self._offer_check()
         return self.out
+
+    def _say_sure_answer(self) -> bool:
+        """Say the policy answer to this message, cited, when retrieval is sure of it (a side
+        turn); False, and nothing said, when there is no answerer, it fails or is not sure."""
+        answerer = self.ctx.engines.answerer
+        if answerer is None:
+            return False
+        try:
+            answer = answerer.answer(self.text, self._situation())
+        except RetrievalError:
+            return False
+        if not answer.confident:
+            return False
+        self._side_turn = True
+        quoted, referred = policy_quote(answer, current().language)
+        self._reply(quoted, list(dict.fromkeys((*answer.citations, *referred))))
+        return True
 
     def _without_orders(self) -> bool:
         """No recent orders, and the message names none of the buyer's older ones."""
@@ -354,19 +361,8 @@ class TurnHandler(Deciding):
         """The policy for the situation a buyer without orders describes, from retrieval, then
         "type the order number, or a person"; None when retrieval has no confident answer
         (the request then asks for the order, as for any buyer)."""
-        answerer = self.ctx.engines.answerer
-        if answerer is None:
+        if not self._say_sure_answer():
             return None
-        try:
-            answer = answerer.answer(self.text, self._situation())
-        except RetrievalError:
-            return None
-        if not answer.confident:
-            return None
-        self._side_turn = True
-        quoted, referred = policy_quote(answer, current().language)
-        citations = list(dict.fromkeys((*answer.citations, *referred)))
-        self._reply(quoted, citations)
         self._reply(replies.ask_order([]))
         return self._offer_person_keep_flow()
 
