@@ -151,6 +151,11 @@ class TurnHandler(Deciding):
                 return self._say(replies.text("anything_else"))
         if state.proposal is not None:
             return self._confirmation()
+        if flow is not None and state.expecting == "choice" and state.choice is Choice.CHECK_ORDER:
+            answered = self._answer_check_offer()
+            if answered is not None:
+                return answered
+            flow = None  # the offer is closed: the message is a new one
         if flow is not None and self.photos:
             flow.photos.extend(self.photos)
         volunteered = flow is not None and self._take_volunteered()
@@ -576,6 +581,22 @@ class TurnHandler(Deciding):
         self._offer_check()
         return self.out
 
+    def _answer_check_offer(self) -> Outcome | None:
+        """ "Shall I check order X for you?" is optional, offered after an answer: a yes checks
+        it, a plain no closes it politely. Anything else ("no, just tell me the rule", "let me
+        think first", another question) is no answer to it: the offer is closed and the message
+        handled as a new one (None), so a question gets its answer. Kept open, the offer was
+        asked again ("please pick one of the options below") until a person took over (dev3
+        f16, f30), on a buyer who only wanted the rule."""
+        if self._is_yes() and not self._is_no():
+            self._progressed = True
+            return self._advance()
+        self.state.end_flow()
+        if self._is_no() and not self._may_ask():
+            return self._say(replies.text("anything_else"))
+        self._offer_closed = True
+        return None
+
     def _request_asked_as_question(self) -> bool:
         """A new request worded as a question (nothing open): the NLU reads a request."""
         state = self.state
@@ -629,6 +650,11 @@ class TurnHandler(Deciding):
             return self._say(replies.text("nothing_else"))
         elif self.state.flow is not None and self.state.expecting:
             text = replies.text("not_caught")
+        elif self._offer_closed:
+            # "let me think first" to "Shall I check order X?": the offer is closed, nothing
+            # else is asked of the buyer (the list of what the bot can do would read as if
+            # they had said something out of place).
+            text = replies.text("anything_else")
         else:
             text = replies.text("out_of_scope")
         keep = self.state.flow is not None

@@ -61,6 +61,9 @@ class TurnBase:
         # Whether an answer to a question naming a situation offers to check the order; not
         # when a request of the same message comes next (`bot.dialogue.several`).
         self.offers_check = True
+        # Whether this turn closed an optional "Shall I check order X?" the message did not
+        # answer (`flows.TurnHandler._answer_check_offer`).
+        self._offer_closed = False
 
     def _advance(self) -> Outcome:
         """Move the open flow on (the turn loop's: `flows.TurnHandler._advance`)."""
