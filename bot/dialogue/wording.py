@@ -59,6 +59,12 @@ OPENED_WORDS = replace(
         r"|wore|worn|put (it|some) on)\b"
     ),
 )
+# "opened" that is not the item's: the parcel's ("opened the box and two plates were broken"),
+# "used to", "open to". Said with a request, the other OPENED_WORDS mean the item was opened.
+OPENED_NOT_ITEM = re.compile(
+    r"\b(open(ed|ing)? (the |my |our |this |that )?(box|boxes|parcel|package|packet|packaging"
+    r"|delivery|wrapping|carton|mailer|bag)|used to|open to|opened by)\b"
+)
 # "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
 # or "the right size, please" read as new refund requests; a closed question's answer is read
 # against its own options first.

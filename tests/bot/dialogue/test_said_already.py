@@ -132,6 +132,19 @@ def test_opened_alone_in_the_opening_is_still_asked(chat):
     assert turn["expecting"] == "choice" and "RET-2.2" in citations(turn), bot_text(turn)
 
 
+def test_the_item_said_opened_in_the_opening_is_not_asked_again(chat, nlu):
+    # dev2 e46 "opened lipstick, dont like shade. refund?", dev3 f47 "I already open and try":
+    # "Has the item been opened?" asked what the buyer had said (a redundant question).
+    for text in (
+        "opened lipstick from D203, i changed my mind. refund?",
+        "The lipstick from D203 I already open and try, changed my mind, want return can?",
+    ):
+        nlu.script[text] = "return_item"
+        turn = chat.say(text)
+        assert "Has the item been opened" not in bot_text(turn), bot_text(turn)
+        assert "cannot be returned" in bot_text(turn), bot_text(turn)
+
+
 # --- a question at a confirmation without its question mark -------------------------------------
 
 
