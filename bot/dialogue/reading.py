@@ -214,6 +214,12 @@ class MessageReading(TurnBase):
         request to track something; so is an unsure tracking reading without its question
         mark ("will u charge me for shipping" reads track_order at 0.69), unless it names
         another order."""
+        if self.intent == "request_refund" and self.text.rstrip().endswith("?"):
+            # "I choose cash on delivery, so how you refund me?" at a cancellation: the money of
+            # the offer on the table, asked about (read as a new refund request, it dropped the
+            # offer and asked for the order and what went wrong: dev3 f37). An order named
+            # beside it is a correction, read before this.
+            return not OTHER_ORDER.search(self.said)
         if self.intent not in TRACKING:
             return False
         if self.text.rstrip().endswith("?"):
