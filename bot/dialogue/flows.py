@@ -45,6 +45,7 @@ from bot.dialogue.vocabulary import (
     MAX_ASKED_AGAIN,
     NAMED_CLAIMS,
     NO_REASON,
+    REASON_ANSWER_CONFIDENCE,
     REASON_OF_INTENT,
     REASON_OPENING_CONFIDENCE,
     REASONS_OF_REQUEST,
@@ -243,13 +244,12 @@ class TurnHandler(Deciding):
                 return answered
         if flow is None and self.intent in FLOW_INTENTS - TRACKING and self._asks_in_a_request():
             # A problem told with a question about the rule ("My mug reach already but got
-            # crack. Only 12 dollar one. Need to post back the broken mug or not?", "I already
-            # posted the air purifier back ... how long after they get it do I get my refund"):
-            # the act reader is sure the buyer asks. The answer comes first, cited, then the
-            # order it may be about is offered for a check, not forced: started at once, the
-            # claim asked for a photo the buyer did not have, or what went wrong, until a
-            # person took over (dev3 f10, f13-f15; dev2 e21, e22). Retrieval unsure: the
-            # request goes on as before.
+            # crack. Only 12 dollar one. Need to post back the broken mug or not?"): a part of
+            # the message, read alone, is a policy question (`several`; the act reader calls
+            # the whole a request at 0.97). The answer comes first, cited, then the order it
+            # may be about is offered for a check, not forced: started at once, the claim
+            # asked for a photo the buyer did not have until a person took over (dev3
+            # f13-f15; dev2 e21, e22). Retrieval unsure: the request goes on as before.
             answered = self._answer_if_sure()
             if answered is not None:
                 return answered
@@ -334,10 +334,10 @@ class TurnHandler(Deciding):
         )
 
     def _asks_in_a_request(self) -> bool:
-        """A request the act reader surely reads as a question, naming none of the buyer's
-        orders by id (a question about a named order is that order's request: "Can I return
-        the pillows from S2011?")."""
-        return self._asks() and not (self._order_entity() or self._id_typed())
+        """A request asking a policy question about its problem (`asks_about`), naming none of
+        the buyer's orders by id (a question about a named order is that order's request:
+        "Can I return the pillows from S2011?")."""
+        return self.asks_about and not (self._order_entity() or self._id_typed())
 
     def _looks_like_question(self) -> bool:
         """A question mark anywhere, or the act reader's question at even odds. (Not a question
@@ -467,14 +467,29 @@ class TurnHandler(Deciding):
             flow.photos.extend(carried.photos)
         else:
             carried = None
+        if sure is None and self.photos and flow.reason_read in SAME_SECTION_REASONS:
+            # "The keyboard ... half the keys don't register. Photo attached. Please refund it."
+            # (damaged at 0.68): a photo sent with the request is the evidence a damaged or
+            # wrong item needs, which makes the reason at the ordinary bar the claim (asked
+            # "What went wrong?", the buyer said it all again: dev3 f58).
+            sure = flow.reason_read
         if sure is None and intent in ASKS_REASON:
             # "retrun (M1O20) changd my mind": the reason reader names nothing (or the same,
             # unsurely), the reason quick replies' own words name one: it came with the request.
             sure = self._reason_in_words_unopposed(intent)
         agreeing = AGREEING_REASON.get(intent)
-        if sure is None and agreeing and flow.reason_read == agreeing:
-            # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58:
-            # a reason that only confirms what the request says needs the ordinary bar.
+        if (
+            sure is None
+            and agreeing
+            and self._named_reason(REASON_ANSWER_CONFIDENCE, intent) == agreeing
+            and self._reason_in_words(intent) in (None, agreeing)
+        ):
+            # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58,
+            # "wnat to retrun the bath mat, colour dosnt match my bathrom" at 0.40: a reason
+            # that only confirms what the request says is taken at the bar of an answer to
+            # "What went wrong?" (which the buyer answered by saying it all again: dev3 f44),
+            # unless the words name another problem; a wrong one costs a declined offer that
+            # names its $5 return shipping, no more than asking.
             sure = agreeing
         if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.

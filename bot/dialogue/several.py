@@ -31,7 +31,6 @@ from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
-from nlu.reconcile import SURE_QUESTION
 from nlu.types import ParseResult
 
 # Where a new clause may start inside a sentence: "and", "and also", "also", "plus", "as well as".
@@ -59,14 +58,6 @@ def pieces(text: str) -> list[tuple[int, int]]:
 
 def is_question(part: ParseResult) -> bool:
     return part.intent.name == "ask_policy"
-
-
-def asks(part: ParseResult) -> bool:
-    """A policy question, or a message the act reader surely calls a question."""
-    act = part.dialogue_act
-    return is_question(part) or (
-        act is not None and act.name == "question" and act.confidence >= SURE_QUESTION
-    )
 
 
 def is_request(part: ParseResult) -> bool:
@@ -144,16 +135,12 @@ def plan(
         # "my parcel is a week late and when do I get something?": the situation the question
         # is about, one message.
         return []
-    if questions and whole is not None and asks(whole) and not any(map(_names_order, parts)):
+    if questions and whole is not None and is_question(whole) and not any(map(_names_order, parts)):
         # Read whole, the message is a question, and no part names an order: its other parts
         # tell the situation the question is about, even when a part alone reads as a request
         # ("My parcel is 5 days late. What are the rules, do I get my money back?", "My skirt
         # arrived three weeks ago. Am I still within the time for returns?"). One question,
-        # answered with its situation, then the offer to check the order. So is a message read
-        # whole as a request that the act reader surely calls a question ("the cup come
-        # chipped, only 12 dollar one. I need to send back or not?"): its question is answered
-        # with the problem told, the claim offered, not started (`TurnHandler._run`; dev2 e21
-        # asked for a photo after the answer, then handed the buyer without one to a person).
+        # answered with its situation, then the offer to check the order.
         return []
     requests = [p for p in parts if (is_request(p) or is_told_claim(p)) and not is_question(p)]
     if not requests or len(questions) + len(requests) != len(parts):
@@ -203,6 +190,10 @@ def run(
     """One buyer turn: the message's parts one after the other when it has several, else the
     message; then any part still waiting from an earlier message, once nothing is open."""
     ordered = plan(parts, state, ctx, parse) if parts else []
+    asked = _asks_about_its_problem(parts, ordered)
+    if asked:
+        # One problem told with a question about it: read whole (`TurnHandler.asks_about`).
+        ordered = []
     if ordered:
         first, rest = ordered[0], ordered[1:]
         if is_question(first):
@@ -214,8 +205,29 @@ def run(
         handler.offers_check = not rest
         out = handler.run()
     else:
-        out = TurnHandler(state, ctx, parse, attachments).run()
+        handler = TurnHandler(state, ctx, parse, attachments)
+        handler.asks_about = asked
+        out = handler.run()
     return go_on(state, ctx, out)
+
+
+def _asks_about_its_problem(parts: list[ParseResult] | None, ordered: list[ParseResult]) -> bool:
+    """Whether an opening tells one problem and asks a policy question about it, naming no
+    order ("My mug reach already but got crack. Only 12 dollar one. Need to post back the
+    broken mug or not?", "the cup come chipped, only 12 dollar one. I need to send back or
+    not?"): a part reads as a policy question, and the rest is at most one problem told (not
+    an action asked for on its own: "cancel it, and how long do refunds take?" stays two
+    things to do). Read whole, such a message is the claim; its question was answered after a
+    photo the buyer did not have was asked for, or never (dev3 f13-f15, dev2 e21, e22)."""
+    if not parts or any(map(_names_order, parts)) or not any(map(is_question, parts)):
+        return False
+    others = [p for p in (ordered or parts) if not is_question(p)]
+    if not ordered:
+        # Read whole already (`plan`): the other parts are the story the question is about.
+        return True
+    return len(others) == 1 and (
+        situation_of(others[0]) is not None or others[0].intent.name in REASON_OF_INTENT
+    )
 
 
 def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:

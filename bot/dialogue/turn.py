@@ -64,6 +64,9 @@ class TurnBase:
         # Whether this turn closed an optional "Shall I check order X?" the message did not
         # answer (`flows.TurnHandler._answer_check_offer`).
         self._offer_closed = False
+        # Whether the message, read in parts, asks a policy question about the one problem it
+        # tells, naming no order (`several._asks_about_its_problem`).
+        self.asks_about = False
 
     def _advance(self) -> Outcome:
         """Move the open flow on (the turn loop's: `flows.TurnHandler._advance`)."""

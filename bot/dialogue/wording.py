@@ -170,7 +170,10 @@ _ENGLISH_REASONS = {
         r"|(came|arrived|turned up|showed up|got (it|them|here)) " + _NUMBER + r" (days?|weeks?)"
         r" late|(a |one )?(whole |full )?(" + _NUMBER + r" )?(days?|weeks?) (after|later than)"
         r" (the|you|it|they|i was)|after the (promised|delivery) date"
-        r"|finally (came|arrived|turned up|showed up|got here))\b"
+        r"|finally (came|arrived|turned up|showed up|got here)"
+        # "my air fryer is a week late", "it's already 5 days overdue" (dev3 f55).
+        r"|(is|are|'s|was|were|been|now) (already |now )?(" + _NUMBER + r" )?(days?|weeks?)"
+        r" (late|overdue))\b"
     ),
 }
 REASON_WORDS = {
