@@ -41,3 +41,16 @@ def test_when_retrieval_is_not_sure_the_request_goes_on(chat, answerer):
     turn = chat.say(MUG)
     assert "Shall I check" not in bot_text(turn)
     assert "photo" in bot_text(turn).lower() or turn["expecting"] == "order_id", bot_text(turn)
+
+
+def test_the_question_sentence_read_alone_decides_when_its_part_reads_as_the_claim(
+    chat, nlu, answerer
+):
+    # dev3 f13: the real NLU joins "Only 12 dollar one." to the question and reads the joined
+    # part as the claim; the question sentence alone reads as a policy question.
+    text = "My mug got crack. Only 12 dollar one. Need to post back or not?"
+    nlu.script["Only 12 dollar one. Need to post back or not?"] = "return_item"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text)
+    assert "Need to post back or not?" in nlu.texts
+    assert "RET-2.1" in citations(turn) and "Shall I check order" in bot_text(turn), bot_text(turn)
