@@ -60,7 +60,7 @@ from bot.store.models import ConversationStatus, MessageRole
 from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
 from nlu.errors import NluError
-from nlu.reconcile import SURE_REQUEST
+from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from nlu.routing import LanguageRoutedParser
 from nlu.types import IntentScore, ParseResult
 
@@ -350,7 +350,7 @@ class DialogueManager:
     async def _asks_about(self, reader: Parser, parse: ParseResult) -> bool:
         """Whether an opening read as a claim asks a policy question about it: its last
         question sentence ("... Need to post back the broken mug or not?"), read alone, is a
-        policy question (the act reader calls the whole a request at 0.97, and the sentence
+        question (the act reader calls the whole a request at 0.97, and the sentence
         joined to the one before it in `several.read_parts` reads as the claim). One more NLU
         call, only for a claim's opening with a question mark; the NLU failing on it leaves the
         claim as read (`several.run`)."""
@@ -364,7 +364,12 @@ class DialogueManager:
         except NluError as e:
             log.warning("nlu_failed_on_a_question", error=str(e))
             return False
-        return alone.intent.name == "ask_policy"
+        act = alone.dialogue_act
+        # Read alone, the sentence is a policy question, or the act reader is sure it asks
+        # (it reads requests worded as questions, "Can I get a refund?", as requests).
+        return alone.intent.name == "ask_policy" or (
+            act is not None and act.name == "question" and act.confidence >= SURE_QUESTION
+        )
 
     async def _read_parts(self, reader: Parser, text: str) -> list[ParseResult] | None:
         """The parts of a message with several requests (`several.read_parts`); None when it

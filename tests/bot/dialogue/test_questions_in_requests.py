@@ -54,3 +54,23 @@ def test_the_question_sentence_read_alone_decides_when_its_part_reads_as_the_cla
     turn = chat.say(text)
     assert "Need to post back or not?" in nlu.texts
     assert "RET-2.1" in citations(turn) and "Shall I check order" in bot_text(turn), bot_text(turn)
+
+
+def test_a_question_sentence_the_act_reader_is_sure_of_counts_too(chat, nlu):
+    text = "My mug got crack. Only 12 dollar one. Need to post back the broken mug or not?"
+    joined = "Only 12 dollar one. Need to post back the broken mug or not?"
+    sentence = "Need to post back the broken mug or not?"
+    nlu.script[joined] = nlu.script[sentence] = "return_item"
+    nlu.script[text] = "damaged_item"
+    nlu.acts[sentence] = ("question", 0.93)
+    turn = chat.say(text)
+    assert "RET-2.1" in citations(turn) and "Shall I check order" in bot_text(turn), bot_text(turn)
+    # A request worded as a question, read alone, is not one.
+    other = "My cup got crack. Only 12 dollar one. Can I get my money back?"
+    nlu.script["Only 12 dollar one. Can I get my money back?"] = "request_refund"
+    nlu.script["Can I get my money back?"] = "request_refund"
+    nlu.acts["Can I get my money back?"] = ("request", 0.96)
+    nlu.script[other] = "damaged_item"
+    chat.say("no")
+    turn = chat.say(other)
+    assert "Shall I check" not in bot_text(turn), bot_text(turn)
