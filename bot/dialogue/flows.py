@@ -45,6 +45,7 @@ from bot.dialogue.vocabulary import (
     MAX_ASKED_AGAIN,
     NAMED_CLAIMS,
     NO_REASON,
+    REASON_ANSWER_CONFIDENCE,
     REASON_OF_INTENT,
     REASON_OPENING_CONFIDENCE,
     REASONS_OF_REQUEST,
@@ -59,6 +60,8 @@ from bot.dialogue.wording import (
     HELP_WITH_ORDER,
     NEVER_MIND,
     NO_WORDS,
+    OPENED_NOT_ITEM,
+    OPENED_WORDS,
     OWN_CASE,
     PERSON_IF_REFUSED,
     PROBLEM_WITH_ORDER,
@@ -151,6 +154,11 @@ class TurnHandler(Deciding):
                 return self._say(replies.text("anything_else"))
         if state.proposal is not None:
             return self._confirmation()
+        if flow is not None and state.expecting == "choice" and state.choice is Choice.CHECK_ORDER:
+            answered = self._answer_check_offer()
+            if answered is not None:
+                return answered
+            flow = None  # the offer is closed: the message is a new one
         if flow is not None and self.photos:
             flow.photos.extend(self.photos)
         volunteered = flow is not None and self._take_volunteered()
@@ -234,6 +242,17 @@ class TurnHandler(Deciding):
             answered = self._answer_if_sure()
             if answered is not None:
                 return answered
+        if flow is None and self.intent in FLOW_INTENTS - TRACKING and self._asks_in_a_request():
+            # A problem told with a question about the rule ("My mug reach already but got
+            # crack. Only 12 dollar one. Need to post back the broken mug or not?"): a part of
+            # the message, read alone, is a policy question (`several`; the act reader calls
+            # the whole a request at 0.97). The answer comes first, cited, then the order it
+            # may be about is offered for a check, not forced: started at once, the claim
+            # asked for a photo the buyer did not have until a person took over (dev3
+            # f13-f15; dev2 e21, e22). Retrieval unsure: the request goes on as before.
+            answered = self._answer_if_sure()
+            if answered is not None:
+                return answered
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
@@ -313,6 +332,12 @@ class TurnHandler(Deciding):
             RULE_QUESTION.search(sentence) and not OWN_CASE.search(sentence)
             for sentence in QUESTION_SENTENCE.findall(self.text.lower())
         )
+
+    def _asks_in_a_request(self) -> bool:
+        """A request asking a policy question about its problem (`asks_about`), naming none of
+        the buyer's orders by id (a question about a named order is that order's request:
+        "Can I return the pillows from S2011?")."""
+        return self.asks_about and not (self._order_entity() or self._id_typed())
 
     def _looks_like_question(self) -> bool:
         """A question mark anywhere, or the act reader's question at even odds. (Not a question
@@ -442,14 +467,29 @@ class TurnHandler(Deciding):
             flow.photos.extend(carried.photos)
         else:
             carried = None
+        if sure is None and self.photos and flow.reason_read in SAME_SECTION_REASONS:
+            # "The keyboard ... half the keys don't register. Photo attached. Please refund it."
+            # (damaged at 0.68): a photo sent with the request is the evidence a damaged or
+            # wrong item needs, which makes the reason at the ordinary bar the claim (asked
+            # "What went wrong?", the buyer said it all again: dev3 f58).
+            sure = flow.reason_read
         if sure is None and intent in ASKS_REASON:
             # "retrun (M1O20) changd my mind": the reason reader names nothing (or the same,
             # unsurely), the reason quick replies' own words name one: it came with the request.
             sure = self._reason_in_words_unopposed(intent)
         agreeing = AGREEING_REASON.get(intent)
-        if sure is None and agreeing and flow.reason_read == agreeing:
-            # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58:
-            # a reason that only confirms what the request says needs the ordinary bar.
+        if (
+            sure is None
+            and agreeing
+            and self._named_reason(REASON_ANSWER_CONFIDENCE, intent) == agreeing
+            and self._reason_in_words(intent) in (None, agreeing)
+        ):
+            # "return the coat, I have simply changed my mind" reads change_of_mind at 0.58,
+            # "wnat to retrun the bath mat, colour dosnt match my bathrom" at 0.40: a reason
+            # that only confirms what the request says is taken at the bar of an answer to
+            # "What went wrong?" (which the buyer answered by saying it all again: dev3 f44),
+            # unless the words name another problem; a wrong one costs a declined offer that
+            # names its $5 return shipping, no more than asking.
             sure = agreeing
         if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.
@@ -478,6 +518,10 @@ class TurnHandler(Deciding):
         flow.photos.extend(self.photos)
         if self._says_sealed():
             flow.opened = False
+        elif self._says_opened():
+            # "opened lipstick, dont like shade. refund?": "Has the item been opened?" would
+            # ask what the buyer already said (dev2 e46, dev3 f47).
+            flow.opened = True
         flow.person_if_refused = bool(PERSON_IF_REFUSED.search(self.said))
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
@@ -525,6 +569,11 @@ class TurnHandler(Deciding):
         replacement = bool(REPLACEMENT_WORDS.search(said))
         refund = bool(REFUND_WORDS.search(said))
         return None if replacement == refund else replacement
+
+    def _says_opened(self) -> bool:
+        """ "opened lipstick", "I already open and try": the item opened, said with the request
+        (RET-2.2 asks it of a beauty return only). Not the parcel's opening (`OPENED_NOT_ITEM`)."""
+        return bool(OPENED_WORDS.search(self.said)) and not OPENED_NOT_ITEM.search(self.said)
 
     def _says_sealed(self) -> bool:
         """ "still sealed", "never opened": said with the request, the opened question is not
@@ -576,6 +625,22 @@ class TurnHandler(Deciding):
         self._offer_check()
         return self.out
 
+    def _answer_check_offer(self) -> Outcome | None:
+        """ "Shall I check order X for you?" is optional, offered after an answer: a yes checks
+        it, a plain no closes it politely. Anything else ("no, just tell me the rule", "let me
+        think first", another question) is no answer to it: the offer is closed and the message
+        handled as a new one (None), so a question gets its answer. Kept open, the offer was
+        asked again ("please pick one of the options below") until a person took over (dev3
+        f16, f30), on a buyer who only wanted the rule."""
+        if self._is_yes() and not self._is_no():
+            self._progressed = True
+            return self._advance()
+        self.state.end_flow()
+        if self._is_no() and not self._may_ask():
+            return self._say(replies.text("anything_else"))
+        self._offer_closed = True
+        return None
+
     def _request_asked_as_question(self) -> bool:
         """A new request worded as a question (nothing open): the NLU reads a request."""
         state = self.state
@@ -588,7 +653,9 @@ class TurnHandler(Deciding):
         """After a question that names a situation ("my parcel is a week late, when am I
         entitled to a refund?"), offer to check the buyer's order it may be about: the one the
         question names by id or item, else the newest in a state the situation fits."""
-        reason = self._named_reason()
+        # The problem the question names; else the one its request names by itself ("the jar
+        # came smashed, is a broken one even covered?" reads damaged_item).
+        reason = self._named_reason() or REASON_OF_INTENT.get(self.intent)
         if not self.offers_check or self.state.flow is not None or reason not in SITUATION_STATUSES:
             return
         fits = [o for o in self.ctx.recent_orders() if o.status in SITUATION_STATUSES[reason]]
@@ -596,9 +663,7 @@ class TurnHandler(Deciding):
         order = next((o for o in fits if o.order_id == named), fits[0] if fits else None)
         if order is None:
             return
-        flow = Flow(
-            intent=INTENT_OF_SITUATION[reason], confidence=self.parse.claim_reason.confidence
-        )
+        flow = Flow(intent=INTENT_OF_SITUATION[reason], confidence=self._confidence_in(reason))
         flow.claim_type = ClaimType(reason)
         flow.order_id = order.order_id
         flow.photos.extend(self.photos)
@@ -629,6 +694,11 @@ class TurnHandler(Deciding):
             return self._say(replies.text("nothing_else"))
         elif self.state.flow is not None and self.state.expecting:
             text = replies.text("not_caught")
+        elif self._offer_closed:
+            # "let me think first" to "Shall I check order X?": the offer is closed, nothing
+            # else is asked of the buyer (the list of what the bot can do would read as if
+            # they had said something out of place).
+            text = replies.text("anything_else")
         else:
             text = replies.text("out_of_scope")
         keep = self.state.flow is not None

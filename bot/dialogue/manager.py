@@ -40,8 +40,8 @@ from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.offers import OfferAnswers
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
-from bot.dialogue.vocabulary import FLOW_INTENTS
-from bot.dialogue.wording import rating_of
+from bot.dialogue.vocabulary import FLOW_INTENTS, TRACKING
+from bot.dialogue.wording import QUESTION_SENTENCE, rating_of
 from bot.language.catalogue import Voice, speaking
 from bot.language.identify import Detection, identify, is_sure_english
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
@@ -60,7 +60,7 @@ from bot.store.models import ConversationStatus, MessageRole
 from common.errors import AftersalesError, Conflict
 from nlu.client import Parser
 from nlu.errors import NluError
-from nlu.reconcile import SURE_REQUEST
+from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from nlu.routing import LanguageRoutedParser
 from nlu.types import IntentScore, ParseResult
 
@@ -218,7 +218,7 @@ class DialogueManager:
         detection: Detection,
     ) -> dict[str, Any]:
         """Read the message (NLU, parts, a policy answer), then run the turn's transaction."""
-        parse, nlu_failed, parts = None, False, None
+        parse, nlu_failed, parts, asks_about = None, False, None, False
         reader = self._reader(detection)
         if current is not None and current.status is ConversationStatus.BOT:
             if _answers_rating(current.state, text):
@@ -229,6 +229,7 @@ class DialogueManager:
                 parse, nlu_failed = await self._read(reader, text)
             if parse is not None and _may_hold_several(current.state, parse):
                 parts = await self._read_parts(reader, text)
+                asks_about = await self._asks_about(reader, parse)
         # Policy answers in the conversation's language (the language ID just updated it).
         language = current.language if current is not None else detection.language
         engines = self._in_language(language)
@@ -246,6 +247,7 @@ class DialogueManager:
             nlu_failed,
             engines,
             parts,
+            asks_about,
         )
 
     async def view(self, conversation_id: str, buyer_id: str) -> dict[str, Any]:
@@ -345,6 +347,30 @@ class DialogueManager:
         )
         return dataclasses.replace(engines, answerer=prepared)
 
+    async def _asks_about(self, reader: Parser, parse: ParseResult) -> bool:
+        """Whether an opening read as a claim asks a policy question about it: its last
+        question sentence ("... Need to post back the broken mug or not?"), read alone, is a
+        question (the act reader calls the whole a request at 0.97, and the sentence
+        joined to the one before it in `several.read_parts` reads as the claim). One more NLU
+        call, only for a claim's opening with a question mark; the NLU failing on it leaves the
+        claim as read (`several.run`)."""
+        if parse.intent.name not in FLOW_INTENTS - TRACKING:
+            return False
+        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(parse.text) if q.strip(" ?")]
+        if not sentences or sentences[-1] == parse.text.strip():
+            return False  # no question sentence, or the message is one: read already
+        try:
+            alone = await reader.parse(sentences[-1])
+        except NluError as e:
+            log.warning("nlu_failed_on_a_question", error=str(e))
+            return False
+        act = alone.dialogue_act
+        # Read alone, the sentence is a policy question, or the act reader is sure it asks
+        # (it reads requests worded as questions, "Can I get a refund?", as requests).
+        return alone.intent.name == "ask_policy" or (
+            act is not None and act.name == "question" and act.confidence >= SURE_QUESTION
+        )
+
     async def _read_parts(self, reader: Parser, text: str) -> list[ParseResult] | None:
         """The parts of a message with several requests (`several.read_parts`); None when it
         has one, or when the NLU fails on a part (the whole reading then stands)."""
@@ -365,6 +391,7 @@ class DialogueManager:
         nlu_failed: bool,
         engines: Engines | None = None,
         parts: list[ParseResult] | None = None,
+        asks_about: bool = False,
     ) -> dict[str, Any]:
         with self.conversations.turn(conversation_id) as turn:
             stored = turn.response_of(message_id)
@@ -383,6 +410,7 @@ class DialogueManager:
                     nlu_failed,
                     engines,
                     parts,
+                    asks_about,
                 )
 
     def _run_turn(
@@ -397,6 +425,7 @@ class DialogueManager:
         nlu_failed: bool,
         engines: Engines | None,
         parts: list[ParseResult] | None,
+        asks_about: bool = False,
     ) -> dict[str, Any]:
         """The turn in the conversation's language (`speaking`), its transaction open."""
         conversation_id, buyer_id = conversation.conversation_id, conversation.buyer_id
@@ -438,7 +467,7 @@ class DialogueManager:
             if nlu_failed:
                 outcome = TurnHandler(state, ctx, reading, attachments).nlu_unavailable()
             else:
-                outcome = several.run(state, ctx, reading, attachments, parts)
+                outcome = several.run(state, ctx, reading, attachments, parts, asks_about)
             messages = outcome.messages
             if outcome.handoff_case_id is not None:
                 status = ConversationStatus.WAITING_FOR_AGENT

@@ -186,10 +186,17 @@ def run(
     parse: ParseResult,
     attachments: list[dict],
     parts: list[ParseResult] | None = None,
+    question_read: bool = False,
 ) -> Outcome:
     """One buyer turn: the message's parts one after the other when it has several, else the
-    message; then any part still waiting from an earlier message, once nothing is open."""
+    message; then any part still waiting from an earlier message, once nothing is open.
+    ``question_read``: the opening's question sentence, read alone, is a policy question
+    (`DialogueManager._asks_about`)."""
     ordered = plan(parts, state, ctx, parse) if parts else []
+    asked = _asks_about_its_problem(parts, ordered, question_read)
+    if asked:
+        # One problem told with a question about it: read whole (`TurnHandler.asks_about`).
+        ordered = []
     if ordered:
         first, rest = ordered[0], ordered[1:]
         if is_question(first):
@@ -201,8 +208,33 @@ def run(
         handler.offers_check = not rest
         out = handler.run()
     else:
-        out = TurnHandler(state, ctx, parse, attachments).run()
+        handler = TurnHandler(state, ctx, parse, attachments)
+        handler.asks_about = asked
+        out = handler.run()
     return go_on(state, ctx, out)
+
+
+def _asks_about_its_problem(
+    parts: list[ParseResult] | None, ordered: list[ParseResult], question_read: bool = False
+) -> bool:
+    """Whether an opening tells one problem and asks a policy question about it, naming no
+    order ("My mug reach already but got crack. Only 12 dollar one. Need to post back the
+    broken mug or not?", "the cup come chipped, only 12 dollar one. I need to send back or
+    not?"): a part reads as a policy question, and the rest is at most one problem told (not
+    an action asked for on its own: "cancel it, and how long do refunds take?" stays two
+    things to do). Read whole, such a message is the claim; its question was answered after a
+    photo the buyer did not have was asked for, or never (dev3 f13-f15, dev2 e21, e22)."""
+    if not parts:
+        return question_read  # one piece: its question sentence read alone says it
+    if any(map(_names_order, parts)) or not (question_read or any(map(is_question, parts))):
+        return False
+    others = [p for p in (ordered or parts) if not is_question(p)]
+    if not ordered:
+        # Read whole already (`plan`): the other parts are the story the question is about.
+        return True
+    return len(others) == 1 and (
+        situation_of(others[0]) is not None or others[0].intent.name in REASON_OF_INTENT
+    )
 
 
 def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:

@@ -61,6 +61,12 @@ class TurnBase:
         # Whether an answer to a question naming a situation offers to check the order; not
         # when a request of the same message comes next (`bot.dialogue.several`).
         self.offers_check = True
+        # Whether this turn closed an optional "Shall I check order X?" the message did not
+        # answer (`flows.TurnHandler._answer_check_offer`).
+        self._offer_closed = False
+        # Whether the message, read in parts, asks a policy question about the one problem it
+        # tells, naming no order (`several._asks_about_its_problem`).
+        self.asks_about = False
 
     def _advance(self) -> Outcome:
         """Move the open flow on (the turn loop's: `flows.TurnHandler._advance`)."""

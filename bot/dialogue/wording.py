@@ -59,6 +59,12 @@ OPENED_WORDS = replace(
         r"|wore|worn|put (it|some) on)\b"
     ),
 )
+# "opened" that is not the item's: the parcel's ("opened the box and two plates were broken"),
+# "used to", "open to". Said with a request, the other OPENED_WORDS mean the item was opened.
+OPENED_NOT_ITEM = re.compile(
+    r"\b(open(ed|ing)? (the |my |our |this |that )?(box|boxes|parcel|package|packet|packaging"
+    r"|delivery|wrapping|carton|mailer|bag)|used to|open to|opened by)\b"
+)
 # "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
 # or "the right size, please" read as new refund requests; a closed question's answer is read
 # against its own options first.
@@ -164,7 +170,10 @@ _ENGLISH_REASONS = {
         r"|(came|arrived|turned up|showed up|got (it|them|here)) " + _NUMBER + r" (days?|weeks?)"
         r" late|(a |one )?(whole |full )?(" + _NUMBER + r" )?(days?|weeks?) (after|later than)"
         r" (the|you|it|they|i was)|after the (promised|delivery) date"
-        r"|finally (came|arrived|turned up|showed up|got here))\b"
+        r"|finally (came|arrived|turned up|showed up|got here)"
+        # "my air fryer is a week late", "it's already 5 days overdue" (dev3 f55).
+        r"|(is|are|'s|was|were|been|now) (already |now )?(" + _NUMBER + r" )?(days?|weeks?)"
+        r" (late|overdue))\b"
     ),
 }
 REASON_WORDS = {

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import yaml
@@ -74,6 +75,15 @@ def load(path: Path) -> list[dict[str, Any]]:
     return conversations
 
 
+def platform_id(scripted: Any) -> str:
+    """The platform's id of a scripted order. A script writes an order number as buyers type it
+    (the contract's "#1042"); the platform's own id has no "#" (the webhook's ids are letters,
+    digits, ".", "_" and "-"), and pushed as is, "#58213" made the push URL
+    ``/v1/orders/#58213``, whose "#" starts a URL fragment: a PUT to ``/v1/orders/`` and a 404
+    before the buyer said a word (dev3 f06)."""
+    return str(scripted).strip().lstrip("#").strip()
+
+
 def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[str, Any]:
     """The webhook body of one scripted order (days relative to ``now``)."""
 
@@ -91,7 +101,7 @@ def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[s
         shipped = max(placed - 0.5, float(delivered)) if delivered is not None else placed - 0.5
     refunded = float(order.get("refunded_amount") or 0)
     return {
-        "order_id": str(order["id"]),
+        "order_id": platform_id(order["id"]),
         "buyer_id": buyer_id,
         "seller_id": f"SEL-{buyer_id}",
         "status": status,
@@ -193,7 +203,7 @@ class Player:
         body = json.dumps(payload).encode()
         headers = {"Content-Type": "application/json", **sign(self.endpoint.webhook_secret, body)}
         response = await self.client.put(
-            f"/v1/orders/{payload['order_id']}", content=body, headers=headers
+            f"/v1/orders/{quote(payload['order_id'], safe='')}", content=body, headers=headers
         )
         response.raise_for_status()
 
@@ -246,8 +256,8 @@ def default_answer(
     expect = conversation.get("expect") or {}
     wanted = (expect.get("action") or {}).get("type")
     if asked == "order_id":
-        ids = [str((expect.get("action") or {}).get("order_id") or "")]
-        ids += [str(o["id"]) for o in conversation.get("orders") or ()]
+        ids = [platform_id((expect.get("action") or {}).get("order_id") or "")]
+        ids += [platform_id(o["id"]) for o in conversation.get("orders") or ()]
         labels = turn.get("quick_replies") or ()
         for label in labels:
             if any(i and label.startswith(i) for i in ids):
@@ -300,7 +310,7 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
     if wanted == "action" and actions:
         want = expect.get("action") or {}
         got = actions[-1]
-        if got.get("type") != want.get("type") or str(got.get("order_id")) != str(
+        if got.get("type") != want.get("type") or str(got.get("order_id")) != platform_id(
             want.get("order_id")
         ):
             problems.append(f"action {got.get('type')} on {got.get('order_id')}, expected {want}")

@@ -70,3 +70,16 @@ def test_the_situation_a_question_names_goes_to_retrieval(chat, nlu, answerer):
     nlu.script["how long do refunds take?"] = "ask_policy"
     chat.say("how long do refunds take?")
     assert answerer.situations == ["late_delivery", None]
+
+
+def test_a_refund_question_at_a_confirmation_is_about_the_offer(chat, nlu, answerer):
+    # dev3 f37: "I choose cash on delivery, so how you refund me?" at a cancellation read as a
+    # new refund request, dropped the offer and asked for the order and what went wrong.
+    assert chat.say("cancel P100")["expecting"] == "confirmation"
+    question = "I paid by card, so how you refund me?"
+    nlu.script[question] = "request_refund"
+    turn = chat.say(question)
+    assert answerer.questions[-1] == question and "RET-2.1" in citations(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    [action] = chat.say("yes")["actions"]
+    assert action["type"] == "cancel"

@@ -132,6 +132,19 @@ def test_opened_alone_in_the_opening_is_still_asked(chat):
     assert turn["expecting"] == "choice" and "RET-2.2" in citations(turn), bot_text(turn)
 
 
+def test_the_item_said_opened_in_the_opening_is_not_asked_again(chat, nlu):
+    # dev2 e46 "opened lipstick, dont like shade. refund?", dev3 f47 "I already open and try":
+    # "Has the item been opened?" asked what the buyer had said (a redundant question).
+    for text in (
+        "opened lipstick from D203, i changed my mind. refund?",
+        "The lipstick from D203 I already open and try, changed my mind, want return can?",
+    ):
+        nlu.script[text] = "return_item"
+        turn = chat.say(text)
+        assert "Has the item been opened" not in bot_text(turn), bot_text(turn)
+        assert "cannot be returned" in bot_text(turn), bot_text(turn)
+
+
 # --- a question at a confirmation without its question mark -------------------------------------
 
 
@@ -173,3 +186,32 @@ def test_a_refund_named_with_the_photo_is_not_asked_refund_or_replacement(chat):
 def test_both_remedies_named_still_ask_which(chat):
     turn = chat.say("D200 arrived damaged, refund or replacement, which is faster", photo=PHOTO)
     assert turn["expecting"] == "choice" and "DMG-3.3" in citations(turn), bot_text(turn)
+
+
+# --- every reason the buyer gave (dev3 f44, f55, f58: "What went wrong?" asked, and answered
+# with the opening said again) ----------------------------------------------------------------
+
+
+def test_late_said_in_words_beats_an_unsure_change_of_mind_reading(chat, nlu):
+    text = "bruh my yoga mat from D206 is a week late, just refund it ngl"
+    nlu.script[text] = "request_refund"
+    nlu.reasons[text] = ("change_of_mind", 0.44)
+    turn = chat.say(text)
+    assert turn["expecting"] != "reason" and "INR-4.3" in citations(turn), bot_text(turn)
+
+
+def test_a_returns_own_reason_is_taken_from_the_answer_bar(chat, nlu):
+    text = "wnat to retrun the yoga mat from D206, colour dosnt match my room at all"
+    nlu.script[text] = "return_item"
+    nlu.reasons[text] = ("change_of_mind", 0.40)
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
+
+
+def test_a_photo_with_the_request_makes_a_damage_reading_at_the_ordinary_bar_the_claim(chat, nlu):
+    text = "The laptop from order D205 arrived and half the keys do nothing. Please refund it."
+    nlu.script[text] = "request_refund"
+    nlu.reasons[text] = ("damaged", 0.68)
+    turn = chat.say(text, photo="https://img.example.com/keys.jpg")
+    assert turn["expecting"] != "reason", bot_text(turn)
+    assert "What went wrong" not in bot_text(turn) and "DMG-3.3" in citations(turn), bot_text(turn)

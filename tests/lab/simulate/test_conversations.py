@@ -111,3 +111,40 @@ def test_a_buyer_whose_order_is_not_offered_taps_a_different_order():
     # Neither their order nor "A different order" offered: a dead end, as is a third ask.
     assert default_answer("order_id", script, bot_turn("?", "order_id", quick=["Z8"]), []) is None
     assert default_answer("order_id", script, guess, ["order_id"] * 3) is None
+
+
+def test_an_order_number_written_as_buyers_type_it_is_pushed_by_its_platform_id():
+    # dev3 f06 scripts "#58213" (the contract's "#1042"): pushed as is, the "#" began a URL
+    # fragment, the PUT went to /v1/orders/ and the conversation ended on a 404.
+    import asyncio
+
+    import httpx
+
+    from lab.simulate.conversations import Player
+    from lab.simulate.runner import Endpoint
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    order = {"id": "#58213", "items": [{"title": "Sunscreen", "category": "beauty", "price": 14}]}
+    body = order_payload(order, "B1", now)
+    assert body["order_id"] == "58213"
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        return httpx.Response(201)
+
+    player = Player(Endpoint("http://127.0.0.1:9", "jwt", "secret"), "r1")
+    player.client = httpx.AsyncClient(
+        base_url="http://127.0.0.1:9", transport=httpx.MockTransport(handler)
+    )
+    asyncio.run(player._push(body))
+    assert paths == ["/v1/orders/58213"]
+    # The judge compares the action's platform id with the scripted number.
+    script = {**RETURN, "expect": {**RETURN["expect"], "action": {"type": "return",
+              "order_id": "#58213", "amount": 40}}}  # fmt: skip
+    played = Played("c1", "claim", asked=[""])
+    played.turns = [
+        bot_turn("$40.00 back", actions=[{"type": "return", "order_id": "58213", "amount": 40}],
+                 citations=["RET-2.3"])
+    ]  # fmt: skip
+    assert judge(script, played).success
