@@ -1,0 +1,218 @@
+"""Misspelt English words corrected before the English NLU reads a message (issue 14).
+
+The English DIET model has no character n-grams (nlu/config.yml: +0.06 macro-F1 without them),
+so a word typed fast ("bak", "lipstik", "refnd") is a word it never saw, and a message made of
+several reads as ``out_of_scope``. SymSpell (symspellpy, MIT) corrects each unknown word to the
+most frequent known word within a small edit distance: its bundled English frequency list plus
+the project's own words (the NLU training data, the policy documents, the item lexicon), so
+that a word the model was trained on, or the policy's own words, are never "corrected".
+
+Never touched: tokens with a digit or any character other than letters and an apostrophe (order
+ids, tracking numbers, amounts, emails, URLs), all-caps tokens ("DHL", "COD"), capitalised words
+inside a sentence (names), words of the vocabulary, and words of one or two letters. A word of
+three to six letters is corrected only within one edit, a longer one within two (two edits on a
+short word reach too many other words). The text keeps its spacing and punctuation: only the
+misspelt letters change, so the NLU's entity offsets are offsets into the corrected text, which
+is what :attr:`nlu.types.ParseResult.text` then holds (the buyer's own text is in ``typed``).
+
+Built once per process (:func:`shared`): reading the dictionaries costs ~2-3 s of CPU, a
+message ~0.1-1 ms per unknown word (README "### NLU", typos).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from symspellpy import SymSpell, Verbosity
+
+from nlu.client import Parser
+from nlu.types import ParseResult
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# The project's own words: what the model was trained on, and what the policy says.
+VOCABULARY_SOURCES = (
+    REPO_ROOT / "data" / "nlu" / "train",
+    REPO_ROOT / "data" / "policies",
+)
+
+# The bundled list holds 82,765 words by frequency; its tail is rare words ("chaffer") that a
+# typo is more often than it is meant. The head is kept: it also bounds the load time (the
+# symmetric-delete index grows with the words), measured in README "### NLU".
+ENGLISH_WORDS = 40_000
+MIN_LENGTH = 3  # shorter words are left alone ("u", "ok", "im")
+LONG_WORD = 7  # from this length two edits are allowed, below it one
+
+# A run of anything but whitespace; a token is corrected only when it is letters (and an inner
+# apostrophe) once its leading and trailing punctuation is set aside.
+_CHUNK = re.compile(r"\S+")
+_EDGES = re.compile(r"^([\"'(\[{<*]*)(.*?)([\"')\]}>*.,!?;:…]*)$", re.S)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_PLAIN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_SENTENCE_END = (".", "!", "?")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One word changed: where it was in the typed text, what was typed and what replaced it."""
+
+    start: int
+    end: int
+    typed: str
+    corrected: str
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A message with its misspelt words corrected, and what changed."""
+
+    typed: str
+    text: str
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.corrections)
+
+
+def project_words(sources: Iterable[Path] = VOCABULARY_SOURCES) -> set[str]:
+    """The lower-cased words of the project's files (YAML, Markdown, text) under ``sources``."""
+    words: set[str] = set()
+    for source in sources:
+        files = sorted(source.rglob("*")) if source.is_dir() else [source]
+        for path in files:
+            # data/policies/i18n holds the other languages' wording: not English words.
+            if "i18n" in path.parts or path.suffix not in {".yml", ".yaml", ".md", ".txt"}:
+                continue
+            words.update(_WORD.findall(path.read_text(encoding="utf-8").lower()))
+    return words
+
+
+class SpellingNormaliser:
+    """Corrects a message's misspelt English words (the rules are in the module docstring)."""
+
+    def __init__(self, project: Iterable[str] = (), english_words: int = ENGLISH_WORDS):
+        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        dictionary = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+        with dictionary.open(encoding="utf-8") as lines:
+            for n, line in enumerate(lines):
+                if n >= english_words:
+                    break
+                word, count = line.split()
+                self._symspell.create_dictionary_entry(word, int(count))
+        # The project's words are never changed, but only English words are what a misspelt
+        # word becomes: the training data holds typos itself ("refnd", "recieved"), which the
+        # model was taught but which are no word to correct "rfnd" into.
+        self._project = frozenset(w.lower() for w in project) - self._symspell.words.keys()
+
+    def knows(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self._symspell.words or lower in self._project
+
+    def correct_word(self, word: str) -> str | None:
+        """The correction of one plain word, or None when it stays as typed."""
+        lower = word.lower()
+        if len(word) < MIN_LENGTH or self.knows(lower):
+            return None
+        distance = 2 if len(word) >= LONG_WORD else 1
+        found = self._symspell.lookup(lower, Verbosity.CLOSEST, max_edit_distance=distance)
+        # A short word one letter away from another is often a different word ("rfnd" is one
+        # substitution from "rand"): below LONG_WORD only a slip of the kind fast typing makes
+        # counts, a letter left out, doubled or two swapped, never one letter for another.
+        found = [s for s in found if len(word) >= LONG_WORD or _slip(lower, s.term)]
+        if not found:
+            return None
+        # Fast typing mostly drops letters ("bak", "opend"): among the closest words, one the
+        # typed letters spell in order wins over a more frequent one that they do not
+        # ("opend" -> "opened", not "open").
+        best = max(found, key=lambda s: (_spells_in_order(lower, s.term), s.count))
+        return best.term if word[0].islower() else best.term.capitalize()
+
+    def normalise(self, text: str) -> Normalised:
+        pieces: list[str] = []
+        corrections: list[Correction] = []
+        last = 0
+        sentence_start = True
+        for chunk in _CHUNK.finditer(text):
+            lead, core, _trail = _EDGES.match(chunk.group()).groups()  # type: ignore[union-attr]
+            starts = sentence_start
+            sentence_start = chunk.group().endswith(_SENTENCE_END)
+            if not _PLAIN.fullmatch(core) or _left_alone(core, starts):
+                continue
+            corrected = self.correct_word(core)
+            if corrected is None:
+                continue
+            start = chunk.start() + len(lead)
+            end = start + len(core)
+            pieces += [text[last:start], corrected]
+            corrections.append(Correction(start, end, core, corrected))
+            last = end
+        if not corrections:
+            return Normalised(text, text)
+        pieces.append(text[last:])
+        return Normalised(text, "".join(pieces), tuple(corrections))
+
+
+def _left_alone(word: str, sentence_start: bool) -> bool:
+    """All-caps ("DHL") and capitalised words inside a sentence (names) are never corrected."""
+    if len(word) > 1 and word.isupper():
+        return True
+    if any(c.isupper() for c in word[1:]):
+        return True  # "iPhone", "GCash"
+    return word[0].isupper() and not sentence_start
+
+
+def _slip(typed: str, word: str) -> bool:
+    """Letters left out ("bak"), added or doubled ("reffund"), or swapped ("retrun")."""
+    return (
+        _spells_in_order(typed, word)
+        or _spells_in_order(word, typed)
+        or (len(typed) == len(word) and sorted(typed) == sorted(word))
+    )
+
+
+def _spells_in_order(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with letters left out ("bak" in "back")."""
+    letters = iter(word)
+    return all(c in letters for c in typed)
+
+
+_shared: SpellingNormaliser | None = None
+_lock = threading.Lock()
+
+
+def shared() -> SpellingNormaliser:
+    """The process's one normaliser, built on first use."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = SpellingNormaliser(project_words())
+        return _shared
+
+
+class SpellingParser:
+    """A :class:`Parser` that reads the message with its misspelt words corrected: the result's
+    ``text`` is what the NLU read (entity offsets index it) and ``typed`` the buyer's own text,
+    when they differ."""
+
+    def __init__(self, inner: Parser, normaliser: SpellingNormaliser) -> None:
+        self.inner = inner
+        self.normaliser = normaliser
+
+    async def parse(self, text: str) -> ParseResult:
+        normalised = self.normaliser.normalise(text)
+        result = await self.inner.parse(normalised.text)
+        if not normalised.changed:
+            return result
+        return dataclasses.replace(result, typed=text)
+
+    async def is_ready(self) -> bool:
+        return await self.inner.is_ready()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
