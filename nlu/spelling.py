@@ -45,6 +45,45 @@ VOCABULARY_SOURCES = (
 # typo is more often than it is meant. The head is kept: it also bounds the load time (the
 # symmetric-delete index grows with the words), measured in README "### NLU".
 ENGLISH_WORDS = 40_000
+# Chat spellings of contractions: words, not typos ("isnt" is not "int").
+APOSTROPHE_LESS = frozenset(
+    [
+        "isnt",
+        "dont",
+        "didnt",
+        "doesnt",
+        "cant",
+        "wont",
+        "wasnt",
+        "werent",
+        "arent",
+        "aint",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "shouldnt",
+        "couldnt",
+        "wouldnt",
+        "im",
+        "ive",
+        "youre",
+        "youve",
+        "youll",
+        "theyre",
+        "theyve",
+        "thats",
+        "whats",
+        "wheres",
+        "hows",
+        "whos",
+        "lets",
+        "theres",
+        "heres",
+        "itll",
+        "ill",
+        "id",
+    ]
+)
 MIN_LENGTH = 3  # shorter words are left alone ("u", "ok", "im")
 LONG_WORD = 7  # from this length two edits are allowed, below it one
 
@@ -99,20 +138,24 @@ class SpellingNormaliser:
     def __init__(self, project: Iterable[str] = (), english_words: int = ENGLISH_WORDS):
         self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         dictionary = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+        rare: set[str] = set()
         with dictionary.open(encoding="utf-8") as lines:
             for n, line in enumerate(lines):
-                if n >= english_words:
-                    break
                 word, count = line.split()
-                self._symspell.create_dictionary_entry(word, int(count))
+                if n < english_words:
+                    self._symspell.create_dictionary_entry(word, int(count))
+                else:
+                    rare.add(word)  # known (never changed), but nothing is corrected into it
         # The project's words are never changed, but only English words are what a misspelt
         # word becomes: the training data holds typos itself ("refnd", "recieved"), which the
         # model was taught but which are no word to correct "rfnd" into.
-        self._project = frozenset(w.lower() for w in project) - self._symspell.words.keys()
+        self._known = (
+            frozenset(w.lower() for w in project) | rare | APOSTROPHE_LESS
+        ) - self._symspell.words.keys()
 
     def knows(self, word: str) -> bool:
         lower = word.lower()
-        return lower in self._symspell.words or lower in self._project
+        return lower in self._symspell.words or lower in self._known
 
     def correct_word(self, word: str) -> str | None:
         """The correction of one plain word, or None when it stays as typed."""
@@ -124,7 +167,7 @@ class SpellingNormaliser:
         # A short word one letter away from another is often a different word ("rfnd" is one
         # substitution from "rand"): below LONG_WORD only a slip of the kind fast typing makes
         # counts, a letter left out, doubled or two swapped, never one letter for another.
-        found = [s for s in found if len(word) >= LONG_WORD or _slip(lower, s.term)]
+        found = [s for s in found if _plausible(lower, s.term, s.distance)]
         if not found:
             return None
         # Fast typing mostly drops letters ("bak", "opend"): among the closest words, one the
@@ -165,6 +208,15 @@ def _left_alone(word: str, sentence_start: bool) -> bool:
     if any(c.isupper() for c in word[1:]):
         return True  # "iPhone", "GCash"
     return word[0].isupper() and not sentence_start
+
+
+def _plausible(typed: str, word: str, distance: int) -> bool:
+    """Whether typing ``word`` fast could give ``typed``: a short word by one slip (below), a
+    long one by one edit of any kind, or two keeping its first and last letters, which people
+    get right ("recieevd" -> "received"; "bitcoin" is not "bitching")."""
+    if len(typed) < LONG_WORD:
+        return _slip(typed, word)
+    return distance == 1 or (typed[0] == word[0] and typed[-1] == word[-1])
 
 
 def _slip(typed: str, word: str) -> bool:
