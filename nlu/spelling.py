@@ -46,44 +46,12 @@ VOCABULARY_SOURCES = (
 # symmetric-delete index grows with the words), measured in README "### NLU".
 ENGLISH_WORDS = 40_000
 # Chat spellings of contractions: words, not typos ("isnt" is not "int").
-APOSTROPHE_LESS = frozenset(
-    [
-        "isnt",
-        "dont",
-        "didnt",
-        "doesnt",
-        "cant",
-        "wont",
-        "wasnt",
-        "werent",
-        "arent",
-        "aint",
-        "hasnt",
-        "havent",
-        "hadnt",
-        "shouldnt",
-        "couldnt",
-        "wouldnt",
-        "im",
-        "ive",
-        "youre",
-        "youve",
-        "youll",
-        "theyre",
-        "theyve",
-        "thats",
-        "whats",
-        "wheres",
-        "hows",
-        "whos",
-        "lets",
-        "theres",
-        "heres",
-        "itll",
-        "ill",
-        "id",
-    ]
-)
+APOSTROPHE_LESS = frozenset({
+    "isnt", "dont", "didnt", "doesnt", "cant", "wont", "wasnt", "werent", "arent", "aint",
+    "hasnt", "havent", "hadnt", "shouldnt", "couldnt", "wouldnt", "im", "ive", "youre", "youve",
+    "youll", "theyre", "theyve", "thats", "whats", "wheres", "hows", "whos", "lets", "theres",
+    "heres", "itll", "ill", "id",
+})  # fmt: skip
 MIN_LENGTH = 3  # shorter words are left alone ("u", "ok", "im")
 LONG_WORD = 7  # from this length two edits are allowed, below it one
 
