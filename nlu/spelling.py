@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from symspellpy import SymSpell, Verbosity
+from symspellpy import SuggestItem, SymSpell, Verbosity
 
 from nlu.client import Parser
 from nlu.types import ParseResult
@@ -52,6 +52,15 @@ APOSTROPHE_LESS = frozenset({
     "youll", "theyre", "theyve", "thats", "whats", "wheres", "hows", "whos", "lets", "theres",
     "heres", "itll", "ill", "id",
 })  # fmt: skip
+# Their frequency as correction targets ("dosnt" -> "doesnt"): a common word's.
+APOSTROPHE_LESS_COUNT = 10_000_000
+# Chat shorthand and Manglish/Singlish particles the lists above may lack: words, not typos
+# ("smth" is not "smith", "mah" is not "mach").
+CHAT_WORDS = frozenset({
+    "smth", "sth", "pls", "plz", "thx", "tho", "rn", "ngl", "idk", "btw", "omg", "lol", "asap",
+    "bc", "cuz", "coz", "ppl", "msg", "pic", "pics", "urs", "kk", "okie", "lah", "leh", "lor",
+    "mah", "meh", "hor", "sia", "wor", "liao", "alamak", "walao", "foto", "fotos",
+})  # fmt: skip
 MIN_LENGTH = 3  # shorter words are left alone ("u", "ok", "im")
 LONG_WORD = 7  # from this length two edits are allowed, below it one
 
@@ -60,7 +69,7 @@ LONG_WORD = 7  # from this length two edits are allowed, below it one
 _CHUNK = re.compile(r"\S+")
 _EDGES = re.compile(r"^([\"'(\[{<*]*)(.*?)([\"')\]}>*.,!?;:…]*)$", re.S)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_PLAIN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_PLAIN = re.compile(r"[A-Za-z]+")  # "cousin's", "don't": left as typed
 _SENTENCE_END = (".", "!", "?")
 
 
@@ -117,8 +126,10 @@ class SpellingNormaliser:
         # The project's words are never changed, but only English words are what a misspelt
         # word becomes: the training data holds typos itself ("refnd", "recieved"), which the
         # model was taught but which are no word to correct "rfnd" into.
+        for word in APOSTROPHE_LESS - self._symspell.words.keys():
+            self._symspell.create_dictionary_entry(word, APOSTROPHE_LESS_COUNT)
         self._known = (
-            frozenset(w.lower() for w in project) | rare | APOSTROPHE_LESS
+            frozenset(w.lower() for w in project) | rare | CHAT_WORDS
         ) - self._symspell.words.keys()
 
     def knows(self, word: str) -> bool:
@@ -138,10 +149,14 @@ class SpellingNormaliser:
         found = [s for s in found if _plausible(lower, s.term, s.distance)]
         if not found:
             return None
+
         # Fast typing mostly drops letters ("bak", "opend"): among the closest words, one the
-        # typed letters spell in order wins over a more frequent one that they do not
-        # ("opend" -> "opened", not "open").
-        best = max(found, key=lambda s: (_spells_in_order(lower, s.term), s.count))
+        # typed letters spell in order wins, then one they spell swapped ("garmnet"), then the
+        # most frequent ("opend" -> "opened", not "open"; "garmnet" -> "garment", not "garnet").
+        def rank(s: SuggestItem) -> tuple[bool, bool, int]:
+            return (_spells_in_order(lower, s.term), sorted(lower) == sorted(s.term), s.count)
+
+        best = max(found, key=rank)
         return best.term if word[0].islower() else best.term.capitalize()
 
     def normalise(self, text: str) -> Normalised:
@@ -179,21 +194,37 @@ def _left_alone(word: str, sentence_start: bool) -> bool:
 
 
 def _plausible(typed: str, word: str, distance: int) -> bool:
-    """Whether typing ``word`` fast could give ``typed``: a short word by one slip (below), a
-    long one by one edit of any kind, or two keeping its first and last letters, which people
-    get right ("recieevd" -> "received"; "bitcoin" is not "bitching")."""
+    """Whether typing ``word`` fast could give ``typed``. People get a word's first letter
+    right ("sposed" is not "posed"); a short word takes one slip of the kinds fast typing makes
+    (below), never one letter for another ("rfnd" is not "rand"); a long one takes one edit of
+    any kind, or two keeping its last letter too ("recieevd" -> "received", but "bitcoin" is
+    not "bitching")."""
+    if typed[0] != word[0]:
+        return False
     if len(typed) < LONG_WORD:
         return _slip(typed, word)
-    return distance == 1 or (typed[0] == word[0] and typed[-1] == word[-1])
+    return distance == 1 or typed[-1] == word[-1]
 
 
 def _slip(typed: str, word: str) -> bool:
-    """Letters left out ("bak"), added or doubled ("reffund"), or swapped ("retrun")."""
-    return (
-        _spells_in_order(typed, word)
-        or _spells_in_order(word, typed)
-        or (len(typed) == len(word) and sorted(typed) == sorted(word))
-    )
+    """Letters left out ("bak"), a letter doubled ("reffund") or two neighbours swapped
+    ("retrun"); not a letter added ("sambal" is not "samba")."""
+    if _spells_in_order(typed, word):
+        return True
+    if len(typed) == len(word) + 1:
+        return any(
+            typed[i] == typed[i - 1] and typed[:i] + typed[i + 1 :] == word
+            for i in range(1, len(typed))
+        )
+    if len(typed) == len(word):
+        apart = [i for i in range(len(word)) if typed[i] != word[i]]
+        return (
+            len(apart) == 2
+            and apart[1] == apart[0] + 1
+            and typed[apart[0]] == word[apart[1]]
+            and typed[apart[1]] == word[apart[0]]
+        )
+    return False
 
 
 def _spells_in_order(typed: str, word: str) -> bool:

@@ -29,6 +29,8 @@ def normaliser() -> SpellingNormaliser:
         ("i paid twice, plese help", "i paid twice, please help"),
         # Two edits on a long word ("somwhere" one, "deliverred" doubled, "adresss" one).
         ("it was deliverred somwhere else", "it was delivered somewhere else"),
+        # A contraction typed without its apostrophe; two letters swapped before a drop.
+        ("it dosnt fit, the garmnet", "it doesnt fit, the garment"),
         # Capitalised at the start of a sentence: corrected, capital kept.
         ("Plese cancel it. Thnak you", "Please cancel it. Thank you"),
     ],
@@ -52,6 +54,10 @@ def test_misspelt_words_are_corrected(normaliser, typed, read):
         "it isnt here and i didnt get it",  # contractions typed without the apostrophe
         "can i pay with bitcoin",  # long words: two edits only keeping the first and last letter
         "a chaffer",  # rare English words are known, though nothing is corrected into them
+        "send smth, its ok mah, a foto",  # chat shorthand and particles
+        "my cousin's parcel",  # words with an apostrophe
+        "the sambal jar",  # a letter added is no slip: not "samba"
+        "it was sposed to come",  # the first letter is kept: not "posed"
     ],
 )
 def test_what_the_normaliser_never_touches(normaliser, typed):
