@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from symspellpy import SuggestItem, SymSpell, Verbosity
+from symspellpy import SymSpell, Verbosity
+from symspellpy.suggest_item import SuggestItem
 
 from nlu.client import Parser
 from nlu.types import ParseResult
