@@ -30,7 +30,6 @@ from importlib import resources
 from pathlib import Path
 
 from symspellpy import SymSpell, Verbosity
-from symspellpy.suggest_item import SuggestItem
 
 from nlu.client import Parser
 from nlu.types import ParseResult
@@ -146,18 +145,14 @@ class SpellingNormaliser:
         found = self._symspell.lookup(lower, Verbosity.CLOSEST, max_edit_distance=distance)
         # A short word one letter away from another is often a different word ("rfnd" is one
         # substitution from "rand"): below LONG_WORD only a slip of the kind fast typing makes
-        # counts, a letter left out, doubled or two swapped, never one letter for another.
+        # counts, a letter left out, doubled or two swapped, never one letter for another
+        # (`_plausible`). Among the closest plausible words a slip wins over another edit of a
+        # long word ("garmnet" -> "garment", not "garnet"), then the most frequent ("thta" ->
+        # "that", not "theta"; "opend" -> "opened": "open" would be a letter added).
         found = [s for s in found if _plausible(lower, s.term, s.distance)]
         if not found:
             return None
-
-        # Fast typing mostly drops letters ("bak", "opend"): among the closest words, one the
-        # typed letters spell in order wins, then one they spell swapped ("garmnet"), then the
-        # most frequent ("opend" -> "opened", not "open"; "garmnet" -> "garment", not "garnet").
-        def rank(s: SuggestItem) -> tuple[bool, bool, int]:
-            return (_spells_in_order(lower, s.term), sorted(lower) == sorted(s.term), s.count)
-
-        best = max(found, key=rank)
+        best = max(found, key=lambda s: (_slip(lower, s.term), s.count))
         return best.term if word[0].islower() else best.term.capitalize()
 
     def normalise(self, text: str) -> Normalised:
