@@ -82,6 +82,7 @@ def variants(test: Path, out: Path, seed: int, rate: float) -> dict[str, dict]:
 
 def score(model: Path, test_file: Path, report: Path) -> dict:
     if not (report / "intent_report.json").exists():
+        report.parent.mkdir(parents=True, exist_ok=True)
         timed_run(
             [str(DEFAULT_RASA_BIN), "test", "nlu", "--nlu", str(test_file),
              "--model", str(model), "--out", str(report)],
