@@ -35,10 +35,13 @@ from nlu.client import Parser
 from nlu.types import ParseResult
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The project's own words: what the model was trained on, and what the policy says.
+# The project's own words: what the English model was trained on, what the policy says, and
+# the words of the other languages the bot speaks (a Malay or Taglish message that language ID
+# took for English is read by the English model first: "aku" is not "auk", "mata" not "malta").
 VOCABULARY_SOURCES = (
     REPO_ROOT / "data" / "nlu" / "train",
     REPO_ROOT / "data" / "policies",
+    REPO_ROOT / "data" / "nlu" / "multilingual",
 )
 
 # The bundled list holds 82,765 words by frequency; its tail is rare words ("chaffer") that a
@@ -102,7 +105,9 @@ def project_words(sources: Iterable[Path] = VOCABULARY_SOURCES) -> set[str]:
     for source in sources:
         files = sorted(source.rglob("*")) if source.is_dir() else [source]
         for path in files:
-            # data/policies/i18n holds the other languages' wording: not English words.
+            # Not the policy's translations (data/policies/i18n): the multilingual training
+            # data holds what buyers type; the translations hold loanwords that are English
+            # typos ("lipstik"), which buyers of the English model mean as English.
             if "i18n" in path.parts or path.suffix not in {".yml", ".yaml", ".md", ".txt"}:
                 continue
             words.update(_WORD.findall(path.read_text(encoding="utf-8").lower()))
