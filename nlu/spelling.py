@@ -198,13 +198,13 @@ def _plausible(typed: str, word: str, distance: int) -> bool:
     """Whether typing ``word`` fast could give ``typed``. People get a word's first letter
     right ("sposed" is not "posed"); a short word takes one slip of the kinds fast typing makes
     (below), never one letter for another ("rfnd" is not "rand"); a long one takes one edit of
-    any kind, or two keeping its last letter too ("recieevd" -> "received", but "bitcoin" is
-    not "bitching")."""
+    any kind, or two keeping its last letter and its length give or take one ("recieevd" ->
+    "received", but "bitcoin" is not "bitching")."""
     if typed[0] != word[0]:
         return False
     if len(typed) < LONG_WORD:
         return _slip(typed, word)
-    return distance == 1 or typed[-1] == word[-1]
+    return distance == 1 or (typed[-1] == word[-1] and abs(len(typed) - len(word)) <= 1)
 
 
 def _slip(typed: str, word: str) -> bool:

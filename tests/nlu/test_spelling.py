@@ -145,3 +145,18 @@ def test_a_message_costs_well_under_the_turn_budget(normaliser):
         normaliser.normalise(text)
     per_message_ms = (time.perf_counter() - started) / 20 * 1000
     assert per_message_ms < 25  # the turn's budget is ~50 ms; ~1 ms measured
+
+
+def test_the_multilingual_model_reads_the_text_as_typed(normaliser):
+    """An unsure "English" message the English model reads as out of scope is read again by the
+    multilingual model: as the buyer typed it, not as corrected into English."""
+    from nlu.routing import LanguageRoutedParser
+
+    english, multilingual = ScriptedParser(), ScriptedParser()
+    routed = LanguageRoutedParser(SpellingParser(english, normaliser), multilingual)
+    typed = "lipstik sudah rosak, mahu tukar"
+    asyncio.run(routed.parse(typed, "en", sure=False))
+    assert english.texts == ["lipstick sudah rosak, mahu tukar"]
+    assert multilingual.texts == [typed]
+    asyncio.run(routed.parse(typed, "ms"))
+    assert multilingual.texts == [typed, typed]
