@@ -234,6 +234,37 @@ def _spells_in_order(typed: str, word: str) -> bool:
     return all(c in letters for c in typed)
 
 
+def typed_position(normalised: Normalised, position: int) -> int:
+    """A position in the corrected text as the same place in the typed one (a place inside a
+    corrected word: that word's letter at the same distance, at most its end)."""
+    shift = 0  # typed minus corrected length of the corrections before ``position``
+    for c in normalised.corrections:
+        start = c.start - shift  # where the correction starts in the corrected text
+        if position <= start:
+            break
+        if position < start + len(c.corrected):
+            return c.start + min(position - start, len(c.typed))
+        shift += len(c.typed) - len(c.corrected)
+    return position + shift
+
+
+def with_typed_offsets(result: ParseResult, normaliser: SpellingNormaliser) -> ParseResult:
+    """``result`` as if read from the buyer's own text: its entities' offsets index ``typed``
+    (for ``POST /v1/nlu/parse``, whose caller has only the text it sent)."""
+    if result.typed is None:
+        return result
+    normalised = normaliser.normalise(result.typed)
+    entities = tuple(
+        dataclasses.replace(
+            e,
+            start=typed_position(normalised, e.start),
+            end=typed_position(normalised, e.end),
+        )
+        for e in result.entities
+    )
+    return dataclasses.replace(result, text=result.typed, typed=None, entities=entities)
+
+
 _shared: SpellingNormaliser | None = None
 _lock = threading.Lock()
 

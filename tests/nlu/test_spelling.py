@@ -160,3 +160,25 @@ def test_the_multilingual_model_reads_the_text_as_typed(normaliser):
     assert multilingual.texts == [typed]
     asyncio.run(routed.parse(typed, "ms"))
     assert multilingual.texts == [typed, typed]
+
+
+def test_entity_offsets_map_back_to_the_typed_text(normaliser):
+    """``POST /v1/nlu/parse``'s caller has only the text it sent: offsets index that."""
+    from nlu.spelling import with_typed_offsets
+
+    typed = "send bak the lipstik from D1002 and the alredy opend D1003"
+    result = asyncio.run(SpellingParser(ScriptedParser(), normaliser).parse(typed))
+    assert result.text != typed
+    mapped = with_typed_offsets(result, normaliser)
+    assert mapped.text == typed and mapped.typed is None
+    assert [typed[e.start : e.end] for e in mapped.entities] == ["D1002", "D1003"]
+    assert [e.value for e in mapped.entities] == ["D1002", "D1003"]
+    # A span over corrected words maps onto the typed words.
+    read = result.text
+    start, end = read.index("lipstick"), read.index("lipstick") + len("lipstick")
+    normalised = normaliser.normalise(typed)
+    from nlu.spelling import typed_position
+
+    assert typed[typed_position(normalised, start) : typed_position(normalised, end)] == "lipstik"
+    assert typed_position(normalised, 0) == 0
+    assert typed_position(normalised, len(read)) == len(typed)

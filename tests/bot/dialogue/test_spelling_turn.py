@@ -44,3 +44,17 @@ def test_a_message_without_typos_is_stored_and_read_as_typed(spelt_chat, nlu, wo
     with world_db.sessions() as session:
         [stored] = session.scalars(select(MessageRow).where(MessageRow.text == "cancel P100"))
     assert "read_as" not in stored.nlu
+
+
+def test_the_parse_api_gives_offsets_into_the_text_sent(
+    settings, world_db, nlu, answerer, risk_model, agent_headers
+):
+    services = make_services(world_db, nlu, answerer, risk_model)
+    services = dataclasses.replace(services, parser=SpellingParser(nlu, shared()))
+    typed = "send bak the lipstik from P100 pls"
+    with TestClient(create_app(settings, services)) as client:
+        response = client.post("/v1/nlu/parse", json={"text": typed}, headers=agent_headers)
+    assert response.status_code == 200
+    assert nlu.texts == ["send back the lipstick from P100 pls"]
+    (order,) = response.json()["entities"]
+    assert typed[order["start"] : order["end"]] == order["value"] == "P100"
