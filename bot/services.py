@@ -185,6 +185,12 @@ def build_services(settings: Settings) -> Services:
         for url in settings.rasa_servers()
     ]
     english: Parser = servers[0] if len(servers) == 1 else RasaPool(servers)
+    if settings.nlu_spelling:
+        # Issue 14: misspelt words corrected before the English model (never the multilingual
+        # one: nlu.routing gives it the text as typed). Built once here, ~1-2 s.
+        from nlu.spelling import SpellingParser, shared
+
+        english = SpellingParser(english, shared())
     parser: Parser = english
     readiness_of_rasa = {"rasa": english.is_ready}
     if settings.rasa_multilingual_url:

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     nlu_confidence_threshold: float = Field(_NLU_DEFAULTS.confidence, ge=0, le=1)
     # The best intent must lead the second by at least this margin, else out_of_scope.
     nlu_ambiguity_threshold: float = Field(_NLU_DEFAULTS.ambiguity, ge=0, le=1)
+    # Misspelt words corrected before the English model reads a message (nlu.spelling, issue
+    # 14); the buyer's own text is stored either way. False: the English model reads as typed.
+    nlu_spelling: bool = True
     # The same two for the multilingual model: its own, calibrated on a dev split of
     # data/nlu/multilingual (lab/nlu/calibrate_multilingual.py), never on the blind sets.
     nlu_multilingual_confidence_threshold: float = Field(

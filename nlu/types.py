@@ -78,6 +78,9 @@ class ParseResult:
     claim_reason: IntentScore | None = None
     # The rule of nlu.reconcile that settled the intent from the act and reason, if one did.
     reconciled: str | None = None
+    # The buyer's own text when the NLU read it with misspelt words corrected (nlu.spelling):
+    # ``text`` is then the corrected text, the one the entity offsets index. None otherwise.
+    typed: str | None = None
 
     @property
     def top_intent(self) -> IntentScore:
@@ -135,4 +138,8 @@ class ParseResult:
             label = getattr(self, key)
             if label is not None:
                 out[key] = {"name": label.name, "confidence": label.confidence}
+        if self.typed is not None:
+            # Stored with the turn beside the buyer's own text: what the NLU read instead
+            # (nlu.spelling). Not in the contract's shapes (their response models drop it).
+            out["read_as"] = self.text
         return out

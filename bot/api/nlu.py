@@ -60,4 +60,10 @@ async def parse(
 ) -> dict:
     """Intent, ranking and entities of ``text`` exactly as the contract shapes them."""
     result = await services.parser.parse(request.text)
+    if result.typed is not None:
+        # Misspelt words were corrected before the English model read it (nlu.spelling): the
+        # caller's offsets index the text it sent.
+        from nlu.spelling import shared, with_typed_offsets
+
+        result = with_typed_offsets(result, shared())
     return result.to_dict()

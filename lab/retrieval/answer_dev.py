@@ -75,8 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="answer without quoting the rule an added clause elaborates (retrieval.base_rules)",
     )
+    parser.add_argument(
+        "--spelling",
+        action="store_true",
+        help="ask with misspelt words corrected first (nlu.spelling), as the dialogue does "
+        "for a message the English model reads",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    asked_as = _spelling() if args.spelling else (lambda text: text)
     from bot.clauses import readable
     from lab.retrieval.rerank import dev_candidates
     from lab.simulate.conversations import _numbers
@@ -142,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
             for m in margins
         }
         for margin, example in ((m, e) for m in margins for e, _, _ in held):
-            reply = answerers[margin].answer(example.question, situation(example.question))
+            reply = answerers[margin].answer(
+                asked_as(example.question), situation(example.question)
+            )
             wanted = facts.get(example.question, ())
             text = _plain(reply.text)
             rows.append(
@@ -185,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         for conversation in asked:
             expect = conversation.get("expect") or {}
             opening = str(conversation["opening"])
-            reply = answerer.answer(opening, situation(opening))
+            reply = answerer.answer(asked_as(opening), situation(opening))
             text, referred = readable(reply.text, book)
             cited = {*reply.citations, *referred}
             missing = sorted(set(expect.get("clauses") or ()) - cited)
@@ -226,6 +235,13 @@ def main(argv: list[str] | None = None) -> int:
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
         )
     return 0
+
+
+def _spelling():
+    from nlu.spelling import shared
+
+    normaliser = shared()
+    return lambda text: normaliser.normalise(text).text
 
 
 def report_questions(rows: list[dict], margin: tuple) -> None:

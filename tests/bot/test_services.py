@@ -5,6 +5,7 @@ from fastapi.testclient import TestClient
 from bot import services as services_module
 from bot.main import create_app
 from bot.settings import Settings
+from nlu.spelling import SpellingParser
 from tests.bot.conftest import SECRET, token_headers
 from tests.utils.builders import Chat
 
@@ -45,7 +46,8 @@ def test_the_rasa_client_carries_the_settings_token(tmp_path, monkeypatch, sqlit
     )
     services = services_module.build_services(settings)
     try:
-        params = services.parser._client.params  # type: ignore[attr-defined]
+        # Behind the spelling corrector (issue 14), the English client.
+        params = services.parser.inner._client.params  # type: ignore[attr-defined]
         assert params["token"] == "services-token-0123456789"
     finally:
         services.database.dispose()  # type: ignore[union-attr]
@@ -71,7 +73,8 @@ def test_a_multilingual_url_builds_the_routed_parser_and_ready_waits_for_both(
     try:
         assert isinstance(services.parser, LanguageRoutedParser)
         assert services.parser.multilingual.thresholds.confidence == 0.61  # type: ignore[attr-defined]
-        assert services.parser.english.thresholds.confidence == 0.45  # type: ignore[attr-defined]
+        english = services.parser.english.inner  # type: ignore[attr-defined]
+        assert english.thresholds.confidence == 0.45
         assert {"rasa", "rasa_multilingual"} <= set(services.readiness)
     finally:
         services.database.dispose()  # type: ignore[union-attr]
@@ -86,7 +89,24 @@ def test_without_a_multilingual_url_the_parser_is_english_only(tmp_path, monkeyp
     settings = Settings(env="test", database_url=str(sqlite_db.url), _env_file=None)
     services = services_module.build_services(settings)
     try:
-        assert isinstance(services.parser, RasaHttpParser)
+        assert isinstance(services.parser, SpellingParser)
+        assert isinstance(services.parser.inner, RasaHttpParser)
         assert "rasa_multilingual" not in services.readiness
+    finally:
+        services.database.dispose()  # type: ignore[union-attr]
+
+
+def test_spelling_off_the_english_model_reads_as_typed(tmp_path, monkeypatch, sqlite_db):
+    from nlu.client import RasaHttpParser
+
+    monkeypatch.setattr(services_module, "RETRIEVAL_INDEX_DIR", tmp_path / "no-index")
+    monkeypatch.setattr(services_module, "RISK_MODEL_DIR", tmp_path / "no-risk")
+    monkeypatch.setattr(services_module, "ASSIST_INDEX_DIR", tmp_path / "no-assist")
+    settings = Settings(
+        env="test", database_url=str(sqlite_db.url), nlu_spelling=False, _env_file=None
+    )
+    services = services_module.build_services(settings)
+    try:
+        assert isinstance(services.parser, RasaHttpParser)
     finally:
         services.database.dispose()  # type: ignore[union-attr]
