@@ -85,6 +85,10 @@ SITUATION_CLAUSE_MARGIN = 4.0
 # for one more two-clause answer at 5; the dev conversations' s37 ("who pays the postage when I
 # send back something that arrived broken?") has DMG-3.3 fourth, 2.9 behind RESP-7.1: 4.
 SITUATION_CLAUSE_DEPTH = 4
+# A message of at least this many words holding a story and then its question ("... so now I
+# have two bags. Who pays the postage when it's only a change of mind?") is searched and quoted
+# by its question sentences alone (``question_focus``); None: off.
+FOCUS_MIN_WORDS: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +125,9 @@ class PolicyAnswerer:
         situation_clause_depth: int = SITUATION_CLAUSE_DEPTH,
         base_rules: BaseRules | None = None,
         clauses: Sequence[Clause] = (),
+        focus_min_words: int | None = FOCUS_MIN_WORDS,
     ) -> None:
+        self.focus_min_words = focus_min_words
         self.retriever = retriever
         self.threshold = threshold
         self.embedder = embedder
@@ -152,6 +158,8 @@ class PolicyAnswerer:
         """Raises ``InvalidQueryError`` for an empty or over-long question. ``situation`` is
         the problem the question names, as the NLU read it (``retrieval.situation``): its
         section's clauses move up the ranking, read deeper by the boost's places."""
+        if self.focus_min_words is not None:
+            question = question_focus(question, self.focus_min_words) or question
         boost = self.situation_boost
         named = section_of(situation) is not None
         if not named:
@@ -165,15 +173,21 @@ class PolicyAnswerer:
         if not hits or hits[0].score < self.threshold:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
-        second = (
-            self._close_second(hits)
-            or self._kind_clause(question, hits)
-            or self._situation_clause(found[: self.situation_clause_depth], situation)
-        )
+        kind = None
+        second = self._close_second(hits)
+        if second is None:
+            second = kind = self._kind_clause(question, hits)
+        if second is None:
+            second = self._situation_clause(found[: self.situation_clause_depth], situation)
         chosen = [best] if second is None else [best, second]
         base = self.base_rules.base_hit(chosen, self._clauses) if self.base_rules else None
         if base is not None:
             chosen.insert(0, base)
+        if kind is not None:
+            # The first clause states no figure of the kind asked ("how long": a number of
+            # days) and this one does: it answers the question, so it is read first.
+            chosen.remove(kind)
+            chosen.insert(0, kind)
         return PolicyAnswer(
             join_quotes([self._quote(question, hit) for hit in chosen]),
             tuple(hit.clause_id for hit in chosen),
@@ -391,6 +405,21 @@ class PolicyAnswerer:
     def _similarity(self, question: str, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
         assert self.embedder is not None
         return self._vectors(clause_id, sentences) @ self.embedder.encode([question])[0]
+
+
+_MESSAGE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def question_focus(message: str, min_words: int) -> str | None:
+    """The question sentences of a long message that also tells a story, or None (a short
+    message, one without a question mark, or one that is all questions)."""
+    if len(message.split()) < min_words:
+        return None
+    parts = [p.strip() for p in _MESSAGE_SENTENCE_END.split(message.strip()) if p.strip()]
+    asked = [p for p in parts if p.endswith("?")]
+    if not asked or len(asked) == len(parts):
+        return None
+    return " ".join(asked)
 
 
 def join_quotes(quotes: Sequence[str]) -> str:

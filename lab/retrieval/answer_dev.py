@@ -37,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         "--questions", type=Path, default=Path("data/retrieval/dev_questions.jsonl")
     )
     parser.add_argument(
-        "--conversations", type=Path, default=Path("lab/simulate/dev_conversations.yml")
+        "--conversations",
+        type=Path,
+        nargs="+",
+        default=[Path("lab/simulate/dev_conversations.yml")],
+        help="dev conversation sets (their policy questions are answered; never a held-out set)",
     )
     parser.add_argument("--out", type=Path, default=None, help="write every answer here (JSONL)")
     parser.add_argument(
@@ -71,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         "does; without it no question names a situation",
     )
     parser.add_argument(
+        "--focus-min-words",
+        type=int,
+        default=None,
+        help="search long messages by their question sentences (retrieval.answer.question_focus)",
+    )
+    parser.add_argument(
         "--without-base-rules",
         action="store_true",
         help="answer without quoting the rule an added clause elaborates (retrieval.base_rules)",
@@ -98,16 +108,20 @@ def main(argv: list[str] | None = None) -> int:
     hybrid = retriever.inner
     embedder = hybrid.dense.embedder
     facts = {}
+    unanswerable = []
     for line in args.questions.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             facts[row["question"]] = tuple(row.get("answer_contains") or ())
+            if not row.get("answerable", True):
+                unanswerable.append(row["question"])
     examples = [example for example, _, _ in items]
     sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
     bounds = np.cumsum([0, *sizes])
     parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
 
     readings = json.loads(args.readings.read_text()) if args.readings else {}
+    focus = {} if args.focus_min_words is None else {"focus_min_words": args.focus_min_words}
 
     def situation(text: str) -> str | None:
         reading = readings.get(text)
@@ -138,9 +152,21 @@ def main(argv: list[str] | None = None) -> int:
                 situation_clause_depth=m[2],
                 base_rules=base_rules,
                 clauses=clauses,
+                **focus,
             )
             for m in margins
         }
+        # The unanswerable dev questions, dealt into the folds too, at the shipped threshold.
+        for margin, text in ((m, q) for m in margins for q in unanswerable[i::CV_FOLDS]):
+            hits = answerers[margin].retriever.search(text, 1)
+            rows.append(
+                {
+                    "set": "dev_unanswerable",
+                    "margins": margin,
+                    "question": text,
+                    "refused": not hits or hits[0].score < _threshold(),
+                }
+            )
         for margin, example in ((m, e) for m in margins for e, _, _ in held):
             reply = answerers[margin].answer(example.question, situation(example.question))
             wanted = facts.get(example.question, ())
@@ -162,13 +188,25 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
     for margin in margins:
-        report_questions([r for r in rows if r["margins"] == margin], margin)
+        report_questions(
+            [r for r in rows if r["margins"] == margin and r["set"] == "dev_questions"], margin
+        )
+        refused = [r["refused"] for r in rows if r["margins"] == margin and "refused" in r]
+        print(
+            f"  unanswerable dev questions refused at the shipped threshold: "
+            f"{sum(refused)}/{len(refused)}",
+            flush=True,
+        )
 
     # The product's retriever: every dev question an example, the re-ranker trained on all.
     hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
     hybrid.reranker = fit(*training_rows(items))
-    conversations = yaml.safe_load(args.conversations.read_text(encoding="utf-8"))
-    asked = [c for c in conversations["conversations"] if c.get("kind") == "question"]
+    asked = [
+        c
+        for path in args.conversations
+        for c in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+        if c.get("kind") == "question"
+    ]
     for margin in margins:
         answerer = PolicyAnswerer(
             retriever,
@@ -180,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             situation_clause_depth=margin[2],
             base_rules=base_rules,
             clauses=clauses,
+            **focus,
         )
         right, words = 0, []
         for conversation in asked:
