@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -89,6 +89,8 @@ SITUATION_CLAUSE_DEPTH = 4
 # have two bags. Who pays the postage when it's only a change of mind?") is searched and quoted
 # by its question sentences alone (``question_focus``); None: off.
 FOCUS_MIN_WORDS: int | None = None
+# How deep both rankings of a focused message are read before they are merged.
+FOCUS_DEPTH = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +160,16 @@ class PolicyAnswerer:
         """Raises ``InvalidQueryError`` for an empty or over-long question. ``situation`` is
         the problem the question names, as the NLU read it (``retrieval.situation``): its
         section's clauses move up the ranking, read deeper by the boost's places."""
-        if self.focus_min_words is not None:
-            question = question_focus(question, self.focus_min_words) or question
         boost = self.situation_boost
         named = section_of(situation) is not None
-        if not named:
+        focused = (
+            question_focus(question, self.focus_min_words)
+            if self.focus_min_words is not None
+            else None
+        )
+        if focused is not None and boost <= 0:
+            found = self._search_focused(question, focused)
+        elif not named:
             found = self.retriever.search(question, self.depth)
         elif boost <= 0:
             found = self.retriever.search(question, max(self.depth, self.situation_clause_depth))
@@ -173,17 +180,18 @@ class PolicyAnswerer:
         if not hits or hits[0].score < self.threshold:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
-        kind = None
-        second = self._close_second(hits)
+        # A question asking for a kind of quantity the first clause does not state gets the
+        # clause that states it, rather than a close second that may state none either.
+        second = kind = self._kind_clause(question, hits)
         if second is None:
-            second = kind = self._kind_clause(question, hits)
+            second = self._close_second(hits)
         if second is None:
             second = self._situation_clause(found[: self.situation_clause_depth], situation)
         chosen = [best] if second is None else [best, second]
         base = self.base_rules.base_hit(chosen, self._clauses) if self.base_rules else None
         if base is not None:
             chosen.insert(0, base)
-        if kind is not None:
+        if kind is not None and not asked_kinds(question) & clause_kinds(best):
             # The first clause states no figure of the kind asked ("how long": a number of
             # days) and this one does: it answers the question, so it is read first.
             chosen.remove(kind)
@@ -194,6 +202,32 @@ class PolicyAnswerer:
             True,
             hits,
         )
+
+    def _search_focused(self, message: str, focused: str) -> list[Hit]:
+        """A long message ranked by the whole message and by its question sentences alike:
+        each clause's re-ranker score is the mean of its two (a clause missing from one list
+        counts as that list's last), its cosine the higher of its two."""
+        depth = FOCUS_DEPTH
+        whole = self.retriever.search(message, depth)
+        asked = self.retriever.search(focused, depth)
+        if not whole or not asked or any(h.rank_score is None for h in (*whole, *asked)):
+            return whole[: max(self.depth, self.situation_clause_depth)]
+        scores = [{h.clause_id: float(h.rank_score) for h in hits} for hits in (whole, asked)]
+        floors = [min(s.values()) for s in scores]
+        cosines: dict[str, float] = {}
+        hit_of: dict[str, Hit] = {}
+        for hit in (*asked, *whole):  # the whole message's passage wins for the quote
+            hit_of[hit.clause_id] = hit
+            cosines[hit.clause_id] = max(cosines.get(hit.clause_id, -1.0), hit.score)
+        mean = {
+            cid: sum(s.get(cid, f) for s, f in zip(scores, floors, strict=True)) / 2
+            for cid in hit_of
+        }
+        order = sorted(hit_of, key=lambda cid: -mean[cid])
+        return [
+            replace(hit_of[cid], score=cosines[cid], rank_score=mean[cid])
+            for cid in order[: max(self.depth, self.situation_clause_depth)]
+        ]
 
     def _close_second(self, hits: Sequence[Hit]) -> Hit | None:
         """The second hit when the re-ranker could not tell it from the first: another clause,
@@ -215,12 +249,14 @@ class PolicyAnswerer:
         if not asked or not asks_quantity(question):
             return None
         first = hits[0]
-        if asked & clause_kinds(first):
+        # "Who pays, and how long do I have?": the kinds the first clause leaves unanswered.
+        missing = asked - clause_kinds(first)
+        if not missing:
             return None
         for hit in hits[1:]:
             if hit.clause_id == first.clause_id or hit.score < self.threshold:
                 continue
-            if not asked & stated_kinds(hit.title):
+            if not missing & stated_kinds(hit.title):
                 continue
             return hit if _gap(first, hit) < self.kind_clause_margin else None
         return None
