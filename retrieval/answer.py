@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -85,12 +85,6 @@ SITUATION_CLAUSE_MARGIN = 4.0
 # for one more two-clause answer at 5; the dev conversations' s37 ("who pays the postage when I
 # send back something that arrived broken?") has DMG-3.3 fourth, 2.9 behind RESP-7.1: 4.
 SITUATION_CLAUSE_DEPTH = 4
-# A message of at least this many words holding a story and then its question ("... so now I
-# have two bags. Who pays the postage when it's only a change of mind?") is searched and quoted
-# by its question sentences alone (``question_focus``); None: off.
-FOCUS_MIN_WORDS: int | None = None
-# How deep both rankings of a focused message are read before they are merged.
-FOCUS_DEPTH = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +121,7 @@ class PolicyAnswerer:
         situation_clause_depth: int = SITUATION_CLAUSE_DEPTH,
         base_rules: BaseRules | None = None,
         clauses: Sequence[Clause] = (),
-        focus_min_words: int | None = FOCUS_MIN_WORDS,
     ) -> None:
-        self.focus_min_words = focus_min_words
         self.retriever = retriever
         self.threshold = threshold
         self.embedder = embedder
@@ -162,14 +154,7 @@ class PolicyAnswerer:
         section's clauses move up the ranking, read deeper by the boost's places."""
         boost = self.situation_boost
         named = section_of(situation) is not None
-        focused = (
-            question_focus(question, self.focus_min_words)
-            if self.focus_min_words is not None
-            else None
-        )
-        if focused is not None and boost <= 0:
-            found = self._search_focused(question, focused)
-        elif not named:
+        if not named:
             found = self.retriever.search(question, self.depth)
         elif boost <= 0:
             found = self.retriever.search(question, max(self.depth, self.situation_clause_depth))
@@ -202,32 +187,6 @@ class PolicyAnswerer:
             True,
             hits,
         )
-
-    def _search_focused(self, message: str, focused: str) -> list[Hit]:
-        """A long message ranked by the whole message and by its question sentences alike:
-        each clause's re-ranker score is the mean of its two (a clause missing from one list
-        counts as that list's last), its cosine the higher of its two."""
-        depth = FOCUS_DEPTH
-        whole = self.retriever.search(message, depth)
-        asked = self.retriever.search(focused, depth)
-        if not whole or not asked or any(h.rank_score is None for h in (*whole, *asked)):
-            return whole[: max(self.depth, self.situation_clause_depth)]
-        scores = [{h.clause_id: float(h.rank_score) for h in hits} for hits in (whole, asked)]
-        floors = [min(s.values()) for s in scores]
-        cosines: dict[str, float] = {}
-        hit_of: dict[str, Hit] = {}
-        for hit in (*asked, *whole):  # the whole message's passage wins for the quote
-            hit_of[hit.clause_id] = hit
-            cosines[hit.clause_id] = max(cosines.get(hit.clause_id, -1.0), hit.score)
-        mean = {
-            cid: sum(s.get(cid, f) for s, f in zip(scores, floors, strict=True)) / 2
-            for cid in hit_of
-        }
-        order = sorted(hit_of, key=lambda cid: -mean[cid])
-        return [
-            replace(hit_of[cid], score=cosines[cid], rank_score=mean[cid])
-            for cid in order[: max(self.depth, self.situation_clause_depth)]
-        ]
 
     def _close_second(self, hits: Sequence[Hit]) -> Hit | None:
         """The second hit when the re-ranker could not tell it from the first: another clause,
@@ -441,21 +400,6 @@ class PolicyAnswerer:
     def _similarity(self, question: str, clause_id: str, sentences: Sequence[str]) -> np.ndarray:
         assert self.embedder is not None
         return self._vectors(clause_id, sentences) @ self.embedder.encode([question])[0]
-
-
-_MESSAGE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def question_focus(message: str, min_words: int) -> str | None:
-    """The question sentences of a long message that also tells a story, or None (a short
-    message, one without a question mark, or one that is all questions)."""
-    if len(message.split()) < min_words:
-        return None
-    parts = [p.strip() for p in _MESSAGE_SENTENCE_END.split(message.strip()) if p.strip()]
-    asked = [p for p in parts if p.endswith("?")]
-    if not asked or len(asked) == len(parts):
-        return None
-    return " ".join(asked)
 
 
 def join_quotes(quotes: Sequence[str]) -> str:

@@ -75,12 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         "does; without it no question names a situation",
     )
     parser.add_argument(
-        "--focus-min-words",
-        type=int,
-        default=None,
-        help="search long messages by their question sentences (retrieval.answer.question_focus)",
-    )
-    parser.add_argument(
         "--without-base-rules",
         action="store_true",
         help="answer without quoting the rule an added clause elaborates (retrieval.base_rules)",
@@ -121,7 +115,6 @@ def main(argv: list[str] | None = None) -> int:
     parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
 
     readings = json.loads(args.readings.read_text()) if args.readings else {}
-    focus = {} if args.focus_min_words is None else {"focus_min_words": args.focus_min_words}
 
     def situation(text: str) -> str | None:
         reading = readings.get(text)
@@ -152,7 +145,6 @@ def main(argv: list[str] | None = None) -> int:
                 situation_clause_depth=m[2],
                 base_rules=base_rules,
                 clauses=clauses,
-                **focus,
             )
             for m in margins
         }
@@ -218,7 +210,6 @@ def main(argv: list[str] | None = None) -> int:
             situation_clause_depth=margin[2],
             base_rules=base_rules,
             clauses=clauses,
-            **focus,
         )
         right, words = 0, []
         for conversation in asked:
@@ -278,6 +269,9 @@ def report_questions(rows: list[dict], margin: tuple) -> None:
         f"{sum(len(r['cited']) > 1 for r in rows) / n:.3f}, mean words "
         f"{np.mean([r['words'] for r in rows]):.1f}"
     )
+    # What the buyer reads first: the answer's first quoted clause is a relevant one.
+    leads = [bool(r["cited"]) and r["cited"][0] in r["relevant"] for r in rows]
+    print(f"  answer leads with a relevant clause {sum(leads) / n:.3f}", flush=True)
     both = [r["cites_relevant"] and r["states_fact"] for r in with_facts]
     print(
         f"  questions with a fact: states it {_mean(with_facts, 'states_fact'):.3f}, "
