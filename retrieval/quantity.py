@@ -110,7 +110,7 @@ _ASKS_TIME = re.compile(
 )
 _STATES_MONEY = re.compile(r"\$\s?\d|\d\s?%|\b\d+(\.\d+)?\s*(dollars?|usd)\b", re.IGNORECASE)
 _STATES_TIME = re.compile(
-    r"\b\d+(\s*[-\u2013]\s*\d+)?\s*(business\s+|calendar\s+)?(days?|hours?|weeks?|months?)\b|"
+    r"\b\d+(\s*[-\u2013]\s*\d+)?(\s*|-)(business\s+|calendar\s+)?(days?|hours?|weeks?|months?)\b|"
     r"\b(instant|instantly|immediately)\b|"
     r"\b\d{1,2}\s+(january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b",

@@ -113,6 +113,7 @@ def test_asked_kinds(question: str, kinds: set[str]) -> None:
         ("You get a voucher worth 10% of the order value.", {"money"}),
         ("Card refunds take 5–10 business days.", {"time"}),
         ("Wallet refunds appear instantly.", {"time"}),
+        ("Faults after the 15-day window: manufacturer or seller warranty", {"time"}),
         ("Headphones delivered on 1 March can be returned until 16 March.", {"time"}),
         ("Up to 3 days late does not qualify; the voucher is capped at $10.", {"money", "time"}),
         ("Faulty items follow other rules (DMG-3.1).", set()),
