@@ -51,7 +51,7 @@ def e2e_settings(
         log_level="WARNING",
         # The scripts check what the bot says, not the 2-second parse budget: on a loaded 2-core
         # machine one parse took longer and a Thai cancellation went to a person (2026-12-03
-        # fresh-clone run beside three trainings). The timeout itself is tested in tests/nlu/test_client.py.
+        # fresh-clone run beside three trainings). The timeout itself: tests/nlu/test_client.py.
         rasa_timeout_s=10.0,
         _env_file=None,
     )
