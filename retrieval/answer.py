@@ -165,22 +165,15 @@ class PolicyAnswerer:
         if not hits or hits[0].score < self.threshold:
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
-        # A question asking for a kind of quantity the first clause does not state gets the
-        # clause that states it, rather than a close second that may state none either.
-        second = kind = self._kind_clause(question, hits)
-        if second is None:
-            second = self._close_second(hits)
-        if second is None:
-            second = self._situation_clause(found[: self.situation_clause_depth], situation)
+        second = (
+            self._close_second(hits)
+            or self._kind_clause(question, hits)
+            or self._situation_clause(found[: self.situation_clause_depth], situation)
+        )
         chosen = [best] if second is None else [best, second]
         base = self.base_rules.base_hit(chosen, self._clauses) if self.base_rules else None
         if base is not None:
             chosen.insert(0, base)
-        if kind is not None and not asked_kinds(question) & clause_kinds(best):
-            # The first clause states no figure of the kind asked ("how long": a number of
-            # days) and this one does: it answers the question, so it is read first.
-            chosen.remove(kind)
-            chosen.insert(0, kind)
         return PolicyAnswer(
             join_quotes([self._quote(question, hit) for hit in chosen]),
             tuple(hit.clause_id for hit in chosen),
@@ -208,14 +201,12 @@ class PolicyAnswerer:
         if not asked or not asks_quantity(question):
             return None
         first = hits[0]
-        # "Who pays, and how long do I have?": the kinds the first clause leaves unanswered.
-        missing = asked - clause_kinds(first)
-        if not missing:
+        if asked & clause_kinds(first):
             return None
         for hit in hits[1:]:
             if hit.clause_id == first.clause_id or hit.score < self.threshold:
                 continue
-            if not missing & stated_kinds(hit.title):
+            if not asked & stated_kinds(hit.title):
                 continue
             return hit if _gap(first, hit) < self.kind_clause_margin else None
         return None

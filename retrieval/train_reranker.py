@@ -29,9 +29,7 @@ from retrieval.examples import Example, ExampleIndex
 from retrieval.expansion import ExpandingRetriever, ItemCategories
 from retrieval.hybrid import HybridRetriever
 from retrieval.rerank import (
-    FEATURES,
     RERANK_DEPTH,
-    RERANKER_VERSION,
     Candidate,
     Question,
     features,
@@ -86,13 +84,6 @@ def training_rows(
     return np.vstack(rows), np.asarray(labels, dtype=np.int64)
 
 
-def up_to_date(saved: dict, provenance: dict) -> bool:
-    """Whether a saved re-ranker (its JSON) serves ``provenance`` with today's features: one
-    of another version or feature set is retrained, as the bot would refuse it."""
-    current = {"version": RERANKER_VERSION, "features": list(FEATURES), **provenance}
-    return all(saved.get(k) == v for k, v in current.items())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
@@ -120,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         embedder = make_embedder(threads=args.threads)
         provenance = reranker_provenance(clauses, embedder.name, examples_path)
         saved = read_provenance(args.index)
-        if not args.force and saved is not None and up_to_date(saved, provenance):
+        if (
+            not args.force
+            and saved is not None
+            and all(saved.get(k) == v for k, v in provenance.items())
+        ):
             print(f"re-ranker up to date at {args.index}")
             return 0
         started = time.perf_counter()

@@ -37,11 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         "--questions", type=Path, default=Path("data/retrieval/dev_questions.jsonl")
     )
     parser.add_argument(
-        "--conversations",
-        type=Path,
-        nargs="+",
-        default=[Path("lab/simulate/dev_conversations.yml")],
-        help="dev conversation sets (their policy questions are answered; never a held-out set)",
+        "--conversations", type=Path, default=Path("lab/simulate/dev_conversations.yml")
     )
     parser.add_argument("--out", type=Path, default=None, help="write every answer here (JSONL)")
     parser.add_argument(
@@ -109,13 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     hybrid = retriever.inner
     embedder = hybrid.dense.embedder
     facts = {}
-    unanswerable = []
     for line in args.questions.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             facts[row["question"]] = tuple(row.get("answer_contains") or ())
-            if not row.get("answerable", True):
-                unanswerable.append(row["question"])
     examples = [example for example, _, _ in items]
     sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
     bounds = np.cumsum([0, *sizes])
@@ -155,17 +148,6 @@ def main(argv: list[str] | None = None) -> int:
             )
             for m in margins
         }
-        # The unanswerable dev questions, dealt into the folds too, at the shipped threshold.
-        for margin, text in ((m, q) for m in margins for q in unanswerable[i::CV_FOLDS]):
-            hits = answerers[margin].retriever.search(text, 1)
-            rows.append(
-                {
-                    "set": "dev_unanswerable",
-                    "margins": margin,
-                    "question": text,
-                    "refused": not hits or hits[0].score < _threshold(),
-                }
-            )
         for margin, example in ((m, e) for m in margins for e, _, _ in held):
             reply = answerers[margin].answer(
                 asked_as(example.question), situation(example.question)
@@ -189,25 +171,13 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
     for margin in margins:
-        report_questions(
-            [r for r in rows if r["margins"] == margin and r["set"] == "dev_questions"], margin
-        )
-        refused = [r["refused"] for r in rows if r["margins"] == margin and "refused" in r]
-        print(
-            f"  unanswerable dev questions refused at the shipped threshold: "
-            f"{sum(refused)}/{len(refused)}",
-            flush=True,
-        )
+        report_questions([r for r in rows if r["margins"] == margin], margin)
 
     # The product's retriever: every dev question an example, the re-ranker trained on all.
     hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
     hybrid.reranker = fit(*training_rows(items))
-    asked = [
-        c
-        for path in args.conversations
-        for c in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
-        if c.get("kind") == "question"
-    ]
+    conversations = yaml.safe_load(args.conversations.read_text(encoding="utf-8"))
+    asked = [c for c in conversations["conversations"] if c.get("kind") == "question"]
     for margin in margins:
         answerer = PolicyAnswerer(
             retriever,
@@ -285,9 +255,6 @@ def report_questions(rows: list[dict], margin: tuple) -> None:
         f"{sum(len(r['cited']) > 1 for r in rows) / n:.3f}, mean words "
         f"{np.mean([r['words'] for r in rows]):.1f}"
     )
-    # What the buyer reads first: the answer's first quoted clause is a relevant one.
-    leads = [bool(r["cited"]) and r["cited"][0] in r["relevant"] for r in rows]
-    print(f"  answer leads with a relevant clause {sum(leads) / n:.3f}", flush=True)
     both = [r["cites_relevant"] and r["states_fact"] for r in with_facts]
     print(
         f"  questions with a fact: states it {_mean(with_facts, 'states_fact'):.3f}, "

@@ -42,24 +42,6 @@ def test_other_questions_do_not(question: str) -> None:
     assert not asks_quantity(question)
 
 
-@pytest.mark.parametrize(
-    ("question", "asks"),
-    [
-        ("I returned my hoodie a week ago, when will I get the refund?", True),
-        ("when is the refund for a return issued", True),
-        ("wen do i get my refund", True),
-        ("Am I still within the time allowed for returns?", True),
-        # "When" asking on what condition, not when something comes.
-        ("when is the seller responsible", False),
-        ("when does the buyer pay", False),
-    ],
-)
-def test_when_asks_a_quantity_only_when_it_asks_when_something_comes(
-    question: str, asks: bool
-) -> None:
-    assert asks_quantity(question) is asks
-
-
 def test_clause_references_are_not_numbers() -> None:
     assert states_number("A flat $5 is deducted.")
     assert states_number("Report within 15 days.")
@@ -91,15 +73,6 @@ def test_category_words_of_the_items_named() -> None:
         ("when will I get my refund", {"time"}),
         ("how much time do i have to return it, and is there a fee", {"money", "time"}),
         ("can i return underwear", set()),
-        # Time asked in other words (issue 14's dev conversations).
-        ("Am I still within the time allowed for returns?", {"time"}),
-        ("wen do i get my refund after i send the item bak", {"time"}),
-        ("how late does a package have to be before i can ask", {"time"}),
-        ("bought running shoes 3 weeks ago, can i still return them", {"time"}),
-        ("it's been 10 days, can i still complain", {"time"}),
-        ("is it too late to cancel", {"time"}),
-        # "Still" without a time gone by asks about a condition, not a deadline.
-        ("I wore the shoes outside once, can I still return them?", set()),
     ],
 )
 def test_asked_kinds(question: str, kinds: set[str]) -> None:
@@ -113,7 +86,6 @@ def test_asked_kinds(question: str, kinds: set[str]) -> None:
         ("You get a voucher worth 10% of the order value.", {"money"}),
         ("Card refunds take 5–10 business days.", {"time"}),
         ("Wallet refunds appear instantly.", {"time"}),
-        ("Faults after the 15-day window: manufacturer or seller warranty", {"time"}),
         ("Headphones delivered on 1 March can be returned until 16 March.", {"time"}),
         ("Up to 3 days late does not qualify; the voucher is capped at $10.", {"money", "time"}),
         ("Faulty items follow other rules (DMG-3.1).", set()),

@@ -213,12 +213,6 @@ def test_train_reranker_trains_once_then_reports_up_to_date(
     assert train_main(argv) == 0
     assert "re-ranker up to date" in capsys.readouterr().out
 
-    # One saved by an older version of the features (the bot refuses it) is retrained.
-    saved = json.loads((index / "reranker.json").read_text())
-    (index / "reranker.json").write_text(json.dumps({**saved, "version": saved["version"] - 1}))
-    assert train_main(argv) == 0
-    assert "trained the re-ranker" in capsys.readouterr().out
-
 
 def test_train_reranker_embeds_on_the_threads_it_is_given(
     tiny_kb_dir, tiny_clauses, tmp_path, monkeypatch
