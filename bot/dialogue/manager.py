@@ -354,7 +354,10 @@ class DialogueManager:
         joined to the one before it in `several.read_parts` reads as the claim). One more NLU
         call, only for a claim's opening with a question mark; the NLU failing on it leaves the
         claim as read (`several.run`)."""
-        if parse.intent.name not in FLOW_INTENTS - TRACKING:
+        if parse.intent.name not in FLOW_INTENTS - TRACKING - {"cancel_order"}:
+            # A cancellation is done, not offered: its question ("belum dikirim kan?", "hindi pa
+            # na-ship diba?": it has not shipped, right?) is what the cancel flow checks, and
+            # every turn spent offering is a turn in which the order may ship.
             return False
         sentences = [q.strip() for q in QUESTION_SENTENCE.findall(parse.text) if q.strip(" ?")]
         if not sentences or sentences[-1] == parse.text.strip():

@@ -226,6 +226,8 @@ def _asks_about_its_problem(
     photo the buyer did not have was asked for, or never (dev3 f13-f15, dev2 e21, e22)."""
     if not parts:
         return question_read  # one piece: its question sentence read alone says it
+    if any(p.intent.name == "cancel_order" for p in parts):
+        return False  # a cancellation is done, not offered (`DialogueManager._asks_about`)
     if any(map(_names_order, parts)) or not (question_read or any(map(is_question, parts))):
         return False
     others = [p for p in (ordered or parts) if not is_question(p)]

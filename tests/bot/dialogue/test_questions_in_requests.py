@@ -74,3 +74,14 @@ def test_a_question_sentence_the_act_reader_is_sure_of_counts_too(chat, nlu):
     chat.say("no")
     turn = chat.say(other)
     assert "Shall I check" not in bot_text(turn), bot_text(turn)
+
+
+def test_a_cancellation_asking_whether_it_shipped_is_done_not_offered(chat, nlu):
+    # The e2e Indonesian and Tagalog scripts: "my COD order hasn't shipped yet, right? just
+    # cancel it" asks what the cancel flow checks; offering instead costs a turn.
+    text = "my order hasnt shipped yet right? just cancel it, wrong colour"
+    nlu.script["my order hasnt shipped yet right?"] = "ask_policy"
+    nlu.script[text] = "cancel_order"
+    turn = chat.say(text)
+    assert "Shall I check" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] in ("order_id", "confirmation") or turn["actions"], bot_text(turn)
