@@ -14,7 +14,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
 	eval-privacy-dev eval-privacy-multilingual \
-	index-multilingual eval-retrieval-multilingual eval-language eval-language-dev
+	index-multilingual e5-seed eval-retrieval-multilingual eval-language eval-language-dev
 
 # The product runs with the refund-limit experiment (data/experiments); set
 # AFTERSALES_EXPERIMENTS_FILE= (empty) to run without one.
@@ -96,6 +96,12 @@ index:
 # e5 vectors + BM25 of the knowledge base in all six languages; rebuilt only when it changed.
 index-multilingual:
 	@$(SETUP) index-multilingual
+
+# Rewrites the committed e5 vectors (data/retrieval/e5-seed) from the multilingual index, so a
+# fresh clone embeds nothing; run after a knowledge-base, translation or example-question change
+# (tests/retrieval/test_e5_seed.py fails until it is run).
+e5-seed: index-multilingual
+	$(PY) -m retrieval.build_multilingual --kb data/policies --out artifacts/retrieval-multilingual --write-seed
 
 # FAISS over past agent resolutions (suggested replies); rebuilt only when its inputs changed.
 assist-index:

@@ -1,11 +1,14 @@
 """Build the multilingual policy index when a translation (or the model) changed.
 
 Usage: ``python -m retrieval.build_multilingual --kb data/policies
---out artifacts/retrieval-multilingual [--examples data/retrieval/dev_questions.jsonl] [--force]``
+--out artifacts/retrieval-multilingual [--examples data/retrieval/dev_questions.jsonl] [--force]
+[--seed data/retrieval/e5-seed] [--write-seed]``
 
 Compares each language's corpus hash, the model and the format with the saved metadata before
 loading the model, so an up-to-date index costs a file read. A rebuild embeds only the windows
-and example questions whose text changed (the saved vectors of the others are reused).
+and example questions whose text changed (the saved vectors of the others are reused). A fresh
+clone has no saved index: it reuses the committed, verified seed (``retrieval.e5_seed``) instead,
+so it embeds only the texts the seed lacks. ``--write-seed`` rewrites the seed from the index.
 Exit codes: 0 built or up to date, 2 bad knowledge base or index error.
 """
 
@@ -17,6 +20,7 @@ import time
 from pathlib import Path
 
 from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
+from retrieval.e5_seed import DEFAULT_SEED, Seed, read_seed, verified_seed, write_seed
 from retrieval.errors import RetrievalError
 from retrieval.examples import Example, load_examples
 from retrieval.languages import ENGLISH, LANGUAGES, load_translations
@@ -42,7 +46,15 @@ def main(argv: list[str] | None = None) -> int:
         help="labelled English questions ranking clauses by their closest one",
     )
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    parser.add_argument(
+        "--force", action="store_true", help="rebuild even if up to date, embedding every text"
+    )
+    parser.add_argument(
+        "--seed", type=Path, default=DEFAULT_SEED, help="committed e5 vectors reused by text"
+    )
+    parser.add_argument(
+        "--write-seed", action="store_true", help="rewrite --seed from the (built) index"
+    )
     args = parser.parse_args(argv)
     try:
         translations = load_translations(args.kb, args.languages)
@@ -54,12 +66,15 @@ def main(argv: list[str] | None = None) -> int:
             and _has_every_example(args.out, examples)
         ):
             print(f"multilingual index up to date ({', '.join(translations)}) at {args.out}")
-            return 0
+            return _write_seed(args) if args.write_seed else 0
         started = time.perf_counter()
-        reuse = {} if args.force else saved_vectors(args.out)
-        reuse_examples = {} if args.force else saved_example_vectors(args.out)
+        encoder = load_e5(args.threads)
+        seed = Seed.empty() if args.force else verified_seed(read_seed(args.seed), encoder)
+        # The saved index wins over the seed: it is this machine's own output.
+        reuse = {} if args.force else {**seed.passages, **saved_vectors(args.out)}
+        reuse_examples = {} if args.force else {**seed.queries, **saved_example_vectors(args.out)}
         index = MultilingualIndex.build(
-            load_e5(args.threads),
+            encoder,
             translations,
             examples=examples,
             reuse=reuse,
@@ -79,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{reused} reused; {len(examples)} example questions, {examples_reused} reused) "
         f"at {args.out} in {time.perf_counter() - started:.1f}s"
     )
+    return _write_seed(args) if args.write_seed else 0
+
+
+def _write_seed(args: argparse.Namespace) -> int:
+    target = write_seed(args.seed, saved_vectors(args.out), saved_example_vectors(args.out))
+    print(f"wrote the e5 seed of {args.out} to {target}")
     return 0
 
 

@@ -29,6 +29,7 @@ def test_builds_then_reports_up_to_date_without_loading_the_model(
         build_multilingual, "load_e5", lambda threads: loads.append(FakeE5()) or loads[-1]
     )
     argv = ["--kb", str(_kb(tmp_path)), "--out", str(tmp_path / "idx"), "--languages", "en", "ms"]
+    argv += ["--seed", str(tmp_path / "no-seed")]
     assert build_multilingual.main(argv) == 0
     assert len(loads) == 1 and loads[0].passages_embedded > 0
     assert build_multilingual.main(argv) == 0

@@ -284,7 +284,8 @@ def test_the_build_embeds_only_new_example_questions(
         build_multilingual, "load_e5", lambda threads: encoders.append(CountingE5()) or encoders[-1]
     )
     argv = ["--kb", str(root), "--out", str(tmp_path / "idx"), "--languages", "en", "ms"]
-    argv += ["--examples", str(questions)]
+    # No seed: the committed one would be verified (embedded) first.
+    argv += ["--examples", str(questions), "--seed", str(tmp_path / "no-seed")]
     assert build_multilingual.main(argv) == 0
     assert encoders[-1].queries == ["zzz qqq"]
     assert build_multilingual.main(argv) == 0 and len(encoders) == 1  # up to date
