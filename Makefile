@@ -14,7 +14,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 	eval-retrieval bench-retrieval token clean eval-policies risk-model seed-demo assist-index \
 	eval-assist bench simulate analytics-report bench-analytics eval-privacy \
 	eval-privacy-dev eval-privacy-multilingual \
-	index-multilingual e5-seed eval-retrieval-multilingual eval-language eval-language-dev
+	index-multilingual e5-seed nlu-e5-seed eval-retrieval-multilingual eval-language eval-language-dev
 
 # The product runs with the refund-limit experiment (data/experiments); set
 # AFTERSALES_EXPERIMENTS_FILE= (empty) to run without one.
@@ -96,6 +96,14 @@ index:
 # e5 vectors + BM25 of the knowledge base in all six languages; rebuilt only when it changed.
 index-multilingual:
 	@$(SETUP) index-multilingual
+
+# Rewrites data/nlu/e5-seed, the e5 vectors of the multilingual NLU's training texts that a
+# fresh clone's training reads instead of embedding (nlu/ml_components/e5_seed.py): trains the
+# multilingual model once, recording; run after a change to its training or labelled data
+# (tests/nlu/test_e5_seed.py fails until it is run). Rasa's training cache is off for it: a reader
+# restored from the cache embeds nothing, so records nothing.
+nlu-e5-seed: $(VENV)/.installed $(RASA_VENV)/.installed
+	AFTERSALES_E5_SEED_WRITE=1 RASA_MAX_CACHE_SIZE=0 $(PY) -m nlu.model --multilingual --force
 
 # Rewrites the committed e5 vectors (data/retrieval/e5-seed) from the multilingual index, so a
 # fresh clone embeds nothing; run after a knowledge-base, translation or example-question change

@@ -38,6 +38,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.ml_components.e5 import embed_texts, shared_e5
+from nlu.ml_components.e5_seed import training_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._featurize(training_data.training_examples)
+        # Training reads the committed vectors of data/nlu/e5-seed where it has the text.
+        self._featurize(training_data.training_examples, training=True)
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -113,13 +115,18 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):
     def embed(self, texts: list[str]) -> np.ndarray:
         return embed_texts(self.model, texts, self.max_tokens, self.batch_size)
 
-    def _featurize(self, messages: list[Message]) -> None:
+    def _featurize(self, messages: list[Message], training: bool = False) -> None:
         # Only TEXT. An empty text gets e5's vector of "" too: DIET's inputs must have the same
         # structure at parse time as in training (a message without these features fails).
         todo = [m for m in messages if m.get(TEXT) is not None]
         if not todo:
             return
-        vectors = self.embed([m.get(TEXT) for m in todo])
+        texts = [m.get(TEXT) for m in todo]
+        vectors = (
+            training_vectors(self.model, texts, self.max_tokens, self.batch_size)
+            if training
+            else self.embed(texts)
+        )
         for message, vector in zip(todo, vectors, strict=True):
             self.add_features_to_message(
                 sequence=None, sentence=vector.reshape(1, -1), attribute=TEXT, message=message

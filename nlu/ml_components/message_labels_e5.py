@@ -26,19 +26,12 @@ from nlu.components.message_labels import MessageLabels, _data_paths
 
 logger = logging.getLogger(__name__)
 
-_E5_CACHE: dict[str, np.ndarray] = {}
-
 
 def _e5_vectors(texts: list[str]) -> np.ndarray:
-    """e5 vectors as E5Featurizer computes them (defaults), remembered per text in the process:
-    the act and the reason components train on the same files, so they are encoded once."""
+    """e5 vectors as E5Featurizer computes them (defaults), for a message without its features."""
     from nlu.ml_components.e5 import embed_texts, shared_e5
 
-    missing = sorted({t for t in texts if t not in _E5_CACHE})
-    if missing:
-        for text, vector in zip(missing, embed_texts(shared_e5(1), missing), strict=True):
-            _E5_CACHE[text] = vector
-    return np.stack([_E5_CACHE[t] for t in texts])
+    return embed_texts(shared_e5(1), texts)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -70,7 +63,11 @@ class MessageLabelsE5(MessageLabels):
             )
         texts = [e.text for e in examples]
         minilm = np.stack([enc.sentence for enc in self._encoder().encode(texts, batch_size=1)])
-        vectors = np.hstack([minilm, _e5_vectors(texts)])
+        from nlu.ml_components.e5 import shared_e5
+        from nlu.ml_components.e5_seed import training_vectors
+
+        # Training reads the committed vectors of data/nlu/e5-seed where it has the text.
+        vectors = np.hstack([minilm, training_vectors(shared_e5(1), texts)])
         self.model = LabelModel(c=float(self.config["c"])).fit(
             texts, vectors, [e.labels[field] for e in examples]
         )
