@@ -21,6 +21,7 @@ from bot.dialogue.wording import (
     OTHER_ORDER,
     PHOTO_LATER,
     QUESTION_SENTENCE,
+    QUESTION_WORDING,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     REQUEST_AS_QUESTION,
@@ -97,7 +98,10 @@ class SlotFilling(MessageReading):
             return True  # a quick reply typed or tapped
         if flow is None:
             return False
-        if QUESTION_SENTENCE.search(self.text) and not REQUEST_AS_QUESTION.match(self.said):
+        asked = QUESTION_SENTENCE.search(self.text) or QUESTION_WORDING.match(self.said)
+        if asked and not REQUEST_AS_QUESTION.match(self.said):
+            # "what happens if i opened it can i still send it back": a question about the
+            # answer, not the answer (dev2 e39: read as "opened", the return was refused).
             return False
         if state.expecting == "order_id":
             return self._id_typed() is not None

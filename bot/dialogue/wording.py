@@ -221,6 +221,18 @@ REQUEST_AS_QUESTION = re.compile(
     r"(?: (?:please|pls|just))? (?:send|give|get|do|make|process|issue|refund|replace|ship)"
     r"|(?:can|could|may) i (?:please )?(?:get|have|just get)|i(?:'d| would) (?:like|prefer))\b"
 )
+# A message worded as a question, question mark or not ("what happens if i opened it can i
+# still send it back", "is it ok if it was opened"): a question word first, a verb before its
+# subject ("can i", "is it"), or a supposition ("if", "what if"). Not "what went wrong is that
+# it doesn't fit": the bot's own question said back, then its answer.
+QUESTION_WORDING = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|and|but|well|also|um+|hmm+|sorry)[,.!]*\s+)*"
+    r"(?!what (?:\w+ ){1,4}(?:is|was) (?:that|the|it|i|my|they)\b)"
+    r"(?:what|how|why|when|where|which|who|whose|whom|if|suppose|in case"
+    r"|(?:can|could|would|will|should|shall|do|does|did|is|are|am|was|were|may|might|must)"
+    r" (?:i|it|you|u|they|we|there|this|that|these|those|the|my|a|an|one|he|she)"
+    r")\b"
+)
 # The question sentences of a message: the words since the last sentence end, up to a "?".
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 # A question sentence asking who answers for something, or how long, how much, how many: what

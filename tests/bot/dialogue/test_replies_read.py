@@ -67,6 +67,14 @@ def test_a_question_at_the_opened_question_is_still_answered(chat, nlu, answerer
     assert answerer.text in bot_text(turn)
 
 
+def test_a_question_without_its_mark_about_the_answer_is_answered(chat, nlu, answerer):
+    chat.say("return the lipstick from D203, I changed my mind")
+    text = "what happens if i opened it can i still send it back"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert answerer.text in bot_text(turn) and turn["expecting"] == "choice", bot_text(turn)
+
+
 # --- "both", "all of them", plurals ------------------------------------------------------------
 
 
