@@ -13,6 +13,7 @@ from bot.dialogue.wording import (
     ALL_BUT,
     ALL_OFFERED,
     BOTH,
+    ID_ALONE,
     ITEM_WANTED,
     NEVER_MIND,
     NO_PHOTO,
@@ -156,7 +157,11 @@ class SlotFilling(MessageReading):
         else:
             order_id = self._typed_order()
             if order_id is None:
-                return None
+                if not ID_ALONE.match(self.said):
+                    return None
+                # "9999", "#A-7788": an order number the NLU did not take, none of theirs: said
+                # so, and the order asked again ("didn't catch that" would leave them guessing).
+                order_id = self.said.lstrip("#").upper()
         if self._take_order(order_id):
             return FILLED
         self._ask_order()

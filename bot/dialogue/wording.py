@@ -214,6 +214,10 @@ PERSON_IF_REFUSED = re.compile(
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
+# A reply that is an order number alone ("9999", "#A-7788", "order 12345"), whoever's it is.
+ID_ALONE = re.compile(
+    r"^(?:(?:order|order no\.?|order number|it'?s|its|#)\s*)*#?[a-z]{0,4}-?\d{4,}$"
+)
 # A request worded as a question ("can you send me a new one?", "could I get a refund
 # instead?"): asked of the bot, not about the rules; at a closed question, its answer.
 REQUEST_AS_QUESTION = re.compile(

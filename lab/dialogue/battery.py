@@ -223,6 +223,8 @@ def check(expect: dict[str, Any], turn: dict[str, Any]) -> list[str]:
         problems.append(f"expecting {turn['expecting']} (expected {expect['expecting']})")
     if expect.get("no_action") and actions:
         problems.append(f"acted: {[a['type'] for a in actions]}")
+    if "not_expecting" in expect and turn["expecting"] == expect["not_expecting"]:
+        problems.append(f"expecting {turn['expecting']} again")
     if "action" in expect:
         got = [a["type"] for a in actions]
         if expect["action"] not in got:
