@@ -111,9 +111,11 @@ class Deciding(SlotFilling):
             self._prompt("evidence", [replies.label("no_photo")])
             return self.out
         if Reason.NO_PHOTO in reasons:
-            self._reply(replies.text("no_photo_policy"), ["DMG-3.1"])
-            self._prompt("evidence", [replies.label("person"), replies.label("later")])
-            return self.out
+            # The buyer already said they have no photo ("it came smashed, I don't have a
+            # photo", or "not right now" to the photo asked, the rule said since): without one
+            # DMG-3.1 leaves the claim to a person, and asking again would be the question
+            # whose answer the buyer gave (`SlotFilling._fill_slot`).
+            return self._handoff("no_photo", ("DMG-3.1",), replies.text("no_photo_handoff"))
         if Reason.BEAUTY_OPENED_UNKNOWN in reasons:
             self._reply(replies.text("ask_opened"), ["RET-2.2"])
             self._prompt(

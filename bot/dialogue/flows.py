@@ -58,11 +58,13 @@ from bot.dialogue.wording import (
     DISPUTE_WORDS,
     HELP_WITH_ORDER,
     NEVER_MIND,
+    NO_PHOTO,
     NO_WORDS,
     OPENED_NOT_ITEM,
     OPENED_WORDS,
     OWN_CASE,
     PERSON_IF_REFUSED,
+    PHOTO_LATER,
     PROBLEM_WITH_ORDER,
     QUESTION_SENTENCE,
     REFUND_WORDS,
@@ -77,7 +79,7 @@ from bot.language.catalogue import current
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
-from policies.types import ClaimType, Order, OrderStatus
+from policies.types import ClaimType, Order, OrderStatus, Remedy
 from retrieval.errors import RetrievalError
 from retrieval.situation import SITUATION_MIN_CONFIDENCE
 
@@ -171,9 +173,11 @@ class TurnHandler(Deciding):
             and (flow.order_id is None or self._owned(new_order) is not None)
         ):
             return self._correct_order(new_order)
-        if self.intent == "ask_policy":
+        if self.intent == "ask_policy" and not self._answers_the_question():
             # A question gets its answer first, whatever the bot was waiting for; the open
-            # question is asked again after it (`_resume_prompt`).
+            # question is asked again after it (`_resume_prompt`). Not an answer that uses the
+            # question's own words ("it was opened once" to "Has the item been opened?"): the
+            # NLU, trained on policy questions about opened items, reads it as one.
             return self._answer_question()
         if flow is not None and state.expecting:
             filled = self._fill_slot()
@@ -411,6 +415,14 @@ class TurnHandler(Deciding):
             and not new_request
         ):
             return self._correct_order(new_order)
+        switched = self._remedy_switched_to(proposal.remedy)
+        if switched is not None and state.flow is not None:
+            # "Can you send me a new one instead?" to a free return and refund: the other remedy
+            # DMG-3.3 allows, asked for; decided again with it (the offer that follows names it).
+            state.flow.prefers_replacement = switched
+            self._drop_proposal()
+            self._progressed = True
+            return self._advance()
         if self._is_yes():
             return self._execute(proposal)
         if self._is_no() or NEVER_MIND.search(self.said) or DECLINE_WORDS.search(self.said):
@@ -430,6 +442,22 @@ class TurnHandler(Deciding):
             # is asked again; "Please answer yes or no" would leave it unanswered.
             return self._answer_question()
         return self._say(replies.text("confirm_again"), prompt_keep=True)
+
+    def _remedy_switched_to(self, remedy: str) -> bool | None:
+        """The other of DMG-3.3's remedies (True: a replacement) when the buyer, offered one for
+        a damaged or wrong item above $25 (a free return and refund, or a replacement), names
+        the other alone ("I want a replacement", "send me a new one", "just refund me
+        instead") and had not asked for it already (a replacement out of stock is offered as
+        the return: asking again changes nothing)."""
+        flow = self.state.flow
+        if flow is None or flow.claim_type not in DAMAGE_CLAIMS:
+            return None
+        if remedy not in (Remedy.RETURN_THEN_REFUND.value, Remedy.REPLACEMENT.value):
+            return None
+        named = self._remedy_named()
+        if named is None or named == (remedy == Remedy.REPLACEMENT.value):
+            return None
+        return None if named == bool(flow.prefers_replacement) else named
 
     def _correct_order(self, order_id: str) -> Outcome:
         flow = self.state.flow
@@ -521,6 +549,7 @@ class TurnHandler(Deciding):
             # ask what the buyer already said (dev2 e46, dev3 f47).
             flow.opened = True
         flow.person_if_refused = bool(PERSON_IF_REFUSED.search(self.said))
+        flow.no_photo = self._says_no_photo() and not self.photos
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
         if order_id is None and carried is not None:
@@ -558,6 +587,9 @@ class TurnHandler(Deciding):
         if flow.opened is None and self.state.choice is not Choice.OPENED and self._says_sealed():
             flow.opened = False
             took = True
+        if not flow.no_photo and self.state.expecting != "evidence" and self._says_no_photo():
+            flow.no_photo = True  # "M1015, it came cracked, no photo sorry": not asked for one
+            took = True
         return took
 
     def _remedy_named(self) -> bool | None:
@@ -572,6 +604,13 @@ class TurnHandler(Deciding):
         """ "opened lipstick", "I already open and try": the item opened, said with the request
         (RET-2.2 asks it of a beauty return only). Not the parcel's opening (`OPENED_NOT_ITEM`)."""
         return bool(OPENED_WORDS.search(self.said)) and not OPENED_NOT_ITEM.search(self.said)
+
+    def _says_no_photo(self) -> bool:
+        """ "it arrived smashed and I don't have a photo": said with the request, outside a
+        question sentence ("can I claim without a photo?" asks the rule), and not "not right
+        now" (a photo may still come: it is asked for as usual)."""
+        told = QUESTION_SENTENCE.sub(" ", self.text.lower())
+        return bool(NO_PHOTO.search(told)) and not PHOTO_LATER.search(told)
 
     def _says_sealed(self) -> bool:
         """ "still sealed", "never opened": said with the request, the opened question is not

@@ -1,10 +1,11 @@
 """Which of the buyer's orders a message means when it does not type the id exactly.
 
-Buyers drop the dash ("D2002" for "D-2002"), type a look-alike character ("A10O1" for A1001),
-drop or double one character, or name the item ("the headphones one", "cookbook"). Only the
-buyer's own orders are candidates, and a guess is taken only when exactly one order fits: two
-fits are asked about, never picked. One digit for another is never corrected: order ids are
-sequential, so "K41022" is most likely somebody else's order, not a slip for the buyer's K41023.
+Buyers drop the dash ("D2002" for "D-2002") or the letters ("2002"), type a look-alike
+character ("A10O1" for A1001), drop or double one character, or name the item ("the headphones
+one", "cookbook"). Only the buyer's own orders are candidates, and a guess is taken only when
+exactly one order fits: two fits are asked about, never picked. One digit for another is never
+corrected: order ids are sequential, so "K41022" is most likely somebody else's order, not a slip
+for the buyer's K41023.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from policies.types import Order, OrderItem
 
 # Ids shorter than this are not corrected by one character ("A12" could be many things).
 _MIN_FUZZY_LENGTH = 5
+# An id typed as its number alone ("2002" for D-2002) needs this many digits: shorter numbers
+# are quantities, sizes, prices.
+_MIN_NUMBER_DIGITS = 4
 _WORD = re.compile(r"[a-z0-9]+")
 # Words of item titles that name no item.
 _STOP = frozenset(
@@ -43,6 +47,12 @@ def match_order_id(typed: str, own: Iterable[str]) -> str | None:
     exact = [i for i in ids if canonical(i) == wanted]
     if len(exact) == 1:
         return exact[0]
+    if not exact and wanted.isdigit() and len(wanted) >= _MIN_NUMBER_DIGITS:
+        # "2002" for D-2002, "5501" for K5501: the id's number without its letters, when it is
+        # the number of exactly one of the buyer's orders (the NLU and buyers both drop them).
+        by_number = [i for i in ids if re.sub(r"[^0-9]", "", i) == wanted]
+        if by_number:
+            return by_number[0] if len(by_number) == 1 else None
     if len(wanted) < _MIN_FUZZY_LENGTH:
         return None
     near = [i for i in ids if _within_one_edit(canonical(i), wanted)]
@@ -71,14 +81,15 @@ def id_typed_in(text: str, own: Sequence[str]) -> str | None:
 def orders_named_by_product(text: str, orders: Sequence[Order]) -> list[Order]:
     """The orders one of whose item titles shares a word with ``text`` ("the headphones one",
     "my cookbook", "running shoes"); plurals and singulars match."""
-    said = {_stem(w) for w in _WORD.findall(text.lower())}
+    said = {f for w in _WORD.findall(text.lower()) for f in _forms(w)}
     found = []
     for order in orders:
         words = {
-            _stem(w)
+            f
             for item in order.items
             for w in _WORD.findall(item.title.lower())
             if _names_item(w)
+            for f in _forms(w)
         }
         if words & said:
             found.append(order)
@@ -177,11 +188,11 @@ def orders_named_by_date(text: str, orders: Sequence[Order], now: datetime) -> l
 def items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
     """The items whose title shares a word with ``text``, in the order the text first names
     them ("only the saucer is broken; the teapot is fine" -> saucer, teapot)."""
-    said = [_stem(w) for w in _WORD.findall(text.lower())]
+    said = [_forms(w) for w in _WORD.findall(text.lower())]
     first: dict[int, int] = {}
     for n, item in enumerate(items):
-        words = {_stem(w) for w in _WORD.findall(item.title.lower()) if _names_item(w)}
-        at = [i for i, w in enumerate(said) if w in words]
+        words = {f for w in _WORD.findall(item.title.lower()) if _names_item(w) for f in _forms(w)}
+        at = [i for i, forms in enumerate(said) if forms & words]
         if at:
             first[n] = min(at)
     return [items[n] for n in sorted(first, key=first.__getitem__)]
@@ -191,11 +202,18 @@ def _names_item(word: str) -> bool:
     return len(word) >= 3 and word not in _STOP
 
 
-def _stem(word: str) -> str:
-    for suffix in ("es", "s"):
-        if len(word) > 4 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+def _forms(word: str) -> set[str]:
+    """The word and the singulars it may be the plural of ("mugs": mug; "glasses": glass;
+    "batteries": battery): a title's word and the buyer's match when their forms meet, in
+    either number ("the mugs" for "Coffee mug", "glass" for "Wine glasses")."""
+    forms = {word}
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+        if word.endswith("ies"):
+            forms.add(word[:-3] + "y")
+    return forms
 
 
 # Characters typed for one another because they look alike.

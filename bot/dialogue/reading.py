@@ -14,6 +14,7 @@ from bot.dialogue.order_match import (
     orders_named_by_date,
     orders_named_by_product,
 )
+from bot.dialogue.state import Choice, normalise
 from bot.dialogue.turn import TurnBase
 from bot.dialogue.vocabulary import (
     CLAIM_OF_REASON,
@@ -27,9 +28,12 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
+    NEWEST_OFFERED,
     NO_LEAD,
     NO_WORDS,
     NOT_PLAIN_YES,
+    OLDEST_OFFERED,
+    OPTION_PLACE,
     OTHER_ORDER,
     REASON_WORDS,
     YES_LEAD,
@@ -37,6 +41,14 @@ from bot.dialogue.wording import (
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from policies.types import ClaimType, Order
+
+# The bot's closed questions whose options a reply may pick by place (`_picked_by_place`).
+_LISTS = frozenset({Choice.ITEMS, Choice.REMEDY, Choice.OPENED})
+_NO_PLACE = frozenset({"other_order", "person", "sku:*", "no_thanks", "later", "no_photo"})
+_PLACES = {
+    "first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
+    "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
+}  # fmt: skip
 
 
 class MessageReading(TurnBase):
@@ -56,6 +68,34 @@ class MessageReading(TurnBase):
         if self.option and self.option.startswith("order:"):
             return self.option.removeprefix("order:").upper()
         return None
+
+    def _picked_by_place(self) -> str | None:
+        """The offered option a short reply picks by its place ("the first one", "2nd one",
+        "the last one") or, among orders, by age ("the latest one", "my most recent order"),
+        for the bot's questions with a list: which order, which item, which remedy, opened or
+        not. "A different order", "All of them" and "Talk to a person" are no place in it."""
+        state = self.state
+        if state.expecting != "order_id" and state.choice not in _LISTS:
+            return None
+        values = [state.options.get(normalise(label)) for label in state.quick_replies]
+        picks = [v for v in values if v is not None and v not in _NO_PLACE]
+        if not picks:
+            return None
+        place = OPTION_PLACE.match(self.said)
+        if place is not None:
+            word = place.group(1)
+            at = _PLACES.get(word, len(picks) - 1 if word in ("last", "bottom") else None)
+            if at is None:
+                at = int(word) - 1 if word.isdigit() else 0
+            return picks[at] if at < len(picks) else None
+        newest, oldest = NEWEST_OFFERED.match(self.said), OLDEST_OFFERED.match(self.said)
+        if state.expecting != "order_id" or not (newest or oldest):
+            return None
+        offered = [o for o in self.ctx.orders if f"order:{o.order_id}" in picks]
+        if not offered:
+            return None
+        pick = max if newest else min
+        return f"order:{pick(offered, key=lambda o: o.placed_at).order_id}"
 
     def _typed_order(self) -> str | None:
         """The buyer's order a message means without the NLU spotting its id: an id typed
@@ -127,6 +167,15 @@ class MessageReading(TurnBase):
             or self._named_reason(REASON_ANSWER_CONFIDENCE)
             or self._reason_in_words()
         )
+
+    def _reason_answered(self) -> str | None:
+        """The answer to "What went wrong?": a tapped reason; else the one reason the words
+        name (the reason quick replies' own: "it doesn't fit", "it came cracked"), which beats
+        a different reading of the reason reader (trained on openings, it reads short answers
+        loosely: "too small for me" as damaged at 0.6); else the message's reason as read."""
+        if self.option in replies.REASONS:
+            return self.option
+        return self._reason_in_words() or self._reason()
 
     def _confidence_in(self, reason: str) -> float:
         """How sure this message's reading of ``reason`` is: a tapped reason, or the reason

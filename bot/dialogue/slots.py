@@ -6,21 +6,34 @@ from __future__ import annotations
 from bot.dialogue import replies
 from bot.dialogue.order_match import items_named, match_order_id
 from bot.dialogue.reading import MessageReading
-from bot.dialogue.state import Choice, normalise
+from bot.dialogue.state import Choice, Flow, normalise
 from bot.dialogue.turn import Outcome, typed
-from bot.dialogue.vocabulary import _PLAUSIBLE, MAX_ORDER_CHOICES
+from bot.dialogue.vocabulary import _PLAUSIBLE, CLAIM_OF_REASON, MAX_ORDER_CHOICES
 from bot.dialogue.wording import (
+    ALL_BUT,
+    ALL_OFFERED,
+    BOTH,
+    ID_ALONE,
     ITEM_WANTED,
     NEVER_MIND,
     NO_PHOTO,
+    NOT_ALL,
     OPENED_WORDS,
     OTHER_ORDER,
+    PHOTO_LATER,
+    QUESTION_SENTENCE,
+    QUESTION_WORDING,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
+    REQUEST_AS_QUESTION,
     SEALED_WORDS,
     without_declined_remedy,
 )
+from nlu.types import Entity, IntentScore, ParseResult
 from policies.types import ClaimType, Order, OrderStatus
+
+# The NLU's claim reason labels of the claim types (`vocabulary.CLAIM_OF_REASON` reversed).
+_REASON_LABEL = {claim: label for label, claim in CLAIM_OF_REASON.items()}
 
 # What filling a slot did (see `SlotFilling._fill_slot`).
 FILLED, HANDLED, HAND_OVER = "filled", "handled", "hand_over"
@@ -38,7 +51,7 @@ class SlotFilling(MessageReading):
         if state.expecting == "order_id":
             return self._fill_order()
         if state.expecting == "reason":
-            reason = self._reason()
+            reason = self._reason_answered()
             if reason is None:
                 return None
             flow.claim_type = ClaimType(reason)
@@ -52,10 +65,16 @@ class SlotFilling(MessageReading):
             if self.photos:
                 return FILLED
             if self.option == "no_photo" or NO_PHOTO.search(self.said) or self._is_no():
-                if flow.no_photo:
-                    # Told the policy and offered a person or later, the buyer says again they
-                    # have no photo: asking a third time is a dead end, a person can look at it.
+                if flow.no_photo or not PHOTO_LATER.search(self.said):
+                    # DMG-3.1 settles a damaged or wrong item only with a photo; a buyer who has
+                    # none (the tap "I don't have a photo", "no", "I threw it away") will not
+                    # have one on the next turn either, and the bot cannot decide without it.
+                    # Asking again, or offering "later", only delays the one way on: a person,
+                    # who can look at the claim another way. At once (issue 14: no question
+                    # whose answer the buyer already gave, no dead ends).
                     return HAND_OVER
+                # "Not right now, I'm at work": a photo may come; the rule is said and the bot
+                # waits, a person one tap away. Said again after that: a person (above).
                 flow.no_photo = True
                 self._reply(replies.text("no_photo_policy"), ["DMG-3.1"])
                 self._prompt("evidence", [replies.label("person"), replies.label("later")])
@@ -68,12 +87,64 @@ class SlotFilling(MessageReading):
             return self._fill_choice()
         return None
 
+    def _answers_the_question(self) -> bool:
+        """Whether the message answers the open question in words its slot reads: an order, a
+        reason the quick replies' words name, no photo, opened or sealed, a remedy, an item.
+        Without a question mark, or with one on a request worded as a question ("can you send
+        me a new one?" to "A refund or a replacement?"); "is a replacement faster?" asks."""
+        flow, state = self.state.flow, self.state
+        if state.expecting is None:
+            return False
+        if self.option is not None:
+            return True  # a quick reply typed or tapped
+        if flow is None:
+            return False
+        asked = QUESTION_SENTENCE.search(self.text) or QUESTION_WORDING.match(self.said)
+        if asked and not REQUEST_AS_QUESTION.match(self.said):
+            # "what happens if i opened it can i still send it back": a question about the
+            # answer, not the answer (dev2 e39: read as "opened", the return was refused).
+            return False
+        if state.expecting == "order_id":
+            return self._id_typed() is not None
+        if state.expecting == "reason":
+            return self._reason_in_words() is not None
+        if state.expecting == "evidence":
+            return bool(self.photos) or bool(NO_PHOTO.search(self.said))
+        if state.choice is Choice.OPENED:
+            return bool(SEALED_WORDS.search(self.said) or OPENED_WORDS.search(self.said))
+        if state.choice is Choice.REMEDY:
+            said = without_declined_remedy(self.said)
+            return bool(REPLACEMENT_WORDS.search(said)) != bool(REFUND_WORDS.search(said))
+        if state.choice is Choice.ITEMS:
+            order = self.ctx.find_order(flow.order_id) if flow.order_id else None
+            return order is not None and bool(
+                items_named(self.text, order.items) or self._all_offered()
+            )
+        return False
+
+    def _all_offered(self) -> bool:
+        """ "both", "all of them", "everything": every option offered."""
+        return bool(ALL_OFFERED.search(self.said)) and not NOT_ALL.search(self.said)
+
     def _fill_order(self) -> str | None:
         if self.option and self.option.startswith("order:"):
             order_id = self.option.removeprefix("order:")
         elif self.option == "other_order" or OTHER_ORDER.search(self.said):
             self._ask_order(exclude_offered=True)
             return HANDLED
+        elif len(self._offered()) > 1 and self._all_offered() and not self._typed_order():
+            # "both", "all of them" to the orders listed: the request is made for each, one
+            # after the other (the others wait as the message's next requests: `several`).
+            offered = self._offered()
+            if BOTH.search(self.said) and len(offered) != 2:
+                return None  # "both" of five: which two is not said
+            order_id = offered[0]
+            flow = self.state.flow
+            assert flow is not None
+            self.state.pending = [
+                *(_same_request_on(flow, other) for other in offered[1:]),
+                *self.state.pending,
+            ]
         elif len(self._offered()) == 1 and (self._is_yes() or self._is_no()):
             if NEVER_MIND.search(self.said):
                 # "Never mind" to "Is it about order X?" drops the request (the turn's step 5);
@@ -86,7 +157,11 @@ class SlotFilling(MessageReading):
         else:
             order_id = self._typed_order()
             if order_id is None:
-                return None
+                if not ID_ALONE.match(self.said):
+                    return None
+                # "9999", "#A-7788": an order number the NLU did not take, none of theirs: said
+                # so, and the order asked again ("didn't catch that" would leave them guessing).
+                order_id = self.said.lstrip("#").upper()
         if self._take_order(order_id):
             return FILLED
         self._ask_order()
@@ -104,6 +179,19 @@ class SlotFilling(MessageReading):
                 return FILLED
             order = self.ctx.find_order(flow.order_id) if flow.order_id else None
             named = items_named(self.text, order.items) if order is not None else []
+            if order is not None and len(named) != 1 and self._all_offered():
+                # "both", "all of them", "both the shirt and the socks": every item named, or
+                # every item of the order when none or all are named (the whole order: []).
+                several = named if len(named) > 1 else []
+                whole = len(several) == len(order.items)
+                flow.skus = [] if whole else [item.sku for item in several]
+                return FILLED
+            if named and ALL_BUT.search(self.said) and ALL_OFFERED.search(self.said):
+                # "everything except the socks": the items not named.
+                rest = [item.sku for item in order.items if item not in named]  # type: ignore[union-attr]
+                if rest:
+                    flow.skus = rest
+                    return FILLED
             if named:
                 # "Only the saucer is broken; the teapot is fine": the item named first (the
                 # offer that follows names it, so a wrong pick is declined, not executed).
@@ -166,7 +254,10 @@ class SlotFilling(MessageReading):
         flow = self.state.flow
         assert flow is not None
         excluded = set(self._offered()) if exclude_offered else set()
-        recent = [o for o in self.ctx.recent_orders() if o.order_id not in excluded]
+        # "A different order": every other order of the buyer's, older ones too (the first list
+        # shows the last 90 days only); the recent ones first (`ctx.orders` is newest first).
+        pool = self.ctx.orders if exclude_offered else self.ctx.recent_orders()
+        recent = [o for o in pool if o.order_id not in excluded]
         wanted = _PLAUSIBLE.get(flow.intent)
         if flow.intent == "track_refund":
             plausible = [o for o in recent if o.was_refunded or o.status is OrderStatus.CANCELLED]
@@ -182,13 +273,23 @@ class SlotFilling(MessageReading):
             others = [o for o in recent if o not in plausible]
             offered = (plausible + others)[:MAX_ORDER_CHOICES]
             labels = [replies.order_label(o) for o in offered]
+        left_out = [
+            o
+            for o in self.ctx.orders
+            if o not in offered and o.order_id not in excluded and o.order_id != flow.order_id
+        ]
+        if left_out and replies.label("other_order") not in labels:
+            # Orders the list leaves out (more than it shows, or older than 90 days): "A
+            # different order" lists them, so the order asked for is always one the buyer can
+            # give without its number (issue 14: "which order?" with no answer was a dead end).
+            labels.append(replies.label("other_order"))
         self._reply(replies.ask_order(offered, others_declined=bool(excluded)))
         options = {normalise(replies.order_label(o)): f"order:{o.order_id}" for o in offered}
         if replies.label("other_order") in labels:
             options.update(typed(replies.label("other_order"), "other_order"))
         if not offered:
-            labels = [replies.label("person")]
-            options.update(typed(labels[0], "person"))
+            labels = [*labels, replies.label("person")]
+            options.update(typed(replies.label("person"), "person"))
         self.state.expecting, self.state.choice = "order_id", None
         self.state.quick_replies, self.state.options = labels, options
         return self.out
@@ -232,3 +333,20 @@ class SlotFilling(MessageReading):
                 self.state.quick_replies = [*self.state.quick_replies, person]
             self.state.options.update(typed(person, "person"))
         return self.out
+
+
+def _same_request_on(flow: Flow, order_id: str) -> dict:
+    """The open request made again on another order, as a waiting part of the message
+    (`DialogueState.pending`): its intent, the order by id, and the reason once known."""
+    reason = None
+    if flow.claim_type is not None:
+        value = flow.claim_type.value
+        reason = IntentScore(_REASON_LABEL.get(value, value), 1.0)
+    part = ParseResult(
+        text=order_id,
+        intent=IntentScore(flow.intent, flow.confidence),
+        intent_ranking=(IntentScore(flow.intent, flow.confidence),),
+        entities=(Entity("order_id", order_id, 0, len(order_id)),),
+        claim_reason=reason,
+    )
+    return {**part.to_dict(), "text": part.text}

@@ -53,6 +53,9 @@ class TurnBase:
         self.said = normalise(parse.text)
         self.photos = [a["url"] for a in attachments if a.get("type") == "image"]
         self.option = state.options.get(self.said)
+        if self.option is None:
+            # "the first one", "the latest one": a quick reply picked by its place (`reading`).
+            self.option = self._picked_by_place()
         self.out = Outcome()
         # Whether this turn moved the open request on (a slot filled or handled, a decision
         # made), or was a side turn (a policy question answered, a greeting or thanks).
@@ -67,6 +70,10 @@ class TurnBase:
         # Whether the message, read in parts, asks a policy question about the one problem it
         # tells, naming no order (`several._asks_about_its_problem`).
         self.asks_about = False
+
+    def _picked_by_place(self) -> str | None:
+        """The option a reply picks by its place in the list (`MessageReading`)."""
+        return None
 
     def _advance(self) -> Outcome:
         """Move the open flow on (the turn loop's: `flows.TurnHandler._advance`)."""

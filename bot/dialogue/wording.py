@@ -12,6 +12,15 @@ from bot.dialogue import local_words as local
 from bot.dialogue.state import normalise
 
 YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "go ahead", "confirm"}
+# The other short agreements buyers type at "Shall I go ahead?" ("k", "do it", "that's fine",
+# "sounds good"): the NLU reads several of them as out of scope, and "Please answer Yes or No"
+# to a buyer who agreed is a turn lost, the second time a person (issue 14).
+YES_WORDS |= {
+    "k", "kk", "okey", "okie", "okk", "oki", "do it", "do that", "that's fine", "thats fine",
+    "that is fine", "fine", "fine by me", "sounds good", "sounds great", "sounds fine",
+    "go for it", "please do", "proceed", "please proceed", "alright", "all right", "agreed",
+    "works for me", "that works", "yes do it", "ok do it",
+}  # fmt: skip
 NO_WORDS = {"no", "n", "nope", "no thanks", "no, thanks", "don't", "do not", "no don't"}
 # A bare yes or no typed in the buyer's language (issue 16): the quick replies' own labels are
 # matched already (`turn.typed`); these are the other short answers of each market's chat.
@@ -35,7 +44,11 @@ _FILLER = r"^(?:(?:hmm+|um+|uh+|well|oh|ah|alright|right)[,.!]* +)?"
 # language, that language's words too (`local_words`, issue 16).
 YES_LEAD = replace(
     local.YES_LEAD,
-    english=re.compile(_FILLER + r"(?:yes|yeah|yep|yup|ok|okay|sure|go ahead|please do)\b"),
+    english=re.compile(
+        _FILLER
+        + r"(?:yes|yeah|yep|yup|ok|okay|k|sure|go ahead|please do|do it|go for it|sounds good"
+        r"|that['’]?s fine|fine by me|please proceed|proceed)\b"
+    ),
 )
 NO_LEAD = replace(local.NO_LEAD, english=re.compile(_FILLER + r"(?:no|nope|nah)\b"))
 NOT_PLAIN_YES = replace(
@@ -201,6 +214,29 @@ PERSON_IF_REFUSED = re.compile(
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
+# A reply that is an order number alone ("9999", "#A-7788", "order 12345"), whoever's it is.
+ID_ALONE = re.compile(
+    r"^(?:(?:order|order no\.?|order number|it'?s|its|#)\s*)*#?[a-z]{0,4}-?\d{4,}$"
+)
+# A request worded as a question ("can you send me a new one?", "could I get a refund
+# instead?"): asked of the bot, not about the rules; at a closed question, its answer.
+REQUEST_AS_QUESTION = re.compile(
+    r"^(?:(?:ok|okay|then|so|hmm+|well|actually)[,.]* )*(?:(?:can|could|would|will) (?:you|u)"
+    r"(?: (?:please|pls|just))? (?:send|give|get|do|make|process|issue|refund|replace|ship)"
+    r"|(?:can|could|may) i (?:please )?(?:get|have|just get)|i(?:'d| would) (?:like|prefer))\b"
+)
+# A message worded as a question, question mark or not ("what happens if i opened it can i
+# still send it back", "is it ok if it was opened"): a question word first, a verb before its
+# subject ("can i", "is it"), or a supposition ("if", "what if"). Not "what went wrong is that
+# it doesn't fit": the bot's own question said back, then its answer.
+QUESTION_WORDING = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|and|but|well|also|um+|hmm+|sorry)[,.!]*\s+)*"
+    r"(?!what (?:\w+ ){1,4}(?:is|was) (?:that|the|it|i|my|they)\b)"
+    r"(?:what|how|why|when|where|which|who|whose|whom|if|suppose|in case"
+    r"|(?:can|could|would|will|should|shall|do|does|did|is|are|am|was|were|may|might|must)"
+    r" (?:i|it|you|u|they|we|there|this|that|these|those|the|my|a|an|one|he|she)"
+    r")\b"
+)
 # The question sentences of a message: the words since the last sentence end, up to a "?".
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 # A question sentence asking who answers for something, or how long, how much, how many: what
@@ -217,11 +253,58 @@ NEVER_MIND = replace(
     english=re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b"),
 )
 OTHER_ORDER = replace(
-    local.OTHER_ORDER, english=re.compile(r"\b(other|another|different|wrong) order\b")
+    local.OTHER_ORDER,
+    english=re.compile(
+        r"\b((other|another|different|wrong) order|(an |my )?(older|earlier|previous) (order|one"
+        r"|purchase)|none of (these|those|them|the above)|(it'?s |its )?not (one of )?(these"
+        r"|those|listed|in the list|on the list))\b"
+    ),
 )
 NO_PHOTO = replace(
     local.NO_PHOTO,
-    english=re.compile(r"\b(no|don'?t have|haven'?t got|without)( a| any)? (photo|picture|pic)"),
+    english=re.compile(
+        r"\b((no|don'?t have|do not have|haven'?t got|have not got|without|didn'?t take"
+        r"|did not take|never took|can'?t take|cannot take|unable to take|can'?t send"
+        r"|cannot send)( a| any)? (photos?|pictures?|pics?|images?)"
+        r"|(threw|thrown|throw) (it|them|the \w+( and the \w+)?) (away|out))"
+    ),
+)
+# "I don't have a photo right now, I'm at work": a photo the buyer can still send (the bot says
+# the rule and waits, with a person one tap away); without these words the buyer has none.
+PHOTO_LATER = re.compile(
+    r"\b(right now|at the moment|atm|now|yet|for now|currently|later|at work|not (at|with) me"
+    r"|when i get (home|back)|tonight|tomorrow|in a (bit|while|moment|minute))\b"
+)
+# "both", "all of them", "everything": every option offered (the items of an order).
+ALL_OFFERED = re.compile(
+    r"\b(both|all of (them|it|these|those)|everything|every (item|one|thing)|all (the |\d+ |two "
+    r"|three |four |my )?(items|things|pieces|of the items)|the whole (order|thing|lot|set))\b"
+    r"|^all(?: (?:please|pls|\d+|two|three|four))?$"
+)
+BOTH = re.compile(r"\bboth\b")
+# "everything except the socks": not all; the items named are the ones left out.
+ALL_BUT = re.compile(r"\b(except|apart from|but not|other than|besides)\b")
+NOT_ALL = re.compile(ALL_BUT.pattern + r"|\bonly\b")
+# An option picked by its place in the list offered ("the first one", "2nd one", "number 3",
+# "the last one"): a whole short reply, not "first" in a story ("the first time I used it").
+_PICK_LEAD = (
+    r"^(?:(?:it'?s|its|it is|i mean|i want|i'?ll take|the|that'?s|that is|number|no\.?|option"
+    r"|#)\s*)*"
+)
+OPTION_PLACE = re.compile(
+    _PICK_LEAD + r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|top|bottom|[1-5])"
+    r"(?:\s+(?:one|order|option|item|choice|on the list|in the list))?(?:\s+(?:please|pls|plz))?$"
+)
+# An order picked by its age among those offered: "the latest one", "my most recent order".
+NEWEST_OFFERED = re.compile(
+    _PICK_LEAD.replace("the|", "the|my|")
+    + r"(?:latest|most recent|newest|recent|last (?:order|purchase)"
+    r"|last thing i (?:ordered|bought))"
+    r"(?:\s+(?:one|order|purchase))?(?:\s+(?:please|pls|plz))?$"
+)
+OLDEST_OFFERED = re.compile(
+    _PICK_LEAD.replace("the|", "the|my|")
+    + r"(?:oldest|earliest|older)(?:\s+(?:one|order|purchase))?(?:\s+(?:please|pls|plz))?$"
 )
 
 RATING = re.compile(

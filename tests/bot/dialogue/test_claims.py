@@ -78,9 +78,18 @@ def test_the_item_named_picks_its_order_and_the_photo_is_kept(chat):
     assert turn["expecting"] == "confirmation" and "D201" in bot_text(turn)
 
 
-def test_no_photo_explains_the_rule_and_offers_a_person(chat):
+def test_no_photo_hands_over_at_once_citing_the_rule(chat):
+    # (Changed by issue 14: the rule and "a person or later" used to be offered first, and the
+    # buyer who has no photo had to say so twice.)
     chat.say("D201 arrived damaged")
     turn = chat.say("I don't have a photo")
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "DMG-3.1" in citations(turn) and "photo" in bot_text(turn)
+
+
+def test_no_photo_right_now_explains_the_rule_and_offers_a_person(chat):
+    chat.say("D201 arrived damaged")
+    turn = chat.say("I don't have a photo right now")
     assert "DMG-3.1" in citations(turn)
     assert "photo" in bot_text(turn)
     assert "Talk to a person" in turn["quick_replies"]

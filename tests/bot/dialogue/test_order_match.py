@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.dialogue.order_match import match_order_id, orders_named_by_product
-from tests.utils.builders import bot_text, citations, demo_orders
+from tests.utils.builders import bot_text, citations, demo_orders, item, order
 
 OWN = ["D-2002", "A1001", "SO-2026-000123", "113542617735902", "A1002"]
 
@@ -24,10 +24,29 @@ OWN = ["D-2002", "A1001", "SO-2026-000123", "113542617735902", "A1002"]
         ("SO-2026-00123", "SO-2026-000123"),  # one character dropped
         ("A101", None),  # too short to correct
         ("B7777", None),
+        ("2002", "D-2002"),  # the number without its letters (issue 14)
+        ("#1002", "A1002"),
+        ("2026000123", "SO-2026-000123"),
+        ("0123", None),  # part of a number is not the number
+        ("201", None),  # too short to be an id's number
     ],
 )
 def test_ids_typed_loosely(typed, found):
     assert match_order_id(typed, OWN) == found
+
+
+def test_a_number_two_orders_share_is_no_order():
+    assert match_order_id("2002", ["D-2002", "K2002"]) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [("the mugs", "Coffee mug"), ("glass", "Wine glasses"), ("the shoes", "Running shoe"),
+     ("batteries", "AA battery"), ("headphone", "Headphones")],
+)  # fmt: skip
+def test_plurals_and_singulars_name_the_item(said, title):
+    bought = order("A1", item(title, "10.00"))
+    assert orders_named_by_product(said, [bought]) == [bought]
 
 
 def test_an_id_two_orders_could_be_is_not_guessed():

@@ -20,8 +20,11 @@ def test_an_id_split_by_a_space_is_the_buyers_order():
 
 
 def test_words_are_not_joined_to_a_number():
-    # "order 1007" is not M1007, and two ids of nobody's are not joined into one of the buyer's.
-    assert id_typed_in("order 1007 please", ["M1007"]) is None
+    # Two words of nobody's are not joined into one of the buyer's ids; a number alone is the
+    # order whose number it is only when just one of theirs has it (issue 14: "1007" for M1007;
+    # this test used to say "order 1007" was no order, before the number alone was read).
+    assert id_typed_in("order 1007 please", ["M1007", "K1007"]) is None
+    assert id_typed_in("order 1007 please", ["M1007"]) == "M1007"
     assert id_typed_in("never came", ["M1007"]) is None
 
 

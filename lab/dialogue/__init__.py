@@ -1,0 +1,1 @@
+"""Checks of the dialogue's reading of buyers' replies (issue 14)."""
