@@ -1,7 +1,7 @@
 """What the buyer reads, on dev data only: the right clause *and* its number, cross-validated.
 
 Usage: ``python -m lab.retrieval.answer_dev [--questions data/retrieval/dev_questions.jsonl]
-[--conversations lab/simulate/dev_conversations.yml] [--out FILE]``
+[--conversations lab/simulate/dev_conversations.yml ...] [--out FILE]``
 
 Two measures of the quoted answer (``retrieval.answer``), both with the product's retriever
 (hybrid, example questions, re-ranker) and nothing of the held-out sets:
@@ -37,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         "--questions", type=Path, default=Path("data/retrieval/dev_questions.jsonl")
     )
     parser.add_argument(
-        "--conversations", type=Path, default=Path("lab/simulate/dev_conversations.yml")
+        "--conversations",
+        type=Path,
+        nargs="+",
+        default=[Path("lab/simulate/dev_conversations.yml")],
+        help="dev conversation sets whose policy questions are answered (never a held-out set)",
     )
     parser.add_argument("--out", type=Path, default=None, help="write every answer here (JSONL)")
     parser.add_argument(
@@ -61,6 +65,21 @@ def main(argv: list[str] | None = None) -> int:
         nargs="*",
         default=None,
         help="and each of these situation_clause_depth values (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--quantity-margins",
+        type=float,
+        nargs="*",
+        default=None,
+        help="and each of these quantity_clause_margin values (default: the shipped one; -inf: "
+        "off)",
+    )
+    parser.add_argument(
+        "--overlap-bonuses",
+        type=float,
+        nargs="*",
+        default=None,
+        help="and each of these word_overlap_bonus values (default: the shipped one; 0: off)",
     )
     parser.add_argument(
         "--readings",
@@ -89,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     from lab.simulate.conversations import _numbers
     from retrieval.answer import (
         KIND_CLAUSE_MARGIN,
+        QUANTITY_CLAUSE_MARGIN,
         SITUATION_CLAUSE_DEPTH,
         SITUATION_CLAUSE_MARGIN,
+        WORD_OVERLAP_BONUS,
         PolicyAnswerer,
     )
     from retrieval.base_rules import BaseRules
@@ -122,12 +143,15 @@ def main(argv: list[str] | None = None) -> int:
             return None
         return None if reading["reason"] == "none" else reading["reason"]
 
-    # Variants: (kind_clause_margin, situation_clause_margin, situation_clause_depth).
+    # Variants: (kind_clause_margin, situation_clause_margin, situation_clause_depth,
+    # quantity_clause_margin, word_overlap_bonus).
     margins = [
-        (k, m, d)
+        (k, m, d, q, w)
         for k in (args.kind_margins or [KIND_CLAUSE_MARGIN])
         for m in (args.situation_margins or [SITUATION_CLAUSE_MARGIN])
         for d in (args.situation_depths or [SITUATION_CLAUSE_DEPTH])
+        for q in (args.quantity_margins or [QUANTITY_CLAUSE_MARGIN])
+        for w in (args.overlap_bonuses or [WORD_OVERLAP_BONUS])
     ]
     rows = []
     for i, held in enumerate(parts):
@@ -143,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
                 kind_clause_margin=m[0],
                 situation_clause_margin=m[1],
                 situation_clause_depth=m[2],
+                quantity_clause_margin=m[3],
+                word_overlap_bonus=m[4],
                 base_rules=base_rules,
                 clauses=clauses,
             )
@@ -176,8 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     # The product's retriever: every dev question an example, the re-ranker trained on all.
     hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
     hybrid.reranker = fit(*training_rows(items))
-    conversations = yaml.safe_load(args.conversations.read_text(encoding="utf-8"))
-    asked = [c for c in conversations["conversations"] if c.get("kind") == "question"]
+    asked = [
+        c
+        for path in args.conversations
+        for c in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+        if c.get("kind") == "question"
+    ]
     for margin in margins:
         answerer = PolicyAnswerer(
             retriever,
@@ -187,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             kind_clause_margin=margin[0],
             situation_clause_margin=margin[1],
             situation_clause_depth=margin[2],
+            quantity_clause_margin=margin[3],
+            word_overlap_bonus=margin[4],
             base_rules=base_rules,
             clauses=clauses,
         )
