@@ -80,3 +80,14 @@ def test_a_failed_early_reading_hands_over_as_a_failed_reading_does(chat, nlu):
     nlu.down = True
     turn = chat.say("please cancel order P100")
     assert turn["status"] == "waiting_for_agent"
+
+
+def test_what_the_process_remembers_of_conversations_is_bounded():
+    from bot.dialogue.manager import _Seen
+
+    seen = _Seen(size=2)
+    for i in range(3):
+        seen.note(f"c{i}", {"status": "bot", "language": "en", "expecting": None})
+    seen.note("c1", {"status": "waiting_for_agent", "language": "en", "expecting": None})
+    assert seen.get("c0") is None  # the oldest is forgotten first
+    assert seen.get("c1").status == "waiting_for_agent" and seen.get("c2").status == "bot"
