@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check is not None:
         return check_set(args.check, args.kb, args.index, asked_as, args.out)
     from bot.clauses import readable
-    from lab.retrieval.rerank import dev_candidates
+    from lab.retrieval.rerank import dev_candidates, fold_parts, fold_training
     from lab.simulate.conversations import _numbers
     from retrieval.answer import (
         KIND_CLAUSE_MARGIN,
@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     from retrieval.examples import ExampleIndex
     from retrieval.rerank import fit
     from retrieval.situation import SITUATION_MIN_CONFIDENCE
-    from retrieval.train_reranker import CV_FOLDS, training_rows
+    from retrieval.train_reranker import held_out_candidates, training_rows
 
-    clauses, retriever, items = dev_candidates(args.kb, args.questions)
+    clauses, retriever, items, extra = dev_candidates(args.kb, args.questions)
     book = {c.clause_id: c for c in clauses}
     base_rules = None if args.without_base_rules else BaseRules.load()
     hybrid = retriever.inner
@@ -154,9 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             row = json.loads(line)
             facts[row["question"]] = tuple(row.get("answer_contains") or ())
     examples = [example for example, _, _ in items]
-    sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
-    bounds = np.cumsum([0, *sizes])
-    parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
+    parts = fold_parts(items)
 
     readings = json.loads(args.readings.read_text()) if args.readings else {}
 
@@ -178,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     rows = []
     for i, held in enumerate(parts):
-        train = [item for j, part in enumerate(parts) if j != i for item in part]
-        hybrid.examples = ExampleIndex([e for e, _, _ in train], embedder, retriever.categories)
-        hybrid.reranker = fit(*training_rows(train))
+        fold_examples, training = fold_training(retriever, parts, extra, i)
+        hybrid.examples = ExampleIndex(fold_examples, embedder, retriever.categories)
+        hybrid.reranker = fit(*training_rows(training))
         answerers = {
             m: PolicyAnswerer(
                 retriever,
@@ -222,9 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     for margin in margins:
         report_questions([r for r in rows if r["margins"] == margin], margin)
 
-    # The product's retriever: every dev question an example, the re-ranker trained on all.
-    hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
-    hybrid.reranker = fit(*training_rows(items))
+    # The product's retriever: the whole bank as examples, the re-ranker trained on all of it.
+    bank = [*examples, *extra]
+    shipped = held_out_candidates(retriever, bank) if extra else items
+    hybrid.examples = ExampleIndex(bank, embedder, retriever.categories)
+    hybrid.reranker = fit(*training_rows(shipped))
     asked = [
         c
         for path in args.conversations
