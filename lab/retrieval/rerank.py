@@ -108,8 +108,8 @@ def bank_extras(questions: Path) -> tuple[Path, ...]:
 def dev_candidates(kb: Path, questions: Path, extra_files: Sequence[Path] | None = None):
     """The knowledge base's clauses, the hybrid (MiniLM, no examples), every dev question's
     held-out candidates (``retrieval.train_reranker.held_out_candidates``), in fold order, found
-    with the extra examples (default: the rest of the bank, ``bank_extras``) in every fold, and
-    those extra examples."""
+    with the extra examples (default: the rest of the bank, ``bank_extras``; those worded as a
+    scored question left out) in every fold, and those extra examples."""
     from lab.retrieval.embedders import make_variant
     from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
     from retrieval.embedder import MemoEmbedder
@@ -123,6 +123,9 @@ def dev_candidates(kb: Path, questions: Path, extra_files: Sequence[Path] | None
     known = [c.clause_id for c in clauses]
     examples = load_examples(questions, known)
     extra = load_examples(bank_extras(questions) if extra_files is None else extra_files, known)
+    # An extra example worded as a scored question would answer it from its own label.
+    scored = {_words(e.question) for e in examples}
+    extra = [e for e in extra if _words(e.question) not in scored]
     embedder = MemoEmbedder(make_variant().load(), size=4096)
     retriever = make_retriever(
         "hybrid",
@@ -134,6 +137,10 @@ def dev_candidates(kb: Path, questions: Path, extra_files: Sequence[Path] | None
     assert isinstance(retriever, ExpandingRetriever)
     items = held_out_candidates(retriever, examples, extra=extra)
     return clauses, retriever, items, extra
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def fold_parts(items: list) -> list[list]:
