@@ -402,9 +402,10 @@ def project_steps(python: str = "python3.11") -> list[Step]:
         ),
         # e5 vectors of the knowledge base in all six languages (policy answers in the buyer's
         # language) and of the English example questions; rebuilt only when a translation or
-        # data/retrieval/dev_questions.jsonl changed (hashes in metadata.json), embedding only
-        # the changed windows and questions. A fresh clone reuses the committed e5 vectors of
-        # data/retrieval/e5-seed (verified on a sample first): ~3 s instead of ~5 CPU-minutes.
+        # an example question file (retrieval.defaults) changed (hashes in metadata.json),
+        # embedding only the changed windows and questions. A fresh clone reuses the committed
+        # e5 vectors of data/retrieval/e5-seed (verified on a sample first): ~3 s instead of
+        # ~5 CPU-minutes.
         Step(
             "index-multilingual",
             f"{py} -m retrieval.build_multilingual --kb data/policies "

@@ -36,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--onnx-file", type=Path, default=None, help="default: artifacts/nlu-encoder/model.onnx"
     )
-    parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLE_QUESTIONS)
+    parser.add_argument(
+        "--examples",
+        type=Path,
+        nargs="+",
+        default=DEFAULT_EXAMPLE_QUESTIONS,
+        help="example question files (default: the dev questions and the buyers' examples)",
+    )
     parser.add_argument("--item-categories", type=Path, default=DEFAULT_ITEM_CATEGORIES)
     parser.add_argument(
         "--threads",

@@ -1,7 +1,7 @@
 """Build the multilingual policy index when a translation (or the model) changed.
 
 Usage: ``python -m retrieval.build_multilingual --kb data/policies
---out artifacts/retrieval-multilingual [--examples data/retrieval/dev_questions.jsonl] [--force]
+--out artifacts/retrieval-multilingual [--examples FILE ...] [--force]
 [--seed data/retrieval/e5-seed] [--write-seed]``
 
 Compares each language's corpus hash, the model and the format with the saved metadata before
@@ -22,7 +22,7 @@ from pathlib import Path
 from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
 from retrieval.e5_seed import DEFAULT_SEED, Seed, read_seed, verified_seed, write_seed
 from retrieval.errors import RetrievalError
-from retrieval.examples import Example, load_examples
+from retrieval.examples import Example, ExampleFiles, load_examples
 from retrieval.languages import ENGLISH, LANGUAGES, load_translations
 from retrieval.multilingual import (
     MultilingualIndex,
@@ -42,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--examples",
         type=Path,
+        nargs="+",
         default=DEFAULT_EXAMPLE_QUESTIONS,
-        help="labelled English questions ranking clauses by their closest one",
+        help="labelled English questions ranking clauses by their closest one (default: the "
+        "dev questions and the buyers' examples)",
     )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
@@ -103,9 +105,9 @@ def _write_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def multilingual_examples(kb_dir: Path, path: Path | None) -> list[Example]:
-    """The example questions the index ranks by (none when ``path`` is ``None``), keeping
-    only the clause ids of the knowledge base at ``kb_dir``."""
+def multilingual_examples(kb_dir: Path, path: ExampleFiles | None) -> list[Example]:
+    """The example questions the index ranks by (none when ``path`` is ``None``; one file or
+    several), keeping only the clause ids of the knowledge base at ``kb_dir``."""
     if path is None:
         return []
     english = load_translations(kb_dir, [ENGLISH])[ENGLISH]

@@ -3,10 +3,12 @@
 MiniLM matches a buyer's question to another buyer's question far better than to the policy's
 own prose ("how much does return shipping cost" is close to "do I pay for return shipping",
 not to "a flat $5 (in your order's currency) is deducted from your refund"). So the labelled
-questions of ``data/retrieval/dev_questions.jsonl`` are embedded too, and each clause is ranked
-by its closest example; the hybrid retriever fuses that ranking with its other three
-(``retrieval.hybrid``). On the dev questions, 5-fold cross-validated (``python -m
-lab.retrieval.examples``), it moved recall@1 0.707 -> 0.743 and recall@3 0.895 -> 0.926.
+questions of the example bank (``retrieval.defaults.DEFAULT_EXAMPLE_QUESTIONS``: the dev
+questions and the buyer-written examples, kept in separate files for their provenance) are
+embedded too, and each clause is ranked by its closest example; the hybrid retriever fuses that
+ranking with its other three (``retrieval.hybrid``). On the dev questions, 5-fold
+cross-validated (``python -m lab.retrieval.examples``), it moved recall@1 0.707 -> 0.743 and
+recall@3 0.895 -> 0.926.
 
 Only answerable examples count; an example with several relevant clauses votes for each.
 
@@ -24,6 +26,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias, TypeGuard
 
 import numpy as np
 
@@ -38,15 +41,44 @@ class Example:
     clause_ids: tuple[str, ...]
 
 
-def load_examples(path: Path | str, known_clause_ids: Sequence[str]) -> list[Example]:
-    """The answerable questions of a JSON-lines file (``question``, ``relevant``,
-    ``answerable``), keeping only the clause ids this knowledge base has (an example whose
-    clauses are all unknown is dropped): the same file serves any knowledge base. That every
-    id of the shipped file exists in data/policies is a test (tests/retrieval/test_examples.py).
+# One JSON-lines file of example questions or several (the bank is the dev questions plus the
+# buyer-written examples: separate files, so each keeps its provenance).
+ExampleFiles: TypeAlias = Path | str | Sequence[Path | str]
+
+
+def example_files(source: ExampleFiles) -> tuple[Path, ...]:
+    """The files of ``source`` (one path or several), in order."""
+    if isinstance(source, (str, Path)):
+        return (Path(source),)
+    return tuple(Path(p) for p in source)
+
+
+def is_example_files(value: object) -> TypeGuard[ExampleFiles]:
+    """Whether ``value`` names example files (a path, or a non-empty sequence of paths) rather
+    than being the examples themselves."""
+    if isinstance(value, (str, Path)):
+        return True
+    return (
+        isinstance(value, Sequence)
+        and len(value) > 0
+        and all(isinstance(v, (str, Path)) for v in value)
+    )
+
+
+def load_examples(source: ExampleFiles, known_clause_ids: Sequence[str]) -> list[Example]:
+    """The answerable questions of one JSON-lines file or several, in file order
+    (``question``, ``relevant``, ``answerable``), keeping only the clause ids this knowledge
+    base has (an example whose clauses are all unknown is dropped): the same files serve any
+    knowledge base. That every id of the shipped files exists in data/policies is a test
+    (tests/retrieval/test_examples.py).
     """
     known = set(known_clause_ids)
+    return [e for path in example_files(source) for e in _load_file(path, known)]
+
+
+def _load_file(path: Path, known: set[str]) -> list[Example]:
     examples = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:

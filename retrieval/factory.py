@@ -15,7 +15,13 @@ from retrieval.defaults import (
     DEFAULT_RETRIEVER,
 )
 from retrieval.embedder import Embedder, MemoEmbedder
-from retrieval.examples import Example, ExampleIndex, load_examples
+from retrieval.examples import (
+    Example,
+    ExampleFiles,
+    ExampleIndex,
+    is_example_files,
+    load_examples,
+)
 from retrieval.expansion import ExpandingRetriever, ItemCategories
 from retrieval.hybrid import HybridRetriever
 from retrieval.index import DenseRetriever
@@ -37,7 +43,7 @@ def make_retriever(
     embedder: Embedder | None = None,
     index_dir: Path | str | None = None,
     item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
-    examples: Sequence[Example] | Path | str | None = DEFAULT_EXAMPLE_QUESTIONS,
+    examples: Sequence[Example] | ExampleFiles | None = DEFAULT_EXAMPLE_QUESTIONS,
 ) -> Retriever:
     """A ready-to-search retriever over ``clauses``.
 
@@ -47,7 +53,7 @@ def make_retriever(
     ``embedder`` must be loaded.
     ``item_categories`` (a lexicon or its YAML path; ``None``: no expansion) adds the
     categories of the items a question names to the query (``retrieval.expansion``).
-    ``examples`` (labelled questions or their JSON-lines path; ``None``: none) add the hybrid's
+    ``examples`` (labelled questions or their JSON-lines file(s); ``None``: none) add the hybrid's
     example-question ranking (``retrieval.examples``).
     """
     if name not in RETRIEVER_NAMES:
@@ -71,7 +77,7 @@ def make_retriever(
         retriever = dense
         if name == "hybrid":
             reranker = None
-            if isinstance(examples, (str, Path)):
+            if is_example_files(examples):
                 # Trained on these examples by `make index` (retrieval.train_reranker); an
                 # index without one answers in RRF order.
                 if index_dir is not None:
@@ -102,7 +108,7 @@ def make_retriever(
 
 
 def reranker_provenance(
-    clauses: Sequence[Clause], model_name: str, examples: Path | str
+    clauses: Sequence[Clause], model_name: str, examples: ExampleFiles
 ) -> dict[str, str]:
     """What a saved re-ranker must have been trained with to serve these clauses."""
     return {
@@ -120,7 +126,7 @@ def make_answerer(
     retriever_name: str = DEFAULT_RETRIEVER,
     threshold: float = CONFIDENCE_THRESHOLD,
     item_categories: ItemCategories | Path | str | None = DEFAULT_ITEM_CATEGORIES,
-    examples: Sequence[Example] | Path | str | None = DEFAULT_EXAMPLE_QUESTIONS,
+    examples: Sequence[Example] | ExampleFiles | None = DEFAULT_EXAMPLE_QUESTIONS,
     base_rules: BaseRules | Path | str | None = DEFAULT_BASE_RULES,
 ) -> PolicyAnswerer:
     """The policy answerer with the evaluated defaults (see ``retrieval.defaults``).

@@ -159,8 +159,18 @@ def folds(items: Sequence, n: int, seed: int = 0) -> list[list]:
     return [shuffled[i::n] for i in range(n)]
 
 
-def file_hash(path: Path | str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def file_hash(source: Path | str | Sequence[Path | str]) -> str:
+    """The content hash of one file, or of several in order (a hash of their hashes: one
+    file's hash is unchanged, so a single-file provenance reads as before)."""
+    if isinstance(source, (str, Path)):
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    files = list(source)
+    if len(files) == 1:
+        return file_hash(files[0])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(file_hash(path).encode())
+    return digest.hexdigest()
 
 
 def save_reranker(directory: Path | str, reranker: Reranker, provenance: dict) -> Path:

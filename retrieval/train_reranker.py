@@ -1,7 +1,7 @@
 """Train the re-ranker (``retrieval.rerank``) on the example questions and save it by the index.
 
 Usage: ``python -m retrieval.train_reranker --kb data/policies --index artifacts/retrieval
-[--examples data/retrieval/dev_questions.jsonl] [--threads N] [--force]``
+[--examples FILE ...] [--threads N] [--force]``
 
 Each example question is answered by the hybrid with the other folds' questions as its
 examples (5 folds), as an unseen buyer's question would be: answered with its own label among
@@ -48,11 +48,14 @@ def held_out_candidates(
     *,
     n_folds: int = CV_FOLDS,
     depth: int = RERANK_DEPTH,
+    extra: Sequence[Example] = (),
 ) -> list[tuple[Example, Question, list[Candidate]]]:
     """Each example's top ``depth`` fused candidates, found with the other folds as examples.
 
-    ``retriever`` wraps a ``HybridRetriever``; its examples and re-ranker are swapped out
-    while this runs and put back afterwards."""
+    ``extra`` examples join every fold's examples and are never held out (no candidates of
+    theirs): the dev protocol scores the dev questions with the rest of the bank as examples
+    (``lab.retrieval.rerank``). ``retriever`` wraps a ``HybridRetriever``; its examples and
+    re-ranker are swapped out while this runs and put back afterwards."""
     hybrid = retriever.inner
     if not isinstance(hybrid, HybridRetriever):
         raise TypeError("the re-ranker re-orders the hybrid retriever's candidates")
@@ -64,6 +67,7 @@ def held_out_candidates(
         parts = folds(examples, n_folds)
         for i, held in enumerate(parts):
             others = [e for j, part in enumerate(parts) if j != i for e in part]
+            others.extend(extra)
             hybrid.examples = ExampleIndex(others, embedder, retriever.categories)
             for example in held:
                 fusion = hybrid.fuse(retriever.categories.expand(example.question), depth)
@@ -88,7 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
     parser.add_argument("--index", type=Path, default=Path("artifacts/retrieval"))
-    parser.add_argument("--examples", type=Path, default=None, help="default: the dev questions")
+    parser.add_argument(
+        "--examples",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="default: the example bank (the dev questions and the buyers' examples)",
+    )
     parser.add_argument(
         "--threads",
         type=int,

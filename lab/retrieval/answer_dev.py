@@ -1,7 +1,9 @@
 """What the buyer reads, on dev data only: the right clause *and* its number, cross-validated.
 
 Usage: ``python -m lab.retrieval.answer_dev [--questions data/retrieval/dev_questions.jsonl]
-[--conversations lab/simulate/dev_conversations.yml ...] [--out FILE]``
+[--conversations lab/simulate/dev_conversations.yml ...] [--out FILE]``, or
+``python -m lab.retrieval.answer_dev --check data/retrieval/check_buyers.jsonl
+[--index artifacts/retrieval] [--out FILE]``
 
 Two measures of the quoted answer (``retrieval.answer``), both with the product's retriever
 (hybrid, example questions, re-ranker) and nothing of the held-out sets:
@@ -17,6 +19,13 @@ Two measures of the quoted answer (``retrieval.answer``), both with the product'
   references count, as the dialogue cites them) and the expected numbers stated, judged as
   ``lab.simulate.conversations`` judges them. The dialogue around the answer (the NLU's
   reading, a split opening) is not played: the conversation run is the end-to-end figure.
+
+``--check FILE`` measures a check set instead (nothing else is run): questions with
+``relevant``, ``answerable`` and ``numbers`` (the figures the answer must state), answered by
+the shipped answerer (``retrieval.factory.make_answerer`` over the saved ``--index``, its
+example questions and re-ranker, the shipped threshold) and judged as the dev conversations'
+policy questions are: answered (not refused), the relevant clauses cited, the numbers stated;
+the unanswerable ones must be refused. A check set is read, never tuned on.
 """
 
 from __future__ import annotations
@@ -100,11 +109,25 @@ def main(argv: list[str] | None = None) -> int:
         help="ask with misspelt words corrected first (nlu.spelling), as the dialogue does "
         "for a message the English model reads",
     )
+    parser.add_argument(
+        "--check",
+        type=Path,
+        default=None,
+        help="measure this check set with the shipped answerer instead (see the module doc)",
+    )
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=Path("artifacts/retrieval"),
+        help="with --check: the saved index (`make index`) whose examples and re-ranker answer",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     asked_as = _spelling() if args.spelling else (lambda text: text)
+    if args.check is not None:
+        return check_set(args.check, args.kb, args.index, asked_as, args.out)
     from bot.clauses import readable
-    from lab.retrieval.rerank import dev_candidates
+    from lab.retrieval.rerank import dev_candidates, fold_parts, fold_training
     from lab.simulate.conversations import _numbers
     from retrieval.answer import (
         KIND_CLAUSE_MARGIN,
@@ -118,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     from retrieval.examples import ExampleIndex
     from retrieval.rerank import fit
     from retrieval.situation import SITUATION_MIN_CONFIDENCE
-    from retrieval.train_reranker import CV_FOLDS, training_rows
+    from retrieval.train_reranker import held_out_candidates, training_rows
 
-    clauses, retriever, items = dev_candidates(args.kb, args.questions)
+    clauses, retriever, items, extra = dev_candidates(args.kb, args.questions)
     book = {c.clause_id: c for c in clauses}
     base_rules = None if args.without_base_rules else BaseRules.load()
     hybrid = retriever.inner
@@ -131,9 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             row = json.loads(line)
             facts[row["question"]] = tuple(row.get("answer_contains") or ())
     examples = [example for example, _, _ in items]
-    sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
-    bounds = np.cumsum([0, *sizes])
-    parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
+    parts = fold_parts(items)
 
     readings = json.loads(args.readings.read_text()) if args.readings else {}
 
@@ -155,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     rows = []
     for i, held in enumerate(parts):
-        train = [item for j, part in enumerate(parts) if j != i for item in part]
-        hybrid.examples = ExampleIndex([e for e, _, _ in train], embedder, retriever.categories)
-        hybrid.reranker = fit(*training_rows(train))
+        fold_examples, training = fold_training(retriever, parts, extra, i)
+        hybrid.examples = ExampleIndex(fold_examples, embedder, retriever.categories)
+        hybrid.reranker = fit(*training_rows(training))
         answerers = {
             m: PolicyAnswerer(
                 retriever,
@@ -199,9 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     for margin in margins:
         report_questions([r for r in rows if r["margins"] == margin], margin)
 
-    # The product's retriever: every dev question an example, the re-ranker trained on all.
-    hybrid.examples = ExampleIndex(examples, embedder, retriever.categories)
-    hybrid.reranker = fit(*training_rows(items))
+    # The product's retriever: the whole bank as examples, the re-ranker trained on all of it.
+    bank = [*examples, *extra]
+    shipped = held_out_candidates(retriever, bank) if extra else items
+    hybrid.examples = ExampleIndex(bank, embedder, retriever.categories)
+    hybrid.reranker = fit(*training_rows(shipped))
     asked = [
         c
         for path in args.conversations
@@ -264,6 +287,92 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
+    return 0
+
+
+def check_set(path: Path, kb: Path, index: Path, asked_as, out: Path | None) -> int:
+    """The shipped answerer on a check set: right clause and number, refusals (module doc)."""
+    from bot.clauses import readable
+    from lab.retrieval.embedders import make_variant
+    from lab.retrieval.evaluation import EvalQuestion, QuestionResult, ranking_metrics
+    from lab.simulate.conversations import _numbers
+    from retrieval.factory import make_answerer
+    from retrieval.kb import load_knowledge_base
+
+    clauses = load_knowledge_base(kb)
+    book = {c.clause_id: c for c in clauses}
+    answerer = make_answerer(clauses, make_variant().load(), index_dir=index)
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        reply = answerer.answer(asked_as(q["question"]))
+        text, referred = readable(reply.text, book)
+        cited = {*reply.citations, *referred}
+        relevant = set(q.get("relevant") or ())
+        absent = [n for n in q.get("numbers") or () if any(f not in text for f in _numbers(n))]
+        rows.append(
+            {
+                "id": q["id"],
+                "question": q["question"],
+                "answerable": bool(q["answerable"]),
+                "relevant": sorted(relevant),
+                "numbers": list(q.get("numbers") or ()),
+                "confident": reply.confident,
+                "cited": sorted(cited),
+                "ranked": [h.clause_id for h in reply.hits],
+                "cites_relevant": bool(cited & relevant),
+                "cites_all": relevant <= cited,
+                "missing_numbers": absent,
+                "answer": text,
+                "hits": _hits(reply.hits),
+            }
+        )
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    with_numbers = [r for r in answerable if r["numbers"]]
+    a, u, w = len(answerable), len(unanswerable), len(with_numbers)
+
+    def count(subset: list[dict], test) -> int:
+        return sum(bool(test(r)) for r in subset)
+
+    right_all = count(
+        answerable, lambda r: r["confident"] and r["cites_all"] and not r["missing_numbers"]
+    )
+    right_any = count(
+        answerable, lambda r: r["confident"] and r["cites_relevant"] and not r["missing_numbers"]
+    )
+    ranking = ranking_metrics(
+        [
+            QuestionResult(
+                EvalQuestion(r["id"], r["question"], tuple(r["relevant"]), True),
+                tuple(r["ranked"]),
+                None,
+            )
+            for r in answerable
+        ]
+    )
+    print(
+        f"{path}: {a} answerable ({w} with numbers), {u} unanswerable; "
+        f"shipped answerer over {index}\n"
+        f"  answer's ranking: recall@1 {ranking['recall@1']:.3f} "
+        f"recall@3 {ranking['recall@3']:.3f} mrr@10 {ranking['mrr@10']:.3f}\n"
+        f"  answered (not refused) {count(answerable, lambda r: r['confident'])}/{a}; "
+        f"cites a relevant clause {count(answerable, lambda r: r['cites_relevant'])}/{a}, "
+        f"every relevant clause {count(answerable, lambda r: r['cites_all'])}/{a}; "
+        f"numbers stated {count(with_numbers, lambda r: not r['missing_numbers'])}/{w}\n"
+        f"  right clause and number (answered, every relevant clause cited, numbers stated) "
+        f"{right_all}/{a} = {right_all / (a or 1):.3f}; with any relevant clause "
+        f"{right_any}/{a} = {right_any / (a or 1):.3f}\n"
+        f"  unanswerable refused {count(unanswerable, lambda r: not r['confident'])}/{u}",
+        flush=True,
+    )
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
         )
     return 0

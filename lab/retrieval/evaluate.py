@@ -16,6 +16,7 @@ import json
 import math
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     from lab.retrieval.answer_metrics import answer_misses, evaluate_answers
     from retrieval.answer import PolicyAnswerer
     from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
+    from retrieval.examples import Example, load_examples
     from retrieval.expansion import ItemCategories
     from retrieval.factory import RETRIEVER_NAMES, make_retriever
     from retrieval.kb import corpus_hash, load_knowledge_base
@@ -60,13 +62,16 @@ def main(argv: list[str] | None = None) -> int:
         clauses = load_knowledge_base(args.kb)
         questions = load_questions(args.questions, [c.clause_id for c in clauses])
         embedder = make_variant(args.embedder, args.onnx_dir).load()
-        # The example questions (retrieval.examples) are the dev set: judged on itself it would
-        # answer from its own labels, so a dev run goes without them (lab.retrieval.examples
-        # cross-validates them instead).
-        examples = DEFAULT_EXAMPLE_QUESTIONS
-        if args.questions.resolve() == DEFAULT_EXAMPLE_QUESTIONS.resolve():
-            print("these questions are the example questions: evaluating without examples")
-            examples = None
+        # The example questions (retrieval.examples) include the dev set: judged on itself it
+        # would answer from its own labels, so a run on one of the example files goes without
+        # that file (lab.retrieval.examples cross-validates it instead), the other files kept
+        # as examples; and without the saved re-ranker, trained on that file too.
+        examples: Sequence[Example] | Sequence[Path] | None = DEFAULT_EXAMPLE_QUESTIONS
+        kept = [p for p in DEFAULT_EXAMPLE_QUESTIONS if p.resolve() != args.questions.resolve()]
+        if len(kept) < len(DEFAULT_EXAMPLE_QUESTIONS):
+            names = ", ".join(p.name for p in kept) or "no examples"
+            print(f"these questions are example questions: evaluating without them ({names})")
+            examples = load_examples(kept, [c.clause_id for c in clauses]) if kept else None
         evaluator = RetrievalEvaluator(questions)
         results = [
             evaluator(

@@ -191,7 +191,7 @@ def report(rows: Sequence[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_dev_arguments(parser)
-    parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLE_QUESTIONS)
+    parser.add_argument("--examples", type=Path, nargs="+", default=DEFAULT_EXAMPLE_QUESTIONS)
     args = parser.parse_args(argv)
 
     index, known = reused_index(args.kb, args.index, args.examples)

@@ -3,9 +3,12 @@
 Usage: ``python -m lab.retrieval.rerank [--questions data/retrieval/dev_questions.jsonl]
 [--misses FILE]``
 
-Every dev question's candidates are found with the other folds' questions as examples
-(``retrieval.train_reranker.held_out_candidates``, what the product trains on); then each fold
-is re-ranked by a re-ranker trained on the other four folds' candidates. Printed: recall@1,
+Every dev question's candidates are found with the other folds' questions and the rest of the
+example bank (``retrieval.defaults.DEFAULT_EXAMPLE_QUESTIONS`` but the scored file: the buyers'
+examples) as examples (``retrieval.train_reranker.held_out_candidates``, what the product trains
+on); then each fold is re-ranked by a re-ranker trained on the other four folds' candidates and
+the rest of the bank's, found without the fold (``fold_training``). Only the dev questions are
+scored. Printed: recall@1,
 recall@3, MRR@10 of the RRF order and of the re-ranked order on the same candidates, and the
 weights of a re-ranker trained on all of them. Never run on the held-out set.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -41,20 +45,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from retrieval.rerank import FEATURES, features, fit
-    from retrieval.train_reranker import CV_FOLDS, training_rows
+    from retrieval.train_reranker import held_out_candidates, training_rows
 
-    _, _, items = dev_candidates(args.kb, args.questions)
+    _, retriever, items, extra = dev_candidates(args.kb, args.questions)
     examples = [example for example, _, _ in items]
-    # held_out_candidates deals the same folds in order: fold i is every CV_FOLDS-th slice.
-    sizes = [len(examples[i::CV_FOLDS]) for i in range(CV_FOLDS)]
-    bounds = np.cumsum([0, *sizes])
-    parts = [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
+    parts = fold_parts(items)
 
     before, after, misses = [], [], []
     gaps: list[tuple[float, bool, bool]] = []  # (top-2 score gap, top 1 relevant, top 2 relevant)
     for i, held in enumerate(parts):
-        train = [item for j, part in enumerate(parts) if j != i for item in part]
-        reranker = fit(*training_rows(train))
+        _, training = fold_training(retriever, parts, extra, i)
+        reranker = fit(*training_rows(training))
         for number, (example, question, candidates) in enumerate(held):
             q = EvalQuestion(f"{i}-{number}", example.question, example.clause_ids, True)
             rrf_order = tuple(c.clause_id for c in candidates)
@@ -80,11 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         metrics = ranking_metrics(results)
         print(f"{label:>10}: " + " ".join(f"{m} {metrics[m]:.3f}" for m in REPORTED))
     print_margins(gaps, args.margins)
-    full = fit(*training_rows(items))
+    # What `make index` ships: the whole bank, folded together.
+    shipped = held_out_candidates(retriever, [*examples, *extra]) if extra else items
+    full = fit(*training_rows(shipped))
     print("weights (standardised features):")
     for name, weight in sorted(zip(FEATURES, full.weights, strict=True), key=lambda p: -abs(p[1])):
         print(f"  {name:>14} {weight:+.3f}")
-    print(f"{len(items)} questions, {sum(len(features(q, c)) for _, q, c in items)} candidates")
+    print(
+        f"{len(items)} questions scored, {len(extra)} more examples in every fold; shipped "
+        f"re-ranker: {sum(len(features(q, c)) for _, q, c in shipped)} candidates"
+    )
     if args.misses:
         args.misses.write_text(
             "\n".join(json.dumps(m, ensure_ascii=False) for m in misses) + "\n", encoding="utf-8"
@@ -92,9 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def dev_candidates(kb: Path, questions: Path):
-    """The knowledge base's clauses, the hybrid (MiniLM, no examples) and every dev question's
-    held-out candidates (``retrieval.train_reranker.held_out_candidates``), in fold order."""
+def bank_extras(questions: Path) -> tuple[Path, ...]:
+    """The example bank's files but ``questions``: examples in every fold, never scored."""
+    from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
+
+    return tuple(p for p in DEFAULT_EXAMPLE_QUESTIONS if p.resolve() != questions.resolve())
+
+
+def dev_candidates(kb: Path, questions: Path, extra_files: Sequence[Path] | None = None):
+    """The knowledge base's clauses, the hybrid (MiniLM, no examples), every dev question's
+    held-out candidates (``retrieval.train_reranker.held_out_candidates``), in fold order, found
+    with the extra examples (default: the rest of the bank, ``bank_extras``; those worded as a
+    scored question left out) in every fold, and those extra examples."""
     from lab.retrieval.embedders import make_variant
     from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
     from retrieval.embedder import MemoEmbedder
@@ -105,7 +120,12 @@ def dev_candidates(kb: Path, questions: Path):
     from retrieval.train_reranker import held_out_candidates
 
     clauses = load_knowledge_base(kb)
-    examples = load_examples(questions, [c.clause_id for c in clauses])
+    known = [c.clause_id for c in clauses]
+    examples = load_examples(questions, known)
+    extra = load_examples(bank_extras(questions) if extra_files is None else extra_files, known)
+    # An extra example worded as a scored question would answer it from its own label.
+    scored = {_words(e.question) for e in examples}
+    extra = [e for e in extra if _words(e.question) not in scored]
     embedder = MemoEmbedder(make_variant().load(), size=4096)
     retriever = make_retriever(
         "hybrid",
@@ -115,7 +135,35 @@ def dev_candidates(kb: Path, questions: Path):
         examples=None,
     )
     assert isinstance(retriever, ExpandingRetriever)
-    return clauses, retriever, held_out_candidates(retriever, examples)
+    items = held_out_candidates(retriever, examples, extra=extra)
+    return clauses, retriever, items, extra
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def fold_parts(items: list) -> list[list]:
+    """``dev_candidates``' items split into their folds (held_out_candidates deals the folds in
+    order: fold i is every CV_FOLDS-th example's slice)."""
+    from retrieval.train_reranker import CV_FOLDS
+
+    sizes = [len(items[i::CV_FOLDS]) for i in range(CV_FOLDS)]
+    bounds = np.cumsum([0, *sizes])
+    return [items[bounds[i] : bounds[i + 1]] for i in range(CV_FOLDS)]
+
+
+def fold_training(retriever, parts: list[list], extra: Sequence, i: int) -> tuple[list, list]:
+    """Fold ``i``'s example questions and its re-ranker's training items: the other folds and
+    the extra examples; the other folds' candidates and the extra examples' own held-out
+    candidates, found with the other folds (never fold ``i``) as examples, as `make index`
+    trains on the whole bank."""
+    from retrieval.train_reranker import held_out_candidates
+
+    train = [item for j, part in enumerate(parts) if j != i for item in part]
+    others = [example for example, _, _ in train]
+    extra_items = held_out_candidates(retriever, extra, extra=others) if extra else []
+    return [*others, *extra], [*train, *extra_items]
 
 
 def print_margins(gaps: list[tuple[float, bool, bool]], margins: list[float]) -> None:

@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     from lab.retrieval.rerank import dev_candidates
     from retrieval.train_reranker import CV_FOLDS
 
-    clauses, retriever, items = dev_candidates(args.kb, args.questions)
+    clauses, retriever, items, _ = dev_candidates(args.kb, args.questions)
     kb = ClauseTerms.of(clauses, retriever.inner.lexical.tokenize)
     # held_out_candidates deals the folds in order: fold i is every CV_FOLDS-th example.
     sizes = [len(items[i::CV_FOLDS]) for i in range(CV_FOLDS)]

@@ -6,15 +6,28 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
+from retrieval.defaults import (
+    BUYER_EXAMPLES,
+    DEFAULT_EXAMPLE_QUESTIONS,
+    DEFAULT_ITEM_CATEGORIES,
+    DEV_QUESTIONS,
+)
 from retrieval.errors import KnowledgeBaseError
-from retrieval.examples import VECTORS_FILE, Example, ExampleIndex, load_examples
+from retrieval.examples import (
+    VECTORS_FILE,
+    Example,
+    ExampleIndex,
+    example_files,
+    is_example_files,
+    load_examples,
+)
 from retrieval.expansion import ItemCategories
-from retrieval.factory import make_retriever
+from retrieval.factory import make_retriever, reranker_provenance
 from retrieval.hybrid import HybridRetriever, rrf
 from retrieval.index import DenseRetriever
 from retrieval.kb import load_knowledge_base
 from retrieval.lexical import BM25Retriever
+from retrieval.rerank import file_hash
 from tests.retrieval.conftest import REPO_ROOT
 from tests.retrieval.fakes import FakeEmbedder
 
@@ -54,16 +67,77 @@ def test_load_examples_names_the_line_of_a_malformed_row(tmp_path, line) -> None
         load_examples(path, ["A-1.1"])
 
 
-def test_every_shipped_example_names_clauses_of_the_shipped_policies() -> None:
+@pytest.mark.parametrize("path", DEFAULT_EXAMPLE_QUESTIONS, ids=lambda p: p.name)
+def test_every_shipped_example_names_clauses_of_the_shipped_policies(path: Path) -> None:
     """A renamed clause must not silently lose its examples (the loader skips unknown ids)."""
     known = {c.clause_id for c in load_knowledge_base(REPO_ROOT / "data/policies")}
-    rows = [json.loads(line) for line in DEFAULT_EXAMPLE_QUESTIONS.read_text().splitlines()]
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     unknown = {cid for r in rows for cid in r.get("relevant") or () if cid not in known}
 
     assert unknown == set()
-    assert len(load_examples(DEFAULT_EXAMPLE_QUESTIONS, sorted(known))) == sum(
-        1 for r in rows if r["answerable"]
+    assert len(load_examples(path, sorted(known))) == sum(1 for r in rows if r["answerable"])
+
+
+def test_the_example_bank_is_the_dev_questions_then_the_buyers_examples() -> None:
+    """Separate files (provenance), both read; the dev questions first (the dev protocol
+    scores them and keeps the rest as examples: lab.retrieval.rerank.bank_extras)."""
+    assert DEFAULT_EXAMPLE_QUESTIONS == (DEV_QUESTIONS, BUYER_EXAMPLES)
+    known = sorted(c.clause_id for c in load_knowledge_base(REPO_ROOT / "data/policies"))
+
+    assert load_examples(DEFAULT_EXAMPLE_QUESTIONS, known) == [
+        *load_examples(DEV_QUESTIONS, known),
+        *load_examples(BUYER_EXAMPLES, known),
+    ]
+
+
+def test_load_examples_reads_several_files_in_order(tmp_path) -> None:
+    first = _write(tmp_path / "a.jsonl", [{"question": "fee", "relevant": ["RET-1.2"]}])
+    second = _write(
+        tmp_path / "b.jsonl",
+        [
+            {"question": "window", "relevant": ["RET-1.1"], "answerable": True},
+            {"question": "weather?", "relevant": [], "answerable": False},
+        ],
     )
+
+    examples = load_examples([first, str(second)], ["RET-1.1", "RET-1.2"])
+
+    assert examples == [Example("fee", ("RET-1.2",)), Example("window", ("RET-1.1",))]
+    assert load_examples((), ["RET-1.1"]) == []
+
+
+def test_load_examples_names_the_file_and_line_of_a_malformed_row_in_a_later_file(
+    tmp_path,
+) -> None:
+    first = _write(tmp_path / "a.jsonl", [{"question": "fee", "relevant": ["RET-1.2"]}])
+    second = tmp_path / "b.jsonl"
+    second.write_text('{"question": "ok", "relevant": ["RET-1.2"]}\nnot json\n')
+
+    with pytest.raises(KnowledgeBaseError, match=r"b\.jsonl:2"):
+        load_examples([first, second], ["RET-1.2"])
+
+
+def test_example_files_and_is_example_files_tell_paths_from_examples(tmp_path) -> None:
+    assert example_files("x.jsonl") == (Path("x.jsonl"),)
+    assert example_files([tmp_path / "a", "b"]) == (tmp_path / "a", Path("b"))
+    assert is_example_files("x.jsonl") and is_example_files(Path("x"))
+    assert is_example_files(DEFAULT_EXAMPLE_QUESTIONS)
+    assert not is_example_files([Example("fee", ("RET-1.2",))])
+    assert not is_example_files([])
+    assert not is_example_files(None)
+
+
+def test_the_reranker_provenance_hashes_every_example_file(tmp_path, tiny_clauses) -> None:
+    """Editing either file retrains the re-ranker; one file's hash is what it always was."""
+    first = _write(tmp_path / "a.jsonl", [{"question": "fee", "relevant": ["RET-1.2"]}])
+    second = _write(tmp_path / "b.jsonl", [{"question": "window", "relevant": ["RET-1.1"]}])
+    both = reranker_provenance(tiny_clauses, "m", [first, second])["examples_hash"]
+
+    assert file_hash([first]) == file_hash(first) == file_hash(str(first))
+    assert both not in (file_hash(first), file_hash(second))
+    assert file_hash([second, first]) != both
+    _write(second, [{"question": "window?", "relevant": ["RET-1.1"]}])
+    assert reranker_provenance(tiny_clauses, "m", [first, second])["examples_hash"] != both
 
 
 def test_example_index_ranks_clauses_by_their_closest_example(fake_embedder) -> None:

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from retrieval import train_reranker
 from retrieval.errors import IndexMismatchError
 from retrieval.examples import Example
 from retrieval.factory import make_retriever, reranker_provenance
@@ -152,6 +153,33 @@ def test_training_candidates_never_see_their_own_question_as_an_example(
     assert retriever.inner.examples is None and retriever.inner.reranker is None
     rows, labels = training_rows(items)
     assert rows.shape == (len(labels), len(FEATURES)) and 0 < labels.sum() < len(labels)
+
+
+def test_extra_examples_join_every_fold_and_are_never_held_out(fake_embedder, tiny_clauses) -> None:
+    """The dev protocol: the dev questions scored, the buyers' examples in every fold."""
+    retriever = make_retriever("hybrid", tiny_clauses, embedder=fake_embedder, examples=None)
+    scored = [
+        Example("how many days to return", ("RET-1.1",)),
+        Example("what is the shipping fee", ("RET-1.2",)),
+        Example("card refund days", ("REF-2.1",)),
+    ]
+    extra = [Example("who pays postage", ("RET-1.2",)), Example("vase broken", ("REF-2.2",))]
+    seen: list[list[str]] = []
+    original = train_reranker.ExampleIndex
+
+    def recording(examples, *args, **kwargs):
+        seen.append([e.question for e in examples])
+        return original(examples, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(train_reranker, "ExampleIndex", recording)
+        items = held_out_candidates(retriever, scored, n_folds=3, depth=4, extra=extra)
+
+    assert [e for e, _, _ in items] != [] and {e for e, _, _ in items} == set(scored)
+    assert len(seen) == 3
+    for fold in seen:
+        assert {e.question for e in extra} <= set(fold) and len(fold) == 2 + len(extra)
+    assert retriever.inner.examples is None
 
 
 def test_the_factory_loads_the_reranker_saved_beside_the_index(
