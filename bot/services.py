@@ -90,14 +90,14 @@ def load_multilingual_answerer(
     """English through ``english``; ms, id, th, vi, tl through the multilingual index (e5)."""
     from retrieval.base_rules import BaseRules
     from retrieval.build_multilingual import multilingual_examples
-    from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
+    from retrieval.defaults import DEFAULT_ITEM_CATEGORIES, MULTILINGUAL_EXAMPLE_QUESTIONS
     from retrieval.expansion import ItemCategories
     from retrieval.languages import load_translations
     from retrieval.multilingual import MultilingualIndex, load_e5
     from retrieval.multilingual_answer import MultilingualAnswerer
     from retrieval.multilingual_items import MultilingualItems
 
-    examples = multilingual_examples(kb_dir, DEFAULT_EXAMPLE_QUESTIONS)
+    examples = multilingual_examples(kb_dir, MULTILINGUAL_EXAMPLE_QUESTIONS)
     items = MultilingualItems.load(ItemCategories.load(DEFAULT_ITEM_CATEGORIES))
     index = MultilingualIndex.load(
         index_dir, load_e5(SERVING_THREADS), load_translations(kb_dir), examples, items

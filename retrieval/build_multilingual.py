@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
+from retrieval.defaults import MULTILINGUAL_EXAMPLE_QUESTIONS
 from retrieval.e5_seed import DEFAULT_SEED, Seed, read_seed, verified_seed, write_seed
 from retrieval.errors import RetrievalError
 from retrieval.examples import Example, ExampleFiles, load_examples
@@ -43,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "--examples",
         type=Path,
         nargs="+",
-        default=DEFAULT_EXAMPLE_QUESTIONS,
+        default=MULTILINGUAL_EXAMPLE_QUESTIONS,
         help="labelled English questions ranking clauses by their closest one (default: the "
-        "dev questions and the buyers' examples)",
+        "dev questions only: retrieval.defaults.MULTILINGUAL_EXAMPLE_QUESTIONS)",
     )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(

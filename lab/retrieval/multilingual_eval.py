@@ -41,7 +41,7 @@ from lab.retrieval.evaluation import (
 )
 from retrieval.answer import PolicyAnswer
 from retrieval.build_multilingual import multilingual_examples
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
+from retrieval.defaults import DEFAULT_ITEM_CATEGORIES, MULTILINGUAL_EXAMPLE_QUESTIONS
 from retrieval.examples import ExampleFiles
 from retrieval.expansion import ItemCategories
 from retrieval.languages import LANGUAGES, TRANSLATED, load_translations
@@ -335,7 +335,7 @@ def add_dev_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def reused_index(
-    kb: Path, saved: Path, examples: ExampleFiles = DEFAULT_EXAMPLE_QUESTIONS
+    kb: Path, saved: Path, examples: ExampleFiles = MULTILINGUAL_EXAMPLE_QUESTIONS
 ) -> tuple[MultilingualIndex, list[str]]:
     """The multilingual index of ``kb`` and its clause ids, the index saved in ``saved`` reused:
     only windows and example questions missing from it are embedded (e5, one thread)."""
@@ -354,7 +354,7 @@ def reused_index(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_dev_arguments(parser)
-    parser.add_argument("--examples", type=Path, nargs="+", default=DEFAULT_EXAMPLE_QUESTIONS)
+    parser.add_argument("--examples", type=Path, nargs="+", default=MULTILINGUAL_EXAMPLE_QUESTIONS)
     parser.add_argument("--heldout", type=Path, default=None, help="dir of policy_questions_*")
     parser.add_argument("--english", type=Path, default=None, help="English held-out questions")
     parser.add_argument("--out", type=Path, default=Path("reports/retrieval/multilingual"))

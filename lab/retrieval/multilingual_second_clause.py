@@ -29,7 +29,7 @@ import numpy as np
 
 from lab.retrieval.multilingual_eval import add_dev_arguments, read_dev, reused_index
 from retrieval.answer import ANSWER_DEPTH
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
+from retrieval.defaults import MULTILINGUAL_EXAMPLE_QUESTIONS
 from retrieval.multilingual import (
     MultilingualIndex,
 )
@@ -191,7 +191,7 @@ def report(rows: Sequence[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_dev_arguments(parser)
-    parser.add_argument("--examples", type=Path, nargs="+", default=DEFAULT_EXAMPLE_QUESTIONS)
+    parser.add_argument("--examples", type=Path, nargs="+", default=MULTILINGUAL_EXAMPLE_QUESTIONS)
     args = parser.parse_args(argv)
 
     index, known = reused_index(args.kb, args.index, args.examples)

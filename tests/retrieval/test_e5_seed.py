@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval import build_multilingual
-from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS
+from retrieval.defaults import MULTILINGUAL_EXAMPLE_QUESTIONS
 from retrieval.e5_seed import (
     CHECK_PASSAGES,
     DEFAULT_SEED,
@@ -35,7 +35,7 @@ def _needed() -> tuple[set[str], set[str]]:
         for w in clause_windows(c, language)
         for t in embedded_texts(w, language)
     }
-    examples = build_multilingual.multilingual_examples(KB, DEFAULT_EXAMPLE_QUESTIONS)
+    examples = build_multilingual.multilingual_examples(KB, MULTILINGUAL_EXAMPLE_QUESTIONS)
     return passages, {e.question for e in examples}
 
 
