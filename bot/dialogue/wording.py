@@ -62,7 +62,12 @@ SEALED_WORDS = replace(
         r"\b(seale?d|unopene?d|(never|not|(has|have|did|was|is) ?n(o|')?t)( even| yet| ever)?"
         r"( been)?( even| yet)? (opene?d?|used?|tried|try|tested|test|sprayed|spray|worn|wore"
         r"|wear|applied|apply|swatched)|untouched|brand new"
-        r"|still (in (the )?(box|wrapping|plastic|packaging)|wrapped))\b"
+        r"|still (in (the |its |it'?s |my |their )?(original )?(box|wrapping|plastic|packaging"
+        r"|shrink ?wrap|cellophane)|wrapped)"
+        # "the shrink wrap is still on", "with the seal intact": the seal RET-2.7 names, unbroken
+        r"|(shrink ?wrap|shrink film|plastic wrap|cellophane|seal|safety sticker|foil)"
+        r"( is| are)?( still)? (on|intact|unbroken)"
+        r"|with (the |its )?(shrink ?wrap|shrink film|plastic wrap|cellophane|seal)( still)? on)\b"
     ),
 )
 OPENED_WORDS = replace(

@@ -129,6 +129,22 @@ def test_sealed_said_with_the_order_is_not_asked(chat, nlu):
     assert turn["expecting"] == "confirmation", bot_text(turn)
 
 
+def test_the_seal_said_intact_in_other_words_is_not_asked(chat, nlu):
+    # dev5 g17: "still in its box with the shrink wrap on" is the seal RET-2.7 names, unbroken;
+    # asked "Has the item been opened?", the buyer could only say it again.
+    for text in (
+        "I want to return the lipstick from D203, I changed my mind. It is still in its box "
+        "with the shrink wrap on.",
+        "return the lipstick from D203 please, changed my mind, the seal is still intact",
+    ):
+        nlu.script[text] = "return_item"
+        turn = chat.say(text)
+        assert turn["expecting"] == "confirmation", bot_text(turn)
+        assert {"RET-2.2", "RET-2.7"} <= set(citations(turn)), citations(turn)
+        assert "30-day" in bot_text(turn)
+        chat.say("no")
+
+
 def test_opened_alone_in_the_opening_is_still_asked(chat):
     # "open" is too common a word to mean the item: only the negated form is taken unasked.
     turn = chat.say("I want to return the lipstick from D203, I changed my mind, I opened the box")
