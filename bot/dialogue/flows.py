@@ -25,6 +25,8 @@ rules for answers to the bot's own closed questions).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from bot.clauses import policy_quote
@@ -32,7 +34,7 @@ from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
 from bot.dialogue.order_match import amounts_in
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
-from bot.dialogue.state import Choice, Flow
+from bot.dialogue.state import Choice, Flow, normalise
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import (
     AGREEING_REASON,
@@ -71,6 +73,7 @@ from bot.dialogue.wording import (
     REPLACEMENT_WORDS,
     RULE_QUESTION,
     SEALED_WORDS,
+    UNDER_REVIEW,
     WHY_QUESTION,
     rating_of,
     without_declined_remedy,
@@ -173,6 +176,14 @@ class TurnHandler(Deciding):
             and (flow.order_id is None or self._owned(new_order) is not None)
         ):
             return self._correct_order(new_order)
+        if flow is not None and state.expecting and self.option is None:
+            statement = self._statement_answering()
+            if statement is not None:
+                # "don't need it, bought a better one. and how long does the refund take??" to
+                # "What went wrong?": the answer and a question in one message. Read whole it
+                # is the question, and the answer in it was lost (asked again until a person
+                # took over, dev5 g30): the question is answered, the answer fills its slot.
+                return self._answer_then_fill(statement)
         if self.intent == "ask_policy" and not self._answers_the_question():
             # A question gets its answer first, whatever the bot was waiting for; the open
             # question is asked again after it (`_resume_prompt`). Not an answer that uses the
@@ -318,9 +329,14 @@ class TurnHandler(Deciding):
         # for the rule behind that amount too (read as track_refund at 0.91, it showed the
         # order's refund status and never said why).
         about_an_amount = self.intent == "track_refund" and bool(amounts_in(self.said))
+        # "why my refund kena review again ah?": why a refund waits for a person asks for the
+        # rule that flags it (REV-6.2, REV-6.6), not for one order's refund status (dev5 g24).
+        about_a_review = self.intent == "track_refund" and bool(UNDER_REVIEW.search(self.said))
         return (
-            (self.intent in ASKS_REASON or about_an_amount)
-            and self._may_ask()
+            (self.intent in ASKS_REASON or about_an_amount or about_a_review)
+            # (A question mark anywhere, for the review: "why ... review ah? when will this
+            # flag go away one" ends on a second question without its mark.)
+            and (self._may_ask() or (about_a_review and bool(QUESTION_SENTENCE.search(self.text))))
             and bool(WHY_QUESTION.match(self.said))
             and not (self._order_entity() or self._id_typed())
         )
@@ -662,6 +678,46 @@ class TurnHandler(Deciding):
         self._offer_check()
         return self.out
 
+    def _statement_answering(self) -> str | None:
+        """The message without its question sentences, when that answers the open question
+        and the whole message does not (its question mark makes it a question about the
+        answer, `_answers_the_question`); None otherwise."""
+        if not QUESTION_SENTENCE.search(self.text) or self._answers_the_question():
+            return None
+        statement = QUESTION_SENTENCE.sub(" ", self.text).strip(" ,.;:!")
+        if not statement:
+            return None
+        with self._reading(statement):
+            return statement if self._answers_the_question() else None
+
+    def _answer_then_fill(self, statement: str) -> Outcome:
+        """Answer the message's question sentences when retrieval is sure (unsure: nothing
+        said, the request goes on: the buyer answered what it needs), then fill the open slot
+        from the rest (`_statement_answering`) and go on with the request."""
+        question = " ".join(q.strip() for q in QUESTION_SENTENCE.findall(self.text))
+        with self._reading(question):
+            self._say_sure_answer()
+        self._side_turn = False
+        with self._reading(statement):
+            filled = self._fill_slot()
+            self._progressed = filled is not None
+            if filled is FILLED:
+                return self._advance()
+            if filled is HAND_OVER:
+                return self._handoff("no_photo", ("DMG-3.1",), replies.text("no_photo_handoff"))
+            return self.out
+
+    @contextmanager
+    def _reading(self, text: str) -> Iterator[None]:
+        """Read a part of the message (its words only; the NLU's reading stays the whole's)."""
+        kept = self.text, self.said, self.option
+        self.text, self.said = text, normalise(text)
+        self.option = self.state.options.get(self.said)
+        try:
+            yield
+        finally:
+            self.text, self.said, self.option = kept
+
     def _answer_check_offer(self) -> Outcome | None:
         """ "Shall I check order X for you?" is optional, offered after an answer: a yes checks
         it, a plain no closes it politely. Anything else ("no, just tell me the rule", "let me
@@ -794,7 +850,11 @@ class TurnHandler(Deciding):
             return self._say(replies.track_refund(order, pending), ["REF-5.1", "REF-5.2"])
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:
-                return self._handoff("change_order", (), replies.text("change_order"), order=order)
+                # CAN-1.4: a pending order's address or details can change; the seller makes
+                # the change, so a person takes it (the bot has no action for it).
+                return self._handoff(
+                    "change_order", ("CAN-1.4",), replies.text("change_order"), order=order
+                )
             self.state.end_flow()
             return self._say(replies.change_too_late(order), ["CAN-1.2"])
         if flow.claim_type is None:

@@ -219,6 +219,11 @@ PERSON_IF_REFUSED = re.compile(
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
+# A refund or an account held for a person's review (REV-6.2, REV-6.6): "kena review",
+# "flagged", "under review", "on hold for checking".
+UNDER_REVIEW = re.compile(
+    r"\b(review(ed|ing)?|flag(ged|s)?|on hold|blacklist(ed)?|manual(ly)? check(ed)?)\b"
+)
 # A reply that is an order number alone ("9999", "#A-7788", "order 12345"), whoever's it is.
 ID_ALONE = re.compile(
     r"^(?:(?:order|order no\.?|order number|it'?s|its|#)\s*)*#?[a-z]{0,4}-?\d{4,}$"

@@ -236,3 +236,37 @@ def test_a_photo_with_the_request_makes_a_damage_reading_at_the_ordinary_bar_the
     turn = chat.say(text, photo="https://img.example.com/keys.jpg")
     assert turn["expecting"] != "reason", bot_text(turn)
     assert "What went wrong" not in bot_text(turn) and "DMG-3.3" in citations(turn), bot_text(turn)
+
+
+# --- an answer with a question in it ------------------------------------------------------------
+
+
+def test_an_answer_with_a_question_fills_its_slot_and_the_question_is_answered(chat, nlu, answerer):
+    # dev5 g30: "What went wrong?" answered with the reason and a question, read whole as a
+    # policy question: the reason was lost and asked again until a person took over.
+    assert chat.say("I want to return D200")["expecting"] == "reason"
+    text = "don't need it, bought a better one. and how long does the refund take once you get it?"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert answerer.questions[-1] == "and how long does the refund take once you get it?"
+    assert "RET-2.1" in citations(turn)  # the fake answerer's clause: the question answered
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_when_retrieval_is_unsure_the_answer_still_fills_its_slot(chat, nlu, answerer):
+    assert chat.say("I want to return D200")["expecting"] == "reason"
+    answerer.confident = False
+    text = "changed my mind. is the shipping free?"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_question_about_the_answer_is_still_a_question(chat, nlu, answerer):
+    # "what happens if i opened it, can i still send it back?" has no statement part: answered,
+    # and the open question asked again (as before).
+    assert chat.say("I want to return D200")["expecting"] == "reason"
+    text = "what if I changed my mind, do I pay the shipping?"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert turn["expecting"] == "reason", bot_text(turn)
