@@ -25,6 +25,7 @@ rules for answers to the bot's own closed questions).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -32,7 +33,7 @@ from datetime import datetime
 from bot.clauses import policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
-from bot.dialogue.order_match import amounts_in
+from bot.dialogue.order_match import amounts_in, items_named
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow, normalise
 from bot.dialogue.turn import Outcome
@@ -62,6 +63,7 @@ from bot.dialogue.wording import (
     NEVER_MIND,
     NO_PHOTO,
     NO_WORDS,
+    NOT_NOW,
     OPENED_NOT_ITEM,
     OPENED_WORDS,
     OWN_CASE,
@@ -69,6 +71,7 @@ from bot.dialogue.wording import (
     PHOTO_LATER,
     PROBLEM_WITH_ORDER,
     QUESTION_SENTENCE,
+    REASON_WORDS,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     RULE_QUESTION,
@@ -82,7 +85,7 @@ from bot.language.catalogue import current
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
-from policies.types import ClaimType, Order, OrderStatus, Remedy
+from policies.types import ClaimType, Order, OrderItem, OrderStatus, Remedy
 from retrieval.errors import RetrievalError
 from retrieval.situation import SITUATION_MIN_CONFIDENCE
 
@@ -441,7 +444,12 @@ class TurnHandler(Deciding):
             return self._advance()
         if self._is_yes():
             return self._execute(proposal)
-        if self._is_no() or NEVER_MIND.search(self.said) or DECLINE_WORDS.search(self.said):
+        if (
+            self._is_no()
+            or NEVER_MIND.search(self.said)
+            or DECLINE_WORDS.search(self.said)
+            or (NOT_NOW.match(self.said) and not QUESTION_SENTENCE.search(self.text))
+        ):
             self._drop_proposal()
             state.end_flow()
             return self._say(replies.declined(proposal.remedy))
@@ -874,8 +882,32 @@ class TurnHandler(Deciding):
             flow.claim_type = ClaimType.CANCEL
         per_item = DAMAGE_CLAIMS | {ClaimType.CHANGE_OF_MIND_RETURN}
         if flow.claim_type in per_item and len(order.items) > 1 and flow.skus is None:
-            return self._ask_items(order)
+            said = self._items_said(order, flow.claim_type)
+            if not said:
+                return self._ask_items(order)
+            # "plate, teapot and one mug ... the mug handle is broken, other thing is ok": the
+            # item the message says it is about; "Which item?" would ask what it said (the
+            # offer that follows names the item, so a wrong pick is declined, not executed).
+            flow.skus = [item.sku for item in said]
         return self._decide(order)
+
+    def _items_said(self, order: Order, claim_type: ClaimType) -> list[OrderItem]:
+        """The one item of a several-item order this message is about: the only one it names;
+        of several named, for a damaged or wrong item, the only one named in a clause that
+        says what is wrong ("the mug handle is broken, other thing is ok"). Else none."""
+        named = items_named(self.text, order.items)
+        if len(named) == 1:
+            return named
+        if len(named) < 2 or claim_type not in DAMAGE_CLAIMS:
+            return []
+        problem = (REASON_WORDS["damaged"], REASON_WORDS["wrong_item"])
+        broken = {
+            item.sku: item
+            for clause in _CLAUSE.split(self.text)
+            if any(words.search(clause.lower()) for words in problem)
+            for item in items_named(clause, order.items)
+        }
+        return list(broken.values()) if len(broken) == 1 else []
 
     def _tracked_problem(self, order: Order) -> bool:
         """Whether the problem a tracking request named (`_start`) is a claim on ``order``: a
@@ -893,6 +925,11 @@ class TurnHandler(Deciding):
         # shows where it is and, when overdue, offers the late claim); a parcel marked delivered
         # but not there, or one that came damaged or wrong, is the claim.
         return order.status is OrderStatus.DELIVERED
+
+
+# Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
+# the teapot is cracked").
+_CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
 
 
 def _overdue(order: Order, now: datetime) -> bool:

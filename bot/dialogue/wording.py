@@ -123,6 +123,12 @@ def without_declined_remedy(said: str) -> str:
 
 
 # "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
+# Not now, to an offer ("later, I take photo first", "not today, thank you"): nothing is done;
+# the buyer can ask again when ready. (Not in a question: "can I drop it off later?" asks.)
+NOT_NOW = re.compile(
+    r"^(?:(?:ok|okay|hmm+|um+|sorry|thanks|thank you)[,.!]*\s+)*(?:not (?:today|now|right now|yet)"
+    r"|(?:maybe )?later\b|let me think|(?:i'?ll|i will|i need to) think|hold off)"
+)
 DECLINE_WORDS = replace(
     local.DECLINE,
     english=re.compile(
@@ -234,6 +240,14 @@ REQUEST_AS_QUESTION = re.compile(
     r"^(?:(?:ok|okay|then|so|hmm+|well|actually)[,.]* )*(?:(?:can|could|would|will) (?:you|u)"
     r"(?: (?:please|pls|just))? (?:send|give|get|do|make|process|issue|refund|replace|ship)"
     r"|(?:can|could|may) i (?:please )?(?:get|have|just get)|i(?:'d| would) (?:like|prefer))\b"
+)
+# An after-sales request asked of the bot as a question ("Hi, could you please cancel my order
+# SG-84107?", "can you return this for me?"): the act reader may call it a question, but it is
+# something to do, not a question about the rules (`several.is_request`). Not "can I return an
+# opened lipstick?", which asks the rule.
+ACTION_ASKED = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|please|pls)[,.!]*\s+)*(?:(?:can|could|would|will) (?:you|u)"
+    r"(?: (?:please|pls|kindly|just))? (?:cancel|return|refund|replace|exchange|track|check))\b"
 )
 # A message worded as a question, question mark or not ("what happens if i opened it can i
 # still send it back", "is it ok if it was opened"): a question word first, a verb before its

@@ -24,3 +24,86 @@ def test_a_change_to_a_pending_order_cites_can_1_4(chat):
     turn = chat.say("change the address of P100")
     assert turn["status"] == "waiting_for_agent", bot_text(turn)
     assert "CAN-1.4" in citations(turn)
+
+
+# --- the item the message says is broken -------------------------------------------------------
+
+
+def test_the_item_said_broken_among_those_named_is_not_asked(chat, nlu):
+    # dev5 g11: "plate, teapot and one mug ... the mug handle is broken, other thing is ok":
+    # "Which item?" asked what the message said; answered with the message, the first item
+    # it named (the plates) was taken.
+    text = "order D202, I got the shirt and the socks. the socks are torn, the shirt is ok"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence", bot_text(turn)
+    turn = chat.say(photo="https://img.example.com/a.jpg")
+    assert "Wool socks" in bot_text(turn) and "Linen shirt" not in bot_text(turn), bot_text(turn)
+
+
+def test_one_item_named_of_several_is_taken(chat):
+    turn = chat.say("I want to return the linen shirt from D202, I changed my mind")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "Linen shirt" in bot_text(turn) and "Wool socks" not in bot_text(turn)
+
+
+def test_two_items_said_broken_are_asked_about(chat, nlu):
+    text = "order D202: the shirt is torn and the socks are torn too"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text)
+    assert turn["expecting"] == "choice", bot_text(turn)
+
+
+# --- not now, to an offer -----------------------------------------------------------------------
+
+
+def test_later_to_an_offer_declines_it(chat):
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    turn = chat.say("later, I take photo first")
+    assert turn["status"] == "bot" and turn["actions"] == [], bot_text(turn)
+    assert turn["expecting"] != "confirmation", bot_text(turn)
+
+
+def test_a_question_with_later_in_it_is_not_a_no(chat, answerer):
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    turn = chat.say("later is the label still valid?")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+# --- a request asked of the bot as a question, with a question after it ------------------------
+
+
+def test_a_cancel_asked_as_a_question_is_done_after_the_questions(chat, nlu, answerer):
+    # dev5 g25: "could you please cancel ...?" read by the act reader as a question: with the
+    # fee question after it, the message was one question, answered, and nothing cancelled.
+    first = "Hi, could you please cancel my order P100?"
+    text = f"{first} I found it cheaper. Is there a fee for cancelling?"
+    nlu.script[text] = "ask_policy"
+    nlu.script[first] = "cancel_order"
+    nlu.acts[first] = ("question", 0.9)
+    nlu.script["I found it cheaper."] = "inform"
+    nlu.script["I found it cheaper. Is there a fee for cancelling?"] = "ask_policy"
+    turn = chat.say(text)
+    assert answerer.questions, bot_text(turn)
+    assert turn["expecting"] == "confirmation" or turn["actions"], bot_text(turn)
+
+
+def test_how_the_money_goes_after_a_cancel_is_a_question_not_a_second_request(chat, nlu, answerer):
+    # dev5 g25, as the real NLU reads it: the cancel (a request), the fee question, and "how
+    # long until the money is back on my card?" read as tracking a refund (a question act):
+    # two requests, one without an order, made the message one question; nothing cancelled.
+    first = "Hi, could you please cancel my order P100?"
+    second = "Is there a fee for cancelling"
+    third = "how long until the money is back on my card?"
+    text = f"{first} {second}, and {third}"
+    nlu.script[text] = "ask_policy"
+    nlu.script[first] = "cancel_order"
+    nlu.acts[first] = ("request", 1.0)
+    nlu.script[second] = "ask_policy"
+    nlu.acts[second] = ("question", 0.99)
+    nlu.script[third] = "track_refund"
+    nlu.acts[third] = ("question", 0.67)
+    turn = chat.say(text)
+    assert third in answerer.questions and second in answerer.questions, answerer.questions
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert chat.say("yes")["actions"][0]["type"] == "cancel"
