@@ -29,7 +29,7 @@ from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import Choice, DialogueState, normalise
 from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
-from bot.dialogue.wording import ACTION_ASKED
+from bot.dialogue.wording import ACTION_ASKED, QUESTION_SENTENCE
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
 from nlu.types import IntentScore, ParseResult
@@ -182,6 +182,15 @@ def _asks_how_it_goes(part: ParseResult) -> bool:
     )
 
 
+def _question_only(part: ParseResult) -> ParseResult:
+    """A question part as its question sentences ("...?"); the part itself when it is one, or
+    has none (a question without its mark)."""
+    asked = " ".join(q.strip() for q in QUESTION_SENTENCE.findall(part.text) if q.strip(" ?"))
+    if not asked or asked == part.text.strip():
+        return part
+    return dataclasses.replace(part, text=asked)
+
+
 def _as_question(part: ParseResult) -> ParseResult:
     return dataclasses.replace(part, intent=IntentScore("ask_policy", part.intent.confidence))
 
@@ -229,6 +238,12 @@ def run(
     if asked:
         # One problem told with a question about it: read whole (`TurnHandler.asks_about`).
         ordered = []
+    if ordered and not all(map(is_question, ordered)):
+        # Questions answered ahead of a request ask in their question sentences; what a piece
+        # joined to one tells ("I've changed my mind; it is unused with the tags on. Also, how
+        # long do I have to return bags?") is the request's, which follows. Asked with it,
+        # retrieval quoted the return conditions, not the window asked (dev5 g34).
+        ordered = [_question_only(p) if is_question(p) else p for p in ordered]
     if ordered:
         first, rest = ordered[0], ordered[1:]
         if is_question(first):

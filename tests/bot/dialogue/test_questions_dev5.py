@@ -107,3 +107,20 @@ def test_how_the_money_goes_after_a_cancel_is_a_question_not_a_second_request(ch
     assert third in answerer.questions and second in answerer.questions, answerer.questions
     assert turn["expecting"] == "confirmation", bot_text(turn)
     assert chat.say("yes")["actions"][0]["type"] == "cancel"
+
+
+def test_a_question_ahead_of_a_request_is_asked_without_the_story_joined_to_it(chat, nlu, answerer):
+    # dev5 g34: "I've changed my mind; it is unused with the tags on. Also, how long do I have
+    # to return bags?": asked whole, retrieval quoted the return conditions, not the window.
+    first = "I'd like to return D200."
+    told = "I've changed my mind, it is unused."
+    asked = "how long do I have to return dresses?"
+    text = f"{first} {told} Also, {asked}"
+    joined = f"{told} Also, {asked}"
+    nlu.script.update({text: "return_item", first: "return_item", told: "inform"})
+    nlu.script.update({asked: "ask_policy", joined: "ask_policy"})
+    nlu.acts.update({first: ("request", 1.0), told: ("inform", 0.9), joined: ("question", 0.9)})
+    nlu.acts[asked] = ("question", 0.95)
+    chat.say(text)
+    assert joined not in answerer.questions, answerer.questions
+    assert any(q.endswith(asked) for q in answerer.questions), answerer.questions
