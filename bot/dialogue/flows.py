@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from bot.clauses import policy_quote
+from bot.clauses import clause_book, policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
 from bot.dialogue.order_match import amounts_in, items_named
@@ -69,6 +69,7 @@ from bot.dialogue.wording import (
     OWN_CASE,
     PERSON_IF_REFUSED,
     PHOTO_LATER,
+    PRICE_DROP,
     PROBLEM_WITH_ORDER,
     QUESTION_SENTENCE,
     REASON_WORDS,
@@ -86,6 +87,7 @@ from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
 from policies.types import ClaimType, Order, OrderItem, OrderStatus, Remedy
+from retrieval.answer import PolicyAnswer
 from retrieval.errors import RetrievalError
 from retrieval.situation import SITUATION_MIN_CONFIDENCE
 
@@ -150,6 +152,11 @@ class TurnHandler(Deciding):
         if self.option == "no_thanks":
             state.end_flow()
             return self._say(replies.text("anything_else"))
+        if flow is None and state.proposal is None and PRICE_DROP.search(self.said):
+            # "it's 119 in the sale, I want the 30 difference back": no claim the rules decide
+            # (read as a refund, it asked what went wrong, then took "TWO DAYS later" for a
+            # late parcel, dev5 g23); the rule for it, REF-5.7, is the answer.
+            return self._price_drop_rule()
         if state.choice is Choice.PERSON and state.proposal is None:
             # "Would you like a person?" answered in words ("yes please", "no thanks").
             if self._is_yes():
@@ -686,6 +693,16 @@ class TurnHandler(Deciding):
         self._offer_check()
         return self.out
 
+    def _price_drop_rule(self) -> Outcome:
+        """REF-5.7 quoted: a price drop is not refunded; cancel a pending order or return a
+        delivered one within its window to buy again at the new price."""
+        clause = clause_book()[PRICE_DROP_CLAUSE]
+        answer = PolicyAnswer(clause.text, (PRICE_DROP_CLAUSE,), True, ())
+        quoted, referred = policy_quote(answer, current().language)
+        self._side_turn = True
+        self._reply(quoted, list(dict.fromkeys((PRICE_DROP_CLAUSE, *referred))))
+        return self.out
+
     def _statement_answering(self) -> str | None:
         """The message without its question sentences, when that answers the open question
         and the whole message does not (its question mark makes it a question about the
@@ -927,6 +944,8 @@ class TurnHandler(Deciding):
         return order.status is OrderStatus.DELIVERED
 
 
+# The rule for a price that dropped after the purchase.
+PRICE_DROP_CLAUSE = "REF-5.7"
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)

@@ -225,6 +225,15 @@ PERSON_IF_REFUSED = re.compile(
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
+# A price that dropped after the purchase, its difference asked back (REF-5.7: not refunded):
+# "it's 119 in the sale, I want the 30 difference back", "price dropped after I bought it".
+# Not "found it cheaper elsewhere" (a change of mind: a return).
+PRICE_DROP = re.compile(
+    r"\b((the |its |it'?s |it has )?price (has |have )?(dropped|drops?|went down|gone down|fell"
+    r"|reduced|cut|is lower now)|(now|later|it'?s|it is|went) (on|in the|in a) (sale|promo)"
+    r"|price difference|(the |that |this )?(\$?\d+([.,]\d+)? )?difference back"
+    r"|refund (me )?the difference|price match)\b"
+)
 # A refund or an account held for a person's review (REV-6.2, REV-6.6): "kena review",
 # "flagged", "under review", "on hold for checking".
 UNDER_REVIEW = re.compile(

@@ -124,3 +124,22 @@ def test_a_question_ahead_of_a_request_is_asked_without_the_story_joined_to_it(c
     chat.say(text)
     assert joined not in answerer.questions, answerer.questions
     assert any(q.endswith(asked) for q in answerer.questions), answerer.questions
+
+
+# --- a price drop --------------------------------------------------------------------------------
+
+
+def test_a_price_drop_gets_its_rule_not_a_claim(chat, nlu):
+    # dev5 g23: read as a refund, it asked what went wrong, then read "TWO DAYS later" as a
+    # late parcel and refused a voucher. The rule is REF-5.7: the difference is not refunded.
+    text = "I paid 149 and TWO DAYS later it's 119 in the sale!!! I want the 30 difference back"
+    nlu.script[text] = "request_refund"
+    turn = chat.say(text)
+    assert citations(turn) >= {"REF-5.7"}, bot_text(turn)
+    assert "do not refund the difference" in bot_text(turn)
+    assert turn["expecting"] is None and turn["actions"] == [], bot_text(turn)
+
+
+def test_found_it_cheaper_elsewhere_is_still_a_return(chat, nlu):
+    turn = chat.say("I want to return D200, found it cheaper elsewhere")
+    assert "REF-5.7" not in citations(turn), bot_text(turn)
