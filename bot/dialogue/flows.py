@@ -60,6 +60,7 @@ from bot.dialogue.wording import (
     DECLINE_WORDS,
     DISPUTE_WORDS,
     HELP_WITH_ORDER,
+    MISSING_FROM_PARCEL,
     NEVER_MIND,
     NO_PHOTO,
     NO_WORDS,
@@ -67,6 +68,7 @@ from bot.dialogue.wording import (
     OPENED_NOT_ITEM,
     OPENED_WORDS,
     OWN_CASE,
+    PARCEL_CAME,
     PERSON_IF_REFUSED,
     PHOTO_LATER,
     PRICE_DROP,
@@ -884,6 +886,18 @@ class TurnHandler(Deciding):
             return self._say(replies.change_too_late(order), ["CAN-1.2"])
         if flow.claim_type is None:
             return self._ask_reason()
+        missing = self._missing_from_parcel(order)
+        if missing is not None:
+            # "The parcel came two days ago, ... only the cable inside, no stand anywhere": an
+            # item missing from a parcel that arrived is a wrong or incomplete delivery with a
+            # photo (HELP-8.4, DMG-3.1), not a parcel that never came (read so, the carrier was
+            # asked to investigate a delivered parcel, INR-4.2, by a person; dev5 g54).
+            flow.intent, flow.claim_type = "wrong_item", ClaimType.WRONG_ITEM
+            flow.skus = [missing.sku]
+            out = self._decide(order)
+            if out.messages:
+                out.messages[0].citations.append("HELP-8.4")
+            return out
         if flow.claim_type is ClaimType.CANCEL and order.status is OrderStatus.DELIVERED:
             # A delivered order cannot be cancelled (CAN-1.2); what the buyer wants is their
             # money back for an item they no longer need, which is a return: offered at once.
@@ -907,6 +921,26 @@ class TurnHandler(Deciding):
             # offer that follows names the item, so a wrong pick is declined, not executed).
             flow.skus = [item.sku for item in said]
         return self._decide(order)
+
+    def _missing_from_parcel(self, order: Order) -> OrderItem | None:
+        """The one item of a delivered several-item order that a not-received claim says is
+        missing from the parcel that came; None otherwise."""
+        flow = self.state.flow
+        assert flow is not None
+        if (
+            flow.claim_type is not ClaimType.NOT_RECEIVED
+            or order.status is not OrderStatus.DELIVERED
+            or len(order.items) < 2
+            or not PARCEL_CAME.search(self.said)
+        ):
+            return None
+        missing = {
+            item.sku: item
+            for clause in _CLAUSE.split(self.text)
+            if MISSING_FROM_PARCEL.search(clause.lower())
+            for item in items_named(clause, order.items)
+        }
+        return next(iter(missing.values())) if len(missing) == 1 else None
 
     def _items_said(self, order: Order, claim_type: ClaimType) -> list[OrderItem]:
         """The one item of a several-item order this message is about: the only one it names;

@@ -234,6 +234,17 @@ PRICE_DROP = re.compile(
     r"|price difference|(the |that |this )?(\$?\d+([.,]\d+)? )?difference back"
     r"|refund (me )?the difference|price match)\b"
 )
+# An item said missing from a parcel that came ("only the cable inside, no stand anywhere",
+# "the stand was not in the box", "the missing stand"): HELP-8.4's incomplete delivery.
+MISSING_FROM_PARCEL = re.compile(
+    r"\b(missing|no \w+( \w+)? (anywhere|inside|in (it|there|the (box|parcel|package)))"
+    r"|(was|were|is|are)n'?t (in|inside)|(was|were|is|are) not (in|inside)|without (the|a|an|my))\b"
+)
+# The parcel came: said with an item missing from it, not a parcel that never came.
+PARCEL_CAME = re.compile(
+    r"\b((parcel|package|box|order|it) (came|arrived|was delivered)|opened (it|the (box|parcel"
+    r"|package))|only (the|a|an|one) \w+( \w+)? (inside|in (it|there|the (box|parcel|package))))\b"
+)
 # A refund or an account held for a person's review (REV-6.2, REV-6.6): "kena review",
 # "flagged", "under review", "on hold for checking".
 UNDER_REVIEW = re.compile(

@@ -143,3 +143,30 @@ def test_a_price_drop_gets_its_rule_not_a_claim(chat, nlu):
 def test_found_it_cheaper_elsewhere_is_still_a_return(chat, nlu):
     turn = chat.say("I want to return D200, found it cheaper elsewhere")
     assert "REF-5.7" not in citations(turn), bot_text(turn)
+
+
+# --- an item missing from a parcel that came ----------------------------------------------------
+
+
+def test_an_item_missing_from_a_parcel_that_came_is_an_incomplete_delivery(chat, nlu):
+    # dev5 g54: read as not received, the delivered parcel went to a person for the carrier
+    # (INR-4.2). HELP-8.4: an item missing from a parcel that arrived is a wrong or incomplete
+    # delivery, with a photo (DMG-3.1), for that item only.
+    text = (
+        "order D202 came yesterday, but when I opened it there was only the shirt inside, "
+        "no socks anywhere. What can you do about the missing socks?"
+    )
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence", bot_text(turn)
+    assert {"DMG-3.1", "HELP-8.4"} <= citations(turn), citations(turn)
+    turn = chat.say(photo="https://img.example.com/parcel.jpg")
+    assert "Wool socks" in bot_text(turn) and "$8.00" in bot_text(turn), bot_text(turn)
+    assert "Linen shirt" not in bot_text(turn)
+
+
+def test_a_parcel_that_never_came_is_still_not_received(chat, nlu):
+    text = "order D202 never arrived, the socks and the shirt are missing"
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert "HELP-8.4" not in citations(turn), bot_text(turn)
