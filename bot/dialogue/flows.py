@@ -25,14 +25,17 @@ rules for answers to the bot's own closed questions).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from bot.clauses import policy_quote
+from bot.clauses import clause_book, policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
-from bot.dialogue.order_match import amounts_in
+from bot.dialogue.order_match import amounts_in, items_named
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
-from bot.dialogue.state import Choice, Flow
+from bot.dialogue.state import Choice, Flow, normalise
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import (
     AGREEING_REASON,
@@ -57,20 +60,26 @@ from bot.dialogue.wording import (
     DECLINE_WORDS,
     DISPUTE_WORDS,
     HELP_WITH_ORDER,
+    MISSING_FROM_PARCEL,
     NEVER_MIND,
     NO_PHOTO,
     NO_WORDS,
+    NOT_NOW,
     OPENED_NOT_ITEM,
     OPENED_WORDS,
     OWN_CASE,
+    PARCEL_CAME,
     PERSON_IF_REFUSED,
     PHOTO_LATER,
+    PRICE_DROP,
     PROBLEM_WITH_ORDER,
     QUESTION_SENTENCE,
+    REASON_WORDS,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     RULE_QUESTION,
     SEALED_WORDS,
+    UNDER_REVIEW,
     WHY_QUESTION,
     rating_of,
     without_declined_remedy,
@@ -79,7 +88,8 @@ from bot.language.catalogue import current
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
-from policies.types import ClaimType, Order, OrderStatus, Remedy
+from policies.types import ClaimType, Order, OrderItem, OrderStatus, Remedy
+from retrieval.answer import PolicyAnswer
 from retrieval.errors import RetrievalError
 from retrieval.situation import SITUATION_MIN_CONFIDENCE
 
@@ -144,6 +154,11 @@ class TurnHandler(Deciding):
         if self.option == "no_thanks":
             state.end_flow()
             return self._say(replies.text("anything_else"))
+        if flow is None and state.proposal is None and PRICE_DROP.search(self.said):
+            # "it's 119 in the sale, I want the 30 difference back": no claim the rules decide
+            # (read as a refund, it asked what went wrong, then took "TWO DAYS later" for a
+            # late parcel, dev5 g23); the rule for it, REF-5.7, is the answer.
+            return self._price_drop_rule()
         if state.choice is Choice.PERSON and state.proposal is None:
             # "Would you like a person?" answered in words ("yes please", "no thanks").
             if self._is_yes():
@@ -173,6 +188,14 @@ class TurnHandler(Deciding):
             and (flow.order_id is None or self._owned(new_order) is not None)
         ):
             return self._correct_order(new_order)
+        if flow is not None and state.expecting and self.option is None:
+            statement = self._statement_answering()
+            if statement is not None:
+                # "don't need it, bought a better one. and how long does the refund take??" to
+                # "What went wrong?": the answer and a question in one message. Read whole it
+                # is the question, and the answer in it was lost (asked again until a person
+                # took over, dev5 g30): the question is answered, the answer fills its slot.
+                return self._answer_then_fill(statement)
         if self.intent == "ask_policy" and not self._answers_the_question():
             # A question gets its answer first, whatever the bot was waiting for; the open
             # question is asked again after it (`_resume_prompt`). Not an answer that uses the
@@ -318,9 +341,14 @@ class TurnHandler(Deciding):
         # for the rule behind that amount too (read as track_refund at 0.91, it showed the
         # order's refund status and never said why).
         about_an_amount = self.intent == "track_refund" and bool(amounts_in(self.said))
+        # "why my refund kena review again ah?": why a refund waits for a person asks for the
+        # rule that flags it (REV-6.2, REV-6.6), not for one order's refund status (dev5 g24).
+        about_a_review = self.intent == "track_refund" and bool(UNDER_REVIEW.search(self.said))
         return (
-            (self.intent in ASKS_REASON or about_an_amount)
-            and self._may_ask()
+            (self.intent in ASKS_REASON or about_an_amount or about_a_review)
+            # (A question mark anywhere, for the review: "why ... review ah? when will this
+            # flag go away one" ends on a second question without its mark.)
+            and (self._may_ask() or (about_a_review and bool(QUESTION_SENTENCE.search(self.text))))
             and bool(WHY_QUESTION.match(self.said))
             and not (self._order_entity() or self._id_typed())
         )
@@ -425,7 +453,12 @@ class TurnHandler(Deciding):
             return self._advance()
         if self._is_yes():
             return self._execute(proposal)
-        if self._is_no() or NEVER_MIND.search(self.said) or DECLINE_WORDS.search(self.said):
+        if (
+            self._is_no()
+            or NEVER_MIND.search(self.said)
+            or DECLINE_WORDS.search(self.said)
+            or (NOT_NOW.match(self.said) and not QUESTION_SENTENCE.search(self.text))
+        ):
             self._drop_proposal()
             state.end_flow()
             return self._say(replies.declined(proposal.remedy))
@@ -662,6 +695,56 @@ class TurnHandler(Deciding):
         self._offer_check()
         return self.out
 
+    def _price_drop_rule(self) -> Outcome:
+        """REF-5.7 quoted: a price drop is not refunded; cancel a pending order or return a
+        delivered one within its window to buy again at the new price."""
+        clause = clause_book()[PRICE_DROP_CLAUSE]
+        answer = PolicyAnswer(clause.text, (PRICE_DROP_CLAUSE,), True, ())
+        quoted, referred = policy_quote(answer, current().language)
+        self._side_turn = True
+        self._reply(quoted, list(dict.fromkeys((PRICE_DROP_CLAUSE, *referred))))
+        return self.out
+
+    def _statement_answering(self) -> str | None:
+        """The message without its question sentences, when that answers the open question
+        and the whole message does not (its question mark makes it a question about the
+        answer, `_answers_the_question`); None otherwise."""
+        if not QUESTION_SENTENCE.search(self.text) or self._answers_the_question():
+            return None
+        statement = QUESTION_SENTENCE.sub(" ", self.text).strip(" ,.;:!")
+        if not statement:
+            return None
+        with self._reading(statement):
+            return statement if self._answers_the_question() else None
+
+    def _answer_then_fill(self, statement: str) -> Outcome:
+        """Answer the message's question sentences when retrieval is sure (unsure: nothing
+        said, the request goes on: the buyer answered what it needs), then fill the open slot
+        from the rest (`_statement_answering`) and go on with the request."""
+        question = " ".join(q.strip() for q in QUESTION_SENTENCE.findall(self.text))
+        with self._reading(question):
+            self._say_sure_answer()
+        self._side_turn = False
+        with self._reading(statement):
+            filled = self._fill_slot()
+            self._progressed = filled is not None
+            if filled is FILLED:
+                return self._advance()
+            if filled is HAND_OVER:
+                return self._handoff("no_photo", ("DMG-3.1",), replies.text("no_photo_handoff"))
+            return self.out
+
+    @contextmanager
+    def _reading(self, text: str) -> Iterator[None]:
+        """Read a part of the message (its words only; the NLU's reading stays the whole's)."""
+        kept = self.text, self.said, self.option
+        self.text, self.said = text, normalise(text)
+        self.option = self.state.options.get(self.said)
+        try:
+            yield
+        finally:
+            self.text, self.said, self.option = kept
+
     def _answer_check_offer(self) -> Outcome | None:
         """ "Shall I check order X for you?" is optional, offered after an answer: a yes checks
         it, a plain no closes it politely. Anything else ("no, just tell me the rule", "let me
@@ -794,11 +877,27 @@ class TurnHandler(Deciding):
             return self._say(replies.track_refund(order, pending), ["REF-5.1", "REF-5.2"])
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:
-                return self._handoff("change_order", (), replies.text("change_order"), order=order)
+                # CAN-1.4: a pending order's address or details can change; the seller makes
+                # the change, so a person takes it (the bot has no action for it).
+                return self._handoff(
+                    "change_order", ("CAN-1.4",), replies.text("change_order"), order=order
+                )
             self.state.end_flow()
             return self._say(replies.change_too_late(order), ["CAN-1.2"])
         if flow.claim_type is None:
             return self._ask_reason()
+        missing = self._missing_from_parcel(order)
+        if missing is not None:
+            # "The parcel came two days ago, ... only the cable inside, no stand anywhere": an
+            # item missing from a parcel that arrived is a wrong or incomplete delivery with a
+            # photo (HELP-8.4, DMG-3.1), not a parcel that never came (read so, the carrier was
+            # asked to investigate a delivered parcel, INR-4.2, by a person; dev5 g54).
+            flow.intent, flow.claim_type = "wrong_item", ClaimType.WRONG_ITEM
+            flow.skus = [missing.sku]
+            out = self._decide(order)
+            if out.messages:
+                out.messages[0].citations.append("HELP-8.4")
+            return out
         if flow.claim_type is ClaimType.CANCEL and order.status is OrderStatus.DELIVERED:
             # A delivered order cannot be cancelled (CAN-1.2); what the buyer wants is their
             # money back for an item they no longer need, which is a return: offered at once.
@@ -814,8 +913,52 @@ class TurnHandler(Deciding):
             flow.claim_type = ClaimType.CANCEL
         per_item = DAMAGE_CLAIMS | {ClaimType.CHANGE_OF_MIND_RETURN}
         if flow.claim_type in per_item and len(order.items) > 1 and flow.skus is None:
-            return self._ask_items(order)
+            said = self._items_said(order, flow.claim_type)
+            if not said:
+                return self._ask_items(order)
+            # "plate, teapot and one mug ... the mug handle is broken, other thing is ok": the
+            # item the message says it is about; "Which item?" would ask what it said (the
+            # offer that follows names the item, so a wrong pick is declined, not executed).
+            flow.skus = [item.sku for item in said]
         return self._decide(order)
+
+    def _missing_from_parcel(self, order: Order) -> OrderItem | None:
+        """The one item of a delivered several-item order that a not-received claim says is
+        missing from the parcel that came; None otherwise."""
+        flow = self.state.flow
+        assert flow is not None
+        if (
+            flow.claim_type is not ClaimType.NOT_RECEIVED
+            or order.status is not OrderStatus.DELIVERED
+            or len(order.items) < 2
+            or not PARCEL_CAME.search(self.said)
+        ):
+            return None
+        missing = {
+            item.sku: item
+            for clause in _CLAUSE.split(self.text)
+            if MISSING_FROM_PARCEL.search(clause.lower())
+            for item in items_named(clause, order.items)
+        }
+        return next(iter(missing.values())) if len(missing) == 1 else None
+
+    def _items_said(self, order: Order, claim_type: ClaimType) -> list[OrderItem]:
+        """The one item of a several-item order this message is about: the only one it names;
+        of several named, for a damaged or wrong item, the only one named in a clause that
+        says what is wrong ("the mug handle is broken, other thing is ok"). Else none."""
+        named = items_named(self.text, order.items)
+        if len(named) == 1:
+            return named
+        if len(named) < 2 or claim_type not in DAMAGE_CLAIMS:
+            return []
+        problem = (REASON_WORDS["damaged"], REASON_WORDS["wrong_item"])
+        broken = {
+            item.sku: item
+            for clause in _CLAUSE.split(self.text)
+            if any(words.search(clause.lower()) for words in problem)
+            for item in items_named(clause, order.items)
+        }
+        return list(broken.values()) if len(broken) == 1 else []
 
     def _tracked_problem(self, order: Order) -> bool:
         """Whether the problem a tracking request named (`_start`) is a claim on ``order``: a
@@ -833,6 +976,13 @@ class TurnHandler(Deciding):
         # shows where it is and, when overdue, offers the late claim); a parcel marked delivered
         # but not there, or one that came damaged or wrong, is the claim.
         return order.status is OrderStatus.DELIVERED
+
+
+# The rule for a price that dropped after the purchase.
+PRICE_DROP_CLAUSE = "REF-5.7"
+# Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
+# the teapot is cracked").
+_CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
 
 
 def _overdue(order: Order, now: datetime) -> bool:

@@ -26,12 +26,13 @@ import re
 from bot.dialogue import replies
 from bot.dialogue.context import TurnContext
 from bot.dialogue.flows import TurnHandler, situation_of
-from bot.dialogue.state import Choice, DialogueState
+from bot.dialogue.state import Choice, DialogueState, normalise
 from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
+from bot.dialogue.wording import ACTION_ASKED, QUESTION_SENTENCE
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
-from nlu.types import ParseResult
+from nlu.types import IntentScore, ParseResult
 
 # Where a new clause may start inside a sentence: "and", "and also", "also", "plus", "as well as".
 _JOIN = re.compile(r"\s*[;,]?\s*\b(?:and(?:\s+(?:also|then))?|also|plus|as well as)\b[\s,]+", re.I)
@@ -71,7 +72,14 @@ def is_request(part: ParseResult) -> bool:
         # gamble every time"), not a second thing to do.
         return False
     act = part.dialogue_act
-    return act is None or act.name == "request" or part.intent.name in TRACKING
+    return (
+        act is None
+        or act.name == "request"
+        or part.intent.name in TRACKING
+        # "could you please cancel my order SG-84107?": asked of the bot, a request (dev5 g25:
+        # read as a question, the cancel was lost behind the fee question after it).
+        or bool(ACTION_ASKED.match(normalise(part.text)))
+    )
 
 
 def is_told_claim(part: ParseResult) -> bool:
@@ -129,6 +137,13 @@ def plan(
         # A request would only ask for an order the buyer does not have: a buyer with no
         # recent orders is answered (`TurnHandler._run`), the message read whole.
         return []
+    if any(is_request(p) and p.intent.name not in TRACKING for p in parts):
+        # "could you please cancel SG-84107? ... how long until the money is back on my card?":
+        # beside a request to do something, a tracking part asked as a question and naming no
+        # order asks how that request's money goes, a question about the rule (dev5 g25: read
+        # as a second request without an order, the message was read whole, as one question,
+        # and nothing was cancelled).
+        parts = [_as_question(p) if _asks_how_it_goes(p) else p for p in parts]
     questions = [p for p in parts if is_question(p)]
     told = [p for p in parts if is_told_claim(p)]
     if told and questions:
@@ -152,6 +167,32 @@ def plan(
         if None in orders or len(set(orders)) != len(orders):
             return []
     return questions + requests
+
+
+def _asks_how_it_goes(part: ParseResult) -> bool:
+    """A tracking part ("how long until the money is back on my card?") asked as a question
+    (its question mark and the act reader's question), naming no order."""
+    act = part.dialogue_act
+    return (
+        part.intent.name in TRACKING
+        and part.text.rstrip().endswith("?")
+        and act is not None
+        and act.name == "question"
+        and not _names_order(part)
+    )
+
+
+def _question_only(part: ParseResult) -> ParseResult:
+    """A question part as its question sentences ("...?"); the part itself when it is one, or
+    has none (a question without its mark)."""
+    asked = " ".join(q.strip() for q in QUESTION_SENTENCE.findall(part.text) if q.strip(" ?"))
+    if not asked or asked == part.text.strip():
+        return part
+    return dataclasses.replace(part, text=asked)
+
+
+def _as_question(part: ParseResult) -> ParseResult:
+    return dataclasses.replace(part, intent=IntentScore("ask_policy", part.intent.confidence))
 
 
 def _with_situation(question: ParseResult, requests: list[ParseResult]) -> ParseResult:
@@ -197,6 +238,12 @@ def run(
     if asked:
         # One problem told with a question about it: read whole (`TurnHandler.asks_about`).
         ordered = []
+    if ordered and not all(map(is_question, ordered)):
+        # Questions answered ahead of a request ask in their question sentences; what a piece
+        # joined to one tells ("I've changed my mind; it is unused with the tags on. Also, how
+        # long do I have to return bags?") is the request's, which follows. Asked with it,
+        # retrieval quoted the return conditions, not the window asked (dev5 g34).
+        ordered = [_question_only(p) if is_question(p) else p for p in ordered]
     if ordered:
         first, rest = ordered[0], ordered[1:]
         if is_question(first):

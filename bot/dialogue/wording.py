@@ -62,7 +62,12 @@ SEALED_WORDS = replace(
         r"\b(seale?d|unopene?d|(never|not|(has|have|did|was|is) ?n(o|')?t)( even| yet| ever)?"
         r"( been)?( even| yet)? (opene?d?|used?|tried|try|tested|test|sprayed|spray|worn|wore"
         r"|wear|applied|apply|swatched)|untouched|brand new"
-        r"|still (in (the )?(box|wrapping|plastic|packaging)|wrapped))\b"
+        r"|still (in (the |its |it'?s |my |their )?(original )?(box|wrapping|plastic|packaging"
+        r"|shrink ?wrap|cellophane)|wrapped)"
+        # "the shrink wrap is still on", "with the seal intact": the seal RET-2.7 names, unbroken
+        r"|(shrink ?wrap|shrink film|plastic wrap|cellophane|seal|safety sticker|foil)"
+        r"( is| are)?( still)? (on|intact|unbroken)"
+        r"|with (the |its )?(shrink ?wrap|shrink film|plastic wrap|cellophane|seal)( still)? on)\b"
     ),
 )
 OPENED_WORDS = replace(
@@ -118,6 +123,12 @@ def without_declined_remedy(said: str) -> str:
 
 
 # "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
+# Not now, to an offer ("later, I take photo first", "not today, thank you"): nothing is done;
+# the buyer can ask again when ready. (Not in a question: "can I drop it off later?" asks.)
+NOT_NOW = re.compile(
+    r"^(?:(?:ok|okay|hmm+|um+|sorry|thanks|thank you)[,.!]*\s+)*(?:not (?:today|now|right now|yet)"
+    r"|(?:maybe )?later\b|let me think|(?:i'?ll|i will|i need to) think|hold off)"
+)
 DECLINE_WORDS = replace(
     local.DECLINE,
     english=re.compile(
@@ -214,6 +225,31 @@ PERSON_IF_REFUSED = re.compile(
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
 WHY_QUESTION = re.compile(r"^(why|how come)\b")
+# A price that dropped after the purchase, its difference asked back (REF-5.7: not refunded):
+# "it's 119 in the sale, I want the 30 difference back", "price dropped after I bought it".
+# Not "found it cheaper elsewhere" (a change of mind: a return).
+PRICE_DROP = re.compile(
+    r"\b((the |its |it'?s |it has )?price (has |have )?(dropped|drops?|went down|gone down|fell"
+    r"|reduced|cut|is lower now)|(now|later|it'?s|it is|went) (on|in the|in a) (sale|promo)"
+    r"|price difference|(the |that |this )?(\$?\d+([.,]\d+)? )?difference back"
+    r"|refund (me )?the difference|price match)\b"
+)
+# An item said missing from a parcel that came ("only the cable inside, no stand anywhere",
+# "the stand was not in the box", "the missing stand"): HELP-8.4's incomplete delivery.
+MISSING_FROM_PARCEL = re.compile(
+    r"\b(missing|no \w+( \w+)? (anywhere|inside|in (it|there|the (box|parcel|package)))"
+    r"|(was|were|is|are)n'?t (in|inside)|(was|were|is|are) not (in|inside)|without (the|a|an|my))\b"
+)
+# The parcel came: said with an item missing from it, not a parcel that never came.
+PARCEL_CAME = re.compile(
+    r"\b((parcel|package|box|order|it) (came|arrived|was delivered)|opened (it|the (box|parcel"
+    r"|package))|only (the|a|an|one) \w+( \w+)? (inside|in (it|there|the (box|parcel|package))))\b"
+)
+# A refund or an account held for a person's review (REV-6.2, REV-6.6): "kena review",
+# "flagged", "under review", "on hold for checking".
+UNDER_REVIEW = re.compile(
+    r"\b(review(ed|ing)?|flag(ged|s)?|on hold|blacklist(ed)?|manual(ly)? check(ed)?)\b"
+)
 # A reply that is an order number alone ("9999", "#A-7788", "order 12345"), whoever's it is.
 ID_ALONE = re.compile(
     r"^(?:(?:order|order no\.?|order number|it'?s|its|#)\s*)*#?[a-z]{0,4}-?\d{4,}$"
@@ -224,6 +260,14 @@ REQUEST_AS_QUESTION = re.compile(
     r"^(?:(?:ok|okay|then|so|hmm+|well|actually)[,.]* )*(?:(?:can|could|would|will) (?:you|u)"
     r"(?: (?:please|pls|just))? (?:send|give|get|do|make|process|issue|refund|replace|ship)"
     r"|(?:can|could|may) i (?:please )?(?:get|have|just get)|i(?:'d| would) (?:like|prefer))\b"
+)
+# An after-sales request asked of the bot as a question ("Hi, could you please cancel my order
+# SG-84107?", "can you return this for me?"): the act reader may call it a question, but it is
+# something to do, not a question about the rules (`several.is_request`). Not "can I return an
+# opened lipstick?", which asks the rule.
+ACTION_ASKED = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|please|pls)[,.!]*\s+)*(?:(?:can|could|would|will) (?:you|u)"
+    r"(?: (?:please|pls|kindly|just))? (?:cancel|return|refund|replace|exchange|track|check))\b"
 )
 # A message worded as a question, question mark or not ("what happens if i opened it can i
 # still send it back", "is it ok if it was opened"): a question word first, a verb before its

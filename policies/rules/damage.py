@@ -19,7 +19,7 @@ from policies.rules.outcomes import (
 )
 from policies.rules.returns import excluded_from_change_of_mind
 from policies.rules.windows import days_since, delivered_at
-from policies.rules.wording import last_day, money, refund_route, titles
+from policies.rules.wording import last_day, money, refund_clauses, refund_route, titles
 from policies.types import Claim, Eligibility, Order, Reason, Remedy, require_aware
 
 
@@ -68,7 +68,7 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
             order,
             Remedy.REFUND,
             amount,
-            ("DMG-3.1", "DMG-3.2", *covered_note, "REF-5.1"),
+            ("DMG-3.1", "DMG-3.2", *covered_note, *refund_clauses(order)),
             f"Sorry about the {titles(items)}. You get a full refund of "
             f"{money(amount, order.currency)} and do not need to send it back; it goes "
             f"{refund_route(order)}.",
@@ -79,7 +79,8 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
             order,
             Remedy.REPLACEMENT,
             amount,
-            ("DMG-3.1", "DMG-3.3", *covered_note),
+            # DMG-3.6: the replacement the buyer asked for instead of a refund.
+            ("DMG-3.1", "DMG-3.3", "DMG-3.6", *covered_note),
             f"Sorry about the {titles(items)}. The seller will send a replacement; please send "
             "the item back with the free prepaid return label.",
             items=items,
@@ -90,7 +91,14 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
         order,
         Remedy.RETURN_THEN_REFUND,
         amount,
-        ("DMG-3.1", "DMG-3.3", *covered_note, "REF-5.1"),
+        # DMG-3.6 also says why a replacement asked for becomes a refund: no stock.
+        (
+            "DMG-3.1",
+            "DMG-3.3",
+            *(("DMG-3.6",) if reasons else ()),
+            *covered_note,
+            *refund_clauses(order),
+        ),
         f"Sorry about the {titles(items)}. {stock_note} send it back with the free prepaid "
         f"return label; once it is received, you get a full refund of "
         f"{money(amount, order.currency)} {refund_route(order)}.",

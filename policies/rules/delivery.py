@@ -16,7 +16,7 @@ from policies.rules.amounts import ZERO
 from policies.rules.limits import DELIVERY_SCAN_WAIT, LATE_GRACE, VOUCHER_CAP, VOUCHER_RATE
 from policies.rules.outcomes import closed_order, grant, not_delivered_yet, refuse
 from policies.rules.windows import delivered_at
-from policies.rules.wording import money, refund_route, when
+from policies.rules.wording import money, refund_clauses, refund_route, when
 from policies.types import (
     Eligibility,
     Order,
@@ -93,7 +93,7 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
         order,
         Remedy.REFUND,
         amount,
-        ("INR-4.1", "REF-5.1"),
+        ("INR-4.1", *refund_clauses(order)),
         f"Order {order.order_id} is more than 3 days past its promised delivery date, so you get "
         f"a full refund of {money(amount, order.currency)} {refund_route(order)}.",
     )

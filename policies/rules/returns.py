@@ -19,7 +19,7 @@ from policies.rules.outcomes import (
     unique,
 )
 from policies.rules.windows import days_since, delivered_at, return_window_days
-from policies.rules.wording import last_day, money, refund_route, titles
+from policies.rules.wording import last_day, money, refund_clauses, refund_route, titles
 from policies.types import (
     Category,
     Claim,
@@ -59,6 +59,11 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
     reasons = unique(tuple(blocked[item.sku] for item in refused))
     refused_note = " ".join(_return_refusal(item, blocked[item.sku], delivered) for item in refused)
     policy_clauses = ("RET-2.1", "RET-2.2") if _excluded_reason(reasons) else ("RET-2.1",)
+    if Reason.OPENED_BEAUTY in reasons:
+        # "swatched once", "the wrap is torn": RET-2.7 is what makes it opened; the buyer who
+        # is refused is told the rule that decided it.
+        policy_clauses = (*policy_clauses, "RET-2.7")
+    sealed_beauty = [item for item in returnable if item.category is Category.BEAUTY]
     if not returnable:
         return refuse(order, reasons, policy_clauses, refused_note)
     value = items_value(returnable)
@@ -70,13 +75,24 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
         f"({money(value, order.currency)} minus {money(RETURN_SHIPPING_FEE, order.currency)} "
         f"return shipping) is refunded within 3 business days, {refund_route(order)}."
     )
+    if sealed_beauty:
+        # A beauty item is returnable only because it is unopened (RET-2.2, RET-2.7): the
+        # buyer who asked "may I return it? it is still sealed" hears that rule and its window.
+        days = max(return_window_days(item) for item in sealed_beauty)
+        explanation = (
+            f"Unopened, still-sealed beauty products can be returned within the normal {days}-day "
+            f"window, so the {titles(sealed_beauty)} qualifies. {explanation}"
+        )
+        if "RET-2.2" not in policy_clauses:
+            policy_clauses = (*policy_clauses, "RET-2.2")
+        policy_clauses = (*policy_clauses, "RET-2.7")
     if refused_note:
         explanation = f"{explanation} {refused_note}"
     return grant(
         order,
         Remedy.RETURN_THEN_REFUND,
         amount,
-        (*policy_clauses, "RET-2.3", "RET-2.4", "REF-5.1"),
+        (*policy_clauses, "RET-2.3", "RET-2.4", *refund_clauses(order)),
         explanation,
         reasons=reasons,
         items=returnable,

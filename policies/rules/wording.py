@@ -25,6 +25,14 @@ def refund_route(order: Order) -> str:
     return "to your wallet, since you paid cash on delivery (instantly)"
 
 
+def refund_clauses(order: Order) -> tuple[str, ...]:
+    """The clauses of where a refund goes (`refund_route`): REF-5.1, and REF-5.4 when it goes
+    to the wallet (paid with it, or cash on delivery, which cannot be sent back)."""
+    if order.payment_method is PaymentMethod.CARD:
+        return ("REF-5.1",)
+    return ("REF-5.1", "REF-5.4")
+
+
 def titles(items: list[OrderItem]) -> str:
     names = [item.title for item in items]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

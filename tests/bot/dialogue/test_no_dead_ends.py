@@ -138,7 +138,9 @@ def test_an_id_that_is_not_the_buyers_said_again_corrects_nothing(chat, nlu):
 
 
 def test_the_item_is_picked_in_words(chat, nlu):
-    text = "the shirt from D202 is damaged"
+    # (An opening naming the one item, "the shirt from D202 is damaged", is not asked which:
+    # test_questions_dev5. This one names none.)
+    text = "my order D202 is damaged"
     chat.say(text, photo=PHOTO)
     assert chat.view()["expecting"] == "choice"
     turn = chat.say("only the linen shirt; the socks are fine")

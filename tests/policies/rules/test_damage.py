@@ -117,3 +117,25 @@ def test_damage_checker_refuses_other_claim_types() -> None:
 def test_unknown_sku_is_an_error() -> None:
     with pytest.raises(ValueError, match="NOPE"):
         check(make_order(), ClaimType.DAMAGED, DELIVERED + DAY, has_photo=True, skus=("NOPE",))
+
+
+def test_a_refund_to_the_wallet_cites_the_wallet_rule() -> None:
+    """Paid cash on delivery: the refund goes to the wallet, and REF-5.4 says why."""
+    from policies.types import PaymentMethod
+
+    cod = make_order(OrderStatus.DELIVERED, item("18.00"), payment_method=PaymentMethod.COD)
+    result = check(cod, ClaimType.DAMAGED, DELIVERED + DAY, has_photo=True)
+    assert result.remedy is Remedy.REFUND
+    assert {"REF-5.1", "REF-5.4"} <= set(result.clauses)
+    card = make_order(OrderStatus.DELIVERED, item("18.00"))
+    assert "REF-5.4" not in check(card, ClaimType.DAMAGED, DELIVERED + DAY, has_photo=True).clauses
+
+
+def test_a_replacement_cites_the_replacement_rule() -> None:
+    """ "can you send me a new one instead?": the replacement is DMG-3.6's."""
+    order = make_order(OrderStatus.DELIVERED, item("48.00"))
+    result = check(
+        order, ClaimType.DAMAGED, DELIVERED + DAY, has_photo=True, prefers_replacement=True
+    )
+    assert result.remedy is Remedy.REPLACEMENT
+    assert "DMG-3.6" in result.clauses

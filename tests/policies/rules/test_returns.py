@@ -121,6 +121,23 @@ def test_beauty_returnable_only_unopened(
         assert "RET-2.2" in result.clauses
 
 
+def test_opened_beauty_refusal_cites_what_counts_as_opened() -> None:
+    """ "swatched it once, can I return it?": the refusal names RET-2.7 (swatched = opened)."""
+    order = make_order(OrderStatus.DELIVERED, item("16.00", Category.BEAUTY))
+    result = check(order, ClaimType.CHANGE_OF_MIND_RETURN, DELIVERED + DAY, opened=True)
+    assert {"RET-2.2", "RET-2.7"} <= set(result.clauses)
+
+
+def test_sealed_beauty_return_says_why_it_is_returnable() -> None:
+    """ "still in its shrink wrap, may I return it?": the grant says unopened beauty follows the
+    normal 30-day window (RET-2.2, RET-2.7), not only the refund."""
+    order = make_order(OrderStatus.DELIVERED, item("32.00", Category.BEAUTY))
+    result = check(order, ClaimType.CHANGE_OF_MIND_RETURN, DELIVERED + DAY, opened=False)
+    assert result.eligible
+    assert {"RET-2.1", "RET-2.2", "RET-2.7"} <= set(result.clauses)
+    assert "30-day" in result.explanation
+
+
 @pytest.mark.parametrize(
     ("now", "eligible"),
     [
