@@ -196,12 +196,13 @@ def _computation(
 ) -> Callable[[], dict[str, Any]]:
     """What computes the body when the cache has none: the app's child process (the default,
     `bot.analytics.offload`), or this process (``analytics_separate_process`` false)."""
-    from bot.analytics.report import live_report, live_summary
-
     settings = app.state.settings
     if settings.analytics_separate_process:
         worker: ReportWorker = app.state.analytics_worker
         return partial(worker.compute, database, kind, window, settings.experiments_file)
+    # Imported only here: with the child, the serving process never loads the report's engines.
+    from bot.analytics.report import live_report, live_summary
+
     if kind == "summary":
         return partial(live_summary, database, window)
     return lambda: live_report(
