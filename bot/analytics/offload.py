@@ -138,11 +138,22 @@ class ReportWorker:
             ) from e
 
     def close(self) -> None:
-        """Stop the child (the lifespan's end); queued work is cancelled, not waited for."""
+        """Stop the child (the lifespan's end): a report it is computing is not waited for.
+
+        Terminated explicitly: a uvicorn worker ends with ``os._exit`` right after its
+        lifespan, before the pool's own thread would tell the child to stop, which left it
+        running orphaned (seen with ``--workers 2``). Python 3.11 has no public way to stop a
+        pool's processes (3.14's ``terminate_workers``), hence ``_processes``."""
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is None:
+            return
+        processes = list((pool._processes or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
     def _started(self) -> ProcessPoolExecutor:
         with self._lock:

@@ -14,6 +14,7 @@ dashboard's preset windows are recomputed in the background (`refresh_loop`, eve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import hashlib
 import io
@@ -35,7 +36,7 @@ from bot.analytics.tables import Window
 from bot.api.deps import AgentDep, ServicesDep
 from bot.api.schemas import AUTH_ERRORS, error_responses
 from bot.disputes.scheduler import worker_name
-from bot.store.db import Database
+from bot.store.db import Database, utcnow
 from bot.store.jobs import JobStore
 from bot.store.statements import PER_ID, StatementParty, parties_in, statement_in
 from common.errors import InvalidInput, Unavailable
@@ -319,10 +320,20 @@ async def refresh_loop(app: FastAPI, interval_s: float) -> None:
     computes on demand meanwhile. Runs until cancelled (the lifespan).
 
     Of several bot processes, one runs it at a time: the one holding the store's lease
-    (`JobStore.hold`, renewed every round; another process takes it over once a dead holder's
-    lease ends). The others' loops only try for the lease."""
-    seen: str | None = None
+    (`JobStore.hold`, renewed every round, released when the loop stops; another process takes
+    it over then, or once a killed holder's lease ends). The others' loops only try for it."""
     worker = worker_name()
+    try:
+        await _refresh_while_holding(app, interval_s, worker)
+    finally:  # this process stops: another takes the refresh over at its next round
+        database = app.state.services.database
+        if database is not None:
+            with contextlib.suppress(Exception):
+                JobStore(database.sessions, utcnow).release(REFRESH_LEASE, "presets", worker)
+
+
+async def _refresh_while_holding(app: FastAPI, interval_s: float, worker: str) -> None:
+    seen: str | None = None
     # Renewed every round; a round computes at most the three windows.
     lease = timedelta(seconds=2 * interval_s) + REFRESH_LEASE_SLACK
     while True:

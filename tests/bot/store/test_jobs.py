@@ -118,6 +118,10 @@ def test_a_lease_is_held_by_one_worker_until_it_lapses_and_is_never_a_due_job(db
         clock.now += timedelta(seconds=2)  # w1 stopped renewing: its lease ended
         assert second.hold("refresh", "presets", "w2", lease=LEASE) is True
         assert first.hold("refresh", "presets", "w1", lease=LEASE) is False
+        second.release("refresh", "presets", "w1")  # not w1's any more: nothing changes
+        assert first.hold("refresh", "presets", "w1", lease=LEASE) is False
+        second.release("refresh", "presets", "w2")  # w2 stops: w1 takes over at once
+        assert first.hold("refresh", "presets", "w1", lease=LEASE) is True
         # The runners never see the lease row as a job.
         clock.now += timedelta(days=1)
         assert first.claim_due("runner", lease=LEASE) == [] and first.pending() == []
