@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.agent.service import AgentConsole
 from bot.agent.suggestions.suggest import Suggester
+from bot.analytics.offload import ReportWorker
 from bot.api import agent, analytics, conversations, disputes, health, media, nlu, orders, policies
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if app.state.dialogue is not None:
             # A buyer's answer to a seller's offer in chat goes to the disputes' service.
             app.state.dialogue.offer_answers = app.state.disputes
+        # The child process analytics bodies are computed in (started on first use).
+        app.state.analytics_worker = ReportWorker()
         app.state.job_runner = runner = _job_runner(settings, built, app.state.disputes)
         tasks = []
         if runner is not None and settings.scheduler_poll_s > 0:
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            app.state.analytics_worker.close()
             if owned:
                 await app.state.services.aclose()
 

@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     # has not changed for this long (bot.api.analytics.refresh_loop: the store's data version is
     # read this often); 0: only on request.
     analytics_refresh_s: int = Field(60, ge=0, le=86_400)
+    # Analytics summaries and reports are computed in a child process of each bot process
+    # (bot.analytics.offload), so that their seconds of Python do not hold the GIL of the process
+    # serving buyer turns; false: in the serving process itself (unit tests with fake models).
+    analytics_separate_process: bool = True
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

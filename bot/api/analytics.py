@@ -14,9 +14,11 @@ dashboard's preset windows are recomputed in the background (`refresh_loop`, eve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
@@ -29,10 +31,13 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.analytics.cache import Cached, Kind, ReportCache
 from bot.analytics.export import Redactor
+from bot.analytics.offload import ReportWorker, report_hooks
 from bot.analytics.tables import Window
 from bot.api.deps import AgentDep, ServicesDep
 from bot.api.schemas import AUTH_ERRORS, error_responses
-from bot.store.db import Database
+from bot.disputes.scheduler import worker_name
+from bot.store.db import Database, utcnow
+from bot.store.jobs import JobStore
 from bot.store.statements import PER_ID, StatementParty, parties_in, statement_in
 from common.errors import InvalidInput, Unavailable
 
@@ -145,15 +150,11 @@ async def summary(
 ) -> dict[str, Any]:
     """Conversations, automation/escalation/fallback rates (with numerators and denominators),
     intents, refunds by the bot and by agents, CSAT."""
-    from bot.analytics.report import live_summary
-
     window = _window(since, until, services.clock)
     database = _database(services.database)
     cache = _cache(request.app, database)
-    cached = await run_in_threadpool(
-        cache.get, "summary", window, partial(live_summary, database, window)
-    )
-    return _answer(cached)
+    compute = _computation(request.app, database, "summary", window)
+    return _answer(await run_in_threadpool(cache.get, "summary", window, compute))
 
 
 @router.get("/report", response_model=Report, responses=ERRORS)
@@ -184,18 +185,30 @@ async def refresh(
 
 
 async def _report(app: FastAPI, window: Window, how: str) -> Cached:
-    from bot.analytics.report import live_report
-
-    services = app.state.services
-    database = _database(services.database)
+    database = _database(app.state.services.database)
     cache = _cache(app, database)
-
-    def compute() -> dict[str, Any]:
-        return live_report(database, window, redactor=_redactor(app), hooks=_hooks(app, services))
-
-    kind: Kind = "report"
+    compute = _computation(app, database, "report", window)
     method = cache.get if how == "get" else cache.refresh
-    return await run_in_threadpool(method, kind, window, compute)
+    return await run_in_threadpool(method, "report", window, compute)
+
+
+def _computation(
+    app: FastAPI, database: Database, kind: Kind, window: Window
+) -> Callable[[], dict[str, Any]]:
+    """What computes the body when the cache has none: the app's child process (the default,
+    `bot.analytics.offload`), or this process (``analytics_separate_process`` false)."""
+    settings = app.state.settings
+    if settings.analytics_separate_process:
+        worker: ReportWorker = app.state.analytics_worker
+        return partial(worker.compute, database, kind, window, settings.experiments_file)
+    # Imported only here: with the child, the serving process never loads the report's engines.
+    from bot.analytics.report import live_report, live_summary
+
+    if kind == "summary":
+        return partial(live_summary, database, window)
+    return lambda: live_report(
+        database, window, redactor=_redactor(app), hooks=_hooks(app, app.state.services)
+    )
 
 
 class StatementLineView(BaseModel):
@@ -286,6 +299,10 @@ def _answer(cached: Cached) -> dict[str, Any]:
 # The dashboard's quick windows (bot/console/static/analytics.js), in hours up to the end of the
 # current UTC hour.
 PRESET_HOURS = (24, 168, 720)
+# The lease of the process that runs the scheduled refresh (a `bot.store.jobs` row), and how long
+# beyond two rounds it outlives its holder's last renewal.
+REFRESH_LEASE = "analytics_refresh"
+REFRESH_LEASE_SLACK = timedelta(minutes=5)
 
 
 def preset_windows(now: datetime) -> list[Window]:
@@ -300,14 +317,38 @@ async def refresh_loop(app: FastAPI, interval_s: float) -> None:
     version twice running), the preset windows are brought up to date (a current one is a cache
     hit and costs nothing). While conversations keep arriving (a simulation, a busy hour) it
     waits rather than recompute reports that the next message makes stale; the API still
-    computes on demand meanwhile. Runs until cancelled (the lifespan)."""
+    computes on demand meanwhile. Runs until cancelled (the lifespan).
+
+    Of several bot processes, one runs it at a time: the one holding the store's lease
+    (`JobStore.hold`, renewed every round, released when the loop stops; another process takes
+    it over then, or once a killed holder's lease ends). The others' loops only try for it."""
+    worker = worker_name()
+    try:
+        await _refresh_while_holding(app, interval_s, worker)
+    finally:  # this process stops: another takes the refresh over at its next round
+        database = app.state.services.database
+        if database is not None:
+            with contextlib.suppress(Exception):
+                JobStore(database.sessions, utcnow).release(REFRESH_LEASE, "presets", worker)
+
+
+async def _refresh_while_holding(app: FastAPI, interval_s: float, worker: str) -> None:
     seen: str | None = None
+    # Renewed every round; a round computes at most the three windows.
+    lease = timedelta(seconds=2 * interval_s) + REFRESH_LEASE_SLACK
     while True:
         await asyncio.sleep(interval_s)
         services = app.state.services
         if services.database is None:
             continue
+        jobs = JobStore(services.database.sessions, services.clock)
         try:
+            held = await run_in_threadpool(
+                partial(jobs.hold, REFRESH_LEASE, "presets", worker, lease=lease)
+            )
+            if not held:  # another process refreshes; if this one takes over, it starts afresh
+                seen = None
+                continue
             version = await run_in_threadpool(_cache(app, services.database).data_version)
         except Exception:  # the store is down: try again next round
             log.exception("analytics_refresh_failed")
@@ -323,20 +364,10 @@ async def refresh_loop(app: FastAPI, interval_s: float) -> None:
 
 
 def _hooks(app: FastAPI, services: Any) -> dict[str, Any]:
-    """The optional sections bound to this app: its experiments file (not the process-wide
-    settings') and the MiniLM its policy answers already loaded."""
-    from bot.analytics import clusters, experiments
-
-    settings = app.state.settings
+    """The optional sections bound to this app (in-process): its experiments file and the
+    MiniLM its policy answers already loaded."""
     embedder = getattr(services.answerer, "embedder", None)
-    return {
-        "experiments": partial(
-            experiments.report_section,
-            designs_path=settings.experiments_file,
-            with_figures=False,
-        ),
-        "clusters": partial(clusters.report_section, embedder=embedder),
-    }
+    return report_hooks(app.state.settings.experiments_file, embedder)
 
 
 def _cache(app: FastAPI, database: Database) -> ReportCache:

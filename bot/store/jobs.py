@@ -143,6 +143,54 @@ class JobStore:
                 .execution_options(synchronize_session=False)
             )
 
+    def hold(self, kind: str, subject_id: str, worker: str, *, lease: timedelta) -> bool:
+        """Take or renew a lease that is not a job: one row per (kind, subject) that one worker
+        at a time holds, e.g. the analytics refresh that one bot process runs for all of them.
+        True while ``worker`` holds it; the holder renews it before the lease ends, and another
+        worker takes it once it has (the holder died). The same guarded UPDATE as `claim_due`;
+        the row is made done (``done_at``), so no runner ever claims it as a job."""
+        now = self._clock()
+        free = or_(
+            JobRow.locked_until.is_(None), JobRow.locked_until < now, JobRow.locked_by == worker
+        )
+        with write_session(self._sessions) as session:
+            dialect = session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            session.execute(
+                insert(JobRow.__table__)
+                .values(
+                    id=new_id(),
+                    kind=kind,
+                    subject_id=subject_id,
+                    due_at=now,
+                    payload={},
+                    attempts=0,
+                    done_at=now,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+            )
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.kind == kind, JobRow.subject_id == subject_id, free)
+                .values(locked_by=worker, locked_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            return result.rowcount == 1
+
+    def release(self, kind: str, subject_id: str, worker: str) -> None:
+        """Give up a lease `hold` gave ``worker`` (its process stops): another takes it at once
+        rather than when it would have ended."""
+        with write_session(self._sessions) as session:
+            session.execute(
+                update(JobRow)
+                .where(
+                    JobRow.kind == kind, JobRow.subject_id == subject_id, JobRow.locked_by == worker
+                )
+                .values(locked_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
     def pending(self, subject_id: str | None = None) -> list[Job]:
         """Jobs not done yet, by due time (tests and the agent's view)."""
         with self._sessions() as session:

@@ -20,8 +20,16 @@ SECRET = "unit-test-secret-0123456789abcdef-xyz"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    # Photos go to the test's own folder, never to the checkout's var/media.
-    return Settings(env="test", jwt_secret=SECRET, media_dir=tmp_path / "media", _env_file=None)
+    # Photos go to the test's own folder, never to the checkout's var/media. Analytics bodies
+    # are computed in-process, with the tests' fake models (tests/bot/analytics/test_offload.py
+    # covers the child process).
+    return Settings(
+        env="test",
+        jwt_secret=SECRET,
+        media_dir=tmp_path / "media",
+        analytics_separate_process=False,
+        _env_file=None,
+    )
 
 
 @pytest.fixture

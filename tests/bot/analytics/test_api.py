@@ -244,3 +244,32 @@ def test_the_refresh_loop_waits_while_the_store_keeps_changing(
             task.cancel()
 
     assert asyncio.run(run()) == (0, 3)
+
+
+def test_the_refresh_loop_leaves_the_windows_to_the_process_holding_the_lease(
+    bot_client, agent_headers, two_conversations
+):
+    """Of several bot processes one refreshes: while another holds the store's lease, this
+    process's loop computes nothing."""
+    import asyncio
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from bot.api.analytics import REFRESH_LEASE, refresh_loop
+    from bot.store.jobs import JobStore
+    from bot.store.models import AnalyticsReportRow
+
+    app = bot_client.app
+    services = app.state.services
+    jobs = JobStore(services.database.sessions, services.clock)
+    assert jobs.hold(REFRESH_LEASE, "presets", "another-process", lease=timedelta(hours=1))
+
+    async def run() -> None:
+        task = asyncio.create_task(refresh_loop(app, 0.01))
+        await asyncio.sleep(1.0)  # many rounds, the store quiet
+        task.cancel()
+
+    asyncio.run(run())
+    with services.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AnalyticsReportRow)) == 0

@@ -102,3 +102,28 @@ def test_jobs_survive_a_restart_and_run_once(db):
         assert calls["boom"] == 2
     finally:
         restarted.dispose()
+
+
+def test_a_lease_is_held_by_one_worker_until_it_lapses_and_is_never_a_due_job(db):
+    clock = Clock()
+    other = Database(db.url)  # a second process's engine
+    try:
+        first, second = JobStore(db.sessions, clock), JobStore(other.sessions, clock)
+        assert first.hold("refresh", "presets", "w1", lease=LEASE) is True
+        assert second.hold("refresh", "presets", "w2", lease=LEASE) is False
+        clock.now = NOW + LEASE - timedelta(seconds=1)
+        assert first.hold("refresh", "presets", "w1", lease=LEASE) is True  # renewed
+        clock.now += LEASE - timedelta(seconds=1)
+        assert second.hold("refresh", "presets", "w2", lease=LEASE) is False
+        clock.now += timedelta(seconds=2)  # w1 stopped renewing: its lease ended
+        assert second.hold("refresh", "presets", "w2", lease=LEASE) is True
+        assert first.hold("refresh", "presets", "w1", lease=LEASE) is False
+        second.release("refresh", "presets", "w1")  # not w1's any more: nothing changes
+        assert first.hold("refresh", "presets", "w1", lease=LEASE) is False
+        second.release("refresh", "presets", "w2")  # w2 stops: w1 takes over at once
+        assert first.hold("refresh", "presets", "w1", lease=LEASE) is True
+        # The runners never see the lease row as a job.
+        clock.now += timedelta(days=1)
+        assert first.claim_due("runner", lease=LEASE) == [] and first.pending() == []
+    finally:
+        other.dispose()
