@@ -59,20 +59,16 @@ def schedule_in(
     payload: dict[str, Any] | None = None,
 ) -> None:
     """Schedule a job in the caller's transaction; one per (kind, subject): a second is a no-op."""
+    _insert_once(session, kind=kind, subject_id=subject_id, due_at=due_at, payload=payload or {},
+                 created_at=now)  # fmt: skip
+
+
+def _insert_once(session: Session, **values: Any) -> None:
+    """Insert a job row unless one of its (kind, subject) exists."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(JobRow.__table__)
-        .values(
-            id=new_id(),
-            kind=kind,
-            subject_id=subject_id,
-            due_at=due_at,
-            payload=payload or {},
-            attempts=0,
-            created_at=now,
-        )
-        .on_conflict_do_nothing()
+        insert(JobRow.__table__).values(id=new_id(), attempts=0, **values).on_conflict_do_nothing()
     )
 
 
@@ -154,22 +150,8 @@ class JobStore:
             JobRow.locked_until.is_(None), JobRow.locked_until < now, JobRow.locked_by == worker
         )
         with write_session(self._sessions) as session:
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            session.execute(
-                insert(JobRow.__table__)
-                .values(
-                    id=new_id(),
-                    kind=kind,
-                    subject_id=subject_id,
-                    due_at=now,
-                    payload={},
-                    attempts=0,
-                    done_at=now,
-                    created_at=now,
-                )
-                .on_conflict_do_nothing()
-            )
+            _insert_once(session, kind=kind, subject_id=subject_id, due_at=now, payload={},
+                         done_at=now, created_at=now)  # fmt: skip
             result = session.execute(
                 update(JobRow)
                 .where(JobRow.kind == kind, JobRow.subject_id == subject_id, free)
