@@ -152,13 +152,27 @@ class _LastTurn:
 
 class _Seen:
     """Each recent conversation's status, language and open question after its last turn in
-    this process,
-    for `DialogueManager._read_early` only (another process's turns are not seen: a stale
-    entry costs a discarded parse, never a wrong reading). Bounded: oldest forgotten first."""
+    this process, and the idempotency keys its messages came with, for
+    `DialogueManager._read_early` only (another process's turns are not seen: a stale entry
+    costs a discarded parse, never a wrong reading). Bounded: oldest forgotten first."""
 
     def __init__(self, size: int = 10_000) -> None:
         self.size = size
         self._seen: OrderedDict[str, _LastTurn] = OrderedDict()
+        self._keys: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    def repeats(self, conversation_id: str, idempotency_key: str | None) -> bool:
+        """Whether a message of this conversation came with this key before (a client's retry:
+        its stored response answers it, nothing is read); remembers the key."""
+        if idempotency_key is None:
+            return False
+        key = (conversation_id, idempotency_key)
+        if key in self._keys:
+            return True
+        self._keys[key] = None
+        while len(self._keys) > self.size:
+            self._keys.popitem(last=False)
+        return False
 
     def get(self, conversation_id: str) -> _LastTurn | None:
         return self._seen.get(conversation_id)
@@ -246,7 +260,7 @@ class DialogueManager:
 
         # The NLU reads the message while its record is written (issue 17: the two waits
         # overlap); the turn uses that reading only if it reads the same words by the same route.
-        early = self._read_early(conversation_id, text, locale)
+        early = self._read_early(conversation_id, text, locale, idempotency_key)
         try:
             response = await self._post(
                 conversation_id, buyer_id, text, attachments, idempotency_key, prepare, read, early
@@ -416,12 +430,18 @@ class DialogueManager:
             return detection.language, is_sure_english(detection)
         return None
 
-    def _read_early(self, conversation_id: str, text: str, locale: str | None) -> _EarlyRead | None:
+    def _read_early(
+        self, conversation_id: str, text: str, locale: str | None, idempotency_key: str | None
+    ) -> _EarlyRead | None:
         """Start reading ``text`` before its conversation is read, by the route its words and
         the conversation's language as this process last saw it give. None for a message
-        without words (nothing to parse), to a conversation last seen with a person, or one
-        asking for a rating (the bot does not read those)."""
+        without words (nothing to parse), a retry of a message (its key seen before: a replay
+        is answered from the store, and a retry storm must not multiply parses), to a
+        conversation last seen with a person, or one asking for a rating (the bot does not read
+        those)."""
         seen = self._seen.get(conversation_id)
+        if self._seen.repeats(conversation_id, idempotency_key):
+            return None
         if not text.strip() or (
             seen is not None
             and (seen.status != ConversationStatus.BOT.value or seen.expecting == "rating")

@@ -91,3 +91,14 @@ def test_what_the_process_remembers_of_conversations_is_bounded():
     seen.note("c1", {"status": "waiting_for_agent", "language": "en", "expecting": None})
     assert seen.get("c0") is None  # the oldest is forgotten first
     assert seen.get("c1").status == "waiting_for_agent" and seen.get("c2").status == "bot"
+
+
+def test_a_retried_message_is_not_read_again(chat, nlu, bot_client):
+    first = chat.say("please cancel order P100", key="k-1")
+    headers = {**chat.headers, "Idempotency-Key": "k-1"}
+    again = bot_client.post(
+        f"/v1/conversations/{chat.id}/messages", json={"text": "please cancel order P100"},
+        headers=headers,
+    )  # fmt: skip
+    assert again.status_code == 200 and again.json() == first
+    assert nlu.texts.count("please cancel order P100") == 1
