@@ -95,8 +95,8 @@ def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[s
     placed = float(order.get("placed_days_ago", 10))
     status = order.get("status", "delivered")
     delivered = order.get("delivered_days_ago")
-    shipped = None
-    if status in ("shipped", "delivered", "refunded"):
+    shipped = order.get("shipped_days_ago")
+    if shipped is None and status in ("shipped", "delivered", "refunded"):
         # Half a day after placing, and never after the delivery.
         shipped = max(placed - 0.5, float(delivered)) if delivered is not None else placed - 0.5
     refunded = float(order.get("refunded_amount") or 0)
@@ -105,7 +105,9 @@ def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[s
         "buyer_id": buyer_id,
         "seller_id": f"SEL-{buyer_id}",
         "status": status,
-        "currency": "USD",
+        # The order's currency when the script gives one (the policy's limits apply in it,
+        # HELP-8.5), else USD.
+        "currency": order.get("currency", "USD"),
         "items": [
             {
                 "sku": f"SKU-{i}",
