@@ -37,7 +37,7 @@ run-multi: setup system-packages
 test: setup system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 
 # The set-up graph lives in bot/setup_runner.py: the two environments install side by side,
 # then NLU training runs beside the encoder, the indexes and the risk model; one line per step

@@ -107,7 +107,9 @@ class Deciding(SlotFilling):
         claim, eligibility = assessed.claim, assessed.eligibility
         reasons = set(eligibility.reasons)
         if Reason.NO_PHOTO in reasons and not flow.no_photo:
-            self._reply(replies.text("ask_photo"), ["DMG-3.1"])
+            # "it came cracked, photo attached" with no photo in the message: it did not upload.
+            ask = "photo_not_received" if self._says_photo_sent() else "ask_photo"
+            self._reply(replies.text(ask), ["DMG-3.1"])
             self._prompt("evidence", [replies.label("no_photo")])
             return self.out
         if Reason.NO_PHOTO in reasons:

@@ -317,6 +317,27 @@ NO_PHOTO = Words(
     vietnamese=words(r"(?:khong|ko|chua) (?:co )?(?:hinh|anh)", "chua chup"),
     tagalog=words(r"wala(?:ng)? (?:akong |po )?(?:picture|pic|litrato|larawan|photo)"),
 )  # fmt: skip
+# "here is the photo" (the photo itself did not come: an upload that failed, a photo sent in
+# another app).
+PHOTO_SENT = Words(
+    malay=words(
+        r"(?:ini|nah|ni) (?:(?:dia|la|lah) )?(?:gambar|foto)(?:nya)?",
+        r"(?:dah|sudah|udah|telah|sy|saya|aku) (?:dah |sudah |udah )?"
+        r"(?:hantar|kirim|upload|lampir(?:kan)?)(?: (?:dia|kan))? (?:gambar|foto)(?:nya)?",
+        r"(?:gambar|foto)(?:nya)? (?:dah |sudah |udah |telah )?"
+        r"(?:dihantar|dikirim|diupload|dilampirkan|terlampir|di ?(?:atas|bawah))",
+    ),
+    thai=thai("ส่งรูปแล้ว", "ส่งภาพแล้ว", "นี่รูป", "นี่คือรูป", "แนบรูป", "แนบภาพ", "รูปตามนี้"),
+    vietnamese=words(
+        r"(?:day la|day|gui|da gui|minh gui|toi gui|em gui) (?:roi )?(?:hinh|anh)",
+        r"(?:hinh|anh) (?:day|dinh kem|o duoi|o tren|da gui)",
+    ),
+    tagalog=words(
+        r"(?:eto|ito|heto|here) (?:na )?(?:po )?(?:ang )?(?:picture|pic|litrato|larawan|photo)",
+        r"(?:nag-?send|sinend|pinadala|inattach|in-?attach|naka-?attach)(?: ko)?(?: na)?(?: po)?"
+        r"(?: ang)? (?:picture|pic|litrato|larawan|photo)",
+    ),
+)  # fmt: skip
 OTHER_ORDER = Words(
     malay=words(
         r"(?:order|pesanan|tempahan) (?:yang )?lain", r"bukan (?:order|pesanan) (?:ni|ini|itu)",

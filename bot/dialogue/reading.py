@@ -35,6 +35,7 @@ from bot.dialogue.wording import (
     OLDEST_OFFERED,
     OPTION_PLACE,
     OTHER_ORDER,
+    PHOTO_SENT,
     REASON_WORDS,
     YES_LEAD,
     YES_WORDS,
@@ -42,6 +43,8 @@ from bot.dialogue.wording import (
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from policies.types import ClaimType, Order
 
+# A photo still to come: "I'll send the pic", "will upload the photo later".
+PHOTO_PROMISED = re.compile(r"\b(will|'ll|ll|gonna|going to|later|tomorrow|tonight|soon)\b")
 # The bot's closed questions whose options a reply may pick by place (`_picked_by_place`).
 _LISTS = frozenset({Choice.ITEMS, Choice.REMEDY, Choice.OPENED})
 _NO_PLACE = frozenset({"other_order", "person", "sku:*", "no_thanks", "later", "no_photo"})
@@ -68,6 +71,16 @@ class MessageReading(TurnBase):
         if self.option and self.option.startswith("order:"):
             return self.option.removeprefix("order:").upper()
         return None
+
+    def _says_photo_sent(self) -> bool:
+        """The message says a photo is in it ("here's the pic", "see attached") and none came:
+        an upload that failed, or a photo sent in another app. Not a photo promised for later
+        ("I'll send the pic tonight")."""
+        return (
+            not self.photos
+            and PHOTO_SENT.search(self.said)
+            and not PHOTO_PROMISED.search(self.said)
+        )
 
     def _picked_by_place(self) -> str | None:
         """The offered option a short reply picks by its place ("the first one", "2nd one",

@@ -82,6 +82,13 @@ class SlotFilling(MessageReading):
             if self.option == "later":
                 self._reply(replies.text("photo_later_ok"))
                 return HANDLED
+            if self._says_photo_sent():
+                # "here's the pic" without one: read as words it was "Sorry, I didn't catch
+                # that", then a person, for a buyer whose upload had failed. What is missing is
+                # said, and the bot waits for it, a person one tap away.
+                self._reply(replies.text("photo_not_received"), ["DMG-3.1"])
+                self._prompt("evidence", [replies.label("no_photo"), replies.label("person")])
+                return HANDLED
             return None
         if state.expecting == "choice":
             return self._fill_choice()
@@ -109,7 +116,7 @@ class SlotFilling(MessageReading):
         if state.expecting == "reason":
             return self._reason_in_words() is not None
         if state.expecting == "evidence":
-            return bool(self.photos) or bool(NO_PHOTO.search(self.said))
+            return bool(self.photos) or bool(NO_PHOTO.search(self.said)) or self._says_photo_sent()
         if state.choice is Choice.OPENED:
             return bool(SEALED_WORDS.search(self.said) or OPENED_WORDS.search(self.said))
         if state.choice is Choice.REMEDY:

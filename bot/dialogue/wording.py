@@ -313,6 +313,19 @@ NO_PHOTO = replace(
         r"|(threw|thrown|throw) (it|them|the \w+( and the \w+)?) (away|out))"
     ),
 )
+# "here's the photo", "see attached pic", "I already sent the picture": a photo said to be in
+# the message (`MessageReading._says_photo_sent`: only when none came with it).
+PHOTO_SENT = replace(
+    local.PHOTO_SENT,
+    english=re.compile(
+        r"\b(here('?s| is| are)( the| my| a| some| two| 2)? (photos?|pics?|pictures?|images?"
+        r"|screenshots?|proof)|(photos?|pics?|pictures?|images?|screenshots?) (is |are )?"
+        r"(attached|here|below|above|uploaded|sent)|(attached|attaching|uploaded|sent|sending)"
+        r"( you)?( the| a| my| some)? (photos?|pics?|pictures?|images?|screenshots?)|see (the )?"
+        r"(attach(ed|ment)|photos?|pics?|pictures?)|(photos?|pics?|pictures?) (is |are )?in the"
+        r" (chat|message))\b"
+    ),
+)
 # "I don't have a photo right now, I'm at work": a photo the buyer can still send (the bot says
 # the rule and waits, with a person one tap away); without these words the buyer has none.
 PHOTO_LATER = re.compile(
