@@ -150,6 +150,20 @@ class _LastTurn:
     expecting: str | None
 
 
+class _Recent(OrderedDict[Any, Any]):
+    """A dict that keeps its ``size`` most recently set keys (the oldest forgotten first)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
 class _Seen:
     """Each recent conversation's status, language and open question after its last turn in
     this process, and the idempotency keys its messages came with, for
@@ -157,9 +171,8 @@ class _Seen:
     costs a discarded parse, never a wrong reading). Bounded: oldest forgotten first."""
 
     def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._seen: OrderedDict[str, _LastTurn] = OrderedDict()
-        self._keys: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._seen: _Recent = _Recent(size)
+        self._keys: _Recent = _Recent(size)
 
     def repeats(self, conversation_id: str, idempotency_key: str | None) -> bool:
         """Whether a message of this conversation came with this key before (a client's retry:
@@ -170,8 +183,6 @@ class _Seen:
         if key in self._keys:
             return True
         self._keys[key] = None
-        while len(self._keys) > self.size:
-            self._keys.popitem(last=False)
         return False
 
     def get(self, conversation_id: str) -> _LastTurn | None:
@@ -182,9 +193,6 @@ class _Seen:
         self._seen[conversation_id] = _LastTurn(
             response.get("status"), response.get("language"), response.get("expecting")
         )
-        self._seen.move_to_end(conversation_id)
-        while len(self._seen) > self.size:
-            self._seen.popitem(last=False)
 
 
 class DialogueManager:
