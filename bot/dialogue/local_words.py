@@ -170,6 +170,99 @@ NEVER_MIND = Words(
     ),
 )  # fmt: skip
 
+# "Not now" to an offer ("nanti dulu", "ไว้ก่อน", "de sau", "mamaya na"): declined for now.
+NOT_NOW = Words(
+    malay=lead(
+        r"nanti(?:lah)?(?: (?:dulu|je|aja|saja))?", "lain kali", r"(?:bukan|tak|jangan) sekarang",
+        r"belum (?:lagi|dulu)", r"(?:biar|bagi) (?:saya|sy|aku) fikir", "tunggu dulu",
+    ),
+    thai=thai_lead("ไว้ก่อน", "ไว้ทีหลัง", "ทีหลัง", "ยังไม่", "ขอคิดดูก่อน", "ไม่ใช่ตอนนี้"),
+    vietnamese=lead(
+        "de sau", "khoan da", "tu tu", r"chua (?:can|phai luc nay)", "luc khac", "de toi nghi",
+    ),
+    tagalog=lead(
+        "mamaya na", "saka na", r"hindi (?:muna|pa ngayon)", "sa susunod na lang",
+        "pag-?iisipan ko",
+    ),
+)  # fmt: skip
+# A request asked as a question ("boleh tolong cancel order saya?", "ช่วยยกเลิก...ได้ไหม",
+# "pwede bang i-cancel"): something to do, not a question about the rules.
+ACTION_ASKED = Words(
+    malay=lead(
+        r"(?:boleh|bisa|tolong|minta|mohon)(?: tak| kah| gak| ga)?(?: (?:tolong|bantu|awak|kak"
+        r"|min))?(?: di)? (?:batal\w*|cancel|pulang\w*|refund|retur|tukar|semak|cek|kembali\w*)",
+    ),
+    thai=thai_lead("ช่วยยกเลิก", "ขอยกเลิก", "ช่วยคืน", "ขอคืน", "ช่วยเช็ค", "ช่วยตรวจสอบ"),
+    vietnamese=lead(
+        r"(?:ban |shop |ad )?(?:co the |lam on |vui long )?(?:giup|huy giup|ho tro)(?: (?:minh"
+        r"|toi|em))? (?:huy|tra|hoan|doi|kiem tra)",
+    ),
+    tagalog=lead(
+        r"(?:pwede|puwede|paki)(?: po)?(?: (?:bang|ba|nyo|ninyo|mo))?(?: po)? ?(?:i-?cancel"
+        r"|i-?return|i-?refund|palitan|i-?check)",
+    ),
+)  # fmt: skip
+# A price that dropped after the purchase, its difference asked back (REF-5.7).
+PRICE_DROP = Words(
+    malay=words(
+        r"harga(?:nya)? (?:dah |sudah |udah |telah )?(?:turun|jatuh|lagi murah|murah sikit)",
+        r"(?:beza|beda|perbezaan|perbedaan|selisih) harga",
+        r"(?:dah|sudah|udah|sekarang) (?:sale|promo|diskaun|diskon)",
+    ),
+    thai=thai("ราคาลด", "ลดราคาแล้ว", "ส่วนต่างราคา", "ขอส่วนต่าง", "ราคาถูกลง"),
+    vietnamese=words(
+        r"(?:da |vua )?giam gia", r"gia (?:da |vua )?(?:giam|ha|re hon)", "chenh lech gia",
+        "tien chenh lech",
+    ),
+    tagalog=words(
+        r"(?:bumaba|binaba) (?:na )?(?:ang )?presyo", r"naka-?sale na", r"(?:diperensya|difference)"
+        r" sa presyo",
+    ),
+)  # fmt: skip
+# An item said missing from a parcel that came ("takde dalam kotak", "ไม่ครบ", "thieu",
+# "kulang"): an incomplete delivery (HELP-8.4) for that item.
+MISSING_FROM_PARCEL = Words(
+    malay=words(
+        r"(?:tak|tiada|takde|tidak|gak|nggak|ga) (?:ada )?(?:dalam|di dalam|dlm)",
+        "hilang", "kurang", r"(?:tak|tidak|gak|nggak) lengkap", "tertinggal",
+    ),
+    thai=thai("ไม่ครบ", "ขาดไป", "หายไป", "ไม่มีในกล่อง", "ไม่มีมาด้วย"),
+    vietnamese=words(r"thieu", r"khong co (?:trong|o trong)", "bi mat", "khong thay"),
+    tagalog=words("kulang", r"wala sa (?:loob|box|kahon)", "nawawala", "hindi kasama"),
+)  # fmt: skip
+# The parcel came ("barang dah sampai", "ได้รับของแล้ว", "da nhan hang", "dumating na").
+PARCEL_CAME = Words(
+    malay=words(
+        r"(?:bungkusan|paket|parcel|barang|kotak|pesanan|order)(?:nya)? (?:dah |sudah |udah |"
+        r"telah )?(?:sampai|tiba|diterima|datang)",
+        r"(?:dah|sudah|udah|telah) (?:terima|dapat|sampai)", r"buka (?:kotak|bungkusan|paket)",
+    ),
+    thai=thai("ได้รับของแล้ว", "ได้รับพัสดุแล้ว", "ของมาแล้ว", "พัสดุมาแล้ว", "แกะกล่อง"),
+    vietnamese=words(
+        r"da nhan (?:duoc )?(?:hang|goi|kien)", r"(?:hang|goi hang|kien hang) (?:da )?(?:den|toi)",
+        "mo hop",
+    ),
+    tagalog=words(
+        r"(?:dumating|natanggap) (?:na )?(?:ang |yung )?(?:parcel|package|order|box)",
+        "dumating na", "natanggap ko na", "binuksan ko",
+    ),
+)  # fmt: skip
+# A refund or an account held for a person's review (REV-6.2, REV-6.6).
+UNDER_REVIEW = Words(
+    # Being reviewed or held, not "tolong periksa" (please check), which asks for the status.
+    malay=words(
+        "disemak", "diperiksa", "ditinjau", "direview", r"kena (?:review|semak|periksa|tahan)",
+        "ditahan", "disekat", "diblok", r"(?:sedang|masih) (?:disemak|diproses manual)",
+    ),
+    thai=thai("ถูกตรวจสอบ", "รอตรวจสอบ", "ถูกระงับ", "ถูกพัก", "ถูกแบน"),
+    vietnamese=words(
+        r"(?:dang |bi )(?:duoc )?(?:xem xet|kiem tra)", r"bi (?:tam giu|giu lai|khoa)",
+    ),
+    tagalog=words(
+        r"(?:naka-?|ni-?re-?)review", r"naka-?hold", r"(?:na-?|fina-?)flag", "sinusuri",
+    ),
+)  # fmt: skip
+
 # --- disputing a decision (REV-6.5) ----------------------------------------------------------
 DISPUTE = Words(
     malay=words(

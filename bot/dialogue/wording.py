@@ -125,9 +125,13 @@ def without_declined_remedy(said: str) -> str:
 # "Shall I go ahead?" declined in words: "please do not cancel it, I shall keep the order".
 # Not now, to an offer ("later, I take photo first", "not today, thank you"): nothing is done;
 # the buyer can ask again when ready. (Not in a question: "can I drop it off later?" asks.)
-NOT_NOW = re.compile(
-    r"^(?:(?:ok|okay|hmm+|um+|sorry|thanks|thank you)[,.!]*\s+)*(?:not (?:today|now|right now|yet)"
-    r"|(?:maybe )?later\b|let me think|(?:i'?ll|i will|i need to) think|hold off)"
+NOT_NOW = replace(
+    local.NOT_NOW,
+    english=re.compile(
+        r"^(?:(?:ok|okay|hmm+|um+|sorry|thanks|thank you)[,.!]*\s+)*"
+        r"(?:not (?:today|now|right now|yet)"
+        r"|(?:maybe )?later\b|let me think|(?:i'?ll|i will|i need to) think|hold off)"
+    ),
 )
 DECLINE_WORDS = replace(
     local.DECLINE,
@@ -228,27 +232,41 @@ WHY_QUESTION = re.compile(r"^(why|how come)\b")
 # A price that dropped after the purchase, its difference asked back (REF-5.7: not refunded):
 # "it's 119 in the sale, I want the 30 difference back", "price dropped after I bought it".
 # Not "found it cheaper elsewhere" (a change of mind: a return).
-PRICE_DROP = re.compile(
-    r"\b((the |its |it'?s |it has )?price (has |have )?(dropped|drops?|went down|gone down|fell"
-    r"|reduced|cut|is lower now)|(now|later|it'?s|it is|went) (on|in the|in a) (sale|promo)"
-    r"|price difference|(the |that |this )?(\$?\d+([.,]\d+)? )?difference back"
-    r"|refund (me )?the difference|price match)\b"
+PRICE_DROP = replace(
+    local.PRICE_DROP,
+    english=re.compile(
+        r"\b((the |its |it'?s |it has )?price (has |have )?(dropped|drops?|went down|gone down|fell"
+        r"|reduced|cut|is lower now)|(now|later|it'?s|it is|went) (on|in the|in a) (sale|promo)"
+        r"|price difference|(the |that |this )?(\$?\d+([.,]\d+)? )?difference back"
+        r"|refund (me )?the difference|price match)\b"
+    ),
 )
 # An item said missing from a parcel that came ("only the cable inside, no stand anywhere",
 # "the stand was not in the box", "the missing stand"): HELP-8.4's incomplete delivery.
-MISSING_FROM_PARCEL = re.compile(
-    r"\b(missing|no \w+( \w+)? (anywhere|inside|in (it|there|the (box|parcel|package)))"
-    r"|(was|were|is|are)n'?t (in|inside)|(was|were|is|are) not (in|inside)|without (the|a|an|my))\b"
+MISSING_FROM_PARCEL = replace(
+    local.MISSING_FROM_PARCEL,
+    english=re.compile(
+        r"\b(missing|no \w+( \w+)? (anywhere|inside|in (it|there|the (box|parcel|package)))"
+        r"|(was|were|is|are)n'?t (in|inside)|(was|were|is|are) not (in|inside)"
+        r"|without (the|a|an|my))\b"
+    ),
 )
 # The parcel came: said with an item missing from it, not a parcel that never came.
-PARCEL_CAME = re.compile(
-    r"\b((parcel|package|box|order|it) (came|arrived|was delivered)|opened (it|the (box|parcel"
-    r"|package))|only (the|a|an|one) \w+( \w+)? (inside|in (it|there|the (box|parcel|package))))\b"
+PARCEL_CAME = replace(
+    local.PARCEL_CAME,
+    english=re.compile(
+        r"\b((parcel|package|box|order|it) (came|arrived|was delivered)|opened (it|the (box|parcel"
+        r"|package))|only (the|a|an|one) \w+( \w+)? (inside|in (it|there"
+        r"|the (box|parcel|package))))\b"
+    ),
 )
 # A refund or an account held for a person's review (REV-6.2, REV-6.6): "kena review",
 # "flagged", "under review", "on hold for checking".
-UNDER_REVIEW = re.compile(
-    r"\b(review(ed|ing)?|flag(ged|s)?|on hold|blacklist(ed)?|manual(ly)? check(ed)?)\b"
+UNDER_REVIEW = replace(
+    local.UNDER_REVIEW,
+    english=re.compile(
+        r"\b(review(ed|ing)?|flag(ged|s)?|on hold|blacklist(ed)?|manual(ly)? check(ed)?)\b"
+    ),
 )
 # A reply that is an order number alone ("9999", "#A-7788", "order 12345"), whoever's it is.
 ID_ALONE = re.compile(
@@ -265,9 +283,13 @@ REQUEST_AS_QUESTION = re.compile(
 # SG-84107?", "can you return this for me?"): the act reader may call it a question, but it is
 # something to do, not a question about the rules (`several.is_request`). Not "can I return an
 # opened lipstick?", which asks the rule.
-ACTION_ASKED = re.compile(
-    r"^(?:(?:hi|hello|hey|ok|okay|so|please|pls)[,.!]*\s+)*(?:(?:can|could|would|will) (?:you|u)"
-    r"(?: (?:please|pls|kindly|just))? (?:cancel|return|refund|replace|exchange|track|check))\b"
+ACTION_ASKED = replace(
+    local.ACTION_ASKED,
+    english=re.compile(
+        r"^(?:(?:hi|hello|hey|ok|okay|so|please|pls)[,.!]*\s+)*"
+        r"(?:(?:can|could|would|will) (?:you|u)"
+        r"(?: (?:please|pls|kindly|just))? (?:cancel|return|refund|replace|exchange|track|check))\b"
+    ),
 )
 # A message worded as a question, question mark or not ("what happens if i opened it can i
 # still send it back", "is it ok if it was opened"): a question word first, a verb before its

@@ -199,3 +199,88 @@ def test_no_photo_in_each_language(language, text):
 )
 def test_declining_an_offer_in_each_language(language, text):
     assert reads(wording.DECLINE_WORDS, language, text) or reads(wording.NEVER_MIND, language, text)
+
+
+# --- flow18's concepts, read in every language (issue 14) --------------------------------------
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "nanti dulu, saya nak ambil gambar"),
+        ("id", "lain kali aja kak"),
+        ("th", "ไว้ก่อนค่ะ"),
+        ("vi", "để sau nhé"),
+        ("tl", "mamaya na po"),
+    ],
+)
+def test_not_now_declines_an_offer_in_each_language(language, text):
+    assert opens(wording.NOT_NOW, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "boleh tolong batalkan order saya"),
+        ("id", "tolong cancel pesanan saya kak"),
+        ("th", "ช่วยยกเลิกคำสั่งซื้อให้หน่อยได้ไหมคะ"),
+        ("vi", "shop giúp mình hủy đơn với"),
+        ("tl", "pwede po bang i-cancel ang order ko"),
+    ],
+)
+def test_a_request_asked_as_a_question_in_each_language(language, text):
+    assert opens(wording.ACTION_ASKED, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "harga dah turun lepas saya beli, nak beza harga"),
+        ("id", "harganya udah turun, bisa minta selisih harga?"),
+        ("th", "ราคาลดแล้ว ขอส่วนต่างได้ไหม"),
+        ("vi", "giá đã giảm sau khi mình mua"),
+        ("tl", "bumaba na ang presyo pagkatapos kong bumili"),
+    ],
+)
+def test_a_price_drop_in_each_language(language, text):
+    assert reads(wording.PRICE_DROP, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "came", "missing"),
+    [
+        ("ms", "barang dah sampai", "kabel tiada dalam kotak"),
+        ("id", "paket sudah diterima", "kabelnya hilang"),
+        ("th", "ได้รับพัสดุแล้ว", "สายชาร์จไม่มีในกล่อง"),
+        ("vi", "đã nhận được hàng", "thiếu dây sạc"),
+        ("tl", "dumating na ang parcel", "wala sa loob yung charger"),
+    ],
+)
+def test_an_item_missing_from_a_parcel_that_came_in_each_language(language, came, missing):
+    assert reads(wording.PARCEL_CAME, language, came)
+    assert reads(wording.MISSING_FROM_PARCEL, language, missing)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ms", "kenapa refund saya kena review"),
+        ("id", "kenapa refund saya ditahan"),
+        ("th", "ทำไมเงินคืนของฉันถูกระงับ"),
+        ("vi", "sao hoàn tiền của tôi đang bị xem xét"),
+        ("tl", "bakit naka-hold ang refund ko"),
+    ],
+)
+def test_a_refund_under_review_in_each_language(language, text):
+    assert reads(wording.UNDER_REVIEW, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ms", "tolong periksa refund saya"), ("vi", "kiểm tra hoàn tiền giúp tôi")],
+)
+def test_asking_to_check_a_refund_is_not_a_review(language, text):
+    assert not reads(wording.UNDER_REVIEW, language, text)
+
+
+def test_the_local_words_are_read_only_in_their_language():
+    assert not reads(wording.PRICE_DROP, "en", "harga dah turun")
+    assert not opens(wording.NOT_NOW, "ms", "mamaya na po")
