@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -110,91 +109,6 @@ class _Line:
                 )
 
 
-@dataclasses.dataclass
-class _EarlyRead:
-    """A message's NLU reading started before its turn knew the conversation (issue 17). Used
-    when the turn reads the same words by the same route; otherwise discarded, which costs one
-    parse (an idempotent replay, a rating, a link taken as the asked-for photo, a conversation
-    with a person, a few words whose language the conversation decides)."""
-
-    text: str
-    route: tuple[str, bool] | None
-    task: asyncio.Task[ParseResult]
-    used: bool = False
-
-    def fits(self, text: str, route: tuple[str, bool] | None) -> bool:
-        return text == self.text and route == self.route
-
-    async def result(self) -> ParseResult:
-        self.used = True
-        return await self.task
-
-    def discard(self) -> None:
-        """Cancel an unused reading; a finished one's error is taken (never logged as lost)."""
-        if self.used:
-            return
-        if not self.task.done():
-            self.task.cancel()
-        self.task.add_done_callback(_retrieved)
-
-
-def _retrieved(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled():
-        task.exception()
-
-
-@dataclasses.dataclass(frozen=True)
-class _LastTurn:
-    status: str | None
-    language: str | None
-    expecting: str | None
-
-
-class _Recent(OrderedDict[Any, Any]):
-    """A dict that keeps its ``size`` most recently set keys (the oldest forgotten first)."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
-
-
-class _Seen:
-    """Each recent conversation's status, language and open question after its last turn in
-    this process, and the idempotency keys its messages came with, for
-    `DialogueManager._read_early` only (another process's turns are not seen: a stale entry
-    costs a discarded parse, never a wrong reading). Bounded: oldest forgotten first."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._seen: _Recent = _Recent(size)
-        self._keys: _Recent = _Recent(size)
-
-    def repeats(self, conversation_id: str, idempotency_key: str | None) -> bool:
-        """Whether a message of this conversation came with this key before (a client's retry:
-        its stored response answers it, nothing is read); remembers the key."""
-        if idempotency_key is None:
-            return False
-        key = (conversation_id, idempotency_key)
-        if key in self._keys:
-            return True
-        self._keys[key] = None
-        return False
-
-    def get(self, conversation_id: str) -> _LastTurn | None:
-        return self._seen.get(conversation_id)
-
-    def note(self, conversation_id: str, response: dict[str, Any]) -> None:
-        """Remember a turn's response (the contract's turn response)."""
-        self._seen[conversation_id] = _LastTurn(
-            response.get("status"), response.get("language"), response.get("expecting")
-        )
-
-
 class DialogueManager:
     """Starts conversations, runs buyer turns, shows transcripts."""
 
@@ -223,7 +137,6 @@ class DialogueManager:
         self._users: dict[str, int] = {}
         # Turns run per conversation while a message of it is in line (`_in_line`).
         self._turns_run: dict[str, int] = {}
-        self._seen = _Seen()
 
     async def start(self, buyer_id: str) -> str:
         conversation = await run_in_threadpool(
@@ -266,30 +179,6 @@ class DialogueManager:
             read[:] = [(incoming, detection)]
             return incoming
 
-        # The NLU reads the message while its record is written (issue 17: the two waits
-        # overlap); the turn uses that reading only if it reads the same words by the same route.
-        early = self._read_early(conversation_id, text, locale, idempotency_key)
-        try:
-            response = await self._post(
-                conversation_id, buyer_id, text, attachments, idempotency_key, prepare, read, early
-            )
-        finally:
-            if early is not None:
-                early.discard()
-        self._seen.note(conversation_id, response)
-        return response
-
-    async def _post(
-        self,
-        conversation_id: str,
-        buyer_id: str,
-        text: str,
-        attachments: list[dict[str, Any]],
-        idempotency_key: str | None,
-        prepare: Callable[[Conversation], Incoming],
-        read: list[tuple[Incoming, Detection]],
-        early: _EarlyRead | None,
-    ) -> dict[str, Any]:
         async with self._in_line(conversation_id) as line:
             inbound = await run_in_threadpool(
                 self.conversations.record_inbound,
@@ -316,7 +205,6 @@ class DialogueManager:
                     incoming.text,
                     incoming.attachments,
                     detection,
-                    early,
                 )
 
     async def _turn(
@@ -328,20 +216,17 @@ class DialogueManager:
         text: str,
         attachments: list[dict[str, Any]],
         detection: Detection,
-        early: _EarlyRead | None = None,
     ) -> dict[str, Any]:
         """Read the message (NLU, parts, a policy answer), then run the turn's transaction."""
         parse, nlu_failed, parts, asks_about = None, False, None, False
         reader = self._reader(detection)
-        if early is not None and not early.fits(text, self._route(detection)):
-            early = None
         if current is not None and current.status is ConversationStatus.BOT:
             if _answers_rating(current.state, text):
                 # "4" answering "how would you rate this chat?" needs no NLU (which would
                 # read a bare digit as out_of_scope and count it as a fallback).
                 parse = ParseResult(text=text, intent=IntentScore("inform", 1.0))
             else:
-                parse, nlu_failed = await self._read(reader, text, early)
+                parse, nlu_failed = await self._read(reader, text)
             if parse is not None and _may_hold_several(current.state, parse):
                 parts = await self._read_parts(reader, text)
                 asks_about = await self._asks_about(reader, parse)
@@ -432,42 +317,12 @@ class DialogueManager:
             return self.parser.bound(detection.language, sure=is_sure_english(detection))
         return self.parser
 
-    def _route(self, detection: Detection) -> tuple[str, bool] | None:
-        """Which model(s) `_reader` sends a message of this detection to (None: the one)."""
-        if isinstance(self.parser, LanguageRoutedParser):
-            return detection.language, is_sure_english(detection)
-        return None
-
-    def _read_early(
-        self, conversation_id: str, text: str, locale: str | None, idempotency_key: str | None
-    ) -> _EarlyRead | None:
-        """Start reading ``text`` before its conversation is read, by the route its words and
-        the conversation's language as this process last saw it give. None for a message
-        without words (nothing to parse), a retry of a message (its key seen before: a replay
-        is answered from the store, and a retry storm must not multiply parses), to a
-        conversation last seen with a person, or one asking for a rating (the bot does not read
-        those)."""
-        seen = self._seen.get(conversation_id)
-        if self._seen.repeats(conversation_id, idempotency_key):
-            return None
-        if not text.strip() or (
-            seen is not None
-            and (seen.status != ConversationStatus.BOT.value or seen.expecting == "rating")
-        ):
-            return None
-        language = seen.language if seen is not None else None
-        detection = identify(text, locale=locale, conversation_language=language)
-        task = asyncio.create_task(self._reader(detection).parse(text))
-        return _EarlyRead(text, self._route(detection), task)
-
-    async def _read(
-        self, reader: Parser, text: str, early: _EarlyRead | None = None
-    ) -> tuple[ParseResult | None, bool]:
+    async def _read(self, reader: Parser, text: str) -> tuple[ParseResult | None, bool]:
         if not text.strip():
             # A photo without words answers whatever the bot asked; nothing to parse.
             return ParseResult(text="", intent=IntentScore("inform", 1.0)), False
         try:
-            return await (early.result() if early is not None else reader.parse(text)), False
+            return await reader.parse(text), False
         except NluError as e:
             log.warning("nlu_failed_handing_over", error=str(e))
             return None, True
