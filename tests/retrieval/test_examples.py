@@ -8,6 +8,7 @@ import pytest
 
 from retrieval.defaults import (
     BUYER_EXAMPLES,
+    BUYER_EXAMPLES_2,
     DEFAULT_EXAMPLE_QUESTIONS,
     DEFAULT_ITEM_CATEGORIES,
     DEV_QUESTIONS,
@@ -81,12 +82,13 @@ def test_every_shipped_example_names_clauses_of_the_shipped_policies(path: Path)
 def test_the_example_bank_is_the_dev_questions_then_the_buyers_examples() -> None:
     """Separate files (provenance), both read; the dev questions first (the dev protocol
     scores them and keeps the rest as examples: lab.retrieval.rerank.bank_extras)."""
-    assert DEFAULT_EXAMPLE_QUESTIONS == (DEV_QUESTIONS, BUYER_EXAMPLES)
+    assert DEFAULT_EXAMPLE_QUESTIONS == (DEV_QUESTIONS, BUYER_EXAMPLES, BUYER_EXAMPLES_2)
     known = sorted(c.clause_id for c in load_knowledge_base(REPO_ROOT / "data/policies"))
 
     assert load_examples(DEFAULT_EXAMPLE_QUESTIONS, known) == [
         *load_examples(DEV_QUESTIONS, known),
         *load_examples(BUYER_EXAMPLES, known),
+        *load_examples(BUYER_EXAMPLES_2, known),
     ]
 
 
