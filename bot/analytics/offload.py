@@ -60,16 +60,13 @@ def compute_body(
 ) -> dict[str, Any]:
     """The body of a summary or report of ``window`` (runs in the child; plain arguments, so it
     pickles)."""
-    from bot.analytics.report import live_report, live_summary
+    from bot.analytics.report import live_body
 
-    database = _database(database_url)
-    if kind == "summary":
-        return live_summary(database, window)
-    return live_report(
-        database,
+    return live_body(
+        _database(database_url),
+        kind,
         window,
-        redactor=_redactor(),
-        hooks=report_hooks(experiments_file, child_embedder()),
+        lambda: (_redactor(), report_hooks(experiments_file, child_embedder())),
     )
 
 

@@ -308,6 +308,21 @@ def live_report(
         tables.close()
 
 
+def live_body(
+    database: Database,
+    kind: str,
+    window: Window,
+    parts: Callable[[], tuple[Redactor | None, Mapping[str, SectionHook] | None]],
+) -> dict[str, Any]:
+    """The dashboard's body of ``kind`` ("summary" or "report") over the live store. A report's
+    redactor and optional sections come from ``parts``, called only for a report: the child
+    process (`bot.analytics.offload`) and the API in process build them differently."""
+    if kind == "summary":
+        return live_summary(database, window)
+    redactor, hooks = parts()
+    return live_report(database, window, redactor=redactor, hooks=hooks)
+
+
 def report_command(
     *,
     out: Path,

@@ -202,12 +202,14 @@ def _computation(
         worker: ReportWorker = app.state.analytics_worker
         return partial(worker.compute, database, kind, window, settings.experiments_file)
     # Imported only here: with the child, the serving process never loads the report's engines.
-    from bot.analytics.report import live_report, live_summary
+    from bot.analytics.report import live_body
 
-    if kind == "summary":
-        return partial(live_summary, database, window)
-    return lambda: live_report(
-        database, window, redactor=_redactor(app), hooks=_hooks(app, app.state.services)
+    return partial(
+        live_body,
+        database,
+        kind,
+        window,
+        lambda: (_redactor(app), _hooks(app, app.state.services)),
     )
 
 
