@@ -279,6 +279,13 @@ class TurnHandler(Deciding):
             answered = self._answer_if_sure()
             if answered is not None:
                 return answered
+        if flow is None and self.intent in FLOW_INTENTS and self._asks_in_a_named_request():
+            # "My vase from order SG-2611-63390 come with a crack. What kind of photo you need
+            # from me?", "Order X still not here. I want my money back. And who is paying for
+            # this mess?": the request names its order, so it starts at once, but its question
+            # sentence was never answered (dev6 h33, h34, h37). The sentence's answer comes
+            # first, cited, when retrieval is sure of it; then the request goes on as before.
+            self._answer_question_sentence()
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
@@ -369,6 +376,23 @@ class TurnHandler(Deciding):
         the buyer's orders by id (a question about a named order is that order's request:
         "Can I return the pillows from S2011?")."""
         return self.asks_about and not (self._order_entity() or self._id_typed())
+
+    def _asks_in_a_named_request(self) -> bool:
+        """A request naming one of the buyer's orders by id whose last question sentence, read
+        alone, is a policy question (`asks_about`): "... SG-2611-63390 come with a crack. What
+        kind of photo you need from me?"."""
+        return self.asks_about and bool(self._order_entity() or self._id_typed())
+
+    def _answer_question_sentence(self) -> None:
+        """Say the answer to the message's last question sentence, read alone (the rest of
+        the message is the request, which retrieval would answer instead), when retrieval is
+        sure of it; nothing said otherwise. Not a side turn: the request starts in this turn."""
+        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(self.text) if q.strip(" ?")]
+        if not sentences:
+            return
+        with self._reading(sentences[-1]):
+            self._say_sure_answer()
+        self._side_turn = False
 
     def _looks_like_question(self) -> bool:
         """A question mark anywhere, or the act reader's question at even odds. (Not a question

@@ -85,3 +85,28 @@ def test_a_cancellation_asking_whether_it_shipped_is_done_not_offered(chat, nlu)
     turn = chat.say(text)
     assert "Shall I check" not in bot_text(turn), bot_text(turn)
     assert turn["expecting"] in ("order_id", "confirmation") or turn["actions"], bot_text(turn)
+
+
+def test_a_request_naming_its_order_answers_its_question_sentence_then_goes_on(chat, nlu, answerer):
+    # dev6 h33: "My vase from order X come with a crack. What kind of photo you need from me?"
+    # started the claim and asked for a photo; the question itself was never answered.
+    question = "What kind of photo do you need from me?"
+    text = f"My mug from order D201 came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert question in answerer.questions and "RET-2.1" in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)  # the claim goes on in the same turn
+    assert "Shall I check" not in bot_text(turn)
+
+
+def test_a_named_request_whose_question_retrieval_is_unsure_of_goes_on_silently(
+    chat, nlu, answerer
+):
+    answerer.confident = False
+    question = "What kind of photo do you need from me?"
+    text = f"My mug from order D201 came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence" and "not sure" not in bot_text(turn), bot_text(turn)
