@@ -350,7 +350,11 @@ class TurnHandler(Deciding):
         about_an_amount = self.intent == "track_refund" and bool(amounts_in(self.said))
         # "why my refund kena review again ah?": why a refund waits for a person asks for the
         # rule that flags it (REV-6.2, REV-6.6), not for one order's refund status (dev5 g24).
-        about_a_review = self.intent == "track_refund" and bool(UNDER_REVIEW.search(self.said))
+        # Read as a refund request, the same ("why does evry refund i ask for now say 'needs
+        # human reveiw'??": asked which order, then a photo, until a person took over, dev6 h19).
+        about_a_review = self.intent in {"track_refund", *ASKS_REASON} and bool(
+            UNDER_REVIEW.search(self.said)
+        )
         return (
             (self.intent in ASKS_REASON or about_an_amount or about_a_review)
             # (A question mark anywhere, for the review: "why ... review ah? when will this
