@@ -383,9 +383,9 @@ class TurnHandler(Deciding):
 
     def _asks_in_a_named_request(self) -> bool:
         """A request naming one of the buyer's orders by id whose last question sentence, read
-        alone, is a policy question (`asks_about`): "... SG-2611-63390 come with a crack. What
-        kind of photo you need from me?"."""
-        return self.asks_about and bool(self._order_entity() or self._id_typed())
+        alone, is a policy question (`question_read`; `asks_about` is only for a message naming
+        none): "... SG-2611-63390 come with a crack. What kind of photo you need from me?"."""
+        return self.question_read and bool(self._order_entity() or self._id_typed())
 
     def _answer_question_sentence(self) -> None:
         """Say the answer to the message's last question sentence, read alone (the rest of

@@ -259,6 +259,7 @@ def run(
     else:
         handler = TurnHandler(state, ctx, parse, attachments)
         handler.asks_about = asked
+        handler.question_read = question_read
         out = handler.run()
     return go_on(state, ctx, out)
 

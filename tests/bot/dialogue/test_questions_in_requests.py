@@ -110,3 +110,16 @@ def test_a_named_request_whose_question_retrieval_is_unsure_of_goes_on_silently(
     nlu.script[question] = "ask_policy"
     turn = chat.say(text)
     assert turn["expecting"] == "evidence" and "not sure" not in bot_text(turn), bot_text(turn)
+
+
+def test_a_named_request_read_in_parts_answers_its_question_sentence_too(chat, nlu, answerer):
+    # dev6 h37: "Order X, still NOT here ... I want my money back. And who is paying for this
+    # mess, the seller or you guys?": read in parts, a part names the order, and the question
+    # went unanswered while the refund was offered.
+    question = "And who is paying for this mess, the seller or you guys?"
+    text = f"My mug from D201 came cracked. I want my money back. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert question in answerer.questions, bot_text(turn)
+    assert "RET-2.1" in citations(turn) and turn["expecting"] == "evidence", bot_text(turn)
