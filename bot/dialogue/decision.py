@@ -148,7 +148,7 @@ class Deciding(SlotFilling):
             photos=flow.photos,
             skus=claim.skus,  # the items the claim is about ([]: the whole order)
         )
-        citations = list(eligibility.clauses)
+        citations = [*eligibility.clauses, *followed_clauses(eligibility)]
         if not eligibility.eligible and not eligibility.needs_human and flow.person_if_refused:
             # "...if you can't, I want to talk to a person": asked already (REV-6.4).
             return self._handoff(
@@ -484,3 +484,19 @@ def action_clauses(eligibility: Eligibility) -> list[str]:
     if eligibility.remedy is Remedy.VOUCHER and VOUCHER_ISSUED_BY_ASSISTANT not in clauses:
         clauses.append(VOUCHER_ISSUED_BY_ASSISTANT)
     return clauses
+
+
+# Clauses a rule's explanation follows in its own words besides the clause that decided it:
+# "please check with neighbours, your building's reception and safe places around your door"
+# under INR-4.2's 48-hour wait is INR-4.4's where-to-look list (dev6 h23), cited with it.
+FOLLOWED_CLAUSES: dict[Reason, tuple[str, ...]] = {
+    Reason.DELIVERED_SCAN_UNDER_48H: ("INR-4.4",),
+}
+
+
+def followed_clauses(eligibility: Eligibility) -> list[str]:
+    """The clauses the explanation of ``eligibility`` follows (`FOLLOWED_CLAUSES`) that it does
+    not cite already."""
+    cited = set(eligibility.clauses)
+    extra = [c for r in eligibility.reasons for c in FOLLOWED_CLAUSES.get(r, ())]
+    return [c for c in dict.fromkeys(extra) if c not in cited]
