@@ -22,6 +22,16 @@ def test_why_refunds_need_review_read_as_a_refund_request_is_answered_too(chat, 
     assert turn["expecting"] not in ("order_id", "evidence", "reason"), bot_text(turn)
 
 
+def test_why_refunds_need_review_reconciled_to_a_claim_is_answered_too(chat, nlu, answerer):
+    # dev6 h19 as the real NLU read it: wrong_item (track_refund 0.43 reconciled with the
+    # reason reader's wrong item).
+    text = "why does every refund i ask for now say 'needs human review'?? im not a scammer"
+    nlu.script[text] = "wrong_item"
+    turn = chat.say(text)
+    assert answerer.questions[-1] == text, bot_text(turn)
+    assert turn["expecting"] not in ("order_id", "evidence", "reason"), bot_text(turn)
+
+
 def test_a_refund_request_without_a_why_is_still_a_request(chat, nlu, answerer):
     text = "I want a refund, it is flagged for review again"
     nlu.script[text] = "request_refund"

@@ -123,3 +123,27 @@ def test_a_named_request_read_in_parts_answers_its_question_sentence_too(chat, n
     turn = chat.say(text)
     assert question in answerer.questions, bot_text(turn)
     assert "RET-2.1" in citations(turn) and turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_a_named_requests_question_word_sentence_is_answered_whatever_the_nlu_reads(
+    chat, nlu, answerer
+):
+    # dev6 h33: read alone, "What kind of photo you need from me?" is out_of_scope (0.95) and
+    # an inform to the real NLU; its question word asks the rule.
+    question = "What kind of photo you need from me?"
+    text = f"My mug from order D201 came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "out_of_scope"
+    turn = chat.say(text)
+    assert question in answerer.questions and "RET-2.1" in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_a_named_requests_polite_or_own_case_question_is_the_request(chat, nlu, answerer):
+    for question in ("Can I get a refund?", "How long until my refund comes?"):
+        text = f"My mug from order D201 came with a crack. {question}"
+        nlu.script[text] = "damaged_item"
+        nlu.script[question] = "out_of_scope"
+        turn = chat.say(text)
+        assert question not in answerer.questions, bot_text(turn)
+        chat.say("never mind")
