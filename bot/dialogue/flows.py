@@ -241,6 +241,11 @@ class TurnHandler(Deciding):
             # refuses what it cannot answer), then the order it names is offered for a check.
             # A buyer with no recent orders asking anything like a question is answered too:
             # a request flow could only ask for an order they do not have.
+            if WHY_QUESTION.match(self.said) and UNDER_REVIEW.search(self.said):
+                # Why refunds wait for a person asks about the account (REV-6.6), no order: a
+                # check offered on the reason reader's guess ("wrong item") was accepted, then
+                # asked for a photo until a person took over (dev6 h19).
+                self.offers_check = False
             return self._answer_question()
         if flow is None and self.intent in FLOW_INTENTS - TRACKING and self._without_orders():
             # A request from a buyer with no recent orders, naming none ("the tracking says

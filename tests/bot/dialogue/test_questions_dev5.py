@@ -27,9 +27,11 @@ def test_why_refunds_need_review_reconciled_to_a_claim_is_answered_too(chat, nlu
     # reason reader's wrong item).
     text = "why does every refund i ask for now say 'needs human review'?? im not a scammer"
     nlu.script[text] = "wrong_item"
+    nlu.reasons[text] = "wrong_item"
     turn = chat.say(text)
     assert answerer.questions[-1] == text, bot_text(turn)
     assert turn["expecting"] not in ("order_id", "evidence", "reason"), bot_text(turn)
+    assert "Shall I check" not in bot_text(turn)  # about the account, no order
 
 
 def test_a_refund_request_without_a_why_is_still_a_request(chat, nlu, answerer):
