@@ -546,10 +546,12 @@ _LEANS_BACK = re.compile(
 
 
 def _with_antecedents(chosen: set[int], sentences: Sequence[str]) -> set[int]:
-    """``chosen`` with, for each sentence that points back (`_LEANS_BACK`), the sentences
-    before it up to the first that does not."""
+    """``chosen`` with, for the first chosen sentence when it points back (`_LEANS_BACK`), the
+    sentences before it up to the first that does not. A later one points back to what the
+    quote says before it already ("A human agent always reviews ... These checks protect
+    buyers": not the example between them)."""
     out = set(chosen)
-    for i in chosen:
+    for i in sorted(chosen)[:1]:
         while i > 0 and _LEANS_BACK.match(sentences[i].lstrip()):
             i -= 1
             out.add(i)

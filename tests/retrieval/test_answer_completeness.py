@@ -92,3 +92,15 @@ def test_a_sentence_pointing_back_brings_the_one_before_it():
 def test_a_sentence_standing_alone_stays_alone():
     assert complete({3}, PACKING) == [3]
     assert complete({0}, PACKING) == [0]
+
+
+def test_a_later_sentence_pointing_back_leans_on_the_quote_before_it():
+    # REV-6.2: "A human agent always reviews ..." and "These checks protect buyers ...": the
+    # examples between them are not brought in.
+    review = [
+        "A human agent always reviews a refund request when the account has 3 refunds.",
+        "Examples: 3 refunds in the past two months means review.",
+        "1 refund out of 4 orders does not trigger the rule.",
+        "These checks protect buyers and sellers against abuse.",
+    ]
+    assert complete({0, 3}, review) == [0, 3]
