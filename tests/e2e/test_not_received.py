@@ -62,7 +62,7 @@ def test_marked_delivered_hours_ago_means_check_around(bot, shop, new_chat):
 
     turn = chat.say(f"tracking says {game} was delivered this morning but theres nothing here")
     assert turn.intent == "item_not_received"
-    assert turn.citations == {"INR-4.2"}
+    assert turn.citations == {"INR-4.2", "INR-4.4"}  # INR-4.4: where to look
     assert "neighbours" in turn.text
     assert turn.status == "bot" and turn.actions == []
     queue = bot.agent.get("/v1/agent/queue").json()["cases"]
