@@ -57,6 +57,7 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
+    ACTION_ASKED,
     DECLINE_WORDS,
     DISPUTE_WORDS,
     HELP_WITH_ORDER,
@@ -77,6 +78,7 @@ from bot.dialogue.wording import (
     REASON_WORDS,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
+    REQUEST_AS_QUESTION,
     RULE_QUESTION,
     RULE_WORD_FIRST,
     SEALED_WORDS,
@@ -390,18 +392,29 @@ class TurnHandler(Deciding):
         """A request naming one of the buyer's orders by id whose last question sentence, read
         alone, is a policy question (`question_read`; `asks_about` is only for a message naming
         none): "... SG-2611-63390 come with a crack. What kind of photo you need from me?"."""
-        if not (self._order_entity() or self._id_typed()):
+        named = self._order_entity() or self._id_typed()
+        if not named:
+            return False
+        text = self.text.lower()
+        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
+        if not sentences:
+            return False
+        asked = sentences[-1]
+        if (
+            named.lower() in asked
+            or _ORDER_ID_LIKE.search(asked)
+            or REQUEST_AS_QUESTION.match(asked)
+            or ACTION_ASKED.match(asked)
+        ):
+            # "Can I return the keyboard from order X? the keys are too loud": the question is
+            # the request itself, which the request's flow answers.
             return False
         if self.question_read:
             return True
         # The NLU reads such a sentence alone poorly ("What kind of photo you need from me?":
         # out_of_scope 0.95, an inform; "And who is paying for this mess ...?": complaint):
         # a question word first asks the rule, unless it asks about the buyer's own case.
-        text = self.text.lower()
-        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
-        return bool(sentences) and bool(
-            RULE_WORD_FIRST.match(sentences[-1]) and not OWN_CASE.search(sentences[-1])
-        )
+        return bool(RULE_WORD_FIRST.match(asked) and not OWN_CASE.search(asked))
 
     def _answer_question_sentence(self) -> None:
         """Say the answer to the message's last question sentence, read alone (the rest of
@@ -1027,6 +1040,11 @@ PRICE_DROP_CLAUSE = "REF-5.7"
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
+
+
+# An order id in a question sentence (letters and digits, at least 4 digits): the sentence
+# names the order, so it is the request itself asked as a question.
+_ORDER_ID_LIKE = re.compile(r"\b[a-z]{0,4}[-_ ]?\d{2,}[-_]?\d{2,}\b|\b\d{4,}\b")
 
 
 def _overdue(order: Order, now: datetime) -> bool:

@@ -147,3 +147,14 @@ def test_a_named_requests_polite_or_own_case_question_is_the_request(chat, nlu, 
         turn = chat.say(text)
         assert question not in answerer.questions, bot_text(turn)
         chat.say("never mind")
+
+
+def test_a_named_requests_question_naming_the_order_is_the_request_itself(chat, nlu, answerer):
+    # "... Which refund do I get for D201?": the question names the order: the request's own.
+    question = "Which refund do I get for D201?"
+    text = f"My mug came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "out_of_scope"
+    turn = chat.say(text)
+    assert question not in answerer.questions, bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)
