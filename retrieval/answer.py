@@ -521,6 +521,7 @@ def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
     closest numbered sentence before it, and the clause's first sentence). A list item alone
     brings the sentence that introduces its list (and so the whole list): "underwear" by
     itself answers nothing. Indices in the clause's order."""
+    chosen = _with_antecedents(chosen, sentences)
     out = set(chosen)
     intros = {j for i in chosen if (j := _list_intro(i, sentences)) is not None}
     for i in sorted(set(chosen) | intros):
@@ -533,6 +534,28 @@ def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
         if _EXAMPLE.match(sentences[i]):
             out.update({0, _illustrated_rule(i, sentences)})
     return sorted(out)
+
+
+# A sentence opening with a word that points back ("Then put that box inside a sturdy outer
+# box", "That includes a torn plastic wrap", "These checks protect buyers") reads as the rest of
+# the sentence before it: alone, "how do i pack it?" was answered "Then put that box inside a
+# sturdy outer box or bag", without the box it means (dev6 h34, RET-2.6).
+_LEANS_BACK = re.compile(
+    r"^(then|that|this|these|those|it|they|otherwise|after that|however)\b", re.IGNORECASE
+)
+
+
+def _with_antecedents(chosen: set[int], sentences: Sequence[str]) -> set[int]:
+    """``chosen`` with, for the first chosen sentence when it points back (`_LEANS_BACK`), the
+    sentences before it up to the first that does not. A later one points back to what the
+    quote says before it already ("A human agent always reviews ... These checks protect
+    buyers": not the example between them)."""
+    out = set(chosen)
+    for i in sorted(chosen)[:1]:
+        while i > 0 and _LEANS_BACK.match(sentences[i].lstrip()):
+            i -= 1
+            out.add(i)
+    return out
 
 
 def _illustrated_rule(i: int, sentences: Sequence[str]) -> int:

@@ -150,7 +150,7 @@ class Deciding(SlotFilling):
             photos=flow.photos,
             skus=claim.skus,  # the items the claim is about ([]: the whole order)
         )
-        citations = list(eligibility.clauses)
+        citations = [*eligibility.clauses, *followed_clauses(eligibility)]
         if not eligibility.eligible and not eligibility.needs_human and flow.person_if_refused:
             # "...if you can't, I want to talk to a person": asked already (REV-6.4).
             return self._handoff(
@@ -226,15 +226,14 @@ class Deciding(SlotFilling):
                     type=action.value, amount=eligibility.amount, currency=order.currency
                 )
             ],
-            clauses=list(eligibility.clauses),
+            clauses=action_clauses(eligibility),
             replacement_ships=ships,
         )
         effect = replies.what_will_happen(
             eligibility.remedy.value, order, eligibility.amount, titles, ships
         )
         self._reply(
-            replies.to_confirm(eligibility.explanation, effect),
-            list(eligibility.clauses),
+            replies.to_confirm(eligibility.explanation, effect), action_clauses(eligibility)
         )
         self._prompt("confirmation", [replies.label("yes"), replies.label("no")])
         return self.out
@@ -472,3 +471,34 @@ def _titles(order: Order, claim: Claim) -> str:
     items = [i for i in order.items if not claim.skus or i.sku in claim.skus]
     titles = [i.title for i in items]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
+# INR-4.6: the late-delivery voucher is added by itself, and "if it has not appeared within 2
+# days, ask the assistant, which can issue it". A voucher the assistant offers is that clause's
+# act, so it is cited with INR-4.3's amount ("came a week late. no voucher yet", dev6 h48).
+VOUCHER_ISSUED_BY_ASSISTANT = "INR-4.6"
+
+
+def action_clauses(eligibility: Eligibility) -> list[str]:
+    """The clauses an offered action cites: the rules' own, and for a voucher the clause that
+    lets the assistant issue it (`VOUCHER_ISSUED_BY_ASSISTANT`)."""
+    clauses = list(eligibility.clauses)
+    if eligibility.remedy is Remedy.VOUCHER and VOUCHER_ISSUED_BY_ASSISTANT not in clauses:
+        clauses.append(VOUCHER_ISSUED_BY_ASSISTANT)
+    return clauses
+
+
+# Clauses a rule's explanation follows in its own words besides the clause that decided it:
+# "please check with neighbours, your building's reception and safe places around your door"
+# under INR-4.2's 48-hour wait is INR-4.4's where-to-look list (dev6 h23), cited with it.
+FOLLOWED_CLAUSES: dict[Reason, tuple[str, ...]] = {
+    Reason.DELIVERED_SCAN_UNDER_48H: ("INR-4.4",),
+}
+
+
+def followed_clauses(eligibility: Eligibility) -> list[str]:
+    """The clauses the explanation of ``eligibility`` follows (`FOLLOWED_CLAUSES`) that it does
+    not cite already."""
+    cited = set(eligibility.clauses)
+    extra = [c for r in eligibility.reasons for c in FOLLOWED_CLAUSES.get(r, ())]
+    return [c for c in dict.fromkeys(extra) if c not in cited]

@@ -57,6 +57,7 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
+    ACTION_ASKED,
     DECLINE_WORDS,
     DISPUTE_WORDS,
     HELP_WITH_ORDER,
@@ -77,7 +78,9 @@ from bot.dialogue.wording import (
     REASON_WORDS,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
+    REQUEST_AS_QUESTION,
     RULE_QUESTION,
+    RULE_WORD_FIRST,
     SEALED_WORDS,
     UNDER_REVIEW,
     WHY_QUESTION,
@@ -240,6 +243,11 @@ class TurnHandler(Deciding):
             # refuses what it cannot answer), then the order it names is offered for a check.
             # A buyer with no recent orders asking anything like a question is answered too:
             # a request flow could only ask for an order they do not have.
+            if WHY_QUESTION.match(self.said) and UNDER_REVIEW.search(self.said):
+                # Why refunds wait for a person asks about the account (REV-6.6), no order: a
+                # check offered on the reason reader's guess ("wrong item") was accepted, then
+                # asked for a photo until a person took over (dev6 h19).
+                self.offers_check = False
             return self._answer_question()
         if flow is None and self.intent in FLOW_INTENTS - TRACKING and self._without_orders():
             # A request from a buyer with no recent orders, naming none ("the tracking says
@@ -279,6 +287,13 @@ class TurnHandler(Deciding):
             answered = self._answer_if_sure()
             if answered is not None:
                 return answered
+        if flow is None and self.intent in FLOW_INTENTS and self._asks_in_a_named_request():
+            # "My vase from order SG-2611-63390 come with a crack. What kind of photo you need
+            # from me?", "Order X still not here. I want my money back. And who is paying for
+            # this mess?": the request names its order, so it starts at once, but its question
+            # sentence was never answered (dev6 h33, h34, h37). The sentence's answer comes
+            # first, cited, when retrieval is sure of it; then the request goes on as before.
+            self._answer_question_sentence()
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
@@ -343,7 +358,10 @@ class TurnHandler(Deciding):
         about_an_amount = self.intent == "track_refund" and bool(amounts_in(self.said))
         # "why my refund kena review again ah?": why a refund waits for a person asks for the
         # rule that flags it (REV-6.2, REV-6.6), not for one order's refund status (dev5 g24).
-        about_a_review = self.intent == "track_refund" and bool(UNDER_REVIEW.search(self.said))
+        # Read as another request, the same ("why does evry refund i ask for now say 'needs
+        # human reveiw'??": asked which order, then a photo, until a person took over, dev6 h19).
+        # The NLU even reconciled it to a wrong item (track_refund 0.43, wrong_item 0.66).
+        about_a_review = self.intent in FLOW_INTENTS and bool(UNDER_REVIEW.search(self.said))
         return (
             (self.intent in ASKS_REASON or about_an_amount or about_a_review)
             # (A question mark anywhere, for the review: "why ... review ah? when will this
@@ -369,6 +387,45 @@ class TurnHandler(Deciding):
         the buyer's orders by id (a question about a named order is that order's request:
         "Can I return the pillows from S2011?")."""
         return self.asks_about and not (self._order_entity() or self._id_typed())
+
+    def _asks_in_a_named_request(self) -> bool:
+        """A request naming one of the buyer's orders by id whose last question sentence, read
+        alone, is a policy question (`question_read`; `asks_about` is only for a message naming
+        none): "... SG-2611-63390 come with a crack. What kind of photo you need from me?"."""
+        named = self._order_entity() or self._id_typed()
+        if not named:
+            return False
+        text = self.text.lower()
+        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
+        if not sentences:
+            return False
+        asked = sentences[-1]
+        if (
+            named.lower() in asked
+            or _ORDER_ID_LIKE.search(asked)
+            or REQUEST_AS_QUESTION.match(asked)
+            or ACTION_ASKED.match(asked)
+        ):
+            # "Can I return the keyboard from order X? the keys are too loud": the question is
+            # the request itself, which the request's flow answers.
+            return False
+        if self.question_read:
+            return True
+        # The NLU reads such a sentence alone poorly ("What kind of photo you need from me?":
+        # out_of_scope 0.95, an inform; "And who is paying for this mess ...?": complaint):
+        # a question word first asks the rule, unless it asks about the buyer's own case.
+        return bool(RULE_WORD_FIRST.match(asked) and not OWN_CASE.search(asked))
+
+    def _answer_question_sentence(self) -> None:
+        """Say the answer to the message's last question sentence, read alone (the rest of
+        the message is the request, which retrieval would answer instead), when retrieval is
+        sure of it; nothing said otherwise. Not a side turn: the request starts in this turn."""
+        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(self.text) if q.strip(" ?")]
+        if not sentences:
+            return
+        with self._reading(sentences[-1]):
+            self._say_sure_answer()
+        self._side_turn = False
 
     def _looks_like_question(self) -> bool:
         """A question mark anywhere, or the act reader's question at even odds. (Not a question
@@ -983,6 +1040,11 @@ PRICE_DROP_CLAUSE = "REF-5.7"
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
+
+
+# An order id in a question sentence (letters and digits, at least 4 digits): the sentence
+# names the order, so it is the request itself asked as a question.
+_ORDER_ID_LIKE = re.compile(r"\b[a-z]{0,4}[-_ ]?\d{2,}[-_]?\d{2,}\b|\b\d{4,}\b")
 
 
 def _overdue(order: Order, now: datetime) -> bool:

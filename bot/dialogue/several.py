@@ -248,7 +248,9 @@ def run(
         first, rest = ordered[0], ordered[1:]
         if is_question(first):
             first = _with_situation(first, rest)
-        state.pending = [_stored(p) for p in rest]
+        # A photo sent with the message comes with each waiting part: "cancel the lamp. and
+        # the glasses came smashed, foto attached" asked for the glasses' photo again (dev6 h55).
+        state.pending = [_stored(p, _images(attachments)) for p in rest]
         handler = TurnHandler(state, ctx, first, attachments)
         # A question answered ahead of a request offers no check of an order: the request is
         # what the buyer wants done.
@@ -257,6 +259,7 @@ def run(
     else:
         handler = TurnHandler(state, ctx, parse, attachments)
         handler.asks_about = asked
+        handler.question_read = question_read
         out = handler.run()
     return go_on(state, ctx, out)
 
@@ -295,7 +298,7 @@ def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:
         was_question = is_question(part)
         person_offered = state.expecting == "choice" and state.choice is Choice.PERSON
         state.clear_prompt()
-        handler = TurnHandler(state, ctx, part, [])
+        handler = TurnHandler(state, ctx, part, list(stored.get(_ATTACHMENTS) or ()))
         handler.offers_check = not state.pending
         more = handler.run()
         if person_offered and more.handoff_case_id is None:
@@ -333,5 +336,22 @@ def _settled(state: DialogueState) -> bool:
     )
 
 
-def _stored(part: ParseResult) -> dict:
-    return {**part.to_dict(), "text": part.text}
+def _stored(part: ParseResult, attachments: list[dict] | None = None) -> dict:
+    stored = {**part.to_dict(), "text": part.text}
+    if attachments:
+        stored[_ATTACHMENTS] = attachments
+    return stored
+
+
+# Where a waiting part keeps the images sent with its message (`ParseResult.from_dict` reads
+# only its own keys).
+_ATTACHMENTS = "attachments"
+
+
+def _images(attachments: list[dict]) -> list[dict]:
+    """The image attachments, as stored state: their type and url only."""
+    return [
+        {"type": "image", "url": a["url"]}
+        for a in attachments
+        if a.get("type") == "image" and a.get("url")
+    ]

@@ -3,6 +3,8 @@ reading the buyer's answer into the flow, from a quick reply or in their own wor
 
 from __future__ import annotations
 
+import re
+
 from bot.dialogue import replies
 from bot.dialogue.order_match import items_named, match_order_id
 from bot.dialogue.reading import MessageReading
@@ -34,6 +36,9 @@ from policies.types import ClaimType, Order, OrderStatus
 
 # The NLU's claim reason labels of the claim types (`vocabulary.CLAIM_OF_REASON` reversed).
 _REASON_LABEL = {claim: label for label, claim in CLAIM_OF_REASON.items()}
+
+# "not the kettle, another order": the order named is the one the buyer does not mean.
+NOT_THAT_ONE = re.compile(r"\b(not|isn'?t|wasn'?t) (the|that|this|my|for the)\b")
 
 # What filling a slot did (see `SlotFilling._fill_slot`).
 FILLED, HANDLED, HAND_OVER = "filled", "handled", "hand_over"
@@ -136,6 +141,11 @@ class SlotFilling(MessageReading):
     def _fill_order(self) -> str | None:
         if self.option and self.option.startswith("order:"):
             order_id = self.option.removeprefix("order:")
+        elif self.option != "other_order" and (named := self._order_named_besides_other()):
+            # "no, a different order, the kettle one": the buyer's own words name the order
+            # they mean (here one of those offered); taken as "a different order" alone, the
+            # other orders were listed and the kettle's asked again until the end (dev6 h60).
+            order_id = named
         elif self.option == "other_order" or OTHER_ORDER.search(self.said):
             self._ask_order(exclude_offered=True)
             return HANDLED
@@ -173,6 +183,14 @@ class SlotFilling(MessageReading):
             return FILLED
         self._ask_order()
         return HANDLED
+
+    def _order_named_besides_other(self) -> str | None:
+        """The order a message saying "a different order" names by id or item ("a different
+        order, the kettle one"), unless it names it to say it is not that one ("not the
+        kettle, another order"); None without such words or such an order."""
+        if not OTHER_ORDER.search(self.said) or NOT_THAT_ONE.search(self.said):
+            return None
+        return self._typed_order()
 
     def _fill_choice(self) -> str | None:
         flow, choice = self.state.flow, self.state.choice

@@ -70,6 +70,10 @@ class TurnBase:
         # Whether the message, read in parts, asks a policy question about the one problem it
         # tells, naming no order (`several._asks_about_its_problem`).
         self.asks_about = False
+        # The opening's last question sentence, read alone, is a policy question
+        # (`DialogueManager._asks_about`), whether or not the message names an order: a request
+        # naming its order answers that sentence before it goes on (`_asks_in_a_named_request`).
+        self.question_read = False
 
     def _picked_by_place(self) -> str | None:
         """The option a reply picks by its place in the list (`MessageReading`)."""

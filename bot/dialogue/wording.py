@@ -303,6 +303,13 @@ QUESTION_WORDING = re.compile(
     r" (?:i|it|you|u|they|we|there|this|that|these|those|the|my|a|an|one|he|she)"
     r")\b"
 )
+# A question sentence opening with a question word that asks what the rule is ("what kind of
+# photo do you need?", "how do i pack it?", "who is paying for this?"). Not "why" (a complaint:
+# "why is it not here yet?"), nor "when"/"where" (the buyer's own parcel, which the request
+# tracks), nor "can i ..." (often the request itself asked politely).
+RULE_WORD_FIRST = re.compile(
+    r"^(?:(?:and|but|also|so|ok|okay|btw|oh)[,.!]*\s+)*(?:what|how|who|whom|whose|which)\b"
+)
 # The question sentences of a message: the words since the last sentence end, up to a "?".
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 # A question sentence asking who answers for something, or how long, how much, how many: what

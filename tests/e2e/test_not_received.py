@@ -62,7 +62,7 @@ def test_marked_delivered_hours_ago_means_check_around(bot, shop, new_chat):
 
     turn = chat.say(f"tracking says {game} was delivered this morning but theres nothing here")
     assert turn.intent == "item_not_received"
-    assert turn.citations == {"INR-4.2"}
+    assert turn.citations == {"INR-4.2", "INR-4.4"}  # INR-4.4: where to look
     assert "neighbours" in turn.text
     assert turn.status == "bot" and turn.actions == []
     queue = bot.agent.get("/v1/agent/queue").json()["cases"]
@@ -99,7 +99,7 @@ def test_late_delivery_voucher_is_given_once_per_order(shop, new_chat):
     assert turn.expecting == "reason"
     turn = chat.tap("It came late")
     assert turn.expecting == "confirmation", chat.transcript()
-    assert turn.citations == {"INR-4.3"} and "$4.80" in turn.text  # 10% of $48
+    assert turn.citations == {"INR-4.3", "INR-4.6"} and "$4.80" in turn.text  # 10% of $48
     [action] = chat.say("yes")["actions"]
     assert (action["type"], action["order_id"], action["amount"]) == ("voucher", lamp, 4.8)
 
@@ -121,7 +121,7 @@ def test_buyer_who_says_the_order_came_late_gets_the_voucher(shop, new_chat):
         f"hi, order {fan} only reached me 6 days after the due date. can i get something?"
     )
     assert turn.expecting == "confirmation", chat.transcript()  # the reason was in the request
-    assert turn.citations == {"INR-4.3"} and "$7.00" in turn.text  # 10% of $70
+    assert turn.citations == {"INR-4.3", "INR-4.6"} and "$7.00" in turn.text  # 10% of $70
     [action] = chat.say("ok go ahead")["actions"]
     assert (action["type"], action["order_id"], action["amount"]) == ("voucher", fan, 7.0)
 
@@ -136,7 +136,7 @@ def test_late_said_without_the_order_then_the_order_picked(shop, new_chat):
     assert turn.expecting == "order_id", chat.transcript()
     turn = chat.tap(kettle)
     assert turn.expecting == "confirmation", chat.transcript()
-    assert turn.citations == {"INR-4.3"} and "$3.60" in turn.text
+    assert turn.citations == {"INR-4.3", "INR-4.6"} and "$3.60" in turn.text
 
 
 def test_late_typed_as_the_reason_is_not_read_as_damage(shop, new_chat):
@@ -150,7 +150,7 @@ def test_late_typed_as_the_reason_is_not_read_as_damage(shop, new_chat):
     assert turn.expecting == "reason", chat.transcript()
     turn = chat.say("it came late, 6 days after the date")
     assert turn.expecting == "confirmation", chat.transcript()
-    assert turn.citations == {"INR-4.3"} and "$2.50" in turn.text
+    assert turn.citations == {"INR-4.3", "INR-4.6"} and "$2.50" in turn.text
 
 
 def test_late_typed_as_the_reason_for_a_parcel_still_on_its_way_is_refunded(shop, new_chat):

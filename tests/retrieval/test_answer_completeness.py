@@ -74,3 +74,33 @@ def test_the_last_item_of_a_list_brings_its_introduction_when_the_item_before_ru
     )
     # A sentence after a finished one is no list item.
     assert complete({4}, clause) == [4]
+
+
+PACKING = [
+    "Pack the return so it reaches the seller in the same condition it reached you.",
+    "Put the item back in its original product box with all parts and tags.",
+    "Then put that box inside a sturdy outer box or bag.",
+    "Seal all seams with packing tape.",
+]
+
+
+def test_a_sentence_pointing_back_brings_the_one_before_it():
+    # dev6 h34: "how do i pack it?" was answered "Then put that box inside a sturdy outer box".
+    assert complete({2}, PACKING) == [1, 2]
+
+
+def test_a_sentence_standing_alone_stays_alone():
+    assert complete({3}, PACKING) == [3]
+    assert complete({0}, PACKING) == [0]
+
+
+def test_a_later_sentence_pointing_back_leans_on_the_quote_before_it():
+    # REV-6.2: "A human agent always reviews ..." and "These checks protect buyers ...": the
+    # examples between them are not brought in.
+    review = [
+        "A human agent always reviews a refund request when the account has 3 refunds.",
+        "Examples: 3 refunds in the past two months means review.",
+        "1 refund out of 4 orders does not trigger the rule.",
+        "These checks protect buyers and sellers against abuse.",
+    ]
+    assert complete({0, 3}, review) == [0, 3]

@@ -339,3 +339,13 @@ def test_no_refund_yet_on_a_parcel_still_on_time_is_the_status_alone(chat, nlu):
     turn = chat.say("where is my refund for S301")
     assert turn["expecting"] != "confirmation" and turn["actions"] == []
     assert "No refund has been issued on order S301" in bot_text(turn)
+
+
+def test_an_offered_voucher_cites_the_clause_that_lets_the_assistant_issue_it(chat):
+    # INR-4.6: a voucher not added by itself is issued by the assistant when asked (dev6 h48).
+    chat.say("I want a refund for D206")
+    turn = chat.say("It came late")
+    assert turn["expecting"] == "confirmation"
+    assert {"INR-4.3", "INR-4.6"} <= citations(turn)
+    done = chat.say("yes")
+    assert "INR-4.6" in citations(done)

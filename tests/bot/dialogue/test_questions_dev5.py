@@ -13,6 +13,34 @@ def test_why_a_refund_is_under_review_is_answered_from_the_policy(chat, nlu, ans
     assert turn["expecting"] != "order_id", bot_text(turn)
 
 
+def test_why_refunds_need_review_read_as_a_refund_request_is_answered_too(chat, nlu, answerer):
+    # dev6 h19: read as a refund request, it asked which order, then a photo, then a person.
+    text = "why does every refund i ask for now say 'needs human review'?? im not a scammer"
+    nlu.script[text] = "request_refund"
+    turn = chat.say(text)
+    assert answerer.questions[-1] == text, bot_text(turn)
+    assert turn["expecting"] not in ("order_id", "evidence", "reason"), bot_text(turn)
+
+
+def test_why_refunds_need_review_reconciled_to_a_claim_is_answered_too(chat, nlu, answerer):
+    # dev6 h19 as the real NLU read it: wrong_item (track_refund 0.43 reconciled with the
+    # reason reader's wrong item).
+    text = "why does every refund i ask for now say 'needs human review'?? im not a scammer"
+    nlu.script[text] = "wrong_item"
+    nlu.reasons[text] = "wrong_item"
+    turn = chat.say(text)
+    assert answerer.questions[-1] == text, bot_text(turn)
+    assert turn["expecting"] not in ("order_id", "evidence", "reason"), bot_text(turn)
+    assert "Shall I check" not in bot_text(turn)  # about the account, no order
+
+
+def test_a_refund_request_without_a_why_is_still_a_request(chat, nlu, answerer):
+    text = "I want a refund, it is flagged for review again"
+    nlu.script[text] = "request_refund"
+    turn = chat.say(text)
+    assert text not in answerer.questions, bot_text(turn)
+
+
 def test_a_refund_status_without_a_why_is_still_tracked(chat, nlu, answerer):
     text = "has my refund been reviewed yet"
     nlu.script[text] = "track_refund"

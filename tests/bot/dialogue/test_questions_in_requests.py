@@ -85,3 +85,76 @@ def test_a_cancellation_asking_whether_it_shipped_is_done_not_offered(chat, nlu)
     turn = chat.say(text)
     assert "Shall I check" not in bot_text(turn), bot_text(turn)
     assert turn["expecting"] in ("order_id", "confirmation") or turn["actions"], bot_text(turn)
+
+
+def test_a_request_naming_its_order_answers_its_question_sentence_then_goes_on(chat, nlu, answerer):
+    # dev6 h33: "My vase from order X come with a crack. What kind of photo you need from me?"
+    # started the claim and asked for a photo; the question itself was never answered.
+    question = "What kind of photo do you need from me?"
+    text = f"My mug from order D201 came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert question in answerer.questions and "RET-2.1" in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)  # the claim goes on in the same turn
+    assert "Shall I check" not in bot_text(turn)
+
+
+def test_a_named_request_whose_question_retrieval_is_unsure_of_goes_on_silently(
+    chat, nlu, answerer
+):
+    answerer.confident = False
+    question = "What kind of photo do you need from me?"
+    text = f"My mug from order D201 came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence" and "not sure" not in bot_text(turn), bot_text(turn)
+
+
+def test_a_named_request_read_in_parts_answers_its_question_sentence_too(chat, nlu, answerer):
+    # dev6 h37: "Order X, still NOT here ... I want my money back. And who is paying for this
+    # mess, the seller or you guys?": read in parts, a part names the order, and the question
+    # went unanswered while the refund was offered.
+    question = "And who is paying for this mess, the seller or you guys?"
+    text = f"My mug from D201 came cracked. I want my money back. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert question in answerer.questions, bot_text(turn)
+    assert "RET-2.1" in citations(turn) and turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_a_named_requests_question_word_sentence_is_answered_whatever_the_nlu_reads(
+    chat, nlu, answerer
+):
+    # dev6 h33: read alone, "What kind of photo you need from me?" is out_of_scope (0.95) and
+    # an inform to the real NLU; its question word asks the rule.
+    question = "What kind of photo you need from me?"
+    text = f"My mug from order D201 came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "out_of_scope"
+    turn = chat.say(text)
+    assert question in answerer.questions and "RET-2.1" in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_a_named_requests_polite_or_own_case_question_is_the_request(chat, nlu, answerer):
+    for question in ("Can I get a refund?", "How long until my refund comes?"):
+        text = f"My mug from order D201 came with a crack. {question}"
+        nlu.script[text] = "damaged_item"
+        nlu.script[question] = "out_of_scope"
+        turn = chat.say(text)
+        assert question not in answerer.questions, bot_text(turn)
+        chat.say("never mind")
+
+
+def test_a_named_requests_question_naming_the_order_is_the_request_itself(chat, nlu, answerer):
+    # "... Which refund do I get for D201?": the question names the order: the request's own.
+    question = "Which refund do I get for D201?"
+    text = f"My mug came with a crack. {question}"
+    nlu.script[text] = "damaged_item"
+    nlu.script[question] = "out_of_scope"
+    turn = chat.say(text)
+    assert question not in answerer.questions, bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)

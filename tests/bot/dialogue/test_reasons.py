@@ -7,7 +7,8 @@ below pair such intents with the reason the NLU names, and check what the flow d
 
 import pytest
 
-from tests.utils.builders import bot_text, citations
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
 
 def test_a_named_late_reason_wins_over_a_damage_intent(chat, nlu):
@@ -17,7 +18,7 @@ def test_a_named_late_reason_wins_over_a_damage_intent(chat, nlu):
     assert chat.say("I want a refund for D206")["expecting"] == "reason"
     turn = chat.say("it came late, like a week after")
     assert turn["expecting"] == "confirmation", bot_text(turn)  # no photo asked
-    assert citations(turn) == {"INR-4.3"} and "$5.00" in bot_text(turn)  # 10% of $50
+    assert citations(turn) == {"INR-4.3", "INR-4.6"} and "$5.00" in bot_text(turn)  # 10% of $50
     [action] = chat.say("yes")["actions"]
     assert action["type"] == "voucher" and action["amount"] == 5.0
 
@@ -104,7 +105,7 @@ def test_a_refund_request_that_says_late_is_not_asked_the_reason_again(chat, nlu
     nlu.reasons[text] = "late_delivery"
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
-    assert citations(turn) == {"INR-4.3"} and "$5.00" in bot_text(turn)
+    assert citations(turn) == {"INR-4.3", "INR-4.6"} and "$5.00" in bot_text(turn)
 
 
 def test_late_said_before_the_order_is_named_is_kept(chat, nlu):
@@ -113,7 +114,7 @@ def test_late_said_before_the_order_is_named_is_kept(chat, nlu):
     nlu.reasons[text] = "late_delivery"
     assert chat.say(text)["expecting"] == "order_id"
     turn = chat.say("D206")
-    assert turn["expecting"] == "confirmation" and citations(turn) == {"INR-4.3"}
+    assert turn["expecting"] == "confirmation" and citations(turn) == {"INR-4.3", "INR-4.6"}
 
 
 def test_a_refund_request_whose_reason_the_nlu_is_unsure_of_still_asks(chat, nlu):
@@ -135,7 +136,7 @@ def test_a_not_received_reading_of_a_delivered_late_parcel_gets_the_voucher(chat
     nlu.reasons[text] = "late_delivery"
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
-    assert citations(turn) == {"INR-4.3"}
+    assert citations(turn) == {"INR-4.3", "INR-4.6"}
 
 
 def test_a_not_received_reading_of_a_late_parcel_in_transit_is_refunded(chat, nlu):
@@ -207,3 +208,18 @@ def test_a_problem_only_the_intent_read_is_asked_again(chat, nlu):
     chat.say("refund please")
     turn = chat.say("D200")
     assert turn["expecting"] == "reason", bot_text(turn)
+
+
+def test_a_parcel_scanned_delivered_within_48_hours_cites_where_to_look(bot_client, world_db, nlu):
+    # dev6 h23: the reply under INR-4.2's 48-hour wait says where to look (neighbours,
+    # reception, safe places), which is INR-4.4's list: cited with it.
+    seed(
+        world_db, [order("N-7001", item("Desk organiser", "16.50"), buyer_id="B48", delivered=0.2)]
+    )
+    chat = Chat(bot_client, token_headers("B48"))
+    text = "N-7001 says delivered this morning but it is not here"
+    nlu.script[text] = "item_not_received"
+    nlu.reasons[text] = "not_received"
+    turn = chat.say(text)
+    assert "48 hours" in bot_text(turn), bot_text(turn)
+    assert {"INR-4.2", "INR-4.4"} <= citations(turn)

@@ -246,3 +246,23 @@ def test_a_story_with_first_in_it_picks_nothing(chat, nlu):
 def test_pending_order_status_is_unchanged(world_db):
     # (A guard for the builders used above: a delivered order is the default.)
     assert order("Z1").status is OrderStatus.DELIVERED
+
+
+def test_a_different_order_named_by_its_item_is_taken(bot_client, world_db, nlu):
+    # dev6 h60: "no, a different order, the kettle one" listed the other orders, again and
+    # again; the item named is the order meant.
+    chat = _buyer_with_many_orders(bot_client, world_db)
+    assert chat.say("where is my parcel")["expecting"] == "order_id"
+    reply = "no, a different order, the lamp one"
+    nlu.script[reply] = "inform"
+    turn = chat.say(reply)
+    assert "K-4001" in bot_text(turn) and turn["expecting"] != "order_id", bot_text(turn)
+
+
+def test_a_different_order_said_of_the_item_named_lists_the_others(bot_client, world_db, nlu):
+    chat = _buyer_with_many_orders(bot_client, world_db)
+    assert chat.say("where is my parcel")["expecting"] == "order_id"
+    reply = "not the lamp, a different order"
+    nlu.script[reply] = "inform"
+    turn = chat.say(reply)
+    assert turn["expecting"] == "order_id", bot_text(turn)

@@ -6,6 +6,8 @@ from bot.dialogue.several import pieces, read_parts
 from tests.utils.builders import bot_text, citations
 from tests.utils.fakes import ScriptedParser
 
+PHOTO = "https://img.example.com/damage.jpg"
+
 
 def test_a_message_is_cut_at_sentences_and_conjunctions():
     text = "Hi. Cancel P100 and also return the dress from D200, plus one more thing"
@@ -186,3 +188,17 @@ def test_a_question_answered_ahead_of_its_request_takes_the_requests_problem(cha
     chat.say(message)
     assert answerer.questions == [question]
     assert answerer.situations == ["damaged"]
+
+
+def test_a_photo_sent_with_several_requests_comes_with_the_waiting_one(chat):
+    # dev6 h55: "pls cancel the desk lamp X. and the wine glasses Y came smashed, foto
+    # attached": the shipped lamp's refusal first, then the glasses' claim asked for the photo
+    # the buyer had sent with the message.
+    turn = chat.say(
+        "Cancel order S300 please. And my mug from D201 arrived broken, photo attached",
+        photo=PHOTO,
+    )
+    text = bot_text(turn)
+    assert "already shipped" in text and "Now for your next request" in text, text
+    assert turn["expecting"] == "confirmation" and "D201" in text, text
+    assert "send a photo" not in text.lower()
