@@ -84,6 +84,7 @@ from bot.dialogue.wording import (
     SEALED_WORDS,
     UNDER_REVIEW,
     WHY_QUESTION,
+    question_sentences,
     rating_of,
     without_declined_remedy,
 )
@@ -396,7 +397,7 @@ class TurnHandler(Deciding):
         if not named:
             return False
         text = self.text.lower()
-        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
+        sentences = question_sentences(text)
         if not sentences:
             return False
         asked = sentences[-1]
@@ -420,7 +421,7 @@ class TurnHandler(Deciding):
         """Say the answer to the message's last question sentence, read alone (the rest of
         the message is the request, which retrieval would answer instead), when retrieval is
         sure of it; nothing said otherwise. Not a side turn: the request starts in this turn."""
-        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(self.text) if q.strip(" ?")]
+        sentences = question_sentences(self.text)
         if not sentences:
             return
         with self._reading(sentences[-1]):

@@ -41,7 +41,7 @@ from bot.dialogue.offers import OfferAnswers
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
 from bot.dialogue.vocabulary import FLOW_INTENTS, TRACKING
-from bot.dialogue.wording import QUESTION_SENTENCE, rating_of
+from bot.dialogue.wording import question_sentences, rating_of
 from bot.language.catalogue import Voice, speaking
 from bot.language.identify import Detection, identify, is_sure_english
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
@@ -359,7 +359,7 @@ class DialogueManager:
             # na-ship diba?": it has not shipped, right?) is what the cancel flow checks, and
             # every turn spent offering is a turn in which the order may ship.
             return False
-        sentences = [q.strip() for q in QUESTION_SENTENCE.findall(parse.text) if q.strip(" ?")]
+        sentences = question_sentences(parse.text)
         if not sentences or sentences[-1] == parse.text.strip():
             return False  # no question sentence, or the message is one: read already
         try:

@@ -35,6 +35,7 @@ from bot.dialogue.wording import (
     OLDEST_OFFERED,
     OPTION_PLACE,
     OTHER_ORDER,
+    PHOTO_PROMISED,
     PHOTO_SENT,
     REASON_WORDS,
     YES_LEAD,
@@ -43,8 +44,6 @@ from bot.dialogue.wording import (
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from policies.types import ClaimType, Order
 
-# A photo still to come: "I'll send the pic", "will upload the photo later".
-PHOTO_PROMISED = re.compile(r"\b(will|'ll|ll|gonna|going to|later|tomorrow|tonight|soon)\b")
 # The bot's closed questions whose options a reply may pick by place (`_picked_by_place`).
 _LISTS = frozenset({Choice.ITEMS, Choice.REMEDY, Choice.OPENED})
 _NO_PLACE = frozenset({"other_order", "person", "sku:*", "no_thanks", "later", "no_photo"})

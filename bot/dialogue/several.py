@@ -29,7 +29,7 @@ from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import Choice, DialogueState, normalise
 from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
-from bot.dialogue.wording import ACTION_ASKED, QUESTION_SENTENCE
+from bot.dialogue.wording import ACTION_ASKED, question_sentences
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
 from nlu.types import IntentScore, ParseResult
@@ -185,7 +185,7 @@ def _asks_how_it_goes(part: ParseResult) -> bool:
 def _question_only(part: ParseResult) -> ParseResult:
     """A question part as its question sentences ("...?"); the part itself when it is one, or
     has none (a question without its mark)."""
-    asked = " ".join(q.strip() for q in QUESTION_SENTENCE.findall(part.text) if q.strip(" ?"))
+    asked = " ".join(question_sentences(part.text))
     if not asked or asked == part.text.strip():
         return part
     return dataclasses.replace(part, text=asked)

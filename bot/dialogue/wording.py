@@ -312,6 +312,13 @@ RULE_WORD_FIRST = re.compile(
 )
 # The question sentences of a message: the words since the last sentence end, up to a "?".
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+
+
+def question_sentences(text: str) -> list[str]:
+    """The question sentences of ``text`` ("...?"), stripped; a lone "?" is none."""
+    return [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
+
+
 # A question sentence asking who answers for something, or how long, how much, how many: what
 # the policy states (responsibility, time limits, amounts), not something to do ("The seller
 # sat on my order for a week. Who is responsible for that mess?", "Once the seller has it, how
@@ -355,6 +362,8 @@ PHOTO_SENT = replace(
         r" (chat|message))\b"
     ),
 )
+# A photo still to come: "I'll send the pic", "will upload the photo later".
+PHOTO_PROMISED = re.compile(r"\b(will|'ll|ll|gonna|going to|later|tomorrow|tonight|soon)\b")
 # "I don't have a photo right now, I'm at work": a photo the buyer can still send (the bot says
 # the rule and waits, with a person one tap away); without these words the buyer has none.
 PHOTO_LATER = re.compile(
