@@ -276,7 +276,12 @@ async def post_message(
     text, links = take_image_links(message.text, MAX_ATTACHMENTS - len(message.attachments))
     sent = [a.model_dump(exclude_none=True) for a in message.attachments]
     sent += [{"type": "image", "url": link} for link in links]
-    attachments = await run_in_threadpool(photos.resolve, conversation_id, buyer.subject, sent)
+    # No thread hop for a message without attachments (most of them): nothing to look up.
+    attachments = (
+        await run_in_threadpool(photos.resolve, conversation_id, buyer.subject, sent)
+        if sent
+        else []
+    )
     return await dialogue.post(
         conversation_id, buyer.subject, text, attachments, idempotency_key, message.locale
     )
@@ -330,13 +335,14 @@ async def _limit_messages(
     cap = settings.buyer_max_messages_per_minute
     if not cap:
         return
-    if idempotency_key is not None and await run_in_threadpool(
-        activity.is_replay, conversation_id, buyer_id, idempotency_key
-    ):
-        return  # a retry of a stored message: answered from its stored response
+    replay_of = None if idempotency_key is None else (conversation_id, idempotency_key)
     window = await run_in_threadpool(
-        lambda: activity.messages_sent(buyer_id, within=timedelta(minutes=1), cap=cap)
+        lambda: activity.messages_sent(
+            buyer_id, within=timedelta(minutes=1), cap=cap, replay_of=replay_of
+        )
     )
+    if window is None:
+        return  # a retry of a stored message: answered from its stored response
     if window.full:
         raise RateLimited(
             f"too many messages: at most {cap} a minute across your conversations. "

@@ -169,7 +169,7 @@ def _since(value: str | None) -> datetime | None:
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-def _optional_photos(request: Request) -> PhotoLibrary | None:
+async def _optional_photos(request: Request) -> PhotoLibrary | None:
     return getattr(request.app.state, "photos", None)
 
 

@@ -41,7 +41,7 @@ _IMAGE_CONTENT = {
 }
 
 
-def get_photos(request: Request) -> PhotoLibrary:
+async def get_photos(request: Request) -> PhotoLibrary:
     photos = getattr(request.app.state, "photos", None)
     if photos is None:
         raise Unavailable("the photo store is not configured")

@@ -233,22 +233,27 @@ class DialogueManager:
         # Policy answers in the conversation's language (the language ID just updated it).
         language = current.language if current is not None else detection.language
         engines = self._in_language(language)
-        # A message read in parts asks its question in a part: answered in the turn.
-        if not parts:
-            engines = await self._prepared(engines, parse, current.state if current else None)
-        return await run_in_threadpool(
-            self._process,
-            conversation_id,
-            buyer_id,
-            inbound.message_id,
-            text,
-            attachments,
-            parse,
-            nlu_failed,
-            engines,
-            parts,
-            asks_about,
-        )
+        state = current.state if current is not None else None
+
+        def answer_then_run() -> dict[str, Any]:
+            # One thread hop for both (each hop costs a GIL hand-off under load): the policy
+            # answer first, outside the turn's transaction, so the model call holds no lock. A
+            # message read in parts asks its question in a part: answered in the turn.
+            prepared = engines if parts else self._prepared(engines, parse, state)
+            return self._process(
+                conversation_id,
+                buyer_id,
+                inbound.message_id,
+                text,
+                attachments,
+                parse,
+                nlu_failed,
+                prepared,
+                parts,
+                asks_about,
+            )
+
+        return await run_in_threadpool(answer_then_run)
 
     async def view(self, conversation_id: str, buyer_id: str) -> dict[str, Any]:
         """The transcript, status, what the bot waits for, every action and case so far."""
@@ -333,18 +338,17 @@ class DialogueManager:
             return self.engines
         return dataclasses.replace(self.engines, answerer=InLanguage(answerer, language))
 
-    async def _prepared(
-        self, engines: Engines, parse: ParseResult | None, state: dict[str, Any] | None
+    @staticmethod
+    def _prepared(
+        engines: Engines, parse: ParseResult | None, state: dict[str, Any] | None
     ) -> Engines:
         """The engines for this turn: a message the flows may answer from the knowledge base is
-        answered now, outside the turn's transaction (the model call then holds no lock)."""
+        answered now, before the turn's transaction (the model call then holds no lock)."""
         answerer = engines.answerer
         if answerer is None or parse is None or not may_ask_policy(parse, state):
             return engines
         # The flows ask about the text the NLU read (`TurnHandler.text`).
-        prepared = await run_in_threadpool(
-            PreparedAnswerer.prepare, answerer, parse.text, situation_of(parse)
-        )
+        prepared = PreparedAnswerer.prepare(answerer, parse.text, situation_of(parse))
         return dataclasses.replace(engines, answerer=prepared)
 
     async def _asks_about(self, reader: Parser, parse: ParseResult) -> bool:

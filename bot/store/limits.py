@@ -47,16 +47,30 @@ class BuyerActivity:
     def conversations_started(self, buyer_id: str, *, within: timedelta, cap: int) -> Window:
         """Conversations the buyer started in the last ``within``."""
         created = select(ConversationRow.created_at).where(ConversationRow.buyer_id == buyer_id)
-        return self._window(created, ConversationRow.created_at, within, cap)
+        with self._sessions() as session:
+            return self._window(session, created, ConversationRow.created_at, within, cap)
 
-    def messages_sent(self, buyer_id: str, *, within: timedelta, cap: int) -> Window:
-        """Messages the buyer wrote in the last ``within``, across all their conversations."""
+    def messages_sent(
+        self,
+        buyer_id: str,
+        *,
+        within: timedelta,
+        cap: int,
+        replay_of: tuple[str, str] | None = None,
+    ) -> Window | None:
+        """Messages the buyer wrote in the last ``within``, across all their conversations; or
+        None when ``replay_of`` (conversation id, idempotency key) names a message the buyer
+        already sent: a retry, answered from its stored response, counts against no limit.
+        One read transaction for both (the API asks on every message)."""
         created = (
             select(MessageRow.created_at)
             .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
             .where(ConversationRow.buyer_id == buyer_id, MessageRow.role == MessageRole.BUYER)
         )
-        return self._window(created, MessageRow.created_at, within, cap)
+        with self._sessions() as session:
+            if replay_of is not None and self._is_replay(session, buyer_id, *replay_of):
+                return None
+            return self._window(session, created, MessageRow.created_at, within, cap)
 
     def waiting_cases(self, buyer_id: str) -> int:
         """The buyer's cases waiting in the agent queue."""
@@ -68,24 +82,26 @@ class BuyerActivity:
         with self._sessions() as session:
             return session.scalar(waiting) or 0
 
-    def is_replay(self, conversation_id: str, buyer_id: str, idempotency_key: str) -> bool:
-        """True when the buyer already sent a message with this key in this conversation: a
-        retry, answered from the stored response, not a new message."""
-        with self._sessions() as session:
-            found = session.scalar(
-                select(MessageRow.id)
-                .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
-                .where(
-                    MessageRow.conversation_id == conversation_id,
-                    MessageRow.idempotency_key == idempotency_key,
-                    ConversationRow.buyer_id == buyer_id,
-                )
-                .limit(1)
+    @staticmethod
+    def _is_replay(
+        session: Session, buyer_id: str, conversation_id: str, idempotency_key: str
+    ) -> bool:
+        """True when the buyer already sent a message with this key in this conversation."""
+        found = session.scalar(
+            select(MessageRow.id)
+            .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
+            .where(
+                MessageRow.conversation_id == conversation_id,
+                MessageRow.idempotency_key == idempotency_key,
+                ConversationRow.buyer_id == buyer_id,
             )
-            return found is not None
+            .limit(1)
+        )
+        return found is not None
 
     def _window(
         self,
+        session: Session,
         created: Select[tuple[datetime]],
         column: InstrumentedAttribute[datetime],
         within: timedelta,
@@ -97,8 +113,7 @@ class BuyerActivity:
             return Window(0, 0)
         now = self._clock()
         newest = created.where(column > now - within).order_by(column.desc()).limit(cap)
-        with self._sessions() as session:
-            stamps = list(session.scalars(newest))
+        stamps = list(session.scalars(newest))
         if len(stamps) < cap:
             return Window(len(stamps), 0)
         frees_at = stamps[-1] + within

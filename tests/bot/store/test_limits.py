@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.store.cases import CaseStatus
 from bot.store.conversations import ConversationRepository
 from bot.store.db import write_session
-from bot.store.limits import BuyerActivity
+from bot.store.limits import BuyerActivity, Window
 from bot.store.models import BuyerRow, CaseRow, MessageRole
 from tests.utils.builders import NOW
 
@@ -84,6 +84,11 @@ def test_waiting_cases_and_replays(db):
 
     conversation = conversations.create("B17", {})
     conversations.record_inbound(conversation.conversation_id, "B17", "hi", [], "key-1")
-    assert activity.is_replay(conversation.conversation_id, "B17", "key-1")
-    assert not activity.is_replay(conversation.conversation_id, "B17", "key-2")
-    assert not activity.is_replay(conversation.conversation_id, "B99", "key-1")
+    cid = conversation.conversation_id
+
+    def sent(buyer_id: str, key: str) -> Window | None:
+        return activity.messages_sent(buyer_id, within=MINUTE, cap=3, replay_of=(cid, key))
+
+    assert sent("B17", "key-1") is None  # a retry of a stored message: no limit applies
+    assert sent("B17", "key-2") == Window(1, 0)
+    assert sent("B99", "key-1") == Window(0, 0)  # another buyer's key is not their replay
