@@ -431,6 +431,24 @@ PHOTO_SENT = Words(
         r"(?: ang)? (?:picture|pic|litrato|larawan|photo)",
     ),
 )  # fmt: skip
+# A photo still to come ("nanti saya hantar gambar", "lát em gửi hình", "เดี๋ยวส่งรูปให้",
+# "mamaya ko i-send ang picture"): said with PHOTO_SENT's words, it is not a photo that failed
+# to arrive (`wording.PHOTO_PROMISED`).
+PHOTO_PROMISED = Words(
+    malay=words(
+        "nanti", "nnt", "akan", "esok", "besok", r"(?:se)?kejap lagi", r"sebentar(?: lagi)?",
+        r"malam (?:ni|ini|nanti)", "lepas ni", "petang ni", "belum (?:ada|sempat)",
+    ),
+    thai=thai("เดี๋ยว", "จะส่ง", "ทีหลัง", "ภายหลัง", "พรุ่งนี้", "คืนนี้", "ยังไม่ได้ส่ง"),
+    vietnamese=words(
+        r"se (?:gui|chup|up)", r"(?:lat|ti|chut) (?:nua|em|minh|toi|anh|chi|e)\b", "de sau",
+        "sau nhe", "ngay mai", "toi nay", r"chua (?:gui|chup)",
+    ),
+    tagalog=words(
+        "mamaya", "bukas", "maya-maya", "mamayang gabi", r"ipa-?padala", r"i-?se-?send",
+        r"mag-?se-?send", "later", "hindi pa",
+    ),
+)  # fmt: skip
 OTHER_ORDER = Words(
     malay=words(
         r"(?:order|pesanan|tempahan) (?:yang )?lain", r"bukan (?:order|pesanan) (?:ni|ini|itu)",

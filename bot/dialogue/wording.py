@@ -363,7 +363,10 @@ PHOTO_SENT = replace(
     ),
 )
 # A photo still to come: "I'll send the pic", "will upload the photo later".
-PHOTO_PROMISED = re.compile(r"\b(will|'ll|ll|gonna|going to|later|tomorrow|tonight|soon)\b")
+PHOTO_PROMISED = replace(
+    local.PHOTO_PROMISED,
+    english=re.compile(r"\b(will|'ll|ll|gonna|going to|later|tomorrow|tonight|soon)\b"),
+)
 # "I don't have a photo right now, I'm at work": a photo the buyer can still send (the bot says
 # the rule and waits, with a person one tap away); without these words the buyer has none.
 PHOTO_LATER = re.compile(

@@ -54,6 +54,25 @@ def test_a_photo_promised_for_later_is_not_missing(chat):
     assert bot_text(turn) != catalogue("en")["photo_not_received"]
 
 
+# A photo promised for later, in words that also say "I send the photo" (PHOTO_SENT's).
+PHOTO_PROMISED = {
+    "ms": "nanti saya hantar gambar",
+    "id": "besok saya kirim fotonya kak",
+    "vi": "lát em gửi hình nha",
+}
+
+
+@pytest.mark.parametrize("language", sorted(PHOTO_PROMISED))
+def test_a_photo_promised_for_later_is_not_missing_in_any_language(language, chat, nlu):
+    words = catalogue(language)
+    nlu.script[DAMAGED[language]] = "damaged_item"
+    nlu.reasons[DAMAGED[language]] = "damaged"
+    chat.say(DAMAGED[language])
+    turn = chat.say(PHOTO_PROMISED[language])
+    assert bot_text(turn) != words["photo_not_received"]
+    assert turn["status"] == "bot" and turn["expecting"] == "evidence"
+
+
 def test_a_photo_that_came_with_the_words_is_taken(chat):
     chat.say("my mug D201 arrived broken")
     turn = chat.say("here is the photo", photo=PHOTO)
