@@ -12,7 +12,8 @@ The child is handed plain values (`compute_body`: the database URL, the kind, th
 experiments file) and rebuilds what the report needs once per child: the Database, the PII
 redactor and the failure clusters' MiniLM (the ONNX export the bot's policy answers use).
 A child that dies (killed, out of memory) breaks the pool: the request gets `Unavailable` (503)
-and the next one starts a new child.
+and the next one starts a new child. A child idle for `IDLE_STOP_S` is stopped (it holds ~0.6-0.8
+GB: MiniLM, DuckDB, spaCy), and the next report starts a new one (4-6 s).
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ log = structlog.get_logger(__name__)
 EMBEDDER_THREADS = 1
 # How much the child's CPU priority is lowered (`os.nice`; 19 is the lowest).
 CHILD_NICENESS = 10
+# A child with nothing to compute for this long is stopped: an analyst's ad-hoc report should not
+# keep ~0.7 GB in every bot process that served one. The scheduled dashboard refresh (every few
+# minutes, in one process at a time) keeps its holder's child in use.
+IDLE_STOP_S = 900.0
 
 
 def report_hooks(experiments_file: Path | None, embedder: Any) -> dict[str, Any]:
@@ -113,44 +118,53 @@ def child_embedder() -> Any:
 
 class ReportWorker:
     """One child process computing report bodies, started on first use; a new one after a
-    crash. Thread-safe: the API calls `compute` from its thread pool."""
+    crash or after it was stopped for idling. Thread-safe: the API calls `compute` from its
+    thread pool."""
 
-    def __init__(self) -> None:
+    def __init__(self, idle_stop_s: float = IDLE_STOP_S) -> None:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        self._idle_stop_s = idle_stop_s
+        self._in_flight = 0
+        self._idle_timer: threading.Timer | None = None
 
     def compute(
         self, database: Database, kind: Kind, window: Window, experiments_file: Path | None
     ) -> dict[str, Any]:
         """`compute_body` in the child; the calling thread waits without holding the GIL."""
         url = database.url.render_as_string(hide_password=False)
-        pool = self._started()
+        with self._lock:
+            self._in_flight += 1
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+                self._idle_timer = None
         try:
-            return pool.submit(compute_body, url, kind, window, experiments_file).result()
-        except BrokenProcessPool as e:
-            self._discard(pool)
-            log.error("analytics_worker_died", kind=kind, window=window.to_dict())
-            raise Unavailable(
-                "the analytics worker process stopped while computing; try again"
-            ) from e
+            pool = self._started()
+            try:
+                return pool.submit(compute_body, url, kind, window, experiments_file).result()
+            except BrokenProcessPool as e:
+                self._discard(pool)
+                log.error("analytics_worker_died", kind=kind, window=window.to_dict())
+                raise Unavailable(
+                    "the analytics worker process stopped while computing; try again"
+                ) from e
+        finally:
+            self._finished()
 
     def close(self) -> None:
-        """Stop the child (the lifespan's end): a report it is computing is not waited for.
-
-        Terminated explicitly: a uvicorn worker ends with ``os._exit`` right after its
-        lifespan, before the pool's own thread would tell the child to stop, which left it
-        running orphaned (seen with ``--workers 2``). Python 3.11 has no public way to stop a
-        pool's processes (3.14's ``terminate_workers``), hence ``_processes``."""
+        """Stop the child (the lifespan's end): a report it is computing is not waited for."""
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        processes = list((pool._processes or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+                self._idle_timer = None
+        _terminate(pool)
+
+    @property
+    def running(self) -> bool:
+        """Whether a child process is up (or being started)."""
+        with self._lock:
+            return self._pool is not None
 
     def _started(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -162,9 +176,46 @@ class ReportWorker:
                 )
             return self._pool
 
+    def _finished(self) -> None:
+        """The last computation in flight ended: stop the child if none starts in a while."""
+        with self._lock:
+            self._in_flight -= 1
+            if self._in_flight or self._pool is None:
+                return
+            timer = threading.Timer(self._idle_stop_s, self._stop_if_idle, args=(self._pool,))
+            timer.daemon = True
+            self._idle_timer = timer
+        timer.start()
+
+    def _stop_if_idle(self, pool: ProcessPoolExecutor) -> None:
+        # Taken out of use under the lock, so a report starting now gets a new child instead.
+        with self._lock:
+            if self._in_flight or self._pool is not pool:
+                return
+            self._pool, self._idle_timer = None, None
+        log.info("analytics_worker_stopped_idle", idle_s=self._idle_stop_s)
+        _terminate(pool)
+
     def _discard(self, pool: ProcessPoolExecutor) -> None:
         # Only the broken pool: another thread may already have started its replacement.
         with self._lock:
             if self._pool is pool:
                 self._pool = None
         pool.shutdown(wait=False)
+
+
+def _terminate(pool: ProcessPoolExecutor | None) -> None:
+    """Stop a pool's child without waiting for its work.
+
+    Terminated explicitly: a uvicorn worker ends with ``os._exit`` right after its lifespan,
+    before the pool's own thread would tell the child to stop, which left it running orphaned
+    (seen with ``--workers 2``). Python 3.11 has no public way to stop a pool's processes (3.14's
+    ``terminate_workers``), hence ``_processes``."""
+    if pool is None:
+        return
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)

@@ -4,6 +4,7 @@ serving process does not compute it, and a child that dies is a 503 and then a n
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,3 +89,27 @@ def test_a_child_that_dies_is_a_503_and_the_next_request_gets_a_new_one(
     again = summary()
     assert again.status_code == 200, again.text
     assert again.json()["cache"]["status"] == "computed"
+
+
+def test_an_idle_child_is_stopped_and_the_next_report_starts_a_new_one(child_client, agent_headers):
+    worker = child_client.app.state.analytics_worker
+    worker._idle_stop_s = 3.0
+    summary = lambda: child_client.get(  # noqa: E731
+        "/v1/analytics/summary", params=WINDOW, headers=agent_headers
+    )
+    assert summary().status_code == 200
+    pool = worker._pool
+    assert pool is not None
+    (child,) = pool._processes.values()
+    deadline = time.monotonic() + 20
+    while worker.running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not worker.running
+    child.join(timeout=5)
+    assert not child.is_alive()  # the process is gone, not only forgotten
+
+    Chat(child_client, token_headers("B17")).say("hello")  # the kept summary is stale
+    again = summary()
+    assert again.status_code == 200, again.text
+    assert again.json()["cache"]["status"] == "computed"
+    assert worker.running  # a new child, stopped again once idle
