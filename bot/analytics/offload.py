@@ -219,3 +219,5 @@ def _terminate(pool: ProcessPoolExecutor | None) -> None:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():
+            process.kill()  # stuck past SIGTERM: not left holding its memory

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import psutil
 import pytest
 from fastapi.testclient import TestClient
 
@@ -91,7 +92,7 @@ def test_a_child_that_dies_is_a_503_and_the_next_request_gets_a_new_one(
     assert again.json()["cache"]["status"] == "computed"
 
 
-def test_an_idle_child_is_stopped_and_the_next_report_starts_a_new_one(child_client, agent_headers):
+def test_an_idle_child_is_stopped(child_client, agent_headers):
     worker = child_client.app.state.analytics_worker
     worker._idle_stop_s = 3.0
     summary = lambda: child_client.get(  # noqa: E731
@@ -105,11 +106,20 @@ def test_an_idle_child_is_stopped_and_the_next_report_starts_a_new_one(child_cli
     while worker.running and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not worker.running
-    child.join(timeout=5)
-    assert not child.is_alive()  # the process is gone, not only forgotten
+    # The process is gone, not only forgotten. Asked of the OS: `child.join` here would race
+    # the worker's own join (whichever reaps it, the other sees no exit code).
+    assert _gone(child.pid, within_s=15)
+    # The next report starts a new child as after a crash (`_started` with no pool; the test
+    # above), not repeated here: each child costs ~15 s to start in a test run.
 
-    Chat(child_client, token_headers("B17")).say("hello")  # the kept summary is stale
-    again = summary()
-    assert again.status_code == 200, again.text
-    assert again.json()["cache"]["status"] == "computed"
-    assert worker.running  # a new child, stopped again once idle
+
+def _gone(pid: int, *, within_s: float) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True  # exited, not reaped yet
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.1)
+    return False
