@@ -68,6 +68,7 @@ from bot.dialogue.wording import (
     NOT_NOW,
     OPENED_NOT_ITEM,
     OPENED_WORDS,
+    ORDER_ID_LIKE,
     OWN_CASE,
     PARCEL_CAME,
     PERSON_IF_REFUSED,
@@ -403,7 +404,7 @@ class TurnHandler(Deciding):
         asked = sentences[-1]
         if (
             named.lower() in asked
-            or _ORDER_ID_LIKE.search(asked)
+            or ORDER_ID_LIKE.search(asked)
             or REQUEST_AS_QUESTION.match(asked)
             or ACTION_ASKED.match(asked)
         ):
@@ -1041,11 +1042,6 @@ PRICE_DROP_CLAUSE = "REF-5.7"
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
-
-
-# An order id in a question sentence (letters and digits, at least 4 digits): the sentence
-# names the order, so it is the request itself asked as a question.
-_ORDER_ID_LIKE = re.compile(r"\b[a-z]{0,4}[-_ ]?\d{2,}[-_]?\d{2,}\b|\b\d{4,}\b")
 
 
 def _overdue(order: Order, now: datetime) -> bool:

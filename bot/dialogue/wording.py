@@ -272,6 +272,9 @@ UNDER_REVIEW = replace(
 ID_ALONE = re.compile(
     r"^(?:(?:order|order no\.?|order number|it'?s|its|#)\s*)*#?[a-z]{0,4}-?\d{4,}$"
 )
+# An order id somewhere in a sentence (letters and digits, at least 4 digits): a question
+# sentence naming an order is the request itself asked as a question (`flows`).
+ORDER_ID_LIKE = re.compile(r"\b[a-z]{0,4}[-_ ]?\d{2,}[-_]?\d{2,}\b|\b\d{4,}\b")
 # A request worded as a question ("can you send me a new one?", "could I get a refund
 # instead?"): asked of the bot, not about the rules; at a closed question, its answer.
 REQUEST_AS_QUESTION = re.compile(
