@@ -303,20 +303,18 @@ async def get_conversation(conversation_id: str, buyer: BuyerDep, dialogue: Dial
 async def _limit_new_conversation(
     activity: BuyerActivity, settings: Settings, buyer_id: str
 ) -> None:
-    cap = settings.buyer_max_waiting_cases
-    if cap:
-        waiting = await run_in_threadpool(activity.waiting_cases, buyer_id)
-        if waiting >= cap:
-            raise RateLimited(
-                f"you already have {waiting} requests waiting for an agent (at most {cap}); "
-                "a person will answer you in those conversations. Start a new conversation "
-                "once one of them has been answered.",
-                WAITING_CASES_RETRY_AFTER_S,
-            )
+    waiting_cap = settings.buyer_max_waiting_cases
     cap = settings.buyer_max_conversations_per_hour
-    window = await run_in_threadpool(
-        lambda: activity.conversations_started(buyer_id, within=timedelta(hours=1), cap=cap)
+    waiting, window = await run_in_threadpool(
+        lambda: activity.opening(buyer_id, within=timedelta(hours=1), cap=cap)
     )
+    if waiting_cap and waiting >= waiting_cap:
+        raise RateLimited(
+            f"you already have {waiting} requests waiting for an agent (at most {waiting_cap}); "
+            "a person will answer you in those conversations. Start a new conversation "
+            "once one of them has been answered.",
+            WAITING_CASES_RETRY_AFTER_S,
+        )
     if window.full:
         raise RateLimited(
             f"too many new conversations: at most {cap} an hour. Continue one of your open "

@@ -44,11 +44,15 @@ class BuyerActivity:
         self._sessions = sessions
         self._clock = clock
 
-    def conversations_started(self, buyer_id: str, *, within: timedelta, cap: int) -> Window:
-        """Conversations the buyer started in the last ``within``."""
-        created = select(ConversationRow.created_at).where(ConversationRow.buyer_id == buyer_id)
+    def opening(self, buyer_id: str, *, within: timedelta, cap: int) -> tuple[int, Window]:
+        """The buyer's cases waiting for an agent and the conversations they started in the
+        last ``within``, in one read transaction (the API asks both before every opening)."""
         with self._sessions() as session:
-            return self._window(session, created, ConversationRow.created_at, within, cap)
+            return self._waiting(session, buyer_id), self._started(session, buyer_id, within, cap)
+
+    def _started(self, session: Session, buyer_id: str, within: timedelta, cap: int) -> Window:
+        created = select(ConversationRow.created_at).where(ConversationRow.buyer_id == buyer_id)
+        return self._window(session, created, ConversationRow.created_at, within, cap)
 
     def messages_sent(
         self,
@@ -72,15 +76,14 @@ class BuyerActivity:
                 return None
             return self._window(session, created, MessageRow.created_at, within, cap)
 
-    def waiting_cases(self, buyer_id: str) -> int:
-        """The buyer's cases waiting in the agent queue."""
+    @staticmethod
+    def _waiting(session: Session, buyer_id: str) -> int:
         waiting = (
             select(func.count())
             .select_from(CaseRow)
             .where(CaseRow.buyer_id == buyer_id, CaseRow.status == CaseStatus.WAITING_FOR_AGENT)
         )
-        with self._sessions() as session:
-            return session.scalar(waiting) or 0
+        return session.scalar(waiting) or 0
 
     @staticmethod
     def _is_replay(

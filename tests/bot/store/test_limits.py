@@ -32,16 +32,16 @@ def test_conversations_started_slide_out_of_the_window(db):
     conversations.create("B99", {})  # another buyer's
     clock.now = NOW + timedelta(minutes=30)
 
-    window = activity.conversations_started("B17", within=HOUR, cap=3)
+    window = activity.opening("B17", within=HOUR, cap=3)[1]
     # Full until the oldest of the three (NOW) is an hour old: 30 minutes from now.
     assert (window.count, window.full, window.retry_after_s) == (3, True, 30 * 60)
-    assert not activity.conversations_started("B17", within=HOUR, cap=4).full
+    assert not activity.opening("B17", within=HOUR, cap=4)[1].full
     # The newest `cap` decide: with a cap of 2 the window frees when the 10-minute one ages.
-    assert activity.conversations_started("B17", within=HOUR, cap=2).retry_after_s == 40 * 60
+    assert activity.opening("B17", within=HOUR, cap=2)[1].retry_after_s == 40 * 60
     clock.now = NOW + timedelta(minutes=60, seconds=1)
-    assert activity.conversations_started("B17", within=HOUR, cap=3).count == 2
+    assert activity.opening("B17", within=HOUR, cap=3)[1].count == 2
     # 0: no limit.
-    assert not activity.conversations_started("B17", within=HOUR, cap=0).full
+    assert not activity.opening("B17", within=HOUR, cap=0)[1].full
 
 
 def test_buyer_messages_count_across_conversations_and_only_the_buyers(db):
@@ -79,8 +79,8 @@ def test_waiting_cases_and_replays(db):
                     updated_at=NOW,
                 )
             )  # fmt: skip
-    assert activity.waiting_cases("B17") == 2
-    assert activity.waiting_cases("B99") == 0
+    assert activity.opening("B17", within=HOUR, cap=0)[0] == 2
+    assert activity.opening("B99", within=HOUR, cap=0)[0] == 0
 
     conversation = conversations.create("B17", {})
     conversations.record_inbound(conversation.conversation_id, "B17", "hi", [], "key-1")
