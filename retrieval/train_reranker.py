@@ -9,7 +9,7 @@ the examples, every question would find its clause at cosine 1.0 and the re-rank
 to trust the example ranking blindly. The top ``RERANK_DEPTH`` candidates of each question,
 labelled relevant or not, train one logistic regression, saved as ``reranker.json`` beside the
 index with the corpus hash, the examples file's hash and the model name it was trained with.
-Skipped when a saved one already matches them (unless ``--force``).
+Skipped when a saved one already matches them and the feature set (unless ``--force``).
 Exit codes: 0 trained or up to date, 2 bad knowledge base, index or examples.
 """
 
@@ -29,7 +29,9 @@ from retrieval.examples import Example, ExampleIndex
 from retrieval.expansion import ExpandingRetriever, ItemCategories
 from retrieval.hybrid import HybridRetriever
 from retrieval.rerank import (
+    FEATURES,
     RERANK_DEPTH,
+    RERANKER_VERSION,
     Candidate,
     Question,
     features,
@@ -125,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             not args.force
             and saved is not None
             and all(saved.get(k) == v for k, v in provenance.items())
+            # A re-ranker of other features is retrained, not kept to be refused at load.
+            and saved.get("version") == RERANKER_VERSION
+            and saved.get("features") == list(FEATURES)
         ):
             print(f"re-ranker up to date at {args.index}")
             return 0

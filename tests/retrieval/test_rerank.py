@@ -241,6 +241,14 @@ def test_train_reranker_trains_once_then_reports_up_to_date(
     assert train_main(argv) == 0
     assert "re-ranker up to date" in capsys.readouterr().out
 
+    # One saved for another feature set is retrained, not kept to be refused when loaded.
+    saved = json.loads((index / RERANKER_FILE).read_text())
+    saved["features"] = saved["features"][:-1]
+    (index / RERANKER_FILE).write_text(json.dumps(saved))
+    assert train_main(argv) == 0
+    assert "trained the re-ranker" in capsys.readouterr().out
+    assert load_reranker(index, reranker_provenance(tiny_clauses, fake.name, examples))
+
 
 def test_train_reranker_embeds_on_the_threads_it_is_given(
     tiny_kb_dir, tiny_clauses, tmp_path, monkeypatch
