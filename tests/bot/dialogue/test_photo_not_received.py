@@ -19,12 +19,17 @@ PHOTO_SENT = {
 }
 
 
+def open_damage_claim(language: str, chat, nlu) -> dict:
+    """A damaged-item claim in ``language``, the NLU scripted to read it (a photo is asked)."""
+    nlu.script[DAMAGED[language]] = "damaged_item"
+    nlu.reasons[DAMAGED[language]] = "damaged"
+    return chat.say(DAMAGED[language])
+
+
 @pytest.mark.parametrize("language", sorted(PHOTO_SENT))
 def test_a_photo_said_to_be_sent_but_missing_is_asked_for_again(language, chat, nlu):
     words = catalogue(language)
-    nlu.script[DAMAGED[language]] = "damaged_item"
-    nlu.reasons[DAMAGED[language]] = "damaged"
-    turn = chat.say(DAMAGED[language])
+    turn = open_damage_claim(language, chat, nlu)
     assert turn["expecting"] == "evidence"
 
     turn = chat.say(PHOTO_SENT[language])
@@ -65,9 +70,7 @@ PHOTO_PROMISED = {
 @pytest.mark.parametrize("language", sorted(PHOTO_PROMISED))
 def test_a_photo_promised_for_later_is_not_missing_in_any_language(language, chat, nlu):
     words = catalogue(language)
-    nlu.script[DAMAGED[language]] = "damaged_item"
-    nlu.reasons[DAMAGED[language]] = "damaged"
-    chat.say(DAMAGED[language])
+    open_damage_claim(language, chat, nlu)
     turn = chat.say(PHOTO_PROMISED[language])
     assert bot_text(turn) != words["photo_not_received"]
     assert turn["status"] == "bot" and turn["expecting"] == "evidence"
