@@ -87,6 +87,7 @@ from bot.dialogue.wording import (
     WHY_QUESTION,
     question_sentences,
     rating_of,
+    rule_question_sentences,
     without_declined_remedy,
 )
 from bot.language.catalogue import current
@@ -374,14 +375,15 @@ class TurnHandler(Deciding):
         )
 
     def _asks_the_rule(self) -> bool:
-        """A question sentence asking who answers for something, or how long, how much, how
-        many (`RULE_QUESTION`), not about the buyer's own case, in a message naming none of
-        their orders (a question about one is that order's request)."""
+        """A question sentence (its mark may be missing, `rule_question_sentences`) asking who
+        answers for something, or how long, how much, how many (`RULE_QUESTION`), not about
+        the buyer's own case, in a message naming none of their orders (a question about one
+        is that order's request)."""
         if self._order_entity() or self._id_typed():
             return False
         return any(
             RULE_QUESTION.search(sentence) and not OWN_CASE.search(sentence)
-            for sentence in QUESTION_SENTENCE.findall(self.text.lower())
+            for sentence in rule_question_sentences(self.text.lower())
         )
 
     def _asks_in_a_request(self) -> bool:

@@ -41,7 +41,7 @@ from bot.dialogue.offers import OfferAnswers
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
 from bot.dialogue.vocabulary import FLOW_INTENTS, TRACKING
-from bot.dialogue.wording import question_sentences, rating_of
+from bot.dialogue.wording import question_sentences, rating_of, rule_question_sentences
 from bot.language.catalogue import Voice, speaking
 from bot.language.identify import Detection, identify, is_sure_english
 from bot.media.links import MAX_PHOTOS_PER_MESSAGE, take_image_links
@@ -525,12 +525,14 @@ def may_ask_policy(parse: ParseResult, state: dict[str, Any] | None = None) -> b
     `TurnHandler._answer_question` needs `ask_policy`, a question act at even odds or better,
     or a question mark (`bot.dialogue.reading`; anywhere in the message: a story ending in a
     question about the rule, `TurnHandler._asks_the_rule`, or an out-of-scope reading with a
-    question in it), or, while an offer waits for its yes, an intent the reader is unsure of
+    question in it), a rule question typed without its mark (`rule_question_sentences`), or,
+    while an offer waits for its yes, an intent the reader is unsure of
     (`TurnHandler._confirmation`)."""
     act = parse.dialogue_act
     return (
         parse.intent.name == "ask_policy"
         or "?" in parse.text
+        or bool(rule_question_sentences(parse.text))
         or (act is not None and act.name == "question" and act.confidence >= 0.5)
         or (
             parse.intent.confidence < SURE_REQUEST

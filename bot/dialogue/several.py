@@ -29,7 +29,7 @@ from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import Choice, DialogueState, normalise
 from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
-from bot.dialogue.wording import ACTION_ASKED, question_sentences
+from bot.dialogue.wording import ACTION_ASKED, ALREADY_REQUESTED, question_sentences
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
 from nlu.types import IntentScore, ParseResult
@@ -70,6 +70,10 @@ def is_request(part: ParseResult) -> bool:
     if part.intent.name not in FLOW_INTENTS or part.intent.name == "complaint":
         # A complaint is how the buyer feels about what happened ("buying shoes online is a
         # gamble every time"), not a second thing to do.
+        return False
+    if part.intent.name not in TRACKING and ALREADY_REQUESTED.search(normalise(part.text)):
+        # "My return for the running shorts got approved today": a request already made is the
+        # situation of the question beside it, not a second one to start.
         return False
     act = part.dialogue_act
     return (

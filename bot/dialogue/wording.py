@@ -268,6 +268,17 @@ UNDER_REVIEW = replace(
         r"\b(review(ed|ing)?|flag(ged|s)?|on hold|blacklist(ed)?|manual(ly)? check(ed)?)\b"
     ),
 )
+# A return, refund or claim told as already asked for or granted ("my return for the running
+# shorts got approved today", "i already filed a refund request"): the situation a question
+# with it is about, not a new request (dev6 h30: the drop-off deadline was answered, then a new
+# return was started and asked what went wrong, until the buyer gave up).
+ALREADY_REQUESTED = re.compile(
+    r"\b(?:(?:return|refund|claim|request|dispute)s? (?:\w+ ){0,5}?(?:got|was|were|has been"
+    r"|have been|is|been|already) (?:approved|accepted|granted|submitted|filed|lodged|raised)"
+    r"|(?:approved|accepted|granted) (?:my|the) (?:return|refund|claim|request)"
+    r"|already (?:requested|submitted|filed|lodged|raised|applied for|asked for|opened)"
+    r" (?:a |the |my )?(?:return|refund|claim|request|dispute))\b"
+)
 # A reply that is an order number alone ("9999", "#A-7788", "order 12345"), whoever's it is.
 ID_ALONE = re.compile(
     r"^(?:(?:order|order no\.?|order number|it'?s|its|#)\s*)*#?[a-z]{0,4}-?\d{4,}$"
@@ -320,6 +331,29 @@ QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 def question_sentences(text: str) -> list[str]:
     """The question sentences of ``text`` ("...?"), stripped; a lone "?" is none."""
     return [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
+
+
+# A rule question typed without its mark, as all-caps and chat buyers type ("WHO PAYS THE
+# SHIPPING IF I SEND BACK THE TOTE BAG, I JUST DONT LIKE THE COLOUR IN REAL LIFE": read whole
+# as a return, it asked what went wrong, dev6 h16): a sentence opening with who, how long, how
+# much or how many. Only these: without its mark, "can i ..." or "what ..." opens a request or
+# a statement as often as a question.
+UNMARKED_RULE_QUESTION = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|and|but|also|btw)[,.!]*\s+)*"
+    r"(?:who|whom|whose|how (?:long|much|many))\b"
+)
+_SENTENCE_END = re.compile(r"[.!;\n]+")
+
+
+def rule_question_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that may ask a rule: its question sentences ("...?"), or,
+    when it has none, its sentences worded as a rule question without the mark
+    (`UNMARKED_RULE_QUESTION`)."""
+    marked = QUESTION_SENTENCE.findall(text)
+    if marked:
+        return marked
+    sentences = (s.strip() for s in _SENTENCE_END.split(text))
+    return [s for s in sentences if UNMARKED_RULE_QUESTION.match(s.lower())]
 
 
 # A question sentence asking who answers for something, or how long, how much, how many: what

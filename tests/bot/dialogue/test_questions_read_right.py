@@ -122,3 +122,39 @@ def test_a_payment_problem_reported_still_goes_to_a_person(chat, nlu, answerer):
 def test_a_question_anywhere_in_the_message_is_answered_before_the_transaction():
     text = "can i send bak a lipstik i alredy opend? just askng"
     assert may_ask_policy(ParseResult(text=text, intent=IntentScore("out_of_scope", 0.99)))
+
+
+# dev6 h16: all caps, no question mark; read whole, a return (it asked "What went wrong?").
+UNMARKED = "WHO PAYS THE SHIPPING IF I SEND BACK THE TOTE BAG, I JUST DONT LIKE THE COLOUR"
+
+
+def test_a_rule_question_without_its_mark_is_answered(chat, nlu, answerer):
+    nlu.script[UNMARKED] = "return_item"
+    nlu.acts[UNMARKED] = ("request", 0.9)
+    turn = chat.say(UNMARKED)
+    assert answerer.questions == [UNMARKED] and citations(turn) == {"RET-2.1"}
+    assert turn["expecting"] != "reason", bot_text(turn)
+
+
+def test_a_rule_question_without_its_mark_is_answered_before_the_transaction():
+    parse = ParseResult(text=UNMARKED, intent=IntentScore("return_item", 0.9))
+    assert may_ask_policy(parse)
+
+
+def test_an_unmarked_question_about_the_buyers_own_case_stays_its_request(chat, nlu, answerer):
+    text = "how long will my refund take for the jacket i sent back"
+    nlu.script[text] = "track_refund"
+    nlu.acts[text] = ("request", 0.9)
+    turn = chat.say(text)
+    assert "RET-2.1" not in citations(turn)
+    assert turn["expecting"] == "order_id", bot_text(turn)
+
+
+def test_a_statement_opening_with_how_is_not_a_rule_question():
+    # Only who / how long / how much / how many open an unmarked rule question.
+    from bot.dialogue.wording import rule_question_sentences
+
+    assert rule_question_sentences("how the parcel got crushed i dont know. refund pls") == []
+    assert rule_question_sentences("item broke. how much do i get back") == [
+        "how much do i get back"
+    ]

@@ -202,3 +202,18 @@ def test_a_photo_sent_with_several_requests_comes_with_the_waiting_one(chat):
     assert "already shipped" in text and "Now for your next request" in text, text
     assert turn["expecting"] == "confirmation" and "D201" in text, text
     assert "send a photo" not in text.lower()
+
+
+def test_a_request_already_granted_is_the_situation_of_the_question_beside_it(chat, nlu, answerer):
+    # dev6 h30: the drop-off deadline was answered, then a new return was started for the
+    # return already approved ("What went wrong with the order?") until the buyer gave up.
+    told = "MY RETURN FOR THE SHORTS GOT APPROVED TODAY BUT IM TRAVELLING FOR A FEW DAYS."
+    nlu.script[told], nlu.acts[told] = "return_item", "request"
+    question = "HOW LONG DO I HAVE TO DROP OFF THE PARCEL BEFORE IT EXPIRES??"
+    nlu.script[question] = "ask_policy"
+    message = f"{told} {question}"
+    nlu.script[message], nlu.acts[message] = "return_item", "request"
+    turn = chat.say(message)
+    text = bot_text(turn)
+    assert citations(turn) == {"RET-2.1"}, text
+    assert "Now for your next request" not in text and turn["expecting"] != "reason", text
