@@ -16,56 +16,20 @@ message's when it names one, else the most confident one a sentence names.
 from __future__ import annotations
 
 import dataclasses
-import re
 
+# (Re-exported: the dialogue cuts messages by the same sentences.)
+from common.sentences import LONG_MESSAGE_CHARS as LONG_MESSAGE_CHARS
+from common.sentences import is_long as is_long
+from common.sentences import sentence_spans as sentence_spans
 from nlu.adapter import resolve_overlaps
 from nlu.types import OUT_OF_SCOPE, IntentScore, ParseResult
 
-# Shorter messages are read whole only: one or two sentences carry one point.
-LONG_MESSAGE_CHARS = 240
 # The sentences read one by one at most (the ones after are only part of the whole reading).
 MAX_SENTENCES = 8
-# A "sentence" shorter than this many characters joins its neighbour ("Hi.", "Order 5567.").
-_MIN_SENTENCE_CHARS = 12
 # Intents that say what the buyer wants without being the point of a long message.
 NOT_THE_POINT = frozenset({OUT_OF_SCOPE, "greet", "goodbye", "thank", "affirm", "deny", "inform"})
 
 NO_REASON = "none"
-
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+|(?<=[.!?])(?=[A-Z][a-z])")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` spans of the sentences of ``text``, whitespace trimmed, short ones merged
-    into the next (the last into the previous)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    spans = [_trim(text, s, e) for s, e in spans]
-    spans = [(s, e) for s, e in spans if e > s]
-    merged: list[tuple[int, int]] = []
-    pending: tuple[int, int] | None = None
-    for span in spans:
-        if pending is not None:
-            span = (pending[0], span[1])
-            pending = None
-        if span[1] - span[0] < _MIN_SENTENCE_CHARS:
-            pending = span
-        else:
-            merged.append(span)
-    if pending is not None:
-        if merged:
-            merged[-1] = (merged[-1][0], pending[1])
-        else:
-            merged.append(pending)
-    return merged
-
-
-def is_long(text: str) -> bool:
-    return len(text) >= LONG_MESSAGE_CHARS and len(sentence_spans(text)) > 1
 
 
 def spans_to_read(text: str) -> list[tuple[int, int]]:
@@ -113,11 +77,3 @@ def _first_reading_wins(entities: list, from_whole: int) -> tuple:
         if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
             kept.append(candidate)
     return tuple(sorted(kept, key=lambda e: (e.start, e.end)))
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -18,7 +18,7 @@ import yaml
 
 from retrieval.errors import RetrievalError
 from retrieval.query import DEFAULT_MAX_QUERY_CHARS, validate_query
-from retrieval.types import Hit, Retriever
+from retrieval.types import ClauseScorer, Hit, Retriever
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +126,10 @@ class ExpandingRetriever:
     def search(self, query: str, k: int) -> list[Hit]:
         query = validate_query(query, k, self.max_query_chars)
         return self.inner.search(self.categories.expand(query), k)
+
+    def clause_score(self, query: str, clause_id: str) -> float | None:
+        """The inner retriever's score of one clause for the expanded ``query``; None when it
+        cannot score a single clause (`retrieval.types.ClauseScorer`)."""
+        if not isinstance(self.inner, ClauseScorer):
+            return None
+        return self.inner.clause_score(self.categories.expand(query), clause_id)

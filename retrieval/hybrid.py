@@ -81,6 +81,10 @@ class HybridRetriever:
             for cid in order[:k]
         ]
 
+    def clause_score(self, query: str, clause_id: str) -> float | None:
+        """One clause's ``score`` for ``query``: its best-passage cosine, as `search` gives it."""
+        return self.dense.clause_score(query, clause_id)
+
     def fuse(self, query: str, k: int) -> Fusion:
         """The RRF order of the clauses found by any ranking, with what each ranking said."""
         vector = self.dense.encode_query(query)

@@ -347,6 +347,12 @@ class DenseRetriever:
         clause = self._by_id[match.clause_id]
         return Hit(clause.clause_id, clause.title, clause.text, match.best, match.sentences)
 
+    def clause_score(self, query: str, clause_id: str) -> float | None:
+        """One clause's score for ``query`` as `search` would give it (its best-passage cosine);
+        None for a clause the index does not hold."""
+        match = self.match(self.encode_query(query), [clause_id]).get(clause_id)
+        return None if match is None else match.best
+
     def similarities(self, vector: np.ndarray, clause_ids: Sequence[str]) -> dict[str, float]:
         """Best-passage cosine between a query vector and the named clauses."""
         return {cid: m.best for cid, m in self.match(vector, clause_ids).items()}

@@ -36,6 +36,14 @@ class Hit:
 
 
 @runtime_checkable
+@runtime_checkable
+class ClauseScorer(Protocol):
+    """A retriever that can score one clause for a query on its hits' ``score`` scale (the
+    dense and hybrid retrievers: the best-passage cosine)."""
+
+    def clause_score(self, query: str, clause_id: str) -> float | None: ...
+
+
 class Retriever(Protocol):
     """Anything that ranks knowledge-base clauses for a question."""
 

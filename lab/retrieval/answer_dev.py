@@ -121,11 +121,17 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("artifacts/retrieval"),
         help="with --check: the saved index (`make index`) whose examples and re-ranker answer",
     )
+    parser.add_argument(
+        "--by-language",
+        action="store_true",
+        help="with --check: answer as the bot does, each question in the language identified "
+        "for it (the multilingual answerer over artifacts/retrieval-multilingual)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     asked_as = _spelling() if args.spelling else (lambda text: text)
     if args.check is not None:
-        return check_set(args.check, args.kb, args.index, asked_as, args.out)
+        return check_set(args.check, args.kb, args.index, asked_as, args.out, args.by_language)
     from bot.clauses import readable
     from lab.retrieval.rerank import dev_candidates, fold_parts, fold_training
     from lab.simulate.conversations import _numbers
@@ -292,11 +298,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def check_set(path: Path, kb: Path, index: Path, asked_as, out: Path | None) -> int:
-    """The shipped answerer on a check set: right clause and number, refusals (module doc)."""
+def check_set(
+    path: Path, kb: Path, index: Path, asked_as, out: Path | None, by_language: bool = False
+) -> int:
+    """The shipped answerer on a check set: right clause and number, refusals (module doc);
+    ``by_language``: each question answered in the language the bot identifies for it, and
+    the figures given per ``style`` too when the set names styles."""
     from bot.clauses import readable
     from lab.retrieval.embedders import make_variant
-    from lab.retrieval.evaluation import EvalQuestion, QuestionResult, ranking_metrics
     from lab.simulate.conversations import _numbers
     from retrieval.factory import make_answerer
     from retrieval.kb import load_knowledge_base
@@ -304,12 +313,13 @@ def check_set(path: Path, kb: Path, index: Path, asked_as, out: Path | None) -> 
     clauses = load_knowledge_base(kb)
     book = {c.clause_id: c for c in clauses}
     answerer = make_answerer(clauses, make_variant().load(), index_dir=index)
+    answer_in = _by_language(answerer, kb) if by_language else (lambda text: answerer)
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         q = json.loads(line)
-        reply = answerer.answer(asked_as(q["question"]))
+        reply = answer_in(q["question"]).answer(asked_as(q["question"]))
         text, referred = readable(reply.text, book)
         cited = {*reply.citations, *referred}
         relevant = set(q.get("relevant") or ())
@@ -318,6 +328,7 @@ def check_set(path: Path, kb: Path, index: Path, asked_as, out: Path | None) -> 
             {
                 "id": q["id"],
                 "question": q["question"],
+                "style": q.get("style"),
                 "answerable": bool(q["answerable"]),
                 "relevant": sorted(relevant),
                 "numbers": list(q.get("numbers") or ()),
@@ -331,6 +342,31 @@ def check_set(path: Path, kb: Path, index: Path, asked_as, out: Path | None) -> 
                 "hits": _hits(reply.hits),
             }
         )
+    report_check(path, index, rows)
+    for style in sorted({r["style"] for r in rows if r["style"]}):
+        report_check(f"  style {style}", index, [r for r in rows if r["style"] == style])
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
+    return 0
+
+
+def _by_language(english, kb: Path):
+    """Who answers a question as the bot would: the multilingual answerer bound to the
+    question's identified language (`bot.dialogue.context.InLanguage`)."""
+    from bot.dialogue.context import InLanguage
+    from bot.language.identify import identify
+    from bot.services import MULTILINGUAL_INDEX_DIR, load_multilingual_answerer
+
+    multilingual = load_multilingual_answerer(english, kb, MULTILINGUAL_INDEX_DIR)
+    return lambda text: InLanguage(multilingual, identify(text).language)
+
+
+def report_check(path, index: Path, rows: list[dict]) -> None:
+    from lab.retrieval.evaluation import EvalQuestion, QuestionResult, ranking_metrics
+
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     with_numbers = [r for r in answerable if r["numbers"]]
@@ -370,12 +406,6 @@ def check_set(path: Path, kb: Path, index: Path, asked_as, out: Path | None) -> 
         f"  unanswerable refused {count(unanswerable, lambda r: not r['confident'])}/{u}",
         flush=True,
     )
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-        )
-    return 0
 
 
 def _spelling():

@@ -93,3 +93,17 @@ def test_expanding_retriever_searches_the_expanded_query_and_validates_the_origi
         retriever.search("x" * 31, 3)
     with pytest.raises(InvalidQueryError):
         retriever.search("  ", 3)
+
+
+def test_expanding_retriever_scores_one_clause_on_the_expanded_query() -> None:
+    class Scoring(RecordingRetriever):
+        def clause_score(self, query: str, clause_id: str) -> float | None:
+            self.queries.append(query)
+            return 0.5
+
+    lexicon = ItemCategories([Category("electronics", ("electronics",), ("earbuds",))])
+    scoring = Scoring()
+    assert ExpandingRetriever(scoring, lexicon).clause_score("my earbuds", "RET-2.1") == 0.5
+    assert scoring.queries == ["my earbuds (electronics)"]
+    # An inner retriever that cannot score one clause says so (None), and nothing is asked.
+    assert ExpandingRetriever(RecordingRetriever(), lexicon).clause_score("earbuds", "X") is None

@@ -204,6 +204,15 @@ def test_similarities_are_the_cosines_search_reports(dense) -> None:
     assert cosines == {h.clause_id: pytest.approx(h.score, abs=1e-5) for h in hits}
 
 
+def test_one_clauses_score_is_the_score_search_reports(dense) -> None:
+    hits = dense.search("wallet refunds", 4)
+
+    scores = {h.clause_id: dense.clause_score("wallet refunds", h.clause_id) for h in hits}
+
+    assert scores == {h.clause_id: pytest.approx(h.score, abs=1e-5) for h in hits}
+    assert dense.clause_score("wallet refunds", "NOPE-1.1") is None
+
+
 LONG_KB = {
     "01-returns.md": """# Returns
 
