@@ -158,3 +158,21 @@ def test_a_statement_opening_with_how_is_not_a_rule_question():
     assert rule_question_sentences("item broke. how much do i get back") == [
         "how much do i get back"
     ]
+
+
+def test_an_out_of_scope_question_naming_a_problem_is_answered_before_its_claim(
+    chat, nlu, answerer
+):
+    # dev6 h25: started as the change of mind its words name, the shipped order's return was
+    # refused ("has not been delivered yet") and the question about refusing it never answered.
+    text = "The shoe rack shipped but I changed my mind. If I refuse it at the door, money back?"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert answerer.questions == [text] and citations(turn) == {"RET-2.1"}, bot_text(turn)
+
+
+def test_an_out_of_scope_problem_without_a_question_is_still_its_claim(chat, nlu, answerer):
+    text = "The shoe rack shipped but I changed my mind"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert answerer.questions == [] and "RET-2.1" not in citations(turn), bot_text(turn)
