@@ -343,15 +343,28 @@ REPLACEMENT = Words(
 # --- what went wrong? (claim types) ----------------------------------------------------------
 REASONS = {
     "change_of_mind_return": Words(
+        # A size that does not fit is a change of mind, as in English ("too small", "doesn't
+        # fit"): "saiz M terlalu kecik" was asked what went wrong (dev6 h32).
         malay=words(
             r"(?:tukar|ubah|berubah|ganti) (?:fikiran|pikiran|minda)",
             r"(?:tak|tidak|gak|nggak|ga) (?:nak|mau|mahu|jadi|perlu|butuh|suka)",
+            r"terlalu (?:kecil|kecik|besar|ketat|longgar|sempit|labuh)",
+            r"(?:kecil|kecik|besar|ketat|longgar|sempit) sangat",
+            r"(?:tak|tidak|gak|nggak|ga|x) (?:muat|padan)", "kekecilan", "kebesaran", "kesempitan",
         ),
-        thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ"),
-        vietnamese=words("doi y", r"(?:khong|ko|het) (?:can|thich|muon)"),
+        thai=thai(
+            "เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", "เล็กไป", "ใหญ่ไป", "คับไป", "หลวมไป",
+            "ใส่ไม่ได้", "ใส่ไม่พอดี", "ไซส์ไม่พอดี",
+        ),
+        vietnamese=words(
+            "doi y", r"(?:khong|ko|het) (?:can|thich|muon)",
+            r"(?:nho|to|chat|rong|ngan|dai) qua", r"(?:khong|ko) vua",
+        ),
         tagalog=words(
             r"nagbago (?:ang )?isip", "ayoko na", "ayaw ko na",
             r"(?:hindi|di) ko na (?:kailangan|gusto)",
+            r"(?:masyadong|sobrang) (?:maliit|malaki|masikip|maluwag)",
+            r"(?:hindi|di) (?:kasya|sukat)",
         ),
     ),
     "damaged": Words(

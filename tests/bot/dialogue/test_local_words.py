@@ -166,6 +166,12 @@ def test_a_dispute_in_each_language(language, text):
         ("tl", "damaged", "sira na pagdating"),
         ("tl", "not_received", "hindi dumating yung parcel"),
         ("tl", "change_of_mind_return", "ayoko na pala"),
+        # A size that does not fit (dev6 h32: "saiz M terlalu kecik" was asked what went wrong).
+        ("ms", "change_of_mind_return", "saiz M terlalu kecik"),
+        ("id", "change_of_mind_return", "celananya kekecilan"),
+        ("th", "change_of_mind_return", "เสื้อเล็กไปค่ะ"),
+        ("vi", "change_of_mind_return", "áo nhỏ quá"),
+        ("tl", "change_of_mind_return", "masyadong maliit yung shirt"),
     ],
 )
 def test_what_went_wrong_in_each_language(language, reason, text):
