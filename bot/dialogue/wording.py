@@ -166,9 +166,12 @@ _ENGLISH_REASONS = {
         r"|(doesn'?t|does not|don'?t|do not) (suit|look good on)"
         r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase))\b"
     ),
-    # Damaged or defective: broken in transit, or not working.
+    # Damaged or defective: broken in transit, spoiled by water or heat, or not working ("box
+    # got soaked in the rain, towels inside all damp": read out of scope, dev6 h10).
     "damaged": re.compile(
         r"\b(damaged?|broken?|broke|cracked|smashed|shattered|dented|torn|ripped|chip(ped|s)?"
+        r"|soaked|drenched|water[- ]damaged|(all |totally |completely )?(damp|soggy|mou?ldy)"
+        r"|spoil(ed|t)|rotten|melted"
         r"|scratch(ed|es)|bent|snapped|crushed|leak(s|ing|ed)?|in (pieces|bits|peices)"
         r"|fell apart|falls apart|came apart|faulty|defective|dead on arrival"
         r"|stopped working|(not|isn'?t|aren'?t) working|no sound|missing (a )?(parts?|pieces?)"

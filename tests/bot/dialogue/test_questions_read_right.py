@@ -176,3 +176,17 @@ def test_an_out_of_scope_problem_without_a_question_is_still_its_claim(chat, nlu
     nlu.script[text] = "out_of_scope"
     turn = chat.say(text)
     assert answerer.questions == [] and "RET-2.1" not in citations(turn), bot_text(turn)
+
+
+def test_an_unread_question_about_water_damage_retrieval_is_unsure_of_starts_the_claim(
+    chat, nlu, answerer
+):
+    # dev6 h10: read out of scope, retrieval unsure: the buyer got the list of what the bot
+    # can do. The damage its words name is now that claim.
+    answerer.confident = False
+    text = "box got soaked in the rain, towels inside all damp and smelly. do i get anything?"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert answerer.questions == [text]
+    assert "outside what I can do" not in bot_text(turn)
+    assert turn["expecting"] in ("order_id", "evidence"), bot_text(turn)
