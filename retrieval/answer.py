@@ -43,6 +43,9 @@ from retrieval.types import ClauseScorer, Hit, Retriever
 
 # A "sentence" of fewer words says too little to vouch for a clause alone ("Thanks so much.").
 MIN_SENTENCE_WORDS = 3
+# The sentences that may vouch, at most (one embedding each; the NLU reads as many alone): a
+# 1,000-character message of short sentences would otherwise cost dozens of embeddings.
+MAX_VOUCHING_SENTENCES = 8
 NOT_SURE_REPLY = (
     "I'm not sure our policy covers that, and I'd rather not guess. "
     "Would you like me to pass your question to a customer-service agent?"
@@ -232,7 +235,7 @@ class PolicyAnswerer:
         ]
         if len(sentences) < 2:
             return False
-        for sentence in sentences:
+        for sentence in sentences[:MAX_VOUCHING_SENTENCES]:
             score = self.retriever.clause_score(sentence, best.clause_id)
             if score is not None and score >= self.threshold:
                 return True

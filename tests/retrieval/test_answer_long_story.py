@@ -60,3 +60,12 @@ def test_a_retriever_that_cannot_score_one_clause_is_judged_whole() -> None:
             return [Hit("DMG-3.6", "Replacements", "A replacement is sent.", 0.40)]
 
     assert not PolicyAnswerer(Plain(), threshold=0.445).answer(STORY).confident
+
+
+def test_a_message_of_many_sentences_costs_at_most_eight_scorings() -> None:
+    from retrieval.answer import MAX_VOUCHING_SENTENCES
+
+    retriever = SentenceScoringRetriever(0.9)
+    many = " ".join(f"Sentence number {i} says little." for i in range(30))
+    assert not PolicyAnswerer(retriever, threshold=0.445).answer(many).confident
+    assert len(retriever.scored) == MAX_VOUCHING_SENTENCES == 8
