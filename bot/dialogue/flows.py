@@ -300,7 +300,8 @@ class TurnHandler(Deciding):
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
-            if self._asks_about_a_problem_unread():
+            problem = self._reason_in_words_unopposed()
+            if problem is not None and self._asks_unread():
                 # "paket saya sudah dikirim tapi saya udah gak butuh. Kalau saya tolak aja pas
                 # kurir datang, uangnya balik gak?": a question naming a problem in the reason
                 # replies' words ("don't need it": a change of mind) asks about it; started as
@@ -309,7 +310,6 @@ class TurnHandler(Deciding):
                 answered = self._answer_if_sure()
                 if answered is not None:
                     return answered
-            problem = self._reason_in_words_unopposed()
             if problem is not None:
                 # "still waiting": the one problem the reason quick replies' own words name is
                 # that problem's claim, as sure as those words are (unless the reason reader
@@ -440,14 +440,13 @@ class TurnHandler(Deciding):
             self._say_sure_answer()
         self._side_turn = False
 
-    def _asks_about_a_problem_unread(self) -> bool:
+    def _asks_unread(self) -> bool:
         """An out-of-scope reading with a question sentence ("...?"), naming none of the
-        buyer's orders, whose words name a problem (`_reason_in_words_unopposed`)."""
+        buyer's orders."""
         return (
             self.intent == "out_of_scope"
             and bool(QUESTION_SENTENCE.search(self.text))
             and not (self._order_entity() or self._id_typed())
-            and self._reason_in_words_unopposed() is not None
         )
 
     def _looks_like_question(self) -> bool:
