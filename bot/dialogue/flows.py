@@ -71,6 +71,7 @@ from bot.dialogue.wording import (
     ORDER_ID_LIKE,
     OWN_CASE,
     PARCEL_CAME,
+    PAYMENT_PROBLEM,
     PERSON_IF_REFUSED,
     PHOTO_LATER,
     PRICE_DROP,
@@ -154,6 +155,16 @@ class TurnHandler(Deciding):
                 # about, not reported; the rule (REV-6.3: an agent checks payment problems) is
                 # the answer, and a person is one tap away.
                 answered = self._answer_if_sure(offer_person=True)
+                if answered is not None:
+                    return answered
+            if flow is None and state.proposal is None and self._payment_reading_unsure():
+                # A story read as a payment problem below the sure bar, naming none ("I was
+                # thinking I could send mine back ... how much I'd actually get back", "late
+                # orders get a voucher but I don't see anything"): handed to the payment desk
+                # at once, its question went unanswered (dev7 j11, j36). Answered when
+                # retrieval is sure, then the order it may be about offered for a check;
+                # otherwise a person, as before.
+                answered = self._answer_if_sure()
                 if answered is not None:
                     return answered
             return self._handoff("payment_problem", ("REV-6.3",), replies.text("payment_issue"))
@@ -455,6 +466,11 @@ class TurnHandler(Deciding):
         answered from INR-4.5: one more of the dev questions' 72 unanswerable ones.)"""
         return bool(QUESTION_SENTENCE.search(self.text) or self._may_ask())
 
+    def _payment_reading_unsure(self) -> bool:
+        """The payment reading is below the sure bar and the message names no payment problem
+        (a charge, a deduction, twice, a failed payment: `PAYMENT_PROBLEM`)."""
+        return self.parse.intent.confidence < SURE_REQUEST and not PAYMENT_PROBLEM.search(self.said)
+
     def _asks_about_payments(self) -> bool:
         """A payment problem the act reader surely reads as a question, naming no order."""
         return self._asks() and not (self._order_entity() or self._id_typed())
@@ -530,6 +546,17 @@ class TurnHandler(Deciding):
             self._drop_proposal()
             self._progressed = True
             return self._advance()
+        if self._yes_beside_a_question():
+            # "what if i dont have a printer for the label? ok yes": the question is answered,
+            # and the yes beside it is the buyer's answer to the offer. Read whole, the
+            # question's "dont" made the yes unplain, so the offer was asked again, and the
+            # buyer who had said yes was asked again until a person took over (dev7 j28).
+            question = " ".join(question_sentences(self.text))
+            with self._reading(question):
+                answered = self._say_sure_answer()
+            if answered:
+                self._side_turn = False
+                return self._execute(proposal)
         if self._is_yes():
             return self._execute(proposal)
         if (
@@ -554,6 +581,18 @@ class TurnHandler(Deciding):
             # is asked again; "Please answer yes or no" would leave it unanswered.
             return self._answer_question()
         return self._say(replies.text("confirm_again"), prompt_keep=True)
+
+    def _yes_beside_a_question(self) -> bool:
+        """The message is question sentences and, beside them, a plain yes ("what if it comes
+        late? ok yes, go ahead"). Unsure of the question, the caller answers it as before and
+        asks again (a yes read whole still goes ahead, as before)."""
+        if not question_sentences(self.text):
+            return False
+        statement = QUESTION_SENTENCE.sub(" ", self.text).strip(" ,.;:!")
+        if not statement:
+            return False
+        with self._reading(statement):
+            return self._is_yes() and not self._is_no()
 
     def _remedy_switched_to(self, remedy: str) -> bool | None:
         """The other of DMG-3.3's remedies (True: a replacement) when the buyer, offered one for

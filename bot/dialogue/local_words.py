@@ -416,6 +416,25 @@ REASONS = {
     ),
 }  # fmt: skip
 
+# --- a payment problem (REV-6.3: a double charge, a payment that failed but took money) ------
+# Words of the problem itself, not of paying ("I remember paying 69.90"): the payment reading
+# is trusted below the sure bar only with them (`flows`, dev7 j11, j36).
+PAYMENT_PROBLEM = Words(
+    malay=words(
+        r"(?:di|ter|kena )?(?:caj|tolak|potong|debit)\w*", r"bayar dua kali", r"dua kali",
+        r"(?:gagal|failed)", r"(?:di)?tagih\w*", r"terpotong",
+    ),
+    thai=thai("จ่ายสองครั้ง", "ตัดเงิน", "หักเงิน", "เก็บเงินซ้ำ", "ตัดบัตร", "ชำระไม่สำเร็จ", "โดนหัก"),
+    vietnamese=words(
+        r"(?:bi )?tru tien", r"(?:tru|thanh toan) hai lan", "thanh toan that bai", "bi tru",
+        "tinh phi", "tinh tien",
+    ),
+    tagalog=words(
+        r"(?:na)?kaltas\w*", r"nakaltasan", r"siningil\w*", r"dalawang beses", r"(?:na)?bawas",
+        "failed",
+    ),
+)  # fmt: skip
+
 # --- no photo, another order -----------------------------------------------------------------
 NO_PHOTO = Words(
     malay=words(r"(?:tak|tiada|takde|tak de|tidak|gak|nggak|ga|belum) (?:ada )?(?:gambar|foto)"),

@@ -402,6 +402,15 @@ PHOTO_SENT = replace(
         r" (chat|message))\b"
     ),
 )
+# A payment problem in words: a charge, a deduction, twice, a failed payment (REV-6.3).
+PAYMENT_PROBLEM = replace(
+    local.PAYMENT_PROBLEM,
+    english=re.compile(
+        r"\b((over|double[- ]?|re)?charg(e|es|ed|ing)|deduct(ed|ion)?|debit(ed)?|billed|twice"
+        r"|double|two times|2 times|(payment|transaction|checkout) (failed|declined|error)"
+        r"|failed|declined|pending (charge|payment|transaction))\b"
+    ),
+)
 # A photo still to come: "I'll send the pic", "will upload the photo later".
 PHOTO_PROMISED = replace(
     local.PHOTO_PROMISED,

@@ -190,3 +190,36 @@ def test_an_unread_question_about_water_damage_retrieval_is_unsure_of_starts_the
     assert answerer.questions == [text]
     assert "outside what I can do" not in bot_text(turn)
     assert turn["expecting"] in ("order_id", "evidence"), bot_text(turn)
+
+
+# dev7 j36: a story read as a payment problem below the sure bar, naming none.
+VOUCHER_STORY = (
+    "My tent finally came on Friday, a whole week after the date the app promised. I read "
+    "somewhere that late orders get a voucher but I don't see anything in My vouchers yet, "
+    "could you check that for me?"
+)
+
+
+def test_an_unsure_payment_reading_naming_no_payment_problem_is_answered(chat, nlu, answerer):
+    nlu.script[VOUCHER_STORY] = "payment_issue"
+    nlu.confidence = 0.63
+    turn = chat.say(VOUCHER_STORY)
+    assert turn["status"] == "bot", bot_text(turn)
+    assert answerer.questions == [VOUCHER_STORY] and "RET-2.1" in citations(turn)
+    assert "REV-6.3" not in citations(turn)
+
+
+def test_an_unsure_payment_reading_retrieval_is_unsure_of_goes_to_a_person(chat, nlu, answerer):
+    answerer.confident = False
+    nlu.script[VOUCHER_STORY] = "payment_issue"
+    nlu.confidence = 0.63
+    turn = chat.say(VOUCHER_STORY)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn)
+
+
+def test_an_unsure_payment_reading_naming_a_double_charge_goes_to_a_person(chat, nlu, answerer):
+    text = "hello the app took my money two times for one order, can you check?"
+    nlu.script[text] = "payment_issue"
+    nlu.confidence = 0.63
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn)

@@ -270,3 +270,34 @@ def test_a_question_about_the_answer_is_still_a_question(chat, nlu, answerer):
     nlu.script[text] = "ask_policy"
     turn = chat.say(text)
     assert turn["expecting"] == "reason", bot_text(turn)
+
+
+# --- a yes beside a question at a confirmation (dev7 j28) ----------------------------------------
+
+
+def test_a_yes_beside_a_question_at_a_confirmation_answers_it_and_goes_ahead(chat, nlu, answerer):
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    text = "what if i dont have a printer for the label? ok yes"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert answerer.questions[-1] == "what if i dont have a printer for the label?"
+    assert "RET-2.1" in citations(turn)  # the fake answerer's clause, quoted first
+    [action] = turn["actions"]
+    assert action["type"] == "return"
+
+
+def test_a_yes_beside_a_question_retrieval_is_unsure_of_asks_again(chat, nlu, answerer):
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    answerer.confident = False
+    text = "what if i dont have a printer for the label? ok yes"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert turn["actions"] == [] and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_question_with_a_but_at_a_confirmation_is_no_yes(chat, nlu, answerer):
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    text = "ok but what if the parcel gets lost on the way back?"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert turn["actions"] == [] and turn["expecting"] == "confirmation", bot_text(turn)
