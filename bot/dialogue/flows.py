@@ -1001,7 +1001,7 @@ class TurnHandler(Deciding):
                     "change_order", ("CAN-1.4",), replies.text("change_order"), order=order
                 )
             self.state.end_flow()
-            return self._say(replies.change_too_late(order), ["CAN-1.2"])
+            return self._say(replies.change_too_late(order), replies.change_too_late_clauses(order))
         if flow.claim_type is None:
             return self._ask_reason()
         missing = self._missing_from_parcel(order)

@@ -179,7 +179,20 @@ def track_order(order: Order) -> Said:
 
 
 def change_too_late(order: Order) -> Said:
+    if order.status is OrderStatus.SHIPPED:
+        # CAN-1.4's own words for a shipped order: refuse it at the door (CAN-1.5), or ask for
+        # help if it does not arrive (RESP-7.5); "once it has arrived you can return it" did
+        # not help a parcel heading to an old address (dev7 j20).
+        return say("change_too_late_shipped", order_id=order.order_id)
     return say("change_too_late", order_id=order.order_id, status=say(f"status_{order.status}"))
+
+
+def change_too_late_clauses(order: Order) -> list[str]:
+    """CAN-1.4 decides a change asked too late; a shipped order's options are CAN-1.5's and
+    RESP-7.5's, a delivered one's the return (RET-2.1)."""
+    if order.status is OrderStatus.SHIPPED:
+        return ["CAN-1.4", "CAN-1.5", "RESP-7.5"]
+    return ["CAN-1.4", "RET-2.1"]
 
 
 def track_refund(order: Order, return_pending: bool) -> Said:

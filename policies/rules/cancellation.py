@@ -38,7 +38,8 @@ def check_cancellation(order: Order) -> Eligibility:
         return refuse(
             order,
             (Reason.SHIPPED_CANNOT_CANCEL,),
-            ("CAN-1.2", "RET-2.1"),
+            # Refusing the delivery is CAN-1.5's way out, which the explanation names.
+            ("CAN-1.2", "CAN-1.5", "RET-2.1"),
             f"Order {order.order_id} has already shipped, so it can no longer be cancelled. You "
             "can refuse the delivery, or return it within "
             f"{order_return_window_days(order)} days after delivery.",

@@ -77,8 +77,9 @@ def test_shipped_order_cannot_be_cancelled(shop, new_chat):
 
     turn = chat.say(f"can i still cancel order {order}?? dont need the mat anymore")
     assert turn.intent == "cancel_order"
-    # The refusal cites the cancellation rule and the return window that applies instead.
-    assert turn.citations == {"CAN-1.2", "RET-2.1"}
+    # The refusal cites the cancellation rule, refusing the delivery (CAN-1.5) and the return
+    # window that applies instead.
+    assert turn.citations == {"CAN-1.2", "CAN-1.5", "RET-2.1"}
     assert "already shipped" in turn.text and "refuse the delivery" in turn.text
     assert turn.actions == [] and turn.status == "bot"
     assert turn.expecting == "choice" and "Talk to a person" in turn.quick_replies

@@ -238,3 +238,12 @@ def test_no_to_the_only_order_asks_for_its_number(bot_client, world_db):
     assert turn["expecting"] == "order_id"
     assert "Which order is it then" in bot_text(turn)
     assert "can't find any recent orders" not in bot_text(turn)
+
+
+def test_an_address_change_on_a_shipped_order_says_what_can_still_be_done(chat):
+    # CAN-1.4: once shipped, nothing can change; a parcel heading to an old address can be
+    # refused at the door (CAN-1.5) or its non-arrival reported (RESP-7.5) (dev7 j20).
+    turn = chat.say("change the address of S301")
+    assert turn["status"] == "bot" and turn["actions"] == []
+    assert citations(turn) == {"CAN-1.4", "CAN-1.5", "RESP-7.5"}, bot_text(turn)
+    assert "refuse it at the door" in bot_text(turn)
