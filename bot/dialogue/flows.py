@@ -905,6 +905,13 @@ class TurnHandler(Deciding):
         flow.claim_type = ClaimType(reason)
         flow.order_id = order.order_id
         flow.photos.extend(self.photos)
+        if len(order.items) > 1:
+            # "the towels ... sent wrong colour, the bath mat ok": the item the question's
+            # message is about goes with the check; the yes that accepts it says no item, so
+            # "Which item?" asked what the buyer had said (dev7 j54).
+            said = self._items_said(order, flow.claim_type)
+            if said:
+                flow.skus = [item.sku for item in said]
         self.state.flow = flow
         self._reply(replies.check_order(order))
         self._prompt(

@@ -190,8 +190,16 @@ def items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
     them ("only the saucer is broken; the teapot is fine" -> saucer, teapot)."""
     said = [_forms(w) for w in _WORD.findall(text.lower())]
     first: dict[int, int] = {}
-    for n, item in enumerate(items):
-        words = {f for w in _WORD.findall(item.title.lower()) if _names_item(w) for f in _forms(w)}
+    titles = [
+        {f for w in _WORD.findall(item.title.lower()) if _names_item(w) for f in _forms(w)}
+        for item in items
+    ]
+    for n, words in enumerate(titles):
+        # A word every other title has too ("bath" in "Bath towel" and "Bath mat") names none
+        # of them: "the bath mat" named the towel first. A title with no word of its own keeps
+        # all of its words.
+        others = set().union(*(t for m, t in enumerate(titles) if m != n))
+        words = (words - others) or words
         at = [i for i, forms in enumerate(said) if forms & words]
         if at:
             first[n] = min(at)

@@ -52,3 +52,16 @@ def test_a_yes_still_checks_the_order(chat, nlu):
     _offered(chat, nlu)
     turn = chat.say("yes please")
     assert "INR-4.3" in citations(turn) and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_the_item_a_question_names_goes_with_the_check_it_offers(chat, nlu):
+    # dev7 j54: two items, one named wrong; the yes to the check said no item, and "Which item?"
+    # asked what the question had said.
+    text = "the linen shirt came in the wrong colour, the socks are ok. do I get my money back?"
+    nlu.script[text] = "ask_policy"
+    nlu.reasons[text] = "wrong_item"
+    turn = chat.say(text)
+    assert "Shall I check order D202" in bot_text(turn), bot_text(turn)
+    turn = chat.say("yes")
+    assert "Which item" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)

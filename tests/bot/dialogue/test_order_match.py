@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dialogue.order_match import match_order_id, orders_named_by_product
+from bot.dialogue.order_match import items_named, match_order_id, orders_named_by_product
 from tests.utils.builders import bot_text, citations, demo_orders, item, order
 
 OWN = ["D-2002", "A1001", "SO-2026-000123", "113542617735902", "A1002"]
@@ -85,3 +85,14 @@ def test_naming_the_item_answers_which_order(chat, nlu):
     nlu.script["the linen shirt one"] = "inform"
     turn = chat.say("the linen shirt one")
     assert turn["expecting"] != "order_id", bot_text(turn)
+
+
+def test_a_word_every_other_title_shares_names_no_item():
+    # "bath" is in both titles: "the bath mat" named the towel first (dev7 j54).
+    towel = item("Bath towel (grey)", "11.90", sku="T")
+    mat = item("Bath mat", "9.90", sku="M")
+    assert [i.sku for i in items_named("the bath mat please", [towel, mat])] == ["M"]
+    assert [i.sku for i in items_named("the towels, not the mat", [towel, mat])] == ["T", "M"]
+    assert items_named("the bath one", [towel, mat]) == []
+    # Titles with no word of their own keep all of theirs.
+    assert len(items_named("the mug", [item("Mug", "5"), item("Mug", "5")])) == 2
