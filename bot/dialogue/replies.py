@@ -135,6 +135,10 @@ def not_your_order(order_id: str) -> Said:
     return say("not_your_order", order_id=order_id)
 
 
+def not_your_order_again(order_id: str) -> Said:
+    return say("not_your_order_again", order_id=order_id)
+
+
 def _due(order: Order) -> Said | str:
     if order.promised_delivery_by is None:
         return ""

@@ -269,6 +269,15 @@ class SlotFilling(MessageReading):
             loose = match_order_id(order_id, [o.order_id for o in self.ctx.orders])
             order = self.ctx.find_order(loose) if loose else None
         if order is None:
+            said = order_id.lstrip("#").upper()
+            if said in flow.unknown_orders:
+                # The same id again, none of theirs ("my friend's order SG-2612-99871"): said
+                # plainly, and the request ends; asked again, the buyer repeated it until a
+                # person took over (dev7 j59). The account's own orders are all they can ask on.
+                self._reply(replies.not_your_order_again(said))
+                self.state.end_flow()
+                return False
+            flow.unknown_orders.append(said)
             self._reply(replies.not_your_order(order_id.lstrip("#")))
             return False
         flow.order_id = order.order_id
@@ -277,7 +286,8 @@ class SlotFilling(MessageReading):
 
     def _ask_order(self, exclude_offered: bool = False) -> Outcome:
         flow = self.state.flow
-        assert flow is not None
+        if flow is None:  # ended by `_take_order`: an order that is not theirs, given again
+            return self.out
         excluded = set(self._offered()) if exclude_offered else set()
         # "A different order": every other order of the buyer's, older ones too (the first list
         # shows the last 90 days only); the recent ones first (`ctx.orders` is newest first).

@@ -49,6 +49,17 @@ def test_someone_elses_order_is_not_found(chat):
     assert turn["expecting"] == "order_id"
 
 
+def test_someone_elses_order_given_again_ends_the_request_plainly(chat):
+    # dev7 j59: asked again, the buyer repeated the friend's order until a person took over.
+    chat.say("cancel order X500")
+    turn = chat.say("X500")
+    text = bot_text(turn)
+    assert "X500 is not on your account" in text and "Watch" not in text, text
+    assert turn["status"] == "bot" and turn["expecting"] is None and turn["actions"] == []
+    # The request is over: the buyer's own order starts afresh.
+    assert chat.say("cancel P100")["expecting"] == "confirmation"
+
+
 def test_correction_replaces_the_order_and_reruns(chat):
     chat.say("I want a refund for D200")
     chat.say("I changed my mind")
