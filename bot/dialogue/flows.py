@@ -58,6 +58,7 @@ from bot.dialogue.vocabulary import (
 )
 from bot.dialogue.wording import (
     ACTION_ASKED,
+    DECIDED,
     DECLINE_WORDS,
     DISPUTE_WORDS,
     HELP_WITH_ORDER,
@@ -81,6 +82,7 @@ from bot.dialogue.wording import (
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     REQUEST_AS_QUESTION,
+    REVIEW_ASKED,
     RULE_QUESTION,
     RULE_WORD_FIRST,
     SEALED_WORDS,
@@ -176,6 +178,11 @@ class TurnHandler(Deciding):
             # (read as a refund, it asked what went wrong, then took "TWO DAYS later" for a
             # late parcel, dev5 g23); the rule for it, REF-5.7, is the answer.
             return self._price_drop_rule()
+        if flow is None and state.proposal is None and self._disputes_a_decision():
+            # "The seller REJECTED my return on the hiking boots ... I'm not accepting this, I
+            # want it reviewed": out of scope at 0.28, it was asked what went wrong until a
+            # person took over (dev7 j57). A dispute: REV-6.5's rule, and a person on offer.
+            return self._start("complaint")
         if state.choice is Choice.PERSON and state.proposal is None:
             # "Would you like a person?" answered in words ("yes please", "no thanks").
             if self._is_yes():
@@ -465,6 +472,15 @@ class TurnHandler(Deciding):
         word opening it: "can you track my friend's order", out of scope, would then be
         answered from INR-4.5: one more of the dev questions' 72 unanswerable ones.)"""
         return bool(QUESTION_SENTENCE.search(self.text) or self._may_ask())
+
+    def _disputes_a_decision(self) -> bool:
+        """The intent reader is unsure, and the message names a decision and asks for it to be
+        reviewed or disputes it (`DECIDED`, `REVIEW_ASKED`, `DISPUTE_WORDS`)."""
+        return (
+            self._intent_unsure()
+            and bool(DECIDED.search(self.said))
+            and bool(REVIEW_ASKED.search(self.said) or DISPUTE_WORDS.search(self.said))
+        )
 
     def _payment_reading_unsure(self) -> bool:
         """The payment reading is below the sure bar and the message names no payment problem

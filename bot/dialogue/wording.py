@@ -148,6 +148,16 @@ DISPUTE_WORDS = replace(
         r"\b(disput\w*|disagree\w*|appeal\w*|contest\w*|(not|isn'?t|un)\s?fair|object to)\b"
     ),
 )
+# A decision someone made ("the seller REJECTED my return", "my claim was denied") and a review
+# of it asked for ("I want it reviewed", "I'm not accepting this"): a dispute (REV-6.5), opened
+# without a refusal of the bot's own to dispute (dev7 j57).
+DECIDED = re.compile(
+    r"\b(reject(ed|s)?|declin(ed|es)|den(y|ied|ies)|refus(ed|es)|turned down|decision)\b"
+)
+REVIEW_ASKED = re.compile(
+    r"\b(review(ed)?|reconsider\w*|look (at|into) (it|this) again|not accept\w*"
+    r"|(won'?t|will not|don'?t|do not) accept|wrong decision)\b"
+)
 # "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
 # out_of_scope without a subject): the reason quick replies' own words, read only for that
 # question and only when the NLU named no reason. Claim type values (`ClaimType`).

@@ -34,6 +34,11 @@ def grant(
     """An eligible outcome covering ``items`` (None: every item not yet remedied)."""
     if items is None:
         items = remaining_items(order)
+    refunds = remedy in (Remedy.REFUND, Remedy.RETURN_THEN_REFUND)
+    if refunds and len(order.items) > 1 and {i.sku for i in items} != {i.sku for i in order.items}:
+        # Some of a several-item order's items: REF-5.6 says those are refunded alone, at
+        # their own price, and the rest of the order stays as it is.
+        clauses = (*clauses, "REF-5.6")
     return Eligibility(
         eligible=True,
         remedy=remedy,

@@ -171,6 +171,24 @@ def test_complaint_offers_a_person(chat):
     assert "anything else" in bot_text(chat.say("No, thanks")).lower()
 
 
+def test_a_seller_decision_disputed_in_words_is_a_dispute(chat, nlu):
+    # dev7 j57: out of scope at 0.28, it was asked what went wrong until a person took over.
+    text = (
+        "The seller REJECTED my return on the boots (D200) saying they were worn outside. They "
+        "were NOT. I'm not accepting this, I want it reviewed."
+    )
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert "REV-6.5" in citations(turn) and "48 hours" in bot_text(turn), bot_text(turn)
+    assert "Talk to a person" in turn["quick_replies"] and turn["expecting"] != "reason"
+
+
+def test_a_decision_named_without_a_review_asked_is_no_dispute(chat, nlu):
+    text = "my return was rejected"
+    nlu.script[text] = "out_of_scope"
+    assert "REV-6.5" not in citations(chat.say(text))
+
+
 # --- handoff -------------------------------------------------------------------------------
 
 

@@ -80,6 +80,8 @@ def test_refund_without_return_up_to_25(
     clause = "DMG-3.2" if remedy is Remedy.REFUND else "DMG-3.3"
     assert clause in result.clauses
     assert "REF-5.1" in result.clauses
+    # REF-5.6: some items of a several-item order are refunded alone (dev7 j46, j54).
+    assert ("REF-5.6" in result.clauses) == (len(items) > 1 and bool(skus))
 
 
 @pytest.mark.parametrize(
