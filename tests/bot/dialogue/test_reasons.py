@@ -68,6 +68,8 @@ def test_tapping_it_came_late_on_a_parcel_in_transit_explains_the_wait(chat):
         # Spoiled by water or heat (dev6 h10: "towels inside all damp", read out of scope).
         ("box got soaked in the rain, towels all damp", "out_of_scope", "none"),
         ("the chocolates came melted", "out_of_scope", "none"),
+        # A digital code that will not redeem (dev7 j49: out of scope at 0.99).
+        ("it keeps saying invalid code when i try to redeem it", "out_of_scope", "none"),
         ("you sent the wrong colour", "wrong_item", "wrong_item"),
         ("it wasn't late, it's just not what i ordered", "item_not_received", "wrong_item"),
         # No reason named surely enough: the intent's.
