@@ -181,8 +181,9 @@ class TurnHandler(Deciding):
         if flow is None and state.proposal is None and self._disputes_a_decision():
             # "The seller REJECTED my return on the hiking boots ... I'm not accepting this, I
             # want it reviewed": out of scope at 0.28, it was asked what went wrong until a
-            # person took over (dev7 j57). A dispute: REV-6.5's rule, and a person on offer.
-            return self._start("complaint")
+            # person took over (dev7 j57). A review asked for is a dispute (REV-6.5), which a
+            # person decides: handed over at once, with the rule.
+            return self._handoff("dispute", ("REV-6.5",), replies.text("decision_disputed"))
         if state.choice is Choice.PERSON and state.proposal is None:
             # "Would you like a person?" answered in words ("yes please", "no thanks").
             if self._is_yes():

@@ -180,7 +180,7 @@ def test_a_seller_decision_disputed_in_words_is_a_dispute(chat, nlu):
     nlu.script[text] = "out_of_scope"
     turn = chat.say(text)
     assert "REV-6.5" in citations(turn) and "48 hours" in bot_text(turn), bot_text(turn)
-    assert "Talk to a person" in turn["quick_replies"] and turn["expecting"] != "reason"
+    assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
 
 
 def test_a_decision_named_without_a_review_asked_is_no_dispute(chat, nlu):
