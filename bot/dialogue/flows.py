@@ -1020,7 +1020,13 @@ class TurnHandler(Deciding):
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:
                 # CAN-1.4: a pending order's address or details can change; the seller makes
-                # the change, so a person takes it (the bot has no action for it).
+                # the change, so a person takes it (the bot has no action for it). Asked as a
+                # question ("Is it still possible to change it to my home address?"), the
+                # answer comes first and the person is offered: handed over at once, the buyer
+                # who asked whether it could be done was never told (dev5 g21, dev6 h24).
+                if self._may_ask():
+                    self._reply(replies.change_order_possible(order), ["CAN-1.4"])
+                    return self._offer_person_keep_flow()
                 return self._handoff(
                     "change_order", ("CAN-1.4",), replies.text("change_order"), order=order
                 )

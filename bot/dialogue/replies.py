@@ -183,6 +183,10 @@ def track_order(order: Order) -> Said:
     )
 
 
+def change_order_possible(order: Order) -> Said:
+    return say("change_order_possible", order_id=order.order_id)
+
+
 def change_too_late(order: Order) -> Said:
     if order.status is OrderStatus.SHIPPED:
         # CAN-1.4's own words for a shipped order: refuse it at the door (CAN-1.5), or ask for

@@ -54,6 +54,25 @@ def test_a_change_to_a_pending_order_cites_can_1_4(chat):
     assert "CAN-1.4" in citations(turn)
 
 
+def test_a_change_asked_about_is_answered_with_a_person_on_offer(chat, nlu):
+    # dev5 g21, dev6 h24: asked whether it can be done, the buyer was handed over untold.
+    text = "is it still possible to change the address on P100?"
+    nlu.script[text] = "change_order"
+    turn = chat.say(text)
+    assert turn["status"] == "bot" and "CAN-1.4" in citations(turn), bot_text(turn)
+    assert "can still be changed" in bot_text(turn)
+    assert "Talk to a person" in turn["quick_replies"]
+    assert chat.say("Talk to a person")["status"] == "waiting_for_agent"
+
+
+def test_a_change_asked_about_can_be_left_there(chat, nlu):
+    text = "is it still possible to change the address on P100?"
+    nlu.script[text] = "change_order"
+    chat.say(text)
+    turn = chat.say("no thanks")
+    assert turn["status"] == "bot" and turn["expecting"] is None, bot_text(turn)
+
+
 # --- the item the message says is broken -------------------------------------------------------
 
 
