@@ -477,10 +477,13 @@ class TurnHandler(Deciding):
     def _disputes_a_decision(self) -> bool:
         """The intent reader is unsure, and the message names a decision and asks for it to be
         reviewed or disputes it (`DECIDED`, `REVIEW_ASKED`, `DISPUTE_WORDS`)."""
+        # The review asked for in a statement: "is there some way to dispute a decision?"
+        # asks how disputes work, which retrieval answers (dev3 f24).
+        told = QUESTION_SENTENCE.sub(" ", self.text.lower())
         return (
             self._intent_unsure()
             and bool(DECIDED.search(self.said))
-            and bool(REVIEW_ASKED.search(self.said) or DISPUTE_WORDS.search(self.said))
+            and bool(REVIEW_ASKED.search(told) or DISPUTE_WORDS.search(told))
         )
 
     def _payment_reading_unsure(self) -> bool:
@@ -717,6 +720,7 @@ class TurnHandler(Deciding):
             # ask what the buyer already said (dev2 e46, dev3 f47).
             flow.opened = True
         flow.person_if_refused = bool(PERSON_IF_REFUSED.search(self.said))
+        flow.asked = bool(question_sentences(self.text)) or self._may_ask()
         flow.no_photo = self._says_no_photo() and not self.photos
         self.state.flow = flow
         order_id = self._order_entity() or self._typed_order()
@@ -1024,7 +1028,7 @@ class TurnHandler(Deciding):
                 # question ("Is it still possible to change it to my home address?"), the
                 # answer comes first and the person is offered: handed over at once, the buyer
                 # who asked whether it could be done was never told (dev5 g21, dev6 h24).
-                if self._may_ask():
+                if flow.asked or self._may_ask():
                     self._reply(replies.change_order_possible(order), ["CAN-1.4"])
                     return self._offer_person_keep_flow()
                 return self._handoff(

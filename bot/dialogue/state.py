@@ -47,6 +47,8 @@ class Flow(BaseModel):
     reason_read: str | None = None
     # "...if you can't, I want to talk to a person": asked with the request, for a refusal.
     person_if_refused: bool = False
+    # The request was asked as a question ("change address? not shipped yet").
+    asked: bool = False
     # Order ids the buyer gave that are not on their account (upper case, without "#").
     unknown_orders: list[str] = Field(default_factory=list)
 

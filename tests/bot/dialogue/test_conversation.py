@@ -183,6 +183,16 @@ def test_a_seller_decision_disputed_in_words_is_a_dispute(chat, nlu):
     assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
 
 
+def test_a_question_about_disputing_is_no_dispute_opened(chat, nlu):
+    # dev3 f24: asked how disputes work, the buyer was handed over.
+    text = (
+        "so if I don't agree with what your bot decided? is there some way to dispute a decision?"
+    )
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert turn["status"] == "bot", (bot_text(turn), citations(turn))
+
+
 def test_a_decision_named_without_a_review_asked_is_no_dispute(chat, nlu):
     text = "my return was rejected"
     nlu.script[text] = "out_of_scope"

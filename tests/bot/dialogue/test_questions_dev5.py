@@ -65,6 +65,16 @@ def test_a_change_asked_about_is_answered_with_a_person_on_offer(chat, nlu):
     assert chat.say("Talk to a person")["status"] == "waiting_for_agent"
 
 
+def test_a_change_asked_about_before_its_order_is_answered_once_it_is_known(chat, nlu):
+    # dev5 g21: "change address? not shipped yet", then the order picked: handed over untold.
+    text = "change address? not shipped yet"
+    nlu.script[text] = "change_order"
+    assert chat.say(text)["expecting"] == "order_id"
+    turn = chat.say("P100")
+    assert turn["status"] == "bot" and "CAN-1.4" in citations(turn), bot_text(turn)
+    assert "can still be changed" in bot_text(turn)
+
+
 def test_a_change_asked_about_can_be_left_there(chat, nlu):
     text = "is it still possible to change the address on P100?"
     nlu.script[text] = "change_order"
