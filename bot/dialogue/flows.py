@@ -181,9 +181,10 @@ class TurnHandler(Deciding):
         if flow is None and state.proposal is None and self._disputes_a_decision():
             # "The seller REJECTED my return on the hiking boots ... I'm not accepting this, I
             # want it reviewed": out of scope at 0.28, it was asked what went wrong until a
-            # person took over (dev7 j57). A review asked for is a dispute (REV-6.5), which a
-            # person decides: handed over at once, with the rule.
-            return self._handoff("dispute", ("REV-6.5",), replies.text("decision_disputed"))
+            # person took over (dev7 j57). A dispute's rule (REV-6.5: a person decides, the
+            # seller has 48 hours), and a person on offer: handed over at once, an unsure
+            # reading sent to a person a buyer who had asked something else (dev4 check set).
+            return self._start("complaint")
         if state.choice is Choice.PERSON and state.proposal is None:
             # "Would you like a person?" answered in words ("yes please", "no thanks").
             if self._is_yes():

@@ -54,7 +54,6 @@ _SHARED_PARTS = {
     "asked_for_person": {"handoff_notice": "handoff_notice"},
     "not_understood": {"handoff_notice": "handoff_notice"},
     "payment_issue": {"handoff_notice": "handoff_notice"},
-    "decision_disputed": {"handoff_notice": "handoff_notice"},
     "change_order": {"handoff_notice": "handoff_notice"},
     "no_photo_handoff": {"handoff_notice": "handoff_notice"},
 }

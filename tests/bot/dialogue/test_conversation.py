@@ -180,7 +180,8 @@ def test_a_seller_decision_disputed_in_words_is_a_dispute(chat, nlu):
     nlu.script[text] = "out_of_scope"
     turn = chat.say(text)
     assert "REV-6.5" in citations(turn) and "48 hours" in bot_text(turn), bot_text(turn)
-    assert turn["status"] == "waiting_for_agent" and turn["actions"] == []
+    assert "Talk to a person" in turn["quick_replies"] and turn["expecting"] != "reason"
+    assert chat.say("Talk to a person")["status"] == "waiting_for_agent"
 
 
 def test_a_question_about_disputing_is_no_dispute_opened(chat, nlu):
