@@ -141,8 +141,11 @@ def test_another_buyers_order_is_not_found_and_nothing_leaks(shop, new_chat):
     assert f"can't find order {secret}" in turn.text
     assert "Diamond ring" not in turn.text and "$90" not in turn.text
     assert turn.actions == [] and turn.expecting == "order_id"
+    # Given again, it is said plainly to be none of theirs and the request ends (stop 37).
     turn = chat.say(f"where is {secret}?")
-    assert f"can't find order {secret}" in turn.text and "Diamond ring" not in turn.text
+    assert f"Order {secret} is not on your account" in turn.text, turn.text
+    assert "Diamond ring" not in turn.text and "$90" not in turn.text
+    assert turn.expecting is None
     assert chat.view()["actions"] == []
 
 
