@@ -92,6 +92,7 @@ from bot.dialogue.wording import (
     rating_of,
     rule_question_sentences,
     without_declined_remedy,
+    without_questions,
 )
 from bot.language.catalogue import current
 from nlu.reconcile import SURE_REQUEST
@@ -480,7 +481,7 @@ class TurnHandler(Deciding):
         reviewed or disputes it (`DECIDED`, `REVIEW_ASKED`, `DISPUTE_WORDS`)."""
         # The review asked for in a statement: "is there some way to dispute a decision?"
         # asks how disputes work, which retrieval answers (dev3 f24).
-        told = QUESTION_SENTENCE.sub(" ", self.text.lower())
+        told = without_questions(self.text.lower())
         return (
             self._intent_unsure()
             and bool(DECIDED.search(self.said))
@@ -609,7 +610,7 @@ class TurnHandler(Deciding):
         asks again (a yes read whole still goes ahead, as before)."""
         if not question_sentences(self.text):
             return False
-        statement = QUESTION_SENTENCE.sub(" ", self.text).strip(" ,.;:!")
+        statement = without_questions(self.text)
         if not statement:
             return False
         with self._reading(statement):
@@ -782,7 +783,7 @@ class TurnHandler(Deciding):
         """ "it arrived smashed and I don't have a photo": said with the request, outside a
         question sentence ("can I claim without a photo?" asks the rule), and not "not right
         now" (a photo may still come: it is asked for as usual)."""
-        told = QUESTION_SENTENCE.sub(" ", self.text.lower())
+        told = without_questions(self.text.lower())
         return bool(NO_PHOTO.search(told)) and not PHOTO_LATER.search(told)
 
     def _says_sealed(self) -> bool:
@@ -851,7 +852,7 @@ class TurnHandler(Deciding):
         answer, `_answers_the_question`); None otherwise."""
         if not QUESTION_SENTENCE.search(self.text) or self._answers_the_question():
             return None
-        statement = QUESTION_SENTENCE.sub(" ", self.text).strip(" ,.;:!")
+        statement = without_questions(self.text)
         if not statement:
             return None
         with self._reading(statement):

@@ -421,8 +421,9 @@ REASONS = {
 # is trusted below the sure bar only with them (`flows`, dev7 j11, j36).
 PAYMENT_PROBLEM = Words(
     malay=words(
-        r"(?:di|ter|kena )?(?:caj|tolak|potong|debit)\w*", r"bayar dua kali", r"dua kali",
-        r"(?:gagal|failed)", r"(?:di)?tagih\w*", r"terpotong",
+        # ("tolak", deducted, is also "refuse": "kalau saya tolak parcel" asks about a refusal.)
+        r"(?:di|ter|kena )?(?:caj|potong|debit)\w*", r"bayar dua kali", r"dua kali", "gagal",
+        r"(?:di)?tagih\w*",
     ),
     thai=thai("จ่ายสองครั้ง", "ตัดเงิน", "หักเงิน", "เก็บเงินซ้ำ", "ตัดบัตร", "ชำระไม่สำเร็จ", "โดนหัก"),
     vietnamese=words(
@@ -430,8 +431,7 @@ PAYMENT_PROBLEM = Words(
         "tinh phi", "tinh tien",
     ),
     tagalog=words(
-        r"(?:na)?kaltas\w*", r"nakaltasan", r"siningil\w*", r"dalawang beses", r"(?:na)?bawas",
-        "failed",
+        r"(?:na)?kaltas\w*", r"siningil\w*", r"dalawang beses", r"(?:na)?bawas",
     ),
 )  # fmt: skip
 

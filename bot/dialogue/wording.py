@@ -346,6 +346,12 @@ RULE_WORD_FIRST = re.compile(
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 
 
+def without_questions(text: str) -> str:
+    """What ``text`` says besides its question sentences ("...?"), stripped of the punctuation
+    left at its ends ("what if it comes late? ok yes" -> "ok yes")."""
+    return QUESTION_SENTENCE.sub(" ", text).strip(" ,.;:!")
+
+
 def question_sentences(text: str) -> list[str]:
     """The question sentences of ``text`` ("...?"), stripped; a lone "?" is none."""
     return [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
