@@ -195,7 +195,7 @@ class PolicyAnswerer:
             found = prefer_situation(deeper, situation, boost)
         hits = tuple(found[: self.depth])
         if not hits or (
-            hits[0].score < self.threshold and not self._a_sentence_is_sure(question, hits[0])
+            not self._sure(hits[0]) and not self._a_sentence_is_sure(question, hits[0])
         ):
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
@@ -215,6 +215,11 @@ class PolicyAnswerer:
             True,
             hits,
         )
+
+    def _sure(self, best: Hit) -> bool:
+        """The first hit's cosine clears the threshold, or the answerability gate, which reads
+        the questions under it, vouches for it (``retrieval.answerability``)."""
+        return best.score >= self.threshold or best.sure is True
 
     def _a_sentence_is_sure(self, question: str, best: Hit) -> bool:
         """Whether one sentence of a long message (`is_long`), alone, is as close to the first

@@ -76,6 +76,23 @@ def load_examples(source: ExampleFiles, known_clause_ids: Sequence[str]) -> list
     return [e for path in example_files(source) for e in _load_file(path, known)]
 
 
+def load_unanswerable(source: ExampleFiles) -> list[str]:
+    """The questions of the example files marked ``"answerable": false``: no clause answers
+    them (the answerability gate's negatives, ``retrieval.answerability``)."""
+    questions = []
+    for path in example_files(source):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise KnowledgeBaseError(path, number, f"not JSON ({e})") from e
+            if row.get("answerable", True) is False and str(row.get("question", "")).strip():
+                questions.append(str(row["question"]))
+    return questions
+
+
 def _load_file(path: Path, known: set[str]) -> list[Example]:
     examples = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -71,15 +71,21 @@ class HybridRetriever:
         fusion = self.fuse(query, k)
         order = fusion.order
         rank_scores: dict[str, float] = {}
+        sure = None
         if self.reranker is not None:
             head = order[: self.reranker.depth]
-            scored = self.reranker.scored(fusion.question, fusion.candidates(head))
+            candidates = fusion.candidates(head)
+            scored = self.reranker.scored(fusion.question, candidates)
             rank_scores = dict(scored)
             order = [cid for cid, _ in scored] + order[len(head) :]
-        return [
+            sure = self.reranker.sure(candidates, scored)
+        hits = [
             replace(self.dense.hit(fusion.matches[cid]), rank_score=rank_scores.get(cid))
             for cid in order[:k]
         ]
+        if hits and sure is not None:
+            hits[0] = replace(hits[0], sure=sure)
+        return hits
 
     def clause_score(self, query: str, clause_id: str) -> float | None:
         """One clause's ``score`` for ``query``: its best-passage cosine, as `search` gives it."""

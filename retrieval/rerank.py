@@ -29,12 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.answerability import Answerability, row
 from retrieval.errors import IndexMismatchError
 from retrieval.quantity import MONEY, TIME, asked_kinds, asks_quantity, stated_kinds
 
 RERANKER_FILE = "reranker.json"
-# 1: the features below. Bump when they change: a saved model of another version is refused.
-RERANKER_VERSION = 1
+# 1: the features below. 2: with the answerability gate (retrieval.answerability). Bump when
+# they change: a saved model of another version is refused.
+RERANKER_VERSION = 2
 # How many of the fused order's clauses are re-ordered; the rest keep their RRF order. The
 # relevant clause is in the hybrid's top 10 for ~97% of dev questions.
 RERANK_DEPTH = 10
@@ -120,6 +122,8 @@ class Reranker:
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     depth: int = RERANK_DEPTH
+    # Whether the first clause answers the question at all (None: the cosine bar decides).
+    answerability: Answerability | None = None
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         standard = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -136,6 +140,23 @@ class Reranker:
         scores = self.scores(features(question, candidates))
         ranked = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
         return [(candidates[i].clause_id, float(scores[i])) for i in ranked]
+
+    def sure(
+        self, candidates: Sequence[Candidate], scored: Sequence[tuple[str, float]]
+    ) -> bool | None:
+        """Whether the first of ``scored`` (``scored(...)`` of ``candidates``) answers the
+        question, by the answerability gate; None without one."""
+        if self.answerability is None or not scored:
+            return None
+        return self.answerability.sure(first_row(candidates, scored))
+
+
+def first_row(candidates: Sequence[Candidate], scored: Sequence[tuple[str, float]]) -> list[float]:
+    """The answerability features of the re-ranker's first clause (``retrieval.answerability``)."""
+    first_id, first_score = scored[0]
+    first = next(c for c in candidates if c.clause_id == first_id)
+    margin = first_score - scored[1][1] if len(scored) > 1 else None
+    return row(first.best, first.example, first_score, margin)
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, *, depth: int = RERANK_DEPTH) -> Reranker:
@@ -185,6 +206,8 @@ def save_reranker(directory: Path | str, reranker: Reranker, provenance: dict) -
         "weights": list(reranker.weights),
         **provenance,
     }
+    if reranker.answerability is not None:
+        body["answerability"] = reranker.answerability.to_json()
     partial = target.with_suffix(".json.partial")
     partial.write_text(json.dumps(body, indent=1), encoding="utf-8")
     partial.replace(target)
@@ -221,5 +244,9 @@ def load_reranker(directory: Path | str, expected: dict) -> Reranker | None:
             f"re-ranker at {directory} is malformed; rebuild with `make index`"
         )
     return Reranker(
-        tuple(saved["mean"]), tuple(saved["scale"]), tuple(saved["weights"]), int(saved["depth"])
+        tuple(saved["mean"]),
+        tuple(saved["scale"]),
+        tuple(saved["weights"]),
+        int(saved["depth"]),
+        Answerability.from_json(saved.get("answerability") or {}),
     )

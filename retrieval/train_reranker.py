@@ -8,7 +8,8 @@ examples (5 folds), as an unseen buyer's question would be: answered with its ow
 the examples, every question would find its clause at cosine 1.0 and the re-ranker would learn
 to trust the example ranking blindly. The top ``RERANK_DEPTH`` candidates of each question,
 labelled relevant or not, train one logistic regression, saved as ``reranker.json`` beside the
-index with the corpus hash, the examples file's hash and the model name it was trained with.
+index with the corpus hash, the examples file's hash and the model name it was trained with,
+together with the answerability gate (``retrieval.answerability``, ``answerability_gate``).
 Skipped when a saved one already matches them and the feature set (unless ``--force``).
 Exit codes: 0 trained or up to date, 2 bad knowledge base, index or examples.
 """
@@ -20,10 +21,12 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from retrieval.answerability import Answerability, fit_answerability
 from retrieval.errors import RetrievalError
 from retrieval.examples import Example, ExampleIndex
 from retrieval.expansion import ExpandingRetriever, ItemCategories
@@ -34,7 +37,9 @@ from retrieval.rerank import (
     RERANKER_VERSION,
     Candidate,
     Question,
+    Reranker,
     features,
+    first_row,
     fit,
     folds,
     read_provenance,
@@ -90,6 +95,44 @@ def training_rows(
     return np.vstack(rows), np.asarray(labels, dtype=np.int64)
 
 
+def answerability_gate(
+    retriever: ExpandingRetriever,
+    items: Sequence[tuple[Example, Question, list[Candidate]]],
+    examples: Sequence[Example],
+    unanswerable: Sequence[str],
+    reranker: Reranker,
+    threshold: float,
+) -> Answerability | None:
+    """The answerability gate (``retrieval.answerability``) for ``reranker``: the answerable
+    rows are ``items`` (``held_out_candidates``' output) re-ranked fold by fold by a re-ranker
+    trained on the other folds, the unanswerable rows the ``unanswerable`` questions found with
+    every example and re-ranked by ``reranker``, as served. None without unanswerable
+    questions (the cosine bar stays)."""
+    if not unanswerable or len(items) < CV_FOLDS:
+        return None
+    answerable = []
+    parts = folds(items, CV_FOLDS)
+    for i, held in enumerate(parts):
+        others = [item for j, part in enumerate(parts) if j != i for item in part]
+        fold_reranker = fit(*training_rows(others))
+        for _, question, candidates in held:
+            answerable.append(first_row(candidates, fold_reranker.scored(question, candidates)))
+    hybrid = retriever.inner
+    if not isinstance(hybrid, HybridRetriever):
+        raise TypeError("the gate reads the hybrid retriever's candidates")
+    saved = hybrid.examples
+    hybrid.examples = ExampleIndex(examples, hybrid.dense.embedder, retriever.categories)
+    negatives = []
+    try:
+        for text in unanswerable:
+            fusion = hybrid.fuse(retriever.categories.expand(text), RERANK_DEPTH)
+            candidates = fusion.candidates(fusion.order[:RERANK_DEPTH])
+            negatives.append(first_row(candidates, reranker.scored(fusion.question, candidates)))
+    finally:
+        hybrid.examples = saved
+    return fit_answerability(np.asarray(answerable), np.asarray(negatives), threshold)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
@@ -111,9 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
+    from retrieval.defaults import (
+        CONFIDENCE_THRESHOLD,
+        DEFAULT_EXAMPLE_QUESTIONS,
+        DEFAULT_ITEM_CATEGORIES,
+    )
     from retrieval.embedder import MemoEmbedder, make_embedder
-    from retrieval.examples import load_examples
+    from retrieval.examples import load_examples, load_unanswerable
     from retrieval.factory import make_retriever, reranker_provenance
     from retrieval.kb import load_knowledge_base
 
@@ -145,8 +192,18 @@ def main(argv: list[str] | None = None) -> int:
             examples=None,
         )
         assert isinstance(retriever, ExpandingRetriever)
-        rows, labels = training_rows(held_out_candidates(retriever, examples))
-        target = save_reranker(args.index, fit(rows, labels), provenance)
+        items = held_out_candidates(retriever, examples)
+        rows, labels = training_rows(items)
+        reranker = fit(rows, labels)
+        gate = answerability_gate(
+            retriever,
+            items,
+            examples,
+            load_unanswerable(examples_path),
+            reranker,
+            CONFIDENCE_THRESHOLD,
+        )
+        target = save_reranker(args.index, replace(reranker, answerability=gate), provenance)
     except RetrievalError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

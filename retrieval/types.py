@@ -24,6 +24,10 @@ class Hit:
     ``example_score`` (multilingual retrieval only) is how close the question is to the
     clause's closest example question (its e5 cosine minus the question's mean cosine over all
     example questions); ``None`` when the index has no example question for the clause.
+
+    ``sure`` (the first hit of a re-ranked search only) is the answerability gate's verdict on
+    whether this clause answers a question its cosine leaves under the answerer's threshold
+    (``retrieval.answerability``); ``None`` when there is no gate.
     """
 
     clause_id: str
@@ -33,6 +37,7 @@ class Hit:
     passage: tuple[int, ...] = ()
     rank_score: float | None = None
     example_score: float | None = None
+    sure: bool | None = None
 
 
 @runtime_checkable

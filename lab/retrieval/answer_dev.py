@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         help="answer without quoting the rule an added clause elaborates (retrieval.base_rules)",
     )
     parser.add_argument(
+        "--without-gate",
+        action="store_true",
+        help="the dev conversations' questions refused by the cosine threshold alone, not the "
+        "answerability gate (retrieval.answerability)",
+    )
+    parser.add_argument(
         "--spelling",
         action="store_true",
         help="ask with misspelt words corrected first (nlu.spelling), as the dialogue does "
@@ -133,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check is not None:
         return check_set(args.check, args.kb, args.index, asked_as, args.out, args.by_language)
     from bot.clauses import readable
-    from lab.retrieval.rerank import dev_candidates, fold_parts, fold_training
+    from lab.retrieval.rerank import bank_extras, dev_candidates, fold_parts, fold_training
     from lab.simulate.conversations import _numbers
     from retrieval.answer import (
         KIND_CLAUSE_MARGIN,
@@ -144,10 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         PolicyAnswerer,
     )
     from retrieval.base_rules import BaseRules
-    from retrieval.examples import ExampleIndex
+    from retrieval.examples import ExampleIndex, load_unanswerable
     from retrieval.rerank import fit
     from retrieval.situation import SITUATION_MIN_CONFIDENCE
-    from retrieval.train_reranker import held_out_candidates, training_rows
+    from retrieval.train_reranker import answerability_gate, held_out_candidates, training_rows
 
     clauses, retriever, items, extra = dev_candidates(args.kb, args.questions)
     book = {c.clause_id: c for c in clauses}
@@ -231,6 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     shipped = held_out_candidates(retriever, bank) if extra else items
     hybrid.examples = ExampleIndex(bank, embedder, retriever.categories)
     hybrid.reranker = fit(*training_rows(shipped))
+    if not args.without_gate:
+        negatives = load_unanswerable((args.questions, *bank_extras(args.questions)))
+        gate = answerability_gate(
+            retriever, shipped, bank, negatives, hybrid.reranker, _threshold()
+        )
+        hybrid.reranker = replace(hybrid.reranker, answerability=gate)
     asked = [
         c
         for path in args.conversations
