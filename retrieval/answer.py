@@ -10,7 +10,9 @@ title states ("Return window: 30 days ...") when the clause has one.
 
 Extractive on purpose: every word the bot says about the policy is the policy's own, and the
 clause id travels with it as the citation. Below the confidence threshold the bot says it is
-not sure and offers a person instead of guessing (the same idea as Rasa's FallbackClassifier).
+not sure and offers a person instead of guessing (the same idea as Rasa's FallbackClassifier),
+unless the answerability gate vouches for the first clause (``retrieval.answerability``) or one
+sentence of a long message does.
 """
 
 from __future__ import annotations
