@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias, TypeGuard
@@ -79,29 +79,17 @@ def load_examples(source: ExampleFiles, known_clause_ids: Sequence[str]) -> list
 def load_unanswerable(source: ExampleFiles) -> list[str]:
     """The questions of the example files marked ``"answerable": false``: no clause answers
     them (the answerability gate's negatives, ``retrieval.answerability``)."""
-    questions = []
-    for path in example_files(source):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise KnowledgeBaseError(path, number, f"not JSON ({e})") from e
-            if row.get("answerable", True) is False and str(row.get("question", "")).strip():
-                questions.append(str(row["question"]))
-    return questions
+    return [
+        str(row["question"])
+        for path in example_files(source)
+        for _, row in _rows(path)
+        if not row.get("answerable", True) and str(row.get("question", "")).strip()
+    ]
 
 
 def _load_file(path: Path, known: set[str]) -> list[Example]:
     examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise KnowledgeBaseError(path, number, f"not JSON ({e})") from e
+    for number, row in _rows(path):
         if not row.get("answerable", True):
             continue
         question, relevant = row.get("question"), row.get("relevant")
@@ -111,6 +99,17 @@ def _load_file(path: Path, known: set[str]) -> list[Example]:
         if ours:
             examples.append(Example(question, ours))
     return examples
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """The JSON rows of a JSON-lines file with their line numbers (blank lines skipped)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as e:
+            raise KnowledgeBaseError(path, number, f"not JSON ({e})") from e
 
 
 VECTORS_FILE = "example_vectors.npy"
