@@ -13,9 +13,10 @@ question's cosine, its re-ranker score, and its margin over the second clause. I
 ``retrieval.train_reranker`` (``make index``) on the example bank's answerable questions under
 the bar (re-ranked by re-rankers that did not see them, as an unseen question is) against the
 unanswerable questions of the example files under the bar (the whole bank as examples, as
-served), and its cut lies above every unanswerable question's out-of-fold probability: it
-answers questions the bar refused, never an unanswerable one the bar refused on the data it
-was fitted on. A question the bar answers stays answered. Saved in the re-ranker's JSON
+served), and its cut lies above every unanswerable question's out-of-fold probability: judged
+out of fold, it answers none of the unanswerable questions the bar refused (new questions can
+still cross it: one held-out unanswerable question did). A question the bar answers stays
+answered. Saved in the re-ranker's JSON
 (``retrieval.rerank``); without it the bar alone decides, as before. Dev figures: README,
 "Policy retrieval".
 """

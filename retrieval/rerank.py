@@ -122,7 +122,7 @@ class Reranker:
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     depth: int = RERANK_DEPTH
-    # Whether the first clause answers the question at all (None: the cosine bar decides).
+    # The gate for questions under the answerer's cosine bar (None: the bar alone decides).
     answerability: Answerability | None = None
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
