@@ -22,8 +22,10 @@ model (clause passages and example questions embedded by it) and the fold scored
   a second-order leak into fold i's re-ranker (it learns 14 weights from model j's features).
   The baseline gets the same re-ranker (other folds' candidates only) as its control.
 
-Also printed: each fold's re-ranked recall@1 and the fine-tuning cost. Models are saved under
-``--out`` (default /tmp/ft14/models), never in the repository. Never run on the held-out set.
+Also printed: the questions whose top 1 each configuration fixed and broke against the
+baseline (exact sign test), each fold's re-ranked recall@1 and the fine-tuning cost. Models
+are saved under ``--out`` (default /tmp/ft14/models), never in the repository. Never run on
+the held-out set.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import json
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +45,7 @@ from lab.retrieval.evaluation import EvalQuestion, QuestionResult, ranking_metri
 REPORTED = ("recall@1", "recall@3", "mrr@10")
 CONFIGS = {
     "passages-e1": {"positive": "passages", "epochs": 1},
-    "passages-e3": {"positive": "passages", "epochs": 3},
+    "passages-e2": {"positive": "passages", "epochs": 2},
     "whole-e1": {"positive": "whole", "epochs": 1},
 }
 ROWS = ("dense", "RRF", "re-ranked", "re-ranked, cross-fit")
@@ -164,7 +167,16 @@ def run(label: str, models: Sequence, clauses, examples, extra, categories) -> d
         results["re-ranked, cross-fit"].extend(fold)
         per_fold["re-ranked, cross-fit"].append(ranking_metrics(fold)["recall@1"])
     table = {row: {m: ranking_metrics(r)[m] for m in REPORTED} for row, r in results.items()}
-    return {"label": label, "metrics": table, "fold_recall@1": per_fold, "n": len(results["RRF"])}
+    top1 = {
+        row: [int(r.ranked[0] in r.question.relevant) for r in rs] for row, rs in results.items()
+    }
+    return {
+        "label": label,
+        "metrics": table,
+        "fold_recall@1": per_fold,
+        "n": len(results["RRF"]),
+        "top1": top1,
+    }
 
 
 def print_table(runs: Sequence[dict]) -> None:
@@ -173,6 +185,14 @@ def print_table(runs: Sequence[dict]) -> None:
         for row in ROWS:
             values = " ".join(f"{r['metrics'][row][m]:9.3f}" for m in REPORTED)
             print(f"{r['label']:>14} {row:>21} {values}")
+    base = runs[0]
+    print(f"top-1 right/wrong against {base['label']} (questions fixed, broken; sign test p):")
+    for r in runs[1:]:
+        for row in ROWS:
+            fixed = sum(b < a for a, b in zip(r["top1"][row], base["top1"][row], strict=True))
+            broken = sum(b > a for a, b in zip(r["top1"][row], base["top1"][row], strict=True))
+            p = sign_test(fixed, broken)
+            print(f"{r['label']:>14} {row:>21} +{fixed} -{broken}  p={p:.3f}")
     print("re-ranked recall@1 per fold (min-max):")
     for r in runs:
         for row in ("re-ranked", "re-ranked, cross-fit"):
@@ -182,6 +202,17 @@ def print_table(runs: Sequence[dict]) -> None:
                 + " ".join(f"{x:.3f}" for x in folds)
                 + f"  ({min(folds):.3f}-{max(folds):.3f})"
             )
+
+
+def sign_test(wins: int, losses: int) -> float:
+    """Two-sided exact sign test (binomial, p = 1/2) on the questions that changed."""
+    from math import comb
+
+    n = wins + losses
+    if n == 0:
+        return 1.0
+    tail = sum(comb(n, k) for k in range(min(wins, losses) + 1)) / 2**n
+    return min(1.0, 2 * tail)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--results", type=Path, default=None, help="write the runs here (JSON)")
     parser.add_argument("--no-base", action="store_true", help="skip the baseline run")
+    parser.add_argument(
+        "--reuse", action="store_true", help="load fold models saved by an earlier run's config"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -233,7 +267,15 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(CV_FOLDS):
             train = [e for j, part in enumerate(dev_folds) if j != i for e in part] + extra
             out = args.out / f"{name}-fold{i}"
-            report = fine_tune(train, clauses, out, config, categories=categories)
+            saved = out / "finetune_report.json"
+            if (
+                args.reuse
+                and saved.is_file()
+                and json.loads(saved.read_text())["config"] == (asdict(config))
+            ):
+                report = json.loads(saved.read_text())  # trained by an earlier run
+            else:
+                report = fine_tune(train, clauses, out, config, categories=categories)
             costs[name].append(report)
             print(
                 f"{name} fold {i}: {report['examples']} examples, {report['steps']} steps, "
