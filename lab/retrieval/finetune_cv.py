@@ -26,6 +26,16 @@ Also printed: the questions whose top 1 each configuration fixed and broke again
 baseline (exact sign test), each fold's re-ranked recall@1 and the fine-tuning cost. Models
 are saved under ``--out`` (default /tmp/ft14/models), never in the repository. Never run on
 the held-out set.
+
+Run 2026-12-05 (509 dev questions, 623 extra examples; recall@1 / recall@3 / MRR@10):
+
+- base (torch, = ONNX fp32): dense 0.651/0.875/0.776, RRF 0.745/0.928/0.847, re-ranked
+  0.817/0.955/0.895 (cross-fit control 0.809/0.951/0.889);
+- passages-e1: dense 0.725/0.927/0.834, RRF 0.766/0.946/0.866, re-ranked 0.832/0.973/0.908
+  (cross-fit 0.837/0.969/0.909); re-ranked top 1 +21 -14 questions against base, p 0.31;
+- passages-e2: dense 0.769/0.938/0.861, RRF 0.788/0.945/0.877, re-ranked 0.850/0.970/0.917
+  (cross-fit 0.857/0.971/0.922); re-ranked top 1 +30 -14, p 0.023; better than base in 4 of
+  5 folds. whole-e1 was not run (time).
 """
 
 from __future__ import annotations
