@@ -24,7 +24,7 @@ answered. Saved in the re-ranker's JSON
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -45,11 +45,12 @@ class Answerability:
     intercept: float
     cut: float
 
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        standard = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
+        return 1.0 / (1.0 + np.exp(-(standard @ np.asarray(self.weights) + self.intercept)))
+
     def probability(self, row: Sequence[float]) -> float:
-        standard = (np.asarray(row, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(
-            self.scale
-        )
-        return float(1.0 / (1.0 + np.exp(-(standard @ np.asarray(self.weights) + self.intercept))))
+        return float(self.probabilities(np.asarray([row], dtype=np.float64))[0])
 
     def sure(self, row: Sequence[float]) -> bool:
         return self.probability(row) >= self.cut
@@ -109,32 +110,21 @@ def fit_answerability(
     ):
         out_of_fold[test] = _fit(rows[train], labels[train]).probabilities(rows[test])
     cut = float(np.nextafter(out_of_fold[len(answerable) :].max(), np.inf))
-    model = _fit(rows, labels)
-    return Answerability(model.mean, model.scale, model.weights, model.intercept, cut)
+    return replace(_fit(rows, labels), cut=cut)
 
 
-@dataclass(frozen=True, slots=True)
-class _Linear:
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    intercept: float
-
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        standard = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
-        return 1.0 / (1.0 + np.exp(-(standard @ np.asarray(self.weights) + self.intercept)))
-
-
-def _fit(rows: np.ndarray, labels: np.ndarray) -> _Linear:
+def _fit(rows: np.ndarray, labels: np.ndarray) -> Answerability:
+    """A logistic regression on standardised rows; the caller sets its cut."""
     from sklearn.linear_model import LogisticRegression
 
     mean = rows.mean(axis=0)
     scale = rows.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(max_iter=1000).fit((rows - mean) / scale, labels)
-    return _Linear(
+    return Answerability(
         tuple(float(m) for m in mean),
         tuple(float(s) for s in scale),
         tuple(float(w) for w in model.coef_[0]),
         float(model.intercept_[0]),
+        cut=1.0,
     )
