@@ -69,8 +69,8 @@ def _always(value: bool) -> ReadinessCheck:
 def load_answerer(
     kb_dir: Path = KNOWLEDGE_BASE_DIR, index_dir: Path = RETRIEVAL_INDEX_DIR
 ) -> Answerer:
-    """The policy answerer over the saved index (its fine-tuned MiniLM loaded once, offline)."""
-    from retrieval.embedder import make_retrieval_embedder
+    """The policy answerer over the saved index (MiniLM loaded once, offline)."""
+    from retrieval.embedder import make_embedder
     from retrieval.errors import IndexMissingError
     from retrieval.factory import make_answerer
     from retrieval.index import read_metadata
@@ -80,7 +80,7 @@ def load_answerer(
     if read_metadata(index_dir) is None:
         raise IndexMissingError(f"no saved index at {index_dir}; build it with `make index`")
     clauses = load_knowledge_base(kb_dir)
-    embedder = make_retrieval_embedder(threads=SERVING_THREADS).load()
+    embedder = make_embedder(threads=SERVING_THREADS).load()
     return make_answerer(clauses, embedder, index_dir=index_dir)
 
 

@@ -385,18 +385,6 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             ("venv",),
             seconds=60,
         ),
-        # Policy retrieval's own MiniLM, fine-tuned on the example questions (retrieval.finetune),
-        # then exported as the NLU's encoder is; retrained only when the examples, the knowledge
-        # base, the item lexicon or the libraries changed (its fingerprint). One torch thread,
-        # beside NLU training, as the embedding steps below. Measured: ~290 s of CPU.
-        Step(
-            "retrieval-encoder",
-            f"{py} -m retrieval.finetune --out var/retrieval-finetuned --threads 1\n"
-            f"{py} -m nlu.export_encoder --model-path var/retrieval-finetuned "
-            "--out artifacts/retrieval-encoder",
-            ("venv",),
-            seconds=300,
-        ),
         # The embedding steps run on one onnxruntime thread: beside NLU training, two threads each
         # oversubscribe the 2 cores, and their spinning threads burn CPU that DIET needs (1,000
         # situations under load: 24.0-25.1 s of CPU on one thread, 29.0-30.8 s on two).
@@ -409,7 +397,7 @@ def project_steps(python: str = "python3.11") -> list[Step]:
             f"{py} -m retrieval.build --kb data/policies --out artifacts/retrieval --threads 1\n"
             f"{py} -m retrieval.train_reranker --kb data/policies --index artifacts/retrieval "
             "--threads 1",
-            ("venv", "retrieval-encoder"),
+            ("venv", "nlu-encoder"),
             seconds=40,
         ),
         # e5 vectors of the knowledge base in all six languages (policy answers in the buyer's

@@ -31,14 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the policy clause index if stale.")
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
     parser.add_argument("--out", type=Path, default=Path("artifacts/retrieval"))
-    parser.add_argument(
-        "--model-path",
-        type=Path,
-        default=None,
-        help="another model (default: the retrieval encoder, artifacts/retrieval-encoder)",
-    )
+    parser.add_argument("--model-path", type=Path, default=None, help="default: packaged MiniLM")
     parser.add_argument("--backend", choices=("torch", "onnx"), default=None, help="default: onnx")
-    parser.add_argument("--onnx-file", type=Path, default=None, help="another ONNX file")
+    parser.add_argument(
+        "--onnx-file", type=Path, default=None, help="default: artifacts/nlu-encoder/model.onnx"
+    )
     parser.add_argument(
         "--examples",
         type=Path,
@@ -58,22 +55,19 @@ def main(argv: list[str] | None = None) -> int:
 
     # Only the CLI decides the process environment; nothing may come from a model hub.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from retrieval.embedder import DEFAULT_BACKEND, make_embedder, make_retrieval_embedder
+    from retrieval.embedder import DEFAULT_BACKEND, make_embedder
     from retrieval.examples import ExampleIndex
     from retrieval.index import DenseRetriever
 
     try:
         clauses = load_knowledge_base(args.kb)
         digest = corpus_hash(clauses)
-        if args.model_path is None and args.onnx_file is None and args.backend is None:
-            embedder = make_retrieval_embedder(threads=args.threads)
-        else:
-            embedder = make_embedder(
-                args.backend or DEFAULT_BACKEND,
-                model_path=args.model_path,
-                onnx_file=args.onnx_file,
-                threads=args.threads,
-            )
+        embedder = make_embedder(
+            args.backend or DEFAULT_BACKEND,
+            model_path=args.model_path,
+            onnx_file=args.onnx_file,
+            threads=args.threads,
+        )
         # The same examples and categories the bot's retriever uses (retrieval.factory).
         categories = ItemCategories.load(args.item_categories)
         examples = load_examples(args.examples, [c.clause_id for c in clauses])

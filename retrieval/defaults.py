@@ -3,8 +3,7 @@
 Both values come from ``python -m lab.retrieval.evaluate`` (``make eval-retrieval``) against the
 knowledge base of 51 clauses (corpus 6d0a0044db25) and data/eval/policy_questions.jsonl
 (261 answerable, 61 unanswerable questions), embedder all-MiniLM-L6-v2 (torch; ONNX fp32, served
-since issue 17, gives the same figures; fine-tuned on the example bank since 2026-12-05, see
-``CONFIDENCE_THRESHOLD``), with passages
+since issue 17, gives the same figures), with passages
 (``retrieval.passages``, window 2), item -> category expansion (``retrieval.expansion``) and
 example questions (``retrieval.examples``) and the re-ranker trained beside the index
 (``retrieval.rerank``).
@@ -25,17 +24,11 @@ from pathlib import Path
 DEFAULT_RETRIEVER = "hybrid"
 
 # On the hybrid's top-hit best-passage cosine (max-sim over passages; higher than the old
-# whole-clause cosine, hence a higher threshold than the former 0.393). With the packaged MiniLM
-# it was 0.445: the highest threshold that still answers >= 90% of answerable questions;
-# 5-fold cross-validated, held out: 90.4% of answerable questions answered, 83.6% of
-# unanswerable ones refused, refusal precision 67.1% (with the re-ranker, 2026-12-02).
-# The fine-tuned retrieval encoder (retrieval.finetune) moves every cosine, so the bar moved
-# with it at the same operating point, fitted on dev data only (`python -m
-# lab.retrieval.finetune_threshold`, out of fold: each fold's model never saw its questions):
-# 0.445 answered 85.3% of the dev questions with the packaged model; 0.418 answers the same
-# 85.3% with the fine-tuned one, answered with the right clause 73.7% -> 75.6% of them, and
-# the dev set's unanswerable questions refused 88.9% -> 90.3% (2026-12-05).
-CONFIDENCE_THRESHOLD = 0.418
+# whole-clause cosine, hence a higher threshold than the former 0.393). The highest threshold
+# that still answers >= 90% of answerable questions; 5-fold cross-validated, held out: 90.4% of
+# answerable questions answered, 83.6% of unanswerable ones refused, refusal precision 67.1%
+# (with the re-ranker, 2026-12-02; 0.439 before it, refusing 82.0%).
+CONFIDENCE_THRESHOLD = 0.445
 
 # The item -> category lexicon appended to queries (retrieval.expansion); not part of the
 # knowledge-base corpus (the loader reads only *.md), so editing it needs no index rebuild.

@@ -22,20 +22,14 @@ DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 Backend = Literal["torch", "onnx"]
 
-# The packaged MiniLM's export (`make nlu-encoder`, ``nlu.export_encoder``): the NLU's featurizer
-# reads its token vectors, the suggestions and the analytics clusters its ``sentence_embedding``
-# output (mean-pooled and L2-normalised inside the graph). Policy retrieval served it until
-# 2026-12-05 and now has a fine-tuned copy (``RETRIEVAL_ENCODER_DIR``).
+# The one MiniLM export of the project (`make nlu-encoder`, ``nlu.export_encoder``): the NLU's
+# featurizer reads its token vectors, retrieval and the suggestions its ``sentence_embedding``
+# output (mean-pooled and L2-normalised inside the graph).
 DEFAULT_ONNX_FILE = Path(__file__).resolve().parents[1] / "artifacts" / "nlu-encoder" / "model.onnx"
 # Its dynamic-int8 variant (the same export): about twice as fast on one thread. Policy retrieval
 # stays on fp32 (int8 ranked a few questions differently there); the suggestions use int8, whose
 # evaluation it leaves unchanged (bot.agent.suggestions.precedents.ASSIST_ONNX_FILE).
 INT8_ONNX_FILE = DEFAULT_ONNX_FILE.with_name("model_qint8.onnx")
-# Policy retrieval's own encoder: MiniLM fine-tuned on the example bank (``retrieval.finetune``),
-# exported by ``nlu.export_encoder`` (its ``export.json`` names the trained weights' fingerprint,
-# and the embedder's name carries it, so an index or re-ranker of other weights is refused).
-RETRIEVAL_ENCODER_DIR = DEFAULT_ONNX_FILE.parents[1] / "retrieval-encoder"
-RETRIEVAL_MODEL_NAME = "all-MiniLM-L6-v2-aftersales"
 # The graph output holding the sentence vector; an export with one output uses that one.
 SENTENCE_OUTPUT = "sentence_embedding"
 # ONNX fp32: the same vectors as torch (cosine >= 0.9999, checked by the export) at a fraction
@@ -246,29 +240,6 @@ def make_embedder(
         batch_size=batch_size,
         backend=backend,
         onnx_file=onnx_file,
-        threads=threads,
-    )
-
-
-def make_retrieval_embedder(
-    directory: Path | str = RETRIEVAL_ENCODER_DIR, *, threads: int | None = None
-) -> SentenceTransformerEmbedder:
-    """Policy retrieval's fine-tuned MiniLM (ONNX fp32; not loaded yet: call ``load()``).
-
-    Raises ``RetrievalError`` when the export is missing (`make index` makes it)."""
-    directory = Path(directory)
-    info = directory / "export.json"
-    if not info.is_file():
-        raise RetrievalError(f"no retrieval encoder at {directory}; build it with `make index`")
-    try:
-        source = json.loads(info.read_text(encoding="utf-8"))["source_fingerprint"]
-    except (ValueError, KeyError) as e:
-        raise RetrievalError(f"unreadable {info}: {e}; rebuild it with `make index`") from e
-    return SentenceTransformerEmbedder(
-        directory,
-        model_name=f"{RETRIEVAL_MODEL_NAME}-{source[:12]}",
-        backend="onnx",
-        onnx_file=directory / "model.onnx",
         threads=threads,
     )
 

@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         DEFAULT_EXAMPLE_QUESTIONS,
         DEFAULT_ITEM_CATEGORIES,
     )
-    from retrieval.embedder import MemoEmbedder, make_retrieval_embedder
+    from retrieval.embedder import MemoEmbedder, make_embedder
     from retrieval.examples import load_examples, load_unanswerable
     from retrieval.factory import make_retriever, reranker_provenance
     from retrieval.kb import load_knowledge_base
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     examples_path = args.examples or DEFAULT_EXAMPLE_QUESTIONS
     try:
         clauses = load_knowledge_base(args.kb)
-        embedder = make_retrieval_embedder(threads=args.threads)
+        embedder = make_embedder(threads=args.threads)
         provenance = reranker_provenance(clauses, embedder.name, examples_path)
         saved = read_provenance(args.index)
         if (

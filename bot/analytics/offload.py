@@ -101,9 +101,8 @@ def _redactor() -> Any:
 
 @lru_cache(maxsize=1)
 def child_embedder() -> Any:
-    """The MiniLM of the failure clusters, loaded once per process from the packaged model's
-    ONNX export (`retrieval.embedder.DEFAULT_ONNX_FILE`; policy retrieval has its own
-    fine-tuned copy, `bot.services.load_answerer`). None when it
+    """The MiniLM of the failure clusters, loaded once per process from the bot's ONNX export
+    (`retrieval.embedder.DEFAULT_ONNX_FILE`, as `bot.services.load_answerer`). None when it
     cannot load: the clusters then try the packaged default, as in-process without a model."""
     from retrieval.embedder import make_embedder
 

@@ -318,14 +318,14 @@ def check_set(
     ``by_language``: each question answered in the language the bot identifies for it, and
     the figures given per ``style`` too when the set names styles."""
     from bot.clauses import readable
+    from lab.retrieval.embedders import make_variant
     from lab.simulate.conversations import _numbers
-    from retrieval.embedder import make_retrieval_embedder
     from retrieval.factory import make_answerer
     from retrieval.kb import load_knowledge_base
 
     clauses = load_knowledge_base(kb)
     book = {c.clause_id: c for c in clauses}
-    answerer = make_answerer(clauses, make_retrieval_embedder().load(), index_dir=index)
+    answerer = make_answerer(clauses, make_variant().load(), index_dir=index)
     answer_in = _by_language(answerer, kb) if by_language else (lambda text: answerer)
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():

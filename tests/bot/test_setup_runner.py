@@ -138,12 +138,7 @@ def test_a_failed_stamp_step_is_not_stamped(tmp_path: Path) -> None:
 
 def test_closure_brings_the_needs_in_declared_order() -> None:
     steps = project_steps()
-    assert [s.name for s in closure(steps, ["index"])] == [
-        "uv",
-        "venv",
-        "retrieval-encoder",
-        "index",
-    ]
+    assert [s.name for s in closure(steps, ["index"])] == ["uv", "venv", "nlu-encoder", "index"]
     assert [s.name for s in closure(steps, ["nlu-model"])] == [
         "uv",
         "venv",
@@ -184,7 +179,7 @@ def test_duration_reads_like_the_progress_lines() -> None:
 
 def test_the_embedding_steps_run_on_one_thread_beside_nlu_training() -> None:
     steps = {s.name: s for s in project_steps()}
-    for name in ("index", "assist-index", "retrieval-encoder"):
+    for name in ("index", "assist-index"):
         assert "--threads 1" in steps[name].script
     assert "--threads" not in steps["index-multilingual"].script  # one thread by default
 

@@ -13,7 +13,6 @@ from retrieval.embedder import (
     SentenceTransformerEmbedder,
     default_model_path,
     make_embedder,
-    make_retrieval_embedder,
     normalise,
 )
 from retrieval.errors import EmbedderNotLoadedError, RetrievalError
@@ -53,26 +52,6 @@ def test_names_identify_the_numeric_variant(tmp_path: Path) -> None:
     # The product serves the project's one export, fp32 (`make nlu-encoder`).
     assert served.backend == "onnx" and served.onnx_file == DEFAULT_ONNX_FILE
     assert served.name == f"{DEFAULT_MODEL_NAME}:onnx:model"
-
-
-def test_the_retrieval_encoder_is_named_by_its_weights_and_missing_one_is_named(
-    tmp_path: Path,
-) -> None:
-    """Policy retrieval serves its fine-tuned export; an index of other weights is refused
-    because the name (in the index's metadata) carries the weights' fingerprint."""
-    with pytest.raises(RetrievalError, match="make index"):
-        make_retrieval_embedder(tmp_path / "missing")
-    (tmp_path / "export.json").write_text('{"source_fingerprint": "abcdef0123456789ff"}')
-
-    encoder = make_retrieval_embedder(tmp_path, threads=1)
-
-    assert encoder.backend == "onnx" and encoder.onnx_file == tmp_path / "model.onnx"
-    assert encoder.model_path == tmp_path  # its tokenizer.json, copied by the export
-    assert encoder.name == "all-MiniLM-L6-v2-aftersales-abcdef012345:onnx:model"
-    assert encoder.threads == 1
-    (tmp_path / "export.json").write_text("{}")
-    with pytest.raises(RetrievalError, match="unreadable"):
-        make_retrieval_embedder(tmp_path)
 
 
 def test_onnx_backend_needs_a_file_and_backends_are_checked(tmp_path: Path) -> None:

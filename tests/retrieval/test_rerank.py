@@ -216,7 +216,7 @@ def test_train_reranker_trains_once_then_reports_up_to_date(
             return self
 
     fake = LoadableFake(dimension=32, name="fake-bow")
-    monkeypatch.setattr(retrieval.embedder, "make_retrieval_embedder", lambda **kwargs: fake)
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", lambda *args, **kwargs: fake)
     index = tmp_path / "index"
     DenseRetriever(fake).build(tiny_clauses).save(index)
     examples = tmp_path / "q.jsonl"
@@ -270,7 +270,7 @@ def test_train_reranker_embeds_on_the_threads_it_is_given(
         asked.append(threads)
         return fake
 
-    monkeypatch.setattr(retrieval.embedder, "make_retrieval_embedder", make)
+    monkeypatch.setattr(retrieval.embedder, "make_embedder", make)
     index = tmp_path / "index"
     DenseRetriever(fake).build(tiny_clauses).save(index)
     examples = tmp_path / "q.jsonl"

@@ -1,55 +1,35 @@
-"""The retrieval encoder: MiniLM fine-tuned on the example bank (`make index` trains it).
+"""Fine-tune MiniLM on labelled example questions (question -> its clause's text): an experiment.
 
-Policy retrieval embeds buyers' questions and the clauses' passages with its own copy of
-all-MiniLM-L6-v2, trained on the labelled example questions (``retrieval.defaults``'s bank:
-question -> a passage of its clause). The packaged MiniLM stays what the NLU's featurizer, the
-agents' suggestions and the analytics clusters read (``make nlu-encoder``).
-
-Why: on the dev questions, 5-fold (``python -m lab.retrieval.finetune_cv``; each fold's model
-trained without the fold), re-ranked recall@1 0.817 -> 0.850, MRR@10 0.895 -> 0.917, dense
-alone 0.651 -> 0.769 (28 questions fixed, 8 broken against the cross-fit control, sign test
-p = 0.001); the confidence bar moved with it (``retrieval.defaults.CONFIDENCE_THRESHOLD``).
-
-``fine_tune`` trains with a plain torch loop on (question, positive) pairs and in-batch
-negatives: the loss of ``sentence_transformers.losses.MultipleNegativesRankingLoss``
-(cross-entropy over the batch's cosines x 20), except that another pair of a clause the
-question is labelled with is masked out of its negatives (51 clauses, batches of 32: without
-the mask most batches would push a question away from its own clause's text). Questions are
-embedded as the retriever embeds queries and examples: with their item categories appended
-(``retrieval.expansion``).
+Not part of the product. ``fine_tune`` trains a copy of the packaged all-MiniLM-L6-v2 with a
+plain torch loop on (question, positive) pairs, in-batch negatives: the loss of
+``sentence_transformers.losses.MultipleNegativesRankingLoss`` (cross-entropy over the batch's
+cosines x 20), except that another pair of a clause the question is labelled with is masked out
+of its negatives (51 clauses, batches of 32: without the mask most batches would push a question
+away from its own clause's text). Questions are embedded as the retriever embeds queries and
+examples: with their item categories appended (``retrieval.expansion``).
 
 The positive text (``POSITIVES``):
 
 - ``whole``: the clause passage the dense index embeds first (title + text, ``kb.clause_passage``);
 - ``passages``: every passage the dense index holds for the clause (the whole clause and its
-  sentence windows, ``retrieval.passages``), one drawn at random for each pair and epoch
-  (served: ``SERVED``, two epochs).
+  sentence windows, ``retrieval.passages``), one drawn at random for each pair and epoch.
 
-Usage: ``python -m retrieval.finetune --out var/retrieval-finetuned [--threads N] [--force]``
-writes a sentence-transformers folder and ``finetune.json`` (its inputs' fingerprint and the
-training report); a no-op when the fingerprint is unchanged. ``nlu.export_encoder`` then
-exports it to ONNX (``artifacts/retrieval-encoder``), which the product serves
-(``retrieval.embedder.make_retrieval_embedder``). Exit codes: 0 trained or up to date, 2 bad
-knowledge base or examples.
+Measured by ``lab.retrieval.finetune_cv`` (5-fold CV on the dev questions). Usage of the whole
+bank (what the product's set-up would train, to time it):
+``python -m lab.retrieval.finetune --out /tmp/minilm-ft [--epochs 1] [--threads 2]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
 import resource
-import shutil
-import sys
-import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from retrieval.errors import RetrievalError
 
 POSITIVES = ("whole", "passages")
 
@@ -72,15 +52,6 @@ class FineTuneConfig:
     @property
     def label(self) -> str:
         return f"{self.positive}-e{self.epochs}"
-
-
-# What `make index` trains: passages as positives, two epochs (1 epoch: recall@1 0.832, not
-# significantly above the packaged model; 3 were not tried). One torch thread by default: the
-# set-up trains it beside the two NLU models on two cores.
-SERVED = FineTuneConfig(epochs=2, positive="passages", threads=1)
-# Bump when the training code changes what it trains.
-FINETUNE_VERSION = 1
-INFO_FILE = "finetune.json"
 
 
 def training_pairs(examples, clauses, categories) -> list[tuple[str, str, frozenset[str]]]:
@@ -180,6 +151,7 @@ def fine_tune(
         "torch_threads": torch.get_num_threads(),
         "out": str(out),
     }
+    (out / "finetune_report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
 
 
@@ -216,55 +188,13 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def fingerprint(config: FineTuneConfig, clauses, example_files, categories_file: Path) -> str:
-    """sha256 of everything the trained weights depend on: the training code's version and
-    settings, the knowledge base, the passages' format, the example files, the item lexicon,
-    the base model's weights and the libraries that compute the gradients."""
-    import sentence_transformers
-    import torch
-
-    from retrieval.embedder import default_model_path
-    from retrieval.kb import PASSAGE_FORMAT, corpus_hash
-    from retrieval.passages import PASSAGE_WINDOW
-    from retrieval.rerank import file_hash
-
-    base = default_model_path()
-    weights = sorted(base.glob("*.safetensors")) or sorted(base.glob("*.bin"))
-    payload = {
-        "version": FINETUNE_VERSION,
-        "config": {k: v for k, v in asdict(config).items() if k != "threads"},
-        "corpus": corpus_hash(clauses),
-        "passages": [PASSAGE_FORMAT, PASSAGE_WINDOW],
-        "examples": file_hash(list(example_files)),
-        "categories": file_hash(categories_file),
-        "base_model": file_hash(weights) if weights else str(base),
-        "torch": torch.__version__,
-        "sentence_transformers": sentence_transformers.__version__,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def saved_fingerprint(out: Path) -> str | None:
-    info = out / INFO_FILE
-    if not info.is_file():
-        return None
-    try:
-        return json.loads(info.read_text(encoding="utf-8")).get("fingerprint")
-    except ValueError:
-        return None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=Path, default=Path("data/policies"))
-    parser.add_argument("--out", type=Path, default=Path("var/retrieval-finetuned"))
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=SERVED.threads,
-        help="torch threads (set-up passes 1: it trains beside the NLU models)",
-    )
-    parser.add_argument("--force", action="store_true", help="train even if up to date")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--positive", choices=POSITIVES, default="whole")
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from retrieval.defaults import DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES
@@ -272,38 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     from retrieval.expansion import ItemCategories
     from retrieval.kb import load_knowledge_base
 
-    try:
-        clauses = load_knowledge_base(args.kb)
-        examples = load_examples(DEFAULT_EXAMPLE_QUESTIONS, [c.clause_id for c in clauses])
-        config = replace(SERVED, threads=args.threads)
-        digest = fingerprint(config, clauses, DEFAULT_EXAMPLE_QUESTIONS, DEFAULT_ITEM_CATEGORIES)
-        if not args.force and saved_fingerprint(args.out) == digest:
-            print(f"retrieval encoder up to date at {args.out} ({digest[:12]})")
-            return 0
-        # Trained aside and renamed into place: a stopped run leaves no half-written model
-        # that a later run would take for finished.
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".finetune-", dir=args.out.parent) as tmp:
-            staged = Path(tmp) / "model"
-            report = fine_tune(
-                examples,
-                clauses,
-                staged,
-                config,
-                categories=ItemCategories.load(DEFAULT_ITEM_CATEGORIES),
-            )
-            report.update(fingerprint=digest, out=str(args.out))
-            (staged / INFO_FILE).write_text(json.dumps(report, indent=1), encoding="utf-8")
-            shutil.rmtree(args.out, ignore_errors=True)
-            os.replace(staged, args.out)
-    except RetrievalError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    print(
-        f"fine-tuned the retrieval encoder on {report['examples']} example questions "
-        f"({report['steps']} steps, losses {report['epoch_losses']}) into {args.out} in "
-        f"{report['wall_seconds']}s (CPU {report['cpu_seconds']}s)"
+    clauses = load_knowledge_base(args.kb)
+    examples = load_examples(DEFAULT_EXAMPLE_QUESTIONS, [c.clause_id for c in clauses])
+    config = FineTuneConfig(epochs=args.epochs, positive=args.positive, threads=args.threads)
+    report = fine_tune(
+        examples,
+        clauses,
+        args.out,
+        config,
+        categories=ItemCategories.load(DEFAULT_ITEM_CATEGORIES),
     )
+    print(json.dumps(report, indent=1))
     return 0
 
 
