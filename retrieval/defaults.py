@@ -46,7 +46,14 @@ DEFAULT_ITEM_CATEGORIES = Path(__file__).resolve().parents[1] / "data/policies/i
 DEV_QUESTIONS = Path(__file__).resolve().parents[1] / "data/retrieval/dev_questions.jsonl"
 BUYER_EXAMPLES = Path(__file__).resolve().parents[1] / "data/retrieval/examples_buyers.jsonl"
 BUYER_EXAMPLES_2 = Path(__file__).resolve().parents[1] / "data/retrieval/examples_buyers2.jsonl"
-DEFAULT_EXAMPLE_QUESTIONS = (DEV_QUESTIONS, BUYER_EXAMPLES, BUYER_EXAMPLES_2)
+# Buyers' messages no clause answers (200: near-misses in the policy's words, off-topic, vague),
+# written by a third writer from the knowledge base alone (2026-12-05): no clause to rank, they
+# join the answerability gate's negatives (``retrieval.examples.load_unanswerable``) beside the
+# dev questions' 72.
+UNANSWERABLE_EXAMPLES = (
+    Path(__file__).resolve().parents[1] / "data/retrieval/examples_unanswerable.jsonl"
+)
+DEFAULT_EXAMPLE_QUESTIONS = (DEV_QUESTIONS, BUYER_EXAMPLES, BUYER_EXAMPLES_2, UNANSWERABLE_EXAMPLES)
 # The multilingual index ranks by the dev questions only: with the buyers' examples too its
 # multilingual dev set gained recall@1 in four languages but refused fewer unanswerable questions
 # (pooled cross-validated 51.2% -> 47.0%) at thresholds fitted without them (2026-12-04).

@@ -12,6 +12,7 @@ from retrieval.defaults import (
     DEFAULT_EXAMPLE_QUESTIONS,
     DEFAULT_ITEM_CATEGORIES,
     DEV_QUESTIONS,
+    UNANSWERABLE_EXAMPLES,
 )
 from retrieval.errors import KnowledgeBaseError
 from retrieval.examples import (
@@ -21,6 +22,7 @@ from retrieval.examples import (
     example_files,
     is_example_files,
     load_examples,
+    load_unanswerable,
 )
 from retrieval.expansion import ItemCategories
 from retrieval.factory import make_retriever, reranker_provenance
@@ -82,7 +84,12 @@ def test_every_shipped_example_names_clauses_of_the_shipped_policies(path: Path)
 def test_the_example_bank_is_the_dev_questions_then_the_buyers_examples() -> None:
     """Separate files (provenance), both read; the dev questions first (the dev protocol
     scores them and keeps the rest as examples: lab.retrieval.rerank.bank_extras)."""
-    assert DEFAULT_EXAMPLE_QUESTIONS == (DEV_QUESTIONS, BUYER_EXAMPLES, BUYER_EXAMPLES_2)
+    assert DEFAULT_EXAMPLE_QUESTIONS == (
+        DEV_QUESTIONS,
+        BUYER_EXAMPLES,
+        BUYER_EXAMPLES_2,
+        UNANSWERABLE_EXAMPLES,
+    )
     known = sorted(c.clause_id for c in load_knowledge_base(REPO_ROOT / "data/policies"))
 
     assert load_examples(DEFAULT_EXAMPLE_QUESTIONS, known) == [
@@ -90,6 +97,9 @@ def test_the_example_bank_is_the_dev_questions_then_the_buyers_examples() -> Non
         *load_examples(BUYER_EXAMPLES, known),
         *load_examples(BUYER_EXAMPLES_2, known),
     ]
+    # The unanswerable file ranks nothing: its rows are the gate's negatives.
+    assert load_examples(UNANSWERABLE_EXAMPLES, known) == []
+    assert len(load_unanswerable(UNANSWERABLE_EXAMPLES)) == 200
 
 
 def test_load_examples_reads_several_files_in_order(tmp_path) -> None:
