@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from policies.rules.amounts import ZERO
+from policies.rules.amounts import ZERO, items_value, remaining_items
+from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND, RETURN_SHIPPING_FEE
 from policies.rules.outcomes import closed_order, grant, refuse
 from policies.rules.windows import order_return_window_days
-from policies.rules.wording import money, refund_route
+from policies.rules.wording import money, refund_route, titles
 from policies.types import Eligibility, Order, OrderStatus, PaymentMethod, Reason, Remedy
 
 
@@ -41,7 +42,7 @@ def check_cancellation(order: Order) -> Eligibility:
             # Refusing the delivery is CAN-1.5's way out, which the explanation names.
             ("CAN-1.2", "CAN-1.5", "RET-2.1"),
             f"Order {order.order_id} has already shipped, so it can no longer be cancelled. You "
-            "can refuse the delivery, or return it within "
+            f"can refuse the delivery{_refusal_refund(order)}, or return it within "
             f"{order_return_window_days(order)} days after delivery.",
         )
     return refuse(
@@ -50,4 +51,33 @@ def check_cancellation(order: Order) -> Eligibility:
         ("CAN-1.2", "RET-2.1"),
         f"Order {order.order_id} has already been delivered, so it can no longer be cancelled; "
         "you may be able to return it instead.",
+    )
+
+
+def _refusal_refund(order: Order) -> str:
+    """What refusing a shipped parcel gives back (CAN-1.5: as a change-of-mind return, the
+    flat return shipping deducted; cash on delivery: nothing paid, nothing refunded; items
+    RET-2.2 excludes from change-of-mind returns only if damaged or wrong). The buyer asking
+    "can I just refuse it?" wants the amount, not only the rule."""
+    if order.payment_method is PaymentMethod.COD:
+        return " (you paid cash on delivery, so you pay nothing)"
+    items = remaining_items(order)
+    returnable = [item for item in items if item.category not in EXCLUDED_FROM_CHANGE_OF_MIND]
+    if not returnable:
+        return ""
+    value = items_value(returnable)
+    amount = min(max(value - RETURN_SHIPPING_FEE, ZERO), order.refundable)
+    if amount <= ZERO:
+        return ""
+    kept = [item for item in items if item not in returnable]
+    note = (
+        f"; the {titles(kept)} only if damaged or wrong, as it cannot be returned for a change "
+        "of mind"
+        if kept
+        else ""
+    )
+    return (
+        f": once the seller receives it back, {money(amount, order.currency)} "
+        f"({money(value, order.currency)} minus {money(RETURN_SHIPPING_FEE, order.currency)} "
+        f"return shipping) is refunded {refund_route(order)}{note}"
     )

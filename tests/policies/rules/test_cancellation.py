@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from policies.types import (
+    Category,
     ClaimType,
     OrderStatus,
     PaymentMethod,
@@ -18,6 +19,7 @@ from tests.policies.rules.factories import (
     DAY,
     PLACED,
     check,
+    item,
     make_order,
 )
 
@@ -61,3 +63,33 @@ def test_shipped_cancel_suggests_refusing_or_returning() -> None:
     result = check(make_order(OrderStatus.SHIPPED), ClaimType.CANCEL, PLACED + 2 * DAY)
     assert "refuse the delivery" in result.explanation
     assert "return" in result.explanation
+
+
+def test_refusing_a_shipped_parcel_states_what_comes_back() -> None:
+    """CAN-1.5: a refused parcel is refunded as a change-of-mind return, the flat $5 return
+    shipping deducted ("can't I just refuse it when it comes?" wants the amount)."""
+    result = check(make_order(OrderStatus.SHIPPED), ClaimType.CANCEL, PLACED + 2 * DAY)
+
+    assert "refuse the delivery: once the seller receives it back, $34.99 ($39.99 minus $5.00" in (
+        result.explanation
+    )
+    assert "to your card" in result.explanation
+
+
+def test_refusing_pays_nothing_back_on_cash_on_delivery_and_excluded_items_only_if_damaged() -> (
+    None
+):
+    cod = make_order(OrderStatus.SHIPPED, payment_method=PaymentMethod.COD)
+    assert "you pay nothing" in check(cod, ClaimType.CANCEL, PLACED + 2 * DAY).explanation
+
+    mixed = make_order(
+        OrderStatus.SHIPPED,
+        item("20.00", sku="SKU-1"),
+        item("8.00", Category.GROCERY, sku="SKU-2"),
+    )
+    explanation = check(mixed, ClaimType.CANCEL, PLACED + 2 * DAY).explanation
+    assert "$15.00 ($20.00 minus $5.00 return shipping)" in explanation
+    assert "the grocery item SKU-2 only if damaged or wrong" in explanation
+
+    grocery = make_order(OrderStatus.SHIPPED, item("8.00", Category.GROCERY))
+    assert "refund" not in check(grocery, ClaimType.CANCEL, PLACED + 2 * DAY).explanation
