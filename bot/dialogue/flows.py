@@ -58,6 +58,7 @@ from bot.dialogue.vocabulary import (
 )
 from bot.dialogue.wording import (
     ACTION_ASKED,
+    ASKS_REFUND_BACK,
     DECIDED,
     DECLINE_WORDS,
     DISPUTE_WORDS,
@@ -80,6 +81,7 @@ from bot.dialogue.wording import (
     QUESTION_SENTENCE,
     REASON_WORDS,
     REFUND_WORDS,
+    REFUSING,
     REPLACEMENT_WORDS,
     REQUEST_AS_QUESTION,
     REVIEW_ASKED,
@@ -97,10 +99,13 @@ from bot.dialogue.wording import (
 from bot.language.catalogue import current
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
-from policies.rules import DAMAGE_CLAIMS, LATE_GRACE
-from policies.types import ClaimType, Order, OrderItem, OrderStatus, Remedy
+from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_change_of_mind_return
+from policies.rules.cancellation import refusal_refund
+from policies.rules.returns import window_note
+from policies.types import Claim, ClaimType, Order, OrderItem, OrderStatus, Remedy
 from retrieval.answer import PolicyAnswer
 from retrieval.errors import RetrievalError
+from retrieval.quantity import MONEY, asked_kinds
 from retrieval.situation import SITUATION_MIN_CONFIDENCE
 
 
@@ -524,6 +529,7 @@ class TurnHandler(Deciding):
         self._side_turn = True
         quoted, referred = policy_quote(answer, current().language)
         self._reply(quoted, list(dict.fromkeys((*answer.citations, *referred))))
+        self._say_order_figure()
         return True
 
     def _without_orders(self) -> bool:
@@ -833,6 +839,7 @@ class TurnHandler(Deciding):
         quoted, referred = policy_quote(answer, current().language)
         citations = list(dict.fromkeys((*answer.citations, *referred)))
         self._reply(replies.with_resume(quoted, resume), citations)
+        self._say_order_figure()
         self._offer_check()
         return self.out
 
@@ -940,6 +947,55 @@ class TurnHandler(Deciding):
         self._prompt(
             "choice", [replies.label("yes"), replies.label("no_thanks")], choice=Choice.CHECK_ORDER
         )
+
+    def _say_order_figure(self) -> None:
+        """After a policy answer to a question asking what the buyer would get back ("how much
+        would I get back for the scarf?", "if I refuse the parcel do I get the full refund?"),
+        their own order's figure as the rules compute it now: a change-of-mind return of a
+        delivered order (the items the message names, else all; with the window's last day),
+        or refusing a shipped one at the door (CAN-1.5). The quoted rule says "$5 comes off";
+        the buyer asked for their number (dev7 j18, j19, j13). Only for the order the message
+        names, or the buyer's only recent order in such a state, and in English chats (the
+        rules' explanations are English, README). Nothing is decided, recorded or moved."""
+        if current().language != "en" or not (
+            MONEY in asked_kinds(self.text) or ASKS_REFUND_BACK.search(self.said)
+        ):
+            return
+        # A damaged, wrong, missing or late item is refunded by other rules, without the return
+        # shipping: "it arrived broken, how much do I get back?" gets no change-of-mind figure.
+        reading = self.parse.claim_reason
+        if (
+            reading is not None
+            and reading.name not in (NO_REASON, "change_of_mind")
+            and reading.confidence >= SITUATION_MIN_CONFIDENCE
+        ) or any(REASON_WORDS[name].search(self.said) for name in TRACKED_PROBLEMS):
+            return
+        states = (OrderStatus.DELIVERED, OrderStatus.SHIPPED)
+        named = self._order_entity() or self._typed_order()
+        if named is not None:
+            order = self.ctx.find_order(named)
+        else:
+            fits = [o for o in self.ctx.recent_orders() if o.status in states]
+            order = fits[0] if len(fits) == 1 else None
+        if order is None or order.status not in states:
+            return
+        if order.status is OrderStatus.SHIPPED:
+            # Only refusing the parcel gives anything back before it arrives (CAN-1.5).
+            refund = refusal_refund(order) if REFUSING.search(self.said) else ""
+            if refund:
+                text = f"For order {order.order_id}: you can refuse the delivery{refund}."
+                self._reply(
+                    text, ["CAN-1.5", "RET-2.3"] if "return shipping" in text else ["CAN-1.5"]
+                )
+            return
+        items = items_named(self.text, order.items) if len(order.items) > 1 else []
+        claim = Claim(ClaimType.CHANGE_OF_MIND_RETURN, skus=tuple(i.sku for i in items))
+        eligibility = check_change_of_mind_return(order, claim, self.ctx.now)
+        if eligibility.eligible and eligibility.remedy is Remedy.RETURN_THEN_REFUND:
+            covered = {sku for sku, _ in eligibility.items}
+            returned = [item for item in order.items if item.sku in covered]
+            text = f"{eligibility.explanation} {window_note(order, returned)}".strip()
+            self._reply(text, list(eligibility.clauses))
 
     def _small_talk(self) -> Outcome:
         self._side_turn = self.intent in ("greet", "thank")

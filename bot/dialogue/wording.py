@@ -109,6 +109,17 @@ ITEM_WANTED = re.compile(
     r"(?: (?:please|pls|plz|instead|i ordered|thanks?)|[.!]*$)"
     r"|(?:one|pair) that works|working one)\b"
 )
+# A question asking what comes back, without "how much" ("do I get the full refund back?",
+# "would I get my money back?", "what would I get back"): `TurnHandler._say_order_figure`.
+ASKS_REFUND_BACK = re.compile(
+    r"\b(full refund|(get|receive)\b(?: \w+){0,3} (back|refund(ed)?)\b|money back)"
+)
+# Refusing a parcel at the door (CAN-1.5): "if i refuse it when the courier comes", "reject the
+# delivery", "send the courier away".
+REFUSING = re.compile(
+    r"\b(refus\w*|reject\w*|not accept\w*|(do ?n[o']?t|won'?t) accept"
+    r"|send (the )?(courier|rider|driver) away|turn (it |the \w+ )?(away|back))\b"
+)
 # A remedy named only to be turned down ("a replacement, not a refund", "no refund, I want the
 # right size"): dropped before the remedy words are read, so the other one is the buyer's.
 NOT_THIS_REMEDY = re.compile(

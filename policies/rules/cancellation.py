@@ -42,7 +42,7 @@ def check_cancellation(order: Order) -> Eligibility:
             # Refusing the delivery is CAN-1.5's way out, which the explanation names.
             ("CAN-1.2", "CAN-1.5", "RET-2.1"),
             f"Order {order.order_id} has already shipped, so it can no longer be cancelled. You "
-            f"can refuse the delivery{_refusal_refund(order)}, or return it within "
+            f"can refuse the delivery{refusal_refund(order)}, or return it within "
             f"{order_return_window_days(order)} days after delivery.",
         )
     return refuse(
@@ -54,11 +54,12 @@ def check_cancellation(order: Order) -> Eligibility:
     )
 
 
-def _refusal_refund(order: Order) -> str:
-    """What refusing a shipped parcel gives back (CAN-1.5: as a change-of-mind return, the
-    flat return shipping deducted; cash on delivery: nothing paid, nothing refunded; items
-    RET-2.2 excludes from change-of-mind returns only if damaged or wrong). The buyer asking
-    "can I just refuse it?" wants the amount, not only the rule."""
+def refusal_refund(order: Order) -> str:
+    """The words after "you can refuse the delivery": what refusing a shipped parcel gives
+    back (CAN-1.5: as a change-of-mind return, the flat return shipping deducted; cash on
+    delivery: nothing paid, nothing refunded; items RET-2.2 excludes from change-of-mind
+    returns only if damaged or wrong). The buyer asking "can I just refuse it?" wants the
+    amount, not only the rule."""
     if order.payment_method is PaymentMethod.COD:
         return " (you paid cash on delivery, so you pay nothing)"
     items = remaining_items(order)

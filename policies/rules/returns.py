@@ -99,6 +99,16 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
     )
 
 
+def window_note(order: Order, items: list[OrderItem]) -> str:
+    """How long the buyer has to send ``items`` of a delivered order back for a change of mind
+    (RET-2.1), with the last day: for a buyer asking before claiming."""
+    delivered = delivered_at(order)
+    if delivered is None or not items:
+        return ""
+    days = max(return_window_days(item) for item in items)
+    return f"You have {days} days after delivery to return it: until {last_day(delivered, days)}."
+
+
 def excluded_from_change_of_mind(item: OrderItem, claim: Claim) -> bool:
     """Whether RET-2.2 keeps this item out of change-of-mind returns (beauty: unless unopened)."""
     return item.category in EXCLUDED_FROM_CHANGE_OF_MIND or (
