@@ -26,7 +26,7 @@ rules for answers to the bot's own closed questions).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -988,7 +988,9 @@ class TurnHandler(Deciding):
                     text, ["CAN-1.5", "RET-2.3"] if "return shipping" in text else ["CAN-1.5"]
                 )
             return
-        items = items_named(self.text, order.items) if len(order.items) > 1 else []
+        items = _items_sent_back(self.text, order.items)
+        if len(items) != 1 and len(order.items) > 1:
+            return  # which items of a several-item order go back is not guessed
         claim = Claim(ClaimType.CHANGE_OF_MIND_RETURN, skus=tuple(i.sku for i in items))
         eligibility = check_change_of_mind_return(order, claim, self.ctx.now)
         if eligibility.eligible and eligibility.remedy is Remedy.RETURN_THEN_REFUND:
@@ -1193,6 +1195,22 @@ PRICE_DROP_CLAUSE = "REF-5.7"
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
+# "If I return only the scarf and keep the dress": the parts of a message, and the words that
+# keep an item rather than send it back.
+_PART = re.compile(r"[.;!?,]+|\b(?:but|and|while|then)\b", re.IGNORECASE)
+_KEEPING = re.compile(r"\bkeep\w*\b|\bhold on to\b", re.IGNORECASE)
+
+
+def _items_sent_back(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
+    """The items a message would send back: those it names, less those named in a part of it
+    that keeps them ("return only the scarf and keep the dress" -> the scarf)."""
+    kept = {
+        item.sku
+        for part in _PART.split(text)
+        if _KEEPING.search(part)
+        for item in items_named(part, items)
+    }
+    return [item for item in items_named(text, items) if item.sku not in kept]
 
 
 def _overdue(order: Order, now: datetime) -> bool:

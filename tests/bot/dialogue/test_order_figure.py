@@ -55,3 +55,13 @@ def test_a_shipped_order_gets_the_refusal_figure_only_when_refusing_is_asked(cha
     text = "changed my mind on the headphones, how much do i get back?"
     said = bot_text(_ask(chat, nlu, text))
     assert "refuse the delivery:" not in said, said
+
+
+def test_the_items_kept_are_not_in_the_figure_and_several_unnamed_are_not_guessed(chat, nlu):
+    """dev7 j18: "return only the scarf ... and keep the dress" was quoted the whole order."""
+    text = "if i return only the wool socks and keep the linen shirt, how much would i get back?"
+    said = bot_text(_ask(chat, nlu, text))
+    assert "Wool socks" in said and "$3.00 ($8.00 minus $5.00 return shipping)" in said, said
+    text = "i changed my mind about order D202, how much would i get back?"
+    said = bot_text(_ask(chat, nlu, text))
+    assert "return shipping)" not in said, said
