@@ -13,7 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from policies.rules.amounts import ZERO
-from policies.rules.limits import DELIVERY_SCAN_WAIT, LATE_GRACE, VOUCHER_CAP, VOUCHER_RATE
+from policies.rules.limits import (
+    DELIVERY_SCAN_WAIT,
+    LATE_GRACE,
+    VOUCHER_CAP,
+    VOUCHER_RATE,
+    VOUCHER_VALID_DAYS,
+)
 from policies.rules.outcomes import closed_order, grant, not_delivered_yet, refuse
 from policies.rules.windows import delivered_at
 from policies.rules.wording import money, refund_clauses, refund_route, when
@@ -136,6 +142,7 @@ def check_late_delivery_voucher(
         ("INR-4.3",),
         f"Order {order.order_id} arrived more than 3 days late, so you get a voucher of "
         f"{money(amount, order.currency)} (10% of the order, at most "
-        f"{money(VOUCHER_CAP, order.currency)}).",
+        f"{money(VOUCHER_CAP, order.currency)}), valid for {VOUCHER_VALID_DAYS} days with any "
+        "seller and no minimum spend.",
         items=[],
     )

@@ -22,6 +22,7 @@ LATE_GRACE = timedelta(days=3)  # INR-4.1, INR-4.3
 DELIVERY_SCAN_WAIT = timedelta(hours=48)  # INR-4.2
 VOUCHER_RATE = Decimal("0.10")  # INR-4.3
 VOUCHER_CAP = Decimal("10.00")  # INR-4.3
+VOUCHER_VALID_DAYS = 30  # INR-4.6 (any seller, no minimum spend): said with the voucher offered
 AUTO_REFUND_LIMIT = Decimal("100.00")  # REV-6.1: at or below, the bot may act alone
 REFUNDS_90D_FOR_REVIEW = 3  # REV-6.2
 REFUND_RATE_PERCENT_FOR_REVIEW = 30  # REV-6.2: strictly more than this percentage...

@@ -139,3 +139,12 @@ def test_late_delivery_voucher_once_per_order() -> None:
     )
     assert not result.eligible
     assert result.reasons == (Reason.VOUCHER_ALREADY_GIVEN,)
+
+
+def test_the_voucher_offered_says_how_long_and_where_it_can_be_used() -> None:
+    """INR-4.6: valid 30 days, any seller, no minimum spend ("how much do I get and how long
+    can I use it?", dev5 g33, was told the amount only)."""
+    delivered = PROMISED + 5 * DAY
+    result = check(make_order(delivered_at=delivered), ClaimType.LATE_DELIVERY, delivered + DAY)
+
+    assert "valid for 30 days with any seller and no minimum spend" in result.explanation
