@@ -102,7 +102,15 @@ from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_change_of_mind_return
 from policies.rules.cancellation import refusal_refund
 from policies.rules.returns import window_note
-from policies.types import Claim, ClaimType, Order, OrderItem, OrderStatus, Remedy
+from policies.types import (
+    Claim,
+    ClaimType,
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+    Remedy,
+)
 from retrieval.answer import PolicyAnswer
 from retrieval.errors import RetrievalError
 from retrieval.quantity import MONEY, asked_kinds
@@ -984,9 +992,9 @@ class TurnHandler(Deciding):
             refund = refusal_refund(order) if REFUSING.search(self.said) else ""
             if refund:
                 text = f"For order {order.order_id}: you can refuse the delivery{refund}."
-                self._reply(
-                    text, ["CAN-1.5", "RET-2.3"] if "return shipping" in text else ["CAN-1.5"]
-                )
+                # Cash on delivery: nothing paid, so no return shipping to cite.
+                cod = order.payment_method is PaymentMethod.COD
+                self._reply(text, ["CAN-1.5"] if cod else ["CAN-1.5", "RET-2.3"])
             return
         items = _items_sent_back(self.text, order.items)
         if len(items) != 1 and len(order.items) > 1:

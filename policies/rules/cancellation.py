@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from policies.rules.amounts import ZERO, items_value, remaining_items
-from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND, RETURN_SHIPPING_FEE
+from policies.rules.amounts import ZERO, remaining_items
+from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND
 from policies.rules.outcomes import closed_order, grant, refuse
+from policies.rules.returns import less_return_shipping
 from policies.rules.windows import order_return_window_days
 from policies.rules.wording import money, refund_route, titles
 from policies.types import Eligibility, Order, OrderStatus, PaymentMethod, Reason, Remedy
@@ -66,8 +67,7 @@ def refusal_refund(order: Order) -> str:
     returnable = [item for item in items if item.category not in EXCLUDED_FROM_CHANGE_OF_MIND]
     if not returnable:
         return ""
-    value = items_value(returnable)
-    amount = min(max(value - RETURN_SHIPPING_FEE, ZERO), order.refundable)
+    amount, refunded = less_return_shipping(order, returnable)
     if amount <= ZERO:
         return ""
     kept = [item for item in items if item not in returnable]
@@ -77,8 +77,4 @@ def refusal_refund(order: Order) -> str:
         if kept
         else ""
     )
-    return (
-        f": once the seller receives it back, {money(amount, order.currency)} "
-        f"({money(value, order.currency)} minus {money(RETURN_SHIPPING_FEE, order.currency)} "
-        f"return shipping) is refunded {refund_route(order)}{note}"
-    )
+    return f": once the seller receives it back, {refunded} is refunded {refund_route(order)}{note}"

@@ -7,6 +7,7 @@ refused item gives its reason); the $5 return shipping is deducted once per retu
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from policies.rules.amounts import ZERO, affected_items, items_value
 from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND, RETURN_SHIPPING_FEE
@@ -66,14 +67,11 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
     sealed_beauty = [item for item in returnable if item.category is Category.BEAUTY]
     if not returnable:
         return refuse(order, reasons, policy_clauses, refused_note)
-    value = items_value(returnable)
-    # The flat return shipping comes off the refund once, and a refund is never negative.
-    amount = min(max(value - RETURN_SHIPPING_FEE, ZERO), order.refundable)
+    amount, refunded = less_return_shipping(order, returnable)
     explanation = (
         f"You can return the {titles(returnable)} unused, with tags and original packaging. "
-        f"Once the seller receives it, {money(amount, order.currency)} "
-        f"({money(value, order.currency)} minus {money(RETURN_SHIPPING_FEE, order.currency)} "
-        f"return shipping) is refunded within 3 business days, {refund_route(order)}."
+        f"Once the seller receives it, {refunded} is refunded within 3 business days, "
+        f"{refund_route(order)}."
     )
     if sealed_beauty:
         # A beauty item is returnable only because it is unopened (RET-2.2, RET-2.7): the
@@ -97,6 +95,20 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
         reasons=reasons,
         items=returnable,
     )
+
+
+def less_return_shipping(order: Order, items: list[OrderItem]) -> tuple[Decimal, str]:
+    """The change-of-mind refund of ``items`` and how it reads ("$35.00 ($40.00 minus $5.00
+    return shipping)"): the flat return shipping comes off once, a refund is never negative
+    and never more than is left to refund. A return (RET-2.3) and a parcel refused at the door
+    (CAN-1.5) are refunded alike."""
+    value = items_value(items)
+    amount = min(max(value - RETURN_SHIPPING_FEE, ZERO), order.refundable)
+    words = (
+        f"{money(amount, order.currency)} ({money(value, order.currency)} minus "
+        f"{money(RETURN_SHIPPING_FEE, order.currency)} return shipping)"
+    )
+    return amount, words
 
 
 def window_note(order: Order, items: list[OrderItem]) -> str:
