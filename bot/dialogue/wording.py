@@ -51,9 +51,14 @@ YES_LEAD = replace(
     ),
 )
 NO_LEAD = replace(local.NO_LEAD, english=re.compile(_FILLER + r"(?:no|nope|nah)\b"))
+# "ok thanks, I decide later" opens with an ok and defers: no yes to anything (dev7 j12 had a
+# return authorised on it, at the check offer and again at the confirmation).
 NOT_PLAIN_YES = replace(
     local.NOT_PLAIN_YES,
-    english=re.compile(r"\b(?:no|not|nope|don'?t|do not|wait|but|instead)\b"),
+    english=re.compile(
+        r"\b(?:no|not|nope|don'?t|do not|wait|but|instead|later|maybe|let me think"
+        r"|think (?:about it|it over|first))\b"
+    ),
 )
 # "Was it opened?" answered in words: the negations first ("never opened" is sealed).
 SEALED_WORDS = replace(
@@ -141,7 +146,8 @@ NOT_NOW = replace(
     english=re.compile(
         r"^(?:(?:ok|okay|hmm+|um+|sorry|thanks|thank you)[,.!]*\s+)*"
         r"(?:not (?:today|now|right now|yet)"
-        r"|(?:maybe )?later\b|let me think|(?:i'?ll|i will|i need to) think|hold off)"
+        r"|(?:maybe )?later\b|let me think|(?:i'?ll|i will|i need to) think|hold off"
+        r"|(?:i'?ll |i will |i )?(?:decide|see|check|think about it) later)"
     ),
 )
 DECLINE_WORDS = replace(

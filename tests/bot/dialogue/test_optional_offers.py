@@ -27,6 +27,15 @@ def test_a_reply_that_is_no_answer_to_the_offer_closes_it_politely(chat, nlu):
     assert turn["status"] == "bot" and turn["expecting"] is None, bot_text(turn)
 
 
+def test_ok_then_later_to_the_offer_checks_nothing(chat, nlu):
+    # dev7 j12: "ok thanks, I decide later" was taken for a yes and the check went ahead.
+    _offered(chat, nlu)
+    nlu.script["ok thanks, I decide later"] = "out_of_scope"
+    turn = chat.say("ok thanks, I decide later")
+    assert turn["status"] == "bot" and turn["expecting"] is None, bot_text(turn)
+    assert turn["actions"] == [] and "INR-4.3" not in citations(turn), bot_text(turn)
+
+
 def test_no_with_a_question_closes_the_offer_and_answers_the_question(chat, nlu, answerer):
     _offered(chat, nlu)
     follow_up = "no, but how long do refunds take?"

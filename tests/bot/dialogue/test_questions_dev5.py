@@ -121,6 +121,15 @@ def test_later_to_an_offer_declines_it(chat):
     assert turn["expecting"] != "confirmation", bot_text(turn)
 
 
+def test_ok_then_later_to_an_offer_is_no_yes(chat):
+    # dev7 j12: "ok thanks, I decide later" opened with an ok, and the return was authorised.
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    turn = chat.say("ok thanks, I decide later")
+    assert turn["status"] == "bot" and turn["actions"] == [], bot_text(turn)
+    assert turn["expecting"] != "confirmation", bot_text(turn)
+    assert chat.say("ok thanks, I decide later")["actions"] == []
+
+
 def test_a_question_with_later_in_it_is_not_a_no(chat, answerer):
     assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
     turn = chat.say("later is the label still valid?")
