@@ -393,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--objective",
-        choices=fairness.EQUALIZED_ODDS_OBJECTIVES,
+        choices=fairness.FAIR_OBJECTIVES,
         default=None,
         help="force the fair thresholds' objective (default: the cheaper on the training window)",
     )

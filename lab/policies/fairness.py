@@ -145,6 +145,10 @@ class _ScoreColumn(BaseEstimator):
 
 # The objectives fairlearn's ThresholdOptimizer accepts under equalized odds.
 EQUALIZED_ODDS_OBJECTIVES = ("balanced_accuracy_score", "accuracy_score")
+# The router's own cost as the objective: accuracy with each abusive claim counted `abuse_weight`
+# times (lab.policies.mitigation.cost_abuse_weight derives the weight from the cost model).
+COST_OBJECTIVE = "expected_cost"
+FAIR_OBJECTIVES = (*EQUALIZED_ODDS_OBJECTIVES, COST_OBJECTIVE)
 
 
 def fit_equalized_odds_thresholds(
@@ -153,6 +157,7 @@ def fit_equalized_odds_thresholds(
     fit_groups: np.ndarray,
     *,
     objective: str = "balanced_accuracy_score",
+    abuse_weight: int = 1,
 ) -> dict[str, RegionThresholds]:
     """Per-group randomised thresholds on `score` that equalise odds (1 = a person).
 
@@ -162,7 +167,20 @@ def fit_equalized_odds_thresholds(
     router applies with a per-case hashed draw. `objective` is what ThresholdOptimizer
     maximises under the constraint; balanced accuracy weighs caught abuse and spared honest
     buyers equally.
+
+    `abuse_weight` > 1 counts each abusive case (y = 1) that many times. ThresholdOptimizer takes
+    no sample weights; repeating every case of one class leaves each group's ROC curve (its
+    rates) unchanged and multiplies that class's weight in the objective, so accuracy becomes
+    TN + abuse_weight * TP: a cost-weighted accuracy. Balanced accuracy is the special case
+    abuse_weight = genuine / abusive.
     """
+    if abuse_weight < 1:
+        raise ValueError(f"abuse_weight must be at least 1, got {abuse_weight}")
+    fit_score, fit_y, fit_groups = (np.asarray(v) for v in (fit_score, fit_y, fit_groups))
+    if abuse_weight > 1:
+        extra = np.tile(np.flatnonzero(fit_y.astype(int) == 1), abuse_weight - 1)
+        rows = np.concatenate([np.arange(len(fit_y)), extra])
+        fit_score, fit_y, fit_groups = fit_score[rows], fit_y[rows], fit_groups[rows]
     optimizer = ThresholdOptimizer(
         estimator=_ScoreColumn().fit(None),
         constraints="equalized_odds",

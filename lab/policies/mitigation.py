@@ -65,8 +65,8 @@ class MitigationSettings(Protocol):
     # How replacements enter the thresholds' fit: "at_once" (their whole value, the default) or
     # "after_return" (their bounded exposure and capped score); `fit_mitigation` says why.
     replacement_fit: str
-    # None: the objective `_cheaper_objective` chooses; else this one (fairness.EQUALIZED_ODDS_
-    # OBJECTIVES), to measure the other's trade.
+    # None: the objective `_cheaper_objective` chooses; else this one (fairness.FAIR_OBJECTIVES),
+    # to measure the others' trade.
     objective: str | None
     seed: int
     mitigation_fit: str
@@ -233,11 +233,17 @@ def fit_mitigation(
     human_indexed = (p * a >= review_cost * level).astype(int)
     # Both objectives fairlearn allows under equalized odds are fitted (balanced accuracy weighs
     # a missed abuser as much as all the honest buyers reviewed per abuser; accuracy weighs one
-    # as one), and `_cheaper_objective` keeps one by its cost on the training window.
+    # as one), and the router's own cost (`cost_abuse_weight`); `_cheaper_objective` keeps one
+    # by its cost on the training window.
+    weight = cost_abuse_weight(a, y.astype(bool), review_cost)
     objectives = {}
-    for objective in fairness.EQUALIZED_ODDS_OBJECTIVES:
+    for objective in fairness.FAIR_OBJECTIVES:
         candidate = fairness.fit_equalized_odds_thresholds(
-            p * a / review_cost, y, regions, objective=objective
+            p * a / review_cost,
+            y,
+            regions,
+            objective="accuracy_score" if objective == fairness.COST_OBJECTIVE else objective,
+            abuse_weight=weight if objective == fairness.COST_OBJECTIVE else 1,
         )
         decided = fairness.apply_thresholds(
             candidate, p * a / review_cost, regions, draws=draws(fit_ids)
@@ -246,6 +252,7 @@ def fit_mitigation(
     objective, comparison = _cheaper_objective(
         {o: human for o, (_, human) in objectives.items()}, y.astype(bool), a, review_cost
     )
+    comparison["expected_cost_abuse_weight"] = weight
     if config.objective is not None:
         # A measurement knob (`evaluate --objective`): both objectives' trade on the hold-out.
         objective = comparison["chosen"] = config.objective
@@ -295,6 +302,23 @@ def fit_mitigation(
         "rules": rules,
         "router_config": router_config,
     }
+
+
+def cost_abuse_weight(exposure: np.ndarray, abusive: np.ndarray, review_cost: float) -> int:
+    """How many spared honest buyers one caught abuser is worth under the router's cost model.
+
+    A person costs `review_cost` per case; an abusive claim resolved automatically loses its
+    exposure. With A the mean exposure of the abusive claims, the cost of a rule is
+    review_cost * (FP + TP) + A * FN = const - review_cost * (TN + (A / review_cost - 1) * TP),
+    so minimising it is maximising accuracy with each abusive claim counted A / review_cost - 1
+    times (rounded: fairlearn counts whole cases; at least 1, plain accuracy). Balanced accuracy
+    instead counts each one genuine / abusive times, whatever the money: 5.7 on the product's
+    training window, where the cost model says 3, so it sent claims to a person whose expected
+    loss was a third of a review's cost.
+    """
+    if not abusive.any():
+        return 1
+    return max(1, round(float(np.mean(exposure[abusive])) / review_cost - 1))
 
 
 # How many standard errors a cost difference must span to count as measured.

@@ -43,3 +43,51 @@ def test_exposure_of_reads_the_router_trace_else_the_amount() -> None:
     unscored = Decision(Route.AUTO, ("x",), 1.0, (), {"eligibility": {"amount": "20.00"}})
     nothing = Decision(Route.HUMAN, ("x",), 1.0, (), {"eligibility": None})
     assert [exposure_of(d) for d in (scored, unscored, nothing)] == [5.0, 20.0, 0.0]
+
+
+def test_the_cost_weight_is_the_mean_abusive_exposure_in_reviews_less_one() -> None:
+    from lab.policies.mitigation import cost_abuse_weight
+
+    abusive = np.array([True, True, False, False])
+    # Mean abusive exposure $10 at a $2.50 review: a caught abuser is worth 10/2.5 - 1 = 3.
+    assert cost_abuse_weight(np.array([5.0, 15.0, 99.0, 1.0]), abusive, 2.5) == 3
+    # An exposure below two reviews still counts an abuser once (plain accuracy), never less.
+    assert cost_abuse_weight(np.array([1.0, 2.0, 9.0, 9.0]), abusive, 2.5) == 1
+    assert cost_abuse_weight(np.ones(4), np.zeros(4, dtype=bool), 2.5) == 1
+
+
+def test_weighting_abuse_moves_the_fair_thresholds_to_the_router_cost_optimum() -> None:
+    from lab.policies.fairness import apply_thresholds, fit_equalized_odds_thresholds
+    from lab.policies.mitigation import cost_abuse_weight, costs
+
+    rng = np.random.default_rng(3)
+    n = 6_000
+    group = rng.choice(["A", "B"], size=n)
+    abusive = rng.random(n) < 0.15
+    exposure = rng.uniform(2, 18, n)  # mean $10: a caught abuser is worth 3 reviews
+    p = np.clip(0.15 + np.where(abusive, 0.25, -0.05) + rng.normal(0, 0.15, n), 0.0, 1.0)
+    x, y, draws = p * exposure / 2.5, abusive.astype(int), rng.random(n)
+    weight = cost_abuse_weight(exposure, abusive, 2.5)
+    loss = {}
+    for name, objective, w in (
+        ("balanced", "balanced_accuracy_score", 1),
+        ("accuracy", "accuracy_score", 1),
+        ("cost", "accuracy_score", weight),
+    ):
+        rules = fit_equalized_odds_thresholds(x, y, group, objective=objective, abuse_weight=w)
+        human = apply_thresholds(rules, x, group, draws=draws).astype(bool)
+        loss[name] = costs(human, abusive, exposure, 2.5)["expected_loss_per_case_usd"]
+    assert weight == 3
+    # Measured: balanced $0.974, accuracy $1.102, cost-weighted $0.880 per case.
+    assert loss["cost"] < min(loss["balanced"], loss["accuracy"])
+
+
+def test_an_abuse_weight_below_one_is_refused() -> None:
+    import pytest
+
+    from lab.policies.fairness import fit_equalized_odds_thresholds
+
+    with pytest.raises(ValueError, match="abuse_weight"):
+        fit_equalized_odds_thresholds(
+            np.ones(4), np.array([0, 1, 0, 1]), np.zeros(4), abuse_weight=0
+        )
