@@ -10,8 +10,9 @@ multilingual NLU training data, the policy documents and item lexicon), chat sho
 Never touched either: tokens with a digit or any character but letters (order ids, tracking
 numbers, amounts, emails, URLs, "don't"), all-caps tokens ("DHL"), capitalised words inside a
 sentence (names), words of one or two letters. The first letter is kept; a word under seven
-letters takes one slip (a letter left out, doubled, or two neighbours swapped), a longer one an
-edit of any kind, or two keeping its last letter (`_plausible`). Spacing and punctuation stay:
+letters takes one slip (a letter left out, doubled, or two neighbours swapped; from five
+letters also a key struck beside the right one, "canvel", or the first two letters swapped,
+"hcanged"), a longer one an edit of any kind, or two keeping its last letter (`_plausible`). Spacing and punctuation stay:
 only misspelt words change, so the NLU's entity offsets are offsets into the corrected text,
 which :attr:`nlu.types.ParseResult.text` then holds (the buyer's own text is in ``typed``).
 
@@ -66,6 +67,9 @@ CHAT_WORDS = frozenset({
 })  # fmt: skip
 MIN_LENGTH = 3  # shorter words are left alone ("u", "ok", "im")
 LONG_WORD = 7  # from this length two edits are allowed, below it one
+# From this length a short word may also take one letter struck for the key beside it
+# ("canvel"); below it one letter for another is too often another word ("bad" for "bag").
+KEY_SLIP_LENGTH = 5
 
 # A run of anything but whitespace; a token is corrected only when it is letters (and an inner
 # apostrophe) once its leading and trailing punctuation is set aside.
@@ -157,7 +161,7 @@ class SpellingNormaliser:
         found = [s for s in found if _plausible(lower, s.term, s.distance)]
         if not found:
             return None
-        best = max(found, key=lambda s: (_slip(lower, s.term), s.count))
+        best = max(found, key=lambda s: (_slip(lower, s.term), _near_slip(lower, s.term), s.count))
         return best.term if word[0].islower() else best.term.capitalize()
 
     def normalise(self, text: str) -> Normalised:
@@ -201,9 +205,9 @@ def _plausible(typed: str, word: str, distance: int) -> bool:
     any kind, or two keeping its last letter and its length give or take one ("recieevd" ->
     "received", but "bitcoin" is not "bitching")."""
     if typed[0] != word[0]:
-        return False
+        return _near_slip(typed, word)  # the first two letters swapped ("hcanged")
     if len(typed) < LONG_WORD:
-        return _slip(typed, word)
+        return _slip(typed, word) or _near_slip(typed, word)
     return distance == 1 or (typed[-1] == word[-1] and abs(len(typed) - len(word)) <= 1)
 
 
@@ -226,6 +230,37 @@ def _slip(typed: str, word: str) -> bool:
             and typed[apart[1]] == word[apart[0]]
         )
     return False
+
+
+def _near_slip(typed: str, word: str) -> bool:
+    """The slips a word of `KEY_SLIP_LENGTH` letters or more may also take, ranked after
+    `_slip`'s ("changd" is "changed", not "change" with d struck for e): one letter struck for
+    the key beside it ("canvel": v is beside c) or the first two letters swapped ("hcanged");
+    never another letter for another ("rfnd" is not "rand")."""
+    if len(typed) != len(word) or len(word) < KEY_SLIP_LENGTH:
+        return False
+    apart = [i for i in range(len(word)) if typed[i] != word[i]]
+    if len(apart) == 1:
+        return typed[apart[0]] in _KEYS_BESIDE.get(word[apart[0]], "")
+    return apart == [0, 1] and typed[:2] == word[1::-1]
+
+
+def _keys_beside() -> dict[str, str]:
+    """Each letter's neighbours on a QWERTY keyboard: the keys left and right of it and the
+    touching ones in the rows above and below (rows staggered by a quarter and half a key)."""
+    rows, shift = ("qwertyuiop", "asdfghjkl", "zxcvbnm"), (0.0, 0.25, 0.75)
+    place = {k: (r, c + shift[r]) for r, row in enumerate(rows) for c, k in enumerate(row)}
+    return {
+        k: "".join(
+            o
+            for o, (r2, x2) in place.items()
+            if o != k and ((r2 == r and abs(x2 - x) == 1) or (abs(r2 - r) == 1 and abs(x2 - x) < 1))
+        )
+        for k, (r, x) in place.items()
+    }
+
+
+_KEYS_BESIDE = _keys_beside()
 
 
 def _spells_in_order(typed: str, word: str) -> bool:

@@ -365,6 +365,13 @@ class TurnHandler(Deciding):
                 return answered
         return self._small_talk()
 
+    def _words_oppose(self, reason: str, intent: str) -> bool:
+        """Whether the buyer's own words name one other reason and not this one ("how do i send
+        back the glass vase? changed my mind" reads damaged at 0.82, and a photo of nothing was
+        asked for: simulator): two readers that disagree leave the reason to be asked."""
+        words = self._reason_in_words(intent)
+        return words is not None and words != reason and not {words, reason} <= SAME_SECTION_REASONS
+
     def _intent_by_reason(self) -> str:
         """The request to start: the intent's, unless it is a problem the intent reader is not
         sure of (below SURE_REQUEST) and the reason reader surely names a problem another rule
@@ -673,6 +680,8 @@ class TurnHandler(Deciding):
         # The reason at the ordinary bar, read once: the checks below all compare with it.
         flow.reason_read = self._named_reason(intent=intent)
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
+        if sure is not None and self._words_oppose(sure, intent):
+            sure = None
         carried = None if flow.reason_read else before
         if carried is not None and self._problem_carried(carried, intent):
             # "the glass came broken" then "I'd like my money back": the refund is the remedy

@@ -180,10 +180,10 @@ REVIEW_ASKED = re.compile(
 # question and only when the NLU named no reason. Claim type values (`ClaimType`).
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several)"
 _ENGLISH_REASONS = {
-    # A fit ("too big on me", "doesn't fit") is a change of mind: the item is as ordered; so is
-    # an item the buyer no longer wants for their own reasons ("found it cheaper elsewhere", "my
-    # daughter already has one", "ordered it by mistake", "doesn't suit me", "lowkey regret the
-    # trail runners", "having second thoughts").
+    # A fit ("too big on me", "doesn't fit", "wrong size for me") is a change of mind: the item is
+    # as ordered; so is an item the buyer no longer wants for their own reasons ("found it
+    # cheaper elsewhere", "my daughter already has one", "ordered it by mistake", "doesn't suit
+    # me", "lowkey regret the trail runners", "having second thoughts").
     "change_of_mind_return": re.compile(
         r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed"
         r"|(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
@@ -191,7 +191,8 @@ _ENGLISH_REASONS = {
         r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
         r"|(doesn'?t|does not|don'?t|do not) (suit|look good on)"
-        r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase))\b"
+        r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase)"
+        r"|wrong size (for|on) (me|him|her|us|them|my \w+))\b"
     ),
     # Damaged or defective: broken in transit, spoiled by water or heat, or not working ("box
     # got soaked in the rain, towels inside all damp": read out of scope, dev6 h10).
@@ -212,7 +213,9 @@ _ENGLISH_REASONS = {
     ),
     # Wrong or not as described: another item, size or colour than ordered, or unlike the listing.
     "wrong_item": re.compile(
-        r"\b(wrong (item|one|colou?r|product|thing|size|model|parcel|book)|not what i ordered"
+        r"\b(wrong (item|one|colou?r|product|thing|model|parcel|book)|not what i ordered"
+        # "wrong size for me" is a fit, a change of mind (above); "sent the wrong size" is not.
+        r"|wrong size(?! (for|on) (me|him|her|us|them|my \w+)\b)"
         r"|not the (one|item|colou?r|size|model) i ordered|instead of (the|a|an|my)"
         r"|(looks?|is) nothing like|not as (described|pictured|advertised|shown)"
         r"|(somebody|someone) else'?s|(than|from) (the|what the) (listing|description|picture"

@@ -33,6 +33,11 @@ def normaliser() -> SpellingNormaliser:
         ("it dosnt fit, the garmnet", "it doesnt fit, the garment"),
         # Capitalised at the start of a sentence: corrected, capital kept.
         ("Plese cancel it. Thnak you", "Please cancel it. Thank you"),
+        # The simulator's buyers (issue 14): a key struck beside the right one ("v" is beside
+        # "c"), the first two letters swapped.
+        ("I need to canvel it, hcanged my mind", "I need to cancel it, changed my mind"),
+        # A letter left out or two swapped still wins over a key beside ("change", "prices").
+        ("it changd colour, peices missing", "it changed colour, pieces missing"),
     ],
 )
 def test_misspelt_words_are_corrected(normaliser, typed, read):
@@ -73,6 +78,9 @@ def test_short_words_take_one_slip_only(normaliser):
     assert normaliser.correct_word("bk") is None  # too short to touch at all
     assert normaliser.correct_word("retrn") is None  # a typo the model was trained on
     assert normaliser.correct_word("recieevd") == "received"  # long words: two edits
+    # A key beside the right one only from five letters: "bsd" could be "bad" or "bed".
+    assert normaliser.correct_word("bsd") is None
+    assert normaliser.correct_word("evry") == "every"  # not "very": first two kept if they can
 
 
 def test_the_training_datas_own_typos_are_not_correction_targets(normaliser):
