@@ -228,3 +228,27 @@ def test_a_parcel_scanned_delivered_within_48_hours_cites_where_to_look(bot_clie
     turn = chat.say(text)
     assert "48 hours" in bot_text(turn), bot_text(turn)
     assert {"INR-4.2", "INR-4.4"} <= citations(turn)
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # The simulator's buyers: a change of mind read as damaged at 0.82, and a fit ("wrong
+        # size for me") read as a wrong item; each was asked for a photo of nothing wrong.
+        ("how do i send back the lamp from D200? changed my mind", ("damaged", 0.82)),
+        ("wrong size for me, how do i return D200", ("wrong_item", 0.8)),
+    ],
+)
+def test_a_sure_reason_the_buyers_own_words_contradict_is_asked(chat, nlu, text, read):
+    nlu.script[text] = "return_item"
+    nlu.reasons[text] = read
+    turn = chat.say(text)
+    assert turn["expecting"] == "reason", bot_text(turn)
+    assert chat.say("I changed my mind")["expecting"] != "evidence"
+
+
+def test_a_sure_reason_the_words_agree_with_is_not_asked(chat, nlu):
+    text = "return D200 please, it came cracked"
+    nlu.script[text] = "return_item"
+    nlu.reasons[text] = ("damaged", 0.9)
+    assert chat.say(text)["expecting"] == "evidence"  # the photo
