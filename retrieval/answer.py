@@ -560,7 +560,8 @@ def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
     colon) brings the list's items, and an example brings the rule it illustrates (the
     closest numbered sentence before it, and the clause's first sentence). A list item alone
     brings the sentence that introduces its list (and so the whole list): "underwear" by
-    itself answers nothing. Indices in the clause's order."""
+    itself answers nothing. An exception said as a comparison ("the window is shorter") brings
+    the rule it is compared with. Indices in the clause's order."""
     chosen = _with_antecedents(chosen, sentences)
     out = set(chosen)
     intros = {j for i in chosen if (j := _list_intro(i, sentences)) is not None}
@@ -573,7 +574,18 @@ def complete(chosen: set[int], sentences: Sequence[str]) -> list[int]:
                     break
         if _EXAMPLE.match(sentences[i]):
             out.update({0, _illustrated_rule(i, sentences)})
+        elif _COMPARES_BACK.search(sentences[i]):
+            out.add(_illustrated_rule(i, sentences))
     return sorted(out)
+
+
+# An exception said as a comparison with no "than" ("For electronics the window is shorter: 15
+# days") is measured against the rule before it: alone, "shorter" says nothing of the 30 days
+# every other item has (held-out questions about the window were answered without them).
+_COMPARES_BACK = re.compile(
+    r"\b(is|are) (shorter|longer|higher|lower|smaller|larger|bigger)\b(?![^.]*\bthan\b)",
+    re.IGNORECASE,
+)
 
 
 # A sentence opening with a word that points back ("Then put that box inside a sturdy outer

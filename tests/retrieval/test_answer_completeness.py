@@ -104,3 +104,18 @@ def test_a_later_sentence_pointing_back_leans_on_the_quote_before_it():
         "These checks protect buyers and sellers against abuse.",
     ]
     assert complete({0, 3}, review) == [0, 3]
+
+
+WINDOW = [
+    "You can return an item for change of mind within 30 days after it was delivered.",  # 0
+    "Opening the box is fine.",  # 1
+    "For electronics the window is shorter: 15 days after delivery.",  # 2
+    "Weekends count; a holiday is longer than a weekend.",  # 3
+]
+
+
+def test_an_exception_said_as_a_comparison_brings_the_rule_it_is_compared_with():
+    # Alone, "the window is shorter" says nothing of the 30 days every other item has.
+    assert complete({2}, WINDOW) == [0, 2]
+    # A comparison with its "than" says what it is compared with.
+    assert complete({3}, WINDOW) == [3]
