@@ -197,7 +197,10 @@ _ENGLISH_REASONS = {
     # Damaged or defective: broken in transit, spoiled by water or heat, or not working ("box
     # got soaked in the rain, towels inside all damp": read out of scope, dev6 h10).
     "damaged": re.compile(
-        r"\b(damaged?|broken?|broke|cracked|smashed|shattered|dented|torn|ripped|chip(ped|s)?"
+        r"\b(damaged?|broken?|broke|cracked|smashed|shattered|dented|torn|ripped|chipped"
+        # A chip in a plate, not a bag of chips ("send back durian chips if i dont vibe w the
+        # taste": a change of mind, dev3 f07).
+        r"|chips? (on|in|off)|(a|one|small|tiny|big|little) chip"
         r"|soaked|drenched|water[- ]damaged|damp|soggy|mou?ldy"
         r"|spoil(ed|t)|rotten|melted"
         r"|scratch(ed|es)|bent|snapped|crushed|leak(s|ing|ed)?|in (pieces|bits|peices)"

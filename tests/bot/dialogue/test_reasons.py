@@ -252,3 +252,12 @@ def test_a_sure_reason_the_words_agree_with_is_not_asked(chat, nlu):
     nlu.script[text] = "return_item"
     nlu.reasons[text] = ("damaged", 0.9)
     assert chat.say(text)["expecting"] == "evidence"  # the photo
+
+
+def test_problem_words_do_not_overrule_a_sure_change_of_mind(chat, nlu):
+    # dev3 f07: "chips" is a snack here, not a chipped plate; words naming a problem misfire
+    # more than a change of mind's, so only the latter overrule a sure reading.
+    text = "can i send back the crackers from D200? bought them instead of a cake, the taste is meh"
+    nlu.script[text] = "return_item"
+    nlu.reasons[text] = ("change_of_mind", 0.9)
+    assert chat.say(text)["expecting"] != "reason"
