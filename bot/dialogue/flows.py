@@ -183,6 +183,9 @@ class TurnHandler(Deciding):
                 answered = self._answer_if_sure()
                 if answered is not None:
                     return answered
+                claim = self._claim_instead_of_payment()
+                if claim is not None:
+                    return claim
             return self._handoff("payment_problem", ("REV-6.3",), replies.text("payment_issue"))
         if self.option == "no_thanks":
             state.end_flow()
@@ -516,6 +519,16 @@ class TurnHandler(Deciding):
         """The payment reading is below the sure bar and the message names no payment problem
         (a charge, a deduction, twice, a failed payment: `PAYMENT_PROBLEM`)."""
         return self.parse.intent.confidence < SURE_REQUEST and not PAYMENT_PROBLEM.search(self.said)
+
+    def _claim_instead_of_payment(self) -> Outcome | None:
+        """An unsure payment reading naming no payment problem whose reason the reason reader
+        surely names is that claim ("Mine is still sealed in the carton ... I could send mine
+        back ... I remember paying 69.90": payment_issue at 0.70, change of mind at 0.99, handed
+        to the payment desk: dev7 j11), as `_intent_by_reason` does for a problem intent."""
+        named = self._named_reason(REASON_OPENING_CONFIDENCE)
+        if named is None or named not in INTENT_OF_SITUATION:
+            return None
+        return self._start(INTENT_OF_SITUATION[named], confidence=self._confidence_in(named))
 
     def _asks_about_payments(self) -> bool:
         """A payment problem the act reader surely reads as a question, naming no order."""

@@ -223,3 +223,31 @@ def test_an_unsure_payment_reading_naming_a_double_charge_goes_to_a_person(chat,
     nlu.confidence = 0.63
     turn = chat.say(text)
     assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn)
+
+
+# dev7 j11: a long story read as a payment problem below the sure bar; its reason is sure.
+RETURN_STORY = (
+    "Mine is still sealed in the carton, I haven't even taken the plastic off. I could send it "
+    "back if that's still allowed, I remember paying 50."
+)
+
+
+def test_an_unsure_payment_reading_whose_reason_is_sure_starts_that_claim(chat, nlu, answerer):
+    answerer.confident = False
+    nlu.script[RETURN_STORY] = "payment_issue"
+    nlu.confidence = 0.63
+    nlu.reasons[RETURN_STORY] = ("change_of_mind", 0.95)
+    turn = chat.say(RETURN_STORY)
+    assert turn["status"] == "bot" and "REV-6.3" not in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "order_id"  # the return's order, not the payment desk
+
+
+def test_an_unsure_payment_reading_with_an_unsure_reason_still_goes_to_a_person(
+    chat, nlu, answerer
+):
+    answerer.confident = False
+    nlu.script[RETURN_STORY] = "payment_issue"
+    nlu.confidence = 0.63
+    nlu.reasons[RETURN_STORY] = ("change_of_mind", 0.55)
+    turn = chat.say(RETURN_STORY)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn)
