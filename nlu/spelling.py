@@ -12,9 +12,10 @@ numbers, amounts, emails, URLs, "don't"), all-caps tokens ("DHL"), capitalised w
 sentence (names), words of one or two letters. The first letter is kept; a word under seven
 letters takes one slip (a letter left out, doubled, or two neighbours swapped; from five
 letters also a key struck beside the right one, "canvel", or the first two letters swapped,
-"hcanged"), a longer one an edit of any kind, or two keeping its last letter (`_plausible`). Spacing and punctuation stay:
-only misspelt words change, so the NLU's entity offsets are offsets into the corrected text,
-which :attr:`nlu.types.ParseResult.text` then holds (the buyer's own text is in ``typed``).
+"hcanged"), a longer one an edit of any kind, or two keeping its last letter (`_plausible`).
+Spacing and punctuation stay: only misspelt words change, so the NLU's entity offsets are
+offsets into the corrected text, which :attr:`nlu.types.ParseResult.text` then holds (the
+buyer's own text is in ``typed``).
 
 Built once per process (:func:`shared`): ~1 s of CPU and ~110 MB; a message costs ~0.02 ms,
 ~0.1 ms with typos (README "### NLU", typos).
