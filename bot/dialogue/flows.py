@@ -424,9 +424,18 @@ class TurnHandler(Deciding):
         about_a_review = self.intent in FLOW_INTENTS and bool(UNDER_REVIEW.search(self.said))
         return (
             (self.intent in ASKS_REASON or about_an_amount or about_a_review)
-            # (A question mark anywhere, for the review: "why ... review ah? when will this
-            # flag go away one" ends on a second question without its mark.)
-            and (self._may_ask() or (about_a_review and bool(QUESTION_SENTENCE.search(self.text))))
+            # (A question mark anywhere, for the review or an amount: "why ... review ah? when
+            # will this flag go away one" ends on a second question without its mark, "WHY did I
+            # only get 47 back for a 52 dollar jacket?? ... Where's the rest of my money" on a
+            # story, read as a return at 0.76 and as a request: dev7 j10 got the refund's
+            # status.)
+            and (
+                self._may_ask()
+                or (
+                    (about_a_review or bool(amounts_in(self.said)))
+                    and bool(QUESTION_SENTENCE.search(self.text))
+                )
+            )
             and bool(WHY_QUESTION.match(self.said))
             and not (self._order_entity() or self._id_typed())
         )

@@ -369,3 +369,13 @@ def test_the_same_naming_an_order_stays_its_request(chat, nlu, answerer):
     nlu.confidence = 0.49
     turn = chat.say(text)
     assert turn["expecting"] == "reason" and not citations(turn), bot_text(turn)
+
+
+def test_a_why_about_an_amount_with_its_question_mark_mid_message_is_answered(chat, nlu, answerer):
+    # dev7 j10: the question mark is on the first sentence, the story after it has none.
+    text = "WHY did I only get 47 back for a 52 dollar jacket?? I sent it back with the tags on"
+    for intent in ("track_refund", "return_item"):  # the real NLU: a return at 0.76
+        nlu.script[text], nlu.acts[text] = intent, ("request", 0.9)
+        answerer.questions.clear()
+        turn = chat.say(text)
+        assert answerer.questions == [text] and turn["expecting"] != "order_id", bot_text(turn)
