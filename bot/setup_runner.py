@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,6 +40,11 @@ from bot.uv_install import UV_HOME, UV_VERSION
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOG_TAIL_LINES = 40
+# A set-up from nothing writes about 10 GB: the two environments (6 GB), uv's cache of what they
+# unpack, and PySpark, which PyPI has only as a source archive (0.46 GB) built into a wheel
+# (1.3 GB in the cache while it builds). A CI run once failed in 16 s building it on a disk
+# with 0.4 GB free, its log showing only the build's output; the warning names the cause.
+MIN_FREE_BYTES = 10 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -438,6 +444,17 @@ def project_steps(python: str = "python3.11") -> list[Step]:
     ]
 
 
+def disk_warning(free_bytes: int, where: Path) -> str | None:
+    """A line for the console when the disk has less room than a set-up from nothing needs."""
+    if free_bytes >= MIN_FREE_BYTES:
+        return None
+    return (
+        f"[setup] warning: {free_bytes / 1024**3:.1f} GB free on the disk of {where}; a set-up "
+        f"from nothing needs about {MIN_FREE_BYTES // 1024**3} GB (the environments, PySpark's "
+        "build): an install may fail for want of space"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.setup_runner", description=__doc__)
     parser.add_argument("steps", nargs="*", help="steps to bring up to date (default: all)")
@@ -449,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
         chosen = closure(steps, args.steps or [s.name for s in steps])
     except KeyError as e:
         parser.error(str(e.args[0]))
+    warning = disk_warning(shutil.disk_usage(REPO_ROOT).free, REPO_ROOT)
+    if warning:
+        print(warning, flush=True)
     result = Runner(chosen, jobs=args.jobs, say=lambda line: print(line, flush=True)).run()
     return 0 if result.ok else 1
 

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.setup_runner import (
+    MIN_FREE_BYTES,
     Runner,
     Step,
     _uv_or_pip,
     chain_seconds,
     check_graph,
     closure,
+    disk_warning,
     duration,
     main,
     project_steps,
@@ -245,3 +247,9 @@ def test_each_step_reports_its_cpu_seconds_with_its_children(tmp_path: Path) -> 
     )
     assert any(line.startswith("[setup] busy done in ") and "(CPU " in line for line in lines)
     assert "(CPU " in lines[-1]
+
+
+def test_a_disk_with_too_little_room_is_named_before_the_installs() -> None:
+    warning = disk_warning(400 * 1024**2, Path("/repo"))
+    assert warning is not None and "0.4 GB free" in warning and "/repo" in warning
+    assert disk_warning(MIN_FREE_BYTES, Path("/repo")) is None
