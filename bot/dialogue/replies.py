@@ -76,6 +76,11 @@ def reason_labels() -> dict[Said, str]:
     return {say(key): reason for reason, key in REASONS.items()}
 
 
+def reason_guess(reason_label: str) -> Said:
+    """ "Sorry, I'm not sure I understood. Is it this: "I changed my mind"?" """
+    return say("reason_guess", reason=reason_label)
+
+
 def money(amount: Decimal, currency: str) -> Money:
     return Money(amount, currency)
 

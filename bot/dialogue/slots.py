@@ -10,7 +10,14 @@ from bot.dialogue.order_match import items_named, match_order_id
 from bot.dialogue.reading import MessageReading
 from bot.dialogue.state import Choice, Flow, normalise
 from bot.dialogue.turn import Outcome, typed
-from bot.dialogue.vocabulary import _PLAUSIBLE, CLAIM_OF_REASON, MAX_ORDER_CHOICES
+from bot.dialogue.vocabulary import (
+    _PLAUSIBLE,
+    AGREEING_REASON,
+    CLAIM_OF_REASON,
+    MAX_ORDER_CHOICES,
+    NO_REASON,
+    REASONS_OF_REQUEST,
+)
 from bot.dialogue.wording import (
     ALL_BUT,
     ALL_OFFERED,
@@ -25,6 +32,7 @@ from bot.dialogue.wording import (
     PHOTO_LATER,
     QUESTION_SENTENCE,
     QUESTION_WORDING,
+    REASON_WORDS,
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     REQUEST_AS_QUESTION,
@@ -124,6 +132,8 @@ class SlotFilling(MessageReading):
             return bool(self.photos) or bool(NO_PHOTO.search(self.said)) or self._says_photo_sent()
         if state.choice is Choice.OPENED:
             return bool(SEALED_WORDS.search(self.said) or OPENED_WORDS.search(self.said))
+        if state.choice is Choice.REASON_GUESS:
+            return self._is_yes() or self._is_no() or self._reason_in_words() is not None
         if state.choice is Choice.REMEDY:
             said = without_declined_remedy(self.said)
             return bool(REPLACEMENT_WORDS.search(said)) != bool(REFUND_WORDS.search(said))
@@ -235,6 +245,8 @@ class SlotFilling(MessageReading):
                 flow.opened = not SEALED_WORDS.search(self.said)
                 return FILLED
             return None
+        if choice is Choice.REASON_GUESS:
+            return self._fill_reason_guess()
         if choice is Choice.CHECK_ORDER:
             if self._is_yes():
                 return FILLED
@@ -338,6 +350,59 @@ class SlotFilling(MessageReading):
         for reason_label, reason in reasons.items():
             self.state.options.update(typed(reason_label, reason))
         return self.out
+
+    def _reason_guess(self) -> str | None:
+        """What to ask about, yes or no, when an answer to "What went wrong?" was not read
+        (Rasa's two-stage fallback: the best guess is offered before the question is asked
+        again): the reason reader's reading below the answer bar, when the request can have it;
+        for a return with no problem read at all, a change of mind (a return with nothing wrong
+        is one: RET-2.1). None when the words name several reasons, or nothing can be guessed.
+        """
+        flow = self.state.flow
+        assert flow is not None
+        if sum(1 for words in REASON_WORDS.values() if words.search(self.said)) > 1:
+            return None
+        allowed = REASONS_OF_REQUEST.get(flow.intent)
+        read = self.parse.claim_reason
+        if read is not None and read.name != NO_REASON:
+            name = CLAIM_OF_REASON.get(read.name, read.name)
+            if name in replies.REASONS and (allowed is None or name in allowed):
+                return name
+        return AGREEING_REASON.get(flow.intent)
+
+    def _ask_reason_guess(self, guess: str) -> Outcome:
+        """ "Sorry, I'm not sure I understood. Is it this: "I changed my mind"?" with Yes and
+        the other reasons as quick replies (tapping another reason answers the question)."""
+        flow = self.state.flow
+        assert flow is not None
+        flow.reason_guess = guess
+        reasons = replies.reason_labels()
+        guessed = next(label for label, reason in reasons.items() if reason == guess)
+        self._reply(replies.reason_guess(guessed))
+        others = [label for label, reason in reasons.items() if reason != guess]
+        self._prompt("choice", [replies.label("yes")], choice=Choice.REASON_GUESS)
+        self.state.quick_replies = [*self.state.quick_replies, *others]
+        for label in others:
+            self.state.options.update(typed(label, reasons[label]))
+        return self.out
+
+    def _fill_reason_guess(self) -> str | None:
+        """The answer to the guessed reason: yes takes it, another reason (tapped or in the
+        reason quick replies' words) is the answer, no asks "What went wrong?" once more."""
+        flow = self.state.flow
+        assert flow is not None and flow.reason_guess is not None
+        reason = self.option if self.option in replies.REASONS else self._reason_in_words()
+        if reason is None and self._is_yes():
+            reason = flow.reason_guess
+        if reason is not None:
+            flow.claim_type = ClaimType(reason)
+            # The buyer's own answer to a closed question, as a tapped reason is (1.0).
+            flow.confidence = 1.0
+            return FILLED
+        if self._is_no():
+            self._ask_reason()
+            return HANDLED
+        return None
 
     def _ask_items(self, order: Order) -> Outcome:
         self._reply(replies.text("ask_items"))

@@ -28,6 +28,7 @@ class Choice(StrEnum):
     PERSON = "person"  # would you like a person (complaints, unsure answers)
     CHECK_ORDER = "check_order"  # shall I check the order a policy question's situation names
     OFFER = "offer"  # accept or decline a seller's offer in a dispute (REV-6.5)
+    REASON_GUESS = "reason_guess"  # "is it this: <reason>?" after an unread "what went wrong?"
 
 
 class Flow(BaseModel):
@@ -49,6 +50,9 @@ class Flow(BaseModel):
     person_if_refused: bool = False
     # The request was asked as a question ("change address? not shipped yet").
     asked: bool = False
+    # The reason asked about, yes or no, after an answer to "What went wrong?" was not read
+    # (asked once per flow).
+    reason_guess: str | None = None
     # Order ids the buyer gave that are not on their account (upper case, without "#").
     unknown_orders: list[str] = Field(default_factory=list)
 

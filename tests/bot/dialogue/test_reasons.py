@@ -261,3 +261,52 @@ def test_problem_words_do_not_overrule_a_sure_change_of_mind(chat, nlu):
     nlu.script[text] = "return_item"
     nlu.reasons[text] = ("change_of_mind", 0.9)
     assert chat.say(text)["expecting"] != "reason"
+
+
+# --- an answer to "What went wrong?" that is not read: the best guess, yes or no -------------
+
+STORY = "so about D200, long story, my cousin got me the same one for my birthday last week"
+
+
+def _story_unread(chat, nlu, reason: str | tuple[str, float] = "none") -> dict:
+    nlu.script[STORY] = "return_item"
+    nlu.reasons[STORY] = reason
+    turn = chat.say("I want to return D200")
+    assert turn["expecting"] == "reason", bot_text(turn)
+    return chat.say(STORY)
+
+
+def test_a_return_told_again_without_a_problem_is_asked_if_it_is_a_change_of_mind(chat, nlu):
+    turn = _story_unread(chat, nlu)
+    assert '"I changed my mind"?' in bot_text(turn) and turn["expecting"] == "choice"
+    assert turn["quick_replies"][0] == "Yes" and "It arrived damaged" in turn["quick_replies"]
+    turn = chat.say("yes")
+    # The change-of-mind return: $5 return shipping deducted (RET-2.3), asked to confirm.
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
+    assert "$40.00" in bot_text(turn)
+
+
+def test_the_guess_declined_asks_what_went_wrong_once_more(chat, nlu):
+    _story_unread(chat, nlu)
+    turn = chat.say("no")
+    assert turn["expecting"] == "reason" and "What went wrong" in bot_text(turn)
+
+
+def test_another_reason_tapped_at_the_guess_is_the_answer(chat, nlu):
+    _story_unread(chat, nlu)
+    turn = chat.say("It arrived damaged")
+    assert turn["expecting"] == "evidence", bot_text(turn)  # DMG-3.1's photo
+
+
+def test_an_unsure_reading_is_the_guess(chat, nlu):
+    # A damage reading below the answer bar (0.3) is what the bot asks about.
+    turn = _story_unread(chat, nlu, ("damaged", 0.2))
+    assert '"It arrived damaged"?' in bot_text(turn)
+
+
+def test_the_guess_is_asked_once_then_the_question_and_a_person(chat, nlu):
+    _story_unread(chat, nlu)
+    chat.say("no")
+    turn = chat.say(STORY)  # the same story again: no second guess
+    assert "didn't catch" in bot_text(turn) and turn["expecting"] == "reason"
+    assert chat.say(STORY)["status"] == "waiting_for_agent"

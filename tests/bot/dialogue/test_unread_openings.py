@@ -28,6 +28,25 @@ def test_a_buyer_without_orders_describing_a_problem_gets_its_rule(bot_client, n
     assert "Talk to a person" in turn["quick_replies"]
 
 
+def test_an_unsure_tracking_reading_without_orders_gets_the_rule(bot_client, nlu, answerer):
+    # With nothing to track, "refund to my card usually takes how long" read as tracking a
+    # refund at 0.6 is a question: the rule, then the order number welcome.
+    chat = Chat(bot_client, token_headers("B-NO-ORDERS"))
+    text = "refund to my card usually takes how long"
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.6
+    turn = chat.say(text)
+    assert answerer.questions == [text] and "type it here" in bot_text(turn), bot_text(turn)
+
+
+def test_a_sure_tracking_request_without_orders_asks_the_order(bot_client, nlu, answerer):
+    chat = Chat(bot_client, token_headers("B-NO-ORDERS"))
+    text = "where is my refund"
+    nlu.script[text] = "track_refund"
+    turn = chat.say(text)
+    assert answerer.questions == [] and "can't find any recent orders" in bot_text(turn)
+
+
 def test_without_a_confident_answer_the_order_is_asked_as_before(bot_client, nlu, answerer):
     answerer.confident = False
     chat = Chat(bot_client, token_headers("B-NO-ORDERS"))
