@@ -30,6 +30,7 @@ from retrieval.base_rules import BaseRules
 from retrieval.embedder import Embedder
 from retrieval.expansion import ItemCategories
 from retrieval.kb import Clause, split_sentences
+from retrieval.parts import question_parts
 from retrieval.quantity import (
     asked_kinds,
     asks_quantity,
@@ -115,6 +116,9 @@ QUANTITY_CLAUSE_MARGIN = 3.0
 # words 74.2 / 73.4 / 73.4; dev conversations' questions 75 / 75 / 75 of 92: no fact gained
 # or lost, shorter quotes. 0.1, the smallest bonus with the shorter answers.
 WORD_OVERLAP_BONUS = 0.1
+# How many clauses the other questions of one message may add to its answer (`retrieval.parts`):
+# a message rarely asks more than two things, and each added quote lengthens the answer.
+MAX_PART_CLAUSES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +189,32 @@ class PolicyAnswerer:
     def answer(self, question: str, situation: str | None = None) -> PolicyAnswer:
         """Raises ``InvalidQueryError`` for an empty or over-long question. ``situation`` is
         the problem the question names, as the NLU read it (``retrieval.situation``): its
-        section's clauses move up the ranking, read deeper by the boost's places."""
+        section's clauses move up the ranking, read deeper by the boost's places.
+
+        A message asking several questions (`retrieval.parts`) is answered whole, then each
+        question whose own first clause, found surely, the answer does not cite yet adds that
+        clause's quote (at most ``MAX_PART_CLAUSES``); a message none of whose questions is
+        sure is declined as before."""
+        whole = self._answer_whole(question, situation)
+        cited = list(whole.citations)
+        quotes = [whole.text] if whole.confident else []
+        for part in question_parts(question):
+            if len(cited) - len(whole.citations) >= MAX_PART_CLAUSES:
+                break
+            answered = self._answer_whole(part, situation)
+            if not answered.confident:
+                continue
+            best = answered.hits[0]
+            if best.clause_id in cited:
+                continue
+            quotes.append(self._quote(part, best))
+            cited.append(best.clause_id)
+        if len(cited) == len(whole.citations):
+            return whole
+        return PolicyAnswer(join_quotes(quotes), tuple(cited), True, whole.hits)
+
+    def _answer_whole(self, question: str, situation: str | None) -> PolicyAnswer:
+        """The answer to ``question`` read as one question (see ``answer``)."""
         boost = self.situation_boost
         named = section_of(situation) is not None
         if not named:
