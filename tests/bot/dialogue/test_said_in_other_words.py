@@ -280,6 +280,16 @@ def test_an_unsure_tracking_reading_at_a_confirmation_is_a_question_about_the_of
     assert chat.say("yes")["actions"][0]["order_id"] == "P100"
 
 
+def test_a_sure_tracking_reading_asked_without_its_mark_is_about_the_offer(chat, nlu, answerer):
+    assert chat.say("I want to return D200, changed my mind")["expecting"] == "confirmation"
+    question = "so when do i actually get the money back"
+    # A question to the act reader at 0.6, below its sure bar (0.8); tracking to the intent reader.
+    nlu.script[question], nlu.acts[question] = "track_refund", ("question", 0.6)
+    turn = chat.say(question)
+    # Answered, and the offer asked again: not "Is it about order D200?", nor "no refund yet".
+    assert answerer.questions == [question] and turn["expecting"] == "confirmation", bot_text(turn)
+
+
 def test_a_sure_tracking_request_at_a_confirmation_is_a_new_request(chat, nlu, answerer):
     assert chat.say("please cancel P100")["expecting"] == "confirmation"
     text = "where is my other order S301"
