@@ -176,7 +176,9 @@ def live_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     server, thread, sock = serve(create_app(settings, services))
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
-        with httpx.Client(base_url=base_url, timeout=30) as client:
+        # The first report starts the analytics' child process (pandas, DuckDB imported): on a
+        # loaded machine (a fresh-clone CI beside four conversation runs) it took over 30 s.
+        with httpx.Client(base_url=base_url, timeout=120) as client:
             drive(client, clock)
             since = BROWSER_NOW - timedelta(days=7)
             response = client.get(
