@@ -283,8 +283,9 @@ class MessageReading(TurnBase):
         """At a confirmation, a question read as tracking ("will the money go back to my card
         or to my wallet?" reads track_refund) is about the offer on the table, not a new
         request to track something; so is an unsure tracking reading without its question
-        mark ("will u charge me for shipping" reads track_order at 0.69) or a sure one the act
-        reader reads as a question, unless it names another order."""
+        mark ("will u charge me for shipping" reads track_order at 0.69), a sure one the act
+        reader reads as a question, or a refund tracked when no recent order has one, unless it
+        names another order."""
         if self.intent == "request_refund" and self.text.rstrip().endswith("?"):
             # "I choose cash on delivery, so how you refund me?" at a cancellation: the money of
             # the offer on the table, asked about (read as a new refund request, it dropped the
@@ -297,9 +298,15 @@ class MessageReading(TurnBase):
             return True
         if OTHER_ORDER.search(self.said):
             return False
+        if self.intent == "track_refund" and not any(
+            order.was_refunded for order in self.ctx.recent_orders()
+        ):
+            # No refund on any recent order: the only money to ask about is the offer's. Read as
+            # tracking, the bot asked which order, said no refund had been issued, and the
+            # offer on the table was dropped (held-out conversations, the bot's replies).
+            return True
         # Asked without its mark ("when do i get the money back then", the act reader's
-        # question): about the offer too; read as tracking, the bot asked which order and said
-        # no refund had been issued, and the offer on the table was dropped.
+        # question): about the offer too.
         return self.parse.intent.confidence < SURE_REQUEST or self._may_ask()
 
     def _asks(self) -> bool:

@@ -16,7 +16,18 @@ from bot.dialogue.order_match import (
     orders_named_by_date,
 )
 from bot.dialogue.wording import REASON_WORDS
-from tests.utils.builders import NOW, bot_text, citations, demo_orders
+from policies.types import Category
+from tests.bot.conftest import token_headers
+from tests.utils.builders import (
+    NOW,
+    Chat,
+    bot_text,
+    citations,
+    demo_orders,
+    item,
+    order,
+    seed,
+)
 
 PHOTO = "https://img.example.com/lamp.jpg"
 
@@ -288,6 +299,28 @@ def test_a_sure_tracking_reading_asked_without_its_mark_is_about_the_offer(chat,
     turn = chat.say(question)
     # Answered, and the offer asked again: not "Is it about order D200?", nor "no refund yet".
     assert answerer.questions == [question] and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_tracking_a_refund_when_no_order_has_one_is_about_the_offer(
+    bot_client, world_db, nlu, answerer
+):
+    seed(world_db, [order("N100", item("Blue dress", "45.00", Category.APPAREL),
+                          buyer_id="B-NEW", placed=8, delivered=5)])  # fmt: skip
+    chat = Chat(bot_client, token_headers("B-NEW"))
+    assert chat.say("I want to return N100, changed my mind")["expecting"] == "confirmation"
+    text = "refund goes back to my card right"
+    nlu.script[text] = "track_refund"  # sure, and no question to the act reader
+    turn = chat.say(text)
+    assert answerer.questions == [text] and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_tracking_a_refund_when_an_order_has_one_is_still_asked_which(chat, nlu, answerer):
+    # B17's R400 was refunded two days ago: that refund may be the one asked about.
+    assert chat.say("I want to return D200, changed my mind")["expecting"] == "confirmation"
+    text = "refund goes back to my card right"
+    nlu.script[text] = "track_refund"
+    turn = chat.say(text)
+    assert answerer.questions == [] and turn["expecting"] == "order_id", bot_text(turn)
 
 
 def test_a_sure_tracking_request_at_a_confirmation_is_a_new_request(chat, nlu, answerer):
