@@ -18,8 +18,9 @@ _ASK = (
     r"(?:how|what|when|who|where|which|why|do|does|did|can|could|may|will|would|is|are|should|"
     r"must|if)"
 )
-# "..., and how long do I have?", "... and do i have to pay ...": a second question joined on.
-_JOINED = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus)\s+(?={_ASK}\b)", re.IGNORECASE)
+# "..., and how long do I have?", "... and do i have to pay ...": a second question joined on;
+# "... in case anything goes wrong with it: is there a limit ...?": a question after a colon.
+_JOINED = re.compile(rf"(?:(?:,\s*|\s+)(?:and|also|plus)\s+|:\s+)(?={_ASK}\b)", re.IGNORECASE)
 # A sentence that asks: its mark, or a question word first (after "ok", "so", "hi", ...).
 _ASKS = re.compile(
     rf"^\W*(?:(?:ok|okay|so|and|also|but|hi|hey|hello|btw|then|plus)\W+)*{_ASK}\b", re.IGNORECASE
@@ -30,8 +31,8 @@ MIN_PART_WORDS = 4
 
 def question_parts(text: str) -> list[str]:
     """The message's questions when it asks more than one, else ``[]``: its question sentences
-    (a mark, or a question word first), each cut where "and" joins another question on (both
-    sides of such a cut are questions, with or without a mark)."""
+    (a mark, or a question word first), each cut where "and" joins another question on or a
+    colon opens one (both sides of such a cut count, with or without a mark)."""
     parts: list[str] = []
     for start, end in sentence_spans(text):
         pieces = [p.strip(" ,;") for p in _JOINED.split(text[start:end])]

@@ -298,9 +298,7 @@ class MessageReading(TurnBase):
             return True
         if OTHER_ORDER.search(self.said):
             return False
-        if self.intent == "track_refund" and not any(
-            order.was_refunded for order in self.ctx.recent_orders()
-        ):
+        if self.intent == "track_refund" and self._no_refund_to_track():
             # No refund on any recent order: the only money to ask about is the offer's. Read as
             # tracking, the bot asked which order, said no refund had been issued, and the
             # offer on the table was dropped (held-out conversations, the bot's replies).
@@ -308,6 +306,10 @@ class MessageReading(TurnBase):
         # Asked without its mark ("when do i get the money back then", the act reader's
         # question): about the offer too.
         return self.parse.intent.confidence < SURE_REQUEST or self._may_ask()
+
+    def _no_refund_to_track(self) -> bool:
+        """No recent order of the buyer has a refund: "where is my refund" has nothing to find."""
+        return not any(order.was_refunded for order in self.ctx.recent_orders())
 
     def _asks(self) -> bool:
         """The NLU surely reads the message as a question (reconcile's bar for a question)."""

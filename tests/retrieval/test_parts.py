@@ -26,6 +26,10 @@ from retrieval.types import Hit
             "Can I return it? How much will I get back?",
             ["Can I return it?", "How much will I get back?"],
         ),
+        (
+            "I bought a TV, just wondering in case it breaks: is there a limit on refunds?",
+            ["I bought a TV, just wondering in case it breaks", "is there a limit on refunds?"],
+        ),
         # One question, or a second one too short to answer alone: no parts.
         ("how long do refunds take to reach my card", []),
         ("My parcel came crushed. Is that true? Do I really have to chase the courier?", []),

@@ -8,8 +8,9 @@ turned down is not the one asked for; the reason the buyer gives, not the openin
 intent, is how sure the claim is when the router weighs it.
 """
 
+from policies.types import Category, OrderStatus
 from tests.bot.conftest import token_headers
-from tests.utils.builders import Chat, bot_text, citations
+from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
 PHOTO = "https://img.example.com/dress.jpg"
 
@@ -45,6 +46,51 @@ def test_a_sure_tracking_request_without_orders_asks_the_order(bot_client, nlu, 
     nlu.script[text] = "track_refund"
     turn = chat.say(text)
     assert answerer.questions == [] and "can't find any recent orders" in bot_text(turn)
+
+
+def test_tracking_a_refund_no_order_has_is_a_question_about_refunds(
+    bot_client, world_db, nlu, answerer
+):
+    seed(world_db, [order("N200", item("Basketball shoes", "80.00", Category.APPAREL),
+                          buyer_id="B-N200", placed=15, delivered=10)])  # fmt: skip
+    chat = Chat(bot_client, token_headers("B-N200"))
+    text = "ok so refunds to card, when does the cash actually hit"
+    # Sure tracking of a refund, a question to the act reader; no order of the buyer has one.
+    nlu.script[text], nlu.acts[text] = "track_refund", ("question", 0.6)
+    turn = chat.say(text)
+    assert answerer.questions == [text] and "No refund has been issued" not in bot_text(turn)
+    assert turn["expecting"] != "order_id"  # not "Is it about order N200?"
+
+
+def test_tracking_a_refund_for_a_parcel_that_never_came_is_that_claim(
+    bot_client, world_db, nlu, answerer
+):
+    late = order("N201", item("Rice cooker", "42.00"), buyer_id="B-N201",
+                 status=OrderStatus.SHIPPED, placed=12, shipped=11, promised=6)  # fmt: skip
+    seed(world_db, [late])
+    chat = Chat(bot_client, token_headers("B-N201"))
+    text = "my rice cooker until now never arrive, supposed to come last week. Can refund?"
+    # The reason reader unsure (dev2 e54): the item named makes it about the order.
+    nlu.script[text], nlu.reasons[text] = "track_refund", ("not_received", 0.4)
+    turn = chat.say(text)
+    # The problem named is the claim (INR-4.1), not a question about refunds in general.
+    assert turn["expecting"] == "confirmation" and "INR-4.1" in citations(turn), bot_text(turn)
+
+
+def test_an_unsure_tracking_reading_with_a_question_mark_is_answered(chat, nlu, answerer):
+    text = "seller says the courier smashed the box so its not on them?? who pays then"
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.64
+    turn = chat.say(text)
+    assert answerer.questions == [text] and turn["expecting"] != "order_id", bot_text(turn)
+
+
+def test_a_sure_tracking_request_with_a_refund_to_track_asks_the_order(chat, nlu, answerer):
+    # B17's R400 was refunded two days ago: "where's my refund" may be about it.
+    text = "where's my refund"
+    nlu.script[text] = "track_refund"
+    turn = chat.say(text)
+    assert answerer.questions == [] and turn["expecting"] == "order_id", bot_text(turn)
 
 
 def test_without_a_confident_answer_the_order_is_asked_as_before(bot_client, nlu, answerer):
