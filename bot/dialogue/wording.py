@@ -393,14 +393,13 @@ _SENTENCE_END = re.compile(r"[.!;\n]+")
 
 
 def rule_question_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` that may ask a rule: its question sentences ("...?"), or,
-    when it has none, its sentences worded as a rule question without the mark
-    (`UNMARKED_RULE_QUESTION`)."""
-    marked = QUESTION_SENTENCE.findall(text)
-    if marked:
-        return marked
-    sentences = (s.strip() for s in _SENTENCE_END.split(text))
-    return [s for s in sentences if UNMARKED_RULE_QUESTION.match(s.lower())]
+    """The sentences of ``text`` that may ask a rule: its question sentences ("...?"), and
+    those of the rest worded as a rule question without the mark (`UNMARKED_RULE_QUESTION`:
+    "... so its not on them?? so who's actually on the hook here", dev3 f28)."""
+    marked = [q for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
+    rest = QUESTION_SENTENCE.sub(". ", text)
+    sentences = (s.strip() for s in _SENTENCE_END.split(rest))
+    return [*marked, *(s for s in sentences if UNMARKED_RULE_QUESTION.match(s.lower()))]
 
 
 # A question sentence asking who answers for something, or how long, how much, how many: what

@@ -158,6 +158,11 @@ def test_a_statement_opening_with_how_is_not_a_rule_question():
     assert rule_question_sentences("item broke. how much do i get back") == [
         "how much do i get back"
     ]
+    # After a question mark too (dev3 f28).
+    assert rule_question_sentences("its not on them?? so who's on the hook here") == [
+        "its not on them?",
+        "so who's on the hook here",
+    ]
 
 
 def test_an_out_of_scope_question_naming_a_problem_is_answered_before_its_claim(
