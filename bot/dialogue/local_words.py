@@ -45,6 +45,9 @@ class Words:
     vietnamese: re.Pattern[str] | None = None  # on the folded text
     tagalog: re.Pattern[str] | None = None
     language: str | None = field(default=None, compare=False)  # None: the turn's
+    # Languages whose words count in an English conversation too: buyers in Malaysia and
+    # Singapore mix them in ("my table lamp ... sampai already pecah, the box also kemek").
+    mixed: tuple[str, ...] = field(default=(), compare=False)
 
     def search(self, text: str) -> bool:
         return self._find(text, re.Pattern.search)
@@ -55,7 +58,13 @@ class Words:
     def _find(self, text: str, find: Finder) -> bool:
         if self.english is not None and find(self.english, text):
             return True
-        local = self.local(self.language or current().language)
+        language = self.language or current().language
+        if language == "en":
+            return any(self._found(other, text, find) for other in self.mixed)
+        return self._found(language, text, find)
+
+    def _found(self, language: str, text: str, find: Finder) -> bool:
+        local = self.local(language)
         if local is None:
             return False
         return bool(find(local, fold(text) if local is self.vietnamese else text))

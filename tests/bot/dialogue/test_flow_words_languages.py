@@ -35,3 +35,22 @@ def test_not_now_declines_an_offer_in_each_language(language, chat, nlu):
     turn = chat.say(NOT_NOW[language])
     assert turn["status"] == "bot" and turn["actions"] == [], bot_text(turn)
     assert turn["expecting"] != "confirmation", bot_text(turn)
+
+
+def test_malay_reason_words_count_in_an_english_chat(chat, nlu):
+    # dev7 j29: "sampai already pecah" (arrived already broken), read as not received.
+    assert chat.say("I want a refund for D201")["expecting"] == "reason"
+    answer = "the mug sampai already pecah, the box also totally kemek when it came"
+    nlu.script[answer], nlu.reasons[answer] = "item_not_received", ("not_received", 0.4)
+    turn = chat.say(answer)
+    assert turn["language"] == "en"
+    assert turn["expecting"] == "evidence", bot_text(turn)  # damaged: DMG-3.1's photo
+
+
+def test_vietnamese_words_do_not_count_in_an_english_chat():
+    from bot.dialogue.wording import REASON_WORDS
+    from bot.language.catalogue import speaking
+
+    with speaking("en"):
+        assert REASON_WORDS["damaged"].search("sampai already pecah")
+        assert not REASON_WORDS["damaged"].search("it will be here soon, hu")
