@@ -201,33 +201,21 @@ class PolicyAnswerer:
         for part in question_parts(question):
             if len(cited) - len(whole.citations) >= MAX_PART_CLAUSES:
                 break
-            answered = self._answer_whole(part, situation)
-            if not answered.confident:
+            # Only the part's first clause is used: searched and judged, not composed and
+            # quoted as a whole answer would be (that quoting embeds sentences for nothing).
+            _, hits = self._search(part, situation)
+            if not self._first_is_sure(part, hits) or hits[0].clause_id in cited:
                 continue
-            best = answered.hits[0]
-            if best.clause_id in cited:
-                continue
-            quotes.append(self._quote(part, best))
-            cited.append(best.clause_id)
+            quotes.append(self._quote(part, hits[0]))
+            cited.append(hits[0].clause_id)
         if len(cited) == len(whole.citations):
             return whole
         return PolicyAnswer(join_quotes(quotes), tuple(cited), True, whole.hits)
 
     def _answer_whole(self, question: str, situation: str | None) -> PolicyAnswer:
         """The answer to ``question`` read as one question (see ``answer``)."""
-        boost = self.situation_boost
-        named = section_of(situation) is not None
-        if not named:
-            found = self.retriever.search(question, self.depth)
-        elif boost <= 0:
-            found = self.retriever.search(question, max(self.depth, self.situation_clause_depth))
-        else:
-            deeper = self.retriever.search(question, self.depth + boost)
-            found = prefer_situation(deeper, situation, boost)
-        hits = tuple(found[: self.depth])
-        if not hits or (
-            not self._sure(hits[0]) and not self._a_sentence_is_sure(question, hits[0])
-        ):
+        found, hits = self._search(question, situation)
+        if not self._first_is_sure(question, hits):
             return PolicyAnswer(NOT_SURE_REPLY, (), False, hits)
         best = hits[0]
         second = (
@@ -246,6 +234,25 @@ class PolicyAnswerer:
             True,
             hits,
         )
+
+    def _search(
+        self, question: str, situation: str | None
+    ) -> tuple[Sequence[Hit], tuple[Hit, ...]]:
+        """The hits found (deeper when a situation is named) and the first ``depth`` of them."""
+        boost = self.situation_boost
+        named = section_of(situation) is not None
+        if not named:
+            found = self.retriever.search(question, self.depth)
+        elif boost <= 0:
+            found = self.retriever.search(question, max(self.depth, self.situation_clause_depth))
+        else:
+            deeper = self.retriever.search(question, self.depth + boost)
+            found = prefer_situation(deeper, situation, boost)
+        return found, tuple(found[: self.depth])
+
+    def _first_is_sure(self, question: str, hits: Sequence[Hit]) -> bool:
+        """Whether the first hit may be answered from (see ``_sure``, ``_a_sentence_is_sure``)."""
+        return bool(hits) and (self._sure(hits[0]) or self._a_sentence_is_sure(question, hits[0]))
 
     def _sure(self, best: Hit) -> bool:
         """The first hit's cosine clears the threshold, or the answerability gate, which reads
