@@ -105,6 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         help="answer without quoting the rule an added clause elaborates (retrieval.base_rules)",
     )
     parser.add_argument(
+        "--without-deadlines",
+        action="store_true",
+        help="answer without quoting the deadline a question about 'still' or 'N days ago' "
+        "turns on (retrieval.deadlines)",
+    )
+    parser.add_argument(
         "--without-gate",
         action="store_true",
         help="the dev conversations' questions refused by the cosine threshold alone, not the "
@@ -204,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                 quantity_clause_margin=m[3],
                 word_overlap_bonus=m[4],
                 base_rules=base_rules,
+                deadlines=not args.without_deadlines,
                 clauses=clauses,
             )
             for m in margins
@@ -262,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             quantity_clause_margin=margin[3],
             word_overlap_bonus=margin[4],
             base_rules=base_rules,
+            deadlines=not args.without_deadlines,
             clauses=clauses,
         )
         right, words = 0, []
