@@ -88,7 +88,9 @@ from bot.dialogue.wording import (
     RULE_QUESTION,
     RULE_WORD_FIRST,
     SEALED_WORDS,
+    SENT_BACK,
     UNDER_REVIEW,
+    WHEN_ASKED,
     WHY_QUESTION,
     question_sentences,
     rating_of,
@@ -195,6 +197,20 @@ class TurnHandler(Deciding):
             # (read as a refund, it asked what went wrong, then took "TWO DAYS later" for a
             # late parcel, dev5 g23); the rule for it, REF-5.7, is the answer.
             return self._price_drop_rule()
+        if flow is None and state.proposal is None and self._asks_to_cancel():
+            # "cancel SG-2612-11111 please, how long until the refund shows on my card?" reads
+            # track_refund at 0.99, "SG-2612-22222 cancel. refund time?" out of scope: read so,
+            # the bot said "No refund has been issued on order X" and stopped, or asked what
+            # went wrong until a person took over (dev7 j35). The cancellation starts; its
+            # offer says where the money goes and how long it takes (REF-5.1). The words and
+            # the order's record agree, and the buyer confirms before anything is done: the
+            # request is as sure as a sure reading (out of scope at 0.36, the router had sent it
+            # to a person). Read as a refund, "please cancel order X? ... would I get that
+            # voucher back?" was asked what went wrong (dev7 j27). A question sentence beside
+            # it is answered first, as for any request naming its order.
+            if self._asks_in_a_named_request():
+                self._answer_question_sentence()
+            return self._start("cancel_order", max(self.parse.intent.confidence, SURE_REQUEST))
         if flow is None and state.proposal is None and self._disputes_a_decision():
             # "The seller REJECTED my return on the hiking boots ... I'm not accepting this, I
             # want it reviewed": out of scope at 0.28, it was asked what went wrong until a
@@ -345,6 +361,15 @@ class TurnHandler(Deciding):
             answered = self._answer_if_sure()
             if answered is not None:
                 return answered
+        if flow is None and self.intent in ASKS_REASON and self._asks_after_sending_back():
+            # "ok so I already posted the air purifier back to the seller yesterday how long
+            # after they get it do I get my refund" reads request_refund at 0.91: nothing went
+            # wrong to ask about (asked "What went wrong?" twice, the buyer was passed to a
+            # person, dev3 f10). The rule for the refund after a return (RET-2.4) is the
+            # answer, when retrieval is sure; then the order is offered for a check.
+            answered = self._answer_if_sure()
+            if answered is not None:
+                return answered
         if flow is None and self.intent in FLOW_INTENTS and self._asks_the_rule():
             # A story ending in a question about the rule ("The seller sat on my order for a
             # week before shipping it. Who is responsible for that mess?"): read whole, the
@@ -488,6 +513,15 @@ class TurnHandler(Deciding):
         return any(
             RULE_QUESTION.search(sentence) and not OWN_CASE.search(sentence)
             for sentence in rule_question_sentences(self.text.lower())
+        )
+
+    def _asks_after_sending_back(self) -> bool:
+        """The message says the item was sent back already and asks when or how long
+        (`SENT_BACK`, `WHEN_ASKED`), naming no problem the reason reader is sure of."""
+        return (
+            bool(SENT_BACK.search(self.said))
+            and bool(WHEN_ASKED.search(self.said))
+            and self._named_reason(REASON_OPENING_CONFIDENCE) in (None, *AGREEING_REASON.values())
         )
 
     def _asks_in_a_request(self) -> bool:

@@ -28,6 +28,8 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
+    CANCEL_ASKED,
+    CANCEL_NOT_ASKED,
     NEWEST_OFFERED,
     NO_LEAD,
     NO_WORDS,
@@ -42,7 +44,7 @@ from bot.dialogue.wording import (
     YES_WORDS,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
-from policies.types import ClaimType, Order
+from policies.types import ClaimType, Order, OrderStatus
 
 # The bot's closed questions whose options a reply may pick by place (`_picked_by_place`).
 _LISTS = frozenset({Choice.ITEMS, Choice.REMEDY, Choice.OPENED})
@@ -306,6 +308,23 @@ class MessageReading(TurnBase):
         # Asked without its mark ("when do i get the money back then", the act reader's
         # question): about the offer too.
         return self.parse.intent.confidence < SURE_REQUEST or self._may_ask()
+
+    def _asks_to_cancel(self) -> bool:
+        """The message asks to cancel an order that has not shipped, read as something else:
+        tracking (the refund it asks about is the cancellation's, which a pending order cannot
+        have yet), a refund (of a pending order: its cancellation) or nothing the intent reader
+        knows. The order it names must be pending; naming none, the buyer must have a pending
+        order and no refund to track."""
+        if self.intent not in (*TRACKING, "request_refund", "out_of_scope", "inform"):
+            return False
+        if not CANCEL_ASKED.search(self.said) or CANCEL_NOT_ASKED.search(self.said):
+            return False
+        named = self._order_entity() or self._typed_order()
+        if named is not None:
+            order = self.ctx.find_order(self._owned(named) or named)
+            return order is not None and order.status is OrderStatus.PENDING
+        pending = [o for o in self.ctx.recent_orders() if o.status is OrderStatus.PENDING]
+        return bool(pending) and self._no_refund_to_track()
 
     def _no_refund_to_track(self) -> bool:
         """No recent order of the buyer has a refund: "where is my refund" has nothing to find."""

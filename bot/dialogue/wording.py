@@ -252,6 +252,28 @@ REASON_WORDS = {
     name: replace(local.REASONS[name], english=english, mixed=("ms",))
     for name, english in _ENGLISH_REASONS.items()
 }
+# An item the buyer has sent back already ("I already posted the air purifier back to the
+# seller yesterday", "just returned it"), and a question of when or how long.
+SENT_BACK = re.compile(
+    r"\b(?:posted|sent|shipped|mailed|couriered|dropped off|returned|gave)\b(?:\s+[\w']+){0,5}"
+    r"\s+back\b|\b(?:already|just)\s+(?:returned|sent|posted|shipped|mailed|dropped)\b"
+)
+WHEN_ASKED = re.compile(r"\b(?:how long|how soon|how many (?:business )?days|when)\b")
+# A cancellation the buyer asks for: "cancel" opening a sentence ("cancel X please", "pls
+# cancel"), asked for ("could you please cancel", "i want to cancel"), or said of an order
+# ("X cancellation.", "cancellation for X"). Not one reported ("the seller says cancel the
+# order"), done already ("cancelled"), refused ("don't cancel") or supposed ("if I cancel").
+CANCEL_ASKED = re.compile(
+    r"(?:^|[.!?,;:]\s*)(?:(?:hi|hello|hey)\W+)?(?:pls |please |plz |kindly )?cancel(?:l?ation)?\b"
+    r"|\b(?:please|pls|plz|kindly|could you|can you|can u|would you|help me|i want to|i wanna"
+    r"|i'd like to|i would like to|want to|need to|wish to)\s+(?:\w+\s+)?cancel\b"
+    r"|\bcancel(?:l?ation) (?:for|of|on)\b"
+    r"|\b[a-z]{0,4}-?\d[\w-]*\d\s+cancel(?:l?ation)?\b"
+)
+CANCEL_NOT_ASKED = re.compile(
+    r"\b(?:don'?t|do not|not|never|no need to|without|if (?:i|we)|when (?:i|we)|once (?:i|we)"
+    r"|after (?:i|we)|what if (?:i|we))\s+(?:\w+\s+)?cancel"
+)
 # "Hi, I need help with an order please", "I have a problem with my order", "something's off
 # with my order": a request the NLU reads as out of scope, which asks for the order and what
 # went wrong (`TurnHandler`).

@@ -256,3 +256,31 @@ def test_an_unsure_payment_reading_with_an_unsure_reason_still_goes_to_a_person(
     nlu.reasons[RETURN_STORY] = ("change_of_mind", 0.55)
     turn = chat.say(RETURN_STORY)
     assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn)
+
+
+SENT_BACK_STORY = (
+    "ok so I already posted the air purifier back to the seller yesterday "
+    "how long after they get it do I get my refund"
+)
+
+
+def test_when_the_refund_comes_for_an_item_sent_back_is_answered_not_asked_what_went_wrong(
+    chat, nlu, answerer
+):
+    # dev3 f10: read as a refund request, it was asked "What went wrong?" until a person took
+    # over; nothing went wrong, the return is on its way.
+    nlu.script[SENT_BACK_STORY] = "request_refund"
+    turn = chat.say(SENT_BACK_STORY)
+    assert answerer.questions == [SENT_BACK_STORY] and citations(turn) == {"RET-2.1"}
+    assert turn["expecting"] != "reason", bot_text(turn)
+    assert turn["actions"] == []
+
+
+def test_an_item_sent_back_with_a_question_retrieval_is_unsure_of_starts_the_request(
+    chat, nlu, answerer
+):
+    answerer.confident = False
+    nlu.script[SENT_BACK_STORY] = "request_refund"
+    turn = chat.say(SENT_BACK_STORY)
+    assert "not sure" not in bot_text(turn)
+    assert turn["expecting"] in ("order_id", "reason"), bot_text(turn)
