@@ -220,7 +220,7 @@ class MessageReading(TurnBase):
         intent's own when the intent reader is sure of it, else the reason quick replies'
         words; always one the open request can have."""
         named = self._named_reason()
-        if named is not None:
+        if named is not None and not self._problem_read_alone(named):
             return named
         by_intent = REASON_OF_INTENT.get(self.intent)
         request = self.state.flow.intent if self.state.flow else self.intent
@@ -232,6 +232,18 @@ class MessageReading(TurnBase):
         ):
             return by_intent
         return self._reason_in_words_unopposed()
+
+    def _problem_read_alone(self, reason: str) -> bool:
+        """A problem (not a change of mind) only the reason reader sees, in a message the
+        intent reader takes for information or nothing it knows, and whose words name no
+        problem: "It's the wool jumper I got a few weeks ago." to "Which order?" reads
+        wrong_item at 0.83, and the jumper's change-of-mind return was refused as a problem
+        reported after the 15-day window (dev t19). Such a reason is asked, not taken."""
+        return (
+            reason != ClaimType.CHANGE_OF_MIND_RETURN.value
+            and self.intent in ("inform", "out_of_scope")
+            and self._reason_in_words() is None
+        )
 
     def _reason_in_words_unopposed(self, intent: str | None = None) -> str | None:
         """The reason the quick replies' words name, unless the reason reader names another

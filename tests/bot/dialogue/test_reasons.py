@@ -310,3 +310,23 @@ def test_the_guess_is_asked_once_then_the_question_and_a_person(chat, nlu):
     turn = chat.say(STORY)  # the same story again: no second guess
     assert "didn't catch" in bot_text(turn) and turn["expecting"] == "reason"
     assert chat.say(STORY)["status"] == "waiting_for_agent"
+
+
+def test_a_problem_only_the_reason_reader_sees_in_an_answer_naming_the_order_is_asked(chat, nlu):
+    # dev t19: "It's the wool jumper I got a few weeks ago." to "Which order?" read wrong_item
+    # at 0.83 (out of scope), and the change-of-mind return was refused as a late problem.
+    chat.say("I'd like to return something")
+    text = "It's the blue dress I got last week."
+    nlu.script[text] = "out_of_scope"
+    nlu.reasons[text] = ("wrong_item", 0.83)
+    turn = chat.say(text)
+    assert turn["expecting"] == "reason", turn
+
+
+def test_a_problem_the_words_name_in_an_answer_naming_the_order_is_taken(chat, nlu):
+    chat.say("I'd like to return something")
+    text = "It's the blue dress, it came broken."
+    nlu.script[text] = "out_of_scope"
+    nlu.reasons[text] = ("damaged", 0.83)
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence", turn  # the damage's photo, not "What went wrong?"
