@@ -227,6 +227,9 @@ class FixedHits:
     def expansion_words(self, question: str, language: str) -> list[str]:
         return []
 
+    def translations(self) -> dict[str, list]:
+        return {}  # no clause to quote besides the hits (a deadline is not found: none added)
+
 
 _FIRST_LOW = [
     Hit("RET-2.7", "Dibuka", "Barang dibuka tidak boleh dipulangkan.", 0.040, (0,)),
