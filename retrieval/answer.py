@@ -27,7 +27,7 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from common.sentences import is_long, sentence_spans
 from retrieval.base_rules import BaseRules
-from retrieval.deadlines import deadline_rule
+from retrieval.deadlines import deadline_hit
 from retrieval.embedder import Embedder
 from retrieval.expansion import ItemCategories
 from retrieval.kb import Clause, split_sentences
@@ -186,7 +186,7 @@ class PolicyAnswerer:
         # from ``clauses`` (the knowledge base); None: off.
         self.base_rules = base_rules
         self._clauses = {c.clause_id: c for c in clauses}
-        # A question about "still" or "N days ago" gets its section's deadline quoted too
+        # A question about "N days ago" or "too late" gets its section's deadline quoted too
         # (`retrieval.deadlines`), from ``clauses``; False: off (for measuring it).
         self.deadlines = deadlines
         self._sentence_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
@@ -233,7 +233,7 @@ class PolicyAnswerer:
         base = self.base_rules.base_hit(chosen, self._clauses) if self.base_rules else None
         if base is not None:
             chosen.insert(0, base)
-        deadline = self._deadline(question, chosen)
+        deadline = deadline_hit(question, chosen, self._clauses) if self.deadlines else None
         if deadline is not None:
             chosen.append(deadline)
         return PolicyAnswer(
@@ -242,17 +242,6 @@ class PolicyAnswerer:
             True,
             hits,
         )
-
-    def _deadline(self, question: str, chosen: Sequence[Hit]) -> Hit | None:
-        """The section's deadline when the question turns on it (`retrieval.deadlines`), as a
-        hit to quote (its whole text, the first clause's score); None when off or not due."""
-        if not self.deadlines:
-            return None
-        rule_id = deadline_rule(question, [hit.clause_id for hit in chosen])
-        rule = self._clauses.get(rule_id) if rule_id is not None else None
-        if rule is None:
-            return None
-        return Hit(rule.clause_id, rule.title, rule.text, chosen[0].score)
 
     def _search(
         self, question: str, situation: str | None

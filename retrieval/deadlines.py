@@ -1,9 +1,10 @@
-"""The deadline a question about "still" or "N days ago" turns on (issue 14).
+"""The deadline a question about "N days ago" or "too late" turns on (issue 14).
 
 "I got the shirt 25 days ago, never worn, tags on, can I still return it?" matches the return
 conditions (RET-2.3: unused, tags, packaging) best, and the answer quoted them without the one
 thing the buyer asked: whether 25 days is still inside the 30-day window (RET-2.1). A question
-that says how long ago something happened, or asks whether it is still time, about an act a
+that says how long ago something happened, or asks about the time itself ("too late", "how
+long", "deadline"; not "still" alone, which asks despite a condition), about an act a
 section's deadline governs (returning an item; reporting a problem), is answered with that
 deadline too, whatever the retriever ranked first. Two sections have such a deadline in the
 spec: RET-2.1 (return within 30 days, 15 for electronics) and DMG-3.1 (report within 15 days).
@@ -17,9 +18,12 @@ written without spaces, so its words are matched without word boundaries.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from retrieval.kb import Clause
 from retrieval.languages import ENGLISH
+from retrieval.types import Hit
 
 _NUMBER = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple\s+of)"
 
@@ -103,7 +107,7 @@ def deadline_rule(
     question: str, cited: tuple[str, ...] | list[str], language: str = ENGLISH
 ) -> str | None:
     """The deadline rule the answer should quote too: the question names a time, or asks
-    whether it is still time, about an act whose section the answer already cites, and the
+    about the time itself, about an act whose section the answer already cites, and the
     answer does not cite that section's deadline yet. None otherwise (or for a language without
     words here)."""
     time = _TIME.get(language)
@@ -115,3 +119,16 @@ def deadline_rule(
         if _ACTS[language][act].search(question):
             return rule
     return None
+
+
+def deadline_hit(
+    question: str, chosen: Sequence[Hit], clauses: Mapping[str, Clause], language: str = ENGLISH
+) -> Hit | None:
+    """The deadline rule of ``deadline_rule`` as a hit to quote after ``chosen`` (its whole
+    text from ``clauses``, the knowledge base of the answer's language; the first clause's
+    score), or None: not due, or not in ``clauses``."""
+    rule_id = deadline_rule(question, [hit.clause_id for hit in chosen], language)
+    rule = clauses.get(rule_id) if rule_id is not None else None
+    if rule is None:
+        return None
+    return Hit(rule.clause_id, rule.title, rule.text, chosen[0].score)

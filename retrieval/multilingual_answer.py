@@ -23,7 +23,7 @@ from retrieval.answer import (
     render,
 )
 from retrieval.base_rules import BaseRules
-from retrieval.deadlines import deadline_rule
+from retrieval.deadlines import deadline_hit
 from retrieval.kb import Clause
 from retrieval.languages import ENGLISH, LANGUAGES, TRANSLATED, check_language
 from retrieval.multilingual import MultilingualIndex
@@ -160,7 +160,7 @@ class MultilingualAnswerer:
         # The rule an answer's first clause elaborates is quoted first (`retrieval.base_rules`),
         # in the buyer's language; None: off.
         self.base_rules = base_rules
-        # A question about "still" or "N days ago" gets its section's deadline quoted too, in
+        # A question about "N days ago" or "too late" gets its section's deadline quoted too, in
         # the buyer's language (`retrieval.deadlines`); False: off (for measuring it).
         self.deadlines = deadlines
         self._clause_books: dict[str, dict[str, Clause]] = {}
@@ -194,7 +194,11 @@ class MultilingualAnswerer:
             base = self.base_rules.base_hit(chosen, self._clauses_in(language))
             if base is not None:
                 chosen.insert(0, base)
-        deadline = self._deadline(question, chosen, language)
+        deadline = (
+            deadline_hit(question, chosen, self._clauses_in(language), language)
+            if self.deadlines
+            else None
+        )
         if deadline is not None:
             chosen.append(deadline)
         return PolicyAnswer(
@@ -203,17 +207,6 @@ class MultilingualAnswerer:
             True,
             hits,
         )
-
-    def _deadline(self, question: str, chosen: Sequence[Hit], language: str) -> Hit | None:
-        """The section's deadline, in ``language``, when the question turns on it
-        (`retrieval.deadlines`); None when off or not due."""
-        if not self.deadlines:
-            return None
-        rule_id = deadline_rule(question, [hit.clause_id for hit in chosen], language)
-        rule = self._clauses_in(language).get(rule_id) if rule_id is not None else None
-        if rule is None:
-            return None
-        return Hit(rule.clause_id, rule.title, rule.text, chosen[0].score)
 
     def _clauses_in(self, language: str) -> dict[str, Clause]:
         """The knowledge base's clauses in ``language``, by id (read once per language)."""

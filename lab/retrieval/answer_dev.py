@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--without-deadlines",
         action="store_true",
-        help="answer without quoting the deadline a question about 'still' or 'N days ago' "
+        help="answer without quoting the deadline a question about 'N days ago' or 'too late' "
         "turns on (retrieval.deadlines)",
     )
     parser.add_argument(
