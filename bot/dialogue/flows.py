@@ -1143,7 +1143,13 @@ class TurnHandler(Deciding):
         else:
             text = replies.text("out_of_scope")
         keep = self.state.flow is not None
-        return self._say(replies.with_resume(text, resume), prompt_keep=keep)
+        said = self._say(replies.with_resume(text, resume), prompt_keep=keep)
+        if self.intent == "greet" and not keep and self.state.proposal is None:
+            # "hello" alone: the greeting asks what the buyer needs, and says it waits for
+            # their request (`DialogueState.greeted`); with nothing expected, a client (and
+            # the simulated buyer, dev7 j60) took the conversation as over.
+            self._prompt("reason", [])
+        return said
 
     def _rated(self, score: int) -> Outcome:
         case_id = self.state.rating_case_id

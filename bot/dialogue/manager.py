@@ -437,6 +437,8 @@ class DialogueManager:
         """The turn in the conversation's language (`speaking`), its transaction open."""
         conversation_id, buyer_id = conversation.conversation_id, conversation.buyer_id
         state = DialogueState.load(conversation.state)
+        if state.greeted():
+            state.clear_prompt()  # answered by this message, an opening like any other
         status = conversation.status
         ctx = TurnContext(
             turn.session,
@@ -550,7 +552,7 @@ def _may_hold_several(state: dict[str, Any] | None, parse: ParseResult) -> bool:
         current.flow is None
         and current.proposal is None
         and not current.pending
-        and current.expecting in (None, "rating")
+        and (current.expecting in (None, "rating") or current.greeted())
     )
     return fresh and (parse.intent.name in FLOW_INTENTS or parse.intent.name == "ask_policy")
 

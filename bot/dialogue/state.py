@@ -136,6 +136,16 @@ class DialogueState(BaseModel):
             return None
         return f"{self.expecting}:{self.choice or ''}"
 
+    def greeted(self) -> bool:
+        """The open question is the greeting's "What can I help you with today?" (`expecting`
+        "reason", no request open): the buyer's next message is an opening, read as one."""
+        return (
+            self.expecting == "reason"
+            and self.flow is None
+            and self.proposal is None
+            and not self.pending
+        )
+
     def clear_prompt(self) -> None:
         self.expecting, self.choice = None, None
         self.quick_replies, self.options = [], {}

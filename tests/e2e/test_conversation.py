@@ -168,6 +168,7 @@ def test_greeting_thanks_and_goodbye(new_chat, shop):
 
     turn = chat.say("hiya")
     assert turn.intent == "greet" and "after-sales assistant" in turn.text
+    assert turn.expecting == "reason"  # "What can I help you with today?"
     turn = chat.say("ok thank u so much")
     assert turn.intent == "thank" and "welcome" in turn.text
     turn = chat.say("bye bye")
