@@ -1,7 +1,8 @@
 """Section 3 of the spec: damaged, defective, wrong or not-as-described items.
 
 The affected items' value decides between DMG-3.2 and DMG-3.3; at or below $25 the refund is
-given even if the buyer would rather have a replacement (3.2 offers no replacement).
+given even if the buyer would rather have a replacement (3.2 offers no replacement; the
+knowledge base's DMG-3.6 says so, and the refund's explanation says why to a buyer who asked).
 """
 
 from __future__ import annotations
@@ -64,12 +65,21 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
     value = items_value(items)
     amount = min(value, order.refundable)
     if value <= NO_RETURN_LIMIT:
+        # A replacement asked for: why it is a refund (DMG-3.6), rather than a silent refund.
+        instead = ("DMG-3.6",) if claim.prefers_replacement else ()
+        why = (
+            "A replacement is only sent for items worth more than "
+            f"{money(NO_RETURN_LIMIT, order.currency)}; this one is refunded instead, and you "
+            "can order it again if you still want it. "
+            if instead
+            else ""
+        )
         return grant(
             order,
             Remedy.REFUND,
             amount,
-            ("DMG-3.1", "DMG-3.2", *covered_note, *refund_clauses(order)),
-            f"Sorry about the {titles(items)}. You get a full refund of "
+            ("DMG-3.1", "DMG-3.2", *instead, *covered_note, *refund_clauses(order)),
+            f"Sorry about the {titles(items)}. {why}You get a full refund of "
             f"{money(amount, order.currency)} and do not need to send it back; it goes "
             f"{refund_route(order)}.",
             items=items,

@@ -141,3 +141,16 @@ def test_a_replacement_cites_the_replacement_rule() -> None:
     )
     assert result.remedy is Remedy.REPLACEMENT
     assert "DMG-3.6" in result.clauses
+
+
+@pytest.mark.parametrize("prefers", [True, False])
+def test_a_replacement_asked_for_at_25_or_less_is_refunded_and_says_why(prefers: bool) -> None:
+    """DMG-3.2 offers no replacement (dev5 g31: "Pwede ba palitan instead of refund?" got a
+    refund without a word about the replacement asked for); DMG-3.6 says why."""
+    order = make_order(OrderStatus.DELIVERED, item("18.00"))
+    result = check(
+        order, ClaimType.WRONG_ITEM, DELIVERED + DAY, has_photo=True, prefers_replacement=prefers
+    )
+    assert result.remedy is Remedy.REFUND and result.amount == Decimal("18.00")
+    assert ("DMG-3.6" in result.clauses) is prefers
+    assert ("only sent for items worth more than $25.00" in result.explanation) is prefers
