@@ -340,53 +340,10 @@ class TurnHandler(Deciding):
             # question of where the parcel is. What went wrong is asked (or taken from the
             # message), as for "problem with K9501".
             return self._start("request_refund")
-        if (
-            flow is None
-            and self.intent == "track_refund"
-            and not (self._order_entity() or self._id_typed() or self._orders_named())
-            and self._looks_like_question()
-            and self._named_reason() is None
-            and not any(REASON_WORDS[name].search(self.said) for name in TRACKED_PROBLEMS)
-            and self.ctx.recent_orders()
-            and self._no_refund_to_track()
-        ):
-            # "ok so refunds to card, when does the cash actually hit fr" (tracking a refund,
-            # sure, asked, naming no problem, item or order, and no order has a refund to
-            # track): a question about refunds. Asked "which order?", the buyer got "no refund
-            # has been issued" (dev3 f20). Answered first when retrieval is sure; unsure, the
-            # order is asked as before. A problem or an item named ("my rice cooker until now
-            # never arrive ... Can refund?", dev2 e54) is about that order: the claim it names,
-            # decided once the order is known (`_tracked`). (An unsure tracking reading asking
-            # in general, a "where is my order??" too, is not such a question: held-out c008.)
-            answered = self._answer_if_sure()
-            if answered is not None:
-                return answered
-        if flow is None and self.intent in ASKS_REASON and self._asks_after_sending_back():
-            # "ok so I already posted the air purifier back to the seller yesterday how long
-            # after they get it do I get my refund" reads request_refund at 0.91: nothing went
-            # wrong to ask about (asked "What went wrong?" twice, the buyer was passed to a
-            # person, dev3 f10). The rule for the refund after a return (RET-2.4) is the
-            # answer, when retrieval is sure; then the order is offered for a check.
-            answered = self._answer_if_sure()
-            if answered is not None:
-                return answered
-        if flow is None and self.intent in FLOW_INTENTS and self._asks_the_rule():
-            # A story ending in a question about the rule ("The seller sat on my order for a
-            # week before shipping it. Who is responsible for that mess?"): read whole, the
-            # story reads as the request it tells, but the buyer asked who answers for it, or
-            # how long or how much. Answered first when retrieval is sure, then the order it
-            # may be about is offered for a check (`_offer_check`); otherwise the request.
-            answered = self._answer_if_sure()
-            if answered is not None:
-                return answered
-        if flow is None and self.intent in FLOW_INTENTS - TRACKING and self._asks_in_a_request():
-            # A problem told with a question about the rule ("My mug reach already but got
-            # crack. Only 12 dollar one. Need to post back the broken mug or not?"): a part of
-            # the message, read alone, is a policy question (`several`; the act reader calls
-            # the whole a request at 0.97). The answer comes first, cited, then the order it
-            # may be about is offered for a check, not forced: started at once, the claim
-            # asked for a photo the buyer did not have until a person took over (dev3
-            # f13-f15; dev2 e21, e22). Retrieval unsure: the request goes on as before.
+        if flow is None and self._opening_asks_the_rule():
+            # A request that asks about the rule (`_opening_asks_the_rule`): the answer comes
+            # first, cited, when retrieval is sure, then the order it may be about is offered
+            # for a check; unsure, the request goes on as before.
             answered = self._answer_if_sure()
             if answered is not None:
                 return answered
@@ -503,32 +460,74 @@ class TurnHandler(Deciding):
             and not (self._order_entity() or self._id_typed())
         )
 
+    def _opening_asks_the_rule(self) -> bool:
+        """An opening the intent reader takes for a request that asks about the rule instead,
+        in one of the ways below (each found in a dev-set conversation)."""
+        return (
+            self._asks_about_refunds_in_general()
+            or self._asks_after_sending_back()
+            or self._asks_the_rule()
+            or self._asks_in_a_request()
+        )
+
+    def _asks_about_refunds_in_general(self) -> bool:
+        """ "ok so refunds to card, when does the cash actually hit fr": tracking a refund,
+        sure, asked, naming no problem, item or order, and no order has a refund to track: a
+        question about refunds. Asked "which order?", the buyer got "no refund has been
+        issued" (dev3 f20). A problem or an item named ("my rice cooker until now never arrive
+        ... Can refund?", dev2 e54) is about that order: the claim it names, decided once the
+        order is known (`_tracked`). (An unsure tracking reading asking in general, a "where is
+        my order??" too, is not such a question: held-out c008.)"""
+        return (
+            self.intent == "track_refund"
+            and not (self._order_entity() or self._id_typed() or self._orders_named())
+            and self._looks_like_question()
+            and self._named_reason() is None
+            and not any(REASON_WORDS[name].search(self.said) for name in TRACKED_PROBLEMS)
+            and bool(self.ctx.recent_orders())
+            and self._no_refund_to_track()
+        )
+
+    def _asks_after_sending_back(self) -> bool:
+        """ "ok so I already posted the air purifier back to the seller yesterday how long
+        after they get it do I get my refund" (request_refund at 0.91): the item was sent back
+        already (`SENT_BACK`) and the buyer asks when or how long (`WHEN_ASKED`), naming no
+        problem the reason reader is sure of. Nothing went wrong to ask about: asked "What went
+        wrong?" twice, the buyer was passed to a person (dev3 f10); RET-2.4 is the answer."""
+        return (
+            self.intent in ASKS_REASON
+            and bool(SENT_BACK.search(self.said))
+            and bool(WHEN_ASKED.search(self.said))
+            and self._named_reason(REASON_OPENING_CONFIDENCE) in (None, *AGREEING_REASON.values())
+        )
+
     def _asks_the_rule(self) -> bool:
-        """A question sentence (its mark may be missing, `rule_question_sentences`) asking who
-        answers for something, or how long, how much, how many (`RULE_QUESTION`), not about
-        the buyer's own case, in a message naming none of their orders (a question about one
-        is that order's request)."""
-        if self._order_entity() or self._id_typed():
+        """A story ending in a question about the rule ("The seller sat on my order for a week
+        before shipping it. Who is responsible for that mess?"): read whole, the story reads as
+        the request it tells, but a question sentence (its mark may be missing,
+        `rule_question_sentences`) asks who answers for something, or how long, how much, how
+        many (`RULE_QUESTION`), not about the buyer's own case, in a message naming none of
+        their orders (a question about one is that order's request)."""
+        if self.intent not in FLOW_INTENTS or self._order_entity() or self._id_typed():
             return False
         return any(
             RULE_QUESTION.search(sentence) and not OWN_CASE.search(sentence)
             for sentence in rule_question_sentences(self.text.lower())
         )
 
-    def _asks_after_sending_back(self) -> bool:
-        """The message says the item was sent back already and asks when or how long
-        (`SENT_BACK`, `WHEN_ASKED`), naming no problem the reason reader is sure of."""
-        return (
-            bool(SENT_BACK.search(self.said))
-            and bool(WHEN_ASKED.search(self.said))
-            and self._named_reason(REASON_OPENING_CONFIDENCE) in (None, *AGREEING_REASON.values())
-        )
-
     def _asks_in_a_request(self) -> bool:
-        """A request asking a policy question about its problem (`asks_about`), naming none of
-        the buyer's orders by id (a question about a named order is that order's request:
-        "Can I return the pillows from S2011?")."""
-        return self.asks_about and not (self._order_entity() or self._id_typed())
+        """A problem told with a question about the rule ("My mug reach already but got crack.
+        Only 12 dollar one. Need to post back the broken mug or not?"): a part of the message,
+        read alone, is a policy question about its problem (`asks_about`, from `several`; the
+        act reader calls the whole a request at 0.97), naming none of the buyer's orders by id
+        (a question about a named order is that order's request: "Can I return the pillows
+        from S2011?"). Started at once, the claim asked for a photo the buyer did not have
+        until a person took over (dev3 f13-f15; dev2 e21, e22)."""
+        return (
+            self.intent in FLOW_INTENTS - TRACKING
+            and self.asks_about
+            and not (self._order_entity() or self._id_typed())
+        )
 
     def _asks_in_a_named_request(self) -> bool:
         """A request naming one of the buyer's orders by id whose last question sentence, read
