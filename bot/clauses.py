@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.language.catalogue import say
 from retrieval.answer import PolicyAnswer
 from retrieval.kb import Clause, load_knowledge_base
+from retrieval.languages import I18N_DIR, LANGUAGES
 
 KNOWLEDGE_BASE_DIR = Path(__file__).resolve().parents[1] / "data" / "policies"
 # A clause id as the knowledge base writes them (`retrieval.kb.CLAUSE_ID_PATTERN`), in text;
@@ -31,16 +32,27 @@ _BARE_REFERENCE = re.compile(
 )
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)  # English and its five translations
 def clause_book(directory: Path = KNOWLEDGE_BASE_DIR) -> dict[str, Clause]:
     """The knowledge base's clauses by id, in the policy's order."""
     return {c.clause_id: c for c in load_knowledge_base(directory)}
 
 
-def readable(text: str, book: dict[str, Clause] | None = None) -> tuple[str, tuple[str, ...]]:
+def clause_book_in(language: str) -> dict[str, Clause]:
+    """The clauses by id in ``language``: the English knowledge base, or its translation
+    (`data/policies/i18n/<language>`, the same ids); English for a language without one."""
+    if language == "en" or language not in LANGUAGES:
+        return clause_book()
+    return clause_book(KNOWLEDGE_BASE_DIR / I18N_DIR / language)
+
+
+def readable(
+    text: str, book: dict[str, Clause] | None = None, see: str = "see"
+) -> tuple[str, tuple[str, ...]]:
     """`text` with each clause code replaced by the clause's title in quotes ("(RET-2.6)" reads
     "(see “Pack everything that came with it”)"), and the codes it referred to, in order, to
-    cite. A code the knowledge base does not know is left as it is."""
+    cite. A code the knowledge base does not know is left as it is. ``book`` and ``see`` are
+    the text's language's: its clauses' titles and its word for "see"."""
     book = clause_book() if book is None else book
     referred: list[str] = []
 
@@ -54,7 +66,7 @@ def readable(text: str, book: dict[str, Clause] | None = None) -> tuple[str, tup
 
     def bare(match: re.Match[str]) -> str:
         inner = CLAUSE_CODE.sub(lambda m: title(m.group(0)), match.group(1))
-        return f"(see {inner})" if inner != match.group(1) else match.group(0)
+        return f"({see} {inner})" if inner != match.group(1) else match.group(0)
 
     original = text
     text = _BARE_REFERENCE.sub(bare, text)
@@ -65,10 +77,15 @@ def readable(text: str, book: dict[str, Clause] | None = None) -> tuple[str, tup
 def policy_quote(answer: PolicyAnswer, language: str) -> tuple[str, tuple[str, ...]]:
     """The quote a confident answer gives the buyer, made `readable`, and the codes it refers to.
 
-    The knowledge base is English only for now, so the quote is the English sentence(s),
-    introduced in the buyer's language (catalogue key `policy_quote`: "Our policy says, in
-    English: ..."). Translated clauses with the same ids would be chosen here, by `language`.
-    """
+    A quote in the buyer's language (the multilingual answerer quotes the translated clauses)
+    names the clauses it refers to by their titles in that language ("(lihat “Menolak
+    penghantaran di pintu”)"); it had said "in English" before a Malay quote, and named them by
+    their English titles. An English quote to a buyer in another language (an English-only
+    answerer) is introduced in their language (catalogue key `policy_quote`: "Our policy says,
+    in English: ...")."""
+    if answer.language == language:
+        see = "see" if language == "en" else str(say("see_clause"))
+        return readable(answer.text, clause_book_in(language), see)
     quoted, referred = readable(answer.text)
     if language == "en":
         return quoted, referred

@@ -130,6 +130,9 @@ class PolicyAnswer:
     citations: tuple[str, ...]
     confident: bool
     hits: tuple[Hit, ...]
+    # The language ``text`` is written in: English, or the translated clauses' language the
+    # multilingual answerer quoted (the dialogue then says no "in English" before it).
+    language: str = "en"
 
 
 class PolicyAnswerer:
@@ -685,8 +688,10 @@ def _list_intro(i: int, sentences: Sequence[str]) -> int | None:
 
 
 # A list item that runs on into the next ("refuse the parcel, or" / "accept it and return
-# it."): no semicolon or full stop after it.
-_CONTINUES = re.compile(r"(,|\b(or|and|but))$")
+# it."): no semicolon or full stop after it. Also in the translations' words for "or", "and"
+# (Malay and Indonesian atau / dan, Tagalog o / at, Vietnamese hoặc / và, Thai หรือ / และ,
+# which Thai writes without a word break): "(lihat CAN-1.5), atau." had ended an item.
+_CONTINUES = re.compile(r"(,|\b(or|and|but|atau|dan|o|at|hoặc|và)|หรือ|และ)$")
 
 
 def render(indices: list[int], sentences: Sequence[str]) -> str:

@@ -206,6 +206,7 @@ class MultilingualAnswerer:
             tuple(hit.clause_id for hit in chosen),
             True,
             hits,
+            language=language,
         )
 
     def _clauses_in(self, language: str) -> dict[str, Clause]:

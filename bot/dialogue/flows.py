@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from bot.clauses import clause_book, policy_quote
+from bot.clauses import clause_book_in, policy_quote
 from bot.dialogue import replies
 from bot.dialogue.decision import Deciding
 from bot.dialogue.order_match import amounts_in, items_named
@@ -960,9 +960,10 @@ class TurnHandler(Deciding):
     def _price_drop_rule(self) -> Outcome:
         """REF-5.7 quoted: a price drop is not refunded; cancel a pending order or return a
         delivered one within its window to buy again at the new price."""
-        clause = clause_book()[PRICE_DROP_CLAUSE]
-        answer = PolicyAnswer(clause.text, (PRICE_DROP_CLAUSE,), True, ())
-        quoted, referred = policy_quote(answer, current().language)
+        language = current().language
+        clause = clause_book_in(language)[PRICE_DROP_CLAUSE]  # in the buyer's language
+        answer = PolicyAnswer(clause.text, (PRICE_DROP_CLAUSE,), True, (), language=language)
+        quoted, referred = policy_quote(answer, language)
         self._side_turn = True
         self._reply(quoted, list(dict.fromkeys((PRICE_DROP_CLAUSE, *referred))))
         return self.out

@@ -1,7 +1,9 @@
 """The policy's clauses for people (issue 15): a quoted policy sentence names the clauses it
 refers to by their titles, and cites them, instead of showing codes a buyer cannot look up."""
 
-from bot.clauses import CLAUSE_CODE, clause_book, readable
+from bot.clauses import CLAUSE_CODE, clause_book, clause_book_in, policy_quote, readable
+from bot.language.catalogue import speaking
+from retrieval.answer import PolicyAnswer
 from tests.utils.builders import bot_text
 
 
@@ -34,3 +36,28 @@ def test_the_bots_policy_answer_names_referred_clauses_by_title(chat, answerer):
     said = bot_text(turn)
     assert "RET-2.6" not in said and clause_book()["RET-2.6"].title in said
     assert turn["messages"][0]["citations"] == ["RET-2.1", "RET-2.6"]
+
+
+def test_a_translated_quote_names_its_clauses_in_its_own_language():
+    answer = PolicyAnswer(
+        "Tolak paket saat kurir mengantarkannya (lihat CAN-1.5), atau kembalikan (RET-2.1).",
+        ("CAN-1.2",),
+        True,
+        (),
+        language="id",
+    )
+    with speaking("id"):
+        text, referred = policy_quote(answer, "id")
+    book = clause_book_in("id")
+    assert f"(lihat “{book['CAN-1.5'].title}”)" in text
+    assert f"(lihat “{book['RET-2.1'].title}”)" in text
+    assert book["RET-2.1"].title != clause_book()["RET-2.1"].title  # not the English one
+    assert "Inggris" not in text  # not introduced as English: it is not
+    assert referred == ("CAN-1.5", "RET-2.1")
+
+
+def test_an_english_quote_to_another_language_says_it_is_english():
+    answer = PolicyAnswer("Pack it with everything (RET-2.6).", ("RET-2.5",), True, ())
+    with speaking("id"):
+        text, _ = policy_quote(answer, "id")
+    assert "Inggris" in text and f"(see “{clause_book()['RET-2.6'].title}”)" in text

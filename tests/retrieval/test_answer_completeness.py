@@ -1,5 +1,7 @@
 """A quoted answer is whole: never a sentence cut at a colon, never an example without its rule."""
 
+import pytest
+
 from retrieval.answer import complete, render
 
 CLAUSE = [
@@ -119,3 +121,17 @@ def test_an_exception_said_as_a_comparison_brings_the_rule_it_is_compared_with()
     assert complete({2}, WINDOW) == [0, 2]
     # A comparison with its "than" says what it is compared with.
     assert complete({3}, WINDOW) == [3]
+
+
+@pytest.mark.parametrize(
+    ("item", "language"),
+    [
+        ("tolak paket saat kurir mengantarkannya (lihat CAN-1.5), atau", "id"),
+        ("tanggihan ang parcel kapag inihatid ito ng rider (tingnan ang CAN-1.5), o", "tl"),
+        ("từ chối nhận hàng khi shipper giao tới (xem CAN-1.5), hoặc", "vi"),
+        ("ปฏิเสธการรับพัสดุเมื่อพนักงานขนส่งนำมาส่ง (ดู CAN-1.5) หรือ", "th"),
+    ],
+)
+def test_a_translated_list_item_running_on_gets_no_full_stop(item, language):
+    rendered = render([0, 1, 2], ["Intro:", item, "the other way."])
+    assert f"{item} the other way." in rendered, (language, rendered)

@@ -110,7 +110,8 @@ def test_a_policy_question_in_each_language_is_answered_in_it(language, chat, nl
     turn = chat.say(POLICY[language])
     assert turn["language"] == language
     text = bot_text(turn)
-    # The knowledge base is English: its quote, introduced in the buyer's language.
+    # An English quote (this answerer's), introduced in the buyer's language as English; a
+    # translated quote has no such introduction (tests/bot/test_clauses.py).
     assert answerer.text in text
     intro = catalogue(language)["policy_quote"].split("{quote}")[0]
     assert text.startswith(intro)
