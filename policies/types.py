@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 CENTS = Decimal("0.01")
 
@@ -293,6 +294,9 @@ class Eligibility:
     # The items the remedy covers, as (sku, quantity): what the ledger records as settled
     # (empty for a refusal or a voucher).
     items: tuple[tuple[str, int], ...] = ()
+    # `explanation` as a `policies.phrases.Phrase`, which the bot says in the buyer's language
+    # (None: the explanation is only in English).
+    wording: Any = None
 
 
 class Party(StrEnum):

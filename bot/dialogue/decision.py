@@ -15,6 +15,7 @@ from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
+from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
 from bot.store.cases import CaseStatus
 from bot.store.ledger import LedgerRefused
@@ -156,7 +157,7 @@ class Deciding(SlotFilling):
             return self._handoff(
                 "human_requested",
                 ("REV-6.4", *citations),
-                replies.with_handoff(eligibility.explanation),
+                replies.with_handoff(explained(eligibility)),
                 order=order,
             )
         if not eligibility.eligible and not eligibility.needs_human:
@@ -166,7 +167,7 @@ class Deciding(SlotFilling):
             self.state.end_flow()
             # Kept past the flow: "I want to dispute this" is about this decision and order.
             self.state.refusal = Refusal(case_id=case_id, order_id=order.order_id)
-            self._reply(eligibility.explanation, citations)
+            self._reply(explained(eligibility), citations)
             self._prompt(
                 "choice",
                 [replies.label("person"), replies.label("dispute"), replies.label("no_thanks")],
@@ -183,7 +184,7 @@ class Deciding(SlotFilling):
             case_id = self._open_case(
                 order, decision, case_summary, CaseStatus.WAITING_FOR_AGENT, level
             )
-            text = eligibility.explanation
+            text = explained(eligibility)
             eligible_for_bot = eligibility.eligible and not eligibility.needs_human
             if eligible_for_bot and eligibility.remedy in ACTION_OF_REMEDY:
                 # A remedy the rules grant, held for a person: what it would be, nothing to do yet.
@@ -232,9 +233,7 @@ class Deciding(SlotFilling):
         effect = replies.what_will_happen(
             eligibility.remedy.value, order, eligibility.amount, titles, ships
         )
-        self._reply(
-            replies.to_confirm(eligibility.explanation, effect), action_clauses(eligibility)
-        )
+        self._reply(replies.to_confirm(explained(eligibility), effect), action_clauses(eligibility))
         self._prompt("confirmation", [replies.label("yes"), replies.label("no")])
         return self.out
 

@@ -251,7 +251,7 @@ def what_will_happen(
 
 
 def to_confirm(explanation: str, effect: Said) -> Said:
-    """The proposal: the rules' explanation (English, like a policy quote) and its effect."""
+    """The proposal: the rules' explanation (`rule_phrases.explained`) and its effect."""
     return say("to_confirm", explanation=explanation, effect=effect)
 
 

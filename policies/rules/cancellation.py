@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from policies.phrases import Phrase, phrase
 from policies.rules.amounts import ZERO, remaining_items
 from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND
 from policies.rules.outcomes import closed_order, grant, refuse
 from policies.rules.returns import less_return_shipping
 from policies.rules.windows import order_return_window_days
-from policies.rules.wording import money, refund_route, titles
+from policies.rules.wording import amount as money_of
+from policies.rules.wording import refund_route, titles
 from policies.types import Eligibility, Order, OrderStatus, PaymentMethod, Reason, Remedy
 
 
@@ -23,8 +25,7 @@ def check_cancellation(order: Order) -> Eligibility:
                 Remedy.CANCEL,
                 ZERO,
                 ("CAN-1.1", "CAN-1.3"),
-                f"Order {order.order_id} has not shipped yet, so it can be cancelled free of "
-                "charge. You paid cash on delivery, so there is nothing to refund.",
+                phrase("cancel_free_cod", order_id=order.order_id),
                 reasons=(Reason.COD_NOTHING_TO_REFUND,),
             )
         amount = order.refundable
@@ -33,8 +34,12 @@ def check_cancellation(order: Order) -> Eligibility:
             Remedy.CANCEL,
             amount,
             ("CAN-1.1", "REF-5.1"),
-            f"Order {order.order_id} has not shipped yet, so it can be cancelled free of charge; "
-            f"{money(amount, order.currency)} goes back {refund_route(order)}.",
+            phrase(
+                "cancel_refund",
+                order_id=order.order_id,
+                amount=money_of(amount, order.currency),
+                route=refund_route(order),
+            ),
         )
     if order.status is OrderStatus.SHIPPED:
         return refuse(
@@ -42,39 +47,39 @@ def check_cancellation(order: Order) -> Eligibility:
             (Reason.SHIPPED_CANNOT_CANCEL,),
             # Refusing the delivery is CAN-1.5's way out, which the explanation names.
             ("CAN-1.2", "CAN-1.5", "RET-2.1"),
-            f"Order {order.order_id} has already shipped, so it can no longer be cancelled. You "
-            f"can refuse the delivery{refusal_refund(order)}, or return it within "
-            f"{order_return_window_days(order)} days after delivery.",
+            phrase(
+                "shipped_cannot_cancel",
+                order_id=order.order_id,
+                refusal=refusal_refund(order),
+                days=order_return_window_days(order),
+            ),
         )
     return refuse(
         order,
         (Reason.DELIVERED_CANNOT_CANCEL,),
         ("CAN-1.2", "RET-2.1"),
-        f"Order {order.order_id} has already been delivered, so it can no longer be cancelled; "
-        "you may be able to return it instead.",
+        phrase("delivered_cannot_cancel", order_id=order.order_id),
     )
 
 
-def refusal_refund(order: Order) -> str:
+def refusal_refund(order: Order) -> Phrase:
     """The words after "you can refuse the delivery": what refusing a shipped parcel gives
     back (CAN-1.5: as a change-of-mind return, the flat return shipping deducted; cash on
     delivery: nothing paid, nothing refunded; items RET-2.2 excludes from change-of-mind
     returns only if damaged or wrong). The buyer asking "can I just refuse it?" wants the
     amount, not only the rule."""
     if order.payment_method is PaymentMethod.COD:
-        return " (you paid cash on delivery, so you pay nothing)"
+        return phrase("refusal_cod")
     items = remaining_items(order)
     returnable = [item for item in items if item.category not in EXCLUDED_FROM_CHANGE_OF_MIND]
     if not returnable:
-        return ""
+        return phrase("nothing")
     amount, refunded = less_return_shipping(order, returnable)
     if amount <= ZERO:
-        return ""
+        return phrase("nothing")
     kept = [item for item in items if item not in returnable]
-    note = (
-        f"; the {titles(kept)} only if damaged or wrong, as it cannot be returned for a change "
-        "of mind"
-        if kept
-        else ""
-    )
-    return f": once the seller receives it back, {refunded} is refunded {refund_route(order)}{note}"
+    if kept:
+        return phrase(
+            "refusal_refund_kept", refunded=refunded, route=refund_route(order), kept=titles(kept)
+        )
+    return phrase("refusal_refund", refunded=refunded, route=refund_route(order))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from policies.phrases import phrase
 from policies.rules.amounts import affected_items, items_value
 from policies.rules.limits import DAMAGE_CLAIMS, NO_RETURN_LIMIT, REPORT_WINDOW_DAYS
 from policies.rules.outcomes import (
@@ -20,7 +21,8 @@ from policies.rules.outcomes import (
 )
 from policies.rules.returns import excluded_from_change_of_mind
 from policies.rules.windows import days_since, delivered_at
-from policies.rules.wording import last_day, money, refund_clauses, refund_route, titles
+from policies.rules.wording import amount as money_of
+from policies.rules.wording import last_day, refund_clauses, refund_route, titles
 from policies.types import Claim, Eligibility, Order, Reason, Remedy, require_aware
 
 
@@ -36,24 +38,21 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
         return closed
     delivered = delivered_at(order)
     if delivered is None:
-        return not_delivered_yet(
-            order, "DMG-3.1", "If it never arrives, you will be covered for a missing parcel."
-        )
+        return not_delivered_yet(order, "DMG-3.1", "hint_missing_parcel")
     last = last_day(delivered, REPORT_WINDOW_DAYS)
     if days_since(delivered, now) > REPORT_WINDOW_DAYS:
         return refuse(
             order,
             (Reason.REPORT_WINDOW_PASSED,),
             ("DMG-3.1",),
-            f"Problems with an item must be reported within 15 days of delivery; for order "
-            f"{order.order_id} the last day was {last}.",
+            phrase("report_window_passed", order_id=order.order_id, last_day=last),
         )
     if not claim.has_photo:
         return refuse(
             order,
             (Reason.NO_PHOTO,),
             ("DMG-3.1",),
-            f"Please send at least one photo of the problem; you have until {last}.",
+            phrase("photo_needed", last_day=last),
         )
     items = affected_items(order, claim)
     if not items:
@@ -67,21 +66,26 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
     if value <= NO_RETURN_LIMIT:
         # A replacement asked for: why it is a refund (DMG-3.6), rather than a silent refund.
         instead = ("DMG-3.6",) if claim.prefers_replacement else ()
-        why = (
-            "A replacement is only sent for items worth more than "
-            f"{money(NO_RETURN_LIMIT, order.currency)}; this one is refunded instead, and you "
-            "can order it again if you still want it. "
+        refund = {
+            "titles": titles(items),
+            "amount": money_of(amount, order.currency),
+            "route": refund_route(order),
+        }
+        said = (
+            phrase(
+                "damage_refund_not_replaced",
+                limit=money_of(NO_RETURN_LIMIT, order.currency),
+                **refund,
+            )
             if instead
-            else ""
+            else phrase("damage_refund", **refund)
         )
         return grant(
             order,
             Remedy.REFUND,
             amount,
             ("DMG-3.1", "DMG-3.2", *instead, *covered_note, *refund_clauses(order)),
-            f"Sorry about the {titles(items)}. {why}You get a full refund of "
-            f"{money(amount, order.currency)} and do not need to send it back; it goes "
-            f"{refund_route(order)}.",
+            said,
             items=items,
         )
     if claim.prefers_replacement and claim.seller_has_stock:
@@ -91,12 +95,10 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
             amount,
             # DMG-3.6: the replacement the buyer asked for instead of a refund.
             ("DMG-3.1", "DMG-3.3", "DMG-3.6", *covered_note),
-            f"Sorry about the {titles(items)}. The seller will send a replacement; please send "
-            "the item back with the free prepaid return label.",
+            phrase("damage_replacement", titles=titles(items)),
             items=items,
         )
     reasons = (Reason.NO_STOCK_FOR_REPLACEMENT,) if claim.prefers_replacement else ()
-    stock_note = "The seller has no replacement in stock, so please" if reasons else "Please"
     return grant(
         order,
         Remedy.RETURN_THEN_REFUND,
@@ -109,9 +111,12 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
             *covered_note,
             *refund_clauses(order),
         ),
-        f"Sorry about the {titles(items)}. {stock_note} send it back with the free prepaid "
-        f"return label; once it is received, you get a full refund of "
-        f"{money(amount, order.currency)} {refund_route(order)}.",
+        phrase(
+            "damage_return_no_stock" if reasons else "damage_return",
+            titles=titles(items),
+            amount=money_of(amount, order.currency),
+            route=refund_route(order),
+        ),
         reasons=reasons,
         items=items,
     )

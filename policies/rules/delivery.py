@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from policies.phrases import phrase
 from policies.rules.amounts import ZERO
 from policies.rules.limits import (
     DELIVERY_SCAN_WAIT,
@@ -22,7 +23,8 @@ from policies.rules.limits import (
 )
 from policies.rules.outcomes import closed_order, grant, not_delivered_yet, refuse
 from policies.rules.windows import delivered_at
-from policies.rules.wording import money, refund_clauses, refund_route, when
+from policies.rules.wording import amount as money_of
+from policies.rules.wording import refund_clauses, refund_route, when
 from policies.types import (
     Eligibility,
     Order,
@@ -48,19 +50,19 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
                 order,
                 (Reason.DELIVERED_SCAN_UNDER_48H,),
                 ("INR-4.2",),
-                f"The carrier marked order {order.order_id} delivered on {when(delivered)}. "
-                "Parcels scanned as delivered often turn up within 48 hours: please check with "
-                "neighbours, your building's reception and safe places around your door. If it "
-                f"has not turned up by {when(wait_until)}, tell us and an agent will "
-                "investigate.",
+                phrase(
+                    "scan_under_48h",
+                    order_id=order.order_id,
+                    delivered=when(delivered),
+                    until=when(wait_until),
+                ),
                 remedy=Remedy.WAIT_AND_CHECK,
             )
         return refuse(
             order,
             (Reason.DELIVERED_SCAN_OVER_48H_INVESTIGATE,),
             ("INR-4.2",),
-            f"The carrier marked order {order.order_id} delivered on {when(delivered)}, more "
-            "than 48 hours ago. An agent will investigate with the carrier.",
+            phrase("scan_over_48h", order_id=order.order_id, delivered=when(delivered)),
             needs_human=True,
         )
     if order.promised_delivery_by is None:
@@ -69,8 +71,7 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
             order,
             (Reason.NOT_DELIVERED_YET,),
             ("INR-4.1",),
-            f"Order {order.order_id} has no promised delivery date on record, so an agent will "
-            "check where it is.",
+            phrase("no_promised_date", order_id=order.order_id),
             needs_human=True,
         )
     deadline = order.promised_delivery_by + LATE_GRACE
@@ -79,9 +80,12 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
             order,
             (Reason.NOT_YET_LATE,),
             ("INR-4.1",),
-            f"Order {order.order_id} is due by {when(order.promised_delivery_by)}. A full "
-            "refund is due once it is more than 3 days late: if it has not arrived by "
-            f"{when(deadline)}, you will get one.",
+            phrase(
+                "not_yet_late",
+                order_id=order.order_id,
+                due=when(order.promised_delivery_by),
+                deadline=when(deadline),
+            ),
             remedy=Remedy.WAIT_AND_CHECK,
         )
     if order.payment_method is PaymentMethod.COD:
@@ -90,8 +94,7 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
             Remedy.CANCEL,
             ZERO,
             ("INR-4.1", "CAN-1.3"),
-            f"Order {order.order_id} is more than 3 days past its promised delivery date, so it "
-            "is cancelled. You pay cash on delivery, so nothing was charged.",
+            phrase("late_cancel_cod", order_id=order.order_id),
             reasons=(Reason.COD_NOTHING_TO_REFUND,),
         )
     amount = order.refundable
@@ -100,8 +103,12 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
         Remedy.REFUND,
         amount,
         ("INR-4.1", *refund_clauses(order)),
-        f"Order {order.order_id} is more than 3 days past its promised delivery date, so you get "
-        f"a full refund of {money(amount, order.currency)} {refund_route(order)}.",
+        phrase(
+            "late_refund",
+            order_id=order.order_id,
+            amount=money_of(amount, order.currency),
+            route=refund_route(order),
+        ),
     )
 
 
@@ -114,25 +121,21 @@ def check_late_delivery_voucher(
         return closed
     delivered = delivered_at(order)
     if delivered is None:
-        return not_delivered_yet(
-            order, "INR-4.3", "If it is very late, you may be entitled to a refund instead."
-        )
+        return not_delivered_yet(order, "INR-4.3", "hint_refund_if_very_late")
     promised = order.promised_delivery_by
     if promised is None or delivered <= promised + LATE_GRACE:
         return refuse(
             order,
             (Reason.DELIVERED_ON_TIME,),
             ("INR-4.3",),
-            f"Order {order.order_id} arrived within 3 days of its promised delivery date, so no "
-            "late-delivery voucher applies.",
+            phrase("voucher_on_time", order_id=order.order_id),
         )
     if voucher_already_given:
         return refuse(
             order,
             (Reason.VOUCHER_ALREADY_GIVEN,),
             ("INR-4.3",),
-            f"A late-delivery voucher was already issued for order {order.order_id}; it is given "
-            "once per order.",
+            phrase("voucher_already_given", order_id=order.order_id),
         )
     amount = min(to_cents(order.total * VOUCHER_RATE), VOUCHER_CAP)
     return grant(
@@ -140,9 +143,12 @@ def check_late_delivery_voucher(
         Remedy.VOUCHER,
         amount,
         ("INR-4.3",),
-        f"Order {order.order_id} arrived more than 3 days late, so you get a voucher of "
-        f"{money(amount, order.currency)} (10% of the order, at most "
-        f"{money(VOUCHER_CAP, order.currency)}), valid for {VOUCHER_VALID_DAYS} days with any "
-        "seller and no minimum spend.",
+        phrase(
+            "voucher_granted",
+            order_id=order.order_id,
+            amount=money_of(amount, order.currency),
+            cap=money_of(VOUCHER_CAP, order.currency),
+            days=VOUCHER_VALID_DAYS,
+        ),
         items=[],
     )

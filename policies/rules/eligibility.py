@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from policies.phrases import phrase
 from policies.rules.cancellation import check_cancellation
 from policies.rules.damage import check_damaged_or_wrong
 from policies.rules.delivery import check_late_delivery_voucher, check_not_received
@@ -23,17 +24,17 @@ _HUMAN_ROUTES = {
     ClaimType.PAYMENT_PROBLEM: (
         Reason.PAYMENT_PROBLEM,
         "REV-6.3",
-        "Payment problems are handled by an agent, who will check the charges on this order.",
+        "human_payment",
     ),
     ClaimType.HUMAN_REQUESTED: (
         Reason.HUMAN_REQUESTED,
         "REV-6.4",
-        "An agent will take over this conversation.",
+        "human_requested",
     ),
     ClaimType.DISPUTE: (
         Reason.DISPUTE,
         "REV-6.5",
-        "An agent will review the decision; the seller has 48 hours to respond.",
+        "human_dispute",
     ),
 }
 
@@ -56,8 +57,8 @@ def check_eligibility(
     """
     require_aware(now, "now")
     if claim.type in _HUMAN_ROUTES:
-        reason, clause, explanation = _HUMAN_ROUTES[claim.type]
-        return refuse(order, (reason,), (clause,), explanation, needs_human=True)
+        reason, clause, said = _HUMAN_ROUTES[claim.type]
+        return refuse(order, (reason,), (clause,), phrase(said), needs_human=True)
     if claim.type is ClaimType.CANCEL:
         outcome = check_cancellation(order)
     elif claim.type is ClaimType.CHANGE_OF_MIND_RETURN:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from policies.phrases import Phrase, phrase
 from policies.rules.amounts import ZERO, remaining_items
-from policies.rules.wording import money, refund_route
+from policies.rules.wording import amount as money_of
+from policies.rules.wording import refund_route
 from policies.types import (
     Eligibility,
     Order,
@@ -26,12 +28,13 @@ def grant(
     remedy: Remedy,
     amount: Decimal,
     clauses: tuple[str, ...],
-    explanation: str,
+    explanation: Phrase,
     *,
     reasons: tuple[Reason, ...] = (),
     items: list[OrderItem] | None = None,
 ) -> Eligibility:
-    """An eligible outcome covering ``items`` (None: every item not yet remedied)."""
+    """An eligible outcome covering ``items`` (None: every item not yet remedied), explained
+    by ``explanation`` (English in `Eligibility.explanation`, the phrase in `wording`)."""
     if items is None:
         items = remaining_items(order)
     refunds = remedy in (Remedy.REFUND, Remedy.RETURN_THEN_REFUND)
@@ -47,8 +50,9 @@ def grant(
         needs_human=False,
         reasons=unique(reasons),
         clauses=unique(clauses),
-        explanation=explanation,
+        explanation=str(explanation),
         items=tuple((item.sku, item.quantity) for item in items),
+        wording=explanation,
     )
 
 
@@ -56,7 +60,7 @@ def refuse(
     order: Order,
     reasons: tuple[Reason, ...],
     clauses: tuple[str, ...],
-    explanation: str,
+    explanation: Phrase,
     *,
     remedy: Remedy = Remedy.NONE,
     needs_human: bool = False,
@@ -69,26 +73,25 @@ def refuse(
         needs_human=needs_human,
         reasons=unique(reasons),
         clauses=unique(clauses),
-        explanation=explanation,
+        explanation=str(explanation),
+        wording=explanation,
     )
 
 
 def closed_order(order: Order) -> Eligibility | None:
     """Refuse claims on orders that are already settled, so nothing is paid twice."""
     if order.status is OrderStatus.CANCELLED:
-        refunded = (
-            f" {money(to_cents(order.refunded_amount), order.currency)} was refunded "
-            f"{refund_route(order)}."
+        said = (
+            phrase(
+                "already_cancelled_refunded",
+                order_id=order.order_id,
+                amount=money_of(to_cents(order.refunded_amount), order.currency),
+                route=refund_route(order),
+            )
             if order.refunded_amount > 0
-            else ""
+            else phrase("already_cancelled", order_id=order.order_id)
         )
-        return refuse(
-            order,
-            (Reason.ALREADY_CANCELLED,),
-            ("CAN-1.1",),
-            f"Order {order.order_id} was already cancelled, so there is nothing more to do on "
-            f"it.{refunded}",
-        )
+        return refuse(order, (Reason.ALREADY_CANCELLED,), ("CAN-1.1",), said)
     if order.status is OrderStatus.REFUNDED or (
         order.refunded_amount > 0 and order.refundable == 0
     ):
@@ -96,19 +99,22 @@ def closed_order(order: Order) -> Eligibility | None:
             order,
             (Reason.ALREADY_REFUNDED,),
             ("REF-5.1", "REF-5.2"),
-            f"Order {order.order_id} was already refunded "
-            f"({money(to_cents(order.refunded_amount), order.currency)}); you can ask for the "
-            "status of that refund at any time.",
+            phrase(
+                "already_refunded",
+                order_id=order.order_id,
+                amount=money_of(to_cents(order.refunded_amount), order.currency),
+            ),
         )
     return None
 
 
 def not_delivered_yet(order: Order, clause: str, hint: str) -> Eligibility:
+    """``hint``: the phrasebook key of what the buyer can do meanwhile."""
     return refuse(
         order,
         (Reason.NOT_DELIVERED_YET,),
         (clause,),
-        f"Order {order.order_id} has not been delivered yet. {hint}",
+        phrase("not_delivered_yet", order_id=order.order_id, hint=phrase(hint)),
     )
 
 
@@ -117,9 +123,7 @@ def already_remedied(order: Order) -> Eligibility:
         order,
         (Reason.ALREADY_REMEDIED,),
         ("REF-5.2",),
-        f"The item(s) you mean on order {order.order_id} were already refunded, returned or "
-        "replaced, so there is nothing more to settle on them; you can ask where that refund "
-        "stands at any time.",
+        phrase("already_remedied", order_id=order.order_id),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from policies.phrases import Phrase, joined, phrase
 from policies.rules.amounts import ZERO, affected_items, items_value
 from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND, RETURN_SHIPPING_FEE
 from policies.rules.outcomes import (
@@ -20,7 +21,8 @@ from policies.rules.outcomes import (
     unique,
 )
 from policies.rules.windows import days_since, delivered_at, return_window_days
-from policies.rules.wording import last_day, money, refund_clauses, refund_route, titles
+from policies.rules.wording import amount as money_of
+from policies.rules.wording import last_day, refund_clauses, refund_route, titles
 from policies.types import (
     Category,
     Claim,
@@ -41,7 +43,7 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
         return closed
     delivered = delivered_at(order)
     if delivered is None:
-        return not_delivered_yet(order, "RET-2.1", "A return can be arranged once it has arrived.")
+        return not_delivered_yet(order, "RET-2.1", "hint_return_after_arrival")
     items = affected_items(order, claim)
     if not items:
         return already_remedied(order)
@@ -52,13 +54,16 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
             order,
             (Reason.BEAUTY_OPENED_UNKNOWN,),
             ("RET-2.2",),
-            f"Has the {titles(unknown)} been opened? Beauty items can be returned for a change "
-            "of mind only if unopened.",
+            phrase("beauty_opened_unknown", titles=titles(unknown)),
         )
     returnable = [item for item in items if blocked[item.sku] is None]
     refused = [item for item in items if blocked[item.sku] is not None]
     reasons = unique(tuple(blocked[item.sku] for item in refused))
-    refused_note = " ".join(_return_refusal(item, blocked[item.sku], delivered) for item in refused)
+    refused_note = (
+        joined(*(_return_refusal(item, blocked[item.sku], delivered) for item in refused))
+        if refused
+        else None
+    )
     policy_clauses = ("RET-2.1", "RET-2.2") if _excluded_reason(reasons) else ("RET-2.1",)
     if Reason.OPENED_BEAUTY in reasons:
         # "swatched once", "the wrap is torn": RET-2.7 is what makes it opened; the buyer who
@@ -66,26 +71,22 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
         policy_clauses = (*policy_clauses, "RET-2.7")
     sealed_beauty = [item for item in returnable if item.category is Category.BEAUTY]
     if not returnable:
+        assert refused_note is not None
         return refuse(order, reasons, policy_clauses, refused_note)
     amount, refunded = less_return_shipping(order, returnable)
-    explanation = (
-        f"You can return the {titles(returnable)} unused, with tags and original packaging. "
-        f"Once the seller receives it, {refunded} is refunded within 3 business days, "
-        f"{refund_route(order)}."
-    )
+    sealed = None
     if sealed_beauty:
         # A beauty item is returnable only because it is unopened (RET-2.2, RET-2.7): the
         # buyer who asked "may I return it? it is still sealed" hears that rule and its window.
         days = max(return_window_days(item) for item in sealed_beauty)
-        explanation = (
-            f"Unopened, still-sealed beauty products can be returned within the normal {days}-day "
-            f"window, so the {titles(sealed_beauty)} qualifies. {explanation}"
-        )
+        sealed = phrase("return_sealed_beauty", days=days, titles=titles(sealed_beauty))
         if "RET-2.2" not in policy_clauses:
             policy_clauses = (*policy_clauses, "RET-2.2")
         policy_clauses = (*policy_clauses, "RET-2.7")
-    if refused_note:
-        explanation = f"{explanation} {refused_note}"
+    granted = phrase(
+        "return_granted", titles=titles(returnable), refunded=refunded, route=refund_route(order)
+    )
+    explanation = joined(sealed, granted, refused_note)
     return grant(
         order,
         Remedy.RETURN_THEN_REFUND,
@@ -97,28 +98,30 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
     )
 
 
-def less_return_shipping(order: Order, items: list[OrderItem]) -> tuple[Decimal, str]:
+def less_return_shipping(order: Order, items: list[OrderItem]) -> tuple[Decimal, Phrase]:
     """The change-of-mind refund of ``items`` and how it reads ("$35.00 ($40.00 minus $5.00
     return shipping)"): the flat return shipping comes off once, a refund is never negative
     and never more than is left to refund. A return (RET-2.3) and a parcel refused at the door
     (CAN-1.5) are refunded alike."""
     value = items_value(items)
     amount = min(max(value - RETURN_SHIPPING_FEE, ZERO), order.refundable)
-    words = (
-        f"{money(amount, order.currency)} ({money(value, order.currency)} minus "
-        f"{money(RETURN_SHIPPING_FEE, order.currency)} return shipping)"
+    words = phrase(
+        "less_return_shipping",
+        amount=money_of(amount, order.currency),
+        value=money_of(value, order.currency),
+        fee=money_of(RETURN_SHIPPING_FEE, order.currency),
     )
     return amount, words
 
 
-def window_note(order: Order, items: list[OrderItem]) -> str:
+def window_note(order: Order, items: list[OrderItem]) -> Phrase:
     """How long the buyer has to send ``items`` of a delivered order back for a change of mind
     (RET-2.1), with the last day: for a buyer asking before claiming."""
     delivered = delivered_at(order)
     if delivered is None or not items:
-        return ""
+        return phrase("nothing")
     days = max(return_window_days(item) for item in items)
-    return f"You have {days} days after delivery to return it: until {last_day(delivered, days)}."
+    return phrase("return_window_note", days=days, last_day=last_day(delivered, days))
 
 
 def excluded_from_change_of_mind(item: OrderItem, claim: Claim) -> bool:
@@ -144,18 +147,19 @@ def _return_block(
     return None
 
 
-def _return_refusal(item: OrderItem, reason: Reason | None, delivered: datetime) -> str:
+def _return_refusal(item: OrderItem, reason: Reason | None, delivered: datetime) -> Phrase:
     if reason is Reason.OUTSIDE_RETURN_WINDOW:
         days = return_window_days(item)
-        return (
-            f"The {item.title} cannot be returned for a change of mind: its {days}-day return "
-            f"window ended on {last_day(delivered, days)}."
+        return phrase(
+            "return_window_ended",
+            title=item.title,
+            days=days,
+            last_day=last_day(delivered, days),
         )
     if reason is Reason.OPENED_BEAUTY:
-        return f"The {item.title} cannot be returned for a change of mind because it was opened."
-    return (
-        f"The {item.title} cannot be returned for a change of mind ({item.category} items are "
-        "excluded), though it is covered if it arrived damaged or faulty."
+        return phrase("return_opened", title=item.title)
+    return phrase(
+        "return_excluded", title=item.title, category=phrase(f"category_{item.category.value}")
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from policies.phrases import phrase
 from policies.rules.limits import (
     AUTO_REFUND_LIMIT,
     MIN_ORDERS_FOR_RATE,
@@ -17,7 +18,7 @@ from policies.rules.limits import (
     REFUNDS_90D_FOR_REVIEW,
 )
 from policies.rules.outcomes import unique
-from policies.rules.wording import money
+from policies.rules.wording import amount as money_of
 from policies.types import BuyerHistory, Eligibility, Reason, to_cents
 
 
@@ -53,24 +54,27 @@ def apply_review(
         return outcome
     reasons: list[Reason] = []
     clauses: list[str] = []
-    why: list[str] = []
+    why: list = []
     if outcome.amount > auto_refund_limit:
         reasons.append(Reason.OVER_AUTO_LIMIT)
         clauses.append("REV-6.1")
-        why.append(f"the amount is over {money(to_cents(auto_refund_limit), outcome.currency)}")
+        limit = money_of(to_cents(auto_refund_limit), outcome.currency)
+        why.append(phrase("review_over_limit", limit=limit))
     flags = review_flags(history)
     if flags:
         reasons.extend(flags)
         clauses.append("REV-6.2")
         # Neutral wording: the buyer reads this; the agent sees the precise flags in `reasons`.
-        why.append("the account is due a routine review")
+        why.append(phrase("review_routine"))
     if not reasons:
         return outcome
+    because = why[0] if len(why) == 1 else phrase("and", first=why[0], second=why[1])
+    said = phrase("review", explanation=outcome.wording or outcome.explanation, why=because)
     return replace(
         outcome,
         needs_human=True,
         reasons=unique(outcome.reasons + tuple(reasons)),
         clauses=unique(outcome.clauses + tuple(clauses)),
-        explanation=f"{outcome.explanation} Because {' and '.join(why)}, "
-        "an agent will confirm this before anything is done.",
+        explanation=str(said),
+        wording=said if outcome.wording is not None else None,
     )

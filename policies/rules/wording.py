@@ -6,9 +6,10 @@ rule granted it.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
+from policies.phrases import Amount, LastDay, Moment, Phrase, Titles, phrase
 from policies.types import Order, OrderItem, PaymentMethod
 
 
@@ -16,13 +17,18 @@ def money(amount: Decimal, currency: str) -> str:
     return f"${amount}" if currency == "USD" else f"{currency} {amount}"
 
 
-def refund_route(order: Order) -> str:
+def amount(value: Decimal, currency: str) -> Amount:
+    """`money` as a phrase's value (the bot writes it in the buyer's locale)."""
+    return Amount(value, currency)
+
+
+def refund_route(order: Order) -> Phrase:
     """Where a refund goes and how long it takes (REF-5.1)."""
     if order.payment_method is PaymentMethod.CARD:
-        return "to your card (it takes 5-10 business days to appear)"
+        return phrase("route_card")
     if order.payment_method is PaymentMethod.WALLET:
-        return "to your wallet (instantly)"
-    return "to your wallet, since you paid cash on delivery (instantly)"
+        return phrase("route_wallet")
+    return phrase("route_cod")
 
 
 def refund_clauses(order: Order) -> tuple[str, ...]:
@@ -33,16 +39,14 @@ def refund_clauses(order: Order) -> tuple[str, ...]:
     return ("REF-5.1", "REF-5.4")
 
 
-def titles(items: list[OrderItem]) -> str:
-    names = [item.title for item in items]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def titles(items: list[OrderItem]) -> Titles:
+    return Titles(tuple(item.title for item in items))
 
 
-def last_day(start: datetime, days: int) -> str:
+def last_day(start: datetime, days: int) -> LastDay:
     """The last calendar day of a window of `days` days after `start`, for buyers to read."""
-    last = start.date() + timedelta(days=days)
-    return f"{last.day} {last:%b %Y} ({start.tzname() or 'local time'})"
+    return LastDay(start, days)
 
 
-def when(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y, %H:%M} {moment.tzname() or ''}".rstrip()
+def when(moment: datetime) -> Moment:
+    return Moment(moment)
