@@ -284,6 +284,20 @@ def default_answer(
     return {"text": str(conversation["opening"])}
 
 
+def _stated(figure: str, texts: str) -> bool:
+    """Whether the bot's messages state ``figure``, also in the buyer's notation: the bot
+    writes amounts in the buyer's locale (`bot.language.formatting`, Babel), so "$34.00" reads
+    "US$34,00" to an Indonesian buyer and "34,00 US$" to a Vietnamese one (its other digits
+    must not touch it: "134.00" does not state "34.00")."""
+    if figure in texts:
+        return True
+    amount = re.fullmatch(r"\$?(\d+)[.,](\d+)", figure)
+    if amount is None:
+        return False
+    whole, cents = amount.groups()
+    return re.search(rf"(?<![\d.,]){whole}[.,]{cents}(?!\d)", texts) is not None
+
+
 def _numbers(expected: str) -> list[str]:
     """The figures of an expected string ("15 days" -> 15, "$40.00" -> $40.00): the answer must
     state the number, in whatever words ("15-day window")."""
@@ -325,7 +339,9 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
     if missing:
         problems.append(f"clauses not cited: {sorted(missing)}")
     absent = [
-        n for n in expect.get("numbers") or () if any(f not in texts for f in _numbers(str(n)))
+        n
+        for n in expect.get("numbers") or ()
+        if not all(_stated(f, texts) for f in _numbers(str(n)))
     ]
     if absent:
         problems.append(f"numbers not stated: {absent}")

@@ -148,3 +148,18 @@ def test_an_order_number_written_as_buyers_type_it_is_pushed_by_its_platform_id(
                  citations=["RET-2.3"])
     ]  # fmt: skip
     assert judge(script, played).success
+
+
+def test_an_amount_counts_in_the_buyers_notation_too():
+    expect = {"outcome": "answer", "clauses": [], "numbers": ["$34.00"]}
+    question = {"id": "q2", "kind": "question", "expect": expect}
+    played = Played("q2", "question", asked=[""])
+    for said, stated in [
+        ("Anda mendapat US$34,00.", True),  # Indonesian: a decimal comma
+        ("bạn được hoàn 34,00 US$", True),  # Vietnamese: the sign after
+        ("You get $34.00.", True),
+        ("You get $134.00.", False),
+        ("You get $34.50.", False),
+    ]:
+        played.turns = [bot_turn(said)]
+        assert judge(question, played).success is stated, said
