@@ -107,6 +107,7 @@ class Persona:
     _fallbacks: int = field(default=0, init=False)
     _follow_ups: int = field(default=0, init=False)
     _finished: bool = field(default=False, init=False)
+    _greeted_only: bool = field(default=False, init=False)  # said hello, nothing else yet
 
     def __post_init__(self) -> None:
         self.register = self.case.latent_type
@@ -129,6 +130,7 @@ class Persona:
         opening: list[Message] = []
         if rng.random() < (0.35 if self.register == "genuine" else 0.15):
             opening.append(Message(self.say(phrases.GREETINGS[self.register], typo_rate=0.0)))
+            self._greeted_only = True
         if case.claim == "policy":
             for question in rng.sample(phrases.POLICY_QUESTIONS, rng.choice((1, 1, 2))):
                 opening.append(Message(self.say([question], typo_rate=0.04)))
@@ -168,6 +170,12 @@ class Persona:
             self.outcome = "answered"
 
     def _answer(self, turn: BotTurn) -> Message | None:
+        if self._greeted_only:
+            # "What can I help you with today?" after their hello (the bot then expects
+            # "reason"): they say what they came for, the next line they had planned.
+            self._greeted_only = False
+            if self._queue:
+                return self._queue.pop(0)
         if turn.expecting == "rating":
             return self._rate(turn)
         if turn.status == "waiting_for_agent":

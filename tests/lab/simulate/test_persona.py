@@ -217,3 +217,20 @@ def test_a_buyer_resolved_once_stays_resolved_when_the_bot_later_finds_the_claim
     fresh = talking(plan, 5)
     fresh.reply(turn("choice", [replies.label("person"), replies.label("no_thanks")]))
     assert fresh.outcome == "refused"
+
+
+def test_after_their_hello_they_say_what_they_came_for(plans):
+    # The bot answers a hello with "What can I help you with today?" (expecting "reason"); a
+    # buyer with a policy question asks it, not "never mind" as to "What went wrong?".
+    plan = claim_plan(plans, "policy")
+    greeted = 0
+    for seed in range(40):
+        persona = Persona(plan, random.Random(seed))
+        planned = [m.text for m in persona._queue]
+        if not persona._greeted_only:
+            continue
+        persona.first()  # their hello
+        greeted += 1
+        message = persona.reply(turn("reason", []))
+        assert message is not None and message.text == planned[1]
+    assert greeted > 0
