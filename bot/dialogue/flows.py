@@ -58,6 +58,7 @@ from bot.dialogue.vocabulary import (
 )
 from bot.dialogue.wording import (
     ACTION_ASKED,
+    ASKS_AMOUNT,
     ASKS_REFUND_BACK,
     DECIDED,
     DECLINE_WORDS,
@@ -99,6 +100,7 @@ from bot.dialogue.wording import (
     without_questions,
 )
 from bot.language.catalogue import current
+from bot.language.rule_phrases import explained, said
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_change_of_mind_return
@@ -1070,10 +1072,15 @@ class TurnHandler(Deciding):
         delivered order (the items the message names, else all; with the window's last day),
         or refusing a shipped one at the door (CAN-1.5). The quoted rule says "$5 comes off";
         the buyer asked for their number (dev7 j18, j19, j13). Only for the order the message
-        names, or the buyer's only recent order in such a state, and in English chats (the
-        rules' explanations are English, README). Nothing is decided, recorded or moved."""
-        if current().language != "en" or not (
-            MONEY in asked_kinds(self.text) or ASKS_REFUND_BACK.search(self.said)
+        names, or the buyer's only recent order in such a state; in the conversation's language
+        ("Dapat balik berapa?", dev6 h14: the rules' phrases, `rule_phrases`), refusing at the
+        door in English chats only (its words are English). Nothing is decided, recorded or
+        moved."""
+        english = current().language == "en"
+        if not (
+            MONEY in asked_kinds(self.text)
+            or ASKS_REFUND_BACK.search(self.said)
+            or ASKS_AMOUNT.search(self.said)
         ):
             return
         # A damaged, wrong, missing or late item is refunded by other rules, without the return
@@ -1096,7 +1103,7 @@ class TurnHandler(Deciding):
             return
         if order.status is OrderStatus.SHIPPED:
             # Only refusing the parcel gives anything back before it arrives (CAN-1.5).
-            refund = refusal_refund(order) if REFUSING.search(self.said) else ""
+            refund = refusal_refund(order) if english and REFUSING.search(self.said) else ""
             if refund:
                 text = f"For order {order.order_id}: you can refuse the delivery{refund}."
                 # Cash on delivery: nothing paid, so no return shipping to cite.
@@ -1111,7 +1118,9 @@ class TurnHandler(Deciding):
         if eligibility.eligible and eligibility.remedy is Remedy.RETURN_THEN_REFUND:
             covered = {sku for sku, _ in eligibility.items}
             returned = [item for item in order.items if item.sku in covered]
-            text = f"{eligibility.explanation} {window_note(order, returned)}".strip()
+            text, note = explained(eligibility), said(window_note(order, returned))
+            if note:  # (concatenated, not formatted: a `Said` keeps its English for agents)
+                text = text + " " + note
             self._reply(text, list(eligibility.clauses))
 
     def _small_talk(self) -> Outcome:

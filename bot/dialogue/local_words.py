@@ -337,6 +337,15 @@ REFUND = Words(
     vietnamese=words("hoan tien", r"tra (?:lai )?tien", "lay lai tien"),
     tagalog=words(r"ibalik(?: \w+){0,4} (?:pera|bayad)", r"(?:pera|bayad) ko"),
 )  # fmt: skip
+# The amount asked about ("Dapat balik berapa?", "magkano ang makukuha ko", "được hoàn bao
+# nhiêu", "ได้เงินคืนเท่าไหร่"): after a policy answer, the buyer's own order's figure follows
+# (`TurnHandler._say_order_figure`). Not how long ("berapa hari", "bao nhiêu ngày", "นานเท่าไหร่").
+ASKS_AMOUNT = Words(
+    malay=words(r"berapa(?! (?:hari|lama|minggu|bulan|jam|kali))", r"brp(?! (?:hari|lama))"),
+    thai=thai(r"(?<!นาน)เท่า(?:ไร|ไหร่|ไหร)", "กี่บาท"),
+    vietnamese=words(r"bao nhieu(?! (?:ngay|lau|tuan|thang|gio|lan))"),
+    tagalog=words("magkano", "mgkano"),
+)  # fmt: skip
 REPLACEMENT = Words(
     malay=words(
         r"tukar(?!\s+(?:fikiran|pikiran|minda))", r"ganti(?!\s+rugi)\w*", "penggantian",

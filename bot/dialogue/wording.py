@@ -119,6 +119,8 @@ ITEM_WANTED = re.compile(
 ASKS_REFUND_BACK = re.compile(
     r"\b(full refund|(get|receive)\b(?: \w+){0,3} (back|refund(ed)?)\b|money back)"
 )
+# The same asked in the conversation's language ("Dapat balik berapa?", "magkano"; `local_words`).
+ASKS_AMOUNT = local.ASKS_AMOUNT
 # Refusing a parcel at the door (CAN-1.5): "if i refuse it when the courier comes", "reject the
 # delivery", "send the courier away".
 REFUSING = re.compile(

@@ -39,14 +39,23 @@ def explained(eligibility: Eligibility) -> str:
     """The decision's explanation in the current voice's language (a `Said` with its English
     beside it); the English explanation in English, for a decision without a phrase, or where
     the language's phrasebook lacks one of the phrase's keys."""
-    voice = current()
     wording = eligibility.wording
-    if voice.language == FALLBACK or not isinstance(wording, Phrase):
+    if not isinstance(wording, Phrase):
         return eligibility.explanation
+    return said(wording)
+
+
+def said(phrase: Phrase) -> str:
+    """A rules' phrase in the current voice's language (a `Said` with its English beside it),
+    or its English where that language's phrasebook lacks one of its keys."""
+    english = str(phrase)
+    voice = current()
+    if voice.language == FALLBACK:
+        return english
     book = phrasebook(voice.language)
-    if not wording.keys() | {"and"} <= book.keys():  # "and" joins item titles
-        return eligibility.explanation
-    return Said(_render(wording, book, voice), eligibility.explanation)
+    if not phrase.keys() | {"and"} <= book.keys():  # "and" joins item titles
+        return english
+    return Said(_render(phrase, book, voice), english)
 
 
 def _render(value: Any, book: Mapping[str, str], voice: Voice) -> str:

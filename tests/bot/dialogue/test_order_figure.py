@@ -65,3 +65,21 @@ def test_the_items_kept_are_not_in_the_figure_and_several_unnamed_are_not_guesse
     text = "i changed my mind about order D202, how much would i get back?"
     said = bot_text(_ask(chat, nlu, text))
     assert "return shipping)" not in said, said
+
+
+def test_the_figure_is_said_in_the_buyers_language(chat, nlu):
+    # dev6 h14: "... Boleh return lagi ke or dah terlambat? Dapat balik berapa?" got the rule
+    # and no amount: the figure was for English chats only (the rules' words were English).
+    text = "Saya ubah fikiran tentang coffee mug itu. Kalau saya pulangkan, dapat balik berapa?"
+    turn = _ask(chat, nlu, text)
+    said = bot_text(turn)
+    assert turn["language"] == "ms", said
+    assert "7.00" in said and "12.00" in said and "5.00" in said, said  # its own figure
+    assert "return shipping" not in said and "You have" not in said, said  # in Malay
+    assert {"RET-2.1", "RET-2.3"} <= citations(turn) and turn["actions"] == []
+
+
+def test_how_long_in_another_language_asks_no_figure(chat, nlu):
+    text = "Saya ubah fikiran tentang coffee mug itu. Berapa hari saya ada untuk pulangkan?"
+    said = bot_text(_ask(chat, nlu, text))
+    assert "7.00" not in said, said
