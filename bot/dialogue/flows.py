@@ -374,12 +374,12 @@ class TurnHandler(Deciding):
                 # that problem's claim, as sure as those words are (unless the reason reader
                 # names another: the order is then asked and what went wrong with it).
                 intent = INTENT_OF_SITUATION[problem]
-                return self._start(intent, self._confidence_in(problem))
+                return self._start_answering(intent, self._confidence_in(problem))
             if self._id_typed() or HELP_WITH_ORDER.search(self.said):
                 # "problem with K9501", "Hi, I need help with an order please": a request the
                 # NLU cannot read. What went wrong is asked (or taken from the message), and
                 # the buyer's answer sets how sure the claim is (`SlotFilling._fill_slot`).
-                return self._start("request_refund")
+                return self._start_answering("request_refund")
         if flow is None and self.intent == "out_of_scope" and self._looks_like_question():
             # A question the intent reader takes for out of scope, even at 1.00 ("can i send
             # bak a lipstik i alredy opend? just askng"): retrieval is tried before the list of
@@ -569,6 +569,16 @@ class TurnHandler(Deciding):
         with self._reading(sentences[-1]):
             self._say_sure_answer()
         self._side_turn = False
+
+    def _start_answering(self, intent: str, confidence: float | None = None) -> Outcome:
+        """`_start` a request the intent reader could not read (out of scope, information),
+        its question sentence answered first as for a request it reads: "My phone case from
+        SG-2612-61427 came with a crack (photo attached). Is it less hassle to get a
+        replacement or just a refund?" (out of scope at 0.51) got the refund and no answer
+        (dev7 j34)."""
+        if self._asks_in_a_named_request():
+            self._answer_question_sentence()
+        return self._start(intent, confidence)
 
     def _asks_unread(self) -> bool:
         """An out-of-scope reading with a question sentence ("...?"), naming none of the

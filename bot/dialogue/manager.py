@@ -230,6 +230,10 @@ class DialogueManager:
             if parse is not None and _may_hold_several(current.state, parse):
                 parts = await self._read_parts(reader, text)
                 asks_about = await self._asks_about(reader, parse)
+            elif parse is not None and _unread_opening(current.state, parse):
+                # Not read in parts (its problem's own words start a claim, `TurnHandler`),
+                # but its question sentence is read alone as for a request (dev7 j34).
+                asks_about = await self._asks_about(reader, parse)
         # Policy answers in the conversation's language (the language ID just updated it).
         language = current.language if current is not None else detection.language
         engines = self._in_language(language)
@@ -358,7 +362,7 @@ class DialogueManager:
         joined to the one before it in `several.read_parts` reads as the claim). One more NLU
         call, only for a claim's opening with a question mark; the NLU failing on it leaves the
         claim as read (`several.run`)."""
-        if parse.intent.name not in FLOW_INTENTS - TRACKING - {"cancel_order"}:
+        if parse.intent.name not in (FLOW_INTENTS - TRACKING - {"cancel_order"}) | UNREAD:
             # A cancellation is done, not offered: its question ("belum dikirim kan?", "hindi pa
             # na-ship diba?": it has not shipped, right?) is what the cancel flow checks, and
             # every turn spent offering is a turn in which the order may ship.
@@ -547,14 +551,30 @@ def _may_hold_several(state: dict[str, Any] | None, parse: ParseResult) -> bool:
     """Whether to look for several requests in the message: an opening (nothing open, nothing
     waiting) that the NLU read as a request or a question; answers to the bot's questions and
     small talk are read whole."""
+    read = parse.intent.name in FLOW_INTENTS or parse.intent.name == "ask_policy"
+    return read and _opening(state)
+
+
+def _opening(state: dict[str, Any] | None) -> bool:
+    """Nothing open and nothing waiting (a rating or the greeting's question may be)."""
     current = DialogueState.load(state)
-    fresh = (
+    return (
         current.flow is None
         and current.proposal is None
         and not current.pending
         and (current.expecting in (None, "rating") or current.greeted())
     )
-    return fresh and (parse.intent.name in FLOW_INTENTS or parse.intent.name == "ask_policy")
+
+
+# Intents of an opening the intent reader could not read as a request (`_unread_opening`).
+UNREAD = frozenset({"out_of_scope", "inform"})
+
+
+def _unread_opening(state: dict[str, Any] | None, parse: ParseResult) -> bool:
+    """An opening (as `_may_hold_several` says) read as out of scope or as information: the
+    dialogue may still start the claim its words name ("My phone case from X came with a
+    crack. Is it less hassle to get a replacement or just a refund?", out of scope at 0.51)."""
+    return parse.intent.name in UNREAD and _opening(state)
 
 
 def _answers_rating(state: dict[str, Any] | None, text: str) -> bool:

@@ -158,3 +158,19 @@ def test_a_named_requests_question_naming_the_order_is_the_request_itself(chat, 
     turn = chat.say(text)
     assert question not in answerer.questions, bot_text(turn)
     assert turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_a_named_problem_the_intent_reader_calls_out_of_scope_answers_its_question_too(
+    chat, nlu, answerer
+):
+    # dev7 j34: "My phone case from X came with a crack (photo attached). Is it less hassle to
+    # get a replacement or just a refund?" read out of scope at 0.51: the problem's own words
+    # start the claim, and the question went unanswered.
+    question = "Is it less hassle to get a replacement or just a refund?"
+    text = f"My mug from order D201 came with a crack. {question}"
+    nlu.script[text] = "out_of_scope"
+    nlu.reasons[text] = "damaged"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert question in answerer.questions and "RET-2.1" in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "evidence", bot_text(turn)  # the claim goes on in the same turn
