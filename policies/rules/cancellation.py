@@ -8,8 +8,7 @@ from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND
 from policies.rules.outcomes import closed_order, grant, refuse
 from policies.rules.returns import less_return_shipping
 from policies.rules.windows import order_return_window_days
-from policies.rules.wording import amount as money_of
-from policies.rules.wording import refund_route, titles
+from policies.rules.wording import money, refund_route, titles
 from policies.types import Eligibility, Order, OrderStatus, PaymentMethod, Reason, Remedy
 
 
@@ -37,7 +36,7 @@ def check_cancellation(order: Order) -> Eligibility:
             phrase(
                 "cancel_refund",
                 order_id=order.order_id,
-                amount=money_of(amount, order.currency),
+                amount=money(amount, order.currency),
                 route=refund_route(order),
             ),
         )

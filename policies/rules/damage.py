@@ -21,8 +21,7 @@ from policies.rules.outcomes import (
 )
 from policies.rules.returns import excluded_from_change_of_mind
 from policies.rules.windows import days_since, delivered_at
-from policies.rules.wording import amount as money_of
-from policies.rules.wording import last_day, refund_clauses, refund_route, titles
+from policies.rules.wording import last_day, money, refund_clauses, refund_route, titles
 from policies.types import Claim, Eligibility, Order, Reason, Remedy, require_aware
 
 
@@ -68,13 +67,13 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
         instead = ("DMG-3.6",) if claim.prefers_replacement else ()
         refund = {
             "titles": titles(items),
-            "amount": money_of(amount, order.currency),
+            "amount": money(amount, order.currency),
             "route": refund_route(order),
         }
         said = (
             phrase(
                 "damage_refund_not_replaced",
-                limit=money_of(NO_RETURN_LIMIT, order.currency),
+                limit=money(NO_RETURN_LIMIT, order.currency),
                 **refund,
             )
             if instead
@@ -114,7 +113,7 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
         phrase(
             "damage_return_no_stock" if reasons else "damage_return",
             titles=titles(items),
-            amount=money_of(amount, order.currency),
+            amount=money(amount, order.currency),
             route=refund_route(order),
         ),
         reasons=reasons,

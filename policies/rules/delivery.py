@@ -23,8 +23,7 @@ from policies.rules.limits import (
 )
 from policies.rules.outcomes import closed_order, grant, not_delivered_yet, refuse
 from policies.rules.windows import delivered_at
-from policies.rules.wording import amount as money_of
-from policies.rules.wording import refund_clauses, refund_route, when
+from policies.rules.wording import money, refund_clauses, refund_route, when
 from policies.types import (
     Eligibility,
     Order,
@@ -106,7 +105,7 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
         phrase(
             "late_refund",
             order_id=order.order_id,
-            amount=money_of(amount, order.currency),
+            amount=money(amount, order.currency),
             route=refund_route(order),
         ),
     )
@@ -146,8 +145,8 @@ def check_late_delivery_voucher(
         phrase(
             "voucher_granted",
             order_id=order.order_id,
-            amount=money_of(amount, order.currency),
-            cap=money_of(VOUCHER_CAP, order.currency),
+            amount=money(amount, order.currency),
+            cap=money(VOUCHER_CAP, order.currency),
             days=VOUCHER_VALID_DAYS,
         ),
         items=[],

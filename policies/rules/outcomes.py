@@ -10,8 +10,7 @@ from decimal import Decimal
 
 from policies.phrases import Phrase, phrase
 from policies.rules.amounts import ZERO, remaining_items
-from policies.rules.wording import amount as money_of
-from policies.rules.wording import refund_route
+from policies.rules.wording import money, refund_route
 from policies.types import (
     Eligibility,
     Order,
@@ -85,7 +84,7 @@ def closed_order(order: Order) -> Eligibility | None:
             phrase(
                 "already_cancelled_refunded",
                 order_id=order.order_id,
-                amount=money_of(to_cents(order.refunded_amount), order.currency),
+                amount=money(to_cents(order.refunded_amount), order.currency),
                 route=refund_route(order),
             )
             if order.refunded_amount > 0
@@ -102,7 +101,7 @@ def closed_order(order: Order) -> Eligibility | None:
             phrase(
                 "already_refunded",
                 order_id=order.order_id,
-                amount=money_of(to_cents(order.refunded_amount), order.currency),
+                amount=money(to_cents(order.refunded_amount), order.currency),
             ),
         )
     return None

@@ -21,8 +21,7 @@ from policies.rules.outcomes import (
     unique,
 )
 from policies.rules.windows import days_since, delivered_at, return_window_days
-from policies.rules.wording import amount as money_of
-from policies.rules.wording import last_day, refund_clauses, refund_route, titles
+from policies.rules.wording import last_day, money, refund_clauses, refund_route, titles
 from policies.types import (
     Category,
     Claim,
@@ -107,9 +106,9 @@ def less_return_shipping(order: Order, items: list[OrderItem]) -> tuple[Decimal,
     amount = min(max(value - RETURN_SHIPPING_FEE, ZERO), order.refundable)
     words = phrase(
         "less_return_shipping",
-        amount=money_of(amount, order.currency),
-        value=money_of(value, order.currency),
-        fee=money_of(RETURN_SHIPPING_FEE, order.currency),
+        amount=money(amount, order.currency),
+        value=money(value, order.currency),
+        fee=money(RETURN_SHIPPING_FEE, order.currency),
     )
     return amount, words
 

@@ -18,7 +18,7 @@ from policies.rules.limits import (
     REFUNDS_90D_FOR_REVIEW,
 )
 from policies.rules.outcomes import unique
-from policies.rules.wording import amount as money_of
+from policies.rules.wording import money
 from policies.types import BuyerHistory, Eligibility, Reason, to_cents
 
 
@@ -58,7 +58,7 @@ def apply_review(
     if outcome.amount > auto_refund_limit:
         reasons.append(Reason.OVER_AUTO_LIMIT)
         clauses.append("REV-6.1")
-        limit = money_of(to_cents(auto_refund_limit), outcome.currency)
+        limit = money(to_cents(auto_refund_limit), outcome.currency)
         why.append(phrase("review_over_limit", limit=limit))
     flags = review_flags(history)
     if flags:

@@ -13,12 +13,9 @@ from policies.phrases import Amount, LastDay, Moment, Phrase, Titles, phrase
 from policies.types import Order, OrderItem, PaymentMethod
 
 
-def money(amount: Decimal, currency: str) -> str:
-    return f"${amount}" if currency == "USD" else f"{currency} {amount}"
-
-
-def amount(value: Decimal, currency: str) -> Amount:
-    """`money` as a phrase's value (the bot writes it in the buyer's locale)."""
+def money(value: Decimal, currency: str) -> Amount:
+    """An amount as a phrase's value: "$18.00", "SGD 56.00" in English; the bot writes it in
+    the buyer's locale."""
     return Amount(value, currency)
 
 
