@@ -155,6 +155,9 @@ ENGLISH: Mapping[str, str] = {
     "shipped_cannot_cancel": "Order {order_id} has already shipped, so it can no longer be "
     "cancelled. You can refuse the delivery{refusal}, or return it within {days} days after "
     "delivery.",
+    # A shipped order's figure, asked before it comes ("if i refuse the parcel do i get the
+    # full refund back?"): nothing is decided.
+    "refuse_at_door": "For order {order_id}: you can refuse the delivery{refusal}.",
     "refusal_cod": " (you paid cash on delivery, so you pay nothing)",
     "refusal_refund": ": once the seller receives it back, {refunded} is refunded {route}",
     "refusal_refund_kept": ": once the seller receives it back, {refunded} is refunded {route}; "

@@ -103,6 +103,7 @@ from bot.language.catalogue import current
 from bot.language.rule_phrases import explained, said
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
+from policies.phrases import phrase
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_change_of_mind_return
 from policies.rules.cancellation import refusal_refund
 from policies.rules.returns import window_note
@@ -1083,10 +1084,10 @@ class TurnHandler(Deciding):
         or refusing a shipped one at the door (CAN-1.5). The quoted rule says "$5 comes off";
         the buyer asked for their number (dev7 j18, j19, j13). Only for the order the message
         names, or the buyer's only recent order in such a state; in the conversation's language
-        ("Dapat balik berapa?", dev6 h14: the rules' phrases, `rule_phrases`), refusing at the
-        door in English chats only (its words are English). Nothing is decided, recorded or
-        moved."""
-        english = current().language == "en"
+        ("Dapat balik berapa?", dev6 h14: the rules' phrases, `rule_phrases`; "kalau saya tolak
+        aja pas kurir datang, uangnya balik gak?" too). No figure where refusing gives nothing
+        back (items that cannot be returned for a change of mind). Nothing is decided, recorded
+        or moved."""
         if not (
             MONEY in asked_kinds(self.text)
             or ASKS_REFUND_BACK.search(self.said)
@@ -1113,9 +1114,11 @@ class TurnHandler(Deciding):
             return
         if order.status is OrderStatus.SHIPPED:
             # Only refusing the parcel gives anything back before it arrives (CAN-1.5).
-            refund = refusal_refund(order) if english and REFUSING.search(self.said) else ""
-            if refund:
-                text = f"For order {order.order_id}: you can refuse the delivery{refund}."
+            if REFUSING.search(self.said):
+                refusal = refusal_refund(order)
+                if refusal.key == "nothing":
+                    return
+                text = said(phrase("refuse_at_door", order_id=order.order_id, refusal=refusal))
                 # Cash on delivery: nothing paid, so no return shipping to cite.
                 cod = order.payment_method is PaymentMethod.COD
                 self._reply(text, ["CAN-1.5"] if cod else ["CAN-1.5", "RET-2.3"])

@@ -44,6 +44,9 @@ class Words:
     thai: re.Pattern[str] | None = None
     vietnamese: re.Pattern[str] | None = None  # on the folded text
     tagalog: re.Pattern[str] | None = None
+    # Vietnamese words typed with their diacritics that fold onto one of this concept's words
+    # but mean something else ("hồng", pink, folds to "hong", broken): dropped before folding.
+    vietnamese_not: re.Pattern[str] | None = None
     language: str | None = field(default=None, compare=False)  # None: the turn's
     # Languages whose words count in an English conversation too: buyers in Malaysia and
     # Singapore mix them in ("my table lamp ... sampai already pecah, the box also kemek").
@@ -67,7 +70,11 @@ class Words:
         local = self.local(language)
         if local is None:
             return False
-        return bool(find(local, fold(text) if local is self.vietnamese else text))
+        if local is self.vietnamese:
+            if self.vietnamese_not is not None:
+                text = self.vietnamese_not.sub(" ", text.lower())
+            text = fold(text)
+        return bool(find(local, text))
 
     def local(self, language: str) -> re.Pattern[str] | None:
         """The words of ``language``, if this concept has them."""
@@ -91,6 +98,14 @@ def thai(*alternatives: str) -> re.Pattern[str]:
 
 
 _LEAD_FILLER = r"^(?:(?:eh|hmm+|ah|aa|oh|uh|um)[,.!]* +)?"
+
+# "...or is it too late?" in Malay and Indonesian ("ke dah terlambat", "atau sudah telat"):
+# fixed-width lookbehinds, one per way of saying it, put before a word for "late".
+_NOT_TOO_LATE_ASKED = "".join(
+    rf"(?<!{lead} {already} )"
+    for lead in ("ke", "or", "atau", "apa", "kah")
+    for already in ("dah", "sudah", "udah", "da")
+)
 
 
 def lead(*alternatives: str) -> re.Pattern[str]:
@@ -346,6 +361,23 @@ ASKS_AMOUNT = Words(
     vietnamese=words(r"bao nhieu(?! (?:ngay|lau|tuan|thang|gio|lan))"),
     tagalog=words("magkano", "mgkano"),
 )  # fmt: skip
+# Refusing a shipped parcel at the door (CAN-1.5): "kalau saya tolak aja pas kurir datang",
+# "ปฏิเสธการรับพัสดุ", "tu choi nhan hang", "tanggihan ko yung parcel". ("tolak" is also
+# "deduct", "tolak RM5": refusing only said of the parcel, its coming or the courier.)
+REFUSING = Words(
+    malay=words(
+        r"(?:tolak|menolak|reject)(?: je| aja| saja| sahaja| ja)? (?:parcel|bungkusan|paket|barang"
+        r"|pesanan|penghantaran|pas|masa|waktu|bila|kurir|courier|posmen|abang)",
+        r"(?:tak|tidak|gak|nggak|ga|x) (?:nak |mau |usah |payah )?(?:terima|ambil) (?:parcel"
+        r"|bungkusan|paket|barang|pesanan)",
+    ),
+    thai=thai("ปฏิเสธการรับ", "ปฏิเสธรับ", "ไม่รับพัสดุ", "ไม่รับของ", "ไม่รับสินค้า", "ตีกลับ"),
+    vietnamese=words(r"tu choi", r"(?:khong|ko) nhan (?:hang|don|goi|kien)", "bom hang"),
+    tagalog=words(
+        r"(?:i-?)?refuse", r"(?:i-?)?reject", r"tanggihan", r"tatanggihan",
+        r"(?:hindi|di) (?:ko )?(?:tanggapin|tatanggapin)",
+    ),
+)  # fmt: skip
 REPLACEMENT = Words(
     malay=words(
         r"tukar(?!\s+(?:fikiran|pikiran|minda))", r"ganti(?!\s+rugi)\w*", "penggantian",
@@ -394,6 +426,8 @@ REASONS = {
         vietnamese=words(
             "vo", "be", "hu", "hong", "nut", "mop", "gay", "rach", "tray", "bi loi",
         ),
+        # Pink, "not" (southern: "được hông?"), button, into, wife, small, jar.
+        vietnamese_not=words("hồng", "hông", "nút", "vô", "vợ", "bé", "hũ"),
         tagalog=words(
             "sira", r"(?:na)?basag", "durog", "yupi", "punit", "gasgas", "lamat",
         ),
@@ -427,9 +461,27 @@ REASONS = {
         tagalog=words(r"(?:hindi|di)(?: pa)? (?:dumating|natanggap|dumarating)", "nawala"),
     ),
     "late_delivery": Words(
-        malay=words("lambat", "lewat", "terlambat", "telat"),
+        malay=words(
+            # Not "...or is it too late?" ("Boleh return lagi ke or dah terlambat?" asks about
+            # the return window: read as a late parcel, dev6 h14 got no refund figure).
+            _NOT_TOO_LATE_ASKED + r"(?:ter)?lambat", _NOT_TOO_LATE_ASKED + "telat",
+            # Indonesian "lewat" is also "via" ("bayar lewat transfer") and "past" ("sudah lewat
+            # 7 hari"): late only said of the parcel's coming.
+            r"(?:sampai|sampe|tiba|datang|dateng|hantar|dihantar|kirim|dikirim|parcel|paket"
+            r"|barang|pesanan|order)(?:nya)? (?:sangat |sgt |terlalu |dah |sudah |agak )?lewat",
+        ),
         thai=thai("มาช้า", "ส่งช้า", "ล่าช้า", "เลยกำหนด"),
-        vietnamese=words("tre", "cham", "muon"),
+        # Folded, "muộn" (late) is "muốn" (want) and "chậm" (slow) "chạm" (touch): "toi muon
+        # hoan tien" (I want a refund) read as a late parcel ("toi" is "tôi", I, and "tới",
+        # arrived). Late only said of the delivery, as "was late", or with how long.
+        vietnamese=words(
+            r"(?:giao|den|ve|ship|gui|hang|don|goi)(?: hang| den| toi)? (?:bi |qua |rat |hoi )?"
+            r"(?:tre|cham|muon)", r"bi (?:tre|cham|muon)", r"toi (?:tre|cham)", "tre hen",
+            r"qua han giao(?: hang)?",
+            r"(?:tre|cham|muon) (?:hon )?(?:\d+|mot|hai|ba|bon|nam|may|vai|nhieu|ca) "
+            r"(?:ngay|tuan|hom)",
+        ),
+        vietnamese_not=words("muốn", "chạm", "tôi"),
         tagalog=words(r"na-?late", "natagalan", "matagal dumating"),
     ),
 }  # fmt: skip

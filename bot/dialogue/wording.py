@@ -123,9 +123,14 @@ ASKS_REFUND_BACK = re.compile(
 ASKS_AMOUNT = local.ASKS_AMOUNT
 # Refusing a parcel at the door (CAN-1.5): "if i refuse it when the courier comes", "reject the
 # delivery", "send the courier away".
-REFUSING = re.compile(
-    r"\b(refus\w*|reject\w*|not accept\w*|(do ?n[o']?t|won'?t) accept"
-    r"|send (the )?(courier|rider|driver) away|turn (it |the \w+ )?(away|back))\b"
+# In the conversation's language too (`local_words`); Malay's in English chats as well.
+REFUSING = replace(
+    local.REFUSING,
+    english=re.compile(
+        r"\b(refus\w*|reject\w*|not accept\w*|(do ?n[o']?t|won'?t) accept"
+        r"|send (the )?(courier|rider|driver) away|turn (it |the \w+ )?(away|back))\b"
+    ),
+    mixed=("ms",),
 )
 # A remedy named only to be turned down ("a replacement, not a refund", "no refund, I want the
 # right size"): dropped before the remedy words are read, so the other one is the buyer's.

@@ -290,3 +290,40 @@ def test_asking_to_check_a_refund_is_not_a_review(language, text):
 def test_the_local_words_are_read_only_in_their_language():
     assert not reads(wording.PRICE_DROP, "en", "harga dah turun")
     assert not opens(wording.NOT_NOW, "ms", "mamaya na po")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # "muốn" (want) folds to "muon" (late): "I want a refund" is no late parcel.
+        ("vi", "tôi muốn hoàn tiền"),
+        ("vi", "toi muon tra hang"),
+        # Pink, and the southern "not" that ends a question: no broken item.
+        ("vi", "áo màu hồng em muốn trả được hông?"),
+        # "...or is it too late?" asks about the return window (dev6 h14).
+        ("ms", "Boleh return lagi ke or dah terlambat?"),
+        ("id", "masih bisa retur atau udah telat?"),
+        # Indonesian "lewat" is also "via" and "past".
+        ("id", "saya bayar lewat transfer"),
+        ("id", "sudah lewat 7 hari, masih bisa retur?"),
+    ],
+)
+def test_words_that_look_like_a_reason_are_none(language, text):
+    named = [name for name, words in wording.REASON_WORDS.items() if reads(words, language, text)]
+    assert named == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("vi", "giao hàng trễ 5 ngày"),
+        ("vi", "đơn hàng bị chậm"),
+        ("vi", "hang toi muon 3 ngay"),
+        ("ms", "parcel dah terlambat seminggu"),
+        ("ms", "barang sampai lewat sangat"),
+        ("id", "kenapa paketnya telat?"),
+    ],
+)
+def test_a_late_parcel_in_vietnamese_and_malay(language, text):
+    named = [name for name, words in wording.REASON_WORDS.items() if reads(words, language, text)]
+    assert named == ["late_delivery"]

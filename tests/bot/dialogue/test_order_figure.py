@@ -83,3 +83,14 @@ def test_how_long_in_another_language_asks_no_figure(chat, nlu):
     text = "Saya ubah fikiran tentang coffee mug itu. Berapa hari saya ada untuk pulangkan?"
     said = bot_text(_ask(chat, nlu, text))
     assert "7.00" not in said, said
+
+
+def test_refusing_at_the_door_is_read_and_answered_in_the_buyers_language(chat, nlu):
+    # Refusing was read in English words only, and its figure said in English chats only.
+    text = "Kalau saya tolak parcel headphones tu bila posmen sampai, dapat balik berapa?"
+    turn = _ask(chat, nlu, text)
+    said = bot_text(turn)
+    assert turn["language"] == "ms", said
+    assert "Untuk pesanan S300: anda boleh menolak bungkusan" in said, said
+    assert "55.00" in said and "refuse the delivery" not in said, said
+    assert "CAN-1.5" in citations(turn) and turn["actions"] == []
