@@ -304,6 +304,20 @@ def _numbers(expected: str) -> list[str]:
     return re.findall(r"\$?\d+(?:[.,]\d+)?%?", expected) or [expected]
 
 
+def given(conversation: dict[str, Any]) -> set[str]:
+    """What the opening gave, of what the script's ``gives`` lists. Writers also listed there
+    what the buyer has and gives when asked (dev5 g48 "gives: [photo]", its photo sent when
+    asked; dev6 h51 "gives: [photo, order_id]", an opening naming no order): a photo is given
+    only when it comes with the opening (``photo_with_opening``), an order only when the
+    opening types something like an id (three digits or more: misspelt ids count)."""
+    gives = set(conversation.get("gives") or ())
+    if not conversation.get("photo_with_opening"):
+        gives.discard("photo")
+    if not re.search(r"\d{3}", str(conversation.get("opening") or "")):
+        gives.discard("order_id")
+    return gives
+
+
 def judge(conversation: dict[str, Any], played: Played) -> Verdict:
     expect = conversation.get("expect") or {}
     wanted = expect.get("outcome", "")
@@ -347,7 +361,7 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
         problems.append(f"numbers not stated: {absent}")
     if played.dead_end:
         problems.append(played.dead_end)
-    gives = set(conversation.get("gives") or ())
+    gives = given(conversation)
     redundant = [asked for g, asked in ASKS_FOR.items() if g in gives and asked in played.asked]
     turns = len(played.turns)
     limit = int(expect.get("max_buyer_turns") or MAX_BUYER_TURNS)
@@ -366,8 +380,8 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
 
 def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> dict[str, Any]:
     by_id = {str(c["id"]): c for c in conversations}
-    full = [v for v in verdicts if {"order_id", "reason"} <= set(by_id[v.id].get("gives") or ())
-            or {"product", "reason"} <= set(by_id[v.id].get("gives") or ())]  # fmt: skip
+    full = [v for v in verdicts if {"order_id", "reason"} <= given(by_id[v.id])
+            or {"product", "reason"} <= given(by_id[v.id])]  # fmt: skip
     questions = [v for v in verdicts if v.kind == "question"]
     n = len(verdicts) or 1
     return {

@@ -6,6 +6,7 @@ from bot.dialogue import replies
 from lab.simulate.conversations import (
     Played,
     default_answer,
+    given,
     history_orders,
     judge,
     next_message,
@@ -17,6 +18,7 @@ from lab.simulate.conversations import (
 RETURN = {
     "id": "c1",
     "kind": "claim",
+    "opening": "please return order K1001, it doesn't fit",
     "gives": ["order_id", "reason"],
     "expect": {"outcome": "action", "action": {"type": "return", "order_id": "K1", "amount": 40},
                "clauses": ["RET-2.3"], "numbers": ["$40.00"], "max_buyer_turns": 2},
@@ -49,6 +51,19 @@ def test_asking_for_what_the_opening_gave_is_redundant_and_too_many_turns_fail_t
     verdict = judge(RETURN, played)
     assert verdict.redundant == ["reason"] and not verdict.within_turns
     assert verdict.success  # the outcome is right; turns and redundancy are reported apart
+
+
+def test_a_photo_or_an_order_listed_but_not_in_the_opening_was_not_given():
+    """Writers listed in ``gives`` what the buyer has and gives when asked too (dev5 g48, dev6
+    h51): asking for it then is no redundant question."""
+    script = {"opening": "the lamp came broken", "gives": ["photo", "order_id", "reason"]}
+    assert given(script) == {"reason"}
+    assert given({**script, "photo_with_opening": True}) == {"photo", "reason"}
+    typed = {**script, "opening": "the lamp from S20188 came broken"}  # misspelt, still an id
+    assert given(typed) == {"order_id", "reason"}
+    played = Played("c2", "claim", asked=["evidence", ""])
+    played.turns = [bot_turn("Please send a photo", "evidence"), bot_turn("Thanks")]
+    assert judge({**script, "expect": {"outcome": "answer"}}, played).redundant == []
 
 
 def test_a_wrong_amount_a_missing_clause_and_a_handoff_are_failures():
