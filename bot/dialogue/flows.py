@@ -93,6 +93,7 @@ from bot.dialogue.wording import (
     UNDER_REVIEW,
     WHEN_ASKED,
     WHY_QUESTION,
+    last_question,
     question_sentences,
     rating_of,
     rule_question_sentences,
@@ -664,11 +665,38 @@ class TurnHandler(Deciding):
     def _answer_without_orders(self) -> Outcome | None:
         """The policy for the situation a buyer without orders describes, from retrieval, then
         "type the order number, or a person"; None when retrieval has no confident answer
-        (the request then asks for the order, as for any buyer)."""
+        (the request then asks for the order, as for any buyer). Unsure of the whole message,
+        its question read alone ("cracked vase claim - which photos?": the photos DMG-3.5 asks
+        for; asked for an order the buyer does not have, dev7 j02)."""
         if not self._say_sure_answer():
-            return None
+            question = self._question_part()
+            if question is None:
+                return None
+            with self._reading(question):
+                if not self._say_sure_answer():
+                    return None
         self._reply(replies.ask_order([]))
         return self._offer_person_keep_flow()
+
+    def _question_part(self) -> str | None:
+        """The message's last question sentence when it is not the whole message
+        (`last_question`: "cracked vase claim - which photos?" -> "which photos?")."""
+        question = last_question(self.text)
+        return None if question is None or question == self.text.strip() else question
+
+    def _question_part_answered(self) -> PolicyAnswer | None:
+        """Retrieval's answer to the message's question part read alone, when it is sure of
+        it: for a buyer without orders unsure of the whole, whose request could only ask for
+        an order they do not have (dev7 j02)."""
+        answerer, question = self.ctx.engines.answerer, self._question_part()
+        if answerer is None or question is None:
+            return None
+        with self._reading(question):
+            try:
+                answer = answerer.answer(self.text, self._situation())
+            except RetrievalError:
+                return None
+        return answer if answer.confident else None
 
     def nlu_unavailable(self) -> Outcome:
         """Rasa is down or too slow: a person helps, the message is kept (REV-6.4)."""
@@ -952,6 +980,8 @@ class TurnHandler(Deciding):
             answer = answerer.answer(self.text, self._situation())
         except RetrievalError:
             answer = None
+        if (answer is None or not answer.confident) and self._without_orders():
+            answer = self._question_part_answered() or answer
         if answer is not None and not answer.confident and self._request_asked_as_question():
             # "can i still return the kettle S2018? i dont need it anymore": the knowledge base
             # has no sentence for it, the request has its answer: the rules decide the claim.

@@ -412,6 +412,17 @@ def question_sentences(text: str) -> list[str]:
     return [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip(" ?")]
 
 
+# A topic, then its question: "cracked vase claim - which photos?", "return window: how long?".
+_TOPIC_BREAK = re.compile(r"\s[-\u2013\u2014]+\s|:\s")
+
+
+def last_question(text: str) -> str | None:
+    """The last question sentence of ``text``, a dash or colon after a topic ending a sentence
+    too ("cracked vase claim - which photos?" -> "which photos?"); None without one."""
+    sentences = question_sentences(_TOPIC_BREAK.sub(". ", text))
+    return sentences[-1] if sentences else None
+
+
 # A rule question typed without its mark, as all-caps and chat buyers type ("WHO PAYS THE
 # SHIPPING IF I SEND BACK THE TOTE BAG, I JUST DONT LIKE THE COLOUR IN REAL LIFE": read whole
 # as a return, it asked what went wrong, dev6 h16): a sentence opening with who, how long, how

@@ -29,6 +29,29 @@ def test_a_buyer_without_orders_describing_a_problem_gets_its_rule(bot_client, n
     assert "Talk to a person" in turn["quick_replies"]
 
 
+def test_a_fragment_without_orders_gets_the_answer_to_its_question(bot_client, nlu, answerer):
+    # dev7 j02: "cracked vase claim - which photos?" (damaged_item at 0.99): retrieval is unsure
+    # of the whole, sure of "which photos?"; asked for an order the buyer does not have before.
+    sure_of = {"which photos?"}
+    answer = answerer.answer
+
+    def answer_if_sure(question, situation=None):
+        answerer.confident = question in sure_of
+        return answer(question, situation)
+
+    answerer.answer = answer_if_sure
+    chat = Chat(bot_client, token_headers("B-NO-ORDERS"))
+    text = "cracked vase claim - which photos?"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text)
+    assert answerer.questions == [text, "which photos?"], bot_text(turn)
+    assert "RET-2.1" in citations(turn) and turn["expecting"] != "order_id", bot_text(turn)
+    # Unsure of the question alone too: the order is asked for, as before.
+    sure_of.clear()
+    turn = Chat(bot_client, token_headers("B-NO-ORDERS-2")).say(text)
+    assert not citations(turn) and turn["expecting"] == "order_id", bot_text(turn)
+
+
 def test_an_unsure_tracking_reading_without_orders_gets_the_rule(bot_client, nlu, answerer):
     # With nothing to track, "refund to my card usually takes how long" read as tracking a
     # refund at 0.6 is a question: the rule, then the order number welcome.
