@@ -19,6 +19,7 @@ from bot.dialogue.turn import TurnBase
 from bot.dialogue.vocabulary import (
     CLAIM_OF_REASON,
     NO_REASON,
+    PARCEL_MISSING_REASONS,
     REASON_ANSWER_CONFIDENCE,
     REASON_MIN_CONFIDENCE,
     REASON_OF_INTENT,
@@ -269,6 +270,11 @@ class MessageReading(TurnBase):
         if read == words or {read, words} <= SAME_SECTION_REASONS:
             # "the shade came broken" read as a wrong item: section 3 settles both alike (a
             # photo, then a refund, a return or a replacement), so the readers do not disagree.
+            return words
+        if self.photos and words in SAME_SECTION_REASONS and read in PARCEL_MISSING_REASONS:
+            # A photo of the item is no parcel that never came: "my table lamp ... sampai
+            # already pecah ... photo attached" (not received at 0.56 from "sampai", arrived)
+            # was asked what went wrong after saying it (dev7 j29).
             return words
         return None
 

@@ -72,6 +72,8 @@ MAX_ASKED_AGAIN = 2
 # Reasons the policy settles alike (section 3: damaged, defective, wrong or not as described):
 # two readers naming one each do not disagree on what to do.
 SAME_SECTION_REASONS = frozenset(claim.value for claim in DAMAGE_CLAIMS)
+# A parcel that never came, or came late: what a photo of the item in hand contradicts.
+PARCEL_MISSING_REASONS = frozenset({ClaimType.NOT_RECEIVED.value, ClaimType.LATE_DELIVERY.value})
 # The NLU's reason names that differ from the claim types'.
 CLAIM_OF_REASON = {"change_of_mind": ClaimType.CHANGE_OF_MIND_RETURN.value}
 # A situation a policy question names, the claim it would be, and the orders it can be about.

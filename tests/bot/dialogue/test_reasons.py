@@ -330,3 +330,18 @@ def test_a_problem_the_words_name_in_an_answer_naming_the_order_is_taken(chat, n
     nlu.reasons[text] = ("damaged", 0.83)
     turn = chat.say(text)
     assert turn["expecting"] == "evidence", turn  # the damage's photo, not "What went wrong?"
+
+
+def test_a_photo_with_words_of_damage_is_not_a_parcel_that_never_came(chat, nlu):
+    # dev7 j29: "... sampai already pecah ... photo attached. nak refund" read not received at
+    # 0.56 ("sampai" is "arrived"): the words and the photo say it came broken.
+    text = "my blue dress from D200 sampai already koyak, photo attached. nak refund"
+    nlu.script[text] = "request_refund"
+    nlu.reasons[text] = ("not_received", 0.56)
+    turn = chat.say(text, photo="https://img.example.com/dress.jpg")
+    assert turn["expecting"] != "reason", bot_text(turn)
+    assert "DMG-3.1" in citations(turn) or "DMG-3.3" in citations(turn), bot_text(turn)
+    # Without the photo, the two readers disagree and the reason is asked, as before.
+    turn = chat.say("never mind")
+    turn = chat.say(text)
+    assert turn["expecting"] == "reason", bot_text(turn)
