@@ -33,6 +33,7 @@ import yaml
 from bot.api.orders import sign
 from bot.auth import mint_token
 from bot.dialogue import replies
+from bot.language.catalogue import speaking
 from lab.simulate.runner import Endpoint
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "data" / "eval" / "conversations_blind.yml"
@@ -221,14 +222,18 @@ def what_is_asked(turn: dict[str, Any]) -> str | None:
     if expecting != "choice":
         return expecting
     labels = set(turn.get("quick_replies") or ())
-    if replies.label("opened") in labels:
-        return "opened"
-    if replies.label("refund") in labels:
-        return "remedy"
-    if replies.label("yes") in labels:  # "Shall I check order X?"
-        return "confirm"
-    if replies.label("person") in labels:
-        return "person"
+    # The quick replies are in the conversation's language: "Ya" is the Indonesian "Shall I
+    # check order X?"'s yes (read as a list of items, the buyer said its opening again until a
+    # person took over: dev6 h25).
+    with speaking(turn.get("language")):
+        if replies.label("opened") in labels:
+            return "opened"
+        if replies.label("refund") in labels:
+            return "remedy"
+        if replies.label("yes") in labels:  # "Shall I check order X?"
+            return "confirm"
+        if replies.label("person") in labels:
+            return "person"
     return "items"
 
 
@@ -255,6 +260,13 @@ def default_answer(
     end."""
     if history.count(asked) >= 3:
         return None
+    with speaking(turn.get("language")):  # the quick replies' language
+        return _unforeseen_answer(asked, conversation, turn)
+
+
+def _unforeseen_answer(
+    asked: str, conversation: dict[str, Any], turn: dict[str, Any]
+) -> dict[str, Any] | None:
     expect = conversation.get("expect") or {}
     wanted = (expect.get("action") or {}).get("type")
     if asked == "order_id":

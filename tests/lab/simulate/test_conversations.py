@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from bot.dialogue import replies
+from bot.language.catalogue import speaking
 from lab.simulate.conversations import (
     Played,
     default_answer,
@@ -85,6 +86,19 @@ def test_a_policy_answer_needs_its_clause_and_number():
     assert judge(question, played).problems == ["numbers not stated: ['30']"]
     summary = summarise([question], [judge(question, played)])
     assert summary["policy_questions_right"] == 0.0 and summary["dead_ends"] == 0
+
+
+def test_what_is_asked_is_read_in_the_conversations_language():
+    """dev6 h25: the Indonesian "Shall I check order X?" was read as a list of items."""
+    with speaking("id"):
+        check = bot_turn("?", "choice", quick=[replies.label("yes"), replies.label("no_thanks")])
+        remedy = [replies.label("refund"), replies.label("replacement")]
+    check["language"] = "id"
+    assert what_is_asked(check) == "confirm"
+    turn = {**bot_turn("?", "choice", quick=remedy), "language": "id"}
+    assert what_is_asked(turn) == "remedy"
+    script = {"opening": "...", "expect": {"outcome": "action", "action": {"type": "replacement"}}}
+    assert default_answer("remedy", script, turn, []) == {"text": remedy[1]}
 
 
 def test_what_is_asked_and_the_scripted_answers():
