@@ -135,8 +135,12 @@ YES_LEAD = Words(
         "co", "vang", "da", "u", "um", "uh", "ok", "oke", "duoc", "dong y", "dung roi",
         "dung vay", "chac chan",
     ),
+    # Typed with their marks, no yes: "đã" (already: "Đã 5 ngày rồi"), "cô" (Miss), "cỡ"
+    # (size), "vàng" (yellow), "dùng rồi" (used already).
+    vietnamese_not=words("đã", "cô", "cỡ", "vàng", "dùng"),
     tagalog=lead("oo", "opo", "oho", "sige", "game", "tara", "ayos", "ok(?:ay)?"),
 )  # fmt: skip
+_NOT_A_VIETNAMESE_NO = words("dùng", "thời", "khoản", "hồng")
 # A message that opens with a no ("tak, tunggu kejap", "nggak, nanti dulu", "khong, khoan da",
 # "hindi po, teka lang", "ไม่ค่ะ").
 NO_LEAD = Words(
@@ -148,6 +152,9 @@ NO_LEAD = Words(
     vietnamese=lead(
         "khong", "ko", "k", "hong", "dung(?! roi| vay)", "khoan", "thoi", "chua", "khoi",
     ),
+    # Typed with their marks, no no: "dùng" (use), "thời gian" (time: "Thời gian hoàn tiền bao
+    # lâu?" asked at a confirmation dropped the offer), "khoản" (an amount), "hồng" (pink).
+    vietnamese_not=_NOT_A_VIETNAMESE_NO,
     tagalog=lead("hindi", "hinde", "di", "wag", "huwag", "hwag", "ayoko", "ayaw", "teka"),
 )  # fmt: skip
 # A yes that carries a negation, a "but" or a "wait" is not a plain yes.
@@ -158,6 +165,7 @@ NOT_PLAIN_YES = Words(
     ),
     thai=thai("ไม่", "อย่า", "แต่", "รอ", "เดี๋ยว"),
     vietnamese=words("khong", "ko", "nhung", "khoan", "chua", "cho da", "thoi"),
+    vietnamese_not=_NOT_A_VIETNAMESE_NO,
     tagalog=words("hindi", "huwag", "wag", "pero", "teka", "di", "sandali"),
 )  # fmt: skip
 
@@ -426,8 +434,11 @@ REASONS = {
         vietnamese=words(
             "vo", "be", "hu", "hong", "nut", "mop", "gay", "rach", "tray", "bi loi",
         ),
-        # Pink, "not" (southern: "được hông?"), button, into, wife, small, jar.
-        vietnamese_not=words("hồng", "hông", "nút", "vô", "vợ", "bé", "hũ"),
+        # Pink, "not" (southern: "được hông?"), throat, button, into, wife, socks, small, jar,
+        # cause, thin.
+        vietnamese_not=words(
+            "hồng", "hông", "họng", "nút", "vô", "vợ", "vớ", "bé", "hũ", "gây", "gầy",
+        ),
         tagalog=words(
             "sira", r"(?:na)?basag", "durog", "yupi", "punit", "gasgas", "lamat",
         ),

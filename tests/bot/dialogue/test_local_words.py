@@ -327,3 +327,20 @@ def test_words_that_look_like_a_reason_are_none(language, text):
 def test_a_late_parcel_in_vietnamese_and_malay(language, text):
     named = [name for name, words in wording.REASON_WORDS.items() if reads(words, language, text)]
     assert named == ["late_delivery"]
+
+
+@pytest.mark.parametrize(
+    ("text", "yes", "no"),
+    [
+        # Typed with their marks, words that fold onto a yes or a no are neither.
+        ("Thời gian hoàn tiền bao lâu?", False, False),  # "time", not "thôi"
+        ("Khoản tiền hoàn là bao nhiêu?", False, False),  # "an amount", not "khoan"
+        ("Đã 5 ngày rồi mà chưa thấy hàng", False, False),  # "already", not "dạ"
+        ("Cỡ M có đổi được không?", False, False),  # "size", not "có"
+        ("dạ đồng ý", True, False),
+        ("thoi khong can nua", False, True),  # unaccented: as before
+    ],
+)
+def test_vietnamese_words_that_only_fold_onto_a_yes_or_a_no(text, yes, no):
+    assert opens(wording.YES_LEAD, "vi", text.lower()) is yes
+    assert opens(wording.NO_LEAD, "vi", text.lower()) is no
