@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.dialogue import dispute_replies, replies
+from bot.dialogue.agent_hours import CLAUSE as AGENT_HOURS_CLAUSE
+from bot.dialogue.agent_hours import agent_wait
 from bot.dialogue.handoff import manual_decision, priority, summary
 from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
+from bot.language.catalogue import current
 from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
 from bot.store.cases import CaseStatus
@@ -193,7 +196,9 @@ class Deciding(SlotFilling):
                 )
             elif eligible_for_bot:
                 text = replies.colleague_confirms(text)
-            return self._to_agent(case_id, replies.with_handoff(text), citations)
+            return self._to_agent(
+                case_id, replies.with_handoff(text), citations, says_wait=True, order=order
+            )
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
         return self._propose(order, claim, eligibility, case_id, _ships(decision))
 
@@ -377,7 +382,7 @@ class Deciding(SlotFilling):
             return self._to_agent(
                 case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
             )
-        return self._to_agent(case_id, text, list(clauses))
+        return self._to_agent(case_id, text, list(clauses), says_wait=True, order=order)
 
     def _dispute_refusal(self) -> Outcome:
         """The buyer disputes the claim the rules just refused (REV-6.5): a dispute on the
@@ -418,12 +423,28 @@ class Deciding(SlotFilling):
                 return order
         return None
 
-    def _to_agent(self, case_id: str, text: str, citations: list[str]) -> Outcome:
+    def _to_agent(
+        self,
+        case_id: str,
+        text: str,
+        citations: list[str],
+        *,
+        says_wait: bool = False,
+        order: Order | None = None,
+    ) -> Outcome:
+        """Hand the conversation to a person with ``text``; ``says_wait``: the buyer also hears
+        when an agent will answer, in their ``order``'s market's hours (HELP-8.1). Not for a
+        dispute: the seller answers it first, within 48 hours (REV-6.5)."""
         self.state.end_flow()
         self.state.handoff_case_id = case_id
         self.state.handoff_notice_sent = False
         self.out.handoff_case_id = case_id
-        return self._say(text, citations)
+        self._say(text, citations)
+        if says_wait:
+            currency = order.currency if order is not None else None
+            wait = agent_wait(self.ctx.now, currency, current().language)
+            self._reply(wait, [AGENT_HOURS_CLAUSE])
+        return self.out
 
     def _open_case(
         self,

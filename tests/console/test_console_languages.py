@@ -38,8 +38,10 @@ def test_the_language_badge_and_the_english_of_the_replies(browser: Browser, rea
 
     transcript = agent.get_by_role("list", name="Transcript")
     expect(transcript).to_contain_text("cho mình gặp agent")
-    expect(transcript.locator(".english")).to_contain_text(
+    english = transcript.locator(".english")  # the hand-off, then when an agent will answer
+    expect(english.first).to_contain_text(
         "EN: Of course. I've passed this to a person on our customer-service team"
     )
+    expect(english.last).to_contain_text("EN: Our agents")
     expect(agent.locator("#case-subtitle .badge.lang")).to_have_text("VI")
     assert problems == []

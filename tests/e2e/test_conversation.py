@@ -22,7 +22,8 @@ def test_asking_for_a_person_hands_over_at_once_and_the_bot_steps_back(bot, shop
 
     turn = chat.say("can i talk to a real human please, bots never get it")
     assert turn.intent == "request_human"
-    assert turn.status == "waiting_for_agent" and turn.citations == {"REV-6.4"}
+    # The rule (REV-6.4), then when an agent will answer (HELP-8.1).
+    assert turn.status == "waiting_for_agent" and turn.citations == {"REV-6.4", "HELP-8.1"}
     assert turn.expecting is None and turn.quick_replies == [] and turn.actions == []
     case = case_of(bot, chat.id)
     assert case["intent"] == "request_human"
@@ -49,7 +50,7 @@ def test_payment_problem_goes_to_an_agent(bot, shop, new_chat):
     chat.say("hi")
     turn = chat.say(f"i was charged twice for order {order}, two identical lines on my statement")
     assert turn.intent == "payment_issue"
-    assert turn.status == "waiting_for_agent" and turn.citations == {"REV-6.3"}
+    assert turn.status == "waiting_for_agent" and turn.citations == {"REV-6.3", "HELP-8.1"}
     assert turn.actions == []
     case = case_of(bot, chat.id)
     assert case["order_id"] == order and "payment_problem" in case["reasons"]

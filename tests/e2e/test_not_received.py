@@ -76,7 +76,7 @@ def test_marked_delivered_days_ago_goes_to_a_person_then_the_bot_is_quiet(bot, s
 
     turn = chat.say(f"app says my desk chair was delivered days ago but I never got it. {chair}")
     assert turn.status == "waiting_for_agent", chat.transcript()
-    assert turn.citations == {"INR-4.2"} and turn.actions == []
+    assert turn.citations == {"INR-4.2", "HELP-8.1"} and turn.actions == []
     assert "investigate" in turn.text
     case = [c for c in bot.agent.get("/v1/agent/queue").json()["cases"] if c["order_id"] == chair]
     assert case and case[0]["conversation_id"] == chat.id

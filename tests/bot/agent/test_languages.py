@@ -18,7 +18,7 @@ def test_the_queue_and_the_case_show_the_language_and_the_english(
 
     case = bot_client.get(f"/v1/agent/cases/{row['case_id']}", headers=agent_headers).json()
     assert case["language"] == "vi"
-    buyer, bot = case["transcript"][0], case["transcript"][-1]
+    buyer, bot, wait = case["transcript"]  # the hand-off, then when an agent will answer
     assert (buyer["language"], buyer["text"]) == ("vi", text)
     assert "text_en" not in buyer  # the buyer's own words are shown as written
     assert bot["language"] == "vi"
@@ -27,6 +27,7 @@ def test_the_queue_and_the_case_show_the_language_and_the_english(
         "Of course. I've passed this to a person on our customer-service team; an agent will "
         "reply here."
     )
+    assert wait["language"] == "vi" and wait["text_en"].startswith("Our agents"), wait
 
 
 def test_the_hand_back_to_the_bot_is_said_in_the_buyer_language(
