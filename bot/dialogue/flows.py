@@ -727,6 +727,11 @@ class TurnHandler(Deciding):
             self._drop_proposal()
             self._progressed = True
             return self._advance()
+        if self._asks_for_the_offer(proposal.remedy):
+            # "can you just send me a new one instead?" to the replacement on offer asks for
+            # what is offered: a yes. Read as a new request (change_order), it was told the
+            # delivered order could no longer be changed (dev5 g56).
+            return self._execute(proposal)
         if self._yes_beside_a_question():
             # "what if i dont have a printer for the label? ok yes": the question is answered,
             # and the yes beside it is the buyer's answer to the offer. Read whole, the
@@ -774,6 +779,18 @@ class TurnHandler(Deciding):
             return False
         with self._reading(statement):
             return self._is_yes() and not self._is_no()
+
+    def _asks_for_the_offer(self, remedy: str) -> bool:
+        """A replacement on offer for a damaged or wrong item, asked for in words ("send me a
+        new one"), with no no."""
+        flow = self.state.flow
+        return (
+            flow is not None
+            and flow.claim_type in DAMAGE_CLAIMS
+            and remedy == Remedy.REPLACEMENT.value
+            and self._remedy_named() is True
+            and not self._is_no()
+        )
 
     def _remedy_switched_to(self, remedy: str) -> bool | None:
         """The other of DMG-3.3's remedies (True: a replacement) when the buyer, offered one for

@@ -141,6 +141,18 @@ def test_a_replacement_asked_for_at_the_refund_offer_changes_the_offer(chat):
     assert action["type"] == "replacement"
 
 
+def test_the_replacement_on_offer_asked_for_again_is_a_yes(chat, nlu):
+    # dev5 g56: asked again at its own offer, read as changing the order, it was told the
+    # delivered order could no longer be changed.
+    chat.say("the dress from D200 is damaged", photo=PHOTO)
+    chat.say("a refund")
+    ask = "wait no. actually I love it, can you just send me a new one instead?"
+    nlu.script[ask] = "change_order"
+    assert chat.say(ask)["expecting"] == "confirmation"
+    [action] = chat.say(ask)["actions"]
+    assert action["type"] == "replacement"
+
+
 # --- short agreements ---------------------------------------------------------------------------
 
 
