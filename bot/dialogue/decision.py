@@ -26,6 +26,7 @@ from bot.store.models import ActionType, ProposalStatus
 from policies.attribution import attribute
 from policies.router import Decision, Route, RoutingCase, route
 from policies.rules import DAMAGE_CLAIMS, check_eligibility
+from policies.rules.limits import RETURN_SHIPPING_FEE
 from policies.types import (
     BuyerHistory,
     Claim,
@@ -238,6 +239,11 @@ class Deciding(SlotFilling):
         effect = replies.what_will_happen(
             eligibility.remedy.value, order, eligibility.amount, titles, ships
         )
+        if claim.type is ClaimType.CHANGE_OF_MIND_RETURN and eligibility.amount <= 0:
+            # "$0.00 ($3.90 minus $5.00 return shipping) is refunded. Shall I go ahead?" asked
+            # the buyer to send an item back for nothing (simulator); the spec grants it (2.3),
+            # the buyer decides knowing it, and a damaged item is another claim.
+            self._reply(replies.nothing_back(order, RETURN_SHIPPING_FEE), ["RET-2.3"])
         self._reply(replies.to_confirm(explained(eligibility), effect), action_clauses(eligibility))
         self._prompt("confirmation", [replies.label("yes"), replies.label("no")])
         return self.out

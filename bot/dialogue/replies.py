@@ -250,6 +250,12 @@ def what_will_happen(
     return say("will_voucher", **values)
 
 
+def nothing_back(order: Order, fee: Decimal) -> Said:
+    """A change-of-mind return whose refund is nothing: the flat return shipping (RET-2.3) is as
+    much as the items are worth. The rules grant it; the buyer is told before agreeing."""
+    return say("nothing_back", fee=money(fee, order.currency))
+
+
 def to_confirm(explanation: str, effect: Said) -> Said:
     """The proposal: the rules' explanation (`rule_phrases.explained`) and its effect."""
     return say("to_confirm", explanation=explanation, effect=effect)

@@ -6,7 +6,8 @@ import pytest
 
 from bot.store.orders import OrderRepository
 from policies.types import OrderStatus
-from tests.utils.builders import bot_text, citations
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
 PHOTO = "https://img.example.com/damage.jpg"
 
@@ -349,3 +350,17 @@ def test_an_offered_voucher_cites_the_clause_that_lets_the_assistant_issue_it(ch
     assert {"INR-4.3", "INR-4.6"} <= citations(turn)
     done = chat.say("yes")
     assert "INR-4.6" in citations(done)
+
+
+def test_a_return_that_would_refund_nothing_says_so_before_the_yes(bot_client, world_db, nlu):
+    """Simulator: "$0.00 ($3.90 minus $5.00 return shipping) is refunded. Shall I go ahead?"."""
+    seed(world_db, [order("K900", item("Keyring", "3.90"), buyer_id="B-CHEAP", delivered=3)])
+    chat = Chat(bot_client, token_headers("B-CHEAP"))
+    text = "return the keyring from K900, changed my mind"
+    nlu.script[text] = "return_item"
+    nlu.reasons[text] = "change_of_mind"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "would refund nothing" in bot_text(turn) and "RET-2.3" in citations(turn)
+    [action] = chat.say("yes")["actions"]  # the buyer's call: the spec grants it
+    assert action["type"] == "return" and Decimal(str(action["amount"])) == 0
