@@ -390,6 +390,16 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
     )
 
 
+def _problem_kind(problem: str) -> str:
+    """A judge's problem without its particulars ("clauses not cited: ['RET-2.1']" -> "clauses
+    not cited"; "outcome handoff, expected action" stays whole: which outcomes is the kind)."""
+    if problem.startswith("action "):
+        return "wrong action"
+    if problem.startswith("amount "):
+        return "wrong amount"
+    return problem.split(":")[0]
+
+
 def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> dict[str, Any]:
     by_id = {str(c["id"]): c for c in conversations}
     full = [v for v in verdicts if {"order_id", "reason"} <= given(by_id[v.id])
@@ -409,6 +419,12 @@ def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> d
         ),
         "within_expected_turns": sum(v.within_turns for v in verdicts) / n,
         "redundant_question_rate": sum(bool(v.redundant) for v in verdicts) / n,
+        # What was asked again (the README's "reason 5, order id 1"), and what the failures
+        # lacked: counts a held-out run may report without anyone reading its conversations.
+        "redundant_by_question": dict(Counter(q for v in verdicts for q in v.redundant)),
+        "failures_by_problem": dict(
+            Counter(_problem_kind(p) for v in verdicts if not v.success for p in v.problems)
+        ),
         "policy_questions_right": (
             sum(v.success for v in questions) / len(questions) if questions else None
         ),

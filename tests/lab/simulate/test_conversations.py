@@ -52,6 +52,9 @@ def test_asking_for_what_the_opening_gave_is_redundant_and_too_many_turns_fail_t
     verdict = judge(RETURN, played)
     assert verdict.redundant == ["reason"] and not verdict.within_turns
     assert verdict.success  # the outcome is right; turns and redundancy are reported apart
+    summary = summarise([RETURN], [verdict])
+    assert summary["redundant_by_question"] == {"reason": 1}
+    assert summary["failures_by_problem"] == {}
 
 
 def test_a_photo_or_an_order_listed_but_not_in_the_opening_was_not_given():
@@ -86,6 +89,8 @@ def test_a_policy_answer_needs_its_clause_and_number():
     assert judge(question, played).problems == ["numbers not stated: ['30']"]
     summary = summarise([question], [judge(question, played)])
     assert summary["policy_questions_right"] == 0.0 and summary["dead_ends"] == 0
+    assert summary["failures_by_problem"] == {"numbers not stated": 1}
+    assert summary["redundant_by_question"] == {}
 
 
 def test_what_is_asked_is_read_in_the_conversations_language():
