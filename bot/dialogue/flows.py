@@ -643,14 +643,8 @@ class TurnHandler(Deciding):
     def _say_sure_answer(self) -> bool:
         """Say the policy answer to this message, cited, when retrieval is sure of it (a side
         turn); False, and nothing said, when there is no answerer, it fails or is not sure."""
-        answerer = self.ctx.engines.answerer
-        if answerer is None:
-            return False
-        try:
-            answer = answerer.answer(self.text, self._situation())
-        except RetrievalError:
-            return False
-        if not answer.confident:
+        answer = self._retrieve()
+        if answer is None or not answer.confident:
             return False
         self._side_turn = True
         quoted, referred = policy_quote(answer, current().language)
@@ -688,15 +682,23 @@ class TurnHandler(Deciding):
         """Retrieval's answer to the message's question part read alone, when it is sure of
         it: for a buyer without orders unsure of the whole, whose request could only ask for
         an order they do not have (dev7 j02)."""
-        answerer, question = self.ctx.engines.answerer, self._question_part()
-        if answerer is None or question is None:
+        question = self._question_part()
+        if question is None:
             return None
         with self._reading(question):
-            try:
-                answer = answerer.answer(self.text, self._situation())
-            except RetrievalError:
-                return None
-        return answer if answer.confident else None
+            answer = self._retrieve()
+        return answer if answer is not None and answer.confident else None
+
+    def _retrieve(self) -> PolicyAnswer | None:
+        """Retrieval's answer to the message as read now (sure or not); None without an
+        answerer or when retrieval fails."""
+        answerer = self.ctx.engines.answerer
+        if answerer is None:
+            return None
+        try:
+            return answerer.answer(self.text, self._situation())
+        except RetrievalError:
+            return None
 
     def nlu_unavailable(self) -> Outcome:
         """Rasa is down or too slow: a person helps, the message is kept (REV-6.4)."""
@@ -993,10 +995,7 @@ class TurnHandler(Deciding):
         if answerer is None:
             self._reply(replies.with_resume(replies.text("no_retrieval"), resume))
             return self._offer_person_keep_flow()
-        try:
-            answer = answerer.answer(self.text, self._situation())
-        except RetrievalError:
-            answer = None
+        answer = self._retrieve()
         if (answer is None or not answer.confident) and self._without_orders():
             answer = self._question_part_answered() or answer
         if answer is not None and not answer.confident and self._request_asked_as_question():
