@@ -31,6 +31,7 @@ def fold(text: str) -> str:
 
 
 Finder = Callable[[re.Pattern[str], str], object]
+_TAGALOG_PARTICLE = re.compile(r"\s+(?:po|ho)\b")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,10 @@ class Words:
             if self.vietnamese_not is not None:
                 text = self.vietnamese_not.sub(" ", text.lower())
             text = fold(text)
+        elif local is self.tagalog:
+            # The polite "po"/"ho" goes anywhere in a sentence ("nagbago po isip ko", "hindi ko
+            # pa po nabubuksan"): each concept's words are written without it (dev8 k46).
+            text = _TAGALOG_PARTICLE.sub("", text)
         return bool(find(local, text))
 
     def local(self, language: str) -> re.Pattern[str] | None:
@@ -222,7 +227,8 @@ NOT_NOW = Words(
 ACTION_ASKED = Words(
     malay=lead(
         r"(?:boleh|bisa|tolong|minta|mohon)(?: tak| kah| gak| ga)?(?: (?:tolong|bantu|awak|kak"
-        r"|min))?(?: di)? (?:batal\w*|cancel|pulang\w*|refund|retur|tukar|semak|cek|kembali\w*)",
+        r"|min|minta|mohon|saya|sy|aku))?(?: di)? (?:batal\w*|cancel|pulang\w*|refund|retur|tukar"
+        r"|semak|cek|kembali\w*)",
     ),
     thai=thai_lead("ช่วยยกเลิก", "ขอยกเลิก", "ช่วยคืน", "ขอคืน", "ช่วยเช็ค", "ช่วยตรวจสอบ"),
     vietnamese=lead(
@@ -233,6 +239,93 @@ ACTION_ASKED = Words(
         r"(?:pwede|puwede|paki)(?: po)?(?: (?:bang|ba|nyo|ninyo|mo))?(?: po)? ?(?:i-?cancel"
         r"|i-?return|i-?refund|palitan|i-?check)",
     ),
+)  # fmt: skip
+# --- a request in words the intent reader missed ---------------------------------------------
+# Cancelling an order ("kak mau batalin pesanan blender", "hủy giúp mình đơn ...", "ยกเลิก
+# ออเดอร์", "pa-cancel po"): the multilingual intent reader took such openings for tracking or
+# a refund; `TurnHandler` starts the cancellation only for an order that has not shipped.
+CANCEL = Words(
+    malay=words(
+        r"batal(?:kan|kn|in|kan je|kan saja|kan aja)?", "cancelkan", "cancelin",
+        r"(?:nak|mau|mahu|ingin|minta|tolong|pls|please|bantu) (?:di)?cancel",
+    ),
+    thai=thai("ยกเลิก"),
+    vietnamese=words(
+        r"huy (?:don|giup|dum|ho|di|nhe|order|luon|bo|dat)", r"(?:muon|can|xin|cho|giup|dum) huy",
+        r"cancel (?:don|giup|dum|ho)",
+    ),
+    tagalog=words(r"i-?cancel", r"pa-?cancel", r"paki-?cancel", "kanselahin", r"i-?kansela"),
+)  # fmt: skip
+# ... and not asked: "jangan batalkan", "if I cancel" ("nếu hủy thì ...?" asks about it).
+CANCEL_NOT = Words(
+    malay=words(
+        r"(?:jangan|tak nak|tak jadi|tidak jadi|gak jadi|ga jadi|nggak jadi|tidak mau|gak mau)"
+        r" (?:di)?(?:batal\w*|cancel\w*)",
+        r"(?:kalau|kalo|klo|jika|if|seandainya) (?:saya |sy |aku |gue )?(?:batal\w*|cancel\w*)",
+    ),
+    thai=thai("ไม่ยกเลิก", "ไม่ต้องยกเลิก", "อย่ายกเลิก", "ถ้ายกเลิก"),
+    vietnamese=words(r"(?:khong|ko|dung|chua) huy", r"neu (?:minh |toi |em )?huy"),
+    tagalog=words(
+        r"(?:huwag|wag|hindi|di) (?:na |po )?(?:i-?cancel|ikansela)",
+        r"(?:kung|pag|kapag) (?:i-?cancel|ikansela)",
+    ),
+)  # fmt: skip
+# Sending an item back ("nak pulangkan kasut", "อยากคืนเสื้อ", "cho mình trả lại cái tai
+# nghe", "gusto kong ibalik"): a return the intent reader took for out of scope. Not the money
+# coming back ("คืนเงิน", "trả lại tiền", "wang dipulangkan"), which is a refund.
+RETURN_ASKED = Words(
+    malay=words(
+        r"(?<!di)pulangkan(?! (?:duit|wang|bayaran|balik duit))",
+        r"hantar (?:balik|semula)", r"kirim (?:balik|kembali)",
+        r"retur(?:kan|in)?", "balikin barang", r"kembalikan (?:barang|produk|item)",
+        r"(?:nak|mau|mahu|ingin|boleh|bisa|tolong) (?:\w+ )?return",
+    ),
+    thai=thai("คืนสินค้า", "ส่งคืน", "ส่งกลับ", "อยากคืน(?!เงิน)", "ขอคืน(?!เงิน)", "ช่วยคืน(?!เงิน)"),
+    vietnamese=words(
+        r"tra lai(?! tien)", "tra hang", r"gui (?:lai|tra)(?! tien)", "doi tra",
+        r"hoan tra (?:hang|san pham|lai)",
+    ),
+    tagalog=words(
+        r"(?:ibalik|ibabalik|isauli|isasauli)(?! (?:ang |yung |na |po )?(?:pera|bayad))",
+        r"i-?return", r"pa-?return",
+    ),
+)  # fmt: skip
+# The buyer corrects the order they named ("eh salah order, maksud saya ...", "หมายถึง ...",
+# "nhầm đơn, ý mình là ...", "mali pala, yung ..."): the later of two ids is meant.
+ORDER_CORRECTED = Words(
+    malay=words(
+        r"(?:eh |ehh )?salah (?:order|pesanan|nombor|nomor)", r"maksud (?:saya|sy|aku)", "silap",
+    ),
+    thai=thai("หมายถึง", "ผิดออเดอร์", "ไม่ใช่ออเดอร์"),
+    vietnamese=words(r"nham (?:don|ma don|so)", r"y (?:minh|toi|em) la", "khong phai don"),
+    tagalog=words("mali pala", r"ibig (?:kong|ko) sabihin", "hindi pala"),
+)  # fmt: skip
+# An address to change (CAN-1.4: "ขอเปลี่ยนที่อยู่จัดส่ง", "đổi địa chỉ", "tukar alamat"),
+# which the multilingual intent reader took for information (dev8).
+CHANGE_ADDRESS = Words(
+    malay=words(
+        r"(?:tukar|ubah|ganti|tukarkan|gantikan|edit|betulkan|update) (?:\w+ )?alamat",
+        r"alamat (?:baru|salah)",
+    ),
+    thai=thai("เปลี่ยนที่อยู่", "แก้ที่อยู่", "แก้ไขที่อยู่", "ที่อยู่ผิด", "ที่อยู่ใหม่"),
+    vietnamese=words(r"(?:doi|sua|thay doi|cap nhat) (?:lai )?dia chi", r"dia chi (?:sai|moi)"),
+    tagalog=words(
+        r"(?:palitan|baguhin|ibahin|i-?change|i-?edit|itama) (?:po )?(?:ang |yung )?address",
+        "maling address", "bagong address",
+    ),
+)  # fmt: skip
+# A decision someone made ("ร้านปฏิเสธการคืน", "seller tolak refund", "bị từ chối"): with words
+# of a dispute, the dispute of it (REV-6.5). Not refusing a parcel at the door (`REFUSING`).
+DECIDED = Words(
+    malay=words(
+        r"ditolak", r"(?:seller|penjual|kedai|toko|shop) (?:dah |sudah |udah )?tolak",
+        r"tolak (?:permohonan|return|refund|pemulangan|tuntutan|klaim|pengembalian)",
+    ),
+    thai=thai("ถูกปฏิเสธ", "ปฏิเสธการคืน", "ปฏิเสธคำขอ", "ปฏิเสธการขอ", "ร้านปฏิเสธ", "ไม่อนุมัติ"),
+    vietnamese=words(
+        r"(?:bi|shop|nguoi ban) tu choi", r"tu choi (?:tra hang|hoan tien|yeu cau|doi tra)",
+    ),
+    tagalog=words("tinanggihan", r"ni-?reject", r"(?:hindi|di) (?:inaprubahan|in-?approve)"),
 )  # fmt: skip
 # A price that dropped after the purchase, its difference asked back (REF-5.7).
 PRICE_DROP = Words(
@@ -425,14 +518,25 @@ REASONS = {
             r"(?:hindi|di) (?:kasya|sukat)",
         ),
     ),
+    # As in English: broken in transit, and spoiled, leaking, melted or not working ("botol
+    # dia bocor", "ช็อกโกแลต...ละลายเละ", "tai nghe bị mất tiếng một bên": dev8).
     "damaged": Words(
         malay=words(
             "rosak", "rusak", "pecah", "retak", "penyek", "penyok", "remuk", "koyak", "sobek",
-            "robek", "calar", "lecet", "cacat",
+            "robek", "calar", "lecet", "cacat", "bocor", "tumpah", "meleleh", "basi",
+            "busuk", "berkulat", "berjamur",
+            r"(?:tak|tidak|gak|nggak|ga|x) (?:berfungsi|nyala|menyala|hidup|boleh guna"
+            r"|bisa dipakai|ada bunyi|ada suara)",
         ),
-        thai=thai("แตก", "ชำรุด", "บุบ", "ร้าว", "หัก", "ฉีกขาด", "พัง", "เสียหาย", "เสีย"),
+        thai=thai(
+            "แตก", "ชำรุด", "บุบ", "ร้าว", "หัก", "ฉีกขาด", "พัง", "เสียหาย", "เสีย", "ละลาย", "เละ",
+            "รั่ว", "หกเลอะ", "หกออก", "หกหมด", "บูด", "เน่า", "ขึ้นรา", "ใช้ไม่ได้", "เปิดไม่ติด",
+            "ไม่ทำงาน", "ไม่มีเสียง",
+        ),
         vietnamese=words(
-            "vo", "be", "hu", "hong", "nut", "mop", "gay", "rach", "tray", "bi loi",
+            "vo", "be", "hu", "hong", "nut", "mop", "gay", "rach", "tray", "bi loi", "ro ri",
+            r"(?:tran|do) ra", "tan chay", "thiu", r"khong (?:hoat dong|len nguon|sac duoc|chay)",
+            "mat tieng", "khong co tieng",
         ),
         # Pink, "not" (southern: "được hông?"), throat, button, into, wife, socks, small, jar,
         # cause, thin.
@@ -440,7 +544,9 @@ REASONS = {
             "hồng", "hông", "họng", "nút", "vô", "vợ", "vớ", "bé", "hũ", "gây", "gầy",
         ),
         tagalog=words(
-            "sira", r"(?:na)?basag", "durog", "yupi", "punit", "gasgas", "lamat",
+            "sira", r"(?:na)?basag", "durog", "yupi", "punit", "gasgas", "lamat", "tumutulo",
+            "tumagas", "natapon", "natunaw", "panis", "bulok", r"(?:inaamag|may amag)",
+            r"(?:hindi|di|ayaw) (?:gumagana|gumana|nag-?o-?on|bumukas)", "walang tunog",
         ),
     ),
     "wrong_item": Words(

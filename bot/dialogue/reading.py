@@ -37,10 +37,12 @@ from bot.dialogue.wording import (
     NOT_PLAIN_YES,
     OLDEST_OFFERED,
     OPTION_PLACE,
+    ORDER_CORRECTED,
     OTHER_ORDER,
     PHOTO_PROMISED,
     PHOTO_SENT,
     REASON_WORDS,
+    RETURN_ASKED,
     YES_LEAD,
     YES_WORDS,
 )
@@ -63,6 +65,11 @@ class MessageReading(TurnBase):
         values = [v.strip().lstrip("#").upper() for v in self.parse.entity_values("order_id")]
         if values:
             owned = next((v for v in values if self._owned(v) is not None), None)
+            mine = [v for v in values if self._owned(v) is not None]
+            if len(set(mine)) > 1 and ORDER_CORRECTED.search(self.said):
+                # "cancel order SO-...830? Oh, I'm so sorry, I meant the other order, SO-...837":
+                # the order the buyer corrected to, not the first one named (dev8 k54).
+                return mine[-1]
             if owned is None:
                 # "M 1007": the NLU takes "1007", which is nobody's; the id typed with a space
                 # in it is the buyer's order. A number that is no order of theirs ("the $45
@@ -271,10 +278,15 @@ class MessageReading(TurnBase):
             # "the shade came broken" read as a wrong item: section 3 settles both alike (a
             # photo, then a refund, a return or a replacement), so the readers do not disagree.
             return words
-        if self.photos and words in SAME_SECTION_REASONS and read in PARCEL_MISSING_REASONS:
-            # A photo of the item is no parcel that never came: "my table lamp ... sampai
-            # already pecah ... photo attached" (not received at 0.56 from "sampai", arrived)
-            # was asked what went wrong after saying it (dev7 j29).
+        if read in PARCEL_MISSING_REASONS and RETURN_ASKED.search(self.said):
+            # An item to send back has come: "saya nak pulangkan kasut ... Saya ubah fikiran"
+            # reads not received at 0.51, and the change of mind was asked again (dev8 k42).
+            return words
+        if self.photos and words in SAME_SECTION_REASONS:
+            # A photo of the item is no parcel that never came, nor a change of mind: "my table
+            # lamp ... sampai already pecah ... photo attached" (not received at 0.56 from
+            # "sampai", arrived) was asked what went wrong after saying it (dev7 j29); so was
+            # "botol dia bocor ... Gambar saya dah lampirkan" (change of mind at 0.50, dev8 k10).
             return words
         return None
 
@@ -343,6 +355,17 @@ class MessageReading(TurnBase):
             return order is not None and order.status is OrderStatus.PENDING
         pending = [o for o in self.ctx.recent_orders() if o.status is OrderStatus.PENDING]
         return bool(pending) and self._no_refund_to_track()
+
+    def _asks_to_return(self) -> bool:
+        """The message asks to send an item back in the buyer's language (`RETURN_ASKED`), and
+        the order it names, or one of the buyer's recent orders, has been delivered."""
+        if not RETURN_ASKED.search(self.said):
+            return False
+        named = self._order_entity() or self._typed_order()
+        if named is not None:
+            order = self.ctx.find_order(self._owned(named) or named)
+            return order is not None and order.status is OrderStatus.DELIVERED
+        return any(o.status is OrderStatus.DELIVERED for o in self.ctx.recent_orders())
 
     def _no_refund_to_track(self) -> bool:
         """No recent order of the buyer has a refund: "where is my refund" has nothing to find."""

@@ -154,6 +154,10 @@ NOT_NOW = replace(
         r"^(?:(?:ok|okay|hmm+|um+|sorry|thanks|thank you)[,.!]*\s+)*"
         r"(?:not (?:today|now|right now|yet)"
         r"|(?:maybe )?later\b|let me think|(?:i'?ll|i will|i need to) think|hold off"
+        # "Ok, I think about it first", "let me ask my husband first" (dev8 k27, k56).
+        r"|let me (?:ask|check with|talk to|discuss|consult)\b"
+        r"|(?:i'?ll |i will |i need to |i have to |i must |i want to |i )?(?:think(?: about it)?"
+        r"|ask|check with|talk to|discuss|consult)\b[^?]{0,40}\bfirst\b"
         r"|(?:i'?ll |i will |i )?(?:decide|see|check|think about it) later)"
     ),
 )
@@ -175,8 +179,11 @@ DISPUTE_WORDS = replace(
 # A decision someone made ("the seller REJECTED my return", "my claim was denied") and a review
 # of it asked for ("I want it reviewed", "I'm not accepting this"): a dispute (REV-6.5), opened
 # without a refusal of the bot's own to dispute (dev7 j57).
-DECIDED = re.compile(
-    r"\b(reject(ed|s)?|declin(ed|es)|den(y|ied|ies)|refus(ed|es)|turned down|decision)\b"
+DECIDED = replace(
+    local.DECIDED,
+    english=re.compile(
+        r"\b(reject(ed|s)?|declin(ed|es)|den(y|ied|ies)|refus(ed|es)|turned down|decision)\b"
+    ),
 )
 REVIEW_ASKED = re.compile(
     r"\b(review(ed)?|reconsider\w*|look (at|into) (it|this) again|not accept\w*"
@@ -270,17 +277,35 @@ WHEN_ASKED = re.compile(r"\b(?:how long|how soon|how many (?:business )?days|whe
 # cancel"), asked for ("could you please cancel", "i want to cancel"), or said of an order
 # ("X cancellation.", "cancellation for X"). Not one reported ("the seller says cancel the
 # order"), done already ("cancelled"), refused ("don't cancel") or supposed ("if I cancel").
-CANCEL_ASKED = re.compile(
-    r"(?:^|[.!?,;:]\s*)(?:(?:hi|hello|hey)\W+)?(?:pls |please |plz |kindly )?cancel(?:l?ation)?\b"
-    r"|\b(?:please|pls|plz|kindly|could you|can you|can u|would you|help me|i want to|i wanna"
-    r"|i'd like to|i would like to|want to|need to|wish to)\s+(?:\w+\s+)?cancel\b"
-    r"|\bcancel(?:l?ation) (?:for|of|on)\b"
-    r"|\b[a-z]{0,4}-?\d[\w-]*\d\s+cancel(?:l?ation)?\b"
+CANCEL_ASKED = replace(
+    local.CANCEL,
+    english=re.compile(
+        r"(?:^|[.!?,;:]\s*)(?:(?:hi|hello|hey)\W+)?(?:pls |please |plz |kindly )?"
+        r"cancel(?:l?ation)?\b"
+        r"|\b(?:please|pls|plz|kindly|could you|can you|can u|would you|help me|i want to|i wanna"
+        r"|i'd like to|i would like to|want to|need to|wish to)\s+(?:\w+\s+)?cancel\b"
+        r"|\bcancel(?:l?ation) (?:for|of|on)\b"
+        r"|\b[a-z]{0,4}-?\d[\w-]*\d\s+cancel(?:l?ation)?\b"
+    ),
 )
-CANCEL_NOT_ASKED = re.compile(
-    r"\b(?:don'?t|do not|not|never|no need to|without|if (?:i|we)|when (?:i|we)|once (?:i|we)"
-    r"|after (?:i|we)|what if (?:i|we))\s+(?:\w+\s+)?cancel"
+CANCEL_NOT_ASKED = replace(
+    local.CANCEL_NOT,
+    english=re.compile(
+        r"\b(?:don'?t|do not|not|never|no need to|without|if (?:i|we)|when (?:i|we)|once (?:i|we)"
+        r"|after (?:i|we)|what if (?:i|we))\s+(?:\w+\s+)?cancel"
+    ),
 )
+# The buyer corrects the order they named ("sorry, I meant the other order, X"): the later id.
+ORDER_CORRECTED = replace(
+    local.ORDER_CORRECTED,
+    english=re.compile(
+        r"\b(?:i meant|i mean|meant to say|oops|correction|my (?:bad|mistake)|not that one"
+        r"|wrong order|the other order)\b"
+    ),
+)
+# Sending an item back, in the buyer's language (English returns the intent reader reads).
+RETURN_ASKED = local.RETURN_ASKED
+CHANGE_ADDRESS = local.CHANGE_ADDRESS
 # "Hi, I need help with an order please", "I have a problem with my order", "something's off
 # with my order": a request the NLU reads as out of scope, which asks for the order and what
 # went wrong (`TurnHandler`).

@@ -8,7 +8,7 @@ from policies.rules.limits import EXCLUDED_FROM_CHANGE_OF_MIND
 from policies.rules.outcomes import closed_order, grant, refuse
 from policies.rules.returns import less_return_shipping
 from policies.rules.windows import order_return_window_days
-from policies.rules.wording import money, refund_route, titles
+from policies.rules.wording import money, refund_clauses, refund_route, titles
 from policies.types import Eligibility, Order, OrderStatus, PaymentMethod, Reason, Remedy
 
 
@@ -32,7 +32,8 @@ def check_cancellation(order: Order) -> Eligibility:
             order,
             Remedy.CANCEL,
             amount,
-            ("CAN-1.1", "REF-5.1"),
+            # Where the money goes: to a wallet it is instant, REF-5.4 (dev8 k45 asked).
+            ("CAN-1.1", *refund_clauses(order)),
             phrase(
                 "cancel_refund",
                 order_id=order.order_id,

@@ -344,3 +344,122 @@ def test_a_late_parcel_in_vietnamese_and_malay(language, text):
 def test_vietnamese_words_that_only_fold_onto_a_yes_or_a_no(text, yes, no):
     assert opens(wording.YES_LEAD, "vi", text.lower()) is yes
     assert opens(wording.NO_LEAD, "vi", text.lower()) is no
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # Spoiled, leaking, melted or not working, as in English (dev8 k10, k14, k20).
+        ("ms", "botol dia bocor, separuh dah tumpah dalam kotak"),
+        ("id", "lampunya tidak menyala sama sekali"),
+        ("th", "ช็อกโกแลตละลายเละหมดเลย"),
+        ("th", "ขวดรั่วค่ะ"),
+        ("vi", "tai nghe bị mất tiếng một bên"),
+        ("vi", "chai bị rò rỉ"),
+        ("tl", "natunaw yung chocolate pagdating"),
+        ("tl", "hindi gumagana yung charger"),
+    ],
+)
+def test_spoiled_leaking_or_not_working_is_damaged(language, text):
+    named = [name for name, words in wording.REASON_WORDS.items() if reads(words, language, text)]
+    assert named == ["damaged"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("th", "ส่งมาหกวันแล้ว"),  # "six days", not a spill
+        ("id", "dana refund sudah cair belum?"),  # money paid out, not melted
+        ("id", "paketnya gak jalan-jalan dari kemarin"),  # a parcel not moving
+    ],
+)
+def test_words_that_only_look_like_damage_are_none(language, text):
+    assert not reads(wording.REASON_WORDS["damaged"], language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "not_asked"),
+    [
+        ("id", "kak mau batalin pesanan blender yg kemarin ya", "jangan dibatalkan ya kak"),
+        ("ms", "tolong batalkan order saya", "kalau saya batalkan, duit balik bila?"),
+        ("th", "ขอยกเลิกออเดอร์นี้ค่ะ", "ไม่ต้องยกเลิกนะคะ"),
+        ("vi", "Mình muốn hủy đơn VN-2612-80915", "nếu hủy thì có mất phí không?"),
+        ("vi", "shop oi huy giup minh don nay", "đừng hủy nhé"),
+        ("tl", "pa-cancel po ng order ko", "huwag i-cancel"),
+    ],
+)
+def test_a_cancellation_asked_in_each_language(language, asked, not_asked):
+    assert reads(wording.CANCEL_ASKED, language, asked)
+    assert not reads(wording.CANCEL_NOT_ASKED, language, asked)
+    assert reads(wording.CANCEL_NOT_ASKED, language, not_asked)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "asked"),
+    [
+        ("ms", "saya nak pulangkan kasut sukan", True),
+        ("id", "mau retur kaos yang kemarin", True),
+        ("th", "อยากคืนเสื้อยืดสีขาวค่ะ", True),
+        ("vi", "cho mình trả lại cái tai nghe nhé", True),
+        ("tl", "gusto ko pong ibalik yung sunscreen", True),
+        # The money coming back is a refund, not an item sent back.
+        ("th", "อยากคืนเงินค่ะ", False),
+        ("vi", "khi nào trả lại tiền cho mình?", False),
+        ("ms", "bila nak pulangkan duit saya?", False),
+        ("tl", "kailan ibabalik ang pera ko?", False),
+    ],
+)
+def test_an_item_sent_back_in_each_language(language, text, asked):
+    assert reads(wording.RETURN_ASKED, language, text) is asked
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("th", "ขอเปลี่ยนที่อยู่จัดส่งของออเดอร์นี้ได้ไหมครับ"),
+        ("vi", "mình muốn đổi địa chỉ giao hàng"),
+        ("ms", "boleh tukar alamat penghantaran?"),
+        ("tl", "pwede po bang palitan ang address?"),
+    ],
+)
+def test_an_address_change_in_each_language(language, text):
+    assert reads(wording.CHANGE_ADDRESS, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("th", "ร้านปฏิเสธการคืนกางเกง ไม่เห็นด้วยค่ะ"),
+        ("ms", "seller tolak refund saya, saya tak setuju"),
+        ("vi", "shop từ chối trả hàng, mình không đồng ý"),
+        ("tl", "tinanggihan ng seller, hindi ako sang-ayon"),
+    ],
+)
+def test_a_decision_disputed_in_each_language(language, text):
+    assert reads(wording.DECIDED, language, text)
+    assert reads(wording.DISPUTE_WORDS, language, text)
+    assert not reads(wording.DECIDED, language, "ok")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ok, I think about it first, thank you.", "let me ask my husband first", "i'll ask him first"],
+)
+def test_thinking_it_over_first_is_not_now(text):
+    assert wording.NOT_NOW.match(text.lower())
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        (wording.REASON_WORDS["change_of_mind_return"], "nagbago po isip ko"),
+        (wording.SEALED_WORDS, "hindi ko pa po nabubuksan, naka-seal pa po"),
+        (wording.YES_LEAD, "opo, sige po"),
+    ],
+)
+def test_the_polite_po_is_read_through_in_tagalog(concept, text):
+    assert reads(concept, "tl", text)
+
+
+def test_may_i_ask_for_a_refund_is_a_request_in_malay():
+    assert opens(wording.ACTION_ASKED, "ms", "boleh minta refund?")

@@ -28,7 +28,7 @@ from tests.policies.rules.factories import (
     ("payment", "amount", "clauses"),
     [
         (PaymentMethod.CARD, "39.99", ("CAN-1.1", "REF-5.1")),
-        (PaymentMethod.WALLET, "39.99", ("CAN-1.1", "REF-5.1")),
+        (PaymentMethod.WALLET, "39.99", ("CAN-1.1", "REF-5.1", "REF-5.4")),
         (PaymentMethod.COD, "0.00", ("CAN-1.1", "CAN-1.3")),
     ],
 )
