@@ -1131,6 +1131,13 @@ class TurnHandler(Deciding):
         flow.claim_type = ClaimType(reason)
         flow.order_id = order.order_id
         flow.photos.extend(self.photos)
+        # "Hindi ko pa po nabubuksan, naka-seal pa po. Pwede pa po ba?": what the question said
+        # of the item goes with the check, as with a request (`_start`); "Has the item been
+        # opened?" after the yes asked what the buyer had said (dev8 k46).
+        if self._says_sealed():
+            flow.opened = False
+        elif self._says_opened():
+            flow.opened = True
         if len(order.items) > 1:
             # "the towels ... sent wrong colour, the bath mat ok": the item the question's
             # message is about goes with the check; the yes that accepts it says no item, so

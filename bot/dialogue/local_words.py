@@ -255,6 +255,9 @@ CANCEL = Words(
         r"cancel (?:don|giup|dum|ho)",
     ),
     tagalog=words(r"i-?cancel", r"pa-?cancel", r"paki-?cancel", "kanselahin", r"i-?kansela"),
+    # "Kak, tolong batalkan pesanan ... ya" was identified as English (dev8 k56): Malay and
+    # Indonesian request words count in an English conversation too, as their reasons do.
+    mixed=("ms",),
 )  # fmt: skip
 # ... and not asked: "jangan batalkan", "if I cancel" ("nếu hủy thì ...?" asks about it).
 CANCEL_NOT = Words(
@@ -269,6 +272,7 @@ CANCEL_NOT = Words(
         r"(?:huwag|wag|hindi|di) (?:na |po )?(?:i-?cancel|ikansela)",
         r"(?:kung|pag|kapag) (?:i-?cancel|ikansela)",
     ),
+    mixed=("ms",),
 )  # fmt: skip
 # Sending an item back ("nak pulangkan kasut", "อยากคืนเสื้อ", "cho mình trả lại cái tai
 # nghe", "gusto kong ibalik"): a return the intent reader took for out of scope. Not the money
@@ -289,6 +293,7 @@ RETURN_ASKED = Words(
         r"(?:ibalik|ibabalik|isauli|isasauli)(?! (?:ang |yung |na |po )?(?:pera|bayad))",
         r"i-?return", r"pa-?return",
     ),
+    mixed=("ms",),
 )  # fmt: skip
 # The buyer corrects the order they named ("eh salah order, maksud saya ...", "หมายถึง ...",
 # "nhầm đơn, ý mình là ...", "mali pala, yung ..."): the later of two ids is meant.

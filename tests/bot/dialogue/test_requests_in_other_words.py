@@ -108,3 +108,22 @@ def test_two_orders_named_without_a_correction_keep_the_first(chat, nlu):
     nlu.script[text] = "cancel_order"
     turn = chat.say(text)
     assert "P100" in bot_text(turn), bot_text(turn)
+
+
+def test_a_cancellation_in_indonesian_counts_in_an_english_chat(chat, nlu):
+    # dev8 k56: identified as English; the pending order's status was the answer.
+    text = "Kak, tolong batalkan pesanan P100 ya, earbuds."
+    nlu.script[text] = "track_order"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "CAN-1.1" in citations(turn), bot_text(turn)
+
+
+def test_the_check_after_an_answer_keeps_what_the_question_said_of_the_item(chat, nlu):
+    # dev8 k46: "Has the item been opened?" after the yes asked what the question had said.
+    text = "Can I still return the lipstick from D203? I changed my mind, it is still sealed."
+    nlu.script[text], nlu.reasons[text] = "ask_policy", "change_of_mind"
+    turn = chat.say(text)
+    assert turn["expecting"] == "choice", bot_text(turn)  # "Shall I check order D203?"
+    turn = chat.say("yes")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
