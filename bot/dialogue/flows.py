@@ -61,6 +61,7 @@ from bot.dialogue.wording import (
     ACTION_ASKED,
     ASKS_AMOUNT,
     ASKS_REFUND_BACK,
+    CANCEL_IF,
     CHANGE_ADDRESS,
     DECIDED,
     DECLINE_WORDS,
@@ -217,6 +218,17 @@ class TurnHandler(Deciding):
             if self._asks_in_a_named_request():
                 self._answer_question_sentence()
             return self._start("cancel_order", max(self.parse.intent.confidence, SURE_REQUEST))
+        if (
+            flow is None
+            and state.proposal is None
+            and self.intent in TRACKING
+            and CANCEL_IF.search(self.said)
+            and self._looks_like_question()
+        ):
+            # "pesanan X belum dikirim. Kalau saya batalkan ada biaya pembatalan nggak?" read as
+            # tracking: the order's status was the answer, the question about cancelling was
+            # not (dev8 k31). The rule comes first (CAN-1.1), then the order offered for a check.
+            return self._answer_question()
         if flow is None and state.proposal is None and self._disputes_a_decision():
             # "The seller REJECTED my return on the hiking boots ... I'm not accepting this, I
             # want it reviewed": out of scope at 0.28, it was asked what went wrong until a

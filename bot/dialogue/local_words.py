@@ -274,6 +274,17 @@ CANCEL_NOT = Words(
     ),
     mixed=("ms",),
 )  # fmt: skip
+# Asked what happens if the buyer cancels ("kalau saya batalkan ada biaya nggak?", "nếu hủy thì
+# có mất phí không?"): a question about cancelling, not a request to do it nor to track.
+CANCEL_IF = Words(
+    malay=words(
+        r"(?:kalau|kalo|klo|jika|if|seandainya) (?:saya |sy |aku |gue )?(?:batal\w*|cancel\w*)",
+    ),
+    thai=thai("ถ้ายกเลิก"),
+    vietnamese=words(r"neu (?:minh |toi |em )?huy"),
+    tagalog=words(r"(?:kung|pag|kapag) (?:i-?cancel|ikansela)"),
+    mixed=("ms",),
+)  # fmt: skip
 # Sending an item back ("nak pulangkan kasut", "อยากคืนเสื้อ", "cho mình trả lại cái tai
 # nghe", "gusto kong ibalik"): a return the intent reader took for out of scope. Not the money
 # coming back ("คืนเงิน", "trả lại tiền", "wang dipulangkan"), which is a refund.
@@ -339,7 +350,9 @@ PRICE_DROP = Words(
         r"(?:beza|beda|perbezaan|perbedaan|selisih) harga",
         r"(?:dah|sudah|udah|sekarang) (?:sale|promo|diskaun|diskon)",
     ),
-    thai=thai("ราคาลด", "ลดราคาแล้ว", "ส่วนต่างราคา", "ขอส่วนต่าง", "ราคาถูกลง"),
+    thai=thai(
+        "ราคาลด", "ลดราคาแล้ว", "ส่วนต่างราคา", "ขอส่วนต่าง", "ราคาถูกลง", "เงินส่วนต่าง", "ร้านลดราคา",
+    ),
     vietnamese=words(
         r"(?:da |vua )?giam gia", r"gia (?:da |vua )?(?:giam|ha|re hon)", "chenh lech gia",
         "tien chenh lech",

@@ -303,6 +303,10 @@ ORDER_CORRECTED = replace(
         r"|wrong order|the other order)\b"
     ),
 )
+CANCEL_IF = replace(
+    local.CANCEL_IF,
+    english=re.compile(r"\b(?:if|what if|when|once|after) (?:i|we) (?:\w+ )?cancel"),
+)
 # Sending an item back, in the buyer's language (English returns the intent reader reads).
 RETURN_ASKED = local.RETURN_ASKED
 CHANGE_ADDRESS = local.CHANGE_ADDRESS

@@ -127,3 +127,21 @@ def test_the_check_after_an_answer_keeps_what_the_question_said_of_the_item(chat
     assert turn["expecting"] == "choice", bot_text(turn)  # "Shall I check order D203?"
     turn = chat.say("yes")
     assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_asking_what_cancelling_costs_read_as_tracking_gets_the_rule(chat, nlu, answerer):
+    # dev8 k31: the pending order's status was the answer.
+    nlu.confidence = 0.86
+    text = "Kak, pesanan P100 belum dikirim. Kalau saya batalkan ada biaya pembatalan nggak?"
+    nlu.script[text] = "track_order"
+    turn = chat.say(text)
+    assert "RET-2.1" in citations(turn), bot_text(turn)  # the fake answerer's clause
+    assert turn["expecting"] != "confirmation", bot_text(turn)
+
+
+def test_a_price_drop_in_thai_gets_its_rule(chat, nlu):
+    # dev8 k23: out of scope, the list of what the bot does.
+    text = "สอบถามค่ะ ถ้าซื้อของไปแล้ว แต่อาทิตย์ถัดมาร้านลดราคา จะขอเงินส่วนต่างคืนได้ไหมคะ"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert "REF-5.7" in citations(turn), bot_text(turn)
