@@ -17,6 +17,7 @@ from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
+from bot.dialogue.wording import FIT
 from bot.language.catalogue import current
 from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
@@ -244,6 +245,10 @@ class Deciding(SlotFilling):
             # the buyer to send an item back for nothing (simulator); the spec grants it (2.3),
             # the buyer decides knowing it, and a damaged item is another claim.
             self._reply(replies.nothing_back(order, RETURN_SHIPPING_FEE), ["RET-2.3"])
+        if claim.type is ClaimType.CHANGE_OF_MIND_RETURN and FIT.search(self.said):
+            # "i want to retrun the dress ... it doesnt fit": a return, and no exchange for the
+            # size that would (RET-2.8: return it and order the other size).
+            self._reply(replies.text("no_direct_exchange"), ["RET-2.8"])
         self._reply(replies.to_confirm(explained(eligibility), effect), action_clauses(eligibility))
         self._prompt("confirmation", [replies.label("yes"), replies.label("no")])
         return self.out

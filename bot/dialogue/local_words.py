@@ -274,6 +274,27 @@ CANCEL_NOT = Words(
     ),
     mixed=("ms",),
 )  # fmt: skip
+# A fit or a colour the buyer would change ("saiz M terlalu kecik", "เล็กไป", "không vừa",
+# "hindi kasya", "nak tukar saiz"): a change of mind with no direct exchange (RET-2.8).
+FIT = Words(
+    malay=words(
+        r"terlalu (?:kecil|kecik|besar|ketat|longgar|sempit|labuh)",
+        r"(?:kecil|kecik|besar|ketat|longgar|sempit) sangat",
+        r"(?:tak|tidak|gak|nggak|ga|x) (?:muat|padan)",
+        "kekecilan", "kebesaran", "kesempitan", r"(?:tukar|ganti) (?:saiz|size|ukuran|warna)",
+    ),
+    thai=thai(
+        "เล็กไป", "ใหญ่ไป", "คับไป", "หลวมไป", "ใส่ไม่ได้", "ใส่ไม่พอดี", "ไซส์ไม่พอดี", "เปลี่ยนไซส์", "เปลี่ยนสี",
+    ),
+    vietnamese=words(
+        r"(?:nho|to|chat|rong|ngan|dai) qua", r"(?:khong|ko) vua", r"doi (?:size|co|mau)",
+    ),
+    tagalog=words(
+        r"(?:masyadong|sobrang) (?:maliit|malaki|masikip|maluwag)", r"(?:hindi|di) (?:kasya|sukat)",
+        r"(?:ibang|palit|papalitan ng) (?:size|kulay)",
+    ),
+    mixed=("ms",),
+)  # fmt: skip
 # Asked what happens if the buyer cancels ("kalau saya batalkan ada biaya nggak?", "nếu hủy thì
 # có mất phí không?"): a question about cancelling, not a request to do it nor to track.
 CANCEL_IF = Words(

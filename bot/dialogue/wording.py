@@ -303,6 +303,14 @@ ORDER_CORRECTED = replace(
         r"|wrong order|the other order)\b"
     ),
 )
+FIT = replace(
+    local.FIT,
+    english=re.compile(
+        r"\b((doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
+        r"|loose|narrow|wide|baggy|short|long)|wrong size (for|on) (me|him|her|us|them|my \w+)"
+        r"|(another|a different|a bigger|a smaller|the next) size|(another|a different) colou?r)\b"
+    ),
+)
 CANCEL_IF = replace(
     local.CANCEL_IF,
     english=re.compile(r"\b(?:if|what if|when|once|after) (?:i|we) (?:\w+ )?cancel"),

@@ -463,3 +463,18 @@ def test_the_polite_po_is_read_through_in_tagalog(concept, text):
 
 def test_may_i_ask_for_a_refund_is_a_request_in_malay():
     assert opens(wording.ACTION_ASKED, "ms", "boleh minta refund?")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "it doesnt fit"),
+        ("ms", "saiz M terlalu kecik"),
+        ("th", "เสื้อเล็กไปค่ะ"),
+        ("vi", "áo không vừa"),
+        ("tl", "hindi kasya yung shoes"),
+    ],
+)
+def test_a_fit_in_each_language(language, text):
+    assert reads(wording.FIT, language, text)
+    assert not reads(wording.FIT, language, "i changed my mind")

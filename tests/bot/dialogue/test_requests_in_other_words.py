@@ -145,3 +145,20 @@ def test_a_price_drop_in_thai_gets_its_rule(chat, nlu):
     nlu.script[text] = "out_of_scope"
     turn = chat.say(text)
     assert "REF-5.7" in citations(turn), bot_text(turn)
+
+
+def test_a_return_for_the_fit_says_there_is_no_direct_exchange(chat, nlu):
+    # dev8 k50: "i want to retrun the dress ... it doesnt fit".
+    text = "hi i want to retrun the dress from D200 it doesnt fit"
+    nlu.script[text], nlu.reasons[text] = "return_item", "change_of_mind"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "RET-2.8" in citations(turn), bot_text(turn)
+
+
+def test_a_return_for_another_reason_says_nothing_of_exchanges(chat, nlu):
+    text = "i want to return the dress from D200, i changed my mind"
+    nlu.script[text], nlu.reasons[text] = "return_item", "change_of_mind"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "RET-2.8" not in citations(turn), bot_text(turn)
