@@ -42,7 +42,12 @@ from retrieval.quantity import (
     states_number,
     words,
 )
-from retrieval.situation import SITUATION_BOOST, prefer_situation, section_of
+from retrieval.situation import (
+    SITUATION_BOOST,
+    prefer_situation,
+    section_of,
+    without_change_of_mind,
+)
 from retrieval.types import ClauseScorer, Hit, Retriever
 
 # A "sentence" of fewer words says too little to vouch for a clause alone ("Thanks so much.").
@@ -259,6 +264,7 @@ class PolicyAnswerer:
         else:
             deeper = self.retriever.search(question, self.depth + boost)
             found = prefer_situation(deeper, situation, boost)
+        found = without_change_of_mind(found, situation)
         return found, tuple(found[: self.depth])
 
     def _first_is_sure(self, question: str, hits: Sequence[Hit]) -> bool:

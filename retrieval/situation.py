@@ -54,3 +54,19 @@ def prefer_situation(
         for rank, hit in enumerate(hits)
     }
     return sorted(hits, key=lambda hit: key[id(hit)])
+
+
+# Clauses that hold only for a change of mind: "Because you changed your mind, you pay the return
+# shipping" (RET-2.3) and "no direct exchanges for change of mind" (RET-2.8). Asked by a buyer
+# whose item came damaged or wrong ("the rice cooker is not working ... Who must pay the postage
+# to send it back?"), they are wrong answers, whatever their score (dev8 k37 was told it paid $5).
+CHANGE_OF_MIND_ONLY = frozenset({"RET-2.3", "RET-2.8"})
+PROBLEM_SITUATIONS = frozenset({"damaged", "wrong_item"})
+
+
+def without_change_of_mind(hits: Sequence[Hit], situation: str | None) -> list[Hit]:
+    """``hits`` without the change-of-mind-only clauses when the situation is a damaged or
+    wrong item (neither quoted first nor brought along second); unchanged otherwise."""
+    if situation not in PROBLEM_SITUATIONS:
+        return list(hits)
+    return [h for h in hits if h.clause_id not in CHANGE_OF_MIND_ONLY]

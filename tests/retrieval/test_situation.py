@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from retrieval.answer import PolicyAnswerer
-from retrieval.situation import prefer_situation
+from retrieval.situation import prefer_situation, without_change_of_mind
 from retrieval.types import Hit
 
 
@@ -66,3 +66,13 @@ def test_the_deployed_answerer_has_the_prior_off():
     # REF-5.1 stays first; the situation's clause is quoted after it (SITUATION_CLAUSE_MARGIN),
     # looked for SITUATION_CLAUSE_DEPTH deep.
     assert answer.citations == ("REF-5.1", "INR-4.1") and retriever.asked == [4]
+
+
+def test_a_damaged_or_wrong_item_is_not_answered_from_change_of_mind_clauses():
+    # dev8 k37: "... not working ... Who must pay the postage to send it back?" got RET-2.3's
+    # "Because you changed your mind, you pay the return shipping".
+    hits = _hits("RET-2.3", "RESP-7.1", "DMG-3.3", "RET-2.8")
+    for situation in ("damaged", "wrong_item"):
+        assert _ids(without_change_of_mind(hits, situation)) == ["RESP-7.1", "DMG-3.3"]
+    for situation in (None, "change_of_mind", "late_delivery"):
+        assert without_change_of_mind(hits, situation) == hits
