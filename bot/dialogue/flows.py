@@ -1032,9 +1032,17 @@ class TurnHandler(Deciding):
         answer = self._retrieve()
         if (answer is None or not answer.confident) and self._without_orders():
             answer = self._question_part_answered() or answer
-        if answer is not None and not answer.confident and self._request_asked_as_question():
+        if (
+            answer is not None
+            and not answer.confident
+            and self._request_asked_as_question()
+            and not self._without_orders()
+        ):
             # "can i still return the kettle S2018? i dont need it anymore": the knowledge base
             # has no sentence for it, the request has its answer: the rules decide the claim.
+            # Not for a buyer without orders, whom the request could only ask for an order they
+            # do not have ("Penjual chat saya ... transfer dulu ongkirnya ... Itu aman nggak
+            # ya?", read as tracking a refund: dev8 k22): not sure, and a person on offer.
             self._side_turn = False
             return self._start(self.intent)
         if answer is None or not answer.confident:

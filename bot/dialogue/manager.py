@@ -228,7 +228,7 @@ class DialogueManager:
             else:
                 parse, nlu_failed = await self._read(reader, text)
             if parse is not None and _may_hold_several(current.state, parse):
-                parts = await self._read_parts(reader, text)
+                parts = await self._read_parts(reader, text, parse)
                 asks_about = await self._asks_about(reader, parse)
             elif parse is not None and _unread_opening(current.state, parse):
                 # Not read in parts (its problem's own words start a claim, `TurnHandler`),
@@ -382,11 +382,13 @@ class DialogueManager:
             act is not None and act.name == "question" and act.confidence >= SURE_QUESTION
         )
 
-    async def _read_parts(self, reader: Parser, text: str) -> list[ParseResult] | None:
+    async def _read_parts(
+        self, reader: Parser, text: str, whole: ParseResult | None = None
+    ) -> list[ParseResult] | None:
         """The parts of a message with several requests (`several.read_parts`); None when it
         has one, or when the NLU fails on a part (the whole reading then stands)."""
         try:
-            return await several.read_parts(reader, text)
+            return await several.read_parts(reader, text, whole)
         except NluError as e:
             log.warning("nlu_failed_on_a_part", error=str(e))
             return None

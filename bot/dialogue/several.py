@@ -99,10 +99,39 @@ def is_told_claim(part: ParseResult) -> bool:
     )
 
 
-async def read_parts(parser: Parser, text: str) -> list[ParseResult] | None:
+def order_spans(text: str, whole: ParseResult | None) -> list[tuple[int, int]] | None:
+    """A message naming two orders in different sentences cut before the sentence that names
+    the second: "First, I ordered ... order X ..., so please cancel that one. Second, I also
+    want to send back the lamp from order Y. It's fine, I just don't like it ..." is two
+    requests told as a story, too many pieces to be read as a list (dev8 k52: the cancellation
+    was done and the return forgotten). None otherwise."""
+    if whole is None:
+        return None
+    named = sorted((e for e in whole.entities if e.entity == "order_id"), key=lambda e: e.start)
+    if len({e.value.upper() for e in named}) != 2:
+        return None
+    sentences = sentence_spans(text)
+    second = next(e for e in named if e.value.upper() != named[0].value.upper())
+
+    def sentence_of(position: int) -> int:
+        return next((i for i, (s, e) in enumerate(sentences) if s <= position < e), -1)
+
+    first_at, second_at = sentence_of(named[0].start), sentence_of(second.start)
+    if first_at < 0 or second_at <= first_at:
+        return None
+    cut = sentences[second_at][0]
+    return [(sentences[0][0], cut), (cut, sentences[-1][1])]
+
+
+async def read_parts(
+    parser: Parser, text: str, whole: ParseResult | None = None
+) -> list[ParseResult] | None:
     """The message's parts, each read by ``parser``, in the message's order; None when it is
-    one piece, too many, or fewer than two of them ask or request something."""
+    one piece, too many, or fewer than two of them ask or request something. Too many pieces
+    naming two orders in different sentences are cut at the second (`order_spans`)."""
     spans = pieces(text)
+    if len(spans) > MAX_PIECES:
+        spans = order_spans(text, whole) or spans
     if not 2 <= len(spans) <= MAX_PIECES:
         return None
     readings = [await parser.parse(text[s:e]) for s, e in spans]

@@ -2,7 +2,8 @@
 cancellation, a return, an address change, a dispute of a seller's decision; and a parcel the
 order's record shows overdue, which makes an unsure not-received reading the claim."""
 
-from tests.utils.builders import bot_text, citations
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat, bot_text, citations
 
 
 def test_a_cancellation_read_as_tracking_starts_the_cancellation(chat, nlu):
@@ -162,3 +163,17 @@ def test_a_return_for_another_reason_says_nothing_of_exchanges(chat, nlu):
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
     assert "RET-2.8" not in citations(turn), bot_text(turn)
+
+
+def test_a_question_retrieval_is_unsure_of_from_a_buyer_without_orders_offers_a_person(
+    bot_client, nlu, answerer
+):
+    # dev8 k22: read as tracking a refund, the question started a request that asked for an
+    # order the buyer does not have.
+    answerer.confident = False
+    chat = Chat(bot_client, token_headers("B18"))  # no orders
+    text = "Penjual bilang transfer dulu ongkirnya ke rekening dia biar refund cepat. Itu aman?"
+    nlu.script[text] = "track_refund"
+    nlu.acts[text] = ("request", 0.82)
+    turn = chat.say(text)
+    assert turn["expecting"] != "order_id", bot_text(turn)
