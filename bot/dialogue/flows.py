@@ -1036,13 +1036,13 @@ class TurnHandler(Deciding):
             answer is not None
             and not answer.confident
             and self._request_asked_as_question()
-            and not self._without_orders()
+            and not (self._without_orders() and self._intent_unsure())
         ):
             # "can i still return the kettle S2018? i dont need it anymore": the knowledge base
             # has no sentence for it, the request has its answer: the rules decide the claim.
-            # Not for a buyer without orders, whom the request could only ask for an order they
-            # do not have ("Penjual chat saya ... transfer dulu ongkirnya ... Itu aman nggak
-            # ya?", read as tracking a refund: dev8 k22): not sure, and a person on offer.
+            # Not an unsure request from a buyer without orders, whom it could only ask for an
+            # order they do not have ("Penjual chat saya ... transfer dulu ongkirnya ... Itu aman
+            # nggak ya?", tracking a refund at 0.66: dev8 k22): not sure, a person on offer.
             self._side_turn = False
             return self._start(self.intent)
         if answer is None or not answer.confident:
