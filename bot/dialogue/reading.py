@@ -64,12 +64,12 @@ class MessageReading(TurnBase):
     def _order_entity(self) -> str | None:
         values = [v.strip().lstrip("#").upper() for v in self.parse.entity_values("order_id")]
         if values:
-            owned = next((v for v in values if self._owned(v) is not None), None)
             mine = [v for v in values if self._owned(v) is not None]
             if len(set(mine)) > 1 and ORDER_CORRECTED.search(self.said):
                 # "cancel order SO-...830? Oh, I'm so sorry, I meant the other order, SO-...837":
                 # the order the buyer corrected to, not the first one named (dev8 k54).
                 return mine[-1]
+            owned = mine[0] if mine else None
             if owned is None:
                 # "M 1007": the NLU takes "1007", which is nobody's; the id typed with a space
                 # in it is the buyer's order. A number that is no order of theirs ("the $45
