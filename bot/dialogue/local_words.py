@@ -259,40 +259,39 @@ CANCEL = Words(
     # Indonesian request words count in an English conversation too, as their reasons do.
     mixed=("ms",),
 )  # fmt: skip
-# ... and not asked: "jangan batalkan", "if I cancel" ("nếu hủy thì ...?" asks about it).
+# ... and not asked: "jangan batalkan", "đừng hủy" (nor "if I cancel": `CANCEL_IF`).
 CANCEL_NOT = Words(
     malay=words(
         r"(?:jangan|tak nak|tak jadi|tidak jadi|gak jadi|ga jadi|nggak jadi|tidak mau|gak mau)"
         r" (?:di)?(?:batal\w*|cancel\w*)",
-        r"(?:kalau|kalo|klo|jika|if|seandainya) (?:saya |sy |aku |gue )?(?:batal\w*|cancel\w*)",
     ),
-    thai=thai("ไม่ยกเลิก", "ไม่ต้องยกเลิก", "อย่ายกเลิก", "ถ้ายกเลิก"),
-    vietnamese=words(r"(?:khong|ko|dung|chua) huy", r"neu (?:minh |toi |em )?huy"),
-    tagalog=words(
-        r"(?:huwag|wag|hindi|di) (?:na |po )?(?:i-?cancel|ikansela)",
-        r"(?:kung|pag|kapag) (?:i-?cancel|ikansela)",
-    ),
+    thai=thai("ไม่ยกเลิก", "ไม่ต้องยกเลิก", "อย่ายกเลิก"),
+    vietnamese=words(r"(?:khong|ko|dung|chua) huy"),
+    tagalog=words(r"(?:huwag|wag|hindi|di) (?:na |po )?(?:i-?cancel|ikansela)"),
     mixed=("ms",),
 )  # fmt: skip
-# A fit or a colour the buyer would change ("saiz M terlalu kecik", "เล็กไป", "không vừa",
-# "hindi kasya", "nak tukar saiz"): a change of mind with no direct exchange (RET-2.8).
+# A size that does not fit the buyer ("saiz M terlalu kecik", "เล็กไป", "không vừa", "hindi
+# kasya"): a change of mind (the item is as ordered, `REASONS`), and no direct exchange (RET-2.8,
+# `FIT`, which also reads a size or a colour to change to).
+_FIT_MALAY = (
+    r"terlalu (?:kecil|kecik|besar|ketat|longgar|sempit|labuh)",
+    r"(?:kecil|kecik|besar|ketat|longgar|sempit) sangat",
+    r"(?:tak|tidak|gak|nggak|ga|x) (?:muat|padan)",
+    "kekecilan",
+    "kebesaran",
+    "kesempitan",
+)
+_FIT_THAI = ("เล็กไป", "ใหญ่ไป", "คับไป", "หลวมไป", "ใส่ไม่ได้", "ใส่ไม่พอดี", "ไซส์ไม่พอดี")
+_FIT_VIETNAMESE = (r"(?:nho|to|chat|rong|ngan|dai) qua", r"(?:khong|ko) vua")
+_FIT_TAGALOG = (
+    r"(?:masyadong|sobrang) (?:maliit|malaki|masikip|maluwag)",
+    r"(?:hindi|di) (?:kasya|sukat)",
+)
 FIT = Words(
-    malay=words(
-        r"terlalu (?:kecil|kecik|besar|ketat|longgar|sempit|labuh)",
-        r"(?:kecil|kecik|besar|ketat|longgar|sempit) sangat",
-        r"(?:tak|tidak|gak|nggak|ga|x) (?:muat|padan)",
-        "kekecilan", "kebesaran", "kesempitan", r"(?:tukar|ganti) (?:saiz|size|ukuran|warna)",
-    ),
-    thai=thai(
-        "เล็กไป", "ใหญ่ไป", "คับไป", "หลวมไป", "ใส่ไม่ได้", "ใส่ไม่พอดี", "ไซส์ไม่พอดี", "เปลี่ยนไซส์", "เปลี่ยนสี",
-    ),
-    vietnamese=words(
-        r"(?:nho|to|chat|rong|ngan|dai) qua", r"(?:khong|ko) vua", r"doi (?:size|co|mau)",
-    ),
-    tagalog=words(
-        r"(?:masyadong|sobrang) (?:maliit|malaki|masikip|maluwag)", r"(?:hindi|di) (?:kasya|sukat)",
-        r"(?:ibang|palit|papalitan ng) (?:size|kulay)",
-    ),
+    malay=words(*_FIT_MALAY, r"(?:tukar|ganti) (?:saiz|size|ukuran|warna)"),
+    thai=thai(*_FIT_THAI, "เปลี่ยนไซส์", "เปลี่ยนสี"),
+    vietnamese=words(*_FIT_VIETNAMESE, r"doi (?:size|co|mau)"),
+    tagalog=words(*_FIT_TAGALOG, r"(?:ibang|palit|papalitan ng) (?:size|kulay)"),
     mixed=("ms",),
 )  # fmt: skip
 # Asked what happens if the buyer cancels ("kalau saya batalkan ada biaya nggak?", "nếu hủy thì
@@ -537,24 +536,13 @@ REASONS = {
         # fit"): "saiz M terlalu kecik" was asked what went wrong (dev6 h32).
         malay=words(
             r"(?:tukar|ubah|berubah|ganti) (?:fikiran|pikiran|minda)",
-            r"(?:tak|tidak|gak|nggak|ga) (?:nak|mau|mahu|jadi|perlu|butuh|suka)",
-            r"terlalu (?:kecil|kecik|besar|ketat|longgar|sempit|labuh)",
-            r"(?:kecil|kecik|besar|ketat|longgar|sempit) sangat",
-            r"(?:tak|tidak|gak|nggak|ga|x) (?:muat|padan)", "kekecilan", "kebesaran", "kesempitan",
+            r"(?:tak|tidak|gak|nggak|ga) (?:nak|mau|mahu|jadi|perlu|butuh|suka)", *_FIT_MALAY,
         ),
-        thai=thai(
-            "เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", "เล็กไป", "ใหญ่ไป", "คับไป", "หลวมไป",
-            "ใส่ไม่ได้", "ใส่ไม่พอดี", "ไซส์ไม่พอดี",
-        ),
-        vietnamese=words(
-            "doi y", r"(?:khong|ko|het) (?:can|thich|muon)",
-            r"(?:nho|to|chat|rong|ngan|dai) qua", r"(?:khong|ko) vua",
-        ),
+        thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", *_FIT_THAI),
+        vietnamese=words("doi y", r"(?:khong|ko|het) (?:can|thich|muon)", *_FIT_VIETNAMESE),
         tagalog=words(
             r"nagbago (?:ang )?isip", "ayoko na", "ayaw ko na",
-            r"(?:hindi|di) ko na (?:kailangan|gusto)",
-            r"(?:masyadong|sobrang) (?:maliit|malaki|masikip|maluwag)",
-            r"(?:hindi|di) (?:kasya|sukat)",
+            r"(?:hindi|di) ko na (?:kailangan|gusto)", *_FIT_TAGALOG,
         ),
     ),
     # As in English: broken in transit, and spoiled, leaking, melted or not working ("botol

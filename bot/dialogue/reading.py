@@ -29,8 +29,6 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
-    CANCEL_ASKED,
-    CANCEL_NOT_ASKED,
     NEWEST_OFFERED,
     NO_LEAD,
     NO_WORDS,
@@ -45,6 +43,7 @@ from bot.dialogue.wording import (
     RETURN_ASKED,
     YES_LEAD,
     YES_WORDS,
+    cancel_asked,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from policies.types import ClaimType, Order, OrderStatus
@@ -347,7 +346,7 @@ class MessageReading(TurnBase):
         order and no refund to track."""
         if self.intent not in (*TRACKING, "request_refund", "out_of_scope", "inform"):
             return False
-        if not CANCEL_ASKED.search(self.said) or CANCEL_NOT_ASKED.search(self.said):
+        if not cancel_asked(self.said):
             return False
         named = self._order_entity() or self._typed_order()
         if named is not None:

@@ -193,6 +193,11 @@ REVIEW_ASKED = re.compile(
 # out_of_scope without a subject): the reason quick replies' own words, read only for that
 # question and only when the NLU named no reason. Claim type values (`ClaimType`).
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several)"
+# A size that does not fit the buyer: a change of mind (`REASON_WORDS`), no exchange (`FIT`).
+_ENGLISH_FIT = (
+    r"(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight|loose"
+    r"|narrow|wide|baggy)|wrong size (for|on) (me|him|her|us|them|my \w+)"
+)
 _ENGLISH_REASONS = {
     # A fit ("too big on me", "doesn't fit", "wrong size for me") is a change of mind: the item is
     # as ordered; so is an item the buyer no longer wants for their own reasons ("found it
@@ -200,13 +205,11 @@ _ENGLISH_REASONS = {
     # me", "lowkey regret the trail runners", "having second thoughts").
     "change_of_mind_return": re.compile(
         r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed"
-        r"|(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
-        r"|loose|narrow|wide|baggy)|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
+        r"|" + _ENGLISH_FIT + r"|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
         r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
         r"|(doesn'?t|does not|don'?t|do not) (suit|look good on)"
-        r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase)"
-        r"|wrong size (for|on) (me|him|her|us|them|my \w+))\b"
+        r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase))\b"
     ),
     # Damaged or defective: broken in transit, spoiled by water or heat, or not working ("box
     # got soaked in the rain, towels inside all damp": read out of scope, dev6 h10).
@@ -290,10 +293,7 @@ CANCEL_ASKED = replace(
 )
 CANCEL_NOT_ASKED = replace(
     local.CANCEL_NOT,
-    english=re.compile(
-        r"\b(?:don'?t|do not|not|never|no need to|without|if (?:i|we)|when (?:i|we)|once (?:i|we)"
-        r"|after (?:i|we)|what if (?:i|we))\s+(?:\w+\s+)?cancel"
-    ),
+    english=re.compile(r"\b(?:don'?t|do not|not|never|no need to|without)\s+(?:\w+\s+)?cancel"),
 )
 # The buyer corrects the order they named ("sorry, I meant the other order, X"): the later id.
 ORDER_CORRECTED = replace(
@@ -306,15 +306,24 @@ ORDER_CORRECTED = replace(
 FIT = replace(
     local.FIT,
     english=re.compile(
-        r"\b((doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight"
-        r"|loose|narrow|wide|baggy|short|long)|wrong size (for|on) (me|him|her|us|them|my \w+)"
+        r"\b(" + _ENGLISH_FIT + r"|too (short|long)"
         r"|(another|a different|a bigger|a smaller|the next) size|(another|a different) colou?r)\b"
     ),
 )
 CANCEL_IF = replace(
     local.CANCEL_IF,
-    english=re.compile(r"\b(?:if|what if|when|once|after) (?:i|we) (?:\w+ )?cancel"),
+    english=re.compile(r"\b(?:if|what if|when|once|after) (?:i|we)\s+(?:\w+\s+)?cancel"),
 )
+
+
+def cancel_asked(said: str) -> bool:
+    """The words ask to cancel: a cancellation asked for, not declined ("don't cancel") nor
+    supposed ("if I cancel, when is the refund?")."""
+    return bool(CANCEL_ASKED.search(said)) and not (
+        CANCEL_NOT_ASKED.search(said) or CANCEL_IF.search(said)
+    )
+
+
 # Sending an item back, in the buyer's language (English returns the intent reader reads).
 RETURN_ASKED = local.RETURN_ASKED
 CHANGE_ADDRESS = local.CHANGE_ADDRESS
