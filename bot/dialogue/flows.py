@@ -599,11 +599,7 @@ class TurnHandler(Deciding):
         words = self._reason_in_words_unopposed()
         told = "change_of_mind" if words == ClaimType.CHANGE_OF_MIND_RETURN.value else words
         with self._reading(sentences[-1]):
-            self._told_situation = told
-            try:
-                self._say_sure_answer()
-            finally:
-                self._told_situation = None
+            self._say_sure_answer(told)
         self._side_turn = False
 
     def _start_answering(self, intent: str, confidence: float | None = None) -> Outcome:
@@ -674,10 +670,11 @@ class TurnHandler(Deciding):
             self._offer_check()
         return self.out
 
-    def _say_sure_answer(self) -> bool:
+    def _say_sure_answer(self, situation: str | None = None) -> bool:
         """Say the policy answer to this message, cited, when retrieval is sure of it (a side
-        turn); False, and nothing said, when there is no answerer, it fails or is not sure."""
-        answer = self._retrieve()
+        turn); False, and nothing said, when there is no answerer, it fails or is not sure.
+        ``situation``: the problem the whole message tells, when only a part of it is read."""
+        answer = self._retrieve(situation)
         if answer is None or not answer.confident:
             return False
         self._side_turn = True
@@ -723,14 +720,14 @@ class TurnHandler(Deciding):
             answer = self._retrieve()
         return answer if answer is not None and answer.confident else None
 
-    def _retrieve(self) -> PolicyAnswer | None:
-        """Retrieval's answer to the message as read now (sure or not); None without an
-        answerer or when retrieval fails."""
+    def _retrieve(self, situation: str | None = None) -> PolicyAnswer | None:
+        """Retrieval's answer to the message as read now (sure or not), for ``situation`` or
+        else the one the message names; None without an answerer or when retrieval fails."""
         answerer = self.ctx.engines.answerer
         if answerer is None:
             return None
         try:
-            return answerer.answer(self.text, self._situation())
+            return answerer.answer(self.text, situation or situation_of(self.parse))
         except RetrievalError:
             return None
 
@@ -1129,9 +1126,6 @@ class TurnHandler(Deciding):
         """A new request worded as a question (nothing open): the NLU reads a request."""
         state = self.state
         return state.flow is None and state.proposal is None and self.intent in FLOW_INTENTS
-
-    def _situation(self) -> str | None:
-        return self._told_situation or situation_of(self.parse)
 
     def _offer_check(self) -> None:
         """After a question that names a situation ("my parcel is a week late, when am I

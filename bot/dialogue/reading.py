@@ -348,10 +348,9 @@ class MessageReading(TurnBase):
             return False
         if not cancel_asked(self.said):
             return False
-        named = self._order_entity() or self._typed_order()
+        named = self._named_order_is(OrderStatus.PENDING)
         if named is not None:
-            order = self.ctx.find_order(self._owned(named) or named)
-            return order is not None and order.status is OrderStatus.PENDING
+            return named
         pending = [o for o in self.ctx.recent_orders() if o.status is OrderStatus.PENDING]
         return bool(pending) and self._no_refund_to_track()
 
@@ -360,11 +359,19 @@ class MessageReading(TurnBase):
         the order it names, or one of the buyer's recent orders, has been delivered."""
         if not RETURN_ASKED.search(self.said):
             return False
-        named = self._order_entity() or self._typed_order()
+        named = self._named_order_is(OrderStatus.DELIVERED)
         if named is not None:
-            order = self.ctx.find_order(self._owned(named) or named)
-            return order is not None and order.status is OrderStatus.DELIVERED
+            return named
         return any(o.status is OrderStatus.DELIVERED for o in self.ctx.recent_orders())
+
+    def _named_order_is(self, status: OrderStatus) -> bool | None:
+        """Whether the order the message names (by entity or typed id) is in ``status``: False
+        for an order the buyer does not have; None when the message names none."""
+        named = self._order_entity() or self._typed_order()
+        if named is None:
+            return None
+        order = self.ctx.find_order(self._owned(named) or named)
+        return order is not None and order.status is status
 
     def _no_refund_to_track(self) -> bool:
         """No recent order of the buyer has a refund: "where is my refund" has nothing to find."""

@@ -61,8 +61,6 @@ class TurnBase:
         # made), or was a side turn (a policy question answered, a greeting or thanks).
         self._progressed = False
         self._side_turn = False
-        # The problem the whole message names, while a part of it is read (`_reading`).
-        self._told_situation: str | None = None
         # Whether an answer to a question naming a situation offers to check the order; not
         # when a request of the same message comes next (`bot.dialogue.several`).
         self.offers_check = True
