@@ -184,12 +184,15 @@ class ClaimType(StrEnum):
 class Claim:
     """The buyer's claim on one order.
 
-    `skus` empty means the claim is about every item of the order. `opened` is only asked for
-    beauty items (RET-2.2); None means the buyer has not said yet.
+    `skus` empty means the claim is about every item of the order. `units` is how many of the
+    one item named the claim covers ("2 tumblers, one arrived broken"); None means every unit
+    no earlier remedy has covered. `opened` is only asked for beauty items (RET-2.2); None means
+    the buyer has not said yet.
     """
 
     type: ClaimType
     skus: tuple[str, ...] = ()
+    units: int | None = None
     has_photo: bool = False
     opened: bool | None = None
     prefers_replacement: bool = False

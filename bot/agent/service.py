@@ -427,7 +427,10 @@ def claim_of(case: Case, photo_in_transcript: bool = False) -> Claim | None:
     if kind is None:
         return None
     return Claim(
-        type=kind, skus=summary.skus or (), has_photo=bool(summary.photos) or photo_in_transcript
+        type=kind,
+        skus=summary.skus or (),
+        units=summary.units,
+        has_photo=bool(summary.photos) or photo_in_transcript,
     )
 
 

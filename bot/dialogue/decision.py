@@ -17,7 +17,7 @@ from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
-from bot.dialogue.wording import FIT
+from bot.dialogue.wording import COUNTERFEIT, FIT
 from bot.language.catalogue import current
 from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
@@ -66,6 +66,7 @@ class Deciding(SlotFilling):
         return Claim(
             type=_claim_type(flow.claim_type, order),
             skus=tuple(flow.skus or ()),
+            units=flow.units,
             has_photo=bool(flow.photos),
             opened=flow.opened,
             prefers_replacement=bool(flow.prefers_replacement),
@@ -145,6 +146,12 @@ class Deciding(SlotFilling):
             return self.out
 
         decision = self._route(order, assessed)
+        flow.counterfeit = flow.counterfeit or COUNTERFEIT.search(self.said)
+        fake = flow.counterfeit and claim.type in DAMAGE_CLAIMS and eligibility.eligible
+        if fake and decision.route is not Route.HUMAN:
+            # "the serial number isn't recognised ... a fake": an agent checks every counterfeit
+            # report (DMG-3.7), however small or trusted the case.
+            decision = manual_decision("counterfeit_check", ("DMG-3.7",), self.ctx.now)
         attribution = attribute(order, claim, self.ctx.now)
         case_summary = summary(
             intent=flow.intent,
@@ -155,8 +162,11 @@ class Deciding(SlotFilling):
             claim_type=claim.type.value,
             photos=flow.photos,
             skus=claim.skus,  # the items the claim is about ([]: the whole order)
+            units=claim.units,
         )
         citations = [*eligibility.clauses, *followed_clauses(eligibility)]
+        if fake:
+            citations.append("DMG-3.7")
         if not eligibility.eligible and not eligibility.needs_human and flow.person_if_refused:
             # "...if you can't, I want to talk to a person": asked already (REV-6.4).
             return self._handoff(
@@ -374,6 +384,7 @@ class Deciding(SlotFilling):
             decision=decision,
             claim_type=flow.claim_type.value if flow and flow.claim_type else None,
             photos=flow.photos if flow else None,
+            units=flow.units if flow else None,
             flow_intent=flow.intent if flow else None,
         )
         case_id = self._open_case(
@@ -501,6 +512,9 @@ def _claim_type(claim_type: ClaimType, order: Order) -> ClaimType:
 def _titles(order: Order, claim: Claim) -> str:
     items = [i for i in order.items if not claim.skus or i.sku in claim.skus]
     titles = [i.title for i in items]
+    if claim.units is not None and len(items) == 1:
+        # "1 × Double-wall glass tumbler": the units claimed, not the order line.
+        return f"{claim.units} × {titles[0]}"
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 

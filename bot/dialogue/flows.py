@@ -63,6 +63,7 @@ from bot.dialogue.wording import (
     ASKS_REFUND_BACK,
     CANCEL_IF,
     CHANGE_ADDRESS,
+    COUNTERFEIT,
     DECIDED,
     DECLINE_WORDS,
     DISPUTE_WORDS,
@@ -100,6 +101,7 @@ from bot.dialogue.wording import (
     question_sentences,
     rating_of,
     rule_question_sentences,
+    units_claimed,
     without_declined_remedy,
     without_questions,
 )
@@ -158,6 +160,8 @@ class TurnHandler(Deciding):
 
     def _run(self) -> Outcome:
         state, flow = self.state, self.state.flow
+        if flow is None and state.proposal is None:
+            self.intent = self._refund_intent_by_order()
         if state.expecting == "rating":
             score = rating_of(self.text)
             if score is not None:
@@ -195,7 +199,10 @@ class TurnHandler(Deciding):
                 claim = self._claim_instead_of_payment()
                 if claim is not None:
                     return claim
-            return self._handoff("payment_problem", ("REV-6.3",), replies.text("payment_issue"))
+            # The platform refunds money its checkout took wrongly (RESP-7.4).
+            return self._handoff(
+                "payment_problem", ("REV-6.3", "RESP-7.4"), replies.text("payment_issue")
+            )
         if self.option == "no_thanks":
             state.end_flow()
             return self._say(replies.text("anything_else"))
@@ -783,6 +790,10 @@ class TurnHandler(Deciding):
             or NEVER_MIND.search(self.said)
             or DECLINE_WORDS.search(self.said)
             or (NOT_NOW.match(self.said) and not QUESTION_SENTENCE.search(self.text))
+            # "Thank you, that's helpful" to "Shall I go ahead?": a buyer who asked a question
+            # and got the answer, not a yes; asked again twice, then passed to a person (dev9
+            # m36). Nothing is done; the buyer can ask for it later.
+            or (self.intent == "thank" and not QUESTION_SENTENCE.search(self.text))
         ):
             self._drop_proposal()
             state.end_flow()
@@ -865,6 +876,7 @@ class TurnHandler(Deciding):
             confidence = self.parse.intent.confidence
         flow = Flow(intent=intent, confidence=confidence)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
+        flow.counterfeit = COUNTERFEIT.search(self.said)
         # The reason at the ordinary bar, read once: the checks below all compare with it.
         flow.reason_read = self._named_reason(intent=intent)
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
@@ -1376,6 +1388,12 @@ class TurnHandler(Deciding):
             # item the message says it is about; "Which item?" would ask what it said (the
             # offer that follows names the item, so a wrong pick is declined, not executed).
             flow.skus = [item.sku for item in said]
+        if flow.claim_type in DAMAGE_CLAIMS and flow.units is None:
+            # "2 glass tumbler ..., satu pecah waktu sampai": one of the two (REF-5.6); both were
+            # refunded for one broken (dev9 m23).
+            items = [i for i in order.items if not flow.skus or i.sku in flow.skus]
+            if len(items) == 1:
+                flow.units = units_claimed(self.text, items[0].quantity)
         return self._decide(order)
 
     def _missing_from_parcel(self, order: Order) -> OrderItem | None:

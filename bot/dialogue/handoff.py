@@ -73,6 +73,7 @@ def summary(
     claim_type: str | None = None,
     photos: list[str] | None = None,
     skus: tuple[str, ...] | list[str] | None = None,
+    units: int | None = None,
     flow_intent: str | None = None,
 ) -> CaseSummary:
     """What the agent sees at a glance (stored as JSON by `CaseSummary.to_json`)."""
@@ -91,5 +92,6 @@ def summary(
         attribution=None if attribution is None else AttributionRecord.of(attribution),
         photos=tuple(photos or ()),
         skus=None if skus is None else tuple(skus),
+        units=units,
         flow_intent=flow_intent,
     )

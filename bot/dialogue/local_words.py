@@ -336,6 +336,29 @@ ORDER_CORRECTED = Words(
     vietnamese=words(r"nham (?:don|ma don|so)", r"y (?:minh|toi|em) la", "khong phai don"),
     tagalog=words("mali pala", r"ibig (?:kong|ko) sabihin", "hindi pala"),
 )  # fmt: skip
+# An item or order said to be fine ("rice cooker order tak ada masalah", "walang problema yung
+# isa", "cái kia không sao"): not a claim, whatever the intent reader makes of it (dev9 m23).
+NO_PROBLEM = Words(
+    malay=words(
+        r"(?:tak|tidak|gak|ga|nggak|tiada|takde|tak ada|tidak ada|gak ada|ga ada|nggak ada)"
+        r" (?:ada )?masalah", r"(?:ok|okay|elok|baik) (?:je|aja|saja|sahaja)",
+        r"baik-baik (?:je|aja|saja)", r"(?:tak|tidak|gak) (?:rosak|rusak)",
+    ),
+    thai=thai("ไม่มีปัญหา", "ไม่เป็นไร", "ปกติดี", "ไม่ได้เสีย"),
+    vietnamese=words(
+        r"khong (?:co )?(?:van de|sao)", r"(?:van )?binh thuong", r"khong (?:bi )?(?:hu|hong|vo)",
+    ),
+    tagalog=words(
+        r"walang (?:problema|sira|issue)", r"okay (?:naman|lang)", r"ayos (?:naman|lang)",
+    ),
+)  # fmt: skip
+# An item said to be fake (DMG-3.7: an agent checks every counterfeit report).
+COUNTERFEIT = Words(
+    malay=words("palsu", "tiruan", r"(?:tak|tidak|bukan|gak|nggak) (?:original|ori|asli)", "kw"),
+    thai=thai("ของปลอม", "ปลอม", "ไม่แท้", "ของก๊อป", "ก๊อปปี้"),
+    vietnamese=words(r"hang (?:gia|nhai|fake)", r"khong (?:phai )?chinh hang", "hang dom"),
+    tagalog=words("peke", r"(?:hindi|di) (?:original|orig|tunay)"),
+)  # fmt: skip
 # An address to change (CAN-1.4: "ขอเปลี่ยนที่อยู่จัดส่ง", "đổi địa chỉ", "tukar alamat"),
 # which the multilingual intent reader took for information (dev8).
 CHANGE_ADDRESS = Words(

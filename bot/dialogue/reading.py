@@ -40,10 +40,13 @@ from bot.dialogue.wording import (
     PHOTO_PROMISED,
     PHOTO_SENT,
     REASON_WORDS,
+    REFUND_ASKED,
+    REFUND_MADE,
     RETURN_ASKED,
     YES_LEAD,
     YES_WORDS,
     cancel_asked,
+    without_fine,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from policies.types import ClaimType, Order, OrderStatus
@@ -142,7 +145,7 @@ class MessageReading(TurnBase):
         orders = self.ctx.orders
         named: list[Order] | None = None
         for cue in (
-            orders_named_by_product(self.text, orders),
+            orders_named_by_product(without_fine(self.text), orders),
             orders_named_by_amount(self.text, orders),
             orders_named_by_date(self.text, orders, self.ctx.now),
         ):
@@ -372,6 +375,22 @@ class MessageReading(TurnBase):
             return None
         order = self.ctx.find_order(self._owned(named) or named)
         return order is not None and order.status is status
+
+    def _refund_intent_by_order(self) -> str:
+        """The intent, a refund asked for or tracked as the order named says it is: "I'd like a
+        refund ... am I paying for that?" read as tracking on an order with no refund is the
+        request ("No refund has been issued on order X" was the answer, dev9 m41); "the app is
+        saying refunded but where is going the money?" read as a request on a refunded order
+        is tracking that refund (asked what went wrong twice, then a person, dev9 m37)."""
+        named = self._order_entity() or self._typed_order()
+        order = self.ctx.find_order(self._owned(named) or named) if named else None
+        if order is None:
+            return self.intent
+        if self.intent == "track_refund" and not order.was_refunded:
+            return "request_refund" if REFUND_ASKED.search(self.said) else self.intent
+        if self.intent == "request_refund" and order.was_refunded:
+            return "track_refund" if REFUND_MADE.search(self.said) else self.intent
+        return self.intent
 
     def _no_refund_to_track(self) -> bool:
         """No recent order of the buyer has a refund: "where is my refund" has nothing to find."""

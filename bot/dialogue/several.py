@@ -29,7 +29,12 @@ from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import Choice, DialogueState, normalise
 from bot.dialogue.turn import BotMessage, Outcome, typed
 from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
-from bot.dialogue.wording import ACTION_ASKED, ALREADY_REQUESTED, question_sentences
+from bot.dialogue.wording import (
+    ACTION_ASKED,
+    ALREADY_REQUESTED,
+    fine_told,
+    question_sentences,
+)
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
 from nlu.types import IntentScore, ParseResult
@@ -138,7 +143,9 @@ async def read_parts(
     groups: list[list[int]] = []  # indices of the pieces of each part
     waiting: list[int] = []  # pieces that join the next part
     for i, reading in enumerate(readings):
-        if reading.intent.name in SMALL_TALK:
+        if reading.intent.name in SMALL_TALK or fine_told(reading.text):
+            # "rice cooker order tak ada masalah": an order said to be fine is no request on
+            # it (read as one, its return was offered and confirmed, dev9 m23).
             continue
         waiting.append(i)
         if is_question(reading) or is_request(reading) or is_told_claim(reading):

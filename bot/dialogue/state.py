@@ -40,6 +40,11 @@ class Flow(BaseModel):
     order_id: str | None = None
     # Item skus the claim is about; None: not asked yet, []: the whole order.
     skus: list[str] | None = None
+    # The buyer said the item is fake: an agent checks every counterfeit report (DMG-3.7).
+    counterfeit: bool = False
+    # How many of the one item named the claim covers ("one of the two arrived broken");
+    # None: every unit.
+    units: int | None = None
     photos: list[str] = Field(default_factory=list)
     no_photo: bool = False
     opened: bool | None = None
@@ -59,6 +64,7 @@ class Flow(BaseModel):
     def reset_order_details(self) -> None:
         """A different order: what was said about the old one's items no longer holds."""
         self.skus = None
+        self.units = None
         self.photos = []
         self.no_photo = False
         self.opened = None

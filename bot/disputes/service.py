@@ -574,7 +574,9 @@ def _underlying_claim(case: Case) -> Claim | None:
         kind = None
     if kind is None or kind in _NO_FAULT:
         return None
-    return Claim(type=kind, skus=summary.skus or (), has_photo=bool(summary.photos))
+    return Claim(
+        type=kind, skus=summary.skus or (), units=summary.units, has_photo=bool(summary.photos)
+    )
 
 
 def _items(order: Order, remedy: Remedy) -> list[tuple[str, int]]:

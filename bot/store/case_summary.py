@@ -8,7 +8,7 @@ only place that JSON is written or read, so the stored shape is defined once:
      "clauses", "eligibility": {"eligible", "remedy", "amount", "currency", "needs_human",
      "reasons", "clauses", "explanation"} | null, "risk": {"score", "threshold",
      "model_version"}, "attribution": {"party", "clauses", "evidence"} | null, "photos",
-     "skus"?, "flow_intent"?, "agent_decision"?}
+     "skus"?, "units"?, "flow_intent"?, "agent_decision"?}
 
 Money is a decimal string. The keys marked ``?`` were added later (the claim's items, the flow
 a handoff interrupted, an agent's non-money decision) and are written only when known, as
@@ -161,6 +161,8 @@ class CaseSummary:
     # The items the claim is about (empty: the whole order); None when the case never got
     # as far as a claim on an order.
     skus: tuple[str, ...] | None = None
+    # How many of the one item named the claim covers (None: every unit).
+    units: int | None = None
     # The flow a handoff interrupted (the case's own intent can be "request_human").
     flow_intent: str | None = None
     # An agent's decision that moved no money (deny, request_evidence).
@@ -186,6 +188,8 @@ class CaseSummary:
         }
         if self.skus is not None:
             data["skus"] = list(self.skus)
+        if self.units is not None:
+            data["units"] = self.units
         if self.flow_intent is not None:
             data["flow_intent"] = self.flow_intent
         if self.agent_decision is not None:
@@ -212,6 +216,12 @@ class CaseSummary:
             attribution=None if attribution is None else AttributionRecord.from_json(attribution),
             photos=_strings(data.get("photos")),
             skus=None if skus is None else _strings(skus),
+            units=_units(data.get("units")),
             flow_intent=data.get("flow_intent"),
             agent_decision=data.get("agent_decision"),
         )
+
+
+def _units(value: Any) -> int | None:
+    """A stored unit count: a positive whole number, else None (every unit)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None

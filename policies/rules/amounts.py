@@ -30,6 +30,9 @@ def affected_items(order: Order, claim: Claim) -> list[OrderItem]:
     affected = []
     for item in named:
         left = order.remaining_quantity(item.sku)
+        if claim.units is not None and len(named) == 1:
+            # "one of the two tumblers arrived broken": that unit, not the order line (REF-5.6).
+            left = min(left, claim.units)
         if left == item.quantity:
             affected.append(item)
         elif left > 0:

@@ -37,9 +37,9 @@ def grant(
     if items is None:
         items = remaining_items(order)
     refunds = remedy in (Remedy.REFUND, Remedy.RETURN_THEN_REFUND)
-    if refunds and len(order.items) > 1 and {i.sku for i in items} != {i.sku for i in order.items}:
-        # Some of a several-item order's items: REF-5.6 says those are refunded alone, at
-        # their own price, and the rest of the order stays as it is.
+    if refunds and _some_of(order, items):
+        # Some of a several-item order's items, or some units of an item: REF-5.6 says those
+        # are refunded alone, at their own price, and the rest of the order stays as it is.
         clauses = (*clauses, "REF-5.6")
     return Eligibility(
         eligible=True,
@@ -53,6 +53,15 @@ def grant(
         items=tuple((item.sku, item.quantity) for item in items),
         wording=explanation,
     )
+
+
+def _some_of(order: Order, items: list[OrderItem]) -> bool:
+    """Whether ``items`` leave out an item of a several-item order, or some of an item's
+    units the claim itself leaves out (not those an earlier remedy covered)."""
+    if len(order.items) > 1 and {i.sku for i in items} != {i.sku for i in order.items}:
+        return True
+    left = {i.sku: order.remaining_quantity(i.sku) for i in order.items}
+    return any(item.quantity < left[item.sku] for item in items)
 
 
 def refuse(
