@@ -113,6 +113,7 @@ from policies.phrases import phrase
 from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_change_of_mind_return
 from policies.rules.cancellation import refusal_refund
 from policies.rules.returns import window_note
+from policies.rules.wording import refund_clauses
 from policies.types import (
     Claim,
     ClaimType,
@@ -379,6 +380,11 @@ class TurnHandler(Deciding):
             # sentence was never answered (dev6 h33, h34, h37). The sentence's answer comes
             # first, cited, when retrieval is sure of it; then the request goes on as before.
             self._answer_question_sentence()
+        if flow is None and self.intent == "item_not_received" and self._asks_to_return():
+            # "saya nak return baju kurung dari order X, saiz tak muat" read as not received
+            # at 0.79: the item came and is to go back; the late voucher's rule was the answer
+            # (dev9 m45). A return (its question sentence answered just above).
+            return self._start("return_item")
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
@@ -1324,7 +1330,14 @@ class TurnHandler(Deciding):
                 flow.intent, flow.claim_type = "item_not_received", ClaimType.NOT_RECEIVED
                 return self._decide(order)
             self.state.end_flow()
-            return self._say(replies.track_refund(order, pending), ["REF-5.1", "REF-5.2"])
+            # Where the money went: a wallet refund (paid with it, or cash on delivery) is
+            # REF-5.4's ("the app is saying refunded but where is going the money?", dev9 m37).
+            cited = (
+                [*refund_clauses(order), "REF-5.2"]
+                if order.was_refunded
+                else ["REF-5.1", "REF-5.2"]
+            )
+            return self._say(replies.track_refund(order, pending), cited)
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:
                 # CAN-1.4: a pending order's address or details can change; the seller makes

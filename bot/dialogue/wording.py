@@ -233,6 +233,9 @@ _ENGLISH_REASONS = {
         r"|spoil(ed|t)|rotten|melted"
         r"|scratch(ed|es)|bent|snapped|crushed|leak(s|ing|ed)?|in (pieces|bits|peices)"
         r"|fell apart|falls apart|came apart|faulty|defective|dead on arrival"
+        # "plugged it in and... nothing, not even a hum" (dev9 m41), "it's completely dead".
+        r"|not even a (hum|sound|light|beep|click|buzz|flicker)"
+        r"|(is|it'?s|went|was|arrived) (completely |totally |just )?dead\b"
         r"|stopped working|(not|isn'?t|aren'?t) working|no sound|missing (a )?(parts?|pieces?)"
         # Not a colour or a size that "doesn't work in my living room" / "for me" (dev9 m42).
         r"|(doesn'?t|does not|won'?t|will not|didn'?t|did not|can'?t|cannot)"

@@ -44,9 +44,9 @@ def test_an_old_row_reads_and_writes_back_unchanged():
 
 
 def test_later_keys_round_trip_and_an_agent_decision_is_added():
-    row = {**OLD_ROW, "skus": ["SKU-1"], "flow_intent": "damaged_item"}
+    row = {**OLD_ROW, "skus": ["SKU-1"], "units": 1, "flow_intent": "damaged_item"}
     summary = CaseSummary.from_json(row).with_agent_decision("deny")
-    assert summary.skus == ("SKU-1",)
+    assert summary.skus == ("SKU-1",) and summary.units == 1
     assert summary.to_json() == {**row, "agent_decision": "deny"}
 
 
@@ -74,3 +74,8 @@ def test_the_rules_result_is_recorded_in_the_stored_shape():
     }  # fmt: skip
     assert EligibilityRecord.from_json(eligibility_json(e)) == EligibilityRecord.of(e)
     assert eligibility_json(None) is None
+
+
+def test_a_unit_count_that_is_not_a_positive_whole_number_reads_as_every_unit():
+    for stored in (0, -1, "2", True, 1.5):
+        assert CaseSummary.from_json({**OLD_ROW, "units": stored}).units is None

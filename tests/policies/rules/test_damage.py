@@ -154,3 +154,21 @@ def test_a_replacement_asked_for_at_25_or_less_is_refunded_and_says_why(prefers:
     assert result.remedy is Remedy.REFUND and result.amount == Decimal("18.00")
     assert ("DMG-3.6" in result.clauses) is prefers
     assert ("only sent for items worth more than $25.00" in result.explanation) is prefers
+
+
+@pytest.mark.parametrize(
+    ("units", "remedy", "amount", "partial"),
+    [
+        (1, Remedy.REFUND, "18.50", True),  # one of two: 18.50, under the $25 (dev9 m23)
+        (None, Remedy.RETURN_THEN_REFUND, "37.00", False),  # both: 37.00, a free return
+        (5, Remedy.RETURN_THEN_REFUND, "37.00", False),  # more than ordered: every unit
+    ],
+)
+def test_some_units_of_an_item_are_refunded_alone(
+    units: int | None, remedy: Remedy, amount: str, partial: bool
+) -> None:
+    order = make_order(OrderStatus.DELIVERED, item("18.50", quantity=2))
+    result = check(order, ClaimType.DAMAGED, DELIVERED + DAY, has_photo=True, units=units)
+    assert (result.remedy, result.amount) == (remedy, Decimal(amount))
+    assert ("REF-5.6" in result.clauses) == partial
+    assert sum(quantity for _, quantity in result.items) == (units if partial else 2)

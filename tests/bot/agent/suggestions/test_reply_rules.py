@@ -126,6 +126,19 @@ def test_a_photo_in_the_transcript_counts_even_if_the_summary_missed_it():
     assert not claim_of(case).has_photo  # type: ignore[union-attr]
 
 
+def test_the_units_a_handed_off_claim_names_are_the_agents_claim_too():
+    # One of two tumblers: an agent's approval refunds that one, not the order line.
+    from bot.agent.service import claim_of
+    from bot.store.case_summary import CaseSummary
+    from bot.store.cases import Case
+
+    summary = {"intent": "damaged_item", "claim_type": "damaged", "skus": [], "units": 1}
+    case = Case("C1", "V1", "B17", "D201", "damaged_item", "waiting_for_agent", 50,
+                CaseSummary.from_json(summary), NOW, NOW)  # fmt: skip
+    claim = claim_of(case)
+    assert claim is not None and claim.units == 1
+
+
 @pytest.mark.parametrize("make", CASES)
 def test_buyer_facing_text_carries_no_clause_codes_but_cites_them_as_data(make):
     facts = make()
