@@ -183,6 +183,11 @@ ENGLISH: Mapping[str, str] = {
     # Section 3: damaged, defective, wrong or not as described.
     "report_window_passed": "Problems with an item must be reported within 15 days of delivery; "
     "for order {order_id} the last day was {last_day}.",
+    # A fault found after the window: the warranty route (DMG-3.8).
+    "report_window_passed_fault": "Problems with an item must be reported within 15 days of "
+    "delivery; for order {order_id} the last day was {last_day}. A fault may still be covered by "
+    "the manufacturer's or the seller's warranty: check the listing and the warranty card, and "
+    "message the seller through the order chat to start a claim.",
     "photo_needed": "Please send at least one photo of the problem; you have until {last_day}.",
     "damage_refund": "Sorry about the {titles}. You get a full refund of {amount} and do not need "
     "to send it back; it goes {route}.",

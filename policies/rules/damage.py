@@ -22,7 +22,7 @@ from policies.rules.outcomes import (
 from policies.rules.returns import excluded_from_change_of_mind
 from policies.rules.windows import days_since, delivered_at
 from policies.rules.wording import last_day, money, refund_clauses, refund_route, titles
-from policies.types import Claim, Eligibility, Order, Reason, Remedy, require_aware
+from policies.types import Claim, ClaimType, Eligibility, Order, Reason, Remedy, require_aware
 
 
 def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibility:
@@ -40,11 +40,18 @@ def check_damaged_or_wrong(order: Order, claim: Claim, now: datetime) -> Eligibi
         return not_delivered_yet(order, "DMG-3.1", "hint_missing_parcel")
     last = last_day(delivered, REPORT_WINDOW_DAYS)
     if days_since(delivered, now) > REPORT_WINDOW_DAYS:
+        # A fault found late ("worked for three weeks and now it won't charge") may still be
+        # the manufacturer's or seller's to fix under a warranty (DMG-3.8); a wrong item not.
+        fault = claim.type in (ClaimType.DAMAGED, ClaimType.DEFECTIVE)
         return refuse(
             order,
             (Reason.REPORT_WINDOW_PASSED,),
-            ("DMG-3.1",),
-            phrase("report_window_passed", order_id=order.order_id, last_day=last),
+            ("DMG-3.1", "DMG-3.8") if fault else ("DMG-3.1",),
+            phrase(
+                "report_window_passed_fault" if fault else "report_window_passed",
+                order_id=order.order_id,
+                last_day=last,
+            ),
         )
     if not claim.has_photo:
         return refuse(

@@ -46,6 +46,11 @@ def test_report_window(claim_type: ClaimType, elapsed: timedelta, eligible: bool
     assert "DMG-3.1" in result.clauses
     if not eligible:
         assert result.reasons == (Reason.REPORT_WINDOW_PASSED,)
+        # A fault found late may still be under warranty (DMG-3.8, dev9 m24); a wrong or
+        # not-as-described item is no fault.
+        fault = claim_type in (ClaimType.DAMAGED, ClaimType.DEFECTIVE)
+        assert ("DMG-3.8" in result.clauses) is fault
+        assert ("warranty" in result.explanation) is fault
 
 
 def test_missing_photo_asks_for_evidence() -> None:
