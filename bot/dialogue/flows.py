@@ -68,6 +68,7 @@ from bot.dialogue.wording import (
     DECLINE_WORDS,
     DISPUTE_WORDS,
     HELP_WITH_ORDER,
+    IF_OR_WHY_FIRST,
     MISSING_FROM_PARCEL,
     NEVER_MIND,
     NO_PHOTO,
@@ -95,6 +96,7 @@ from bot.dialogue.wording import (
     SEALED_WORDS,
     SENT_BACK,
     UNDER_REVIEW,
+    WHAT_DID_I_DO,
     WHEN_ASKED,
     WHY_QUESTION,
     last_question,
@@ -572,46 +574,70 @@ class TurnHandler(Deciding):
         )
 
     def _asks_in_a_named_request(self) -> bool:
-        """A request naming one of the buyer's orders by id whose last question sentence, read
-        alone, is a policy question (`question_read`; `asks_about` is only for a message naming
-        none): "... SG-2611-63390 come with a crack. What kind of photo you need from me?"."""
+        """A request naming one of the buyer's orders by id with a question sentence that,
+        read alone, is a policy question (`_named_request_question`)."""
+        return self._named_request_question() is not None
+
+    def _named_request_question(self) -> str | None:
+        """The question sentence of a request naming one of the buyer's orders by id that asks
+        the rule: the last one, read alone by the NLU (`question_read`; `asks_about` is only for
+        a message naming none), else the last that opens with a question word or an "if" about
+        the rule ("... SG-2611-63390 come with a crack. What kind of photo you need from me?",
+        "I'd like a refund. But if I have to post it back, am I paying for that? The box is
+        bulky." (dev9 m41), "And WHY does every single thing get sent off to 'review'?? What
+        did I do?" (dev9 m39)); None when none does."""
         named = self._order_entity() or self._id_typed()
         if not named:
-            return False
-        text = self.text.lower()
-        sentences = question_sentences(text)
+            return None
+        sentences = question_sentences(self.text.lower())
         if not sentences:
-            return False
-        asked = sentences[-1]
-        if (
-            named.lower() in asked
-            or ORDER_ID_LIKE.search(asked)
-            or REQUEST_AS_QUESTION.match(asked)
-            or ACTION_ASKED.match(asked)
-        ):
+            return None
+
+        def the_request(asked: str) -> bool:
             # "Can I return the keyboard from order X? the keys are too loud": the question is
             # the request itself, which the request's flow answers.
-            return False
+            return bool(
+                named.lower() in asked
+                or ORDER_ID_LIKE.search(asked)
+                or REQUEST_AS_QUESTION.match(asked)
+                or ACTION_ASKED.match(asked)
+            )
+
+        if the_request(sentences[-1]):
+            return None
         if self.question_read:
-            return True
+            return sentences[-1]
         # The NLU reads such a sentence alone poorly ("What kind of photo you need from me?":
         # out_of_scope 0.95, an inform; "And who is paying for this mess ...?": complaint):
         # a question word first asks the rule, unless it asks about the buyer's own case.
-        return bool(RULE_WORD_FIRST.match(asked) and not OWN_CASE.search(asked))
+        return next(
+            (
+                asked
+                for asked in reversed(sentences)
+                if not the_request(asked)
+                and (RULE_WORD_FIRST.match(asked) or IF_OR_WHY_FIRST.match(asked))
+                and not OWN_CASE.search(asked)
+                and not WHAT_DID_I_DO.match(asked)
+            ),
+            None,
+        )
 
     def _answer_question_sentence(self) -> None:
-        """Say the answer to the message's last question sentence, read alone (the rest of
-        the message is the request, which retrieval would answer instead), when retrieval is
-        sure of it; nothing said otherwise. Not a side turn: the request starts in this turn."""
+        """Say the answer to the message's question sentence (`_named_request_question`, else
+        its last), read alone (the rest of the message is the request, which retrieval would
+        answer instead), when retrieval is sure of it; nothing said otherwise. Not a side turn:
+        the request starts in this turn."""
         sentences = question_sentences(self.text)
         if not sentences:
             return
+        asked = self._named_request_question()
+        sentence = next((s for s in sentences if s.lower() == asked), sentences[-1])
         # The situation is the whole message's: "... rice cooker ... not working properly ...
         # Who must pay the postage to send it back?" is asked of a faulty item, and read alone
         # its answer was the change-of-mind return's $5 (dev8 k37).
         words = self._reason_in_words_unopposed()
         told = "change_of_mind" if words == ClaimType.CHANGE_OF_MIND_RETURN.value else words
-        with self._reading(sentences[-1]):
+        with self._reading(sentence):
             self._say_sure_answer(told)
         self._side_turn = False
 

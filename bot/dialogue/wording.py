@@ -512,6 +512,13 @@ QUESTION_WORDING = re.compile(
 RULE_WORD_FIRST = re.compile(
     r"^(?:(?:and|but|also|so|ok|okay|btw|oh)[,.!]*\s+)*(?:what|how|who|whom|whose|which)\b"
 )
+# A conditional or a why about the rule: "But if I have to post it back, am I paying for that?",
+# "And WHY does every single thing I ask for lately get sent off to 'review'??".
+IF_OR_WHY_FIRST = re.compile(
+    r"^(?:(?:and|but|also|so|ok|okay|btw|oh)[,.!]*\s+)*(?:if|what if|why|how come)\b"
+)
+# "What did I do?", "what do I do now?": about the buyer's own case, not a rule.
+WHAT_DID_I_DO = re.compile(r"^(?:(?:and|but|so)[,.!]*\s+)*what (did|do|should|can) i do\b")
 # The question sentences of a message: the words since the last sentence end, up to a "?".
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 
