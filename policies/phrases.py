@@ -213,6 +213,11 @@ ENGLISH: Mapping[str, str] = {
     "will check where it is.",
     "not_yet_late": "Order {order_id} is due by {due}. A full refund is due once it is more than 3 "
     "days late: if it has not arrived by {deadline}, you will get one.",
+    # The same for a parcel with the carrier: where to follow it (INR-4.5).
+    "not_yet_late_tracked": "Order {order_id} is due by {due}. A full refund is due once it is "
+    "more than 3 days late: if it has not arrived by {deadline}, you will get one. You can follow "
+    "the parcel with its tracking number on the order page; tracking can take up to 24 hours to "
+    "update.",
     "late_cancel_cod": "Order {order_id} is more than 3 days past its promised delivery date, so "
     "it is cancelled. You pay cash on delivery, so nothing was charged.",
     "late_refund": "Order {order_id} is more than 3 days past its promised delivery date, so you "

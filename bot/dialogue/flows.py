@@ -1393,6 +1393,11 @@ class TurnHandler(Deciding):
             flow.claim_type = ClaimType.NOT_RECEIVED
         if flow.claim_type is None:
             return self._ask_reason()
+        if self._parcel_of_several_came(order):
+            # "got one box for X today, lantern inside but no sleeping bag, is the rest coming
+            # separately or is it lost??": an order still on its way may come in several
+            # parcels (HELP-8.4); then its not-received rule (dev9 m38).
+            self._reply(replies.text("several_parcels"), ["HELP-8.4"])
         missing = self._missing_from_parcel(order)
         if missing is not None:
             # "The parcel came two days ago, ... only the cable inside, no stand anywhere": an
@@ -1434,6 +1439,19 @@ class TurnHandler(Deciding):
             if len(items) == 1:
                 flow.units = units_claimed(self.text, items[0].quantity)
         return self._decide(order)
+
+    def _parcel_of_several_came(self, order: Order) -> bool:
+        """A not-received claim on a several-item order still on its way, told as a parcel
+        that came with an item missing: the rest may be in another parcel (HELP-8.4)."""
+        flow = self.state.flow
+        assert flow is not None
+        return (
+            flow.claim_type is ClaimType.NOT_RECEIVED
+            and order.status is OrderStatus.SHIPPED
+            and len(order.items) > 1
+            and PARCEL_CAME.search(self.said)
+            and MISSING_FROM_PARCEL.search(self.said)
+        )
 
     def _missing_from_parcel(self, order: Order) -> OrderItem | None:
         """The one item of a delivered several-item order that a not-received claim says is

@@ -436,14 +436,18 @@ MISSING_FROM_PARCEL = replace(
     english=re.compile(
         r"\b(missing|no \w+( \w+)? (anywhere|inside|in (it|there|the (box|parcel|package)))"
         r"|(was|were|is|are)n'?t (in|inside)|(was|were|is|are) not (in|inside)"
-        r"|without (the|a|an|my))\b"
+        r"|without (the|a|an|my)"
+        # "got one box ... lantern inside but no sleeping bag" (dev9 m38).
+        r"|but no (?!(problem|issue|luck|idea|way|reply|response|answer|update|one)s?\b)\w+)\b"
     ),
 )
 # The parcel came: said with an item missing from it, not a parcel that never came.
 PARCEL_CAME = replace(
     local.PARCEL_CAME,
     english=re.compile(
-        r"\b((parcel|package|box|order|it) (came|arrived|was delivered)|opened (it|the (box|parcel"
+        r"\b((parcel|package|box|order|it) (came|arrived|was delivered)"
+        r"|(got|received) (one|a|the|1|only one|just one) (box|parcel|package)"
+        r"|opened (it|the (box|parcel"
         r"|package))|only (the|a|an|one) \w+( \w+)? (inside|in (it|there"
         r"|the (box|parcel|package))))\b"
     ),

@@ -27,6 +27,7 @@ from policies.rules.wording import money, refund_clauses, refund_route, when
 from policies.types import (
     Eligibility,
     Order,
+    OrderStatus,
     PaymentMethod,
     Reason,
     Remedy,
@@ -75,12 +76,15 @@ def check_not_received(order: Order, now: datetime) -> Eligibility:
         )
     deadline = order.promised_delivery_by + LATE_GRACE
     if now <= deadline:
+        # A parcel with the carrier can be followed meanwhile (INR-4.5): "can I get a refund
+        # already or do I have to keep waiting?" (dev9 m35).
+        tracked = order.status is OrderStatus.SHIPPED and order.tracking_number is not None
         return refuse(
             order,
             (Reason.NOT_YET_LATE,),
-            ("INR-4.1",),
+            ("INR-4.1", "INR-4.5") if tracked else ("INR-4.1",),
             phrase(
-                "not_yet_late",
+                "not_yet_late_tracked" if tracked else "not_yet_late",
                 order_id=order.order_id,
                 due=when(order.promised_delivery_by),
                 deadline=when(deadline),

@@ -6,6 +6,7 @@ import pytest
 
 from bot.dialogue.wording import COUNTERFEIT, fine_told, units_claimed
 from bot.language.catalogue import speaking
+from policies.types import OrderStatus
 from tests.utils.builders import bot_text, citations, item, order, seed
 
 PHOTO = "https://img.example.com/p.jpg"
@@ -187,3 +188,14 @@ def test_fine_told(language: str, clause: str, fine: bool) -> None:
 def test_counterfeit_words(language: str, text: str, fake: bool) -> None:
     with speaking(language):
         assert COUNTERFEIT.search(text.lower()) is fake
+
+
+def test_a_parcel_of_several_still_on_its_way_gets_the_several_parcels_rule(chat, nlu, world_db):
+    # dev9 m38: only the due date (INR-4.1) was the answer.
+    lantern, bag = item("Camping lantern", "24.00"), item("Sleeping bag", "59.00")
+    seed(world_db, [order("S710", lantern, bag, status=OrderStatus.SHIPPED, placed=5, promised=-2)])
+    text = "got one box for S710 today, lantern inside but no sleeping bag. is the rest coming?"
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert {"HELP-8.4", "INR-4.1"} <= citations(turn), bot_text(turn)
+    assert "several parcels" in bot_text(turn)

@@ -50,6 +50,10 @@ def test_not_received_refund_after_three_days_late(
         assert "REF-5.1" in result.clauses
     else:
         assert result.reasons == (Reason.NOT_YET_LATE,)
+        # A parcel with the carrier can be followed meanwhile (INR-4.5, dev9 m35).
+        shipped = status is OrderStatus.SHIPPED
+        assert ("INR-4.5" in result.clauses) is shipped
+        assert ("tracking number" in result.explanation) is shipped
         assert "11 Nov 2026" in result.explanation  # tells the buyer when
 
 
