@@ -352,6 +352,17 @@ NO_PROBLEM = Words(
         r"walang (?:problema|sira|issue)", r"okay (?:naman|lang)", r"ayos (?:naman|lang)",
     ),
 )  # fmt: skip
+# A refund asked for in words ("Saya nak refund", "gusto ko ng refund", "xin hoàn tiền").
+REFUND_ASKED = Words(
+    malay=words(
+        r"(?:nak|mahu|mau|minta|ingin|pengen|pingin|tolong) (?:\w+ )?(?:refund|duit balik"
+        r"|wang balik|uang kembali|pengembalian dana|bayaran balik)",
+    ),
+    thai=thai("ขอคืนเงิน", "อยากได้เงินคืน", "ขอเงินคืน", "ต้องการคืนเงิน"),
+    vietnamese=words(r"(?:muon|xin|can|cho (?:minh|toi|em)) (?:duoc )?hoan (?:lai )?tien"),
+    tagalog=words(r"(?:gusto|pwede|puwede) (?:ko |po )?(?:ng |na )?(?:i-?)?refund", r"pa-?refund"),
+    mixed=("ms",),
+)  # fmt: skip
 # An item said to be fake (DMG-3.7: an agent checks every counterfeit report).
 COUNTERFEIT = Words(
     malay=words("palsu", "tiruan", r"(?:tak|tidak|bukan|gak|nggak) (?:original|ori|asli)", "kw"),

@@ -119,10 +119,14 @@ ITEM_WANTED = re.compile(
 ASKS_REFUND_BACK = re.compile(
     r"\b(full refund|(get|receive)\b(?: \w+){0,3} (back|refund(ed)?)\b|money back)"
 )
-# A refund asked for in words: "I'd like a refund", "I want my money back", "refund me please".
-REFUND_ASKED = re.compile(
-    r"\b((i'?d like|i would like|i want|i need|give me|can i (get|have)|please)( \w+)?"
-    r" (a |my )?(full )?(refund|money back)|refund (it|me|please|pls))\b"
+# A refund asked for in words: "I'd like a refund", "I want my money back", "refund me please";
+# "Saya nak refund" (dev8 k55) in the buyer's language.
+REFUND_ASKED = replace(
+    local.REFUND_ASKED,
+    english=re.compile(
+        r"\b((i'?d like|i would like|i want|i need|give me|can i (get|have)|please)( \w+)?"
+        r" (a |my )?(full )?(refund|money back)|refund (it|me|please|pls))\b"
+    ),
 )
 # A refund the buyer says was made: "the app is saying refunded", "refund was approved".
 REFUND_MADE = re.compile(

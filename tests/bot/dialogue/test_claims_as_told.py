@@ -199,3 +199,12 @@ def test_a_parcel_of_several_still_on_its_way_gets_the_several_parcels_rule(chat
     turn = chat.say(text)
     assert {"HELP-8.4", "INR-4.1"} <= citations(turn), bot_text(turn)
     assert "several parcels" in bot_text(turn)
+
+
+def test_a_refund_asked_for_in_malay_read_as_tracking_is_the_request(chat, nlu):
+    # dev8 k55: "Belum ada bayaran balik dikeluarkan" (no refund has been issued).
+    text = "Mug dari order D201 sampai dah retak. Gambar saya lampirkan. Saya nak refund."
+    nlu.script[text], nlu.reasons[text] = "track_refund", "damaged"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["language"] == "ms"
+    assert turn["expecting"] == "confirmation", bot_text(turn)
