@@ -208,3 +208,21 @@ def test_a_refund_asked_for_in_malay_read_as_tracking_is_the_request(chat, nlu):
     turn = chat.say(text, photo=PHOTO)
     assert turn["language"] == "ms"
     assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_late_arrival_the_record_confirms_is_not_asked_what_went_wrong(chat, nlu):
+    # dev9 m49: damaged at 0.64 without a word of damage; D206 came a week after its date.
+    text = (
+        "The yoga mat (D206) turned up a whole week after the date you promised me."
+        " Surely that's worth something?"
+    )
+    nlu.script[text], nlu.reasons[text] = "request_refund", ("damaged", 0.64)
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "INR-4.3" in citations(turn)
+
+
+def test_a_late_arrival_with_damage_words_is_still_asked(chat, nlu):
+    text = "The yoga mat (D206) turned up a week after the date you promised, and it's torn."
+    nlu.script[text], nlu.reasons[text] = "request_refund", ("damaged", 0.64)
+    assert chat.say(text)["expecting"] == "reason"
