@@ -79,7 +79,8 @@ def test_damage_reported_after_fifteen_days_is_refused(shop, new_chat):
     chat = new_chat(buyer)
 
     turn = chat.say(f"the vase i got in order {vase} has a big crack down the side", photo=PHOTO)
-    assert turn.citations == {"DMG-3.1"}
+    # DMG-3.8: a fault found late may still be under the maker's or seller's warranty.
+    assert turn.citations == {"DMG-3.1", "DMG-3.8"}
     assert "within 15 days of delivery" in turn.text
     assert turn.actions == [] and turn.status == "bot"
 
