@@ -49,7 +49,7 @@ from bot.dialogue.wording import (
     without_fine,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
-from policies.rules import LATE_GRACE
+from policies.rules import came_late
 from policies.types import ClaimType, Order, OrderStatus
 
 # The bot's closed questions whose options a reply may pick by place (`_picked_by_place`).
@@ -294,7 +294,8 @@ class MessageReading(TurnBase):
         if (
             words == "late_delivery"
             and read not in PARCEL_MISSING_REASONS  # "says delivered but i dont have it"
-            and self._named_order_came_late()
+            and (named := self._named_order()) is not None
+            and came_late(named)
         ):
             # "The robot vacuum (X) turned up a whole week after the date you promised me" reads
             # damaged at 0.64 without a word of damage; the order's record agrees with the words
@@ -305,17 +306,10 @@ class MessageReading(TurnBase):
                 return words
         return None
 
-    def _named_order_came_late(self) -> bool:
-        """The order the message names was delivered more than 3 days after its promised date
-        (INR-4.3's late delivery, by the record)."""
+    def _named_order(self) -> Order | None:
+        """The buyer's order the message names by entity or typed id, else None."""
         named = self._order_entity() or self._typed_order()
-        order = self.ctx.find_order(self._owned(named) or named) if named else None
-        return (
-            order is not None
-            and order.delivered_at is not None
-            and order.promised_delivery_by is not None
-            and order.delivered_at > order.promised_delivery_by + LATE_GRACE
-        )
+        return self.ctx.find_order(self._owned(named) or named) if named else None
 
     def _named_reason(
         self, at_least: float = REASON_MIN_CONFIDENCE, intent: str | None = None
@@ -407,8 +401,7 @@ class MessageReading(TurnBase):
         request ("No refund has been issued on order X" was the answer, dev9 m41); "the app is
         saying refunded but where is going the money?" read as a request on a refunded order
         is tracking that refund (asked what went wrong twice, then a person, dev9 m37)."""
-        named = self._order_entity() or self._typed_order()
-        order = self.ctx.find_order(self._owned(named) or named) if named else None
+        order = self._named_order()
         if order is None:
             return self.intent
         if self.intent == "track_refund" and not order.was_refunded:

@@ -33,6 +33,7 @@ from policies.rules.limits import (
 )
 from policies.rules.returns import check_change_of_mind_return
 from policies.rules.review import apply_review, review_flags
+from policies.rules.windows import came_late
 
 __all__ = [
     "AUTO_REFUND_LIMIT",
@@ -45,6 +46,7 @@ __all__ = [
     "VOUCHER_CAP",
     "VOUCHER_RATE",
     "apply_review",
+    "came_late",
     "check_cancellation",
     "check_change_of_mind_return",
     "check_damaged_or_wrong",

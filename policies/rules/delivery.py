@@ -22,7 +22,7 @@ from policies.rules.limits import (
     VOUCHER_VALID_DAYS,
 )
 from policies.rules.outcomes import closed_order, grant, not_delivered_yet, refuse
-from policies.rules.windows import delivered_at
+from policies.rules.windows import came_late, delivered_at
 from policies.rules.wording import money, refund_clauses, refund_route, when
 from policies.types import (
     Eligibility,
@@ -125,8 +125,7 @@ def check_late_delivery_voucher(
     delivered = delivered_at(order)
     if delivered is None:
         return not_delivered_yet(order, "INR-4.3", "hint_refund_if_very_late")
-    promised = order.promised_delivery_by
-    if promised is None or delivered <= promised + LATE_GRACE:
+    if not came_late(order):
         return refuse(
             order,
             (Reason.DELIVERED_ON_TIME,),

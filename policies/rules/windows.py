@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from policies.rules.limits import ELECTRONICS_RETURN_WINDOW_DAYS, RETURN_WINDOW_DAYS
+from policies.rules.limits import ELECTRONICS_RETURN_WINDOW_DAYS, LATE_GRACE, RETURN_WINDOW_DAYS
 from policies.types import Category, Order, OrderItem, OrderStatus
 
 
@@ -25,6 +25,12 @@ def delivered_at(order: Order) -> datetime | None:
     if order.delivered_at is None:
         raise ValueError(f"order {order.order_id} is delivered but has no delivered_at")
     return order.delivered_at
+
+
+def came_late(order: Order) -> bool:
+    """Delivered more than 3 days after its promised date (INR-4.3's late delivery)."""
+    delivered, promised = delivered_at(order), order.promised_delivery_by
+    return delivered is not None and promised is not None and delivered > promised + LATE_GRACE
 
 
 def days_since(start: datetime, now: datetime) -> int:
