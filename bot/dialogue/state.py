@@ -60,6 +60,9 @@ class Flow(BaseModel):
     reason_guess: str | None = None
     # Order ids the buyer gave that are not on their account (upper case, without "#").
     unknown_orders: list[str] = Field(default_factory=list)
+    # The message that opened the flow: what it said of the items ("one of the two cups came
+    # broken") still counts once the order is asked for and given in a later message.
+    told: str = ""
 
     def reset_order_details(self) -> None:
         """A different order: what was said about the old one's items no longer holds."""

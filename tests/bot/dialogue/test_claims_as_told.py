@@ -30,6 +30,25 @@ def test_one_unit_of_two_is_refunded_alone(chat, nlu, world_db):
     assert [(a["type"], a["amount"]) for a in done["actions"]] == [("refund", 18.5)]
 
 
+def test_the_units_the_opening_counted_hold_once_the_order_is_asked(chat, nlu, world_db):
+    # Two orders of tumblers: the order is asked, and the answer ("M700") counts no units;
+    # read alone, both tumblers were claimed for the one the opening said was broken.
+    seed(
+        world_db,
+        [
+            order("M700", item("Glass tumbler", "18.50", quantity=2), placed=6),
+            order("M701", item("Glass tumbler", "18.50", quantity=2), placed=5),
+        ],
+    )
+    text = "I got 2 glass tumblers, one arrived cracked, the other one is fine."
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "order_id", bot_text(turn)
+    turn = chat.say("M700")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "$18.50" in bot_text(turn) and "$37.00" not in bot_text(turn), bot_text(turn)
+
+
 def test_both_units_are_claimed_when_both_broke(chat, nlu, world_db):
     _tumblers(world_db)
     text = "both glass tumblers from M700 arrived cracked"

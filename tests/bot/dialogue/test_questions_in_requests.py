@@ -174,3 +174,23 @@ def test_a_named_problem_the_intent_reader_calls_out_of_scope_answers_its_questi
     turn = chat.say(text)
     assert question in answerer.questions and "RET-2.1" in citations(turn), bot_text(turn)
     assert turn["expecting"] == "evidence", bot_text(turn)  # the claim goes on in the same turn
+
+
+def test_a_request_naming_its_order_with_a_question_beside_it_starts_after_the_answer(
+    chat, nlu, answerer
+):
+    # dev8 k36: the whole reads as a return below the sure bar and as a question; answered as
+    # a question alone, the return never started.
+    text = (
+        "i want to return the mug from D201, changed my mind, never used it. "
+        "do i have to print the label? i dont have a printer at home"
+    )
+    nlu.script[text] = "return_item"
+    nlu.acts[text] = ("question", 0.83)
+    nlu.acts["do i have to print the label?"] = ("question", 0.95)
+    nlu.script["do i have to print the label?"] = "ask_policy"
+    nlu.confidence = 0.86
+    turn = chat.say(text)
+    assert "RET-2.1" in citations(turn), bot_text(turn)
+    assert "Shall I check" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] in ("confirmation", "reason", "opened"), bot_text(turn)
