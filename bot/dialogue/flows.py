@@ -59,6 +59,8 @@ from bot.dialogue.vocabulary import (
 )
 from bot.dialogue.wording import (
     ACTION_ASKED,
+    AGENT_HOURS_ASKED,
+    ASKED_LOCALLY,
     ASKS_AMOUNT,
     ASKS_REFUND_BACK,
     CANCEL_IF,
@@ -95,6 +97,7 @@ from bot.dialogue.wording import (
     RULE_WORD_FIRST,
     SEALED_WORDS,
     SENT_BACK,
+    SUPPOSED,
     UNDER_REVIEW,
     WHAT_DID_I_DO,
     WHEN_ASKED,
@@ -165,6 +168,15 @@ class TurnHandler(Deciding):
         state, flow = self.state, self.state.flow
         if flow is None and state.proposal is None:
             self.intent = self._refund_intent_by_order()
+            if (
+                self.intent == "complaint"
+                and self.parse.intent.confidence < SURE_REQUEST
+                and PAYMENT_PROBLEM.search(self.said)
+            ):
+                # "TOI BI TRU TIEN 2 LAN CHO DON X ... TRA LAI TIEN NGAY" (charged twice) read as
+                # a complaint at 0.80: offered a review of a decision, nobody looked at the
+                # charge (dev11 p17). A complaint naming a payment problem is that problem.
+                self.intent = "payment_issue"
         if state.expecting == "rating":
             score = rating_of(self.text)
             if score is not None:
@@ -176,6 +188,12 @@ class TurnHandler(Deciding):
         ):
             return self._dispute_refusal()
         if self.intent == "request_human" or self.option == "person":
+            if self.option != "person" and self._asks_when_people_answer():
+                # When people answer is asked, not a person now: the hours (HELP-8.1), and a
+                # person one tap away.
+                answered = self._answer_if_sure(offer_person=True)
+                if answered is not None:
+                    return answered
             return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
         if self.intent == "payment_issue" and not (
             state.proposal is not None and self.parse.intent.confidence < SURE_REQUEST
@@ -382,14 +400,31 @@ class TurnHandler(Deciding):
             # sentence was never answered (dev6 h33, h34, h37). The sentence's answer comes
             # first, cited, when retrieval is sure of it; then the request goes on as before.
             self._answer_question_sentence()
-        if flow is None and self.intent == "item_not_received" and self._asks_to_return():
+        if (
+            flow is None
+            and (
+                self.intent == "item_not_received"
+                or (self.intent in TRACKING and self.parse.intent.confidence < SURE_REQUEST)
+            )
+            and self._asks_to_return()
+        ):
             # "saya nak return baju kurung dari order X, saiz tak muat" read as not received
             # at 0.79: the item came and is to go back; the late voucher's rule was the answer
-            # (dev9 m45). A return (its question sentence answered just above).
+            # (dev9 m45); "Saya nak pulangkan baju kurung dalam order X, saya ubah fikiran" read
+            # as tracking at 0.59: the order's delivery was the answer (dev11 p44). A return (its
+            # question sentence answered just above).
             return self._start("return_item")
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
+            if self._asks_unread() and SUPPOSED.search(self.said):
+                # "สอบถามหน่อยค่ะ ถ้าร้านส่งของผิดมาให้แล้วต้องส่งคืน ใครเป็นคนจ่ายค่าส่งคืนคะ": a
+                # supposition asked about, out of scope at 1.00; its "ส่งคืน" started a return,
+                # asked for the order, and a person took over (dev11 p27). Retrieval first,
+                # when sure.
+                answered = self._answer_if_sure()
+                if answered is not None:
+                    return answered
             problem = self._reason_in_words_unopposed()
             if problem is not None and self._asks_unread():
                 # "paket saya sudah dikirim tapi saya udah gak butuh. Kalau saya tolak aja pas
@@ -664,12 +699,21 @@ class TurnHandler(Deciding):
             self._answer_question_sentence()
         return self._start(intent, confidence)
 
+    def _asks_when_people_answer(self) -> bool:
+        """A question (`_looks_like_question`) of when the agents work, with nothing open."""
+        return (
+            self.state.flow is None
+            and self.state.proposal is None
+            and bool(AGENT_HOURS_ASKED.search(self.said))
+            and self._looks_like_question()
+        )
+
     def _asks_unread(self) -> bool:
-        """An out-of-scope reading with a question sentence ("...?"), naming none of the
-        buyer's orders."""
+        """An out-of-scope reading with a question sentence ("...?", or a question asked without
+        its mark in the buyer's language: `ASKED_LOCALLY`), naming none of the buyer's orders."""
         return (
             self.intent == "out_of_scope"
-            and bool(QUESTION_SENTENCE.search(self.text))
+            and bool(QUESTION_SENTENCE.search(self.text) or ASKED_LOCALLY.search(self.said))
             and not (self._order_entity() or self._id_typed())
         )
 
@@ -838,7 +882,10 @@ class TurnHandler(Deciding):
             # "Thank you, that's helpful" to "Shall I go ahead?": a buyer who asked a question
             # and got the answer, not a yes; asked again twice, then passed to a person (dev9
             # m36). Nothing is done; the buyer can ask for it later.
-            or (self.intent == "thank" and not QUESTION_SENTENCE.search(self.text))
+            or (
+                (self.intent == "thank" or self._acknowledges())
+                and not QUESTION_SENTENCE.search(self.text)
+            )
         ):
             self._drop_proposal()
             state.end_flow()
@@ -1056,8 +1103,11 @@ class TurnHandler(Deciding):
 
     def _says_sealed(self) -> bool:
         """ "still sealed", "never opened": said with the request, the opened question is not
-        asked. (Only the negated form: "open" alone is too common a word to mean the item.)"""
-        return bool(SEALED_WORDS.search(self.said))
+        asked. (Only the negated form: "open" alone is too common a word to mean the item.) Not
+        in a question sentence: "... đã bóc seal mở nắp dùng thử 2 lần rồi ... À mà nếu là sản
+        phẩm chưa mở thì được trả trong bao lâu vậy?" asks about an unopened one (dev11 p49:
+        the opened serum was offered its return as sealed)."""
+        return bool(SEALED_WORDS.search(without_questions(self.text.lower())))
 
     @staticmethod
     def _problem_carried(before: Flow, intent: str) -> bool:

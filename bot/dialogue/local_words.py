@@ -81,6 +81,31 @@ class Words:
             text = _TAGALOG_PARTICLE.sub("", text)
         return bool(find(local, text))
 
+    def blank(self, text: str) -> str:
+        """``text`` with this concept's words blanked out, in English and in the turn's language
+        (a Tagalog text loses its "po" too; a Vietnamese one is blanked where its folded form
+        matches, keeping its diacritics for the words read after)."""
+        language = self.language or current().language
+        for pattern, other in [
+            (self.english, None),
+            *((self.local(lang), lang) for lang in (self.mixed if language == "en" else ())),
+            *(((self.local(language), language),) if language != "en" else ()),
+        ]:
+            if pattern is None:
+                continue
+            if other == "tl":
+                text = _TAGALOG_PARTICLE.sub("", text)
+            if other == "vi":
+                folded = fold(text)
+                if len(folded) == len(text):
+                    for found in pattern.finditer(folded):
+                        start, end = found.span()
+                        text = text[:start] + " " * (end - start) + text[end:]
+                    continue
+                text = folded
+            text = pattern.sub(lambda found: " " * len(found.group(0)), text)
+        return text
+
     def local(self, language: str) -> re.Pattern[str] | None:
         """The words of ``language``, if this concept has them."""
         return {
@@ -172,6 +197,23 @@ NOT_PLAIN_YES = Words(
     vietnamese=words("khong", "ko", "nhung", "khoan", "chua", "cho da", "thoi"),
     vietnamese_not=_NOT_A_VIETNAMESE_NO,
     tagalog=words("hindi", "huwag", "wag", "pero", "teka", "di", "sandali"),
+)  # fmt: skip
+
+# Thanks, and the yes words that make a thanks a yes ("ya boleh, terima kasih"): an "ok" with
+# thanks ("ok terima kasih", "โอเคค่ะ ขอบคุณค่ะ", "ok cam on", "sige salamat") acknowledges an
+# answer; it accepts no offer (`MessageReading._acknowledges`).
+THANKS = Words(
+    malay=words("terima ?kasih", "makasih", "trima ?kasih", "trims", "tq", "tqvm"),
+    thai=thai("ขอบคุณ", "ขอบใจ"),
+    vietnamese=words("cam on", "cam an", "thanks"),
+    tagalog=words("salamat"),
+)
+FIRM_YES = Words(
+    malay=words("ya+", "iya+", "boleh", "teruskan", "lanjut(?:kan)?", "tolong", "setuju", "jadi"),
+    thai=thai("ใช่", "ตกลง", "ยืนยัน", "เอาเลย", "จัดการ"),
+    vietnamese=words("co", "vang", "duoc", "dong y", "lam di", "tien hanh"),
+    vietnamese_not=_NOT_A_VIETNAMESE_NO,
+    tagalog=words("oo", "opo", "tuloy", "go"),
 )  # fmt: skip
 
 # --- declining an offer, dropping a request --------------------------------------------------
@@ -305,6 +347,31 @@ CANCEL_IF = Words(
     tagalog=words(r"(?:kung|pag|kapag) (?:i-?cancel|ikansela)"),
     mixed=("ms",),
 )  # fmt: skip
+# A question asked without its mark, as Thai always does and chats in the other languages often
+# do ("ใครเป็นคนจ่ายค่าส่งคืนคะ เราต้องจ่ายเองไหม", "bao lâu thì tiền về thẻ vậy", "siapa yang
+# bayar kos pos", "sino ang magbabayad"): the question words and end particles of each.
+ASKED = Words(
+    malay=words(
+        "adakah", "apakah", "berapa", "bila", "bilakah", "kapan", "macam mana", "camne",
+        "bagaimana", "gimana", "siapa", r"boleh (?:tak|ke)", r"bisa (?:gak|nggak|tidak|ga)",
+    ),
+    thai=thai(
+        "ไหม", "มั้ย", "หรือเปล่า", "หรือไม่", "ยังไง", "อย่างไร", "เท่าไร", "เท่าไหร่", "กี่วัน",
+        "ใคร", "เมื่อไร", "เมื่อไหร่", "สอบถาม",
+    ),
+    vietnamese=words(
+        "bao lau", "bao nhieu", "the nao", "ra sao", r"ai (?:tra|chiu|se)",
+        r"(?:duoc|phai|co) (?:khong|ko|k)", r"vay$",
+    ),
+    tagalog=words("paano", "ilan", "kailan", "sino", "magkano", "ba"),
+)  # fmt: skip
+# A supposition: "if the shop sends the wrong item" ("ถ้า", "kalau", "nếu", "kung").
+SUPPOSED = Words(
+    malay=words("kalau", "kalo", "klo", "jika", "jikalau", "sekiranya", "seandainya", "andai"),
+    thai=thai("ถ้า", "หาก", "สมมติ"),
+    vietnamese=words("neu", "gia su", "lo nhu"),
+    tagalog=words("kung", "kapag", "pag"),
+)
 # Sending an item back ("nak pulangkan kasut", "อยากคืนเสื้อ", "cho mình trả lại cái tai
 # nghe", "gusto kong ibalik"): a return the intent reader took for out of scope. Not the money
 # coming back ("คืนเงิน", "trả lại tiền", "wang dipulangkan"), which is a refund.
@@ -570,12 +637,14 @@ REASONS = {
         # fit"): "saiz M terlalu kecik" was asked what went wrong (dev6 h32).
         malay=words(
             r"(?:tukar|ubah|berubah|ganti) (?:fikiran|pikiran|minda)",
-            r"(?:tak|tidak|gak|nggak|ga) (?:nak|mau|mahu|jadi|perlu|butuh|suka)", *_FIT_MALAY,
+            # Not "tak nak tukar" (no exchange wanted: the remedy of a wrong item, dev11 p05).
+            r"(?:tak|tidak|gak|nggak|ga) (?:nak|mau|mahu|jadi|perlu|butuh|suka)"
+            r"(?! (?:tukar|ganti|replace|exchange|penggantian))", *_FIT_MALAY,
         ),
         thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", *_FIT_THAI),
         vietnamese=words("doi y", r"(?:khong|ko|het) (?:can|thich|muon)", *_FIT_VIETNAMESE),
         tagalog=words(
-            r"nagbago (?:ang )?isip", "ayoko na", "ayaw ko na",
+            r"nagbago (?:lang |na )?(?:ang |yung )?isip", "ayoko na", "ayaw ko na",
             r"(?:hindi|di) ko na (?:kailangan|gusto)", *_FIT_TAGALOG,
         ),
     ),
@@ -612,7 +681,11 @@ REASONS = {
     ),
     "wrong_item": Words(
         malay=words(
-            r"salah (?:barang|kirim|hantar|item|produk)", "barang salah",
+            r"salah (?:barang|kirim|hantar|item|produk|warna|saiz|size|ukuran|model)",
+            "barang salah",
+            # "saya order ... warna maroon, tapi yang sampai warna hijau" (dev11 p05).
+            r"(?:tapi|tetapi|tp) (?:yang )?(?:sampai|sampe|datang|dateng|dapat|diterima|dihantar"
+            r"|dikirim) (?:\w+ )?(?:warna|saiz|size|ukuran|model)",
             r"bukan (?:barang )?(?:yang|apa yang) (?:saya|aku|sy) (?:order|pesan|beli)",
         ),
         thai=thai("ส่งผิด", "ได้ผิด", "ไม่ตรงปก", "ไม่ใช่ของที่สั่ง", "ไม่ตรงกับที่สั่ง"),
@@ -636,7 +709,12 @@ REASONS = {
         vietnamese=words(
             r"(?:chua|khong)(?: bao gio)? (?:nhan duoc|nhan|toi|den)", "mat hang", "that lac",
         ),
-        tagalog=words(r"(?:hindi|di)(?: pa)? (?:dumating|natanggap|dumarating)", "nawala"),
+        # "hindi pa rin dumadating" (still not arriving, dev11 p07).
+        tagalog=words(
+            r"(?:hindi|di)(?: pa)?(?: rin| din)? (?:dumating|natanggap|dumarating|dumadating"
+            r"|nadeliver|na-deliver|naideliver)",
+            "nawala",
+        ),
     ),
     "late_delivery": Words(
         malay=words(
@@ -663,6 +741,24 @@ REASONS = {
         tagalog=words(r"na-?late", "natagalan", "matagal dumating"),
     ),
 }  # fmt: skip
+
+# Damage denied: "wala po itong sira" (nothing is broken), "ของไม่ได้เสียอะไร", "tak rosak pun",
+# "không bị hư gì": said beside a change of mind, the damage word in it is no damage (dev11 p16,
+# p18: asked for a photo, and asked what went wrong until a person took over).
+DAMAGE_DENIED = Words(
+    malay=words(
+        r"(?:tak|tidak|tiada|takde|tak ada|tidak ada|gak|nggak|ga|bukan)(?: ada)?(?: yang)?"
+        r" (?:rosak|rusak|pecah|cacat|kerosakan|kerusakan)",
+    ),
+    thai=thai(
+        "ไม่ได้เสีย", "ไม่เสีย", "ไม่ได้ชำรุด", "ไม่ชำรุด", "ไม่ได้แตก", "ไม่แตก", "ไม่ได้พัง",
+        "ไม่พัง", "ไม่มีตำหนิ",
+    ),
+    vietnamese=words(r"khong (?:bi |co )?(?:hu|hong|vo|loi|be|nut|mop)(?: hong)?(?: gi)?"),
+    tagalog=words(
+        r"(?:walang|wala(?: naman(?:g)?| itong| ito(?:ng)?| akong)?|hindi|di) sira",
+    ),
+)  # fmt: skip
 
 # --- a payment problem (REV-6.3: a double charge, a payment that failed but took money) ------
 # Words of the problem itself, not of paying ("I remember paying 69.90"): the payment reading

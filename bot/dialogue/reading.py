@@ -29,6 +29,8 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
+    DAMAGE_DENIED,
+    FIRM_YES,
     NEWEST_OFFERED,
     NO_LEAD,
     NO_WORDS,
@@ -43,6 +45,7 @@ from bot.dialogue.wording import (
     REFUND_ASKED,
     REFUND_MADE,
     RETURN_ASKED,
+    THANKS,
     YES_LEAD,
     YES_WORDS,
     cancel_asked,
@@ -51,6 +54,9 @@ from bot.dialogue.wording import (
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from policies.rules import came_late
 from policies.types import ClaimType, Order, OrderStatus
+
+# The reasons a denied damage cancels (`_damage_denied`): not a wrong item, which is no damage.
+DENIABLE = frozenset({ClaimType.DAMAGED.value, ClaimType.DEFECTIVE.value})
 
 # The bot's closed questions whose options a reply may pick by place (`_picked_by_place`).
 _LISTS = frozenset({Choice.ITEMS, Choice.REMEDY, Choice.OPENED})
@@ -218,7 +224,8 @@ class MessageReading(TurnBase):
     def _reason_in_words(self, intent: str | None = None) -> str | None:
         """The one reason whose quick reply's words the answer uses ("changed my mind", "it
         came broken"), when the NLU read none; two reasons named are no answer."""
-        named = [name for name, words in REASON_WORDS.items() if words.search(self.said)]
+        said = DAMAGE_DENIED.blank(self.said)
+        named = [name for name, words in REASON_WORDS.items() if words.search(said)]
         if len(named) != 1:
             return None
         request = intent or (self.state.flow.intent if self.state.flow else self.intent)
@@ -267,6 +274,8 @@ class MessageReading(TurnBase):
         if reason.confidence < REASON_ANSWER_CONFIDENCE:
             return words
         read = CLAIM_OF_REASON.get(reason.name, reason.name)
+        if read in DENIABLE and self._damage_denied():
+            return words  # the reader's damage is the word the buyer denied
         if (
             read == ClaimType.CHANGE_OF_MIND_RETURN.value
             and words != read
@@ -320,10 +329,20 @@ class MessageReading(TurnBase):
         if reason is None or reason.name == NO_REASON or reason.confidence < at_least:
             return None
         name = CLAIM_OF_REASON.get(reason.name, reason.name)
+        if name in DENIABLE and self._damage_denied():
+            return None
         request = intent or (self.state.flow.intent if self.state.flow else self.intent)
         if name not in REASONS_OF_REQUEST.get(request, {name}):
             return None
         return name
+
+    def _damage_denied(self) -> bool:
+        """The message denies damage ("wala po itong sira, nagbago lang po ang isip ko") and
+        names none besides: a damage reading is of the word denied (dev11 p16)."""
+        said = self.said
+        if not DAMAGE_DENIED.search(said):
+            return False
+        return not REASON_WORDS["damaged"].search(DAMAGE_DENIED.blank(said))
 
     def _may_ask(self) -> bool:
         """A question mark, or a question act at even odds."""
@@ -366,7 +385,17 @@ class MessageReading(TurnBase):
         have yet), a refund (of a pending order: its cancellation) or nothing the intent reader
         knows. The order it names must be pending; naming none, the buyer must have a pending
         order and no refund to track."""
-        if self.intent not in (*TRACKING, "request_refund", "out_of_scope", "inform"):
+        unsure_complaint = (
+            # "shop oi huy giup minh don X ban phim co nha, dat nham" read as a complaint at
+            # 0.73: offered a review of a decision (dev11 p48).
+            self.intent == "complaint" and self.parse.intent.confidence < SURE_REQUEST
+        )
+        if not unsure_complaint and self.intent not in (
+            *TRACKING,
+            "request_refund",
+            "out_of_scope",
+            "inform",
+        ):
             return False
         if not cancel_asked(self.said):
             return False
@@ -430,9 +459,16 @@ class MessageReading(TurnBase):
         act = self.parse.dialogue_act
         return act is not None and act.name == "inform" and act.confidence >= SURE_INFORM
 
+    def _acknowledges(self) -> bool:
+        """Thanks without a firm yes ("ok thanks", "okay thank you, good to know"): an answer
+        acknowledged, no offer accepted."""
+        return THANKS.search(self.said) and not FIRM_YES.search(self.said)
+
     def _is_yes(self) -> bool:
         # "Oh, I see. Yes, please set up the return then.": a sentence that opens with a yes.
         sentences = [part.strip() for part in re.split(r"[.!?;]+", self.said) if part.strip()]
+        if self.option != "yes" and self._acknowledges():
+            return False
         return (
             self.option == "yes"
             or self.intent == "affirm"

@@ -53,6 +53,19 @@ YES_LEAD = replace(
 NO_LEAD = replace(local.NO_LEAD, english=re.compile(_FILLER + r"(?:no|nope|nah)\b"))
 # "ok thanks, I decide later" opens with an ok and defers: no yes to anything (dev7 j12 had a
 # return authorised on it, at the check offer and again at the confirmation).
+# "ok thanks" to "Shall I go ahead?" or "Shall I check order X?": a buyer who asked a question
+# and got the answer, not a yes (dev11 p21: the check went ahead and a return was authorised
+# on a second "ok thanks"). A firm yes word with it is a yes ("yes please, thanks").
+THANKS = replace(
+    local.THANKS,
+    english=re.compile(r"\b(?:thanks|thank (?:you|u)|thx|tq|ty|cheers|much appreciated)\b"),
+)
+FIRM_YES = replace(
+    local.FIRM_YES,
+    english=re.compile(
+        r"\b(?:yes|yeah|yep|yup|please|pls|plz|go ahead|do it|go for it|proceed|confirm(?:ed)?)\b"
+    ),
+)
 NOT_PLAIN_YES = replace(
     local.NOT_PLAIN_YES,
     english=re.compile(
@@ -124,8 +137,9 @@ ASKS_REFUND_BACK = re.compile(
 REFUND_ASKED = replace(
     local.REFUND_ASKED,
     english=re.compile(
-        r"\b((i'?d like|i would like|i want|i need|give me|can i (get|have)|please)( \w+)?"
-        r" (a |my )?(full )?(refund|money back)|refund (it|me|please|pls))\b"
+        # "want refund for the mugs" (dev11 p56: "No refund has been issued" was the answer).
+        r"\b((i'?d like|i would like|(i )?wants?|(i )?need|give me|can i (get|have)|please)"
+        r"( \w+)? (a |my )?(full )?(refund|money back)|refund (it|me|please|pls))\b"
     ),
 )
 # A refund the buyer says was made: "the app is saying refunded", "refund was approved".
@@ -151,6 +165,8 @@ REFUSING = replace(
 NOT_THIS_REMEDY = re.compile(
     r"\b(not|no|instead of|rather than|(don'?t|do not) want)( an?| the| my)? (refund\w*|money"
     r"|replac\w*|exchange|new one)\b"
+    # Malay and Indonesian: "tak nak tukar", "gak mau ganti" (dev11 p05).
+    r"|\b(tak|tidak|gak|nggak|ga|x) (nak|mau|mahu|perlu)( \w+)? (tukar|ganti|refund|duit)\b"
 )
 
 
@@ -229,7 +245,7 @@ _ENGLISH_REASONS = {
     # Damaged or defective: broken in transit, spoiled by water or heat, or not working ("box
     # got soaked in the rain, towels inside all damp": read out of scope, dev6 h10).
     "damaged": re.compile(
-        r"\b(damaged?|broken?|broke|cracked|smashed|shattered|dented|torn|ripped|chipped"
+        r"\b(damaged?|broken?|broke|cracked|smashed|shattered|dented|torn|ripped|chipp?ed"
         # A chip in a plate, not a bag of chips ("send back durian chips if i dont vibe w the
         # taste": a change of mind, dev3 f07).
         r"|chips? (on|in|off)|(a|one|small|tiny|big|little) chip"
@@ -268,7 +284,10 @@ _ENGLISH_REASONS = {
         r"|not (arrived|received|here)|still (waiting|not here)(?! (for|on) (my |the |a )?"
         r"(refund|money))|(hasn'?t|has not|haven'?t|have not) (shown up|turned up|got it)"
         r"|(hasn'?t|has not|not) (moved|been updated|updated) (in|for)"
-        r"|still (just )?(says |shows )?in transit|no sign of (it|them|my))\b"
+        r"|still (just )?(says |shows )?in transit|no sign of (it|them|my)"
+        # "IT WAS MEANT TO BE HERE A WEEK AGO" (dev11 p37).
+        r"|(meant|supposed|due) to (be here|arrive|come|get here|be delivered) (a |one |two "
+        r"|\d+ )?(days?|weeks?|last|yesterday|by))\b"
     ),
     # Came, but after the promised date.
     "late_delivery": re.compile(
@@ -285,6 +304,17 @@ _ENGLISH_REASONS = {
 # Malay and Indonesian reason words count in English chats too (code-mixing: "sampai already
 # pecah" was read as a parcel not received, dev7 j29); they are no English words. Not the
 # Vietnamese ones, typed unaccented ("be", "hu", "gay"), nor the others.
+# Damage denied ("nothing is broken, I just changed my mind", `local_words`): its damage word is
+# no damage, for the reason words and the reason reader alike (`MessageReading`).
+DAMAGE_DENIED = replace(
+    local.DAMAGE_DENIED,
+    english=re.compile(
+        r"\b(?:(?:nothing|not|isn'?t|wasn'?t|aren'?t|weren'?t|no)"
+        r" (?:is |was |at all |really |even )?(?:broken|damaged|defective|faulty|cracked|torn)"
+        r"|no (?:damage|defects?|faults?))\b"
+    ),
+    mixed=("ms",),
+)
 REASON_WORDS = {
     name: replace(local.REASONS[name], english=english, mixed=("ms",))
     for name, english in _ENGLISH_REASONS.items()
@@ -394,6 +424,19 @@ def without_fine(text: str) -> str:
     return " ".join(c for c in _CLAUSE_END.split(text) if c.strip() and not fine_told(c))
 
 
+# When people answer, asked: "Could you tell me at what hours the people are there, so that I
+# can ask him to sit with me?" (dev11 p28: read as asking for a person, and handed over at once).
+AGENT_HOURS_ASKED = re.compile(
+    r"\b((at )?what (hours?|times?)|which (hours?|times?|days?)|what time"
+    r"|when (are|is|do|will|can i (talk|speak|chat) to) (the |your |a )?(people|persons?|agents?"
+    r"|staff|someone|somebody|humans?|team|real (people|persons?))"
+    r"|(opening|working|office|business|support) hours)\b"
+)
+# A question without its mark in the conversation's language, and a supposition ("if ...").
+ASKED_LOCALLY = local.ASKED
+SUPPOSED = replace(
+    local.SUPPOSED, english=re.compile(r"\b(?:if|what if|in case|suppos(?:e|ing))\b")
+)
 # Sending an item back, in the buyer's language (English returns the intent reader reads).
 RETURN_ASKED = local.RETURN_ASKED
 CHANGE_ADDRESS = local.CHANGE_ADDRESS

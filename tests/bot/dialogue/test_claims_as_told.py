@@ -245,3 +245,27 @@ def test_a_late_arrival_with_damage_words_is_still_asked(chat, nlu):
     text = "The yoga mat (D206) turned up a week after the date you promised, and it's torn."
     nlu.script[text], nlu.reasons[text] = "request_refund", ("damaged", 0.64)
     assert chat.say(text)["expecting"] == "reason"
+
+
+def test_a_refund_wanted_for_broken_items_read_as_tracking_is_the_claim(chat, nlu, world_db):
+    # dev11 p56: read as tracking a refund (0.51), the answer was "No refund has been issued".
+    seed(
+        world_db,
+        [
+            order(
+                "M710",
+                item("Stoneware mug", "12.90", quantity=2),
+                item("Stoneware teapot", "18.00", sku="TEAPOT"),
+                placed=6,
+            )
+        ],
+    )
+    text = (
+        "both of the mugs in M710 came chiped on the rim, teapot is fine tho. pics attachd. "
+        "want refund for the mugs"
+    )
+    nlu.script[text] = "track_refund"
+    turn = chat.say(text, photo=PHOTO)
+    assert "No refund has been issued" not in bot_text(turn), bot_text(turn)
+    # Both mugs: 25.80, over DMG-3.2's $25, so a return, its remedy asked first.
+    assert turn["expecting"] in ("choice", "confirmation"), bot_text(turn)

@@ -1,0 +1,138 @@
+"""Requests and questions as buyers in each market type them (dev11): a wrong colour told in
+Malay, a double charge and a cancellation read as complaints, a return read as tracking, a
+parcel "still not arriving" in Taglish, a parcel "meant to be here a week ago", a supposition
+asked in Thai, an opened serum asked about unopened ones, and the agents' hours asked."""
+
+import pytest
+
+from bot.dialogue.wording import AGENT_HOURS_ASKED, REASON_WORDS
+from bot.language.catalogue import speaking
+from policies.types import Category, PaymentMethod
+from tests.utils.builders import bot_text, citations, item, order, seed
+
+PHOTO = "https://img.example.com/p.jpg"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "reason"),
+    [
+        ("ms", "saya order tudung warna maroon, tapi yang sampai warna hijau", "wrong_item"),
+        ("ms", "salah warna yang dihantar", "wrong_item"),
+        ("tl", "yung order ko na phone case hindi pa rin dumadating", "not_received"),
+        ("en", "it was meant to be here a week ago", "not_received"),
+        ("en", "it was supposed to arrive last week", "not_received"),
+        ("tl", "nagbago lang ang isip ko", "change_of_mind_return"),
+    ],
+)
+def test_reason_words(language: str, text: str, reason: str) -> None:
+    with speaking(language):
+        assert [n for n, w in REASON_WORDS.items() if w.search(text.lower())] == [reason]
+
+
+def test_no_exchange_wanted_is_no_change_of_mind() -> None:
+    with speaking("ms"):
+        said = "nak return and refund please, tak nak tukar."
+        assert not REASON_WORDS["change_of_mind_return"].search(said)
+
+
+def test_a_wrong_colour_told_in_malay_is_a_wrong_item_refunded_in_full(chat, nlu, world_db):
+    # dev11 p05: read as a change of mind ("tak nak tukar"), $5 return shipping was deducted.
+    seed(
+        world_db,
+        [
+            order(
+                "M720",
+                item("Tudung bawal satin (maroon)", "29.90", Category.APPAREL, quantity=2),
+                placed=6,
+                delivered=3,
+                payment=PaymentMethod.WALLET,
+            )
+        ],
+    )
+    text = (
+        "Hi, order M720 saya order tudung bawal satin warna maroon 2 helai, tapi yang sampai "
+        "warna hijau dua-dua. Dah attach gambar. Nak return and refund please, tak nak tukar."
+    )
+    nlu.script[text] = "request_refund"
+    turn = chat.say(text, photo=PHOTO)
+    assert "59.80" in bot_text(turn) and "54.80" not in bot_text(turn), bot_text(turn)
+    assert "DMG-3.1" in citations(turn), citations(turn)
+
+
+def test_a_double_charge_read_as_a_complaint_goes_to_the_payment_desk(chat, nlu):
+    text = "SHOP OI TOI BI TRU TIEN 2 LAN CHO DON P100, THE BI TRU HAI LAN!!! TRA LAI TIEN NGAY"
+    nlu.script[text] = "complaint"
+    nlu.confidence = 0.8
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
+
+
+def test_a_cancellation_read_as_a_complaint_is_the_cancellation(chat, nlu):
+    text = "shop oi huy giup minh don P100 tai nghe nha, dat nham."
+    nlu.script[text] = "complaint"
+    nlu.confidence = 0.73
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "CAN-1.1" in citations(turn), bot_text(turn)
+
+
+def test_a_return_read_as_tracking_is_the_return(chat, nlu):
+    # dev11 p44: the answer was the order's delivery date.
+    text = "Salam. Saya nak pulangkan blue dress dalam order D200, saya ubah fikiran, belum pakai."
+    nlu.script[text] = "track_order"
+    nlu.confidence = 0.59
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
+
+
+def test_a_supposition_asked_in_thai_is_answered_not_started(chat, nlu, answerer):
+    # dev11 p27: "ส่งคืน" (send back) started a return and asked for the order.
+    text = "สอบถามหน่อยค่ะถ้าร้านส่งของผิดมาให้แล้วต้องส่งคืนใครเป็นคนจ่ายค่าส่งคืนคะเราต้องจ่ายเองไหม"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert text in answerer.questions, bot_text(turn)
+    assert turn["expecting"] != "order_id", bot_text(turn)
+
+
+def test_an_opened_item_asked_about_unopened_ones_is_opened(chat, nlu, world_db):
+    # dev11 p49: "chưa mở" in the question sentence made the opened serum a sealed one.
+    text = (
+        "Chào shop, mình mua son D203, hôm trước mình đã bóc seal dùng thử 2 lần rồi, chỉ là "
+        "mình thấy không thích lắm. Mình trả lại được không shop? À mà nếu là sản phẩm chưa "
+        "mở thì được trả trong bao lâu vậy?"
+    )
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["expecting"] != "confirmation" and turn["actions"] == [], bot_text(turn)
+
+
+def test_the_agents_hours_asked_are_answered_with_a_person_on_offer(chat, nlu, answerer):
+    text = (
+        "My son tells me I can speak to a real person at your company through this chat. "
+        "Could you tell me at what hours the people are there?"
+    )
+    nlu.script[text] = "request_human"
+    turn = chat.say(text)
+    assert turn["status"] == "bot" and text in answerer.questions, bot_text(turn)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("at what hours are the people there?", True),
+        ("when are your agents available?", True),
+        ("what are your opening hours", True),
+        ("i want to talk to a person now", False),
+        ("get me a human", False),
+    ],
+)
+def test_agent_hours_asked(text: str, asked: bool) -> None:
+    assert bool(AGENT_HOURS_ASKED.search(text)) is asked
+
+
+def test_a_shipped_order_status_is_left_to_tracking(chat, nlu):
+    # The return reading needs a delivered order: tracking a shipped one stays tracking.
+    text = "where is my novel S301, i want to pulangkan it if it comes late"
+    nlu.script[text] = "track_order"
+    nlu.confidence = 0.59
+    turn = chat.say(text)
+    assert turn["expecting"] != "confirmation", bot_text(turn)
