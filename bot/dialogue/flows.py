@@ -32,6 +32,7 @@ from datetime import datetime
 
 from bot.clauses import clause_book_in, policy_quote
 from bot.dialogue import replies
+from bot.dialogue.agent_hours import CLAUSE as AGENT_HOURS_CLAUSE
 from bot.dialogue.decision import Deciding
 from bot.dialogue.order_match import amounts_in, items_named
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
@@ -110,7 +111,7 @@ from bot.dialogue.wording import (
     without_declined_remedy,
     without_questions,
 )
-from bot.language.catalogue import current
+from bot.language.catalogue import current, say
 from bot.language.rule_phrases import explained, said
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
@@ -189,11 +190,11 @@ class TurnHandler(Deciding):
             return self._dispute_refusal()
         if self.intent == "request_human" or self.option == "person":
             if self.option != "person" and self._asks_when_people_answer():
-                # When people answer is asked, not a person now: the hours (HELP-8.1), and a
-                # person one tap away.
-                answered = self._answer_if_sure(offer_person=True)
-                if answered is not None:
-                    return answered
+                # When people answer is asked, not a person now (dev11 p28: "Could you tell me at
+                # what hours the people are there, so that I can ask him to sit with me?"): the
+                # hours (HELP-8.1), and a person one tap away.
+                self._reply(say("agent_wait_hours"), [AGENT_HOURS_CLAUSE])
+                return self._offer_person_keep_flow()
             return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
         if self.intent == "payment_issue" and not (
             state.proposal is not None and self.parse.intent.confidence < SURE_REQUEST
@@ -421,8 +422,8 @@ class TurnHandler(Deciding):
                 # "สอบถามหน่อยค่ะ ถ้าร้านส่งของผิดมาให้แล้วต้องส่งคืน ใครเป็นคนจ่ายค่าส่งคืนคะ": a
                 # supposition asked about, out of scope at 1.00; its "ส่งคืน" started a return,
                 # asked for the order, and a person took over (dev11 p27). Retrieval first,
-                # when sure.
-                answered = self._answer_if_sure()
+                # when sure, of the situation the words name (a wrong item: the seller pays).
+                answered = self._answer_if_sure(situation=self._situation_in_words())
                 if answered is not None:
                     return answered
             problem = self._reason_in_words_unopposed()
@@ -683,11 +684,15 @@ class TurnHandler(Deciding):
         # The situation is the whole message's: "... rice cooker ... not working properly ...
         # Who must pay the postage to send it back?" is asked of a faulty item, and read alone
         # its answer was the change-of-mind return's $5 (dev8 k37).
-        words = self._reason_in_words_unopposed()
-        told = "change_of_mind" if words == ClaimType.CHANGE_OF_MIND_RETURN.value else words
+        told = self._situation_in_words()
         with self._reading(sentence):
             self._say_sure_answer(told)
         self._side_turn = False
+
+    def _situation_in_words(self) -> str | None:
+        """The situation retrieval is asked about, as the reason replies' words name it."""
+        words = self._reason_in_words_unopposed()
+        return "change_of_mind" if words == ClaimType.CHANGE_OF_MIND_RETURN.value else words
 
     def _start_answering(self, intent: str, confidence: float | None = None) -> Outcome:
         """`_start` a request the intent reader could not read (out of scope, information),
@@ -754,11 +759,14 @@ class TurnHandler(Deciding):
         """A payment problem the act reader surely reads as a question, naming no order."""
         return self._asks() and not (self._order_entity() or self._id_typed())
 
-    def _answer_if_sure(self, *, offer_person: bool = False) -> Outcome | None:
-        """The policy answer to this message when retrieval is sure of it, then the order it
-        may be about offered for a check (or, with ``offer_person``, a person); None when
-        retrieval is not sure, and nothing said: the caller's request goes on as before."""
-        if not self._say_sure_answer():
+    def _answer_if_sure(
+        self, *, offer_person: bool = False, situation: str | None = None
+    ) -> Outcome | None:
+        """The policy answer to this message (of ``situation``, else the one the NLU reads)
+        when retrieval is sure of it, then the order it may be about offered for a check (or,
+        with ``offer_person``, a person); None when retrieval is not sure, and nothing said:
+        the caller's request goes on as before."""
+        if not self._say_sure_answer(situation):
             return None
         if offer_person:
             self._offer_person_keep_flow()

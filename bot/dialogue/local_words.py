@@ -210,7 +210,8 @@ THANKS = Words(
 )
 FIRM_YES = Words(
     malay=words("ya+", "iya+", "boleh", "teruskan", "lanjut(?:kan)?", "tolong", "setuju", "jadi"),
-    thai=thai("ใช่", "ตกลง", "ยืนยัน", "เอาเลย", "จัดการ"),
+    # "ได้ค่ะ ขอบคุณมากนะคะ" (dev11 p50): "ได้" opening the message is a yes ("can" inside it).
+    thai=thai("ใช่", "ตกลง", "ยืนยัน", "เอาเลย", "จัดการ", "^ได้"),
     vietnamese=words("co", "vang", "duoc", "dong y", "lam di", "tien hanh"),
     vietnamese_not=_NOT_A_VIETNAMESE_NO,
     tagalog=words("oo", "opo", "tuloy", "go"),
@@ -688,7 +689,11 @@ REASONS = {
             r"|dikirim) (?:\w+ )?(?:warna|saiz|size|ukuran|model)",
             r"bukan (?:barang )?(?:yang|apa yang) (?:saya|aku|sy) (?:order|pesan|beli)",
         ),
-        thai=thai("ส่งผิด", "ได้ผิด", "ไม่ตรงปก", "ไม่ใช่ของที่สั่ง", "ไม่ตรงกับที่สั่ง"),
+        thai=thai(
+            "ส่งผิด", "ได้ผิด", "ไม่ตรงปก", "ไม่ใช่ของที่สั่ง", "ไม่ตรงกับที่สั่ง",
+            # "ร้านส่งของผิดมา", "ได้สีผิด", "ผิดไซซ์" (dev11 p27).
+            "ส่งของผิด", "ของผิด", "สีผิด", "ไซซ์ผิด", "ผิดสี", "ผิดไซซ์", "ผิดแบบ", "ผิดรุ่น",
+        ),
         vietnamese=words(
             r"(?:giao|gui) (?:sai|nham)", r"(?:sai|nham) (?:hang|san pham)",
             r"khong (?:dung|giong) (?:hang|mau|hinh)",

@@ -46,6 +46,7 @@ from bot.dialogue.wording import (
     REFUND_MADE,
     RETURN_ASKED,
     THANKS,
+    WHEN_ASKED,
     YES_LEAD,
     YES_WORDS,
     cancel_asked,
@@ -376,8 +377,13 @@ class MessageReading(TurnBase):
             # offer on the table was dropped (held-out conversations, the bot's replies).
             return True
         # Asked without its mark ("when do i get the money back then", the act reader's
-        # question): about the offer too.
-        return self.parse.intent.confidence < SURE_REQUEST or self._may_ask()
+        # question, "HOW LONG TILL I SEE IT ON MY CARD" read as tracking at 0.96: dev11 p37,
+        # asked which order): about the offer too.
+        return (
+            self.parse.intent.confidence < SURE_REQUEST
+            or self._may_ask()
+            or bool(WHEN_ASKED.search(self.said))
+        )
 
     def _asks_to_cancel(self) -> bool:
         """The message asks to cancel an order that has not shipped, read as something else:

@@ -63,7 +63,8 @@ THANKS = replace(
 FIRM_YES = replace(
     local.FIRM_YES,
     english=re.compile(
-        r"\b(?:yes|yeah|yep|yup|please|pls|plz|go ahead|do it|go for it|proceed|confirm(?:ed)?)\b"
+        r"\b(?:yes|yeah|yep|yup|sure|please|pls|plz|go ahead|do it|go for it|proceed"
+        r"|confirm(?:ed)?)\b"
     ),
 )
 NOT_PLAIN_YES = replace(

@@ -53,6 +53,8 @@ def test_a_firm_yes_with_thanks_is_a_yes(chat, nlu):
         ("id", "oke makasih", True),
         ("th", "โอเคค่ะ ขอบคุณค่ะ", True),
         ("th", "ตกลงค่ะ ขอบคุณ", False),
+        ("th", "ได้ค่ะ ขอบคุณมากนะคะ", False),  # dev11 p50: "ได้" opening it is a yes
+        ("en", "sure, thanks", False),
         ("vi", "ok cảm ơn shop", True),
         ("vi", "có, cảm ơn", False),
         ("tl", "sige po, salamat", True),

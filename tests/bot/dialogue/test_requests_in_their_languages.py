@@ -105,14 +105,16 @@ def test_an_opened_item_asked_about_unopened_ones_is_opened(chat, nlu, world_db)
     assert turn["expecting"] != "confirmation" and turn["actions"] == [], bot_text(turn)
 
 
-def test_the_agents_hours_asked_are_answered_with_a_person_on_offer(chat, nlu, answerer):
+def test_the_agents_hours_asked_are_answered_with_a_person_on_offer(chat, nlu):
     text = (
         "My son tells me I can speak to a real person at your company through this chat. "
         "Could you tell me at what hours the people are there?"
     )
     nlu.script[text] = "request_human"
     turn = chat.say(text)
-    assert turn["status"] == "bot" and text in answerer.questions, bot_text(turn)
+    assert turn["status"] == "bot" and "HELP-8.1" in citations(turn), bot_text(turn)
+    assert "9:00" in bot_text(turn) and turn["expecting"] == "choice", bot_text(turn)
+    assert chat.say("Talk to a person")["status"] == "waiting_for_agent"
 
 
 @pytest.mark.parametrize(
@@ -136,3 +138,13 @@ def test_a_shipped_order_status_is_left_to_tracking(chat, nlu):
     nlu.confidence = 0.59
     turn = chat.say(text)
     assert turn["expecting"] != "confirmation", bot_text(turn)
+
+
+def test_a_when_question_at_a_confirmation_read_as_tracking_is_about_the_offer(chat, nlu, answerer):
+    # dev11 p37: "Is it about order X?", then the order's tracking, then the offer again.
+    nlu.script["cancel P100 please"] = "cancel_order"
+    assert chat.say("cancel P100 please")["expecting"] == "confirmation"
+    nlu.script["HOW LONG TILL I SEE IT ON MY CARD"] = "track_order"
+    turn = chat.say("HOW LONG TILL I SEE IT ON MY CARD")
+    assert "HOW LONG TILL I SEE IT ON MY CARD" in answerer.questions, bot_text(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
