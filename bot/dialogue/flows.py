@@ -62,6 +62,7 @@ from bot.dialogue.wording import (
     ACTION_ASKED,
     AGENT_HOURS_ASKED,
     ASKED_LOCALLY,
+    ASKING,
     ASKS_AMOUNT,
     ASKS_REFUND_BACK,
     CANCEL_IF,
@@ -97,12 +98,14 @@ from bot.dialogue.wording import (
     RULE_QUESTION,
     RULE_WORD_FIRST,
     SEALED_WORDS,
+    SELLER_COMPLAINT,
     SENT_BACK,
     SUPPOSED,
     UNDER_REVIEW,
     WHAT_DID_I_DO,
     WHEN_ASKED,
     WHY_QUESTION,
+    WONDERING,
     last_question,
     question_sentences,
     rating_of,
@@ -196,6 +199,12 @@ class TurnHandler(Deciding):
                 self._reply(say("agent_wait_hours"), [AGENT_HOURS_CLAUSE])
                 return self._offer_person_keep_flow()
             return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
+        if state.proposal is None and SELLER_COMPLAINT.search(self.said):
+            # A complaint about a seller or how a case was handled goes to the agents with the
+            # conversation (HELP-8.3); a decision disputed is `_disputes_a_decision`'s.
+            return self._handoff(
+                "seller_complaint", ("HELP-8.3",), replies.text("seller_complaint")
+            )
         if self.intent == "payment_issue" and not (
             state.proposal is not None and self.parse.intent.confidence < SURE_REQUEST
         ):
@@ -342,7 +351,11 @@ class TurnHandler(Deciding):
                     return self._ask_reason_guess(guess)
             return self._small_talk()
         if flow is None and (
-            (self._asks() and self._intent_unsure() and not self._request_beside_its_question())
+            (
+                (self._asks() or self._says_it_asks())
+                and self._intent_unsure()
+                and not self._request_beside_its_question()
+            )
             or self._asks_why()
             or (self._may_ask() and not self.ctx.recent_orders())
             or self._policy_question_second()
@@ -418,7 +431,7 @@ class TurnHandler(Deciding):
         if self.intent in FLOW_INTENTS:
             return self._start(self._intent_by_reason())
         if flow is None and self.intent in ("inform", "out_of_scope"):
-            if self._asks_unread() and SUPPOSED.search(self.said):
+            if self._asks_unread() and (SUPPOSED.search(self.said) or WONDERING.search(self.said)):
                 # "สอบถามหน่อยค่ะ ถ้าร้านส่งของผิดมาให้แล้วต้องส่งคืน ใครเป็นคนจ่ายค่าส่งคืนคะ": a
                 # supposition asked about, out of scope at 1.00; its "ส่งคืน" started a return,
                 # asked for the order, and a person took over (dev11 p27). Retrieval first,
@@ -703,6 +716,12 @@ class TurnHandler(Deciding):
         if self._asks_in_a_named_request():
             self._answer_question_sentence()
         return self._start(intent, confidence)
+
+    def _says_it_asks(self) -> bool:
+        """A question announced ("Saya ingin bertanya, berapa lama tempoh ... sekiranya saya
+        berubah fikiran", read as a refund at 0.59 and asked what went wrong: dev12 q30), naming
+        none of the buyer's orders by id (a question about one is its request)."""
+        return bool(ASKING.search(self.said)) and not (self._order_entity() or self._id_typed())
 
     def _asks_when_people_answer(self) -> bool:
         """A question (`_looks_like_question`) of when the agents work, with nothing open."""
@@ -1248,12 +1267,25 @@ class TurnHandler(Deciding):
         question names by id or item, else the newest in a state the situation fits."""
         # The problem the question names; else the one its request names by itself ("the jar
         # came smashed, is a broken one even covered?" reads damaged_item).
-        reason = self._named_reason() or REASON_OF_INTENT.get(self.intent)
+        # The buyer's own words before the intent's reason ("nothing is wrong with them ...
+        # they're just not me" reads wrong_item at 0.68: dev12 q03).
+        reason = (
+            self._named_reason()
+            or self._reason_in_words_unopposed()
+            or REASON_OF_INTENT.get(self.intent)
+        )
         if not self.offers_check or self.state.flow is not None or reason not in SITUATION_STATUSES:
             return
         fits = [o for o in self.ctx.recent_orders() if o.status in SITUATION_STATUSES[reason]]
+        # The order the question names by id, else by its item ("these white canvas sneakers
+        # ... The tote bag from the same week I'm keeping": the tote bag, newest, was offered
+        # and its return authorised, dev12 q03), else the newest that fits.
         named = self._typed_order()
-        order = next((o for o in fits if o.order_id == named), fits[0] if fits else None)
+        by_item = [o for o in self._orders_named(self.message_text) if o in fits]
+        order = next(
+            (o for o in fits if o.order_id == named),
+            by_item[0] if len(by_item) == 1 else (fits[0] if fits else None),
+        )
         if order is None:
             return
         flow = Flow(

@@ -361,11 +361,31 @@ ASKED = Words(
         "ใคร", "เมื่อไร", "เมื่อไหร่", "สอบถาม",
     ),
     vietnamese=words(
-        "bao lau", "bao nhieu", "the nao", "ra sao", r"ai (?:tra|chiu|se)",
+        "bao lau", "bao nhieu", "the nao", "ra sao", r"ai (?:tra|chiu|se)", "kieu gi", "lam sao",
         r"(?:duoc|phai|co) (?:khong|ko|k)", r"vay$",
     ),
     tagalog=words("paano", "ilan", "kailan", "sino", "magkano", "ba"),
 )  # fmt: skip
+# "I'd like to ask": a question announced ("Saya ingin bertanya, berapa lama ...", "อยากทราบว่า",
+# "cho mình hỏi", "tanong ko lang").
+ASKING = Words(
+    malay=words(
+        r"(?:ingin|nak|mau|mahu|hendak) (?:bertanya|tanya|nanya|tny)", "numpang tanya",
+        r"(?:ingin|nak|mau|mahu|hendak) (?:tahu|tau)", "boleh saya tahu",
+    ),
+    thai=thai("อยากทราบ", "สอบถาม", "ขอถาม", "อยากถาม", "อยากรู้"),
+    vietnamese=words(r"cho (?:minh|em|toi|to) hoi", r"(?:minh|em|toi) muon hoi", "hoi chut"),
+    tagalog=words(
+        r"gusto ko (?:lang )?(?:itanong|malaman)", "tanong ko lang", r"magtatanong", "itatanong",
+    ),
+)  # fmt: skip
+# Unsure how the rule works: "hơi phân vân không biết tính kiểu gì", "tak faham", "ไม่แน่ใจ".
+WONDERING = Words(
+    malay=words(r"(?:tak|tidak|kurang|gak|nggak) (?:faham|paham|pasti|jelas)", "keliru", "bingung"),
+    thai=thai("ไม่แน่ใจ", "ไม่เข้าใจ", "สงสัย"),
+    vietnamese=words("phan van", r"khong (?:biet|hieu|ro)", "thac mac"),
+    tagalog=words(r"(?:hindi|di) ko (?:alam|gets|maintindihan)", "nalilito"),
+)
 # A supposition: "if the shop sends the wrong item" ("ถ้า", "kalau", "nếu", "kung").
 SUPPOSED = Words(
     malay=words("kalau", "kalo", "klo", "jika", "jikalau", "sekiranya", "seandainya", "andai"),
@@ -548,8 +568,10 @@ DISPUTE = Words(
 # The negations first: "belum dibuka" is sealed, though it says "buka".
 SEALED = Words(
     malay=words(
-        r"(?:belum|tak|tidak|gak|nggak|ga)(?: pernah)? (?:di)?(?:buka|pakai|pake|guna\w*|cuba"
-        r"|coba)",
+        # Chat short forms too: "blm buka lg, seal plastik ada lg" (dev12 q13: read as opened).
+        r"(?:belum|blm|tak|tk|x|tidak|tdk|gak|gk|nggak|ngga|ga|nda)(?: pernah)? (?:di)?"
+        r"(?:buka|bukak|pakai|pake|guna\w*|cuba|coba)",
+        r"(?:seal|segel|plastik)(?:nya)? (?:\w+ )?(?:masih )?ada",
         r"masih (?:sealed|seal|bersegel|tersegel|baru|dalam plastik|dalam kotak|utuh)",
         r"segel(?:nya)? (?:masih )?utuh",
     ),
@@ -653,8 +675,8 @@ REASONS = {
     # dia bocor", "ช็อกโกแลต...ละลายเละ", "tai nghe bị mất tiếng một bên": dev8).
     "damaged": Words(
         malay=words(
-            "rosak", "rusak", "pecah", "retak", "penyek", "penyok", "remuk", "koyak", "sobek",
-            "robek", "calar", "lecet", "cacat", "bocor", "tumpah", "meleleh", "basi",
+            "rosak", "rusak", "pecah", "retak", "patah", "penyek", "penyok", "remuk", "koyak",
+            "sobek", "robek", "calar", "lecet", "cacat", "bocor", "tumpah", "meleleh", "basi",
             "busuk", "berkulat", "berjamur",
             r"(?:tak|tidak|gak|nggak|ga|x) (?:berfungsi|nyala|menyala|hidup|boleh guna"
             r"|bisa dipakai|ada bunyi|ada suara)",
@@ -710,7 +732,11 @@ REASONS = {
             r"|diterima|datang|dateng)",
             "hilang",
         ),
-        thai=thai("ไม่ได้รับ", "ไม่มาส่ง", "ของไม่มา", "ไม่ถึง", "ของหาย", "พัสดุหาย"),
+        # "ของยังไม่มาเลยค่ะ" (dev12 q09).
+        thai=thai(
+            "ไม่ได้รับ", "ไม่มาส่ง", "ของไม่มา", "ไม่ถึง", "ของหาย", "พัสดุหาย", "ยังไม่มา",
+            "ยังไม่ได้ของ",
+        ),
         vietnamese=words(
             r"(?:chua|khong)(?: bao gio)? (?:nhan duoc|nhan|toi|den)", "mat hang", "that lac",
         ),
@@ -759,11 +785,33 @@ DAMAGE_DENIED = Words(
         "ไม่ได้เสีย", "ไม่เสีย", "ไม่ได้ชำรุด", "ไม่ชำรุด", "ไม่ได้แตก", "ไม่แตก", "ไม่ได้พัง",
         "ไม่พัง", "ไม่มีตำหนิ",
     ),
-    vietnamese=words(r"khong (?:bi |co )?(?:hu|hong|vo|loi|be|nut|mop)(?: hong)?(?: gi)?"),
+    vietnamese=words(
+        r"khong (?:bi |co )?(?:hu|hong|vo|loi|be|nut|mop)(?: hong)?(?: gi)?",
+        # "không phải do váy bị lỗi gì đâu" (dev12 q08).
+        r"khong phai (?:do |vi |la )?(?:\w+ )?(?:bi )?(?:loi|hu|hong|vo)",
+    ),
     tagalog=words(
         r"(?:walang|wala(?: naman(?:g)?| itong| ito(?:ng)?| akong)?|hindi|di) sira",
     ),
 )  # fmt: skip
+
+# A complaint about a seller or how a case was handled (HELP-8.3): "nak buat aduan pasal
+# seller ni", "ร้องเรียนร้านค้า", "khiếu nại shop", "gusto kong magreklamo sa seller".
+SELLER_COMPLAINT = Words(
+    malay=words(
+        r"(?:buat |bikin |membuat )?(?:aduan|komplain|adukan|laporkan) (?:\w+ )?(?:penjual|seller"
+        r"|kedai|toko)",
+    ),
+    thai=thai("ร้องเรียนร้าน", "ร้องเรียนผู้ขาย", "ร้องเรียนคนขาย", "รายงานร้าน"),
+    vietnamese=words(
+        r"khieu nai (?:\w+ )?(?:shop|nguoi ban|cua hang)", r"to cao (?:shop|nguoi ban)"
+    ),
+    tagalog=words(
+        r"(?:magreklamo|mag-?complain|i-?report) (?:\w+ )?(?:sa |ang |yung )?(?:seller|tindahan"
+        r"|shop)",
+    ),
+    mixed=("ms",),
+)
 
 # --- a payment problem (REV-6.3: a double charge, a payment that failed but took money) ------
 # Words of the problem itself, not of paying ("I remember paying 69.90"): the payment reading

@@ -44,6 +44,7 @@ from bot.dialogue.wording import (
     REASON_WORDS,
     REFUND_ASKED,
     REFUND_MADE,
+    REFUND_WORDS,
     RETURN_ASKED,
     THANKS,
     WHEN_ASKED,
@@ -146,16 +147,17 @@ class MessageReading(TurnBase):
                 return fits[0].order_id
         return None
 
-    def _orders_named(self) -> list[Order]:
-        """The orders the message names without their id: by item ("the yoga mat"), by amount
-        ("the $45 order") or by date ("the order I placed two weeks ago"); each cue that names
-        any order narrows the ones before it, unless it would leave none."""
+    def _orders_named(self, text: str | None = None) -> list[Order]:
+        """The orders the message (or ``text``) names without their id: by item ("the yoga
+        mat"), by amount ("the $45 order") or by date ("the order I placed two weeks ago"); each
+        cue that names any order narrows the ones before it, unless it would leave none."""
+        text = self.text if text is None else text
         orders = self.ctx.orders
         named: list[Order] | None = None
         for cue in (
-            orders_named_by_product(without_fine(self.text), orders),
-            orders_named_by_amount(self.text, orders),
-            orders_named_by_date(self.text, orders, self.ctx.now),
+            orders_named_by_product(without_fine(text), orders),
+            orders_named_by_amount(text, orders),
+            orders_named_by_date(text, orders, self.ctx.now),
         ):
             if not cue:
                 continue
@@ -443,6 +445,11 @@ class MessageReading(TurnBase):
             return "request_refund" if REFUND_ASKED.search(self.said) else self.intent
         if self.intent == "request_refund" and order.was_refunded:
             return "track_refund" if REFUND_MADE.search(self.said) else self.intent
+        if self.intent in ("out_of_scope", "inform") and order.was_refunded:
+            # "อยากทราบว่าเงินคืนของออเดอร์ X ... เข้าบัตรเครดิตหรือยังครับ" (has the refund of X
+            # reached my card?) out of scope at 0.38: asked what went wrong until a person took
+            # over (dev12 q34). Money named of a refunded order is that refund, tracked.
+            return "track_refund" if REFUND_WORDS.search(self.said) else self.intent
         return self.intent
 
     def _no_refund_to_track(self) -> bool:

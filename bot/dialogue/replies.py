@@ -54,6 +54,7 @@ _SHARED_PARTS = {
     "asked_for_person": {"handoff_notice": "handoff_notice"},
     "not_understood": {"handoff_notice": "handoff_notice"},
     "payment_issue": {"handoff_notice": "handoff_notice"},
+    "seller_complaint": {"handoff_notice": "handoff_notice"},
     "change_order": {"handoff_notice": "handoff_notice"},
     "no_photo_handoff": {"handoff_notice": "handoff_notice"},
 }

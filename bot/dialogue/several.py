@@ -295,6 +295,7 @@ def run(
         # A question answered ahead of a request offers no check of an order: the request is
         # what the buyer wants done.
         handler.offers_check = not rest
+        handler.message_text = parse.text
         out = handler.run()
     else:
         handler = TurnHandler(state, ctx, parse, attachments)

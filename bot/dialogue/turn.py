@@ -74,6 +74,9 @@ class TurnBase:
         # (`DialogueManager._asks_about`), whether or not the message names an order: a request
         # naming its order answers that sentence before it goes on (`_asks_in_a_named_request`).
         self.question_read = False
+        # The whole message this turn reads a part of (`bot.dialogue.several`): the item a
+        # question's check offer is about may be named in another part.
+        self.message_text = parse.text
 
     def _picked_by_place(self) -> str | None:
         """The option a reply picks by its place in the list (`MessageReading`)."""

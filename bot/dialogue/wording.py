@@ -239,6 +239,8 @@ _ENGLISH_REASONS = {
         r"|" + _ENGLISH_FIT + r"|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
         r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
+        # "they're just not me" (dev12 q03).
+        r"|(just|simply) not (really )?(me|my (style|taste|thing|colou?r))"
         r"|(doesn'?t|does not|don'?t|do not) (suit|look good on|go with|match)"
         r"|(doesn'?t|does not|don'?t|do not) work (in|for|with)\b"
         r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase))\b"
@@ -391,7 +393,10 @@ NO_PROBLEM = replace(
     english=re.compile(
         r"\b(no (problems?|issues?) (with|on)|(has|had|have) no (problems?|issues?)|nothing wrong"
         r"|(is|are|was|were|'s) (all )?(fine|ok|okay|alright|perfect|in perfect condition)"
-        r"|works? (fine|perfectly|great))\b"
+        r"|works? (fine|perfectly|great)"
+        # "The tote bag from the same week I'm keeping" (dev12 q03).
+        r"|(i'?m|i am|i'?ll|i will) keep(ing)?( (it|them|that|this))?"
+        r"|keeping (it|them|that|this))\b"
     ),
     mixed=("ms",),
 )
@@ -433,8 +438,29 @@ AGENT_HOURS_ASKED = re.compile(
     r"|staff|someone|somebody|humans?|team|real (people|persons?))"
     r"|(opening|working|office|business|support) hours)\b"
 )
+# A complaint asked for ("I want to make a complaint about this seller", dev12 q16: read as a
+# return at 0.88, "not delivered yet" was the answer): passed to the agents (HELP-8.3).
+SELLER_COMPLAINT = replace(
+    local.SELLER_COMPLAINT,
+    english=re.compile(
+        r"\b((make|file|lodge|raise|submit|put in) an? (formal )?complaint"
+        r"|complain\w* (about|against) (the |this |that |your )?(seller|shop|store|merchant)"
+        r"|report (the |this |that )?(seller|shop|store|merchant))\b"
+    ),
+)
 # A question without its mark in the conversation's language, and a supposition ("if ...").
 ASKED_LOCALLY = local.ASKED
+ASKING = replace(
+    local.ASKING,
+    english=re.compile(
+        r"\b(i'?d like to ask|i would like to ask|i want(ed)? to ask|quick question|just asking"
+        r"|may i ask|can i ask)\b(?! (for|you to|u to))"
+    ),
+)
+WONDERING = replace(
+    local.WONDERING,
+    english=re.compile(r"\b(i was wondering|just wondering|not sure how|don'?t understand how)\b"),
+)
 SUPPOSED = replace(
     local.SUPPOSED, english=re.compile(r"\b(?:if|what if|in case|suppos(?:e|ing))\b")
 )

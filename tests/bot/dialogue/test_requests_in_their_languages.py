@@ -148,3 +148,69 @@ def test_a_when_question_at_a_confirmation_read_as_tracking_is_about_the_offer(c
     turn = chat.say("HOW LONG TILL I SEE IT ON MY CARD")
     assert "HOW LONG TILL I SEE IT ON MY CARD" in answerer.questions, bot_text(turn)
     assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_complaint_about_a_seller_goes_to_the_agents(chat, nlu):
+    # dev12 q16: read as a return at 0.88, "not delivered yet" was the answer.
+    text = (
+        "Messaged them 4 times about order S300, then they ignored me completely. "
+        "I want to make a complaint about this seller."
+    )
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "HELP-8.3" in citations(turn), bot_text(turn)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sealed"),
+    [
+        ("ms", "blm buka lg, seal plastik ada lg", True),
+        ("ms", "x buka pun", True),
+        ("ms", "dah buka dan cuba sekali", False),
+    ],
+)
+def test_sealed_in_chat_short_forms(language: str, text: str, sealed: bool) -> None:
+    from bot.dialogue.wording import SEALED_WORDS
+
+    with speaking(language):
+        assert bool(SEALED_WORDS.search(text)) is sealed
+
+
+def test_a_question_announced_is_answered_not_asked_what_went_wrong(chat, nlu, answerer):
+    # dev12 q30: read as a refund at 0.59, "What went wrong?" twice.
+    text = (
+        "Selamat petang. Saya ingin bertanya, berapa lama tempoh yang diberi untuk memulangkan "
+        "baju sekiranya saya berubah fikiran. Terima kasih."
+    )
+    nlu.script[text] = "request_refund"
+    nlu.confidence = 0.59
+    turn = chat.say(text)
+    assert text in answerer.questions and turn["expecting"] != "reason", bot_text(turn)
+
+
+def test_money_asked_of_a_refunded_order_read_as_out_of_scope_tracks_its_refund(chat, nlu):
+    # dev12 q34: asked what went wrong until a person took over.
+    text = "อยากทราบว่าเงินคืนของออเดอร์ R400 เข้าบัตรเครดิตหรือยังครับ ผมดูในบัญชีแล้วยังไม่เห็นเลย"
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.38
+    turn = chat.say(text)
+    assert turn["expecting"] != "reason" and "REF-5" in " ".join(citations(turn)), bot_text(turn)
+
+
+def test_a_check_offered_after_an_answer_is_of_the_item_named(chat, nlu, world_db):
+    # dev12 q03: the newest order (a tote bag the buyer keeps) was offered and returned.
+    seed(
+        world_db,
+        [
+            order("M730", item("White canvas sneakers", "58.00", Category.SHOES), placed=12,
+                  delivered=10),
+            order("M731", item("Cotton tote bag", "14.50"), placed=9, delivered=2),
+        ],
+    )  # fmt: skip
+    text = (
+        "honestly nothing is wrong with the white canvas sneakers, they're not broken, "
+        "they're just not me. Tags are still on. Can I send them back? The tote bag I'm keeping."
+    )
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert "M730" in bot_text(turn) and "M731" not in bot_text(turn), bot_text(turn)
