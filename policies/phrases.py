@@ -168,6 +168,8 @@ ENGLISH: Mapping[str, str] = {
     "less_return_shipping": "{amount} ({value} minus {fee} return shipping)",
     "beauty_opened_unknown": "Has the {titles} been opened? Beauty items can be returned for a "
     "change of mind only if unopened.",
+    "return_not_as_new": "The {titles} cannot be returned for a change of mind: a return must be "
+    "unused, with its tags still attached and in its original packaging.",
     "return_granted": "You can return the {titles} unused, with tags and original packaging. "
     "Once the seller receives it, {refunded} is refunded within 3 business days, {route}.",
     "return_sealed_beauty": "Unopened, still-sealed beauty products can be returned within the "

@@ -187,7 +187,7 @@ class Claim:
     `skus` empty means the claim is about every item of the order. `units` is how many of the
     one item named the claim covers ("2 tumblers, one arrived broken"); None means every unit
     no earlier remedy has covered. `opened` is only asked for beauty items (RET-2.2); None means
-    the buyer has not said yet.
+    the buyer has not said yet. `not_as_new` is never asked: only what the buyer said.
     """
 
     type: ClaimType
@@ -195,6 +195,9 @@ class Claim:
     units: int | None = None
     has_photo: bool = False
     opened: bool | None = None
+    # The buyer said the item is no longer as delivered: worn out, washed, its tags removed
+    # (RET-2.3 takes back only unused items with their tags and packaging).
+    not_as_new: bool = False
     prefers_replacement: bool = False
     seller_has_stock: bool = True
 
@@ -273,6 +276,8 @@ class Reason(StrEnum):
     VOUCHER_ALREADY_GIVEN = "voucher_already_given"
     NO_STOCK_FOR_REPLACEMENT = "no_stock_for_replacement"
     COD_NOTHING_TO_REFUND = "cod_nothing_to_refund"
+    # A change-of-mind return of an item the buyer says is worn, washed or without its tags.
+    NOT_AS_NEW = "not_as_new"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Deciding(SlotFilling):
             units=flow.units,
             has_photo=bool(flow.photos),
             opened=flow.opened,
+            not_as_new=flow.not_as_new,
             prefers_replacement=bool(flow.prefers_replacement),
         )
 

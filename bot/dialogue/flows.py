@@ -77,6 +77,8 @@ from bot.dialogue.wording import (
     NEVER_MIND,
     NO_PHOTO,
     NO_WORDS,
+    NOT_AS_NEW,
+    NOT_AS_NEW_DENIED,
     NOT_NOW,
     OPENED_NOT_ITEM,
     OPENED_WORDS,
@@ -1063,6 +1065,7 @@ class TurnHandler(Deciding):
             # "opened lipstick, dont like shade. refund?": "Has the item been opened?" would
             # ask what the buyer already said (dev2 e46, dev3 f47).
             flow.opened = True
+        flow.not_as_new = self._says_not_as_new()
         flow.person_if_refused = bool(PERSON_IF_REFUSED.search(self.said))
         flow.asked = bool(question_sentences(self.text)) or self._may_ask()
         flow.no_photo = self._says_no_photo() and not self.photos
@@ -1103,6 +1106,9 @@ class TurnHandler(Deciding):
         if flow.opened is None and self.state.choice is not Choice.OPENED and self._says_sealed():
             flow.opened = False
             took = True
+        if not flow.not_as_new and self._says_not_as_new():
+            flow.not_as_new = True  # "i cut the tags off tho": the return's condition (RET-2.3)
+            took = True
         if not flow.no_photo and self.state.expecting != "evidence" and self._says_no_photo():
             flow.no_photo = True  # "M1015, it came cracked, no photo sorry": not asked for one
             took = True
@@ -1127,6 +1133,12 @@ class TurnHandler(Deciding):
         now" (a photo may still come: it is asked for as usual)."""
         told = without_questions(self.text.lower())
         return bool(NO_PHOTO.search(told)) and not PHOTO_LATER.search(told)
+
+    def _says_not_as_new(self) -> bool:
+        """ "tag dh sy buang", "I cut the tags off": said of the item, outside a question
+        sentence ("can I return it if I removed the tags?" asks the rule)."""
+        told = NOT_AS_NEW_DENIED.blank(without_questions(self.text.lower()))
+        return bool(NOT_AS_NEW.search(told))
 
     def _says_sealed(self) -> bool:
         """ "still sealed", "never opened": said with the request, the opened question is not

@@ -604,6 +604,36 @@ OPENED = Words(
     ),
 )  # fmt: skip
 
+# The item no longer as delivered: its tags removed, worn out, washed (RET-2.3): "tag dh sy
+# buang", "ตัดป้ายแล้ว", "đã cắt mác", "tinanggal ko na yung tag".
+NOT_AS_NEW = Words(
+    malay=words(
+        r"tag(?:nya)? (?:\w+ )?(?:dah|sudah|udah|telah|dh) (?:\w+ )?(?:buang|dibuang|potong"
+        r"|dipotong|tanggal|ditanggal|cabut|dicabut|gunting|digunting|hilang)",
+        r"(?:dah|sudah|udah|telah|dh) (?:\w+ )?(?:buang|potong|tanggal|cabut|gunting) tag",
+        r"(?:dah|sudah|udah|telah|dh) (?:basuh|cuci|dicuci)",
+    ),
+    thai=thai("ตัดป้าย", "แกะป้ายออก", "ดึงป้ายออก", "ป้ายหาย", "ซักแล้ว", "ซักไปแล้ว"),
+    vietnamese=words(
+        r"(?:cat|bo|xe|go|thao|mat) (?:\w+ )?(?:mac|tem|nhan)", r"(?:da|dem) giat",
+    ),
+    tagalog=words(
+        r"(?:tinanggal|inalis|ginupit|tinapon|nawala)(?: \w+){0,3} (?:tag|tags|etiketa)",
+        "nilabhan", "nalabhan",
+    ),
+)  # fmt: skip
+
+# ... and denied: "never worn them outside", "ยังไม่ได้ตัดป้าย", "chưa cắt mác", "belum basuh".
+NOT_AS_NEW_DENIED = Words(
+    malay=words(
+        r"(?:belum|blm|tak|tidak|x|tk|gak|nggak)(?: \w+)? (?:buang|potong|tanggal|cabut|gunting"
+        r"|basuh|cuci)",
+    ),
+    thai=thai("ไม่ได้ตัดป้าย", "ไม่ตัดป้าย", "ไม่ได้แกะป้าย", "ไม่ได้ซัก", "ยังไม่ซัก"),
+    vietnamese=words(r"(?:chua|khong)(?: \w+)? (?:cat|bo|giat|xe|go|thao)"),
+    tagalog=words(r"(?:hindi|di)(?: ko)?(?: pa)? (?:tinanggal|inalis|ginupit|nilabhan|tinapon)"),
+)  # fmt: skip
+
 # --- refund or replacement? (DMG-3.3) --------------------------------------------------------
 REFUND = Words(
     malay=words(
@@ -661,7 +691,8 @@ REASONS = {
         malay=words(
             r"(?:tukar|ubah|berubah|ganti) (?:fikiran|pikiran|minda)",
             # Not "tak nak tukar" (no exchange wanted: the remedy of a wrong item, dev11 p05).
-            r"(?:tak|tidak|gak|nggak|ga) (?:nak|mau|mahu|jadi|perlu|butuh|suka)"
+            # ("x jd pakai": chat short forms, dev12 q50.)
+            r"(?:tak|tk|x|tidak|tdk|gak|gk|nggak|ga) (?:nak|nk|mau|mahu|jadi|jd|perlu|butuh|suka)"
             r"(?! (?:tukar|ganti|replace|exchange|penggantian))", *_FIT_MALAY,
         ),
         thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", *_FIT_THAI),

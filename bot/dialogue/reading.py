@@ -229,6 +229,10 @@ class MessageReading(TurnBase):
         came broken"), when the NLU read none; two reasons named are no answer."""
         said = DAMAGE_DENIED.blank(self.said)
         named = [name for name, words in REASON_WORDS.items() if words.search(said)]
+        if set(named) == PARCEL_MISSING_REASONS:
+            # "ของยังไม่มา เลยกำหนดส่งมา 2 วันแล้ว" (still not here, 2 days past the date): a
+            # parcel not here yet and late is one that has not arrived (dev11 p60).
+            named = [ClaimType.NOT_RECEIVED.value]
         if len(named) != 1:
             return None
         request = intent or (self.state.flow.intent if self.state.flow else self.intent)

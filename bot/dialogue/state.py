@@ -48,6 +48,8 @@ class Flow(BaseModel):
     photos: list[str] = Field(default_factory=list)
     no_photo: bool = False
     opened: bool | None = None
+    # The buyer said the item is worn, washed or without its tags (RET-2.3).
+    not_as_new: bool = False
     prefers_replacement: bool | None = None
     # The problem the reason reader named in the message that opened the flow (none: None).
     reason_read: str | None = None
@@ -71,6 +73,7 @@ class Flow(BaseModel):
         self.photos = []
         self.no_photo = False
         self.opened = None
+        self.not_as_new = False
         self.prefers_replacement = None
 
 

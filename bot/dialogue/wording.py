@@ -448,6 +448,31 @@ SELLER_COMPLAINT = replace(
         r"|report (the |this |that )?(seller|shop|store|merchant))\b"
     ),
 )
+# The item no longer as delivered (RET-2.3: unused, tags on, original packaging): "I cut the
+# tags off", "tags are removed", "washed it", "worn it outside" (dev12 q50: "tp tag dh sy buang",
+# the return was authorised all the same).
+NOT_AS_NEW = replace(
+    local.NOT_AS_NEW,
+    english=re.compile(
+        r"\b((cut|took|take|taken|ripped|pulled|removed?|threw|thrown|lost) (off |away |out )?"
+        r"(all |both )?(the |its |their )?(price )?tags?( off| away| out)?"
+        r"|tags? (are |were |is |was |have been |has been |already )*(off|removed|cut( off)?"
+        r"|gone|missing|lost|thrown away)"
+        r"|(washed|laundered) (it|them)"
+        r"|(worn|wore) (it |them )?(out(side)?|outdoors"
+        r"|to (work|school|a party|a wedding|the \w+)))\b"
+    ),
+    mixed=("ms",),
+)
+NOT_AS_NEW_DENIED = replace(
+    local.NOT_AS_NEW_DENIED,
+    english=re.compile(
+        r"\b(never|not|haven'?t|hasn'?t|didn'?t|did not|have not|has not|without|not even)"
+        r"( \w+){0,2} (worn|wore|washed|laundered|removed?|cut|took|taken|ripped|pulled|lost"
+        r"|threw|thrown)\b"
+    ),
+    mixed=("ms",),
+)
 # A question without its mark in the conversation's language, and a supposition ("if ...").
 ASKED_LOCALLY = local.ASKED
 ASKING = replace(

@@ -46,6 +46,15 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
     items = affected_items(order, claim)
     if not items:
         return already_remedied(order)
+    if claim.not_as_new:
+        # "tag dh sy buang, still blh ke?": the buyer's own word that the tags are off (or the
+        # item worn or washed) settles it; authorised, the seller would refuse the parcel.
+        return refuse(
+            order,
+            (Reason.NOT_AS_NEW,),
+            ("RET-2.1", "RET-2.3"),
+            phrase("return_not_as_new", titles=titles(items)),
+        )
     blocked = {item.sku: _return_block(item, claim, delivered, now) for item in items}
     unknown = [item for item in items if blocked[item.sku] is Reason.BEAUTY_OPENED_UNKNOWN]
     if unknown:

@@ -214,3 +214,45 @@ def test_a_check_offered_after_an_answer_is_of_the_item_named(chat, nlu, world_d
     nlu.script[text] = "ask_policy"
     turn = chat.say(text)
     assert "M730" in bot_text(turn) and "M731" not in bot_text(turn), bot_text(turn)
+
+
+def test_a_return_whose_tags_are_off_is_refused_not_authorised(chat, nlu):
+    # dev12 q50: "tp tag dh sy buang, still blh ke" was asked its reason, then authorised.
+    text = "sy nk return blue dress ni, order D200, x jd pakai. tp tag dh sy buang, still blh ke"
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["actions"] == [] and turn["expecting"] != "confirmation", bot_text(turn)
+    assert "RET-2.3" in citations(turn), bot_text(turn)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "not_as_new"),
+    [
+        ("en", "i cut the tags off already", True),
+        ("en", "the tags are removed", True),
+        ("en", "never worn them outside, box and tags all there", False),
+        ("en", "i never wore it out, the tags are still on", False),
+        ("en", "i haven't removed the tags", False),
+        ("en", "wore them to work once", True),
+        ("ms", "tp tag dh sy buang", True),
+        ("ms", "tag belum buang", False),
+        ("th", "ตัดป้ายไปแล้วค่ะ", True),
+        ("th", "ยังไม่ได้ตัดป้ายค่ะ", False),
+        ("vi", "mình đã cắt mác rồi", True),
+        ("vi", "chưa cắt mác", False),
+        ("tl", "tinanggal ko na yung tag", True),
+    ],
+)
+def test_not_as_new_words(language: str, text: str, not_as_new: bool) -> None:
+    from bot.dialogue.wording import NOT_AS_NEW, NOT_AS_NEW_DENIED
+
+    with speaking(language):
+        assert bool(NOT_AS_NEW.search(NOT_AS_NEW_DENIED.blank(text.lower()))) is not_as_new
+
+
+def test_a_parcel_not_here_and_past_its_date_is_not_received(chat, nlu):
+    # dev11 p60: both words named, neither was read; asked what went wrong until a person.
+    text = "S300 ของยังไม่มา เลยกำหนดส่งมา 2 วันแล้ว ขอคืนเงิน"
+    nlu.script[text] = "inform"
+    turn = chat.say(text)
+    assert turn["expecting"] != "reason" and "INR-4.1" in citations(turn), bot_text(turn)

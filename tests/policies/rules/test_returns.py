@@ -193,3 +193,13 @@ def test_return_before_delivery_refused(status: OrderStatus, reason: Reason) -> 
     result = check(make_order(status), ClaimType.CHANGE_OF_MIND_RETURN, PLACED + DAY)
     assert not result.eligible
     assert result.reasons == (reason,)
+
+
+def test_an_item_said_to_be_worn_or_without_tags_is_not_returned() -> None:
+    """ "the tags are off, can I still return it?": RET-2.3 takes back unused items with their
+    tags and packaging; the buyer's own word refuses the return (no deduction to compute)."""
+    order = make_order(OrderStatus.DELIVERED, item("65.00", Category.APPAREL))
+    result = check(order, ClaimType.CHANGE_OF_MIND_RETURN, DELIVERED + DAY, not_as_new=True)
+    assert not result.eligible and result.reasons == (Reason.NOT_AS_NEW,)
+    assert {"RET-2.1", "RET-2.3"} <= set(result.clauses)
+    assert check(order, ClaimType.CHANGE_OF_MIND_RETURN, DELIVERED + DAY).eligible
