@@ -1053,7 +1053,9 @@ class TurnHandler(Deciding):
         elif intent in TRACKING:
             # "A-8025 was due a week ago, still not here. refund?" reads as tracking a refund;
             # the problem it names is kept, and decides once the order is known (`_tracked`).
-            named = self._named_reason(intent=intent)
+            # (In the buyer's words too: "... tak boleh charge dah ... saya nak refund" reads
+            # track_refund at 0.97, the reason reader names none: dev12 q56.)
+            named = self._named_reason(intent=intent) or self._reason_in_words_unopposed(intent)
             flow.claim_type = ClaimType(named) if named in TRACKED_PROBLEMS else None
         # "...can u send me a new pair", "...I want a refund": the remedy came with the request;
         # not asked again (DMG-3.3's "refund or replacement?").
@@ -1135,9 +1137,11 @@ class TurnHandler(Deciding):
         return bool(NO_PHOTO.search(told)) and not PHOTO_LATER.search(told)
 
     def _says_not_as_new(self) -> bool:
-        """ "tag dh sy buang", "I cut the tags off": said of the item, outside a question
-        sentence ("can I return it if I removed the tags?" asks the rule)."""
-        told = NOT_AS_NEW_DENIED.blank(without_questions(self.text.lower()))
+        """ "tag dh sy buang", "I cut the tags off": said of the item, anywhere in the message
+        (read in parts, "sy nk return seluar ni ... x jd pakai." started the return and "tp tag
+        dh sy buang" was another part: dev12 q50), outside a question sentence ("can I return
+        it if I removed the tags?" asks the rule)."""
+        told = NOT_AS_NEW_DENIED.blank(without_questions(self.message_text.lower()))
         return bool(NOT_AS_NEW.search(told))
 
     def _says_sealed(self) -> bool:

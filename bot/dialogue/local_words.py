@@ -711,6 +711,9 @@ REASONS = {
             "busuk", "berkulat", "berjamur",
             r"(?:tak|tidak|gak|nggak|ga|x) (?:berfungsi|nyala|menyala|hidup|boleh guna"
             r"|bisa dipakai|ada bunyi|ada suara)",
+            # "tiba tiba tak boleh charge dah" (dev12 q56).
+            r"(?:tak|tidak|tk|x|gak|nggak|ga) (?:boleh|bisa|dapat) (?:charge|cas|dicas|hidup|on"
+            r"|nyala|menyala|berfungsi)",
         ),
         thai=thai(
             "แตก", "ชำรุด", "บุบ", "ร้าว", "หัก", "ฉีกขาด", "พัง", "เสียหาย", "เสีย", "ละลาย", "เละ",
@@ -770,6 +773,8 @@ REASONS = {
         ),
         vietnamese=words(
             r"(?:chua|khong)(?: bao gio)? (?:nhan duoc|nhan|toi|den)", "mat hang", "that lac",
+            # "van chua thay dau" (still not seen anywhere, dev12 q47).
+            r"chua thay (?:dau|hang|don|goi)",
         ),
         # "hindi pa rin dumadating" (still not arriving, dev11 p07).
         tagalog=words(
@@ -795,7 +800,7 @@ REASONS = {
         vietnamese=words(
             r"(?:giao|den|ve|ship|gui|hang|don|goi)(?: hang| den| toi)? (?:bi |qua |rat |hoi )?"
             r"(?:tre|cham|muon)", r"bi (?:tre|cham|muon)", r"toi (?:tre|cham)", "tre hen",
-            r"qua han giao(?: hang)?",
+            r"qua han giao(?: hang)?", r"qua ngay hen",
             r"(?:tre|cham|muon) (?:hon )?(?:\d+|mot|hai|ba|bon|nam|may|vai|nhieu|ca) "
             r"(?:ngay|tuan|hom)",
         ),

@@ -22,6 +22,9 @@ PHOTO = "https://img.example.com/p.jpg"
         ("en", "it was meant to be here a week ago", "not_received"),
         ("en", "it was supposed to arrive last week", "not_received"),
         ("tl", "nagbago lang ang isip ko", "change_of_mind_return"),
+        ("ms", "tiba tiba tak boleh charge dah", "damaged"),
+        ("vi", "don roi van chua thay dau", "not_received"),
+        ("vi", "don qua ngay hen 6 ngay roi", "late_delivery"),
     ],
 )
 def test_reason_words(language: str, text: str, reason: str) -> None:
