@@ -1486,7 +1486,11 @@ class TurnHandler(Deciding):
                 if order.was_refunded
                 else ["REF-5.1", "REF-5.2"]
             )
-            return self._say(replies.track_refund(order, pending), cited)
+            today = self.ctx.now.date()
+            if replies.card_refund_overdue(order, today):
+                self._say(replies.track_refund(order, pending, today), [*cited, "REF-5.3"])
+                return self._offer_person_keep_flow()
+            return self._say(replies.track_refund(order, pending, today), cited)
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:
                 # CAN-1.4: a pending order's address or details can change; the seller makes

@@ -319,7 +319,7 @@ CANCEL_NOT = Words(
 _FIT_MALAY = (
     r"terlalu (?:kecil|kecik|besar|ketat|longgar|sempit|labuh)",
     r"(?:kecil|kecik|besar|ketat|longgar|sempit) sangat",
-    r"(?:tak|tidak|gak|nggak|ga|x) (?:muat|padan)",
+    r"(?:tak|tidak|gak|nggak|ga|x) (?:muat|padan|cocok|sesuai)",
     "kekecilan",
     "kebesaran",
     "kesempitan",
@@ -400,7 +400,9 @@ RETURN_ASKED = Words(
     malay=words(
         r"(?<!di)pulangkan(?! (?:duit|wang|bayaran|balik duit))",
         r"hantar (?:balik|semula)", r"kirim (?:balik|kembali)",
-        r"retur(?:kan|in)?", "balikin barang", r"kembalikan (?:barang|produk|item)",
+        # "bs diretur ga sih" (can it be returned?, dev12 q31); not "udah diretur" (sent back).
+        r"(?<!sudah )(?<!udah )(?<!udh )(?<!dah )(?<!telah )(?:di)?retur(?:kan|in)?",
+        "balikin barang", r"kembalikan (?:barang|produk|item)",
         r"(?:nak|mau|mahu|ingin|boleh|bisa|tolong) (?:\w+ )?return",
     ),
     thai=thai("คืนสินค้า", "ส่งคืน", "ส่งกลับ", "อยากคืน(?!เงิน)", "ขอคืน(?!เงิน)", "ช่วยคืน(?!เงิน)"),

@@ -209,7 +209,15 @@ def change_too_late_clauses(order: Order) -> list[str]:
     return ["CAN-1.4", "RET-2.1"]
 
 
-def track_refund(order: Order, return_pending: bool) -> Said:
+def card_refund_overdue(order: Order, today: date) -> bool:
+    """A card refund issued more than 10 business days before ``today`` (REF-5.2, REF-5.3:
+    the bank has posted it; a buyer who still cannot see it needs its reference number)."""
+    if order.payment_method is not PaymentMethod.CARD or order.refunded_at is None:
+        return False
+    return order.was_refunded and today > add_business_days(order.refunded_at.date(), 10)
+
+
+def track_refund(order: Order, return_pending: bool, today: date | None = None) -> Said:
     if order.refunded_amount > 0 and order.refunded_at is not None:
         issued = order.refunded_at.date()
         text = say(
@@ -220,7 +228,12 @@ def track_refund(order: Order, return_pending: bool) -> Said:
             destination=refund_destination(order),
         )
         if order.payment_method is PaymentMethod.CARD:
-            text += say("refund_should_show", date=add_business_days(issued, 10))
+            due = add_business_days(issued, 10)
+            # Past its date, "It should show by" a day gone by says nothing: where to look on
+            # the statement, and the agent who gets the bank's reference (REF-5.3; dev12 q34,
+            # q52: "STILL nothing on my card").
+            overdue = today is not None and card_refund_overdue(order, today)
+            text += say("refund_overdue" if overdue else "refund_should_show", date=due)
         return text
     if return_pending:
         return say("refund_return_pending", order_id=order.order_id)

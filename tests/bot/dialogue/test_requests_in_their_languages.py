@@ -259,3 +259,37 @@ def test_a_parcel_not_here_and_past_its_date_is_not_received(chat, nlu):
     nlu.script[text] = "inform"
     turn = chat.say(text)
     assert turn["expecting"] != "reason" and "INR-4.1" in citations(turn), bot_text(turn)
+
+
+def test_a_card_refund_past_its_ten_business_days_gets_the_bank_reference_route(
+    chat, nlu, world_db
+):
+    # dev12 q34, q52: "It should show by" a date three weeks gone.
+    from policies.types import OrderStatus
+
+    seed(
+        world_db,
+        [
+            order("M740", item("Suede boots", "85.00", Category.SHOES),
+                  status=OrderStatus.REFUNDED, placed=40, delivered=35, refunded="80.00",
+                  refunded_days_ago=28),
+        ],
+    )  # fmt: skip
+    text = "Sent the boots from M740 back ages ago and STILL nothing on my card. Did you refund me"
+    nlu.script[text] = "track_refund"
+    turn = chat.say(text)
+    assert "REF-5.3" in citations(turn) and "reference number" in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] == "choice", bot_text(turn)  # a person, one tap away
+    recent = "where is my refund for R400"  # issued 2 days ago: still on its way
+    nlu.script[recent] = "track_refund"
+    assert "REF-5.3" not in citations(chat.say(recent))
+
+
+def test_an_opened_lipstick_asked_about_in_indonesian_slang_is_refused(chat, nlu):
+    # dev12 q31: out of scope at 0.33, the list of what the bot does was the answer.
+    text = "klo lipstik udh dibuka trs udh dicoba sekali bs diretur ga sih, warnanya ga cocok"
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert turn["expecting"] == "order_id", bot_text(turn)  # a return: which lipstick?
+    turn = chat.say("D203")
+    assert "RET-2.2" in citations(turn) and turn["actions"] == [], bot_text(turn)
