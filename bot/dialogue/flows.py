@@ -1139,10 +1139,13 @@ class TurnHandler(Deciding):
     def _says_not_as_new(self) -> bool:
         """ "tag dh sy buang", "I cut the tags off": said of the item, anywhere in the message
         (read in parts, "sy nk return seluar ni ... x jd pakai." started the return and "tp tag
-        dh sy buang" was another part: dev12 q50), outside a question sentence ("can I return
-        it if I removed the tags?" asks the rule)."""
-        told = NOT_AS_NEW_DENIED.blank(without_questions(self.message_text.lower()))
-        return bool(NOT_AS_NEW.search(told))
+        dh sy buang" was another part), as read or as typed (the spelling corrector read "buang"
+        as "huang": dev12 q50), outside a question sentence ("can I return it if I removed the
+        tags?" asks the rule)."""
+        return any(
+            NOT_AS_NEW.search(NOT_AS_NEW_DENIED.blank(without_questions(text.lower())))
+            for text in (self.message_text, self.message_typed)
+        )
 
     def _says_sealed(self) -> bool:
         """ "still sealed", "never opened": said with the request, the opened question is not

@@ -296,6 +296,7 @@ def run(
         # what the buyer wants done.
         handler.offers_check = not rest
         handler.message_text = parse.text
+        handler.message_typed = parse.typed or parse.text
         out = handler.run()
     else:
         handler = TurnHandler(state, ctx, parse, attachments)

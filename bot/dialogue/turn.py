@@ -77,6 +77,9 @@ class TurnBase:
         # The whole message this turn reads a part of (`bot.dialogue.several`): the item a
         # question's check offer is about may be named in another part.
         self.message_text = parse.text
+        # ... as the buyer typed it, before the English spelling corrector (`nlu.spelling`)
+        # changed words it did not know ("tag dh sy buang" read as "... huang": dev12 q50).
+        self.message_typed = parse.typed or parse.text
 
     def _picked_by_place(self) -> str | None:
         """The option a reply picks by its place in the list (`MessageReading`)."""

@@ -293,3 +293,24 @@ def test_an_opened_lipstick_asked_about_in_indonesian_slang_is_refused(chat, nlu
     assert turn["expecting"] == "order_id", bot_text(turn)  # a return: which lipstick?
     turn = chat.say("D203")
     assert "RET-2.2" in citations(turn) and turn["actions"] == [], bot_text(turn)
+
+
+def test_tags_off_as_typed_count_when_the_spelling_corrector_changed_the_word(
+    chat, nlu, monkeypatch
+):
+    # dev12 q50: the English corrector read "buang" (thrown away) as "huang".
+    import dataclasses
+
+    typed = "sy nk return blue dress ni, order D200, x jd pakai. tp tag dh sy buang"
+    read = typed.replace("buang", "huang")
+    scripted = nlu.parse
+
+    async def parse(text: str):
+        if text != typed:
+            return await scripted(text)
+        return dataclasses.replace(await scripted(read), typed=typed)
+
+    monkeypatch.setattr(nlu, "parse", parse)
+    nlu.script[read] = "return_item"
+    turn = chat.say(typed)
+    assert "RET-2.3" in citations(turn) and turn["expecting"] != "confirmation", bot_text(turn)
