@@ -911,10 +911,7 @@ class TurnHandler(Deciding):
             # "Thank you, that's helpful" to "Shall I go ahead?": a buyer who asked a question
             # and got the answer, not a yes; asked again twice, then passed to a person (dev9
             # m36). Nothing is done; the buyer can ask for it later.
-            or (
-                (self.intent == "thank" or self._acknowledges())
-                and not QUESTION_SENTENCE.search(self.text)
-            )
+            or (self.intent == "thank" and not QUESTION_SENTENCE.search(self.text))
         ):
             self._drop_proposal()
             state.end_flow()

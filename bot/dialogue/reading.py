@@ -477,9 +477,14 @@ class MessageReading(TurnBase):
         return act is not None and act.name == "inform" and act.confidence >= SURE_INFORM
 
     def _acknowledges(self) -> bool:
-        """Thanks without a firm yes ("ok thanks", "okay thank you, good to know"): an answer
-        acknowledged, no offer accepted."""
-        return THANKS.search(self.said) and not FIRM_YES.search(self.said)
+        """Thanks without a firm yes ("ok thanks", "okay thank you, good to know") to what the
+        bot offered unasked (a check of an order after an answer, a guess at the reason): an
+        answer acknowledged, nothing accepted (dev11 p21: the check went ahead, then a return
+        was authorised on a second "ok thanks"). To an offer of what the buyer asked for, it
+        is their yes ("ok can, thanks ah": dev7 j44, dev t10)."""
+        if self.state.choice not in (Choice.CHECK_ORDER, Choice.REASON_GUESS):
+            return False
+        return bool(THANKS.search(self.said)) and not FIRM_YES.search(self.said)
 
     def _is_yes(self) -> bool:
         # "Oh, I see. Yes, please set up the return then.": a sentence that opens with a yes.

@@ -53,9 +53,9 @@ YES_LEAD = replace(
 NO_LEAD = replace(local.NO_LEAD, english=re.compile(_FILLER + r"(?:no|nope|nah)\b"))
 # "ok thanks, I decide later" opens with an ok and defers: no yes to anything (dev7 j12 had a
 # return authorised on it, at the check offer and again at the confirmation).
-# "ok thanks" to "Shall I go ahead?" or "Shall I check order X?": a buyer who asked a question
-# and got the answer, not a yes (dev11 p21: the check went ahead and a return was authorised
-# on a second "ok thanks"). A firm yes word with it is a yes ("yes please, thanks").
+# "ok thanks" to "Shall I check order X?": a buyer who asked a question and got the answer, not
+# a yes (dev11 p21: the check went ahead and a return was authorised on a second "ok thanks").
+# A firm yes word with it is a yes ("yes please, thanks").
 THANKS = replace(
     local.THANKS,
     english=re.compile(r"\b(?:thanks|thank (?:you|u)|thx|tq|ty|cheers|much appreciated)\b"),

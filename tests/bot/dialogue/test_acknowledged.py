@@ -1,5 +1,6 @@
-"""An "ok thanks" acknowledges an answer; it accepts no offer (dev11 p21: "ok thanks" to
-"Shall I check order X?" checked it, and a second "ok thanks" authorised a return)."""
+"""An "ok thanks" acknowledges an answer; it accepts no offer the buyer did not ask for (dev11
+p21: "ok thanks" to "Shall I check order X?" checked it, and a second "ok thanks" authorised a
+return), and confirms one they asked for (dev t10, dev7 j44)."""
 
 import pytest
 
@@ -25,12 +26,14 @@ def test_ok_thanks_to_a_check_offer_checks_nothing(chat, nlu, reply):
     assert "INR-4.3" not in bot_text(turn)
 
 
-def test_ok_thanks_at_a_confirmation_moves_no_money(chat, nlu):
+@pytest.mark.parametrize("reply", ["ok thanks", "ok can, thanks ah"])
+def test_ok_thanks_to_the_offer_of_what_the_buyer_asked_for_is_a_yes(chat, nlu, reply):
+    # dev t10, dev7 j44: a claim the buyer made, confirmed with thanks.
     nlu.script["cancel P100 please"] = "cancel_order"
     assert chat.say("cancel P100 please")["expecting"] == "confirmation"
-    nlu.script["ok thanks"] = "affirm"
-    turn = chat.say("ok thanks")
-    assert turn["actions"] == [] and turn["expecting"] is None, bot_text(turn)
+    nlu.script[reply] = "thank"
+    turn = chat.say(reply)
+    assert [a["type"] for a in turn["actions"]] == ["cancel"], bot_text(turn)
 
 
 def test_a_firm_yes_with_thanks_is_a_yes(chat, nlu):
