@@ -1308,6 +1308,7 @@ class TurnHandler(Deciding):
             intent=INTENT_OF_SITUATION[reason],
             confidence=self._confidence_in(reason),
             told=self.text,
+            offered=True,
         )
         flow.claim_type = ClaimType(reason)
         flow.order_id = order.order_id
@@ -1544,6 +1545,7 @@ class TurnHandler(Deciding):
             self._reply(replies.cancel_delivered_return(order), ["CAN-1.2"])
             flow.intent = "return_item"
             flow.claim_type = ClaimType(named or ClaimType.CHANGE_OF_MIND_RETURN.value)
+            flow.offered = True
         if (
             flow.claim_type is ClaimType.CHANGE_OF_MIND_RETURN
             and order.status is OrderStatus.PENDING

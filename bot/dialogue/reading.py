@@ -481,8 +481,11 @@ class MessageReading(TurnBase):
         bot offered unasked (a check of an order after an answer, a guess at the reason): an
         answer acknowledged, nothing accepted (dev11 p21: the check went ahead, then a return
         was authorised on a second "ok thanks"). To an offer of what the buyer asked for, it
-        is their yes ("ok can, thanks ah": dev7 j44, dev t10)."""
-        if self.state.choice not in (Choice.CHECK_ORDER, Choice.REASON_GUESS):
+        is their yes ("ok can, thanks ah": dev7 j44, dev t10); not to a return offered in place of
+        the cancellation asked for ("Want to cancel. Possible or not", delivered: dev12 q27)."""
+        flow = self.state.flow
+        unasked = self.state.proposal is not None and flow is not None and flow.offered
+        if not unasked and self.state.choice not in (Choice.CHECK_ORDER, Choice.REASON_GUESS):
             return False
         return bool(THANKS.search(self.said)) and not FIRM_YES.search(self.said)
 

@@ -62,6 +62,10 @@ class Flow(BaseModel):
     reason_guess: str | None = None
     # Order ids the buyer gave that are not on their account (upper case, without "#").
     unknown_orders: list[str] = Field(default_factory=list)
+    # The bot offered this request, the buyer did not ask for it: a check of an order after an
+    # answer, a return in place of a delivered order's cancellation (an "ok thanks" to its
+    # offer accepts nothing: `MessageReading._acknowledges`).
+    offered: bool = False
     # The message that opened the flow: what it said of the items ("one of the two cups came
     # broken") still counts once the order is asked for and given in a later message.
     told: str = ""

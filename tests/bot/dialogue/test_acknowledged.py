@@ -6,7 +6,7 @@ import pytest
 
 from bot.dialogue.wording import FIRM_YES, THANKS
 from bot.language.catalogue import speaking
-from tests.utils.builders import bot_text
+from tests.utils.builders import bot_text, citations
 
 QUESTION = "my yoga mat came a week late, when am I entitled to something?"
 
@@ -68,3 +68,15 @@ def test_thanks_without_a_firm_yes(language: str, text: str, acknowledged: bool)
     with speaking(language):
         said = text.lower()
         assert (THANKS.search(said) and not FIRM_YES.search(said)) is acknowledged
+
+
+def test_ok_thanks_to_a_return_offered_in_place_of_a_cancellation_returns_nothing(chat, nlu):
+    # dev12 q27: "Want to cancel. Possible or not" on a delivered order; the return the bot
+    # offered instead was authorised on "ok thanks".
+    text = "Order D200 arrived. Want to cancel. Possible or not"
+    nlu.script[text] = "cancel_order"
+    turn = chat.say(text)
+    assert "CAN-1.2" in citations(turn) and turn["expecting"] == "confirmation", bot_text(turn)
+    nlu.script["ok thanks"] = "thank"
+    turn = chat.say("ok thanks")
+    assert turn["actions"] == [] and turn["expecting"] is None, bot_text(turn)
