@@ -17,7 +17,7 @@ from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
-from bot.dialogue.wording import COUNTERFEIT, FIT
+from bot.dialogue.wording import COUNTERFEIT, FIT, WHO_PAYS
 from bot.language.catalogue import current
 from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
@@ -29,6 +29,7 @@ from policies.router import Decision, Route, RoutingCase, route
 from policies.rules import DAMAGE_CLAIMS, check_eligibility
 from policies.rules.limits import RETURN_SHIPPING_FEE
 from policies.types import (
+    Attribution,
     BuyerHistory,
     Claim,
     ClaimType,
@@ -190,6 +191,9 @@ class Deciding(SlotFilling):
                 choice=Choice.PERSON,
             )
             return self.out
+        flow.asks_who_pays = flow.asks_who_pays or WHO_PAYS.search(self.said)
+        if flow.asks_who_pays and eligibility.eligible:
+            self._tell_who_pays(order, claim, attribution)
         if decision.route is Route.HUMAN or eligibility.remedy not in ACTION_OF_REMEDY:
             score = decision.trace.get("score")
             level = priority(
@@ -214,6 +218,17 @@ class Deciding(SlotFilling):
             )
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
         return self._propose(order, claim, eligibility, case_id, _ships(decision))
+
+    def _tell_who_pays(self, order: Order, claim: Claim, attribution: Attribution) -> None:
+        """The buyer asked or disputed who bears the cost ("who is paying for this mess, the
+        seller or you guys?", "I am NOT paying to send your mistake back"): section 7's answer
+        for their claim, unless this turn already quoted it (a question sentence answered)."""
+        said = {cited for message in self.out.messages for cited in message.citations}
+        if said & set(attribution.clauses):
+            return
+        told = replies.responsibility(attribution, claim.type, order, RETURN_SHIPPING_FEE)
+        if told is not None:
+            self._reply(told, list(attribution.clauses))
 
     def _propose(
         self,

@@ -106,6 +106,7 @@ from bot.dialogue.wording import (
     UNDER_REVIEW,
     WHAT_DID_I_DO,
     WHEN_ASKED,
+    WHO_PAYS,
     WHY_QUESTION,
     WONDERING,
     last_question,
@@ -1066,6 +1067,7 @@ class TurnHandler(Deciding):
             flow.opened = True
         flow.not_as_new = self._says_not_as_new()
         flow.person_if_refused = bool(PERSON_IF_REFUSED.search(self.said))
+        flow.asks_who_pays = WHO_PAYS.search(self.said)
         flow.asked = bool(question_sentences(self.text)) or self._may_ask()
         flow.no_photo = self._says_no_photo() and not self.photos
         self.state.flow = flow

@@ -460,6 +460,32 @@ COUNTERFEIT = Words(
     vietnamese=words(r"hang (?:gia|nhai|fake)", r"khong (?:phai )?chinh hang", "hang dom"),
     tagalog=words("peke", r"(?:hindi|di) (?:original|orig|tunay)"),
 )  # fmt: skip
+# Who bears the cost asked or disputed ("salah siapa ni?", "ร้านหรือขนส่งต้องรับผิดชอบ", "ai chịu
+# phí ship?", "sino magbabayad?", "saya kena bayar ke?"): section 7 says who, for the claim.
+WHO_PAYS = Words(
+    malay=words(
+        r"siapa (?:yang )?(?:bayar|tanggung|menanggung|tanggungjawab|bertanggung ?jawab|salah"
+        r"|kena bayar|harus bayar)",
+        r"salah siapa", r"(?:tanggung ?jawab|tanggungan) siapa",
+        r"(?:saya|sy|aku|gue|gw) (?:yang )?(?:kena|harus|perlu|mesti|wajib) (?:\w+ )?bayar",
+        r"(?:tak|tidak|gak|nggak|enggak|x) (?:nak|mau|mahu|akan) bayar",
+    ),
+    thai=thai(
+        "รับผิดชอบ", r"ใคร(?:เป็นคน|จะ|ต้อง)?(?:จ่าย|ออกค่า)", "ความผิดของใคร", "ผิดที่ใคร",
+        r"(?:ต้อง|จะต้อง)จ่าย(?:ค่าส่ง\S*)?เอง", "ไม่จ่าย",
+    ),
+    vietnamese=words(
+        r"ai (?:se |phai |la nguoi )?(?:chiu|tra|boi thuong|den)", r"loi (?:cua|la do|do) ai",
+        r"trach nhiem (?:cua|la cua|thuoc ve) ai",
+        r"(?:minh|toi|em|tui) (?:co )?(?:phai|bi|mat) (?:tu )?(?:tra|chiu|mat) (?:phi|tien|ship)",
+    ),
+    tagalog=words(
+        r"sino (?:ang |po ang )?(?:magbabayad|mananagot|sasagot|responsable|may kasalanan"
+        r"|sasagot sa)",
+        r"kasalanan (?:ng |ni )?sino", r"(?:magbabayad|magbayad) (?:ba )?ako",
+        r"ako (?:ba )?(?:ang )?(?:magbabayad|magbayad)", r"(?:hindi|di) ako magbabayad",
+    ),
+)  # fmt: skip
 # An address to change (CAN-1.4: "ขอเปลี่ยนที่อยู่จัดส่ง", "đổi địa chỉ", "tukar alamat"),
 # which the multilingual intent reader took for information (dev8).
 CHANGE_ADDRESS = Words(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from bot.language.catalogue import Said, say
 from bot.language.formatting import Money
-from policies.types import Order, OrderStatus, PaymentMethod
+from policies.types import Attribution, ClaimType, Order, OrderStatus, Party, PaymentMethod
 
 # Quick replies: the dialogue's option value -> catalogue key. The labels are also matched when
 # the buyer types them, in their language or in English (`TurnBase._prompt`).
@@ -268,6 +268,26 @@ def nothing_back(order: Order, fee: Decimal) -> Said:
     """A change-of-mind return whose refund is nothing: the flat return shipping (RET-2.3) is as
     much as the items are worth. The rules grant it; the buyer is told before agreeing."""
     return say("nothing_back", fee=money(fee, order.currency))
+
+
+# Claims an item's own fault makes the seller's whatever the shipping (RESP-7.1).
+_ITEM_FAULTS = frozenset({ClaimType.DEFECTIVE, ClaimType.WRONG_ITEM, ClaimType.NOT_AS_DESCRIBED})
+
+
+def responsibility(
+    attribution: Attribution, claim_type: ClaimType, order: Order, fee: Decimal
+) -> Said | None:
+    """Who bears the claim's cost, as section 7 settles it (`policies.attribution`), for a buyer
+    who asked or disputed it; None where there is nothing to tell them (a cancellation the buyer
+    chose costs them nothing, the platform's errors and disputes go to a person)."""
+    if attribution.party is Party.SELLER:
+        late = claim_type not in _ITEM_FAULTS
+        return say("responsible_seller_late" if late else "responsible_seller_item")
+    if attribution.party is Party.CARRIER:
+        return say("responsible_carrier")
+    if attribution.party is Party.BUYER and claim_type is ClaimType.CHANGE_OF_MIND_RETURN:
+        return say("responsible_buyer", fee=money(fee, order.currency))
+    return None
 
 
 def to_confirm(explanation: str, effect: Said) -> Said:

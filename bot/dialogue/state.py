@@ -53,6 +53,9 @@ class Flow(BaseModel):
     prefers_replacement: bool | None = None
     # The problem the reason reader named in the message that opened the flow (none: None).
     reason_read: str | None = None
+    # Who bears the cost asked or disputed ("whose fault is this?", "I'm not paying for the
+    # return"): the claim's reply says who section 7 makes responsible.
+    asks_who_pays: bool = False
     # "...if you can't, I want to talk to a person": asked with the request, for a refusal.
     person_if_refused: bool = False
     # The request was asked as a question ("change address? not shipped yet").

@@ -386,6 +386,27 @@ COUNTERFEIT = replace(
     ),
     mixed=("ms",),
 )
+# Who bears the cost, asked or disputed in a request: "who is paying for this mess, the seller
+# or you guys?", "I am NOT paying to send your mistake back", "I just hope the courier isn't
+# going to say it's on me" (dev6 h37, dev7 j40, dev12 q43): the claim's reply says who the
+# policy makes responsible (section 7, `policies.attribution`).
+WHO_PAYS = replace(
+    local.WHO_PAYS,
+    english=re.compile(
+        r"\b(who(m|'s| is| will| would| should| has to| must| needs? to| gets? to)? "
+        r"(pays?|paying|covers?|covering|bears?|foots?|responsible|liable|at fault|to blame"
+        r"|charged|eats? the cost)"
+        r"|whose (fault|responsibility|mistake|problem)"
+        r"|(am i|do i|will i|would i|should i|must i|i'?m|i am|i'?ll|i will) (have to |need to "
+        r"|going to |gonna |be |be the one )?(pay|paying|charged|covering|footing)\b"
+        r"|(i'?m|i am) not (going to |gonna )?(pay|paying)\b|(never|not) paying|won'?t pay\b"
+        r"|(shouldn'?t|why should i|refuse to) (have to )?pay\b"
+        r"|(it'?s|it is|its|is) (on me|my fault)|blam\w* me"
+        r"|(the )?(seller|shop|store) or (the )?(courier|carrier|delivery|you|platform|marketplace)"
+        r"|(the )?(courier|carrier|delivery \w+) or (the )?(seller|shop|store))"
+    ),
+    mixed=("ms",),
+)
 # An item or order said to be fine ("the rice cooker order has no problem", "the other one is
 # ok"): a clause that says so is no claim on it (`fine_told`).
 NO_PROBLEM = replace(

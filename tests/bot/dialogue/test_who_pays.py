@@ -1,0 +1,108 @@
+"""Who bears a claim's cost, asked or disputed in the request (dev6 h37, dev7 j40, dev12 q43,
+dev8 k47): the claim's reply says who section 7 makes responsible, from the order's record."""
+
+import pytest
+
+from bot.dialogue.wording import WHO_PAYS
+from bot.language.catalogue import speaking
+from policies.types import Category, OrderStatus
+from tests.utils.builders import bot_text, citations, item, order, seed
+
+PHOTO = "https://img.example.com/p.jpg"
+RESPONSIBILITY = {"RESP-7.1", "RESP-7.2", "RESP-7.3"}
+
+
+def test_a_wrong_item_the_buyer_will_not_pay_to_send_back_is_the_sellers(chat, nlu, world_db):
+    seed(world_db, [order("W300", item("Canvas sneakers (white)", "79.00", Category.SHOES))])
+    text = "Got BLACK sneakers not white, order W300. I am NOT paying to send your mistake back."
+    nlu.script[text] = "wrong_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "choice", bot_text(turn)  # refund or replacement (DMG-3.3)
+    turn = chat.say("refund")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "The seller is responsible" in bot_text(turn), bot_text(turn)
+    assert "RESP-7.1" in citations(turn), citations(turn)
+
+
+def test_a_late_parcel_the_seller_shipped_late_is_the_sellers(chat, nlu, world_db):
+    # Placed 14 days ago and handed to the carrier 8 days ago: past the 3-day handling time.
+    late = order(
+        "L400",
+        item("Resistance band set", "27.50", Category.SPORTS),
+        status=OrderStatus.SHIPPED,
+        placed=14,
+        shipped=8,
+        promised=5,
+    )
+    seed(world_db, [late])
+    text = "L400 still not here, the date was 5 days ago. Who pays for this, the seller or you?"
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert "3-day handling time" in bot_text(turn), bot_text(turn)
+    assert {"INR-4.1", "RESP-7.1"} <= set(citations(turn)), citations(turn)
+
+
+def test_a_parcel_damaged_after_an_on_time_handover_is_the_carriers(chat, nlu, world_db):
+    seed(world_db, [order("C500", item("Ceramic mug", "12.00", Category.HOME), placed=6)])
+    text = "the mug from C500 arrived smashed. whose fault is that?"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert "The carrier is responsible" in bot_text(turn), bot_text(turn)
+    assert "RESP-7.2" in citations(turn) and "RESP-7.1" not in citations(turn)
+
+
+def test_nothing_is_said_of_responsibility_unasked(chat, nlu, world_db):
+    seed(world_db, [order("C500", item("Ceramic mug", "12.00", Category.HOME), placed=6)])
+    text = "the mug from C500 arrived smashed"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert not RESPONSIBILITY & set(citations(turn)), citations(turn)
+
+
+def test_what_the_opening_said_is_answered_once_the_order_is_known(
+    chat, nlu, world_db
+):
+    seed(
+        world_db,
+        [
+            order("C500", item("Ceramic mug", "12.00", Category.HOME), placed=6),
+            order("C501", item("Ceramic bowl", "14.00", Category.HOME), placed=5),
+        ],
+    )
+    text = "it arrived smashed, and I'm not paying for sending it back"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["expecting"] == "order_id", bot_text(turn)
+    turn = chat.say("C500")
+    assert "RESP-7.2" in citations(turn), (bot_text(turn), citations(turn))
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "asked"),
+    [
+        ("en", "and who is paying for this mess, the seller or you guys?", True),
+        ("en", "i am not paying to send your mistake back.", True),
+        ("en", "i just hope the courier isn't going to say it's on me somehow", True),
+        ("en", "but if i have to post it back, am i paying for that?", True),
+        ("en", "whose fault is a parcel that never came", True),
+        ("en", "i paid by card and it arrived broken", False),
+        ("en", "payment was not charged twice", False),
+        ("en", "i did not pay for express shipping", False),
+        ("en", "who do i send the photo to?", False),
+        ("th", "แล้วแบบนี้ร้านหรือขนส่งต้องรับผิดชอบคะ", True),
+        ("th", "ต้องจ่ายค่าส่งคืนเองไหมคะ", True),
+        ("th", "ขอคืนเงินค่ะ", False),
+        ("ms", "salah siapa ni? saya tak nak bayar", True),
+        ("ms", "barang rosak, nak refund", False),
+        ("id", "siapa yang tanggung ongkirnya?", True),
+        ("vi", "ai chịu phí ship trả hàng vậy shop", True),
+        ("vi", "lỗi của ai vậy", True),
+        ("vi", "hàng bị vỡ, cho mình hoàn tiền", False),
+        ("tl", "sino po ang magbabayad ng shipping pabalik?", True),
+        ("tl", "sira yung item, pa-refund po", False),
+    ],
+)
+def test_who_pays_words(language: str, text: str, asked: bool) -> None:
+    with speaking(language):
+        assert WHO_PAYS.search(text.lower()) is asked
