@@ -60,9 +60,7 @@ def test_nothing_is_said_of_responsibility_unasked(chat, nlu, world_db):
     assert not RESPONSIBILITY & set(citations(turn)), citations(turn)
 
 
-def test_what_the_opening_said_is_answered_once_the_order_is_known(
-    chat, nlu, world_db
-):
+def test_what_the_opening_said_is_answered_once_the_order_is_known(chat, nlu, world_db):
     seed(
         world_db,
         [
