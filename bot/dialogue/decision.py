@@ -40,6 +40,8 @@ from policies.types import (
     Remedy,
 )
 
+# The buyer's refund history sends every refund to a person (REV-6.2).
+REVIEW_FLAG = "REV-6.2"
 _LAPSED_NOTE = {
     ProposalStatus.EXPIRED: "proposal_expired",
     ProposalStatus.SUPERSEDED: "proposal_superseded",
@@ -478,6 +480,11 @@ class Deciding(SlotFilling):
         self.state.handoff_notice_sent = False
         self.out.handoff_case_id = case_id
         self._say(text, citations)
+        if REVIEW_FLAG in citations:
+            # "WHY DOES EVERY REFUND OF MINE NEED SOME PERSON TO CHECK IT??", "Tài khoản mình bị
+            # khóa à?" (dev12 q40, dev8 k60, dev6 h38): "a routine review" said alone raised
+            # the question REV-6.6 answers.
+            self._reply(replies.text("review_flag"), ["REV-6.6"])
         if says_wait:
             currency = order.currency if order is not None else None
             wait = agent_wait(self.ctx.now, currency, current().language)

@@ -1447,6 +1447,10 @@ class TurnHandler(Deciding):
         self.state.clear_prompt()
         if flow.intent == "complaint":
             self._reply(replies.text("complaint"), ["REV-6.5"])
+            if DECIDED.search(self.said):
+                # "The seller REJECTED my return ... I want it reviewed" (dev7 j57, dev9 m53):
+                # how a dispute goes, and what to bring to it (REV-6.7).
+                self._reply(replies.text("dispute_how"), ["REV-6.7"])
             self._prompt(
                 "choice",
                 [replies.label("person"), replies.label("no_thanks")],

@@ -116,6 +116,8 @@ def test_refund_history_flag_goes_to_a_person(bot, shop, new_chat):
     assert turn.status == "waiting_for_agent", chat.transcript()
     assert "REV-6.2" in turn.citations and turn.actions == []
     assert "routine review" in turn.text  # neutral wording, no accusation
+    # ... and what the review is, and is not (REV-6.6).
+    assert "REV-6.6" in turn.citations and "did anything wrong" in turn.text
     case = queued_case(bot, chat.id)
     assert "refund_history_90d" in case["reasons"]
 

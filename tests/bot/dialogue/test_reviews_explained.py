@@ -1,0 +1,56 @@
+"""What a buyer sent to a person is told of why (REV-6.6: the review flag) and of how a dispute
+goes (REV-6.7), asked or not (dev6 h38, dev8 k60, dev12 q40; dev7 j57, dev9 m53)."""
+
+from policies.types import Category, OrderStatus
+from tests.utils.builders import bot_text, citations, item, order, seed
+
+PHOTO = "https://img.example.com/p.jpg"
+
+
+def _refunded(order_id: str, days_ago: float):
+    return order(
+        order_id, item("Sunglasses", "30.00", Category.APPAREL), status=OrderStatus.REFUNDED,
+        placed=days_ago + 10, delivered=days_ago + 5, refunded="30.00", refunded_days_ago=days_ago,
+    )  # fmt: skip
+
+
+def test_a_claim_the_review_flag_sends_to_a_person_says_what_the_flag_is(chat, nlu, world_db):
+    # Three refunds in the last 90 days: REV-6.2's review is due.
+    flagged = [_refunded(f"R{n}", days) for n, days in ((501, 15), (502, 40), (503, 65))]
+    seed(world_db, [*flagged, order("T600", item("Teapot", "20.00", Category.HOME), placed=5)])
+    text = "teapot from T600 arrived chipped. why can't you just refund like before?"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert {"REV-6.2", "REV-6.6"} <= set(citations(turn)), citations(turn)
+    assert "90 days" in bot_text(turn) and "did anything wrong" in bot_text(turn)
+
+
+def test_a_claim_handed_over_for_its_amount_alone_says_nothing_of_the_flag(chat, nlu, world_db):
+    seed(world_db, [order("T601", item("Espresso machine", "240.00", Category.HOME), placed=5)])
+    text = "the espresso machine from T601 arrived with a cracked water tank"
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    if turn["expecting"] == "choice":  # refund or replacement (DMG-3.3)
+        turn = chat.say("refund")
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "REV-6.1" in citations(turn) and "REV-6.6" not in citations(turn), citations(turn)
+
+
+def test_a_decision_disputed_is_told_how_a_dispute_goes(chat, nlu):
+    text = (
+        "The seller REJECTED my return on D201 saying it was used. It was NOT. "
+        "I'm not accepting this, I want it reviewed."
+    )
+    nlu.script[text] = "complaint"
+    turn = chat.say(text)
+    assert {"REV-6.5", "REV-6.7"} <= set(citations(turn)), citations(turn)
+    assert "5 business days" in bot_text(turn), bot_text(turn)
+
+
+def test_a_complaint_naming_no_decision_is_not_told_of_disputes(chat, nlu):
+    text = "your delivery partner was rude to me on the phone"
+    nlu.script[text] = "complaint"
+    turn = chat.say(text)
+    assert "REV-6.5" in citations(turn), bot_text(turn)  # the complaint offer, no dispute
+    assert "REV-6.7" not in citations(turn), (bot_text(turn), citations(turn))
