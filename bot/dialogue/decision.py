@@ -6,7 +6,7 @@ conversation to a person."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from bot.dialogue import dispute_replies, replies
@@ -17,7 +17,7 @@ from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
-from bot.dialogue.wording import COUNTERFEIT, FIT, WHO_PAYS
+from bot.dialogue.wording import COUNTERFEIT, FIT, WHO_PAYS, defect_told
 from bot.language.catalogue import current
 from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
@@ -151,12 +151,13 @@ class Deciding(SlotFilling):
 
         decision = self._route(order, assessed)
         flow.counterfeit = flow.counterfeit or COUNTERFEIT.search(self.said)
+        flow.defect = flow.defect or defect_told(self.said)
         fake = flow.counterfeit and claim.type in DAMAGE_CLAIMS and eligibility.eligible
         if fake and decision.route is not Route.HUMAN:
             # "the serial number isn't recognised ... a fake": an agent checks every counterfeit
             # report (DMG-3.7), however small or trusted the case.
             decision = manual_decision("counterfeit_check", ("DMG-3.7",), self.ctx.now)
-        attribution = attribute(order, claim, self.ctx.now)
+        attribution = self._attributed(order, claim)
         case_summary = summary(
             intent=flow.intent,
             order=order,
@@ -221,6 +222,20 @@ class Deciding(SlotFilling):
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
         return self._propose(order, claim, eligibility, case_id, _ships(decision))
 
+    def _attributed(self, order: Order, claim: Claim) -> Attribution:
+        """Who section 7 makes responsible for ``claim``. The reader names one problem for
+        damaged and defective items alike; an item that only does not work ("plugged it in
+        and... nothing, not even a hum": dev9 m41) is a defect, the seller's whatever the
+        shipping (RESP-7.1), not damage in transit, the carrier's when handed over on time.
+        Only the attribution reads it so: the rules and the router see the claim as read."""
+        return attribute(order, replace(claim, type=self._fault_type(claim)), self.ctx.now)
+
+    def _fault_type(self, claim: Claim) -> ClaimType:
+        flow = self.state.flow
+        if claim.type is ClaimType.DAMAGED and flow is not None and flow.defect:
+            return ClaimType.DEFECTIVE
+        return claim.type
+
     def _tell_who_pays(self, order: Order, claim: Claim, attribution: Attribution) -> None:
         """The buyer asked or disputed who bears the cost ("who is paying for this mess, the
         seller or you guys?", "I am NOT paying to send your mistake back"): section 7's answer
@@ -228,7 +243,9 @@ class Deciding(SlotFilling):
         said = {cited for message in self.out.messages for cited in message.citations}
         if said & set(attribution.clauses):
             return
-        told = replies.responsibility(attribution, claim.type, order, RETURN_SHIPPING_FEE)
+        told = replies.responsibility(
+            attribution, self._fault_type(claim), order, RETURN_SHIPPING_FEE
+        )
         if told is not None:
             self._reply(told, list(attribution.clauses))
 
@@ -292,7 +309,7 @@ class Deciding(SlotFilling):
         lapsed = self._lapsed(proposal, order)
         if lapsed is None:
             # Who bears the cost, as section 7 says for the claim now (the statements add it up).
-            party = attribute(order, self._claim(order), self.ctx.now).party
+            party = self._attributed(order, self._claim(order)).party
             try:
                 for planned in proposal.actions:
                     self.ctx.execute(
@@ -548,12 +565,29 @@ VOUCHER_ISSUED_BY_ASSISTANT = "INR-4.6"
 
 
 def action_clauses(eligibility: Eligibility) -> list[str]:
-    """The clauses an offered action cites: the rules' own, and for a voucher the clause that
-    lets the assistant issue it (`VOUCHER_ISSUED_BY_ASSISTANT`)."""
+    """The clauses an offered action cites: the rules' own, for a voucher the clause that lets
+    the assistant issue it (`VOUCHER_ISSUED_BY_ASSISTANT`), and HELP-8.5 for a fixed amount said
+    in the order's currency (`currency_clauses`)."""
     clauses = list(eligibility.clauses)
     if eligibility.remedy is Remedy.VOUCHER and VOUCHER_ISSUED_BY_ASSISTANT not in clauses:
         clauses.append(VOUCHER_ISSUED_BY_ASSISTANT)
-    return clauses
+    return clauses + currency_clauses(eligibility)
+
+
+# Clauses whose explanation states one of the policy's fixed amounts: RET-2.3's flat return
+# shipping, INR-4.3's voucher cap, REV-6.1's limit for the assistant acting alone. In an order
+# in another currency than the dollar it is said in that currency, as HELP-8.5 rules ("RM5.00",
+# "₱100.00", "฿10.00"; dev9 m45: "I read kena bayar $5 shipping, tu dalam USD ke ringgit?").
+FIXED_AMOUNT_CLAUSES = frozenset({"RET-2.3", "INR-4.3", "REV-6.1"})
+IN_ORDER_CURRENCY = "HELP-8.5"
+
+
+def currency_clauses(eligibility: Eligibility) -> list[str]:
+    """HELP-8.5, when ``eligibility`` states a fixed amount in a currency other than the dollar
+    (its explanation follows that clause too), unless it cites it already."""
+    if eligibility.currency == "USD" or IN_ORDER_CURRENCY in eligibility.clauses:
+        return []
+    return [IN_ORDER_CURRENCY] if FIXED_AMOUNT_CLAUSES & set(eligibility.clauses) else []
 
 
 # Clauses a rule's explanation follows in its own words besides the clause that decided it:
@@ -569,4 +603,5 @@ def followed_clauses(eligibility: Eligibility) -> list[str]:
     not cite already."""
     cited = set(eligibility.clauses)
     extra = [c for r in eligibility.reasons for c in FOLLOWED_CLAUSES.get(r, ())]
+    extra += currency_clauses(eligibility)
     return [c for c in dict.fromkeys(extra) if c not in cited]

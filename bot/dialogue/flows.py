@@ -109,6 +109,7 @@ from bot.dialogue.wording import (
     WHO_PAYS,
     WHY_QUESTION,
     WONDERING,
+    defect_told,
     last_question,
     question_sentences,
     rating_of,
@@ -996,6 +997,7 @@ class TurnHandler(Deciding):
         flow = Flow(intent=intent, confidence=confidence, told=self.text)
         flow.claim_type = CLAIM_OF_INTENT[intent] if intent in NAMED_CLAIMS else None
         flow.counterfeit = COUNTERFEIT.search(self.said)
+        flow.defect = defect_told(self.said)
         # The reason at the ordinary bar, read once: the checks below all compare with it.
         flow.reason_read = self._named_reason(intent=intent)
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)

@@ -62,10 +62,13 @@ class Words:
     def _find(self, text: str, find: Finder) -> bool:
         if self.english is not None and find(self.english, text):
             return True
+        return any(self._found(other, text, find) for other in self._languages())
+
+    def _languages(self) -> tuple[str, ...]:
+        """The other languages whose words count besides English: the conversation's, or in
+        an English conversation the ones buyers mix in (`mixed`)."""
         language = self.language or current().language
-        if language == "en":
-            return any(self._found(other, text, find) for other in self.mixed)
-        return self._found(language, text, find)
+        return self.mixed if language == "en" else (language,)
 
     def _found(self, language: str, text: str, find: Finder) -> bool:
         local = self.local(language)
@@ -85,11 +88,9 @@ class Words:
         """``text`` with this concept's words blanked out, in English and in the turn's language
         (a Tagalog text loses its "po" too; a Vietnamese one is blanked where its folded form
         matches, keeping its diacritics for the words read after)."""
-        language = self.language or current().language
         for pattern, other in [
             (self.english, None),
-            *((self.local(lang), lang) for lang in (self.mixed if language == "en" else ())),
-            *(((self.local(language), language),) if language != "en" else ()),
+            *((self.local(lang), lang) for lang in self._languages()),
         ]:
             if pattern is None:
                 continue
@@ -484,6 +485,37 @@ WHO_PAYS = Words(
         r"|sasagot sa)",
         r"kasalanan (?:ng |ni )?sino", r"(?:magbabayad|magbayad) (?:ba )?ako",
         r"ako (?:ba )?(?:ang )?(?:magbabayad|magbayad)", r"(?:hindi|di) ako magbabayad",
+    ),
+)  # fmt: skip
+# An item that does not work ("tak berfungsi", "เปิดไม่ติด", "không lên nguồn", "ayaw gumana"):
+# a defect, the seller's (RESP-7.1), unless the item also came physically damaged (`TRANSIT`).
+NOT_WORKING = Words(
+    malay=words(
+        "cacat", r"(?:tak|tidak|gak|nggak|ga|x|tk) (?:berfungsi|nyala|menyala|hidup|boleh guna"
+        r"|bisa dipakai|ada bunyi|ada suara|boleh on|bisa on|boleh charge|bisa dicas|boleh cas)",
+    ),
+    thai=thai("ใช้ไม่ได้", "ใช้งานไม่ได้", "เปิดไม่ติด", "ไม่ทำงาน", "ไม่มีเสียง", "ชาร์จไม่เข้า"),
+    vietnamese=words(
+        "bi loi", "loi ky thuat", r"khong (?:hoat dong|len nguon|sac duoc|chay|co tieng)",
+        "mat tieng",
+    ),
+    tagalog=words(
+        r"(?:hindi|di|ayaw) (?:gumagana|gumana|nag-?o-?on|bumukas|umaandar|nagcha-?charge)",
+        "walang tunog", "depektibo", "defective",
+    ),
+)  # fmt: skip
+# Physically damaged on the way: broken glass, a crushed box, a leak ("pecah", "แตก", "bể",
+# "basag"): the carrier's if the seller handed it over on time (RESP-7.2).
+TRANSIT = Words(
+    malay=words(
+        "pecah", "retak", "patah", "penyek", "penyok", "remuk", "koyak", "sobek", "robek",
+        "bocor", "tumpah", "kemek",
+    ),
+    thai=thai("แตก", "บุบ", "ร้าว", "หัก", "ฉีกขาด", "รั่ว", "หกเลอะ", "หกออก", "บี้"),
+    vietnamese=words("vo", "be", "nut", "mop", "gay", "rach", "tray", "ro ri", "bep", "dap"),
+    vietnamese_not=words("vô", "vợ", "vớ", "bé", "nút", "gây", "gầy"),
+    tagalog=words(
+        r"(?:na)?basag", "durog", "yupi", "punit", "lamat", "tumutulo", "tumagas", "natapon",
     ),
 )  # fmt: skip
 # An address to change (CAN-1.4: "ขอเปลี่ยนที่อยู่จัดส่ง", "đổi địa chỉ", "tukar alamat"),

@@ -292,7 +292,6 @@ class MessageReading(TurnBase):
             # by a guess below even odds that nothing is ("my air fryer is a week late, just
             # refund it": change_of_mind at 0.44, and the late delivery was asked: dev3 f55).
             return words
-        read = CLAIM_OF_REASON.get(reason.name, reason.name)
         if read == words or {read, words} <= SAME_SECTION_REASONS:
             # "the shade came broken" read as a wrong item: section 3 settles both alike (a
             # photo, then a refund, a return or a replacement), so the readers do not disagree.

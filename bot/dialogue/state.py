@@ -53,6 +53,8 @@ class Flow(BaseModel):
     prefers_replacement: bool | None = None
     # The problem the reason reader named in the message that opened the flow (none: None).
     reason_read: str | None = None
+    # The item is said not to work, and not to have come broken: a defect (RESP-7.1).
+    defect: bool = False
     # Who bears the cost asked or disputed ("whose fault is this?", "I'm not paying for the
     # return"): the claim's reply says who section 7 makes responsible.
     asks_who_pays: bool = False

@@ -407,6 +407,36 @@ WHO_PAYS = replace(
     ),
     mixed=("ms",),
 )
+# Not working ("plugged it in and... nothing, not even a hum": dev9 m41) and physically damaged
+# on the way: a "damaged" claim that only does not work is a defect, which section 7 makes the
+# seller's whatever the shipping, not the carrier's (`Deciding._attributed`).
+NOT_WORKING = replace(
+    local.NOT_WORKING,
+    english=re.compile(
+        r"\b(faulty|defective|dead on arrival|doa|malfunction\w*|not even a (hum|sound|light|beep"
+        r"|click|buzz|flicker)|(is|it'?s|went|was|arrived) (completely |totally |just )?dead"
+        r"|stopped working|(not|isn'?t|aren'?t) working|no sound"
+        r"|(doesn'?t|does not|won'?t|will not|didn'?t|did not|can'?t|cannot) (work(?! (in|for|with)"
+        r"\b)|turn on|switch on|power on|charge|start|hold (a )?charge))\b"
+    ),
+    mixed=("ms",),
+)
+TRANSIT = replace(
+    local.TRANSIT,
+    english=re.compile(
+        r"\b(cracked|smashed|shattered|dented|crushed|squashed|torn|ripped|soaked|drenched"
+        r"|water[- ]damaged|bent|snapped|in (pieces|bits)|chipp?ed|scratched|leak\w*|spil(led|t)"
+        r"|melted|(box|parcel|package) (was |arrived |came )?(damaged|crushed|wet|open|opened))\b"
+    ),
+    mixed=("ms",),
+)
+
+
+def defect_told(said: str) -> bool:
+    """The item is said not to work, and nothing of it broken, crushed or soaked on the way."""
+    return bool(NOT_WORKING.search(said)) and not TRANSIT.search(said)
+
+
 # An item or order said to be fine ("the rice cooker order has no problem", "the other one is
 # ok"): a clause that says so is no claim on it (`fine_told`).
 NO_PROBLEM = replace(

@@ -3,7 +3,7 @@ dev8 k47): the claim's reply says who section 7 makes responsible, from the orde
 
 import pytest
 
-from bot.dialogue.wording import WHO_PAYS
+from bot.dialogue.wording import WHO_PAYS, defect_told
 from bot.language.catalogue import speaking
 from policies.types import Category, OrderStatus
 from tests.utils.builders import bot_text, citations, item, order, seed
@@ -104,3 +104,41 @@ def test_what_the_opening_said_is_answered_once_the_order_is_known(chat, nlu, wo
 def test_who_pays_words(language: str, text: str, asked: bool) -> None:
     with speaking(language):
         assert WHO_PAYS.search(text.lower()) is asked
+
+
+def test_an_item_that_only_does_not_work_is_the_sellers_defect(chat, nlu, world_db):
+    # dev9 m41: handed over on time, so damage in transit would be the carrier's (RESP-7.2);
+    # a blender that does not work is a defect, the seller's (RESP-7.1).
+    seed(world_db, [order("B800", item("Hand blender", "42.00", Category.HOME), placed=9)])
+    text = (
+        "the hand blender from B800: plugged it in and nothing, not even a hum. "
+        "If I have to post it back, am I paying for that?"
+    )
+    nlu.script[text] = "damaged_item"
+    turn = chat.say(text, photo=PHOTO)
+    if turn["expecting"] == "choice":  # refund or replacement (DMG-3.3)
+        turn = chat.say("refund")
+    assert "faulty, wrong or not as described" in bot_text(turn), bot_text(turn)
+    assert "RESP-7.1" in citations(turn) and "RESP-7.2" not in citations(turn)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "defect"),
+    [
+        ("en", "plugged it in and nothing, not even a hum", True),
+        ("en", "it won't turn on", True),
+        ("en", "the screen arrived cracked and it won't turn on", False),
+        ("en", "the mug arrived smashed", False),
+        ("ms", "kipas tu tak berfungsi langsung", True),
+        ("ms", "skrin pecah, tak boleh on", False),
+        ("th", "เปิดไม่ติดเลยค่ะ", True),
+        ("th", "แก้วแตกมาค่ะ", False),
+        ("vi", "máy không lên nguồn", True),
+        ("vi", "ly bị vỡ", False),
+        ("tl", "ayaw gumana ng electric fan", True),
+        ("tl", "basag yung front guard", False),
+    ],
+)
+def test_defect_words(language: str, text: str, defect: bool) -> None:
+    with speaking(language):
+        assert defect_told(text.lower()) is defect
