@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from bot.dialogue import dispute_replies, replies
@@ -18,7 +19,7 @@ from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
 from bot.dialogue.wording import COUNTERFEIT, FIT, WHO_PAYS, defect_told
-from bot.language.catalogue import current
+from bot.language.catalogue import Said, current
 from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
 from bot.store.cases import CaseStatus
@@ -436,9 +437,7 @@ class Deciding(SlotFilling):
             # disagree. The case leaves the queue until the seller answers.
             reason = f"The buyer disputes how order {order.order_id} was handled (opened in chat)."
             respond_by = self.ctx.open_dispute(case_id, order, reason)
-            return self._to_agent(
-                case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
-            )
+            return self._to_agent(case_id, self._dispute_opened(order, respond_by), ["REV-6.5"])
         return self._to_agent(case_id, text, list(clauses), says_wait=True, order=order)
 
     def _dispute_refusal(self) -> Outcome:
@@ -456,9 +455,11 @@ class Deciding(SlotFilling):
         reason = f"The buyer disputes the refusal of their claim on order {order.order_id}."
         respond_by = self.ctx.open_dispute(refusal.case_id, order, reason)
         self._progressed = True
-        return self._to_agent(
-            refusal.case_id, dispute_replies.opened(order.order_id, respond_by), ["REV-6.5"]
-        )
+        return self._to_agent(refusal.case_id, self._dispute_opened(order, respond_by), ["REV-6.5"])
+
+    def _dispute_opened(self, order: Order, respond_by: datetime) -> Said:
+        within = self.ctx.dispute_timing.respond_within
+        return dispute_replies.opened(order.order_id, respond_by, within)
 
     def _conversation_order(self) -> Order | None:
         """The order this conversation is about, for a case opened without one in hand: the

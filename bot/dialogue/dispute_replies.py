@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.language.catalogue import Said, say
@@ -14,8 +14,10 @@ def _money(amount: Decimal | float, currency: str) -> CodedMoney:
     return CodedMoney(Decimal(str(amount)), currency)
 
 
-def opened(order_id: str, respond_by: datetime) -> Said:
-    return say("dispute_opened", order_id=order_id, respond_by=Moment(respond_by))
+def opened(order_id: str, respond_by: datetime, within: timedelta) -> Said:
+    """The dispute is open: the seller's time to answer (REV-6.5's 48 hours) and its end."""
+    hours = int(within.total_seconds() // 3600)
+    return say("dispute_opened", order_id=order_id, respond_by=Moment(respond_by), hours=hours)
 
 
 def accepted(order_id: str, amount: Decimal, currency: str) -> Said:

@@ -756,11 +756,15 @@ class TurnHandler(Deciding):
         reviewed or disputes it (`DECIDED`, `REVIEW_ASKED`, `DISPUTE_WORDS`)."""
         # The review asked for in a statement: "is there some way to dispute a decision?"
         # asks how disputes work, which retrieval answers (dev3 f24).
+        return self._intent_unsure() and self._review_of_a_decision_asked()
+
+    def _review_of_a_decision_asked(self) -> bool:
+        """The message names a decision and, in a statement, asks for it to be reviewed or
+        disputes it ("The seller REJECTED my return ... I'm not accepting this, I want it
+        reviewed"): what REV-6.7 says opens a dispute."""
         told = without_questions(self.text.lower())
-        return (
-            self._intent_unsure()
-            and bool(DECIDED.search(self.said))
-            and bool(REVIEW_ASKED.search(told) or DISPUTE_WORDS.search(told))
+        return bool(DECIDED.search(self.said)) and bool(
+            REVIEW_ASKED.search(told) or DISPUTE_WORDS.search(told)
         )
 
     def _payment_reading_unsure(self) -> bool:
@@ -1448,10 +1452,17 @@ class TurnHandler(Deciding):
         assert flow is not None
         self.state.clear_prompt()
         if flow.intent == "complaint":
+            if flow.order_id is not None and self._review_of_a_decision_asked():
+                # A decision on one of the buyer's orders, its review asked for ("The seller
+                # REJECTED my return on the hiking boots (MY-2612-09983) ... I'm not accepting
+                # this, I want it reviewed": dev7 j57, dev9 m53, dev8 k58): REV-6.7's way to
+                # open a dispute, opened, not offered; then what to bring to it.
+                self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
+                self._reply(replies.text("dispute_how"), ["REV-6.7"])
+                return self.out
             self._reply(replies.text("complaint"), ["REV-6.5"])
             if DECIDED.search(self.said):
-                # "The seller REJECTED my return ... I want it reviewed" (dev7 j57, dev9 m53):
-                # how a dispute goes, and what to bring to it (REV-6.7).
+                # A decision complained of: how a dispute goes, and what to bring (REV-6.7).
                 self._reply(replies.text("dispute_how"), ["REV-6.7"])
             self._prompt(
                 "choice",

@@ -163,7 +163,9 @@ class DisputeDesk:
                 timing=self.timing,
             )
             update_case_in(session, case_id, now, status=CaseStatus.IN_DISPUTE)
-            notes.post(wording.opened(order.order_id, dispute.respond_by))
+            notes.post(
+                wording.opened(order.order_id, dispute.respond_by, self.timing.respond_within)
+            )
         log.info("dispute_opened", dispute_id=dispute.dispute_id, case_id=case_id, by=opened_by)
         return dispute.to_dict("agent"), True
 

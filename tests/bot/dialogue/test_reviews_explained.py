@@ -37,15 +37,26 @@ def test_a_claim_handed_over_for_its_amount_alone_says_nothing_of_the_flag(chat,
     assert "REV-6.1" in citations(turn) and "REV-6.6" not in citations(turn), citations(turn)
 
 
-def test_a_decision_disputed_is_told_how_a_dispute_goes(chat, nlu):
+def test_a_review_asked_of_a_decision_on_a_named_order_opens_the_dispute(chat, nlu):
+    # dev7 j57: REV-6.7, "tell the assistant that you disagree with the decision and want it
+    # reviewed", opens a dispute; offered a person instead, the buyer's "no" left it unopened.
     text = (
         "The seller REJECTED my return on D201 saying it was used. It was NOT. "
         "I'm not accepting this, I want it reviewed."
     )
     nlu.script[text] = "complaint"
     turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
     assert {"REV-6.5", "REV-6.7"} <= set(citations(turn)), citations(turn)
-    assert "5 business days" in bot_text(turn), bot_text(turn)
+    assert "48 hours" in bot_text(turn) and "5 business days" in bot_text(turn), bot_text(turn)
+
+
+def test_a_decision_complained_of_without_its_order_is_told_how_a_dispute_goes(chat, nlu):
+    text = "The seller rejected my return. I disagree, it was never used."
+    nlu.script[text] = "complaint"
+    turn = chat.say(text)
+    assert turn["expecting"] == "choice", bot_text(turn)  # a person, on offer
+    assert {"REV-6.5", "REV-6.7"} <= set(citations(turn)), citations(turn)
 
 
 def test_a_complaint_naming_no_decision_is_not_told_of_disputes(chat, nlu):

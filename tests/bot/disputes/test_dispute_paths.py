@@ -25,7 +25,7 @@ def _last_bot_text(chat) -> str:
 def test_dispute_then_seller_accepts(app_client, buyer_chat, agent_headers, seller_headers):
     case = agent_case(app_client, buyer_chat, agent_headers)
     dispute = open_dispute(app_client, case["case_id"], agent_headers, amount=150)
-    assert "The seller has until" in _last_bot_text(buyer_chat)
+    assert "The seller has 48 hours, until" in _last_bot_text(buyer_chat)
     assert buyer_chat.view()["disputes"][0]["status"] == "awaiting_seller"
     assert dispute["status"] == "awaiting_seller" and dispute["seller_id"] == "S3"
     assert dispute["amount"] == 150.0 and dispute["created"] is True
@@ -139,7 +139,7 @@ def test_a_buyer_opens_a_dispute_in_chat(
     turn = buyer_chat.say("worst seller ever, D200 was a disaster")
     assert "Talk to a person" in turn["quick_replies"]
     opened = buyer_chat.say("Talk to a person")
-    assert "The seller has until" in opened["messages"][-1]["text"]
+    assert "The seller has 48 hours, until" in opened["messages"][-1]["text"]
     assert "REV-6.5" in opened["messages"][-1]["citations"]
     [dispute] = buyer_chat.view()["disputes"]
     assert (dispute["order_id"], dispute["status"], dispute["amount"]) == (
