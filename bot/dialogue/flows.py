@@ -71,6 +71,8 @@ from bot.dialogue.wording import (
     DECIDED,
     DECLINE_WORDS,
     DISPUTE_WORDS,
+    FEE_ASKED,
+    FEE_CHARGED,
     HELP_WITH_ORDER,
     IF_OR_WHY_FIRST,
     MISSING_FROM_PARCEL,
@@ -101,6 +103,7 @@ from bot.dialogue.wording import (
     RULE_WORD_FIRST,
     SEALED_WORDS,
     SELLER_COMPLAINT,
+    SEND_BACK,
     SENT_BACK,
     SUPPOSED,
     UNDER_REVIEW,
@@ -123,7 +126,7 @@ from bot.language.rule_phrases import explained, said
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.phrases import phrase
-from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, check_change_of_mind_return
+from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, came_late, check_change_of_mind_return
 from policies.rules.cancellation import refusal_refund
 from policies.rules.returns import window_note
 from policies.rules.wording import refund_clauses
@@ -228,6 +231,11 @@ class TurnHandler(Deciding):
                 # at once, its question went unanswered (dev7 j11, j36). Answered when
                 # retrieval is sure, then the order it may be about offered for a check;
                 # otherwise a person, as before.
+                if self._sends_back():
+                    # "want to send back both tees ... is the 5 dollar thing charged per shirt
+                    # or just once?" (payment at 0.86, dev13 u21): the return, its question
+                    # answered first when it names its order.
+                    return self._start_answering("return_item")
                 answered = self._answer_if_sure()
                 if answered is not None:
                     return answered
@@ -444,7 +452,7 @@ class TurnHandler(Deciding):
                 if answered is not None:
                     return answered
             problem = self._reason_in_words_unopposed()
-            if problem is not None and self._asks_unread():
+            if problem is not None and self._asks_unread() and not self._record_bears_out(problem):
                 # "paket saya sudah dikirim tapi saya udah gak butuh. Kalau saya tolak aja pas
                 # kurir datang, uangnya balik gak?": a question naming a problem in the reason
                 # replies' words ("don't need it": a change of mind) asks about it; started as
@@ -770,7 +778,23 @@ class TurnHandler(Deciding):
     def _payment_reading_unsure(self) -> bool:
         """The payment reading is below the sure bar and the message names no payment problem
         (a charge, a deduction, twice, a failed payment: `PAYMENT_PROBLEM`)."""
-        return self.parse.intent.confidence < SURE_REQUEST and not PAYMENT_PROBLEM.search(self.said)
+        return self.parse.intent.confidence < SURE_REQUEST and not self._names_payment_problem()
+
+    def _names_payment_problem(self) -> bool:
+        """Payment problem words (`PAYMENT_PROBLEM`) in a statement, or in a question that asks
+        about no fee: "if they go in one box is the 5 dollar thing charged per shirt or just
+        once?" asks how return shipping is counted (read as a payment problem at 0.86 and
+        handed to the payment desk: dev13 u21)."""
+        text = self.text.lower()  # with its question marks (`said` has none)
+        if PAYMENT_PROBLEM.search(without_questions(text)):
+            return True
+        # In a question about a fee, how it is charged is the question; "charged twice for
+        # shipping?" still names a payment problem.
+        asked = question_sentences(text)
+        return any(
+            PAYMENT_PROBLEM.search(FEE_CHARGED.sub(" ", q) if FEE_ASKED.search(q) else q)
+            for q in asked
+        )
 
     def _claim_instead_of_payment(self) -> Outcome | None:
         """An unsure payment reading naming no payment problem whose reason the reason reader
@@ -781,6 +805,31 @@ class TurnHandler(Deciding):
         if named is None or named not in INTENT_OF_SITUATION:
             return None
         return self._start(INTENT_OF_SITUATION[named], confidence=self._confidence_in(named))
+
+    def _record_bears_out(self, problem: str) -> bool:
+        """A parcel said late or not come whose order's record bears it out: the order the
+        message names (by id, item, amount or date), else the buyer's one order shipped or
+        delivered, is more than 3 days past its promised date, or came that late. Its question
+        ("... jadi gimana ini", so what now; "May maibibigay po ba kayo para dito?", can you
+        give something for this?) is about that case, which the claim answers (dev13 u44, u48:
+        retrieval's change-of-mind rule was the answer)."""
+        if problem not in PARCEL_MISSING_REASONS:
+            return False
+        order = self._named_order() or self._one_order_named()
+        if order is None:
+            sent = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+            candidates = [o for o in self.ctx.recent_orders() if o.status in sent]
+            order = candidates[0] if len(candidates) == 1 else None
+        if order is None:
+            return False
+        promised = order.promised_delivery_by
+        overdue = promised is not None and self.ctx.now > promised + LATE_GRACE
+        return came_late(order) or (order.status is OrderStatus.SHIPPED and overdue)
+
+    def _sends_back(self) -> bool:
+        """An item to send back, in the buyer's words (`SEND_BACK`), with a delivered order."""
+        delivered = any(o.status is OrderStatus.DELIVERED for o in self.ctx.recent_orders())
+        return bool(SEND_BACK.search(self.said)) and delivered
 
     def _asks_about_payments(self) -> bool:
         """A payment problem the act reader surely reads as a question, naming no order."""

@@ -865,7 +865,11 @@ REASONS = {
             r"(?:ngay|tuan|hom)",
         ),
         vietnamese_not=words("muốn", "chạm", "tôi"),
-        tagalog=words(r"na-?late", "natagalan", "matagal dumating"),
+        # "halos isang linggo po itong nahuli sa petsang sinabi" (a week behind the date it was
+        # given: dev13 u48), "naantala", "delayed".
+        tagalog=words(
+            r"na-?late", "natagalan", "matagal dumating", "nahuli", "naantala", r"na-?delay",
+        ),
     ),
 }  # fmt: skip
 

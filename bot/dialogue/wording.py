@@ -773,6 +773,21 @@ PAYMENT_PROBLEM = replace(
         r"|failed|declined|pending (charge|payment|transaction))\b"
     ),
 )
+# A fee asked about: the return shipping's "$5", "the 5 dollar thing", "postage", "per item".
+FEE_ASKED = re.compile(
+    r"(\$ ?\d+|\b(\d+ ?(dollars?|bucks|usd)|fees?|shipping|postage|delivery (fee|cost|charge)"
+    r"|return (cost|charge)|per (item|piece|shirt|parcel|box|order)|each (item|one)))\b"
+)
+# An item the buyer wants to send back, in English too ("want to send back both tees"; not "I
+# could send it back if that's still allowed"): only where a payment
+# reading names no payment problem (`TurnHandler._payment_reading_unsure`).
+SEND_BACK = replace(
+    local.RETURN_ASKED,
+    english=re.compile(
+        r"\b(want|wanna|like|need) to (return|send (\w+ ){0,3}back|post (\w+ ){0,3}back)\b"
+    ),
+)
+FEE_CHARGED = re.compile(r"\b(charg(e|es|ed|ing)|deduct(ed|ion|s)?|billed)\b")
 # A photo still to come: "I'll send the pic", "will upload the photo later".
 PHOTO_PROMISED = replace(
     local.PHOTO_PROMISED,
