@@ -1501,7 +1501,12 @@ class TurnHandler(Deciding):
         assert flow is not None
         self.state.clear_prompt()
         if flow.intent == "complaint":
-            if flow.order_id is not None and self._review_of_a_decision_asked():
+            review = self._review_of_a_decision_asked()
+            if review and flow.order_id is None and (named := self._one_order_named()):
+                # The order its item names ("Nireject ng seller yung return ko ng earbuds":
+                # dev13 u51), as an id would.
+                flow.order_id = named.order_id
+            if flow.order_id is not None and review:
                 # A decision on one of the buyer's orders, its review asked for ("The seller
                 # REJECTED my return on the hiking boots (MY-2612-09983) ... I'm not accepting
                 # this, I want it reviewed": dev7 j57, dev9 m53, dev8 k58): REV-6.7's way to

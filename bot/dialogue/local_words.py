@@ -448,6 +448,8 @@ REFUND_ASKED = Words(
     malay=words(
         r"(?:nak|mahu|mau|minta|ingin|pengen|pingin|tolong) (?:\w+ )?(?:refund|duit balik"
         r"|wang balik|uang kembali|pengembalian dana|bayaran balik)",
+        # "saya nak pulangkan barang ni dan dapatkan duit balik" (dev13 u40).
+        r"dapat(?:kan)? (?:semula )?(?:duit|wang|uang) (?:balik|kembali|semula)",
     ),
     thai=thai("ขอคืนเงิน", "อยากได้เงินคืน", "ขอเงินคืน", "ต้องการคืนเงิน"),
     vietnamese=words(r"(?:muon|xin|can|cho (?:minh|toi|em)) (?:duoc )?hoan (?:lai )?tien"),

@@ -460,7 +460,9 @@ class MessageReading(TurnBase):
         request ("No refund has been issued on order X" was the answer, dev9 m41); "the app is
         saying refunded but where is going the money?" read as a request on a refunded order
         is tracking that refund (asked what went wrong twice, then a person, dev9 m37)."""
-        order = self._named_order()
+        # The order named by id, else by its item ("air fryer saya ... dapatkan duit balik",
+        # read as tracking at 0.94 naming no id: "no refund has been issued", dev13 u40).
+        order = self._named_order() or self._one_order_named()
         if order is None:
             return self.intent
         if self.intent == "track_refund" and not order.was_refunded:

@@ -218,7 +218,9 @@ DECIDED = replace(
 )
 REVIEW_ASKED = re.compile(
     r"\b(review(ed)?|reconsider\w*|look (at|into) (it|this) again|not accept\w*"
-    r"|(won'?t|will not|don'?t|do not) accept|wrong decision)\b"
+    r"|(won'?t|will not|don'?t|do not) accept|wrong decision"
+    # "I want someone else to look at it" (dev13 u31).
+    r"|(someone|somebody|a person|a human) else to (look|check)|second opinion)\b"
 )
 # "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
 # out_of_scope without a subject): the reason quick replies' own words, read only for that
@@ -241,6 +243,8 @@ _ENGLISH_REASONS = {
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
         # "they're just not me" (dev12 q03).
         r"|(just|simply) not (really )?(me|my (style|taste|thing|colou?r))"
+        # "she says it is not her style" (a gift: dev13 u09).
+        r"|(is|it'?s|was|isn'?t) not (really )?(my|her|his|their) (style|taste|thing)"
         r"|(doesn'?t|does not|don'?t|do not) (suit|look good on|go with|match)"
         r"|(doesn'?t|does not|don'?t|do not) work (in|for|with)\b"
         r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase))\b"

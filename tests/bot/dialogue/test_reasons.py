@@ -7,6 +7,7 @@ below pair such intents with the reason the NLU names, and check what the flow d
 
 import pytest
 
+from policies.types import Category
 from tests.bot.conftest import token_headers
 from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
@@ -345,3 +346,18 @@ def test_a_photo_with_words_of_damage_is_not_a_parcel_that_never_came(chat, nlu)
     turn = chat.say("never mind")
     turn = chat.say(text)
     assert turn["expecting"] == "reason", bot_text(turn)
+
+
+def test_a_gift_not_to_its_owners_taste_is_a_change_of_mind(chat, nlu, world_db):
+    # dev13 u09: a photo of the problem was asked; a personalised item is no change-of-mind
+    # return (RET-2.2).
+    necklace = item("Engraved name necklace (personalised)", "39.90", Category.CUSTOM)
+    seed(world_db, [order("N880", necklace, placed=14)])
+    text = (
+        "I bought a necklace with my granddaughter's name on it for her birthday. It came fine "
+        "and it looks nice but she says it is not her style. Can I send it back and get the money"
+    )
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["expecting"] != "evidence", bot_text(turn)
+    assert "RET-2.2" in citations(turn), (bot_text(turn), citations(turn))
