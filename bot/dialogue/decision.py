@@ -28,7 +28,7 @@ from bot.store.models import ActionType, ProposalStatus
 from policies.attribution import attribute
 from policies.router import Decision, Route, RoutingCase, route
 from policies.rules import DAMAGE_CLAIMS, check_eligibility
-from policies.rules.limits import RETURN_SHIPPING_FEE
+from policies.rules.limits import LATE_GRACE, RETURN_SHIPPING_FEE
 from policies.types import (
     Attribution,
     BuyerHistory,
@@ -68,7 +68,7 @@ class Deciding(SlotFilling):
         flow = self.state.flow
         assert flow is not None and flow.claim_type is not None
         return Claim(
-            type=_claim_type(flow.claim_type, order),
+            type=_claim_type(flow.claim_type, order, self.ctx.now),
             skus=tuple(flow.skus or ()),
             units=flow.units,
             has_photo=bool(flow.photos),
@@ -538,13 +538,24 @@ def _ships(decision: Decision) -> str | None:
     return ships if isinstance(ships, str) else None
 
 
-def _claim_type(claim_type: ClaimType, order: Order) -> ClaimType:
+def _claim_type(claim_type: ClaimType, order: Order, now: datetime) -> ClaimType:
     """A parcel said to be late that has not been delivered is a not-received claim: INR-4.1
     (a refund when over 3 days late) is what applies to it, not the voucher for late
-    deliveries (INR-4.3)."""
+    deliveries (INR-4.3). So is a change of mind about a parcel on its way and more than 3
+    days past its promised date: "the app said it would come by last week ... I don't even
+    want it anymore, I'd just like my money back" was refused as a return of an order not yet
+    delivered (dev13 u04); INR-4.1 refunds it."""
     if claim_type is ClaimType.LATE_DELIVERY and order.status in (
         OrderStatus.PENDING,
         OrderStatus.SHIPPED,
+    ):
+        return ClaimType.NOT_RECEIVED
+    promised = order.promised_delivery_by
+    if (
+        claim_type is ClaimType.CHANGE_OF_MIND_RETURN
+        and order.status is OrderStatus.SHIPPED
+        and promised is not None
+        and now > promised + LATE_GRACE
     ):
         return ClaimType.NOT_RECEIVED
     return claim_type

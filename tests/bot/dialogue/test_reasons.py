@@ -7,7 +7,7 @@ below pair such intents with the reason the NLU names, and check what the flow d
 
 import pytest
 
-from policies.types import Category
+from policies.types import Category, OrderStatus
 from tests.bot.conftest import token_headers
 from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
@@ -361,3 +361,32 @@ def test_a_gift_not_to_its_owners_taste_is_a_change_of_mind(chat, nlu, world_db)
     turn = chat.say(text)
     assert turn["expecting"] != "evidence", bot_text(turn)
     assert "RET-2.2" in citations(turn), (bot_text(turn), citations(turn))
+
+
+def test_a_late_parcel_no_longer_wanted_gets_the_late_refund(chat, nlu, world_db):
+    # dev13 u04: read as a change of mind, refused as a return of an order not yet delivered;
+    # more than 3 days past its promised date, INR-4.1 refunds it.
+    mat = order(
+        "Y452", item("Non-slip yoga mat 6mm", "37.80", Category.SPORTS),
+        status=OrderStatus.SHIPPED, placed=14, shipped=12, promised=7,
+    )  # fmt: skip
+    seed(world_db, [mat])
+    text = "Y452 is sitting in transit forever. I don't even want it anymore, just my money back"
+    nlu.script[text] = "request_refund"
+    nlu.reasons[text] = ("change_of_mind", 0.9)
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "INR-4.1" in citations(turn) and "$37.80" in bot_text(turn), bot_text(turn)
+
+
+def test_a_parcel_on_time_no_longer_wanted_is_still_no_return(chat, nlu, world_db):
+    mat = order(
+        "Y453", item("Non-slip yoga mat 6mm", "37.80", Category.SPORTS),
+        status=OrderStatus.SHIPPED, placed=4, shipped=3, promised=-2,
+    )  # fmt: skip
+    seed(world_db, [mat])
+    text = "Y453 I don't even want it anymore, just my money back"
+    nlu.script[text] = "request_refund"
+    nlu.reasons[text] = ("change_of_mind", 0.9)
+    turn = chat.say(text)
+    assert "INR-4.1" not in citations(turn), (bot_text(turn), citations(turn))
