@@ -27,8 +27,8 @@ from bot.store.ledger import LedgerRefused
 from bot.store.models import ActionType, ProposalStatus
 from policies.attribution import attribute
 from policies.router import Decision, Route, RoutingCase, route
-from policies.rules import DAMAGE_CLAIMS, check_eligibility
-from policies.rules.limits import LATE_GRACE, RETURN_SHIPPING_FEE
+from policies.rules import DAMAGE_CLAIMS, check_eligibility, overdue
+from policies.rules.limits import RETURN_SHIPPING_FEE
 from policies.types import (
     Attribution,
     BuyerHistory,
@@ -550,12 +550,10 @@ def _claim_type(claim_type: ClaimType, order: Order, now: datetime) -> ClaimType
         OrderStatus.SHIPPED,
     ):
         return ClaimType.NOT_RECEIVED
-    promised = order.promised_delivery_by
     if (
         claim_type is ClaimType.CHANGE_OF_MIND_RETURN
         and order.status is OrderStatus.SHIPPED
-        and promised is not None
-        and now > promised + LATE_GRACE
+        and overdue(order, now)
     ):
         return ClaimType.NOT_RECEIVED
     return claim_type

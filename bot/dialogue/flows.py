@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 
 from bot.clauses import clause_book_in, policy_quote
 from bot.dialogue import replies
@@ -126,7 +125,12 @@ from bot.language.rule_phrases import explained, said
 from nlu.reconcile import SURE_REQUEST
 from nlu.types import ParseResult
 from policies.phrases import phrase
-from policies.rules import DAMAGE_CLAIMS, LATE_GRACE, came_late, check_change_of_mind_return
+from policies.rules import (
+    DAMAGE_CLAIMS,
+    came_late,
+    check_change_of_mind_return,
+    overdue,
+)
 from policies.rules.cancellation import refusal_refund
 from policies.rules.returns import window_note
 from policies.rules.wording import refund_clauses
@@ -815,16 +819,14 @@ class TurnHandler(Deciding):
         retrieval's change-of-mind rule was the answer)."""
         if problem not in PARCEL_MISSING_REASONS:
             return False
-        order = self._named_order() or self._one_order_named()
+        order = self._named_order()
         if order is None:
             sent = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
             candidates = [o for o in self.ctx.recent_orders() if o.status in sent]
             order = candidates[0] if len(candidates) == 1 else None
         if order is None:
             return False
-        promised = order.promised_delivery_by
-        overdue = promised is not None and self.ctx.now > promised + LATE_GRACE
-        return came_late(order) or (order.status is OrderStatus.SHIPPED and overdue)
+        return came_late(order) or overdue(order, self.ctx.now)
 
     def _sends_back(self) -> bool:
         """An item to send back, in the buyer's words (`SEND_BACK`), with a delivered order."""
@@ -1501,12 +1503,7 @@ class TurnHandler(Deciding):
         assert flow is not None
         self.state.clear_prompt()
         if flow.intent == "complaint":
-            review = self._review_of_a_decision_asked()
-            if review and flow.order_id is None and (named := self._one_order_named()):
-                # The order its item names ("Nireject ng seller yung return ko ng earbuds":
-                # dev13 u51), as an id would.
-                flow.order_id = named.order_id
-            if flow.order_id is not None and review:
+            if flow.order_id is not None and self._review_of_a_decision_asked():
                 # A decision on one of the buyer's orders, its review asked for ("The seller
                 # REJECTED my return on the hiking boots (MY-2612-09983) ... I'm not accepting
                 # this, I want it reviewed": dev7 j57, dev9 m53, dev8 k58): REV-6.7's way to
@@ -1535,7 +1532,7 @@ class TurnHandler(Deciding):
         elif flow.intent in TRACKING:
             flow.claim_type = None
         if flow.intent == "track_order":
-            if _overdue(order, self.ctx.now):
+            if overdue(order, self.ctx.now):
                 # More than 3 days past the promised date: the answer to "where is it" is the
                 # refund the buyer is owed (INR-4.1), offered for confirmation.
                 self._reply(replies.track_order(order))
@@ -1545,7 +1542,7 @@ class TurnHandler(Deciding):
             return self._say(replies.track_order(order), ["REF-5.2"] if order.was_refunded else [])
         if flow.intent == "track_refund":
             pending = self.ctx.return_pending(order.order_id)
-            if not order.was_refunded and not pending and _overdue(order, self.ctx.now):
+            if not order.was_refunded and not pending and overdue(order, self.ctx.now):
                 # No refund yet on a parcel more than 3 days past its promised date: the refund
                 # it is owed (INR-4.1) is the answer ("K7734 not here, way past due. refund"),
                 # offered for confirmation, as for "where is it" on an overdue order.
@@ -1584,7 +1581,7 @@ class TurnHandler(Deciding):
             flow.claim_type is None
             and flow.reason_read in PARCEL_MISSING_REASONS
             and order.status is not OrderStatus.DELIVERED
-            and _overdue(order, self.ctx.now)
+            and overdue(order, self.ctx.now)
         ):
             # "It was supposed to arrive a week ago and the tracking has shown 'in transit' ...
             # I'd just like my money back" reads not received at 0.67, under the opening's bar:
@@ -1750,15 +1747,6 @@ def _items_sent_back(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
         for item in items_named(part, items)
     }
     return [item for item in items_named(text, items) if item.sku not in kept]
-
-
-def _overdue(order: Order, now: datetime) -> bool:
-    """Not delivered and more than 3 days past its promised date (INR-4.1)."""
-    return (
-        order.status in (OrderStatus.PENDING, OrderStatus.SHIPPED)
-        and order.promised_delivery_by is not None
-        and now > order.promised_delivery_by + LATE_GRACE
-    )
 
 
 def situation_of(parse: ParseResult) -> str | None:

@@ -318,7 +318,7 @@ class MessageReading(TurnBase):
         if (
             words == "late_delivery"
             and read not in PARCEL_MISSING_REASONS  # "says delivered but i dont have it"
-            and (named := self._named_order() or self._one_order_named()) is not None
+            and (named := self._named_order()) is not None
             and came_late(named)
         ):
             # "The robot vacuum (X) turned up a whole week after the date you promised me" reads
@@ -329,12 +329,6 @@ class MessageReading(TurnBase):
             if opposing is None or not opposing.search(self.said):
                 return words
         return None
-
-    def _one_order_named(self) -> Order | None:
-        """The one order the message names by its item, amount or date ("Natanggap ko na po ang
-        electric kettle pero ... nahuli": dev13 u48), else None."""
-        named = self._orders_named()
-        return named[0] if len(named) == 1 else None
 
     def _named_order(self) -> Order | None:
         """The buyer's order the message names by entity or typed id, else None."""
@@ -460,9 +454,7 @@ class MessageReading(TurnBase):
         request ("No refund has been issued on order X" was the answer, dev9 m41); "the app is
         saying refunded but where is going the money?" read as a request on a refunded order
         is tracking that refund (asked what went wrong twice, then a person, dev9 m37)."""
-        # The order named by id, else by its item ("air fryer saya ... dapatkan duit balik",
-        # read as tracking at 0.94 naming no id: "no refund has been issued", dev13 u40).
-        order = self._named_order() or self._one_order_named()
+        order = self._named_order()
         if order is None:
             return self.intent
         if self.intent == "track_refund" and not order.was_refunded:

@@ -33,7 +33,7 @@ from policies.rules.limits import (
 )
 from policies.rules.returns import check_change_of_mind_return
 from policies.rules.review import apply_review, review_flags
-from policies.rules.windows import came_late
+from policies.rules.windows import came_late, overdue
 
 __all__ = [
     "AUTO_REFUND_LIMIT",
@@ -53,5 +53,6 @@ __all__ = [
     "check_eligibility",
     "check_late_delivery_voucher",
     "check_not_received",
+    "overdue",
     "review_flags",
 ]

@@ -33,6 +33,15 @@ def came_late(order: Order) -> bool:
     return delivered is not None and promised is not None and delivered > promised + LATE_GRACE
 
 
+def overdue(order: Order, now: datetime) -> bool:
+    """Not delivered and more than 3 days past its promised date at ``now`` (INR-4.1)."""
+    return (
+        order.status in (OrderStatus.PENDING, OrderStatus.SHIPPED)
+        and order.promised_delivery_by is not None
+        and now > order.promised_delivery_by + LATE_GRACE
+    )
+
+
 def days_since(start: datetime, now: datetime) -> int:
     """Calendar days from `start`'s date to `now`'s date in `start`'s timezone (same day: 0)."""
     return (now.astimezone(start.tzinfo).date() - start.date()).days
