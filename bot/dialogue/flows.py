@@ -1535,11 +1535,13 @@ class TurnHandler(Deciding):
             if overdue(order, self.ctx.now):
                 # More than 3 days past the promised date: the answer to "where is it" is the
                 # refund the buyer is owed (INR-4.1), offered for confirmation.
-                self._reply(replies.track_order(order))
+                self._reply(replies.track_order(order, self.ctx.now))
                 flow.intent, flow.claim_type = "item_not_received", ClaimType.NOT_RECEIVED
                 return self._decide(order)
             self.state.end_flow()
-            return self._say(replies.track_order(order), ["REF-5.2"] if order.was_refunded else [])
+            return self._say(
+                replies.track_order(order, self.ctx.now), replies.track_clauses(order, self.ctx.now)
+            )
         if flow.intent == "track_refund":
             pending = self.ctx.return_pending(order.order_id)
             if not order.was_refunded and not pending and overdue(order, self.ctx.now):
@@ -1561,6 +1563,10 @@ class TurnHandler(Deciding):
             if replies.card_refund_overdue(order, today):
                 self._say(replies.track_refund(order, pending, today), [*cited, "REF-5.3"])
                 return self._offer_person_keep_flow()
+            if order.was_refunded and order.payment_method is PaymentMethod.CARD:
+                # How a card refund shows on the statement meanwhile ("refund, still nothing on
+                # card", dev7 j14) is REF-5.3's.
+                cited.append("REF-5.3")
             return self._say(replies.track_refund(order, pending, today), cited)
         if flow.intent == "change_order":
             if order.status is OrderStatus.PENDING:

@@ -5,11 +5,12 @@ the English beside it (`bot.language.catalogue`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bot.language.catalogue import Said, say
 from bot.language.formatting import Money
+from policies.attribution import HANDLING_TIME
 from policies.types import Attribution, ClaimType, Order, OrderStatus, Party, PaymentMethod
 
 # Quick replies: the dialogue's option value -> catalogue key. The labels are also matched when
@@ -151,10 +152,33 @@ def _due(order: Order) -> Said | str:
     return say("track_due", date=order.promised_delivery_by)
 
 
-def track_order(order: Order) -> Said:
+def handover_missed(order: Order, now: datetime | None) -> bool:
+    """A pending order still not handed to the carrier after the seller's handling time
+    (INR-4.5: 3 days from the order)."""
+    return (
+        order.status is OrderStatus.PENDING
+        and now is not None
+        and now > order.placed_at + HANDLING_TIME
+    )
+
+
+def _handover(order: Order, now: datetime | None) -> Said:
+    """When a pending order is due to reach the carrier (INR-4.5), and, past that day, that it
+    can still be cancelled free of charge (CAN-1.1): "already 2 days but still not shipped,
+    only label created. seller must send by when?" (dev7 j25) got the due date alone."""
+    by = order.placed_at + HANDLING_TIME
+    return say("track_handover_missed" if handover_missed(order, now) else "track_handover", date=by)
+
+
+def track_order(order: Order, now: datetime | None = None) -> Said:
     status, order_id = order.status, order.order_id
     if status is OrderStatus.PENDING:
-        return say("track_pending", order_id=order_id, placed=order.placed_at, due=_due(order))
+        return say(
+            "track_pending",
+            order_id=order_id,
+            placed=order.placed_at,
+            due=_due(order),
+        ) + _handover(order, now)
     if status is OrderStatus.SHIPPED:
         tracking = (
             say("track_tracking", tracking_number=order.tracking_number)
@@ -186,6 +210,14 @@ def track_order(order: Order) -> Said:
         order_id=order_id,
         amount=money(order.refunded_amount, order.currency),
     )
+
+
+def track_clauses(order: Order, now: datetime | None) -> list[str]:
+    """What a tracking reply rests on: the handover rule for a pending order (INR-4.5; past it,
+    CAN-1.1's free cancellation too), the refund's timing for a refunded one (REF-5.2)."""
+    if order.status is OrderStatus.PENDING:
+        return ["INR-4.5", "CAN-1.1"] if handover_missed(order, now) else ["INR-4.5"]
+    return ["REF-5.2"] if order.was_refunded else []
 
 
 def change_order_possible(order: Order) -> Said:

@@ -28,6 +28,7 @@ MALAY = _words(
     ni tu la x bila lepas selepas saiz caj baucar petang pasal maklumkan bil kod ganjaran
     agaknya isnin khamis jumaat ahad koyak calar mesej pembungkusan tarikh semak beza pejabat
     perlu tuntutan jugak camtu camni
+    tempoh fikir fikiran memulangkan sekiranya
     """
 )
 INDONESIAN = _words(
@@ -38,14 +39,16 @@ INDONESIAN = _words(
     telepon nomor akun kartu struk kuitansi parah telat terlambat pengiriman dikirim kirim
     kirimin paket kurir pengembalian dikembalikan kembalikan dana refundnya pesanannya
     tolongin barangnya bikin dikasih sepatu celana ongkir makasih terimakasih trims pengen
-    ingin kapan gitu gini
+    kapan gitu gini bicara petugas pikir pikiran
     iya udh blm sampe retur dus ukuran mulu jelek ancur orderan batalin
     bisa dateng pake dipake nyampe kepotong pas kantor balikin beda dapet oke butuh hp resi
     resinya pesen cek dicek ternyata klaim rekening ilang bilang sore kode setelah senin kamis
     jumat sobek lecet kemasan harusnya seharusnya tanggal
     """
 )
-# "kenapa", "boleh", "barang", "saya" and the like are shared and left out.
+# "kenapa", "boleh", "barang", "saya", "ingin" and the like are shared and left out ("Saya ingin
+# bertanya, berapa lama tempoh ... sekiranya saya berubah fikiran" is formal Malay: dev12 q30,
+# read as Indonesian, was answered from the Indonesian book with a dispute's 48 hours).
 _WORD = re.compile(r"[a-z]+")
 
 

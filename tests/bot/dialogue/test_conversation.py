@@ -8,7 +8,7 @@ from bot.main import create_app
 from bot.store.orders import OrderRepository
 from policies.types import OrderStatus
 from tests.bot.conftest import make_services, token_headers
-from tests.utils.builders import Chat, bot_text, citations, order, seed
+from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
 # --- identifying the order --------------------------------------------------------------
 
@@ -155,6 +155,21 @@ def test_track_order_and_track_refund_answer_from_the_record(chat):
     turn = chat.say("where is my refund for R400")
     assert "$25.00" in bot_text(turn) and "5–10 business days" in bot_text(turn)
     assert {"REF-5.1", "REF-5.2"} <= citations(turn)
+
+
+def test_a_pending_order_tracked_says_when_the_seller_hands_it_over(chat, nlu, world_db):
+    # dev7 j25: "already 2 hari but still not shipped... seller must send by when?" got the
+    # due date alone; the 3-day handover is INR-4.5's, past it the free cancellation CAN-1.1's.
+    seed(world_db, [order("K510", item("Cotton tee", "12.00"), status=OrderStatus.PENDING,
+                          placed=2), order("K511", item("Desk fan", "30.00"),
+                          status=OrderStatus.PENDING, placed=5)])  # fmt: skip
+    for text in ("where is K510", "where is K511"):
+        nlu.script[text] = "track_order"
+    turn = chat.say("where is K510")
+    assert "3 days" in bot_text(turn) and citations(turn) == {"INR-4.5"}, bot_text(turn)
+    turn = chat.say("where is K511")
+    assert "free of charge" in bot_text(turn), bot_text(turn)
+    assert citations(turn) == {"INR-4.5", "CAN-1.1"} and not turn["actions"]
 
 
 def test_small_talk_and_out_of_scope(chat):

@@ -20,6 +20,13 @@ from bot.language.malay import distinctive_share, malay_or_indonesian
         ("sira yung item ko, gusto ko ng refund", "tl"),
         ("barang saya rosak, saya nak pulangkan", "ms"),
         ("barang saya rusak, mau dikembalikan", "id"),
+        # Formal Malay, "ingin" shared by both (dev12 q30: read as Indonesian).
+        (
+            "Selamat petang. Saya ingin bertanya, berapa lama tempoh yang diberi untuk "
+            "memulangkan baju sekiranya saya berubah fikiran. Terima kasih.",
+            "ms",
+        ),
+        ("Saya ingin bicara dengan petugas", "id"),
         ("Je voudrais un remboursement pour ma commande", "fr"),
     ],
 )
