@@ -167,7 +167,9 @@ def _handover(order: Order, now: datetime | None) -> Said:
     can still be cancelled free of charge (CAN-1.1): "already 2 days but still not shipped,
     only label created. seller must send by when?" (dev7 j25) got the due date alone."""
     by = order.placed_at + HANDLING_TIME
-    return say("track_handover_missed" if handover_missed(order, now) else "track_handover", date=by)
+    return say(
+        "track_handover_missed" if handover_missed(order, now) else "track_handover", date=by
+    )
 
 
 def track_order(order: Order, now: datetime | None = None) -> Said:
