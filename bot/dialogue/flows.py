@@ -88,6 +88,7 @@ from bot.dialogue.wording import (
     PARCEL_CAME,
     PAYMENT_PROBLEM,
     PERSON_IF_REFUSED,
+    PERSON_NOW,
     PHOTO_LATER,
     PRICE_DROP,
     PROBLEM_WITH_ORDER,
@@ -97,7 +98,6 @@ from bot.dialogue.wording import (
     REFUSING,
     REPLACEMENT_WORDS,
     REQUEST_AS_QUESTION,
-    REVIEW_ASKED,
     RULE_QUESTION,
     RULE_WORD_FIRST,
     SEALED_WORDS,
@@ -112,6 +112,7 @@ from bot.dialogue.wording import (
     WHY_QUESTION,
     WONDERING,
     defect_told,
+    disputes_a_decision,
     last_question,
     question_sentences,
     rating_of,
@@ -746,6 +747,7 @@ class TurnHandler(Deciding):
             and self.state.proposal is None
             and bool(AGENT_HOURS_ASKED.search(self.said))
             and self._looks_like_question()
+            and not PERSON_NOW.search(self.said)
         )
 
     def _asks_unread(self) -> bool:
@@ -774,10 +776,7 @@ class TurnHandler(Deciding):
         """The message names a decision and, in a statement, asks for it to be reviewed or
         disputes it ("The seller REJECTED my return ... I'm not accepting this, I want it
         reviewed"): what REV-6.7 says opens a dispute."""
-        told = without_questions(self.text.lower())
-        return bool(DECIDED.search(self.said)) and bool(
-            REVIEW_ASKED.search(told) or DISPUTE_WORDS.search(told)
-        )
+        return disputes_a_decision(self.text)
 
     def _payment_reading_unsure(self) -> bool:
         """The payment reading is below the sure bar and the message names no payment problem

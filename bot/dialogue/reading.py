@@ -403,8 +403,10 @@ class MessageReading(TurnBase):
         """The message asks to cancel an order that has not shipped, read as something else:
         tracking (the refund it asks about is the cancellation's, which a pending order cannot
         have yet), a refund (of a pending order: its cancellation) or nothing the intent reader
-        knows. The order it names must be pending; naming none, the buyer must have a pending
-        order and no refund to track."""
+        knows. The order it names must be pending, or shipped (then the cancellation asked
+        for is refused by CAN-1.2, with the door refusal it offers: "hủy đơn X giúp e ạ. k cần
+        nữa" on a shipped order was asked what went wrong until a person took over, dev14
+        v16); naming none, the buyer must have a pending order and no refund to track."""
         unsure_reading = self.parse.intent.confidence < SURE_REQUEST and self.intent in (
             # "shop oi huy giup minh don X ban phim co nha, dat nham" read as a complaint at
             # 0.73: offered a review of a decision (dev11 p48); "kak mau batalin pesanan sepatu
@@ -425,7 +427,7 @@ class MessageReading(TurnBase):
             return False
         named = self._named_order_is(OrderStatus.PENDING)
         if named is not None:
-            return named
+            return named or bool(self._named_order_is(OrderStatus.SHIPPED))
         pending = [o for o in self.ctx.recent_orders() if o.status is OrderStatus.PENDING]
         return bool(pending) and self._no_refund_to_track()
 

@@ -32,6 +32,7 @@ from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
 from bot.dialogue.wording import (
     ACTION_ASKED,
     ALREADY_REQUESTED,
+    disputes_a_decision,
     fine_told,
     question_sentences,
 )
@@ -185,6 +186,13 @@ def plan(
         # and nothing was cancelled).
         parts = [_as_question(p) if _asks_how_it_goes(p) else p for p in parts]
     questions = [p for p in parts if is_question(p)]
+    if questions and whole is not None and disputes_a_decision(whole.text):
+        # "the seller rejcted my return for the jeans X saying i wore them ... i want to
+        # dispute this. how long does the seller have to reply??": the question answered, then
+        # the decision disputed, read whole; cut in parts, the rejected return read as a
+        # refund to track and the dispute was lost ("No refund has been issued", dev14 v43).
+        complaint = IntentScore("complaint", whole.intent.confidence)
+        return [*questions, dataclasses.replace(whole, intent=complaint)]
     told = [p for p in parts if is_told_claim(p)]
     if told and questions:
         # "my parcel is a week late and when do I get something?": the situation the question

@@ -19,7 +19,7 @@ YES_WORDS |= {
     "k", "kk", "okey", "okie", "okk", "oki", "do it", "do that", "that's fine", "thats fine",
     "that is fine", "fine", "fine by me", "sounds good", "sounds great", "sounds fine",
     "go for it", "please do", "proceed", "please proceed", "alright", "all right", "agreed",
-    "works for me", "that works", "yes do it", "ok do it",
+    "works for me", "that works", "yes do it", "ok do it", "why not", "sure why not",
 }  # fmt: skip
 NO_WORDS = {"no", "n", "nope", "no thanks", "no, thanks", "don't", "do not", "no don't"}
 # A bare yes or no typed in the buyer's language (issue 16): the quick replies' own labels are
@@ -70,7 +70,8 @@ FIRM_YES = replace(
 NOT_PLAIN_YES = replace(
     local.NOT_PLAIN_YES,
     english=re.compile(
-        r"\b(?:no|not|nope|don'?t|do not|wait|but|instead|later|maybe|let me think"
+        # "sure, why not" is a yes (dev14 v09: asked again twice, then a person).
+        r"\b(?:no|(?<!why )not|nope|don'?t|do not|wait|but|instead|later|maybe|let me think"
         r"|think (?:about it|it over|first))\b"
     ),
 )
@@ -493,6 +494,17 @@ AGENT_HOURS_ASKED = re.compile(
     r"|staff|someone|somebody|humans?|team|real (people|persons?))"
     r"|(opening|working|office|business|support) hours)\b"
 )
+# A person demanded now, beside any question of their hours ("I DONT WANT TO TALK TO A BOT. GET
+# ME A REAL PERSON. AND WHAT HOURS ARE YOUR AGENTS EVEN WORKING??", dev14 v44: only the hours
+# were answered, the person offered again; REV-6.4 says straight to an agent).
+PERSON_NOW = re.compile(
+    r"\b((get|give|put|connect|transfer|pass) me (to |through to |with )?(a |an |to a |to an )?"
+    r"(real |actual |live )?(person|human|agent|people|someone|somebody)"
+    r"|(don'?t|do not|won'?t|will not) (want to |wanna )?(talk|speak|chat) (to|with) "
+    r"(a |the |your )?(bot|robot|machine)"
+    r"|(want|need) (to (talk|speak|chat) (to|with) )?(a |an )?(real |actual |live )?"
+    r"(person|human|agent) (now|right now|immediately|asap))\b"
+)
 # A complaint asked for ("I want to make a complaint about this seller", dev12 q16: read as a
 # return at 0.88, "not delivered yet" was the answer): passed to the agents (HELP-8.3).
 SELLER_COMPLAINT = replace(
@@ -889,3 +901,13 @@ def units_claimed(text: str, quantity: int) -> int | None:
             if 1 <= count < quantity:
                 return count
     return None
+
+
+def disputes_a_decision(text: str) -> bool:
+    """The words name a decision and, in a statement, ask for it to be reviewed or dispute it
+    ("The seller REJECTED my return ... I'm not accepting this, I want it reviewed"): what
+    REV-6.7 says opens a dispute."""
+    told = without_questions(text.lower())
+    return bool(DECIDED.search(normalise(text))) and bool(
+        REVIEW_ASKED.search(told) or DISPUTE_WORDS.search(told)
+    )

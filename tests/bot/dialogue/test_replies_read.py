@@ -156,7 +156,10 @@ def test_the_replacement_on_offer_asked_for_again_is_a_yes(chat, nlu):
 # --- short agreements ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("reply", ["k", "do it", "that's fine", "sounds good", "go for it"])
+# "sure, why not" (dev14 v09: "not" made it no plain yes; asked twice, then a person).
+@pytest.mark.parametrize(
+    "reply", ["k", "do it", "that's fine", "sounds good", "go for it", "sure, why not"]
+)
 def test_short_agreements_confirm(chat, nlu, reply):
     assert chat.say("D201 arrived broken", photo=PHOTO)["expecting"] == "confirmation"
     nlu.script[reply] = "out_of_scope"

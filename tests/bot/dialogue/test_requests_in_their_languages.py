@@ -78,6 +78,17 @@ def test_a_cancellation_read_as_a_complaint_is_the_cancellation(chat, nlu):
     assert turn["expecting"] == "confirmation" and "CAN-1.1" in citations(turn), bot_text(turn)
 
 
+def test_a_cancellation_asked_in_words_of_a_shipped_order_is_refused_by_the_rule(chat, nlu):
+    # dev14 v16: out of scope, the shipped order's cancellation was asked what went wrong until
+    # a person took over; it is CAN-1.2's refusal (refuse it at the door, or return it).
+    text = "hủy đơn S301 giúp e ạ. k cần nữa"
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.96
+    turn = chat.say(text)
+    assert turn["expecting"] != "reason" and "CAN-1.2" in citations(turn), bot_text(turn)
+    assert turn["actions"] == [] and turn["status"] == "bot"
+
+
 def test_a_cancellation_read_as_a_wrong_item_is_the_cancellation(chat, nlu):
     # dev13 u42: "salah pilih ukuran" (I chose the wrong size) read as a wrong item at 0.51;
     # told the order had not arrived.

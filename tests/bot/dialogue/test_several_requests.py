@@ -217,3 +217,31 @@ def test_a_request_already_granted_is_the_situation_of_the_question_beside_it(ch
     text = bot_text(turn)
     assert citations(turn) == {"RET-2.1"}, text
     assert "Now for your next request" not in text and turn["expecting"] != "reason", text
+
+
+def test_a_decision_disputed_beside_a_question_answers_it_then_opens_the_dispute(chat, nlu):
+    # dev14 v43: cut in parts, the rejected return read as a refund to track ("No refund has
+    # been issued") and the dispute asked for was lost.
+    told = "the seller rejected my return for the dress D200 saying i wore it but i never did."
+    wanted = "i want to dispute this."
+    asked = "how long does the seller have to reply??"
+    message = f"{told} {wanted} {asked}"
+    nlu.script.update({message: "ask_policy", told: "track_refund", asked: "ask_policy"})
+    nlu.script[f"{wanted} {asked}"] = "ask_policy"
+    turn = chat.say(message)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "REV-6.7" in citations(turn) and "No refund has been issued" not in bot_text(turn)
+    # The question is answered first.
+    assert turn["messages"][0]["citations"], bot_text(turn)
+
+
+def test_a_person_demanded_with_a_question_of_their_hours_is_handed_over(chat, nlu):
+    # dev14 v44: only the hours were answered and a person offered again (REV-6.4: at once).
+    text = (
+        "I DONT WANT TO TALK TO A BOT. GET ME A REAL PERSON. AND WHAT HOURS ARE YOUR AGENTS "
+        "EVEN WORKING??"
+    )
+    nlu.script[text] = "request_human"
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert {"REV-6.4", "HELP-8.1"} <= citations(turn) and "9:00" in bot_text(turn)
