@@ -754,7 +754,9 @@ REASONS = {
             r"(?:tukar|ubah|berubah|ganti) (?:fikiran|pikiran|minda)",
             # Not "tak nak tukar" (no exchange wanted: the remedy of a wrong item, dev11 p05).
             # ("x jd pakai": chat short forms, dev12 q50.)
-            r"(?:tak|tk|x|tidak|tdk|gak|gk|nggak|ga) (?:nak|nk|mau|mahu|jadi|jd|perlu|butuh|suka)"
+            # "tak berkenan la warna dia" (not to my liking, dev14 v17).
+            r"(?:tak|tk|x|tidak|tdk|gak|gk|nggak|ga) (?:nak|nk|mau|mahu|jadi|jd|perlu|butuh|suka"
+            r"|berkenan)"
             r"(?! (?:tukar|ganti|replace|exchange|penggantian))", *_FIT_MALAY,
         ),
         thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", *_FIT_THAI),
@@ -795,7 +797,9 @@ REASONS = {
         tagalog=words(
             "sira", r"(?:na)?basag", "durog", "yupi", "punit", "gasgas", "lamat", "tumutulo",
             "tumagas", "natapon", "natunaw", "panis", "bulok", r"(?:inaamag|may amag)",
-            r"(?:hindi|di|ayaw) (?:gumagana|gumana|nag-?o-?on|bumukas)", "walang tunog",
+            # "di na gumagana ayaw na mag on" (no longer works, won't switch on: dev14 v20).
+            r"(?:hindi|di|ayaw) (?:na |pa )?(?:gumagana|gumana|nag-?o-?on|mag-? ?on|bumukas)",
+            "walang tunog",
         ),
     ),
     "wrong_item": Words(
@@ -824,8 +828,9 @@ REASONS = {
     ),
     "not_received": Words(
         malay=words(
-            r"(?:tak|tidak|belum|gak|nggak|ga)(?: pernah)? (?:sampai|sampe|nyampe|dapat|terima"
-            r"|diterima|datang|dateng)",
+            # "aku ga nerima apa apa" (I received nothing, dev14 v08).
+            r"(?:tak|tidak|belum|gak|nggak|ga)(?: pernah)? (?:sampai|sampe|nyampe|dapat|dapet"
+            r"|terima|nerima|menerima|diterima|datang|dateng)",
             "hilang",
         ),
         # "ของยังไม่มาเลยค่ะ" (dev12 q09).

@@ -172,6 +172,10 @@ def test_a_dispute_in_each_language(language, text):
         ("th", "change_of_mind_return", "เสื้อเล็กไปค่ะ"),
         ("vi", "change_of_mind_return", "áo nhỏ quá"),
         ("tl", "change_of_mind_return", "masyadong maliit yung shirt"),
+        # dev14 v08, v17, v20: told in the opening, asked again.
+        ("id", "not_received", "aku ga nerima apa apa"),
+        ("ms", "change_of_mind_return", "saiz ok je tp tak berkenan la warna dia"),
+        ("tl", "damaged", "di na gumagana ayaw na mag on"),
     ],
 )
 def test_what_went_wrong_in_each_language(language, reason, text):
