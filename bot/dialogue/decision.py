@@ -189,6 +189,11 @@ class Deciding(SlotFilling):
             # Kept past the flow: "I want to dispute this" is about this decision and order.
             self.state.refusal = Refusal(case_id=case_id, order_id=order.order_id)
             self._reply(explained(eligibility), citations)
+            asks_who_pays = flow.asks_who_pays or WHO_PAYS.search(self.said)
+            if asks_who_pays and Reason.DELIVERED_SCAN_UNDER_48H in reasons:
+                # Not refused but waited for: "if the courier actually lost it am i the one who
+                # ends up losing the money" is section 7's to answer all the same (dev9 m43).
+                self._tell_who_pays(order, claim, attribution, if_lost=True)
             self._prompt(
                 "choice",
                 [replies.label("person"), replies.label("dispute"), replies.label("no_thanks")],
@@ -237,7 +242,9 @@ class Deciding(SlotFilling):
             return ClaimType.DEFECTIVE
         return claim.type
 
-    def _tell_who_pays(self, order: Order, claim: Claim, attribution: Attribution) -> None:
+    def _tell_who_pays(
+        self, order: Order, claim: Claim, attribution: Attribution, *, if_lost: bool = False
+    ) -> None:
         """The buyer asked or disputed who bears the cost ("who is paying for this mess, the
         seller or you guys?", "I am NOT paying to send your mistake back"): section 7's answer
         for their claim, unless this turn already quoted it (a question sentence answered)."""
@@ -245,7 +252,7 @@ class Deciding(SlotFilling):
         if said & set(attribution.clauses):
             return
         told = replies.responsibility(
-            attribution, self._fault_type(claim), order, RETURN_SHIPPING_FEE
+            attribution, self._fault_type(claim), order, RETURN_SHIPPING_FEE, if_lost=if_lost
         )
         if told is not None:
             self._reply(told, list(attribution.clauses))

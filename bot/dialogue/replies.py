@@ -309,7 +309,12 @@ _ITEM_FAULTS = frozenset({ClaimType.DEFECTIVE, ClaimType.WRONG_ITEM, ClaimType.N
 
 
 def responsibility(
-    attribution: Attribution, claim_type: ClaimType, order: Order, fee: Decimal
+    attribution: Attribution,
+    claim_type: ClaimType,
+    order: Order,
+    fee: Decimal,
+    *,
+    if_lost: bool = False,
 ) -> Said | None:
     """Who bears the claim's cost, as section 7 settles it (`policies.attribution`), for a buyer
     who asked or disputed it; None where there is nothing to tell them (a cancellation the buyer
@@ -318,7 +323,8 @@ def responsibility(
         late = claim_type not in _ITEM_FAULTS
         return say("responsible_seller_late" if late else "responsible_seller_item")
     if attribution.party is Party.CARRIER:
-        return say("responsible_carrier")
+        # ``if_lost``: a parcel scanned delivered and still awaited (INR-4.2), asked of as lost.
+        return say("responsible_carrier_if_lost" if if_lost else "responsible_carrier")
     if attribution.party is Party.BUYER and claim_type is ClaimType.CHANGE_OF_MIND_RETURN:
         return say("responsible_buyer", fee=money(fee, order.currency))
     return None

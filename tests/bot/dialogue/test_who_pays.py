@@ -142,3 +142,21 @@ def test_an_item_that_only_does_not_work_is_the_sellers_defect(chat, nlu, world_
 def test_defect_words(language: str, text: str, defect: bool) -> None:
     with speaking(language):
         assert defect_told(text.lower()) is defect
+
+
+def test_a_parcel_scanned_delivered_and_awaited_says_who_bears_its_loss(chat, nlu, world_db):
+    # dev9 m43: "if the courier actually lost it am i the one who ends up losing the money" got
+    # the 48 hours to wait (INR-4.2) and no answer.
+    seed(
+        world_db,
+        [order("P600", item("Wi-Fi smart plug (4-pack)", "34.00"), placed=3, delivered=0.3)],
+    )
+    text = (
+        "tracking for P600 says delivered this morning but theres nothing at my door can you "
+        "sort it out and also if the courier actually lost it am i the one who ends up losing "
+        "the money"
+    )
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert "INR-4.2" in citations(turn) and "RESP-7.2" in citations(turn), bot_text(turn)
+    assert "would not lose the money" in bot_text(turn) and turn["actions"] == []
