@@ -130,6 +130,7 @@ from policies.rules import (
     DAMAGE_CLAIMS,
     came_late,
     check_change_of_mind_return,
+    check_late_delivery_voucher,
     overdue,
 )
 from policies.rules.cancellation import refusal_refund
@@ -1409,6 +1410,9 @@ class TurnHandler(Deciding):
             or ASKS_AMOUNT.search(self.said)
         ):
             return
+        if self._late_told():
+            self._say_voucher_figure()
+            return
         # A damaged, wrong, missing or late item is refunded by other rules, without the return
         # shipping: "it arrived broken, how much do I get back?" gets no change-of-mind figure.
         reading = self.parse.claim_reason
@@ -1450,6 +1454,40 @@ class TurnHandler(Deciding):
             if note:  # (concatenated, not formatted: a `Said` keeps its English for agents)
                 text = text + " " + note
             self._reply(text, list(eligibility.clauses))
+
+    def _late_told(self) -> bool:
+        """The question tells of a parcel that came late (the reason reader's, surely enough, or
+        the words), and of no other problem."""
+        reading = self.parse.claim_reason
+        read_late = (
+            reading is not None
+            and reading.name == ClaimType.LATE_DELIVERY.value
+            and reading.confidence >= SITUATION_MIN_CONFIDENCE
+        )
+        others = [n for n in TRACKED_PROBLEMS if n != ClaimType.LATE_DELIVERY.value]
+        return (read_late or bool(REASON_WORDS["late_delivery"].search(self.said))) and not any(
+            REASON_WORDS[name].search(self.said) for name in others
+        )
+
+    def _say_voucher_figure(self) -> None:
+        """After the late-delivery rule quoted to "got voucher or not ah? how much?", the
+        buyer's own voucher as INR-4.3 computes it for the late order the message names, by id
+        or by its item ("my kettle only reach today": dev7 j16, 10% of SGD 48 was left to work
+        out); "late delivery voucher. max amount?" asks the rule, of no order. Nothing is
+        issued: the check offered next proposes it."""
+        named = self._order_entity() or self._typed_order()
+        if named is not None:
+            order = self.ctx.find_order(named)
+        else:
+            late = [o for o in self._orders_named(self.message_text) if came_late(o)]
+            order = late[0] if len(late) == 1 else None
+        if order is None or not came_late(order):
+            return
+        eligibility = check_late_delivery_voucher(
+            order, voucher_already_given=self.ctx.voucher_given(order.order_id)
+        )
+        if eligibility.eligible:
+            self._reply(explained(eligibility), list(eligibility.clauses))
 
     def _small_talk(self) -> Outcome:
         self._side_turn = self.intent in ("greet", "thank")

@@ -54,7 +54,7 @@ from bot.dialogue.wording import (
     without_fine,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
-from policies.rules import came_late
+from policies.rules import came_late, overdue
 from policies.types import ClaimType, Order, OrderStatus
 
 # Claims an order that has not shipped cannot have: an unsure reading of one, with a
@@ -403,10 +403,11 @@ class MessageReading(TurnBase):
         """The message asks to cancel an order that has not shipped, read as something else:
         tracking (the refund it asks about is the cancellation's, which a pending order cannot
         have yet), a refund (of a pending order: its cancellation) or nothing the intent reader
-        knows. The order it names must be pending, or shipped (then the cancellation asked
-        for is refused by CAN-1.2, with the door refusal it offers: "hủy đơn X giúp e ạ. k cần
-        nữa" on a shipped order was asked what went wrong until a person took over, dev14
-        v16); naming none, the buyer must have a pending order and no refund to track."""
+        knows. The order it names must be pending, or shipped and not past its date (then the
+        cancellation asked for is refused by CAN-1.2, with the door refusal it offers: "hủy đơn
+        X giúp e ạ. k cần nữa" on a shipped order was asked what went wrong until a person took
+        over, dev14 v16); naming none, the buyer must have a pending order and no refund to
+        track."""
         unsure_reading = self.parse.intent.confidence < SURE_REQUEST and self.intent in (
             # "shop oi huy giup minh don X ban phim co nha, dat nham" read as a complaint at
             # 0.73: offered a review of a decision (dev11 p48); "kak mau batalin pesanan sepatu
@@ -427,9 +428,20 @@ class MessageReading(TurnBase):
             return False
         named = self._named_order_is(OrderStatus.PENDING)
         if named is not None:
-            return named or bool(self._named_order_is(OrderStatus.SHIPPED))
+            return named or self._named_shipped_on_time()
         pending = [o for o in self.ctx.recent_orders() if o.status is OrderStatus.PENDING]
         return bool(pending) and self._no_refund_to_track()
+
+    def _named_shipped_on_time(self) -> bool:
+        """The order the message names has shipped and is not more than 3 days past its date:
+        a late one's cancellation is the refund INR-4.1 owes ("promised more than a week ago
+        ... cancel it and refund me!!": dev8 k07), not CAN-1.2's refusal."""
+        order = self._named_order()
+        return (
+            order is not None
+            and order.status is OrderStatus.SHIPPED
+            and not overdue(order, self.ctx.now)
+        )
 
     def _asks_to_return(self) -> bool:
         """The message asks to send an item back in the buyer's language (`RETURN_ASKED`), and

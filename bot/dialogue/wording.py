@@ -229,7 +229,11 @@ REVIEW_ASKED = re.compile(
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several)"
 # A size that does not fit the buyer: a change of mind (`REASON_WORDS`), no exchange (`FIT`).
 _ENGLISH_FIT = (
-    r"(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit|too (big|small|large|tight|loose"
+    # Not a plug or a part that does not fit a device ("they sent the old micro usb plug, doesnt
+    # fit my phone": a wrong item, dev13 u36, offered a change-of-mind return).
+    r"(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit(?! (my|the|in|into|on|with) (\w+ )?"
+    r"(phone|laptop|port|socket|plug|device|charger|car|tablet|ipad|iphone|outlet|machine"
+    r"|camera|console|tv|printer|model))|too (big|small|large|tight|loose"
     r"|narrow|wide|baggy)|wrong size (for|on) (me|him|her|us|them|my \w+)"
 )
 _ENGLISH_REASONS = {
@@ -282,6 +286,10 @@ _ENGLISH_REASONS = {
         r"|wrong size(?! (for|on) (me|him|her|us|them|my \w+)\b)"
         r"|not the (one|item|colou?r|size|model) i ordered|instead of (the|a|an|my)"
         r"|(looks?|is) nothing like|not as (described|pictured|advertised|shown)"
+        # "the listing says usb-c but they sent the old micro usb plug" (dev13 u36).
+        r"|(listing|description|ad|product page|picture|photos?) (said|says|showed|shows|stated"
+        r"|states) [^.!?]{1,40}? but (they |you |the seller |the shop |i )?(sent|got|received"
+        r"|delivered|came)"
         r"|(somebody|someone) else'?s|(than|from) (the|what the) (listing|description|picture"
         r"|photos?|ad) (said|says|showed|shows)|ordered [^.!?]{1,40}?(, | but | and )(i )?(got"
         r"|received|(you|they|the seller) sent( me)?) (an?|the) (?!(delivery|parcel|package"

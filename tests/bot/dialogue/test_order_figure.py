@@ -94,3 +94,14 @@ def test_refusing_at_the_door_is_read_and_answered_in_the_buyers_language(chat, 
     assert "Untuk pesanan S300: anda boleh menolak bungkusan" in said, said
     assert "55.00" in said and "refuse the delivery" not in said, said
     assert "CAN-1.5" in citations(turn) and turn["actions"] == []
+
+
+def test_a_late_delivery_asked_how_much_states_the_buyers_own_voucher(chat, nlu):
+    # dev7 j16 ("my kettle only reach today, the date say should come last week leh. got
+    # voucher or not ah? how much?"): INR-4.3 was quoted, 10% of SGD 48 left to work out. D206,
+    # the yoga mat, came a week after its date: its voucher is 10% of $50.00.
+    text = "my yoga mat only came a week after the date. got voucher or not ah? how much?"
+    turn = _ask(chat, nlu, text, reason="late_delivery")
+    said = bot_text(turn)
+    assert "voucher of $5.00" in said and "INR-4.3" in citations(turn), said
+    assert turn["actions"] == []  # stated, not issued

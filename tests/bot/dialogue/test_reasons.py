@@ -390,3 +390,17 @@ def test_a_parcel_on_time_no_longer_wanted_is_still_no_return(chat, nlu, world_d
     nlu.reasons[text] = ("change_of_mind", 0.9)
     turn = chat.say(text)
     assert "INR-4.1" not in citations(turn), (bot_text(turn), citations(turn))
+
+
+def test_a_plug_unlike_the_listing_that_does_not_fit_a_phone_is_a_wrong_item(chat, nlu):
+    # dev13 u36: "doesnt fit" read as a size that does not fit (a change of mind): a return
+    # with $5 off and the exchange rule (RET-2.8) were offered for a $15.90 wrong item.
+    opening = "hey, something's off with my order D201"
+    nlu.script[opening] = "out_of_scope"
+    assert chat.say(opening)["expecting"] == "reason"
+    answer = "the listing says usb-c but they sent the old micro usb plug, doesnt fit my phone"
+    nlu.script[answer] = "wrong_item"
+    nlu.reasons[answer] = "none"
+    turn = chat.say(answer)
+    assert turn["expecting"] == "evidence" and "DMG-3.1" in citations(turn), bot_text(turn)
+    assert "RET-2.8" not in citations(turn)

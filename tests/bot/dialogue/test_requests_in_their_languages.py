@@ -89,6 +89,20 @@ def test_a_cancellation_asked_in_words_of_a_shipped_order_is_refused_by_the_rule
     assert turn["actions"] == [] and turn["status"] == "bot"
 
 
+def test_a_cancellation_asked_of_a_shipped_order_past_its_date_is_the_late_refund(chat, nlu):
+    # dev8 k07: a shipped order more than 3 days past its date is owed INR-4.1's refund, not
+    # CAN-1.2's refusal.
+    text = (
+        "WHERE IS MY ORDER S300??? The headphones were promised days ago and the tracking hasn't"
+        " moved. I'm done waiting, I don't want them anymore, cancel it and refund me!!"
+    )
+    nlu.script[text] = "track_order"
+    nlu.confidence = 0.76
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "INR-4.1" in citations(turn), bot_text(turn)
+    assert "CAN-1.2" not in citations(turn)
+
+
 def test_a_cancellation_read_as_a_wrong_item_is_the_cancellation(chat, nlu):
     # dev13 u42: "salah pilih ukuran" (I chose the wrong size) read as a wrong item at 0.51;
     # told the order had not arrived.
