@@ -446,7 +446,8 @@ NO_PROBLEM = Words(
 # A refund asked for in words ("Saya nak refund", "gusto ko ng refund", "xin hoàn tiền").
 REFUND_ASKED = Words(
     malay=words(
-        r"(?:nak|mahu|mau|minta|ingin|pengen|pingin|tolong) (?:\w+ )?(?:refund|duit balik"
+        # ("nk refund": dev15 w47.)
+        r"(?:nak|nk|mahu|mau|minta|ingin|pengen|pingin|tolong) (?:\w+ )?(?:refund|duit balik"
         r"|wang balik|uang kembali|pengembalian dana|bayaran balik)",
         # "saya nak pulangkan barang ni dan dapatkan duit balik" (dev13 u40).
         r"dapat(?:kan)? (?:semula )?(?:duit|wang|uang) (?:balik|kembali|semula)",
@@ -523,6 +524,12 @@ TRANSIT = Words(
 # An address to change (CAN-1.4: "ขอเปลี่ยนที่อยู่จัดส่ง", "đổi địa chỉ", "tukar alamat"),
 # which the multilingual intent reader took for information (dev8).
 CHANGE_ADDRESS = Words(
+    # "Is it still possible to change the address on it?" read as tracking (dev15 w26).
+    english=re.compile(
+        r"\b((change|update|correct|fix|edit|amend|redirect) (the |my |its |this )?(delivery "
+        r"|shipping )?address|wrong (delivery |shipping )?address|going to my old (address|flat"
+        r"|house|apartment|place))\b"
+    ),
     malay=words(
         r"(?:tukar|ubah|ganti|tukarkan|gantikan|edit|betulkan|update) (?:\w+ )?alamat",
         r"alamat (?:baru|salah)",
@@ -760,10 +767,13 @@ REASONS = {
             r"(?! (?:tukar|ganti|replace|exchange|penggantian))", *_FIT_MALAY,
         ),
         thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", *_FIT_THAI),
-        vietnamese=words("doi y", r"(?:khong|ko|het) (?:can|thich|muon)", *_FIT_VIETNAMESE),
+        # "mua về thấy ko hợp" (doesn't suit me, dev15 w49).
+        vietnamese=words("doi y", r"(?:khong|ko|het) (?:can|thich|muon|hop)", *_FIT_VIETNAMESE),
         tagalog=words(
             r"nagbago (?:lang |na )?(?:ang |yung )?isip", "ayoko na", "ayaw ko na",
-            r"(?:hindi|di) ko na (?:kailangan|gusto)", *_FIT_TAGALOG,
+            r"(?:hindi|di) ko na (?:kailangan|gusto)",
+            # "di ko pala type yung kulay" (not my taste after all, dev15 w22).
+            r"(?:hindi|di) ko (?:pala |po |talaga )?(?:type|bet|trip)", *_FIT_TAGALOG,
         ),
     ),
     # As in English: broken in transit, and spoiled, leaking, melted or not working ("botol
@@ -819,6 +829,8 @@ REASONS = {
         vietnamese=words(
             r"(?:giao|gui) (?:sai|nham)", r"(?:sai|nham) (?:hang|san pham)",
             r"khong (?:dung|giong) (?:hang|mau|hinh)",
+            # "em đặt áo size L mà nhận đc size M" (ordered L, got M: dev15 w21).
+            r"dat (?:\w+ ){1,5}(?:ma|nhung) (?:lai )?(?:nhan|giao|gui)",
         ),
         tagalog=words(
             r"maling (?:item|produkto|binigay|pinadala)",

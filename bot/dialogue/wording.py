@@ -415,6 +415,8 @@ WHO_PAYS = replace(
         r"|(i'?m|i am) not (going to |gonna )?(pay|paying)\b|(never|not) paying|won'?t pay\b"
         r"|(shouldn'?t|why should i|refuse to) (have to )?pay\b"
         r"|(it'?s|it is|its|is) (on me|my fault)|blam\w* me"
+        # "is this the courier's fault or the seller's?" (dev15 w43).
+        r"|(courier|carrier|seller|shop|store|delivery \w+)'?s? (fault|mistake|responsibility)"
         # "if the courier actually lost it am i the one who ends up losing the money" (dev9 m43).
         r"|(am i|do i|will i|would i)( the one( who| that)?)?( ends? up)? (los(e|ing) (the |my )?"
         r"money|out of pocket)"

@@ -49,6 +49,10 @@ SURE = 0.5
 # on the English model, the design's guarantee; only English kept from the conversation, the
 # locale or the default (a short message) gets the multilingual model's second opinion.
 SURE_ENGLISH = 0.0
+# A message of this many words or fewer read as English in a conversation in another language
+# keeps that language: "ok shop" (en 0.90) answering a Vietnamese confirmation turned the rest
+# of the conversation into English (dev15 w49); buyers mix such chat words into every language.
+SHORT_ENGLISH_WORDS = 2
 # At least this share of a message's words are Malay's or Indonesian's own for them to settle a
 # message the detector read as neither.
 MIN_OWN_SHARE = 0.5
@@ -89,6 +93,16 @@ def identify(
     guesses = detect(" ".join(_NOT_WORDS.sub(" ", text).split()), model="lite", k=2)
     top, score = str(guesses[0]["lang"]), float(guesses[0]["score"])
     runner_up = str(guesses[1]["lang"]) if len(guesses) > 1 else None
+    if (
+        top == "en"
+        and len(words) <= SHORT_ENGLISH_WORDS
+        and conversation_language
+        not in (
+            None,
+            "en",
+        )
+    ):
+        return Detection(conversation_language, score, "conversation")
     # Taglish: English (or Malay-looking) content words, Tagalog grammar. The grammar words
     # decide when the detector is unsure, reads a language the bot does not answer, or they are
     # a third of the message's words ("punit yung balot, may gasgas pa": en 0.63).

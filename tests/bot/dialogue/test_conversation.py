@@ -172,6 +172,17 @@ def test_a_pending_order_tracked_says_when_the_seller_hands_it_over(chat, nlu, w
     assert citations(turn) == {"INR-4.5", "CAN-1.1"} and not turn["actions"]
 
 
+def test_an_address_change_asked_of_a_shipped_order_read_as_tracking_is_refused(chat, nlu):
+    # dev15 w26: the shipping date was the answer; CAN-1.4 decides it (too late once shipped).
+    text = (
+        "Hello dear, I have just realised my novel is going to my old flat. The app says it has "
+        "been sent out already. Is it still possible to change the address on it?"
+    )
+    nlu.script[text] = "track_order"
+    turn = chat.say(text)
+    assert "CAN-1.4" in citations(turn) and turn["actions"] == [], bot_text(turn)
+
+
 def test_small_talk_and_out_of_scope(chat):
     assert "after-sales" in bot_text(chat.say("hello"))
     assert "welcome" in bot_text(chat.say("thanks!"))

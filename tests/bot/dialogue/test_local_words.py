@@ -176,6 +176,10 @@ def test_a_dispute_in_each_language(language, text):
         ("id", "not_received", "aku ga nerima apa apa"),
         ("ms", "change_of_mind_return", "saiz ok je tp tak berkenan la warna dia"),
         ("tl", "damaged", "di na gumagana ayaw na mag on"),
+        # dev15 w22, w49, w21.
+        ("tl", "change_of_mind_return", "di ko pala type yung kulay pag nakita ko in person"),
+        ("vi", "change_of_mind_return", "mua về thấy ko hợp"),
+        ("vi", "wrong_item", "em đặt áo size L mà nhận đc size M"),
     ],
 )
 def test_what_went_wrong_in_each_language(language, reason, text):

@@ -103,6 +103,25 @@ def test_a_cancellation_asked_of_a_shipped_order_past_its_date_is_the_late_refun
     assert "CAN-1.2" not in citations(turn)
 
 
+def test_a_wrong_size_read_as_a_change_of_a_delivered_order_is_a_wrong_item(chat, nlu):
+    # dev15 w21: change_order at 0.63, told the delivered order could no longer be changed.
+    text = "shop ơi, em đặt váy size L mà nhận đc size M, đơn D200 nha. mặc ko vừa luôn 😭"
+    nlu.script[text] = "change_order"
+    nlu.confidence = 0.63
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence" and "DMG-3.1" in citations(turn), bot_text(turn)
+
+
+def test_a_damage_refund_read_as_tracking_in_malay_short_forms_is_the_claim(chat, nlu):
+    # dev15 w47: track_refund at 0.98, "no refund has been issued" was the answer.
+    text = "tudung dlm order D200 sampai2 dh koyak kat tepi, gambar sy dh attach. nk refund."
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.98
+    turn = chat.say(text, photo="https://img.example.com/t.jpg")
+    assert "No refund has been issued" not in bot_text(turn), bot_text(turn)
+    assert "DMG-3.1" in citations(turn), bot_text(turn)
+
+
 def test_a_cancellation_read_as_a_wrong_item_is_the_cancellation(chat, nlu):
     # dev13 u42: "salah pilih ukuran" (I chose the wrong size) read as a wrong item at 0.51;
     # told the order had not arrived.

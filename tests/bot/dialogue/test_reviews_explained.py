@@ -65,3 +65,16 @@ def test_a_complaint_naming_no_decision_is_not_told_of_disputes(chat, nlu):
     turn = chat.say(text)
     assert "REV-6.5" in citations(turn), bot_text(turn)  # the complaint offer, no dispute
     assert "REV-6.7" not in citations(turn), (bot_text(turn), citations(turn))
+
+
+def test_why_the_account_is_flagged_asked_last_is_answered_not_claimed(chat, nlu, answerer):
+    # dev15 w29: read as a refund request at 0.78, asked which order.
+    text = (
+        "I got told my last refund needs a 'human review' and honestly it feels insulting. I've "
+        "sent a few things back lately because the sizing is all over the place. Why exactly is "
+        "my account flagged, and can you just take the flag off please?"
+    )
+    nlu.script[text] = "request_refund"
+    nlu.confidence = 0.78
+    turn = chat.say(text)
+    assert turn["expecting"] != "order_id" and answerer.questions, bot_text(turn)

@@ -160,3 +160,18 @@ def test_a_parcel_scanned_delivered_and_awaited_says_who_bears_its_loss(chat, nl
     turn = chat.say(text)
     assert "INR-4.2" in citations(turn) and "RESP-7.2" in citations(turn), bot_text(turn)
     assert "would not lose the money" in bot_text(turn) and turn["actions"] == []
+
+
+def test_whose_fault_asked_as_the_courier_or_the_seller_is_answered(chat, nlu):
+    # dev15 w43: "Also just curious, is this the courier's fault or the seller's?" went
+    # unanswered beside the late parcel's refund (S300: placed 7 days ago, shipped 6 days ago).
+    text = (
+        "My order S300 still hasn't arrived, it was supposed to be here 4 days ago. I'd like a "
+        "refund please. Also just curious, is this the courier's fault or the seller's?"
+    )
+    nlu.script[text] = "request_refund"
+    # (Read alone, the question sentence is no policy question: the message is read whole.)
+    nlu.script["just curious, is this the courier's fault or the seller's?"] = "out_of_scope"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert RESPONSIBILITY & set(citations(turn)), bot_text(turn)

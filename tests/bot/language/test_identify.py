@@ -172,3 +172,10 @@ def test_malay_chat_words_beat_a_guess_the_bot_does_not_answer():
     # one Malay-looking word ("je") stays French.
     assert identify("okay la thanks", conversation_language="en").language == "en"
     assert identify("Je voudrais un remboursement pour ma commande").language == "fr"
+
+
+def test_two_english_chat_words_keep_the_conversation_language():
+    # dev15 w49: "ok shop" (English 0.90) answering a Vietnamese confirmation.
+    assert identify("ok shop", conversation_language="vi").language == "vi"
+    assert identify("ok shop").language == "en"
+    assert identify("yes please go ahead", conversation_language="vi").language == "en"
