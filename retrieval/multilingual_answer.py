@@ -11,6 +11,7 @@ hit's margin is close to the first's, both clauses are quoted and cited, as in E
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
@@ -253,7 +254,33 @@ def quote(question: str, hit: Hit, language: str, expansion: Sequence[str] = ())
         numbered = _nearest_numbered(best, window if best in window else [best], sentences)
         if numbered is not None:
             chosen.add(numbered)
-    return render(complete(chosen, sentences), sentences)
+    quoted = complete(chosen, sentences)
+    rule = _rule_of_example(quoted[0], sentences) if quoted else None
+    if rule is not None:
+        quoted = complete({*quoted, rule}, sentences)
+    return render(quoted, sentences)
+
+
+# How an example opens in each translation ("Contoh: fon kepala yang diterima pada 1 Mac ...").
+_EXAMPLE = re.compile(r"^\W*(?:example|contoh\w*|misalnya|ví dụ|ตัวอย่าง|halimbawa)", re.I)
+
+
+def _rule_of_example(first: int, sentences: Sequence[str]) -> int | None:
+    """For a quote that opens with an example, the rule it illustrates: the clause's first
+    sentence before it stating a number, no example itself (a clause states its rule first,
+    then its exceptions). "berapa lama tempoh ... untuk memulangkan baju sekiranya saya
+    berubah fikiran" was answered with RET-2.1's example of 1 March, never its 30 days (dev12
+    q30); None when the quote opens with no example."""
+    if not _EXAMPLE.match(sentences[first]):
+        return None
+    return next(
+        (
+            i
+            for i in range(first)
+            if states_number(sentences[i]) and not _EXAMPLE.match(sentences[i])
+        ),
+        None,
+    )
 
 
 def _overlap(asked: set[str], sentence: str, language: str) -> float:

@@ -190,6 +190,20 @@ def test_quote_brings_the_sentence_stating_the_number(tmp_path: Path) -> None:
     assert text.endswith("Kiraan menggunakan hari kalendar.")
 
 
+def test_a_quote_opening_with_an_example_brings_the_rule_it_illustrates() -> None:
+    # dev12 q30: RET-2.1's example of 1 March was the answer, never its 30 days.
+    text = (
+        "Anda boleh memulangkan barang kerana ubah fikiran dalam tempoh 30 hari selepas ia "
+        "diterima. Untuk barangan elektronik tempohnya lebih pendek: 15 hari. Contoh: baju "
+        "gaun yang diterima pada 1 Mac boleh dipulangkan sehingga 31 Mac. Selepas tempoh tamat, "
+        "pemulangan tidak lagi boleh dibuat."
+    )
+    hit = Hit("RET-2.1", "Tempoh pemulangan", text, 1.0, (2, 3))
+    quoted = quote("berapa lama tempoh untuk memulangkan baju", hit, "ms")
+    assert quoted.startswith("Anda boleh memulangkan barang kerana ubah fikiran dalam tempoh 30")
+    assert "Contoh: baju gaun" in quoted
+
+
 def test_load_refuses_an_index_whose_windows_were_cut_differently(tmp_path: Path, index) -> None:
     index.save(tmp_path / "idx")
     rows = json.loads((tmp_path / "idx/windows.json").read_text())
