@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from bot.clauses import clause_book_in, policy_quote
 from bot.dialogue import replies
 from bot.dialogue.agent_hours import CLAUSE as AGENT_HOURS_CLAUSE
-from bot.dialogue.decision import Deciding
+from bot.dialogue.decision import Deciding, action_clauses
 from bot.dialogue.order_match import amounts_in, items_named
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow, normalise
@@ -1524,7 +1524,9 @@ class TurnHandler(Deciding):
             order, voucher_already_given=self.ctx.voucher_given(order.order_id)
         )
         if eligibility.eligible:
-            self._reply(explained(eligibility), list(eligibility.clauses))
+            # Its validity (30 days, any seller) is INR-4.6's; an amount in the order's own
+            # currency HELP-8.5's, as for the voucher offered (`action_clauses`).
+            self._reply(explained(eligibility), action_clauses(eligibility))
 
     def _small_talk(self) -> Outcome:
         self._side_turn = self.intent in ("greet", "thank")

@@ -103,5 +103,5 @@ def test_a_late_delivery_asked_how_much_states_the_buyers_own_voucher(chat, nlu)
     text = "my yoga mat only came a week after the date. got voucher or not ah? how much?"
     turn = _ask(chat, nlu, text, reason="late_delivery")
     said = bot_text(turn)
-    assert "voucher of $5.00" in said and "INR-4.3" in citations(turn), said
+    assert "voucher of $5.00" in said and {"INR-4.3", "INR-4.6"} <= citations(turn), said
     assert turn["actions"] == []  # stated, not issued
