@@ -95,6 +95,11 @@ class _Handover(Enum):
     LATE = "late"  # shipped late, still unshipped after the handling time, or no ship date
 
 
+def handover_missed(order: Order, now: datetime) -> bool:
+    """Not shipped yet and past the seller's handling time (RESP-7.1; INR-4.5 tells buyers)."""
+    return order.shipped_at is None and now - order.placed_at > HANDLING_TIME
+
+
 def _handover(order: Order, now: datetime) -> tuple[_Handover, str]:
     """How the parcel reached the carrier, with the fact that says so."""
     limit = f"(handling time {_span(HANDLING_TIME)})"
@@ -102,7 +107,7 @@ def _handover(order: Order, now: datetime) -> tuple[_Handover, str]:
         if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
             return _Handover.LATE, f"order is {order.status} but no shipment date is recorded"
         waited = now - order.placed_at
-        if waited > HANDLING_TIME:
+        if handover_missed(order, now):
             return _Handover.LATE, f"not shipped {_span(waited)} after order {limit}"
         return _Handover.NOT_YET_DUE, f"not shipped yet, {_span(waited)} after order {limit}"
     delay = order.shipped_at - order.placed_at
@@ -149,4 +154,4 @@ def _span(delta: timedelta) -> str:
 
 
 # Attribution and Party live in policies.types; re-exported so callers need one import.
-__all__ = ["HANDLING_TIME", "Attribution", "Party", "attribute"]
+__all__ = ["HANDLING_TIME", "Attribution", "Party", "attribute", "handover_missed"]

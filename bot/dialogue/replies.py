@@ -11,6 +11,7 @@ from decimal import Decimal
 from bot.language.catalogue import Said, say
 from bot.language.formatting import Money
 from policies.attribution import HANDLING_TIME
+from policies.attribution import handover_missed as _past_handling_time
 from policies.types import Attribution, ClaimType, Order, OrderStatus, Party, PaymentMethod
 
 # Quick replies: the dialogue's option value -> catalogue key. The labels are also matched when
@@ -156,9 +157,7 @@ def handover_missed(order: Order, now: datetime | None) -> bool:
     """A pending order still not handed to the carrier after the seller's handling time
     (INR-4.5: 3 days from the order)."""
     return (
-        order.status is OrderStatus.PENDING
-        and now is not None
-        and now > order.placed_at + HANDLING_TIME
+        order.status is OrderStatus.PENDING and now is not None and _past_handling_time(order, now)
     )
 
 

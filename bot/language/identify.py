@@ -96,11 +96,7 @@ def identify(
     if (
         top == "en"
         and len(words) <= SHORT_ENGLISH_WORDS
-        and conversation_language
-        not in (
-            None,
-            "en",
-        )
+        and conversation_language not in (None, "en")
     ):
         return Detection(conversation_language, score, "conversation")
     # Taglish: English (or Malay-looking) content words, Tagalog grammar. The grammar words
