@@ -1022,6 +1022,12 @@ class TurnHandler(Deciding):
             # shipping"). Answered (retrieval declines what it cannot answer), then the offer
             # is asked again; "Please answer yes or no" would leave it unanswered.
             return self._answer_question()
+        if QUESTION_SENTENCE.search(self.text):
+            # "before I confirm, I don't have a printer at home, how do I do the label?": a
+            # question sentence the act reader was not sure of, and the intent reader surely out
+            # of scope. Answered (retrieval declines what it cannot answer) and the offer asked
+            # again; "Please answer Yes or No" left it unanswered (dev17 y17, issue 14).
+            return self._answer_question()
         return self._say(replies.text("confirm_again"), prompt_keep=True)
 
     def _yes_beside_a_question(self) -> bool:

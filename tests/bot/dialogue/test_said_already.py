@@ -301,3 +301,15 @@ def test_a_question_with_a_but_at_a_confirmation_is_no_yes(chat, nlu, answerer):
     nlu.script[text] = "ask_policy"
     turn = chat.say(text)
     assert turn["actions"] == [] and turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_question_the_readers_are_unsure_of_at_a_confirmation_is_answered(chat, nlu, answerer):
+    # dev17 y17: out of scope for sure, the act reader unsure it is a question; "Please answer
+    # Yes or No" left the question unanswered (issue 14's own example).
+    assert chat.say("I want to return D200, I changed my mind")["expecting"] == "confirmation"
+    text = "before I confirm, I don't have a printer at home, how do I do the label?"
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 1.0
+    turn = chat.say(text)
+    assert answerer.questions and turn["actions"] == [], bot_text(turn)
+    assert turn["expecting"] == "confirmation" and "RET-2.1" in citations(turn), bot_text(turn)
