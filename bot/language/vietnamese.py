@@ -39,13 +39,17 @@ SYLLABLES = _words(
     biet xem kiem nhanh cham lau tre som truoc sau nhung neu thi vien duyet giay ao quan
     den chay thung rach uot nhem chiu trach nhiem phi mien lai nhu nghiem goi phuong sua
     huong dung nguoi khach tai tk sdt vao ra len xuong dang coi thay trong chao cua moi lan
-    gia xanh hom luc chieu mai nghe vua nham luong rong cung nhieu
+    gia xanh hom luc chieu mai nghe vua nham luong rong cung nhieu thoi quen phim
     """
 )
 # At least this share of a message's words carry a cue (letter or syllable).
 MIN_SHARE = 0.5
 # Without a Vietnamese letter, at least this many syllables of the list.
 MIN_SYLLABLES = 2
+# In a conversation already in Vietnamese, a third of the words carrying a cue keeps it: "oke
+# lam di" (làm đi) read as Indonesian by "di", "ko quen tay thoi, ban phim ko loi gi" as Tagalog
+# by "ko" turned the rest of the conversation into those languages (dev16 x42, x18).
+MIN_SHARE_CONTINUING = 1 / 3
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _HORN, _DOT_BELOW, _HOOK_ABOVE, _BREVE, _TILDE = "\u031b", "\u0323", "\u0309", "\u0306", "\u0303"
@@ -92,3 +96,12 @@ def is_vietnamese(text: str) -> bool:
     if not words or (letters + other) / words < MIN_SHARE:
         return False
     return letters >= 1 or other >= MIN_SYLLABLES
+
+
+def continues_vietnamese(text: str) -> bool:
+    """Whether a message in a conversation already in Vietnamese is still Vietnamese: one cue
+    is enough when a third of its words carry one (``MIN_SHARE_CONTINUING``)."""
+    letters, other, words = vietnamese_cues(text)
+    return (
+        bool(words) and letters + other >= 1 and (letters + other) / words >= MIN_SHARE_CONTINUING
+    )

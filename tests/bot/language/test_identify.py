@@ -179,3 +179,12 @@ def test_two_english_chat_words_keep_the_conversation_language():
     assert identify("ok shop", conversation_language="vi").language == "vi"
     assert identify("ok shop").language == "en"
     assert identify("yes please go ahead", conversation_language="vi").language == "en"
+
+
+def test_vietnamese_chat_without_diacritics_keeps_a_vietnamese_conversation():
+    # dev16 x42 ("làm đi" read as Indonesian by "di") and x18 ("ko" read as Tagalog's "my").
+    assert identify("oke lam di 👍", conversation_language="vi").language == "vi"
+    text = "ko quen tay thoi, ban phim ko loi gi"
+    assert identify(text, conversation_language="vi").language == "vi"
+    assert identify("oke lam di").language != "vi"  # one syllable alone does not start it
+    assert identify("can I talk to a person please", conversation_language="vi").language == "en"
