@@ -33,7 +33,7 @@ from bot.clauses import clause_book_in, policy_quote
 from bot.dialogue import replies
 from bot.dialogue.agent_hours import CLAUSE as AGENT_HOURS_CLAUSE
 from bot.dialogue.decision import Deciding, action_clauses
-from bot.dialogue.order_match import amounts_in, items_named
+from bot.dialogue.order_match import amounts_in, items_kept, items_named
 from bot.dialogue.slots import FILLED, HAND_OVER, HANDLED
 from bot.dialogue.state import Choice, Flow, normalise
 from bot.dialogue.turn import Outcome
@@ -119,6 +119,7 @@ from bot.dialogue.wording import (
     rating_of,
     rule_question_sentences,
     units_claimed,
+    units_returned,
     without_declined_remedy,
     without_questions,
 )
@@ -205,13 +206,19 @@ class TurnHandler(Deciding):
             self.option == "dispute" or DISPUTE_WORDS.search(self.said)
         ):
             return self._dispute_refusal()
+        if (
+            self.intent in ("request_human", "complaint", "out_of_scope")
+            and self.option != "person"
+            and self._asks_when_people_answer()
+        ):
+            # When people answer is asked, not a person now (dev11 p28: "Could you tell me at
+            # what hours the people are there, so that I can ask him to sit with me?"), also
+            # beside a grumble read as a complaint ("it felt like nobody was there at all... is
+            # there a particular time of day when actual people are answering?", dev16 x36): the
+            # hours (HELP-8.1), and a person one tap away.
+            self._reply(say("agent_wait_hours"), [AGENT_HOURS_CLAUSE])
+            return self._offer_person_keep_flow()
         if self.intent == "request_human" or self.option == "person":
-            if self.option != "person" and self._asks_when_people_answer():
-                # When people answer is asked, not a person now (dev11 p28: "Could you tell me at
-                # what hours the people are there, so that I can ask him to sit with me?"): the
-                # hours (HELP-8.1), and a person one tap away.
-                self._reply(say("agent_wait_hours"), [AGENT_HOURS_CLAUSE])
-                return self._offer_person_keep_flow()
             return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
         if state.proposal is None and SELLER_COMPLAINT.search(self.said):
             # A complaint about a seller or how a case was handled goes to the agents with the
@@ -807,8 +814,11 @@ class TurnHandler(Deciding):
         """The intent reader is unsure, and the message names a decision and asks for it to be
         reviewed or disputes it (`DECIDED`, `REVIEW_ASKED`, `DISPUTE_WORDS`)."""
         # The review asked for in a statement: "is there some way to dispute a decision?"
-        # asks how disputes work, which retrieval answers (dev3 f24).
-        return self._intent_unsure() and self._review_of_a_decision_asked()
+        # asks how disputes work, which retrieval answers (dev3 f24). A sure return or refund
+        # reading is of the decision's subject: "SELLER REJECTED MY RETURN ... I WANT SOMEONE TO
+        # REVIEW THIS" (return_item at 0.98) was asked what went wrong (dev16 x60).
+        unsure = self._intent_unsure() or self.intent in ("return_item", "request_refund")
+        return unsure and self._review_of_a_decision_asked()
 
     def _review_of_a_decision_asked(self) -> bool:
         """The message names a decision and, in a statement, asks for it to be reviewed or
@@ -995,6 +1005,19 @@ class TurnHandler(Deciding):
             if answered:
                 self._side_turn = False
                 return self._execute(proposal)
+        if (
+            state.flow is not None
+            and not state.flow.asks_who_pays
+            and WHO_PAYS.search(self.said)
+            and not self._is_yes()
+        ):
+            # "AND WHO IS PAYING FOR THIS, THE SELLER I HOPE? NOT ME" to the refund on offer:
+            # decided again with the question, the offer that follows says who the policy makes
+            # responsible (section 7); read as a complaint, a person was offered (dev17 y60).
+            state.flow.asks_who_pays = True
+            self._drop_proposal()
+            self._progressed = True
+            return self._advance()
         if self._is_yes():
             return self._execute(proposal)
         if (
@@ -1700,6 +1723,11 @@ class TurnHandler(Deciding):
             # A delivered order cannot be cancelled (CAN-1.2); what the buyer wants is their
             # money back for an item they no longer need, which is a return: offered at once.
             named = self._named_reason(intent="return_item")
+            if named is None and flow.counterfeit:
+                # "giày Nike ... là hàng fake rõ ràng ... hoàn tiền cho tôi ngay!" read as a
+                # cancellation: not what was listed, a wrong item whose counterfeit report an
+                # agent checks (DMG-3.7), not a change of mind with its $5 (dev16 x34).
+                named = ClaimType.WRONG_ITEM.value
             self._reply(replies.cancel_delivered_return(order), ["CAN-1.2"])
             flow.intent = "return_item"
             flow.claim_type = ClaimType(named or ClaimType.CHANGE_OF_MIND_RETURN.value)
@@ -1719,16 +1747,17 @@ class TurnHandler(Deciding):
             # item the message says it is about; "Which item?" would ask what it said (the
             # offer that follows names the item, so a wrong pick is declined, not executed).
             flow.skus = [item.sku for item in said]
-        if flow.claim_type in DAMAGE_CLAIMS and flow.units is None:
+        if flow.claim_type in per_item and flow.units is None:
             # "2 glass tumbler ..., satu pecah waktu sampai": one of the two (REF-5.6); both were
-            # refunded for one broken (dev9 m23).
+            # refunded for one broken (dev9 m23). "return 2 of the 3 tshirts": two (dev17 y47).
+            count = units_claimed if flow.claim_type in DAMAGE_CLAIMS else units_returned
             items = [i for i in order.items if not flow.skus or i.sku in flow.skus]
             if len(items) == 1:
                 flow.units = next(
                     (
                         units
                         for text in self._told_texts()
-                        if (units := units_claimed(text, items[0].quantity)) is not None
+                        if (units := count(text, items[0].quantity)) is not None
                     ),
                     None,
                 )
@@ -1768,12 +1797,24 @@ class TurnHandler(Deciding):
         return next(iter(missing.values())) if len(missing) == 1 else None
 
     def _items_said(self, order: Order, claim_type: ClaimType) -> list[OrderItem]:
-        """The one item of a several-item order this message is about: the only one it names;
-        of several named, for a damaged or wrong item, the only one named in a clause that
-        says what is wrong ("the mug handle is broken, other thing is ok"). Else none."""
+        """The items of a several-item order this message is about: those it names, less those
+        it says are fine or kept ("the rice is fine", "keeping the belt"; all named when it
+        says every one is); one named, or, for a change-of-mind return, several ("the linen
+        shirt AND the chino shorts (keeping the belt)", dev16 x40). Of several named for a
+        damaged or wrong item, the only one named in a clause that says what is wrong ("the
+        mug handle is broken, other thing is ok"). Else none."""
         for text in self._told_texts():
             named = items_named(text, order.items)
+            kept = items_kept(text, order.items)
+            if kept and claim_type in DAMAGE_CLAIMS and not set(named) - set(kept):
+                # "the blue thing came cracked ... candle's fine tho": of two items, the one not
+                # said to be fine (dev17 y30); of more, none is known.
+                rest = [item for item in order.items if item not in kept]
+                return rest if len(rest) == 1 else []
+            named = [item for item in named if item not in kept] or named
             if len(named) == 1:
+                return named
+            if len(named) > 1 and claim_type is ClaimType.CHANGE_OF_MIND_RETURN and kept:
                 return named
             if len(named) < 2 or claim_type not in DAMAGE_CLAIMS:
                 continue

@@ -496,11 +496,19 @@ NOT_WORKING = Words(
     malay=words(
         "cacat", r"(?:tak|tidak|gak|nggak|ga|x|tk) (?:berfungsi|nyala|menyala|hidup|boleh guna"
         r"|bisa dipakai|ada bunyi|ada suara|boleh on|bisa on|boleh charge|bisa dicas|boleh cas)",
+        # "ga mau nyala sama sekali" (won't switch on at all: dev17 y23).
+        r"(?:tak|tidak|gak|nggak|ga|x) mau (?:nyala|menyala|hidup|on|jalan|berfungsi)",
     ),
-    thai=thai("ใช้ไม่ได้", "ใช้งานไม่ได้", "เปิดไม่ติด", "ไม่ทำงาน", "ไม่มีเสียง", "ชาร์จไม่เข้า"),
+    thai=thai(
+        "ใช้ไม่ได้", "ใช้งานไม่ได้", "เปิดไม่ติด", "ไม่ทำงาน", "ไม่มีเสียง", "ชาร์จไม่เข้า",
+        # Typed as said: "ชาจไม่เข้า" (won't charge: dev17 y41).
+        "ชาจไม่เข้า", "ชาร์ตไม่เข้า",
+    ),
     vietnamese=words(
         "bi loi", "loi ky thuat", r"khong (?:hoat dong|len nguon|sac duoc|chay|co tieng)",
         "mat tieng",
+        # "ben trai ko nge dc j het" (the left side can't be heard at all: dev16 x06).
+        r"(?:khong|ko|k) (?:nghe|nge) (?:duoc|dc)",
     ),
     tagalog=words(
         r"(?:hindi|di|ayaw) (?:gumagana|gumana|nag-?o-?on|bumukas|umaandar|nagcha-?charge)",
@@ -528,7 +536,9 @@ CHANGE_ADDRESS = Words(
     english=re.compile(
         r"\b((change|update|correct|fix|edit|amend|redirect) (the |my |its |this )?(delivery "
         r"|shipping )?address|wrong (delivery |shipping )?address|going to my old (address|flat"
-        r"|house|apartment|place))\b"
+        r"|house|apartment|place)"
+        # "I've just moved house ... find its way to my new place?" (dev16 x53).
+        r"|(to|at) my new (address|flat|house|apartment|place|home))\b"
     ),
     malay=words(
         r"(?:tukar|ubah|ganti|tukarkan|gantikan|edit|betulkan|update) (?:\w+ )?alamat",
@@ -538,6 +548,9 @@ CHANGE_ADDRESS = Words(
     vietnamese=words(r"(?:doi|sua|thay doi|cap nhat) (?:lai )?dia chi", r"dia chi (?:sai|moi)"),
     tagalog=words(
         r"(?:palitan|baguhin|ibahin|i-?change|i-?edit|itama) (?:po )?(?:ang |yung )?address",
+        # "Maaari ko pa po bang ipabago ang delivery address" (dev17 y57).
+        r"(?:ipabago|ipapalit|mapalitan|mabago|ipaiba) (?:po )?(?:ang |yung )?(?:delivery "
+        r"|shipping )?address",
         "maling address", "bagong address",
     ),
 )  # fmt: skip
@@ -759,12 +772,14 @@ REASONS = {
         # fit"): "saiz M terlalu kecik" was asked what went wrong (dev6 h32).
         malay=words(
             r"(?:tukar|ubah|berubah|ganti) (?:fikiran|pikiran|minda)",
-            # Not "tak nak tukar" (no exchange wanted: the remedy of a wrong item, dev11 p05).
+            # Not "tak nak tukar" (no exchange wanted: the remedy of a wrong item, dev11 p05),
+            # nor "ga mau nyala" (won't switch on: a fault, dev17 y23).
             # ("x jd pakai": chat short forms, dev12 q50.)
             # "tak berkenan la warna dia" (not to my liking, dev14 v17).
             r"(?:tak|tk|x|tidak|tdk|gak|gk|nggak|ga) (?:nak|nk|mau|mahu|jadi|jd|perlu|butuh|suka"
             r"|berkenan)"
-            r"(?! (?:tukar|ganti|replace|exchange|penggantian))", *_FIT_MALAY,
+            r"(?! (?:tukar|ganti|replace|exchange|penggantian|nyala|menyala|hidup|on\b|jalan"
+            r"|berfungsi))", *_FIT_MALAY,
         ),
         thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", *_FIT_THAI),
         # "mua về thấy ko hợp" (doesn't suit me, dev15 w49).
@@ -788,16 +803,20 @@ REASONS = {
             # "tiba tiba tak boleh charge dah" (dev12 q56).
             r"(?:tak|tidak|tk|x|gak|nggak|ga) (?:boleh|bisa|dapat) (?:charge|cas|dicas|hidup|on"
             r"|nyala|menyala|berfungsi)",
+            # "ga mau nyala sama sekali" (won't switch on at all: dev17 y23).
+            r"(?:tak|tidak|gak|nggak|ga|x) mau (?:nyala|menyala|hidup|on|jalan|berfungsi)",
         ),
         thai=thai(
             "แตก", "ชำรุด", "บุบ", "ร้าว", "หัก", "ฉีกขาด", "พัง", "เสียหาย", "เสีย", "ละลาย", "เละ",
             "รั่ว", "หกเลอะ", "หกออก", "หกหมด", "บูด", "เน่า", "ขึ้นรา", "ใช้ไม่ได้", "เปิดไม่ติด",
-            "ไม่ทำงาน", "ไม่มีเสียง",
+            "ไม่ทำงาน", "ไม่มีเสียง", "ชาร์จไม่เข้า", "ชาจไม่เข้า", "ชาร์ตไม่เข้า",
         ),
         vietnamese=words(
             "vo", "be", "hu", "hong", "nut", "mop", "gay", "rach", "tray", "bi loi", "ro ri",
             r"(?:tran|do) ra", "tan chay", "thiu", r"khong (?:hoat dong|len nguon|sac duoc|chay)",
             "mat tieng", "khong co tieng",
+            # "bi hog 1 ben ... ko nge dc" (hỏng typed short; can't be heard: dev16 x06).
+            "hog", r"(?:khong|ko|k) (?:nghe|nge) (?:duoc|dc)",
         ),
         # Pink, "not" (southern: "được hông?"), throat, button, into, wife, socks, small, jar,
         # cause, thin.
@@ -848,7 +867,8 @@ REASONS = {
         # "ของยังไม่มาเลยค่ะ" (dev12 q09).
         thai=thai(
             "ไม่ได้รับ", "ไม่มาส่ง", "ของไม่มา", "ไม่ถึง", "ของหาย", "พัสดุหาย", "ยังไม่มา",
-            "ยังไม่ได้ของ",
+            # "แอปขึ้นว่าส่งสำเร็จ ... แต่ไม่ได้ของเลยค่ะ" (delivered, not received: dev17 y05).
+            "ยังไม่ได้ของ", "ไม่ได้ของ",
         ),
         vietnamese=words(
             r"(?:chua|khong)(?: bao gio)? (?:nhan duoc|nhan|toi|den)", "mat hang", "that lac",

@@ -239,3 +239,28 @@ def _within_one_edit(a: str, b: str) -> bool:
         return False
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+# What a buyer says of an item the claim is not about: "candle's fine tho", "the rice is fine",
+# "the other mug is ok"; "(keeping the belt)".
+_FINE = re.compile(
+    r"(?:'s|\bis|\bare|\bwas|\bwere)\s+(?:all\s+|totally\s+|perfectly\s+|still\s+)?"
+    r"(?:fine|ok|okay|good|perfect|intact|alright|undamaged)\b"
+)
+_KEEPING = re.compile(r"\b(?:keep|keeping)\s+((?:[a-z0-9]+\s*){1,3})")
+# How many words before "is fine" may name the item ("the blue glazed vase is fine").
+_WORDS_BEFORE_FINE = 3
+
+
+def items_kept(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
+    """The items ``text`` says are fine or kept ("the rice is fine", "keeping the belt"): the
+    claim is about the others (dev17 y30: "candle's fine tho" named only the candle, which was
+    refunded in place of the cracked vase)."""
+    lowered = text.lower().replace("’", "'")
+    spans = [
+        " ".join(_WORD.findall(lowered[: found.start()])[-_WORDS_BEFORE_FINE:])
+        for found in _FINE.finditer(lowered)
+    ]
+    spans += [found.group(1) for found in _KEEPING.finditer(lowered)]
+    kept = {item.sku: item for span in spans for item in items_named(span, items)}
+    return list(kept.values())

@@ -40,8 +40,14 @@ from nlu.client import Parser
 from nlu.long_text import sentence_spans
 from nlu.types import IntentScore, ParseResult
 
-# Where a new clause may start inside a sentence: "and", "and also", "also", "plus", "as well as".
-_JOIN = re.compile(r"\s*[;,]?\s*\b(?:and(?:\s+(?:also|then))?|also|plus|as well as)\b[\s,]+", re.I)
+# Where a new clause may start inside a sentence: "and", "and also", "also", "plus", "as well
+# as"; a numbered item ("2 things: 1) pls cancel A6610, ... 2) the refund for A6021 still isnt
+# on my card?? when??": read as one piece, the refund was forgotten, dev16 x58).
+_JOIN = re.compile(
+    r"\s*[;,]?\s*\b(?:and(?:\s+(?:also|then))?|also|plus|as well as)\b[\s,]+"
+    r"|(?:^|(?<=\s))[1-9]\)\s+",
+    re.I,
+)
 # More pieces than this is a story, not a list of requests: read whole (and by sentence,
 # `nlu.long_text`), as before. It also bounds the extra NLU calls of one message.
 MAX_PIECES = 4

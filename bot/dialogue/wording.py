@@ -505,7 +505,12 @@ AGENT_HOURS_ASKED = re.compile(
     r"\b((at )?what (hours?|times?)|which (hours?|times?|days?)|what time"
     r"|when (are|is|do|will|can i (talk|speak|chat) to) (the |your |a )?(people|persons?|agents?"
     r"|staff|someone|somebody|humans?|team|real (people|persons?))"
-    r"|(opening|working|office|business|support) hours)\b"
+    r"|(opening|working|office|business|support) hours"
+    # "is there a particular time of day when actual people are answering?" (dev16 x36: read
+    # as a complaint).
+    r"|(particular|specific|certain) time of (the )?day|time of (the )?day when"
+    r"|when (the |your )?(actual |real )?(people|persons?|agents?|humans?|staff) (are|is) "
+    r"(answering|replying|online|around|available|working))\b"
 )
 # A person demanded now, beside any question of their hours ("I DONT WANT TO TALK TO A BOT. GET
 # ME A REAL PERSON. AND WHAT HOURS ARE YOUR AGENTS EVEN WORKING??", dev14 v44: only the hours
@@ -603,9 +608,11 @@ PRICE_DROP = replace(
         r"|reduced|cut|is lower now)|(now|later|it'?s|it is|went) (on|in the|in a) (sale|promo)"
         # "today the EXACT same one is 69.99 in your sale. ... Give me the 20 bucks back" (dev9
         # m15); not "I bought it in the sale".
-        r"|(is|it'?s|now|today) (only |just )?\$?\d+([.,]\d+)? (on|in) (the |your |a )?(sale|promo)"
+        r"|(is|it'?s|now|today) (only |just )?\$?\d+([.,]\d+)? (on|in) (the |your |a )?"
+        # "is now $69 in your 'mega sale' ... refunding me the $20 difference" (dev16 x12).
+        r"['\"‘“]?(\w+ )?(sale|promo)"
         r"|price difference|(the |that |this )?(\$?\d+([.,]\d+)? )?difference back"
-        r"|refund (me )?the difference|price match)\b"
+        r"|refund(ing)? (me )?the (\$?\d+([.,]\d+)? )?difference|price match)\b"
     ),
 )
 # An item said missing from a parcel that came ("only the cable inside, no stand anywhere",
@@ -890,9 +897,9 @@ _COUNT = re.compile(
     + r"|[1-9])\b(?![.,]\d)(?!\s*(?:days?|weeks?|months?|hours?|hrs?|mins?|minutes?|x\b|%"
     r"|dollars?|bucks|hari|minggu|bulan|jam|araw|linggo|ngày|ngay|วัน))"
 )
-# Every unit: "both", "all of them", "semua", "lahat", "cả hai".
+# Every unit: "both", "all of them", "semua", "lahat", "cả hai"; not "sauce all over the box".
 _EVERY_UNIT = re.compile(
-    r"\b(both|all|every|semua|semuanya|dua-dua|kedua|lahat|pareho|ca hai|cả hai)\b"
+    r"\b(both|all(?! over)|every|semua|semuanya|dua-dua|kedua|lahat|pareho|ca hai|cả hai)\b"
 )
 
 
@@ -913,6 +920,28 @@ def units_claimed(text: str, quantity: int) -> int | None:
             count = int(word) if word.isdigit() else _COUNT_WORDS[word]
             if 1 <= count < quantity:
                 return count
+    return None
+
+
+# "2 of the 3 tshirts", "two of them": a count of one item line's units.
+_COUNT_OF_THE = re.compile(
+    r"\b("
+    + "|".join(sorted(map(re.escape, _COUNT_WORDS), key=len, reverse=True))
+    + r"|[1-9])\s+(?:of|dari|sa)\s+(?:the|my|them|those|these|\d)"
+)
+
+
+def units_returned(text: str, quantity: int) -> int | None:
+    """How many of ``quantity`` units of one item a change-of-mind return is about: "want to
+    retrun 2 of the 3 tshirts" -> 2 (dev17 y47: all three were returned); None for every unit
+    or when the message counts none."""
+    if quantity < 2:
+        return None
+    for found in _COUNT_OF_THE.finditer(text.lower()):
+        word = found.group(1)
+        count = int(word) if word.isdigit() else _COUNT_WORDS[word]
+        if 1 <= count < quantity:
+            return count
     return None
 
 

@@ -125,12 +125,18 @@ def test_a_refund_made_read_as_a_request_is_tracked(chat, nlu):
     assert "REF-5.2" in citations(turn), citations(turn)
 
 
-def test_a_sale_price_with_the_difference_asked_back_gets_the_rule(chat, nlu):
-    # dev9 m15: offered a change-of-mind return.
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dev9 m15: offered a change-of-mind return.
         "I paid 45 for the dress in D200 and today the same one is 35 in your sale."
-        " Give me the 10 bucks back"
-    )
+        " Give me the 10 bucks back",
+        # dev16 x12: asked what went wrong, then a change-of-mind return went to a person.
+        "Oh great. The dress I paid $45 for (D200) is now $35 in your 'mega sale'. Love that"
+        " for me. I suppose you'll be refunding me the $10 difference, right?",
+    ],
+)
+def test_a_sale_price_with_the_difference_asked_back_gets_the_rule(chat, nlu, text):
     nlu.script[text] = "request_refund"
     turn = chat.say(text)
     assert "REF-5.7" in citations(turn), bot_text(turn)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 
 from bot.main import create_app
@@ -197,13 +198,28 @@ def test_complaint_offers_a_person(chat):
     assert "anything else" in bot_text(chat.say("No, thanks")).lower()
 
 
-def test_a_seller_decision_disputed_in_words_is_a_dispute(chat, nlu):
-    # dev7 j57: out of scope at 0.28, it was asked what went wrong until a person took over.
-    text = (
-        "The seller REJECTED my return on the boots (D200) saying they were worn outside. They "
-        "were NOT. I'm not accepting this, I want it reviewed."
-    )
-    nlu.script[text] = "out_of_scope"
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        # dev7 j57: out of scope at 0.28, it was asked what went wrong until a person took over.
+        (
+            "The seller REJECTED my return on the boots (D200) saying they were worn outside. "
+            "They were NOT. I'm not accepting this, I want it reviewed.",
+            "out_of_scope",
+            0.28,
+        ),
+        # dev16 x60: a return read surely, asked what went wrong, then its window's refusal.
+        (
+            "SELLER REJECTED MY RETURN FOR THE DRESS (D200) SAYING IT WAS WORN. IT WAS NOT!!! I "
+            "HAVE PHOTOS. I WANT SOMEONE TO REVIEW THIS",
+            "return_item",
+            0.98,
+        ),
+    ],
+)
+def test_a_seller_decision_disputed_in_words_is_a_dispute(chat, nlu, text, intent, confidence):
+    nlu.script[text] = intent
+    nlu.confidence = confidence
     turn = chat.say(text)
     # Its review asked of a decision on a named order: the dispute opens at once (REV-6.7);
     # offered a person, the buyer had one more question to answer (and declined it: dev9 m53).

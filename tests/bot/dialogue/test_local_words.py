@@ -180,6 +180,11 @@ def test_a_dispute_in_each_language(language, text):
         ("tl", "change_of_mind_return", "di ko pala type yung kulay pag nakita ko in person"),
         ("vi", "change_of_mind_return", "mua về thấy ko hợp"),
         ("vi", "wrong_item", "em đặt áo size L mà nhận đc size M"),
+        # dev16 x06, dev17 y23, y41, y05: read as a change of mind, or not read.
+        ("vi", "damaged", "tai nghe bi hog 1 ben, ben trai ko nge dc j het"),
+        ("id", "damaged", "blender portable nya ga mau nyala sama sekali"),
+        ("th", "damaged", "พาวเวอแบงค์ชาจไม่เข้าแล้วค่า"),
+        ("th", "not_received", "แอปขึ้นว่าส่งสำเร็จหลายวันแล้ว แต่ไม่ได้ของเลยค่ะ"),
     ],
 )
 def test_what_went_wrong_in_each_language(language, reason, text):
@@ -428,6 +433,9 @@ def test_an_item_sent_back_in_each_language(language, text, asked):
         ("vi", "mình muốn đổi địa chỉ giao hàng"),
         ("ms", "boleh tukar alamat penghantaran?"),
         ("tl", "pwede po bang palitan ang address?"),
+        # dev16 x53, dev17 y57: read as tracking.
+        ("en", "might the parcel still be able to find its way to my new place? I moved house"),
+        ("tl", "maaari ko pa po bang ipabago ang delivery address ng order ko"),
     ],
 )
 def test_an_address_change_in_each_language(language, text):

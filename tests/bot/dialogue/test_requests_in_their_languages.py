@@ -180,6 +180,8 @@ def test_the_agents_hours_asked_are_answered_with_a_person_on_offer(chat, nlu):
         ("at what hours are the people there?", True),
         ("when are your agents available?", True),
         ("what are your opening hours", True),
+        # dev16 x36: read as a complaint.
+        ("is there a particular time of day when actual people are answering?", True),
         ("i want to talk to a person now", False),
         ("get me a human", False),
     ],
@@ -432,3 +434,14 @@ def test_a_late_delivery_told_in_tagalog_of_the_item_named_is_its_claim(chat, nl
     nlu.reasons[text] = ("damaged", 0.48)
     turn = chat.say(text)
     assert "INR-4.3" in citations(turn), (bot_text(turn), citations(turn))
+
+
+def test_the_agents_hours_asked_as_a_complaint_are_answered(chat, nlu):
+    # dev16 x36: "I'm sorry this has been a bad experience", the hours never said.
+    text = (
+        "I sent a message here late last night, around 11, and it felt like nobody was there at "
+        "all... is there a particular time of day when actual people are answering?"
+    )
+    nlu.script[text] = "complaint"
+    turn = chat.say(text)
+    assert "HELP-8.1" in citations(turn) and "9:00" in bot_text(turn), bot_text(turn)

@@ -245,3 +245,27 @@ def test_a_person_demanded_with_a_question_of_their_hours_is_handed_over(chat, n
     turn = chat.say(text)
     assert turn["status"] == "waiting_for_agent", bot_text(turn)
     assert {"REV-6.4", "HELP-8.1"} <= citations(turn) and "9:00" in bot_text(turn)
+
+
+def test_numbered_requests_are_done_one_after_the_other(chat, nlu):
+    # dev16 x58: "2 things: 1) ... 2) ...": read as one piece, the refund tracked was forgotten.
+    text = (
+        "2 things: 1) pls cancel P100, ordered the wrong colour 2) the refund for R400 still isnt"
+        " on my card?? when??"
+    )
+    assert [text[s:e].strip() for s, e in pieces(text)] == [
+        "2 things:",
+        "pls cancel P100, ordered the wrong colour",
+        "the refund for R400 still isnt on my card?? when??",
+    ]
+    nlu.script[text] = "cancel_order"
+    nlu.script["2 things: "] = "out_of_scope"
+    nlu.script["pls cancel P100, ordered the wrong colour "] = "cancel_order"
+    nlu.script["the refund for R400 still isnt on my card?? when??"] = "track_refund"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and "P100" in bot_text(turn), bot_text(turn)
+    turn = chat.say("yes")
+    assert [a["order_id"] for a in turn["actions"]] == ["P100"]
+    assert "Now for your next request" in bot_text(turn) and "R400" in bot_text(turn), bot_text(
+        turn
+    )

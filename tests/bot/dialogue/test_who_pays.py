@@ -175,3 +175,25 @@ def test_whose_fault_asked_as_the_courier_or_the_seller_is_answered(chat, nlu):
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
     assert RESPONSIBILITY & set(citations(turn)), bot_text(turn)
+
+
+def test_who_pays_asked_at_the_confirmation_is_told_and_the_offer_asked_again(chat, nlu, world_db):
+    # dev17 y60: read as a complaint at the confirmation, a person was offered instead.
+    late = order(
+        "L400",
+        item("Resistance band set", "27.50", Category.SPORTS),
+        status=OrderStatus.SHIPPED,
+        placed=14,
+        shipped=8,
+        promised=5,
+    )
+    seed(world_db, [late])
+    text = "ORDER L400 STILL NOT HERE, 5 DAYS PAST THE DATE. REFUND ME."
+    nlu.script[text] = "item_not_received"
+    assert chat.say(text)["expecting"] == "confirmation"
+    text = "AND WHO IS PAYING FOR THIS, THE SELLER I HOPE? NOT ME"
+    nlu.script[text] = "complaint"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation" and turn["actions"] == [], bot_text(turn)
+    assert "RESP-7.1" in citations(turn), (bot_text(turn), citations(turn))
+    assert [a["amount"] for a in chat.say("yes")["actions"]] == [27.5]
