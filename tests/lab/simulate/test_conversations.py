@@ -197,3 +197,7 @@ def test_an_amount_counts_in_the_buyers_notation_too():
     ]:
         played.turns = [bot_turn(said)]
         assert judge(question, played).success is stated, said
+    question["expect"] = {**expect, "numbers": ["16.5"]}
+    for said, stated in [("Anda mendapat US$16,50.", True), ("You get $16.55.", False)]:
+        played.turns = [bot_turn(said)]
+        assert judge(question, played).success is stated, said
