@@ -486,6 +486,14 @@ class TurnHandler(Deciding):
                 answered = self._answer_if_sure()
                 if answered is not None:
                     return answered
+            if problem is not None and not self.ctx.recent_orders() and not self._id_typed():
+                # "whats the most you guys refund without me having to mail the thing back like
+                # if its broken whats the limit on that" (voice typed, no question mark) from a
+                # buyer with no recent orders: a claim could only ask for an order they do not
+                # have ("I can't find any recent orders", dev16 x52). Retrieval first, when sure.
+                answered = self._answer_if_sure(situation=self._situation_in_words())
+                if answered is not None:
+                    return answered
             if problem is not None:
                 # "still waiting": the one problem the reason quick replies' own words name is
                 # that problem's claim, as sure as those words are (unless the reason reader

@@ -28,13 +28,14 @@ from bot.dialogue.context import TurnContext
 from bot.dialogue.flows import TurnHandler, situation_of
 from bot.dialogue.state import Choice, DialogueState, normalise
 from bot.dialogue.turn import BotMessage, Outcome, typed
-from bot.dialogue.vocabulary import FLOW_INTENTS, REASON_OF_INTENT, TRACKING
+from bot.dialogue.vocabulary import FLOW_INTENTS, NO_REASON, REASON_OF_INTENT, TRACKING
 from bot.dialogue.wording import (
     ACTION_ASKED,
     ALREADY_REQUESTED,
     disputes_a_decision,
     fine_told,
     question_sentences,
+    without_questions,
 )
 from nlu.client import Parser
 from nlu.long_text import sentence_spans
@@ -199,6 +200,9 @@ def plan(
         # refund to track and the dispute was lost ("No refund has been issued", dev14 v43).
         complaint = IntentScore("complaint", whole.intent.confidence)
         return [*questions, dataclasses.replace(whole, intent=complaint)]
+    misread = _request_behind_a_tracking_reading(parts, questions, whole)
+    if misread is not None:
+        return [*questions, misread]
     told = [p for p in parts if is_told_claim(p)]
     if told and questions:
         # "my parcel is a week late and when do I get something?": the situation the question
@@ -221,6 +225,29 @@ def plan(
         if None in orders or len(set(orders)) != len(orders):
             return []
     return questions + requests
+
+
+def _request_behind_a_tracking_reading(
+    parts: list[ParseResult], questions: list[ParseResult], whole: ParseResult | None
+) -> ParseResult | None:
+    """The one request of a message read whole as tracking because of its question: "I'd like
+    to return the wool coat from order X please. I've decided it isn't for me ... Once the
+    seller has it back, how long until the refund is issued?" read track_refund, and "No refund
+    has been issued" was the reply (dev16 x26). Its first part is a request to do something on
+    the order it names, and no other part names an order: that request, told with the rest of
+    the message but its questions (which are answered first), with the surest reason a part
+    names ("I've decided it isn't for me": a change of mind); None otherwise."""
+    if not questions or whole is None or whole.intent.name not in TRACKING:
+        return None
+    first = parts[0]
+    if not (is_request(first) and first.intent.name not in TRACKING and _names_order(first)):
+        return None
+    if any(_names_order(p) for p in parts[1:]) or not whole.text.startswith(first.text.strip()):
+        return None
+    told = [p.claim_reason for p in parts if not is_question(p) and p.claim_reason is not None]
+    reasons = [r for r in told if r.name != NO_REASON]
+    reason = max(reasons, key=lambda r: r.confidence, default=first.claim_reason)
+    return dataclasses.replace(first, text=without_questions(whole.text), claim_reason=reason)
 
 
 def _asks_how_it_goes(part: ParseResult) -> bool:

@@ -269,3 +269,27 @@ def test_numbered_requests_are_done_one_after_the_other(chat, nlu):
     assert "Now for your next request" in bot_text(turn) and "R400" in bot_text(turn), bot_text(
         turn
     )
+
+
+def test_a_request_read_whole_as_tracking_for_its_question_is_the_request(chat, nlu, answerer):
+    # dev16 x26: read whole as track_refund, "No refund has been issued on order X" was the
+    # reply; its second sentence read as a parcel not received, a request without an order.
+    text = (
+        "Hello, I'd like to return the dress from order D200 please. I've decided it isn't for"
+        " me; it has never been worn and the tags are still on. Once the seller has it back, how"
+        " long until the refund is issued?"
+    )
+    question = "Once the seller has it back, how long until the refund is issued?"
+    nlu.script[text] = "track_refund"
+    nlu.script["Hello, I'd like to return the dress from order D200 please."] = "return_item"
+    nlu.script["I've decided it isn't for me; it has never been worn"] = "item_not_received"
+    nlu.reasons["I've decided it isn't for me; it has never been worn"] = ("change_of_mind", 1.0)
+    nlu.script["the tags are still on."] = "track_order"
+    nlu.acts["the tags are still on."] = "inform"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(text)
+    assert question in answerer.questions, answerer.questions
+    assert turn["expecting"] == "confirmation" and "D200" in bot_text(turn), bot_text(turn)
+    assert "No refund has been issued" not in bot_text(turn)
+    [action] = chat.say("yes")["actions"]
+    assert action["type"] == "return"

@@ -29,6 +29,20 @@ def test_a_buyer_without_orders_describing_a_problem_gets_its_rule(bot_client, n
     assert "Talk to a person" in turn["quick_replies"]
 
 
+def test_a_buyer_without_orders_asking_without_a_mark_gets_the_answer(bot_client, nlu, answerer):
+    # dev16 x52: out of scope, "broken" read as a damage claim, and "I can't find any recent
+    # orders" was the reply to a question asked without its question mark.
+    chat = Chat(bot_client, token_headers("B-NO-ORDERS"))
+    text = (
+        "hey so whats the most you guys refund without me having to mail the thing back like if"
+        " its broken whats the limit on that"
+    )
+    nlu.script[text] = "out_of_scope"
+    turn = chat.say(text)
+    assert answerer.questions == [text], bot_text(turn)
+    assert "RET-2.1" in citations(turn) and "can't find any recent orders" not in bot_text(turn)
+
+
 def test_a_fragment_without_orders_gets_the_answer_to_its_question(bot_client, nlu, answerer):
     # dev7 j02: "cracked vase claim - which photos?" (damaged_item at 0.99): retrieval is unsure
     # of the whole, sure of "which photos?"; asked for an order the buyer does not have before.
