@@ -95,6 +95,7 @@ from bot.dialogue.wording import (
     PROBLEM_WITH_ORDER,
     QUESTION_SENTENCE,
     REASON_WORDS,
+    REFUND_ASKED,
     REFUND_WORDS,
     REFUSING,
     REPLACEMENT_WORDS,
@@ -477,7 +478,16 @@ class TurnHandler(Deciding):
                 if answered is not None:
                     return answered
             problem = self._reason_in_words_unopposed()
-            if problem is not None and self._asks_unread() and not self._record_bears_out(problem):
+            # A refund asked for in a statement beside the question ("... bể nát luôn, có ảnh nè,
+            # hoàn tiền giúp mình nha. mà lỗi này shop chịu hay bên ship chịu vậy?") is the
+            # claim, its question answered with it (dev16 x42: the question alone was answered).
+            refund_told = bool(REFUND_ASKED.search(without_questions(self.said)))
+            if (
+                problem is not None
+                and self._asks_unread()
+                and not self._record_bears_out(problem)
+                and not refund_told
+            ):
                 # "paket saya sudah dikirim tapi saya udah gak butuh. Kalau saya tolak aja pas
                 # kurir datang, uangnya balik gak?": a question naming a problem in the reason
                 # replies' words ("don't need it": a change of mind) asks about it; started as
@@ -1713,7 +1723,10 @@ class TurnHandler(Deciding):
         if self._parcel_of_several_came(order):
             # "got one box for X today, lantern inside but no sleeping bag, is the rest coming
             # separately or is it lost??": an order still on its way may come in several
-            # parcels (HELP-8.4); then its not-received rule (dev9 m38).
+            # parcels (HELP-8.4); then its not-received rule (dev9 m38). Also read as a damaged
+            # or wrong item ("Got a little box today with just the charger in it. I suppose the
+            # phone case might be coming on its own?": "Which item?", dev17 y36).
+            flow.claim_type = ClaimType.NOT_RECEIVED
             self._reply(replies.text("several_parcels"), ["HELP-8.4"])
         missing = self._missing_from_parcel(order)
         if missing is not None:
@@ -1776,8 +1789,9 @@ class TurnHandler(Deciding):
         that came with an item missing: the rest may be in another parcel (HELP-8.4)."""
         flow = self.state.flow
         assert flow is not None
+        parcel_claims = (ClaimType.NOT_RECEIVED, ClaimType.DAMAGED, ClaimType.WRONG_ITEM)
         return (
-            flow.claim_type is ClaimType.NOT_RECEIVED
+            flow.claim_type in parcel_claims
             and order.status is OrderStatus.SHIPPED
             and len(order.items) > 1
             and PARCEL_CAME.search(self.said)

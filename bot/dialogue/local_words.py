@@ -453,7 +453,11 @@ REFUND_ASKED = Words(
         r"dapat(?:kan)? (?:semula )?(?:duit|wang|uang) (?:balik|kembali|semula)",
     ),
     thai=thai("ขอคืนเงิน", "อยากได้เงินคืน", "ขอเงินคืน", "ต้องการคืนเงิน"),
-    vietnamese=words(r"(?:muon|xin|can|cho (?:minh|toi|em)) (?:duoc )?hoan (?:lai )?tien"),
+    vietnamese=words(
+        r"(?:muon|xin|can|cho (?:minh|toi|em)) (?:duoc )?hoan (?:lai )?tien",
+        # "hoàn tiền giúp mình nha" (refund me please: dev16 x42).
+        r"hoan (?:lai )?tien (?:giup|dum|gium|cho) (?:minh|em|toi|e|tui)",
+    ),
     tagalog=words(r"(?:gusto|pwede|puwede) (?:ko |po )?(?:ng |na )?(?:i-?)?refund", r"pa-?refund"),
     mixed=("ms",),
 )  # fmt: skip

@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
+from bot.dialogue.local_words import fold
 from policies.types import Order, OrderItem
 
 # Ids shorter than this are not corrected by one character ("A12" could be many things).
@@ -81,13 +82,13 @@ def id_typed_in(text: str, own: Sequence[str]) -> str | None:
 def orders_named_by_product(text: str, orders: Sequence[Order]) -> list[Order]:
     """The orders one of whose item titles shares a word with ``text`` ("the headphones one",
     "my cookbook", "running shoes"); plurals and singulars match."""
-    said = {f for w in _WORD.findall(text.lower()) for f in _forms(w)}
+    said = {f for w in _WORD.findall(fold(text)) for f in _forms(w)}
     found = []
     for order in orders:
         words = {
             f
             for item in order.items
-            for w in _WORD.findall(item.title.lower())
+            for w in _WORD.findall(fold(item.title))
             if _names_item(w)
             for f in _forms(w)
         }
@@ -187,11 +188,12 @@ def orders_named_by_date(text: str, orders: Sequence[Order], now: datetime) -> l
 
 def items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
     """The items whose title shares a word with ``text``, in the order the text first names
-    them ("only the saucer is broken; the teapot is fine" -> saucer, teapot)."""
-    said = [_forms(w) for w in _WORD.findall(text.lower())]
+    them ("only the saucer is broken; the teapot is fine" -> saucer, teapot); words compared
+    without their diacritics ("đèn ngủ" names "Den ngu go", dev16 x42)."""
+    said = [_forms(w) for w in _WORD.findall(fold(text))]
     first: dict[int, int] = {}
     titles = [
-        {f for w in _WORD.findall(item.title.lower()) if _names_item(w) for f in _forms(w)}
+        {f for w in _WORD.findall(fold(item.title)) if _names_item(w) for f in _forms(w)}
         for item in items
     ]
     for n, words in enumerate(titles):

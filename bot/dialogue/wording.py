@@ -373,7 +373,9 @@ FIT = replace(
     local.FIT,
     english=re.compile(
         r"\b(" + _ENGLISH_FIT + r"|too (short|long)"
-        r"|(another|a different|a bigger|a smaller|the next) size|(another|a different) colou?r)\b"
+        r"|(another|a different|a bigger|a smaller|the next) size|(another|a different) colou?r"
+        # "can exchange my loafers to 1 size up or not? abit tight leh" (dev17 y19).
+        r"|(a )?bit (tight|loose)|abit (tight|loose)|(1|one|a) size (up|down|bigger|smaller))\b"
     ),
 )
 CANCEL_IF = replace(
@@ -597,7 +599,11 @@ PERSON_IF_REFUSED = re.compile(
     r"|manager|supervisor)\b"
 )
 # A question asking for the reason behind something ("why you take 5 dollar from my refund??").
-WHY_QUESTION = re.compile(r"^(why|how come)\b")
+# "So what exactly did I do wrong?" beside refunds "under review" asks why too (dev16 x38: asked
+# which order).
+WHY_QUESTION = re.compile(
+    r"^((so|and|but|ok|okay|then)\W+)?(why|how come|what( exactly)? (did|have) i (do|done))\b"
+)
 # A price that dropped after the purchase, its difference asked back (REF-5.7: not refunded):
 # "it's 119 in the sale, I want the 30 difference back", "price dropped after I bought it".
 # Not "found it cheaper elsewhere" (a change of mind: a return).
@@ -624,7 +630,9 @@ MISSING_FROM_PARCEL = replace(
         r"|(was|were|is|are)n'?t (in|inside)|(was|were|is|are) not (in|inside)"
         r"|without (the|a|an|my)"
         # "got one box ... lantern inside but no sleeping bag" (dev9 m38).
-        r"|but no (?!(problem|issue|luck|idea|way|reply|response|answer|update|one)s?\b)\w+)\b"
+        r"|but no (?!(problem|issue|luck|idea|way|reply|response|answer|update|one)s?\b)\w+"
+        # "with just the charger in it" (dev17 y36).
+        r"|(only|just) (the|a|an|one) \w+( \w+)? (inside|in (it|there|the (box|parcel|package))))\b"
     ),
 )
 # The parcel came: said with an item missing from it, not a parcel that never came.
@@ -632,9 +640,10 @@ PARCEL_CAME = replace(
     local.PARCEL_CAME,
     english=re.compile(
         r"\b((parcel|package|box|order|it) (came|arrived|was delivered)"
-        r"|(got|received) (one|a|the|1|only one|just one) (box|parcel|package)"
+        r"|(got|received) (one|a|the|1|only one|just one) (\w+ )?(box|parcel|package)"
         r"|opened (it|the (box|parcel"
-        r"|package))|only (the|a|an|one) \w+( \w+)? (inside|in (it|there"
+        # "Got a little box today with just the charger in it" (dev17 y36).
+        r"|package))|(only|just) (the|a|an|one) \w+( \w+)? (inside|in (it|there"
         r"|the (box|parcel|package))))\b"
     ),
 )

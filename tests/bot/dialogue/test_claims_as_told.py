@@ -215,12 +215,23 @@ def test_counterfeit_words(language: str, text: str, fake: bool) -> None:
         assert COUNTERFEIT.search(text.lower()) is fake
 
 
-def test_a_parcel_of_several_still_on_its_way_gets_the_several_parcels_rule(chat, nlu, world_db):
-    # dev9 m38: only the due date (INR-4.1) was the answer.
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # dev9 m38: only the due date (INR-4.1) was the answer.
+        ("got one box for S710 today, lantern inside but no sleeping bag. is the rest coming?",
+         "item_not_received"),
+        # dev17 y36: read as a damaged item, "Which item is it about?".
+        ("Got a little box for S710 today with just the lantern in it. I suppose the sleeping bag"
+         " might be coming on its own?", "damaged_item"),
+    ],
+)  # fmt: skip
+def test_a_parcel_of_several_still_on_its_way_gets_the_several_parcels_rule(
+    chat, nlu, world_db, text, intent
+):
     lantern, bag = item("Camping lantern", "24.00"), item("Sleeping bag", "59.00")
     seed(world_db, [order("S710", lantern, bag, status=OrderStatus.SHIPPED, placed=5, promised=-2)])
-    text = "got one box for S710 today, lantern inside but no sleeping bag. is the rest coming?"
-    nlu.script[text] = "item_not_received"
+    nlu.script[text] = intent
     turn = chat.say(text)
     assert {"HELP-8.4", "INR-4.1"} <= citations(turn), bot_text(turn)
     assert "several parcels" in bot_text(turn)

@@ -2,6 +2,8 @@
 cancellation, a return, an address change, a dispute of a seller's decision; and a parcel the
 order's record shows overdue, which makes an unsure not-received reading the claim."""
 
+import pytest
+
 from tests.bot.conftest import token_headers
 from tests.utils.builders import Chat, bot_text, citations
 
@@ -148,9 +150,16 @@ def test_a_price_drop_in_thai_gets_its_rule(chat, nlu):
     assert "REF-5.7" in citations(turn), bot_text(turn)
 
 
-def test_a_return_for_the_fit_says_there_is_no_direct_exchange(chat, nlu):
-    # dev8 k50: "i want to retrun the dress ... it doesnt fit".
-    text = "hi i want to retrun the dress from D200 it doesnt fit"
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dev8 k50: "i want to retrun the dress ... it doesnt fit".
+        "hi i want to retrun the dress from D200 it doesnt fit",
+        # dev17 y19: the exchange asked about went unanswered.
+        "hello can exchange my dress D200 to 1 size up or not? abit tight leh",
+    ],
+)
+def test_a_return_for_the_fit_says_there_is_no_direct_exchange(chat, nlu, text):
     nlu.script[text], nlu.reasons[text] = "return_item", "change_of_mind"
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)

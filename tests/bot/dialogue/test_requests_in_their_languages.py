@@ -8,7 +8,8 @@ import pytest
 from bot.dialogue.wording import AGENT_HOURS_ASKED, REASON_WORDS
 from bot.language.catalogue import speaking
 from policies.types import Category, OrderStatus, PaymentMethod
-from tests.utils.builders import bot_text, citations, item, order, seed
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
 PHOTO = "https://img.example.com/p.jpg"
 
@@ -445,3 +446,20 @@ def test_the_agents_hours_asked_as_a_complaint_are_answered(chat, nlu):
     nlu.script[text] = "complaint"
     turn = chat.say(text)
     assert "HELP-8.1" in citations(turn) and "9:00" in bot_text(turn), bot_text(turn)
+
+
+def test_a_refund_asked_beside_a_question_of_who_pays_is_the_claim(bot_client, nlu, world_db):
+    # dev16 x42: out of scope at 1.00; the question alone was answered, then a check offered.
+    lamp = item("Den ngu go", "18.00")
+    seed(world_db, [order("VN-51823", lamp, buyer_id="B-VN", placed=5, delivered=2)])
+    chat = Chat(bot_client, token_headers("B-VN"))
+    text = (
+        "đèn ngủ mình mới nhận hôm kia tới nơi bể nát luôn 😭 có ảnh nè, hoàn tiền giúp mình "
+        "nha. mà lỗi này shop chịu hay bên ship chịu vậy?"
+    )
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 1.0
+    turn = chat.say(text, photo="https://img.example.com/lamp.jpg")
+    assert turn["language"] == "vi"
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert [a["type"] for a in chat.say("ok lam di")["actions"]] == ["refund"]

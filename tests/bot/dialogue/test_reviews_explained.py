@@ -78,3 +78,15 @@ def test_why_the_account_is_flagged_asked_last_is_answered_not_claimed(chat, nlu
     nlu.confidence = 0.78
     turn = chat.say(text)
     assert turn["expecting"] != "order_id" and answerer.questions, bot_text(turn)
+
+
+def test_what_did_i_do_wrong_beside_a_review_asks_why(chat, nlu, answerer):
+    # dev16 x38: read as a refund request at 0.84, asked which order.
+    text = (
+        "Wonderful, every refund I ask for now comes back 'under review'. Years of shopping here "
+        "and this is the thanks. So what exactly did I do wrong?"
+    )
+    nlu.script[text] = "request_refund"
+    nlu.confidence = 0.84
+    turn = chat.say(text)
+    assert turn["expecting"] != "order_id" and answerer.questions, bot_text(turn)
