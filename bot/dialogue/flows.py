@@ -82,6 +82,7 @@ from bot.dialogue.wording import (
     NOT_AS_NEW,
     NOT_AS_NEW_DENIED,
     NOT_NOW,
+    ONLY_INSIDE,
     OPENED_NOT_ITEM,
     OPENED_WORDS,
     ORDER_ID_LIKE,
@@ -1795,7 +1796,7 @@ class TurnHandler(Deciding):
             and order.status is OrderStatus.SHIPPED
             and len(order.items) > 1
             and PARCEL_CAME.search(self.said)
-            and MISSING_FROM_PARCEL.search(self.said)
+            and (MISSING_FROM_PARCEL.search(self.said) or ONLY_INSIDE.search(self.said))
         )
 
     def _missing_from_parcel(self, order: Order) -> OrderItem | None:

@@ -630,10 +630,13 @@ MISSING_FROM_PARCEL = replace(
         r"|(was|were|is|are)n'?t (in|inside)|(was|were|is|are) not (in|inside)"
         r"|without (the|a|an|my)"
         # "got one box ... lantern inside but no sleeping bag" (dev9 m38).
-        r"|but no (?!(problem|issue|luck|idea|way|reply|response|answer|update|one)s?\b)\w+"
-        # "with just the charger in it" (dev17 y36).
-        r"|(only|just) (the|a|an|one) \w+( \w+)? (inside|in (it|there|the (box|parcel|package))))\b"
+        r"|but no (?!(problem|issue|luck|idea|way|reply|response|answer|update|one)s?\b)\w+)\b"
     ),
+)
+# Only some of the order in the parcel: "with just the charger in it" (dev17 y36), "only the
+# cable inside". What the parcel had, not what it lacked (`MISSING_FROM_PARCEL`).
+ONLY_INSIDE = re.compile(
+    r"\b(only|just) (the|a|an|one) \w+( \w+)? (inside|in (it|there|the (box|parcel|package)))\b"
 )
 # The parcel came: said with an item missing from it, not a parcel that never came.
 PARCEL_CAME = replace(
@@ -642,8 +645,7 @@ PARCEL_CAME = replace(
         r"\b((parcel|package|box|order|it) (came|arrived|was delivered)"
         r"|(got|received) (one|a|the|1|only one|just one) (\w+ )?(box|parcel|package)"
         r"|opened (it|the (box|parcel"
-        # "Got a little box today with just the charger in it" (dev17 y36).
-        r"|package))|(only|just) (the|a|an|one) \w+( \w+)? (inside|in (it|there"
+        r"|package))|only (the|a|an|one) \w+( \w+)? (inside|in (it|there"
         r"|the (box|parcel|package))))\b"
     ),
 )
