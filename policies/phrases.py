@@ -179,7 +179,8 @@ ENGLISH: Mapping[str, str] = {
     "return window ended on {last_day}.",
     "return_opened": "The {title} cannot be returned for a change of mind because it was opened.",
     "return_excluded": "The {title} cannot be returned for a change of mind ({category} items "
-    "are excluded), though it is covered if it arrived damaged or faulty.",
+    "are excluded), though it is covered if it arrived damaged, faulty or wrong, reported within "
+    "15 days of delivery.",
     # Category names as "({category} items are excluded)" reads them.
     **{f"category_{category.value}": category.value for category in Category},
     # Section 3: damaged, defective, wrong or not as described.

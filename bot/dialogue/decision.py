@@ -18,7 +18,7 @@ from bot.dialogue.slots import SlotFilling
 from bot.dialogue.state import Choice, Proposal, ProposedAction, Refusal
 from bot.dialogue.turn import Outcome
 from bot.dialogue.vocabulary import ACTION_OF_REMEDY
-from bot.dialogue.wording import COUNTERFEIT, FIT, WHO_PAYS, defect_told
+from bot.dialogue.wording import COUNTERFEIT, FIT, OWN_ADDRESS_MISTAKE, WHO_PAYS, defect_told
 from bot.language.catalogue import Said, current
 from bot.language.rule_phrases import explained
 from bot.store.case_summary import CaseSummary
@@ -222,6 +222,15 @@ class Deciding(SlotFilling):
                 )
             elif eligible_for_bot:
                 text = replies.colleague_confirms(text)
+            if (
+                claim.type is ClaimType.NOT_RECEIVED
+                and order.status is OrderStatus.DELIVERED
+                and OWN_ADDRESS_MISTAKE.search(self.said)
+            ):
+                # "I key in my old address lah, the filter kena delivered to my old flat":
+                # delivered where the buyer said, the buyer's mistake (RESP-7.5); an agent
+                # still helps recover it (dev17 y49: the carrier's investigation only).
+                self._reply(replies.text("own_address_mistake"), ["RESP-7.5"])
             return self._to_agent(
                 case_id, replies.with_handoff(text), citations, says_wait=True, order=order
             )

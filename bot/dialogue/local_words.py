@@ -558,6 +558,17 @@ CHANGE_ADDRESS = Words(
         "maling address", "bagong address",
     ),
 )  # fmt: skip
+# An address the buyer entered wrong or old ("alamat lama", "ที่อยู่เก่า", "địa chỉ cũ"): a parcel
+# delivered there is the buyer's responsibility (RESP-7.5), not a parcel not received.
+OWN_ADDRESS_MISTAKE = Words(
+    malay=words("alamat lama", r"salah (?:isi|masuk|masukkan|tulis|taip|input|letak) alamat"),
+    thai=thai("ที่อยู่เก่า", "กรอกที่อยู่ผิด", "ใส่ที่อยู่ผิด"),
+    vietnamese=words(r"dia chi cu", r"(?:nhap|ghi|dien|de) (?:sai|nham) dia chi"),
+    tagalog=words(
+        r"(?:lumang|dating) address", r"(?:nailagay|nilagay|na-?type|naitype) ko (?:ang |yung )?"
+        r"(?:lumang|maling|dating) address",
+    ),
+)  # fmt: skip
 # A decision someone made ("ร้านปฏิเสธการคืน", "seller tolak refund", "bị từ chối"): with words
 # of a dispute, the dispute of it (REV-6.5). Not refusing a parcel at the door (`REFUSING`).
 DECIDED = Words(

@@ -339,6 +339,7 @@ def run(
         handler.message_text = parse.text
         handler.message_typed = parse.typed or parse.text
         out = handler.run()
+        return go_on(state, ctx, out, after_request=not is_question(first))
     else:
         handler = TurnHandler(state, ctx, parse, attachments)
         handler.asks_about = asked
@@ -372,9 +373,14 @@ def _asks_about_its_problem(
     )
 
 
-def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:
+def go_on(
+    state: DialogueState, ctx: TurnContext, out: Outcome, after_request: bool = True
+) -> Outcome:
     """Start the next waiting part once the one before is settled: no flow, no offer, and
-    nothing asked but the rating of the chat or the optional "would you like a person?"."""
+    nothing asked but the rating of the chat or the optional "would you like a person?". A
+    request is announced ("Now for your next request: ...") when it follows another request;
+    after a question answered first (``after_request`` False) it is simply the request, which
+    the buyer has just said (dev16 x26 was told its own message back)."""
     while state.pending and out.handoff_case_id is None and _settled(state):
         stored = state.pending.pop(0)
         part = ParseResult.from_dict(stored)
@@ -386,8 +392,9 @@ def go_on(state: DialogueState, ctx: TurnContext, out: Outcome) -> Outcome:
         more = handler.run()
         if person_offered and more.handoff_case_id is None:
             _keep_person_offer(state)
-        if not was_question:
+        if not was_question and after_request:
             out.messages.append(BotMessage.of(replies.next_request(part.text)))
+        after_request = after_request or not was_question
         out.messages.extend(more.messages)
         out.handoff_case_id = more.handoff_case_id
     if out.handoff_case_id is not None:

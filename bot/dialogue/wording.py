@@ -577,6 +577,17 @@ SUPPOSED = replace(
     local.SUPPOSED, english=re.compile(r"\b(?:if|what if|in case|suppos(?:e|ing))\b")
 )
 # Sending an item back, in the buyer's language (English returns the intent reader reads).
+# "alamak I key in my old address lah, the filter kena delivered to my old flat" (dev17 y49).
+OWN_ADDRESS_MISTAKE = replace(
+    local.OWN_ADDRESS_MISTAKE,
+    english=re.compile(
+        r"\b(i (\w+ )?(key(ed)? in|keyed|typed|entered|put( in)?|used|gave|chose|selected|left) "
+        r"(my |the |an? )?(old|wrong|previous|former|incomplete) address"
+        r"|(delivered|went|sent|shipped|gone) to my (old|previous|former) (address|flat|house"
+        r"|apartment|place|unit|condo|home))\b"
+    ),
+    mixed=("ms",),
+)
 RETURN_ASKED = local.RETURN_ASKED
 CHANGE_ADDRESS = local.CHANGE_ADDRESS
 # "Hi, I need help with an order please", "I have a problem with my order", "something's off

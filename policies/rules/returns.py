@@ -73,6 +73,11 @@ def check_change_of_mind_return(order: Order, claim: Claim, now: datetime) -> El
         else None
     )
     policy_clauses = ("RET-2.1", "RET-2.2") if _excluded_reason(reasons) else ("RET-2.1",)
+    if Reason.EXCLUDED_CATEGORY in reasons:
+        # The refusal says the item is still covered if it arrived damaged or wrong, within 15
+        # days: that is DMG-3.4's rule ("and what if you'd spelled the name wrong, would I be
+        # stuck with that too?!", dev16 x56).
+        policy_clauses = (*policy_clauses, "DMG-3.4")
     if Reason.OPENED_BEAUTY in reasons:
         # "swatched once", "the wrap is torn": RET-2.7 is what makes it opened; the buyer who
         # is refused is told the rule that decided it.

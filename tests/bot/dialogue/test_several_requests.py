@@ -291,5 +291,7 @@ def test_a_request_read_whole_as_tracking_for_its_question_is_the_request(chat, 
     assert question in answerer.questions, answerer.questions
     assert turn["expecting"] == "confirmation" and "D200" in bot_text(turn), bot_text(turn)
     assert "No refund has been issued" not in bot_text(turn)
+    # The request follows its question's answer unannounced: the buyer has just said it.
+    assert "Now for your next request" not in bot_text(turn), bot_text(turn)
     [action] = chat.say("yes")["actions"]
     assert action["type"] == "return"

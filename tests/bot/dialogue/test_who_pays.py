@@ -3,7 +3,7 @@ dev8 k47): the claim's reply says who section 7 makes responsible, from the orde
 
 import pytest
 
-from bot.dialogue.wording import WHO_PAYS, defect_told
+from bot.dialogue.wording import OWN_ADDRESS_MISTAKE, WHO_PAYS, defect_told
 from bot.language.catalogue import speaking
 from policies.types import Category, OrderStatus
 from tests.utils.builders import bot_text, citations, item, order, seed
@@ -197,3 +197,24 @@ def test_who_pays_asked_at_the_confirmation_is_told_and_the_offer_asked_again(ch
     assert turn["expecting"] == "confirmation" and turn["actions"] == [], bot_text(turn)
     assert "RESP-7.1" in citations(turn), (bot_text(turn), citations(turn))
     assert [a["amount"] for a in chat.say("yes")["actions"]] == [27.5]
+
+
+def test_a_parcel_delivered_to_an_address_the_buyer_entered_wrong_is_theirs(chat, nlu):
+    # dev17 y49: the carrier's investigation (INR-4.2) only; RESP-7.5 makes the buyer's own
+    # address mistake theirs, an agent still helping to recover the parcel.
+    text = (
+        "alamak I key in my old address lah, the dress D200 kena delivered to my old flat. can"
+        " refund or not?"
+    )
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "RESP-7.5" in citations(turn) and "buyer's responsibility" in bot_text(turn)
+
+
+def test_own_address_words():
+    with speaking("ms"):
+        assert OWN_ADDRESS_MISTAKE.search(
+            "saya salah masukkan alamat, barang hantar ke alamat lama"
+        )
+    assert not OWN_ADDRESS_MISTAKE.search("the courier left it at the wrong address")

@@ -87,6 +87,8 @@ def test_excluded_category_not_returnable_for_change_of_mind(category: Category)
     assert result.reasons == (Reason.EXCLUDED_CATEGORY,)
     assert "RET-2.2" in result.clauses
     assert not result.needs_human
+    # Still covered if damaged or wrong, within 15 days: DMG-3.4, said and cited (dev16 x56).
+    assert "DMG-3.4" in result.clauses and "15 days" in result.explanation
 
 
 @pytest.mark.parametrize(
