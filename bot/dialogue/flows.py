@@ -273,13 +273,15 @@ class TurnHandler(Deciding):
         if (
             flow is None
             and state.proposal is None
-            and self.intent in TRACKING
             and CHANGE_ADDRESS.search(self.said)
             and self.ctx.recent_orders()
+            and (self.intent in TRACKING or self._unsure_request_of_an_undelivered_order())
         ):
             # "my crossword book is going to my old flat. The app says it has been sent out
             # already. Is it still possible to change the address on it?" read as tracking: the
-            # shipping date was the answer (dev15 w26). CAN-1.4 decides it by the order's status.
+            # shipping date was the answer (dev15 w26); "Maaari ko pa po bang ipabago ang delivery
+            # address ...?" read as a parcel not received at 0.51, the same (dev17 y57). CAN-1.4
+            # decides it by the order's status.
             return self._start_answering("change_order")
         if flow is None and state.proposal is None and self._asks_to_cancel():
             # "cancel SG-2612-11111 please, how long until the refund shows on my card?" reads
@@ -803,6 +805,14 @@ class TurnHandler(Deciding):
         berubah fikiran", read as a refund at 0.59 and asked what went wrong: dev12 q30), naming
         none of the buyer's orders by id (a question about one is its request)."""
         return bool(ASKING.search(self.said)) and not (self._order_entity() or self._id_typed())
+
+    def _unsure_request_of_an_undelivered_order(self) -> bool:
+        """A request read below the sure bar, naming no delivered order: a delivered order's
+        "wrong address" is where the parcel was left (RESP-7.2, RESP-7.5), not a change."""
+        if self.intent not in FLOW_INTENTS or self.parse.intent.confidence >= SURE_REQUEST:
+            return False
+        named = self._named_order()
+        return named is None or named.status is not OrderStatus.DELIVERED
 
     def _asks_when_people_answer(self) -> bool:
         """A question (`_looks_like_question`) of when the agents work, with nothing open."""

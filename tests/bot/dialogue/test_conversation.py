@@ -173,13 +173,30 @@ def test_a_pending_order_tracked_says_when_the_seller_hands_it_over(chat, nlu, w
     assert citations(turn) == {"INR-4.5", "CAN-1.1"} and not turn["actions"]
 
 
-def test_an_address_change_asked_of_a_shipped_order_read_as_tracking_is_refused(chat, nlu):
-    # dev15 w26: the shipping date was the answer; CAN-1.4 decides it (too late once shipped).
-    text = (
-        "Hello dear, I have just realised my novel is going to my old flat. The app says it has "
-        "been sent out already. Is it still possible to change the address on it?"
-    )
-    nlu.script[text] = "track_order"
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        # dev15 w26: the shipping date was the answer; CAN-1.4 decides it (too late once shipped).
+        (
+            "Hello dear, I have just realised my novel is going to my old flat. The app says it "
+            "has been sent out already. Is it still possible to change the address on it?",
+            "track_order",
+            0.95,
+        ),
+        # dev17 y57: read as a parcel not received at 0.51, the due date was the answer.
+        (
+            "Magandang araw po. Maaari ko pa po bang ipabago ang delivery address ng order ko na "
+            "S301? Lumipat na po kasi kami sa Quezon City. Maraming salamat po.",
+            "item_not_received",
+            0.51,
+        ),
+    ],
+)
+def test_an_address_change_asked_of_a_shipped_order_read_as_tracking_is_refused(
+    chat, nlu, text, intent, confidence
+):
+    nlu.script[text] = intent
+    nlu.confidence = confidence
     turn = chat.say(text)
     assert "CAN-1.4" in citations(turn) and turn["actions"] == [], bot_text(turn)
 
