@@ -195,6 +195,9 @@ class MultilingualAnswerer:
             base = self.base_rules.base_hit(chosen, self._clauses_in(language))
             if base is not None:
                 chosen.insert(0, base)
+        pointed = self._pointed_to(question, chosen, language, words)
+        if pointed is not None:
+            chosen.append(pointed)
         deadline = (
             deadline_hit(question, chosen, self._clauses_in(language), language)
             if self.deadlines
@@ -217,6 +220,27 @@ class MultilingualAnswerer:
             book = {c.clause_id: c for c in self.index.translations().get(language, [])}
             self._clause_books[language] = book
         return book
+
+    def _pointed_to(
+        self, question: str, chosen: Sequence[Hit], language: str, words: Sequence[str]
+    ) -> Hit | None:
+        """The clause the first quote only points to: a quote stating no number that names
+        another clause for it ("Nasa HELP-8.1 ang oras ng mga agent ...", the hours are in
+        HELP-8.1: dev18 z23 was told where the hours are, not the hours) is followed by that
+        clause, quoted and cited; None when the quote states a number or names no clause."""
+        if not chosen:
+            return None
+        first = chosen[0]
+        said = quote(question, first, language, words)
+        if states_number(said):
+            return None
+        book = self._clauses_in(language)
+        cited = {hit.clause_id for hit in chosen}
+        for clause_id in CLAUSE_ID.findall(said):
+            clause = book.get(clause_id)
+            if clause is not None and clause_id not in cited:
+                return Hit(clause.clause_id, clause.title, clause.text, first.score)
+        return None
 
     def _close_second(self, hits: Sequence[Hit], language: str) -> Hit | None:
         """The second hit when its margin is close to the first's: another clause, within
@@ -261,6 +285,8 @@ def quote(question: str, hit: Hit, language: str, expansion: Sequence[str] = ())
     return render(quoted, sentences)
 
 
+# A clause id named in a clause's text ("(see HELP-8.1)", "Nasa HELP-8.1 ang oras ...").
+CLAUSE_ID = re.compile(r"\b[A-Z]{3,4}-\d+\.\d+\b")
 # How an example opens in each translation ("Contoh: fon kepala yang diterima pada 1 Mac ...").
 _EXAMPLE = re.compile(r"^\W*(?:example|contoh\w*|misalnya|ví dụ|ตัวอย่าง|halimbawa)", re.I)
 

@@ -374,3 +374,22 @@ def test_a_refused_question_quotes_no_second_clause() -> None:
         "x?", language="ms"
     )
     assert not answer.confident and answer.citations == ()
+
+
+class PointingHits(FixedHits):
+    """Hits whose first clause points to another for what is asked (dev18 z23)."""
+
+    def translations(self) -> dict[str, list]:
+        hours = "Ejen bertugas dari 9:00 hingga 21:00 setiap hari."
+        return {"ms": [Clause("HELP-8.1", "Waktu", hours, "08", "08-help.md", 1)]}
+
+
+def test_a_quote_that_only_points_to_another_clause_brings_that_clause() -> None:
+    pointer = [Hit("REV-6.4", "Ejen", "Waktu ejen ada dalam HELP-8.1.", 0.050, (0,))]
+    answer = MultilingualAnswerer(None, PointingHits(pointer), 0.03).answer("x?", language="ms")
+    assert answer.citations == ("REV-6.4", "HELP-8.1")
+    assert answer.text.endswith("Ejen bertugas dari 9:00 hingga 21:00 setiap hari.")
+    # A quote stating its own number is not followed.
+    stated = [Hit("REV-6.4", "Ejen", "Ejen membalas dalam 15 minit (HELP-8.1).", 0.050, (0,))]
+    answer = MultilingualAnswerer(None, PointingHits(stated), 0.03).answer("x?", language="ms")
+    assert answer.citations == ("REV-6.4",)
