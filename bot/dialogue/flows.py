@@ -190,14 +190,21 @@ class TurnHandler(Deciding):
         if flow is None and state.proposal is None:
             self.intent = self._refund_intent_by_order()
             if (
-                self.intent == "complaint"
+                self.intent in ("complaint", "out_of_scope")
                 and self.parse.intent.confidence < SURE_REQUEST
-                and PAYMENT_PROBLEM.search(self.said)
+                and PAYMENT_PROBLEM.search(without_questions(self.said))
             ):
                 # "TOI BI TRU TIEN 2 LAN CHO DON X ... TRA LAI TIEN NGAY" (charged twice) read as
                 # a complaint at 0.80: offered a review of a decision, nobody looked at the
-                # charge (dev11 p17). A complaint naming a payment problem is that problem.
+                # charge (dev11 p17); "tôi bị trừ tiền 2 lần cho đơn X" out of scope at 0.19
+                # was asked what went wrong until a person took over (dev18 z07). An unread
+                # message or a complaint naming a payment problem is that problem.
                 self.intent = "payment_issue"
+            if self.intent != "request_human" and PERSON_NOW.search(without_questions(self.said)):
+                # "AYOKO NA MAKIPAG USAP SA BOT!!! TAO NA PO KAUSAP KO PLS" read as a payment
+                # problem at 0.66, and handed to the payment desk (dev18 z40): a person demanded
+                # now is REV-6.4's, straight to an agent.
+                self.intent = "request_human"
         if state.expecting == "rating":
             score = rating_of(self.text)
             if score is not None:
@@ -846,7 +853,15 @@ class TurnHandler(Deciding):
         # asks how disputes work, which retrieval answers (dev3 f24). A sure return or refund
         # reading is of the decision's subject: "SELLER REJECTED MY RETURN ... I WANT SOMEONE TO
         # REVIEW THIS" (return_item at 0.98) was asked what went wrong (dev16 x60).
-        unsure = self._intent_unsure() or self.intent in ("return_item", "request_refund")
+        # A sure policy question too, when the dispute is said in a statement: "Today the seller
+        # rejected the return ... I'd like to dispute this decision." (ask_policy at 0.94, dev18
+        # z51); "is there some way to dispute a decision?" stays a question (its statement part
+        # names no dispute).
+        unsure = self._intent_unsure() or self.intent in (
+            "return_item",
+            "request_refund",
+            "ask_policy",
+        )
         return unsure and self._review_of_a_decision_asked()
 
     def _review_of_a_decision_asked(self) -> bool:
@@ -1847,7 +1862,12 @@ class TurnHandler(Deciding):
             named = [item for item in named if item not in kept] or named
             if len(named) == 1:
                 return named
-            if len(named) > 1 and claim_type is ClaimType.CHANGE_OF_MIND_RETURN and kept:
+            if (
+                len(named) > 1
+                and claim_type is ClaimType.CHANGE_OF_MIND_RETURN
+                and (kept or EVERY_ITEM.search(text.lower()))
+            ):
+                # "keeping the belt"; "both tees" (dev18 z26: "Which item is it about?").
                 return named
             if len(named) < 2 or claim_type not in DAMAGE_CLAIMS:
                 continue
@@ -1893,22 +1913,17 @@ PRICE_DROP_CLAUSE = "REF-5.7"
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
-# "If I return only the scarf and keep the dress": the parts of a message, and the words that
-# keep an item rather than send it back.
-_PART = re.compile(r"[.;!?,]+|\b(?:but|and|while|then)\b", re.IGNORECASE)
-_KEEPING = re.compile(r"\bkeep\w*\b|\bhold on to\b", re.IGNORECASE)
+# Every item named: "both tees", "all of them", "all three".
+EVERY_ITEM = re.compile(
+    r"\b(both|all (of )?(them|these|those|the \w+|my \w+)|all (two|three|four))\b"
+)
 
 
 def _items_sent_back(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
-    """The items a message would send back: those it names, less those named in a part of it
-    that keeps them ("return only the scarf and keep the dress" -> the scarf)."""
-    kept = {
-        item.sku
-        for part in _PART.split(text)
-        if _KEEPING.search(part)
-        for item in items_named(part, items)
-    }
-    return [item for item in items_named(text, items) if item.sku not in kept]
+    """The items a message would send back: those it names, less those it keeps or says are
+    fine ("return only the scarf and keep the dress" -> the scarf; `items_kept`)."""
+    kept = items_kept(text, items)
+    return [item for item in items_named(text, items) if item not in kept]
 
 
 def situation_of(parse: ParseResult) -> str | None:

@@ -558,6 +558,26 @@ CHANGE_ADDRESS = Words(
         "maling address", "bagong address",
     ),
 )  # fmt: skip
+# A person demanded now ("TAO NA PO KAUSAP KO", "nak cakap dengan orang", "ขอคุยกับเจ้าหน้าที่"):
+# REV-6.4 says straight to an agent, whatever else the message is read as.
+PERSON_NOW = Words(
+    malay=words(
+        r"(?:nak|nk|mau|mahu|minta|ingin|pengen) (?:cakap|bercakap|bicara|berbicara|chat|ngomong)"
+        r" (?:dengan|dgn|sama|ngan|kat) (?:orang|manusia|agent|ejen|cs|admin|staf)",
+        r"(?:tak|tk|x|gak|nggak|ga) (?:nak|nk|mau|mahu) (?:cakap|chat|bicara|ngomong) (?:dengan"
+        r"|dgn|sama|ngan) bot",
+    ),
+    thai=thai("ขอคุยกับเจ้าหน้าที่", "ขอคุยกับคน", "ไม่อยากคุยกับบอท", "ขอสายเจ้าหน้าที่"),
+    vietnamese=words(
+        r"(?:gap|noi chuyen voi|chat voi|cho (?:toi|minh|em) gap) (?:nguoi that|nhan vien"
+        r"|tong dai vien|nguoi)", r"khong muon (?:noi chuyen|chat) voi bot",
+    ),
+    tagalog=words(
+        r"tao na (?:po )?(?:ang )?(?:kausap|kaharap)",
+        r"(?:ayoko|ayaw ko)(?: na)?(?: po)? (?:makipag-? ?usap|kausap|makipagchat) sa bot",
+        r"(?:gusto|kailangan) ko (?:po )?(?:ng|nang|makausap (?:ang|ng)) (?:tao|agent|totoong tao)",
+    ),
+)  # fmt: skip
 # An address the buyer entered wrong or old ("alamat lama", "ที่อยู่เก่า", "địa chỉ cũ"): a parcel
 # delivered there is the buyer's responsibility (RESP-7.5), not a parcel not received.
 OWN_ADDRESS_MISTAKE = Words(

@@ -249,7 +249,7 @@ _FINE = re.compile(
     r"(?:'s|\bis|\bare|\bwas|\bwere)\s+(?:all\s+|totally\s+|perfectly\s+|still\s+)?"
     r"(?:fine|ok|okay|good|perfect|intact|alright|undamaged)\b"
 )
-_KEEPING = re.compile(r"\b(?:keep|keeping)\s+((?:[a-z0-9]+\s*){1,3})")
+_KEEPING = re.compile(r"\b(?:keep|keeping|kept|hold(?:ing)? on to)\s+((?:[a-z0-9]+\s*){1,3})")
 # How many words before "is fine" may name the item ("the blue glazed vase is fine").
 _WORDS_BEFORE_FINE = 3
 

@@ -29,6 +29,7 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
+    CAME_LATE,
     DAMAGE_DENIED,
     FIRM_YES,
     NEWEST_OFFERED,
@@ -234,8 +235,11 @@ class MessageReading(TurnBase):
         named = [name for name, words in REASON_WORDS.items() if words.search(said)]
         if set(named) == PARCEL_MISSING_REASONS:
             # "ของยังไม่มา เลยกำหนดส่งมา 2 วันแล้ว" (still not here, 2 days past the date): a
-            # parcel not here yet and late is one that has not arrived (dev11 p60).
-            named = [ClaimType.NOT_RECEIVED.value]
+            # parcel not here yet and late is one that has not arrived (dev11 p60); one said to
+            # have come late is late ("it came like a whole week late it was supposed to be here
+            # last week", dev18 z21: the carrier was asked to find a parcel the buyer had).
+            came = CAME_LATE.search(said)
+            named = [(ClaimType.LATE_DELIVERY if came else ClaimType.NOT_RECEIVED).value]
         if len(named) != 1:
             return None
         request = intent or (self.state.flow.intent if self.state.flow else self.intent)

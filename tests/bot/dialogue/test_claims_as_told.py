@@ -4,7 +4,7 @@ tracked as the order named says, a sale price, a return read as a parcel not rec
 
 import pytest
 
-from bot.dialogue.wording import COUNTERFEIT, fine_told, units_claimed
+from bot.dialogue.wording import CAME_LATE, COUNTERFEIT, REASON_WORDS, fine_told, units_claimed
 from bot.language.catalogue import speaking
 from policies.types import OrderStatus
 from tests.utils.builders import bot_text, citations, item, order, seed
@@ -208,6 +208,8 @@ def test_fine_told(language: str, clause: str, fine: bool) -> None:
         ("ms", "barang ni palsu", True),
         ("vi", "đây là hàng giả", True),
         ("en", "the real one is heavier", False),
+        # dev18 z45: a return authorised, no agent's check (DMG-3.7).
+        ("en", "have a serial number the brand's own website says doesn't exist", True),
     ],
 )
 def test_counterfeit_words(language: str, text: str, fake: bool) -> None:
@@ -286,3 +288,86 @@ def test_a_refund_wanted_for_broken_items_read_as_tracking_is_the_claim(chat, nl
     assert "No refund has been issued" not in bot_text(turn), bot_text(turn)
     # Both mugs: 25.80, over DMG-3.2's $25, so a return, its remedy asked first.
     assert turn["expecting"] in ("choice", "confirmation"), bot_text(turn)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # dev18 z39: asked what went wrong three times, then a person.
+        ("the game code i bought says ALREADY REDEEMED, screenshot attached", "damaged"),
+        # dev18 z21: a parcel that came late read as not received (INR-4.2's investigation).
+        ("it came like a whole week late it was supposed to be here last week", "late_delivery"),
+        ("still not here, it was supposed to be here last week", "not_received"),
+        # dev18 z26: the buyer's own pick, a change of mind, not a wrong item.
+        ("both tees. too big, ordered wrong size", "change_of_mind_return"),
+        ("they sent the wrong size", "wrong_item"),
+    ],
+)
+def test_what_went_wrong_as_told(text: str, reason: str) -> None:
+    said = text.lower()
+    named = {n for n, words in REASON_WORDS.items() if words.search(said)}
+    if reason == "late_delivery":  # both named: the parcel that came is the late one
+        assert named == {"late_delivery", "not_received"} and CAME_LATE.search(said)
+    elif reason == "not_received":
+        assert "not_received" in named and not CAME_LATE.search(said)
+    else:
+        assert named == {reason}
+
+
+def test_a_beauty_item_whose_wrap_was_peeled_off_is_opened(chat, nlu):
+    # dev18 z27: "peeled off the plastic wrap on the serum" read as sealed ("wrap on"); the
+    # return was authorised on "ok thanks".
+    text = (
+        "so I peeled off the plastic wrap on the lipstick D203 just to smell it and honestly... not"
+        " a fan. I'm guessing that means sending it back is a no-go now?"
+    )
+    nlu.script[text], nlu.reasons[text] = "return_item", "change_of_mind"
+    turn = chat.say(text)
+    assert turn["expecting"] != "confirmation" and "RET-2.2" in citations(turn), bot_text(turn)
+
+
+def test_two_items_both_named_for_a_change_of_mind_are_both_returned(chat, nlu, world_db):
+    # dev18 z26: "Which item is it about?", then the damage window's refusal.
+    tees = [
+        item("Cotton crew tee (white)", "15.00", sku="WHITE"),
+        item("Cotton crew tee (black)", "18.00", sku="BLACK"),
+        item("Denim shorts", "27.00", sku="SHORTS"),
+    ]
+    seed(world_db, [order("T881", *tees, placed=18, delivered=16)])
+    text = "return. T881. both tees. too big, ordered wrong size. one parcel"
+    nlu.script[text], nlu.reasons[text] = "return_item", "change_of_mind"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "$28.00" in bot_text(turn) and "Denim shorts" not in bot_text(turn), bot_text(turn)
+
+
+def test_a_double_charge_read_as_out_of_scope_goes_to_the_payment_desk(chat, nlu):
+    # dev18 z07: "tôi bị trừ tiền 2 lần cho đơn X" out of scope at 0.19: asked what went wrong.
+    text = "tôi bị trừ tiền 2 lần cho đơn P100 luôn á, 459k x2!! hoàn lại ngay cho tôi"
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.19
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
+
+
+def test_a_person_demanded_in_tagalog_is_handed_over(chat, nlu):
+    # dev18 z40: read as a payment problem at 0.66, handed to the payment desk.
+    text = "AYOKO NA MAKIPAG USAP SA BOT!!! TAO NA PO KAUSAP KO PLS, 3 BESES NA AKO NAG EXPLAIN"
+    nlu.script[text] = "payment_issue"
+    nlu.confidence = 0.66
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "REV-6.4" in citations(turn) and "REV-6.3" not in citations(turn), citations(turn)
+
+
+def test_a_dispute_said_beside_a_story_read_as_a_question_opens_it(chat, nlu):
+    # dev18 z51: ask_policy at 0.94, "I'm not sure our policy covers that".
+    text = (
+        "A couple of weeks ago I sent back the dress from D200 because it didn't suit me. Today "
+        "the seller rejected the return saying it was worn. That is simply not true. I'd like to "
+        "dispute this decision."
+    )
+    nlu.script[text] = "ask_policy"
+    nlu.confidence = 0.94
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.5" in citations(turn), bot_text(turn)
