@@ -200,7 +200,12 @@ class TurnHandler(Deciding):
                 # was asked what went wrong until a person took over (dev18 z07). An unread
                 # message or a complaint naming a payment problem is that problem.
                 self.intent = "payment_issue"
-            if self.intent != "request_human" and PERSON_NOW.search(without_questions(self.said)):
+            if (
+                self.intent != "request_human"
+                and self.parse.intent.confidence < SURE_REQUEST
+                and PERSON_NOW.search(without_questions(self.said))
+                and not PERSON_IF_REFUSED.search(self.said)
+            ):
                 # "AYOKO NA MAKIPAG USAP SA BOT!!! TAO NA PO KAUSAP KO PLS" read as a payment
                 # problem at 0.66, and handed to the payment desk (dev18 z40): a person demanded
                 # now is REV-6.4's, straight to an agent.

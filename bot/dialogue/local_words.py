@@ -324,6 +324,9 @@ _FIT_MALAY = (
     "kekecilan",
     "kebesaran",
     "kesempitan",
+    # "saya kurang nyaman memakainya", "warnanya kurang sreg aja" (not comfortable, not to my
+    # liking: dev19 r12, r03).
+    r"(?:kurang|tak|tidak|gak|nggak|ga|x) (?:nyaman|selesa|sreg|cocok)",
 )
 _FIT_THAI = ("เล็กไป", "ใหญ่ไป", "คับไป", "หลวมไป", "ใส่ไม่ได้", "ใส่ไม่พอดี", "ไซส์ไม่พอดี")
 _FIT_VIETNAMESE = (r"(?:nho|to|chat|rong|ngan|dai) qua", r"(?:khong|ko) vua")
@@ -404,6 +407,12 @@ RETURN_ASKED = Words(
         # "bs diretur ga sih" (can it be returned?, dev12 q31); not "udah diretur" (sent back).
         r"(?<!sudah )(?<!udah )(?<!udh )(?<!dah )(?<!telah )(?:di)?retur(?:kan|in)?",
         "balikin barang", r"kembalikan (?:barang|produk|item)",
+        # "Saya ingin mengembalikan earbuds ..." (dev19 r12); not money ("mengembalikan dana").
+        r"(?:ingin|mau|nak|mahu|boleh|bisa) (?:me)?ngembalikan (?!(?:uang|dana|duit|wang|bayaran"
+        r"|pembayaran)\b)",
+        # "aku mau balikin kemeja flanel yg kmrn", "mau dibalikin aja ya" (dev19 r03, r22: out
+        # of scope); not money back ("balikin uang").
+        r"(?<!udah )(?<!sudah )(?<!udh )(?<!dah )(?:di)?balikin(?! (?:duit|uang|dana|dananya))",
         r"(?:nak|mau|mahu|ingin|boleh|bisa|tolong) (?:\w+ )?return",
     ),
     thai=thai("คืนสินค้า", "ส่งคืน", "ส่งกลับ", "อยากคืน(?!เงิน)", "ขอคืน(?!เงิน)", "ช่วยคืน(?!เงิน)"),
@@ -545,7 +554,8 @@ CHANGE_ADDRESS = Words(
         r"|(to|at) my new (address|flat|house|apartment|place|home))\b"
     ),
     malay=words(
-        r"(?:tukar|ubah|ganti|tukarkan|gantikan|edit|betulkan|update) (?:\w+ )?alamat",
+        r"(?:tukar|ubah|ganti|tukarkan|gantikan|edit|betulkan|update|menukar|mengubah|mengganti"
+        r"|menggantikan|membetulkan) (?:\w+ )?alamat",
         r"alamat (?:baru|salah)",
     ),
     thai=thai("เปลี่ยนที่อยู่", "แก้ที่อยู่", "แก้ไขที่อยู่", "ที่อยู่ผิด", "ที่อยู่ใหม่"),

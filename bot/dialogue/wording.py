@@ -271,6 +271,9 @@ _ENGLISH_REASONS = {
         r"|spoil(ed|t)|rotten|melted"
         r"|scratch(ed|es)|bent|snapped|crushed|leak(s|ing|ed)?|in (pieces|bits|peices)"
         r"|fell apart|falls apart|came apart|faulty|defective|dead on arrival"
+        # "the head ... was hanging off by a thread. the seams were barely sewn" (dev19 r13).
+        r"|hanging off|(came|fell|falling|coming) off|seams? (\w+ )?(split|ripped|came undone"
+        r"|coming undone|barely sewn|unravell?ing)"
         # "plugged it in and... nothing, not even a hum" (dev9 m41), "it's completely dead".
         r"|not even a (hum|sound|light|beep|click|buzz|flicker)"
         r"|(is|it'?s|went|was|arrived) (completely |totally |just )?dead\b"
@@ -973,25 +976,41 @@ def units_claimed(text: str, quantity: int) -> int | None:
     return None
 
 
+_COUNT_ALTERNATIVES = "|".join(sorted(map(re.escape, _COUNT_WORDS), key=len, reverse=True))
 # "2 of the 3 tshirts", "two of them": a count of one item line's units.
 _COUNT_OF_THE = re.compile(
-    r"\b("
-    + "|".join(sorted(map(re.escape, _COUNT_WORDS), key=len, reverse=True))
-    + r"|[1-9])\s+(?:of|dari|sa)\s+(?:the|my|them|those|these|\d)"
+    r"\b(" + _COUNT_ALTERNATIVES + r"|[1-9])\s+(?:of|dari|sa)\s+(?:the|my|them|those|these|\d)"
+)
+
+
+# "send 2 back", "return 2 of them", "return two": a count sent back.
+_COUNT_SENT = re.compile(
+    r"\b(?:send|return|ship|post|give)(?: back)? (" + _COUNT_ALTERNATIVES + r"|[1-9])\b"
+    r"(?! (?:days?|weeks?|months?|hours?|dollars?|bucks)\b)"
+)
+# "only need 1 now", "keeping one": a count kept, the rest sent back.
+_COUNT_KEPT = re.compile(
+    r"\b(?:only (?:need|want|use|keep)|keep(?:ing)?(?: only)?|need only) ("
+    + _COUNT_ALTERNATIVES
+    + r"|[1-9])\b(?! (?:days?|weeks?|months?|hours?|dollars?|bucks)\b)"
 )
 
 
 def units_returned(text: str, quantity: int) -> int | None:
     """How many of ``quantity`` units of one item a change-of-mind return is about: "want to
-    retrun 2 of the 3 tshirts" -> 2 (dev17 y47: all three were returned); None for every unit
-    or when the message counts none."""
+    retrun 2 of the 3 tshirts" -> 2 (dev17 y47: all three were returned), "can i send 2 back?"
+    -> 2, "only need 1 now" -> the others (dev19 r28); None for every unit or when the message
+    counts none."""
     if quantity < 2:
         return None
-    for found in _COUNT_OF_THE.finditer(text.lower()):
-        word = found.group(1)
-        count = int(word) if word.isdigit() else _COUNT_WORDS[word]
-        if 1 <= count < quantity:
-            return count
+    said = text.lower()
+    for pattern, kept in ((_COUNT_OF_THE, False), (_COUNT_SENT, False), (_COUNT_KEPT, True)):
+        for found in pattern.finditer(said):
+            word = found.group(1)
+            count = int(word) if word.isdigit() else _COUNT_WORDS[word]
+            count = quantity - count if kept else count
+            if 1 <= count < quantity:
+                return count
     return None
 
 

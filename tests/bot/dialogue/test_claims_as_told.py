@@ -301,6 +301,11 @@ def test_a_refund_wanted_for_broken_items_read_as_tracking_is_the_claim(chat, nl
         # dev18 z26: the buyer's own pick, a change of mind, not a wrong item.
         ("both tees. too big, ordered wrong size", "change_of_mind_return"),
         ("they sent the wrong size", "wrong_item"),
+        # dev19 r13: out of scope, the list of what the bot does.
+        (
+            "the head of the green guy was hanging off by a thread. the seams were barely sewn",
+            "damaged",
+        ),
     ],
 )
 def test_what_went_wrong_as_told(text: str, reason: str) -> None:

@@ -28,6 +28,10 @@ def test_units_returned():
     assert units_returned("return one of them please", 2) == 1
     assert units_returned("return both of them", 2) is None
     assert units_returned("return 2 of the 3 tshirts", 1) is None  # one ordered
+    # dev19 r28: all three mats were returned.
+    assert units_returned("got 3 yoga mats, only need 1 now. can i send 2 back?", 3) == 2
+    assert units_returned("i'm keeping 1, the rest can go back", 3) == 2
+    assert units_returned("can i return it within 2 days", 3) is None
 
 
 def test_the_item_not_said_to_be_fine_is_the_damaged_one(chat, nlu, world_db):

@@ -180,6 +180,8 @@ def test_a_dispute_in_each_language(language, text):
         ("tl", "change_of_mind_return", "di ko pala type yung kulay pag nakita ko in person"),
         ("vi", "change_of_mind_return", "mua về thấy ko hợp"),
         ("vi", "wrong_item", "em đặt áo size L mà nhận đc size M"),
+        # dev19 r12: "Is it 'The item arrived damaged'?" guessed, then a person.
+        ("id", "change_of_mind_return", "hanya saja saya kurang nyaman memakainya"),
         # dev16 x06, dev17 y23, y41, y05: read as a change of mind, or not read.
         ("vi", "damaged", "tai nghe bi hog 1 ben, ben trai ko nge dc j het"),
         ("id", "damaged", "blender portable nya ga mau nyala sama sekali"),
@@ -412,6 +414,11 @@ def test_a_cancellation_asked_in_each_language(language, asked, not_asked):
     [
         ("ms", "saya nak pulangkan kasut sukan", True),
         ("id", "mau retur kaos yang kemarin", True),
+        # dev19 r03, r22: out of scope.
+        ("id", "kak aku mau balikin kemeja flanel yg kmrn ya", True),
+        ("id", "mau dibalikin aja ya, blm dipake", True),
+        ("id", "saya ingin mengembalikan earbuds yang saya terima", True),
+        ("id", "balikin uang saya dong", False),
         ("th", "อยากคืนเสื้อยืดสีขาวค่ะ", True),
         ("vi", "cho mình trả lại cái tai nghe nhé", True),
         ("tl", "gusto ko pong ibalik yung sunscreen", True),
@@ -436,6 +443,8 @@ def test_an_item_sent_back_in_each_language(language, text, asked):
         # dev16 x53, dev17 y57: read as tracking.
         ("en", "might the parcel still be able to find its way to my new place? I moved house"),
         ("tl", "maaari ko pa po bang ipabago ang delivery address ng order ko"),
+        # dev19 r42: formal Malay, asked what went wrong.
+        ("ms", "saya ingin menukar alamat penghantaran bagi pesanan MY-90412"),
     ],
 )
 def test_an_address_change_in_each_language(language, text):
