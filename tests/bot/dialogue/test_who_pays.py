@@ -24,8 +24,9 @@ def test_a_wrong_item_the_buyer_will_not_pay_to_send_back_is_the_sellers(chat, n
     assert "RESP-7.1" in citations(turn), citations(turn)
 
 
-def test_a_late_parcel_the_seller_shipped_late_is_the_sellers(chat, nlu, world_db):
-    # Placed 14 days ago and handed to the carrier 8 days ago: past the 3-day handling time.
+def _seed_shipped_late(world_db) -> None:
+    """L400: placed 14 days ago, handed to the carrier 8 days ago (past the 3-day handling
+    time), 5 days past its promised date."""
     late = order(
         "L400",
         item("Resistance band set", "27.50", Category.SPORTS),
@@ -35,6 +36,10 @@ def test_a_late_parcel_the_seller_shipped_late_is_the_sellers(chat, nlu, world_d
         promised=5,
     )
     seed(world_db, [late])
+
+
+def test_a_late_parcel_the_seller_shipped_late_is_the_sellers(chat, nlu, world_db):
+    _seed_shipped_late(world_db)
     text = "L400 still not here, the date was 5 days ago. Who pays for this, the seller or you?"
     nlu.script[text] = "item_not_received"
     turn = chat.say(text)
@@ -179,15 +184,7 @@ def test_whose_fault_asked_as_the_courier_or_the_seller_is_answered(chat, nlu):
 
 def test_who_pays_asked_at_the_confirmation_is_told_and_the_offer_asked_again(chat, nlu, world_db):
     # dev17 y60: read as a complaint at the confirmation, a person was offered instead.
-    late = order(
-        "L400",
-        item("Resistance band set", "27.50", Category.SPORTS),
-        status=OrderStatus.SHIPPED,
-        placed=14,
-        shipped=8,
-        promised=5,
-    )
-    seed(world_db, [late])
+    _seed_shipped_late(world_db)
     text = "ORDER L400 STILL NOT HERE, 5 DAYS PAST THE DATE. REFUND ME."
     nlu.script[text] = "item_not_received"
     assert chat.say(text)["expecting"] == "confirmation"
