@@ -80,8 +80,10 @@ def test_grocery_refused_for_change_of_mind_but_covered_when_damaged(shop, new_c
     turn = chat.say(f"I want to return the coffee beans from order {beans}, not my taste")
     if turn.expecting == "reason":  # "not my taste" is read as a reason only when sure of it
         turn = chat.tap("I changed my mind")
-    assert turn.citations == {"RET-2.1", "RET-2.2"}, chat.transcript()
+    # Refused for a change of mind, still covered if damaged or wrong within 15 days (DMG-3.4).
+    assert turn.citations == {"RET-2.1", "RET-2.2", "DMG-3.4"}, chat.transcript()
     assert "grocery items are excluded" in turn.text and turn.actions == []
+    assert "15 days" in turn.text
 
     turn = chat.say("oh wait, the bag was actually ripped open and soaked when it came")
     assert turn.intent == "damaged_item"
