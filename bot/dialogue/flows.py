@@ -1059,6 +1059,7 @@ class TurnHandler(Deciding):
             and not state.flow.asks_who_pays
             and WHO_PAYS.search(self.said)
             and not self._is_yes()
+            and not self._is_no()
         ):
             # "AND WHO IS PAYING FOR THIS, THE SELLER I HOPE? NOT ME" to the refund on offer:
             # decided again with the question, the offer that follows says who the policy makes
