@@ -12,7 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from policies.risk import METADATA_FILE
-from policies.router import DEFAULT_ESTABLISHED_ACCOUNT_DAYS, RegionThresholds, RouterConfig
+from policies.router import (
+    DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
+    DEFAULT_REVIEW_CATCH_RATE,
+    RegionThresholds,
+    RouterConfig,
+)
 
 
 def load_router_config(directory: Path) -> RouterConfig:
@@ -26,7 +31,14 @@ def load_router_config(directory: Path) -> RouterConfig:
     # Replacements not shipped at once ship after the return (policies/router/config.py); a model
     # saved before that was fitted on their whole value and gets the code's default too.
     after_return = bool(router.get("replacement_after_return", True))
-    common = {"established_account_days": days, "replacement_after_return": after_return}
+    # The share of abusive claims reviewers denied on the training window (policies/router/
+    # config.py, "What a review saves"); a model saved before it was fitted on c = 1.
+    catch = Decimal(str(router.get("review_catch_rate", DEFAULT_REVIEW_CATCH_RATE)))
+    common = {
+        "established_account_days": days,
+        "replacement_after_return": after_return,
+        "review_catch_rate": catch,
+    }
     if router["mitigation"] == "threshold_optimizer":
         rules = {g: RegionThresholds.from_dict(r) for g, r in router["region_thresholds"].items()}
         return RouterConfig(review_cost, region_thresholds=rules, **common)

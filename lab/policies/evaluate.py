@@ -60,7 +60,7 @@ from lab.policies.evaluation_markdown import (
     write_report,
 )
 from lab.policies.evaluation_reports import fairness_report, router_report, sweep_plot
-from lab.policies.mitigation import exposure_of, fit_mitigation, routing_cases
+from lab.policies.mitigation import exposure_of, fit_mitigation, review_catch_rate, routing_cases
 from lab.world import World, generate_world
 from policies.features import FEATURE_NAMES, build_feature_frame
 from policies.risk import (
@@ -101,6 +101,9 @@ class EvaluationConfig:
     # How replacements enter the fair thresholds' fit (lab.policies.mitigation): "at_once" or
     # "after_return".
     replacement_fit: str = "at_once"
+    # The share of abusive claims a review denies (policies.router.config, "What a review
+    # saves"); None: measured on the training window's log, as the product's model does.
+    review_catch_rate: Decimal | None = None
     # The fair thresholds' objective; None: the mitigation's rule chooses (lab.policies.mitigation).
     objective: str | None = None
     out: Path = Path("reports")
@@ -189,11 +192,16 @@ def _run(config: EvaluationConfig) -> dict:
     mitigation = fit_mitigation(world, train, train_s, config, index)
     timer.lap("fit_mitigation")
     hold_cases = routing_cases(world, hold)
+    catch = mitigation["review_catch_rate"]
+    # The losses count what the world's reviewers approve, measured on the training window,
+    # whatever share the rule assumes (`--review-catch-rate` only changes the rule).
+    reviewers_catch = float(review_catch_rate(train_s))
     uniform = RouterConfig(
         config.review_cost,
         return_exposure_share=config.return_exposure_share,
         established_account_days=config.established_account_days,
         replacement_after_return=config.replacement_after_return,
+        review_catch_rate=catch,
     )
     routed_before = _decision_frame(
         hold, route_many(hold_cases, risk_model=reloaded, config=uniform), index
@@ -212,10 +220,14 @@ def _run(config: EvaluationConfig) -> dict:
         )
         for name, p in p_hold.items()
     }
-    router = router_report(routed, in_scope, float(config.review_cost), routed_before, index)
+    router = router_report(
+        routed, in_scope, float(config.review_cost), routed_before, index, reviewers_catch
+    )
     timer.lap("router_metrics")
 
-    fair = fairness_report(routed_before, routed, in_scope, config, index, mitigation)
+    fair = fairness_report(
+        routed_before, routed, in_scope, config, index, mitigation, reviewers_catch
+    )
     timer.lap("fairness")
 
     risk_out = config.out / "risk"
@@ -251,6 +263,7 @@ def _run(config: EvaluationConfig) -> dict:
             k: router[k]
             for k in ("risk_router", "risk_router_uniform_review_cost", "rules_only_router")
         },
+        "review_catch_rate": {"rule": str(catch), "reviewers_measured": reviewers_catch},
         "replacements": _replacements(routed),
         "price_index": index,
         "deployed_mitigation": fair["deployed"],
@@ -392,6 +405,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "shipped after the return",
     )
     parser.add_argument(
+        "--review-catch-rate",
+        default="measured",
+        help="share of abusive claims a review denies; 'measured' (default) takes it from the "
+        "training window's log, 1 is the old assumption that a reviewer catches every abuse",
+    )
+    parser.add_argument(
         "--objective",
         choices=fairness.FAIR_OBJECTIVES,
         default=None,
@@ -412,6 +431,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             established_account_days=None if established == "none" else float(established),
             replacement_after_return=not args.no_replacement_after_return,
             replacement_fit=args.replacement_fit,
+            review_catch_rate=None
+            if args.review_catch_rate == "measured"
+            else Decimal(args.review_catch_rate),
             objective=args.objective,
             out=args.out,
             artifacts=args.artifacts,

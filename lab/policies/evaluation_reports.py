@@ -28,8 +28,12 @@ def router_report(
     review_cost: float,
     routed_before: pd.DataFrame,
     index: dict[str, float],
+    review_catch_rate: float = 1.0,
 ) -> dict:
-    """`routed`: the deployed, price-indexed router; `routed_before`: one review cost for all."""
+    """`routed`: the deployed, price-indexed router; `routed_before`: one review cost for all.
+    Every cost counts the share of a reviewed abusive claim reviewers approve (1 -
+    `review_catch_rate`, policies/router/config.py)."""
+    catch = review_catch_rate
     days = (routed["opened_at"].max() - routed["opened_at"].min()) / np.timedelta64(1, "D")
     abusive = routed["is_abusive"].to_numpy(dtype=bool)
     exposure = routed["exposure"].to_numpy()
@@ -38,9 +42,9 @@ def router_report(
     human_uniform = routed_before["route"].eq(Route.HUMAN.value).to_numpy()
     # Rules alone: everything that passes levels 1-3 is resolved automatically.
     rules_human = ~routed["level"].eq(Level.RISK.value).to_numpy()
-    risk_router = costs(human, abusive, exposure, review_cost, level)
-    uniform_router = costs(human_uniform, abusive, exposure, review_cost, level)
-    rules_router = costs(rules_human, abusive, exposure, review_cost, level)
+    risk_router = costs(human, abusive, exposure, review_cost, level, catch)
+    uniform_router = costs(human_uniform, abusive, exposure, review_cost, level, catch)
+    rules_router = costs(rules_human, abusive, exposure, review_cost, level, catch)
     for block, h in (
         (risk_router, human),
         (uniform_router, human_uniform),
@@ -58,7 +62,7 @@ def router_report(
     def sweep(human_in_scope: np.ndarray) -> dict:
         h = rules_human.copy()
         h[scope] = human_in_scope
-        return costs(h, abusive, exposure, review_cost)
+        return costs(h, abusive, exposure, review_cost, review_catch_rate=catch)
 
     by_budget = [
         {"budget_usd": round(float(b), 4), **sweep(p[scope] * exposure[scope] >= b)}
@@ -70,7 +74,9 @@ def router_report(
     return {
         "review_cost_usd": review_cost,
         "decision_rule": "risk_router: the deployed fairness mitigation (reports/fairness); "
-        "risk_router_uniform_review_cost: auto iff p_abuse * exposure < review_cost",
+        "risk_router_uniform_review_cost: auto iff p_abuse * review_catch_rate * exposure < "
+        "review_cost; every loss counts the reviewed abusive claims reviewers approve",
+        "review_catch_rate": catch,
         "price_index": index,
         "holdout_cases": len(routed),
         "holdout_days": round(float(days), 1),
@@ -79,9 +85,15 @@ def router_report(
         "risk_router_uniform_review_cost": uniform_router,
         "rules_only_router": rules_router,
         "model_scope_only": {
-            "risk_router": costs(human[scope], abusive[scope], exposure[scope], review_cost),
+            "risk_router": costs(
+                human[scope], abusive[scope], exposure[scope], review_cost, review_catch_rate=catch
+            ),
             "risk_router_uniform_review_cost": costs(
-                human_uniform[scope], abusive[scope], exposure[scope], review_cost
+                human_uniform[scope],
+                abusive[scope],
+                exposure[scope],
+                review_cost,
+                review_catch_rate=catch,
             ),
             "rules_only_router": costs(
                 np.zeros(int(scope.sum()), dtype=bool), abusive[scope], exposure[scope], review_cost
@@ -154,23 +166,28 @@ def fairness_report(
     config: Any,
     index: dict[str, float],
     mitigation: dict,
+    reviewers_catch: float = 1.0,
 ) -> dict:
     """Every candidate on the hold-out cases the risk model decides; nothing fitted on them.
 
     The deployed candidate's figures are the router's own decisions (`routed`); the others are
-    computed from the same scores with the same rules, vectorised.
+    computed from the same scores with the same rules, vectorised. Costs count the share of
+    reviewed abusive claims reviewers approve (1 - `reviewers_catch`).
     """
     scope = routed_before[in_scope]
     y = scope["is_abusive"].to_numpy(dtype=int)
     review_cost = float(config.review_cost)
     p, exposure = scope["score"].to_numpy(), scope["exposure"].to_numpy()
+    # The rules weigh what a review saves (policies/router/config.py), c x the exposure.
+    catch = float(mitigation["review_catch_rate"])
+    saves = exposure * catch
     regions = scope["region"].to_numpy().astype(str)
     level = scope["price_level"].to_numpy()
     human = {
         "before": scope["route"].eq(Route.HUMAN.value).to_numpy(dtype=int),
-        "price_index": (p * exposure >= review_cost * level).astype(int),
+        "price_index": (p * saves >= review_cost * level).astype(int),
         "threshold_optimizer": fairness.apply_thresholds(
-            mitigation["rules"], p * exposure / review_cost, regions, draws=draws(scope.index)
+            mitigation["rules"], p * saves / review_cost, regions, draws=draws(scope.index)
         ),
     }
     deployed = mitigation["chosen"]
@@ -192,7 +209,9 @@ def fairness_report(
             "age_band_bootstrap": fairness.bootstrap_eod(
                 y, h, scope["age_band"], random_state=config.seed
             ),
-            "cost_in_scope": costs(h.astype(bool), abusive, exposure, review_cost, level),
+            "cost_in_scope": costs(
+                h.astype(bool), abusive, exposure, review_cost, level, reviewers_catch
+            ),
         }
     after = stages[deployed]["region"]["equalized_odds_difference"]
     everything = {

@@ -62,6 +62,9 @@ class MitigationSettings(Protocol):
     established_account_days: float | None
     # policies.router.config: a replacement not shipped at once may ship after the return.
     replacement_after_return: bool
+    # policies.router.config, "What a review saves": the share of abusive claims reviewers deny;
+    # None: measured on the training window's log (`review_catch_rate`).
+    review_catch_rate: Decimal | None
     # How replacements enter the thresholds' fit: "at_once" (their whole value, the default) or
     # "after_return" (their bounded exposure and capped score); `fit_mitigation` says why.
     replacement_fit: str
@@ -134,24 +137,42 @@ def deciding_exposure(d: Decision) -> float:
     return float(after) if after is not None else exposure_of(d)  # type: ignore[arg-type]
 
 
+def review_catch_rate(cases: pd.DataFrame) -> Decimal:
+    """The share of abusive claims the historical log's agents denied (`agent_decision`, every
+    case of the world's log was decided by a person): what a review stops
+    (policies/router/config.py, "What a review saves"). Measured on the cases given (the
+    training window's); 1 when there is no abusive claim to measure it on. Four decimals."""
+    abusive = cases["is_abusive"].to_numpy(dtype=bool)
+    if not abusive.any():
+        return Decimal("1")
+    denied = (cases["agent_decision"].to_numpy()[abusive] == "deny").mean()
+    return Decimal(str(round(float(denied), 4))).max(Decimal("0.0001"))
+
+
 def costs(
     human: np.ndarray,
     abusive: np.ndarray,
     exposure: np.ndarray,
     review_cost: float,
     price_level: np.ndarray | None = None,
+    review_catch_rate: float = 1.0,
 ) -> dict:
-    """Realised cost: each review costs review_cost, each automatic abusive claim its exposure.
+    """Expected cost: each review costs review_cost and still loses the share of an abusive
+    claim's exposure reviewers approve (1 - `review_catch_rate`); each automatic abusive claim
+    loses its exposure.
 
     With `price_level`, also the loss if each review cost review_cost at the case's market's
     price level (the assumption under which the price-indexed rule is the cost-optimal one).
     """
     auto = ~human
     lost = float(np.sum(exposure[auto & abusive]))
+    missed = (1.0 - review_catch_rate) * float(np.sum(exposure[human & abusive]))
     reviews = float(np.sum(human)) * review_cost
     regional = None
     if price_level is not None and len(human):
-        regional = round((lost + float(np.sum(human * price_level)) * review_cost) / len(human), 4)
+        regional = round(
+            (lost + missed + float(np.sum(human * price_level)) * review_cost) / len(human), 4
+        )
     n = len(human)
     return {
         "cases": n,
@@ -159,8 +180,9 @@ def costs(
         "human_cases": int(np.sum(human)),
         "abusive_auto_approved": int(np.sum(auto & abusive)),
         "abusive_auto_approved_usd": round(lost, 2),
+        "abusive_approved_in_review_usd": round(missed, 2),
         "review_cost_usd": round(reviews, 2),
-        "expected_loss_per_case_usd": round((lost + reviews) / n, 4) if n else None,
+        "expected_loss_per_case_usd": round((lost + missed + reviews) / n, 4) if n else None,
         **({} if regional is None else {"loss_per_case_regional_review_cost_usd": regional}),
     }
 
@@ -215,6 +237,10 @@ def fit_mitigation(
         [d.level is Level.RISK and d.reason_codes == ("no_risk_model",) for d in decisions]
     )
     exposure = np.array([deciding_exposure(d) for d in decisions])
+    catch_rate = config.review_catch_rate
+    if catch_rate is None:
+        catch_rate = review_catch_rate(train_s)
+    catch = float(catch_rate)
     method = config.mitigation_fit
     scores = _mitigation_scores(train_s, bounded, config, method)
     fitted = in_scope & train.index.isin(scores.index)
@@ -227,30 +253,32 @@ def fit_mitigation(
     fit_ids = train.index[fitted]
     p = scores.reindex(fit_ids).to_numpy()
     a = exposure[fitted]
+    # The rule weighs what a review saves, the share of the exposure reviewers deny (c * A).
+    saves = a * catch
     y = train.loc[fit_ids, "is_abusive"].to_numpy(dtype=int)
     regions = train.loc[fit_ids, "region"].to_numpy().astype(str)
     level = np.array([index.get(r, 1.0) for r in regions])
-    human_indexed = (p * a >= review_cost * level).astype(int)
+    human_indexed = (p * saves >= review_cost * level).astype(int)
     # Both objectives fairlearn allows under equalized odds are fitted (balanced accuracy weighs
     # a missed abuser as much as all the honest buyers reviewed per abuser; accuracy weighs one
     # as one), and the router's own cost (`cost_abuse_weight`); `_cheaper_objective` keeps one
     # by its cost on the training window.
-    weight = cost_abuse_weight(a, y.astype(bool), review_cost)
+    weight = cost_abuse_weight(saves, y.astype(bool), review_cost)
     objectives = {}
     for objective in fairness.FAIR_OBJECTIVES:
         candidate = fairness.fit_equalized_odds_thresholds(
-            p * a / review_cost,
+            p * saves / review_cost,
             y,
             regions,
             objective="accuracy_score" if objective == fairness.COST_OBJECTIVE else objective,
             abuse_weight=weight if objective == fairness.COST_OBJECTIVE else 1,
         )
         decided = fairness.apply_thresholds(
-            candidate, p * a / review_cost, regions, draws=draws(fit_ids)
+            candidate, p * saves / review_cost, regions, draws=draws(fit_ids)
         )
         objectives[objective] = (candidate, decided.astype(bool))
     objective, comparison = _cheaper_objective(
-        {o: human for o, (_, human) in objectives.items()}, y.astype(bool), a, review_cost
+        {o: human for o, (_, human) in objectives.items()}, y.astype(bool), a, review_cost, catch
     )
     comparison["expected_cost_abuse_weight"] = weight
     if config.objective is not None:
@@ -287,6 +315,7 @@ def fit_mitigation(
         return_exposure_share=config.return_exposure_share,
         established_account_days=config.established_account_days,
         replacement_after_return=config.replacement_after_return,
+        review_catch_rate=catch_rate,
         price_index=decimal_index(index) if chosen == "price_index" else None,
         region_thresholds=rules if chosen == "threshold_optimizer" else None,
     )
@@ -297,6 +326,7 @@ def fit_mitigation(
         f"{fairness.EOD_LIMIT} and its parity p-value there >= {NO_GAP_P_VALUE} (no residual "
         "gap beyond noise), else threshold_optimizer",
         "training_window": training,
+        "review_catch_rate": catch_rate,
         "price_index": index,
         "region_thresholds": {g: r.to_dict() for g, r in rules.items()},
         "rules": rules,
@@ -307,14 +337,16 @@ def fit_mitigation(
 def cost_abuse_weight(exposure: np.ndarray, abusive: np.ndarray, review_cost: float) -> int:
     """How many spared honest buyers one caught abuser is worth under the router's cost model.
 
-    A person costs `review_cost` per case; an abusive claim resolved automatically loses its
-    exposure. With A the mean exposure of the abusive claims, the cost of a rule is
-    review_cost * (FP + TP) + A * FN = const - review_cost * (TN + (A / review_cost - 1) * TP),
-    so minimising it is maximising accuracy with each abusive claim counted A / review_cost - 1
-    times (rounded: fairlearn counts whole cases; at least 1, plain accuracy). Balanced accuracy
-    instead counts each one genuine / abusive times, whatever the money: 5.7 on the product's
-    training window, where the cost model says 3, so it sent claims to a person whose expected
-    loss was a third of a review's cost.
+    `exposure`: what a review of each claim saves if it is abusive (c * A, the share reviewers
+    deny of the exposure). A person costs `review_cost` per case; an abusive claim resolved
+    automatically loses the A a review would partly (c * A) have saved. With S the mean saving
+    over the abusive claims, the cost of a rule is review_cost * (FP + TP) - S * TP + const
+    = const - review_cost * (TN + (S / review_cost - 1) * TP), so minimising it is maximising
+    accuracy with each abusive claim counted S / review_cost - 1 times (rounded: fairlearn
+    counts whole cases; at least 1, plain accuracy). Balanced accuracy instead counts each one
+    genuine / abusive times, whatever the money: 5.7 on the product's training window, where
+    the cost model (then with c = 1) said 3, so it sent claims to a person whose expected loss
+    was a third of a review's cost.
     """
     if not abusive.any():
         return 1
@@ -330,14 +362,17 @@ def _cheaper_objective(
     abusive: np.ndarray,
     exposure: np.ndarray,
     review_cost: float,
+    catch: float = 1.0,
 ) -> tuple[str, dict]:
     """The objective whose decisions cost less per case (each automatic abusive claim loses its
-    exposure, each review costs review_cost), unless the difference is within
+    exposure, each review costs review_cost and loses the share 1 - `catch` of an abusive
+    claim's exposure), unless the difference is within
     MEASURED_DIFFERENCE_SE standard errors of the paired per-case difference: then the one that
     sends fewer buyers to a person. The cost model counts nothing for an honest buyer's wait
     for a person; a saving the data cannot tell from noise does not justify that wait."""
     per_case = {
-        o: np.where(human, review_cost, np.where(abusive, exposure, 0.0))
+        o: np.where(abusive, np.where(human, (1 - catch) * exposure, exposure), 0.0)
+        + np.where(human, review_cost, 0.0)
         for o, human in human_by_objective.items()
     }
     cheapest = min(per_case, key=lambda o: per_case[o].mean())
@@ -350,7 +385,8 @@ def _cheaper_objective(
         "rule": "the cheaper objective per case on the training window, unless the difference is "
         f"within {MEASURED_DIFFERENCE_SE} standard errors: then the one with fewer reviews",
         "cost_by_objective": {
-            o: costs(h, abusive, exposure, review_cost) for o, h in human_by_objective.items()
+            o: costs(h, abusive, exposure, review_cost, review_catch_rate=catch)
+            for o, h in human_by_objective.items()
         },
         "extra_cost_per_case_usd": round(float(diff.mean()), 4),
         "standard_error_usd": round(se, 4),

@@ -13,7 +13,8 @@ and `metadata.json` with `RiskModel.save`. The metadata also carries:
   model's `inputs.sha256` equals the current one and the model loads, nothing is done: the
   command is cheap to call from `make run` / `make test` set-up.
 - `router`: the review cost and the fairness mitigation chosen on the training window by the
-  evaluation's own rule (`lab.policies.mitigation.fit_mitigation`): the regional price index and,
+  evaluation's own rule (`lab.policies.mitigation.fit_mitigation`), the share of abusive claims
+  the log's reviewers denied (what a review saves), the regional price index and,
   when the index alone does not meet the constraint there, the per-region equalized-odds
   thresholds. `policies.risk_artifact.load_router_config(out)` turns it into the
   `policies.router.RouterConfig` the bot routes with (reports/fairness/ has the audit).
@@ -187,6 +188,7 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
                 established_account_days=DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
                 replacement_after_return=True,
                 replacement_fit="at_once",
+                review_catch_rate=None,  # measured on the training window's log
                 objective=None,
                 seed=config.seed,
                 mitigation_fit="out_of_time",
@@ -222,6 +224,9 @@ def train(config: TrainConfig, out: Path, *, force: bool = False) -> dict:
                 "established_account_days": DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
                 # A replacement not shipped at once ships after the return (config.py).
                 "replacement_after_return": True,
+                # The share of abusive claims the log's reviewers denied: the rule weighs what a
+                # review saves (policies/router/config.py), and the thresholds were fitted so.
+                "review_catch_rate": str(mitigation["review_catch_rate"]),
                 "mitigation": mitigation["chosen"],
                 "selection_rule": mitigation["rule"],
                 "training_window_fairness": mitigation["training_window"],

@@ -14,6 +14,7 @@ from policies.router.case import RiskScorer, RoutingCase
 from policies.router.config import (
     DEFAULT_ESTABLISHED_ACCOUNT_DAYS,
     DEFAULT_RETURN_EXPOSURE_SHARE,
+    DEFAULT_REVIEW_CATCH_RATE,
     DEFAULT_REVIEW_COST,
     RouterConfig,
 )
@@ -29,6 +30,7 @@ from policies.router.thresholds import (
 __all__ = [
     "DEFAULT_ESTABLISHED_ACCOUNT_DAYS",
     "DEFAULT_RETURN_EXPOSURE_SHARE",
+    "DEFAULT_REVIEW_CATCH_RATE",
     "DEFAULT_REVIEW_COST",
     "Decision",
     "Level",

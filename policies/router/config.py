@@ -27,6 +27,15 @@ far more often than an Indonesian one (SG prices are 1.6x TH, ID 0.8x), which is
 the router fail the equalized-odds constraint across regions. The region (a market, not a
 person) is used only to scale that threshold, never as a model feature; a case whose region
 is unknown or not in the index uses L = 1.
+
+**What a review saves** (`RouterConfig.review_catch_rate`, issue 14): a person stops an abusive
+claim only when they deny it. With c the share of abusive claims reviewers deny, a review of an
+abusive claim still loses (1 - c) * A, so sending a case to a person saves p * c * A of expected
+loss at the price of `review_cost`, and the rule is auto iff p * c * A < review_cost. c = 1 is
+the old simplification (a reviewer catches every abuse). The product's c is measured on the
+training window's historical log, where every case was decided by an agent
+(`lab.policies.mitigation.review_catch_rate`: 0.55 on the product's world) and saved beside the
+model; the fairness thresholds are fitted on the same weighed ratio.
 """
 
 from __future__ import annotations
@@ -45,6 +54,9 @@ DEFAULT_NLU_CONFIDENCE_THRESHOLD = 0.5  # the NLU's own default threshold (nlu.t
 # The share of an abusive return-then-refund the seller's check on receipt misses (see the module
 # docstring, "Exposure"): an assumption, not a measurement; the evaluation sweeps it.
 DEFAULT_RETURN_EXPOSURE_SHARE = Decimal("0.25")
+# The share of abusive claims a person's review denies (docstring, "What a review saves"): 1, the
+# old assumption, unless the risk artifact carries the rate measured on its training window.
+DEFAULT_REVIEW_CATCH_RATE = Decimal("1")
 # The age from which an account counts as established where the exposure is bounded
 # (policies/router/account_age.py): one year, the spec's REV-6.2 look-back. Fixed, not tuned.
 DEFAULT_ESTABLISHED_ACCOUNT_DAYS = 365.0
@@ -73,6 +85,8 @@ class RouterConfig:
     # A replacement the risk level would not ship at once ships after the return is received
     # when that is approved (docstring); False: such a replacement goes to a person (before).
     replacement_after_return: bool = True
+    # The share of abusive claims a review denies (docstring); the rule weighs p * c * A.
+    review_catch_rate: Decimal = DEFAULT_REVIEW_CATCH_RATE
 
     def __post_init__(self) -> None:
         if not isinstance(self.review_cost, Decimal) or self.review_cost <= 0:
@@ -92,6 +106,9 @@ class RouterConfig:
         share = self.return_exposure_share
         if not isinstance(share, Decimal) or not Decimal(0) <= share <= Decimal(1):
             raise ValueError(f"return_exposure_share must be a Decimal in [0, 1], got {share!r}")
+        catch = self.review_catch_rate
+        if not isinstance(catch, Decimal) or not Decimal(0) < catch <= Decimal(1):
+            raise ValueError(f"review_catch_rate must be a Decimal in (0, 1], got {catch!r}")
         days = self.established_account_days
         if days is not None and not (isinstance(days, int | float) and days > 0):
             raise ValueError(f"established_account_days must be a positive number, got {days!r}")
@@ -113,6 +130,10 @@ class RouterConfig:
         if not self.replacement_after_return or eligibility.remedy not in CAN_WAIT_FOR_RETURN:
             return None
         return eligibility.amount * self.return_exposure_share
+
+    def review_saves(self, exposure: Decimal) -> Decimal:
+        """What a review saves if the claim is abusive: the share of `exposure` it stops."""
+        return exposure * self.review_catch_rate
 
     def review_cost_for(self, region: str | None) -> Decimal:
         """The review cost at the region's price level (the plain review cost without an index)."""

@@ -12,9 +12,10 @@ this order; the first that sends the case to a person wins, and its reason codes
 3. **Retrieval**: a policy question (`ask_policy`) without a confident answer (`False` or
    `None`: no answer counts as not confident). A confident answer is given automatically.
 4. **Risk**: an eligible claim that rests on the buyer's word (`risk.SCORED_CLAIM_TYPES`) and
-   moves money is scored by the risk model and goes to a person when its expected loss is not
-   below the review cost (policies/router/thresholds.py has the rule and the per-region
-   thresholds; policies/router/config.py the exposure and the regional price index). No model
+   moves money is scored by the risk model and goes to a person when the loss a review would
+   save (p x the share of abuse reviewers deny x the exposure) is not below the review cost
+   (policies/router/thresholds.py has the rule and the per-region thresholds;
+   policies/router/config.py the exposure, the review's catch rate and the price index). No model
    or no features: a person. Where the exposure is bounded (paid after the item is back, or at
    most $25) a new account alone does not raise the score (policies/router/account_age.py).
    A replacement the rule would not ship at once is resolved automatically as a replacement
@@ -199,6 +200,8 @@ def _risk_decision(
     risk: dict[str, object] = {
         "model_version": risk_model.version if risk_model is not None else None,
         "region": case.region,
+        # The share of abusive claims a review denies: the rule weighs p x this x the exposure.
+        "review_catch_rate": str(config.review_catch_rate),
         "currency": eligibility.currency,
         # What was scored, so the score can be explained later from exactly these values.
         "features": _recorded(case.risk_features),
@@ -207,13 +210,13 @@ def _risk_decision(
         # USD-equivalent, like `exposure`: what the replacement exposes if it waits for the return.
         risk["exposure_after_return"] = str(after_return)
     if now_score is None or score is None:
-        risk.update(_weighed(None, None, exposure, review_cost))
+        risk.update(_weighed(None, None, exposure, review_cost, config))
         code = "no_risk_model" if risk_model is None else "no_risk_features"
         return decide(
             case, Route.HUMAN, Level.RISK, (code,), eligibility.clauses, eligibility, risk
         )
     used, auto, weighed = now_score, *_rule(case, now_score, exposure, review_cost, config)
-    risk.update(_weighed(now_score, raw_score, exposure, review_cost), **weighed)
+    risk.update(_weighed(now_score, raw_score, exposure, review_cost, config), **weighed)
     if after_return is not None:
         if auto:
             risk["replacement_ships"] = "at_once"
@@ -225,7 +228,7 @@ def _risk_decision(
             for key in ("floor", "p_human", "draw", "mitigation", "model_score", "score_capped"):
                 risk.pop(key, None)
             used, auto, weighed = score, *_rule(case, score, after_return, review_cost, config)
-            risk.update(_weighed(score, raw_score, after_return, review_cost), **weighed)
+            risk.update(_weighed(score, raw_score, after_return, review_cost, config), **weighed)
             risk["replacement_at_once"] = at_once
             if auto:
                 risk["replacement_ships"] = "after_return_received"
@@ -257,12 +260,17 @@ def _bounded(eligibility: Eligibility) -> bool:
 
 
 def _weighed(
-    score: float | None, raw_score: float | None, exposure: Decimal, review_cost: Decimal
+    score: float | None,
+    raw_score: float | None,
+    exposure: Decimal,
+    review_cost: Decimal,
+    config: RouterConfig,
 ) -> dict[str, object]:
-    """The trace's view of one weighing: the score, its threshold, the exposure, the loss."""
+    """The trace's view of one weighing: the score, its threshold (on what a review would save),
+    the exposure, the expected loss of resolving it automatically."""
     weighed: dict[str, object] = {
         "score": score,
-        "threshold": p_abuse_threshold(exposure, review_cost),
+        "threshold": p_abuse_threshold(config.review_saves(exposure), review_cost),
         "review_cost": str(review_cost),
         "exposure": str(exposure),  # USD-equivalent
         "expected_loss": None if score is None else round(score * float(exposure), 4),
@@ -278,14 +286,15 @@ def _rule(
     case: RoutingCase, score: float, exposure: Decimal, review_cost: Decimal, config: RouterConfig
 ) -> tuple[bool, dict[str, object]]:
     """Whether the rule resolves the case automatically at this score and exposure, and what it
-    adds to the trace."""
+    adds to the trace. The rule weighs what a review would save, `config.review_saves`."""
     rule = (config.region_thresholds or {}).get(case.region or "")
-    if exposure < review_cost:
-        # Even a certain abuse loses less than a review costs (a $2 refund, a $8 return paid
+    saves = config.review_saves(exposure)
+    if saves < review_cost:
+        # Even a certain abuse loses less than a review saves (a $2 refund, a $8 return paid
         # after the item is back): a person is never worth it, whatever the score or the draw.
         return True, {"floor": "exposure_below_review_cost"}
     if rule is not None:
-        p_human = float(rule.p_human(score * float(exposure) / float(config.review_cost)))
+        p_human = float(rule.p_human(score * float(saves) / float(config.review_cost)))
         draw = case_uniform(_draw_key(case))
         return draw >= p_human, {
             "review_cost": str(config.review_cost),
@@ -293,7 +302,7 @@ def _rule(
             "p_human": round(p_human, 6),
             "draw": round(draw, 6),
         }
-    return auto_by_risk(score, exposure, review_cost), {}
+    return auto_by_risk(score, saves, review_cost), {}
 
 
 def _draw_key(case: RoutingCase) -> str:

@@ -1,20 +1,21 @@
 """The level-4 rule: when the risk score sends a case to a person.
 
-With p = P(abusive) and A = the exposure (the money a wrong automatic grant loses;
-policies/router/config.py, `RouterConfig.exposure`), resolving a case automatically costs p * A
-in expectation and a review costs `review_cost`. The rule is
+With p = P(abusive), A = the exposure (the money a wrong automatic grant loses;
+policies/router/config.py, `RouterConfig.exposure`) and c = the share of abusive claims a
+review denies (`RouterConfig.review_catch_rate`), resolving a case automatically loses p * A in
+expectation, and a review costs `review_cost` and still loses p * (1 - c) * A. The rule is
 
-    auto  if and only if  p * A < review_cost     (equivalently p < review_cost / A)
+    auto  if and only if  p * c * A < review_cost     (equivalently p < review_cost / (c * A))
 
-which minimises the expected cost of each case when p is calibrated, under the cost model's
-simplifications: a reviewer catches the abuse, and a genuine buyer loses nothing by waiting
-for a person. Ties (p * A == review_cost) go to a person.
+which minimises the expected cost of each case when p and c are calibrated, under the cost
+model's remaining simplification: a genuine buyer loses nothing by waiting for a person. Ties
+go to a person. The callers pass c * A (`RouterConfig.review_saves`) as the exposure weighed.
 
 **Equalized-odds thresholds** (`RegionThresholds`, the deployed mitigation when the price index
 alone does not meet the constraint on the training window; fitted by fairlearn's
 ThresholdOptimizer, `lab.policies.fairness.fit_equalized_odds_thresholds`): for a region in
 `RouterConfig.region_thresholds`, the case goes to a person with probability
-`RegionThresholds.p_human(p * A / review_cost)`, a mix of two thresholds on the same cost ratio,
+`RegionThresholds.p_human(p * c * A / review_cost)`, a mix of two thresholds on the same cost ratio,
 drawn with `case_uniform(case_id)` (a hash: the same case always routes the same way, and an
 audit can replay it). They take precedence over the price index.
 """
@@ -43,7 +44,7 @@ def auto_by_risk(p_abuse: float, amount: Decimal | float, review_cost: Decimal |
 
 @dataclass(frozen=True)
 class RegionThresholds:
-    """One region's randomised threshold rule on the cost ratio r = p * A / review_cost.
+    """One region's randomised threshold rule on the cost ratio r = p * c * A / review_cost.
 
     P(person | r) = constant + sum(weight for (weight, op, t) in terms if r op t), op "<" or ">":
     the shape of fairlearn's interpolated thresholder (`lab.policies.fairness` builds it).

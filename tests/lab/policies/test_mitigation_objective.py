@@ -91,3 +91,42 @@ def test_an_abuse_weight_below_one_is_refused() -> None:
         fit_equalized_odds_thresholds(
             np.ones(4), np.array([0, 1, 0, 1]), np.zeros(4), abuse_weight=0
         )
+
+
+def test_the_reviewers_catch_rate_is_the_share_of_abusive_claims_they_denied() -> None:
+    import pandas as pd
+
+    from lab.policies.mitigation import review_catch_rate
+
+    log = pd.DataFrame(
+        {
+            "is_abusive": [True, True, True, True, False, False],
+            "agent_decision": ["deny", "approve", "deny", "deny", "deny", "approve"],
+        }
+    )
+    assert str(review_catch_rate(log)) == "0.75"  # the genuine claims' decisions do not count
+    assert str(review_catch_rate(log[~log["is_abusive"]])) == "1"  # nothing to measure it on
+
+
+def test_costs_count_the_abuse_reviewers_approve() -> None:
+    from lab.policies.mitigation import costs
+
+    human = np.array([True, True, False, False])
+    abusive = np.array([True, False, True, False])
+    exposure = np.array([10.0, 10.0, 4.0, 4.0])
+    caught = costs(human, abusive, exposure, 2.5)
+    assert caught["abusive_approved_in_review_usd"] == 0.0
+    assert caught["expected_loss_per_case_usd"] == (4.0 + 2 * 2.5) / 4
+    missed = costs(human, abusive, exposure, 2.5, review_catch_rate=0.6)
+    assert missed["abusive_approved_in_review_usd"] == 4.0  # 40% of the reviewed $10 abuse
+    assert missed["expected_loss_per_case_usd"] == (4.0 + 4.0 + 2 * 2.5) / 4
+
+
+def test_the_cheaper_objective_counts_what_reviews_let_through() -> None:
+    """Reviewing every abuser of $4 exposures at $2.50 a review is worth it when reviewers
+    deny them all ($4 saved per $2.50), not when they deny half ($2 saved)."""
+    abusive = np.array([True] * 50 + [False] * 50)
+    exposure = np.full(100, 4.0)
+    human_by = {"review_abusers": abusive.copy(), "review_none": np.zeros(100, dtype=bool)}
+    assert _cheaper_objective(human_by, abusive, exposure, 2.5)[0] == "review_abusers"
+    assert _cheaper_objective(human_by, abusive, exposure, 2.5, catch=0.5)[0] == "review_none"

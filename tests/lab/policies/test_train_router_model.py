@@ -31,6 +31,9 @@ def test_trains_and_saves_inputs_and_router_settings(trained) -> None:
     assert set(metadata["router"]["region_thresholds"]) <= set(metadata["router"]["price_index"])
     config = load_router_config(out)
     assert config.established_account_days == metadata["router"]["established_account_days"] == 365
+    # The world's agents deny 55% of abusive claims (lab/world/WORLD.md): measured, not assumed.
+    assert str(config.review_catch_rate) == metadata["router"]["review_catch_rate"]
+    assert 0.4 < float(config.review_catch_rate) < 0.7
     if metadata["router"]["mitigation"] == "threshold_optimizer":
         assert config.region_thresholds is not None and config.price_index is None
     else:

@@ -47,3 +47,9 @@ def test_the_same_claim_routes_by_the_local_threshold() -> None:
 def test_return_exposure_share_must_be_a_decimal_share(share) -> None:
     with pytest.raises(ValueError, match="return_exposure_share"):
         RouterConfig(return_exposure_share=share)
+
+
+@pytest.mark.parametrize("rate", [Decimal("0"), Decimal("1.01"), 0.55])
+def test_review_catch_rate_must_be_a_decimal_share_above_zero(rate) -> None:
+    with pytest.raises(ValueError, match="review_catch_rate"):
+        RouterConfig(review_catch_rate=rate)

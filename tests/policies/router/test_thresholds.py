@@ -88,3 +88,36 @@ def test_a_claim_exposing_less_than_a_review_costs_is_automatic_whatever_the_rul
     assert small.trace["floor"] == "exposure_below_review_cost"
     larger = route(case(price="3.00", region="ID"), risk_model=FakeRisk(1.0), config=config)
     assert larger.route is Route.HUMAN
+
+
+def test_the_rule_weighs_what_a_review_saves_when_reviewers_miss_some_abuse() -> None:
+    """A $20 damage refund at p = 0.2: p * A = $4 is above the $2.50 review, so a reviewer who
+    catches every abuse is worth it; one who denies only 55% saves p * 0.55 * A = $2.20, below
+    the review's cost, and the claim is resolved automatically. The trace says what was used."""
+    claim = case(price="20.00")
+    catches_all = route(claim, risk_model=FakeRisk(0.2), config=RouterConfig())
+    assert catches_all.route is Route.HUMAN
+    assert catches_all.trace["review_catch_rate"] == "1"
+    misses_some = RouterConfig(review_catch_rate=Decimal("0.55"))
+    decision = route(claim, risk_model=FakeRisk(0.2), config=misses_some)
+    assert decision.route is Route.AUTO
+    assert decision.trace["review_catch_rate"] == "0.55"
+    assert decision.trace["threshold"] == pytest.approx(2.5 / (20 * 0.55))
+    assert decision.trace["expected_loss"] == pytest.approx(4.0)  # the loss itself is unchanged
+    assert route(claim, risk_model=FakeRisk(0.25), config=misses_some).route is Route.HUMAN
+
+
+def test_region_thresholds_read_the_ratio_of_what_a_review_saves() -> None:
+    """SG's person-iff-r>0.5 rule: a $20 claim at p = 0.1 has p * A / $2.50 = 0.8 but, with
+    reviewers denying half the abuse, r = 0.4: automatic. A saving below the review's cost is
+    automatic whatever the rule ($4 refund at c = 0.5 saves at most $2)."""
+    config = RouterConfig(region_thresholds=RULES, review_catch_rate=Decimal("0.5"))
+    assert route(case(region="SG"), risk_model=FakeRisk(0.1), config=config).route is Route.AUTO
+    assert route(case(region="SG"), risk_model=FakeRisk(0.15), config=config).route is Route.HUMAN
+    always = RouterConfig(
+        region_thresholds={"ID": RegionThresholds(1.0, ())}, review_catch_rate=Decimal("0.5")
+    )
+    floor = route(case(price="4.00", region="ID"), risk_model=FakeRisk(1.0), config=always)
+    assert floor.route is Route.AUTO and floor.trace["floor"] == "exposure_below_review_cost"
+    assert route(case(price="6.00", region="ID"), risk_model=FakeRisk(1.0), config=always).route \
+        is Route.HUMAN  # fmt: skip
