@@ -114,6 +114,7 @@ from bot.dialogue.wording import (
     WHO_PAYS,
     WHY_QUESTION,
     WONDERING,
+    asks_why_reviewed,
     defect_told,
     disputes_a_decision,
     last_question,
@@ -419,7 +420,7 @@ class TurnHandler(Deciding):
             # refuses what it cannot answer), then the order it names is offered for a check.
             # A buyer with no recent orders asking anything like a question is answered too:
             # a request flow could only ask for an order they do not have.
-            if WHY_QUESTION.match(self.said) and UNDER_REVIEW.search(self.said):
+            if asks_why_reviewed(self.said):
                 # Why refunds wait for a person asks about the account (REV-6.6), no order: a
                 # check offered on the reason reader's guess ("wrong item") was accepted, then
                 # asked for a photo until a person took over (dev6 h19).
@@ -640,10 +641,9 @@ class TurnHandler(Deciding):
                 # "I got told my last refund needs a 'human review' ... Why exactly is my account
                 # flagged, and can you just take the flag off please?" asks it in its last
                 # sentence (dev15 w29: read as a refund, asked which order).
-                or (
-                    about_a_review
-                    and any(WHY_QUESTION.match(normalise(q)) for q in question_sentences(self.text))
-                )
+                # In any sentence, with its mark or not ("... first?? Why is my account being
+                # reviewed, did I do something wrong": dev19 r37, asked which order).
+                or (about_a_review and asks_why_reviewed(self.said))
             )
             and not (self._order_entity() or self._id_typed())
         )
@@ -1371,6 +1371,11 @@ class TurnHandler(Deciding):
             text = replies.text("not_sure" if answer is not None else "no_retrieval")
             self._reply(replies.with_resume(text, resume))
             return self._offer_person_keep_flow()
+        if asks_why_reviewed(self.said) and REVIEW_CLAUSES & set(answer.citations):
+            # Why the buyer's refunds wait for a person: REV-6.6's answer (the flag's conditions,
+            # and that it accuses no one), not REV-6.2's rule or its worked example alone.
+            self._reply(replies.with_resume(replies.text("review_flag"), resume), REVIEW_CITED)
+            return self.out
         # The quote names the clauses it refers to by title, and cites them too (issue 15); in
         # the buyer's language when the knowledge base has the clause in it.
         quoted, referred = policy_quote(answer, current().language)
@@ -1916,6 +1921,10 @@ class TurnHandler(Deciding):
 
 # The rule for a price that dropped after the purchase.
 PRICE_DROP_CLAUSE = "REF-5.7"
+# The account's review flag: the rule (REV-6.2) and why an account has it (REV-6.6); the
+# "review_flag" reply states both.
+REVIEW_CLAUSES = frozenset({"REV-6.2", "REV-6.6"})
+REVIEW_CITED = ["REV-6.6", "REV-6.2"]
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)

@@ -699,6 +699,21 @@ UNDER_REVIEW = replace(
         r"\b(review(ed|ing)?|flag(ged|s)?|on hold|blacklist(ed)?|manual(ly)? check(ed)?)\b"
     ),
 )
+_QUESTION_OR_SENTENCE_END = re.compile(r"[.!?]+\s*")
+
+
+def asks_why_reviewed(said: str) -> bool:
+    """Why the buyer's refunds or account wait for a person's review, asked in any sentence:
+    "... you said somebody has to 'review' it first?? Why is my account being reviewed, did I
+    do something wrong" (dev19 r37: read as tracking, asked which order), "my refunds now need
+    'human review'. what did I do exactly" (dev17 y48), "... 'under review'. So what exactly
+    did I do wrong?" (dev16 x38): REV-6.6's question (the flag's conditions, and that it
+    accuses no one), which retrieval answered with REV-6.2's rule or its example."""
+    return bool(UNDER_REVIEW.search(said)) and any(
+        WHY_QUESTION.match(sentence.strip()) for sentence in _QUESTION_OR_SENTENCE_END.split(said)
+    )
+
+
 # A return, refund or claim told as already asked for or granted ("my return for the running
 # shorts got approved today", "i already filed a refund request"): the situation a question
 # with it is about, not a new request (dev6 h30: the drop-off deadline was answered, then a new

@@ -21,7 +21,7 @@ person.
 **Regional price index** (`RouterConfig.price_index`, the fairness mitigation, see
 lab/policies/fairness.py and reports/fairness/): when set, the review cost is expressed at the
 buyer's market's price level L (median order value of the region over the marketplace's,
-estimated on the training window), i.e. auto iff p * A < review_cost * L. Amounts are
+estimated on the training window), i.e. auto iff p * c * A < review_cost * L. Amounts are
 USD-equivalent, so without it the same share of a basket costs a Singapore buyer a review
 far more often than an Indonesian one (SG prices are 1.6x TH, ID 0.8x), which is what made
 the router fail the equalized-odds constraint across regions. The region (a market, not a

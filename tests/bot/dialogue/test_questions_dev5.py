@@ -236,3 +236,49 @@ def test_a_parcel_that_never_came_is_still_not_received(chat, nlu):
     nlu.script[text] = "item_not_received"
     turn = chat.say(text)
     assert "HELP-8.4" not in citations(turn), bot_text(turn)
+
+
+def test_what_did_i_do_wrong_beside_a_review_gets_the_flags_meaning(chat, nlu, answerer):
+    """dev16 x38 / dev17 y48: retrieval answered with REV-6.2's worked example ("2 refunds
+    out of 5 orders ... so review applies"); the buyer asked what they did, REV-6.6's question:
+    the flag's conditions, and that it accuses no one."""
+    answerer.text = "2 refunds out of 5 orders in a year is 40%, so review applies."
+    answerer.citations = ("REV-6.2",)
+    text = (
+        "Wonderful, every refund I ask for now comes back 'under review'. Years of shopping "
+        "here and this is the thanks. So what exactly did I do wrong?"
+    )
+    nlu.script[text] = "request_refund"
+    turn = chat.say(text)
+    said = bot_text(turn)
+    assert "does not mean you did anything wrong" in said and "90 days" in said, said
+    assert "2 refunds out of 5" not in said
+    assert {"REV-6.6", "REV-6.2"} <= citations(turn)
+    assert turn["expecting"] not in ("order_id", "reason"), said
+
+
+def test_why_my_account_is_reviewed_asked_after_a_story_is_a_question(chat, nlu, answerer):
+    """dev19 r37: the why in the second sentence, without its mark, read as tracking a refund
+    (0.97): asked which order, then "No refund has been issued"."""
+    answerer.citations = ("REV-6.2", "REV-6.6")
+    text = (
+        "Last time I asked for a refund you said somebody has to 'review' it first?? Why is my "
+        "account being reviewed, did I do something wrong"
+    )
+    nlu.script[text] = "track_refund"
+    turn = chat.say(text)
+    assert answerer.questions[-1] == text, bot_text(turn)
+    assert turn["expecting"] != "order_id", bot_text(turn)
+    assert "REV-6.6" in citations(turn)
+
+
+def test_a_review_question_answered_by_another_clause_keeps_its_answer(chat, nlu, answerer):
+    """The flag's reply only where retrieval finds the flag's clauses: "why do refunds over $100
+    need a review?" is the limit's rule."""
+    answerer.text = "Refunds above $100 are always reviewed by a person."
+    answerer.citations = ("REV-6.1",)
+    text = "why do refunds over $100 need a review?"
+    nlu.script[text] = "ask_policy"
+    turn = chat.say(text)
+    assert "Refunds above $100" in bot_text(turn)
+    assert "REV-6.6" not in citations(turn)
