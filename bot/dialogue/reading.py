@@ -29,6 +29,7 @@ from bot.dialogue.vocabulary import (
     TRACKING,
 )
 from bot.dialogue.wording import (
+    AS_NEW,
     CAME_LATE,
     DAMAGE_DENIED,
     FIRM_YES,
@@ -233,6 +234,11 @@ class MessageReading(TurnBase):
         came broken"), when the NLU read none; two reasons named are no answer."""
         said = DAMAGE_DENIED.blank(self.said)
         named = [name for name, words in REASON_WORDS.items() if words.search(said)]
+        request = intent or (self.state.flow.intent if self.state.flow else self.intent)
+        if not named and request == "return_item" and AS_NEW.search(said):
+            # A return of an item said to be as delivered, nothing wrong told, is a change of
+            # mind (RET-2.1): "both unworn, tags on" (dev16 x40) was asked what went wrong.
+            return ClaimType.CHANGE_OF_MIND_RETURN.value
         if set(named) == PARCEL_MISSING_REASONS:
             # "ของยังไม่มา เลยกำหนดส่งมา 2 วันแล้ว" (still not here, 2 days past the date): a
             # parcel not here yet and late is one that has not arrived (dev11 p60); one said to
@@ -242,7 +248,6 @@ class MessageReading(TurnBase):
             named = [(ClaimType.LATE_DELIVERY if came else ClaimType.NOT_RECEIVED).value]
         if len(named) != 1:
             return None
-        request = intent or (self.state.flow.intent if self.state.flow else self.intent)
         allowed = REASONS_OF_REQUEST.get(request)
         return named[0] if allowed is None or named[0] in allowed else None
 

@@ -92,6 +92,19 @@ SEALED_WORDS = replace(
         r"|with (the |its )?(shrink ?wrap|shrink film|plastic wrap|cellophane|seal)( still)? on)\b"
     ),
 )
+# The item said to be as delivered, to send it back (RET-2.3: unused, tags on, original
+# packaging), nothing wrong told: a change of mind (RET-2.1). "wanna send back the linen shirt
+# ... both unworn, tags on" (dev16 x40), "tra lai cai ban phim ... hang con nguyen hop" (still
+# in its box, dev16 x18) were asked what went wrong (`Reading._reason_in_words`).
+AS_NEW = replace(
+    SEALED_WORDS,
+    english=re.compile(
+        rf"(?:{SEALED_WORDS.english.pattern})"  # type: ignore[union-attr]
+        r"|\b(unworn|unused|unwashed|tags? (are |is )?(still )?(on|attached)"
+        r"|with (the |its |all )?(original )?tags"
+        r"|in (the |its |their )?original (box|packaging|condition))\b"
+    ),
+)
 OPENED_WORDS = replace(
     local.OPENED,
     english=re.compile(
