@@ -82,6 +82,7 @@ from bot.dialogue.wording import (
     NOT_AS_NEW,
     NOT_AS_NEW_DENIED,
     NOT_NOW,
+    OFF_PLATFORM,
     ONLY_INSIDE,
     OPENED_NOT_ITEM,
     OPENED_WORDS,
@@ -105,6 +106,7 @@ from bot.dialogue.wording import (
     RULE_WORD_FIRST,
     SEALED_WORDS,
     SELLER_COMPLAINT,
+    SELLER_NAMED,
     SEND_BACK,
     SENT_BACK,
     SUPPOSED,
@@ -278,6 +280,16 @@ class TurnHandler(Deciding):
         if self.option == "no_thanks":
             state.end_flow()
             return self._say(replies.text("anything_else"))
+        if flow is None and state.proposal is None and self._off_platform_told():
+            # A seller asking to be paid, or to refund, outside the app: HELP-8.3's warning
+            # first, whatever else the message asks ("if I cancel and just bank transfer him
+            # directly he'll knock 10% off ... that sounds ok right?" got "I'm not sure our
+            # policy covers that", dev17 y54). A sure request goes on after it (dev18 z49).
+            self._off_platform_warning()
+            if not self._sure_request():
+                # Asked about (not a request): the report to the agents on offer (HELP-8.3).
+                self._reply(replies.text("report_seller_offer"))
+                return self._offer_person_keep_flow()
         if flow is None and state.proposal is None and PRICE_DROP.search(self.said):
             # "it's 119 in the sale, I want the 30 difference back": no claim the rules decide
             # (read as a refund, it asked what went wrong, then took "TWO DAYS later" for a
@@ -1385,6 +1397,29 @@ class TurnHandler(Deciding):
         self._offer_check()
         return self.out
 
+    def _off_platform_told(self) -> bool:
+        """A seller's offer or demand to pay, or refund, outside the app (HELP-8.3)."""
+        return bool(OFF_PLATFORM.search(self.said)) and bool(SELLER_NAMED.search(self.said))
+
+    def _off_platform_warning(self) -> None:
+        """HELP-8.3's warning, its second paragraph, in the buyer's language: never pay or take
+        a refund outside the app (not protected), report such a seller."""
+        language = current().language
+        clause = clause_book_in(language)[OFF_PLATFORM_CLAUSE]
+        warning = [part for part in clause.text.split("\n\n") if part.strip()][-1]
+        answer = PolicyAnswer(warning, (OFF_PLATFORM_CLAUSE,), True, (), language=language)
+        quoted, referred = policy_quote(answer, language)
+        self._side_turn = True
+        self._reply(quoted, list(dict.fromkeys((OFF_PLATFORM_CLAUSE, *referred))))
+
+    def _sure_request(self) -> bool:
+        """A request the intent reader is sure of, which is not asked as a question."""
+        return (
+            self.intent in FLOW_INTENTS
+            and self.parse.intent.confidence >= SURE_REQUEST
+            and not self._may_ask()
+        )
+
     def _price_drop_rule(self) -> Outcome:
         """REF-5.7 quoted: a price drop is not refunded; cancel a pending order or return a
         delivered one within its window to buy again at the new price."""
@@ -1921,6 +1956,8 @@ class TurnHandler(Deciding):
 
 # The rule for a price that dropped after the purchase.
 PRICE_DROP_CLAUSE = "REF-5.7"
+# Payments and refunds outside the app: not protected; report the seller.
+OFF_PLATFORM_CLAUSE = "HELP-8.3"
 # The account's review flag: the rule (REV-6.2) and why an account has it (REV-6.6); the
 # "review_flag" reply states both.
 REVIEW_CLAUSES = frozenset({"REV-6.2", "REV-6.6"})

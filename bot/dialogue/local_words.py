@@ -631,6 +631,34 @@ PRICE_DROP = Words(
         r" sa presyo",
     ),
 )  # fmt: skip
+# Paying a seller or taking a refund outside the app (HELP-8.3: not protected, report it):
+# "transfer terus ke akaun dia", "chuyển khoản trực tiếp cho shop", "โอนตรงให้ร้าน", "i-GCash ko
+# na lang sa seller". Read with a seller named (`SELLER_NAMED`).
+OFF_PLATFORM = Words(
+    malay=words(
+        r"(?:transfer|tf|pindah\w*|bayar|byr) (?:\w+ ){0,3}(?:terus|langsung|direct|sendiri)",
+        r"(?:luar|diluar) (?:aplikasi|apps?|app|platform)", "transfer bank", "bank transfer",
+        r"(?:rekening|akaun|akun) (?:bank )?(?:penjual|seller|dia|nya|kedai|toko)",
+    ),
+    thai=thai("โอนตรง", "นอกแอป", "โอนเข้าบัญชี", "โอนผ่านธนาคาร", "โอนเงินให้ร้าน", "โอนให้ร้าน"),
+    vietnamese=words(
+        r"chuyen khoan (?:\w+ ){0,3}(?:truc tiep|rieng|thang)",
+        r"(?:ngoai|ben ngoai) (?:app|ung dung|san)",
+        r"chuyen khoan (?:cho |qua )?(?:nguoi ban|shop|ho|ban ay|anh ay|chi ay)",
+    ),
+    tagalog=words(
+        r"(?:bank|direct) transfer", r"(?:sa )?labas ng (?:app|apps|shopee|lazada|platform)",
+        r"(?:i-?)?gcash (?:\w+ ){0,3}(?:seller|kanya|siya|sa kanila)",
+        r"(?:magbayad|bayaran|bayad) (?:\w+ ){0,2}(?:direkta|diretso|direct)",
+    ),
+)  # fmt: skip
+# A seller named: "seller", "penjual", "người bán", "ร้าน", "tindahan".
+SELLER_NAMED = Words(
+    malay=words("penjual", "seller", "kedai", "toko", "penjualnya", "tokonya", "kedainya"),
+    thai=thai("ร้าน", "แม่ค้า", "พ่อค้า", "คนขาย", "ผู้ขาย"),
+    vietnamese=words("nguoi ban", "shop", "cua hang", "chu shop"),
+    tagalog=words("seller", "tindahan", "nagbebenta", "tindera", "tindero"),
+)  # fmt: skip
 # An item said missing from a parcel that came ("takde dalam kotak", "ไม่ครบ", "thieu",
 # "kulang"): an incomplete delivery (HELP-8.4) for that item.
 MISSING_FROM_PARCEL = Words(

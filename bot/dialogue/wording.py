@@ -704,6 +704,28 @@ PARCEL_CAME = replace(
         r"|the (box|parcel|package))))\b"
     ),
 )
+# Paying a seller or taking a refund outside the app (HELP-8.3): "the seller ... if I cancel and
+# just bank transfer him directly he'll knock 10% off ... that sounds ok right?" (dev17 y54:
+# "I'm not sure our policy covers that"), "keeps messaging me to cancel and pay him by bank
+# transfer instead" (dev18 z49: cancelled, the warning never said). Read with a seller named.
+OFF_PLATFORM = replace(
+    local.OFF_PLATFORM,
+    english=re.compile(
+        r"\b(bank transfer|wire (him|her|them|the money)"
+        r"|transfer (it |the money |him |her |them |the seller )?(directly|direct|straight)"
+        r"|pay (him|her|them|the seller|the shop|the store) (directly|direct|outside|off|by bank"
+        r"|via bank|through (his|her|their) bank)"
+        r"|(outside|off) (of )?(the |this )?(app|platform|site)|e-?wallet link"
+        r"|(paynow|paylah|gcash|venmo|zelle) (him|her|them|the seller)"
+        r"|(send|transfer) (the )?money (straight |directly )?to (his|her|their) (account|bank))\b"
+    ),
+    mixed=("ms",),
+)
+SELLER_NAMED = replace(
+    local.SELLER_NAMED,
+    english=re.compile(r"\b(seller|sellers|shop|store|merchant|vendor)\b"),
+    mixed=("ms",),
+)
 # A refund or an account held for a person's review (REV-6.2, REV-6.6): "kena review",
 # "flagged", "under review", "on hold for checking".
 UNDER_REVIEW = replace(
