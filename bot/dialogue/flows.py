@@ -968,8 +968,7 @@ class TurnHandler(Deciding):
         if answer is None or not answer.confident:
             return False
         self._side_turn = True
-        quoted, referred = policy_quote(answer, current().language)
-        self._reply(quoted, list(dict.fromkeys((*answer.citations, *referred))))
+        self._reply(*self._quoted(answer))
         self._say_order_figure()
         return True
 
@@ -1383,19 +1382,24 @@ class TurnHandler(Deciding):
             text = replies.text("not_sure" if answer is not None else "no_retrieval")
             self._reply(replies.with_resume(text, resume))
             return self._offer_person_keep_flow()
-        if asks_why_reviewed(self.said) and REVIEW_CLAUSES & set(answer.citations):
-            # Why the buyer's refunds wait for a person: REV-6.6's answer (the flag's conditions,
-            # and that it accuses no one), not REV-6.2's rule or its worked example alone.
-            self._reply(replies.with_resume(replies.text("review_flag"), resume), REVIEW_CITED)
-            return self.out
-        # The quote names the clauses it refers to by title, and cites them too (issue 15); in
-        # the buyer's language when the knowledge base has the clause in it.
-        quoted, referred = policy_quote(answer, current().language)
-        citations = list(dict.fromkeys((*answer.citations, *referred)))
+        quoted, citations = self._quoted(answer)
         self._reply(replies.with_resume(quoted, resume), citations)
+        if citations is REVIEW_CITED:
+            return self.out  # about the account: no order's figure, no check offered
         self._say_order_figure()
         self._offer_check()
         return self.out
+
+    def _quoted(self, answer: PolicyAnswer) -> tuple[str, list[str]]:
+        """What the buyer is told of a confident answer, and its citations: the quote, which
+        names the clauses it refers to by title and cites them too (issue 15), in the buyer's
+        language when the knowledge base has the clause in it. Why the buyer's refunds wait for
+        a person gets REV-6.6's answer instead (the flag's conditions, and that it accuses no
+        one), not REV-6.2's rule or its worked example alone (`asks_why_reviewed`)."""
+        if asks_why_reviewed(self.said) and REVIEW_CLAUSES & set(answer.citations):
+            return replies.text("review_flag"), REVIEW_CITED
+        quoted, referred = policy_quote(answer, current().language)
+        return quoted, list(dict.fromkeys((*answer.citations, *referred)))
 
     def _off_platform_told(self) -> bool:
         """A seller's offer or demand to pay, or refund, outside the app (HELP-8.3)."""
