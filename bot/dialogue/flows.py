@@ -255,6 +255,16 @@ class TurnHandler(Deciding):
                 answered = self._answer_if_sure(offer_person=True)
                 if answered is not None:
                     return answered
+            if (
+                flow is None
+                and state.proposal is None
+                and self._sends_back()
+                and not self._names_payment_problem()
+            ):
+                # An item to send back and no payment problem named, even read surely as one:
+                # "... never charged it or wore it ... I'd rather send it back now" (payment at
+                # 0.94 from "charged", handed to the payment desk: dev21 b58).
+                return self._start_answering("return_item")
             if flow is None and state.proposal is None and self._payment_reading_unsure():
                 # A story read as a payment problem below the sure bar, naming none ("I was
                 # thinking I could send mine back ... how much I'd actually get back", "late
@@ -400,6 +410,18 @@ class TurnHandler(Deciding):
         if flow is not None and state.expecting and self._asks():
             # "Is 30 days for shoes also?" while the order is asked: the act reader is sure it
             # is a question even when the intent reader is not; answered, then asked again.
+            return self._answer_question()
+        if (
+            flow is not None
+            and state.expecting
+            and self.intent not in (flow.intent, "request_human")
+            and self.parse.intent.confidence < SURE_REQUEST
+            and bool(QUESTION_SENTENCE.search(self.text))
+        ):
+            # A question beside an unsure other reading, while the flow waits for an answer:
+            # "what do u need in the photo exactly? i already threw the box out" to the photo
+            # request (wrong item at 0.54: a new request was started, dev21 b59). Answered, and
+            # the open question asked again.
             return self._answer_question()
         if flow is not None and (NEVER_MIND.search(self.said) or self._is_no()):
             state.end_flow()
