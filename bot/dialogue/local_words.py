@@ -291,6 +291,8 @@ ACTION_ASKED = Words(
 CANCEL = Words(
     malay=words(
         r"batal(?:kan|kn|in|kan je|kan saja|kan aja)?", "cancelkan", "cancelin",
+        # "Saya ingin membatalkan pesanan ..." (dev21 b17: asked what went wrong, then a person).
+        "membatalkan",
         r"(?:nak|mau|mahu|ingin|minta|tolong|pls|please|bantu) (?:di)?cancel",
     ),
     thai=thai("ยกเลิก"),

@@ -51,6 +51,7 @@ from bot.dialogue.wording import (
     THANKS,
     WHEN_ASKED,
     YES_LEAD,
+    YES_TAIL,
     YES_WORDS,
     cancel_asked,
     without_fine,
@@ -534,7 +535,7 @@ class MessageReading(TurnBase):
             or self.intent == "affirm"
             or self.said in YES_WORDS
             or (
-                any(YES_LEAD.match(part) for part in sentences)
+                any(YES_LEAD.match(part) or YES_TAIL.search(part) for part in sentences)
                 and not NOT_PLAIN_YES.search(self.said)
             )
         )

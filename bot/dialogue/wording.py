@@ -54,6 +54,12 @@ YES_LEAD = replace(
     ),
 )
 NO_LEAD = replace(local.NO_LEAD, english=re.compile(_FILLER + r"(?:no|nope|nah)\b"))
+# A yes that ends a sentence: "Oh, a refund would be lovely, yes please." (dev21 b26: at the
+# refund's confirmation, read as a new refund request; asked which order, then a person).
+YES_TAIL = re.compile(
+    r"[,;:\-]\s*(?:oh\s+)?(?:yes|yeah|yep|yup|ok|okay|sure)(?:\s+(?:please|pls|plz|thanks|thank"
+    r" you|go ahead|do it))?\s*$"
+)
 # "ok thanks, I decide later" opens with an ok and defers: no yes to anything (dev7 j12 had a
 # return authorised on it, at the check offer and again at the confirmation).
 # "ok thanks" to "Shall I check order X?": a buyer who asked a question and got the answer, not

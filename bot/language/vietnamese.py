@@ -8,7 +8,8 @@ minh nha", "chua nhan dc hang"), so the English NLU model read it. Two cues, per
   one vowel (ế, ộ, ừ) or a tilde on e, i, u or y (ẽ, ĩ, ũ, ỹ). French and Portuguese share â, ê,
   ô, à, é, ã, õ and are not counted;
 - a syllable of frequent Vietnamese chat typed without diacritics (toi, minh, muon, huy, hoan
-  tien, chua, duoc/dc, khong, nhan, giup, roi...), whole words only. Left out: syllables that
+  tien, chua, duoc/dc, khong, nhan, giup, roi, chat's mk/mik for mình, vs for với, bn for bạn...),
+  whole words only. Left out: syllables that
   are words of English ("hang", "don", "can", "on", "mat", "may", "ban", "the", "an", "ve"),
   Malay, Indonesian or Tagalog ("mau", "dong", "tuan", "dia", "di", "na", "sa", "la", "ma",
   "da"). "ko" (không) is kept although it is Tagalog's "my": alone it never makes half of a
@@ -40,6 +41,7 @@ SYLLABLES = _words(
     den chay thung rach uot nhem chiu trach nhiem phi mien lai nhu nghiem goi phuong sua
     huong dung nguoi khach tai tk sdt vao ra len xuong dang coi thay trong chao cua moi lan
     gia xanh hom luc chieu mai nghe vua nham luong rong cung nhieu thoi quen phim
+    mk mik vs bn
     """
 )
 # At least this share of a message's words carry a cue (letter or syllable).

@@ -1,7 +1,7 @@
 """What the blind set dev21 found (stop 52): a device's charge is no payment problem, packaging
 thrown away still leaves the item to photograph, and "haan ok" is a yes."""
 
-from tests.utils.builders import bot_text
+from tests.utils.builders import bot_text, citations
 
 
 def test_a_watch_never_charged_and_sent_back_is_a_return_not_a_payment_problem(chat, nlu):
@@ -50,3 +50,40 @@ def test_haan_ok_at_a_confirmation_is_a_yes(chat, nlu):
     nlu.confidence = 0.40
     turn = chat.say("haan ok")
     assert turn["actions"] and turn["actions"][0]["type"] == "cancel", bot_text(turn)
+
+
+def test_a_yes_ending_the_sentence_at_a_refunds_confirmation_is_a_yes(chat, nlu):
+    # dev21 b26: "Oh, a refund would be lovely, yes please." read as a new refund request
+    # (0.999): asked which order, what went wrong, then a person.
+    text = "my headphones S300 never came, they are late"
+    nlu.script[text] = "item_not_received"
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    answer = "Oh, a refund would be lovely, yes please."
+    nlu.script[answer] = "request_refund"
+    nlu.confidence = 0.999
+    turn = chat.say(answer)
+    assert [a["type"] for a in turn["actions"]] == ["refund"], bot_text(turn)
+
+
+def test_membatalkan_asks_to_cancel(chat, nlu):
+    # dev21 b17: out of scope at 0.20, asked what went wrong three times, then a person.
+    text = (
+        "Selamat pagi. Saya ingin membatalkan pesanan P100 kerana tersalah pilih saiz. Boleh "
+        "saya tahu adakah dikenakan sebarang caj pembatalan? Terima kasih."
+    )
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.20
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "CAN-1.1" in citations(turn)
+
+
+def test_unaccented_vietnamese_chat_abbreviations_are_vietnamese(chat, nlu):
+    # dev21 b23: identified as Indonesian, read as a complaint, offered a review.
+    text = "huy don giup mk vs, dat nham mau r. ma don P100 nha"
+    nlu.script[text] = "complaint"
+    nlu.confidence = 0.71
+    turn = chat.say(text)
+    assert turn["language"] == "vi", bot_text(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
