@@ -919,6 +919,9 @@ REASONS = {
             "ส่งผิด", "ได้ผิด", "ไม่ตรงปก", "ไม่ใช่ของที่สั่ง", "ไม่ตรงกับที่สั่ง",
             # "ร้านส่งของผิดมา", "ได้สีผิด", "ผิดไซซ์" (dev11 p27).
             "ส่งของผิด", "ของผิด", "สีผิด", "ไซซ์ผิด", "ผิดสี", "ผิดไซซ์", "ผิดแบบ", "ผิดรุ่น",
+            # "ดิฉันสั่งเคสโทรศัพท์สีดำ แต่ได้รับเป็นสีชมพูมา" (ordered black, but received pink:
+            # dev20 a14, asked what went wrong until a person took over).
+            r"สั่ง[^ ]{0,40}(?: [^ ]{1,40}){0,2} ?แต่(?:ได้รับ|ได้|ส่ง|มา)",
         ),
         vietnamese=words(
             r"(?:giao|gui) (?:sai|nham)", r"(?:sai|nham) (?:hang|san pham)",
@@ -930,6 +933,12 @@ REASONS = {
             r"maling (?:item|produkto|binigay|pinadala)",
             r"mali (?:ang|yung) (?:dumating|pinadala|binigay|item)",
             r"(?:hindi|di) (?:ito |eto )?(?:yung|ang) (?:inorder|in-order|binili) ko",
+            # "pink ung dumating, black ung inorder ko" (the one that came is pink, the one I
+            # ordered black: dev21 b38, read as a parcel not received).
+            r"(?:ung|yung|ang) duma?ting,? (?:\w+ ){1,3}(?:ung|yung|ang) (?:inorder|in-order"
+            r"|order|binili) ko",
+            r"(?:inorder|in-order|binili) ko (?:ay |is )?(?:\w+ ){1,3}(?:pero|tapos|kaso) "
+            r"(?:\w+ ){0,3}(?:dumating|natanggap|pinadala|binigay)",
         ),
     ),
     "not_received": Words(

@@ -45,9 +45,8 @@ _FILLER = r"^(?:(?:hmm+|um+|uh+|well|oh|ah|alright|right)[,.!]* +)?"
 YES_LEAD = replace(
     local.YES_LEAD,
     english=re.compile(
-        _FILLER
-        + r"(?:yes|yeah|yep|yup|ok|okay|k|sure|go ahead|please do|do it|go for it|sounds good"
-        r"|that['’]?s fine|fine by me|please proceed|proceed"
+        _FILLER + r"(?:yes|yeah|yep|yup|ya|yah|ok|okay|k|sure|go ahead|please do|do it|go for it"
+        r"|sounds good|that['’]?s fine|fine by me|please proceed|proceed"
         # Hindi and Urdu, typed in English chats in Singapore and Malaysia: "haan ok" (dev21
         # b53: read out of scope three times at the confirmation, then a person).
         r"|haan|haa|han ji|haan ji|ji haan|theek hai|thik hai|acha|accha)\b"
@@ -607,7 +606,9 @@ NOT_AS_NEW = replace(
 NOT_AS_NEW_DENIED = replace(
     local.NOT_AS_NEW_DENIED,
     english=re.compile(
-        r"\b(never|not|haven'?t|hasn'?t|didn'?t|did not|have not|has not|without|not even)"
+        # "nvr worn it outside" (dev20 a04: refused as worn outside).
+        r"\b(never|nvr|neva|not|haven'?t|havent|hasn'?t|didn'?t|didnt|did not|have not|has not"
+        r"|without|not even)"
         r"( \w+){0,2} (worn|wore|washed|laundered|removed?|cut|took|taken|ripped|pulled|lost"
         r"|threw|thrown)\b"
     ),
