@@ -1221,10 +1221,12 @@ class TurnHandler(Deciding):
             # wrong item needs, which makes the reason at the ordinary bar the claim (asked
             # "What went wrong?", the buyer said it all again: dev3 f58).
             sure = flow.reason_read
+        in_words = False
         if sure is None and intent in ASKS_REASON:
             # "retrun (M1O20) changd my mind": the reason reader names nothing (or the same,
             # unsurely), the reason quick replies' own words name one: it came with the request.
             sure = self._reason_in_words_unopposed(intent)
+            in_words = sure is not None
         agreeing = AGREEING_REASON.get(intent)
         if (
             sure is None
@@ -1243,8 +1245,13 @@ class TurnHandler(Deciding):
             flow.claim_type = ClaimType(sure)
             if carried is None:
                 # The claim is what the message names, as surely as it names it ("problem with
-                # K9501, it came broken" reads out_of_scope, its reason surely damaged).
-                flow.confidence = max(flow.confidence, self._confidence_in(sure))
+                # K9501, it came broken" reads out_of_scope, its reason surely damaged); in the
+                # reason replies' own words, as surely as a tapped reply ("di ko pa nagamit, may
+                # tag pa": the reason reader unsure, a person was asked to review the return
+                # once the reason was no longer asked, dev15 w22).
+                flow.confidence = max(
+                    flow.confidence, 1.0 if in_words else self._confidence_in(sure)
+                )
         elif intent in LATE_CAN_MEAN and ClaimType.LATE_DELIVERY.value in (
             flow.reason_read,
             self._reason_in_words_unopposed(intent),

@@ -51,3 +51,15 @@ def test_as_new_words_do_not_make_a_refund_request_a_return(chat, nlu):
     nlu.confidence = 0.97
     turn = chat.say(text)
     assert turn["expecting"] == "reason", bot_text(turn)
+
+
+def test_a_return_told_in_words_alone_is_not_sent_to_a_person_as_unsure(chat, nlu):
+    """dev15 w22: out of scope at 0.38, the return and its change of mind in the buyer's words
+    ("di ko pa nagamit, may tag pa"): proposed, not sent to a person as an unsure reading."""
+    text = "pwede ko ba ibalik yung blue dress sa order D200? di ko pa nagamit, may tag pa"
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.38
+    nlu.reasons[text] = ("change_of_mind", 0.3)
+    turn = chat.say(text)
+    assert turn["status"] == "bot", bot_text(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
