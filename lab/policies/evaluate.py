@@ -33,7 +33,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import matplotlib
@@ -361,6 +361,19 @@ def _decision_frame(
     ).astype({"score": float})
 
 
+def _catch_rate_arg(value: str) -> str:
+    """'measured', or a share in (0, 1]: anything else is a clear usage error, not a traceback."""
+    if value == "measured":
+        return value
+    try:
+        rate = Decimal(value)
+    except InvalidOperation:
+        rate = Decimal(-1)
+    if not Decimal(0) < rate <= Decimal(1):
+        raise argparse.ArgumentTypeError(f"expected 'measured' or a share in (0, 1], got {value!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m lab.policies.evaluate", description=__doc__.split("\n\n")[0]
@@ -406,6 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--review-catch-rate",
+        type=_catch_rate_arg,
         default="measured",
         help="share of abusive claims a review denies; 'measured' (default) takes it from the "
         "training window's log, 1 is the old assumption that a reviewer catches every abuse",

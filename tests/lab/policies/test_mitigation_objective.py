@@ -130,3 +130,15 @@ def test_the_cheaper_objective_counts_what_reviews_let_through() -> None:
     human_by = {"review_abusers": abusive.copy(), "review_none": np.zeros(100, dtype=bool)}
     assert _cheaper_objective(human_by, abusive, exposure, 2.5)[0] == "review_abusers"
     assert _cheaper_objective(human_by, abusive, exposure, 2.5, catch=0.5)[0] == "review_none"
+
+
+def test_the_evaluations_catch_rate_option_rejects_what_is_no_share(capsys) -> None:
+    import pytest
+
+    from lab.policies.evaluate import main
+
+    for bad in ("abc", "0", "1.5"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["--review-catch-rate", bad])
+        assert stopped.value.code == 2
+        assert "--review-catch-rate" in capsys.readouterr().err
