@@ -1227,6 +1227,9 @@ class TurnHandler(Deciding):
             # unsurely), the reason quick replies' own words name one: it came with the request.
             sure = self._reason_in_words_unopposed(intent)
             in_words = sure is not None
+        told = self._reason_of_parts(intent) if sure is None and intent in ASKS_REASON else None
+        if told is not None:
+            sure = told[0]
         agreeing = AGREEING_REASON.get(intent)
         if (
             sure is None
@@ -1250,7 +1253,8 @@ class TurnHandler(Deciding):
                 # tag pa": the reason reader unsure, a person was asked to review the return
                 # once the reason was no longer asked, dev15 w22).
                 flow.confidence = max(
-                    flow.confidence, 1.0 if in_words else self._confidence_in(sure)
+                    flow.confidence,
+                    1.0 if in_words else told[1] if told else self._confidence_in(sure),
                 )
         elif intent in LATE_CAN_MEAN and ClaimType.LATE_DELIVERY.value in (
             flow.reason_read,

@@ -344,6 +344,7 @@ def run(
         handler = TurnHandler(state, ctx, parse, attachments)
         handler.asks_about = asked
         handler.question_read = question_read
+        handler.parts = list(parts or ())
         out = handler.run()
     return go_on(state, ctx, out)
 

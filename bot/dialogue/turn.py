@@ -74,6 +74,10 @@ class TurnBase:
         # (`DialogueManager._asks_about`), whether or not the message names an order: a request
         # naming its order answers that sentence before it goes on (`_asks_in_a_named_request`).
         self.question_read = False
+        # The message's parts, each read alone, when it is read whole all the same
+        # (`bot.dialogue.several.run`): a part that tells its problem gives the request its
+        # reason (`reading.MessageReading._reason_of_parts`).
+        self.parts: list[ParseResult] = []
         # The whole message this turn reads a part of (`bot.dialogue.several`): the item a
         # question's check offer is about may be named in another part.
         self.message_text = parse.text

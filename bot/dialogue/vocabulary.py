@@ -45,6 +45,11 @@ REASON_MIN_CONFIDENCE = 0.5
 # (reason named, precision / recall): 0.5 -> 0.922 / 0.863, 0.7 -> 0.949 / 0.745; the turns
 # saved net of wrong offers are equal, and 0.7 makes half as many wrong offers.
 REASON_OPENING_CONFIDENCE = 0.7
+# A problem one sentence of an opening tells, read alone by the intent reader (damaged_item,
+# wrong_item, item_not_received), gives the request read whole its reason from this confidence:
+# a short sentence's problem intent is the surest reading the NLU makes of a problem, surer than
+# the reason reader's of the long message (`MessageReading._reason_of_parts`).
+PART_PROBLEM_CONFIDENCE = 0.8
 NO_REASON = "none"
 # The answer to "What went wrong?" names a reason by construction: the reader's best reason is
 # taken from this low bar (a wrong one costs a declined offer; asking again costs a turn and,

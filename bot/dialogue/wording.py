@@ -262,6 +262,9 @@ _ENGLISH_FIT = (
     r"(phone|laptop|port|socket|plug|device|charger|car|tablet|ipad|iphone|outlet|machine"
     r"|camera|console|tv|printer|model))|too (big|small|large|tight|loose"
     r"|narrow|wide|baggy)|wrong size (for|on) (me|him|her|us|them|my \w+)"
+    # "the sneakers ... they rub on my heel" (dev21 b44: asked what went wrong).
+    r"|(rub|rubs|rubbing|pinch|pinches|hurt|hurts) (on |against )?my"
+    r" (heels?|toes?|feet|foot|ankles?)"
 )
 _ENGLISH_REASONS = {
     # A fit ("too big on me", "doesn't fit", "wrong size for me") is a change of mind: the item is
@@ -292,6 +295,8 @@ _ENGLISH_REASONS = {
         r"|spoil(ed|t)|rotten|melted"
         r"|scratch(ed|es)|bent|snapped|crushed|leak(s|ing|ed)?|in (pieces|bits|peices)"
         r"|fell apart|falls apart|came apart|faulty|defective|dead on arrival"
+        # "BOTH bags of mixed nuts ... came split open, nuts all over the box" (dev20 a16).
+        r"|(split|burst|bursted) open"
         # "the head ... was hanging off by a thread. the seams were barely sewn" (dev19 r13).
         r"|hanging off|(came|fell|falling|coming) off|seams? (\w+ )?(split|ripped|came undone"
         r"|coming undone|barely sewn|unravell?ing)"
@@ -514,6 +519,8 @@ NO_PROBLEM = replace(
         r"\b(no (problems?|issues?) (with|on)|(has|had|have) no (problems?|issues?)|nothing wrong"
         r"|(is|are|was|were|'s) (all )?(fine|ok|okay|alright|perfect|in perfect condition)"
         r"|works? (fine|perfectly|great)"
+        # "It came fine and it looks nice but she says it is not her style" (dev13 u09).
+        r"|(came|arrived) (just )?(fine|ok|okay|perfect|in (perfect|good) (condition|shape))"
         # "The tote bag from the same week I'm keeping" (dev12 q03).
         r"|(i'?m|i am|i'?ll|i will) keep(ing)?( (it|them|that|this))?"
         r"|keeping (it|them|that|this))\b"
