@@ -57,7 +57,10 @@ def test_unused_with_its_label_on_beats_a_problem_guessed_below_even_odds(chat, 
 
 def test_an_item_said_to_have_come_fine_is_a_change_of_mind_whatever_the_reader_guesses(chat, nlu):
     # dev13 u09: wrong_item at 0.76 on a gift that "came fine" but is "not her style".
-    text = "The dress D200 came fine and it looks nice but she says it is not her style. Can I send it back?"
+    text = (
+        "The dress D200 came fine and it looks nice but she says it is not her style. "
+        "Can I send it back?"
+    )
     nlu.script[text] = "return_item"
     nlu.reasons[text] = ("wrong_item", 0.76)
     turn = chat.say(text)

@@ -4,7 +4,7 @@ wrong told, is a change of mind (RET-2.1): not asked "What went wrong?" (dev16 x
 import pytest
 
 from bot.dialogue.wording import AS_NEW
-from tests.utils.builders import bot_text
+from tests.utils.builders import bot_text, citations
 
 
 @pytest.mark.parametrize(
@@ -62,4 +62,25 @@ def test_a_return_told_in_words_alone_is_not_sent_to_a_person_as_unsure(chat, nl
     nlu.reasons[text] = ("change_of_mind", 0.3)
     turn = chat.say(text)
     assert turn["status"] == "bot", bot_text(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_an_item_worn_once_is_not_returned_for_a_change_of_mind(chat, nlu):
+    # The simulator's wardrobing buyer: "WORE THE batik shirt ONCE, DOESN'T FIT. RETURN IT, FULL
+    # REFUND" was authorised as an unused return.
+    text = "WORE THE blue dress from D200 ONCE, DOESN'T FIT. RETURN IT, FULL REFUND"
+    nlu.script[text] = "return_item"
+    nlu.confidence = 0.97
+    turn = chat.say(text)
+    said = bot_text(turn)
+    assert not turn["actions"], said
+    assert turn["expecting"] != "confirmation", said
+    assert "RET-2.3" in citations(turn), said
+
+
+def test_an_item_tried_on_around_the_house_is_still_returnable(chat, nlu):
+    text = "return the blue dress from D200, doesn't fit, i only wore it around the house"
+    nlu.script[text] = "return_item"
+    nlu.confidence = 0.97
+    turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
