@@ -322,6 +322,16 @@ class Simulation:
                 name: by(lambda r: r.outcome, [r for r in started if r.case.claim_genuine is truth])
                 for name, truth in (("genuine_claim", True), ("abusive_claim", False))
             },
+            # Where each genuine buyer's conversation ended, per scenario: some scenarios end with
+            # a person by the policy whatever the bot does (a person asked for, REV-6.4; a
+            # payment problem, REV-6.3; a dispute, REV-6.5; a parcel marked delivered, after 48
+            # hours, INR-4.2), which bounds the share of genuine buyers the bot can resolve.
+            "genuine_outcomes_by_scenario": {
+                scenario: by(lambda r: r.outcome, group)
+                for scenario, group in _by_scenario(
+                    [r for r in started if r.case.latent_type == "genuine"]
+                ).items()
+            },
             "actions": dict(sorted(Counter(a for r in records for a in r.actions).items())),
             "ratings": {
                 "given": len(ratings),
@@ -329,6 +339,13 @@ class Simulation:
                 "histogram": {str(s): ratings.count(s) for s in range(1, 6)},
             },
         }
+
+
+def _by_scenario(records: list[Record]) -> dict[str, list[Record]]:
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        groups.setdefault(record.case.scenario, []).append(record)
+    return dict(sorted(groups.items()))
 
 
 def write_run(simulation: Simulation, directory: Path) -> dict[str, Path]:

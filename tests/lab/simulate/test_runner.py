@@ -87,6 +87,11 @@ def test_errors_are_counted_retried_with_the_same_key_and_never_end_the_run(tmp_
     by_claim = summary["outcomes_by_claim"]
     assert sum(sum(v.values()) for v in by_claim.values()) == len(started)
     assert sum(by_claim["abusive_claim"].values()) == sum(not r.case.claim_genuine for r in started)
+    # Genuine buyers' outcomes per scenario add up to the genuine buyers' outcomes.
+    by_scenario = summary["genuine_outcomes_by_scenario"]
+    genuine = [r for r in started if r.case.latent_type == "genuine"]
+    assert sum(sum(v.values()) for v in by_scenario.values()) == len(genuine)
+    assert set(by_scenario) == {r.case.scenario for r in genuine}
 
     paths = write_run(sim, tmp_path / "run")
     with paths["truth"].open() as f:
