@@ -739,7 +739,10 @@ OFF_PLATFORM = replace(
         r"|via bank|through (his|her|their) bank)"
         r"|(outside|off) (of )?(the |this )?(app|platform|site)|e-?wallet link"
         r"|(paynow|paylah|gcash|venmo|zelle) (him|her|them|the seller)"
-        r"|(send|transfer) (the )?money (straight |directly )?to (his|her|their) (account|bank))\b"
+        r"|(send|transfer) (the )?money (straight |directly )?to (his|her|their) (account|bank)"
+        # "if i transfer rm20 straight to his bank acc he can ship mine first" (dev13 u27).
+        r"|(straight|directly|direct) (in)?to (his|her|their|the seller'?s) (own )?(bank|account"
+        r"|acc|acct|e-?wallet))\b"
     ),
     mixed=("ms",),
 )

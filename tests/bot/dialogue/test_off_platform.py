@@ -13,6 +13,8 @@ from tests.utils.builders import bot_text, citations
         "the seller says if i cancel and just bank transfer him directly he'll knock 10% off",
         "shop wants me to pay outside the app",
         "seller sent me an e-wallet link to pay",
+        # dev13 u27: declined as a question the policy may not cover.
+        "seller msg me saying if i transfer rm20 straight to his bank acc he can ship mine first",
     ],
 )
 def test_off_platform_words(text):
