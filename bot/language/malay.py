@@ -43,7 +43,7 @@ INDONESIAN = _words(
     iya udh blm sampe retur dus ukuran mulu jelek ancur orderan batalin
     bisa dateng pake dipake nyampe kepotong pas kantor balikin beda dapet oke butuh hp resi
     resinya pesen cek dicek ternyata klaim rekening ilang bilang sore kode setelah senin kamis
-    jumat sobek lecet kemasan harusnya seharusnya tanggal
+    jumat sobek lecet kemasan harusnya seharusnya tanggal uangnya
     """
 )
 # "kenapa", "boleh", "barang", "saya", "ingin" and the like are shared and left out ("Saya ingin

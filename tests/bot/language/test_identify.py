@@ -27,6 +27,8 @@ from bot.language.malay import distinctive_share, malay_or_indonesian
             "ms",
         ),
         ("Saya ingin bicara dengan petugas", "id"),
+        # English at 0.29 from "COD" and "refund" (dev20 a28: declined in English).
+        ("kalau bayar COD. terus refund. uangnya kemana", "id"),
         ("Je voudrais un remboursement pour ma commande", "fr"),
     ],
 )
