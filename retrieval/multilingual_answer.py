@@ -30,6 +30,7 @@ from retrieval.languages import ENGLISH, LANGUAGES, TRANSLATED, check_language
 from retrieval.multilingual import MultilingualIndex
 from retrieval.multilingual_text import split_sentences, tokenize
 from retrieval.quantity import states_number
+from retrieval.situation import without_change_of_mind
 from retrieval.types import Hit
 
 # The answer-or-decline gate (issue 16, 2026-12-03): the first hit's margin (its best window's
@@ -180,7 +181,11 @@ class MultilingualAnswerer:
             if self.english is None:
                 raise ValueError("no English answerer was given")
             return self.english.answer(question, situation)
-        hits = tuple(self.index.search(question, language, self.depth))
+        # A damaged or wrong item's question is never answered with a change of mind's rules
+        # (the $5 return shipping, no exchanges), as in English (`retrieval.situation`).
+        hits = tuple(
+            without_change_of_mind(self.index.search(question, language, self.depth), situation)
+        )
         weight = self.example_weights[language]
         top = hits[: max(self.gate_depth, 1)]
         confidence = max((combined_score(h, weight) for h in top), default=None)

@@ -25,6 +25,7 @@ rules for answers to the bot's own closed questions).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -155,7 +156,7 @@ from policies.types import (
 from retrieval.answer import PolicyAnswer
 from retrieval.errors import RetrievalError
 from retrieval.quantity import MONEY, asked_kinds
-from retrieval.situation import SITUATION_MIN_CONFIDENCE
+from retrieval.situation import PROBLEM_SITUATIONS, SITUATION_MIN_CONFIDENCE
 
 
 class TurnHandler(Deciding):
@@ -1038,7 +1039,7 @@ class TurnHandler(Deciding):
         if answerer is None:
             return None
         try:
-            return answerer.answer(self.text, situation or situation_of(self.parse))
+            return answerer.answer(self.text, situation or retrieval_situation(self.parse))
         except RetrievalError:
             return None
 
@@ -2013,6 +2014,27 @@ def _items_sent_back(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
     fine ("return only the scarf and keep the dress" -> the scarf; `items_kept`)."""
     kept = items_kept(text, items)
     return [item for item in items_named(text, items) if item not in kept]
+
+
+def retrieval_situation(parse: ParseResult, language: str | None = None) -> str | None:
+    """The situation retrieval answers a question for: the NLU's (`situation_of`), else a
+    damaged or wrong item the question's own words name, in ``language`` (None: the turn's).
+    "สอบถามหน่อยค่ะถ้าร้านส่งของผิดมาให้แล้วต้องส่งคืนใครเป็นคนจ่ายค่าส่งคืนคะ" (if the shop
+    sent the wrong item, who pays the return shipping?) reads out of scope, no reason; asked
+    with no situation, it was told the change-of-mind return's $5 (dev11 p27), the wrong
+    answer `retrieval.situation.without_change_of_mind` keeps from a problem's question."""
+    named = situation_of(parse)
+    if named is not None:
+        return named
+    said = dataclasses.replace(DAMAGE_DENIED, language=language).blank(normalise(parse.text))
+    told = {
+        name
+        for name in (*PROBLEM_SITUATIONS, ClaimType.CHANGE_OF_MIND_RETURN.value)
+        if dataclasses.replace(REASON_WORDS[name], language=language).search(said)
+    }
+    if not told or not told <= PROBLEM_SITUATIONS:
+        return None  # none named, or a change of mind beside it: the NLU's reading stands
+    return "damaged" if "damaged" in told else "wrong_item"
 
 
 def situation_of(parse: ParseResult) -> str | None:

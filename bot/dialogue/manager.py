@@ -36,7 +36,7 @@ from bot.dialogue.context import (
     PreparedAnswerer,
     TurnContext,
 )
-from bot.dialogue.flows import TurnHandler, situation_of
+from bot.dialogue.flows import TurnHandler, retrieval_situation
 from bot.dialogue.offers import OfferAnswers
 from bot.dialogue.state import DialogueState
 from bot.dialogue.turn import BotMessage
@@ -243,7 +243,7 @@ class DialogueManager:
             # One thread hop for both (each hop costs a GIL hand-off under load): the policy
             # answer first, outside the turn's transaction, so the model call holds no lock. A
             # message read in parts asks its question in a part: answered in the turn.
-            prepared = engines if parts else self._prepared(engines, parse, state)
+            prepared = engines if parts else self._prepared(engines, parse, state, language)
             return self._process(
                 conversation_id,
                 buyer_id,
@@ -344,7 +344,10 @@ class DialogueManager:
 
     @staticmethod
     def _prepared(
-        engines: Engines, parse: ParseResult | None, state: dict[str, Any] | None
+        engines: Engines,
+        parse: ParseResult | None,
+        state: dict[str, Any] | None,
+        language: str | None = None,
     ) -> Engines:
         """The engines for this turn: a message the flows may answer from the knowledge base is
         answered now, before the turn's transaction (the model call then holds no lock)."""
@@ -352,7 +355,8 @@ class DialogueManager:
         if answerer is None or parse is None or not may_ask_policy(parse, state):
             return engines
         # The flows ask about the text the NLU read (`TurnHandler.text`).
-        prepared = PreparedAnswerer.prepare(answerer, parse.text, situation_of(parse))
+        situation = retrieval_situation(parse, language)
+        prepared = PreparedAnswerer.prepare(answerer, parse.text, situation)
         return dataclasses.replace(engines, answerer=prepared)
 
     async def _asks_about(self, reader: Parser, parse: ParseResult) -> bool:

@@ -609,7 +609,7 @@ NOT_AS_NEW = replace(
         r"|to (work|school|a party|a wedding|the \w+))"
         # "WORE THE batik shirt ONCE, DOESN'T FIT. RETURN IT" (simulator, wardrobing): worn,
         # not tried on (trying on indoors is fine, RET-2.3: "only wore them around the house").
-        r"|(worn|wore|used) (it |them |(the|my|this|that) (\w+ ){0,4})?(once|twice"
+        r"|(worn|wore) (it |them |(the|my|this|that) (\w+ ){0,4})?(once|twice"
         r"|a (few|couple( of)?) times|several times|many times"
         r"|for (a|one|two|three|\d+) (days?|weeks?|months?|nights?)))\b"
     ),

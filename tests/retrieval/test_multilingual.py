@@ -393,3 +393,19 @@ def test_a_quote_that_only_points_to_another_clause_brings_that_clause() -> None
     stated = [Hit("REV-6.4", "Ejen", "Ejen membalas dalam 15 minit (HELP-8.1).", 0.050, (0,))]
     answer = MultilingualAnswerer(None, PointingHits(stated), 0.03).answer("x?", language="ms")
     assert answer.citations == ("REV-6.4",)
+
+
+_WHO_PAYS = [
+    Hit("RET-2.3", "Kos pos", "Anda bayar kos pos balik $5.", 0.090, (0,)),
+    Hit("RESP-7.1", "Penjual", "Penjual bayar kos pos barang salah.", 0.080, (0,)),
+]
+
+
+def test_a_damaged_or_wrong_items_question_is_not_answered_with_a_change_of_minds_rules() -> None:
+    """dev11 p27: "if the shop sent the wrong item, who pays the return shipping?" was told
+    the change-of-mind return's $5 (RET-2.3); with the situation named, as in English, the
+    change-of-mind-only clauses are left out and the seller's rule is quoted."""
+    answerer = MultilingualAnswerer(None, FixedHits(_WHO_PAYS), 0.05)
+    assert answerer.answer("siapa bayar?", language="ms").citations[0] == "RET-2.3"
+    answer = answerer.answer("siapa bayar?", "wrong_item", language="ms")
+    assert answer.confident and answer.citations == ("RESP-7.1",)

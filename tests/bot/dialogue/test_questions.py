@@ -72,6 +72,23 @@ def test_the_situation_a_question_names_goes_to_retrieval(chat, nlu, answerer):
     assert answerer.situations == ["late_delivery", None]
 
 
+def test_a_damaged_or_wrong_item_the_question_names_in_words_goes_to_retrieval(
+    chat, nlu, answerer
+):
+    # dev11 p27: read out of scope, no reason; asked with no situation, retrieval quoted the
+    # change-of-mind return's $5 to a buyer whose item came wrong.
+    question = "if the shop sent the wrong item, who pays the return shipping?"
+    nlu.script[question] = "ask_policy"
+    nlu.reasons[question] = ("none", 0.98)
+    chat.say(question)
+    # Beside a change of mind, the words settle nothing: the NLU's reading stands.
+    mixed = "if it came broken but i also changed my mind, who pays the shipping?"
+    nlu.script[mixed] = "ask_policy"
+    nlu.reasons[mixed] = ("none", 0.98)
+    chat.say(mixed)
+    assert answerer.situations == ["wrong_item", None]
+
+
 def test_a_refund_question_at_a_confirmation_is_about_the_offer(chat, nlu, answerer):
     # dev3 f37: "I choose cash on delivery, so how you refund me?" at a cancellation read as a
     # new refund request, dropped the offer and asked for the order and what went wrong.
