@@ -297,6 +297,8 @@ _ENGLISH_REASONS = {
         r"|fell apart|falls apart|came apart|faulty|defective|dead on arrival"
         # "BOTH bags of mixed nuts ... came split open, nuts all over the box" (dev20 a16).
         r"|(split|burst|bursted) open"
+        # "The main zipper ... tore off the first time I opened it" (dev18 z59).
+        r"|tore (off|apart|away|loose)"
         # "the head ... was hanging off by a thread. the seams were barely sewn" (dev19 r13).
         r"|hanging off|(came|fell|falling|coming) off|seams? (\w+ )?(split|ripped|came undone"
         r"|coming undone|barely sewn|unravell?ing)"

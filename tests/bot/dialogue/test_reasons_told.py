@@ -100,3 +100,12 @@ def test_shoes_rubbing_on_the_heel_are_a_fit(chat, nlu):
     nlu.reasons[text] = ("none", 0.6)
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_zipper_that_tore_off_is_damaged(chat, nlu):
+    # dev18 z59: "tore off" named no reason; asked what went wrong.
+    text = "the zipper on the dress from D200 tore off the first time I opened it, refund please"
+    nlu.script[text] = "request_refund"
+    nlu.reasons[text] = ("damaged", 0.45)
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence", bot_text(turn)
