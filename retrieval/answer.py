@@ -27,6 +27,7 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from common.sentences import is_long, sentence_spans
 from retrieval.base_rules import BaseRules
+from retrieval.currency import currency_hit
 from retrieval.deadlines import deadline_hit
 from retrieval.embedder import Embedder
 from retrieval.expansion import ItemCategories
@@ -244,6 +245,9 @@ class PolicyAnswerer:
         deadline = deadline_hit(question, chosen, self._clauses) if self.deadlines else None
         if deadline is not None:
             chosen.append(deadline)
+        currency = currency_hit(question, chosen, self._clauses)
+        if currency is not None:
+            chosen.append(currency)
         return PolicyAnswer(
             join_quotes([self._quote(question, hit) for hit in chosen]),
             tuple(hit.clause_id for hit in chosen),

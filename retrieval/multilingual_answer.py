@@ -24,6 +24,7 @@ from retrieval.answer import (
     render,
 )
 from retrieval.base_rules import BaseRules
+from retrieval.currency import currency_hit
 from retrieval.deadlines import deadline_hit
 from retrieval.kb import Clause
 from retrieval.languages import ENGLISH, LANGUAGES, TRANSLATED, check_language
@@ -210,6 +211,9 @@ class MultilingualAnswerer:
         )
         if deadline is not None:
             chosen.append(deadline)
+        currency = currency_hit(question, chosen, self._clauses_in(language))
+        if currency is not None:
+            chosen.append(currency)
         return PolicyAnswer(
             join_quotes([quote(question, hit, language, words) for hit in chosen]),
             tuple(hit.clause_id for hit in chosen),
