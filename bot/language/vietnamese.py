@@ -100,6 +100,19 @@ def is_vietnamese(text: str) -> bool:
     return letters >= 1 or other >= MIN_SYLLABLES
 
 
+def misread_vietnamese(text: str) -> bool:
+    """Whether a message the language detector read as a language the bot does not answer is
+    Vietnamese typed without accents: a third of its words carry a cue, as for a conversation
+    already in Vietnamese, with the syllables or letter `is_vietnamese` asks. "don VN-7702184.
+    giao tre gan 1 tuan. co bu gi k" (late by almost a week, any compensation?) reads Latin at
+    0.37, "đơn", "gần", "tuần" and "bù" are no syllables of the list (each is a word of another
+    language too), and the buyer was answered in English until a person took over (dev22 i59)."""
+    letters, other, words = vietnamese_cues(text)
+    if not words or (letters + other) / words < MIN_SHARE_CONTINUING:
+        return False
+    return letters >= 1 or other >= MIN_SYLLABLES
+
+
 def continues_vietnamese(text: str) -> bool:
     """Whether a message in a conversation already in Vietnamese is still Vietnamese: one cue
     is enough when a third of its words carry one (``MIN_SHARE_CONTINUING``)."""

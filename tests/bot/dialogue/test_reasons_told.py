@@ -109,3 +109,25 @@ def test_a_zipper_that_tore_off_is_damaged(chat, nlu):
     nlu.reasons[text] = ("damaged", 0.45)
     turn = chat.say(text)
     assert turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_the_item_that_came_being_another_is_a_wrong_item(chat, nlu):
+    # dev22 i26: "I ordered the large print crossword book ... But the book that came in the
+    # parcel is a cookery book." read out of scope; asked what went wrong.
+    text = (
+        "Hello. I ordered the blue dress, order number D200. But the dress that came in the "
+        "parcel is a red one. What should I do please?"
+    )
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.99
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_a_code_that_says_already_redeemed_in_quotes_is_damaged(chat, nlu):
+    # dev22 i32: "a gift code that says 'already redeemed'": asked what went wrong three times.
+    text = "a gift code that says 'already redeemed' the first time i type it in. D201, refund pls"
+    nlu.script[text] = "request_refund"
+    nlu.confidence = 0.56
+    turn = chat.say(text)
+    assert turn["expecting"] != "reason", bot_text(turn)
