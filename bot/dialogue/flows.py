@@ -88,6 +88,7 @@ from bot.dialogue.wording import (
     OPENED_NOT_ITEM,
     OPENED_WORDS,
     ORDER_ID_LIKE,
+    OTHER_ORDER,
     OWN_CASE,
     PARCEL_CAME,
     PAYMENT_PROBLEM,
@@ -118,6 +119,7 @@ from bot.dialogue.wording import (
     WHY_QUESTION,
     WONDERING,
     asks_why_reviewed,
+    cancel_asked,
     defect_told,
     disputes_a_decision,
     last_question,
@@ -1151,14 +1153,19 @@ class TurnHandler(Deciding):
 
     def _asks_for_the_offer(self, remedy: str) -> bool:
         """A replacement on offer for a damaged or wrong item, asked for in words ("send me a
-        new one"), with no no."""
+        new one"), with no no; or the cancellation on offer asked for again ("huy di", cancel
+        it: read out of scope at 0.83, asked again twice, then a person: dev23 o43), naming no
+        other order."""
+        if self._is_no():
+            return False
+        if remedy == Remedy.CANCEL.value:
+            return cancel_asked(self.said) and not OTHER_ORDER.search(self.said)
         flow = self.state.flow
         return (
             flow is not None
             and flow.claim_type in DAMAGE_CLAIMS
             and remedy == Remedy.REPLACEMENT.value
             and self._remedy_named() is True
-            and not self._is_no()
         )
 
     def _remedy_switched_to(self, remedy: str) -> bool | None:

@@ -945,8 +945,12 @@ REASONS = {
         malay=words(
             # "aku ga nerima apa apa" (I received nothing, dev14 v08).
             r"(?:tak|tidak|belum|gak|nggak|ga)(?: pernah)? (?:sampai|sampe|nyampe|dapat|dapet"
-            r"|terima|nerima|menerima|diterima|datang|dateng)",
+            r"|terima|nerima|menerima|diterima|datang|dateng)2?",
             "hilang",
+            # "tak sampai2, tracking pun tak gerak" (still not here, tracking not moving: dev23
+            # o19, asked what went wrong).
+            r"(?:tracking|trekking|resi|status)(?:nya)? (?:\w+ )?(?:tak|tidak|gak|ga|x|belum)"
+            r" (?:gerak|bergerak|berubah|update|diupdate)",
         ),
         # "ของยังไม่มาเลยค่ะ" (dev12 q09).
         thai=thai(

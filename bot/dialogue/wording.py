@@ -260,7 +260,9 @@ _ENGLISH_FIT = (
     # fit my phone": a wrong item, dev13 u36, offered a change-of-mind return).
     r"(doesn'?t|does not|don'?t|do not|didn'?t|did not) fit(?! (my|the|in|into|on|with) (\w+ )?"
     r"(phone|laptop|port|socket|plug|device|charger|car|tablet|ipad|iphone|outlet|machine"
-    r"|camera|console|tv|printer|model))|too (big|small|large|tight|loose"
+    # "there to narrow for my feet" (dev23 o06): "to" typed for "too" after a verb.
+    r"|camera|console|tv|printer|model))|(too|(are|is|was|were|there|they'?re|theyre|it'?s|its)"
+    r" to) (big|small|large|tight|loose"
     r"|narrow|wide|baggy)|wrong size (for|on) (me|him|her|us|them|my \w+)"
     # "the sneakers ... they rub on my heel" (dev21 b44: asked what went wrong).
     r"|(rub|rubs|rubbing|pinch|pinches|hurt|hurts) (on |against )?my"
@@ -334,7 +336,8 @@ _ENGLISH_REASONS = {
         # is a cookery book" (dev22 i26: asked what went wrong).
         r"|\bbut (the|what) (\w+ ){0,3}(that |which )?(came|arrived|i got|i received|they sent"
         r"|you sent|was delivered|was in the (parcel|box|package))( in the (parcel|box|package))?"
-        r" (is|was|are|were) (a|an|the|some)\b"
+        r" (is|was|are|were) (a|an|the|some|bright|dark|light|red|orange|yellow|green|blue"
+        r"|purple|pink|black|white|grey|gray|brown|beige|navy)\b"
         r"|(listing|description|ad|product page|picture|photos?) (said|says|showed|shows|stated"
         r"|states) [^.!?]{1,40}? but (they |you |the seller |the shop |i )?(sent|got|received"
         r"|delivered|came)"
@@ -406,7 +409,7 @@ WHEN_ASKED = re.compile(r"\b(?:how long|how soon|how many (?:business )?days|whe
 CANCEL_ASKED = replace(
     local.CANCEL,
     english=re.compile(
-        r"(?:^|[.!?,;:]\s*)(?:(?:hi|hello|hey)\W+)?(?:pls |please |plz |kindly )?"
+        r"(?:^|[.!?,;:]\s*)(?:(?:hi|hello|hey)\W+)?(?:pls |please |plz |kindly |just )?"
         r"cancel(?:l?ation)?\b"
         r"|\b(?:please|pls|plz|kindly|could you|can you|can u|would you|help me|i want to|i wanna"
         r"|i'd like to|i would like to|want to|need to|wish to)\s+(?:\w+\s+)?cancel\b"

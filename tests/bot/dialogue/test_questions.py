@@ -72,9 +72,7 @@ def test_the_situation_a_question_names_goes_to_retrieval(chat, nlu, answerer):
     assert answerer.situations == ["late_delivery", None]
 
 
-def test_a_damaged_or_wrong_item_the_question_names_in_words_goes_to_retrieval(
-    chat, nlu, answerer
-):
+def test_a_damaged_or_wrong_item_the_question_names_in_words_goes_to_retrieval(chat, nlu, answerer):
     # dev11 p27: read out of scope, no reason; asked with no situation, retrieval quoted the
     # change-of-mind return's $5 to a buyer whose item came wrong.
     question = "if the shop sent the wrong item, who pays the return shipping?"

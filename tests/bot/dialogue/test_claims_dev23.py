@@ -1,0 +1,60 @@
+"""What the blind sets dev22 and dev23 found (stop 53): "to narrow" for too narrow, towels that
+came in another colour, "tak sampai2" with a tracking that does not move, and "huy di" (cancel
+it) at the cancellation on offer."""
+
+from tests.utils.builders import bot_text
+
+
+def test_to_narrow_is_a_fit(chat, nlu):
+    # dev23 o06: "there to narrow for my feet" named no reason; asked what went wrong.
+    text = "hi i want to retrun the dress from order D200, tried it on at home and its to tight"
+    nlu.script[text] = "request_refund"
+    nlu.confidence = 0.51
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_the_items_that_came_in_another_colour_are_a_wrong_item(chat, nlu):
+    # dev23 o16: "the towels that came are bright orange" was asked what went wrong, then
+    # offered a change-of-mind return ($5 deducted) for a wrong item.
+    text = (
+        "I ordered the sage green dress (order D200), but the dress that came is bright orange, "
+        "the label even says tangerine. Refund please."
+    )
+    nlu.script[text] = "request_refund"
+    nlu.confidence = 0.93
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence", bot_text(turn)
+
+
+def test_a_parcel_not_here_with_its_tracking_not_moving_in_malay(chat, nlu):
+    # dev23 o19: "tak sampai2, tracking pun tak gerak" read track_refund; asked what went wrong.
+    text = (
+        "Dah lewat seminggu dah ni!! Order S300 headphone sampai sekarang tak sampai2, tracking "
+        "pun tak gerak. Saya nak refund penuh."
+    )
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.98
+    turn = chat.say(text)
+    assert turn["expecting"] != "reason", bot_text(turn)
+
+
+def test_cancel_it_again_at_the_cancellation_on_offer_is_a_yes(chat, nlu):
+    # dev23 o43: "huy di" (cancel it) read out of scope; asked twice more, then a person.
+    text = "cancel P100 please"
+    nlu.script[text] = "cancel_order"
+    assert chat.say(text)["expecting"] == "confirmation"
+    nlu.script["just cancel it already"] = "out_of_scope"
+    nlu.confidence = 0.83
+    turn = chat.say("just cancel it already")
+    assert [a["type"] for a in turn["actions"]] == ["cancel"], bot_text(turn)
+
+
+def test_cancelling_another_order_at_the_cancellation_on_offer_is_no_yes(chat, nlu):
+    text = "cancel P100 please"
+    nlu.script[text] = "cancel_order"
+    assert chat.say(text)["expecting"] == "confirmation"
+    other = "no wait, cancel the other order instead"
+    nlu.script[other] = "cancel_order"
+    turn = chat.say(other)
+    assert not turn["actions"], bot_text(turn)
