@@ -190,6 +190,10 @@ def items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
     """The items whose title shares a word with ``text``, in the order the text first names
     them ("only the saucer is broken; the teapot is fine" -> saucer, teapot); words compared
     without their diacritics ("đèn ngủ" names "Den ngu go", dev16 x42)."""
+    if _THAI.search(text):
+        named = _thai_items_named(text, items)
+        if named:
+            return named
     said = [_forms(w) for w in _WORD.findall(fold(text))]
     first: dict[int, int] = {}
     titles = [
@@ -203,6 +207,30 @@ def items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
         others = set().union(*(t for m, t in enumerate(titles) if m != n))
         words = (words - others) or words
         at = [i for i, forms in enumerate(said) if forms & words]
+        if at:
+            first[n] = min(at)
+    return [items[n] for n in sorted(first, key=first.__getitem__)]
+
+
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
+# A Thai title's word long enough to name its item (Thai is written without spaces between
+# words: the title's space-separated parts are looked for inside the message).
+_MIN_THAI_CHARS = 3
+
+
+def _thai_items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
+    """The items whose Thai title part is written in ``text``, in the order the text names
+    them: "ของออเดอร์ ... นมถั่วเหลืองกล่องแตกรั่ว ... ส่วนข้าวกับน้ำปลาโอเคปกติ" names the soy
+    milk ("นมถั่วเหลือง 1 ลิตร"), not the rice or the fish sauce, whose whole words it does not
+    write (dev22 i57 was asked which item, three times, then a person)."""
+    titles = [
+        {w for w in item.title.split() if _THAI.search(w) and len(w) >= _MIN_THAI_CHARS}
+        for item in items
+    ]
+    first: dict[int, int] = {}
+    for n, words in enumerate(titles):
+        others = set().union(*(t for m, t in enumerate(titles) if m != n))
+        at = [text.find(w) for w in (words - others) or words if w in text]
         if at:
             first[n] = min(at)
     return [items[n] for n in sorted(first, key=first.__getitem__)]

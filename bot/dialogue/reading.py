@@ -466,6 +466,9 @@ class MessageReading(TurnBase):
             # 0.51: told that the order had not arrived (dev13 u42). A problem with an item
             # that has not shipped is no claim yet; the order named must be pending (below).
             "complaint",
+            # "ยกเลิก TH-118204" (cancel TH-118204) read as a no at 0.65, with nothing open: the
+            # bot said goodbye (dev22 i56).
+            "deny",
             *UNSHIPPED_CANNOT_HAVE,
         )
         if not unsure_reading and self.intent not in (

@@ -58,3 +58,13 @@ def test_cancelling_another_order_at_the_cancellation_on_offer_is_no_yes(chat, n
     nlu.script[other] = "cancel_order"
     turn = chat.say(other)
     assert not turn["actions"], bot_text(turn)
+
+
+def test_cancel_and_the_order_read_as_a_no_is_a_cancellation(chat, nlu):
+    # dev22 i56: "ยกเลิก TH-118204" (cancel TH-118204) read as a no at 0.65, nothing open: the
+    # bot said goodbye.
+    text = "ยกเลิก P100"
+    nlu.script[text] = "deny"
+    nlu.confidence = 0.65
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)

@@ -96,3 +96,13 @@ def test_a_word_every_other_title_shares_names_no_item():
     assert items_named("the bath one", [towel, mat]) == []
     # Titles with no word of their own keep all of theirs.
     assert len(items_named("the mug", [item("Mug", "5"), item("Mug", "5")])) == 2
+
+
+def test_a_thai_message_names_the_item_whose_title_word_it_writes():
+    # dev22 i57: Thai has no spaces between words; asked which item three times, then a person.
+    milk = item("นมถั่วเหลือง 1 ลิตร", "24.00")
+    rice = item("ข้าวหอมมะลิ 5 กก.", "189.00")
+    sauce = item("น้ำปลาแท้ 700 มล.", "35.00")
+    text = "มาถึงเมื่อวานนมถั่วเหลืองกล่องแตกรั่วเลอะหมดเลยครับ ส่วนข้าวกับน้ำปลาโอเคปกติ"
+    assert items_named(text, [milk, rice, sauce]) == [milk]
+    assert items_named("น้ำปลาแท้แตก นมถั่วเหลืองด้วย", [milk, rice, sauce]) == [sauce, milk]
