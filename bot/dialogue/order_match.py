@@ -11,7 +11,7 @@ for the buyer's K41023.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
@@ -216,6 +216,7 @@ _THAI = re.compile(r"[\u0E00-\u0E7F]")
 # A Thai title's word long enough to name its item (Thai is written without spaces between
 # words: the title's space-separated parts are looked for inside the message).
 _MIN_THAI_CHARS = 3
+_MIN_THAI_HEAD = 4
 
 
 def _thai_items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
@@ -227,13 +228,32 @@ def _thai_items_named(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
         {w for w in item.title.split() if _THAI.search(w) and len(w) >= _MIN_THAI_CHARS}
         for item in items
     ]
+    named = _thai_first_places(text, titles, lambda w: [w])
+    if not named:
+        # A title word's head ("กิ๊บ" for "กิ๊บติดผมมุก", a pearl hair clip: dev23 o47), only
+        # when no message names a whole title word (then "ข้าว", rice, beside a whole word
+        # would name "ข้าวหอมมะลิ" too).
+        named = _thai_first_places(text, titles, _heads)
+    return [items[n] for n in sorted(named, key=named.__getitem__)]
+
+
+def _heads(word: str) -> list[str]:
+    """A Thai title word's heads of at least `_MIN_THAI_HEAD` characters, longest first."""
+    return [word[:k] for k in range(len(word), _MIN_THAI_HEAD - 1, -1)]
+
+
+def _thai_first_places(
+    text: str, titles: list[set[str]], forms: Callable[[str], list[str]]
+) -> dict[int, int]:
+    """Where ``text`` first writes a form of each title's own words (shared ones count only for
+    a title with none of its own), by title index."""
     first: dict[int, int] = {}
     for n, words in enumerate(titles):
         others = set().union(*(t for m, t in enumerate(titles) if m != n))
-        at = [text.find(w) for w in (words - others) or words if w in text]
+        at = [text.find(f) for w in (words - others) or words for f in forms(w) if f in text]
         if at:
             first[n] = min(at)
-    return [items[n] for n in sorted(first, key=first.__getitem__)]
+    return first
 
 
 def _names_item(word: str) -> bool:
@@ -274,8 +294,12 @@ def _within_one_edit(a: str, b: str) -> bool:
 # What a buyer says of an item the claim is not about: "candle's fine tho", "the rice is fine",
 # "the other mug is ok"; "(keeping the belt)".
 _FINE = re.compile(
-    r"(?:'s|\bis|\bare|\bwas|\bwere)\s+(?:all\s+|totally\s+|perfectly\s+|still\s+)?"
-    r"(?:fine|ok|okay|good|perfect|intact|alright|undamaged)\b"
+    r"(?:'s|\bis|\bare|\bwas|\bwere|\bsmells?|\blooks?|\btastes?|\bseems?)\s+"
+    r"(?:all\s+|totally\s+|perfectly\s+|still\s+)?"
+    # "the mugs are lovely and the beans smell amazing, but ... the French press ... had a
+    # crack" (dev23 o44: the mugs were asked about, then refunded instead of the press).
+    r"(?:fine|ok|okay|good|perfect|intact|alright|undamaged|lovely|great|nice|amazing"
+    r"|beautiful|gorgeous|fantastic|in one piece|all good)\b"
 )
 _KEEPING = re.compile(r"\b(?:keep|keeping|kept|hold(?:ing)? on to)\s+((?:[a-z0-9]+\s*){1,3})")
 # How many words before "is fine" may name the item ("the blue glazed vase is fine").

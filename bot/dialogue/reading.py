@@ -526,7 +526,12 @@ class MessageReading(TurnBase):
         if order is None:
             return self.intent
         if self.intent == "track_refund" and not order.was_refunded:
-            return "request_refund" if REFUND_ASKED.search(self.said) else self.intent
+            # So is a damaged or wrong item told with it: "nak report botol air ... sampai dah
+            # retak ... air bocor ... kalau refund duit masuk mana ya" (cracked, leaking; where
+            # does the refund go?) read as tracking at 0.95 was told no refund had been issued
+            # (dev23 o59).
+            told = self._reason_in_words("request_refund") in SAME_SECTION_REASONS
+            return "request_refund" if told or REFUND_ASKED.search(self.said) else self.intent
         if self.intent == "request_refund" and order.was_refunded:
             return "track_refund" if REFUND_MADE.search(self.said) else self.intent
         if self.intent in ("out_of_scope", "inform") and order.was_refunded:

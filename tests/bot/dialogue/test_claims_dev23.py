@@ -68,3 +68,16 @@ def test_cancel_and_the_order_read_as_a_no_is_a_cancellation(chat, nlu):
     nlu.confidence = 0.65
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_a_damage_told_with_where_the_refund_goes_is_the_claim(chat, nlu):
+    # dev23 o59: read as tracking a refund at 0.95 on an order with none: "No refund has been
+    # issued", and the cracked, leaking bottle was never claimed.
+    text = (
+        "hello ya saya nak report mug order D201 tu sampai dah retak dekat bawah air bocor "
+        "semua so kalau refund duit masuk mana ya"
+    )
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.95
+    turn = chat.say(text)
+    assert turn["expecting"] == "evidence", bot_text(turn)

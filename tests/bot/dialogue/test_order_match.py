@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dialogue.order_match import items_named, match_order_id, orders_named_by_product
+from bot.dialogue.order_match import (
+    items_kept,
+    items_named,
+    match_order_id,
+    orders_named_by_product,
+)
 from tests.utils.builders import bot_text, citations, demo_orders, item, order
 
 OWN = ["D-2002", "A1001", "SO-2026-000123", "113542617735902", "A1002"]
@@ -106,3 +111,24 @@ def test_a_thai_message_names_the_item_whose_title_word_it_writes():
     text = "มาถึงเมื่อวานนมถั่วเหลืองกล่องแตกรั่วเลอะหมดเลยครับ ส่วนข้าวกับน้ำปลาโอเคปกติ"
     assert items_named(text, [milk, rice, sauce]) == [milk]
     assert items_named("น้ำปลาแท้แตก นมถั่วเหลืองด้วย", [milk, rice, sauce]) == [sauce, milk]
+
+
+def test_items_praised_are_kept():
+    # dev23 o44: "the mugs are lovely and the beans smell amazing, but ... the French press ...
+    # had a crack": the mugs were asked about, then refunded instead of the press.
+    mugs = item("Glass coffee mugs (set of 2)", "14.00")
+    press = item("Glass French press 1L", "36.00")
+    beans = item("Coffee beans 500g", "18.00")
+    text = (
+        "the mugs are lovely and the beans smell amazing, but when I unwrapped the French press "
+        "the glass beaker had a crack down the side"
+    )
+    assert items_kept(text, [mugs, press, beans]) == [mugs, beans]
+
+
+def test_a_thai_title_words_head_names_its_item_when_no_whole_word_is_written():
+    # dev23 o47: "กิ๊บผิดแบบ ... ขอเงินคืนแค่กิ๊บ" (the clip is the wrong design, refund only the
+    # clip) for "กิ๊บติดผมมุก แพ็ค 6 ชิ้น": asked which item three times, then a person.
+    clip = item("กิ๊บติดผมมุก แพ็ค 6 ชิ้น", "19.00")
+    ties = item("ยางรัดผม แพ็ค 10 เส้น", "29.00")
+    assert items_named("กิ๊บผิดแบบ สั่งแบบมุก ได้แบบโบว์ ขอเงินคืนแค่กิ๊บ", [clip, ties]) == [clip]
