@@ -560,9 +560,13 @@ class TurnHandler(Deciding):
             if problem is not None:
                 # "still waiting": the one problem the reason quick replies' own words name is
                 # that problem's claim, as sure as those words are (unless the reason reader
-                # names another: the order is then asked and what went wrong with it).
+                # names another: the order is then asked and what went wrong with it): as sure
+                # as a tapped reply, like a reason in words with a request (`_start`). Not the
+                # reason reader's own confidence when it agrees unsurely: "But the book that
+                # came in the parcel is a cookery book" (wrong_item in words, the reader
+                # agreeing at a low bar) was sent to a person as an unsure reading (dev22 i26).
                 intent = INTENT_OF_SITUATION[problem]
-                return self._start_answering(intent, self._confidence_in(problem))
+                return self._start_answering(intent, 1.0)
             if flow is None and CHANGE_ADDRESS.search(self.said) and self.ctx.recent_orders():
                 # "ขอเปลี่ยนที่อยู่จัดส่งของออเดอร์ X ได้ไหมครับ": an address change in the
                 # buyer's words, read as information (asked what went wrong, then a person:

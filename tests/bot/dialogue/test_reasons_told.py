@@ -131,3 +131,19 @@ def test_a_code_that_says_already_redeemed_in_quotes_is_damaged(chat, nlu):
     nlu.confidence = 0.56
     turn = chat.say(text)
     assert turn["expecting"] != "reason", bot_text(turn)
+
+
+def test_a_problem_told_in_words_alone_is_not_sent_to_a_person_as_unsure(chat, nlu):
+    # dev22 i26: out of scope, the wrong item in the buyer's words, the reason reader agreeing
+    # at 0.35: after the photo, "a colleague will review it" as an unsure reading.
+    text = (
+        "Hello. I ordered the blue mug, order number D201. But the mug that came in the parcel "
+        "is a red one. What should I do please?"
+    )
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.99
+    nlu.reasons[text] = ("wrong_item", 0.35)
+    assert chat.say(text)["expecting"] == "evidence"
+    turn = chat.say("", photo="https://example.com/mug.jpg")
+    assert turn["status"] == "bot", bot_text(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
