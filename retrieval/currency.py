@@ -42,12 +42,24 @@ _IDEA = re.compile(
 )
 
 
+# How much, asked: with the buyer's own currency named, the amount asked is in that currency
+# ("berapa kos penghantaran balik yang akan ditolak ya? Saya bayar dalam ringgit": dev23 o45).
+_AMOUNT_ASKED = re.compile(
+    r"\bhow\s+much\b|\bwhat\s+amount\b|\bberapa\b|\bbrp\b|\bmagkano\b|\bbao\s+nhi[eê]u\b"
+    r"|เท่าไหร่|เท่าไร|กี่บาท",
+    re.IGNORECASE,
+)
+_POLICY_UNITS = frozenset({"usd", "dollar"})
+
+
 def asks_currency(question: str) -> bool:
     """Whether the question is about the currency of an amount: it names the idea of a
-    currency, or two currencies (the policy's "$" beside the buyer's own)."""
+    currency, or two currencies (the policy's "$" beside the buyer's own), or asks how much
+    naming the buyer's own currency."""
     if _IDEA.search(question):
         return True
-    return sum(bool(pattern.search(question)) for pattern in _NAMED.values()) >= 2
+    named = {name for name, pattern in _NAMED.items() if pattern.search(question)}
+    return len(named) >= 2 or bool(named - _POLICY_UNITS and _AMOUNT_ASKED.search(question))
 
 
 def currency_hit(question: str, chosen: Sequence[Hit], clauses: Mapping[str, Clause]) -> Hit | None:

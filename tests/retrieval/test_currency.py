@@ -33,6 +33,8 @@ FEE = Hit("RET-2.3", "Return shipping", "A flat $5 is deducted from your refund.
         "is the $5 return fee in US dollars? I pay in pesos",
         "what currency is the $25 limit in?",
         "phí trả hàng $5 là tính theo tỷ giá nào?",
+        # dev23 o45: how much, the buyer's own currency named.
+        "berapa kos penghantaran balik yang akan ditolak ya? Saya bayar dalam ringgit.",
     ],
 )
 def test_a_currency_asked_about(question: str) -> None:
@@ -45,6 +47,7 @@ def test_a_currency_asked_about(question: str) -> None:
         "how much is the return shipping fee?",
         "do I pay $5 to return a dress?",
         "refund RM20 for my order please",
+        "how much is the return shipping in dollars?",
         "kirim dong barangnya, udah bayar Rp 50.000",
         "đồng ý, hoàn tiền giúp tôi",
     ],
