@@ -25,7 +25,6 @@ rules for answers to the bot's own closed questions).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -125,6 +124,7 @@ from bot.dialogue.wording import (
     last_question,
     question_sentences,
     rating_of,
+    reasons_told,
     rule_question_sentences,
     units_claimed,
     units_returned,
@@ -2037,11 +2037,9 @@ def retrieval_situation(parse: ParseResult, language: str | None = None) -> str 
     named = situation_of(parse)
     if named is not None:
         return named
-    said = dataclasses.replace(DAMAGE_DENIED, language=language).blank(normalise(parse.text))
-    told = {
-        name
-        for name in (*PROBLEM_SITUATIONS, ClaimType.CHANGE_OF_MIND_RETURN.value)
-        if dataclasses.replace(REASON_WORDS[name], language=language).search(said)
+    told = set(reasons_told(normalise(parse.text), language)) & {
+        *PROBLEM_SITUATIONS,
+        ClaimType.CHANGE_OF_MIND_RETURN.value,
     }
     if not told or not told <= PROBLEM_SITUATIONS:
         return None  # none named, or a change of mind beside it: the NLU's reading stands

@@ -57,6 +57,7 @@ from bot.dialogue.wording import (
     YES_TAIL,
     YES_WORDS,
     cancel_asked,
+    reasons_told,
     without_fine,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
@@ -237,7 +238,7 @@ class MessageReading(TurnBase):
         """The one reason whose quick reply's words the answer uses ("changed my mind", "it
         came broken"), when the NLU read none; two reasons named are no answer."""
         said = DAMAGE_DENIED.blank(self.said)
-        named = [name for name, words in REASON_WORDS.items() if words.search(said)]
+        named = reasons_told(self.said)
         request = intent or (self.state.flow.intent if self.state.flow else self.intent)
         sends_back = request == "return_item" or (
             request == "request_refund" and SEND_BACK.search(said)

@@ -395,6 +395,21 @@ REASON_WORDS = {
     name: replace(local.REASONS[name], english=english, mixed=("ms",))
     for name, english in _ENGLISH_REASONS.items()
 }
+
+
+def reasons_told(said: str, language: str | None = None) -> list[str]:
+    """The reasons whose quick replies' words ``said`` (a normalised message) uses, less a
+    damage it denies ("not broken, I just changed my mind"); in ``language``'s words (None:
+    the turn's language)."""
+    denied = DAMAGE_DENIED if language is None else replace(DAMAGE_DENIED, language=language)
+    said = denied.blank(said)
+    return [
+        name
+        for name, words in REASON_WORDS.items()
+        if (words if language is None else replace(words, language=language)).search(said)
+    ]
+
+
 # An item the buyer has sent back already ("I already posted the air purifier back to the
 # seller yesterday", "just returned it"), and a question of when or how long.
 SENT_BACK = re.compile(

