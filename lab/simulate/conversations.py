@@ -66,6 +66,10 @@ class Verdict:
     redundant: list[str]
     dead_end: str | None
     problems: list[str]
+    # The clauses the hand-off message cited when a person took a case the script expected the
+    # bot to settle (REV-6.1 amount, REV-6.2 risk, REV-6.4 not understood, ...): where such
+    # failures come from, countable on a set no one reads.
+    handoff_clauses: list[str] = field(default_factory=list)
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -346,8 +350,13 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
         outcome = "handoff"
     else:
         outcome = wanted if wanted in ("answer", "refusal", "waiting") else "no_action"
+    handoff_clauses: list[str] = []
     if outcome != wanted:
         problems.append(f"outcome {outcome}, expected {wanted}")
+        if outcome == "handoff":
+            handoff_clauses = sorted(
+                {c for m in last.get("messages") or () for c in m.get("citations") or ()}
+            )
     if wanted == "action" and actions:
         want = expect.get("action") or {}
         got = actions[-1]
@@ -386,6 +395,7 @@ def judge(conversation: dict[str, Any], played: Played) -> Verdict:
         redundant=redundant,
         dead_end=played.dead_end,
         problems=problems,
+        handoff_clauses=handoff_clauses,
     )
 
 
@@ -423,6 +433,10 @@ def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> d
         "redundant_by_question": dict(Counter(q for v in verdicts for q in v.redundant)),
         "failures_by_problem": dict(
             Counter(_problem_kind(p) for v in verdicts if not v.success for p in v.problems)
+        ),
+        "unexpected_handoffs_by_clause": dict(
+            Counter(c for v in verdicts for c in v.handoff_clauses or ["none cited"]
+                    if v.outcome == "handoff" and not v.success)
         ),
         "policy_questions_right": (
             sum(v.success for v in questions) / len(questions) if questions else None
