@@ -435,8 +435,12 @@ def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> d
             Counter(_problem_kind(p) for v in verdicts if not v.success for p in v.problems)
         ),
         "unexpected_handoffs_by_clause": dict(
-            Counter(c for v in verdicts for c in v.handoff_clauses or ["none cited"]
-                    if v.outcome == "handoff" and not v.success)
+            Counter(
+                c
+                for v in verdicts
+                for c in v.handoff_clauses or ["none cited"]
+                if v.outcome == "handoff" and not v.success
+            )
         ),
         "policy_questions_right": (
             sum(v.success for v in questions) / len(questions) if questions else None
