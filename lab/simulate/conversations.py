@@ -33,6 +33,7 @@ import yaml
 from bot.api.orders import sign
 from bot.auth import mint_token
 from bot.dialogue import replies
+from bot.dialogue.agent_hours import CLAUSE as AGENT_HOURS_CLAUSE
 from bot.language.catalogue import speaking
 from lab.simulate.runner import Endpoint
 
@@ -409,6 +410,12 @@ def _problem_kind(problem: str) -> str:
     return problem.split(":")[0]
 
 
+def _handoff_kind(verdict: Verdict) -> str:
+    """The clauses an unexpected hand-off cited, without HELP-8.1 (every hand-off says when a
+    person answers): "REV-6.3+RESP-7.4" is a payment problem, "DMG-3.1" a missing photo."""
+    return "+".join(c for c in verdict.handoff_clauses if c != AGENT_HOURS_CLAUSE) or "none"
+
+
 def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> dict[str, Any]:
     by_id = {str(c["id"]): c for c in conversations}
     full = [v for v in verdicts if {"order_id", "reason"} <= given(by_id[v.id])
@@ -436,10 +443,9 @@ def summarise(conversations: list[dict[str, Any]], verdicts: list[Verdict]) -> d
         ),
         "unexpected_handoffs_by_clause": dict(
             Counter(
-                c
+                _handoff_kind(v)
                 for v in verdicts
-                for c in v.handoff_clauses or ["none cited"]
-                if v.outcome == "handoff" and not v.success
+                if any(p.startswith("outcome handoff") for p in v.problems)
             )
         ),
         "policy_questions_right": (

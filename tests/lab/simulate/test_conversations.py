@@ -77,11 +77,13 @@ def test_a_wrong_amount_a_missing_clause_and_a_handoff_are_failures():
     played.turns = [bot_turn("A colleague will look", status="waiting_for_agent")]
     verdict = judge(RETURN, played)
     assert verdict.outcome == "handoff" and not verdict.success
-    assert summarise([RETURN], [verdict])["unexpected_handoffs_by_clause"] == {"none cited": 1}
-    handoff = bot_turn("A colleague will check", citations=["REV-6.2"], status="waiting_for_agent")
+    assert summarise([RETURN], [verdict])["unexpected_handoffs_by_clause"] == {"none": 1}
+    handoff = bot_turn(
+        "A colleague will check", citations=["REV-6.2", "HELP-8.1"], status="waiting_for_agent"
+    )
     played.turns = [handoff]
     verdict = judge(RETURN, played)
-    assert verdict.handoff_clauses == ["REV-6.2"]
+    assert verdict.handoff_clauses == ["HELP-8.1", "REV-6.2"]
     assert summarise([RETURN], [verdict])["unexpected_handoffs_by_clause"] == {"REV-6.2": 1}
 
 
