@@ -608,11 +608,22 @@ class TurnHandler(Deciding):
         """The request to start: the intent's, unless it is a problem the intent reader is not
         sure of (below SURE_REQUEST) and the reason reader surely names a problem another rule
         settles ("the shirt i got last week is too small for me": wrong_item at 0.65, a change
-        of mind at 0.96, which is a return: no photo is asked for an item as ordered)."""
+        of mind at 0.96, which is a return: no photo is asked for an item as ordered), or the
+        buyer asks to send it back with a change of mind in words and no problem."""
         intent = self.intent
         own = REASON_OF_INTENT.get(intent)
         if own is None or self.parse.intent.confidence >= SURE_REQUEST:
             return intent
+        change = ClaimType.CHANGE_OF_MIND_RETURN.value
+        if (
+            own != change
+            and SEND_BACK.search(self.said)
+            and self._reason_in_words("return_item") == change
+        ):
+            # A return asked for in words that tell a change of mind and no problem: "tumbler
+            # grafir nama ... ga jadi pake. mau retur" (not going to use it, return it) read
+            # damaged at 0.51, and a photo of nothing was asked for (dev24 l59).
+            return "return_item"
         named = self._named_reason(REASON_OPENING_CONFIDENCE)
         if named is None or named == own or {named, own} <= SAME_SECTION_REASONS:
             return intent
@@ -1110,6 +1121,15 @@ class TurnHandler(Deciding):
             return self._advance()
         if self._is_yes():
             return self._execute(proposal)
+        if self._asks_an_exchange() and not self._is_no():
+            # "kalau tukar ukuran aja bisa ga kak, langsung ganti L?" (can I just swap it for an
+            # L?) to the change-of-mind return on offer: no direct exchange (RET-2.8), and the
+            # offer stands. Read as a new request (change_order), it asked which order, then
+            # "ok just return it" was read as a cancellation (dev24 l47).
+            self._side_turn = True
+            text = replies.with_resume(replies.text("no_direct_exchange"), self._resume_prompt())
+            self._reply(text, ["RET-2.8"])
+            return self.out
         if (
             self._is_no()
             or NEVER_MIND.search(self.said)
@@ -1142,6 +1162,16 @@ class TurnHandler(Deciding):
             # again; "Please answer Yes or No" left it unanswered (dev17 y17, issue 14).
             return self._answer_question()
         return self._say(replies.text("confirm_again"), prompt_keep=True)
+
+    def _asks_an_exchange(self) -> bool:
+        """At a change-of-mind return's offer, the buyer asks for another size or colour
+        instead (`SWAP_SIZE`: "can I swap it for a size L", "tukar ukuran")."""
+        flow = self.state.flow
+        return (
+            flow is not None
+            and flow.claim_type is ClaimType.CHANGE_OF_MIND_RETURN
+            and bool(SWAP_SIZE.search(self.said))
+        )
 
     def _yes_beside_a_question(self) -> bool:
         """The message is question sentences and, beside them, a plain yes ("what if it comes
@@ -2014,6 +2044,12 @@ REVIEW_CITED = ["REV-6.6", "REV-6.2"]
 # Where a clause of a message ends: a sentence end, a comma or "but" ("the plates arrived, but
 # the teapot is cracked").
 _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
+# Another size or colour asked for in place of the item ("can I swap it for a size L",
+# "tukar ukuran", "đổi size", "papalitan ng kulay", "เปลี่ยนไซส์").
+SWAP_SIZE = re.compile(
+    r"\b(?:exchange|swap|change|switch|tukar|ganti|doi|palit\w*|papalitan)\b[^.!?]{0,40}?"
+    r"\b(?:size|sizes|saiz|ukuran|colou?rs?|warna|kulay|mau|co)\b|เปลี่ยน(?:ไซส์|ไซซ์|สี|ขนาด)"
+)
 # Every item named: "both tees", "all of them", "all three".
 EVERY_ITEM = re.compile(
     r"\b(both|all (of )?(them|these|those|the \w+|my \w+)|all (two|three|four))\b"

@@ -293,6 +293,9 @@ CANCEL = Words(
         r"batal(?:kan|kn|in|kan je|kan saja|kan aja)?", "cancelkan", "cancelin",
         # "Saya ingin membatalkan pesanan ..." (dev21 b17: asked what went wrong, then a person).
         "membatalkan",
+        # "Masih bisa dibatalkan nggak ya kak? Tolong dibatalkan saja" (dev24 l60: read as
+        # tracking); not "pesanan saya dibatalkan" (my order was cancelled).
+        r"(?:tolong|minta|mohon|mau|ingin|bisa|boleh|nak|harap|bantu) (?:\w+ )?dibatal\w*",
         r"(?:nak|mau|mahu|ingin|minta|tolong|pls|please|bantu) (?:di)?cancel",
     ),
     thai=thai("ยกเลิก"),

@@ -260,10 +260,16 @@ def _names_item(word: str) -> bool:
     return len(word) >= 3 and word not in _STOP
 
 
+# What buyers call an item that its title calls otherwise: "the tee AND the jeans" for a
+# "Graphic cotton t-shirt" and "Slim fit jeans" (dev24 l14: only the jeans were returned).
+_CALLED = {"tee": "shirt", "tshirt": "shirt", "trainer": "sneaker"}
+
+
 def _forms(word: str) -> set[str]:
     """The word and the singulars it may be the plural of ("mugs": mug; "glasses": glass;
     "batteries": battery): a title's word and the buyer's match when their forms meet, in
-    either number ("the mugs" for "Coffee mug", "glass" for "Wine glasses")."""
+    either number ("the mugs" for "Coffee mug", "glass" for "Wine glasses"); a buyer's name
+    for the item (`_CALLED`: "tees" meets "t-shirt")."""
     forms = {word}
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         forms.add(word[:-1])
@@ -271,7 +277,7 @@ def _forms(word: str) -> set[str]:
             forms.add(word[:-2])
         if word.endswith("ies"):
             forms.add(word[:-3] + "y")
-    return forms
+    return forms | {_CALLED[form] for form in forms if form in _CALLED}
 
 
 # Characters typed for one another because they look alike.

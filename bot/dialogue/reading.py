@@ -24,6 +24,7 @@ from bot.dialogue.vocabulary import (
     REASON_ANSWER_CONFIDENCE,
     REASON_MIN_CONFIDENCE,
     REASON_OF_INTENT,
+    REASON_OPENING_CONFIDENCE,
     REASONS_OF_REQUEST,
     SAME_SECTION_REASONS,
     SURE_INFORM,
@@ -306,8 +307,14 @@ class MessageReading(TurnBase):
         if read in DENIABLE and self._damage_denied():
             return words  # the reader's damage is the word the buyer denied
         change = ClaimType.CHANGE_OF_MIND_RETURN.value
+        sends_back = bool(SEND_BACK.search(self.said))
         if words == change and (
-            reason.confidence < REASON_MIN_CONFIDENCE or NO_PROBLEM.search(self.said)
+            reason.confidence < REASON_MIN_CONFIDENCE
+            or NO_PROBLEM.search(self.said)
+            # A return asked for with a change of mind and no problem in words: a problem read
+            # below the opening's bar is a guess ("tumbler grafir nama ... ga jadi pake. mau
+            # retur", not going to use it, return it: damaged at 0.51, a photo asked: dev24 l59).
+            or (sends_back and reason.confidence < REASON_OPENING_CONFIDENCE)
         ):
             # Nor the other way round: words saying nothing is wrong are not opposed by a
             # problem guessed below even odds ("Belum dipakai, label masih nempel. Mau retur":

@@ -47,7 +47,8 @@ def test_a_number_two_orders_share_is_no_order():
 @pytest.mark.parametrize(
     ("said", "title"),
     [("the mugs", "Coffee mug"), ("glass", "Wine glasses"), ("the shoes", "Running shoe"),
-     ("batteries", "AA battery"), ("headphone", "Headphones")],
+     ("batteries", "AA battery"), ("headphone", "Headphones"),
+     ("the tees", "Graphic cotton t-shirt"), ("my trainers", "Canvas sneakers")],
 )  # fmt: skip
 def test_plurals_and_singulars_name_the_item(said, title):
     bought = order("A1", item(title, "10.00"))
