@@ -208,7 +208,12 @@ class TurnHandler(Deciding):
                 self.intent = "payment_issue"
             if (
                 self.intent != "request_human"
-                and self.parse.intent.confidence < SURE_REQUEST
+                and (
+                    self.parse.intent.confidence < SURE_REQUEST
+                    # "...ขอคุยกับเจ้าหน้าที่ตัวจริงเดี๋ยวนี้เลย" (a real agent, now) read out of
+                    # scope at 1.00: told what the bot can do (dev25 s47).
+                    or self.intent in ("out_of_scope", "inform")
+                )
                 and PERSON_NOW.search(without_questions(self.said))
                 and not PERSON_IF_REFUSED.search(self.said)
             ):
@@ -1644,6 +1649,11 @@ class TurnHandler(Deciding):
             or ASKS_REFUND_BACK.search(self.said)
             or ASKS_AMOUNT.search(self.said)
         ):
+            return
+        if self.state.proposal is not None:
+            # An offer waits for its yes and states its own figure: "can I have it as cash
+            # instead?" at the late voucher's offer was told what a return of the board game
+            # would refund, and its "fine, give me the voucher" was no answer (dev25 s56).
             return
         if self._late_told():
             self._say_voucher_figure()

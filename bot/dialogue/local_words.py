@@ -452,9 +452,12 @@ NO_PROBLEM = Words(
     thai=thai("ไม่มีปัญหา", "ไม่เป็นไร", "ปกติดี", "ไม่ได้เสีย"),
     vietnamese=words(
         r"khong (?:co )?(?:van de|sao)", r"(?:van )?binh thuong", r"khong (?:bi )?(?:hu|hong|vo)",
+        # "Loa vẫn dùng tốt, không bị gì" (still works well, nothing wrong: dev25 s24).
+        r"khong bi gi", r"van (?:dung|xai|chay|hoat dong) (?:tot|ngon|on)",
     ),
     tagalog=words(
-        r"walang (?:problema|sira|issue)", r"okay (?:naman|lang)", r"ayos (?:naman|lang)",
+        r"walang (?:problema|sira|issue)", r"ok(?:ay)? (?:naman|lang)", r"ayos (?:naman|lang)",
+        r"wala (?:pong|po|naman) (?:problema|sira|issue)",
     ),
 )  # fmt: skip
 # A refund asked for in words ("Saya nak refund", "gusto ko ng refund", "xin hoàn tiền").
@@ -917,6 +920,9 @@ REASONS = {
             r"(?:tapi|tetapi|tp) (?:yang )?(?:sampai|sampe|datang|dateng|dapat|diterima|dihantar"
             r"|dikirim) (?:\w+ )?(?:warna|saiz|size|ukuran|model)",
             r"bukan (?:barang )?(?:yang|apa yang) (?:saya|aku|sy) (?:order|pesan|beli)",
+            # "Pesen jilbab navy 2 pcs, yg dateng malah pink dua2nya" (ordered navy, what came
+            # is pink instead: dev25 s33, asked what went wrong).
+            r"(?:yang|yg) (?:sampai|sampe|datang|dateng|dtg|diterima|dikirim) (?:\w+ )?malah",
         ),
         thai=thai(
             "ส่งผิด", "ได้ผิด", "ไม่ตรงปก", "ไม่ใช่ของที่สั่ง", "ไม่ตรงกับที่สั่ง",
@@ -938,7 +944,9 @@ REASONS = {
             r"(?:hindi|di) (?:ito |eto )?(?:yung|ang) (?:inorder|in-order|binili) ko",
             # "pink ung dumating, black ung inorder ko" (the one that came is pink, the one I
             # ordered black: dev21 b38, read as a parcel not received).
-            r"(?:ung|yung|ang) duma?ting,? (?:\w+ ){1,3}(?:ung|yung|ang) (?:inorder|in-order"
+            # "yung dumating na rubber shoes kulay white size 7, eh ang order ko black size 9"
+            # (dev25 s11: read as a change of the delivered order).
+            r"(?:ung|yung|ang) duma?ting\b[^.!?]{1,60}?\b(?:ung|yung|ang) (?:inorder|in-order"
             r"|order|binili) ko",
             r"(?:inorder|in-order|binili) ko (?:ay |is )?(?:\w+ ){1,3}(?:pero|tapos|kaso) "
             r"(?:\w+ ){0,3}(?:dumating|natanggap|pinadala|binigay)",
@@ -1021,7 +1029,8 @@ DAMAGE_DENIED = Words(
         r"khong phai (?:do |vi |la )?(?:\w+ )?(?:bi )?(?:loi|hu|hong|vo)",
     ),
     tagalog=words(
-        r"(?:walang|wala(?: naman(?:g)?| itong| ito(?:ng)?| akong)?|hindi|di) sira",
+        # "ayaw lang po namin ng kulay, wala pong sira" (dev25 s48: read as damaged).
+        r"(?:walang|wala(?: naman(?:g)?| itong| ito(?:ng)?| akong| pong| po)?|hindi|di) sira",
     ),
 )  # fmt: skip
 

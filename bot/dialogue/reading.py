@@ -46,6 +46,7 @@ from bot.dialogue.wording import (
     OTHER_ORDER,
     PHOTO_PROMISED,
     PHOTO_SENT,
+    QUESTION_SENTENCE,
     REASON_WORDS,
     REFUND_ASKED,
     REFUND_MADE,
@@ -60,6 +61,7 @@ from bot.dialogue.wording import (
     cancel_asked,
     reasons_told,
     without_fine,
+    without_questions,
 )
 from nlu.reconcile import SURE_QUESTION, SURE_REQUEST
 from policies.rules import came_late, overdue
@@ -244,11 +246,12 @@ class MessageReading(TurnBase):
         sends_back = request == "return_item" or (
             request == "request_refund" and SEND_BACK.search(said)
         )
-        if not named and sends_back and AS_NEW.search(said):
+        if not named and sends_back and (AS_NEW.search(said) or NO_PROBLEM.search(said)):
             # A return of an item said to be as delivered, nothing wrong told, is a change of
             # mind (RET-2.1): "both unworn, tags on" (dev16 x40) was asked what went wrong; so
             # was a refund asked as "I'd like to send back the yoga mat ..., never used, still in
-            # the plastic" (dev20 a09).
+            # the plastic" (dev20 a09); so is one said to work ("Loa vẫn dùng tốt, không bị
+            # gì", still works well, nothing wrong: dev25 s24, asked what went wrong twice).
             return ClaimType.CHANGE_OF_MIND_RETURN.value
         if set(named) == PARCEL_MISSING_REASONS:
             # "ของยังไม่มา เลยกำหนดส่งมา 2 วันแล้ว" (still not here, 2 days past the date): a
@@ -531,6 +534,15 @@ class MessageReading(TurnBase):
         saying refunded but where is going the money?" read as a request on a refunded order
         is tracking that refund (asked what went wrong twice, then a person, dev9 m37)."""
         order = self._named_order()
+        if (
+            self.intent == "track_refund"
+            and SEND_BACK.search(self.said)
+            and (self._no_refund_to_track() if order is None else not order.was_refunded)
+        ):
+            # "Can I send them back and get my money?" read as tracking at 0.51, with no refund
+            # to track: "No refund has been issued on order X" was the answer (dev25 s01). The
+            # return asked for.
+            return "return_item"
         if order is None:
             return self.intent
         if self.intent == "track_refund" and not order.was_refunded:
@@ -600,7 +612,13 @@ class MessageReading(TurnBase):
     def _is_no(self) -> bool:
         return (
             self.option == "no"
-            or self.intent == "deny"
+            or (self.intent == "deny" and not self._only_asks())
             or self.said in NO_WORDS
             or bool(NO_LEAD.match(self.said))
         )
+
+    def _only_asks(self) -> bool:
+        """The message is question sentences only: its "tak?", "or not?" is the question's tag,
+        not a no ("baucar RM10 tu dapat balik tak?", do I get the RM10 voucher back?, read as
+        deny at 0.78: the cancellation on offer was dropped, dev25 s43)."""
+        return bool(QUESTION_SENTENCE.search(self.text)) and not without_questions(self.text)

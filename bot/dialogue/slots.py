@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import replies
-from bot.dialogue.order_match import items_named, match_order_id
+from bot.dialogue.order_match import items_named, match_order_id, orders_named_by_product
 from bot.dialogue.reading import MessageReading
 from bot.dialogue.state import Choice, Flow, normalise
 from bot.dialogue.turn import Outcome, typed
@@ -282,10 +282,13 @@ class SlotFilling(MessageReading):
             order = self.ctx.find_order(loose) if loose else None
         if order is None:
             said = order_id.lstrip("#").upper()
-            if said in flow.unknown_orders:
+            if said in flow.unknown_orders or self._names_a_product_not_bought():
                 # The same id again, none of theirs ("my friend's order SG-2612-99871"): said
                 # plainly, and the request ends; asked again, the buyer repeated it until a
                 # person took over (dev7 j59). The account's own orders are all they can ask on.
+                # So at once when the message names a product none of their orders holds
+                # ("refund 7734021. my sisters order. trainers": asked whether it was about
+                # their notebook order, dev25 s36, dev24 l51).
                 self._reply(replies.not_your_order_again(said))
                 self.state.end_flow()
                 return False
@@ -295,6 +298,16 @@ class SlotFilling(MessageReading):
         flow.order_id = order.order_id
         self.state.last_order_id = order.order_id
         return True
+
+    def _names_a_product_not_bought(self) -> bool:
+        """The NLU reads a product in the message, and no item of the buyer's orders is
+        named by it, nor by the message's other words."""
+        products = [
+            p for p in self.parse.entity_values("product") if p.lower() not in _GENERIC_GOODS
+        ]
+        if not products or not self.ctx.orders:
+            return False
+        return not orders_named_by_product(" ".join([*products, self.text]), self.ctx.orders)
 
     def _ask_order(self, exclude_offered: bool = False) -> Outcome:
         flow = self.state.flow
@@ -433,6 +446,12 @@ class SlotFilling(MessageReading):
                 self.state.quick_replies = [*self.state.quick_replies, person]
             self.state.options.update(typed(person, "person"))
         return self.out
+
+
+# Words the NLU may tag as a product that name no kind of item.
+_GENERIC_GOODS = frozenset(
+    {"item", "items", "order", "parcel", "package", "thing", "things", "stuff", "product", "box"}
+)
 
 
 def _same_request_on(flow: Flow, order_id: str) -> dict:

@@ -865,7 +865,12 @@ IF_OR_WHY_FIRST = re.compile(
 # "What did I do?", "what do I do now?": about the buyer's own case, not a rule.
 WHAT_DID_I_DO = re.compile(r"^(?:(?:and|but|so)[,.!]*\s+)*what (did|do|should|can) i do\b")
 # The question sentences of a message: the words since the last sentence end, up to a "?".
-QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+# An emoji or a line break ends a chat sentence as a full stop does: "the perfume is still in
+# the plastic wrap 🎁 but i changed my mind 😅 can i still send it back??" asks only its last
+# part (dev25 s21: read whole as a question, its "still in the plastic wrap" was not taken and
+# the buyer was asked whether the perfume was opened).
+_CHAT_SENTENCE_END = "\n\U0001f300-\U0001faff\u2600-\u27bf"
+QUESTION_SENTENCE = re.compile(rf"[^.!?{_CHAT_SENTENCE_END}]*\?")
 
 
 def without_questions(text: str) -> str:

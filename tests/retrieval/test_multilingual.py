@@ -18,6 +18,7 @@ from retrieval.multilingual_answer import (
     MULTILINGUAL_SECOND_CLAUSE_MARGIN,
     MULTILINGUAL_THRESHOLDS,
     MultilingualAnswerer,
+    asked_parts,
     combined_score,
     gate_score,
     quote,
@@ -409,3 +410,68 @@ def test_a_damaged_or_wrong_items_question_is_not_answered_with_a_change_of_mind
     assert answerer.answer("siapa bayar?", language="ms").citations[0] == "RET-2.3"
     answer = answerer.answer("siapa bayar?", "wrong_item", language="ms")
     assert answer.confident and answer.citations == ("RESP-7.1",)
+
+
+# -- several questions in one message, and Thai phrases (stop 54) ------------------------------
+
+
+class HitsByQuestion(FixedHits):
+    """An index whose search returns the hits given for each question (the whole message's
+    hits for any other text)."""
+
+    def __init__(self, by_question: dict[str, list[Hit]], whole: list[Hit]) -> None:
+        super().__init__(whole)
+        self.by_question = by_question
+
+    def search(self, question: str, language: str, k: int) -> list[Hit]:
+        return self.by_question.get(question, self.hits)[:k]
+
+
+_WINDOW = Hit(
+    "RET-2.4", "Masa", "Bayaran balik dikeluarkan dalam 3 hari bekerja selepas diterima.", 0.1, (0,)
+)
+_CARD = Hit("REF-5.1", "Kad", "Bayaran balik ke kad mengambil masa 5-10 hari bekerja.", 0.1, (0,))
+_FIRST = "berapa lama selepas penjual menerima barang bayaran balik dikeluarkan?"
+_SECOND = "Dan berapa lama pula untuk wang itu masuk ke kad kredit saya?"
+
+
+def test_each_question_of_a_message_gets_its_clause() -> None:
+    # dev18 z11: two questions; the answer cited RET-2.4 but stated only the card's 5-10 days.
+    index = HitsByQuestion({_FIRST: [_WINDOW], _SECOND: [_CARD]}, whole=[_CARD])
+    answer = MultilingualAnswerer(None, index, 0.05).answer(f"{_FIRST} {_SECOND}", language="ms")
+    assert answer.citations == ("REF-5.1", "RET-2.4")
+    assert "3 hari bekerja" in answer.text and "5-10 hari bekerja" in answer.text
+
+
+def test_a_question_whose_clause_is_cited_still_gets_its_own_sentence() -> None:
+    # dev18 z08: DMG-3.1 was cited for its video sentence, and its 15 days never said.
+    clause = "Laporkan dalam 15 hari dengan gambar. Video pendek membantu untuk kerosakan."
+    video = Hit("DMG-3.1", "Lapor", clause, 0.1, (1,))
+    days = Hit("DMG-3.1", "Lapor", clause, 0.1, (0,))
+    first, second = "berapa hari boleh lapor kerosakan?", "perlu gambar atau video sahaja?"
+    index = HitsByQuestion({first: [days], second: [video]}, whole=[video])
+    answer = MultilingualAnswerer(None, index, 0.05).answer(f"{first} {second}", language="ms")
+    assert answer.citations == ("DMG-3.1",)
+    assert "15 hari" in answer.text and answer.text.count("Video pendek") == 1
+
+
+def test_a_part_below_the_gate_adds_nothing_and_one_question_is_not_cut() -> None:
+    low = Hit("CAN-1.1", "Batal", "Batal dalam 30 minit.", 0.01, (0,))
+    index = HitsByQuestion({_FIRST: [_WINDOW], _SECOND: [low]}, whole=[_CARD])
+    answer = MultilingualAnswerer(None, index, 0.05).answer(f"{_FIRST} {_SECOND}", language="ms")
+    assert answer.citations == ("REF-5.1", "RET-2.4")
+    assert asked_parts(_FIRST, "ms") == []
+    assert asked_parts(f"{_FIRST} {_SECOND}", "ms") == [_FIRST, _SECOND]
+    assert asked_parts("berapa hari dan kena bayar apa apa tak", "ms") == []
+
+
+def test_a_thai_condition_is_quoted_with_what_it_grants() -> None:
+    # dev18 z13: "ได้คูปองเท่าไหร่คะ" (how big a voucher?) was told the condition alone.
+    text = (
+        "หากคำสั่งซื้อของคุณมาถึง แต่ช้ากว่าวันจัดส่งที่กำหนดเกิน 3 วัน "
+        "คุณจะได้รับโค้ดส่วนลดมูลค่า 10% ของมูลค่าคำสั่งซื้อ สูงสุด $10 ครั้งเดียวต่อคำสั่งซื้อ "
+        "ตัวอย่างเช่น คำสั่งซื้อ $45 ที่ล่าช้า 5 วันได้โค้ด $4.50"
+    )
+    hit = Hit("INR-4.3", "โค้ด", text, 0.1, (0,))
+    quoted = quote("ของมาส่งช้ากว่าวันที่กำหนด", hit, "th")
+    assert "10%" in quoted and "$10" in quoted and "$4.50" not in quoted

@@ -91,6 +91,8 @@ class ScriptedParser:
         self.reasons: dict[str, str | tuple[str, float]] = {}
         # Exact texts' dialogue acts (none otherwise): a name, or (name, confidence).
         self.acts: dict[str, str | tuple[str, float]] = {}
+        # Exact texts' product entities, as the NLU would tag them.
+        self.products: dict[str, tuple[str, ...]] = {}
         # Exact texts' runners-up after the intent: (name, confidence) pairs.
         self.runners_up: dict[str, tuple[tuple[str, float], ...]] = {}
         self.down = False
@@ -108,6 +110,10 @@ class ScriptedParser:
             for m in _ORDER_ID.finditer(text)
         )
         intent = self.script.get(text) or self._intent(text, bool(entities))
+        entities += tuple(
+            Entity("product", p, text.find(p), text.find(p) + len(p), "DIETClassifier")
+            for p in self.products.get(text, ())
+        )
         return ParseResult(
             text=text,
             intent=IntentScore(intent, self.confidence),

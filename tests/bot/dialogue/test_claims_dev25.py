@@ -1,0 +1,94 @@
+"""What the blind set dev25 found (stop 54): a return asked as "can I send them back and get
+my money?", an offer's question ending in "tak?", a product none of the buyer's orders holds
+beside an unknown order id, a person demanded in Thai, and a question at the voucher's offer."""
+
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat, bot_text, citations, item, order, seed
+
+
+def test_send_them_back_and_get_my_money_read_as_tracking_is_the_return(chat, nlu):
+    # dev25 s01: "No refund has been issued on order X" was the answer.
+    text = (
+        "my son got the exact same dress as a gift, still in the plastic, never worn. "
+        "Can I send it back and get my money? order D200"
+    )
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.51
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "RET-2.3" in citations(turn)
+
+
+def test_a_question_ending_in_tak_at_an_offer_is_answered_not_a_no(chat, nlu, answerer):
+    # dev25 s43: "baucar RM10 tu dapat balik tak?" read as deny at 0.78 dropped the cancellation.
+    text = "cancel P100 please"
+    nlu.script[text] = "cancel_order"
+    assert chat.say(text)["expecting"] == "confirmation"
+    question = "baucar RM10 tu dapat balik tak?"
+    nlu.script[question] = "deny"
+    nlu.confidence = 0.78
+    turn = chat.say(question)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert turn["actions"] == []
+    nlu.confidence = 0.95
+    done = chat.say("yes")
+    assert [(a["type"], a["order_id"]) for a in done["actions"]] == [("cancel", "P100")]
+
+
+def test_a_plain_no_at_an_offer_is_still_a_no(chat, nlu):
+    text = "cancel P100 please"
+    nlu.script[text] = "cancel_order"
+    chat.say(text)
+    nlu.script["tak nak la"] = "deny"
+    turn = chat.say("tak nak la")
+    assert turn["expecting"] is None and turn["actions"] == [], bot_text(turn)
+
+
+def test_an_unknown_id_with_a_product_none_of_the_orders_holds_is_refused_at_once(chat, nlu):
+    # dev25 s36, dev24 l51: "Is it about order D201 (Coffee mug)?" for a sister's trainers.
+    text = "refund 7734021. my sisters order. trainers. dont fit her"
+    nlu.script[text] = "request_refund"
+    nlu.products[text] = ("trainers",)
+    turn = chat.say(text)
+    assert turn["expecting"] is None, bot_text(turn)
+    assert "7734021" in bot_text(turn) and turn["actions"] == []
+
+
+def test_an_unknown_id_with_a_product_the_buyer_bought_asks_which_order(chat, nlu):
+    text = "refund 7734021, the dress doesnt fit"
+    nlu.script[text] = "request_refund"
+    nlu.products[text] = ("dress",)
+    turn = chat.say(text)
+    assert turn["expecting"] is not None, bot_text(turn)  # the dress's order, not a refusal
+
+
+def test_a_person_demanded_in_thai_read_out_of_scope_surely_gets_one(chat, nlu):
+    # dev25 s47: out of scope at 1.00; told what the bot can do.
+    text = "ไม่อยากคุยกับบอทแล้ว ถามอะไรก็ตอบไม่ตรงสักอย่าง ขอคุยกับเจ้าหน้าที่ตัวจริงเดี๋ยวนี้เลย"
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 1.0
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "REV-6.4" in citations(turn)
+
+
+def test_a_question_at_the_voucher_offer_gets_no_return_figure(bot_client, world_db, nlu):
+    # dev25 s56: "can I at least have it as cash instead?" at the voucher's offer was told what
+    # a return of the board game would refund, and "fine, give me the voucher" was no answer.
+    late = order("B588", item("Board game", "45.00"), buyer_id="B-LATE", placed=12, promised=9,
+                 delivered=4)  # fmt: skip
+    seed(world_db, [late])
+    chat = Chat(bot_client, token_headers("B-LATE"))
+    text = "my board game B588 turned up five days late. do i get anything?"
+    nlu.script[text] = "request_refund"
+    turn = chat.say(text)
+    if turn["expecting"] == "reason":
+        turn = chat.say("It came late")
+    assert turn["expecting"] == "confirmation" and "INR-4.3" in citations(turn), bot_text(turn)
+    cash = "a voucher, how generous. can I at least have it as cash instead?"
+    nlu.script[cash] = "ask_policy"
+    turn = chat.say(cash)
+    assert "return shipping" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] == "confirmation"
+    done = chat.say("yes")
+    assert [a["type"] for a in done["actions"]] == ["voucher"]
