@@ -231,11 +231,21 @@ class Deciding(SlotFilling):
                 # delivered where the buyer said, the buyer's mistake (RESP-7.5); an agent
                 # still helps recover it (dev17 y49: the carrier's investigation only).
                 self._reply(replies.text("own_address_mistake"), ["RESP-7.5"])
+            if eligibility.eligible:
+                # "Boleh tukar saiz M tak?" with a return over the limit: no exchange either way,
+                # said before the person takes over (dev25 s04).
+                self._say_no_exchange(claim)
             return self._to_agent(
                 case_id, replies.with_handoff(text), citations, says_wait=True, order=order
             )
         case_id = self._open_case(order, decision, case_summary, CaseStatus.BOT, 0)
         return self._propose(order, claim, eligibility, case_id, _ships(decision))
+
+    def _say_no_exchange(self, claim: Claim) -> None:
+        """ "i want to retrun the dress ... it doesnt fit": a return, and no exchange for the
+        size that would (RET-2.8: return it and order the other size)."""
+        if claim.type is ClaimType.CHANGE_OF_MIND_RETURN and FIT.search(self.said):
+            self._reply(replies.text("no_direct_exchange"), ["RET-2.8"])
 
     def _attributed(self, order: Order, claim: Claim) -> Attribution:
         """Who section 7 makes responsible for ``claim``. The reader names one problem for
@@ -307,10 +317,7 @@ class Deciding(SlotFilling):
             # the buyer to send an item back for nothing (simulator); the spec grants it (2.3),
             # the buyer decides knowing it, and a damaged item is another claim.
             self._reply(replies.nothing_back(order, RETURN_SHIPPING_FEE), ["RET-2.3"])
-        if claim.type is ClaimType.CHANGE_OF_MIND_RETURN and FIT.search(self.said):
-            # "i want to retrun the dress ... it doesnt fit": a return, and no exchange for the
-            # size that would (RET-2.8: return it and order the other size).
-            self._reply(replies.text("no_direct_exchange"), ["RET-2.8"])
+        self._say_no_exchange(claim)
         self._reply(replies.to_confirm(explained(eligibility), effect), action_clauses(eligibility))
         self._prompt("confirmation", [replies.label("yes"), replies.label("no")])
         return self.out

@@ -466,6 +466,9 @@ REFUND_ASKED = Words(
         # ("nk refund": dev15 w47.)
         r"(?:nak|nk|mahu|mau|minta|ingin|pengen|pingin|tolong) (?:\w+ )?(?:refund|duit balik"
         r"|wang balik|uang kembali|pengembalian dana|bayaran balik)",
+        # "Kodenya belum dipake kok ... Bisa refund ga?" (can it be refunded?, dev25 s26: told
+        # no refund had been issued); not "bila boleh refund masuk" (when does it come in).
+        r"(?<!bila )(?<!kapan )(?<!bilakah )(?:bisa|boleh|bs|blh) (?:di)?refund",
         # "saya nak pulangkan barang ni dan dapatkan duit balik" (dev13 u40).
         r"dapat(?:kan)? (?:semula )?(?:duit|wang|uang) (?:balik|kembali|semula)",
     ),
@@ -861,6 +864,8 @@ REASONS = {
             r"|berkenan)"
             r"(?! (?:tukar|ganti|replace|exchange|penggantian|nyala|menyala|hidup|on\b|jalan"
             r"|berfungsi))", *_FIT_MALAY,
+            # "ternyata salah beli" (I bought the wrong one myself: dev25 s26).
+            r"(?:ter)?salah beli", r"salah checkout",
         ),
         thai=thai("เปลี่ยนใจ", "ไม่อยากได้", "ไม่ต้องการ", "ไม่ชอบ", *_FIT_THAI),
         # "mua về thấy ko hợp" (doesn't suit me, dev15 w49).

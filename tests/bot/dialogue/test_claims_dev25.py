@@ -92,3 +92,25 @@ def test_a_question_at_the_voucher_offer_gets_no_return_figure(bot_client, world
     assert turn["expecting"] == "confirmation"
     done = chat.say("yes")
     assert [a["type"] for a in done["actions"]] == ["voucher"]
+
+
+def test_a_refund_asked_as_bisa_refund_ga_of_an_unrefunded_order_is_the_request(chat, nlu):
+    # dev25 s26: "Kodenya belum dipake ... ternyata salah beli ... Bisa refund ga?" read as
+    # tracking: told no refund had been issued on the order.
+    text = "Min, ternyata salah beli, barangnya belum dipake kok. Bisa refund ga? D200"
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.8
+    turn = chat.say(text)
+    assert "No refund has been issued" not in bot_text(turn)
+    assert "Belum ada pengembalian dana" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_another_size_asked_with_a_return_over_the_limit_is_told_no_exchange(chat, nlu):
+    # dev25 s04: "Boleh tukar saiz M tak?" for a baju kurung over RM100: handed to a person
+    # without RET-2.8's answer.
+    text = "i want to return the laptop D205, its too big for my bag, can i change to a smaller size?"
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "RET-2.8" in citations(turn)
