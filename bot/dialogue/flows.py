@@ -198,7 +198,7 @@ class TurnHandler(Deciding):
             if (
                 self.intent in ("complaint", "out_of_scope")
                 and self.parse.intent.confidence < SURE_REQUEST
-                and PAYMENT_PROBLEM.search(without_questions(self.said))
+                and PAYMENT_PROBLEM.search(self._said_besides_questions())
             ):
                 # "TOI BI TRU TIEN 2 LAN CHO DON X ... TRA LAI TIEN NGAY" (charged twice) read as
                 # a complaint at 0.80: offered a review of a decision, nobody looked at the
@@ -214,7 +214,7 @@ class TurnHandler(Deciding):
                     # scope at 1.00: told what the bot can do (dev25 s47).
                     or self.intent in ("out_of_scope", "inform")
                 )
-                and PERSON_NOW.search(without_questions(self.said))
+                and PERSON_NOW.search(self._said_besides_questions())
                 and not PERSON_IF_REFUSED.search(self.said)
             ):
                 # "AYOKO NA MAKIPAG USAP SA BOT!!! TAO NA PO KAUSAP KO PLS" read as a payment
@@ -539,7 +539,7 @@ class TurnHandler(Deciding):
             # A refund asked for in a statement beside the question ("... bể nát luôn, có ảnh nè,
             # hoàn tiền giúp mình nha. mà lỗi này shop chịu hay bên ship chịu vậy?") is the
             # claim, its question answered with it (dev16 x42: the question alone was answered).
-            refund_told = bool(REFUND_ASKED.search(without_questions(self.said)))
+            refund_told = bool(REFUND_ASKED.search(self._said_besides_questions()))
             if (
                 problem is not None
                 and self._asks_unread()

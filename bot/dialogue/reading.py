@@ -617,6 +617,13 @@ class MessageReading(TurnBase):
             or bool(NO_LEAD.match(self.said))
         )
 
+    def _said_besides_questions(self) -> str:
+        """What the message says outside its question sentences, normalised. (Not from
+        ``said``, whose last "?" normalising strips: "I would like to cancel A1187 ... Will
+        there be a charge for cancelling?" kept its question, whose "charge" made it a payment
+        problem for the payment desk: dev16 x13.)"""
+        return normalise(without_questions(self.text))
+
     def _only_asks(self) -> bool:
         """The message is question sentences only: its "tak?", "or not?" is the question's tag,
         not a no ("baucar RM10 tu dapat balik tak?", do I get the RM10 voucher back?, read as

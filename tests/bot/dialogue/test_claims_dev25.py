@@ -114,3 +114,25 @@ def test_another_size_asked_with_a_return_over_the_limit_is_told_no_exchange(cha
     turn = chat.say(text)
     assert turn["status"] == "waiting_for_agent", bot_text(turn)
     assert "RET-2.8" in citations(turn)
+
+
+def test_a_charge_asked_about_beside_a_cancellation_is_no_payment_problem(chat, nlu):
+    # dev16 x13: "Will there be a charge for cancelling?" kept its words once normalising had
+    # stripped its question mark, and the cancellation went to the payment desk.
+    text = (
+        "Good morning. I would like to cancel my order P100 please, I pressed the wrong button. "
+        "Will there be a charge for cancelling, or do I get all of my money back?"
+    )
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.49
+    turn = chat.say(text)
+    assert turn["status"] == "bot" and turn["expecting"] == "confirmation", bot_text(turn)
+    assert "CAN-1.1" in citations(turn)
+
+
+def test_a_double_charge_told_beside_a_question_is_still_a_payment_problem(chat, nlu):
+    text = "I was charged twice for P100. Can you check?"
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.49
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
