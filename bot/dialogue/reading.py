@@ -53,6 +53,7 @@ from bot.dialogue.wording import (
     REFUND_WORDS,
     RETURN_ASKED,
     SEND_BACK,
+    SUPPOSED,
     THANKS,
     WHEN_ASKED,
     YES_LEAD,
@@ -537,6 +538,9 @@ class MessageReading(TurnBase):
         if (
             self.intent == "track_refund"
             and SEND_BACK.search(self.said)
+            # Not supposed: "kalau I bayar COD then nak return barang, refund masuk mana ye?"
+            # (if I return it, where does the refund go?) asks the rule (dev11 p23).
+            and not SUPPOSED.search(self.said)
             and (self._no_refund_to_track() if order is None else not order.was_refunded)
         ):
             # "Can I send them back and get my money?" read as tracking at 0.51, with no refund

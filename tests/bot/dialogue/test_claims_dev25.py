@@ -109,7 +109,9 @@ def test_a_refund_asked_as_bisa_refund_ga_of_an_unrefunded_order_is_the_request(
 def test_another_size_asked_with_a_return_over_the_limit_is_told_no_exchange(chat, nlu):
     # dev25 s04: "Boleh tukar saiz M tak?" for a baju kurung over RM100: handed to a person
     # without RET-2.8's answer.
-    text = "i want to return the laptop D205, its too big for my bag, can i change to a smaller size?"
+    text = (
+        "i want to return the laptop D205, its too big for my bag, can i change to a smaller size?"
+    )
     nlu.script[text] = "return_item"
     turn = chat.say(text)
     assert turn["status"] == "waiting_for_agent", bot_text(turn)
