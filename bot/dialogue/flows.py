@@ -251,8 +251,19 @@ class TurnHandler(Deciding):
             return self._handoff(
                 "seller_complaint", ("HELP-8.3",), replies.text("seller_complaint")
             )
-        if self.intent == "payment_issue" and not (
-            state.proposal is not None and self.parse.intent.confidence < SURE_REQUEST
+        # In an open request, a payment reading naming no payment problem is the request's
+        # answer or a question about it: "duit masuk wallet terus ke?" (does the money go
+        # straight to my wallet?) at the cancellation's offer, read as a payment problem at
+        # 0.91, and the opening said again to "What went wrong?" (a return of tees "not
+        # feeling the print anymore", whose question asks how the $5 is charged) were handed
+        # to the payment desk (dev12 q44, dev13 u21, dev21 b58).
+        payment_unnamed_in_flow = (
+            flow is not None or state.proposal is not None
+        ) and not self._names_payment_problem()
+        if (
+            self.intent == "payment_issue"
+            and not (state.proposal is not None and self.parse.intent.confidence < SURE_REQUEST)
+            and not payment_unnamed_in_flow
         ):
             # (At a confirmation, an unsure payment reading is a question about the offer: "will
             # u charge me for shipping". `_confirmation` answers it.)

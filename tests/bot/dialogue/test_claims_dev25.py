@@ -138,3 +138,28 @@ def test_a_double_charge_told_beside_a_question_is_still_a_payment_problem(chat,
     nlu.confidence = 0.49
     turn = chat.say(text)
     assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
+
+
+def test_a_money_question_at_an_offer_read_surely_as_payment_is_answered(chat, nlu, answerer):
+    # dev12 q44: "duit masuk wallet terus ke?" (straight to my wallet?) at the cancellation's
+    # offer, payment_issue at 0.91: handed to the payment desk.
+    text = "nk cancel order P100 pls"
+    nlu.script[text] = "cancel_order"
+    assert chat.say(text)["expecting"] == "confirmation"
+    question = "duit masuk wallet terus ke?"
+    nlu.script[question] = "payment_issue"
+    nlu.confidence = 0.91
+    turn = chat.say(question)
+    assert turn["status"] == "bot" and turn["expecting"] == "confirmation", bot_text(turn)
+    assert answerer.questions
+
+
+def test_a_double_charge_told_at_an_offer_still_goes_to_the_payment_desk(chat, nlu):
+    text = "nk cancel order P100 pls"
+    nlu.script[text] = "cancel_order"
+    chat.say(text)
+    told = "wait, you charged me twice for this order"
+    nlu.script[told] = "payment_issue"
+    nlu.confidence = 0.95
+    turn = chat.say(told)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
