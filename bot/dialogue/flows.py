@@ -49,6 +49,7 @@ from bot.dialogue.vocabulary import (
     NAMED_CLAIMS,
     NO_REASON,
     PARCEL_MISSING_REASONS,
+    REASON_ANSWER_CONFIDENCE,
     REASON_OF_INTENT,
     REASON_OPENING_CONFIDENCE,
     REASONS_OF_REQUEST,
@@ -1262,6 +1263,9 @@ class TurnHandler(Deciding):
         flow.defect = defect_told(self.said)
         # The reason at the ordinary bar, read once: the checks below all compare with it.
         flow.reason_read = self._named_reason(intent=intent)
+        flow.parcel_missing_read = (
+            self._named_reason(REASON_ANSWER_CONFIDENCE, intent) in PARCEL_MISSING_REASONS
+        )
         sure = self._named_reason(REASON_OPENING_CONFIDENCE, intent)
         if sure is not None and self._words_oppose(sure, intent):
             sure = None
@@ -1880,7 +1884,7 @@ class TurnHandler(Deciding):
             return self._say(replies.change_too_late(order), replies.change_too_late_clauses(order))
         if (
             flow.claim_type is None
-            and flow.reason_read in PARCEL_MISSING_REASONS
+            and (flow.reason_read in PARCEL_MISSING_REASONS or flow.parcel_missing_read)
             and order.status is not OrderStatus.DELIVERED
             and overdue(order, self.ctx.now)
         ):
@@ -1888,7 +1892,9 @@ class TurnHandler(Deciding):
             # I'd just like my money back" reads not received at 0.67, under the opening's bar:
             # the order's record agrees (not delivered, more than 3 days past its promised
             # date), which makes it the claim; asked "What went wrong?", the buyer said it all
-            # again (dev8 k38). A parcel still on its way is a not-received claim (INR-4.1).
+            # again (dev8 k38). A parcel still on its way is a not-received claim (INR-4.1). So
+            # for a reading below even odds: "Saturday came, nothing. Sunday, nothing. The
+            # tracking hasn't moved ... I just want my money back" at 0.44 (dev22 i49).
             flow.claim_type = ClaimType.NOT_RECEIVED
         if flow.claim_type is None:
             return self._ask_reason()

@@ -53,6 +53,9 @@ class Flow(BaseModel):
     prefers_replacement: bool | None = None
     # The problem the reason reader named in the message that opened the flow (none: None).
     reason_read: str | None = None
+    # The reason reader named a parcel not come or late in that message, even unsurely: what
+    # an order not delivered and overdue bears out (`TurnHandler._advance`).
+    parcel_missing_read: bool = False
     # The item is said not to work, and not to have come broken: a defect (RESP-7.1).
     defect: bool = False
     # Who bears the cost asked or disputed ("whose fault is this?", "I'm not paying for the

@@ -163,3 +163,22 @@ def test_a_double_charge_told_at_an_offer_still_goes_to_the_payment_desk(chat, n
     nlu.confidence = 0.95
     turn = chat.say(told)
     assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
+
+
+def test_a_parcel_story_read_unsurely_as_not_come_on_an_overdue_order_is_the_claim(chat, nlu):
+    # dev22 i49: "Saturday came, nothing. ... The tracking hasn't moved ... I just want my money
+    # back" read not received at 0.44 (below even odds): asked what went wrong.
+    text = (
+        "Long story short, actually not that short, sorry. I ordered headphones (S300) for my "
+        "brother's birthday, which was on Saturday. The app said it would arrive before then so "
+        "I didn't bother buying anything else. Saturday came, nothing. Sunday, nothing. The "
+        "tracking hasn't moved since it left the sorting centre almost a week ago. The "
+        "birthday's over now and I ended up getting him something else at the mall. I just "
+        "want my money back at this point."
+    )
+    nlu.script[text] = "track_refund"
+    nlu.confidence = 0.67
+    nlu.reasons[text] = ("not_received", 0.44)
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "INR-4.1" in citations(turn)
