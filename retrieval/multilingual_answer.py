@@ -177,7 +177,11 @@ class MultilingualAnswerer:
         self, question: str, situation: str | None = None, language: str = ENGLISH
     ) -> PolicyAnswer:
         """Raises ``InvalidQueryError`` for an empty or over-long question and ``ValueError``
-        for a language outside ``retrieval.languages.LANGUAGES``."""
+        for a language outside ``retrieval.languages.LANGUAGES``.
+
+        A message asking several questions (`asked_parts`) is answered whole, then each question
+        whose first clause passes the gate adds that clause's sentence for it unless the answer
+        already says it (at most ``MAX_PART_CLAUSES`` clauses more), as in English."""
         check_language(language)
         if language == ENGLISH:
             if self.english is None:
