@@ -278,10 +278,14 @@ _ENGLISH_REASONS = {
         r"|" + _ENGLISH_FIT + r"|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
         r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
+        # "I've decided it isn't for me" (dev16 x26); "the puzzles are far too hard for me" (a
+        # crossword book, dev24 l57: asked what went wrong).
+        r"|(isn'?t|wasn'?t|aren'?t) (really )?for me"
+        r"|too (hard|difficult|complicated|advanced|fiddly) for (me|him|her|them)"
         # "they're just not me" (dev12 q03).
-        r"|(just|simply) not (really )?(me|my (style|taste|thing|colou?r))"
-        # "she says it is not her style" (a gift: dev13 u09).
-        r"|(is|it'?s|was|isn'?t) not (really )?(my|her|his|their) (style|taste|thing)"
+        r"|(just|simply) not (really )?(me|my (style|taste|thing|vibe|colou?r))"
+        # "she says it is not her style" (a gift: dev13 u09); "not really my vibe" (dev25 s21).
+        r"|((is|it'?s|was|isn'?t) )?not (really )?(my|her|his|their) (style|taste|thing|vibe)"
         r"|(doesn'?t|does not|don'?t|do not) (suit|look good on|go with|match)"
         r"|(doesn'?t|does not|don'?t|do not) work (in|for|with)\b"
         r"|(don'?t|do not) (love|use) (it|them)|regret\w*|second thoughts|impulse (buy|purchase))\b"

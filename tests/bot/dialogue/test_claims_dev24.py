@@ -56,3 +56,16 @@ def test_another_size_asked_at_the_return_on_offer_is_answered_and_the_offer_sta
     assert turn["actions"] == []
     done = chat.say("yes")
     assert [(a["type"], a["order_id"]) for a in done["actions"]] == [("return", "D200")]
+
+
+def test_far_too_hard_for_me_is_a_change_of_mind(chat, nlu):
+    # dev24 l57: a crossword book whose puzzles were "far too hard for me": asked what went wrong.
+    text = (
+        "Hello. I bought the dress, order D200, but the wrap style is far too difficult for me. "
+        "Could I send it back and have my money returned please?"
+    )
+    nlu.script[text] = "request_refund"
+    nlu.confidence = 0.8
+    turn = chat.say(text)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "RET-2.3" in citations(turn)
