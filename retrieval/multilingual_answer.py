@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from common.sentences import sentence_spans
 from retrieval.answer import (
     ANSWER_DEPTH,
     MAX_PART_CLAUSES,
@@ -190,7 +191,7 @@ class MultilingualAnswerer:
         whole = self._answer_whole(question, situation, language)
         quotes = [whole.text] if whole.confident else []
         cited = list(whole.citations)
-        for part in asked_parts(question, language):
+        for part in asked_parts(question):
             if len(cited) - len(whole.citations) >= MAX_PART_CLAUSES:
                 break
             hits = self._search(part, situation, language)
@@ -361,23 +362,16 @@ def _thai_whole(quoted: list[int], sentences: Sequence[str]) -> list[int]:
     return sorted(chosen)
 
 
-# A question sentence of a message: one with a question mark, long enough to be asked alone.
-_SENTENCE_END = re.compile(r"(?<=[?!.。])\s+|\n+")
-MIN_PART_CHARS = 12
-
-
-def asked_parts(question: str, language: str) -> list[str]:
+def asked_parts(question: str) -> list[str]:
     """The questions a message asks when it asks more than one, else ``[]``: its sentences
-    that end with a question mark ("... ilang days ako pwede mag report? need ba talaga
-    picture or pwede video lang?"), each long enough to be read alone. Unlike English
-    (`retrieval.parts`), no cut inside a sentence: a question joined by "dan" or "at" alone
-    ("kena bayar apa apa tak", must I pay anything?) says too little of what it asks about."""
-    parts = [
-        p.strip()
-        for p in _SENTENCE_END.split(question)
-        if p.strip().endswith("?") and len(p.strip()) >= MIN_PART_CHARS
-    ]
-    return parts if len(parts) > 1 else []
+    (`common.sentences`, short ones joined to a neighbour) that end with a question mark ("...
+    ilang days ako pwede mag report? need ba talaga picture or pwede video lang?"). Unlike
+    English (`retrieval.parts`), no cut inside a sentence: a question joined by "dan" or "at"
+    alone ("kena bayar apa apa tak", must I pay anything?) says too little of what it asks
+    about."""
+    parts = [question[s:e] for s, e in sentence_spans(question)]
+    asked = [p for p in parts if p.rstrip().endswith("?")]
+    return asked if len(asked) > 1 else []
 
 
 # A clause id named in a clause's text ("(see HELP-8.1)", "Nasa HELP-8.1 ang oras ...").

@@ -460,9 +460,9 @@ def test_a_part_below_the_gate_adds_nothing_and_one_question_is_not_cut() -> Non
     index = HitsByQuestion({_FIRST: [_WINDOW], _SECOND: [low]}, whole=[_CARD])
     answer = MultilingualAnswerer(None, index, 0.05).answer(f"{_FIRST} {_SECOND}", language="ms")
     assert answer.citations == ("REF-5.1", "RET-2.4")
-    assert asked_parts(_FIRST, "ms") == []
-    assert asked_parts(f"{_FIRST} {_SECOND}", "ms") == [_FIRST, _SECOND]
-    assert asked_parts("berapa hari dan kena bayar apa apa tak", "ms") == []
+    assert asked_parts(_FIRST) == []
+    assert asked_parts(f"{_FIRST} {_SECOND}") == [_FIRST, _SECOND]
+    assert asked_parts("berapa hari dan kena bayar apa apa tak") == []
 
 
 def test_a_thai_condition_is_quoted_with_what_it_grants() -> None:
