@@ -24,6 +24,9 @@ _MIN_FUZZY_LENGTH = 5
 # An id typed as its number alone ("2002" for D-2002) needs this many digits: shorter numbers
 # are quantities, sizes, prices.
 _MIN_NUMBER_DIGITS = 4
+# An id typed in groups ("S O 2026 017 338"): at most this many pieces, each this short.
+_MAX_ID_PIECES = 6
+_MAX_ID_PIECE = 4
 _WORD = re.compile(r"[a-z0-9]+")
 # Words of item titles that name no item.
 _STOP = frozenset(
@@ -76,6 +79,18 @@ def id_typed_in(text: str, own: Sequence[str]) -> str | None:
             found = match_order_id(joined, own)
             if found is not None:
                 return found
+    # Read out by voice or typed in groups: "S O 2026 017 338" for SO-2026-017338 (dev21 b22,
+    # b56). Runs of three or more short tokens joined, the longest first; only an id of the
+    # buyer's own orders is taken.
+    for size in range(_MAX_ID_PIECES, 2, -1):
+        for start in range(len(tokens) - size + 1):
+            run = tokens[start : start + size]
+            if all(len(token) <= _MAX_ID_PIECE for token in run):
+                joined = "".join(run)
+                if sum(ch.isdigit() for ch in joined) >= _MIN_NUMBER_DIGITS:
+                    found = match_order_id(joined, own)
+                    if found is not None:
+                        return found
     return None
 
 
@@ -285,12 +300,15 @@ _LOOK_ALIKE = frozenset({frozenset(p) for p in ("O0", "I1", "L1", "S5", "B8", "Z
 
 
 def _within_one_edit(a: str, b: str) -> bool:
-    """Equal, one look-alike character apart, or one character dropped or added."""
+    """Equal, one look-alike character apart, two neighbours swapped ("010121" for "010112",
+    the commonest slip on a phone's keypad), or one character dropped or added."""
     if a == b:
         return True
     if len(a) == len(b):
-        diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        return len(diffs) == 1 and frozenset(diffs[0]) in _LOOK_ALIKE
+        at = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(at) == 2 and at[1] == at[0] + 1:
+            return a[at[0]] == b[at[1]] and a[at[1]] == b[at[0]]
+        return len(at) == 1 and frozenset((a[at[0]], b[at[0]])) in _LOOK_ALIKE
     if abs(len(a) - len(b)) != 1:
         return False
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)

@@ -37,6 +37,7 @@ from bot.dialogue.wording import (
     REPLACEMENT_WORDS,
     REQUEST_AS_QUESTION,
     SEALED_WORDS,
+    SOMEONE_ELSES,
     without_declined_remedy,
 )
 from nlu.types import Entity, IntentScore, ParseResult
@@ -282,13 +283,18 @@ class SlotFilling(MessageReading):
             order = self.ctx.find_order(loose) if loose else None
         if order is None:
             said = order_id.lstrip("#").upper()
-            if said in flow.unknown_orders or self._names_a_product_not_bought():
+            if (
+                said in flow.unknown_orders
+                or self._names_a_product_not_bought()
+                or SOMEONE_ELSES.search(self.said)
+            ):
                 # The same id again, none of theirs ("my friend's order SG-2612-99871"): said
                 # plainly, and the request ends; asked again, the buyer repeated it until a
                 # person took over (dev7 j59). The account's own orders are all they can ask on.
                 # So at once when the message names a product none of their orders holds
                 # ("refund 7734021. my sisters order. trainers": asked whether it was about
-                # their notebook order, dev25 s36, dev24 l51).
+                # their notebook order, dev25 s36, dev24 l51), or says whose order it is ("its
+                # my sisters order", dev21 b34).
                 self._reply(replies.not_your_order_again(said))
                 self.state.end_flow()
                 return False

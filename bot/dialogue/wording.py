@@ -934,6 +934,14 @@ NEVER_MIND = replace(
     local.NEVER_MIND,
     english=re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b"),
 )
+# An order the buyer says is someone else's ("its my sisters order", "my mum's account"): with
+# an id that is none of theirs, said plainly at once, not asked for again (dev21 b34).
+SOMEONE_ELSES = re.compile(
+    r"\b(?:(?:my|our) (?:sister|brother|sis|bro|mum|mom|mother|dad|father|friend|wife|husband"
+    r"|partner|colleague|neighbou?r|son|daughter|cousin|aunt|uncle|boss|roommate|flatmate"
+    r"|girlfriend|boyfriend|gf|bf)(?:['’]?s)? (?:order|account)|(?:someone|somebody) else'?s"
+    r" (?:order|account)|(?:his|her|their) (?:order|account))\b"
+)
 OTHER_ORDER = replace(
     local.OTHER_ORDER,
     english=re.compile(

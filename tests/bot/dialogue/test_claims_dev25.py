@@ -54,6 +54,17 @@ def test_an_unknown_id_with_a_product_none_of_the_orders_holds_is_refused_at_onc
     assert "7734021" in bot_text(turn) and turn["actions"] == []
 
 
+def test_an_unknown_id_the_buyer_says_is_someone_elses_is_refused_at_once(chat, nlu):
+    # dev21 b34: "Is it about order D201?" to a buyer cancelling her sister's order, who then
+    # typed the same id again.
+    text = "cancel X5505 pls, its my sisters order she asked me to"
+    nlu.script[text] = "cancel_order"
+    turn = chat.say(text)
+    assert turn["expecting"] is None, bot_text(turn)
+    assert "X5505 is not on your account" in bot_text(turn)
+    assert turn["actions"] == []
+
+
 def test_an_unknown_id_with_a_product_the_buyer_bought_asks_which_order(chat, nlu):
     text = "refund 7734021, the dress doesnt fit"
     nlu.script[text] = "request_refund"

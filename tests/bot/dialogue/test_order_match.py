@@ -34,6 +34,9 @@ OWN = ["D-2002", "A1001", "SO-2026-000123", "113542617735902", "A1002"]
         ("2026000123", "SO-2026-000123"),
         ("0123", None),  # part of a number is not the number
         ("201", None),  # too short to be an id's number
+        ("SO-2026-000132", "SO-2026-000123"),  # two neighbours swapped (dev17 y10)
+        ("A0101", "A1001"),
+        ("SO-2026-000321", None),  # two digits apart that are not neighbours swapped
     ],
 )
 def test_ids_typed_loosely(typed, found):

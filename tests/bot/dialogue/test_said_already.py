@@ -19,6 +19,16 @@ def test_an_id_split_by_a_space_is_the_buyers_order():
     assert id_typed_in("it's k 2002", own) == "K-2002"
 
 
+def test_an_id_read_out_in_groups_is_the_buyers_order():
+    # dev21 b22, b56: "the order number is S O 2026 017 338", typed by voice.
+    own = ["SO-2026-017338", "SO-2026-017339"]
+    assert id_typed_in("the order number is S O 2026 017 338 thanks", own) == "SO-2026-017338"
+    assert id_typed_in("cancel S O 2026 017 339 pls", own) == "SO-2026-017339"
+    # Groups that spell none of the buyer's ids are not taken.
+    assert id_typed_in("S O 2026 017 555", own) is None
+    assert id_typed_in("2 mugs for 12 50 each", own) is None
+
+
 def test_words_are_not_joined_to_a_number():
     # Two words of nobody's are not joined into one of the buyer's ids; a number alone is the
     # order whose number it is only when just one of theirs has it (issue 14: "1007" for M1007;
