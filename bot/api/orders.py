@@ -63,6 +63,15 @@ MAX_ITEMS = 500
 PlatformId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ]
+# An order id may also have slashes between its parts: Indonesian marketplaces number orders by
+# invoice, "INV/20260611/MPL/3928817745" (dev26 c10: the push was a 404). The path takes it
+# whole (``{order_id:path}``); no empty part, no slash at either end.
+OrderId = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)*$"
+    ),
+]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 # Money in the order's currency: at most 2 decimals and 12 digits (the column is
 # Numeric(12, 2)); a JSON number on the way out, as the contract shows it.
@@ -101,7 +110,7 @@ class OrderPayload(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    order_id: PlatformId
+    order_id: OrderId
     buyer_id: PlatformId
     seller_id: PlatformId
     status: OrderStatus
@@ -281,7 +290,7 @@ _REQUEST_BODY: dict[str, Any] = {
 
 
 @router.put(
-    "/{order_id}",
+    "/{order_id:path}",
     response_model=OrderPayload,
     status_code=200,
     responses={

@@ -567,14 +567,17 @@ def _claim_type(claim_type: ClaimType, order: Order, now: datetime) -> ClaimType
     deliveries (INR-4.3). So is a change of mind about a parcel on its way and more than 3
     days past its promised date: "the app said it would come by last week ... I don't even
     want it anymore, I'd just like my money back" was refused as a return of an order not yet
-    delivered (dev13 u04); INR-4.1 refunds it."""
+    delivered (dev13 u04); INR-4.1 refunds it. So is a cancellation asked for a parcel on its
+    way and more than 3 days late: "brg sy x smpai lg ... patut smpai minggu lps. sy bayar COD
+    ... sy nk cancel je la" was refused by CAN-1.2 (shipped), where INR-4.1 cancels an unpaid
+    cash-on-delivery order and refunds a paid one (dev27 t46)."""
     if claim_type is ClaimType.LATE_DELIVERY and order.status in (
         OrderStatus.PENDING,
         OrderStatus.SHIPPED,
     ):
         return ClaimType.NOT_RECEIVED
     if (
-        claim_type is ClaimType.CHANGE_OF_MIND_RETURN
+        claim_type in (ClaimType.CHANGE_OF_MIND_RETURN, ClaimType.CANCEL)
         and order.status is OrderStatus.SHIPPED
         and overdue(order, now)
     ):

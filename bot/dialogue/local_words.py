@@ -875,6 +875,10 @@ REASONS = {
             r"(?:hindi|di) ko na (?:kailangan|gusto)",
             # "di ko pala type yung kulay" (not my taste after all, dev15 w22).
             r"(?:hindi|di) ko (?:pala |po |talaga )?(?:type|bet|trip)", *_FIT_TAGALOG,
+            # "ayaw lang po namin ng kulay" (we just don't like the colour), "ayaw ng asawa ko
+            # yung kulay" (dev25 s48: asked for a photo of the damage).
+            r"ayaw(?: (?:lang|po|talaga|na|namin|ko|niya|nila|ng|yung|sa|asawa|anak|mister"
+            r"|misis))* (?:kulay|style|design|disenyo|itsura|hitsura)",
         ),
     ),
     # As in English: broken in transit, and spoiled, leaking, melted or not working ("botol
@@ -941,7 +945,8 @@ REASONS = {
             r"(?:giao|gui) (?:sai|nham)", r"(?:sai|nham) (?:hang|san pham)",
             r"khong (?:dung|giong) (?:hang|mau|hinh)",
             # "em đặt áo size L mà nhận đc size M" (ordered L, got M: dev15 w21).
-            r"dat (?:\w+ ){1,5}(?:ma|nhung) (?:lai )?(?:nhan|giao|gui)",
+            # "dat ao so mi linen mau trang ma giao toi mau xanh reu" (dev27 t56: six words).
+            r"dat (?:\w+ ){1,8}(?:ma|nhung) (?:lai )?(?:nhan|giao|gui)",
         ),
         tagalog=words(
             r"maling (?:item|produkto|binigay|pinadala)",

@@ -67,7 +67,8 @@ def id_typed_in(text: str, own: Sequence[str]) -> str | None:
     """The buyer's order whose id ``text`` types, exactly or loosely: one token ("D2002",
     "#A-1001") or split by a space ("M 1007", "order no. 2005 1019"). A candidate needs at
     least three digits, and the split form is joined only where its second part has digits."""
-    tokens = re.findall(r"[#\w-]+", text)
+    # A slash joins the parts of an invoice number ("INV/20260611/MPL/3928817745").
+    tokens = re.findall(r"[#\w-]+(?:/[\w-]+)*", text)
     for token in tokens:
         if sum(ch.isdigit() for ch in token) >= 3:
             found = match_order_id(token, own)
@@ -326,8 +327,23 @@ _FINE = re.compile(
     r"|beautiful|gorgeous|fantastic|in one piece|all good)\b"
 )
 _KEEPING = re.compile(r"\b(?:keep|keeping|kept|hold(?:ing)? on to)\s+((?:[a-z0-9]+\s*){1,3})")
-# How many words before "is fine" may name the item ("the blue glazed vase is fine").
+# How many words before "is fine" may name the item ("the blue glazed vase is fine"), and
+# items joined by "and" ("the cutting board and the knife are perfect").
 _WORDS_BEFORE_FINE = 3
+_WORDS_OF_ITEMS_FINE = 8
+_OTHER_SOME = re.compile(r"\b(?:other|remaining) (?:\d+|two|three|four|five|six)\b")
+_CLAUSE_START = re.compile(r".*(?:[.!?;:,]|\b(?:but|though|although|while|except|so))\s", re.S)
+
+
+def _subject_before(text: str) -> str:
+    """The words that can name what "is fine": the last few before it, or the whole clause
+    when it joins items with "and" (dev27 t21: "The cutting board and the knife are perfect,
+    but 2 of the 4 ... tumblers arrived smashed" kept only the knife; the board was refunded)."""
+    clause = _CLAUSE_START.sub("", text)
+    words = _WORD.findall(clause)[-_WORDS_OF_ITEMS_FINE:]
+    if "and" in words:
+        return " ".join(words)
+    return " ".join(_WORD.findall(text)[-_WORDS_BEFORE_FINE:])
 
 
 def items_kept(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
@@ -335,10 +351,9 @@ def items_kept(text: str, items: Sequence[OrderItem]) -> list[OrderItem]:
     claim is about the others (dev17 y30: "candle's fine tho" named only the candle, which was
     refunded in place of the cracked vase)."""
     lowered = text.lower().replace("’", "'")
-    spans = [
-        " ".join(_WORD.findall(lowered[: found.start()])[-_WORDS_BEFORE_FINE:])
-        for found in _FINE.finditer(lowered)
-    ]
+    spans = [_subject_before(lowered[: found.start()]) for found in _FINE.finditer(lowered)]
+    # "The other two tumblers are fine": part of one item's quantity, the rest of it claimed.
+    spans = [span for span in spans if not _OTHER_SOME.search(span)]
     spans += [found.group(1) for found in _KEEPING.finditer(lowered)]
     kept = {item.sku: item for span in spans for item in items_named(span, items)}
     return list(kept.values())

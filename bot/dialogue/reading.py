@@ -47,6 +47,7 @@ from bot.dialogue.wording import (
     PHOTO_PROMISED,
     PHOTO_SENT,
     QUESTION_SENTENCE,
+    QUESTION_WORDING,
     REASON_WORDS,
     REFUND_ASKED,
     REFUND_MADE,
@@ -436,7 +437,9 @@ class MessageReading(TurnBase):
         mark ("will u charge me for shipping" reads track_order at 0.69), a sure one the act
         reader reads as a question, or a refund tracked when no recent order has one, unless it
         names another order."""
-        if self.intent == "request_refund" and self.text.rstrip().endswith("?"):
+        if self.intent == "request_refund" and (
+            self.text.rstrip().endswith("?") or QUESTION_WORDING.match(self.said)
+        ):
             # "I choose cash on delivery, so how you refund me?" at a cancellation: the money of
             # the offer on the table, asked about (read as a new refund request, it dropped the
             # offer and asked for the order and what went wrong: dev3 f37). An order named

@@ -45,7 +45,9 @@ _FILLER = r"^(?:(?:hmm+|um+|uh+|well|oh|ah|alright|right)[,.!]* +)?"
 YES_LEAD = replace(
     local.YES_LEAD,
     english=re.compile(
-        _FILLER + r"(?:yes|yeah|yep|yup|ya|yah|ok|okay|k|sure|go ahead|please do|do it|go for it"
+        # "fine, give me the voucher" (dev25 s56: "Please answer Yes", then a person).
+        _FILLER
+        + r"(?:yes|yeah|yep|yup|ya|yah|ok|okay|k|sure|fine|go ahead|please do|do it|go for it"
         r"|sounds good|that['’]?s fine|fine by me|please proceed|proceed"
         # Hindi and Urdu, typed in English chats in Singapore and Malaysia: "haan ok" (dev21
         # b53: read out of scope three times at the confirmation, then a person).
@@ -97,7 +99,10 @@ SEALED_WORDS = replace(
         # it, dev18 z27.)
         r"|(shrink ?wrap|shrink film|plastic wrap|cellophane|seal|safety sticker|foil)"
         r"(( is| are)( still)? on| still on|( is| are)?( still)? (intact|unbroken))"
-        r"|with (the |its )?(shrink ?wrap|shrink film|plastic wrap|cellophane|seal)( still)? on)\b"
+        r"|with (the |its )?(shrink ?wrap|shrink film|plastic wrap|cellophane|seal)( still)? on"
+        # "the palette itself still has the plastic wrap on" (dev27 t42: refused as opened).
+        r"|(still )?(has|have|got) (the |its |a )?(shrink ?wrap|shrink film|plastic wrap|plastic"
+        r"|cellophane|seal)( still)? on)\b"
     ),
 )
 # The item said to be as delivered, to send it back (RET-2.3: unused, tags on, original
@@ -128,7 +133,7 @@ OPENED_WORDS = replace(
 # "used to", "open to". Said with a request, the other OPENED_WORDS mean the item was opened.
 OPENED_NOT_ITEM = re.compile(
     r"\b(open(ed|ing)? (the |my |our |this |that )?(box|boxes|parcel|package|packet|packaging"
-    r"|delivery|wrapping|carton|mailer|bag)|used to|open to|opened by)\b"
+    r"|delivery|wrapping|carton|mailer|bag|shipping bag|envelope)|used to|open to|opened by)\b"
 )
 # "Refund or replacement?" answered in words. The NLU has no remedy label, and "replacment pls"
 # or "the right size, please" read as new refund requests; a closed question's answer is read
@@ -847,8 +852,10 @@ ACTION_ASKED = replace(
 # subject ("can i", "is it"), or a supposition ("if", "what if"). Not "what went wrong is that
 # it doesn't fit": the bot's own question said back, then its answer.
 QUESTION_WORDING = re.compile(
-    r"^(?:(?:hi|hello|hey|ok|okay|so|and|but|well|also|um+|hmm+|sorry)[,.!]*\s+)*"
-    r"(?!what (?:\w+ ){1,4}(?:is|was) (?:that|the|it|i|my|they)\b)"
+    # "wait what if it shows up after u refund me 😅" (dev27 t34: read as a new refund request
+    # at the refund's offer, and asked which order).
+    r"^(?:(?:hi|hello|hey|ok|okay|so|and|but|well|also|um+|hmm+|sorry|wait|oh|hold on)[,.!]*"
+    r"\s+)*(?!what (?:\w+ ){1,4}(?:is|was) (?:that|the|it|i|my|they)\b)"
     r"(?:what|how|why|when|where|which|who|whose|whom|if|suppose|in case"
     r"|(?:can|could|would|will|should|shall|do|does|did|is|are|am|was|were|may|might|must)"
     r" (?:i|it|you|u|they|we|there|this|that|these|those|the|my|a|an|one|he|she)"
@@ -939,8 +946,9 @@ NEVER_MIND = replace(
 SOMEONE_ELSES = re.compile(
     r"\b(?:(?:my|our) (?:sister|brother|sis|bro|mum|mom|mother|dad|father|friend|wife|husband"
     r"|partner|colleague|neighbou?r|son|daughter|cousin|aunt|uncle|boss|roommate|flatmate"
-    r"|girlfriend|boyfriend|gf|bf)(?:['’]?s)? (?:order|account)|(?:someone|somebody) else'?s"
-    r" (?:order|account)|(?:his|her|their) (?:order|account))\b"
+    r"|girlfriend|boyfriend|gf|bf)(?:['’]?s)? (?:own )?(?:order|account)|(?:someone|somebody)"
+    # "my husband ordered a cordless drill on his own account" (dev27 t14).
+    r" else'?s (?:order|account)|(?:his|her|their) (?:own )?(?:order|account))\b"
 )
 OTHER_ORDER = replace(
     local.OTHER_ORDER,

@@ -98,6 +98,14 @@ def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[s
             return None
         return (now - timedelta(days=float(days))).isoformat().replace("+00:00", "Z")
 
+    def by_end_of(days: Any) -> str:
+        # A promised delivery date is a day, kept until its end (a platform sends the day's
+        # last moment): "promised 3 days ago" is exactly 3 days late today, not yet "more than
+        # 3 days" (INR-4.1). Taken as the clock time 3 days ago, it turned late seconds into
+        # the conversation (dev27 t33: a refund where the policy says wait).
+        day = (now - timedelta(days=float(days))).replace(hour=23, minute=59, second=59)
+        return day.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
     placed = float(order.get("placed_days_ago", 10))
     status = order.get("status", "delivered")
     delivered = order.get("delivered_days_ago")
@@ -126,7 +134,7 @@ def order_payload(order: dict[str, Any], buyer_id: str, now: datetime) -> dict[s
         ],
         "placed_at": ago(placed),
         "shipped_at": ago(shipped),
-        "promised_delivery_by": ago(order.get("promised_days_ago", placed - 7)),
+        "promised_delivery_by": by_end_of(order.get("promised_days_ago", placed - 7)),
         "delivered_at": ago(delivered),
         "carrier": "SPX" if shipped is not None else None,
         "tracking_number": "SPX0123456789SG" if shipped is not None else None,

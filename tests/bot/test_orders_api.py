@@ -288,6 +288,25 @@ def test_buyer_of_an_order_cannot_change(client):
     assert put(client, ORDER).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "path_id", ["INV/20260611/MPL/3928817745", "INV%2F20260611%2FMPL%2F3928817745"]
+)
+def test_an_invoice_number_with_slashes_is_an_order_id(client, path_id):
+    # dev26 c10: Indonesian marketplaces number orders "INV/20260611/MPL/3928817745"; the push
+    # was a 404. Sent as path segments or percent-encoded, it is one order id.
+    invoice = "INV/20260611/MPL/3928817745"
+    response = put(client, order(order_id=invoice), order_id=path_id)
+    assert response.status_code == 201, response.text
+    assert response.json()["order_id"] == invoice
+
+
+@pytest.mark.parametrize("bad", ["INV//2026", "INV/2026/", "/INV2026"])
+def test_an_order_id_with_an_empty_part_names_the_field(client, bad):
+    assert_error(
+        put(client, order(order_id=bad), order_id="X1"), 422, "validation_error", "order_id"
+    )
+
+
 def test_path_and_body_order_ids_must_agree(client):
     assert_error(put(client, ORDER, order_id="A1002"), 422, "validation_error", "order_id")
 

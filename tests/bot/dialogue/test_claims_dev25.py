@@ -193,3 +193,29 @@ def test_a_parcel_story_read_unsurely_as_not_come_on_an_overdue_order_is_the_cla
     turn = chat.say(text)
     assert turn["expecting"] == "confirmation", bot_text(turn)
     assert "INR-4.1" in citations(turn)
+
+
+def test_a_colour_not_liked_in_tagalog_is_a_change_of_mind(chat, nlu):
+    # dev25 s48: "ayaw lang po namin ng kulay, wala pong sira" (we just don't like the colour,
+    # nothing is broken), read as damaged: asked for a photo, then a person.
+    opening = "Ibabalik ko na lang po sana yung order D200"
+    nlu.script[opening] = "return_item"
+    assert chat.say(opening)["expecting"] == "reason"
+    answer = "ayaw lang po namin ng kulay, wala pong sira"
+    nlu.script[answer], nlu.reasons[answer] = "damaged_item", ("damaged", 0.45)
+    turn = chat.say(answer)
+    assert turn["language"] == "tl"
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    assert "RET-2.3" in citations(turn)
+
+
+def test_fine_opening_an_answer_is_a_yes(chat, nlu):
+    # dev25 s56: "fine, give me the voucher" at the voucher's confirmation got "Please answer
+    # Yes or No", then a person.
+    text = "cancel P100 please"
+    nlu.script[text] = "cancel_order"
+    assert chat.say(text)["expecting"] == "confirmation"
+    answer = "fine, whatever you think is best"
+    nlu.script[answer] = "out_of_scope"
+    done = chat.say(answer)
+    assert [(a["type"], a["order_id"]) for a in done["actions"]] == [("cancel", "P100")]

@@ -29,6 +29,13 @@ def test_an_id_read_out_in_groups_is_the_buyers_order():
     assert id_typed_in("2 mugs for 12 50 each", own) is None
 
 
+def test_an_invoice_number_with_slashes_is_the_buyers_order():
+    # dev26 c10: Indonesian invoice numbers, typed whole or without the slashes.
+    own = ["INV/20260611/MPL/3928817745", "INV/20260602/MPL/3811420967"]
+    assert id_typed_in("kak pesanan INV/20260611/MPL/3928817745 rusak", own) == own[0]
+    assert id_typed_in("no pesanan inv20260602mpl3811420967", own) == own[1]
+
+
 def test_words_are_not_joined_to_a_number():
     # Two words of nobody's are not joined into one of the buyer's ids; a number alone is the
     # order whose number it is only when just one of theirs has it (issue 14: "1007" for M1007;

@@ -195,7 +195,7 @@ def test_a_photo_sent_with_several_requests_comes_with_the_waiting_one(chat):
     # attached": the shipped lamp's refusal first, then the glasses' claim asked for the photo
     # the buyer had sent with the message.
     turn = chat.say(
-        "Cancel order S300 please. And my mug from D201 arrived broken, photo attached",
+        "Cancel order S301 please. And my mug from D201 arrived broken, photo attached",
         photo=PHOTO,
     )
     text = bot_text(turn)

@@ -1,6 +1,6 @@
 """The conversation evaluation's judge and scripted answers (the HTTP part runs in make)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.dialogue import replies
 from bot.language.catalogue import speaking
@@ -139,6 +139,22 @@ def test_scripted_orders_become_webhook_bodies():
     )  # fmt: skip
     assert body["delivered_at"] == "2026-11-26T00:00:00Z" and body["items"][0]["unit_price"] == 45
     assert len(history_orders("frequent_refunder", "B1")) == 3 and history_orders("new", "B1") == []
+
+
+def test_a_promised_day_is_kept_until_its_end():
+    # dev27 t33: "supposed to arrive 3 days ago" is not yet more than 3 days late (INR-4.1);
+    # the promise taken as the clock time 3 days ago turned late during the conversation.
+    from policies.rules import LATE_GRACE
+
+    now = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
+    shipped = {"id": "K2", "items": [{"title": "Mouse", "price": 27}], "status": "shipped",
+               "placed_days_ago": 9, "promised_days_ago": 3}  # fmt: skip
+    body = order_payload(shipped, "B1", now)
+    assert body["promised_delivery_by"] == "2026-11-28T23:59:59Z"
+    promised = datetime.fromisoformat(body["promised_delivery_by"])
+    assert promised + LATE_GRACE > now + timedelta(minutes=5)  # not yet late
+    four = order_payload({**shipped, "promised_days_ago": 4}, "B1", now)
+    assert datetime.fromisoformat(four["promised_delivery_by"]) + LATE_GRACE < now
 
 
 def test_a_buyer_whose_order_is_not_offered_taps_a_different_order():
