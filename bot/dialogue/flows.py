@@ -246,9 +246,16 @@ class TurnHandler(Deciding):
             return self._offer_person_keep_flow()
         if self.intent == "request_human" or self.option == "person":
             return self._handoff("human_requested", ("REV-6.4",), replies.text("asked_for_person"))
-        if state.proposal is None and SELLER_COMPLAINT.search(self.said):
+        if (
+            state.proposal is None
+            and SELLER_COMPLAINT.search(self.said)
+            and not (self.intent == "ask_policy" and self._asks())
+        ):
             # A complaint about a seller or how a case was handled goes to the agents with the
-            # conversation (HELP-8.3); a decision disputed is `_disputes_a_decision`'s.
+            # conversation (HELP-8.3); a decision disputed is `_disputes_a_decision`'s. Not a
+            # policy question about complaints ("if a seller refuses to take something back you
+            # can make a complaint ... who makes the final decision then?": handed to a person
+            # as a complaint, dev26 c39).
             return self._handoff(
                 "seller_complaint", ("HELP-8.3",), replies.text("seller_complaint")
             )
@@ -467,6 +474,7 @@ class TurnHandler(Deciding):
             or self._asks_why()
             or (self._may_ask() and not self.ctx.recent_orders())
             or self._policy_question_second()
+            or self._announced_question_supposing()
         ):
             # A policy question the intent reader took for a request or for something else
             # ("wallet refund. how fast", "if a delivery shows up late do i get a voucher?"):
@@ -886,6 +894,19 @@ class TurnHandler(Deciding):
         berubah fikiran", read as a refund at 0.59 and asked what went wrong: dev12 q30), naming
         none of the buyer's orders by id (a question about one is its request)."""
         return bool(ASKING.search(self.said)) and not (self._order_entity() or self._id_typed())
+
+    def _announced_question_supposing(self) -> bool:
+        """A question announced, supposing what it asks about and asked with its mark, naming
+        no order: "Pakcik nak tanya sikit. Kalau pakcik pulangkan barang sebab tak berkenan ...
+        Jadi yang ditolak tu 5 dolar Amerika ke 5 ringgit?" (I'd like to ask: if I return an
+        item ..., is the $5 in US dollars or ringgit?), read surely as a return and offered one
+        (dev26 c24). The intent reader reads the supposed return; the buyer asks the rule."""
+        return (
+            self._says_it_asks()
+            and bool(SUPPOSED.search(self.said))
+            and bool(QUESTION_SENTENCE.search(self.text))
+            and not self._request_beside_its_question()
+        )
 
     def _unsure_request_of_an_undelivered_order(self) -> bool:
         """A request read below the sure bar, naming no delivered order: a delivered order's

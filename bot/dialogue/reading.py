@@ -437,13 +437,15 @@ class MessageReading(TurnBase):
         mark ("will u charge me for shipping" reads track_order at 0.69), a sure one the act
         reader reads as a question, or a refund tracked when no recent order has one, unless it
         names another order."""
-        if self.intent == "request_refund" and (
+        if self.intent in ("request_refund", "return_item") and (
             self.text.rstrip().endswith("?") or QUESTION_WORDING.match(self.said)
         ):
             # "I choose cash on delivery, so how you refund me?" at a cancellation: the money of
             # the offer on the table, asked about (read as a new refund request, it dropped the
             # offer and asked for the order and what went wrong: dev3 f37). An order named
-            # beside it is a correction, read before this.
+            # beside it is a correction, read before this. So "Do I need to post the puzzle
+            # back? The box got a bit battered at the party." at the refund on offer, read as a
+            # return: the claim was started again, its reason and photo asked again (dev26 c44).
             return not OTHER_ORDER.search(self.said)
         if self.intent not in TRACKING:
             return False
