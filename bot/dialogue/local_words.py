@@ -758,6 +758,8 @@ SEALED = Words(
 OPENED = Words(
     malay=words(
         r"(?:dah|sudah|udah|telah)? ?(?:di)?(?:buka|pakai|pake|guna\w*|cuba|coba)",
+        # "i dah swatch sekali kat tangan" (swatched once on my hand: dev27 t26, asked again).
+        r"(?:dah|sudah|udah|telah|pernah) (?:di)?swatch", r"swatch (?:sekali|skali|sikit|je)",
         r"segel(?:nya)? (?:rosak|rusak|sobek|koyak|terbuka)",
     ),
     # "ทา" (put on) alone is part of other words ("ทาง"): only with what follows it.
@@ -907,6 +909,9 @@ REASONS = {
             "mat tieng", "khong co tieng",
             # "bi hog 1 ben ... ko nge dc" (hỏng typed short; can't be heard: dev16 x06).
             "hog", r"(?:khong|ko|k) (?:nghe|nge) (?:duoc|dc)",
+            # A code that will not redeem: "nhập mã vào thì báo 'mã đã được sử dụng'" (the code
+            # has been used: dev27 t29, asked what went wrong, then told to wait 48 hours).
+            r"ma (?:\w+ )?(?:da (?:duoc |bi )?su dung|khong hop le|khong (?:dung|nap) duoc)",
         ),
         # Pink, "not" (southern: "được hông?"), throat, button, into, wife, socks, small, jar,
         # cause, thin.

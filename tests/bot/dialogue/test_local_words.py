@@ -503,3 +503,18 @@ def test_may_i_ask_for_a_refund_is_a_request_in_malay():
 def test_a_fit_in_each_language(language, text):
     assert reads(wording.FIT, language, text)
     assert not reads(wording.FIT, language, "i changed my mind")
+
+
+def test_a_game_code_already_used_is_a_fault_in_vietnamese():
+    # dev27 t29: asked what went wrong, then told to wait 48 hours for a delivered parcel.
+    from bot.dialogue.state import normalise
+
+    said = normalise("nhập mã vào thì báo 'mã đã được sử dụng', thử lại mấy lần vẫn vậy")
+    with speaking("vi"):
+        assert wording.reasons_told(said) == ["damaged"]
+
+
+def test_a_lipstick_swatched_once_is_opened_in_malay():
+    # dev27 t26: "i dah swatch sekali kat tangan" was asked whether it was opened.
+    assert reads(wording.OPENED_WORDS, "ms", "i dah swatch sekali kat tangan tapi shade x sesuai")
+    assert not reads(wording.SEALED_WORDS, "ms", "i dah swatch sekali kat tangan")
