@@ -951,11 +951,15 @@ class TurnHandler(Deciding):
         # A sure policy question too, when the dispute is said in a statement: "Today the seller
         # rejected the return ... I'd like to dispute this decision." (ask_policy at 0.94, dev18
         # z51); "is there some way to dispute a decision?" stays a question (its statement part
-        # names no dispute).
+        # names no dispute). So a sure problem reading: "The seller REJECTED my return of the
+        # overcoat ... saying it was 'worn' ... I want this looked at by someone who isn't the
+        # seller" (wrong_item at 0.96) was refused by DMG-3.1's 15 days (dev27 t36).
         unsure = self._intent_unsure() or self.intent in (
             "return_item",
             "request_refund",
             "ask_policy",
+            "damaged_item",
+            "wrong_item",
         )
         return unsure and self._review_of_a_decision_asked()
 

@@ -257,7 +257,11 @@ REVIEW_ASKED = re.compile(
     r"\b(review(ed)?|reconsider\w*|look (at|into) (it|this) again|not accept\w*"
     r"|(won'?t|will not|don'?t|do not) accept|wrong decision"
     # "I want someone else to look at it" (dev13 u31).
-    r"|(someone|somebody|a person|a human) else to (look|check)|second opinion)\b"
+    r"|(someone|somebody|a person|a human) else to (look|check)|second opinion"
+    # "I want this looked at by someone who isn't the seller" (dev27 t36: refused as a damage
+    # reported after DMG-3.1's 15 days).
+    r"|(looked at|checked|reviewed|decided) by (someone|somebody|a person|a human|you)"
+    r"|(someone|somebody) (who isn'?t|who is not|other than) the (seller|shop))\b"
 )
 # "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
 # out_of_scope without a subject): the reason quick replies' own words, read only for that

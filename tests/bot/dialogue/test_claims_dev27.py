@@ -2,7 +2,8 @@
 said to be fine together ("the board and the knife are perfect"), and an unknown order said to
 be on someone else's own account."""
 
-from tests.utils.builders import bot_text, citations
+from policies.types import Category
+from tests.utils.builders import bot_text, citations, item, order, seed
 
 
 def test_a_what_if_question_at_the_refund_offer_is_answered_not_a_new_request(chat, nlu, answerer):
@@ -55,3 +56,18 @@ def test_the_wrap_still_on_is_sealed_though_the_shipping_bag_was_opened(chat, nl
     if turn["expecting"] != "confirmation":
         turn = chat.say("still sealed")
     assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
+
+
+def test_a_rejected_return_to_be_looked_at_by_someone_not_the_seller_is_disputed(
+    chat, nlu, world_db
+):
+    # dev27 t36: read as a wrong item (0.96), refused by DMG-3.1's 15 days.
+    seed(world_db, [order("C660", item("Wool overcoat", "120.00", Category.APPAREL), placed=40)])
+    text = (
+        "The seller REJECTED my return of the overcoat from C660 saying it was 'worn'. It was "
+        "NOT worn. I want this looked at by someone who isn't the seller."
+    )
+    nlu.script[text] = "wrong_item"
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "REV-6.5" in citations(turn), citations(turn)
