@@ -65,6 +65,7 @@ from bot.dialogue.wording import (
     ASKING,
     ASKS_AMOUNT,
     ASKS_REFUND_BACK,
+    CAN_I_CANCEL,
     CANCEL_IF,
     CHANGE_ADDRESS,
     COUNTERFEIT,
@@ -112,6 +113,7 @@ from bot.dialogue.wording import (
     SEND_BACK,
     SENT_BACK,
     SUPPOSED,
+    TRAILING_QUESTION,
     UNDER_REVIEW,
     WHAT_DID_I_DO,
     WHEN_ASKED,
@@ -475,6 +477,7 @@ class TurnHandler(Deciding):
             or (self._may_ask() and not self.ctx.recent_orders())
             or self._policy_question_second()
             or self._announced_question_supposing()
+            or self._asked_in_a_trailing_question_word()
         ):
             # A policy question the intent reader took for a request or for something else
             # ("wallet refund. how fast", "if a delivery shows up late do i get a voucher?"):
@@ -649,6 +652,11 @@ class TurnHandler(Deciding):
             # grafir nama ... ga jadi pake. mau retur" (not going to use it, return it) read
             # damaged at 0.51, and a photo of nothing was asked for (dev24 l59).
             return "return_item"
+        if own in SAME_SECTION_REASONS and self._reason_in_words(intent) in PARCEL_MISSING_REASONS:
+            # "they have not come. The order said they would be here a week ago" read as a
+            # wrong item at 0.70: asked which item, then refused as not delivered (dev26 c15).
+            # A parcel told missing, in words, with no problem named, is the not-received claim.
+            return "item_not_received"
         named = self._named_reason(REASON_OPENING_CONFIDENCE)
         if named is None or named == own or {named, own} <= SAME_SECTION_REASONS:
             return intent
@@ -894,6 +902,17 @@ class TurnHandler(Deciding):
         berubah fikiran", read as a refund at 0.59 and asked what went wrong: dev12 q30), naming
         none of the buyer's orders by id (a question about one is its request)."""
         return bool(ASKING.search(self.said)) and not (self._order_entity() or self._id_typed())
+
+    def _asked_in_a_trailing_question_word(self) -> bool:
+        """A chat-style question that ends in its question word ("late delivery voucher how
+        much", "refund to wallet how long"), surely a question by the act reader, naming no
+        order: the request reading is of its subject (request_refund at 0.97 was asked which
+        order, dev27 t45)."""
+        return (
+            self._asks()
+            and bool(TRAILING_QUESTION.search(self.said))
+            and not (self._order_entity() or self._id_typed())
+        )
 
     def _announced_question_supposing(self) -> bool:
         """A question announced, supposing what it asks about and asked with its mark, naming
@@ -1629,6 +1648,13 @@ class TurnHandler(Deciding):
             or self._reason_in_words_unopposed()
             or REASON_OF_INTENT.get(self.intent)
         )
+        asks_cancel = cancel_asked(self.said) or CAN_I_CANCEL.search(self.said)
+        if asks_cancel and reason in (None, ClaimType.CHANGE_OF_MIND_RETURN.value):
+            # "pwede pa po ba i-cancel yung electric fan na inorder ko kahapon? nakabili na pala
+            # si hubby" (can I still cancel the fan I ordered yesterday? my husband bought one):
+            # the cancellation is checked, on an order not shipped; the reason words' change of
+            # mind offered a return of the delivered phone case (dev26 c16).
+            reason = ClaimType.CANCEL.value
         if not self.offers_check or self.state.flow is not None or reason not in SITUATION_STATUSES:
             return
         fits = [o for o in self.ctx.recent_orders() if o.status in SITUATION_STATUSES[reason]]

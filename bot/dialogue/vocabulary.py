@@ -88,6 +88,8 @@ INTENT_OF_SITUATION = {
     "not_received": "item_not_received",
     "late_delivery": "item_not_received",
     "change_of_mind_return": "return_item",
+    # Only as the check offered after a question asking to cancel (`TurnHandler._offer_check`).
+    "cancel": "cancel_order",
 }
 SITUATION_STATUSES = {
     "damaged": {OrderStatus.DELIVERED},
@@ -95,6 +97,7 @@ SITUATION_STATUSES = {
     "not_received": {OrderStatus.SHIPPED, OrderStatus.DELIVERED},
     "late_delivery": {OrderStatus.SHIPPED, OrderStatus.DELIVERED},
     "change_of_mind_return": {OrderStatus.DELIVERED},
+    "cancel": {OrderStatus.PENDING},
 }
 # The problems a tracking request can turn out to be about (`TurnHandler._tracked_problem`).
 TRACKED_PROBLEMS = {"damaged", "wrong_item", "not_received", "late_delivery"}

@@ -287,7 +287,9 @@ _ENGLISH_REASONS = {
     # cheaper elsewhere", "my daughter already has one", "ordered it by mistake", "doesn't suit
     # me", "lowkey regret the trail runners", "having second thoughts").
     "change_of_mind_return": re.compile(
-        r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)|not needed"
+        # Not "I don't want to make a fuss" (dev26 c59: a parcel not here read as two reasons).
+        r"\b(chang\w* (my |of )?mind|(don'?t|do not|no longer) (want|need|like)(?! to (make|cause"
+        r"|be|bother|complain|sound|seem|trouble|waste|wait|rush|chase))|not needed"
         r"|" + _ENGLISH_FIT + r"|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
         r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
@@ -364,7 +366,9 @@ _ENGLISH_REASONS = {
         r"|refund|message|email|notification)\b))\b"
     ),
     "not_received": re.compile(
-        r"\b(never (arrived|came|got it)|(didn'?t|did not|hasn'?t|has not) (arrive|come)"
+        # "they have not come. The order said they would be here a week ago" (dev26 c15).
+        r"\b(never (arrived|came|got it)|(didn'?t|did not|hasn'?t|has not|haven'?t|have not)"
+        r" (arrive|arrived|come)|would (be here|arrive|come) (a |one |two |\d+ )?(days?|weeks?) ago"
         r"|not (arrived|received|here)|still (waiting|not here)(?! (for|on) (my |the |a )?"
         r"(refund|money))|(hasn'?t|has not|haven'?t|have not) (shown up|turned up|got it)"
         r"|(hasn'?t|has not|not) (moved|been updated|updated) (in|for)"
@@ -671,6 +675,12 @@ NOT_AS_NEW_DENIED = replace(
         r"|threw|thrown)\b"
     ),
     mixed=("ms",),
+)
+# Whether a cancellation is still possible, asked: "can i still cancel the blender i ordered?"
+CAN_I_CANCEL = re.compile(r"\b(?:can|could|may) i (?:still |please |just )?cancel\b")
+# A chat question ending in its question word: "late delivery voucher how much" (dev27 t45).
+TRAILING_QUESTION = re.compile(
+    r"\b(?:how (?:much|long|fast|soon|many(?: days)?)|or not|is it|can or not)\s*[?!.]*$"
 )
 # A question without its mark in the conversation's language, and a supposition ("if ...").
 ASKED_LOCALLY = local.ASKED

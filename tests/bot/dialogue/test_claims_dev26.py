@@ -1,7 +1,9 @@
 """What the blind set dev26 found (stop 55): a question announced and supposing a return, read
 surely as the return itself."""
 
-from tests.utils.builders import bot_text
+from policies.types import Category, OrderStatus
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat, bot_text, citations, item, order, seed
 
 PHOTO = "https://img.example.com/p.jpg"
 
@@ -96,3 +98,50 @@ def test_a_question_read_as_a_return_at_the_refund_offer_is_about_the_offer(chat
     assert turn["expecting"] == "confirmation" and answerer.questions, bot_text(turn)
     done = chat.say("Okay, yes please.")
     assert [a["type"] for a in done["actions"]] == ["refund"]
+
+
+def test_a_parcel_not_turned_up_told_politely_is_the_not_received_claim(chat, nlu):
+    # dev26 c59: "... was supposed to arrive last week-ish and still hasn't turned up. I don't
+    # want to make a fuss" read out of scope (0.34): the list of what the bot does.
+    text = (
+        "Hello, I hope this is the right place to ask. The headphones I ordered were supposed "
+        "to arrive last week-ish and still hasn't turned up. I don't want to make a fuss."
+    )
+    nlu.script[text] = "out_of_scope"
+    nlu.confidence = 0.34
+    turn = chat.say(text)
+    assert "outside what I can do" not in bot_text(turn), bot_text(turn)
+
+
+def test_items_that_have_not_come_read_as_a_wrong_item_are_not_a_damage_refusal(
+    bot_client, world_db, nlu
+):
+    # dev26 c15: "they have not come. The order said they would be here a week ago" read as a
+    # wrong item (0.70): "Which item?", then "has not been delivered yet" (DMG-3.1).
+    seed(world_db, [order("G661", item("Crossword book", "14.00", Category.BOOKS),
+                          item("Jigsaw puzzle", "21.50", Category.TOYS),
+                          buyer_id="B61", status=OrderStatus.SHIPPED, placed=14, shipped=12,
+                          promised=7)])  # fmt: skip
+    chat = Chat(bot_client, token_headers("B61"))
+    text = (
+        "Good afternoon. I ordered a crossword book and a jigsaw puzzle for my grandson some "
+        "time ago and they have not come. The order said they would be here a week ago."
+    )
+    nlu.script[text] = "wrong_item"
+    nlu.confidence = 0.70
+    turn = chat.say(text)
+    if turn["expecting"] == "order_id":
+        turn = chat.say("I think it is G661")
+    assert "DMG-3.1" not in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "confirmation" and "INR-4.1" in citations(turn), bot_text(turn)
+
+
+def test_a_question_asking_to_cancel_offers_to_check_the_pending_order(chat, nlu, answerer):
+    # dev26 c16: "pwede pa po ba i-cancel yung electric fan ...? nakabili na pala si hubby"
+    # offered a check of the delivered phone case (a change of mind), then refused its return.
+    text = "can i still cancel the blender i ordered? my husband already bought one at the mall"
+    nlu.script[text], nlu.acts[text] = "ask_policy", "question"
+    turn = chat.say(text)
+    assert "P100" in bot_text(turn) and turn["expecting"] == "choice", bot_text(turn)
+    turn = chat.say("yes")
+    assert turn["expecting"] == "confirmation" and "CAN-1.1" in citations(turn), bot_text(turn)
