@@ -621,6 +621,18 @@ class TurnHandler(Deciding):
                 return answered
         return self._small_talk()
 
+    def _reason_uncontested(self, reason: str | None, intent: str) -> bool:
+        """Whether a reason read at the ordinary bar stands alone: the reason replies' words
+        name no other ("sampai already pecah" against a parcel read as not received; a change
+        of mind told against a problem read), and a photo sent does not show an item that
+        never came. A change of mind only for a return: a refund asked for "for my reasons"
+        would lose $5 return shipping on a guess (`AGREEING_REASON`)."""
+        if reason is None or set(reasons_told(self.said)) - {reason}:
+            return False
+        if reason == ClaimType.CHANGE_OF_MIND_RETURN.value and intent != "return_item":
+            return False
+        return not (self.photos and reason in PARCEL_MISSING_REASONS)
+
     def _words_oppose(self, reason: str, intent: str) -> bool:
         """Whether the buyer's own words say a change of mind, and only that, against a problem
         read surely ("how do i send back the glass vase? changed my mind" reads damaged at 0.82,
@@ -1349,6 +1361,16 @@ class TurnHandler(Deciding):
             # something back" reads change of mind there too, and the buyer said no reason
             # (tests/e2e/test_cancellation.py; a wrong guess would deduct $5 return shipping).
             sure = agreeing
+        if (
+            sure is None
+            and intent in ASKS_REASON
+            and self._reason_uncontested(flow.reason_read, intent)
+        ):
+            # A reason read at the ordinary bar that nothing else in the message contests is
+            # the reason told with the request; asking "What went wrong?" asked what the
+            # buyer had just said (issue 14's redundant question: "Hi, so I ordered a yoga mat
+            # ... it's been sitting 'in transit'" reads late at 0.68, dev13 u04).
+            sure = flow.reason_read
         if intent in ASKS_REASON and sure is not None:
             # "return D200, it doesn't fit": the reason came with the request; never asked again.
             flow.claim_type = ClaimType(sure)
