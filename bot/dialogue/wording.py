@@ -293,6 +293,9 @@ _ENGLISH_REASONS = {
         r"|" + _ENGLISH_FIT + r"|pinch(es|ing)?|found (it |them |one )?(cheaper|for less"
         r"|a better)|(ordered|bought) (it |them |this |the wrong \w+ )?by mistake"
         r"|(already|now) (have|has|got) (one|it|them|(the )?(exact |very )?same)|not for me"
+        # "my partner already bought one. still sealed" (dev17 y51: read damaged at 0.52).
+        r"|already (bought|ordered|purchased|got) (one|another|(the )?same)"
+        r"|just (bought|ordered|purchased) (one|another|(the )?same)"
         # "I've decided it isn't for me" (dev16 x26); "the puzzles are far too hard for me" (a
         # crossword book, dev24 l57: asked what went wrong).
         r"|(isn'?t|wasn'?t|aren'?t) (really )?for me"

@@ -80,3 +80,12 @@ def test_a_chat_question_ending_in_how_much_is_answered(chat, nlu, answerer):
     nlu.script[text], nlu.acts[text] = "request_refund", ("question", 0.91)
     turn = chat.say(text)
     assert answerer.questions and turn["expecting"] != "order_id", bot_text(turn)
+
+
+def test_a_return_because_someone_already_bought_one_is_no_damage_claim(chat, nlu):
+    # dev17 y51: "my partner already bought one. still sealed" read damaged at 0.52: a photo
+    # was asked for. The words contest the reading: what went wrong is asked.
+    text = "ugh. return the dress from D200, my partner already bought one. still sealed"
+    nlu.script[text], nlu.reasons[text] = "return_item", ("damaged", 0.52)
+    turn = chat.say(text)
+    assert turn["expecting"] != "evidence" and "DMG-3.1" not in citations(turn), bot_text(turn)
