@@ -716,11 +716,16 @@ OWN_ADDRESS_MISTAKE = replace(
 # In English too: "hi i want to retrun the puffer jaket" read out of scope at 0.36, and the list
 # of what the bot does was the answer (dev26 c60). The typos are the NLU's training data's own,
 # which its speller therefore keeps.
+# Sending an item back, the words after the asking (also `SEND_BACK`).
+_SEND_BACK_VERB = (
+    r"(?:return|retrun|retun|reutrn|returm|retrn|send (?:\w+ ){0,3}back|post (?:\w+ ){0,3}back)"
+)
 RETURN_ASKED = replace(
     local.RETURN_ASKED,
     english=re.compile(
-        r"\b(?:i (?:want|wanna|would like|'d like|need|wish) to|(?:can|could|may) i|please|pls)"
-        r" (?:return|retrun|retun|reutrn|returm|retrn|send (?:\w+ ){0,3}back)\b"
+        r"\b(?:i (?:want|wanna|would like|'d like|need|wish) to|(?:can|could|may) i|please|pls) "
+        + _SEND_BACK_VERB
+        + r"\b"
     ),
 )
 CHANGE_ADDRESS = local.CHANGE_ADDRESS
@@ -975,17 +980,19 @@ NEVER_MIND = replace(
 )
 # An order the buyer says is someone else's ("its my sisters order", "my mum's account"): with
 # an id that is none of theirs, said plainly at once, not asked for again (dev21 b34).
+_SOMEONE = (
+    r"(?:my|our) (?:sister|brother|sis|bro|mum|mom|mother|dad|father|friend|wife|husband|partner"
+    r"|colleague|neighbou?r|son|daughter|cousin|aunt|uncle|boss|roommate|roomie|flatmate"
+    r"|girlfriend|boyfriend|gf|bf)"
+)
 SOMEONE_ELSES = re.compile(
-    r"\b(?:(?:my|our) (?:sister|brother|sis|bro|mum|mom|mother|dad|father|friend|wife|husband"
-    r"|partner|colleague|neighbou?r|son|daughter|cousin|aunt|uncle|boss|roommate|flatmate"
-    r"|girlfriend|boyfriend|gf|bf|roomie)(?:['’]?s)? (?:own )?(?:order|account)"
+    r"\b(?:" + _SOMEONE + r"(?:['’]?s)? (?:own )?(?:order|account)"
     # "cancel order A3391 for me pls its my roomies, she doesnt have the app" (dev26 c19).
-    r"|(?:it'?s|its|it is|this is|that'?s) (?:my|our) (?:sister|brother|mum|mom|mother|dad"
-    r"|father|friend|wife|husband|partner|colleague|neighbou?r|son|daughter|cousin|aunt|uncle"
-    r"|boss|roommate|roomie|flatmate|girlfriend|boyfriend)['’]?s\b"
-    r"(?! (?:birthday|bday|gift|present|size|fave|favou?rite|school|wedding))|(?:someone|somebody)"
+    r"|(?:it'?s|its|it is|this is|that'?s) " + _SOMEONE + r"['’]?s\b"
+    r"(?! (?:birthday|bday|gift|present|size|fave|favou?rite|school|wedding))"
     # "my husband ordered a cordless drill on his own account" (dev27 t14).
-    r" else'?s (?:order|account)|(?:his|her|their) (?:own )?(?:order|account))\b"
+    r"|(?:someone|somebody) else'?s (?:order|account)"
+    r"|(?:his|her|their) (?:own )?(?:order|account))\b"
 )
 OTHER_ORDER = replace(
     local.OTHER_ORDER,
@@ -1046,7 +1053,7 @@ SEND_BACK = replace(
     english=re.compile(
         r"\b((want|wanna|like|need|prefer|wish) to |(i'?d|i would) rather |can i |could i "
         # "I'd rather send it back now" (dev21 b58).
-        r"|(i'?m )?(going to|gonna) )(return|send (\w+ ){0,3}back|post (\w+ ){0,3}back)\b"
+        r"|(i'?m )?(going to|gonna) )" + _SEND_BACK_VERB + r"\b"
     ),
 )
 FEE_CHARGED = re.compile(r"\b(charg(e|es|ed|ing)|deduct(ed|ion|s)?|billed)\b")
