@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from lab.world import World, generate_world, order_as_of
+from policies.features import build_feature_frame, history_of
+from policies.rules.review import review_flags
 from policies.types import Order
 
 # The world's calendar (deterministic by seed); conversations are shifted to the real clock.
@@ -131,6 +133,10 @@ class SimCase:
     opened: bool | None  # beauty items: was it opened
     prefers_replacement: bool
     history: tuple[Order, ...]  # the buyer's orders at opened_at (run ids), oldest first
+    # What the policy alone makes of the case (`policy_route`): the bound on what any bot
+    # following the policy can settle itself.
+    policy_route: str = "question"  # "auto" | "person" | "refuse" | "question"
+    policy_reason: str = ""  # the first policy reason (policies.types.Reason) or review flag
 
     @property
     def latent_type(self) -> str:
@@ -278,6 +284,7 @@ def build_population(
             latent_type="abusive" if world_id in abusers else "genuine",
         )
 
+    frame = build_feature_frame(world)
     plans: list[SimCase] = []
     for case_id, case in first.head(n_claims).iterrows():
         opened_at = case["opened_at"].to_pydatetime()
@@ -286,6 +293,7 @@ def build_population(
         kind = str(case["kind"])
         claim = str(case["claim_type"]) if kind in DAMAGE_KINDS else CLAIM_OF_KIND[kind]
         opened = case["opened"]
+        route, why = policy_route(frame, str(case_id))
         plans.append(
             SimCase(
                 index=0,
@@ -303,6 +311,8 @@ def build_population(
                 opened=None if pd.isna(opened) else bool(opened),
                 prefers_replacement=bool(case["prefers_replacement"]),
                 history=history,
+                policy_route=route,
+                policy_reason=why,
             )
         )
     end = WORLD_START + timedelta(days=WORLD_DAYS)
@@ -330,6 +340,27 @@ def build_population(
         )
     rng.shuffle(plans)
     return [replace(plan, index=i) for i, plan in enumerate(plans)]
+
+
+def policy_route(frame: pd.DataFrame, case_id: str) -> tuple[str, str]:
+    """Where the policy alone sends a world case, with its first reason: "auto" (eligible, no
+    person needed: a bot may settle it), "person" (a person decides: REV-6.1 to 6.5, INR-4.2 after
+    48 hours, a damage claim without a photo) or "refuse" (not eligible: a refusal, or wait).
+
+    The world's policy columns leave out the REV-6.2 review flags (`lab.world.generate`), so they
+    are applied here from the buyer's history when the case opened, as the bot does.
+    """
+    row = frame.loc[case_id]
+    reasons = [r for r in str(row["policy_reasons"]).split("|") if r]
+    first = reasons[0] if reasons else ""
+    if bool(row["policy_needs_human"]):
+        return "person", first
+    if not bool(row["policy_eligible"]):
+        return "refuse", first
+    flags = review_flags(history_of(frame, case_id))
+    if flags:
+        return "person", flags[0].value
+    return "auto", first
 
 
 def _first_cases(world: World, seed: int) -> pd.DataFrame:

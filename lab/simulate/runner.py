@@ -41,7 +41,8 @@ log = logging.getLogger("lab.simulate")
 TRUTH_COLUMNS = (
     "buyer_id", "region", "latent_type", "conversation_id", "claim_genuine", "scenario",
     "claim", "world_buyer_id", "world_case_id", "order_id", "order_total", "has_photo",
-    "account_age_days", "abuse_propensity", "outcome", "rating", "turns", "completed",
+    "account_age_days", "abuse_propensity", "policy_route", "policy_reason", "outcome", "rating",
+    "turns", "completed",
 )  # fmt: skip
 RETRY_DELAY_S = 0.25
 
@@ -92,6 +93,8 @@ class Record:
             "has_photo": case.has_photo,
             "account_age_days": round(case.account_age_days(), 1),
             "abuse_propensity": case.buyer.abuse_propensity,
+            "policy_route": case.policy_route,
+            "policy_reason": case.policy_reason,
             "outcome": self.outcome,
             "rating": "" if self.rating is None else self.rating,
             "turns": self.turns,
@@ -332,6 +335,7 @@ class Simulation:
                     [r for r in started if r.case.latent_type == "genuine"]
                 ).items()
             },
+            "policy_bound": policy_bound(started),
             "actions": dict(sorted(Counter(a for r in records for a in r.actions).items())),
             "ratings": {
                 "given": len(ratings),
@@ -339,6 +343,39 @@ class Simulation:
                 "histogram": {str(s): ratings.count(s) for s in range(1, 6)},
             },
         }
+
+
+SETTLED = ("resolved", "answered")
+
+
+def policy_bound(started: Sequence[Record]) -> dict[str, Any]:
+    """The outcomes against what the policy alone allows (`SimCase.policy_route`).
+
+    `genuine_ceiling` is the share of genuine buyers a bot that follows the policy exactly could
+    settle itself at best (cases the policy lets it resolve, and policy questions); `settled`
+    counts those it did. For abusive claims, `rules_let_through` are the ones that only the
+    risk model can stop (eligible, under every limit, no review flag).
+    """
+    genuine = [r for r in started if r.case.latent_type == "genuine"]
+    allowed = [r for r in genuine if r.case.policy_route in ("auto", "question")]
+    abusive = [r for r in started if not r.case.claim_genuine]
+    through = [r for r in abusive if r.case.policy_route == "auto"]
+    routes = sorted({r.case.policy_route for r in started})
+    return {
+        "genuine": len(genuine),
+        "genuine_allowed": len(allowed),
+        "genuine_ceiling": round(len(allowed) / len(genuine), 3) if genuine else None,
+        "genuine_allowed_settled": sum(r.outcome in SETTLED for r in allowed),
+        "genuine_outcomes_by_route": {
+            route: dict(
+                sorted(Counter(r.outcome for r in genuine if r.case.policy_route == route).items())
+            )
+            for route in routes
+        },
+        "abusive_claims": len(abusive),
+        "abusive_rules_let_through": len(through),
+        "abusive_let_through_resolved": sum(r.outcome == "resolved" for r in through),
+    }
 
 
 def _by_scenario(records: list[Record]) -> dict[str, list[Record]]:

@@ -7,13 +7,16 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
 from bot.api.orders import OrderPayload
-from lab.simulate.population import RunIds, build_population, plan_world
+from lab.simulate.population import RunIds, build_population, plan_world, policy_route
 from lab.world import claim_of
+from policies.features import build_feature_frame, history_of
 from policies.rules import check_eligibility
-from policies.types import BuyerHistory
+from policies.rules.review import review_flags
+from policies.types import BuyerHistory, Reason
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 # The NLU's order_id regex for 15-digit ids (data/nlu/train/regex_lookup_synonyms.yml).
@@ -90,3 +93,53 @@ def test_the_rules_see_the_claim_as_the_worlds_policy_did(plans):
         assert outcome.eligible == case["policy_eligible"], p.world_case_id
         assert outcome.remedy.value == case["policy_remedy"], p.world_case_id
         assert float(outcome.amount) == pytest.approx(case["policy_amount"]), p.world_case_id
+
+
+def test_the_policy_route_is_what_the_rules_and_review_flags_make_of_the_case(plans):
+    """`policy_route` bounds what any bot may settle: "auto" only for an eligible case with no
+    person needed by the rules and no REV-6.2 flag in the buyer's history when the case opened."""
+    routes = Counter(p.policy_route for p in plans)
+    assert set(routes) <= {"auto", "person", "refuse", "question"}
+    assert routes["auto"] and routes["question"] == round(N * 0.08)
+    world = plan_world(N - round(N * 0.08), SEED)
+    frame = build_feature_frame(world)
+    flags = {reason.value for reason in (Reason.REFUND_HISTORY_90D, Reason.REFUND_RATE_365D)}
+    for p in plans:
+        if p.world_case_id is None:
+            assert p.policy_route == "question"
+            continue
+        case = world.cases.loc[p.world_case_id]
+        flagged = bool(review_flags(history_of(frame, p.world_case_id)))
+        if p.scenario in ("human_requested", "payment_problem", "dispute"):
+            assert p.policy_route == "person", p.world_case_id  # REV-6.3 to 6.5
+        if p.policy_route == "auto":
+            assert case["policy_eligible"] and not case["policy_needs_human"], p.world_case_id
+            assert not flagged, p.world_case_id
+        elif p.policy_route == "refuse":
+            assert not case["policy_eligible"] and p.policy_reason, p.world_case_id
+        elif not case["policy_needs_human"]:  # a person only because of the buyer's history
+            assert flagged and p.policy_reason in flags, p.world_case_id
+
+
+@pytest.mark.parametrize(
+    ("eligible", "needs_human", "refunds_90d", "route"),
+    [
+        (True, False, 0, ("auto", "")),
+        (True, False, 3, ("person", "refund_history_90d")),  # REV-6.2
+        (True, True, 0, ("person", "over_auto_limit")),
+        (False, False, 0, ("refuse", "over_auto_limit")),
+    ],
+)
+def test_policy_route_of_one_case(eligible, needs_human, refunds_90d, route):
+    frame = pd.DataFrame(
+        {
+            "policy_eligible": [eligible],
+            "policy_needs_human": [needs_human],
+            "policy_reasons": ["" if route[0] == "auto" or refunds_90d else "over_auto_limit"],
+            "buyer_refunds_90d": [refunds_90d],
+            "buyer_orders_365d": [4],
+            "buyer_refunded_orders_365d": [0],
+        },
+        index=["C1"],
+    )
+    assert policy_route(frame, "C1") == route

@@ -92,6 +92,15 @@ def test_errors_are_counted_retried_with_the_same_key_and_never_end_the_run(tmp_
     genuine = [r for r in started if r.case.latent_type == "genuine"]
     assert sum(sum(v.values()) for v in by_scenario.values()) == len(genuine)
     assert set(by_scenario) == {r.case.scenario for r in genuine}
+    # The policy's bound: the genuine buyers it lets a bot settle, and how many were settled.
+    bound = summary["policy_bound"]
+    allowed = [r for r in genuine if r.case.policy_route in ("auto", "question")]
+    assert bound["genuine"] == len(genuine) and bound["genuine_allowed"] == len(allowed)
+    assert bound["genuine_allowed_settled"] == sum(
+        r.outcome in ("resolved", "answered") for r in allowed
+    )
+    by_route = bound["genuine_outcomes_by_route"]
+    assert sum(sum(v.values()) for v in by_route.values()) == len(genuine)
 
     paths = write_run(sim, tmp_path / "run")
     with paths["truth"].open() as f:
