@@ -107,7 +107,6 @@ from bot.dialogue.wording import (
     REQUEST_AS_QUESTION,
     RULE_QUESTION,
     RULE_WORD_FIRST,
-    SEALED_WORDS,
     SELLER_COMPLAINT,
     SELLER_NAMED,
     SEND_BACK,
@@ -129,6 +128,7 @@ from bot.dialogue.wording import (
     rating_of,
     reasons_told,
     rule_question_sentences,
+    says_sealed,
     units_claimed,
     units_returned,
     without_declined_remedy,
@@ -1497,7 +1497,7 @@ class TurnHandler(Deciding):
         in a question sentence: "... đã bóc seal mở nắp dùng thử 2 lần rồi ... À mà nếu là sản
         phẩm chưa mở thì được trả trong bao lâu vậy?" asks about an unopened one (dev11 p49:
         the opened serum was offered its return as sealed)."""
-        return bool(SEALED_WORDS.search(without_questions(self.text.lower())))
+        return says_sealed(without_questions(self.text.lower()))
 
     @staticmethod
     def _problem_carried(before: Flow, intent: str) -> bool:

@@ -890,6 +890,9 @@ REASONS = {
             "rosak", "rusak", "pecah", "retak", "patah", "penyek", "penyok", "remuk", "koyak",
             "sobek", "robek", "calar", "lecet", "cacat", "bocor", "tumpah", "meleleh", "basi",
             "busuk", "berkulat", "berjamur",
+            # "periuk sampai semalam, badan dia kemek teruk" (the pot's body badly dented: dev28
+            # aa42, asked what went wrong).
+            "kemek",
             r"(?:tak|tidak|gak|nggak|ga|x) (?:berfungsi|nyala|menyala|hidup|boleh guna"
             r"|bisa dipakai|ada bunyi|ada suara)",
             # "tiba tiba tak boleh charge dah" (dev12 q56).
@@ -923,6 +926,8 @@ REASONS = {
             "tumagas", "natapon", "natunaw", "panis", "bulok", r"(?:inaamag|may amag)",
             # "di na gumagana ayaw na mag on" (no longer works, won't switch on: dev14 v20).
             r"(?:hindi|di|ayaw) (?:na |pa )?(?:gumagana|gumana|nag-?o-?on|mag-? ?on|bumukas)",
+            # "yung rice cooker ... hindi na umiinit" (no longer heats up: dev29 ab48).
+            r"(?:hindi|di|ayaw) (?:na |pa )?(?:umiinit|uminit|iinit|mag-?init)",
             "walang tunog",
         ),
     ),

@@ -36,8 +36,8 @@ from bot.dialogue.wording import (
     REFUND_WORDS,
     REPLACEMENT_WORDS,
     REQUEST_AS_QUESTION,
-    SEALED_WORDS,
     SOMEONE_ELSES,
+    says_sealed,
     without_declined_remedy,
 )
 from nlu.types import Entity, IntentScore, ParseResult
@@ -132,7 +132,7 @@ class SlotFilling(MessageReading):
         if state.expecting == "evidence":
             return bool(self.photos) or bool(NO_PHOTO.search(self.said)) or self._says_photo_sent()
         if state.choice is Choice.OPENED:
-            return bool(SEALED_WORDS.search(self.said) or OPENED_WORDS.search(self.said))
+            return bool(says_sealed(self.said) or OPENED_WORDS.search(self.said))
         if state.choice is Choice.REASON_GUESS:
             return self._is_yes() or self._is_no() or self._reason_in_words() is not None
         if state.choice is Choice.REMEDY:
@@ -241,9 +241,9 @@ class SlotFilling(MessageReading):
             if self._is_yes() or self._is_no():
                 flow.opened = self._is_yes()
                 return FILLED
-            if SEALED_WORDS.search(self.said) or OPENED_WORDS.search(self.said):
+            if says_sealed(self.said) or OPENED_WORDS.search(self.said):
                 # "i tried it once", "never opened it": the NLU reads these as new requests.
-                flow.opened = not SEALED_WORDS.search(self.said)
+                flow.opened = not says_sealed(self.said)
                 return FILLED
             return None
         if choice is Choice.REASON_GUESS:

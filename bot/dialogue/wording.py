@@ -91,7 +91,13 @@ SEALED_WORDS = replace(
     english=re.compile(
         r"\b(seale?d|unopene?d|(never|not|(has|have|did|was|is) ?n(o|')?t)( even| yet| ever)?"
         r"( been)?( even| yet)? (opene?d?|used?|tried|try|tested|test|sprayed|spray|worn|wore"
-        r"|wear|applied|apply|swatched)|untouched|brand new"
+        r"|wear|applied|apply|swatched)"
+        # The seal RET-2.7 names, never broken: "never took the cellophane off" (dev28 aa02:
+        # read as opened by "took the cellophane", the return refused).
+        r"|(never|not|didn'?t|did not|haven'?t|have not|hasn'?t|has not)( even| yet| ever)?"
+        r" (took|take|taken|peeled|peel|removed|remove|broke|break|broken|tore|torn|ripped|rip)"
+        r"( off| open)? (the |its )?(plastic |shrink ?|protective |safety )?(wrap|wrapping|seal"
+        r"|film|cellophane|sticker|foil)"
         r"|still (in (the |its |it'?s |my |their )?(original )?(box|wrapping|plastic|packaging"
         r"|shrink ?wrap|cellophane)|wrapped)"
         # "the shrink wrap is still on", "with the seal intact": the seal RET-2.7 names, unbroken
@@ -105,6 +111,20 @@ SEALED_WORDS = replace(
         r"|cellophane|seal)( still)? on)\b"
     ),
 )
+# "brand new", "untouched": the item as delivered, unless the message says how it was opened
+# ("i only swatched it once on my hand ... its basicaly brand new": opened, RET-2.7; dev28 aa03
+# was refunded as sealed). `says_sealed`.
+LIKE_NEW = re.compile(r"\b(untouched|brand new|like new|as good as new)\b")
+
+
+def says_sealed(said: str) -> bool:
+    """Whether ``said`` says the item is unopened: the seal told unbroken, or "brand new" with no
+    word of how it was opened."""
+    if SEALED_WORDS.search(said):
+        return True
+    return bool(LIKE_NEW.search(said)) and not OPENED_WORDS.search(said)
+
+
 # The item said to be as delivered, to send it back (RET-2.3: unused, tags on, original
 # packaging), nothing wrong told: a change of mind (RET-2.1). "wanna send back the linen shirt
 # ... both unworn, tags on" (dev16 x40), "tra lai cai ban phim ... hang con nguyen hop" (still
@@ -113,7 +133,7 @@ AS_NEW = replace(
     SEALED_WORDS,
     english=re.compile(
         rf"(?:{SEALED_WORDS.english.pattern})"  # type: ignore[union-attr]
-        r"|\b(unworn|unused|unwashed|tags? (are |is )?(still )?(on|attached)"
+        r"|\b(untouched|brand new|unworn|unused|unwashed|tags? (are |is )?(still )?(on|attached)"
         r"|with (the |its |all )?(original )?tags"
         r"|in (the |its |their )?original (box|packaging|condition))\b"
     ),
@@ -341,7 +361,8 @@ _ENGLISH_REASONS = {
         r"(used|redeemed|claimed))"
         # "the game code i bought says ALREADY REDEEMED" (dev18 z39: asked what went wrong).
         # "a gift code that says 'already redeemed'" (dev22 i32): the words quoted.
-        r"|(code|key|pin)s?\b[^.!?]{0,30}? (says?|shows?|showing|said) ['\"‘“]?"
+        # "a $20 game code that the store says is 'already redeemed'" (dev28 aa33).
+        r"|(code|key|pin)s?\b[^.!?]{0,30}? (says?|shows?|showing|said) (is |was |it'?s )?['\"‘“]?"
         r"(it'?s |it is )?(invalid"
         r"|not valid|already (been )?(used|redeemed|claimed)))\b"
     ),
@@ -467,7 +488,9 @@ ORDER_CORRECTED = replace(
     local.ORDER_CORRECTED,
     english=re.compile(
         r"\b(?:i meant|i mean|meant to say|oops|correction|my (?:bad|mistake)|not that one"
-        r"|wrong order|the other order)\b"
+        r"|wrong order|the other order"
+        # "cancel order 7721 no wait sorry 7712" (dev28 aa58: 7721 was refused as shipped).
+        r"|no,? wait|wait,? no|sorry,? (?:it'?s|its|i meant))\b"
     ),
 )
 FIT = replace(
@@ -976,7 +999,12 @@ RULE_QUESTION = re.compile(r"\b(who|whom|whose|how (long|much|many))\b")
 OWN_CASE = re.compile(r"\b(my|mine)\b")
 NEVER_MIND = replace(
     local.NEVER_MIND,
-    english=re.compile(r"\b(never ?mind|forget (it|about it)|doesn'?t matter|drop it)\b"),
+    # Not an item taken somewhere: "how long have i got to drop it off once you say ok?" at the
+    # confirmation (dev28 aa39) dropped the return.
+    english=re.compile(
+        r"\b(never ?mind|forget (it|about it)|doesn'?t matter"
+        r"|drop it(?! (off|at|in|into|back|to|by|over|round|with)\b))\b"
+    ),
 )
 # An order the buyer says is someone else's ("its my sisters order", "my mum's account"): with
 # an id that is none of theirs, said plainly at once, not asked for again (dev21 b34).

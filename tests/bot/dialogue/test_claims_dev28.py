@@ -1,0 +1,74 @@
+"""What the blind sets dev28 and dev29 found (stop 56): a seal never broken and an item only
+swatched, "drop it off" at a confirmation, an order id corrected with "no wait", and a few
+words of damage."""
+
+from bot.dialogue.local_words import REASONS
+from bot.dialogue.wording import NEVER_MIND, REASON_WORDS, says_sealed
+from tests.utils.builders import bot_text, citations
+
+
+def test_a_cellophane_never_taken_off_is_sealed_and_the_return_goes_ahead(chat, nlu):
+    # dev28 aa02: "never took the cellophane off" read as opened ("took the cellophane"); the
+    # change-of-mind return was refused (RET-2.2).
+    text = "hey can i return the lipstick from D203? never took the cellophane off, just dont like the colour"
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert "cannot be returned" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] == "confirmation" and "RET-2.3" in citations(turn), bot_text(turn)
+
+
+def test_an_item_only_swatched_is_opened_though_called_brand_new(chat, nlu):
+    # dev28 aa03: "i only swatched it once on my hand ... its basicaly brand new" was offered the
+    # return of a sealed item; a swatched lipstick is opened (RET-2.2, RET-2.7).
+    text = (
+        "hi can i send back the lipstick from D203? the shade is abit to dark for me, i only "
+        "swatched it once on my hand to check. its basicaly brand new"
+    )
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["expecting"] != "confirmation" and turn["actions"] == [], bot_text(turn)
+    assert "cannot be returned" in bot_text(turn), bot_text(turn)
+
+
+def test_sealed_words():
+    assert says_sealed("never took the cellophane off")
+    assert says_sealed("i haven't even peeled off the plastic wrap")
+    assert says_sealed("its brand new, still in the box")
+    assert not says_sealed("i only swatched it once, its basically brand new")
+    assert not says_sealed("i took the cellophane off and tried it")
+
+
+def test_dropping_an_item_off_is_no_never_mind(chat, nlu, answerer):
+    # dev28 aa39: "how long have i got to drop it off once you say ok?" at the confirmation was
+    # read as "drop it" (never mind), and the return was dropped.
+    assert NEVER_MIND.english.search("how long have i got to drop it off once you say ok?") is None
+    assert NEVER_MIND.english.search("ok just drop it") is not None
+    text = "return the dress from D200 please, changed my mind, never worn, tags on"
+    nlu.script[text] = "return_item"
+    assert chat.say(text)["expecting"] == "confirmation"
+    question = "how long have i got to drop it off once you say ok?"
+    nlu.script[question] = "ask_policy"
+    turn = chat.say(question)
+    assert "haven't changed anything" not in bot_text(turn), bot_text(turn)
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+
+
+def test_an_order_id_corrected_with_no_wait_is_the_later_one(chat, nlu):
+    # dev28 aa58: "cancel order 7721 no wait sorry 7712": 7721 was refused as shipped.
+    text = "hi can you cancel order S300 no wait sorry P100 the one with the earbuds"
+    nlu.script[text] = "cancel_order"
+    turn = chat.say(text)
+    assert "CAN-1.2" not in citations(turn), bot_text(turn)
+    assert turn["expecting"] == "confirmation" and "P100" in bot_text(turn), bot_text(turn)
+
+
+def test_a_code_the_store_says_is_already_redeemed_is_a_fault():
+    # dev28 aa33: asked what went wrong twice, then a person.
+    said = "wow, a $20 game code that the store says is 'already redeemed'. screenshot attached"
+    assert REASON_WORDS["damaged"].english.search(said)
+
+
+def test_local_words_of_damage():
+    # dev28 aa42 (Malay: the body badly dented), dev29 ab48 (Tagalog: no longer heats up).
+    assert REASONS["damaged"].malay.search("periuk sampai semalam, badan dia kemek teruk")
+    assert REASONS["damaged"].tagalog.search("yung rice cooker na binili ko hindi na umiinit")
