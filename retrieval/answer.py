@@ -33,6 +33,7 @@ from retrieval.embedder import Embedder
 from retrieval.expansion import ItemCategories
 from retrieval.kb import Clause, split_sentences
 from retrieval.parts import question_parts
+from retrieval.preamble import without_preamble
 from retrieval.quantity import (
     asked_kinds,
     asks_quantity,
@@ -208,7 +209,9 @@ class PolicyAnswerer:
         A message asking several questions (`retrieval.parts`) is answered whole, then each
         question whose own first clause, found surely, the answer does not cite yet adds that
         clause's quote (at most ``MAX_PART_CLAUSES``); a message none of whose questions is
-        sure is declined as before."""
+        sure is declined as before. A greeting or "may I ask" before the question is not
+        searched (`retrieval.preamble`)."""
+        question = without_preamble(question)
         whole = self._answer_whole(question, situation)
         cited = list(whole.citations)
         quotes = [whole.text] if whole.confident else []

@@ -31,6 +31,7 @@ from retrieval.deadlines import deadline_hit
 from retrieval.kb import Clause
 from retrieval.languages import ENGLISH, LANGUAGES, TRANSLATED, check_language
 from retrieval.multilingual import MultilingualIndex
+from retrieval.preamble import without_preamble
 from retrieval.multilingual_text import split_sentences, tokenize
 from retrieval.quantity import states_number
 from retrieval.situation import without_change_of_mind
@@ -188,6 +189,7 @@ class MultilingualAnswerer:
             if self.english is None:
                 raise ValueError("no English answerer was given")
             return self.english.answer(question, situation)
+        question = without_preamble(question)  # as in English
         whole = self._answer_whole(question, situation, language)
         quotes = [whole.text] if whole.confident else []
         cited = list(whole.citations)
