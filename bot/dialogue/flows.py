@@ -2148,7 +2148,11 @@ _CLAUSE = re.compile(r"[.;!?,]+|\bbut\b", re.IGNORECASE)
 # "tukar ukuran", "đổi size", "papalitan ng kulay", "เปลี่ยนไซส์").
 SWAP_SIZE = re.compile(
     r"\b(?:exchange|swap|change|switch|tukar|ganti|doi|palit\w*|papalitan)\b[^.!?]{0,40}?"
-    r"\b(?:size|sizes|saiz|ukuran|colou?rs?|warna|kulay|mau|co)\b|เปลี่ยน(?:ไซส์|ไซซ์|สี|ขนาด)"
+    r"\b(?:size|sizes|saiz|ukuran|colou?rs?|warna|kulay|mau|co"
+    # "cant you just swap it for a large instead of all this" (dev29 ab50: read as a change to
+    # the order, refused as delivered).
+    r"|(?:a|an|the) (?:bigger|smaller|larger|small|medium|large|xx?l|xs))\b"
+    r"|เปลี่ยน(?:ไซส์|ไซซ์|สี|ขนาด)"
 )
 # Every item named: "both tees", "all of them", "all three".
 EVERY_ITEM = re.compile(

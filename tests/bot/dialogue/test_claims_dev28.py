@@ -10,7 +10,10 @@ from tests.utils.builders import bot_text, citations
 def test_a_cellophane_never_taken_off_is_sealed_and_the_return_goes_ahead(chat, nlu):
     # dev28 aa02: "never took the cellophane off" read as opened ("took the cellophane"); the
     # change-of-mind return was refused (RET-2.2).
-    text = "hey can i return the lipstick from D203? never took the cellophane off, just dont like the colour"
+    text = (
+        "hey can i return the lipstick from D203? never took the cellophane off, just dont "
+        "like the colour"
+    )
     nlu.script[text] = "return_item"
     turn = chat.say(text)
     assert "cannot be returned" not in bot_text(turn), bot_text(turn)
@@ -72,3 +75,20 @@ def test_local_words_of_damage():
     # dev28 aa42 (Malay: the body badly dented), dev29 ab48 (Tagalog: no longer heats up).
     assert REASONS["damaged"].malay.search("periuk sampai semalam, badan dia kemek teruk")
     assert REASONS["damaged"].tagalog.search("yung rice cooker na binili ko hindi na umiinit")
+
+
+def test_a_swap_for_a_large_at_the_return_offer_gets_no_direct_exchange(chat, nlu, answerer):
+    # dev29 ab50: "cant you just swap it for a large instead of all this" at the change-of-mind
+    # return on offer read as a change to the order: refused as delivered, the return dropped.
+    text = "return the shirt from D202 please, too small, never worn, tags on"
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    if turn["expecting"] == "choice":
+        turn = chat.say("the shirt")
+    assert turn["expecting"] == "confirmation", bot_text(turn)
+    swap = "cant you just swap it for a large instead of all this"
+    nlu.script[swap] = "change_order"
+    turn = chat.say(swap)
+    assert "RET-2.8" in citations(turn) and turn["expecting"] == "confirmation", bot_text(turn)
+    done = chat.say("ok fine just do the return then")
+    assert [a["type"] for a in done["actions"]] == ["return"], bot_text(done)
