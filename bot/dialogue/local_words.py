@@ -614,8 +614,12 @@ OWN_ADDRESS_MISTAKE = Words(
 # of a dispute, the dispute of it (REV-6.5). Not refusing a parcel at the door (`REFUSING`).
 DECIDED = Words(
     malay=words(
-        r"ditolak", r"(?:seller|penjual|kedai|toko|shop) (?:dah |sudah |udah )?tolak",
-        r"tolak (?:permohonan|return|refund|pemulangan|tuntutan|klaim|pengembalian)",
+        # "SELLER NOLAK RETUR SAYA" (colloquial "menolak", refused: dev28 aa44, asked what went
+        # wrong, then refused as reported after 15 days).
+        r"ditolak",
+        r"(?:seller|penjual|kedai|toko|shop) (?:dah |sudah |udah )?(?:tolak|nolak|menolak)",
+        r"(?:tolak|nolak|menolak) (?:permohonan|return|retur|refund|pemulangan|tuntutan|klaim"
+        r"|pengembalian)",
     ),
     thai=thai("ถูกปฏิเสธ", "ปฏิเสธการคืน", "ปฏิเสธคำขอ", "ปฏิเสธการขอ", "ร้านปฏิเสธ", "ไม่อนุมัติ"),
     vietnamese=words(
@@ -942,6 +946,9 @@ REASONS = {
             # "Pesen jilbab navy 2 pcs, yg dateng malah pink dua2nya" (ordered navy, what came
             # is pink instead: dev25 s33, asked what went wrong).
             r"(?:yang|yg) (?:sampai|sampe|datang|dateng|dtg|diterima|dikirim) (?:\w+ )?malah",
+            # "sepatu yg dtg ukurannya 42 pdhl sy pesen 40" (came in 42 though I ordered 40:
+            # dev28 aa17, asked what went wrong).
+            r"(?:padahal|pdhl|pdhal) (?:saya|sy|aku|gw|gue|kita) (?:pesan|pesen|mesen|order|beli)",
         ),
         thai=thai(
             "ส่งผิด", "ได้ผิด", "ไม่ตรงปก", "ไม่ใช่ของที่สั่ง", "ไม่ตรงกับที่สั่ง",

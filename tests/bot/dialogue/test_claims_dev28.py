@@ -92,3 +92,22 @@ def test_a_swap_for_a_large_at_the_return_offer_gets_no_direct_exchange(chat, nl
     assert "RET-2.8" in citations(turn) and turn["expecting"] == "confirmation", bot_text(turn)
     done = chat.say("ok fine just do the return then")
     assert [a["type"] for a in done["actions"]] == ["return"], bot_text(done)
+
+
+def test_a_rejected_return_appealed_in_indonesian_is_a_dispute(chat, nlu):
+    # dev28 aa44: "SELLER NOLAK RETUR SAYA ... SAYA GAK TERIMA, MAU BANDING" (the seller refused
+    # my return ... I want to appeal) was asked what went wrong, then refused after 15 days.
+    text = (
+        "SELLER NOLAK RETUR SAYA KATANYA KEMEJANYA UDAH DIPAKE!!! PADAHAL LABELNYA MASIH NEMPEL, "
+        "SAYA ADA FOTONYA. ORDER D202. SAYA GAK TERIMA, MAU BANDING"
+    )
+    nlu.script[text] = "return_item"
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent", bot_text(turn)
+    assert "REV-6.5" in citations(turn), citations(turn)
+
+
+def test_a_size_that_came_though_another_was_ordered_is_a_wrong_item():
+    # dev28 aa17: "sepatu yg dtg ukurannya 42 pdhl sy pesen 40" was asked what went wrong.
+    said = "kak sepatu yg dtg ukurannya 42 pdhl sy pesen 40, udh sy fotoin labelnya"
+    assert REASONS["wrong_item"].malay.search(said)
