@@ -294,6 +294,20 @@ class TurnHandler(Deciding):
                 # "... never charged it or wore it ... I'd rather send it back now" (payment at
                 # 0.94 from "charged", handed to the payment desk: dev21 b58).
                 return self._start_answering("return_item")
+            if (
+                flow is None
+                and state.proposal is None
+                and question_sentences(self.text)
+                and not self._names_payment_problem()
+            ):
+                # Asked about, naming no charge, even read surely as a payment problem: "Kawan
+                # saya kata kalau pulangkan barang sebab tak jadi nak, nanti duit balik tak
+                # penuh. Betul ke? Kena tolak berapa ya?" (a friend says a change-of-mind
+                # return's money isn't full: true? how much is taken off?) was handed to the
+                # payment desk (dev28 aa28). Answered when retrieval is sure; else as before.
+                answered = self._answer_if_sure()
+                if answered is not None:
+                    return answered
             if flow is None and state.proposal is None and self._payment_reading_unsure():
                 # A story read as a payment problem below the sure bar, naming none ("I was
                 # thinking I could send mine back ... how much I'd actually get back", "late

@@ -4,7 +4,8 @@ words of damage."""
 
 from bot.dialogue.local_words import REASONS
 from bot.dialogue.wording import NEVER_MIND, REASON_WORDS, says_sealed
-from tests.utils.builders import bot_text, citations
+from tests.bot.conftest import token_headers
+from tests.utils.builders import Chat, bot_text, citations
 
 
 def test_a_cellophane_never_taken_off_is_sealed_and_the_return_goes_ahead(chat, nlu):
@@ -111,3 +112,26 @@ def test_a_size_that_came_though_another_was_ordered_is_a_wrong_item():
     # dev28 aa17: "sepatu yg dtg ukurannya 42 pdhl sy pesen 40" was asked what went wrong.
     said = "kak sepatu yg dtg ukurannya 42 pdhl sy pesen 40, udh sy fotoin labelnya"
     assert REASONS["wrong_item"].malay.search(said)
+
+
+def test_a_question_read_as_a_payment_problem_naming_no_charge_is_answered(
+    bot_client, nlu, answerer
+):
+    # dev28 aa28: a Malay question about the change-of-mind deduction, by a buyer with no
+    # orders, read surely as a payment problem, was handed to the payment desk (REV-6.3).
+    chat = Chat(bot_client, token_headers("B-NO-ORDERS"))
+    text = (
+        "Salam. Saya nak tanya sikit. Kawan saya kata kalau pulangkan barang sebab tak jadi nak, "
+        "nanti duit balik tak penuh. Betul ke? Kena tolak berapa ya?"
+    )
+    nlu.script[text], nlu.confidence = "payment_issue", 0.99  # sure
+    turn = chat.say(text)
+    assert turn["status"] != "waiting_for_agent", bot_text(turn)
+    assert "REV-6.3" not in citations(turn), citations(turn)
+
+
+def test_a_charge_asked_about_is_still_a_payment_problem(chat, nlu, answerer):
+    text = "why was I charged twice for P100?"
+    nlu.script[text], nlu.confidence = "payment_issue", 0.99
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
