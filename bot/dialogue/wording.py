@@ -1068,6 +1068,16 @@ PAYMENT_PROBLEM = replace(
         r"|failed|declined|pending (charge|payment|transaction))\b"
     ),
 )
+# A payment problem said outright, for a message the NLU reads as no request however surely
+# (`TurnHandler._run`): in English only unmistakable charges ("failed" alone may be a login).
+PAYMENT_TAKEN = replace(
+    PAYMENT_PROBLEM,
+    english=re.compile(
+        r"\b(charged (me )?(twice|two times|2 times|double)|double[- ]?charged|overcharged"
+        r"|(money|payment|amount) (was |got |has been )?(taken|deducted|debited)"
+        r"|charged but|(deducted|debited) (from|but))\b"
+    ),
+)
 # A fee asked about: the return shipping's "$5", "the 5 dollar thing", "postage", "per item".
 FEE_ASKED = re.compile(
     r"(\$ ?\d+|\b(\d+ ?(dollars?|bucks|usd)|fees?|shipping|postage|delivery (fee|cost|charge)"

@@ -135,3 +135,19 @@ def test_a_charge_asked_about_is_still_a_payment_problem(chat, nlu, answerer):
     nlu.script[text], nlu.confidence = "payment_issue", 0.99
     turn = chat.say(text)
     assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
+
+
+def test_a_thai_double_charge_read_as_no_request_goes_to_the_payment_desk(chat, nlu):
+    # dev29 ab18 (read as information at 0.94) and dev28 aa53 (out of scope at 1.00) were asked
+    # what went wrong, then passed to a person as not understood.
+    text = "สวัสดีค่ะ ออเดอร์ P100 โดนตัดเงินจากบัตรสองรอบค่ะ 29 ดอลลาร์สองครั้งเลย รบกวนช่วยตรวจสอบให้หน่อยนะคะ"
+    nlu.script[text], nlu.confidence = "inform", 0.94
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
+
+
+def test_an_english_message_out_of_scope_with_failed_is_not_a_payment_problem(chat, nlu):
+    text = "my login failed again, reset my password"
+    nlu.script[text], nlu.confidence = "out_of_scope", 0.99
+    turn = chat.say(text)
+    assert "REV-6.3" not in citations(turn), bot_text(turn)
