@@ -1009,12 +1009,16 @@ class TurnHandler(Deciding):
         # names no dispute). So a sure problem reading: "The seller REJECTED my return of the
         # overcoat ... saying it was 'worn' ... I want this looked at by someone who isn't the
         # seller" (wrong_item at 0.96) was refused by DMG-3.1's 15 days (dev27 t36).
+        # So a sure reading as information: "ร้านปฏิเสธการคืนสินค้าของฉัน ... ขอคัดค้านการตัดสินนี้"
+        # (the shop refused my return ... I object to this decision; inform at 0.91) was asked
+        # what went wrong, then offered a change-of-mind return (dev31 ad29).
         unsure = self._intent_unsure() or self.intent in (
             "return_item",
             "request_refund",
             "ask_policy",
             "damaged_item",
             "wrong_item",
+            "inform",
         )
         return unsure and self._review_of_a_decision_asked()
 

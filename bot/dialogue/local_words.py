@@ -904,11 +904,17 @@ REASONS = {
             r"|nyala|menyala|berfungsi)",
             # "ga mau nyala sama sekali" (won't switch on at all: dev17 y23).
             r"(?:tak|tidak|gak|nggak|ga|x) mau (?:nyala|menyala|hidup|on|jalan|berfungsi)",
+            # "gagang mugnya copot pas aku buka paketnya" (the mug's handle came off: dev31 ad47,
+            # told what the bot does).
+            "copot", "terlepas",
         ),
         thai=thai(
             "แตก", "ชำรุด", "บุบ", "ร้าว", "หัก", "ฉีกขาด", "พัง", "เสียหาย", "เสีย", "ละลาย", "เละ",
             "รั่ว", "หกเลอะ", "หกออก", "หกหมด", "บูด", "เน่า", "ขึ้นรา", "ใช้ไม่ได้", "เปิดไม่ติด",
             "ไม่ทำงาน", "ไม่มีเสียง", "ชาร์จไม่เข้า", "ชาจไม่เข้า", "ชาร์ตไม่เข้า",
+            # "ทีวีเพิ่งได้เมื่อวาน จอมีเส้นขีดเต็มไปหมด" (the TV's screen is full of lines:
+            # dev31 ad35, asked what went wrong until a person took over).
+            "จอมีเส้น", "จอเป็นเส้น", "มีเส้นขีด", "จอลาย",
         ),
         vietnamese=words(
             "vo", "be", "hu", "hong", "nut", "mop", "gay", "rach", "tray", "bi loi", "ro ri",
@@ -942,6 +948,14 @@ REASONS = {
             # "saya order ... warna maroon, tapi yang sampai warna hijau" (dev11 p05).
             r"(?:tapi|tetapi|tp) (?:yang )?(?:sampai|sampe|datang|dateng|dapat|diterima|dihantar"
             r"|dikirim) (?:\w+ )?(?:warna|saiz|size|ukuran|model)",
+            # "aku pesen kemeja warna navy tp yg dtg biru terang bgt, beda jauh sm fotonya"
+            # (ordered navy, what came is bright blue, far from the photo: dev31 ad17, told
+            # what the bot does).
+            r"(?:tapi|tetapi|tp) (?:yang |yg )?(?:sampai|sampe|datang|dateng|dtg|diterima"
+            r"|dikirim) (?:\w+ ){0,2}(?:warna|saiz|size|ukuran|model|malah|bukan|biru|merah"
+            r"|hitam|putih|hijau|kuning|pink|ungu|abu|coklat|cokelat|navy|oren|orange)\b",
+            r"(?:beda|berbeza|lain) (?:jauh |sangat |banget |bgt )?(?:sm|sama|dengan|dgn|dari"
+            r"|daripada) (?:foto|gambar|deskripsi|iklan)",
             r"bukan (?:barang )?(?:yang|apa yang) (?:saya|aku|sy) (?:order|pesan|beli)",
             # "Pesen jilbab navy 2 pcs, yg dateng malah pink dua2nya" (ordered navy, what came
             # is pink instead: dev25 s33, asked what went wrong).
@@ -1000,6 +1014,9 @@ REASONS = {
             r"(?:chua|khong)(?: bao gio)? (?:nhan duoc|nhan|toi|den)", "mat hang", "that lac",
             # "van chua thay dau" (still not seen anywhere, dev12 q47).
             r"chua thay (?:dau|hang|don|goi)",
+            # "theo dõi thì thấy kẹt ở kho phân loại từ thứ hai tới giờ không nhúc nhích" (stuck
+            # at the sorting warehouse since Monday, not moving: dev31 ad26).
+            r"ket (?:o|tai) (?:kho|buu cuc|trung tam|hub)", r"khong nhuc nhich",
         ),
         # "hindi pa rin dumadating" (still not arriving, dev11 p07).
         tagalog=words(

@@ -365,6 +365,17 @@ class MessageReading(TurnBase):
             opposing = REASON_WORDS.get(read)
             if opposing is None or not opposing.search(self.said):
                 return words
+        if (
+            words == ClaimType.NOT_RECEIVED.value
+            and (named := self._named_order()) is not None
+            and named.status in (OrderStatus.PENDING, OrderStatus.SHIPPED)
+        ):
+            # An order that has not been delivered can have no other problem than its parcel:
+            # the words say it has not come, and the order's record agrees. "... kẹt ở kho phân
+            # loại từ thứ hai ... em muốn hoàn tiền" (stuck at the sorting hub since Monday, a
+            # refund please) and a long story ending "vẫn chưa thấy đâu" (still not seen) were
+            # asked what went wrong, the reason reader naming another problem (dev31 ad26, ad49).
+            return words
         return None
 
     def _reason_of_parts(self, intent: str) -> tuple[str, float] | None:

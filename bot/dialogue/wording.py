@@ -316,6 +316,9 @@ _ENGLISH_REASONS = {
         # "my partner already bought one. still sealed" (dev17 y51: read damaged at 0.52).
         r"|already (bought|ordered|purchased|got) (one|another|(the )?same)"
         r"|just (bought|ordered|purchased) (one|another|(the )?same)"
+        # "my sister already gave him the exact same one" (a gift code: dev31 ad60).
+        r"|(already |just )?(gave|given|got|bought) (him|her|me|them|us) (one|another|the (exact "
+        r"|very )?same)"
         # "I've decided it isn't for me" (dev16 x26); "the puzzles are far too hard for me" (a
         # crossword book, dev24 l57: asked what went wrong).
         r"|(isn'?t|wasn'?t|aren'?t) (really )?for me"

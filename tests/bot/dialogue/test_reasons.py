@@ -266,7 +266,9 @@ def test_problem_words_do_not_overrule_a_sure_change_of_mind(chat, nlu):
 
 # --- an answer to "What went wrong?" that is not read: the best guess, yes or no -------------
 
-STORY = "so about D200, long story, my cousin got me the same one for my birthday last week"
+# A story that names no reason in words ("my cousin got me the same one" now reads as a change
+# of mind: dev31 ad60), so only the reason reader can read it.
+STORY = "so about D200, long story, my cousin came over for my birthday last week"
 
 
 def _story_unread(chat, nlu, reason: str | tuple[str, float] = "none") -> dict:
