@@ -25,6 +25,9 @@ _JOINED = re.compile(rf"(?:(?:,\s*|\s+)(?:and|also|plus)\s+|:\s+)(?={_ASK}\b)", 
 _ASKS = re.compile(
     rf"^\W*(?:(?:ok|okay|so|and|also|but|hi|hey|hello|btw|then|plus)\W+)*{_ASK}\b", re.IGNORECASE
 )
+# A numbered list of questions ("1) can i return it?? 2) how much is the return shipping 3) how
+# long does the refund take": dev30 ac10 got the first answered): each item is a sentence.
+_LISTED = re.compile(r"(?:^|(?<=\s))\(?\d{1,2}\)\s+")
 # A part shorter than this asks too little to be answered alone ("is that true?").
 MIN_PART_WORDS = 4
 
@@ -34,6 +37,7 @@ def question_parts(text: str) -> list[str]:
     (a mark, or a question word first), each cut where "and" joins another question on or a
     colon opens one (both sides of such a cut count, with or without a mark)."""
     parts: list[str] = []
+    text = _LISTED.sub(". ", text)
     for start, end in sentence_spans(text):
         pieces = [p.strip(" ,;") for p in _JOINED.split(text[start:end])]
         joined = len(pieces) > 1

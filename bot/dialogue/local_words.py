@@ -588,7 +588,12 @@ PERSON_NOW = Words(
         r"(?:tak|tk|x|gak|nggak|ga) (?:nak|nk|mau|mahu) (?:cakap|chat|bicara|ngomong) (?:dengan"
         r"|dgn|sama|ngan) bot",
     ),
-    thai=thai("ขอคุยกับเจ้าหน้าที่", "ขอคุยกับคน", "ไม่อยากคุยกับบอท", "ขอสายเจ้าหน้าที่"),
+    # "อยากคุยกับเจ้าหน้าที่ที่เป็นคนจริงๆ ครับ" (I'd like to talk to a staff member who is a real
+    # person: dev30 ac53, told what the bot does).
+    thai=thai(
+        "ขอคุยกับเจ้าหน้าที่", "ขอคุยกับคน", "ไม่อยากคุยกับบอท", "ขอสายเจ้าหน้าที่",
+        "อยากคุยกับเจ้าหน้าที่", "อยากคุยกับคน", "คนจริงๆ", "คนจริง ๆ",
+    ),
     vietnamese=words(
         r"(?:gap|noi chuyen voi|chat voi|cho (?:toi|minh|em) gap) (?:nguoi that|nhan vien"
         r"|tong dai vien|nguoi)", r"khong muon (?:noi chuyen|chat) voi bot",
@@ -866,8 +871,9 @@ REASONS = {
             # nor "ga mau nyala" (won't switch on: a fault, dev17 y23).
             # ("x jd pakai": chat short forms, dev12 q50.)
             # "tak berkenan la warna dia" (not to my liking, dev14 v17).
-            r"(?:tak|tk|x|tidak|tdk|gak|gk|nggak|ga) (?:nak|nk|mau|mahu|jadi|jd|perlu|butuh|suka"
-            r"|berkenan)"
+            # "aku kurang suka sound-nya" (I don't much like its sound: dev30 ac36).
+            r"(?:tak|tk|x|tidak|tdk|gak|gk|nggak|ga|kurang) (?:nak|nk|mau|mahu|jadi|jd|perlu|butuh"
+            r"|suka|berkenan)"
             r"(?! (?:tukar|ganti|replace|exchange|penggantian|nyala|menyala|hidup|on\b|jalan"
             r"|berfungsi))", *_FIT_MALAY,
             # "ternyata salah beli" (I bought the wrong one myself: dev25 s26).
@@ -996,8 +1002,9 @@ REASONS = {
     "not_received": Words(
         malay=words(
             # "aku ga nerima apa apa" (I received nothing, dev14 v08).
-            r"(?:tak|tidak|belum|gak|nggak|ga)(?: pernah)? (?:sampai|sampe|nyampe|dapat|dapet"
-            r"|terima|nerima|menerima|diterima|datang|dateng)2?",
+            # "paket sy blm dtg2 jg" (not here yet: dev30 ac11, asked what went wrong).
+            r"(?:tak|tidak|belum|blm|blum|gak|nggak|ga)(?: pernah)? (?:sampai|sampe|nyampe|dapat"
+            r"|dapet|terima|nerima|menerima|diterima|datang|dateng|dtg)2?",
             "hilang",
             # "tak sampai2, tracking pun tak gerak" (still not here, tracking not moving: dev23
             # o19, asked what went wrong).

@@ -281,6 +281,9 @@ REVIEW_ASKED = re.compile(
     # "I want this looked at by someone who isn't the seller" (dev27 t36: refused as a damage
     # reported after DMG-3.1's 15 days).
     r"|(looked at|checked|reviewed|decided) by (someone|somebody|a person|a human|you)"
+    # "I want someone to look at it properly" (dev30 ac20: refused by DMG-3.1's 15 days).
+    r"|(someone|somebody|a person|a human|an agent) to (look at|check|review) (it|this|my"
+    r" \w+)( properly| again| fairly)"
     r"|(someone|somebody) (who isn'?t|who is not|other than) the (seller|shop))\b"
 )
 # "What went wrong?" answered in a few words the NLU reads as nothing ("changed my mind" reads
@@ -363,7 +366,10 @@ _ENGLISH_REASONS = {
         r"|(code|key|pin)s? (is |are |was |were )?(invalid|not valid|already (been )?"
         r"(used|redeemed|claimed))"
         # "the game code i bought says ALREADY REDEEMED" (dev18 z39: asked what went wrong).
-        # "a gift code that says 'already redeemed'" (dev22 i32): the words quoted.
+        # "a gift code that says 'already redeemed'" (dev22 i32): the words quoted. "when i put
+        # it in it says already redeemed" (dev30 ac42): a code's own word, the code named far
+        # before it.
+        r"|already (been )?redeemed"
         # "a $20 game code that the store says is 'already redeemed'" (dev28 aa33).
         r"|(code|key|pin)s?\b[^.!?]{0,30}? (says?|shows?|showing|said) (is |was |it'?s )?['\"‘“]?"
         r"(it'?s |it is )?(invalid"

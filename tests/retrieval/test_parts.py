@@ -77,3 +77,15 @@ def test_a_message_whose_whole_reading_is_unsure_is_answered_by_its_sure_parts()
     assert not answerer._answer_whole(text, None).confident
     answer = answerer.answer(text)
     assert answer.confident and answer.citations == ("RET-2.3",)
+
+
+def test_a_numbered_list_of_questions_is_one_part_each():
+    # dev30 ac10: three numbered questions, the first answered alone.
+    text = (
+        "hiii few qs before i order 1) if i swatch a lipstick and dont like the shade can i "
+        "return it?? 2) if i return shoes how much is the return shipping 3) how long does the "
+        "refund take to come back to my card thx!!"
+    )
+    parts = question_parts(text)
+    assert len(parts) == 3
+    assert "return shipping" in parts[1] and parts[2].startswith("how long")
