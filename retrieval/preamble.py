@@ -2,10 +2,11 @@
 
 Buyers open with them ("Hi there! quick q - ...", "สวัสดีครับ ขอสอบถามหน่อยครับ ...", "shop ơi cho
 hỏi xíu ...", "kak mau nanya, ..."), and the dev questions that calibrated the answer-or-decline
-gates almost never do (13 of 1,363), so such a lead pulls every clause's similarity toward the
-mean and a plain question is declined: the blind set dev29's "ถ้าได้ของแล้วเปลี่ยนใจ ส่งคืนได้ภายใน
-กี่วัน" (within how many days can I return after a change of mind) was answered with RET-2.1 once
-its greeting was off, and declined with it. Only a lead is removed, and never all of the text.
+gates almost never do (at most 13 of 1,363 start with a greeting or an address), so such a
+lead pulls every clause's similarity toward the mean and a plain question is declined: the
+blind set dev29's "ถ้าได้ของแล้วเปลี่ยนใจ ส่งคืนได้ภายในกี่วัน" (within how many days can I return
+after a change of mind) was answered with RET-2.1 once its greeting was off, and declined with
+it. Only a lead is removed, and never all of the text.
 """
 
 from __future__ import annotations
