@@ -1,6 +1,7 @@
 """What the blind sets dev28 and dev29 found (stop 56): a seal never broken and an item only
-swatched, "drop it off" at a confirmation, an order id corrected with "no wait", and a few
-words of damage."""
+swatched, "drop it off" at a confirmation, an order id corrected with "no wait", a swap for a
+large at a return's offer, a question about a deduction and a Thai double charge read as what
+they are, a dispute appealed in Indonesian, and a few words of damage and of a wrong item."""
 
 from bot.dialogue.local_words import REASONS
 from bot.dialogue.wording import NEVER_MIND, REASON_WORDS, says_sealed
