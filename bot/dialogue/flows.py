@@ -199,20 +199,18 @@ class TurnHandler(Deciding):
         state, flow = self.state, self.state.flow
         if flow is None and state.proposal is None:
             self.intent = self._refund_intent_by_order()
+            told = self._said_besides_questions()
             if (
-                (
-                    self.intent in ("complaint", "out_of_scope")
-                    and self.parse.intent.confidence < SURE_REQUEST
-                )
+                self.intent in ("complaint", "out_of_scope")
+                and self.parse.intent.confidence < SURE_REQUEST
+                and PAYMENT_PROBLEM.search(told)
+            ) or (
                 # No request read at all, however sure: "บัตรโดนตัดเงินไปแล้ว 33 ดอลล์ แต่
                 # ออเดอร์ TH-81120 ยังขึ้นว่ารอชำระเงินอยู่เลย" (card charged, the order still
                 # awaits payment) out of scope at 1.00, "... โดนตัดเงินจากบัตรสองรอบค่ะ" (charged
                 # twice) information at 0.94: both asked what went wrong (dev28 aa53, dev29 ab18).
-                or (
-                    self.intent in ("out_of_scope", "inform")
-                    and PAYMENT_TAKEN.search(self._said_besides_questions())
-                )
-            ) and PAYMENT_PROBLEM.search(self._said_besides_questions()):
+                self.intent in ("out_of_scope", "inform") and PAYMENT_TAKEN.search(told)
+            ):
                 # "TOI BI TRU TIEN 2 LAN CHO DON X ... TRA LAI TIEN NGAY" (charged twice) read as
                 # a complaint at 0.80: offered a review of a decision, nobody looked at the
                 # charge (dev11 p17); "tôi bị trừ tiền 2 lần cho đơn X" out of scope at 0.19

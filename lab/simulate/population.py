@@ -345,7 +345,7 @@ def build_population(
 def policy_route(frame: pd.DataFrame, case_id: str) -> tuple[str, str]:
     """Where the policy alone sends a world case, with its first reason: "auto" (eligible, no
     person needed: a bot may settle it), "person" (a person decides: REV-6.1 to 6.5, INR-4.2 after
-    48 hours, a damage claim without a photo) or "refuse" (not eligible: a refusal, or wait).
+    48 hours) or "refuse" (not eligible: a refusal, a wait, a damage claim without a photo).
 
     The world's policy columns leave out the REV-6.2 review flags (`lab.world.generate`), so they
     are applied here from the buyer's history when the case opened, as the bot does.

@@ -352,9 +352,10 @@ def policy_bound(started: Sequence[Record]) -> dict[str, Any]:
     """The outcomes against what the policy alone allows (`SimCase.policy_route`).
 
     `genuine_ceiling` is the share of genuine buyers a bot that follows the policy exactly could
-    settle itself at best (cases the policy lets it resolve, and policy questions); `settled`
-    counts those it did. For abusive claims, `rules_let_through` are the ones that only the
-    risk model can stop (eligible, under every limit, no review flag).
+    settle itself at best (cases the policy lets it resolve, and policy questions);
+    `genuine_allowed_settled` counts those it did. For abusive claims,
+    `abusive_rules_let_through` are the ones that only the risk model can stop (eligible, under
+    every limit, no review flag), and `abusive_let_through_resolved` those it let through.
     """
     genuine = [r for r in started if r.case.latent_type == "genuine"]
     allowed = [r for r in genuine if r.case.policy_route in ("auto", "question")]

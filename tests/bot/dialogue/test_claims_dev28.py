@@ -152,3 +152,12 @@ def test_an_english_message_out_of_scope_with_failed_is_not_a_payment_problem(ch
     nlu.script[text], nlu.confidence = "out_of_scope", 0.99
     turn = chat.say(text)
     assert "REV-6.3" not in citations(turn), bot_text(turn)
+
+
+def test_money_taken_said_in_english_and_read_as_no_request_goes_to_the_payment_desk(chat, nlu):
+    # PAYMENT_TAKEN's own words, not PAYMENT_PROBLEM's ("taken" is none of those): the review
+    # found this alternative dead while the condition also asked for PAYMENT_PROBLEM.
+    text = "the money was taken from my card but order P100 still shows unpaid"
+    nlu.script[text], nlu.confidence = "out_of_scope", 0.99
+    turn = chat.say(text)
+    assert turn["status"] == "waiting_for_agent" and "REV-6.3" in citations(turn), bot_text(turn)
